@@ -1,0 +1,33 @@
+# Two commands do all the setup on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.fairhire-installed
+
+.PHONY: demo test lint docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m ruff check fairhire tests benchmarks examples
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+	$(PY) -m mkdocs build --strict --quiet --site-dir site
+
+lint: $(STAMP)
+	$(PY) -m ruff check fairhire tests benchmarks examples
+
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --site-dir site
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) site reports .pytest_cache
