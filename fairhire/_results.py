@@ -19,7 +19,30 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Result", "RowAccount", "jsonable"]
+__all__ = ["Headline", "Result", "RowAccount", "jsonable"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Headline:
+    """One finding stated as a plain-language sentence, for a report's executive summary.
+
+    ``severity``: 3 = evidence of adverse impact / a significant gap, 2 = a flag worth review
+    (e.g. below four-fifths but not significant, or a small sample), 1 = informational.
+    ``text`` never says "discrimination": that is a legal conclusion.
+    """
+
+    severity: int
+    text: str
+    figure: float | None = None
+    section: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "text": self.text,
+            "figure": jsonable(self.figure),
+            "section": self.section,
+        }
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -125,6 +148,10 @@ class Result:
 
     def summary(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def headlines(self) -> list[Headline]:
+        """Findings as plain-language sentences for an executive summary (override)."""
+        return []
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict of every field (tables as lists of records, NaN as None)."""

@@ -1,0 +1,28 @@
+"""The one place that maps each result type to its report partial.
+
+Keys are the fully qualified class names of result types (so this module imports none of the
+analyses); values are the partial's base name: ``templates/partials/<name>.html.j2`` and
+``templates/partials/<name>.md.j2``. Adding an analysis means adding its result type, its two
+partials and one line here; nothing else in the report layer changes.
+"""
+
+from __future__ import annotations
+
+from ..errors import ReportError
+
+PARTIALS: dict[str, str] = {
+    "fairhire.impact.result.AdverseImpactResult": "adverse_impact",
+}
+
+
+def partial_for(result: object) -> str:
+    """Return the partial name for a result, walking its class hierarchy."""
+    for cls in type(result).__mro__:
+        name = PARTIALS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if name is not None:
+            return name
+    raise ReportError(
+        f"no report template is registered for {type(result).__module__}."
+        f"{type(result).__qualname__}. Register a partial in fairhire/report/registry.py "
+        "(PARTIALS), or pass a fairhire result object to Report.add()."
+    )
