@@ -1,0 +1,347 @@
+"""Selection rates, the four-fifths rule and tests on a 2×2 selection table.
+
+Every function takes counts: the focal group selected ``a`` of ``n`` and the reference group
+selected ``b`` of ``m``. Nothing here sees a data frame.
+
+Sources: 29 CFR 1607.4(D) and the UGESP Questions and Answers (four-fifths rule, Q&A 11, 12, 21);
+Morris & Lobsenz (2000) for the Z test on the impact ratio; Katz et al. (1978) for the log
+confidence interval of a ratio of proportions; Lancaster (1961) for the mid-P value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+from scipy import stats
+
+from ..errors import InvalidParameterError
+
+__all__ = [
+    "TestResult",
+    "adjust_pvalues",
+    "as_fraction",
+    "below_threshold",
+    "expected_cells",
+    "fisher_exact_test",
+    "flips_with_one",
+    "impact_ratio",
+    "impact_ratio_ci",
+    "impact_ratio_z",
+    "selection_rate",
+    "shortfall",
+    "shortfall_to_threshold",
+    "two_proportion_z",
+]
+
+FOUR_FIFTHS = Fraction(4, 5)
+
+
+class TestResult(NamedTuple):
+    """A test statistic and its two-sided p-value."""
+
+    statistic: float
+    pvalue: float
+
+
+def _check_counts(a: int, n: int, b: int, m: int) -> None:
+    for name, sel, tot in (("focal", a, n), ("reference", b, m)):
+        if tot < 0 or sel < 0 or sel > tot:
+            raise InvalidParameterError(
+                f"{name} counts are impossible: {sel} selected of {tot}. Selected counts must "
+                "lie between 0 and the number of applicants."
+            )
+
+
+def as_fraction(threshold: float | Fraction | str) -> Fraction:
+    """Read a threshold (0.8, "4/5", Fraction(4, 5)) as an exact fraction.
+
+    Floats are read through their decimal representation, so ``0.8`` is exactly 4/5.
+
+    Examples
+    --------
+    >>> as_fraction(0.8)
+    Fraction(4, 5)
+    """
+    try:
+        value = threshold if isinstance(threshold, Fraction) else Fraction(str(threshold))
+    except (ValueError, ZeroDivisionError):
+        raise InvalidParameterError(
+            f"threshold={threshold!r} is not a number; use e.g. 0.8 or '4/5'."
+        ) from None
+    if not 0 < value <= 1:
+        raise InvalidParameterError(f"threshold={threshold!r} must lie in (0, 1]; use e.g. 0.8.")
+    return value
+
+
+def selection_rate(selected: int, applicants: int) -> float:
+    """Share of applicants selected; NaN when there were no applicants.
+
+    Examples
+    --------
+    >>> selection_rate(12, 40)
+    0.3
+    """
+    return selected / applicants if applicants else math.nan
+
+
+def impact_ratio(a: int, n: int, b: int, m: int) -> float:
+    """Focal selection rate divided by the reference rate (NaN when undefined).
+
+    Examples
+    --------
+    >>> impact_ratio(12, 40, 48, 80)
+    0.5
+    """
+    _check_counts(a, n, b, m)
+    if n == 0 or m == 0 or b == 0:
+        return math.nan
+    return (a * m) / (n * b)
+
+
+def below_threshold(
+    a: int, n: int, b: int, m: int, threshold: float | Fraction = FOUR_FIFTHS
+) -> bool:
+    """Exact four-fifths comparison: is a/n *less than* threshold × b/m?
+
+    Compares integers (``a*m*q < p*b*n`` for threshold p/q), never floats: 12/20 against 15/20
+    is exactly four-fifths and is not adverse impact (UGESP Q&A 11).
+
+    Examples
+    --------
+    >>> below_threshold(12, 20, 15, 20)
+    False
+    >>> below_threshold(11, 20, 15, 20)
+    True
+    """
+    _check_counts(a, n, b, m)
+    if n == 0 or m == 0:
+        return False
+    t = as_fraction(threshold)
+    return a * m * t.denominator < t.numerator * b * n
+
+
+def two_proportion_z(a: int, n: int, b: int, m: int) -> TestResult:
+    """Pooled two-proportion Z test (the "two standard deviations" rule), two-sided.
+
+    ``Z = (a/n − b/m) / sqrt(p(1−p)(1/n + 1/m))`` with ``p = (a+b)/(n+m)``. Negative Z means
+    the focal group's rate is lower. Z² equals Pearson's χ² without continuity correction.
+    Undefined (NaN) when a group is empty or everyone/no one was selected.
+
+    Examples
+    --------
+    >>> z, p = two_proportion_z(12, 40, 48, 80)
+    >>> round(z, 5), round(p, 8)
+    (-3.09839, 0.00194577)
+    """
+    _check_counts(a, n, b, m)
+    if n == 0 or m == 0:
+        return TestResult(math.nan, math.nan)
+    p = (a + b) / (n + m)
+    var = p * (1 - p) * (1 / n + 1 / m)
+    if var <= 0:
+        return TestResult(math.nan, math.nan)
+    z = (a / n - b / m) / math.sqrt(var)
+    return TestResult(z, float(2 * stats.norm.sf(abs(z))))
+
+
+def fisher_exact_test(
+    a: int,
+    n: int,
+    b: int,
+    m: int,
+    *,
+    alternative: str = "two-sided",
+    mid_p: bool = False,
+) -> float:
+    """Fisher's exact test p-value on the 2×2 table [[a, n−a], [b, m−b]].
+
+    ``alternative="less"`` tests whether the focal group's odds of selection are lower (the
+    direction of adverse impact); ``"greater"`` the opposite. ``mid_p=True`` gives Lancaster's
+    mid-P: the probability of tables more extreme than the one observed plus half the
+    probability of tables as extreme (for the two-sided test, "as extreme" means as probable,
+    the same ordering scipy uses for the ordinary two-sided p-value).
+
+    Examples
+    --------
+    >>> round(fisher_exact_test(12, 40, 48, 80), 8)
+    0.00340922
+    """
+    _check_counts(a, n, b, m)
+    if alternative not in {"two-sided", "less", "greater"}:
+        raise InvalidParameterError(
+            f"alternative={alternative!r}; use 'two-sided', 'less' or 'greater'."
+        )
+    if n == 0 or m == 0:
+        return math.nan
+    if not mid_p:
+        return float(stats.fisher_exact([[a, n - a], [b, m - b]], alternative=alternative).pvalue)
+    # X = focal selections ~ Hypergeometric(total N, successes a+b, draws n)
+    big_n, k = n + m, a + b
+    dist = stats.hypergeom(big_n, k, n)
+    if alternative == "less":
+        return float(dist.cdf(a - 1) + 0.5 * dist.pmf(a))
+    if alternative == "greater":
+        return float(dist.sf(a) + 0.5 * dist.pmf(a))
+    lo, hi = max(0, k - m), min(k, n)
+    support = np.arange(lo, hi + 1)
+    pmf = dist.pmf(support)
+    p_obs = dist.pmf(a)
+    rel = 1 + 1e-7  # scipy's tolerance for "as probable"
+    more_extreme = pmf[pmf < p_obs / rel].sum()
+    as_extreme = pmf[(pmf >= p_obs / rel) & (pmf <= p_obs * rel)].sum()
+    return float(min(1.0, more_extreme + 0.5 * as_extreme))
+
+
+def impact_ratio_z(a: int, n: int, b: int, m: int) -> TestResult:
+    """Z test on the log impact ratio (Morris & Lobsenz, 2000), two-sided.
+
+    ``Z_IR = ln(IR) / sqrt((1 − p) / (p · N · P_min · (1 − P_min)))`` with ``N = n + m``,
+    ``p = (a + b)/N`` and ``P_min = n/N`` the focal group's share of applicants.
+
+    Examples
+    --------
+    >>> z, p = impact_ratio_z(12, 40, 48, 80)
+    >>> round(z, 4)
+    -3.5794
+    """
+    _check_counts(a, n, b, m)
+    ir = impact_ratio(a, n, b, m)
+    if not ir > 0:  # also catches NaN
+        return TestResult(math.nan, math.nan)
+    big_n = n + m
+    p = (a + b) / big_n
+    p_min = n / big_n
+    if p >= 1:
+        return TestResult(math.nan, math.nan)
+    se = math.sqrt((1 - p) / (p * big_n * p_min * (1 - p_min)))
+    z = math.log(ir) / se
+    return TestResult(z, float(2 * stats.norm.sf(abs(z))))
+
+
+def impact_ratio_ci(
+    a: int, n: int, b: int, m: int, *, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Confidence interval of the impact ratio by the log method (Katz et al., 1978).
+
+    ``exp(ln IR ± z · sqrt((1 − SR1)/(n · SR1) + (1 − SR2)/(m · SR2)))``. NaN when either
+    group had no selections.
+
+    Examples
+    --------
+    >>> [round(x, 6) for x in impact_ratio_ci(12, 40, 48, 80)]
+    [0.301433, 0.829372]
+    """
+    _check_counts(a, n, b, m)
+    if not 0 < confidence < 1:
+        raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
+    if a == 0 or b == 0 or n == 0 or m == 0:
+        return (math.nan, math.nan)
+    sr1, sr2 = a / n, b / m
+    se = math.sqrt((1 - sr1) / (n * sr1) + (1 - sr2) / (m * sr2))
+    zc = float(stats.norm.ppf(0.5 + confidence / 2))
+    log_ir = math.log(sr1 / sr2)
+    return (math.exp(log_ir - zc * se), math.exp(log_ir + zc * se))
+
+
+def shortfall(a: int, n: int, b: int, m: int) -> float:
+    """Extra focal selections needed, reference unchanged, to reach the reference rate.
+
+    ``n · b/m − a``, floored at zero (a group at or above the reference rate has no shortfall).
+
+    Examples
+    --------
+    >>> shortfall(12, 40, 48, 80)
+    12.0
+    """
+    _check_counts(a, n, b, m)
+    if m == 0:
+        return math.nan
+    return max(0.0, n * b / m - a)
+
+
+def shortfall_to_threshold(
+    a: int, n: int, b: int, m: int, threshold: float | Fraction = FOUR_FIFTHS
+) -> int:
+    """Smallest whole k with (a + k)/n ≥ threshold · b/m, in exact arithmetic.
+
+    Examples
+    --------
+    >>> shortfall_to_threshold(12, 40, 48, 80)
+    8
+    """
+    _check_counts(a, n, b, m)
+    if n == 0 or m == 0:
+        return 0
+    t = as_fraction(threshold)
+    # (a + k) * m * q >= p * b * n  <=>  k >= (p*b*n - a*m*q) / (m*q)
+    need = t.numerator * b * n - a * m * t.denominator
+    if need <= 0:
+        return 0
+    return -(-need // (m * t.denominator))
+
+
+def flips_with_one(
+    a: int, n: int, b: int, m: int, threshold: float | Fraction = FOUR_FIFTHS
+) -> bool:
+    """UGESP Q&A 21 one-person rule: would one selection moved from the reference group to the
+    focal group lift a flagged ratio to the threshold or above?
+
+    Only a flagged comparison can flip; an unflagged one returns False.
+
+    Examples
+    --------
+    >>> flips_with_one(3, 10, 8, 10)  # 0.3/0.8 = 0.375, but 4/10 vs 7/10 is still below 0.8
+    False
+    >>> flips_with_one(7, 10, 9, 10)  # 0.78 -> 8/10 vs 8/10 = 1.0
+    True
+    """
+    if not below_threshold(a, n, b, m, threshold):
+        return False
+    if b == 0 or a >= n:
+        return False
+    return not below_threshold(a + 1, n, b - 1, m, threshold)
+
+
+def expected_cells(a: int, n: int, b: int, m: int) -> np.ndarray:
+    """Expected counts of the 2×2 table under independence (for the small-sample flag)."""
+    big_n = n + m
+    if big_n == 0:
+        return np.zeros((2, 2))
+    sel = a + b
+    rows = np.array([n, m], dtype=float)
+    cols = np.array([sel, big_n - sel], dtype=float)
+    return np.outer(rows, cols) / big_n
+
+
+def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
+    """Adjust a family of p-values for multiple comparisons; NaNs stay NaN and don't count.
+
+    ``method``: ``"holm"`` (Holm–Bonferroni, controls the family-wise error rate; default),
+    ``"fdr_bh"`` (Benjamini–Hochberg false discovery rate), ``"bonferroni"`` or ``"none"``.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, float("nan")], "holm").round(3).tolist()
+    [0.02, 0.04, nan]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    aliases = {"bh": "fdr_bh", "benjamini-hochberg": "fdr_bh", "fdr": "fdr_bh"}
+    method = aliases.get(method, method)
+    if method not in {"holm", "fdr_bh", "bonferroni", "none"}:
+        raise InvalidParameterError(
+            f"adjust={method!r}; use 'holm' (default), 'fdr_bh' (Benjamini–Hochberg), "
+            "'bonferroni' or 'none'."
+        )
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    if method == "none":
+        out[ok] = p[ok]
+    elif ok.any():
+        out[ok] = multipletests(p[ok], method=method)[1]
+    return out
