@@ -95,8 +95,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, pd.DataFrame):
         frame = value.astype(object).where(pd.notna(value), None)
         return [
-            {str(k): jsonable(v) for k, v in rec.items()}
-            for rec in frame.to_dict(orient="records")
+            {str(k): jsonable(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")
         ]
     if isinstance(value, pd.Series):
         return jsonable(value.to_frame())
@@ -163,13 +162,10 @@ class Result:
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         table = frame.to_html(index=False, escape=True, na_rep="", float_format=_fmt_float)
-        return (
-            f"<div class='fairhire-result'><pre>{html.escape(self.summary())}</pre>"
-            f"{table}</div>"
-        )
+        return f"<div class='fairhire-result'><pre>{html.escape(self.summary())}</pre>{table}</div>"
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>\n{self.summary()}"
+    def __str__(self) -> str:
+        return self.summary()
 
 
 def _fmt_float(x: float) -> str:

@@ -1,0 +1,184 @@
+"""The result of an adverse-impact analysis."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+
+from .._results import Headline, Result
+from .compare import BOTTOM_LINE
+
+__all__ = ["AdverseImpactResult"]
+
+
+def _p(p: float) -> str:
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AdverseImpactResult(Result):
+    """Adverse impact at every stage of a hiring funnel.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (stage, group): ``stage, basis, group, <group columns>, applicants,
+        selected, selection_rate, reference_group, is_reference, impact_ratio, adverse_impact,
+        z, p_value_z, p_value_fisher, p_value_adjusted, significant, z_ir, p_value_z_ir, ci_low,
+        ci_high, shortfall, shortfall_four_fifths, flips_with_one, small_sample, excluded``.
+        ``adverse_impact`` is the exact four-fifths comparison; ``p_value_adjusted`` adjusts
+        ``p_value_fisher`` over every comparison in the table; ``shortfall`` is the number of
+        extra selections the group needed to reach the reference rate (a float) and
+        ``shortfall_four_fifths`` the smallest whole number that lifts it to four-fifths. Rows
+        with stage ``"bottom line"`` compare everyone who applied with the final stage.
+    strata : pandas.DataFrame or None
+        With ``strata=``: per (stage, group), the Mantel–Haenszel odds ratio of the group
+        against the reference and its CI, the CMH test with and without continuity
+        correction, the Breslow–Day test with Tarone's correction, and ``reversal``.
+    unknown : pandas.DataFrame
+        Per stage, applicants and selections whose group was missing (never dropped silently).
+    group_columns, stages : tuple of str
+        The group columns and the stages in funnel order.
+    threshold : float
+        The impact-ratio threshold (0.8 = four-fifths).
+    fingerprint : str
+        SHA-256 of the aggregated counts the analysis used.
+    """
+
+    table: pd.DataFrame
+    strata: pd.DataFrame | None
+    unknown: pd.DataFrame
+    group_columns: tuple[str, ...]
+    stages: tuple[str, ...]
+    threshold: float
+    alpha: float
+    fingerprint: str
+
+    kind: ClassVar[str] = "adverse impact"
+
+    def __repr__(self) -> str:
+        return f"<AdverseImpactResult: {len(self.table)} comparisons, {len(self.flagged)} flagged>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-(stage, group) table (a copy)."""
+        return self.table.copy()
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Rows below the threshold (evidence of adverse impact under the four-fifths rule)."""
+        return self.table.loc[self.table["adverse_impact"]].reset_index(drop=True)
+
+    @property
+    def bottom_line(self) -> pd.DataFrame:
+        """The applied → final-stage comparison (the last stage when there is only one)."""
+        t = self.table
+        final = BOTTOM_LINE if (t["stage"] == BOTTOM_LINE).any() else self.stages[-1]
+        return t.loc[t["stage"] == final].reset_index(drop=True)
+
+    def headlines(self) -> list[Headline]:
+        """One sentence per comparison worth an auditor's attention, most serious first."""
+        out: list[Headline] = []
+        t = self.table
+        for row in t.itertuples(index=False):
+            if row.is_reference or row.excluded or math.isnan(row.impact_ratio):
+                continue
+            where = (
+                "Over the whole process (bottom line)"
+                if row.stage == BOTTOM_LINE
+                else f"At the {row.stage} stage"
+            )
+            base = (
+                f"{where}, {row.group} applicants were selected at {row.impact_ratio:.2f} times "
+                f"the rate of {row.reference_group}"
+            )
+            stats = f"Fisher p = {_p(row.p_value_fisher)}, adjusted {_p(row.p_value_adjusted)}"
+            if row.adverse_impact:
+                extra = []
+                if row.shortfall >= 0.5:
+                    extra.append(f"{row.shortfall:.0f} fewer selections than parity")
+                if row.flips_with_one:
+                    extra.append("one selection would change the result")
+                if row.small_sample:
+                    extra.append("small sample")
+                tail = "; ".join([stats, *extra])
+                severity = 3 if row.significant and not row.flips_with_one else 2
+                text = f"{base} (below four-fifths; {tail})."
+                if severity == 3:
+                    text = text[:-1] + ": evidence of adverse impact under the four-fifths rule."
+                out.append(
+                    Headline(
+                        severity=severity, text=text, figure=row.impact_ratio, section=self.kind
+                    )
+                )
+            elif row.significant and row.impact_ratio < 1:
+                out.append(Headline(
+                    severity=2,
+                    text=f"{base} (above four-fifths, but the difference is statistically "
+                    f"significant: {stats}).",
+                    figure=row.impact_ratio, section=self.kind,
+                ))  # fmt: skip
+        if self.strata is not None:
+            for row in self.strata.itertuples(index=False):
+                if row.reversal:
+                    out.append(Headline(
+                        severity=2,
+                        text=f"At the {row.stage} stage, the aggregate comparison of "
+                        f"{row.group} with {row.reference_group} reverses within strata "
+                        f"(Mantel–Haenszel odds ratio {row.mh_odds_ratio:.2f}): a Simpson's "
+                        "paradox to examine before drawing conclusions.",
+                        figure=row.mh_odds_ratio, section=self.kind,
+                    ))  # fmt: skip
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def summary(self) -> str:
+        """A plain-text summary: settings, the comparison table, unknowns and warnings."""
+        t = self.table
+        lines = [
+            f"Adverse impact by {' × '.join(self.group_columns)} — stages: "
+            f"{', '.join(self.stages)}",
+            f"Threshold {self.threshold:g} (impact ratio below it = evidence of adverse impact "
+            f"under the four-fifths rule); Fisher p adjusted ({self.params.get('adjust', '')}); "
+            f"alpha {self.alpha:g}.",
+        ]
+        if self.rows is not None:
+            lines.append("Rows: " + self.rows.describe() + ".")
+        cols = ["stage", "group", "applicants", "selected", "selection_rate", "impact_ratio",
+                "adverse_impact", "p_value_fisher", "p_value_adjusted", "shortfall",
+                "flips_with_one", "small_sample"]  # fmt: skip
+        view = t[cols].copy()
+        view["selection_rate"] = view["selection_rate"].map(lambda v: f"{v:.3f}")
+        view["impact_ratio"] = view["impact_ratio"].map(
+            lambda v: "" if math.isnan(v) else f"{v:.3f}"
+        )
+        for c in ("p_value_fisher", "p_value_adjusted"):
+            view[c] = view[c].map(lambda v: "" if math.isnan(v) else _p(v))
+        view["shortfall"] = view["shortfall"].map(lambda v: "" if math.isnan(v) else f"{v:.1f}")
+        lines.append(view.to_string(index=False))
+        if int(self.unknown["applicants"].sum()):
+            lines.append("Unknown group (counted, not compared):")
+            lines.append(self.unknown.to_string(index=False))
+        if self.strata is not None and len(self.strata):
+            lines.append("Stratified (Mantel–Haenszel, focal vs reference):")
+            s = self.strata[
+                [
+                    "stage",
+                    "group",
+                    "n_strata",
+                    "mh_odds_ratio",
+                    "mh_ci_low",
+                    "mh_ci_high",
+                    "cmh_p_value",
+                    "breslow_day_p_value",
+                    "reversal",
+                ]
+            ]
+            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for w in self.warnings:
+            lines.append(f"Warning: {w}")
+        return "\n".join(lines)
