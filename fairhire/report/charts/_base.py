@@ -27,6 +27,7 @@ __all__ = [
     "OK",
     "PALETTE",
     "Chart",
+    "mpl_text",
     "new_figure",
     "style_axes",
     "to_svg",
@@ -79,6 +80,15 @@ class Chart:
     draw: Callable[[Any], None]
     size: tuple[float, float] = (7.0, 3.5)
     data: pd.DataFrame | None = None
+
+
+def mpl_text(value: object) -> str:
+    """User text (a group label) safe for matplotlib: ``$`` would start mathtext.
+
+    >>> mpl_text("$5 an hour")
+    '\\$5 an hour'
+    """
+    return str(value).replace("$", r"\$")
 
 
 def new_figure(size: tuple[float, float]) -> Any:

@@ -1,0 +1,203 @@
+"""Charts for adverse-impact results: the hiring funnel and impact ratios with their CIs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+
+__all__ = ["funnel", "impact_ratios"]
+
+#: At most this many groups are drawn in the funnel (the largest); the rest are named in the alt.
+MAX_FUNNEL_GROUPS = 7
+
+
+def _small(min_cell: int | None, *counts: Any) -> bool:
+    if min_cell is None:
+        return False
+    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
+    """Share of each group's applicants who reached each stage (log scale).
+
+    Built from the stage rows of ``result.table``: the first stage's ``applicants`` is the
+    number who applied, each stage's ``selected`` the number who passed it. On a logarithmic
+    axis equal vertical gaps are equal ratios, so a stage where one group's line drops faster
+    is a stage with a low impact ratio.
+    """
+    table = result.table
+    stages = [s for s in result.stages if s in set(table["stage"])]
+    if not stages:
+        return None
+    rows = table[table["stage"].isin(stages) & ~table["excluded"].astype(bool)]
+    first = rows[rows["stage"] == stages[0]].set_index("group")
+    if first.empty:
+        return None
+    groups = first.sort_values("applicants", ascending=False, kind="stable").index.tolist()
+    hidden = [g for g in groups if _small(min_cell, first.loc[g, "applicants"])]
+    groups = [g for g in groups if g not in hidden]
+    dropped = groups[MAX_FUNNEL_GROUPS:]
+    groups = groups[:MAX_FUNNEL_GROUPS]
+    if not groups:
+        return None
+
+    labels = ["applied", *stages]
+    series: dict[str, list[float]] = {}
+    records = []
+    for g in groups:
+        base = float(first.loc[g, "applicants"])
+        values = [1.0]
+        for s in stages:
+            match = rows[(rows["stage"] == s) & (rows["group"] == g)]
+            sel = float(match["selected"].iloc[0]) if len(match) else math.nan
+            if _small(min_cell, sel):
+                sel = math.nan
+            share = sel / base if base > 0 else math.nan
+            values.append(share)
+            records.append({"group": g, "stage": s, "applicants": int(base),
+                            "reached": None if math.isnan(sel) else int(sel),
+                            "share": share})
+        series[g] = values
+
+    final = {g: v[-1] for g, v in series.items() if not math.isnan(v[-1])}
+    alt = (
+        f"Share of each {' × '.join(result.group_columns)} group's applicants still in the "
+        f"process at each stage ({' → '.join(labels)}), on a logarithmic scale."
+    )
+    if final:
+        alt += " Reaching the last stage (" + stages[-1] + "): " + "; ".join(
+            f"{g} {_pct(v)}" for g, v in final.items()
+        ) + "."
+    if hidden:
+        alt += f" Not drawn (fewer than {min_cell} applicants): {', '.join(map(str, hidden))}."
+    if dropped:
+        alt += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        x = np.arange(len(labels))
+        for i, (g, values) in enumerate(series.items()):
+            y = np.array(values, dtype=float)
+            y = np.where(y > 0, y, np.nan)
+            ax.plot(x, y, marker=MARKERS[i % len(MARKERS)], color=PALETTE[i % len(PALETTE)],
+                    linewidth=1.8, markersize=5.5, label=mpl_text(g))
+        ax.set_yscale("log")
+        finite = [v for vals in series.values() for v in vals if v > 0 and not math.isnan(v)]
+        low = min(finite) if finite else 0.01
+        ticks = [t for t in (1, 0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001)
+                 if t >= low / 1.5]
+        ax.set_yticks(ticks, labels=[f"{t * 100:g}%" for t in ticks])
+        ax.minorticks_off()
+        ax.set_ylim(low / 1.4, 1.15)
+        ax.set_xticks(x, labels=[mpl_text(s) for s in labels])
+        ax.set_ylabel("share of applicants (log scale)")
+        ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+        style_axes(ax)
+        ax.grid(False, axis="x")
+        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+
+    data = pd.DataFrame.from_records(records, columns=["group", "stage", "applicants", "reached",
+                                                       "share"])
+    return Chart(
+        title="Hiring funnel: share of applicants reaching each stage, by group",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 3.6),
+        data=data,
+    )
+
+
+def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
+    """Each comparison's impact ratio with its confidence interval, against the 0.8 line."""
+    table = result.table
+    order = {s: i for i, s in enumerate(dict.fromkeys(table["stage"]))}
+    rows = table[~table["is_reference"].astype(bool) & ~table["excluded"].astype(bool)]
+    rows = rows[np.isfinite(rows["impact_ratio"].astype(float))]
+    hidden = rows[[_small(min_cell, a, s) for a, s in zip(rows["applicants"], rows["selected"],
+                                                           strict=True)]]
+    rows = rows.drop(index=hidden.index)
+    if rows.empty:
+        return None
+    rows = rows.assign(_o=rows["stage"].map(order)).sort_values(["_o"], kind="stable")
+    threshold = float(result.threshold)
+    level = result.params.get("confidence", 0.95) if result.params else 0.95
+    level_txt = f"{float(level) * 100:g}%"
+
+    labels = [f"{s} · {g}" for s, g in zip(rows["stage"], rows["group"], strict=True)]
+    ir = rows["impact_ratio"].astype(float).to_numpy()
+    lo = rows["ci_low"].astype(float).to_numpy()
+    hi = rows["ci_high"].astype(float).to_numpy()
+    flagged = rows["adverse_impact"].astype(bool).to_numpy()
+    finite_hi = hi[np.isfinite(hi)]
+    xmax = float(min(max(1.3, *(finite_hi if finite_hi.size else [1.3]), *ir) * 1.08, 3.0))
+
+    below = [
+        f"{lab} ({v:.2f}, {level_txt} CI {lo_:.2f}–{hi_:.2f})" if np.isfinite(lo_) else
+        f"{lab} ({v:.2f})"
+        for lab, v, lo_, hi_, f in zip(labels, ir, lo, hi, flagged, strict=True) if f
+    ]
+    alt = (
+        f"Impact ratios of {len(labels)} comparison{'s' if len(labels) != 1 else ''} with their "
+        f"{level_txt} confidence intervals; the dashed line marks {threshold:g} (four-fifths) "
+        "and the solid line parity (1). "
+    )
+    alt += (
+        f"{len(below)} below {threshold:g}: " + "; ".join(below) + "."
+        if below else f"None is below {threshold:g}."
+    )
+    if len(hidden):
+        alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))[::-1]
+        for yi, v, l_, h_, f in zip(y, ir, lo, hi, flagged, strict=True):
+            colour = FLAG if f else OK
+            if np.isfinite(l_) and np.isfinite(h_):
+                ax.plot([l_, min(h_, xmax)], [yi, yi], color=colour, linewidth=1.6,
+                        solid_capstyle="butt")
+            ax.plot([min(v, xmax)], [yi], marker="D" if f else "o", color=colour,
+                    markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
+                    markeredgewidth=1.5, linestyle="none")
+            ax.annotate(f"{v:.2f}", (min(v, xmax), yi), xytext=(0, 5),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
+                        color="#1a1a1a")
+        ax.axvline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
+        ax.axvline(1.0, color=GREY, linewidth=0.9)
+        ax.text(threshold, 1.0, f" four-fifths ({threshold:g})", transform=ax.get_xaxis_transform(),
+                ha="right", va="bottom", fontsize=8, color="#1a1a1a")
+        ax.text(1.0, 1.0, " parity", transform=ax.get_xaxis_transform(), ha="left",
+                va="bottom", fontsize=8, color="#1a1a1a")
+        ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.set_xlim(0, xmax)
+        ax.set_xlabel(f"impact ratio (group rate ÷ reference rate), with {level_txt} CI")
+        style_axes(ax)
+        from matplotlib.lines import Line2D
+
+        handles = [
+            Line2D([], [], marker="D", color=FLAG, linestyle="-", markerfacecolor=FLAG,
+                   label=f"below {threshold:g}"),
+            Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
+                   markeredgewidth=1.5, label=f"{threshold:g} or above"),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+
+    data = rows[["stage", "group", "reference_group", "impact_ratio", "ci_low", "ci_high",
+                 "adverse_impact"]].reset_index(drop=True)
+    return Chart(
+        title=f"Impact ratios with {level_txt} confidence intervals",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 1.3 + 0.32 * len(labels)),
+        data=data,
+    )

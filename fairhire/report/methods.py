@@ -1,0 +1,119 @@
+"""Methodology text of each partial: ``methods/<partial>.toml``.
+
+Each file holds a ``title``, optional ``limitations`` and a list of ``[[entry]]`` tables (``id``,
+``name``, ``text``, ``formula``, ``when``, ``sources``, optional ``only_if``). See PARTIALS.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReportError
+
+__all__ = ["MethodEntry", "MethodsBlock", "load_methods"]
+
+METHODS_DIR = Path(__file__).parent / "methods"
+_FIELDS = {"id", "name", "text", "formula", "when", "sources", "only_if"}
+
+
+@dataclass(frozen=True)
+class MethodEntry:
+    id: str
+    name: str
+    text: str
+    formula: str = ""
+    when: str = ""
+    sources: tuple[str, ...] = ()
+    only_if: str | None = None
+
+    def applies_to(self, results: list[Any]) -> bool:
+        if self.only_if is None:
+            return True
+        for result in results:
+            value = getattr(result, self.only_if, None)
+            if value is None:
+                continue
+            if hasattr(value, "empty"):
+                if not value.empty:
+                    return True
+            elif value:
+                return True
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "text": self.text,
+            "formula": self.formula,
+            "when": self.when,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class MethodsBlock:
+    partial: str
+    title: str
+    entries: tuple[MethodEntry, ...]
+    limitations: tuple[str, ...] = ()
+
+
+def _check_text(path: Path, where: str, text: str) -> None:
+    if "://" in text or "www." in text:
+        raise ReportError(
+            f"{path.name}: {where} contains a URL ({text[:80]!r}). A self-contained report must "
+            "not link out; cite the source by name (see fairhire/report/PARTIALS.md)."
+        )
+
+
+@lru_cache(maxsize=64)
+def load_methods(partial: str) -> MethodsBlock:
+    """Read and validate ``methods/<partial>.toml`` (an empty block if the file is absent)."""
+    path = METHODS_DIR / f"{partial}.toml"
+    if not path.exists():
+        return MethodsBlock(partial=partial, title="", entries=())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ReportError(f"{path}: not valid TOML ({exc}).") from exc
+    entries = []
+    for i, raw in enumerate(data.get("entry", [])):
+        unknown = set(raw) - _FIELDS
+        missing = {"id", "name", "text"} - set(raw)
+        if unknown or missing:
+            raise ReportError(
+                f"{path.name}: entry {i + 1} has unknown keys {sorted(unknown)} or lacks "
+                f"{sorted(missing)}; allowed keys: {sorted(_FIELDS)}."
+            )
+        sources = raw.get("sources", [])
+        if isinstance(sources, str):
+            sources = [sources]
+        for key in ("name", "text", "formula", "when"):
+            _check_text(path, f"entry {raw['id']!r} {key}", str(raw.get(key, "")))
+        for source in sources:
+            _check_text(path, f"entry {raw['id']!r} source", str(source))
+        entries.append(
+            MethodEntry(
+                id=str(raw["id"]),
+                name=str(raw["name"]),
+                text=str(raw["text"]).strip(),
+                formula=str(raw.get("formula", "")).strip(),
+                when=str(raw.get("when", "")).strip(),
+                sources=tuple(str(s) for s in sources),
+                only_if=raw.get("only_if"),
+            )
+        )
+    limitations = tuple(str(x).strip() for x in data.get("limitations", []))
+    for text in limitations:
+        _check_text(path, "limitations", text)
+    return MethodsBlock(
+        partial=partial,
+        title=str(data.get("title", partial.replace("_", " ").capitalize())),
+        entries=tuple(entries),
+        limitations=limitations,
+    )

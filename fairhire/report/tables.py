@@ -1,0 +1,158 @@
+"""``data_table``: one call that renders a table of figures in HTML or Markdown, with
+small-count suppression applied (see PARTIALS.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from ..errors import ReportError
+from .filters import MISSING, Formatter
+from .safe import md_escape
+
+__all__ = ["data_table", "records"]
+
+_NUMERIC_FORMATS = {"count", "pct", "signed_pct", "ratio", "num", "pvalue", "money", "ci"}
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        result = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return bool(result) if np.ndim(result) == 0 else False
+
+
+def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A frame as a list of dicts with NaN/NA as None (empty list for None)."""
+    if frame is None:
+        return []
+    if not isinstance(frame, pd.DataFrame):
+        raise ReportError(f"records() expects a pandas DataFrame, got {type(frame).__name__}.")
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        out.append({str(k): (None if _is_scalar_missing(v) else v) for k, v in rec.items()})
+    return out
+
+
+def _is_scalar_missing(value: Any) -> bool:
+    if isinstance(value, list | tuple | dict | set):
+        return False
+    return _is_missing(value)
+
+
+def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[str, str, str, dict]]:
+    parsed = []
+    for spec in columns:
+        if isinstance(spec, str):
+            spec = (spec, spec, "text")
+        spec = tuple(spec)
+        if len(spec) not in (3, 4):
+            raise ReportError(
+                f"data_table column spec {spec!r} must be (column, header, format) or "
+                "(column, header, format, {options})."
+            )
+        column, header, fmt = (str(x) for x in spec[:3])
+        options = dict(spec[3]) if len(spec) == 4 else {}
+        if column not in frame.columns:
+            raise ReportError(
+                f"data_table: column {column!r} not in the table (columns: "
+                f"{[str(c) for c in frame.columns]})."
+            )
+        parsed.append((column, header, fmt, options))
+    return parsed
+
+
+def data_table(
+    frame: pd.DataFrame | None,
+    columns: Sequence[Any],
+    *,
+    formatter: Formatter,
+    fmt: str,
+    caption: str | None = None,
+    counts: Sequence[str] = (),
+    row_header: str | None = None,
+    empty: str = "No rows.",
+) -> Markup:
+    """Render ``frame`` as an HTML or Markdown table (``fmt`` = "html" or "markdown")."""
+    if frame is None or len(frame) == 0:
+        if fmt == "html":
+            return Markup('<p class="muted">{}</p>').format(empty)
+        return Markup(md_escape(empty))
+    if not isinstance(frame, pd.DataFrame):
+        raise ReportError(f"data_table expects a pandas DataFrame, got {type(frame).__name__}.")
+    cols = _parse_columns(columns, frame)
+    for c in counts:
+        if c not in frame.columns:
+            raise ReportError(f"data_table: counts column {c!r} not in the table.")
+
+    body: list[list[Any]] = []
+    for rec in records(frame):
+        hide = formatter.small(*(rec[c] for c in counts)) if counts else False
+        row = []
+        for column, _header, cfmt, options in cols:
+            value = rec[column]
+            if cfmt == "ci":
+                value = value if isinstance(value, tuple | list) else (None, None)
+            row.append(formatter.format_cell(cfmt, value, hide=hide, **options))
+        body.append(row)
+
+    if fmt == "html":
+        return _html(cols, body, caption, row_header)
+    return _markdown(cols, body, caption)
+
+
+def _cell_html(value: Any) -> Markup:
+    if value is None:
+        return Markup(MISSING)
+    return escape(value)
+
+
+def _html(cols, body, caption, row_header) -> Markup:
+    out = ['<div class="table-wrap"><table>']
+    if caption:
+        out.append(f"<caption>{escape(caption)}</caption>")
+    out.append("<thead><tr>")
+    for _column, header, cfmt, _ in cols:
+        cls = ' class="num"' if cfmt in _NUMERIC_FORMATS else ""
+        out.append(f'<th scope="col"{cls}>{escape(header)}</th>')
+    out.append("</tr></thead><tbody>")
+    for row in body:
+        out.append("<tr>")
+        for (column, _header, cfmt, _), value in zip(cols, row, strict=True):
+            cls = ' class="num"' if cfmt in _NUMERIC_FORMATS else ""
+            if column == row_header:
+                out.append(f'<th scope="row"{cls}>{_cell_html(value)}</th>')
+            else:
+                out.append(f"<td{cls}>{_cell_html(value)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return Markup("\n".join(out))
+
+
+def _cell_md(value: Any) -> str:
+    if value is None:
+        return MISSING
+    if hasattr(value, "__html__"):
+        return str(value).replace("|", "\\|")
+    return md_escape(value)
+
+
+def _markdown(cols, body, caption) -> Markup:
+    out = []
+    if caption:
+        out.append(f"*{md_escape(caption)}*")
+        out.append("")
+    out.append("| " + " | ".join(md_escape(h) for _c, h, _f, _o in cols) + " |")
+    out.append(
+        "|" + "|".join("---:" if f in _NUMERIC_FORMATS else "---" for _c, _h, f, _o in cols) + "|"
+    )
+    for row in body:
+        out.append("| " + " | ".join(_cell_md(v) for v in row) + " |")
+    return Markup("\n".join(out))
