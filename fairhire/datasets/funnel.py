@@ -120,39 +120,27 @@ def make_hiring_funnel(
         passed = passed & (rng.random(n) < np.clip(p, 0, 1))
         stage_values[stage] = passed
 
-    sex = np.array(["Male", "Female", "Non-binary"], dtype=object)[sex_codes]
-    race = np.array(RACE_CATEGORIES, dtype=object)[race_codes]
-    sex[rng.random(n) < missing_rate] = None
-    race[rng.random(n) < missing_rate] = None
+    sex_codes = np.where(rng.random(n) < missing_rate, -1, sex_codes)
+    race_codes = np.where(rng.random(n) < missing_rate, -1, race_codes)
     reached = np.zeros(n, dtype=np.int8)
     for stage in FUNNEL_STAGES:
         reached += stage_values[stage]
-    stage_names = np.array(("applied", *FUNNEL_STAGES), dtype=object)
 
-    width = len(str(n_requisitions))
+    def column(codes: np.ndarray, categories: list[str]) -> pd.Series:
+        values = pd.Categorical.from_codes(codes, categories=categories)
+        return pd.Series(values if categorical else values.astype(object)).astype(
+            "category" if categorical else "string"
+        )
+
     frame = pd.DataFrame(
         {
             "applicant_id": np.arange(1, n + 1),
-            "requisition": pd.Categorical.from_codes(
-                req, [f"REQ-{i:0{width}d}" for i in range(1, n_requisitions + 1)]
-            ),
-            "sex": sex,
-            "race": race,
-            "age_band": np.array(["Under 40", "40 and over"], dtype=object)[age_codes],
+            "requisition": column(req, [f"REQ-{i:04d}" for i in range(1, n_requisitions + 1)]),
+            "sex": column(sex_codes, ["Male", "Female", "Non-binary"]),
+            "race": column(race_codes, list(RACE_CATEGORIES)),
+            "age_band": column(age_codes, ["Under 40", "40 and over"]),
             **stage_values,
-            "stage_reached": stage_names[reached],
+            "stage_reached": column(reached, ["applied", *FUNNEL_STAGES]),
         }
     )
-    if categorical:
-        for col, cats in (
-            ("sex", ["Male", "Female", "Non-binary"]),
-            ("race", list(RACE_CATEGORIES)),
-            ("age_band", ["Under 40", "40 and over"]),
-            ("stage_reached", list(stage_names)),
-        ):
-            frame[col] = pd.Categorical(frame[col], categories=cats)
-    else:
-        frame["requisition"] = frame["requisition"].astype(str)
-        for col in ("sex", "race", "age_band", "stage_reached"):
-            frame[col] = frame[col].astype("string")
     return frame

@@ -50,7 +50,7 @@ def _stage_value_problem(frame: Frame, column: str) -> InvalidValueError:
     counts = group_counts(frame.select(nw.col(column)), [column])
     bad = counts[~counts[column].map(lambda v: _is_bool_like(v))]
     n_bad = int(bad["n"].sum())
-    values = [None if _isna(v) else v for v in bad[column].tolist()]
+    values = sorted((None if _isna(v) else v for v in bad[column].tolist()), key=repr)
     missing = any(v is None for v in values)
     fix = (
         "Fill missing values with False where the applicant did not reach the stage"

@@ -85,7 +85,7 @@ def compare(
     table = counts.table
     warnings: list[str] = []
     group_cols = list(group_cols)
-    unknown_mask = table[group_cols].isna().any(axis=1).to_numpy()
+    unknown_mask = table[group_cols].isna().any(axis=1).to_numpy().copy()
     if options.unknown_labels:
         labels = set(map(str, options.unknown_labels))
         for c in group_cols:
@@ -110,8 +110,12 @@ def compare(
     by_group = known.groupby(group_cols, dropna=False, sort=False)
     numeric = [APPLIED, *(c for _, _, a, s in stage_specs for c in (a, s))]
     per_group = by_group[list(dict.fromkeys(numeric))].sum()
-    keys = sorted(per_group.index, key=lambda k: tuple(_sort_key(v) for v in _tuple(k)))
-    per_group = per_group.loc[keys]
+    # positions, not labels: .loc with boolean group labels would act as a mask
+    order = sorted(
+        range(len(per_group)),
+        key=lambda i: tuple(_sort_key(v) for v in _tuple(per_group.index[i])),
+    )
+    per_group = per_group.iloc[order]
     if len(per_group) == 0:
         raise InsufficientDataError(
             f"no applicant has a known value of {preview(group_cols)}: all "
@@ -346,7 +350,9 @@ def _stratified(
         )
 
     f, r = pick(focal_t), pick(ref_t)
-    joined = f.join(r, how="outer", lsuffix="_f", rsuffix="_r").fillna(0)
+    joined = f.merge(
+        r, how="outer", left_index=True, right_index=True, suffixes=("_f", "_r")
+    ).fillna(0)
     n_f = joined[f"{a_col}_f"].to_numpy()
     a_f = joined[f"{s_col}_f"].to_numpy()
     n_r = joined[f"{a_col}_r"].to_numpy()

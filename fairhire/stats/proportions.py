@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
+from scipy.special import gammaln
 
 from ..errors import InvalidParameterError
 
@@ -177,23 +178,47 @@ def fisher_exact_test(
         )
     if n == 0 or m == 0:
         return math.nan
-    if not mid_p:
-        return float(stats.fisher_exact([[a, n - a], [b, m - b]], alternative=alternative).pvalue)
     # X = focal selections ~ Hypergeometric(total N, successes a+b, draws n)
     big_n, k = n + m, a + b
-    dist = stats.hypergeom(big_n, k, n)
-    if alternative == "less":
-        return float(dist.cdf(a - 1) + 0.5 * dist.pmf(a))
-    if alternative == "greater":
+    if alternative != "two-sided":
+        if not mid_p:
+            table = [[a, n - a], [b, m - b]]
+            return float(stats.fisher_exact(table, alternative=alternative).pvalue)
+        dist = stats.hypergeom(big_n, k, n)
+        if alternative == "less":
+            return float(dist.cdf(a - 1) + 0.5 * dist.pmf(a))
         return float(dist.sf(a) + 0.5 * dist.pmf(a))
-    lo, hi = max(0, k - m), min(k, n)
-    support = np.arange(lo, hi + 1)
-    pmf = dist.pmf(support)
-    p_obs = dist.pmf(a)
+    support, pmf = _hypergeom_window(big_n, k, n, a)
+    p_obs = pmf[a - support[0]]
     rel = 1 + 1e-7  # scipy's tolerance for "as probable"
     more_extreme = pmf[pmf < p_obs / rel].sum()
     as_extreme = pmf[(pmf >= p_obs / rel) & (pmf <= p_obs * rel)].sum()
-    return float(min(1.0, more_extreme + 0.5 * as_extreme))
+    p = more_extreme + (0.5 if mid_p else 1.0) * as_extreme
+    return float(min(1.0, p))
+
+
+def _hypergeom_window(big_n: int, k: int, n: int, x: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hypergeometric pmf over the support, or over mode ± 40 SD when the support is wide.
+
+    Beyond 40 standard deviations the pmf is below 1e-300 and cannot change a p-value in
+    double precision, so the window gives scipy's two-sided Fisher p-value (same
+    "as probable" rule) in one vectorised pass instead of hundreds of scalar pmf calls.
+    """
+    lo, hi = max(0, k - (big_n - n)), min(k, n)
+    if hi - lo > 2000:
+        mean = n * k / big_n
+        sd = math.sqrt(max(mean * (big_n - k) / big_n * (big_n - n) / max(big_n - 1, 1), 1.0))
+        lo = max(lo, min(x, int(mean - 40 * sd)))
+        hi = min(hi, max(x, int(mean + 40 * sd) + 1))
+    support = np.arange(lo, hi + 1)
+    log_pmf = (
+        _log_comb(k, support) + _log_comb(big_n - k, n - support) - _log_comb(big_n, n)
+    )
+    return support, np.exp(log_pmf)
+
+
+def _log_comb(n: int | np.ndarray, r: int | np.ndarray) -> np.ndarray:
+    return gammaln(np.add(n, 1)) - gammaln(np.add(r, 1)) - gammaln(np.subtract(n, r) + 1)
 
 
 def impact_ratio_z(a: int, n: int, b: int, m: int) -> TestResult:
@@ -328,8 +353,6 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
     >>> adjust_pvalues([0.01, 0.04, float("nan")], "holm").round(3).tolist()
     [0.02, 0.04, nan]
     """
-    from statsmodels.stats.multitest import multipletests
-
     aliases = {"bh": "fdr_bh", "benjamini-hochberg": "fdr_bh", "fdr": "fdr_bh"}
     method = aliases.get(method, method)
     if method not in {"holm", "fdr_bh", "bonferroni", "none"}:
@@ -340,8 +363,20 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
     p = np.asarray(pvalues, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
-    if method == "none":
-        out[ok] = p[ok]
-    elif ok.any():
-        out[ok] = multipletests(p[ok], method=method)[1]
+    q = p[ok]
+    k = q.size
+    if k == 0 or method == "none":
+        out[ok] = q
+    elif method == "fdr_bh":
+        out[ok] = stats.false_discovery_control(q, method="bh")
+    elif method == "bonferroni":
+        out[ok] = np.minimum(1.0, q * k)
+    else:
+        # Holm (1979) step-down; statsmodels' multipletests gives the same values but runs a
+        # full garbage collection on every call, which dominates at this size.
+        order = np.argsort(q, kind="stable")
+        stepped = np.maximum.accumulate(q[order] * np.arange(k, 0, -1))
+        adjusted = np.empty(k)
+        adjusted[order] = np.minimum(1.0, stepped)
+        out[ok] = adjusted
     return out

@@ -103,7 +103,8 @@ def mantel_haenszel(tables: np.ndarray, *, confidence: float = 0.95) -> MantelHa
     plain = st.test_null_odds(correction=False)
     corrected = st.test_null_odds(correction=True)
     if k >= 2 and 0 < odds < math.inf:
-        bd = st.test_equal_odds(adjust=True)
+        with np.errstate(all="ignore"):  # degenerate strata give NaN, checked below
+            bd = st.test_equal_odds(adjust=True)
         bd_stat, bd_p = float(bd.statistic), float(bd.pvalue)
     else:
         bd_stat, bd_p = _NAN, _NAN

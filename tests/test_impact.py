@@ -1,0 +1,462 @@
+"""The adverse-impact engine: reference values, backends, properties and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fairhire as fh
+from fairhire.errors import (
+    ColumnError,
+    FairhireError,
+    InputTypeError,
+    InsufficientDataError,
+    InvalidParameterError,
+    InvalidValueError,
+)
+
+STAGES = ["screened", "interviewed", "offered", "hired"]
+
+
+@pytest.fixture(scope="module")
+def funnel() -> pd.DataFrame:
+    return fh.datasets.make_hiring_funnel(6_000, random_state=3)
+
+
+def row(ai, stage, group):
+    t = ai.table
+    return t.loc[(t.stage == stage) & (t.group == group)].iloc[0]
+
+
+# --- reference values -------------------------------------------------------------------
+
+
+def test_q12_table_from_counts():
+    counts = pd.DataFrame({"race": ["White", "Black"], "n": [80, 40], "hired": [48, 12]})
+    ai = fh.adverse_impact_from_counts(counts, group="race", applicants="n", selected="hired")
+    r = row(ai, "hired", "Black")
+    assert r.impact_ratio == 0.5 and r.adverse_impact
+    assert r.z == pytest.approx(-3.09839, abs=1e-5)
+    assert r.p_value_z == pytest.approx(0.00194577, rel=1e-5)
+    assert r.p_value_fisher == pytest.approx(0.00340922, rel=1e-5)
+    assert (r.ci_low, r.ci_high) == pytest.approx((0.301433, 0.829372), abs=1e-6)
+    assert r.shortfall == 12.0 and r.shortfall_four_fifths == 8
+    assert r.reference_group == "White"
+    ref = row(ai, "hired", "White")
+    assert ref.is_reference and ref.impact_ratio == 1.0 and not ref.adverse_impact
+    assert len(ai.table) == 2  # one stage: no separate bottom line
+
+
+def test_exactly_four_fifths_is_not_flagged():
+    counts = {"g": ["a", "b"], "n": [20, 20], "s": [15, 12]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    r = row(ai, "s", "b")
+    assert (12 / 20) / (15 / 20) < 0.8  # a naive float comparison would flag it
+    assert r.impact_ratio == pytest.approx(0.8)
+    assert not r.adverse_impact
+
+
+def test_berkeley_aggregate_and_stratified():
+    ucb = fh.datasets.load_ucb_admissions()
+    ai = fh.adverse_impact_from_counts(
+        ucb, group="sex", applicants="applicants", selected="admitted", strata="department"
+    )
+    women = row(ai, "admitted", "Female")
+    assert women.selected == 557 and women.applicants == 1835
+    assert row(ai, "admitted", "Male").selected == 1198
+    assert women.impact_ratio == pytest.approx(0.68183, abs=1e-5)
+    assert women.adverse_impact
+    s = ai.strata.iloc[0]
+    assert s.group == "Female" and s.reference_group == "Male"
+    # METHODS.md gives men vs women; the table holds women (focal) vs men (reference)
+    assert 1 / s.mh_odds_ratio == pytest.approx(0.904697, abs=1e-6)
+    assert (1 / s.mh_ci_high, 1 / s.mh_ci_low) == pytest.approx((0.771907, 1.06033), abs=1e-5)
+    assert s.cmh_statistic == pytest.approx(1.52461, abs=1e-5)
+    assert s.cmh_p_value == pytest.approx(0.216924, abs=1e-6)
+    assert s.cmh_statistic_corrected == pytest.approx(1.42695, abs=1e-5)
+    assert s.cmh_p_value_corrected == pytest.approx(0.232263, abs=1e-6)
+    assert s.breslow_day_statistic == pytest.approx(18.8255, abs=1e-4)
+    assert s.breslow_day_p_value == pytest.approx(0.00207139, rel=1e-4)
+    assert s.n_strata == 6 and s.reversal
+    assert any("Simpson" in w for w in ai.warnings)
+    assert any("Simpson" in h.text for h in ai.headlines())
+
+
+def test_statistics_match_scipy_per_row(funnel):
+    import scipy.stats as ss
+
+    ai = fh.adverse_impact(funnel, group="race", stages=STAGES)
+    t = ai.table
+    for r in t[~t.is_reference & t.impact_ratio.notna()].itertuples():
+        ref = row(ai, r.stage, r.reference_group)
+        a, n, b, m = r.selected, r.applicants, ref.selected, ref.applicants
+        assert r.p_value_fisher == pytest.approx(
+            ss.fisher_exact([[a, n - a], [b, m - b]]).pvalue, rel=1e-9
+        )
+        chi2 = ss.chi2_contingency([[a, n - a], [b, m - b]], correction=False)
+        assert r.z**2 == pytest.approx(chi2.statistic, rel=1e-9)
+
+
+# --- funnel semantics -------------------------------------------------------------------
+
+
+def test_conditional_rates_and_bottom_line(funnel):
+    ai = fh.adverse_impact(funnel, group="sex", stages=STAGES)
+    known = funnel[funnel.sex == "Female"]
+    r = row(ai, "interviewed", "Female")
+    assert r.applicants == known.screened.sum()
+    assert r.selected == known.interviewed.sum()
+    bl = row(ai, "bottom line", "Female")
+    assert bl.applicants == len(known) and bl.selected == known.hired.sum()
+    assert bl.basis == "cumulative" and r.basis == "conditional"
+    assert list(ai.bottom_line.stage.unique()) == ["bottom line"]
+    # injected disparity: women interviewed at ~0.72x men's rate
+    assert row(ai, "interviewed", "Female").impact_ratio < 0.85
+
+
+def test_cumulative_rates(funnel):
+    ai = fh.adverse_impact(funnel, group="sex", stages=STAGES, cumulative=True)
+    r = row(ai, "offered", "Male")
+    males = funnel[funnel.sex == "Male"]
+    assert r.applicants == len(males) and r.selected == males.offered.sum()
+    assert r.basis == "cumulative"
+
+
+def test_stage_column_equals_boolean_columns(funnel):
+    a = fh.adverse_impact(funnel, group="sex", stages=STAGES)
+    b = fh.adverse_impact(
+        funnel, group="sex", stage_column="stage_reached", stage_order=["applied", *STAGES]
+    )
+    pd.testing.assert_frame_equal(a.table, b.table)
+    pd.testing.assert_frame_equal(a.unknown, b.unknown)
+
+
+def test_wide_counts_equal_row_level(funnel):
+    a = fh.adverse_impact(funnel, group="race", stages=STAGES)
+    counts = (
+        funnel.dropna(subset=["race"])
+        .groupby("race")
+        .agg(n=("applicant_id", "size"), **{s: (s, "sum") for s in STAGES})
+        .reset_index()
+    )
+    b = fh.adverse_impact_from_counts(counts, group="race", applicants="n", selected=STAGES)
+    cols = ["stage", "group", "applicants", "selected", "impact_ratio", "p_value_fisher"]
+    pd.testing.assert_frame_equal(a.table[cols], b.table[cols])
+
+
+def test_long_counts_with_stage_column():
+    long = pd.DataFrame(
+        {
+            "stage": ["screen", "screen", "hire", "hire"],
+            "g": ["a", "b", "a", "b"],
+            "n": [100, 100, 50, 30],
+            "k": [50, 30, 20, 10],
+        }
+    )
+    ai = fh.adverse_impact_from_counts(long, group="g", applicants="n", selected="k", stage="stage")
+    assert ai.stages == ("screen", "hire")
+    bl = row(ai, "bottom line", "b")
+    assert (bl.applicants, bl.selected) == (100, 10)
+    # unchained stages: no bottom line, and a warning says why
+    long.loc[3, "n"] = 31
+    ai = fh.adverse_impact_from_counts(long, group="g", applicants="n", selected="k", stage="stage")
+    assert "bottom line" not in set(ai.table.stage)
+    assert any("not chained" in w for w in ai.warnings)
+
+
+def test_intersectional_groups(funnel):
+    ai = fh.adverse_impact(funnel, group=["sex", "race"], stages=STAGES)
+    assert {"sex", "race"} <= set(ai.table.columns)
+    assert "Female × White" in set(ai.table.group)
+    r = row(ai, "screened", "Female × White")
+    assert r.sex == "Female" and r.race == "White"
+
+
+def test_fixed_reference(funnel):
+    ai = fh.adverse_impact(funnel, group="sex", stages=STAGES, reference="Male")
+    assert set(ai.table.reference_group) == {"Male"}
+    assert (ai.table.loc[ai.table.group == "Male", "impact_ratio"] == 1).all()
+    with pytest.raises(InvalidParameterError, match="Groups present"):
+        fh.adverse_impact(funnel, group="sex", stages=STAGES, reference="Men")
+
+
+def test_ties_at_the_top_all_get_one():
+    counts = {"g": ["a", "b", "c"], "n": [10, 20, 30], "s": [5, 10, 3]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    t = ai.table.set_index("group")
+    assert t.loc["a", "is_reference"] and t.loc["b", "is_reference"]
+    assert t.loc["a", "impact_ratio"] == t.loc["b", "impact_ratio"] == 1.0
+    assert t.loc["c", "impact_ratio"] == pytest.approx(0.2)
+
+
+def test_min_share_excludes_but_lists(funnel):
+    ai = fh.adverse_impact(funnel, group="race", stages=STAGES, min_share=0.02)
+    small = ai.table[ai.table.excluded]
+    assert set(small.group) == {
+        "Native Hawaiian or Pacific Islander",
+        "Native American or Alaska Native",
+    }
+    assert small.impact_ratio.isna().all() and not small.adverse_impact.any()
+    assert (small.applicants > 0).any()
+    assert not ai.table.loc[ai.table.is_reference, "excluded"].any()
+
+
+def test_unknown_rows_counted_not_dropped(funnel):
+    ai = fh.adverse_impact(funnel, group="sex", stages=STAGES)
+    missing = funnel.sex.isna()
+    assert ai.unknown.applicants.iloc[0] == missing.sum()
+    assert ai.unknown.selected.iloc[0] == funnel.loc[missing, "screened"].sum()
+    assert ai.rows.excluded["missing group"] == missing.sum()
+    assert ai.rows.total == len(funnel)
+    ai2 = fh.adverse_impact(funnel, group="sex", stages=STAGES, unknown_labels=["Non-binary"])
+    assert "Non-binary" not in set(ai2.table.group)
+    assert ai2.rows.excluded["missing group"] == missing.sum() + (funnel.sex == "Non-binary").sum()
+
+
+def test_group_labels_of_any_type():
+    rng = np.random.default_rng(0)
+    n = 400
+    base = pd.DataFrame({"s1": rng.random(n) < 0.5})
+    base["s2"] = base.s1 & (rng.random(n) < 0.5)
+    for values in (rng.integers(0, 3, n), rng.random(n) < 0.4,
+                   pd.Categorical(rng.choice(["x", "y"], n))):  # fmt: skip
+        df = base.assign(g=values)
+        ai = fh.adverse_impact(df, group="g", stages=["s1", "s2"])
+        assert ai.table.applicants.sum() > 0
+
+
+def test_inconsistent_funnel_raises_or_excludes():
+    df = pd.DataFrame(
+        {
+            "g": ["a", "a", "b", "b", "a", "b"] * 10,
+            "s1": [True, False, True, False, True, False] * 10,
+            "s2": [True, True, False, False, False, True] * 10,
+        }
+    )
+    with pytest.raises(InvalidValueError, match=r"20 rows have 's2' True but 's1' False"):
+        fh.adverse_impact(df, group="g", stages=["s1", "s2"])
+    ai = fh.adverse_impact(df, group="g", stages=["s1", "s2"], on_inconsistent="exclude")
+    assert ai.rows.excluded["inconsistent funnel"] == 20
+    assert ai.rows.used == 40
+    assert ai.table.loc[ai.table.stage == "s1", "applicants"].sum() == 40
+
+
+def test_polars_pandas_pyarrow_duckdb_identical(funnel):
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    duckdb = pytest.importorskip("duckdb")
+    kwargs = {"group": ["sex", "race"], "stages": STAGES, "strata": "requisition"}
+    expected = fh.adverse_impact(funnel, **kwargs)
+    as_polars = pl.from_pandas(funnel)
+    frames = {
+        "polars": as_polars,
+        "polars lazy": as_polars.lazy(),
+        "pyarrow": pa.Table.from_pandas(funnel),
+        "duckdb": duckdb.from_arrow(pa.Table.from_pandas(funnel)),
+    }
+    for name, frame in frames.items():
+        got = fh.adverse_impact(frame, **kwargs)
+        pd.testing.assert_frame_equal(got.table, expected.table, obj=name)
+        pd.testing.assert_frame_equal(got.strata, expected.strata, obj=name)
+        pd.testing.assert_frame_equal(got.unknown, expected.unknown, obj=name)
+        assert got.fingerprint == expected.fingerprint
+
+
+def test_input_not_mutated(funnel):
+    before = funnel.copy(deep=True)
+    fh.adverse_impact(funnel, group=["sex", "race"], stages=STAGES, strata="requisition")
+    pd.testing.assert_frame_equal(funnel, before)
+
+
+# --- result object ----------------------------------------------------------------------
+
+
+def test_result_api(funnel):
+    ai = fh.adverse_impact(funnel, group="sex", stages=STAGES, strata="requisition")
+    d = ai.to_dict()
+    json.dumps(d)  # JSON-safe: NaN became None
+    assert d["type"] == "AdverseImpactResult"
+    assert len(d["table"]) == len(ai.table)
+    assert "Adverse impact by sex" in ai.summary()
+    assert str(ai) == ai.summary()
+    assert ai.to_frame() is not ai.table
+    html = ai._repr_html_()
+    assert "<table" in html
+    with pytest.raises(AttributeError):
+        ai.table = None  # frozen
+    heads = ai.headlines()
+    assert heads and heads[0].severity >= heads[-1].severity
+    assert all("discriminat" not in h.text.lower() for h in heads)
+    assert any("interview" in h.text and "Female" in h.text for h in heads)
+
+
+def test_labels_are_escaped_in_html():
+    counts = {"g": ["<script>alert(1)</script>", "b"], "n": [50, 50], "s": [10, 40]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    html = ai._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+def test_missing_column_named(funnel):
+    with pytest.raises(ColumnError, match=r"'Sex'.*group=.*did you mean 'sex'") as e:
+        fh.adverse_impact(funnel, group="Sex", stages=STAGES)
+    assert isinstance(e.value, FairhireError)
+    with pytest.raises(ColumnError, match="'hire'"):
+        fh.adverse_impact(funnel, group="sex", stages=["screened", "hire"])
+
+
+def test_non_boolean_stage_values():
+    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": ["yes", "no"] * 5})
+    with pytest.raises(InvalidValueError, match=r"'s'.*\['no', 'yes'\].*10 rows"):
+        fh.adverse_impact(df, group="g", stages="s")
+    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": [0, 1, 2, 1, 0] * 2})
+    with pytest.raises(InvalidValueError, match=r"'s'.*\[2\]"):
+        fh.adverse_impact(df, group="g", stages="s")
+
+
+def test_nan_outcomes():
+    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": [True, False, None, True, False] * 2})
+    with pytest.raises(InvalidValueError, match=r"'s'.*None.*2 rows.*Fill missing"):
+        fh.adverse_impact(df, group="g", stages="s")
+
+
+def test_integer_zero_one_stages_accepted():
+    df = pd.DataFrame({"g": ["a", "b"] * 50, "s": [1, 0, 1, 1] * 25})
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.table.selected.sum() == 75
+
+
+def test_single_group_and_empty_frame():
+    df = pd.DataFrame({"g": ["a"] * 10, "s": [True, False] * 5})
+    with pytest.raises(InsufficientDataError, match="only one group"):
+        fh.adverse_impact(df, group="g", stages="s")
+    with pytest.raises(InsufficientDataError, match="no rows"):
+        fh.adverse_impact(df.iloc[:0], group="g", stages="s")
+    df = pd.DataFrame({"g": [None] * 4, "s": [True, False] * 2})
+    with pytest.raises(InsufficientDataError, match="missing group"):
+        fh.adverse_impact(df, group="g", stages="s")
+
+
+def test_zero_applicants_at_a_stage_and_none_selected():
+    counts = pd.DataFrame(
+        {"g": ["a", "b"], "n": [40, 30], "screened": [10, 0], "hired": [0, 0]}
+    )
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected=["screened", "hired"]
+    )
+    r = row(ai, "hired", "b")
+    assert r.applicants == 0 and math.isnan(r.selection_rate) and r.small_sample
+    assert any("no applicants at stage 'hired'" in w for w in ai.warnings)
+    assert any("no one was selected" in w for w in ai.warnings)
+    everyone = {"g": ["a", "b"], "n": [40, 30], "s": [40, 30]}
+    ai = fh.adverse_impact_from_counts(everyone, group="g", applicants="n", selected="s")
+    assert (ai.table.impact_ratio == 1).all() and not ai.table.adverse_impact.any()
+
+
+def test_bad_counts_and_parameters():
+    with pytest.raises(InvalidValueError, match="more selected than applicants"):
+        fh.adverse_impact_from_counts(
+            {"g": ["a", "b"], "n": [5, 5], "s": [6, 1]}, group="g", applicants="n", selected="s"
+        )
+    with pytest.raises(InvalidValueError, match=r"'n'.*non-negative whole"):
+        fh.adverse_impact_from_counts(
+            {"g": ["a", "b"], "n": [5.5, 5], "s": [1, 1]}, group="g", applicants="n", selected="s"
+        )
+    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": [True, False] * 5})
+    with pytest.raises(InvalidParameterError, match="either"):
+        fh.adverse_impact(df, group="g")
+    with pytest.raises(InvalidParameterError, match="on_inconsistent"):
+        fh.adverse_impact(df, group="g", stages="s", on_inconsistent="drop")
+    with pytest.raises(InvalidParameterError, match="adjust"):
+        fh.adverse_impact(df, group="g", stages="s", adjust="sidak")
+    with pytest.raises(InputTypeError, match="data frame"):
+        fh.adverse_impact([1, 2, 3], group="g", stages="s")
+    with pytest.raises(InvalidValueError, match="not in stage_order"):
+        fh.adverse_impact(
+            pd.DataFrame({"g": ["a", "b"], "st": ["applied", "hird"]}),
+            group="g", stage_column="st", stage_order=["applied", "hired"],
+        )  # fmt: skip
+
+
+# --- properties -------------------------------------------------------------------------
+
+counts_strategy = st.lists(
+    st.tuples(st.integers(1, 80), st.floats(0, 1), st.floats(0, 1)), min_size=2, max_size=5
+)
+
+
+def _frame_from(spec, seed=0):
+    rows = []
+    for i, (n, p1, p2) in enumerate(spec):
+        s1 = int(round(n * p1))
+        s2 = int(round(s1 * p2))
+        for j in range(n):
+            rows.append((f"g{i}", j < s1, j < s2))
+    return pd.DataFrame(rows, columns=["g", "s1", "s2"])
+
+
+@settings(max_examples=25)
+@given(counts_strategy, st.randoms(use_true_random=False))
+def test_counts_conserved_and_order_free(spec, rnd):
+    df = _frame_from(spec)
+    # one row with a missing group, to check it is counted
+    df.loc[len(df)] = [None, True, False]
+    ai = fh.adverse_impact(df, group="g", stages=["s1", "s2"])
+    t = ai.table
+    first = t[t.stage == "s1"]
+    assert first.applicants.sum() + ai.unknown.applicants.iloc[0] == len(df)
+    assert ai.rows.used + sum(ai.rows.excluded.values()) == len(df)
+    for stage, col in (("s1", "s1"), ("s2", "s2")):
+        known = df.dropna(subset=["g"])
+        assert t[t.stage == stage].selected.sum() == known[col].sum()
+    shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10**6)).reset_index(drop=True)
+    ai2 = fh.adverse_impact(shuffled, group="g", stages=["s1", "s2"])
+    pd.testing.assert_frame_equal(ai.table, ai2.table)
+    # the highest group's ratio is 1 wherever a reference exists
+    for _, part in t.groupby("stage"):
+        ok = part[part.impact_ratio.notna()]
+        if len(ok):
+            assert ok.impact_ratio.max() == pytest.approx(1.0)
+
+
+@settings(max_examples=25)
+@given(counts_strategy, st.integers(2, 7))
+def test_scaling_counts_keeps_rates_and_ratios(spec, k):
+    groups = [f"g{i}" for i in range(len(spec))]
+    n = [s[0] for s in spec]
+    sel = [int(round(s[0] * s[1])) for s in spec]
+    base = fh.adverse_impact_from_counts(
+        {"g": groups, "n": n, "s": sel}, group="g", applicants="n", selected="s"
+    )
+    scaled = fh.adverse_impact_from_counts(
+        {"g": groups, "n": [x * k for x in n], "s": [x * k for x in sel]},
+        group="g", applicants="n", selected="s",
+    )  # fmt: skip
+    for c in ("selection_rate", "impact_ratio"):
+        np.testing.assert_allclose(base.table[c], scaled.table[c])
+    assert (base.table.adverse_impact == scaled.table.adverse_impact).all()
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 60), st.integers(1, 60), st.data())
+def test_one_stratum_reduces_to_plain_odds_ratio(n, m, data):
+    a = data.draw(st.integers(1, max(1, n - 1)))
+    b = data.draw(st.integers(1, max(1, m - 1)))
+    if a >= n or b >= m:
+        return
+    counts = {"g": ["f", "r"], "n": [n, m], "s": [a, b], "stratum": ["only", "only"]}
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected="s", strata="stratum", reference="r"
+    )
+    s = ai.strata.iloc[0]
+    assert s.mh_odds_ratio == pytest.approx((a * (m - b)) / (b * (n - a)))
+    assert not s.reversal
