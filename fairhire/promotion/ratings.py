@@ -1,0 +1,383 @@
+"""Performance-rating disparities: distributions by group, an ordinal test, top-rating shares.
+
+Ratings feed pay and promotion, so a group rated lower across the board carries that gap into
+both. One group-by in the caller's engine counts employees per (group, rating); the ordinal
+tests (:mod:`fairhire.stats.trend`) and the four-fifths comparison of top-rating shares (the
+adverse-impact engine) work on that small table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._frames import as_columns, fingerprint_frame, group_counts, require_columns, to_narwhals
+from .._results import Headline, Result, RowAccount
+from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..stats.trend import mann_whitney_counts, ordinal_test
+from ._common import check_order, group_labels, is_missing, p_text
+
+__all__ = ["RatingDisparityResult", "rating_disparity"]
+
+DISTRIBUTION_COLUMNS = ["group", "rating", "rating_rank", "count", "group_total", "share"]
+TABLE_COLUMNS = [
+    "group", "n", "mean_rank", "mean_rating", "top_count", "top_share", "reference_group",
+    "is_reference", "impact_ratio", "adverse_impact", "p_value_fisher", "p_value_adjusted",
+    "flips_with_one", "small_sample", "excluded", "prob_superiority", "z_mann_whitney",
+    "p_value_mann_whitney",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RatingDisparityResult(Result):
+    """Rating distributions by group, the ordinal test and top-rating shares.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group: ``n``, ``mean_rank`` (pooled mid-rank, comparable across groups),
+        ``mean_rating`` (when ratings are numbers), ``top_count`` and ``top_share`` (rated in
+        ``top``), the four-fifths comparison of top-rating shares against ``reference_group``
+        (``impact_ratio, adverse_impact, p_value_fisher, p_value_adjusted, flips_with_one,
+        small_sample, excluded``, from the adverse-impact engine), and the Mann–Whitney
+        comparison of the whole distribution with the reference group's:
+        ``prob_superiority`` = P(rated higher) + ½ P(rated the same) — 0.5 means no
+        difference, below 0.5 that the group is rated lower — with ``z_mann_whitney`` and
+        ``p_value_mann_whitney``.
+    distribution : pandas.DataFrame
+        ``group, rating, rating_rank, count, group_total, share``, ratings in order.
+    test : dict
+        Kruskal–Wallis test of equal rating distributions across all groups
+        (``statistic, df, p_value``).
+    top : tuple
+        The rating values counted as "top".
+    """
+
+    table: pd.DataFrame
+    distribution: pd.DataFrame
+    test: dict[str, Any]
+    unknown: pd.DataFrame
+    group_columns: tuple[str, ...]
+    rating: str
+    order: tuple[Any, ...]
+    top: tuple[Any, ...]
+    reference_group: str | None
+    alpha: float
+    fingerprint: str
+
+    kind: ClassVar[str] = "performance ratings"
+
+    def __repr__(self) -> str:
+        return (
+            f"<RatingDisparityResult: {len(self.table)} groups, Kruskal–Wallis "
+            f"{p_text(self.test.get('p_value'))}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-group table (a copy)."""
+        return self.table.copy()
+
+    def shares(self) -> pd.DataFrame:
+        """Rating shares as a groups × ratings matrix (ratings in order)."""
+        wide = self.distribution.pivot(index="group", columns="rating_rank", values="share")
+        wide.columns = [self.order[i - 1] for i in wide.columns]
+        return wide
+
+    def _top_label(self) -> str:
+        return " or ".join(str(t) for t in self.top)
+
+    def headlines(self) -> list[Headline]:
+        out: list[Headline] = []
+        top = self._top_label()
+        for row in self.table.itertuples(index=False):
+            if row.is_reference:
+                continue
+            if row.adverse_impact and not row.excluded:
+                severe = row.p_value_adjusted < self.alpha and not row.flips_with_one
+                text = (
+                    f"{row.top_share:.1%} of {row.group} employees were rated {top}, "
+                    f"{row.impact_ratio:.2f} times the share of {row.reference_group} "
+                    f"(Fisher {p_text(row.p_value_fisher)})"
+                )
+                text += (
+                    ": evidence of adverse impact under the four-fifths rule."
+                    if severe
+                    else ": below four-fifths, not statistically significant."
+                )
+                out.append(Headline(severity=3 if severe else 2, text=text,
+                                    figure=row.impact_ratio, section=self.kind))  # fmt: skip
+            if (
+                math.isfinite(row.p_value_mann_whitney)
+                and row.p_value_mann_whitney < self.alpha
+                and row.prob_superiority < 0.5
+            ):
+                out.append(Headline(
+                    severity=2,
+                    text=f"{row.group} employees are rated lower than {row.reference_group} "
+                    f"overall: a {row.group} employee is rated higher than a "
+                    f"{row.reference_group} employee with probability "
+                    f"{row.prob_superiority:.2f} (0.5 = parity; Mann–Whitney "
+                    f"{p_text(row.p_value_mann_whitney)}).",
+                    figure=row.prob_superiority, section=self.kind,
+                ))  # fmt: skip
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def summary(self) -> str:
+        lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]
+        if self.rows is not None:
+            lines.append("Rows: " + self.rows.describe() + ".")
+        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
+        lines.append(shares.to_string())
+        lines.append(
+            f"Kruskal–Wallis H = {self.test['statistic']:.4g} on {self.test['df']} df, "
+            f"{p_text(self.test['p_value'])}. Top rating: {self._top_label()}."
+        )
+        cols = ["group", "n", "mean_rank", "top_share", "impact_ratio", "adverse_impact",
+                "p_value_fisher", "prob_superiority", "p_value_mann_whitney"]  # fmt: skip
+        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for w in self.warnings:
+            lines.append(f"Warning: {w}")
+        return "\n".join(lines)
+
+
+def rating_disparity(
+    data: Any,
+    *,
+    group: str | Sequence[str],
+    rating: str,
+    order: Sequence[Any] | None = None,
+    top: Any | Sequence[Any] | None = None,
+    reference: object | None = None,
+    threshold: float | Fraction | str = 0.8,
+    adjust: str = "holm",
+    alpha: float = 0.05,
+    min_share: float | None = None,
+    min_n: int = 30,
+) -> RatingDisparityResult:
+    """Compare performance-rating distributions between groups.
+
+    - **Distribution** of ratings per group (count and share at each rating, in order).
+    - **Ordinal test**: Kruskal–Wallis across all groups, and per group the Mann–Whitney test
+      against the reference group with the probability of superiority. Rank tests suit
+      ordinal ratings: they use only the order of the ratings, assume nothing about their
+      spacing or distribution, and handle the heavy ties of a 5-point scale with mid-ranks.
+    - **Top-rating share** per group with the four-fifths comparison, Fisher's test and the
+      practical-significance checks of the adverse-impact engine ("rated top" as the
+      selection; reference: the group with the highest share unless ``reference=``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per employee (pandas, polars, pyarrow, DuckDB ...). Never modified.
+    group : str or list of str
+        Group column, or several for intersectional groups.
+    rating : str
+        Rating column (numbers, or labels with ``order=``). Missing ratings are excluded and
+        counted.
+    order : list, optional
+        Every rating, lowest first (required for text labels; numbers sort by value when
+        omitted). Ratings in the data but not in ``order`` are an error (listed).
+    top : value or list, optional
+        Rating(s) counted as "top" (default: the highest in ``order``).
+    reference, threshold, adjust, alpha, min_share, min_n
+        As in :func:`fairhire.adverse_impact`.
+
+    Returns
+    -------
+    RatingDisparityResult
+
+    Raises
+    ------
+    ColumnError
+        A named column is missing.
+    InvalidValueError
+        Ratings missing from ``order``.
+    InvalidParameterError
+        Text ratings without ``order=``, or ``top`` not in ``order``.
+    InsufficientDataError
+        No usable rows or fewer than two groups.
+
+    Examples
+    --------
+    >>> import fairhire as fh
+    >>> staff = fh.datasets.make_workforce(2000, random_state=0)
+    >>> rd = fh.rating_disparity(staff, group="sex", rating="performance_rating",
+    ...                          min_share=0.02)
+    >>> rd.table[["group", "top_share", "impact_ratio", "prob_superiority"]].round(3)
+    ... # doctest: +NORMALIZE_WHITESPACE
+            group  top_share  impact_ratio  prob_superiority
+    0      Female      0.052         0.527             0.443
+    1        Male      0.099         1.000             0.500
+    2  Non-binary      0.048           NaN             0.549
+    """
+    group_cols = as_columns(group, argument="group")
+    if not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    if not isinstance(rating, str):
+        raise InvalidParameterError(f"rating= must be one column name; got {rating!r}.")
+    if rating in group_cols:
+        raise InvalidParameterError(f"{rating!r} cannot be both the group and the rating column.")
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, rating=rating)
+    counts = group_counts(frame, [*group_cols, rating])
+    total = int(counts["n"].sum())
+    if total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    present = [v for v in counts[rating].tolist() if not is_missing(v)]
+    if order is None:
+        text = [v for v in dict.fromkeys(present)
+                if isinstance(v, str) or not isinstance(v, int | float | np.number)]  # fmt: skip
+        if text:
+            raise InvalidParameterError(
+                f"column {rating!r} holds text ratings {preview(text)}; pass order=[...] with "
+                "every rating, lowest first, so the ratings can be ranked."
+            )
+    order_list = check_order(present, order, column=rating, argument="order")
+    pos: dict[Any, int] = {}
+    for i, v in enumerate(order_list):
+        pos.setdefault(v, i)
+        pos.setdefault(str(v), i)
+    if top is None:
+        top_values = [order_list[-1]]
+    else:
+        top_values = list(top) if isinstance(top, list | tuple | set) else [top]
+        bad = [t for t in top_values if t not in pos and str(t) not in pos]
+        if bad:
+            raise InvalidParameterError(
+                f"top={top!r} holds ratings not in the order {order_list!r}: {preview(bad)}."
+            )
+    top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
+
+    counts["__group"] = group_labels(counts, group_cols)
+    miss_rating = counts[rating].map(is_missing)
+    miss_group = counts["__group"].isna() & ~miss_rating
+    excluded: dict[str, int] = {}
+    warnings: list[str] = []
+    if int(counts.loc[miss_rating, "n"].sum()):
+        excluded[f"missing {rating}"] = int(counts.loc[miss_rating, "n"].sum())
+    unknown_n = int(counts.loc[miss_group, "n"].sum())
+    if unknown_n:
+        excluded["missing group"] = unknown_n
+    for reason, n in excluded.items():
+        warnings.append(f"{n:,} employees excluded ({reason}).")
+    unk = counts.loc[miss_group]
+    unknown = pd.DataFrame({
+        "employees": [unknown_n],
+        "top_count": [int(unk.loc[unk[rating].map(
+            lambda v: pos.get(v, pos.get(str(v))) in top_ranks), "n"].sum())],
+    })  # fmt: skip
+    known = counts.loc[~miss_rating & ~miss_group]
+    if known.empty:
+        raise InsufficientDataError(f"no employee has both a known group and a known {rating!r}.")
+    groups = sorted(known["__group"].unique(), key=str)
+    if len(groups) < 2:
+        raise InsufficientDataError(
+            f"only one group ({groups[0]!r}) in {preview(group_cols)}: rating disparity "
+            "compares groups, so at least two are needed."
+        )
+    gi = {g: i for i, g in enumerate(groups)}
+    grid = np.zeros((len(groups), len(order_list)), dtype=np.int64)
+    for lab, v, n in zip(known["__group"], known[rating], known["n"], strict=True):
+        grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
+    n_g = grid.sum(axis=1)
+    unused = [order_list[k] for k in np.flatnonzero(grid.sum(axis=0) == 0)]
+    if unused:
+        warnings.append(f"no employee was rated {preview(unused)}.")
+    top_mask = np.zeros(len(order_list), dtype=bool)
+    top_mask[list(top_ranks)] = True
+    top_n = grid[:, top_mask].sum(axis=1)
+    if top_n.sum() == 0:
+        warnings.append(
+            f"no employee was rated {' or '.join(map(str, top_values))}: top-rating shares are "
+            "all zero."
+        )
+
+    dist = pd.DataFrame(
+        [
+            {"group": lab, "rating": order_list[k], "rating_rank": k + 1,
+             "count": int(grid[j, k]), "group_total": int(n_g[j]),
+             "share": grid[j, k] / n_g[j] if n_g[j] else math.nan}
+            for j, lab in enumerate(groups) for k in range(len(order_list))
+        ],
+        columns=DISTRIBUTION_COLUMNS,
+    )  # fmt: skip
+
+    from ..impact.analysis import adverse_impact_from_counts
+
+    ai = adverse_impact_from_counts(
+        {"__group": groups, "n": n_g.tolist(), "top": top_n.tolist()},
+        group="__group", applicants="n", selected="top", reference=reference,
+        threshold=threshold, adjust=adjust, alpha=alpha, min_share=min_share, min_n=min_n,
+    )  # fmt: skip
+    warnings.extend(
+        w.replace("applicants", "employees").replace("selected at stage 'top'", "rated top")
+        for w in ai.warnings
+    )
+    ai_t = ai.table.set_index("group")
+    ref_rows = ai_t.index[ai_t["is_reference"]]
+    reference_group = str(ref_rows[0]) if len(ref_rows) else None
+
+    kw = ordinal_test(grid)
+    tot = grid.sum(axis=0).astype(float)
+    before = np.concatenate([[0.0], np.cumsum(tot)[:-1]])
+    midranks = before + (tot + 1) / 2
+    numeric = all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
+                  for v in order_list)  # fmt: skip
+    values = np.array(order_list, dtype=float) if numeric else None
+    rows = []
+    for j, lab in enumerate(groups):
+        a = ai_t.loc[lab]
+        if reference_group is not None and lab != reference_group:
+            mw = mann_whitney_counts(grid[j], grid[gi[reference_group]])
+            ps, zmw, pmw = mw.prob_superiority, mw.z, mw.pvalue
+        else:
+            ps, zmw, pmw = (0.5 if lab == reference_group else math.nan), math.nan, math.nan
+        rows.append({
+            "group": lab, "n": int(n_g[j]),
+            "mean_rank": float(grid[j] @ midranks / n_g[j]) if n_g[j] else math.nan,
+            "mean_rating": float(grid[j] @ values / n_g[j]) if values is not None and n_g[j]
+            else math.nan,
+            "top_count": int(top_n[j]), "top_share": top_n[j] / n_g[j] if n_g[j] else math.nan,
+            "reference_group": reference_group, "is_reference": bool(a["is_reference"]),
+            "impact_ratio": float(a["impact_ratio"]), "adverse_impact": bool(a["adverse_impact"]),
+            "p_value_fisher": float(a["p_value_fisher"]),
+            "p_value_adjusted": float(a["p_value_adjusted"]),
+            "flips_with_one": bool(a["flips_with_one"]), "small_sample": bool(a["small_sample"]),
+            "excluded": bool(a["excluded"]), "prob_superiority": ps, "z_mann_whitney": zmw,
+            "p_value_mann_whitney": pmw,
+        })  # fmt: skip
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
+    params = {
+        "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
+        "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
+        "min_share": min_share, "min_n": min_n,
+    }  # fmt: skip
+    return RatingDisparityResult(
+        table=table,
+        distribution=dist,
+        test={
+            "test": "Kruskal–Wallis",
+            "statistic": kw.statistic,
+            "df": kw.df,
+            "p_value": kw.pvalue,
+        },
+        unknown=unknown,
+        group_columns=tuple(group_cols),
+        rating=rating,
+        order=tuple(order_list),
+        top=tuple(top_values),
+        reference_group=reference_group,
+        alpha=alpha,
+        fingerprint=fingerprint_frame(dist),
+        warnings=tuple(dict.fromkeys(warnings)),
+        rows=rows_acc,
+        params=params,
+    )

@@ -1,0 +1,315 @@
+"""Representation by level: each group's share at each level, lowest level first.
+
+A "leaky pipeline" shows as a group whose share falls from level to level. One group-by in the
+caller's engine counts employees per (group, level); the trend tests in
+:mod:`fairhire.stats.trend` work on that small table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._frames import as_columns, fingerprint_frame, group_counts, require_columns, to_narwhals
+from .._results import Headline, Result, RowAccount
+from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..stats.proportions import adjust_pvalues
+from ..stats.trend import chi_square, cochran_armitage
+from ._common import check_order, group_labels, is_missing, p_text
+
+__all__ = ["RepresentationResult", "representation"]
+
+TABLE_COLUMNS = ["level", "level_rank", "group", "count", "level_total", "share"]
+TREND_COLUMNS = [
+    "group", "share_lowest", "share_highest", "change", "z", "p_value", "p_value_adjusted",
+    "direction",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RepresentationResult(Result):
+    """Each group's count and share at each level, with trend tests across levels.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (level, group), levels in order: ``level, level_rank`` (1 = lowest),
+        ``group, count, level_total, share`` (of the level's employees with a known group).
+        Groups absent at a level appear with count 0.
+    overall : pandas.DataFrame
+        ``group, count, share`` over all levels.
+    trend : pandas.DataFrame
+        Per group: ``share_lowest`` and ``share_highest`` (at the lowest and highest level
+        with employees), ``change``, the Cochran–Armitage ``z`` for a linear trend in the
+        group's share across levels (scores 1, 2, ...; the group against everyone else),
+        ``p_value``, ``p_value_adjusted`` (Holm, over groups) and ``direction``.
+    test : dict
+        The overall test: Cochran–Armitage for two groups; Pearson χ² of groups × levels for
+        more (association, not a trend). Keys ``test, statistic, df, p_value``.
+    """
+
+    table: pd.DataFrame
+    overall: pd.DataFrame
+    trend: pd.DataFrame
+    test: dict[str, Any]
+    group_columns: tuple[str, ...]
+    level: str
+    order: tuple[Any, ...]
+    alpha: float
+    fingerprint: str
+
+    kind: ClassVar[str] = "representation by level"
+
+    def __repr__(self) -> str:
+        return (
+            f"<RepresentationResult: {len(self.order)} levels, {len(self.overall)} groups, "
+            f"{p_text(self.test.get('p_value'))}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-(level, group) table (a copy)."""
+        return self.table.copy()
+
+    def shares(self) -> pd.DataFrame:
+        """Shares as a levels × groups matrix (levels in order)."""
+        wide = self.table.pivot(index="level", columns="group", values="share")
+        return wide.loc[[lv for lv in self.order if lv in wide.index]]
+
+    def headlines(self) -> list[Headline]:
+        out: list[Headline] = []
+        for row in self.trend.itertuples(index=False):
+            if not math.isfinite(row.z) or row.p_value_adjusted >= self.alpha:
+                continue
+            if row.z < 0:
+                out.append(Headline(
+                    severity=2,
+                    text=f"{row.group} employees are {row.share_lowest:.0%} of the lowest level "
+                    f"but {row.share_highest:.0%} of the highest: their share falls with level "
+                    f"(Cochran–Armitage z = {row.z:.2f}, adjusted "
+                    f"{p_text(row.p_value_adjusted)}).",
+                    figure=row.change, section=self.kind,
+                ))  # fmt: skip
+        for w in self.warnings:
+            if w.startswith("no ") and " at level" in w:
+                out.append(Headline(severity=1, text=w, section=self.kind))
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def summary(self) -> str:
+        lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]
+        if self.rows is not None:
+            lines.append("Rows: " + self.rows.describe() + ".")
+        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
+        lines.append(shares.to_string())
+        lines.append(
+            f"{self.test['test']}: statistic {self.test['statistic']:.4g}, df "
+            f"{self.test['df']}, {p_text(self.test['p_value'])}."
+        )
+        lines.append("Trend in each group's share (Cochran–Armitage, group vs the rest):")
+        lines.append(self.trend.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for w in self.warnings:
+            lines.append(f"Warning: {w}")
+        return "\n".join(lines)
+
+
+def representation(
+    data: Any,
+    *,
+    group: str | Sequence[str],
+    level: str,
+    order: Sequence[Any],
+    alpha: float = 0.05,
+    adjust: str = "holm",
+) -> RepresentationResult:
+    """Each group's count and share at each level, in level order, with a trend test.
+
+    The "leaky pipeline": if a group's share shrinks as levels rise, it is either hired in
+    lower, promoted less or leaves more — the promotion analyses tell which. The trend in each
+    group's share is tested with the Cochran–Armitage test (the group against everyone else,
+    levels scored 1, 2, 3, ...). With exactly two groups that is the overall test; with more,
+    the overall test is Pearson's χ² of groups × levels (any association, not only a trend).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per employee (pandas, polars, pyarrow, DuckDB ...). Never modified.
+    group : str or list of str
+        Group column, or several for intersectional groups.
+    level : str
+        Level column.
+    order : list
+        Every level, lowest first (e.g. ``["L1", "L2", "L3", "L4", "L5"]``). Levels in the data
+        but not in ``order`` are an error (listed in the message); levels in ``order`` with no
+        employees are reported.
+    alpha : float
+        Significance level for headlines.
+    adjust : {"holm", "fdr_bh", "bonferroni", "none"}
+        Adjustment of the per-group trend p-values.
+
+    Returns
+    -------
+    RepresentationResult
+
+    Raises
+    ------
+    ColumnError
+        A named column is missing.
+    InvalidValueError
+        The data hold levels missing from ``order``.
+    InsufficientDataError
+        No usable rows or fewer than two groups.
+
+    Examples
+    --------
+    >>> import fairhire as fh
+    >>> from fairhire.promotion.representation import representation
+    >>> staff = fh.datasets.make_workforce(2000, random_state=0)
+    >>> rep = representation(staff, group="sex", level="level",
+    ...                         order=["L1", "L2", "L3", "L4", "L5"])
+    >>> rep.shares()["Female"].round(3).tolist()
+    [0.559, 0.504, 0.471, 0.405, 0.319]
+    >>> rep.trend.set_index("group").loc["Female", "direction"]
+    'falls'
+    """
+    group_cols = as_columns(group, argument="group")
+    if not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    if not isinstance(level, str):
+        raise InvalidParameterError(f"level= must be one column name; got {level!r}.")
+    if level in group_cols:
+        raise InvalidParameterError(f"{level!r} cannot be both the group and the level column.")
+    if order is None:
+        raise InvalidParameterError(
+            f"order= must list the values of {level!r}, lowest level first, e.g. "
+            "order=['L1', 'L2', 'L3']: a trend needs the levels in order."
+        )
+    if not 0 < alpha < 1:
+        raise InvalidParameterError(f"alpha={alpha!r} must lie in (0, 1).")
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, level=level)
+    counts = group_counts(frame, [*group_cols, level])
+    total = int(counts["n"].sum())
+    if total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    order_list = check_order(counts[level].tolist(), order, column=level, argument="order")
+    counts["__group"] = group_labels(counts, group_cols)
+    miss_level = counts[level].map(is_missing)
+    miss_group = counts["__group"].isna() & ~miss_level
+    excluded: dict[str, int] = {}
+    warnings: list[str] = []
+    if int(counts.loc[miss_level, "n"].sum()):
+        excluded[f"missing {level}"] = int(counts.loc[miss_level, "n"].sum())
+    if int(counts.loc[miss_group, "n"].sum()):
+        excluded["missing group"] = int(counts.loc[miss_group, "n"].sum())
+    for reason, n in excluded.items():
+        warnings.append(f"{n:,} employees excluded ({reason}).")
+    known = counts.loc[~miss_level & ~miss_group]
+    if known.empty:
+        raise InsufficientDataError(f"no employee has both a known group and a known {level!r}.")
+    pos = _positions(order_list)
+    known = known.assign(__rank=known[level].map(lambda v: pos.get(v, pos.get(str(v)))))
+    groups = sorted(known["__group"].unique(), key=str)
+    if len(groups) < 2:
+        raise InsufficientDataError(
+            f"only one group ({groups[0]!r}) in {preview(group_cols)}: representation compares "
+            "groups, so at least two are needed."
+        )
+    grid = np.zeros((len(order_list), len(groups)), dtype=np.int64)
+    gi = {g: i for i, g in enumerate(groups)}
+    for r, lab, n in zip(known["__rank"], known["__group"], known["n"], strict=True):
+        grid[int(r), gi[lab]] += int(n)
+    level_totals = grid.sum(axis=1)
+    empty_levels = [order_list[i] for i in np.flatnonzero(level_totals == 0)]
+    if empty_levels:
+        warnings.append(
+            f"levels {preview(empty_levels)} in order= have no employees with a known group."
+        )
+    for j, lab in enumerate(groups):
+        absent = [order_list[i] for i in range(len(order_list))
+                  if grid[i, j] == 0 and level_totals[i] > 0]  # fmt: skip
+        if absent:
+            warnings.append(f"no {lab} employees at level {', '.join(map(str, absent))}.")
+    rows = []
+    for i, lv in enumerate(order_list):
+        for j, lab in enumerate(groups):
+            tot = int(level_totals[i])
+            rows.append({
+                "level": lv, "level_rank": i + 1, "group": lab, "count": int(grid[i, j]),
+                "level_total": tot, "share": grid[i, j] / tot if tot else math.nan,
+            })  # fmt: skip
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    overall_n = grid.sum(axis=0)
+    overall = pd.DataFrame(
+        {"group": groups, "count": overall_n, "share": overall_n / overall_n.sum()}
+    )
+
+    used_levels = level_totals > 0
+    scores = np.arange(1, len(order_list) + 1, dtype=float)[used_levels]
+    lv_tot = level_totals[used_levels]
+    trend_rows = []
+    for j, lab in enumerate(groups):
+        x = grid[used_levels, j]
+        ca = cochran_armitage(x, lv_tot, scores)
+        share = x / lv_tot
+        trend_rows.append({
+            "group": lab, "share_lowest": float(share[0]), "share_highest": float(share[-1]),
+            "change": float(share[-1] - share[0]), "z": ca.z, "p_value": ca.pvalue,
+            "direction": "n/a" if not math.isfinite(ca.z)
+            else ("falls" if ca.z < 0 else "rises" if ca.z > 0 else "flat"),
+        })  # fmt: skip
+    trend = pd.DataFrame(trend_rows)
+    trend["p_value_adjusted"] = (
+        adjust_pvalues(trend["p_value"].to_numpy(), adjust)
+        if len(groups) > 2
+        else trend["p_value"].to_numpy()
+    )
+    trend = trend[TREND_COLUMNS]
+    if int(used_levels.sum()) < 2:
+        warnings.append("fewer than two levels have employees: no trend can be tested.")
+    if len(groups) == 2:
+        ca = cochran_armitage(grid[used_levels, 0], lv_tot, scores)
+        test = {
+            "test": "Cochran–Armitage trend test",
+            "statistic": ca.statistic, "df": 1, "p_value": ca.pvalue,
+            "tested_group": groups[0], "z": ca.z,
+        }  # fmt: skip
+    else:
+        chi = chi_square(grid[used_levels].T)
+        test = {"test": "Pearson χ² test of groups × levels", "statistic": chi.statistic,
+                "df": chi.df, "p_value": chi.pvalue, "min_expected": chi.min_expected}  # fmt: skip
+        if math.isfinite(chi.min_expected) and chi.min_expected < 5:
+            warnings.append(
+                f"some expected counts in the groups × levels table are below 5 (smallest "
+                f"{chi.min_expected:.2g}): the χ² p-value is approximate. Small groups are "
+                "best read from the per-group trend tests."
+            )
+    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
+    params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
+              "adjust": adjust}  # fmt: skip
+    return RepresentationResult(
+        table=table,
+        overall=overall,
+        trend=trend,
+        test=test,
+        group_columns=tuple(group_cols),
+        level=level,
+        order=tuple(order_list),
+        alpha=alpha,
+        fingerprint=fingerprint_frame(table),
+        warnings=tuple(dict.fromkeys(warnings)),
+        rows=rows_acc,
+        params=params,
+    )
+
+
+def _positions(order: list[Any]) -> dict[Any, int]:
+    pos: dict[Any, int] = {}
+    for i, v in enumerate(order):
+        pos.setdefault(v, i)
+        pos.setdefault(str(v), i)
+    return pos
