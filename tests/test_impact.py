@@ -347,9 +347,7 @@ def test_single_group_and_empty_frame():
 
 
 def test_zero_applicants_at_a_stage_and_none_selected():
-    counts = pd.DataFrame(
-        {"g": ["a", "b"], "n": [40, 30], "screened": [10, 0], "hired": [0, 0]}
-    )
+    counts = pd.DataFrame({"g": ["a", "b"], "n": [40, 30], "screened": [10, 0], "hired": [0, 0]})
     ai = fh.adverse_impact_from_counts(
         counts, group="g", applicants="n", selected=["screened", "hired"]
     )
@@ -397,8 +395,8 @@ counts_strategy = st.lists(
 def _frame_from(spec, seed=0):
     rows = []
     for i, (n, p1, p2) in enumerate(spec):
-        s1 = int(round(n * p1))
-        s2 = int(round(s1 * p2))
+        s1 = round(n * p1)
+        s2 = round(s1 * p2)
         for j in range(n):
             rows.append((f"g{i}", j < s1, j < s2))
     return pd.DataFrame(rows, columns=["g", "s1", "s2"])
@@ -433,7 +431,7 @@ def test_counts_conserved_and_order_free(spec, rnd):
 def test_scaling_counts_keeps_rates_and_ratios(spec, k):
     groups = [f"g{i}" for i in range(len(spec))]
     n = [s[0] for s in spec]
-    sel = [int(round(s[0] * s[1])) for s in spec]
+    sel = [round(s[0] * s[1]) for s in spec]
     base = fh.adverse_impact_from_counts(
         {"g": groups, "n": n, "s": sel}, group="g", applicants="n", selected="s"
     )

@@ -156,6 +156,11 @@ def compare(
                 "excluded; choose another reference group or lower min_share."
             )
 
+    cube = (
+        _strata_cube(known, group_cols, strata_cols, list(dict.fromkeys(numeric)))
+        if strata_cols
+        else None
+    )
     # the original group values sit beside the text label, unless a name would collide
     value_cols = [c for c in group_cols if c not in TABLE_COLUMNS]
     rows = []
@@ -197,9 +202,8 @@ def compare(
                 if strata_cols:
                     strata_rows.append(
                         _stratified(
-                            counts, group_cols, strata_cols, per_group.index[i],
-                            per_group.index[ref], stage, a_col, s_col, lab, ref_label,
-                            (a, n, b, m), warnings,
+                            cube, per_group.index[i], per_group.index[ref], stage, a_col,
+                            s_col, lab, ref_label, (a, n, b, m), warnings,
                         )
                     )  # fmt: skip
             row["small_sample"] = _small(a, n, b, m, options.min_n) if ref is not None else True
@@ -320,10 +324,17 @@ def _small(a: int, n: int, b: int, m: int, min_n: int) -> bool:
     return bool((sp.expected_cells(a, n, b, m) < 5).any())
 
 
+def _strata_cube(
+    known: pd.DataFrame, group_cols: list[str], strata_cols: list[str], numeric: list[str]
+) -> pd.DataFrame:
+    """Counts with one row per stratum and one column per (count column, *group key)."""
+    filled = {c: known[c].astype(object).where(known[c].notna(), "(missing)") for c in strata_cols}
+    grouped = known.assign(**filled).groupby([*group_cols, *strata_cols], sort=False)[numeric].sum()
+    return grouped.unstack(level=list(range(len(group_cols))), fill_value=0)
+
+
 def _stratified(
-    counts: FunnelCounts,
-    group_cols: list[str],
-    strata_cols: list[str],
+    cube: pd.DataFrame,
     focal_key: object,
     ref_key: object,
     stage: str,
@@ -334,29 +345,11 @@ def _stratified(
     aggregate: tuple[int, int, int, int],
     warnings: list[str],
 ) -> dict:
-    table = counts.table
     focal_t, ref_t = _tuple(focal_key), _tuple(ref_key)
-
-    def pick(key_t: tuple) -> pd.DataFrame:
-        mask = np.ones(len(table), dtype=bool)
-        for c, v in zip(group_cols, key_t, strict=True):
-            mask &= (table[c] == v).to_numpy(dtype=bool)
-        part = table.loc[mask]
-        keyed = part[strata_cols].astype(object).where(part[strata_cols].notna(), "(missing)")
-        return (
-            part.assign(**{c: keyed[c] for c in strata_cols})
-            .groupby(strata_cols, sort=False)[[a_col, s_col]]
-            .sum()
-        )
-
-    f, r = pick(focal_t), pick(ref_t)
-    joined = f.merge(
-        r, how="outer", left_index=True, right_index=True, suffixes=("_f", "_r")
-    ).fillna(0)
-    n_f = joined[f"{a_col}_f"].to_numpy()
-    a_f = joined[f"{s_col}_f"].to_numpy()
-    n_r = joined[f"{a_col}_r"].to_numpy()
-    a_r = joined[f"{s_col}_r"].to_numpy()
+    n_f = cube[(a_col, *focal_t)].to_numpy()
+    a_f = cube[(s_col, *focal_t)].to_numpy()
+    n_r = cube[(a_col, *ref_t)].to_numpy()
+    a_r = cube[(s_col, *ref_t)].to_numpy()
     tables = np.stack(
         [np.stack([a_f, n_f - a_f], axis=-1), np.stack([a_r, n_r - a_r], axis=-1)], axis=1
     )
