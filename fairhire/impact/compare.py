@@ -203,7 +203,7 @@ def compare(
                     strata_rows.append(
                         _stratified(
                             cube, per_group.index[i], per_group.index[ref], stage, a_col,
-                            s_col, lab, ref_label, (a, n, b, m), warnings,
+                            s_col, lab, ref_label, (a, n, b, m), options, warnings,
                         )
                     )  # fmt: skip
             row["small_sample"] = _small(a, n, b, m, options.min_n) if ref is not None else True
@@ -343,6 +343,7 @@ def _stratified(
     label: str,
     ref_label: str,
     aggregate: tuple[int, int, int, int],
+    options: Options,
     warnings: list[str],
 ) -> dict:
     focal_t, ref_t = _tuple(focal_key), _tuple(ref_key)
@@ -356,11 +357,20 @@ def _stratified(
     mh = mantel_haenszel(tables)
     a, n, b, m = aggregate
     agg_or = _odds_ratio(a, n, b, m)
-    reversal = bool(
+    opposite = (
         math.isfinite(agg_or)
         and 0 < mh.odds_ratio < math.inf
         and ((agg_or < 1 < mh.odds_ratio) or (mh.odds_ratio < 1 < agg_or))
     )
+    # Only a reversal of a result someone could act on is worth a warning: the aggregate
+    # comparison is flagged or significant, or the stratified one is significant.
+    agg_p = sp.fisher_exact_test(a, n, b, m)
+    material = (
+        sp.below_threshold(a, n, b, m, options.threshold)
+        or agg_p < options.alpha
+        or mh.cmh_pvalue < options.alpha
+    )
+    reversal = bool(opposite and material)
     if reversal:
         direction = "lower" if agg_or < 1 else "higher"
         opposite = "higher" if agg_or < 1 else "lower"

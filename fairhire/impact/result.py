@@ -15,9 +15,10 @@ __all__ = ["AdverseImpactResult"]
 
 
 def _p(p: float) -> str:
+    """'p = 0.012' or 'p < 0.001'."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+        return "p n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -96,7 +97,7 @@ class AdverseImpactResult(Result):
                 f"{where}, {row.group} applicants were selected at {row.impact_ratio:.2f} times "
                 f"the rate of {row.reference_group}"
             )
-            stats = f"Fisher p = {_p(row.p_value_fisher)}, adjusted {_p(row.p_value_adjusted)}"
+            stats = f"Fisher {_p(row.p_value_fisher)}, adjusted {_p(row.p_value_adjusted)}"
             if row.adverse_impact:
                 extra = []
                 if row.shortfall >= 0.5:
@@ -157,7 +158,7 @@ class AdverseImpactResult(Result):
             lambda v: "" if math.isnan(v) else f"{v:.3f}"
         )
         for c in ("p_value_fisher", "p_value_adjusted"):
-            view[c] = view[c].map(lambda v: "" if math.isnan(v) else _p(v))
+            view[c] = view[c].map(lambda v: "" if math.isnan(v) else f"{v:.4f}")
         view["shortfall"] = view["shortfall"].map(lambda v: "" if math.isnan(v) else f"{v:.1f}")
         lines.append(view.to_string(index=False))
         if int(self.unknown["applicants"].sum()):
