@@ -36,7 +36,7 @@ from scipy import stats
 
 from ..errors import InsufficientDataError, InvalidParameterError
 
-__all__ = ["METHODS", "Shrinkage", "shrink"]
+__all__ = ["METHODS", "Shrinkage", "shrink", "weighted_median"]
 
 #: τ² estimators: Paule–Mandel (default) and DerSimonian–Laird.
 METHODS = {"paule-mandel": "iterated", "dersimonian-laird": "chi2"}
@@ -74,6 +74,7 @@ class Shrinkage:
     z: np.ndarray
     p_value: np.ndarray
     method: str
+    center: str
     confidence: float
 
     def as_dict(self) -> dict[str, Any]:
@@ -82,8 +83,47 @@ class Shrinkage:
             "mean_se": self.mean_se,
             "tau2": self.tau2,
             "method": self.method,
+            "center": self.center,
             "confidence": self.confidence,
         }
+
+
+def weighted_median(values: Any, weights: Any) -> float:
+    """The weighted median: the smallest value whose cumulative weight reaches half the total
+    (the midpoint of two values when it reaches exactly half).
+
+    Examples
+    --------
+    >>> weighted_median([1.0, 2.0, 10.0], [1, 1, 1])
+    2.0
+    >>> weighted_median([1.0, 2.0], [1, 1])
+    1.5
+    """
+    x = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    order = np.lexsort((w, x))
+    x, w = x[order], w[order]
+    cum = np.cumsum(w)
+    half = cum[-1] / 2
+    i = int(np.searchsorted(cum, half))
+    if math.isclose(cum[i], half, rel_tol=1e-12) and i + 1 < len(x):
+        return float((x[i] + x[i + 1]) / 2)
+    return float(x[i])
+
+
+def _tau2_at(d: np.ndarray, v: np.ndarray, mu: float) -> float:
+    """Paule–Mandel moment equation at a known centre: Σ (d − μ)² / (v + τ²) = k."""
+    from scipy.optimize import brentq
+
+    k = len(d)
+
+    def f(t: float) -> float:
+        return float(np.sum((d - mu) ** 2 / (v + t)) - k)
+
+    if f(0.0) <= 0:
+        return 0.0
+    hi = float(np.sum((d - mu) ** 2)) + 1.0
+    return float(brentq(f, 0.0, hi, xtol=1e-14))
 
 
 def shrink(
@@ -91,6 +131,7 @@ def shrink(
     variances: Any,
     *,
     method: str = "paule-mandel",
+    center: str = "mean",
     confidence: float = 0.95,
 ) -> Shrinkage:
     """Shrink unit-level estimates toward their precision-weighted mean (empirical Bayes).
@@ -101,6 +142,14 @@ def shrink(
         One estimate per unit (a rater's gap) and its sampling variance (> 0).
     method : {"paule-mandel", "dersimonian-laird"}
         Estimator of the between-unit variance ``τ²``.
+    center : {"mean", "median"}
+        ``"mean"``: the classic precision-weighted mean. ``"median"``: a robust centre, the
+        weighted median with weights ``1/(v_j + τ̂²)``, after which ``τ²`` is re-estimated at
+        that centre (Paule–Mandel equation ``Σ (d_j − μ)²/(v_j + τ²) = k``). A few extreme
+        units (biased raters) then do not drag the common value toward themselves, which would
+        make every other unit look deviant in the opposite direction. The standard error of the
+        median is taken as ``sqrt(π/2)`` times that of the mean (its efficiency under
+        normality).
     confidence : float
         Level of the posterior intervals.
 
@@ -124,6 +173,8 @@ def shrink(
         raise InvalidParameterError("estimates and variances must be 1-dimensional, equal length.")
     if method not in METHODS:
         raise InvalidParameterError(f"method={method!r}; use one of {sorted(METHODS)}.")
+    if center not in ("mean", "median"):
+        raise InvalidParameterError(f"center={center!r}; use 'mean' or 'median'.")
     if not 0 < confidence < 1:
         raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
     if d.size == 0:
@@ -146,6 +197,10 @@ def shrink(
         w = 1.0 / (v + tau2)
         mean = float((w * d).sum() / w.sum())
         mean_var = float(1.0 / w.sum())
+        if center == "median":
+            mean = weighted_median(d, w)
+            tau2 = _tau2_at(d, v, mean)
+            mean_var = float(math.pi / 2 / (1.0 / (v + tau2)).sum())
     factor = v / (v + tau2) if tau2 > 0 else np.ones_like(v)
     post_mean = mean + (1 - factor) * (d - mean)
     post_var = (1 - factor) * v + factor**2 * mean_var
@@ -167,5 +222,6 @@ def shrink(
         z=z,
         p_value=p,
         method=method,
+        center=center,
         confidence=confidence,
     )
