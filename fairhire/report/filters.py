@@ -120,8 +120,8 @@ class Formatter:
         if f < 0.001:
             return Markup(f"{self.lt} 0.001")
         if f >= 0.1:
-            return Markup(f"{f:.3f}".rstrip("0").rstrip(".") if f < 1 else "1")
-        return Markup(f"{f:.3g}")
+            return Markup(f"{f:.2f}")
+        return Markup(f"{f:.2g}")
 
     def money(self, value: Any, currency: str = "", digits: int = 0, hide: bool = False) -> Markup:
         f = _number(value)
