@@ -177,28 +177,28 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
 
     # ICC(1,·): one-way random effects
     f1 = ratio(bms, wms)
-    p1 = float(stats.f.sf(f1, df_r, df_w)) if math.isfinite(f1) else math.nan
+    p1 = _f_pvalue(f1, df_r, df_w)
     fl, fu = f1 / _fcrit(q, df_r, df_w), f1 * _fcrit(q, df_w, df_r)
     denom1 = bms + (k - 1) * wms
     v11 = (bms - wms) / denom1 if denom1 > 0 else math.nan
     v1k = (bms - wms) / bms if bms > 0 else math.nan
     est["ICC(1,1)"] = _estimate(
-        "ICC(1,1)", v11, (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1), f1, df_r, df_w, p1
+        "ICC(1,1)", v11, _single(fl, k), _single(fu, k), f1, df_r, df_w, p1
     )
-    est["ICC(1,k)"] = _estimate("ICC(1,k)", v1k, 1 - 1 / fl, 1 - 1 / fu, f1, df_r, df_w, p1)
+    est["ICC(1,k)"] = _estimate("ICC(1,k)", v1k, _average(fl), _average(fu), f1, df_r, df_w, p1)
 
     # ICC(3,·): two-way mixed, consistency
     f3 = ratio(bms, ems)
-    p3 = float(stats.f.sf(f3, df_r, df_e)) if math.isfinite(f3) else math.nan
+    p3 = _f_pvalue(f3, df_r, df_e)
     fl3, fu3 = f3 / _fcrit(q, df_r, df_e), f3 * _fcrit(q, df_e, df_r)
     denom3 = bms + (k - 1) * ems
     v31 = (bms - ems) / denom3 if denom3 > 0 else math.nan
     v3k = (bms - ems) / bms if bms > 0 else math.nan
     est["ICC(3,1)"] = _estimate(
-        "ICC(3,1)", v31, (fl3 - 1) / (fl3 + k - 1), (fu3 - 1) / (fu3 + k - 1), f3, df_r, df_e, p3
+        "ICC(3,1)", v31, _single(fl3, k), _single(fu3, k), f3, df_r, df_e, p3
     )
     est["ICC(3,k)"] = _estimate(
-        "ICC(3,k)", v3k, 1 - 1 / fl3, 1 - 1 / fu3, f3, df_r, df_e, p3
+        "ICC(3,k)", v3k, _average(fl3), _average(fu3), f3, df_r, df_e, p3
     )
 
     # ICC(2,·): two-way random, absolute agreement; Satterthwaite df for the CI
@@ -210,13 +210,15 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     if math.isfinite(v21) and ems > 0:
         a = k * v21 / (n * (1 - v21)) if v21 < 1 else math.inf
         b = 1 + k * v21 * (n - 1) / (n * (1 - v21)) if v21 < 1 else math.inf
-        if math.isfinite(a) and math.isfinite(b):
-            nu = (a * jms + b * ems) ** 2 / ((a * jms) ** 2 / df_c + (b * ems) ** 2 / df_e)
+        nu_den = (a * jms) ** 2 / df_c + (b * ems) ** 2 / df_e if math.isfinite(a + b) else 0
+        nu = (a * jms + b * ems) ** 2 / nu_den if nu_den > 0 else math.nan
+        if nu > 0:
             f_star = _fcrit(q, df_r, nu)
             f_star2 = _fcrit(q, nu, df_r)
             c = k * jms + (k * n - k - n) * ems
-            lo2 = n * (bms - f_star * ems) / (f_star * c + n * bms)
-            hi2 = n * (f_star2 * bms - ems) / (c + n * f_star2 * bms)
+            den_lo, den_hi = f_star * c + n * bms, c + n * f_star2 * bms
+            lo2 = n * (bms - f_star * ems) / den_lo if den_lo > 0 else math.nan
+            hi2 = n * (f_star2 * bms - ems) / den_hi if den_hi > 0 else math.nan
     est["ICC(2,1)"] = _estimate("ICC(2,1)", v21, lo2, hi2, f3, df_r, df_e, p3)
     # Spearman–Brown step-up of the single-rater limits (as psych::ICC and McGraw & Wong)
     est["ICC(2,k)"] = _estimate(
@@ -234,8 +236,28 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     )
 
 
+def _f_pvalue(f: float, d1: float, d2: float) -> float:
+    if math.isnan(f):
+        return math.nan
+    return 0.0 if math.isinf(f) else float(stats.f.sf(f, d1, d2))
+
+
+def _single(f: float, k: float) -> float:
+    """Confidence limit of a single-rater ICC from an F limit: (F − 1)/(F + k − 1)."""
+    if math.isnan(f):
+        return math.nan
+    return 1.0 if math.isinf(f) else (f - 1) / (f + k - 1)
+
+
+def _average(f: float) -> float:
+    """Confidence limit of an average-rater ICC from an F limit: 1 − 1/F (undefined at 0)."""
+    if math.isnan(f) or f <= 0:
+        return math.nan
+    return 1.0 if math.isinf(f) else 1 - 1 / f
+
+
 def _spearman_brown(r: float, k: float) -> float:
-    if not math.isfinite(r):
+    if not math.isfinite(r) or 1 + (k - 1) * r <= 0:
         return math.nan
     return k * r / (1 + (k - 1) * r)
 
@@ -332,8 +354,8 @@ def icc_oneway(targets: Sequence[Any] | np.ndarray, values: Any, *,
         f = bms / wms
         p = float(stats.f.sf(f, df1, df2))
         fl, fu = f / _fcrit(q, df1, df2), f * _fcrit(q, df2, df1)
-        lo1, hi1 = (fl - 1) / (fl + k0 - 1), (fu - 1) / (fu + k0 - 1)
-        lok, hik = 1 - 1 / fl, 1 - 1 / fu
+        lo1, hi1 = _single(fl, k0), _single(fu, k0)
+        lok, hik = _average(fl), _average(fu)
     else:
         f, p = (math.inf if bms > 0 else math.nan), (0.0 if bms > 0 else math.nan)
         lo1 = hi1 = lok = hik = (1.0 if bms > 0 else math.nan)
