@@ -30,7 +30,7 @@ from .._frames import (
     to_narwhals,
 )
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError
+from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ._common import binary_values, fmt_num, group_labels, is_missing, p_text, sort_key
 
 __all__ = ["PromotionDisparityResult", "promotion_disparity"]
@@ -522,7 +522,7 @@ def _logit(
     warnings: list[str],
 ) -> tuple[pd.DataFrame | None, int]:
     """Logit of promotion on group indicators, stratum fixed effects and controls."""
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit
 
     if reference_group is None:
         return None, 0
@@ -541,6 +541,22 @@ def _logit(
             f"{n_missing_controls:,} employees with a missing control "
             f"({', '.join(map(repr, controls))}) are left out of the logistic regression."
         )
+    # A group in which no one (or everyone) was promoted perfectly predicts the outcome: its
+    # odds ratio is 0 (or infinite) and would destabilise the whole fit. Leave it out, say so.
+    rate = y[keep].groupby(labels[keep]).mean()
+    constant = sorted((g for g, r in rate.items() if r in (0.0, 1.0)), key=str)
+    if reference_group in constant:
+        warnings.append(
+            f"the logistic regression was skipped: everyone in the reference group "
+            f"{reference_group!r} has the same outcome, so odds ratios against it are undefined."
+        )
+        return None, 0
+    if constant:
+        warnings.append(
+            f"no one (or everyone) was promoted in {preview(constant)}: their odds ratios "
+            "cannot be estimated, so they are left out of the logistic regression."
+        )
+        keep &= ~labels.isin(constant)
     sub = df.loc[keep]
     lab = labels[keep]
     groups = sorted(lab.unique(), key=str)
@@ -567,7 +583,7 @@ def _logit(
     x = pd.concat(design_parts, axis=1)
     # drop indicator columns that never vary (e.g. a category present only among missing rows)
     x = x.loc[:, x.std(ddof=0) > 0] if len(x) > 1 else x
-    x = sm.add_constant(x, has_constant="add")
+    x.insert(0, "const", 1.0)
     yy = y[keep]
     if yy.nunique() < 2:
         warnings.append("the logistic regression was skipped: everyone or no one was promoted.")
@@ -582,7 +598,7 @@ def _logit(
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always")
         try:
-            fit = sm.Logit(yy, x).fit(disp=0, maxiter=200)
+            fit = Logit(yy, x).fit(disp=0, maxiter=100)
         except (np.linalg.LinAlgError, ValueError) as exc:
             warnings.append(f"the logistic regression failed ({exc}); no odds ratios reported.")
             return None, 0
@@ -597,7 +613,7 @@ def _logit(
         if term == "const":
             continue
         b, s = float(coef[term]), float(se[term])
-        bad = not (math.isfinite(b) and math.isfinite(s)) or abs(b) > 15
+        bad = not (math.isfinite(b) and math.isfinite(s)) or abs(b) > 15 or s > 50
         with np.errstate(over="ignore"):
             rows.append({
                 "term": term,
@@ -612,6 +628,17 @@ def _logit(
             })  # fmt: skip
         if bad:
             unstable = True
+    for g in constant:
+        rows.append(
+            {
+                "term": g,
+                "group": g,
+                "is_group": True,
+                **dict.fromkeys(
+                    ("coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value"), math.nan
+                ),
+            }
+        )
     if unstable:
         warnings.append(
             "the logistic regression did not converge cleanly (a group or control perfectly "

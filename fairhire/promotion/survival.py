@@ -497,7 +497,7 @@ def _cox(
         warnings.append(f"the Cox model failed ({exc}); no hazard ratios reported.")
         return None, None, 0
     cox = fit.to_frame()
-    unstable = ~np.isfinite(cox["coef"]) | (cox["coef"].abs() > 15)
+    unstable = ~np.isfinite(cox["coef"]) | (cox["coef"].abs() > 15) | ~(cox["se"] <= 50)
     if unstable.any() or not fit.converged:
         warnings.append(
             "the Cox model did not converge cleanly for "

@@ -49,6 +49,7 @@ __all__ = [
 
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
+PH_TRANSFORMS = ("km", "rank", "identity")
 
 
 def check_survival_data(
@@ -490,6 +491,10 @@ def cox_ph(
         raise InvalidParameterError(f"ties={ties!r}; use 'efron' (default) or 'breslow'.")
     if not 0 < confidence < 1:
         raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
+    if ph_transform not in PH_TRANSFORMS:
+        raise InvalidParameterError(
+            f"ph_transform={ph_transform!r}; use 'km' (default), 'rank' or 'identity'."
+        )
     t, e = check_survival_data(duration, event)
     if isinstance(covariates, pd.DataFrame):
         names = list(covariates.columns) if names is None else list(names)
