@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -130,7 +131,10 @@ class Formatter:
         if hide:
             return self._hidden()
         prefix = f"{escape(currency)} " if currency else ""
-        return Markup(f"{prefix}{f:,.{digits}f}")
+        # Half up, as people round money (Python's format would round half to even).
+        quantum = Decimal(1).scaleb(-digits)
+        amount = Decimal(repr(f)).quantize(quantum, rounding=ROUND_HALF_UP)
+        return Markup(f"{prefix}{amount:,.{digits}f}")
 
     def yesno(self, value: Any) -> Markup:
         if value is None or (isinstance(value, float) and math.isnan(value)):

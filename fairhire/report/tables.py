@@ -47,7 +47,7 @@ def _is_scalar_missing(value: Any) -> bool:
     return _is_missing(value)
 
 
-def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[str, str, str, dict]]:
+def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[Any, str, str, dict]]:
     parsed = []
     for spec in columns:
         if isinstance(spec, str):
@@ -58,13 +58,18 @@ def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[st
                 f"data_table column spec {spec!r} must be (column, header, format) or "
                 "(column, header, format, {options})."
             )
-        column, header, fmt = (str(x) for x in spec[:3])
+        column: Any = spec[0]
+        header, fmt = str(spec[1]), str(spec[2])
         options = dict(spec[3]) if len(spec) == 4 else {}
-        if column not in frame.columns:
-            raise ReportError(
-                f"data_table: column {column!r} not in the table (columns: "
-                f"{[str(c) for c in frame.columns]})."
-            )
+        # a pair of columns (low, high) makes one "ci" cell
+        names = [str(c) for c in column] if isinstance(column, list | tuple) else [str(column)]
+        column = tuple(names) if isinstance(column, list | tuple) else names[0]
+        for name in names:
+            if name not in frame.columns:
+                raise ReportError(
+                    f"data_table: column {name!r} not in the table (columns: "
+                    f"{[str(c) for c in frame.columns]})."
+                )
         parsed.append((column, header, fmt, options))
     return parsed
 
@@ -97,9 +102,9 @@ def data_table(
         hide = formatter.small(*(rec[c] for c in counts)) if counts else False
         row = []
         for column, _header, cfmt, options in cols:
-            value = rec[column]
-            if cfmt == "ci":
-                value = value if isinstance(value, tuple | list) else (None, None)
+            value = tuple(rec[c] for c in column) if isinstance(column, tuple) else rec[column]
+            if cfmt == "ci" and not isinstance(value, tuple | list):
+                value = (None, None)
             row.append(formatter.format_cell(cfmt, value, hide=hide, **options))
         body.append(row)
 

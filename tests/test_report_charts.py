@@ -1,0 +1,132 @@
+"""Charts: deterministic, self-contained, accessible inline SVG."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.errors import ReportError
+from fairhire.report.charts import chart_function
+from fairhire.report.charts._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, to_svg
+from fairhire.report.charts.impact import funnel, impact_ratios
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ["screened", "interviewed", "offered", "hired"]
+
+
+@pytest.fixture(scope="module")
+def ai():
+    data = fh.datasets.make_hiring_funnel(10_000, random_state=0)
+    return fh.adverse_impact(data, group="sex", stages=STAGES)
+
+
+def _line(fig, label="group $A$"):
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [1, 2], marker="o", label=mpl_text(label))
+    ax.legend()
+
+
+def test_svg_is_deterministic_and_self_contained():
+    chart = Chart(title="T <1>", alt="A & B", draw=_line)
+    a = to_svg(chart, chart_id="fig-1")
+    assert a == to_svg(chart, chart_id="fig-1")
+    assert a.startswith('<svg class="chart" role="img" aria-labelledby="fig-1-title fig-1-desc"')
+    assert '<title id="fig-1-title">T &lt;1&gt;</title>' in a
+    assert '<desc id="fig-1-desc">A &amp; B</desc>' in a
+    for bad in ("http", "xmlns", "<?xml", "<!DOCTYPE", "<!--", "<metadata", "<style", "<script",
+                "Date"):
+        assert bad not in a, bad
+    # every id is prefixed, every reference points at a prefixed id
+    ids = re.findall(r'id="([^"]+)"', a)
+    assert ids and all(i.startswith("fig-1-") for i in ids)
+    for ref in re.findall(r'#([\w.-]+)\)|href="#([^"]+)"', a):
+        assert (ref[0] or ref[1]) in ids
+    # the dollar sign in the label is text, not mathtext
+    assert "group $A$" in a
+
+
+def test_chart_ids_differ_between_charts():
+    chart = Chart(title="T", alt="A", draw=_line)
+    one, two = to_svg(chart, chart_id="fig-1"), to_svg(chart, chart_id="fig-2")
+    assert set(re.findall(r'id="([^"]+)"', one)).isdisjoint(re.findall(r'id="([^"]+)"', two))
+
+
+def test_impact_charts(ai):
+    f = funnel(ai)
+    assert f is not None and "Female" in f.alt and "hired" in f.alt
+    assert list(f.data.columns) == ["group", "stage", "applicants", "reached", "share"]
+    r = impact_ratios(ai)
+    assert r is not None
+    assert "interviewed · Female (0.69" in r.alt and "four-fifths" in r.alt
+    assert set(r.data["stage"]) <= {*STAGES, "bottom line"}
+    svg = to_svg(r, chart_id="fig-2")
+    assert "four-fifths (0.8)" in svg and "parity" in svg
+
+
+def test_charts_use_the_colour_blind_safe_palette(ai):
+    allowed = {c.lower() for c in (*PALETTE, FLAG, OK, GREY)} | {
+        "#ffffff", "#1a1a1a", "#d9d9d9", "#000000", "none",
+    }
+    for chart in (funnel(ai), impact_ratios(ai)):
+        svg = to_svg(chart, chart_id="fig-1")
+        colours = {c.lower() for c in re.findall(r"(?:fill|stroke):\s*(#[0-9a-fA-F]{6}|none)", svg)}
+        assert colours <= allowed, colours - allowed
+
+
+def test_min_cell_removes_small_groups_from_charts():
+    counts = {"group": ["men", "women", "other"], "n": [80, 40, 4], "hired": [48, 12, 2]}
+    ai = fh.adverse_impact_from_counts(counts, group="group", applicants="n", selected="hired")
+    chart = impact_ratios(ai, min_cell=5)
+    assert "other" not in set(chart.data["group"])
+    assert "not drawn" in chart.alt
+
+
+def test_charts_return_none_without_data(ai):
+    empty = ai.table.iloc[:0]
+
+    class Empty:
+        table = empty
+        stages = ai.stages
+        group_columns = ai.group_columns
+        threshold = 0.8
+        params = None
+
+    assert funnel(Empty()) is None and impact_ratios(Empty()) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("nonsense", "not of the form"), ("nosuch.chart", "no chart module"),
+     ("impact.pd", "not listed in __all__")],
+)
+def test_chart_names_resolve_only_to_listed_functions(name, message):
+    with pytest.raises(ReportError, match=message):
+        chart_function(name)
+
+
+def test_demo_is_byte_identical_across_processes(tmp_path):
+    """Two fresh interpreters (different hash seeds) write identical reports."""
+    procs = []
+    for seed in ("1", "2"):  # run both at once: the test's wall time is one demo run
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, str(ROOT / "examples" / "demo.py"), "--out", str(tmp_path / seed)]
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env))
+    outputs = []
+    for seed, proc in zip(("1", "2"), procs, strict=True):
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        assert "Hiring funnel by sex" in stdout and "impact_ratio" in stdout
+        outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / seed).iterdir())})
+    assert sorted(outputs[0]) == ["audit.html", "audit.json", "audit.md"]
+    assert outputs[0] == outputs[1]
+    assert b"2026-01-01T00:00:00+00:00" in outputs[0]["audit.html"]
+    frame = pd.read_json(tmp_path / "1" / "audit.json", typ="series")
+    assert frame["schema_version"] == "1.0"
