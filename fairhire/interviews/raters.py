@@ -364,10 +364,12 @@ def rater_disparity(
     ref = str(ref)
     focal_groups = sorted(g for g in sizes.index if g != ref)
 
-    wide_k = ok.pivot_table(index="rater", columns="group", values="k", aggfunc="sum",
-                            fill_value=0)  # fmt: skip
-    wide_s = ok.pivot_table(index="rater", columns="group", values="s", aggfunc="sum",
-                            fill_value=0.0)  # fmt: skip
+    summed = ok.groupby(["rater", "group"])[["k", "s"]].sum()
+    wide_k = summed["k"].unstack(fill_value=0)
+    wide_s = summed["s"].unstack(fill_value=0.0)
+    # plain dicts for the per-rater loop (pandas scalar lookups are slow)
+    kmap = {g: {r: int(v) for r, v in col.items()} for g, col in wide_k.items()}
+    smap = {g: {r: float(v) for r, v in col.items()} for g, col in wide_s.items()}
     decisions = wide_k.sum(axis=1)
     raters = sorted(wide_k.index, key=str)
 
@@ -378,7 +380,7 @@ def rater_disparity(
             rater_reason[r] = (
                 f"{d} decision{'s' if d != 1 else ''}, fewer than min_decisions={min_decisions}"
             )
-        elif int(wide_k.loc[r, ref]) == 0:
+        elif kmap[ref][r] == 0:
             rater_reason[r] = f"no decisions on {ref} candidates"
         else:
             rater_reason[r] = None
@@ -434,12 +436,12 @@ def rater_disparity(
             var_f = var_r = sigma2
         est, var, idx = [], [], []
         for r in raters:
-            kf, kr = int(wide_k.loc[r, g]), int(wide_k.loc[r, ref])
+            kf, kr = kmap[g][r], kmap[ref][r]
             rec = {
                 "rater": r, "group": g, "reference_group": ref,
                 "decisions": int(decisions[r]), "focal_n": kf, "reference_n": kr,
-                "focal_value": float(wide_s.loc[r, g] / kf) if kf else math.nan,
-                "reference_value": float(wide_s.loc[r, ref] / kr) if kr else math.nan,
+                "focal_value": smap[g][r] / kf if kf else math.nan,
+                "reference_value": smap[ref][r] / kr if kr else math.nan,
             }  # fmt: skip
             rec["gap"] = rec["focal_value"] - rec["reference_value"]
             reason = rater_reason[r]
