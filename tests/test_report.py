@@ -454,3 +454,44 @@ def test_user_templates_run_in_the_sandbox(tmp_path, ai):
     report = Report(title="t", template_dir=tmp_path, generated_at=WHEN).add(ai)
     with pytest.raises(ReportError, match=r"unsafe|not safely|access"):
         report.render_html()
+
+
+# -- accessibility ----------------------------------------------------------------------------
+def test_accessibility_markup(rendered):
+    _, html, _, _ = rendered
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert 'name="viewport"' in html
+    assert "<th>" not in html, "every header cell must say its scope"
+    assert html.count('<th scope="col"') > 20 and html.count('<th scope="row"') > 10
+    assert html.count("<table>") == html.count("<caption>")
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) == 2
+    for tag in svgs:
+        assert 'role="img"' in tag and "aria-labelledby=" in tag
+    assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
+    assert html.count("<figcaption>") == 2
+    assert 'aria-label="Contents"' in html and 'class="skip"' in html
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_css_colours_meet_wcag_aa_contrast():
+    from fairhire.report.report import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "style.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [("ink", "paper"), ("muted", "paper"), ("accent", "paper"), ("flag", "paper"),
+             ("review", "paper"), ("ink", "tint"), ("muted", "tint"), ("flag", "flag-bg"),
+             ("review", "review-bg"), ("accent", "info-bg"), ("ink", "review-bg")]
+    for fg, bg in pairs:
+        ratio = _contrast(colours[fg], colours[bg])
+        assert ratio >= 4.5, f"{fg} on {bg}: contrast {ratio:.2f} < 4.5 (WCAG AA)"

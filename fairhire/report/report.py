@@ -560,8 +560,9 @@ class Report:
             state.figures += 1
             number = state.figures
             data = None
-            if made.data is not None and len(made.data):
-                data = table(made.data, _auto_columns(made.data), counts=_count_cols(made.data))
+            if made.data is not None and len(made.data) and fmt == "html":
+                data = table(made.data, _auto_columns(made.data), counts=_count_cols(made.data),
+                             caption=f"Figures behind figure {number}")
             if fmt == "html":
                 template = env.get_template("_figure.html.j2")
                 svg = to_svg(made, chart_id=f"fig-{number}")

@@ -85,8 +85,8 @@ class Chart:
 def mpl_text(value: object) -> str:
     """User text (a group label) safe for matplotlib: ``$`` would start mathtext.
 
-    >>> mpl_text("$5 an hour")
-    '\\$5 an hour'
+    >>> print(mpl_text("$5 an hour"))
+    \\$5 an hour
     """
     return str(value).replace("$", r"\$")
 
