@@ -55,6 +55,9 @@ INTERVIEWS_TRUTH: dict[str, Any] = {
     "panel_sizes": {1: 0.10, 2: 0.35, 3: 0.40, 4: 0.15},
     # Panel outcome ``advanced``: at least half of the panel recommended advancing.
     "panel_rule": "at least half of the panelists recommend advancing",
+    # No effect of panel composition itself is injected: pass rates on diverse and non-diverse
+    # panels differ only by chance and by where the (male) biased raters happen to sit.
+    "panel_effect": None,
 }
 
 _RACES = ("White", "Hispanic or Latino", "Black or African American", "Asian",
