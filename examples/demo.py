@@ -6,7 +6,7 @@ Builds every analysis that exists for the bundled synthetic data and renders the
 Adding a section is one line in ``SECTIONS``: a title and a function that returns a fairhire
 result. A line whose analysis is not part of this fairhire build yet is skipped with a message.
 
-Run:  python examples/demo.py [--out DIR]
+Run:  python examples/demo.py [--out DIR] [--applicants N]
 Set SOURCE_DATE_EPOCH (seconds since 1970) to fix the report's timestamp: the output is then
 byte-identical run to run.
 """
@@ -28,12 +28,13 @@ import fairhire as fh
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ["screened", "interviewed", "offered", "hired"]
+SETTINGS = {"applicants": 10_000}
 
 
 @cache
 def funnel() -> pd.DataFrame:
     """The synthetic applicant-level hiring funnel (10,000 applicants, 50 requisitions)."""
-    return fh.datasets.make_hiring_funnel(10_000, random_state=0)
+    return fh.datasets.make_hiring_funnel(SETTINGS["applicants"], random_state=0)
 
 
 # (section title, function returning a result). One line per section.
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "demo",
                         help="output folder (default: reports/demo)")
+    parser.add_argument("--applicants", type=int, default=SETTINGS["applicants"],
+                        help="size of the synthetic applicant pool (default: 10,000)")
     args = parser.parse_args(argv)
+    SETTINGS["applicants"] = args.applicants
+    funnel.cache_clear()
 
     report = build_report()
     for section in report.sections:

@@ -116,7 +116,8 @@ def test_demo_is_byte_identical_across_processes(tmp_path):
     procs = []
     for seed in ("1", "2"):  # run both at once: the test's wall time is one demo run
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": seed}
-        cmd = [sys.executable, str(ROOT / "examples" / "demo.py"), "--out", str(tmp_path / seed)]
+        cmd = [sys.executable, str(ROOT / "examples" / "demo.py"), "--out", str(tmp_path / seed),
+               "--applicants", "3000"]
         procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, env=env))
     outputs = []
