@@ -12,6 +12,10 @@ from ..errors import ReportError
 
 PARTIALS: dict[str, str] = {
     "fairhire.impact.result.AdverseImpactResult": "adverse_impact",
+    "fairhire.promotion.rates.PromotionDisparityResult": "promotion_disparity",
+    "fairhire.promotion.survival.TimeToPromotionResult": "time_to_promotion",
+    "fairhire.promotion.representation.RepresentationResult": "representation_by_level",
+    "fairhire.promotion.ratings.RatingDisparityResult": "rating_disparity",
 }
 
 

@@ -639,7 +639,7 @@ class Report:
         sections = []
         for section in self._sections:
             result = section.result
-            payload = result.to_dict()
+            payload = jsonable(result.to_dict())
             if self.min_cell is not None:
                 payload = _suppress(payload, self.min_cell, _count_names(result),
                                     _derived_names(result))
