@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 import fairhire as fh
+from fairhire.errors import ReportError
 
 __all__ = ["SECTIONS", "build_demo_report", "generated_at_from_env"]
 
@@ -52,10 +53,12 @@ LEVELS = ["L1", "L2", "L3", "L4", "L5"]
 
 # (section title, function returning a result, or an iterator of (title, result)).
 # One line per section; a section whose analysis is not in this build is skipped with a message.
+# Non-binary applicants (about 2% of the pool) are listed but excluded from the sex ratios
+# (min_share=0.03): with a handful of selections they would otherwise be the reference group.
 SECTIONS: list[tuple[str, Callable[[], Any]]] = [
     ("Job advertisements", _job_ads),
     ("Hiring funnel by sex", lambda: fh.adverse_impact(
-        _funnel(), group="sex", stages=STAGES, strata="requisition")),
+        _funnel(), group="sex", stages=STAGES, strata="requisition", min_share=0.03)),
     ("Hiring funnel by race/ethnicity", lambda: fh.adverse_impact(
         _funnel(), group="race", stages=STAGES, min_share=0.02)),
     ("Hiring funnel by age band", lambda: fh.adverse_impact(
@@ -81,6 +84,15 @@ SECTIONS: list[tuple[str, Callable[[], Any]]] = [
         _interviews().panels, interview="interview_id", panelist_group="panelist_sex",
         candidate_group="candidate_sex", outcome="advanced")),
 ]  # fmt: skip
+
+
+NOTES = {
+    "Hiring funnel by sex": [
+        "Non-binary applicants (about 2% of the pool) are listed but excluded from impact "
+        "ratios (min_share = 0.03): with so few selections they would otherwise become the "
+        "reference group at the later stages.",
+    ],
+}
 
 
 def generated_at_from_env() -> dt.datetime:
@@ -110,13 +122,19 @@ def build_demo_report(*, generated_at: dt.datetime | None = None, verbose: bool 
     for title, make in SECTIONS:
         try:
             made = make()
+            if isinstance(made, Iterator):
+                made = list(made)
         except (ImportError, AttributeError) as exc:  # analysis not in this build
             if verbose:
                 print(f"skipped {title!r}: {exc}", file=sys.stderr)
             continue
-        if isinstance(made, Iterator):
-            for sub_title, result in made:
-                report.add(result, title=sub_title)
-        else:
-            report.add(made, title=title)
+        try:
+            if isinstance(made, list):
+                for sub_title, result in made:
+                    report.add(result, title=sub_title)
+            else:
+                report.add(made, title=title, notes=NOTES.get(title))
+        except ReportError as exc:  # a result type without its report partial yet
+            if verbose:
+                print(f"skipped {title!r}: {exc}", file=sys.stderr)
     return report

@@ -141,7 +141,7 @@ def compare(
         share = per_group[APPLIED].to_numpy() / total if total else np.zeros(len(per_group))
         excluded = share < options.min_share
         below_share_rows = int(per_group[APPLIED].to_numpy()[excluded].sum())
-        for lab, sh in zip(np.array(labels)[excluded], share[excluded], strict=True):
+        for lab, sh in ((labels[i], share[i]) for i in np.flatnonzero(excluded)):
             warnings.append(
                 f"group {lab!r} is {sh:.1%} of applicants, below min_share="
                 f"{options.min_share:g}: listed but excluded from impact ratios."
