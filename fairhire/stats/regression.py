@@ -19,7 +19,8 @@ factor G/(G−1)·(n−1)/(n−k) (statsmodels' and Stata's default).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "CollinearityError",
     "LogitFit",
     "OLSFit",
+    "blas_single_thread",
     "collinear_columns",
     "demean",
     "fit_logit",
@@ -125,6 +127,23 @@ class OLSFit:
             raise InvalidParameterError(
                 f"no coefficient named {name!r}; the model has {preview(self.names)}."
             ) from None
+
+
+@contextmanager
+def blas_single_thread() -> Iterator[None]:
+    """Run BLAS single-threaded inside the block.
+
+    The products here are tall and skinny (a million rows, a few dozen columns): one thread
+    does them in tens of milliseconds, while a multi-threaded OpenBLAS on a busy machine spins
+    and can be ten times slower. Uses threadpoolctl (a dependency of scikit-learn) when present.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def _check_cov_type(cov_type: str, clusters: Any) -> str:
@@ -304,6 +323,19 @@ def fit_ols(
     >>> fit.cov_type, fit.df_resid
     ('HC3', 198)
     """
+    with blas_single_thread():
+        return _fit_ols(y, X, names, cov_type, clusters, absorb, compute_leverage)
+
+
+def _fit_ols(
+    y: Any,
+    X: Any,
+    names: Sequence[str] | None,
+    cov_type: str,
+    clusters: Any,
+    absorb: Any,
+    compute_leverage: bool,
+) -> OLSFit:
     cov_type = _check_cov_type(cov_type, clusters)
     X = _as_2d(X)
     y = np.asarray(y, dtype=np.float64).ravel()
