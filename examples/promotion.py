@@ -17,7 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
-from fairhire.promotion.representation import representation
 
 OUT = Path(__file__).parent / "output"
 LEVELS = ["L1", "L2", "L3", "L4", "L5"]
@@ -38,7 +37,7 @@ def main() -> None:
         reference="Male",
     )  # fmt: skip
     # 3. Representation by level: the "leaky pipeline"
-    rep = representation(staff, group="sex", level="level", order=LEVELS)
+    rep = fh.representation(staff, group="sex", level="level", order=LEVELS)
     # 4. Performance ratings: distribution, rank test, share at the top rating
     rd = fh.rating_disparity(staff, group="sex", rating="performance_rating", min_share=0.02)
 

@@ -236,7 +236,7 @@ def test_group_absent_from_a_level_is_reported_not_a_crash():
     pr = promotion_disparity(df, group="sex", promoted="promoted", level="level")
     l2 = pr.by_stratum.loc[pr.by_stratum["stratum"] == "L2"].set_index("group")
     assert l2.loc["a", "applicants"] == 0
-    assert any("no a employees in stratum 'L2'" in w for w in pr.warnings)
+    assert any("group 'a' had no employees in stratum 'L2'" in w for w in pr.warnings)
     assert pr.strata["n_strata"].iloc[0] == 1
 
 
@@ -294,3 +294,16 @@ def test_relabelling_groups_permutes_results(cells, rnd):
     cols = ["applicants", "selected", "impact_ratio", "adverse_impact", "p_value_fisher",
             "is_reference"]  # fmt: skip
     pd.testing.assert_frame_equal(ta[cols], tb[cols], check_dtype=False)
+
+
+def test_public_names_resolve():
+    from fairhire.promotion import rates, ratings, representation, survival
+
+    assert fh.promotion_disparity is rates.promotion_disparity
+    assert fh.PromotionDisparityResult is rates.PromotionDisparityResult
+    assert fh.time_to_promotion is survival.time_to_promotion
+    assert fh.TimeToPromotionResult is survival.TimeToPromotionResult
+    assert fh.representation is representation.representation
+    assert fh.RepresentationResult is representation.RepresentationResult
+    assert fh.rating_disparity is ratings.rating_disparity
+    assert fh.RatingDisparityResult is ratings.RatingDisparityResult

@@ -11,7 +11,6 @@ import pytest
 
 import fairhire as fh
 from fairhire.datasets.workforce import LEVELS, WORKFORCE_TRUTH
-from fairhire.promotion.representation import representation
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,7 @@ def test_slower_promotion_for_women(staff):
 
 
 def test_fewer_women_at_higher_levels(staff):
-    rep = representation(staff, group="sex", level="level", order=list(LEVELS))
+    rep = fh.representation(staff, group="sex", level="level", order=list(LEVELS))
     tr = rep.trend.set_index("group").loc["Female"]
     assert tr.direction == "falls" and tr.p_value_adjusted < 0.001
     shares = rep.shares()["Female"]

@@ -10,6 +10,7 @@ employee, collects only the columns it uses to pandas.
 from __future__ import annotations
 
 import math
+import re
 import warnings as _warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,6 +92,9 @@ class PromotionDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "promotion disparity"
+    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
+    report_count_columns: ClassVar[tuple[str, ...]] = ()
+    report_derived_columns: ClassVar[tuple[str, ...]] = ("odds_ratio_adjusted",)
 
     def __repr__(self) -> str:
         flagged = int(self.table["adverse_impact"].sum())
@@ -446,6 +450,8 @@ def promotion_disparity(
 
 def _employees(warning: str) -> str:
     """The engine speaks of applicants and selections; here they are employees and promotions."""
+    # numpy string scalars can leak into messages as np.str_('x'): show the label only
+    warning = re.sub(r"np\.str_\(('[^']*'|\"[^\"]*\")\)", r"\1", warning)
     return (
         warning.replace("applicants", "employees")
         .replace("no one was selected", "no one was promoted")
@@ -489,8 +495,8 @@ def _by_stratum(
         stage_order=order, **engine_options,
     )  # fmt: skip
     for w in res.warnings:
-        if "not chained" in w or "missing or unknown group" in w:
-            continue  # strata are not a funnel; unknown groups are reported once, overall
+        if "not chained" in w or "missing or unknown group" in w or "min_share" in w:
+            continue  # not a funnel; unknown and small groups are reported once, overall
         warnings.append(
             _employees(w).replace("at stage", "in stratum").replace("stage ", "stratum ")
         )
@@ -498,15 +504,7 @@ def _by_stratum(
     values = firsts.set_index("__stratum")[strata_cols]
     for c in strata_cols:
         out.insert(1, c, out["stratum"].map(values[c]))
-    # groups absent from a stratum: say so rather than leave a silent gap
-    for lab in order:
-        sub = out.loc[out["stratum"] == lab]
-        empty = sub.loc[sub["applicants"] == 0, "group"].tolist()
-        if empty and len(empty) < len(sub):
-            warnings.append(
-                f"no {', '.join(map(str, empty))} employees in stratum {lab!r}: no comparison "
-                "there."
-            )
+    # groups absent from a stratum are reported by the engine ("had no employees in stratum")
     return out.reset_index(drop=True)
 
 

@@ -72,6 +72,11 @@ class RatingDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "performance ratings"
+    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
+    report_count_columns: ClassVar[tuple[str, ...]] = ("top_count", "group_total")
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "top_share", "mean_rank", "mean_rating", "prob_superiority",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         return (

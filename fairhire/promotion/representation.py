@@ -64,6 +64,9 @@ class RepresentationResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "representation by level"
+    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
+    report_count_columns: ClassVar[tuple[str, ...]] = ("level_total",)
+    report_derived_columns: ClassVar[tuple[str, ...]] = ("share_lowest", "share_highest", "change")
 
     def __repr__(self) -> str:
         return (
@@ -167,9 +170,8 @@ def representation(
     Examples
     --------
     >>> import fairhire as fh
-    >>> from fairhire.promotion.representation import representation
     >>> staff = fh.datasets.make_workforce(2000, random_state=0)
-    >>> rep = representation(staff, group="sex", level="level",
+    >>> rep = fh.representation(staff, group="sex", level="level",
     ...                         order=["L1", "L2", "L3", "L4", "L5"])
     >>> rep.shares()["Female"].round(3).tolist()
     [0.559, 0.504, 0.471, 0.405, 0.319]

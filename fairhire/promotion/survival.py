@@ -80,6 +80,12 @@ class TimeToPromotionResult(Result):
     alpha: float
 
     kind: ClassVar[str] = "time to promotion"
+    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
+    report_count_columns: ClassVar[tuple[str, ...]] = ("events", "censored", "at_risk")
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "person_time", "event_rate", "median_ci_low", "median_ci_high", "observed", "expected",
+        "survival", "std_err",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         return (
@@ -187,6 +193,7 @@ def time_to_promotion(
     conf_type: str = "log-log",
     ph_transform: str = "km",
     alpha: float = 0.05,
+    min_share: float | None = 0.02,
 ) -> TimeToPromotionResult:
     """Compare how long groups wait for promotion, counting those still waiting or who left.
 
@@ -230,6 +237,10 @@ def time_to_promotion(
         Time scale of the proportional-hazards test.
     alpha : float
         Significance level for headlines.
+    min_share : float or None, default 0.02
+        Groups below this share of employees are compared but never chosen as the default
+        reference: a tiny group's promotion rate is too unstable to measure everyone against
+        (the 2% convention of UGESP and NYC LL144). ``None`` lets any group be the reference.
 
     Returns
     -------
@@ -381,9 +392,17 @@ def time_to_promotion(
     table["observed"] = table["group"].map(obs).astype(float)
     table["expected"] = table["group"].map(exp).astype(float)
 
+    if min_share is not None and not 0 <= min_share < 1:
+        raise InvalidParameterError(f"min_share={min_share!r} must lie in [0, 1); e.g. 0.02.")
     if reference is None:
+        # the fastest group is the benchmark (hazard ratios of the others are then ≤ 1), as the
+        # highest-rate group is for the four-fifths rule; tiny groups are not eligible
         rates = table["event_rate"].fillna(-1.0)
-        reference_group = str(table.loc[rates.idxmax(), "group"])
+        share = table["n"] / table["n"].sum()
+        eligible = (share >= (min_share or 0.0)) & (table["events"] > 0)
+        if not eligible.any():
+            eligible = table["events"] > 0
+        reference_group = str(table.loc[rates.where(eligible, -2.0).idxmax(), "group"])
     else:
         matches = [lab for lab in groups if lab == str(reference) or lab == reference]
         if not matches:
@@ -414,7 +433,7 @@ def time_to_promotion(
     params = {
         "group": group_cols, "duration": duration, "event": event, "controls": control_cols,
         "ties": ties, "reference": reference, "confidence": confidence, "conf_type": conf_type,
-        "ph_transform": ph_transform, "alpha": alpha,
+        "ph_transform": ph_transform, "alpha": alpha, "min_share": min_share,
     }  # fmt: skip
     return TimeToPromotionResult(
         table=table,
