@@ -93,6 +93,14 @@ class InterviewPanelsResult(Result):
     interview_exclusions: Mapping[str, int] = field(default_factory=dict)
 
     kind: ClassVar[str] = "interview panels"
+    report_count_columns: ClassVar[tuple[str, ...]] = (
+        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
+        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
+    )  # fmt: skip
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "share_of_seats", "share_of_interviews", "share_diverse", "pass_rate_diverse",
+        "pass_rate_not_diverse", "difference", "z",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         return (
@@ -103,6 +111,17 @@ class InterviewPanelsResult(Result):
     def to_frame(self) -> pd.DataFrame:
         """The composition table: one row per panelist group (a copy)."""
         return self.composition.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict of every field, except the per-interview rows of ``panels``.
+
+        ``panels`` holds one row per interview with the candidate's group and outcome: data
+        about individuals that an audit report should not carry. It is replaced by its row
+        count; the table itself stays available as ``result.panels``.
+        """
+        out = super().to_dict()
+        out["panels"] = {"rows": len(self.panels), "omitted": "per-interview rows; see .panels"}
+        return out
 
     def headlines(self) -> list[Headline]:
         out: list[Headline] = []
@@ -135,7 +154,19 @@ class InterviewPanelsResult(Result):
         if self.by_panel is not None:
             t = self.by_panel.table
             for row in t.itertuples(index=False):
-                if row.is_reference or row.excluded or not row.adverse_impact:
+                if row.is_reference or row.excluded:
+                    continue
+                if not row.adverse_impact:
+                    if row.significant and row.impact_ratio < 1:
+                        out.append(Headline(
+                            severity=2,
+                            text=f"On {row.stage} panels, {row.group} candidates passed at "
+                            f"{row.impact_ratio:.2f} times the rate of {row.reference_group} "
+                            "candidates: above four-fifths, but the difference is statistically "
+                            f"significant (Fisher {p_text(row.p_value_fisher)}, adjusted "
+                            f"{p_text(row.p_value_adjusted)}).",
+                            figure=float(row.impact_ratio), section=self.kind,
+                        ))  # fmt: skip
                     continue
                 sev = 3 if row.significant and not row.flips_with_one else 2
                 text = (

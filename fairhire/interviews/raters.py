@@ -99,6 +99,11 @@ class RaterDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rater disparities"
+    report_count_columns: ClassVar[tuple[str, ...]] = ("decisions", "focal_n", "reference_n")
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "focal_value", "reference_value", "gap", "se", "difference_from_org", "gap_shrunk",
+        "shrunk_ci_low", "shrunk_ci_high", "pooled_gap",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         return (

@@ -87,6 +87,12 @@ class RubricConsistencyResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rubric consistency"
+    report_count_columns: ClassVar[tuple[str, ...]] = (
+        "ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference",
+    )  # fmt: skip
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "mean_focal", "mean_reference", "difference", "hedges_g",
+    )  # fmt: skip
 
     def __repr__(self) -> str:
         n = int(self.table["review"].sum())

@@ -16,6 +16,9 @@ PARTIALS: dict[str, str] = {
     "fairhire.promotion.survival.TimeToPromotionResult": "time_to_promotion",
     "fairhire.promotion.representation.RepresentationResult": "representation_by_level",
     "fairhire.promotion.ratings.RatingDisparityResult": "rating_disparity",
+    "fairhire.interviews.panels.InterviewPanelsResult": "interview_panels",
+    "fairhire.interviews.raters.RaterDisparityResult": "rater_disparity",
+    "fairhire.interviews.rubric.RubricConsistencyResult": "rubric_consistency",
 }
 
 

@@ -1,0 +1,112 @@
+"""Report partials of the interview results: every format renders, escapes, suppresses."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.report.charts import interviews as charts
+from fairhire.report.registry import partial_for
+from fairhire.report.testing import HOSTILE_LABEL, check_renders
+
+
+@pytest.fixture(scope="module")
+def results():
+    d = fh.datasets.make_interviews(400, random_state=0)
+    pan = fh.interview_panels(d.panels, interview="interview_id", panelist_group="panelist_sex",
+                              candidate_group="candidate_sex", outcome="advanced")
+    rd = fh.rater_disparity(d.decisions, rater="interviewer", candidate_group="sex",
+                            outcome="advanced", min_decisions=10)
+    rc = fh.rubric_consistency(d.scores, candidate="candidate_id", rater="interviewer",
+                               criteria=list(d.criteria), candidate_group="sex")
+    return pan, rd, rc
+
+
+def _hostile() -> tuple:
+    rng = np.random.default_rng(0)
+    n = 120
+    panels = pd.DataFrame({
+        "iv": np.repeat(np.arange(n), 2).astype(str),
+        "pg": rng.choice([HOSTILE_LABEL, "M"], 2 * n),
+        "cg": np.repeat(rng.choice([HOSTILE_LABEL, "W"], n), 2),
+        "ok": np.repeat(rng.random(n) < 0.5, 2),
+    })  # fmt: skip
+    raters = [HOSTILE_LABEL, "r2", "r3", "r4"]
+    dec = pd.DataFrame({
+        "rater": rng.choice(raters, 400), "g": rng.choice([HOSTILE_LABEL, "M"], 400),
+        "ok": rng.random(400) < 0.5,
+    })  # fmt: skip
+    scores = pd.DataFrame({
+        "cand": np.repeat(np.arange(60), 2).astype(str),
+        "rater": np.tile(["a", "b"], 60),
+        "g": np.repeat(rng.choice([HOSTILE_LABEL, "M"], 60), 2),
+        HOSTILE_LABEL: rng.integers(1, 6, 120),
+    })  # fmt: skip
+    return (
+        fh.interview_panels(panels, interview="iv", panelist_group="pg", candidate_group="cg",
+                            outcome="ok"),
+        fh.rater_disparity(dec, rater="rater", candidate_group="g", outcome="ok",
+                           min_decisions=5),
+        fh.rubric_consistency(scores, candidate="cand", rater="rater",
+                              criteria=[HOSTILE_LABEL], candidate_group="g"),
+    )
+
+
+def test_registered():
+    d = fh.datasets.make_interviews(60, random_state=1)
+    pan = fh.interview_panels(d.panels, interview="interview_id", panelist_group="panelist_sex")
+    assert partial_for(pan) == "interview_panels"
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_renders_escapes_and_is_deterministic(results, i):
+    hostile = _hostile()[i]
+    out = check_renders(results[i], hostile=hostile)
+    html = out["html"]
+    assert "<svg" in html  # the chart is drawn
+    # headlines in the executive summary
+    for h in results[i].headlines():
+        assert h.text.split(" ")[0] in html
+    json.loads(out["json"])
+
+
+def test_key_figures_in_output(results):
+    pan, rd, rc = results
+    out = check_renders(rd)
+    for rater in rd.flagged.rater:
+        assert rater in out["html"] and rater in out["markdown"]
+    assert "Not assessable" in out["html"]
+    out = check_renders(rc)
+    assert "culture\\_fit" in out["markdown"] and "unreliable" in out["html"]
+    out = check_renders(pan)
+    assert "diverse" in out["markdown"]
+    # per-interview rows never reach the JSON
+    js = json.loads(out["json"])
+    assert "IV00001" not in out["json"]
+    assert js
+
+
+def test_min_cell_suppression(results):
+    _, rd, _ = results
+    out = check_renders(rd, min_cell=5)
+    # no count below 5 in the rater tables: small counts print as "< 5"
+    small = rd.table[(rd.table.focal_n < 5) & (rd.table.focal_n > 0)]
+    if len(small):
+        assert "&lt; 5" in out["html"] or "< 5" in out["html"]
+    payload = json.loads(out["json"])
+    text = json.dumps(payload)
+    assert "suppressed" in text or small.empty
+
+
+def test_charts_handle_empty_and_small(results):
+    pan, rd, rc = results
+    assert charts.rater_funnel(rd, min_cell=10_000) is None
+    assert charts.panel_composition(pan, min_cell=10_000) is not None  # sizes hidden, shares kept
+    assert charts.rubric_reliability(rc, min_cell=10_000) is None
+    c = charts.rater_funnel(rd)
+    assert re.search(r"flagged|No rater", c.alt)
