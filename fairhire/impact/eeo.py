@@ -1,0 +1,321 @@
+"""EEO-1 sex and race/ethnicity categories, and reading a data set's own labels onto them.
+
+NYC Local Law 144 bias audits (6 RCNY §5-301) report the EEO-1 Component 1 categories: sex
+(male, female, and optionally other) and race/ethnicity (Hispanic or Latino, and six
+non-Hispanic race categories), and every sex × race/ethnicity intersection. HR exports spell
+these in many ways, so every label is read through :func:`read_labels`: the official EEO-1
+names, the names the DCWP rule prints, their "(Not Hispanic or Latino)" forms and a few
+unambiguous short forms are recognised (ignoring case and extra spaces); a caller's
+``category_map`` overrides or extends that; labels meaning "unknown" (missing values,
+"Decline to self-identify", "Prefer not to say" ...) become unknown and are counted apart; any
+other label is an error that lists it, so no one is silently put in the wrong category.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._sex import FEMALE_SPELLINGS, MALE_SPELLINGS
+from ..errors import InvalidParameterError, InvalidValueError, preview
+
+__all__ = [
+    "HISPANIC",
+    "NOT_HISPANIC",
+    "RACE_CATEGORIES",
+    "RACE_DISPLAY",
+    "SEX_CATEGORIES",
+    "UNKNOWN_SPELLINGS",
+    "LabelReading",
+    "read_labels",
+    "split_category_map",
+]
+
+MALE, FEMALE, OTHER = "Male", "Female", "Other"
+
+#: Sex categories, in the order the DCWP rule prints them ("Other" is optional).
+SEX_CATEGORIES: tuple[str, ...] = (MALE, FEMALE, OTHER)
+
+HISPANIC = "Hispanic or Latino"
+NOT_HISPANIC = "Not Hispanic or Latino"
+
+#: EEO-1 Component 1 race/ethnicity categories, in the order of the DCWP rule's examples (the
+#: same labels as :data:`fairhire.datasets.funnel.RACE_CATEGORIES`).
+RACE_CATEGORIES: tuple[str, ...] = (
+    HISPANIC,
+    "White",
+    "Black or African American",
+    "Native Hawaiian or Pacific Islander",
+    "Asian",
+    "Native American or Alaska Native",
+    "Two or More Races",
+)
+
+#: How the DCWP rule's tables print each race/ethnicity category.
+RACE_DISPLAY: dict[str, str] = {
+    c: c if c == HISPANIC else f"{c} ({NOT_HISPANIC})" for c in RACE_CATEGORIES
+}
+
+#: Labels read as "unknown" (compared ignoring case, punctuation spacing and surrounding spaces).
+UNKNOWN_SPELLINGS: frozenset[str] = frozenset(
+    {
+        "unknown", "not known", "unk", "n/a", "na", "none", "not available",
+        "not provided", "not specified", "unspecified", "undisclosed", "not disclosed",
+        "declined", "decline", "decline to state", "declined to state",
+        "decline to self-identify", "decline to self identify", "declined to self-identify",
+        "declined to self identify", "decline to identify", "decline to answer",
+        "prefer not to say", "prefer not to answer", "prefer not to disclose",
+        "i prefer not to say", "i do not wish to answer", "i don't wish to answer",
+        "i do not wish to self-identify", "i don't wish to self-identify",
+        "choose not to disclose", "did not disclose", "did not self-identify",
+    }
+)  # fmt: skip
+
+_OTHER_SEX_SPELLINGS = frozenset(
+    {"other", "non-binary", "nonbinary", "non binary", "another gender", "gender non-conforming"}
+)
+
+# Race spellings: each category's EEO-1 name, the DCWP rule's name, and both with the
+# "(Not Hispanic or Latino)" qualifier; plus short forms that cannot mean anything else.
+_RACE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    HISPANIC: ("hispanic", "latino", "latina", "latinx", "latine", "hispanic/latino",
+               "hispanic or latinx", "hispanic/latinx"),
+    "White": (),
+    "Black or African American": ("black", "african american", "black/african american"),
+    "Native Hawaiian or Pacific Islander": (
+        "native hawaiian or other pacific islander", "native hawaiian/other pacific islander",
+        "native hawaiian/pacific islander", "pacific islander",
+    ),
+    "Asian": (),
+    "Native American or Alaska Native": (
+        "american indian or alaska native", "american indian or alaskan native",
+        "native american or alaskan native", "american indian/alaska native",
+        "american indian/alaskan native", "native american/alaska native", "native american",
+        "american indian",
+    ),
+    "Two or More Races": ("two or more", "two or more races", "multiracial", "multi-racial",
+                          "2 or more races"),
+}  # fmt: skip
+
+
+def _norm(value: str) -> str:
+    text = value.strip().casefold()
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"\s*/\s*", "/", text)
+
+
+def _race_lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for category in RACE_CATEGORIES:
+        names = {category, RACE_DISPLAY[category], *_RACE_SYNONYMS[category]}
+        for name in list(names):
+            if category != HISPANIC:
+                names.add(f"{name} ({NOT_HISPANIC})")
+                names.add(f"{name}, {NOT_HISPANIC}")
+        for name in names:
+            out[_norm(name)] = category
+    return out
+
+
+_RACE_LOOKUP = _race_lookup()
+_SEX_LOOKUP = {
+    **{_norm(s): MALE for s in MALE_SPELLINGS},
+    **{_norm(s): FEMALE for s in FEMALE_SPELLINGS},
+    **{_norm(s): OTHER for s in _OTHER_SEX_SPELLINGS},
+}
+_UNKNOWN = {_norm(s) for s in UNKNOWN_SPELLINGS}
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+_MISSING = _Missing()
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, str):
+        return _norm(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class LabelReading:
+    """How the distinct labels of one column were read.
+
+    ``categories`` maps each distinct label to its category, or to None (unknown);
+    ``table`` lists them (label, category, how) for the audit's appendix.
+    """
+
+    column: str
+    categories: Mapping[Any, str | None]
+    how: Mapping[Any, str] = field(default_factory=dict)
+
+    def get(self, label: Any) -> str | None:
+        """The category of a label (None = unknown); missing values of any kind are unknown."""
+        if _is_missing(label):
+            return None
+        return self.categories[label]
+
+    def table(self) -> pd.DataFrame:
+        rows = [
+            {
+                "column": self.column,
+                "label": "(missing)" if label is _MISSING else str(label),
+                "category": cat if cat is not None else "Unknown",
+                "read_as": self.how.get(label, ""),
+            }
+            for label, cat in self.categories.items()
+        ]
+        rows.sort(key=lambda r: (r["category"], r["label"]))
+        return pd.DataFrame(rows, columns=["column", "label", "category", "read_as"])
+
+
+def split_category_map(category_map: Mapping[Any, Any] | None) -> tuple[dict, dict]:
+    """Split ``category_map`` into (sex map, race map).
+
+    Accepts ``{"sex": {...}, "race": {...}}`` or one flat mapping used for both columns (sex
+    and race labels do not overlap, and a flat map entry whose target is a sex category only
+    matters for the sex column, and vice versa).
+    """
+    if category_map is None:
+        return {}, {}
+    if not isinstance(category_map, Mapping):
+        raise InvalidParameterError(
+            f"category_map= must be a dict of label -> category; got {type(category_map).__name__}."
+        )
+    keys = set(category_map)
+    if (
+        keys
+        and keys <= {"sex", "race"}
+        and all(isinstance(v, Mapping) for v in category_map.values())
+    ):
+        return dict(category_map.get("sex", {})), dict(category_map.get("race", {}))
+    sex_map, race_map = {}, {}
+    for label, target in category_map.items():
+        kind = _target_kind(target, label)
+        if kind in ("sex", "unknown"):
+            sex_map[label] = target
+        if kind in ("race", "unknown"):
+            race_map[label] = target
+    return sex_map, race_map
+
+
+def _target_kind(target: Any, label: Any) -> str:
+    if target is None or (isinstance(target, str) and _norm(target) in _UNKNOWN):
+        return "unknown"
+    if isinstance(target, str) and _norm(target) in _SEX_LOOKUP:
+        return "sex"
+    if isinstance(target, str) and _norm(target) in _RACE_LOOKUP:
+        return "race"
+    raise InvalidParameterError(
+        f"category_map maps {label!r} to {target!r}, which is not an EEO-1 category. Use one of "
+        f"{preview(SEX_CATEGORIES)} for sex, {preview(RACE_CATEGORIES, limit=7)} for "
+        "race/ethnicity, or None / 'Unknown' for an unknown category."
+    )
+
+
+def _map_target(target: Any, kind: str, label: Any) -> str | None:
+    if _target_kind(target, label) == "unknown":
+        return None
+    lookup = _SEX_LOOKUP if kind == "sex" else _RACE_LOOKUP
+    key = _norm(target)
+    if key not in lookup:
+        valid = SEX_CATEGORIES if kind == "sex" else RACE_CATEGORIES
+        raise InvalidParameterError(
+            f"category_map maps the {kind} label {label!r} to {target!r}, which is not a "
+            f"{kind} category. Use one of {preview(valid, limit=7)}, or None for unknown."
+        )
+    return lookup[key]
+
+
+def read_labels(
+    values: Iterable[Any],
+    *,
+    kind: str,
+    column: str,
+    category_map: Mapping[Any, Any] | None = None,
+    unknown_labels: Iterable[Any] = (),
+    counts: Iterable[int] | None = None,
+) -> LabelReading:
+    """Read distinct labels of a sex (``kind="sex"``) or race column onto EEO-1 categories.
+
+    Order of precedence: ``category_map`` (exact label, then ignoring case and spaces); missing
+    values and ``unknown_labels``; the recognised spellings; the common "unknown" spellings
+    (:data:`UNKNOWN_SPELLINGS`). Labels matched by none of these raise
+    :class:`~fairhire.errors.InvalidValueError` listing every one of them (with row counts
+    when ``counts`` is given) and the fix.
+
+    Examples
+    --------
+    >>> from fairhire.impact.eeo import read_labels
+    >>> r = read_labels(["M", "female", "Decline to self-identify", None], kind="sex",
+    ...                 column="gender")
+    >>> [r.get(v) for v in ["M", "female", "Decline to self-identify", None]]
+    ['Male', 'Female', None, None]
+    >>> r = read_labels(["White (Not Hispanic or Latino)", "Latinx", "Mixed"], kind="race",
+    ...                 column="race", category_map={"Mixed": "Two or More Races"})
+    >>> [r.get(v) for v in ["White (Not Hispanic or Latino)", "Latinx", "Mixed"]]
+    ['White', 'Hispanic or Latino', 'Two or More Races']
+    """
+    if kind not in ("sex", "race"):
+        raise InvalidParameterError(f"kind={kind!r}; use 'sex' or 'race'.")
+    lookup = _SEX_LOOKUP if kind == "sex" else _RACE_LOOKUP
+    user = dict(category_map or {})
+    user_norm = {_key(k): v for k, v in user.items()}
+    unknown_user = {_key(v) for v in unknown_labels}
+    labels = list(values)
+    n_rows = list(counts) if counts is not None else [None] * len(labels)
+    categories: dict[Any, str | None] = {}
+    how: dict[Any, str] = {}
+    unmapped: dict[str, int] = {}
+    for label, n in zip(labels, n_rows, strict=True):
+        if _is_missing(label):
+            categories[_MISSING], how[_MISSING] = None, "missing"
+            continue
+        key = _key(label)
+        if label in categories or str(label) in unmapped:
+            if str(label) in unmapped:
+                unmapped[str(label)] += n or 0
+            continue
+        if label in user or key in user_norm:
+            target = user[label] if label in user else user_norm[key]
+            categories[label], how[label] = _map_target(target, kind, label), "category_map"
+        elif key in unknown_user:
+            categories[label], how[label] = None, "unknown_labels"
+        elif isinstance(key, str) and key in lookup:
+            categories[label], how[label] = lookup[key], "recognised"
+        elif isinstance(key, str) and key in _UNKNOWN:
+            categories[label], how[label] = None, "unknown spelling"
+        else:
+            unmapped[str(label)] = n or 0
+    if unmapped:
+        valid = SEX_CATEGORIES if kind == "sex" else RACE_CATEGORIES
+        listed = ", ".join(
+            f"{k!r} ({v:,} rows)" if counts is not None else repr(k)
+            for k, v in sorted(unmapped.items())
+        )
+        raise InvalidValueError(
+            f"column {column!r} has {len(unmapped)} label(s) that are not EEO-1 "
+            f"{'sex' if kind == 'sex' else 'race/ethnicity'} categories: {listed}. Map them "
+            f"with category_map={{label: category}} (categories: {preview(valid, limit=7)}), "
+            "or list labels that mean 'unknown' in unknown_labels=[...]."
+        )
+    return LabelReading(column=column, categories=categories, how=how)
