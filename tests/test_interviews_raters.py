@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fairhire as fh
@@ -216,6 +216,7 @@ def _decisions(seed: int, n_raters: int) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+@settings(max_examples=25)  # two full analyses per example; keep the suite fast
 @given(st.integers(0, 10_000), st.integers(3, 8), st.randoms(use_true_random=False),
        st.sampled_from(["ok", "s"]))
 def test_relabelling_raters_permutes_results(seed, n_raters, rnd, col):
@@ -234,6 +235,7 @@ def test_relabelling_raters_permutes_results(seed, n_raters, rnd, col):
     pd.testing.assert_frame_equal(ta[cols], tb[cols], rtol=1e-7, atol=1e-10)
 
 
+@settings(max_examples=25)  # two full analyses per example; keep the suite fast
 @given(st.integers(0, 10_000), st.integers(3, 8), st.sampled_from(["ok", "s"]))
 def test_duplicating_decisions_keeps_estimates_and_narrows_intervals(seed, n_raters, col):
     df = _decisions(seed, n_raters)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -200,6 +200,7 @@ def test_input_not_modified(data):
     pd.testing.assert_frame_equal(before, data.scores)
 
 
+@settings(max_examples=25)  # two full analyses per example; keep the suite fast
 @given(st.integers(0, 10_000), st.randoms(use_true_random=False))
 def test_relabelling_raters_changes_nothing(seed, rnd):
     rng = np.random.default_rng(seed)
