@@ -83,6 +83,12 @@ SECTIONS: list[tuple[str, Callable[[], Any]]] = [
     ("Interview panels", lambda: fh.interview_panels(
         _interviews().panels, interview="interview_id", panelist_group="panelist_sex",
         candidate_group="candidate_sex", outcome="advanced")),
+    ("Rater-level disparities", lambda: fh.rater_disparity(
+        _interviews().decisions, rater="interviewer", candidate_group="sex",
+        outcome="advanced")),
+    ("Rubric consistency", lambda: fh.rubric_consistency(
+        _interviews().scores, candidate="candidate_id", rater="interviewer",
+        criteria=list(_interviews().criteria), candidate_group="sex")),
 ]  # fmt: skip
 
 
