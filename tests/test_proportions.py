@@ -93,7 +93,9 @@ def test_impossible_counts_raise():
 
 
 @given(
-    st.integers(1, 300), st.integers(1, 300), st.data(),
+    st.integers(1, 300),
+    st.integers(1, 300),
+    st.data(),
 )
 def test_fisher_matches_scipy(n, m, data):
     a = data.draw(st.integers(0, n))
@@ -169,7 +171,5 @@ def test_shortfall_to_threshold_is_minimal(a, n, b, m):
 def test_scaling_counts_keeps_ratio(n, m, b, k):
     a = n // 2
     b = min(b, m)
-    assert sp.impact_ratio(a * k, n * k, b * k, m * k) == pytest.approx(
-        sp.impact_ratio(a, n, b, m)
-    )
+    assert sp.impact_ratio(a * k, n * k, b * k, m * k) == pytest.approx(sp.impact_ratio(a, n, b, m))
     assert sp.below_threshold(a * k, n * k, b * k, m * k) == sp.below_threshold(a, n, b, m)
