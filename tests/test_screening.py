@@ -1,0 +1,157 @@
+"""Screening-model audits: selection statistics from the engine, error rates via MetricFrame."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import recall_score, roc_auc_score
+
+import fairhire as fh
+from fairhire.datasets.assessment import make_assessment_scores
+from fairhire.errors import InputTypeError, InvalidParameterError, InvalidValueError
+
+
+@pytest.fixture
+def model_data():
+    rng = np.random.default_rng(42)
+    n = 1_500
+    sex = pd.Series(rng.choice(["Female", "Male"], n), name="sex")
+    race = pd.Series(rng.choice(["White", "Black", "Asian"], n, p=[0.6, 0.25, 0.15]), name="race")
+    y_true = rng.random(n) < 0.4
+    scores = 0.45 * y_true + rng.normal(0, 0.3, n) - 0.12 * (race == "Black").to_numpy()
+    return sex, race, y_true, scores
+
+
+def test_selection_table_matches_the_engine(model_data):
+    sex, _race, _y_true, scores = model_data
+    pred = scores >= 0.5
+    audit = fh.audit_screening_model(pred, sensitive_features=sex)
+    counts = pd.DataFrame({"sex": sex, "sel": pred}).groupby("sex")["sel"].agg(["size", "sum"])
+    ref = fh.adverse_impact_from_counts(
+        counts.reset_index(), group="sex", applicants="size", selected="sum"
+    ).table
+    got = audit.table
+    assert got["feature"].unique().tolist() == ["sex"]
+    assert got["group"].tolist() == ref["group"].tolist()
+    for col in ("applicants", "selected", "impact_ratio", "p_value_fisher", "z"):
+        assert got[col].tolist() == pytest.approx(ref[col].tolist(), nan_ok=True)
+    assert audit.error_rates is None and audit.fairness is None
+
+
+def test_threshold_on_scores_includes_ties(model_data):
+    sex, _race, _y_true, scores = model_data
+    s = np.round(scores, 1)
+    audit = fh.audit_screening_model(s, sensitive_features=sex, threshold=0.5)
+    assert audit.table["selected"].sum() == int((s >= 0.5).sum())
+    assert audit.threshold == 0.5
+
+
+def test_error_rates_against_sklearn(model_data):
+    sex, race, y_true, scores = model_data
+    audit = fh.audit_screening_model(
+        scores, sensitive_features=pd.concat([sex, race], axis=1), y_true=y_true, threshold=0.5
+    )
+    assert audit.features == ("sex", "race", "sex × race")
+    er = audit.error_rates
+    pred = scores >= 0.5
+    for group in ("White", "Black", "Asian"):
+        row = er.loc[(er["feature"] == "race") & (er["group"] == group)].iloc[0]
+        m = (race == group).to_numpy()
+        assert row.true_positive_rate == pytest.approx(recall_score(y_true[m], pred[m]))
+        fpr = (pred[m] & ~y_true[m]).sum() / (~y_true[m]).sum()
+        assert row.false_positive_rate == pytest.approx(fpr)
+        assert row.auc == pytest.approx(roc_auc_score(y_true[m], scores[m]))
+        assert row.qualified == int(y_true[m].sum())
+    inter = er.loc[er["feature"] == "sex × race"]
+    assert len(inter) == 6 and inter["applicants"].sum() == len(sex)
+    fair = audit.fairness.set_index("feature")
+    tpr = er.loc[er["feature"] == "race", "true_positive_rate"]
+    assert fair.loc["race", "equal_opportunity_difference"] == pytest.approx(tpr.max() - tpr.min())
+    assert audit.to_frame().shape[0] == len(audit.table)
+
+
+def test_with_a_scikit_learn_model():
+    df = make_assessment_scores(3_000, random_state=9).dropna()
+    X = df[["score"]].to_numpy()
+    model = LogisticRegression().fit(X, df["qualified"])
+    audit = fh.audit_screening_model(
+        model.predict(X), sensitive_features=df[["race"]], y_true=df["qualified"], min_share=0.02
+    )
+    black = audit.table.set_index("group").loc["Black or African American"]
+    assert black.impact_ratio < 0.8 and black.adverse_impact  # the score gap shows through
+    assert audit.error_rates is not None
+
+
+def test_group_thresholds_are_refused(model_data):
+    sex, _race, _y_true, scores = model_data
+    for bad in ({"Female": 0.4, "Male": 0.5}, [0.4, 0.5], np.array([0.4, 0.5])):
+        with pytest.raises(InvalidParameterError, match="1991"):
+            fh.audit_screening_model(scores, sensitive_features=sex, threshold=bad)
+
+
+def test_bad_inputs(model_data):
+    sex, _race, y_true, scores = model_data
+    with pytest.raises(InvalidValueError, match="threshold="):
+        fh.audit_screening_model(scores, sensitive_features=sex)  # scores without threshold
+    with pytest.raises(InvalidParameterError, match="rows"):
+        fh.audit_screening_model(scores[:-1], sensitive_features=sex, threshold=0.5)
+    with pytest.raises(InvalidParameterError, match="y_true"):
+        fh.audit_screening_model(scores, sensitive_features=sex, y_true=y_true[:-1], threshold=0.5)
+    with pytest.raises(InputTypeError, match="predict_proba"):
+        fh.audit_screening_model(np.c_[1 - scores, scores], sensitive_features=sex)
+    with_nan = scores.copy()
+    with_nan[3] = np.nan
+    with pytest.raises(InvalidValueError, match="missing"):
+        fh.audit_screening_model(with_nan, sensitive_features=sex, threshold=0.5)
+    with pytest.raises(InvalidValueError, match="numeric"):
+        fh.audit_screening_model(["a", "b"] * 750, sensitive_features=sex, threshold=0.5)
+    labels = np.where(scores > 0.5, "advance", "reject")
+    with pytest.raises(InvalidValueError, match="pos_label"):
+        fh.audit_screening_model(labels, sensitive_features=sex)
+    ok = fh.audit_screening_model(labels, sensitive_features=sex, pos_label="advance")
+    assert ok.table["selected"].sum() == int((scores > 0.5).sum())
+    yt = y_true.astype(object)
+    yt[0] = None
+    with pytest.raises(InvalidValueError, match=r"y_true.*missing"):
+        fh.audit_screening_model(scores > 0.5, sensitive_features=sex, y_true=yt)
+    with pytest.raises(InvalidParameterError, match="threshold"):
+        fh.audit_screening_model(scores, sensitive_features=sex, threshold="high")
+
+
+def test_missing_sensitive_values_are_counted(model_data):
+    sex, _race, y_true, scores = model_data
+    sex = sex.copy()
+    sex.iloc[:10] = None
+    audit = fh.audit_screening_model(scores > 0.5, sensitive_features=sex, y_true=y_true)
+    assert audit.unknown.set_index("feature").loc["sex", "applicants"] == 10
+    assert audit.table["applicants"].sum() == len(sex) - 10
+    assert audit.error_rates["applicants"].sum() == len(sex) - 10
+
+
+def test_inputs_as_dict_and_array(model_data):
+    sex, race, _y_true, scores = model_data
+    a = fh.audit_screening_model(list(scores > 0.5), sensitive_features={"sex": sex.to_numpy()})
+    b = fh.audit_screening_model(scores > 0.5, sensitive_features=sex.to_numpy())
+    assert a.table["selected"].tolist() == b.table["selected"].tolist()
+    assert b.features == ("sensitive_feature",)
+    c = fh.audit_screening_model(
+        (scores > 0.5).astype(int), sensitive_features=pd.concat([sex, race], axis=1),
+        intersectional=False,
+    )  # fmt: skip
+    assert c.features == ("sex", "race")
+
+
+def test_result_api(model_data):
+    _sex, race, y_true, scores = model_data
+    audit = fh.audit_screening_model(scores, sensitive_features=race, y_true=y_true, threshold=0.5)
+    json.dumps(audit.to_dict())
+    assert "one threshold for everyone" in audit.summary()
+    heads = audit.headlines()
+    assert heads and heads[0].severity >= heads[-1].severity
+    assert any("Black" in h.text for h in heads)
+    assert "ScreeningModelAudit" in repr(audit)
+    assert len(audit.flagged) >= 1
