@@ -32,7 +32,7 @@ from scipy import optimize
 
 from .._results import Headline, Result, RowAccount
 from ..errors import InputTypeError, InsufficientDataError, InvalidParameterError
-from ..stats.regression import OLSFit, demean
+from ..stats.regression import OLSFit, blas_single_thread, demean
 from .gap import PayGapResult, PayModel
 
 __all__ = ["PayRemediationPlan", "pay_remediation"]
@@ -359,7 +359,8 @@ def pay_remediation(
 
     fit0 = model.fit
     pay = model.pay
-    C, labels = _influence(model, fit0)
+    with blas_single_thread():
+        C, labels = _influence(model, fit0)
     warnings: list[str] = []
     overall = gap_result.overall.set_index("group")
     untestable = [g for g in labels if not bool(overall.loc[g, "testable"])]
@@ -471,6 +472,12 @@ def pay_remediation(
         warnings.append("no group's adjusted gap exceeds the target: no raises are needed.")
 
     raised = np.flatnonzero(optimal > pay * (1 + 1e-12))
+    if max_raise is None and raised.size and float((optimal[raised] / pay[raised]).max()) > 1.25:
+        warnings.append(
+            "the least-cost plan gives some employees raises above 25% (with log pay, a raise "
+            "for a low-paid employee moves the gap most per unit of cost); pass max_raise= to "
+            "cap individual raises."
+        )
     raises = pd.DataFrame(
         {
             "row": model.positions[raised],
