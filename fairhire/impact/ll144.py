@@ -269,6 +269,8 @@ def _table(
             }
         )
     out = pd.DataFrame(rows)
+    # Holm over the comparisons of this table: many categories give many chances of a fluke
+    out["p_value_adjusted"] = sp.adjust_pvalues(out["p_value_fisher"].to_numpy(float), "holm")
     for c in ("applicants", count_col):
         out[c] = out[c].astype("int64")
     for c in ("is_highest", "excluded", "below_four_fifths"):
@@ -393,7 +395,8 @@ class LL144Audit(Result):
         ``is_highest``, ``share`` (of the individuals with a known value in this table),
         ``excluded`` and ``exclusion_reason``. Additional information, not required by the
         law: ``below_four_fifths`` (the exact four-fifths comparison with the highest
-        category) and ``p_value_fisher`` (Fisher's exact test against it, two-sided).
+        category), ``p_value_fisher`` (Fisher's exact test against it, two-sided) and
+        ``p_value_adjusted`` (Holm over the comparisons of the table).
     unknown : pandas.DataFrame
         Individuals left out of each table because their category is unknown: ``table,
         unknown, applicants`` and the selected / above-median count.
@@ -453,6 +456,11 @@ class LL144Audit(Result):
         return "selection_rate" if self.basis == "selection" else "scoring_rate"
 
     @property
+    def selection_audit(self) -> bool:
+        """True for a selection-rate audit, False for a scoring-rate audit."""
+        return self.basis == "selection"
+
+    @property
     def rate_name(self) -> str:
         return "selection rate" if self.basis == "selection" else "scoring rate"
 
@@ -488,6 +496,94 @@ class LL144Audit(Result):
             out.append("why historical data were not used and how the test data were made")
         return out
 
+    def published_table(self, name: str) -> pd.DataFrame:
+        """One table as the summary of results prints it, with a ``note`` column.
+
+        ``name`` is ``"sex"``, ``"race/ethnicity"`` (or ``"race"``) or ``"intersectional"``.
+        Columns: ``category, applicants``, the selected / above-median count, the rate,
+        ``impact_ratio`` and ``note`` ("highest rate", or why a category is excluded).
+        """
+        tables = {**self.tables, "race": self.race}
+        if name not in tables:
+            raise InvalidParameterError(
+                f"name={name!r}; use 'sex', 'race/ethnicity' or 'intersectional'."
+            )
+        t = tables[name]
+        notes = [
+            f"excluded: {r.exclusion_reason}"
+            if r.excluded
+            else ("highest rate" if r.is_highest else "")
+            for r in t.itertuples(index=False)
+        ]
+        out = t[["category", "applicants", self.count_column, self.rate_column, "impact_ratio"]]
+        return out.assign(note=notes)
+
+    def disclosures(self) -> pd.DataFrame:
+        """The audit's disclosure fields as (``field``, ``value``) rows for the summary.
+
+        Required fields that were not supplied read "not provided (required)".
+        """
+        md = self.metadata
+        missing = "not provided (required)"
+        rows = [
+            ("Automated employment decision tool", md.get("tool_name") or "not provided"),
+            ("Distribution date of the tool", md.get("tool_distribution_date") or missing),
+            ("Date of the bias audit", md.get("audit_date") or missing),
+            ("Independent auditor", md.get("auditor") or "not provided"),
+            ("Employer or employment agency", md.get("employer") or "not provided"),
+            ("Source of the data", md.get("data_source") or missing),
+            ("Explanation of the data", md.get("data_description") or "not provided"),
+            ("Period covered by the data", md.get("period") or "not provided"),
+            (
+                "Type of data",
+                "historical data from the use of the tool (6 RCNY §5-302(a))"
+                if md.get("data_type", "historical") == "historical"
+                else "test data (6 RCNY §5-302(b))",
+            ),
+        ]
+        if md.get("data_type") == "test":
+            rows.append(
+                (
+                    "Why historical data were not used, and how the test data were made",
+                    md.get("test_data_explanation") or missing,
+                )
+            )
+        rows.append(
+            (
+                "Rates reported",
+                "selection rates: the share of each category selected to move forward"
+                if self.basis == "selection"
+                else "scoring rates: the share of each category scoring above the median score "
+                f"of the full sample ({self.median_score:g}); a score equal to the median is "
+                "not above it",
+            )
+        )
+        return pd.DataFrame(rows, columns=["field", "value"])
+
+    def additional_information(self) -> pd.DataFrame:
+        """The four-fifths comparison and Fisher's test for each compared category.
+
+        Not required by Local Law 144, which sets no threshold; shown as extra information.
+        Columns: ``table, category, impact_ratio, below_four_fifths, p_value_fisher,
+        p_value_adjusted`` (Holm over the comparisons of each table).
+        """
+        parts = []
+        for name, t in self.tables.items():
+            rows = t.loc[~t["excluded"] & ~t["is_highest"] & t["impact_ratio"].notna()]
+            parts.append(
+                rows.assign(table=name)[
+                    [
+                        "table",
+                        "category",
+                        "impact_ratio",
+                        "below_four_fifths",
+                        "p_value_fisher",
+                        "p_value_adjusted",
+                    ]
+                ]
+            )
+        return pd.concat(parts, ignore_index=True)
+
     def to_frame(self) -> pd.DataFrame:
         """The three tables stacked, with a ``table`` column first."""
         parts = [t.assign(table=name) for name, t in self.tables.items()]
@@ -517,10 +613,11 @@ class LL144Audit(Result):
                 f"{t.loc[t['is_highest'], self.rate_column].iloc[0]:.1%} for {top_label})"
             )
             if row.below_four_fifths:
-                significant = row.p_value_fisher < self.alpha
+                significant = row.p_value_adjusted < self.alpha
                 tail = (
                     f"below four-fifths — shown as additional information, LL144 sets no "
-                    f"threshold; Fisher {_p(row.p_value_fisher)}"
+                    f"threshold; Fisher {_p(row.p_value_fisher)}, Holm-adjusted "
+                    f"{_p(row.p_value_adjusted).replace('p ', '', 1)}"
                 )
                 text = f"{base}; {tail}"
                 text += (
@@ -842,8 +939,8 @@ data_description, period, data_type, test_data_explanation
     n_unknown = int(unknown.loc[unknown["table"] == "intersectional", "applicants"].iloc[0])
     if n_unknown:
         warnings.append(
-            f"{n_unknown:,} individuals have an unknown sex or race/ethnicity: reported "
-            "separately (`unknown`), never in an impact ratio."
+            f"{n_unknown:,} individuals have an unknown sex or race/ethnicity: they are reported "
+            "separately and are in no impact ratio."
         )
     excluded_any = any(
         bool((t["excluded"] & (t["applicants"] > 0)).any()) for t in (sex_t, race_t, inter_t)
@@ -859,16 +956,14 @@ data_description, period, data_type, test_data_explanation
     if excluded_any:
         warnings.append(
             "categories under the exclusion threshold are listed with their counts and rates "
-            "but excluded from the impact ratios (see `excluded_categories`)."
+            "but excluded from the impact ratios."
         )
     missing_fields = [d for k, d in REQUIRED_DISCLOSURES.items() if not metadata.get(k)]
     if data_type == "test" and not metadata["test_data_explanation"]:
         missing_fields.append("why historical data were not used and how the test data were made")
     if missing_fields:
         warnings.append(
-            "the published summary of results must also state: "
-            + "; ".join(missing_fields)
-            + " (pass them as keyword arguments)."
+            "the published summary of results must also state: " + "; ".join(missing_fields) + "."
         )
 
     excluded_rows = {}
