@@ -284,6 +284,12 @@ def test_nested_category_map():
                         category_map={"sex": {"a": "Male", "b": "Female"},
                                       "race": {"p": "White", "q": "Asian"}})  # fmt: skip
     assert ll.sex["applicants"].tolist() == [1, 1]
+    codes = pd.DataFrame({"s": [1, 2, 1, 2, 9], "r": [1, 1, 2, 2, 1], "sel": [1, 0, 1, 1, 0]})
+    ll = fh.ll144_audit(codes, sex="s", race="r", selected="sel",
+                        category_map={"s": {1: "Male", 2: "Female", 9: None},
+                                      "r": {1: "White", 2: "Asian"}})  # fmt: skip
+    assert ll.sex.set_index("category")["applicants"].to_dict() == {"Male": 2, "Female": 2}
+    assert ll.n_unknown == 1
 
 
 def test_unmapped_labels_are_an_error_listing_them():

@@ -188,12 +188,14 @@ class LabelReading:
         return pd.DataFrame(rows, columns=["column", "label", "category", "read_as"])
 
 
-def split_category_map(category_map: Mapping[Any, Any] | None) -> tuple[dict, dict]:
+def split_category_map(
+    category_map: Mapping[Any, Any] | None, *, sex_column: str = "sex", race_column: str = "race"
+) -> tuple[dict, dict]:
     """Split ``category_map`` into (sex map, race map).
 
-    Accepts ``{"sex": {...}, "race": {...}}`` or one flat mapping used for both columns (sex
-    and race labels do not overlap, and a flat map entry whose target is a sex category only
-    matters for the sex column, and vice versa).
+    Accepts ``{"sex": {...}, "race": {...}}`` (or keyed by the two column names), or one flat
+    mapping used for both columns (sex and race labels do not overlap, and a flat map entry
+    whose target is a sex category only matters for the sex column, and vice versa).
     """
     if category_map is None:
         return {}, {}
@@ -202,12 +204,17 @@ def split_category_map(category_map: Mapping[Any, Any] | None) -> tuple[dict, di
             f"category_map= must be a dict of label -> category; got {type(category_map).__name__}."
         )
     keys = set(category_map)
+    sex_keys, race_keys = {"sex", sex_column}, {"race", race_column}
     if (
         keys
-        and keys <= {"sex", "race"}
+        and keys <= sex_keys | race_keys
         and all(isinstance(v, Mapping) for v in category_map.values())
     ):
-        return dict(category_map.get("sex", {})), dict(category_map.get("race", {}))
+        nested_sex: dict = {}
+        nested_race: dict = {}
+        for key, mapping in category_map.items():
+            (nested_sex if key in sex_keys else nested_race).update(mapping)
+        return nested_sex, nested_race
     sex_map, race_map = {}, {}
     for label, target in category_map.items():
         kind = _target_kind(target, label)

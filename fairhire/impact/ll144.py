@@ -780,8 +780,9 @@ def ll144_audit(
     category_map : dict, optional
         The data set's own labels mapped onto categories, e.g. ``{"Latinx": "Hispanic or
         Latino", "Non-binary": "Other", "Not stated": None}`` (None = unknown); or
-        ``{"sex": {...}, "race": {...}}``. Any label that is neither recognised nor mapped is
-        an error that lists it.
+        ``{"sex": {...}, "race": {...}}`` (keys may also be the two column names), e.g. for
+        numeric codes ``{"sex": {1: "Male", 2: "Female"}, "race": {1: "White", 2: "Asian"}}``.
+        Any label that is neither recognised nor mapped is an error that lists it.
     unknown_labels : sequence, optional
         Further labels meaning "unknown".
     exclusion_justification : str, optional
@@ -872,7 +873,7 @@ data_description, period, data_type, test_data_explanation
         "data_type": data_type,
         "test_data_explanation": _text(test_data_explanation, "test_data_explanation"),
     }
-    sex_map, race_map = split_category_map(category_map)
+    sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
 
