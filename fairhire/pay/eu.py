@@ -71,6 +71,12 @@ class EUPayTransparencyMetrics(Result):
     sex_missing: int = 0
 
     kind: ClassVar[str] = "EU pay transparency metrics"
+    report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "male_pct", "female_pct", "min_pay", "max_pay", "mean_basic_men", "mean_basic_women",
+        "mean_gap_basic", "median_gap_basic", "mean_gap_variable", "median_gap_variable",
+        "mean_gap_total", "median_gap_total", "mean_gap_total_published",
+    )  # fmt: skip
 
     def value(self, indicator: str) -> float:
         """The exact value of an indicator ("a", "b", "c", "d", "e_men", "e_women")."""

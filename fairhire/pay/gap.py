@@ -127,19 +127,49 @@ class PayGapResult(Result):
 
     kind: ClassVar[str] = "pay gap"
     _private: ClassVar[tuple[str, ...]] = ("model",)
+    #: Row-level tables (individual pay): summarised, not listed, in ``to_dict()`` and reports.
+    _row_level: ClassVar[tuple[str, ...]] = ("outliers",)
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "mean_pay", "mean_pay_reference", "median_pay", "median_pay_reference", "mean_gap_pct",
+        "median_gap_pct", "coef", "std_error", "t", "adjusted_gap", "adjusted_gap_pct",
+        "median_pay_vs_predicted_pct",
+    )  # fmt: skip
 
     def to_frame(self) -> pd.DataFrame:
         """The gap table (one row per scope, cell and group)."""
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict of every field except the row-level model (kept for remediation)."""
+        """A JSON-safe dict of the result.
+
+        The row-level model (kept for :func:`~fairhire.pay_remediation`) is left out, and the
+        outlier list, which holds individual employees' pay, is summarised by group
+        (``outlier_summary``); read ``result.outliers`` for the list itself.
+        """
         out: dict[str, Any] = {"type": type(self).__name__}
         for name in self.__dataclass_fields__:
             if name in self._private:
                 continue
+            if name in self._row_level:
+                out["outlier_summary"] = jsonable(self.outlier_summary)
+                continue
             out[name] = jsonable(getattr(self, name))
         return out
+
+    @property
+    def outlier_summary(self) -> pd.DataFrame:
+        """Employees listed for review, by group: ``group``, ``employees``,
+        ``median_pay_vs_predicted_pct``."""
+        o = self.outliers
+        if o.empty:
+            return pd.DataFrame(
+                {"group": [], "employees": [], "median_pay_vs_predicted_pct": []}
+            ).astype({"group": object, "employees": int, "median_pay_vs_predicted_pct": float})
+        out = o.groupby("group", sort=True).agg(
+            employees=("row", "size"),
+            median_pay_vs_predicted_pct=("pay_vs_predicted_pct", "median"),
+        )
+        return out.reset_index()
 
     @property
     def overall(self) -> pd.DataFrame:

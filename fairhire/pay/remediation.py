@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, jsonable
 from ..errors import InputTypeError, InsufficientDataError, InvalidParameterError
 from ..stats.regression import OLSFit, blas_single_thread, demean
 from .gap import PayGapResult, PayModel
@@ -78,9 +78,39 @@ class PayRemediationPlan(Result):
     log: bool
 
     kind: ClassVar[str] = "pay remediation plan"
+    report_count_columns: ClassVar[tuple[str, ...]] = ("employees_raised",)
 
     def to_frame(self) -> pd.DataFrame:
         return self.comparison.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict; the per-employee raises are summarised by group
+        (``raises_summary``): read ``plan.raises`` for the list itself."""
+        out = super().to_dict()
+        out.pop("raises", None)
+        out["raises_summary"] = jsonable(self.raises_summary)
+        return out
+
+    @property
+    def raises_summary(self) -> pd.DataFrame:
+        """The optimal plan's raises by group: ``group``, ``employees_raised``,
+        ``total_raise``, ``median_raise_pct``, ``max_raise_pct``."""
+        r = self.raises
+        if r.empty:
+            return pd.DataFrame(
+                columns=["group", "employees_raised", "total_raise", "median_raise_pct",
+                         "max_raise_pct"]
+            )  # fmt: skip
+        return (
+            r.groupby("group", sort=True)
+            .agg(
+                employees_raised=("row", "size"),
+                total_raise=("raise_amount", "sum"),
+                median_raise_pct=("raise_pct", "median"),
+                max_raise_pct=("raise_pct", "max"),
+            )
+            .reset_index()
+        )
 
     def summary(self) -> str:
         lines = [

@@ -75,6 +75,11 @@ class UKPayGapMetrics(Result):
     band_sizes: str = "lower_first"
 
     kind: ClassVar[str] = "UK gender pay gap metrics"
+    report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
+    report_derived_columns: ClassVar[tuple[str, ...]] = (
+        "male_pct", "female_pct", "male_pct_published", "female_pct_published", "min_pay",
+        "max_pay",
+    )  # fmt: skip
 
     def to_frame(self) -> pd.DataFrame:
         return self.metrics.copy()

@@ -22,6 +22,11 @@ PARTIALS: dict[str, str] = {
     "fairhire.interviews.panels.InterviewPanelsResult": "interview_panels",
     "fairhire.interviews.raters.RaterDisparityResult": "rater_disparity",
     "fairhire.interviews.rubric.RubricConsistencyResult": "rubric_consistency",
+    "fairhire.pay.gap.PayGapResult": "pay_gap",
+    "fairhire.pay.oaxaca.OaxacaBlinderResult": "oaxaca_blinder",
+    "fairhire.pay.uk.UKPayGapMetrics": "uk_pay_gap",
+    "fairhire.pay.eu.EUPayTransparencyMetrics": "eu_pay_transparency",
+    "fairhire.pay.remediation.PayRemediationPlan": "pay_remediation",
 }
 
 

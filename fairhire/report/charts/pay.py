@@ -1,0 +1,321 @@
+"""Charts for pay results.
+
+- :func:`gap_estimates` — adjusted pay gaps with their confidence intervals (and the raw mean
+  gap), overall or within each pay-analysis grouping, flagged ones marked by shape and colour.
+- :func:`decomposition` — Oaxaca–Blinder explained contributions by variable and the
+  unexplained part.
+- :func:`quartile_bands` — women's and men's shares of each quartile pay band (UK and EU).
+- :func:`category_gaps` — the EU Art. 10 check: each category's gap in average pay against the
+  ±5% threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, style_axes
+
+__all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
+
+#: At most this many comparisons are drawn (largest absolute gaps first); the rest are named.
+MAX_ROWS = 30
+
+
+def _small(min_cell: int | None, *counts: Any) -> bool:
+    if min_cell is None:
+        return False
+    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
+
+
+def _short(label: Any, limit: int = 40) -> str:
+    """A tick label no longer than ``limit`` characters (the full text is in the alt text)."""
+    text = str(label)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _legend(fig: Any, flagged_label: str, ok_label: str) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker="D", color=FLAG, linestyle="-", markerfacecolor=FLAG,
+               label=flagged_label),
+        Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
+               markeredgewidth=1.5, label=ok_label),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+
+
+def gap_estimates(
+    result: Any, *, min_cell: int | None = None, scope: str = "overall"
+) -> Chart | None:
+    """Adjusted gap of each group (or group within each cell) with its confidence interval.
+
+    The gap is in the raw-gap convention (positive: the reference group is paid more). Flagged
+    gaps (|t| ≥ 2) are vermillion diamonds, the others open blue circles; a small grey bar marks
+    the raw mean gap. Comparisons with counts below ``min_cell`` are not drawn; not testable
+    ones are left out and counted in the text alternative.
+    """
+    table = result.table
+    rows = (
+        table[table["scope"] == "overall"]
+        if scope == "overall"
+        else table[table["scope"] != "overall"]
+    )
+    if rows.empty:
+        return None
+    untestable = int((~rows["testable"].astype(bool)).sum())
+    rows = rows[rows["testable"].astype(bool) & np.isfinite(rows["adjusted_gap"].astype(float))]
+    hidden = rows[[_small(min_cell, a, b) for a, b in zip(rows["n"], rows["n_reference"],
+                                                           strict=True)]]  # fmt: skip
+    rows = rows.drop(index=hidden.index)
+    if rows.empty:
+        return None
+    dropped = 0
+    if len(rows) > MAX_ROWS:
+        keep = rows["adjusted_gap"].abs().sort_values(ascending=False, kind="stable").index
+        dropped = len(rows) - MAX_ROWS
+        rows = rows.loc[sorted(keep[:MAX_ROWS], key=list(rows.index).index)]
+    unit = "%" if result.log else ""
+    units_text = "percent" if result.log else "currency units"
+    level = f"{float(result.confidence) * 100:g}%"
+    labels = (
+        rows["group"].astype(str).tolist()
+        if scope == "overall"
+        else [f"{c} · {g}" for c, g in zip(rows["cell"], rows["group"], strict=True)]
+    )
+    gap = rows["adjusted_gap"].astype(float).to_numpy()
+    lo = rows["ci_low"].astype(float).to_numpy()
+    hi = rows["ci_high"].astype(float).to_numpy()
+    raw = (
+        rows["mean_gap_pct"].astype(float).to_numpy() if result.log else np.full(len(rows), np.nan)
+    )
+    flagged = rows["flagged"].astype(bool).to_numpy()
+
+    parts = [
+        f"{lab}: {g:.1f}{unit} ({level} CI {lo_:.1f} to {hi_:.1f}{unit})"
+        + (" flagged" if f else "")
+        for lab, g, lo_, hi_, f in zip(labels, gap, lo, hi, flagged, strict=True)
+    ]
+    where = "overall" if scope == "overall" else "within " + " × ".join(result.within)
+    alt = (
+        f"Adjusted pay gap against {result.reference_group} ({units_text}; positive means "
+        f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
+        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (|t| ≥ 2). "
+        + "; ".join(parts[:12])
+        + ("; ..." if len(parts) > 12 else "")
+        + "."
+    )
+    if untestable:
+        alt += f" {untestable} comparison(s) not testable are not drawn."
+    if len(hidden):
+        alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
+    if dropped:
+        alt += f" {dropped} smaller gaps are not drawn (see the table)."
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))[::-1]
+        for yi, g, l_, h_, r, f in zip(y, gap, lo, hi, raw, flagged, strict=True):
+            colour = FLAG if f else OK
+            if np.isfinite(l_) and np.isfinite(h_):
+                ax.plot([l_, h_], [yi, yi], color=colour, linewidth=1.6, solid_capstyle="butt")
+            if np.isfinite(r):
+                ax.plot([r], [yi], marker="|", color=GREY, markersize=9, markeredgewidth=1.6,
+                        linestyle="none")  # fmt: skip
+            ax.plot([g], [yi], marker="D" if f else "o", color=colour,
+                    markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
+                    markeredgewidth=1.5, linestyle="none")  # fmt: skip
+            ax.annotate(f"{g:.1f}{unit}", (g, yi), xytext=(0, 5), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+        ax.axvline(0.0, color=GREY, linewidth=0.9)
+        ax.text(0.0, 1.0, " no gap", transform=ax.get_xaxis_transform(), ha="left",
+                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.set_xlabel(
+            f"adjusted gap ({'%' if result.log else 'currency'}; positive: "
+            f"{mpl_text(result.reference_group)} paid more), with {level} CI"
+            + ("; | raw mean gap" if result.log else "")
+        )
+        style_axes(ax)
+        _legend(fig, "flagged (|t| ≥ 2)", "not flagged")
+
+    data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
+                 "ci_high", "t", "flagged"]].reset_index(drop=True)  # fmt: skip
+    return Chart(
+        title=f"Adjusted pay gap {where}, with {level} confidence intervals",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 1.4 + 0.32 * len(labels)),
+        data=data,
+    )
+
+
+def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
+    """The twofold decomposition: explained contribution of each variable, and the unexplained
+    part, as bars (in the outcome's units)."""
+    if _small(min_cell, result.n_a, result.n_b):
+        return None
+    det = result.detailed
+    explained = det[(det["component"] == "explained") & (det["variable"] != "(constant)")]
+    unexplained = float(
+        result.overall.loc[result.overall["component"] == "unexplained", "estimate"].iloc[0]
+    )
+    labels = [f"explained: {v}" for v in explained["variable"]] + ["unexplained"]
+    values = [*explained["estimate"].astype(float).tolist(), unexplained]
+    unit = "log points" if result.log else result.outcome
+    alt = (
+        f"Decomposition of the {result.gap:.4g} {unit} gap between {result.group_a} and "
+        f"{result.group_b}: "
+        + "; ".join(f"{lab} {v:.4g}" for lab, v in zip(labels, values, strict=True))
+        + "."
+    )
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))[::-1]
+        colours = [PALETTE[0]] * (len(labels) - 1) + [PALETTE[1]]
+        hatches = [""] * (len(labels) - 1) + ["//"]
+        for yi, v, c, h in zip(y, values, colours, hatches, strict=True):
+            ax.barh([yi], [v], color=c, hatch=h, edgecolor="#1a1a1a", linewidth=0.6)
+            ax.annotate(f"{v:.3g}", (v, yi), xytext=(3 if v >= 0 else -3, 0),
+                        textcoords="offset points", ha="left" if v >= 0 else "right",
+                        va="center", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+        ax.axvline(0.0, color=GREY, linewidth=0.9)
+        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+        ax.set_xlabel(mpl_text(f"contribution to the gap ({unit})"))
+        style_axes(ax)
+
+    data = pd.DataFrame({"part": labels, "estimate": values})
+    return Chart(
+        title="What explains the gap: Oaxaca–Blinder twofold decomposition",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 1.2 + 0.3 * len(labels)),
+        data=data,
+    )
+
+
+def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
+    """Women's and men's shares of each quartile pay band, lowest band at the bottom."""
+    q = result.quartiles
+    if q.empty or not np.isfinite(q["female_pct"].astype(float)).any():
+        return None
+    if _small(min_cell, *q["employees"].tolist()):
+        return None
+    bands = q["band"].tolist()
+    women = q["female_pct"].astype(float).to_numpy()
+    men = q["male_pct"].astype(float).to_numpy()
+    alt = (
+        "Share of women and men in each quartile pay band (four equal-headcount sections of the "
+        "ranked pay list): "
+        + "; ".join(
+            f"{b}: women {w:.1f}%, men {m:.1f}%" for b, w, m in zip(bands, women, men, strict=True)
+        )
+        + "."
+    )
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(bands))
+        ax.barh(y, women, color=PALETTE[1], edgecolor="#1a1a1a", linewidth=0.6, label="women")
+        ax.barh(y, men, left=women, color=PALETTE[0], hatch="//", edgecolor="#1a1a1a",
+                linewidth=0.6, label="men")  # fmt: skip
+        for yi, w, m in zip(y, women, men, strict=True):
+            if np.isfinite(w):
+                ax.text(w / 2, yi, f"{w:.1f}%", ha="center", va="center", fontsize=8,
+                        color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
+                                               "pad": 1.0})  # fmt: skip
+                ax.text(w + m / 2, yi, f"{m:.1f}%", ha="center", va="center", fontsize=8,
+                        color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
+                                               "pad": 1.0})  # fmt: skip
+        ax.axvline(50, color=GREY, linewidth=0.9, linestyle=(0, (4, 3)))
+        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom",
+                fontsize=8, color="#1a1a1a")  # fmt: skip
+        ax.set_yticks(y, labels=[f"{b} quartile" for b in bands])
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("share of the band (%)")
+        style_axes(ax)
+        fig.legend(loc="outside lower center", ncol=2, frameon=False)
+
+    data = q[["band", "employees", "men", "women", "male_pct", "female_pct"]].reset_index(drop=True)
+    return Chart(
+        title="Women and men in each quartile pay band",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 2.6),
+        data=data,
+    )
+
+
+def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
+    """EU Art. 10: each category's gap in average (total) pay against ±``threshold``."""
+    cats = result.categories
+    if cats is None or cats.empty:
+        return None
+    rows = cats[cats["assessable"].astype(bool)]
+    hidden = rows[[_small(min_cell, m, w) for m, w in zip(rows["men"], rows["women"],
+                                                            strict=True)]]  # fmt: skip
+    rows = rows.drop(index=hidden.index)
+    if rows.empty:
+        return None
+    dropped = 0
+    if len(rows) > MAX_ROWS:
+        dropped = len(rows) - MAX_ROWS
+        rows = rows.loc[rows["mean_gap_total"].abs().sort_values(ascending=False).index[:MAX_ROWS]]
+    labels = rows["category"].astype(str).tolist()
+    gaps = rows["mean_gap_total"].astype(float).to_numpy()
+    flagged = rows["art10_flag"].astype(bool).to_numpy()
+    t = float(result.threshold)
+    alt = (
+        f"Gap in average pay between men and women in each category of workers (positive: men "
+        f"paid more); dashed lines at ±{t:g}%, the Art. 10 joint pay assessment threshold. "
+        f"{int(flagged.sum())} of {len(labels)} categories at or beyond it: "
+        + (
+            "; ".join(
+                f"{lab} {g:.1f}%" for lab, g, f in zip(labels, gaps, flagged, strict=True) if f
+            )
+            or "none"
+        )
+        + "."
+    )
+    if len(hidden):
+        alt += f" {len(hidden)} categories with counts below {min_cell} are not drawn."
+    if dropped:
+        alt += f" {dropped} categories with smaller gaps are not drawn (see the table)."
+
+    def draw(fig: Any) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))[::-1]
+        for yi, g, f in zip(y, gaps, flagged, strict=True):
+            colour = FLAG if f else OK
+            ax.plot([0, g], [yi, yi], color=colour, linewidth=1.4)
+            ax.plot([g], [yi], marker="D" if f else "o", color=colour,
+                    markerfacecolor=colour if f else "white", markeredgewidth=1.5,
+                    markersize=6.5 if f else 5.5, linestyle="none")  # fmt: skip
+            ax.annotate(f"{g:.1f}%", (g, yi), xytext=(0, 5), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+        for x in (-t, t):
+            ax.axvline(x, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
+        ax.text(t, 1.0, f" +{t:g}%", transform=ax.get_xaxis_transform(), ha="left",
+                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+        ax.text(-t, 1.0, f"−{t:g}% ", transform=ax.get_xaxis_transform(), ha="right",
+                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+        ax.axvline(0.0, color=GREY, linewidth=0.9)
+        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.set_xlabel("gap in average pay, % of men's (positive: men paid more)")
+        style_axes(ax)
+        _legend(fig, f"at least {t:g}%: joint pay assessment", f"below {t:g}%")
+
+    data = rows[["category", "men", "women", "mean_gap_total", "art10_flag"]].reset_index(drop=True)
+    return Chart(
+        title=f"Gap in average pay by category of workers (Art. 10 threshold {t:g}%)",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 1.4 + 0.32 * len(labels)),
+        data=data,
+    )
