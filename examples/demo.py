@@ -26,9 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "demo",
                         help="output folder (default: reports/demo)")  # fmt: skip
+    parser.add_argument("--applicants", type=int, default=10_000,
+                        help="size of the synthetic applicant pool (default 10,000)")  # fmt: skip
     args = parser.parse_args(argv)
 
-    report = build_demo_report()
+    report = build_demo_report(n_applicants=args.applicants)
     for section in report.sections:
         if section.kind == "adverse impact":
             table = section.result.table

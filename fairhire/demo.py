@@ -9,7 +9,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -22,31 +22,29 @@ __all__ = ["SECTIONS", "build_demo_report", "generated_at_from_env"]
 STAGES = ["screened", "interviewed", "offered", "hired"]
 
 
-@cache
-def _funnel() -> pd.DataFrame:
-    return fh.datasets.make_hiring_funnel(10_000, random_state=0)
+class Company:
+    """The synthetic company's data, generated on first use."""
+
+    def __init__(self, n_applicants: int = 10_000) -> None:
+        self.n_applicants = n_applicants
+
+    @cached_property
+    def funnel(self) -> pd.DataFrame:
+        return fh.datasets.make_hiring_funnel(self.n_applicants, random_state=0)
+
+    @cached_property
+    def workforce(self) -> pd.DataFrame:
+        return fh.datasets.make_workforce(2_000, random_state=0)
+
+    @cached_property
+    def interviews(self) -> Any:
+        return fh.datasets.make_interviews(random_state=0)
 
 
-@cache
-def _workforce() -> pd.DataFrame:
-    return fh.datasets.make_workforce(2_000, random_state=0)
-
-
-@cache
-def _interviews() -> Any:
-    return fh.datasets.make_interviews(random_state=0)
-
-
-def _job_ads() -> Iterator[tuple[str, Any]]:
+def _job_ads(_: Company) -> Iterator[tuple[str, Any]]:
     ads = fh.datasets.load_job_ads()
     for row in ads.itertuples(index=False):
         yield f"Job ad: {row.title}", fh.scan_job_description(row.text)
-
-
-def _pay_gap() -> Any:
-    return fh.pay_gap(
-        _workforce(), pay="salary", group="sex", controls=["level", "job_family", "tenure_years"]
-    )
 
 
 LEVELS = ["L1", "L2", "L3", "L4", "L5"]
@@ -55,40 +53,42 @@ LEVELS = ["L1", "L2", "L3", "L4", "L5"]
 # One line per section; a section whose analysis is not in this build is skipped with a message.
 # Non-binary applicants (about 2% of the pool) are listed but excluded from the sex ratios
 # (min_share=0.03): with a handful of selections they would otherwise be the reference group.
-SECTIONS: list[tuple[str, Callable[[], Any]]] = [
+SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
     ("Job advertisements", _job_ads),
-    ("Hiring funnel by sex", lambda: fh.adverse_impact(
-        _funnel(), group="sex", stages=STAGES, strata="requisition", min_share=0.03)),
-    ("Hiring funnel by race/ethnicity", lambda: fh.adverse_impact(
-        _funnel(), group="race", stages=STAGES, min_share=0.02)),
-    ("Hiring funnel by age band", lambda: fh.adverse_impact(
-        _funnel(), group="age_band", stages=STAGES)),
-    ("NYC Local Law 144 bias audit (résumé screen)", lambda: fh.ll144_audit(
-        _funnel(), sex="sex", race="race", selected="screened", exclude_under=0.02)),
-    ("Pay gap by sex", _pay_gap),
-    ("Oaxaca–Blinder decomposition", lambda: fh.oaxaca_blinder(
-        _workforce(), outcome="salary", group="sex", features=["tenure_years"], log=True)),
-    ("UK gender pay gap metrics", lambda: fh.uk_pay_gap_metrics(
-        _workforce(), hourly_pay="hourly_pay", bonus="bonus", sex="sex")),
-    ("EU Pay Transparency Directive indicators", lambda: fh.eu_pay_transparency_metrics(
-        _workforce(), pay="salary", variable_pay="bonus", sex="sex", category="job_family")),
-    ("Promotion rates by sex", lambda: fh.promotion_disparity(
-        _workforce(), group="sex", promoted="promoted", level="level")),
-    ("Time to promotion", lambda: fh.time_to_promotion(
-        _workforce(), group="sex", duration="months_in_level", event="promoted")),
-    ("Representation by level", lambda: fh.representation(
-        _workforce(), group="sex", level="level", order=LEVELS)),
-    ("Performance ratings", lambda: fh.rating_disparity(
-        _workforce(), group="sex", rating="performance_rating")),
-    ("Interview panels", lambda: fh.interview_panels(
-        _interviews().panels, interview="interview_id", panelist_group="panelist_sex",
+    ("Hiring funnel by sex", lambda c: fh.adverse_impact(
+        c.funnel, group="sex", stages=STAGES, strata="requisition", min_share=0.03)),
+    ("Hiring funnel by race/ethnicity", lambda c: fh.adverse_impact(
+        c.funnel, group="race", stages=STAGES, min_share=0.02)),
+    ("Hiring funnel by age band", lambda c: fh.adverse_impact(
+        c.funnel, group="age_band", stages=STAGES)),
+    ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
+        c.funnel, sex="sex", race="race", selected="screened", exclude_under=0.02)),
+    ("Pay gap by sex", lambda c: fh.pay_gap(
+        c.workforce, pay="salary", group="sex",
+        controls=["level", "job_family", "tenure_years"])),
+    ("Oaxaca–Blinder decomposition", lambda c: fh.oaxaca_blinder(
+        c.workforce, outcome="salary", group="sex", features=["tenure_years"], log=True)),
+    ("UK gender pay gap metrics", lambda c: fh.uk_pay_gap_metrics(
+        c.workforce, hourly_pay="hourly_pay", bonus="bonus", sex="sex")),
+    ("EU Pay Transparency Directive indicators", lambda c: fh.eu_pay_transparency_metrics(
+        c.workforce, pay="salary", variable_pay="bonus", sex="sex", category="job_family")),
+    ("Promotion rates by sex", lambda c: fh.promotion_disparity(
+        c.workforce, group="sex", promoted="promoted", level="level")),
+    ("Time to promotion", lambda c: fh.time_to_promotion(
+        c.workforce, group="sex", duration="months_in_level", event="promoted")),
+    ("Representation by level", lambda c: fh.representation(
+        c.workforce, group="sex", level="level", order=LEVELS)),
+    ("Performance ratings", lambda c: fh.rating_disparity(
+        c.workforce, group="sex", rating="performance_rating")),
+    ("Interview panels", lambda c: fh.interview_panels(
+        c.interviews.panels, interview="interview_id", panelist_group="panelist_sex",
         candidate_group="candidate_sex", outcome="advanced")),
-    ("Rater-level disparities", lambda: fh.rater_disparity(
-        _interviews().decisions, rater="interviewer", candidate_group="sex",
+    ("Rater-level disparities", lambda c: fh.rater_disparity(
+        c.interviews.decisions, rater="interviewer", candidate_group="sex",
         outcome="advanced")),
-    ("Rubric consistency", lambda: fh.rubric_consistency(
-        _interviews().scores, candidate="candidate_id", rater="interviewer",
-        criteria=list(_interviews().criteria), candidate_group="sex")),
+    ("Rubric consistency", lambda c: fh.rubric_consistency(
+        c.interviews.scores, candidate="candidate_id", rater="interviewer",
+        criteria=list(c.interviews.criteria), candidate_group="sex")),
 ]  # fmt: skip
 
 
@@ -109,8 +109,15 @@ def generated_at_from_env() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def build_demo_report(*, generated_at: dt.datetime | None = None, verbose: bool = True) -> Any:
+def build_demo_report(
+    *,
+    generated_at: dt.datetime | None = None,
+    verbose: bool = True,
+    n_applicants: int | None = None,
+) -> Any:
     """Run every analysis on the synthetic company and return a :class:`fairhire.Report`.
+
+    ``n_applicants`` sets the size of the synthetic applicant pool (default 10,000).
 
     Examples
     --------
@@ -125,9 +132,10 @@ def build_demo_report(*, generated_at: dt.datetime | None = None, verbose: bool 
         author="fairhire demo",
         generated_at=generated_at or generated_at_from_env(),
     )
+    company = Company(n_applicants or 10_000)
     for title, make in SECTIONS:
         try:
-            made = make()
+            made = make(company)
             if isinstance(made, Iterator):
                 made = list(made)
         except (ImportError, AttributeError) as exc:  # analysis not in this build

@@ -6,6 +6,7 @@
 - :func:`make_workforce` — a synthetic workforce (levels, pay, bonus, ratings, promotions).
 - :func:`make_interviews` — synthetic interviews, panels and rubric scores.
 - :func:`load_job_ads` — a few bundled job advertisements for the scanner.
+- :func:`make_assessment_scores` — a synthetic assessment score with known group differences.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _LAZY = {
     "make_workforce": "fairhire.datasets.workforce",
     "make_interviews": "fairhire.datasets.interviews",
     "load_job_ads": "fairhire.datasets.job_ads",
+    "make_assessment_scores": "fairhire.datasets.assessment",
 }
 
 __all__ = sorted(_LAZY)
