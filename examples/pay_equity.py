@@ -126,8 +126,17 @@ def main() -> None:
         "remediation": plan.to_dict(),
     }
     (OUT / "pay_equity.json").write_text(json.dumps(summary, indent=1, default=str))
+
+    # the audit report an auditor reads (HTML with charts, and Markdown)
+    report = fh.Report(title="Pay equity audit (synthetic data)", organization="Example Co")
+    report.add(uk).add(eu)
+    report.add(gap, title="Pay gaps by sex")
+    report.add(by_race, title="Pay gaps by race/ethnicity")
+    report.add(ob).add(plan)
+    report.to_html(OUT / "pay_equity_report.html")
+    report.to_markdown(OUT / "pay_equity_report.md")
     print()
-    print(f"Tables written to {OUT}")
+    print(f"Tables and the report written to {OUT}")
 
 
 if __name__ == "__main__":

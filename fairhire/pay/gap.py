@@ -228,12 +228,15 @@ class PayGapResult(Result):
             direction = "less" if row.adjusted_gap > 0 else "more"
             controls = f" with the same {', '.join(self.controls)}" if self.controls else ""
             size = abs(row.adjusted_gap)
+            # the interval in the same direction as the sentence ("paid x% more": x's interval)
+            lo, hi = (
+                (row.ci_low, row.ci_high) if direction == "less" else (-row.ci_high, -row.ci_low)
+            )
             text = (
                 f"{row.group} employees are paid {size:.1f}{unit} {direction} than comparable "
                 f"{row.reference_group} employees{controls} (adjusted gap; "
-                f"{int(self.confidence * 100)}% CI {row.ci_low:.1f}{unit} to "
-                f"{row.ci_high:.1f}{unit}; t = {row.t:.2f}); the raw mean gap is "
-                f"{row.mean_gap_pct:.1f}%."
+                f"{self.confidence * 100:g}% CI {lo:.1f}{unit} to {hi:.1f}{unit}; "
+                f"t = {row.t:.2f}); the raw mean gap is {row.mean_gap_pct:.1f}%."
             )
             if not self.controls:
                 text = (
