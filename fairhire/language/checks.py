@@ -128,10 +128,11 @@ _SALARY = re.compile(
     r"(?![a-z]))?"
 )
 _AMOUNT = re.compile(r"(\d{1,3}(?:[,.'’\u00a0\u202f]\d{3})*)(?:[.,](\d{1,2}))?")
-_CODE_BEFORE = re.compile(rf"(?:(?P<code>{_CODES})|(?P<pre>[a-z]{{1,2}})?(?P<sym>[$€£¥₹]))\s?$")
 _PAY_WORDS = ("salary", "salaries", "pay", "compensation", "wage", "rate", "remuneration", "base",
               "ote", "earn", "stipend", "per annum", "per hour", "hourly", "annual", "income",
               "package", "bonus")
+_CODE_SET = frozenset(_CODES.split("|"))
+_NON_DIGIT = re.compile(r"\D")
 _PERIODS = {
     "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "ph": "hour", "p.h.": "hour",
     "p.h": "hour", "year": "year", "yr": "year", "annum": "year", "annually": "year",
@@ -143,12 +144,14 @@ _PERIODS = {
 
 def _amount(text: str) -> float | None:
     s = text.rstrip(".,'’\u00a0\u202f ")
+    if s.isdigit():
+        return float(s)
     m = _AMOUNT.fullmatch(s)
     if m:
-        whole = re.sub(r"\D", "", m.group(1))
+        whole = _NON_DIGIT.sub("", m.group(1))
         frac = m.group(2)
         return float(whole) + (float("0." + frac) if frac else 0.0)
-    digits = re.sub(r"\D", "", s)
+    digits = _NON_DIGIT.sub("", s)
     return float(digits) if digits else None
 
 
@@ -215,37 +218,18 @@ def _find_salaries(
 def _salary_from_match(low: str, text: str, m: re.Match[str]) -> _Salary | None:
     start, end = m.span()
     n1, n2 = m.group("n1"), m.group("n2")
-    after = low[end : end + 12]
-    if after.lstrip().startswith(("year", "yr", "%", "+ year", "+year", "percent")):
+    after = low[end : end + 12].lstrip()
+    if after.startswith(("year", "yr", "%", "+ year", "+year", "percent")):
         return None
-    if n2 is None and m.group("k1") and n1.rstrip(".,") == "401":
+    if n1.rstrip(".,") == "401" and n2 is None and (m.group("k1") or low.startswith("(k)", end)):
         return None  # a 401(k) plan, not pay
-    if low.startswith("(k)", end) and n1.rstrip(".,") == "401":
-        return None
-    v1 = _amount(n1)
-    v2 = _amount(n2) if n2 else None
-    if v1 is None:
-        return None
-    k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
-    if k1:
-        v1 *= 1000
-    if v2 is not None:
-        if k2:
-            v2 *= 1000
-            if not k1 and v1 < 1000:
-                v1 *= 1000
-    currency = None
-    for key in ("s1", "s2"):
-        if m.group(key):
-            currency = _SYMBOL_CODE[m.group(key)]
-            break
+    s1, s2 = m.group("s1"), m.group("s2")
+    currency = _SYMBOL_CODE[s1] if s1 else (_SYMBOL_CODE[s2] if s2 else None)
     if currency is None:
-        for key in ("c1", "c2"):
-            if m.group(key):
-                code = m.group(key).strip()
-                currency = _SYMBOL_CODE.get(code, code.upper())
-                break
-    if m.group("s1") == "$":  # "CA$", "US$", "A$" before the sign
+        code = (m.group("c1") or m.group("c2") or "").strip()
+        if code:
+            currency = _SYMBOL_CODE.get(code, code.upper())
+    if s1 == "$":  # "CA$", "US$", "A$" before the sign
         for size in (2, 1):
             pre = low[max(0, start - size) : start]
             if len(pre) == size and pre in _PREFIX_DOLLAR and (
@@ -255,17 +239,28 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> _Salary | None:
                 break
     line_start = low.rfind("\n", max(0, start - 80), start) + 1
     before = low[max(line_start, start - 80) : start]
-    cb = _CODE_BEFORE.search(before[-6:]) if before else None
-    if cb is not None:
-        if cb.group("code"):
-            currency = cb.group("code").upper()
-        elif cb.group("sym"):
-            pre = cb.group("pre")
-            sym = cb.group("sym")
-            currency = _PREFIX_DOLLAR.get(pre or "", _SYMBOL_CODE[sym]) if sym == "$" else (
-                _SYMBOL_CODE[sym]
-            )
+    tail = before[-6:].rstrip()
+    if tail:
+        if tail[-1] in _SYMBOL_CODE:  # "US$ 90,000", "€ 45.000"
+            sym = tail[-1]
+            pre = tail[-3:-1].lstrip(" 0123456789")
+            currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
+        elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
+            currency = tail[-3:].upper()
     pay_word = any(w in before for w in _PAY_WORDS)
+    if currency is None and not pay_word:
+        return None  # a number that is not pay (most numbers end here, cheaply)
+    v1 = _amount(n1)
+    v2 = _amount(n2) if n2 else None
+    if v1 is None:
+        return None
+    k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
+    if k1:
+        v1 *= 1000
+    if v2 is not None and k2:
+        v2 *= 1000
+        if not k1 and v1 < 1000:
+            v1 *= 1000
     period_raw = m.group("p1") or m.group("p2")
     period = _PERIODS.get(period_raw.replace(" ", "")) if period_raw else None
     if period is None:
@@ -273,7 +268,7 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> _Salary | None:
             period = "hour"
         elif "annual" in before or "per annum" in before or "per year" in before:
             period = "year"
-    if currency is None and not (pay_word and (k1 or k2 or v1 >= 1000 or period)):
+    if currency is None and not (k1 or k2 or v1 >= 1000 or period):
         return None
     if currency is None and v2 is None and not (k1 or period) and 1900 <= v1 <= 2099:
         return None  # a year next to a pay word ("pay review in April 2025")

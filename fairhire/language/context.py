@@ -104,22 +104,28 @@ def classify_line(line: str, prev_blank: bool, next_nonblank: bool) -> tuple[str
         return ("header", end)
     if _is_bullet(stripped) and not stripped.startswith(("**", "__")):
         return (None, end)
-    core = stripped.strip("*_ \t")
-    words = _word_count(core)
-    if core.endswith(":") and words <= 8:
-        return ("header", end)
-    if stripped.startswith(("**", "__")) and stripped.rstrip(":").endswith(("**", "__")):
-        if words <= 10:
+    if len(stripped) <= 120:
+        core = stripped.strip("*_ \t")
+        words = _word_count(core)
+        if core.endswith(":") and words <= 8:
             return ("header", end)
-    if words <= 5 and core and core[-1] not in ".!?,;" and prev_blank and next_nonblank:
-        return ("header", end)
-    m = _LABEL.match(line)
-    if m is not None and _word_count(m.group(1)) <= 4:
-        label = m.group(1).strip("*_ ")
-        if label in _TITLE_LABELS:
-            return ("title", end)
-        return ("header", m.end(1))
+        if stripped.startswith(("**", "__")) and stripped.rstrip(":").endswith(("**", "__")):
+            if words <= 10:
+                return ("header", end)
+        if words <= 5 and core and core[-1] not in ".!?,;" and prev_blank and next_nonblank:
+            return ("header", end)
+    if line.find(":", 0, 48) >= 0:
+        m = _LABEL.match(line)
+        if m is not None and _word_count(m.group(1)) <= 4:
+            label = m.group(1).strip("*_ ")
+            if label in _TITLE_LABELS:
+                return ("title", end)
+            return ("header", m.end(1))
     return (None, end)
+
+
+_REQUIREMENT_RE = re.compile("|".join(re.escape(k) for k in REQUIREMENT_HEADERS))
+_PREFERRED_RE = re.compile("|".join(re.escape(k) for k in PREFERRED_HEADERS))
 
 
 class Layout:
@@ -200,9 +206,9 @@ class Layout:
                 if kind == "header":
                     close()
                     head = lines[i][:end]
-                    if any(k in head for k in PREFERRED_HEADERS):
+                    if _PREFERRED_RE.search(head):
                         section = "preferred"
-                    elif any(k in head for k in REQUIREMENT_HEADERS):
+                    elif _REQUIREMENT_RE.search(head):
                         section = "required"
                     else:
                         section = None
@@ -309,13 +315,19 @@ class Layout:
 
     def context_of(self, start: int) -> str | None:
         """"job title", "section header", "EEO statement" or None (running text)."""
-        kind, end = self.line_kind(start)
-        if kind == "title":
-            return "job title"
-        if kind == "header" and start < end:
-            return "section header"
-        if self.in_eeo(start):
-            return "EEO statement"
+        if self._starts is None:
+            self._scan()
+        found = self._kinds.get(bisect_right(self._starts, start) - 1)  # type: ignore[arg-type]
+        if found is not None:
+            kind, end = found
+            if kind == "title":
+                return "job title"
+            if start < end:
+                return "section header"
+        eeo = self._eeo if self._eeo is not None else self.eeo_regions()
+        for s, e in eeo:
+            if s <= start < e:
+                return "EEO statement"
         return None
 
 

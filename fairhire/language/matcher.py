@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Any
 
 from ..errors import InvalidParameterError
@@ -44,6 +45,11 @@ _NEIGHBOUR_WINDOW = 64
 _SEP_CHAR = r"[\s\-\u2010-\u2015]"
 _HAS_WORD = re.compile(r"\w")
 _NUMERIC = re.compile(r"[0-9$€£¥₹]")
+# every character str.split() splits on (str.isspace)
+_SPACE = frozenset(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _WORD_START = re.compile(START + r"(?=\w)")
 
 
@@ -83,10 +89,8 @@ class CompiledLexicon:
         self._build()
         self._cache: dict[str, Any] = {}
         self._hitkeys: set[str] = set()
-        self._nonword: set[str] = set()
         self._kw_core: dict[str, str] = {}
-        self._kw_tokens: set[str] = set()
-        self._num_tokens: set[str] = set()
+        self._special: dict[str, int] = {}  # token -> 1 not a word | 2 keyword | 4 numeric
         self._tok_re: dict[str, re.Pattern[str]] = {}
 
     # -- building ---------------------------------------------------------------------------
@@ -260,7 +264,9 @@ class CompiledLexicon:
             last_end = le
             if not self._is_exc[k]:
                 resolved.append((ls, le, self._key_entries[k]))
-        return (tuple(resolved), last_end, tuple(locs), tuple(spills))
+        # every candidate start in order; (-1, -1) marks a start that needs the full text
+        items = tuple(sorted(locs + [(sp, -1, -1) for sp in spills]))
+        return (tuple(resolved), last_end, items, bool(spills))
 
     def token_regex(self, tok: str) -> re.Pattern[str]:
         rx = self._tok_re.get(tok)
@@ -276,10 +282,8 @@ class CompiledLexicon:
     def _clear_cache(self) -> None:
         self._cache.clear()
         self._hitkeys.clear()
-        self._nonword.clear()
         self._kw_core.clear()
-        self._kw_tokens.clear()
-        self._num_tokens.clear()
+        self._special.clear()
 
     def _learn(self, tokens: set[str]) -> dict[str, Any]:
         cache = self._cache
@@ -291,17 +295,20 @@ class CompiledLexicon:
                 extra[tok] = info
                 continue
             cache[tok] = info
+            flags = 0
+            if info == -1:
+                flags |= 1  # not a word (a bullet, a dash ...)
+            elif info != 0:
+                self._hitkeys.add(tok)
             if keywords:
                 core = tok.strip(_STRIP)
                 if core in keywords:
                     self._kw_core[tok] = core
-                    self._kw_tokens.add(tok)
+                    flags |= 2
             if _NUMERIC.search(tok):
-                self._num_tokens.add(tok)
-            if info == -1:
-                self._nonword.add(tok)
-            elif info != 0:
-                self._hitkeys.add(tok)
+                flags |= 4
+            if flags:
+                self._special[tok] = flags
         return extra
 
     # -- matching ---------------------------------------------------------------------------
@@ -318,36 +325,41 @@ class CompiledLexicon:
         toks = low.split()
         if not toks:
             return [], 0, set(), set()
-        uniq = set(toks)
         cache = self._cache
-        missing = uniq.difference(cache)
+        # tokens seen before are classified already (a dict lookup each, in C)
+        missing = set(filterfalse(cache.__contains__, toks))
         extra: dict[str, Any] = {}
         if missing:
             if len(cache) + len(missing) > _MAX_CACHE:
                 self._clear_cache()
-                missing = uniq
+                missing = set(toks)
             extra = self._learn(missing)
-        hitset = uniq & self._hitkeys
-        nonword = uniq & self._nonword
-        kw_core = self._kw_core
-        words = {kw_core[t] for t in uniq & self._kw_tokens}
-        numeric = uniq & self._num_tokens
-        for tok, info in extra.items():
-            if info == -1:
-                nonword.add(tok)
-            elif info != 0:
-                hitset.add(tok)
-            if self.keywords and (core := tok.strip(_STRIP)) in self.keywords:
-                words.add(core)
-            if _NUMERIC.search(tok):
-                numeric.add(tok)
+        hitkeys = self._hitkeys
         word_count = len(toks)
-        if nonword:
-            if len(nonword) <= 16:
-                word_count -= sum(map(toks.count, nonword))
-            else:  # many distinct ones: one pass instead of one count per token
-                word_count -= sum(map(nonword.__contains__, toks))
-        if not hitset and self.unanchored is None:
+        words: set[str] = set()
+        numeric: set[str] = set()
+        special = self._special
+        for tok in filter(special.__contains__, toks):
+            flags = special[tok]
+            if flags & 1:
+                word_count -= 1
+            if flags & 2:
+                words.add(self._kw_core[tok])
+            if flags & 4:
+                numeric.add(tok)
+        hitset: Any = hitkeys
+        if extra:
+            hitset = set(hitkeys)
+            for tok, info in extra.items():
+                if info == -1:
+                    word_count -= toks.count(tok)
+                elif info != 0:
+                    hitset.add(tok)
+                if self.keywords and (core := tok.strip(_STRIP)) in self.keywords:
+                    words.add(core)
+                if _NUMERIC.search(tok):
+                    numeric.add(tok)
+        if not hitset and self.unanchored is None:  # pragma: no cover - empty lexicon
             return [], word_count, words, numeric
         out: list[tuple[int, int, tuple[int, ...]]] = []
         match = self.main.match
@@ -365,8 +377,7 @@ class CompiledLexicon:
             off = find(tok, pos)
             # the k-th hit token is the first whole whitespace-delimited run equal to it
             if off >= 0 and not (
-                (off == 0 or low[off - 1].isspace())
-                and (off + size == n or low[off + size].isspace())
+                (off == 0 or low[off - 1] in _SPACE) and (off + size == n or low[off + size] in _SPACE)
             ):
                 # a short token ("he") also occurs inside other words: let sre skip those
                 m = self.token_regex(tok).search(low, off + 1)
@@ -374,11 +385,11 @@ class CompiledLexicon:
             if off < 0:  # pragma: no cover - cannot happen: tok is a token of low
                 return self.find_reference(low), word_count, words, numeric
             pos = off + size
-            info = cache.get(tok) or extra.get(tok) or self._classify(tok)
-            resolved, last_end, locs, spills = info
+            resolved, last_end, items, spills = cache.get(tok) or extra.get(tok) or (
+                self._classify(tok)
+            )
             if events is not None:
-                events.extend((off + ls, off + le, k) for ls, le, k in locs)
-                events.extend((off + sp, -1, -1) for sp in spills)
+                events.extend((off + ls, off + le if le >= 0 else -1, k) for ls, le, k in items)
                 continue
             if not spills and consumed <= off:
                 for ls, le, entries in resolved:
@@ -386,9 +397,6 @@ class CompiledLexicon:
                 if last_end >= 0:
                     consumed = off + last_end
                 continue
-            items: Sequence[tuple[int, int, int]] = (
-                sorted(list(locs) + [(sp, -1, -1) for sp in spills]) if spills else locs
-            )
             for ls, le, k in items:
                 s = off + ls
                 if s < consumed:

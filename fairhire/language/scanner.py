@@ -111,15 +111,17 @@ def _analyse(text: str, comp: CompiledLexicon, context: bool) -> _Analysis:
     accommodation = checks.accommodation_statement
     scored: list[tuple[int, int, int, str]] = []
     suppressed: list[tuple[int, int, int, str]] = []
+    context_of = layout.context_of
+    lower = _LOWER
     for s, e, entries in matches:
         for i in entries:
             _, ctx, acc, sev, _ = meta[i]
-            if context and ctx:
-                where = layout.context_of(s)
+            if ctx and context:
+                where = context_of(s)
                 if where is not None:
                     suppressed.append((s, e, i, where))
                     continue
-            scored.append((s, e, i, _LOWER[sev] if accommodation and acc else sev))
+            scored.append((s, e, i, lower[sev] if acc and accommodation else sev))
     return _Analysis(low, word_count, scored, suppressed, checks)
 
 
@@ -698,12 +700,13 @@ _CHECK_COLUMNS = [
 ]
 
 
-def _row(text: Any, comp: CompiledLexicon, lex: Lexicon, use_context: bool) -> dict[str, Any]:
+def _row(text: Any, comp: CompiledLexicon, lex: Lexicon, use_context: bool) -> tuple[Any, ...]:
+    """One output row, in the order of :func:`_columns`."""
+    names = list(lex.categories)
     if not isinstance(text, str):
-        return {"error": _row_error(text)}
+        return (None,) * (2 * len(names) + 8 + len(_CHECK_COLUMNS)) + (_row_error(text),)
     a = _analyse(text, comp, use_context)
     meta = _entry_meta(comp)
-    names = list(lex.categories)
     counts = [0] * len(names)
     worst = -1
     masc_words: list[str] = []
@@ -723,30 +726,41 @@ def _row(text: Any, comp: CompiledLexicon, lex: Lexicon, use_context: bool) -> d
         else:
             other.append(f"{text[s:e]} [{names[ci]}]")
     words = a.word_count
-    row: dict[str, Any] = {}
     masc, fem = lex.masculine, lex.feminine
-    if masc is not None and fem is not None:
-        row["label"] = gender_label(
-            counts[names.index(masc)], counts[names.index(fem)], words, lex.labels
-        )
-    else:
-        row["label"] = None
-    row["word_count"] = words
-    for name, count in zip(names, counts, strict=True):
-        row[f"{name}_count"] = count
-    for name, count in zip(names, counts, strict=True):
-        row[f"{name}_per_100_words"] = 100.0 * count / words if words else 0.0
-    row["n_findings"] = len(a.scored)
-    row["n_not_scored"] = len(a.suppressed)
-    row["max_severity"] = _SEVERITY_NAMES[worst] if worst >= 0 else None
-    row["masculine_words"] = "; ".join(masc_words)
-    row["feminine_words"] = "; ".join(fem_words)
-    row["other_findings"] = "; ".join(other)
+    label = (
+        gender_label(counts[names.index(masc)], counts[names.index(fem)], words, lex.labels)
+        if masc is not None and fem is not None
+        else None
+    )
+    density = [100.0 * c / words for c in counts] if words else [0.0] * len(counts)
     c = a.checks
-    for col in _CHECK_COLUMNS:
-        row[col] = getattr(c, col)
-    row["error"] = None
-    return row
+    return (
+        label,
+        words,
+        *counts,
+        *density,
+        len(a.scored),
+        len(a.suppressed),
+        _SEVERITY_NAMES[worst] if worst >= 0 else None,
+        "; ".join(masc_words),
+        "; ".join(fem_words),
+        "; ".join(other),
+        c.salary_range,
+        c.salary_stated,
+        c.salary_min,
+        c.salary_max,
+        c.salary_currency,
+        c.salary_period,
+        c.eeo_statement,
+        c.accommodation_statement,
+        c.n_requirements,
+        c.n_preferred,
+        c.max_years_experience,
+        c.degree_required,
+        c.degree_level,
+        c.degree_alternative,
+        None,
+    )
 
 
 _SEVERITY_NAMES = {v: k for k, v in SEVERITY_RANK.items()}
@@ -771,7 +785,7 @@ def _init_worker(lex: Lexicon, use_context: bool) -> None:
     _WORKER = (compile_lexicon(lex, CHECK_KEYWORDS), lex, use_context)
 
 
-def _work(chunk: list[Any]) -> list[dict[str, Any]]:
+def _work(chunk: list[Any]) -> list[tuple[Any, ...]]:
     assert _WORKER is not None
     comp, lex, use_context = _WORKER
     return [_row(t, comp, lex, use_context) for t in chunk]
@@ -942,7 +956,7 @@ def _columns(lex: Lexicon) -> list[str]:
 
 def _parallel(
     values: Sequence[Any], lex: Lexicon, use_context: bool, workers: int, progress: bool | None
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
     import multiprocessing as mp
 
     total = len(values)
@@ -950,7 +964,7 @@ def _parallel(
     chunks = [list(values[i : i + chunk]) for i in range(0, total, chunk)]
     method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else None
     ctx = mp.get_context(method)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker,
         initargs=(lex, use_context),
