@@ -27,7 +27,7 @@ from .checks import CHECK_KEYWORDS, JobAdChecks, structural_checks
 from .context import Layout
 from .lexicon import LabelRule, Lexicon, load_lexicon
 from .matcher import CompiledLexicon, compile_lexicon
-from .render import highlight_html, highlight_markdown
+from .render import highlight_html, highlight_markdown, segments
 from .tokens import lower_same_length
 
 __all__ = ["Finding", "JobDescriptionScan", "scan_job_description", "scan_job_descriptions"]
@@ -322,6 +322,153 @@ class JobDescriptionScan(Result):
     def highlight_markdown(self) -> str:
         """The ad as escaped Markdown with findings in bold and numbered."""
         return highlight_markdown(self.text, self.findings)
+
+    # -- views for the report templates (plain data; the templates escape everything) ----------
+    def report_segments(self) -> list[dict[str, Any]]:
+        """The ad as consecutive pieces for in-place highlighting.
+
+        Each piece: ``text``; ``marks`` (numbers of the scored findings on it, "" if none, as
+        in :meth:`report_findings`); ``severity``; ``unscored`` (a gender-coded word that was
+        not scored); ``title`` (a tooltip: category, severity and suggestions).
+        """
+        numbers = {id(f): i + 1 for i, f in enumerate(self.findings)}
+        out = []
+        for piece, group in segments(self.text, self.findings + self.suppressed):
+            scored = [f for f in group if f.context is None]
+            marks = ",".join(str(numbers[id(f)]) for f in scored if id(f) in numbers)
+            worst = max((f.severity for f in scored), key=SEVERITY_RANK.__getitem__,
+                        default=None)
+            title = "; ".join(
+                f"{self.categories.get(f.category, f.category)} ({f.severity})"
+                + (": try " + ", ".join(f.suggestions[:3]) if f.suggestions else "")
+                + (f" - not scored ({f.context})" if f.context else "")
+                for f in group
+            )
+            out.append({
+                "text": piece,
+                "marks": marks,
+                "severity": worst or "",
+                "unscored": bool(group) and not scored,
+                "title": title,
+            })
+        return out
+
+    def report_lines(self) -> list[list[dict[str, Any]]]:
+        """The ad as lines of whitespace-free tokens, for a Markdown rendering.
+
+        Each token: ``text``, ``bold`` (it overlaps a scored finding) and ``marks`` (the
+        numbers of findings ending in it). A leading list marker (``-``, ``*``, ``+``) becomes
+        "•" so it is not read as a Markdown list or a spreadsheet formula.
+        """
+        spans = sorted((f.start, f.end, i + 1) for i, f in enumerate(self.findings))
+        lines: list[list[dict[str, Any]]] = []
+        pos = 0
+        k = 0
+        for raw in self.text.split("\n"):
+            line: list[dict[str, Any]] = []
+            offset = pos
+            for j, tok in enumerate(raw.split(" ")):
+                start, end = offset, offset + len(tok)
+                offset = end + 1
+                text = tok.strip()
+                if not text:
+                    continue
+                if j == 0 or not line:
+                    if text in ("-", "*", "+"):
+                        text = "•"
+                while k < len(spans) and spans[k][1] <= start:
+                    k += 1
+                bold = any(s < end and e > start for s, e, _ in spans[k : k + 4])
+                marks = ",".join(str(n) for s, e, n in spans[k : k + 4] if start < e <= end)
+                if bold and line and line[-1]["bold"] and not line[-1]["marks"]:
+                    # a phrase: one bold run ("**native English speaker**")
+                    line[-1] = {"text": line[-1]["text"] + " " + text, "bold": True,
+                                "marks": marks}
+                    continue
+                line.append({"text": text, "bold": bold, "marks": marks})
+            lines.append(line)
+            pos += len(raw) + 1
+        return lines
+
+    def report_findings(self) -> pd.DataFrame:
+        """The scored findings for a report table: number, words, category, severity,
+        suggestions, line, an excerpt with the words in «guillemets», and the source."""
+        rows = []
+        for i, f in enumerate(self.findings):
+            ls = self.text.rfind("\n", 0, f.start) + 1
+            le = self.text.find("\n", f.end)
+            le = len(self.text) if le < 0 else le
+            before = self.text[max(ls, f.start - 40) : f.start]
+            after = self.text[f.end : min(le, f.end + 40)]
+            excerpt = (
+                ("…" if f.start - 40 > ls else "")
+                + " ".join(before.split())
+                + (" " if before[-1:].isspace() else "")
+                + f"«{f.term}»"
+                + (" " if after[:1].isspace() else "")
+                + " ".join(after.split())
+                + ("…" if f.end + 40 < le else "")
+            )
+            rows.append({
+                "n": i + 1,
+                "term": f.term,
+                "category": self.categories.get(f.category, f.category),
+                "severity": f.severity,
+                "suggestions": ", ".join(f.suggestions[:3]),
+                "line": self.text.count("\n", 0, f.start) + 1,
+                "context": excerpt.lstrip("-*+•=@ ").strip(),
+                "source": f.source,
+            })
+        return pd.DataFrame(
+            rows,
+            columns=["n", "term", "category", "severity", "suggestions", "line", "context",
+                     "source"],
+        )
+
+    def report_suppressed(self) -> pd.DataFrame:
+        """Gender-coded words that were not scored, with where they were."""
+        return pd.DataFrame(
+            [
+                {"term": f.term, "category": self.categories.get(f.category, f.category),
+                 "context": f.context, "line": self.text.count("\n", 0, f.start) + 1}
+                for f in self.suppressed
+            ],
+            columns=["term", "category", "context", "line"],
+        )
+
+    def report_checks(self) -> pd.DataFrame:
+        """The structural checks as (check, result) rows in plain language."""
+        c = self.checks
+        if c.salary_range:
+            pay = f"range {_money(c.salary_min)} to {_money(c.salary_max)}"
+        elif c.salary_stated:
+            pay = f"single figure {_money(c.salary_min)} (no range)"
+        else:
+            pay = "not stated"
+        if c.salary_stated:
+            if c.salary_currency:
+                pay = f"{c.salary_currency} {pay}"
+            if c.salary_period:
+                pay += f" per {c.salary_period}"
+        degree = (
+            f"{c.degree_level} required" + (" (or equivalent experience)"
+                                            if c.degree_alternative else "")
+            if c.degree_required
+            else "not required"
+        )
+        rows = [
+            ("Pay", pay),
+            ("Equal-opportunity statement", "yes" if c.eeo_statement else "no"),
+            ("Reasonable-accommodation statement",
+             "yes" if c.accommodation_statement else "no"),
+            ("Listed requirements",
+             str(c.n_requirements) if c.n_requirements is not None else "no list found"),
+            ("Listed nice-to-haves", str(c.n_preferred) if c.n_preferred is not None else "–"),
+            ("Most years of experience asked for",
+             str(c.max_years_experience) if c.max_years_experience is not None else "–"),
+            ("Degree", degree),
+        ]
+        return pd.DataFrame(rows, columns=["check", "result"])
 
     def summary(self) -> str:
         lines = [f"Job description scan (lexicon {self.lexicon!r})"]
