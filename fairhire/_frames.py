@@ -8,10 +8,12 @@ the statistics layer can work on. Nothing here mutates the caller's data.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from .errors import (
@@ -27,13 +29,16 @@ Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
 __all__ = [
     "as_columns",
     "collect_pandas",
+    "collect_rows",
     "column_names",
     "count_rows",
     "fingerprint_frame",
     "group_counts",
     "is_lazy",
+    "needs_int_sums",
     "require_columns",
     "schema",
+    "sum_true",
     "to_narwhals",
 ]
 
@@ -61,6 +66,24 @@ def to_narwhals(data: Any, *, argument: str = "data") -> Frame:
 
 def is_lazy(frame: Frame) -> bool:
     return isinstance(frame, nw.LazyFrame)
+
+
+def needs_int_sums(frame: Frame) -> bool:
+    """Whether the engine refuses ``sum()`` over a boolean column (Spark SQL, Ibis).
+
+    pandas, pyarrow, polars and DuckDB count ``True`` values with ``sum()``; Spark raises
+    ``DATATYPE_MISMATCH``, so booleans are cast to integers there first. The cast is free in a
+    lazy engine and is skipped elsewhere, so pandas still sums the caller's columns in place.
+    """
+    impl = frame.implementation
+    return bool(impl.is_spark_like() or impl.is_ibis())
+
+
+def sum_true(expr: nw.Expr, frame: Frame) -> nw.Expr:
+    """Number of ``True`` values of a boolean expression, in any engine (see above)."""
+    if needs_int_sums(frame):
+        return expr.cast(nw.Int64).sum()
+    return expr.sum()
 
 
 def schema(frame: Frame) -> dict[str, Any]:
@@ -116,6 +139,80 @@ def collect_pandas(frame: Frame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Regression analyses (adjusted pay gap, Oaxaca-Blinder, logit models) need row-level data and
+#: collect their columns to pandas. For data in a lazy engine (DuckDB, Spark, polars lazy) they
+#: stop above this many rows and say how to sample instead of exhausting the driver's memory.
+#: Override per call (``limit=``) or with the environment variable FAIRHIRE_COLLECT_LIMIT.
+COLLECT_LIMIT = 20_000_000
+
+
+def _collect_limit(limit: int | None) -> int:
+    if limit is not None:
+        return int(limit)
+    raw = os.environ.get("FAIRHIRE_COLLECT_LIMIT")
+    if raw is None:
+        return COLLECT_LIMIT
+    try:
+        return int(raw.replace("_", ""))
+    except ValueError:
+        raise InvalidParameterError(
+            f"FAIRHIRE_COLLECT_LIMIT={raw!r} must be a whole number of rows."
+        ) from None
+
+
+def _sampling_hint(frame: Frame, fraction: float) -> str:
+    impl = frame.implementation
+    pct = f"{max(fraction * 100, 0.01):.2g}"
+    if impl.is_spark_like():
+        return (
+            f"In Spark: df.sample(fraction={max(fraction, 0.0001):.2g}, seed=1), or collect on "
+            "purpose with df.select(...).toPandas() if the driver has the memory"
+        )
+    if impl.is_duckdb():
+        return (
+            f"In DuckDB: duckdb.sql(\"SELECT ... FROM ... USING SAMPLE {pct}% (bernoulli, 1)\"), "
+            "or collect on purpose with rel.df() if memory allows"
+        )
+    if impl.is_polars():
+        return (
+            "In polars: lf.collect().sample(fraction=..., seed=1), or lf.collect() if memory "
+            "allows"
+        )
+    return "Sample the rows in your engine, or collect them to pandas on purpose"
+
+
+def collect_rows(
+    frame: Frame,
+    columns: Sequence[str],
+    *,
+    analysis: str,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Collect ``columns`` of every row to pandas, for analyses that need row-level data.
+
+    Regressions (X'X needs every row's design vector, robust errors every residual) are not
+    pushed into the engine: this is where they bring their data into memory. For a lazy engine
+    (DuckDB, Spark, polars lazy) the rows are counted in the engine first, and above ``limit``
+    (default :data:`COLLECT_LIMIT`) an :class:`~fairhire.errors.InvalidParameterError` says how
+    to sample the data or collect it deliberately. Eager frames are in memory already.
+    """
+    names = list(dict.fromkeys(columns))
+    if is_lazy(frame):
+        cap = _collect_limit(limit)
+        n = count_rows(frame)
+        if n > cap:
+            raise InvalidParameterError(
+                f"{analysis}() fits a regression on row-level data, so it collects the "
+                f"columns {names!r} of every row into memory; this {frame.implementation} "
+                f"data has {n:,} rows, above the limit of {cap:,} rows for data in a lazy "
+                "engine. Counts, rates, medians and pay bands run in the engine at any size; "
+                "a regression needs a sample or a deliberate collect. "
+                f"{_sampling_hint(frame, cap / n)} and pass the result; or raise the limit "
+                "(limit=, or the environment variable FAIRHIRE_COLLECT_LIMIT)."
+            )
+    return collect_pandas(frame.select(*names))
+
+
 def count_rows(frame: Frame) -> int:
     """Number of rows, computed in the caller's engine."""
     out = collect_pandas(frame.select(nw.len().alias("n")))
@@ -144,11 +241,12 @@ def fingerprint_frame(table: pd.DataFrame) -> str:
     Results record the fingerprint of the aggregated table they were computed from, so an
     auditor can check that two runs saw the same data without hashing millions of input rows.
     """
-    if table.empty:
-        return hashlib.sha256(b"empty:" + ",".join(map(str, table.columns)).encode()).hexdigest()
-    ordered = table.astype(str).sort_values(list(table.columns)).reset_index(drop=True)
-    payload = ordered.to_csv(index=False).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
+    digest = hashlib.sha256(",".join(map(str, table.columns)).encode("utf-8"))
+    if len(table):
+        as_text = table.astype(str)
+        rows = pd.util.hash_pandas_object(as_text, index=False).to_numpy()
+        digest.update(np.sort(rows).tobytes())
+    return digest.hexdigest()
 
 
 def ensure_not_empty(n_rows: int, *, what: str = "data") -> None:

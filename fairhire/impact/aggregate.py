@@ -16,7 +16,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from .._frames import Frame, collect_pandas, group_counts, schema
+from .._frames import Frame, collect_pandas, group_counts, is_lazy, schema, sum_true
 from ..errors import ColumnError, InvalidParameterError, InvalidValueError, preview
 
 APPLIED = "__fh_applied"
@@ -57,6 +57,12 @@ def _stage_value_problem(frame: Frame, column: str) -> InvalidValueError:
         if missing
         else "Recode the column as True/False (or 1/0)"
     )
+    if not n_bad:  # every value is fine; the column's type is not
+        dtype = schema(frame)[column]
+        return InvalidValueError(
+            f"stage column {column!r} has type {dtype}, which fairhire cannot read as "
+            "True/False. Convert it to a boolean column (e.g. df[col].astype(bool))."
+        )
     return InvalidValueError(
         f"stage column {column!r} must hold booleans (True/False or 1/0); found "
         f"{preview(values)} in {n_bad:,} rows. {fix}, or drop those rows and say so."
@@ -84,6 +90,12 @@ def _as_bool_expr(frame: Frame, column: str, dtypes: dict) -> nw.Expr:
     dtype = dtypes[column]
     if dtype == nw.Boolean:
         return nw.col(column)
+    if dtype == nw.Object:
+        # e.g. pandas object columns holding True/False: accept them when every value is
+        # boolean, otherwise describe the bad values
+        counts = group_counts(frame.select(nw.col(column)), [column])
+        if counts[column].map(_is_bool_like).all():
+            return nw.col(column).cast(nw.Boolean)
     if dtype.is_integer():
         lo_hi = collect_pandas(
             frame.select(nw.col(column).min().alias("lo"), nw.col(column).max().alias("hi"))
@@ -105,12 +117,16 @@ def funnel_from_stage_columns(
     """Aggregate boolean stage columns (in funnel order) with one group-by."""
     dtypes = schema(frame)
     bools = {s: _as_bool_expr(frame, s, dtypes) for s in stages}
+    if is_lazy(frame):
+        folded = _folded_group_by(frame, keys, stages, bools, total_rows)
+        if folded is not None:
+            return folded
 
     # One pass of cheap checks: rows, missing stage values, funnel inconsistencies.
     checks = [nw.len().alias("__rows")]
-    checks += [nw.col(s).is_null().sum().alias(f"null::{s}") for s in stages]
+    checks += [nw.col(s).null_count().alias(f"null::{s}") for s in stages]
     for prev, cur in itertools.pairwise(stages):
-        checks.append((bools[cur] & ~bools[prev]).sum().alias(f"bad::{cur}"))
+        checks.append(sum_true(bools[cur] & ~bools[prev], frame).alias(f"bad::{cur}"))
     found = collect_pandas(frame.select(*checks)).iloc[0]
     n_rows = int(found["__rows"]) if total_rows is None else total_rows
     for s in stages:
@@ -140,7 +156,7 @@ def funnel_from_stage_columns(
             consistent = consistent & ~(bools[cur] & ~bools[prev])
         work = frame.with_columns(*derived, consistent.alias("__fh_ok"))
         n_bad_rows = int(
-            collect_pandas(work.select((~nw.col("__fh_ok")).sum().alias("b")))["b"].iloc[0]
+            collect_pandas(work.select(sum_true(~nw.col("__fh_ok"), work).alias("b")))["b"].iloc[0]
         )
         work = work.filter(nw.col("__fh_ok"))
     elif all(dtypes[s] == nw.Boolean for s in stages):
@@ -148,13 +164,25 @@ def funnel_from_stage_columns(
         work, names = frame, {s: s for s in stages}
     else:
         work = frame.with_columns(*derived)
-    aggs = [nw.col(names[s]).sum().alias(sel_col(s)) for s in stages]
-    grouped = group_counts(work, list(keys), aggs).rename(columns={"n": APPLIED})
+    aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
+    grouped = group_counts(work, list(keys), aggs)
+    excluded = {"inconsistent funnel": n_bad_rows} if n_bad_rows else {}
+    return _chained_counts(grouped, keys, stages, n_rows, excluded)
+
+
+def _chained_counts(
+    grouped: pd.DataFrame,
+    keys: Sequence[str],
+    stages: Sequence[str],
+    n_rows: int,
+    excluded: dict[str, int],
+) -> FunnelCounts:
+    """FunnelCounts from a group-by with ``n`` and one ``sel::<stage>`` sum per stage."""
+    grouped = grouped.rename(columns={"n": APPLIED})
     previous = APPLIED
     for s in stages:
         grouped[app_col(s)] = grouped[previous]
         previous = sel_col(s)
-    excluded = {"inconsistent funnel": n_bad_rows} if n_bad_rows else {}
     return FunnelCounts(
         table=_tidy(grouped, keys, stages),
         keys=tuple(keys),
@@ -163,6 +191,35 @@ def funnel_from_stage_columns(
         total_rows=n_rows,
         excluded=excluded,
     )
+
+
+def _folded_group_by(
+    frame: Frame,
+    keys: Sequence[str],
+    stages: Sequence[str],
+    bools: dict[str, nw.Expr],
+    total_rows: int | None,
+) -> FunnelCounts | None:
+    """Lazy engines: the validation counts ride along in the one group-by.
+
+    A DuckDB relation over a Parquet file or a Spark table is re-read by every query, so a
+    separate validation pass would double the work. Here the missing-value and inconsistency
+    counts are extra sums per group. When one of them is non-zero this returns None and the
+    caller's two-pass path describes the problem (or excludes the rows) exactly as for an
+    eager frame, so results and messages do not depend on the engine.
+    """
+    aggs = [sum_true(bools[s], frame).alias(sel_col(s)) for s in stages]
+    aggs += [sum_true(nw.col(s).is_null(), frame).alias(f"null::{s}") for s in stages]
+    aggs += [
+        sum_true(bools[cur] & ~bools[prev], frame).alias(f"bad::{cur}")
+        for prev, cur in itertools.pairwise(stages)
+    ]
+    grouped = group_counts(frame, list(keys), aggs)
+    checks = [c for c in grouped.columns if c.startswith(("null::", "bad::"))]
+    if any(int(pd.to_numeric(grouped[c]).fillna(0).sum()) for c in checks):
+        return None
+    n_rows = int(pd.to_numeric(grouped["n"]).sum()) if total_rows is None else total_rows
+    return _chained_counts(grouped.drop(columns=checks), keys, stages, n_rows, {})
 
 
 def funnel_from_stage_column(
@@ -252,13 +309,13 @@ def funnel_from_counts(
         stages = list(selected)
         sums = table.groupby(list(keys), dropna=False, sort=False)[number_columns].sum()
         sums = sums.reset_index() if keys else sums.to_frame().T
-        out = sums.rename(columns={applicants: APPLIED})
-        previous = APPLIED
+        base = sums.rename(columns={applicants: APPLIED})
+        added: dict[str, pd.Series] = {}
+        previous = base[APPLIED]
         for s in stages:
-            out[app_col(s)] = out[previous]
-            out[sel_col(s)] = out[s]
-            previous = sel_col(s)
-        out = out.drop(columns=stages)
+            added[app_col(s)] = previous
+            added[sel_col(s)] = previous = base[s]
+        out = pd.concat([base.drop(columns=stages), pd.DataFrame(added)], axis=1)
         chained = True
     else:
         sel = selected[0]
@@ -276,10 +333,12 @@ def funnel_from_counts(
             stages = [s for s in stages if s in present]
         sums = table.groupby([*keys, stage], dropna=False, sort=False)[[applicants, sel]].sum()
         wide = sums.unstack(stage, fill_value=0)
-        out = pd.DataFrame(index=wide.index)
+        zeros = pd.Series(0, index=wide.index)
+        added = {}
         for s in stages:
-            out[app_col(s)] = wide[(applicants, s)] if (applicants, s) in wide else 0
-            out[sel_col(s)] = wide[(sel, s)] if (sel, s) in wide else 0
+            added[app_col(s)] = wide[(applicants, s)] if (applicants, s) in wide else zeros
+            added[sel_col(s)] = wide[(sel, s)] if (sel, s) in wide else zeros
+        out = pd.DataFrame(added, index=wide.index)
         out = out.reset_index() if keys else out.reset_index(drop=True)
         # The stages chain when each stage's applicants are the previous stage's selections.
         chained = all(
@@ -307,17 +366,41 @@ def funnel_from_counts(
     )
 
 
+def _order_key(value: object) -> tuple[int, object]:
+    """Sort key for labels of any type within one column: booleans, numbers, text, missing."""
+    if value is None:
+        return (3, "")
+    if isinstance(value, bool | np.bool_):
+        return (0, int(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return (1, float(value))
+    return (2, str(value))
+
+
 def _tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
-    """Plain object keys and int64 counts, whatever the engine returned."""
-    out = pd.DataFrame(index=range(len(table)))
+    """Plain object keys and int64 counts, whatever the engine returned, sorted by the keys.
+
+    Engines return group-by rows in different orders (hash tables, partitions); sorting here
+    makes everything downstream (e.g. the floating-point sums of Mantel–Haenszel over strata)
+    identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark.
+    """
+    columns: dict[str, pd.Series] = {}
     for k in keys:
-        col = table[k].reset_index(drop=True)
-        out[k] = pd.Series(
-            [None if _isna(v) else v for v in col.astype(object).tolist()], dtype=object
-        )
+        values = table[k].astype(object).tolist()
+        columns[k] = pd.Series([None if _isna(v) else v for v in values], dtype=object)
     numeric = [APPLIED, *(c for s in stages for c in (app_col(s), sel_col(s)))]
     for c in numeric:
-        out[c] = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
+        col = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
+        columns[c] = col
+    # built in one go: adding columns one by one fragments the frame (and warns) for
+    # funnels with many stages, e.g. a cut-off search with a hundred cut-offs
+    if not columns:
+        return pd.DataFrame(index=range(len(table)))
+    out = pd.concat(columns, axis=1)
+    if keys and len(out) > 1:
+        labels = list(zip(*(columns[k].tolist() for k in keys), strict=True))
+        order = sorted(range(len(out)), key=lambda i: tuple(map(_order_key, labels[i])))
+        out = out.iloc[order].reset_index(drop=True)
     return out
 
 

@@ -1,0 +1,392 @@
+"""Medians, quantiles and rank-based pay bands computed in the caller's engine.
+
+Counts and sums (``_frames.group_counts``) are not enough for pay gaps and the statutory pay
+metrics: they need medians, and the UK/EU quartile pay bands need ranks. The functions here push
+that work into the engine the data live in and return small pandas tables.
+
+Which engine gives an exact answer (see also ``docs/guide/large-data.md``):
+
+============  ===========================================  =====================================
+engine        median / quantile                            exact?
+============  ===========================================  =====================================
+pandas        ``Series.median`` / ``quantile`` (linear)    exact
+polars        ``median`` / ``quantile(..., "linear")``     exact
+pyarrow       ``pc.quantile(..., "linear")``; grouped:     exact (Arrow's grouped
+              the value and key columns go through pandas  ``hash_approximate_median`` is a
+                                                           t-digest, so it is *not* used)
+DuckDB        ``median`` = ``quantile_cont``               exact (``approx_quantile`` not used)
+PySpark       ``median`` (Spark >= 3.4) / ``percentile``   exact (``percentile_approx`` not used;
+                                                           narwhals falls back to it on Spark
+                                                           < 3.4, which fairhire does not
+                                                           support)
+other         whatever narwhals maps ``median`` to         see :func:`median_method`
+============  ===========================================  =====================================
+
+"Exact" means the order statistics are exact; when an even count makes the median the midpoint
+of two values, engines interpolate with ``(a + b) / 2`` or ``a + (b - a) / 2``, which can differ
+in the last bit of a float. Means are sums divided by counts; the order of floating-point
+summation differs between engines (and between Spark partitionings), so means agree to about
+1e-12 relative, not bit for bit. Counts are integers and identical everywhere.
+
+Missing values (null, and NaN in float columns) are left out of every statistic here and not
+counted in ``n``; callers that must account for them count them first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from ._frames import (
+    Frame,
+    as_columns,
+    collect_pandas,
+    require_columns,
+    schema,
+    sum_true,
+    to_narwhals,
+)
+from .errors import ColumnError, InvalidParameterError
+
+__all__ = [
+    "BAND_NAMES",
+    "group_summary",
+    "median",
+    "median_method",
+    "quantiles",
+    "quartile_bands",
+]
+
+#: Same labels as :data:`fairhire.pay._bands.BAND_NAMES` (kept here so this module does not
+#: depend on the pay package).
+BAND_NAMES = ("lower", "lower middle", "upper middle", "upper")
+_BAND_SIZES = ("lower_first", "upper_first", "fractional")
+
+
+def median_method(data: Any) -> str:
+    """Name the algorithm the engine of ``data`` uses for medians, and whether it is exact.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> median_method(pd.DataFrame({"x": [1]}))
+    'pandas median (exact)'
+    """
+    impl = to_narwhals(data).implementation
+    if impl.is_pandas_like():
+        return f"{impl} median (exact)"
+    if impl.is_polars():
+        return "polars median (exact)"
+    if impl.is_pyarrow():
+        return "pyarrow quantile, linear interpolation (exact)"
+    if impl.is_duckdb():
+        return "DuckDB median = quantile_cont (exact)"
+    if impl.is_spark_like():
+        if impl.is_sqlframe():
+            return "SQLFrame median (depends on the SQL engine behind it)"
+        if impl._backend_version() < (3, 4):  # pragma: no cover - unsupported Spark
+            return "Spark percentile_approx (APPROXIMATE, relative error 1/10000)"
+        return "Spark median = percentile (exact)"
+    return f"{impl} median (check the engine's documentation)"
+
+
+def _prepare(data: Any, column: str, by: Sequence[str], *, argument: str) -> Frame:
+    frame = to_narwhals(data)
+    require_columns(frame, **{argument: column, "by": list(by)})
+    dtype = schema(frame)[column]
+    if dtype == nw.Boolean or not dtype.is_numeric():
+        raise ColumnError(
+            f"column {column!r} ({argument}=) must be numeric to take a median or quantile; it "
+            f"has type {dtype}. Convert it to numbers in the engine (e.g. a cast) first."
+        )
+    keep = ~nw.col(column).is_null()
+    if dtype.is_float():
+        keep = keep & ~nw.col(column).is_nan()
+    return frame.select(*by, column).filter(keep)
+
+
+def _grouped(frame: Frame, by: Sequence[str], aggs: list[nw.Expr]) -> pd.DataFrame:
+    """One aggregation in the engine; pyarrow's grouped median/quantile are approximate or
+    unsupported, so an Arrow table's (few) needed columns go through pandas instead."""
+    if by and frame.implementation.is_pyarrow():
+        frame = nw.from_native(frame.to_pandas())
+    if by:
+        return collect_pandas(frame.group_by(*by, drop_null_keys=False).agg(*aggs))
+    return collect_pandas(frame.select(*aggs))
+
+
+def _tidy(out: pd.DataFrame, by: Sequence[str], value_columns: Sequence[str]) -> pd.DataFrame:
+    """Stable row order (sorted by the keys, missing keys last) and plain dtypes."""
+    out = out.reset_index(drop=True)
+    for c in value_columns:
+        out[c] = pd.to_numeric(out[c]).astype("float64")
+    out["n"] = pd.to_numeric(out["n"]).astype("int64")
+    if by:
+        keys = out[list(by)].astype(object).where(out[list(by)].notna(), None)
+        order = sorted(
+            range(len(out)),
+            key=lambda i: tuple((v is None, str(type(v)), v) for v in keys.iloc[i]),
+        )
+        out = out.iloc[order].reset_index(drop=True)
+        for c in by:
+            out[c] = keys[c].iloc[order].reset_index(drop=True)
+    return out[[*by, "n", *value_columns]]
+
+
+def median(data: Any, column: str, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Median of ``column`` (overall or per group), computed in the data's engine.
+
+    Parameters
+    ----------
+    data : DataFrame
+        pandas, polars (eager or lazy), pyarrow, DuckDB, PySpark ...; never modified.
+    column : str
+        Numeric column. Nulls and NaN are left out (and not counted in ``n``).
+    by : str or list of str, optional
+        Group columns; missing keys form a group of their own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[*by, "n", "median"]``, one row per group sorted by the keys (one row without
+        ``by``). ``median`` is NaN for a group with no values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"pay": [10.0, 12.0, 15.0, 20.0, 11.0], "sex": list("MMMFF")})
+    >>> median(df, "pay", by="sex")
+      sex  n  median
+    0   F  2    15.5
+    1   M  3    12.0
+    >>> float(median(df, "pay")["median"].iloc[0])
+    12.0
+    """
+    by_cols = as_columns(by, argument="by")
+    frame = _prepare(data, column, by_cols, argument="column")
+    aggs = [nw.col(column).count().alias("n"), nw.col(column).median().alias("median")]
+    return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["median"])
+
+
+def quantiles(
+    data: Any, column: str, q: Sequence[float], by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Quantiles of ``column`` with linear interpolation (numpy's default, Hyndman–Fan type 7).
+
+    Exact on every engine listed in the module docstring (Spark: ``percentile``, DuckDB:
+    ``quantile_cont``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[*by, "n", "q0.25", ...]``: one column per requested quantile, named ``f"q{q:g}"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"pay": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> quantiles(df, "pay", [0.25, 0.5, 0.9])
+       n  q0.25  q0.5  q0.9
+    0  5    2.0   3.0   4.6
+    """
+    qs = [float(v) for v in q]
+    if not qs or any(not 0 <= v <= 1 for v in qs):
+        raise InvalidParameterError(f"q={list(q)!r} must be probabilities in [0, 1].")
+    by_cols = as_columns(by, argument="by")
+    frame = _prepare(data, column, by_cols, argument="column")
+    names = [f"q{v:g}" for v in qs]
+    aggs = [nw.col(column).count().alias("n")]
+    # Engine-side names without dots: Spark reads "q0.5" as a struct field access.
+    aggs += [
+        nw.col(column).quantile(v, interpolation="linear").alias(f"__fh_q{i}")
+        for i, v in enumerate(qs)
+    ]
+    out = _grouped(frame, by_cols, aggs)
+    out = out.rename(columns={f"__fh_q{i}": name for i, name in enumerate(names)})
+    return _tidy(out, by_cols, names)
+
+
+def group_summary(
+    data: Any, column: str, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Count, sum, mean and median of ``column`` per group, in one pass of the engine.
+
+    What a raw (unadjusted) pay gap needs: the mean and median pay of each group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[*by, "n", "sum", "mean", "median"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"pay": [10.0, 12.0, 15.0, 20.0, 11.0], "sex": list("MMMFF")})
+    >>> group_summary(df, "pay", by="sex")
+      sex  n   sum       mean  median
+    0   F  2  31.0  15.500000    15.5
+    1   M  3  37.0  12.333333    12.0
+    """
+    by_cols = as_columns(by, argument="by")
+    frame = _prepare(data, column, by_cols, argument="column")
+    aggs = [
+        nw.col(column).count().alias("n"),
+        nw.col(column).sum().alias("sum"),
+        nw.col(column).mean().alias("mean"),
+        nw.col(column).median().alias("median"),
+    ]
+    return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["sum", "mean", "median"])
+
+
+def _boundaries(n: int, band_sizes: str) -> np.ndarray:
+    """Rank positions cutting n employees into four bands (as ``pay._bands._boundaries``)."""
+    if band_sizes == "fractional":
+        return np.arange(5) * (n / 4.0)
+    base, extra = divmod(n, 4)
+    sizes = np.full(4, base)
+    if band_sizes == "lower_first":
+        sizes[:extra] += 1
+    else:
+        sizes[4 - extra :] += 1
+    return np.concatenate([[0], np.cumsum(sizes)]).astype(float)
+
+
+def quartile_bands(
+    data: Any,
+    pay: str,
+    male: str | nw.Expr,
+    *,
+    band_sizes: str = "lower_first",
+) -> pd.DataFrame:
+    """Men and women in four equal-headcount pay bands, ranked in the engine (reg 13(2) rule).
+
+    The same table as :func:`fairhire.pay._bands.quartile_bands` with ``band_rule="pro_rata"``,
+    without bringing the rows to Python: the engine groups the rows by pay value (one "run" per
+    distinct pay, with its headcount and number of men), numbers the runs with a running sum
+    ordered by pay (a window function), and adds up every run that lies inside one band. Only
+    the at most three runs that straddle a band boundary come back to be split pro rata, so
+    their male/female proportion is the same in each band they span (SI 2017/172 reg 13(2)).
+    Counts are exact integers except where that split makes them fractional.
+
+    The running sum is one ordered window over the distinct pay values; on Spark that window
+    has no partition, so the distinct values (not the rows) meet on one executor.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per (full-pay relevant) employee; rows with a missing pay are left out.
+    pay : str
+        Numeric pay column (hourly pay for the UK metrics).
+    male : str or narwhals expression
+        Boolean column (or expression, e.g. ``nw.col("sex") == "M"``): True for men, False for
+        women. Rows where it is null are left out; filter other sexes out before calling.
+    band_sizes : {"lower_first", "upper_first", "fractional"}
+        Where the remainder goes when the headcount is not a multiple of 4.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``band``, ``employees``, ``men``, ``women``, ``male_pct``, ``female_pct``,
+        ``min_pay``, ``max_pay``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"pay": [10, 12, 15, 20, 10, 12, 12, 18.0],
+    ...                    "male": [1, 1, 1, 1, 0, 0, 0, 0]}).astype({"male": bool})
+    >>> quartile_bands(df, "pay", "male")["male_pct"].round(2).tolist()
+    [50.0, 33.33, 66.67, 50.0]
+    """
+    if band_sizes not in _BAND_SIZES:
+        raise InvalidParameterError(
+            f"band_sizes={band_sizes!r} is not supported; use one of {', '.join(_BAND_SIZES)}."
+        )
+    frame = to_narwhals(data)
+    if isinstance(male, str):
+        require_columns(frame, pay=pay, male=male)
+        flag = nw.col(male)
+    else:
+        require_columns(frame, pay=pay)
+        flag = male
+    work = _prepare(frame.with_columns(flag.alias("__fh_male")), pay, ["__fh_male"],
+                    argument="pay")  # fmt: skip
+    work = work.filter(~nw.col("__fh_male").is_null())
+    if schema(work)["__fh_male"] != nw.Boolean:
+        raise ColumnError(
+            f"male= must be a boolean column or expression (True for men); got type "
+            f"{schema(work)['__fh_male']}."
+        )
+    n = int(collect_pandas(work.select(nw.len().alias("n")))["n"].iloc[0])
+    bounds = _boundaries(n, band_sizes)
+    inner = [float(b) for b in bounds[1:4]]
+    runs = work.group_by(pay).agg(
+        nw.len().alias("cnt"), sum_true(nw.col("__fh_male"), work).alias("men")
+    )
+    runs = runs.with_columns(nw.col("cnt").cum_sum().over(order_by=pay).alias("end"))
+    runs = runs.with_columns((nw.col("end") - nw.col("cnt")).alias("start"))
+    straddles = nw.lit(False)
+    band = nw.lit(0)
+    for b in inner:
+        straddles = straddles | ((nw.col("start") < b) & (nw.col("end") > b))
+        band = band + (nw.col("start") >= b).cast(nw.Int64)
+    # Runs inside one band share its key 0..3; a straddling run keeps a key of its own.
+    key = nw.when(straddles).then(nw.col("start").cast(nw.Int64) + 4).otherwise(band)
+    parts = collect_pandas(
+        runs.with_columns(key.cast(nw.Int64).alias("__key"))
+        .group_by("__key")
+        .agg(
+            nw.col("cnt").sum().alias("cnt"),
+            nw.col("men").sum().alias("men"),
+            nw.col("start").min().alias("start"),
+            nw.col("end").max().alias("end"),
+            nw.col(pay).min().alias("min_pay"),
+            nw.col(pay).max().alias("max_pay"),
+        )
+    )
+    return _bands_from_parts(parts, bounds)
+
+
+def _bands_from_parts(parts: pd.DataFrame, bounds: np.ndarray) -> pd.DataFrame:
+    parts = parts.assign(
+        key=pd.to_numeric(parts["__key"]).astype("int64"),
+        cnt=pd.to_numeric(parts["cnt"]).astype("float64"),
+        men=pd.to_numeric(parts["men"]).astype("float64"),
+        start=pd.to_numeric(parts["start"]).astype("float64"),
+        end=pd.to_numeric(parts["end"]).astype("float64"),
+    ).sort_values("start")
+    parts["split"] = parts["key"] >= 4
+    whole = parts[~parts["split"]].set_index("key")
+    split = parts[parts["split"]]
+    rows = []
+    for b in range(4):
+        lo, hi = bounds[b], bounds[b + 1]
+        men = total = 0.0
+        pays: list[float] = []
+        if b in whole.index:
+            r = whole.loc[b]
+            men, total = float(r["men"]), float(r["cnt"])
+            pays += [float(r["min_pay"]), float(r["max_pay"])]
+        for r in split.itertuples(index=False):
+            overlap = max(min(r.end, hi) - max(r.start, lo), 0.0)
+            if overlap > 0:
+                men += overlap / r.cnt * r.men
+                total += overlap
+                pays += [float(r.min_pay)]
+        women = total - men
+        rows.append(
+            {
+                "band": BAND_NAMES[b],
+                "employees": total,
+                "men": men,
+                "women": women,
+                "male_pct": men / total * 100 if total else float("nan"),
+                "female_pct": women / total * 100 if total else float("nan"),
+                "min_pay": min(pays) if pays else float("nan"),
+                "max_pay": max(pays) if pays else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
