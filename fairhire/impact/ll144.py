@@ -26,11 +26,13 @@ from typing import Any, ClassVar
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from .._engine_stats import median as engine_median
 from .._frames import (
     collect_pandas,
     fingerprint_frame,
     require_columns,
     schema,
+    sum_true,
     to_narwhals,
 )
 from .._results import Headline, Result, RowAccount, jsonable
@@ -146,7 +148,9 @@ def _scored_rows(frame: Any, score: str, missing_score: str) -> tuple[Any, int, 
     missing = nw.col(score).is_null()
     if dtype.is_float():
         missing = missing | nw.col(score).is_nan()
-    found = collect_pandas(frame.select(nw.len().alias("n"), missing.sum().alias("miss")))
+    found = collect_pandas(
+        frame.select(nw.len().alias("n"), sum_true(missing, frame).alias("miss"))
+    )
     n_rows, n_missing = int(found["n"].iloc[0]), int(found["miss"].iloc[0])
     if n_missing and missing_score == "raise":
         raise InvalidValueError(
@@ -170,10 +174,10 @@ def _score_counts(
     work, n_rows, n_missing = _scored_rows(frame, score, missing_score)
     if n_rows == 0:
         raise InsufficientDataError("the data have no rows: nothing to audit.")
-    stats = collect_pandas(work.select(nw.col(score).median().alias("median")))
-    median = float(stats["median"].iloc[0])
+    # exact in every supported engine (Spark: percentile; DuckDB: quantile_cont)
+    median = float(engine_median(work, score)["median"].iloc[0])
     work = work.with_columns((nw.col(score) > median).alias(_FLAG))
-    at_median = collect_pandas(work.select((nw.col(score) == median).sum().alias("t")))
+    at_median = collect_pandas(work.select(sum_true(nw.col(score) == median, work).alias("t")))
     funnel = funnel_from_stage_columns(
         work, keys=keys, stages=[_FLAG], on_inconsistent="raise", total_rows=n_rows - n_missing
     )
