@@ -344,15 +344,27 @@ def _num(s: str | None) -> int | None:
     return int(s) if s.isdigit() else _NUMBER_WORDS.get(s)
 
 
+def _year_words(low: str) -> list[tuple[int, int]]:
+    """Spans of "year", "years", "yr", "yrs" (str.find is much faster than a regex scan)."""
+    spans = []
+    for stem in ("year", "yr"):
+        i = low.find(stem)
+        while i >= 0:
+            m = _YEARS.match(low, i)
+            if m is not None and (i == 0 or not low[i - 1].isalpha()):
+                spans.append(m.span())
+            i = low.find(stem, i + len(stem))
+    return sorted(spans)
+
+
 def _max_years(low: str) -> int | None:
     best: int | None = None
-    for m in _YEARS.finditer(low):
-        i = m.start()
+    for i, end in _year_words(low):
         before = low[max(0, i - 30) : i]
         b = _YEARS_BEFORE.search(before)
         if b is None:
             continue
-        after = low[m.end() : m.end() + 80]
+        after = low[end : end + 80]
         stop = min((j for j in (after.find(". "), after.find("\n")) if j >= 0), default=len(after))
         after = after[:stop]
         if after.lstrip().startswith(("old", "of age", "ago")):

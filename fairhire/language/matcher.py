@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import filterfalse
+from itertools import compress
 from typing import Any
 
 from ..errors import InvalidParameterError
@@ -88,9 +88,7 @@ class CompiledLexicon:
         self._markers: list[int] = []  # marker group number -> key
         self._build()
         self._cache: dict[str, Any] = {}
-        self._hitkeys: set[str] = set()
         self._kw_core: dict[str, str] = {}
-        self._special: dict[str, int] = {}  # token -> 1 not a word | 2 keyword | 4 numeric
         self._tok_re: dict[str, re.Pattern[str]] = {}
 
     # -- building ---------------------------------------------------------------------------
@@ -240,7 +238,23 @@ class CompiledLexicon:
 
     # -- token classification ---------------------------------------------------------------
     def _classify(self, tok: str) -> Any:
-        """Matches inside one whitespace-free token, and where phrases/patterns may start."""
+        """What one whitespace-free token holds, as cached by :meth:`find`.
+
+        ``0``: a plain word with nothing to report. An ``int`` flag set: not a word (1), a
+        keyword of :attr:`keywords` (2), holds a digit or currency sign (4). A ``tuple``
+        ``(resolved, last_end, items, spills, flags)`` for a token where a match (or a phrase
+        or pattern that may cross into the next tokens) starts: ``resolved`` are its matches
+        when nothing before it reaches into it, ``items`` every candidate start (``le == -1``
+        marks one that needs the full text).
+        """
+        flags = 0 if _HAS_WORD.search(tok) else 1
+        if self.keywords:
+            core = tok.strip(_STRIP)
+            if core in self.keywords:
+                self._kw_core[tok] = core
+                flags |= 2
+        if _NUMERIC.search(tok):
+            flags |= 4
         spills = [m.start() for m in self.spill.finditer(tok)] if self.spill else []
         spill_set = set(spills)
         locs = []
@@ -254,7 +268,7 @@ class CompiledLexicon:
             if m is not None:
                 locs.append((p, m.end(), gi2key[m.lastindex]))
         if not locs and not spills:
-            return 0 if _HAS_WORD.search(tok) else -1
+            return flags
         # the common case resolved once: nothing before the token reaches into it
         resolved = []
         last_end = -1
@@ -264,11 +278,11 @@ class CompiledLexicon:
             last_end = le
             if not self._is_exc[k]:
                 resolved.append((ls, le, self._key_entries[k]))
-        # every candidate start in order; (-1, -1) marks a start that needs the full text
         items = tuple(sorted(locs + [(sp, -1, -1) for sp in spills]))
-        return (tuple(resolved), last_end, items, bool(spills))
+        return (tuple(resolved), last_end, items, bool(spills), flags)
 
     def token_regex(self, tok: str) -> re.Pattern[str]:
+        """A compiled expression finding ``tok`` as a whole whitespace-delimited token."""
         rx = self._tok_re.get(tok)
         if rx is None:
             if len(self._tok_re) > 10_000:
@@ -281,35 +295,7 @@ class CompiledLexicon:
 
     def _clear_cache(self) -> None:
         self._cache.clear()
-        self._hitkeys.clear()
         self._kw_core.clear()
-        self._special.clear()
-
-    def _learn(self, tokens: set[str]) -> dict[str, Any]:
-        cache = self._cache
-        extra: dict[str, Any] = {}
-        keywords = self.keywords
-        for tok in tokens:
-            info = self._classify(tok)
-            if len(tok) > _MAX_TOKEN_CACHED:
-                extra[tok] = info
-                continue
-            cache[tok] = info
-            flags = 0
-            if info == -1:
-                flags |= 1  # not a word (a bullet, a dash ...)
-            elif info != 0:
-                self._hitkeys.add(tok)
-            if keywords:
-                core = tok.strip(_STRIP)
-                if core in keywords:
-                    self._kw_core[tok] = core
-                    flags |= 2
-            if _NUMERIC.search(tok):
-                flags |= 4
-            if flags:
-                self._special[tok] = flags
-        return extra
 
     # -- matching ---------------------------------------------------------------------------
     def find(
@@ -326,41 +312,22 @@ class CompiledLexicon:
         if not toks:
             return [], 0, set(), set()
         cache = self._cache
-        # tokens seen before are classified already (a dict lookup each, in C)
-        missing = set(filterfalse(cache.__contains__, toks))
-        extra: dict[str, Any] = {}
-        if missing:
+        infos = list(map(cache.get, toks))  # one hash and lookup per token, in C
+        if None in infos:  # tokens not seen before
+            missing = {t for t, i in zip(toks, infos, strict=True) if i is None}
             if len(cache) + len(missing) > _MAX_CACHE:
                 self._clear_cache()
-                missing = set(toks)
-            extra = self._learn(missing)
-        hitkeys = self._hitkeys
+            learned = {t: self._classify(t) for t in missing}
+            for t, info in learned.items():
+                if len(t) <= _MAX_TOKEN_CACHED:  # a huge token is classified, not remembered
+                    cache[t] = info
+            infos = [learned[t] if i is None else i for t, i in zip(toks, infos, strict=True)]
         word_count = len(toks)
         words: set[str] = set()
         numeric: set[str] = set()
-        special = self._special
-        for tok in filter(special.__contains__, toks):
-            flags = special[tok]
-            if flags & 1:
-                word_count -= 1
-            if flags & 2:
-                words.add(self._kw_core[tok])
-            if flags & 4:
-                numeric.add(tok)
-        hitset: Any = hitkeys
-        if extra:
-            hitset = set(hitkeys)
-            for tok, info in extra.items():
-                if info == -1:
-                    word_count -= toks.count(tok)
-                elif info != 0:
-                    hitset.add(tok)
-                if self.keywords and (core := tok.strip(_STRIP)) in self.keywords:
-                    words.add(core)
-                if _NUMERIC.search(tok):
-                    numeric.add(tok)
-        if not hitset and self.unanchored is None:  # pragma: no cover - empty lexicon
-            return [], word_count, words, numeric
+        kw_core = self._kw_core
+        # the tokens that hold something (a match, a phrase start, a keyword, a number), in order
+        selected = zip(compress(toks, infos), filter(None, infos), strict=True)
         out: list[tuple[int, int, tuple[int, ...]]] = []
         match = self.main.match
         gi2key = self._gi2key
@@ -372,7 +339,23 @@ class CompiledLexicon:
         find = low.find
         n = len(low)
         pos = 0
-        for tok in filter(hitset.__contains__, toks):
+        for tok, info in selected:
+            if info.__class__ is int:
+                if info & 1:
+                    word_count -= 1
+                if info & 2:
+                    words.add(kw_core.get(tok) or tok.strip(_STRIP))
+                if info & 4:
+                    numeric.add(tok)
+                continue
+            resolved, last_end, items, spills, flags = info
+            if flags:
+                if flags & 1:
+                    word_count -= 1
+                if flags & 2:
+                    words.add(kw_core.get(tok) or tok.strip(_STRIP))
+                if flags & 4:
+                    numeric.add(tok)
             size = len(tok)
             off = find(tok, pos)
             # the k-th hit token is the first whole whitespace-delimited run equal to it
@@ -385,9 +368,6 @@ class CompiledLexicon:
             if off < 0:  # pragma: no cover - cannot happen: tok is a token of low
                 return self.find_reference(low), word_count, words, numeric
             pos = off + size
-            resolved, last_end, items, spills = cache.get(tok) or extra.get(tok) or (
-                self._classify(tok)
-            )
             if events is not None:
                 events.extend((off + ls, off + le if le >= 0 else -1, k) for ls, le, k in items)
                 continue
