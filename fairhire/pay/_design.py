@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._frames import as_columns, collect_pandas, require_columns, to_narwhals
+from .._frames import as_columns, collect_pandas, collect_rows, require_columns, to_narwhals
 from .._sex import FEMALE, MALE, looks_like_sex, normalize_sex
 from ..errors import (
     ColumnError,
@@ -42,11 +42,16 @@ __all__ = [
 MISSING_POLICIES = ("exclude", "raise")
 
 
-def collect(data: Any, **arguments: str | Sequence[str] | None) -> tuple[pd.DataFrame, int]:
+def collect(
+    data: Any, *, analysis: str | None = None, **arguments: str | Sequence[str] | None
+) -> tuple[pd.DataFrame, int]:
     """Check the named columns exist and collect just those to pandas.
 
     Keyword names are the user's argument names (``pay="salary"``) so a missing column error
-    says which argument pointed at it. Returns the frame and its row count.
+    says which argument pointed at it. Returns the frame and its row count. With
+    ``analysis=`` (the regression analyses), data in a lazy engine (DuckDB, Spark, polars lazy)
+    above :data:`fairhire._frames.COLLECT_LIMIT` rows raise an error saying how to sample or
+    collect them (:func:`fairhire._frames.collect_rows`).
     """
     frame = to_narwhals(data)
     require_columns(frame, **arguments)
@@ -55,7 +60,10 @@ def collect(data: Any, **arguments: str | Sequence[str] | None) -> tuple[pd.Data
         for name in as_columns(value, argument=argument):
             if name not in names:
                 names.append(name)
-    out = collect_pandas(frame.select(*names))
+    if analysis is not None:
+        out = collect_rows(frame, names, analysis=analysis)
+    else:
+        out = collect_pandas(frame.select(*names))
     return out, len(out)
 
 

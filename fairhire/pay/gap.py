@@ -626,6 +626,7 @@ def pay_gap(
 
     frame, total = collect(
         data,
+        analysis="pay_gap",
         pay=pay,
         group=group,
         controls=controls_l,

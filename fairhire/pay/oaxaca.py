@@ -364,7 +364,9 @@ def oaxaca_blinder(
         if ref_kind.lower() in REFERENCES:
             ref_kind = ref_kind.lower()
 
-    frame, total = collect(data, outcome=outcome, group=group, features=features_l)
+    frame, total = collect(
+        data, analysis="oaxaca_blinder", outcome=outcome, group=group, features=features_l
+    )
     if total == 0:
         raise InsufficientDataError("the data has no rows. Check the filter or export.")
     rows = RowFilter(total)
