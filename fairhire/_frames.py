@@ -170,13 +170,12 @@ def _sampling_hint(frame: Frame, fraction: float) -> str:
         )
     if impl.is_duckdb():
         return (
-            f"In DuckDB: duckdb.sql(\"SELECT ... FROM ... USING SAMPLE {pct}% (bernoulli, 1)\"), "
+            f'In DuckDB: duckdb.sql("SELECT ... FROM ... USING SAMPLE {pct}% (bernoulli, 1)"), '
             "or collect on purpose with rel.df() if memory allows"
         )
     if impl.is_polars():
         return (
-            "In polars: lf.collect().sample(fraction=..., seed=1), or lf.collect() if memory "
-            "allows"
+            "In polars: lf.collect().sample(fraction=..., seed=1), or lf.collect() if memory allows"
         )
     return "Sample the rows in your engine, or collect them to pandas on purpose"
 
