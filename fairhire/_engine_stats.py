@@ -210,9 +210,7 @@ def quantiles(
     return _tidy(out, by_cols, names)
 
 
-def group_summary(
-    data: Any, column: str, by: str | Sequence[str] | None = None
-) -> pd.DataFrame:
+def group_summary(data: Any, column: str, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Count, sum, mean and median of ``column`` per group, in one pass of the engine.
 
     What a raw (unadjusted) pay gap needs: the mean and median pay of each group.
