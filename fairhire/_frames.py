@@ -218,19 +218,47 @@ def count_rows(frame: Frame) -> int:
     return int(out["n"].iloc[0])
 
 
+#: Rows per slice when a large pandas frame is counted slice by slice (see group_counts).
+CHUNK_ROWS = 1 << 20
+
+
 def group_counts(
-    frame: Frame, keys: Sequence[str], aggregations: Iterable[Any] = ()
+    frame: Frame,
+    keys: Sequence[str],
+    aggregations: Iterable[Any] = (),
+    *,
+    additive: bool = False,
 ) -> pd.DataFrame:
     """One group-by in the caller's engine: row count ``n`` plus extra aggregations.
 
     Null keys are kept (as missing values), so rows with a missing group are counted rather than
     dropped. The result is a small pandas table.
+
+    ``additive=True`` says every aggregation is an integer count or sum, so counts of row slices
+    add up to the counts of the whole. A pandas frame longer than two slices is then counted a
+    slice (``CHUNK_ROWS``) at a time: pandas' group-by materialises int64 codes and int64 copies
+    of boolean columns for every row, which would double the memory of a 10M-row frame; slices
+    are views, so the extra memory stays at a few slices' worth. The totals are exact.
     """
     aggs = [nw.len().alias("n"), *aggregations]
-    if keys:
-        grouped = frame.group_by(*keys, drop_null_keys=False).agg(*aggs)
-    else:
-        grouped = frame.select(*aggs)
+    if not keys:
+        return collect_pandas(frame.select(*aggs))
+    if additive and not is_lazy(frame) and frame.implementation.is_pandas():
+        n_rows = len(frame)
+        if n_rows > 2 * CHUNK_ROWS:
+            parts = [
+                collect_pandas(
+                    frame[start : start + CHUNK_ROWS]
+                    .group_by(*keys, drop_null_keys=False)
+                    .agg(*aggs)
+                )
+                for start in range(0, n_rows, CHUNK_ROWS)
+            ]
+            combined = pd.concat(parts, ignore_index=True)
+            return combined.groupby(
+                list(keys), dropna=False, observed=True, sort=False, as_index=False
+            ).sum()
+    grouped = frame.group_by(*keys, drop_null_keys=False).agg(*aggs)
     return collect_pandas(grouped)
 
 

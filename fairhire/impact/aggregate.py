@@ -165,7 +165,7 @@ def funnel_from_stage_columns(
     else:
         work = frame.with_columns(*derived)
     aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
-    grouped = group_counts(work, list(keys), aggs)
+    grouped = group_counts(work, list(keys), aggs, additive=True)
     excluded = {"inconsistent funnel": n_bad_rows} if n_bad_rows else {}
     return _chained_counts(grouped, keys, stages, n_rows, excluded)
 
