@@ -257,7 +257,13 @@ def _stage_specs(
 
 
 def _highest(apps: np.ndarray, sels: np.ndarray, eligible: np.ndarray) -> list[int]:
-    """Indices of the eligible groups with the highest rate, compared exactly."""
+    """Indices of the eligible groups with the highest rate, compared exactly.
+
+    All tied groups are references (impact ratio 1). The first, which the other groups' tests
+    compare against, is the largest tied group: its rate is the most precise, and the choice
+    depends on the counts only, never on how the groups are labelled or ordered (groups tied
+    in both rate and size give the same statistics, so their order does not matter).
+    """
     best: list[int] = []
     best_rate: Fraction | None = None
     for i in np.flatnonzero(eligible):
@@ -266,7 +272,7 @@ def _highest(apps: np.ndarray, sels: np.ndarray, eligible: np.ndarray) -> list[i
             best, best_rate = [int(i)], rate
         elif rate == best_rate:
             best.append(int(i))
-    return best
+    return sorted(best, key=lambda i: -int(apps[i]))
 
 
 def _find_reference(

@@ -164,6 +164,10 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     ss_rows = float(k * ((x.mean(axis=1) - grand) ** 2).sum())
     ss_cols = float(n * ((x.mean(axis=0) - grand) ** 2).sum())
     ss_err = ss_total - ss_rows - ss_cols
+    # Rounding leaves ~1e-16 where a component is exactly zero (identical targets, say); a
+    # zero must stay zero, or 0/0 forms turn into spurious values that depend on column order.
+    tol = 1e-10 * ss_total
+    ss_rows, ss_cols, ss_err = (v if v > tol else 0.0 for v in (ss_rows, ss_cols, ss_err))
     df_r, df_c, df_e, df_w = n - 1, k - 1, (n - 1) * (k - 1), n * (k - 1)
     bms, jms = ss_rows / df_r, ss_cols / df_c
     ems = max(ss_err, 0.0) / df_e
@@ -346,6 +350,8 @@ def icc_oneway(targets: Sequence[Any] | np.ndarray, values: Any, *,
     grand = y.mean()
     bss = float((counts * (means - grand) ** 2).sum())
     wss = float(((y - means[inv]) ** 2).sum())
+    tol = 1e-10 * (bss + wss)  # rounding residue where a sum of squares is exactly zero
+    bss, wss = (v if v > tol else 0.0 for v in (bss, wss))
     df1, df2 = a - 1, big_n - a
     bms, wms = bss / df1, wss / df2
     k0 = (big_n - float((counts**2).sum()) / big_n) / df1
