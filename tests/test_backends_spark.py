@@ -110,6 +110,13 @@ def test_spark_matches_pandas(subtests, tmp_path, monkeypatch):
         assert have == expected
         assert any(c == "age" for *_, c, _ in have)  # "young"
 
+    with subtests.test(msg="scan_job_descriptions dispatches a Spark frame to scan_spark"):
+        via_batch = fh.scan_job_descriptions(ads, column="text")
+        assert type(via_batch).__name__ == "DataFrame" and "ad_id" in via_batch.columns
+        assert via_batch.count() == found.count()
+        with pytest.raises(fh.FairhireError, match="column="):
+            fh.scan_job_descriptions(ads)
+
     with subtests.test(msg="docs/guide/large-data.md Spark example runs as written"):
         ns = run_doc_example("spark", tmp_path, monkeypatch)
         want = fh.adverse_impact(

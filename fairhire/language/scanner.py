@@ -1031,7 +1031,11 @@ def scan_job_descriptions(
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or pyspark.sql.DataFrame
+        For a PySpark DataFrame, the scan runs on the executors and the result is a lazy Spark
+        DataFrame of findings, one row per flagged span (see
+        :func:`fairhire.language.spark.scan_spark`); ``n_jobs`` and ``progress`` do not apply.
+        For everything else, a pandas DataFrame:
         Indexed like the input (a Series' or DataFrame's index, a mapping's keys, else 0..n-1).
         Columns: ``label``, ``word_count``, ``<category>_count`` and
         ``<category>_per_100_words`` for every category, ``n_findings``, ``n_not_scored``,
@@ -1055,6 +1059,15 @@ def scan_job_descriptions(
     1      NaN        NaN            NaN  missing value
     2  neutral        0.0            0.0            NaN
     """
+    from .spark import _is_spark_frame, scan_spark
+
+    if _is_spark_frame(texts):
+        if column is None:
+            raise InvalidParameterError(
+                "A PySpark DataFrame needs column= naming the ad text column, e.g. "
+                "scan_job_descriptions(ads, column='description')."
+            )
+        return scan_spark(texts, column, lexicon=lexicon, categories=categories, context=context)
     values, index = _as_texts(texts, column)
     _check_context(context)
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
