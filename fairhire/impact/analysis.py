@@ -173,14 +173,15 @@ def adverse_impact(
     >>> df = fh.datasets.make_hiring_funnel(5_000, random_state=0)
     >>> ai = fh.adverse_impact(df, group="sex",
     ...                        stages=["screened", "interviewed", "offered", "hired"])
-    >>> ai.table.loc[(ai.table.stage == "interviewed"), ["group", "impact_ratio"]].round(2)
+    >>> cols = ["group", "applicants", "selected", "selection_rate", "impact_ratio"]
+    >>> ai.table.loc[ai.table.stage == "interviewed", cols].round(2)
     ... # doctest: +NORMALIZE_WHITESPACE
-            group  impact_ratio
-    4      Female          0.76
-    5        Male          1.00
-    6  Non-binary          0.83
+            group  applicants  selected  selection_rate  impact_ratio
+    3      Female         796       270            0.34          0.73
+    4        Male         910       408            0.45          0.96
+    5  Non-binary          45        21            0.47          1.00
     >>> int(ai.unknown.applicants.iloc[0])  # applicants with a missing sex
-    157
+    120
     """
     group_cols = as_columns(group, argument="group")
     strata_cols = as_columns(strata, argument="strata")
