@@ -41,6 +41,23 @@ def raw_gap(reference: float, other: float) -> float:
     return (reference - other) / reference * 100.0
 
 
+def mean_median_gap(
+    values: np.ndarray, male: np.ndarray, female: np.ndarray | None = None
+) -> tuple[float, float]:
+    """Mean and median gaps (% of men's pay) between the ``male`` and ``female`` rows.
+
+    ``female`` defaults to ``~male``. NaN for both when either side has no rows.
+    """
+    men = values[male]
+    women = values[~male if female is None else female]
+    if len(men) == 0 or len(women) == 0:
+        return float("nan"), float("nan")
+    return (
+        raw_gap(float(men.mean()), float(women.mean())),
+        raw_gap(float(np.median(men)), float(np.median(women))),
+    )
+
+
 def _boundaries(n: int, band_sizes: str) -> np.ndarray:
     if band_sizes == "fractional":
         return np.arange(5) * (n / 4.0)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._results import Headline, Result, RowAccount
 from ..errors import ColumnError, InsufficientDataError, InvalidParameterError
-from ._bands import BAND_RULES, BAND_SIZES, publish, quartile_bands, raw_gap
+from ._bands import BAND_RULES, BAND_SIZES, mean_median_gap, publish, quartile_bands
 from ._design import RowFilter, check_pay, collect, missing_mask, sex_frame_values
 
 __all__ = ["EUPayTransparencyMetrics", "eu_pay_transparency_metrics"]
@@ -156,16 +156,6 @@ def _show(x: Any) -> str:
     return "–" if not np.isfinite(xf) else f"{xf:.1f}"
 
 
-def _mean_median_gap(values: np.ndarray, male: np.ndarray) -> tuple[float, float]:
-    men, women = values[male], values[~male]
-    if len(men) == 0 or len(women) == 0:
-        return float("nan"), float("nan")
-    return (
-        raw_gap(float(men.mean()), float(women.mean())),
-        raw_gap(float(np.median(men)), float(np.median(women))),
-    )
-
-
 def eu_pay_transparency_metrics(
     data: Any,
     *,
@@ -302,14 +292,14 @@ def eu_pay_transparency_metrics(
     b, v = basic[keep], var[keep]
     totalpay = b + v
     nan = float("nan")
-    a_mean, c_median = _mean_median_gap(totalpay, male)
+    a_mean, c_median = mean_median_gap(totalpay, male)
     b_mean = d_median = e_m = e_f = nan
     if variable_pay is not None:
         receives = v > 0
         e_m = receives[male].mean() * 100
         e_f = receives[~male].mean() * 100
         sel = np.ones_like(receives) if include_zero_variable else receives
-        b_mean, d_median = _mean_median_gap(v[sel], male[sel])
+        b_mean, d_median = mean_median_gap(v[sel], male[sel])
         if not include_zero_variable and (not receives[male].any() or not receives[~male].any()):
             warnings.append(
                 "indicators (b) and (d) are not defined: no "
@@ -340,14 +330,14 @@ def eu_pay_transparency_metrics(
             m = kc == lab
             cm = male[m]
             n_m, n_f = int(cm.sum()), int((~cm).sum())
-            bg = _mean_median_gap(b[m], cm)
+            bg = mean_median_gap(b[m], cm)
             if variable_pay is not None:
                 vv = v[m]
                 sel = np.ones(len(vv), bool) if include_zero_variable else vv > 0
-                vg = _mean_median_gap(vv[sel], cm[sel])
+                vg = mean_median_gap(vv[sel], cm[sel])
             else:
                 vg = (nan, nan)
-            tg = _mean_median_gap(totalpay[m], cm)
+            tg = mean_median_gap(totalpay[m], cm)
             assessable = n_m > 0 and n_f > 0 and np.isfinite(tg[0])
             flag = bool(assessable and abs(tg[0]) >= threshold)
             out.append(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._results import Headline, Result, RowAccount
 from ..errors import ColumnError, InsufficientDataError, InvalidParameterError, preview
-from ._bands import BAND_RULES, BAND_SIZES, publish, quartile_bands, raw_gap
+from ._bands import BAND_RULES, BAND_SIZES, mean_median_gap, publish, quartile_bands
 from ._design import RowFilter, check_pay, collect, sex_frame_values
 
 __all__ = ["UKPayGapMetrics", "uk_pay_gap_metrics"]
@@ -171,16 +171,6 @@ def _bool_column(values: pd.Series, column: str, argument: str) -> np.ndarray:
     return np.asarray(out, dtype=bool)
 
 
-def _gaps(values: np.ndarray, codes: np.ndarray) -> tuple[float, float]:
-    men, women = values[codes == 0], values[codes == 1]
-    if len(men) == 0 or len(women) == 0:
-        return float("nan"), float("nan")
-    return (
-        raw_gap(float(men.mean()), float(women.mean())),
-        raw_gap(float(np.median(men)), float(np.median(women))),
-    )
-
-
 def uk_pay_gap_metrics(
     data: Any,
     *,
@@ -289,7 +279,7 @@ def uk_pay_gap_metrics(
             f"{int((rows.keep & fp & pay_missing).sum()):,} full-pay relevant employees have no "
             f"hourly pay in {hourly_pay!r} and are left out of the hourly pay metrics"
         )
-    mean_gap, median_gap = _gaps(pay[in_pay], codes[in_pay])
+    mean_gap, median_gap = mean_median_gap(pay[in_pay], codes[in_pay] == 0, codes[in_pay] == 1)
     quartiles = quartile_bands(
         pay[in_pay], codes[in_pay] == 0, band_rule=band_rule, band_sizes=band_sizes
     )
@@ -325,7 +315,9 @@ def uk_pay_gap_metrics(
         paid_m, paid_f = int((paid & (codes == 0)).sum()), int((paid & (codes == 1)).sum())
         male_bonus = paid_m / rel_m * 100 if rel_m else nan
         female_bonus = paid_f / rel_f * 100 if rel_f else nan
-        mean_bonus_gap, median_bonus_gap = _gaps(b[paid], codes[paid])
+        mean_bonus_gap, median_bonus_gap = mean_median_gap(
+            b[paid], codes[paid] == 0, codes[paid] == 1
+        )
         if paid_m == 0 or paid_f == 0:
             warnings.append(
                 "the bonus gaps are not defined: "
