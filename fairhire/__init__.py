@@ -48,6 +48,8 @@ _LAZY: dict[str, str] = {
     "scan_job_descriptions": "fairhire.language.scanner",
     "JobDescriptionScan": "fairhire.language.scanner",
     "Finding": "fairhire.language.scanner",
+    "Lexicon": "fairhire.language.lexicon",
+    "load_lexicon": "fairhire.language.lexicon",
     # pay
     "pay_gap": "fairhire.pay.gap",
     "PayGapResult": "fairhire.pay.gap",

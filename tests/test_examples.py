@@ -27,3 +27,13 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip(), "an example should print what it found"
+
+
+def test_readme_quickstart_runs_as_written(tmp_path: Path, monkeypatch) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\n") + len("```python\n")
+    code = readme[start : readme.index("```", start)]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    html = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert "Adverse impact" in html or "adverse impact" in html
