@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("only", nargs="*", help="run only these scripts (e.g. bench_scan.py)")
     args = parser.parse_args(argv)
     failed = []
+    if args.quick:
+        print(
+            "quick run: small sizes check that every benchmark still runs; fixed costs dominate "
+            "at these sizes, so the targets (set for full sizes) read MISSED. Quote full runs."
+        )
     for script, (full, quick) in BENCHMARKS.items():
         if args.only and script not in args.only:
             continue
