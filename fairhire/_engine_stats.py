@@ -51,6 +51,8 @@ from ._frames import (
     to_narwhals,
 )
 from .errors import ColumnError, InvalidParameterError
+from .pay._bands import BAND_NAMES, _boundaries
+from .pay._bands import BAND_SIZES as _BAND_SIZES
 
 __all__ = [
     "BAND_NAMES",
@@ -60,11 +62,6 @@ __all__ = [
     "quantiles",
     "quartile_bands",
 ]
-
-#: Same labels as :data:`fairhire.pay._bands.BAND_NAMES` (kept here so this module does not
-#: depend on the pay package).
-BAND_NAMES = ("lower", "lower middle", "upper middle", "upper")
-_BAND_SIZES = ("lower_first", "upper_first", "fractional")
 
 
 def median_method(data: Any) -> str:
@@ -238,19 +235,6 @@ def group_summary(data: Any, column: str, by: str | Sequence[str] | None = None)
         nw.col(column).median().alias("median"),
     ]
     return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["sum", "mean", "median"])
-
-
-def _boundaries(n: int, band_sizes: str) -> np.ndarray:
-    """Rank positions cutting n employees into four bands (as ``pay._bands._boundaries``)."""
-    if band_sizes == "fractional":
-        return np.arange(5) * (n / 4.0)
-    base, extra = divmod(n, 4)
-    sizes = np.full(4, base)
-    if band_sizes == "lower_first":
-        sizes[:extra] += 1
-    else:
-        sizes[4 - extra :] += 1
-    return np.concatenate([[0], np.cumsum(sizes)]).astype(float)
 
 
 def quartile_bands(

@@ -330,3 +330,216 @@ def test_regressions_collect_small_lazy_data_and_refuse_large(monkeypatch):
     with pytest.raises(InvalidParameterError, match=r"oaxaca_blinder\(\)"):
         fh.oaxaca_blinder(rel, outcome="salary", group="sex", features=["level"])
     fh.pay_gap(staff, **kwargs)  # pandas is in memory already: no limit
+
+
+# --- statutory pay metrics in the engine (UK SI 2017/172, EU 2023/970) --------------------
+
+
+def pay_metrics_data(n: int = 2_000, *, ties: bool = False) -> pd.DataFrame:
+    """``make_workforce`` with missing and odd values in every column the metrics read."""
+    df = workforce_data(n)  # has missing and non-binary sex already
+    df.loc[[3, 10, 50], "hourly_pay"] = np.nan  # missing pay (full-pay relevant)
+    df.loc[[4, 11], "bonus"] = np.nan
+    df.loc[[7, 8, 9, 10], "full_pay"] = False
+    df.loc[[12, 13], "sex"] = [" m ", "WOMAN"]  # other spellings: read per distinct value
+    df.loc[[14], "sex"] = "Prefer not to say"
+    if ties:  # whole pounds: runs of equal pay straddle the band boundaries
+        df["hourly_pay"] = df["hourly_pay"].round(0)
+    return df
+
+
+def assert_same_pay_metrics(got, want, name: str) -> None:
+    """Counts, bands, exclusions and warnings exactly; means to 1e-12 (summation order)."""
+    assert got.rows.to_dict() == want.rows.to_dict(), name
+    assert got.warnings == want.warnings, name
+    assert got.sex_other == want.sex_other and got.sex_missing == want.sex_missing, name
+    if hasattr(want, "populations"):  # UK
+        pd.testing.assert_frame_equal(got.populations, want.populations, check_exact=True)
+        table, key = "metrics", "metric"
+    else:  # EU
+        table, key = "indicators", "indicator"
+        if want.categories is None:
+            assert got.categories is None
+        else:
+            cats_got, cats_want = got.categories, want.categories
+            exact = ["category", "men", "women", "assessable", "art10_flag", "direction",
+                     "median_gap_basic", "median_gap_variable", "median_gap_total"]  # fmt: skip
+            pd.testing.assert_frame_equal(cats_got[exact], cats_want[exact], check_exact=True,
+                                          obj=f"{name}: categories")  # fmt: skip
+            pd.testing.assert_frame_equal(cats_got, cats_want, rtol=1e-12, obj=name)
+    g, w = getattr(got, table), getattr(want, table)
+    pd.testing.assert_frame_equal(g.drop(columns="value"), w.drop(columns="value"),
+                                  check_exact=True, obj=f"{name}: {table}")  # fmt: skip
+    median = g[key].str.contains("median") | g[key].isin(["c", "d", "e_men", "e_women"])
+    median |= g[key].str.contains("bonus_pct")
+    assert g.loc[median, "value"].tolist() == pytest.approx(
+        w.loc[median, "value"].tolist(), rel=0, abs=0, nan_ok=True
+    ), name
+    assert g["value"].tolist() == pytest.approx(w["value"].tolist(), rel=1e-12, nan_ok=True)
+    counts = ["band", "employees", "min_pay", "max_pay"]
+    pd.testing.assert_frame_equal(got.quartiles[counts], want.quartiles[counts],
+                                  check_exact=True, obj=f"{name}: quartiles")  # fmt: skip
+    # whole runs are integer counts; a run split at a boundary adds fractions in another order
+    pd.testing.assert_frame_equal(got.quartiles, want.quartiles, rtol=1e-12, atol=1e-12)
+
+
+UK_KWARGS = {
+    "full pay, bonus": {"hourly_pay": "hourly_pay", "sex": "sex", "bonus": "bonus",
+                        "full_pay": "full_pay"},
+    "hourly only, upper_first": {"hourly_pay": "hourly_pay", "sex": "sex",
+                                 "band_sizes": "upper_first"},
+    "fractional bands": {"hourly_pay": "hourly_pay", "sex": "sex", "bonus": "bonus",
+                         "band_sizes": "fractional"},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pay_metrics_frames() -> dict[bool, dict[str, object]]:
+    return {ties: local_frames(pay_metrics_data(ties=ties)) for ties in (False, True)}
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["continuous pay", "tied pay"])
+@pytest.mark.parametrize("case", list(UK_KWARGS))
+@pytest.mark.parametrize("backend", ["polars lazy", "duckdb"])
+def test_uk_pay_gap_metrics_in_engine_match_pandas(backend, case, ties, pay_metrics_frames):
+    frames = pay_metrics_frames[ties]
+    want = fh.uk_pay_gap_metrics(frames["pandas"], **UK_KWARGS[case])
+    got = fh.uk_pay_gap_metrics(frames[backend], **UK_KWARGS[case])
+    assert got.rows.excluded["sex missing"] > 0 and got.warnings  # the case is exercised
+    assert_same_pay_metrics(got, want, f"{case} on {backend}")
+
+
+def test_uk_pay_gap_metrics_in_engine_errors_like_pandas():
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    base = pd.DataFrame({"sex": ["M", "F", "M", "F", None], "pay": [10.0, 11.0, 12.0, 9.0, 8.0],
+                         "fp": ["yes", "no", "Y", "yes", "yes"]})  # fmt: skip
+    for frame in (duckdb.from_df(base), pl.from_pandas(base).lazy()):
+        got = fh.uk_pay_gap_metrics(frame, hourly_pay="pay", sex="sex", full_pay="fp")
+        want = fh.uk_pay_gap_metrics(base, hourly_pay="pay", sex="sex", full_pay="fp")
+        assert_same_pay_metrics(got, want, "text full_pay")
+    cases = [
+        (base.assign(pay=[10.0, -1.0, 12.0, 9.0, 8.0]), {}, ColumnError, "1 negative"),
+        (base.assign(fp=["yes", "maybe", "no", "no", "yes"]), {"full_pay": "fp"}, ColumnError,
+         "1 of 5 rows"),
+        (base.assign(pay=["£10", "11", "12", "9", "8"]), {}, ColumnError, "must be numeric"),
+        (base.assign(sex=["M", "M", "M", None, "X"]), {}, fh.errors.InsufficientDataError,
+         "0 women"),
+    ]  # fmt: skip
+    for df, extra, error, match in cases:
+        with pytest.raises(error, match=match):
+            fh.uk_pay_gap_metrics(df, hourly_pay="pay", sex="sex", **extra)
+        for frame in (duckdb.from_df(df), pl.from_pandas(df).lazy()):
+            with pytest.raises(error, match=match):
+                fh.uk_pay_gap_metrics(frame, hourly_pay="pay", sex="sex", **extra)
+
+
+def test_uk_rank_rule_on_lazy_data_collects(pay_metrics_frames):
+    """band_rule="rank" cuts ties in input order, which only collected rows have."""
+    frames = pay_metrics_frames[False]
+    kw = {"hourly_pay": "hourly_pay", "sex": "sex", "band_rule": "rank"}
+    want = fh.uk_pay_gap_metrics(frames["pandas"], **kw)
+    got = fh.uk_pay_gap_metrics(frames["polars lazy"], **kw)
+    pd.testing.assert_frame_equal(got.quartiles, want.quartiles, check_exact=True)
+
+
+def test_statutory_pay_metrics_stay_lazy(monkeypatch, pay_metrics_frames):
+    """polars LazyFrame: only group-by results (a few rows) are ever collected."""
+    pl = pytest.importorskip("polars")
+    collected: list[int] = []
+    original = pl.LazyFrame.collect
+
+    def spy(self, *args, **kwargs):
+        out = original(self, *args, **kwargs)
+        collected.append(out.height)
+        return out
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    lazy = pay_metrics_frames[True]["polars lazy"]
+    fh.uk_pay_gap_metrics(lazy, hourly_pay="hourly_pay", sex="sex", bonus="bonus",
+                          full_pay="full_pay")  # fmt: skip
+    assert collected, "nothing was collected"
+    assert max(collected) <= 20, collected  # sex x full_pay values, bands, group summaries
+    collected.clear()
+    fh.eu_pay_transparency_metrics(lazy, pay="salary", sex="sex", variable_pay="bonus",
+                                   category="level", hours="hours")  # fmt: skip
+    assert collected and max(collected) <= 40, collected  # sex x level values at most
+
+
+def test_uk_in_engine_nobody_full_pay_relevant():
+    duckdb = pytest.importorskip("duckdb")
+    df = pd.DataFrame({"sex": ["M", "F", "M", "F"], "pay": [10.0, 11.0, 12.0, 9.0],
+                       "fp": ["no", "no", "n", "0"]})  # fmt: skip
+    want = fh.uk_pay_gap_metrics(df, hourly_pay="pay", sex="sex", full_pay="fp")
+    got = fh.uk_pay_gap_metrics(duckdb.from_df(df), hourly_pay="pay", sex="sex", full_pay="fp")
+    assert_same_pay_metrics(got, want, "nobody full-pay relevant")
+    assert got.quartiles["employees"].sum() == 0
+
+
+EU_KWARGS = {
+    "variable pay, categories": {"pay": "salary", "sex": "sex", "variable_pay": "bonus",
+                                 "category": "level"},
+    "per hour, zero variable counts": {"pay": "salary", "sex": "sex", "variable_pay": "bonus",
+                                       "hours": "hours", "category": "job_family",
+                                       "include_zero_variable": True},
+    "basic pay only, fractional bands": {"pay": "hourly_pay", "sex": "sex",
+                                         "band_sizes": "fractional"},
+}  # fmt: skip
+
+
+def eu_data(ties: bool) -> pd.DataFrame:
+    df = pay_metrics_data(ties=ties)
+    df.loc[[20, 21], "salary"] = np.nan  # missing pay: excluded and counted
+    df.loc[[22], "hours"] = 0.0  # zero hours: excluded and counted
+    df.loc[[23], "hours"] = np.nan
+    df.loc[[24, 25], "level"] = [None, "  "]  # missing category (None and blank)
+    men = df.index[(df["sex"] == "Male") & (df.index > 30)]
+    df.loc[men[:2], "job_family"] = None
+    df.loc[df["job_family"] == "Legal", "sex"] = "Female"  # a category of one sex
+    if ties:
+        df["salary"] = (df["salary"] / 5_000).round() * 5_000
+    return df
+
+
+@pytest.fixture(scope="module")
+def eu_frames() -> dict[bool, dict[str, object]]:
+    return {ties: local_frames(eu_data(ties)) for ties in (False, True)}
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["continuous pay", "tied pay"])
+@pytest.mark.parametrize("case", list(EU_KWARGS))
+@pytest.mark.parametrize("backend", ["polars lazy", "duckdb"])
+def test_eu_pay_transparency_in_engine_match_pandas(backend, case, ties, eu_frames):
+    frames = eu_frames[ties]
+    want = fh.eu_pay_transparency_metrics(frames["pandas"], **EU_KWARGS[case])
+    got = fh.eu_pay_transparency_metrics(frames[backend], **EU_KWARGS[case])
+    assert got.rows.excluded["sex missing"] > 0 and got.warnings
+    if "category" in EU_KWARGS[case]:
+        assert any(k.startswith("missing category") for k in got.rows.excluded)
+    assert_same_pay_metrics(got, want, f"{case} on {backend}")
+
+
+def test_eu_in_engine_errors_like_pandas():
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    base = pd.DataFrame({"sex": ["M", "F", "M", "F", None], "pay": [10.0, 11.0, 12.0, 9.0, 8.0],
+                         "var": [1.0, 0.0, None, 2.0, 0.0], "h": [1.0, 2.0, 1.0, 1.0, 1.0],
+                         "cat": ["a", "a", "b", "b", "b"]})  # fmt: skip
+    kw = {"pay": "pay", "sex": "sex", "variable_pay": "var", "hours": "h", "category": "cat"}
+    want = fh.eu_pay_transparency_metrics(base, **kw)
+    for frame in (duckdb.from_df(base), pl.from_pandas(base).lazy()):
+        assert_same_pay_metrics(fh.eu_pay_transparency_metrics(frame, **kw), want, "small")
+    cases = [
+        (base.assign(pay=[10.0, -1.0, 12.0, 9.0, 8.0]), ColumnError, "1 negative"),
+        (base.assign(var=[1.0, -1.0, 0.0, 0.0, 0.0]), ColumnError, "negative"),
+        (base.assign(h=[1.0, np.inf, 1.0, 1.0, 1.0]), fh.errors.InvalidValueError, "infinite"),
+        (base.assign(pay=["10", "11", "12", "9", "8"]), ColumnError, "must be numeric"),
+        (base.assign(h=[1.0, 0.0, 1.0, -1.0, 1.0]), fh.errors.InsufficientDataError,
+         "0 women"),
+    ]  # fmt: skip
+    for df, error, match in cases:
+        with pytest.raises(error, match=match):
+            fh.eu_pay_transparency_metrics(df, **kw)
+        for frame in (duckdb.from_df(df), pl.from_pandas(df).lazy()):
+            with pytest.raises(error, match=match):
+                fh.eu_pay_transparency_metrics(frame, **kw)

@@ -84,6 +84,27 @@ def test_spark_matches_pandas(subtests, tmp_path, monkeypatch):
         got = es.quartile_bands(spay, "cents", "male")
         pd.testing.assert_frame_equal(got, want, rtol=1e-12)
 
+    with subtests.test(msg="UK and EU statutory pay metrics in Spark equal pandas"):
+        from test_backends import (
+            EU_KWARGS,
+            UK_KWARGS,
+            assert_same_pay_metrics,
+            eu_data,
+            pay_metrics_data,
+        )
+
+        for ties in (False, True):
+            local_pay, local_eu = pay_metrics_data(ties=ties), eu_data(ties)
+            spark_pay, spark_eu = to_spark(local_pay), to_spark(local_eu)
+            for case, kw in UK_KWARGS.items():
+                want = fh.uk_pay_gap_metrics(local_pay, **kw)
+                got = fh.uk_pay_gap_metrics(spark_pay, **kw)
+                assert_same_pay_metrics(got, want, f"UK {case} on Spark (ties={ties})")
+            for case, kw in EU_KWARGS.items():
+                want = fh.eu_pay_transparency_metrics(local_eu, **kw)
+                got = fh.eu_pay_transparency_metrics(spark_eu, **kw)
+                assert_same_pay_metrics(got, want, f"EU {case} on Spark (ties={ties})")
+
     with subtests.test(msg="scan_spark: findings equal the local scanner's"):
         from fairhire.language.spark import scan_spark
 

@@ -59,6 +59,10 @@ def mean_median_gap(
 
 
 def _boundaries(n: int, band_sizes: str) -> np.ndarray:
+    """Rank positions cutting n employees into four bands (reg 13(1) Step 2): five edges.
+
+    Shared with :func:`fairhire._engine_stats.quartile_bands`, so both agree on the sizes.
+    """
     if band_sizes == "fractional":
         return np.arange(5) * (n / 4.0)
     base, extra = divmod(n, 4)

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
 from .._frames import as_columns, collect_pandas, collect_rows, require_columns, to_narwhals
-from .._sex import FEMALE, MALE, looks_like_sex, normalize_sex
+from .._sex import FEMALE, MALE, SexValues, looks_like_sex, normalize_sex
 from ..errors import (
     ColumnError,
     InsufficientDataError,
@@ -23,6 +24,7 @@ from ..errors import (
     InvalidValueError,
     preview,
 )
+from ._bands import raw_gap
 
 __all__ = [
     "FEMALE",
@@ -30,13 +32,19 @@ __all__ = [
     "Design",
     "GroupCodes",
     "RowFilter",
+    "SexCounts",
     "build_design",
+    "check_engine_pay",
     "check_pay",
     "collect",
     "describe_collinearity",
     "drop_missing",
+    "engine_infinite",
+    "engine_missing",
     "read_groups",
     "sex_frame_values",
+    "sex_group_values",
+    "summary_gaps",
 ]
 
 MISSING_POLICIES = ("exclude", "raise")
@@ -383,3 +391,126 @@ def sex_frame_values(
         )
     codes = np.where(sv.is_male, 0, np.where(sv.is_female, 1, -1))
     return codes, sv
+
+
+@dataclass(frozen=True)
+class SexCounts:
+    """Men, women, other and missing counts of a sex column read from a table of its distinct
+    values and their row counts (data in a lazy engine): what :class:`SexValues` reports."""
+
+    n_male: int
+    n_female: int
+    other: dict[Any, int]
+    missing: int
+
+    @property
+    def n_other(self) -> int:
+        return int(sum(self.other.values()))
+
+    def describe(self, column: str = "sex") -> str:
+        return SexValues.describe(self, column)  # type: ignore[arg-type]
+
+
+def sex_group_values(
+    values: pd.Series,
+    counts: np.ndarray,
+    column: str,
+    *,
+    male: Any = None,
+    female: Any = None,
+) -> tuple[np.ndarray, SexCounts, list[Any], list[Any]]:
+    """:func:`sex_frame_values` for a table of group rows: ``values`` of the sex column (with
+    repeats allowed) and the number of data rows each group row stands for.
+
+    Returns the code of each group row (0 male, 1 female, -1 other/missing), the counts, and
+    the distinct original values read as male and as female (to build an engine expression
+    such as ``nw.col(sex).is_in(male_values)``). Raises the same error as
+    :func:`sex_frame_values` when men or women are absent.
+    """
+    values = values.astype(object).reset_index(drop=True)
+    counts = np.asarray(counts, dtype=np.int64)
+    sv = normalize_sex(values, male=male, female=female)
+    n_male, n_female = int(counts[sv.is_male].sum()), int(counts[sv.is_female].sum())
+    if n_male == 0 or n_female == 0:
+        found = sorted({str(v) for v in pd.unique(values[counts > 0].dropna())})[:8]
+        raise InsufficientDataError(
+            f"column {column!r} (sex=) has {n_male} men and {n_female} women; both are "
+            f"needed. Values found: {preview(found)}. If men and women are spelled differently, "
+            "name them with male= and female= (e.g. male='H', female='F')."
+        )
+    other: dict[Any, int] = {}
+    for value, count, is_other in zip(values, counts, sv.is_other, strict=True):
+        if is_other:
+            key = value.item() if isinstance(value, np.generic) else value
+            other[key] = other.get(key, 0) + int(count)
+
+    def distinct(mask: np.ndarray) -> list[Any]:
+        out: list[Any] = []
+        for v in values[mask]:
+            v = v.item() if isinstance(v, np.generic) else v
+            if v not in out:
+                out.append(v)
+        return out
+
+    codes = np.where(sv.is_male, 0, np.where(sv.is_female, 1, -1))
+    sex_counts = SexCounts(
+        n_male=n_male,
+        n_female=n_female,
+        other=other,
+        missing=int(counts[sv.is_missing].sum()),
+    )
+    return codes, sex_counts, distinct(sv.is_male), distinct(sv.is_female)
+
+
+# --- data in a lazy engine (DuckDB, Spark, polars lazy): the checks as engine expressions ---
+
+
+def engine_missing(column: str, types: dict[str, Any]) -> nw.Expr:
+    """Missing as :func:`check_pay` reads it: null, and NaN in a float column."""
+    expr = nw.col(column).is_null()
+    if types[column].is_float():
+        expr = expr | nw.col(column).fill_null(0.0).is_nan()
+    return expr
+
+
+def engine_infinite(column: str, types: dict[str, Any]) -> nw.Expr:
+    """Infinite values (never null, so the engine's sum counts them)."""
+    if not types[column].is_float():
+        return nw.lit(False)
+    return ~engine_missing(column, types) & (nw.col(column).abs() == float("inf"))
+
+
+def check_engine_pay(
+    frame: Any, column: str, argument: str, types: dict[str, Any], infinite: Any
+) -> None:
+    """:func:`check_pay`'s errors for a column of lazy data: text (or boolean) columns, and
+    infinite values (``infinite``: their counts per group row, from one group-by)."""
+    dtype = types[column]
+    if dtype == nw.Boolean or not dtype.is_numeric():
+        sample = collect_pandas(
+            frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(5)
+        )[column].tolist()
+        raise ColumnError(
+            f"column {column!r} ({argument}=) must be numeric; it holds text such as "
+            f"{preview(sample)}. Remove currency symbols and thousands separators in the export "
+            "(e.g. pandas.to_numeric) and pass the numeric column."
+        )
+    count = int(np.asarray(infinite).sum()) if infinite is not None else 0
+    if count:
+        raise InvalidValueError(
+            f"column {column!r} ({argument}=) has {count} infinite values; fix them in the export."
+        )
+
+
+def summary_gaps(summary: pd.DataFrame) -> tuple[float, float]:
+    """Mean and median gaps from a :func:`fairhire._engine_stats.group_summary` table by
+    ``__fh_male``, as :func:`fairhire.pay._bands.mean_median_gap` on the rows would give
+    them: NaN for both when either sex has no values."""
+    side = {bool(k): r for k, r in zip(summary["__fh_male"], summary.itertuples(), strict=True)}
+    men, women = side.get(True), side.get(False)
+    if men is None or women is None or men.n == 0 or women.n == 0:
+        return float("nan"), float("nan")
+    return (
+        raw_gap(float(men.mean), float(women.mean)),
+        raw_gap(float(men.median), float(women.median)),
+    )

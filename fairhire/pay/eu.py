@@ -12,13 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._engine_stats import group_summary
+from .._engine_stats import quartile_bands as engine_quartile_bands
+from .._frames import collect_pandas, is_lazy, require_columns, schema, sum_true, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import ColumnError, InsufficientDataError, InvalidParameterError
-from ._bands import BAND_RULES, BAND_SIZES, mean_median_gap, publish, quartile_bands
-from ._design import RowFilter, check_pay, collect, missing_mask, sex_frame_values
+from ._bands import BAND_RULES, BAND_SIZES, mean_median_gap, publish, quartile_bands, raw_gap
+from ._design import (
+    RowFilter,
+    check_engine_pay,
+    check_pay,
+    collect,
+    engine_infinite,
+    engine_missing,
+    missing_mask,
+    sex_frame_values,
+    sex_group_values,
+)
 
 __all__ = ["EUPayTransparencyMetrics", "eu_pay_transparency_metrics"]
 
@@ -177,8 +191,12 @@ def eu_pay_transparency_metrics(
     Parameters
     ----------
     data : data frame
-        One row per worker; anything :func:`fairhire._frames.to_narwhals` accepts. The needed
-        columns are collected to pandas (medians and ranked bands are computed there for now).
+        One row per worker; anything :func:`fairhire._frames.to_narwhals` accepts. Data in a
+        lazy engine (DuckDB, PySpark, polars ``LazyFrame``) stay there: pay per hour, the
+        counts, means, exact medians (overall and per category) and the quartile bands run in
+        the engine and only small tables come back; results equal the pandas ones (means to
+        about 1e-12). In-memory frames, and ``band_rule="rank"``, collect the needed columns
+        to pandas.
     pay : str
         Ordinary basic pay (gross, annual or per hour).
     sex : str
@@ -239,8 +257,15 @@ def eu_pay_transparency_metrics(
         raise InvalidParameterError(f"decimals={decimals!r} must be an integer from 0 to 6.")
     if not (isinstance(threshold, int | float) and threshold > 0):
         raise InvalidParameterError(f"threshold={threshold!r} must be a positive percentage.")
+    frame = to_narwhals(data)
+    if is_lazy(frame) and band_rule == "pro_rata":
+        return _eu_in_engine(
+            frame, pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours,
+            include_zero_variable=include_zero_variable, male=male, female=female,
+            threshold=threshold, band_sizes=band_sizes, decimals=decimals,
+        )  # fmt: skip
     frame, total = collect(
-        data, pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours
+        frame, pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours
     )
     if total == 0:
         raise InsufficientDataError("the data has no rows. Check the filter or export.")
@@ -307,18 +332,7 @@ def eu_pay_transparency_metrics(
                 + " receives variable components"
             )
     values = {"a": a_mean, "b": b_mean, "c": c_median, "d": d_median, "e_men": e_m, "e_women": e_f}
-    indicators = pd.DataFrame(
-        [
-            {
-                "indicator": key,
-                "description": desc,
-                "value": values[key],
-                "published": publish(values[key], decimals),
-                "unit": unit,
-            }
-            for key, desc, unit in INDICATORS
-        ]
-    )
+    indicators = _indicators(values, decimals)
     quartiles = quartile_bands(totalpay, male, band_rule=band_rule, band_sizes=band_sizes)
 
     categories = None
@@ -338,33 +352,98 @@ def eu_pay_transparency_metrics(
             else:
                 vg = (nan, nan)
             tg = mean_median_gap(totalpay[m], cm)
-            assessable = n_m > 0 and n_f > 0 and np.isfinite(tg[0])
-            flag = bool(assessable and abs(tg[0]) >= threshold)
             out.append(
-                {
-                    "category": str(lab),
-                    "men": n_m,
-                    "women": n_f,
-                    "mean_basic_men": float(b[m][cm].mean()) if n_m else nan,
-                    "mean_basic_women": float(b[m][~cm].mean()) if n_f else nan,
-                    "mean_gap_basic": bg[0],
-                    "median_gap_basic": bg[1],
-                    "mean_gap_variable": vg[0],
-                    "median_gap_variable": vg[1],
-                    "mean_gap_total": tg[0],
-                    "median_gap_total": tg[1],
-                    "mean_gap_total_published": publish(tg[0], decimals),
-                    "assessable": bool(assessable),
-                    "art10_flag": flag,
-                    "direction": (
-                        "" if not assessable
-                        else "men paid more" if tg[0] > 0
-                        else "women paid more" if tg[0] < 0
-                        else "equal"
-                    ),
-                }
+                _category_row(
+                    lab, n_m, n_f, float(b[m][cm].mean()) if n_m else nan,
+                    float(b[m][~cm].mean()) if n_f else nan, bg, vg, tg, threshold, decimals,
+                )
             )  # fmt: skip
         categories = pd.DataFrame(out, columns=list(CATEGORY_COLUMNS))
+    return _result(
+        indicators=indicators, quartiles=quartiles, categories=categories, warnings=warnings,
+        total=total, used=rows.used, excluded=dict(rows.excluded), sex=sv,
+        include_zero_variable=include_zero_variable, threshold=threshold, decimals=decimals,
+        pay=pay, sex_column=sex, variable_pay=variable_pay, category=category, hours=hours,
+        band_rule=band_rule, band_sizes=band_sizes,
+    )  # fmt: skip
+
+
+def _category_row(
+    lab: Any,
+    n_m: int,
+    n_f: int,
+    mean_basic_men: float,
+    mean_basic_women: float,
+    bg: tuple[float, float],
+    vg: tuple[float, float],
+    tg: tuple[float, float],
+    threshold: float,
+    decimals: int,
+) -> dict[str, Any]:
+    """One row of indicator (g): the gaps of a category of workers and its Art. 10 flag."""
+    assessable = n_m > 0 and n_f > 0 and np.isfinite(tg[0])
+    flag = bool(assessable and abs(tg[0]) >= threshold)
+    return {
+        "category": str(lab),
+        "men": n_m,
+        "women": n_f,
+        "mean_basic_men": mean_basic_men,
+        "mean_basic_women": mean_basic_women,
+        "mean_gap_basic": bg[0],
+        "median_gap_basic": bg[1],
+        "mean_gap_variable": vg[0],
+        "median_gap_variable": vg[1],
+        "mean_gap_total": tg[0],
+        "median_gap_total": tg[1],
+        "mean_gap_total_published": publish(tg[0], decimals),
+        "assessable": bool(assessable),
+        "art10_flag": flag,
+        "direction": (
+            "" if not assessable
+            else "men paid more" if tg[0] > 0
+            else "women paid more" if tg[0] < 0
+            else "equal"
+        ),
+    }  # fmt: skip
+
+
+def _indicators(values: dict[str, float], decimals: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "indicator": key,
+                "description": desc,
+                "value": values[key],
+                "published": publish(values[key], decimals),
+                "unit": unit,
+            }
+            for key, desc, unit in INDICATORS
+        ]
+    )
+
+
+def _result(
+    *,
+    indicators: pd.DataFrame,
+    quartiles: pd.DataFrame,
+    categories: pd.DataFrame | None,
+    warnings: list[str],
+    total: int,
+    used: int,
+    excluded: dict[str, int],
+    sex: Any,
+    include_zero_variable: bool,
+    threshold: float,
+    decimals: int,
+    pay: str,
+    sex_column: str,
+    variable_pay: str | None,
+    category: str | None,
+    hours: str | None,
+    band_rule: str,
+    band_sizes: str,
+) -> EUPayTransparencyMetrics:
+    if categories is not None:
         not_assessable = categories.loc[~categories["assessable"], "category"].tolist()
         if not_assessable:
             warnings.append(
@@ -378,13 +457,13 @@ def eu_pay_transparency_metrics(
         include_zero_variable=include_zero_variable,
         threshold=float(threshold),
         decimals=decimals,
-        sex_other={str(k): val for k, val in sv.other.items()},
-        sex_missing=sv.missing,
+        sex_other={str(k): val for k, val in sex.other.items()},
+        sex_missing=sex.missing,
         warnings=tuple(warnings),
-        rows=RowAccount(total=total, used=rows.used, excluded=dict(rows.excluded)),
+        rows=RowAccount(total=total, used=used, excluded=excluded),
         params={
             "pay": pay,
-            "sex": sex,
+            "sex": sex_column,
             "variable_pay": variable_pay,
             "category": category,
             "hours": hours,
@@ -395,3 +474,237 @@ def eu_pay_transparency_metrics(
             "decimals": decimals,
         },
     )
+
+
+def _is_missing_label(value: Any) -> bool:
+    """A category value :func:`fairhire.pay._design.missing_mask` counts as missing."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _by_sex(summary: pd.DataFrame, keys: list[str]) -> dict[Any, dict[bool, Any]]:
+    """A group summary by ``[*keys, "__fh_male"]`` as {key: {True: men row, False: women}}."""
+    out: dict[Any, dict[bool, Any]] = {}
+    for row in summary.to_dict("records"):
+        key = tuple(row[k] for k in keys) if keys else ()
+        out.setdefault(key[0] if len(keys) == 1 else key, {})[bool(row["__fh_male"])] = row
+    return out
+
+
+def _gaps(sides: dict[bool, Any]) -> tuple[float, float]:
+    men, women = sides.get(True), sides.get(False)
+    if men is None or women is None or men["n"] == 0 or women["n"] == 0:
+        return float("nan"), float("nan")
+    return (
+        raw_gap(float(men["mean"]), float(women["mean"])),
+        raw_gap(float(men["median"]), float(women["median"])),
+    )
+
+
+def _eu_in_engine(
+    frame: Any,
+    *,
+    pay: str,
+    sex: str,
+    variable_pay: str | None,
+    category: str | None,
+    hours: str | None,
+    include_zero_variable: bool,
+    male: Any,
+    female: Any,
+    threshold: float,
+    band_sizes: str,
+    decimals: int,
+) -> EUPayTransparencyMetrics:
+    """The indicators for data in a lazy engine (DuckDB, Spark, polars lazy), computed there.
+
+    One group-by over (sex, category) values counts what the row accounting and the checks
+    need; means and medians come from :func:`fairhire._engine_stats.group_summary` (by sex,
+    and by category and sex for (g)) and the bands (f) from its ``quartile_bands``. Pay per
+    hour and total pay are computed row by row in the engine with the same float64
+    operations as the collected path, so medians and counts are identical.
+    """
+    require_columns(
+        frame, pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours
+    )
+    types = schema(frame)
+
+    def numeric(column: str | None) -> bool:
+        return column is not None and types[column] != nw.Boolean and types[column].is_numeric()
+
+    known_pay = ~engine_missing(pay, types) if numeric(pay) else nw.lit(True)
+    checks: dict[str, nw.Expr] = {}
+    if numeric(pay):
+        checks["pay_missing"] = engine_missing(pay, types)
+        checks["pay_negative"] = known_pay & (nw.col(pay) < 0)
+        checks["pay_infinite"] = engine_infinite(pay, types)
+    if numeric(variable_pay):
+        known_var = ~engine_missing(variable_pay, types)
+        checks["var_negative"] = known_pay & known_var & (nw.col(variable_pay) < 0)
+        checks["var_infinite"] = engine_infinite(variable_pay, types)
+    if numeric(hours):
+        bad = engine_missing(hours, types)
+        bad = bad | (~bad & (nw.col(hours) <= 0))
+        checks["hours_bad"] = known_pay & bad
+        checks["hours_infinite"] = engine_infinite(hours, types)
+    aggs = [nw.len().alias("__fh_n")]
+    aggs += [sum_true(expr, frame).alias(f"__fh_{name}") for name, expr in checks.items()]
+    keys = list(dict.fromkeys(c for c in (sex, category) if c is not None))
+    groups = collect_pandas(frame.group_by(*keys, drop_null_keys=False).agg(*aggs))
+    n = pd.to_numeric(groups["__fh_n"]).fillna(0).to_numpy(dtype=np.int64)
+    zeros = np.zeros(len(groups), dtype=np.int64)
+    count = {
+        name: pd.to_numeric(groups[f"__fh_{name}"]).fillna(0).to_numpy(dtype=np.int64)
+        for name in checks
+    }
+    total = int(n.sum())
+    if total == 0:
+        raise InsufficientDataError("the data has no rows. Check the filter or export.")
+    codes, sc, male_values, female_values = sex_group_values(
+        groups[sex], n, sex, male=male, female=female
+    )
+    kept = codes >= 0
+    excluded: dict[str, int] = {}
+
+    def drop(rows: np.ndarray, reason: str) -> None:
+        hit = int(rows[kept].sum())
+        if hit:
+            excluded[reason] = excluded.get(reason, 0) + hit
+
+    if sc.missing:
+        excluded["sex missing"] = sc.missing
+    if sc.n_other:
+        excluded["sex not male or female (excluded from two-sex indicators)"] = sc.n_other
+    warnings: list[str] = []
+    if sc.other or sc.missing:
+        warnings.append(
+            f"{sc.n_other + sc.missing:,} workers whose sex is not recorded as male or female "
+            f"are excluded from these two-sex indicators ({sc.describe(sex)})"
+        )
+    check_engine_pay(frame, pay, "pay", types, count.get("pay_infinite"))
+    pay_missing = count["pay_missing"]
+    drop(pay_missing, f"missing pay ({pay})")
+    remaining = n - pay_missing
+    negative = int(count["pay_negative"][kept].sum())
+    if negative:
+        raise ColumnError(
+            f"column {pay!r} (pay=) has {negative} negative values; pay cannot be negative."
+        )
+    if variable_pay is not None:
+        check_engine_pay(frame, variable_pay, "variable_pay", types, count.get("var_infinite"))
+        if count["var_negative"][kept].sum():
+            raise ColumnError(
+                f"column {variable_pay!r} (variable_pay=) has negative values; variable pay "
+                "cannot be negative."
+            )
+    if hours is not None:
+        check_engine_pay(frame, hours, "hours", types, count.get("hours_infinite"))
+        drop(count["hours_bad"], f"missing or zero hours ({hours})")
+        remaining = remaining - count["hours_bad"]
+    category_ok = nw.lit(True)
+    if category is not None:
+        values = groups[category].astype(object)
+        blank = np.array([_is_missing_label(v) for v in values], dtype=bool)
+        drop(np.where(blank, remaining, zeros), f"missing category ({category})")
+        remaining = np.where(blank, 0, remaining)
+        good = list(
+            dict.fromkeys(
+                v.item() if isinstance(v, np.generic) else v
+                for v, b in zip(values, blank, strict=True)
+                if not b
+            )
+        )
+        nulls_only = all(v is None or v is pd.NA for v, b in zip(values, blank, strict=True) if b)
+        category_ok = ~nw.col(category).is_null() if nulls_only else nw.col(category).is_in(good)
+    n_men, n_women = int(remaining[codes == 0].sum()), int(remaining[codes == 1].sum())
+    if n_men == 0 or n_women == 0:
+        raise InsufficientDataError(
+            f"after exclusions there are {n_men} men and {n_women} women; both are needed."
+        )
+
+    # the kept rows, with pay (per hour), variable pay (missing: none) and total pay
+    basic = nw.col(pay).cast(nw.Float64)
+    var = nw.lit(0.0)
+    if variable_pay is not None:
+        var = (
+            nw.when(engine_missing(variable_pay, types))
+            .then(nw.lit(0.0))
+            .otherwise(nw.col(variable_pay).cast(nw.Float64))
+        )
+    if hours is not None:
+        basic = basic / nw.col(hours).cast(nw.Float64)
+        var = var / nw.col(hours).cast(nw.Float64)
+    keep = nw.col(sex).is_in([*male_values, *female_values]) & known_pay
+    if hours is not None:
+        keep = keep & ~engine_missing(hours, types) & (nw.col(hours) > 0)
+    if category is not None:
+        keep = keep & category_ok
+    columns = list(dict.fromkeys(c for c in (sex, pay, variable_pay, category, hours) if c))
+    work = (
+        frame.select(*columns)
+        .filter(keep)
+        .select(
+            *([category] if category is not None else []),
+            nw.col(sex).is_in(male_values).alias("__fh_male"),
+            basic.alias("__fh_basic"),
+            var.alias("__fh_var"),
+        )
+        .with_columns((nw.col("__fh_basic") + nw.col("__fh_var")).alias("__fh_total"))
+    )
+    nan = float("nan")
+    a_mean, c_median = _gaps(_by_sex(group_summary(work, "__fh_total", by="__fh_male"), [])[()])
+    b_mean = d_median = e_m = e_f = nan
+    receiving = work.filter(nw.col("__fh_var") > 0)
+    if variable_pay is not None:
+        recv_summary = group_summary(receiving, "__fh_var", by="__fh_male")
+        recv = _by_sex(recv_summary, []).get((), {})
+        recv_m = int(recv[True]["n"]) if True in recv else 0
+        recv_f = int(recv[False]["n"]) if False in recv else 0
+        e_m = recv_m / n_men * 100
+        e_f = recv_f / n_women * 100
+        if include_zero_variable:
+            recv = _by_sex(group_summary(work, "__fh_var", by="__fh_male"), []).get((), {})
+        b_mean, d_median = _gaps(recv)
+        if not include_zero_variable and (recv_m == 0 or recv_f == 0):
+            warnings.append(
+                "indicators (b) and (d) are not defined: no "
+                + ("man" if recv_m == 0 else "woman")
+                + " receives variable components"
+            )
+    values = {"a": a_mean, "b": b_mean, "c": c_median, "d": d_median, "e_men": e_m, "e_women": e_f}
+    indicators = _indicators(values, decimals)
+    quartiles = engine_quartile_bands(work, "__fh_total", "__fh_male", band_sizes=band_sizes)
+
+    categories = None
+    if category is not None:
+        by = [category, "__fh_male"]
+        basic_s = _by_sex(group_summary(work, "__fh_basic", by=by), [category])
+        total_s = _by_sex(group_summary(work, "__fh_total", by=by), [category])
+        var_s: dict[Any, dict[bool, Any]] = {}
+        if variable_pay is not None:
+            source = work if include_zero_variable else receiving
+            var_s = _by_sex(group_summary(source, "__fh_var", by=by), [category])
+        out = []
+        for lab in sorted(total_s, key=str):
+            sides = basic_s[lab]
+            n_m = int(sides[True]["n"]) if True in sides else 0
+            n_f = int(sides[False]["n"]) if False in sides else 0
+            vg = _gaps(var_s.get(lab, {})) if variable_pay is not None else (nan, nan)
+            out.append(
+                _category_row(
+                    lab, n_m, n_f, float(sides[True]["mean"]) if n_m else nan,
+                    float(sides[False]["mean"]) if n_f else nan, _gaps(sides), vg,
+                    _gaps(total_s[lab]), threshold, decimals,
+                )
+            )  # fmt: skip
+        categories = pd.DataFrame(out, columns=list(CATEGORY_COLUMNS))
+    return _result(
+        indicators=indicators, quartiles=quartiles, categories=categories, warnings=warnings,
+        total=total, used=int(remaining[kept].sum()), excluded=excluded, sex=sc,
+        include_zero_variable=include_zero_variable, threshold=threshold, decimals=decimals,
+        pay=pay, sex_column=sex, variable_pay=variable_pay, category=category, hours=hours,
+        band_rule="pro_rata", band_sizes=band_sizes,
+    )  # fmt: skip

@@ -14,13 +14,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._engine_stats import group_summary
+from .._engine_stats import quartile_bands as engine_quartile_bands
+from .._frames import collect_pandas, is_lazy, require_columns, schema, sum_true, to_narwhals
 from .._results import Headline, Result, RowAccount
-from ..errors import ColumnError, InsufficientDataError, InvalidParameterError, preview
+from ..errors import (
+    ColumnError,
+    InsufficientDataError,
+    InvalidParameterError,
+    preview,
+)
 from ._bands import BAND_RULES, BAND_SIZES, mean_median_gap, publish, quartile_bands
-from ._design import RowFilter, check_pay, collect, sex_frame_values
+from ._design import (
+    RowFilter,
+    check_engine_pay,
+    check_pay,
+    collect,
+    engine_infinite,
+    engine_missing,
+    sex_frame_values,
+    sex_group_values,
+    summary_gaps,
+)
 
 __all__ = ["UKPayGapMetrics", "uk_pay_gap_metrics"]
 
@@ -171,6 +190,215 @@ def _bool_column(values: pd.Series, column: str, argument: str) -> np.ndarray:
     return np.asarray(out, dtype=bool)
 
 
+def _bool_value(v: Any) -> bool | None:
+    """One value of a True/False column as :func:`_bool_column` reads it; None if unreadable."""
+    mapping = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
+               "1": True, "0": False}  # fmt: skip
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().casefold() in mapping:
+        return mapping[v.strip().casefold()]
+    return None
+
+
+@dataclass
+class _Core:
+    """What the collected and the in-engine paths hand to :func:`uk_pay_gap_metrics`."""
+
+    total: int
+    values: dict[str, float]
+    quartiles: pd.DataFrame
+    populations: list[tuple[str, int, int]]
+    sex: Any  # SexValues or SexCounts: .other, .missing
+    warnings: list[str]
+    used: int
+    excluded: dict[str, int]
+
+
+def _uk_in_engine(
+    frame: Any,
+    *,
+    hourly_pay: str,
+    sex: str,
+    bonus: str | None,
+    full_pay: str | None,
+    male: Any,
+    female: Any,
+    band_sizes: str,
+) -> _Core:
+    """The metrics for data in a lazy engine (DuckDB, Spark, polars lazy), computed there.
+
+    One group-by over (sex, full_pay) values counts everything the row accounting and the
+    checks need (missing, negative and infinite pay and bonus); the distinct sex and full-pay
+    values are read in Python and turned into engine expressions; means and medians come from
+    :func:`fairhire._engine_stats.group_summary` and the bands from its ``quartile_bands``.
+    Counts, exclusions and warnings are those of the collected path; errors too, except that
+    lazy data have no row numbers to quote.
+    """
+    require_columns(frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
+    types = schema(frame)
+
+    def numeric(column: str) -> bool:
+        return types[column] != nw.Boolean and types[column].is_numeric()
+
+    def missing(column: str) -> nw.Expr:
+        return engine_missing(column, types)
+
+    def infinite(column: str) -> nw.Expr:
+        return engine_infinite(column, types)
+
+    aggs = [nw.len().alias("__fh_n")]
+    checks: dict[str, nw.Expr] = {}
+    for column, prefix in ((hourly_pay, "pay"), (bonus, "bonus")):
+        if column is None or not numeric(column):
+            continue
+        known = ~missing(column)
+        checks[f"__fh_{prefix}_missing"] = missing(column)
+        checks[f"__fh_{prefix}_negative"] = known & (nw.col(column) < 0)
+        checks[f"__fh_{prefix}_infinite"] = infinite(column)
+        if prefix == "bonus":  # NaN > 0 is true in DuckDB and Spark: known values only
+            checks["__fh_bonus_positive"] = known & (nw.col(column) > 0)
+    aggs += [sum_true(expr, frame).alias(name) for name, expr in checks.items()]
+    keys = [sex] if full_pay is None or full_pay == sex else [sex, full_pay]
+    groups = collect_pandas(frame.group_by(*keys, drop_null_keys=False).agg(*aggs))
+    count = {
+        name: pd.to_numeric(groups[name]).fillna(0).to_numpy(dtype=np.int64)
+        for name in ["__fh_n", *checks]
+    }
+    total = int(count["__fh_n"].sum())
+    if total == 0:
+        raise InsufficientDataError("the data has no rows. Check the filter or export.")
+    codes, sc, male_values, female_values = sex_group_values(
+        groups[sex], count["__fh_n"], sex, male=male, female=female
+    )
+    n = count["__fh_n"]
+    kept = codes >= 0
+    kept_expr = nw.col(sex).is_in([*male_values, *female_values])
+    excluded = {}
+    for reason, hit in (
+        ("sex missing", sc.missing),
+        ("sex not male or female (excluded from two-sex metrics)", sc.n_other),
+    ):
+        if hit:
+            excluded[reason] = hit
+    warnings: list[str] = []
+    if sc.other or sc.missing:
+        warnings.append(
+            f"{sc.n_other + sc.missing:,} employees whose sex is not recorded as male or female "
+            f"are excluded from these two-sex metrics ({sc.describe(sex)})"
+        )
+    check_engine_pay(frame, hourly_pay, "hourly_pay", types, count.get("__fh_pay_infinite"))
+    negative = int(count["__fh_pay_negative"][kept].sum())
+    if negative:
+        raise ColumnError(
+            f"column {hourly_pay!r} (hourly_pay=) has {negative} negative values; hourly pay "
+            "cannot be negative."
+        )
+    if full_pay is None:
+        fp = np.ones(len(groups), dtype=bool)
+        fp_expr = None
+    else:
+        read = [_bool_value(v) for v in groups[full_pay].astype(object)]
+        bad = [i for i, v in enumerate(read) if v is None]
+        if bad:
+            examples = [groups[full_pay].astype(object).iloc[i] for i in bad]
+            raise ColumnError(
+                f"column {full_pay!r} (full_pay=) must be True/False (or 1/0, yes/no); "
+                f"{int(n[bad].sum())} of {total} rows hold other values such as "
+                f"{preview(examples)}."
+            )
+        fp = np.asarray(read, dtype=bool)
+        if types[full_pay] == nw.Boolean:
+            fp_expr = nw.col(full_pay)
+        else:
+            true_values = list(
+                dict.fromkeys(
+                    v.item() if isinstance(v, np.generic) else v
+                    for v, ok in zip(groups[full_pay].astype(object), fp, strict=True)
+                    if ok
+                )
+            )
+            # no True value at all: nobody is full-pay relevant (a filter no row passes)
+            fp_expr = nw.col(full_pay).is_in(true_values) if true_values else ~kept_expr
+    pay_missing = count["__fh_pay_missing"]
+    no_pay = int(pay_missing[kept & fp].sum())
+    if no_pay:
+        warnings.append(
+            f"{no_pay:,} full-pay relevant employees have no hourly pay in {hourly_pay!r} and "
+            "are left out of the hourly pay metrics"
+        )
+    in_pay = np.where(kept & fp, n - pay_missing, 0)
+
+    columns = list(dict.fromkeys(c for c in (sex, hourly_pay, bonus, full_pay) if c))
+    two_sexes = (
+        frame.select(*columns)
+        .filter(kept_expr)
+        .with_columns(nw.col(sex).is_in(male_values).alias("__fh_male"))
+    )
+    hourly = (two_sexes if fp_expr is None else two_sexes.filter(fp_expr)).select(
+        "__fh_male", nw.col(hourly_pay).cast(nw.Float64).alias("__fh_pay")
+    )
+    mean_gap, median_gap = summary_gaps(group_summary(hourly, "__fh_pay", by="__fh_male"))
+    quartiles = engine_quartile_bands(hourly, "__fh_pay", "__fh_male", band_sizes=band_sizes)
+    populations = [
+        ("full-pay relevant employees (hourly pay, quartiles)",
+         int(in_pay[codes == 0].sum()), int(in_pay[codes == 1].sum())),
+    ]  # fmt: skip
+
+    nan = float("nan")
+    mean_bonus_gap = median_bonus_gap = male_bonus = female_bonus = nan
+    if bonus is not None:
+        check_engine_pay(frame, bonus, "bonus", types, count.get("__fh_bonus_infinite"))
+        bonus_missing = int(count["__fh_bonus_missing"][kept].sum())
+        if bonus_missing:
+            warnings.append(
+                f"{bonus_missing:,} employees have no value in {bonus!r} and are left out of "
+                "the bonus metrics (use 0 for no bonus)"
+            )
+        negative = int(count["__fh_bonus_negative"][kept].sum())
+        if negative:
+            raise ColumnError(
+                f"column {bonus!r} (bonus=) has {negative} negative values; bonus pay cannot be "
+                "negative."
+            )
+        relevant = n - count["__fh_bonus_missing"]
+        paid = count["__fh_bonus_positive"]
+        rel_m, rel_f = int(relevant[codes == 0].sum()), int(relevant[codes == 1].sum())
+        paid_m, paid_f = int(paid[codes == 0].sum()), int(paid[codes == 1].sum())
+        male_bonus = paid_m / rel_m * 100 if rel_m else nan
+        female_bonus = paid_f / rel_f * 100 if rel_f else nan
+        paid_rows = two_sexes.select(
+            "__fh_male", nw.col(bonus).cast(nw.Float64).alias("__fh_bonus")
+        ).filter(~nw.col("__fh_bonus").is_null() & ~nw.col("__fh_bonus").is_nan())
+        mean_bonus_gap, median_bonus_gap = summary_gaps(
+            group_summary(paid_rows.filter(nw.col("__fh_bonus") > 0), "__fh_bonus", by="__fh_male")
+        )
+        if paid_m == 0 or paid_f == 0:
+            warnings.append(
+                "the bonus gaps are not defined: "
+                + ("no man" if paid_m == 0 else "no woman")
+                + " was paid a bonus"
+            )
+        populations += [
+            ("relevant employees (bonus proportions)", rel_m, rel_f),
+            ("bonus recipients (bonus gaps)", paid_m, paid_f),
+        ]
+    values = {
+        "mean_hourly_gap": mean_gap,
+        "median_hourly_gap": median_gap,
+        "mean_bonus_gap": mean_bonus_gap,
+        "median_bonus_gap": median_bonus_gap,
+        "male_bonus_pct": male_bonus,
+        "female_bonus_pct": female_bonus,
+    }
+    return _Core(
+        total=total, values=values, quartiles=quartiles, populations=populations, sex=sc,
+        warnings=warnings, used=int(n[kept].sum()), excluded=excluded,
+    )  # fmt: skip
+
+
 def uk_pay_gap_metrics(
     data: Any,
     *,
@@ -190,8 +418,12 @@ def uk_pay_gap_metrics(
     ----------
     data : data frame
         One row per relevant employee; anything :func:`fairhire._frames.to_narwhals` accepts.
-        The few needed columns are collected to pandas (medians and the ranked quartile bands
-        are computed there for now).
+        Data in a lazy engine (DuckDB relation, PySpark DataFrame, polars ``LazyFrame``) stay
+        there: the counts, means, exact medians and the reg 13(2) quartile bands (a window over
+        the distinct pay values) run in the engine and only small tables come back; results
+        equal the pandas ones (means to about 1e-12, from the order of summation). In-memory
+        frames (pandas, polars, pyarrow), and ``band_rule="rank"`` (which cuts ties in input
+        order), collect the few needed columns to pandas.
     hourly_pay : str
         Hourly rate of pay in the snapshot pay period (reg 6).
     sex : str
@@ -247,7 +479,78 @@ def uk_pay_gap_metrics(
         )
     if not isinstance(decimals, int) or not 0 <= decimals <= 6:
         raise InvalidParameterError(f"decimals={decimals!r} must be an integer from 0 to 6.")
-    frame, total = collect(data, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
+    frame = to_narwhals(data)
+    if is_lazy(frame) and band_rule == "pro_rata":
+        core = _uk_in_engine(
+            frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay, male=male,
+            female=female, band_sizes=band_sizes,
+        )  # fmt: skip
+    else:
+        core = _uk_collected(
+            frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay, male=male,
+            female=female, band_rule=band_rule, band_sizes=band_sizes,
+        )  # fmt: skip
+    quartiles = core.quartiles
+    quartiles["male_pct_published"] = [publish(v, decimals) for v in quartiles["male_pct"]]
+    quartiles["female_pct_published"] = [publish(v, decimals) for v in quartiles["female_pct"]]
+    quartiles = quartiles[
+        ["band", "employees", "men", "women", "male_pct", "female_pct", "male_pct_published",
+         "female_pct_published", "min_pay", "max_pay"]
+    ]  # fmt: skip
+    values = core.values
+    metrics = pd.DataFrame(
+        [
+            {
+                "metric": key,
+                "description": desc,
+                "regulation": reg,
+                "value": values[key],
+                "published": publish(values[key], decimals),
+            }
+            for key, desc, reg in METRICS
+        ]
+    )
+    return UKPayGapMetrics(
+        **values,
+        metrics=metrics,
+        quartiles=quartiles,
+        populations=pd.DataFrame(core.populations, columns=["population", "men", "women"]),
+        sex_other={str(k): v for k, v in core.sex.other.items()},
+        sex_missing=core.sex.missing,
+        decimals=decimals,
+        band_rule=band_rule,
+        band_sizes=band_sizes,
+        warnings=tuple(core.warnings),
+        rows=RowAccount(total=core.total, used=core.used, excluded=dict(core.excluded)),
+        params={
+            "hourly_pay": hourly_pay,
+            "sex": sex,
+            "bonus": bonus,
+            "full_pay": full_pay,
+            "male": None if male is None else str(male),
+            "female": None if female is None else str(female),
+            "band_rule": band_rule,
+            "band_sizes": band_sizes,
+            "decimals": decimals,
+        },
+    )
+
+
+def _uk_collected(
+    frame: Any,
+    *,
+    hourly_pay: str,
+    sex: str,
+    bonus: str | None,
+    full_pay: str | None,
+    male: Any,
+    female: Any,
+    band_rule: str,
+    band_sizes: str,
+) -> _Core:
+    """The metrics on the needed columns collected to pandas (eager frames; ``band_rule="rank"``,
+    which depends on the input order of equal pay)."""
+    frame, total = collect(frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
     if total == 0:
         raise InsufficientDataError("the data has no rows. Check the filter or export.")
     codes, sv = sex_frame_values(frame[sex], sex, male=male, female=female)
@@ -283,12 +586,6 @@ def uk_pay_gap_metrics(
     quartiles = quartile_bands(
         pay[in_pay], codes[in_pay] == 0, band_rule=band_rule, band_sizes=band_sizes
     )
-    quartiles["male_pct_published"] = [publish(v, decimals) for v in quartiles["male_pct"]]
-    quartiles["female_pct_published"] = [publish(v, decimals) for v in quartiles["female_pct"]]
-    quartiles = quartiles[
-        ["band", "employees", "men", "women", "male_pct", "female_pct", "male_pct_published",
-         "female_pct_published", "min_pay", "max_pay"]
-    ]  # fmt: skip
     populations = [
         ("full-pay relevant employees (hourly pay, quartiles)",
          int((in_pay & (codes == 0)).sum()), int((in_pay & (codes == 1)).sum())),
@@ -336,39 +633,7 @@ def uk_pay_gap_metrics(
         "male_bonus_pct": male_bonus,
         "female_bonus_pct": female_bonus,
     }
-    metrics = pd.DataFrame(
-        [
-            {
-                "metric": key,
-                "description": desc,
-                "regulation": reg,
-                "value": values[key],
-                "published": publish(values[key], decimals),
-            }
-            for key, desc, reg in METRICS
-        ]
-    )
-    return UKPayGapMetrics(
-        **values,
-        metrics=metrics,
-        quartiles=quartiles,
-        populations=pd.DataFrame(populations, columns=["population", "men", "women"]),
-        sex_other={str(k): v for k, v in sv.other.items()},
-        sex_missing=sv.missing,
-        decimals=decimals,
-        band_rule=band_rule,
-        band_sizes=band_sizes,
-        warnings=tuple(warnings),
-        rows=RowAccount(total=total, used=rows.used, excluded=dict(rows.excluded)),
-        params={
-            "hourly_pay": hourly_pay,
-            "sex": sex,
-            "bonus": bonus,
-            "full_pay": full_pay,
-            "male": None if male is None else str(male),
-            "female": None if female is None else str(female),
-            "band_rule": band_rule,
-            "band_sizes": band_sizes,
-            "decimals": decimals,
-        },
-    )
+    return _Core(
+        total=total, values=values, quartiles=quartiles, populations=populations, sex=sv,
+        warnings=warnings, used=rows.used, excluded=dict(rows.excluded),
+    )  # fmt: skip
