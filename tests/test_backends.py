@@ -55,8 +55,9 @@ def test_analysis_identical_to_pandas(case, backend, data, expected):
     assert_same(fn(data[dataset][backend]), expected[case], f"{case} on {backend}")
 
 
-def test_polars_lazy_stays_lazy_until_the_small_collect(monkeypatch, data):
-    """The LazyFrame is only ever collected after aggregation: a few hundred rows at most."""
+@pytest.fixture
+def lazy_collects(monkeypatch) -> list[int]:
+    """Row counts of every polars LazyFrame.collect() during the test (in call order)."""
     pl = pytest.importorskip("polars")
     collected: list[int] = []
     original = pl.LazyFrame.collect
@@ -67,6 +68,12 @@ def test_polars_lazy_stays_lazy_until_the_small_collect(monkeypatch, data):
         return out
 
     monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    return collected
+
+
+def test_polars_lazy_stays_lazy_until_the_small_collect(lazy_collects, data):
+    """The LazyFrame is only ever collected after aggregation: a few hundred rows at most."""
+    collected = lazy_collects
     lazy = data["funnel"]["polars lazy"]
     n_rows = data["funnel"]["pandas"].shape[0]
     fh.adverse_impact(lazy, group=["sex", "race"], stages=["screened", "hired"],
@@ -443,18 +450,9 @@ def test_uk_rank_rule_on_lazy_data_collects(pay_metrics_frames):
     pd.testing.assert_frame_equal(got.quartiles, want.quartiles, check_exact=True)
 
 
-def test_statutory_pay_metrics_stay_lazy(monkeypatch, pay_metrics_frames):
+def test_statutory_pay_metrics_stay_lazy(lazy_collects, pay_metrics_frames):
     """polars LazyFrame: only group-by results (a few rows) are ever collected."""
-    pl = pytest.importorskip("polars")
-    collected: list[int] = []
-    original = pl.LazyFrame.collect
-
-    def spy(self, *args, **kwargs):
-        out = original(self, *args, **kwargs)
-        collected.append(out.height)
-        return out
-
-    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    collected = lazy_collects
     lazy = pay_metrics_frames[True]["polars lazy"]
     fh.uk_pay_gap_metrics(lazy, hourly_pay="hourly_pay", sex="sex", bonus="bonus",
                           full_pay="full_pay")  # fmt: skip

@@ -411,6 +411,20 @@ class SexCounts:
         return SexValues.describe(self, column)  # type: ignore[arg-type]
 
 
+def two_sex_warnings(counts: Any, column: str, *, who: str, what: str) -> list[str]:
+    """The warning that rows whose sex is not male or female are left out of two-sex figures.
+
+    ``counts`` is a :class:`SexValues` (collected data) or :class:`SexCounts` (engine data);
+    ``who`` names the rows ("employees") and ``what`` the figures ("metrics").
+    """
+    if not (counts.other or counts.missing):
+        return []
+    return [
+        f"{counts.n_other + counts.missing:,} {who} whose sex is not recorded as male or female "
+        f"are excluded from these two-sex {what} ({counts.describe(column)})"
+    ]
+
+
 def sex_group_values(
     values: pd.Series,
     counts: np.ndarray,

@@ -32,6 +32,7 @@ from ._design import (
     missing_mask,
     sex_frame_values,
     sex_group_values,
+    two_sex_warnings,
 )
 
 __all__ = ["EUPayTransparencyMetrics", "eu_pay_transparency_metrics"]
@@ -273,12 +274,7 @@ def eu_pay_transparency_metrics(
     rows = RowFilter(total)
     rows.drop(sv.is_missing, "sex missing")
     rows.drop(sv.is_other, "sex not male or female (excluded from two-sex indicators)")
-    warnings: list[str] = []
-    if sv.other or sv.missing:
-        warnings.append(
-            f"{sv.n_other + sv.missing:,} workers whose sex is not recorded as male or female "
-            f"are excluded from these two-sex indicators ({sv.describe(sex)})"
-        )
+    warnings = two_sex_warnings(sv, sex, who="workers", what="indicators")
     basic = check_pay(frame[pay], pay, positive=False, argument="pay")
     rows.drop(np.isnan(basic), f"missing pay ({pay})")
     if (rows.keep & (basic < 0)).any():
@@ -578,12 +574,7 @@ def _eu_in_engine(
         excluded["sex missing"] = sc.missing
     if sc.n_other:
         excluded["sex not male or female (excluded from two-sex indicators)"] = sc.n_other
-    warnings: list[str] = []
-    if sc.other or sc.missing:
-        warnings.append(
-            f"{sc.n_other + sc.missing:,} workers whose sex is not recorded as male or female "
-            f"are excluded from these two-sex indicators ({sc.describe(sex)})"
-        )
+    warnings = two_sex_warnings(sc, sex, who="workers", what="indicators")
     check_engine_pay(frame, pay, "pay", types, count.get("pay_infinite"))
     pay_missing = count["pay_missing"]
     drop(pay_missing, f"missing pay ({pay})")

@@ -39,6 +39,7 @@ from ._design import (
     sex_frame_values,
     sex_group_values,
     summary_gaps,
+    two_sex_warnings,
 )
 
 __all__ = ["UKPayGapMetrics", "uk_pay_gap_metrics"]
@@ -283,12 +284,7 @@ def _uk_in_engine(
     ):
         if hit:
             excluded[reason] = hit
-    warnings: list[str] = []
-    if sc.other or sc.missing:
-        warnings.append(
-            f"{sc.n_other + sc.missing:,} employees whose sex is not recorded as male or female "
-            f"are excluded from these two-sex metrics ({sc.describe(sex)})"
-        )
+    warnings = two_sex_warnings(sc, sex, who="employees", what="metrics")
     check_engine_pay(frame, hourly_pay, "hourly_pay", types, count.get("__fh_pay_infinite"))
     negative = int(count["__fh_pay_negative"][kept].sum())
     if negative:
@@ -367,24 +363,15 @@ def _uk_in_engine(
         paid = count["__fh_bonus_positive"]
         rel_m, rel_f = int(relevant[codes == 0].sum()), int(relevant[codes == 1].sum())
         paid_m, paid_f = int(paid[codes == 0].sum()), int(paid[codes == 1].sum())
-        male_bonus = paid_m / rel_m * 100 if rel_m else nan
-        female_bonus = paid_f / rel_f * 100 if rel_f else nan
+        male_bonus, female_bonus = _bonus_figures(
+            rel_m, rel_f, paid_m, paid_f, warnings, populations
+        )
         paid_rows = two_sexes.select(
             "__fh_male", nw.col(bonus).cast(nw.Float64).alias("__fh_bonus")
         ).filter(~nw.col("__fh_bonus").is_null() & ~nw.col("__fh_bonus").is_nan())
         mean_bonus_gap, median_bonus_gap = summary_gaps(
             group_summary(paid_rows.filter(nw.col("__fh_bonus") > 0), "__fh_bonus", by="__fh_male")
         )
-        if paid_m == 0 or paid_f == 0:
-            warnings.append(
-                "the bonus gaps are not defined: "
-                + ("no man" if paid_m == 0 else "no woman")
-                + " was paid a bonus"
-            )
-        populations += [
-            ("relevant employees (bonus proportions)", rel_m, rel_f),
-            ("bonus recipients (bonus gaps)", paid_m, paid_f),
-        ]
     values = {
         "mean_hourly_gap": mean_gap,
         "median_hourly_gap": median_gap,
@@ -397,6 +384,24 @@ def _uk_in_engine(
         total=total, values=values, quartiles=quartiles, populations=populations, sex=sc,
         warnings=warnings, used=int(n[kept].sum()), excluded=excluded,
     )  # fmt: skip
+
+
+def _bonus_figures(
+    rel_m: int, rel_f: int, paid_m: int, paid_f: int, warnings: list[str], populations: list
+) -> tuple[float, float]:
+    """Shares of men and women paid a bonus (%); notes undefined gaps and the populations."""
+    nan = float("nan")
+    if paid_m == 0 or paid_f == 0:
+        warnings.append(
+            "the bonus gaps are not defined: "
+            + ("no man" if paid_m == 0 else "no woman")
+            + " was paid a bonus"
+        )
+    populations += [
+        ("relevant employees (bonus proportions)", rel_m, rel_f),
+        ("bonus recipients (bonus gaps)", paid_m, paid_f),
+    ]
+    return (paid_m / rel_m * 100 if rel_m else nan, paid_f / rel_f * 100 if rel_f else nan)
 
 
 def uk_pay_gap_metrics(
@@ -557,12 +562,7 @@ def _uk_collected(
     rows = RowFilter(total)
     rows.drop(sv.is_missing, "sex missing")
     rows.drop(sv.is_other, "sex not male or female (excluded from two-sex metrics)")
-    warnings: list[str] = []
-    if sv.other or sv.missing:
-        warnings.append(
-            f"{sv.n_other + sv.missing:,} employees whose sex is not recorded as male or female "
-            f"are excluded from these two-sex metrics ({sv.describe(sex)})"
-        )
+    warnings = two_sex_warnings(sv, sex, who="employees", what="metrics")
     pay = check_pay(frame[hourly_pay], hourly_pay, positive=False, argument="hourly_pay")
     negative = rows.keep & (pay < 0)
     if negative.any():
@@ -610,21 +610,12 @@ def _uk_collected(
         paid = relevant & (b > 0)
         rel_m, rel_f = int((relevant & (codes == 0)).sum()), int((relevant & (codes == 1)).sum())
         paid_m, paid_f = int((paid & (codes == 0)).sum()), int((paid & (codes == 1)).sum())
-        male_bonus = paid_m / rel_m * 100 if rel_m else nan
-        female_bonus = paid_f / rel_f * 100 if rel_f else nan
+        male_bonus, female_bonus = _bonus_figures(
+            rel_m, rel_f, paid_m, paid_f, warnings, populations
+        )
         mean_bonus_gap, median_bonus_gap = mean_median_gap(
             b[paid], codes[paid] == 0, codes[paid] == 1
         )
-        if paid_m == 0 or paid_f == 0:
-            warnings.append(
-                "the bonus gaps are not defined: "
-                + ("no man" if paid_m == 0 else "no woman")
-                + " was paid a bonus"
-            )
-        populations += [
-            ("relevant employees (bonus proportions)", rel_m, rel_f),
-            ("bonus recipients (bonus gaps)", paid_m, paid_f),
-        ]
     values = {
         "mean_hourly_gap": mean_gap,
         "median_hourly_gap": median_gap,
