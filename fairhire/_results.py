@@ -120,15 +120,27 @@ def jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Result:
-    """Base class of fairhire's result objects.
+    """Base class of fairhire's result objects: the one result contract.
 
-    Subclasses are frozen dataclasses (``kw_only=True, eq=False``) and implement
-    :meth:`to_frame` and :meth:`summary`; :meth:`to_dict` and :meth:`_repr_html_` work from them.
+    Subclasses are frozen dataclasses (``kw_only=True, eq=False, repr=False``). Every public
+    result has:
+
+    - ``table``: its main pandas table (a field or a property);
+    - ``flagged``: the rows of ``table`` that need attention (by default, rows whose
+      :attr:`flag_column` is True);
+    - ``warnings`` (tuple of str), ``rows`` (a :class:`RowAccount`), ``params`` (the arguments
+      it ran with) and ``fingerprint`` (SHA-256 of the inputs it was computed from);
+    - ``summary()``, ``to_frame()``, ``to_dict()``, ``headlines()``, ``_repr_html_()`` and a
+      short ``repr`` naming the analysis and its headline.
+
+    Row-level data about individuals (per-employee pay, per-interview rows, OWBPA ages) is
+    named in :attr:`private_fields`: ``to_dict()`` and reports leave it out, or replace it by
+    the summary the mapping names. That is the one privacy rule for every result.
 
     Attributes
     ----------
     warnings : tuple of str
-        Things a reader should know (small samples, reversals, exclusions).
+        Things a reader should know (small samples, reversals, exclusions, merged labels).
     rows : RowAccount or None
         Input rows used and excluded, by reason.
     params : mapping
@@ -141,23 +153,61 @@ class Result:
 
     #: Short human name of the analysis, used in summaries and reports.
     kind: ClassVar[str] = "result"
+    #: Boolean column of ``table`` that marks the rows :attr:`flagged` returns.
+    flag_column: ClassVar[str | None] = None
+    #: Row-level fields left out of ``to_dict()`` and reports: field name -> the name of a
+    #: property that summarises it (kept instead), or None to leave it out with a note.
+    private_fields: ClassVar[Mapping[str, str | None]] = {}
+    #: Columns of this result's tables that count people (suppressed below a report's
+    #: ``min_cell``), and columns derived from such counts (suppressed with them).
+    count_columns: ClassVar[frozenset[str]] = frozenset()
+    derived_columns: ClassVar[frozenset[str]] = frozenset()
 
-    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def to_frame(self) -> pd.DataFrame:
+        """The main table (a copy)."""
+        return self.table.copy()  # type: ignore[attr-defined]
 
     def summary(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Rows of ``table`` that need attention (see :attr:`flag_column`)."""
+        table = self.table  # type: ignore[attr-defined]
+        if self.flag_column is None or self.flag_column not in table.columns:
+            return table.iloc[0:0]
+        return table.loc[table[self.flag_column].astype(bool)].reset_index(drop=True)
 
     def headlines(self) -> list[Headline]:
         """Findings as plain-language sentences for an executive summary (override)."""
         return []
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict of every field (tables as lists of records, NaN as None)."""
+        """A JSON-safe dict of every field (tables as lists of records, NaN as None).
+
+        Fields named in :attr:`private_fields` are left out, or replaced by their summary.
+        """
         out: dict[str, Any] = {"type": type(self).__name__}
+        omitted = []
         for f in dataclasses.fields(self):
+            if f.name in self.private_fields:
+                summary = self.private_fields[f.name]
+                if summary is not None:
+                    out[summary] = jsonable(getattr(self, summary))
+                omitted.append(f.name)
+                continue
             out[f.name] = jsonable(getattr(self, f.name))
+        if omitted:
+            out["omitted_row_level"] = omitted
         return out
+
+    def _repr_headline(self) -> str:
+        """The short description in ``repr`` (override for a better one)."""
+        table = self.table  # type: ignore[attr-defined]
+        return f"{len(table):,} rows, {len(self.flagged):,} flagged"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} ({self.kind}): {self._repr_headline()}>"
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()

@@ -40,7 +40,7 @@ def test_ols_matches_statsmodels(data, cov_type):
     ref = sm.OLS(y, X).fit(cov_type=cov_type, use_t=True, **kw)
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-10)
     np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-9)
-    np.testing.assert_allclose(fit.pvalues, ref.pvalues, rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(fit.p_values, ref.pvalues, rtol=1e-8, atol=1e-14)
     lo, hi = fit.conf_int()
     np.testing.assert_allclose(np.column_stack([lo, hi]), ref.conf_int(), rtol=1e-9)
     np.testing.assert_allclose(fit.resid, ref.resid, atol=1e-9)
@@ -125,7 +125,7 @@ def test_logit_matches_statsmodels():
     ref = sm.Logit(y.astype(float), X).fit(disp=0)
     np.testing.assert_allclose(fit.params, ref.params, rtol=1e-6)
     np.testing.assert_allclose(fit.bse, ref.bse, rtol=1e-6)
-    np.testing.assert_allclose(fit.pvalues, ref.pvalues, rtol=1e-5)
+    np.testing.assert_allclose(fit.p_values, ref.pvalues, rtol=1e-5)
     assert fit.odds_ratios[1] == pytest.approx(np.exp(ref.params[1]))
     lo, hi = fit.odds_ratio_ci()
     assert lo[1] < fit.odds_ratios[1] < hi[1]

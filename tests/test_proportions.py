@@ -79,7 +79,7 @@ def test_one_person_rule():
 def test_undefined_cases_are_nan_not_warnings():
     assert math.isnan(sp.impact_ratio(0, 10, 0, 10))
     assert math.isnan(sp.two_proportion_z(0, 10, 0, 10).statistic)
-    assert math.isnan(sp.two_proportion_z(10, 10, 10, 10).pvalue)
+    assert math.isnan(sp.two_proportion_z(10, 10, 10, 10).p_value)
     assert all(math.isnan(x) for x in sp.impact_ratio_ci(0, 10, 5, 10))
     assert math.isnan(sp.impact_ratio_z(0, 10, 5, 10).statistic)
     assert math.isnan(sp.selection_rate(0, 0))

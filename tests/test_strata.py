@@ -36,11 +36,11 @@ def test_berkeley_reference_values():
     assert r.ci_low == pytest.approx(0.771907, abs=1e-6)
     assert r.ci_high == pytest.approx(1.06033, abs=1e-5)
     assert r.cmh_statistic == pytest.approx(1.52461, abs=1e-5)
-    assert r.cmh_pvalue == pytest.approx(0.216924, abs=1e-6)
+    assert r.cmh_p_value == pytest.approx(0.216924, abs=1e-6)
     assert r.cmh_statistic_corrected == pytest.approx(1.42695, abs=1e-5)
-    assert r.cmh_pvalue_corrected == pytest.approx(0.232263, abs=1e-6)
+    assert r.cmh_p_value_corrected == pytest.approx(0.232263, abs=1e-6)
     assert r.breslow_day_statistic == pytest.approx(18.8255, abs=1e-4)
-    assert r.breslow_day_pvalue == pytest.approx(0.00207139, rel=1e-4)
+    assert r.breslow_day_p_value == pytest.approx(0.00207139, rel=1e-4)
     assert r.n_strata == 6
 
 

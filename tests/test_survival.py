@@ -119,7 +119,7 @@ def test_logrank_leukaemia():
     lr = logrank_test(T, E, G)
     assert lr.statistic == pytest.approx(16.792941, abs=1e-5)
     assert lr.df == 1
-    assert lr.pvalue == pytest.approx(4.1688e-05, rel=1e-3)
+    assert lr.p_value == pytest.approx(4.1688e-05, rel=1e-3)
     assert lr.groups == ("6-MP", "placebo")
     assert lr.observed.tolist() == [9, 21]
     # R survdiff: expected 19.3 (6-MP) and 10.7 (placebo)
@@ -135,7 +135,7 @@ def test_logrank_three_groups_matches_statsmodels():
     ours = logrank_test(t, e, g)
     theirs, p = survdiff(t, e, g)
     assert ours.statistic == pytest.approx(theirs, rel=1e-9)
-    assert ours.pvalue == pytest.approx(p, rel=1e-9)
+    assert ours.p_value == pytest.approx(p, rel=1e-9)
     assert ours.df == 2
 
 
@@ -178,7 +178,7 @@ def test_ph_test_leukaemia_no_violation_and_crossing_hazards_detected():
     fit = cox_ph(T, E, X_PLACEBO, names=["placebo"])
     ph = fit.ph_test
     assert ph is not None and ph.transform == "km"
-    assert ph.global_pvalue > 0.5  # the classic example satisfies PH
+    assert ph.global_p_value > 0.5  # the classic example satisfies PH
     frame = ph.to_frame()
     assert frame["term"].tolist() == ["placebo", "GLOBAL"]
     # crossing hazards: group 1 has all its events early or very late
@@ -190,10 +190,10 @@ def test_ph_test_leukaemia_no_violation_and_crossing_hazards_detected():
     t = np.concatenate([t0, t1])
     e = np.ones(2 * n, dtype=int)
     bad = cox_ph(t, e, g[:, None].astype(float), names=["g"])
-    assert bad.ph_test is not None and bad.ph_test.global_pvalue < 0.001
+    assert bad.ph_test is not None and bad.ph_test.global_p_value < 0.001
     for transform in ("rank", "identity"):
         alt = cox_ph(t, e, g[:, None].astype(float), ph_transform=transform)
-        assert alt.ph_test.global_pvalue < 0.01
+        assert alt.ph_test.global_p_value < 0.01
 
 
 def test_cox_errors():

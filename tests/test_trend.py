@@ -40,7 +40,7 @@ N = int(TOTALS.sum())
 def test_cochran_armitage_r_prop_trend_test_example():
     r = cochran_armitage([83, 90, 129, 70], [86, 93, 136, 82])
     assert r.statistic == pytest.approx(8.2249, abs=1e-4)
-    assert r.pvalue == pytest.approx(0.004132, abs=1e-6)
+    assert r.p_value == pytest.approx(0.004132, abs=1e-6)
     assert r.z < 0  # the smoking share falls across the four groups
     assert r.scores == (0.0, 1.0, 2.0, 3.0)
 
@@ -49,7 +49,7 @@ def test_cochran_armitage_agresti_alcohol_malformation():
     r = cochran_armitage(PRESENT, TOTALS, [0, 0.5, 1.5, 4, 7])
     m2 = r.statistic * (N - 1) / N
     assert m2 == pytest.approx(6.57, abs=0.005)
-    assert r.pvalue == pytest.approx(0.0104, abs=1e-4)
+    assert r.p_value == pytest.approx(0.0104, abs=1e-4)
     assert r.z > 0
     equal = cochran_armitage(PRESENT, TOTALS, [1, 2, 3, 4, 5])
     assert equal.statistic * (N - 1) / N == pytest.approx(1.83, abs=0.005)
@@ -65,7 +65,7 @@ def test_cochran_armitage_matches_statsmodels_linear_by_linear():
 
 def test_cochran_armitage_degenerate_and_errors():
     assert math.isnan(cochran_armitage([0, 0], [5, 5]).statistic)  # no successes
-    assert math.isnan(cochran_armitage([0, 0], [0, 0]).pvalue)
+    assert math.isnan(cochran_armitage([0, 0], [0, 0]).p_value)
     with pytest.raises(InvalidParameterError, match="exceed"):
         cochran_armitage([6, 1], [5, 5])
     with pytest.raises(InvalidParameterError, match="scores"):
@@ -93,9 +93,9 @@ def test_mann_whitney_counts_matches_scipy():
     r = mann_whitney_counts(x, y)
     ref = stats.mannwhitneyu(_expand(x), _expand(y), method="asymptotic", use_continuity=False)
     assert r.u == ref.statistic
-    assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-12)
+    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-12)
     assert r.prob_superiority == pytest.approx(260 / 400)
-    assert math.isnan(mann_whitney_counts([0, 0], [1, 2]).pvalue)
+    assert math.isnan(mann_whitney_counts([0, 0], [1, 2]).p_value)
 
 
 def test_kruskal_wallis_matches_scipy():
@@ -103,7 +103,7 @@ def test_kruskal_wallis_matches_scipy():
     r = ordinal_test(t)
     ref = stats.kruskal(*[_expand(row) for row in t])
     assert r.statistic == pytest.approx(ref.statistic, rel=1e-12)
-    assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-10)
+    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-10)
     assert r.df == 2
     assert math.isnan(ordinal_test(np.array([[1, 2], [0, 0]])).statistic)
 
@@ -117,11 +117,11 @@ def test_mann_whitney_counts_equals_scipy_on_expanded_data(x, y):
         return
     r = mann_whitney_counts(x, y)
     if len(set(_expand(x)) | set(_expand(y))) < 2:
-        assert math.isnan(r.pvalue)
+        assert math.isnan(r.p_value)
         return
     ref = stats.mannwhitneyu(_expand(x), _expand(y), method="asymptotic", use_continuity=False)
     assert r.u == pytest.approx(ref.statistic)
-    assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-12)
+    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-9, abs=1e-12)
     # two groups: Kruskal–Wallis H is the square of the Mann–Whitney z
     kw = ordinal_test(np.array([x, y]))
     assert kw.statistic == pytest.approx(r.z**2, rel=1e-9)

@@ -310,12 +310,12 @@ def _statistics(a: int, n: int, b: int, m: int, o: Options) -> dict:
         "impact_ratio": sp.impact_ratio(a, n, b, m),
         "adverse_impact": sp.below_threshold(a, n, b, m, o.threshold),
         "z": z.statistic,
-        "p_value_z": z.pvalue,
+        "p_value_z": z.p_value,
         "p_value_fisher": sp.fisher_exact_test(
             a, n, b, m, alternative=o.alternative, mid_p=o.mid_p
         ),
         "z_ir": zir.statistic,
-        "p_value_z_ir": zir.pvalue,
+        "p_value_z_ir": zir.p_value,
         "ci_low": lo,
         "ci_high": hi,
         "shortfall": sp.shortfall(a, n, b, m),
@@ -374,7 +374,7 @@ def _stratified(
     material = (
         sp.below_threshold(a, n, b, m, options.threshold)
         or agg_p < options.alpha
-        or mh.cmh_pvalue < options.alpha
+        or mh.cmh_p_value < options.alpha
     )
     reversal = bool(opposite and material)
     if reversal:
@@ -383,7 +383,7 @@ def _stratified(
         warnings.append(
             f"Simpson's paradox at stage {stage!r}: {label!r} has {direction} odds of selection "
             f"than {ref_label!r} in aggregate (odds ratio {agg_or:.3g}) but {opposite} odds "
-            f"within strata (Mantel–Haenszel {mh.odds_ratio:.3g}, CMH p = {mh.cmh_pvalue:.3g}). "
+            f"within strata (Mantel–Haenszel {mh.odds_ratio:.3g}, CMH p = {mh.cmh_p_value:.3g}). "
             "Judge the comparison within strata before drawing conclusions."
         )
     return {
@@ -395,11 +395,11 @@ def _stratified(
         "mh_ci_low": mh.ci_low,
         "mh_ci_high": mh.ci_high,
         "cmh_statistic": mh.cmh_statistic,
-        "cmh_p_value": mh.cmh_pvalue,
+        "cmh_p_value": mh.cmh_p_value,
         "cmh_statistic_corrected": mh.cmh_statistic_corrected,
-        "cmh_p_value_corrected": mh.cmh_pvalue_corrected,
+        "cmh_p_value_corrected": mh.cmh_p_value_corrected,
         "breslow_day_statistic": mh.breslow_day_statistic,
-        "breslow_day_p_value": mh.breslow_day_pvalue,
+        "breslow_day_p_value": mh.breslow_day_p_value,
         "reversal": reversal,
     }
 

@@ -479,7 +479,7 @@ def _rows_for_scope(
                 coef=beta,
                 std_error=se,
                 t=float(fit.tvalues[j]),
-                p_value=float(fit.pvalues[j]),
+                p_value=float(fit.p_values[j]),
                 adjusted_gap=gap,
                 ci_low=ci_low,
                 ci_high=ci_high,
@@ -703,7 +703,7 @@ def pay_gap(
             "coef": fit.params,
             "std_error": fit.bse,
             "t": fit.tvalues,
-            "p_value": fit.pvalues,
+            "p_value": fit.p_values,
             "ci_low": lo,
             "ci_high": hi,
         }

@@ -341,7 +341,7 @@ def rating_disparity(
         a = ai_t.loc[lab]
         if reference_group is not None and lab != reference_group:
             mw = mann_whitney_counts(grid[j], grid[gi[reference_group]])
-            ps, zmw, pmw = mw.prob_superiority, mw.z, mw.pvalue
+            ps, zmw, pmw = mw.prob_superiority, mw.z, mw.p_value
         else:
             ps, zmw, pmw = (0.5 if lab == reference_group else math.nan), math.nan, math.nan
         rows.append({
@@ -372,7 +372,7 @@ def rating_disparity(
             "test": "Kruskal–Wallis",
             "statistic": kw.statistic,
             "df": kw.df,
-            "p_value": kw.pvalue,
+            "p_value": kw.p_value,
         },
         unknown=unknown,
         group_columns=tuple(group_cols),

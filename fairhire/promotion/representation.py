@@ -260,7 +260,7 @@ def representation(
         share = x / lv_tot
         trend_rows.append({
             "group": lab, "share_lowest": float(share[0]), "share_highest": float(share[-1]),
-            "change": float(share[-1] - share[0]), "z": ca.z, "p_value": ca.pvalue,
+            "change": float(share[-1] - share[0]), "z": ca.z, "p_value": ca.p_value,
             "direction": "n/a" if not math.isfinite(ca.z)
             else ("falls" if ca.z < 0 else "rises" if ca.z > 0 else "flat"),
         })  # fmt: skip
@@ -277,13 +277,13 @@ def representation(
         ca = cochran_armitage(grid[used_levels, 0], lv_tot, scores)
         test = {
             "test": "Cochran–Armitage trend test",
-            "statistic": ca.statistic, "df": 1, "p_value": ca.pvalue,
+            "statistic": ca.statistic, "df": 1, "p_value": ca.p_value,
             "tested_group": groups[0], "z": ca.z,
         }  # fmt: skip
     else:
         chi = chi_square(grid[used_levels].T)
         test = {"test": "Pearson χ² test of groups × levels", "statistic": chi.statistic,
-                "df": chi.df, "p_value": chi.pvalue, "min_expected": chi.min_expected}  # fmt: skip
+                "df": chi.df, "p_value": chi.p_value, "min_expected": chi.min_expected}  # fmt: skip
         if math.isfinite(chi.min_expected) and chi.min_expected < 5:
             warnings.append(
                 f"some expected counts in the groups × levels table are below 5 (smallest "

@@ -438,7 +438,7 @@ def time_to_promotion(
     return TimeToPromotionResult(
         table=table,
         curves=curve_frame,
-        logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.pvalue},
+        logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.p_value},
         cox=cox_table,
         ph_test=ph_table,
         cox_n=cox_n,

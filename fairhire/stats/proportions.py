@@ -19,6 +19,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import gammaln
 
+from .._deprecation import renamed_attribute
 from ..errors import InvalidParameterError
 
 __all__ = [
@@ -44,8 +45,10 @@ FOUR_FIFTHS = Fraction(4, 5)
 class TestResult(NamedTuple):
     """A test statistic and its two-sided p-value."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     statistic: float
-    pvalue: float
+    p_value: float
 
 
 def _check_counts(a: int, n: int, b: int, m: int) -> None:

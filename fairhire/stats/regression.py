@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from scipy import linalg, stats
 
+from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
 __all__ = [
@@ -66,7 +67,7 @@ class OLSFit:
     ----------
     names : tuple of str
         Column names, in the order of ``params``.
-    params, bse, tvalues, pvalues : numpy.ndarray
+    params, bse, tvalues, p_values : numpy.ndarray
         Coefficients, standard errors, t statistics and two-sided p-values (t distribution
         with ``df_resid`` degrees of freedom; ``n_clusters - 1`` for cluster-robust errors,
         like statsmodels with ``use_t=True`` and Stata).
@@ -86,11 +87,13 @@ class OLSFit:
     n_clusters : int or None
     """
 
+    pvalues = renamed_attribute("pvalues", "p_values")
+
     names: tuple[str, ...]
     params: np.ndarray
     bse: np.ndarray
     tvalues: np.ndarray
-    pvalues: np.ndarray
+    p_values: np.ndarray
     cov: np.ndarray
     xtx_inv: np.ndarray
     resid: np.ndarray
@@ -451,7 +454,7 @@ def _fit_ols(
         params=params,
         bse=bse,
         tvalues=tvalues,
-        pvalues=pvalues,
+        p_values=pvalues,
         cov=cov,
         xtx_inv=xtx_inv,
         resid=resid,
@@ -472,14 +475,16 @@ def _fit_ols(
 class LogitFit:
     """A logistic regression: coefficients on the log-odds scale and odds ratios.
 
-    ``pvalues`` and intervals use the normal distribution (Wald), as statsmodels does.
+    ``p_values`` and intervals use the normal distribution (Wald), as statsmodels does.
     """
+
+    pvalues = renamed_attribute("pvalues", "p_values")
 
     names: tuple[str, ...]
     params: np.ndarray
     bse: np.ndarray
     zvalues: np.ndarray
-    pvalues: np.ndarray
+    p_values: np.ndarray
     cov: np.ndarray
     nobs: int
     llf: float
@@ -626,7 +631,7 @@ def fit_logit(
         params=params,
         bse=bse,
         zvalues=np.asarray(res.tvalues),
-        pvalues=np.asarray(res.pvalues),
+        p_values=np.asarray(res.pvalues),
         cov=np.asarray(res.cov_params()),
         nobs=n,
         llf=float(res.llf),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._deprecation import renamed_attribute
 from ..errors import InvalidParameterError
 
 __all__ = ["MantelHaenszel", "mantel_haenszel"]
@@ -25,15 +26,19 @@ __all__ = ["MantelHaenszel", "mantel_haenszel"]
 class MantelHaenszel:
     """Summary of a stratified 2×2 analysis (NaN where a figure is undefined)."""
 
+    cmh_pvalue = renamed_attribute("cmh_pvalue", "cmh_p_value")
+    cmh_pvalue_corrected = renamed_attribute("cmh_pvalue_corrected", "cmh_p_value_corrected")
+    breslow_day_pvalue = renamed_attribute("breslow_day_pvalue", "breslow_day_p_value")
+
     odds_ratio: float
     ci_low: float
     ci_high: float
     cmh_statistic: float
-    cmh_pvalue: float
+    cmh_p_value: float
     cmh_statistic_corrected: float
-    cmh_pvalue_corrected: float
+    cmh_p_value_corrected: float
     breslow_day_statistic: float
-    breslow_day_pvalue: float
+    breslow_day_p_value: float
     n_strata: int
 
     def confidence_interval(self) -> tuple[float, float]:
@@ -113,10 +118,10 @@ def mantel_haenszel(tables: np.ndarray, *, confidence: float = 0.95) -> MantelHa
         ci_low=lo,
         ci_high=hi,
         cmh_statistic=float(plain.statistic),
-        cmh_pvalue=float(plain.pvalue),
+        cmh_p_value=float(plain.pvalue),
         cmh_statistic_corrected=float(corrected.statistic),
-        cmh_pvalue_corrected=float(corrected.pvalue),
+        cmh_p_value_corrected=float(corrected.pvalue),
         breslow_day_statistic=bd_stat,
-        breslow_day_pvalue=bd_p,
+        breslow_day_p_value=bd_p,
         n_strata=k,
     )

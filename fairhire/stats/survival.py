@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 
 __all__ = [
@@ -300,9 +301,11 @@ def _band(
 class LogRank:
     """Log-rank test of equal survival curves across K groups (χ² with K − 1 df)."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     statistic: float
     df: int
-    pvalue: float
+    p_value: float
     groups: tuple[object, ...]
     observed: np.ndarray
     expected: np.ndarray
@@ -376,7 +379,7 @@ def logrank_test(
     return LogRank(
         statistic=stat,
         df=df,
-        pvalue=float(stats.chi2.sf(stat, df)),
+        p_value=float(stats.chi2.sf(stat, df)),
         groups=tuple(firsts),
         observed=obs,
         expected=expected,
@@ -390,13 +393,16 @@ def logrank_test(
 class PHTest:
     """Grambsch–Therneau test of proportional hazards: one row per covariate, plus global."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+    global_pvalue = renamed_attribute("global_pvalue", "global_p_value")
+
     names: tuple[str, ...]
     rho: np.ndarray
     statistic: np.ndarray
-    pvalue: np.ndarray
+    p_value: np.ndarray
     global_statistic: float
     global_df: int
-    global_pvalue: float
+    global_p_value: float
     transform: str
 
     def to_frame(self) -> pd.DataFrame:
@@ -406,7 +412,7 @@ class PHTest:
                 "rho": [*self.rho.tolist(), math.nan],
                 "statistic": [*self.statistic.tolist(), self.global_statistic],
                 "df": [1] * len(self.names) + [self.global_df],
-                "p_value": [*self.pvalue.tolist(), self.global_pvalue],
+                "p_value": [*self.p_value.tolist(), self.global_p_value],
             }
         )
 
@@ -415,13 +421,15 @@ class PHTest:
 class CoxFit:
     """A fitted Cox model: coefficients, hazard ratios with CIs and the PH check."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     names: tuple[str, ...]
     coef: np.ndarray
     se: np.ndarray
     hazard_ratio: np.ndarray
     ci_low: np.ndarray
     ci_high: np.ndarray
-    pvalue: np.ndarray
+    p_value: np.ndarray
     n: int
     n_events: int
     ties: str
@@ -439,7 +447,7 @@ class CoxFit:
                 "hazard_ratio": self.hazard_ratio,
                 "ci_low": self.ci_low,
                 "ci_high": self.ci_high,
-                "p_value": self.pvalue,
+                "p_value": self.p_value,
             }
         )
 
@@ -545,7 +553,7 @@ def cox_ph(
         hazard_ratio=hr,
         ci_low=lo,
         ci_high=hi,
-        pvalue=np.asarray(pv, dtype=float),
+        p_value=np.asarray(pv, dtype=float),
         n=int(t.size),
         n_events=int(e.sum()),
         ties=ties,
@@ -614,9 +622,9 @@ def _ph_test(
         names=tuple(names),
         rho=rho,
         statistic=stat,
-        pvalue=stats.chi2.sf(stat, 1),
+        p_value=stats.chi2.sf(stat, 1),
         global_statistic=glob,
         global_df=p,
-        global_pvalue=float(stats.chi2.sf(glob, p)),
+        global_p_value=float(stats.chi2.sf(glob, p)),
         transform=transform,
     )

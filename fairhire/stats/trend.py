@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .._deprecation import renamed_attribute
 from ..errors import InvalidParameterError
 
 __all__ = [
@@ -46,9 +47,11 @@ class TrendTest:
     higher levels); negative, that it falls.
     """
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     z: float
     statistic: float
-    pvalue: float
+    p_value: float
     scores: tuple[float, ...]
 
 
@@ -56,9 +59,11 @@ class TrendTest:
 class ChiSquare:
     """Pearson χ² test of independence (no continuity correction)."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     statistic: float
     df: int
-    pvalue: float
+    p_value: float
     min_expected: float
 
 
@@ -88,7 +93,7 @@ def cochran_armitage(
     X-squared = 8.2249, p = 0.004132.
 
     >>> r = cochran_armitage([83, 90, 129, 70], [86, 93, 136, 82])
-    >>> round(r.statistic, 4), round(r.pvalue, 6)
+    >>> round(r.statistic, 4), round(r.p_value, 6)
     (8.2249, 0.004132)
     """
     x = _as_counts(successes, "successes")
@@ -132,7 +137,7 @@ def chi_square(table: np.ndarray) -> ChiSquare:
     return ChiSquare(
         statistic=float(res.statistic),
         df=int(res.dof),
-        pvalue=float(res.pvalue),
+        p_value=float(res.pvalue),
         min_expected=float(res.expected_freq.min()),
     )
 
@@ -141,9 +146,11 @@ def chi_square(table: np.ndarray) -> ChiSquare:
 class MannWhitney:
     """Mann–Whitney U of group X against Y from category counts (normal approximation)."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     u: float
     z: float
-    pvalue: float
+    p_value: float
     prob_superiority: float
 
 
@@ -165,7 +172,7 @@ def mann_whitney_counts(
     Examples
     --------
     >>> r = mann_whitney_counts([5, 10, 5], [10, 8, 2])
-    >>> round(r.prob_superiority, 4), round(r.pvalue, 4)
+    >>> round(r.prob_superiority, 4), round(r.p_value, 4)
     (0.65, 0.0786)
     """
     x = _as_counts(x_counts, "x_counts")
@@ -190,9 +197,11 @@ def mann_whitney_counts(
 class OrdinalTest:
     """Kruskal–Wallis H (tie-corrected) across groups, χ² with k − 1 df."""
 
+    pvalue = renamed_attribute("pvalue", "p_value")
+
     statistic: float
     df: int
-    pvalue: float
+    p_value: float
 
 
 def ordinal_test(table: np.ndarray) -> OrdinalTest:

@@ -1,0 +1,17 @@
+"""The shared core: the rules every analysis, the command line and the web app apply.
+
+One rule, one place. Each module holds one rule, and nothing else in fairhire re-implements it:
+
+- :mod:`~fairhire._core.missing` — what counts as a missing value;
+- :mod:`~fairhire._core.flags` — how a yes/no column is read;
+- :mod:`~fairhire._core.labels` — how group labels are cleaned and merged;
+- :mod:`~fairhire._core.reference` — which group is the reference, and which groups are too
+  small to be one;
+- :mod:`~fairhire._core.params` — how arguments are checked (type and range);
+- :mod:`~fairhire._core.names` — internal column names that never collide with a user's;
+- :mod:`~fairhire._core.groups` — group labels of several columns, and their order;
+- :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written.
+
+The core sits above the frame adapters (:mod:`fairhire._frames`) and the pure statistics
+(:mod:`fairhire.stats`), and below the analyses.
+"""

@@ -1,0 +1,249 @@
+"""Cleaning group labels, in one place.
+
+Exports spell the same group in several ways (``"Female"``, ``"female "``, ``" FEMALE"``).
+Every analysis reads its group columns through :func:`clean_labels`, which works on the
+*distinct* labels of a column and their row counts (found by one group-by in the data's own
+engine), so it costs the same for a hundred rows or a hundred million:
+
+1. Missing values (:func:`~fairhire._core.missing.is_missing`) and the labels named in
+   ``unknown_labels=`` (compared ignoring case and spaces) become unknown (``None``): counted
+   and reported by the analysis, never compared.
+2. Text labels are trimmed and runs of white space inside them become one space.
+3. Labels that then differ only in case are merged under their most frequent spelling (ties:
+   the first in sorted order, so the result never depends on row order), with a warning that
+   lists what was merged.
+4. Where a function knows a column holds sex (``sex=`` of the LL144, UK and EU analyses), the
+   common spellings ``M``/``F``, ``man``/``woman``, ``men``/``women`` ... are read as
+   ``Male``/``Female`` (see :mod:`fairhire._sex`), and the warning says so.
+
+Numbers and booleans are labels as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .missing import is_missing
+
+__all__ = ["LabelCleaning", "clean_labels", "label_key", "relabel_counts"]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def label_key(value: Any) -> Any:
+    """Comparison key of a label: squashed, case-folded text; other values as they are.
+
+    Examples
+    --------
+    >>> label_key("  Black   or African American "), label_key(3)
+    ('black or african american', 3)
+    """
+    if isinstance(value, str):
+        return _squash(value).casefold()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class LabelCleaning:
+    """How the distinct labels of one column were read.
+
+    Attributes
+    ----------
+    column : str
+        The column.
+    mapping : dict
+        Each distinct raw label (missing values excepted) → its clean label, or ``None`` when it
+        means unknown.
+    merged : dict
+        Clean label → the raw spellings merged into it (only where there was more than one).
+    recoded : dict
+        Raw label → clean label where a sex spelling was read as ``Male``/``Female``.
+    unknown : dict
+        Raw label → row count for missing values and ``unknown_labels``.
+    """
+
+    column: str
+    mapping: Mapping[Any, Any] = field(default_factory=dict)
+    merged: Mapping[Any, tuple[Any, ...]] = field(default_factory=dict)
+    recoded: Mapping[Any, Any] = field(default_factory=dict)
+    unknown: Mapping[Any, int] = field(default_factory=dict)
+
+    def get(self, value: Any) -> Any:
+        """The clean label of a raw value (None for missing or unknown)."""
+        if is_missing(value):
+            return None
+        try:
+            return self.mapping[value]
+        except (KeyError, TypeError):
+            return self.mapping.get(_hashable(value))
+
+    @property
+    def n_unknown(self) -> int:
+        return int(sum(self.unknown.values()))
+
+    def warnings(self) -> list[str]:
+        """One sentence per merge or recoding, for the analysis' warnings."""
+        out = []
+        for clean, raws in self.merged.items():
+            shown = ", ".join(repr(r) for r in raws)
+            out.append(
+                f"column {self.column!r}: the labels {shown} differ only in case or spaces and "
+                f"were merged as {clean!r}."
+            )
+        if self.recoded:
+            shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
+            out.append(f"column {self.column!r}: read {shown}.")
+        return out
+
+
+def _hashable(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def clean_labels(
+    values: Iterable[Any],
+    counts: Iterable[int] | None = None,
+    *,
+    column: str,
+    unknown_labels: Iterable[Any] = (),
+    sex: bool = False,
+) -> LabelCleaning:
+    """Read the distinct labels of a column (with their row counts) as clean group labels.
+
+    Parameters
+    ----------
+    values : iterable
+        Distinct raw labels (repeats are added up).
+    counts : iterable of int, optional
+        Rows holding each label (used to choose the most frequent spelling and to count
+        unknowns); all 1 when omitted.
+    column : str
+        Column name, for warnings.
+    unknown_labels : iterable
+        Labels that mean "unknown" (compared ignoring case and spaces).
+    sex : bool
+        The column holds sex: read the common male/female spellings as ``Male``/``Female``.
+
+    Examples
+    --------
+    >>> c = clean_labels(["Female", "female ", " FEMALE", "Male", None, "n/k"],
+    ...                  [50, 3, 2, 60, 4, 1], column="sex", unknown_labels=["N/K"])
+    >>> [c.get(v) for v in ["Female", "female ", " FEMALE", "Male", None, "n/k"]]
+    ['Female', 'Female', 'Female', 'Male', None, None]
+    >>> c.n_unknown
+    5
+    >>> print(c.warnings()[0])
+    column 'sex': the labels 'Female', ' FEMALE', 'female ' differ only in case or spaces and were merged as 'Female'.
+    >>> clean_labels(["M", "f", "Woman"], column="gender", sex=True).mapping
+    {'M': 'Male', 'f': 'Female', 'Woman': 'Female'}
+    """
+    from .._sex import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS
+
+    values = list(values)
+    n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
+    unknown_keys = {label_key(u) for u in unknown_labels if not is_missing(u)}
+    unknown: dict[Any, int] = {}
+    # clean key -> {spelling: rows}, and raw -> key
+    spellings: dict[Any, dict[Any, int]] = {}
+    raw_key: dict[Any, Any] = {}
+    for raw, n in zip(values, n_rows, strict=True):
+        if is_missing(raw):
+            unknown["(missing)"] = unknown.get("(missing)", 0) + n
+            continue
+        raw = _hashable(raw)
+        key = label_key(raw)
+        if key in unknown_keys or (isinstance(raw, str) and raw in unknown_keys):
+            unknown[raw] = unknown.get(raw, 0) + n
+            raw_key[raw] = None
+            continue
+        spelling = _squash(raw) if isinstance(raw, str) else raw
+        spellings.setdefault(key, {})
+        spellings[key][spelling] = spellings[key].get(spelling, 0) + n
+        raw_key[raw] = key
+    chosen = {
+        key: sorted(forms.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0]
+        for key, forms in spellings.items()
+    }
+    recoded: dict[Any, Any] = {}
+    if sex:
+        for key in list(chosen):
+            if isinstance(key, str) and key in MALE_SPELLINGS:
+                chosen[key] = MALE
+            elif isinstance(key, str) and key in FEMALE_SPELLINGS:
+                chosen[key] = FEMALE
+    mapping: dict[Any, Any] = {}
+    variants: dict[Any, list[Any]] = {}
+    for raw, key in raw_key.items():
+        if key is None:
+            mapping[raw] = None
+            continue
+        clean = chosen[key]
+        mapping[raw] = clean
+        variants.setdefault(clean, []).append(raw)
+        if sex and clean in (MALE, FEMALE) and raw != clean:
+            recoded[raw] = clean
+    merged = {}
+    for clean, raws in variants.items():
+        distinct = sorted(dict.fromkeys(raws), key=str)
+        # sex spellings read as Male/Female are reported once, as recodings
+        if len(distinct) > 1 and not (sex and clean in (MALE, FEMALE)):
+            merged[clean] = tuple(sorted(distinct, key=lambda r: (r != clean, str(r))))
+    return LabelCleaning(
+        column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown
+    )
+
+
+def relabel_counts(
+    table: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    count_columns: Sequence[str],
+    weight: str,
+    unknown_labels: Iterable[Any] = (),
+    sex_columns: Iterable[str] = (),
+) -> tuple[pd.DataFrame, dict[str, LabelCleaning]]:
+    """Clean the label columns of a small aggregated table and add up rows that now coincide.
+
+    ``weight`` is the column of row counts used to pick the most frequent spelling. Unknown
+    labels become ``None`` (missing) in the returned table; the caller counts them.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"sex": ["Female", "female ", "Male"], "n": [5, 1, 6], "k": [2, 1, 3]})
+    >>> out, how = relabel_counts(t, ["sex"], count_columns=["n", "k"], weight="n")
+    >>> out.to_dict("list")
+    {'sex': ['Female', 'Male'], 'n': [6, 6], 'k': [3, 3]}
+    """
+    sex_columns = set(sex_columns)
+    unknown_labels = list(unknown_labels)
+    cleanings: dict[str, LabelCleaning] = {}
+    out = table.copy()
+    for c in columns:
+        rows = out.groupby(out[c].astype(object), dropna=False, sort=False)[weight].sum()
+        cleaning = clean_labels(
+            rows.index.tolist(), rows.tolist(), column=c,
+            unknown_labels=unknown_labels, sex=c in sex_columns,
+        )  # fmt: skip
+        cleanings[c] = cleaning
+        out[c] = pd.Series([cleaning.get(v) for v in out[c].astype(object).tolist()],
+                           index=out.index, dtype=object)  # fmt: skip
+    if any(cl.merged or cl.recoded or cl.unknown for cl in cleanings.values()):
+        keys = list(dict.fromkeys([c for c in out.columns if c not in count_columns]))
+        out = (
+            out.groupby(keys, dropna=False, sort=False, observed=True)[list(count_columns)]
+            .sum()
+            .reset_index()
+        )
+        out = out[[*keys, *count_columns]]
+        for c in keys:
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out, cleanings
