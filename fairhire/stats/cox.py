@@ -231,7 +231,7 @@ def schoenfeld_residuals(
     >>> times, r = schoenfeld_residuals([1, 1, 2], [1, 1, 1], np.array([[0.0], [1.0], [0.0]]),
     ...                                 [0.0])
     >>> times.tolist(), np.round(r[:, 0], 4).tolist()
-    ([1.0, 1.0, 2.0], [-0.4167, 0.5833, 0.0])
+    ([1.0, 1.0, 2.0], [-0.2917, 0.7083, 0.0])
     """
     if ties not in TIES:
         raise InvalidParameterError(f"ties={ties!r}; use 'efron' (default) or 'breslow'.")
