@@ -24,14 +24,17 @@ import pandas as pd
 
 from .._core.flags import read_flag
 from .._core.groups import group_labels, sort_key
-from .._core.labels import relabel_counts
+from .._core.labels import clean_labels, relabel_counts
 from .._core.missing import is_missing
 from .._core.names import internal_names
-from .._core.reference import TOO_SMALL, ReferenceChoice, choose_reference
+from .._core.reference import REFERENCE_MIN_SHARE, TOO_SMALL, ReferenceChoice, choose_reference
 from .._frames import Frame, group_counts, sum_true
 from ..errors import InvalidParameterError, InvalidValueError, preview
 
-__all__ = ["Counts", "check_order", "count_groups", "pick_reference", "too_small_warning"]
+__all__ = [
+    "Counts", "check_order", "clean_row_labels", "count_groups", "pick_reference", "positions",
+    "too_small_warning",
+]
 
 #: Column of :attr:`Counts.table` holding the clean group label (None when unknown).
 GROUP = "group"
@@ -114,10 +117,17 @@ def pick_reference(
     warnings: list[str],
     where: str = "",
     higher_is_better: bool = True,
+    min_share: float | None = None,
+    keys: Sequence[Any] | None = None,
 ) -> ReferenceChoice:
-    """:func:`choose_reference`, with its warning (and the too-small groups) in ``warnings``."""
+    """:func:`choose_reference`, with its warning (and the too-small groups) in ``warnings``.
+
+    ``min_share`` None means the core's default (2% of the people with a known group).
+    """
+    share = REFERENCE_MIN_SHARE if min_share is None else min_share
     choice = choose_reference(labels, sizes, scores, reference=reference, min_n=min_n,
-                              what=what, higher_is_better=higher_is_better)
+                              what=what, higher_is_better=higher_is_better, min_share=share,
+                              keys=keys)
     prefix = f"{where}: " if where else ""
     if choice.warning:
         warnings.append(prefix + choice.warning)
@@ -177,3 +187,21 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
         pos.setdefault(v, i)
         pos.setdefault(str(v), i)
     return pos
+
+
+def clean_row_labels(
+    df: pd.DataFrame, columns: Sequence[str], users: Sequence[str]
+) -> tuple[pd.Series, list[str]]:
+    """Clean labels of row-level group columns (``columns``, named ``users`` in messages).
+
+    Returns the group label of every row (None when a part is missing) and the merge warnings.
+    """
+    warnings: list[str] = []
+    parts = pd.DataFrame(index=df.index)
+    for c, user in zip(columns, users, strict=True):
+        values = df[c].astype(object)
+        counts = values.value_counts(dropna=False)
+        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=user)
+        warnings.extend(cleaning.warnings())
+        parts[c] = [cleaning.get(v) for v in values.tolist()]
+    return group_labels(parts, list(columns)), warnings
