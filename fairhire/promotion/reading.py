@@ -62,17 +62,20 @@ def count_groups(
     *,
     keys: Mapping[str, str] | None = None,
     flags: Mapping[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
     label_keys: Iterable[str] = (),
 ) -> Counts:
     """Count rows per (group, key roles) in the data's engine, then clean the labels.
 
     ``keys`` and ``flags`` map a role (the column name in the returned table, and the argument
-    name in messages) to the user's column. ``label_keys`` names key roles whose values are
-    labels to clean as well (e.g. a rater's name).
+    name in messages) to the user's column. ``values`` maps a role to a numeric column, summed
+    as ``<role>_count`` (non-missing values), ``<role>_sum`` and ``<role>_sumsq``.
+    ``label_keys`` names key roles whose values are labels to clean as well (a rater's name).
     """
     keys = dict(keys or {})
     flags = dict(flags or {})
-    taken = [*group_cols, *keys.values(), *flags.values()]
+    values = dict(values or {})
+    taken = [*group_cols, *keys.values(), *flags.values(), *values.values()]
     gnames = [f"g{i}" for i in range(len(group_cols))]
     names = internal_names([*gnames, *keys, *(f"{r}{s}" for r in flags for s in ("", "_m"))],
                            taken)
@@ -85,11 +88,23 @@ def count_groups(
                      reading.missing_expr().alias(names[f"{role}_m"])]
         aggs += [sum_true(nw.col(names[role]), frame).alias(role),
                  sum_true(nw.col(names[f"{role}_m"]), frame).alias(f"{role}_missing")]
+    vnames = internal_names([f"v_{r}" for r in values], [*taken, *names.values()])
+    for role, column in values.items():
+        v = nw.col(column).cast(nw.Float64)
+        selected.append(v.alias(vnames[f"v_{role}"]))
+        col = nw.col(vnames[f"v_{role}"])
+        aggs += [col.count().alias(f"{role}_count"), col.sum().alias(f"{role}_sum"),
+                 (col * col).sum().alias(f"{role}_sumsq")]
     by = [names[g] for g in gnames] + [names[r] for r in keys]
-    counts = group_counts(frame.select(*selected), by, aggs, additive=True)
-    count_cols = [ROWS, *[c for r in flags for c in (r, f"{r}_missing")]]
+    counts = group_counts(frame.select(*selected), by, aggs, additive=not values)
+    count_cols = [ROWS, *[c for r in flags for c in (r, f"{r}_missing")],
+                  *[f"{r}_count" for r in values]]
     for c in count_cols:
         counts[c] = counts[c].fillna(0).astype("int64")
+    sum_cols = [f"{r}_{k}" for r in values for k in ("sum", "sumsq")]
+    for c in sum_cols:
+        counts[c] = counts[c].astype("float64").fillna(0.0)
+    count_cols += sum_cols
     cleaned = [names[g] for g in gnames] + [names[r] for r in label_keys]
     users = dict(zip(cleaned, [*group_cols, *(keys[r] for r in label_keys)], strict=True))
     counts, cleanings = relabel_counts(counts, cleaned, count_columns=count_cols, weight=ROWS)
