@@ -41,7 +41,7 @@ def main() -> None:
     #    organisation's, beyond what their number of decisions explains?
     rd = fh.rater_disparity(
         data.decisions, rater="interviewer", candidate_group="sex", outcome="advanced",
-        min_decisions=20,
+        min_n=20,
     )  # fmt: skip
     # 3. Do raters agree on each rubric criterion, and does any criterion carry a gap?
     rc = fh.rubric_consistency(

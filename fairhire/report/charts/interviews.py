@@ -218,7 +218,7 @@ def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | N
     t = t[[not _small(min_cell, n) for n in t["candidates_compared"]]]
     if t.empty:
         return None
-    from ...interviews.rubric import RELIABLE, TENTATIVE
+    RELIABLE, TENTATIVE = result.reliable, result.tentative
 
     labels = t["criterion"].tolist()
     alpha = t["alpha"].astype(float).to_numpy()
