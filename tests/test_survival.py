@@ -394,7 +394,7 @@ def test_efron_and_full_risk_set_residuals_differ_with_ties_and_agree_without():
     ee = (rng.uniform(size=60) < 0.7).astype(int)
     xx = rng.normal(size=(60, 1))
     res = PHReg(tt, xx, status=ee, ties="efron").fit()
-    times, ours = schoenfeld_residuals(tt, ee, xx, res.params, ties="efron")
+    _, ours = schoenfeld_residuals(tt, ee, xx, res.params, ties="efron")
     sm = np.asarray(res.schoenfeld_residuals)[ee == 1]
     sm = sm[np.argsort(tt[ee == 1])]
     np.testing.assert_allclose(ours, sm, atol=1e-10)

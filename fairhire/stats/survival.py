@@ -33,14 +33,12 @@ from scipy import stats
 from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 
+# CoxFit, PHTest and cox_ph are importable from here too (see __getattr__ below)
 __all__ = [
-    "CoxFit",
-    "MedianStatus",
     "KaplanMeier",
     "LogRank",
-    "PHTest",
+    "MedianStatus",
     "check_survival_data",
-    "cox_ph",
     "kaplan_meier",
     "km_quantile",
     "logrank_test",
