@@ -25,6 +25,7 @@ __all__ = [
     "ANALYSES",
     "DATASETS",
     "analysis_function",
+    "check_config",
     "check_options",
     "load_config",
     "parse_config",
@@ -247,6 +248,14 @@ def parse_config(
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CLIError(f"{source} is not valid TOML: {exc}.", field="config") from None
+    return check_config(config, source=source, base=base, web=web)
+
+
+def check_config(
+    config: dict[str, Any], *, source: str = "the config", base: Path | None = None,
+    web: bool = False,
+) -> dict[str, Any]:
+    """Check an audit config already read into a dict (see :func:`parse_config`)."""
     _unknown_keys("the config", config, {"report", "data", "analysis"}, "config")
     _check_report(config.get("report", {}))
     data = config.get("data", {})

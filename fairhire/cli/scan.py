@@ -165,6 +165,19 @@ def finding_rows(ad: Ad) -> list[dict[str, Any]]:
     ]
 
 
+def summary_frame(ads: list[Ad]) -> pd.DataFrame:
+    """One row per ad; counts stay whole numbers where an ad was not scanned."""
+    frame = pd.DataFrame([summary_row(a) for a in ads])
+    for col in ("words", "findings", "high"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{format_count(n)} {word}{'' if n == 1 else 's'}"
+
+
 def _json(ads: list[Ad]) -> str:
     out = []
     for ad in ads:
@@ -178,7 +191,7 @@ def _json(ads: list[Ad]) -> str:
 
 
 def _table(ads: list[Ad]) -> str:
-    summary = pd.DataFrame([summary_row(a) for a in ads]).drop(columns="terms", errors="ignore")
+    summary = summary_frame(ads).drop(columns="terms", errors="ignore")
     for col in ("words", "findings", "high"):
         if col in summary:
             summary[col] = summary[col].map(lambda v: "" if pd.isna(v) else format_count(v))
@@ -189,8 +202,8 @@ def _table(ads: list[Ad]) -> str:
         if not rows:
             continue
         s = ad.scan
-        parts.append(f"\n{ad.name}: {s.label}, {format_count(s.word_count)} words, "
-                     f"{format_count(len(rows))} findings")
+        parts.append(f"\n{ad.name}: {s.label}, {_plural(s.word_count, 'word')}, "
+                     f"{_plural(len(rows), 'finding')}")
         frame = pd.DataFrame(rows).drop(columns=["ad", "end", "rule"])
         frame = frame.rename(columns={"start": "at"})
         parts.append(frame.to_string(index=False))
@@ -201,7 +214,7 @@ def _tally(ads: list[Ad]) -> str:
     scanned = [a for a in ads if a.scan is not None]
     with_findings = sum(bool(a.scan.findings) for a in scanned)
     skipped = len(ads) - len(scanned)
-    text = f"{format_count(len(ads))} ads ({format_count(with_findings)} with findings"
+    text = f"{_plural(len(ads), 'ad')} ({format_count(with_findings)} with findings"
     return text + (f", {format_count(skipped)} not scanned)" if skipped else ")")
 
 
@@ -229,14 +242,14 @@ def run(args: argparse.Namespace) -> int:
     for ad in ads:
         if ad.status != "ok":
             note(f"{ad.name}: {ad.status}", kind="warning")
-    text = {"json": _json, "csv": lambda a: csv_text(pd.DataFrame([summary_row(x) for x in a])),
-            "table": _table}[args.format](ads)
+    writers = {"json": _json, "csv": lambda a: csv_text(summary_frame(a)), "table": _table}
+    text = writers[args.format](ads)
     if args.findings:
         rows = [r for ad in ads for r in finding_rows(ad)]
         columns = ["ad", "severity", "term", "category", "start", "end", "suggestion", "source",
                    "rule"]
         write_csv(pd.DataFrame(rows, columns=columns), args.findings)
-        print(f"wrote {format_count(len(rows))} findings to {args.findings}")
+        print(f"wrote {_plural(len(rows), 'finding')} to {args.findings}")
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
                                      else "utf-8")
