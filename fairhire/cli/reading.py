@@ -189,11 +189,6 @@ def _read_csv(
     source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
 ) -> pd.DataFrame:
     head = _head(source)
-    if not head.strip():
-        raise CLIError(
-            f"{name} is empty ({len(head)} bytes). Export the data again: a header row with "
-            "the column names, then one row per person."
-        )
     encoding = _csv_encoding(head, name)
     if sep is None:
         sep = sniff_separator(head.decode(encoding, errors="replace").lstrip("\ufeff"))
@@ -297,8 +292,6 @@ def read_table(
     notes = [] if notes is None else notes
     if isinstance(source, bytes):
         name = name or "upload"
-        if not source:
-            raise CLIError(f"{name} is empty (0 bytes): choose the exported file again.")
     else:
         path = Path(source)
         name = name or str(path)
@@ -308,7 +301,13 @@ def read_table(
                 f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .parquet "
                 "or .xlsx."
             )
-    kind = table_kind(name, _head(source)[:8])
+    head = _head(source)
+    if not head.strip():
+        raise CLIError(
+            f"{name} is empty ({len(head)} bytes). Export the data again: a header row with "
+            "the column names, then one row per person."
+        )
+    kind = table_kind(name, head[:8])
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
