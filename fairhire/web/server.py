@@ -63,6 +63,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = Fal
                 webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
+        pass
     print("fairhire serve: stopped", file=sys.stderr)
     return 0
