@@ -24,6 +24,7 @@ def _fails(capsys, argv: list[str], *expected: str) -> str:
     """Run the command: exit 2, nothing on stdout, exactly one error line that says it all."""
     assert main(argv) == 2
     out, err = capsys.readouterr()
+    assert out == ""
     lines = err.strip().splitlines()
     errors = [line for line in lines if line.startswith("fairhire: error:")]
     assert len(errors) == 1, err

@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-import fairhire as fh  # noqa: E402
-from fairhire.web import create_app  # noqa: E402
+import fairhire as fh
+from fairhire.web import create_app
 
 BASE = "http://127.0.0.1:8765"
 CONFIG = """
