@@ -70,6 +70,13 @@ _LAZY: dict[str, str] = {
     "RepresentationResult": "fairhire.promotion.representation",
     "rating_disparity": "fairhire.promotion.ratings",
     "RatingDisparityResult": "fairhire.promotion.ratings",
+    # retention and exits
+    "retention": "fairhire.retention.rates",
+    "RetentionResult": "fairhire.retention.rates",
+    "time_to_exit": "fairhire.retention.survival",
+    "TimeToExitResult": "fairhire.retention.survival",
+    "reduction_in_force": "fairhire.retention.layoff",
+    "ReductionInForceResult": "fairhire.retention.layoff",
     # interviews
     "interview_panels": "fairhire.interviews.panels",
     "InterviewPanelsResult": "fairhire.interviews.panels",
