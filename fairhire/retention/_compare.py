@@ -136,15 +136,21 @@ def _wilson(x: int, n: int, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def finish(table: pd.DataFrame, options: Options) -> pd.DataFrame:
-    """Adjust the Fisher p-values over every comparison of a result and set the flags.
+def finish(table: pd.DataFrame, options: Options, family: pd.Series | None = None) -> pd.DataFrame:
+    """Adjust the Fisher p-values and set the flags.
 
+    p-values are adjusted over every comparison of the result, or within each value of
+    ``family`` (e.g. the overall comparisons apart from those within units).
     ``significant``: adjusted p < alpha; ``flagged``: below four-fifths on retention, or a
     significantly higher exit rate than the reference.
     """
     out = table.copy()
-    out["p_value_adjusted"] = sp.adjust_pvalues(out["p_value_fisher"].to_numpy(float),
-                                                options.adjust)
+    out["p_value_adjusted"] = np.nan
+    families = pd.Series(0, index=out.index) if family is None else pd.Series(
+        np.asarray(family), index=out.index)
+    for _, idx in out.groupby(families, sort=False).groups.items():
+        out.loc[idx, "p_value_adjusted"] = sp.adjust_pvalues(
+            out.loc[idx, "p_value_fisher"].to_numpy(float), options.adjust)
     out["significant"] = (out["p_value_adjusted"] < options.alpha).fillna(False).astype(bool)
     higher = (out["rate_ratio"] > 1).fillna(False)
     out["flagged"] = (~out["is_reference"] & (out["adverse_impact"] |

@@ -84,7 +84,7 @@ def read_counts(
         counts, group_inner, count_columns=[N], weight=N, unknown_labels=unknown_labels
     )
     cleanings = {user: replace(cleanings[names[user]], column=user) for user in group_cols}
-    cleaned[LABEL] = group_labels(cleaned, group_inner)
+    cleaned[LABEL] = group_labels(cleaned, group_inner) if group_inner else "all"
     cleaned = cleaned.drop(columns=group_inner)
     return Counts(
         table=cleaned.reset_index(drop=True),
