@@ -71,12 +71,12 @@ _LAZY: dict[str, str] = {
     "rating_disparity": "fairhire.promotion.ratings",
     "RatingDisparityResult": "fairhire.promotion.ratings",
     # retention and exits
-    "retention": "fairhire.retention.rates",
-    "RetentionResult": "fairhire.retention.rates",
-    "time_to_exit": "fairhire.retention.survival",
-    "TimeToExitResult": "fairhire.retention.survival",
-    "reduction_in_force": "fairhire.retention.layoff",
-    "ReductionInForceResult": "fairhire.retention.layoff",
+    "retention": "fairhire.exits.rates",
+    "RetentionResult": "fairhire.exits.rates",
+    "time_to_exit": "fairhire.exits.survival",
+    "TimeToExitResult": "fairhire.exits.survival",
+    "reduction_in_force": "fairhire.exits.layoff",
+    "ReductionInForceResult": "fairhire.exits.layoff",
     # interviews
     "interview_panels": "fairhire.interviews.panels",
     "InterviewPanelsResult": "fairhire.interviews.panels",

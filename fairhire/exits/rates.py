@@ -271,7 +271,7 @@ def retention(
     group
     Female            973    258      0.265            1.262
     Male              985    207      0.210            1.000
-    Non-binary         21      4      0.190              NaN
+    Non-binary         21      4      0.190            0.906
     """
     group_cols = as_columns(group, argument="group")
     control_cols = as_columns(controls, argument="controls")
