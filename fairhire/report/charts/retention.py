@@ -142,8 +142,8 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
                     continue
                 bad = bool(r["flagged"])
                 ax.errorbar(r["exit_rate"], yy,
-                            xerr=[[r["exit_rate"] - r["exit_rate_ci_low"]],
-                                  [r["exit_rate_ci_high"] - r["exit_rate"]]],
+                            xerr=[[max(0.0, r["exit_rate"] - r["exit_rate_ci_low"])],
+                                  [max(0.0, r["exit_rate_ci_high"] - r["exit_rate"])]],
                             fmt=MARKERS[1] if bad else MARKERS[j % len(MARKERS)],
                             color=FLAG if bad else PALETTE[j % len(PALETTE)], capsize=2,
                             markersize=5, label=None)
