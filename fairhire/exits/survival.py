@@ -321,8 +321,10 @@ def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[s
 
 
 def _drop_missing(t: np.ndarray, e: np.ndarray, e_missing: np.ndarray, duration: str, event: str,
-                  excluded: dict[str, int], warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    miss_t = np.isnan(t)
+                  excluded: dict[str, int], warnings: list[str],
+                  counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Count rows missing the duration or the event (``counted``: already excluded)."""
+    miss_t = np.isnan(t) & (True if counted is None else ~counted)
     miss_e = e_missing & ~miss_t
     for reason, mask in ((f"missing {duration}", miss_t), (f"missing {event}", miss_e)):
         if mask.any():
@@ -376,9 +378,8 @@ def _from_dates(df: pd.DataFrame, hire_date: str | None, exit_date: str | None,
     if future.any():
         excluded[f"hired after {snapshot.date()}"] = int(future.sum())
         warnings.append(f"{int(future.sum()):,} employees were hired after as_of: excluded.")
-    miss = np.isnan(t) & ~future
-    return _drop_missing(np.where(miss, np.nan, t), e, e_missing, hire_date, exit_date,
-                         excluded, warnings)
+    return _drop_missing(t, e, e_missing, hire_date, exit_date, excluded, warnings,
+                         counted=future)
 
 
 def _labels(df: pd.DataFrame, group_cols: list[str], unknown_labels: Sequence[Any],
