@@ -21,10 +21,10 @@ from .._core.groups import group_labels
 from .._core.labels import LabelCleaning, label_key, relabel_counts
 from .._core.missing import is_missing
 from .._core.names import rename_inputs
-from .._frames import group_counts
+from .._frames import as_columns, group_counts
 from ..errors import InsufficientDataError, InvalidParameterError
 
-__all__ = ["EVENT", "LABEL", "MISSING", "Counts", "ExitKinds", "read_counts"]
+__all__ = ["EVENT", "LABEL", "MISSING", "Counts", "ExitKinds", "check_roles", "read_counts"]
 
 #: Columns of the small counts table (internal names, never the user's).
 EVENT = "__fh_event"
@@ -50,6 +50,19 @@ class Counts:
         for cleaning in self.cleanings.values():
             out.extend(cleaning.warnings())
         return out
+
+    def known(self, flag: str) -> tuple[pd.DataFrame, dict[str, int], list[str]]:
+        """Rows whose flag is known; missing ones counted as excluded, with a warning (the
+        label-cleaning warnings come first)."""
+        t = self.table
+        warnings = self.warnings()
+        excluded: dict[str, int] = {}
+        missing = t[MISSING].astype(bool)
+        if missing.any():
+            n = int(t.loc[missing, N].sum())
+            excluded[f"missing {flag}"] = n
+            warnings.append(f"{n:,} rows have a missing {flag!r}: excluded and counted.")
+        return t.loc[~missing].copy(), excluded, warnings
 
 
 def read_counts(
@@ -93,6 +106,25 @@ def read_counts(
         group_columns=tuple(group_cols),
         total=total,
     )
+
+
+def check_roles(group: Any, *, required: bool = True, **columns: str | None) -> list[str]:
+    """The group columns, after checking that every other role names one column (or None) and
+    that no column plays two roles."""
+    group_cols = as_columns(group, argument="group")
+    if required and not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    for name, value in columns.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
+    used = [*group_cols, *(v for v in columns.values() if v is not None)]
+    if len(set(used)) != len(used):
+        shown = ", ".join(f"{k}={v!r}" for k, v in columns.items() if v is not None)
+        raise InvalidParameterError(
+            f"a column is used twice among group={group_cols}, {shown}; each role needs its "
+            "own column."
+        )
+    return group_cols
 
 
 # ----------------------------------------------------------------------------- exit kinds

@@ -30,7 +30,7 @@ import pandas as pd
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_int
-from .._frames import as_columns, fingerprint_frame, require_columns, schema, to_narwhals
+from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
@@ -43,7 +43,7 @@ from ._compare import (
     rate_sentence,
     stratified,
 )
-from ._counts import EVENT, LABEL, MISSING, N, read_counts
+from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
 
 __all__ = ["ReductionInForceResult", "reduction_in_force"]
@@ -288,26 +288,17 @@ def reduction_in_force(
     >>> "owbpa" in rif.to_dict()
     False
     """
-    group_cols = as_columns(group, argument="group")
+    group_cols = check_roles(group, required=False, selected=selected, unit=unit, age=age,
+                             job_title=job_title)
     if not group_cols and age is None:
         raise InvalidParameterError(
             "give group= (e.g. 'sex'), age= (a column of ages in years), or both: a reduction "
             "in force is compared by group or by age."
         )
-    for name, value in (("selected", selected), ("unit", unit), ("age", age),
-                        ("job_title", job_title)):
-        if value is not None and not isinstance(value, str):
-            raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     options = check_options(threshold=threshold, alternative=alternative, adjust=adjust,
                             alpha=alpha, confidence=confidence, min_n=min_n)
     cuts = _check_bands(age_bands)
     keys = [c for c in (unit, job_title, age) if c is not None]
-    roles = [*group_cols, selected, *keys]
-    if len(set(roles)) != len(roles):
-        raise InvalidParameterError(
-            f"a column is used twice among group={group_cols}, selected={selected!r}, "
-            f"unit={unit!r}, age={age!r}, job_title={job_title!r}."
-        )
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, selected=selected, unit=unit, age=age,
                     job_title=job_title)
@@ -392,15 +383,7 @@ class _State:
 def _prepare(counts: Any, *, selected: str, unit: str | None, age: str | None,
              job_title: str | None, grouped: bool) -> _State:
     """Drop missing selections (counted), name missing units, check ages, account rows."""
-    t = counts.table.copy()
-    warnings = counts.warnings()
-    excluded: dict[str, int] = {}
-    missing = t[MISSING].astype(bool)
-    if missing.any():
-        excluded[f"missing {selected}"] = int(t.loc[missing, N].sum())
-        warnings.append(f"{excluded[f'missing {selected}']:,} rows have a missing {selected!r}:"
-                        " excluded and counted.")
-    t = t.loc[~missing].copy()
+    t, excluded, warnings = counts.known(selected)
     unit_key = counts.keys.get(unit) if unit else None
     title_key = counts.keys.get(job_title) if job_title else None
     age_key = counts.keys.get(age) if age else None

@@ -21,9 +21,18 @@ from .._core.params import check_bool, check_choice
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+from ..errors import InsufficientDataError, InvalidValueError, preview
 from ._compare import Options, check_options, compare_groups, finish, rate_sentence, stratified
-from ._counts import EVENT, INVOLUNTARY, LABEL, MISSING, VOLUNTARY, ExitKinds, read_counts
+from ._counts import (
+    EVENT,
+    INVOLUNTARY,
+    LABEL,
+    MISSING,
+    VOLUNTARY,
+    ExitKinds,
+    check_roles,
+    read_counts,
+)
 from ._counts import N as _N
 from ._model import logit_by_kind
 
@@ -273,14 +282,9 @@ def retention(
     Male              985    207      0.210            1.000
     Non-binary         21      4      0.190            0.906
     """
-    group_cols = as_columns(group, argument="group")
+    group_cols = check_roles(group, exited=exited, exit_type=exit_type, level=level,
+                             period=period)
     control_cols = as_columns(controls, argument="controls")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    for name, value in (("exited", exited), ("exit_type", exit_type), ("level", level),
-                        ("period", period)):
-        if value is not None and not isinstance(value, str):
-            raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     options = check_options(threshold=threshold, alternative=alternative, adjust=adjust,
                             alpha=alpha, confidence=confidence, min_n=min_n)
     on_inconsistent = check_choice(on_inconsistent, "on_inconsistent", ["raise", "exclude"])
@@ -288,12 +292,6 @@ def retention(
     kinds = ExitKinds.from_options(voluntary, involuntary)
     strata_cols = [c for c in (level, period) if c is not None]
     keys = [c for c in (exit_type, *strata_cols) if c is not None]
-    roles = [*group_cols, exited, *keys]
-    if len(set(roles)) != len(roles):
-        raise InvalidParameterError(
-            f"a column is used twice among group={group_cols}, exited={exited!r}, "
-            f"exit_type={exit_type!r}, level={level!r}, period={period!r}."
-        )
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, exited=exited, exit_type=exit_type, level=level,
                     period=period, controls=control_cols)
@@ -339,15 +337,7 @@ def retention(
 def _cells(counts: Any, *, exited: str, exit_type: str | None, strata_cols: list[str],
            kinds: ExitKinds, on_inconsistent: str) -> tuple:
     """Headcount and exits by kind per (group label, stratum), with the row account."""
-    t = counts.table.copy()
-    warnings = counts.warnings()
-    excluded: dict[str, int] = {}
-    missing = t[MISSING].astype(bool)
-    if missing.any():
-        excluded[f"missing {exited}"] = int(t.loc[missing, _N].sum())
-        warnings.append(f"{excluded[f'missing {exited}']:,} rows have a missing {exited!r}: "
-                        "excluded and counted.")
-    t = t.loc[~missing]
+    t, excluded, warnings = counts.known(exited)
     event = t[EVENT].astype(bool)
     kind = pd.Series("all", index=t.index, dtype=object)
     if exit_type is not None:

@@ -23,12 +23,12 @@ from .._core.labels import clean_labels
 from .._core.params import check_choice, check_confidence, check_int
 from .._core.reference import choose_reference
 from .._core.text import format_number, format_percent, p_text
-from .._frames import as_columns, collect_rows, fingerprint_frame, require_columns, to_narwhals
+from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from ..stats import competing as cr
 from ..stats import survival as ss
-from ._counts import INVOLUNTARY, VOLUNTARY, ExitKinds
+from ._counts import INVOLUNTARY, VOLUNTARY, ExitKinds, check_roles
 
 __all__ = ["TimeToExitResult", "time_to_exit"]
 
@@ -218,9 +218,8 @@ def time_to_exit(
     >>> round(float(c.loc[("voluntary", "Female"), "hazard_ratio"]), 2)
     1.44
     """
-    group_cols = as_columns(group, argument="group")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
+    group_cols = check_roles(group, duration=duration, event=event, cause=cause,
+                             hire_date=hire_date, exit_date=exit_date)
     time_unit = check_choice(time_unit, "time_unit", list(DAYS_PER))
     confidence = check_confidence(confidence)
     min_n = check_int(min_n, "min_n", low=1)
