@@ -28,10 +28,13 @@ from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from ..stats import competing as cr
 from ..stats import survival as ss
+from ..stats.cox import cox_ph
 from ._counts import INVOLUNTARY, VOLUNTARY, ExitKinds, check_roles
 
 __all__ = ["TimeToExitResult", "time_to_exit"]
 
+#: A median reached with fewer people at risk is reported as unstable (as time to promotion).
+MIN_AT_RISK = 5
 DAYS_PER = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 
 
@@ -42,8 +45,9 @@ class TimeToExitResult(Result):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per group: ``group, n, exits, censored, median`` (median time to exit,
-        ``inf`` when fewer than half left) with its CI, ``retention_at`` (Kaplan–Meier share
+        One row per group: ``group, n, exits, censored, median`` (median time to exit; NaN
+        with ``median_note`` "not reached" when fewer than half left, or "unstable" when
+        reached with fewer than 5 at risk) with its CI, ``retention_at`` (Kaplan–Meier share
         still employed at ``horizon``), ``reference_group``, ``is_reference``, the Cox
         ``hazard_ratio`` of exit against the reference with ``hr_ci_low``/``hr_ci_high`` and
         ``p_value_cox`` (above 1: leaves sooner), and ``flagged`` (significantly sooner).
@@ -413,10 +417,11 @@ def _km(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], horizon:
     for lab in groups:
         m = g == lab
         km = ss.kaplan_meier(t[m], e[m], confidence=confidence, conf_type=conf_type)
+        status = ss.median_status(km, MIN_AT_RISK)
         rows.append({"group": lab, "n": km.n, "exits": km.n_events,
                      "censored": km.n - km.n_events, "person_time": float(t[m].sum()),
-                     "median": km.median, "median_ci_low": km.median_ci_low,
-                     "median_ci_high": km.median_ci_high,
+                     "median": status.median, "median_note": status.note or "",
+                     "median_ci_low": km.median_ci_low, "median_ci_high": km.median_ci_high,
                      "retention_at": float(km.at(horizon)[0])})
         curves.append(km.to_frame().assign(group=lab))
     curve = pd.concat(curves, ignore_index=True)
@@ -432,7 +437,7 @@ def _cox(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], ref: st
         return _floats(pd.DataFrame(columns=cols))
     x = pd.DataFrame({lab: (g == lab).astype(float) for lab in others})
     try:
-        fit = ss.cox_ph(t, e, x, ties=ties, confidence=confidence)
+        fit = cox_ph(t, e, x, ties=ties, confidence=confidence)
     except (np.linalg.LinAlgError, ValueError) as exc:
         warnings.append(f"{what}: the Cox model failed ({exc}).")
         return _floats(pd.DataFrame(columns=cols))
