@@ -92,8 +92,6 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
         c.workforce, group="sex", rating="performance_rating")),
     ("Retention by sex", lambda c: fh.retention(
         c.staff_exits, group="sex", exited="exited", exit_type="exit_type", level="level")),
-    ("Retention by race/ethnicity", lambda c: fh.retention(
-        c.staff_exits, group="race", exited="exited", exit_type="exit_type", level="level")),
     ("Time to exit", lambda c: fh.time_to_exit(
         c.staff_exits, group="sex", duration="tenure_months", event="exited",
         cause="exit_type", horizon=60)),
