@@ -159,6 +159,8 @@ class Section:
     partial: str
     type_name: str
     result: Result = field(repr=False)
+    #: Render the result's private (row-level) fields too: ``Report.add(..., include_disclosure=True)``.
+    include_disclosure: bool = False
 
     @property
     def headlines(self) -> list[Headline]:
@@ -362,8 +364,13 @@ class Report:
         *,
         title: str | None = None,
         notes: str | Sequence[str] | None = None,
+        include_disclosure: bool = False,
     ) -> Report:
         """Add a result as a section of the report (returns the report, so calls chain).
+
+        ``include_disclosure=True`` also renders the result's private, row-level fields
+        (``result.private_fields``, e.g. the OWBPA disclosure of a reduction in force), which
+        reports and JSON otherwise leave out.
 
         Raises
         ------
@@ -375,6 +382,15 @@ class Report:
             raise ReportError(
                 f"Report.add() takes a fairhire result (e.g. the value of fh.adverse_impact()), "
                 f"not {type(result).__module__}.{type(result).__qualname__}."
+            )
+        if not isinstance(include_disclosure, bool):
+            raise InvalidParameterError(
+                f"include_disclosure={include_disclosure!r} must be True or False."
+            )
+        if include_disclosure and not result.private_fields:
+            raise ReportError(
+                f"{type(result).__qualname__} has no private disclosure to include; leave "
+                "include_disclosure= out."
             )
         partial = partial_for(result)
         env = self._environment("html", Formatter(self.min_cell), _RenderState())
@@ -409,6 +425,7 @@ class Report:
                 partial=partial,
                 type_name=f"{type(result).__module__}.{type(result).__qualname__}",
                 result=result,
+                include_disclosure=include_disclosure,
             )
         )
         return self
@@ -640,6 +657,8 @@ class Report:
         for section in self._sections:
             result = section.result
             payload = jsonable(result.to_dict())
+            if section.include_disclosure:
+                payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
             if self.min_cell is not None:
                 payload = _suppress(payload, self.min_cell, _count_names(result),
                                     _derived_names(result))
