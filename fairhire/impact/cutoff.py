@@ -109,6 +109,7 @@ class CutoffAnalysis(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "cut-off analysis"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
 
     def __repr__(self) -> str:
         return (

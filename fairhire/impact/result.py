@@ -61,6 +61,7 @@ class AdverseImpactResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "adverse impact"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
 
     def __repr__(self) -> str:
         return f"<AdverseImpactResult: {len(self.table)} comparisons, {len(self.flagged)} flagged>"

@@ -80,6 +80,7 @@ class ScreeningModelAudit(Result):
     n: int = 0
 
     kind: ClassVar[str] = "screening model audit"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected", "qualified"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("qualified",)
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "true_positive_rate", "false_positive_rate", "false_negative_rate", "auc",
