@@ -127,11 +127,6 @@ class Formatter:
 
     def num(self, value: Any, digits: int = 2, hide: bool = False) -> Markup:
         """A plain number with ``digits`` decimals and thousands separators."""
-        held = self._withheld(value)
-        if held is not None:
-            return held
-        if isinstance(value, float) and math.isinf(value):
-            return Markup(core.format_number(value))
         return self._guard(value, hide) or Markup(core.format_number(value, digits))
 
     def pvalue(self, value: Any, hide: bool = False, alpha: float | None = 0.05) -> Markup:
