@@ -110,6 +110,7 @@ class CutoffAnalysis(Result):
 
     kind: ClassVar[str] = "cut-off analysis"
     count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
     def __repr__(self) -> str:
         return (

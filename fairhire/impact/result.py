@@ -62,6 +62,7 @@ class AdverseImpactResult(Result):
 
     kind: ClassVar[str] = "adverse impact"
     count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
     def __repr__(self) -> str:
         return f"<AdverseImpactResult: {len(self.table)} comparisons, {len(self.flagged)} flagged>"

@@ -81,6 +81,7 @@ class ScreeningModelAudit(Result):
 
     kind: ClassVar[str] = "screening model audit"
     count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected", "qualified"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("qualified",)
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "true_positive_rate", "false_positive_rate", "false_negative_rate", "auc",

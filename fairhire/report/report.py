@@ -622,11 +622,11 @@ class Report:
         for section in self.sections:
             result = section.result
             payload = jsonable(result.to_dict())
+            if self.min_cell is not None:
+                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell))
             payload["warnings"] = list(section.warnings)
             if "rows" in payload:
                 payload["rows"] = section.rows.to_dict() if section.rows is not None else None
-            if self.min_cell is not None:
-                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell))
             rows = section.rows.to_dict() if section.rows is not None else None
             sections.append(
                 {
@@ -732,7 +732,7 @@ def _suppress_payload(value: Any, rule: Rule) -> Any:
                 return suppress_records(value, rule)
         return [_suppress_payload(v, rule) for v in value]
     if isinstance(value, dict):
-        if {"used", "total", "excluded"} <= set(value):
+        if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
             account = RowAccount(total=value["total"], used=value["used"],
                                  excluded=dict(value["excluded"]))
             return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]

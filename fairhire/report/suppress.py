@@ -9,7 +9,8 @@ The rules, for every table of a result (a count column is one the result lists i
 
 1. *Primary*: a count below ``min_cell`` is withheld and prints as "< 5".
 2. *Row*: in a row with a withheld count, every other figure derived from the row's counts
-   (rates, ratios, intervals, p-values, test statistics, gaps) is withheld ("s"), and so is every
+   (rates, ratios, intervals, p-values, test statistics, gaps: every decimal column and every
+   column in the result's ``derived_columns``) is withheld ("s"), and so is every
    other count of the row but the largest, so no difference of two counts gives it away.
 3. *Complementary*: within a block of rows (the rows sharing the table's first label, e.g. a
    stage, or the whole table), no count column may have exactly one withheld cell, or the total
@@ -164,11 +165,40 @@ def _plan(frame: pd.DataFrame, rule: Rule) -> tuple[dict[str, set[int]], dict[st
     return small, hidden
 
 
-def suppress_frame(frame: pd.DataFrame, rule: Rule) -> tuple[pd.DataFrame, list[float]]:
+def _labels(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(
+                frame[c])]
+
+
+def _matching_rows(frame: pd.DataFrame, keys: list[tuple[tuple[str, ...], set]]) -> list[int]:
+    """Rows of a table without counts that describe a withheld row of another table: they
+    share every label column the two tables have in common."""
+    labels = set(_labels(frame))
+    found: set[int] = set()
+    for columns, tuples in keys:
+        shared = [c for c in columns if c in labels]
+        if not shared:
+            continue
+        wanted = {tuple(t[columns.index(c)] for c in shared) for t in tuples}
+        values = zip(*(frame[c].astype(str).tolist() for c in shared), strict=True)
+        found |= {i for i, v in enumerate(values) if v in wanted}
+    return sorted(found)
+
+
+def suppress_frame(
+    frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None
+) -> tuple[pd.DataFrame, list[float]]:
     """``frame`` with ``rule`` applied (a copy, or the frame itself when nothing is withheld),
-    and the values withheld (so sentences quoting them can be found)."""
+    and the values withheld (so sentences quoting them can be found).
+
+    ``keys`` (label columns, label values) name the withheld rows of the result's other tables:
+    in a table without counts, the figures of rows with the same labels are withheld too.
+    """
     small, hidden = _plan(frame, rule)
     rows = sorted({i for c in small for i in small[c] | hidden[c]})
+    if not small and keys:
+        rows = _matching_rows(frame, keys)
     if not rows:
         return frame, []
     out = frame.copy()
@@ -180,10 +210,8 @@ def suppress_frame(frame: pd.DataFrame, rule: Rule) -> tuple[pd.DataFrame, list[
     for column in frame.columns:
         if column in rule.counts:
             continue
-        derived = column in rule.derived or (
-            pd.api.types.is_numeric_dtype(frame[column])
-            and not pd.api.types.is_bool_dtype(frame[column])
-        )
+        # whole-number columns that are not counts are labels (a panel size, a rating)
+        derived = column in rule.derived or pd.api.types.is_float_dtype(frame[column])
         if derived:
             for i in rows:
                 if _numeric(frame[column].iloc[i]):
@@ -318,6 +346,7 @@ class ReportView:
         self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
         self._cache: dict[Any, Any] = {}
         self._withheld: set[float] = set()
+        self._keys: list[tuple[tuple[str, ...], set]] = []
 
     @property
     def result(self) -> Any:
@@ -362,20 +391,37 @@ class ReportView:
         """``frame`` with ``min_cell`` applied (cached, so every partial sees the same copy)."""
         if self._rule is None:
             return frame
+        self._scan_tables()
         key = id(frame)
         cached = self._cache.get(key)
         if cached is None or cached[0] is not frame:
-            done, withheld = suppress_frame(frame, self._rule)
+            counted = any(c in self._rule.counts for c in frame.columns)
+            done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys)
             self._withheld.update(withheld)
+            if counted and done is not frame:
+                self._remember(done)
             cached = (frame, done)
             self._cache[key] = cached
         return cached[1]
 
+    def _remember(self, done: pd.DataFrame) -> None:
+        """Keep the labels of rows with a withheld count, for tables without counts."""
+        columns = tuple(_labels(done))
+        counts = [c for c in done.columns if c in self._rule.counts]  # type: ignore[union-attr]
+        rows = [i for i in range(len(done))
+                if any(isinstance(done[c].iloc[i], Withheld) and done[c].iloc[i].small
+                       for c in counts)]
+        if columns and rows:
+            values = [done[c].astype(str).tolist() for c in columns]
+            self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
+
     def _scan_tables(self) -> None:
-        """Suppress every table of the result once, so sentences can be checked against all."""
+        """Suppress every table of the result once (tables with counts first), so tables
+        without counts and sentences can be checked against them."""
         if self._rule is None or "\0scanned" in self._cache:
             return
         self._cache["\0scanned"] = True
+        frames = []
         for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
             if name.startswith("_") or name in self._result.private_fields:
                 continue
@@ -384,7 +430,10 @@ class ReportView:
             except Exception:
                 continue
             if isinstance(value, pd.DataFrame):
-                self.frame(value)
+                frames.append(value)
+        frames.sort(key=lambda f: not any(c in self._rule.counts for c in f.columns))  # type: ignore[union-attr]
+        for value in frames:
+            self.frame(value)
 
     def _sentence(self, text: str) -> tuple[str, bool]:
         if self._rule is None:
