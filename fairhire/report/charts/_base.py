@@ -27,6 +27,7 @@ __all__ = [
     "OK",
     "PALETTE",
     "Chart",
+    "legend_columns",
     "mpl_text",
     "new_figure",
     "small",
@@ -101,6 +102,19 @@ def small(min_cell: int | None, *counts: Any) -> bool:
         if min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
             return True
     return False
+
+
+def legend_columns(labels: object) -> int:
+    """How many legend columns fit across a chart: fewer for long labels.
+
+    >>> legend_columns(["Female", "Male"]), legend_columns(["Two or More Races"] * 5)
+    (2, 2)
+    """
+    names = [str(x) for x in labels]  # type: ignore[attr-defined]
+    if not names:
+        return 1
+    widest = max(len(n) for n in names)
+    return max(1, min(len(names), 4, 44 // (widest + 6)))
 
 
 def mpl_text(value: object) -> str:

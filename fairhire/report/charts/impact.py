@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..._core import text
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, legend_columns, mpl_text, style_axes
 from ._base import small as _small
 
 __all__ = ["funnel", "impact_ratios"]
@@ -113,7 +113,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     data = pd.DataFrame.from_records(records, columns=["group", "stage", "applicants", "reached",
                                                        "share"])

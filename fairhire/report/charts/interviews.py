@@ -196,7 +196,7 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
             Line2D([], [], color=GREY, linestyle=(0, (4, 3)), label="95% limits"),
             Line2D([], [], color=GREY, linestyle=(0, (1, 2)), label="99.8% limits"),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
 
     data = t[["rater", "group", "focal_n", "reference_n", "gap", "gap_shrunk", "flagged"]]
     return Chart(

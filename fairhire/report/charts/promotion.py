@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import GREY, MARKERS, PALETTE, Chart, mpl_text, style_axes
+from ._base import GREY, MARKERS, PALETTE, Chart, legend_columns, mpl_text, style_axes
 from ._base import small as _small
 from .impact import impact_ratios
 
@@ -103,7 +103,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
         ax.set_ylabel("share promoted")
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     level = f"{float(result.confidence) * 100:g}%"
     data = result.table[["group", "n", "events", "median", "median_ci_low", "median_ci_high",
@@ -181,7 +181,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     data = result.shares().reset_index()
     data.columns = [str(c) for c in data.columns]
@@ -260,7 +260,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(shares)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(shares), frameon=False)
 
     return Chart(
         title=f"Distribution of {result.rating} by group",
