@@ -220,6 +220,6 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         draw=draw,
         formats={"impact_ratio": "ratio", "ci_low": "ratio", "ci_high": "ratio",
                  "reference_applicants": "count"},
-        size=(7.0, 1.5 + 0.5 * len(labels)),
+        size=(7.0, 1.4 + 0.38 * len(labels)),
         data=data,
     )
