@@ -14,6 +14,8 @@ from latex2mathml.converter import convert
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+# $$...$$ that arithmatex leaves alone (inside list items)
+_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.S)
 
 
 def _mathml(latex: str, display: str) -> str:
@@ -23,4 +25,5 @@ def _mathml(latex: str, display: str) -> str:
 def on_page_content(content: str, **kwargs: object) -> str:
     content = _BLOCK.sub(lambda m: f'<div class="math">{_mathml(m.group(1), "block")}</div>',
                          content)
+    content = _DOLLARS.sub(lambda m: _mathml(m.group(1), "block"), content)
     return _INLINE.sub(lambda m: _mathml(m.group(1), "inline"), content)

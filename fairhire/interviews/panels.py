@@ -19,6 +19,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.text import format_ratio
 from .._frames import fingerprint_frame, group_counts, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
@@ -165,7 +166,7 @@ class InterviewPanelsResult(Result):
                         out.append(Headline(
                             severity=2,
                             text=f"On {row.stage} panels, {row.group} candidates passed at "
-                            f"{row.impact_ratio:.2f} times the rate of {row.reference_group} "
+                            f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} "
                             "candidates: above four-fifths, but the difference is statistically "
                             f"significant (Fisher {p_text(row.p_value_fisher)}, adjusted "
                             f"{p_text(row.p_value_adjusted)}).",
@@ -175,7 +176,7 @@ class InterviewPanelsResult(Result):
                 sev = 3 if row.significant and not row.flips_with_one else 2
                 text = (
                     f"On {row.stage} panels, {row.group} candidates passed at "
-                    f"{row.impact_ratio:.2f} times the rate of {row.reference_group} candidates "
+                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} candidates "
                     f"(below four-fifths; Fisher {p_text(row.p_value_fisher)})"
                 )
                 text += (

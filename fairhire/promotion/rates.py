@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._core.text import format_ratio
 from .._frames import (
     as_columns,
     collect_pandas,
@@ -133,7 +134,7 @@ class PromotionDisparityResult(Result):
             if row.is_reference or row.excluded or math.isnan(row.impact_ratio):
                 continue
             base = (
-                f"{row.group} employees were promoted at {row.impact_ratio:.2f} times the rate "
+                f"{row.group} employees were promoted at {format_ratio(row.impact_ratio)} times the rate "
                 f"of {row.reference_group} ({row.selection_rate:.1%}; Fisher "
                 f"{p_text(row.p_value_fisher)})"
             )
@@ -165,7 +166,7 @@ class PromotionDisparityResult(Result):
                 out.append(Headline(
                     severity=3,
                     text=f"Within {row.stratum}, {row.group} employees were promoted at "
-                    f"{row.impact_ratio:.2f} times the rate of {row.reference_group} (adjusted "
+                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} (adjusted "
                     f"{p_text(row.p_value_adjusted)}): evidence of adverse impact under the "
                     "four-fifths rule.",
                     figure=row.impact_ratio, section=self.kind,

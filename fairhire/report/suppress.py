@@ -263,6 +263,18 @@ def _figure_texts(values: Iterable[float]) -> set[str]:
     return out
 
 
+_CODE = re.compile(r"`([^`]*)`")
+
+
+def plain_words(text: str) -> str:
+    """A sentence for a reader who never ran Python: code quotes become quotation marks.
+
+    >>> plain_words("3 rows counted in `unknown`")
+    '3 rows counted in “unknown”'
+    """
+    return _CODE.sub(lambda m: f"“{m.group(1)}”", text)
+
+
 def _about(n: int) -> str:
     return f"about {core.format_count(round(n, -1) if n >= 100 else round(n / 5) * 5)}"
 
@@ -436,6 +448,7 @@ class ReportView:
             self.frame(value)
 
     def _sentence(self, text: str) -> tuple[str, bool]:
+        text = plain_words(text)
         if self._rule is None:
             return text, False
         self._scan_tables()
