@@ -22,7 +22,7 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from .._core import text as core
-from .suppress import SUPPRESSED_DERIVED, Withheld
+from .suppress import SUPPRESSED_DERIVED, Withheld, plain_words
 
 __all__ = ["MISSING", "SUPPRESSED_DERIVED", "Formatter"]
 
@@ -173,6 +173,8 @@ class Formatter:
     def text(self, value: Any) -> Any:
         if isinstance(value, Withheld):
             return self._withheld(value)
+        if isinstance(value, str):
+            return plain_words(value)
         return MISSING if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
     # -- registry ------------------------------------------------------------------------------

@@ -264,15 +264,19 @@ def _figure_texts(values: Iterable[float]) -> set[str]:
 
 
 _CODE = re.compile(r"`([^`]*)`")
+_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]+)")
 
 
 def plain_words(text: str) -> str:
-    """A sentence for a reader who never ran Python: code quotes become quotation marks.
+    """A sentence for a reader who never ran Python: code quotes become quotation marks and
+    ``name=value`` becomes "the name setting, value".
 
-    >>> plain_words("3 rows counted in `unknown`")
-    '3 rows counted in “unknown”'
+    >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
+    '3 rows counted in “unknown” (the min share setting, 0.02)'
     """
-    return _CODE.sub(lambda m: f"“{m.group(1)}”", text)
+    text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
+    return _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting, {m.group(2)}",
+                        text)
 
 
 def _about(n: int) -> str:
