@@ -196,7 +196,7 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlim(0, xmax)
-        ax.set_xlabel(f"impact ratio: group's rate ÷ reference group's rate ({level_txt} CI)")
+        ax.set_xlabel("impact ratio: group's rate ÷ reference rate")
         style_axes(ax)
         from matplotlib.lines import Line2D
 
