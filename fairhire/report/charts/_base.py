@@ -108,7 +108,7 @@ def legend_columns(labels: object) -> int:
     """How many legend columns fit across a chart: fewer for long labels.
 
     >>> legend_columns(["Female", "Male"]), legend_columns(["Two or More Races"] * 5)
-    (2, 2)
+    (2, 1)
     """
     names = [str(x) for x in labels]  # type: ignore[attr-defined]
     if not names:
@@ -135,7 +135,7 @@ def figure_size(size: tuple[float, float]) -> tuple[float, float]:
     """The size a chart is drawn at: at most :data:`MAX_WIDTH` wide, a little less tall.
 
     >>> figure_size((7.0, 3.5))
-    (5.2, 3.0)
+    (5.2, 2.98)
     """
     width, height = size
     if width <= MAX_WIDTH:
