@@ -118,9 +118,9 @@ NOTES = {
         "title) is personal data and is not included in this report.",
     ],
     "Hiring funnel by sex": [
-        "Non-binary applicants (about 2% of the pool) are listed but excluded from impact "
-        "ratios (min_share = 0.03): with so few selections they would otherwise become the "
-        "reference group at the later stages.",
+        "Non-binary applicants (about 2% of the pool) are listed but not compared: groups "
+        "under 3% of applicants are left out of the impact ratios, because with so few "
+        "selections they would otherwise become the reference group at the later stages.",
     ],
 }
 

@@ -97,6 +97,10 @@ class InterviewPanelsResult(Result):
     interview_exclusions: Mapping[str, int] = field(default_factory=dict)
 
     kind: ClassVar[str] = "interview panels"
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
+        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
+    })
     report_count_columns: ClassVar[tuple[str, ...]] = (
         "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
         "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
