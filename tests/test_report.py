@@ -485,7 +485,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_css_colours_meet_wcag_aa_contrast():
-    from fairhire.report.report import TEMPLATES_DIR
+    from fairhire.report.templating import TEMPLATES_DIR
 
     css = (TEMPLATES_DIR / "style.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))

@@ -20,27 +20,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, TemplateNotFound
 from markupsafe import Markup
 
 from .._results import Headline, Result, RowAccount, jsonable
 from ..errors import InvalidParameterError, ReportError
 from .charts import chart_function
-from .charts._base import to_svg
+from .charts._base import text_metrics, to_svg
 from .filters import Formatter
 from .methods import MethodEntry, load_methods
 from .registry import partial_for
-from .safe import md_escape, md_finalize, md_quote
+from .safe import md_escape
 from .suppress import ReportView, RowsView, Rule, Withheld, suppress_records, suppress_rows
 from .tables import data_table, records
+from .templating import new_environment, slug
 
 __all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
 #: Version of the JSON layout written by :meth:`Report.render_json`.
 SCHEMA_VERSION = "1.0"
-
-TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 SEVERITY_LABELS = {3: "Flagged", 2: "Review", 1: "Information"}
 
@@ -184,17 +182,14 @@ class RenderedSection:
 @dataclass
 class _RenderState:
     figures: int = 0
+    #: text measurements shared by every chart of the render (see charts._base.text_metrics)
+    metrics: Any = None
 
 
 def _version() -> str:
     from .. import __version__
 
     return __version__
-
-
-def _slug(text: str) -> str:
-    out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
-    return "-".join(part for part in out.split("-") if part) or "section"
 
 
 def _timestamp(value: Any) -> str:
@@ -395,7 +390,7 @@ class Report:
         self._sections.append(
             Section(
                 index=index,
-                anchor=f"s{index}-{_slug(partial)}",
+                anchor=f"s{index}-{slug(partial)}",
                 title=title or default_title,
                 notes=note_tuple,
                 kind=kind,
@@ -514,25 +509,8 @@ class Report:
 
     # -- templates -----------------------------------------------------------------------------
     def _environment(self, fmt: str, formatter: Formatter, state: _RenderState) -> Any:
-        loaders = []
-        if self.template_dir is not None:
-            loaders.append(FileSystemLoader(str(self.template_dir)))
-        loaders.append(FileSystemLoader(str(TEMPLATES_DIR)))
-        options: dict[str, Any] = {
-            "loader": ChoiceLoader(loaders),
-            "autoescape": True,
-            "undefined": StrictUndefined,
-            "trim_blocks": True,
-            "lstrip_blocks": True,
-            "keep_trailing_newline": True,
-        }
-        if fmt == "markdown":
-            options["finalize"] = md_finalize
-        env = SandboxedEnvironment(**options)
+        env = new_environment(fmt, self.template_dir)
         env.filters.update(formatter.filters())
-        env.filters["mdquote"] = md_quote
-        env.filters["mdescape"] = lambda v: Markup(md_escape(v))
-        env.filters["slug"] = _slug
 
         def table(frame: Any, columns: Any, caption: str | None = None,
                   counts: Sequence[str] = (), row_header: str | None = None,
@@ -564,7 +542,8 @@ class Report:
                              caption=f"Figures behind figure {number}")
             if fmt == "html":
                 template = env.get_template("_figure.html.j2")
-                svg = to_svg(made, chart_id=f"fig-{number}")
+                svg = self._svg(state, made, (name, repr(sorted(kwargs.items())), made.title,
+                                               made.alt, number), result)
             else:
                 template = env.get_template("_figure.md.j2")
                 svg = Markup("")
@@ -580,6 +559,19 @@ class Report:
             chart=chart,
         )
         return env
+
+    def _svg(self, state: _RenderState, made: Any, key: tuple, result: Any) -> Markup:
+        """A chart's SVG, drawn once per section: a result is frozen, so its chart is too."""
+        section = next((s for s in self.sections if s.view is result), None)
+        cache = None if section is None else section.__dict__.setdefault("_svgs", {})
+        if cache is not None and key in cache:
+            return cache[key]
+        if state.metrics is None:
+            state.metrics = text_metrics()
+        svg = to_svg(made, chart_id=f"fig-{key[-1]}", metrics=state.metrics)
+        if cache is not None:
+            cache[key] = svg
+        return svg
 
     def _render(self, fmt: str) -> str:
         if not self._sections:

@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any
 
-from .report import Report, _slug
+from .report import Report
+from .templating import slug
 
 __all__ = ["HOSTILE_LABEL", "assert_no_external_urls", "check_renders"]
 
@@ -66,7 +67,7 @@ def check_renders(result: Any, *, hostile: Any = None, min_cell: int | None = No
     assert len(data["summary"]) == len(section.headlines)
     for block in report._methodology():
         for entry in block["entries"]:
-            assert f'id="method-{_slug(entry.id)}"' in html, f"methodology {entry.id} missing"
+            assert f'id="method-{slug(entry.id)}"' in html, f"methodology {entry.id} missing"
     outputs.update(html=html, markdown=md, json=js)
     if hostile is not None:
         bad = _fixed_report(min_cell=min_cell).add(hostile)
