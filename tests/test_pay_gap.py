@@ -56,7 +56,7 @@ def test_adjusted_gap_matches_statsmodels(two_sex, cov_type):
     assert row.adjusted_gap == pytest.approx((1 - np.exp(ref.params[FEMALE])) * 100)
     assert row.ci_low == pytest.approx((1 - np.exp(hi)) * 100, rel=1e-8)
     assert row.ci_high == pytest.approx((1 - np.exp(lo)) * 100, rel=1e-8)
-    assert row.flagged == (abs(row.t) >= 2)
+    assert row.flagged == (row.p_value < 0.05)  # flagged: p < alpha
     assert gap.cov_type == cov_type
     # every coefficient of the model is reported
     coefs = gap.coefficients.set_index("term")
@@ -88,9 +88,10 @@ def test_raw_gaps_by_hand():
             "tenure": [1, 2, 3, 4, 1, 2, 3, 4.0],
         }
     )
-    gap = fh.pay_gap(data, pay="pay", group="g", min_group_size=2)
+    gap = fh.pay_gap(data, pay="pay", group="g", min_n=2)
     row = gap.overall.iloc[0]
-    assert (row.group, row.reference_group) == ("Female", "Male")  # spellings read as sex
+    # group= is not read as sex: M and F stay as they are; M has the higher mean pay
+    assert (row.group, row.reference_group) == ("F", "M")
     assert row.mean_gap_pct == pytest.approx((14.25 - 13) / 14.25 * 100)
     assert row.median_gap_pct == pytest.approx((13.5 - 12) / 13.5 * 100)
     # without controls the log model's coefficient is the difference of mean log pay
@@ -100,8 +101,16 @@ def test_raw_gaps_by_hand():
 
 def test_more_than_two_groups(wf):
     d = wf.dropna(subset=["race"])
-    gap = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, min_group_size=5)
-    assert gap.reference_group == "White"  # the largest group
+    default = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, min_n=5)
+    # the shared rule: the highest mean pay among groups of at least min_n and 2% of employees
+    means = d.groupby("race").salary.mean()
+    shares = d.race.value_counts(normalize=True)
+    eligible = means[(d.race.value_counts() >= 5) & (shares >= 0.02)]
+    assert default.reference_group == eligible.idxmax() == "Asian"
+    small = default.overall.set_index("group").small_sample
+    assert small["Native American or Alaska Native"] and not small["White"]
+    gap = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, reference="White")
+    assert gap.reference_group == "White"
     ref = smf.ols(
         "np.log(salary) ~ C(race, Treatment('White')) + level + job_family + location"
         " + tenure_years",
@@ -203,7 +212,8 @@ def test_recovers_the_injected_gap():
     assert row.ci_low < truth < row.ci_high
     assert row.flagged and row.mean_gap_pct > 10  # raw gap much larger than adjusted
     nb = gap.overall.set_index("group").loc["Non-binary"]
-    assert not nb.flagged  # no injected effect
+    # no injected effect, |t| < 2, yet p = 0.047 < alpha = 0.05: flagged on p < alpha (issue 14)
+    assert abs(nb.t) < 2 and nb.p_value < 0.05 and nb.flagged
     assert gap.rows.excluded == {
         "missing group (sex)": int(wf.sex.isna().sum()),
         "missing control (race)": int((wf.sex.notna() & wf.race.isna()).sum()),
@@ -233,7 +243,7 @@ def test_missing_values_counted_or_raised():
         }
     )
     before = data.copy()
-    gap = fh.pay_gap(data, pay="pay", group="sex", controls="tenure", min_group_size=2)
+    gap = fh.pay_gap(data, pay="pay", group="sex", controls="tenure", min_n=2)
     assert gap.rows.excluded == {
         "missing pay (pay)": 1,
         "missing group (sex)": 1,
@@ -316,9 +326,9 @@ def _random_frame(rng: np.random.Generator) -> pd.DataFrame:
 
 @given(frames, st.floats(min_value=0.01, max_value=1000))
 def test_gaps_are_scale_invariant(frame, scale):
-    a = fh.pay_gap(frame, pay="pay", group="group", controls=["tenure"], min_group_size=2)
+    a = fh.pay_gap(frame, pay="pay", group="group", controls=["tenure"], min_n=2)
     b = fh.pay_gap(frame.assign(pay=frame.pay * scale), pay="pay", group="group",
-                   controls=["tenure"], min_group_size=2)  # fmt: skip
+                   controls=["tenure"], min_n=2)  # fmt: skip
     ra, rb = a.overall.iloc[0], b.overall.iloc[0]
     assert rb.mean_gap_pct == pytest.approx(ra.mean_gap_pct, rel=1e-9, abs=1e-9)
     assert rb.median_gap_pct == pytest.approx(ra.median_gap_pct, rel=1e-9, abs=1e-9)
@@ -328,9 +338,9 @@ def test_gaps_are_scale_invariant(frame, scale):
 @given(frames)
 def test_swapping_the_groups_flips_the_signs(frame):
     a = fh.pay_gap(frame, pay="pay", group="group", reference="A", controls=["tenure", "unit"],
-                   min_group_size=2).overall.iloc[0]  # fmt: skip
+                   min_n=2).overall.iloc[0]  # fmt: skip
     b = fh.pay_gap(frame, pay="pay", group="group", reference="B", controls=["tenure", "unit"],
-                   min_group_size=2).overall.iloc[0]  # fmt: skip
+                   min_n=2).overall.iloc[0]  # fmt: skip
     assert b.coef == pytest.approx(-a.coef, rel=1e-9, abs=1e-12)
     assert b.t == pytest.approx(-a.t, rel=1e-9, abs=1e-9)
     assert np.sign(b.mean_gap_pct) == -np.sign(a.mean_gap_pct)

@@ -17,8 +17,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fairhire as fh
-from fairhire.errors import ColumnError, InsufficientDataError, InvalidParameterError
-from fairhire.pay._bands import publish, quartile_bands
+from fairhire._engine_stats import quartile_bands as engine_bands
+from fairhire.errors import (
+    ColumnError,
+    InsufficientDataError,
+    InvalidParameterError,
+    InvalidValueError,
+)
+from fairhire.stats.paygap import publish
+
+
+def quartile_bands(pay, male, **kwargs):
+    """The one quartile_bands, on in-memory arrays."""
+    frame = pd.DataFrame({"pay": np.asarray(pay, dtype=float), "male": np.asarray(male, bool)})
+    return engine_bands(frame, "pay", "male", **kwargs)
 
 
 @pytest.fixture
@@ -98,7 +110,9 @@ def test_full_pay_bonus_population_and_other_sexes():
     assert uk.rows.excluded == {
         "sex missing": 1,
         "sex not male or female (excluded from two-sex metrics)": 1,
+        "not full-pay relevant (full_pay)": 1,  # in the bonus metrics, not the hourly ones
     }
+    assert uk.rows.used == 6
     pops = uk.populations.set_index("population")
     assert pops.iloc[0].tolist() == [3, 3]
     assert any("excluded from these two-sex metrics" in w for w in uk.warnings)
@@ -116,7 +130,7 @@ def test_uk_errors(example):
     with pytest.raises(ColumnError, match="'hourly'"):
         fh.uk_pay_gap_metrics(example.assign(hourly=-example.hourly), hourly_pay="hourly",
                               sex="sex")  # fmt: skip
-    with pytest.raises(ColumnError, match="'fp'"):
+    with pytest.raises(InvalidValueError, match=r"'fp'.*full_pay=.*'maybe'"):
         fh.uk_pay_gap_metrics(example.assign(fp="maybe"), hourly_pay="hourly", sex="sex",
                               full_pay="fp")  # fmt: skip
     with pytest.raises(ColumnError, match="'hourly'"):
@@ -228,7 +242,7 @@ def test_eu_art10_flags_both_directions_and_unassessable():
         }
     )
     eu = fh.eu_pay_transparency_metrics(data, pay="pay", sex="sex", category="cat",
-                                        threshold=5)  # fmt: skip
+                                        gap_threshold=5)  # fmt: skip
     cats = eu.categories.set_index("category")
     assert not cats.loc["near", "art10_flag"]  # 4% < 5%
     assert cats.loc["women more", "art10_flag"]
@@ -245,8 +259,8 @@ def test_eu_errors(eu_data):
     with pytest.raises(ColumnError, match="'basic'"):
         fh.eu_pay_transparency_metrics(eu_data.assign(basic=-eu_data.basic), pay="basic",
                                        sex="sex")  # fmt: skip
-    with pytest.raises(InvalidParameterError, match="threshold"):
-        fh.eu_pay_transparency_metrics(eu_data, pay="basic", sex="sex", threshold=0)
+    with pytest.raises(InvalidParameterError, match="gap_threshold"):
+        fh.eu_pay_transparency_metrics(eu_data, pay="basic", sex="sex", gap_threshold=0)
     with pytest.raises(InsufficientDataError, match="'sex'"):
         fh.eu_pay_transparency_metrics(eu_data[eu_data.sex == "F"], pay="basic", sex="sex")
     with pytest.raises(ColumnError, match="grade_"):
