@@ -220,16 +220,19 @@ def pay_gap(
         absorb_threshold=absorb_threshold,
         unknown_labels=unknown_labels,
     )
-    rows = _read(data, opts)
+    return _analyse(_read(data, opts), opts)
+
+
+def _analyse(rows: _Rows, opts: _Options) -> PayGapResult:
+    """The overall model, the cells, the model without tainted controls, the outliers."""
     settings = opts.settings
     design, columns = design_for(
         rows.frame, rows.groups.codes, rows.groups, opts.controls, settings, drop_constant=False
     )
     fit = fit_overall(rows.y, design, columns, settings, rows.clusters)
     assert fit.fit is not None
-    table_rows = scope_rows(
-        "overall", "all", rows.pay, rows.groups.codes, rows.groups, fit, settings
-    )
+    groups = rows.groups
+    table_rows = scope_rows("overall", "all", rows.pay, groups.codes, groups, fit, settings)
     warnings = rows.warnings + list(fit.fit.notes)
     if design.absorbed:
         warnings.append(
@@ -242,7 +245,7 @@ def pay_gap(
             rows.frame,
             rows.y,
             rows.pay,
-            rows.groups,
+            groups,
             opts.within,
             opts.controls,
             settings,
@@ -255,14 +258,13 @@ def pay_gap(
             rows.frame,
             rows.y,
             rows.pay,
-            rows.groups,
+            groups,
             base,
             opts.tainted,
             settings,
             rows.clusters,
             table_rows,
         )
-    if tainted is not None:
         warnings.append(
             f"{', '.join(opts.tainted)} may itself carry the disparity being measured; compare "
             "the gap with and without it (tainted_comparison)."
@@ -271,7 +273,7 @@ def pay_gap(
     outliers = outlier_table(
         fit.fit,
         rows.pay,
-        rows.groups,
+        groups,
         rows.positions,
         ids,
         log=settings.log,
@@ -282,7 +284,7 @@ def pay_gap(
         X=design.X,
         names=list(design.names),
         group_columns=fit.columns,
-        groups=rows.groups,
+        groups=groups,
         log=settings.log,
         cov_type=settings.cov_type,
         clusters=rows.clusters,

@@ -394,22 +394,7 @@ def _decomposition(
         fingerprint=row_fingerprint(inputs),
         warnings=tuple(warnings),
         rows=RowAccount(total=rows.n, used=rows.used, excluded=dict(rows.excluded)),
-        params={
-            "outcome": opts.outcome,
-            "group": opts.group,
-            "groups": [pair.a, pair.b],
-            "features": opts.features,
-            "coefficients": label,
-            "log": opts.log,
-            "categorical": opts.categorical,
-            "cov_type": opts.cov_type,
-            "se": opts.se,
-            "n_boot": opts.n_boot if opts.se == "bootstrap" else None,
-            "random_state": random_state if isinstance(random_state, int | None) else "generator",
-            "confidence": opts.confidence,
-            "alpha": opts.alpha,
-            "missing": opts.missing,
-        },
+        params=_params(opts, pair, label, random_state),
     )
 
 
@@ -430,3 +415,23 @@ def _resolve_scheme(scheme: str | float, pair: _Pair, n_a: int, n_b: int) -> tup
         f"coefficients={scheme!r} is not one of {', '.join(SCHEMES)}, a weight in [0, 1], or "
         f"one of the two groups ({pair.a!r}, {pair.b!r})."
     )
+
+
+def _params(opts: _Options, pair: _Pair, label: str, random_state: Any) -> dict[str, Any]:
+    """The arguments the decomposition ran with (for the reproducibility appendix)."""
+    return {
+        "outcome": opts.outcome,
+        "group": opts.group,
+        "groups": [pair.a, pair.b],
+        "features": opts.features,
+        "coefficients": label,
+        "log": opts.log,
+        "categorical": opts.categorical,
+        "cov_type": opts.cov_type,
+        "se": opts.se,
+        "n_boot": opts.n_boot if opts.se == "bootstrap" else None,
+        "random_state": random_state if isinstance(random_state, int | None) else "generator",
+        "confidence": opts.confidence,
+        "alpha": opts.alpha,
+        "missing": opts.missing,
+    }

@@ -85,10 +85,14 @@ class OaxacaBlinderResult(Result):
     def _unit(self) -> str:
         return "log points" if self.log else self.outcome
 
+    def _amount(self, value: float) -> str:
+        """An estimate in the outcome's units: 0.177 log points, or 7,879 (currency)."""
+        return format_number(value, 3 if self.log else 0)
+
     def _repr_headline(self) -> str:
         share = self.overall.set_index("component").loc["unexplained", "share_of_gap"]
         return (
-            f"{self.group_a} vs {self.group_b}, gap {format_number(self.gap, 4)} "
+            f"{self.group_a} vs {self.group_b}, gap {self._amount(self.gap)} "
             f"{self._unit()}, {format_number(share, 0)}% unexplained"
         )
 
@@ -119,12 +123,12 @@ class OaxacaBlinderResult(Result):
         p = f"; {p_text(unexplained.p_value, alpha=self.alpha)}"
         text = (
             f"{self.group_a} employees' mean {self.outcome} is "
-            f"{format_number(abs(self.gap), 4)} {self._unit()} "
+            f"{self._amount(abs(self.gap))} {self._unit()} "
             f"{'higher' if self.gap >= 0 else 'lower'} than {self.group_b} employees'. "
             f"Differences in {', '.join(self.features)} explain "
             f"{format_number(explained.share_of_gap, 0)}% of the gap; "
             f"{format_number(unexplained.share_of_gap, 0)}% is unexplained "
-            f"({format_number(unexplained.estimate, 4)} {self._unit()}"
+            f"({self._amount(unexplained.estimate)} {self._unit()}"
             f"{p if np.isfinite(unexplained.p_value) else ''}; {self.reference} reference "
             "coefficients)."
         )
