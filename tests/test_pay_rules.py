@@ -290,3 +290,14 @@ def test_sex_spellings_never_change_the_statutory_metrics(seed, spelling):
     pd.testing.assert_frame_equal(a.quartiles, b.quartiles, rtol=1e-12)
     assert a.rows.to_dict() == b.rows.to_dict() and a.sex_other == b.sex_other
     assert (spelling != "Male") == any(repr(spelling) in w for w in b.warnings)
+
+
+def test_eu_category_spellings_merge_in_every_engine():
+    data = pd.DataFrame({"sex": ["M", "F"] * 20, "pay": np.linspace(10, 50, 40),
+                         "cat": ["Eng", "eng ", "Sales", " SALES"] * 10})  # fmt: skip
+    data.loc[:5, "cat"] = "Eng"
+    for frame in _engines(data):
+        eu = fh.eu_pay_transparency_metrics(frame, pay="pay", sex="sex", category="cat")
+        assert eu.categories["category"].tolist() == ["Eng", "SALES"]
+        assert eu.categories[["men", "women"]].sum().tolist() == [20, 20]
+        assert sum("differ only in case or spaces" in w for w in eu.warnings) == 2

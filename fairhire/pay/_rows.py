@@ -87,7 +87,10 @@ class RowFilter:
 
 
 def missing_mask(values: pd.Series) -> np.ndarray:
-    """:func:`fairhire._core.missing.is_missing` for every row, read once per distinct value."""
+    """:func:`fairhire._core.missing.is_missing` for every row, read once per distinct value
+    (numbers and booleans are missing only when null or NaN)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return values.isna().to_numpy(dtype=bool)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     blank = np.array([is_missing(u) for u in uniques] + [True], dtype=bool)
     return blank[np.where(codes < 0, len(uniques), codes)]
