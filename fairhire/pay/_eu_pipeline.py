@@ -19,7 +19,6 @@ from .._engine_stats import group_summary, quartile_bands
 from .._results import RowAccount
 from .._sex import SexReading
 from ..errors import InsufficientDataError
-from ..stats.paygap import raw_gap
 from ._statutory import (
     FirstPass,
     SexSummary,
@@ -231,18 +230,8 @@ def _by_category(work: Any, value: str) -> dict[Any, SexSummary]:
     out = {}
     for label, part in table.groupby(CAT, sort=False, dropna=False):
         part = part.drop(columns=CAT).rename(columns={MALE: "male"}).astype({"male": bool})
-        out[label] = _gaps(part.reset_index(drop=True))
+        out[label] = SexSummary.of(part.reset_index(drop=True))
     return out
-
-
-def _gaps(table: pd.DataFrame) -> SexSummary:
-    summary = SexSummary(NAN, NAN, table)
-    men, women = summary.side(True), summary.side(False)
-    if men is None or women is None:
-        return summary
-    mean = raw_gap(float(men["mean"]), float(women["mean"]))
-    median = raw_gap(float(men["median"]), float(women["median"]))
-    return SexSummary(mean, median, table)
 
 
 def _categories(

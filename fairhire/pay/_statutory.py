@@ -176,6 +176,17 @@ class SexSummary:
         rows = self.table[self.table["male"] == male]
         return None if rows.empty or int(rows["n"].iloc[0]) == 0 else rows.iloc[0]
 
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> SexSummary:
+        """The gaps of a summary table (``male``, ``n``, ``mean``, ``median``, ``max``)."""
+        out = cls(float("nan"), float("nan"), table)
+        men, women = out.side(True), out.side(False)
+        if men is None or women is None:
+            return out
+        mean = raw_gap(float(men["mean"]), float(women["mean"]))
+        median = raw_gap(float(men["median"]), float(women["median"]))
+        return cls(mean, median, table)
+
     @property
     def exact(self) -> pd.DataFrame:
         """The columns every engine computes bit for bit (for fingerprints)."""
@@ -186,13 +197,7 @@ def sex_summary(work: Any, value: str, male: str) -> SexSummary:
     """Means and medians of ``value`` for men and women of ``work`` (``male``: boolean)."""
     table = group_summary(work, value, by=male).rename(columns={male: "male"})
     table = table[table["male"].notna()].astype({"male": bool}).reset_index(drop=True)
-    out = SexSummary(float("nan"), float("nan"), table)
-    men, women = out.side(True), out.side(False)
-    if men is None or women is None:
-        return out
-    mean = raw_gap(float(men["mean"]), float(women["mean"]))
-    median = raw_gap(float(men["median"]), float(women["median"]))
-    return SexSummary(mean, median, table)
+    return SexSummary.of(table)
 
 
 def relative_warning(

@@ -35,6 +35,23 @@ INDICATORS = (
     ("e_men", "proportion of men receiving complementary or variable components", "percent"),
     ("e_women", "proportion of women receiving complementary or variable components", "percent"),
 )
+CATEGORY_COLUMNS = (
+    "category",
+    "men",
+    "women",
+    "mean_basic_men",
+    "mean_basic_women",
+    "mean_gap_basic",
+    "median_gap_basic",
+    "mean_gap_variable",
+    "median_gap_variable",
+    "mean_gap_total",
+    "median_gap_total",
+    "mean_gap_total_published",
+    "assessable",
+    "art10_flag",
+    "direction",
+)
 #: Columns of :attr:`EUPayTransparencyMetrics.table`.
 TABLE_COLUMNS = ("indicator", "description", "category", "value", "published", "unit", "art10_flag")
 
@@ -90,21 +107,7 @@ class EUPayTransparencyMetrics(Result):
     flag_column: ClassVar[str] = "art10_flag"
     count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
     derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {
-            "male_pct",
-            "female_pct",
-            "min_pay",
-            "max_pay",
-            "mean_basic_men",
-            "mean_basic_women",
-            "mean_gap_basic",
-            "median_gap_basic",
-            "mean_gap_variable",
-            "median_gap_variable",
-            "mean_gap_total",
-            "median_gap_total",
-            "mean_gap_total_published",
-        }
+        {"male_pct", "female_pct", "min_pay", "max_pay", *CATEGORY_COLUMNS[3:12]}
     )
     # the names the report layer reads today
     report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
@@ -375,25 +378,6 @@ def _result(
             "decimals": decimals,
         },
     )
-
-
-CATEGORY_COLUMNS = (
-    "category",
-    "men",
-    "women",
-    "mean_basic_men",
-    "mean_basic_women",
-    "mean_gap_basic",
-    "median_gap_basic",
-    "mean_gap_variable",
-    "median_gap_variable",
-    "mean_gap_total",
-    "median_gap_total",
-    "mean_gap_total_published",
-    "assessable",
-    "art10_flag",
-    "direction",
-)
 
 
 def _direction(assessable: bool, gap: float) -> str:

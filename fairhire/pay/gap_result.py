@@ -146,21 +146,9 @@ class PayGapResult(Result):
         "outliers": "outlier_summary",
     }
     count_columns: ClassVar[frozenset[str]] = frozenset({"n", "n_reference", "employees"})
+    # pay figures and statistics computed from the counted employees' pay
     derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {
-            "mean_pay",
-            "mean_pay_reference",
-            "median_pay",
-            "median_pay_reference",
-            "mean_gap_pct",
-            "median_gap_pct",
-            "coef",
-            "std_error",
-            "t",
-            "adjusted_gap",
-            "adjusted_gap_pct",
-            "median_pay_vs_predicted_pct",
-        }
+        {*TABLE_COLUMNS[6:15], "adjusted_gap", "adjusted_gap_pct", "median_pay_vs_predicted_pct"}
     )
     # the name the report layer reads today
     report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))

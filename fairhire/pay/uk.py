@@ -109,16 +109,7 @@ class UKPayGapMetrics(Result):
 
     kind: ClassVar[str] = "UK gender pay gap metrics"
     count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {
-            "male_pct",
-            "female_pct",
-            "male_pct_published",
-            "female_pct_published",
-            "min_pay",
-            "max_pay",
-        }
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset(QUARTILE_COLUMNS[4:])
     # the names the report layer reads today
     report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
     report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
