@@ -97,8 +97,9 @@ def test_uk_metrics_on_the_messy_export(engine, frames):
 def test_uk_full_pay_flag_written_many_ways(engine, frames):
     """``selected`` holds yes/no written five ways and 6 blanks among the women: read by the
     shared flag rule, the blanks are missing (counted), never read as False."""
-    uk = fh.uk_pay_gap_metrics(frames[engine], hourly_pay="hourly_pay", sex="sex",
-                               full_pay="selected")  # fmt: skip
+    uk = fh.uk_pay_gap_metrics(
+        frames[engine], hourly_pay="hourly_pay", sex="sex", full_pay="selected"
+    )
     yes = EXPECTED["selected"]
     assert uk.populations.iloc[0][["men", "women"]].tolist() == [yes["Male"], yes["Female"]]
     excluded = uk.rows.excluded

@@ -65,9 +65,14 @@ def test_adjusted_gap_matches_statsmodels(two_sex, cov_type):
 
 def test_cluster_and_currency_units(two_sex):
     gap = fh.pay_gap(
-        two_sex, pay="salary", group="sex", controls=CONTROLS, log=False,
-        cov_type="cluster", cluster="job_family",
-    )  # fmt: skip
+        two_sex,
+        pay="salary",
+        group="sex",
+        controls=CONTROLS,
+        log=False,
+        cov_type="cluster",
+        cluster="job_family",
+    )
     ref = smf.ols(FORMULA.replace("np.log(salary)", "salary"), two_sex).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(two_sex.job_family)[0]}, use_t=True
     )
@@ -188,8 +193,14 @@ def test_tainted_comparison(two_sex):
 
 
 def test_outliers_are_studentized_residuals(two_sex):
-    gap = fh.pay_gap(two_sex, pay="salary", group="sex", controls=CONTROLS,
-                     id="employee_id", outlier_threshold=2.0)  # fmt: skip
+    gap = fh.pay_gap(
+        two_sex,
+        pay="salary",
+        group="sex",
+        controls=CONTROLS,
+        id="employee_id",
+        outlier_threshold=2.0,
+    )
     ref = smf.ols(FORMULA, two_sex).fit()
     stud = OLSInfluence(ref).resid_studentized_internal
     expected = np.flatnonzero(stud <= -2.0)
@@ -204,9 +215,12 @@ def test_outliers_are_studentized_residuals(two_sex):
 def test_recovers_the_injected_gap():
     wf = fh.datasets.make_workforce(12_000, random_state=21)
     gap = fh.pay_gap(
-        wf, pay="salary", group="sex",
-        controls=[*CONTROLS, "performance_rating", "race"], missing="exclude",
-    )  # fmt: skip
+        wf,
+        pay="salary",
+        group="sex",
+        controls=[*CONTROLS, "performance_rating", "race"],
+        missing="exclude",
+    )
     row = gap.overall.set_index("group").loc["Female"]
     truth = WORKFORCE_TRUTH["pay_gap_within_level_family"] * 100
     assert row.ci_low < truth < row.ci_high
@@ -223,10 +237,12 @@ def test_recovers_the_injected_gap():
 
 def test_absorbing_a_large_categorical_gives_the_same_answer(two_sex):
     d = two_sex.assign(cell=two_sex.level + "/" + two_sex.job_family)
-    absorbed = fh.pay_gap(d, pay="salary", group="sex", controls=["cell", "tenure_years"],
-                          absorb_threshold=10)  # fmt: skip
-    dummies = fh.pay_gap(d, pay="salary", group="sex", controls=["cell", "tenure_years"],
-                         absorb_threshold=None)  # fmt: skip
+    absorbed = fh.pay_gap(
+        d, pay="salary", group="sex", controls=["cell", "tenure_years"], absorb_threshold=10
+    )
+    dummies = fh.pay_gap(
+        d, pay="salary", group="sex", controls=["cell", "tenure_years"], absorb_threshold=None
+    )
     assert absorbed.absorbed == "cell" and dummies.absorbed is None
     a, b = absorbed.overall.iloc[0], dummies.overall.iloc[0]
     assert a.coef == pytest.approx(b.coef, rel=1e-9)
@@ -327,8 +343,9 @@ def _random_frame(rng: np.random.Generator) -> pd.DataFrame:
 @given(frames, st.floats(min_value=0.01, max_value=1000))
 def test_gaps_are_scale_invariant(frame, scale):
     a = fh.pay_gap(frame, pay="pay", group="group", controls=["tenure"], min_n=2)
-    b = fh.pay_gap(frame.assign(pay=frame.pay * scale), pay="pay", group="group",
-                   controls=["tenure"], min_n=2)  # fmt: skip
+    b = fh.pay_gap(
+        frame.assign(pay=frame.pay * scale), pay="pay", group="group", controls=["tenure"], min_n=2
+    )
     ra, rb = a.overall.iloc[0], b.overall.iloc[0]
     assert rb.mean_gap_pct == pytest.approx(ra.mean_gap_pct, rel=1e-9, abs=1e-9)
     assert rb.median_gap_pct == pytest.approx(ra.median_gap_pct, rel=1e-9, abs=1e-9)
@@ -337,10 +354,12 @@ def test_gaps_are_scale_invariant(frame, scale):
 
 @given(frames)
 def test_swapping_the_groups_flips_the_signs(frame):
-    a = fh.pay_gap(frame, pay="pay", group="group", reference="A", controls=["tenure", "unit"],
-                   min_n=2).overall.iloc[0]  # fmt: skip
-    b = fh.pay_gap(frame, pay="pay", group="group", reference="B", controls=["tenure", "unit"],
-                   min_n=2).overall.iloc[0]  # fmt: skip
+    a = fh.pay_gap(
+        frame, pay="pay", group="group", reference="A", controls=["tenure", "unit"], min_n=2
+    ).overall.iloc[0]
+    b = fh.pay_gap(
+        frame, pay="pay", group="group", reference="B", controls=["tenure", "unit"], min_n=2
+    ).overall.iloc[0]
     assert b.coef == pytest.approx(-a.coef, rel=1e-9, abs=1e-12)
     assert b.t == pytest.approx(-a.t, rel=1e-9, abs=1e-9)
     assert np.sign(b.mean_gap_pct) == -np.sign(a.mean_gap_pct)

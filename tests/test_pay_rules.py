@@ -25,17 +25,31 @@ def test_flag_follows_p_below_alpha_not_t_of_two():
     data = pd.DataFrame({"g": np.repeat(["A", "B"], n // 2), "x": rng.normal(size=n)})
     noise = rng.normal(0, 0.2, n)
     # put B's coefficient exactly at t = -1.985 (shifting one group moves β, not its SE)
-    base = fh.pay_gap(data.assign(pay=np.exp(10 + noise)), pay="pay", group="g",
-                      controls="x", cov_type="HC1", reference="A").overall.iloc[0]  # fmt: skip
+    base = fh.pay_gap(
+        data.assign(pay=np.exp(10 + noise)),
+        pay="pay",
+        group="g",
+        controls="x",
+        cov_type="HC1",
+        reference="A",
+    ).overall.iloc[0]
     shift = -1.985 * base.std_error - base.coef
     pay = np.exp(10 + noise + shift * (data["g"] == "B"))
-    gap = fh.pay_gap(data.assign(pay=pay), pay="pay", group="g", controls="x", cov_type="HC1",
-                     reference="A")  # fmt: skip
+    gap = fh.pay_gap(
+        data.assign(pay=pay), pay="pay", group="g", controls="x", cov_type="HC1", reference="A"
+    )
     row = gap.overall.iloc[0]
     assert row.t == pytest.approx(-1.985) and 0.04 < row.p_value < 0.05
     assert row.flagged and len(gap.flagged) == 1
-    strict = fh.pay_gap(data.assign(pay=pay), pay="pay", group="g", controls="x",
-                        cov_type="HC1", reference="A", alpha=0.01)  # fmt: skip
+    strict = fh.pay_gap(
+        data.assign(pay=pay),
+        pay="pay",
+        group="g",
+        controls="x",
+        cov_type="HC1",
+        reference="A",
+        alpha=0.01,
+    )
     assert not strict.overall.iloc[0].flagged
     assert "p < 0.05" in gap.summary() or "flagged when p < 0.05" in gap.summary()
 
@@ -73,8 +87,9 @@ def test_default_reference_is_not_a_tiny_best_paid_group():
 
 def test_implausible_salary_is_an_error_naming_column_and_rows():
     """A salary of 1e300 gave a gap of −6e297 % with no warning."""
-    data = pd.DataFrame({"sex": ["M", "F"] * 20, "salary": np.linspace(40e3, 60e3, 40),
-                         "x": np.arange(40.0)})  # fmt: skip
+    data = pd.DataFrame(
+        {"sex": ["M", "F"] * 20, "salary": np.linspace(40e3, 60e3, 40), "x": np.arange(40.0)}
+    )
     data.loc[7, "salary"] = 1e300
     with pytest.raises(InvalidValueError, match=r"'salary'.*1e\+300 at row 7"):
         fh.pay_gap(data, pay="salary", group="sex")
@@ -99,9 +114,12 @@ def test_pay_far_above_its_group_is_a_warning():
 
 def test_uk_rows_count_missing_hourly_pay():
     data = pd.DataFrame(
-        {"sex": ["M", "F"] * 5, "hourly": [10, 11, np.nan, 12, 13, np.nan, 9, 10, 11, 12.0],
-         "bonus": [0, 5, 5, 0, 0, 1, 0, 0, 0, 0.0]}
-    )  # fmt: skip
+        {
+            "sex": ["M", "F"] * 5,
+            "hourly": [10, 11, np.nan, 12, 13, np.nan, 9, 10, 11, 12.0],
+            "bonus": [0, 5, 5, 0, 0, 1, 0, 0, 0, 0.0],
+        }
+    )
     for frame in _engines(data):
         uk = fh.uk_pay_gap_metrics(frame, hourly_pay="hourly", sex="sex", bonus="bonus")
         assert uk.rows.excluded == {"missing hourly pay (hourly)": 2}
@@ -118,14 +136,23 @@ def test_options_are_checked_strings_are_not_booleans_or_numbers():
         (fh.pay_gap, {"pay": "pay", "group": "g", "alpha": "0.05"}, "alpha="),
         (fh.pay_gap, {"pay": "pay", "group": "g", "confidence": 95}, "confidence="),
         (fh.pay_gap, {"pay": "pay", "group": "g", "min_n": 1}, "min_n="),
-        (fh.oaxaca_blinder, {"outcome": "pay", "group": "g", "features": "pay", "log": "no"},
-         "features|log="),
+        (
+            fh.oaxaca_blinder,
+            {"outcome": "pay", "group": "g", "features": "pay", "log": "no"},
+            "features|log=",
+        ),
         (fh.uk_pay_gap_metrics, {"hourly_pay": "pay", "sex": "g", "decimals": "1"}, "decimals="),
-        (fh.eu_pay_transparency_metrics, {"pay": "pay", "sex": "g",
-                                          "include_zero_variable": "no"}, "include_zero_variable="),
-        (fh.eu_pay_transparency_metrics, {"pay": "pay", "sex": "g", "gap_threshold": "5"},
-         "gap_threshold="),
-    ]  # fmt: skip
+        (
+            fh.eu_pay_transparency_metrics,
+            {"pay": "pay", "sex": "g", "include_zero_variable": "no"},
+            "include_zero_variable=",
+        ),
+        (
+            fh.eu_pay_transparency_metrics,
+            {"pay": "pay", "sex": "g", "gap_threshold": "5"},
+            "gap_threshold=",
+        ),
+    ]
     for function, kwargs, match in cases:
         with pytest.raises(InvalidParameterError, match=match):
             function(data, **kwargs)
@@ -151,8 +178,9 @@ def test_user_columns_named_like_internal_ones():
         uk = fh.uk_pay_gap_metrics(frame, hourly_pay="n", sex="group", bonus="men")
         ref = fh.uk_pay_gap_metrics(base, hourly_pay="salary", sex="sex", bonus="bonus")
         np.testing.assert_allclose(uk.metrics["value"], ref.metrics["value"], rtol=1e-12)
-        eu = fh.eu_pay_transparency_metrics(frame, pay="n", sex="group", category="sum",
-                                            variable_pay="men")  # fmt: skip
+        eu = fh.eu_pay_transparency_metrics(
+            frame, pay="n", sex="group", category="sum", variable_pay="men"
+        )
         assert eu.categories["category"].tolist() == ["L1", "L2"]
 
 
@@ -162,21 +190,24 @@ def test_renamed_arguments_still_work_with_a_future_warning():
         old = fh.pay_gap(wf, pay="salary", group="sex", min_group_size=7)
     assert old.params["min_n"] == 7
     with pytest.warns(FutureWarning, match="coefficients="):
-        old_ob = fh.oaxaca_blinder(wf, outcome="salary", group="sex", features="level",
-                                   reference="cotton")  # fmt: skip
-    new_ob = fh.oaxaca_blinder(wf, outcome="salary", group="sex", features="level",
-                               coefficients="cotton")  # fmt: skip
+        old_ob = fh.oaxaca_blinder(
+            wf, outcome="salary", group="sex", features="level", reference="cotton"
+        )
+    new_ob = fh.oaxaca_blinder(
+        wf, outcome="salary", group="sex", features="level", coefficients="cotton"
+    )
     assert old_ob.component("unexplained") == new_ob.component("unexplained")
     with pytest.warns(FutureWarning, match="gap_threshold="):
-        eu = fh.eu_pay_transparency_metrics(wf, pay="salary", sex="sex", category="level",
-                                            threshold=3)  # fmt: skip
+        eu = fh.eu_pay_transparency_metrics(
+            wf, pay="salary", sex="sex", category="level", threshold=3
+        )
     assert eu.gap_threshold == 3 and eu.params["gap_threshold"] == 3
     with pytest.raises(InvalidParameterError, match="only gap_threshold="):
         fh.eu_pay_transparency_metrics(wf, pay="salary", sex="sex", threshold=3, gap_threshold=4)
 
 
 def test_sentences_state_gaps_and_statistics_in_one_direction():
-    """"paid 4.6% less … t = −8.27": the sign of t contradicted the wording."""
+    """ "paid 4.6% less … t = −8.27": the sign of t contradicted the wording."""
     wf = fh.datasets.make_workforce(2000, random_state=0)
     gap = fh.pay_gap(wf, pay="salary", group="sex", controls=["level", "job_family"])
     text = gap.headlines()[0].text
@@ -184,8 +215,9 @@ def test_sentences_state_gaps_and_statistics_in_one_direction():
     assert "p < 0.001" in text
     for line in gap.summary().splitlines():
         assert "t = " not in line
-    ob = fh.oaxaca_blinder(wf, outcome="salary", group="sex", log=True,
-                           features=["level", "job_family"])  # fmt: skip
+    ob = fh.oaxaca_blinder(
+        wf, outcome="salary", group="sex", log=True, features=["level", "job_family"]
+    )
     assert "higher than Female" in ob.headlines()[0].text
     assert len(repr(ob)) < 200 and "OaxacaBlinderResult" in repr(ob)
 
@@ -223,8 +255,9 @@ def test_relabelling_groups_changes_only_the_labels(seed, names):
     frame = _frame(seed)
     mapping = dict(zip(["Alpha", "Beta", "Gamma"], names, strict=True))
     a = fh.pay_gap(frame, pay="pay", group="grp", controls="tenure", min_n=2)
-    b = fh.pay_gap(frame.replace({"grp": mapping}), pay="pay", group="grp", controls="tenure",
-                   min_n=2)  # fmt: skip
+    b = fh.pay_gap(
+        frame.replace({"grp": mapping}), pay="pay", group="grp", controls="tenure", min_n=2
+    )
     assert b.reference_group == mapping[a.reference_group]
     want = _numbers(a).assign(group=lambda d: d["group"].map(mapping))
     pd.testing.assert_frame_equal(
@@ -242,10 +275,12 @@ def test_reordering_rows_and_renaming_columns_change_nothing(seed, order_seed):
     b = fh.pay_gap(renamed, pay="group", group="n", controls="stratum", min_n=2)
     assert a.reference_group == b.reference_group and a.fingerprint != ""
     pd.testing.assert_frame_equal(_numbers(a), _numbers(b), rtol=1e-9)
-    ua = fh.uk_pay_gap_metrics(frame.replace({"grp": {"Alpha": "M", "Beta": "F"}}),
-                               hourly_pay="pay", sex="grp")  # fmt: skip
-    ub = fh.uk_pay_gap_metrics(renamed.replace({"n": {"Alpha": "M", "Beta": "F"}}),
-                               hourly_pay="group", sex="n")  # fmt: skip
+    ua = fh.uk_pay_gap_metrics(
+        frame.replace({"grp": {"Alpha": "M", "Beta": "F"}}), hourly_pay="pay", sex="grp"
+    )
+    ub = fh.uk_pay_gap_metrics(
+        renamed.replace({"n": {"Alpha": "M", "Beta": "F"}}), hourly_pay="group", sex="n"
+    )
     pd.testing.assert_frame_equal(ua.metrics, ub.metrics, rtol=1e-12)
     pd.testing.assert_frame_equal(ua.quartiles, ub.quartiles, rtol=1e-12)
     assert ua.rows.to_dict() == ub.rows.to_dict() and ua.fingerprint == ub.fingerprint
@@ -255,8 +290,11 @@ def test_reordering_rows_and_renaming_columns_change_nothing(seed, order_seed):
 @given(st.integers(0, 10_000), st.data())
 def test_case_and_space_variants_never_change_a_result(seed, data):
     frame = _frame(seed)
-    variants = {"Alpha": [" Alpha", "ALPHA", "alpha  "], "Beta": ["beta", " BETA "],
-                "Gamma": ["gamma", "Gamma "]}  # fmt: skip
+    variants = {
+        "Alpha": [" Alpha", "ALPHA", "alpha  "],
+        "Beta": ["beta", " BETA "],
+        "Gamma": ["gamma", "Gamma "],
+    }
     messy = frame.copy()
     for label, spellings in variants.items():
         rows = messy.index[messy["grp"] == label]
@@ -268,10 +306,12 @@ def test_case_and_space_variants_never_change_a_result(seed, data):
     pd.testing.assert_frame_equal(_numbers(a), _numbers(b), rtol=1e-12)
     changed = (messy["grp"] != frame["grp"]).any()
     assert any("merged" in w for w in b.warnings) == bool(changed)
-    oa = fh.oaxaca_blinder(frame, outcome="pay", group="grp", features="tenure",
-                           groups=("Gamma", "Alpha"), se=None)  # fmt: skip
-    ob = fh.oaxaca_blinder(messy, outcome="pay", group="grp", features="tenure",
-                           groups=("gamma", "alpha"), se=None)  # fmt: skip
+    oa = fh.oaxaca_blinder(
+        frame, outcome="pay", group="grp", features="tenure", groups=("Gamma", "Alpha"), se=None
+    )
+    ob = fh.oaxaca_blinder(
+        messy, outcome="pay", group="grp", features="tenure", groups=("gamma", "alpha"), se=None
+    )
     assert ob.component("unexplained") == pytest.approx(oa.component("unexplained"), rel=1e-12)
 
 
@@ -293,8 +333,13 @@ def test_sex_spellings_never_change_the_statutory_metrics(seed, spelling):
 
 
 def test_eu_category_spellings_merge_in_every_engine():
-    data = pd.DataFrame({"sex": ["M", "F"] * 20, "pay": np.linspace(10, 50, 40),
-                         "cat": ["Eng", "eng ", "Sales", " SALES"] * 10})  # fmt: skip
+    data = pd.DataFrame(
+        {
+            "sex": ["M", "F"] * 20,
+            "pay": np.linspace(10, 50, 40),
+            "cat": ["Eng", "eng ", "Sales", " SALES"] * 10,
+        }
+    )
     data.loc[:5, "cat"] = "Eng"
     for frame in _engines(data):
         eu = fh.eu_pay_transparency_metrics(frame, pay="pay", sex="sex", category="cat")

@@ -35,8 +35,18 @@ def test_female_spellings(spelling):
 
 
 def test_other_and_missing_are_counted_not_dropped():
-    values = ["Male", "Non-binary", None, np.nan, "", "  ", "Prefer not to say", "F", pd.NA,
-              "non-binary "]  # fmt: skip
+    values = [
+        "Male",
+        "Non-binary",
+        None,
+        np.nan,
+        "",
+        "  ",
+        "Prefer not to say",
+        "F",
+        pd.NA,
+        "non-binary ",
+    ]
     r = read_sex(values, [1] * len(values), column="gender", unknown_labels=["prefer not to say"])
     assert r.codes.tolist() == [0, -1, -2, -2, -2, -2, -2, 1, -2, -1]
     assert dict(r.other) == {"Non-binary": 2}  # case and space variants merged

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.params import check_number
-from .._core.text import format_count, format_money
+from .._core.text import format_count, format_money, format_number
 from .._results import Headline, Result, RowAccount
 from ..errors import InputTypeError, InsufficientDataError, InvalidParameterError
 from ..stats.regression import OLSFit, blas_single_thread
@@ -141,8 +141,8 @@ class PayRemediationPlan(Result):
         ]
         for policy, part in self.comparison.groupby("policy", sort=False):
             groups = "; ".join(
-                f"{r.group}: gap {r.adjusted_gap_before:.2f} -> {r.adjusted_gap_after:.2f}"
-                f" (t {r.t_after:.2f}){'' if r.reached else ' not reached'}"
+                f"{r.group}: adjusted gap {format_number(r.adjusted_gap_before)} -> "
+                f"{format_number(r.adjusted_gap_after)}{'' if r.reached else ' (not reached)'}"
                 for r in part.itertuples(index=False)
             )
             cost = format_money(part["policy_cost"].iloc[0])
