@@ -183,10 +183,9 @@ class PayGapResult(Result):
         lo, hi = (row.ci_low, row.ci_high) if row.adjusted_gap > 0 else (-row.ci_high, -row.ci_low)
         unit = "%" if self.log else ""
         digits = 1 if self.log else 0
-        return (
-            f"{format_percent(self.confidence, 0)} CI {format_number(lo, digits)}{unit} to "
-            f"{format_number(hi, digits)}{unit}"
-        )
+        # enough digits to show on which side of "no gap" each end lies (0.04, never 0.0)
+        low, high = (format_number(x, digits, threshold=0.0) for x in (lo, hi))
+        return f"{format_percent(self.confidence, 0)} CI {low}{unit} to {high}{unit}"
 
     def _repr_headline(self) -> str:
         return (
