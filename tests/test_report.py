@@ -114,7 +114,7 @@ def test_executive_summary_states_flagged_findings_by_severity(ai):
         first3 = summary.index(sev3[0].text.split(",")[0])
         first2 = summary.index(sev2[0].text.split(",")[0])
         assert first3 < first2
-    assert "### Flagged" in md
+    assert "**Flagged.**" in md
     data = json.loads(report.render_json())
     assert [s["severity"] for s in data["summary"]] == sorted(
         (s["severity"] for s in data["summary"]), reverse=True

@@ -1,7 +1,9 @@
 """Methodology text of each partial: ``methods/<partial>.toml``.
 
-Each file holds a ``title``, optional ``limitations`` and a list of ``[[entry]]`` tables (``id``,
-``name``, ``text``, ``formula``, ``when``, ``sources``, optional ``only_if``). See PARTIALS.md.
+Each file holds a ``title``, the ``area`` of the audit it belongs to (the executive summary
+groups findings by area: "Hiring and selection", "Pay"...), optional ``limitations`` and a list
+of ``[[entry]]`` tables (``id``, ``name``, ``text``, ``formula``, ``when``, ``sources``,
+optional ``only_if``). See PARTIALS.md.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class MethodsBlock:
     title: str
     entries: tuple[MethodEntry, ...]
     limitations: tuple[str, ...] = ()
+    #: the part of the audit the analysis belongs to (its findings are grouped under it)
+    area: str = ""
 
 
 def _check_text(path: Path, where: str, text: str) -> None:
@@ -116,4 +120,5 @@ def load_methods(partial: str) -> MethodsBlock:
         title=str(data.get("title", partial.replace("_", " ").capitalize())),
         entries=tuple(entries),
         limitations=limitations,
+        area=str(data.get("area", "")).strip(),
     )

@@ -28,9 +28,11 @@ from ..errors import InvalidParameterError, ReportError
 from .charts import chart_function
 from .charts._base import text_metrics, to_svg
 from .filters import Formatter
+from .glossary import glossary
 from .methods import MethodEntry, load_methods
 from .registry import partial_for
 from .safe import md_escape
+from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
 from .suppress import ReportView, RowsView, Rule, Withheld, suppress_records, suppress_rows
 from .tables import data_table, records
 from .templating import new_environment, slug
@@ -39,8 +41,6 @@ __all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
 #: Version of the JSON layout written by :meth:`Report.render_json`.
 SCHEMA_VERSION = "1.0"
-
-SEVERITY_LABELS = {3: "Flagged", 2: "Review", 1: "Information"}
 
 #: Libraries whose versions go in the reproducibility appendix.
 _VERSIONED = (
@@ -151,37 +151,29 @@ class Section:
 
 
 @dataclass(frozen=True)
-class SummaryItem:
-    severity: int
-    label: str
-    text: str
-    figure: float | None
-    subject: str | None
-    anchor: str
-    section_title: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "label": self.label,
-            "text": self.text,
-            "figure": jsonable(self.figure),
-            "subject": self.subject,
-            "section": self.anchor,
-            "section_title": self.section_title,
-        }
-
-
-@dataclass(frozen=True)
 class RenderedSection:
     section: Section
     body: Markup
     data: Markup
 
 
+@dataclass(frozen=True)
+class Detail:
+    """A table a partial sent to the appendix of detailed tables (``{% call detail(...) %}``)."""
+
+    id: str
+    number: str
+    title: str
+    section: Section
+    body: Markup
+
+
 @dataclass
 class _RenderState:
     figures: int = 0
+    #: the section being rendered, and the detailed tables sent to the appendix so far
+    section: Section | None = None
+    details: list[Detail] = field(default_factory=list)
     #: text measurements shared by every chart of the render (see charts._base.text_metrics)
     metrics: Any = None
 
@@ -429,12 +421,14 @@ class Report:
             version=_version(),
         )
 
-    def _summary(self) -> list[SummaryItem]:
-        items: list[tuple[int, int, int, SummaryItem]] = []
+    def _summary(self) -> list[Area]:
+        """Every section's headlines, grouped by area and deduplicated (see summary.py)."""
+        items = []
         for section in self.sections:
-            for order, headline in enumerate(section.headlines):
+            area = load_methods(section.partial).area
+            for headline in section.headlines:
                 severity = int(headline.severity)
-                item = SummaryItem(
+                items.append(SummaryItem(
                     severity=severity,
                     label=SEVERITY_LABELS.get(severity, "Information"),
                     text=str(headline.text),
@@ -442,10 +436,9 @@ class Report:
                     subject=headline.section,
                     anchor=section.anchor,
                     section_title=section.title,
-                )
-                items.append((-severity, section.index, order, item))
-        items.sort(key=lambda t: t[:3])
-        return [t[3] for t in items]
+                    area=area,
+                ))
+        return group_findings(items)
 
     def _methodology(self) -> list[dict[str, Any]]:
         seen: set[str] = set()
@@ -476,6 +469,9 @@ class Report:
                     seen.add(text)
                     out.append({"title": "", "text": text})
         return out
+
+    def _glossary(self) -> list[Any]:
+        return glossary(section.partial for section in self._sections)
 
     def _appendix(self) -> dict[str, Any]:
         versions = {"python": platform.python_version()}
@@ -551,7 +547,24 @@ class Report:
                 template.render(number=number, chart=made, svg=svg, data=data).strip("\n")
             )
 
+        def detail(title: str, caller: Any = None) -> Markup:
+            """Send the block's content to the appendix of detailed tables; leave a link."""
+            if caller is None or state.section is None:
+                raise ReportError("detail() is used as a call block inside a partial: "
+                                  "{% call detail('Title') %}...{% endcall %}.")
+            section = state.section
+            n = 1 + sum(d.section is section for d in state.details)
+            made = Detail(id=f"detail-{section.anchor}-{n}", number=f"A{section.index}.{n}",
+                          title=str(title), section=section, body=Markup(caller()))
+            state.details.append(made)
+            if fmt == "html":
+                return Markup('<p class="see-detail">{}: table <a href="#{}">{} in the '
+                              'appendix ›</a>.</p>').format(made.title, made.id, made.number)
+            return Markup("{}: table [{} in the appendix](#{}).").format(
+                Markup(md_escape(made.title)), made.number, made.id)
+
         env.globals.update(
+            detail=detail,
             data_table=table,
             records=records,
             small=formatter.small,
@@ -587,6 +600,7 @@ class Report:
         rendered = []
         try:
             for section in self.sections:
+                state.section = section
                 template = env.get_template(f"partials/{section.partial}.{ext}.j2")
                 module = template.make_module(
                     vars={"result": section.view, "section": section, "report": info}
@@ -595,12 +609,16 @@ class Report:
                 data = Markup(str(module.data()).strip("\n")) if hasattr(module, "data") else ""
                 rendered.append(RenderedSection(section=section, body=body, data=Markup(data)))
             appendix = self._appendix()
+            areas = self._summary()
             page = env.get_template(f"report.{ext}.j2").render(
                 report=info,
-                summary=self._summary(),
+                areas=areas,
+                summary=[item for area in areas for item in area.items],
                 sections=rendered,
                 methodology=self._methodology(),
                 limitations=self._limitations(),
+                glossary=self._glossary(),
+                details=state.details,
                 appendix=appendix,
                 suppressed=formatter.suppressed,
             )
@@ -668,7 +686,7 @@ class Report:
                 "fairhire_version": _version(),
                 "min_cell": self.min_cell,
             },
-            "summary": [item.to_dict() for item in self._summary()],
+            "summary": [item.to_dict() for area in self._summary() for item in area.items],
             "sections": sections,
             "methodology": [
                 {"partial": b["partial"], "title": b["title"],
@@ -676,6 +694,7 @@ class Report:
                 for b in self._methodology()
             ],
             "limitations": self._limitations(),
+            "glossary": [term.to_dict() for term in self._glossary()],
             "reproducibility": {
                 "versions": appendix["versions"],
                 "inputs": appendix["inputs"],

@@ -264,19 +264,23 @@ def _figure_texts(values: Iterable[float]) -> set[str]:
 
 
 _CODE = re.compile(r"`([^`]*)`")
-_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]+)")
+_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
+_SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
 
 
 def plain_words(text: str) -> str:
-    """A sentence for a reader who never ran Python: code quotes become quotation marks and
-    ``name=value`` becomes "the name setting, value".
+    """A sentence for a reader who never ran Python: code quotes become quotation marks,
+    ``name=value`` becomes "the name setting, value", and a column name becomes words.
 
     >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
     '3 rows counted in “unknown” (the min share setting, 0.02)'
+    >>> plain_words("the same level, job_family, tenure_years; list it in voluntary=")
+    'the same level, job family, tenure years; list it in the voluntary setting'
     """
     text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
-    return _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting, {m.group(2)}",
-                        text)
+    text = _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting"
+                        + (f", {m.group(2)}" if m.group(2) else ""), text)
+    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
 
 
 def _about(n: int) -> str:

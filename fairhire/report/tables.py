@@ -17,7 +17,8 @@ from .suppress import Withheld
 
 __all__ = ["data_table", "records"]
 
-_NUMERIC_FORMATS = {"count", "pct", "signed_pct", "ratio", "num", "pvalue", "money", "ci"}
+_NUMERIC_FORMATS = {"count", "pct", "signed_pct", "points", "ratio", "num", "pvalue", "money",
+                    "ci"}
 
 
 def _is_missing(value: Any) -> bool:
@@ -76,6 +77,9 @@ def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[An
                     f"data_table: column {name!r} not in the table (columns: "
                     f"{[str(c) for c in frame.columns]})."
                 )
+        if "or" in options and str(options["or"]) not in frame.columns:
+            raise ReportError(f"data_table: column {options['or']!r} (the text printed instead "
+                              f"of {column!r} where it is set) is not in the table.")
         parsed.append((column, header, fmt, options))
     return parsed
 
@@ -111,7 +115,12 @@ def data_table(
             value = tuple(rec[c] for c in column) if isinstance(column, tuple) else rec[column]
             if cfmt == "ci" and not isinstance(value, tuple | list):
                 value = (None, None)
-            row.append(formatter.format_cell(cfmt, value, hide=hide, **options))
+            note = rec.get(options.get("or", ""))
+            if isinstance(note, str) and note.strip():
+                row.append(note)  # the result's own words where it has no figure
+                continue
+            kwargs = {k: v for k, v in options.items() if k != "or"}
+            row.append(formatter.format_cell(cfmt, value, hide=hide, **kwargs))
         body.append(row)
 
     if fmt == "html":

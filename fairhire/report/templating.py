@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .safe import md_escape, md_finalize, md_quote
 
-__all__ = ["TEMPLATES_DIR", "new_environment", "slug"]
+__all__ = ["TEMPLATES_DIR", "new_environment", "slug", "words"]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -87,5 +87,17 @@ def new_environment(fmt: str, template_dir: Path | None = None) -> SandboxedEnvi
     env.filters["mdquote"] = md_quote
     env.filters["mdescape"] = lambda v: Markup(md_escape(v))
     env.filters["slug"] = slug
+    env.filters["words"] = words
     return env
+
+
+def words(value: object) -> str:
+    """A column name as words, for sentences and headers: ``age_band`` → "age band".
+
+    >>> words("months_in_level"), words(["sex", "race"])
+    ('months in level', 'sex × race')
+    """
+    if isinstance(value, list | tuple):
+        return " × ".join(words(v) for v in value)
+    return str(value).replace("_", " ")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,12 +30,15 @@ __all__ = [
     "PALETTE",
     "Chart",
     "legend_columns",
+    "median_text",
     "mpl_text",
     "new_figure",
+    "reference_text",
     "small",
     "style_axes",
     "text_metrics",
     "to_svg",
+    "words",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (without yellow, too pale on white).
@@ -126,6 +130,45 @@ def mpl_text(value: object) -> str:
     \\$5 an hour
     """
     return str(value).replace("$", r"\$")
+
+
+def words(name: object) -> str:
+    """A column name as words for a chart's text: ``months_in_level`` → "months in level".
+
+    >>> words("months_in_level"), words(["sex", "race"])
+    ('months in level', 'sex × race')
+    """
+    if isinstance(name, list | tuple):
+        return " × ".join(words(n) for n in name)
+    return str(name).replace("_", " ")
+
+
+def reference_text(group: object, size: Any, what: str, min_cell: int | None = None) -> str:
+    """The reference group and its size, as every ratio names it: "Male (985 employees)".
+
+    >>> reference_text("Male", 985, "employees"), reference_text("X", 3, "people", 5)
+    ('Male (985 employees)', 'X (< 5 people)')
+    """
+    from ..._core.text import format_count
+
+    shown = f"< {min_cell}" if small(min_cell, size) else format_count(size)
+    return f"{group} ({shown} {what})"
+
+
+def median_text(value: Any, note: Any = None, digits: int = 1) -> str:
+    """A median time as the table prints it: its note ("not reached", "unstable ...") when it
+    has one, else the number.
+
+    >>> median_text(62.0), median_text(float("nan"), "not reached")
+    ('62.0', 'not reached')
+    """
+    from ..._core.text import format_number
+
+    if isinstance(note, str) and note.strip():
+        return note
+    if value is None or not math.isfinite(float(value)) or float(value) > 1e300:
+        return "not reached"
+    return format_number(float(value), digits)
 
 
 #: Widest figure drawn, in inches: at this width 10-pt text stays at least 9 px on a 390-px

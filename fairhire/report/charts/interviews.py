@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..._core.text import format_number, format_points
 from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
 from ._base import small as _small
 
@@ -108,7 +109,9 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
     pct = result.measure == "pass rate"
 
     def fmt(v: float) -> str:
-        return f"{v * 100:+.0f} points" if pct else f"{v:+.2f}"
+        if pct:
+            return format_points(v).replace(" pp", " percentage points")
+        return format_number(v) + " score points"
 
     panels = []
     hidden_total = 0
@@ -127,8 +130,8 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     flagged = t[t["flagged"].astype(bool)]
     alt = (
-        f"Funnel plot of each rater's {result.measure} gap (focal group minus "
-        f"{result.reference_group}) against their number of decisions on the two groups, with "
+        f"Funnel plot of each rater's {result.measure} gap (the group's minus the reference "
+        f"group's, {result.reference_group}) against their number of decisions on the two groups, with "
         "95% and 99.8% control limits around the organisation-wide gap "
     )
     alt += "; ".join(
