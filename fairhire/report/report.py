@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from jinja2 import TemplateError, TemplateNotFound
 from markupsafe import Markup
 
@@ -33,9 +34,10 @@ from .methods import MethodEntry, load_methods
 from .registry import partial_for
 from .safe import md_escape
 from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
-from .suppress import ReportView, RowsView, Rule, Withheld, suppress_records, suppress_rows
+from .suppress import Rule, Withheld, suppress_records
 from .tables import data_table, records
 from .templating import new_environment, slug
+from .view import ReportView, RowsView, suppress_rows
 
 __all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
@@ -652,7 +654,8 @@ class Report:
             if section.include_disclosure:
                 payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
             if self.min_cell is not None:
-                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell))
+                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell),
+                                            section.view)
             payload["warnings"] = list(section.warnings)
             if "rows" in payload:
                 payload["rows"] = section.rows.to_dict() if section.rows is not None else None
@@ -753,21 +756,43 @@ def _auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[
     return cols
 
 
-def _suppress_payload(value: Any, rule: Rule) -> Any:
-    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables, counts and row accounts."""
+def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
+    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables withhold what the report's
+    tables withhold (``view``), and its counts and row accounts follow the same rules."""
+    tables: list[list[dict[str, Any]]] = []
+    _tables(value, tables)
+    plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
+    return _apply(value, rule, plan)
+
+
+def _flat(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+            and all(not isinstance(x, dict | list) for v in value for x in v.values()))
+
+
+def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
+    if _flat(value):
+        out.append(value)
+    elif isinstance(value, list):
+        for v in value:
+            _tables(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _tables(v, out)
+
+
+def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]]) -> Any:
+    if _flat(value):
+        return suppress_records(value, rule, forced=plan.get(id(value)))
     if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            flat = all(not isinstance(x, dict | list) for v in value for x in v.values())
-            if flat:
-                return suppress_records(value, rule)
-        return [_suppress_payload(v, rule) for v in value]
+        return [_apply(v, rule, plan) for v in value]
     if isinstance(value, dict):
         if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
             account = RowAccount(total=value["total"], used=value["used"],
                                  excluded=dict(value["excluded"]))
             return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
         return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _suppress_payload(v, rule)
+            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan)
             for k, v in value.items()
         }
     return value

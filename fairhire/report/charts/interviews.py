@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number, format_points
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, reference_text, style_axes
 from ._base import small as _small
 
 __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
@@ -28,7 +28,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
     if comp.empty or sizes.empty:
         return None
     hidden = [g for g, n in zip(comp["group"], comp["interviews_with_group"], strict=True)
-              if _small(min_cell, n)]  # fmt: skip
+              if _small(min_cell, n)]
     comp = comp[~comp["group"].isin(hidden)]
     labels = [f"includes {g}" for g in comp["group"]] + [
         f"diverse ({result.min_groups}+ groups)"
@@ -42,7 +42,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
         + "; ".join(f"{lab} {s:.0%}" for lab, s in zip(labels, shares, strict=True)
                     if not math.isnan(s))
         + f" (diverse share of the {known:,} with a known composition)."
-    )  # fmt: skip
+    )
     if len(size_rows):
         alt += " Diverse share by panel size: " + "; ".join(
             f"{int(r.panel_size)} member{'s' if r.panel_size != 1 else ''} "
@@ -129,9 +129,12 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         return None
 
     flagged = t[t["flagged"].astype(bool)]
+    org = result.organisation
+    ref = (reference_text(result.reference_group, org["reference_n"].iloc[0], "decisions",
+                          min_cell) if len(org) == 1 else result.reference_group)
     alt = (
         f"Funnel plot of each rater's {result.measure} gap (the group's minus the reference "
-        f"group's, {result.reference_group}) against their number of decisions on the two groups, with "
+        f"group's, {ref}) against their number of decisions on the two groups, with "
         "95% and 99.8% control limits around the organisation-wide gap "
     )
     alt += "; ".join(

@@ -158,7 +158,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
                 f"{levels[-1]} (share {tr['direction']})"
             )
     alt = (
-        f"Share of each level held by each {' × '.join(result.group_columns)} group, levels in "
+        f"Share of each level held by each {words(result.group_columns)} group, levels in "
         f"order ({', '.join(map(str, levels))}). " + "; ".join(parts) + "."
     )
     if hidden_points:
@@ -184,7 +184,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
         ax.set_ylim(0, 1)
         ticks = [0, 0.25, 0.5, 0.75, 1.0]
         ax.set_yticks(ticks, labels=[f"{t:.0%}" for t in ticks])
-        ax.set_xlabel(mpl_text(result.level) + " (lowest → highest)")
+        ax.set_xlabel(mpl_text(words(result.level)) + " (lowest → highest)")
         ax.set_ylabel("share of the level")
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
@@ -194,7 +194,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
     data = result.shares().reset_index()
     data.columns = [str(c) for c in data.columns]
     return Chart(
-        title=f"Representation by {result.level}: each group's share of each level",
+        title=f"Representation by {words(result.level)}: each group's share of each level",
         alt=alt,
         draw=draw,
         size=(7.0, 3.4),
@@ -244,7 +244,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
     top = " or ".join(map(str, result.top))
     t = result.table.set_index("group")
     alt = (
-        f"Share of each {' × '.join(result.group_columns)} group at each rating "
+        f"Share of each {words(result.group_columns)} group at each rating "
         f"({', '.join(map(str, ratings))}). Rated {top}: "
         + "; ".join(f"{g} {t.loc[g, 'top_share']:.1%}" for g in groups)
         + "."
@@ -260,7 +260,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
                    color=PALETTE[i % len(PALETTE)], hatch=hatches[i % len(hatches)],
                    edgecolor="white", linewidth=0.5, label=mpl_text(g))
         ax.set_xticks(x, labels=[mpl_text(r) for r in ratings])
-        ax.set_xlabel(mpl_text(result.rating) + " (lowest → highest)")
+        ax.set_xlabel(mpl_text(words(result.rating)) + " (lowest → highest)")
         ax.set_ylabel("share of the group")
         ymax = max(float(np.nanmax(s)) if np.isfinite(s).any() else 0 for s in shares.values())
         ax.set_ylim(0, min(1.0, ymax * 1.15 + 0.02))
@@ -271,7 +271,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         fig.legend(loc="outside lower center", ncol=legend_columns(shares), frameon=False)
 
     return Chart(
-        title=f"Distribution of {result.rating} by group",
+        title=f"Distribution of {words(result.rating)} by group",
         alt=alt,
         draw=draw,
         size=(7.0, 3.2),

@@ -149,8 +149,14 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     kinds = list(dict.fromkeys(t["kind"]))
     labels = sorted(t["group"].unique(), key=str)
     flagged = t.loc[t["flagged"]]
+    refs = t.loc[t["is_reference"].astype(bool)]
     alt = ("Exit rate of each group with its confidence interval, for "
-           + ", ".join(kinds) + " exits. " + (
+           + ", ".join(kinds) + " exits; each group is compared with "
+           + ("; ".join(dict.fromkeys(
+               reference_text(r.group, r.headcount, "employees", min_cell)
+               + ("" if len(kinds) == 1 else f" for {r.kind} exits")
+               for r in refs.itertuples())) if len(refs) else "the reference group")
+           + ". " + (
                "Flagged: " + "; ".join(f"{r.group} ({r.kind}, {format_percent(r.exit_rate)} "
                                         f"against {r.reference_group})"
                                         for r in flagged.itertuples()) + "."
@@ -206,7 +212,9 @@ def layoff_by_unit(result: Any, *, min_cell: int | None = None,
         return None
     ref = sub["reference_group"].iloc[0]
     overall = sub.loc[sub["unit"] == "All units"].set_index("group")
-    alt = (f"Layoff selection rates by decisional unit ({name}); reference {ref}. Overall: "
+    shown = (reference_text(ref, overall.loc[ref, "headcount"], "employees", min_cell)
+             if ref in overall.index else ref)
+    alt = (f"Layoff selection rates by decisional unit ({name}); reference {shown}. Overall: "
            + ", ".join(f"{g} {format_percent(overall.loc[g, 'selection_rate'])}"
                        for g in groups if g in overall.index) + ".")
 
