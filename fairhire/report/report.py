@@ -10,215 +10,37 @@ contract a partial follows.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
-import hashlib
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from jinja2 import TemplateError, TemplateNotFound
 from markupsafe import Markup
 
-from .._results import Headline, Result, RowAccount, jsonable
+from .._results import Result, jsonable
 from ..errors import InvalidParameterError, ReportError
-from .charts import chart_function
 from .charts._base import text_metrics, to_svg
 from .filters import Formatter
 from .glossary import glossary
-from .methods import MethodEntry, load_methods
+from .hooks import Hooks
+from .methods import GENERAL_LIMITATIONS, MethodEntry, load_methods
+from .payload import section_json
+from .provenance import compact, fingerprint_inputs, library_versions, timestamp
 from .registry import partial_for
-from .safe import md_escape
+from .sections import RenderedSection, RenderState, ReportInfo, Section
 from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
-from .suppress import Rule, Withheld, suppress_records
-from .tables import data_table, records
 from .templating import new_environment, slug
-from .view import ReportView, RowsView, suppress_rows
 
 __all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
 #: Version of the JSON layout written by :meth:`Report.render_json`.
 SCHEMA_VERSION = "1.0"
 
-#: Libraries whose versions go in the reproducibility appendix.
-_VERSIONED = (
-    "fairhire",
-    "numpy",
-    "pandas",
-    "scipy",
-    "statsmodels",
-    "narwhals",
-    "jinja2",
-    "matplotlib",
-)
-
-GENERAL_LIMITATIONS = (
-    (
-        "Statistical and practical significance are different questions",
-        "A p-value says how surprising a difference this large would be if the groups were "
-        "treated alike; it says nothing about how large or important the difference is. With "
-        "many applicants a trivial difference can be statistically significant; with few, a "
-        "large one may not be. Read impact ratios, gaps and shortfalls next to the p-values.",
-    ),
-    (
-        "Small samples",
-        "Rates based on few people move a lot when one decision changes. Results flagged as "
-        "small samples, or that would change with one person's selection, are not reliable "
-        "evidence on their own; Fisher's exact test remains valid for them, the Z test does not.",
-    ),
-    (
-        "The four-fifths rule is a US rule of thumb",
-        "The four-fifths (80%) rule comes from the US Uniform Guidelines on Employee Selection "
-        "Procedures (29 CFR 1607.4(D)). It is a practical screen for adverse impact, not a "
-        "statistical test and not the legal standard in other jurisdictions. Passing it does "
-        "not prove a process is fair, and failing it does not prove it is unlawful.",
-    ),
-    (
-        "This report is not a legal finding",
-        "The report describes statistical patterns in the data provided. It does not establish "
-        "that discrimination did or did not occur: that is a legal conclusion, which depends on "
-        "job-relatedness, business necessity, less discriminatory alternatives and context "
-        "that the data do not contain. Seek qualified legal advice before acting on it.",
-    ),
-    (
-        "Many comparisons",
-        "Testing many groups and stages makes some differences look significant by chance. "
-        "Adjusted p-values are reported alongside the raw ones where several comparisons were "
-        "made.",
-    ),
-    (
-        "Data quality",
-        "Results are only as good as the records they come from. Group membership is usually "
-        "self-reported and sometimes missing; the data-and-exclusions section lists every row "
-        "that was left out and why. The analyses show associations, not causes.",
-    ),
-)
-
-
-@dataclass(frozen=True)
-class ReportInfo:
-    """What every template knows about the report (``report`` in a template)."""
-
-    title: str
-    organization: str | None
-    period: str | None
-    author: str | None
-    generated_at: str
-    min_cell: int | None
-    format: str
-    version: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """One result in the report (``section`` in a partial)."""
-
-    index: int
-    anchor: str
-    title: str
-    notes: tuple[str, ...]
-    kind: str
-    partial: str
-    type_name: str
-    result: Result = field(repr=False)
-    #: Render the result's private (row-level) fields too: ``Report.add(..., include_disclosure=True)``.
-    include_disclosure: bool = False
-    #: the report's ``min_cell`` when the section was made
-    min_cell: int | None = None
-
-    @property
-    def view(self) -> ReportView:
-        """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
-        cached = self.__dict__.get("_view")
-        if cached is None:
-            cached = ReportView(self.result, self.min_cell, self.include_disclosure)
-            object.__setattr__(self, "_view", cached)
-        return cached
-
-    @property
-    def headlines(self) -> list[Headline]:
-        return list(self.view.headlines())
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return tuple(self.view.warnings)
-
-    @property
-    def rows(self) -> RowsView | None:
-        return self.view.rows
-
-
-@dataclass(frozen=True)
-class RenderedSection:
-    section: Section
-    body: Markup
-    data: Markup
-
-
-@dataclass(frozen=True)
-class Detail:
-    """A table a partial sent to the appendix of detailed tables (``{% call detail(...) %}``)."""
-
-    id: str
-    number: str
-    title: str
-    section: Section
-    body: Markup
-
-
-@dataclass
-class _RenderState:
-    figures: int = 0
-    #: the section being rendered, and the detailed tables sent to the appendix so far
-    section: Section | None = None
-    details: list[Detail] = field(default_factory=list)
-    #: text measurements shared by every chart of the render (see charts._base.text_metrics)
-    metrics: Any = None
-
-
 def _version() -> str:
     from .. import __version__
 
     return __version__
-
-
-def _timestamp(value: Any) -> str:
-    if value is None:
-        return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    if isinstance(value, _dt.datetime):
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            _dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise InvalidParameterError(
-                f"generated_at={value!r} is not an ISO 8601 date or time. Pass a datetime, a "
-                "date, or a string like '2026-03-31T12:00:00+00:00'."
-            ) from exc
-        return value
-    raise InvalidParameterError(
-        f"generated_at must be a datetime, a date or an ISO 8601 string, not "
-        f"{type(value).__name__}."
-    )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _compact(value: Any) -> str:
-    """A parameter value as compact, deterministic JSON text for the appendix."""
-    return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True, default=str)
 
 
 class Report:
@@ -287,7 +109,7 @@ class Report:
         self.organization = organization
         self.period = period
         self.author = author
-        self.generated_at = _timestamp(generated_at)
+        self.generated_at = timestamp(generated_at)
         self.min_cell = min_cell
         self.template_dir = None if template_dir is None else Path(template_dir)
         if self.template_dir is not None and not self.template_dir.is_dir():
@@ -295,35 +117,10 @@ class Report:
                 f"template_dir={str(template_dir)!r} is not a directory. Pass a folder that "
                 "holds your templates (e.g. report.html.j2 extending base.html.j2)."
             )
-        self.inputs = self._fingerprint_inputs(inputs or {})
+        self.inputs = fingerprint_inputs(inputs or {})
         self._sections: list[Section] = []
 
     # -- building ------------------------------------------------------------------------------
-    @staticmethod
-    def _fingerprint_inputs(inputs: Mapping[str, str | Path]) -> tuple[dict[str, Any], ...]:
-        if not isinstance(inputs, Mapping):
-            raise InvalidParameterError(
-                "inputs= must map a display name to a file path, e.g. "
-                "{'applicants': 'exports/applicants.csv'}."
-            )
-        out = []
-        for name, raw in inputs.items():
-            path = Path(raw)
-            if not path.is_file():
-                raise InvalidParameterError(
-                    f"inputs[{name!r}] = {str(raw)!r} is not a readable file; pass the path of "
-                    "the file the analysis read, so the report can fingerprint it."
-                )
-            out.append(
-                {
-                    "name": str(name),
-                    "file": path.name,
-                    "bytes": path.stat().st_size,
-                    "sha256": _sha256(path),
-                }
-            )
-        return tuple(out)
-
     def add(
         self,
         result: Result,
@@ -359,7 +156,7 @@ class Report:
                 "include_disclosure= out."
             )
         partial = partial_for(result)
-        env = self._environment("html", Formatter(self.min_cell), _RenderState())
+        env = self._environment("html", Formatter(self.min_cell), RenderState())
         for ext in ("html", "md"):
             name = f"partials/{partial}.{ext}.j2"
             try:
@@ -476,12 +273,7 @@ class Report:
         return glossary(section.partial for section in self._sections)
 
     def _appendix(self) -> dict[str, Any]:
-        versions = {"python": platform.python_version()}
-        for name in _VERSIONED:
-            try:
-                versions[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                versions[name] = _version() if name == "fairhire" else "not installed"
+        versions = library_versions(_version())
         sections = []
         for section in self._sections:
             result = section.result
@@ -491,7 +283,7 @@ class Report:
                     "anchor": section.anchor,
                     "title": section.title,
                     "type": section.type_name,
-                    "params": [(str(k), _compact(v)) for k, v in params.items()],
+                    "params": [(str(k), compact(v)) for k, v in params.items()],
                     "params_raw": {str(k): jsonable(v) for k, v in params.items()},
                     "fingerprint": getattr(result, "fingerprint", None),
                 }
@@ -506,76 +298,13 @@ class Report:
         }
 
     # -- templates -----------------------------------------------------------------------------
-    def _environment(self, fmt: str, formatter: Formatter, state: _RenderState) -> Any:
+    def _environment(self, fmt: str, formatter: Formatter, state: RenderState) -> Any:
         env = new_environment(fmt, self.template_dir)
         env.filters.update(formatter.filters())
-
-        def table(frame: Any, columns: Any, caption: str | None = None,
-                  counts: Sequence[str] = (), row_header: str | None = None,
-                  empty: str = "No rows.") -> Markup:
-            return data_table(frame, columns, formatter=formatter, fmt=fmt, caption=caption,
-                              counts=counts, row_header=row_header, empty=empty)
-
-        def suppression_note() -> Markup:
-            if self.min_cell is None:
-                return Markup("")
-            text = (
-                f"Counts below {self.min_cell} are shown as “< {self.min_cell}”, and figures "
-                f"that would reveal them as “s”, to protect the people they describe."
-            )
-            if fmt == "html":
-                return Markup('<p class="small-print">{}</p>').format(text)
-            return Markup(md_escape(text))
-
-        def chart(name: str, result: Any, **kwargs: Any) -> Markup:
-            func = chart_function(name)
-            made = func(result, min_cell=self.min_cell, **kwargs)
-            if made is None:
-                return Markup("")
-            state.figures += 1
-            number = state.figures
-            data = None
-            if made.data is not None and len(made.data) and fmt == "html":
-                data = table(made.data, _auto_columns(made.data, made.formats),
-                             caption=f"Figures behind figure {number}")
-            if fmt == "html":
-                template = env.get_template("_figure.html.j2")
-                svg = self._svg(state, made, (name, repr(sorted(kwargs.items())), made.title,
-                                               made.alt, number), result)
-            else:
-                template = env.get_template("_figure.md.j2")
-                svg = Markup("")
-            return Markup(
-                template.render(number=number, chart=made, svg=svg, data=data).strip("\n")
-            )
-
-        def detail(title: str, caller: Any = None) -> Markup:
-            """Send the block's content to the appendix of detailed tables; leave a link."""
-            if caller is None or state.section is None:
-                raise ReportError("detail() is used as a call block inside a partial: "
-                                  "{% call detail('Title') %}...{% endcall %}.")
-            section = state.section
-            n = 1 + sum(d.section is section for d in state.details)
-            made = Detail(id=f"detail-{section.anchor}-{n}", number=f"A{section.index}.{n}",
-                          title=str(title), section=section, body=Markup(caller()))
-            state.details.append(made)
-            if fmt == "html":
-                return Markup('<p class="see-detail">{}: table <a href="#{}">{} in the '
-                              'appendix ›</a>.</p>').format(made.title, made.id, made.number)
-            return Markup("{}: table [{} in the appendix](#{}).").format(
-                Markup(md_escape(made.title)), made.number, made.id)
-
-        env.globals.update(
-            detail=detail,
-            data_table=table,
-            records=records,
-            small=formatter.small,
-            suppression_note=suppression_note,
-            chart=chart,
-        )
+        env.globals.update(Hooks(env, fmt, formatter, state, self.min_cell, self._svg).globals())
         return env
 
-    def _svg(self, state: _RenderState, made: Any, key: tuple, result: Any) -> Markup:
+    def _svg(self, state: RenderState, made: Any, key: tuple, result: Any) -> Markup:
         """A chart's SVG, drawn once per section: a result is frozen, so its chart is too."""
         section = next((s for s in self.sections if s.view is result), None)
         cache = None if section is None else section.__dict__.setdefault("_svgs", {})
@@ -596,7 +325,7 @@ class Report:
             )
         ext = "html" if fmt == "html" else "md"
         formatter = Formatter(self.min_cell, format=fmt)
-        state = _RenderState()
+        state = RenderState()
         env = self._environment(fmt, formatter, state)
         info = self._info(fmt)
         rendered = []
@@ -647,36 +376,7 @@ class Report:
         """Every figure of the report as a JSON-safe dict (``min_cell`` applied)."""
         if not self._sections:
             raise ReportError("the report has no sections: add a result with report.add().")
-        sections = []
-        for section in self.sections:
-            result = section.result
-            payload = jsonable(result.to_dict())
-            if section.include_disclosure:
-                payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
-            if self.min_cell is not None:
-                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell),
-                                            section.view)
-            payload["warnings"] = list(section.warnings)
-            if "rows" in payload:
-                payload["rows"] = section.rows.to_dict() if section.rows is not None else None
-            rows = section.rows.to_dict() if section.rows is not None else None
-            sections.append(
-                {
-                    "index": section.index,
-                    "anchor": section.anchor,
-                    "title": section.title,
-                    "notes": list(section.notes),
-                    "type": section.type_name,
-                    "kind": section.kind,
-                    "partial": section.partial,
-                    "headlines": [h.to_dict() for h in section.headlines],
-                    "warnings": list(section.warnings),
-                    "rows": rows,
-                    "params": {str(k): jsonable(v) for k, v in (result.params or {}).items()},
-                    "fingerprint": getattr(result, "fingerprint", None),
-                    "result": payload,
-                }
-            )
+        sections = [section_json(section) for section in self.sections]
         appendix = self._appendix()
         return {
             "schema_version": SCHEMA_VERSION,
@@ -732,67 +432,3 @@ class Report:
         return self._write(path, self.render_json())
 
 
-# -- helpers for charts and JSON suppression ---------------------------------------------------
-def _auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[tuple]:
-    """Column specs for the table behind a chart: the chart's own formats, else by type."""
-    import pandas as pd
-
-    cols: list[tuple[str, str, str, dict[str, Any]]] = []
-    for c in frame.columns:
-        name = str(c)
-        header = name.replace("_", " ").capitalize()
-        values = [v for v in frame[c].tolist() if not isinstance(v, Withheld)]
-        fmt = (formats or {}).get(name)
-        if fmt is None:
-            if pd.api.types.is_bool_dtype(frame[c]):
-                fmt = "yesno"
-            elif all(isinstance(v, int) and not isinstance(v, bool) for v in values) and values:
-                fmt = "count"
-            elif pd.api.types.is_numeric_dtype(pd.Series(values, dtype=object).infer_objects()):
-                fmt = "num"
-            else:
-                fmt = "text"
-        cols.append((name, header, fmt, {"digits": 3} if fmt == "num" else {}))
-    return cols
-
-
-def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
-    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables withhold what the report's
-    tables withhold (``view``), and its counts and row accounts follow the same rules."""
-    tables: list[list[dict[str, Any]]] = []
-    _tables(value, tables)
-    plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
-    return _apply(value, rule, plan)
-
-
-def _flat(value: Any) -> bool:
-    return (isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-            and all(not isinstance(x, dict | list) for v in value for x in v.values()))
-
-
-def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
-    if _flat(value):
-        out.append(value)
-    elif isinstance(value, list):
-        for v in value:
-            _tables(v, out)
-    elif isinstance(value, dict):
-        for v in value.values():
-            _tables(v, out)
-
-
-def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]]) -> Any:
-    if _flat(value):
-        return suppress_records(value, rule, forced=plan.get(id(value)))
-    if isinstance(value, list):
-        return [_apply(v, rule, plan) for v in value]
-    if isinstance(value, dict):
-        if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
-            account = RowAccount(total=value["total"], used=value["used"],
-                                 excluded=dict(value["excluded"]))
-            return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
-        return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan)
-            for k, v in value.items()
-        }
-    return value

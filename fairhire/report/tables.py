@@ -3,7 +3,7 @@ small-count suppression applied (see PARTIALS.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from .filters import MISSING, Formatter
 from .safe import md_escape
 from .suppress import Withheld
 
-__all__ = ["data_table", "records"]
+__all__ = ["auto_columns", "data_table", "records"]
 
 _NUMERIC_FORMATS = {"count", "pct", "signed_pct", "points", "ratio", "num", "pvalue", "money",
                     "ci"}
@@ -176,3 +176,26 @@ def _markdown(cols, body, caption) -> Markup:
     for row in body:
         out.append("| " + " | ".join(_cell_md(v) for v in row) + " |")
     return Markup("\n".join(out))
+
+
+def auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[tuple]:
+    """Column specs for the table behind a chart: the chart's own formats, else by type."""
+    import pandas as pd
+
+    cols: list[tuple[str, str, str, dict[str, Any]]] = []
+    for c in frame.columns:
+        name = str(c)
+        header = name.replace("_", " ").capitalize()
+        values = [v for v in frame[c].tolist() if not isinstance(v, Withheld)]
+        fmt = (formats or {}).get(name)
+        if fmt is None:
+            if pd.api.types.is_bool_dtype(frame[c]):
+                fmt = "yesno"
+            elif all(isinstance(v, int) and not isinstance(v, bool) for v in values) and values:
+                fmt = "count"
+            elif pd.api.types.is_numeric_dtype(pd.Series(values, dtype=object).infer_objects()):
+                fmt = "num"
+            else:
+                fmt = "text"
+        cols.append((name, header, fmt, {"digits": 3} if fmt == "num" else {}))
+    return cols
