@@ -183,7 +183,7 @@ def test_data_and_exclusions_account_for_rows(rendered, ai_strata):
     data = html[html.index('id="data"'):html.index('id="limitations"')]
     assert f"{ai_strata.rows.used:,}" in data and f"{ai_strata.rows.total:,}" in data
     for reason in ai_strata.rows.excluded:
-        assert f"Excluded: {reason}" in data
+        assert f"excluded: {reason}" in data
     assert "Unknown group, by stage" in data
     assert "Unknown group, by stage" in md
 

@@ -136,13 +136,13 @@ def similar_label(lead: str, other: str) -> tuple[tuple[int, int], str] | None:
 
 
 def _summarise(items: list[SummaryItem]) -> list[SummaryItem]:
-    """Fold findings of one section, severity and subject that differ in one phrase (at the
-    same place in the sentence) into the first of them."""
+    """Fold findings of the same sections, severity and subject that differ in one phrase (at
+    the same place in the sentence) into the first of them."""
     leads: list[tuple[SummaryItem, tuple[int, int] | None, list[tuple[str, SummaryItem]]]] = []
     for item in items:
         for k, (lead, where, folded) in enumerate(leads):
-            if (lead.anchor, lead.severity, lead.subject) != (
-                    item.anchor, item.severity, item.subject):
+            if (lead.places, lead.severity, lead.subject) != (
+                    item.places, item.severity, item.subject):
                 continue
             found = similar_label(lead.text, item.text)
             if found is None or (where is not None and found[0] != where):
