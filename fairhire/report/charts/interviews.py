@@ -9,7 +9,18 @@ import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number, format_points
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, reference_text, style_axes
+from ._base import (
+    FLAG,
+    GREY,
+    MARKERS,
+    OK,
+    PALETTE,
+    Chart,
+    mpl_text,
+    reference_text,
+    style_axes,
+    words,
+)
 from ._base import small as _small
 
 __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
@@ -223,13 +234,14 @@ def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | N
         return None
     RELIABLE, TENTATIVE = result.reliable, result.tentative
 
-    labels = t["criterion"].tolist()
+    labels = [words(c) for c in t["criterion"]]
     alpha = t["alpha"].astype(float).to_numpy()
     low = alpha < TENTATIVE
     alt = (
         "Krippendorff's alpha per rubric criterion; 0.800 and above is reliable, 0.667 to "
         "0.800 tentative, below 0.667 unreliable (Krippendorff 2004). "
-        + "; ".join(f"{c} {a:.2f}" for c, a in zip(labels, alpha, strict=True)) + "."
+        + "; ".join(f"{c} {format_number(a, 2)}" for c, a in zip(labels, alpha, strict=True))
+        + "."
     )
 
     def draw(fig: Any) -> None:

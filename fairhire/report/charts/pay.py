@@ -167,13 +167,13 @@ def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
     unexplained = float(
         result.overall.loc[result.overall["component"] == "unexplained", "estimate"].iloc[0]
     )
-    labels = [f"explained: {v}" for v in explained["variable"]] + ["unexplained"]
+    labels = [f"explained: {words(v)}" for v in explained["variable"]] + ["unexplained"]
     values = [*explained["estimate"].astype(float).tolist(), unexplained]
-    unit = "log points" if result.log else result.outcome
+    unit = "log points" if result.log else words(result.outcome)
     alt = (
-        f"Decomposition of the {result.gap:.4g} {unit} gap between {result.group_a} and "
-        f"{result.group_b}: "
-        + "; ".join(f"{lab} {v:.4g}" for lab, v in zip(labels, values, strict=True))
+        f"Decomposition of the {format_number(result.gap, 3)} {unit} gap between "
+        f"{result.group_a} and {result.group_b}: "
+        + "; ".join(f"{lab} {format_number(v, 3)}" for lab, v in zip(labels, values, strict=True))
         + "."
     )
 
