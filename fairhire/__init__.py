@@ -77,6 +77,11 @@ _LAZY: dict[str, str] = {
     "RaterDisparityResult": "fairhire.interviews.raters",
     "rubric_consistency": "fairhire.interviews.rubric",
     "RubricConsistencyResult": "fairhire.interviews.rubric",
+    # monitoring over time
+    "monitor": "fairhire.monitoring.analysis",
+    "MonitorResult": "fairhire.monitoring.result",
+    "compare_audits": "fairhire.monitoring.compare",
+    "AuditComparison": "fairhire.monitoring.compare",
     # reports
     "Report": "fairhire.report.report",
     # subpackages

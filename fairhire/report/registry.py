@@ -28,6 +28,8 @@ PARTIALS: dict[str, str] = {
     "fairhire.pay.eu.EUPayTransparencyMetrics": "eu_pay_transparency",
     "fairhire.pay.remediation.PayRemediationPlan": "pay_remediation",
     "fairhire.language.scanner.JobDescriptionScan": "job_description",
+    "fairhire.monitoring.result.MonitorResult": "monitor",
+    "fairhire.monitoring.compare.AuditComparison": "audit_comparison",
 }
 
 

@@ -213,6 +213,15 @@ def _version() -> str:
     return __version__
 
 
+#: ``report_placement`` of a result class whose section goes right after the executive summary
+#: (e.g. :class:`fairhire.AuditComparison`); other sections follow in the order they were added.
+AFTER_SUMMARY = "after summary"
+
+
+def _placement(result: Any) -> str | None:
+    return getattr(type(result), "report_placement", None)
+
+
 def _slug(text: str) -> str:
     out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
     return "-".join(part for part in out.split("-") if part) or "section"
@@ -399,18 +408,21 @@ class Report:
         default_title = load_methods(partial).title or kind.replace("_", " ").capitalize()
         if title is not None and not isinstance(title, str):
             raise InvalidParameterError(f"title= must be text, not {type(title).__name__}.")
-        self._sections.append(
-            Section(
-                index=index,
-                anchor=f"s{index}-{_slug(partial)}",
-                title=title or default_title,
-                notes=note_tuple,
-                kind=kind,
-                partial=partial,
-                type_name=f"{type(result).__module__}.{type(result).__qualname__}",
-                result=result,
-            )
+        section = Section(
+            index=index,
+            anchor=f"s{index}-{_slug(partial)}",
+            title=title or default_title,
+            notes=note_tuple,
+            kind=kind,
+            partial=partial,
+            type_name=f"{type(result).__module__}.{type(result).__qualname__}",
+            result=result,
         )
+        # A result class may say where its section goes (``report_placement``): "after
+        # summary" sections come first, right after the executive summary, in the order added.
+        first = [s for s in self._sections if _placement(s.result) == AFTER_SUMMARY]
+        position = len(first) if _placement(result) == AFTER_SUMMARY else len(self._sections)
+        self._sections.insert(position, section)
         return self
 
     @property
