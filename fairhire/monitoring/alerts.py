@@ -115,7 +115,8 @@ def _trend_tail(trend: Any, wording: Wording) -> str:
 def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float) -> list[dict]:
     """'fell below' and 'cleared' alerts of one (stage, group), in period order."""
     stage, group = key
-    out, since, previous = [], None, None
+    out: list[dict] = []
+    since, previous, previous_counts = None, None, []
     for period in order:
         row = cells.get((stage, group, period))
         if row is None or row.excluded or (not row.is_reference and math.isnan(row.impact_ratio)):
@@ -123,11 +124,14 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
         ref = cells.get((stage, row.reference_group, period))
         counts = _counts(row, ref) if ref is not None else [int(row.applicants)]
         p_adj = adjusted.get((stage, group, period), math.nan)
-        base = {"period": period, "stage": stage, "group": group,
-                "reference_group": row.reference_group, "impact_ratio": row.impact_ratio,
-                "previous_period": None if previous is None else previous.period,
-                "previous_impact_ratio": math.nan if previous is None else previous.impact_ratio,
-                "min_count": min(counts)}
+        base = {
+            "period": period, "stage": stage, "group": group,
+            "reference_group": row.reference_group, "impact_ratio": row.impact_ratio,
+            "previous_period": None if previous is None else previous.period,
+            "previous_impact_ratio": math.nan if previous is None else previous.impact_ratio,
+            # every count behind the figures shown, this period's and the previous one's
+            "min_count": min(counts + previous_counts),
+        }
         if since is None and row.adverse_impact and p_adj < alpha:
             since = period
             out.append({**base, "alert": FELL_BELOW, "p_value": row.p_value_fisher,
@@ -136,13 +140,17 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
             out.append({**base, "alert": CLEARED, "p_value": math.nan,
                         "p_value_adjusted": math.nan, **_cleared_text(row, since, w)})
             since = None
-        previous = row
+        previous, previous_counts = row, counts
     trend = trends.get(key)
-    active = since is not None and trend is not None
-    if active and trend.reference_group == out[-1]["reference_group"]:
+    if since is not None and trend is not None and trend.reference_group == _last_reference(out):
         # a flag still raised at the end of the run: say where the trend is heading
         out[-1]["message"] = out[-1]["message"][:-1] + _trend_tail(trend, w) + "."
     return out
+
+
+def _last_reference(alerts: list[dict]) -> Any:
+    """The reference group of the last alert (None when there is none)."""
+    return alerts[-1]["reference_group"] if alerts else None
 
 
 def _fell_below_text(row: Any, p_adj: float, w: Wording) -> dict[str, str]:

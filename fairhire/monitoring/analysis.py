@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import pandas as pd
 
 from .._core.labels import relabel_counts
-from .._core.names import internal_names
+from .._core.names import internal_names, rename_inputs
 from .._core.params import (
     check_alpha,
     check_choice,
@@ -24,7 +25,7 @@ from .._core.params import (
     check_share,
     check_threshold,
 )
-from .._frames import as_columns, column_names, fingerprint_frame, require_columns, to_narwhals
+from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from .alerts import find_alerts, wording_for
@@ -36,6 +37,9 @@ from .trends import reference_note, stage_counts, trend_table
 __all__ = ["monitor"]
 
 _ADJUST = ["holm", "fdr_bh", "bonferroni", "none"]
+#: The period column of the internal counts table. Its other columns are the user's group and
+#: strata columns (never called this: see _check_roles), the applied count and the stages.
+PERIOD = "__fh_period"
 
 
 @dataclass(frozen=True)
@@ -81,15 +85,14 @@ def _check_roles(period: Any, group_cols, strata_cols, outcome: Outcome) -> None
         raise InvalidParameterError(f"period= must be one column name; got {period!r}.")
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
-    read = [c for c in (*outcome.stages, outcome.stage_column, outcome.promoted) if c]
-    roles = [period, *group_cols, *strata_cols, *read]
+    roles = [period, *group_cols, *strata_cols, *outcome.read]
     repeated = sorted({c for c in roles if roles.count(c) > 1})
     if repeated:
         raise InvalidParameterError(
             f"{repeated} used in two roles among period=, group=, strata= and the outcome "
             "columns; each role needs its own column."
         )
-    clash = set(outcome.labels) & {*group_cols, *strata_cols}
+    clash = {*outcome.labels, PERIOD} & {*group_cols, *strata_cols}
     if clash:
         raise InvalidParameterError(
             f"{sorted(clash)} is both a group/strata column and the name of a stage in the "
@@ -98,16 +101,16 @@ def _check_roles(period: Any, group_cols, strata_cols, outcome: Outcome) -> None
 
 
 def _by_period(
-    counts: WideCounts, labels: PeriodLabels, key_cols: Sequence[str], group_cols: list[str],
-    options: MonitorOptions,
+    counts: WideCounts, labels: PeriodLabels, key_cols: Sequence[str], back: dict[str, str],
+    group_cols: list[str], options: MonitorOptions,
 ) -> tuple[pd.DataFrame, int, list[str]]:
-    """Counts per (period, group, strata) with clean group labels; missing periods counted."""
+    """Counts per (period, group, strata) under the user's column names, with clean group
+    labels (in column ``PERIOD``); rows with a missing period are counted and dropped."""
     table = counts.table.copy()
-    period_col = internal_names(["period"], table.columns)["period"]
-    table[period_col] = labels.labels.to_numpy()
-    missing = table[period_col].isna()
+    missing = labels.labels.isna().to_numpy()
     n_missing = int(table.loc[missing, counts.applied].sum())
-    table = table.loc[~missing].drop(columns=list(key_cols))
+    table = table.loc[~missing].drop(columns=list(key_cols)).rename(columns=back)
+    table.insert(0, PERIOD, labels.labels[~missing].to_numpy())
     count_cols = [counts.applied, *counts.stages]
     table, cleanings = relabel_counts(
         table, group_cols, count_columns=count_cols, weight=counts.applied,
@@ -118,7 +121,7 @@ def _by_period(
     for c in keys:
         table[c] = table[c].astype(object).where(table[c].notna(), None)
     warnings = [w for c in cleanings.values() for w in c.warnings()]
-    return table.rename(columns={period_col: "__period"}), n_missing, warnings
+    return table, n_missing, warnings
 
 
 def _audit_periods(
@@ -132,7 +135,7 @@ def _audit_periods(
     notes: dict[str, list[Any]] = {}
     skipped_rows = 0
     for period in order:
-        part = table.loc[table["__period"] == period].drop(columns="__period")
+        part = table.loc[table[PERIOD] == period].drop(columns=PERIOD)
         try:
             results[period] = adverse_impact_from_counts(
                 part, group=group_cols, applicants=counts.applied, selected=list(counts.stages),
@@ -286,18 +289,23 @@ on_inconsistent, unknown_labels
         frame, period=period, group=group_cols, strata=strata_cols, stages=list(outcome.stages),
         stage_column=outcome.stage_column, promoted=outcome.promoted,
     )
-    names = internal_names(["year", "month"], column_names(frame))
-    spec = read_period_column(frame, period, freq, year_name=names["year"],
-                              month_name=names["month"])
-    work = frame.with_columns(*spec.exprs) if spec.exprs else frame
-    keys = [*spec.keys, *group_cols, *strata_cols]
-    counts = count_outcomes(work, keys=keys, outcome=outcome,
+    # every column read gets an internal name: no user column name can meet ours
+    renamed = rename_inputs({"period": [period], "key": [*group_cols, *strata_cols],
+                             "stage": list(outcome.read)})
+    work = frame.select(*(nw.col(user).alias(name) for user, name in renamed.items()))
+    names = internal_names(["year", "month"], renamed.values())
+    spec = read_period_column(frame, period, freq, source=renamed[period],
+                              year_name=names["year"], month_name=names["month"])
+    work = work.with_columns(*spec.exprs) if spec.exprs else work
+    keys = [*spec.keys, *(renamed[c] for c in (*group_cols, *strata_cols))]
+    counts = count_outcomes(work, source=frame, keys=keys, outcome=outcome, renamed=renamed,
                             on_inconsistent=options.on_inconsistent)
     if counts.total_rows == 0:
         raise InsufficientDataError("the data have no rows: nothing to monitor.")
     labels = label_periods(counts.table, spec, weight=counts.applied, frame=frame,
                            period_order=period_order)
-    table, n_missing, warnings = _by_period(counts, labels, spec.keys, group_cols, options)
+    back = {renamed[c]: c for c in (*group_cols, *strata_cols)}
+    table, n_missing, warnings = _by_period(counts, labels, spec.keys, back, group_cols, options)
     run = Run(
         spec=spec, outcome=outcome, options=options, group_cols=group_cols,
         strata_cols=strata_cols, counts=counts, labels=labels, table=table,
@@ -317,7 +325,7 @@ class Run:
     strata_cols: list[str]
     counts: WideCounts
     labels: PeriodLabels
-    table: pd.DataFrame  # counts per (__period, group, strata), clean labels
+    table: pd.DataFrame  # counts per (PERIOD, group, strata), clean labels
     n_missing: int
     warnings: list[str]
     period_order: Sequence[Any] | None
@@ -326,7 +334,7 @@ class Run:
 def _result(run: Run) -> MonitorResult:
     """Audit each period, then the trends, the alerts and the row account."""
     options, period = run.options, run.spec.column
-    present = set(run.table["__period"])
+    present = set(run.table[PERIOD])
     order = _need_two(tuple(p for p in run.labels.order if p in present), period)
     results, notes, skipped = _audit_periods(
         run.table, order, run.counts, run.group_cols, run.strata_cols, options

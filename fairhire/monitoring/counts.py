@@ -15,8 +15,8 @@ All the checks ride along in the one group-by as extra keys and sums.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -50,6 +50,13 @@ class Outcome:
         return ("promoted",)
 
     @property
+    def read(self) -> tuple[str, ...]:
+        """The columns read for the outcome."""
+        if self.stage_column is not None:
+            return (self.stage_column,)
+        return self.stages or (self.promoted,)
+
+    @property
     def what(self) -> str:
         return "promoted" if self.promoted is not None else "stage value"
 
@@ -65,11 +72,17 @@ class WideCounts:
     excluded: dict[str, int] = field(default_factory=dict)
 
 
-def _stage_flags(frame: Frame, outcome: Outcome, names: dict[str, str]) -> list[nw.Expr]:
-    """Expressions: one boolean per stage, 'any value missing', 'inconsistent funnel'."""
-    columns = outcome.stages or (outcome.promoted,)
+def _stage_flags(source: Frame, outcome: Outcome, names: dict[str, str],
+                 renamed: Mapping[str, str]) -> list[nw.Expr]:
+    """Expressions: one boolean per stage, 'any value missing', 'inconsistent funnel'.
+
+    Each column is read (and its bad values reported) under the user's name in ``source``;
+    the expressions use its internal name in the working frame.
+    """
     argument = "stages" if outcome.stages else "promoted"
-    readings = [read_flag(frame, c, argument=argument) for c in columns]
+    readings = [
+        replace(read_flag(source, c, argument=argument), column=renamed[c]) for c in outcome.read
+    ]
     flags = [r.expr() for r in readings]
     missing = readings[0].missing_expr()
     for r in readings[1:]:
@@ -103,13 +116,13 @@ def _inconsistency_error(grouped: pd.DataFrame, outcome: Outcome, names: dict) -
     )
 
 
-def _flag_counts(frame, keys, outcome, on_inconsistent) -> tuple[pd.DataFrame, dict[str, int]]:
+def _flag_counts(frame, source, keys, outcome, renamed, on_inconsistent):
     """Counts per key for stage columns or a promotion flag, with missing/inconsistent rows out."""
     n_stages = len(outcome.stages) or 1
     bases = [f"s{i}" for i in range(n_stages)] + ["missing"]
     bases += [f"bad{i}" for i in range(1, n_stages)]
     names = internal_names(bases, column_names(frame))
-    work = frame.with_columns(*_stage_flags(frame, outcome, names))
+    work = frame.with_columns(*_stage_flags(source, outcome, names, renamed))
     by = [*keys, names["missing"], *(names[f"bad{i}"] for i in range(1, n_stages))]
     sums = [sum_true(nw.col(names[f"s{i}"]), work).alias(f"sel{i}") for i in range(n_stages)]
     grouped = group_counts(work, by, sums, additive=True)
@@ -127,9 +140,10 @@ def _flag_counts(frame, keys, outcome, on_inconsistent) -> tuple[pd.DataFrame, d
     return kept.drop(columns=by[len(keys):]).rename(columns=renamed), excluded
 
 
-def _stage_column_counts(frame, keys, outcome) -> tuple[pd.DataFrame, dict[str, int]]:
+def _stage_column_counts(frame, keys, outcome, renamed) -> tuple[pd.DataFrame, dict[str, int]]:
     """Counts per key from one column holding the furthest stage reached."""
-    column, order = outcome.stage_column, list(outcome.stage_order)
+    name, order = outcome.stage_column, list(outcome.stage_order)
+    column = renamed[name]
     grouped = group_counts(frame, [*keys, column], additive=True)
     values = grouped[column].astype(object)
     missing = values.map(is_missing).to_numpy(dtype=bool)
@@ -139,7 +153,7 @@ def _stage_column_counts(frame, keys, outcome) -> tuple[pd.DataFrame, dict[str, 
     if unknown.any():
         bad = sorted({str(v) for v in values[unknown]})
         raise InvalidValueError(
-            f"column {column!r} holds stages not in stage_order: {preview(bad)} in "
+            f"column {name!r} holds stages not in stage_order: {preview(bad)} in "
             f"{int(grouped.loc[unknown, 'n'].sum()):,} rows. stage_order is {order!r}; add "
             "the missing stages in funnel order or recode them."
         )
@@ -154,20 +168,27 @@ def _stage_column_counts(frame, keys, outcome) -> tuple[pd.DataFrame, dict[str, 
 def count_outcomes(
     frame: Frame,
     *,
+    source: Frame,
     keys: Sequence[str],
     outcome: Outcome,
+    renamed: Mapping[str, str],
     on_inconsistent: str = "raise",
 ) -> WideCounts:
     """Group the rows by ``keys`` (period keys, group and strata columns) in the engine.
 
-    Returns the wide counts with ``applied`` (an internal column name) and one cumulative
-    count column per stage label, summed over rows that share their keys.
+    ``frame`` holds the columns read under internal names (``renamed`` maps each user column
+    to its internal name), so no user column name can collide with the counts; ``source`` is
+    the user's frame, in which flag columns are read and reported. Returns the wide counts
+    with ``applied`` (an internal column name) and one cumulative count column per stage
+    label, summed over rows that share their keys.
     """
     if outcome.stage_column is not None:
-        table, excluded = _stage_column_counts(frame, keys, outcome)
+        table, excluded = _stage_column_counts(frame, keys, outcome, renamed)
     else:
-        table, excluded = _flag_counts(frame, list(keys), outcome, on_inconsistent)
-    applied = internal_names(["applied"], [*keys, *outcome.labels])["applied"]
+        table, excluded = _flag_counts(frame, source, list(keys), outcome, renamed,
+                                       on_inconsistent)
+    taken = [*keys, *renamed, *outcome.labels]
+    applied = internal_names(["applied"], taken)["applied"]
     total = int(table["n"].sum()) + sum(excluded.values())
     table = table.rename(columns={"n": applied})
     counts = [applied, *outcome.labels]

@@ -42,8 +42,8 @@ _FREQ_ALIASES = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y
 @dataclass(frozen=True)
 class PeriodColumn:
     """How the period column is read: ``kind`` is "date" (a date/datetime column), "text-date"
-    (ISO dates in text, parsed on distinct values) or "label"; ``keys`` are the columns the
-    engine groups by (internal names for a date column's year and month)."""
+    (ISO dates in text, parsed on distinct values) or "label"; ``keys`` are the (internal)
+    columns the engine groups by: the column itself, or a date column's year and month."""
 
     column: str
     freq: str | None
@@ -68,9 +68,12 @@ def _is_temporal(dtype: Any) -> bool:
 
 
 def read_period_column(
-    frame: Frame, column: str, freq: Any, *, year_name: str, month_name: str
+    frame: Frame, column: str, freq: Any, *, source: str, year_name: str, month_name: str
 ) -> PeriodColumn:
     """Check the period column against ``freq`` and say how to group by it in the engine.
+
+    ``column`` is the user's name (checked in ``frame``, named in messages); ``source`` is its
+    name in the working frame the expressions run on.
 
     Raises
     ------
@@ -88,8 +91,8 @@ def read_period_column(
                 f"column {column!r} (passed as period=) holds dates; pass freq='M', 'Q' or 'Y' "
                 "to group them into months, quarters or years."
             )
-        year = nw.col(column).dt.year().alias(year_name)
-        month = nw.col(column).dt.month().alias(month_name)
+        year = nw.col(source).dt.year().alias(year_name)
+        month = nw.col(source).dt.month().alias(month_name)
         exprs = (year, month)
         return PeriodColumn(column, freq, "date", (year_name, month_name), exprs)
     if freq is not None:
@@ -99,9 +102,9 @@ def read_period_column(
                 f"period=) has type {dtype}, not dates. Leave out freq= to use its values as "
                 "period labels, or pass a date column."
             )
-        return PeriodColumn(column, freq, "text-date", (column,))
+        return PeriodColumn(column, freq, "text-date", (source,))
     categories = tuple(dtype.categories) if dtype == nw.Enum else None
-    return PeriodColumn(column, None, "label", (column,), categories=categories)
+    return PeriodColumn(column, None, "label", (source,), categories=categories)
 
 
 def _date_label(year: int, month: int, freq: str) -> tuple[str, int]:
@@ -220,17 +223,17 @@ def label_periods(
         labels = [cells.get((y, m), (None, 0))[0] for y, m in pairs]
         order, numbers = _renumber(dict(cells.values()))
     elif spec.kind == "text-date":
-        distinct = _distinct(table, spec.column, weight)
+        distinct = _distinct(table, spec.keys[0], weight)
         values = distinct.index.tolist()
         read = _parse_dates(values, distinct.tolist(), spec.column, spec.freq, frame)
-        raw = table[spec.column].astype(object).tolist()
+        raw = table[spec.keys[0]].astype(object).tolist()
         labels = [None if is_missing(v) else read[v][0] for v in raw]
         order, numbers = _renumber(dict(read.values()))
     else:
-        distinct = _distinct(table, spec.column, weight)
+        distinct = _distinct(table, spec.keys[0], weight)
         cleaning = clean_labels(distinct.index.tolist(), distinct.tolist(), column=spec.column)
         warnings.extend(cleaning.warnings())
-        labels = [cleaning.get(v) for v in table[spec.column].astype(object).tolist()]
+        labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))
         order = _label_order(present, spec, period_order)
         numbers = {p: i for i, p in enumerate(order)}

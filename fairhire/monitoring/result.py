@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from .._core.text import format_percent
@@ -117,15 +118,14 @@ class MonitorResult(Result):
         return self.table.loc[self.table["period"] == self.periods[-1]].reset_index(drop=True)
 
     def _active_flags(self) -> pd.DataFrame:
-        """'fell below' alerts not cleared by the end of the run."""
+        """'fell below' alerts not cleared by the end of the run, the most recent first."""
         a = self.alerts
-        out = []
-        for _, rows in a.loc[a["alert"].isin([FELL_BELOW, CLEARED])].groupby(
-            ["stage", "group"], sort=False
-        ):
-            if rows.iloc[-1]["alert"] == FELL_BELOW:
-                out.append(rows.iloc[-1])
-        return pd.DataFrame(out, columns=a.columns)
+        flags = a.loc[a["alert"].isin([FELL_BELOW, CLEARED])]
+        last = flags.groupby(["stage", "group"], sort=False).tail(1)
+        active = last.loc[last["alert"] == FELL_BELOW]
+        rank = {p: i for i, p in enumerate(self.periods)}
+        newest_first = np.argsort([-rank[p] for p in active["period"]], kind="stable")
+        return active.iloc[newest_first]
 
     def headlines(self) -> list[Headline]:
         """Flags still raised, this period's other alerts and worsening trends."""

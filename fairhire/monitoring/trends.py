@@ -43,14 +43,7 @@ class StageCounts:
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, stage: str, order: tuple[Any, ...]) -> StageCounts:
-        rows = table.loc[table["stage"] == stage]
-        groups = sorted(dict.fromkeys(rows["group"]), key=sort_key)
-        out = {}
-        for column in ("applicants", "selected"):
-            wide = rows.pivot_table(index="group", columns="period", values=column,
-                                    aggfunc="sum", fill_value=0, observed=True)
-            out[column] = wide.reindex(index=groups, columns=list(order), fill_value=0)
-        return cls(stage, out["applicants"].astype("int64"), out["selected"].astype("int64"))
+        return stage_counts(table.loc[table["stage"] == stage], order)[stage]
 
 
 def _reference(counts: StageCounts, options: Any, warnings: list[str]) -> str | None:
@@ -105,8 +98,17 @@ def reference_note(table: pd.DataFrame, order, references: dict[str, str | None]
 
 
 def stage_counts(table: pd.DataFrame, order: tuple[Any, ...]) -> dict[str, StageCounts]:
-    """:class:`StageCounts` of every stage of the stacked period tables."""
-    return {s: StageCounts.from_table(table, s, order) for s in dict.fromkeys(table["stage"])}
+    """:class:`StageCounts` of every stage of the stacked period tables (one group-by)."""
+    sums = table.groupby(["stage", "group", "period"], sort=False)[["applicants", "selected"]].sum()
+    wide = sums.unstack("period", fill_value=0)
+    out = {}
+    for stage in dict.fromkeys(table["stage"]):
+        part = wide.xs(stage, level="stage")
+        groups = sorted(part.index, key=sort_key)
+        frames = [part[c].reindex(index=groups, columns=list(order), fill_value=0).astype("int64")
+                  for c in ("applicants", "selected")]
+        out[stage] = StageCounts(stage, *frames)
+    return out
 
 
 def trend_table(
