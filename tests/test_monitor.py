@@ -212,6 +212,18 @@ def test_labels_are_cleaned_once_for_the_whole_run():
     assert any("merged as 'Female'" in w for w in m.warnings)
 
 
+def test_unknown_labels_are_counted_as_missing_groups():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=2, random_state=1)
+    sex = df.sex.astype(object).where(df.applicant_id % 40 != 0, "Prefer not to say")
+    m = fh.monitor(df.assign(sex=sex), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES, unknown_labels=["prefer not to say"])
+    assert "Prefer not to say" not in set(m.table["group"])
+    unknown = int((sex.isna() | (sex == "Prefer not to say")).sum())
+    assert m.rows.excluded["missing group"] == unknown
+    first = m.unknown.loc[m.unknown.stage == "screened", "applicants"].sum()
+    assert first == unknown
+
+
 def test_user_columns_named_like_internal_ones_are_fine():
     df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=1)
     odd = df.rename(columns={"sex": "n", "screened": "selected", "applied_on": "__fh_year"})

@@ -7,7 +7,8 @@ Three kinds, each a (period, stage, group) row with one plain-language sentence:
   flagged. The flag stays raised until the ratio is back at or above the threshold.
 - ``"changed"``: the impact ratio changed significantly from the group's previous period (the
   difference of log impact ratios, :func:`fairhire.stats.change.log_ratio_change`, adjusted
-  over every such change in the run). Only periods with the same reference group are compared.
+  over every such change in the run), always against the stage's reference group for the
+  whole run (the trends' reference), whatever each period's own reference was.
 - ``"cleared"``: a raised flag cleared: the ratio is back at or above the threshold.
 
 Each alert has ``message`` (with its figures) and ``brief`` (the same finding without

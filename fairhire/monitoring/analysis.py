@@ -92,11 +92,11 @@ def _check_roles(period: Any, group_cols, strata_cols, outcome: Outcome) -> None
             f"{repeated} used in two roles among period=, group=, strata= and the outcome "
             "columns; each role needs its own column."
         )
-    clash = {*outcome.labels, PERIOD} & {*group_cols, *strata_cols}
+    clash = ({*outcome.labels, PERIOD} & {*group_cols, *strata_cols}) | ({"period"} & {*group_cols})
     if clash:
         raise InvalidParameterError(
-            f"{sorted(clash)} is both a group/strata column and the name of a stage in the "
-            "results; rename the column."
+            f"{sorted(clash)} is both a group/strata column and the name of a stage or of the "
+            "period column in the results; rename the column."
         )
 
 
@@ -157,6 +157,8 @@ def _stack(results: dict[Any, Any], attribute: str) -> pd.DataFrame | None:
 
 
 _SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
+#: Per-period warnings said once for the whole run instead (the unknown-group count).
+_RUN_WIDE = ("missing or unknown group",)
 
 
 def _period_warnings(results: dict[Any, Any], notes: dict[str, list[Any]]) -> list[str]:
@@ -164,7 +166,7 @@ def _period_warnings(results: dict[Any, Any], notes: dict[str, list[Any]]) -> li
     shares: dict[str, set[str]] = {}
     for period, result in results.items():
         for w in result.warnings:
-            if "missing or unknown group" in w:
+            if any(text in w for text in _RUN_WIDE):
                 continue  # counted once for the whole run
             found = _SHARE.findall(w)
             key = _SHARE.sub("{share}", w) if len(found) == 1 else w

@@ -96,7 +96,7 @@ def read_period_column(
         exprs = (year, month)
         return PeriodColumn(column, freq, "date", (year_name, month_name), exprs)
     if freq is not None:
-        if dtype != nw.String and dtype != nw.Object:
+        if not any(dtype == t for t in (nw.String, nw.Object, nw.Categorical, nw.Enum)):
             raise InvalidParameterError(
                 f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
                 f"period=) has type {dtype}, not dates. Leave out freq= to use its values as "
