@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 
@@ -41,7 +42,7 @@ def main() -> None:
     #    organisation's, beyond what their number of decisions explains?
     rd = fh.rater_disparity(
         data.decisions, rater="interviewer", candidate_group="sex", outcome="advanced",
-        min_decisions=20,
+        min_n=20,
     )  # fmt: skip
     # 3. Do raters agree on each rubric criterion, and does any criterion carry a gap?
     rc = fh.rubric_consistency(
@@ -54,7 +55,7 @@ def main() -> None:
         print(f"\n=== {res.kind} ===")
         for h in res.headlines()[:6]:
             print(f" - [{h.severity}] {h.text}")
-        res.to_frame().to_csv(OUT / f"interviews_{name}.csv", index=False)
+        csv_safe_frame(res.to_frame()).to_csv(OUT / f"interviews_{name}.csv", index=False)
 
     print("\nPanel composition (share of interviews whose panel includes each group):")
     print(pan.composition.round(3).to_string(index=False))

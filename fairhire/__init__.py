@@ -70,6 +70,13 @@ _LAZY: dict[str, str] = {
     "RepresentationResult": "fairhire.promotion.representation",
     "rating_disparity": "fairhire.promotion.ratings",
     "RatingDisparityResult": "fairhire.promotion.ratings",
+    # retention and exits
+    "retention": "fairhire.exits.rates",
+    "RetentionResult": "fairhire.exits.rates",
+    "time_to_exit": "fairhire.exits.survival",
+    "TimeToExitResult": "fairhire.exits.survival",
+    "reduction_in_force": "fairhire.exits.layoff",
+    "ReductionInForceResult": "fairhire.exits.layoff",
     # interviews
     "interview_panels": "fairhire.interviews.panels",
     "InterviewPanelsResult": "fairhire.interviews.panels",

@@ -48,6 +48,16 @@ class Company:
         return fh.datasets.make_workforce(2_000, random_state=0)
 
     @cached_property
+    def staff_exits(self) -> pd.DataFrame:
+        """A larger workforce with exits and a layoff (enough people aged 50 and over)."""
+        return fh.datasets.make_workforce(10_000, random_state=0, exits=True)
+
+    @cached_property
+    def layoff_pool(self) -> pd.DataFrame:
+        """Employees still employed when the layoff was decided (its scope)."""
+        return self.staff_exits.loc[self.staff_exits["laid_off"].notna()]
+
+    @cached_property
     def interviews(self) -> Any:
         return fh.datasets.make_interviews(random_state=0)
 
@@ -94,6 +104,14 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
         c.workforce, group="sex", level="level", order=LEVELS)),
     ("Performance ratings", lambda c: fh.rating_disparity(
         c.workforce, group="sex", rating="performance_rating")),
+    ("Retention by sex", lambda c: fh.retention(
+        c.staff_exits, group="sex", exited="exited", exit_type="exit_type", level="level")),
+    ("Time to exit", lambda c: fh.time_to_exit(
+        c.staff_exits, group="sex", duration="tenure_months", event="exited",
+        cause="exit_type", horizon=60)),
+    ("Reduction in force (layoff)", lambda c: fh.reduction_in_force(
+        c.layoff_pool, group="sex", selected="laid_off", unit="job_family", age="age",
+        job_title="job_title")),
     ("Interview panels", lambda c: fh.interview_panels(
         c.interviews.panels, interview="interview_id", panelist_group="panelist_sex",
         candidate_group="candidate_sex", outcome="advanced")),
@@ -111,10 +129,16 @@ NOTES = {
         "Synthetic data over eight quarters: from 2025-Q1 on, women were made to pass the "
         "résumé screen at 0.6 times their usual rate, to show what monitoring finds and when.",
     ],
+    "Reduction in force (layoff)": [
+        "The synthetic layoff selects 7.5% of employees under 40, 10% of those 40–49 and 18% "
+        "of those 50 and over within each job family (2.4 times the under-40 rate), on "
+        "purpose: the analysis should find it. The OWBPA disclosure (ages by unit and job "
+        "title) is personal data and is not included in this report.",
+    ],
     "Hiring funnel by sex": [
-        "Non-binary applicants (about 2% of the pool) are listed but excluded from impact "
-        "ratios (min_share = 0.03): with so few selections they would otherwise become the "
-        "reference group at the later stages.",
+        "Non-binary applicants (about 2% of the pool) are listed but not compared: groups "
+        "under 3% of applicants are left out of the impact ratios, because with so few "
+        "selections they would otherwise become the reference group at the later stages.",
     ],
 }
 

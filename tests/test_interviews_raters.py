@@ -59,7 +59,8 @@ def test_table_ordered_by_evidence_not_raw_gap(rd):
     t = rd.table
     assessed = t[t.assessable]
     assert assessed.evidence_rank.tolist() == list(range(1, len(assessed) + 1))
-    assert assessed.p_value.is_monotonic_increasing
+    # evidence = the stronger of the two tests (own record, unlike peers)
+    assert assessed[["p_value", "own_p_value"]].min(axis=1).is_monotonic_increasing
     # some rater with few decisions has a larger raw gap than a rater ranked above them
     ranked_by_gap = assessed.reindex(assessed.gap.abs().sort_values(ascending=False).index)
     assert ranked_by_gap.rater.tolist() != assessed.rater.tolist()
@@ -71,7 +72,7 @@ def test_table_ordered_by_evidence_not_raw_gap(rd):
 def test_not_assessable_listed_with_reasons(rd):
     na = rd.not_assessable.set_index("rater")
     assert "INT-99" in na.index and "1 decision" in na.loc["INT-99", "reason"]
-    assert "INT-33" in na.index and "min_decisions=20" in na.loc["INT-33", "reason"]
+    assert "INT-33" in na.index and "min_n=20" in na.loc["INT-33", "reason"]
     assert rd.rows.excluded["rater not assessable"] == int(na.focal_n.sum() + na.reference_n.sum())
     assert rd.rows.total == rd.rows.used + sum(rd.rows.excluded.values())
 
@@ -150,7 +151,7 @@ def test_missing_values_counted_not_dropped():
 def test_single_decision_rater_with_min_decisions_one():
     df = pd.DataFrame({"r": ["a"] * 20 + ["b"] * 20 + ["solo"], "g": ["W", "M"] * 20 + ["W"],
                        "ok": [True, False, True, True] * 10 + [True]})
-    r = fh.rater_disparity(df, rater="r", candidate_group="g", outcome="ok", min_decisions=1,
+    r = fh.rater_disparity(df, rater="r", candidate_group="g", outcome="ok", min_n=1,
                            reference="M")
     solo = r.table.set_index("rater").loc["solo"]
     assert not solo.assessable and solo.reason == "no decisions on M candidates"
@@ -169,9 +170,9 @@ def test_errors(data):
         fh.rater_disparity(dec, rater="interviewer", candidate_group="sex", outcome="race")
     with pytest.raises(InvalidValueError, match="'race'"):
         fh.rater_disparity(dec, rater="interviewer", candidate_group="sex", score="race")
-    with pytest.raises(InvalidParameterError, match="min_decisions"):
+    with pytest.raises(InvalidParameterError, match="min_n"):
         fh.rater_disparity(dec, rater="interviewer", candidate_group="sex",
-                           outcome="advanced", min_decisions=0)
+                           outcome="advanced", min_n=0)
     with pytest.raises(InvalidParameterError, match="'Other'"):
         fh.rater_disparity(dec, rater="interviewer", candidate_group="sex",
                            outcome="advanced", reference="Other")
@@ -197,9 +198,9 @@ def test_errors(data):
 
 def test_all_raters_below_minimum_is_a_warning_not_a_crash(data):
     r = fh.rater_disparity(data.decisions, rater="interviewer", candidate_group="sex",
-                           outcome="advanced", min_decisions=10_000)
+                           outcome="advanced", min_n=10_000)
     assert r.n_assessed == 0 and not r.table.assessable.any()
-    assert any("lower min_decisions" in w for w in r.warnings)
+    assert any("lower min_n" in w for w in r.warnings)
     assert r.headlines()[0].severity == 1
 
 
@@ -251,3 +252,52 @@ def test_duplicating_decisions_keeps_estimates_and_narrows_intervals(seed, n_rat
     # organisation-wide pass rates/means are point estimates too
     oa, ob = a.organisation.iloc[0], b.organisation.iloc[0]
     assert ob.pooled_gap == pytest.approx(oa.pooled_gap)
+
+
+def test_min_decisions_is_renamed_min_n_with_a_future_warning():
+    data = fh.datasets.make_interviews(random_state=0).decisions
+    with pytest.warns(FutureWarning, match="min_n"):
+        old = fh.rater_disparity(data, rater="interviewer", candidate_group="sex",
+                                 outcome="advanced", min_decisions=25)
+    new = fh.rater_disparity(data, rater="interviewer", candidate_group="sex",
+                             outcome="advanced", min_n=25)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    assert old.min_decisions == old.min_n == 25
+
+
+def _uniform_bias(raters=3, n=300, pass_a=0.45, pass_b=0.25):
+    rows = []
+    for r in range(raters):
+        for i in range(n):
+            group = "A" if i % 2 == 0 else "B"
+            k = i // 2
+            rate = pass_a if group == "A" else pass_b
+            rows.append({"rater": f"R{r}", "g": group, "ok": k < rate * (n // 2)})
+    return pd.DataFrame(rows)
+
+
+def test_raters_who_all_share_a_gap_are_flagged_on_their_own_record():
+    """Issue 14 reproducer: three raters each pass A at 45% and B at 25% over 300 decisions;
+    together they are the organisation, so the peer comparison flags no one."""
+    r = fh.rater_disparity(_uniform_bias(), rater="rater", candidate_group="g", outcome="ok")
+    assert r.reference_group == "A"
+    assert sorted(r.flagged["rater"]) == ["R0", "R1", "R2"]
+    assert set(r.flagged["flag_reason"]) == {"own record"}
+    assert not r.table["flagged_peers"].any()
+    assert (r.table["gap"].round(2) == -0.2).all()
+    assert all("own record" in h.text for h in r.headlines() if h.severity == 3)
+
+
+def test_float_flag_with_blanks_and_user_columns_named_like_internals():
+    """Issue 14: a float outcome with blanks crashed with IntCastingNaNError; columns named
+    n, k, s, ss, group crashed the group-by."""
+    df = _uniform_bias().rename(columns={"rater": "n", "g": "group", "ok": "k"})
+    df["k"] = df["k"].astype(float)
+    df.loc[[0, 1, 2], "k"] = np.nan
+    df["s"] = 1
+    df["ss"] = 2
+    r = fh.rater_disparity(df, rater="n", candidate_group="group", outcome="k")
+    assert r.rows.excluded == {"missing outcome": 3}
+    yes = df.assign(k=df["k"].map({1.0: "yes", 0.0: " No"}))
+    r2 = fh.rater_disparity(yes, rater="n", candidate_group="group", outcome="k")
+    pd.testing.assert_frame_equal(r.table, r2.table)

@@ -21,7 +21,7 @@ def results():
     pan = fh.interview_panels(d.panels, interview="interview_id", panelist_group="panelist_sex",
                               candidate_group="candidate_sex", outcome="advanced")
     rd = fh.rater_disparity(d.decisions, rater="interviewer", candidate_group="sex",
-                            outcome="advanced", min_decisions=10)
+                            outcome="advanced", min_n=10)
     rc = fh.rubric_consistency(d.scores, candidate="candidate_id", rater="interviewer",
                                criteria=list(d.criteria), candidate_group="sex")
     return pan, rd, rc
@@ -51,7 +51,7 @@ def _hostile() -> tuple:
         fh.interview_panels(panels, interview="iv", panelist_group="pg", candidate_group="cg",
                             outcome="ok"),
         fh.rater_disparity(dec, rater="rater", candidate_group="g", outcome="ok",
-                           min_decisions=5),
+                           min_n=5),
         fh.rubric_consistency(scores, candidate="cand", rater="rater",
                               criteria=[HOSTILE_LABEL], candidate_group="g"),
     )

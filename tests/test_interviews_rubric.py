@@ -67,7 +67,7 @@ def test_subjective_criterion_found(rc):
 
 def test_shrout_fleiss_as_rubric():
     r = fh.rubric_consistency(_sf_long(), candidate="cand", rater="rater", criteria="score",
-                              level="interval")
+                              measurement="interval")
     row = r.table.iloc[0]
     assert round(row.icc, 2) == 0.17 and round(row.icc_2_1, 2) == 0.29
     assert round(row.icc_k, 2) == 0.44 and row.k0 == 4
@@ -159,9 +159,9 @@ def test_errors(data):
     with pytest.raises(InvalidValueError, match="'sex'"):
         fh.rubric_consistency(bad, candidate="candidate_id", rater="interviewer",
                               criteria=crit, candidate_group="sex")
-    with pytest.raises(InvalidParameterError, match="level"):
+    with pytest.raises(InvalidParameterError, match="measurement"):
         fh.rubric_consistency(s, candidate="candidate_id", rater="interviewer", criteria=crit,
-                              level="bipolar")
+                              measurement="bipolar")
     with pytest.raises(InvalidParameterError, match="at least one"):
         fh.rubric_consistency(s, candidate="candidate_id", rater="interviewer", criteria=[])
     with pytest.raises(InvalidParameterError, match="different columns"):
@@ -220,3 +220,13 @@ def test_relabelling_raters_changes_nothing(seed, rnd):
     b = fh.rubric_consistency(df.assign(rater=df.rater.map(mapping)), **kw)
     pd.testing.assert_frame_equal(a.table, b.table)
     pd.testing.assert_frame_equal(a.gaps, b.gaps)
+
+
+def test_level_is_renamed_measurement_with_a_future_warning():
+    with pytest.warns(FutureWarning, match="measurement"):
+        old = fh.rubric_consistency(_sf_long(), candidate="cand", rater="rater",
+                                    criteria="score", level="interval")
+    new = fh.rubric_consistency(_sf_long(), candidate="cand", rater="rater", criteria="score",
+                                measurement="interval")
+    pd.testing.assert_frame_equal(old.table, new.table)
+    assert new.measurement == "interval"

@@ -126,7 +126,7 @@ def test_non_numeric_duration_error():
         time_to_promotion(df, group="treat", duration="weeks", event="relapse")
 
 
-@pytest.mark.parametrize("values", [[2] * 42, ["yes"] * 42, [0.5] * 42])
+@pytest.mark.parametrize("values", [[2] * 42, ["maybe"] * 42, [0.5] * 42])
 def test_bad_event_values_error_names_column(values):
     df = gehan().assign(relapse=values)
     with pytest.raises(InvalidValueError, match="'relapse'") as err:
@@ -145,7 +145,8 @@ def test_group_without_events_is_reported_not_a_crash():
                                            "relapse": [False] * 5})], ignore_index=True)  # fmt: skip
     tt = time_to_promotion(df, group="treat", duration="weeks", event="relapse")
     t = tt.table.set_index("group")
-    assert t.loc["new", "events"] == 0 and math.isinf(t.loc["new", "median"])
+    assert t.loc["new", "events"] == 0 and math.isnan(t.loc["new", "median"])
+    assert t.loc["new", "median_note"] == "not reached"
     assert math.isnan(t.loc["new", "hazard_ratio"])
     assert any("no new employee was promoted" in w for w in tt.warnings)
     assert any("did not converge" in w for w in tt.warnings)
@@ -217,3 +218,39 @@ def test_relabelling_groups_permutes_results(names):
     tb = b.table.set_index("group").sort_index()
     cols = ["n", "events", "median", "hazard_ratio", "observed", "expected"]
     pd.testing.assert_frame_equal(ta[cols], tb[cols], rtol=1e-6)
+
+
+def test_yes_no_event_and_blank_events_are_counted_as_missing():
+    df = gehan()
+    df["relapse"] = df["relapse"].map({True: " Yes", False: "no"}).astype(object)
+    df.loc[[0, 1], "relapse"] = ["", None]
+    tt = time_to_promotion(df, group="treat", duration="weeks", event="relapse")
+    assert tt.rows.excluded == {"missing relapse": 2}
+    ref = time_to_promotion(gehan().drop(index=[0, 1]), group="treat", duration="weeks",
+                            event="relapse")
+    pd.testing.assert_frame_equal(tt.table, ref.table)
+
+
+def test_median_reached_with_few_at_risk_is_unstable_in_table_and_curve():
+    """Issue 16: the table said 59.0 months where the curve reaches one half with one person
+    at risk; now the median is NaN with a note, so table and chart agree."""
+    staff = fh.datasets.make_workforce(2000, random_state=0)
+    tt = time_to_promotion(staff, group="sex", duration="months_in_level", event="promoted")
+    nb = tt.table.set_index("group").loc["Non-binary"]
+    assert math.isnan(nb["median"]) and nb["median_note"] == "unstable (n at risk < 5)"
+    curve = tt.curves.loc[tt.curves["group"] == "Non-binary"]
+    half = curve.loc[curve["survival"] <= 0.5]
+    assert half.empty or int(half["at_risk"].iloc[0]) < 5
+    assert any("unstable" in w for w in tt.warnings)
+    loose = time_to_promotion(staff, group="sex", duration="months_in_level",
+                              event="promoted", min_at_risk=1)
+    assert loose.table.set_index("group").loc["Non-binary", "median"] == 59.0
+
+
+def test_reference_is_fastest_among_large_enough_groups():
+    staff = fh.datasets.make_workforce(2000, random_state=0)
+    tt = time_to_promotion(staff, group="sex", duration="months_in_level", event="promoted")
+    t = tt.table.set_index("group")
+    assert tt.reference_group == "Male"
+    assert t.loc["Non-binary", "too_small_for_reference"]
+    assert not t.loc["Male", "too_small_for_reference"]

@@ -127,5 +127,8 @@ def test_tiny_group_is_not_the_default_survival_reference():
     df.loc[df["g"] == "tiny", ["t", "e"]] = [1, True]  # very fast, but 1% of employees
     tt = time_to_promotion(df, group="g", duration="t", event="e")
     assert tt.reference_group in {"a", "b"}
+    # the size rule has two parts: min_share and min_n (the core's reference policy)
     tt2 = time_to_promotion(df, group="g", duration="t", event="e", min_share=None)
-    assert tt2.reference_group == "tiny"
+    assert tt2.reference_group in {"a", "b"}
+    tt3 = time_to_promotion(df, group="g", duration="t", event="e", min_share=None, min_n=1)
+    assert tt3.reference_group == "tiny"

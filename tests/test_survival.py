@@ -284,3 +284,128 @@ def test_relabelling_groups_permutes_logrank(rows, names):
     exp_a = dict(zip([mapping[x] for x in a.groups], a.expected, strict=True))
     for k, v in zip(b.groups, b.expected, strict=True):
         assert v == pytest.approx(exp_a[k])
+
+
+# ---------------------------------------------------------------- Efron-weighted PH test
+
+
+def _slow_efron_ph(t, e, x, beta, var, transform="km"):
+    """A direct, unvectorised cox.zph (survival 2.44-1.1) from the published formulas.
+
+    Therneau & Grambsch (2000), *Modeling Survival Data*, §3.3 and §6.2: at an event time with
+    d tied events, the Efron mean of the covariates is the average over k = 0..d-1 of the
+    risk-set weighted mean with the tied events' weights multiplied by (1 - k/d); the
+    Schoenfeld residual of an event is its covariates minus that mean. Grambsch & Therneau
+    (1994): T_j = (sum_k (g_k - gbar) s_kj)^2 / (d V_jj sum (g_k - gbar)^2), s = d V r.
+    """
+    t = np.asarray(t, float)
+    e = np.asarray(e, int)
+    x = np.asarray(x, float)
+    n, p = x.shape
+    risk = np.exp(x @ beta)
+    times, resid = [], []
+    for tau in sorted(set(t[e == 1])):
+        dead = [i for i in range(n) if t[i] == tau and e[i] == 1]
+        at_risk = [i for i in range(n) if t[i] >= tau]
+        d = len(dead)
+        mean = np.zeros(p)
+        for k in range(d):
+            f = k / d
+            num = np.zeros(p)
+            den = 0.0
+            for i in at_risk:
+                wi = risk[i] * (1 - f if i in dead else 1.0)
+                num += wi * x[i]
+                den += wi
+            mean += num / den / d
+        for i in dead:
+            times.append(tau)
+            resid.append(x[i] - mean)
+    times = np.array(times)
+    r = np.array(resid)
+    if transform == "km":
+        g = []
+        for tau in times:  # 1 - left-continuous Kaplan-Meier, by the product-limit formula
+            s = 1.0
+            for u in sorted(set(t[e == 1])):
+                if u < tau:
+                    s *= 1 - sum((t == u) & (e == 1)) / sum(t >= u)
+            g.append(1 - s)
+        g = np.array(g)
+    else:
+        g = times
+    dd = len(times)
+    xx = g - g.mean()
+    scaled = dd * r @ var
+    stat = (xx @ scaled) ** 2 / (dd * np.diag(var) * (xx**2).sum())
+    u = xx @ r
+    glob = float(u @ var @ u * dd / (xx**2).sum())
+    return r, stat, glob
+
+
+def _tied_data(seed=3, n=80):
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([rng.integers(0, 2, n), rng.normal(0, 1, n)]).astype(float)
+    t = np.ceil(rng.exponential(4 / np.exp(0.7 * x[:, 0] + 0.3 * x[:, 1]))).clip(max=8)
+    e = (rng.uniform(size=n) < 0.8).astype(int)
+    return t, e, x
+
+
+def test_schoenfeld_residuals_efron_match_direct_formula():
+    from fairhire.stats.cox import schoenfeld_residuals
+
+    t, e, x = _tied_data()
+    beta = np.array([0.5, -0.2])
+    times, r = schoenfeld_residuals(t, e, x, beta, ties="efron")
+    slow, _, _ = _slow_efron_ph(t, e, x, beta, np.eye(2))
+    assert times.tolist() == sorted(t[e == 1].tolist())
+    # rows within a tied time may come in any order: compare sorted per time
+    for tau in np.unique(times):
+        a = np.sort(r[times == tau], axis=0)
+        b = np.sort(slow[times == tau], axis=0)
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_ph_test_efron_matches_direct_formula_with_many_ties():
+    t, e, x = _tied_data()
+    from statsmodels.duration.hazard_regression import PHReg
+
+    var = np.asarray(PHReg(t, x, status=e, ties="efron").fit().cov_params())
+    for transform in ("km", "identity"):
+        fit = cox_ph(t, e, x, names=["a", "b"], ties="efron", ph_transform=transform)
+        _, stat, glob = _slow_efron_ph(t, e, x, fit.coef, var, transform)
+        np.testing.assert_allclose(fit.ph_test.statistic, stat, rtol=1e-8)
+        assert fit.ph_test.global_statistic == pytest.approx(glob, rel=1e-8)
+
+
+def test_efron_and_full_risk_set_residuals_differ_with_ties_and_agree_without():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    from fairhire.stats.cox import schoenfeld_residuals
+
+    t, e, x = _tied_data()
+    beta = np.array([0.5, -0.2])
+    _, efron = schoenfeld_residuals(t, e, x, beta, ties="efron")
+    _, breslow = schoenfeld_residuals(t, e, x, beta, ties="breslow")
+    assert np.abs(efron - breslow).max() > 0.01
+    # no ties: Efron = Breslow = statsmodels' residuals (full risk-set means)
+    rng = np.random.default_rng(5)
+    tt = rng.exponential(3, 60)
+    ee = (rng.uniform(size=60) < 0.7).astype(int)
+    xx = rng.normal(size=(60, 1))
+    res = PHReg(tt, xx, status=ee, ties="efron").fit()
+    _, ours = schoenfeld_residuals(tt, ee, xx, res.params, ties="efron")
+    sm = np.asarray(res.schoenfeld_residuals)[ee == 1]
+    sm = sm[np.argsort(tt[ee == 1])]
+    np.testing.assert_allclose(ours, sm, atol=1e-10)
+
+
+def test_median_status_not_reached_and_unstable():
+    from fairhire.stats.survival import median_status
+
+    km = kaplan_meier([1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 1, 1])
+    assert km.median == 5.5
+    st_ = median_status(km, 5)
+    assert math.isnan(st_.median) and st_.note == "unstable (n at risk < 5)"
+    assert median_status(kaplan_meier(MP_T, MP_E), 5).median == 23.0
+    assert median_status(kaplan_meier([1, 2, 3], [1, 0, 0]), 5).note == "not reached"

@@ -1,82 +1,21 @@
-"""Helpers shared by the interview analyses: input checks, group labels, standardized
-differences."""
+"""Helpers shared by the interview analyses: the numeric-column check and Hedges' g.
+
+Missing values, flags, labels, the reference group and number text come from the shared core
+(:mod:`fairhire._core`)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import narwhals.stable.v2 as nw
-import numpy as np
-import pandas as pd
 from scipy import stats
 
-from .._frames import Frame, collect_pandas, group_counts, schema
-from ..errors import InvalidParameterError, InvalidValueError, preview
+from .._core.missing import is_missing
+from .._frames import Frame, collect_pandas, schema
+from ..errors import InvalidValueError, preview
 
-__all__ = [
-    "StandardizedDifference",
-    "as_bool_column",
-    "check_numeric",
-    "fmt_p",
-    "hedges_g",
-    "is_missing",
-    "label",
-    "pick_reference",
-]
-
-
-def is_missing(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def label(v: object) -> str:
-    """A group label as text (missing shown as "(missing)")."""
-    return "(missing)" if is_missing(v) else str(v)
-
-
-def fmt_p(p: float) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def p_text(p: float) -> str:
-    """``p < 0.001`` / ``p = 0.012`` / ``p n/a`` for prose."""
-    f = fmt_p(p)
-    return f"p {f}" if f.startswith("<") else f"p = {f}"
-
-
-def as_bool_column(frame: Frame, column: str, *, argument: str) -> nw.Expr:
-    """Expression reading a pass/fail column as integer 0/1 (nulls stay null).
-
-    Accepts a boolean column or an integer column holding only 0 and 1. Anything else raises
-    :class:`InvalidValueError` naming the column and a few of the offending values.
-    """
-    dtype = schema(frame)[column]
-    if dtype == nw.Boolean:
-        return nw.col(column).cast(nw.Int64)
-    if dtype.is_integer() or dtype.is_float():
-        bounds = collect_pandas(frame.select(
-            nw.col(column).min().alias("lo"), nw.col(column).max().alias("hi"),
-            (~nw.col(column).is_null() & (nw.col(column) != 0) & (nw.col(column) != 1))
-            .sum().alias("bad"),
-        ))  # fmt: skip
-        if int(bounds["bad"].iloc[0] or 0) == 0:
-            return nw.col(column).cast(nw.Int64)
-    counts = group_counts(frame.select(nw.col(column)), [column])
-    values = [v for v in counts[column].tolist() if not is_missing(v)]
-    bad = [v for v in values if v not in (True, False, 0, 1) or isinstance(v, str)]
-    n_bad = int(counts.loc[counts[column].isin(bad), "n"].sum()) if bad else len(values)
-    raise InvalidValueError(
-        f"column {column!r} (passed as {argument}=) must hold pass/fail values as booleans "
-        f"(True/False) or 1/0; found {preview(bad or values)} in {n_bad:,} rows. Recode it, "
-        "e.g. data[col] = data[col].eq('yes')."
-    )
+__all__ = ["StandardizedDifference", "check_numeric", "hedges_g"]
 
 
 def check_numeric(frame: Frame, column: str, *, argument: str) -> None:
@@ -91,21 +30,6 @@ def check_numeric(frame: Frame, column: str, *, argument: str) -> None:
         f"with values such as {preview(bad)}. Convert the scores to numbers (e.g. "
         "pandas.to_numeric) or map rubric labels to their scale points."
     )
-
-
-def pick_reference(sizes: pd.Series, reference: object | None, *, argument: str,
-                   column: str) -> object:
-    """The reference group: ``reference`` if given (must exist), else the largest group."""
-    if reference is not None:
-        if reference not in set(sizes.index):
-            raise InvalidParameterError(
-                f"{argument}={reference!r} is not a value of column {column!r}; its groups "
-                f"are {preview(sorted(map(str, sizes.index)))}."
-            )
-        return reference
-    # largest group; ties broken by label so the choice is reproducible
-    ordered = sorted(sizes.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return ordered[0][0]
 
 
 class StandardizedDifference(NamedTuple):
@@ -154,22 +78,3 @@ def hedges_g(
     return StandardizedDifference(
         diff, g, g - zc * math.sqrt(var), g + zc * math.sqrt(var), t, p
     )
-
-
-def check_alpha(alpha: float, confidence: float) -> None:
-    if not 0 < alpha < 1:
-        raise InvalidParameterError(f"alpha={alpha!r} must lie in (0, 1), e.g. 0.05.")
-    if not 0 < confidence < 1:
-        raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1), e.g. 0.95.")
-
-
-def sort_labels(values: Sequence[Any]) -> list[Any]:
-    return sorted(values, key=lambda v: (str(type(v).__name__), str(v)))
-
-
-def as_int(x: Any) -> int:
-    return int(x) if not is_missing(x) else 0
-
-
-def finite(x: float) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x)) and np.isfinite(x)

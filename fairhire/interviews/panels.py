@@ -19,11 +19,15 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.flags import read_flag
+from .._core.labels import clean_labels
+from .._core.missing import is_missing
+from .._core.params import check_alpha, check_int
+from .._core.text import format_ratio, p_text
 from .._frames import fingerprint_frame, group_counts, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from ..stats.proportions import adjust_pvalues, fisher_exact_test, two_proportion_z
-from ._common import as_bool_column, check_alpha, is_missing, label, p_text
 
 __all__ = ["DIVERSE", "NOT_DIVERSE", "InterviewPanelsResult", "interview_panels"]
 
@@ -93,35 +97,41 @@ class InterviewPanelsResult(Result):
     interview_exclusions: Mapping[str, int] = field(default_factory=dict)
 
     kind: ClassVar[str] = "interview panels"
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
+        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
+    })
     report_count_columns: ClassVar[tuple[str, ...]] = (
         "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
         "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
-    )  # fmt: skip
+    )
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "share_of_seats", "share_of_interviews", "share_diverse", "pass_rate_diverse",
         "pass_rate_not_diverse", "difference", "z",
-    )  # fmt: skip
+    )
 
-    def __repr__(self) -> str:
-        return (
-            f"<InterviewPanelsResult: {self.n_interviews} interviews, "
-            f"{self.share_diverse:.0%} diverse>"
-        )
+    #: ``panels`` holds one row per interview with the candidate's group and outcome: data
+    #: about individuals that reports leave out (its row count is kept instead).
+    private_fields: ClassVar[Mapping[str, str | None]] = {"panels": "panels_summary"}
 
-    def to_frame(self) -> pd.DataFrame:
-        """The composition table: one row per panelist group (a copy)."""
-        return self.composition.copy()
+    @property
+    def table(self) -> pd.DataFrame:
+        """The main table: panel composition, one row per panelist group."""
+        return self.composition
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict of every field, except the per-interview rows of ``panels``.
+    @property
+    def panels_summary(self) -> dict[str, Any]:
+        return {"rows": len(self.panels), "omitted": "per-interview rows; see .panels"}
 
-        ``panels`` holds one row per interview with the candidate's group and outcome: data
-        about individuals that an audit report should not carry. It is replaced by its row
-        count; the table itself stays available as ``result.panels``.
-        """
-        out = super().to_dict()
-        out["panels"] = {"rows": len(self.panels), "omitted": "per-interview rows; see .panels"}
-        return out
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Panelist groups that sit on fewer than half of the panels."""
+        t = self.composition
+        return t.loc[(t["group"] != "(missing)") & (t["share_of_interviews"] < 0.5)].reset_index(
+            drop=True)
+
+    def _repr_headline(self) -> str:
+        return f"{self.n_interviews} interviews, {self.share_diverse:.0%} diverse"
 
     def headlines(self) -> list[Headline]:
         out: list[Headline] = []
@@ -133,14 +143,14 @@ class InterviewPanelsResult(Result):
                 f"with a known composition) had a diverse panel (members from at least "
                 f"{self.min_groups} {self.panelist_group_column} groups).",
                 figure=self.share_diverse, section=self.kind,
-            ))  # fmt: skip
+            ))
         if self.n_single_member:
             out.append(Headline(
                 severity=1,
                 text=f"{self.n_single_member:,} interviews were conducted by a single panelist "
                 "(counted as not diverse).",
                 figure=float(self.n_single_member), section=self.kind,
-            ))  # fmt: skip
+            ))
         for row in self.composition.itertuples(index=False):
             if row.group == "(missing)":
                 continue
@@ -150,7 +160,7 @@ class InterviewPanelsResult(Result):
                     text=f"{row.group} panelists sat on only {row.share_of_interviews:.0%} of "
                     "interview panels.",
                     figure=float(row.share_of_interviews), section=self.kind,
-                ))  # fmt: skip
+                ))
         if self.by_panel is not None:
             t = self.by_panel.table
             for row in t.itertuples(index=False):
@@ -161,17 +171,17 @@ class InterviewPanelsResult(Result):
                         out.append(Headline(
                             severity=2,
                             text=f"On {row.stage} panels, {row.group} candidates passed at "
-                            f"{row.impact_ratio:.2f} times the rate of {row.reference_group} "
+                            f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} "
                             "candidates: above four-fifths, but the difference is statistically "
                             f"significant (Fisher {p_text(row.p_value_fisher)}, adjusted "
                             f"{p_text(row.p_value_adjusted)}).",
                             figure=float(row.impact_ratio), section=self.kind,
-                        ))  # fmt: skip
+                        ))
                     continue
                 sev = 3 if row.significant and not row.flips_with_one else 2
                 text = (
                     f"On {row.stage} panels, {row.group} candidates passed at "
-                    f"{row.impact_ratio:.2f} times the rate of {row.reference_group} candidates "
+                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} candidates "
                     f"(below four-fifths; Fisher {p_text(row.p_value_fisher)})"
                 )
                 text += (
@@ -179,7 +189,7 @@ class InterviewPanelsResult(Result):
                     if sev == 3 else "."
                 )
                 out.append(Headline(severity=sev, text=text, figure=float(row.impact_ratio),
-                                    section=self.kind))  # fmt: skip
+                                    section=self.kind))
         if self.stratified is not None and self.stratified.strata is not None:
             for row in self.stratified.strata.itertuples(index=False):
                 p = row.breslow_day_p_value
@@ -190,7 +200,7 @@ class InterviewPanelsResult(Result):
                         f"differs between diverse and non-diverse panels (Breslow–Day "
                         f"{p_text(p)}).",
                         figure=float(p), section=self.kind,
-                    ))  # fmt: skip
+                    ))
         if self.comparison is not None:
             for row in self.comparison.itertuples(index=False):
                 p = row.p_value_adjusted
@@ -200,9 +210,9 @@ class InterviewPanelsResult(Result):
                         text=f"{row.group} candidates passed {row.pass_rate_diverse:.0%} of "
                         f"interviews with diverse panels and {row.pass_rate_not_diverse:.0%} "
                         f"with non-diverse panels (a gap of {row.difference * 100:+.0f} "
-                        f"points; adjusted {p_text(p)}).",
+                        f"percentage points; adjusted {p_text(p)}).",
                         figure=float(row.difference), section=self.kind,
-                    ))  # fmt: skip
+                    ))
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -273,9 +283,11 @@ def interview_panels(
     panelist : str, optional
         Panelist identifier; when given, a panelist listed twice on one panel is an error.
     min_groups : int
-        Distinct panelist groups that make a panel diverse (default 2).
+        Distinct panelist groups that make a panel diverse (default 2). It counts *groups on
+        a panel*, unlike the ``min_n`` of other analyses (people in a group).
     reference : optional
-        Reference candidate group for impact ratios (default: the highest pass rate).
+        Reference candidate group for impact ratios (default: the highest pass rate among
+        candidate groups large enough to be a reference, by the shared core's rule).
     alpha : float
         Significance level for the headlines.
 
@@ -296,14 +308,8 @@ def interview_panels(
     >>> pan.comparison.columns[:3].tolist()
     ['group', 'candidates_diverse', 'passed_diverse']
     """
-    if isinstance(min_groups, bool) or not isinstance(min_groups, int | np.integer) or (
-        min_groups < 2
-    ):
-        raise InvalidParameterError(
-            f"min_groups={min_groups!r} must be a whole number of at least 2: a panel is "
-            "diverse when its members come from at least that many groups."
-        )
-    check_alpha(alpha, 0.95)
+    check_int(min_groups, "min_groups", low=2)
+    check_alpha(alpha)
     if (candidate_group is None) != (outcome is None) and outcome is not None:
         raise InvalidParameterError(
             "outcome= needs candidate_group= too: pass rates are compared by candidate group."
@@ -318,9 +324,10 @@ def interview_panels(
             f"different columns; got {named!r}."
         )
 
-    seats = group_counts(frame.select(nw.col(interview), nw.col(panelist_group)),
-                         [interview, panelist_group])  # fmt: skip
-    seats = seats.rename(columns={interview: "interview", panelist_group: "pgroup"})
+    seats = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
+                                      nw.col(panelist_group).alias("__fh_pg")),
+                         ["__fh_iv", "__fh_pg"])
+    seats = seats.rename(columns={"__fh_iv": "interview", "__fh_pg": "pgroup"})
     total = int(seats["n"].sum())
     if total == 0:
         raise InsufficientDataError("data has no rows. Check the filter or export that produced it.")
@@ -336,15 +343,22 @@ def interview_panels(
     rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
     seats["interview"] = seats["interview"].map(str)
     seats["known"] = ~seats["pgroup"].map(is_missing)
-    seats["pgroup"] = seats["pgroup"].map(label)
+    vc = seats.groupby(seats["pgroup"].astype(object), dropna=False)["n"].sum()
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group)
+    merge_warnings = cleaning.warnings()
+    seats["pgroup"] = [cleaning.get(v) for v in seats["pgroup"].astype(object)]
+    seats["known"] = seats["pgroup"].notna()
+    seats["pgroup"] = seats["pgroup"].map(lambda v: "(missing)" if v is None else str(v))
+    seats = seats.groupby(["interview", "pgroup", "known"], as_index=False)["n"].sum()
 
     if panelist is not None:
-        dup = group_counts(frame.select(nw.col(interview), nw.col(panelist)),
-                           [interview, panelist])  # fmt: skip
-        dup = dup.loc[(dup["n"] > 1) & ~dup[interview].map(is_missing)
-                      & ~dup[panelist].map(is_missing)]  # fmt: skip
+        dup = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
+                                        nw.col(panelist).alias("__fh_p")),
+                           ["__fh_iv", "__fh_p"])
+        dup = dup.loc[(dup["n"] > 1) & ~dup["__fh_iv"].map(is_missing)
+                      & ~dup["__fh_p"].map(is_missing)]
         if len(dup):
-            examples = [f"{a} / {b}" for a, b in zip(dup[interview], dup[panelist], strict=True)]
+            examples = [f"{a} / {b}" for a, b in zip(dup["__fh_iv"], dup["__fh_p"], strict=True)]
             raise InvalidValueError(
                 f"{len(dup):,} panelists appear more than once on the same panel (columns "
                 f"{interview!r} / {panelist!r}), e.g. {preview(examples)}. Remove duplicate "
@@ -363,7 +377,7 @@ def interview_panels(
     panels = pd.DataFrame({
         "interview": size.index, "panel_size": size.to_numpy().astype(int),
         "n_groups": n_groups.to_numpy().astype(int),
-    })  # fmt: skip
+    })
     group_sets = seats.loc[seats["known"]].groupby("interview")["pgroup"].agg(
         lambda s: " + ".join(sorted(set(s)))
     )
@@ -382,7 +396,7 @@ def interview_panels(
     panels["diverse"] = diverse
     panels["single_member"] = panels["panel_size"] == 1
 
-    warnings: list[str] = []
+    warnings: list[str] = list(merge_warnings)
     if excluded:
         warnings.append(
             f"{excluded['missing interview id']:,} rows have a missing {interview!r} and were "
@@ -436,7 +450,7 @@ def interview_panels(
     sizes["unknown"] = sizes["interviews"] - sizes["diverse"] - sizes["not_diverse"]
     known = sizes["diverse"] + sizes["not_diverse"]
     sizes["share_diverse"] = np.where(known > 0, sizes["diverse"] / known.where(known > 0, 1),
-                                      np.nan)  # fmt: skip
+                                      np.nan)
 
     comparison = by_panel = stratified = None
     iv_excl: dict[str, int] = {}
@@ -444,13 +458,13 @@ def interview_panels(
         comparison, by_panel, stratified, iv_excl = _compare(
             frame, panels, interview=interview, candidate_group=candidate_group,
             outcome=outcome, reference=reference, alpha=alpha, warnings=warnings,
-        )  # fmt: skip
+        )
 
     params = {
         "interview": interview, "panelist_group": panelist_group,
         "candidate_group": candidate_group, "outcome": outcome, "panelist": panelist,
         "min_groups": int(min_groups), "reference": reference, "alpha": alpha,
-    }  # fmt: skip
+    }
     return InterviewPanelsResult(
         panels=panels, composition=composition, sizes=sizes, comparison=comparison,
         by_panel=by_panel, stratified=stratified, n_interviews=n_iv, n_diverse=n_div,
@@ -460,7 +474,7 @@ def interview_panels(
         candidate_group_column=candidate_group, outcome_column=outcome, alpha=alpha,
         fingerprint=fingerprint_frame(seats[["interview", "pgroup", "n"]]),
         interview_exclusions=iv_excl, warnings=tuple(warnings), rows=rows_acc, params=params,
-    )  # fmt: skip
+    )
 
 
 def _compare(
@@ -470,13 +484,20 @@ def _compare(
     """Pass rates by candidate group on diverse vs non-diverse panels."""
     from ..impact.analysis import adverse_impact_from_counts
 
-    o = as_bool_column(frame, outcome, argument="outcome")
+    reading = read_flag(frame, outcome, argument="outcome")
+    passed = nw.when(reading.missing_expr()).then(None).otherwise(reading.expr().cast(nw.Int64))
     per = group_counts(
-        frame.select(nw.col(interview), nw.col(candidate_group), o.alias("__o")),
-        [interview, candidate_group, "__o"],
-    )
+        frame.select(nw.col(interview).alias("__iv"), nw.col(candidate_group).alias("__cg"),
+                     passed.alias("__o")),
+        ["__iv", "__cg", "__o"],
+    ).rename(columns={"__iv": interview, "__cg": candidate_group})
     per = per.loc[~per[interview].map(is_missing)].copy()
     per[interview] = per[interview].map(str)
+    vc = per.groupby(per[candidate_group].astype(object), dropna=False)["n"].sum()
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
+    warnings.extend(cleaning.warnings())
+    per[candidate_group] = [cleaning.get(v) for v in per[candidate_group].astype(object)]
+    per = per.groupby([interview, candidate_group, "__o"], dropna=False, as_index=False)["n"].sum()
     multi = per.groupby(interview).size()
     multi = multi[multi > 1]
     if len(multi):
@@ -495,7 +516,7 @@ def _compare(
     miss_out = ~unknown_div & ~miss_group & t["passed"].map(is_missing)
     for reason, mask in (("panel diversity unknown", unknown_div),
                          ("missing candidate group", miss_group),
-                         ("missing outcome", miss_out)):  # fmt: skip
+                         ("missing outcome", miss_out)):
         if mask.any():
             excl[reason] = int(mask.sum())
             warnings.append(
@@ -506,7 +527,7 @@ def _compare(
         warnings.append("no interview has a known panel type, candidate group and outcome.")
         return None, None, None, excl
     use["panel"] = np.where(use["diverse"].astype(bool), DIVERSE, NOT_DIVERSE)
-    use["cg"] = use["candidate_group"].map(label)
+    use["cg"] = use["candidate_group"].map(str)
     use["passed"] = use["passed"].astype(int)
     counts = use.groupby(["panel", "cg"]).agg(n=("passed", "size"), passed=("passed", "sum"))
     counts = counts.reset_index().rename(columns={"cg": candidate_group})
@@ -518,20 +539,20 @@ def _compare(
             "compared between diverse and non-diverse panels."
         )
         return None, None, None, excl
-    ref = None if reference is None else label(reference)
+    ref = reference
     by_panel = adverse_impact_from_counts(
         counts, group=candidate_group, applicants="n", selected="passed", stage="panel",
         stage_order=[DIVERSE, NOT_DIVERSE], reference=ref, alpha=alpha,
-    )  # fmt: skip
+    )
     stratified = None
     if counts[candidate_group].nunique() >= 2:
         stratified = adverse_impact_from_counts(
             counts, group=candidate_group, applicants="n", selected="passed", strata="panel",
             reference=ref, alpha=alpha,
-        )  # fmt: skip
+        )
     rows = []
     wide = counts.pivot_table(index=candidate_group, columns="panel", values=["n", "passed"],
-                              aggfunc="sum", fill_value=0)  # fmt: skip
+                              aggfunc="sum", fill_value=0)
     for g in sorted(wide.index, key=str):
         a, n = int(wide.loc[g, ("passed", DIVERSE)]), int(wide.loc[g, ("n", DIVERSE)])
         b, m = int(wide.loc[g, ("passed", NOT_DIVERSE)]), int(wide.loc[g, ("n", NOT_DIVERSE)])
@@ -543,7 +564,7 @@ def _compare(
             "passed_not_diverse": b, "pass_rate_not_diverse": b / m if m else math.nan,
             "difference": (a / n - b / m) if n and m else math.nan,
             "z": z, "p_value_z": pz, "p_value_fisher": pf, "small_sample": min(n, m) < 30,
-        })  # fmt: skip
+        })
     comparison = pd.DataFrame(rows)
     comparison.insert(
         comparison.columns.get_loc("small_sample"), "p_value_adjusted",

@@ -1,12 +1,17 @@
-"""Rater-level disparities: does an interviewer's gap between candidate groups stand apart from
-the organisation's, beyond what their number of decisions explains?
+"""Rater-level disparities. Two questions per rater (interviewer, screener), each answered by a
+test adjusted for the number of raters, and a rater is flagged on either, saying which:
 
-Flow: one group-by (rater × candidate group) in the caller's engine gives each rater's
-decisions, passes (or score sums and sums of squares); everything after works on that small
-table. Each rater's gap is shrunk toward the organisation-wide gap by empirical Bayes
-(:mod:`fairhire.stats.shrinkage`), tested against it (Spiegelhalter 2005's funnel-plot z), and
-the p-values are adjusted for the false discovery rate across raters (Benjamini & Hochberg
-1995; Jones, Ohlssen & Spiegelhalter 2008).
+1. **own record** — within this rater's own decisions, do candidate groups fare differently?
+2. **unlike peers** — does this rater's gap stand apart from the organisation's, beyond what
+   their number of decisions explains?
+
+Flow: one group-by (rater × candidate group) in the caller's engine, with the shared core's
+rules (yes/no flags, label cleaning, internal column names, the reference group); everything
+after works on that small table (:mod:`fairhire.interviews._raters_steps`). For question 2 each
+rater's gap is shrunk toward the organisation-wide gap by empirical Bayes
+(:mod:`fairhire.stats.shrinkage`) and tested against it (Spiegelhalter 2005's funnel-plot z).
+Both sets of p-values are adjusted for the false discovery rate across raters (Benjamini &
+Hochberg 1995; Jones, Ohlssen & Spiegelhalter 2008).
 """
 
 from __future__ import annotations
@@ -16,26 +21,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .._frames import fingerprint_frame, group_counts, require_columns, to_narwhals
+from .._core.missing import is_missing
+from .._core.params import check_alpha, check_choice, check_confidence, check_int
+from .._core.text import format_number, format_p, format_points, p_text
+from .._deprecation import renamed_argument
+from .._frames import fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
-from ..stats.proportions import adjust_pvalues
-from ..stats.shrinkage import METHODS, shrink
-from ._common import (
-    as_bool_column,
-    check_alpha,
-    check_numeric,
-    fmt_p,
-    is_missing,
-    label,
-    p_text,
-)
-from ._common import pick_reference as _pick_reference
+from ..stats.shrinkage import METHODS
+from ._common import check_numeric
+from ._raters_steps import choose_group, finish_table, rater_rows, read_decisions
 
 __all__ = ["RaterDisparityResult", "rater_disparity"]
 
@@ -45,10 +42,9 @@ TABLE_COLUMNS = (
     "reference_n", "focal_value", "reference_value", "gap", "se", "ci_low", "ci_high",
     "org_gap", "difference_from_org", "z", "p_value", "p_value_adjusted", "shrinkage",
     "gap_shrunk", "shrunk_ci_low", "shrunk_ci_high", "flagged", "direction", "assessable",
-    "reason",
-)  # fmt: skip
-
-_Z95, _Z998 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.999))
+    "reason", "own_p_value", "own_p_value_adjusted", "flagged_own", "flagged_peers",
+    "flag_reason",
+)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -70,7 +66,11 @@ class RaterDisparityResult(Result):
         ``p_value_adjusted`` (Benjamini–Hochberg across every row), ``shrinkage`` (share of the
         distance to org_gap removed by empirical Bayes, 0–1), ``gap_shrunk`` with
         ``shrunk_ci_low``/``shrunk_ci_high``, ``flagged``, ``direction``, ``assessable`` and
-        ``reason`` (why a row was not assessed).
+        ``reason`` (why a row was not assessed); the rater's own-record test ``own_p_value``
+        (Fisher's exact test of the focal against the reference group within the rater's
+        decisions; a z test for scores) and ``own_p_value_adjusted`` (Benjamini–Hochberg);
+        ``flagged_own``, ``flagged_peers`` and ``flag_reason`` ("own record", "unlike
+        peers", or both).
     organisation : pandas.DataFrame
         Per focal group: the organisation-wide values, the pooled gap, the empirical-Bayes
         target ``org_gap`` with its SE, ``tau`` (SD of true gaps between raters), raters
@@ -83,7 +83,7 @@ class RaterDisparityResult(Result):
         ``"pass rate"`` or ``"mean score"``.
     reference_group : str
         The group every other group is compared with.
-    min_decisions, alpha : as passed.
+    min_n, alpha : as passed (``min_decisions`` is the old name of ``min_n``).
     """
 
     table: pd.DataFrame
@@ -94,31 +94,30 @@ class RaterDisparityResult(Result):
     group_column: str
     value_column: str
     reference_group: str
-    min_decisions: int
+    min_n: int
     alpha: float
     fingerprint: str
 
     kind: ClassVar[str] = "rater disparities"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"decisions", "focal_n", "reference_n", "n"}
+    )
     report_count_columns: ClassVar[tuple[str, ...]] = ("decisions", "focal_n", "reference_n")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "focal_value", "reference_value", "gap", "se", "difference_from_org", "gap_shrunk",
         "shrunk_ci_low", "shrunk_ci_high", "pooled_gap",
-    )  # fmt: skip
+    )
 
-    def __repr__(self) -> str:
-        return (
-            f"<RaterDisparityResult: {self.n_assessed} raters assessed, {len(self.flagged)} "
-            f"flagged, {len(self.not_assessable)} not assessable>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-(rater, group) table, ordered by evidence strength (a copy)."""
-        return self.table.copy()
+    flag_column: ClassVar[str] = "flagged"
 
     @property
-    def flagged(self) -> pd.DataFrame:
-        """Rows whose gap stands apart from the organisation's after FDR control."""
-        return self.table.loc[self.table["flagged"]].reset_index(drop=True)
+    def min_decisions(self) -> int:
+        """The old name of :attr:`min_n` (raters with fewer decisions are not assessed)."""
+        return self.min_n
+
+    def _repr_headline(self) -> str:
+        return (f"{self.n_assessed} raters assessed, {len(self.flagged)} flagged, "
+                f"{len(self.not_assessable)} not assessable")
 
     @property
     def not_assessable(self) -> pd.DataFrame:
@@ -132,72 +131,81 @@ class RaterDisparityResult(Result):
     def n_assessed(self) -> int:
         return int(self.table.loc[self.table["assessable"], "rater"].nunique())
 
-    def _fmt(self, v: float) -> str:
+    def _fmt(self, v: float, signed: bool = True) -> str:
+        """A gap: percentage points for pass rates, score points for scores."""
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "n/a"
         if self.measure == "pass rate":
-            return f"{v * 100:+.0f} points"
-        return f"{v:+.2f}"
+            text = format_points(v).replace(" pp", " percentage points")
+        else:
+            text = format_number(v) + " score points"
+        return ("+" + text) if signed and v > 0 else text
 
     def headlines(self) -> list[Headline]:
-        out: list[Headline] = []
-        for row in self.flagged.itertuples(index=False):
-            against = row.gap < row.org_gap
-            who = f"{row.group} candidates" if against else f"{row.reference_group} candidates"
-            out.append(Headline(
-                severity=3,
-                text=(
-                    f"Rater {row.rater}'s {self.measure} gap between {row.group} and "
-                    f"{row.reference_group} candidates is {self._fmt(row.gap)} against an "
-                    f"organisation-wide gap of {self._fmt(row.org_gap)} ({int(row.focal_n):,} "
-                    f"and {int(row.reference_n):,} decisions; shrunk estimate "
-                    f"{self._fmt(row.gap_shrunk)}; FDR-adjusted {p_text(row.p_value_adjusted)}): a gap to the disadvantage of {who} "
-                    "worth reviewing."
-                ),
-                figure=float(row.gap), section=self.kind,
-            ))  # fmt: skip
+        out = [Headline(severity=3, text=self._flag_text(row), figure=float(row.gap),
+                        section=self.kind) for row in self.flagged.itertuples(index=False)]
         n_na = int(self.table.loc[~self.table["assessable"], "rater"].nunique())
         if n_na:
             out.append(Headline(
                 severity=1,
                 text=f"{n_na} rater(s) had too few usable decisions to be assessed "
-                f"(minimum {self.min_decisions}, with candidates of both groups compared).",
+                f"(minimum {self.min_n}, with candidates of both groups compared).",
                 figure=float(n_na), section=self.kind,
-            ))  # fmt: skip
+            ))
         if not len(self.flagged) and self.n_assessed:
             out.append(Headline(
                 severity=1,
-                text=f"No rater's gap between candidate groups stands apart from the "
-                f"organisation's after false-discovery-rate control ({self.n_assessed} raters "
-                "assessed).",
+                text="No rater's own decisions show a gap between candidate groups, and no "
+                "rater's gap stands apart from the organisation's, after false-discovery-rate "
+                f"control ({self.n_assessed} raters assessed).",
                 section=self.kind,
-            ))  # fmt: skip
+            ))
         return out
+
+    def _flag_text(self, row: Any) -> str:
+        low = row.group if row.gap < 0 else row.reference_group
+        own = (f"in their own decisions, {row.group} candidates' {self.measure} differs from "
+               f"{row.reference_group} candidates' by {self._fmt(row.gap)} "
+               f"({int(row.focal_n):,} and {int(row.reference_n):,} decisions; FDR-adjusted "
+               f"{p_text(row.own_p_value_adjusted)})")
+        peers = (f"this gap is unlike the organisation-wide gap of {self._fmt(row.org_gap)} "
+                 f"(shrunk estimate {self._fmt(row.gap_shrunk)}; FDR-adjusted "
+                 f"{p_text(row.p_value_adjusted)})")
+        parts = [own] if row.flagged_own else [f"{row.group} candidates' {self.measure} gap is "
+                                                f"{self._fmt(row.gap)}"]
+        if row.flagged_peers:
+            parts.append(peers)
+        return (f"Rater {row.rater} ({row.flag_reason}): " + "; ".join(parts)
+                + f": a gap to the disadvantage of {low} candidates worth reviewing.")
 
     def summary(self) -> str:
         lines = [
             f"Rater disparities — {self.measure} of {self.value_column!r} by "
             f"{self.group_column!r}, per {self.rater_column!r}; reference group "
             f"{self.reference_group!r}.",
-            f"Raters assessed: {self.n_assessed} (min_decisions={self.min_decisions}); flagged "
-            f"(Benjamini–Hochberg q < {self.alpha:g} and shrunk interval excluding the "
-            f"organisation's gap): {len(self.flagged)}.",
+            f"Raters assessed: {self.n_assessed} (at least {self.min_n} decisions); flagged: "
+            f"{len(self.flagged)} — on their own record (the groups fare differently in their "
+            f"own decisions, Benjamini–Hochberg q < {self.alpha:g}) or as unlike their peers "
+            "(their gap differs from the organisation's, q below the same level, and the "
+            "shrunk interval excludes the organisation's gap).",
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
         for org in self.organisation.itertuples(index=False):
             lines.append(
-                f"{org.group} vs {org.reference_group}: organisation-wide gap "
-                f"{self._fmt(org.org_gap)} (pooled {self._fmt(org.pooled_gap)}), spread between "
-                f"raters tau = {org.tau:.3g}."
+                f"{org.group} vs {org.reference_group}: the gap across all decisions is "
+                f"{self._fmt(org.pooled_gap)}; the typical rater's gap (the centre raters are "
+                f"compared with) is {self._fmt(org.org_gap)}, and raters' true gaps spread by "
+                f"{self._fmt(org.tau, signed=False)} (standard deviation)."
             )
         cols = ["evidence_rank", "rater", "group", "focal_n", "reference_n", "gap",
-                "gap_shrunk", "p_value", "p_value_adjusted", "flagged", "reason"]  # fmt: skip
+                "gap_shrunk", "own_p_value_adjusted", "p_value_adjusted", "flag_reason",
+                "reason"]
         view = self.table[cols].copy()
         for c in ("gap", "gap_shrunk"):
             view[c] = view[c].map(self._fmt)
-        for c in ("p_value", "p_value_adjusted"):
-            view[c] = view[c].map(fmt_p)
+        for c in ("own_p_value_adjusted", "p_value_adjusted"):
+            view[c] = view[c].map(format_p)
         view["evidence_rank"] = view["evidence_rank"].map(
             lambda v: "" if is_missing(v) else str(int(v))
         )
@@ -215,14 +223,16 @@ def rater_disparity(
     candidate_group: str,
     outcome: str | None = None,
     score: str | None = None,
-    min_decisions: int = 20,
+    min_n: int = 20,
     reference: object | None = None,
     alpha: float = 0.05,
     confidence: float = 0.95,
     method: str = "paule-mandel",
     center: str = "median",
+    min_decisions: int | None = None,
 ) -> RaterDisparityResult:
-    """Each rater's gap between candidate groups, shrunk toward the organisation's and tested.
+    """Each rater's gap between candidate groups: tested within their own decisions, and
+    against the organisation's gap (shrunk by empirical Bayes).
 
     For every rater (interviewer, screener) and every candidate group other than the
     reference, the gap in pass rate (``outcome=``) or mean score (``score=``) between that
@@ -234,11 +244,14 @@ def rater_disparity(
     - **test**: ``z = (gap − org_gap) / se`` (Spiegelhalter's funnel-plot test), with ``se``
       computed at the organisation's rates for the rater's numbers of decisions;
     - **false discoveries**: p-values adjusted by Benjamini–Hochberg across all rater × group
-      rows. A row is ``flagged`` when the adjusted p-value is below ``alpha`` **and** the
+      rows. This test flags a row when the adjusted p-value is below ``alpha`` **and** the
       shrunk estimate's interval excludes the organisation's gap.
 
+    A row is ``flagged`` on either test; ``flag_reason`` says which ("own record", "unlike
+    peers", or both).
+
     The table is ordered by evidence strength (p-value), never by raw gap. Raters with fewer
-    than ``min_decisions`` usable decisions, or without decisions on both groups compared, are
+    than ``min_n`` usable decisions, or without decisions on both groups compared, are
     listed with ``assessable=False`` and the reason.
 
     Parameters
@@ -252,13 +265,17 @@ def rater_disparity(
         Column of the candidate's group (e.g. ``"sex"``). Rows with a missing group are counted
         and excluded.
     outcome : str, optional
-        Boolean (or 0/1) column: did the rater pass the candidate?
+        Yes/no column (True/False, 1/0, yes/no ...): did the rater pass the candidate? Blank
+        values are missing: excluded and counted.
     score : str, optional
         Numeric column: the rater's score. Give exactly one of ``outcome`` and ``score``.
-    min_decisions : int
-        Raters with fewer usable decisions are not assessed (listed as not assessable).
+    min_n : int, default 20
+        Raters with fewer usable decisions are not assessed (listed as not assessable); also
+        the smallest candidate group that can be the default reference. ``min_decisions=`` is
+        its old name (works for one release, with a FutureWarning).
     reference : optional
-        Reference group; default the group with the most decisions.
+        Reference candidate group; default: the highest pass rate (or mean score) among
+        groups with at least ``min_n`` decisions and 2% of them (ties: the largest).
     alpha : float
         False discovery rate for the flags.
     confidence : float
@@ -288,284 +305,100 @@ def rater_disparity(
     >>> "INT-99" in set(rd.not_assessable.rater)
     True
     """
+    min_n = renamed_argument("rater_disparity", "min_decisions", "min_n", min_decisions,
+                             min_n, 20)
+    options = _check(rater, candidate_group, outcome, score, min_n=min_n, alpha=alpha,
+                     confidence=confidence, method=method, center=center,
+                     value_column=outcome or score)
+    frame = to_narwhals(data)
+    require_columns(frame, rater=rater, candidate_group=candidate_group, outcome=outcome,
+                    score=score)
+    if score is not None:
+        check_numeric(frame, score, argument="score")
+    measure = "pass rate" if outcome is not None else "mean score"
+    read = read_decisions(frame, rater, candidate_group, outcome, score)
+    warnings = list(read.warnings)
+    ref = choose_group(read.cells, reference, min_n, measure, candidate_group, warnings)
+    sigma2 = _within_variance(read.cells, score) if score is not None else math.nan
+    records, org_rows, funnel_rows = rater_rows(read.cells, ref, measure, min_n, sigma2,
+                                                options, warnings)
+    table = finish_table(records, TABLE_COLUMNS, alpha)
+    _assessability_warnings(table, read, ref, min_n, warnings)
+    rows = _row_account(read.rows, table)
+    organisation = pd.DataFrame(org_rows)
+    if not organisation.empty:
+        counts = table.loc[table["flagged"]].groupby("group").size()
+        organisation["raters_flagged"] = organisation["group"].map(counts).fillna(0).astype(int)
+    funnel = pd.DataFrame(funnel_rows, columns=["group", "n", "center", "lower95", "upper95",
+                                                "lower998", "upper998"])
+    params: Mapping[str, Any] = {
+        "rater": rater, "candidate_group": candidate_group, "outcome": outcome,
+        "score": score, "min_n": int(min_n), "reference": reference, "alpha": alpha,
+        "confidence": confidence, "method": method, "center": center, "adjust": "fdr_bh",
+    }
+    return RaterDisparityResult(
+        table=table, organisation=organisation, funnel=funnel, measure=measure,
+        rater_column=rater, group_column=candidate_group, value_column=outcome or score,
+        reference_group=ref, min_n=int(min_n), alpha=alpha,
+        fingerprint=fingerprint_frame(read.cells), warnings=tuple(dict.fromkeys(warnings)),
+        rows=rows, params=params,
+    )
+
+
+def _check(rater: str, candidate_group: str, outcome: str | None, score: str | None,
+           **o: Any) -> dict[str, Any]:
+    """Check every option once, at the boundary."""
     if (outcome is None) == (score is None):
         raise InvalidParameterError(
             "give exactly one of outcome= (a pass/fail column) and score= (a numeric column)."
         )
-    if isinstance(min_decisions, bool) or not isinstance(min_decisions, int | np.integer) or (
-        min_decisions < 1
-    ):
-        raise InvalidParameterError(
-            f"min_decisions={min_decisions!r} must be a whole number of at least 1 (e.g. 20)."
-        )
-    check_alpha(alpha, confidence)
-    if method not in METHODS:
-        raise InvalidParameterError(f"method={method!r}; use one of {sorted(METHODS)}.")
-    if center not in ("median", "mean"):
-        raise InvalidParameterError(f"center={center!r}; use 'median' (default) or 'mean'.")
-    frame = to_narwhals(data)
-    require_columns(frame, rater=rater, candidate_group=candidate_group, outcome=outcome,
-                    score=score)  # fmt: skip
-    value_col = outcome if outcome is not None else score
-    assert value_col is not None
-    if len({rater, candidate_group, value_col}) < 3:
+    check_int(o["min_n"], "min_n", low=1)
+    check_alpha(o["alpha"])
+    check_confidence(o["confidence"])
+    check_choice(o["method"], "method", sorted(METHODS))
+    check_choice(o["center"], "center", ["median", "mean"])
+    if len({rater, candidate_group, outcome or score}) < 3:
         raise InvalidParameterError(
             "rater=, candidate_group= and outcome=/score= must name three different columns."
         )
-    if outcome is not None:
-        val = as_bool_column(frame, outcome, argument="outcome")
-        measure = "pass rate"
-    else:
-        check_numeric(frame, value_col, argument="score")
-        val = nw.col(value_col).cast(nw.Float64)
-        measure = "mean score"
-    # derive the value columns first so the group-by stays simple in every engine
-    derived = frame.select(
-        nw.col(rater), nw.col(candidate_group), val.alias("__v"), (val * val).alias("__v2")
-    )
-    agg = group_counts(
-        derived, [rater, candidate_group],
-        [nw.col("__v").count().alias("k"), nw.col("__v").sum().alias("s"),
-         nw.col("__v2").sum().alias("ss")],
-    )  # fmt: skip
-    agg = agg.rename(columns={rater: "rater", candidate_group: "group"})
-    for c in ("n", "k"):
-        agg[c] = agg[c].fillna(0).astype("int64")
-    for c in ("s", "ss"):
-        agg[c] = agg[c].astype("float64").fillna(0.0)
-    total = int(agg["n"].sum())
-    if total == 0:
-        raise InsufficientDataError("data has no rows. Check the filter or export that produced it.")
+    return o
 
-    missing_what = "missing outcome" if outcome is not None else "missing score"
-    miss_rater = agg["rater"].map(is_missing)
-    miss_group = ~miss_rater & agg["group"].map(is_missing)
-    excluded: dict[str, int] = {}
-    if miss_rater.any():
-        excluded["missing rater"] = int(agg.loc[miss_rater, "n"].sum())
-    if miss_group.any():
-        excluded["missing candidate group"] = int(agg.loc[miss_group, "n"].sum())
-    ok = agg.loc[~miss_rater & ~miss_group].copy()
-    n_missing_value = int((ok["n"] - ok["k"]).sum())
-    if n_missing_value:
-        excluded[missing_what] = n_missing_value
-    ok = ok.loc[ok["k"] > 0, ["rater", "group", "k", "s", "ss"]]
-    if ok.empty:
+
+def _within_variance(cells: pd.DataFrame, score: str) -> float:
+    """Pooled within-(rater, group) variance of the scores."""
+    ss_within = (cells["ss"] - cells["s"] ** 2 / cells["k"]).clip(lower=0).sum()
+    df_within = int((cells["k"] - 1).sum())
+    if df_within < 1 or not ss_within > 0:
         raise InsufficientDataError(
-            f"no row has a rater, a candidate group and a value in {value_col!r}: "
-            f"{total:,} rows, all excluded ({', '.join(excluded)})."
+            f"the scores in {score!r} do not vary within raters and groups "
+            f"({df_within} degrees of freedom): the gaps have no measurable noise. Check "
+            "the column, or analyse a pass/fail outcome= instead."
         )
-    ok["rater"] = ok["rater"].map(str)
-    ok["group"] = ok["group"].map(label)
+    return float(ss_within / df_within)
 
-    sizes = ok.groupby("group")["k"].sum()
-    if len(sizes) < 2:
-        raise InsufficientDataError(
-            f"column {candidate_group!r} has a single group ({list(sizes.index)!r}) among the "
-            f"usable decisions: there is nothing to compare. Check the column or the filter."
-        )
-    ref = _pick_reference(sizes, None if reference is None else label(reference),
-                          argument="reference", column=candidate_group)  # fmt: skip
-    ref = str(ref)
-    focal_groups = sorted(g for g in sizes.index if g != ref)
 
-    summed = ok.groupby(["rater", "group"])[["k", "s"]].sum()
-    wide_k = summed["k"].unstack(fill_value=0)
-    wide_s = summed["s"].unstack(fill_value=0.0)
-    # plain dicts for the per-rater loop (pandas scalar lookups are slow)
-    kmap = {g: {r: int(v) for r, v in col.items()} for g, col in wide_k.items()}
-    smap = {g: {r: float(v) for r, v in col.items()} for g, col in wide_s.items()}
-    decisions = wide_k.sum(axis=1)
-    raters = sorted(wide_k.index, key=str)
+def _row_account(rows: RowAccount, table: pd.DataFrame) -> RowAccount:
+    """Decisions of raters that could not be assessed at all are excluded, counted."""
+    assessed = set(table.loc[table["assessable"], "rater"])
+    na = table.loc[~table["rater"].isin(assessed)].drop_duplicates("rater")
+    n_not = int(na["decisions"].sum())
+    if not n_not:
+        return rows
+    excluded = {**rows.excluded, "rater not assessable": n_not}
+    return RowAccount(total=rows.total, used=rows.used - n_not, excluded=excluded)
 
-    rater_reason: dict[str, str | None] = {}
-    for r in raters:
-        d = int(decisions[r])
-        if d < min_decisions:
-            rater_reason[r] = (
-                f"{d} decision{'s' if d != 1 else ''}, fewer than min_decisions={min_decisions}"
-            )
-        elif kmap[ref][r] == 0:
-            rater_reason[r] = f"no decisions on {ref} candidates"
-        else:
-            rater_reason[r] = None
-    assessed = [r for r in raters if rater_reason[r] is None]
-    n_not = int(sum(int(decisions[r]) for r in raters if rater_reason[r] is not None))
-    if n_not:
-        excluded["rater not assessable"] = n_not
-    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
 
-    warnings: list[str] = []
-    for reason, count in excluded.items():
-        if reason != "rater not assessable":
-            warnings.append(f"{count:,} rows excluded: {reason}.")
-    n_raters_na = sum(1 for r in raters if rater_reason[r] is not None)
-    if n_raters_na:
+def _assessability_warnings(table: pd.DataFrame, read: Any, ref: str, min_n: int,
+                            warnings: list[str]) -> None:
+    na = table.loc[~table["assessable"]].drop_duplicates("rater")
+    na = na.loc[~na["rater"].isin(table.loc[table["assessable"], "rater"])]
+    if len(na):
         warnings.append(
-            f"{n_raters_na} rater(s) not assessable (fewer than {min_decisions} decisions or "
-            f"no decisions on {ref} candidates): listed at the end of the table."
+            f"{len(na)} rater(s) not assessable (fewer than {min_n} decisions or no decisions "
+            f"on {ref} candidates): listed at the end of the table."
         )
-    if not assessed:
+    if not table["assessable"].any():
         warnings.append(
-            f"no rater has {min_decisions} or more usable decisions including {ref} candidates; "
-            "lower min_decisions= to assess raters with fewer decisions."
+            f"no rater has {min_n} or more usable decisions including {ref} candidates; "
+            "lower min_n= to assess raters with fewer decisions."
         )
-
-    # organisation-wide quantities from the assessed raters
-    a_k = wide_k.loc[assessed] if assessed else wide_k.iloc[0:0]
-    a_s = wide_s.loc[assessed] if assessed else wide_s.iloc[0:0]
-    sigma2 = math.nan
-    if score is not None and assessed:
-        cells = ok.loc[ok["rater"].isin(assessed)]
-        ss_within = (cells["ss"] - cells["s"] ** 2 / cells["k"]).clip(lower=0).sum()
-        df_within = int((cells["k"] - 1).sum())
-        if df_within < 1 or not ss_within > 0:
-            raise InsufficientDataError(
-                f"the scores in {value_col!r} do not vary within raters and groups "
-                f"({df_within} degrees of freedom): the gaps have no measurable noise. Check "
-                "the column, or analyse a pass/fail outcome= instead."
-            )
-        sigma2 = float(ss_within / df_within)
-
-    records: list[dict[str, Any]] = []
-    org_rows: list[dict[str, Any]] = []
-    funnel_rows: list[dict[str, Any]] = []
-    for g in focal_groups:
-        kf_tot = int(a_k[g].sum()) if assessed else 0
-        kr_tot = int(a_k[ref].sum()) if assessed else 0
-        vf = float(a_s[g].sum() / kf_tot) if kf_tot else math.nan
-        vr = float(a_s[ref].sum() / kr_tot) if kr_tot else math.nan
-        if measure == "pass rate":
-            var_f, var_r = vf * (1 - vf), vr * (1 - vr)
-        else:
-            var_f = var_r = sigma2
-        est, var, idx = [], [], []
-        for r in raters:
-            kf, kr = kmap[g][r], kmap[ref][r]
-            rec = {
-                "rater": r, "group": g, "reference_group": ref,
-                "decisions": int(decisions[r]), "focal_n": kf, "reference_n": kr,
-                "focal_value": smap[g][r] / kf if kf else math.nan,
-                "reference_value": smap[ref][r] / kr if kr else math.nan,
-            }  # fmt: skip
-            rec["gap"] = rec["focal_value"] - rec["reference_value"]
-            reason = rater_reason[r]
-            if reason is None and kf == 0:
-                reason = f"no decisions on {g} candidates"
-            rec["reason"] = reason
-            rec["assessable"] = reason is None
-            if reason is None:
-                v = var_f / kf + var_r / kr
-                if not v > 0:
-                    raise InsufficientDataError(
-                        f"every decision in {value_col!r} has the same value for {g} and {ref} "
-                        "candidates, so gaps cannot be tested. Check the column."
-                    )
-                est.append(rec["gap"])
-                var.append(v)
-                idx.append(len(records))
-            records.append(rec)
-        if est:
-            sh = shrink(np.array(est), np.array(var), method=method, center=center,
-                        confidence=confidence)
-            zc = float(stats.norm.ppf(0.5 + confidence / 2))
-            for j, i in enumerate(idx):
-                se = math.sqrt(var[j])
-                records[i].update({
-                    "se": se, "ci_low": est[j] - zc * se, "ci_high": est[j] + zc * se,
-                    "org_gap": sh.mean, "difference_from_org": est[j] - sh.mean,
-                    "z": float(sh.z[j]), "p_value": float(sh.p_value[j]),
-                    "shrinkage": float(sh.factor[j]), "gap_shrunk": float(sh.posterior_mean[j]),
-                    "shrunk_ci_low": float(sh.ci_low[j]), "shrunk_ci_high": float(sh.ci_high[j]),
-                })  # fmt: skip
-            org_gap, org_se, tau = sh.mean, sh.mean_se, math.sqrt(sh.tau2)
-            if len(est) == 1:
-                warnings.append(
-                    f"only one rater could be assessed for {g} vs {ref}: there is no "
-                    "organisation to compare them with."
-                )
-        else:
-            org_gap = org_se = tau = math.nan
-        org_rows.append({
-            "group": g, "reference_group": ref, "focal_value": vf, "reference_value": vr,
-            "pooled_gap": vf - vr, "org_gap": org_gap, "org_gap_se": org_se, "tau": tau,
-            "raters_assessed": len(est), "focal_n": kf_tot, "reference_n": kr_tot,
-        })  # fmt: skip
-        if est and kf_tot and kr_tot:
-            share = kf_tot / (kf_tot + kr_tot)
-            n_max = max(int(records[i]["focal_n"] + records[i]["reference_n"]) for i in idx)
-            grid = np.unique(np.linspace(max(2, min_decisions // 2), max(n_max * 1.1, 10), 60)
-                             .round().astype(int))  # fmt: skip
-            unit = var_f / share + var_r / (1 - share)
-            for n in grid.tolist():
-                se_n = math.sqrt(unit / n)
-                funnel_rows.append({
-                    "group": g, "n": n, "center": org_gap,
-                    "lower95": org_gap - _Z95 * se_n, "upper95": org_gap + _Z95 * se_n,
-                    "lower998": org_gap - _Z998 * se_n, "upper998": org_gap + _Z998 * se_n,
-                })  # fmt: skip
-
-    table = pd.DataFrame.from_records(records)
-    for c in TABLE_COLUMNS:
-        if c not in table.columns:
-            table[c] = np.nan
-    float_cols = ["focal_value", "reference_value", "gap", "se", "ci_low", "ci_high", "org_gap",
-                  "difference_from_org", "z", "p_value", "shrinkage", "gap_shrunk",
-                  "shrunk_ci_low", "shrunk_ci_high"]  # fmt: skip
-    table[float_cols] = table[float_cols].astype("float64")
-    table["p_value_adjusted"] = adjust_pvalues(table["p_value"].to_numpy(), "fdr_bh")
-    excl_org = (table["shrunk_ci_low"] > table["org_gap"]) | (
-        table["shrunk_ci_high"] < table["org_gap"]
-    )
-    table["flagged"] = (table["p_value_adjusted"] < alpha) & excl_org & table["assessable"]
-    table["flagged"] = table["flagged"].astype(bool)
-    table["direction"] = [
-        "" if not row.assessable or math.isnan(row.difference_from_org)
-        else (f"below organisation for {row.group}" if row.difference_from_org < 0
-              else f"above organisation for {row.group}")
-        for row in table.itertuples(index=False)
-    ]  # fmt: skip
-    # evidence order: assessed rows by p-value (then |z|, rater, group); the rest after
-    table["_na"] = ~table["assessable"]
-    table["_absz"] = -table["z"].abs()
-    table = table.sort_values(
-        ["_na", "p_value", "_absz", "rater", "group"], na_position="last", kind="mergesort"
-    ).reset_index(drop=True)
-    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    n_assessed_rows = int(table["assessable"].sum())
-    rank.iloc[:n_assessed_rows] = np.arange(1, n_assessed_rows + 1)
-    table["evidence_rank"] = rank
-    table = table[list(TABLE_COLUMNS)]
-
-    organisation = pd.DataFrame(org_rows)
-    if not organisation.empty:
-        flagged_counts = table.loc[table["flagged"]].groupby("group").size()
-        organisation["raters_flagged"] = (
-            organisation["group"].map(flagged_counts).fillna(0).astype(int)
-        )
-    funnel = pd.DataFrame(
-        funnel_rows,
-        columns=["group", "n", "center", "lower95", "upper95", "lower998", "upper998"],
-    )
-    params: Mapping[str, Any] = {
-        "rater": rater, "candidate_group": candidate_group, "outcome": outcome,
-        "score": score, "min_decisions": int(min_decisions), "reference": reference,
-        "alpha": alpha, "confidence": confidence, "method": method, "center": center,
-        "adjust": "fdr_bh",
-    }  # fmt: skip
-    return RaterDisparityResult(
-        table=table,
-        organisation=organisation,
-        funnel=funnel,
-        measure=measure,
-        rater_column=rater,
-        group_column=candidate_group,
-        value_column=value_col,
-        reference_group=ref,
-        min_decisions=int(min_decisions),
-        alpha=alpha,
-        fingerprint=fingerprint_frame(ok),
-        warnings=tuple(warnings),
-        rows=rows_acc,
-        params=params,
-    )

@@ -17,13 +17,18 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.labels import clean_labels
+from .._core.missing import is_missing
+from .._core.params import check_alpha, check_choice, check_confidence
+from .._core.text import p_text
+from .._deprecation import renamed_argument
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+from ..promotion.reading import pick_reference
 from ..stats.proportions import adjust_pvalues
 from ..stats.reliability import LEVELS, icc, icc_oneway, krippendorff_alpha, ratings_matrix
-from ._common import check_alpha, check_numeric, hedges_g, is_missing, label, p_text
-from ._common import pick_reference as _pick_reference
+from ._common import check_numeric, hedges_g
 
 __all__ = ["RELIABLE", "TENTATIVE", "RubricConsistencyResult", "rubric_consistency"]
 
@@ -36,13 +41,13 @@ RELIABILITY_COLUMNS = (
     "candidates_compared", "mean", "sd", "no_variance", "alpha", "alpha_level", "icc",
     "icc_ci_low", "icc_ci_high", "icc_k", "k0", "icc_2_1", "reliability", "low_reliability",
     "max_abs_g", "gap_groups", "review", "concerns",
-)  # fmt: skip
+)
 
 GAP_COLUMNS = (
     "criterion", "group", "reference_group", "n_focal", "n_reference", "mean_focal",
     "mean_reference", "difference", "hedges_g", "ci_low", "ci_high", "p_value",
     "p_value_adjusted", "flagged", "small_sample",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -87,20 +92,28 @@ class RubricConsistencyResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rubric consistency"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference"}
+    )
     report_count_columns: ClassVar[tuple[str, ...]] = (
         "ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference",
-    )  # fmt: skip
+    )
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "mean_focal", "mean_reference", "difference", "hedges_g",
-    )  # fmt: skip
+    )
 
-    def __repr__(self) -> str:
-        n = int(self.table["review"].sum())
-        return f"<RubricConsistencyResult: {len(self.criteria)} criteria, {n} to review>"
+    flag_column: ClassVar[str] = "review"
+    #: Krippendorff's guides (2004): reliable at or above, tentative at or above (for charts).
+    reliable: ClassVar[float] = RELIABLE
+    tentative: ClassVar[float] = TENTATIVE
 
-    def to_frame(self) -> pd.DataFrame:
-        """The per-criterion table (a copy)."""
-        return self.table.copy()
+    @property
+    def measurement(self) -> str:
+        """The level of measurement of the scores (``level`` is its old name)."""
+        return self.level
+
+    def _repr_headline(self) -> str:
+        return f"{len(self.criteria)} criteria, {len(self.flagged)} to review"
 
     @property
     def to_review(self) -> pd.DataFrame:
@@ -139,21 +152,21 @@ class RubricConsistencyResult(Result):
                     text=f"Rubric criterion {row.criterion!r} shows " + " and ".join(parts) + tail,
                     figure=float(row.alpha) if not math.isnan(row.alpha) else None,
                     section=self.kind,
-                ))  # fmt: skip
+                ))
             if row.no_variance:
                 out.append(Headline(
                     severity=1,
                     text=f"Rubric criterion {row.criterion!r} received the same score from "
                     "everyone: it does not discriminate between candidates.",
                     section=self.kind,
-                ))  # fmt: skip
+                ))
         if not out:
             out.append(Headline(
                 severity=1,
                 text=f"All {len(self.criteria)} rubric criteria are rated consistently and show "
                 "no significant score gap between candidate groups.",
                 section=self.kind,
-            ))  # fmt: skip
+            ))
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -166,7 +179,7 @@ class RubricConsistencyResult(Result):
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
         cols = ["criterion", "candidates_compared", "single_rated", "alpha", "icc",
-                "icc_ci_low", "icc_ci_high", "reliability", "max_abs_g", "review"]  # fmt: skip
+                "icc_ci_low", "icc_ci_high", "reliability", "max_abs_g", "review"]
         lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         if self.gaps is not None and len(self.gaps):
             lines.append(
@@ -188,16 +201,17 @@ def rubric_consistency(
     rater: str,
     criteria: str | Sequence[str],
     candidate_group: str | None = None,
-    level: str = "ordinal",
+    measurement: str = "ordinal",
     reference: object | None = None,
     alpha: float = 0.05,
     confidence: float = 0.95,
     adjust: str = "fdr_bh",
+    level: str | None = None,
 ) -> RubricConsistencyResult:
     """Inter-rater reliability and group score gaps for each rubric criterion.
 
     For each criterion: Krippendorff's alpha (any number of raters per candidate, missing
-    ratings allowed; ``level="ordinal"`` for rubric scales by default) and the one-way
+    ratings allowed; ``measurement="ordinal"`` for rubric scales by default) and the one-way
     intraclass correlation ICC(1,1) with its confidence interval (Shrout & Fleiss 1979, with
     the unbalanced-design k₀ of Searle 1971), plus ICC(2,1) when every candidate was rated by
     the same raters. Candidates rated by a single rater are counted (``single_rated``) and left
@@ -222,7 +236,7 @@ def rubric_consistency(
         Criterion columns (numeric scale points; missing = not scored).
     candidate_group : str, optional
         Candidate group column (constant per candidate).
-    level : {"ordinal", "interval", "nominal", "ratio"}
+    measurement : {"ordinal", "interval", "nominal", "ratio"}
         Level of measurement for Krippendorff's alpha.
     reference : optional
         Reference candidate group (default: the group with the most candidates).
@@ -246,15 +260,17 @@ def rubric_consistency(
     >>> rc.to_review.criterion.tolist()
     ['culture_fit']
     """
-    if level not in LEVELS:
-        raise InvalidParameterError(f"level={level!r}; use one of {list(LEVELS)}.")
-    check_alpha(alpha, confidence)
+    level = renamed_argument("rubric_consistency", "level", "measurement", level, measurement,
+                             "ordinal")
+    check_choice(level, "measurement", list(LEVELS))
+    check_alpha(alpha)
+    check_confidence(confidence)
     crits = as_columns(criteria, argument="criteria")
     if not crits:
         raise InvalidParameterError("criteria= must name at least one score column.")
     frame = to_narwhals(data)
     require_columns(frame, candidate=candidate, rater=rater, criteria=crits,
-                    candidate_group=candidate_group)  # fmt: skip
+                    candidate_group=candidate_group)
     ids = [candidate, rater, *([candidate_group] if candidate_group else [])]
     clash = set(ids) & set(crits)
     if len(set(ids)) != len(ids) or clash:
@@ -285,7 +301,7 @@ def rubric_consistency(
     dup = df.duplicated(["_c", "_r"], keep=False)
     if dup.any():
         pairs = sorted({f"{a} / {b}" for a, b in zip(df.loc[dup, "_c"], df.loc[dup, "_r"],
-                                                       strict=True)})  # fmt: skip
+                                                       strict=True)})
         raise InvalidValueError(
             f"{int(dup.sum()):,} rows repeat a (candidate, rater) pair in columns "
             f"{candidate!r} / {rater!r}, e.g. {preview(pairs)}. Each rater should score a "
@@ -298,7 +314,10 @@ def rubric_consistency(
     cand_group: pd.Series | None = None
     if candidate_group is not None:
         known = df.loc[~df[candidate_group].map(is_missing), ["_c", candidate_group]]
-        known = known.assign(_g=known[candidate_group].map(label))
+        vc = known[candidate_group].astype(object).value_counts()
+        cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
+        warnings.extend(cleaning.warnings())
+        known = known.assign(_g=[cleaning.get(v) for v in known[candidate_group].astype(object)])
         n_distinct = known.groupby("_c")["_g"].nunique()
         bad = n_distinct[n_distinct > 1]
         if len(bad):
@@ -333,8 +352,7 @@ def rubric_consistency(
                 "candidates: no group comparison."
             )
         else:
-            ref = str(_pick_reference(sizes, None if reference is None else label(reference),
-                                      argument="reference", column=candidate_group))  # fmt: skip
+            ref = _reference(df, crits, cand_group, reference, warnings)
 
     for c in crits:
         sub = df.loc[~df[c].isna(), ["_c", "_r", c]]
@@ -353,17 +371,17 @@ def rubric_consistency(
             "single_rated": int((per == 1).sum()), "candidates_compared": len(multi),
             "mean": float(values.mean()) if len(values) else math.nan,
             "sd": float(values.std(ddof=1)) if len(values) > 1 else math.nan,
-        }  # fmt: skip
+        }
         rec["no_variance"] = bool(len(values) > 0 and values.nunique() == 1)
         rec.update({"alpha": math.nan, "alpha_level": level, "icc": math.nan,
                     "icc_ci_low": math.nan, "icc_ci_high": math.nan, "icc_k": math.nan,
-                    "k0": math.nan, "icc_2_1": math.nan})  # fmt: skip
+                    "k0": math.nan, "icc_2_1": math.nan})
         if len(multi) >= 2 and not rel[c].nunique() == 1:
             mat, _, _ = ratings_matrix(rel["_c"].to_numpy(), rel["_r"].to_numpy(),
-                                       rel[c].to_numpy())  # fmt: skip
+                                       rel[c].to_numpy())
             rec["alpha"] = krippendorff_alpha(mat, level=level)
             ow = icc_oneway(rel["_c"].to_numpy(), rel[c].to_numpy(dtype=float),
-                            confidence=confidence)  # fmt: skip
+                            confidence=confidence)
             rec.update({"icc": ow.icc1, "icc_ci_low": ow.icc1_ci_low,
                         "icc_ci_high": ow.icc1_ci_high, "icc_k": ow.icc1k, "k0": ow.k0})
             if mat.shape[1] >= 2 and not np.isnan(mat).any():
@@ -376,7 +394,7 @@ def rubric_consistency(
         rec["reliability"] = (
             "undefined" if math.isnan(a) else
             "reliable" if a >= RELIABLE else "tentative" if a >= TENTATIVE else "unreliable"
-        )  # fmt: skip
+        )
         rec["low_reliability"] = bool(not math.isnan(a) and a < TENTATIVE)
         rel_rows.append(rec)
         if rec["no_variance"]:
@@ -411,7 +429,7 @@ def rubric_consistency(
                     "difference": h.difference, "hedges_g": h.g, "ci_low": h.ci_low,
                     "ci_high": h.ci_high, "p_value": h.p_value,
                     "small_sample": min(nf, nr) < 20,
-                })  # fmt: skip
+                })
 
     gaps = None
     if cand_group is not None and ref is not None:
@@ -449,11 +467,26 @@ def rubric_consistency(
         "candidate": candidate, "rater": rater, "criteria": crits,
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
-    }  # fmt: skip
+    }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,
         candidate_column=candidate, rater_column=rater, group_column=candidate_group,
         reference_group=ref, alpha=alpha,
         fingerprint=fingerprint_frame(df[["_c", "_r", *crits]]),
         warnings=tuple(warnings), rows=rows_acc, params=params,
-    )  # fmt: skip
+    )
+
+
+def _reference(df: pd.DataFrame, crits: list[str], cand_group: pd.Series, reference: Any,
+               warnings: list[str]) -> str:
+    """The reference candidate group: the core's rule on the mean score (a candidate's mean
+    over their scores on every criterion), among groups of 30 or more candidates."""
+    per_candidate = df.groupby("_c")[crits].mean().mean(axis=1)
+    groups = cand_group.astype(str)
+    score = per_candidate.reindex(groups.index).groupby(groups).mean()
+    sizes = groups.value_counts()
+    labels = sorted(sizes.index, key=str)
+    choice = pick_reference(labels, [int(sizes[g]) for g in labels],
+                            [float(score.get(g, float("nan"))) for g in labels],
+                            reference=reference, min_n=30, what="mean score", warnings=warnings)
+    return str(choice.label)

@@ -86,6 +86,7 @@ class EUPayTransparencyMetrics(Result):
     sex_missing: int = 0
 
     kind: ClassVar[str] = "EU pay transparency metrics"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "male_pct", "female_pct", "min_pay", "max_pay", "mean_basic_men", "mean_basic_women",

@@ -126,6 +126,7 @@ class PayGapResult(Result):
     model: PayModel | None = field(default=None, repr=False)
 
     kind: ClassVar[str] = "pay gap"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "n_reference", "employees"})
     _private: ClassVar[tuple[str, ...]] = ("model",)
     #: Row-level tables (individual pay): summarised, not listed, in ``to_dict()`` and reports.
     _row_level: ClassVar[tuple[str, ...]] = ("outliers",)

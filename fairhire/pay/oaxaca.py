@@ -91,6 +91,7 @@ class OaxacaBlinderResult(Result):
     coefficients: pd.DataFrame
 
     kind: ClassVar[str] = "Oaxaca–Blinder decomposition"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "n_a", "n_b"})
 
     def to_frame(self) -> pd.DataFrame:
         return self.overall.copy()

@@ -78,6 +78,7 @@ class PayRemediationPlan(Result):
     log: bool
 
     kind: ClassVar[str] = "pay remediation plan"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees_raised"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("employees_raised",)
 
     def to_frame(self) -> pd.DataFrame:

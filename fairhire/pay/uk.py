@@ -95,6 +95,7 @@ class UKPayGapMetrics(Result):
     band_sizes: str = "lower_first"
 
     kind: ClassVar[str] = "UK gender pay gap metrics"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "male_pct", "female_pct", "male_pct_published", "female_pct_published", "min_pay",

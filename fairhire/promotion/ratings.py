@@ -17,11 +17,16 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._frames import as_columns, fingerprint_frame, group_counts, require_columns, to_narwhals
+from .._core.groups import sort_key
+from .._core.missing import is_missing
+from .._core.params import check_alpha, check_int
+from .._core.text import format_ratio, p_text
+from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
-from ._common import check_order, group_labels, is_missing, p_text
+from ._rates_steps import mark_tied
+from .reading import check_order, count_groups, pick_reference, positions
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
 
@@ -31,7 +36,7 @@ TABLE_COLUMNS = [
     "is_reference", "impact_ratio", "adverse_impact", "p_value_fisher", "p_value_adjusted",
     "flips_with_one", "small_sample", "excluded", "prob_superiority", "z_mann_whitney",
     "p_value_mann_whitney",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -72,11 +77,14 @@ class RatingDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "performance ratings"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"n", "count", "group_total", "top_count", "employees"}
+    )
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     report_count_columns: ClassVar[tuple[str, ...]] = ("top_count", "group_total")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "top_share", "mean_rank", "mean_rating", "prob_superiority",
-    )  # fmt: skip
+    )
 
     def __repr__(self) -> str:
         return (
@@ -107,7 +115,7 @@ class RatingDisparityResult(Result):
                 severe = row.p_value_adjusted < self.alpha and not row.flips_with_one
                 text = (
                     f"{row.top_share:.1%} of {row.group} employees were rated {top}, "
-                    f"{row.impact_ratio:.2f} times the share of {row.reference_group} "
+                    f"{format_ratio(row.impact_ratio)} times the share of {row.reference_group} "
                     f"(Fisher {p_text(row.p_value_fisher)})"
                 )
                 text += (
@@ -116,7 +124,7 @@ class RatingDisparityResult(Result):
                     else ": below four-fifths, not statistically significant."
                 )
                 out.append(Headline(severity=3 if severe else 2, text=text,
-                                    figure=row.impact_ratio, section=self.kind))  # fmt: skip
+                                    figure=row.impact_ratio, section=self.kind))
             if (
                 math.isfinite(row.p_value_mann_whitney)
                 and row.p_value_mann_whitney < self.alpha
@@ -130,7 +138,7 @@ class RatingDisparityResult(Result):
                     f"{row.prob_superiority:.2f} (0.5 = parity; Mann–Whitney "
                     f"{p_text(row.p_value_mann_whitney)}).",
                     figure=row.prob_superiority, section=self.kind,
-                ))  # fmt: skip
+                ))
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -145,7 +153,7 @@ class RatingDisparityResult(Result):
             f"{p_text(self.test['p_value'])}. Top rating: {self._top_label()}."
         )
         cols = ["group", "n", "mean_rank", "top_share", "impact_ratio", "adverse_impact",
-                "p_value_fisher", "prob_superiority", "p_value_mann_whitney"]  # fmt: skip
+                "p_value_fisher", "prob_superiority", "p_value_mann_whitney"]
         lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for w in self.warnings:
             lines.append(f"Warning: {w}")
@@ -175,7 +183,8 @@ def rating_disparity(
       spacing or distribution, and handle the heavy ties of a 5-point scale with mid-ranks.
     - **Top-rating share** per group with the four-fifths comparison, Fisher's test and the
       practical-significance checks of the adverse-impact engine ("rated top" as the
-      selection; reference: the group with the highest share unless ``reference=``).
+      selection). The reference group is the highest top-rating share among groups of at
+      least ``min_n`` people and 2% of employees (ties: the largest), unless ``reference=``.
 
     Parameters
     ----------
@@ -229,26 +238,27 @@ def rating_disparity(
         raise InvalidParameterError(f"rating= must be one column name; got {rating!r}.")
     if rating in group_cols:
         raise InvalidParameterError(f"{rating!r} cannot be both the group and the rating column.")
+    check_alpha(alpha)
+    check_int(min_n, "min_n", low=1)
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, rating=rating)
-    counts = group_counts(frame, [*group_cols, rating])
-    total = int(counts["n"].sum())
+    read = count_groups(frame, group_cols, keys={"rating": rating})
+    counts = read.table.rename(columns={"group": "__group", "rating": "__rating"})
+    rating_col = "__rating"
+    total = read.total
     if total == 0:
         raise InsufficientDataError("the data have no rows: nothing to analyse.")
-    present = [v for v in counts[rating].tolist() if not is_missing(v)]
+    present = [v for v in counts[rating_col].tolist() if not is_missing(v)]
     if order is None:
         text = [v for v in dict.fromkeys(present)
-                if isinstance(v, str) or not isinstance(v, int | float | np.number)]  # fmt: skip
+                if isinstance(v, str) or not isinstance(v, int | float | np.number)]
         if text:
             raise InvalidParameterError(
                 f"column {rating!r} holds text ratings {preview(text)}; pass order=[...] with "
                 "every rating, lowest first, so the ratings can be ranked."
             )
     order_list = check_order(present, order, column=rating, argument="order")
-    pos: dict[Any, int] = {}
-    for i, v in enumerate(order_list):
-        pos.setdefault(v, i)
-        pos.setdefault(str(v), i)
+    pos = positions(order_list)
     if top is None:
         top_values = [order_list[-1]]
     else:
@@ -260,11 +270,10 @@ def rating_disparity(
             )
     top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
 
-    counts["__group"] = group_labels(counts, group_cols)
-    miss_rating = counts[rating].map(is_missing)
+    miss_rating = counts[rating_col].map(is_missing)
     miss_group = counts["__group"].isna() & ~miss_rating
     excluded: dict[str, int] = {}
-    warnings: list[str] = []
+    warnings: list[str] = list(read.warnings)
     if int(counts.loc[miss_rating, "n"].sum()):
         excluded[f"missing {rating}"] = int(counts.loc[miss_rating, "n"].sum())
     unknown_n = int(counts.loc[miss_group, "n"].sum())
@@ -275,13 +284,13 @@ def rating_disparity(
     unk = counts.loc[miss_group]
     unknown = pd.DataFrame({
         "employees": [unknown_n],
-        "top_count": [int(unk.loc[unk[rating].map(
+        "top_count": [int(unk.loc[unk[rating_col].map(
             lambda v: pos.get(v, pos.get(str(v))) in top_ranks), "n"].sum())],
-    })  # fmt: skip
+    })
     known = counts.loc[~miss_rating & ~miss_group]
     if known.empty:
         raise InsufficientDataError(f"no employee has both a known group and a known {rating!r}.")
-    groups = sorted(known["__group"].unique(), key=str)
+    groups = sorted(known["__group"].unique(), key=sort_key)
     if len(groups) < 2:
         raise InsufficientDataError(
             f"only one group ({groups[0]!r}) in {preview(group_cols)}: rating disparity "
@@ -289,7 +298,7 @@ def rating_disparity(
         )
     gi = {g: i for i, g in enumerate(groups)}
     grid = np.zeros((len(groups), len(order_list)), dtype=np.int64)
-    for lab, v, n in zip(known["__group"], known[rating], known["n"], strict=True):
+    for lab, v, n in zip(known["__group"], known[rating_col], known["n"], strict=True):
         grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
     n_g = grid.sum(axis=1)
     unused = [order_list[k] for k in np.flatnonzero(grid.sum(axis=0) == 0)]
@@ -312,20 +321,25 @@ def rating_disparity(
             for j, lab in enumerate(groups) for k in range(len(order_list))
         ],
         columns=DISTRIBUTION_COLUMNS,
-    )  # fmt: skip
+    )
 
     from ..impact.analysis import adverse_impact_from_counts
 
+    choice = pick_reference(
+        groups, n_g.tolist(), [Fraction(int(k), int(n)) for k, n in zip(top_n, n_g, strict=True)],
+        reference=reference, min_n=min_n, min_share=min_share, what="top-rating share",
+        warnings=warnings,
+    )
     ai = adverse_impact_from_counts(
         {"__group": groups, "n": n_g.tolist(), "top": top_n.tolist()},
-        group="__group", applicants="n", selected="top", reference=reference,
+        group="__group", applicants="n", selected="top", reference=choice.label,
         threshold=threshold, adjust=adjust, alpha=alpha, min_share=min_share, min_n=min_n,
-    )  # fmt: skip
+    )
     warnings.extend(
         w.replace("applicants", "employees").replace("selected at stage 'top'", "rated top")
         for w in ai.warnings
     )
-    ai_t = ai.table.set_index("group")
+    ai_t = mark_tied(ai.table, choice).set_index("group")
     ref_rows = ai_t.index[ai_t["is_reference"]]
     reference_group = str(ref_rows[0]) if len(ref_rows) else None
 
@@ -334,7 +348,7 @@ def rating_disparity(
     before = np.concatenate([[0.0], np.cumsum(tot)[:-1]])
     midranks = before + (tot + 1) / 2
     numeric = all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
-                  for v in order_list)  # fmt: skip
+                  for v in order_list)
     values = np.array(order_list, dtype=float) if numeric else None
     rows = []
     for j, lab in enumerate(groups):
@@ -357,14 +371,14 @@ def rating_disparity(
             "flips_with_one": bool(a["flips_with_one"]), "small_sample": bool(a["small_sample"]),
             "excluded": bool(a["excluded"]), "prob_superiority": ps, "z_mann_whitney": zmw,
             "p_value_mann_whitney": pmw,
-        })  # fmt: skip
+        })
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
     params = {
         "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
         "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
         "min_share": min_share, "min_n": min_n,
-    }  # fmt: skip
+    }
     return RatingDisparityResult(
         table=table,
         distribution=dist,

@@ -15,12 +15,16 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._frames import as_columns, fingerprint_frame, group_counts, require_columns, to_narwhals
+from .._core.groups import sort_key
+from .._core.missing import is_missing
+from .._core.params import check_alpha, check_choice
+from .._core.text import p_text
+from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from ._common import check_order, group_labels, is_missing, p_text
+from .reading import check_order, count_groups, positions
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -28,7 +32,7 @@ TABLE_COLUMNS = ["level", "level_rank", "group", "count", "level_total", "share"
 TREND_COLUMNS = [
     "group", "share_lowest", "share_highest", "change", "z", "p_value", "p_value_adjusted",
     "direction",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -64,6 +68,7 @@ class RepresentationResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "representation by level"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"count", "level_total"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     report_count_columns: ClassVar[tuple[str, ...]] = ("level_total",)
     report_derived_columns: ClassVar[tuple[str, ...]] = ("share_lowest", "share_highest", "change")
@@ -96,7 +101,7 @@ class RepresentationResult(Result):
                     f"(Cochran–Armitage z = {row.z:.2f}, adjusted "
                     f"{p_text(row.p_value_adjusted)}).",
                     figure=row.change, section=self.kind,
-                ))  # fmt: skip
+                ))
         for w in self.warnings:
             if w.startswith("no ") and " at level" in w:
                 out.append(Headline(severity=1, text=w, section=self.kind))
@@ -190,20 +195,20 @@ def representation(
             f"order= must list the values of {level!r}, lowest level first, e.g. "
             "order=['L1', 'L2', 'L3']: a trend needs the levels in order."
         )
-    if not 0 < alpha < 1:
-        raise InvalidParameterError(f"alpha={alpha!r} must lie in (0, 1).")
+    check_alpha(alpha)
+    check_choice(adjust, "adjust", ["holm", "fdr_bh", "bonferroni", "none"])
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, level=level)
-    counts = group_counts(frame, [*group_cols, level])
-    total = int(counts["n"].sum())
+    read = count_groups(frame, group_cols, keys={"level": level})
+    counts = read.table.rename(columns={"group": "__group", "level": "__level"})
+    total = read.total
     if total == 0:
         raise InsufficientDataError("the data have no rows: nothing to analyse.")
-    order_list = check_order(counts[level].tolist(), order, column=level, argument="order")
-    counts["__group"] = group_labels(counts, group_cols)
-    miss_level = counts[level].map(is_missing)
+    order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
+    miss_level = counts["__level"].map(is_missing)
     miss_group = counts["__group"].isna() & ~miss_level
     excluded: dict[str, int] = {}
-    warnings: list[str] = []
+    warnings: list[str] = list(read.warnings)
     if int(counts.loc[miss_level, "n"].sum()):
         excluded[f"missing {level}"] = int(counts.loc[miss_level, "n"].sum())
     if int(counts.loc[miss_group, "n"].sum()):
@@ -213,9 +218,9 @@ def representation(
     known = counts.loc[~miss_level & ~miss_group]
     if known.empty:
         raise InsufficientDataError(f"no employee has both a known group and a known {level!r}.")
-    pos = _positions(order_list)
-    known = known.assign(__rank=known[level].map(lambda v: pos.get(v, pos.get(str(v)))))
-    groups = sorted(known["__group"].unique(), key=str)
+    pos = positions(order_list)
+    known = known.assign(__rank=known["__level"].map(lambda v: pos.get(v, pos.get(str(v)))))
+    groups = sorted(known["__group"].unique(), key=sort_key)
     if len(groups) < 2:
         raise InsufficientDataError(
             f"only one group ({groups[0]!r}) in {preview(group_cols)}: representation compares "
@@ -233,7 +238,7 @@ def representation(
         )
     for j, lab in enumerate(groups):
         absent = [order_list[i] for i in range(len(order_list))
-                  if grid[i, j] == 0 and level_totals[i] > 0]  # fmt: skip
+                  if grid[i, j] == 0 and level_totals[i] > 0]
         if absent:
             warnings.append(f"no {lab} employees at level {', '.join(map(str, absent))}.")
     rows = []
@@ -243,7 +248,7 @@ def representation(
             rows.append({
                 "level": lv, "level_rank": i + 1, "group": lab, "count": int(grid[i, j]),
                 "level_total": tot, "share": grid[i, j] / tot if tot else math.nan,
-            })  # fmt: skip
+            })
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     overall_n = grid.sum(axis=0)
     overall = pd.DataFrame(
@@ -263,7 +268,7 @@ def representation(
             "change": float(share[-1] - share[0]), "z": ca.z, "p_value": ca.p_value,
             "direction": "n/a" if not math.isfinite(ca.z)
             else ("falls" if ca.z < 0 else "rises" if ca.z > 0 else "flat"),
-        })  # fmt: skip
+        })
     trend = pd.DataFrame(trend_rows)
     trend["p_value_adjusted"] = (
         adjust_pvalues(trend["p_value"].to_numpy(), adjust)
@@ -279,11 +284,11 @@ def representation(
             "test": "Cochran–Armitage trend test",
             "statistic": ca.statistic, "df": 1, "p_value": ca.p_value,
             "tested_group": groups[0], "z": ca.z,
-        }  # fmt: skip
+        }
     else:
         chi = chi_square(grid[used_levels].T)
         test = {"test": "Pearson χ² test of groups × levels", "statistic": chi.statistic,
-                "df": chi.df, "p_value": chi.p_value, "min_expected": chi.min_expected}  # fmt: skip
+                "df": chi.df, "p_value": chi.p_value, "min_expected": chi.min_expected}
         if math.isfinite(chi.min_expected) and chi.min_expected < 5:
             warnings.append(
                 f"some expected counts in the groups × levels table are below 5 (smallest "
@@ -292,7 +297,7 @@ def representation(
             )
     rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
     params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
-              "adjust": adjust}  # fmt: skip
+              "adjust": adjust}
     return RepresentationResult(
         table=table,
         overall=overall,
@@ -307,11 +312,3 @@ def representation(
         rows=rows_acc,
         params=params,
     )
-
-
-def _positions(order: list[Any]) -> dict[Any, int]:
-    pos: dict[Any, int] = {}
-    for i, v in enumerate(order):
-        pos.setdefault(v, i)
-        pos.setdefault(str(v), i)
-    return pos

@@ -1,8 +1,12 @@
 """Time to promotion: Kaplan–Meier curves, log-rank test and Cox hazard ratios by group.
 
 Survival analysis needs one row per employee, so this analysis collects the columns it uses
-(group, duration, event, controls) to pandas; the statistics live in
-:mod:`fairhire.stats.survival`.
+(group, duration, event, controls) to pandas under internal names; the statistics live in
+:mod:`fairhire.stats.survival` and :mod:`fairhire.stats.cox`. Flags, labels and the reference
+group follow the shared core (see :mod:`fairhire.promotion.reading`).
+
+Flow: read (collect, read the event flag, clean labels, count exclusions) → Kaplan–Meier per
+group → log-rank → reference → Cox → result.
 """
 
 from __future__ import annotations
@@ -12,28 +16,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from .._frames import as_columns, collect_pandas, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount
-from ..errors import (
-    InsufficientDataError,
-    InvalidParameterError,
-    InvalidValueError,
-    preview,
+from .._core.params import check_alpha, check_choice, check_confidence, check_int, check_share
+from .._core.text import format_number, p_text
+from .._frames import (
+    as_columns,
+    fingerprint_frame,
+    require_columns,
+    to_narwhals,
 )
+from .._results import Headline, Result
+from ..errors import InvalidParameterError
 from ..stats import survival as ss
-from ._common import binary_values, fmt_num, group_labels, is_missing, p_text
+from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
+from .reading import pick_reference
 
 __all__ = ["TimeToPromotionResult", "time_to_promotion"]
 
 TABLE_COLUMNS = [
     "group", "n", "events", "censored", "person_time", "event_rate", "median",
     "median_ci_low", "median_ci_high", "observed", "expected", "reference_group",
-    "is_reference", "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox",
-]  # fmt: skip
+    "is_reference", "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox", "median_note",
+    "too_small_for_reference",
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -46,10 +53,14 @@ class TimeToPromotionResult(Result):
         One row per group: ``group, n, events`` (promotions), ``censored`` (still waiting or
         left), ``person_time``, ``event_rate`` (promotions per unit of time at risk),
         ``median`` time to promotion with its Brookmeyer–Crowley CI (``median_ci_low``,
-        ``median_ci_high``; ``inf`` = not reached), log-rank ``observed`` and ``expected``
+        ``median_ci_high``; ``inf`` = not reached); the median is NaN when the curve never
+        reaches one half, or reaches it only with fewer than ``min_at_risk`` people at risk,
+        and ``median_note`` says which ("not reached", "unstable (n at risk < 5)"; empty
+        otherwise); log-rank ``observed`` and ``expected``
         promotions, and the Cox ``hazard_ratio`` against ``reference_group`` with its CI
         (``hr_ci_low``, ``hr_ci_high``) and Wald ``p_value_cox``. A hazard ratio below 1 means
         slower promotion than the reference group at any given time in level.
+        ``too_small_for_reference`` marks groups compared but too small to be the reference.
     curves : pandas.DataFrame
         Kaplan–Meier curves: ``group, time, at_risk, events, censored, survival, std_err,
         ci_low, ci_high`` (``survival`` = share not yet promoted; ``1 − survival`` = share
@@ -60,7 +71,8 @@ class TimeToPromotionResult(Result):
         Every term of the Cox model (group indicators and controls): ``term, coef, se,
         hazard_ratio, ci_low, ci_high, p_value``.
     ph_test : pandas.DataFrame or None
-        Grambsch–Therneau test of proportional hazards per term and ``GLOBAL``.
+        Grambsch–Therneau test of proportional hazards per term and ``GLOBAL`` (R's
+        ``cox.zph`` of survival 2.44-1.1, Efron-weighted residuals under Efron ties).
     """
 
     table: pd.DataFrame
@@ -78,24 +90,32 @@ class TimeToPromotionResult(Result):
     conf_type: str
     confidence: float
     alpha: float
+    min_at_risk: int = 5
+    fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "events", "censored", "at_risk"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     report_count_columns: ClassVar[tuple[str, ...]] = ("events", "censored", "at_risk")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "person_time", "event_rate", "median_ci_low", "median_ci_high", "observed", "expected",
         "survival", "std_err",
-    )  # fmt: skip
+    )
 
-    def __repr__(self) -> str:
-        return (
-            f"<TimeToPromotionResult: {len(self.table)} groups, log-rank "
-            f"{p_text(self.logrank.get('p_value'))}>"
-        )
+    def _repr_headline(self) -> str:
+        return f"{len(self.table)} groups, log-rank {p_text(self.logrank.get('p_value'))}"
 
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (a copy)."""
-        return self.table.copy()
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Groups promoted significantly more slowly than the reference (Cox p < alpha)."""
+        t = self.table
+        slow = (t["hazard_ratio"] < 1) & (t["p_value_cox"] < self.alpha)
+        return t.loc[slow.fillna(False).astype(bool)].reset_index(drop=True)
+
+    def _median_text(self, value: float, note: Any) -> str:
+        if isinstance(note, str) and note:
+            return note
+        return format_number(value, 1)
 
     def survival_at(self, times: Sequence[float]) -> pd.DataFrame:
         """Share not yet promoted per group at the given times (the Kaplan–Meier estimate)."""
@@ -117,21 +137,21 @@ class TimeToPromotionResult(Result):
                 continue
             significant = row.p_value_cox < self.alpha
             medians = (
-                f"median {fmt_num(row.median, 1)} against {fmt_num(ref['median'], 1)}"
-                f" {self.duration}"
+                f"median {self._median_text(row.median, row.median_note)} against "
+                f"{self._median_text(ref['median'], ref['median_note'])} ({self.duration})"
             )
             text = (
                 f"{row.group} employees were promoted at {row.hazard_ratio:.2f} times the rate "
                 f"of {row.reference_group} at any given time waiting (Cox hazard ratio, 95% CI "
-                f"{fmt_num(row.hr_ci_low)}–{fmt_num(row.hr_ci_high)}, "
+                f"{format_number(row.hr_ci_low)}–{format_number(row.hr_ci_high)}, "
                 f"{p_text(row.p_value_cox)}; {medians})"
             )
             if significant and row.hazard_ratio < 1:
                 out.append(Headline(severity=3, text=text + ".", figure=row.hazard_ratio,
-                                    section=self.kind))  # fmt: skip
+                                    section=self.kind))
             elif row.hazard_ratio < 0.8:
                 out.append(Headline(severity=1, text=text + ": not statistically significant.",
-                                    figure=row.hazard_ratio, section=self.kind))  # fmt: skip
+                                    figure=row.hazard_ratio, section=self.kind))
         if lr_p < self.alpha:
             out.append(Headline(
                 severity=2,
@@ -139,7 +159,7 @@ class TimeToPromotionResult(Result):
                 f"groups (log-rank χ² = {self.logrank['statistic']:.2f}, df = "
                 f"{int(self.logrank['df'])}, {p_text(lr_p)}).",
                 figure=self.logrank["statistic"], section=self.kind,
-            ))  # fmt: skip
+            ))
         if self.ph_test is not None:
             glob = self.ph_test.loc[self.ph_test["term"] == "GLOBAL"]
             if len(glob) and glob["p_value"].iloc[0] < self.alpha:
@@ -149,7 +169,7 @@ class TimeToPromotionResult(Result):
                     f"Therneau {p_text(float(glob['p_value'].iloc[0]))}): read the hazard "
                     "ratios as averages over time and look at the curves.",
                     section=self.kind,
-                ))  # fmt: skip
+                ))
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -160,14 +180,14 @@ class TimeToPromotionResult(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        view = self.table[["group", "n", "events", "censored", "median", "median_ci_low",
-                           "median_ci_high", "hazard_ratio", "hr_ci_low", "hr_ci_high",
-                           "p_value_cox"]]  # fmt: skip
+        view = self.table[["group", "n", "events", "censored", "median", "median_note",
+                           "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]]
         lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         lines.append(
             f"Log-rank χ² = {self.logrank['statistic']:.4g} on {int(self.logrank['df'])} df, "
             f"{p_text(self.logrank['p_value'])}. Medians: Kaplan–Meier with "
-            f"Brookmeyer–Crowley {self.confidence:.0%} CIs ({self.conf_type} scale). Cox model "
+            f"Brookmeyer–Crowley {self.confidence:.0%} CIs ({self.conf_type} scale); a median "
+            f"reached with fewer than {self.min_at_risk} at risk is unstable. Cox model "
             f"({self.ties} ties, n = {self.cox_n:,}"
             + (f", controls: {', '.join(self.controls)}" if self.controls else "")
             + ")."
@@ -178,6 +198,8 @@ class TimeToPromotionResult(Result):
         for w in self.warnings:
             lines.append(f"Warning: {w}")
         return "\n".join(lines)
+
+
 
 
 def time_to_promotion(
@@ -194,6 +216,8 @@ def time_to_promotion(
     ph_transform: str = "km",
     alpha: float = 0.05,
     min_share: float | None = 0.02,
+    min_n: int = 30,
+    min_at_risk: int = 5,
 ) -> TimeToPromotionResult:
     """Compare how long groups wait for promotion, counting those still waiting or who left.
 
@@ -203,15 +227,19 @@ def time_to_promotion(
 
     - **Kaplan–Meier** curve per group (Greenwood standard errors, pointwise bands on the
       ``conf_type`` scale) and the **median** time to promotion with the Brookmeyer–Crowley
-      confidence interval (``inf`` when fewer than half were promoted).
+      confidence interval. The median is "not reached" when fewer than half were promoted,
+      and "unstable" when the curve reaches one half only with fewer than ``min_at_risk``
+      people at risk (both NaN, with ``median_note``).
     - **Log-rank test** of equal curves across all groups.
-    - **Cox proportional-hazards** model of promotion on group indicators (against
-      ``reference``: by default the group with the highest crude promotion rate per unit of
-      time) and ``controls``; hazard ratio with Wald CI. Ties: Efron (default; R's ``coxph``)
-      or ``"breslow"`` (statsmodels', Stata's and SAS's default).
-    - **Proportional-hazards check**: Grambsch–Therneau test on Schoenfeld residuals.
+    - **Cox proportional-hazards** model of promotion on group indicators and ``controls``;
+      hazard ratio with Wald CI. Ties: Efron (default; R's ``coxph``) or ``"breslow"``
+      (statsmodels', Stata's and SAS's default).
+    - **Proportional-hazards check**: Grambsch–Therneau test on Schoenfeld residuals
+      (Efron-weighted under Efron ties), as R's ``cox.zph`` in survival 2.44-1.1.
 
-    This analysis collects the needed columns to pandas (survival methods work on rows).
+    The **reference group** is the one promoted fastest, measured by promotions per unit of
+    time at risk, among groups with at least ``min_n`` people and ``min_share`` of the
+    employees (ties: the largest group); ``reference=`` overrides it.
 
     Parameters
     ----------
@@ -222,7 +250,8 @@ def time_to_promotion(
     duration : str
         Time waited (e.g. ``"months_in_level"``): finite and non-negative.
     event : str
-        True/1 if the wait ended in a promotion, False/0 if censored.
+        Yes/no column: the wait ended in a promotion (True, 1, "yes") or is censored (False,
+        0, "no"). Blanks are missing: excluded and counted.
     controls : str or list of str
         Cox model covariates (numeric linearly, text/categorical as indicators).
     ties : {"efron", "breslow"}
@@ -236,11 +265,13 @@ def time_to_promotion(
     ph_transform : {"km", "rank", "identity"}
         Time scale of the proportional-hazards test.
     alpha : float
-        Significance level for headlines.
+        Significance level for headlines and :attr:`~TimeToPromotionResult.flagged`.
     min_share : float or None, default 0.02
-        Groups below this share of employees are compared but never chosen as the default
-        reference: a tiny group's promotion rate is too unstable to measure everyone against
-        (the 2% convention of UGESP and NYC LL144). ``None`` lets any group be the reference.
+        Smallest share of employees a default reference group needs.
+    min_n : int, default 30
+        Smallest group that can be the default reference.
+    min_at_risk : int, default 5
+        A median reached with fewer people at risk is reported as unstable (NaN).
 
     Returns
     -------
@@ -251,7 +282,7 @@ def time_to_promotion(
     ColumnError
         A named column is missing.
     InvalidValueError
-        Negative or non-numeric durations; events that are not 0/1 or boolean.
+        Negative or non-numeric durations; events that are not yes/no values.
     InsufficientDataError
         No usable rows, fewer than two groups, or no promotions at all.
 
@@ -261,271 +292,83 @@ def time_to_promotion(
     >>> staff = fh.datasets.make_workforce(2000, random_state=0)
     >>> tt = fh.time_to_promotion(staff, group="sex", duration="months_in_level",
     ...                           event="promoted")
-    >>> tt.table[["group", "events", "median"]]
+    >>> tt.table[["group", "events", "median", "median_note"]]
     ... # doctest: +NORMALIZE_WHITESPACE
-            group  events  median
+            group  events  median               median_note
     0      Female     213    65.0
     1        Male     237    62.0
-    2  Non-binary       4    59.0
+    2  Non-binary       4     NaN  unstable (n at risk < 5)
     >>> row = tt.table.set_index("group").loc["Female"]
     >>> round(float(row.hazard_ratio), 2), row.reference_group
     (0.87, 'Male')
     """
     group_cols = as_columns(group, argument="group")
     control_cols = as_columns(controls, argument="controls")
+    opts = _options(group_cols, duration, event, ties=ties, confidence=confidence,
+                    conf_type=conf_type, ph_transform=ph_transform, alpha=alpha,
+                    min_share=min_share, min_n=min_n, min_at_risk=min_at_risk)
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, duration=duration, event=event,
+                    controls=control_cols)
+    read = read_rows(frame, group_cols, duration, event, control_cols)
+    warnings = list(read.warnings)
+    table, curves = curves_by_group(read, confidence, conf_type, min_at_risk, warnings)
+    lr = ss.logrank_test(read.t, read.e, read.g)
+    table["observed"] = table["group"].map(dict(zip(map(str, lr.groups), lr.observed,
+                                                    strict=True))).astype(float)
+    table["expected"] = table["group"].map(dict(zip(map(str, lr.groups), lr.expected,
+                                                    strict=True))).astype(float)
+    choice = pick_reference(
+        table["group"].tolist(), table["n"].tolist(), table["event_rate"].tolist(),
+        reference=reference, min_n=min_n, min_share=min_share or 0, warnings=warnings,
+        what="promotions per unit of time",
+    )
+    reference_group = choice.label
+    table["reference_group"] = reference_group
+    table["is_reference"] = table["group"] == reference_group
+    table["too_small_for_reference"] = [choice.too_small(i) for i in range(len(table))]
+    cox_table, ph_table, cox_n = cox_model(read, reference_group=reference_group, ties=ties,
+                                      confidence=confidence, ph_transform=ph_transform,
+                                      warnings=warnings)
+    join_cox(table, cox_table)
+    table = table[TABLE_COLUMNS]
+    params = {
+        "group": group_cols, "duration": duration, "event": event, "controls": control_cols,
+        "ties": ties, "reference": reference, "confidence": confidence, "conf_type": conf_type,
+        "ph_transform": ph_transform, "alpha": alpha, "min_share": min_share, "min_n": min_n,
+        "min_at_risk": min_at_risk,
+    }
+    return TimeToPromotionResult(
+        table=table, curves=curves,
+        logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.p_value},
+        cox=cox_table, ph_test=ph_table, cox_n=cox_n, group_columns=tuple(group_cols),
+        duration=duration, event=event, controls=tuple(control_cols),
+        reference_group=reference_group, ties=opts["ties"], conf_type=conf_type,
+        confidence=confidence, alpha=alpha, min_at_risk=min_at_risk,
+        fingerprint=fingerprint_frame(curves), warnings=tuple(dict.fromkeys(warnings)),
+        rows=read.rows, params=params,
+    )
+
+
+def _options(group_cols: list[str], duration: Any, event: Any, **o: Any) -> dict[str, Any]:
+    """Check every option once, at the boundary."""
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
     for name, value in (("duration", duration), ("event", event)):
         if not isinstance(value, str):
             raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
-    if ties not in ss.TIES:
-        raise InvalidParameterError(f"ties={ties!r}; use 'efron' (default) or 'breslow'.")
-    if conf_type not in ss.CONF_TYPES:
-        raise InvalidParameterError(
-            f"conf_type={conf_type!r}; use 'log-log' (default), 'log' or 'plain'."
-        )
-    if not 0 < confidence < 1:
-        raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
-    if ph_transform not in ("km", "rank", "identity"):
-        raise InvalidParameterError(
-            f"ph_transform={ph_transform!r}; use 'km' (default), 'rank' or 'identity'."
-        )
+    check_choice(o["ties"], "ties", ss.TIES)
+    check_choice(o["conf_type"], "conf_type", ss.CONF_TYPES)
+    check_choice(o["ph_transform"], "ph_transform", ss.PH_TRANSFORMS)
+    check_confidence(o["confidence"])
+    check_alpha(o["alpha"])
+    check_share(o["min_share"])
+    check_int(o["min_n"], "min_n", low=1)
+    check_int(o["min_at_risk"], "min_at_risk", low=1)
     roles = [*group_cols, duration, event]
     if len(set(roles)) != len(roles):
         raise InvalidParameterError(
             "group=, duration= and event= must be different columns; got "
             f"{group_cols}, {duration!r}, {event!r}."
         )
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, duration=duration, event=event,
-                    controls=control_cols)  # fmt: skip
-    dtypes = schema(frame)
-    if not dtypes[duration].is_numeric():
-        raise InvalidValueError(
-            f"column {duration!r} (duration) must be numeric (time waited, e.g. months); it "
-            f"has type {dtypes[duration]}. Convert it to a number of days, months or years."
-        )
-    cols = list(dict.fromkeys([*group_cols, duration, event, *control_cols]))
-    df = collect_pandas(frame.select(*[nw.col(c) for c in cols]))
-    total = len(df)
-    if total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
-
-    ev_counts = df[event].astype(object).value_counts(dropna=False)
-    ev_map = binary_values(
-        pd.Series(ev_counts.index.tolist()), pd.Series(ev_counts.to_numpy()),
-        column=event, what="event: promoted or not",
-    )  # fmt: skip
-    lookup = {
-        _hashable(v): m for v, m in zip(ev_counts.index.tolist(), ev_map.tolist(), strict=True)
-    }
-    e_all = df[event].astype(object).map(lambda v: math.nan if is_missing(v) else
-                                         lookup[_hashable(v)]).astype(float)  # fmt: skip
-    t_all = pd.to_numeric(df[duration], errors="coerce").astype(float)
-    bad = t_all.notna() & ((t_all < 0) | ~np.isfinite(t_all))
-    if bad.any():
-        raise InvalidValueError(
-            f"column {duration!r} (duration) holds negative or infinite values "
-            f"{preview(sorted(set(t_all[bad].tolist())))} in {int(bad.sum()):,} rows. Time "
-            "waited cannot be negative: check the start and end dates that produced it."
-        )
-    labels = group_labels(df, group_cols)
-    excluded: dict[str, int] = {}
-    warnings: list[str] = []
-    miss_t = t_all.isna()
-    miss_e = e_all.isna() & ~miss_t
-    miss_g = labels.isna() & ~miss_t & ~miss_e
-    for reason, mask in ((f"missing {duration}", miss_t), (f"missing {event}", miss_e),
-                         ("missing group", miss_g)):  # fmt: skip
-        if int(mask.sum()):
-            excluded[reason] = int(mask.sum())
-            warnings.append(f"{int(mask.sum()):,} rows excluded ({reason}).")
-    keep = ~(miss_t | miss_e | miss_g)
-    t = t_all[keep].to_numpy()
-    e = e_all[keep].to_numpy().astype(np.int64)
-    g = labels[keep].to_numpy(dtype=object)
-    rows = RowAccount(total=total, used=int(keep.sum()), excluded=excluded)
-    if t.size == 0:
-        raise InsufficientDataError(
-            f"no row has a duration, an event and a group: all {total:,} rows were excluded "
-            f"({', '.join(f'{k}: {v:,}' for k, v in excluded.items())})."
-        )
-    if int(e.sum()) == 0:
-        raise InsufficientDataError(
-            f"no promotions: column {event!r} is never True/1 in the {t.size:,} usable rows, so "
-            "there is no time to promotion to compare. Check that the event column marks "
-            "promotions (1) rather than censoring."
-        )
-    groups = sorted(set(g.tolist()), key=str)
-    if len(groups) < 2:
-        raise InsufficientDataError(
-            f"only one group ({groups[0]!r}) in {preview(group_cols)}: time to promotion "
-            "compares groups, so at least two are needed."
-        )
-
-    # Kaplan–Meier per group
-    rows_out, curves = [], []
-    for lab in groups:
-        m = g == lab
-        km = ss.kaplan_meier(t[m], e[m], confidence=confidence, conf_type=conf_type)
-        person_time = float(t[m].sum())
-        rows_out.append({
-            "group": lab, "n": km.n, "events": km.n_events, "censored": km.n - km.n_events,
-            "person_time": person_time,
-            "event_rate": km.n_events / person_time if person_time > 0 else math.nan,
-            "median": km.median, "median_ci_low": km.median_ci_low,
-            "median_ci_high": km.median_ci_high,
-        })  # fmt: skip
-        curves.append(km.to_frame().assign(group=lab))
-        if km.n_events == 0:
-            warnings.append(
-                f"no {lab} employee was promoted: their curve stays at 1 and their hazard "
-                "ratio cannot be estimated."
-            )
-    table = pd.DataFrame(rows_out)
-    curve_frame = pd.concat(curves, ignore_index=True)
-    curve_frame = curve_frame[["group", *[c for c in curve_frame.columns if c != "group"]]]
-
-    lr = ss.logrank_test(t, e, g)
-    obs = dict(zip(map(str, lr.groups), lr.observed, strict=True))
-    exp = dict(zip(map(str, lr.groups), lr.expected, strict=True))
-    table["observed"] = table["group"].map(obs).astype(float)
-    table["expected"] = table["group"].map(exp).astype(float)
-
-    if min_share is not None and not 0 <= min_share < 1:
-        raise InvalidParameterError(f"min_share={min_share!r} must lie in [0, 1); e.g. 0.02.")
-    if reference is None:
-        # the fastest group is the benchmark (hazard ratios of the others are then ≤ 1), as the
-        # highest-rate group is for the four-fifths rule; tiny groups are not eligible
-        rates = table["event_rate"].fillna(-1.0)
-        share = table["n"] / table["n"].sum()
-        eligible = (share >= (min_share or 0.0)) & (table["events"] > 0)
-        if not eligible.any():
-            eligible = table["events"] > 0
-        reference_group = str(table.loc[rates.where(eligible, -2.0).idxmax(), "group"])
-    else:
-        matches = [lab for lab in groups if lab == str(reference) or lab == reference]
-        if not matches:
-            raise InvalidParameterError(
-                f"reference={reference!r} is not a group of {preview(group_cols)}. Groups "
-                f"present: {preview(groups, limit=10)}."
-            )
-        reference_group = matches[0]
-    table["reference_group"] = reference_group
-    table["is_reference"] = table["group"] == reference_group
-
-    cox_table, ph_table, cox_n = _cox(
-        df.loc[keep], t, e, g, groups=groups, reference_group=reference_group,
-        controls=control_cols, ties=ties, confidence=confidence, ph_transform=ph_transform,
-        warnings=warnings,
-    )  # fmt: skip
-    for c in ("hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"):
-        table[c] = math.nan
-    table.loc[table["is_reference"], "hazard_ratio"] = 1.0
-    if cox_table is not None:
-        for row in cox_table.itertuples(index=False):
-            hit = table["group"] == row.term
-            if hit.any():
-                table.loc[hit, ["hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]] = [
-                    row.hazard_ratio, row.ci_low, row.ci_high, row.p_value,
-                ]  # fmt: skip
-    table = table[TABLE_COLUMNS]
-    params = {
-        "group": group_cols, "duration": duration, "event": event, "controls": control_cols,
-        "ties": ties, "reference": reference, "confidence": confidence, "conf_type": conf_type,
-        "ph_transform": ph_transform, "alpha": alpha, "min_share": min_share,
-    }  # fmt: skip
-    return TimeToPromotionResult(
-        table=table,
-        curves=curve_frame,
-        logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.p_value},
-        cox=cox_table,
-        ph_test=ph_table,
-        cox_n=cox_n,
-        group_columns=tuple(group_cols),
-        duration=duration,
-        event=event,
-        controls=tuple(control_cols),
-        reference_group=reference_group,
-        ties=ties,
-        conf_type=conf_type,
-        confidence=confidence,
-        alpha=alpha,
-        warnings=tuple(dict.fromkeys(warnings)),
-        rows=rows,
-        params=params,
-    )
-
-
-def _hashable(v: object) -> object:
-    try:
-        hash(v)
-        return v
-    except TypeError:
-        return repr(v)
-
-
-def _cox(
-    df: pd.DataFrame,
-    t: np.ndarray,
-    e: np.ndarray,
-    g: np.ndarray,
-    *,
-    groups: list[str],
-    reference_group: str,
-    controls: list[str],
-    ties: str,
-    confidence: float,
-    ph_transform: str,
-    warnings: list[str],
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None, int]:
-    keep = np.ones(t.size, dtype=bool)
-    for c in controls:
-        keep &= df[c].notna().to_numpy()
-    if (~keep).any():
-        warnings.append(
-            f"{int((~keep).sum()):,} employees with a missing control "
-            f"({', '.join(map(repr, controls))}) are left out of the Cox model."
-        )
-    others = [lab for lab in groups if lab != reference_group]
-    parts = {lab: (g[keep] == lab).astype(float) for lab in others}
-    sub = df.loc[keep]
-    for c in controls:
-        s = sub[c]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            parts[c] = s.to_numpy(dtype=float)
-        else:
-            cats = sorted(s.astype(str).unique())
-            for v in cats[1:]:
-                parts[f"{c}[{v}]"] = (s.astype(str) == v).to_numpy(dtype=float)
-    x = pd.DataFrame(parts)
-    x = x.loc[:, x.std(ddof=0) > 0]
-    tk, ek = t[keep], e[keep]
-    if x.shape[1] == 0 or int(ek.sum()) == 0:
-        warnings.append("the Cox model was skipped: no group or control varies.")
-        return None, None, 0
-    if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
-        warnings.append(
-            "the Cox model design is collinear (a control duplicates a group or another "
-            "control), so it was skipped. Remove the redundant control."
-        )
-        return None, None, 0
-    try:
-        fit = ss.cox_ph(tk, ek, x, ties=ties, confidence=confidence, ph_transform=ph_transform)
-    except (np.linalg.LinAlgError, ValueError) as exc:
-        warnings.append(f"the Cox model failed ({exc}); no hazard ratios reported.")
-        return None, None, 0
-    cox = fit.to_frame()
-    unstable = ~np.isfinite(cox["coef"]) | (cox["coef"].abs() > 15) | ~(cox["se"] <= 50)
-    if unstable.any() or not fit.converged:
-        warnings.append(
-            "the Cox model did not converge cleanly for "
-            f"{preview(cox.loc[unstable, 'term'].tolist()) if unstable.any() else 'some terms'}"
-            " (typically a group with no promotions): those hazard ratios are reported as "
-            "missing."
-        )
-        cox.loc[unstable, ["coef", "se", "hazard_ratio", "ci_low", "ci_high", "p_value"]] = math.nan
-    ph = fit.ph_test.to_frame() if fit.ph_test is not None else None
-    if ph is None:
-        warnings.append("too few promotions for the proportional-hazards check.")
-    return cox, ph, int(tk.size)
+    return o

@@ -14,18 +14,15 @@ Methods and sources
   i.e. where 0.5 lies inside the pointwise band — the construction of R's ``survfit``.
 - Log-rank test for K groups (Mantel 1966; Peto & Peto 1972), cross-checked against
   statsmodels ``survdiff``.
-- Cox (1972) proportional hazards via statsmodels ``PHReg``. Ties are handled with **Efron's**
-  (1977) approximation by default (as R's ``coxph``); statsmodels itself defaults to Breslow,
-  which is available with ``ties="breslow"`` (Stata's and SAS's default).
-- Proportional-hazards check: the Grambsch & Therneau (1994) test on Schoenfeld residuals (the
-  approximate test of R's ``cox.zph`` before survival 3.0), with the time transform
-  ``"km"`` (default, as ``cox.zph``), ``"rank"`` or ``"identity"``.
+- A median that is reached only when few people remain at risk is unstable:
+  :func:`median_status` says so ("not reached", or "unstable") for a chosen minimum at risk.
+- Cox proportional hazards and the Grambsch–Therneau check live in :mod:`fairhire.stats.cox`
+  (``cox_ph``, ``CoxFit`` and ``PHTest`` are importable from here too).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,16 +33,16 @@ from scipy import stats
 from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 
+# CoxFit, PHTest and cox_ph are importable from here too (see __getattr__ below)
 __all__ = [
-    "CoxFit",
     "KaplanMeier",
     "LogRank",
-    "PHTest",
+    "MedianStatus",
     "check_survival_data",
-    "cox_ph",
     "kaplan_meier",
     "km_quantile",
     "logrank_test",
+    "median_status",
 ]
 
 CONF_TYPES = ("log-log", "log", "plain")
@@ -386,245 +383,53 @@ def logrank_test(
     )
 
 
-# ----------------------------------------------------------------------------- Cox PH
+# ----------------------------------------------------------------------------- median status
 
 
-@dataclass(frozen=True, eq=False)
-class PHTest:
-    """Grambsch–Therneau test of proportional hazards: one row per covariate, plus global."""
+@dataclass(frozen=True)
+class MedianStatus:
+    """A Kaplan–Meier median and whether it can be read: ``median`` is NaN when ``note`` says
+    why not ("not reached", or "unstable (n at risk < k)")."""
 
-    pvalue = renamed_attribute("pvalue", "p_value")
-    global_pvalue = renamed_attribute("global_pvalue", "global_p_value")
-
-    names: tuple[str, ...]
-    rho: np.ndarray
-    statistic: np.ndarray
-    p_value: np.ndarray
-    global_statistic: float
-    global_df: int
-    global_p_value: float
-    transform: str
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "term": [*self.names, "GLOBAL"],
-                "rho": [*self.rho.tolist(), math.nan],
-                "statistic": [*self.statistic.tolist(), self.global_statistic],
-                "df": [1] * len(self.names) + [self.global_df],
-                "p_value": [*self.p_value.tolist(), self.global_p_value],
-            }
-        )
+    median: float
+    note: str | None
+    at_risk: int | None
 
 
-@dataclass(frozen=True, eq=False)
-class CoxFit:
-    """A fitted Cox model: coefficients, hazard ratios with CIs and the PH check."""
+def median_status(km: KaplanMeier, min_at_risk: int = 1) -> MedianStatus:
+    """The median of a Kaplan–Meier curve, if the curve reaches one half with at least
+    ``min_at_risk`` people still at risk.
 
-    pvalue = renamed_attribute("pvalue", "p_value")
-
-    names: tuple[str, ...]
-    coef: np.ndarray
-    se: np.ndarray
-    hazard_ratio: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    p_value: np.ndarray
-    n: int
-    n_events: int
-    ties: str
-    confidence: float
-    loglik: float
-    ph_test: PHTest | None
-    converged: bool
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "term": list(self.names),
-                "coef": self.coef,
-                "se": self.se,
-                "hazard_ratio": self.hazard_ratio,
-                "ci_low": self.ci_low,
-                "ci_high": self.ci_high,
-                "p_value": self.p_value,
-            }
-        )
-
-
-def cox_ph(
-    duration: Sequence[float] | np.ndarray,
-    event: Sequence[object] | np.ndarray,
-    covariates: np.ndarray | pd.DataFrame,
-    *,
-    names: Sequence[str] | None = None,
-    ties: str = "efron",
-    confidence: float = 0.95,
-    ph_transform: str = "km",
-) -> CoxFit:
-    """Cox proportional-hazards model via statsmodels ``PHReg``, with a PH check.
-
-    Parameters
-    ----------
-    duration, event : arrays
-        As for :func:`kaplan_meier`.
-    covariates : 2-D array or DataFrame
-        Numeric design matrix without an intercept (e.g. 0/1 group indicators and controls).
-    names : list of str, optional
-        Covariate names (taken from the DataFrame's columns when omitted).
-    ties : {"efron", "breslow"}
-        Handling of tied event times. Efron (default) is more accurate with many ties and is R's
-        ``coxph`` default; Breslow is statsmodels', Stata's and SAS's default.
-    confidence : float
-        Level of the hazard-ratio intervals (Wald, on the log scale).
-    ph_transform : {"km", "rank", "identity"}
-        Time scale of the Grambsch–Therneau test.
+    A curve that never falls to one half has no median ("not reached"). One that gets there
+    only when fewer than ``min_at_risk`` people remain at risk has a median set by one or two
+    people ("unstable"): both give NaN and a note, so a table and a chart of the curve agree.
 
     Examples
     --------
-    Leukaemia remission (Freireich et al. 1963): placebo vs 6-MP, R ``coxph`` (Efron) gives
-    HR 4.817 (2.147–10.81):
-
-    >>> mp = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
-    >>> mp_e = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
-    >>> pl = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23]
-    >>> x = np.array([0] * 21 + [1] * 21)[:, None]
-    >>> fit = cox_ph(mp + pl, mp_e + [1] * 21, x, names=["placebo"])
-    >>> round(float(fit.hazard_ratio[0]), 3), round(float(fit.ci_low[0]), 3)
-    (4.817, 2.147)
+    >>> km = kaplan_meier([1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 1, 1])
+    >>> median_status(km, 3)
+    MedianStatus(median=nan, note='unstable (n at risk < 3)', at_risk=2)
+    >>> median_status(km, 1).median
+    5.5
+    >>> median_status(kaplan_meier([1, 2, 3], [1, 0, 0])).note
+    'not reached'
     """
-    from statsmodels.duration.hazard_regression import PHReg
-
-    if ties not in TIES:
-        raise InvalidParameterError(f"ties={ties!r}; use 'efron' (default) or 'breslow'.")
-    if not 0 < confidence < 1:
-        raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
-    if ph_transform not in PH_TRANSFORMS:
-        raise InvalidParameterError(
-            f"ph_transform={ph_transform!r}; use 'km' (default), 'rank' or 'identity'."
-        )
-    t, e = check_survival_data(duration, event)
-    if isinstance(covariates, pd.DataFrame):
-        names = list(covariates.columns) if names is None else list(names)
-        x = covariates.to_numpy(dtype=float)
-    else:
-        x = np.asarray(covariates, dtype=float)
-        if x.ndim == 1:
-            x = x[:, None]
-    if x.ndim != 2 or x.shape[0] != t.size:
-        raise InvalidParameterError(
-            f"covariates must be a 2-D array with one row per observation; got {x.shape} for "
-            f"{t.size} observations."
-        )
-    names = [f"x{i}" for i in range(x.shape[1])] if names is None else list(names)
-    if len(names) != x.shape[1]:
-        raise InvalidParameterError(f"{len(names)} names given for {x.shape[1]} covariates.")
-    if not np.isfinite(x).all():
-        raise InvalidParameterError("covariates hold missing or infinite values; drop them first.")
-    if int(e.sum()) == 0:
-        raise InsufficientDataError(
-            "no events (promotions) were observed, so a Cox model cannot be fitted."
-        )
-    model = PHReg(t, x, status=e, ties=ties)
-    converged = True
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = model.fit()
-    if any("converge" in str(w.message).lower() for w in caught):
-        converged = False
-    coef = np.asarray(res.params, dtype=float)
-    se = np.asarray(res.bse, dtype=float)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        hr = np.exp(coef)
-        lo = np.exp(coef - z * se)
-        hi = np.exp(coef + z * se)
-        pv = 2 * stats.norm.sf(np.abs(coef / se))
-    if not (np.isfinite(coef).all() and np.isfinite(se).all()) or (np.abs(coef) > 15).any():
-        converged = False
-    try:
-        ph = _ph_test(res, t, e, names, np.asarray(res.cov_params()), ph_transform)
-    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-        ph = None
-    return CoxFit(
-        names=tuple(names),
-        coef=coef,
-        se=se,
-        hazard_ratio=hr,
-        ci_low=lo,
-        ci_high=hi,
-        p_value=np.asarray(pv, dtype=float),
-        n=int(t.size),
-        n_events=int(e.sum()),
-        ties=ties,
-        confidence=confidence,
-        loglik=float(res.llf),
-        ph_test=ph,
-        converged=converged,
-    )
+    if not math.isfinite(km.median):
+        return MedianStatus(math.nan, "not reached", None)
+    below = np.flatnonzero(km.survival <= 0.5 + 1e-10)
+    at_risk = int(km.at_risk[int(below[0])])
+    if at_risk < min_at_risk:
+        return MedianStatus(math.nan, f"unstable (n at risk < {min_at_risk})", at_risk)
+    return MedianStatus(float(km.median), None, at_risk)
 
 
-def _ph_test(
-    res: object,
-    t: np.ndarray,
-    e: np.ndarray,
-    names: Sequence[str],
-    var: np.ndarray,
-    transform: str,
-) -> PHTest:
-    """Grambsch & Therneau (1994) test, as in R's ``cox.zph`` (survival < 3.0).
+_COX_NAMES = ("CoxFit", "PHTest", "cox_ph")
 
-    With Schoenfeld residuals r_k at the d event times, g_k the transformed event times and
-    V the model covariance, the scaled residuals are d·V·r_k; per covariate
-    ``T_j = (Σ (g_k − ḡ)(d V r_k)_j)² / (d V_jj Σ (g_k − ḡ)²)`` ~ χ²(1), and the global test is
-    ``u' V⁻¹ u / (d Σ (g_k − ḡ)²)`` with ``u = Σ (g_k − ḡ) d V r_k`` ~ χ²(p).
-    """
-    if transform not in ("km", "rank", "identity"):
-        raise InvalidParameterError(
-            f"ph_transform={transform!r}; use 'km' (default), 'rank' or 'identity'."
-        )
-    sch = np.asarray(res.schoenfeld_residuals, dtype=float)  # type: ignore[attr-defined]
-    rows = np.flatnonzero((e == 1) & np.isfinite(sch).all(axis=1))
-    if rows.size < 3:
-        raise ValueError("too few events for a proportional-hazards test")
-    order = rows[np.argsort(t[rows], kind="stable")]
-    r = sch[order]
-    tt = t[order]
-    d = r.shape[0]
-    if transform == "identity":
-        g = tt
-    elif transform == "rank":
-        g = stats.rankdata(tt)
-    else:
-        km = kaplan_meier(t, e)
-        # left-continuous KM at each event time: S(t-)
-        idx = np.searchsorted(km.time, tt, side="left") - 1
-        s_minus = np.where(idx >= 0, km.survival[np.clip(idx, 0, None)], 1.0)
-        g = 1 - s_minus
-    xx = g - g.mean()
-    sxx = float((xx**2).sum())
-    if sxx <= 0:
-        raise ValueError("event times do not vary")
-    scaled = r @ var * d  # scaled Schoenfeld residuals minus beta
-    u = xx @ scaled
-    diag = np.diag(var)
-    stat = u**2 / (diag * d * sxx)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rho = np.array(
-            [
-                np.corrcoef(xx, scaled[:, j])[0, 1] if scaled[:, j].std() > 0 else math.nan
-                for j in range(scaled.shape[1])
-            ]
-        )
-    glob = float(u @ np.linalg.solve(var, u) / (d * sxx))
-    p = len(names)
-    return PHTest(
-        names=tuple(names),
-        rho=rho,
-        statistic=stat,
-        p_value=stats.chi2.sf(stat, 1),
-        global_statistic=glob,
-        global_df=p,
-        global_p_value=float(stats.chi2.sf(glob, p)),
-        transform=transform,
-    )
+
+def __getattr__(name: str) -> object:
+    # Cox lives in stats.cox (which imports this module); the names stay importable from here
+    if name in _COX_NAMES:
+        from . import cox
+
+        return getattr(cox, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,279 @@
+"""Steps of :func:`fairhire.promotion_disparity`: count, compare within strata, fit the logit."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from .._core.groups import sort_key
+from .._core.missing import is_missing
+from .._core.names import internal_names
+from .._frames import collect_pandas
+from ..errors import FairhireError, InsufficientDataError, preview
+from ..stats.proportions import adjust_pvalues
+from ..stats.regression import fit_logit
+from .reading import clean_row_labels, count_groups, pick_reference
+
+__all__ = ["Cells", "by_stratum", "count_cells", "employees", "logit", "mark_tied",
+           "reference_of"]
+
+STAGE = "promoted"
+MISSING_STRATUM = "(missing)"
+STRATUM_SEPARATOR = " · "
+STRATUM = "stratum"
+
+REGRESSION_COLUMNS = [
+    "term", "group", "is_group", "coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value",
+]
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Employees (``n``) and promotions per (group, stratum), with what was left out."""
+
+    table: pd.DataFrame
+    total: int
+    missing_outcome: int
+    warnings: list[str]
+
+
+def count_cells(frame: Any, group_cols: list[str], promoted: str,
+                strata: dict[str, str]) -> Cells:
+    """One group-by in the engine; flags and labels by the core's rules."""
+    counts = count_groups(frame, group_cols, keys=strata, flags={"promoted": promoted})
+    t = counts.table
+    if counts.total == 0:
+        raise InsufficientDataError(
+            "the data have no rows: nothing to analyse. Check the export or filter."
+        )
+    missing_outcome = int(t["promoted_missing"].sum())
+    t = t.assign(n=t["n"] - t["promoted_missing"]).drop(columns=["promoted_missing"])
+    if int(t["n"].sum()) == 0:
+        raise InsufficientDataError(
+            f"every value of {promoted!r} is missing ({counts.total:,} rows): nothing to compare."
+        )
+    warnings = list(counts.warnings)
+    if missing_outcome:
+        warnings.append(
+            f"{missing_outcome:,} rows have a missing {promoted!r} value: excluded and counted."
+        )
+    for role, column in strata.items():
+        n_missing = int(t.loc[t[role].map(is_missing), "n"].sum())
+        if n_missing:
+            warnings.append(
+                f"{n_missing:,} rows have a missing {column!r}: kept as a stratum of their own "
+                f"({MISSING_STRATUM!r})."
+            )
+    if strata:
+        t[STRATUM] = [
+            STRATUM_SEPARATOR.join(MISSING_STRATUM if is_missing(v) else str(v) for v in row)
+            for row in t[list(strata)].astype(object).itertuples(index=False, name=None)
+        ]
+    t = t.loc[t["n"] > 0].reset_index(drop=True)
+    return Cells(table=t, total=counts.total, missing_outcome=missing_outcome,
+                 warnings=warnings)
+
+
+def reference_of(cells: pd.DataFrame, reference: Any, min_n: int, warnings: list[str],
+                 where: str = "", min_share: float | None = None) -> Any:
+    """The reference group of these cells (a ReferenceChoice): the core's rule on promotion
+    rates."""
+    known = cells.loc[cells["group"].notna()]
+    per = known.groupby("group", sort=False)[["n", STAGE]].sum()
+    labels = sorted(per.index, key=sort_key)
+    per = per.loc[labels]
+    scores = [Fraction(int(k), int(n)) if n else None for n, k in zip(per["n"], per[STAGE],
+                                                                      strict=True)]
+    choice = pick_reference(labels, per["n"].tolist(), scores, reference=reference,
+                            min_n=min_n, what="promotion rate", warnings=warnings, where=where,
+                            min_share=min_share)
+    return choice
+
+
+def mark_tied(table: pd.DataFrame, choice: Any) -> pd.DataFrame:
+    """Every group tied with the reference is a reference too (impact ratio 1, no test), as
+    the core's rule says, so results never depend on which tied label was picked."""
+    tied = [choice.labels[i] for i in choice.tied[1:]]
+    ref = table.loc[table["group"] == choice.label]
+    if not tied or ref.empty:
+        return table
+    out = table.copy()
+    hit = out["group"].isin(tied)
+    first = ref.iloc[0]
+    for c in out.columns:
+        if c in ("stage", "basis", "group", "applicants", "selected", "selection_rate",
+                 "reference_group", "small_sample", "excluded"):
+            continue
+        if c in ("is_reference", "impact_ratio", "adverse_impact", "flips_with_one",
+                 "significant") or pd.isna(first[c]):
+            out.loc[hit, c] = first[c]
+    return out
+
+
+def employees(warning: str) -> str:
+    """The engine speaks of applicants and selections; here they are employees and promotions."""
+    warning = re.sub(r"np\.str_\(('[^']*'|\"[^\"]*\")\)", r"\1", warning)
+    return (
+        warning.replace("applicants", "employees")
+        .replace("no one was selected", "no one was promoted")
+        .replace("selection rates", "promotion rates")
+    )
+
+
+def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, Any],
+               reference: Any, warnings: list[str]) -> pd.DataFrame:
+    """The four-fifths comparison inside each stratum, each with its own reference group
+    (the core's rule within the stratum), p-values adjusted over all strata together."""
+    from ..impact.analysis import adverse_impact_from_counts
+
+    firsts = cells.drop_duplicates(STRATUM).set_index(STRATUM)
+    order = sorted(firsts.index, key=lambda s: tuple(
+        sort_key(v) for v in firsts.loc[s, list(strata)]))
+    parts = []
+    all_groups = sorted(cells["group"].dropna().unique(), key=sort_key)
+    for s in order:
+        sub = cells.loc[(cells[STRATUM] == s) & cells["group"].notna()]
+        sub = sub.groupby("group", sort=False)[["n", STAGE]].sum().reindex(all_groups,
+                                                                            fill_value=0)
+        for g in sub.index[sub["n"] == 0]:
+            warnings.append(f"group {g!r} had no employees in stratum {s!r}.")
+        sub = sub.loc[sub["n"] > 0].reset_index()
+        if len(sub) < 2:
+            parts.append(pd.DataFrame({"stage": s, "group": all_groups,
+                                       "applicants": [int(sub.set_index("group")["n"].get(g, 0))
+                                                      for g in all_groups],
+                                       "selected": [int(sub.set_index("group")[STAGE].get(g, 0))
+                                                    for g in all_groups]}))
+            continue
+        choice = reference_of(sub, reference, options["min_n"], warnings,
+                              where=f"stratum {s!r}", min_share=options.get("min_share"))
+        res = adverse_impact_from_counts(sub, group="group", applicants="n", selected=STAGE,
+                                         **{**options, "reference": choice.label,
+                                            "adjust": "none"})
+        for w in res.warnings:
+            if "min_share" not in w:
+                warnings.append(employees(w).replace("at stage", "in stratum")
+                                .replace(f"stage {STAGE!r}", f"stratum {s!r}"))
+        part = mark_tied(res.table, choice).assign(stage=s)
+        absent = pd.DataFrame({"group": [g for g in all_groups if g not in set(sub["group"])]},
+                              dtype=object)
+        parts.append(pd.concat([part, absent.assign(stage=s, applicants=0, selected=0)],
+                               ignore_index=True) if len(absent) else part)
+    out = pd.concat(parts, ignore_index=True).rename(columns={"stage": STRATUM})
+    out = out.drop(columns=["basis"])
+    out["p_value_adjusted"] = adjust_pvalues(out["p_value_fisher"].to_numpy(dtype=float),
+                                             options["adjust"])
+    out["significant"] = (out["p_value_adjusted"] < options["alpha"]).fillna(False)
+    for c in ("adverse_impact", "flips_with_one", "small_sample", "excluded", "is_reference",
+              "significant"):
+        out[c] = out[c].fillna(False).astype(bool)
+    for c in ("applicants", "selected"):
+        out[c] = out[c].astype("int64")
+    values = firsts[list(strata)]
+    for role, column in reversed(list(strata.items())):
+        if column not in out.columns:
+            out.insert(1, column, out[STRATUM].map(values[role]))
+    return out.reset_index(drop=True)
+
+
+def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str, str],
+          controls: list[str], reference_group: str | None, confidence: float,
+          warnings: list[str]) -> tuple[pd.DataFrame | None, int]:
+    """Logit of promotion on group indicators, stratum fixed effects and controls, fitted by
+    :func:`fairhire.stats.regression.fit_logit`."""
+    if reference_group is None:
+        return None, 0
+    data = _logit_rows(frame, group_cols, promoted, strata, controls, warnings)
+    labels, y, df = data
+    rate = y.groupby(labels).mean()
+    constant = sorted((g for g, r in rate.items() if r in (0.0, 1.0)), key=str)
+    if reference_group in constant:
+        warnings.append(
+            f"the logistic regression was skipped: everyone in the reference group "
+            f"{reference_group!r} has the same outcome, so odds ratios against it are undefined."
+        )
+        return None, 0
+    if constant:
+        warnings.append(
+            f"no one (or everyone) was promoted in {preview(constant)}: their odds ratios "
+            "cannot be estimated, so they are left out of the logistic regression."
+        )
+    keep = ~labels.isin(constant)
+    groups = sorted(labels[keep].unique(), key=str)
+    if reference_group not in groups or len(groups) < 2 or y[keep].nunique() < 2:
+        warnings.append("the logistic regression was skipped: fewer than two groups remain.")
+        return None, 0
+    others = [g for g in groups if g != reference_group]
+    x = _design(df.loc[keep], labels[keep], others, [*strata.values()], controls)
+    try:
+        fit = fit_logit(y[keep].to_numpy(), x.to_numpy(), names=list(x.columns))
+    except FairhireError as exc:
+        warnings.append(
+            f"the logistic regression did not converge cleanly or was not identifiable ({exc}); "
+            "no odds ratios reported."
+        )
+        return None, 0
+    low, high = fit.odds_ratio_ci(1 - confidence)
+    rows = [
+        {"term": t, "group": t if t in others else None, "is_group": t in others,
+         "coef": fit.params[j], "se": fit.bse[j], "odds_ratio": fit.odds_ratios[j],
+         "ci_low": low[j], "ci_high": high[j], "p_value": fit.p_values[j]}
+        for j, t in enumerate(fit.names) if t != "const"
+    ]
+    nan = dict.fromkeys(("coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value"), math.nan)
+    rows += [{"term": g, "group": g, "is_group": True, **nan} for g in constant]
+    if not fit.converged:
+        warnings.append("the logistic regression did not converge cleanly: read its odds ratios "
+                        "with care.")
+    return pd.DataFrame(rows, columns=REGRESSION_COLUMNS), int(keep.sum())
+
+
+def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[str, str],
+                controls: list[str], warnings: list[str],
+                ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    from .._core.flags import read_flags
+
+    users = list(dict.fromkeys([*group_cols, promoted, *strata.values(), *controls]))
+    inner = dict(zip(users, internal_names([f"c{i}" for i in range(len(users))], users).values(),
+                     strict=True))
+    raw = collect_pandas(frame.select(*[nw.col(c).alias(inner[c]) for c in users]))
+    labels, _ = clean_row_labels(raw, [inner[c] for c in group_cols], group_cols)
+    flags = read_flags(raw[inner[promoted]], column=promoted, argument="promoted")
+    df = pd.DataFrame({c: raw[inner[c]] for c in [*strata.values(), *controls]}, index=raw.index)
+    keep = labels.notna().to_numpy() & ~flags.missing
+    n_before = int(keep.sum())
+    for c in controls:
+        keep &= df[c].notna().to_numpy()
+    if n_before - int(keep.sum()):
+        warnings.append(
+            f"{n_before - int(keep.sum()):,} employees with a missing control "
+            f"({', '.join(map(repr, controls))}) are left out of the logistic regression."
+        )
+    y = pd.Series(flags.flags.astype(float), index=raw.index)
+    return labels[keep], y[keep], df.loc[keep]
+
+
+def _design(sub: pd.DataFrame, lab: pd.Series, others: Sequence[str], strata_cols: list[str],
+            controls: list[str]) -> pd.DataFrame:
+    parts = [pd.DataFrame({g: (lab == g).astype(float) for g in others}, index=sub.index)]
+    for c in [*strata_cols, *controls]:
+        s = sub[c]
+        numeric = pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
+        if c in strata_cols or not numeric:
+            values = s.astype(object).where(s.notna(), MISSING_STRATUM)
+            cats = sorted(values.unique(), key=str)
+            parts.append(pd.DataFrame({f"{c}[{v}]": (values == v).astype(float)
+                                       for v in cats[1:]}, index=sub.index))
+        else:
+            parts.append(pd.DataFrame({c: s.astype(float)}, index=sub.index))
+    x = pd.concat(parts, axis=1)
+    x = x.loc[:, x.std(ddof=0) > 0] if len(x) > 1 else x
+    x.insert(0, "const", 1.0)
+    return x
