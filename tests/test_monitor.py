@@ -97,6 +97,26 @@ def test_promotion_matches_promotion_disparity_per_period():
     )
 
 
+def test_promotion_over_dates_with_levels_in_a_lazy_engine():
+    pl = pytest.importorskip("polars")
+    staff = fh.datasets.make_workforce(3_000, random_state=4)
+    staff["reviewed_on"] = pd.Timestamp("2023-03-01") + pd.to_timedelta(
+        (np.arange(len(staff)) % 3) * 365, unit="D")
+    args = dict(period="reviewed_on", freq="Y", group="sex", promoted="promoted", strata="level")
+    eager = fh.monitor(staff, **args)
+    lazy = fh.monitor(pl.from_pandas(staff).lazy(), **args)
+    pd.testing.assert_frame_equal(eager.table, lazy.table)
+    pd.testing.assert_frame_equal(eager.strata, lazy.strata)
+    for year in eager.periods:
+        alone = fh.promotion_disparity(staff[staff.reviewed_on.dt.year == int(year)],
+                                       group="sex", promoted="promoted", level="level",
+                                       regression=False)
+        pd.testing.assert_frame_equal(_period_rows(eager.table, year), alone.table)
+    assert eager.summary().startswith("Monitoring promotion rates by sex over 3 periods")
+    with pytest.raises(InvalidParameterError, match="at most one strata"):
+        fh.monitor(staff, **{**args, "strata": ["level", "job_family"]})
+
+
 @pytest.mark.parametrize("backend", ["polars", "polars lazy", "pyarrow", "duckdb"])
 def test_every_engine_gives_the_same_result(backend):
     df = fh.datasets.make_hiring_funnel(3_000, periods=4, random_state=6)

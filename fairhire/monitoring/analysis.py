@@ -1,12 +1,12 @@
 """``fh.monitor``: adverse impact audited period by period, with trends and alerts.
 
-read (periods, flags, labels) → count (one group-by in the engine) → audit each period
-(:func:`fairhire.adverse_impact_from_counts`, the public engine) → trends → alerts → result.
+read (periods, flags, labels) → count (one group-by in the engine) → audit each period (the
+public single-period analysis, see :mod:`~fairhire.monitoring.periodic`) → trends → alerts →
+result.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -25,11 +25,25 @@ from .._core.params import (
     check_share,
     check_threshold,
 )
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    as_columns,
+    column_names,
+    fingerprint_frame,
+    require_columns,
+    to_narwhals,
+)
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from .alerts import find_alerts, wording_for
 from .counts import Outcome, WideCounts, check_outcome, count_outcomes
+from .periodic import (
+    PERIOD,
+    audit_funnel_periods,
+    audit_promotion_periods,
+    period_filters,
+    period_warnings,
+    stack,
+)
 from .periods import PeriodColumn, PeriodLabels, label_periods, read_period_column
 from .result import MonitorResult
 from .trends import reference_note, stage_counts, trend_table
@@ -37,9 +51,6 @@ from .trends import reference_note, stage_counts, trend_table
 __all__ = ["monitor"]
 
 _ADJUST = ["holm", "fdr_bh", "bonferroni", "none"]
-#: The period column of the internal counts table. Its other columns are the user's group and
-#: strata columns (never called this: see _check_roles), the applied count and the stages.
-PERIOD = "__fh_period"
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,20 @@ def _options(**kw: Any) -> MonitorOptions:
                                      ["raise", "exclude"]),
         unknown_labels=labels,
     )
+
+
+def _check_promotion(strata_cols: list[str], options: MonitorOptions) -> None:
+    """With promoted=, each period goes to promotion_disparity: only what it accepts."""
+    if len(strata_cols) > 1:
+        raise InvalidParameterError(
+            f"with promoted=, give at most one strata= column (it stratifies each period's "
+            f"promotion comparison, as level= does in promotion_disparity); got {strata_cols}."
+        )
+    if options.unknown_labels:
+        raise InvalidParameterError(
+            "unknown_labels= is not available with promoted=: leave the unknown values empty "
+            "in the export, and they are counted as missing."
+        )
 
 
 def _check_roles(period: Any, group_cols, strata_cols, outcome: Outcome) -> None:
@@ -122,66 +147,6 @@ def _by_period(
         table[c] = table[c].astype(object).where(table[c].notna(), None)
     warnings = [w for c in cleanings.values() for w in c.warnings()]
     return table, n_missing, warnings
-
-
-def _audit_periods(
-    table: pd.DataFrame, order: tuple, counts: WideCounts, group_cols: list[str],
-    strata_cols: list[str], options: MonitorOptions,
-) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
-    """Run the public adverse-impact engine on each period; skip periods it cannot compare."""
-    from ..impact.analysis import adverse_impact_from_counts
-
-    results: dict[Any, Any] = {}
-    notes: dict[str, list[Any]] = {}
-    skipped_rows = 0
-    for period in order:
-        part = table.loc[table[PERIOD] == period].drop(columns=PERIOD)
-        try:
-            results[period] = adverse_impact_from_counts(
-                part, group=group_cols, applicants=counts.applied, selected=list(counts.stages),
-                strata=strata_cols or None, **options.engine(),
-            )
-        except InsufficientDataError as exc:
-            notes.setdefault(f"{exc} This period is left out of the monitoring.", []).append(period)
-            skipped_rows += int(part[counts.applied].sum())
-    return results, notes, skipped_rows
-
-
-def _stack(results: dict[Any, Any], attribute: str) -> pd.DataFrame | None:
-    parts = [getattr(r, attribute) for r in results.values()]
-    if any(p is None for p in parts):
-        return None
-    frames = [p.assign(period=[k] * len(p)) for k, p in zip(results, parts, strict=True)]
-    out = pd.concat(frames, ignore_index=True)
-    return out[["period", *[c for c in out.columns if c != "period"]]]
-
-
-_SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
-#: Per-period warnings said once for the whole run instead (the unknown-group count).
-_RUN_WIDE = ("missing or unknown group",)
-
-
-def _period_warnings(results: dict[Any, Any], notes: dict[str, list[Any]]) -> list[str]:
-    """Each period's warnings once, naming the periods; a share that varies becomes a range."""
-    shares: dict[str, set[str]] = {}
-    for period, result in results.items():
-        for w in result.warnings:
-            if any(text in w for text in _RUN_WIDE):
-                continue  # counted once for the whole run
-            found = _SHARE.findall(w)
-            key = _SHARE.sub("{share}", w) if len(found) == 1 else w
-            notes.setdefault(key, []).append(period)
-            shares.setdefault(key, set()).update(found if len(found) == 1 else ())
-    out = []
-    for key, periods in notes.items():
-        values = sorted(shares.get(key, ()), key=lambda x: float(x[:-1]))
-        if values:
-            shown = values[0] if len(values) == 1 else f"between {values[0]} and {values[-1]}"
-            key = key.replace("{share}", shown)
-        periods = list(dict.fromkeys(periods))
-        where = "every period" if len(periods) == len(results) > 1 else ", ".join(map(str, periods))
-        out.append(f"In {where}: {key}")
-    return out
 
 
 def monitor(
@@ -241,7 +206,9 @@ def monitor(
     strata, reference, threshold, alpha, adjust, confidence, min_share, min_n, \
 on_inconsistent, unknown_labels
         As in :func:`fairhire.adverse_impact`; ``alpha`` and ``adjust`` also govern the alerts
-        and the direction of trends.
+        and the direction of trends. With ``promoted=``, ``strata`` takes at most one column
+        (``level=`` of :func:`fairhire.promotion_disparity`), and ``unknown_labels`` is not
+        available.
 
     Returns
     -------
@@ -286,6 +253,8 @@ on_inconsistent, unknown_labels
         on_inconsistent=on_inconsistent, unknown_labels=unknown_labels,
     )
     _check_roles(period, group_cols, strata_cols, outcome)
+    if outcome.promoted is not None:
+        _check_promotion(strata_cols, options)
     frame = to_narwhals(data)
     require_columns(
         frame, period=period, group=group_cols, strata=strata_cols, stages=list(outcome.stages),
@@ -295,7 +264,7 @@ on_inconsistent, unknown_labels
     renamed = rename_inputs({"period": [period], "key": [*group_cols, *strata_cols],
                              "stage": list(outcome.read)})
     work = frame.select(*(nw.col(user).alias(name) for user, name in renamed.items()))
-    names = internal_names(["year", "month"], renamed.values())
+    names = internal_names(["year", "month"], [*renamed.values(), *column_names(frame)])
     spec = read_period_column(frame, period, freq, source=renamed[period],
                               year_name=names["year"], month_name=names["month"])
     work = work.with_columns(*spec.exprs) if spec.exprs else work
@@ -306,14 +275,28 @@ on_inconsistent, unknown_labels
         raise InsufficientDataError("the data have no rows: nothing to monitor.")
     labels = label_periods(counts.table, spec, weight=counts.applied, frame=frame,
                            period_order=period_order)
+    filters = {}
+    if outcome.promoted is not None:  # each period's rows, selected by their raw keys
+        raw = counts.table[list(spec.keys)].rename(columns={renamed[period]: period})
+        filters = period_filters(raw, labels.labels, spec.kind)
     back = {renamed[c]: c for c in (*group_cols, *strata_cols)}
     table, n_missing, warnings = _by_period(counts, labels, spec.keys, back, group_cols, options)
     run = Run(
         spec=spec, outcome=outcome, options=options, group_cols=group_cols,
         strata_cols=strata_cols, counts=counts, labels=labels, table=table,
         n_missing=n_missing, warnings=labels.warnings + warnings, period_order=period_order,
+        frame=_with_date_keys(frame, spec, period), filters=filters,
     )
     return _result(run)
+
+
+def _with_date_keys(frame: Any, spec: PeriodColumn, period: str) -> Any:
+    """The user's frame with a date column's year and month under the run's key names."""
+    if spec.kind != "date":
+        return frame
+    year, month = spec.keys
+    return frame.with_columns(nw.col(period).dt.year().alias(year),
+                              nw.col(period).dt.month().alias(month))
 
 
 @dataclass(frozen=True)
@@ -331,6 +314,28 @@ class Run:
     n_missing: int
     warnings: list[str]
     period_order: Sequence[Any] | None
+    frame: Any  # the user's frame (promotion: each period's rows are read from it)
+    filters: dict[Any, Any]  # promotion: period -> expression selecting its rows
+
+
+def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
+    """Each period through the public single-period analysis."""
+    engine = run.options.engine()
+    if run.outcome.promoted is None:
+        return audit_funnel_periods(
+            run.table, order, applied=run.counts.applied, stages=run.counts.stages,
+            group_cols=run.group_cols, strata_cols=run.strata_cols, engine=engine,
+        )
+    return audit_promotion_periods(
+        run.frame, run.filters, order, group_cols=run.group_cols,
+        promoted=run.outcome.promoted, strata_cols=run.strata_cols, engine=engine,
+    )
+
+
+def _unknown(results: dict[Any, Any]) -> pd.DataFrame:
+    # promotion names its counts employees and promoted; one name for every run
+    names = {"employees": "applicants", "promoted": "selected"}
+    return stack(results, "unknown").rename(columns=names)
 
 
 def _result(run: Run) -> MonitorResult:
@@ -338,15 +343,13 @@ def _result(run: Run) -> MonitorResult:
     options, period = run.options, run.spec.column
     present = set(run.table[PERIOD])
     order = _need_two(tuple(p for p in run.labels.order if p in present), period)
-    results, notes, skipped = _audit_periods(
-        run.table, order, run.counts, run.group_cols, run.strata_cols, options
-    )
+    results, notes, skipped = _audit(run, order)
     order = _need_two(tuple(p for p in order if p in results), period)
     warnings = list(run.warnings)
     if run.n_missing:
         warnings.append(f"{run.n_missing:,} rows have a missing {period!r}: excluded and counted.")
-    warnings += _period_warnings(results, notes)
-    table = _stack(results, "table")
+    warnings += period_warnings(results, notes)
+    table = stack(results, "table")
     numbers = {p: run.labels.numbers[p] - run.labels.numbers[order[0]] for p in order}
     by_stage = stage_counts(table, order)
     trends, references, notes_ = trend_table(by_stage, order, numbers, options)
@@ -357,21 +360,27 @@ def _result(run: Run) -> MonitorResult:
     alerts = find_alerts(table, trends, by_stage, order, options, wording)
     rows = _rows(run, results, skipped, warnings)
     return MonitorResult(
-        table=table, trends=trends, alerts=alerts, unknown=_stack(results, "unknown"),
-        strata=_stack(results, "strata") if run.strata_cols else None, periods=order,
+        table=table, trends=trends, alerts=alerts, unknown=_unknown(results),
+        strata=stack(results, "strata") if run.strata_cols else None, periods=order,
         period_numbers=numbers, references=references, group_columns=tuple(run.group_cols),
-        stages=tuple(next(iter(results.values())).stages), freq=run.spec.freq,
-        threshold=float(options.threshold), alpha=options.alpha,
-        fingerprint=fingerprint_frame(run.table), warnings=tuple(dict.fromkeys(warnings)),
-        rows=rows, params=_params(run),
+        stages=run.counts.stages, freq=run.spec.freq, threshold=float(options.threshold),
+        alpha=options.alpha, fingerprint=fingerprint_frame(run.table),
+        warnings=tuple(dict.fromkeys(warnings)), rows=rows, params=_params(run),
     )
 
 
 def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) -> RowAccount:
-    unknown = sum(r.rows.excluded.get("missing group", 0) for r in results.values())
-    excluded = {"missing period": run.n_missing, **run.counts.excluded, "missing group": unknown}
+    """Rows used and excluded: missing periods and (for a funnel) missing or inconsistent stage
+    values counted by the run, then whatever each period's analysis excluded."""
+    excluded: dict[str, int] = {"missing period": run.n_missing}
+    if run.outcome.promoted is None:  # promotion_disparity counts its own missing outcomes
+        excluded.update(run.counts.excluded)
+    for result in results.values():
+        for reason, n in result.rows.excluded.items():
+            excluded[reason] = excluded.get(reason, 0) + n
     if skipped:
         excluded["period with fewer than two groups"] = skipped
+    unknown = excluded.get("missing group", 0)
     if unknown:
         warnings.append(
             f"{unknown:,} rows have a missing or unknown group: counted in `unknown`, not "

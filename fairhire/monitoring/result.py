@@ -75,7 +75,9 @@ class MonitorResult(Result):
 
     kind: ClassVar[str] = "monitoring"
     flag_column: ClassVar[str | None] = "adverse_impact"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected", "min_count"})
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"applicants", "selected", "min_count", "reference_applicants", "reference_selected"}
+    )
     derived_columns: ClassVar[frozenset[str]] = frozenset(
         {"selection_rate", "impact_ratio", "ci_low", "ci_high", "shortfall",
          "shortfall_four_fifths", "previous_impact_ratio", "message"}
@@ -179,7 +181,7 @@ class MonitorResult(Result):
     def summary(self) -> str:
         """Plain text: the periods, the alerts, the trends and the warnings."""
         lines = [
-            f"Monitoring adverse impact by {' × '.join(self.group_columns)} over "
+            f"Monitoring {self.wording.rate}s by {' × '.join(self.group_columns)} over "
             f"{len(self.periods)} periods ({self.periods[0]} to {self.periods[-1]}); stages: "
             f"{', '.join(self.stages)}.",
         ]

@@ -22,7 +22,10 @@ MAX_GROUPS = 6
 
 
 def _small(min_cell: int | None, *counts: Any) -> bool:
-    return min_cell is not None and any(int(c) < min_cell for c in counts)
+    """A count below ``min_cell``, or one the report has withheld already (NaN)."""
+    if min_cell is None:
+        return False
+    return any(pd.isna(c) or float(c) < min_cell for c in counts)
 
 
 def _series(result: Any, min_cell: int | None) -> tuple[pd.DataFrame, int]:
