@@ -52,9 +52,9 @@ _LAZY: dict[str, str] = {
     "load_lexicon": "fairhire.language.lexicon",
     # pay
     "pay_gap": "fairhire.pay.gap",
-    "PayGapResult": "fairhire.pay.gap",
+    "PayGapResult": "fairhire.pay.gap_result",
     "oaxaca_blinder": "fairhire.pay.oaxaca",
-    "OaxacaBlinderResult": "fairhire.pay.oaxaca",
+    "OaxacaBlinderResult": "fairhire.pay.oaxaca_result",
     "uk_pay_gap_metrics": "fairhire.pay.uk",
     "UKPayGapMetrics": "fairhire.pay.uk",
     "eu_pay_transparency_metrics": "fairhire.pay.eu",

@@ -121,7 +121,13 @@ class InterviewPanelsResult(Result):
 
     @property
     def panels_summary(self) -> dict[str, Any]:
-        return {"rows": len(self.panels), "omitted": "per-interview rows; see .panels"}
+        """What reports may show of the per-interview rows: how many there are, and how many
+        panels have a member whose group is missing."""
+        return {
+            "rows": len(self.panels),
+            "with_unknown_member": int((self.panels["unknown_members"] > 0).sum()),
+            "omitted": "per-interview rows; see .panels",
+        }
 
     @property
     def flagged(self) -> pd.DataFrame:

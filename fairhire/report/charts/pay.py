@@ -51,7 +51,7 @@ def gap_estimates(
     """Adjusted gap of each group (or group within each cell) with its confidence interval.
 
     The gap is in the raw-gap convention (positive: the reference group is paid more). Flagged
-    gaps (|t| ≥ 2) are vermillion diamonds, the others open blue circles; a small grey bar marks
+    gaps (p < alpha) are vermillion diamonds, the others open blue circles; a small grey bar marks
     the raw mean gap. Comparisons with counts below ``min_cell`` are not drawn; not testable
     ones are left out and counted in the text alternative.
     """
@@ -100,7 +100,7 @@ def gap_estimates(
     alt = (
         f"Adjusted pay gap against {result.reference_group} ({units_text}; positive means "
         f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
-        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (|t| ≥ 2). "
+        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (p < {result.alpha:g}). "
         + "; ".join(parts[:12])
         + ("; ..." if len(parts) > 12 else "")
         + "."
@@ -138,7 +138,7 @@ def gap_estimates(
             + ("; | raw mean gap" if result.log else "")
         )
         style_axes(ax)
-        _legend(fig, "flagged (|t| ≥ 2)", "not flagged")
+        _legend(fig, f"flagged (p < {result.alpha:g})", "not flagged")
 
     data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
                  "ci_high", "t", "flagged"]].reset_index(drop=True)  # fmt: skip
