@@ -102,9 +102,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: Values of a location column that mean "everyone" (a pay gap over all cells).
+EVERYWHERE = ("", "all", "overall")
+
+
 def _where(record: Mapping[str, Any], table: str) -> str:
     for key in WHERE:
-        if record.get(key) not in (None, ""):
+        if record.get(key) is not None and str(record[key]).strip().casefold() not in EVERYWHERE:
             value = _text(record[key])
             return value if key == "stage" else f"{key} {value}"
     return "" if table == "table" else table
