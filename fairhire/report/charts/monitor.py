@@ -8,7 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import (
+    FLAG,
+    GREY,
+    MARKERS,
+    OK,
+    PALETTE,
+    Chart,
+    legend_columns,
+    mpl_text,
+    small,
+    style_axes,
+)
 
 __all__ = ["impact_ratio_over_time"]
 
@@ -19,20 +30,14 @@ ALERT_MARKS = {
     "cleared": ("^", OK, "flag cleared"),
 }
 MAX_GROUPS = 6
-
-
-def _small(min_cell: int | None, *counts: Any) -> bool:
-    """A count below ``min_cell``, or one the report has withheld already (NaN)."""
-    if min_cell is None:
-        return False
-    return any(pd.isna(c) or float(c) < min_cell for c in counts)
+THRESHOLD_LINE = (0, (4, 3))
 
 
 def _series(result: Any, min_cell: int | None) -> tuple[pd.DataFrame, int]:
     """Ratios against each stage's run reference; figures from small counts blanked."""
     data = result.ratios_over_time()
     hidden = np.array([
-        _small(min_cell, r.applicants, r.selected, r.reference_applicants, r.reference_selected)
+        small(min_cell, r.applicants, r.selected, r.reference_applicants, r.reference_selected)
         for r in data.itertuples(index=False)
     ], dtype=bool)
     for c in ("impact_ratio", "ci_low", "ci_high"):
@@ -86,10 +91,16 @@ def _panel(ax: Any, rows: pd.DataFrame, alerts: pd.DataFrame, x: dict, threshold
             ax.plot([sx for sx, _ in spots], [sy for _, sy in spots], linestyle="none",
                     marker=marker, markersize=8, markerfacecolor="none",
                     markeredgecolor=mark_colour, markeredgewidth=1.6)
-    ax.axhline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.1)
+    ax.axhline(threshold, color=GREY, linestyle=THRESHOLD_LINE, linewidth=1.1)
     ax.axhline(1.0, color=GREY, linewidth=0.7)
-    ax.text(0.0, threshold, f"{threshold:g}", transform=ax.get_yaxis_transform(), ha="right",
-            va="center", fontsize=8, color="#1a1a1a")
+
+
+def _ticks(threshold: float, ymax: float) -> list[float]:
+    """0, the threshold, parity and whole halves above it; 0.5 unless it crowds the threshold."""
+    ticks = [0.0, threshold, 1.0, *(v / 2 for v in range(3, int(ymax * 2) + 1))]
+    if abs(threshold - 0.5) >= 0.35:
+        ticks.append(0.5)
+    return sorted(set(ticks))
 
 
 def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -117,25 +128,29 @@ def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart
             _panel(ax, data.loc[data["stage"] == stage],
                    result.alerts.loc[result.alerts["stage"] == stage], x, threshold)
             ref = result.references.get(stage)
-            ax.set_title(mpl_text(f"{stage} (against {ref})"), fontsize=9, loc="left")
+            ax.set_title(mpl_text(f"{stage}\nagainst {ref}"), loc="left")
             ax.set_ylim(0, ymax)
-            step = max(1, math.ceil(len(periods) / 6))
+            ax.set_yticks(_ticks(threshold, ymax), labels=[f"{t:g}" for t in
+                                                           _ticks(threshold, ymax)])
+            step = max(1, math.ceil(len(periods) / 3))  # three labels fit a small panel
             ax.set_xticks(range(0, len(periods), step),
-                          labels=[mpl_text(p) for p in periods[::step]], fontsize=8)
+                          labels=[mpl_text(p) for p in periods[::step]])
             style_axes(ax)
             ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
             ax.grid(False, axis="x")
         from matplotlib.lines import Line2D
 
         handles, labels = axes.flat[0].get_legend_handles_labels()
+        handles.append(Line2D([], [], color=GREY, linestyle=THRESHOLD_LINE, linewidth=1.1))
+        labels.append(f"four-fifths ({threshold:g})")
         for marker, colour, text in ALERT_MARKS.values():
             handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=8,
                                   markerfacecolor="none", markeredgecolor=colour,
                                   markeredgewidth=1.6))
             labels.append(text)
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(4, len(handles)),
-                   frameon=False, fontsize=8)
-        fig.supylabel("impact ratio (group rate ÷ reference rate)", fontsize=8)
+        fig.legend(handles, labels, loc="outside lower center", ncol=legend_columns(labels),
+                   frameon=False)
+        fig.supylabel("impact ratio (group rate ÷ reference rate)")
 
     table = data[["stage", "period", "group", "reference_group", "impact_ratio", "ci_low",
                   "ci_high"]]
@@ -143,6 +158,6 @@ def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart
         title="Impact ratios over time, by stage, with confidence bands and alerts",
         alt=_alt(result, stages, hidden, min_cell),
         draw=draw,
-        size=(7.0, 1.0 + 2.1 * nrows),
+        size=(5.2, 1.2 + 2.0 * nrows),
         data=table.reset_index(drop=True),
     )
