@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._core.counting import count_groups, pick_reference
 from .._core.groups import sort_key
 from .._frames import Frame
 from .._results import RowAccount
 from ..errors import InsufficientDataError
-from ..promotion.reading import count_groups, pick_reference
 from ..stats.proportions import adjust_pvalues, fisher_exact_test
 from ..stats.shrinkage import shrink
 

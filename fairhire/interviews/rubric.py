@@ -17,6 +17,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.counting import pick_reference
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice, check_confidence
@@ -25,7 +26,6 @@ from .._deprecation import renamed_argument
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
-from ..promotion.reading import pick_reference
 from ..stats.proportions import adjust_pvalues
 from ..stats.reliability import LEVELS, icc, icc_oneway, krippendorff_alpha, ratings_matrix
 from ._common import check_numeric, hedges_g

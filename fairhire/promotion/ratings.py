@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.counting import count_groups, pick_reference
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
@@ -25,8 +26,8 @@ from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhal
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
+from ._order import check_order, positions
 from ._rates_steps import mark_tied
-from .reading import check_order, count_groups, pick_reference, positions
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.counting import count_groups
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice
@@ -24,7 +25,7 @@ from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from .reading import check_order, count_groups, positions
+from ._order import check_order, positions
 
 __all__ = ["RepresentationResult", "representation"]
 
