@@ -7,6 +7,7 @@ list against the values in the data, and :func:`positions` gives each value's pl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,9 +15,9 @@ import pandas as pd
 
 from .._core.groups import sort_key
 from .._core.missing import is_missing
-from ..errors import InvalidParameterError, InvalidValueError, preview
+from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
-__all__ = ["check_order", "positions"]
+__all__ = ["OrderedCounts", "check_order", "ordered_counts", "positions"]
 
 
 def check_order(
@@ -70,3 +71,61 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
         pos.setdefault(v, i)
         pos.setdefault(str(v), i)
     return pos
+
+
+@dataclass(frozen=True)
+class OrderedCounts:
+    """People per (group, value of an ordered column), after the exclusions.
+
+    ``grid`` is groups × values (in ``order``), ``groups`` the known groups in the core's
+    order, ``unknown`` the count rows whose group is missing (their value is known),
+    ``excluded`` the rows left out by reason, with one warning per reason in ``warnings``.
+    """
+
+    grid: np.ndarray
+    groups: list[str]
+    unknown: pd.DataFrame
+    excluded: dict[str, int]
+    warnings: list[str]
+
+
+def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequence[Any],
+                   group_cols: Sequence[str], what: str) -> OrderedCounts:
+    """From the counts of :func:`fairhire._core.counting.count_groups` (``__group``, ``key``,
+    ``n``): exclude and count rows with a missing value or group, then lay the rest out as a
+    groups × values grid. At least two groups are needed (``what`` names the analysis).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"__group": ["A", "A", "B", None, "B"],
+    ...                        "__level": ["L1", "L2", "L1", "L2", None], "n": [3, 1, 2, 4, 5]})
+    >>> oc = ordered_counts(counts, key="__level", column="level", order=["L1", "L2"],
+    ...                     group_cols=["sex"], what="representation")
+    >>> oc.grid.tolist(), oc.groups, oc.excluded
+    ([[3, 1], [2, 0]], ['A', 'B'], {'missing level': 5, 'missing group': 4})
+    """
+    miss_value = counts[key].map(is_missing)
+    miss_group = counts["__group"].isna() & ~miss_value
+    excluded: dict[str, int] = {}
+    if int(counts.loc[miss_value, "n"].sum()):
+        excluded[f"missing {column}"] = int(counts.loc[miss_value, "n"].sum())
+    if int(counts.loc[miss_group, "n"].sum()):
+        excluded["missing group"] = int(counts.loc[miss_group, "n"].sum())
+    warnings = [f"{n:,} employees excluded ({reason})." for reason, n in excluded.items()]
+    known = counts.loc[~miss_value & ~miss_group]
+    if known.empty:
+        raise InsufficientDataError(f"no employee has both a known group and a known {column!r}.")
+    groups = sorted(known["__group"].unique(), key=sort_key)
+    if len(groups) < 2:
+        raise InsufficientDataError(
+            f"only one group ({groups[0]!r}) in {preview(list(group_cols))}: {what} compares "
+            "groups, so at least two are needed."
+        )
+    pos = positions(order)
+    gi = {g: i for i, g in enumerate(groups)}
+    grid = np.zeros((len(groups), len(order)), dtype=np.int64)
+    for lab, v, n in zip(known["__group"], known[key], known["n"], strict=True):
+        grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
+    return OrderedCounts(grid=grid, groups=groups, unknown=counts.loc[miss_group],
+                         excluded=excluded, warnings=warnings)
