@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 STAGES = ["screened", "interviewed", "offered", "hired"]
@@ -32,7 +33,7 @@ def main() -> None:
         flagged = ai.flagged[["stage", "group", "impact_ratio", "p_value_adjusted", "shortfall"]]
         print(flagged.round(3).to_string(index=False) if len(flagged) else "nothing flagged")
         path = OUT / f"adverse_impact_{name}.csv"
-        ai.to_frame().to_csv(path, index=False)
+        csv_safe_frame(ai.to_frame()).to_csv(path, index=False)
         print(f"table written to {path}")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 
@@ -34,7 +35,7 @@ def main() -> None:
         f"Breslow–Day p = {s.breslow_day_p_value:.4f} (odds ratios differ between departments)"
     )
     OUT.mkdir(exist_ok=True)
-    ai.strata.to_csv(OUT / "berkeley_strata.csv", index=False)
+    csv_safe_frame(ai.strata).to_csv(OUT / "berkeley_strata.csv", index=False)
     print(f"\nstratified table written to {OUT / 'berkeley_strata.csv'}")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import fairhire as fh
 from fairhire.datasets.assessment import make_assessment_scores
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 TARGET = 1_500
@@ -60,8 +61,8 @@ def main() -> None:
     print(f"\nQualified candidates selected at cut-off {cut.best_cutoff:g} (true-positive rate):")
     print(er.round(3).to_string(index=False))
 
-    bc.to_csv(OUT / "cutoff_by_cutoff.csv", index=False)
-    cut.to_frame().to_csv(OUT / "cutoff_by_group.csv", index=False)
+    csv_safe_frame(bc).to_csv(OUT / "cutoff_by_cutoff.csv", index=False)
+    csv_safe_frame(cut.to_frame()).to_csv(OUT / "cutoff_by_group.csv", index=False)
     report = fh.Report(title="Assessment cut-off review", organization="Example Corp",
                        generated_at="2026-01-15T00:00:00+00:00")  # fmt: skip
     report.add(cut).add(audit, title="The chosen cut-off as a screening model")

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 
@@ -54,7 +55,7 @@ def main() -> None:
         print(f"\n=== {res.kind} ===")
         for h in res.headlines()[:6]:
             print(f" - [{h.severity}] {h.text}")
-        res.to_frame().to_csv(OUT / f"interviews_{name}.csv", index=False)
+        csv_safe_frame(res.to_frame()).to_csv(OUT / f"interviews_{name}.csv", index=False)
 
     print("\nPanel composition (share of interviews whose panel includes each group):")
     print(pan.composition.round(3).to_string(index=False))

@@ -19,6 +19,7 @@ import pandas as pd
 
 import fairhire as fh
 from fairhire.datasets.assessment import make_assessment_scores
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 CSV = OUT / "ll144_applicants.csv"
@@ -42,7 +43,7 @@ def write_applicants_csv() -> None:
     # and self-identification that some applicants declined
     export = applicants[["applicant_id", "sex", "race", "screened"]].copy()
     export.loc[export.index % 97 == 0, "race"] = "Decline to self-identify"
-    export.to_csv(CSV, index=False)
+    csv_safe_frame(export).to_csv(CSV, index=False)
 
 
 def show(ll: fh.LL144Audit) -> None:
@@ -88,7 +89,7 @@ def main() -> None:
     report.add(ll_score, title="Assessment: scoring rates")
     html = report.to_html(OUT / "ll144_summary.html")
     md = report.to_markdown(OUT / "ll144_summary.md")
-    ll.to_frame().to_csv(OUT / "ll144_tables.csv", index=False)
+    csv_safe_frame(ll.to_frame()).to_csv(OUT / "ll144_tables.csv", index=False)
     print(f"\nsummary of results written to {html} and {md}")
 
 

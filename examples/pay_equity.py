@@ -18,6 +18,7 @@ from pathlib import Path
 
 import fairhire as fh
 from fairhire.datasets.workforce import WORKFORCE_TRUTH
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).resolve().parent / "output" / "pay_equity"
 
@@ -109,15 +110,15 @@ def main() -> None:
     print(plan.summary())
 
     # tables for the HR team and the auditors
-    uk.metrics.to_csv(OUT / "uk_metrics.csv", index=False)
-    uk.quartiles.to_csv(OUT / "uk_quartiles.csv", index=False)
-    eu.indicators.to_csv(OUT / "eu_indicators.csv", index=False)
-    eu.categories.to_csv(OUT / "eu_categories.csv", index=False)
-    gap.table.to_csv(OUT / "pay_gap.csv", index=False)
-    gap.outliers.to_csv(OUT / "pay_outliers_for_review.csv", index=False)
-    ob.detailed.to_csv(OUT / "oaxaca_detailed.csv", index=False)
-    plan.raises.to_csv(OUT / "remediation_raises.csv", index=False)
-    plan.comparison.to_csv(OUT / "remediation_comparison.csv", index=False)
+    csv_safe_frame(uk.metrics).to_csv(OUT / "uk_metrics.csv", index=False)
+    csv_safe_frame(uk.quartiles).to_csv(OUT / "uk_quartiles.csv", index=False)
+    csv_safe_frame(eu.indicators).to_csv(OUT / "eu_indicators.csv", index=False)
+    csv_safe_frame(eu.categories).to_csv(OUT / "eu_categories.csv", index=False)
+    csv_safe_frame(gap.table).to_csv(OUT / "pay_gap.csv", index=False)
+    csv_safe_frame(gap.outliers).to_csv(OUT / "pay_outliers_for_review.csv", index=False)
+    csv_safe_frame(ob.detailed).to_csv(OUT / "oaxaca_detailed.csv", index=False)
+    csv_safe_frame(plan.raises).to_csv(OUT / "remediation_raises.csv", index=False)
+    csv_safe_frame(plan.comparison).to_csv(OUT / "remediation_comparison.csv", index=False)
     summary = {
         "uk": uk.to_dict(),
         "eu": eu.to_dict(),

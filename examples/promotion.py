@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 OUT = Path(__file__).parent / "output"
 LEVELS = ["L1", "L2", "L3", "L4", "L5"]
@@ -49,7 +50,7 @@ def main() -> None:
             print(f" - [{h.severity}] {h.text}")
         if not heads:
             print(" - nothing to flag")
-        res.to_frame().to_csv(OUT / f"promotion_{name}.csv", index=False)
+        csv_safe_frame(res.to_frame()).to_csv(OUT / f"promotion_{name}.csv", index=False)
 
     print("\nPromotion rates within each level (women vs men):")
     by = pr.by_stratum
@@ -59,7 +60,7 @@ def main() -> None:
     print(women.round(4).to_string(index=False))
     print("\nShare of women by level:")
     print((rep.shares()["Female"] * 100).round(1).to_string())
-    tt.curves.to_csv(OUT / "promotion_km_curves.csv", index=False)
+    csv_safe_frame(tt.curves).to_csv(OUT / "promotion_km_curves.csv", index=False)
     print(f"\ntables written to {OUT}/promotion_*.csv")
 
     try:

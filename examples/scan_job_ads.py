@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import fairhire as fh
+from fairhire.report.safe import csv_safe_frame
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "output"
@@ -51,8 +52,7 @@ def load_ads(folder: Path | None) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe = frame.apply(lambda col: col.map(neutralise))
-    safe.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+    csv_safe_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,90 @@
+"""The ``fairhire`` command: run an audit on CSV/Parquet/Excel exports without writing Python.
+
+Every error is one ``fairhire: error: ...`` line on standard error and exit status 2 (``--debug``
+shows the traceback). Options are checked before any file is read. Library messages are shown
+with the command-line flags (``--on-inconsistent exclude``), not the Python arguments.
+
+One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``scan``, ``audit``,
+``demo``, ``serve``); shared parts: :mod:`~fairhire.cli.reading` (files),
+:mod:`~fairhire.cli.options` (option text -> checked values), :mod:`~fairhire.cli.config` and
+:mod:`~fairhire.cli.runner` (the audit config, shared with the web app).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import FairhireError
+from .config import load_config, parse_config
+from .errors import EXIT_USAGE, CLIError, flag_words
+from .parser import build_parser
+from .reading import read_table
+
+__all__ = ["EXIT_USAGE", "CLIError", "build_parser", "load_config", "main", "parse_config",
+           "read_table"]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+    kind = "note" if issubclass(category, FutureWarning) else "warning"
+    print(f"fairhire: {kind}: {_one_line(message)}", file=sys.stderr)
+
+
+def _message(exc: Exception, args: Any) -> str:
+    if isinstance(exc, CLIError):
+        return str(exc)
+    if isinstance(exc, FairhireError):
+        return flag_words(str(exc), getattr(args, "_flags", {}))
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    return str(exc)
+
+
+def _run(args: Any) -> int:
+    try:
+        return int(args.func(args) or 0)
+    except (FairhireError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"fairhire: error: {_one_line(_message(exc, args))}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fairhire`` console script; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["impact", "applicants.csv", "--group", "sex"])  # one error line on stderr
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help and --version exit 0 as usual; errors return 2
+        if exc.code in (0, None):
+            raise
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return _run(args)
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("fairhire: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"fairhire: error: unexpected {type(exc).__name__}: {_one_line(exc)}. This is a "
+              "bug in fairhire: run again with --debug and report the traceback.",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,90 @@
+"""Errors of the command line, in the command line's words.
+
+The library's messages name Python arguments (``on_inconsistent='exclude'``, ``stages=[...]``);
+a command-line user knows flags (``--on-inconsistent exclude``, ``--stages``). Each subcommand
+knows which flag stands for which argument, and :func:`flag_words` rewrites a library message
+with them, so the CLI and the library share one message and one check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..errors import FairhireError
+
+__all__ = ["EXIT_USAGE", "CLIError", "flag_words"]
+
+#: Exit status of every usage or input error (as argparse uses for usage errors).
+EXIT_USAGE = 2
+
+
+class CLIError(FairhireError):
+    """A usage or input problem reported by the command line (or the web app).
+
+    ``field`` names what the problem concerns ("file", "config", "analysis.2" ...), so the web
+    app can show the message next to that field.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# name=value, where value is quoted text, a list, a dict, or a bare token; or name= alone
+_ARGUMENT = re.compile(
+    r"(?<![\w.\-/])(?P<name>[a-z_][a-z0-9_]*)="
+    r"(?P<value>'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\{[^}]*\}|[^\s,;:)]+)?"
+)
+_QUOTED_ITEM = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+
+
+def _bare(text: str) -> str:
+    return text if text and not any(c.isspace() for c in text) else repr(text)
+
+
+def _flag_value(value: str | None) -> str:
+    """How a Python value of a message reads after a flag."""
+    if not value:
+        return ""
+    if value[0] in "'\"":
+        return " " + _bare(value[1:-1])
+    if value[0] == "[":
+        items = [a or b for a, b in _QUOTED_ITEM.findall(value)]
+        inner = value[1:-1].strip()
+        if items:
+            return " " + " ".join(_bare(i) for i in items)
+        return "" if inner in {"", "..."} else f" ({inner})"
+    if value[0] == "{":
+        return ""
+    if value == "None":
+        return " none"
+    return " " + value.rstrip(".")
+
+
+def flag_words(message: str, flags: Mapping[str, str]) -> str:
+    """Rewrite ``name=value`` in a library message as ``--flag value`` for known names.
+
+    Examples
+    --------
+    >>> flags = {"on_inconsistent": "--on-inconsistent", "stages": "--stages",
+    ...          "category_map": "--category-map FILE or --map LABEL=CATEGORY"}
+    >>> flag_words("pass on_inconsistent='exclude' to exclude them.", flags)
+    'pass --on-inconsistent exclude to exclude them.'
+    >>> flag_words("give the funnel as stages=[boolean columns in funnel order]", flags)
+    'give the funnel as --stages (boolean columns in funnel order)'
+    >>> flag_words("Map them with category_map={label: category}, or", flags)
+    'Map them with --category-map FILE or --map LABEL=CATEGORY, or'
+    >>> flag_words("min_n=3 is unknown here", flags)
+    'min_n=3 is unknown here'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        flag = flags.get(match["name"])
+        if flag is None:
+            return match[0]
+        value = match["value"]
+        tail = "." if value and value[0] not in "'\"[{" and value.endswith(".") else ""
+        return flag + _flag_value(value) + tail
+
+    return _ARGUMENT.sub(replace, message)

@@ -1,0 +1,71 @@
+"""``fairhire impact``: adverse impact at every stage of a hiring funnel."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import input_arguments, read_input, report_arguments
+from .errors import CLIError
+from .options import choice, share, whole
+from .output import print_result
+
+NAME = "impact"
+HELP = "adverse impact at every stage of a hiring funnel"
+EXAMPLE = "fairhire impact applicants.csv --group sex --stages screened interviewed hired"
+FLAGS = {"unknown_labels": "--unknown-label"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "applicant")
+    g = p.add_argument_group("the funnel")
+    g.add_argument("--group", nargs="+", required=True, metavar="COLUMN",
+                   help="group column(s), e.g. sex race; several give intersectional groups")
+    g.add_argument("--stages", nargs="+", metavar="COLUMN",
+                   help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
+    g.add_argument("--stage-column", metavar="COLUMN",
+                   help="instead of --stages: one column holding the furthest stage reached")
+    g.add_argument("--stage-order", nargs="+", metavar="STAGE",
+                   help="with --stage-column: the stages in order, entry stage first")
+    g.add_argument("--strata", nargs="+", metavar="COLUMN",
+                   help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+    o = p.add_argument_group("options")
+    o.add_argument("--reference", metavar="GROUP",
+                   help="compare every group with this one (default: the highest rate among "
+                   "groups large enough to be the reference)")
+    o.add_argument("--min-share", type=share(), metavar="SHARE",
+                   help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
+                   "(default: none left out)")
+    o.add_argument("--min-n", type=whole("min_n", low=1), metavar="N",
+                   help="smallest group that can be the reference (default: 30)")
+    o.add_argument("--cumulative", action="store_true",
+                   help="rates against all applicants, not those who reached the stage")
+    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
+                   default="raise", metavar="{raise,exclude}",
+                   help="rows that pass a stage without the one before: stop with an error "
+                   "(raise, the default) or leave them out and count them (exclude)")
+    o.add_argument("--unknown-label", dest="unknown_labels", action="append", default=[],
+                   metavar="LABEL", help="a group label meaning 'not known', e.g. 'Prefer not "
+                   "to say' (repeat for several); counted as unknown")
+    report_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    if (args.stages is None) == (args.stage_column is None):
+        raise CLIError(
+            "give the funnel either as --stages COLUMN ... (yes/no columns in funnel order) or "
+            "as --stage-column COLUMN with --stage-order STAGE ..., not both or neither."
+        )
+    needed = [*args.group, *(args.stages or []), args.stage_column, *(args.strata or [])]
+    data = read_input(args, needed)
+    options = {
+        "group": args.group, "stages": args.stages, "stage_column": args.stage_column,
+        "stage_order": args.stage_order, "strata": args.strata, "reference": args.reference,
+        "min_share": args.min_share, "cumulative": args.cumulative,
+        "on_inconsistent": args.on_inconsistent, "unknown_labels": args.unknown_labels,
+    }
+    if args.min_n is not None:
+        options["min_n"] = args.min_n
+    print_result(fh.adverse_impact(data, **options), args, "Adverse impact analysis")
+    return 0

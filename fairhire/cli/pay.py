@@ -1,0 +1,51 @@
+"""``fairhire pay``: raw and adjusted pay gaps."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import input_arguments, read_input, report_arguments
+from .options import call_analysis, choice, whole
+from .output import print_result
+
+NAME = "pay"
+HELP = "raw and adjusted pay gaps"
+EXAMPLE = "fairhire pay employees.csv --pay salary --group sex --controls level tenure_years"
+FLAGS = {"min_group_size": "--min-n"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "employee")
+    g = p.add_argument_group("the columns")
+    g.add_argument("--pay", required=True, metavar="COLUMN",
+                   help="the pay column (e.g. salary or hourly pay)")
+    g.add_argument("--group", required=True, metavar="COLUMN",
+                   help="the group column compared (e.g. sex)")
+    g.add_argument("--controls", nargs="+", metavar="COLUMN",
+                   help="legitimate pay factors the adjusted gap accounts for (e.g. level)")
+    g.add_argument("--within", nargs="+", metavar="COLUMN",
+                   help="pay-analysis groups: a separate gap within each (e.g. job_family)")
+    o = p.add_argument_group("options")
+    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
+    o.add_argument("--cov-type", type=choice("cov_type", ["nonrobust", "HC1", "HC3"]),
+                   default="HC3", metavar="{nonrobust,HC1,HC3}",
+                   help="standard errors of the adjusted gap: HC3 (default, robust to unequal "
+                   "spread), HC1, or nonrobust (classical)")
+    o.add_argument("--min-n", type=whole("min_n", low=1), metavar="N",
+                   help="smallest group size analysed (default: the library's, 5)")
+    report_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    needed = [args.pay, args.group, *(args.controls or []), *(args.within or [])]
+    data = read_input(args, needed)
+    options = {
+        "pay": args.pay, "group": args.group, "controls": args.controls or (),
+        "within": args.within, "cov_type": args.cov_type, "reference": args.reference,
+    }
+    if args.min_n is not None:
+        options["min_n"] = args.min_n
+    print_result(call_analysis(fh.pay_gap, data, options), args, "Pay gap analysis")
+    return 0

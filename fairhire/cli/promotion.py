@@ -1,0 +1,42 @@
+"""``fairhire promotion``: promotion rates by group, within levels."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import input_arguments, read_input, report_arguments
+from .options import share
+from .output import print_result
+
+NAME = "promotion"
+HELP = "promotion rates by group, within levels"
+EXAMPLE = "fairhire promotion employees.csv --group sex --promoted promoted --level level"
+FLAGS: dict[str, str] = {}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "employee")
+    g = p.add_argument_group("the columns")
+    g.add_argument("--group", required=True, metavar="COLUMN",
+                   help="the group column compared (e.g. sex)")
+    g.add_argument("--promoted", required=True, metavar="COLUMN",
+                   help="yes/no column: promoted in the period")
+    g.add_argument("--level", metavar="COLUMN",
+                   help="compare within each level of this column (e.g. level or grade)")
+    o = p.add_argument_group("options")
+    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
+    o.add_argument("--min-share", type=share(), metavar="SHARE",
+                   help="leave out groups below this share, e.g. 0.02 (default: none)")
+    report_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    data = read_input(args, [args.group, args.promoted, args.level])
+    result = fh.promotion_disparity(
+        data, group=args.group, promoted=args.promoted, level=args.level,
+        reference=args.reference, min_share=args.min_share,
+    )
+    print_result(result, args, "Promotion analysis")
+    return 0

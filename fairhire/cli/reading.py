@@ -1,0 +1,323 @@
+"""Reading the files HR systems export: CSV (any common separator), Parquet, Excel, plain text.
+
+Real exports are messy. Every problem becomes one :class:`~fairhire.cli.errors.CLIError` that
+names the file and says what to do: a 0-byte file, a header without rows, an unterminated
+quote, a binary file given as text, a sheet that does not exist. The separator of a CSV file
+(comma, semicolon, tab or bar) is detected from its first lines unless ``sep`` is given. The
+command line reads files by path; the web app reads uploads from memory with the same code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import missing_column_error
+from .errors import CLIError
+
+__all__ = [
+    "SEPARATORS",
+    "TABLE_SUFFIXES",
+    "decode_text",
+    "read_table",
+    "read_text",
+    "sniff_separator",
+    "table_kind",
+]
+
+#: File suffix -> kind of table.
+TABLE_SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
+}
+
+#: Separators tried when detecting a CSV file's separator, in order of preference.
+SEPARATORS = (",", ";", "\t", "|")
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+_HEAD_BYTES = 64 * 1024
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+Source = str | Path | bytes
+
+
+def table_kind(name: str, head: bytes = b"") -> str:
+    """The kind of a table file ("csv", "parquet" or "excel") from its name or first bytes.
+
+    Examples
+    --------
+    >>> table_kind("export.TSV"), table_kind("upload", b"PAR1...")
+    ('csv', 'parquet')
+    """
+    kind = TABLE_SUFFIXES.get(Path(name).suffix.lower())
+    if kind:
+        return kind
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return "excel"
+    return "csv"
+
+
+def _head(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source[:_HEAD_BYTES]
+    with open(source, "rb") as fh:
+        return fh.read(_HEAD_BYTES)
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes, or many control characters: not a text file."""
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(4, len(head) // 20)
+
+
+def decode_text(data: bytes, name: str, *, notes: list[str] | None = None) -> str:
+    """Bytes of a text file as text: a byte-order mark wins, then UTF-8, then Windows-1252.
+
+    Examples
+    --------
+    >>> decode_text("Café".encode("cp1252"), "ad.txt", notes=(n := []))
+    'Café'
+    >>> n
+    ['ad.txt is not UTF-8; read it as Windows-1252 (Western European).']
+    >>> decode_text(b"\\x00\\x01binary", "logo.png")
+    Traceback (most recent call last):
+    ...
+    fairhire.cli.errors.CLIError: logo.png is not a text file (it holds binary data). ...
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if _looks_binary(data[:_HEAD_BYTES]):
+        raise CLIError(
+            f"{name} is not a text file (it holds binary data). Give plain-text files "
+            "(.txt, .md) saved as UTF-8, or a CSV/Parquet/Excel file with --column."
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if notes is not None:
+            notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
+        return data.decode("cp1252", errors="replace")
+
+
+def read_text(source: Source, *, name: str | None = None, notes: list[str] | None = None) -> str:
+    """The text of a file (or of uploaded bytes); binary content is an error."""
+    name = name or str(source)
+    data = source if isinstance(source, bytes) else _read_bytes(Path(source))
+    return decode_text(data, name, notes=notes)
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise CLIError(f"file not found: {path}. Check the path (relative to where you run it).")
+    if path.is_dir():
+        raise CLIError(f"{path} is a folder; give a file.")
+
+
+def _read_bytes(path: Path) -> bytes:
+    _check_path(path)
+    return path.read_bytes()
+
+
+def sniff_separator(text: str) -> str:
+    """The separator that splits the first lines of a CSV text into the same number of fields.
+
+    Examples
+    --------
+    >>> sniff_separator("sex;screened;hired\\nF;1;0\\n"), sniff_separator("a,b\\n1,2\\n")
+    (';', ',')
+    >>> sniff_separator("name\\tnote\\nAna\\t\\"a, b; c\\"\\n")
+    '\\t'
+    """
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last line of a head may be cut in the middle
+    best, best_score = ",", 1
+    for sep in SEPARATORS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        if width > best_score and widths[0] == width and count >= 0.8 * len(widths):
+            best, best_score = sep, width
+    return best
+
+
+def _csv_encoding(head: bytes, name: str) -> str:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    if _looks_binary(head):
+        raise CLIError(
+            f"{name} is not a CSV text file (it holds binary data). Export the data as CSV, "
+            "Parquet or Excel (.xlsx)."
+        )
+    return "utf-8"
+
+
+def _parser_error(name: str, exc: Exception, sep: str) -> CLIError:
+    text = str(exc)
+    found = re.search(r"EOF inside string starting at row (\d+)", text)
+    if found:
+        return CLIError(
+            f"{name}: a quoted value that starts on line {int(found[1]) + 1} is never closed "
+            "(an opening \" without its closing \"). Fix that line: enclose a value that "
+            "contains the separator in quotes, and write a quote inside a value twice (\"\")."
+        )
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if found:
+        return CLIError(
+            f"{name}: line {found[2]} has {found[3]} values but the header has {found[1]} "
+            f"(separator: {_SEP_NAMES.get(sep, repr(sep))}). Quote values that contain the "
+            "separator, or give the right one with --sep."
+        )
+    return CLIError(f"{name} could not be read as CSV: {text}")
+
+
+def _read_csv(
+    source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
+) -> pd.DataFrame:
+    head = _head(source)
+    encoding = _csv_encoding(head, name)
+    if sep is None:
+        sep = sniff_separator(head.decode(encoding, errors="replace").lstrip("\ufeff"))
+        if sep != ",":
+            notes.append(f"{name}: values are separated by {_SEP_NAMES[sep]}s.")
+
+    def read(encoding: str, **kwargs: Any) -> pd.DataFrame:
+        buffer = io.BytesIO(source) if isinstance(source, bytes) else source
+        return pd.read_csv(buffer, sep=sep, encoding=encoding, **kwargs)
+
+    try:
+        try:
+            header = read(encoding, nrows=0).columns
+            _check_columns(name, header, columns, sep)
+            frame = read(encoding)
+        except UnicodeDecodeError:
+            notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
+            frame = read("cp1252")
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"{name} has no header row: it holds no column names.") from None
+    except pd.errors.ParserError as exc:
+        raise _parser_error(name, exc, sep) from None
+    return frame
+
+
+def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
+    missing = [c for c in columns if c and c not in set(header)]
+    if not missing:
+        return
+    message = f"{name}: {missing_column_error(missing, [str(h) for h in header])}"
+    if len(header) == 1:
+        others = [s for s in SEPARATORS if s != sep and s in str(header[0])]
+        if others:
+            message += (
+                f" The header looks {_SEP_NAMES[others[0]]}-separated: pass --sep "
+                f"{others[0]!r} (the file was read with --sep {sep!r})."
+            )
+    raise CLIError(message)
+
+
+def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        header = pq.read_schema(buffer).names
+        _check_columns(name, header, columns, ",")
+        if isinstance(buffer, io.BytesIO):
+            buffer.seek(0)
+        return pq.read_table(buffer).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise CLIError(f"{name} is not a readable Parquet file: {exc}") from None
+
+
+def _read_excel(
+    source: Source, name: str, columns: Sequence[str], sheet: str | None
+) -> pd.DataFrame:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise CLIError(
+            f"{name} is an Excel file and reading it needs openpyxl: "
+            "pip install 'fairhire[excel]' (or save the sheet as CSV)."
+        ) from None
+    buffer = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        frame = pd.read_excel(buffer, sheet_name=sheet or 0)
+    except ValueError as exc:  # a missing sheet, a damaged workbook
+        raise CLIError(f"{name}: {exc}") from None
+    except Exception as exc:  # zip or XML errors from a file that is not a workbook
+        raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
+    _check_columns(name, frame.columns, columns, ",")
+    return frame
+
+
+def read_table(
+    source: Source,
+    *,
+    name: str | None = None,
+    columns: Sequence[str] = (),
+    sheet: str | None = None,
+    sep: str | None = None,
+    notes: list[str] | None = None,
+) -> pd.DataFrame:
+    """Read a CSV, Parquet or Excel file (a path, or uploaded bytes named ``name``).
+
+    ``columns`` are checked against the header before the whole file is read. A file with a
+    header but no rows is an error. Notes about how the file was read (the separator found, a
+    non-UTF-8 encoding) are appended to ``notes``.
+
+    Examples
+    --------
+    >>> read_table(b"sex;hired\\nF;yes\\nM;no\\n", name="export.csv").shape
+    (2, 2)
+    >>> read_table(b"sex,hired\\n", name="export.csv")
+    Traceback (most recent call last):
+    ...
+    fairhire.cli.errors.CLIError: export.csv has a header row (sex, hired) but no data rows: ...
+    """
+    notes = [] if notes is None else notes
+    if isinstance(source, bytes):
+        name = name or "upload"
+    else:
+        path = Path(source)
+        name = name or str(path)
+        _check_path(path)
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            raise CLIError(
+                f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .parquet "
+                "or .xlsx."
+            )
+    head = _head(source)
+    if not head.strip():
+        raise CLIError(
+            f"{name} is empty ({len(head)} bytes). Export the data again: a header row with "
+            "the column names, then one row per person."
+        )
+    kind = table_kind(name, head[:8])
+    if kind == "parquet":
+        frame = _read_parquet(source, name, columns)
+    elif kind == "excel":
+        frame = _read_excel(source, name, columns, sheet)
+    else:
+        frame = _read_csv(source, name, columns, sep, notes)
+    if len(frame) == 0:
+        shown = ", ".join(map(str, frame.columns[:8])) + (", ..." if frame.shape[1] > 8 else "")
+        raise CLIError(
+            f"{name} has a header row ({shown}) but no data rows: nothing to analyse. "
+            "Export the data again with one row per person."
+        )
+    return frame

@@ -1,0 +1,122 @@
+"""Run a checked audit config: load its inputs, run each analysis, collect the report.
+
+The command line loads inputs from paths and bundled data sets; the web app passes the
+uploaded table. Both then call :func:`build_report`, so an analysis runs the same way in both.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import FairhireError
+from .config import ANALYSIS_KEYS, analysis_function
+from .errors import CLIError
+from .options import call_analysis
+from .reading import read_table, read_text
+
+__all__ = ["build_report", "input_name", "load_inputs", "report_options"]
+
+#: called before each step: (step number from 1, number of steps, what runs now)
+OnStep = Callable[[int, int, str], None]
+
+
+def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None) -> dict[str, Any]:
+    """Read every ``[data.NAME]`` input of a config (files relative to the config)."""
+    import fairhire as fh
+
+    base: Path = config["_base"]
+    inputs = {}
+    for name, spec in config.get("data", {}).items():
+        if "dataset" in spec:
+            try:
+                frame = getattr(fh.datasets, spec["dataset"])(**spec.get("options", {}))
+            except TypeError as exc:
+                raise CLIError(f"[data.{name}].options: {exc}.") from None
+        else:
+            file = Path(spec["path"])
+            frame = read_table(file if file.is_absolute() else base / file,
+                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=notes)
+        inputs[name] = rename_columns(frame, spec)
+    return inputs
+
+
+def rename_columns(frame: Any, spec: Mapping[str, Any]) -> Any:
+    """Apply a ``[data.NAME]`` table's ``columns = {export name = fairhire name}``."""
+    columns = spec.get("columns")
+    if columns and isinstance(frame, pd.DataFrame):
+        return frame.rename(columns=columns)
+    return frame
+
+
+def input_name(spec: Mapping[str, Any], inputs: Mapping[str, Any]) -> str:
+    """The input an analysis reads: its ``data =``, or the only input there is."""
+    return spec.get("data") or next(iter(inputs))
+
+
+def report_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    rep = config.get("report", {})
+    return {
+        "title": rep.get("title", "Hiring audit"),
+        "organization": rep.get("organization"),
+        "period": rep.get("period"),
+        "author": rep.get("author"),
+        "min_cell": rep.get("min_cell"),
+    }
+
+
+def _job_texts(spec: Mapping[str, Any], base: Path, where: str) -> list[tuple[str, str]]:
+    if "text" in spec:
+        return [(spec.get("title", "Job advertisement"), spec["text"])]
+    pattern = spec["path"]
+    paths = sorted(glob.glob(str(base / pattern))) or sorted(glob.glob(pattern))
+    if not paths:
+        raise CLIError(f"{where}: no files match {pattern!r}.")
+    return [(f"Job ad: {Path(p).stem}", read_text(p)) for p in paths]
+
+
+def step_title(spec: Mapping[str, Any]) -> str:
+    return spec.get("title") or spec["type"].replace("_", " ")
+
+
+def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: Path,
+             report: Any) -> None:
+    where = f"[[analysis]] #{i} ({spec['type']})"
+    func = analysis_function(spec["type"])
+    options = {k: v for k, v in spec.items() if k not in ANALYSIS_KEYS}
+    try:
+        if spec["type"] == "job_description":
+            for title, text in _job_texts(spec, base, where):
+                report.add(call_analysis(func, text, options), title=title)
+            return
+        result = call_analysis(func, inputs[input_name(spec, inputs)], options)
+    except CLIError:
+        raise
+    except FairhireError as exc:
+        raise CLIError(f"{where}: {exc}", field=f"analysis.{i}") from exc
+    except (TypeError, ValueError, KeyError) as exc:  # a value the library did not check
+        raise CLIError(f"{where}: {type(exc).__name__}: {exc}", field=f"analysis.{i}") from exc
+    report.add(result, title=spec.get("title"), notes=spec.get("notes"))
+
+
+def build_report(
+    config: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    *,
+    on_step: OnStep | None = None,
+    generated_at: Any = None,
+) -> Any:
+    """Run every analysis of a checked config on ``inputs`` and return the :class:`Report`."""
+    import fairhire as fh
+
+    report = fh.Report(**report_options(config), generated_at=generated_at)
+    analyses = config["analysis"]
+    for i, spec in enumerate(analyses, start=1):
+        if on_step is not None:
+            on_step(i, len(analyses), step_title(spec))
+        _run_one(i, spec, inputs, config["_base"], report)
+    return report

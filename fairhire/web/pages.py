@@ -1,0 +1,249 @@
+"""The pages: check a job ad (``/scan``) and audit a data set (``/audit``).
+
+Pages are Jinja templates (autoescaped); their scripts only ever put user text into the page
+as text, never as markup. The pages' own POST endpoints need the CSRF token of the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import anyio
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+
+from .. import __version__
+from ..cli.errors import CLIError
+from ..errors import FairhireError
+from ..report.safe import csv_safe_frame
+from .api import error_response, read_form
+from .roles import (
+    ANALYSES,
+    ROLES,
+    build_config,
+    config_toml,
+    default_analyses,
+    describe_columns,
+    guess_roles,
+)
+from .security import CSRF_COOKIE, CSRF_HEADER, check_csrf, new_token
+from .work import LEXICONS, audit, read_upload, scan
+
+__all__ = ["ROUTES_GET", "ROUTES_POST", "STATIC"]
+
+HERE = Path(__file__).parent
+#: The app's static files, by URL name: a fixed list, never a path a client names.
+STATIC = {
+    "app.css": "text/css; charset=utf-8",
+    "common.js": "text/javascript; charset=utf-8",
+    "scan.js": "text/javascript; charset=utf-8",
+    "audit.js": "text/javascript; charset=utf-8",
+}
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+
+
+def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    token = request.cookies.get(CSRF_COOKIE) or new_token()
+    html = _env().get_template(template).render(
+        csrf=token, version=__version__, path=request.url.path, **context
+    )
+    response = HTMLResponse(html)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+def _csrf_ok(request: Request, sent: str | None) -> bool:
+    return check_csrf(request.cookies.get(CSRF_COOKIE), sent)
+
+
+_CSRF_ERROR = CLIError("this page has expired (its security token does not match): reload it.",
+                       field="form")
+
+
+async def index(request: Request) -> HTMLResponse:
+    return _page(request, "index.html.j2")
+
+
+async def scan_page(request: Request) -> HTMLResponse:
+    return _page(request, "scan.html.j2", lexicons=LEXICONS)
+
+
+async def audit_page(request: Request) -> HTMLResponse:
+    return _page(request, "audit.html.j2", roles=ROLES, analyses=ANALYSES)
+
+
+@lru_cache(maxsize=len(STATIC))
+def _static_bytes(name: str) -> bytes:
+    return (HERE / "static" / name).read_bytes()
+
+
+async def static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return Response(_static_bytes(name), media_type=STATIC[name],
+                    headers={"cache-control": "no-cache"})
+
+
+async def sample_csv(request: Request) -> Response:
+    """The bundled synthetic hiring funnel as CSV, to try the audit page."""
+
+    def make() -> str:
+        import fairhire as fh
+
+        frame = fh.datasets.make_hiring_funnel(2_000, random_state=7)
+        return csv_safe_frame(frame).to_csv(index=False)
+
+    text = await anyio.to_thread.run_sync(make)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="hiring_funnel.csv"'})
+
+
+def _checks(result: Any) -> list[list[str]]:
+    return [[str(a), str(b)] for a, b in result.report_checks().itertuples(index=False)]
+
+
+async def scan_live(request: Request) -> Response:
+    """The page's live scan: the scan's ``to_dict()``, its checks in words, the rewrite."""
+    if not _csrf_ok(request, request.headers.get(CSRF_HEADER)):
+        return error_response(_CSRF_ERROR, 403)
+    try:
+        body = json.loads(await request.body())
+        if not isinstance(body, dict):
+            raise ValueError
+        result = await anyio.to_thread.run_sync(scan, body.get("text"), body.get("lexicon"))
+    except ValueError:
+        return error_response(CLIError("send JSON: {\"text\": \"...\"}."))
+    except FairhireError as exc:
+        return error_response(exc)
+    rewrite = result.rewrite()
+    return JSONResponse({"scan": result.to_dict(), "checks": _checks(result),
+                         "rewrite": rewrite if rewrite != result.text else None})
+
+
+async def scan_csv(request: Request) -> Response:
+    """The findings of the ad in the form, as formula-safe CSV (a download)."""
+    fields, _, _ = await read_form(request)
+    if not _csrf_ok(request, fields.get("csrf")):
+        return error_response(_CSRF_ERROR, 403)
+    try:
+        result = await anyio.to_thread.run_sync(scan, fields.get("text", ""), fields.get("lexicon"))
+    except FairhireError as exc:
+        return error_response(exc)
+    text = csv_safe_frame(result.to_frame()).to_csv(index=False)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="findings.csv"'})
+
+
+async def audit_inspect(request: Request) -> Response:
+    """The columns of an upload, their guessed roles and the analyses they allow."""
+    try:
+        fields, data, filename = await read_form(request)
+        if not _csrf_ok(request, fields.get("csrf")):
+            return error_response(_CSRF_ERROR, 403)
+        if data is None:
+            raise CLIError("choose a file to upload.", field="file")
+        notes: list[str] = []
+        frame = await anyio.to_thread.run_sync(lambda: read_upload(data, filename, None, notes))
+    except FairhireError as exc:
+        return error_response(exc)
+    roles = guess_roles(frame)
+    return JSONResponse({"file": filename, "rows": len(frame), "notes": notes,
+                         "columns": describe_columns(frame), "roles": roles,
+                         "analyses": default_analyses(roles)})
+
+
+def _choices(fields: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    try:
+        roles = json.loads(fields.get("roles") or "{}")
+        analyses = json.loads(fields.get("analyses") or "[]")
+    except ValueError:
+        raise CLIError("the column roles could not be read: reload the page.", field="roles") \
+            from None
+    if not isinstance(roles, dict) or not isinstance(analyses, list):
+        raise CLIError("the column roles could not be read: reload the page.", field="roles")
+    return {str(k): str(v) for k, v in roles.items()}, [str(a) for a in analyses]
+
+
+def _field_of(exc: Exception, owners: list[str], roles: dict[str, str]) -> dict[str, Any]:
+    """Where the page shows an error: a column's dropdown, an analysis, or the file."""
+    body: dict[str, Any] = {"error": " ".join(str(exc).split())}
+    field = getattr(exc, "field", None) or "form"
+    if field.startswith("analysis.") and field[9:].isdigit():
+        index = int(field[9:]) - 1
+        field = f"analysis:{owners[index]}" if index < len(owners) else "form"
+    named = [c for c in roles if f"'{c}'" in body["error"]]
+    if named:
+        body["column"] = named[0]
+    body["field"] = field
+    return body
+
+
+async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> AsyncIterator[str]:
+    """Progress lines, then the report (or the error), as newline-delimited JSON."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    owners: list[str] = []
+    roles: dict[str, str] = {}
+
+    def step(i: int, total: int, title: str) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, {"step": i, "total": total, "title": title})
+
+    def work() -> dict[str, Any]:
+        nonlocal owners, roles
+        notes: list[str] = []
+        frame = read_upload(data, filename, None, notes)
+        roles, analyses = _choices(fields)
+        config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
+                                      organization=fields.get("organization", ""))
+        out = audit(b"", filename, config, frame=frame, on_step=step,
+                    formats=("html", "markdown", "json"))
+        return {"done": True, "notes": notes, "report": out.rendered,
+                "config": config_toml(config, filename or "export.csv")}
+
+    task = asyncio.ensure_future(anyio.to_thread.run_sync(work))
+    while not task.done() or not queue.empty():
+        getter = asyncio.ensure_future(queue.get())
+        done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            yield json.dumps(getter.result()) + "\n"
+        else:
+            getter.cancel()
+    try:
+        yield json.dumps(task.result()) + "\n"
+    except FairhireError as exc:
+        yield json.dumps(_field_of(exc, owners, roles)) + "\n"
+
+
+async def audit_run(request: Request) -> Response:
+    """Run the audit the page's choices describe; stream progress, then the report."""
+    try:
+        fields, data, filename = await read_form(request)
+    except FairhireError as exc:
+        return error_response(exc)
+    if not _csrf_ok(request, fields.get("csrf")):
+        return error_response(_CSRF_ERROR, 403)
+    if data is None:
+        return error_response(CLIError("choose a file to upload.", field="file"))
+    return StreamingResponse(_audit_events(data, filename, fields),
+                             media_type="application/x-ndjson")
+
+
+ROUTES_GET = {"/": index, "/scan": scan_page, "/audit": audit_page,
+              "/audit/sample.csv": sample_csv, "/static/{name}": static}
+ROUTES_POST = {"/scan/live": scan_live, "/scan/findings.csv": scan_csv,
+               "/audit/inspect": audit_inspect, "/audit/run": audit_run}

@@ -1,0 +1,246 @@
+"""Column roles for the audit page: guess them from an upload, and turn choices into a config.
+
+The page shows one dropdown per column (group, funnel stage, outcome, pay, level, stratum,
+date, or not used) with the guess selected, and a list of analyses. The choices become an audit
+config in the ``fairhire audit`` format, which runs exactly as the command line runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .._core.flags import flag_of
+from ..cli.errors import CLIError
+
+__all__ = ["ANALYSES", "ROLES", "build_config", "config_toml", "describe_columns", "guess_roles"]
+
+#: role -> label shown in the dropdown
+ROLES = {
+    "ignore": "not used",
+    "group": "group (sex, race, age band ...)",
+    "stage": "funnel stage (yes/no, in order)",
+    "outcome": "outcome: promoted (yes/no)",
+    "pay": "pay",
+    "level": "level or grade",
+    "strata": "requisition / job (compare within)",
+    "date": "date",
+}
+#: analysis id -> (label, what it needs)
+ANALYSES = {
+    "funnel": ("Adverse impact at each funnel stage, per group column", "a group and a stage"),
+    "intersectional": ("Adverse impact for combined groups (e.g. sex × race)",
+                       "two group columns and a stage"),
+    "ll144": ("NYC Local Law 144 bias audit tables", "sex and race group columns and a stage"),
+    "pay_gap": ("Pay gap, per group column (adjusted for level)", "a group and a pay column"),
+    "promotion": ("Promotion rates, per group column (within levels)",
+                  "a group and an outcome column"),
+}
+
+_GROUP = re.compile(r"sex|gender|race|ethnic|age.?band|age.?group|disab|veteran|^age$", re.I)
+_STAGE = ("applied", "screened", "screen", "assessed", "interviewed", "interview", "offered",
+          "offer", "hired", "hire", "advanced", "selected", "passed", "started")
+_OUTCOME = re.compile(r"promot", re.I)
+_PAY = re.compile(r"salary|pay|wage|compensation|earning|bonus", re.I)
+_LEVEL = re.compile(r"^(level|grade|band|job.?level|seniority)$", re.I)
+_STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
+_DATE = re.compile(r"date|_on$|_at$|^period$|month|year$", re.I)
+
+
+def _is_flag(series: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(series):
+        return True
+    values = series.dropna().unique()[:20]
+    return 0 < len(values) <= 3 and all(flag_of(v) in (True, False) for v in values)
+
+
+def _stage_rank(name: str) -> int | None:
+    lower = name.lower()
+    for rank, word in enumerate(_STAGE):
+        if word in lower:
+            return rank
+    return None
+
+
+def guess_role(name: str, series: pd.Series) -> str:
+    """The likely role of one column, from its name and values.
+
+    Examples
+    --------
+    >>> guess_role("Gender", pd.Series(["F", "M"])), guess_role("hired", pd.Series(["yes", "no"]))
+    ('group', 'stage')
+    """
+    if _is_flag(series):
+        if _OUTCOME.search(name):
+            return "outcome"
+        return "stage" if _stage_rank(name) is not None else "ignore"
+    numeric = pd.api.types.is_numeric_dtype(series)
+    if _GROUP.search(name) and (not numeric or series.nunique() <= 12):
+        return "group"
+    if numeric and _PAY.search(name) and not re.search(r"bonus", name, re.I):
+        return "pay"
+    if _LEVEL.search(name):
+        return "level"
+    if _STRATA.search(name):
+        return "strata"
+    if _DATE.search(name) or pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    return "ignore"
+
+
+def guess_roles(frame: pd.DataFrame) -> dict[str, str]:
+    """A role for every column (at most one pay, level and stratum column)."""
+    roles = {str(c): guess_role(str(c), frame[c]) for c in frame.columns}
+    for single in ("pay", "level", "strata", "date"):
+        chosen = [c for c, r in roles.items() if r == single]
+        for extra in chosen[1:]:
+            roles[extra] = "ignore"
+    return roles
+
+
+def default_analyses(roles: Mapping[str, str]) -> list[str]:
+    """The analyses the guessed roles allow, checked by default."""
+    has = {r: [c for c, x in roles.items() if x == r] for r in ROLES}
+    out = []
+    if has["group"] and has["stage"]:
+        out.append("funnel")
+    if has["group"] and has["pay"]:
+        out.append("pay_gap")
+    if has["group"] and has["outcome"]:
+        out.append("promotion")
+    return out
+
+
+def describe_columns(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Name, a few example values and the number of distinct values of each column."""
+    out = []
+    for c in frame.columns:
+        series = frame[c]
+        examples = [str(v) for v in series.dropna().unique()[:4]]
+        out.append({"name": str(c), "examples": examples, "distinct": int(series.nunique()),
+                    "missing": int(series.isna().sum())})
+    return out
+
+
+def _find(group_cols: Sequence[str], pattern: str) -> str | None:
+    return next((c for c in group_cols if re.search(pattern, c, re.I)), None)
+
+
+def _period(frame: pd.DataFrame, column: str) -> str | None:
+    dates = pd.to_datetime(frame[column], errors="coerce").dropna()
+    if dates.empty:
+        return None
+    return f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+
+
+def _need(ok: bool, analysis: str) -> None:
+    if not ok:
+        label, needs = ANALYSES[analysis]
+        raise CLIError(f"{label} needs {needs}: choose those roles above, or untick it.",
+                       field=f"analysis:{analysis}")
+
+
+def _analysis_entries(kind: str, by: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+    groups, stages = by["group"], by["stage"]
+    level = by["level"][:1]
+    if kind == "funnel":
+        _need(bool(groups and stages), kind)
+        strata = {"strata": by["strata"][0]} if by["strata"] else {}
+        return [{"type": "adverse_impact", "title": f"Hiring funnel by {g}", "group": g,
+                 "stages": stages, **strata} for g in groups]
+    if kind == "intersectional":
+        _need(len(groups) >= 2 and bool(stages), kind)
+        return [{"type": "adverse_impact", "title": f"Hiring funnel by {' × '.join(groups)}",
+                 "group": groups, "stages": stages}]
+    if kind == "ll144":
+        sex, race = _find(groups, "sex|gender"), _find(groups, "race|ethnic")
+        _need(bool(sex and race and stages), kind)
+        return [{"type": "ll144", "sex": sex, "race": race, "selected": stages[-1]}]
+    if kind == "pay_gap":
+        _need(bool(groups and by["pay"]), kind)
+        return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
+                 "controls": level} for g in groups]
+    _need(bool(groups and by["outcome"]), kind)
+    extra = {"level": level[0]} if level else {}
+    return [{"type": "promotion", "title": f"Promotion by {g}", "group": g,
+             "promoted": by["outcome"][0], **extra} for g in groups]
+
+
+def build_config(
+    roles: Mapping[str, str],
+    analyses: Sequence[str],
+    frame: pd.DataFrame,
+    *,
+    title: str = "Hiring audit",
+    organization: str = "",
+) -> tuple[dict[str, Any], list[str]]:
+    """An audit config from the page's choices, and the page analysis of each entry."""
+    unknown = sorted(set(roles) - {str(c) for c in frame.columns})
+    if unknown:
+        raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
+    bad = sorted({r for r in roles.values() if r not in ROLES})
+    if bad:
+        raise CLIError(f"unknown role(s) {bad}; choose one of {sorted(ROLES)}.", field="roles")
+    if not analyses:
+        raise CLIError("choose at least one analysis.", field="analyses")
+    by = {r: [c for c in frame.columns.astype(str) if roles.get(c) == r] for r in ROLES}
+    report: dict[str, Any] = {"title": title.strip() or "Hiring audit"}
+    if organization.strip():
+        report["organization"] = organization.strip()
+    if by["date"] and (period := _period(frame, by["date"][0])):
+        report["period"] = period
+    entries, owners = [], []
+    for kind in dict.fromkeys(analyses):
+        if kind not in ANALYSES:
+            raise CLIError(f"unknown analysis {kind!r}.", field="analyses")
+        made = _analysis_entries(kind, by)
+        entries += made
+        owners += [kind] * len(made)
+    return {"report": report, "analysis": entries}, owners
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = "".join(c if c >= " " or c == "\t" else f"\\u{ord(c):04x}" for c in text)
+    return f'"{text}"'
+
+
+def config_toml(config: Mapping[str, Any], data_path: str = "YOUR-EXPORT.csv") -> str:
+    """The config as TOML for ``fairhire audit`` (with a data path to fill in).
+
+    Examples
+    --------
+    >>> print(config_toml({"report": {"title": "Q1"}, "analysis": [{"type": "pay_gap",
+    ...                    "pay": "salary", "group": "sex", "controls": []}]}))
+    [report]
+    title = "Q1"
+    <BLANKLINE>
+    [data.upload]
+    path = "YOUR-EXPORT.csv"
+    <BLANKLINE>
+    [[analysis]]
+    type = "pay_gap"
+    pay = "salary"
+    group = "sex"
+    controls = []
+    """
+    lines = ["[report]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in config.get("report", {}).items()]
+    lines += ["", "[data.upload]", f"path = {_toml_value(data_path)}"]
+    for entry in config["analysis"]:
+        lines += ["", "[[analysis]]"]
+        lines += [f"{_bare_key(k)} = {_toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines)
+
+
+def _bare_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)

@@ -1,0 +1,125 @@
+"""The work behind the web app's endpoints, shared by the JSON API and the pages.
+
+Nothing here touches the network or the disk: an upload arrives as bytes, is read in memory,
+analysed, rendered, and dropped when the response is sent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..cli.config import check_config, parse_config
+from ..cli.errors import CLIError
+from ..cli.reading import read_table
+from ..cli.runner import build_report, rename_columns
+
+__all__ = ["AUDIT_LOCK", "LEXICONS", "REPORT_FORMATS", "AuditOutput", "audit", "read_upload",
+           "scan"]
+
+#: Lexicons a client may choose: built-in names only (never a path on the server).
+LEXICONS = ("default", "gender-decoder")
+#: format -> (Report method, media type, file extension)
+REPORT_FORMATS = {
+    "html": ("render_html", "text/html; charset=utf-8", "html"),
+    "markdown": ("render_markdown", "text/markdown; charset=utf-8", "md"),
+    "json": ("render_json", "application/json", "json"),
+}
+#: One audit at a time: on a small machine, two at once only make both slower; charts are
+#: drawn with matplotlib, which is not thread-safe.
+AUDIT_LOCK = threading.Lock()
+
+
+def check_lexicon(value: Any) -> str:
+    if value is None:
+        return "default"
+    if value not in LEXICONS:
+        raise CLIError(f"lexicon={value!r} is not one of the choices: "
+                       f"{', '.join(repr(x) for x in LEXICONS)}.", field="lexicon")
+    return value
+
+
+def scan(text: Any, lexicon: Any = None) -> Any:
+    """Scan an ad's text (checked: text, at most a megabyte of characters)."""
+    import fairhire as fh
+
+    if not isinstance(text, str):
+        raise CLIError(f"text must be the ad's text (a string), not {type(text).__name__}.",
+                       field="text")
+    return fh.scan_job_description(text, lexicon=check_lexicon(lexicon))
+
+
+def read_upload(data: bytes, filename: str, spec: Mapping[str, Any] | None = None,
+                notes: list[str] | None = None) -> pd.DataFrame:
+    """Read an uploaded table from memory; ``spec`` is the config's ``[data.NAME]`` table."""
+    spec = spec or {}
+    name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+    try:
+        frame = read_table(data, name=name, sheet=spec.get("sheet"), sep=spec.get("sep"),
+                           notes=notes)
+    except CLIError as exc:
+        raise CLIError(str(exc), field="file") from None
+    return rename_columns(frame, spec)
+
+
+@dataclass
+class AuditOutput:
+    """A finished audit: the report in each format asked for, and notes on reading the file."""
+
+    rendered: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_web_config(text: Any) -> dict[str, Any]:
+    if not isinstance(text, str) or not text.strip():
+        raise CLIError("config is missing: send the audit config (TOML) in the 'config' field.",
+                       field="config")
+    return parse_config(text, source="the config", web=True)
+
+
+def check_format(value: Any) -> str:
+    fmt = "html" if value in (None, "") else value
+    if fmt == "md":
+        fmt = "markdown"
+    if fmt not in REPORT_FORMATS:
+        raise CLIError(f"format={value!r} is not one of the choices: 'html', 'markdown', "
+                       "'json'.", field="format")
+    return fmt
+
+
+def audit(
+    data: bytes,
+    filename: str,
+    config: Mapping[str, Any] | str,
+    *,
+    formats: tuple[str, ...] = ("html",),
+    on_step: Callable[[int, int, str], None] | None = None,
+    frame: pd.DataFrame | None = None,
+) -> AuditOutput:
+    """Run an audit config (TOML text or a dict) on an uploaded file and render the report.
+
+    Audits run one at a time (:data:`AUDIT_LOCK`), reading, analysing and rendering included.
+    """
+    if isinstance(config, str):
+        checked = parse_web_config(config)
+    else:
+        checked = check_config(dict(config), web=True)
+    spec = next(iter(checked.get("data", {}).values()), {})
+    name = next(iter(checked.get("data", {})), "upload")
+    notes: list[str] = []
+    steps = len(checked["analysis"]) + 1
+
+    def step(i: int, _total: int, title: str) -> None:
+        if on_step is not None:
+            on_step(i, steps, title)
+
+    with AUDIT_LOCK:
+        table = frame if frame is not None else read_upload(data, filename, spec, notes)
+        report = build_report(checked, {name: table}, on_step=step)
+        step(steps, steps, "writing the report")
+        rendered = {fmt: getattr(report, REPORT_FORMATS[fmt][0])() for fmt in formats}
+    return AuditOutput(rendered=rendered, notes=notes)

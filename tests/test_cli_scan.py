@@ -1,0 +1,91 @@
+"""`fairhire scan`: one summary row per ad with its status and checks; findings listed once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fairhire.cli import main
+
+
+@pytest.fixture()
+def ads(tmp_path) -> Path:
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    (folder / "a.txt").write_text("We need a rockstar ninja. Pay: $50,000-$60,000. We are an "
+                                  "equal opportunity employer.", encoding="utf-8")
+    (folder / "b.txt").write_text("A friendly team.", encoding="utf-8")
+    (folder / "c.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+    (folder / "d.md").write_text("", encoding="utf-8")
+    (folder / "e.txt").write_text("Plain words only.", encoding="utf-8")
+    return folder
+
+
+def test_folder_scan_keeps_every_ad_with_its_status(ads, capsys):
+    assert main(["scan", str(ads), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    rows = {Path(r["ad"]).name: r for r in json.loads(out)}
+    assert set(rows) == {"a.txt", "b.txt", "c.txt", "d.md", "e.txt"}
+    assert rows["c.txt"]["status"] == "unreadable: not a text file"
+    assert rows["d.md"]["status"] == "no text"
+    assert rows["e.txt"]["status"] == "ok" and rows["e.txt"]["findings"] == []
+    a = rows["a.txt"]
+    assert a["pay_range"] == "range" and a["eeo_statement"] == "yes"
+    assert a["accommodation_statement"] == "no"
+    assert [f["term"] for f in a["findings"]] == ["rockstar", "ninja"]
+    assert "c.txt" in err and "fairhire: warning:" in err
+
+
+def test_csv_output_one_row_per_ad_and_findings_file(ads, tmp_path, capsys):
+    out, findings = tmp_path / "ads.csv", tmp_path / "findings.csv"
+    argv = ["scan", str(ads), "--format", "csv", "--output", str(out), "--findings", str(findings)]
+    assert main(argv) == 0
+    assert "wrote 5 ads (1 with findings, 2 not scanned)" in capsys.readouterr().out
+    summary = pd.read_csv(out)
+    assert len(summary) == 5 and "label" in summary and "eeo_statement" in summary
+    assert summary["words"].dropna().map(float.is_integer).all()
+    detail = pd.read_csv(findings)
+    assert "label" not in detail.columns and set(detail["term"]) >= {"rockstar", "ninja"}
+
+
+def test_table_output_prints_checks_and_does_not_repeat_the_label(ads, capsys):
+    assert main(["scan", str(ads / "a.txt"), str(ads / "b.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "pay range" in out and "eeo statement" in out and "accommodation statement" in out
+    finding_lines = [line for line in out.splitlines() if "rockstar" in line or "ninja" in line]
+    assert finding_lines and not any("neutral" in line or "coded" in line for line in
+                                     finding_lines[1:])
+
+
+def test_table_file_without_column_is_an_error(tmp_path, capsys):
+    (tmp_path / "applicants.csv").write_text("id,text\n1,hello\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path / "applicants.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("fairhire: error:") == 1 and "--column" in err
+
+
+def test_table_with_column(tmp_path, capsys):
+    (tmp_path / "ads.csv").write_text("id;text\nA1;a rockstar\nA2;\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path / "ads.csv"), "--column", "text", "--id-column", "id",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in rows] == ["ok", "no text"]
+    assert rows[0]["ad"].endswith("[A1]")
+
+
+def test_formula_in_ad_text_is_neutralised_in_csv(tmp_path, capsys):
+    (tmp_path / "=cmd.txt").write_text("=HYPERLINK(1) rockstar", encoding="utf-8")
+    out = tmp_path / "f.csv"
+    assert main(["scan", str(tmp_path / "=cmd.txt"), "--format", "csv", "--output", str(out),
+                 "--findings", str(tmp_path / "g.csv")]) == 0
+    for path in (out, tmp_path / "g.csv"):
+        for cell in pd.read_csv(path, dtype=str).fillna("").to_numpy().ravel():
+            assert not cell.startswith(("=", "+", "@")), cell
+
+
+def test_unknown_lexicon_is_one_line(ads, capsys):
+    assert main(["scan", str(ads / "a.txt"), "--lexicon", "nope"]) == 2
+    assert capsys.readouterr().err.count("fairhire: error:") == 1

@@ -1,0 +1,133 @@
+"""The web app in a real browser: Playwright driving the system Chromium.
+
+Set ``FAIRHIRE_SCREENSHOTS=DIR`` to keep the screenshots (the docs' images come from here).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+BROWSER = next((c for c in CANDIDATES if Path(c).exists()), None) or shutil.which("chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="Chromium is not installed (Debian: apt-get install chromium)."
+)
+
+AD = ("We are looking for a rockstar engineer to join our team.\n\n"
+      "Requirements:\n- 5+ years of Python\n")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    import uvicorn
+
+    from fairhire.web import create_app
+
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=0, log_level="warning",
+                            access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the app did not start"
+    port = srv.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=BROWSER, args=FLAGS)
+        yield b
+        b.close()
+
+
+def _shot(page: object, name: str, tmp_path: Path, *, full_page: bool = True) -> None:
+    folder = Path(os.environ.get("FAIRHIRE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=full_page)
+    assert (folder / name).stat().st_size > 5_000
+
+
+def _no_sideways_scroll(page: object, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_typing_an_ad_highlights_rockstar_with_its_reason(server, browser, tmp_path, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{server}/scan")
+    page.locator("#ad").press_sequentially(AD, delay=2)
+    mark = page.locator("#highlights mark", has_text="rockstar")
+    mark.wait_for(timeout=10_000)
+    item = page.locator("#findings li", has_text="rockstar")
+    text = item.inner_text()
+    assert "Why:" in text and "source" in text  # visible without hovering
+    assert item.locator("button.suggestion").count() >= 1
+    assert page.locator("#label-text").inner_text() != "—"
+    checks = page.locator("#checks").inner_text()
+    assert "Equal-opportunity statement" in checks
+    _no_sideways_scroll(page, width)
+    _shot(page, f"web-scan-{width}.png", tmp_path)
+    item.locator("button.suggestion").first.click()  # apply a suggested rewrite
+    page.wait_for_function("!document.querySelector('#ad').value.includes('rockstar')")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_upload_the_sample_funnel_and_read_the_summary(server, browser, tmp_path, width):
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page.goto(f"{server}/audit")
+    with page.expect_download() as download:
+        page.get_by_text("Download a sample hiring funnel").click()
+    sample = tmp_path / "hiring_funnel.csv"
+    download.value.save_as(sample)
+    page.set_input_files("#file", str(sample))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    assert page.locator("select[data-column='sex']").input_value() == "group"
+    assert page.locator("select[data-column='hired']").input_value() == "stage"
+    page.locator("#run").click()
+    report = page.frame_locator("#report")
+    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    assert "Hiring funnel by sex" in report.locator("body").inner_text()
+    _no_sideways_scroll(page, width)
+    page.locator("#step-run").evaluate("e => e.scrollIntoView()")
+    _shot(page, f"web-audit-{width}.png", tmp_path, full_page=False)
+    with page.expect_download() as download:
+        page.locator("[data-download='markdown']").click()
+    assert download.value.suggested_filename == "audit.md"
+    page.close()
+
+
+def test_a_bad_column_role_shows_the_error_next_to_the_analysis(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/audit")
+    csv = tmp_path / "tiny.csv"
+    csv.write_text("sex,hired\nF,yes\nM,no\nF,maybe\n", encoding="utf-8")
+    page.set_input_files("#file", str(csv))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    page.locator("select[data-column='hired']").select_option("stage")
+    page.locator("input[value='funnel']").check()
+    page.locator("#run").click()
+    error = page.locator("[data-field='analysis:funnel']")
+    error.wait_for(state="visible", timeout=20_000)
+    assert "'maybe'" in error.inner_text()
+    page.close()
