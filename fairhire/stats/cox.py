@@ -271,6 +271,7 @@ def _design(covariates: np.ndarray | pd.DataFrame, names: Sequence[str] | None,
         raise InvalidParameterError("covariates hold missing or infinite values; drop them first.")
     return x, names
 
+
 def ph_test(
     duration: Sequence[float] | np.ndarray,
     event: Sequence[object] | np.ndarray,
