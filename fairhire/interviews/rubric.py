@@ -247,6 +247,8 @@ def rubric_consistency(
         Level of the confidence intervals.
     adjust : {"fdr_bh", "holm", "bonferroni", "none"}
         Multiple-comparison adjustment of the gap p-values.
+    level : str, optional
+        The old name of ``measurement=`` (works for one release, with a FutureWarning).
 
     Returns
     -------
