@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.counting import Counts, count_groups
 from .._core.groups import sort_key
 from .._core.missing import is_missing
+from .._frames import require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
-__all__ = ["OrderedCounts", "check_order", "ordered_counts", "positions"]
+__all__ = ["OrderedCounts", "check_order", "count_by_value", "ordered_counts", "positions"]
 
 
 def check_order(
@@ -71,6 +73,20 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
         pos.setdefault(v, i)
         pos.setdefault(str(v), i)
     return pos
+
+
+def count_by_value(data: Any, group_cols: list[str], column: str,
+                   role: str) -> tuple[Counts, pd.DataFrame]:
+    """One group-by (group × the ordered ``column``, passed as ``role=``) with the core's
+    rules; returns the counts and their table with the columns ``__group``, ``__<role>`` and
+    ``n``."""
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, **{role: column})
+    read = count_groups(frame, group_cols, keys={role: column})
+    counts = read.table.rename(columns={"group": "__group", role: f"__{role}"})
+    if read.total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    return read, counts
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.counting import count_groups, pick_reference
+from .._core.counting import pick_reference
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import as_columns, fingerprint_frame
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
-from ._order import check_order, ordered_counts, positions
+from ._order import check_order, count_by_value, ordered_counts, positions
 from ._rates_steps import mark_tied
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
@@ -229,12 +229,7 @@ def rating_disparity(
     2  Non-binary      0.048           NaN             0.549
     """
     group_cols = _check(group, rating, alpha=alpha, min_n=min_n)
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, rating=rating)
-    read = count_groups(frame, group_cols, keys={"rating": rating})
-    counts = read.table.rename(columns={"group": "__group", "rating": "__rating"})
-    if read.total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    read, counts = count_by_value(data, group_cols, rating, "rating")
     order_list, top_values = _order_and_top(counts["__rating"], order, top, rating)
     pos = positions(order_list)
     top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}

@@ -15,15 +15,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.counting import count_groups
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import as_columns, fingerprint_frame
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from ._order import check_order, ordered_counts
+from ._order import check_order, count_by_value, ordered_counts
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -182,12 +181,7 @@ def representation(
     'falls'
     """
     group_cols = _check(group, level, order, alpha=alpha, adjust=adjust)
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, level=level)
-    read = count_groups(frame, group_cols, keys={"level": level})
-    counts = read.table.rename(columns={"group": "__group", "level": "__level"})
-    if read.total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    read, counts = count_by_value(data, group_cols, level, "level")
     order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
     oc = ordered_counts(counts, key="__level", column=level, order=order_list,
                         group_cols=group_cols, what="representation")

@@ -144,7 +144,7 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
         )
     ms = _two_way_anova(x)
     q = 0.5 + confidence / 2
-    est = {**_one_way_forms(ms, q), **_consistency_forms(ms, q), **_agreement_forms(ms, q)}
+    est = {**_f_forms(ms, q, "1"), **_f_forms(ms, q, "3"), **_agreement_forms(ms, q)}
     return ICCResult(
         estimates=tuple(est[f] for f in _FORMS),
         n_targets=n,
@@ -195,37 +195,23 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b > 0 else (math.inf if a > 0 else math.nan)
 
 
-def _one_way_forms(ms: _MeanSquares, q: float) -> dict[str, ICCEstimate]:
-    """ICC(1,1) and ICC(1,k): one-way random effects."""
-    bms, wms, k = ms.bms, ms.wms, ms.k
-    f1 = _ratio(bms, wms)
-    p1 = _f_pvalue(f1, ms.df_r, ms.df_w)
-    fl, fu = f1 / _fcrit(q, ms.df_r, ms.df_w), f1 * _fcrit(q, ms.df_w, ms.df_r)
-    denom1 = bms + (k - 1) * wms
-    v11 = (bms - wms) / denom1 if denom1 > 0 else math.nan
-    v1k = (bms - wms) / bms if bms > 0 else math.nan
+def _f_forms(ms: _MeanSquares, q: float, form: str) -> dict[str, ICCEstimate]:
+    """ICC(c,1) and ICC(c,k) with F-based limits, for the one-way random (``form="1"``: error
+    = within-targets mean square) and the two-way mixed consistency forms (``"3"``: error =
+    residual mean square)."""
+    error, df2 = (ms.wms, ms.df_w) if form == "1" else (ms.ems, ms.df_e)
+    bms, k = ms.bms, ms.k
+    f = _ratio(bms, error)
+    p = _f_pvalue(f, ms.df_r, df2)
+    fl, fu = f / _fcrit(q, ms.df_r, df2), f * _fcrit(q, df2, ms.df_r)
+    denom = bms + (k - 1) * error
+    v1 = (bms - error) / denom if denom > 0 else math.nan
+    vk = (bms - error) / bms if bms > 0 else math.nan
     return {
-        "ICC(1,1)": _estimate("ICC(1,1)", v11, _single(fl, k), _single(fu, k), f1, ms.df_r,
-                              ms.df_w, p1),
-        "ICC(1,k)": _estimate("ICC(1,k)", v1k, _average(fl), _average(fu), f1, ms.df_r,
-                              ms.df_w, p1),
-    }
-
-
-def _consistency_forms(ms: _MeanSquares, q: float) -> dict[str, ICCEstimate]:
-    """ICC(3,1) and ICC(3,k): two-way mixed effects, consistency."""
-    bms, ems, k = ms.bms, ms.ems, ms.k
-    f3 = _ratio(bms, ems)
-    p3 = _f_pvalue(f3, ms.df_r, ms.df_e)
-    fl3, fu3 = f3 / _fcrit(q, ms.df_r, ms.df_e), f3 * _fcrit(q, ms.df_e, ms.df_r)
-    denom3 = bms + (k - 1) * ems
-    v31 = (bms - ems) / denom3 if denom3 > 0 else math.nan
-    v3k = (bms - ems) / bms if bms > 0 else math.nan
-    return {
-        "ICC(3,1)": _estimate("ICC(3,1)", v31, _single(fl3, k), _single(fu3, k), f3, ms.df_r,
-                              ms.df_e, p3),
-        "ICC(3,k)": _estimate("ICC(3,k)", v3k, _average(fl3), _average(fu3), f3, ms.df_r,
-                              ms.df_e, p3),
+        f"ICC({form},1)": _estimate(f"ICC({form},1)", v1, _single(fl, k), _single(fu, k), f,
+                                    ms.df_r, df2, p),
+        f"ICC({form},k)": _estimate(f"ICC({form},k)", vk, _average(fl), _average(fu), f,
+                                    ms.df_r, df2, p),
     }
 
 
