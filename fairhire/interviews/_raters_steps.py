@@ -121,8 +121,11 @@ def rater_rows(cells: pd.DataFrame, ref: str, measure: str, min_n: int, sigma2: 
     """Per (rater, focal group): the rater's gap, both tests; per group: the organisation."""
     wide_k = cells.pivot_table(index="rater", columns="group", values="k", aggfunc="sum",
                                fill_value=0)
-    wide_s = cells.pivot_table(index="rater", columns="group", values="s", aggfunc="sum",
-                               fill_value=0.0)
+    # sums as floats (passes are integer counts): a float fill of an integer pivot is
+    # deprecated in pandas
+    wide_s = cells.astype({"s": "float64"}).pivot_table(index="rater", columns="group",
+                                                        values="s", aggfunc="sum",
+                                                        fill_value=0.0)
     decisions = wide_k.sum(axis=1)
     raters = sorted(wide_k.index, key=str)
     reason = {r: _not_assessable(int(decisions[r]), int(wide_k.at[r, ref]), ref, min_n)
