@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check fairhire tests benchmarks examples
 
 docs: $(STAMP)
-	$(PY) -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

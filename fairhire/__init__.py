@@ -52,9 +52,9 @@ _LAZY: dict[str, str] = {
     "load_lexicon": "fairhire.language.lexicon",
     # pay
     "pay_gap": "fairhire.pay.gap",
-    "PayGapResult": "fairhire.pay.gap",
+    "PayGapResult": "fairhire.pay.gap_result",
     "oaxaca_blinder": "fairhire.pay.oaxaca",
-    "OaxacaBlinderResult": "fairhire.pay.oaxaca",
+    "OaxacaBlinderResult": "fairhire.pay.oaxaca_result",
     "uk_pay_gap_metrics": "fairhire.pay.uk",
     "UKPayGapMetrics": "fairhire.pay.uk",
     "eu_pay_transparency_metrics": "fairhire.pay.eu",
@@ -70,6 +70,13 @@ _LAZY: dict[str, str] = {
     "RepresentationResult": "fairhire.promotion.representation",
     "rating_disparity": "fairhire.promotion.ratings",
     "RatingDisparityResult": "fairhire.promotion.ratings",
+    # retention and exits
+    "retention": "fairhire.exits.rates",
+    "RetentionResult": "fairhire.exits.rates",
+    "time_to_exit": "fairhire.exits.survival",
+    "TimeToExitResult": "fairhire.exits.survival",
+    "reduction_in_force": "fairhire.exits.layoff",
+    "ReductionInForceResult": "fairhire.exits.layoff",
     # interviews
     "interview_panels": "fairhire.interviews.panels",
     "InterviewPanelsResult": "fairhire.interviews.panels",

@@ -41,6 +41,8 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from ._core.names import internal_names
+from ._core.params import check_choice
 from ._frames import (
     Frame,
     as_columns,
@@ -51,11 +53,20 @@ from ._frames import (
     to_narwhals,
 )
 from .errors import ColumnError, InvalidParameterError
-from .pay._bands import BAND_NAMES, _boundaries
-from .pay._bands import BAND_SIZES as _BAND_SIZES
+from .stats.paygap import (
+    BAND_NAMES,
+    BAND_RULES,
+    BAND_SIZES,
+    Runs,
+    band_boundaries,
+    band_table,
+    ranked_runs,
+)
 
 __all__ = [
     "BAND_NAMES",
+    "BAND_RULES",
+    "BAND_SIZES",
     "group_summary",
     "median",
     "median_method",
@@ -91,9 +102,19 @@ def median_method(data: Any) -> str:
     return f"{impl} median (check the engine's documentation)"
 
 
+#: Column names of the tables returned here; a ``by`` column cannot take one of them.
+_OUTPUT_NAMES = frozenset({"n", "sum", "mean", "median", "max"})
+
+
 def _prepare(data: Any, column: str, by: Sequence[str], *, argument: str) -> Frame:
     frame = to_narwhals(data)
     require_columns(frame, **{argument: column, "by": list(by)})
+    clash = sorted(_OUTPUT_NAMES.intersection(by))
+    if clash:
+        raise InvalidParameterError(
+            f"by= names the column(s) {clash}, which the returned table uses for its figures "
+            f"({', '.join(sorted(_OUTPUT_NAMES))}); rename them (e.g. with .rename()) first."
+        )
     dtype = schema(frame)[column]
     if dtype == nw.Boolean or not dtype.is_numeric():
         raise ColumnError(
@@ -208,23 +229,24 @@ def quantiles(
 
 
 def group_summary(data: Any, column: str, by: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Count, sum, mean and median of ``column`` per group, in one pass of the engine.
+    """Count, sum, mean, median and maximum of ``column`` per group, in one pass of the engine.
 
-    What a raw (unadjusted) pay gap needs: the mean and median pay of each group.
+    What a raw (unadjusted) pay gap needs: the mean and median pay of each group (and the
+    largest value, to spot implausible pay).
 
     Returns
     -------
     pandas.DataFrame
-        ``[*by, "n", "sum", "mean", "median"]``.
+        ``[*by, "n", "sum", "mean", "median", "max"]``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"pay": [10.0, 12.0, 15.0, 20.0, 11.0], "sex": list("MMMFF")})
     >>> group_summary(df, "pay", by="sex")
-      sex  n   sum       mean  median
-    0   F  2  31.0  15.500000    15.5
-    1   M  3  37.0  12.333333    12.0
+      sex  n   sum       mean  median   max
+    0   F  2  31.0  15.500000    15.5  20.0
+    1   M  3  37.0  12.333333    12.0  15.0
     """
     by_cols = as_columns(by, argument="by")
     frame = _prepare(data, column, by_cols, argument="column")
@@ -233,8 +255,9 @@ def group_summary(data: Any, column: str, by: str | Sequence[str] | None = None)
         nw.col(column).sum().alias("sum"),
         nw.col(column).mean().alias("mean"),
         nw.col(column).median().alias("median"),
+        nw.col(column).max().alias("max"),
     ]
-    return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["sum", "mean", "median"])
+    return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["sum", "mean", "median", "max"])
 
 
 def quartile_bands(
@@ -243,19 +266,23 @@ def quartile_bands(
     male: str | nw.Expr,
     *,
     band_sizes: str = "lower_first",
+    band_rule: str = "pro_rata",
 ) -> pd.DataFrame:
-    """Men and women in four equal-headcount pay bands, ranked in the engine (reg 13(2) rule).
+    """Men and women in four equal-headcount pay bands (SI 2017/172 reg 13), ranked in the
+    data's engine.
 
-    The same table as :func:`fairhire.pay._bands.quartile_bands` with ``band_rule="pro_rata"``,
-    without bringing the rows to Python: the engine groups the rows by pay value (one "run" per
-    distinct pay, with its headcount and number of men), numbers the runs with a running sum
-    ordered by pay (a window function), and adds up every run that lies inside one band. Only
-    the at most three runs that straddle a band boundary come back to be split pro rata, so
-    their male/female proportion is the same in each band they span (SI 2017/172 reg 13(2)).
-    Counts are exact integers except where that split makes them fractional.
+    With ``band_rule="pro_rata"`` (reg 13(2)) the rows never leave the engine: it groups them
+    by pay value (one run per distinct pay, with its headcount and number of men), numbers the
+    runs with a running sum ordered by pay (a window function), and adds up every run that lies
+    inside one band. Only the at most three runs that straddle a band boundary come back, to be
+    shared pro rata by :func:`fairhire.stats.paygap.band_table`, so their male/female
+    proportion is the same in each band they span. Counts are exact integers except where that
+    split makes them fractional. On Spark the window has no partition, so the distinct pay
+    values (not the rows) meet on one executor.
 
-    The running sum is one ordered window over the distinct pay values; on Spark that window
-    has no partition, so the distinct values (not the rows) meet on one executor.
+    ``band_rule="rank"`` cuts the ranked list where it falls, ties in input order (not
+    compliant with reg 13(2); offered to compare with payroll software). Input order exists
+    only in memory, so this rule collects the two columns to pandas.
 
     Parameters
     ----------
@@ -267,7 +294,10 @@ def quartile_bands(
         Boolean column (or expression, e.g. ``nw.col("sex") == "M"``): True for men, False for
         women. Rows where it is null are left out; filter other sexes out before calling.
     band_sizes : {"lower_first", "upper_first", "fractional"}
-        Where the remainder goes when the headcount is not a multiple of 4.
+        Where the remainder goes when the headcount is not a multiple of 4
+        (:func:`fairhire.stats.paygap.band_boundaries`).
+    band_rule : {"pro_rata", "rank"}
+        Runs of equal pay at a boundary: shared pro rata (reg 13(2)) or cut in input order.
 
     Returns
     -------
@@ -282,93 +312,66 @@ def quartile_bands(
     ...                    "male": [1, 1, 1, 1, 0, 0, 0, 0]}).astype({"male": bool})
     >>> quartile_bands(df, "pay", "male")["male_pct"].round(2).tolist()
     [50.0, 33.33, 66.67, 50.0]
+    >>> quartile_bands(df, "pay", "male", band_rule="rank")["male_pct"].tolist()
+    [50.0, 50.0, 50.0, 50.0]
     """
-    if band_sizes not in _BAND_SIZES:
-        raise InvalidParameterError(
-            f"band_sizes={band_sizes!r} is not supported; use one of {', '.join(_BAND_SIZES)}."
-        )
+    check_choice(band_sizes, "band_sizes", BAND_SIZES)
+    check_choice(band_rule, "band_rule", BAND_RULES)
     frame = to_narwhals(data)
+    names = internal_names(["male", "pay"], list(schema(frame)))
     if isinstance(male, str):
         require_columns(frame, pay=pay, male=male)
         flag = nw.col(male)
     else:
         require_columns(frame, pay=pay)
         flag = male
-    work = _prepare(frame.with_columns(flag.alias("__fh_male")), pay, ["__fh_male"],
-                    argument="pay")  # fmt: skip
-    work = work.filter(~nw.col("__fh_male").is_null())
-    if schema(work)["__fh_male"] != nw.Boolean:
+    work = frame.select(flag.alias(names["male"]), nw.col(pay).alias(names["pay"]))
+    work = _prepare(work, names["pay"], [names["male"]], argument="pay")
+    work = work.filter(~nw.col(names["male"]).is_null())
+    if schema(work)[names["male"]] != nw.Boolean:
         raise ColumnError(
             f"male= must be a boolean column or expression (True for men); got type "
-            f"{schema(work)['__fh_male']}."
+            f"{schema(work)[names['male']]}."
         )
+    if band_rule == "rank":
+        rows = collect_pandas(work)
+        pay_values = rows[names["pay"]].to_numpy(dtype=np.float64)
+        runs = ranked_runs(pay_values, rows[names["male"]].to_numpy(dtype=bool), band_rule="rank")
+        return band_table(runs, band_boundaries(len(rows), band_sizes))
     n = int(collect_pandas(work.select(nw.len().alias("n")))["n"].iloc[0])
-    bounds = _boundaries(n, band_sizes)
-    inner = [float(b) for b in bounds[1:4]]
+    bounds = band_boundaries(n, band_sizes)
+    return band_table(_runs_in_engine(work, names["pay"], names["male"], bounds), bounds)
+
+
+def _runs_in_engine(work: Frame, pay: str, male: str, bounds: np.ndarray) -> Runs:
+    """The runs of equal pay, added up in the engine: one part per band for the runs inside
+    it, and one per run that straddles a boundary (at most seven rows come back)."""
+    c = internal_names(["cnt", "men", "start", "end", "key"], [pay, male])
     runs = work.group_by(pay).agg(
-        nw.len().alias("cnt"), sum_true(nw.col("__fh_male"), work).alias("men")
+        nw.len().alias(c["cnt"]), sum_true(nw.col(male), work).alias(c["men"])
     )
-    runs = runs.with_columns(nw.col("cnt").cum_sum().over(order_by=pay).alias("end"))
-    runs = runs.with_columns((nw.col("end") - nw.col("cnt")).alias("start"))
+    runs = runs.with_columns(nw.col(c["cnt"]).cum_sum().over(order_by=pay).alias(c["end"]))
+    runs = runs.with_columns((nw.col(c["end"]) - nw.col(c["cnt"])).alias(c["start"]))
     straddles = nw.lit(False)
     band = nw.lit(0)
-    for b in inner:
-        straddles = straddles | ((nw.col("start") < b) & (nw.col("end") > b))
-        band = band + (nw.col("start") >= b).cast(nw.Int64)
+    for b in (float(x) for x in bounds[1:4]):
+        straddles = straddles | ((nw.col(c["start"]) < b) & (nw.col(c["end"]) > b))
+        band = band + (nw.col(c["start"]) >= b).cast(nw.Int64)
     # Runs inside one band share its key 0..3; a straddling run keeps a key of its own.
-    key = nw.when(straddles).then(nw.col("start").cast(nw.Int64) + 4).otherwise(band)
+    key = nw.when(straddles).then(nw.col(c["start"]).cast(nw.Int64) + 4).otherwise(band)
     parts = collect_pandas(
-        runs.with_columns(key.cast(nw.Int64).alias("__key"))
-        .group_by("__key")
+        runs.with_columns(key.cast(nw.Int64).alias(c["key"]))
+        .group_by(c["key"])
         .agg(
-            nw.col("cnt").sum().alias("cnt"),
-            nw.col("men").sum().alias("men"),
-            nw.col("start").min().alias("start"),
-            nw.col("end").max().alias("end"),
+            nw.col(c["men"]).sum().alias("men"),
+            nw.col(c["start"]).min().alias("start"),
+            nw.col(c["end"]).max().alias("end"),
             nw.col(pay).min().alias("min_pay"),
             nw.col(pay).max().alias("max_pay"),
         )
-    )
-    return _bands_from_parts(parts, bounds)
+    ).sort_values("start", kind="stable")
 
+    def column(name: str) -> np.ndarray:
+        return pd.to_numeric(parts[name]).to_numpy(dtype=np.float64)
 
-def _bands_from_parts(parts: pd.DataFrame, bounds: np.ndarray) -> pd.DataFrame:
-    parts = parts.assign(
-        key=pd.to_numeric(parts["__key"]).astype("int64"),
-        cnt=pd.to_numeric(parts["cnt"]).astype("float64"),
-        men=pd.to_numeric(parts["men"]).astype("float64"),
-        start=pd.to_numeric(parts["start"]).astype("float64"),
-        end=pd.to_numeric(parts["end"]).astype("float64"),
-    ).sort_values("start")
-    parts["split"] = parts["key"] >= 4
-    whole = parts[~parts["split"]].set_index("key")
-    split = parts[parts["split"]]
-    rows = []
-    for b in range(4):
-        lo, hi = bounds[b], bounds[b + 1]
-        men = total = 0.0
-        pays: list[float] = []
-        if b in whole.index:
-            r = whole.loc[b]
-            men, total = float(r["men"]), float(r["cnt"])
-            pays += [float(r["min_pay"]), float(r["max_pay"])]
-        for r in split.itertuples(index=False):
-            overlap = max(min(r.end, hi) - max(r.start, lo), 0.0)
-            if overlap > 0:
-                men += overlap / r.cnt * r.men
-                total += overlap
-                pays += [float(r.min_pay)]
-        women = total - men
-        rows.append(
-            {
-                "band": BAND_NAMES[b],
-                "employees": total,
-                "men": men,
-                "women": women,
-                "male_pct": men / total * 100 if total else float("nan"),
-                "female_pct": women / total * 100 if total else float("nan"),
-                "min_pay": min(pays) if pays else float("nan"),
-                "max_pay": max(pays) if pays else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows)
+    return Runs(*(column(k) for k in ("start", "end", "men", "min_pay", "max_pay")))

@@ -1,12 +1,13 @@
-"""Read a sex/gender column the same way everywhere in fairhire.
+"""Reading a sex column for two-sex figures: a thin layer over the shared label rule.
 
-HR exports spell sex in many ways ("M", "male", " Female ", "woman", "Men"...). Statutory
-metrics (the UK gender pay gap, the EU pay transparency indicators, NYC LL144's sex categories)
-compare men and women, so every analysis that needs the two categories reads the column through
-:func:`normalize_sex`: common spellings are recognised (any case, surrounding whitespace
-ignored), or the caller names the values with ``male=`` and ``female=``. Every other value
-(non-binary, unknown, prefer not to say, a typo) and every missing value is *counted and
-reported*, never silently dropped; an analysis then decides, and says, what to do with them.
+Statutory metrics (the UK gender pay gap, the EU pay transparency indicators) compare men and
+women. Where a function's argument is ``sex=``, it reads the column's *distinct* values (found
+by one group-by in the data's engine) with :func:`read_sex`, which cleans them with
+:func:`fairhire._core.labels.clean_labels` (``sex=True``: ``M``, ``man``, ``Women`` ... become
+``Male``/``Female``; case and space variants merge, with a warning) or, with ``male=`` and
+``female=``, with the caller's own codes. Every other value (non-binary, prefer not to say, a
+typo) and every missing value is counted and reported, never silently dropped; the analysis
+then says what it did with them.
 """
 
 from __future__ import annotations
@@ -16,85 +17,74 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from .errors import InvalidParameterError, preview
+from ._core.labels import (
+    FEMALE,
+    FEMALE_SPELLINGS,
+    MALE,
+    MALE_SPELLINGS,
+    clean_labels,
+    label_key,
+)
+from ._core.missing import is_missing
+from .errors import InsufficientDataError, InvalidParameterError, preview
 
 __all__ = [
     "FEMALE",
     "FEMALE_SPELLINGS",
     "MALE",
     "MALE_SPELLINGS",
-    "SexValues",
-    "looks_like_sex",
-    "normalize_sex",
+    "SexReading",
+    "read_sex",
 ]
 
-MALE = "Male"
-FEMALE = "Female"
-
-#: Spellings recognised as male / female, compared after ``str.strip().casefold()``.
-MALE_SPELLINGS: frozenset[str] = frozenset({"m", "male", "males", "man", "men"})
-FEMALE_SPELLINGS: frozenset[str] = frozenset({"f", "female", "females", "woman", "women"})
+#: Codes of :attr:`SexReading.codes`.
+MALE_CODE, FEMALE_CODE, OTHER_CODE, MISSING_CODE = 0, 1, -1, -2
 
 
-@dataclass(frozen=True, eq=False)
-class SexValues:
-    """The result of reading a sex column.
+@dataclass(frozen=True)
+class SexReading:
+    """How the distinct values of a sex column read.
 
     Attributes
     ----------
-    labels : numpy.ndarray
-        Object array, one entry per input value: ``"Male"``, ``"Female"`` or ``None`` (any
-        other value, or missing).
-    is_male, is_female, is_other : numpy.ndarray
-        Boolean masks (``is_other``: a non-missing value that is neither).
+    column : str
+        The column.
+    codes : numpy.ndarray
+        One code per value passed in: 0 male, 1 female, -1 other, -2 missing.
+    n_male, n_female, missing : int
+        Rows read as male, as female, and missing (blank, NaN, ``unknown_labels``).
     other : dict
-        Non-missing values that are neither male nor female, with their counts, keyed by the
-        original value (e.g. ``{"Non-binary": 12, "Prefer not to say": 3}``).
-    missing : int
-        Number of missing values (None, NaN, NA, empty or blank strings).
-    mapping : dict
-        Each distinct original value read as male or female, and what it was read as.
+        Clean labels that are neither male nor female, with their row counts.
+    male_values, female_values : tuple
+        The distinct raw values read as male / female (to filter rows in the engine).
+    warnings : tuple of str
+        The label merges and recodings, for the analysis' warnings.
     """
 
-    labels: np.ndarray
-    is_male: np.ndarray
-    is_female: np.ndarray
-    is_other: np.ndarray
+    column: str
+    codes: np.ndarray
+    n_male: int
+    n_female: int
+    missing: int
     other: Mapping[Any, int] = field(default_factory=dict)
-    missing: int = 0
-    mapping: Mapping[Any, str] = field(default_factory=dict)
-
-    @property
-    def is_missing(self) -> np.ndarray:
-        """Boolean mask of missing values."""
-        return ~(self.is_male | self.is_female | self.is_other)
-
-    @property
-    def n_male(self) -> int:
-        return int(self.is_male.sum())
-
-    @property
-    def n_female(self) -> int:
-        return int(self.is_female.sum())
+    male_values: tuple[Any, ...] = ()
+    female_values: tuple[Any, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_other(self) -> int:
         return int(sum(self.other.values()))
 
-    def counts(self) -> dict[str, int]:
-        """Men, women, other values and missing values: ``{"Male": .., "Female": .., ...}``."""
-        return {
-            MALE: self.n_male,
-            FEMALE: self.n_female,
-            "other": self.n_other,
-            "missing": self.missing,
-        }
+    def describe(self) -> str:
+        """One sentence: what was read, and what was set aside.
 
-    def describe(self, column: str = "sex") -> str:
-        """One sentence for warnings and reports: what was read, and what was set aside."""
-        text = f"{column}: {self.n_male:,} male, {self.n_female:,} female"
+        Examples
+        --------
+        >>> read_sex(["M", "F", "X", None], [3, 2, 1, 4], column="gender").describe()
+        'gender: 3 male, 2 female; 1 other (X 1); 4 missing.'
+        """
+        text = f"{self.column}: {self.n_male:,} male, {self.n_female:,} female"
         if self.other:
             shown = ", ".join(f"{k!s} {v:,}" for k, v in sorted(self.other.items(), key=str))
             text += f"; {self.n_other:,} other ({shown})"
@@ -102,132 +92,122 @@ class SexValues:
             text += f"; {self.missing:,} missing"
         return text + "."
 
+    def two_sex_warning(self, who: str, what: str) -> list[str]:
+        """The warning that rows whose sex is not male or female are left out of two-sex
+        figures (``who``: "employees"; ``what``: "metrics"), or none."""
+        if not (self.other or self.missing):
+            return []
+        return [
+            f"{self.n_other + self.missing:,} {who} whose sex is not recorded as male or female "
+            f"are excluded from these two-sex {what} ({self.describe()})"
+        ]
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating) and np.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    def require_both(self, found: Iterable[Any]) -> None:
+        """An :class:`~fairhire.errors.InsufficientDataError` unless men and women are there."""
+        if self.n_male and self.n_female:
+            return
+        shown = sorted({str(v) for v in found if not is_missing(v)})[:8]
+        raise InsufficientDataError(
+            f"column {self.column!r} (sex=) has {self.n_male} men and {self.n_female} women; "
+            f"both are needed. Values found: {preview(shown)}. If men and women are spelled "
+            "differently, name them with male= and female= (e.g. male='H', female='F')."
+        )
 
 
-def _as_set(values: Any, argument: str) -> set[Any]:
+def _keys(values: Any, argument: str) -> set[Any]:
     if isinstance(values, str) or not isinstance(values, Collection):
         values = [values]
     out = set()
     for v in values:
-        if _is_missing(v):
+        if is_missing(v):
             raise InvalidParameterError(f"{argument}= cannot name a missing value; got {v!r}.")
-        out.add(_key(v))
+        out.add(label_key(v))
     return out
 
 
-def _key(value: Any) -> Any:
-    """Comparison key: stripped, case-folded strings; other values as they are."""
-    if isinstance(value, str):
-        return value.strip().casefold()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
-def normalize_sex(
+def read_sex(
     values: Iterable[Any],
+    counts: Iterable[int] | None = None,
     *,
+    column: str,
     male: Any = None,
     female: Any = None,
-) -> SexValues:
-    """Read sex/gender values as male, female, other or missing.
+    unknown_labels: Iterable[Any] = (),
+) -> SexReading:
+    """Read the distinct values of a sex column (with their row counts) as male, female,
+    other or missing.
 
     Parameters
     ----------
-    values : sequence, numpy array or pandas Series
-        The column's values.
+    values : iterable
+        Distinct values of the column (repeats allowed: their counts add up).
+    counts : iterable of int, optional
+        Rows holding each value (all 1 when omitted).
+    column : str
+        The column, for messages.
     male, female : value or collection of values, optional
-        The values that mean male / female (compared ignoring case and surrounding
-        whitespace for strings, exactly otherwise, e.g. ``male=1, female=2``). When omitted,
-        the common spellings are recognised: ``M``, ``Male``, ``Males``, ``Man``, ``Men`` and
-        ``F``, ``Female``, ``Females``, ``Woman``, ``Women``, in any case.
-
-    Returns
-    -------
-    SexValues
-        Labels (``"Male"``, ``"Female"`` or None), masks, and the counts of other and missing
-        values, which callers report (statutory two-sex metrics exclude them and say how many).
-
-    Raises
-    ------
-    InvalidParameterError
-        If a value is named both male and female, or ``male=``/``female=`` names a missing
-        value.
+        The caller's codes for male / female (compared ignoring case and spaces for text, e.g.
+        ``male=1, female=2`` or ``male="H"``). Naming one replaces the common spellings of
+        that sex. Without them the common spellings are read (``M``, ``Male``, ``man``,
+        ``Men`` ... in any case): see :func:`fairhire._core.labels.clean_labels`.
+    unknown_labels : iterable
+        Values that mean "unknown": counted as missing.
 
     Examples
     --------
-    >>> from fairhire._sex import normalize_sex
-    >>> sv = normalize_sex(["M", " female", "Woman", "non-binary", None, "MEN"])
-    >>> sv.labels.tolist()
-    ['Male', 'Female', 'Female', None, None, 'Male']
-    >>> sv.counts()
-    {'Male': 2, 'Female': 2, 'other': 1, 'missing': 1}
-    >>> normalize_sex([1, 2, 2, 9], male=1, female=2).other
-    {9: 1}
+    >>> r = read_sex(["M", " female", "Woman", "non-binary", None, "MEN"], column="sex")
+    >>> r.codes.tolist(), r.n_male, r.n_female, dict(r.other), r.missing
+    ([0, 1, 1, -1, -2, 0], 2, 2, {'non-binary': 1}, 1)
+    >>> read_sex([1, 2, 2, 9], column="sex", male=1, female=2).codes.tolist()
+    [0, 1, 1, -1]
     """
-    male_keys = MALE_SPELLINGS if male is None else _as_set(male, "male")
-    female_keys = FEMALE_SPELLINGS if female is None else _as_set(female, "female")
-    both = set(male_keys) & set(female_keys)
+    values = [_plain(v) for v in values]
+    n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
+    custom = male is not None or female is not None
+    male_keys = MALE_SPELLINGS if male is None else _keys(male, "male")
+    female_keys = FEMALE_SPELLINGS if female is None else _keys(female, "female")
+    both = male_keys & female_keys
     if both:
         raise InvalidParameterError(
             f"the values {preview(sorted(both, key=str))} are named both male= and female=. "
             "Name each value once."
         )
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    # Work on the distinct values only: a million rows usually hold a handful of spellings.
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    n_unique = len(uniques)
-    kind = np.full(n_unique + 1, 3, dtype=np.int8)  # 0 male, 1 female, 2 other, 3 missing
-    mapping: dict[Any, str] = {}
-    for i, value in enumerate(uniques):
-        if _is_missing(value):
-            continue
-        key = _key(value)
-        if key in male_keys:
-            kind[i] = 0
-            mapping[value] = MALE
-        elif key in female_keys:
-            kind[i] = 1
-            mapping[value] = FEMALE
-        else:
-            kind[i] = 2
-    row_kind = kind[np.where(codes < 0, n_unique, codes)]
-    counts = np.bincount(np.where(codes < 0, n_unique, codes), minlength=n_unique + 1)
-    other = {
-        (uniques[i].item() if isinstance(uniques[i], np.generic) else uniques[i]): int(counts[i])
-        for i in range(n_unique)
-        if kind[i] == 2
-    }
-    lookup = np.array([MALE, FEMALE, None, None], dtype=object)
-    return SexValues(
-        labels=lookup[row_kind],
-        is_male=row_kind == 0,
-        is_female=row_kind == 1,
-        is_other=row_kind == 2,
-        other=other,
-        missing=int((row_kind == 3).sum()),
-        mapping=mapping,
+    cleaning = clean_labels(
+        values, n_rows, column=column, unknown_labels=unknown_labels, sex=not custom
     )
-
-
-def looks_like_sex(values: Iterable[Any]) -> bool:
-    """True when the distinct values include a recognised male and a recognised female spelling.
-
-    Used to decide whether a generic ``group=`` column is a sex column (so that men are the
-    default reference group and spellings are read consistently).
-
-    Examples
-    --------
-    >>> from fairhire._sex import looks_like_sex
-    >>> looks_like_sex(["Male", "Female", "Non-binary"]), looks_like_sex(["White", "Asian"])
-    (True, False)
-    """
-    keys = {_key(v) for v in values if not _is_missing(v)}
-    return bool(keys & MALE_SPELLINGS) and bool(keys & FEMALE_SPELLINGS)
+    codes = np.empty(len(values), dtype=np.int64)
+    other: dict[Any, int] = {}
+    sides: dict[int, list[Any]] = {MALE_CODE: [], FEMALE_CODE: []}
+    for i, (raw, n) in enumerate(zip(values, n_rows, strict=True)):
+        clean = cleaning.get(raw)
+        if clean is None:
+            codes[i] = MISSING_CODE
+            continue
+        key = label_key(raw)
+        if custom and key in male_keys:
+            code = MALE_CODE
+        elif custom:
+            code = FEMALE_CODE if key in female_keys else OTHER_CODE
+        else:
+            code = MALE_CODE if clean == MALE else FEMALE_CODE if clean == FEMALE else OTHER_CODE
+        codes[i] = code
+        if code == OTHER_CODE:
+            other[clean] = other.get(clean, 0) + n
+        elif raw not in sides[code]:
+            sides[code].append(raw)
+    counts_arr = np.asarray(n_rows, dtype=np.int64)
+    return SexReading(
+        column=column,
+        codes=codes,
+        n_male=int(counts_arr[codes == MALE_CODE].sum()),
+        n_female=int(counts_arr[codes == FEMALE_CODE].sum()),
+        missing=int(counts_arr[codes == MISSING_CODE].sum()),
+        other=other,
+        male_values=tuple(sides[MALE_CODE]),
+        female_values=tuple(sides[FEMALE_CODE]),
+        warnings=tuple(cleaning.warnings()),
+    )

@@ -37,6 +37,16 @@ class Company:
         return fh.datasets.make_workforce(2_000, random_state=0)
 
     @cached_property
+    def staff_exits(self) -> pd.DataFrame:
+        """A larger workforce with exits and a layoff (enough people aged 50 and over)."""
+        return fh.datasets.make_workforce(10_000, random_state=0, exits=True)
+
+    @cached_property
+    def layoff_pool(self) -> pd.DataFrame:
+        """Employees still employed when the layoff was decided (its scope)."""
+        return self.staff_exits.loc[self.staff_exits["laid_off"].notna()]
+
+    @cached_property
     def interviews(self) -> Any:
         return fh.datasets.make_interviews(random_state=0)
 
@@ -48,6 +58,9 @@ def _job_ads(_: Company) -> Iterator[tuple[str, Any]]:
 
 
 LEVELS = ["L1", "L2", "L3", "L4", "L5"]
+#: The legitimate pay factors of the adjusted gap; the decomposition uses the same ones, so
+#: its explained and unexplained parts answer the same question.
+PAY_CONTROLS = ["level", "job_family", "tenure_years"]
 
 # (section title, function returning a result, or an iterator of (title, result)).
 # One line per section; a section whose analysis is not in this build is skipped with a message.
@@ -64,10 +77,9 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
     ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
         c.funnel, sex="sex", race="race", selected="screened", exclude_under=0.02)),
     ("Pay gap by sex", lambda c: fh.pay_gap(
-        c.workforce, pay="salary", group="sex",
-        controls=["level", "job_family", "tenure_years"])),
+        c.workforce, pay="salary", group="sex", controls=PAY_CONTROLS)),
     ("Oaxaca–Blinder decomposition", lambda c: fh.oaxaca_blinder(
-        c.workforce, outcome="salary", group="sex", features=["tenure_years"], log=True)),
+        c.workforce, outcome="salary", group="sex", features=PAY_CONTROLS, log=True)),
     ("UK gender pay gap metrics", lambda c: fh.uk_pay_gap_metrics(
         c.workforce, hourly_pay="hourly_pay", bonus="bonus", sex="sex")),
     ("EU Pay Transparency Directive indicators", lambda c: fh.eu_pay_transparency_metrics(
@@ -80,6 +92,14 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
         c.workforce, group="sex", level="level", order=LEVELS)),
     ("Performance ratings", lambda c: fh.rating_disparity(
         c.workforce, group="sex", rating="performance_rating")),
+    ("Retention by sex", lambda c: fh.retention(
+        c.staff_exits, group="sex", exited="exited", exit_type="exit_type", level="level")),
+    ("Time to exit", lambda c: fh.time_to_exit(
+        c.staff_exits, group="sex", duration="tenure_months", event="exited",
+        cause="exit_type", horizon=60)),
+    ("Reduction in force (layoff)", lambda c: fh.reduction_in_force(
+        c.layoff_pool, group="sex", selected="laid_off", unit="job_family", age="age",
+        job_title="job_title")),
     ("Interview panels", lambda c: fh.interview_panels(
         c.interviews.panels, interview="interview_id", panelist_group="panelist_sex",
         candidate_group="candidate_sex", outcome="advanced")),
@@ -93,10 +113,16 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
 
 
 NOTES = {
+    "Reduction in force (layoff)": [
+        "The synthetic layoff selects 7.5% of employees under 40, 10% of those 40–49 and 18% "
+        "of those 50 and over within each job family (2.4 times the under-40 rate), on "
+        "purpose: the analysis should find it. The OWBPA disclosure (ages by unit and job "
+        "title) is personal data and is not included in this report.",
+    ],
     "Hiring funnel by sex": [
-        "Non-binary applicants (about 2% of the pool) are listed but excluded from impact "
-        "ratios (min_share = 0.03): with so few selections they would otherwise become the "
-        "reference group at the later stages.",
+        "Non-binary applicants (about 2% of the pool) are listed but not compared: groups "
+        "under 3% of applicants are left out of the impact ratios, because with so few "
+        "selections they would otherwise become the reference group at the later stages.",
     ],
 }
 

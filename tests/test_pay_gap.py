@@ -56,7 +56,7 @@ def test_adjusted_gap_matches_statsmodels(two_sex, cov_type):
     assert row.adjusted_gap == pytest.approx((1 - np.exp(ref.params[FEMALE])) * 100)
     assert row.ci_low == pytest.approx((1 - np.exp(hi)) * 100, rel=1e-8)
     assert row.ci_high == pytest.approx((1 - np.exp(lo)) * 100, rel=1e-8)
-    assert row.flagged == (abs(row.t) >= 2)
+    assert row.flagged == (row.p_value < 0.05)  # flagged: p < alpha
     assert gap.cov_type == cov_type
     # every coefficient of the model is reported
     coefs = gap.coefficients.set_index("term")
@@ -65,9 +65,14 @@ def test_adjusted_gap_matches_statsmodels(two_sex, cov_type):
 
 def test_cluster_and_currency_units(two_sex):
     gap = fh.pay_gap(
-        two_sex, pay="salary", group="sex", controls=CONTROLS, log=False,
-        cov_type="cluster", cluster="job_family",
-    )  # fmt: skip
+        two_sex,
+        pay="salary",
+        group="sex",
+        controls=CONTROLS,
+        log=False,
+        cov_type="cluster",
+        cluster="job_family",
+    )
     ref = smf.ols(FORMULA.replace("np.log(salary)", "salary"), two_sex).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(two_sex.job_family)[0]}, use_t=True
     )
@@ -88,9 +93,10 @@ def test_raw_gaps_by_hand():
             "tenure": [1, 2, 3, 4, 1, 2, 3, 4.0],
         }
     )
-    gap = fh.pay_gap(data, pay="pay", group="g", min_group_size=2)
+    gap = fh.pay_gap(data, pay="pay", group="g", min_n=2)
     row = gap.overall.iloc[0]
-    assert (row.group, row.reference_group) == ("Female", "Male")  # spellings read as sex
+    # group= is not read as sex: M and F stay as they are; M has the higher mean pay
+    assert (row.group, row.reference_group) == ("F", "M")
     assert row.mean_gap_pct == pytest.approx((14.25 - 13) / 14.25 * 100)
     assert row.median_gap_pct == pytest.approx((13.5 - 12) / 13.5 * 100)
     # without controls the log model's coefficient is the difference of mean log pay
@@ -100,8 +106,16 @@ def test_raw_gaps_by_hand():
 
 def test_more_than_two_groups(wf):
     d = wf.dropna(subset=["race"])
-    gap = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, min_group_size=5)
-    assert gap.reference_group == "White"  # the largest group
+    default = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, min_n=5)
+    # the shared rule: the highest mean pay among groups of at least min_n and 2% of employees
+    means = d.groupby("race").salary.mean()
+    shares = d.race.value_counts(normalize=True)
+    eligible = means[(d.race.value_counts() >= 5) & (shares >= 0.02)]
+    assert default.reference_group == eligible.idxmax() == "Asian"
+    small = default.overall.set_index("group").small_sample
+    assert small["Native American or Alaska Native"] and not small["White"]
+    gap = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, reference="White")
+    assert gap.reference_group == "White"
     ref = smf.ols(
         "np.log(salary) ~ C(race, Treatment('White')) + level + job_family + location"
         " + tenure_years",
@@ -179,8 +193,14 @@ def test_tainted_comparison(two_sex):
 
 
 def test_outliers_are_studentized_residuals(two_sex):
-    gap = fh.pay_gap(two_sex, pay="salary", group="sex", controls=CONTROLS,
-                     id="employee_id", outlier_threshold=2.0)  # fmt: skip
+    gap = fh.pay_gap(
+        two_sex,
+        pay="salary",
+        group="sex",
+        controls=CONTROLS,
+        id="employee_id",
+        outlier_threshold=2.0,
+    )
     ref = smf.ols(FORMULA, two_sex).fit()
     stud = OLSInfluence(ref).resid_studentized_internal
     expected = np.flatnonzero(stud <= -2.0)
@@ -195,15 +215,19 @@ def test_outliers_are_studentized_residuals(two_sex):
 def test_recovers_the_injected_gap():
     wf = fh.datasets.make_workforce(12_000, random_state=21)
     gap = fh.pay_gap(
-        wf, pay="salary", group="sex",
-        controls=[*CONTROLS, "performance_rating", "race"], missing="exclude",
-    )  # fmt: skip
+        wf,
+        pay="salary",
+        group="sex",
+        controls=[*CONTROLS, "performance_rating", "race"],
+        missing="exclude",
+    )
     row = gap.overall.set_index("group").loc["Female"]
     truth = WORKFORCE_TRUTH["pay_gap_within_level_family"] * 100
     assert row.ci_low < truth < row.ci_high
     assert row.flagged and row.mean_gap_pct > 10  # raw gap much larger than adjusted
     nb = gap.overall.set_index("group").loc["Non-binary"]
-    assert not nb.flagged  # no injected effect
+    # no injected effect, |t| < 2, yet p = 0.047 < alpha = 0.05: flagged on p < alpha (issue 14)
+    assert abs(nb.t) < 2 and nb.p_value < 0.05 and nb.flagged
     assert gap.rows.excluded == {
         "missing group (sex)": int(wf.sex.isna().sum()),
         "missing control (race)": int((wf.sex.notna() & wf.race.isna()).sum()),
@@ -213,10 +237,12 @@ def test_recovers_the_injected_gap():
 
 def test_absorbing_a_large_categorical_gives_the_same_answer(two_sex):
     d = two_sex.assign(cell=two_sex.level + "/" + two_sex.job_family)
-    absorbed = fh.pay_gap(d, pay="salary", group="sex", controls=["cell", "tenure_years"],
-                          absorb_threshold=10)  # fmt: skip
-    dummies = fh.pay_gap(d, pay="salary", group="sex", controls=["cell", "tenure_years"],
-                         absorb_threshold=None)  # fmt: skip
+    absorbed = fh.pay_gap(
+        d, pay="salary", group="sex", controls=["cell", "tenure_years"], absorb_threshold=10
+    )
+    dummies = fh.pay_gap(
+        d, pay="salary", group="sex", controls=["cell", "tenure_years"], absorb_threshold=None
+    )
     assert absorbed.absorbed == "cell" and dummies.absorbed is None
     a, b = absorbed.overall.iloc[0], dummies.overall.iloc[0]
     assert a.coef == pytest.approx(b.coef, rel=1e-9)
@@ -233,7 +259,7 @@ def test_missing_values_counted_or_raised():
         }
     )
     before = data.copy()
-    gap = fh.pay_gap(data, pay="pay", group="sex", controls="tenure", min_group_size=2)
+    gap = fh.pay_gap(data, pay="pay", group="sex", controls="tenure", min_n=2)
     assert gap.rows.excluded == {
         "missing pay (pay)": 1,
         "missing group (sex)": 1,
@@ -316,9 +342,10 @@ def _random_frame(rng: np.random.Generator) -> pd.DataFrame:
 
 @given(frames, st.floats(min_value=0.01, max_value=1000))
 def test_gaps_are_scale_invariant(frame, scale):
-    a = fh.pay_gap(frame, pay="pay", group="group", controls=["tenure"], min_group_size=2)
-    b = fh.pay_gap(frame.assign(pay=frame.pay * scale), pay="pay", group="group",
-                   controls=["tenure"], min_group_size=2)  # fmt: skip
+    a = fh.pay_gap(frame, pay="pay", group="group", controls=["tenure"], min_n=2)
+    b = fh.pay_gap(
+        frame.assign(pay=frame.pay * scale), pay="pay", group="group", controls=["tenure"], min_n=2
+    )
     ra, rb = a.overall.iloc[0], b.overall.iloc[0]
     assert rb.mean_gap_pct == pytest.approx(ra.mean_gap_pct, rel=1e-9, abs=1e-9)
     assert rb.median_gap_pct == pytest.approx(ra.median_gap_pct, rel=1e-9, abs=1e-9)
@@ -327,10 +354,12 @@ def test_gaps_are_scale_invariant(frame, scale):
 
 @given(frames)
 def test_swapping_the_groups_flips_the_signs(frame):
-    a = fh.pay_gap(frame, pay="pay", group="group", reference="A", controls=["tenure", "unit"],
-                   min_group_size=2).overall.iloc[0]  # fmt: skip
-    b = fh.pay_gap(frame, pay="pay", group="group", reference="B", controls=["tenure", "unit"],
-                   min_group_size=2).overall.iloc[0]  # fmt: skip
+    a = fh.pay_gap(
+        frame, pay="pay", group="group", reference="A", controls=["tenure", "unit"], min_n=2
+    ).overall.iloc[0]
+    b = fh.pay_gap(
+        frame, pay="pay", group="group", reference="B", controls=["tenure", "unit"], min_n=2
+    ).overall.iloc[0]
     assert b.coef == pytest.approx(-a.coef, rel=1e-9, abs=1e-12)
     assert b.t == pytest.approx(-a.t, rel=1e-9, abs=1e-9)
     assert np.sign(b.mean_gap_pct) == -np.sign(a.mean_gap_pct)

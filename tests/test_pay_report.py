@@ -33,8 +33,15 @@ def hostile(wf) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def gap(wf):
-    return fh.pay_gap(wf, pay="salary", group="sex", controls=CONTROLS, within="level",
-                      tainted="performance_rating", id="employee_id")  # fmt: skip
+    return fh.pay_gap(
+        wf,
+        pay="salary",
+        group="sex",
+        controls=CONTROLS,
+        within="level",
+        tainted="performance_rating",
+        id="employee_id",
+    )
 
 
 def test_registered():
@@ -42,8 +49,14 @@ def test_registered():
 
 
 def test_pay_gap_renders(gap, hostile):
-    bad = fh.pay_gap(hostile, pay="salary", group="grp", reference="Reference",
-                     controls=["level", "family"], within="family")  # fmt: skip
+    bad = fh.pay_gap(
+        hostile,
+        pay="salary",
+        group="grp",
+        reference="Reference",
+        controls=["level", "family"],
+        within="family",
+    )
     out = check_renders(gap, hostile=bad)
     assert partial_for(gap) == "pay_gap"
     female = gap.overall.set_index("group").loc["Female"]
@@ -67,16 +80,16 @@ def test_pay_gap_small_counts_suppressed(gap):
 
 def test_oaxaca_renders(wf, hostile):
     ob = fh.oaxaca_blinder(wf, outcome="salary", group="sex", features=CONTROLS, log=True)
-    bad = fh.oaxaca_blinder(hostile, outcome="salary", group="grp",
-                            features=["level", "family"])  # fmt: skip
+    bad = fh.oaxaca_blinder(hostile, outcome="salary", group="grp", features=["level", "family"])
     out = check_renders(ob, hostile=bad)
     assert "unexplained" in out["markdown"]
     check_renders(ob, min_cell=5)
 
 
 def test_uk_renders(wf):
-    uk = fh.uk_pay_gap_metrics(wf, hourly_pay="hourly_pay", sex="sex", bonus="bonus",
-                               full_pay="full_pay")  # fmt: skip
+    uk = fh.uk_pay_gap_metrics(
+        wf, hourly_pay="hourly_pay", sex="sex", bonus="bonus", full_pay="full_pay"
+    )
     out = check_renders(uk)
     assert f"{uk.metrics.published.iloc[0]:.1f}%" in out["html"]
     assert "quartile pay band" in out["markdown"]
@@ -84,10 +97,12 @@ def test_uk_renders(wf):
 
 
 def test_eu_renders(wf, hostile):
-    eu = fh.eu_pay_transparency_metrics(wf, pay="salary", sex="sex", variable_pay="bonus",
-                                        category="job_family")  # fmt: skip
-    bad = fh.eu_pay_transparency_metrics(hostile, pay="salary", sex="sex",
-                                         variable_pay="bonus", category="family")  # fmt: skip
+    eu = fh.eu_pay_transparency_metrics(
+        wf, pay="salary", sex="sex", variable_pay="bonus", category="job_family"
+    )
+    bad = fh.eu_pay_transparency_metrics(
+        hostile, pay="salary", sex="sex", variable_pay="bonus", category="family"
+    )
     out = check_renders(eu, hostile=bad)
     assert "Article 10" in out["html"]
     check_renders(eu, min_cell=5)
@@ -95,8 +110,9 @@ def test_eu_renders(wf, hostile):
 
 def test_remediation_renders(gap, hostile):
     plan = fh.pay_remediation(gap, target="zero", max_raise=0.2)
-    bad_gap = fh.pay_gap(hostile, pay="salary", group="grp", reference="Reference",
-                         controls=["level"])  # fmt: skip
+    bad_gap = fh.pay_gap(
+        hostile, pay="salary", group="grp", reference="Reference", controls=["level"]
+    )
     bad = fh.pay_remediation(bad_gap, target="zero")
     out = check_renders(plan, hostile=bad)
     assert "least-cost plan" in out["markdown"]

@@ -64,7 +64,7 @@ def test_impact_charts(ai):
     assert list(f.data.columns) == ["group", "stage", "applicants", "reached", "share"]
     r = impact_ratios(ai)
     assert r is not None
-    assert "interviewed · Female (0.69" in r.alt and "four-fifths" in r.alt
+    assert "interviewed · Female vs Male (1,786): 0.69" in r.alt and "four-fifths" in r.alt
     assert set(r.data["stage"]) <= {*STAGES, "bottom line"}
     svg = to_svg(r, chart_id="fig-2")
     assert "four-fifths (0.8)" in svg and "parity" in svg

@@ -14,7 +14,9 @@ engine), so it costs the same for a hundred rows or a hundred million:
    lists what was merged.
 4. Where a function knows a column holds sex (``sex=`` of the LL144, UK and EU analyses), the
    common spellings ``M``/``F``, ``man``/``woman``, ``men``/``women`` ... are read as
-   ``Male``/``Female`` (see :mod:`fairhire._sex`), and the warning says so.
+   ``Male``/``Female`` (:data:`MALE_SPELLINGS`, :data:`FEMALE_SPELLINGS`), and the warning
+   says so. Two-sex statutory figures read a sex column through :mod:`fairhire._sex`, which
+   builds on this.
 
 Numbers and booleans are labels as they are.
 """
@@ -30,7 +32,23 @@ import pandas as pd
 
 from .missing import is_missing
 
-__all__ = ["LabelCleaning", "clean_labels", "label_key", "relabel_counts"]
+__all__ = [
+    "FEMALE",
+    "FEMALE_SPELLINGS",
+    "MALE",
+    "MALE_SPELLINGS",
+    "LabelCleaning",
+    "clean_labels",
+    "label_key",
+    "relabel_counts",
+]
+
+MALE = "Male"
+FEMALE = "Female"
+#: Spellings read as male / female where a column is known to hold sex (compared after
+#: squashing spaces and case-folding).
+MALE_SPELLINGS: frozenset[str] = frozenset({"m", "male", "males", "man", "men"})
+FEMALE_SPELLINGS: frozenset[str] = frozenset({"f", "female", "females", "woman", "women"})
 
 
 def _squash(text: str) -> str:
@@ -146,8 +164,6 @@ def clean_labels(
     >>> clean_labels(["M", "f", "Woman"], column="gender", sex=True).mapping
     {'M': 'Male', 'f': 'Female', 'Woman': 'Female'}
     """
-    from .._sex import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS
-
     values = list(values)
     n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
     unknown_keys = {label_key(u) for u in unknown_labels if not is_missing(u)}

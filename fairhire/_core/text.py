@@ -15,6 +15,7 @@ Negative numbers use the minus sign (−), as typeset text does.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
@@ -166,11 +167,12 @@ def format_money(value: Any, currency: str = "", digits: int = 0) -> str:
 
     Examples
     --------
-    >>> format_money(31200, "£"), format_money(-1250.4)
-    ('£31,200', '−1,250')
+    >>> format_money(31200, "£"), format_money(-1250.4), format_money(2.5)
+    ('£31,200', '−1,250', '3')
     """
     x = _real(value)
-    if x is None:
+    if x is None or math.isinf(x):
         return NA
-    text = f"{abs(x):,.{digits}f}"
-    return (MINUS if x < 0 else "") + currency + text
+    # half up, as people round money (float formatting would round 0.5 to even)
+    amount = Decimal(repr(abs(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return (MINUS if x < 0 else "") + currency + f"{amount:,.{digits}f}"

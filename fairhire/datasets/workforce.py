@@ -17,7 +17,7 @@ from scipy.stats import norm
 
 from ..errors import InvalidParameterError
 
-__all__ = ["LEVELS", "WORKFORCE_TRUTH", "make_workforce"]
+__all__ = ["EXIT_COLUMNS", "EXIT_TYPES", "LEVELS", "WORKFORCE_TRUTH", "make_workforce"]
 
 #: Job levels, lowest first (ordered strings that also sort correctly).
 LEVELS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5")
@@ -96,6 +96,23 @@ _PART_TIME_HOURS = (16.0, 20.0, 24.0, 30.0)
 _NOT_FULL_PAY_SHARE = {"Male": 0.01, "Female": 0.04, "other": 0.02}
 
 
+# exits (``exits=True``): cause-specific latent times in months since hire, censored at the
+# snapshot; then a layoff at the snapshot among those still employed
+_VOLUNTARY_WEIBULL = (0.8, 400.0)  # shape, scale (months) for men
+_VOLUNTARY_HR_WOMEN = 1.3
+_INVOLUNTARY_MONTHLY = 0.001
+_INVOLUNTARY_HR = {"Black or African American": 1.6}
+_RETIREMENT_MONTHLY_60 = 0.01  # only for employees aged 60 and over
+#: Share selected for the layoff by age band (under 40, 40-49, 50-59, 60 and over).
+_LAYOFF_AGE_CUTS = (40, 50, 60)
+_LAYOFF_RATES = (0.075, 0.10, 0.18, 0.18)
+#: Layoff rate multiplier by job family (the decisional units), same order as JOB_FAMILIES.
+_LAYOFF_UNIT_FACTOR = (0.6, 1.2, 1.4, 0.8, 1.2, 1.0, 0.5, 1.3)
+_LEVEL_TITLES = ("Associate", "Specialist", "Senior", "Lead", "Director")
+#: Exit types written by ``exits=True``.
+EXIT_TYPES: tuple[str, ...] = ("voluntary", "involuntary", "retirement", "layoff")
+
+
 def _top_rating_share(shift: float) -> float:
     cut = norm.ppf(1.0 - _RATING_SHARES_MEN[-1])
     return float(1.0 - norm.cdf(cut - shift))
@@ -150,6 +167,25 @@ WORKFORCE_TRUTH: dict[str, Any] = {
     ),
     "part_time_share": dict(_PART_TIME_SHARE),
     "not_full_pay_share": dict(_NOT_FULL_PAY_SHARE),
+    # exits=True
+    "voluntary_exit_hazard_ratio_women": _VOLUNTARY_HR_WOMEN,
+    "involuntary_exit_hazard_ratios": dict(_INVOLUNTARY_HR),
+    "layoff_rates_by_age": dict(zip(("Under 40", "40-49", "50-59", "60 and over"),
+                                    _LAYOFF_RATES, strict=True)),
+    "layoff_rate_ratio_50_plus": _LAYOFF_RATES[2] / _LAYOFF_RATES[0],
+    "exits_note": (
+        "With exits=True, each employee is followed from hire to the snapshot "
+        "(round(tenure_years * 12) months). Latent months to a voluntary exit ~ Weibull(shape "
+        "0.8, scale 400) with hazard ratio 1.3 for women; to an involuntary exit ~ exponential "
+        "(0.001 a month) with hazard ratio 1.6 for Black or African American employees; to "
+        "retirement ~ exponential (0.01 a month) for employees aged 60 and over. The first of "
+        "these before the snapshot is the exit (tenure_months rounded up to whole months). "
+        "At the snapshot a layoff selects employees still employed with probability 7.5% "
+        "under 40, 10% at 40-49 and 18% at 50 and over (2.4 times the under-40 rate), times a "
+        "factor by job family (the decisional unit) that is the same for every age; the laid "
+        "off exit with exit_type 'layoff' at the snapshot. laid_off is missing for those who "
+        "had left before the layoff: they were not part of the decision."
+    ),
 }
 
 
@@ -169,6 +205,7 @@ def make_workforce(
     pay_gap: float = 0.04,
     promotion_odds_ratio: float = 0.7,
     time_to_promotion_ratio: float = 1.25,
+    exits: bool = False,
 ) -> pd.DataFrame:
     """A synthetic workforce, one row per employee, with known disparities by sex.
 
@@ -190,6 +227,11 @@ def make_workforce(
       eligibility depends on level and rating (so women are paid bonuses less often).
     - **Part time / full pay**: 20% of women and 5% of men work part time; 4% of women and 1%
       of men are not full-pay relevant employees (on reduced pay for leave).
+    - **Exits** (``exits=True``): women resign sooner (voluntary-exit hazard ratio 1.3), Black
+      employees are dismissed more often (involuntary-exit hazard ratio 1.6), employees aged
+      60 and over retire; and a **layoff** at the snapshot selects 7.5% of those under 40, 10%
+      of those 40–49 and 18% of those 50 and over (2.4 times the under-40 rate) within each
+      job family (the decisional unit).
 
     Parameters
     ----------
@@ -203,6 +245,9 @@ def make_workforce(
         Odds ratio of promotion (women vs men) at L2 and L3, given level and rating.
     time_to_promotion_ratio : float, default 1.25
         Women's time to promotion relative to men's, among the promoted.
+    exits : bool, default False
+        Add exits, exit types and a layoff (the columns below). Every other column is the
+        same with or without them.
 
     Returns
     -------
@@ -220,6 +265,12 @@ def make_workforce(
         ``bonus`` (annual bonus, 0 for most), ``full_pay`` (bool: UK full-pay relevant
         employee), ``hours`` (contractual weekly hours; 37.5 full time).
 
+        With ``exits=True`` also: ``age`` (whole years at the snapshot), ``job_title``
+        (job family and level title, e.g. "Sales Senior"), ``tenure_months`` (months from hire
+        to exit or to the snapshot, int >= 1), ``exited`` (bool), ``exit_type`` ("voluntary",
+        "involuntary", "retirement", "layoff"; missing for those who stayed) and ``laid_off``
+        (bool: selected in the layoff; missing for those who had left before it).
+
     Examples
     --------
     >>> import fairhire as fh
@@ -230,6 +281,11 @@ def make_workforce(
     ['L1', 'L2', 'L3', 'L4', 'L5']
     >>> bool((wf.salary > 0).all() and (wf.months_in_level > 0).all())
     True
+    >>> ex = fh.datasets.make_workforce(1000, random_state=1, exits=True)
+    >>> ex.drop(columns=list(EXIT_COLUMNS)).equals(wf)
+    True
+    >>> ex.exit_type.value_counts().to_dict()
+    {'voluntary': 241, 'involuntary': 60, 'layoff': 47, 'retirement': 3}
     """
     if isinstance(n_employees, bool) or not isinstance(n_employees, int | np.integer):
         raise InvalidParameterError(
@@ -243,6 +299,8 @@ def make_workforce(
         raise InvalidParameterError(
             f"promotion_odds_ratio= must be positive; got {promotion_odds_ratio!r}."
         )
+    if not isinstance(exits, bool | np.bool_):
+        raise InvalidParameterError(f"exits= must be True or False; got {exits!r}.")
     if not time_to_promotion_ratio > 0:
         raise InvalidParameterError(
             f"time_to_promotion_ratio= must be positive; got {time_to_promotion_ratio!r}."
@@ -331,7 +389,7 @@ def make_workforce(
 
     width = max(7, len(str(n)))
     ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "employee_id": pd.Series(ids.astype(object)),
             "sex": labels(SEXES, sex),
@@ -350,5 +408,65 @@ def make_workforce(
             "bonus": bonus,
             "full_pay": full_pay,
             "hours": hours,
+        }
+    )
+    if not exits:
+        return frame
+    # drawn after everything else, so the columns above are the same with or without exits
+    extra = _exits(rng, age=age, tenure=tenure, female=female, race=race, level=level,
+                   family=family)  # fmt: skip
+    return pd.concat([frame, extra], axis=1)
+
+
+#: Columns added by ``make_workforce(..., exits=True)``.
+EXIT_COLUMNS: tuple[str, ...] = (
+    "age", "job_title", "tenure_months", "exited", "exit_type", "laid_off",
+)  # fmt: skip
+
+
+def _exits(
+    rng: np.random.Generator,
+    *,
+    age: np.ndarray,
+    tenure: np.ndarray,
+    female: np.ndarray,
+    race: np.ndarray,
+    level: np.ndarray,
+    family: np.ndarray,
+) -> pd.DataFrame:
+    """Exits by cause from hire to the snapshot, then a layoff at the snapshot (see
+    ``WORKFORCE_TRUTH["exits_note"]``)."""
+    n = age.size
+    years = np.clip(np.floor(age), 18, 70).astype(np.int64)
+    follow = np.maximum(1, np.round(tenure * 12)).astype(np.int64)
+    shape, scale = _VOLUNTARY_WEIBULL
+    # a hazard ratio h multiplies the Weibull cumulative hazard: scale / h ** (1 / shape)
+    vol_scale = scale / np.where(female, _VOLUNTARY_HR_WOMEN, 1.0) ** (1 / shape)
+    t_vol = vol_scale * rng.weibull(shape, n)
+    inv_hr = np.ones(n)
+    for name, hr in _INVOLUNTARY_HR.items():
+        inv_hr[race == RACES.index(name)] = hr
+    t_inv = rng.exponential(1 / (_INVOLUNTARY_MONTHLY * inv_hr))
+    t_ret = np.where(years >= 60, rng.exponential(1 / _RETIREMENT_MONTHLY_60, n), np.inf)
+    latent = np.column_stack([t_vol, t_inv, t_ret])
+    first = latent.min(axis=1)
+    cause = latent.argmin(axis=1)
+    exited = first < follow
+    months = np.where(exited, np.minimum(np.ceil(first), follow), follow).astype(np.int64)
+    band = np.searchsorted(np.array(_LAYOFF_AGE_CUTS), years, side="right")
+    p_layoff = np.array(_LAYOFF_RATES)[band] * np.array(_LAYOFF_UNIT_FACTOR)[family]
+    laid_off = ~exited & (rng.random(n) < np.minimum(p_layoff, 1.0))
+    exit_type = np.array([*EXIT_TYPES[:3], None], dtype=object)[np.where(exited, cause, 3)]
+    exit_type[laid_off] = "layoff"
+    titles = np.array(_LEVEL_TITLES, dtype=object)[level]
+    job_title = np.array(JOB_FAMILIES, dtype=object)[family] + " " + titles
+    return pd.DataFrame(
+        {
+            "age": years,
+            "job_title": pd.Series(job_title, dtype=object),
+            "tenure_months": months,
+            "exited": exited | laid_off,
+            "exit_type": pd.Series(exit_type, dtype=object),
+            "laid_off": pd.Series(np.where(exited, None, laid_off), dtype=object),
         }
     )

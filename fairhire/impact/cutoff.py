@@ -109,6 +109,8 @@ class CutoffAnalysis(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "cut-off analysis"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
     def __repr__(self) -> str:
         return (

@@ -440,6 +440,9 @@ class LL144Audit(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "NYC Local Law 144 bias audit"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"applicants", "selected", "above_median", "n_unknown"}
+    )
     report_count_columns: ClassVar[tuple[str, ...]] = ("above_median",)
 
     def __repr__(self) -> str:

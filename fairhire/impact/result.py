@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from .._core.text import format_ratio
 from .._results import Headline, Result
 from .compare import BOTTOM_LINE
 
@@ -61,6 +62,8 @@ class AdverseImpactResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "adverse impact"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
     def __repr__(self) -> str:
         return f"<AdverseImpactResult: {len(self.table)} comparisons, {len(self.flagged)} flagged>"
@@ -94,7 +97,7 @@ class AdverseImpactResult(Result):
                 else f"At the {row.stage} stage"
             )
             base = (
-                f"{where}, {row.group} applicants were selected at {row.impact_ratio:.2f} times "
+                f"{where}, {row.group} applicants were selected at {format_ratio(row.impact_ratio)} times "
                 f"the rate of {row.reference_group}"
             )
             stats = f"Fisher {_p(row.p_value_fisher)}, adjusted {_p(row.p_value_adjusted)}"

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.text import format_ratio
 from .._results import Headline, Result, RowAccount
 from ..errors import InputTypeError, InvalidParameterError, InvalidValueError, preview
 from ..stats.proportions import as_fraction
@@ -80,6 +81,8 @@ class ScreeningModelAudit(Result):
     n: int = 0
 
     kind: ClassVar[str] = "screening model audit"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected", "qualified"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
     report_count_columns: ClassVar[tuple[str, ...]] = ("qualified",)
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "true_positive_rate", "false_positive_rate", "false_negative_rate", "auc",
@@ -115,7 +118,7 @@ class ScreeningModelAudit(Result):
                 continue
             row = cand.loc[cand["impact_ratio"].idxmin()]
             base = (
-                f"By {feature}, the model selects {row.group} at {row.impact_ratio:.2f} times the "
+                f"By {feature}, the model selects {row.group} at {format_ratio(row.impact_ratio)} times the "
                 f"rate of {row.reference_group} ({row.selection_rate:.1%} against "
                 f"{t.loc[t['is_reference'], 'selection_rate'].iloc[0]:.1%})"
             )

@@ -103,6 +103,10 @@ class InterviewPanelsResult(Result):
     interview_exclusions: Mapping[str, int] = field(default_factory=dict)
 
     kind: ClassVar[str] = "interview panels"
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
+        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
+    })
     report_count_columns: ClassVar[tuple[str, ...]] = (
         "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
         "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
@@ -123,7 +127,13 @@ class InterviewPanelsResult(Result):
 
     @property
     def panels_summary(self) -> dict[str, Any]:
-        return {"rows": len(self.panels), "omitted": "per-interview rows; see .panels"}
+        """What reports may show of the per-interview rows: how many there are, and how many
+        panels have a member whose group is missing."""
+        return {
+            "rows": len(self.panels),
+            "with_unknown_member": int((self.panels["unknown_members"] > 0).sum()),
+            "omitted": "per-interview rows; see .panels",
+        }
 
     @property
     def flagged(self) -> pd.DataFrame:

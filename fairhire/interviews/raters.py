@@ -99,6 +99,9 @@ class RaterDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rater disparities"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"decisions", "focal_n", "reference_n", "n"}
+    )
     report_count_columns: ClassVar[tuple[str, ...]] = ("decisions", "focal_n", "reference_n")
     report_derived_columns: ClassVar[tuple[str, ...]] = (
         "focal_value", "reference_value", "gap", "se", "difference_from_org", "gap_shrunk",

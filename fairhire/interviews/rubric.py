@@ -93,6 +93,9 @@ class RubricConsistencyResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rubric consistency"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference"}
+    )
     report_count_columns: ClassVar[tuple[str, ...]] = (
         "ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference",
     )

@@ -77,6 +77,9 @@ class RatingDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "performance ratings"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"n", "count", "group_total", "top_count", "employees"}
+    )
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     report_count_columns: ClassVar[tuple[str, ...]] = ("top_count", "group_total")
     report_derived_columns: ClassVar[tuple[str, ...]] = (

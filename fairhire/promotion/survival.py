@@ -94,6 +94,7 @@ class TimeToPromotionResult(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "events", "censored", "at_risk"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     report_count_columns: ClassVar[tuple[str, ...]] = ("events", "censored", "at_risk")
     report_derived_columns: ClassVar[tuple[str, ...]] = (

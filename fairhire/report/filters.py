@@ -1,8 +1,14 @@
-"""Number formatting for reports, with small-count suppression.
+"""Number formatting for reports: one formatter, the shared number rules, suppression markers.
 
-The filters are the same in HTML and Markdown. They return :class:`markupsafe.Markup` because
-their output is built only from numbers (never from user text), so neither the HTML autoescape
-nor the Markdown escaper needs to touch it.
+Every figure a partial or chart prints goes through :class:`Formatter`, which writes numbers
+with :mod:`fairhire._core.text` (the same rules as every result's ``summary()``): counts as
+whole numbers, shares as percentages, ratios and p-values with enough digits to show which side
+of their threshold they lie on, money, percentage points. A figure withheld by small-count
+suppression (a :class:`~fairhire.report.suppress.Withheld` value) prints as "< 5" or "s",
+whatever filter is applied to it.
+
+The filters return :class:`markupsafe.Markup`: their output is built only from numbers (never
+from user text), so neither the HTML autoescape nor the Markdown escaper needs to touch it.
 """
 
 from __future__ import annotations
@@ -10,23 +16,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 from markupsafe import Markup, escape
 
+from .._core import text as core
+from .suppress import SUPPRESSED_DERIVED, Withheld, plain_words
+
 __all__ = ["MISSING", "SUPPRESSED_DERIVED", "Formatter"]
 
 #: Printed for a missing value (None, NaN).
 MISSING = "–"
-#: Printed for a figure hidden because it would reveal a suppressed count.
-SUPPRESSED_DERIVED = "s"
 
 
 def _number(value: Any) -> float | None:
-    """The value as a finite float, or None for None/NaN/NA/inf/non-numbers."""
-    if value is None or isinstance(value, str):
+    """The value as a finite float, or None for None/NaN/NA/inf/non-numbers/withheld."""
+    if value is None or isinstance(value, str | Withheld):
         return None
     if isinstance(value, bool | np.bool_):
         return float(value)
@@ -44,99 +50,102 @@ class Formatter:
     min_cell: int | None = None
     #: "html" or "markdown": how a literal "<" is written
     format: str = "html"
-    #: set when a count was suppressed during this render
+    #: set when a figure was suppressed during this render
     suppressed: bool = False
 
-    @property
-    def lt(self) -> str:
-        return "&lt;" if self.format == "html" else "<"
+    def _out(self, text: str) -> Markup:
+        return escape(text) if self.format == "html" else Markup(text)
 
     # -- suppression ---------------------------------------------------------------------------
     def small(self, *counts: Any) -> bool:
-        """True when ``min_cell`` is set and any count is below it."""
-        if self.min_cell is None:
-            return False
+        """True when any count is withheld, or below ``min_cell``."""
         for c in counts:
+            if isinstance(c, Withheld):
+                return True
             f = _number(c)
-            if f is not None and f < self.min_cell:
+            if self.min_cell is not None and f is not None and f < self.min_cell:
                 return True
         return False
 
-    def _hidden(self) -> Markup:
-        self.suppressed = True
-        return Markup(SUPPRESSED_DERIVED)
+    def _withheld(self, value: Any) -> Markup | None:
+        if isinstance(value, Withheld):
+            self.suppressed = True
+            return self._out(str(value))
+        return None
+
+    def _guard(self, value: Any, hide: bool) -> Markup | None:
+        """Markup for a withheld, hidden or missing value; None when the value is shown."""
+        held = self._withheld(value)
+        if held is not None:
+            return held
+        if _number(value) is None:
+            return Markup(MISSING)
+        if hide:
+            self.suppressed = True
+            return Markup(SUPPRESSED_DERIVED)
+        return None
 
     # -- filters -------------------------------------------------------------------------------
     def count(self, value: Any, hide: bool = False) -> Markup:
+        """A count of people: "1,786"; "< 5" below ``min_cell``."""
+        held = self._withheld(value)
+        if held is not None:
+            return held
         f = _number(value)
         if f is None:
             return Markup(MISSING)
         if self.small(f):
             self.suppressed = True
-            return Markup(f"{self.lt} {self.min_cell}")
+            return self._out(f"< {self.min_cell}")
         if hide:
-            return self._hidden()
-        if float(f).is_integer():
-            return Markup(f"{int(f):,}")
-        return Markup(f"{f:,.1f}")
+            self.suppressed = True
+            return Markup(SUPPRESSED_DERIVED)
+        return Markup(core.format_count(f))
 
-    def pct(self, value: Any, digits: int = 1, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        return Markup(f"{f * 100:.{digits}f}%")
+    def pct(self, value: Any, digits: int = 1, hide: bool = False,
+            threshold: float | None = None) -> Markup:
+        """A share as a percentage: 0.355 → "35.5%"."""
+        return self._guard(value, hide) or Markup(
+            core.format_percent(value, digits, threshold=threshold))
 
     def signed_pct(self, value: Any, digits: int = 1, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        return Markup(f"{f * 100:+.{digits}f}%")
+        """A signed share as a percentage: "+4.6%", "−4.6%"."""
+        shown = self._guard(value, hide)
+        if shown is not None:
+            return shown
+        text = core.format_percent(value, digits)
+        return Markup(("+" + text) if float(value) > 0 else text)
 
-    def ratio(self, value: Any, digits: int = 2, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        return Markup(f"{f:.{digits}f}")
+    def points(self, value: Any, digits: int = 1, hide: bool = False) -> Markup:
+        """A difference of two shares in percentage points: 0.052 → "5.2 pp"."""
+        return self._guard(value, hide) or Markup(core.format_points(value, digits))
+
+    def ratio(self, value: Any, digits: int = 2, hide: bool = False,
+              threshold: float | None = 0.8) -> Markup:
+        """A ratio, with extra digits near ``threshold`` (0.795, never "0.80")."""
+        return self._guard(value, hide) or Markup(core.format_ratio(value, threshold, digits))
 
     def num(self, value: Any, digits: int = 2, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        return Markup(f"{f:,.{digits}f}")
+        """A plain number with ``digits`` decimals and thousands separators."""
+        return self._guard(value, hide) or Markup(core.format_number(value, digits))
 
-    def pvalue(self, value: Any, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        if f < 0.001:
-            return Markup(f"{self.lt} 0.001")
-        if f >= 0.1:
-            return Markup(f"{f:.2f}")
-        return Markup(f"{f:.2g}")
+    def pvalue(self, value: Any, hide: bool = False, alpha: float | None = 0.05) -> Markup:
+        """A p-value: "< 0.001", three decimals, more near ``alpha`` (0.0496)."""
+        shown = self._guard(value, hide)
+        return shown if shown is not None else self._out(core.format_p(value, alpha))
 
     def money(self, value: Any, currency: str = "", digits: int = 0, hide: bool = False) -> Markup:
-        f = _number(value)
-        if f is None:
-            return Markup(MISSING)
-        if hide:
-            return self._hidden()
-        prefix = f"{escape(currency)} " if currency else ""
-        # Half up, as people round money (Python's format would round half to even).
-        quantum = Decimal(1).scaleb(-digits)
-        amount = Decimal(repr(f)).quantize(quantum, rounding=ROUND_HALF_UP)
-        return Markup(f"{prefix}{amount:,.{digits}f}")
+        """An amount of money: "£31,200"."""
+        shown = self._guard(value, hide)
+        if shown is not None:
+            return shown
+        prefix = str(escape(currency)) + (" " if len(currency) > 1 else "")  # "£5", "GBP 5"
+        return Markup(core.format_money(value, prefix, digits))
 
     def yesno(self, value: Any) -> Markup:
+        held = self._withheld(value)
+        if held is not None:
+            return held
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return Markup(MISSING)
         try:
@@ -145,26 +154,40 @@ class Formatter:
             return Markup(MISSING)
 
     def ci(self, bounds: Any, digits: int = 2, kind: str = "ratio", hide: bool = False) -> Markup:
+        """A confidence interval "low–high", as ratios, percentages (``kind="pct"``) or numbers."""
         low, high = (None, None) if bounds is None else tuple(bounds)
+        for bound in (low, high):
+            held = self._withheld(bound)
+            if held is not None:
+                return held
         if _number(low) is None and _number(high) is None:
             return Markup(MISSING)
-        fmt = self.pct if kind == "pct" else self.ratio
         if hide:
-            return self._hidden()
-        return Markup(f"{fmt(low, digits)}–{fmt(high, digits)}")
+            self.suppressed = True
+            return Markup(SUPPRESSED_DERIVED)
+        fmt = {"pct": self.pct, "num": self.num}.get(kind)
+        if fmt is None:
+            return Markup(f"{core.format_number(low, digits)} to {core.format_number(high, digits)}")
+        return Markup(f"{fmt(low, digits)} to {fmt(high, digits)}")
 
     def text(self, value: Any) -> Any:
+        if isinstance(value, Withheld):
+            return self._withheld(value)
+        if isinstance(value, str):
+            return plain_words(value)
         return MISSING if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
     # -- registry ------------------------------------------------------------------------------
     #: formats whose cells are hidden when the row's counts are suppressed
-    DERIVED_FORMATS = frozenset({"pct", "signed_pct", "ratio", "num", "money", "ci"})
+    DERIVED_FORMATS = frozenset({"pct", "signed_pct", "points", "ratio", "num", "money", "ci",
+                                 "pvalue"})
 
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "count": self.count,
             "pct": self.pct,
             "signed_pct": self.signed_pct,
+            "points": self.points,
             "ratio": self.ratio,
             "num": self.num,
             "pvalue": self.pvalue,
@@ -177,12 +200,8 @@ class Formatter:
         """Format one table cell by format name (``text`` returns the raw value to escape)."""
         if fmt == "text":
             return self.text(value)
-        if fmt == "count":
-            return self.count(value)
-        if fmt == "yesno":
-            return self.yesno(value)
-        if fmt == "pvalue":
-            return self.pvalue(value)
+        if fmt in ("count", "yesno"):
+            return self.filters()[fmt](value)
         func = self.filters().get(fmt)
         if func is None:
             from ..errors import ReportError

@@ -9,6 +9,7 @@ contract a partial follows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -31,50 +32,15 @@ from .filters import Formatter
 from .methods import MethodEntry, load_methods
 from .registry import partial_for
 from .safe import md_escape, md_finalize, md_quote
+from .suppress import ReportView, RowsView, Rule, Withheld, suppress_records, suppress_rows
 from .tables import data_table, records
 
-__all__ = ["COUNT_COLUMNS", "DERIVED_COLUMNS", "SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
+__all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
 #: Version of the JSON layout written by :meth:`Report.render_json`.
 SCHEMA_VERSION = "1.0"
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-#: Columns holding counts of people: suppressed below ``min_cell`` in JSON output.
-COUNT_COLUMNS = frozenset(
-    {
-        "applicants",
-        "selected",
-        "n",
-        "count",
-        "headcount",
-        "employees",
-        "promoted",
-        "hired",
-        "advanced",
-        "candidates",
-        "n_focal",
-        "n_reference",
-        "n_men",
-        "n_women",
-    }
-)
-#: Figures derived from a row's counts: set to null in JSON when a count of the row is suppressed.
-DERIVED_COLUMNS = frozenset(
-    {
-        "selection_rate",
-        "scoring_rate",
-        "rate",
-        "share",
-        "impact_ratio",
-        "ci_low",
-        "ci_high",
-        "shortfall",
-        "shortfall_four_fifths",
-        "mean",
-        "median",
-    }
-)
 
 SEVERITY_LABELS = {3: "Flagged", 2: "Review", 1: "Information"}
 
@@ -159,18 +125,31 @@ class Section:
     partial: str
     type_name: str
     result: Result = field(repr=False)
+    #: Render the result's private (row-level) fields too: ``Report.add(..., include_disclosure=True)``.
+    include_disclosure: bool = False
+    #: the report's ``min_cell`` when the section was made
+    min_cell: int | None = None
+
+    @property
+    def view(self) -> ReportView:
+        """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
+        cached = self.__dict__.get("_view")
+        if cached is None:
+            cached = ReportView(self.result, self.min_cell, self.include_disclosure)
+            object.__setattr__(self, "_view", cached)
+        return cached
 
     @property
     def headlines(self) -> list[Headline]:
-        return list(self.result.headlines())
+        return list(self.view.headlines())
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(self.result.warnings)
+        return tuple(self.view.warnings)
 
     @property
-    def rows(self) -> RowAccount | None:
-        return self.result.rows
+    def rows(self) -> RowsView | None:
+        return self.view.rows
 
 
 @dataclass(frozen=True)
@@ -362,8 +341,13 @@ class Report:
         *,
         title: str | None = None,
         notes: str | Sequence[str] | None = None,
+        include_disclosure: bool = False,
     ) -> Report:
         """Add a result as a section of the report (returns the report, so calls chain).
+
+        ``include_disclosure=True`` also renders the result's private, row-level fields
+        (``result.private_fields``, e.g. the OWBPA disclosure of a reduction in force), which
+        reports and JSON otherwise leave out.
 
         Raises
         ------
@@ -375,6 +359,15 @@ class Report:
             raise ReportError(
                 f"Report.add() takes a fairhire result (e.g. the value of fh.adverse_impact()), "
                 f"not {type(result).__module__}.{type(result).__qualname__}."
+            )
+        if not isinstance(include_disclosure, bool):
+            raise InvalidParameterError(
+                f"include_disclosure={include_disclosure!r} must be True or False."
+            )
+        if include_disclosure and not result.private_fields:
+            raise ReportError(
+                f"{type(result).__qualname__} has no private disclosure to include; leave "
+                "include_disclosure= out."
             )
         partial = partial_for(result)
         env = self._environment("html", Formatter(self.min_cell), _RenderState())
@@ -409,13 +402,19 @@ class Report:
                 partial=partial,
                 type_name=f"{type(result).__module__}.{type(result).__qualname__}",
                 result=result,
+                include_disclosure=include_disclosure,
+                min_cell=self.min_cell,
             )
         )
         return self
 
     @property
     def sections(self) -> tuple[Section, ...]:
-        """The sections added so far, in order."""
+        """The sections added so far, in order (with the report's current ``min_cell``)."""
+        self._sections = [
+            s if s.min_cell == self.min_cell else dataclasses.replace(s, min_cell=self.min_cell)
+            for s in self._sections
+        ]
         return tuple(self._sections)
 
     def __repr__(self) -> str:
@@ -437,7 +436,7 @@ class Report:
 
     def _summary(self) -> list[SummaryItem]:
         items: list[tuple[int, int, int, SummaryItem]] = []
-        for section in self._sections:
+        for section in self.sections:
             for order, headline in enumerate(section.headlines):
                 severity = int(headline.severity)
                 item = SummaryItem(
@@ -561,7 +560,7 @@ class Report:
             number = state.figures
             data = None
             if made.data is not None and len(made.data) and fmt == "html":
-                data = table(made.data, _auto_columns(made.data), counts=_count_cols(made.data),
+                data = table(made.data, _auto_columns(made.data, made.formats),
                              caption=f"Figures behind figure {number}")
             if fmt == "html":
                 template = env.get_template("_figure.html.j2")
@@ -595,10 +594,10 @@ class Report:
         info = self._info(fmt)
         rendered = []
         try:
-            for section in self._sections:
+            for section in self.sections:
                 template = env.get_template(f"partials/{section.partial}.{ext}.j2")
                 module = template.make_module(
-                    vars={"result": section.result, "section": section, "report": info}
+                    vars={"result": section.view, "section": section, "report": info}
                 )
                 body = Markup(str(module).strip("\n"))
                 data = Markup(str(module.data()).strip("\n")) if hasattr(module, "data") else ""
@@ -637,15 +636,17 @@ class Report:
         if not self._sections:
             raise ReportError("the report has no sections: add a result with report.add().")
         sections = []
-        for section in self._sections:
+        for section in self.sections:
             result = section.result
             payload = jsonable(result.to_dict())
+            if section.include_disclosure:
+                payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
             if self.min_cell is not None:
-                payload = _suppress(payload, self.min_cell, _count_names(result),
-                                    _derived_names(result))
-            rows = result.rows.to_dict() if result.rows is not None else None
-            if rows is not None and self.min_cell is not None:
-                rows = _suppress_rows(rows, self.min_cell)
+                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell))
+            payload["warnings"] = list(section.warnings)
+            if "rows" in payload:
+                payload["rows"] = section.rows.to_dict() if section.rows is not None else None
+            rows = section.rows.to_dict() if section.rows is not None else None
             sections.append(
                 {
                     "index": section.index,
@@ -718,77 +719,44 @@ class Report:
 
 
 # -- helpers for charts and JSON suppression ---------------------------------------------------
-def _auto_columns(frame: Any) -> list[tuple[str, str, str, dict[str, Any]]]:
+def _auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[tuple]:
+    """Column specs for the table behind a chart: the chart's own formats, else by type."""
     import pandas as pd
 
     cols: list[tuple[str, str, str, dict[str, Any]]] = []
     for c in frame.columns:
         name = str(c)
-        header = name.replace("_", " ")
-        if name in COUNT_COLUMNS:
-            cols.append((name, header, "count", {}))
-        elif pd.api.types.is_bool_dtype(frame[c]):
-            cols.append((name, header, "yesno", {}))
-        elif pd.api.types.is_numeric_dtype(frame[c]):
-            cols.append((name, header, "num", {"digits": 3}))
-        else:
-            cols.append((name, header, "text", {}))
+        header = name.replace("_", " ").capitalize()
+        values = [v for v in frame[c].tolist() if not isinstance(v, Withheld)]
+        fmt = (formats or {}).get(name)
+        if fmt is None:
+            if pd.api.types.is_bool_dtype(frame[c]):
+                fmt = "yesno"
+            elif all(isinstance(v, int) and not isinstance(v, bool) for v in values) and values:
+                fmt = "count"
+            elif pd.api.types.is_numeric_dtype(pd.Series(values, dtype=object).infer_objects()):
+                fmt = "num"
+            else:
+                fmt = "text"
+        cols.append((name, header, fmt, {"digits": 3} if fmt == "num" else {}))
     return cols
 
 
-def _count_cols(frame: Any) -> tuple[str, ...]:
-    return tuple(str(c) for c in frame.columns if str(c) in COUNT_COLUMNS)
-
-
-def _count_names(result: Any) -> frozenset[str]:
-    return COUNT_COLUMNS | frozenset(getattr(result, "report_count_columns", ()))
-
-
-def _derived_names(result: Any) -> frozenset[str]:
-    return DERIVED_COLUMNS | frozenset(getattr(result, "report_derived_columns", ()))
-
-
-def _is_small(value: Any, min_cell: int) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and value == value  # not NaN
-        and value < min_cell
-    )
-
-
-def _suppress(value: Any, min_cell: int, counts: frozenset[str], derived: frozenset[str]) -> Any:
-    """Apply ``min_cell`` to every table (list of records) inside a ``to_dict()`` payload."""
+def _suppress_payload(value: Any, rule: Rule) -> Any:
+    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables, counts and row accounts."""
     if isinstance(value, list):
         if value and all(isinstance(v, dict) for v in value):
-            return [_suppress_record(v, min_cell, counts, derived) for v in value]
-        return [_suppress(v, min_cell, counts, derived) for v in value]
+            flat = all(not isinstance(x, dict | list) for v in value for x in v.values())
+            if flat:
+                return suppress_records(value, rule)
+        return [_suppress_payload(v, rule) for v in value]
     if isinstance(value, dict):
-        if "used" in value and "total" in value and "excluded" in value:
-            return _suppress_rows(value, min_cell)
-        return {k: _suppress(v, min_cell, counts, derived) for k, v in value.items()}
+        if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
+            account = RowAccount(total=value["total"], used=value["used"],
+                                 excluded=dict(value["excluded"]))
+            return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
+        return {
+            k: None if (k in rule.counts and rule.is_small(v)) else _suppress_payload(v, rule)
+            for k, v in value.items()
+        }
     return value
-
-
-def _suppress_record(
-    record: dict[str, Any], min_cell: int, counts: frozenset[str], derived: frozenset[str]
-) -> dict[str, Any]:
-    hidden = [k for k, v in record.items() if k in counts and _is_small(v, min_cell)]
-    if not hidden:
-        return {k: _suppress(v, min_cell, counts, derived) for k, v in record.items()}
-    out = {}
-    for k, v in record.items():
-        out[k] = None if (k in hidden or k in derived) else _suppress(v, min_cell, counts, derived)
-    out["suppressed"] = sorted(hidden) + sorted(k for k in record if k in derived)
-    return out
-
-
-def _suppress_rows(rows: dict[str, Any], min_cell: int) -> dict[str, Any]:
-    def hide(v: Any) -> Any:
-        return None if _is_small(v, min_cell) else v
-
-    return {
-        "total": hide(rows.get("total")),
-        "used": hide(rows.get("used")),
-        "excluded": {k: hide(v) for k, v in dict(rows.get("excluded", {})).items()},
-    }

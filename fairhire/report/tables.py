@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from ..errors import ReportError
 from .filters import MISSING, Formatter
 from .safe import md_escape
+from .suppress import Withheld
 
 __all__ = ["data_table", "records"]
 
@@ -36,13 +37,18 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     if not isinstance(frame, pd.DataFrame):
         raise ReportError(f"records() expects a pandas DataFrame, got {type(frame).__name__}.")
     out = []
-    for rec in frame.to_dict(orient="records"):
-        out.append({str(k): (None if _is_scalar_missing(v) else v) for k, v in rec.items()})
+    # to_dict() turns every float into a plain float; keep withheld markers from object columns
+    held = {str(c): frame[c].tolist() for c in frame.columns if frame[c].dtype == object}
+    for i, rec in enumerate(frame.to_dict(orient="records")):
+        row = {str(k): v for k, v in rec.items()}
+        for column, values in held.items():
+            row[column] = values[i]
+        out.append({k: (None if _is_scalar_missing(v) else v) for k, v in row.items()})
     return out
 
 
 def _is_scalar_missing(value: Any) -> bool:
-    if isinstance(value, list | tuple | dict | set):
+    if isinstance(value, list | tuple | dict | set | Withheld):
         return False
     return _is_missing(value)
 
@@ -114,7 +120,7 @@ def data_table(
 
 
 def _cell_html(value: Any) -> Markup:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return Markup(MISSING)
     return escape(value)
 

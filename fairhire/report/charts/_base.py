@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,8 +27,10 @@ __all__ = [
     "OK",
     "PALETTE",
     "Chart",
+    "legend_columns",
     "mpl_text",
     "new_figure",
+    "small",
     "style_axes",
     "to_svg",
 ]
@@ -46,7 +48,7 @@ _RC = {
     "svg.hashsalt": "fairhire",
     "svg.fonttype": "none",  # real <text>: selectable, screen-readable, small
     "font.family": "sans-serif",
-    "font.size": 9.0,
+    "font.size": 10.0,
     "axes.edgecolor": GREY,
     "axes.labelcolor": "#1a1a1a",
     "xtick.color": "#1a1a1a",
@@ -73,6 +75,9 @@ class Chart:
         Figure size in inches (the SVG scales to the page width).
     data : pandas.DataFrame or None
         The figures behind the chart, offered as a table under the chart.
+    formats : mapping of str to str
+        How to print a column of ``data`` ("count", "pct", "ratio", "num", "pvalue", "text");
+        columns not named are printed by type (whole numbers as counts).
     """
 
     title: str
@@ -80,6 +85,36 @@ class Chart:
     draw: Callable[[Any], None]
     size: tuple[float, float] = (7.0, 3.5)
     data: pd.DataFrame | None = None
+    formats: Mapping[str, str] = field(default_factory=dict)
+
+
+def small(min_cell: int | None, *counts: Any) -> bool:
+    """True when a count is withheld from the report, or below ``min_cell``.
+
+    >>> small(5, 12, 3), small(None, 3), small(5, 40)
+    (True, False, False)
+    """
+    from ..suppress import Withheld
+
+    for c in counts:
+        if isinstance(c, Withheld):
+            return True
+        if min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
+            return True
+    return False
+
+
+def legend_columns(labels: object) -> int:
+    """How many legend columns fit across a chart: fewer for long labels.
+
+    >>> legend_columns(["Female", "Male"]), legend_columns(["Two or More Races"] * 5)
+    (2, 1)
+    """
+    names = [str(x) for x in labels]  # type: ignore[attr-defined]
+    if not names:
+        return 1
+    widest = max(len(n) for n in names)
+    return max(1, min(len(names), 4, 44 // (widest + 6)))
 
 
 def mpl_text(value: object) -> str:
@@ -89,6 +124,23 @@ def mpl_text(value: object) -> str:
     \\$5 an hour
     """
     return str(value).replace("$", r"\$")
+
+
+#: Widest figure drawn, in inches: at this width 10-pt text stays at least 9 px on a 390-px
+#: phone (the chart scales to the column) and at least 8 pt on A4 paper.
+MAX_WIDTH = 5.2
+
+
+def figure_size(size: tuple[float, float]) -> tuple[float, float]:
+    """The size a chart is drawn at: at most :data:`MAX_WIDTH` wide, a little less tall.
+
+    >>> figure_size((7.0, 3.5))
+    (5.2, 2.98)
+    """
+    width, height = size
+    if width <= MAX_WIDTH:
+        return (width, height)
+    return (MAX_WIDTH, round(max(height * 0.85, 1.6), 2))
 
 
 def new_figure(size: tuple[float, float]) -> Any:
@@ -130,7 +182,7 @@ def to_svg(chart: Chart, *, chart_id: str) -> Markup:
     rc = dict(_RC)
     rc["axes.prop_cycle"] = cycler(color=list(PALETTE))
     with matplotlib.rc_context(rc):
-        fig = new_figure(chart.size)
+        fig = new_figure(figure_size(chart.size))
         chart.draw(fig)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None})

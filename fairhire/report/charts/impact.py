@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ..._core import text
+from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, legend_columns, mpl_text, style_axes
+from ._base import small as _small
 
 __all__ = ["funnel", "impact_ratios"]
 
@@ -16,14 +18,23 @@ __all__ = ["funnel", "impact_ratios"]
 MAX_FUNNEL_GROUPS = 7
 
 
-def _small(min_cell: int | None, *counts: Any) -> bool:
-    if min_cell is None:
-        return False
-    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
 
 
 def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+    return text.format_percent(x)
+
+
+def _ratio(x: float, threshold: float | None) -> str:
+    return text.format_ratio(x, threshold)
+
+
+def _reference_sizes(table: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(stage, reference group) -> its number of applicants, as text ("< 5" when withheld)."""
+    out = {}
+    for row in table[table["is_reference"].astype(bool)].itertuples(index=False):
+        n = row.applicants
+        out[(row.stage, row.group)] = str(n) if _small(None, n) else text.format_count(n)
+    return out
 
 
 def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -58,9 +69,8 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         values = [1.0]
         for s in stages:
             match = rows[(rows["stage"] == s) & (rows["group"] == g)]
-            sel = float(match["selected"].iloc[0]) if len(match) else math.nan
-            if _small(min_cell, sel):
-                sel = math.nan
+            raw = match["selected"].iloc[0] if len(match) else math.nan
+            sel = math.nan if _small(min_cell, raw) else float(raw)
             share = sel / base if base > 0 else math.nan
             values.append(share)
             records.append({"group": g, "stage": s, "applicants": int(base),
@@ -103,7 +113,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     data = pd.DataFrame.from_records(records, columns=["group", "stage", "applicants", "reached",
                                                        "share"])
@@ -132,7 +142,12 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
     level = result.params.get("confidence", 0.95) if result.params else 0.95
     level_txt = f"{float(level) * 100:g}%"
 
-    labels = [f"{s} · {g}" for s, g in zip(rows["stage"], rows["group"], strict=True)]
+    refs = _reference_sizes(table)
+    labels = [
+        f"{s} · {g}\nvs {r} ({refs.get((s, r), 'n/a')})"
+        for s, g, r in zip(rows["stage"], rows["group"], rows["reference_group"], strict=True)
+    ]
+    plain = [lab.replace("\n", " ") for lab in labels]
     ir = rows["impact_ratio"].astype(float).to_numpy()
     lo = rows["ci_low"].astype(float).to_numpy()
     hi = rows["ci_high"].astype(float).to_numpy()
@@ -141,14 +156,15 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
     xmax = float(min(max(1.3, *(finite_hi if finite_hi.size else [1.3]), *ir) * 1.08, 3.0))
 
     below = [
-        f"{lab} ({v:.2f}, {level_txt} CI {lo_:.2f}–{hi_:.2f})" if np.isfinite(lo_) else
-        f"{lab} ({v:.2f})"
-        for lab, v, lo_, hi_, f in zip(labels, ir, lo, hi, flagged, strict=True) if f
+        f"{lab}: {_ratio(v, threshold)} ({level_txt} CI {_ratio(lo_, None)} to "
+        f"{_ratio(hi_, None)})" if np.isfinite(lo_) else f"{lab}: {_ratio(v, threshold)}"
+        for lab, v, lo_, hi_, f in zip(plain, ir, lo, hi, flagged, strict=True) if f
     ]
     alt = (
         f"Impact ratios of {len(labels)} comparison{'s' if len(labels) != 1 else ''} with their "
-        f"{level_txt} confidence intervals; the dashed line marks {threshold:g} (four-fifths) "
-        "and the solid line parity (1). "
+        f"{level_txt} confidence intervals; each is compared with the reference group named "
+        f"under it (its number of applicants in brackets). The dashed line marks {threshold:g} "
+        "(four-fifths) and the solid line parity (1). "
     )
     alt += (
         f"{len(below)} below {threshold:g}: " + "; ".join(below) + "."
@@ -168,19 +184,19 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
             ax.plot([min(v, xmax)], [yi], marker="D" if f else "o", color=colour,
                     markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
                     markeredgewidth=1.5, linestyle="none")
-            ax.annotate(f"{v:.2f}", (min(v, xmax), yi), xytext=(0, 5),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
+            ax.annotate(_ratio(v, threshold), (min(v, xmax), yi), xytext=(0, 5),
+                        textcoords="offset points", ha="center", va="bottom",
                         color="#1a1a1a")
         ax.axvline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
         ax.axvline(1.0, color=GREY, linewidth=0.9)
         ax.text(threshold, 1.0, f" four-fifths ({threshold:g})", transform=ax.get_xaxis_transform(),
-                ha="right", va="bottom", fontsize=8, color="#1a1a1a")
+                ha="right", va="bottom", color="#1a1a1a")
         ax.text(1.0, 1.0, " parity", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", fontsize=8, color="#1a1a1a")
+                va="bottom", color="#1a1a1a")
         ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlim(0, xmax)
-        ax.set_xlabel(f"impact ratio (group rate ÷ reference rate), with {level_txt} CI")
+        ax.set_xlabel("impact ratio: group's rate ÷ reference rate")
         style_axes(ax)
         from matplotlib.lines import Line2D
 
@@ -194,10 +210,16 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     data = rows[["stage", "group", "reference_group", "impact_ratio", "ci_low", "ci_high",
                  "adverse_impact"]].reset_index(drop=True)
+    data.insert(3, "reference_applicants",
+                [refs.get((s, r)) for s, r in zip(data["stage"], data["reference_group"],
+                                                  strict=True)])
     return Chart(
-        title=f"Impact ratios with {level_txt} confidence intervals",
+        title=f"Impact ratios with {level_txt} confidence intervals, each against its reference "
+        "group",
         alt=alt,
         draw=draw,
-        size=(7.0, 1.3 + 0.32 * len(labels)),
+        formats={"impact_ratio": "ratio", "ci_low": "ratio", "ci_high": "ratio",
+                 "reference_applicants": "count"},
+        size=(7.0, 1.4 + 0.38 * len(labels)),
         data=data,
     )

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import small as _small
 
 __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
 
@@ -16,10 +17,6 @@ __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
 MAX_FUNNEL_PANELS = 3
 
 
-def _small(min_cell: int | None, *counts: Any) -> bool:
-    if min_cell is None:
-        return False
-    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
 
 
 def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -61,7 +58,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
         left.barh(y, [0 if math.isnan(s) else s for s in shares], color=colours, height=0.6)
         for yi, s in zip(y, shares, strict=True):
             if not math.isnan(s):
-                left.text(s + 0.01, yi, f"{s:.0%}", va="center", fontsize=8)
+                left.text(s + 0.01, yi, f"{s:.0%}", va="center")
         left.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
         left.set_xlim(0, 1.12)
         left.set_xticks([0, 0.25, 0.5, 0.75, 1], labels=["0%", "25%", "50%", "75%", "100%"])
@@ -82,7 +79,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
             style_axes(right)
             right.grid(False, axis="x")
             right.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
-            right.legend(frameon=False, fontsize=8)
+            right.legend(frameon=False)
 
     data = pd.DataFrame({"measure": labels, "share_of_interviews": shares})
     return Chart(
@@ -173,7 +170,7 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
             for rank, i in enumerate(order):
                 dy = (6, -4, -14)[rank % 3]
                 ax.annotate(mpl_text(names[i]), (x[f][i], y[f][i]), xytext=(6, dy),
-                            textcoords="offset points", fontsize=7.5, color="#1a1a1a")
+                            textcoords="offset points", color="#1a1a1a")
             lo_data = float(min(np.nanmin(y), float(lim["center"].iloc[0])))
             hi_data = float(max(np.nanmax(y), float(lim["center"].iloc[0])))
             span = max(hi_data - lo_data, 0.1)
@@ -181,7 +178,7 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
             if pct:
                 lo_lim, hi_lim = max(lo_lim, -1.05), min(hi_lim, 1.05)
             ax.set_ylim(lo_lim, hi_lim)
-            ax.set_title(mpl_text(f"{g} vs {result.reference_group}"), fontsize=9)
+            ax.set_title(mpl_text(f"{g} vs {result.reference_group}"))
             ax.set_xlabel("decisions on the two groups")
             if pct:
                 ticks = ax.get_yticks()
@@ -199,7 +196,7 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
             Line2D([], [], color=GREY, linestyle=(0, (4, 3)), label="95% limits"),
             Line2D([], [], color=GREY, linestyle=(0, (1, 2)), label="99.8% limits"),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
 
     data = t[["rater", "group", "focal_n", "reference_n", "gap", "gap_shrunk", "flagged"]]
     return Chart(
@@ -236,12 +233,12 @@ def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | N
                 hatch=None)
         for yi, a, f in zip(y, alpha, low, strict=True):
             ax.text(max(a, 0) + 0.01, yi, f"{a:.2f}" + (" (unreliable)" if f else ""),
-                    va="center", fontsize=8)
+                    va="center")
         for v, name, ha in ((TENTATIVE, "tentative 0.667 ", "right"),
                             (RELIABLE, " 0.800 reliable", "left")):
             ax.axvline(v, color=GREY, linestyle=(0, (4, 3)), linewidth=1.0)
             ax.text(v, 1.0, name, transform=ax.get_xaxis_transform(), ha=ha,
-                    va="bottom", fontsize=7.5)
+                    va="bottom")
         ax.set_yticks(y, labels=[mpl_text(c) for c in labels])
         ax.set_xlim(0, 1.25)
         ax.set_xlabel("Krippendorff's alpha")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
 
@@ -24,10 +25,6 @@ __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
 MAX_ROWS = 30
 
 
-def _small(min_cell: int | None, *counts: Any) -> bool:
-    if min_cell is None:
-        return False
-    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
 
 
 def _short(label: Any, limit: int = 40) -> str:
@@ -54,7 +51,7 @@ def gap_estimates(
     """Adjusted gap of each group (or group within each cell) with its confidence interval.
 
     The gap is in the raw-gap convention (positive: the reference group is paid more). Flagged
-    gaps (|t| ≥ 2) are vermillion diamonds, the others open blue circles; a small grey bar marks
+    gaps (p < alpha) are vermillion diamonds, the others open blue circles; a small grey bar marks
     the raw mean gap. Comparisons with counts below ``min_cell`` are not drawn; not testable
     ones are left out and counted in the text alternative.
     """
@@ -103,7 +100,7 @@ def gap_estimates(
     alt = (
         f"Adjusted pay gap against {result.reference_group} ({units_text}; positive means "
         f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
-        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (|t| ≥ 2). "
+        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (p < {result.alpha:g}). "
         + "; ".join(parts[:12])
         + ("; ..." if len(parts) > 12 else "")
         + "."
@@ -129,10 +126,10 @@ def gap_estimates(
                     markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
                     markeredgewidth=1.5, linestyle="none")  # fmt: skip
             ax.annotate(f"{g:.1f}{unit}", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+                        ha="center", va="bottom", color="#1a1a1a")  # fmt: skip
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.text(0.0, 1.0, " no gap", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")  # fmt: skip
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlabel(
@@ -141,7 +138,7 @@ def gap_estimates(
             + ("; | raw mean gap" if result.log else "")
         )
         style_axes(ax)
-        _legend(fig, "flagged (|t| ≥ 2)", "not flagged")
+        _legend(fig, f"flagged (p < {result.alpha:g})", "not flagged")
 
     data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
                  "ci_high", "t", "flagged"]].reset_index(drop=True)  # fmt: skip
@@ -183,7 +180,7 @@ def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
             ax.barh([yi], [v], color=c, hatch=h, edgecolor="#1a1a1a", linewidth=0.6)
             ax.annotate(f"{v:.3g}", (v, yi), xytext=(3 if v >= 0 else -3, 0),
                         textcoords="offset points", ha="left" if v >= 0 else "right",
-                        va="center", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+                        va="center", color="#1a1a1a")  # fmt: skip
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_xlabel(mpl_text(f"contribution to the gap ({unit})"))
@@ -226,15 +223,14 @@ def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
                 linewidth=0.6, label="men")  # fmt: skip
         for yi, w, m in zip(y, women, men, strict=True):
             if np.isfinite(w):
-                ax.text(w / 2, yi, f"{w:.1f}%", ha="center", va="center", fontsize=8,
+                ax.text(w / 2, yi, f"{w:.1f}%", ha="center", va="center",
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
                                                "pad": 1.0})  # fmt: skip
-                ax.text(w + m / 2, yi, f"{m:.1f}%", ha="center", va="center", fontsize=8,
+                ax.text(w + m / 2, yi, f"{m:.1f}%", ha="center", va="center",
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
                                                "pad": 1.0})  # fmt: skip
         ax.axvline(50, color=GREY, linewidth=0.9, linestyle=(0, (4, 3)))
-        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom",
-                fontsize=8, color="#1a1a1a")  # fmt: skip
+        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom", color="#1a1a1a")  # fmt: skip
         ax.set_yticks(y, labels=[f"{b} quartile" for b in bands])
         ax.set_xlim(0, 100)
         ax.set_xlabel("share of the band (%)")
@@ -297,13 +293,13 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
                     markerfacecolor=colour if f else "white", markeredgewidth=1.5,
                     markersize=6.5 if f else 5.5, linestyle="none")  # fmt: skip
             ax.annotate(f"{g:.1f}%", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5, color="#1a1a1a")  # fmt: skip
+                        ha="center", va="bottom", color="#1a1a1a")  # fmt: skip
         for x in (-t, t):
             ax.axvline(x, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
         ax.text(t, 1.0, f" +{t:g}%", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")  # fmt: skip
         ax.text(-t, 1.0, f"−{t:g}% ", transform=ax.get_xaxis_transform(), ha="right",
-                va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")  # fmt: skip
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)

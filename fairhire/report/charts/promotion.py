@@ -14,9 +14,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from ._base import GREY, MARKERS, PALETTE, Chart, mpl_text, style_axes
+from ._base import GREY, MARKERS, PALETTE, Chart, legend_columns, mpl_text, style_axes
+from ._base import small as _small
 from .impact import impact_ratios
 
 __all__ = ["rates_by_level", "rating_distribution", "representation_by_level", "survival_curves"]
@@ -26,10 +26,6 @@ LINESTYLES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)), (0, (3, 1,
 MAX_GROUPS = 7
 
 
-def _small(min_cell: int | None, *counts: Any) -> bool:
-    if min_cell is None:
-        return False
-    return any(c is not None and not pd.isna(c) and c < min_cell for c in counts)
 
 
 def _fmt_time(x: float) -> str:
@@ -102,12 +98,12 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
         ax.set_yticks(ticks, labels=[f"{t:.0%}" for t in ticks])
         ax.axhline(0.5, color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
         ax.text(0, 0.5, " half promoted (median)", transform=ax.get_yaxis_transform(),
-                ha="left", va="bottom", fontsize=8, color="#1a1a1a")  # fmt: skip
+                ha="left", va="bottom", color="#1a1a1a")  # fmt: skip
         ax.set_xlabel(mpl_text(unit))
         ax.set_ylabel("share promoted")
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     level = f"{float(result.confidence) * 100:g}%"
     data = result.table[["group", "n", "events", "median", "median_ci_low", "median_ci_high",
@@ -173,7 +169,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
             if finite.size:
                 j = int(finite[-1])
                 ax.annotate(f"{y[j]:.0%}", (x[j], y[j]), xytext=(5, 0),
-                            textcoords="offset points", va="center", fontsize=7.5,
+                            textcoords="offset points", va="center",
                             color="#1a1a1a")  # fmt: skip
         ax.set_xticks(x, labels=[mpl_text(lv) for lv in levels])
         ax.set_xlim(-0.3, len(levels) - 0.4)
@@ -185,7 +181,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
     data = result.shares().reset_index()
     data.columns = [str(c) for c in data.columns]
@@ -264,7 +260,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
         ax.grid(False, axis="x")
-        fig.legend(loc="outside lower center", ncol=min(4, len(shares)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(shares), frameon=False)
 
     return Chart(
         title=f"Distribution of {result.rating} by group",

@@ -1,0 +1,482 @@
+"""Time to exit: retention curves, log-rank and Cox by group, and competing causes of exit.
+
+Survival methods need one row per employee, so this analysis collects the columns it uses;
+the statistics are :mod:`fairhire.stats.survival` (Kaplan–Meier, log-rank, Cox) and
+:mod:`fairhire.stats.competing` (Aalen–Johansen). With ``cause=``, the probability of leaving
+for each kind of reason is the cumulative incidence, not 1 − Kaplan–Meier (which treats the
+other reasons as censoring and overstates it), and the hazard ratios are cause-specific.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._core.flags import read_flags
+from .._core.groups import group_label, sort_key
+from .._core.labels import clean_labels
+from .._core.params import check_choice, check_confidence, check_int
+from .._core.reference import choose_reference
+from .._core.text import format_number, format_percent, p_text
+from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
+from .._results import Headline, Result, RowAccount
+from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+from ..stats import competing as cr
+from ..stats import survival as ss
+from ..stats.cox import cox_ph
+from ._counts import INVOLUNTARY, VOLUNTARY, ExitKinds, check_roles
+
+__all__ = ["TimeToExitResult", "time_to_exit"]
+
+#: A median reached with fewer people at risk is reported as unstable (as time to promotion).
+MIN_AT_RISK = 5
+DAYS_PER = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class TimeToExitResult(Result):
+    """How long people stay, by group, with competing causes of exit.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group: ``group, n, exits, censored, median`` (median time to exit; NaN
+        with ``median_note`` "not reached" when fewer than half left, or "unstable" when
+        reached with fewer than 5 at risk) with its CI, ``retention_at`` (Kaplan–Meier share
+        still employed at ``horizon``), ``reference_group``, ``is_reference``, the Cox
+        ``hazard_ratio`` of exit against the reference with ``hr_ci_low``/``hr_ci_high`` and
+        ``p_value_cox`` (above 1: leaves sooner), and ``flagged`` (significantly sooner).
+    curves : pandas.DataFrame
+        Kaplan–Meier retention curves: ``group, time, at_risk, events, censored, survival,
+        std_err, ci_low, ci_high``.
+    logrank : dict
+        Log-rank test of equal retention curves.
+    causes : pandas.DataFrame or None
+        With ``cause=``: per (cause, group), ``exits``, the cumulative incidence at
+        ``horizon`` with its CI (Aalen–Johansen), and the cause-specific Cox hazard ratio
+        against the reference with its CI and p-value.
+    incidence : pandas.DataFrame or None
+        The cumulative incidence curves: ``cause, group, time, at_risk, events, incidence,
+        std_err, ci_low, ci_high``.
+    """
+
+    table: pd.DataFrame
+    curves: pd.DataFrame
+    logrank: dict[str, float]
+    causes: pd.DataFrame | None
+    incidence: pd.DataFrame | None
+    group_columns: tuple[str, ...]
+    duration: str
+    time_unit: str
+    horizon: float
+    reference_group: str | None
+    confidence: float
+    alpha: float
+    fingerprint: str
+
+    kind: ClassVar[str] = "time to exit"
+    flag_column: ClassVar[str | None] = "flagged"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "exits", "censored", "at_risk",
+                                                         "events"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "median", "median_ci_low", "median_ci_high", "retention_at", "incidence",
+        "incidence_ci_low", "incidence_ci_high", "survival", "std_err",
+    })
+    report_count_columns: ClassVar[tuple[str, ...]] = ("exits", "censored", "at_risk",
+                                                       "events")
+    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
+
+    def _repr_headline(self) -> str:
+        return f"{len(self.table)} groups, log-rank {p_text(self.logrank.get('p_value'))}"
+
+    def headlines(self) -> list[Headline]:
+        """Plain-language findings, most serious first."""
+        out: list[Headline] = []
+        for row in self.flagged.itertuples(index=False):
+            out.append(Headline(
+                severity=3, figure=row.hazard_ratio, section="all exits",
+                text=f"{row.group} employees left sooner than {row.reference_group} employees:"
+                f" at any given tenure they left at {format_number(row.hazard_ratio)} times the "
+                f"rate (Cox hazard ratio, 95% CI {format_number(row.hr_ci_low)}–"
+                f"{format_number(row.hr_ci_high)}, {p_text(row.p_value_cox)}); "
+                f"{format_percent(row.retention_at)} were still employed after "
+                f"{format_number(self.horizon, 0)} {self.time_unit}.",
+            ))
+        if self.causes is not None:
+            hit = self.causes.loc[(self.causes["p_value_cox"] < self.alpha)
+                                  & (self.causes["hazard_ratio"] > 1)]
+            for row in hit.itertuples(index=False):
+                out.append(Headline(
+                    severity=3, figure=row.hazard_ratio, section=str(row.cause),
+                    text=f"{row.group} employees left for {row.cause} reasons at "
+                    f"{format_number(row.hazard_ratio)} times the rate of "
+                    f"{row.reference_group} employees (cause-specific hazard ratio, "
+                    f"{p_text(row.p_value_cox)}); {format_percent(row.incidence)} had left for "
+                    f"that reason within {format_number(self.horizon, 0)} {self.time_unit}.",
+                ))
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def summary(self) -> str:
+        lines = [f"Time to exit ({self.duration}, {self.time_unit}) by "
+                 f"{' × '.join(self.group_columns)}"]
+        if self.rows is not None:
+            lines.append("Rows: " + self.rows.describe() + ".")
+        cols = ["group", "n", "exits", "median", "retention_at", "hazard_ratio", "p_value_cox"]
+        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(f"Log-rank χ² = {self.logrank['statistic']:.4g} on "
+                     f"{int(self.logrank['df'])} df, {p_text(self.logrank['p_value'])}.")
+        if self.causes is not None:
+            lines.append(f"By cause (cumulative incidence at {self.horizon:g} {self.time_unit}):")
+            c = self.causes[["cause", "group", "exits", "incidence", "hazard_ratio",
+                             "p_value_cox"]]
+            lines.append(c.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.extend(f"Warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def time_to_exit(
+    data: Any,
+    *,
+    group: str | Sequence[str],
+    duration: str | None = None,
+    event: str | None = None,
+    cause: str | None = None,
+    hire_date: str | None = None,
+    exit_date: str | None = None,
+    as_of: Any = None,
+    time_unit: str = "months",
+    horizon: float | None = None,
+    reference: Any = None,
+    voluntary: Sequence[str] = VOLUNTARY,
+    involuntary: Sequence[str] = INVOLUNTARY,
+    ties: str = "efron",
+    confidence: float = 0.95,
+    conf_type: str = "log-log",
+    alpha: float = 0.05,
+    min_n: int = 30,
+    unknown_labels: Sequence[Any] = (),
+) -> TimeToExitResult:
+    """Compare how long groups stay: retention curves, log-rank, Cox, and causes of exit.
+
+    Give the time each employee was observed either as ``duration=`` (e.g. months of tenure)
+    with ``event=`` (left or still employed), or as ``hire_date=``/``exit_date=`` with
+    ``as_of=`` (the data's snapshot date: those without an exit date are still employed then).
+
+    - **Kaplan–Meier** retention curve per group (share still employed), the median time to
+      exit, and the share still employed at ``horizon``; the **log-rank** test; a **Cox** model
+      of exit with the hazard ratio of each group against the reference (the lowest exit rate
+      per unit of time among groups large enough, the shared rule).
+    - With ``cause=`` (read as voluntary, involuntary or other by the labels in
+      ``voluntary=``/``involuntary=``): the **cumulative incidence** of each cause per group by
+      Aalen–Johansen, with confidence intervals, and **cause-specific** Cox hazard ratios.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per employee (pandas, polars, DuckDB ...). Never modified.
+    group : str or list of str
+        Group column(s).
+    duration, event : str, optional
+        Time observed (non-negative numbers) and whether it ended in an exit (yes/no).
+    cause : str, optional
+        Reason for each exit.
+    hire_date, exit_date : str, optional
+        Date columns, instead of ``duration``; ``exit_date`` is empty for those still employed.
+    as_of : date or str, optional
+        Snapshot date for ``hire_date``/``exit_date``: stayers are censored there, and exits
+        after it are treated as still employed on it.
+    time_unit : {"days", "weeks", "months", "years"}
+        Unit of durations computed from dates, and the word used in findings.
+    horizon : float, optional
+        Time at which retention and cumulative incidence are reported (default: the median
+        follow-up time, rounded).
+    reference, ties, confidence, conf_type, alpha, min_n, unknown_labels
+        As in :func:`fairhire.time_to_promotion` and :func:`fairhire.retention`.
+
+    Returns
+    -------
+    TimeToExitResult
+
+    Raises
+    ------
+    ColumnError
+        A named column is missing.
+    InvalidValueError
+        Negative durations, exit dates before hire dates, events that are not yes/no.
+    InsufficientDataError
+        No usable rows, fewer than two groups, or no exits.
+
+    Examples
+    --------
+    >>> import fairhire as fh
+    >>> staff = fh.datasets.make_workforce(2000, random_state=0, exits=True)
+    >>> tte = fh.time_to_exit(staff, group="sex", duration="tenure_months", event="exited",
+    ...                       cause="exit_type", horizon=60)
+    >>> c = tte.causes.set_index(["cause", "group"])
+    >>> round(float(c.loc[("voluntary", "Female"), "hazard_ratio"]), 2)
+    1.44
+    """
+    group_cols = check_roles(group, duration=duration, event=event, cause=cause,
+                             hire_date=hire_date, exit_date=exit_date)
+    time_unit = check_choice(time_unit, "time_unit", list(DAYS_PER))
+    confidence = check_confidence(confidence)
+    min_n = check_int(min_n, "min_n", low=1)
+    check_choice(ties, "ties", list(ss.TIES))
+    check_choice(conf_type, "conf_type", list(ss.CONF_TYPES))
+    kinds = ExitKinds.from_options(voluntary, involuntary)
+    dates = hire_date is not None or exit_date is not None
+    if dates == (duration is not None):
+        raise InvalidParameterError(
+            "give the time observed either as duration= (with event=) or as hire_date= and "
+            "exit_date= (with as_of=), not both or neither."
+        )
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, duration=duration, event=event, cause=cause,
+                    hire_date=hire_date, exit_date=exit_date)
+    cols = [c for c in (*group_cols, duration, event, cause, hire_date, exit_date) if c]
+    df = collect_rows(frame, list(dict.fromkeys(cols)), analysis="time_to_exit")
+    total = len(df)
+    if total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    warnings: list[str] = []
+    excluded: dict[str, int] = {}
+    if dates:
+        t, e = _from_dates(df, hire_date, exit_date, event, as_of, time_unit, excluded, warnings)
+    else:
+        if event is None:
+            raise InvalidParameterError("duration= needs event= (left or still employed).")
+        t, e = _from_duration(df, duration, event, excluded, warnings)
+    labels = _labels(df, group_cols, unknown_labels, warnings)
+    miss_g = labels.isna().to_numpy() & ~np.isnan(t)
+    if miss_g.any():
+        excluded["missing group"] = int(miss_g.sum())
+        warnings.append(f"{int(miss_g.sum()):,} employees have a missing group: excluded.")
+    keep = ~np.isnan(t) & ~miss_g
+    rows = RowAccount(total=total, used=int(keep.sum()), excluded=excluded)
+    t, e, g = t[keep], e[keep].astype(np.int64), labels[keep].to_numpy(dtype=object)
+    c = _causes(df, cause, kinds, e, keep, warnings)
+    groups = sorted(set(g.tolist()), key=sort_key)
+    if len(groups) < 2 or int(e.sum()) == 0:
+        raise InsufficientDataError(
+            f"time to exit needs at least two groups and some exits; found groups "
+            f"{preview(groups)} and {int(e.sum()):,} exits in {t.size:,} usable rows."
+        )
+    horizon = float(horizon) if horizon is not None else float(np.round(np.median(t)))
+    table, curves = _km(t, e, g, groups, horizon, confidence, conf_type)
+    choice = choose_reference(groups, table["n"].tolist(),
+                              [x / p if p > 0 else math.nan for x, p in
+                               zip(table["exits"], table["person_time"], strict=True)],
+                              reference=reference, min_n=min_n, higher_is_better=False,
+                              what="exit rate")
+    if choice.warning:
+        warnings.append(choice.warning)
+    ref = choice.label
+    lr = ss.logrank_test(t, e, g)
+    hr = _cox(t, e, g, groups, ref, ties, confidence, warnings, "all exits")
+    table["reference_group"] = ref
+    table["is_reference"] = table["group"] == ref
+    table = table.merge(hr, on="group", how="left")
+    table.loc[table["is_reference"], "hazard_ratio"] = 1.0
+    table["flagged"] = ((table["p_value_cox"] < alpha) & (table["hazard_ratio"] > 1)).fillna(False)
+    causes = incidence = None
+    if c is not None:
+        causes, incidence = _competing(t, e, g, c, groups, ref, horizon, ties, confidence,
+                                       warnings)
+    params = {"group": group_cols, "duration": duration, "event": event, "cause": cause,
+              "hire_date": hire_date, "exit_date": exit_date,
+              "as_of": None if as_of is None else str(as_of), "time_unit": time_unit,
+              "horizon": horizon, "reference": reference, "ties": ties,
+              "confidence": confidence, "conf_type": conf_type, "alpha": alpha, "min_n": min_n}
+    return TimeToExitResult(
+        table=table.drop(columns=["person_time"]), curves=curves,
+        logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.p_value},
+        causes=causes, incidence=incidence, group_columns=tuple(group_cols),
+        duration=duration or f"{hire_date} to {exit_date}", time_unit=time_unit,
+        horizon=horizon, reference_group=ref, confidence=confidence, alpha=alpha,
+        fingerprint=fingerprint_frame(table.astype(str)),
+        warnings=tuple(dict.fromkeys(warnings)), rows=rows, params=params,
+    )
+
+
+def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[str, int],
+                   warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if not pd.api.types.is_numeric_dtype(df[duration]):
+        raise InvalidValueError(
+            f"column {duration!r} (duration) must be numeric (time employed, e.g. months); it "
+            f"has type {df[duration].dtype}. Convert it, or give hire_date= and exit_date=."
+        )
+    t = df[duration].to_numpy(dtype=float)
+    bad = ~np.isnan(t) & ((t < 0) | ~np.isfinite(t))
+    if bad.any():
+        raise InvalidValueError(
+            f"column {duration!r} (duration) holds negative or infinite values "
+            f"{preview(sorted(set(t[bad].tolist())))} in {int(bad.sum()):,} rows: time "
+            "employed cannot be negative. Check the dates it was computed from."
+        )
+    flags = read_flags(df[event], column=event, argument="event")
+    return _drop_missing(t, flags.flags, flags.missing, duration, event, excluded, warnings)
+
+
+def _drop_missing(t: np.ndarray, e: np.ndarray, e_missing: np.ndarray, duration: str, event: str,
+                  excluded: dict[str, int], warnings: list[str],
+                  counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Count rows missing the duration or the event (``counted``: already excluded)."""
+    miss_t = np.isnan(t) & (True if counted is None else ~counted)
+    miss_e = e_missing & ~miss_t
+    for reason, mask in ((f"missing {duration}", miss_t), (f"missing {event}", miss_e)):
+        if mask.any():
+            excluded[reason] = int(mask.sum())
+            warnings.append(f"{int(mask.sum()):,} rows excluded ({reason}).")
+    t = np.where(miss_e, np.nan, t)
+    return t, e.astype(float)
+
+
+def _from_dates(df: pd.DataFrame, hire_date: str | None, exit_date: str | None,
+                event: str | None, as_of: Any, time_unit: str, excluded: dict[str, int],
+                warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if hire_date is None or exit_date is None or as_of is None:
+        raise InvalidParameterError(
+            "dates need hire_date=, exit_date= and as_of= (the snapshot date at which those "
+            "without an exit date were still employed)."
+        )
+    try:
+        snapshot = pd.Timestamp(as_of)
+        start = pd.to_datetime(df[hire_date], errors="raise")
+        end = pd.to_datetime(df[exit_date], errors="raise")
+    except (ValueError, TypeError) as exc:
+        raise InvalidValueError(
+            f"{hire_date!r}, {exit_date!r} and as_of= must be dates ({exc}). Use ISO dates "
+            "such as 2024-03-31."
+        ) from None
+    backwards = (end < start).fillna(False).to_numpy()
+    if backwards.any():
+        raise InvalidValueError(
+            f"column {exit_date!r} (exit_date) is before {hire_date!r} (hire_date) in "
+            f"{int(backwards.sum()):,} rows (e.g. row {int(np.flatnonzero(backwards)[0])}). "
+            "Correct those dates: no one leaves before they join."
+        )
+    late = (end > snapshot).fillna(False).to_numpy()
+    if late.any():
+        warnings.append(f"{int(late.sum()):,} exits fall after as_of={snapshot.date()}: "
+                        "counted as still employed on that date.")
+    future = (start > snapshot).fillna(False).to_numpy()
+    left = end.notna().to_numpy() & ~late
+    stop = end.where(left, snapshot)
+    t = ((stop - start).dt.days.to_numpy(dtype=float)) / DAYS_PER[time_unit]
+    e = left.copy()
+    e_missing = np.zeros(len(df), dtype=bool)
+    if event is not None:
+        flags = read_flags(df[event], column=event, argument="event")
+        disagree = ~flags.missing & (flags.flags != (end.notna().to_numpy()))
+        if disagree.any():
+            warnings.append(f"{int(disagree.sum()):,} rows have {event!r} disagreeing with "
+                            f"{exit_date!r}; the exit date was used.")
+    t = np.where(future, np.nan, t)
+    if future.any():
+        excluded[f"hired after {snapshot.date()}"] = int(future.sum())
+        warnings.append(f"{int(future.sum()):,} employees were hired after as_of: excluded.")
+    return _drop_missing(t, e, e_missing, hire_date, exit_date, excluded, warnings,
+                         counted=future)
+
+
+def _labels(df: pd.DataFrame, group_cols: list[str], unknown_labels: Sequence[Any],
+            warnings: list[str]) -> pd.Series:
+    parts = []
+    for col in group_cols:
+        counts = df[col].astype(object).value_counts(dropna=False)
+        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=col,
+                                unknown_labels=unknown_labels)
+        warnings.extend(cleaning.warnings())
+        parts.append(df[col].astype(object).map(cleaning.get))
+    return pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],
+                     index=df.index, dtype=object)
+
+
+def _causes(df: pd.DataFrame, cause: str | None, kinds: ExitKinds, e: np.ndarray,
+            keep: np.ndarray, warnings: list[str]) -> np.ndarray | None:
+    if cause is None:
+        return None
+    kind = df[cause].map(kinds.kind).to_numpy(dtype=object)[keep]
+    no_cause = (e == 1) & pd.isna(pd.Series(kind)).to_numpy()
+    if no_cause.any():
+        warnings.append(f"{int(no_cause.sum()):,} exits have no {cause!r}: counted as cause "
+                        "'unknown'.")
+    kind = np.where(no_cause, "unknown", kind)
+    return np.where(e == 1, kind, None)
+
+
+def _km(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], horizon: float,
+        confidence: float, conf_type: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, curves = [], []
+    for lab in groups:
+        m = g == lab
+        km = ss.kaplan_meier(t[m], e[m], confidence=confidence, conf_type=conf_type)
+        status = ss.median_status(km, MIN_AT_RISK)
+        rows.append({"group": lab, "n": km.n, "exits": km.n_events,
+                     "censored": km.n - km.n_events, "person_time": float(t[m].sum()),
+                     "median": status.median, "median_note": status.note or "",
+                     "median_ci_low": km.median_ci_low, "median_ci_high": km.median_ci_high,
+                     "retention_at": float(km.at(horizon)[0])})
+        curves.append(km.to_frame().assign(group=lab))
+    curve = pd.concat(curves, ignore_index=True)
+    return pd.DataFrame(rows), curve[["group", *[c for c in curve.columns if c != "group"]]]
+
+
+def _cox(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], ref: str | None,
+         ties: str, confidence: float, warnings: list[str], what: str) -> pd.DataFrame:
+    cols = ["group", "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]
+    others = [lab for lab in groups if lab != ref and (e[g == lab] == 1).any()]
+    if ref is None or not others or int(e[g == ref].sum()) == 0:
+        warnings.append(f"{what}: no Cox model (no exits in the reference group or others).")
+        return _floats(pd.DataFrame(columns=cols))
+    x = pd.DataFrame({lab: (g == lab).astype(float) for lab in others})
+    try:
+        fit = cox_ph(t, e, x, ties=ties, confidence=confidence)
+    except (np.linalg.LinAlgError, ValueError) as exc:
+        warnings.append(f"{what}: the Cox model failed ({exc}).")
+        return _floats(pd.DataFrame(columns=cols))
+    out = fit.to_frame().rename(columns={"term": "group", "ci_low": "hr_ci_low",
+                                         "ci_high": "hr_ci_high", "p_value": "p_value_cox"})
+    return _floats(out[cols])
+
+
+def _floats(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in ("hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    return out
+
+
+def _competing(t: np.ndarray, e: np.ndarray, g: np.ndarray, c: np.ndarray, groups: list[str],
+               ref: str | None, horizon: float, ties: str, confidence: float,
+               warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    causes = sorted({k for k in c.tolist() if k is not None}, key=str)
+    rows, curves = [], []
+    for lab in groups:
+        m = g == lab
+        for k in causes:
+            aj = cr.aalen_johansen(t[m], e[m], c[m], of=k, confidence=confidence)
+            low, high = aj.ci_at(horizon)
+            rows.append({"cause": k, "group": lab, "exits": aj.n_events,
+                         "incidence": float(aj.at(horizon)[0]), "incidence_ci_low": float(low[0]),
+                         "incidence_ci_high": float(high[0])})
+            curves.append(aj.to_frame().drop(columns=["events_all", "survival"])
+                          .assign(cause=k, group=lab))
+    table = pd.DataFrame(rows)
+    hrs = []
+    for k in causes:
+        ek = ((e == 1) & (c == k)).astype(np.int64)
+        hrs.append(_cox(t, ek, g, groups, ref, ties, confidence, warnings, f"{k} exits")
+                   .assign(cause=k))
+    table = table.merge(pd.concat(hrs, ignore_index=True), on=["cause", "group"], how="left")
+    table["reference_group"] = ref
+    table.loc[table["group"] == ref, "hazard_ratio"] = 1.0
+    curve = pd.concat(curves, ignore_index=True)
+    lead = ["cause", "group"]
+    return table, curve[[*lead, *[x for x in curve.columns if x not in lead]]]

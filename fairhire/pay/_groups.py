@@ -1,0 +1,145 @@
+"""Group labels and the reference group of the regression analyses (pay gap, Oaxaca–Blinder).
+
+Labels are read by the shared rule (:func:`fairhire._core.labels.clean_labels`): trimmed, case
+and space variants merged under the most frequent spelling with a warning, missing values and
+``unknown_labels`` excluded and counted. The ``group=`` column is not assumed to hold sex:
+``M``/``F`` stay ``M``/``F`` (only ``sex=`` arguments read sex spellings).
+
+The reference group follows the shared rule (:func:`fairhire._core.reference.choose_reference`):
+``reference=`` when given, otherwise the group with the highest mean pay among the groups large
+enough to give stable figures (at least ``min_n`` employees and 2% of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.groups import sort_key
+from .._core.labels import clean_labels
+from .._core.reference import ReferenceChoice, choose_reference
+from ..errors import InsufficientDataError, preview
+from ._design import label_text
+
+__all__ = ["CleanColumn", "GroupCodes", "clean_column", "group_codes"]
+
+
+@dataclass(frozen=True)
+class CleanColumn:
+    """A group column read by the label rule: each row's clean value (None: missing or
+    unknown) and the warnings about merged spellings."""
+
+    values: np.ndarray
+    warnings: tuple[str, ...]
+
+    @property
+    def missing(self) -> np.ndarray:
+        return np.array([v is None for v in self.values], dtype=bool)
+
+
+def clean_column(values: pd.Series, column: str, unknown_labels: Sequence[Any] = ()) -> CleanColumn:
+    """Clean every row's label, reading each distinct value once.
+
+    Examples
+    --------
+    >>> c = clean_column(pd.Series(["Female", "female ", "Male", None]), "sex")
+    >>> c.values.tolist(), c.missing.tolist()
+    (['Female', 'Female', 'Male', None], [False, False, False, True])
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    cleaning = clean_labels(
+        list(uniques), counts.tolist(), column=column, unknown_labels=unknown_labels
+    )
+    lookup = np.array([cleaning.get(u) for u in uniques] + [None], dtype=object)
+    return CleanColumn(lookup[np.where(codes < 0, len(uniques), codes)], tuple(cleaning.warnings()))
+
+
+@dataclass(frozen=True)
+class GroupCodes:
+    """Group labels of the analysed rows: ``codes`` index ``labels``; ``reference`` is a label
+    chosen by the shared rule (``choice`` says how, and which groups are too small)."""
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    reference: str
+    counts: dict[str, int]
+    choice: ReferenceChoice
+
+    @property
+    def reference_code(self) -> int:
+        return self.labels.index(self.reference)
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        return tuple(lab for lab in self.labels if lab != self.reference)
+
+    def small_warning(self, min_n: int) -> list[str]:
+        """The warning naming the groups with fewer than ``min_n`` rows (not tested)."""
+        small = [lab for lab in self.labels if self.counts[lab] < min_n]
+        if not small:
+            return []
+        shown = ", ".join(f"{s} ({self.counts[s]})" for s in small)
+        return [f"groups with fewer than {min_n} employees are not tested: {shown}."]
+
+    def too_small(self, label: str) -> bool:
+        """The group is too small to be the reference (it is still compared)."""
+        return self.choice.too_small(self.labels.index(label))
+
+
+def group_codes(
+    clean: np.ndarray,
+    pay: np.ndarray,
+    column: str,
+    *,
+    reference: Any = None,
+    min_n: int = 30,
+    argument: str = "group",
+) -> GroupCodes:
+    """Codes, labels and the reference group of the analysed rows (``clean``: their clean
+    labels; ``pay``: their pay, whose group means choose the default reference).
+
+    Examples
+    --------
+    >>> g = group_codes(np.array(["a", "b", "b"], dtype=object), np.array([3.0, 1.0, 2.0]),
+    ...                 "g", min_n=1)
+    >>> g.labels, g.reference, g.codes.tolist()
+    (('a', 'b'), 'a', [0, 1, 1])
+    """
+    row_codes, uniques = pd.factorize(pd.Series(clean, dtype=object))
+    texts = [label_text(u) for u in uniques]
+    first: dict[str, Any] = {}
+    for text, value in zip(texts, uniques, strict=True):
+        first.setdefault(text, value)
+    labels = tuple(sorted(first, key=lambda t: sort_key(first[t])))
+    if len(labels) < 2:
+        raise InsufficientDataError(
+            f"column {column!r} ({argument}=) has a single group ({preview(labels)}) among the "
+            f"{len(clean)} rows analysed; a pay gap needs at least two groups. Check the filter "
+            "or export."
+        )
+    index = {lab: i for i, lab in enumerate(labels)}
+    codes = np.array([index[t] for t in texts], dtype=np.int64)[row_codes]
+    sizes = np.bincount(codes, minlength=len(labels))
+    means = (np.bincount(codes, weights=pay, minlength=len(labels)) / sizes).tolist()
+    choice = choose_reference(
+        labels,
+        sizes.tolist(),
+        means,
+        reference=reference,
+        keys=[first[lab] for lab in labels],
+        min_n=min_n,
+        what="mean pay",
+    )
+    assert choice.label is not None  # every group has rows and a mean
+    return GroupCodes(
+        codes=codes,
+        labels=labels,
+        reference=choice.label,
+        counts={lab: int(n) for lab, n in zip(labels, sizes, strict=True)},
+        choice=choice,
+    )

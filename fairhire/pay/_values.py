@@ -1,0 +1,220 @@
+"""Reading pay values, in one place for every pay analysis: numeric, finite, plausible.
+
+A pay column must be numeric (no currency symbols), finite, and of a plausible size:
+
+- a value of :data:`PAY_LIMIT` (10^15) or more in absolute value is an error: no pay in any
+  currency is that large, and such values overflow sums of squares and swamp means (a salary of
+  1e300 once gave a gap of −6e297 %). The message names the column, the rows and the values;
+- a value more than :data:`RELATIVE_LIMIT` (1,000) times the median of its group is a warning
+  naming the column and rows: usually a misplaced decimal or cents read as units. The figures
+  include it, so the reader can judge.
+
+Collected data (the regression analyses) are checked with :func:`check_pay`; data in an engine
+(the statutory metrics) with the expressions :func:`missing_expr`, :func:`infinite_expr` and
+:func:`too_large_expr`, whose counts come back from one group-by, and :func:`examples` for the
+rows to quote when something is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from .._core.names import internal_name
+from .._core.text import format_count, format_number
+from .._frames import collect_pandas, is_lazy, schema
+from ..errors import ColumnError, InvalidValueError, preview
+
+__all__ = [
+    "PAY_LIMIT",
+    "RELATIVE_LIMIT",
+    "check_numeric_column",
+    "check_pay",
+    "examples",
+    "far_above_warning",
+    "infinite_expr",
+    "missing_expr",
+    "too_large_error",
+    "too_large_expr",
+]
+
+#: No pay, bonus or hour count reaches this in absolute value (any currency).
+PAY_LIMIT = 1e15
+#: A value more than this many times the median of its group is worth a warning.
+RELATIVE_LIMIT = 1_000
+
+
+def _where(rows: Sequence[Any] | None, values: Sequence[Any]) -> str:
+    shown = [format_number(v, 2) if abs(float(v)) < 1e9 else f"{float(v):.3g}" for v in values]
+    if rows is None:
+        return f"e.g. {', '.join(shown)}"
+    return "e.g. " + ", ".join(f"{v} at row {r}" for v, r in zip(shown, rows, strict=True))
+
+
+def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> ColumnError:
+    return ColumnError(
+        f"column {column!r} ({argument}=) must be numeric; it holds text such as "
+        f"{preview(sample)}. Remove currency symbols and thousands separators in the export "
+        "(e.g. pandas.to_numeric) and pass the numeric column."
+    )
+
+
+def too_large_error(
+    column: str, argument: str, count: int, values: Sequence[Any], rows: Sequence[Any] | None
+) -> InvalidValueError:
+    """The error for values of :data:`PAY_LIMIT` or more."""
+    return InvalidValueError(
+        f"column {column!r} ({argument}=) has {format_count(count)} value(s) of 1e15 or more "
+        f"in size ({_where(rows, values)}). No pay is that large in any currency, and such "
+        "values overflow the statistics: fix the export (a misplaced decimal, cents read as "
+        "units, or a placeholder such as 9.99e+99) or exclude those rows."
+    )
+
+
+def infinite_error(column: str, argument: str, count: int) -> InvalidValueError:
+    return InvalidValueError(
+        f"column {column!r} ({argument}=) has {format_count(count)} infinite values; fix them "
+        "in the export."
+    )
+
+
+def far_above_warning(
+    column: str,
+    argument: str,
+    count: int,
+    median: float,
+    values: Sequence[Any],
+    rows: Sequence[Any] | None,
+) -> str:
+    """The warning for values more than :data:`RELATIVE_LIMIT` times their group's median."""
+    return (
+        f"column {column!r} ({argument}=) has {format_count(count)} value(s) more than "
+        f"{RELATIVE_LIMIT:,} times the median of their group (e.g. {format_number(median, 2)}): "
+        f"{_where(rows, values)}. Check the export (a misplaced decimal, or cents read as "
+        "units); the figures include them."
+    )
+
+
+@dataclass(frozen=True)
+class PayValues:
+    """A checked pay column: ``values`` (float64, NaN where missing) and its warnings."""
+
+    values: np.ndarray
+    warnings: tuple[str, ...] = ()
+
+
+def check_pay(
+    values: pd.Series,
+    column: str,
+    *,
+    positive: bool,
+    argument: str = "pay",
+    where: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+) -> PayValues:
+    """Pay as float64, checked: numeric, finite, below :data:`PAY_LIMIT`, positive when
+    ``positive`` (log pay), and not far above its group's median (a warning).
+
+    ``where`` limits the checks to the rows still in the analysis; ``groups`` (integer codes)
+    gives each row's group for the relative check (one group when omitted). Row numbers in
+    messages are positions in the data passed.
+    """
+    if not (pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool):
+        sample = values.dropna().astype(str).unique()[:5].tolist()
+        raise not_numeric_error(column, argument, sample)
+    arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    keep = np.ones(len(arr), dtype=bool) if where is None else np.asarray(where, dtype=bool)
+    known = keep & ~np.isnan(arr)
+    infinite = known & np.isinf(arr)
+    if infinite.any():
+        raise infinite_error(column, argument, int(infinite.sum()))
+    huge = known & (np.abs(arr) >= PAY_LIMIT)
+    if huge.any():
+        at = np.flatnonzero(huge)[:5]
+        raise too_large_error(column, argument, int(huge.sum()), arr[at].tolist(), at.tolist())
+    if positive:
+        bad = known & (arr <= 0)
+        if bad.any():
+            at = np.flatnonzero(bad)
+            raise InvalidValueError(
+                f"column {column!r} ({argument}=) has {int(bad.sum())} zero or negative values "
+                f"of {len(arr)} rows (e.g. {preview(arr[at].tolist())} at rows "
+                f"{at[:5].tolist()}); the logarithm of pay needs positive pay. Exclude unpaid "
+                "employees (e.g. on unpaid leave), fix the values, or pass log=False to model "
+                "pay in currency units."
+            )
+    codes = np.zeros(len(arr), dtype=np.int64) if groups is None else np.asarray(groups)
+    return PayValues(arr, tuple(_relative_warnings(arr, known, codes, column, argument)))
+
+
+def _relative_warnings(
+    arr: np.ndarray, known: np.ndarray, codes: np.ndarray, column: str, argument: str
+) -> list[str]:
+    limit = np.full(len(arr), np.inf)
+    for code in np.unique(codes[known]):
+        rows = known & (codes == code)
+        median = float(np.median(arr[rows]))
+        if median > 0:
+            limit[rows] = RELATIVE_LIMIT * median
+    far = known & (arr > limit)
+    if not far.any():
+        return []
+    at = np.flatnonzero(far)[:5]
+    median = float(limit[at[0]] / RELATIVE_LIMIT)
+    return [
+        far_above_warning(column, argument, int(far.sum()), median, arr[at].tolist(), at.tolist())
+    ]
+
+
+# --- data in an engine: the same checks as expressions ------------------------------------
+
+
+def check_numeric_column(frame: Any, column: str, argument: str) -> None:
+    """:func:`check_pay`'s type check for a column of a frame in any engine."""
+    dtype = schema(frame)[column]
+    if dtype != nw.Boolean and dtype.is_numeric():
+        return
+    sample = collect_pandas(
+        frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(5)
+    )[column].tolist()
+    raise not_numeric_error(column, argument, sample)
+
+
+def missing_expr(column: str, types: dict[str, Any]) -> nw.Expr:
+    """Missing: null, and NaN in a float column."""
+    expr = nw.col(column).is_null()
+    if types[column].is_float():
+        expr = expr | nw.col(column).fill_null(0.0).is_nan()
+    return expr
+
+
+def infinite_expr(column: str, types: dict[str, Any]) -> nw.Expr:
+    """Infinite values (never null, so the engine's sum counts them)."""
+    if not types[column].is_float():
+        return nw.lit(False)
+    return ~missing_expr(column, types) & (nw.col(column).abs() == float("inf"))
+
+
+def too_large_expr(column: str, types: dict[str, Any]) -> nw.Expr:
+    """Finite values of :data:`PAY_LIMIT` or more in absolute value."""
+    col = nw.col(column)
+    big = col.abs() >= PAY_LIMIT
+    if types[column].is_float():
+        big = big & (col.abs() != float("inf"))
+    return ~missing_expr(column, types) & big
+
+
+def examples(frame: Any, column: str, rows: nw.Expr, limit: int = 5) -> tuple[list, list | None]:
+    """Up to ``limit`` values of ``column`` where ``rows`` holds, and their row numbers (None
+    for data in a lazy engine, which has no row order)."""
+    if is_lazy(frame):
+        got = collect_pandas(frame.filter(rows).select(column).head(limit))
+        return got[column].tolist(), None
+    index = internal_name("row", schema(frame))
+    got = collect_pandas(frame.with_row_index(index).filter(rows).select(index, column).head(limit))
+    return got[column].tolist(), got[index].tolist()

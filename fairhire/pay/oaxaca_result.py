@@ -1,0 +1,221 @@
+"""The result of :func:`fairhire.oaxaca_blinder`: the decomposition's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._core.text import format_number, p_text
+from .._results import Headline, Result
+from ..errors import InvalidParameterError, preview
+from ..stats.oaxaca import COMPONENTS, Decomposition
+
+__all__ = ["OaxacaBlinderResult", "decomposition_tables"]
+
+COLUMNS = ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high", "share_of_gap")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class OaxacaBlinderResult(Result):
+    """A threefold and a twofold Oaxaca–Blinder decomposition, overall and per variable.
+
+    Attributes
+    ----------
+    table, overall : pandas.DataFrame
+        ``decomposition`` ("total", "threefold", "twofold"), ``component`` ("gap",
+        "endowments", "coefficients", "interaction", "explained", "unexplained"),
+        ``estimate``, ``std_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``,
+        ``share_of_gap`` (% of the total gap), ``flagged`` (the unexplained part, when its
+        p-value is below ``alpha``). ``table`` is the same table.
+    detailed : pandas.DataFrame
+        The same columns plus ``variable``: each feature's contribution (a categorical
+        feature's dummies summed), and ``"(constant)"`` for the intercept's share of the
+        coefficient and unexplained parts.
+    terms : pandas.DataFrame
+        Contributions of every column of the design (each dummy separately).
+    coefficients : pandas.DataFrame
+        ``term``, ``mean_a``, ``mean_b``, ``coef_a``, ``coef_b``, ``coef_reference``.
+    reference : str
+        The reference coefficients β* used (``coefficients=``): "pooled", "neumark" ...
+    """
+
+    outcome: str
+    group: str
+    group_a: str
+    group_b: str
+    features: tuple[str, ...]
+    reference: str
+    log: bool
+    cov_type: str
+    se_method: str | None
+    confidence: float
+    alpha: float
+    n_a: int
+    n_b: int
+    mean_a: float
+    mean_b: float
+    gap: float
+    overall: pd.DataFrame
+    detailed: pd.DataFrame
+    terms: pd.DataFrame
+    coefficients: pd.DataFrame
+    fingerprint: str
+
+    kind: ClassVar[str] = "Oaxaca–Blinder decomposition"
+    flag_column: ClassVar[str] = "flagged"
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The decomposition (also ``overall``)."""
+        return self.overall
+
+    def component(self, name: str) -> float:
+        """The estimate of one component ("gap", "explained", "unexplained", "endowments" ...)."""
+        row = self.overall[self.overall["component"] == name]
+        if row.empty:
+            raise InvalidParameterError(
+                f"no component {name!r}; choose from {preview(self.overall['component'])}."
+            )
+        return float(row["estimate"].iloc[0])
+
+    def _unit(self) -> str:
+        return "log points" if self.log else self.outcome
+
+    def _amount(self, value: float) -> str:
+        """An estimate in the outcome's units: 0.177 log points, or 7,879 (currency)."""
+        return format_number(value, 3 if self.log else 0)
+
+    def _repr_headline(self) -> str:
+        share = self.overall.set_index("component").loc["unexplained", "share_of_gap"]
+        return (
+            f"{self.group_a} vs {self.group_b}, gap {self._amount(self.gap)} "
+            f"{self._unit()}, {format_number(share, 0)}% unexplained"
+        )
+
+    def summary(self) -> str:
+        lines = [
+            f"Oaxaca–Blinder: {self.outcome} ({self._unit()}) by {self.group}, "
+            f"A = {self.group_a} (n={self.n_a:,}, mean {self.mean_a:.4g}) vs B = {self.group_b} "
+            f"(n={self.n_b:,}, mean {self.mean_b:.4g}); reference coefficients: "
+            f"{self.reference}; standard errors: {self.se_method or 'none'}",
+        ]
+        if self.rows is not None:
+            lines.append(self.rows.describe())
+        for r in self.overall.itertuples(index=False):
+            se = ""
+            if np.isfinite(r.std_error):
+                se = f" (SE {r.std_error:.4g}, {p_text(r.p_value, alpha=self.alpha)})"
+            lines.append(
+                f"  {r.decomposition:>9} {r.component:<13} {format_number(r.estimate, 5)}{se}"
+                f"  {format_number(r.share_of_gap, 1)}% of gap"
+            )
+        lines.extend(f"Warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    def headlines(self) -> list[Headline]:
+        parts = self.overall.set_index("component")
+        explained, unexplained = parts.loc["explained"], parts.loc["unexplained"]
+        significant = bool(parts.loc["unexplained", "flagged"])
+        p = f"; {p_text(unexplained.p_value, alpha=self.alpha)}"
+        text = (
+            f"{self.group_a} employees' mean {self.outcome} is "
+            f"{self._amount(abs(self.gap))} {self._unit()} "
+            f"{'higher' if self.gap >= 0 else 'lower'} than {self.group_b} employees'. "
+            f"Differences in {', '.join(self.features)} explain "
+            f"{format_number(explained.share_of_gap, 0)}% of the gap; "
+            f"{format_number(unexplained.share_of_gap, 0)}% is unexplained "
+            f"({self._amount(unexplained.estimate)} {self._unit()}"
+            f"{p if np.isfinite(unexplained.p_value) else ''}; {self.reference} reference "
+            "coefficients)."
+        )
+        same_direction = unexplained.estimate * self.gap > 0
+        return [
+            Headline(
+                severity=3 if significant and same_direction else 1,
+                text=text,
+                figure=float(unexplained.estimate),
+                section="twofold",
+            )
+        ]
+
+
+def _estimates(
+    est: np.ndarray, sd: np.ndarray | None, gap: float, confidence: float
+) -> dict[str, np.ndarray]:
+    """Estimate, standard error, z, p, interval and share of the gap, column by column."""
+    q = float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    sd_arr = np.full_like(est, np.nan) if sd is None else np.asarray(sd, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(sd_arr > 0, est / sd_arr, np.nan)
+    share = est / gap * 100 if gap != 0 else np.full_like(est, np.nan)
+    values = [
+        est,
+        sd_arr,
+        z,
+        2 * stats.norm.sf(np.abs(z)),
+        est - q * sd_arr,
+        est + q * sd_arr,
+        share,
+    ]
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+def decomposition_tables(
+    dec: Decomposition,
+    names: list[str],
+    variables: list[str],
+    order: list[str],
+    *,
+    confidence: float,
+    alpha: float,
+) -> dict[str, pd.DataFrame]:
+    """The overall, per-variable and per-term tables, and the coefficients."""
+    kinds = ["threefold", "threefold", "threefold", "twofold", "twofold"]
+    k, n_vars = len(names), len(order)
+    totals = dec.contrib.sum(axis=1)
+    std_total = None if dec.std_total is None else np.r_[dec.std_gap, dec.std_total]
+    overall = pd.DataFrame(
+        {
+            "decomposition": ["total", *kinds],
+            "component": ["gap", *COMPONENTS],
+            **_estimates(np.r_[dec.gap, totals], std_total, dec.gap, confidence),
+        }
+    )
+    overall["flagged"] = (overall["component"] == "unexplained") & (overall["p_value"] < alpha)
+    by_variable = (
+        dec.contrib @ np.array([[1.0 if v == name else 0.0 for v in variables] for name in order]).T
+    )
+    std_group = None if dec.std_group is None else np.ravel(dec.std_group)
+    detailed = pd.DataFrame(
+        {
+            "decomposition": np.repeat(kinds, n_vars),
+            "component": np.repeat(COMPONENTS, n_vars),
+            "variable": np.tile(order, 5),
+            **_estimates(by_variable.ravel(), std_group, dec.gap, confidence),
+        }
+    )
+    std_term = None if dec.std_term is None else np.ravel(dec.std_term)
+    terms = pd.DataFrame(
+        {
+            "decomposition": np.repeat(kinds, k),
+            "component": np.repeat(COMPONENTS, k),
+            "variable": np.tile(variables, 5),
+            "term": np.tile(names, 5),
+            **_estimates(dec.contrib.ravel(), std_term, dec.gap, confidence),
+        }
+    )
+    coefficients = pd.DataFrame(
+        {
+            "term": names,
+            "mean_a": dec.mean_a,
+            "mean_b": dec.mean_b,
+            "coef_a": dec.fit_a.params,
+            "coef_b": dec.fit_b.params,
+            "coef_reference": dec.coef_reference,
+        }
+    )
+    return {"overall": overall, "detailed": detailed, "terms": terms, "coefficients": coefficients}
