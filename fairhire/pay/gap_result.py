@@ -154,6 +154,11 @@ class PayGapResult(Result):
     report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
 
     @property
+    def n_outliers(self) -> int:
+        """How many employees are paid far below the model's prediction (listed in ``outliers``)."""
+        return len(self.outliers)
+
+    @property
     def outlier_summary(self) -> pd.DataFrame:
         """Employees listed for review, by group: ``group``, ``employees``,
         ``median_pay_vs_predicted_pct``."""

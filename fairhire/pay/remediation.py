@@ -107,6 +107,11 @@ class PayRemediationPlan(Result):
         return table.loc[~table["reached"].astype(bool)].reset_index(drop=True)
 
     @property
+    def n_raised(self) -> int:
+        """How many employees the plan raises (listed in ``raises``)."""
+        return len(self.raises)
+
+    @property
     def raises_summary(self) -> pd.DataFrame:
         """The optimal plan's raises by group: ``group``, ``employees_raised``,
         ``total_raise``, ``median_raise_pct``, ``max_raise_pct``."""
