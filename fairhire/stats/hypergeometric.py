@@ -36,7 +36,7 @@ import math
 import numpy as np
 from scipy.special import gammaln
 
-__all__ = ["SIGMA_EXACT", "Hypergeometric", "log_pmf", "two_sided_p"]
+__all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
 
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
@@ -45,6 +45,14 @@ _LN_2PI = math.log(2 * math.pi)
 _LN_SQRT_2PI = 0.5 * _LN_2PI
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 _CHUNK = 1 << 16
+#: Supports up to this wide are enumerated whole (one vectorised pass, as scipy's definition).
+SMALL_SUPPORT = 4096
+#: Up to this population, log-gamma differences are accurate enough (and faster than Loader).
+_GAMMALN_LIMIT = 2**20
+
+
+def _log_comb(n: float | np.ndarray, r: np.ndarray) -> np.ndarray:
+    return gammaln(np.add(n, 1)) - gammaln(np.add(r, 1)) - gammaln(np.subtract(n, r) + 1)
 
 
 def _stirlerr(n: np.ndarray) -> np.ndarray:
@@ -62,6 +70,9 @@ def _stirlerr(n: np.ndarray) -> np.ndarray:
         b = n[big]
         nn = b * b
         s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
+        if b.min() > 500:  # the usual case for large counts: one term is enough
+            out[big] = (s0 - s1 / nn) / b
+            return out
         out[big] = np.select(
             [b > 500, b > 80, b > 35],
             [
@@ -104,18 +115,76 @@ def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
     at0, atn = x == 0, x == n
     inner = ~(at0 | atn)
     if at0.any():
-        out[at0] = (-_bd0(n, n * q) - n * p) if p < 0.1 else n * math.log(q)
+        out[at0] = _log_dbinom1(0.0, n, p, q)
     if atn.any():
-        out[atn] = (-_bd0(n, n * p) - n * q) if q < 0.1 else n * math.log(p)
+        out[atn] = _log_dbinom1(n, n, p, q)
     if inner.any():
         xi = x[inner]
         lc = (
-            _stirlerr(np.asarray(n)) - _stirlerr(xi) - _stirlerr(n - xi)
+            _stirlerr1(n) - _stirlerr(xi) - _stirlerr(n - xi)
             - _bd0(xi, n * p) - _bd0(n - xi, n * q)
         )  # fmt: skip
         lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
         out[inner] = lc - 0.5 * lf
     return out
+
+
+def _stirlerr1(n: float) -> float:
+    """:func:`_stirlerr` for one number (plain floats: numpy costs more than it saves here)."""
+    if n <= 15:
+        return 0.0 if n == 0 else math.lgamma(n + 1) - (n + 0.5) * math.log(n) + n - _LN_SQRT_2PI
+    nn = n * n
+    s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
+    if n > 500:
+        return (s0 - s1 / nn) / n
+    if n > 80:
+        return (s0 - (s1 - s2 / nn) / nn) / n
+    if n > 35:
+        return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n
+    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
+
+
+def _bd01(x: float, mean: float) -> float:
+    """:func:`_bd0` for one pair of numbers."""
+    if abs(x - mean) < 0.1 * (x + mean):
+        v = (x - mean) / (x + mean)
+        s = (x - mean) * v
+        ej, v2 = 2 * x * v, v * v
+        for j in range(1, 1000):
+            ej *= v2
+            s_next = s + ej / (2 * j + 1)
+            if s_next == s:
+                break
+            s = s_next
+        return s
+    return x * math.log(x / mean) + mean - x
+
+
+def _log_dbinom1(x: float, n: float, p: float, q: float) -> float:
+    """:func:`_log_dbinom` for one x."""
+    if x == 0:
+        return (-_bd01(n, n * q) - n * p) if p < 0.1 else n * math.log(q)
+    if x == n:
+        return (-_bd01(n, n * p) - n * q) if q < 0.1 else n * math.log(p)
+    lc = (
+        _stirlerr1(n) - _stirlerr1(x) - _stirlerr1(n - x)
+        - _bd01(x, n * p) - _bd01(n - x, n * q)
+    )  # fmt: skip
+    return lc - 0.5 * (_LN_2PI + math.log(x) + math.log1p(-x / n))
+
+
+def log_pmf1(x: float, total: int, successes: int, draws: int) -> float:
+    """:func:`log_pmf` at one point (a plain float)."""
+    big_n, k, n = float(total), float(successes), float(draws)
+    if not max(0.0, n - (big_n - k)) <= x <= min(k, n):
+        return -math.inf
+    if n == 0 or n == big_n or k == 0 or k == big_n:
+        return 0.0
+    p, q = n / big_n, (big_n - n) / big_n
+    return (
+        _log_dbinom1(x, k, p, q) + _log_dbinom1(n - x, big_n - k, p, q)
+        - _log_dbinom1(n, big_n, p, q)
+    )  # fmt: skip
 
 
 def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np.ndarray:
@@ -139,11 +208,16 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
     if n == 0 or n == big_n or k == 0 or k == big_n:
         out[ok] = 0.0  # a single point carries all the mass
         return out
-    p, q = n / big_n, (big_n - n) / big_n
     xs = x[ok]
+    if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
+        out[ok] = (
+            _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - _log_comb(big_n, n)
+        )  # fmt: skip
+        return out
+    p, q = n / big_n, (big_n - n) / big_n
     out[ok] = (
         _log_dbinom(xs, k, p, q) + _log_dbinom(n - xs, big_n - k, p, q)
-        - _log_dbinom(np.asarray([n]), big_n, p, q)
+        - _log_dbinom1(n, big_n, p, q)
     )  # fmt: skip
     return out
 
@@ -174,8 +248,28 @@ class Hypergeometric:
     def log_pmf(self, x: np.ndarray | float) -> np.ndarray:
         return log_pmf(x, self.total, self.successes, self.draws)
 
-    def log_pmf1(self, x: int) -> float:
-        return float(self.log_pmf(float(x))[0])
+    def log_pmf1(self, x: float) -> float:
+        return log_pmf1(float(x), self.total, self.successes, self.draws)
+
+    def support_pmf(self) -> tuple[np.ndarray, np.ndarray]:
+        """The whole support and its pmf (for supports up to :data:`SMALL_SUPPORT` wide)."""
+        support = np.arange(self.lo, self.hi + 1, dtype=float)
+        big_n, k, n = self.total, self.successes, self.draws
+        if big_n > _GAMMALN_LIMIT:
+            return support, np.exp(self.log_pmf(support))
+        const = (
+            math.lgamma(k + 1) + math.lgamma(big_n - k + 1) + math.lgamma(n + 1)
+            + math.lgamma(big_n - n + 1) - math.lgamma(big_n + 1)
+        )  # fmt: skip
+        log_pmf = const - (
+            gammaln(support + 1) + gammaln(k - support + 1) + gammaln(n - support + 1)
+            + gammaln(big_n - k - n + support + 1)
+        )  # fmt: skip
+        return support, np.exp(log_pmf)
+
+    @property
+    def small(self) -> bool:
+        return self.hi - self.lo <= SMALL_SUPPORT
 
     # -- tails -----------------------------------------------------------------------------
     def _tail(self, start: int, step: int) -> float:
@@ -248,6 +342,9 @@ class Hypergeometric:
             return 0.0
         if x >= self.hi:
             return 1.0
+        if self.small:
+            _, pmf = self.support_pmf()
+            return float(min(1.0, pmf[: x - self.lo + 1].sum()))
         if x <= self.mode:
             return min(1.0, self._tail(x, -1))
         return max(0.0, 1.0 - self._tail(x + 1, +1))
@@ -258,6 +355,9 @@ class Hypergeometric:
             return 1.0
         if x >= self.hi:
             return 0.0
+        if self.small:
+            _, pmf = self.support_pmf()
+            return float(min(1.0, pmf[x - self.lo + 1 :].sum()))
         if x + 1 >= self.mode:
             return min(1.0, self._tail(x + 1, +1))
         return max(0.0, 1.0 - self._tail(x, -1))
@@ -288,6 +388,12 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
     """
     if h.lo == h.hi:
         return 1.0
+    if h.small:
+        _, pmf = h.support_pmf()
+        p_obs = pmf[x - h.lo]
+        more = pmf[pmf < p_obs / (1 + rel)].sum()
+        same = pmf[(pmf >= p_obs / (1 + rel)) & (pmf <= p_obs * (1 + rel))].sum()
+        return float(min(1.0, more + (0.5 if mid_p else 1.0) * same))
     lx = h.log_pmf1(x)
     tol = math.log1p(rel)
     if not mid_p and lx >= h.log_pmf1(h.mode) - tol:

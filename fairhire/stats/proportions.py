@@ -54,6 +54,8 @@ class TestResult(NamedTuple):
 
 def _whole(value: object, what: str) -> int:
     """A count as a Python int; NaN, infinities, fractions and negatives are errors."""
+    if type(value) is int and value >= 0:  # the common case, first
+        return value
     if isinstance(value, bool | np.bool_):
         return int(value)
     if isinstance(value, numbers.Integral):
