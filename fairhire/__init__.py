@@ -38,9 +38,9 @@ _LAZY: dict[str, str] = {
     "AdverseImpactResult": "fairhire.impact.result",
     # NYC LL144, cut-offs, screening models
     "ll144_audit": "fairhire.impact.ll144",
-    "LL144Audit": "fairhire.impact.ll144",
+    "LL144Audit": "fairhire.impact.ll144_result",
     "cutoff_analysis": "fairhire.impact.cutoff",
-    "CutoffAnalysis": "fairhire.impact.cutoff",
+    "CutoffAnalysis": "fairhire.impact.cutoff_result",
     "audit_screening_model": "fairhire.impact.screening",
     "ScreeningModelAudit": "fairhire.impact.screening",
     # job descriptions

@@ -164,7 +164,7 @@ def cmd_ll144(args: argparse.Namespace) -> int:
         race=args.race,
         selected=args.selected,
         score=args.score,
-        exclude_under=args.exclude_under,
+        min_share=args.exclude_under,
     )
     _single_report(result, args, "NYC Local Law 144 bias audit")
     return 0

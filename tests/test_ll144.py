@@ -235,11 +235,11 @@ def test_unknown_categories_are_reported_apart():
     assert ll.rows.total == len(df) and ll.rows.used == len(df)  # no one unknown on both
 
 
-def test_exclude_under_lists_but_excludes_small_categories():
+def test_min_share_lists_but_excludes_small_categories():
     cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90), ("Male", NAAN, 19, 19),
              ("Female", NHPI, 1, 0)]  # fmt: skip
     ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=0.02)  # fmt: skip
+                        min_share=0.02)  # fmt: skip
     r = ll.race.set_index("race")
     # Native American: 19/1000 = 1.9% < 2%: listed with counts and rate, excluded from ratios;
     # its 100% rate would otherwise be the highest
@@ -255,7 +255,7 @@ def test_exclude_under_lists_but_excludes_small_categories():
 def test_exactly_two_percent_is_kept():
     cells = [("Male", WHITE, 490, 100), ("Female", BLACK, 10, 1)]
     ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=0.02)  # fmt: skip
+                        min_share=0.02)  # fmt: skip
     assert not ll.race.set_index("race").loc[BLACK, "excluded"]  # 10/500 = 2% exactly
     assert ll.exclusion_justification is None
 
@@ -345,20 +345,43 @@ def test_non_numeric_score(small):
 
 
 def test_bad_selected_column(small):
-    with pytest.raises(InvalidValueError, match="'selected'"):
-        fh.ll144_audit(small.assign(selected=["yes", "no"] * 20), sex="sex", race="race",
+    # yes/no is read by the shared flag rule; values that are not yes/no are an error
+    yes_no = fh.ll144_audit(small.assign(selected=["yes", "no"] * 20), sex="sex", race="race",
+                            selected="selected")  # fmt: skip
+    assert yes_no.sex["selected"].sum() == 20
+    with pytest.raises(InvalidValueError, match=r"'selected'.*'maybe'"):
+        fh.ll144_audit(small.assign(selected=["yes", "maybe"] * 20), sex="sex", race="race",
                        selected="selected")  # fmt: skip
+    # a blank outcome is counted and left out, with a warning
     with_na = small.astype({"selected": "boolean"})
     with_na.loc[3, "selected"] = pd.NA
-    with pytest.raises(InvalidValueError, match=r"'selected'.*missing"):
-        fh.ll144_audit(with_na, sex="sex", race="race", selected="selected")
+    ll = fh.ll144_audit(with_na, sex="sex", race="race", selected="selected")
+    assert ll.rows.excluded == {"missing outcome (selected)": 1}
+    assert ll.n_individuals == len(small) - 1
+    assert any("missing outcome (selected)" in w for w in ll.warnings)
+
+
+def test_exclude_under_is_renamed_min_share():
+    cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90), ("Male", NAAN, 19, 19)]
+    new = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
+                         min_share=0.02)  # fmt: skip
+    with pytest.warns(FutureWarning, match="min_share"):
+        old = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
+                             exclude_under=0.02)  # fmt: skip
+    pd.testing.assert_frame_equal(old.race, new.race)
+    assert new.exclude_under == new.min_share == 0.02
+    with pytest.raises(InvalidParameterError, match="both"):
+        fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
+                       exclude_under=0.02, min_share=0.03)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"exclude_under": 2}, "exclude_under"),
-        ({"exclude_under": "two"}, "exclude_under"),
+        ({"min_share": 2}, "min_share"),
+        ({"min_share": "two"}, "min_share"),
+        ({"alpha": "0.05"}, "alpha"),
+        ({"min_n": -1}, "min_n"),
         ({"audit_date": "31/01/2026"}, "audit_date"),
         ({"period": 2025}, "period"),
         ({"data_type": "synthetic"}, "data_type"),
@@ -414,7 +437,7 @@ def test_disclosures_and_summary():
 def test_result_api_and_input_untouched():
     df = expand([(s, r, n, k) for s, r, n, k, _, _ in DCWP_INTERSECTIONAL])
     before = df.copy()
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected", exclude_under=0.02)
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected", min_share=0.02)
     pd.testing.assert_frame_equal(df, before)
     frame = ll.to_frame()
     assert set(frame["table"]) == {"sex", "race/ethnicity", "intersectional"}
@@ -437,9 +460,9 @@ def test_backends_agree():
     duckdb = pytest.importorskip("duckdb")
     df = fh.datasets.make_hiring_funnel(3_000, random_state=3)
     df["score"] = np.arange(len(df)) % 13 * 1.0
-    ref = fh.ll144_audit(df, sex="sex", race="race", score="score", exclude_under=0.02)
+    ref = fh.ll144_audit(df, sex="sex", race="race", score="score", min_share=0.02)
     for other in (pl.from_pandas(df).lazy(), duckdb.sql("select * from df")):
-        got = fh.ll144_audit(other, sex="sex", race="race", score="score", exclude_under=0.02)
+        got = fh.ll144_audit(other, sex="sex", race="race", score="score", min_share=0.02)
         for name in ("sex", "race", "intersectional", "unknown"):
             pd.testing.assert_frame_equal(getattr(ref, name), getattr(got, name))
         assert got.median_score == ref.median_score
@@ -448,7 +471,7 @@ def test_backends_agree():
 
 def test_funnel_one_call_selection_audit():
     df = fh.datasets.make_hiring_funnel(4_000, random_state=1)
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", exclude_under=0.02)
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", min_share=0.02)
     black = ll.race.set_index("race").loc[BLACK]
     assert black.impact_ratio < 0.85  # the funnel screens Black applicants at 0.75x
     assert ll.sex["category"].tolist() == ["Male", "Female", "Other"]  # Non-binary -> Other
@@ -534,7 +557,7 @@ def test_property_excluded_categories_still_listed(cells, cut):
     if sum(n for *_, n, _ in cells) == 0:
         return
     ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=cut)  # fmt: skip
+                        min_share=cut)  # fmt: skip
     t = ll.race.set_index("race")
     assert len(t) == 7  # every category is listed
     total = sum(n for _, _, n, _ in cells)

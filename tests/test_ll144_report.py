@@ -29,7 +29,7 @@ def scores():
 
 def test_ll144_selection_audit_renders_the_summary_of_results():
     df = fh.datasets.make_hiring_funnel(2_500, random_state=4)
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", exclude_under=0.02,
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", min_share=0.02,
                         **DISCLOSED)  # fmt: skip
     out = check_renders(ll)
     html, md = out["html"], out["markdown"]
@@ -51,7 +51,7 @@ def test_ll144_selection_audit_renders_the_summary_of_results():
 
 
 def test_ll144_scoring_audit_and_missing_disclosures(scores):
-    ll = fh.ll144_audit(scores, sex="sex", race="race", score="score", exclude_under=0.02)
+    ll = fh.ll144_audit(scores, sex="sex", race="race", score="score", min_share=0.02)
     out = check_renders(ll, min_cell=5)
     assert "Not yet publishable" in out["html"] and "not provided (required)" in out["markdown"]
     assert "Scoring rate" in out["html"] and "median score of the full sample" in out["html"]

@@ -13,7 +13,6 @@ other label is an error that lists it, so no one is silently put in the wrong ca
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.missing import is_missing
 from .._sex import FEMALE_SPELLINGS, MALE_SPELLINGS
 from ..errors import InvalidParameterError, InvalidValueError, preview
 
@@ -32,7 +32,9 @@ __all__ = [
     "RACE_DISPLAY",
     "SEX_CATEGORIES",
     "UNKNOWN_SPELLINGS",
+    "EEOColumn",
     "LabelReading",
+    "read_eeo_column",
     "read_labels",
     "split_category_map",
 ]
@@ -140,14 +142,6 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _key(value: Any) -> Any:
     if isinstance(value, str):
         return _norm(value)
@@ -170,7 +164,7 @@ class LabelReading:
 
     def get(self, label: Any) -> str | None:
         """The category of a label (None = unknown); missing values of any kind are unknown."""
-        if _is_missing(label):
+        if is_missing(label):
             return None
         return self.categories[label]
 
@@ -294,7 +288,7 @@ def read_labels(
     how: dict[Any, str] = {}
     unmapped: dict[str, int] = {}
     for label, n in zip(labels, n_rows, strict=True):
-        if _is_missing(label):
+        if is_missing(label):
             categories[_MISSING], how[_MISSING] = None, "missing"
             continue
         key = _key(label)
@@ -326,3 +320,88 @@ def read_labels(
             "or list labels that mean 'unknown' in unknown_labels=[...]."
         )
     return LabelReading(column=column, categories=categories, how=how)
+
+
+@dataclass(frozen=True)
+class EEOColumn:
+    """A sex or race column read onto EEO-1 categories, on top of the shared label cleaning.
+
+    ``category`` maps each distinct raw label to its category (None: unknown); ``table`` lists
+    how each raw label was read (for the audit's appendix); ``warnings`` are the shared
+    cleaning's (merged case/space variants, sex spellings read as Male/Female).
+    """
+
+    column: str
+    category: Mapping[Any, str | None]
+    rows: list[dict]
+    warnings: list[str]
+
+    def get(self, label: Any) -> str | None:
+        if is_missing(label):
+            return None
+        return self.category.get(label.item() if isinstance(label, np.generic) else label)
+
+
+def read_eeo_column(
+    labels: Iterable[Any],
+    counts: Iterable[int],
+    *,
+    kind: str,
+    column: str,
+    category_map: Mapping[Any, Any] | None = None,
+    unknown_labels: Iterable[Any] = (),
+) -> EEOColumn:
+    """Read the distinct labels of a sex or race column (with their row counts).
+
+    Labels named in ``category_map`` (exactly, or ignoring case and spaces) are read as the
+    map says. The others are cleaned by the shared rule first (:func:`fairhire._core.labels.
+    clean_labels`: trimmed, case and space variants merged under the most frequent spelling,
+    sex spellings read as Male/Female, each with a warning; missing values and
+    ``unknown_labels`` unknown), then read onto the EEO-1 categories by :func:`read_labels`.
+
+    Examples
+    --------
+    >>> col = read_eeo_column(["Black", "black ", "White", None], [50, 2, 40, 3], kind="race",
+    ...                       column="race")
+    >>> col.get("black "), col.get(None), len(col.warnings)
+    ('Black or African American', None, 1)
+    """
+    from .._core.labels import clean_labels, label_key
+
+    user = dict(category_map or {})
+    user_keys = {label_key(k) for k in user}
+    raw_labels = [v.item() if isinstance(v, np.generic) else v for v in labels]
+    raw_counts = [int(n) for n in counts]
+    mapped = [not is_missing(v) and (v in user or label_key(v) in user_keys) for v in raw_labels]
+    rest = [(v, n) for v, n, m in zip(raw_labels, raw_counts, mapped, strict=True) if not m]
+    cleaning = clean_labels(
+        [v for v, _ in rest], [n for _, n in rest], column=column,
+        unknown_labels=unknown_labels, sex=kind == "sex",
+    )  # fmt: skip
+    clean_counts: dict[Any, int] = {}
+    for v, n in rest:
+        clean = cleaning.get(v)
+        if clean is not None:
+            clean_counts[clean] = clean_counts.get(clean, 0) + n
+    to_read = [v for v, m in zip(raw_labels, mapped, strict=True) if m] + list(clean_counts)
+    n_read = [n for n, m in zip(raw_counts, mapped, strict=True) if m] + list(
+        clean_counts.values()
+    )
+    reading = read_labels(to_read, kind=kind, column=column, category_map=user,
+                          unknown_labels=unknown_labels, counts=n_read)  # fmt: skip
+    category: dict[Any, str | None] = {}
+    rows = []
+    for v, m in zip(raw_labels, mapped, strict=True):
+        if is_missing(v):
+            rows.append({"column": column, "label": "(missing)", "category": "Unknown",
+                         "read_as": "missing"})  # fmt: skip
+            continue
+        clean = v if m else cleaning.get(v)
+        how = reading.how.get(clean, "unknown_labels") if clean is not None else "unknown_labels"
+        cat = reading.categories.get(clean) if clean is not None else None
+        category[v] = cat
+        rows.append({"column": column, "label": str(v), "category": cat or "Unknown",
+                     "read_as": how})  # fmt: skip
+    rows = list({(r["label"], r["category"]): r for r in rows}.values())
+    rows.sort(key=lambda r: (r["category"], r["label"]))
+    return EEOColumn(column=column, category=category, rows=rows, warnings=cleaning.warnings())
