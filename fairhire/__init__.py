@@ -42,7 +42,7 @@ _LAZY: dict[str, str] = {
     "cutoff_analysis": "fairhire.impact.cutoff",
     "CutoffAnalysis": "fairhire.impact.cutoff_result",
     "audit_screening_model": "fairhire.impact.screening",
-    "ScreeningModelAudit": "fairhire.impact.screening",
+    "ScreeningModelAudit": "fairhire.impact.screening_result",
     # job descriptions
     "scan_job_description": "fairhire.language.scanner",
     "scan_job_descriptions": "fairhire.language.scanner",

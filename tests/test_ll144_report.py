@@ -97,7 +97,7 @@ def test_cutoff_analysis_renders(scores):
 def test_screening_model_renders(scores):
     audit = fh.audit_screening_model(
         scores["score"].to_numpy(), sensitive_features=scores[["sex", "race"]],
-        y_true=scores["qualified"], threshold=65, min_share=0.02,
+        y_true=scores["qualified"], score_threshold=65, min_share=0.02,
     )  # fmt: skip
     out = check_renders(audit, min_cell=5)
     for text in (out["html"], out["markdown"]):
