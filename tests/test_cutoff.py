@@ -217,3 +217,26 @@ def test_property_monotone_and_brute_force(rows, higher):
     for _, part_g in cut.table.groupby("group"):
         sel = part_g.sort_values("cutoff")["selected"]
         assert sel.is_monotonic_decreasing if higher else sel.is_monotonic_increasing
+
+
+def test_infinite_scores_are_counted_and_left_out(tiny):
+    df = tiny.copy()
+    df.loc[[0, 11], "score"] = [np.inf, -np.inf]
+    cut = fh.cutoff_analysis(df, score="score", group="group")
+    assert cut.rows.excluded == {"infinite score": 2}
+    assert np.isfinite(cut.by_cutoff["cutoff"]).all()
+    assert cut.by_cutoff["applicants"].iloc[0] == 18
+    assert any("infinite score" in w for w in cut.warnings)
+
+
+def test_labels_and_options_follow_the_shared_rules():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"g": rng.choice(["Alpha", "alpha ", "Beta"], 600, p=[0.45, 0.1, 0.45]),
+                       "score": rng.normal(50, 10, 600).round()})  # fmt: skip
+    cut = fh.cutoff_analysis(df, score="score", group="g", cutoffs=[45, 55])
+    assert set(cut.table["group"]) == {"Alpha", "Beta"}
+    assert any("merged as 'Alpha'" in w for w in cut.warnings)
+    with pytest.raises(InvalidParameterError, match="alpha"):
+        fh.cutoff_analysis(df, score="score", group="g", alpha="0.05")
+    with pytest.raises(InvalidParameterError, match="higher_is_better"):
+        fh.cutoff_analysis(df, score="score", group="g", higher_is_better="False")

@@ -499,3 +499,155 @@ def test_one_stratum_reduces_to_plain_odds_ratio(n, m, data):
     s = ai.strata.iloc[0]
     assert s.mh_odds_ratio == pytest.approx((a * (m - b)) / (b * (n - a)))
     assert not s.reversal
+
+
+# --- issue 14 reproducers -----------------------------------------------------------------
+
+
+def _cells_frame(cells, group="race", stage="hired"):
+    rows = []
+    for label, n, k in cells:
+        rows += [(label, j < k) for j in range(n)]
+    return pd.DataFrame(rows, columns=[group, stage])
+
+
+def test_tied_top_rates_give_the_same_reference_in_adverse_impact_and_ll144():
+    # Hispanic 5/10, White 50/100, Black 10/40: Hispanic and White tie at 50%; the reference
+    # is White (the largest tied group, and Hispanic is too small) in both analyses
+    cells = [("Hispanic", 10, 5), ("White", 100, 50), ("Black", 40, 10)]
+    df = _cells_frame(cells).assign(sex="Female")
+    ai = fh.adverse_impact(df, group="race", stages="hired").table.set_index("group")
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="hired").race.set_index("race")
+    black_ai = ai.loc["Black"]
+    black_ll = ll.loc["Black or African American"]
+    assert black_ai.reference_group == "White"
+    assert black_ai.p_value_fisher == black_ll.p_value_fisher
+    import scipy.stats as ss
+
+    assert black_ai.p_value_fisher == pytest.approx(
+        ss.fisher_exact([[10, 30], [50, 50]]).pvalue, rel=1e-12
+    )
+    assert ll.loc["White", "is_highest"]
+
+
+def test_case_and_space_variants_are_one_group_with_a_warning():
+    df = _cells_frame([("Female", 50, 10), ("female ", 30, 6), (" FEMALE", 20, 4),
+                       ("Male", 100, 40)], group="sex")  # fmt: skip
+    ai = fh.adverse_impact(df, group="sex", stages="hired")
+    t = ai.table.set_index("group")
+    assert list(t.index) == ["Female", "Male"]
+    assert t.loc["Female", "applicants"] == 100 and t.loc["Female", "selected"] == 20
+    assert any("merged as 'Female'" in w for w in ai.warnings)
+    counts = {"sex": ["Female", "female ", " FEMALE", "Male"], "n": [50, 30, 20, 100],
+              "k": [10, 6, 4, 40]}  # fmt: skip
+    fc = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="k")
+    pd.testing.assert_frame_equal(fc.table.drop(columns="stage"), ai.table.drop(columns="stage"))
+    assert any("merged as 'Female'" in w for w in fc.warnings)
+    counts = {"race": ["Black", "black ", "White"], "n": [30, 10, 80], "k": [6, 2, 48]}
+    fc = fh.adverse_impact_from_counts(counts, group="race", applicants="n", selected="k")
+    assert fc.table["group"].tolist() == ["Black", "White"]
+    assert fc.table.set_index("group").loc["Black", "applicants"] == 40
+
+
+@pytest.mark.parametrize("values", [
+    ["yes", "no", "Yes", "NO", " y", "n"],
+    [1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+    pd.array([True, False, True, False, True, False], dtype="boolean"),
+    np.array([True, False, True, False, True, False], dtype=object),
+])  # fmt: skip
+def test_yes_no_flags_in_every_spelling(values):
+    df = pd.DataFrame({"g": ["a", "a", "b", "b", "a", "b"] * 20,
+                       "s": list(values) * 20})  # fmt: skip
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.table["selected"].sum() == 60 and ai.rows.used == 120
+
+
+def test_object_flags_with_none_are_missing_outcomes():
+    df = pd.DataFrame({"g": ["a", "b"] * 30, "s": np.array([True, False, None] * 20, dtype=object)})
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.rows.excluded == {"missing outcome (s)": 20}
+    assert ai.table["selected"].sum() == 20
+
+
+def test_blank_at_a_stage_not_reached_is_not_missing():
+    # screened False and interviewed blank: the applicant never reached the interview
+    df = pd.DataFrame({
+        "g": ["a", "b"] * 40,
+        "screened": [True, False, True, True] * 20,
+        "interviewed": np.array([True, None, None, False] * 20, dtype=object),
+    })  # fmt: skip
+    ai = fh.adverse_impact(df, group="g", stages=["screened", "interviewed"])
+    # rows 3 of every 4 (screened True, interviewed blank) are missing outcomes; row 2 is not
+    assert ai.rows.excluded == {"missing outcome (interviewed)": 20}
+    assert ai.rows.used == 60
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"cumulative": "False"}, "cumulative"),
+    ({"mid_p": "no"}, "mid_p"),
+    ({"min_share": "x"}, "min_share"),
+    ({"alpha": "0.05"}, "alpha"),
+    ({"confidence": 95}, "confidence"),
+    ({"min_n": 2.5}, "min_n"),
+    ({"threshold": "high"}, "threshold"),
+    ({"alternative": "lower"}, "alternative"),
+])  # fmt: skip
+def test_options_are_checked_never_guessed(kwargs, match):
+    df = pd.DataFrame({"g": ["a", "b"] * 20, "s": [True, False, False, True] * 10})
+    with pytest.raises(InvalidParameterError, match=match):
+        fh.adverse_impact(df, group="g", stages="s", **kwargs)
+    counts = {"g": ["a", "b"], "n": [20, 20], "s": [10, 10]}
+    with pytest.raises(InvalidParameterError, match=match):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s", **kwargs)
+
+
+@pytest.mark.parametrize("name", ["n", "k", "s", "ss", "selected", "group", "stratum"])
+def test_user_columns_with_internal_names(name):
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "hired": rng.random(400) < 0.3,
+                       "req": rng.choice(["r1", "r2"], 400)})  # fmt: skip
+    want = fh.adverse_impact(df, group="sex", stages="hired", strata="req")
+    for role in ("sex", "hired", "req"):
+        renamed = df.rename(columns={role: name})
+        got = fh.adverse_impact(
+            renamed, group=name if role == "sex" else "sex",
+            stages=name if role == "hired" else "hired", strata=name if role == "req" else "req",
+        )  # fmt: skip
+        cols = ["group", "applicants", "selected", "impact_ratio", "p_value_fisher"]
+        pd.testing.assert_frame_equal(got.table[cols], want.table[cols])
+        pd.testing.assert_frame_equal(got.strata.drop(columns="stage"),
+                                      want.strata.drop(columns="stage"))  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", [np.inf, -3, 2.5, np.nan])
+def test_bad_counts_are_named(bad):
+    counts = pd.DataFrame({"g": ["a", "b"], "n": [10.0, bad], "s": [5, 1]})
+    with pytest.raises(InvalidValueError, match=r"'n'.*1 rows"):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+
+
+def test_counts_at_or_above_2_to_the_63_are_a_clear_error():
+    counts = pd.DataFrame({"g": ["a", "b"], "n": [2**63, 10], "s": [5, 1]}, dtype=object)
+    with pytest.raises(InvalidValueError, match="2\\*\\*63"):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    total = pd.DataFrame({"g": ["a", "b"], "n": [2**62, 2**62], "s": [5, 1]})
+    with pytest.raises(InvalidValueError, match="2\\*\\*63"):
+        fh.adverse_impact_from_counts(total, group="g", applicants="n", selected="s")
+
+
+def test_a_trillion_per_group_from_counts():
+    counts = {"g": ["a", "b"], "n": [10**12, 10**12], "s": [5 * 10**11, 5 * 10**11 - 10**6]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    p = ai.table.set_index("group").loc["b", "p_value_fisher"]
+    assert 0.15 < p < 0.16  # |Z| = 1.41 at this size
+
+
+def test_strata_p_values_never_round_to_zero():
+    counts = pd.DataFrame({
+        "g": ["f", "r"] * 2, "stratum": ["x", "x", "y", "y"],
+        "n": [500, 500, 500, 500], "s": [100, 400, 50, 300],
+    })  # fmt: skip
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s",
+                                       strata="stratum", reference="r")  # fmt: skip
+    s = ai.strata.iloc[0]
+    assert 0 < s.cmh_p_value < 1e-100

@@ -575,3 +575,49 @@ def test_property_excluded_categories_still_listed(cells, cut):
     for race, rate in eligible.items():
         if top > 0:
             assert t.loc[race, "impact_ratio"] == pytest.approx(rate / top, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared rules (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_dcwp_examples_fix_the_default_reference_rule():
+    # the scoring example's highest category has 28 individuals: LL144 divides by it, so the
+    # default min_n is 1 (any category with 2% of the table can be the highest)
+    ll = fh.ll144_audit(_scoring_example(), sex="sex", race="race", score="culture_fit")
+    assert ll.race.set_index("race").loc[HISP, "is_highest"]
+    assert ll.params["min_n"] == 1
+    strict = fh.ll144_audit(_scoring_example(), sex="sex", race="race", score="culture_fit",
+                            min_n=30)  # fmt: skip
+    r = strict.race.set_index("race")
+    assert not r.loc[HISP, "is_highest"] and r.loc[HISP, "too_small_for_reference"]
+    assert r.loc[HISP, "impact_ratio"] > 1  # no longer the printed 1.00
+
+
+def test_a_category_under_two_percent_is_never_the_highest():
+    # 'Other' (1% of the table) selects everyone: still listed and compared, never the divisor
+    cells = [("Male", WHITE, 500, 250), ("Female", WHITE, 490, 150), ("Non-binary", WHITE, 10, 10)]
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected")
+    s = ll.sex.set_index("category")
+    assert s.loc["Male", "is_highest"] and s.loc["Other", "too_small_for_reference"]
+    assert s.loc["Other", "impact_ratio"] == 2.0
+    assert "too few" in ll.published_table("sex").set_index("category").loc["Other", "note"]
+
+
+def test_case_variants_are_merged_with_a_warning():
+    cells = [("Male", "Black", 40, 20), ("male ", "black ", 10, 5), ("Female", "White", 50, 20)]
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected")
+    assert ll.race.set_index("race").loc[BLACK, "applicants"] == 50
+    assert any("'black '" in w for w in ll.warnings)
+    assert any("'male '" in w for w in ll.warnings)
+
+
+def test_infinite_scores_are_counted_and_left_out():
+    df = _scoring_example()
+    df.loc[[0, 1], "culture_fit"] = [np.inf, -np.inf]
+    ll = fh.ll144_audit(df, sex="sex", race="race", score="culture_fit")
+    assert ll.rows.excluded == {"infinite score": 2}
+    assert ll.n_individuals == len(df) - 2
+    assert np.isfinite(ll.median_score)
+    assert any("infinite score" in w for w in ll.warnings)
