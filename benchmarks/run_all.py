@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "bench_scan.py": ([], ["--n", "500", "--repeats", "1"]),
     "bench_pay.py": ([], ["50000"]),
     "bench_scale.py": ([], ["--rows", "200000", "--big-rows", "1000000", "--repeat", "1"]),
+    "bench_screening.py": ([], ["--rows", "50000", "--repeat", "1"]),
 }
 
 

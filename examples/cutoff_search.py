@@ -53,7 +53,7 @@ def main() -> None:
     known = applicants.dropna(subset=["race"])
     audit = fh.audit_screening_model(
         known["score"].to_numpy(), sensitive_features=known["race"],
-        y_true=known["qualified"], threshold=cut.best_cutoff, min_share=0.02,
+        y_true=known["qualified"], score_threshold=cut.best_cutoff, min_share=0.02,
     )  # fmt: skip
     er = audit.error_rates[["group", "applicants", "qualified", "true_positive_rate",
                             "false_positive_rate", "auc"]]  # fmt: skip

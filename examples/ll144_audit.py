@@ -64,7 +64,7 @@ def main() -> None:
 
     applicants = pd.read_csv(CSV)
     ll = fh.ll144_audit(
-        applicants, sex="sex", race="race", selected="screened", exclude_under=0.02,
+        applicants, sex="sex", race="race", selected="screened", min_share=0.02,
         category_map={"Non-binary": "Other"}, **DISCLOSURES,
     )  # fmt: skip
     print("=== Selection-rate audit (the tool selects candidates) ===")
@@ -74,7 +74,7 @@ def main() -> None:
 
     scored = make_assessment_scores(8_000, random_state=3)
     ll_score = fh.ll144_audit(
-        scored, sex="sex", race="race", score="score", exclude_under=0.02,
+        scored, sex="sex", race="race", score="score", min_share=0.02,
         **{**DISCLOSURES, "tool_name": "ScreenRight assessment score (synthetic example)"},
     )  # fmt: skip
     print(f"\n=== Scoring-rate audit (median score {ll_score.median_score:g}) ===")

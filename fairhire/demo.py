@@ -51,18 +51,16 @@ LEVELS = ["L1", "L2", "L3", "L4", "L5"]
 
 # (section title, function returning a result, or an iterator of (title, result)).
 # One line per section; a section whose analysis is not in this build is skipped with a message.
-# Non-binary applicants (about 2% of the pool) are listed but excluded from the sex ratios
-# (min_share=0.03): with a handful of selections they would otherwise be the reference group.
 SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
     ("Job advertisements", _job_ads),
     ("Hiring funnel by sex", lambda c: fh.adverse_impact(
-        c.funnel, group="sex", stages=STAGES, strata="requisition", min_share=0.03)),
+        c.funnel, group="sex", stages=STAGES, strata="requisition")),
     ("Hiring funnel by race/ethnicity", lambda c: fh.adverse_impact(
         c.funnel, group="race", stages=STAGES, min_share=0.02)),
     ("Hiring funnel by age band", lambda c: fh.adverse_impact(
         c.funnel, group="age_band", stages=STAGES)),
     ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
-        c.funnel, sex="sex", race="race", selected="screened", exclude_under=0.02)),
+        c.funnel, sex="sex", race="race", selected="screened", min_share=0.02)),
     ("Pay gap by sex", lambda c: fh.pay_gap(
         c.workforce, pay="salary", group="sex",
         controls=["level", "job_family", "tenure_years"])),
@@ -94,9 +92,9 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
 
 NOTES = {
     "Hiring funnel by sex": [
-        "Non-binary applicants (about 2% of the pool) are listed but excluded from impact "
-        "ratios (min_share = 0.03): with so few selections they would otherwise become the "
-        "reference group at the later stages.",
+        "Non-binary applicants (about 2% of the pool) are compared at every stage, but they are "
+        "too few to be the reference group (fewer than 30 people at a stage, or under 2% of "
+        "the applicants): the reference is the highest rate among the larger groups.",
     ],
 }
 

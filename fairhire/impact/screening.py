@@ -119,27 +119,41 @@ def _fairness(er: pd.DataFrame, feature: str) -> dict[str, Any]:
     }
 
 
+def _clean_codes(frame: pd.DataFrame, fcols: list[str], unknown_labels: Sequence[object]
+                 ) -> tuple[np.ndarray, dict[str, int]]:  # fmt: skip
+    """Each row's group as an integer code (−1: unknown), and each group label's code.
+
+    Works on the distinct values of each column (cleaned by the shared rule), never row by row.
+    """
+    combined = np.zeros(len(frame), dtype=np.int64)
+    unknown = np.zeros(len(frame), dtype=bool)
+    labels: list[list[str]] = [[]]
+    for c in fcols:
+        codes, uniques = pd.factorize(frame[c], use_na_sentinel=True)
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        cleaning = clean_labels(list(uniques), counts, column=c, unknown_labels=unknown_labels)
+        clean = [cleaning.get(u) for u in uniques]
+        distinct = sorted({v for v in clean if v is not None}, key=str)
+        index = {v: i for i, v in enumerate(distinct)}
+        to_clean = np.array([index.get(v, -1) if v is not None else -1 for v in clean] + [-1])
+        row = to_clean[np.where(codes < 0, len(uniques), codes)]
+        unknown |= row < 0
+        combined = combined * max(len(distinct), 1) + np.maximum(row, 0)
+        labels = [[*prefix, str(v)] for prefix in labels for v in distinct]
+    combined[unknown] = -1
+    return combined, {GROUP_SEPARATOR.join(parts): i for i, parts in enumerate(labels)}
+
+
 def _auc(inputs: Inputs, fcols: list[str], er: pd.DataFrame, unknown_labels: Sequence[object]
          ) -> np.ndarray:  # fmt: skip
     """AUC of the scores within each group of ``er`` (NaN without both outcomes)."""
     from sklearn.metrics import roc_auc_score
 
-    frame = inputs.frame
-    parts = []
-    for c in fcols:
-        codes, uniques = pd.factorize(frame[c], use_na_sentinel=True)
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        cleaning = clean_labels(list(uniques), counts, column=c, unknown_labels=unknown_labels)
-        clean = np.array([cleaning.get(u) for u in uniques] + [None], dtype=object)
-        parts.append(clean[np.where(codes < 0, len(uniques), codes)])
-    labels = pd.Series(
-        [None if any(v is None for v in row) else GROUP_SEPARATOR.join(map(str, row))
-         for row in zip(*parts, strict=True)], dtype=object,
-    )  # fmt: skip
-    y, s = frame[Y].to_numpy(dtype=bool), frame[SCORE].to_numpy(dtype=float)
+    codes, code_of = _clean_codes(inputs.frame, fcols, unknown_labels)
+    y, s = inputs.frame[Y].to_numpy(dtype=bool), inputs.frame[SCORE].to_numpy(dtype=float)
     out = []
     for group in er["group"]:
-        m = (labels == group).to_numpy()
+        m = codes == code_of.get(group, -2)
         out.append(roc_auc_score(y[m], s[m]) if 0 < y[m].sum() < m.sum() else math.nan)
     return np.asarray(out, dtype=float)
 
