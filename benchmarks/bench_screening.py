@@ -58,28 +58,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rows:,} individuals, 4 groups, one score threshold, true outcomes known")
 
     def ours():
-        return fh.audit_screening_model(scores, sensitive_features=sf, y_true=y_true,
-                                        score_threshold=0.5)  # fmt: skip
+        return fh.audit_screening_model(
+            scores, sensitive_features=sf, y_true=y_true, score_threshold=0.5
+        )
 
     def theirs():
         return MetricFrame(
             metrics={"tpr": true_positive_rate, "fpr": false_positive_rate},
-            y_true=y_true, y_pred=pred, sensitive_features=sf["race"],
-        )  # fmt: skip
+            y_true=y_true,
+            y_pred=pred,
+            sensitive_features=sf["race"],
+        )
 
     t_ours, audit = best_of(ours, args.repeat)
     t_theirs, mf = best_of(theirs, args.repeat)
     er = audit.error_rates.set_index("group")
     by_group = mf.by_group
     same = np.allclose(er.loc[by_group.index, "true_positive_rate"], by_group["tpr"], rtol=1e-12)
-    same &= np.allclose(er.loc[by_group.index, "false_positive_rate"], by_group["fpr"],
-                        rtol=1e-12)  # fmt: skip
+    same &= np.allclose(er.loc[by_group.index, "false_positive_rate"], by_group["fpr"], rtol=1e-12)
     ratio = t_ours / t_theirs
     print(f"{'fairhire audit_screening_model (whole audit, AUC included)':<62} {t_ours:7.3f} s")
     print(f"{'fairlearn MetricFrame, TPR and FPR only':<62} {t_theirs:7.3f} s")
     verdict = "met" if ratio <= TARGET else "MISSED"
-    print(f"ratio fairhire / fairlearn: {ratio:.2f}x (target <= {TARGET}x: {verdict}); "
-          f"same rates: {bool(same)}")  # fmt: skip
+    print(
+        f"ratio fairhire / fairlearn: {ratio:.2f}x (target <= {TARGET}x: {verdict}); "
+        f"same rates: {bool(same)}"
+    )
     return 0 if same else 1
 
 

@@ -28,8 +28,13 @@ def messy() -> pd.DataFrame:
     return messy_frame()
 
 
-def check_table(table: pd.DataFrame, *, group: str = "group", too_small: str = "too_small_for_reference",
-                reference: str = "is_reference") -> None:  # fmt: skip
+def check_table(
+    table: pd.DataFrame,
+    *,
+    group: str = "group",
+    too_small: str = "too_small_for_reference",
+    reference: str = "is_reference",
+) -> None:
     """Groups, reference, too-small group and counts of one comparison table."""
     t = table.set_index(group)
     assert sorted(t.index) == GROUPS
@@ -51,8 +56,10 @@ def test_adverse_impact(messy):
     check_table(ai.table)
     assert ai.table.set_index("group")["selected"].to_dict() == EXPECTED["selected"]
     assert ai.rows.total == EXPECTED["total_rows"]
-    assert ai.rows.excluded == {"missing outcome (selected)": EXPECTED["missing_outcome_rows"],
-                                "missing group": EXPECTED["unknown_group_rows"]}  # fmt: skip
+    assert ai.rows.excluded == {
+        "missing outcome (selected)": EXPECTED["missing_outcome_rows"],
+        "missing group": EXPECTED["unknown_group_rows"],
+    }
     assert int(ai.unknown["applicants"].iloc[0]) == EXPECTED["unknown_group_rows"]
     check_merges(ai.warnings)
     small = ai.table.set_index("group").loc[SMALL[0]]
@@ -124,17 +131,30 @@ def test_every_analysis_agrees_on_the_ratios(messy):
     ll = fh.ll144_audit(messy, sex="sex", race="race", selected="selected").sex
     ll = ll.set_index("category").rename(index={"Other": "Non-binary"})
     for column in ("impact_ratio", "p_value_fisher", "too_small_for_reference"):
-        np.testing.assert_equal(ai.loc[GROUPS, column].to_numpy(), sm.loc[GROUPS, column].to_numpy())
-        np.testing.assert_equal(ai.loc[GROUPS, column].to_numpy(), ll.loc[GROUPS, column].to_numpy())
+        np.testing.assert_equal(
+            ai.loc[GROUPS, column].to_numpy(), sm.loc[GROUPS, column].to_numpy()
+        )
+        np.testing.assert_equal(
+            ai.loc[GROUPS, column].to_numpy(), ll.loc[GROUPS, column].to_numpy()
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------------------------
 
-STATS = ["applicants", "selected", "selection_rate", "impact_ratio", "adverse_impact",
-         "p_value_fisher", "p_value_adjusted", "is_reference", "too_small_for_reference",
-         "excluded"]  # fmt: skip
+STATS = [
+    "applicants",
+    "selected",
+    "selection_rate",
+    "impact_ratio",
+    "adverse_impact",
+    "p_value_fisher",
+    "p_value_adjusted",
+    "is_reference",
+    "too_small_for_reference",
+    "excluded",
+]
 
 SPEC = st.lists(st.tuples(st.integers(0, 90), st.floats(0, 1)), min_size=2, max_size=5)
 
@@ -167,8 +187,9 @@ def test_relabelling_and_reordering_never_change_a_result(spec, names, rnd):
         return
     df = _rows(spec, base)
     ai = fh.adverse_impact(df, group="g", stages="s")
-    renamed = df.assign(g=df["g"].map(dict(zip(base, names, strict=True))).where(
-        df["g"].isin(base), df["g"]))  # fmt: skip
+    renamed = df.assign(
+        g=df["g"].map(dict(zip(base, names, strict=True))).where(df["g"].isin(base), df["g"])
+    )
     shuffled = renamed.sample(frac=1.0, random_state=rnd.randint(0, 10**6))
     other = fh.adverse_impact(shuffled, group="g", stages="s")
     back = dict(zip(names, base, strict=True))
@@ -177,15 +198,19 @@ def test_relabelling_and_reordering_never_change_a_result(spec, names, rnd):
 
 
 @settings(max_examples=20)
-@given(SPEC, st.sampled_from(["n", "k", "s", "ss", "selected", "group", "stratum"]),
-       st.sampled_from(["n", "k", "s", "ss", "selected", "group", "stratum"]))  # fmt: skip
+@given(
+    SPEC,
+    st.sampled_from(["n", "k", "s", "ss", "selected", "group", "stratum"]),
+    st.sampled_from(["n", "k", "s", "ss", "selected", "group", "stratum"]),
+)
 def test_renaming_columns_never_changes_a_result(spec, group_name, stage_name):
     if not _two_groups(spec) or group_name == stage_name:
         return
     df = _rows(spec, [f"g{i}" for i in range(5)])
     ai = fh.adverse_impact(df, group="g", stages="s")
-    other = fh.adverse_impact(df.rename(columns={"g": group_name, "s": stage_name}),
-                              group=group_name, stages=stage_name)  # fmt: skip
+    other = fh.adverse_impact(
+        df.rename(columns={"g": group_name, "s": stage_name}), group=group_name, stages=stage_name
+    )
     a = _by_group(ai).reset_index()
     b = _by_group(other).reset_index()
     b["stage"] = b["stage"].replace({stage_name: "s"})
@@ -205,13 +230,20 @@ def test_spaces_and_case_variants_never_change_a_result(spec, data):
         idx = variants.index[variants["g"] == label]
         # fewer than half the rows get a variant, so the canonical spelling stays the most used
         k = data.draw(st.integers(0, max(0, (len(idx) - 1) // 2)))
-        spelling = data.draw(st.sampled_from([f" {label}", label.upper() + "  ", label.lower(),
-                                              label.replace(" ", "   ")]))  # fmt: skip
+        spelling = data.draw(
+            st.sampled_from(
+                [f" {label}", label.upper() + "  ", label.lower(), label.replace(" ", "   ")]
+            )
+        )
         variants.loc[idx[:k], "g"] = spelling
     other = fh.adverse_impact(variants, group="g", stages="s")
     pd.testing.assert_frame_equal(_by_group(ai), _by_group(other))
-    counts = variants.assign(one=1).groupby(variants["g"].astype(object), dropna=False).agg(
-        n=("one", "size"), k=("s", "sum")).reset_index()  # fmt: skip
+    counts = (
+        variants.assign(one=1)
+        .groupby(variants["g"].astype(object), dropna=False)
+        .agg(n=("one", "size"), k=("s", "sum"))
+        .reset_index()
+    )
     from_counts = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="k")
     a, b = _by_group(ai).reset_index(), _by_group(from_counts).reset_index()
     pd.testing.assert_frame_equal(a.drop(columns="stage"), b.drop(columns="stage"))

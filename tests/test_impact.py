@@ -210,8 +210,9 @@ def test_small_groups_are_compared_but_never_the_default_reference():
     # min_n sets who can be the reference; reference= overrides, with a warning when small
     ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s", min_n=5)
     assert set(ai.table["reference_group"]) == {"tiny"}
-    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s",
-                                       reference="tiny")  # fmt: skip
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected="s", reference="tiny"
+    )
     assert any("'tiny'" in w and "unstable" in w for w in ai.warnings)
 
 
@@ -244,8 +245,11 @@ def test_group_labels_of_any_type():
     n = 400
     base = pd.DataFrame({"s1": rng.random(n) < 0.5})
     base["s2"] = base.s1 & (rng.random(n) < 0.5)
-    for values in (rng.integers(0, 3, n), rng.random(n) < 0.4,
-                   pd.Categorical(rng.choice(["x", "y"], n))):  # fmt: skip
+    for values in (
+        rng.integers(0, 3, n),
+        rng.random(n) < 0.4,
+        pd.Categorical(rng.choice(["x", "y"], n)),
+    ):
         df = base.assign(g=values)
         ai = fh.adverse_impact(df, group="g", stages=["s1", "s2"])
         assert ai.table.applicants.sum() > 0
@@ -421,8 +425,10 @@ def test_bad_counts_and_parameters():
     with pytest.raises(InvalidValueError, match="not in stage_order"):
         fh.adverse_impact(
             pd.DataFrame({"g": ["a", "b"], "st": ["applied", "hird"]}),
-            group="g", stage_column="st", stage_order=["applied", "hired"],
-        )  # fmt: skip
+            group="g",
+            stage_column="st",
+            stage_order=["applied", "hired"],
+        )
 
 
 # --- properties -------------------------------------------------------------------------
@@ -478,8 +484,11 @@ def test_scaling_counts_keeps_rates_and_ratios(spec, k):
     )
     scaled = fh.adverse_impact_from_counts(
         {"g": groups, "n": [x * k for x in n], "s": [x * k for x in sel]},
-        group="g", applicants="n", selected="s", min_n=0,
-    )  # fmt: skip
+        group="g",
+        applicants="n",
+        selected="s",
+        min_n=0,
+    )
     for c in ("selection_rate", "impact_ratio"):
         np.testing.assert_allclose(base.table[c], scaled.table[c])
     assert (base.table.adverse_impact == scaled.table.adverse_impact).all()
@@ -531,15 +540,19 @@ def test_tied_top_rates_give_the_same_reference_in_adverse_impact_and_ll144():
 
 
 def test_case_and_space_variants_are_one_group_with_a_warning():
-    df = _cells_frame([("Female", 50, 10), ("female ", 30, 6), (" FEMALE", 20, 4),
-                       ("Male", 100, 40)], group="sex")  # fmt: skip
+    df = _cells_frame(
+        [("Female", 50, 10), ("female ", 30, 6), (" FEMALE", 20, 4), ("Male", 100, 40)], group="sex"
+    )
     ai = fh.adverse_impact(df, group="sex", stages="hired")
     t = ai.table.set_index("group")
     assert list(t.index) == ["Female", "Male"]
     assert t.loc["Female", "applicants"] == 100 and t.loc["Female", "selected"] == 20
     assert any("merged as 'Female'" in w for w in ai.warnings)
-    counts = {"sex": ["Female", "female ", " FEMALE", "Male"], "n": [50, 30, 20, 100],
-              "k": [10, 6, 4, 40]}  # fmt: skip
+    counts = {
+        "sex": ["Female", "female ", " FEMALE", "Male"],
+        "n": [50, 30, 20, 100],
+        "k": [10, 6, 4, 40],
+    }
     fc = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="k")
     pd.testing.assert_frame_equal(fc.table.drop(columns="stage"), ai.table.drop(columns="stage"))
     assert any("merged as 'Female'" in w for w in fc.warnings)
@@ -549,15 +562,17 @@ def test_case_and_space_variants_are_one_group_with_a_warning():
     assert fc.table.set_index("group").loc["Black", "applicants"] == 40
 
 
-@pytest.mark.parametrize("values", [
-    ["yes", "no", "Yes", "NO", " y", "n"],
-    [1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
-    pd.array([True, False, True, False, True, False], dtype="boolean"),
-    np.array([True, False, True, False, True, False], dtype=object),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["yes", "no", "Yes", "NO", " y", "n"],
+        [1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+        pd.array([True, False, True, False, True, False], dtype="boolean"),
+        np.array([True, False, True, False, True, False], dtype=object),
+    ],
+)
 def test_yes_no_flags_in_every_spelling(values):
-    df = pd.DataFrame({"g": ["a", "a", "b", "b", "a", "b"] * 20,
-                       "s": list(values) * 20})  # fmt: skip
+    df = pd.DataFrame({"g": ["a", "a", "b", "b", "a", "b"] * 20, "s": list(values) * 20})
     ai = fh.adverse_impact(df, group="g", stages="s")
     assert ai.table["selected"].sum() == 60 and ai.rows.used == 120
 
@@ -571,27 +586,32 @@ def test_object_flags_with_none_are_missing_outcomes():
 
 def test_blank_at_a_stage_not_reached_is_not_missing():
     # screened False and interviewed blank: the applicant never reached the interview
-    df = pd.DataFrame({
-        "g": ["a", "b"] * 40,
-        "screened": [True, False, True, True] * 20,
-        "interviewed": np.array([True, None, None, False] * 20, dtype=object),
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "g": ["a", "b"] * 40,
+            "screened": [True, False, True, True] * 20,
+            "interviewed": np.array([True, None, None, False] * 20, dtype=object),
+        }
+    )
     ai = fh.adverse_impact(df, group="g", stages=["screened", "interviewed"])
     # rows 3 of every 4 (screened True, interviewed blank) are missing outcomes; row 2 is not
     assert ai.rows.excluded == {"missing outcome (interviewed)": 20}
     assert ai.rows.used == 60
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"cumulative": "False"}, "cumulative"),
-    ({"mid_p": "no"}, "mid_p"),
-    ({"min_share": "x"}, "min_share"),
-    ({"alpha": "0.05"}, "alpha"),
-    ({"confidence": 95}, "confidence"),
-    ({"min_n": 2.5}, "min_n"),
-    ({"threshold": "high"}, "threshold"),
-    ({"alternative": "lower"}, "alternative"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"cumulative": "False"}, "cumulative"),
+        ({"mid_p": "no"}, "mid_p"),
+        ({"min_share": "x"}, "min_share"),
+        ({"alpha": "0.05"}, "alpha"),
+        ({"confidence": 95}, "confidence"),
+        ({"min_n": 2.5}, "min_n"),
+        ({"threshold": "high"}, "threshold"),
+        ({"alternative": "lower"}, "alternative"),
+    ],
+)
 def test_options_are_checked_never_guessed(kwargs, match):
     df = pd.DataFrame({"g": ["a", "b"] * 20, "s": [True, False, False, True] * 10})
     with pytest.raises(InvalidParameterError, match=match):
@@ -604,19 +624,27 @@ def test_options_are_checked_never_guessed(kwargs, match):
 @pytest.mark.parametrize("name", ["n", "k", "s", "ss", "selected", "group", "stratum"])
 def test_user_columns_with_internal_names(name):
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "hired": rng.random(400) < 0.3,
-                       "req": rng.choice(["r1", "r2"], 400)})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "sex": rng.choice(["F", "M"], 400),
+            "hired": rng.random(400) < 0.3,
+            "req": rng.choice(["r1", "r2"], 400),
+        }
+    )
     want = fh.adverse_impact(df, group="sex", stages="hired", strata="req")
     for role in ("sex", "hired", "req"):
         renamed = df.rename(columns={role: name})
         got = fh.adverse_impact(
-            renamed, group=name if role == "sex" else "sex",
-            stages=name if role == "hired" else "hired", strata=name if role == "req" else "req",
-        )  # fmt: skip
+            renamed,
+            group=name if role == "sex" else "sex",
+            stages=name if role == "hired" else "hired",
+            strata=name if role == "req" else "req",
+        )
         cols = ["group", "applicants", "selected", "impact_ratio", "p_value_fisher"]
         pd.testing.assert_frame_equal(got.table[cols], want.table[cols])
-        pd.testing.assert_frame_equal(got.strata.drop(columns="stage"),
-                                      want.strata.drop(columns="stage"))  # fmt: skip
+        pd.testing.assert_frame_equal(
+            got.strata.drop(columns="stage"), want.strata.drop(columns="stage")
+        )
 
 
 @pytest.mark.parametrize("bad", [np.inf, -3, 2.5, np.nan])
@@ -643,11 +671,16 @@ def test_a_trillion_per_group_from_counts():
 
 
 def test_strata_p_values_never_round_to_zero():
-    counts = pd.DataFrame({
-        "g": ["f", "r"] * 2, "stratum": ["x", "x", "y", "y"],
-        "n": [500, 500, 500, 500], "s": [100, 400, 50, 300],
-    })  # fmt: skip
-    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s",
-                                       strata="stratum", reference="r")  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "g": ["f", "r"] * 2,
+            "stratum": ["x", "x", "y", "y"],
+            "n": [500, 500, 500, 500],
+            "s": [100, 400, 50, 300],
+        }
+    )
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected="s", strata="stratum", reference="r"
+    )
     s = ai.strata.iloc[0]
     assert 0 < s.cmh_p_value < 1e-100

@@ -107,9 +107,13 @@ def test_fisher_matches_scipy(n, m, data):
 
 @pytest.mark.parametrize(
     "a,n,b,m",
-    [(300_000, 1_000_000, 310_000, 1_000_000), (1_000, 5_000_000, 1_100, 5_000_000),
-     (123_456, 400_000, 140_000, 420_000), (5, 2_000_000, 1, 10)],
-)  # fmt: skip
+    [
+        (300_000, 1_000_000, 310_000, 1_000_000),
+        (1_000, 5_000_000, 1_100, 5_000_000),
+        (123_456, 400_000, 140_000, 420_000),
+        (5, 2_000_000, 1, 10),
+    ],
+)
 def test_fisher_windowed_matches_scipy_at_scale(a, n, b, m):
     ref = ss.fisher_exact([[a, n - a], [b, m - b]]).pvalue
     assert sp.fisher_exact_test(a, n, b, m) == pytest.approx(ref, rel=1e-6)
@@ -194,8 +198,11 @@ def test_fisher_integrated_tails_match_scipy_on_moderate_counts(monkeypatch):
     # scipy is exact, and check it agrees
     from fairhire.stats import hypergeometric
 
-    cases = [(300_000, 1_000_000, 310_000, 1_000_000), (480_000, 1_000_000, 500_000, 1_000_000),
-             (4_990_000, 10_000_000, 5_000_000, 10_000_000)]  # fmt: skip
+    cases = [
+        (300_000, 1_000_000, 310_000, 1_000_000),
+        (480_000, 1_000_000, 500_000, 1_000_000),
+        (4_990_000, 10_000_000, 5_000_000, 10_000_000),
+    ]
     monkeypatch.setattr(hypergeometric, "SIGMA_EXACT", 10.0)
     for a, n, b, m in cases:
         ref = ss.fisher_exact([[a, n - a], [b, m - b]]).pvalue

@@ -306,9 +306,11 @@ def funnel_from_stage_column(
     pos = position.to_numpy()
     key_list = list(keys)
     rows = []
-    grouped = counts.groupby(key_list, dropna=False, sort=False).indices if key_list else {
-        (): np.arange(len(counts))
-    }  # fmt: skip
+    grouped = (
+        counts.groupby(key_list, dropna=False, sort=False).indices
+        if key_list
+        else {(): np.arange(len(counts))}
+    )
     for key, idx in grouped.items():
         key = key if isinstance(key, tuple) else (key,)
         n = counts[_ROWS].to_numpy()[idx]
@@ -319,7 +321,9 @@ def funnel_from_stage_column(
             rec[app_col(s)] = int(n[p >= k - 1].sum())
             rec[sel_col(s)] = int(n[p >= k].sum())
         rows.append(rec)
-    empty = {c: [] for c in [*key_list, APPLIED, *(f(s) for s in stages for f in (app_col, sel_col))]}
+    empty = {
+        c: [] for c in [*key_list, APPLIED, *(f(s) for s in stages for f in (app_col, sel_col))]
+    }
     table = pd.DataFrame(rows) if rows else pd.DataFrame(empty)
     return FunnelCounts(
         table=tidy(table, keys, stages),

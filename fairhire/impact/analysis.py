@@ -72,12 +72,18 @@ def check_options(
 
 def _option_params(options: Options) -> dict[str, Any]:
     return {
-        "reference": options.reference, "threshold": str(options.threshold),
-        "cumulative": options.cumulative, "alternative": options.alternative,
-        "mid_p": options.mid_p, "adjust": options.adjust, "alpha": options.alpha,
-        "confidence": options.confidence, "min_share": options.min_share,
-        "min_n": options.min_n, "unknown_labels": list(options.unknown_labels),
-    }  # fmt: skip
+        "reference": options.reference,
+        "threshold": str(options.threshold),
+        "cumulative": options.cumulative,
+        "alternative": options.alternative,
+        "mid_p": options.mid_p,
+        "adjust": options.adjust,
+        "alpha": options.alpha,
+        "confidence": options.confidence,
+        "min_share": options.min_share,
+        "min_n": options.min_n,
+        "unknown_labels": list(options.unknown_labels),
+    }
 
 
 def _group_and_strata(
@@ -236,11 +242,18 @@ def adverse_impact(
             "stage_column='furthest stage reached' with stage_order=[...], not both or neither."
         )
     options = check_options(
-        threshold=threshold, reference=reference, cumulative=cumulative,
-        alternative=alternative, mid_p=mid_p, adjust=adjust, alpha=alpha,
-        confidence=confidence, min_share=min_share, min_n=min_n,
+        threshold=threshold,
+        reference=reference,
+        cumulative=cumulative,
+        alternative=alternative,
+        mid_p=mid_p,
+        adjust=adjust,
+        alpha=alpha,
+        confidence=confidence,
+        min_share=min_share,
+        min_n=min_n,
         unknown_labels=unknown_labels,
-    )  # fmt: skip
+    )
     frame = to_narwhals(data)
     keys = [*group_cols, *strata_cols]
     if stages is not None:
@@ -272,10 +285,14 @@ def adverse_impact(
             "the data have no rows: nothing to analyse. Check the export or filter."
         )
     params = {
-        "group": group_cols, "stages": list(counts.stages), "stage_column": stage_column,
+        "group": group_cols,
+        "stages": list(counts.stages),
+        "stage_column": stage_column,
         "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols, **_option_params(options), "on_inconsistent": on_inconsistent,
-    }  # fmt: skip
+        "strata": strata_cols,
+        **_option_params(options),
+        "on_inconsistent": on_inconsistent,
+    }
     return build_result(counts, group_cols, strata_cols, options, params)
 
 
@@ -356,30 +373,52 @@ confidence, min_share, min_n, unknown_labels
             "describe a wide funnel without a stage column."
         )
     options = check_options(
-        threshold=threshold, reference=reference, cumulative=cumulative,
-        alternative=alternative, mid_p=mid_p, adjust=adjust, alpha=alpha,
-        confidence=confidence, min_share=min_share, min_n=min_n,
+        threshold=threshold,
+        reference=reference,
+        cumulative=cumulative,
+        alternative=alternative,
+        mid_p=mid_p,
+        adjust=adjust,
+        alpha=alpha,
+        confidence=confidence,
+        min_share=min_share,
+        min_n=min_n,
         unknown_labels=unknown_labels,
-    )  # fmt: skip
+    )
     frame = to_narwhals(counts, argument="counts")
     require_columns(
-        frame, group=group_cols, strata=strata_cols, applicants=applicants,
-        selected=selected_cols, stage=stage,
-    )  # fmt: skip
-    cols = list(dict.fromkeys([*group_cols, *strata_cols, *([stage] if stage else []),
-                               applicants, *selected_cols]))  # fmt: skip
+        frame,
+        group=group_cols,
+        strata=strata_cols,
+        applicants=applicants,
+        selected=selected_cols,
+        stage=stage,
+    )
+    cols = list(
+        dict.fromkeys(
+            [*group_cols, *strata_cols, *([stage] if stage else []), applicants, *selected_cols]
+        )
+    )
     table = collect_pandas(frame.select(*cols))
     if len(table) == 0:
         raise InsufficientDataError("the counts table has no rows: nothing to analyse.")
     funnel = funnel_from_counts(
-        table, keys=[*group_cols, *strata_cols], applicants=applicants,
-        selected=selected_cols, stage=stage, stage_order=stage_order,
-    )  # fmt: skip
+        table,
+        keys=[*group_cols, *strata_cols],
+        applicants=applicants,
+        selected=selected_cols,
+        stage=stage,
+        stage_order=stage_order,
+    )
     params = {
-        "group": group_cols, "applicants": applicants, "selected": selected_cols,
-        "stage": stage, "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols, **_option_params(options),
-    }  # fmt: skip
+        "group": group_cols,
+        "applicants": applicants,
+        "selected": selected_cols,
+        "stage": stage,
+        "stage_order": list(stage_order) if stage_order is not None else None,
+        "strata": strata_cols,
+        **_option_params(options),
+    }
     return build_result(funnel, group_cols, strata_cols, options, params)
 
 

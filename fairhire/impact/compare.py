@@ -43,14 +43,41 @@ __all__ = [
 BOTTOM_LINE = "bottom line"
 
 TABLE_COLUMNS = [
-    "stage", "basis", "group", "applicants", "selected", "selection_rate", "reference_group",
-    "is_reference", "too_small_for_reference", "impact_ratio", "adverse_impact", "z",
-    "p_value_z", "p_value_fisher", "p_value_adjusted", "significant", "z_ir", "p_value_z_ir",
-    "ci_low", "ci_high", "shortfall", "shortfall_four_fifths", "flips_with_one", "small_sample",
+    "stage",
+    "basis",
+    "group",
+    "applicants",
+    "selected",
+    "selection_rate",
+    "reference_group",
+    "is_reference",
+    "too_small_for_reference",
+    "impact_ratio",
+    "adverse_impact",
+    "z",
+    "p_value_z",
+    "p_value_fisher",
+    "p_value_adjusted",
+    "significant",
+    "z_ir",
+    "p_value_z_ir",
+    "ci_low",
+    "ci_high",
+    "shortfall",
+    "shortfall_four_fifths",
+    "flips_with_one",
+    "small_sample",
     "excluded",
-]  # fmt: skip
-_BOOL_COLUMNS = ("adverse_impact", "flips_with_one", "small_sample", "excluded", "is_reference",
-                 "too_small_for_reference", "significant")  # fmt: skip
+]
+_BOOL_COLUMNS = (
+    "adverse_impact",
+    "flips_with_one",
+    "small_sample",
+    "excluded",
+    "is_reference",
+    "too_small_for_reference",
+    "significant",
+)
 
 
 @dataclass(frozen=True)
@@ -87,13 +114,26 @@ class GroupComparison:
 def _blank_row(label: str, a: int, n: int, ref_label: str | None) -> dict:
     nan = math.nan
     return {
-        "group": label, "applicants": n, "selected": a,
-        "selection_rate": sp.selection_rate(a, n), "reference_group": ref_label,
-        "is_reference": False, "too_small_for_reference": False, "impact_ratio": nan,
-        "adverse_impact": False, "z": nan, "p_value_z": nan, "p_value_fisher": nan, "z_ir": nan,
-        "p_value_z_ir": nan, "ci_low": nan, "ci_high": nan, "shortfall": nan,
-        "shortfall_four_fifths": 0, "flips_with_one": False,
-    }  # fmt: skip
+        "group": label,
+        "applicants": n,
+        "selected": a,
+        "selection_rate": sp.selection_rate(a, n),
+        "reference_group": ref_label,
+        "is_reference": False,
+        "too_small_for_reference": False,
+        "impact_ratio": nan,
+        "adverse_impact": False,
+        "z": nan,
+        "p_value_z": nan,
+        "p_value_fisher": nan,
+        "z_ir": nan,
+        "p_value_z_ir": nan,
+        "ci_low": nan,
+        "ci_high": nan,
+        "shortfall": nan,
+        "shortfall_four_fifths": 0,
+        "flips_with_one": False,
+    }
 
 
 def _statistics(a: int, n: int, b: int, m: int, o: Options) -> dict:
@@ -147,9 +187,15 @@ def compare_groups(
     out = [False] * len(apps) if excluded is None else [bool(v) for v in excluded]
     scores = [Fraction(s, n) if n else None for s, n in zip(sels, apps, strict=True)]
     choice = choose_reference(
-        labels, apps, scores, reference=options.reference, keys=keys, min_n=options.min_n,
-        excluded=out, what=what,
-    )  # fmt: skip
+        labels,
+        apps,
+        scores,
+        reference=options.reference,
+        keys=keys,
+        min_n=options.min_n,
+        excluded=out,
+        what=what,
+    )
     warnings = [choice.warning] if choice.warning else []
     ref = choice.index
     b, m = (sels[ref], apps[ref]) if ref is not None else (0, 0)
@@ -214,8 +260,7 @@ def _stage_specs(counts: FunnelCounts, options: Options, warnings: list[str]) ->
         )
     basis = "cumulative" if options.cumulative else "conditional"
     specs = [
-        _Stage(s, basis, APPLIED if options.cumulative else app_col(s), sel_col(s))
-        for s in stages
+        _Stage(s, basis, APPLIED if options.cumulative else app_col(s), sel_col(s)) for s in stages
     ]
     if counts.chained and len(stages) > 1:
         # with a single stage, that stage is the bottom line already
@@ -253,6 +298,63 @@ def _stage_warnings(found: dict[str, list[str]]) -> list[str]:
     return out
 
 
+def _strata_rows(
+    cube: pd.DataFrame,
+    spec: _Stage,
+    totals: GroupTotals,
+    gc: GroupComparison,
+    options: Options,
+    warnings: list[str],
+) -> list[dict]:
+    """Mantel–Haenszel of each compared group against the reference, at one stage."""
+    ref = gc.reference.index
+    out = []
+    for i, row in enumerate(gc.rows):
+        if math.isnan(row["p_value_fisher"]):  # not compared
+            continue
+        ref_row = gc.rows[ref]
+        out.append(
+            stratified_row(
+                cube,
+                (totals.keys[i], totals.keys[ref]),
+                (spec.applicants, spec.selected),
+                stage=spec.stage,
+                labels=(row["group"], ref_row["group"]),
+                aggregate=(
+                    row["selected"],
+                    row["applicants"],
+                    ref_row["selected"],
+                    ref_row["applicants"],
+                ),
+                options=options,
+                warnings=warnings,
+            )
+        )
+    return out
+
+
+def _unknown_table(unknown: pd.DataFrame, specs: list[_Stage]) -> pd.DataFrame:
+    rows = [
+        {
+            "stage": s.stage,
+            "applicants": int(unknown[s.applicants].sum()),
+            "selected": int(unknown[s.selected].sum()),
+        }
+        for s in specs
+    ]
+    return pd.DataFrame(rows, columns=["stage", "applicants", "selected"])
+
+
+def _tidy_table(rows: list[dict], value_cols: list[str], options: Options) -> pd.DataFrame:
+    out = add_adjusted(pd.DataFrame(rows), options.adjust, options.alpha)
+    out = out[TABLE_COLUMNS[:3] + value_cols + TABLE_COLUMNS[3:]]
+    for c in _BOOL_COLUMNS:
+        out[c] = out[c].astype(bool)
+    for c in ("applicants", "selected", "shortfall_four_fifths"):
+        out[c] = out[c].astype("int64")
+    return out
+
+
 def compare(
     counts: FunnelCounts,
     *,
@@ -267,14 +369,9 @@ def compare(
     unknown_mask = table[group_cols].isna().any(axis=1).to_numpy()
     known, unknown = table.loc[~unknown_mask], table.loc[unknown_mask]
     specs = _stage_specs(counts, options, warnings)
-    unknown_table = pd.DataFrame(
-        [{"stage": s.stage, "applicants": int(unknown[s.applicants].sum()),
-          "selected": int(unknown[s.selected].sum())} for s in specs],
-        columns=["stage", "applicants", "selected"],
-    )  # fmt: skip
     unknown_rows = int(unknown[APPLIED].sum())
-    numeric = list(dict.fromkeys([APPLIED, *(c for s in specs for c in (s.applicants,
-                                                                           s.selected))]))
+    numeric = [APPLIED, *(c for s in specs for c in (s.applicants, s.selected))]
+    numeric = list(dict.fromkeys(numeric))
     totals = group_totals(known, group_cols, numeric, unknown_rows)
     excluded = _below_share(totals, options, warnings)
     cube = strata_cube(known, group_cols, list(strata_cols), numeric) if strata_cols else None
@@ -288,34 +385,21 @@ def compare(
         for lab, n_i in zip(totals.labels, apps, strict=True):
             if n_i == 0:
                 warnings.append(f"group {lab!r} had no applicants at stage {spec.stage!r}.")
-        gc = compare_groups(totals.labels, apps, sels, options=options, excluded=excluded,
-                            keys=totals.keys)  # fmt: skip
+        gc = compare_groups(
+            totals.labels, apps, sels, options=options, excluded=excluded, keys=totals.keys
+        )
         for w in gc.warnings:
             per_stage.setdefault(w, []).append(spec.stage)
-        ref = gc.reference.index
         for i, row in enumerate(gc.rows):
             values = totals.values(i, group_cols)
-            rows.append({"stage": spec.stage, "basis": spec.basis, **row,
-                         **{c: values[c] for c in value_cols}})  # fmt: skip
-            if cube is not None and not math.isnan(row["p_value_fisher"]):
-                ref_row = gc.rows[ref]
-                aggregate = (row["selected"], row["applicants"], ref_row["selected"],
-                             ref_row["applicants"])  # fmt: skip
-                strata_rows.append(stratified_row(
-                    cube, (totals.keys[i], totals.keys[ref]), (spec.applicants, spec.selected),
-                    stage=spec.stage, labels=(row["group"], ref_row["group"]),
-                    aggregate=aggregate, options=options, warnings=warnings,
-                ))  # fmt: skip
-    out = add_adjusted(pd.DataFrame(rows), options.adjust, options.alpha)
-    out = out[TABLE_COLUMNS[:3] + value_cols + TABLE_COLUMNS[3:]]
-    for c in _BOOL_COLUMNS:
-        out[c] = out[c].astype(bool)
-    for c in ("applicants", "selected", "shortfall_four_fifths"):
-        out[c] = out[c].astype("int64")
+            extra = {c: values[c] for c in value_cols}
+            rows.append({"stage": spec.stage, "basis": spec.basis, **row, **extra})
+        if cube is not None:
+            strata_rows += _strata_rows(cube, spec, totals, gc, options, warnings)
     strata = pd.DataFrame(strata_rows, columns=STRATA_COLUMNS) if strata_cols else None
     return Comparison(
-        table=out,
-        unknown=unknown_table,
+        table=_tidy_table(rows, value_cols, options),
+        unknown=_unknown_table(unknown, specs),
         strata=strata,
         warnings=tuple(dict.fromkeys([*warnings, *_stage_warnings(per_stage)])),
         unknown_rows=unknown_rows,

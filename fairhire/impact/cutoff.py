@@ -15,10 +15,10 @@ One cut-off applies to everyone. Group-specific cut-offs, or adjusting scores by
 
 from __future__ import annotations
 
-import math
 import re
 import warnings as warnings_module
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -42,7 +42,8 @@ from .aggregate import check_group_values
 from .analysis import adverse_impact_from_counts, check_options
 from .compare import BOTTOM_LINE, Options
 from .cutoff_result import CutoffAnalysis, cutoff_text
-from .scores import scored_rows
+from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
+from .scores import ScoredRows, scored_rows
 
 __all__ = ["CutoffAnalysis", "cutoff_analysis"]
 
@@ -60,7 +61,6 @@ _CRITERIA = ("either", "four_fifths", "significance", "both")
 _NO_CUTOFF = "\x00"
 
 
-
 def _candidates(work: Any, score: str, max_cutoffs: int, warnings: list[str]) -> np.ndarray:
     found = collect_pandas(work.select(nw.col(score).n_unique().alias("u")))
     n_unique = int(found["u"].iloc[0])
@@ -69,8 +69,10 @@ def _candidates(work: Any, score: str, max_cutoffs: int, warnings: list[str]) ->
         return np.unique(values.to_numpy(dtype=float))
     qs = np.linspace(0.0, 1.0, max_cutoffs)
     # linear interpolation is the one quantile every backend (DuckDB included) supports
-    exprs = [nw.col(score).quantile(float(q), interpolation="linear").alias(f"q{i}")
-             for i, q in enumerate(qs)]  # fmt: skip
+    exprs = [
+        nw.col(score).quantile(float(q), interpolation="linear").alias(f"q{i}")
+        for i, q in enumerate(qs)
+    ]
     values = collect_pandas(work.select(*exprs)).iloc[0].to_numpy(dtype=float)
     warnings.append(
         f"{score!r} has {n_unique:,} distinct values: the candidate cut-offs are {max_cutoffs} "
@@ -100,16 +102,22 @@ def _counts_at_cutoffs(
     """
     col = nw.col(score)
     k = len(values)
-    passes = [((col >= float(c)) if higher_is_better else (col <= float(c))).cast(nw.Int32)
-              for c in values]  # fmt: skip
+    passes = [
+        ((col >= float(c)) if higher_is_better else (col <= float(c))).cast(nw.Int32)
+        for c in values
+    ]
     binned = work.with_columns(_balanced_sum(passes).alias(_BIN))
     table = group_counts(binned.select(*group_cols, _BIN), [*group_cols, _BIN], count_name=_N)
     keys = table[group_cols].astype(object).where(table[group_cols].notna(), None)
     table = table.assign(**{c: keys[c] for c in group_cols})
     wide = table.pivot_table(
-        index=group_cols, columns=_BIN, values=_N, aggfunc="sum", fill_value=0,
+        index=group_cols,
+        columns=_BIN,
+        values=_N,
+        aggfunc="sum",
+        fill_value=0,
         dropna=False,
-    )  # fmt: skip
+    )
     wide = wide.reindex(columns=range(k + 1), fill_value=0)
     n = wide.sum(axis=1)
     # rows in bin >= j pass the j cut-offs a bin-j row passes; cumulative from the top
@@ -141,35 +149,64 @@ def _check_cutoffs(cutoffs: Any) -> np.ndarray:
     return np.unique(values)
 
 
+@dataclass(frozen=True)
+class _Search:
+    """The checked options of the search (as opposed to the comparison's)."""
+
+    score: str
+    group_cols: list[str]
+    missing_score: str
+    criterion: str
+    max_cutoffs: int
+    target_selected: int | None
+    target_tolerance: float
+    higher: bool
+
 
 def _check(
-    *, score: str, group_cols: list[str], missing_score: str, criterion: str, max_cutoffs: Any,
-    target_selected: Any, target_tolerance: Any, higher_is_better: Any,
-) -> tuple[str, str, int, int | None, float, bool]:  # fmt: skip
+    *,
+    score: str,
+    group_cols: list[str],
+    missing_score: str,
+    criterion: str,
+    max_cutoffs: Any,
+    target_selected: Any,
+    target_tolerance: Any,
+    higher_is_better: Any,
+) -> _Search:
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
     if score in group_cols:
         raise InvalidParameterError(f"{score!r} cannot be both the score and a group column.")
-    return (
-        check_choice(missing_score, "missing_score", ("exclude", "raise")),
-        check_choice(criterion, "criterion", _CRITERIA),
-        check_int(max_cutoffs, "max_cutoffs", low=2),
-        check_int(target_selected, "target_selected", low=1, allow_none=True),
-        check_number(target_tolerance, "target_tolerance", low=0, high=10,
-                     hint="0.1 allows up to 10% more selections than the target."),
-        check_bool(higher_is_better, "higher_is_better"),
-    )  # fmt: skip
+    return _Search(
+        score=score,
+        group_cols=group_cols,
+        missing_score=check_choice(missing_score, "missing_score", ("exclude", "raise")),
+        criterion=check_choice(criterion, "criterion", _CRITERIA),
+        max_cutoffs=check_int(max_cutoffs, "max_cutoffs", low=2),
+        target_selected=check_int(target_selected, "target_selected", low=1, allow_none=True),
+        target_tolerance=check_number(
+            target_tolerance,
+            "target_tolerance",
+            low=0,
+            high=10,
+            hint="0.1 allows up to 10% more selections than the target.",
+        ),
+        higher=check_bool(higher_is_better, "higher_is_better"),
+    )
 
 
 def _long(counts: pd.DataFrame, group_cols: list[str], labels: list[str]) -> pd.DataFrame:
     """One row per (cut-off, group): the long counts table of the adverse-impact engine."""
     k, g = len(labels), len(counts)
-    return pd.DataFrame({
-        **{c: np.tile(counts[c].to_numpy(dtype=object), k) for c in group_cols},
-        _STAGE: np.repeat(np.array(labels, dtype=object), g),
-        _APPLICANTS: np.tile(counts[_N].to_numpy(), k),
-        _SELECTED: np.concatenate([counts[i].to_numpy() for i in range(k)]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            **{c: np.tile(counts[c].to_numpy(dtype=object), k) for c in group_cols},
+            _STAGE: np.repeat(np.array(labels, dtype=object), g),
+            _APPLICANTS: np.tile(counts[_N].to_numpy(), k),
+            _SELECTED: np.concatenate([counts[i].to_numpy() for i in range(k)]),
+        }
+    )
 
 
 def _compare(
@@ -182,12 +219,20 @@ def _compare(
         # cut-offs pandas warns about fragmentation (harmless; reported to the engine's owner)
         warnings_module.simplefilter("ignore", pd.errors.PerformanceWarning)
         ai = adverse_impact_from_counts(
-            _long(counts, group_cols, labels), group=group_cols, applicants=_APPLICANTS,
-            selected=_SELECTED, stage=_STAGE, stage_order=labels, reference=options.reference,
-            threshold=options.threshold, alpha=options.alpha, adjust="none",
-            min_share=options.min_share, min_n=options.min_n,
+            _long(counts, group_cols, labels),
+            group=group_cols,
+            applicants=_APPLICANTS,
+            selected=_SELECTED,
+            stage=_STAGE,
+            stage_order=labels,
+            reference=options.reference,
+            threshold=options.threshold,
+            alpha=options.alpha,
+            adjust="none",
+            min_share=options.min_share,
+            min_n=options.min_n,
             unknown_labels=options.unknown_labels,
-        )  # fmt: skip
+        )
     value_of = dict(zip(labels, values.tolist(), strict=True))
     # cut-offs are alternatives, not a funnel: counts that happen to chain (the lowest
     # cut-off selecting everyone) get no "bottom line"
@@ -197,8 +242,7 @@ def _compare(
     # The family of comparisons is the groups at one cut-off: the cut-offs are alternatives.
     adjusted = np.full(len(table), np.nan)
     for _, idx in table.groupby("cutoff", sort=False).indices.items():
-        adjusted[idx] = sp.adjust_pvalues(table["p_value_fisher"].to_numpy()[idx],
-                                          options.adjust)  # fmt: skip
+        adjusted[idx] = sp.adjust_pvalues(table["p_value_fisher"].to_numpy()[idx], options.adjust)
     table["p_value_adjusted"] = adjusted
     table["significant"] = (table["p_value_adjusted"] < options.alpha) & ~table["is_reference"]
     table = table.sort_values(["cutoff"], kind="stable").reset_index(drop=True)
@@ -341,143 +385,100 @@ def cutoff_analysis(
     if isinstance(cutoffs, Mapping):
         _check_cutoffs(cutoffs)
     group_cols = as_columns(group, argument="group")
-    missing_score, criterion, max_cutoffs, target_selected, target_tolerance, higher = _check(
-        score=score, group_cols=group_cols, missing_score=missing_score, criterion=criterion,
-        max_cutoffs=max_cutoffs, target_selected=target_selected,
-        target_tolerance=target_tolerance, higher_is_better=higher_is_better,
-    )  # fmt: skip
+    search = _check(
+        score=score,
+        group_cols=group_cols,
+        missing_score=missing_score,
+        criterion=criterion,
+        max_cutoffs=max_cutoffs,
+        target_selected=target_selected,
+        target_tolerance=target_tolerance,
+        higher_is_better=higher_is_better,
+    )
     options = check_options(
-        threshold=threshold, alpha=alpha, adjust=adjust, reference=reference,
-        min_share=min_share, min_n=min_n, unknown_labels=unknown_labels,
-    )  # fmt: skip
+        threshold=threshold,
+        alpha=alpha,
+        adjust=adjust,
+        reference=reference,
+        min_share=min_share,
+        min_n=min_n,
+        unknown_labels=unknown_labels,
+    )
     frame = to_narwhals(data)
     require_columns(frame, score=score, group=group_cols)
     check_group_values(frame, group_cols)
     warnings: list[str] = []
-    rows = scored_rows(frame, score, missing_score=missing_score)
+    rows = scored_rows(frame, score, missing_score=search.missing_score)
     if cutoffs is not None:
         values = _check_cutoffs(cutoffs)
     else:
-        values = _candidates(rows.frame, score, max_cutoffs, warnings)
-    counts = _counts_at_cutoffs(rows.frame, group_cols, score, values, higher)
+        values = _candidates(rows.frame, score, search.max_cutoffs, warnings)
+    counts = _counts_at_cutoffs(rows.frame, group_cols, score, values, search.higher)
     table, unknown, engine_warnings = _compare(counts, group_cols, values, options)
-    by_cutoff = _by_cutoff(table, unknown, criterion)
-    best = top = None
-    if target_selected is not None:
-        best, top = _target(by_cutoff, target_selected, target_tolerance, higher)
     warnings = [*rows.warnings(), *warnings, *_cutoff_warnings(engine_warnings)]
+    given = values.tolist() if cutoffs is not None else None
+    return _result(search, options, rows, counts, (table, unknown), given, warnings)
+
+
+def _result(
+    search: _Search,
+    options: Options,
+    rows: ScoredRows,
+    counts: pd.DataFrame,
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+    cutoffs: list[float] | None,
+    warnings: list[str],
+) -> CutoffAnalysis:
+    """The per-cut-off summary, the target search, the row account and the result."""
+    table, unknown = tables
+    summary = by_cutoff(table, unknown, search.criterion)
+    best = top = None
+    if search.target_selected is not None:
+        best, top = target_cutoffs(
+            summary, search.target_selected, search.target_tolerance, search.higher
+        )
     excluded = dict(rows.excluded)
     unknown_rows = int(unknown["applicants"].iloc[0]) if len(unknown) else 0
     if unknown_rows:
         excluded["missing group"] = unknown_rows
     params = {
-        "score": score, "group": group_cols,
-        "cutoffs": None if cutoffs is None else values.tolist(),
-        "target_selected": target_selected, "target_tolerance": target_tolerance,
-        "higher_is_better": higher, "max_cutoffs": max_cutoffs,
-        "threshold": str(options.threshold), "alpha": options.alpha, "adjust": options.adjust,
-        "reference": reference, "min_share": options.min_share, "min_n": options.min_n,
+        "score": search.score,
+        "group": search.group_cols,
+        "cutoffs": cutoffs,
+        "target_selected": search.target_selected,
+        "target_tolerance": search.target_tolerance,
+        "higher_is_better": search.higher,
+        "max_cutoffs": search.max_cutoffs,
+        "threshold": str(options.threshold),
+        "alpha": options.alpha,
+        "adjust": options.adjust,
+        "reference": options.reference,
+        "min_share": options.min_share,
+        "min_n": options.min_n,
         "unknown_labels": [str(v) for v in options.unknown_labels],
-        "missing_score": missing_score, "criterion": criterion,
-    }  # fmt: skip
+        "missing_score": search.missing_score,
+        "criterion": search.criterion,
+    }
+    keys = counts.astype({c: object for c in search.group_cols}).rename(columns=str)
     return CutoffAnalysis(
-        table=table, by_cutoff=by_cutoff, no_adverse_impact_ranges=_runs(by_cutoff),
-        unknown=unknown, group_columns=tuple(group_cols), score=score, higher_is_better=higher,
-        target_selected=target_selected, target_tolerance=target_tolerance, best_cutoff=best,
-        top_down_cutoff=top, threshold=float(options.threshold), alpha=options.alpha,
-        criterion=criterion,
-        fingerprint=fingerprint_frame(
-            counts.astype({c: object for c in group_cols}).rename(columns=str)
-        ),
+        table=table,
+        by_cutoff=summary,
+        no_adverse_impact_ranges=no_adverse_impact_runs(summary),
+        unknown=unknown,
+        group_columns=tuple(search.group_cols),
+        score=search.score,
+        higher_is_better=search.higher,
+        target_selected=search.target_selected,
+        target_tolerance=search.target_tolerance,
+        best_cutoff=best,
+        top_down_cutoff=top,
+        threshold=float(options.threshold),
+        alpha=options.alpha,
+        criterion=search.criterion,
+        fingerprint=fingerprint_frame(keys),
         warnings=tuple(dict.fromkeys(warnings)),
-        rows=RowAccount(total=rows.total, used=rows.total - sum(excluded.values()),
-                        excluded=excluded),
+        rows=RowAccount(
+            total=rows.total, used=rows.total - sum(excluded.values()), excluded=excluded
+        ),
         params=params,
-    )  # fmt: skip
-
-def _by_cutoff(table: pd.DataFrame, unknown: pd.DataFrame, criterion: str) -> pd.DataFrame:
-    cut = table["cutoff"]
-    compared = ~table["is_reference"] & ~table["excluded"]
-    grouped = table.groupby(cut, sort=True)
-    applicants = grouped["applicants"].sum()
-    selected = grouped["selected"].sum()
-    u = unknown.set_index("cutoff").reindex(applicants.index, fill_value=0)
-    applicants = applicants + u["applicants"]
-    selected = selected + u["selected"]
-    ref_sel = table.loc[table["is_reference"]].groupby("cutoff")["selected"].max()
-    anyone = ref_sel.reindex(applicants.index, fill_value=0) > 0
-    comp = table.loc[compared]
-    ir = comp.dropna(subset=["impact_ratio"])
-    lowest_idx = ir.groupby("cutoff")["impact_ratio"].idxmin()
-    min_ir = ir.loc[lowest_idx].set_index("cutoff")["impact_ratio"].reindex(applicants.index)
-    lowest = ir.loc[lowest_idx].set_index("cutoff")["group"].reindex(applicants.index)
-    min_ir = min_ir.where(min_ir.notna(), np.where(anyone, 1.0, np.nan))
-    n_below = comp.groupby("cutoff")["adverse_impact"].sum().reindex(applicants.index).fillna(0)
-    n_sig = comp.groupby("cutoff")["significant"].sum().reindex(applicants.index).fillna(0)
-    out = pd.DataFrame(
-        {
-            "cutoff": applicants.index.to_numpy(dtype=float),
-            "applicants": applicants.to_numpy(dtype="int64"),
-            "selected": selected.to_numpy(dtype="int64"),
-            "selection_rate": (selected / applicants.where(applicants > 0)).to_numpy(float),
-            "min_impact_ratio": min_ir.to_numpy(dtype=float),
-            "lowest_group": lowest.fillna("").astype(str).to_numpy(),
-            "n_below_four_fifths": n_below.to_numpy(dtype="int64"),
-            "n_significant": n_sig.to_numpy(dtype="int64"),
-        }
     )
-    out["adverse_impact"] = out["n_below_four_fifths"] > 0
-    out["significant"] = out["n_significant"] > 0
-    if criterion == "both":  # the same group must be below four-fifths and significant
-        both = comp["adverse_impact"] & comp["significant"]
-        flagged = both.groupby(comp["cutoff"]).any().reindex(applicants.index, fill_value=False)
-        flagged = flagged.to_numpy(dtype=bool)
-    else:
-        flagged = {
-            "either": out["adverse_impact"] | out["significant"],
-            "four_fifths": out["adverse_impact"],
-            "significance": out["significant"],
-        }[criterion].to_numpy(dtype=bool)
-    out["no_adverse_impact"] = anyone.to_numpy() & ~flagged
-    return out
-
-
-def _runs(by_cutoff: pd.DataFrame) -> tuple[tuple[float, float], ...]:
-    """Consecutive candidate cut-offs with no adverse impact, as (lowest, highest)."""
-    runs: list[tuple[float, float]] = []
-    start = prev = None
-    for c, ok in zip(by_cutoff["cutoff"], by_cutoff["no_adverse_impact"], strict=True):
-        if ok:
-            start = c if start is None else start
-            prev = c
-        elif start is not None:
-            runs.append((float(start), float(prev)))
-            start = None
-    if start is not None:
-        runs.append((float(start), float(prev)))
-    return tuple(runs)
-
-
-def _target(
-    by_cutoff: pd.DataFrame, target: int, tolerance: float, higher_is_better: bool
-) -> tuple[float, float]:
-    enough = by_cutoff.loc[by_cutoff["selected"] >= target]
-    if enough.empty:
-        most = int(by_cutoff["selected"].max())
-        raise InvalidParameterError(
-            f"target_selected={target:,} is more than any candidate cut-off selects (at most "
-            f"{most:,}). Lower the target or add lower cut-offs."
-        )
-    fewest = int(enough["selected"].min())
-    top = enough.loc[enough["selected"] == fewest]
-    # the strictest cut-off that still selects enough: top-down selection
-    top_down = float(top["cutoff"].max() if higher_is_better else top["cutoff"].min())
-    limit = max(fewest, math.floor(target * (1 + tolerance)))
-    pool = enough.loc[enough["selected"] <= limit].copy()
-    pool["_ir"] = pool["min_impact_ratio"].fillna(-np.inf)
-    pool = pool.sort_values(
-        ["no_adverse_impact", "_ir", "selected", "cutoff"],
-        ascending=[False, False, True, not higher_is_better],
-        kind="stable",
-    )
-    return float(pool["cutoff"].iloc[0]), top_down

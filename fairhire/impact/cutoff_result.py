@@ -20,8 +20,10 @@ def cutoff_text(value: float | None) -> str:
     """A cut-off as people write it: 52, 52.5, 0.375 (no trailing zeros); "n/a" when None."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    return format_number(value, 0) if float(value).is_integer() else f"{value:g}".replace(
-        "-", "\u2212"
+    return (
+        format_number(value, 0)
+        if float(value).is_integer()
+        else f"{value:g}".replace("-", "\u2212")
     )
 
 
@@ -125,20 +127,25 @@ class CutoffAnalysis(Result):
                 cutoff_text(lo) if lo == hi else f"{cutoff_text(lo)} to {cutoff_text(hi)}"
                 for lo, hi in self.no_adverse_impact_ranges
             )
-            out.append(Headline(
-                severity=1,
-                text=f"Of {len(bc)} candidate cut-offs on {self.score}, those from {ranges} show "
-                f"no adverse impact ({self.criterion_text}).",
-                figure=float(bc["no_adverse_impact"].sum()), section=self.kind,
-            ))  # fmt: skip
+            out.append(
+                Headline(
+                    severity=1,
+                    text=f"Of {len(bc)} candidate cut-offs on {self.score}, those from {ranges} show "
+                    f"no adverse impact ({self.criterion_text}).",
+                    figure=float(bc["no_adverse_impact"].sum()),
+                    section=self.kind,
+                )
+            )
         else:
-            out.append(Headline(
-                severity=2,
-                text=f"Every one of the {len(bc)} candidate cut-offs on {self.score} shows "
-                f"adverse impact (criterion: {self.criterion_text}): consider other selection "
-                "procedures, or other ways of using this one.",
-                section=self.kind,
-            ))  # fmt: skip
+            out.append(
+                Headline(
+                    severity=2,
+                    text=f"Every one of the {len(bc)} candidate cut-offs on {self.score} shows "
+                    f"adverse impact (criterion: {self.criterion_text}): consider other selection "
+                    "procedures, or other ways of using this one.",
+                    section=self.kind,
+                )
+            )
         best = self._cutoff_row(self.best_cutoff)
         top = self._cutoff_row(self.top_down_cutoff)
         if best is not None and top is not None:
@@ -158,8 +165,14 @@ class CutoffAnalysis(Result):
             text += "."
             if not best.no_adverse_impact:
                 text += " It still shows adverse impact."
-            out.append(Headline(severity=1 if best.no_adverse_impact else 2, text=text,
-                                figure=float(best.min_impact_ratio), section=self.kind))  # fmt: skip
+            out.append(
+                Headline(
+                    severity=1 if best.no_adverse_impact else 2,
+                    text=text,
+                    figure=float(best.min_impact_ratio),
+                    section=self.kind,
+                )
+            )
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -184,7 +197,10 @@ class CutoffAnalysis(Result):
         if self.no_adverse_impact_ranges:
             lines.append(
                 "No adverse impact: "
-                + ", ".join(f"[{cutoff_text(lo)}, {cutoff_text(hi)}]" for lo, hi in self.no_adverse_impact_ranges)
+                + ", ".join(
+                    f"[{cutoff_text(lo)}, {cutoff_text(hi)}]"
+                    for lo, hi in self.no_adverse_impact_ranges
+                )
             )
         else:
             lines.append("No candidate cut-off is free of adverse impact.")

@@ -67,17 +67,41 @@ RACE_DISPLAY: dict[str, str] = {
 #: Labels read as "unknown" (compared ignoring case, punctuation spacing and surrounding spaces).
 UNKNOWN_SPELLINGS: frozenset[str] = frozenset(
     {
-        "unknown", "not known", "unk", "n/a", "na", "none", "not available",
-        "not provided", "not specified", "unspecified", "undisclosed", "not disclosed",
-        "declined", "decline", "decline to state", "declined to state",
-        "decline to self-identify", "decline to self identify", "declined to self-identify",
-        "declined to self identify", "decline to identify", "decline to answer",
-        "prefer not to say", "prefer not to answer", "prefer not to disclose",
-        "i prefer not to say", "i do not wish to answer", "i don't wish to answer",
-        "i do not wish to self-identify", "i don't wish to self-identify",
-        "choose not to disclose", "did not disclose", "did not self-identify",
+        "unknown",
+        "not known",
+        "unk",
+        "n/a",
+        "na",
+        "none",
+        "not available",
+        "not provided",
+        "not specified",
+        "unspecified",
+        "undisclosed",
+        "not disclosed",
+        "declined",
+        "decline",
+        "decline to state",
+        "declined to state",
+        "decline to self-identify",
+        "decline to self identify",
+        "declined to self-identify",
+        "declined to self identify",
+        "decline to identify",
+        "decline to answer",
+        "prefer not to say",
+        "prefer not to answer",
+        "prefer not to disclose",
+        "i prefer not to say",
+        "i do not wish to answer",
+        "i don't wish to answer",
+        "i do not wish to self-identify",
+        "i don't wish to self-identify",
+        "choose not to disclose",
+        "did not disclose",
+        "did not self-identify",
     }
-)  # fmt: skip
+)
 
 _OTHER_SEX_SPELLINGS = frozenset(
     {"other", "non-binary", "nonbinary", "non binary", "another gender", "gender non-conforming"}
@@ -86,24 +110,43 @@ _OTHER_SEX_SPELLINGS = frozenset(
 # Race spellings: each category's EEO-1 name, the DCWP rule's name, and both with the
 # "(Not Hispanic or Latino)" qualifier; plus short forms that cannot mean anything else.
 _RACE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    HISPANIC: ("hispanic", "latino", "latina", "latinx", "latine", "hispanic/latino",
-               "hispanic or latinx", "hispanic/latinx"),
+    HISPANIC: (
+        "hispanic",
+        "latino",
+        "latina",
+        "latinx",
+        "latine",
+        "hispanic/latino",
+        "hispanic or latinx",
+        "hispanic/latinx",
+    ),
     "White": (),
     "Black or African American": ("black", "african american", "black/african american"),
     "Native Hawaiian or Pacific Islander": (
-        "native hawaiian or other pacific islander", "native hawaiian/other pacific islander",
-        "native hawaiian/pacific islander", "pacific islander",
+        "native hawaiian or other pacific islander",
+        "native hawaiian/other pacific islander",
+        "native hawaiian/pacific islander",
+        "pacific islander",
     ),
     "Asian": (),
     "Native American or Alaska Native": (
-        "american indian or alaska native", "american indian or alaskan native",
-        "native american or alaskan native", "american indian/alaska native",
-        "american indian/alaskan native", "native american/alaska native", "native american",
+        "american indian or alaska native",
+        "american indian or alaskan native",
+        "native american or alaskan native",
+        "american indian/alaska native",
+        "american indian/alaskan native",
+        "native american/alaska native",
+        "native american",
         "american indian",
     ),
-    "Two or More Races": ("two or more", "two or more races", "multiracial", "multi-racial",
-                          "2 or more races"),
-}  # fmt: skip
+    "Two or More Races": (
+        "two or more",
+        "two or more races",
+        "multiracial",
+        "multi-racial",
+        "2 or more races",
+    ),
+}
 
 
 def _norm(value: str) -> str:
@@ -375,33 +418,47 @@ def read_eeo_column(
     mapped = [not is_missing(v) and (v in user or label_key(v) in user_keys) for v in raw_labels]
     rest = [(v, n) for v, n, m in zip(raw_labels, raw_counts, mapped, strict=True) if not m]
     cleaning = clean_labels(
-        [v for v, _ in rest], [n for _, n in rest], column=column,
-        unknown_labels=unknown_labels, sex=kind == "sex",
-    )  # fmt: skip
+        [v for v, _ in rest],
+        [n for _, n in rest],
+        column=column,
+        unknown_labels=unknown_labels,
+        sex=kind == "sex",
+    )
     clean_counts: dict[Any, int] = {}
     for v, n in rest:
         clean = cleaning.get(v)
         if clean is not None:
             clean_counts[clean] = clean_counts.get(clean, 0) + n
     to_read = [v for v, m in zip(raw_labels, mapped, strict=True) if m] + list(clean_counts)
-    n_read = [n for n, m in zip(raw_counts, mapped, strict=True) if m] + list(
-        clean_counts.values()
+    n_read = [n for n, m in zip(raw_counts, mapped, strict=True) if m] + list(clean_counts.values())
+    reading = read_labels(
+        to_read,
+        kind=kind,
+        column=column,
+        category_map=user,
+        unknown_labels=unknown_labels,
+        counts=n_read,
     )
-    reading = read_labels(to_read, kind=kind, column=column, category_map=user,
-                          unknown_labels=unknown_labels, counts=n_read)  # fmt: skip
     category: dict[Any, str | None] = {}
     rows = []
     for v, m in zip(raw_labels, mapped, strict=True):
         if is_missing(v):
-            rows.append({"column": column, "label": "(missing)", "category": "Unknown",
-                         "read_as": "missing"})  # fmt: skip
+            rows.append(
+                {
+                    "column": column,
+                    "label": "(missing)",
+                    "category": "Unknown",
+                    "read_as": "missing",
+                }
+            )
             continue
         clean = v if m else cleaning.get(v)
         how = reading.how.get(clean, "unknown_labels") if clean is not None else "unknown_labels"
         cat = reading.categories.get(clean) if clean is not None else None
         category[v] = cat
-        rows.append({"column": column, "label": str(v), "category": cat or "Unknown",
-                     "read_as": how})  # fmt: skip
+        rows.append(
+            {"column": column, "label": str(v), "category": cat or "Unknown", "read_as": how}
+        )
     rows = list({(r["label"], r["category"]): r for r in rows}.values())
     rows.sort(key=lambda r: (r["category"], r["label"]))
     return EEOColumn(column=column, category=category, rows=rows, warnings=cleaning.warnings())

@@ -133,8 +133,7 @@ def _long(
     out = out.reset_index() if keys else out.reset_index(drop=True)
     # The stages chain when each stage's applicants are the previous stage's selections.
     chained = all(
-        (out[app_col(cur)] == out[sel_col(prev)]).all()
-        for prev, cur in itertools.pairwise(stages)
+        (out[app_col(cur)] == out[sel_col(prev)]).all() for prev, cur in itertools.pairwise(stages)
     )
     out[APPLIED] = out[app_col(stages[0])]
     out.columns = [str(c) for c in out.columns]

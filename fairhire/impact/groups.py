@@ -26,9 +26,12 @@ def clean_group_labels(
 ) -> tuple[FunnelCounts, list[str]]:
     """The counts with clean group labels (unknowns as None), and the merge warnings."""
     table, cleanings = relabel_counts(
-        counts.table, list(group_cols), count_columns=counts.count_columns, weight=APPLIED,
+        counts.table,
+        list(group_cols),
+        count_columns=counts.count_columns,
+        weight=APPLIED,
         unknown_labels=unknown_labels,
-    )  # fmt: skip
+    )
     warnings = [w for c in group_cols for w in cleanings[c].warnings()]
     return replace(counts, table=sort_rows(table, counts.keys)), warnings
 

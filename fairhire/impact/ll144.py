@@ -97,8 +97,10 @@ def _score_counts(frame: Any, keys: list[str], score: str, missing_score: str) -
         work, keys=keys, stages=[flag], on_inconsistent="raise", total_rows=rows.used
     )
     table = funnel.table.rename(columns={APPLIED: _N, sel_col(flag): _K})[[*keys, _N, _K]]
-    warnings = [w.replace("were excluded", "were left out of the audit and of the median")
-                for w in rows.warnings()]  # fmt: skip
+    warnings = [
+        w.replace("were excluded", "were left out of the audit and of the median")
+        for w in rows.warnings()
+    ]
     return _Counts(table, rows.total, rows.excluded, warnings, median, int(at_median["t"].iloc[0]))
 
 
@@ -107,19 +109,25 @@ def _read(
 ) -> EEOColumn:
     per_label = counts.groupby(column, dropna=False, sort=False)[_N].sum()
     return read_eeo_column(
-        per_label.index.tolist(), per_label.tolist(), kind=kind, column=column,
-        category_map=mapping, unknown_labels=unknown,
-    )  # fmt: skip
+        per_label.index.tolist(),
+        per_label.tolist(),
+        kind=kind,
+        column=column,
+        category_map=mapping,
+        unknown_labels=unknown,
+    )
 
 
 def _cells(counts: pd.DataFrame, sex: EEOColumn, race: EEOColumn) -> pd.DataFrame:
     """(sex category, race category, n, k), unknown categories as None."""
-    cells = pd.DataFrame({
-        "sex": [sex.get(v) for v in counts[sex.column].tolist()],
-        "race": [race.get(v) for v in counts[race.column].tolist()],
-        "n": counts[_N].to_numpy(),
-        "k": counts[_K].to_numpy(),
-    })  # fmt: skip
+    cells = pd.DataFrame(
+        {
+            "sex": [sex.get(v) for v in counts[sex.column].tolist()],
+            "race": [race.get(v) for v in counts[race.column].tolist()],
+            "n": counts[_N].to_numpy(),
+            "k": counts[_K].to_numpy(),
+        }
+    )
     return cells.groupby(["sex", "race"], dropna=False, sort=False)[["n", "k"]].sum().reset_index()
 
 
@@ -296,17 +304,24 @@ data_description, period, data_type, test_data_explanation
     >>> ll.median_score, ll.n_unknown
     (48.0, 180)
     """
-    min_share = renamed_argument("ll144_audit", "exclude_under", "min_share", exclude_under,
-                                 min_share)  # fmt: skip
+    min_share = renamed_argument(
+        "ll144_audit", "exclude_under", "min_share", exclude_under, min_share
+    )
     _outcome(sex, race, selected, score)
     missing_score = check_choice(missing_score, "missing_score", ("exclude", "raise"))
     cut = _share(min_share)
     metadata = read_disclosures(
-        audit_date=audit_date, auditor=auditor, employer=employer, tool_name=tool_name,
-        tool_distribution_date=tool_distribution_date, data_source=data_source,
-        data_description=data_description, period=period, data_type=data_type,
+        audit_date=audit_date,
+        auditor=auditor,
+        employer=employer,
+        tool_name=tool_name,
+        tool_distribution_date=tool_distribution_date,
+        data_source=data_source,
+        data_description=data_description,
+        period=period,
+        data_type=data_type,
         test_data_explanation=test_data_explanation,
-    )  # fmt: skip
+    )
     options = Options(alpha=check_alpha(alpha), min_n=check_int(min_n, "min_n", low=0))
     sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
     if isinstance(unknown_labels, str):
@@ -326,31 +341,45 @@ data_description, period, data_type, test_data_explanation
     spec = TableSpec(
         count_col="selected" if selected is not None else "above_median",
         rate_col="selection_rate" if selected is not None else "scoring_rate",
-        min_share=cut, options=options,
-    )  # fmt: skip
+        min_share=cut,
+        options=options,
+    )
     warnings = [*counts.warnings, *sex_col.warnings, *race_col.warnings]
     tables = ll144_tables(cells, spec, warnings)
     justification = _justification(tables, cut, exclusion_justification, warnings)
     _more_warnings(tables, counts, score, metadata, warnings)
     params = {
-        "sex": sex, "race": race, "selected": selected, "score": score,
+        "sex": sex,
+        "race": race,
+        "selected": selected,
+        "score": score,
         "min_share": float(cut) if cut is not None else None,
         "category_map": jsonable(category_map) if category_map is not None else None,
-        "unknown_labels": [str(v) for v in unknown_labels], "missing_score": missing_score,
-        "alpha": options.alpha, "min_n": options.min_n,
-    }  # fmt: skip
+        "unknown_labels": [str(v) for v in unknown_labels],
+        "missing_score": missing_score,
+        "alpha": options.alpha,
+        "min_n": options.min_n,
+    }
     return LL144Audit(
-        sex=tables[0], race=tables[1], intersectional=tables[2], unknown=tables[3],
+        sex=tables[0],
+        race=tables[1],
+        intersectional=tables[2],
+        unknown=tables[3],
         basis="selection" if selected is not None else "scoring",
-        median_score=counts.median, n_individuals=int(cells["n"].sum()), metadata=metadata,
+        median_score=counts.median,
+        n_individuals=int(cells["n"].sum()),
+        metadata=metadata,
         exclude_under=float(cut) if cut is not None else None,
         exclusion_justification=justification,
-        label_mapping=pd.DataFrame([*sex_col.rows, *race_col.rows],
-                                   columns=["column", "label", "category", "read_as"]),
+        label_mapping=pd.DataFrame(
+            [*sex_col.rows, *race_col.rows], columns=["column", "label", "category", "read_as"]
+        ),
         alpha=options.alpha,
         fingerprint=fingerprint_frame(counts.table.astype({sex: object, race: object})),
-        warnings=tuple(dict.fromkeys(warnings)), rows=_rows(counts, cells), params=params,
-    )  # fmt: skip
+        warnings=tuple(dict.fromkeys(warnings)),
+        rows=_rows(counts, cells),
+        params=params,
+    )
 
 
 def _rows(counts: _Counts, cells: pd.DataFrame) -> RowAccount:
@@ -364,9 +393,11 @@ def _rows(counts: _Counts, cells: pd.DataFrame) -> RowAccount:
 
 
 def _justification(
-    tables: tuple[pd.DataFrame, ...], cut: Fraction | None, given: str | None,
+    tables: tuple[pd.DataFrame, ...],
+    cut: Fraction | None,
+    given: str | None,
     warnings: list[str],
-) -> str | None:  # fmt: skip
+) -> str | None:
     """The auditor's justification for excluding small categories (a default when needed)."""
     excluded_any = any(bool((t["excluded"] & (t["applicants"] > 0)).any()) for t in tables[:3])
     justification = text_option(given, "exclusion_justification")
@@ -385,9 +416,12 @@ def _justification(
 
 
 def _more_warnings(
-    tables: tuple[pd.DataFrame, ...], counts: _Counts, score: str | None,
-    metadata: dict[str, Any], warnings: list[str],
-) -> None:  # fmt: skip
+    tables: tuple[pd.DataFrame, ...],
+    counts: _Counts,
+    score: str | None,
+    metadata: dict[str, Any],
+    warnings: list[str],
+) -> None:
     """Warnings in the order a reader needs them, after the tables' own."""
     for name, t in (("sex", tables[0]), ("race/ethnicity", tables[1])):
         if int((t["applicants"] > 0).sum()) < 2:

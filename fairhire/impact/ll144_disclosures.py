@@ -146,9 +146,11 @@ def disclosure_rows(
         ),
     ]
     if not historical:
-        rows.append((
-            "Why historical data were not used, and how the test data were made",
-            md.get("test_data_explanation") or missing,
-        ))  # fmt: skip
+        rows.append(
+            (
+                "Why historical data were not used, and how the test data were made",
+                md.get("test_data_explanation") or missing,
+            )
+        )
     rows.append(("Rates reported", _rates_reported(basis, median_score)))
     return pd.DataFrame(rows, columns=["field", "value"])

@@ -139,9 +139,19 @@ class LL144Audit(Result):
         parts = []
         for name, t in self.tables.items():
             rows = t.loc[t["excluded"] & (t["applicants"] > 0)]
-            parts.append(rows.assign(table=name)[["table", "category", "applicants",
-                                                  self.count_column, self.rate_column,
-                                                  "share", "exclusion_reason"]])  # fmt: skip
+            parts.append(
+                rows.assign(table=name)[
+                    [
+                        "table",
+                        "category",
+                        "applicants",
+                        self.count_column,
+                        self.rate_column,
+                        "share",
+                        "exclusion_reason",
+                    ]
+                ]
+            )
         return pd.concat(parts, ignore_index=True)
 
     @property
@@ -183,8 +193,14 @@ class LL144Audit(Result):
         parts = []
         for name, t in self.tables.items():
             rows = t.loc[~t["excluded"] & ~t["is_highest"] & t["impact_ratio"].notna()]
-            columns = ["table", "category", "impact_ratio", "below_four_fifths",
-                       "p_value_fisher", "p_value_adjusted"]  # fmt: skip
+            columns = [
+                "table",
+                "category",
+                "impact_ratio",
+                "below_four_fifths",
+                "p_value_fisher",
+                "p_value_adjusted",
+            ]
             parts.append(rows.assign(table=name)[columns])
         return pd.concat(parts, ignore_index=True)
 
@@ -224,11 +240,23 @@ class LL144Audit(Result):
                     if significant
                     else "."
                 )
-                out.append(Headline(severity=3 if significant else 2, text=text,
-                                    figure=float(row.impact_ratio), section=name))  # fmt: skip
+                out.append(
+                    Headline(
+                        severity=3 if significant else 2,
+                        text=text,
+                        figure=float(row.impact_ratio),
+                        section=name,
+                    )
+                )
             else:
-                out.append(Headline(severity=1, text=base + "; no category is below four-fifths.",
-                                    figure=float(row.impact_ratio), section=name))  # fmt: skip
+                out.append(
+                    Headline(
+                        severity=1,
+                        text=base + "; no category is below four-fifths.",
+                        figure=float(row.impact_ratio),
+                        section=name,
+                    )
+                )
         missing = self.missing_disclosures
         if missing:
             out.append(

@@ -23,6 +23,7 @@ __all__ = ["TableSpec", "ll144_tables"]
 
 SEPARATOR = " × "
 
+
 @dataclass(frozen=True)
 class Category:
     label: str
@@ -64,15 +65,23 @@ def _exclusions(cats: list[Category], min_share: Fraction | None) -> list[str | 
 
 
 def _table(
-    cats: list[Category], *, key_columns: list[str], name: str, spec: TableSpec,
+    cats: list[Category],
+    *,
+    key_columns: list[str],
+    name: str,
+    spec: TableSpec,
     warnings: list[str],
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """One DCWP table: counts, rates, impact ratios against the reference, exclusions."""
     reasons = _exclusions(cats, spec.min_share)
     comp = compare_groups(
-        [c.label for c in cats], [c.n for c in cats], [c.k for c in cats],
-        options=spec.options, excluded=[r is not None for r in reasons], what=spec.what,
-    )  # fmt: skip
+        [c.label for c in cats],
+        [c.n for c in cats],
+        [c.k for c in cats],
+        options=spec.options,
+        excluded=[r is not None for r in reasons],
+        what=spec.what,
+    )
     for w in comp.warnings:
         if spec.count_col != "selected":
             w = w.replace("no one was selected", "no one scored above the median")
@@ -80,16 +89,23 @@ def _table(
     total = sum(c.n for c in cats)
     rows = []
     for c, r, reason in zip(cats, comp.rows, reasons, strict=True):
-        rows.append({
-            "category": c.label, **{k: c.keys.get(k) for k in key_columns},
-            "applicants": c.n, spec.count_col: c.k, spec.rate_col: r["selection_rate"],
-            "impact_ratio": r["impact_ratio"],
-            "is_highest": r["is_reference"] and not math.isnan(r["impact_ratio"]),
-            "too_small_for_reference": r["too_small_for_reference"],
-            "share": c.n / total if total else math.nan, "excluded": reason is not None,
-            "exclusion_reason": reason, "below_four_fifths": r["adverse_impact"],
-            "p_value_fisher": r["p_value_fisher"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "category": c.label,
+                **{k: c.keys.get(k) for k in key_columns},
+                "applicants": c.n,
+                spec.count_col: c.k,
+                spec.rate_col: r["selection_rate"],
+                "impact_ratio": r["impact_ratio"],
+                "is_highest": r["is_reference"] and not math.isnan(r["impact_ratio"]),
+                "too_small_for_reference": r["too_small_for_reference"],
+                "share": c.n / total if total else math.nan,
+                "excluded": reason is not None,
+                "exclusion_reason": reason,
+                "below_four_fifths": r["adverse_impact"],
+                "p_value_fisher": r["p_value_fisher"],
+            }
+        )
     # Holm over the comparisons of this table: many categories give many chances of a fluke
     out = add_adjusted(pd.DataFrame(rows), "holm", spec.options.alpha).drop(columns="significant")
     for c in ("applicants", spec.count_col):
@@ -136,8 +152,14 @@ def _unknown(cells: pd.DataFrame, count_col: str) -> pd.DataFrame:
         ("intersectional", ~(sex_known & race_known), "sex or race/ethnicity unknown"),
     ):
         part = cells[mask]
-        rows.append({"table": table, "unknown": what, "applicants": int(part["n"].sum()),
-                     count_col: int(part["k"].sum())})  # fmt: skip
+        rows.append(
+            {
+                "table": table,
+                "unknown": what,
+                "applicants": int(part["n"].sum()),
+                count_col: int(part["k"].sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["table", "unknown", "applicants", count_col])
 
 
@@ -156,13 +178,26 @@ def ll144_tables(
         n, k = index.get(value, (0, 0))
         return Category(label, {col: value}, n, k)
 
-    sex_table = _table([cat(by_sex, s, s, "sex") for s in sexes], key_columns=["sex"],
-                       name="sex", spec=spec, warnings=warnings)  # fmt: skip
+    sex_table = _table(
+        [cat(by_sex, s, s, "sex") for s in sexes],
+        key_columns=["sex"],
+        name="sex",
+        spec=spec,
+        warnings=warnings,
+    )
     race_table = _table(
         [cat(by_race, r, RACE_DISPLAY[r], "race") for r in RACE_CATEGORIES],
-        key_columns=["race"], name="race/ethnicity", spec=spec, warnings=warnings,
-    )  # fmt: skip
+        key_columns=["race"],
+        name="race/ethnicity",
+        spec=spec,
+        warnings=warnings,
+    )
     both = cells[cells["sex"].notna() & cells["race"].notna()]
-    inter = _table(_intersections(both, sexes), key_columns=["ethnicity", "sex", "race"],
-                   name="intersectional", spec=spec, warnings=warnings)  # fmt: skip
+    inter = _table(
+        _intersections(both, sexes),
+        key_columns=["ethnicity", "sex", "race"],
+        name="intersectional",
+        spec=spec,
+        warnings=warnings,
+    )
     return sex_table, race_table, inter, _unknown(cells, spec.count_col)

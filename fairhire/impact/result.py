@@ -116,24 +116,30 @@ class AdverseImpactResult(Result):
                     )
                 )
             elif row.significant and row.impact_ratio < 1:
-                out.append(Headline(
-                    severity=2,
-                    text=f"{base} (above four-fifths, but the difference is statistically "
-                    f"significant: {stats}).",
-                    figure=row.impact_ratio, section=self.kind,
-                ))  # fmt: skip
+                out.append(
+                    Headline(
+                        severity=2,
+                        text=f"{base} (above four-fifths, but the difference is statistically "
+                        f"significant: {stats}).",
+                        figure=row.impact_ratio,
+                        section=self.kind,
+                    )
+                )
         if self.strata is not None:
             for row in self.strata.itertuples(index=False):
                 if row.reversal:
-                    out.append(Headline(
-                        severity=2,
-                        text=f"At the {row.stage} stage, the aggregate comparison of "
-                        f"{row.group} with {row.reference_group} reverses within strata "
-                        f"(Mantel–Haenszel odds ratio {format_number(row.mh_odds_ratio)}): a "
-                        "Simpson's "
-                        "paradox to examine before drawing conclusions.",
-                        figure=row.mh_odds_ratio, section=self.kind,
-                    ))  # fmt: skip
+                    out.append(
+                        Headline(
+                            severity=2,
+                            text=f"At the {row.stage} stage, the aggregate comparison of "
+                            f"{row.group} with {row.reference_group} reverses within strata "
+                            f"(Mantel–Haenszel odds ratio {format_number(row.mh_odds_ratio)}): a "
+                            "Simpson's "
+                            "paradox to examine before drawing conclusions.",
+                            figure=row.mh_odds_ratio,
+                            section=self.kind,
+                        )
+                    )
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -149,9 +155,20 @@ class AdverseImpactResult(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = ["stage", "group", "applicants", "selected", "selection_rate", "impact_ratio",
-                "adverse_impact", "p_value_fisher", "p_value_adjusted", "shortfall",
-                "flips_with_one", "small_sample"]  # fmt: skip
+        cols = [
+            "stage",
+            "group",
+            "applicants",
+            "selected",
+            "selection_rate",
+            "impact_ratio",
+            "adverse_impact",
+            "p_value_fisher",
+            "p_value_adjusted",
+            "shortfall",
+            "flips_with_one",
+            "small_sample",
+        ]
         view = t[cols].copy()
         view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
         view["impact_ratio"] = view["impact_ratio"].map(

@@ -37,8 +37,12 @@ from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
 __all__ = ["ScreeningModelAudit", "audit_screening_model"]
 
 _N, _K = "__fh_n", "__fh_k"
-_CELLS = {"true_positives": (True, True), "false_positives": (True, False),
-          "false_negatives": (False, True), "true_negatives": (False, False)}  # fmt: skip
+_CELLS = {
+    "true_positives": (True, True),
+    "false_positives": (True, False),
+    "false_negatives": (False, True),
+    "true_negatives": (False, False),
+}
 
 
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -69,11 +73,18 @@ def _selection_table(
     counts = sel.groupby(fcols, dropna=False, sort=False)[[_N, _K]].sum().reset_index()
     counts = counts.rename(columns=names)
     return adverse_impact_from_counts(
-        counts, group=[names[c] for c in fcols], applicants=_N, selected=_K,
-        reference=options.reference, threshold=options.threshold, alpha=options.alpha,
-        adjust=options.adjust, min_share=options.min_share, min_n=options.min_n,
+        counts,
+        group=[names[c] for c in fcols],
+        applicants=_N,
+        selected=_K,
+        reference=options.reference,
+        threshold=options.threshold,
+        alpha=options.alpha,
+        adjust=options.adjust,
+        min_share=options.min_share,
+        min_n=options.min_n,
         unknown_labels=options.unknown_labels,
-    )  # fmt: skip
+    )
 
 
 def _error_rates(
@@ -85,22 +96,30 @@ def _error_rates(
         for name, (s, y) in _CELLS.items()
     }
     wide = confusion[fcols].assign(**{_N: confusion[_N]}, **cells)
-    clean, _ = relabel_counts(wide, fcols, count_columns=[_N, *_CELLS], weight=_N,
-                              unknown_labels=unknown_labels)  # fmt: skip
+    clean, _ = relabel_counts(
+        wide, fcols, count_columns=[_N, *_CELLS], weight=_N, unknown_labels=unknown_labels
+    )
     clean = clean.loc[clean[fcols].notna().all(axis=1)]
     g = clean.groupby(fcols, sort=True)[[_N, *_CELLS]].sum().reset_index()
     tp, fp = g["true_positives"], g["false_positives"]
     fn, tn = g["false_negatives"], g["true_negatives"]
-    out = pd.DataFrame({
-        "feature": feature,
-        "group": [GROUP_SEPARATOR.join(str(v) for v in row) for row in g[fcols].itertuples(
-            index=False, name=None)],
-        "applicants": g[_N].astype("int64"), "qualified": (tp + fn).astype("int64"),
-        **{c: g[c].astype("int64") for c in _CELLS},
-        "selection_rate": _rate(tp + fp, g[_N]), "true_positive_rate": _rate(tp, tp + fn),
-        "false_positive_rate": _rate(fp, fp + tn), "false_negative_rate": _rate(fn, tp + fn),
-        "positive_predictive_value": _rate(tp, tp + fp),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "feature": feature,
+            "group": [
+                GROUP_SEPARATOR.join(str(v) for v in row)
+                for row in g[fcols].itertuples(index=False, name=None)
+            ],
+            "applicants": g[_N].astype("int64"),
+            "qualified": (tp + fn).astype("int64"),
+            **{c: g[c].astype("int64") for c in _CELLS},
+            "selection_rate": _rate(tp + fp, g[_N]),
+            "true_positive_rate": _rate(tp, tp + fn),
+            "false_positive_rate": _rate(fp, fp + tn),
+            "false_negative_rate": _rate(fn, tp + fn),
+            "positive_predictive_value": _rate(tp, tp + fp),
+        }
+    )
     out["tpr_difference"] = out["true_positive_rate"] - out["true_positive_rate"].max()
     out["fpr_difference"] = out["false_positive_rate"] - out["false_positive_rate"].min()
     return out.sort_values("group", kind="stable").reset_index(drop=True)
@@ -119,8 +138,9 @@ def _fairness(er: pd.DataFrame, feature: str) -> dict[str, Any]:
     }
 
 
-def _clean_codes(frame: pd.DataFrame, fcols: list[str], unknown_labels: Sequence[object]
-                 ) -> tuple[np.ndarray, dict[str, int]]:  # fmt: skip
+def _clean_codes(
+    frame: pd.DataFrame, fcols: list[str], unknown_labels: Sequence[object]
+) -> tuple[np.ndarray, dict[str, int]]:
     """Each row's group as an integer code (−1: unknown), and each group label's code.
 
     Works on the distinct values of each column (cleaned by the shared rule), never row by row.
@@ -144,8 +164,9 @@ def _clean_codes(frame: pd.DataFrame, fcols: list[str], unknown_labels: Sequence
     return combined, {GROUP_SEPARATOR.join(parts): i for i, parts in enumerate(labels)}
 
 
-def _auc(inputs: Inputs, fcols: list[str], er: pd.DataFrame, unknown_labels: Sequence[object]
-         ) -> np.ndarray:  # fmt: skip
+def _auc(
+    inputs: Inputs, fcols: list[str], er: pd.DataFrame, unknown_labels: Sequence[object]
+) -> np.ndarray:
     """AUC of the scores within each group of ``er`` (NaN without both outcomes)."""
     from sklearn.metrics import roc_auc_score
 
@@ -261,15 +282,21 @@ def audit_screening_model(
     >>> audit.error_rates.columns.tolist()[:4]
     ['feature', 'group', 'applicants', 'qualified']
     """
-    score_threshold = renamed_argument("audit_screening_model", "threshold", "score_threshold",
-                                       threshold, score_threshold)  # fmt: skip
+    score_threshold = renamed_argument(
+        "audit_screening_model", "threshold", "score_threshold", threshold, score_threshold
+    )
     thr = check_score_threshold(score_threshold)
     intersectional = check_bool(intersectional, "intersectional")
     ratio = check_threshold(ratio_threshold, "ratio_threshold")
     options = check_options(
-        threshold=ratio, alpha=alpha, adjust=adjust, reference=reference, min_share=min_share,
-        min_n=min_n, unknown_labels=unknown_labels,
-    )  # fmt: skip
+        threshold=ratio,
+        alpha=alpha,
+        adjust=adjust,
+        reference=reference,
+        min_share=min_share,
+        min_n=min_n,
+        unknown_labels=unknown_labels,
+    )
     inputs = read_inputs(y_pred, sensitive_features, y_true, thr, pos_label)
     confusion = _confusion(inputs)
     cols = list(inputs.features)
@@ -280,13 +307,19 @@ def audit_screening_model(
         ai = _selection_table(confusion, fcols, inputs.features, options)
         tables.append(ai.table.drop(columns=["stage", "basis"]).assign(feature=name))
         u = ai.unknown
-        unknown_rows.append({"feature": name, "applicants": int(u["applicants"].iloc[0]),
-                             "selected": int(u["selected"].iloc[0])})  # fmt: skip
+        unknown_rows.append(
+            {
+                "feature": name,
+                "applicants": int(u["applicants"].iloc[0]),
+                "selected": int(u["selected"].iloc[0]),
+            }
+        )
         warnings.extend(f"{name}: {w}" for w in ai.warnings)
         if y_true is not None:
             er = _error_rates(confusion, fcols, name, options.unknown_labels)
-            er["auc"] = (_auc(inputs, fcols, er, options.unknown_labels) if thr is not None
-                         else math.nan)  # fmt: skip
+            er["auc"] = (
+                _auc(inputs, fcols, er, options.unknown_labels) if thr is not None else math.nan
+            )
             errors.append(er)
             fair.append(_fairness(er, name))
     table = pd.concat(tables, ignore_index=True)
@@ -294,22 +327,34 @@ def audit_screening_model(
     error_rates = pd.concat(errors, ignore_index=True) if errors else None
     warnings = [*_input_warnings(inputs), *warnings, *_nan_warning(error_rates)]
     params = {
-        "score_threshold": thr, "pos_label": str(pos_label), "intersectional": intersectional,
-        "ratio_threshold": str(ratio), "alpha": options.alpha, "adjust": options.adjust,
-        "reference": reference, "min_share": options.min_share, "min_n": options.min_n,
+        "score_threshold": thr,
+        "pos_label": str(pos_label),
+        "intersectional": intersectional,
+        "ratio_threshold": str(ratio),
+        "alpha": options.alpha,
+        "adjust": options.adjust,
+        "reference": reference,
+        "min_share": options.min_share,
+        "min_n": options.min_n,
         "unknown_labels": [str(v) for v in options.unknown_labels],
-        "sensitive_features": list(inputs.features.values()), "y_true": y_true is not None,
-    }  # fmt: skip
+        "sensitive_features": list(inputs.features.values()),
+        "y_true": y_true is not None,
+    }
     return ScreeningModelAudit(
-        table=table, error_rates=error_rates,
+        table=table,
+        error_rates=error_rates,
         fairness=pd.DataFrame(fair) if fair else None,
         unknown=pd.DataFrame(unknown_rows, columns=["feature", "applicants", "selected"]),
         features=tuple(GROUP_SEPARATOR.join(inputs.features[c] for c in f) for f in features),
-        threshold=thr, ratio_threshold=float(ratio), alpha=options.alpha, n=inputs.n,
+        threshold=thr,
+        ratio_threshold=float(ratio),
+        alpha=options.alpha,
+        n=inputs.n,
         fingerprint=fingerprint_frame(confusion.rename(columns=inputs.features)),
-        warnings=tuple(dict.fromkeys(warnings)), rows=_rows(inputs, confusion, options.unknown_labels),
+        warnings=tuple(dict.fromkeys(warnings)),
+        rows=_rows(inputs, confusion, options.unknown_labels),
         params=params,
-    )  # fmt: skip
+    )
 
 
 def _input_warnings(inputs: Inputs) -> list[str]:
@@ -338,14 +383,14 @@ def _unknown_everywhere(
     mask = np.ones(len(confusion), dtype=bool)
     for c in inputs.features:
         per = confusion.groupby(confusion[c].astype(object), dropna=False, sort=False)[_N].sum()
-        cleaning = clean_labels(per.index.tolist(), per.tolist(), column=c,
-                                unknown_labels=unknown_labels)  # fmt: skip
+        cleaning = clean_labels(
+            per.index.tolist(), per.tolist(), column=c, unknown_labels=unknown_labels
+        )
         mask &= np.array([cleaning.get(v) is None for v in confusion[c]], dtype=bool)
     return int(confusion.loc[mask, _N].sum())
 
 
-def _rows(inputs: Inputs, confusion: pd.DataFrame, unknown_labels: Sequence[object]
-          ) -> RowAccount:  # fmt: skip
+def _rows(inputs: Inputs, confusion: pd.DataFrame, unknown_labels: Sequence[object]) -> RowAccount:
     excluded = dict(inputs.excluded)
     unknown = _unknown_everywhere(confusion, inputs, unknown_labels)
     if unknown:

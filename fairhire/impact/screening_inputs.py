@@ -130,8 +130,9 @@ def sensitive_frame(sensitive_features: Any, n: int) -> pd.DataFrame:
     elif isinstance(sf, pd.DataFrame):
         frame = sf
     elif isinstance(sf, Mapping):
-        frame = pd.DataFrame({str(k): as_vector(v, f"sensitive_features[{k!r}]")
-                              for k, v in sf.items()})  # fmt: skip
+        frame = pd.DataFrame(
+            {str(k): as_vector(v, f"sensitive_features[{k!r}]") for k, v in sf.items()}
+        )
     elif hasattr(sf, "to_pandas") and callable(sf.to_pandas):  # polars / pyarrow
         frame = sf.to_pandas()
         if isinstance(frame, pd.Series):
@@ -155,9 +156,11 @@ def sensitive_frame(sensitive_features: Any, n: int) -> pd.DataFrame:
     if frame.shape[1] == 0:
         raise InvalidParameterError("sensitive_features= has no columns.")
     return pd.DataFrame(
-        {str(c): frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-         for c in frame.columns}
-    )  # fmt: skip
+        {
+            str(c): frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
+            for c in frame.columns
+        }
+    )
 
 
 @dataclass(frozen=True)

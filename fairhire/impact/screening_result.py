@@ -72,12 +72,21 @@ class ScreeningModelAudit(Result):
     #: ``flagged``: groups selected at less than four-fifths of the reference group's rate.
     flag_column: ClassVar[str] = "adverse_impact"
     report_count_columns: ClassVar[tuple[str, ...]] = (
-        "qualified", "true_positives", "false_positives", "false_negatives", "true_negatives",
-    )  # fmt: skip
+        "qualified",
+        "true_positives",
+        "false_positives",
+        "false_negatives",
+        "true_negatives",
+    )
     report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "true_positive_rate", "false_positive_rate", "false_negative_rate", "auc",
-        "tpr_difference", "fpr_difference", "positive_predictive_value",
-    )  # fmt: skip
+        "true_positive_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "auc",
+        "tpr_difference",
+        "fpr_difference",
+        "positive_predictive_value",
+    )
 
     def _repr_headline(self) -> str:
         return (
@@ -126,8 +135,11 @@ class ScreeningModelAudit(Result):
                 severity, text = 2, f"{base}; above four-fifths but significant ({p})."
             else:
                 severity, text = 1, f"{base}; no group below four-fifths."
-            out.append(Headline(severity=severity, text=text, figure=float(row.impact_ratio),
-                                section=feature))  # fmt: skip
+            out.append(
+                Headline(
+                    severity=severity, text=text, figure=float(row.impact_ratio), section=feature
+                )
+            )
         if self.fairness is not None:
             for r in self.fairness.itertuples(index=False):
                 er = self.error_rates.loc[self.error_rates["feature"] == r.feature]
@@ -136,16 +148,19 @@ class ScreeningModelAudit(Result):
                     continue
                 lo = tpr.loc[tpr["true_positive_rate"].idxmin()]
                 hi = tpr.loc[tpr["true_positive_rate"].idxmax()]
-                out.append(Headline(
-                    severity=1,
-                    text=f"By {r.feature}, qualified candidates (y_true positive) are selected at "
-                    f"{format_percent(lo.true_positive_rate)} for {lo.group} and "
-                    f"{format_percent(hi.true_positive_rate)} for {hi.group} "
-                    "(true-positive-rate gap "
-                    f"{format_percent(r.equal_opportunity_difference)}; equalized-odds "
-                    f"difference {format_percent(r.equalized_odds_difference)}).",
-                    figure=float(r.equal_opportunity_difference), section=r.feature,
-                ))  # fmt: skip
+                out.append(
+                    Headline(
+                        severity=1,
+                        text=f"By {r.feature}, qualified candidates (y_true positive) are selected at "
+                        f"{format_percent(lo.true_positive_rate)} for {lo.group} and "
+                        f"{format_percent(hi.true_positive_rate)} for {hi.group} "
+                        "(true-positive-rate gap "
+                        f"{format_percent(r.equal_opportunity_difference)}; equalized-odds "
+                        f"difference {format_percent(r.equalized_odds_difference)}).",
+                        figure=float(r.equal_opportunity_difference),
+                        section=r.feature,
+                    )
+                )
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -163,16 +178,33 @@ class ScreeningModelAudit(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = ["group", "applicants", "selected", "selection_rate", "impact_ratio",
-                "adverse_impact", "p_value_fisher", "p_value_adjusted"]  # fmt: skip
+        cols = [
+            "group",
+            "applicants",
+            "selected",
+            "selection_rate",
+            "impact_ratio",
+            "adverse_impact",
+            "p_value_fisher",
+            "p_value_adjusted",
+        ]
         for feature in self.features:
             t = self.table.loc[self.table["feature"] == feature, cols]
             lines.append(f"\nBy {feature}:")
             lines.append(t.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         if self.error_rates is not None:
-            lines.append("\nError rates by group (from the confusion counts; NaN: zero denominator):")
-            cols = ["feature", "group", "applicants", "qualified", "true_positive_rate",
-                    "false_positive_rate", "auc"]  # fmt: skip
+            lines.append(
+                "\nError rates by group (from the confusion counts; NaN: zero denominator):"
+            )
+            cols = [
+                "feature",
+                "group",
+                "applicants",
+                "qualified",
+                "true_positive_rate",
+                "false_positive_rate",
+                "auc",
+            ]
             lines.append(
                 self.error_rates[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}")
             )

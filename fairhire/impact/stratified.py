@@ -22,10 +22,21 @@ if TYPE_CHECKING:
     from .compare import Options
 
 STRATA_COLUMNS = [
-    "stage", "group", "reference_group", "n_strata", "mh_odds_ratio", "mh_ci_low",
-    "mh_ci_high", "cmh_statistic", "cmh_p_value", "cmh_statistic_corrected",
-    "cmh_p_value_corrected", "breslow_day_statistic", "breslow_day_p_value", "reversal",
-]  # fmt: skip
+    "stage",
+    "group",
+    "reference_group",
+    "n_strata",
+    "mh_odds_ratio",
+    "mh_ci_low",
+    "mh_ci_high",
+    "cmh_statistic",
+    "cmh_p_value",
+    "cmh_statistic_corrected",
+    "cmh_p_value_corrected",
+    "breslow_day_statistic",
+    "breslow_day_p_value",
+    "reversal",
+]
 
 MISSING_STRATUM = "(missing)"
 

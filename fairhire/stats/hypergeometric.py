@@ -121,9 +121,12 @@ def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
     if inner.any():
         xi = x[inner]
         lc = (
-            _stirlerr1(n) - _stirlerr(xi) - _stirlerr(n - xi)
-            - _bd0(xi, n * p) - _bd0(n - xi, n * q)
-        )  # fmt: skip
+            _stirlerr1(n)
+            - _stirlerr(xi)
+            - _stirlerr(n - xi)
+            - _bd0(xi, n * p)
+            - _bd0(n - xi, n * q)
+        )
         lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
         out[inner] = lc - 0.5 * lf
     return out
@@ -166,10 +169,7 @@ def _log_dbinom1(x: float, n: float, p: float, q: float) -> float:
         return (-_bd01(n, n * q) - n * p) if p < 0.1 else n * math.log(q)
     if x == n:
         return (-_bd01(n, n * p) - n * q) if q < 0.1 else n * math.log(p)
-    lc = (
-        _stirlerr1(n) - _stirlerr1(x) - _stirlerr1(n - x)
-        - _bd01(x, n * p) - _bd01(n - x, n * q)
-    )  # fmt: skip
+    lc = _stirlerr1(n) - _stirlerr1(x) - _stirlerr1(n - x) - _bd01(x, n * p) - _bd01(n - x, n * q)
     return lc - 0.5 * (_LN_2PI + math.log(x) + math.log1p(-x / n))
 
 
@@ -182,9 +182,10 @@ def log_pmf1(x: float, total: int, successes: int, draws: int) -> float:
         return 0.0
     p, q = n / big_n, (big_n - n) / big_n
     return (
-        _log_dbinom1(x, k, p, q) + _log_dbinom1(n - x, big_n - k, p, q)
+        _log_dbinom1(x, k, p, q)
+        + _log_dbinom1(n - x, big_n - k, p, q)
         - _log_dbinom1(n, big_n, p, q)
-    )  # fmt: skip
+    )
 
 
 def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np.ndarray:
@@ -210,15 +211,14 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
         return out
     xs = x[ok]
     if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
-        out[ok] = (
-            _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - _log_comb(big_n, n)
-        )  # fmt: skip
+        out[ok] = _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - _log_comb(big_n, n)
         return out
     p, q = n / big_n, (big_n - n) / big_n
     out[ok] = (
-        _log_dbinom(xs, k, p, q) + _log_dbinom(n - xs, big_n - k, p, q)
+        _log_dbinom(xs, k, p, q)
+        + _log_dbinom(n - xs, big_n - k, p, q)
         - _log_dbinom1(n, big_n, p, q)
-    )  # fmt: skip
+    )
     return out
 
 
@@ -258,13 +258,18 @@ class Hypergeometric:
         if big_n > _GAMMALN_LIMIT:
             return support, np.exp(self.log_pmf(support))
         const = (
-            math.lgamma(k + 1) + math.lgamma(big_n - k + 1) + math.lgamma(n + 1)
-            + math.lgamma(big_n - n + 1) - math.lgamma(big_n + 1)
-        )  # fmt: skip
+            math.lgamma(k + 1)
+            + math.lgamma(big_n - k + 1)
+            + math.lgamma(n + 1)
+            + math.lgamma(big_n - n + 1)
+            - math.lgamma(big_n + 1)
+        )
         log_pmf = const - (
-            gammaln(support + 1) + gammaln(k - support + 1) + gammaln(n - support + 1)
+            gammaln(support + 1)
+            + gammaln(k - support + 1)
+            + gammaln(n - support + 1)
             + gammaln(big_n - k - n + support + 1)
-        )  # fmt: skip
+        )
         return support, np.exp(log_pmf)
 
     @property
@@ -409,7 +414,8 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
     if other is not None:
         p += h.sf(other - 1) if outward > 0 else h.cdf(other)
     if mid_p:
-        same = [x] + ([y for y in (other, other + outward) if h.lo <= y <= h.hi]
-                      if other is not None else [])
+        same = [x] + (
+            [y for y in (other, other + outward) if h.lo <= y <= h.hi] if other is not None else []
+        )
         p -= 0.5 * sum(math.exp(h.log_pmf1(y)) for y in same if abs(h.log_pmf1(y) - lx) <= tol)
     return float(min(1.0, max(0.0, p)))
