@@ -30,7 +30,7 @@ from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
 from .result import AdverseImpactResult
 
-__all__ = ["adverse_impact", "adverse_impact_from_counts", "check_options"]
+__all__ = ["adverse_impact", "adverse_impact_from_counts", "check_options", "option_params"]
 
 ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
 ALTERNATIVES = ("two-sided", "less", "greater")
@@ -70,8 +70,21 @@ def check_options(
     )
 
 
-def _option_params(options: Options) -> dict[str, Any]:
-    return {
+#: The options of a comparison that a result records in its ``params``.
+COMPARISON_OPTIONS = (
+    "threshold",
+    "alpha",
+    "adjust",
+    "reference",
+    "min_share",
+    "min_n",
+    "unknown_labels",
+)
+
+
+def option_params(options: Options, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """The checked options as a result's ``params`` records them (``names``: only these)."""
+    out = {
         "reference": options.reference,
         "threshold": str(options.threshold),
         "cumulative": options.cumulative,
@@ -82,8 +95,9 @@ def _option_params(options: Options) -> dict[str, Any]:
         "confidence": options.confidence,
         "min_share": options.min_share,
         "min_n": options.min_n,
-        "unknown_labels": list(options.unknown_labels),
+        "unknown_labels": [str(v) for v in options.unknown_labels],
     }
+    return out if names is None else {k: out[k] for k in names}
 
 
 def _group_and_strata(
@@ -290,7 +304,7 @@ def adverse_impact(
         "stage_column": stage_column,
         "stage_order": list(stage_order) if stage_order is not None else None,
         "strata": strata_cols,
-        **_option_params(options),
+        **option_params(options),
         "on_inconsistent": on_inconsistent,
     }
     return build_result(counts, group_cols, strata_cols, options, params)
@@ -417,7 +431,7 @@ confidence, min_share, min_n, unknown_labels
         "stage": stage,
         "stage_order": list(stage_order) if stage_order is not None else None,
         "strata": strata_cols,
-        **_option_params(options),
+        **option_params(options),
     }
     return build_result(funnel, group_cols, strata_cols, options, params)
 

@@ -39,7 +39,7 @@ from .._results import RowAccount
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import check_group_values
-from .analysis import adverse_impact_from_counts, check_options
+from .analysis import COMPARISON_OPTIONS, adverse_impact_from_counts, check_options, option_params
 from .compare import BOTTOM_LINE, Options
 from .cutoff_result import CutoffAnalysis, cutoff_text
 from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
@@ -449,13 +449,7 @@ def _result(
         "target_tolerance": search.target_tolerance,
         "higher_is_better": search.higher,
         "max_cutoffs": search.max_cutoffs,
-        "threshold": str(options.threshold),
-        "alpha": options.alpha,
-        "adjust": options.adjust,
-        "reference": options.reference,
-        "min_share": options.min_share,
-        "min_n": options.min_n,
-        "unknown_labels": [str(v) for v in options.unknown_labels],
+        **option_params(options, COMPARISON_OPTIONS),
         "missing_score": search.missing_score,
         "criterion": search.criterion,
     }

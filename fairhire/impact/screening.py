@@ -29,7 +29,7 @@ from .._core.params import check_bool, check_threshold
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame
 from .._results import RowAccount
-from .analysis import adverse_impact_from_counts, check_options
+from .analysis import COMPARISON_OPTIONS, adverse_impact_from_counts, check_options, option_params
 from .compare import Options
 from .screening_inputs import SCORE, SEL, Inputs, Y, check_score_threshold, read_inputs
 from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
@@ -331,12 +331,7 @@ def audit_screening_model(
         "pos_label": str(pos_label),
         "intersectional": intersectional,
         "ratio_threshold": str(ratio),
-        "alpha": options.alpha,
-        "adjust": options.adjust,
-        "reference": reference,
-        "min_share": options.min_share,
-        "min_n": options.min_n,
-        "unknown_labels": [str(v) for v in options.unknown_labels],
+        **option_params(options, COMPARISON_OPTIONS[1:]),
         "sensitive_features": list(inputs.features.values()),
         "y_true": y_true is not None,
     }
