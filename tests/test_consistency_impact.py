@@ -270,3 +270,25 @@ def test_counts_are_conserved(spec, outcomes):
     assert ai.rows.excluded.get("missing outcome (s)", 0) == blank
     assert ai.rows.used + sum(ai.rows.excluded.values()) == len(df)
     assert np.isfinite(ai.table["selection_rate"].dropna()).all()
+
+
+@pytest.mark.parametrize(
+    "names", [("n", "k", "selected"), ("group", "stratum", "s"), ("ss", "selected", "n")]
+)
+def test_user_column_names_in_every_analysis(messy, names):
+    sex, race, outcome = names
+    frame = messy.drop(columns=["n", "selected"]).assign(
+        outcome=messy["selected"], score_=messy["score"]
+    )
+    frame = frame.rename(columns={"sex": sex, "race": race, "outcome": outcome})
+    ll = fh.ll144_audit(frame, sex=sex, race=race, selected=outcome)
+    want = fh.ll144_audit(messy, sex="sex", race="race", selected="selected")
+    pd.testing.assert_frame_equal(ll.sex, want.sex)
+    pd.testing.assert_frame_equal(ll.intersectional, want.intersectional)
+    # the group column of a cut-off analysis and the selections of a screening audit
+    cut = fh.cutoff_analysis(
+        frame.rename(columns={"score_": "x"}), score="x", group=sex, cutoffs=[50]
+    )
+    assert sorted(cut.table["group"]) == GROUPS
+    audit = fh.audit_screening_model(frame[outcome], sensitive_features=frame[[sex]])
+    assert sorted(audit.table["group"]) == GROUPS

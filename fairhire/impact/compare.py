@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
 from .._core.reference import ReferenceChoice, choose_reference
+from .._core.text import format_percent
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import APPLIED, FunnelCounts, app_col, sel_col
@@ -283,7 +284,8 @@ def _below_share(totals: GroupTotals, options: Options, warnings: list[str]) -> 
     excluded = share < options.min_share
     for i in np.flatnonzero(excluded):
         warnings.append(
-            f"group {totals.labels[i]!r} is {share[i]:.1%} of applicants, below min_share="
+            f"group {totals.labels[i]!r} is {format_percent(share[i])} of applicants, below "
+            "min_share="
             f"{options.min_share:g}: listed but excluded from impact ratios."
         )
     return excluded
