@@ -30,7 +30,13 @@ from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
 from .result import AdverseImpactResult
 
-__all__ = ["adverse_impact", "adverse_impact_from_counts", "check_options", "option_params"]
+__all__ = [
+    "adverse_impact",
+    "adverse_impact_from_counts",
+    "check_options",
+    "option_kwargs",
+    "option_params",
+]
 
 ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
 ALTERNATIVES = ("two-sided", "less", "greater")
@@ -80,6 +86,11 @@ COMPARISON_OPTIONS = (
     "min_n",
     "unknown_labels",
 )
+
+
+def option_kwargs(options: Options, names: Sequence[str] = COMPARISON_OPTIONS) -> dict[str, Any]:
+    """The checked options as keyword arguments, to pass them on to another analysis."""
+    return {name: getattr(options, name) for name in names}
 
 
 def option_params(options: Options, names: Sequence[str] | None = None) -> dict[str, Any]:

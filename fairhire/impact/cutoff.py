@@ -39,7 +39,13 @@ from .._results import RowAccount
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import check_group_values
-from .analysis import COMPARISON_OPTIONS, adverse_impact_from_counts, check_options, option_params
+from .analysis import (
+    COMPARISON_OPTIONS,
+    adverse_impact_from_counts,
+    check_options,
+    option_kwargs,
+    option_params,
+)
 from .compare import BOTTOM_LINE, Options
 from .cutoff_result import CutoffAnalysis, cutoff_text
 from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
@@ -225,13 +231,7 @@ def _compare(
             selected=_SELECTED,
             stage=_STAGE,
             stage_order=labels,
-            reference=options.reference,
-            threshold=options.threshold,
-            alpha=options.alpha,
-            adjust="none",
-            min_share=options.min_share,
-            min_n=options.min_n,
-            unknown_labels=options.unknown_labels,
+            **{**option_kwargs(options), "adjust": "none"},
         )
     value_of = dict(zip(labels, values.tolist(), strict=True))
     # cut-offs are alternatives, not a funnel: counts that happen to chain (the lowest

@@ -29,7 +29,13 @@ from .._core.params import check_bool, check_threshold
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame
 from .._results import RowAccount
-from .analysis import COMPARISON_OPTIONS, adverse_impact_from_counts, check_options, option_params
+from .analysis import (
+    COMPARISON_OPTIONS,
+    adverse_impact_from_counts,
+    check_options,
+    option_kwargs,
+    option_params,
+)
 from .compare import Options
 from .screening_inputs import SCORE, SEL, Inputs, Y, check_score_threshold, read_inputs
 from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
@@ -77,13 +83,7 @@ def _selection_table(
         group=[names[c] for c in fcols],
         applicants=_N,
         selected=_K,
-        reference=options.reference,
-        threshold=options.threshold,
-        alpha=options.alpha,
-        adjust=options.adjust,
-        min_share=options.min_share,
-        min_n=options.min_n,
-        unknown_labels=options.unknown_labels,
+        **option_kwargs(options),
     )
 
 
