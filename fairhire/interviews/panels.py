@@ -104,17 +104,26 @@ class InterviewPanelsResult(Result):
 
     kind: ClassVar[str] = "interview panels"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
-        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
+        "candidates_diverse",
+        "candidates_not_diverse",
+        "diverse",
+        "interviews",
+        "interviews_with_group",
+        "not_diverse",
+        "passed_diverse",
+        "passed_not_diverse",
+        "seats",
+        "unknown",
     })
-    report_count_columns: ClassVar[tuple[str, ...]] = (
-        "seats", "interviews_with_group", "interviews", "diverse", "not_diverse", "unknown",
-        "candidates_diverse", "passed_diverse", "candidates_not_diverse", "passed_not_diverse",
-    )
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "share_of_seats", "share_of_interviews", "share_diverse", "pass_rate_diverse",
-        "pass_rate_not_diverse", "difference", "z",
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "difference",
+        "pass_rate_diverse",
+        "pass_rate_not_diverse",
+        "share_diverse",
+        "share_of_interviews",
+        "share_of_seats",
+        "z",
+    })
 
     #: ``panels`` holds one row per interview with the candidate's group and outcome: data
     #: about individuals that reports leave out (its row count is kept instead).

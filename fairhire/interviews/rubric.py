@@ -93,15 +93,20 @@ class RubricConsistencyResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rubric consistency"
-    count_columns: ClassVar[frozenset[str]] = frozenset(
-        {"ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference"}
-    )
-    report_count_columns: ClassVar[tuple[str, ...]] = (
-        "ratings", "candidates", "single_rated", "candidates_compared", "n_focal", "n_reference",
-    )
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "mean_focal", "mean_reference", "difference", "hedges_g",
-    )
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "candidates",
+        "candidates_compared",
+        "n_focal",
+        "n_reference",
+        "ratings",
+        "single_rated",
+    })
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "difference",
+        "hedges_g",
+        "mean_focal",
+        "mean_reference",
+    })
 
     flag_column: ClassVar[str] = "review"
     #: Krippendorff's guides (2004): reliable at or above, tentative at or above (for charts).

@@ -87,13 +87,17 @@ class PromotionDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "promotion disparity"
-    count_columns: ClassVar[frozenset[str]] = frozenset(
-        {"applicants", "selected", "employees", "promoted"}
-    )
-    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "applicants",
+        "employees",
+        "promoted",
+        "selected",
+    })
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "odds_ratio_adjusted",
+        "shortfall_four_fifths",
+    })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
-    report_count_columns: ClassVar[tuple[str, ...]] = ()
-    report_derived_columns: ClassVar[tuple[str, ...]] = ("odds_ratio_adjusted",)
 
     flag_column: ClassVar[str] = "adverse_impact"
 

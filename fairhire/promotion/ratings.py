@@ -77,14 +77,20 @@ class RatingDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "performance ratings"
-    count_columns: ClassVar[frozenset[str]] = frozenset(
-        {"n", "count", "group_total", "top_count", "employees"}
-    )
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "count",
+        "employees",
+        "group_total",
+        "n",
+        "top_count",
+    })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
-    report_count_columns: ClassVar[tuple[str, ...]] = ("top_count", "group_total")
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "top_share", "mean_rank", "mean_rating", "prob_superiority",
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "mean_rank",
+        "mean_rating",
+        "prob_superiority",
+        "top_share",
+    })
 
     def __repr__(self) -> str:
         return (

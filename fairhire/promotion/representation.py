@@ -66,10 +66,16 @@ class RepresentationResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "representation by level"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"count", "level_total"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "count",
+        "level_total",
+    })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
-    report_count_columns: ClassVar[tuple[str, ...]] = ("level_total",)
-    report_derived_columns: ClassVar[tuple[str, ...]] = ("share_lowest", "share_highest", "change")
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "change",
+        "share_highest",
+        "share_lowest",
+    })
 
     def __repr__(self) -> str:
         return (

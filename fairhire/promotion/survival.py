@@ -94,13 +94,23 @@ class TimeToPromotionResult(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "events", "censored", "at_risk"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "at_risk",
+        "censored",
+        "events",
+        "n",
+    })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
-    report_count_columns: ClassVar[tuple[str, ...]] = ("events", "censored", "at_risk")
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "person_time", "event_rate", "median_ci_low", "median_ci_high", "observed", "expected",
-        "survival", "std_err",
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "event_rate",
+        "expected",
+        "median_ci_high",
+        "median_ci_low",
+        "observed",
+        "person_time",
+        "std_err",
+        "survival",
+    })
 
     def _repr_headline(self) -> str:
         return f"{len(self.table)} groups, log-rank {p_text(self.logrank.get('p_value'))}"
