@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "bench_pay.py": ([], ["50000"]),
     "bench_scale.py": ([], ["--rows", "200000", "--big-rows", "1000000", "--repeat", "1"]),
     "bench_web.py": ([], ["--n", "60", "--rows", "20000", "--repeats", "1"]),
+    "bench_screening.py": ([], ["--rows", "50000", "--repeat", "1"]),
 }
 
 

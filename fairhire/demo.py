@@ -75,12 +75,10 @@ PAY_CONTROLS = ["level", "job_family", "tenure_years"]
 
 # (section title, function returning a result, or an iterator of (title, result)).
 # One line per section; a section whose analysis is not in this build is skipped with a message.
-# Non-binary applicants (about 2% of the pool) are listed but excluded from the sex ratios
-# (min_share=0.03): with a handful of selections they would otherwise be the reference group.
 SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
     ("Job advertisements", _job_ads),
     ("Hiring funnel by sex", lambda c: fh.adverse_impact(
-        c.funnel, group="sex", stages=STAGES, strata="requisition", min_share=0.03)),
+        c.funnel, group="sex", stages=STAGES, strata="requisition")),
     ("Hiring funnel by race/ethnicity", lambda c: fh.adverse_impact(
         c.funnel, group="race", stages=STAGES, min_share=0.02)),
     ("Hiring funnel by age band", lambda c: fh.adverse_impact(
@@ -89,7 +87,7 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
         c.funnel_over_time, period="applied_on", freq="Q", group="sex", stages=STAGES,
         min_share=0.03)),
     ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
-        c.funnel, sex="sex", race="race", selected="screened", exclude_under=0.02)),
+        c.funnel, sex="sex", race="race", selected="screened", min_share=0.02)),
     ("Pay gap by sex", lambda c: fh.pay_gap(
         c.workforce, pay="salary", group="sex", controls=PAY_CONTROLS)),
     ("Oaxaca–Blinder decomposition", lambda c: fh.oaxaca_blinder(
@@ -138,9 +136,9 @@ NOTES = {
         "title) is personal data and is not included in this report.",
     ],
     "Hiring funnel by sex": [
-        "Non-binary applicants (about 2% of the pool) are listed but not compared: groups "
-        "under 3% of applicants are left out of the impact ratios, because with so few "
-        "selections they would otherwise become the reference group at the later stages.",
+        "Non-binary applicants (about 2% of the pool) are compared at every stage, but they are "
+        "too few to be the reference group (fewer than 30 people at a stage, or under 2% of "
+        "the applicants): the reference is the highest rate among the larger groups.",
     ],
 }
 

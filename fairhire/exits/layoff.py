@@ -106,15 +106,26 @@ class ReductionInForceResult(Result):
     kind: ClassVar[str] = "reduction in force"
     flag_column: ClassVar[str | None] = "flagged"
     private_fields: ClassVar[dict[str, str | None]] = {"owbpa": "owbpa_summary"}
-    count_columns: ClassVar[frozenset[str]] = frozenset({"headcount", "selected", "retained",
-                                                         "not_selected"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "selection_rate", "selection_rate_ci_low", "selection_rate_ci_high", "retention_rate",
-        "selection_rate_ratio", "selection_rate_ratio_ci_low", "selection_rate_ratio_ci_high",
-        "impact_ratio", "ci_low", "ci_high", "shortfall", "shortfall_four_fifths",
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "headcount",
+        "not_selected",
+        "retained",
+        "selected",
     })
-    report_count_columns: ClassVar[tuple[str, ...]] = ("retained", "not_selected")
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "ci_high",
+        "ci_low",
+        "impact_ratio",
+        "retention_rate",
+        "selection_rate",
+        "selection_rate_ci_high",
+        "selection_rate_ci_low",
+        "selection_rate_ratio",
+        "selection_rate_ratio_ci_high",
+        "selection_rate_ratio_ci_low",
+        "shortfall",
+        "shortfall_four_fifths",
+    })
 
     #: The privacy rule, as reports and ``to_dict()`` state it.
     PRIVACY_RULE: ClassVar[str] = (

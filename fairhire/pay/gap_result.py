@@ -145,13 +145,27 @@ class PayGapResult(Result):
         "model": None,
         "outliers": "outlier_summary",
     }
-    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "n_reference", "employees"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "employees",
+        "n",
+        "n_reference",
+    })
     # pay figures and statistics computed from the counted employees' pay
-    derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {*TABLE_COLUMNS[6:15], "adjusted_gap", "adjusted_gap_pct", "median_pay_vs_predicted_pct"}
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "adjusted_gap",
+        "adjusted_gap_pct",
+        "coef",
+        "mean_gap_pct",
+        "mean_pay",
+        "mean_pay_reference",
+        "median_gap_pct",
+        "median_pay",
+        "median_pay_reference",
+        "median_pay_vs_predicted_pct",
+        "std_error",
+        "t",
+    })
     # the name the report layer reads today
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
 
     @property
     def n_outliers(self) -> int:

@@ -95,8 +95,7 @@ class Rule:
         """The rule for a result: its ``count_columns`` and ``derived_columns``."""
         names: dict[str, set[str]] = {"count": set(), "derived": set()}
         for kind in names:
-            for attr in (f"{kind}_columns", f"report_{kind}_columns"):
-                names[kind].update(str(c) for c in getattr(type(result), attr, ()) or ())
+            names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
         return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]))
 
     def is_small(self, value: Any) -> bool:
