@@ -62,8 +62,6 @@ class AuditComparison(Result):
     flag_column: ClassVar[str | None] = "needs_attention"
     count_columns: ClassVar[frozenset[str]] = frozenset({"min_count"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({"previous", "current", "change"})
-    report_count_columns: ClassVar[tuple[str, ...]] = ("min_count",)
-    report_derived_columns: ClassVar[tuple[str, ...]] = ("previous", "current", "change")
     #: The report places this section right after its executive summary.
     report_placement: ClassVar[str] = "after summary"
 

@@ -82,9 +82,6 @@ class MonitorResult(Result):
         {"selection_rate", "impact_ratio", "ci_low", "ci_high", "shortfall",
          "shortfall_four_fifths", "previous_impact_ratio", "message"}
     )
-    #: The same, in the names the report layer reads (see fairhire/report/PARTIALS.md).
-    report_count_columns: ClassVar[tuple[str, ...]] = ("min_count",)
-    report_derived_columns: ClassVar[tuple[str, ...]] = ("previous_impact_ratio", "message")
 
     def _repr_headline(self) -> str:
         return f"{len(self.periods)} periods, {len(self.alerts)} alerts"
