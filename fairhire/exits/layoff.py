@@ -131,9 +131,9 @@ class ReductionInForceResult(Result):
     PRIVACY_RULE: ClassVar[str] = (
         "The OWBPA disclosure lists the ages of the people selected and not selected in each "
         "decisional unit and job title; in small units these identify individuals. It is "
-        "personal data for the people asked to sign a waiver, so it is left out of to_dict() "
-        "and of reports unless a report is built with Report.add(result, "
-        "include_disclosure=True)."
+        "personal data for the people asked to sign a waiver, so it is left out of data "
+        "exports and of reports unless whoever builds the report explicitly asks for the "
+        "disclosure to be included."
     )
 
     @property
