@@ -58,7 +58,8 @@ _SPACE = frozenset(
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _STRIP_SET = frozenset(_STRIP)
-_STRIP_RUN = re.compile("[" + re.escape(_STRIP) + "]*")
+# punctuation that str.strip(_STRIP) removes, up to the next whitespace (which ends a token)
+_STRIP_RUN = re.compile("[" + re.escape("".join(sorted(set(_STRIP) - _SPACE))) + "]*")
 _CURRENCY = frozenset("$€£¥₹")
 _SIMPLE = re.compile("[a-z0-9]+")
 _WORD_RUN = re.compile(WORD + "+")
@@ -194,7 +195,7 @@ class CompiledLexicon(LexiconExpression):
                     for word in key_words[k]:
                         if word not in words and _is_token_core(low, s, word):
                             words.add(word)
-                if kind & 4 and (s == 0 or low[s - 1] not in ".,'’" and not low[s - 1].isalnum()):
+                if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
                     numbers.append(s)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):

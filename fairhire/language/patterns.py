@@ -10,6 +10,7 @@ matcher only tries the pattern where one of them occurs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import InvalidParameterError
@@ -127,7 +128,7 @@ def derive_prefixes(pattern: str) -> list[str] | None:
     Examples
     --------
     >>> derive_prefixes(r"(?:valid\\s+|clean\\s+)?(?:driver['’]?s?|driving)\\s+licen[cs]e")
-    ['clean', 'driver', 'driving', 'valid']
+    ['clean', 'driv', 'valid']
     >>> derive_prefixes(r"\\w+ing") is None
     True
     """
@@ -214,8 +215,8 @@ def literal_starts(form: str) -> list[str]:
     --------
     >>> literal_starts("co-operat")
     ['co operat', 'cooperat']
-    >>> literal_starts("hit the")[:2]
-    ['hit the', 'hit  the']
+    >>> "hit the" in literal_starts("hit the"), "hit    the" in literal_starts("hit the")
+    (True, True)
     """
     live = [""]
     for ch in form:
@@ -228,7 +229,7 @@ def literal_starts(form: str) -> list[str]:
         if len(live) * len(options) > _MAX_STARTS or len(live[0]) >= _MAX_LENGTH:
             break
         live = [s + o for s in live for o in options]
-    return live
+    return _minimal(live)
 
 
 def pattern_starts(pattern: str) -> list[str] | None:
@@ -236,9 +237,7 @@ def pattern_starts(pattern: str) -> list[str] | None:
 
     Examples
     --------
-    >>> pattern_starts(r"must\\s+be\\s+able")
-    ['must be able']
-    >>> sorted(pattern_starts(r"fits?\\s+(?:in\\s+)?the"))
+    >>> [s for s in pattern_starts(r"fits?\\s+(?:in\\s+)?the") if "  " not in s]
     ['fit in the', 'fit the', 'fits in the', 'fits the']
     >>> pattern_starts(r"\\w+ing") is None
     True
@@ -247,11 +246,19 @@ def pattern_starts(pattern: str) -> list[str] | None:
         parsed = _sre_parse.parse(pattern)
     except re.error:  # pragma: no cover - validated before
         return None
-    found = _seq(list(parsed), [("", False)])
-    starts = sorted({s for s, _ in found})
+    starts = _minimal(s for s, _ in _seq(list(parsed), [("", False)]))
     if not starts or any(not s or s[0] == " " for s in starts):
         return None
     return starts
+
+
+def _minimal(starts: Iterable[str]) -> list[str]:
+    """The starts that no other start is a prefix of (the others add no place to look)."""
+    out: list[str] = []
+    for s in sorted(set(starts)):
+        if not (out and s.startswith(out[-1])):
+            out.append(s)
+    return out
 
 
 _State = list[tuple[str, bool]]  # (start so far, finished: nothing may be appended)

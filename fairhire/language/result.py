@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.text import format_money
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result
 from .checks import JobAdChecks
 from .render import highlight_html, highlight_markdown
 
