@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,7 @@ _CHECK_COLUMNS = [
     "salary_period", "eeo_statement", "accommodation_statement", "n_requirements", "n_preferred",
     "max_years_experience", "degree_required", "degree_level", "degree_alternative",
 ]
+_CHECK_VALUES = attrgetter(*_CHECK_COLUMNS)
 
 
 def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]:
@@ -49,7 +51,9 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
     other: list[str] = []
     for s, e, i, sev in a.scored:
         m = meta[i]
-        worst = max(worst, SEVERITY_RANK[sev])
+        rank = SEVERITY_RANK[sev]
+        if rank > worst:
+            worst = rank
         if m.role == 1:
             masc_words.append(text[s:e])
         elif m.role == 2:
@@ -70,7 +74,7 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
         "; ".join(masc_words),
         "; ".join(fem_words),
         "; ".join(other),
-        *(getattr(checks, name) for name in _CHECK_COLUMNS),
+        *_CHECK_VALUES(checks),
         None,
     )
 

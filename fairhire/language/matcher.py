@@ -132,7 +132,7 @@ class CompiledLexicon(LexiconExpression):
             for k, (a, w) in enumerate(zip(key_alts, key_words, strict=True))
         ]
         # keys whose alternatives are all single ASCII words: resolved without the expression
-        self._simple_rules: dict[tuple[int, ...], list[tuple[int, int, int]] | None] = {}
+        self._simple_rules: dict[tuple[int, ...], tuple[int, int, int] | None] = {}
         self._simple = [self._words_for((k,)) for k in range(len(key_alts))]
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
@@ -144,6 +144,10 @@ class CompiledLexicon(LexiconExpression):
         self._expressions: dict[tuple[int, ...], Compiled] = {}
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
+        #: indexes of the masculine and feminine categories (None unless both are on)
+        self.gender = None if lexicon.masculine is None or lexicon.feminine is None else (
+            self.category_names.index(lexicon.masculine),
+            self.category_names.index(lexicon.feminine))
 
     def _entry_meta(self) -> tuple[EntryMeta, ...]:
         lex = self.lexicon
@@ -207,24 +211,31 @@ class CompiledLexicon(LexiconExpression):
         """The expression's left-to-right matches, tried only at these places."""
         out: list[Match] = []
         consumed = 0
+        size = len(low)
         is_exc, key_entries, simple = self.is_exc, self.key_entries, self._simple
         word_end = _WORD_RUN.match
         for s in sorted(places):
             if s < consumed:
                 continue
             keys = places[s]
-            key = (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
-            rules = simple[key[0]] if len(key) == 1 else self._words_for(key)
-            if rules is not None:
+            rule = simple[keys[0]] if len(keys) == 1 else self._words_for(_sorted_keys(keys))
+            if rule is not None:
                 # single words only: the longest that fits the word at s, no expression needed
-                if s and _continues_word(low[s - 1]):
-                    continue
-                end = word_end(low, s).end()  # type: ignore[union-attr]
-                k = _longest(rules, end - s)
-                if k < 0:
-                    continue
+                if s:
+                    c = low[s - 1]
+                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
+                        continue  # not the start of a word
+                n, k, more = rule
+                end = s + n
+                if end < size:
+                    c = low[end]
+                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
+                        if more < 0:  # the word goes on: only a prefix form can take it all
+                            continue
+                        k = more
+                        end = word_end(low, end).end()  # type: ignore[union-attr]
             else:
-                regex, gi2key = self._expression(key)
+                regex, gi2key = self._expression(_sorted_keys(keys))
                 m = regex.match(low, s)
                 if m is None:
                     continue
@@ -235,11 +246,13 @@ class CompiledLexicon(LexiconExpression):
                 out.append(Match(s, end, key_entries[k]))
         return out
 
-    def _words_for(self, keys: tuple[int, ...]) -> list[tuple[int, int, int]] | None:
-        """For keys of single-word forms: (length, key if the word ends there, key if it goes on).
+    def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int] | None:
+        """For keys of single-word forms: (longest length, its key, key if the word goes on).
 
-        Longest first, as the expression's trie tries longer literals first (-1: no match).
-        None when some alternative of the keys is not a single ASCII word.
+        The expression's trie tries longer literals first: where the word ends right after
+        the longest form, that form's key matches; where it goes on, the longest prefix form
+        takes the whole word (-1: none, no match). None when some alternative of the keys is
+        not a single ASCII word.
         """
         if keys in self._simple_rules:
             return self._simple_rules[keys]
@@ -250,11 +263,11 @@ class CompiledLexicon(LexiconExpression):
             for order in sorted(alts):
                 exact, prefix = nodes.setdefault(alts[order].form, ([], []))
                 (exact if alts[order].kind == "exact" else prefix).append(alts[order].target)
-            found = sorted(
-                ((len(form), self.key_for(ex + pre) if ex or pre else -1,
-                  self.key_for(pre) if pre else -1) for form, (ex, pre) in nodes.items()),
-                reverse=True,
-            )
+            lengths = sorted(((len(form), ex, pre) for form, (ex, pre) in nodes.items()),
+                             key=lambda x: x[0], reverse=True)
+            n, ex, pre = lengths[0]
+            more = next((self.key_for(p) for _, _, p in lengths if p), -1)
+            found = (n, self.key_for(ex + pre), more)
         if len(self._simple_rules) >= _MAX_EXPRESSIONS:
             self._simple_rules.clear()
         self._simple_rules[keys] = found
@@ -265,20 +278,8 @@ class CompiledLexicon(LexiconExpression):
         return self.find(lower_same_length(text))
 
 
-def _longest(rules: list[tuple[int, int, int]], size: int) -> int:
-    """The key of the longest single-word form that fits a word of ``size`` characters."""
-    for n, if_end, if_more in rules:
-        if n == size:
-            if if_end >= 0:
-                return if_end
-        elif n < size and if_more >= 0:
-            return if_more
-    return -1
-
-
-def _continues_word(ch: str) -> bool:
-    """Whether a match cannot start after ``ch`` (a word character or a combining mark)."""
-    return ch.isalnum() or ch == "_" or _MARK.match(ch) is not None
+def _sorted_keys(keys: list[int]) -> tuple[int, ...]:
+    return (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
 
 
 def _with_currency(low: str, digits: list[int]) -> list[int]:

@@ -87,12 +87,11 @@ def analyse(text: str, comp: CompiledLexicon, context: bool) -> AdAnalysis:
             sev = _LOWER[m.severity] if accommodation and m.accommodation_sensitive else m.severity
             scored.append(Scored(s, e, i, sev))
             counts[m.category] += 1
-    lex = comp.lexicon
     label = None
-    if lex.masculine is not None and lex.feminine is not None:
-        names = list(lex.categories)
-        label = gender_label(counts[names.index(lex.masculine)], counts[names.index(lex.feminine)],
-                             found.word_count, lex.labels)
+    if comp.gender is not None:
+        masculine, feminine = comp.gender
+        label = gender_label(counts[masculine], counts[feminine], found.word_count,
+                             comp.lexicon.labels)
     return AdAnalysis(text, found.word_count, scored, unscored, checks, counts, label)
 
 
