@@ -133,6 +133,43 @@ class ReferenceMatcher(LexiconExpression):
         self._kw_core.clear()
 
     # -- matching ---------------------------------------------------------------------------
+    def _infos(self, toks: list[str]) -> list[Any]:
+        """Each token's classification, from the cache or learned now."""
+        cache = self._cache
+        infos = list(map(cache.get, toks))  # one hash and lookup per token, in C
+        if None in infos:  # tokens not seen before
+            missing = {t for t, i in zip(toks, infos, strict=True) if i is None}
+            if len(cache) + len(missing) > _MAX_CACHE:
+                self._clear_cache()
+            learned = {t: self._classify(t) for t in missing}
+            for t, info in learned.items():
+                if len(t) <= _MAX_TOKEN_CACHED:  # a huge token is classified, not remembered
+                    cache[t] = info
+            infos = [learned[t] if i is None else i for t, i in zip(toks, infos, strict=True)]
+        return infos
+
+    def _run_events(
+        self, low: str, events: list[tuple[int, int, int]], consumed: int
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Matches at candidate places, in order, when unanchored patterns need the text."""
+        assert self.unanchored is not None
+        out = []
+        events.extend((m.start(), -1, -1) for m in self.unanchored.finditer(low))
+        events.sort()
+        for s, e, k in events:
+            if s < consumed:
+                continue
+            if e < 0:
+                m = self.main.regex.match(low, s)
+                if m is None:
+                    continue
+                e = m.end()
+                k = self._gi2key[m.lastindex]  # type: ignore[index]
+            consumed = e
+            if not self._is_exc[k]:
+                out.append((s, e, self._key_entries[k]))
+        return out
+
     def find(
         self, low: str
     ) -> tuple[list[tuple[int, int, tuple[int, ...]]], int, set[str], set[str]]:
@@ -146,17 +183,7 @@ class ReferenceMatcher(LexiconExpression):
         toks = low.split()
         if not toks:
             return [], 0, set(), set()
-        cache = self._cache
-        infos = list(map(cache.get, toks))  # one hash and lookup per token, in C
-        if None in infos:  # tokens not seen before
-            missing = {t for t, i in zip(toks, infos, strict=True) if i is None}
-            if len(cache) + len(missing) > _MAX_CACHE:
-                self._clear_cache()
-            learned = {t: self._classify(t) for t in missing}
-            for t, info in learned.items():
-                if len(t) <= _MAX_TOKEN_CACHED:  # a huge token is classified, not remembered
-                    cache[t] = info
-            infos = [learned[t] if i is None else i for t, i in zip(toks, infos, strict=True)]
+        infos = self._infos(toks)
         word_count = len(toks)
         words: set[str] = set()
         numeric: set[str] = set()
@@ -228,21 +255,7 @@ class ReferenceMatcher(LexiconExpression):
                 if not is_exc[k]:
                     append((s, e, key_entries[k]))
         if events is not None:
-            assert self.unanchored is not None
-            events.extend((m.start(), -1, -1) for m in self.unanchored.finditer(low))
-            events.sort()
-            for s, e, k in events:
-                if s < consumed:
-                    continue
-                if e < 0:
-                    m = match(low, s)
-                    if m is None:
-                        continue
-                    e = m.end()
-                    k = gi2key[m.lastindex]
-                consumed = e
-                if not is_exc[k]:
-                    out.append((s, e, key_entries[k]))
+            out += self._run_events(low, events, consumed)
         out = self.drop_neighbour_exceptions(low, out)
         return out, word_count, words, numeric
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .._core.text import format_money
+from .._core.text import format_count, format_money, format_number
 from .._results import Headline, Result
 from .checks import JobAdChecks
 from .render import highlight_html, highlight_markdown
@@ -26,6 +26,7 @@ __all__ = ["SEVERITY_RANK", "Finding", "JobDescriptionScan"]
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
 #: findings of at least this severity are the scan's ``flagged`` rows
 _FLAG_RANK = SEVERITY_RANK["medium"]
+_SECTION = "Job descriptions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,8 @@ class JobDescriptionScan(Result):
 
     def _repr_headline(self) -> str:
         label = self.label if self.label is not None else "gender coding not assessed"
-        return f"{label}, {len(self.findings):,} findings in {self.word_count:,} words"
+        return (f"{label}, {format_count(len(self.findings))} findings in "
+                f"{format_count(self.word_count)} words")
 
     # -- convenience --------------------------------------------------------------------------
     @property
@@ -246,13 +248,13 @@ class JobDescriptionScan(Result):
 
     def summary(self) -> str:
         lines = [f"Job description scan (lexicon {self.lexicon!r})"]
-        words = f"{self.word_count:,} words"
+        words = f"{format_count(self.word_count)} words"
         if self.label is not None:
             lines.append(
                 f"Label: {self.label} - {words}; masculine-coded {self.masculine_count} "
-                f"({self.density.get(self.masculine_category or '', 0.0):.2f} per 100 words), "
+                f"({format_number(self.density.get(self.masculine_category or '', 0.0))} per 100 words), "
                 f"feminine-coded {self.feminine_count} "
-                f"({self.density.get(self.feminine_category or '', 0.0):.2f} per 100 words)"
+                f"({format_number(self.density.get(self.feminine_category or '', 0.0))} per 100 words)"
             )
         else:
             lines.append(f"Label: not assessed (gender categories off) - {words}")
@@ -284,23 +286,30 @@ class JobDescriptionScan(Result):
         return "\n".join(lines)
 
     def headlines(self) -> list[Headline]:
-        section = "Job descriptions"
-        out: list[Headline] = []
-        if self.label and self.label != "neutral":
-            mden = self.density.get(self.masculine_category or "", 0.0)
-            fden = self.density.get(self.feminine_category or "", 0.0)
-            sev = 2 if self.label.startswith("strongly") else 1
-            text = (
-                f"The job ad is {self.label}: {mden:.1f} masculine-coded words per 100 words "
-                f"against {fden:.1f} feminine-coded ({self.masculine_count} vs "
-                f"{self.feminine_count} words)."
+        """The label, the most severe wording (grouped: one entry per word) and the checks."""
+        return self._label_headlines() + self._wording_headlines() + self._check_headlines()
+
+    def _label_headlines(self) -> list[Headline]:
+        if not self.label or self.label == "neutral":
+            return []
+        mden = self.density.get(self.masculine_category or "", 0.0)
+        fden = self.density.get(self.feminine_category or "", 0.0)
+        text = (
+            f"The job ad is {self.label}: {format_number(mden, 1)} masculine-coded words per "
+            f"100 words against {format_number(fden, 1)} feminine-coded "
+            f"({format_count(self.masculine_count)} against "
+            f"{format_count(self.feminine_count)} words)."
+        )
+        if "masculine" in self.label:
+            text += (
+                " Gaucher, Friesen & Kay (2011) found that masculine-coded wording makes ads "
+                "less appealing to women."
             )
-            if "masculine" in self.label:
-                text += (
-                    " Gaucher, Friesen & Kay (2011) found that masculine-coded wording makes ads "
-                    "less appealing to women."
-                )
-            out.append(Headline(severity=sev, text=text, figure=mden - fden, section=section))
+        sev = 2 if self.label.startswith("strongly") else 1
+        return [Headline(severity=sev, text=text, figure=mden - fden, section=_SECTION)]
+
+    def _wording_headlines(self) -> list[Headline]:
+        out = []
         gender = (self.masculine_category, self.feminine_category)
         flagged = [f for f in self.findings if f.category not in gender]
         high = [f for f in flagged if f.severity == "high"]
@@ -312,75 +321,61 @@ class JobDescriptionScan(Result):
                 for term, cat, n in groups[:5]
             )
             more = f" and {len(groups) - 5} more" if len(groups) > 5 else ""
-            out.append(
-                Headline(
-                    severity=2,
-                    text=f"The job ad uses {len(groups)} high-severity "
-                    f"{'term' if len(groups) == 1 else 'terms'}: {terms}{more}.",
-                    figure=float(len(high)),
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=2,
+                text=f"The job ad uses {len(groups)} high-severity "
+                f"{'term' if len(groups) == 1 else 'terms'}: {terms}{more}.",
+                figure=float(len(high)), section=_SECTION,
+            ))
         medium = [f for f in flagged if f.severity == "medium"]
         if medium:
             cats = sorted({self.categories.get(f.category, f.category).lower() for f in medium})
-            out.append(
-                Headline(
-                    severity=1,
-                    text=f"The job ad has {len(medium)} medium-severity "
-                    f"{'finding' if len(medium) == 1 else 'findings'} "
-                    f"({', '.join(cats)}).",
-                    figure=float(len(medium)),
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=1,
+                text=f"The job ad has {len(medium)} medium-severity "
+                f"{'finding' if len(medium) == 1 else 'findings'} ({', '.join(cats)}).",
+                figure=float(len(medium)), section=_SECTION,
+            ))
+        return out
+
+    def _check_headlines(self) -> list[Headline]:
         c = self.checks
+        out = []
         if not c.salary_range:
-            out.append(
-                Headline(
-                    severity=2,
-                    text="The job ad states no pay range. Pay-transparency laws (Colorado, "
-                    "California, Washington, New York, Illinois; EU Directive 2023/970 Art. 5) "
-                    "require pay or a pay range to be disclosed."
-                    if not c.salary_stated
-                    else "The job ad states a single pay figure rather than a pay range.",
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=2,
+                text="The job ad states no pay range. Pay-transparency laws (Colorado, "
+                "California, Washington, New York, Illinois; EU Directive 2023/970 Art. 5) "
+                "require pay or a pay range to be disclosed."
+                if not c.salary_stated
+                else "The job ad states a single pay figure rather than a pay range.",
+                section=_SECTION,
+            ))
         if not c.eeo_statement:
-            out.append(
-                Headline(severity=1, text="The job ad has no equal-opportunity statement.",
-                         section=section)
-            )
+            out.append(Headline(severity=1, text="The job ad has no equal-opportunity statement.",
+                                section=_SECTION))
         if not c.accommodation_statement:
             ability = any(f.category == "ability" for f in self.findings)
-            out.append(
-                Headline(
-                    severity=2 if ability else 1,
-                    text="The job ad has no reasonable-accommodation statement"
-                    + (" although it lists physical requirements." if ability else "."),
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=2 if ability else 1,
+                text="The job ad has no reasonable-accommodation statement"
+                + (" although it lists physical requirements." if ability else "."),
+                section=_SECTION,
+            ))
         if c.n_requirements is not None and c.n_requirements > 10:
-            out.append(
-                Headline(
-                    severity=1,
-                    text=f"The job ad lists {c.n_requirements} requirements; long lists deter "
-                    "applicants who do not meet every item.",
-                    figure=float(c.n_requirements),
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=1,
+                text=f"The job ad lists {c.n_requirements} requirements; long lists deter "
+                "applicants who do not meet every item.",
+                figure=float(c.n_requirements), section=_SECTION,
+            ))
         if c.degree_required and not c.degree_alternative:
-            out.append(
-                Headline(
-                    severity=1,
-                    text=f"The job ad requires a {c.degree_level} degree without accepting "
-                    "equivalent experience.",
-                    section=section,
-                )
-            )
+            out.append(Headline(
+                severity=1,
+                text=f"The job ad requires a {c.degree_level} degree without accepting "
+                "equivalent experience.",
+                section=_SECTION,
+            ))
         return out
 
     def _repr_html_(self) -> str:
