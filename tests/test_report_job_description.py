@@ -26,7 +26,7 @@ def test_job_description_renders():
     assert "**salesman**<sup>1</sup>" in md and ">salesman</mark><sup>1</sup>" in html
     assert "Hover" not in html and "hover" not in html
     assert "|masculine" not in html and ">=" not in md
-    assert "single figure" in html and "single figure" in md
+    assert "single pay figure" in html and "single pay figure" in md
     assert "masculine-coded" in html and "masculine-coded" in md
     for fmt in (out["hostile_html"], out["hostile_markdown"]):
         assert "<b>the</b>" not in fmt

@@ -19,6 +19,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .._core.text import format_money
 from .context import EEO_MARKERS, Layout, sentence_end, sentence_start
 from .salary import find_salaries
 
@@ -80,6 +81,35 @@ class JobAdChecks:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def pay_text(self) -> str:
+        """The pay the ad states, in words: "pay range USD 62,000 to 74,000 per year".
+
+        Examples
+        --------
+        >>> JobAdChecks(salary_range=True, salary_stated=True, salary_min=62000.0,
+        ...             salary_max=74000.0, salary_currency="USD", salary_period="year").pay_text()
+        'pay range USD 62,000 to 74,000 per year'
+        >>> JobAdChecks().pay_text()
+        'no pay stated'
+        """
+        cur = f"{self.salary_currency} " if self.salary_currency else ""
+        if self.salary_range:
+            pay = f"pay range {cur}{_money(self.salary_min)} to {_money(self.salary_max)}"
+        elif self.salary_stated:
+            pay = f"single pay figure {cur}{_money(self.salary_min)}"
+        else:
+            return "no pay stated"
+        if self.salary_period:
+            pay += f" per {self.salary_period}"
+        return pay + ("" if self.salary_range else " (no range)")
+
+    def degree_text(self) -> str:
+        """The degree the ad requires, in words: "bachelor degree required (or equivalent)"."""
+        if not self.degree_required:
+            return "no degree required"
+        return f"{self.degree_level} degree required" + (
+            " (or equivalent experience)" if self.degree_alternative else "")
+
     def issues(self) -> list[str]:
         """Plain-language problems worth fixing, most important first."""
         out = []
@@ -99,6 +129,10 @@ class JobAdChecks:
         if self.degree_required and not self.degree_alternative:
             out.append("requires a degree without accepting equivalent experience")
         return out
+
+
+def _money(v: float | None) -> str:
+    return format_money(v, digits=0 if v is None or float(v).is_integer() else 2)
 
 
 # -- statements -------------------------------------------------------------------------------

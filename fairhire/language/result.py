@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .._core.text import format_count, format_money, format_number
+from .._core.text import format_count, format_number
 from .._results import Headline, Result
 from .checks import JobAdChecks
 from .render import highlight_html, highlight_markdown
@@ -412,33 +412,16 @@ def _match_case(original: str, replacement: str) -> str:
     return replacement
 
 
-def _money(v: float | None) -> str:
-    return format_money(v, digits=0 if v is None or float(v).is_integer() else 2)
-
-
 def _checks_text(c: JobAdChecks) -> str:
-    if c.salary_range:
-        pay = f"pay range {c.salary_currency or ''} {_money(c.salary_min)}-{_money(c.salary_max)}"
-    elif c.salary_stated:
-        pay = f"single pay figure {c.salary_currency or ''} {_money(c.salary_min)}"
-    else:
-        pay = "no pay stated"
-    if c.salary_stated and c.salary_period:
-        pay += f" per {c.salary_period}"
-    degree = (
-        f"{c.degree_level} degree required" + (" (or equivalent)" if c.degree_alternative else "")
-        if c.degree_required
-        else "no degree required"
-    )
     return " | ".join(
         [
-            " ".join(pay.split()),
+            c.pay_text(),
             f"EEO statement: {'yes' if c.eeo_statement else 'no'}",
             f"accommodation statement: {'yes' if c.accommodation_statement else 'no'}",
             f"requirements: {c.n_requirements if c.n_requirements is not None else 'n/a'}",
             "max years of experience: "
             + (str(c.max_years_experience) if c.max_years_experience is not None else "n/a"),
-            degree,
+            c.degree_text(),
         ]
     )
 

@@ -15,8 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.text import format_money
-
 __all__ = ["JobAdView", "job_ad_view"]
 
 _SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -156,12 +154,8 @@ class JobAdView:
     def checks(self) -> pd.DataFrame:
         """The structural checks as (check, result) rows in plain language."""
         c = self.result.checks
-        degree = "not required"
-        if c.degree_required:
-            degree = f"{c.degree_level} required" + (
-                " (or equivalent experience)" if c.degree_alternative else "")
         rows = [
-            ("Pay", _pay(c)),
+            ("Pay", c.pay_text()),
             ("Equal-opportunity statement", "yes" if c.eeo_statement else "no"),
             ("Reasonable-accommodation statement", "yes" if c.accommodation_statement else "no"),
             ("Listed requirements",
@@ -169,7 +163,7 @@ class JobAdView:
             ("Listed nice-to-haves", str(c.n_preferred) if c.n_preferred is not None else "–"),
             ("Most years of experience asked for",
              str(c.max_years_experience) if c.max_years_experience is not None else "–"),
-            ("Degree", degree),
+            ("Degree", c.degree_text()),
         ]
         return pd.DataFrame(rows, columns=["check", "result"])
 
@@ -195,21 +189,3 @@ def _excerpt(text: str, start: int, end: int) -> str:
         + ("…" if end + _EXCERPT < le else "")
     )
     return excerpt.lstrip("-*+•=@ ").strip()
-
-
-def _money(v: float | None) -> str:
-    return format_money(v, digits=0 if v is None or float(v).is_integer() else 2)
-
-
-def _pay(c: Any) -> str:
-    if c.salary_range:
-        pay = f"range {_money(c.salary_min)} to {_money(c.salary_max)}"
-    elif c.salary_stated:
-        pay = f"single figure {_money(c.salary_min)} (no range)"
-    else:
-        return "not stated"
-    if c.salary_currency:
-        pay = f"{c.salary_currency} {pay}"
-    if c.salary_period:
-        pay += f" per {c.salary_period}"
-    return pay
