@@ -72,14 +72,16 @@ def _old_rows(texts: list[str]) -> list[tuple[Any, ...]]:
     return [_row(t, _WORKER, True) for t in texts]
 
 
-def _rate(run: Any, n: int, repeats: int) -> float:
-    """Best documents per second over ``repeats`` runs."""
-    best = float("inf")
+def _rate(run: Any, n: int, repeats: int) -> tuple[float, float]:
+    """Best documents per second over ``repeats`` runs: wall clock, and per CPU second of this
+    process (steadier on a shared machine; for worker processes only the wall clock counts)."""
+    wall = cpu = float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         run()
-        best = min(best, time.perf_counter() - t0)
-    return n / best
+        wall = min(wall, time.perf_counter() - t0)
+        cpu = min(cpu, time.process_time() - c0)
+    return n / wall, n / cpu
 
 
 def _old_parallel(texts: list[str], workers: int) -> None:
@@ -88,7 +90,7 @@ def _old_parallel(texts: list[str], workers: int) -> None:
         pool.map(_old_rows, [texts[i : i + chunk] for i in range(0, len(texts), chunk)])
 
 
-def throughput(texts: list[str], repeats: int) -> dict[str, float]:
+def throughput(texts: list[str], repeats: int) -> dict[str, tuple[float, float]]:
     global _WORKER
     comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
     old = _WORKER = OldMatcher(comp)
@@ -165,14 +167,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"lexicon 'default': {len(lex.entries)} terms, {len(lex.exceptions)} exceptions, "
           f"{len(lex.categories)} categories; compiled in {time.perf_counter() - t0:.2f} s")
     rates = throughput(texts, args.repeats)
-    print(f"\n{'setting':<42}{'best docs/s':>14}")
-    for name, rate in rates.items():
-        print(f"{name:<42}{rate:>14,.0f}")
+    print(f"\n{'setting':<42}{'best docs/s':>14}{'docs/CPU-s':>14}")
+    for name, (wall, cpu) in rates.items():
+        print(f"{name:<42}{wall:>14,.0f}" + (f"{cpu:>14,.0f}" if "n_jobs=2" not in name else ""))
     after = rates["after, 1 core (compiled matcher)"]
     before = rates["before, 1 core (old matcher)"]
-    verdict = "meets" if after >= TARGET else "misses"
-    print(f"\none core: {after / before:.2f}x the old matcher; target {TARGET:,} docs/s: "
-          f"{verdict} it ({after:,.0f} docs/s)")
+    verdict = "meets" if after[0] >= TARGET else "misses"
+    print(f"\none core: {after[0] / before[0]:.2f}x the old matcher by the clock, "
+          f"{after[1] / before[1]:.2f}x per CPU second; target {TARGET:,} docs/s: {verdict} it "
+          f"({after[0]:,.0f} docs/s)")
     sys.stdout.flush()
     if args.eeo:
         eeo_dense([int(x) for x in args.eeo.split(",")])

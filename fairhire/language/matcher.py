@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from .expression import Alternative, Compiled, LexiconExpression, Match, pattern_body
+from .expression import Alternative, Compiled, LexiconExpression, Match, new_match, pattern_body
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
 from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
@@ -218,7 +218,8 @@ class CompiledLexicon(LexiconExpression):
             if s < consumed:
                 continue
             keys = places[s]
-            rule = simple[keys[0]] if len(keys) == 1 else self._words_for(_sorted_keys(keys))
+            key = (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
+            rule = simple[key[0]] if len(key) == 1 else self._words_for(key)
             if rule is not None:
                 # single words only: the longest that fits the word at s, no expression needed
                 if s:
@@ -235,7 +236,7 @@ class CompiledLexicon(LexiconExpression):
                         k = more
                         end = word_end(low, end).end()  # type: ignore[union-attr]
             else:
-                regex, gi2key = self._expression(_sorted_keys(keys))
+                regex, gi2key = self._expression(key)
                 m = regex.match(low, s)
                 if m is None:
                     continue
@@ -243,7 +244,7 @@ class CompiledLexicon(LexiconExpression):
                 k = gi2key[m.lastindex]  # type: ignore[index]
             consumed = end
             if not is_exc[k]:
-                out.append(Match(s, end, key_entries[k]))
+                out.append(new_match((s, end, key_entries[k])))
         return out
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int] | None:
@@ -276,10 +277,6 @@ class CompiledLexicon(LexiconExpression):
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
-
-
-def _sorted_keys(keys: list[int]) -> tuple[int, ...]:
-    return (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
 
 
 def _with_currency(low: str, digits: list[int]) -> list[int]:

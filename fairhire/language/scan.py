@@ -13,6 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -50,6 +51,11 @@ class Unscored(NamedTuple):
     where: str
 
 
+# built in C: an ad has dozens of findings and a batch has thousands of ads
+_new_scored = partial(tuple.__new__, Scored)
+_new_unscored = partial(tuple.__new__, Unscored)
+
+
 @dataclass(frozen=True)
 class AdAnalysis:
     """Everything the scanner found in one ad, before it becomes a result or a table row."""
@@ -82,10 +88,10 @@ def analyse(text: str, comp: CompiledLexicon, context: bool) -> AdAnalysis:
             if context and m.context_sensitive:
                 where = context_of(s)
                 if where is not None:
-                    unscored.append(Unscored(s, e, i, where))
+                    unscored.append(_new_unscored((s, e, i, where)))
                     continue
             sev = _LOWER[m.severity] if accommodation and m.accommodation_sensitive else m.severity
-            scored.append(Scored(s, e, i, sev))
+            scored.append(_new_scored((s, e, i, sev)))
             counts[m.category] += 1
     label = None
     if comp.gender is not None:
