@@ -316,7 +316,10 @@ class Layout:
         return i >= 0 and pos < regions[i][1]
 
     def context_of(self, start: int) -> str | None:
-        """"job title", "section header", "EEO statement" or None (running text)."""
+        """"job title", "section header", "EEO statement" or None (running text).
+
+        Two binary searches (the line, the EEO region): linear time over all findings.
+        """
         if self._starts is None:
             self._scan()
         found = self._kinds.get(bisect_right(self._starts, start) - 1)  # type: ignore[arg-type]
@@ -326,7 +329,9 @@ class Layout:
                 return "job title"
             if start < end:
                 return "section header"
-        return "EEO statement" if self.in_eeo(start) else None
+        regions = self._eeo if self._eeo is not None else self.eeo_regions()
+        i = bisect_right(self._eeo_starts, start) - 1
+        return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
 
 _WINDOW = 1000  # sentences are looked for at most this far from a hit (keeps scans linear)
@@ -334,7 +339,14 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 def sentence_start(low: str, pos: int) -> int:
-    """Where the sentence holding ``pos`` starts (looking back at most 1,000 characters)."""
+    """Where the sentence holding ``pos`` starts (looking back at most 1,000 characters).
+
+    Examples
+    --------
+    >>> text = "First one. Second one here."
+    >>> text[sentence_start(text, 15):sentence_end(text, 15)]
+    'Second one here.'
+"""
     lo = max(0, pos - _WINDOW)
     best = low.rfind("\n", lo, pos) + 1 or lo
     for mark in (". ", "! ", "? ", "; "):

@@ -32,7 +32,16 @@ _ZERO_WIDTH = {_C.AT, _C.ASSERT, _C.ASSERT_NOT}
 
 
 def validate_pattern(pattern: str, where: str) -> None:
-    """Reject patterns that could take more than linear time or break the combined expression."""
+    """Reject patterns that could take more than linear time or break the combined expression.
+
+    Examples
+    --------
+    >>> validate_pattern("native speakers?", "term 'native'")  # fine: returns None
+    >>> try:
+    ...     validate_pattern("(a+)+b", "term 'x'")
+    ... except InvalidParameterError as exc:
+    ...     print(str(exc)[:55])
+    term 'x': pattern '(a+)+b' nests an unbounded repetitio"""
     try:
         re.compile(pattern)
         parsed = _sre_parse.parse(pattern)
@@ -91,7 +100,12 @@ def _matches_anything(items: list[Any]) -> bool:
 
 
 def has_upper_literal(pattern: str) -> bool:
-    """Whether a parsed pattern matches an upper-case letter literally somewhere."""
+    """Whether a parsed pattern matches an upper-case letter literally somewhere.
+
+    Examples
+    --------
+    >>> has_upper_literal("US citizen"), has_upper_literal("us citizen")
+    (True, False)"""
 
     def upper(c: int) -> bool:
         return chr(c) != chr(c).lower()
@@ -202,7 +216,12 @@ _SEPARATOR_RUN = (1, 4)  # a space in a phrase matches 1-4 separators (tokens.PH
 
 
 def boundary_char(ch: str) -> str:
-    """A character in the matcher's alphabet: ASCII letters (lower-cased) and digits, or a space."""
+    """A character in the matcher's alphabet: ASCII letters (lower-cased) and digits, or a space.
+
+    Examples
+    --------
+    >>> [boundary_char(c) for c in "Aé-7"]
+    ['a', ' ', ' ', '7']"""
     return ch.lower() if ch.isascii() and ch.isalnum() else " "
 
 

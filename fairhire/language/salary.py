@@ -108,6 +108,12 @@ def find_salaries(low: str, text: str, starts: list[int] | None = None) -> list[
     """Pay amounts and ranges, from the number starts (:func:`number_starts`) onwards.
 
     Stops at the first range: that is the one an ad's pay is read from.
+
+    Examples
+    --------
+    >>> ad = "Salary: $80,000 - $95,000 per year; 401(k)."
+    >>> [(s.low, s.high, s.currency, s.period) for s in find_salaries(ad.lower(), ad)]
+    [(80000.0, 95000.0, 'USD', 'year')]
     """
     out: list[Salary] = []
     consumed = 0

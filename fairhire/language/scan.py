@@ -71,7 +71,19 @@ class AdAnalysis:
 
 def analyse(text: str, comp: CompiledLexicon, context: bool) -> AdAnalysis:
     """Match, place in context, check and count one ad (``context``: leave gender-coded words
-    in titles, headers and the EEO statement unscored)."""
+    in titles, headers and the EEO statement unscored).
+
+    Examples
+    --------
+    >>> from fairhire.language import load_lexicon
+    >>> from fairhire.language.checks import CHECK_KEYWORDS
+    >>> from fairhire.language.matcher import compile_lexicon
+    >>> comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
+    >>> a = analyse("Team Lead\\n\\nLead a competitive, supportive team.", comp, True)
+    >>> [(a.text[s:e], where) for s, e, _, where in a.unscored], a.label
+    ([], 'neutral')
+    >>> [a.text[s:e] for s, e, _, _ in a.scored]
+    ['Lead', 'competitive', 'supportive']"""
     low = lower_same_length(text)
     found = comp.find(low)
     layout = Layout(low, found.words)
@@ -132,7 +144,13 @@ def gender_label(masculine: int, feminine: int, words: int, rule: LabelRule) -> 
 
 
 def label_rule_text(rule: LabelRule) -> str:
-    """The label rule in plain words (for summaries and reports)."""
+    """The label rule in plain words (for summaries and reports).
+
+    Examples
+    --------
+    >>> from fairhire.language.lexicon import LabelRule
+    >>> label_rule_text(LabelRule(method="count", coded=1, strongly=4)).startswith("Gender")
+    True"""
     if rule.method == "count":
         return (
             f"Gender Decoder's rule on raw counts: an ad is strongly coded when one side has "
