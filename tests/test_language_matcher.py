@@ -178,6 +178,16 @@ def test_literal_and_pattern_starts():
     assert pattern_starts(r"\bnative\s+speaker") is not None
 
 
+def test_unanchored_pattern_where_a_word_also_starts():
+    # "leadish vibes": the unanchored pattern and the prefix lead* start at the same place;
+    # patterns come first in the expression, so the pattern wins
+    for text in ["leadish vibes", "a leadish vibe", "lead vibes", "boyish vibes", "Leadish Vibes"]:
+        assert_same(text, "tricky")
+    new, _ = _pair("tricky")
+    (match,) = new.find("leadish vibes").matches
+    assert match.end == len("leadish vibes")
+
+
 def test_big_and_adversarial_texts_agree():
     cases = ["he " * 2000, "the he " * 1000, "lead" * 3000, "native " * 500 + "speaker",
              "self-" * 1000, "e\u0301" * 2000 + " leader", "_" * 3000 + " lead"]

@@ -219,7 +219,8 @@ class CompiledLexicon(LexiconExpression):
                 continue
             keys = places[s]
             key = (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
-            rule = simple[key[0]] if len(key) == 1 else self._words_for(key)
+            # -1 stands for the unanchored patterns: never single words
+            rule = simple[key[0]] if len(key) == 1 and key[0] >= 0 else self._words_for(key)
             if rule is not None:
                 # single words only: the longest that fits the word at s, no expression needed
                 if s:
@@ -257,6 +258,8 @@ class CompiledLexicon(LexiconExpression):
         """
         if keys in self._simple_rules:
             return self._simple_rules[keys]
+        if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
+            return None
         alts = {a.order: a for k in keys for a in self._key_alts[k]}
         found = None
         if alts and all(a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()):
