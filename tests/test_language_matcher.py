@@ -34,7 +34,7 @@ CUSTOM = {
         # a pattern with an upper-case literal (matched case-insensitively, no literal start)
         {"term": "Must\\s+Relocate", "category": "extra", "match": "pattern", "id": "x/relocate"},
         # a pattern that starts with a class of many characters: tried at every word
-        {"term": "[a-z]{2,8}ish\\s+vibes?", "category": "extra", "match": "pattern",
+        {"term": "[A-Za-z]{2,8}ish\\s+vibes?", "category": "extra", "match": "pattern",
          "id": "x/vibes"},
         # a pattern whose start is optional, with explicit anchors
         {"term": "(?:very\\s+)?strong\\s+opinions?", "category": "extra", "match": "pattern",
