@@ -61,8 +61,20 @@ class OldMatcher:
         return getattr(self._comp, name)
 
     def find(self, low: str) -> Scanned:
-        matches, words, keywords, _numeric = self._old.find(low)
-        return Scanned(matches, words, keywords, number_starts(low))
+        matches, words, keywords, numeric = self._old.find(low)
+        return Scanned(matches, words, keywords, self._number_starts(low, numeric))
+
+    def _number_starts(self, low: str, numeric: set[str]) -> list[int]:
+        """Number starts as the old scanner found them: from its tokens that hold a digit."""
+        if len(numeric) > 32:  # many distinct numbers: one scan of the text
+            return number_starts(low)
+        starts: set[int] = set()
+        for tok in numeric:
+            local = [j for j, ch in enumerate(tok) if ch in "0123456789$€£¥₹" and (
+                j == 0 or ch in "$€£¥₹" or not (tok[j - 1].isalnum() or tok[j - 1] in ".,'’"))]
+            for m in self._old.token_regex(tok).finditer(low) if local else ():
+                starts.update(m.start() + j for j in local)
+        return sorted(starts)
 
 
 _WORKER: Any = None
