@@ -202,15 +202,8 @@ class ReferenceMatcher(LexiconExpression):
         n = len(low)
         pos = 0
         for tok, info in selected:
-            if info.__class__ is int:
-                if info & 1:
-                    word_count -= 1
-                if info & 2:
-                    words.add(kw_core.get(tok) or tok.strip(_STRIP))
-                if info & 4:
-                    numeric.add(tok)
-                continue
-            resolved, last_end, items, spills, flags = info
+            plain = info.__class__ is int  # flags only, no match starts in this token
+            flags = info if plain else info[4]
             if flags:
                 if flags & 1:
                     word_count -= 1
@@ -218,6 +211,9 @@ class ReferenceMatcher(LexiconExpression):
                     words.add(kw_core.get(tok) or tok.strip(_STRIP))
                 if flags & 4:
                     numeric.add(tok)
+            if plain:
+                continue
+            resolved, last_end, items, spills, _ = info
             size = len(tok)
             off = find(tok, pos)
             # the k-th hit token is the first whole whitespace-delimited run equal to it

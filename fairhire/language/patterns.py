@@ -146,14 +146,21 @@ def derive_prefixes(pattern: str) -> list[str] | None:
     >>> derive_prefixes(r"\\w+ing") is None
     True
     """
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except re.error:  # pragma: no cover - validated before
+    parsed = _parse(pattern)
+    if parsed is None:  # pragma: no cover - validated before
         return None
     prefixes = _prefixes(list(parsed))
     if not prefixes or any(not p or not p[0].isalnum() or not p.isascii() for p in prefixes):
         return None
     return sorted({p.lower() for p in prefixes})
+
+
+def _parse(pattern: str) -> Any:
+    """The parsed pattern (sre's parse tree), or None when it does not parse."""
+    try:
+        return _sre_parse.parse(pattern)
+    except re.error:
+        return None
 
 
 def _prefixes(items: list[Any]) -> set[str] | None:
@@ -261,9 +268,8 @@ def pattern_starts(pattern: str) -> list[str] | None:
     >>> pattern_starts(r"\\w+ing") is None
     True
     """
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except re.error:  # pragma: no cover - validated before
+    parsed = _parse(pattern)
+    if parsed is None:  # pragma: no cover - validated before
         return None
     starts = _minimal(s for s, _ in _seq(list(parsed), [("", False)]))
     if not starts or any(not s or s[0] == " " for s in starts):
