@@ -29,6 +29,7 @@ from ..errors import InvalidParameterError, ReportError
 from .charts import chart_function
 from .charts._base import to_svg
 from .filters import Formatter
+from .job_ads import job_ad_view
 from .methods import MethodEntry, load_methods
 from .registry import partial_for
 from .safe import md_escape, md_finalize, md_quote
@@ -590,6 +591,7 @@ class Report:
             small=formatter.small,
             suppression_note=suppression_note,
             chart=chart,
+            job_ad=job_ad_view,
         )
         return env
 
