@@ -69,7 +69,7 @@ class ReductionInForceResult(Result):
         each against "Under 40"); ``unit`` is a decisional unit or "All units". Columns:
         ``headcount``, ``selected`` (for layoff), ``selection_rate`` with a Wilson CI,
         ``retained``, ``retention_rate``, ``reference_group``, ``is_reference``,
-        ``too_small_reference``, ``selection_rate_ratio`` with its log CI, the
+        ``too_small_for_reference``, ``selection_rate_ratio`` with its log CI, the
         ``impact_ratio`` of retention rates (``ci_low``, ``ci_high``, ``adverse_impact``),
         ``z``, ``p_value_z``, ``p_value_fisher``, ``p_value_adjusted``, ``significant``,
         ``shortfall`` (selections above parity), ``shortfall_four_fifths``,
