@@ -65,9 +65,14 @@ def main() -> None:
 
     applicants = pd.read_csv(CSV)
     ll = fh.ll144_audit(
-        applicants, sex="sex", race="race", selected="screened", exclude_under=0.02,
-        category_map={"Non-binary": "Other"}, **DISCLOSURES,
-    )  # fmt: skip
+        applicants,
+        sex="sex",
+        race="race",
+        selected="screened",
+        min_share=0.02,
+        category_map={"Non-binary": "Other"},
+        **DISCLOSURES,
+    )
     print("=== Selection-rate audit (the tool selects candidates) ===")
     show(ll)
     for h in ll.headlines():
@@ -75,16 +80,22 @@ def main() -> None:
 
     scored = make_assessment_scores(8_000, random_state=3)
     ll_score = fh.ll144_audit(
-        scored, sex="sex", race="race", score="score", exclude_under=0.02,
+        scored,
+        sex="sex",
+        race="race",
+        score="score",
+        min_share=0.02,
         **{**DISCLOSURES, "tool_name": "ScreenRight assessment score (synthetic example)"},
-    )  # fmt: skip
+    )
     print(f"\n=== Scoring-rate audit (median score {ll_score.median_score:g}) ===")
     show(ll_score)
 
     report = fh.Report(
         title="Bias audit of an automated employment decision tool: summary of results",
-        organization="Example Corp", period="2025", generated_at="2026-01-15T00:00:00+00:00",
-    )  # fmt: skip
+        organization="Example Corp",
+        period="2025",
+        generated_at="2026-01-15T00:00:00+00:00",
+    )
     report.add(ll, title="Résumé screener: selection rates")
     report.add(ll_score, title="Assessment: scoring rates")
     html = report.to_html(OUT / "ll144_summary.html")

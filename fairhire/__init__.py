@@ -38,11 +38,11 @@ _LAZY: dict[str, str] = {
     "AdverseImpactResult": "fairhire.impact.result",
     # NYC LL144, cut-offs, screening models
     "ll144_audit": "fairhire.impact.ll144",
-    "LL144Audit": "fairhire.impact.ll144",
+    "LL144Audit": "fairhire.impact.ll144_result",
     "cutoff_analysis": "fairhire.impact.cutoff",
-    "CutoffAnalysis": "fairhire.impact.cutoff",
+    "CutoffAnalysis": "fairhire.impact.cutoff_result",
     "audit_screening_model": "fairhire.impact.screening",
-    "ScreeningModelAudit": "fairhire.impact.screening",
+    "ScreeningModelAudit": "fairhire.impact.screening_result",
     # job descriptions
     "scan_job_description": "fairhire.language.scanner",
     "scan_job_descriptions": "fairhire.language.scanner",
@@ -84,6 +84,11 @@ _LAZY: dict[str, str] = {
     "RaterDisparityResult": "fairhire.interviews.raters",
     "rubric_consistency": "fairhire.interviews.rubric",
     "RubricConsistencyResult": "fairhire.interviews.rubric",
+    # monitoring over time
+    "monitor": "fairhire.monitoring.analysis",
+    "MonitorResult": "fairhire.monitoring.result",
+    "compare_audits": "fairhire.monitoring.compare",
+    "AuditComparison": "fairhire.monitoring.compare",
     # reports
     "Report": "fairhire.report.report",
     # subpackages

@@ -228,11 +228,13 @@ def group_counts(
     aggregations: Iterable[Any] = (),
     *,
     additive: bool = False,
+    count_name: str = "n",
 ) -> pd.DataFrame:
     """One group-by in the caller's engine: row count ``n`` plus extra aggregations.
 
     Null keys are kept (as missing values), so rows with a missing group are counted rather than
-    dropped. The result is a small pandas table.
+    dropped. The result is a small pandas table. ``count_name`` names the row-count column
+    (pass an internal name when a key column may itself be called ``n``).
 
     ``additive=True`` says every aggregation is an integer count or sum, so counts of row slices
     add up to the counts of the whole. A pandas frame longer than two slices is then counted a
@@ -240,7 +242,7 @@ def group_counts(
     of boolean columns for every row, which would double the memory of a 10M-row frame; slices
     are views, so the extra memory stays at a few slices' worth. The totals are exact.
     """
-    aggs = [nw.len().alias("n"), *aggregations]
+    aggs = [nw.len().alias(count_name), *aggregations]
     if not keys:
         return collect_pandas(frame.select(*aggs))
     if additive and not is_lazy(frame) and frame.implementation.is_pandas():

@@ -139,7 +139,7 @@ def _representation(frame: Any) -> dict[str, Any]:
 def _ll144(frame: Any, **kwargs: Any) -> dict[str, Any]:
     import fairhire as fh
 
-    r = fh.ll144_audit(frame, sex="sex", race="race", exclude_under=0.02, **kwargs)
+    r = fh.ll144_audit(frame, sex="sex", race="race", min_share=0.02, **kwargs)
     return {"sex": r.sex, "race": r.race, "intersectional": r.intersectional,
             "unknown": r.unknown, "median": r.median_score, "fingerprint": r.fingerprint,
             "rows": r.rows.to_dict()}  # fmt: skip

@@ -25,9 +25,11 @@ from fairhire.errors import (
 def tiny():
     # A: scores 1..10 (10 people); B: scores 1..5 twice (10 people)
     return pd.DataFrame(
-        {"group": ["A"] * 10 + ["B"] * 10,
-         "score": [float(s) for s in range(1, 11)] + [float(s) for s in [1, 2, 3, 4, 5] * 2]}
-    )  # fmt: skip
+        {
+            "group": ["A"] * 10 + ["B"] * 10,
+            "score": [float(s) for s in range(1, 11)] + [float(s) for s in [1, 2, 3, 4, 5] * 2],
+        }
+    )
 
 
 def test_counts_rates_and_flags_by_hand(tiny):
@@ -79,8 +81,9 @@ def test_many_distinct_scores_give_a_quantile_grid():
 
 def test_ranges_and_target_search():
     df = make_assessment_scores(6_000, random_state=11)
-    cut = fh.cutoff_analysis(df, score="score", group="race", min_share=0.02,
-                             target_selected=2_000, target_tolerance=0.3)  # fmt: skip
+    cut = fh.cutoff_analysis(
+        df, score="score", group="race", min_share=0.02, target_selected=2_000, target_tolerance=0.3
+    )
     bc = cut.by_cutoff
     # ranges are exactly the runs of consecutive flagged-free cut-offs
     ok = bc.set_index("cutoff")["no_adverse_impact"]
@@ -101,8 +104,14 @@ def test_ranges_and_target_search():
 
 
 def test_lower_is_better(tiny):
-    cut = fh.cutoff_analysis(tiny, score="score", group="group", cutoffs=[2, 5],
-                             higher_is_better=False, target_selected=10)  # fmt: skip
+    cut = fh.cutoff_analysis(
+        tiny,
+        score="score",
+        group="group",
+        cutoffs=[2, 5],
+        higher_is_better=False,
+        target_selected=10,
+    )
     at2 = cut.at(2).set_index("group")
     assert at2["selected"].to_dict() == {"A": 2, "B": 4}
     assert cut.by_cutoff["selected"].is_monotonic_increasing
@@ -217,3 +226,30 @@ def test_property_monotone_and_brute_force(rows, higher):
     for _, part_g in cut.table.groupby("group"):
         sel = part_g.sort_values("cutoff")["selected"]
         assert sel.is_monotonic_decreasing if higher else sel.is_monotonic_increasing
+
+
+def test_infinite_scores_are_counted_and_left_out(tiny):
+    df = tiny.copy()
+    df.loc[[0, 11], "score"] = [np.inf, -np.inf]
+    cut = fh.cutoff_analysis(df, score="score", group="group")
+    assert cut.rows.excluded == {"infinite score": 2}
+    assert np.isfinite(cut.by_cutoff["cutoff"]).all()
+    assert cut.by_cutoff["applicants"].iloc[0] == 18
+    assert any("infinite score" in w for w in cut.warnings)
+
+
+def test_labels_and_options_follow_the_shared_rules():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame(
+        {
+            "g": rng.choice(["Alpha", "alpha ", "Beta"], 600, p=[0.45, 0.1, 0.45]),
+            "score": rng.normal(50, 10, 600).round(),
+        }
+    )
+    cut = fh.cutoff_analysis(df, score="score", group="g", cutoffs=[45, 55])
+    assert set(cut.table["group"]) == {"Alpha", "Beta"}
+    assert any("merged as 'Alpha'" in w for w in cut.warnings)
+    with pytest.raises(InvalidParameterError, match="alpha"):
+        fh.cutoff_analysis(df, score="score", group="g", alpha="0.05")
+    with pytest.raises(InvalidParameterError, match="higher_is_better"):
+        fh.cutoff_analysis(df, score="score", group="g", higher_is_better="False")

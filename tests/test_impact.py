@@ -182,17 +182,38 @@ def test_fixed_reference(funnel):
     ai = fh.adverse_impact(funnel, group="sex", stages=STAGES, reference="Male")
     assert set(ai.table.reference_group) == {"Male"}
     assert (ai.table.loc[ai.table.group == "Male", "impact_ratio"] == 1).all()
-    with pytest.raises(InvalidParameterError, match="Groups present"):
+    with pytest.raises(InvalidParameterError, match="not one of the groups"):
         fh.adverse_impact(funnel, group="sex", stages=STAGES, reference="Men")
 
 
 def test_ties_at_the_top_all_get_one():
-    counts = {"g": ["a", "b", "c"], "n": [10, 20, 30], "s": [5, 10, 3]}
+    # groups of 100, 200 and 300: all large enough to be the reference (min_n=30)
+    counts = {"g": ["a", "b", "c"], "n": [100, 200, 300], "s": [50, 100, 30]}
     ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
     t = ai.table.set_index("group")
     assert t.loc["a", "is_reference"] and t.loc["b", "is_reference"]
     assert t.loc["a", "impact_ratio"] == t.loc["b", "impact_ratio"] == 1.0
     assert t.loc["c", "impact_ratio"] == pytest.approx(0.2)
+    assert set(t["reference_group"]) == {"b"}  # the largest of the tied groups
+
+
+def test_small_groups_are_compared_but_never_the_default_reference():
+    # a 20-person group at 100% does not become the reference (min_n=30); it is compared
+    counts = {"g": ["tiny", "big", "other"], "n": [20, 400, 500], "s": [20, 200, 150]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    t = ai.table.set_index("group")
+    assert set(t["reference_group"]) == {"big"}
+    assert t.loc["tiny", "too_small_for_reference"] and not t.loc["tiny", "is_reference"]
+    assert t.loc["tiny", "impact_ratio"] == 2.0 and not np.isnan(t.loc["tiny", "p_value_fisher"])
+    assert t.loc["other", "impact_ratio"] == pytest.approx(0.6) and t.loc["other", "adverse_impact"]
+    assert not t.loc["big", "too_small_for_reference"]
+    # min_n sets who can be the reference; reference= overrides, with a warning when small
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s", min_n=5)
+    assert set(ai.table["reference_group"]) == {"tiny"}
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected="s", reference="tiny"
+    )
+    assert any("'tiny'" in w and "unstable" in w for w in ai.warnings)
 
 
 def test_min_share_excludes_but_lists(funnel):
@@ -224,8 +245,11 @@ def test_group_labels_of_any_type():
     n = 400
     base = pd.DataFrame({"s1": rng.random(n) < 0.5})
     base["s2"] = base.s1 & (rng.random(n) < 0.5)
-    for values in (rng.integers(0, 3, n), rng.random(n) < 0.4,
-                   pd.Categorical(rng.choice(["x", "y"], n))):  # fmt: skip
+    for values in (
+        rng.integers(0, 3, n),
+        rng.random(n) < 0.4,
+        pd.Categorical(rng.choice(["x", "y"], n)),
+    ):
         df = base.assign(g=values)
         ai = fh.adverse_impact(df, group="g", stages=["s1", "s2"])
         assert ai.table.applicants.sum() > 0
@@ -332,8 +356,8 @@ def test_missing_column_named(funnel):
 
 
 def test_non_boolean_stage_values():
-    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": ["yes", "no"] * 5})
-    with pytest.raises(InvalidValueError, match=r"'s'.*\['no', 'yes'\].*10 rows"):
+    df = pd.DataFrame({"g": ["a", "b"] * 5, "s": ["yes", "maybe"] * 5})
+    with pytest.raises(InvalidValueError, match=r"'s'.*\['maybe'\] in 5 rows"):
         fh.adverse_impact(df, group="g", stages="s")
     df = pd.DataFrame({"g": ["a", "b"] * 5, "s": [0, 1, 2, 1, 0] * 2})
     with pytest.raises(InvalidValueError, match=r"'s'.*\[2\]"):
@@ -341,9 +365,12 @@ def test_non_boolean_stage_values():
 
 
 def test_nan_outcomes():
+    # a blank outcome is counted and excluded with a warning, never read as not selected
     df = pd.DataFrame({"g": ["a", "b"] * 5, "s": [True, False, None, True, False] * 2})
-    with pytest.raises(InvalidValueError, match=r"'s'.*None.*2 rows.*Fill missing"):
-        fh.adverse_impact(df, group="g", stages="s")
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.rows.excluded == {"missing outcome (s)": 2}
+    assert ai.table["applicants"].sum() == 8
+    assert any("missing outcome (s)" in w for w in ai.warnings)
 
 
 def test_integer_zero_one_stages_accepted():
@@ -398,8 +425,10 @@ def test_bad_counts_and_parameters():
     with pytest.raises(InvalidValueError, match="not in stage_order"):
         fh.adverse_impact(
             pd.DataFrame({"g": ["a", "b"], "st": ["applied", "hird"]}),
-            group="g", stage_column="st", stage_order=["applied", "hired"],
-        )  # fmt: skip
+            group="g",
+            stage_column="st",
+            stage_order=["applied", "hired"],
+        )
 
 
 # --- properties -------------------------------------------------------------------------
@@ -436,11 +465,11 @@ def test_counts_conserved_and_order_free(spec, rnd):
     shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10**6)).reset_index(drop=True)
     ai2 = fh.adverse_impact(shuffled, group="g", stages=["s1", "s2"])
     pd.testing.assert_frame_equal(ai.table, ai2.table)
-    # the highest group's ratio is 1 wherever a reference exists
-    for _, part in t.groupby("stage"):
-        ok = part[part.impact_ratio.notna()]
-        if len(ok):
-            assert ok.impact_ratio.max() == pytest.approx(1.0)
+    # the reference groups' ratio is 1 wherever someone was selected; a group too small to be
+    # the reference may be above it
+    refs = t[t.is_reference & t.impact_ratio.notna()]
+    assert (refs.impact_ratio == 1.0).all()
+    assert (t.loc[t.impact_ratio > 1, "too_small_for_reference"]).all()
 
 
 @settings(max_examples=25)
@@ -449,13 +478,17 @@ def test_scaling_counts_keeps_rates_and_ratios(spec, k):
     groups = [f"g{i}" for i in range(len(spec))]
     n = [s[0] for s in spec]
     sel = [round(s[0] * s[1]) for s in spec]
+    # min_n=0: only the 2% share decides who can be the reference, and shares do not scale
     base = fh.adverse_impact_from_counts(
-        {"g": groups, "n": n, "s": sel}, group="g", applicants="n", selected="s"
+        {"g": groups, "n": n, "s": sel}, group="g", applicants="n", selected="s", min_n=0
     )
     scaled = fh.adverse_impact_from_counts(
         {"g": groups, "n": [x * k for x in n], "s": [x * k for x in sel]},
-        group="g", applicants="n", selected="s",
-    )  # fmt: skip
+        group="g",
+        applicants="n",
+        selected="s",
+        min_n=0,
+    )
     for c in ("selection_rate", "impact_ratio"):
         np.testing.assert_allclose(base.table[c], scaled.table[c])
     assert (base.table.adverse_impact == scaled.table.adverse_impact).all()
@@ -475,3 +508,179 @@ def test_one_stratum_reduces_to_plain_odds_ratio(n, m, data):
     s = ai.strata.iloc[0]
     assert s.mh_odds_ratio == pytest.approx((a * (m - b)) / (b * (n - a)))
     assert not s.reversal
+
+
+# --- issue 14 reproducers -----------------------------------------------------------------
+
+
+def _cells_frame(cells, group="race", stage="hired"):
+    rows = []
+    for label, n, k in cells:
+        rows += [(label, j < k) for j in range(n)]
+    return pd.DataFrame(rows, columns=[group, stage])
+
+
+def test_tied_top_rates_give_the_same_reference_in_adverse_impact_and_ll144():
+    # Hispanic 5/10, White 50/100, Black 10/40: Hispanic and White tie at 50%; the reference
+    # is White (the largest tied group, and Hispanic is too small) in both analyses
+    cells = [("Hispanic", 10, 5), ("White", 100, 50), ("Black", 40, 10)]
+    df = _cells_frame(cells).assign(sex="Female")
+    ai = fh.adverse_impact(df, group="race", stages="hired").table.set_index("group")
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="hired").race.set_index("race")
+    black_ai = ai.loc["Black"]
+    black_ll = ll.loc["Black or African American"]
+    assert black_ai.reference_group == "White"
+    assert black_ai.p_value_fisher == black_ll.p_value_fisher
+    import scipy.stats as ss
+
+    assert black_ai.p_value_fisher == pytest.approx(
+        ss.fisher_exact([[10, 30], [50, 50]]).pvalue, rel=1e-12
+    )
+    assert ll.loc["White", "is_highest"]
+
+
+def test_case_and_space_variants_are_one_group_with_a_warning():
+    df = _cells_frame(
+        [("Female", 50, 10), ("female ", 30, 6), (" FEMALE", 20, 4), ("Male", 100, 40)], group="sex"
+    )
+    ai = fh.adverse_impact(df, group="sex", stages="hired")
+    t = ai.table.set_index("group")
+    assert list(t.index) == ["Female", "Male"]
+    assert t.loc["Female", "applicants"] == 100 and t.loc["Female", "selected"] == 20
+    assert any("merged as 'Female'" in w for w in ai.warnings)
+    counts = {
+        "sex": ["Female", "female ", " FEMALE", "Male"],
+        "n": [50, 30, 20, 100],
+        "k": [10, 6, 4, 40],
+    }
+    fc = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="k")
+    pd.testing.assert_frame_equal(fc.table.drop(columns="stage"), ai.table.drop(columns="stage"))
+    assert any("merged as 'Female'" in w for w in fc.warnings)
+    counts = {"race": ["Black", "black ", "White"], "n": [30, 10, 80], "k": [6, 2, 48]}
+    fc = fh.adverse_impact_from_counts(counts, group="race", applicants="n", selected="k")
+    assert fc.table["group"].tolist() == ["Black", "White"]
+    assert fc.table.set_index("group").loc["Black", "applicants"] == 40
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["yes", "no", "Yes", "NO", " y", "n"],
+        [1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+        pd.array([True, False, True, False, True, False], dtype="boolean"),
+        np.array([True, False, True, False, True, False], dtype=object),
+    ],
+)
+def test_yes_no_flags_in_every_spelling(values):
+    df = pd.DataFrame({"g": ["a", "a", "b", "b", "a", "b"] * 20, "s": list(values) * 20})
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.table["selected"].sum() == 60 and ai.rows.used == 120
+
+
+def test_object_flags_with_none_are_missing_outcomes():
+    df = pd.DataFrame({"g": ["a", "b"] * 30, "s": np.array([True, False, None] * 20, dtype=object)})
+    ai = fh.adverse_impact(df, group="g", stages="s")
+    assert ai.rows.excluded == {"missing outcome (s)": 20}
+    assert ai.table["selected"].sum() == 20
+
+
+def test_blank_at_a_stage_not_reached_is_not_missing():
+    # screened False and interviewed blank: the applicant never reached the interview
+    df = pd.DataFrame(
+        {
+            "g": ["a", "b"] * 40,
+            "screened": [True, False, True, True] * 20,
+            "interviewed": np.array([True, None, None, False] * 20, dtype=object),
+        }
+    )
+    ai = fh.adverse_impact(df, group="g", stages=["screened", "interviewed"])
+    # rows 3 of every 4 (screened True, interviewed blank) are missing outcomes; row 2 is not
+    assert ai.rows.excluded == {"missing outcome (interviewed)": 20}
+    assert ai.rows.used == 60
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"cumulative": "False"}, "cumulative"),
+        ({"mid_p": "no"}, "mid_p"),
+        ({"min_share": "x"}, "min_share"),
+        ({"alpha": "0.05"}, "alpha"),
+        ({"confidence": 95}, "confidence"),
+        ({"min_n": 2.5}, "min_n"),
+        ({"threshold": "high"}, "threshold"),
+        ({"alternative": "lower"}, "alternative"),
+    ],
+)
+def test_options_are_checked_never_guessed(kwargs, match):
+    df = pd.DataFrame({"g": ["a", "b"] * 20, "s": [True, False, False, True] * 10})
+    with pytest.raises(InvalidParameterError, match=match):
+        fh.adverse_impact(df, group="g", stages="s", **kwargs)
+    counts = {"g": ["a", "b"], "n": [20, 20], "s": [10, 10]}
+    with pytest.raises(InvalidParameterError, match=match):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s", **kwargs)
+
+
+@pytest.mark.parametrize("name", ["n", "k", "s", "ss", "selected", "group", "stratum"])
+def test_user_columns_with_internal_names(name):
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {
+            "sex": rng.choice(["F", "M"], 400),
+            "hired": rng.random(400) < 0.3,
+            "req": rng.choice(["r1", "r2"], 400),
+        }
+    )
+    want = fh.adverse_impact(df, group="sex", stages="hired", strata="req")
+    for role in ("sex", "hired", "req"):
+        renamed = df.rename(columns={role: name})
+        got = fh.adverse_impact(
+            renamed,
+            group=name if role == "sex" else "sex",
+            stages=name if role == "hired" else "hired",
+            strata=name if role == "req" else "req",
+        )
+        cols = ["group", "applicants", "selected", "impact_ratio", "p_value_fisher"]
+        pd.testing.assert_frame_equal(got.table[cols], want.table[cols])
+        pd.testing.assert_frame_equal(
+            got.strata.drop(columns="stage"), want.strata.drop(columns="stage")
+        )
+
+
+@pytest.mark.parametrize("bad", [np.inf, -3, 2.5, np.nan])
+def test_bad_counts_are_named(bad):
+    counts = pd.DataFrame({"g": ["a", "b"], "n": [10.0, bad], "s": [5, 1]})
+    with pytest.raises(InvalidValueError, match=r"'n'.*1 rows"):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+
+
+def test_counts_at_or_above_2_to_the_63_are_a_clear_error():
+    counts = pd.DataFrame({"g": ["a", "b"], "n": [2**63, 10], "s": [5, 1]}, dtype=object)
+    with pytest.raises(InvalidValueError, match="2\\*\\*63"):
+        fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    total = pd.DataFrame({"g": ["a", "b"], "n": [2**62, 2**62], "s": [5, 1]})
+    with pytest.raises(InvalidValueError, match="2\\*\\*63"):
+        fh.adverse_impact_from_counts(total, group="g", applicants="n", selected="s")
+
+
+def test_a_trillion_per_group_from_counts():
+    counts = {"g": ["a", "b"], "n": [10**12, 10**12], "s": [5 * 10**11, 5 * 10**11 - 10**6]}
+    ai = fh.adverse_impact_from_counts(counts, group="g", applicants="n", selected="s")
+    p = ai.table.set_index("group").loc["b", "p_value_fisher"]
+    assert 0.15 < p < 0.16  # |Z| = 1.41 at this size
+
+
+def test_strata_p_values_never_round_to_zero():
+    counts = pd.DataFrame(
+        {
+            "g": ["f", "r"] * 2,
+            "stratum": ["x", "x", "y", "y"],
+            "n": [500, 500, 500, 500],
+            "s": [100, 400, 50, 300],
+        }
+    )
+    ai = fh.adverse_impact_from_counts(
+        counts, group="g", applicants="n", selected="s", strata="stratum", reference="r"
+    )
+    s = ai.strata.iloc[0]
+    assert 0 < s.cmh_p_value < 1e-100

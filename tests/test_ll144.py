@@ -163,8 +163,13 @@ def test_dcwp_scoring_example():
     assert round(s.loc["Female", "scoring_rate"] * 100, 1) == 44.7
     assert round(s.loc["Female", "impact_ratio"], 2) == 0.82
     r = ll.race.set_index("race")
-    printed = {HISP: (28, 64.2, 1.00), WHITE: (40, 37.5, 0.58), BLACK: (32, 50.0, 0.78),
-               NHPI: (8, 62.5, 0.97), ASIAN: (24, 41.7, 0.65)}  # fmt: skip
+    printed = {
+        HISP: (28, 64.2, 1.00),
+        WHITE: (40, 37.5, 0.58),
+        BLACK: (32, 50.0, 0.78),
+        NHPI: (8, 62.5, 0.97),
+        ASIAN: (24, 41.7, 0.65),
+    }
     for race, (n, pct, ratio) in printed.items():
         assert r.loc[race, "applicants"] == n
         # the rule prints 18/28 = 64.29% as "64.2%" (truncated); others round either way
@@ -180,9 +185,12 @@ def test_dcwp_scoring_example():
 
 def test_above_median_is_strict_and_ties_are_reported():
     df = pd.DataFrame(
-        {"sex": ["Male", "Male", "Female", "Female", "Female"],
-         "race": [WHITE] * 5, "score": [1.0, 3.0, 3.0, 3.0, 5.0]}
-    )  # fmt: skip
+        {
+            "sex": ["Male", "Male", "Female", "Female", "Female"],
+            "race": [WHITE] * 5,
+            "score": [1.0, 3.0, 3.0, 3.0, 5.0],
+        }
+    )
     ll = fh.ll144_audit(df, sex="sex", race="race", score="score")
     assert ll.median_score == 3.0
     s = ll.sex.set_index("category")
@@ -194,10 +202,12 @@ def test_above_median_is_strict_and_ties_are_reported():
 def test_median_uses_the_full_sample_including_unknowns():
     # unknown-race individuals with high scores move the median; they are in it
     df = pd.DataFrame(
-        {"sex": ["Male"] * 3 + ["Female"] * 3 + ["Male"] * 4,
-         "race": [WHITE] * 6 + [None] * 4,
-         "score": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 9.0, 9.0, 9.0, 9.0]}
-    )  # fmt: skip
+        {
+            "sex": ["Male"] * 3 + ["Female"] * 3 + ["Male"] * 4,
+            "race": [WHITE] * 6 + [None] * 4,
+            "score": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 9.0, 9.0, 9.0, 9.0],
+        }
+    )
     ll = fh.ll144_audit(df, sex="sex", race="race", score="score")
     assert ll.median_score == float(np.median(df["score"]))  # 3.0, not 2.0 (known only)
     assert ll.race.set_index("race").loc[WHITE, "above_median"] == 0
@@ -221,10 +231,15 @@ def test_missing_scores_are_counted_and_left_out():
 
 def test_unknown_categories_are_reported_apart():
     df = expand(
-        [("Male", WHITE, 100, 50), ("Female", BLACK, 100, 30), (None, WHITE, 7, 7),
-         ("Decline to self-identify", BLACK, 5, 5), ("Female", "Prefer not to say", 11, 0),
-         ("Male", None, 3, 3)]
-    )  # fmt: skip
+        [
+            ("Male", WHITE, 100, 50),
+            ("Female", BLACK, 100, 30),
+            (None, WHITE, 7, 7),
+            ("Decline to self-identify", BLACK, 5, 5),
+            ("Female", "Prefer not to say", 11, 0),
+            ("Male", None, 3, 3),
+        ]
+    )
     ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected")
     u = ll.unknown.set_index("table")
     assert u.loc["sex", "applicants"] == 12
@@ -235,11 +250,14 @@ def test_unknown_categories_are_reported_apart():
     assert ll.rows.total == len(df) and ll.rows.used == len(df)  # no one unknown on both
 
 
-def test_exclude_under_lists_but_excludes_small_categories():
-    cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90), ("Male", NAAN, 19, 19),
-             ("Female", NHPI, 1, 0)]  # fmt: skip
-    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=0.02)  # fmt: skip
+def test_min_share_lists_but_excludes_small_categories():
+    cells = [
+        ("Male", WHITE, 500, 100),
+        ("Female", WHITE, 480, 90),
+        ("Male", NAAN, 19, 19),
+        ("Female", NHPI, 1, 0),
+    ]
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", min_share=0.02)
     r = ll.race.set_index("race")
     # Native American: 19/1000 = 1.9% < 2%: listed with counts and rate, excluded from ratios;
     # its 100% rate would otherwise be the highest
@@ -254,21 +272,33 @@ def test_exclude_under_lists_but_excludes_small_categories():
 
 def test_exactly_two_percent_is_kept():
     cells = [("Male", WHITE, 490, 100), ("Female", BLACK, 10, 1)]
-    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=0.02)  # fmt: skip
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", min_share=0.02)
     assert not ll.race.set_index("race").loc[BLACK, "excluded"]  # 10/500 = 2% exactly
     assert ll.exclusion_justification is None
 
 
 def test_category_map_and_recognised_spellings():
     df = pd.DataFrame(
-        {"gender": ["M", "female", "Nonbinary", "Woman", "man", "X"],
-         "ethnicity": ["White (Not Hispanic or Latino)", "Latinx", "Mixed", "BLACK",
-                       "American Indian or Alaska Native", "Asian"],
-         "advanced": [1, 0, 1, 1, 0, 0]}
-    )  # fmt: skip
-    ll = fh.ll144_audit(df, sex="gender", race="ethnicity", selected="advanced",
-                        category_map={"Mixed": "Two or More Races", "X": None})  # fmt: skip
+        {
+            "gender": ["M", "female", "Nonbinary", "Woman", "man", "X"],
+            "ethnicity": [
+                "White (Not Hispanic or Latino)",
+                "Latinx",
+                "Mixed",
+                "BLACK",
+                "American Indian or Alaska Native",
+                "Asian",
+            ],
+            "advanced": [1, 0, 1, 1, 0, 0],
+        }
+    )
+    ll = fh.ll144_audit(
+        df,
+        sex="gender",
+        race="ethnicity",
+        selected="advanced",
+        category_map={"Mixed": "Two or More Races", "X": None},
+    )
     s = ll.sex.set_index("category")["applicants"].to_dict()
     assert s == {"Male": 2, "Female": 2, "Other": 1}
     r = ll.race.set_index("race")["applicants"]
@@ -280,21 +310,34 @@ def test_category_map_and_recognised_spellings():
 
 def test_nested_category_map():
     df = pd.DataFrame({"sex": ["a", "b"], "race": ["p", "q"], "sel": [True, False]})
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="sel",
-                        category_map={"sex": {"a": "Male", "b": "Female"},
-                                      "race": {"p": "White", "q": "Asian"}})  # fmt: skip
+    ll = fh.ll144_audit(
+        df,
+        sex="sex",
+        race="race",
+        selected="sel",
+        category_map={"sex": {"a": "Male", "b": "Female"}, "race": {"p": "White", "q": "Asian"}},
+    )
     assert ll.sex["applicants"].tolist() == [1, 1]
     codes = pd.DataFrame({"s": [1, 2, 1, 2, 9], "r": [1, 1, 2, 2, 1], "sel": [1, 0, 1, 1, 0]})
-    ll = fh.ll144_audit(codes, sex="s", race="r", selected="sel",
-                        category_map={"s": {1: "Male", 2: "Female", 9: None},
-                                      "r": {1: "White", 2: "Asian"}})  # fmt: skip
+    ll = fh.ll144_audit(
+        codes,
+        sex="s",
+        race="r",
+        selected="sel",
+        category_map={"s": {1: "Male", 2: "Female", 9: None}, "r": {1: "White", 2: "Asian"}},
+    )
     assert ll.sex.set_index("category")["applicants"].to_dict() == {"Male": 2, "Female": 2}
     assert ll.n_unknown == 1
 
 
 def test_unmapped_labels_are_an_error_listing_them():
-    df = pd.DataFrame({"sex": ["Male", "Female", "Male"], "race": ["White", "Martian", "Venusian"],
-                       "sel": [True, False, True]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "sex": ["Male", "Female", "Male"],
+            "race": ["White", "Martian", "Venusian"],
+            "sel": [True, False, True],
+        }
+    )
     with pytest.raises(InvalidValueError) as err:
         fh.ll144_audit(df, sex="sex", race="race", selected="sel")
     msg = str(err.value)
@@ -303,8 +346,9 @@ def test_unmapped_labels_are_an_error_listing_them():
     with pytest.raises(InvalidValueError, match=r"'g'.*Alien"):
         fh.ll144_audit(df2, sex="g", race="race", selected="sel")
     with pytest.raises(InvalidParameterError, match="not an EEO-1 category"):
-        fh.ll144_audit(df, sex="sex", race="race", selected="sel",
-                       category_map={"Martian": "Martian"})  # fmt: skip
+        fh.ll144_audit(
+            df, sex="sex", race="race", selected="sel", category_map={"Martian": "Martian"}
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,20 +389,54 @@ def test_non_numeric_score(small):
 
 
 def test_bad_selected_column(small):
-    with pytest.raises(InvalidValueError, match="'selected'"):
-        fh.ll144_audit(small.assign(selected=["yes", "no"] * 20), sex="sex", race="race",
-                       selected="selected")  # fmt: skip
+    # yes/no is read by the shared flag rule; values that are not yes/no are an error
+    yes_no = fh.ll144_audit(
+        small.assign(selected=["yes", "no"] * 20), sex="sex", race="race", selected="selected"
+    )
+    assert yes_no.sex["selected"].sum() == 20
+    with pytest.raises(InvalidValueError, match=r"'selected'.*'maybe'"):
+        fh.ll144_audit(
+            small.assign(selected=["yes", "maybe"] * 20),
+            sex="sex",
+            race="race",
+            selected="selected",
+        )
+    # a blank outcome is counted and left out, with a warning
     with_na = small.astype({"selected": "boolean"})
     with_na.loc[3, "selected"] = pd.NA
-    with pytest.raises(InvalidValueError, match=r"'selected'.*missing"):
-        fh.ll144_audit(with_na, sex="sex", race="race", selected="selected")
+    ll = fh.ll144_audit(with_na, sex="sex", race="race", selected="selected")
+    assert ll.rows.excluded == {"missing outcome (selected)": 1}
+    assert ll.n_individuals == len(small) - 1
+    assert any("missing outcome (selected)" in w for w in ll.warnings)
+
+
+def test_exclude_under_is_renamed_min_share():
+    cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90), ("Male", NAAN, 19, 19)]
+    new = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", min_share=0.02)
+    with pytest.warns(FutureWarning, match="min_share"):
+        old = fh.ll144_audit(
+            expand(cells), sex="sex", race="race", selected="selected", exclude_under=0.02
+        )
+    pd.testing.assert_frame_equal(old.race, new.race)
+    assert new.exclude_under == new.min_share == 0.02
+    with pytest.raises(InvalidParameterError, match="both"):
+        fh.ll144_audit(
+            expand(cells),
+            sex="sex",
+            race="race",
+            selected="selected",
+            exclude_under=0.02,
+            min_share=0.03,
+        )
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"exclude_under": 2}, "exclude_under"),
-        ({"exclude_under": "two"}, "exclude_under"),
+        ({"min_share": 2}, "min_share"),
+        ({"min_share": "two"}, "min_share"),
+        ({"alpha": "0.05"}, "alpha"),
+        ({"min_n": -1}, "min_n"),
         ({"audit_date": "31/01/2026"}, "audit_date"),
         ({"period": 2025}, "period"),
         ({"data_type": "synthetic"}, "data_type"),
@@ -396,25 +474,39 @@ def test_disclosures_and_summary():
     assert any("summary of results" in w for w in ll.warnings)
     assert any(h.section == "disclosures" for h in ll.headlines())
     ll = fh.ll144_audit(
-        df, sex="sex", race="race", selected="selected", audit_date=dt.date(2026, 1, 15),
-        tool_distribution_date="2024-09-01", data_source="Vendor historical data, 3 employers",
-        period=("2025-01-01", "2025-12-31"), tool_name="ResumeRank 2", auditor="A. Auditor",
-    )  # fmt: skip
+        df,
+        sex="sex",
+        race="race",
+        selected="selected",
+        audit_date=dt.date(2026, 1, 15),
+        tool_distribution_date="2024-09-01",
+        data_source="Vendor historical data, 3 employers",
+        period=("2025-01-01", "2025-12-31"),
+        tool_name="ResumeRank 2",
+        auditor="A. Auditor",
+    )
     assert ll.missing_disclosures == []
     assert ll.metadata["period"] == "2025-01-01 to 2025-12-31"
     text = ll.summary()
     for needle in ("2026-01-15", "ResumeRank 2", "Vendor historical", "additional information"):
         assert needle in text
-    test_data = fh.ll144_audit(df, sex="sex", race="race", selected="selected",
-                               audit_date="2026-01-15", tool_distribution_date="2024-09-01",
-                               data_source="x", data_type="test")  # fmt: skip
+    test_data = fh.ll144_audit(
+        df,
+        sex="sex",
+        race="race",
+        selected="selected",
+        audit_date="2026-01-15",
+        tool_distribution_date="2024-09-01",
+        data_source="x",
+        data_type="test",
+    )
     assert len(test_data.missing_disclosures) == 1
 
 
 def test_result_api_and_input_untouched():
     df = expand([(s, r, n, k) for s, r, n, k, _, _ in DCWP_INTERSECTIONAL])
     before = df.copy()
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected", exclude_under=0.02)
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected", min_share=0.02)
     pd.testing.assert_frame_equal(df, before)
     frame = ll.to_frame()
     assert set(frame["table"]) == {"sex", "race/ethnicity", "intersectional"}
@@ -437,9 +529,9 @@ def test_backends_agree():
     duckdb = pytest.importorskip("duckdb")
     df = fh.datasets.make_hiring_funnel(3_000, random_state=3)
     df["score"] = np.arange(len(df)) % 13 * 1.0
-    ref = fh.ll144_audit(df, sex="sex", race="race", score="score", exclude_under=0.02)
+    ref = fh.ll144_audit(df, sex="sex", race="race", score="score", min_share=0.02)
     for other in (pl.from_pandas(df).lazy(), duckdb.sql("select * from df")):
-        got = fh.ll144_audit(other, sex="sex", race="race", score="score", exclude_under=0.02)
+        got = fh.ll144_audit(other, sex="sex", race="race", score="score", min_share=0.02)
         for name in ("sex", "race", "intersectional", "unknown"):
             pd.testing.assert_frame_equal(getattr(ref, name), getattr(got, name))
         assert got.median_score == ref.median_score
@@ -448,7 +540,7 @@ def test_backends_agree():
 
 def test_funnel_one_call_selection_audit():
     df = fh.datasets.make_hiring_funnel(4_000, random_state=1)
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", exclude_under=0.02)
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", min_share=0.02)
     black = ll.race.set_index("race").loc[BLACK]
     assert black.impact_ratio < 0.85  # the funnel screens Black applicants at 0.75x
     assert ll.sex["category"].tolist() == ["Male", "Female", "Other"]  # Non-binary -> Other
@@ -489,12 +581,17 @@ def test_property_above_median_uses_full_sample(rows):
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["Male", "Female"]), st.sampled_from([WHITE, BLACK, ASIAN]),
-                  st.integers(1, 40), st.integers(0, 40)),
-        min_size=2, max_size=6,
+        st.tuples(
+            st.sampled_from(["Male", "Female"]),
+            st.sampled_from([WHITE, BLACK, ASIAN]),
+            st.integers(1, 40),
+            st.integers(0, 40),
+        ),
+        min_size=2,
+        max_size=6,
     ),
     st.lists(st.tuples(SEXES, RACES, st.booleans()), min_size=0, max_size=30),
-)  # fmt: skip
+)
 def test_property_unknowns_never_enter_a_ratio(cells, extra):
     cells = [(s, r, n, min(k, n)) for s, r, n, k in cells]
     base = expand(cells)
@@ -514,9 +611,10 @@ def test_property_unknowns_never_enter_a_ratio(cells, extra):
         t0, t1 = getattr(ll0, name), getattr(ll1, name)
         key = name
         known_other = [
-            x for x in unknown_extra
+            x
+            for x in unknown_extra
             if (x[0] in ("Male", "Female") if key == "sex" else x[1] in RACE_CATEGORIES)
-        ]  # fmt: skip
+        ]
         if not known_other:
             pd.testing.assert_frame_equal(t0, t1)
     assert ll1.n_unknown == ll0.n_unknown + len(unknown_extra)
@@ -525,16 +623,17 @@ def test_property_unknowns_never_enter_a_ratio(cells, extra):
 @given(
     st.lists(
         st.tuples(st.sampled_from(RACE_CATEGORIES), st.integers(0, 300), st.integers(0, 300)),
-        min_size=1, max_size=7, unique_by=lambda t: t[0],
+        min_size=1,
+        max_size=7,
+        unique_by=lambda t: t[0],
     ),
     st.sampled_from([0.02, 0.05, 0.1]),
-)  # fmt: skip
+)
 def test_property_excluded_categories_still_listed(cells, cut):
     cells = [("Female", r, n, min(k, n)) for r, n, k in cells]
     if sum(n for *_, n, _ in cells) == 0:
         return
-    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected",
-                        exclude_under=cut)  # fmt: skip
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", min_share=cut)
     t = ll.race.set_index("race")
     assert len(t) == 7  # every category is listed
     total = sum(n for _, _, n, _ in cells)
@@ -552,3 +651,50 @@ def test_property_excluded_categories_still_listed(cells, cut):
     for race, rate in eligible.items():
         if top > 0:
             assert t.loc[race, "impact_ratio"] == pytest.approx(rate / top, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared rules (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_dcwp_examples_fix_the_default_reference_rule():
+    # the scoring example's highest category has 28 individuals: LL144 divides by it, so the
+    # default min_n is 1 (any category with 2% of the table can be the highest)
+    ll = fh.ll144_audit(_scoring_example(), sex="sex", race="race", score="culture_fit")
+    assert ll.race.set_index("race").loc[HISP, "is_highest"]
+    assert ll.params["min_n"] == 1
+    strict = fh.ll144_audit(
+        _scoring_example(), sex="sex", race="race", score="culture_fit", min_n=30
+    )
+    r = strict.race.set_index("race")
+    assert not r.loc[HISP, "is_highest"] and r.loc[HISP, "too_small_for_reference"]
+    assert r.loc[HISP, "impact_ratio"] > 1  # no longer the printed 1.00
+
+
+def test_a_category_under_two_percent_is_never_the_highest():
+    # 'Other' (1% of the table) selects everyone: still listed and compared, never the divisor
+    cells = [("Male", WHITE, 500, 250), ("Female", WHITE, 490, 150), ("Non-binary", WHITE, 10, 10)]
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected")
+    s = ll.sex.set_index("category")
+    assert s.loc["Male", "is_highest"] and s.loc["Other", "too_small_for_reference"]
+    assert s.loc["Other", "impact_ratio"] == 2.0
+    assert "too few" in ll.published_table("sex").set_index("category").loc["Other", "note"]
+
+
+def test_case_variants_are_merged_with_a_warning():
+    cells = [("Male", "Black", 40, 20), ("male ", "black ", 10, 5), ("Female", "White", 50, 20)]
+    ll = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected")
+    assert ll.race.set_index("race").loc[BLACK, "applicants"] == 50
+    assert any("'black '" in w for w in ll.warnings)
+    assert any("'male '" in w for w in ll.warnings)
+
+
+def test_infinite_scores_are_counted_and_left_out():
+    df = _scoring_example()
+    df.loc[[0, 1], "culture_fit"] = [np.inf, -np.inf]
+    ll = fh.ll144_audit(df, sex="sex", race="race", score="culture_fit")
+    assert ll.rows.excluded == {"infinite score": 2}
+    assert ll.n_individuals == len(df) - 2
+    assert np.isfinite(ll.median_score)
+    assert any("infinite score" in w for w in ll.warnings)

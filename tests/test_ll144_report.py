@@ -29,15 +29,26 @@ def scores():
 
 def test_ll144_selection_audit_renders_the_summary_of_results():
     df = fh.datasets.make_hiring_funnel(2_500, random_state=4)
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="screened", exclude_under=0.02,
-                        **DISCLOSED)  # fmt: skip
+    ll = fh.ll144_audit(
+        df, sex="sex", race="race", selected="screened", min_share=0.02, **DISCLOSED
+    )
     out = check_renders(ll)
     html, md = out["html"], out["markdown"]
     for text in (html, md):
-        for needle in ("Sex categories", "Race/ethnicity categories", "Intersectional categories",
-                       "Number of applicants", "Selection rate", "Impact ratio", "2026-01-15",
-                       "2024-09-01", "ResumeRank 2", "2025-01-01 to 2025-12-31",
-                       "not required by Local Law 144", "unknown"):  # fmt: skip
+        for needle in (
+            "Sex categories",
+            "Race/ethnicity categories",
+            "Intersectional categories",
+            "Number of applicants",
+            "Selection rate",
+            "Impact ratio",
+            "2026-01-15",
+            "2024-09-01",
+            "ResumeRank 2",
+            "2025-01-01 to 2025-12-31",
+            "not required by Local Law 144",
+            "unknown",
+        ):
             assert needle in text, needle
     assert "Not yet publishable" not in html
     assert "White (Not Hispanic or Latino)" in html
@@ -51,7 +62,7 @@ def test_ll144_selection_audit_renders_the_summary_of_results():
 
 
 def test_ll144_scoring_audit_and_missing_disclosures(scores):
-    ll = fh.ll144_audit(scores, sex="sex", race="race", score="score", exclude_under=0.02)
+    ll = fh.ll144_audit(scores, sex="sex", race="race", score="score", min_share=0.02)
     out = check_renders(ll, min_cell=5)
     assert "Not yet publishable" in out["html"] and "not provided (required)" in out["markdown"]
     assert "Scoring rate" in out["html"] and "median score of the full sample" in out["html"]
@@ -60,8 +71,12 @@ def test_ll144_scoring_audit_and_missing_disclosures(scores):
 
 
 def test_ll144_small_counts_are_suppressed():
-    cells = [("Male", "White", 40, 20), ("Female", "White", 30, 12), ("Female", "Asian", 3, 1),
-             ("Male", "Black or African American", 2, 0)]  # fmt: skip
+    cells = [
+        ("Male", "White", 40, 20),
+        ("Female", "White", 30, 12),
+        ("Female", "Asian", 3, 1),
+        ("Male", "Black or African American", 2, 0),
+    ]
     rows = []
     for sex, race, n, k in cells:
         rows += [(sex, race, True)] * k + [(sex, race, False)] * (n - k)
@@ -74,16 +89,33 @@ def test_ll144_small_counts_are_suppressed():
 
 
 def test_ll144_hostile_labels_are_inert():
-    df = pd.DataFrame({"sex": ["Male", "Female", HOSTILE_LABEL] * 10, "race": ["White"] * 30,
-                       "selected": [True, False, True] * 10})  # fmt: skip
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected",
-                        category_map={HOSTILE_LABEL: "Other"}, tool_name=HOSTILE_LABEL)  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "sex": ["Male", "Female", HOSTILE_LABEL] * 10,
+            "race": ["White"] * 30,
+            "selected": [True, False, True] * 10,
+        }
+    )
+    ll = fh.ll144_audit(
+        df,
+        sex="sex",
+        race="race",
+        selected="selected",
+        category_map={HOSTILE_LABEL: "Other"},
+        tool_name=HOSTILE_LABEL,
+    )
     check_renders(ll, hostile=ll)
 
 
 def test_cutoff_analysis_renders(scores):
-    cut = fh.cutoff_analysis(scores, score="score", group="race", min_share=0.02,
-                             target_selected=700, target_tolerance=0.3)  # fmt: skip
+    cut = fh.cutoff_analysis(
+        scores,
+        score="score",
+        group="race",
+        min_share=0.02,
+        target_selected=700,
+        target_tolerance=0.3,
+    )
     out = check_renders(cut, min_cell=5)
     for text in (out["html"], out["markdown"]):
         assert "All candidate cut-offs" in text and "§ 106" in text
@@ -96,15 +128,19 @@ def test_cutoff_analysis_renders(scores):
 
 def test_screening_model_renders(scores):
     audit = fh.audit_screening_model(
-        scores["score"].to_numpy(), sensitive_features=scores[["sex", "race"]],
-        y_true=scores["qualified"], threshold=65, min_share=0.02,
-    )  # fmt: skip
+        scores["score"].to_numpy(),
+        sensitive_features=scores[["sex", "race"]],
+        y_true=scores["qualified"],
+        score_threshold=65,
+        min_share=0.02,
+    )
     out = check_renders(audit, min_cell=5)
     for text in (out["html"], out["markdown"]):
         assert "Selection rates by sex × race" in text and "Error rates by group" in text
         assert "Civil Rights Act of 1991" in text
-    no_outcomes = fh.audit_screening_model(scores["score"].to_numpy() >= 65,
-                                           sensitive_features=scores["sex"])  # fmt: skip
+    no_outcomes = fh.audit_screening_model(
+        scores["score"].to_numpy() >= 65, sensitive_features=scores["sex"]
+    )
     html = check_renders(no_outcomes)["html"]
     assert "Error rates by group" not in html
     sf = pd.Series(["A", HOSTILE_LABEL] * 50, name="group")

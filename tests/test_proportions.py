@@ -107,9 +107,13 @@ def test_fisher_matches_scipy(n, m, data):
 
 @pytest.mark.parametrize(
     "a,n,b,m",
-    [(300_000, 1_000_000, 310_000, 1_000_000), (1_000, 5_000_000, 1_100, 5_000_000),
-     (123_456, 400_000, 140_000, 420_000), (5, 2_000_000, 1, 10)],
-)  # fmt: skip
+    [
+        (300_000, 1_000_000, 310_000, 1_000_000),
+        (1_000, 5_000_000, 1_100, 5_000_000),
+        (123_456, 400_000, 140_000, 420_000),
+        (5, 2_000_000, 1, 10),
+    ],
+)
 def test_fisher_windowed_matches_scipy_at_scale(a, n, b, m):
     ref = ss.fisher_exact([[a, n - a], [b, m - b]]).pvalue
     assert sp.fisher_exact_test(a, n, b, m) == pytest.approx(ref, rel=1e-6)
@@ -173,3 +177,69 @@ def test_scaling_counts_keeps_ratio(n, m, b, k):
     b = min(b, m)
     assert sp.impact_ratio(a * k, n * k, b * k, m * k) == pytest.approx(sp.impact_ratio(a, n, b, m))
     assert sp.below_threshold(a * k, n * k, b * k, m * k) == sp.below_threshold(a, n, b, m)
+
+
+# --- any size: huge counts, Python ints, bad values -------------------------------------------
+
+
+def test_fisher_with_a_trillion_per_group_needs_no_memory():
+    # the whole support would be 10**12 floats (745 GiB); only the tails are summed
+    n = 10**12
+    assert sp.fisher_exact_test(n // 2, n, 6 * n // 10, n) == 0.0
+    near = sp.fisher_exact_test(n // 2 - 10**6, n, n // 2, n)
+    # the normal approximation is excellent at this size: |Z| = 1.414, p = 0.157
+    _, p_z = sp.two_proportion_z(n // 2 - 10**6, n, n // 2, n)
+    assert near == pytest.approx(p_z, rel=1e-4)
+    assert sp.fisher_exact_test(n // 2, n, n // 2, n) == 1.0
+
+
+def test_fisher_integrated_tails_match_scipy_on_moderate_counts(monkeypatch):
+    # above SIGMA_EXACT the tails are integrated; force that switch at moderate sizes, where
+    # scipy is exact, and check it agrees
+    from fairhire.stats import hypergeometric
+
+    cases = [
+        (300_000, 1_000_000, 310_000, 1_000_000),
+        (480_000, 1_000_000, 500_000, 1_000_000),
+        (4_990_000, 10_000_000, 5_000_000, 10_000_000),
+    ]
+    monkeypatch.setattr(hypergeometric, "SIGMA_EXACT", 10.0)
+    for a, n, b, m in cases:
+        ref = ss.fisher_exact([[a, n - a], [b, m - b]]).pvalue
+        assert sp.fisher_exact_test(a, n, b, m) == pytest.approx(ref, rel=1e-6)
+
+
+def test_counts_above_int64_are_python_ints():
+    big = 2**63 + 2**40
+    assert sp.impact_ratio(big // 2, big, big // 2, big) == 1.0
+    assert not sp.below_threshold(big // 2, big, big // 2, big)
+    assert sp.below_threshold(big // 2, big, big - 1, big)
+    p = sp.fisher_exact_test(big // 2 - 2**33, big, big // 2, big)
+    p_z = sp.two_proportion_z(big // 2 - 2**33, big, big // 2, big).p_value
+    assert p == pytest.approx(p_z, rel=1e-3)
+
+
+@pytest.mark.parametrize("bad", [math.inf, math.nan, -1, 2.5, "3"])
+def test_bad_counts_are_clear_errors(bad):
+    from fairhire.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError, match="count"):
+        sp.fisher_exact_test(bad, 10, 5, 10)
+    with pytest.raises(InvalidValueError, match="count"):
+        sp.impact_ratio(1, 10, 5, bad)
+
+
+@given(st.integers(1, 300), st.integers(1, 300), st.data())
+def test_one_sided_and_mid_p_match_scipy(n, m, data):
+    a = data.draw(st.integers(0, n))
+    b = data.draw(st.integers(0, m))
+    table = [[a, n - a], [b, m - b]]
+    for alt in ("less", "greater"):
+        ref = ss.fisher_exact(table, alternative=alt).pvalue
+        assert sp.fisher_exact_test(a, n, b, m, alternative=alt) == pytest.approx(
+            ref, rel=1e-9, abs=1e-300
+        )
+    dist = ss.hypergeom(n + m, a + b, n)
+    assert sp.fisher_exact_test(a, n, b, m, alternative="less", mid_p=True) == pytest.approx(
+        dist.cdf(a) - 0.5 * dist.pmf(a), rel=1e-9, abs=1e-300
+    )

@@ -463,7 +463,7 @@ def test_accessibility_markup(rendered):
     assert 'name="viewport"' in html
     assert "<th>" not in html, "every header cell must say its scope"
     assert html.count('<th scope="col"') > 20 and html.count('<th scope="row"') > 10
-    assert html.count("<table>") == html.count("<caption>")
+    assert len(re.findall(r"<table\b", html)) == html.count("<caption>")
     svgs = re.findall(r"<svg[^>]*>", html)
     assert len(svgs) == 2
     for tag in svgs:

@@ -45,15 +45,18 @@ def test_selection_table_matches_the_engine(model_data):
 def test_threshold_on_scores_includes_ties(model_data):
     sex, _race, _y_true, scores = model_data
     s = np.round(scores, 1)
-    audit = fh.audit_screening_model(s, sensitive_features=sex, threshold=0.5)
+    audit = fh.audit_screening_model(s, sensitive_features=sex, score_threshold=0.5)
     assert audit.table["selected"].sum() == int((s >= 0.5).sum())
-    assert audit.threshold == 0.5
+    assert audit.threshold == audit.score_threshold == 0.5
 
 
 def test_error_rates_against_sklearn(model_data):
     sex, race, y_true, scores = model_data
     audit = fh.audit_screening_model(
-        scores, sensitive_features=pd.concat([sex, race], axis=1), y_true=y_true, threshold=0.5
+        scores,
+        sensitive_features=pd.concat([sex, race], axis=1),
+        y_true=y_true,
+        score_threshold=0.5,
     )
     assert audit.features == ("sex", "race", "sex × race")
     er = audit.error_rates
@@ -90,7 +93,7 @@ def test_group_thresholds_are_refused(model_data):
     sex, _race, _y_true, scores = model_data
     for bad in ({"Female": 0.4, "Male": 0.5}, [0.4, 0.5], np.array([0.4, 0.5])):
         with pytest.raises(InvalidParameterError, match="1991"):
-            fh.audit_screening_model(scores, sensitive_features=sex, threshold=bad)
+            fh.audit_screening_model(scores, sensitive_features=sex, score_threshold=bad)
 
 
 def test_bad_inputs(model_data):
@@ -98,17 +101,22 @@ def test_bad_inputs(model_data):
     with pytest.raises(InvalidValueError, match="threshold="):
         fh.audit_screening_model(scores, sensitive_features=sex)  # scores without threshold
     with pytest.raises(InvalidParameterError, match="rows"):
-        fh.audit_screening_model(scores[:-1], sensitive_features=sex, threshold=0.5)
+        fh.audit_screening_model(scores[:-1], sensitive_features=sex, score_threshold=0.5)
     with pytest.raises(InvalidParameterError, match="y_true"):
-        fh.audit_screening_model(scores, sensitive_features=sex, y_true=y_true[:-1], threshold=0.5)
+        fh.audit_screening_model(
+            scores, sensitive_features=sex, y_true=y_true[:-1], score_threshold=0.5
+        )
     with pytest.raises(InputTypeError, match="predict_proba"):
         fh.audit_screening_model(np.c_[1 - scores, scores], sensitive_features=sex)
+    # a blank score is counted and left out, with a warning (the shared rule), as is ±inf
     with_nan = scores.copy()
-    with_nan[3] = np.nan
-    with pytest.raises(InvalidValueError, match="missing"):
-        fh.audit_screening_model(with_nan, sensitive_features=sex, threshold=0.5)
+    with_nan[3], with_nan[4] = np.nan, np.inf
+    audit = fh.audit_screening_model(with_nan, sensitive_features=sex, score_threshold=0.5)
+    assert audit.rows.excluded == {"missing score (y_pred)": 1, "infinite score (y_pred)": 1}
+    assert audit.table["applicants"].sum() == len(scores) - 2
+    assert any("missing score (y_pred)" in w for w in audit.warnings)
     with pytest.raises(InvalidValueError, match="numeric"):
-        fh.audit_screening_model(["a", "b"] * 750, sensitive_features=sex, threshold=0.5)
+        fh.audit_screening_model(["a", "b"] * 750, sensitive_features=sex, score_threshold=0.5)
     labels = np.where(scores > 0.5, "advance", "reject")
     with pytest.raises(InvalidValueError, match="pos_label"):
         fh.audit_screening_model(labels, sensitive_features=sex)
@@ -116,10 +124,11 @@ def test_bad_inputs(model_data):
     assert ok.table["selected"].sum() == int((scores > 0.5).sum())
     yt = y_true.astype(object)
     yt[0] = None
-    with pytest.raises(InvalidValueError, match=r"y_true.*missing"):
-        fh.audit_screening_model(scores > 0.5, sensitive_features=sex, y_true=yt)
+    audit = fh.audit_screening_model(scores > 0.5, sensitive_features=sex, y_true=yt)
+    assert audit.rows.excluded == {"missing outcome (y_true)": 1}
+    assert audit.error_rates["applicants"].sum() == len(scores) - 1
     with pytest.raises(InvalidParameterError, match="threshold"):
-        fh.audit_screening_model(scores, sensitive_features=sex, threshold="high")
+        fh.audit_screening_model(scores, sensitive_features=sex, score_threshold="high")
 
 
 def test_missing_sensitive_values_are_counted(model_data):
@@ -139,15 +148,18 @@ def test_inputs_as_dict_and_array(model_data):
     assert a.table["selected"].tolist() == b.table["selected"].tolist()
     assert b.features == ("sensitive_feature",)
     c = fh.audit_screening_model(
-        (scores > 0.5).astype(int), sensitive_features=pd.concat([sex, race], axis=1),
+        (scores > 0.5).astype(int),
+        sensitive_features=pd.concat([sex, race], axis=1),
         intersectional=False,
-    )  # fmt: skip
+    )
     assert c.features == ("sex", "race")
 
 
 def test_result_api(model_data):
     _sex, race, y_true, scores = model_data
-    audit = fh.audit_screening_model(scores, sensitive_features=race, y_true=y_true, threshold=0.5)
+    audit = fh.audit_screening_model(
+        scores, sensitive_features=race, y_true=y_true, score_threshold=0.5
+    )
     json.dumps(audit.to_dict())
     assert "one threshold for everyone" in audit.summary()
     heads = audit.headlines()
@@ -155,3 +167,82 @@ def test_result_api(model_data):
     assert any("Black" in h.text for h in heads)
     assert "ScreeningModelAudit" in repr(audit)
     assert len(audit.flagged) >= 1
+
+
+def test_threshold_is_renamed_score_threshold(model_data):
+    sex, _race, _y_true, scores = model_data
+    new = fh.audit_screening_model(scores, sensitive_features=sex, score_threshold=0.5)
+    with pytest.warns(FutureWarning, match="score_threshold"):
+        old = fh.audit_screening_model(scores, sensitive_features=sex, threshold=0.5)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    with pytest.raises(InvalidParameterError, match="both"):
+        fh.audit_screening_model(scores, sensitive_features=sex, threshold=0.5, score_threshold=0.4)
+
+
+def test_error_rates_equal_fairlearn_metricframe(model_data):
+    # fairhire's own confusion counts against fairlearn's MetricFrame (the cross-check)
+    from fairlearn.metrics import (
+        MetricFrame,
+        false_negative_rate,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+
+    sex, race, y_true, scores = model_data
+    pred = scores >= 0.5
+    sf = pd.concat([sex, race], axis=1)
+    audit = fh.audit_screening_model(pred, sensitive_features=sf, y_true=y_true)
+    metrics = {
+        "true_positive_rate": true_positive_rate,
+        "false_positive_rate": false_positive_rate,
+        "false_negative_rate": false_negative_rate,
+        "selection_rate": selection_rate,
+    }
+    for feature, features in (("sex", sex), ("race", race), ("sex × race", sf)):
+        mf = MetricFrame(metrics=metrics, y_true=y_true, y_pred=pred, sensitive_features=features)
+        by_group = mf.by_group.reset_index()
+        cols = [c for c in by_group.columns if c not in metrics]
+        by_group.index = [
+            " × ".join(str(v) for v in row)
+            for row in by_group[cols].itertuples(index=False, name=None)
+        ]
+        ours = audit.error_rates.loc[audit.error_rates["feature"] == feature].set_index("group")
+        for metric in metrics:
+            np.testing.assert_allclose(
+                ours[metric].to_numpy(), by_group.loc[ours.index, metric].to_numpy(), rtol=1e-12
+            )
+
+
+def test_zero_denominator_rates_are_nan_with_a_warning():
+    # group B has no qualified candidates: its true-positive rate is undefined (fairlearn: 0)
+    from fairlearn.metrics import MetricFrame, true_positive_rate
+
+    group = np.array(["A"] * 60 + ["B"] * 40)
+    y_true = np.r_[np.arange(60) % 2 == 0, np.zeros(40, dtype=bool)]
+    pred = np.r_[np.arange(60) % 3 == 0, np.arange(40) % 4 == 0]
+    audit = fh.audit_screening_model(
+        pred, sensitive_features=pd.Series(group, name="g"), y_true=y_true
+    )
+    er = audit.error_rates.set_index("group")
+    assert np.isnan(er.loc["B", "true_positive_rate"])
+    assert np.isnan(er.loc["B", "false_negative_rate"])
+    assert er.loc["B", "false_positive_rate"] == pytest.approx(10 / 40)
+    assert any("NaN" in w and "fairlearn" in w and "B (g)" in w for w in audit.warnings)
+    mf = MetricFrame(
+        metrics=true_positive_rate, y_true=y_true, y_pred=pred, sensitive_features=group
+    )
+    assert mf.by_group["B"] == 0.0  # fairlearn reports 0 where the rate is undefined
+    assert er.loc["A", "true_positive_rate"] == pytest.approx(mf.by_group["A"])
+
+
+def test_messy_predictions_and_labels():
+    # yes/no predictions with blanks, and sensitive labels with case/space variants
+    pred = pd.Series(["yes", "No", " Y", None, "n", "", "yes", "no"] * 25)
+    sex = pd.Series(
+        ["Female", "female ", "Male", "MALE", "Male", "Female", None, "Male"] * 25, name="sex"
+    )
+    audit = fh.audit_screening_model(pred, sensitive_features=sex)
+    assert audit.rows.excluded == {"missing outcome (y_pred)": 50, "missing group": 25}
+    assert set(audit.table["group"]) == {"Female", "Male"}
+    assert any("merged" in w for w in audit.warnings)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fairhire.datasets import load_ucb_admissions
-from fairhire.errors import InvalidParameterError
+from fairhire.errors import InvalidParameterError, InvalidValueError
 from fairhire.stats.strata import mantel_haenszel
 
 
@@ -68,10 +68,30 @@ def test_uninformative_strata_are_left_out():
 def test_bad_shapes_raise():
     with pytest.raises(InvalidParameterError, match="shape"):
         mantel_haenszel(np.zeros((3, 2)))
-    with pytest.raises(InvalidParameterError, match="negative"):
+    with pytest.raises(InvalidValueError, match="negative"):
         mantel_haenszel(np.array([[[1, -1], [2, 2]]]))
 
 
 def test_no_information_gives_nan():
     r = mantel_haenszel(np.array([[[0, 0], [1, 1]]]))
     assert r.n_strata == 0 and np.isnan(r.odds_ratio)
+
+
+def test_p_values_come_from_survival_functions():
+    # statsmodels computes 1 - cdf, which is 0 for strong effects; the p-value is not 0
+    from scipy.stats import chi2
+
+    tables = np.array([[[400, 100], [100, 400]], [[300, 200], [50, 450]]])
+    r = mantel_haenszel(tables)
+    assert r.cmh_statistic > 600
+    assert r.cmh_p_value == chi2.sf(r.cmh_statistic, 1) > 0
+    assert r.cmh_p_value_corrected == chi2.sf(r.cmh_statistic_corrected, 1) > 0
+    assert r.breslow_day_p_value == pytest.approx(chi2.sf(r.breslow_day_statistic, 1))
+    assert chi2.sf(363.45, 1) == pytest.approx(4.99e-81, rel=1e-2)  # the example
+
+
+def test_non_finite_or_fractional_counts_are_errors():
+    with pytest.raises(InvalidValueError, match="whole"):
+        mantel_haenszel(np.array([[[1, np.inf], [2, 2]]]))
+    with pytest.raises(InvalidValueError, match="whole"):
+        mantel_haenszel(np.array([[[1, 0.5], [2, 2]]]))

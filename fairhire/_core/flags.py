@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import InvalidValueError, preview
 from .missing import is_missing
+from .names import internal_name
 
 __all__ = ["FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "flag_of", "read_flag",
            "read_flags"]  # fmt: skip
@@ -188,9 +189,10 @@ def read_flag(frame: Any, column: str, *, argument: str | None = None) -> FlagRe
         )  # fmt: skip
         if not int(found["bad"].iloc[0] or 0):
             return FlagReading(column=column, dtype=dtype)
-    counts = group_counts(frame.select(col), [column])
+    rows = internal_name("rows", [column])  # the column itself may be called "n"
+    counts = group_counts(frame.select(col), [column], count_name=rows)
     true_values, blank_values, bad = [], [], {}
-    for value, n in zip(counts[column].tolist(), counts["n"].tolist(), strict=True):
+    for value, n in zip(counts[column].tolist(), counts[rows].tolist(), strict=True):
         flag = flag_of(value)
         if flag is _BAD:
             bad[value] = bad.get(value, 0) + int(n)

@@ -56,7 +56,7 @@ class RetentionResult(Result):
         One row per (``kind``, ``group``); ``kind`` is "all", "voluntary" or "involuntary".
         ``headcount``, ``exits``, ``exit_rate`` (with a Wilson CI, ``exit_rate_ci_low`` /
         ``_high``), ``stayed`` and ``retention_rate``; ``reference_group`` (the lowest exit
-        rate among groups large enough), ``is_reference``, ``too_small_reference``;
+        rate among groups large enough), ``is_reference``, ``too_small_for_reference``;
         ``exit_rate_ratio`` against the reference with its log CI; the ``impact_ratio`` of
         retention rates with ``ci_low``/``ci_high`` and ``adverse_impact`` (below
         four-fifths, compared exactly); ``z``/``p_value_z`` (negative z: the group stays less),
@@ -92,14 +92,25 @@ class RetentionResult(Result):
 
     kind: ClassVar[str] = "retention"
     flag_column: ClassVar[str | None] = "flagged"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"headcount", "exits", "stayed"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "exit_rate", "exit_rate_ci_low", "exit_rate_ci_high", "retention_rate", "impact_ratio",
-        "exit_rate_ratio", "exit_rate_ratio_ci_low", "exit_rate_ratio_ci_high", "ci_low",
-        "ci_high", "shortfall", "shortfall_four_fifths",
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "exits",
+        "headcount",
+        "stayed",
     })
-    report_count_columns: ClassVar[tuple[str, ...]] = ("exits", "stayed")
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "ci_high",
+        "ci_low",
+        "exit_rate",
+        "exit_rate_ci_high",
+        "exit_rate_ci_low",
+        "exit_rate_ratio",
+        "exit_rate_ratio_ci_high",
+        "exit_rate_ratio_ci_low",
+        "impact_ratio",
+        "retention_rate",
+        "shortfall",
+        "shortfall_four_fifths",
+    })
 
     @property
     def reference_group(self) -> str | None:

@@ -81,15 +81,24 @@ class TimeToExitResult(Result):
 
     kind: ClassVar[str] = "time to exit"
     flag_column: ClassVar[str | None] = "flagged"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "exits", "censored", "at_risk",
-                                                         "events"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "median", "median_ci_low", "median_ci_high", "retention_at", "incidence",
-        "incidence_ci_low", "incidence_ci_high", "survival", "std_err",
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "at_risk",
+        "censored",
+        "events",
+        "exits",
+        "n",
     })
-    report_count_columns: ClassVar[tuple[str, ...]] = ("exits", "censored", "at_risk",
-                                                       "events")
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "incidence",
+        "incidence_ci_high",
+        "incidence_ci_low",
+        "median",
+        "median_ci_high",
+        "median_ci_low",
+        "retention_at",
+        "std_err",
+        "survival",
+    })
 
     def _repr_headline(self) -> str:
         return f"{len(self.table)} groups, log-rank {p_text(self.logrank.get('p_value'))}"

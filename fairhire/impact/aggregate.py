@@ -4,6 +4,13 @@ The output of every path is a :class:`FunnelCounts`: one row per combination of 
 strata columns, with the number who applied, and for each stage the number who reached the
 previous stage (``app::<stage>``) and the number who passed it (``sel::<stage>``). Everything
 after this works on that small table.
+
+Stage columns are read by the shared flag rule (:func:`fairhire._core.flags.read_flag`):
+True/False, 1/0, 1.0/0.0, yes/no, y/n, t/f in any case. A blank (missing) value at a stage the
+applicant reached — the first stage, or a later one after passing the stage before — is a
+missing outcome: the row is excluded and counted as ``"missing outcome (<stage>)"``. A blank at
+a stage the applicant never reached (the stage before reads False) is not needed and is read as
+not selected there.
 """
 
 from __future__ import annotations
@@ -16,10 +23,22 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.flags import FlagReading, read_flag
+from .._core.groups import sort_key
+from .._core.labels import label_key
+from .._core.missing import is_missing
 from .._frames import Frame, collect_pandas, group_counts, is_lazy, schema, sum_true
-from ..errors import ColumnError, InvalidParameterError, InvalidValueError, preview
+from ..errors import (
+    ColumnError,
+    InsufficientDataError,
+    InvalidParameterError,
+    InvalidValueError,
+    preview,
+)
 
 APPLIED = "__fh_applied"
+_ROWS = "__fh_rows"
+_KEEP = "__fh_keep"
 
 
 def app_col(stage: str) -> str:
@@ -28,6 +47,11 @@ def app_col(stage: str) -> str:
 
 def sel_col(stage: str) -> str:
     return f"sel::{stage}"
+
+
+def missing_outcome(stage: object) -> str:
+    """The exclusion reason of rows whose outcome at ``stage`` is blank."""
+    return f"missing outcome ({stage})"
 
 
 @dataclass(frozen=True)
@@ -41,69 +65,34 @@ class FunnelCounts:
     total_rows: int
     excluded: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def count_columns(self) -> list[str]:
+        return [APPLIED, *(c for s in self.stages for c in (app_col(s), sel_col(s)))]
 
-_BOOL_LIKE = {True, False}
+
+# --------------------------------------------------------------------------------------------
+# Boolean stage columns
+# --------------------------------------------------------------------------------------------
 
 
-def _stage_value_problem(frame: Frame, column: str) -> InvalidValueError:
-    """Describe the non-boolean values of a stage column (slow path, only on error)."""
-    counts = group_counts(frame.select(nw.col(column)), [column])
-    bad = counts[~counts[column].map(lambda v: _is_bool_like(v))]
-    n_bad = int(bad["n"].sum())
-    values = sorted((None if _isna(v) else v for v in bad[column].tolist()), key=repr)
-    missing = any(v is None for v in values)
-    fix = (
-        "Fill missing values with False where the applicant did not reach the stage"
-        if missing
-        else "Recode the column as True/False (or 1/0)"
+def _missing_count(reading: FlagReading, frame: Frame) -> nw.Expr:
+    if reading.is_boolean or reading.dtype.is_integer():
+        return nw.col(reading.column).null_count()
+    return sum_true(reading.missing_expr(), frame)
+
+
+def _inconsistent_error(stages: Sequence[str], bad: dict[str, int]) -> InvalidValueError:
+    detail = "; ".join(
+        f"{bad[cur]:,} rows have {cur!r} True but {prev!r} False"
+        for prev, cur in itertools.pairwise(stages)
+        if bad.get(cur)
     )
-    if not n_bad:  # every value is fine; the column's type is not
-        dtype = schema(frame)[column]
-        return InvalidValueError(
-            f"stage column {column!r} has type {dtype}, which fairhire cannot read as "
-            "True/False. Convert it to a boolean column (e.g. df[col].astype(bool))."
-        )
     return InvalidValueError(
-        f"stage column {column!r} must hold booleans (True/False or 1/0); found "
-        f"{preview(values)} in {n_bad:,} rows. {fix}, or drop those rows and say so."
+        f"inconsistent funnel: {detail}. Each stage column must be True only for applicants "
+        "who passed the stage before it (stages are given in funnel order: "
+        f"{list(stages)}). Check the order of stages=, fix the export, or pass "
+        "on_inconsistent='exclude' to exclude and count those rows."
     )
-
-
-def _isna(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def _is_bool_like(v: object) -> bool:
-    if _isna(v):
-        return False
-    try:
-        return v in _BOOL_LIKE and not isinstance(v, float | str)
-    except TypeError:
-        return False
-
-
-def _as_bool_expr(frame: Frame, column: str, dtypes: dict) -> nw.Expr:
-    """Expression reading a stage column as boolean, or raise for non-boolean columns."""
-    dtype = dtypes[column]
-    if dtype == nw.Boolean:
-        return nw.col(column)
-    if dtype == nw.Object:
-        # e.g. pandas object columns holding True/False: accept them when every value is
-        # boolean, otherwise describe the bad values
-        counts = group_counts(frame.select(nw.col(column)), [column])
-        if counts[column].map(_is_bool_like).all():
-            return nw.col(column).cast(nw.Boolean)
-    if dtype.is_integer():
-        lo_hi = collect_pandas(
-            frame.select(nw.col(column).min().alias("lo"), nw.col(column).max().alias("hi"))
-        )
-        lo, hi = lo_hi["lo"].iloc[0], lo_hi["hi"].iloc[0]
-        if _isna(lo) or (lo >= 0 and hi <= 1):
-            return nw.col(column) == 1
-    raise _stage_value_problem(frame, column)
 
 
 def funnel_from_stage_columns(
@@ -113,60 +102,92 @@ def funnel_from_stage_columns(
     stages: Sequence[str],
     on_inconsistent: str,
     total_rows: int | None = None,
+    argument: str = "stages",
 ) -> FunnelCounts:
-    """Aggregate boolean stage columns (in funnel order) with one group-by."""
-    dtypes = schema(frame)
-    bools = {s: _as_bool_expr(frame, s, dtypes) for s in stages}
+    """Aggregate yes/no stage columns (in funnel order) with one group-by.
+
+    One pass of cheap checks (rows, missing outcomes, inconsistencies) comes first; only when
+    it finds rows to exclude does a second pass say which, before the group-by.
+    """
+    readings = {s: read_flag(frame, s, argument=argument) for s in stages}
+    flags = {s: readings[s].expr() for s in stages}
     if is_lazy(frame):
-        folded = _folded_group_by(frame, keys, stages, bools, total_rows)
+        folded = _folded_group_by(frame, keys, stages, readings, flags, total_rows)
         if folded is not None:
             return folded
-
-    # One pass of cheap checks: rows, missing stage values, funnel inconsistencies.
-    checks = [nw.len().alias("__rows")]
-    checks += [nw.col(s).null_count().alias(f"null::{s}") for s in stages]
-    for prev, cur in itertools.pairwise(stages):
-        checks.append(sum_true(bools[cur] & ~bools[prev], frame).alias(f"bad::{cur}"))
+    # boolean columns are compared as they are (a null there is caught by the count)
+    raw = {s: nw.col(s) if readings[s].is_boolean else flags[s] for s in stages}
+    checks = [nw.len().alias(_ROWS)]
+    checks += [_missing_count(readings[s], frame).alias(f"miss::{s}") for s in stages]
+    checks += [
+        sum_true(raw[cur] & ~raw[prev], frame).alias(f"bad::{cur}")
+        for prev, cur in itertools.pairwise(stages)
+    ]
     found = collect_pandas(frame.select(*checks)).iloc[0]
-    n_rows = int(found["__rows"]) if total_rows is None else total_rows
-    for s in stages:
-        if int(found[f"null::{s}"]):
-            raise _stage_value_problem(frame, s)
-    bad = {cur: int(found[f"bad::{cur}"]) for cur in stages[1:]}
-    n_bad_rows = 0
-    if any(bad.values()):
-        detail = "; ".join(
-            f"{v:,} rows have {cur!r} True but {prev!r} False"
-            for (prev, cur), v in zip(itertools.pairwise(stages), bad.values(), strict=False)
-            if v
-        )
-        if on_inconsistent == "raise":
-            raise InvalidValueError(
-                f"inconsistent funnel: {detail}. Each stage column must be True only for "
-                "applicants who passed the stage before it (stages are given in funnel order: "
-                f"{list(stages)}). Check the order of stages=, fix the export, or pass "
-                "on_inconsistent='exclude' to exclude and count those rows."
-            )
-
-    names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
-    derived = [bools[s].alias(names[s]) for s in stages]
-    if any(bad.values()):
-        consistent = nw.lit(True)
-        for prev, cur in itertools.pairwise(stages):
-            consistent = consistent & ~(bools[cur] & ~bools[prev])
-        work = frame.with_columns(*derived, consistent.alias("__fh_ok"))
-        n_bad_rows = int(
-            collect_pandas(work.select(sum_true(~nw.col("__fh_ok"), work).alias("b")))["b"].iloc[0]
-        )
-        work = work.filter(nw.col("__fh_ok"))
-    elif all(dtypes[s] == nw.Boolean for s in stages):
+    n_rows = int(found[_ROWS]) if total_rows is None else total_rows
+    if any(int(found[c] or 0) for c in found.index if c != _ROWS):
+        return _with_exclusions(frame, keys, stages, readings, flags, on_inconsistent, n_rows)
+    if all(readings[s].is_boolean for s in stages):
         # Sum the user's boolean columns directly: no copy of the data.
         work, names = frame, {s: s for s in stages}
     else:
-        work = frame.with_columns(*derived)
+        names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
+        work = frame.with_columns(*[flags[s].alias(names[s]) for s in stages])
     aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
-    grouped = group_counts(work, list(keys), aggs, additive=True)
-    excluded = {"inconsistent funnel": n_bad_rows} if n_bad_rows else {}
+    grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
+    return _chained_counts(grouped, keys, stages, n_rows, {})
+
+
+def _exclusion_exprs(
+    stages: Sequence[str], readings: dict[str, FlagReading], flags: dict[str, nw.Expr]
+) -> tuple[list[nw.Expr], nw.Expr, list[nw.Expr]]:
+    """(first missing outcome per stage, any missing outcome, inconsistency per later stage)."""
+    first: list[nw.Expr] = []
+    seen: nw.Expr | None = None
+    for k, s in enumerate(stages):
+        missing = readings[s].missing_expr()
+        if k:  # only a stage the applicant reached needs an outcome
+            missing = missing & flags[stages[k - 1]]
+        first.append(missing if seen is None else missing & ~seen)
+        seen = missing if seen is None else seen | missing
+    assert seen is not None
+    bad = [flags[cur] & ~flags[prev] & ~seen for prev, cur in itertools.pairwise(stages)]
+    return first, seen, bad
+
+
+def _with_exclusions(
+    frame: Frame,
+    keys: Sequence[str],
+    stages: Sequence[str],
+    readings: dict[str, FlagReading],
+    flags: dict[str, nw.Expr],
+    on_inconsistent: str,
+    n_rows: int,
+) -> FunnelCounts:
+    """Count, then leave out, rows with a missing outcome or an inconsistent funnel."""
+    first, drop, bad = _exclusion_exprs(stages, readings, flags)
+    checks = [sum_true(f, frame).alias(f"miss::{s}") for s, f in zip(stages, first, strict=True)]
+    checks += [sum_true(b, frame).alias(f"bad::{s}") for s, b in zip(stages[1:], bad, strict=True)]
+    if bad:
+        any_bad = bad[0]
+        for b in bad[1:]:
+            any_bad = any_bad | b
+        checks.append(sum_true(any_bad, frame).alias(_ROWS))
+        drop = drop | any_bad
+    found = collect_pandas(frame.select(*checks)).iloc[0]
+    n_bad = {s: int(found[f"bad::{s}"] or 0) for s in stages[1:]}
+    if any(n_bad.values()) and on_inconsistent == "raise":
+        raise _inconsistent_error(stages, n_bad)
+    excluded = {missing_outcome(s): int(found[f"miss::{s}"] or 0) for s in stages}
+    excluded = {k: v for k, v in excluded.items() if v}
+    if bad and int(found[_ROWS] or 0):
+        excluded["inconsistent funnel"] = int(found[_ROWS])
+    names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
+    work = frame.with_columns(
+        *[flags[s].alias(names[s]) for s in stages], (~drop).alias(_KEEP)
+    ).filter(nw.col(_KEEP))
+    aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
+    grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, excluded)
 
 
@@ -177,14 +198,13 @@ def _chained_counts(
     n_rows: int,
     excluded: dict[str, int],
 ) -> FunnelCounts:
-    """FunnelCounts from a group-by with ``n`` and one ``sel::<stage>`` sum per stage."""
-    grouped = grouped.rename(columns={"n": APPLIED})
+    """FunnelCounts from a group-by with the applied count and one ``sel::<stage>`` sum each."""
     previous = APPLIED
     for s in stages:
         grouped[app_col(s)] = grouped[previous]
         previous = sel_col(s)
     return FunnelCounts(
-        table=_tidy(grouped, keys, stages),
+        table=tidy(grouped, keys, stages),
         keys=tuple(keys),
         stages=tuple(stages),
         chained=True,
@@ -197,7 +217,8 @@ def _folded_group_by(
     frame: Frame,
     keys: Sequence[str],
     stages: Sequence[str],
-    bools: dict[str, nw.Expr],
+    readings: dict[str, FlagReading],
+    flags: dict[str, nw.Expr],
     total_rows: int | None,
 ) -> FunnelCounts | None:
     """Lazy engines: the validation counts ride along in the one group-by.
@@ -205,21 +226,47 @@ def _folded_group_by(
     A DuckDB relation over a Parquet file or a Spark table is re-read by every query, so a
     separate validation pass would double the work. Here the missing-value and inconsistency
     counts are extra sums per group. When one of them is non-zero this returns None and the
-    caller's two-pass path describes the problem (or excludes the rows) exactly as for an
+    caller's two-pass path excludes the rows (or describes the problem) exactly as for an
     eager frame, so results and messages do not depend on the engine.
     """
-    aggs = [sum_true(bools[s], frame).alias(sel_col(s)) for s in stages]
-    aggs += [sum_true(nw.col(s).is_null(), frame).alias(f"null::{s}") for s in stages]
+    aggs = [sum_true(flags[s], frame).alias(sel_col(s)) for s in stages]
+    aggs += [sum_true(readings[s].missing_expr(), frame).alias(f"miss::{s}") for s in stages]
     aggs += [
-        sum_true(bools[cur] & ~bools[prev], frame).alias(f"bad::{cur}")
+        sum_true(flags[cur] & ~flags[prev], frame).alias(f"bad::{cur}")
         for prev, cur in itertools.pairwise(stages)
     ]
-    grouped = group_counts(frame, list(keys), aggs)
-    checks = [c for c in grouped.columns if c.startswith(("null::", "bad::"))]
+    grouped = group_counts(frame, list(keys), aggs, count_name=APPLIED)
+    checks = [c for c in grouped.columns if c.startswith(("miss::", "bad::"))]
     if any(int(pd.to_numeric(grouped[c]).fillna(0).sum()) for c in checks):
         return None
-    n_rows = int(pd.to_numeric(grouped["n"]).sum()) if total_rows is None else total_rows
+    n_rows = int(pd.to_numeric(grouped[APPLIED]).sum()) if total_rows is None else total_rows
     return _chained_counts(grouped.drop(columns=checks), keys, stages, n_rows, {})
+
+
+# --------------------------------------------------------------------------------------------
+# One column with the furthest stage reached
+# --------------------------------------------------------------------------------------------
+
+
+def _stage_positions(values: pd.Series, stage_order: Sequence[object]) -> pd.Series:
+    """Position of each value in ``stage_order``: exact, as text, or ignoring case and spaces."""
+    index: dict[object, int] = {}
+    for i, v in enumerate(stage_order):
+        index.setdefault(v, i)
+        index.setdefault(str(v), i)
+    by_key: dict[object, int] = {}
+    for i, v in enumerate(stage_order):
+        by_key.setdefault(label_key(str(v)), i)
+
+    def position(v: object) -> int:
+        try:
+            if v in index:
+                return index[v]
+        except TypeError:
+            pass
+        return index.get(str(v), by_key.get(label_key(str(v)), -1))
+
+    return values.map(position)
 
 
 def funnel_from_stage_column(
@@ -229,179 +276,105 @@ def funnel_from_stage_column(
     column: str,
     stage_order: Sequence[object],
 ) -> FunnelCounts:
-    """Aggregate one column holding the furthest stage reached, with ``stage_order``."""
+    """Aggregate one column holding the furthest stage reached, with ``stage_order``.
+
+    Stage labels match ``stage_order`` exactly or ignoring case and spaces; blank values are
+    missing outcomes (counted and excluded); any other value is an error that lists it.
+    """
     if len(stage_order) < 2:
         raise InvalidParameterError(
             f"stage_order={list(stage_order)!r} needs at least two stages: the entry stage "
             "(e.g. 'applied') and the stages after it, in funnel order."
         )
-    if len(set(map(str, stage_order))) != len(stage_order):
+    if len({label_key(str(s)) for s in stage_order}) != len(stage_order):
         raise InvalidParameterError(f"stage_order={list(stage_order)!r} repeats a stage.")
-    counts = group_counts(frame, [*keys, column])
-    values = counts[column]
-    missing = values.map(_isna)
-    if missing.any():
-        raise InvalidValueError(
-            f"column {column!r} (the furthest stage reached) is missing in "
-            f"{int(counts.loc[missing, 'n'].sum()):,} rows. Fill it with the entry stage "
-            f"{stage_order[0]!r} for applicants who went no further, or drop those rows."
-        )
-    index = {v: i for i, v in enumerate(stage_order)}
-    index.update({str(v): i for i, v in enumerate(stage_order)})
-    position = values.map(lambda v: index.get(v, index.get(str(v), -1)))
+    counts = group_counts(frame, [*keys, column], count_name=_ROWS)
+    n_all = int(counts[_ROWS].sum())
+    missing = counts[column].map(is_missing).to_numpy(dtype=bool)
+    n_missing = int(counts.loc[missing, _ROWS].sum())
+    counts = counts.loc[~missing].reset_index(drop=True)
+    position = _stage_positions(counts[column], stage_order)
     unknown = position < 0
     if unknown.any():
-        bad_values = sorted({str(v) for v in values[unknown]})
+        bad_values = sorted({str(v) for v in counts.loc[unknown, column]})
         raise InvalidValueError(
             f"column {column!r} holds stages not in stage_order: {preview(bad_values)} in "
-            f"{int(counts.loc[unknown, 'n'].sum()):,} rows. stage_order is "
+            f"{int(counts.loc[unknown, _ROWS].sum()):,} rows. stage_order is "
             f"{list(stage_order)!r}; add the missing stages in funnel order or recode them."
         )
     stages = [str(s) for s in stage_order[1:]]
-    counts = counts.assign(__pos=position.to_numpy())
-    rows = []
+    pos = position.to_numpy()
     key_list = list(keys)
-    grouped = counts.groupby(key_list, dropna=False, sort=False) if key_list else [((), counts)]
-    for key, part in grouped:
+    rows = []
+    grouped = (
+        counts.groupby(key_list, dropna=False, sort=False).indices
+        if key_list
+        else {(): np.arange(len(counts))}
+    )
+    for key, idx in grouped.items():
         key = key if isinstance(key, tuple) else (key,)
-        pos = part["__pos"].to_numpy()
-        n = part["n"].to_numpy()
+        n = counts[_ROWS].to_numpy()[idx]
+        p = pos[idx]
         rec = dict(zip(key_list, key, strict=True))
         rec[APPLIED] = int(n.sum())
         for k, s in enumerate(stages, start=1):
-            rec[app_col(s)] = int(n[pos >= k - 1].sum())
-            rec[sel_col(s)] = int(n[pos >= k].sum())
+            rec[app_col(s)] = int(n[p >= k - 1].sum())
+            rec[sel_col(s)] = int(n[p >= k].sum())
         rows.append(rec)
-    table = pd.DataFrame(rows)
+    empty = {
+        c: [] for c in [*key_list, APPLIED, *(f(s) for s in stages for f in (app_col, sel_col))]
+    }
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(empty)
     return FunnelCounts(
-        table=_tidy(table, keys, stages),
+        table=tidy(table, keys, stages),
         keys=tuple(keys),
         stages=tuple(stages),
         chained=True,
-        total_rows=int(counts["n"].sum()),
+        total_rows=n_all,
+        excluded={missing_outcome(column): n_missing} if n_missing else {},
     )
 
 
-def funnel_from_counts(
-    counts: pd.DataFrame,
-    *,
-    keys: Sequence[str],
-    applicants: str,
-    selected: Sequence[str],
-    stage: str | None,
-    stage_order: Sequence[object] | None,
-) -> FunnelCounts:
-    """Read an aggregated counts table (long with ``stage``, or wide with several selected)."""
-    number_columns = [applicants, *selected]
-    for col in number_columns:
-        values = pd.to_numeric(counts[col], errors="coerce")
-        bad = values.isna() | (values < 0) | (values != np.floor(values))
-        if bad.any():
-            raise InvalidValueError(
-                f"column {col!r} must hold non-negative whole counts; found "
-                f"{preview(counts.loc[bad, col].tolist())} in {int(bad.sum())} rows. Fill or "
-                "drop those rows."
-            )
-    table = counts[[*keys, *([stage] if stage else []), *number_columns]].copy()
-    for col in number_columns:
-        table[col] = pd.to_numeric(table[col]).astype("int64")
-    if stage is None:
-        stages = list(selected)
-        sums = table.groupby(list(keys), dropna=False, sort=False)[number_columns].sum()
-        sums = sums.reset_index() if keys else sums.to_frame().T
-        base = sums.rename(columns={applicants: APPLIED})
-        added: dict[str, pd.Series] = {}
-        previous = base[APPLIED]
-        for s in stages:
-            added[app_col(s)] = previous
-            added[sel_col(s)] = previous = base[s]
-        out = pd.concat([base.drop(columns=stages), pd.DataFrame(added)], axis=1)
-        chained = True
-    else:
-        sel = selected[0]
-        present = list(dict.fromkeys(table[stage].tolist()))
-        if stage_order is None:
-            stages = present
-        else:
-            stages = list(stage_order)
-            unknown = [s for s in present if s not in stages]
-            if unknown:
-                raise InvalidValueError(
-                    f"column {stage!r} holds stages not in stage_order: {preview(unknown)}. "
-                    "Add them to stage_order in funnel order."
-                )
-            stages = [s for s in stages if s in present]
-        sums = table.groupby([*keys, stage], dropna=False, sort=False)[[applicants, sel]].sum()
-        wide = sums.unstack(stage, fill_value=0)
-        zeros = pd.Series(0, index=wide.index)
-        added = {}
-        for s in stages:
-            added[app_col(s)] = wide[(applicants, s)] if (applicants, s) in wide else zeros
-            added[sel_col(s)] = wide[(sel, s)] if (sel, s) in wide else zeros
-        out = pd.DataFrame(added, index=wide.index)
-        out = out.reset_index() if keys else out.reset_index(drop=True)
-        # The stages chain when each stage's applicants are the previous stage's selections.
-        chained = all(
-            (out[app_col(cur)] == out[sel_col(prev)]).all()
-            for prev, cur in itertools.pairwise(stages)
-        )
-        out[APPLIED] = out[app_col(stages[0])]
-        stages = [str(s) for s in stages]
-        out.columns = [str(c) for c in out.columns]
-    over = np.zeros(len(out), dtype=bool)
-    for s in stages:
-        over |= (out[sel_col(s)] > out[app_col(s)]).to_numpy()
-    if over.any():
-        raise InvalidValueError(
-            f"more selected than applicants in {int(over.sum())} group rows of the counts "
-            f"(columns {applicants!r} and {list(selected)!r}). Check that the selected column "
-            "counts people who passed the stage and applicants those who reached it."
-        )
-    return FunnelCounts(
-        table=_tidy(out, keys, stages),
-        keys=tuple(keys),
-        stages=tuple(stages),
-        chained=chained,
-        total_rows=int(out[APPLIED].sum()),
-    )
+# --------------------------------------------------------------------------------------------
+# Shared: tidy tables, group checks
+# --------------------------------------------------------------------------------------------
 
 
-def _order_key(value: object) -> tuple[int, object]:
-    """Sort key for labels of any type within one column: booleans, numbers, text, missing."""
-    if value is None:
-        return (3, "")
-    if isinstance(value, bool | np.bool_):
-        return (0, int(value))
-    if isinstance(value, int | float | np.integer | np.floating):
-        return (1, float(value))
-    return (2, str(value))
+def _key_value(v: object) -> object:
+    try:
+        return None if bool(pd.isna(v)) else v
+    except (TypeError, ValueError):
+        return v
 
 
-def _tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
-    """Plain object keys and int64 counts, whatever the engine returned, sorted by the keys.
+def sort_rows(table: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Rows in the one deterministic order of their keys (:func:`fairhire._core.groups.sort_key`).
 
     Engines return group-by rows in different orders (hash tables, partitions); sorting here
     makes everything downstream (e.g. the floating-point sums of Mantel–Haenszel over strata)
     identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark.
     """
+    if not keys or len(table) < 2:
+        return table.reset_index(drop=True)
+    labels = list(zip(*(table[k].tolist() for k in keys), strict=True))
+    order = sorted(range(len(table)), key=lambda i: tuple(map(sort_key, labels[i])))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
+    """Plain object keys (None when missing) and int64 counts, sorted by the keys."""
     columns: dict[str, pd.Series] = {}
     for k in keys:
         values = table[k].astype(object).tolist()
-        columns[k] = pd.Series([None if _isna(v) else v for v in values], dtype=object)
+        columns[k] = pd.Series([_key_value(v) for v in values], dtype=object)
     numeric = [APPLIED, *(c for s in stages for c in (app_col(s), sel_col(s)))]
     for c in numeric:
-        col = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
-        columns[c] = col
+        columns[c] = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
     # built in one go: adding columns one by one fragments the frame (and warns) for
     # funnels with many stages, e.g. a cut-off search with a hundred cut-offs
     if not columns:
         return pd.DataFrame(index=range(len(table)))
-    out = pd.concat(columns, axis=1)
-    if keys and len(out) > 1:
-        labels = list(zip(*(columns[k].tolist() for k in keys), strict=True))
-        order = sorted(range(len(out)), key=lambda i: tuple(map(_order_key, labels[i])))
-        out = out.iloc[order].reset_index(drop=True)
-    return out
+    return sort_rows(pd.concat(columns, axis=1), keys)
 
 
 def check_group_values(frame: Frame, columns: Sequence[str]) -> None:
@@ -414,3 +387,13 @@ def check_group_values(frame: Frame, columns: Sequence[str]) -> None:
                 f"column {c!r} has nested type {dtype}; a group column must hold one label "
                 "per row (text, number, category or boolean)."
             )
+
+
+def check_not_all_excluded(counts: FunnelCounts) -> None:
+    """Every row excluded (e.g. every outcome blank) leaves nothing to compare: say why."""
+    if counts.total_rows and not int(counts.table[APPLIED].sum()):
+        reasons = "; ".join(f"{n:,} {r}" for r, n in counts.excluded.items())
+        raise InsufficientDataError(
+            f"all {counts.total_rows:,} rows were excluded ({reasons}): nothing to compare. "
+            "Fill in the outcome columns."
+        )

@@ -6,69 +6,124 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from .._core.params import (
+    check_alpha,
+    check_bool,
+    check_choice,
+    check_confidence,
+    check_int,
+    check_share,
+    check_threshold,
+)
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
-from ..stats.proportions import as_fraction
 from .aggregate import (
+    FunnelCounts,
     check_group_values,
-    funnel_from_counts,
+    check_not_all_excluded,
     funnel_from_stage_column,
     funnel_from_stage_columns,
 )
 from .compare import Options, compare
+from .from_counts import funnel_from_counts
+from .groups import clean_group_labels
 from .result import AdverseImpactResult
 
-__all__ = ["adverse_impact", "adverse_impact_from_counts"]
+__all__ = [
+    "adverse_impact",
+    "adverse_impact_from_counts",
+    "check_options",
+    "option_kwargs",
+    "option_params",
+]
+
+ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
+ALTERNATIVES = ("two-sided", "less", "greater")
 
 
-def _options(
+def check_options(
     *,
-    threshold: float | Fraction | str,
-    reference: object | None,
-    cumulative: bool,
-    alternative: str,
-    mid_p: bool,
-    adjust: str,
-    alpha: float,
-    confidence: float,
-    min_share: float | None,
-    min_n: int,
-    unknown_labels: Sequence[object],
+    threshold: float | Fraction | str = 0.8,
+    reference: object | None = None,
+    cumulative: bool = False,
+    alternative: str = "two-sided",
+    mid_p: bool = False,
+    adjust: str = "holm",
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+    min_share: float | None = None,
+    min_n: int = 30,
+    unknown_labels: Sequence[object] = (),
 ) -> Options:
-    if alternative not in {"two-sided", "less", "greater"}:
-        raise InvalidParameterError(
-            f"alternative={alternative!r}; use 'two-sided' (default), 'less' (the focal group "
-            "is selected less often) or 'greater'."
-        )
-    if adjust not in {"holm", "fdr_bh", "bh", "bonferroni", "none"}:
-        raise InvalidParameterError(
-            f"adjust={adjust!r}; use 'holm' (default), 'fdr_bh' (Benjamini–Hochberg), "
-            "'bonferroni' or 'none'."
-        )
-    if not 0 < alpha < 1:
-        raise InvalidParameterError(f"alpha={alpha!r} must lie in (0, 1); use e.g. 0.05.")
-    if not 0 < confidence < 1:
-        raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
-    if min_share is not None and not 0 <= min_share < 1:
-        raise InvalidParameterError(
-            f"min_share={min_share!r} must lie in [0, 1); NYC LL144 and UGESP use 0.02."
-        )
+    """Every comparison option checked once, with the shared checks (an
+    :class:`~fairhire.errors.InvalidParameterError` naming the parameter; text is never read as
+    a boolean or a number)."""
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
     return Options(
-        threshold=as_fraction(threshold),
+        threshold=check_threshold(threshold),
         reference=reference,
-        cumulative=bool(cumulative),
-        alternative=alternative,
-        mid_p=bool(mid_p),
-        adjust="fdr_bh" if adjust == "bh" else adjust,
-        alpha=float(alpha),
-        confidence=float(confidence),
-        min_share=min_share,
-        min_n=int(min_n),
+        cumulative=check_bool(cumulative, "cumulative"),
+        alternative=check_choice(alternative, "alternative", ALTERNATIVES),
+        mid_p=check_bool(mid_p, "mid_p"),
+        adjust=check_choice(adjust, "adjust", ADJUSTMENTS, aliases={"bh": "fdr_bh"}),
+        alpha=check_alpha(alpha),
+        confidence=check_confidence(confidence),
+        min_share=check_share(min_share),
+        min_n=check_int(min_n, "min_n", low=0),
         unknown_labels=tuple(unknown_labels),
     )
+
+
+#: The options of a comparison that a result records in its ``params``.
+COMPARISON_OPTIONS = (
+    "threshold",
+    "alpha",
+    "adjust",
+    "reference",
+    "min_share",
+    "min_n",
+    "unknown_labels",
+)
+
+
+def option_kwargs(options: Options, names: Sequence[str] = COMPARISON_OPTIONS) -> dict[str, Any]:
+    """The checked options as keyword arguments, to pass them on to another analysis."""
+    return {name: getattr(options, name) for name in names}
+
+
+def option_params(options: Options, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """The checked options as a result's ``params`` records them (``names``: only these)."""
+    out = {
+        "reference": options.reference,
+        "threshold": str(options.threshold),
+        "cumulative": options.cumulative,
+        "alternative": options.alternative,
+        "mid_p": options.mid_p,
+        "adjust": options.adjust,
+        "alpha": options.alpha,
+        "confidence": options.confidence,
+        "min_share": options.min_share,
+        "min_n": options.min_n,
+        "unknown_labels": [str(v) for v in options.unknown_labels],
+    }
+    return out if names is None else {k: out[k] for k in names}
+
+
+def _group_and_strata(
+    group: str | Sequence[str], strata: str | Sequence[str] | None
+) -> tuple[list[str], list[str]]:
+    group_cols = as_columns(group, argument="group")
+    strata_cols = as_columns(strata, argument="strata")
+    if not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    overlap = set(group_cols) & set(strata_cols)
+    if overlap:
+        raise InvalidParameterError(
+            f"{sorted(overlap)} cannot be both a group and a stratum column."
+        )
+    return group_cols, strata_cols
 
 
 def adverse_impact(
@@ -104,12 +159,27 @@ def adverse_impact(
     At each stage the selection rate of a group is the share of those who reached the previous
     stage who passed this one (``cumulative=True``: the share of everyone who applied). The
     bottom line (applied → final stage) is always reported, as stage ``"bottom line"``. Each
-    group is compared with the reference group — the group with the highest rate (ties all
-    get ratio 1), or ``reference=`` — by the exact four-fifths comparison, the pooled
-    two-proportion Z test, Fisher's exact test, the Z test on the impact ratio and the log
-    CI of the impact ratio; Fisher p-values are adjusted over all comparisons (Holm by
+    group is compared with the reference group by the exact four-fifths comparison, the
+    pooled two-proportion Z test, Fisher's exact test, the Z test on the impact ratio and the
+    log CI of the impact ratio; Fisher p-values are adjusted over all comparisons (Holm by
     default). Practical significance: the one-person rule, two shortfall figures and a
     small-sample flag.
+
+    The reference group at each stage is ``reference=``, or else the group with the highest
+    rate among the groups large enough to give a stable rate: at least ``min_n`` people at
+    that stage and at least 2% of those with a known group (ties: the largest group; every
+    tied group gets ratio 1). Smaller groups are still compared, and marked
+    ``too_small_for_reference``; when no group is large enough, the highest rate of all is
+    used, with a warning.
+
+    The rules every analysis shares apply: stage columns may hold True/False, 1/0, 1.0/0.0 or
+    yes/no, y/n, t/f in any case; a blank outcome at a stage the applicant reached excludes
+    the row, counted as ``"missing outcome (<stage>)"`` with a warning; group labels that
+    differ only in case or spaces are merged under their most frequent spelling, with a
+    warning; missing labels and ``unknown_labels`` are counted in ``unknown``.
+
+    ``flagged`` (and the headlines) follow the exact four-fifths comparison
+    (``adverse_impact``); ``significant`` is the adjusted Fisher p-value below ``alpha``.
 
     Parameters
     ----------
@@ -119,7 +189,7 @@ def adverse_impact(
     group : str or list of str
         Group column, or several for intersectional groups (``["sex", "race"]``).
     stages : str or list of str, optional
-        Boolean (or 0/1) stage columns in funnel order.
+        Yes/no stage columns in funnel order (True/False, 1/0, yes/no ...).
     stage_column, stage_order : optional
         Alternative to ``stages``: the column with the furthest stage reached, and all stages
         in order starting with the entry stage.
@@ -128,7 +198,8 @@ def adverse_impact(
         Breslow–Day per stage and group in :attr:`AdverseImpactResult.strata`, and a warning
         when the aggregate and stratified comparisons point opposite ways.
     reference : optional
-        A fixed reference group (its label, e.g. ``"Male"`` or ``"Male × White"``).
+        A fixed reference group (its label, e.g. ``"Male"`` or ``"Male × White"``; case and
+        spaces are ignored when no label matches exactly).
     threshold : float, default 0.8
         Impact-ratio threshold, compared exactly (0.8 is read as 4/5).
     cumulative : bool, default False
@@ -147,7 +218,9 @@ def adverse_impact(
         Groups below this share of applicants with a known group (e.g. 0.02) are listed but
         excluded from impact ratios (``excluded`` column).
     min_n : int, default 30
-        Groups smaller than this, or an expected cell under 5, are flagged ``small_sample``.
+        Smallest group (at a stage) that can be the default reference group. Comparisons
+        with a group smaller than this, or with an expected cell under 5, are flagged
+        ``small_sample``.
     on_inconsistent : {"raise", "exclude"}
         What to do with rows selected at a stage without passing the previous one.
     unknown_labels : sequence, optional
@@ -163,7 +236,10 @@ def adverse_impact(
     ColumnError
         A named column is missing.
     InvalidValueError
-        A stage column is not boolean or has missing values, or the funnel is inconsistent.
+        A stage column holds values that are not yes/no (listed), or the funnel is
+        inconsistent (with ``on_inconsistent="raise"``).
+    InvalidParameterError
+        An invalid option (``cumulative="False"``, ``alpha="0.05"`` ...).
     InsufficientDataError
         The data are empty or hold fewer than two groups.
 
@@ -183,36 +259,32 @@ def adverse_impact(
     >>> int(ai.unknown.applicants.iloc[0])  # applicants with a missing sex
     120
     """
-    group_cols = as_columns(group, argument="group")
-    strata_cols = as_columns(strata, argument="strata")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    if on_inconsistent not in {"raise", "exclude"}:
-        raise InvalidParameterError(
-            f"on_inconsistent={on_inconsistent!r}; use 'raise' (default) or 'exclude'."
-        )
+    group_cols, strata_cols = _group_and_strata(group, strata)
+    on_inconsistent = check_choice(on_inconsistent, "on_inconsistent", ("raise", "exclude"))
     if (stages is None) == (stage_column is None):
         raise InvalidParameterError(
-            "give the funnel either as stages=[boolean columns in funnel order] or as "
+            "give the funnel either as stages=[yes/no columns in funnel order] or as "
             "stage_column='furthest stage reached' with stage_order=[...], not both or neither."
         )
-    overlap = set(group_cols) & set(strata_cols)
-    if overlap:
-        raise InvalidParameterError(
-            f"{sorted(overlap)} cannot be both a group and a stratum column."
-        )
-    options = _options(
-        threshold=threshold, reference=reference, cumulative=cumulative,
-        alternative=alternative, mid_p=mid_p, adjust=adjust, alpha=alpha,
-        confidence=confidence, min_share=min_share, min_n=min_n,
+    options = check_options(
+        threshold=threshold,
+        reference=reference,
+        cumulative=cumulative,
+        alternative=alternative,
+        mid_p=mid_p,
+        adjust=adjust,
+        alpha=alpha,
+        confidence=confidence,
+        min_share=min_share,
+        min_n=min_n,
         unknown_labels=unknown_labels,
-    )  # fmt: skip
+    )
     frame = to_narwhals(data)
     keys = [*group_cols, *strata_cols]
     if stages is not None:
         stage_cols = as_columns(stages, argument="stages")
         if not stage_cols:
-            raise InvalidParameterError("stages= must name at least one boolean column.")
+            raise InvalidParameterError("stages= must name at least one yes/no column.")
         clash = set(stage_cols) & set(keys)
         if clash:
             raise InvalidParameterError(
@@ -238,15 +310,15 @@ def adverse_impact(
             "the data have no rows: nothing to analyse. Check the export or filter."
         )
     params = {
-        "group": group_cols, "stages": list(counts.stages), "stage_column": stage_column,
+        "group": group_cols,
+        "stages": list(counts.stages),
+        "stage_column": stage_column,
         "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols, "reference": reference, "threshold": str(options.threshold),
-        "cumulative": cumulative, "alternative": alternative, "mid_p": mid_p,
-        "adjust": options.adjust, "alpha": alpha, "confidence": confidence,
-        "min_share": min_share, "min_n": min_n, "on_inconsistent": on_inconsistent,
-        "unknown_labels": list(options.unknown_labels),
-    }  # fmt: skip
-    return _result(counts, group_cols, strata_cols, options, params)
+        "strata": strata_cols,
+        **option_params(options),
+        "on_inconsistent": on_inconsistent,
+    }
+    return build_result(counts, group_cols, strata_cols, options, params)
 
 
 def adverse_impact_from_counts(
@@ -280,7 +352,9 @@ def adverse_impact_from_counts(
       ``selected`` a list of cumulative count columns in funnel order
       (``selected=["screened", "hired"]``), or a single selected column.
 
-    Rows with the same keys are added up. Everything else is as in :func:`adverse_impact`.
+    Rows with the same keys are added up, after the group labels are cleaned (``"Black"`` and
+    ``"black "`` are one group, with a warning). Counts must be finite, whole, non-negative
+    and below 2⁶³. Everything else is as in :func:`adverse_impact`.
 
     Parameters
     ----------
@@ -314,11 +388,8 @@ confidence, min_share, min_n, unknown_labels
     >>> float(row.shortfall), int(row.shortfall_four_fifths)
     (12.0, 8)
     """
-    group_cols = as_columns(group, argument="group")
-    strata_cols = as_columns(strata, argument="strata")
+    group_cols, strata_cols = _group_and_strata(group, strata)
     selected_cols = as_columns(selected, argument="selected")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
     if not selected_cols:
         raise InvalidParameterError("selected= must name at least one column.")
     if stage is not None and len(selected_cols) != 1:
@@ -326,52 +397,90 @@ confidence, min_share, min_n, unknown_labels
             "with stage= (a long table) give one selected= column; several selected columns "
             "describe a wide funnel without a stage column."
         )
-    options = _options(
-        threshold=threshold, reference=reference, cumulative=cumulative,
-        alternative=alternative, mid_p=mid_p, adjust=adjust, alpha=alpha,
-        confidence=confidence, min_share=min_share, min_n=min_n,
+    options = check_options(
+        threshold=threshold,
+        reference=reference,
+        cumulative=cumulative,
+        alternative=alternative,
+        mid_p=mid_p,
+        adjust=adjust,
+        alpha=alpha,
+        confidence=confidence,
+        min_share=min_share,
+        min_n=min_n,
         unknown_labels=unknown_labels,
-    )  # fmt: skip
+    )
     frame = to_narwhals(counts, argument="counts")
     require_columns(
-        frame, group=group_cols, strata=strata_cols, applicants=applicants,
-        selected=selected_cols, stage=stage,
-    )  # fmt: skip
-    cols = list(dict.fromkeys([*group_cols, *strata_cols, *([stage] if stage else []),
-                               applicants, *selected_cols]))  # fmt: skip
+        frame,
+        group=group_cols,
+        strata=strata_cols,
+        applicants=applicants,
+        selected=selected_cols,
+        stage=stage,
+    )
+    cols = list(
+        dict.fromkeys(
+            [*group_cols, *strata_cols, *([stage] if stage else []), applicants, *selected_cols]
+        )
+    )
     table = collect_pandas(frame.select(*cols))
     if len(table) == 0:
         raise InsufficientDataError("the counts table has no rows: nothing to analyse.")
     funnel = funnel_from_counts(
-        table, keys=[*group_cols, *strata_cols], applicants=applicants,
-        selected=selected_cols, stage=stage, stage_order=stage_order,
-    )  # fmt: skip
+        table,
+        keys=[*group_cols, *strata_cols],
+        applicants=applicants,
+        selected=selected_cols,
+        stage=stage,
+        stage_order=stage_order,
+    )
     params = {
-        "group": group_cols, "applicants": applicants, "selected": selected_cols,
-        "stage": stage, "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols, "reference": reference, "threshold": str(options.threshold),
-        "cumulative": cumulative, "alternative": alternative, "mid_p": mid_p,
-        "adjust": options.adjust, "alpha": alpha, "confidence": confidence,
-        "min_share": min_share, "min_n": min_n,
-        "unknown_labels": list(options.unknown_labels),
-    }  # fmt: skip
-    return _result(funnel, group_cols, strata_cols, options, params)
+        "group": group_cols,
+        "applicants": applicants,
+        "selected": selected_cols,
+        "stage": stage,
+        "stage_order": list(stage_order) if stage_order is not None else None,
+        "strata": strata_cols,
+        **option_params(options),
+    }
+    return build_result(funnel, group_cols, strata_cols, options, params)
 
 
-def _result(counts, group_cols, strata_cols, options, params) -> AdverseImpactResult:
+def _exclusion_warnings(counts: FunnelCounts) -> list[str]:
+    out = []
+    for reason, n in counts.excluded.items():
+        if reason == "inconsistent funnel":
+            out.append(
+                f"{n:,} rows with an inconsistent funnel (selected at a stage without passing "
+                "the one before) were excluded."
+            )
+        else:
+            out.append(
+                f"{n:,} rows excluded, {reason}: the outcome is blank at a stage the applicant "
+                "reached; blanks are counted, never read as not selected."
+            )
+    return out
+
+
+def build_result(
+    counts: FunnelCounts,
+    group_cols: Sequence[str],
+    strata_cols: Sequence[str],
+    options: Options,
+    params: dict[str, Any],
+) -> AdverseImpactResult:
+    """Clean the labels of the counted funnel, compare the groups, and account for every row."""
+    check_not_all_excluded(counts)
+    fingerprint = fingerprint_frame(counts.table)
+    counts, label_warnings = clean_group_labels(counts, group_cols, options.unknown_labels)
     comp = compare(counts, group_cols=group_cols, strata_cols=strata_cols, options=options)
     excluded = dict(counts.excluded)
     if comp.unknown_rows:
         excluded["missing group"] = comp.unknown_rows
     used = counts.total_rows - sum(excluded.values())
     rows = RowAccount(total=counts.total_rows, used=used, excluded=excluded)
-    warnings = list(comp.warnings)
-    if counts.excluded.get("inconsistent funnel"):
-        warnings.insert(
-            0,
-            f"{counts.excluded['inconsistent funnel']:,} rows with an inconsistent funnel "
-            "(selected at a stage without passing the one before) were excluded.",
-        )
+    warnings = [*_exclusion_warnings(counts), *label_warnings, *comp.warnings]
     if comp.unknown_rows:
         warnings.append(
             f"{comp.unknown_rows:,} applicants have a missing or unknown group: counted in "
@@ -385,8 +494,8 @@ def _result(counts, group_cols, strata_cols, options, params) -> AdverseImpactRe
         stages=tuple(counts.stages),
         threshold=float(options.threshold),
         alpha=options.alpha,
-        fingerprint=fingerprint_frame(counts.table),
-        warnings=tuple(warnings),
+        fingerprint=fingerprint,
+        warnings=tuple(dict.fromkeys(warnings)),
         rows=rows,
         params=params,
     )

@@ -15,18 +15,18 @@ One cut-off applies to everyone. Group-specific cut-offs, or adjusting scores by
 
 from __future__ import annotations
 
-import math
 import re
 import warnings as warnings_module
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.params import check_bool, check_choice, check_int, check_number
 from .._frames import (
     as_columns,
     collect_pandas,
@@ -35,12 +35,21 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError
+from .._results import RowAccount
+from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import check_group_values
-from .analysis import adverse_impact_from_counts
-from .ll144 import _scored_rows
+from .analysis import (
+    COMPARISON_OPTIONS,
+    adverse_impact_from_counts,
+    check_options,
+    option_kwargs,
+    option_params,
+)
+from .compare import BOTTOM_LINE, Options
+from .cutoff_result import CutoffAnalysis, cutoff_text
+from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
+from .scores import ScoredRows, scored_rows
 
 __all__ = ["CutoffAnalysis", "cutoff_analysis"]
 
@@ -51,182 +60,11 @@ SECTION_106 = (
     "Rights Act of 1991 §106, 42 U.S.C. §2000e-2(l))."
 )
 
-_STAGE = "__fh_cutoff"
+# internal columns of the counts tables (never a user's column name)
+_STAGE, _BIN, _N = "__fh_cutoff", "__fh_bin", "__fh_n"
+_APPLICANTS, _SELECTED = "__fh_applicants", "__fh_selected"
 _CRITERIA = ("either", "four_fifths", "significance", "both")
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}"
-
-
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class CutoffAnalysis(Result):
-    """Adverse impact at every candidate cut-off of a score.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        One row per (cut-off, group): ``cutoff, group, <group columns>, applicants, selected,
-        selection_rate, reference_group, is_reference, impact_ratio, adverse_impact, z,
-        p_value_z, p_value_fisher, p_value_adjusted, significant, z_ir, p_value_z_ir, ci_low,
-        ci_high, shortfall, shortfall_four_fifths, flips_with_one, small_sample, excluded``
-        (the adverse-impact engine's columns; ``p_value_adjusted`` adjusts the Fisher
-        p-values over the groups *within* each cut-off).
-    by_cutoff : pandas.DataFrame
-        One row per cut-off, in increasing order: ``cutoff, applicants, selected,
-        selection_rate`` (everyone with a score, unknown groups included), ``min_impact_ratio``
-        and ``lowest_group``, ``n_below_four_fifths``, ``n_significant``, ``adverse_impact``
-        (a group below four-fifths), ``significant`` (a significant difference) and
-        ``no_adverse_impact`` (neither, with someone selected).
-    no_adverse_impact_ranges : tuple of (float, float)
-        Runs of consecutive candidate cut-offs with no adverse impact, as (lowest, highest).
-    target_selected : int or None
-        The target number of selections, if one was given.
-    best_cutoff : float or None
-        For the target: the cut-off with the least adverse impact among those selecting at
-        least ``target_selected`` and at most ``(1 + target_tolerance) × target_selected``.
-    top_down_cutoff : float or None
-        For the target: the highest cut-off selecting at least ``target_selected`` (strict
-        top-down selection), for comparison.
-    unknown : pandas.DataFrame
-        Per cut-off, applicants and selections whose group is missing or unknown.
-    """
-
-    table: pd.DataFrame
-    by_cutoff: pd.DataFrame
-    no_adverse_impact_ranges: tuple[tuple[float, float], ...]
-    unknown: pd.DataFrame
-    group_columns: tuple[str, ...]
-    score: str
-    higher_is_better: bool
-    target_selected: int | None = None
-    target_tolerance: float = 0.1
-    best_cutoff: float | None = None
-    top_down_cutoff: float | None = None
-    threshold: float = 0.8
-    alpha: float = 0.05
-    criterion: str = "either"
-    fingerprint: str = ""
-
-    kind: ClassVar[str] = "cut-off analysis"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
-
-    def __repr__(self) -> str:
-        return (
-            f"<CutoffAnalysis: {len(self.by_cutoff)} cut-offs on {self.score!r}, "
-            f"{int(self.by_cutoff['no_adverse_impact'].sum())} without adverse impact>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-(cut-off, group) table (a copy)."""
-        return self.table.copy()
-
-    def at(self, cutoff: float) -> pd.DataFrame:
-        """The groups' rows at one candidate cut-off."""
-        rows = self.table.loc[np.isclose(self.table["cutoff"], cutoff, rtol=0, atol=1e-12)]
-        if rows.empty:
-            raise InvalidParameterError(
-                f"{cutoff!r} is not one of the candidate cut-offs; see `by_cutoff`."
-            )
-        return rows.reset_index(drop=True)
-
-    def _cutoff_row(self, cutoff: float | None) -> pd.Series | None:
-        if cutoff is None:
-            return None
-        return self.by_cutoff.loc[self.by_cutoff["cutoff"] == cutoff].iloc[0]
-
-    @property
-    def criterion_text(self) -> str:
-        """What "no adverse impact" means under the chosen criterion."""
-        return {
-            "either": "no group below four-fifths and no significant difference",
-            "four_fifths": "no group below four-fifths",
-            "significance": "no significant difference",
-            "both": "no group both below four-fifths and significantly different",
-        }[self.criterion]
-
-    @property
-    def _direction(self) -> str:
-        return "at or above" if self.higher_is_better else "at or below"
-
-    def headlines(self) -> list[Headline]:
-        """The cut-offs without adverse impact, and the target search."""
-        out: list[Headline] = []
-        bc = self.by_cutoff
-        if self.no_adverse_impact_ranges:
-            ranges = ", ".join(
-                _fmt(lo) if lo == hi else f"{_fmt(lo)} to {_fmt(hi)}"
-                for lo, hi in self.no_adverse_impact_ranges
-            )
-            out.append(Headline(
-                severity=1,
-                text=f"Of {len(bc)} candidate cut-offs on {self.score}, those from {ranges} show "
-                f"no adverse impact ({self.criterion_text}).",
-                figure=float(bc["no_adverse_impact"].sum()), section=self.kind,
-            ))  # fmt: skip
-        else:
-            out.append(Headline(
-                severity=2,
-                text=f"Every one of the {len(bc)} candidate cut-offs on {self.score} shows "
-                f"adverse impact (criterion: {self.criterion_text}): consider other selection "
-                "procedures, or other ways of using this one.",
-                section=self.kind,
-            ))  # fmt: skip
-        best = self._cutoff_row(self.best_cutoff)
-        top = self._cutoff_row(self.top_down_cutoff)
-        if best is not None and top is not None:
-            text = (
-                f"To select at least {self.target_selected:,}, the cut-off {_fmt(best.cutoff)} "
-                f"(selecting {int(best.selected):,}) has the least adverse impact: lowest "
-                f"impact ratio {best.min_impact_ratio:.2f} ({best.lowest_group})"
-            )
-            if top.cutoff != best.cutoff:
-                text += (
-                    f", against {top.min_impact_ratio:.2f} ({top.lowest_group}) for the "
-                    f"top-down cut-off {_fmt(top.cutoff)} (selecting {int(top.selected):,})"
-                )
-            text += "."
-            if not best.no_adverse_impact:
-                text += " It still shows adverse impact."
-            out.append(Headline(severity=1 if best.no_adverse_impact else 2, text=text,
-                                figure=float(best.min_impact_ratio), section=self.kind))  # fmt: skip
-        out.sort(key=lambda h: -h.severity)
-        return out
-
-    def summary(self) -> str:
-        """A plain-text summary: settings, the per-cut-off table, ranges and the target."""
-        bc = self.by_cutoff
-        lines = [
-            f"Cut-off analysis of {self.score!r} by {' × '.join(self.group_columns)}: selected = "
-            f"score {self._direction} the cut-off; one cut-off for everyone.",
-            f"No adverse impact = {self.criterion_text} (four-fifths: exact comparison with "
-            f"{self.threshold:g} of the highest rate; significance: Fisher, adjusted within the "
-            f"cut-off, alpha {self.alpha:g}).",
-        ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
-        view = bc.copy()
-        view["selection_rate"] = view["selection_rate"].map(lambda v: f"{v:.3f}")
-        view["min_impact_ratio"] = view["min_impact_ratio"].map(
-            lambda v: "" if math.isnan(v) else f"{v:.3f}"
-        )
-        lines.append(view.to_string(index=False))
-        if self.no_adverse_impact_ranges:
-            lines.append(
-                "No adverse impact: "
-                + ", ".join(f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in self.no_adverse_impact_ranges)
-            )
-        else:
-            lines.append("No candidate cut-off is free of adverse impact.")
-        if self.target_selected is not None:
-            lines.append(
-                f"Target {self.target_selected:,} selections: least adverse impact at cut-off "
-                f"{_fmt(self.best_cutoff)}; top-down cut-off {_fmt(self.top_down_cutoff)}."
-            )
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+_NO_CUTOFF = "\x00"
 
 
 def _candidates(work: Any, score: str, max_cutoffs: int, warnings: list[str]) -> np.ndarray:
@@ -237,8 +75,10 @@ def _candidates(work: Any, score: str, max_cutoffs: int, warnings: list[str]) ->
         return np.unique(values.to_numpy(dtype=float))
     qs = np.linspace(0.0, 1.0, max_cutoffs)
     # linear interpolation is the one quantile every backend (DuckDB included) supports
-    exprs = [nw.col(score).quantile(float(q), interpolation="linear").alias(f"q{i}")
-             for i, q in enumerate(qs)]  # fmt: skip
+    exprs = [
+        nw.col(score).quantile(float(q), interpolation="linear").alias(f"q{i}")
+        for i, q in enumerate(qs)
+    ]
     values = collect_pandas(work.select(*exprs)).iloc[0].to_numpy(dtype=float)
     warnings.append(
         f"{score!r} has {n_unique:,} distinct values: the candidate cut-offs are {max_cutoffs} "
@@ -259,7 +99,7 @@ def _balanced_sum(exprs: list[Any]) -> Any:
 def _counts_at_cutoffs(
     work: Any, group_cols: list[str], score: str, values: np.ndarray, higher_is_better: bool
 ) -> pd.DataFrame:
-    """Applicants (``n``) and selections at each cut-off (columns 0..K-1) per group.
+    """Applicants (``_N``) and selections at each cut-off (columns 0..K-1) per group.
 
     One pass in the data's engine: each row gets the number of cut-offs it passes (its bin),
     then one group-by over (group, bin) counts rows; the selections at each cut-off are
@@ -268,16 +108,22 @@ def _counts_at_cutoffs(
     """
     col = nw.col(score)
     k = len(values)
-    passes = [((col >= float(c)) if higher_is_better else (col <= float(c))).cast(nw.Int32)
-              for c in values]  # fmt: skip
-    binned = work.with_columns(_balanced_sum(passes).alias("__fh_bin"))
-    table = group_counts(binned.select(*group_cols, "__fh_bin"), [*group_cols, "__fh_bin"])
+    passes = [
+        ((col >= float(c)) if higher_is_better else (col <= float(c))).cast(nw.Int32)
+        for c in values
+    ]
+    binned = work.with_columns(_balanced_sum(passes).alias(_BIN))
+    table = group_counts(binned.select(*group_cols, _BIN), [*group_cols, _BIN], count_name=_N)
     keys = table[group_cols].astype(object).where(table[group_cols].notna(), None)
     table = table.assign(**{c: keys[c] for c in group_cols})
     wide = table.pivot_table(
-        index=group_cols, columns="__fh_bin", values="n", aggfunc="sum", fill_value=0,
+        index=group_cols,
+        columns=_BIN,
+        values=_N,
+        aggfunc="sum",
+        fill_value=0,
         dropna=False,
-    )  # fmt: skip
+    )
     wide = wide.reindex(columns=range(k + 1), fill_value=0)
     n = wide.sum(axis=1)
     # rows in bin >= j pass the j cut-offs a bin-j row passes; cumulative from the top
@@ -287,7 +133,7 @@ def _counts_at_cutoffs(
     else:  # score <= c_i  <=>  bin >= k - i
         sel = {i: at_least[k - i].to_numpy() for i in range(k)}
     out = wide.index.to_frame(index=False)
-    return pd.concat([out, pd.DataFrame({"n": n.to_numpy(), **sel})], axis=1)
+    return pd.concat([out, pd.DataFrame({_N: n.to_numpy(), **sel})], axis=1)
 
 
 def _check_cutoffs(cutoffs: Any) -> np.ndarray:
@@ -307,6 +153,127 @@ def _check_cutoffs(cutoffs: Any) -> np.ndarray:
     if values.size == 0 or not np.isfinite(values).all():
         raise InvalidParameterError("cutoffs= must hold at least one finite number.")
     return np.unique(values)
+
+
+@dataclass(frozen=True)
+class _Search:
+    """The checked options of the search (as opposed to the comparison's)."""
+
+    score: str
+    group_cols: list[str]
+    missing_score: str
+    criterion: str
+    max_cutoffs: int
+    target_selected: int | None
+    target_tolerance: float
+    higher: bool
+
+
+def _check(
+    *,
+    score: str,
+    group_cols: list[str],
+    missing_score: str,
+    criterion: str,
+    max_cutoffs: Any,
+    target_selected: Any,
+    target_tolerance: Any,
+    higher_is_better: Any,
+) -> _Search:
+    if not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    if score in group_cols:
+        raise InvalidParameterError(f"{score!r} cannot be both the score and a group column.")
+    return _Search(
+        score=score,
+        group_cols=group_cols,
+        missing_score=check_choice(missing_score, "missing_score", ("exclude", "raise")),
+        criterion=check_choice(criterion, "criterion", _CRITERIA),
+        max_cutoffs=check_int(max_cutoffs, "max_cutoffs", low=2),
+        target_selected=check_int(target_selected, "target_selected", low=1, allow_none=True),
+        target_tolerance=check_number(
+            target_tolerance,
+            "target_tolerance",
+            low=0,
+            high=10,
+            hint="0.1 allows up to 10% more selections than the target.",
+        ),
+        higher=check_bool(higher_is_better, "higher_is_better"),
+    )
+
+
+def _long(counts: pd.DataFrame, group_cols: list[str], labels: list[str]) -> pd.DataFrame:
+    """One row per (cut-off, group): the long counts table of the adverse-impact engine."""
+    k, g = len(labels), len(counts)
+    return pd.DataFrame(
+        {
+            **{c: np.tile(counts[c].to_numpy(dtype=object), k) for c in group_cols},
+            _STAGE: np.repeat(np.array(labels, dtype=object), g),
+            _APPLICANTS: np.tile(counts[_N].to_numpy(), k),
+            _SELECTED: np.concatenate([counts[i].to_numpy() for i in range(k)]),
+        }
+    )
+
+
+def _compare(
+    counts: pd.DataFrame, group_cols: list[str], values: np.ndarray, options: Options
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """The engine at every cut-off; Fisher p-values adjusted within each cut-off."""
+    labels = [repr(float(c)) for c in values]
+    with warnings_module.catch_warnings():
+        # the engine widens a long counts table one stage column at a time; with hundreds of
+        # cut-offs pandas warns about fragmentation (harmless; reported to the engine's owner)
+        warnings_module.simplefilter("ignore", pd.errors.PerformanceWarning)
+        ai = adverse_impact_from_counts(
+            _long(counts, group_cols, labels),
+            group=group_cols,
+            applicants=_APPLICANTS,
+            selected=_SELECTED,
+            stage=_STAGE,
+            stage_order=labels,
+            **{**option_kwargs(options), "adjust": "none"},
+        )
+    value_of = dict(zip(labels, values.tolist(), strict=True))
+    # cut-offs are alternatives, not a funnel: counts that happen to chain (the lowest
+    # cut-off selecting everyone) get no "bottom line"
+    table = ai.table.loc[ai.table["stage"] != BOTTOM_LINE]
+    table = table.drop(columns=["basis"]).rename(columns={"stage": "cutoff"})
+    table["cutoff"] = table["cutoff"].map(value_of).astype(float)
+    # The family of comparisons is the groups at one cut-off: the cut-offs are alternatives.
+    adjusted = np.full(len(table), np.nan)
+    for _, idx in table.groupby("cutoff", sort=False).indices.items():
+        adjusted[idx] = sp.adjust_pvalues(table["p_value_fisher"].to_numpy()[idx], options.adjust)
+    table["p_value_adjusted"] = adjusted
+    table["significant"] = (table["p_value_adjusted"] < options.alpha) & ~table["is_reference"]
+    table = table.sort_values(["cutoff"], kind="stable").reset_index(drop=True)
+    unknown = ai.unknown.loc[ai.unknown["stage"] != BOTTOM_LINE].rename(columns={"stage": "cutoff"})
+    unknown["cutoff"] = unknown["cutoff"].map(value_of).astype(float)
+    unknown = unknown.sort_values("cutoff", kind="stable").reset_index(drop=True)
+    return table, unknown, ai.warnings
+
+
+def _stage_names(match: re.Match) -> str:
+    found = [v for v in re.findall(r"'([^']*)'", match[2]) if v != BOTTOM_LINE]
+    cuts = [cutoff_text(float(v)) for v in found]
+    if not cuts:
+        return _NO_CUTOFF
+    if len(cuts) == 1:
+        return f"cut-off {cuts[0]}"
+    if len(cuts) <= 5:
+        return f"cut-offs {', '.join(cuts)}"
+    return f"{len(cuts)} of the cut-offs ({cuts[0]} to {cuts[-1]})"
+
+
+def _cutoff_warnings(engine: tuple[str, ...]) -> list[str]:
+    """The engine's warnings, with its stages named as cut-offs."""
+    out = []
+    for w in engine:
+        if "not chained" in w:
+            continue
+        text = re.sub(r"(stages?) ('[^']*'(?:, '[^']*')*)", _stage_names, w)
+        if _NO_CUTOFF not in text:  # a warning about the (dropped) bottom line only
+            out.append(text)
+    return out
 
 
 def cutoff_analysis(
@@ -344,7 +311,8 @@ def cutoff_analysis(
     significant; ``"four_fifths"`` or ``"significance"`` use one test alone, ``"both"`` needs
     both (UGESP 1607.4(D) treats differences "significant in both statistical and practical
     terms" as adverse impact). With large samples tiny differences become significant, so
-    look at the impact ratios as well. A cut-off that selects no one has neither. With ``target_selected``, the
+    look at the impact ratios as well. A cut-off that selects no one has neither. With
+    ``target_selected``, the
     search looks at the cut-offs selecting at least that many and at most
     ``(1 + target_tolerance)`` times as many, and picks the one with the highest lowest impact
     ratio (cut-offs without adverse impact first; then fewer selected; then the higher
@@ -358,8 +326,9 @@ def cutoff_analysis(
     data : DataFrame
         One row per candidate (pandas, polars, pyarrow, DuckDB ...). Never modified.
     score : str
-        Numeric score column. Rows with a missing score are excluded and counted
-        (``missing_score="raise"`` to raise instead).
+        Numeric score column. Rows with a missing or an infinite (±inf) score are excluded
+        and counted by reason, with a warning (``missing_score="raise"``: a missing score is
+        an error instead).
     group : str or list of str
         Group column(s); several give intersectional groups.
     cutoffs : sequence of float, optional
@@ -374,7 +343,11 @@ def cutoff_analysis(
     max_cutoffs : int, default 200
         Most candidate cut-offs generated from the data.
     threshold, alpha, adjust, reference, min_share, min_n, unknown_labels
-        As in :func:`fairhire.adverse_impact` (``adjust`` applies within each cut-off).
+        As in :func:`fairhire.adverse_impact` (``adjust`` applies within each cut-off). The
+        reference group at each cut-off follows the shared rule: the highest rate among groups
+        with at least ``min_n`` people and 2% of those compared (ties: the largest); smaller
+        groups are compared and marked ``too_small_for_reference``. Group labels are cleaned
+        as in :func:`fairhire.adverse_impact` (case/space variants merged, with a warning).
     missing_score : {"exclude", "raise"}
         What to do with rows whose score is missing.
     criterion : {"either", "four_fifths", "significance", "both"}
@@ -412,212 +385,94 @@ def cutoff_analysis(
     if isinstance(cutoffs, Mapping):
         _check_cutoffs(cutoffs)
     group_cols = as_columns(group, argument="group")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    if score in group_cols:
-        raise InvalidParameterError(f"{score!r} cannot be both the score and a group column.")
-    if missing_score not in ("exclude", "raise"):
-        raise InvalidParameterError(
-            f"missing_score={missing_score!r}; use 'exclude' (default) or 'raise'."
-        )
-    if criterion not in _CRITERIA:
-        raise InvalidParameterError(
-            f"criterion={criterion!r}; use 'either' (default: below four-fifths or a "
-            "significant difference), 'four_fifths', 'significance' or 'both'."
-        )
-    if not isinstance(max_cutoffs, int | np.integer) or max_cutoffs < 2:
-        raise InvalidParameterError(f"max_cutoffs={max_cutoffs!r} must be a whole number >= 2.")
-    if target_selected is not None and (
-        not isinstance(target_selected, int | np.integer) or target_selected < 1
-    ):
-        raise InvalidParameterError(
-            f"target_selected={target_selected!r} must be a whole number of selections >= 1."
-        )
-    if not 0 <= target_tolerance <= 10:
-        raise InvalidParameterError(
-            f"target_tolerance={target_tolerance!r} must lie in [0, 10]; 0.1 allows up to 10% "
-            "more selections than the target."
-        )
+    search = _check(
+        score=score,
+        group_cols=group_cols,
+        missing_score=missing_score,
+        criterion=criterion,
+        max_cutoffs=max_cutoffs,
+        target_selected=target_selected,
+        target_tolerance=target_tolerance,
+        higher_is_better=higher_is_better,
+    )
+    options = check_options(
+        threshold=threshold,
+        alpha=alpha,
+        adjust=adjust,
+        reference=reference,
+        min_share=min_share,
+        min_n=min_n,
+        unknown_labels=unknown_labels,
+    )
     frame = to_narwhals(data)
     require_columns(frame, score=score, group=group_cols)
     check_group_values(frame, group_cols)
     warnings: list[str] = []
-    work, n_rows, n_missing = _scored_rows(frame, score, missing_score)
-    if n_rows == n_missing:
-        raise InsufficientDataError("the data have no rows with a score: nothing to analyse.")
-    values = (
-        _check_cutoffs(cutoffs)
-        if cutoffs is not None
-        else _candidates(work, score, int(max_cutoffs), warnings)
-    )
-    counts = _counts_at_cutoffs(work, group_cols, score, values, bool(higher_is_better))
-    labels = [repr(float(c)) for c in values]
-    k, g = len(labels), len(counts)
-    long = pd.DataFrame(
-        {
-            **{c: np.tile(counts[c].to_numpy(dtype=object), k) for c in group_cols},
-            _STAGE: np.repeat(np.array(labels, dtype=object), g),
-            "applicants": np.tile(counts["n"].to_numpy(), k),
-            "selected": np.concatenate([counts[i].to_numpy() for i in range(k)]),
-        }
-    )
-    with warnings_module.catch_warnings():
-        # the engine widens a long counts table one stage column at a time; with hundreds of
-        # cut-offs pandas warns about fragmentation (harmless; reported to the engine's owner)
-        warnings_module.simplefilter("ignore", pd.errors.PerformanceWarning)
-        ai = adverse_impact_from_counts(
-            long, group=group_cols, applicants="applicants", selected="selected", stage=_STAGE,
-            stage_order=labels, reference=reference, threshold=threshold, alpha=alpha,
-            adjust="none", min_share=min_share, min_n=min_n, unknown_labels=unknown_labels,
-        )  # fmt: skip
-    value_of = dict(zip(labels, values.tolist(), strict=True))
-    table = ai.table.drop(columns=["basis"]).rename(columns={"stage": "cutoff"})
-    table["cutoff"] = table["cutoff"].map(value_of).astype(float)
-    # The family of comparisons is the groups at one cut-off: the cut-offs are alternatives.
-    adjusted = np.full(len(table), np.nan)
-    for _, idx in table.groupby("cutoff", sort=False).indices.items():
-        adjusted[idx] = sp.adjust_pvalues(table["p_value_fisher"].to_numpy()[idx], adjust)
-    table["p_value_adjusted"] = adjusted
-    table["significant"] = (table["p_value_adjusted"] < alpha) & ~table["is_reference"]
-    table = table.sort_values(["cutoff"], kind="stable").reset_index(drop=True)
-    unknown = ai.unknown.rename(columns={"stage": "cutoff"})
-    unknown["cutoff"] = unknown["cutoff"].map(value_of).astype(float)
-    unknown = unknown.sort_values("cutoff", kind="stable").reset_index(drop=True)
+    rows = scored_rows(frame, score, missing_score=search.missing_score)
+    if cutoffs is not None:
+        values = _check_cutoffs(cutoffs)
+    else:
+        values = _candidates(rows.frame, score, search.max_cutoffs, warnings)
+    counts = _counts_at_cutoffs(rows.frame, group_cols, score, values, search.higher)
+    table, unknown, engine_warnings = _compare(counts, group_cols, values, options)
+    warnings = [*rows.warnings(), *warnings, *_cutoff_warnings(engine_warnings)]
+    given = values.tolist() if cutoffs is not None else None
+    return _result(search, options, rows, counts, (table, unknown), given, warnings)
 
-    by_cutoff = _by_cutoff(table, unknown, criterion)
-    ranges = _runs(by_cutoff)
+
+def _result(
+    search: _Search,
+    options: Options,
+    rows: ScoredRows,
+    counts: pd.DataFrame,
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+    cutoffs: list[float] | None,
+    warnings: list[str],
+) -> CutoffAnalysis:
+    """The per-cut-off summary, the target search, the row account and the result."""
+    table, unknown = tables
+    summary = by_cutoff(table, unknown, search.criterion)
     best = top = None
-    if target_selected is not None:
-        best, top = _target(
-            by_cutoff, int(target_selected), float(target_tolerance), bool(higher_is_better)
+    if search.target_selected is not None:
+        best, top = target_cutoffs(
+            summary, search.target_selected, search.target_tolerance, search.higher
         )
-    for w in ai.warnings:
-        if "not chained" in w:
-            continue
-        warnings.append(re.sub(r"stage '([^']*)'", lambda m: f"cut-off {_fmt(float(m[1]))}", w))
-    if n_missing:
-        warnings.insert(0, f"{n_missing:,} rows with a missing {score!r} were excluded.")
-    excluded = {"missing score": n_missing} if n_missing else {}
+    excluded = dict(rows.excluded)
     unknown_rows = int(unknown["applicants"].iloc[0]) if len(unknown) else 0
     if unknown_rows:
         excluded["missing group"] = unknown_rows
-    rows = RowAccount(total=n_rows, used=n_rows - sum(excluded.values()), excluded=excluded)
     params = {
-        "score": score, "group": group_cols, "cutoffs": None if cutoffs is None else
-        values.tolist(), "target_selected": target_selected,
-        "target_tolerance": target_tolerance, "higher_is_better": higher_is_better,
-        "max_cutoffs": int(max_cutoffs), "threshold": str(sp.as_fraction(threshold)),
-        "alpha": alpha, "adjust": adjust, "reference": reference, "min_share": min_share,
-        "min_n": min_n, "unknown_labels": [str(v) for v in unknown_labels],
-        "missing_score": missing_score, "criterion": criterion,
-    }  # fmt: skip
+        "score": search.score,
+        "group": search.group_cols,
+        "cutoffs": cutoffs,
+        "target_selected": search.target_selected,
+        "target_tolerance": search.target_tolerance,
+        "higher_is_better": search.higher,
+        "max_cutoffs": search.max_cutoffs,
+        **option_params(options, COMPARISON_OPTIONS),
+        "missing_score": search.missing_score,
+        "criterion": search.criterion,
+    }
+    keys = counts.astype({c: object for c in search.group_cols}).rename(columns=str)
     return CutoffAnalysis(
         table=table,
-        by_cutoff=by_cutoff,
-        no_adverse_impact_ranges=ranges,
+        by_cutoff=summary,
+        no_adverse_impact_ranges=no_adverse_impact_runs(summary),
         unknown=unknown,
-        group_columns=tuple(group_cols),
-        score=score,
-        higher_is_better=bool(higher_is_better),
-        target_selected=int(target_selected) if target_selected is not None else None,
-        target_tolerance=float(target_tolerance),
+        group_columns=tuple(search.group_cols),
+        score=search.score,
+        higher_is_better=search.higher,
+        target_selected=search.target_selected,
+        target_tolerance=search.target_tolerance,
         best_cutoff=best,
         top_down_cutoff=top,
-        threshold=float(sp.as_fraction(threshold)),
-        alpha=float(alpha),
-        criterion=criterion,
-        fingerprint=fingerprint_frame(
-            counts.astype({c: object for c in group_cols}).rename(columns=str)
-        ),
+        threshold=float(options.threshold),
+        alpha=options.alpha,
+        criterion=search.criterion,
+        fingerprint=fingerprint_frame(keys),
         warnings=tuple(dict.fromkeys(warnings)),
-        rows=rows,
+        rows=RowAccount(
+            total=rows.total, used=rows.total - sum(excluded.values()), excluded=excluded
+        ),
         params=params,
     )
-
-
-def _by_cutoff(table: pd.DataFrame, unknown: pd.DataFrame, criterion: str) -> pd.DataFrame:
-    cut = table["cutoff"]
-    compared = ~table["is_reference"] & ~table["excluded"]
-    grouped = table.groupby(cut, sort=True)
-    applicants = grouped["applicants"].sum()
-    selected = grouped["selected"].sum()
-    u = unknown.set_index("cutoff").reindex(applicants.index, fill_value=0)
-    applicants = applicants + u["applicants"]
-    selected = selected + u["selected"]
-    ref_sel = table.loc[table["is_reference"]].groupby("cutoff")["selected"].max()
-    anyone = ref_sel.reindex(applicants.index, fill_value=0) > 0
-    comp = table.loc[compared]
-    ir = comp.dropna(subset=["impact_ratio"])
-    lowest_idx = ir.groupby("cutoff")["impact_ratio"].idxmin()
-    min_ir = ir.loc[lowest_idx].set_index("cutoff")["impact_ratio"].reindex(applicants.index)
-    lowest = ir.loc[lowest_idx].set_index("cutoff")["group"].reindex(applicants.index)
-    min_ir = min_ir.where(min_ir.notna(), np.where(anyone, 1.0, np.nan))
-    n_below = comp.groupby("cutoff")["adverse_impact"].sum().reindex(applicants.index).fillna(0)
-    n_sig = comp.groupby("cutoff")["significant"].sum().reindex(applicants.index).fillna(0)
-    out = pd.DataFrame(
-        {
-            "cutoff": applicants.index.to_numpy(dtype=float),
-            "applicants": applicants.to_numpy(dtype="int64"),
-            "selected": selected.to_numpy(dtype="int64"),
-            "selection_rate": (selected / applicants.where(applicants > 0)).to_numpy(float),
-            "min_impact_ratio": min_ir.to_numpy(dtype=float),
-            "lowest_group": lowest.fillna("").astype(str).to_numpy(),
-            "n_below_four_fifths": n_below.to_numpy(dtype="int64"),
-            "n_significant": n_sig.to_numpy(dtype="int64"),
-        }
-    )
-    out["adverse_impact"] = out["n_below_four_fifths"] > 0
-    out["significant"] = out["n_significant"] > 0
-    if criterion == "both":  # the same group must be below four-fifths and significant
-        both = comp["adverse_impact"] & comp["significant"]
-        flagged = both.groupby(comp["cutoff"]).any().reindex(applicants.index, fill_value=False)
-        flagged = flagged.to_numpy(dtype=bool)
-    else:
-        flagged = {
-            "either": out["adverse_impact"] | out["significant"],
-            "four_fifths": out["adverse_impact"],
-            "significance": out["significant"],
-        }[criterion].to_numpy(dtype=bool)
-    out["no_adverse_impact"] = anyone.to_numpy() & ~flagged
-    return out
-
-
-def _runs(by_cutoff: pd.DataFrame) -> tuple[tuple[float, float], ...]:
-    """Consecutive candidate cut-offs with no adverse impact, as (lowest, highest)."""
-    runs: list[tuple[float, float]] = []
-    start = prev = None
-    for c, ok in zip(by_cutoff["cutoff"], by_cutoff["no_adverse_impact"], strict=True):
-        if ok:
-            start = c if start is None else start
-            prev = c
-        elif start is not None:
-            runs.append((float(start), float(prev)))
-            start = None
-    if start is not None:
-        runs.append((float(start), float(prev)))
-    return tuple(runs)
-
-
-def _target(
-    by_cutoff: pd.DataFrame, target: int, tolerance: float, higher_is_better: bool
-) -> tuple[float, float]:
-    enough = by_cutoff.loc[by_cutoff["selected"] >= target]
-    if enough.empty:
-        most = int(by_cutoff["selected"].max())
-        raise InvalidParameterError(
-            f"target_selected={target:,} is more than any candidate cut-off selects (at most "
-            f"{most:,}). Lower the target or add lower cut-offs."
-        )
-    fewest = int(enough["selected"].min())
-    top = enough.loc[enough["selected"] == fewest]
-    # the strictest cut-off that still selects enough: top-down selection
-    top_down = float(top["cutoff"].max() if higher_is_better else top["cutoff"].min())
-    limit = max(fewest, math.floor(target * (1 + tolerance)))
-    pool = enough.loc[enough["selected"] <= limit].copy()
-    pool["_ir"] = pool["min_impact_ratio"].fillna(-np.inf)
-    pool = pool.sort_values(
-        ["no_adverse_impact", "_ir", "selected", "cutoff"],
-        ascending=[False, False, True, not higher_is_better],
-        kind="stable",
-    )
-    return float(pool["cutoff"].iloc[0]), top_down

@@ -13,7 +13,6 @@ other label is an error that lists it, so no one is silently put in the wrong ca
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.missing import is_missing
 from .._sex import FEMALE_SPELLINGS, MALE_SPELLINGS
 from ..errors import InvalidParameterError, InvalidValueError, preview
 
@@ -32,7 +32,9 @@ __all__ = [
     "RACE_DISPLAY",
     "SEX_CATEGORIES",
     "UNKNOWN_SPELLINGS",
+    "EEOColumn",
     "LabelReading",
+    "read_eeo_column",
     "read_labels",
     "split_category_map",
 ]
@@ -65,17 +67,41 @@ RACE_DISPLAY: dict[str, str] = {
 #: Labels read as "unknown" (compared ignoring case, punctuation spacing and surrounding spaces).
 UNKNOWN_SPELLINGS: frozenset[str] = frozenset(
     {
-        "unknown", "not known", "unk", "n/a", "na", "none", "not available",
-        "not provided", "not specified", "unspecified", "undisclosed", "not disclosed",
-        "declined", "decline", "decline to state", "declined to state",
-        "decline to self-identify", "decline to self identify", "declined to self-identify",
-        "declined to self identify", "decline to identify", "decline to answer",
-        "prefer not to say", "prefer not to answer", "prefer not to disclose",
-        "i prefer not to say", "i do not wish to answer", "i don't wish to answer",
-        "i do not wish to self-identify", "i don't wish to self-identify",
-        "choose not to disclose", "did not disclose", "did not self-identify",
+        "unknown",
+        "not known",
+        "unk",
+        "n/a",
+        "na",
+        "none",
+        "not available",
+        "not provided",
+        "not specified",
+        "unspecified",
+        "undisclosed",
+        "not disclosed",
+        "declined",
+        "decline",
+        "decline to state",
+        "declined to state",
+        "decline to self-identify",
+        "decline to self identify",
+        "declined to self-identify",
+        "declined to self identify",
+        "decline to identify",
+        "decline to answer",
+        "prefer not to say",
+        "prefer not to answer",
+        "prefer not to disclose",
+        "i prefer not to say",
+        "i do not wish to answer",
+        "i don't wish to answer",
+        "i do not wish to self-identify",
+        "i don't wish to self-identify",
+        "choose not to disclose",
+        "did not disclose",
+        "did not self-identify",
     }
-)  # fmt: skip
+)
 
 _OTHER_SEX_SPELLINGS = frozenset(
     {"other", "non-binary", "nonbinary", "non binary", "another gender", "gender non-conforming"}
@@ -84,24 +110,43 @@ _OTHER_SEX_SPELLINGS = frozenset(
 # Race spellings: each category's EEO-1 name, the DCWP rule's name, and both with the
 # "(Not Hispanic or Latino)" qualifier; plus short forms that cannot mean anything else.
 _RACE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    HISPANIC: ("hispanic", "latino", "latina", "latinx", "latine", "hispanic/latino",
-               "hispanic or latinx", "hispanic/latinx"),
+    HISPANIC: (
+        "hispanic",
+        "latino",
+        "latina",
+        "latinx",
+        "latine",
+        "hispanic/latino",
+        "hispanic or latinx",
+        "hispanic/latinx",
+    ),
     "White": (),
     "Black or African American": ("black", "african american", "black/african american"),
     "Native Hawaiian or Pacific Islander": (
-        "native hawaiian or other pacific islander", "native hawaiian/other pacific islander",
-        "native hawaiian/pacific islander", "pacific islander",
+        "native hawaiian or other pacific islander",
+        "native hawaiian/other pacific islander",
+        "native hawaiian/pacific islander",
+        "pacific islander",
     ),
     "Asian": (),
     "Native American or Alaska Native": (
-        "american indian or alaska native", "american indian or alaskan native",
-        "native american or alaskan native", "american indian/alaska native",
-        "american indian/alaskan native", "native american/alaska native", "native american",
+        "american indian or alaska native",
+        "american indian or alaskan native",
+        "native american or alaskan native",
+        "american indian/alaska native",
+        "american indian/alaskan native",
+        "native american/alaska native",
+        "native american",
         "american indian",
     ),
-    "Two or More Races": ("two or more", "two or more races", "multiracial", "multi-racial",
-                          "2 or more races"),
-}  # fmt: skip
+    "Two or More Races": (
+        "two or more",
+        "two or more races",
+        "multiracial",
+        "multi-racial",
+        "2 or more races",
+    ),
+}
 
 
 def _norm(value: str) -> str:
@@ -140,14 +185,6 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _key(value: Any) -> Any:
     if isinstance(value, str):
         return _norm(value)
@@ -170,7 +207,7 @@ class LabelReading:
 
     def get(self, label: Any) -> str | None:
         """The category of a label (None = unknown); missing values of any kind are unknown."""
-        if _is_missing(label):
+        if is_missing(label):
             return None
         return self.categories[label]
 
@@ -294,7 +331,7 @@ def read_labels(
     how: dict[Any, str] = {}
     unmapped: dict[str, int] = {}
     for label, n in zip(labels, n_rows, strict=True):
-        if _is_missing(label):
+        if is_missing(label):
             categories[_MISSING], how[_MISSING] = None, "missing"
             continue
         key = _key(label)
@@ -326,3 +363,102 @@ def read_labels(
             "or list labels that mean 'unknown' in unknown_labels=[...]."
         )
     return LabelReading(column=column, categories=categories, how=how)
+
+
+@dataclass(frozen=True)
+class EEOColumn:
+    """A sex or race column read onto EEO-1 categories, on top of the shared label cleaning.
+
+    ``category`` maps each distinct raw label to its category (None: unknown); ``table`` lists
+    how each raw label was read (for the audit's appendix); ``warnings`` are the shared
+    cleaning's (merged case/space variants, sex spellings read as Male/Female).
+    """
+
+    column: str
+    category: Mapping[Any, str | None]
+    rows: list[dict]
+    warnings: list[str]
+
+    def get(self, label: Any) -> str | None:
+        if is_missing(label):
+            return None
+        return self.category.get(label.item() if isinstance(label, np.generic) else label)
+
+
+def read_eeo_column(
+    labels: Iterable[Any],
+    counts: Iterable[int],
+    *,
+    kind: str,
+    column: str,
+    category_map: Mapping[Any, Any] | None = None,
+    unknown_labels: Iterable[Any] = (),
+) -> EEOColumn:
+    """Read the distinct labels of a sex or race column (with their row counts).
+
+    Labels named in ``category_map`` (exactly, or ignoring case and spaces) are read as the
+    map says. The others are cleaned by the shared rule first (:func:`fairhire._core.labels.
+    clean_labels`: trimmed, case and space variants merged under the most frequent spelling,
+    sex spellings read as Male/Female, each with a warning; missing values and
+    ``unknown_labels`` unknown), then read onto the EEO-1 categories by :func:`read_labels`.
+
+    Examples
+    --------
+    >>> col = read_eeo_column(["Black", "black ", "White", None], [50, 2, 40, 3], kind="race",
+    ...                       column="race")
+    >>> col.get("black "), col.get(None), len(col.warnings)
+    ('Black or African American', None, 1)
+    """
+    from .._core.labels import clean_labels, label_key
+
+    user = dict(category_map or {})
+    user_keys = {label_key(k) for k in user}
+    raw_labels = [v.item() if isinstance(v, np.generic) else v for v in labels]
+    raw_counts = [int(n) for n in counts]
+    mapped = [not is_missing(v) and (v in user or label_key(v) in user_keys) for v in raw_labels]
+    rest = [(v, n) for v, n, m in zip(raw_labels, raw_counts, mapped, strict=True) if not m]
+    cleaning = clean_labels(
+        [v for v, _ in rest],
+        [n for _, n in rest],
+        column=column,
+        unknown_labels=unknown_labels,
+        sex=kind == "sex",
+    )
+    clean_counts: dict[Any, int] = {}
+    for v, n in rest:
+        clean = cleaning.get(v)
+        if clean is not None:
+            clean_counts[clean] = clean_counts.get(clean, 0) + n
+    to_read = [v for v, m in zip(raw_labels, mapped, strict=True) if m] + list(clean_counts)
+    n_read = [n for n, m in zip(raw_counts, mapped, strict=True) if m] + list(clean_counts.values())
+    reading = read_labels(
+        to_read,
+        kind=kind,
+        column=column,
+        category_map=user,
+        unknown_labels=unknown_labels,
+        counts=n_read,
+    )
+    category: dict[Any, str | None] = {}
+    rows = []
+    for v, m in zip(raw_labels, mapped, strict=True):
+        if is_missing(v):
+            rows.append(
+                {
+                    "column": column,
+                    "label": "(missing)",
+                    "category": "Unknown",
+                    "read_as": "missing",
+                }
+            )
+            continue
+        clean = v if m else cleaning.get(v)
+        how = reading.how.get(clean, "unknown_labels") if clean is not None else "unknown_labels"
+        cat = reading.categories.get(clean) if clean is not None else None
+        category[v] = cat
+        rows.append(
+            {"column": column, "label": str(v), "category": cat or "Unknown", "read_as": how}
+        )
+    rows = list({(r["label"], r["category"]): r for r in rows}.values())
+    rows.sort(key=lambda r: (r["category"], r["label"]))
+    return EEOColumn(column=column, category=category, rows=rows, warnings=cleaning.warnings())

@@ -8,18 +8,11 @@ from typing import ClassVar
 
 import pandas as pd
 
-from .._core.text import format_ratio
+from .._core.text import format_count, format_number, format_p, format_ratio, p_text
 from .._results import Headline, Result
 from .compare import BOTTOM_LINE
 
 __all__ = ["AdverseImpactResult"]
-
-
-def _p(p: float) -> str:
-    """'p = 0.012' or 'p < 0.001'."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "p n/a"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -30,14 +23,17 @@ class AdverseImpactResult(Result):
     ----------
     table : pandas.DataFrame
         One row per (stage, group): ``stage, basis, group, <group columns>, applicants,
-        selected, selection_rate, reference_group, is_reference, impact_ratio, adverse_impact,
-        z, p_value_z, p_value_fisher, p_value_adjusted, significant, z_ir, p_value_z_ir, ci_low,
-        ci_high, shortfall, shortfall_four_fifths, flips_with_one, small_sample, excluded``.
-        ``adverse_impact`` is the exact four-fifths comparison; ``p_value_adjusted`` adjusts
-        ``p_value_fisher`` over every comparison in the table; ``shortfall`` is the number of
-        extra selections the group needed to reach the reference rate (a float) and
-        ``shortfall_four_fifths`` the smallest whole number that lifts it to four-fifths. Rows
-        with stage ``"bottom line"`` compare everyone who applied with the final stage.
+        selected, selection_rate, reference_group, is_reference, too_small_for_reference,
+        impact_ratio, adverse_impact, z, p_value_z, p_value_fisher, p_value_adjusted,
+        significant, z_ir, p_value_z_ir, ci_low, ci_high, shortfall, shortfall_four_fifths,
+        flips_with_one, small_sample, excluded``. ``adverse_impact`` is the exact four-fifths
+        comparison; ``p_value_adjusted`` adjusts ``p_value_fisher`` over every comparison in
+        the table and ``significant`` is it below ``alpha``; ``too_small_for_reference`` marks
+        groups too small to be the default reference at that stage (they are still compared);
+        ``shortfall`` is the number of extra selections the group needed to reach the
+        reference rate (a float) and ``shortfall_four_fifths`` the smallest whole number that
+        lifts it to four-fifths. Rows with stage ``"bottom line"`` compare everyone who applied
+        with the final stage.
     strata : pandas.DataFrame or None
         With ``strata=``: per (stage, group), the Mantel–Haenszel odds ratio of the group
         against the reference and its CI, the CMH test with and without continuity
@@ -62,20 +58,18 @@ class AdverseImpactResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "adverse impact"
+    #: ``flagged``: rows below the threshold by the exact four-fifths comparison (evidence of
+    #: adverse impact under the four-fifths rule), whatever their p-value.
+    flag_column: ClassVar[str] = "adverse_impact"
     count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
-    def __repr__(self) -> str:
-        return f"<AdverseImpactResult: {len(self.table)} comparisons, {len(self.flagged)} flagged>"
+    def _repr_headline(self) -> str:
+        return f"{len(self.table):,} comparisons, {len(self.flagged):,} below four-fifths"
 
     def to_frame(self) -> pd.DataFrame:
         """The per-(stage, group) table (a copy)."""
         return self.table.copy()
-
-    @property
-    def flagged(self) -> pd.DataFrame:
-        """Rows below the threshold (evidence of adverse impact under the four-fifths rule)."""
-        return self.table.loc[self.table["adverse_impact"]].reset_index(drop=True)
 
     @property
     def bottom_line(self) -> pd.DataFrame:
@@ -97,14 +91,18 @@ class AdverseImpactResult(Result):
                 else f"At the {row.stage} stage"
             )
             base = (
-                f"{where}, {row.group} applicants were selected at {format_ratio(row.impact_ratio)} times "
-                f"the rate of {row.reference_group}"
+                f"{where}, {row.group} applicants were selected at "
+                f"{format_ratio(row.impact_ratio, self.threshold)} times the rate of "
+                f"{row.reference_group}"
             )
-            stats = f"Fisher {_p(row.p_value_fisher)}, adjusted {_p(row.p_value_adjusted)}"
+            stats = (
+                f"{p_text(row.p_value_fisher, 'Fisher p', self.alpha)}, "
+                f"{p_text(row.p_value_adjusted, 'adjusted p', self.alpha)}"
+            )
             if row.adverse_impact:
                 extra = []
                 if row.shortfall >= 0.5:
-                    extra.append(f"{row.shortfall:.0f} fewer selections than parity")
+                    extra.append(f"{format_count(row.shortfall)} fewer selections than parity")
                 if row.flips_with_one:
                     extra.append("one selection would change the result")
                 if row.small_sample:
@@ -120,23 +118,30 @@ class AdverseImpactResult(Result):
                     )
                 )
             elif row.significant and row.impact_ratio < 1:
-                out.append(Headline(
-                    severity=2,
-                    text=f"{base} (above four-fifths, but the difference is statistically "
-                    f"significant: {stats}).",
-                    figure=row.impact_ratio, section=self.kind,
-                ))  # fmt: skip
+                out.append(
+                    Headline(
+                        severity=2,
+                        text=f"{base} (above four-fifths, but the difference is statistically "
+                        f"significant: {stats}).",
+                        figure=row.impact_ratio,
+                        section=self.kind,
+                    )
+                )
         if self.strata is not None:
             for row in self.strata.itertuples(index=False):
                 if row.reversal:
-                    out.append(Headline(
-                        severity=2,
-                        text=f"At the {row.stage} stage, the aggregate comparison of "
-                        f"{row.group} with {row.reference_group} reverses within strata "
-                        f"(Mantel–Haenszel odds ratio {row.mh_odds_ratio:.2f}): a Simpson's "
-                        "paradox to examine before drawing conclusions.",
-                        figure=row.mh_odds_ratio, section=self.kind,
-                    ))  # fmt: skip
+                    out.append(
+                        Headline(
+                            severity=2,
+                            text=f"At the {row.stage} stage, the aggregate comparison of "
+                            f"{row.group} with {row.reference_group} reverses within strata "
+                            f"(Mantel–Haenszel odds ratio {format_number(row.mh_odds_ratio)}): a "
+                            "Simpson's "
+                            "paradox to examine before drawing conclusions.",
+                            figure=row.mh_odds_ratio,
+                            section=self.kind,
+                        )
+                    )
         out.sort(key=lambda h: -h.severity)
         return out
 
@@ -152,17 +157,30 @@ class AdverseImpactResult(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = ["stage", "group", "applicants", "selected", "selection_rate", "impact_ratio",
-                "adverse_impact", "p_value_fisher", "p_value_adjusted", "shortfall",
-                "flips_with_one", "small_sample"]  # fmt: skip
+        cols = [
+            "stage",
+            "group",
+            "applicants",
+            "selected",
+            "selection_rate",
+            "impact_ratio",
+            "adverse_impact",
+            "p_value_fisher",
+            "p_value_adjusted",
+            "shortfall",
+            "flips_with_one",
+            "small_sample",
+        ]
         view = t[cols].copy()
-        view["selection_rate"] = view["selection_rate"].map(lambda v: f"{v:.3f}")
+        view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
         view["impact_ratio"] = view["impact_ratio"].map(
-            lambda v: "" if math.isnan(v) else f"{v:.3f}"
+            lambda v: "" if math.isnan(v) else format_ratio(v, self.threshold, 3)
         )
         for c in ("p_value_fisher", "p_value_adjusted"):
-            view[c] = view[c].map(lambda v: "" if math.isnan(v) else f"{v:.4f}")
-        view["shortfall"] = view["shortfall"].map(lambda v: "" if math.isnan(v) else f"{v:.1f}")
+            view[c] = view[c].map(lambda v: "" if math.isnan(v) else format_p(v, self.alpha))
+        view["shortfall"] = view["shortfall"].map(
+            lambda v: "" if math.isnan(v) else format_number(v, 1)
+        )
         lines.append(view.to_string(index=False))
         if int(self.unknown["applicants"].sum()):
             lines.append("Unknown group (counted, not compared):")

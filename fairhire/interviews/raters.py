@@ -99,14 +99,23 @@ class RaterDisparityResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "rater disparities"
-    count_columns: ClassVar[frozenset[str]] = frozenset(
-        {"decisions", "focal_n", "reference_n", "n"}
-    )
-    report_count_columns: ClassVar[tuple[str, ...]] = ("decisions", "focal_n", "reference_n")
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "focal_value", "reference_value", "gap", "se", "difference_from_org", "gap_shrunk",
-        "shrunk_ci_low", "shrunk_ci_high", "pooled_gap",
-    )
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "decisions",
+        "focal_n",
+        "n",
+        "reference_n",
+    })
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "difference_from_org",
+        "focal_value",
+        "gap",
+        "gap_shrunk",
+        "pooled_gap",
+        "reference_value",
+        "se",
+        "shrunk_ci_high",
+        "shrunk_ci_low",
+    })
 
     flag_column: ClassVar[str] = "flagged"
 

@@ -105,13 +105,27 @@ class EUPayTransparencyMetrics(Result):
 
     kind: ClassVar[str] = "EU pay transparency metrics"
     flag_column: ClassVar[str] = "art10_flag"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {"male_pct", "female_pct", "min_pay", "max_pay", *CATEGORY_COLUMNS[3:12]}
-    )
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "employees",
+        "men",
+        "women",
+    })
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "female_pct",
+        "male_pct",
+        "max_pay",
+        "mean_basic_men",
+        "mean_basic_women",
+        "mean_gap_basic",
+        "mean_gap_total",
+        "mean_gap_total_published",
+        "mean_gap_variable",
+        "median_gap_basic",
+        "median_gap_total",
+        "median_gap_variable",
+        "min_pay",
+    })
     # the names the report layer reads today
-    report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
 
     @property
     def gap_threshold(self) -> float:

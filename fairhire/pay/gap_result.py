@@ -41,7 +41,7 @@ TABLE_COLUMNS = (
     "units",
     "flagged",
     "testable",
-    "small_sample",
+    "too_small_for_reference",
     "note",
 )
 
@@ -102,7 +102,7 @@ class PayGapResult(Result):
         ``ci_low``, ``ci_high`` (its ``confidence`` interval), ``adjusted_gap_pct`` (always %;
         with ``log=False`` −coef / mean reference pay × 100), ``units``, ``flagged``
         (``p_value < alpha``: the adjusted gap is statistically significant, in either
-        direction), ``testable``, ``small_sample`` (the group is too small to be the reference:
+        direction), ``testable``, ``too_small_for_reference`` (the group is too small to be the reference:
         fewer than ``min_n`` employees or under 2% of them) and ``note`` (why a cell or group
         could not be tested).
     flagged : pandas.DataFrame
@@ -145,13 +145,27 @@ class PayGapResult(Result):
         "model": None,
         "outliers": "outlier_summary",
     }
-    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "n_reference", "employees"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "employees",
+        "n",
+        "n_reference",
+    })
     # pay figures and statistics computed from the counted employees' pay
-    derived_columns: ClassVar[frozenset[str]] = frozenset(
-        {*TABLE_COLUMNS[6:15], "adjusted_gap", "adjusted_gap_pct", "median_pay_vs_predicted_pct"}
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "adjusted_gap",
+        "adjusted_gap_pct",
+        "coef",
+        "mean_gap_pct",
+        "mean_pay",
+        "mean_pay_reference",
+        "median_gap_pct",
+        "median_pay",
+        "median_pay_reference",
+        "median_pay_vs_predicted_pct",
+        "std_error",
+        "t",
+    })
     # the name the report layer reads today
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
 
     @property
     def n_outliers(self) -> int:

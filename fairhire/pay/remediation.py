@@ -89,9 +89,10 @@ class PayRemediationPlan(Result):
 
     kind: ClassVar[str] = "pay remediation plan"
     private_fields: ClassVar[dict[str, str | None]] = {"raises": "raises_summary"}
-    count_columns: ClassVar[frozenset[str]] = frozenset({"employees_raised"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "employees_raised",
+    })
     # the name the report layer reads today
-    report_count_columns: ClassVar[tuple[str, ...]] = ("employees_raised",)
 
     @property
     def table(self) -> pd.DataFrame:

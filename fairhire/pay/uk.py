@@ -108,11 +108,20 @@ class UKPayGapMetrics(Result):
     band_sizes: str = "lower_first"
 
     kind: ClassVar[str] = "UK gender pay gap metrics"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"men", "women", "employees"})
-    derived_columns: ClassVar[frozenset[str]] = frozenset(QUARTILE_COLUMNS[4:])
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "employees",
+        "men",
+        "women",
+    })
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "female_pct",
+        "female_pct_published",
+        "male_pct",
+        "male_pct_published",
+        "max_pay",
+        "min_pay",
+    })
     # the names the report layer reads today
-    report_count_columns: ClassVar[tuple[str, ...]] = ("men", "women")
-    report_derived_columns: ClassVar[tuple[str, ...]] = tuple(sorted(derived_columns))
 
     @property
     def table(self) -> pd.DataFrame:

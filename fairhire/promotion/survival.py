@@ -3,7 +3,7 @@
 Survival analysis needs one row per employee, so this analysis collects the columns it uses
 (group, duration, event, controls) to pandas under internal names; the statistics live in
 :mod:`fairhire.stats.survival` and :mod:`fairhire.stats.cox`. Flags, labels and the reference
-group follow the shared core (see :mod:`fairhire.promotion.reading`).
+group follow the shared core (see :mod:`fairhire._core.counting`).
 
 Flow: read (collect, read the event flag, clean labels, count exclusions) → Kaplan–Meier per
 group → log-rank → reference → Cox → result.
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.counting import pick_reference
 from .._core.params import check_alpha, check_choice, check_confidence, check_int, check_share
 from .._core.text import format_number, p_text
 from .._frames import (
@@ -31,7 +32,6 @@ from .._results import Headline, Result
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
-from .reading import pick_reference
 
 __all__ = ["TimeToPromotionResult", "time_to_promotion"]
 
@@ -94,13 +94,23 @@ class TimeToPromotionResult(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
-    count_columns: ClassVar[frozenset[str]] = frozenset({"n", "events", "censored", "at_risk"})
+    count_columns: ClassVar[frozenset[str]] = frozenset({
+        "at_risk",
+        "censored",
+        "events",
+        "n",
+    })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
-    report_count_columns: ClassVar[tuple[str, ...]] = ("events", "censored", "at_risk")
-    report_derived_columns: ClassVar[tuple[str, ...]] = (
-        "person_time", "event_rate", "median_ci_low", "median_ci_high", "observed", "expected",
-        "survival", "std_err",
-    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset({
+        "event_rate",
+        "expected",
+        "median_ci_high",
+        "median_ci_low",
+        "observed",
+        "person_time",
+        "std_err",
+        "survival",
+    })
 
     def _repr_headline(self) -> str:
         return f"{len(self.table)} groups, log-rank {p_text(self.logrank.get('p_value'))}"

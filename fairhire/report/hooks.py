@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..errors import ReportError
 from .charts import chart_function
 from .filters import Formatter
+from .job_ads import job_ad_view
 from .safe import md_escape
 from .sections import Detail, RenderState
 from .tables import auto_columns, data_table, records
@@ -31,7 +32,7 @@ class Hooks:
     def globals(self) -> dict[str, Any]:
         return {"detail": self.detail, "data_table": self.table, "records": records,
                 "small": self.formatter.small, "suppression_note": self.suppression_note,
-                "chart": self.chart}
+                "chart": self.chart, "job_ad": job_ad_view}
 
     def table(self, frame: Any, columns: Any, caption: str | None = None,
               counts: Sequence[str] = (), row_header: str | None = None,

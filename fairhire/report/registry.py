@@ -12,9 +12,9 @@ from ..errors import ReportError
 
 PARTIALS: dict[str, str] = {
     "fairhire.impact.result.AdverseImpactResult": "adverse_impact",
-    "fairhire.impact.ll144.LL144Audit": "ll144_audit",
-    "fairhire.impact.cutoff.CutoffAnalysis": "cutoff_analysis",
-    "fairhire.impact.screening.ScreeningModelAudit": "screening_model",
+    "fairhire.impact.ll144_result.LL144Audit": "ll144_audit",
+    "fairhire.impact.cutoff_result.CutoffAnalysis": "cutoff_analysis",
+    "fairhire.impact.screening_result.ScreeningModelAudit": "screening_model",
     "fairhire.promotion.rates.PromotionDisparityResult": "promotion_disparity",
     "fairhire.promotion.survival.TimeToPromotionResult": "time_to_promotion",
     "fairhire.promotion.representation.RepresentationResult": "representation_by_level",
@@ -30,7 +30,9 @@ PARTIALS: dict[str, str] = {
     "fairhire.pay.uk.UKPayGapMetrics": "uk_pay_gap",
     "fairhire.pay.eu.EUPayTransparencyMetrics": "eu_pay_transparency",
     "fairhire.pay.remediation.PayRemediationPlan": "pay_remediation",
-    "fairhire.language.scanner.JobDescriptionScan": "job_description",
+    "fairhire.language.result.JobDescriptionScan": "job_description",
+    "fairhire.monitoring.result.MonitorResult": "monitor",
+    "fairhire.monitoring.compare.AuditComparison": "audit_comparison",
 }
 
 

@@ -6,7 +6,10 @@ group's odds of selection relative to the reference group's.
 
 Computed with statsmodels' ``StratifiedTable`` (Mantel & Haenszel 1959; Robins, Breslow &
 Greenland 1986 for the CI; Breslow & Day 1980 with Tarone's 1985 correction). R's
-``mantelhaen.test`` and ``DescTools::BreslowDayTest`` are the usual cross-checks.
+``mantelhaen.test`` and ``DescTools::BreslowDayTest`` are the usual cross-checks. The p-values
+come from the chi-square survival function, not from statsmodels' ``1 − cdf``, which rounds
+every p-value below about 1e-16 to 0: a CMH statistic of 363.45 has p = chi2.sf(363.45, 1) =
+4.98e-81, not 0.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._deprecation import renamed_attribute
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, InvalidValueError
 
 __all__ = ["MantelHaenszel", "mantel_haenszel"]
 
@@ -78,6 +81,7 @@ def mantel_haenszel(tables: np.ndarray, *, confidence: float = 0.95) -> MantelHa
     >>> round(1 / r.odds_ratio, 6), round(r.cmh_statistic, 5)
     (0.904697, 1.52461)
     """
+    from scipy.stats import chi2
     from statsmodels.stats.contingency_tables import StratifiedTable
 
     arr = np.asarray(tables, dtype=float)
@@ -85,8 +89,13 @@ def mantel_haenszel(tables: np.ndarray, *, confidence: float = 0.95) -> MantelHa
         raise InvalidParameterError(
             f"tables must have shape (K, 2, 2); got {arr.shape}. Stack one 2×2 table per stratum."
         )
+    if not np.isfinite(arr).all() or (arr != np.floor(arr)).any():
+        raise InvalidValueError(
+            "tables hold missing, infinite or fractional counts; counts must be finite whole "
+            "numbers."
+        )
     if (arr < 0).any():
-        raise InvalidParameterError("tables hold negative counts; counts must be non-negative.")
+        raise InvalidValueError("tables hold negative counts; counts must be non-negative.")
     rows = arr.sum(axis=2)
     cols = arr.sum(axis=1)
     informative = (rows > 0).all(axis=1) & (cols > 0).all(axis=1)
@@ -105,22 +114,22 @@ def mantel_haenszel(tables: np.ndarray, *, confidence: float = 0.95) -> MantelHa
     else:
         odds = float(st.oddsratio_pooled)
         lo, hi = (float(x) for x in st.oddsratio_pooled_confint(alpha=1 - confidence))
-    plain = st.test_null_odds(correction=False)
-    corrected = st.test_null_odds(correction=True)
+    plain = float(st.test_null_odds(correction=False).statistic)
+    corrected = float(st.test_null_odds(correction=True).statistic)
     if k >= 2 and 0 < odds < math.inf:
         with np.errstate(all="ignore"):  # degenerate strata give NaN, checked below
-            bd = st.test_equal_odds(adjust=True)
-        bd_stat, bd_p = float(bd.statistic), float(bd.pvalue)
+            bd_stat = float(st.test_equal_odds(adjust=True).statistic)
+        bd_p = float(chi2.sf(bd_stat, k - 1))
     else:
         bd_stat, bd_p = _NAN, _NAN
     return MantelHaenszel(
         odds_ratio=odds,
         ci_low=lo,
         ci_high=hi,
-        cmh_statistic=float(plain.statistic),
-        cmh_p_value=float(plain.pvalue),
-        cmh_statistic_corrected=float(corrected.statistic),
-        cmh_p_value_corrected=float(corrected.pvalue),
+        cmh_statistic=plain,
+        cmh_p_value=float(chi2.sf(plain, 1)),
+        cmh_statistic_corrected=corrected,
+        cmh_p_value_corrected=float(chi2.sf(corrected, 1)),
         breslow_day_statistic=bd_stat,
         breslow_day_p_value=bd_p,
         n_strata=k,
