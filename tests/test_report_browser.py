@@ -25,8 +25,8 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
                  if Path(p).exists()), None) or shutil.which("chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-#: A4 (210 mm) less the report's @page side margins (2 x 11 mm), in CSS px
-PRINT_WIDTH = round((210 - 22) / 25.4 * 96)
+#: A4 (210 mm) less the report's @page side margins (2 x 10 mm), in CSS px
+PRINT_WIDTH = round((210 - 20) / 25.4 * 96)
 
 CHART_TEXT = """() => { let min = 1e9; for (const t of document.querySelectorAll('svg text')) {
   if (!t.getBoundingClientRect().width) continue; const m = t.getScreenCTM(); if (!m) continue;

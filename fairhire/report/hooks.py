@@ -84,5 +84,5 @@ class Hooks:
         if self.fmt == "html":
             return Markup('<p class="see-detail">{}: table <a href="#{}">{} in the '
                           'appendix ›</a>.</p>').format(made.title, made.id, made.number)
-        return Markup("{}: table [{} in the appendix](#{}).").format(
+        return Markup("{}: table [{} in the appendix](#{}).\n").format(
             Markup(md_escape(made.title)), made.number, made.id)
