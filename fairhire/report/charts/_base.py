@@ -22,6 +22,8 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..templating import words
+
 __all__ = [
     "FLAG",
     "GREY",
@@ -130,17 +132,6 @@ def mpl_text(value: object) -> str:
     \\$5 an hour
     """
     return str(value).replace("$", r"\$")
-
-
-def words(name: object) -> str:
-    """A column name as words for a chart's text: ``months_in_level`` → "months in level".
-
-    >>> words("months_in_level"), words(["sex", "race"])
-    ('months in level', 'sex × race')
-    """
-    if isinstance(name, list | tuple):
-        return " × ".join(words(n) for n in name)
-    return str(name).replace("_", " ")
 
 
 def reference_text(group: object, size: Any, what: str, min_cell: int | None = None) -> str:
