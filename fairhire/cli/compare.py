@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._core.text import format_count
 from ..errors import FairhireError
 from .errors import CLIError
 from .options import choice
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
                                      else "utf-8")
-        print(f"wrote {len(comparison.table)} findings to {args.output}")
+        n = len(comparison.table)
+        print(f"wrote {format_count(n)} finding{'' if n == 1 else 's'} to {args.output}")
     else:
         print(text)
     return 0
