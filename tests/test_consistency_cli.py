@@ -16,6 +16,7 @@ retention and layoff analyses, whose favourable outcome is staying, see the same
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,17 @@ SUBCOMMANDS: dict[str, tuple[list[str], Callable[[Section], None]]] = {
 }
 
 
+def check_console_words(out: str) -> None:
+    """The console reads as an HR analyst expects: no code quotes, no Python arguments, minus
+    signs in numbers, "1 selection" and one p-value style."""
+    assert "`" not in out
+    assert not re.search(r"\b[a-z]+(_[a-z]+)*=", out), re.search(r".*\b[a-z_]+=.*", out)[0]
+    assert not re.search(r"(?<![\w.])-\d", out)
+    assert not re.search(r"\b1 (fewer|more) [a-z]+s\b", out)
+    assert not re.search(r"\d(\.\d+)?e-\d|\bp = 0\.000\b|\binf\b|\bnan\b", out)
+    assert "[" not in "\n".join(line for line in out.splitlines() if line.startswith("  "))
+
+
 def _report(folder: Path) -> list[Section]:
     return json.loads((folder / "audit.json").read_text(encoding="utf-8"))["sections"]
 
@@ -187,6 +199,7 @@ def test_every_subcommand_reads_the_messy_export_alike(command, sep, exports, tm
     check(section)
     _check_merges(section["warnings"])
     _check_merges(out.splitlines())  # the merges are shown on the console too
+    check_console_words(out)
     if sep == ";":
         assert "separated by semicolons" in err
 
@@ -261,3 +274,41 @@ def test_audit_config_gives_the_same_figures(exports, tmp_path, capsys):
     for section, check in zip(sections, checks, strict=True):
         check(section)
         _check_merges(section["warnings"])
+
+
+@pytest.fixture(scope="module")
+def demo_exports(tmp_path_factory) -> dict[str, Path]:
+    import fairhire as fh
+
+    folder = tmp_path_factory.mktemp("demo")
+    fh.datasets.make_hiring_funnel(4000, random_state=0, periods=4).to_csv(
+        folder / "applicants.csv", index=False)
+    fh.datasets.make_workforce(2000, random_state=0, exits=True).to_csv(
+        folder / "employees.csv", index=False)
+    return {"applicants": folder / "applicants.csv", "employees": folder / "employees.csv"}
+
+
+FUNNEL = ["screened", "interviewed", "offered", "hired"]
+DEMO_RUNS = {
+    "impact": ("applicants", ["--group", "sex", "race", "--stages", *FUNNEL, "--strata",
+                              "requisition"]),
+    "ll144": ("applicants", ["--sex", "sex", "--race", "race", "--selected", "hired"]),
+    "pay": ("employees", ["--pay", "salary", "--group", "sex", "--controls", "level",
+                          "tenure_years", "--within", "job_family"]),
+    "promotion": ("employees", ["--group", "sex", "--promoted", "promoted", "--level", "level"]),
+    "retention": ("employees", ["--group", "sex", "race", "--exited", "exited", "--exit-type",
+                                "exit_type", "--level", "level"]),
+    "time-to-exit": ("employees", ["--group", "sex", "--duration", "tenure_months", "--event",
+                                   "exited", "--cause", "exit_type"]),
+    "layoff": ("employees", ["--selected", "laid_off", "--group", "sex", "--unit", "job_family",
+                             "--age", "age", "--job-title", "job_title"]),
+    "monitor": ("applicants", ["--period", "applied_on", "--freq", "Q", "--group", "sex",
+                               "--stages", *FUNNEL]),
+}
+
+
+@pytest.mark.parametrize("command", list(DEMO_RUNS))
+def test_console_words_on_the_demo_data(command, demo_exports, capsys):
+    data, options = DEMO_RUNS[command]
+    assert main([command, str(demo_exports[data]), *options]) == 0
+    check_console_words(capsys.readouterr().out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..errors import FairhireError
-from .compare import comparison_lines, in_cli_words, read_audit_file
 from .arguments import comparison_arguments, given, input_arguments, read_input, report_arguments
+from .compare import comparison_lines, in_cli_words, read_audit_file
 from .errors import CLIError
 from .options import choice, share
 from .output import print_result, write_report_files
