@@ -13,7 +13,9 @@ from .reading import read_table
 __all__ = [
     "COMPARISON_OPTIONS",
     "comparison_arguments",
+    "funnel_arguments",
     "given",
+    "inconsistent_argument",
     "input_arguments",
     "read_input",
     "report_arguments",
@@ -116,3 +118,26 @@ def given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
     {'alpha': 0.01}
     """
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def funnel_arguments(g: argparse._ArgumentGroup) -> None:
+    """The groups and the hiring funnel: ``--group``, ``--stages`` or ``--stage-column`` with
+    ``--stage-order``, and ``--strata``."""
+    g.add_argument("--group", nargs="+", required=True, metavar="COLUMN",
+                   help="group column(s), e.g. sex race; several give intersectional groups")
+    g.add_argument("--stages", nargs="+", metavar="COLUMN",
+                   help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
+    g.add_argument("--stage-column", metavar="COLUMN",
+                   help="instead of --stages: one column holding the furthest stage reached")
+    g.add_argument("--stage-order", nargs="+", metavar="STAGE",
+                   help="with --stage-column: the stages in order, entry stage first")
+    g.add_argument("--strata", nargs="+", metavar="COLUMN",
+                   help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+
+
+def inconsistent_argument(o: argparse._ArgumentGroup, rows: str, default: str | None) -> None:
+    """``--on-inconsistent raise|exclude`` for ``rows`` (what an inconsistent row is)."""
+    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
+                   default=default, metavar="{raise,exclude}",
+                   help=f"{rows}: stop with an error (raise, the default) or leave them out "
+                   "and count them (exclude)")

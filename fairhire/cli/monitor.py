@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from ..errors import FairhireError
-from .arguments import comparison_arguments, given, input_arguments, read_input, report_arguments
+from .arguments import (
+    comparison_arguments,
+    funnel_arguments,
+    given,
+    inconsistent_argument,
+    input_arguments,
+    read_input,
+    report_arguments,
+)
 from .compare import comparison_lines, in_cli_words, read_audit_file
 from .errors import CLIError
 from .options import choice, share
@@ -27,26 +35,14 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="group dates into months (M), quarters (Q) or years (Y)")
     g.add_argument("--period-order", nargs="+", metavar="PERIOD",
                    help="period labels in time order (default: their natural order)")
-    g.add_argument("--group", nargs="+", required=True, metavar="COLUMN",
-                   help="group column(s), e.g. sex race; several give combined groups")
-    g.add_argument("--stages", nargs="+", metavar="COLUMN",
-                   help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
-    g.add_argument("--stage-column", metavar="COLUMN",
-                   help="instead of --stages: one column holding the furthest stage reached")
-    g.add_argument("--stage-order", nargs="+", metavar="STAGE",
-                   help="with --stage-column: the stages in order, entry stage first")
+    funnel_arguments(g)
     g.add_argument("--promoted", metavar="COLUMN",
                    help="instead of a funnel: yes/no promotion column (promotion rates)")
-    g.add_argument("--strata", nargs="+", metavar="COLUMN",
-                   help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
     o = comparison_arguments(p, skip=("alternative",))
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
                    "(default: none left out)")
-    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
-                   metavar="{raise,exclude}",
-                   help="rows that pass a stage without the one before: stop with an error "
-                   "(raise, the default) or leave them out and count them (exclude)")
+    inconsistent_argument(o, "rows that pass a stage without the one before", None)
     report_arguments(p)
     p.add_argument("--compare-with", metavar="OLD.json",
                    help="an earlier audit.json: say what changed since, and add a 'Since the "

@@ -8,11 +8,12 @@ from .arguments import (
     COMPARISON_OPTIONS,
     comparison_arguments,
     given,
+    inconsistent_argument,
     input_arguments,
     read_input,
     report_arguments,
 )
-from .options import call_analysis, choice
+from .options import call_analysis
 from .output import print_result
 
 NAME = "retention"
@@ -51,10 +52,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    "(repeat for several)")
     exit_kind_arguments(g)
     o = comparison_arguments(p, people="employees")
-    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
-                   metavar="{raise,exclude}",
-                   help="rows with an exit type but no exit: stop with an error (raise, the "
-                   "default) or leave them out and count them (exclude)")
+    inconsistent_argument(o, "rows with an exit type but no exit", None)
     o.add_argument("--no-regression", dest="regression", action="store_false",
                    help="skip the logistic regressions (faster on large files)")
     report_arguments(p)
