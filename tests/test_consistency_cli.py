@@ -94,14 +94,14 @@ def check_promotion(section: Section) -> None:
 
 def check_retention(section: Section) -> None:
     rows = [r for r in section["result"]["table"] if r["kind"] == "all"]
-    _rates(rows, "headcount", "stayed", "reference_group", "too_small_reference")
+    _rates(rows, "headcount", "stayed", "reference_group", "too_small_for_reference")
     _check_rows(section)
 
 
 def check_layoff(section: Section) -> None:
     rows = [r for r in section["result"]["table"]
             if r["comparison"] == "sex" and r["unit"] == "All units"]
-    _rates(rows, "headcount", "retained", "reference_group", "too_small_reference")
+    _rates(rows, "headcount", "retained", "reference_group", "too_small_for_reference")
     _check_rows(section)
 
 
@@ -123,7 +123,7 @@ def check_pay(section: Section) -> None:
     assert set(overall["reference_group"]) == {EXPECTED["reference"]}
     assert overall["n"].to_dict() == {"Female": 500, "Non-binary": 10}
     assert set(overall["n_reference"]) == {APPLICANTS["Male"]}
-    assert list(overall.index[overall["small_sample"]]) == EXPECTED["too_small"]
+    assert list(overall.index[overall["too_small_for_reference"]]) == EXPECTED["too_small"]
     _check_rows(section, outcome=0)
 
 

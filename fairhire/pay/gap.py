@@ -436,6 +436,8 @@ def _table(table_rows: list[dict[str, Any]]) -> pd.DataFrame:
     table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
     for col in ("flagged", "testable", "too_small_for_reference"):
         table[col] = table[col].fillna(False).astype(bool)
+    # the name this column had in 0.1.0 (it meant this); kept so existing code keeps working
+    table["small_sample"] = table["too_small_for_reference"]
     return table
 
 

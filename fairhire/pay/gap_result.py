@@ -43,6 +43,7 @@ TABLE_COLUMNS = (
     "testable",
     "too_small_for_reference",
     "note",
+    "small_sample",
 )
 
 
@@ -104,7 +105,8 @@ class PayGapResult(Result):
         (``p_value < alpha``: the adjusted gap is statistically significant, in either
         direction), ``testable``, ``too_small_for_reference`` (the group is too small to be the reference:
         fewer than ``min_n`` employees or under 2% of them) and ``note`` (why a cell or group
-        could not be tested).
+        could not be tested). ``small_sample`` is the former name of
+        ``too_small_for_reference``, kept with the same values for existing code.
     flagged : pandas.DataFrame
         The rows of ``table`` whose adjusted gap is flagged.
     coefficients : pandas.DataFrame
