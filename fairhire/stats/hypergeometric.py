@@ -85,23 +85,26 @@ def _stirlerr(n: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bd0(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
+def _bd0(x: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
     """x log(x / mean) + mean − x, without cancellation when x is close to mean."""
-    x, mean = np.broadcast_arrays(np.atleast_1d(np.asarray(x, float)), np.asarray(mean, float))
-    x, mean = x.copy(), mean.copy()
+    x = np.atleast_1d(np.asarray(x, float))
+    mean = np.asarray(mean, float)
+    if mean.ndim:
+        x, mean = np.broadcast_arrays(x, mean)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = x * np.log(x / mean) + mean - x
     close = np.abs(x - mean) < 0.1 * (x + mean)
     if close.any():
-        xc, mc = x[close], mean[close]
+        xc = x[close]
+        mc = mean[close] if mean.ndim else mean
         v = (xc - mc) / (xc + mc)
         s = (xc - mc) * v
         ej = 2 * xc * v
         v2 = v * v
         for j in range(1, 1000):
-            ej = ej * v2
+            ej *= v2
             s_next = s + ej / (2 * j + 1)
-            if np.array_equal(s_next, s):
+            if (s_next == s).all():
                 break
             s = s_next
         out[close] = s
@@ -111,25 +114,25 @@ def _bd0(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
     """log of the binomial pmf at x (R's ``dbinom_raw``), for 0 < p < 1, real 0 ≤ x ≤ n."""
     x = np.asarray(x, dtype=float)
-    out = np.empty_like(x)
     at0, atn = x == 0, x == n
+    if not (at0.any() or atn.any()):  # the usual case: no end point, no masks
+        return _log_dbinom_inner(x, n, p, q)
+    out = np.empty_like(x)
     inner = ~(at0 | atn)
     if at0.any():
         out[at0] = _log_dbinom1(0.0, n, p, q)
     if atn.any():
         out[atn] = _log_dbinom1(n, n, p, q)
     if inner.any():
-        xi = x[inner]
-        lc = (
-            _stirlerr1(n)
-            - _stirlerr(xi)
-            - _stirlerr(n - xi)
-            - _bd0(xi, n * p)
-            - _bd0(n - xi, n * q)
-        )
-        lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
-        out[inner] = lc - 0.5 * lf
+        out[inner] = _log_dbinom_inner(x[inner], n, p, q)
     return out
+
+
+def _log_dbinom_inner(xi: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
+    """:func:`_log_dbinom` at points strictly between 0 and n."""
+    lc = _stirlerr1(n) - _stirlerr(xi) - _stirlerr(n - xi) - _bd0(xi, n * p) - _bd0(n - xi, n * q)
+    lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
+    return lc - 0.5 * lf
 
 
 def _stirlerr1(n: float) -> float:
@@ -174,18 +177,14 @@ def _log_dbinom1(x: float, n: float, p: float, q: float) -> float:
 
 
 def log_pmf1(x: float, total: int, successes: int, draws: int) -> float:
-    """:func:`log_pmf` at one point (a plain float)."""
-    big_n, k, n = float(total), float(successes), float(draws)
-    if not max(0.0, n - (big_n - k)) <= x <= min(k, n):
-        return -math.inf
-    if n == 0 or n == big_n or k == 0 or k == big_n:
-        return 0.0
-    p, q = n / big_n, (big_n - n) / big_n
-    return (
-        _log_dbinom1(x, k, p, q)
-        + _log_dbinom1(n - x, big_n - k, p, q)
-        - _log_dbinom1(n, big_n, p, q)
-    )
+    """:func:`log_pmf` at one point (a plain float).
+
+    Examples
+    --------
+    >>> round(math.exp(log_pmf1(12, 120, 60, 40)), 10)
+    0.0012669816
+    """
+    return Hypergeometric(total, successes, draws).log_pmf1(x)
 
 
 def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np.ndarray:
@@ -199,27 +198,7 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
     >>> round(float(np.exp(log_pmf(12, 120, 60, 40)[0])), 10)  # UGESP Q&A 12 table
     0.0012669816
     """
-    x = np.atleast_1d(np.asarray(x, dtype=float))
-    big_n, k, n = float(total), float(successes), float(draws)
-    lo, hi = max(0.0, n - (big_n - k)), min(k, n)
-    out = np.full(x.shape, -np.inf)
-    ok = (x >= lo) & (x <= hi)
-    if not ok.any():
-        return out
-    if n == 0 or n == big_n or k == 0 or k == big_n:
-        out[ok] = 0.0  # a single point carries all the mass
-        return out
-    xs = x[ok]
-    if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
-        out[ok] = _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - _log_comb(big_n, n)
-        return out
-    p, q = n / big_n, (big_n - n) / big_n
-    out[ok] = (
-        _log_dbinom(xs, k, p, q)
-        + _log_dbinom(n - xs, big_n - k, p, q)
-        - _log_dbinom1(n, big_n, p, q)
-    )
-    return out
+    return Hypergeometric(total, successes, draws).log_pmf(x)
 
 
 class Hypergeometric:
@@ -244,12 +223,72 @@ class Hypergeometric:
             var = self.draws * (self.successes / t) * (1 - self.successes / t)
             var *= (t - self.draws) / (t - 1)
         self.sigma = math.sqrt(max(var, 0.0))
+        big_n, k, n = float(self.total), float(self.successes), float(self.draws)
+        self._floats = (big_n, k, n)
+        self._bounds = (max(0.0, n - (big_n - k)), min(k, n))
+        # a single point carries all the mass
+        self._single = n == 0 or n == big_n or k == 0 or k == big_n
+        self._pq = (n / big_n, (big_n - n) / big_n) if not self._single else (0.0, 0.0)
+        self._norm: float | None = None  # log P of the margins (Loader), when first needed
+        self._comb: float | None = None  # its log-gamma form, when first needed
+        self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
+
+    def _log_norm(self) -> float:
+        if self._norm is None:
+            big_n, _, n = self._floats
+            self._norm = _log_dbinom1(n, big_n, *self._pq)
+        return self._norm
 
     def log_pmf(self, x: np.ndarray | float) -> np.ndarray:
-        return log_pmf(x, self.total, self.successes, self.draws)
+        """log P(X = x) at the points ``x`` (see :func:`log_pmf`)."""
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        big_n, k, n = self._floats
+        lo, hi = self._bounds
+        ok = (x >= lo) & (x <= hi)
+        every = bool(ok.all())
+        if not every and not ok.any():
+            return np.full(x.shape, -np.inf)
+        if self._single:
+            return np.where(ok, 0.0, -np.inf)
+        xs = x if every else x[ok]
+        if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
+            if self._comb is None:
+                self._comb = _log_comb(big_n, n)
+            values = _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - self._comb
+        else:
+            p, q = self._pq
+            values = (
+                _log_dbinom(xs, k, p, q)
+                + _log_dbinom(n - xs, big_n - k, p, q)
+                - self._log_norm()
+            )
+        if every:
+            return values
+        out = np.full(x.shape, -np.inf)
+        out[ok] = values
+        return out
 
     def log_pmf1(self, x: float) -> float:
-        return log_pmf1(float(x), self.total, self.successes, self.draws)
+        """log P(X = x) at one point (a plain float; Loader's method at any size)."""
+        x = float(x)
+        found = self._memo.get(x)
+        if found is not None:
+            return found
+        lo, hi = self._bounds
+        if not lo <= x <= hi:
+            value = -math.inf
+        elif self._single:
+            value = 0.0
+        else:
+            big_n, k, n = self._floats
+            p, q = self._pq
+            value = (
+                _log_dbinom1(x, k, p, q)
+                + _log_dbinom1(n - x, big_n - k, p, q)
+                - self._log_norm()
+            )
+        self._memo[x] = value
+        return value
 
     def support_pmf(self) -> tuple[np.ndarray, np.ndarray]:
         """The whole support and its pmf (for supports up to :data:`SMALL_SUPPORT` wide)."""
