@@ -35,6 +35,7 @@ from ..errors import (
     InvalidValueError,
     preview,
 )
+from .fastcount import Tally, count_levels
 
 APPLIED = "__fh_applied"
 _ROWS = "__fh_rows"
@@ -111,6 +112,9 @@ def funnel_from_stage_columns(
     """
     readings = {s: read_flag(frame, s, argument=argument) for s in stages}
     flags = {s: readings[s].expr() for s in stages}
+    tally = count_levels(frame, keys, stages, readings, flags)
+    if tally is not None:
+        return _tallied_counts(tally, keys, stages, on_inconsistent, total_rows)
     if is_lazy(frame):
         folded = _folded_group_by(frame, keys, stages, readings, flags, total_rows)
         if folded is not None:
@@ -136,6 +140,47 @@ def funnel_from_stage_columns(
     aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
     grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
+
+
+def _tallied_counts(
+    tally: Tally,
+    keys: Sequence[str],
+    stages: Sequence[str],
+    on_inconsistent: str,
+    total_rows: int | None,
+) -> FunnelCounts:
+    """FunnelCounts from the counting fast path (:mod:`fairhire.impact.fastcount`)."""
+    excluded: dict[str, int] = {}
+    if tally.touched:
+        n_bad = {s: int(tally.inconsistent[k]) for k, s in enumerate(stages) if k}
+        if any(n_bad.values()) and on_inconsistent == "raise":
+            raise _inconsistent_error(stages, n_bad)
+        excluded = {
+            missing_outcome(s): int(n) for s, n in zip(stages, tally.first_missing, strict=True)
+        }
+        excluded = {k: v for k, v in excluded.items() if v}
+        if tally.inconsistent_rows:
+            excluded["inconsistent funnel"] = tally.inconsistent_rows
+    levels = tally.bins.reshape(-1, len(stages) + 2)[:, : len(stages) + 1]
+    applied = levels.sum(axis=1)
+    cells = np.flatnonzero(applied)
+    # at_least[:, k]: rows of the cell that passed k stages or more
+    at_least = np.cumsum(levels[cells, ::-1], axis=1)[:, ::-1]
+    counts = {APPLIED: applied[cells]}
+    previous = APPLIED
+    for k, s in enumerate(stages, start=1):
+        counts[app_col(s)] = counts[previous]
+        counts[sel_col(s)] = at_least[:, k]
+        previous = sel_col(s)
+    values = dict(zip(keys, tally.codes.decode(cells), strict=True))
+    return FunnelCounts(
+        table=counts_frame(values, counts, len(cells)),
+        keys=tuple(keys),
+        stages=tuple(stages),
+        chained=True,
+        total_rows=tally.n_rows if total_rows is None else total_rows,
+        excluded=excluded,
+    )
 
 
 def _exclusion_exprs(
@@ -363,18 +408,34 @@ def sort_rows(table: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 def tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
     """Plain object keys (None when missing) and int64 counts, sorted by the keys."""
-    columns: dict[str, pd.Series] = {}
-    for k in keys:
-        values = table[k].astype(object).tolist()
-        columns[k] = pd.Series([_key_value(v) for v in values], dtype=object)
+    values = {k: [_key_value(v) for v in table[k].astype(object).tolist()] for k in keys}
     numeric = [APPLIED, *(c for s in stages for c in (app_col(s), sel_col(s)))]
-    for c in numeric:
-        columns[c] = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
+    counts = {
+        c: pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64").to_numpy()
+        for c in numeric
+    }
+    return counts_frame(values, counts, len(table))
+
+
+def counts_frame(
+    values: dict[str, list[object]], counts: dict[str, np.ndarray], n_rows: int
+) -> pd.DataFrame:
+    """The counts table from key values (object columns) and int64 counts, in key order."""
+    order = list(range(n_rows))
+    if values and n_rows > 1:
+        rows = list(zip(*values.values(), strict=True))
+        order.sort(key=lambda i: tuple(map(sort_key, rows[i])))
+    index = np.asarray(order, dtype=np.intp)
+    columns: dict[str, pd.Series] = {}
+    for k, vals in values.items():
+        columns[k] = pd.Series([vals[i] for i in order], dtype=object)
+    for c, arr in counts.items():
+        columns[c] = pd.Series(np.asarray(arr, dtype=np.int64)[index])
     # built in one go: adding columns one by one fragments the frame (and warns) for
     # funnels with many stages, e.g. a cut-off search with a hundred cut-offs
     if not columns:
-        return pd.DataFrame(index=range(len(table)))
-    return sort_rows(pd.concat(columns, axis=1), keys)
+        return pd.DataFrame(index=range(n_rows))
+    return pd.DataFrame(columns)
 
 
 def check_group_values(frame: Frame, columns: Sequence[str]) -> None:
