@@ -166,21 +166,10 @@ def _tallied_counts(
     cells = np.flatnonzero(applied)
     # at_least[:, k]: rows of the cell that passed k stages or more
     at_least = np.cumsum(levels[cells, ::-1], axis=1)[:, ::-1]
-    counts = {APPLIED: applied[cells]}
-    previous = APPLIED
-    for k, s in enumerate(stages, start=1):
-        counts[app_col(s)] = counts[previous]
-        counts[sel_col(s)] = at_least[:, k]
-        previous = sel_col(s)
     values = dict(zip(keys, tally.codes.decode(cells), strict=True))
-    return FunnelCounts(
-        table=counts_frame(values, counts, len(cells)),
-        keys=tuple(keys),
-        stages=tuple(stages),
-        chained=True,
-        total_rows=tally.n_rows if total_rows is None else total_rows,
-        excluded=excluded,
-    )
+    selected = [at_least[:, k] for k in range(1, len(stages) + 1)]
+    n_rows = tally.n_rows if total_rows is None else total_rows
+    return _chained(values, applied[cells], selected, keys, stages, n_rows, excluded)
 
 
 def _exclusion_exprs(
@@ -244,12 +233,29 @@ def _chained_counts(
     excluded: dict[str, int],
 ) -> FunnelCounts:
     """FunnelCounts from a group-by with the applied count and one ``sel::<stage>`` sum each."""
-    previous = APPLIED
-    for s in stages:
-        grouped[app_col(s)] = grouped[previous]
-        previous = sel_col(s)
+    values = {k: key_values(grouped[k]) for k in keys}
+    applied = count_values(grouped[APPLIED])
+    selected = [count_values(grouped[sel_col(s)]) for s in stages]
+    return _chained(values, applied, selected, keys, stages, n_rows, excluded)
+
+
+def _chained(
+    values: dict[str, list[object]],
+    applied: np.ndarray,
+    selected: list[np.ndarray],
+    keys: Sequence[str],
+    stages: Sequence[str],
+    n_rows: int,
+    excluded: dict[str, int],
+) -> FunnelCounts:
+    """A chained funnel: stage k's applicants are stage k−1's selections."""
+    counts = {APPLIED: applied}
+    previous = applied
+    for s, sel in zip(stages, selected, strict=True):
+        counts[app_col(s)] = previous
+        counts[sel_col(s)] = previous = sel
     return FunnelCounts(
-        table=tidy(grouped, keys, stages),
+        table=counts_frame(values, counts, len(applied)),
         keys=tuple(keys),
         stages=tuple(stages),
         chained=True,
@@ -406,14 +412,23 @@ def sort_rows(table: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
+def key_values(column: pd.Series) -> list[object]:
+    """A key column as plain Python values, None where missing."""
+    return [_key_value(v) for v in column.astype(object).tolist()]
+
+
+def count_values(column: pd.Series) -> np.ndarray:
+    """A count column as int64 (missing counts, from an outer join, are 0)."""
+    if column.dtype.kind in "iu":
+        return column.to_numpy(dtype=np.int64)
+    return pd.to_numeric(column.reset_index(drop=True)).fillna(0).astype("int64").to_numpy()
+
+
 def tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
     """Plain object keys (None when missing) and int64 counts, sorted by the keys."""
-    values = {k: [_key_value(v) for v in table[k].astype(object).tolist()] for k in keys}
+    values = {k: key_values(table[k]) for k in keys}
     numeric = [APPLIED, *(c for s in stages for c in (app_col(s), sel_col(s)))]
-    counts = {
-        c: pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64").to_numpy()
-        for c in numeric
-    }
+    counts = {c: count_values(table[c]) for c in numeric}
     return counts_frame(values, counts, len(table))
 
 

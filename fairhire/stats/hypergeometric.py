@@ -55,6 +55,29 @@ def _log_comb(n: float | np.ndarray, r: np.ndarray) -> np.ndarray:
     return gammaln(np.add(n, 1)) - gammaln(np.add(r, 1)) - gammaln(np.subtract(n, r) + 1)
 
 
+#: ``gammaln(i + 1)`` for i = 0, 1, 2 ...: grown in steps of _STEP as larger i are needed.
+_LOG_FACTORIALS = np.zeros(0)
+_STEP = 1 << 14
+
+
+def _log_factorial(x: np.ndarray) -> np.ndarray:
+    """``gammaln(x + 1)`` for whole numbers 0 ≤ x ≤ 2²⁰ held as floats, read from a table of
+    the very same gammaln values (gammaln costs ~30 ns a call; a lookup ~1 ns)."""
+    global _LOG_FACTORIALS
+    table = _LOG_FACTORIALS
+    top = int(x.max()) + 1 if x.size else 0
+    if top > len(table):
+        size = -(-top // _STEP) * _STEP
+        grown = gammaln(np.arange(len(table), size, dtype=float) + 1)
+        table = _LOG_FACTORIALS = np.concatenate([table, grown])
+    return table[x.astype(np.intp)]
+
+
+def _log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:
+    """:func:`_log_comb` for whole numbers ``0 ≤ r ≤ n ≤ 2²⁰`` (the same values)."""
+    return gammaln(np.add(n, 1)) - _log_factorial(r) - _log_factorial(np.subtract(n, r))
+
+
 def _stirlerr(n: np.ndarray) -> np.ndarray:
     """log(n!) − log(√(2π n) (n/e)^n): the error of Stirling's formula (n ≥ 0, real)."""
     n = np.asarray(n, dtype=float)
@@ -254,7 +277,8 @@ class Hypergeometric:
         if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
             if self._comb is None:
                 self._comb = _log_comb(big_n, n)
-            values = _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - self._comb
+            comb = _log_comb_whole if (xs == np.floor(xs)).all() else _log_comb
+            values = comb(k, xs) + comb(big_n - k, n - xs) - self._comb
         else:
             p, q = self._pq
             values = (
@@ -304,10 +328,10 @@ class Hypergeometric:
             - math.lgamma(big_n + 1)
         )
         log_pmf = const - (
-            gammaln(support + 1)
-            + gammaln(k - support + 1)
-            + gammaln(n - support + 1)
-            + gammaln(big_n - k - n + support + 1)
+            _log_factorial(support)
+            + _log_factorial(k - support)
+            + _log_factorial(n - support)
+            + _log_factorial(big_n - k - n + support)
         )
         return support, np.exp(log_pmf)
 
