@@ -403,13 +403,19 @@ def sort_rows(table: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
     Engines return group-by rows in different orders (hash tables, partitions); sorting here
     makes everything downstream (e.g. the floating-point sums of Mantel–Haenszel over strata)
-    identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark.
+    identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark. Values that
+    :func:`~fairhire._core.groups.sort_key` ranks alike (None, NaN and blank text are all
+    missing) are ordered by type and text, so no tie is left to the engine's order.
     """
     if not keys or len(table) < 2:
         return table.reset_index(drop=True)
     labels = list(zip(*(table[k].tolist() for k in keys), strict=True))
-    order = sorted(range(len(table)), key=lambda i: tuple(map(sort_key, labels[i])))
+    order = sorted(range(len(table)), key=lambda i: _row_key(labels[i]))
     return table.iloc[order].reset_index(drop=True)
+
+
+def _row_key(values: tuple) -> tuple:
+    return tuple((sort_key(v), type(v).__name__, str(v)) for v in values)
 
 
 def key_values(column: pd.Series) -> list[object]:
@@ -439,7 +445,7 @@ def counts_frame(
     order = list(range(n_rows))
     if values and n_rows > 1:
         rows = list(zip(*values.values(), strict=True))
-        order.sort(key=lambda i: tuple(map(sort_key, rows[i])))
+        order.sort(key=lambda i: _row_key(rows[i]))
     index = np.asarray(order, dtype=np.intp)
     columns: dict[str, pd.Series] = {}
     for k, vals in values.items():

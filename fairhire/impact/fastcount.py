@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 import narwhals.stable.v2 as nw
 import numpy as np
 
+from .. import _frames
 from .._codes import KeyCodes, key_codes, pandas_native
 from .._core.flags import FlagReading
-from .._frames import CHUNK_ROWS, Frame
+from .._frames import Frame
 
 __all__ = ["MAX_BINS", "Tally", "count_levels"]
 
@@ -147,8 +148,9 @@ def count_levels(
         first_missing=np.zeros(n_stages, dtype=np.int64),
         inconsistent=np.zeros(n_stages, dtype=np.int64),
     )
-    for start in range(0, tally.n_rows, CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, tally.n_rows)
+    chunk = _frames.CHUNK_ROWS  # read here, so a test can make slices small
+    for start in range(0, tally.n_rows, chunk):
+        stop = min(start + chunk, tally.n_rows)
         fl, ms = _slice_flags(frame, native_bool, stages, readings, flags, start, stop)
         level = fl[0].view(np.uint8).copy()
         for f in fl[1:]:
