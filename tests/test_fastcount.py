@@ -180,12 +180,13 @@ def test_any_small_frame_counts_the_same(rows, chunk):
     original = frames.CHUNK_ROWS
     frames.CHUNK_ROWS = chunk
     try:
-        for on_inconsistent in ("exclude", "raise"):
+        for mode in ("exclude", "raise"):
             results = []
             for fast in (True, False):
                 try:
-                    got = _counts(data, ["g", "h"], ["s1", "s2", "s3"], fast=fast,
-                                  on_inconsistent=on_inconsistent)  # fmt: skip
+                    got = _counts(
+                        data, ["g", "h"], ["s1", "s2", "s3"], fast=fast, on_inconsistent=mode
+                    )
                     results.append((got.table, got.total_rows, got.excluded))
                 except InvalidValueError as err:
                     results.append(str(err))

@@ -168,9 +168,9 @@ def _columns(
     b = np.array([f.b for f in families], dtype=np.int64)[offsets]
     m = np.array([f.m for f in families], dtype=np.int64)[offsets]
     has_ref = np.array([f.choice.index is not None for f in families], dtype=bool)[offsets]
-    tied = np.concatenate(
-        [np.isin(np.arange(size), f.choice.tied) for f, size in zip(families, sizes, strict=True)]
-    ) if k else np.zeros(0, dtype=bool)  # fmt: skip
+    tied = np.zeros(k, dtype=bool)
+    for f, start in zip(families, np.cumsum([0, *sizes[:-1]]).tolist(), strict=True):
+        tied[[start + i for i in f.choice.tied]] = True
     eligible = np.concatenate([np.asarray(f.choice.eligible, dtype=bool) for f in families])
     ref_label = [f.choice.label for f in families]
     compared = has_ref & ~tied & ~excluded & (apps > 0)
@@ -448,13 +448,16 @@ def compare(
     for spec in specs:
         apps = totals.counts[spec.applicants].tolist()
         empty.append(
-            [f"group {lab!r} had no applicants at stage {spec.stage!r}."
-             for lab, n_i in zip(totals.labels, apps, strict=True) if n_i == 0]
-        )  # fmt: skip
+            [
+                f"group {lab!r} had no applicants at stage {spec.stage!r}."
+                for lab, n_i in zip(totals.labels, apps, strict=True)
+                if n_i == 0
+            ]
+        )
+        sels = totals.counts[spec.selected].tolist()
         family = _family(
-            totals.labels, apps, totals.counts[spec.selected].tolist(), options,
-            excluded.tolist(), totals.keys, "selection rate",
-        )  # fmt: skip
+            totals.labels, apps, sels, options, excluded.tolist(), totals.keys, "selection rate"
+        )
         for w in family.warnings:
             per_stage.setdefault(w, []).append(spec.stage)
         families.append(family)

@@ -134,11 +134,8 @@ def selection_statistics(
     k = len(a)
     fast = _int_rows(a, n, b, m, t)
     out = _vector(a[fast], n[fast], b[fast], m[fast], t, confidence) if fast.any() else None
-    cols = {
-        name: np.full(k, np.nan)
-        for name in ("impact_ratio", "z", "p_value_z", "z_ir", "p_value_z_ir", "ci_low",
-                     "ci_high", "shortfall", "p_value_fisher")
-    }  # fmt: skip
+    floats = ("impact_ratio", "z", "p_value_z", "z_ir", "p_value_z_ir", "ci_low", "ci_high")
+    cols = {name: np.full(k, np.nan) for name in (*floats, "shortfall", "p_value_fisher")}
     cols.update(
         adverse_impact=np.zeros(k, dtype=bool),
         flips_with_one=np.zeros(k, dtype=bool),
@@ -148,8 +145,8 @@ def selection_statistics(
         for name, values in out.items():
             cols[name][fast] = values
     for i in np.flatnonzero(~fast):
-        for name, value in _scalar(int(a[i]), int(n[i]), int(b[i]), int(m[i]), t,
-                                   confidence).items():  # fmt: skip
+        row = _scalar(int(a[i]), int(n[i]), int(b[i]), int(m[i]), t, confidence)
+        for name, value in row.items():
             cols[name][i] = value
     for i in range(k):  # no closed form: one exact test per comparison
         cols["p_value_fisher"][i] = sp.fisher_exact_test(
