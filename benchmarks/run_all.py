@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 # script -> (full-size arguments, quick arguments)
 BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "bench_adverse_impact.py": ([], ["--rows", "200000", "--slice", "50000"]),
-    "bench_scan.py": ([], ["--n", "500", "--repeats", "1"]),
+    "bench_scan.py": ([], ["--n", "500", "--repeats", "1", "--eeo", "1"]),
     "bench_pay.py": ([], ["50000"]),
     "bench_scale.py": ([], ["--rows", "200000", "--big-rows", "1000000", "--repeat", "1"]),
     "bench_web.py": ([], ["--n", "60", "--rows", "20000", "--repeats", "1"]),

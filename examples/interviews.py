@@ -34,21 +34,24 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
 
     # 1. Who sits on interview panels, and do candidates fare differently on diverse panels?
+    #    A panel is diverse with members from at least min_groups groups (groups on a panel).
     pan = fh.interview_panels(
         data.panels, interview="interview_id", panelist_group="panelist_sex",
-        candidate_group="candidate_sex", outcome="advanced", panelist="panelist",
-    )  # fmt: skip
-    # 2. Does any interviewer's pass-rate gap between women and men stand apart from the
-    #    organisation's, beyond what their number of decisions explains?
+        candidate_group="candidate_sex", outcome="advanced", panelist="panelist", min_groups=2,
+    )
+    # 2. Two questions per interviewer: do women and men fare differently in their own
+    #    decisions ("own record"), and does their gap stand apart from the organisation's
+    #    ("unlike peers")? Interviewers with fewer than min_n decisions are not assessed.
     rd = fh.rater_disparity(
         data.decisions, rater="interviewer", candidate_group="sex", outcome="advanced",
         min_n=20,
-    )  # fmt: skip
+    )
     # 3. Do raters agree on each rubric criterion, and does any criterion carry a gap?
+    #    Rubric points are ordered but not evenly spaced: measurement="ordinal" (the default).
     rc = fh.rubric_consistency(
         data.scores, candidate="candidate_id", rater="interviewer",
-        criteria=list(data.criteria), candidate_group="sex",
-    )  # fmt: skip
+        criteria=list(data.criteria), candidate_group="sex", measurement="ordinal",
+    )
 
     results = {"panels": pan, "raters": rd, "rubric": rc}
     for name, res in results.items():
@@ -62,12 +65,12 @@ def main() -> None:
     if pan.comparison is not None:
         print("\nPass rates on diverse and non-diverse panels:")
         cols = ["group", "candidates_diverse", "pass_rate_diverse", "candidates_not_diverse",
-                "pass_rate_not_diverse", "difference", "p_value_adjusted"]  # fmt: skip
+                "pass_rate_not_diverse", "difference", "p_value_adjusted"]
         print(pan.comparison[cols].round(3).to_string(index=False))
 
     print("\nRaters, strongest evidence first (first 8 of the table):")
     cols = ["evidence_rank", "rater", "focal_n", "reference_n", "gap", "gap_shrunk",
-            "p_value_adjusted", "flagged"]  # fmt: skip
+            "own_p_value_adjusted", "p_value_adjusted", "flagged", "flag_reason"]
     print(rd.table[cols].head(8).round(3).to_string(index=False))
     print(f"Not assessable: {', '.join(rd.not_assessable.rater)}")
     truth = set(data.truth["biased_raters"])
@@ -78,7 +81,7 @@ def main() -> None:
     print(rc.table[cols].round(3).to_string(index=False))
 
     report = fh.Report(title="Interview audit (synthetic data)", organization="Example Corp",
-                       generated_at="2026-01-01T00:00:00")  # fmt: skip
+                       generated_at="2026-01-01T00:00:00")
     try:
         for res in results.values():
             report.add(res)

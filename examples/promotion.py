@@ -27,20 +27,27 @@ def main() -> None:
     staff = fh.datasets.make_workforce(10_000, random_state=0)
     OUT.mkdir(exist_ok=True)
 
-    # 1. Promotion rates: overall, within each level, and with controls
+    # Every analysis compares each group with a reference group: by default the most
+    # favourable outcome among groups of at least min_n people (30) and 2% of employees. The
+    # small Non-binary group (about 1%) is still compared, but is "too small to be the
+    # reference"; pass reference="Male" to fix the reference yourself.
+
+    # 1. Promotion rates: overall, within each level (each level has its own reference), and
+    #    with controls
     pr = fh.promotion_disparity(
         staff, group="sex", promoted="promoted", level="level",
-        controls=["performance_rating", "tenure_years"], min_share=0.02,
-    )  # fmt: skip
-    # 2. Time to promotion, counting people still waiting or who left (censored)
+        controls=["performance_rating", "tenure_years"],
+    )
+    # 2. Time to promotion, counting people still waiting or who left (censored); a median
+    #    reached with fewer than min_at_risk people at risk is reported as unstable
     tt = fh.time_to_promotion(
         staff, group="sex", duration="months_in_level", event="promoted", controls=["level"],
-        reference="Male",
-    )  # fmt: skip
+        min_at_risk=5,
+    )
     # 3. Representation by level: the "leaky pipeline"
     rep = fh.representation(staff, group="sex", level="level", order=LEVELS)
     # 4. Performance ratings: distribution, rank test, share at the top rating
-    rd = fh.rating_disparity(staff, group="sex", rating="performance_rating", min_share=0.02)
+    rd = fh.rating_disparity(staff, group="sex", rating="performance_rating")
 
     results = {"rates": pr, "time_to_promotion": tt, "representation": rep, "ratings": rd}
     for name, res in results.items():
@@ -54,10 +61,14 @@ def main() -> None:
 
     print("\nPromotion rates within each level (women vs men):")
     by = pr.by_stratum
-    women = by.loc[by["group"] == "Female", ["stratum", "applicants", "selected",
-                                              "selection_rate", "impact_ratio",
-                                              "p_value_adjusted", "adverse_impact"]]  # fmt: skip
+    cols = ["stratum", "applicants", "selected", "selection_rate", "reference_group",
+            "impact_ratio", "p_value_adjusted", "adverse_impact"]
+    women = by.loc[by["group"] == "Female", cols]
     print(women.round(4).to_string(index=False))
+    print("\nMonths to promotion (median; empty with a note when not reached or unstable):")
+    cols = ["group", "n", "events", "median", "median_note", "hazard_ratio",
+            "too_small_for_reference"]
+    print(tt.table[cols].round(2).to_string(index=False))
     print("\nShare of women by level:")
     print((rep.shares()["Female"] * 100).round(1).to_string())
     csv_safe_frame(tt.curves).to_csv(OUT / "promotion_km_curves.csv", index=False)

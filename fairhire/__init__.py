@@ -1,7 +1,8 @@
 """fairhire: audit a hiring process for bias.
 
 Score job descriptions for coded language, test every stage of a hiring funnel for adverse
-impact, check promotion and pay disparities, and render the results into audit reports.
+impact, check promotion, pay and retention disparities, monitor them over time, and render the
+results into audit reports.
 
 >>> import fairhire as fh
 >>> counts = {"group": ["men", "women"], "n": [80, 40], "hired": [48, 12]}
@@ -11,6 +12,13 @@ impact, check promotion and pay disparities, and render the results into audit r
 
 Public names are imported lazily, so ``import fairhire`` stays fast and an analysis pulls in
 only the libraries it needs.
+
+The layers, bottom up (each imports only those below it; CONTRIBUTING.md has the full tour):
+``errors``/``_results`` (the result contract) → ``_frames``/``_engine_stats`` (one group-by in
+the data's own engine) → ``stats`` (pure statistics on counts and arrays) → ``_core`` (the
+shared rules: missing values, yes/no flags, labels, the reference group, argument checks,
+number text) → the analyses (``impact``, ``pay``, ``promotion``, ``interviews``, ``exits``,
+``monitoring``, ``language``) → ``report`` → ``cli`` and ``web``.
 """
 
 from __future__ import annotations
@@ -84,6 +92,11 @@ _LAZY: dict[str, str] = {
     "RaterDisparityResult": "fairhire.interviews.raters",
     "rubric_consistency": "fairhire.interviews.rubric",
     "RubricConsistencyResult": "fairhire.interviews.rubric",
+    # monitoring over time
+    "monitor": "fairhire.monitoring.analysis",
+    "MonitorResult": "fairhire.monitoring.result",
+    "compare_audits": "fairhire.monitoring.compare",
+    "AuditComparison": "fairhire.monitoring.compare",
     # reports
     "Report": "fairhire.report.report",
     # subpackages

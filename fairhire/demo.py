@@ -20,6 +20,10 @@ from fairhire.errors import ReportError
 __all__ = ["SECTIONS", "build_demo_report", "generated_at_from_env"]
 
 STAGES = ["screened", "interviewed", "offered", "hired"]
+#: The change injected into the demo's quarterly data, for the monitoring section to find.
+MONITORING_DRIFT = {
+    "stage": "screened", "column": "sex", "group": "Female", "multiplier": 0.6, "from_period": 5,
+}
 
 
 class Company:
@@ -31,6 +35,13 @@ class Company:
     @cached_property
     def funnel(self) -> pd.DataFrame:
         return fh.datasets.make_hiring_funnel(self.n_applicants, random_state=0)
+
+    @cached_property
+    def funnel_over_time(self) -> pd.DataFrame:
+        """Eight quarters of applicants; women's screening rate falls from the fifth (2025-Q1)."""
+        return fh.datasets.make_hiring_funnel(
+            2 * self.n_applicants, random_state=0, periods=8, drift=MONITORING_DRIFT
+        )
 
     @cached_property
     def workforce(self) -> pd.DataFrame:
@@ -72,6 +83,9 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
         c.funnel, group="race", stages=STAGES, min_share=0.02)),
     ("Hiring funnel by age band", lambda c: fh.adverse_impact(
         c.funnel, group="age_band", stages=STAGES)),
+    ("Hiring funnel by sex, quarter by quarter", lambda c: fh.monitor(
+        c.funnel_over_time, period="applied_on", freq="Q", group="sex", stages=STAGES,
+        min_share=0.03)),
     ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
         c.funnel, sex="sex", race="race", selected="screened", min_share=0.02)),
     ("Pay gap by sex", lambda c: fh.pay_gap(
@@ -111,6 +125,10 @@ SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
 
 
 NOTES = {
+    "Hiring funnel by sex, quarter by quarter": [
+        "Synthetic data over eight quarters: from 2025-Q1 on, women were made to pass the "
+        "résumé screen at 0.6 times their usual rate, to show what monitoring finds and when.",
+    ],
     "Reduction in force (layoff)": [
         "The synthetic layoff selects 7.5% of employees under 40, 10% of those 40–49 and 18% "
         "of those 50 and over within each job family (2.4 times the under-40 rate), on "

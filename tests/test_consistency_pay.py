@@ -55,7 +55,7 @@ def test_pay_gap_on_the_messy_export(engine, frames):
     assert sorted([gap.reference_group, *gap.overall["group"]]) == EXPECTED["groups"]
     assert sorted(gap.groups) == EXPECTED["groups"]
     assert gap.reference_group == EXPECTED["reference"]
-    small = gap.overall.set_index("group")["small_sample"]
+    small = gap.overall.set_index("group")["too_small_for_reference"]
     assert [g for g in small.index if small[g]] == EXPECTED["too_small"]
     assert gap.rows.total == EXPECTED["total_rows"]
     assert gap.rows.excluded == {"missing group (sex)": EXPECTED["unknown_group_rows"]}

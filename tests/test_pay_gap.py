@@ -112,7 +112,7 @@ def test_more_than_two_groups(wf):
     shares = d.race.value_counts(normalize=True)
     eligible = means[(d.race.value_counts() >= 5) & (shares >= 0.02)]
     assert default.reference_group == eligible.idxmax() == "Asian"
-    small = default.overall.set_index("group").small_sample
+    small = default.overall.set_index("group").too_small_for_reference
     assert small["Native American or Alaska Native"] and not small["White"]
     gap = fh.pay_gap(d, pay="salary", group="race", controls=CONTROLS, reference="White")
     assert gap.reference_group == "White"

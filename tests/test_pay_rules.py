@@ -78,7 +78,7 @@ def test_default_reference_is_not_a_tiny_best_paid_group():
     gap = fh.pay_gap(data, pay="pay", group="race")
     assert gap.reference_group == "A"  # best paid among groups of at least min_n and 2%
     rows = gap.overall.set_index("group")
-    assert rows.loc["C", "small_sample"] and not rows.loc["B", "small_sample"]
+    assert rows.loc["C", "too_small_for_reference"] and not rows.loc["B", "too_small_for_reference"]
     assert fh.pay_gap(data, pay="pay", group="race", reference="b").reference_group == "B"
     # no "Male" special case: the best-paid stable group is the reference
     sexes = data.replace({"race": {"A": "Female", "B": "Male"}})

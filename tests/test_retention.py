@@ -63,7 +63,7 @@ def test_reference_is_lowest_exit_rate_among_large_groups():
     r = fh.retention(df, group="sex", exited="exited", regression=False)
     t = r.table.set_index("group")
     assert r.reference_group == "B"
-    assert bool(t.loc["C", "too_small_reference"]) and not t.loc["B", "too_small_reference"]
+    assert bool(t.loc["C", "too_small_for_reference"]) and not t.loc["B", "too_small_for_reference"]
     r2 = fh.retention(df, group="sex", exited="exited", reference="a", regression=False)
     assert r2.reference_group == "A"
 
@@ -159,7 +159,7 @@ def test_messy_export_consistency():
     t = r.table.set_index("group")
     assert sorted(t.index) == EXPECTED["groups"]
     assert r.reference_group == EXPECTED["reference"]
-    assert [g for g in t.index if t.loc[g, "too_small_reference"]] == EXPECTED["too_small"]
+    assert [g for g in t.index if t.loc[g, "too_small_for_reference"]] == EXPECTED["too_small"]
     assert r.rows.excluded == {"missing left": EXPECTED["missing_outcome_rows"],
                                "missing group": EXPECTED["unknown_group_rows"]}
     assert r.rows.total == EXPECTED["total_rows"]

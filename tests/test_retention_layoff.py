@@ -74,7 +74,7 @@ def test_owbpa_layout_and_privacy():
     assert tuple(o.loc[("Sales", "Rep", 30)]) == (2, 38)
     d = r.to_dict()
     assert "owbpa" not in d and d["omitted_row_level"] == ["owbpa"]
-    assert d["owbpa_summary"]["selected"] == 18 and "include_disclosure" in r.PRIVACY_RULE
+    assert d["owbpa_summary"]["selected"] == 18 and "explicitly asks" in r.PRIVACY_RULE
     text = json.dumps(d)
     assert '"age": 55' not in text
     plain = fh.Report(title="t", generated_at="2026-01-01").add(r)

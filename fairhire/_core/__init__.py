@@ -10,7 +10,10 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
 - :mod:`~fairhire._core.params` — how arguments are checked (type and range);
 - :mod:`~fairhire._core.names` — internal column names that never collide with a user's;
 - :mod:`~fairhire._core.groups` — group labels of several columns, and their order;
-- :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written.
+- :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written;
+- :mod:`~fairhire._core.counting` — the read → count step that applies these rules: one
+  group-by in the data's engine (internal names, flags, label cleaning), then the reference
+  choice with its "too small to be the reference" warning.
 
 The core sits above the frame adapters (:mod:`fairhire._frames`) and the pure statistics
 (:mod:`fairhire.stats`), and below the analyses.

@@ -2,7 +2,9 @@
 
 - :func:`load_ucb_admissions` — Berkeley 1973 graduate admissions (6 departments), the classic
   Simpson's-paradox example for stratified adverse-impact analysis.
-- :func:`make_hiring_funnel` — a synthetic applicant-level hiring funnel.
+- :func:`make_hiring_funnel` — a synthetic applicant-level hiring funnel; with ``periods=``
+  spread over months, quarters or years, and with ``drift=`` a documented change from a given
+  period on (for :func:`fairhire.monitor`).
 - :func:`make_workforce` — a synthetic workforce (levels, pay, bonus, ratings, promotions).
 - :func:`make_interviews` — synthetic interviews, panels and rubric scores.
 - :func:`load_job_ads` — a few bundled job advertisements for the scanner.

@@ -1,13 +1,24 @@
-"""A synthetic applicant-level hiring funnel with known, documented disparities."""
+"""A synthetic applicant-level hiring funnel with known, documented disparities.
+
+With ``periods=``, applicants are spread over consecutive months, quarters or years (column
+``applied_on``), and ``drift=`` injects a documented change: from a given period on, one group
+passes one stage at a multiple of its usual rate. That is what :func:`fairhire.monitor` should
+find, in the right period.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidParameterError
 
-__all__ = ["FUNNEL_DISPARITIES", "FUNNEL_STAGES", "RACE_CATEGORIES", "make_hiring_funnel"]
+__all__ = [
+    "FUNNEL_DISPARITIES", "FUNNEL_STAGES", "GROUP_LABELS", "RACE_CATEGORIES", "make_hiring_funnel",
+]
 
 #: Funnel stages after "applied", in order.
 FUNNEL_STAGES = ("screened", "interviewed", "offered", "hired")
@@ -36,6 +47,72 @@ FUNNEL_DISPARITIES = {
     ("offered", "age_band", "40 and over"): 0.80,
 }
 
+#: The labels of each demographic column, in code order.
+GROUP_LABELS = {
+    "sex": ("Male", "Female", "Non-binary"),
+    "race": RACE_CATEGORIES,
+    "age_band": ("Under 40", "40 and over"),
+}
+_DRIFT_KEYS = {"stage", "column", "group", "multiplier", "from_period"}
+
+
+def _check_drift(drift: Any, periods: int | None) -> list[dict[str, Any]]:
+    """``drift=`` as a list of checked dicts (one change each)."""
+    if drift is None:
+        return []
+    if periods is None:
+        raise InvalidParameterError("drift= needs periods=: a change happens from one period on.")
+    items = [drift] if isinstance(drift, Mapping) else list(drift)
+    out = []
+    for item in items:
+        if not isinstance(item, Mapping) or set(item) != _DRIFT_KEYS:
+            raise InvalidParameterError(
+                f"each drift= entry must be a dict with the keys {sorted(_DRIFT_KEYS)}, e.g. "
+                "{'stage': 'screened', 'column': 'sex', 'group': 'Female', 'multiplier': 0.6, "
+                f"'from_period': 5}}; got {item!r}."
+            )
+        if item["stage"] not in FUNNEL_STAGES:
+            raise InvalidParameterError(
+                f"drift stage {item['stage']!r} is not one of {FUNNEL_STAGES}."
+            )
+        labels = GROUP_LABELS.get(item["column"])
+        if labels is None or item["group"] not in labels:
+            raise InvalidParameterError(
+                f"drift column/group {item['column']!r}/{item['group']!r}: the column must be one "
+                f"of {sorted(GROUP_LABELS)} and the group one of its labels."
+            )
+        start = item["from_period"]
+        if isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= periods:
+            raise InvalidParameterError(
+                f"drift from_period={start!r} must be a whole number from 1 (the first period) "
+                f"to periods={periods}."
+            )
+        mult = item["multiplier"]
+        if isinstance(mult, bool) or not isinstance(mult, int | float) or not mult > 0:
+            raise InvalidParameterError(f"drift multiplier={mult!r} must be a positive number.")
+        out.append(dict(item))
+    return out
+
+
+def _period_dates(
+    n: int, periods: int, freq: str, start: Any, random_state: int | None
+) -> tuple[np.ndarray, pd.Series]:
+    """Each applicant's period (0-based, in applicant order) and application date.
+
+    Drawn from a stream of its own, so the rest of the data are the same with or without
+    ``periods=``.
+    """
+    if freq not in ("M", "Q", "Y"):
+        raise InvalidParameterError(f"freq={freq!r} must be 'M', 'Q' or 'Y'.")
+    rng = np.random.default_rng(np.random.SeedSequence(random_state).spawn(1)[0])
+    index = np.sort(rng.integers(0, periods, size=n))
+    spans = pd.period_range(start=pd.Timestamp(start), periods=periods, freq=freq)
+    first = spans.start_time.to_numpy()
+    days = (spans.end_time.normalize() - spans.start_time).days.to_numpy() + 1
+    offset = np.floor(rng.random(n) * days[index]).astype("int64")
+    dates = first[index] + offset.astype("timedelta64[D]")
+    return index, pd.Series(dates, name="applied_on")
+
 
 def make_hiring_funnel(
     n_applicants: int = 10_000,
@@ -44,6 +121,10 @@ def make_hiring_funnel(
     n_requisitions: int = 50,
     missing_rate: float = 0.03,
     categorical: bool = False,
+    periods: int | None = None,
+    freq: str = "Q",
+    start: Any = "2024-01-01",
+    drift: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Generate a synthetic applicant-level hiring funnel with known disparities.
 
@@ -73,12 +154,26 @@ def make_hiring_funnel(
         Share of applicants with a missing sex and, independently, a missing race.
     categorical : bool
         Return the demographic columns as pandas categoricals (smaller and faster at scale).
+    periods : int, optional
+        Spread the applicants over this many consecutive periods (about the same number in
+        each) and add their application date, ``applied_on``. Without it the data are exactly
+        as before (no date column).
+    freq : {"Q", "M", "Y"}, default "Q"
+        Length of a period: quarters, months or years.
+    start : date or str, default "2024-01-01"
+        A date in the first period.
+    drift : dict or list of dicts, optional
+        Changes to inject, each ``{"stage": ..., "column": ..., "group": ..., "multiplier":
+        ..., "from_period": ...}``: from period ``from_period`` on (1 is the first period), the
+        group's conditional pass rate at the stage is multiplied by ``multiplier`` (on top of
+        :data:`FUNNEL_DISPARITIES`). Needs ``periods``.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``applicant_id, requisition, sex, race, age_band, screened, interviewed,
-        offered, hired, stage_reached``.
+        offered, hired, stage_reached``; with ``periods=``, ``applied_on`` after
+        ``applicant_id``.
 
     Examples
     --------
@@ -88,6 +183,16 @@ def make_hiring_funnel(
     ['applicant_id', 'requisition', 'sex', 'race', 'age_band']
     >>> bool((df.hired <= df.offered).all())
     True
+
+    Eight quarters in which women's screening rate falls to 0.6 times its usual value from the
+    fifth quarter (2025-Q1) on:
+
+    >>> df = fh.datasets.make_hiring_funnel(
+    ...     8_000, periods=8, random_state=1,
+    ...     drift={"stage": "screened", "column": "sex", "group": "Female",
+    ...            "multiplier": 0.6, "from_period": 5})
+    >>> df.applied_on.dt.to_period("Q").astype(str).unique().tolist()[::7]
+    ['2024Q1', '2025Q4']
     """
     if n_applicants < 1:
         raise InvalidParameterError(f"n_applicants={n_applicants!r} must be at least 1.")
@@ -95,8 +200,15 @@ def make_hiring_funnel(
         raise InvalidParameterError(f"n_requisitions={n_requisitions!r} must be at least 1.")
     if not 0 <= missing_rate < 1:
         raise InvalidParameterError(f"missing_rate={missing_rate!r} must lie in [0, 1).")
+    if periods is not None and (isinstance(periods, bool) or not isinstance(periods, int)
+                                or periods < 1):
+        raise InvalidParameterError(f"periods={periods!r} must be a whole number of at least 1.")
+    changes = _check_drift(drift, periods)
     rng = np.random.default_rng(random_state)
     n = int(n_applicants)
+    period_index, dates = (
+        _period_dates(n, periods, freq, start, random_state) if periods else (None, None)
+    )
 
     sex_codes = rng.choice(3, size=n, p=[0.52, 0.46, 0.02])  # Male, Female, Non-binary
     race_codes = rng.choice(len(RACE_CATEGORIES), size=n, p=_RACE_SHARES)
@@ -117,6 +229,10 @@ def make_hiring_funnel(
                 p = np.where(race_codes == RACE_CATEGORIES.index(label), p * mult, p)
             else:
                 p = np.where(age_codes == 1, p * mult, p)
+        for change in changes:
+            if change["stage"] == stage:
+                p = np.where(_drifting(change, period_index, sex_codes, race_codes, age_codes),
+                             p * change["multiplier"], p)
         passed = passed & (rng.random(n) < np.clip(p, 0, 1))
         stage_values[stage] = passed
 
@@ -143,4 +259,15 @@ def make_hiring_funnel(
             "stage_reached": column(reached, ["applied", *FUNNEL_STAGES]),
         }
     )
+    if dates is not None:
+        frame.insert(1, "applied_on", dates)
     return frame
+
+
+def _drifting(
+    change: Mapping[str, Any], period_index: np.ndarray, *codes: np.ndarray
+) -> np.ndarray:
+    """Applicants a drift applies to: its group, from its period on."""
+    position = list(GROUP_LABELS).index(change["column"])
+    label = GROUP_LABELS[change["column"]].index(change["group"])
+    return (codes[position] == label) & (period_index >= change["from_period"] - 1)

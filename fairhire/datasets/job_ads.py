@@ -6,6 +6,8 @@
   ad, a warehouse ad with physical requirements and an accommodation statement, a sales ad with
   gendered titles and national-origin wording, and a feminine-coded UK nursing ad.
 - :func:`make_job_ads` — synthetic ads of a chosen length for benchmarks and tests.
+- :func:`load_word_senses` — 302 sentences labelled as coded or innocent uses of a gender-coded
+  word, for measuring the scanner's precision (see ``data/word_senses/README.md``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_job_ads", "make_job_ads"]
+__all__ = ["load_job_ads", "load_word_senses", "make_job_ads"]
 
 
 def load_job_ads() -> pd.DataFrame:
@@ -45,6 +47,30 @@ def load_job_ads() -> pd.DataFrame:
         title = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
         rows.append((item.name[: -len(".txt")], title, text))
     return pd.DataFrame(rows, columns=["ad_id", "title", "text"])
+
+
+def load_word_senses() -> pd.DataFrame:
+    """Sentences labelled as coded or innocent uses of a gender-coded word.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``word``, ``stem``, ``label`` ("coded" or "innocent"), ``sentence`` and
+        ``source``; 151 rows of each label. A scan flags the word when a scored gender-coded
+        finding's text starts with ``stem``.
+
+    Examples
+    --------
+    >>> from fairhire.datasets.job_ads import load_word_senses
+    >>> senses = load_word_senses()
+    >>> senses.label.value_counts().to_dict()
+    {'coded': 151, 'innocent': 151}
+    >>> senses.query("word == 'tender' and label == 'innocent'").sentence.iloc[0]
+    'You will prepare responses to invitations to tender from public bodies.'
+    """
+    path = resources.files("fairhire.datasets").joinpath("data", "word_senses", "word_senses.csv")
+    with path.open(encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
 
 
 _TITLES = [

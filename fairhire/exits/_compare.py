@@ -31,7 +31,7 @@ __all__ = ["COMPARISON_COLUMNS", "STRATA_COLUMNS", "Options", "check_options", "
 
 COMPARISON_COLUMNS = [
     "group", "headcount", "events", "event_rate", "event_rate_ci_low", "event_rate_ci_high",
-    "stayed", "retention_rate", "reference_group", "is_reference", "too_small_reference",
+    "stayed", "retention_rate", "reference_group", "is_reference", "too_small_for_reference",
     "rate_ratio", "rate_ratio_ci_low", "rate_ratio_ci_high", "impact_ratio", "ci_low",
     "ci_high", "adverse_impact", "z", "p_value_z", "p_value_fisher", "shortfall",
     "shortfall_four_fifths", "flips_with_one", "small_sample",
@@ -98,7 +98,7 @@ def _row(i: int, labels: Sequence[str], n: np.ndarray, x: np.ndarray, choice: Re
         "event_rate_ci_high": high, "stayed": ni - xi,
         "retention_rate": (ni - xi) / ni if ni else math.nan,
         "reference_group": choice.label, "is_reference": i in choice.tied,
-        "too_small_reference": choice.too_small(i),
+        "too_small_for_reference": choice.too_small(i),
     }
     r = choice.index
     nan_cols = COMPARISON_COLUMNS[COMPARISON_COLUMNS.index("rate_ratio"):]
@@ -156,7 +156,7 @@ def finish(table: pd.DataFrame, options: Options, family: pd.Series | None = Non
     out["flagged"] = (~out["is_reference"] & (out["adverse_impact"] |
                                               (out["significant"] & higher))).astype(bool)
     for c in ("adverse_impact", "flips_with_one", "small_sample", "is_reference",
-              "too_small_reference"):
+              "too_small_for_reference"):
         out[c] = out[c].astype(bool)
     for c in ("headcount", "events", "stayed", "shortfall_four_fifths"):
         out[c] = out[c].astype("int64")

@@ -69,7 +69,7 @@ class ReductionInForceResult(Result):
         each against "Under 40"); ``unit`` is a decisional unit or "All units". Columns:
         ``headcount``, ``selected`` (for layoff), ``selection_rate`` with a Wilson CI,
         ``retained``, ``retention_rate``, ``reference_group``, ``is_reference``,
-        ``too_small_reference``, ``selection_rate_ratio`` with its log CI, the
+        ``too_small_for_reference``, ``selection_rate_ratio`` with its log CI, the
         ``impact_ratio`` of retention rates (``ci_low``, ``ci_high``, ``adverse_impact``),
         ``z``, ``p_value_z``, ``p_value_fisher``, ``p_value_adjusted``, ``significant``,
         ``shortfall`` (selections above parity), ``shortfall_four_fifths``,
@@ -131,9 +131,9 @@ class ReductionInForceResult(Result):
     PRIVACY_RULE: ClassVar[str] = (
         "The OWBPA disclosure lists the ages of the people selected and not selected in each "
         "decisional unit and job title; in small units these identify individuals. It is "
-        "personal data for the people asked to sign a waiver, so it is left out of to_dict() "
-        "and of reports unless a report is built with Report.add(result, "
-        "include_disclosure=True)."
+        "personal data for the people asked to sign a waiver, so it is left out of data "
+        "exports and of reports unless whoever builds the report explicitly asks for the "
+        "disclosure to be included."
     )
 
     @property

@@ -56,7 +56,7 @@ class RetentionResult(Result):
         One row per (``kind``, ``group``); ``kind`` is "all", "voluntary" or "involuntary".
         ``headcount``, ``exits``, ``exit_rate`` (with a Wilson CI, ``exit_rate_ci_low`` /
         ``_high``), ``stayed`` and ``retention_rate``; ``reference_group`` (the lowest exit
-        rate among groups large enough), ``is_reference``, ``too_small_reference``;
+        rate among groups large enough), ``is_reference``, ``too_small_for_reference``;
         ``exit_rate_ratio`` against the reference with its log CI; the ``impact_ratio`` of
         retention rates with ``ci_low``/``ci_high`` and ``adverse_impact`` (below
         four-fifths, compared exactly); ``z``/``p_value_z`` (negative z: the group stays less),

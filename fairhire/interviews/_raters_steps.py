@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._core.counting import count_groups, pick_reference
 from .._core.groups import sort_key
 from .._frames import Frame
 from .._results import RowAccount
 from ..errors import InsufficientDataError
-from ..promotion.reading import count_groups, pick_reference
 from ..stats.proportions import adjust_pvalues, fisher_exact_test
 from ..stats.shrinkage import shrink
 
@@ -121,8 +121,11 @@ def rater_rows(cells: pd.DataFrame, ref: str, measure: str, min_n: int, sigma2: 
     """Per (rater, focal group): the rater's gap, both tests; per group: the organisation."""
     wide_k = cells.pivot_table(index="rater", columns="group", values="k", aggfunc="sum",
                                fill_value=0)
-    wide_s = cells.pivot_table(index="rater", columns="group", values="s", aggfunc="sum",
-                               fill_value=0.0)
+    # sums as floats (passes are integer counts): a float fill of an integer pivot is
+    # deprecated in pandas
+    wide_s = cells.astype({"s": "float64"}).pivot_table(index="rater", columns="group",
+                                                        values="s", aggfunc="sum",
+                                                        fill_value=0.0)
     decisions = wide_k.sum(axis=1)
     raters = sorted(wide_k.index, key=str)
     reason = {r: _not_assessable(int(decisions[r]), int(wide_k.at[r, ref]), ref, min_n)

@@ -15,23 +15,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
 
-from .._core.flags import read_flag
-from .._core.labels import clean_labels
-from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
-from .._frames import fingerprint_frame, group_counts, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
-from ..stats.proportions import adjust_pvalues, fisher_exact_test, two_proportion_z
+from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
+from .._results import Headline, Result
+from ..errors import InvalidParameterError
+from ._panels_steps import (
+    DIVERSE,
+    MISSING,
+    NOT_DIVERSE,
+    Comparison,
+    compare,
+    composition_table,
+    diversity_counts,
+    panel_rows,
+    panel_warnings,
+    read_seats,
+    reject_repeated_panelists,
+    size_table,
+)
 
 __all__ = ["DIVERSE", "NOT_DIVERSE", "InterviewPanelsResult", "interview_panels"]
-
-DIVERSE, NOT_DIVERSE = "diverse", "not diverse"
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -142,13 +148,19 @@ class InterviewPanelsResult(Result):
     def flagged(self) -> pd.DataFrame:
         """Panelist groups that sit on fewer than half of the panels."""
         t = self.composition
-        return t.loc[(t["group"] != "(missing)") & (t["share_of_interviews"] < 0.5)].reset_index(
+        return t.loc[(t["group"] != MISSING) & (t["share_of_interviews"] < 0.5)].reset_index(
             drop=True)
 
     def _repr_headline(self) -> str:
         return f"{self.n_interviews} interviews, {self.share_diverse:.0%} diverse"
 
     def headlines(self) -> list[Headline]:
+        out = [*self._composition_headlines(), *self._impact_headlines(),
+               *self._gap_headlines()]
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def _composition_headlines(self) -> list[Headline]:
         out: list[Headline] = []
         known = self.n_diverse + self.n_not_diverse
         if known:
@@ -167,44 +179,49 @@ class InterviewPanelsResult(Result):
                 figure=float(self.n_single_member), section=self.kind,
             ))
         for row in self.composition.itertuples(index=False):
-            if row.group == "(missing)":
-                continue
-            if row.share_of_interviews < 0.5:
+            if row.group != MISSING and row.share_of_interviews < 0.5:
                 out.append(Headline(
                     severity=2,
                     text=f"{row.group} panelists sat on only {row.share_of_interviews:.0%} of "
                     "interview panels.",
                     figure=float(row.share_of_interviews), section=self.kind,
                 ))
-        if self.by_panel is not None:
-            t = self.by_panel.table
-            for row in t.itertuples(index=False):
-                if row.is_reference or row.excluded:
-                    continue
-                if not row.adverse_impact:
-                    if row.significant and row.impact_ratio < 1:
-                        out.append(Headline(
-                            severity=2,
-                            text=f"On {row.stage} panels, {row.group} candidates passed at "
-                            f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} "
-                            "candidates: above four-fifths, but the difference is statistically "
-                            f"significant (Fisher {p_text(row.p_value_fisher)}, adjusted "
-                            f"{p_text(row.p_value_adjusted)}).",
-                            figure=float(row.impact_ratio), section=self.kind,
-                        ))
-                    continue
-                sev = 3 if row.significant and not row.flips_with_one else 2
-                text = (
-                    f"On {row.stage} panels, {row.group} candidates passed at "
-                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} candidates "
-                    f"(below four-fifths; Fisher {p_text(row.p_value_fisher)})"
-                )
-                text += (
-                    ": evidence of adverse impact under the four-fifths rule."
-                    if sev == 3 else "."
-                )
-                out.append(Headline(severity=sev, text=text, figure=float(row.impact_ratio),
-                                    section=self.kind))
+        return out
+
+    def _impact_headlines(self) -> list[Headline]:
+        """Impact ratios of candidate groups on each kind of panel."""
+        out: list[Headline] = []
+        if self.by_panel is None:
+            return out
+        for row in self.by_panel.table.itertuples(index=False):
+            if row.is_reference or row.excluded:
+                continue
+            ratio = format_ratio(row.impact_ratio)
+            if not row.adverse_impact:
+                if row.significant and row.impact_ratio < 1:
+                    out.append(Headline(
+                        severity=2,
+                        text=f"On {row.stage} panels, {row.group} candidates passed at {ratio} "
+                        f"times the rate of {row.reference_group} candidates: above "
+                        "four-fifths, but the difference is statistically significant (Fisher "
+                        f"{p_text(row.p_value_fisher)}, adjusted {p_text(row.p_value_adjusted)}).",
+                        figure=float(row.impact_ratio), section=self.kind,
+                    ))
+                continue
+            sev = 3 if row.significant and not row.flips_with_one else 2
+            text = (
+                f"On {row.stage} panels, {row.group} candidates passed at {ratio} times the "
+                f"rate of {row.reference_group} candidates (below four-fifths; Fisher "
+                f"{p_text(row.p_value_fisher)})"
+            )
+            text += ": evidence of adverse impact under the four-fifths rule." if sev == 3 else "."
+            out.append(Headline(severity=sev, text=text, figure=float(row.impact_ratio),
+                                section=self.kind))
+        return out
+
+    def _gap_headlines(self) -> list[Headline]:
+        """Gaps that differ by panel type, and pass rates that differ between panel types."""
+        out: list[Headline] = []
         if self.stratified is not None and self.stratified.strata is not None:
             for row in self.stratified.strata.itertuples(index=False):
                 p = row.breslow_day_p_value
@@ -228,7 +245,6 @@ class InterviewPanelsResult(Result):
                         f"percentage points; adjusted {p_text(p)}).",
                         figure=float(row.difference), section=self.kind,
                     ))
-        out.sort(key=lambda h: -h.severity)
         return out
 
     def summary(self) -> str:
@@ -323,266 +339,55 @@ def interview_panels(
     >>> pan.comparison.columns[:3].tolist()
     ['group', 'candidates_diverse', 'passed_diverse']
     """
-    check_int(min_groups, "min_groups", low=2)
-    check_alpha(alpha)
-    if (candidate_group is None) != (outcome is None) and outcome is not None:
-        raise InvalidParameterError(
-            "outcome= needs candidate_group= too: pass rates are compared by candidate group."
-        )
-    frame = to_narwhals(data)
-    require_columns(frame, interview=interview, panelist_group=panelist_group,
-                    candidate_group=candidate_group, outcome=outcome, panelist=panelist)
-    named = [c for c in (interview, panelist_group, candidate_group, outcome, panelist) if c]
-    if len(set(named)) != len(named):
-        raise InvalidParameterError(
-            f"interview=, panelist_group=, candidate_group=, outcome= and panelist= must name "
-            f"different columns; got {named!r}."
-        )
-
-    seats = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
-                                      nw.col(panelist_group).alias("__fh_pg")),
-                         ["__fh_iv", "__fh_pg"])
-    seats = seats.rename(columns={"__fh_iv": "interview", "__fh_pg": "pgroup"})
-    total = int(seats["n"].sum())
-    if total == 0:
-        raise InsufficientDataError("data has no rows. Check the filter or export that produced it.")
-    miss_iv = seats["interview"].map(is_missing)
-    excluded: dict[str, int] = {}
-    if miss_iv.any():
-        excluded["missing interview id"] = int(seats.loc[miss_iv, "n"].sum())
-    seats = seats.loc[~miss_iv].copy()
-    if seats.empty:
-        raise InsufficientDataError(
-            f"every row has a missing {interview!r}: there are no interviews to describe."
-        )
-    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
-    seats["interview"] = seats["interview"].map(str)
-    seats["known"] = ~seats["pgroup"].map(is_missing)
-    vc = seats.groupby(seats["pgroup"].astype(object), dropna=False)["n"].sum()
-    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group)
-    merge_warnings = cleaning.warnings()
-    seats["pgroup"] = [cleaning.get(v) for v in seats["pgroup"].astype(object)]
-    seats["known"] = seats["pgroup"].notna()
-    seats["pgroup"] = seats["pgroup"].map(lambda v: "(missing)" if v is None else str(v))
-    seats = seats.groupby(["interview", "pgroup", "known"], as_index=False)["n"].sum()
-
+    frame = _check(data, min_groups, alpha, interview=interview, panelist_group=panelist_group,
+                   candidate_group=candidate_group, outcome=outcome, panelist=panelist)
+    seats = read_seats(frame, interview, panelist_group)
     if panelist is not None:
-        dup = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
-                                        nw.col(panelist).alias("__fh_p")),
-                           ["__fh_iv", "__fh_p"])
-        dup = dup.loc[(dup["n"] > 1) & ~dup["__fh_iv"].map(is_missing)
-                      & ~dup["__fh_p"].map(is_missing)]
-        if len(dup):
-            examples = [f"{a} / {b}" for a, b in zip(dup["__fh_iv"], dup["__fh_p"], strict=True)]
-            raise InvalidValueError(
-                f"{len(dup):,} panelists appear more than once on the same panel (columns "
-                f"{interview!r} / {panelist!r}), e.g. {preview(examples)}. Remove duplicate "
-                "rows so each panelist is listed once per interview."
-            )
-
-    groups = sorted(seats.loc[seats["known"], "pgroup"].unique().tolist())
-    per = seats.groupby("interview", sort=True)
-    size = per["n"].sum()
-    unknown = seats.loc[~seats["known"]].groupby("interview")["n"].sum().reindex(
-        size.index, fill_value=0
-    )
-    n_groups = seats.loc[seats["known"]].groupby("interview")["pgroup"].nunique().reindex(
-        size.index, fill_value=0
-    )
-    panels = pd.DataFrame({
-        "interview": size.index, "panel_size": size.to_numpy().astype(int),
-        "n_groups": n_groups.to_numpy().astype(int),
-    })
-    group_sets = seats.loc[seats["known"]].groupby("interview")["pgroup"].agg(
-        lambda s: " + ".join(sorted(set(s)))
-    )
-    panels["groups"] = panels["interview"].map(group_sets).fillna("")
-    panels["unknown_members"] = unknown.to_numpy().astype(int)
-    present = seats.loc[seats["known"]].pivot_table(
-        index="interview", columns="pgroup", values="n", aggfunc="sum", fill_value=0
-    ).reindex(size.index, fill_value=0)
-    for g in groups:
-        panels[f"has_{g}"] = (present[g].to_numpy() > 0) if g in present else False
-    decided = panels["n_groups"] >= min_groups
-    impossible = panels["n_groups"] + panels["unknown_members"] < min_groups
-    diverse = pd.Series(pd.NA, index=panels.index, dtype="boolean")
-    diverse[decided] = True
-    diverse[impossible & ~decided] = False
-    panels["diverse"] = diverse
-    panels["single_member"] = panels["panel_size"] == 1
-
-    warnings: list[str] = list(merge_warnings)
-    if excluded:
-        warnings.append(
-            f"{excluded['missing interview id']:,} rows have a missing {interview!r} and were "
-            "excluded."
-        )
-    n_unknown_members = int(panels["unknown_members"].sum())
-    if n_unknown_members:
-        warnings.append(
-            f"{n_unknown_members:,} panel seats have a missing {panelist_group!r}: counted; "
-            f"{int(panels['diverse'].isna().sum()):,} panels have an unknown diversity as a "
-            "result."
-        )
-    if len(groups) < min_groups:
-        warnings.append(
-            f"only {len(groups)} known group(s) in {panelist_group!r}: no panel can have "
-            f"members from {min_groups} groups."
-        )
-    n_single = int(panels["single_member"].sum())
-    if n_single:
-        warnings.append(
-            f"{n_single:,} interviews had a one-person panel: counted as not diverse "
-            "(flagged single_member)."
-        )
-
-    n_iv = len(panels)
-    n_div = int((panels["diverse"] == True).sum())  # noqa: E712 - nullable boolean
-    n_not = int((panels["diverse"] == False).sum())  # noqa: E712
-    n_unk = n_iv - n_div - n_not
-    share = n_div / (n_div + n_not) if (n_div + n_not) else math.nan
-
-    comp_rows = []
-    n_seats = int(seats["n"].sum())
-    for g in groups:
-        s_ = int(seats.loc[seats["pgroup"].eq(g) & seats["known"], "n"].sum())
-        w = int(panels[f"has_{g}"].sum())
-        comp_rows.append({"group": g, "seats": s_, "share_of_seats": s_ / n_seats,
-                          "interviews_with_group": w, "share_of_interviews": w / n_iv})
-    if n_unknown_members:
-        w = int((panels["unknown_members"] > 0).sum())
-        comp_rows.append({"group": "(missing)", "seats": n_unknown_members,
-                          "share_of_seats": n_unknown_members / n_seats,
-                          "interviews_with_group": w, "share_of_interviews": w / n_iv})
-    composition = pd.DataFrame(comp_rows, columns=["group", "seats", "share_of_seats",
-                                                   "interviews_with_group",
-                                                   "share_of_interviews"])
-    sizes = panels.groupby("panel_size").agg(
-        interviews=("interview", "size"),
-        diverse=("diverse", lambda s: int((s == True).sum())),  # noqa: E712
-        not_diverse=("diverse", lambda s: int((s == False).sum())),  # noqa: E712
-    ).reset_index()
-    sizes["unknown"] = sizes["interviews"] - sizes["diverse"] - sizes["not_diverse"]
-    known = sizes["diverse"] + sizes["not_diverse"]
-    sizes["share_diverse"] = np.where(known > 0, sizes["diverse"] / known.where(known > 0, 1),
-                                      np.nan)
-
-    comparison = by_panel = stratified = None
-    iv_excl: dict[str, int] = {}
+        reject_repeated_panelists(frame, interview, panelist)
+    panels, groups = panel_rows(seats.table, min_groups)
+    warnings = [*seats.warnings,
+                *panel_warnings(panels, groups, min_groups, panelist_group)]
+    counts = diversity_counts(panels)
+    comparison = Comparison(None, None, None, {})
     if candidate_group is not None and outcome is not None:
-        comparison, by_panel, stratified, iv_excl = _compare(
-            frame, panels, interview=interview, candidate_group=candidate_group,
-            outcome=outcome, reference=reference, alpha=alpha, warnings=warnings,
-        )
-
+        comparison = compare(frame, panels, interview=interview,
+                             candidate_group=candidate_group, outcome=outcome,
+                             reference=reference, alpha=alpha, warnings=warnings)
     params = {
         "interview": interview, "panelist_group": panelist_group,
         "candidate_group": candidate_group, "outcome": outcome, "panelist": panelist,
         "min_groups": int(min_groups), "reference": reference, "alpha": alpha,
     }
     return InterviewPanelsResult(
-        panels=panels, composition=composition, sizes=sizes, comparison=comparison,
-        by_panel=by_panel, stratified=stratified, n_interviews=n_iv, n_diverse=n_div,
-        n_not_diverse=n_not, n_unknown=n_unk, n_single_member=n_single, share_diverse=share,
-        min_groups=int(min_groups), panelist_groups=tuple(groups),
-        interview_column=interview, panelist_group_column=panelist_group,
-        candidate_group_column=candidate_group, outcome_column=outcome, alpha=alpha,
-        fingerprint=fingerprint_frame(seats[["interview", "pgroup", "n"]]),
-        interview_exclusions=iv_excl, warnings=tuple(warnings), rows=rows_acc, params=params,
+        panels=panels, composition=composition_table(seats.table, panels, groups),
+        sizes=size_table(panels), comparison=comparison.table, by_panel=comparison.by_panel,
+        stratified=comparison.stratified, n_interviews=counts.interviews,
+        n_diverse=counts.diverse, n_not_diverse=counts.not_diverse, n_unknown=counts.unknown,
+        n_single_member=int(panels["single_member"].sum()),
+        share_diverse=counts.share_diverse, min_groups=int(min_groups),
+        panelist_groups=tuple(groups), interview_column=interview,
+        panelist_group_column=panelist_group, candidate_group_column=candidate_group,
+        outcome_column=outcome, alpha=alpha,
+        fingerprint=fingerprint_frame(seats.table[["interview", "pgroup", "n"]]),
+        interview_exclusions=comparison.exclusions, warnings=tuple(warnings), rows=seats.rows,
+        params=params,
     )
 
 
-def _compare(
-    frame: Any, panels: pd.DataFrame, *, interview: str, candidate_group: str, outcome: str,
-    reference: object | None, alpha: float, warnings: list[str],
-) -> tuple[pd.DataFrame | None, Any, Any, dict[str, int]]:
-    """Pass rates by candidate group on diverse vs non-diverse panels."""
-    from ..impact.analysis import adverse_impact_from_counts
-
-    reading = read_flag(frame, outcome, argument="outcome")
-    passed = nw.when(reading.missing_expr()).then(None).otherwise(reading.expr().cast(nw.Int64))
-    per = group_counts(
-        frame.select(nw.col(interview).alias("__iv"), nw.col(candidate_group).alias("__cg"),
-                     passed.alias("__o")),
-        ["__iv", "__cg", "__o"],
-    ).rename(columns={"__iv": interview, "__cg": candidate_group})
-    per = per.loc[~per[interview].map(is_missing)].copy()
-    per[interview] = per[interview].map(str)
-    vc = per.groupby(per[candidate_group].astype(object), dropna=False)["n"].sum()
-    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
-    warnings.extend(cleaning.warnings())
-    per[candidate_group] = [cleaning.get(v) for v in per[candidate_group].astype(object)]
-    per = per.groupby([interview, candidate_group, "__o"], dropna=False, as_index=False)["n"].sum()
-    multi = per.groupby(interview).size()
-    multi = multi[multi > 1]
-    if len(multi):
-        raise InvalidValueError(
-            f"{len(multi):,} interviews have more than one {candidate_group!r} or {outcome!r} "
-            f"value across their panelist rows, e.g. {preview(sorted(multi.index))}. Each "
-            "interview is one candidate with one outcome: fix those rows."
+def _check(data: Any, min_groups: int, alpha: float, **columns: str | None) -> Frame:
+    """Check every option once, at the boundary; return the data as a narwhals frame."""
+    check_int(min_groups, "min_groups", low=2)
+    check_alpha(alpha)
+    if columns["outcome"] is not None and columns["candidate_group"] is None:
+        raise InvalidParameterError(
+            "outcome= needs candidate_group= too: pass rates are compared by candidate group."
         )
-    info = per.set_index(interview)
-    t = panels.copy()
-    t["candidate_group"] = t["interview"].map(info[candidate_group])
-    t["passed"] = t["interview"].map(info["__o"])
-    excl: dict[str, int] = {}
-    unknown_div = t["diverse"].isna()
-    miss_group = ~unknown_div & t["candidate_group"].map(is_missing)
-    miss_out = ~unknown_div & ~miss_group & t["passed"].map(is_missing)
-    for reason, mask in (("panel diversity unknown", unknown_div),
-                         ("missing candidate group", miss_group),
-                         ("missing outcome", miss_out)):
-        if mask.any():
-            excl[reason] = int(mask.sum())
-            warnings.append(
-                f"{int(mask.sum()):,} interviews left out of the pass-rate comparison: {reason}."
-            )
-    use = t.loc[~(unknown_div | miss_group | miss_out)].copy()
-    if use.empty:
-        warnings.append("no interview has a known panel type, candidate group and outcome.")
-        return None, None, None, excl
-    use["panel"] = np.where(use["diverse"].astype(bool), DIVERSE, NOT_DIVERSE)
-    use["cg"] = use["candidate_group"].map(str)
-    use["passed"] = use["passed"].astype(int)
-    counts = use.groupby(["panel", "cg"]).agg(n=("passed", "size"), passed=("passed", "sum"))
-    counts = counts.reset_index().rename(columns={"cg": candidate_group})
-    kinds = set(counts["panel"])
-    if kinds != {DIVERSE, NOT_DIVERSE}:
-        only = next(iter(kinds))
-        warnings.append(
-            f"every interview in the comparison had a {only} panel: pass rates cannot be "
-            "compared between diverse and non-diverse panels."
+    frame = to_narwhals(data)
+    require_columns(frame, **columns)
+    named = [c for c in columns.values() if c]
+    if len(set(named)) != len(named):
+        raise InvalidParameterError(
+            f"interview=, panelist_group=, candidate_group=, outcome= and panelist= must name "
+            f"different columns; got {named!r}."
         )
-        return None, None, None, excl
-    ref = reference
-    by_panel = adverse_impact_from_counts(
-        counts, group=candidate_group, applicants="n", selected="passed", stage="panel",
-        stage_order=[DIVERSE, NOT_DIVERSE], reference=ref, alpha=alpha,
-    )
-    stratified = None
-    if counts[candidate_group].nunique() >= 2:
-        stratified = adverse_impact_from_counts(
-            counts, group=candidate_group, applicants="n", selected="passed", strata="panel",
-            reference=ref, alpha=alpha,
-        )
-    rows = []
-    wide = counts.pivot_table(index=candidate_group, columns="panel", values=["n", "passed"],
-                              aggfunc="sum", fill_value=0)
-    for g in sorted(wide.index, key=str):
-        a, n = int(wide.loc[g, ("passed", DIVERSE)]), int(wide.loc[g, ("n", DIVERSE)])
-        b, m = int(wide.loc[g, ("passed", NOT_DIVERSE)]), int(wide.loc[g, ("n", NOT_DIVERSE)])
-        z, pz = two_proportion_z(a, n, b, m) if n and m else (math.nan, math.nan)
-        pf = fisher_exact_test(a, n, b, m) if n and m else math.nan
-        rows.append({
-            "group": str(g), "candidates_diverse": n, "passed_diverse": a,
-            "pass_rate_diverse": a / n if n else math.nan, "candidates_not_diverse": m,
-            "passed_not_diverse": b, "pass_rate_not_diverse": b / m if m else math.nan,
-            "difference": (a / n - b / m) if n and m else math.nan,
-            "z": z, "p_value_z": pz, "p_value_fisher": pf, "small_sample": min(n, m) < 30,
-        })
-    comparison = pd.DataFrame(rows)
-    comparison.insert(
-        comparison.columns.get_loc("small_sample"), "p_value_adjusted",
-        adjust_pvalues(comparison["p_value_fisher"].to_numpy(), "holm"),
-    )
-    return comparison, by_panel, stratified, excl
+    return frame

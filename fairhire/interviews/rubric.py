@@ -13,28 +13,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
 
-from .._core.labels import clean_labels
-from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice, check_confidence
 from .._core.text import p_text
 from .._deprecation import renamed_argument
-from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
-from ..promotion.reading import pick_reference
-from ..stats.proportions import adjust_pvalues
-from ..stats.reliability import LEVELS, icc, icc_oneway, krippendorff_alpha, ratings_matrix
-from ._common import check_numeric, hedges_g
+from .._frames import Frame, as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._results import Headline, Result
+from ..errors import InvalidParameterError
+from ..stats.reliability import LEVELS
+from ._common import check_numeric
+from ._rubric_steps import (
+    RELIABLE,
+    TENTATIVE,
+    candidate_groups,
+    finish_gaps,
+    gap_rows,
+    read_scores,
+    reference_group,
+    reliability_row,
+    review_columns,
+)
 
 __all__ = ["RELIABLE", "TENTATIVE", "RubricConsistencyResult", "rubric_consistency"]
-
-#: Krippendorff's (2004, §11.4) guidance: rely on variables with α ≥ .800; draw only tentative
-#: conclusions from .667 ≤ α < .800; discard below .667.
-RELIABLE, TENTATIVE = 0.800, 0.667
 
 RELIABILITY_COLUMNS = (
     "criterion", "ratings", "candidates", "raters", "missing_scores", "single_rated",
@@ -244,13 +245,18 @@ def rubric_consistency(
     measurement : {"ordinal", "interval", "nominal", "ratio"}
         Level of measurement for Krippendorff's alpha.
     reference : optional
-        Reference candidate group (default: the group with the most candidates).
+        Reference candidate group. Default: the shared rule on the candidates' mean score (a
+        candidate's mean over their scores on every criterion): the highest mean among groups
+        of at least 30 candidates and 2% of them (ties: the largest group); smaller groups
+        are compared but are "too small to be the reference".
     alpha : float
         Significance level for gap flags (after adjustment).
     confidence : float
         Level of the confidence intervals.
     adjust : {"fdr_bh", "holm", "bonferroni", "none"}
         Multiple-comparison adjustment of the gap p-values.
+    level : str, optional
+        The old name of ``measurement=`` (works for one release, with a FutureWarning).
 
     Returns
     -------
@@ -267,6 +273,44 @@ def rubric_consistency(
     """
     level = renamed_argument("rubric_consistency", "level", "measurement", level, measurement,
                              "ordinal")
+    frame, crits, ids = _check(data, level=level, alpha=alpha, confidence=confidence,
+                               candidate=candidate, rater=rater, criteria=criteria,
+                               candidate_group=candidate_group)
+    read = read_scores(frame, ids, crits, candidate, rater)
+    df, warnings = read.df, list(read.warnings)
+    cand_group = ref = None
+    if candidate_group is not None:
+        cand_group = candidate_groups(df, candidate_group, warnings)
+        ref = reference_group(df, crits, cand_group, candidate_group, reference, warnings)
+    rel_rows: list[dict[str, Any]] = []
+    rows_of_gaps: list[dict[str, Any]] = []
+    for c in crits:
+        rel_rows.append(reliability_row(df, c, level, confidence, warnings))
+        if cand_group is not None and ref is not None:
+            rows_of_gaps += gap_rows(df, c, cand_group, ref, confidence)
+    gaps = None
+    if cand_group is not None and ref is not None:
+        gaps = finish_gaps(rows_of_gaps, GAP_COLUMNS, adjust, alpha)
+    table = review_columns(pd.DataFrame(rel_rows), gaps)[list(RELIABILITY_COLUMNS)]
+    params = {
+        "candidate": candidate, "rater": rater, "criteria": crits,
+        "candidate_group": candidate_group, "level": level, "reference": reference,
+        "alpha": alpha, "confidence": confidence, "adjust": adjust,
+    }
+    return RubricConsistencyResult(
+        table=table, gaps=gaps, criteria=tuple(crits), level=level,
+        candidate_column=candidate, rater_column=rater, group_column=candidate_group,
+        reference_group=ref, alpha=alpha,
+        fingerprint=fingerprint_frame(df[["_c", "_r", *crits]]),
+        warnings=tuple(warnings), rows=read.rows, params=params,
+    )
+
+
+def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate: str,
+           rater: str, criteria: str | Sequence[str], candidate_group: str | None,
+           ) -> tuple[Frame, list[str], list[str]]:
+    """Check every option once, at the boundary; return the frame, the criteria and the
+    identifier columns."""
     check_choice(level, "measurement", list(LEVELS))
     check_alpha(alpha)
     check_confidence(confidence)
@@ -285,213 +329,4 @@ def rubric_consistency(
         )
     for c in crits:
         check_numeric(frame, c, argument="criteria")
-    df = collect_pandas(frame.select(*[nw.col(c) for c in [*ids, *crits]]))
-    total = len(df)
-    if total == 0:
-        raise InsufficientDataError("data has no rows. Check the filter or export that produced it.")
-    excluded: dict[str, int] = {}
-    miss_c = df[candidate].map(is_missing)
-    miss_r = ~miss_c & df[rater].map(is_missing)
-    if miss_c.any():
-        excluded["missing candidate"] = int(miss_c.sum())
-    if miss_r.any():
-        excluded["missing rater"] = int(miss_r.sum())
-    df = df.loc[~(miss_c | miss_r)].reset_index(drop=True)
-    if df.empty:
-        raise InsufficientDataError(
-            f"every row has a missing {candidate!r} or {rater!r}: nothing to analyse."
-        )
-    df["_c"] = df[candidate].map(str)
-    df["_r"] = df[rater].map(str)
-    dup = df.duplicated(["_c", "_r"], keep=False)
-    if dup.any():
-        pairs = sorted({f"{a} / {b}" for a, b in zip(df.loc[dup, "_c"], df.loc[dup, "_r"],
-                                                       strict=True)})
-        raise InvalidValueError(
-            f"{int(dup.sum()):,} rows repeat a (candidate, rater) pair in columns "
-            f"{candidate!r} / {rater!r}, e.g. {preview(pairs)}. Each rater should score a "
-            "candidate once: remove duplicates or average them first."
-        )
-    rows_acc = RowAccount(total=total, used=len(df), excluded=excluded)
-    warnings: list[str] = [f"{v:,} rows excluded: {k}." for k, v in excluded.items()]
-
-    # candidate groups (constant per candidate)
-    cand_group: pd.Series | None = None
-    if candidate_group is not None:
-        known = df.loc[~df[candidate_group].map(is_missing), ["_c", candidate_group]]
-        vc = known[candidate_group].astype(object).value_counts()
-        cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
-        warnings.extend(cleaning.warnings())
-        known = known.assign(_g=[cleaning.get(v) for v in known[candidate_group].astype(object)])
-        n_distinct = known.groupby("_c")["_g"].nunique()
-        bad = n_distinct[n_distinct > 1]
-        if len(bad):
-            raise InvalidValueError(
-                f"{len(bad):,} candidates have more than one {candidate_group!r} value across "
-                f"their rows, e.g. {preview(sorted(bad.index))}. A candidate belongs to one "
-                "group: fix the export."
-            )
-        cand_group = known.groupby("_c")["_g"].first()
-        partial = df.loc[df[candidate_group].map(is_missing), "_c"]
-        partial = partial[partial.isin(cand_group.index)].nunique()
-        if partial:
-            warnings.append(
-                f"{partial:,} candidates have {candidate_group!r} on some of their rows only: "
-                "the recorded group was used."
-            )
-
-    rel_rows: list[dict[str, Any]] = []
-    gap_rows: list[dict[str, Any]] = []
-    ref: str | None = None
-    if cand_group is not None:
-        n_missing_group = int(df.loc[~df["_c"].isin(cand_group.index), "_c"].nunique())
-        if n_missing_group:
-            warnings.append(
-                f"{n_missing_group:,} candidates have no {candidate_group!r}: used for "
-                "reliability, left out of the group comparison."
-            )
-        sizes = cand_group.value_counts()
-        if len(sizes) < 2:
-            warnings.append(
-                f"column {candidate_group!r} has fewer than two groups among scored "
-                "candidates: no group comparison."
-            )
-        else:
-            ref = _reference(df, crits, cand_group, reference, warnings)
-
-    for c in crits:
-        sub = df.loc[~df[c].isna(), ["_c", "_r", c]]
-        values = sub[c].astype(float)
-        if not np.isfinite(values).all():
-            raise InvalidValueError(
-                f"column {c!r} (criteria) holds infinite values in "
-                f"{int((~np.isfinite(values)).sum()):,} rows; scores must be finite numbers."
-            )
-        per = sub.groupby("_c")[c].size()
-        multi = per[per >= 2].index
-        rel = sub.loc[sub["_c"].isin(multi)]
-        rec: dict[str, Any] = {
-            "criterion": c, "ratings": len(sub), "candidates": int(per.size),
-            "raters": int(sub["_r"].nunique()), "missing_scores": int(len(df) - len(sub)),
-            "single_rated": int((per == 1).sum()), "candidates_compared": len(multi),
-            "mean": float(values.mean()) if len(values) else math.nan,
-            "sd": float(values.std(ddof=1)) if len(values) > 1 else math.nan,
-        }
-        rec["no_variance"] = bool(len(values) > 0 and values.nunique() == 1)
-        rec.update({"alpha": math.nan, "alpha_level": level, "icc": math.nan,
-                    "icc_ci_low": math.nan, "icc_ci_high": math.nan, "icc_k": math.nan,
-                    "k0": math.nan, "icc_2_1": math.nan})
-        if len(multi) >= 2 and not rel[c].nunique() == 1:
-            mat, _, _ = ratings_matrix(rel["_c"].to_numpy(), rel["_r"].to_numpy(),
-                                       rel[c].to_numpy())
-            rec["alpha"] = krippendorff_alpha(mat, level=level)
-            ow = icc_oneway(rel["_c"].to_numpy(), rel[c].to_numpy(dtype=float),
-                            confidence=confidence)
-            rec.update({"icc": ow.icc1, "icc_ci_low": ow.icc1_ci_low,
-                        "icc_ci_high": ow.icc1_ci_high, "icc_k": ow.icc1k, "k0": ow.k0})
-            if mat.shape[1] >= 2 and not np.isnan(mat).any():
-                # fully crossed: every candidate rated by the same raters
-                rec["icc_2_1"] = icc(mat, confidence=confidence)["ICC(2,1)"].value
-        elif len(multi) >= 2:
-            # every score given to candidates rated twice or more is the same
-            rec["no_variance"] = True
-        a = rec["alpha"]
-        rec["reliability"] = (
-            "undefined" if math.isnan(a) else
-            "reliable" if a >= RELIABLE else "tentative" if a >= TENTATIVE else "unreliable"
-        )
-        rec["low_reliability"] = bool(not math.isnan(a) and a < TENTATIVE)
-        rel_rows.append(rec)
-        if rec["no_variance"]:
-            warnings.append(
-                f"criterion {c!r}: every score is the same, so reliability is undefined and "
-                "the criterion does not tell candidates apart."
-            )
-        elif len(multi) < 2:
-            warnings.append(
-                f"criterion {c!r}: fewer than two candidates were rated by two or more raters; "
-                "reliability cannot be measured."
-            )
-
-        if cand_group is not None and ref is not None:
-            means = sub.groupby("_c")[c].mean()
-            grp = means.index.map(cand_group)
-            frame_g = pd.DataFrame({"m": means.to_numpy(), "g": grp}).dropna(subset=["g"])
-            stats_g = frame_g.groupby("g")["m"].agg(["mean", "std", "size"])
-            for g in sorted(sizes.index):
-                if g == ref:
-                    continue
-                nf = int(stats_g.loc[g, "size"]) if g in stats_g.index else 0
-                nr = int(stats_g.loc[ref, "size"]) if ref in stats_g.index else 0
-                mf = float(stats_g.loc[g, "mean"]) if nf else math.nan
-                mr = float(stats_g.loc[ref, "mean"]) if nr else math.nan
-                sf = float(stats_g.loc[g, "std"]) if nf > 1 else math.nan
-                sr = float(stats_g.loc[ref, "std"]) if nr > 1 else math.nan
-                h = hedges_g(mf, sf, nf, mr, sr, nr, confidence=confidence)
-                gap_rows.append({
-                    "criterion": c, "group": str(g), "reference_group": ref, "n_focal": nf,
-                    "n_reference": nr, "mean_focal": mf, "mean_reference": mr,
-                    "difference": h.difference, "hedges_g": h.g, "ci_low": h.ci_low,
-                    "ci_high": h.ci_high, "p_value": h.p_value,
-                    "small_sample": min(nf, nr) < 20,
-                })
-
-    gaps = None
-    if cand_group is not None and ref is not None:
-        gaps = pd.DataFrame(gap_rows, columns=[c for c in GAP_COLUMNS
-                                               if c not in ("p_value_adjusted", "flagged")])
-        gaps["p_value_adjusted"] = adjust_pvalues(gaps["p_value"].to_numpy(dtype=float), adjust)
-        gaps["flagged"] = (gaps["p_value_adjusted"] < alpha).astype(bool)
-        gaps = gaps[list(GAP_COLUMNS)]
-    table = pd.DataFrame(rel_rows)
-    max_g, gap_groups, review, concerns = [], [], [], []
-    for row in table.itertuples(index=False):
-        sel = gaps.loc[gaps["criterion"] == row.criterion] if gaps is not None else None
-        if sel is not None and sel["hedges_g"].notna().any():
-            max_g.append(float(sel["hedges_g"].abs().max()))
-        else:
-            max_g.append(math.nan)
-        flagged = sel.loc[sel["flagged"], "group"].tolist() if sel is not None else []
-        gap_groups.append(", ".join(flagged))
-        why = []
-        if row.low_reliability:
-            why.append(f"low reliability (alpha {row.alpha:.2f})")
-        if flagged:
-            why.append("score gap for " + ", ".join(flagged))
-        if row.no_variance:
-            why.append("no variance")
-        review.append(bool(row.low_reliability or flagged))
-        concerns.append("; ".join(why))
-    table["max_abs_g"] = max_g
-    table["gap_groups"] = gap_groups
-    table["review"] = review
-    table["concerns"] = concerns
-    table = table[list(RELIABILITY_COLUMNS)]
-
-    params = {
-        "candidate": candidate, "rater": rater, "criteria": crits,
-        "candidate_group": candidate_group, "level": level, "reference": reference,
-        "alpha": alpha, "confidence": confidence, "adjust": adjust,
-    }
-    return RubricConsistencyResult(
-        table=table, gaps=gaps, criteria=tuple(crits), level=level,
-        candidate_column=candidate, rater_column=rater, group_column=candidate_group,
-        reference_group=ref, alpha=alpha,
-        fingerprint=fingerprint_frame(df[["_c", "_r", *crits]]),
-        warnings=tuple(warnings), rows=rows_acc, params=params,
-    )
-
-
-def _reference(df: pd.DataFrame, crits: list[str], cand_group: pd.Series, reference: Any,
-               warnings: list[str]) -> str:
-    """The reference candidate group: the core's rule on the mean score (a candidate's mean
-    over their scores on every criterion), among groups of 30 or more candidates."""
-    per_candidate = df.groupby("_c")[crits].mean().mean(axis=1)
-    groups = cand_group.astype(str)
-    score = per_candidate.reindex(groups.index).groupby(groups).mean()
-    sizes = groups.value_counts()
-    labels = sorted(sizes.index, key=str)
-    choice = pick_reference(labels, [int(sizes[g]) for g in labels],
-                            [float(score.get(g, float("nan"))) for g in labels],
-                            reference=reference, min_n=30, what="mean score", warnings=warnings)
-    return str(choice.label)
+    return frame, crits, ids

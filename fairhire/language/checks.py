@@ -1,10 +1,7 @@
 """Structural checks on a whole job ad: pay, EEO and accommodation statements, requirements.
 
-- **Salary range.** Pay-transparency laws (Colorado, California, Washington, New York, Illinois;
-  EU Directive 2023/970 Art. 5) require the pay or pay range in the ad or before the interview.
-  Amounts with a currency sign or code (``$``, ``€``, ``£``, ``USD`` ...), or next to a pay word
-  (salary, pay, compensation, rate ...), with ``k`` and separators (``$80k``, ``80.000 €``,
-  ``£30,000``), ranges with a hyphen, dash, "to" or "and", and an hourly/annual period.
+- **Salary range** (:mod:`fairhire.language.salary`): the first pay range, or a single amount,
+  with its currency and period.
 - **EEO statement** and **reasonable-accommodation statement** present.
 - **Requirements**: the number of listed items under requirement headers ("Requirements",
   "What you'll need" ...), and under "nice to have" headers separately.
@@ -22,7 +19,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .context import EEO_MARKERS, Layout, _sentence_end, _sentence_start
+from .._core.text import format_money
+from .context import EEO_MARKERS, Layout, sentence_end, sentence_start
+from .salary import find_salaries
 
 __all__ = ["JobAdChecks", "structural_checks"]
 
@@ -82,6 +81,35 @@ class JobAdChecks:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def pay_text(self) -> str:
+        """The pay the ad states, in words: "pay range USD 62,000 to 74,000 per year".
+
+        Examples
+        --------
+        >>> JobAdChecks(salary_range=True, salary_stated=True, salary_min=62000.0,
+        ...             salary_max=74000.0, salary_currency="USD", salary_period="year").pay_text()
+        'pay range USD 62,000 to 74,000 per year'
+        >>> JobAdChecks().pay_text()
+        'no pay stated'
+        """
+        cur = f"{self.salary_currency} " if self.salary_currency else ""
+        if self.salary_range:
+            pay = f"pay range {cur}{_money(self.salary_min)} to {_money(self.salary_max)}"
+        elif self.salary_stated:
+            pay = f"single pay figure {cur}{_money(self.salary_min)}"
+        else:
+            return "no pay stated"
+        if self.salary_period:
+            pay += f" per {self.salary_period}"
+        return pay + ("" if self.salary_range else " (no range)")
+
+    def degree_text(self) -> str:
+        """The degree the ad requires, in words: "bachelor degree required (or equivalent)"."""
+        if not self.degree_required:
+            return "no degree required"
+        return f"{self.degree_level} degree required" + (
+            " (or equivalent experience)" if self.degree_alternative else "")
+
     def issues(self) -> list[str]:
         """Plain-language problems worth fixing, most important first."""
         out = []
@@ -103,184 +131,8 @@ class JobAdChecks:
         return out
 
 
-# -- salary ---------------------------------------------------------------------------------
-
-_CODES = (
-    "usd|eur|gbp|cad|aud|nzd|chf|jpy|inr|sek|nok|dkk|pln|sgd|hkd|zar|brl|mxn|czk|huf|ron|ils|"
-    "aed|cny|rmb"
-)
-_SYMBOL_CODE = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
-_PREFIX_DOLLAR = {"us": "USD", "ca": "CAD", "c": "CAD", "au": "AUD", "a": "AUD", "nz": "NZD",
-                  "hk": "HKD", "s": "SGD", "sg": "SGD"}
-_NUM = r"\d[\d,.'’\u00a0\u202f]{0,14}"
-_K = r"(?:\s?k(?![a-z]))"
-_CUR_AFTER = rf"(?:\s?(?:{_CODES}|[$€£])(?![a-z]))"
-_PER = (
-    r"\s*(?:/|per|an|a|each)\s*(?:hour|hr|h|year|yr|annum|month|mo|week|wk|day|shift)(?![a-z])"
-)
-_SALARY = re.compile(
-    rf"(?P<s1>[$€£¥₹])?\s?(?P<n1>{_NUM})(?P<k1>{_K})?(?P<c1>{_CUR_AFTER})?(?:{_PER})?"
-    rf"(?:\s*(?:-|–|—|‒|to|and|bis|à)\s*(?:us|ca|au|nz|hk|c|a|s)?(?P<s2>[$€£¥₹])?\s?"
-    rf"(?P<n2>{_NUM})(?P<k2>{_K})?"
-    rf"(?P<c2>{_CUR_AFTER})?)?"
-    r"(?:\s*(?:/|per|an|a|each)\s*(?P<p1>hour|hr|h|year|yr|annum|month|mo|week|wk|day|shift)"
-    r"(?![a-z])|\s*(?P<p2>hourly|annually|yearly|monthly|weekly|daily|p\.?a\.?|p\.?h\.?)"
-    r"(?![a-z]))?"
-)
-_AMOUNT = re.compile(r"(\d{1,3}(?:[,.'’\u00a0\u202f]\d{3})*)(?:[.,](\d{1,2}))?")
-_PAY_WORDS = ("salary", "salaries", "pay", "compensation", "wage", "rate", "remuneration", "base",
-              "ote", "earn", "stipend", "per annum", "per hour", "hourly", "annual", "income",
-              "package", "bonus")
-_CODE_SET = frozenset(_CODES.split("|"))
-_NON_DIGIT = re.compile(r"\D")
-_PERIODS = {
-    "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "ph": "hour", "p.h.": "hour",
-    "p.h": "hour", "year": "year", "yr": "year", "annum": "year", "annually": "year",
-    "yearly": "year", "pa": "year", "p.a.": "year", "p.a": "year", "month": "month",
-    "mo": "month", "monthly": "month", "week": "week", "wk": "week", "weekly": "week",
-    "day": "day", "daily": "day", "shift": "day",
-}
-
-
-def _amount(text: str) -> float | None:
-    s = text.rstrip(".,'’\u00a0\u202f ")
-    if s.isdigit():
-        return float(s)
-    m = _AMOUNT.fullmatch(s)
-    if m:
-        whole = _NON_DIGIT.sub("", m.group(1))
-        frac = m.group(2)
-        return float(whole) + (float("0." + frac) if frac else 0.0)
-    digits = _NON_DIGIT.sub("", s)
-    return float(digits) if digits else None
-
-
-@dataclass
-class _Salary:
-    low: float
-    high: float | None
-    currency: str | None
-    period: str | None
-    text: str
-
-
-_NUMBER_START_CHARS = frozenset("0123456789$€£¥₹")
-
-
-def _number_starts(low: str, numeric: set[str] | None, token_regex: Any) -> list[int]:
-    """Offsets where a number or a currency sign starts (not inside a word or a number)."""
-    if numeric is None:  # no token information: scan the text
-        return [
-            m.start()
-            for m in re.finditer(r"[$€£¥₹\d]", low)
-            if m.start() == 0
-            or low[m.start()] in "$€£¥₹"
-            or not (low[m.start() - 1].isalnum() or low[m.start() - 1] in ".,'’")
-        ]
-    if len(numeric) > 32:  # many distinct numbers: one scan of the text is cheaper
-        return _number_starts(low, None, None)
-    starts = set()
-    for tok in numeric:
-        local = [
-            j
-            for j, ch in enumerate(tok)
-            if ch in _NUMBER_START_CHARS
-            and (j == 0 or ch in "$€£¥₹" or not (tok[j - 1].isalnum() or tok[j - 1] in ".,'’"))
-        ]
-        if not local:
-            continue
-        for m in token_regex(tok).finditer(low):
-            off = m.start()
-            starts.update(off + j for j in local)
-    return sorted(starts)
-
-
-def _find_salaries(
-    low: str, text: str, numeric: set[str] | None = None, token_regex: Any = None
-) -> list[_Salary]:
-    out: list[_Salary] = []
-    consumed = 0
-    for i in _number_starts(low, numeric, token_regex):
-        if i < consumed:
-            continue
-        m = _SALARY.match(low, i)
-        if m is None or m.group("n1") is None:
-            continue
-        consumed = m.end()
-        sal = _salary_from_match(low, text, m)
-        if sal is not None:
-            out.append(sal)
-            if sal.high is not None:
-                break  # the first range is the one we report
-    return out
-
-
-def _salary_from_match(low: str, text: str, m: re.Match[str]) -> _Salary | None:
-    start, end = m.span()
-    n1, n2 = m.group("n1"), m.group("n2")
-    after = low[end : end + 12].lstrip()
-    if after.startswith(("year", "yr", "%", "+ year", "+year", "percent")):
-        return None
-    if n1.rstrip(".,") == "401" and n2 is None and (m.group("k1") or low.startswith("(k)", end)):
-        return None  # a 401(k) plan, not pay
-    s1, s2 = m.group("s1"), m.group("s2")
-    currency = _SYMBOL_CODE[s1] if s1 else (_SYMBOL_CODE[s2] if s2 else None)
-    if currency is None:
-        code = (m.group("c1") or m.group("c2") or "").strip()
-        if code:
-            currency = _SYMBOL_CODE.get(code, code.upper())
-    if s1 == "$":  # "CA$", "US$", "A$" before the sign
-        for size in (2, 1):
-            pre = low[max(0, start - size) : start]
-            if len(pre) == size and pre in _PREFIX_DOLLAR and (
-                start - size == 0 or not low[start - size - 1].isalpha()
-            ):
-                currency = _PREFIX_DOLLAR[pre]
-                break
-    line_start = low.rfind("\n", max(0, start - 80), start) + 1
-    before = low[max(line_start, start - 80) : start]
-    tail = before[-6:].rstrip()
-    if tail:
-        if tail[-1] in _SYMBOL_CODE:  # "US$ 90,000", "€ 45.000"
-            sym = tail[-1]
-            pre = tail[-3:-1].lstrip(" 0123456789")
-            currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
-        elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
-            currency = tail[-3:].upper()
-    pay_word = any(w in before for w in _PAY_WORDS)
-    if currency is None and not pay_word:
-        return None  # a number that is not pay (most numbers end here, cheaply)
-    v1 = _amount(n1)
-    v2 = _amount(n2) if n2 else None
-    if v1 is None:
-        return None
-    k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
-    if k1:
-        v1 *= 1000
-    if v2 is not None and k2:
-        v2 *= 1000
-        if not k1 and v1 < 1000:
-            v1 *= 1000
-    period_raw = m.group("p1") or m.group("p2")
-    period = _PERIODS.get(period_raw.replace(" ", "")) if period_raw else None
-    if period is None:
-        if "hourly" in before or "per hour" in before or "an hour" in before:
-            period = "hour"
-        elif "annual" in before or "per annum" in before or "per year" in before:
-            period = "year"
-    if currency is None and not (k1 or k2 or v1 >= 1000 or period):
-        return None
-    if currency is None and v2 is None and not (k1 or period) and 1900 <= v1 <= 2099:
-        return None  # a year next to a pay word ("pay review in April 2025")
-    if v2 is not None and not (0 < v1 <= v2):
-        v2 = None  # "2023-2024", "5 to 3": not a range of pay
-    return _Salary(
-        low=v1,
-        high=v2,
-        currency=currency,
-        period=period,
-        text=text[start:end].strip(),
-    )
+def _money(v: float | None) -> str:
+    return format_money(v, digits=0 if v is None or float(v).is_integer() else 2)
 
 
 # -- statements -------------------------------------------------------------------------------
@@ -427,7 +279,7 @@ def _degree(low: str, words: set[str] | None = None) -> tuple[bool, str | None, 
     for key in _DEGREE_KEYS:
         i = low.find(key)
         while i >= 0:
-            spans.append((_sentence_start(low, i), _sentence_end(low, i + len(key))))
+            spans.append((sentence_start(low, i), sentence_end(low, i + len(key))))
             i = low.find(key, i + len(key))
     if not spans:
         return False, None, False
@@ -475,23 +327,24 @@ def structural_checks(
     low: str,
     layout: Layout | None = None,
     words: set[str] | None = None,
-    numeric: set[str] | None = None,
-    token_regex: Any = None,
+    numbers: list[int] | None = None,
 ) -> JobAdChecks:
     """Run every structural check on an ad.
 
     ``low`` is the lower-cased text (same offsets as ``text``). The optional ``words`` (which
-    of :data:`CHECK_KEYWORDS` occur), ``numeric`` (distinct tokens holding a digit or currency
-    sign) and ``token_regex`` (tok -> compiled regex finding it as a whole token) come from
+    of :data:`CHECK_KEYWORDS` occur) and ``numbers`` (where numbers start) come from
     :meth:`~fairhire.language.matcher.CompiledLexicon.find` and let the checks skip work.
+
+    Examples
+    --------
+    >>> ad = "Pay: $50,000 - $60,000 a year. We are an equal opportunity employer."
+    >>> c = structural_checks(ad, ad.lower())
+    >>> c.salary_range, c.salary_min, c.salary_period, c.eeo_statement
+    (True, 50000.0, 'year', True)
     """
     if layout is None:
         layout = Layout(low, words)
-    if numeric is not None and token_regex is None:
-        numeric = None
-    salaries = _find_salaries(low, text, numeric, token_regex) if (
-        numeric if numeric is not None else any(c in low for c in "0123456789$€£¥₹")
-    ) else []
+    salaries = find_salaries(low, text, numbers)
     rng = next((s for s in salaries if s.high is not None), None)
     first = rng or (salaries[0] if salaries else None)
     n_req, n_pref = layout.requirements()

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-__all__ = ["Layout", "is_blank", "line_bounds"]
+__all__ = ["Layout", "is_blank", "line_bounds", "sentence_end", "sentence_start"]
 
 BULLETS = frozenset("-*•·‣▪▫◦○●■□➢➤►▶✓✔✗–—→>+")
 _NUMBERED = re.compile(r"(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s")
@@ -151,6 +151,7 @@ class Layout:
         self._requirements: tuple[int | None, int | None] = (None, None)
         self._title: tuple[int, int] | None = None
         self._eeo: list[tuple[int, int]] | None = None
+        self._eeo_starts: list[int] = []
 
     def _scan(self) -> None:
         low = self.low
@@ -260,7 +261,7 @@ class Layout:
 
     # -- EEO statement -------------------------------------------------------------------------
     def eeo_regions(self) -> list[tuple[int, int]]:
-        """Spans of the equal-opportunity boilerplate.
+        """Spans of the equal-opportunity boilerplate, sorted and not overlapping.
 
         From the start of the first sentence holding an EEO marker to the end of its paragraph
         (paragraphs are separated by blank lines), when that is at most 1,200 characters;
@@ -269,6 +270,7 @@ class Layout:
         """
         if self._eeo is None:
             self._eeo = _merge(self._eeo_spans())
+            self._eeo_starts = [s for s, _ in self._eeo]
         return self._eeo
 
     def _eeo_spans(self) -> list[tuple[int, int]]:
@@ -299,22 +301,25 @@ class Layout:
         for q in sorted(hits):
             if q < covered:
                 continue
-            s = _sentence_start(low, q)
+            s = sentence_start(low, q)
             k = bisect_right(breaks, q)
             p_end = breaks[k] if k < len(breaks) else len(low)
-            end = p_end if p_end - s <= 1200 else _sentence_end(low, q)
+            end = p_end if p_end - s <= 1200 else sentence_end(low, q)
             spans.append((s, end))
             covered = end
         return spans
 
     def in_eeo(self, pos: int) -> bool:
-        for s, e in self.eeo_regions():
-            if s <= pos < e:
-                return True
-        return False
+        """Whether ``pos`` lies in the EEO boilerplate (a binary search: linear overall)."""
+        regions = self.eeo_regions()
+        i = bisect_right(self._eeo_starts, pos) - 1
+        return i >= 0 and pos < regions[i][1]
 
     def context_of(self, start: int) -> str | None:
-        """"job title", "section header", "EEO statement" or None (running text)."""
+        """"job title", "section header", "EEO statement" or None (running text).
+
+        Two binary searches (the line, the EEO region): linear time over all findings.
+        """
         if self._starts is None:
             self._scan()
         found = self._kinds.get(bisect_right(self._starts, start) - 1)  # type: ignore[arg-type]
@@ -324,18 +329,24 @@ class Layout:
                 return "job title"
             if start < end:
                 return "section header"
-        eeo = self._eeo if self._eeo is not None else self.eeo_regions()
-        for s, e in eeo:
-            if s <= start < e:
-                return "EEO statement"
-        return None
+        regions = self._eeo if self._eeo is not None else self.eeo_regions()
+        i = bisect_right(self._eeo_starts, start) - 1
+        return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
 
 _WINDOW = 1000  # sentences are looked for at most this far from a hit (keeps scans linear)
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
-def _sentence_start(low: str, pos: int) -> int:
+def sentence_start(low: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (looking back at most 1,000 characters).
+
+    Examples
+    --------
+    >>> text = "First one. Second one here."
+    >>> text[sentence_start(text, 15):sentence_end(text, 15)]
+    'Second one here.'
+"""
     lo = max(0, pos - _WINDOW)
     best = low.rfind("\n", lo, pos) + 1 or lo
     for mark in (". ", "! ", "? ", "; "):
@@ -345,7 +356,8 @@ def _sentence_start(low: str, pos: int) -> int:
     return best
 
 
-def _sentence_end(low: str, pos: int) -> int:
+def sentence_end(low: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` ends (looking ahead at most 1,000 characters)."""
     hi = min(len(low), pos + _WINDOW)
     line_end = low.find("\n", pos, hi)
     best = hi if line_end < 0 else line_end

@@ -1,473 +1,333 @@
-"""Compile a lexicon into one regular expression and match it in linear time.
+"""The compiled matcher: an Aho-Corasick automaton finds where a term can start.
 
-Every term of a lexicon goes into a trie, written out as one regular expression whose
-alternatives share their prefixes: ``lead`` (prefix), ``leads`` and ``lead engineer`` become
-``lead(?:s...|<sep>engineer...|<end>|<more letters>)``. Longer alternatives come first at each
-node, so at a given position the longest literal wins and prefix entries take the whole word.
-Exceptions live in the same expression: when an exception matches, its span is consumed and not
-reported, exactly like a match that is thrown away. Regex patterns from the lexicon are tried
-before words and phrases at the same position. Every repetition in the generated expression is
-bounded by the word it sits in or by a small constant, so matching is linear in the text length.
+Matching semantics are those of the lexicon's expression
+(:class:`~fairhire.language.expression.LexiconExpression`): every finding starts at a word and
+begins with a known literal (a term's first word, or the words a pattern starts with). The
+automaton (``ahocorasick_rs``, a Rust implementation) finds every such literal at a word start in
+one pass over the text; the expression is then tried only there, with just the alternatives that
+begin with the literals found (cached per set of literals). Those matches are exactly the
+whole expression's left-to-right matches: the expression can only match where one of its
+literals starts, and the places are taken in order, skipping those inside the previous match.
 
-Matching a whole text with that expression is the *reference* semantics
-(:meth:`CompiledLexicon.find_reference`: ``finditer`` from left to right, non-overlapping).
-:meth:`CompiledLexicon.find` computes exactly the same matches faster: it splits the lower-cased
-text on whitespace, classifies each distinct token once (cached across calls: job ads share most
-of their vocabulary), and only runs the expression on the full text where a phrase or a pattern
-may start. A match cannot cross whitespace unless it starts with the first word of a phrase or
-an anchor word of a pattern, so everything else can be decided token by token.
+The same pass reports which of a set of keywords occur as whole tokens (stripped of punctuation)
+and, for pure ASCII text, counts the words; the structural checks use both to skip work.
+
+The automaton works on bytes: the lower-cased text with every character that is not an ASCII
+letter or digit replaced by a space (non-ASCII characters become one byte each, so offsets are
+the text's offsets). A literal at a word start therefore follows a space, and the automaton's
+keys are the literals with a space in front: nothing is found inside words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import compress
-from typing import Any
+from collections import Counter
+from typing import NamedTuple
 
-from ..errors import InvalidParameterError
-from .lexicon import Entry, ExceptionRule, Lexicon, entry_forms
-from .tokens import _STRIP, APOSTROPHE, HYPHEN, NEIGHBOUR_SEP, PHRASE_SEP, START, WORD
+import ahocorasick_rs
 
-try:  # Python >= 3.11 keeps the parser here (the top-level modules are deprecated)
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+from .expression import Alternative, Compiled, LexiconExpression, Match, new_match, pattern_body
+from .lexicon import Lexicon
+from .patterns import has_upper_literal, literal_starts, pattern_starts
+from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
 
-__all__ = ["CompiledLexicon", "compile_lexicon"]
+__all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
-_MAX_CACHE = 200_000  # distinct tokens remembered per compiled lexicon
-_MAX_TOKEN_CACHED = 64  # longer tokens are classified but not remembered
-_NEIGHBOUR_WINDOW = 64
-_SEP_CHAR = r"[\s\-\u2010-\u2015]"
+_ROLE_CODE = {"masculine": 1, "feminine": 2}
+_MAX_EXPRESSIONS = 512  # cached expressions for sets of literals that start at the same place
+
+
+def _table(word: bytes, space: bytes) -> bytes:
+    return bytes((c if c in word else space[0]) for c in range(256))
+
+
+_ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
+#: ASCII letters and digits stay (upper case lowered), everything else becomes a space
+_BOUNDARY = _table(_ALNUM, b" ").translate(
+    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+)
+#: for counting words in ASCII text: whitespace -> space, word characters -> "w", rest deleted
+_WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+_WORDS_TABLE = bytes(
+    (32 if c in _WS else 119) for c in range(256)
+)
+_NOT_WORD = bytes(c for c in range(128) if c not in _WS and not (chr(c).isalnum() or c == 95))
 _HAS_WORD = re.compile(r"\w")
-_NUMERIC = re.compile(r"[0-9$€£¥₹]")
-# every character str.split() splits on (str.isspace)
 _SPACE = frozenset(
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_WORD_START = re.compile(START + r"(?=\w)")
+_STRIP_SET = frozenset(_STRIP)
+# punctuation that str.strip(_STRIP) removes, up to the next whitespace (which ends a token)
+_STRIP_RUN = re.compile("[" + re.escape("".join(sorted(set(_STRIP) - _SPACE))) + "]*")
+_CURRENCY = frozenset("$€£¥₹")
+_SIMPLE = re.compile("[a-z0-9]+")
+_WORD_RUN = re.compile(WORD + "+")
+_MARK = re.compile(f"[{MARKS}]")
 
 
-def _edge(ch: str) -> str:
-    if ch == " ":
-        return PHRASE_SEP
-    if ch == "-":
-        return HYPHEN
-    if ch == "'":
-        return APOSTROPHE
-    return re.escape(ch)
+def _key(literal: str) -> bytes:
+    return b" " + literal.encode("ascii", "replace").translate(_BOUNDARY)
 
 
-@dataclass
-class _Node:
-    children: dict[str, _Node]
-    exact: list[tuple[bool, int]]
-    prefix: list[tuple[bool, int]]
+def _starts(alt: Alternative) -> list[str] | None:
+    """What every match of an alternative starts with, in the automaton's alphabet."""
+    if alt.kind != "pattern":
+        return literal_starts(alt.form)
+    found = None if has_upper_literal(alt.form) else pattern_starts(alt.form)
+    if found is None and alt.starts is not None:
+        found = [s.rstrip() for s in alt.starts]  # derived prefixes or the lexicon's anchors
+    return found
 
 
-def _new_node() -> _Node:
-    return _Node(children={}, exact=[], prefix=[])
+class Scanned(NamedTuple):
+    """What :meth:`CompiledLexicon.find` reports about one lower-cased text."""
+
+    matches: list[Match]
+    word_count: int
+    words: set[str]
+    numbers: list[int]
 
 
-class CompiledLexicon:
+class EntryMeta(NamedTuple):
+    category: int  # index of the entry's category in the lexicon
+    context_sensitive: bool
+    accommodation_sensitive: bool
+    severity: str
+    role: int  # 1 masculine, 2 feminine, 0 other
+
+
+class CompiledLexicon(LexiconExpression):
     """A lexicon compiled for matching. Build it with :func:`compile_lexicon` (cached)."""
 
     def __init__(self, lexicon: Lexicon, keywords: frozenset[str] = frozenset()) -> None:
-        self.lexicon = lexicon
-        #: words (stripped of punctuation) whose presence find() reports, for cheap prefilters
-        self.keywords = keywords
-        self.entries: tuple[Entry, ...] = lexicon.entries
-        self.exceptions: tuple[ExceptionRule, ...] = lexicon.exceptions
-        self._keys: list[tuple[bool, tuple[int, ...]]] = []
-        self._key_of: dict[tuple[bool, tuple[int, ...]], int] = {}
-        self._markers: list[int] = []  # marker group number -> key
-        self._build()
-        self._cache: dict[str, Any] = {}
-        self._kw_core: dict[str, str] = {}
-        self._tok_re: dict[str, re.Pattern[str]] = {}
+        super().__init__(lexicon, keywords)
+        keys: dict[bytes, int] = {}
+        key_alts: list[list[Alternative]] = []
+        key_words: list[list[str]] = []
 
-    # -- building ---------------------------------------------------------------------------
-    def _key(self, targets: Sequence[tuple[bool, int]]) -> str:
-        if any(is_exc for is_exc, _ in targets):
-            key: tuple[bool, tuple[int, ...]] = (True, ())
-        else:
-            seen: dict[str, int] = {}
-            for _, idx in targets:  # one finding per category for a span
-                seen.setdefault(self.entries[idx].category, idx)
-            key = (False, tuple(seen.values()))
-        k = self._key_of.get(key)
-        if k is None:
-            k = len(self._keys)
-            self._keys.append(key)
-            self._key_of[key] = k
-        # a fresh (empty) marker group per place in the expression: group names must be unique
-        self._markers.append(k)
-        return f"(?P<_fh{len(self._markers) - 1}>)"
+        def key_index(literal: str) -> int:
+            k = keys.setdefault(_key(literal), len(keys))
+            if k == len(key_alts):
+                key_alts.append([])
+                key_words.append([])
+            return k
 
-    def _build(self) -> None:
-        root = _new_node()
-        first_words: set[str] = set()
-        anchored: list[str] = []
-        unanchored: list[str] = []
-        pattern_alts: list[str] = []
-
-        def add_literal(form: str, kind: str, target: tuple[bool, int]) -> None:
-            node = root
-            for ch in form:
-                node = node.children.setdefault(ch, _new_node())
-            (node.exact if kind == "exact" else node.prefix).append(target)
-            if " " in form:
-                head = form.split(" ", 1)[0]
-                # inside a token the head ends the token or is followed by a hyphen or dash
-                first_words.add("".join(_edge(c) for c in head) + rf"(?:{_SEP_CHAR}|\Z)")
-
-        def add_pattern(pattern: str, anchors: Sequence[str] | None, where: str,
-                        target: tuple[bool, int]) -> None:
-            _validate_pattern(pattern, where)
-            # the text is lower-cased: only patterns with upper-case letters need (?i:...)
-            body = f"(?i:{pattern})" if _has_upper_literal(pattern) else f"(?:{pattern})"
-            wrapped = f"{body}(?!{WORD})"
-            alt = wrapped + self._key([target])
-            pattern_alts.append(alt)
-            if anchors is not None:  # explicit anchors are whole words
-                anchored.extend("".join(_edge(c) for c in a) + f"(?!{WORD})" for a in anchors)
-                return
-            derived = _derive_anchors(pattern)  # derived anchors are word prefixes
-            if derived:
-                anchored.extend("".join(_edge(c) for c in a) for a in derived)
-            else:
-                unanchored.append(wrapped)
-
-        # exception patterns are tried first, then coded patterns, then the trie
-        for i, exc in enumerate(self.exceptions):
-            if exc.term is None:
+        unanchored = []
+        for alt in self.alternatives:
+            starts = _starts(alt)
+            if starts is None:
+                unanchored.append(alt)
                 continue
-            if exc.match == "pattern":
-                for form in entry_forms(exc):
-                    add_pattern(form, None, f"exception {exc.id!r}", (True, i))
-            else:
-                for form in entry_forms(exc):
-                    add_literal(form, "prefix" if exc.match == "prefix" else "exact", (True, i))
-        for i, entry in enumerate(self.entries):
-            if entry.match == "pattern":
-                for form in entry_forms(entry):
-                    add_pattern(form, entry.anchors, f"term {entry.id!r}", (False, i))
-            else:
-                kind = "prefix" if entry.match == "prefix" else "exact"
-                for form in entry_forms(entry):
-                    add_literal(form, kind, (False, i))
-
-        trie = self._emit(root) if (root.children or root.exact or root.prefix) else None
-        alts = pattern_alts + ([trie] if trie else [])
-        if not alts:
-            alts = ["(?!)"]
-        source = START + "(?:" + "|".join(alts) + ")"
-        try:
-            self.main = re.compile(source)
-        except (re.error, RecursionError, OverflowError) as exc:  # pragma: no cover - validated
-            raise InvalidParameterError(
-                f"lexicon {self.lexicon.name!r} could not be compiled: {exc}"
-            ) from exc
-        self._gi2key = [-1] * (self.main.groups + 1)
-        for name, gi in self.main.groupindex.items():
-            if name.startswith("_fh"):
-                self._gi2key[gi] = self._markers[int(name[3:])]
-        self._is_exc = [k[0] for k in self._keys]
-        self._key_entries = [k[1] for k in self._keys]
-
-        spill = sorted(first_words | set(anchored))
-        self.spill = re.compile(START + "(?=(?:" + "|".join(spill) + "))") if spill else None
-        self.unanchored = (
-            re.compile(START + "(?=(?:" + "|".join(unanchored) + "))") if unanchored else None
+            for literal in set(starts):
+                key_alts[key_index(literal)].append(alt)
+        for word in sorted(keywords):
+            if word and word == word.strip(_STRIP):  # other words are never a token's core
+                key_words[key_index(word)].append(word)
+        digits = {key_index(d) for d in "0123456789"}
+        self._key_alts = [tuple(a) for a in key_alts]
+        self._key_words = [tuple(w) for w in key_words]
+        self._kinds = [
+            (1 if a else 0) | (2 if w else 0) | (4 if k in digits else 0)
+            for k, (a, w) in enumerate(zip(key_alts, key_words, strict=True))
+        ]
+        # keys whose alternatives are all single ASCII words: resolved without the expression
+        self._simple_rules: dict[tuple[int, ...], tuple[int, int, int] | None] = {}
+        self._simple = [self._words_for((k,)) for k in range(len(key_alts))]
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
-        self._build_neighbours()
+        self._unanchored = tuple(unanchored)
+        self._unanchored_re = re.compile(
+            START + "(?=(?:" + "|".join(pattern_body(a.form) for a in unanchored) + "))"
+        ) if unanchored else None
+        self._expressions: dict[tuple[int, ...], Compiled] = {}
+        self.meta = self._entry_meta()
+        self.category_names = tuple(lexicon.categories)
+        #: indexes of the masculine and feminine categories (None unless both are on)
+        self.gender = None if lexicon.masculine is None or lexicon.feminine is None else (
+            self.category_names.index(lexicon.masculine),
+            self.category_names.index(lexicon.feminine))
 
-    def _emit(self, node: _Node) -> str:
-        alts = [_edge(ch) + self._emit(child) for ch, child in sorted(node.children.items())]
-        if node.exact or node.prefix:
-            alts.append(f"(?!{WORD})" + self._key(node.exact + node.prefix))
-        if node.prefix:
-            alts.append(f"{WORD}+" + self._key(node.prefix))
-        if len(alts) == 1:
-            return alts[0]
-        return "(?:" + "|".join(alts) + ")"
-
-    def _build_neighbours(self) -> None:
-        rules = []
-        for exc in self.exceptions:
-            if not exc.words:
-                continue
-            exact = frozenset(w for w in exc.words if not w.endswith("*"))
-            prefixes = tuple(w[:-1] for w in exc.words if w.endswith("*"))
-            pre = None
-            if exc.preceded_by:
-                items = sorted(
-                    ("".join(_nb_edge(c) for c in reversed(w)) for w in exc.preceded_by),
-                    key=len,
-                    reverse=True,
-                )
-                pre = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-            fol = None
-            if exc.followed_by:
-                items = sorted(
-                    (
-                        "".join(_nb_edge(c) for c in w.rstrip("*"))
-                        + (f"{WORD}*" if w.endswith("*") else "")
-                        for w in exc.followed_by
-                    ),
-                    key=len,
-                    reverse=True,
-                )
-                fol = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-            rules.append((exact, prefixes, pre, fol))
-        by_word: dict[str, list[tuple[Any, Any]]] = {}
-        prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
-        for exact, prefixes, pre, fol in rules:
-            for w in exact:
-                by_word.setdefault(w, []).append((pre, fol))
-            if prefixes:
-                prefix_rules.append((prefixes, pre, fol))
-        self._nb_by_word = by_word
-        self._nb_prefix = prefix_rules
-        self._has_neighbours = bool(rules)
-
-    # -- token classification ---------------------------------------------------------------
-    def _classify(self, tok: str) -> Any:
-        """What one whitespace-free token holds, as cached by :meth:`find`.
-
-        ``0``: a plain word with nothing to report. An ``int`` flag set: not a word (1), a
-        keyword of :attr:`keywords` (2), holds a digit or currency sign (4). A ``tuple``
-        ``(resolved, last_end, items, spills, flags)`` for a token where a match (or a phrase
-        or pattern that may cross into the next tokens) starts: ``resolved`` are its matches
-        when nothing before it reaches into it, ``items`` every candidate start (``le == -1``
-        marks one that needs the full text).
-        """
-        flags = 0 if _HAS_WORD.search(tok) else 1
-        if self.keywords:
-            core = tok.strip(_STRIP)
-            if core in self.keywords:
-                self._kw_core[tok] = core
-                flags |= 2
-        if _NUMERIC.search(tok):
-            flags |= 4
-        spills = [m.start() for m in self.spill.finditer(tok)] if self.spill else []
-        spill_set = set(spills)
-        locs = []
-        match = self.main.match
-        gi2key = self._gi2key
-        for ws in _WORD_START.finditer(tok):
-            p = ws.start()
-            if p in spill_set:
-                continue
-            m = match(tok, p)
-            if m is not None:
-                locs.append((p, m.end(), gi2key[m.lastindex]))
-        if not locs and not spills:
-            return flags
-        # the common case resolved once: nothing before the token reaches into it
-        resolved = []
-        last_end = -1
-        for ls, le, k in locs:
-            if ls < last_end:
-                continue
-            last_end = le
-            if not self._is_exc[k]:
-                resolved.append((ls, le, self._key_entries[k]))
-        items = tuple(sorted(locs + [(sp, -1, -1) for sp in spills]))
-        return (tuple(resolved), last_end, items, bool(spills), flags)
-
-    def token_regex(self, tok: str) -> re.Pattern[str]:
-        """A compiled expression finding ``tok`` as a whole whitespace-delimited token."""
-        rx = self._tok_re.get(tok)
-        if rx is None:
-            if len(self._tok_re) > 10_000:
-                self._tok_re.clear()
-            # the literal comes first so that sre can use its fast literal search
-            rx = self._tok_re[tok] = re.compile(
-                re.escape(tok) + rf"(?<!\S[\s\S]{{{len(tok)}}})(?!\S)"
-            )
-        return rx
-
-    def _clear_cache(self) -> None:
-        self._cache.clear()
-        self._kw_core.clear()
-
-    # -- matching ---------------------------------------------------------------------------
-    def find(
-        self, low: str
-    ) -> tuple[list[tuple[int, int, tuple[int, ...]]], int, set[str], set[str]]:
-        """Matches in a lower-cased text, its word count, its keywords and numeric tokens.
-
-        Returns ``([(start, end, entry indices), ...], word_count, words, numeric)``: the same
-        matches as :meth:`find_reference`, with exceptions removed; the number of
-        whitespace-separated tokens containing a letter or digit; which of :attr:`keywords`
-        occur in the text; and the distinct tokens holding a digit or a currency sign.
-        """
-        toks = low.split()
-        if not toks:
-            return [], 0, set(), set()
-        cache = self._cache
-        infos = list(map(cache.get, toks))  # one hash and lookup per token, in C
-        if None in infos:  # tokens not seen before
-            missing = {t for t, i in zip(toks, infos, strict=True) if i is None}
-            if len(cache) + len(missing) > _MAX_CACHE:
-                self._clear_cache()
-            learned = {t: self._classify(t) for t in missing}
-            for t, info in learned.items():
-                if len(t) <= _MAX_TOKEN_CACHED:  # a huge token is classified, not remembered
-                    cache[t] = info
-            infos = [learned[t] if i is None else i for t, i in zip(toks, infos, strict=True)]
-        word_count = len(toks)
-        words: set[str] = set()
-        numeric: set[str] = set()
-        kw_core = self._kw_core
-        # the tokens that hold something (a match, a phrase start, a keyword, a number), in order
-        selected = zip(compress(toks, infos), filter(None, infos), strict=True)
-        out: list[tuple[int, int, tuple[int, ...]]] = []
-        match = self.main.match
-        gi2key = self._gi2key
-        is_exc = self._is_exc
-        key_entries = self._key_entries
-        consumed = 0
-        append = out.append
-        events: list[tuple[int, int, int]] | None = [] if self.unanchored is not None else None
-        find = low.find
-        n = len(low)
-        pos = 0
-        for tok, info in selected:
-            if info.__class__ is int:
-                if info & 1:
-                    word_count -= 1
-                if info & 2:
-                    words.add(kw_core.get(tok) or tok.strip(_STRIP))
-                if info & 4:
-                    numeric.add(tok)
-                continue
-            resolved, last_end, items, spills, flags = info
-            if flags:
-                if flags & 1:
-                    word_count -= 1
-                if flags & 2:
-                    words.add(kw_core.get(tok) or tok.strip(_STRIP))
-                if flags & 4:
-                    numeric.add(tok)
-            size = len(tok)
-            off = find(tok, pos)
-            # the k-th hit token is the first whole whitespace-delimited run equal to it
-            if off >= 0 and not (
-                (off == 0 or low[off - 1] in _SPACE) and (off + size == n or low[off + size] in _SPACE)
-            ):
-                # a short token ("he") also occurs inside other words: let sre skip those
-                m = self.token_regex(tok).search(low, off + 1)
-                off = m.start() if m is not None else -1
-            if off < 0:  # pragma: no cover - cannot happen: tok is a token of low
-                return self.find_reference(low), word_count, words, numeric
-            pos = off + size
-            if events is not None:
-                events.extend((off + ls, off + le if le >= 0 else -1, k) for ls, le, k in items)
-                continue
-            if not spills and consumed <= off:
-                for ls, le, entries in resolved:
-                    append((off + ls, off + le, entries))
-                if last_end >= 0:
-                    consumed = off + last_end
-                continue
-            for ls, le, k in items:
-                s = off + ls
-                if s < consumed:
-                    continue
-                if le < 0:
-                    m = match(low, s)
-                    if m is None:
-                        continue
-                    e = m.end()
-                    k = gi2key[m.lastindex]
-                else:
-                    e = off + le
-                consumed = e
-                if not is_exc[k]:
-                    append((s, e, key_entries[k]))
-        if events is not None:
-            assert self.unanchored is not None
-            events.extend((m.start(), -1, -1) for m in self.unanchored.finditer(low))
-            events.sort()
-            for s, e, k in events:
-                if s < consumed:
-                    continue
-                if e < 0:
-                    m = match(low, s)
-                    if m is None:
-                        continue
-                    e = m.end()
-                    k = gi2key[m.lastindex]
-                consumed = e
-                if not is_exc[k]:
-                    out.append((s, e, key_entries[k]))
-        if self._has_neighbours and out:
-            out = self._drop_neighbour_exceptions(low, out)
-        return out, word_count, words, numeric
-
-    def find_reference(self, low: str) -> list[tuple[int, int, tuple[int, ...]]]:
-        """The reference semantics: one left-to-right pass of the compiled expression."""
+    def _entry_meta(self) -> tuple[EntryMeta, ...]:
+        lex = self.lexicon
+        index = {name: i for i, name in enumerate(lex.categories)}
         out = []
-        gi2key = self._gi2key
-        for m in self.main.finditer(low):
-            k = gi2key[m.lastindex]
-            if not self._is_exc[k]:
-                out.append((m.start(), m.end(), self._key_entries[k]))
-        if self._has_neighbours and out:
-            out = self._drop_neighbour_exceptions(low, out)
+        for e in self.entries:
+            cat = lex.categories[e.category]
+            out.append(EntryMeta(index[e.category], cat.context_sensitive,
+                                 cat.accommodation_sensitive, e.severity,
+                                 _ROLE_CODE.get(cat.role or "", 0)))
+        return tuple(out)
+
+    def _expression(self, keys: tuple[int, ...]) -> Compiled:
+        """The expression of the alternatives that start with these keys (-1: unanchored)."""
+        found = self._expressions.get(keys)
+        if found is None:
+            alts = {a.order: a for k in keys
+                    for a in (self._unanchored if k < 0 else self._key_alts[k])}
+            if len(self._expressions) >= _MAX_EXPRESSIONS:
+                self._expressions.clear()
+            found = self._expressions[keys] = self.expression_for(alts.values())
+        return found
+
+    # -- matching -----------------------------------------------------------------------------
+    def find(self, low: str) -> Scanned:
+        """Matches in a lower-cased text, its word count, keywords and number starts.
+
+        ``matches`` are exactly :meth:`find_reference`'s; ``word_count`` counts the
+        whitespace-separated tokens holding a letter or digit; ``words`` are the
+        :attr:`keywords` that some token equals once stripped of punctuation; ``numbers`` are
+        the offsets where a number or currency sign starts (as
+        :func:`fairhire.language.salary.number_starts`, less currency signs with no digit after).
+        """
+        places: dict[int, list[int]] = {}
+        words: set[str] = set()
+        numbers: list[int] = []
+        if low:
+            padded = b" " + low.encode("ascii", "replace").translate(_BOUNDARY)
+            kinds, key_words = self._kinds, self._key_words
+            for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
+                kind = kinds[k]
+                if kind & 1:
+                    at = places.get(s)
+                    if at is None:
+                        places[s] = [k]
+                    else:
+                        at.append(k)
+                if kind & 2:
+                    for word in key_words[k]:
+                        if word not in words and _is_token_core(low, s, word):
+                            words.add(word)
+                if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
+                    numbers.append(s)
+        if self._unanchored_re is not None:
+            for m in self._unanchored_re.finditer(low):
+                places.setdefault(m.start(), []).append(-1)
+        matches = self.drop_neighbour_exceptions(low, self._resolve(low, places))
+        return Scanned(matches, word_count(low), words, _with_currency(low, numbers))
+
+    def _resolve(self, low: str, places: dict[int, list[int]]) -> list[Match]:
+        """The expression's left-to-right matches, tried only at these places."""
+        out: list[Match] = []
+        consumed = 0
+        size = len(low)
+        is_exc, key_entries, simple = self.is_exc, self.key_entries, self._simple
+        word_end = _WORD_RUN.match
+        for s in sorted(places):
+            if s < consumed:
+                continue
+            keys = places[s]
+            key = (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
+            # -1 stands for the unanchored patterns: never single words
+            rule = simple[key[0]] if len(key) == 1 and key[0] >= 0 else self._words_for(key)
+            if rule is not None:
+                # single words only: the longest that fits the word at s, no expression needed
+                if s:
+                    c = low[s - 1]
+                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
+                        continue  # not the start of a word
+                n, k, more = rule
+                end = s + n
+                if end < size:
+                    c = low[end]
+                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
+                        if more < 0:  # the word goes on: only a prefix form can take it all
+                            continue
+                        k = more
+                        end = word_end(low, end).end()  # type: ignore[union-attr]
+            else:
+                regex, gi2key = self._expression(key)
+                m = regex.match(low, s)
+                if m is None:
+                    continue
+                end = m.end()
+                k = gi2key[m.lastindex]  # type: ignore[index]
+            consumed = end
+            if not is_exc[k]:
+                out.append(new_match((s, end, key_entries[k])))
         return out
 
-    def _drop_neighbour_exceptions(
-        self, low: str, matches: list[tuple[int, int, tuple[int, ...]]]
-    ) -> list[tuple[int, int, tuple[int, ...]]]:
-        kept = []
-        by_word = self._nb_by_word
-        prefix_rules = self._nb_prefix
-        for item in matches:
-            s, e, _ = item
-            word = low[s:e]
-            rules = by_word.get(word)
-            if rules is None and "\u2019" in word:
-                word = word.replace("\u2019", "'")
-                rules = by_word.get(word)
-            if prefix_rules:
-                extra = [(pre, fol) for pfx, pre, fol in prefix_rules if word.startswith(pfx)]
-                if extra:
-                    rules = (rules or []) + extra
-            if rules and self._neighbour_hit(low, s, e, rules):
-                continue
-            kept.append(item)
-        return kept
+    def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int] | None:
+        """For keys of single-word forms: (longest length, its key, key if the word goes on).
 
-    @staticmethod
-    def _neighbour_hit(low: str, s: int, e: int, rules: list[tuple[Any, Any]]) -> bool:
-        before = None
-        for pre, fol in rules:
-            if fol is not None and fol.match(low, e):
-                return True
-            if pre is not None:
-                if before is None:
-                    before = low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]
-                if pre.match(before):
-                    return True
+        The expression's trie tries longer literals first: where the word ends right after
+        the longest form, that form's key matches; where it goes on, the longest prefix form
+        takes the whole word (-1: none, no match). None when some alternative of the keys is
+        not a single ASCII word.
+        """
+        if keys in self._simple_rules:
+            return self._simple_rules[keys]
+        if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
+            return None
+        alts = {a.order: a for k in keys for a in self._key_alts[k]}
+        found = None
+        if alts and all(a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()):
+            nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}
+            for order in sorted(alts):
+                exact, prefix = nodes.setdefault(alts[order].form, ([], []))
+                (exact if alts[order].kind == "exact" else prefix).append(alts[order].target)
+            lengths = sorted(((len(form), ex, pre) for form, (ex, pre) in nodes.items()),
+                             key=lambda x: x[0], reverse=True)
+            n, ex, pre = lengths[0]
+            more = next((self.key_for(p) for _, _, p in lengths if p), -1)
+            found = (n, self.key_for(ex + pre), more)
+        if len(self._simple_rules) >= _MAX_EXPRESSIONS:
+            self._simple_rules.clear()
+        self._simple_rules[keys] = found
+        return found
+
+    def scan_text(self, text: str) -> Scanned:
+        """:meth:`find` on ``text`` lower-cased (same offsets)."""
+        return self.find(lower_same_length(text))
+
+
+def _with_currency(low: str, digits: list[int]) -> list[int]:
+    """Number starts: these digits and a currency sign just before them (or one space before).
+
+    A currency sign with no digit after it starts no amount, so it is left out.
+    """
+    if not digits:
+        return digits
+    out = []
+    for d in digits:
+        if d >= 1 and low[d - 1] in _CURRENCY:
+            out.append(d - 1)
+        elif d >= 2 and low[d - 2] in _CURRENCY and low[d - 1].isspace():
+            out.append(d - 2)
+        out.append(d)
+    return out
+
+
+def _is_token_core(low: str, s: int, word: str) -> bool:
+    """Whether the whitespace-separated token around ``s`` is ``word`` plus punctuation."""
+    e = s + len(word)
+    if not low.startswith(word, s):
         return False
+    end = _STRIP_RUN.match(low, e).end()  # type: ignore[union-attr]
+    if end < len(low) and low[end] not in _SPACE:
+        return False
+    j = s - 1
+    while j >= 0 and low[j] not in _SPACE:
+        if low[j] not in _STRIP_SET:
+            return False
+        j -= 1
+    return True
 
 
-def _nb_edge(ch: str) -> str:
-    if ch == " ":
-        return NEIGHBOUR_SEP
-    if ch == "-":
-        return r"[\-\u2010\u2011]?"
-    if ch == "'":
-        return APOSTROPHE
-    return re.escape(ch)
+def word_count(low: str) -> int:
+    """Whitespace-separated tokens that hold a letter, digit or underscore.
+
+    Examples
+    --------
+    >>> word_count("Lead - the team, 24/7 !")
+    4
+    """
+    if low.isascii():
+        words = low.encode("ascii").translate(_WORDS_TABLE, _NOT_WORD)
+        return (b" " + words).count(b" w")
+    tokens = Counter(low.split())
+    return sum(n for tok, n in tokens.items() if _HAS_WORD.search(tok))
 
 
 def compile_lexicon(lexicon: Lexicon, keywords: frozenset[str] = frozenset()) -> CompiledLexicon:
@@ -480,154 +340,3 @@ def compile_lexicon(lexicon: Lexicon, keywords: frozenset[str] = frozenset()) ->
     if compiled is None:
         compiled = store[keywords] = CompiledLexicon(lexicon, keywords)
     return compiled
-
-
-# -- pattern checks ---------------------------------------------------------------------------
-
-_C = sre_constants
-_REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT}
-if hasattr(_C, "POSSESSIVE_REPEAT"):
-    _REPEATS.add(_C.POSSESSIVE_REPEAT)
-
-
-def _validate_pattern(pattern: str, where: str) -> None:
-    """Reject patterns that could take more than linear time or break the combined expression."""
-    try:
-        re.compile(pattern)
-        parsed = _sre_parse.parse(pattern)
-    except re.error as exc:
-        raise InvalidParameterError(f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
-    if parsed.state.groupdict:
-        raise InvalidParameterError(
-            f"{where}: pattern {pattern!r} uses a named group; use (?:...) instead."
-        )
-    lo, _hi = parsed.getwidth()
-    if lo == 0:
-        raise InvalidParameterError(
-            f"{where}: pattern {pattern!r} can match the empty string; make it match at least "
-            "one character."
-        )
-    problem = _scan_ops(list(parsed), inside_unbounded=False)
-    if problem:
-        raise InvalidParameterError(
-            f"{where}: pattern {pattern!r} {problem}. Such patterns can take exponential or "
-            "quadratic time on some texts; rewrite it with bounded repetitions ({0,3})."
-        )
-
-
-def _scan_ops(items: list[Any], *, inside_unbounded: bool) -> str | None:
-    for op, av in items:
-        if op in (_C.GROUPREF, _C.GROUPREF_EXISTS):
-            return "uses a back-reference"
-        if op in _REPEATS:
-            _lo, hi, sub = av
-            unbounded = hi == _C.MAXREPEAT or hi > 1000
-            if unbounded and inside_unbounded:
-                return "nests an unbounded repetition inside another"
-            if unbounded and _matches_anything(list(sub)):
-                return "repeats '.' or a negated class without bound"
-            found = _scan_ops(list(sub), inside_unbounded=inside_unbounded or unbounded)
-            if found:
-                return found
-        elif op is _C.SUBPATTERN:
-            found = _scan_ops(list(av[-1]), inside_unbounded=inside_unbounded)
-            if found:
-                return found
-        elif op is _C.BRANCH:
-            for branch in av[1]:
-                found = _scan_ops(list(branch), inside_unbounded=inside_unbounded)
-                if found:
-                    return found
-        elif op in (_C.ASSERT, _C.ASSERT_NOT):
-            found = _scan_ops(list(av[1]), inside_unbounded=inside_unbounded)
-            if found:
-                return found
-    return None
-
-
-def _matches_anything(items: list[Any]) -> bool:
-    for op, av in items:
-        if op is _C.ANY or op is _C.NOT_LITERAL:
-            return True
-        if op is _C.IN and av and av[0][0] is _C.NEGATE:
-            return True
-    return False
-
-
-def _has_upper_literal(pattern: str) -> bool:
-    """Whether a parsed pattern matches an upper-case letter literally somewhere."""
-
-    def walk(items: list[Any]) -> bool:
-        for op, av in items:
-            if op is _C.LITERAL and chr(av) != chr(av).lower():
-                return True
-            if op is _C.IN and any(
-                (o is _C.LITERAL and chr(v) != chr(v).lower())
-                or (o is _C.RANGE and any(chr(c) != chr(c).lower() for c in range(v[0], v[1] + 1)))
-                for o, v in av
-            ):
-                return True
-            if op in _REPEATS and walk(list(av[2])):
-                return True
-            if op is _C.SUBPATTERN and walk(list(av[-1])):
-                return True
-            if op is _C.BRANCH and any(walk(list(b)) for b in av[1]):
-                return True
-            if op in (_C.ASSERT, _C.ASSERT_NOT) and walk(list(av[1])):
-                return True
-        return False
-
-    return walk(list(_sre_parse.parse(pattern)))
-
-
-def _derive_anchors(pattern: str) -> list[str] | None:
-    """Literal words every match of ``pattern`` starts with, or None when there are none."""
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except re.error:  # pragma: no cover - validated before
-        return None
-    prefixes = _prefixes(list(parsed))
-    if not prefixes or any(not p or not p[0].isalnum() for p in prefixes):
-        return None
-    return sorted({p.lower() for p in prefixes})
-
-
-def _prefixes(items: list[Any]) -> set[str] | None:
-    acc = ""
-    for op, av in items:
-        if op is _C.LITERAL:
-            acc += chr(av)
-            continue
-        if acc:
-            return {acc}
-        if op is _C.SUBPATTERN:
-            return _prefixes(list(av[-1]))
-        if op is _C.BRANCH:
-            out: set[str] = set()
-            for branch in av[1]:
-                sub = _prefixes(list(branch))
-                if not sub:
-                    return None
-                out |= sub
-            return out
-        if op in _REPEATS and av[0] >= 1:
-            return _prefixes(list(av[2]))
-        if op is _C.IN:
-            chars = _class_chars(av)
-            return set(chars) if chars else None
-        return None
-    return {acc} if acc else None
-
-
-def _class_chars(av: list[Any]) -> list[str] | None:
-    chars: list[str] = []
-    for op, val in av:
-        if op is _C.LITERAL:
-            chars.append(chr(val))
-        elif op is _C.RANGE and val[1] - val[0] < 40:
-            chars.extend(chr(c) for c in range(val[0], val[1] + 1))
-        elif op is _C.CATEGORY and val is _C.CATEGORY_DIGIT:
-            chars.extend("0123456789")
-        else:
-            return None
-    return chars

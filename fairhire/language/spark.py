@@ -18,9 +18,7 @@ from ..errors import InputTypeError, InvalidParameterError, missing_column_error
 __all__ = ["FINDING_COLUMNS", "scan_spark"]
 
 #: Finding fields in the output, in order (the DESIGN contract's ``Finding`` fields).
-FINDING_COLUMNS = (
-    "category", "term", "start", "end", "severity", "suggestion", "source", "rule",
-)  # fmt: skip
+FINDING_COLUMNS = ("category", "term", "start", "end", "severity", "suggestion", "source", "rule")
 
 
 def _is_spark_frame(obj: Any) -> bool:
@@ -38,7 +36,7 @@ def _scan_partition(
     context: bool | None,
 ) -> Iterator[pd.DataFrame]:
     """The function Spark runs per partition (also called directly in tests)."""
-    from .scanner import scan_job_description
+    from .scan import scan_job_description
 
     out_columns = [*keep, *FINDING_COLUMNS, "error"]
     for batch in batches:
@@ -161,12 +159,12 @@ def scan_spark(
             f"column {column!r} has Spark type {fields[column].dataType.simpleString()}; it "
             "must hold the ad text (string). Cast it or pick the text column."
         )
-    cats = None if categories is None else (
-        [categories] if isinstance(categories, str) else list(categories)
-    )  # fmt: skip
+    cats = None
+    if categories is not None:
+        cats = [categories] if isinstance(categories, str) else list(categories)
     # A bad lexicon, category or context fails here, on the driver, with the scanner's own
     # message, rather than as a traceback from a Python worker once a Spark job runs.
-    from .scanner import scan_job_description
+    from .scan import scan_job_description
 
     scan_job_description("", lexicon=lexicon, categories=cats, context=context)
     schema = T.StructType(
@@ -180,9 +178,7 @@ def scan_spark(
     text_only = df.select(*keep_cols, column)
 
     def scan(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        return _scan_partition(
-            batches, column=column, keep=keep_cols, lexicon=lexicon, categories=cats,
-            context=context,
-        )  # fmt: skip
+        return _scan_partition(batches, column=column, keep=keep_cols, lexicon=lexicon,
+                               categories=cats, context=context)
 
     return text_only.mapInPandas(scan, schema=schema)

@@ -204,7 +204,7 @@ def scope_rows(
             "mean_gap_pct": raw_gap(ref[1], mean) if ref else np.nan,
             "median_gap_pct": raw_gap(ref[2], median) if ref else np.nan,
             "units": "percent" if settings.log else "currency",
-            "small_sample": groups.too_small(label),
+            "too_small_for_reference": groups.too_small(label),
         }
         notes = _notes(label, n, ref, groups, sf, settings, scope_note)
         fitted = sf is not None and sf.fit is not None and label in sf.columns

@@ -124,7 +124,7 @@ def pay_gap(
     reference : optional
         Reference group (a label or value). Default, the shared rule: the group with the
         highest mean pay among the groups with at least ``min_n`` employees and 2% of them
-        (ties: the largest); smaller groups are still compared, marked ``small_sample``.
+        (ties: the largest); smaller groups are still compared, marked ``too_small_for_reference``.
     controls : str or list of str
         Legitimate pay factors (level, job family, location, tenure ...). Text and categorical
         columns are expanded into dummies (first level in sorted order as the base); numeric
@@ -434,7 +434,7 @@ def _table(table_rows: list[dict[str, Any]]) -> pd.DataFrame:
             table[col] = np.nan
     table = table[list(TABLE_COLUMNS)]
     table["note"] = table["note"].astype(object).where(table["note"].notna(), "")
-    for col in ("flagged", "testable", "small_sample"):
+    for col in ("flagged", "testable", "too_small_for_reference"):
         table[col] = table[col].fillna(False).astype(bool)
     return table
 

@@ -41,7 +41,7 @@ TABLE_COLUMNS = (
     "units",
     "flagged",
     "testable",
-    "small_sample",
+    "too_small_for_reference",
     "note",
 )
 
@@ -102,7 +102,7 @@ class PayGapResult(Result):
         ``ci_low``, ``ci_high`` (its ``confidence`` interval), ``adjusted_gap_pct`` (always %;
         with ``log=False`` −coef / mean reference pay × 100), ``units``, ``flagged``
         (``p_value < alpha``: the adjusted gap is statistically significant, in either
-        direction), ``testable``, ``small_sample`` (the group is too small to be the reference:
+        direction), ``testable``, ``too_small_for_reference`` (the group is too small to be the reference:
         fewer than ``min_n`` employees or under 2% of them) and ``note`` (why a cell or group
         could not be tested).
     flagged : pandas.DataFrame

@@ -91,7 +91,7 @@ def _one_group_rows(
             "units": "percent" if settings.log else "currency",
             "testable": False,
             "flagged": False,
-            "small_sample": groups.too_small(only),
+            "too_small_for_reference": groups.too_small(only),
             "note": f"only {only} employees in this cell",
         }
     )

@@ -12,6 +12,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.names import internal_names
@@ -19,7 +20,6 @@ from .._frames import collect_pandas
 from ..errors import FairhireError, InsufficientDataError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.regression import fit_logit
-from .reading import clean_row_labels, count_groups, pick_reference
 
 __all__ = ["Cells", "by_stratum", "count_cells", "employees", "logit", "mark_tied",
            "reference_of"]

@@ -10,6 +10,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.counting import clean_row_labels
 from .._core.flags import read_flags
 from .._core.names import internal_names
 from .._frames import collect_pandas, schema
@@ -17,7 +18,6 @@ from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ..stats import survival as ss
 from ..stats.cox import cox_ph
-from .reading import clean_row_labels
 
 __all__ = ["Rows", "cox_model", "curves_by_group", "join_cox", "read_rows"]
 

@@ -128,13 +128,20 @@ class PromotionDisparityResult(Result):
 
     def headlines(self) -> list[Headline]:
         """Plain-language findings, most serious first."""
+        out = [*self._rate_headlines(), *self._strata_headlines(),
+               *self._regression_headlines()]
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def _rate_headlines(self) -> list[Headline]:
+        """The four-fifths comparison over everyone."""
         out: list[Headline] = []
         for row in self.table.itertuples(index=False):
             if row.is_reference or row.excluded or math.isnan(row.impact_ratio):
                 continue
             base = (
-                f"{row.group} employees were promoted at {format_ratio(row.impact_ratio)} times the rate "
-                f"of {row.reference_group} ({row.selection_rate:.1%}; Fisher "
+                f"{row.group} employees were promoted at {format_ratio(row.impact_ratio)} times "
+                f"the rate of {row.reference_group} ({row.selection_rate:.1%}; Fisher "
                 f"{p_text(row.p_value_fisher)})"
             )
             if row.adverse_impact:
@@ -158,6 +165,11 @@ class PromotionDisparityResult(Result):
                     "significant.",
                     figure=row.impact_ratio, section=self.kind,
                 ))
+        return out
+
+    def _strata_headlines(self) -> list[Headline]:
+        """Within each stratum, and Mantel–Haenszel across strata."""
+        out: list[Headline] = []
         if self.by_stratum is not None:
             sub = self.by_stratum
             hit = sub.loc[sub["adverse_impact"] & sub["significant"] & ~sub["flips_with_one"]]
@@ -165,45 +177,50 @@ class PromotionDisparityResult(Result):
                 out.append(Headline(
                     severity=3,
                     text=f"Within {row.stratum}, {row.group} employees were promoted at "
-                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} (adjusted "
-                    f"{p_text(row.p_value_adjusted)}): evidence of adverse impact under the "
-                    "four-fifths rule.",
+                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} "
+                    f"(adjusted {p_text(row.p_value_adjusted)}): evidence of adverse impact "
+                    "under the four-fifths rule.",
                     figure=row.impact_ratio, section=self.kind,
                 ))
-        if self.strata is not None:
-            for row in self.strata.itertuples(index=False):
-                if row.cmh_p_value < self.alpha and 0 < row.mh_odds_ratio < 1:
-                    out.append(Headline(
-                        severity=3,
-                        text=f"Comparing like with like within {self._strata_name()}, "
-                        f"{row.group} employees had {row.mh_odds_ratio:.2f} times the odds of "
-                        f"promotion of {row.reference_group} (Mantel–Haenszel, 95% CI "
-                        f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; CMH "
-                        f"{p_text(row.cmh_p_value)}).",
-                        figure=row.mh_odds_ratio, section=self.kind,
-                    ))
-                if row.reversal:
-                    out.append(Headline(
-                        severity=2,
-                        text=f"The aggregate promotion comparison of {row.group} with "
-                        f"{row.reference_group} reverses within {self._strata_name()} "
-                        "(Simpson's paradox): judge it within strata.",
-                        figure=row.mh_odds_ratio, section=self.kind,
-                    ))
-        if self.regression is not None:
-            reg = self.regression.loc[self.regression["is_group"]]
-            for row in reg.itertuples(index=False):
-                if row.p_value < self.alpha and row.odds_ratio < 1:
-                    ctrl = ", ".join(self._regression_controls()) or "nothing else"
-                    out.append(Headline(
-                        severity=3,
-                        text=f"Controlling for {ctrl}, {row.group} employees had "
-                        f"{row.odds_ratio:.2f} times the odds of promotion of "
-                        f"{self.reference_group} (95% CI {format_number(row.ci_low)}–"
-                        f"{format_number(row.ci_high)}; {p_text(row.p_value)}).",
-                        figure=row.odds_ratio, section=self.kind,
-                    ))
-        out.sort(key=lambda h: -h.severity)
+        if self.strata is None:
+            return out
+        for row in self.strata.itertuples(index=False):
+            if row.cmh_p_value < self.alpha and 0 < row.mh_odds_ratio < 1:
+                out.append(Headline(
+                    severity=3,
+                    text=f"Comparing like with like within {self._strata_name()}, "
+                    f"{row.group} employees had {row.mh_odds_ratio:.2f} times the odds of "
+                    f"promotion of {row.reference_group} (Mantel–Haenszel, 95% CI "
+                    f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; CMH "
+                    f"{p_text(row.cmh_p_value)}).",
+                    figure=row.mh_odds_ratio, section=self.kind,
+                ))
+            if row.reversal:
+                out.append(Headline(
+                    severity=2,
+                    text=f"The aggregate promotion comparison of {row.group} with "
+                    f"{row.reference_group} reverses within {self._strata_name()} "
+                    "(Simpson's paradox): judge it within strata.",
+                    figure=row.mh_odds_ratio, section=self.kind,
+                ))
+        return out
+
+    def _regression_headlines(self) -> list[Headline]:
+        out: list[Headline] = []
+        if self.regression is None:
+            return out
+        reg = self.regression.loc[self.regression["is_group"]]
+        for row in reg.itertuples(index=False):
+            if row.p_value < self.alpha and row.odds_ratio < 1:
+                ctrl = ", ".join(self._regression_controls()) or "nothing else"
+                out.append(Headline(
+                    severity=3,
+                    text=f"Controlling for {ctrl}, {row.group} employees had "
+                    f"{row.odds_ratio:.2f} times the odds of promotion of "
+                    f"{self.reference_group} (95% CI {format_number(row.ci_low)}–"
+                    f"{format_number(row.ci_high)}; {p_text(row.p_value)}).",
+                    figure=row.odds_ratio, section=self.kind,
+                ))
         return out
 
     def _strata_name(self) -> str:

@@ -17,16 +17,16 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.groups import sort_key
+from .._core.counting import pick_reference
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import as_columns, fingerprint_frame
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
+from ._order import check_order, count_by_value, ordered_counts, positions
 from ._rates_steps import mark_tied
-from .reading import check_order, count_groups, pick_reference, positions
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
 
@@ -237,6 +237,46 @@ def rating_disparity(
     1        Male      0.099         1.000             0.500
     2  Non-binary      0.048           NaN             0.549
     """
+    group_cols = _check(group, rating, alpha=alpha, min_n=min_n)
+    read, counts = count_by_value(data, group_cols, rating, "rating")
+    order_list, top_values = _order_and_top(counts["__rating"], order, top, rating)
+    pos = positions(order_list)
+    top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
+    oc = ordered_counts(counts, key="__rating", column=rating, order=order_list,
+                        group_cols=group_cols, what="rating disparity")
+    warnings: list[str] = [*read.warnings, *oc.warnings]
+    in_top = oc.unknown["__rating"].map(lambda v: pos.get(v, pos.get(str(v))) in top_ranks)
+    unknown = pd.DataFrame({"employees": [int(oc.unknown["n"].sum())],
+                            "top_count": [int(oc.unknown.loc[in_top, "n"].sum())]})
+    grid, groups = oc.grid, oc.groups
+    top_n = _top_counts(grid, order_list, top_ranks, top_values, warnings)
+    options = dict(threshold=threshold, adjust=adjust, alpha=alpha, min_share=min_share,
+                   min_n=min_n)
+    ai_t, reference_group = _top_share_comparison(groups, grid.sum(axis=1), top_n, reference,
+                                                  options, warnings)
+    table = _group_table(grid, groups, order_list, top_n, ai_t, reference_group)
+    kw = ordinal_test(grid)
+    rows_acc = RowAccount(total=read.total, used=read.total - sum(oc.excluded.values()),
+                          excluded=oc.excluded)
+    params = {
+        "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
+        "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
+        "min_share": min_share, "min_n": min_n,
+    }
+    dist = _distribution(grid, groups, order_list)
+    return RatingDisparityResult(
+        table=table, distribution=dist,
+        test={"test": "Kruskal–Wallis", "statistic": kw.statistic, "df": kw.df,
+              "p_value": kw.p_value},
+        unknown=unknown, group_columns=tuple(group_cols), rating=rating,
+        order=tuple(order_list), top=tuple(top_values), reference_group=reference_group,
+        alpha=alpha, fingerprint=fingerprint_frame(dist),
+        warnings=tuple(dict.fromkeys(warnings)), rows=rows_acc, params=params,
+    )
+
+
+def _check(group: Any, rating: Any, *, alpha: float, min_n: int) -> list[str]:
+    """Check the options once, at the boundary; return the group columns."""
     group_cols = as_columns(group, argument="group")
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
@@ -246,15 +286,13 @@ def rating_disparity(
         raise InvalidParameterError(f"{rating!r} cannot be both the group and the rating column.")
     check_alpha(alpha)
     check_int(min_n, "min_n", low=1)
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, rating=rating)
-    read = count_groups(frame, group_cols, keys={"rating": rating})
-    counts = read.table.rename(columns={"group": "__group", "rating": "__rating"})
-    rating_col = "__rating"
-    total = read.total
-    if total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
-    present = [v for v in counts[rating_col].tolist() if not is_missing(v)]
+    return group_cols
+
+
+def _order_and_top(ratings: pd.Series, order: Sequence[Any] | None, top: Any,
+                   rating: str) -> tuple[list[Any], list[Any]]:
+    """The ratings in order (text ratings need ``order=``) and the top rating(s)."""
+    present = [v for v in ratings.tolist() if not is_missing(v)]
     if order is None:
         text = [v for v in dict.fromkeys(present)
                 if isinstance(v, str) or not isinstance(v, int | float | np.number)]
@@ -264,49 +302,21 @@ def rating_disparity(
                 "every rating, lowest first, so the ratings can be ranked."
             )
     order_list = check_order(present, order, column=rating, argument="order")
-    pos = positions(order_list)
     if top is None:
-        top_values = [order_list[-1]]
-    else:
-        top_values = list(top) if isinstance(top, list | tuple | set) else [top]
-        bad = [t for t in top_values if t not in pos and str(t) not in pos]
-        if bad:
-            raise InvalidParameterError(
-                f"top={top!r} holds ratings not in the order {order_list!r}: {preview(bad)}."
-            )
-    top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
-
-    miss_rating = counts[rating_col].map(is_missing)
-    miss_group = counts["__group"].isna() & ~miss_rating
-    excluded: dict[str, int] = {}
-    warnings: list[str] = list(read.warnings)
-    if int(counts.loc[miss_rating, "n"].sum()):
-        excluded[f"missing {rating}"] = int(counts.loc[miss_rating, "n"].sum())
-    unknown_n = int(counts.loc[miss_group, "n"].sum())
-    if unknown_n:
-        excluded["missing group"] = unknown_n
-    for reason, n in excluded.items():
-        warnings.append(f"{n:,} employees excluded ({reason}).")
-    unk = counts.loc[miss_group]
-    unknown = pd.DataFrame({
-        "employees": [unknown_n],
-        "top_count": [int(unk.loc[unk[rating_col].map(
-            lambda v: pos.get(v, pos.get(str(v))) in top_ranks), "n"].sum())],
-    })
-    known = counts.loc[~miss_rating & ~miss_group]
-    if known.empty:
-        raise InsufficientDataError(f"no employee has both a known group and a known {rating!r}.")
-    groups = sorted(known["__group"].unique(), key=sort_key)
-    if len(groups) < 2:
-        raise InsufficientDataError(
-            f"only one group ({groups[0]!r}) in {preview(group_cols)}: rating disparity "
-            "compares groups, so at least two are needed."
+        return order_list, [order_list[-1]]
+    pos = positions(order_list)
+    top_values = list(top) if isinstance(top, list | tuple | set) else [top]
+    bad = [t for t in top_values if t not in pos and str(t) not in pos]
+    if bad:
+        raise InvalidParameterError(
+            f"top={top!r} holds ratings not in the order {order_list!r}: {preview(bad)}."
         )
-    gi = {g: i for i, g in enumerate(groups)}
-    grid = np.zeros((len(groups), len(order_list)), dtype=np.int64)
-    for lab, v, n in zip(known["__group"], known[rating_col], known["n"], strict=True):
-        grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
-    n_g = grid.sum(axis=1)
+    return order_list, top_values
+
+
+def _top_counts(grid: np.ndarray, order_list: list[Any], top_ranks: set[int],
+                top_values: list[Any], warnings: list[str]) -> np.ndarray:
+    """People rated top in each group; warn about ratings nobody received."""
     unused = [order_list[k] for k in np.flatnonzero(grid.sum(axis=0) == 0)]
     if unused:
         warnings.append(f"no employee was rated {preview(unused)}.")
@@ -318,8 +328,12 @@ def rating_disparity(
             f"no employee was rated {' or '.join(map(str, top_values))}: top-rating shares are "
             "all zero."
         )
+    return top_n
 
-    dist = pd.DataFrame(
+
+def _distribution(grid: np.ndarray, groups: list[str], order_list: list[Any]) -> pd.DataFrame:
+    n_g = grid.sum(axis=1)
+    return pd.DataFrame(
         [
             {"group": lab, "rating": order_list[k], "rating_rank": k + 1,
              "count": int(grid[j, k]), "group_total": int(n_g[j]),
@@ -329,17 +343,22 @@ def rating_disparity(
         columns=DISTRIBUTION_COLUMNS,
     )
 
+
+def _top_share_comparison(groups: list[str], n_g: np.ndarray, top_n: np.ndarray,
+                          reference: Any, options: dict[str, Any],
+                          warnings: list[str]) -> tuple[pd.DataFrame, str | None]:
+    """The four-fifths comparison of top-rating shares (the adverse-impact engine) against the
+    core's reference: the highest top-rating share among groups large enough."""
     from ..impact.analysis import adverse_impact_from_counts
 
     choice = pick_reference(
         groups, n_g.tolist(), [Fraction(int(k), int(n)) for k, n in zip(top_n, n_g, strict=True)],
-        reference=reference, min_n=min_n, min_share=min_share, what="top-rating share",
-        warnings=warnings,
+        reference=reference, min_n=options["min_n"], min_share=options["min_share"],
+        what="top-rating share", warnings=warnings,
     )
     ai = adverse_impact_from_counts(
         {"__group": groups, "n": n_g.tolist(), "top": top_n.tolist()},
-        group="__group", applicants="n", selected="top", reference=choice.label,
-        threshold=threshold, adjust=adjust, alpha=alpha, min_share=min_share, min_n=min_n,
+        group="__group", applicants="n", selected="top", reference=choice.label, **options,
     )
     warnings.extend(
         w.replace("applicants", "employees").replace("selected at stage 'top'", "rated top")
@@ -347,20 +366,26 @@ def rating_disparity(
     )
     ai_t = mark_tied(ai.table, choice).set_index("group")
     ref_rows = ai_t.index[ai_t["is_reference"]]
-    reference_group = str(ref_rows[0]) if len(ref_rows) else None
+    return ai_t, (str(ref_rows[0]) if len(ref_rows) else None)
 
-    kw = ordinal_test(grid)
+
+def _group_table(grid: np.ndarray, groups: list[str], order_list: list[Any], top_n: np.ndarray,
+                 ai_t: pd.DataFrame, reference_group: str | None) -> pd.DataFrame:
+    """One row per group: mean rank and rating, top share with the four-fifths comparison, and
+    the Mann–Whitney comparison with the reference group."""
+    n_g = grid.sum(axis=1)
     tot = grid.sum(axis=0).astype(float)
     before = np.concatenate([[0.0], np.cumsum(tot)[:-1]])
     midranks = before + (tot + 1) / 2
     numeric = all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
                   for v in order_list)
     values = np.array(order_list, dtype=float) if numeric else None
+    ref_j = groups.index(reference_group) if reference_group is not None else None
     rows = []
     for j, lab in enumerate(groups):
         a = ai_t.loc[lab]
-        if reference_group is not None and lab != reference_group:
-            mw = mann_whitney_counts(grid[j], grid[gi[reference_group]])
+        if ref_j is not None and lab != reference_group:
+            mw = mann_whitney_counts(grid[j], grid[ref_j])
             ps, zmw, pmw = mw.prob_superiority, mw.z, mw.p_value
         else:
             ps, zmw, pmw = (0.5 if lab == reference_group else math.nan), math.nan, math.nan
@@ -378,31 +403,4 @@ def rating_disparity(
             "excluded": bool(a["excluded"]), "prob_superiority": ps, "z_mann_whitney": zmw,
             "p_value_mann_whitney": pmw,
         })
-    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
-    params = {
-        "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
-        "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
-        "min_share": min_share, "min_n": min_n,
-    }
-    return RatingDisparityResult(
-        table=table,
-        distribution=dist,
-        test={
-            "test": "Kruskal–Wallis",
-            "statistic": kw.statistic,
-            "df": kw.df,
-            "p_value": kw.p_value,
-        },
-        unknown=unknown,
-        group_columns=tuple(group_cols),
-        rating=rating,
-        order=tuple(order_list),
-        top=tuple(top_values),
-        reference_group=reference_group,
-        alpha=alpha,
-        fingerprint=fingerprint_frame(dist),
-        warnings=tuple(dict.fromkeys(warnings)),
-        rows=rows_acc,
-        params=params,
-    )
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)

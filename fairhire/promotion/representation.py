@@ -15,16 +15,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.groups import sort_key
-from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import as_columns, fingerprint_frame
 from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, preview
+from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from .reading import check_order, count_groups, positions
+from ._order import check_order, count_by_value, ordered_counts
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -189,6 +187,28 @@ def representation(
     >>> rep.trend.set_index("group").loc["Female", "direction"]
     'falls'
     """
+    group_cols = _check(group, level, order, alpha=alpha, adjust=adjust)
+    read, counts = count_by_value(data, group_cols, level, "level")
+    order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
+    oc = ordered_counts(counts, key="__level", column=level, order=order_list,
+                        group_cols=group_cols, what="representation")
+    warnings: list[str] = [*read.warnings, *oc.warnings]
+    grid, groups = oc.grid.T, oc.groups
+    table, overall = _level_tables(grid, order_list, groups, warnings)
+    trend, test = _trend_tests(grid, groups, adjust, warnings)
+    rows_acc = RowAccount(total=read.total, used=read.total - sum(oc.excluded.values()),
+                          excluded=oc.excluded)
+    params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
+              "adjust": adjust}
+    return RepresentationResult(
+        table=table, overall=overall, trend=trend, test=test, group_columns=tuple(group_cols),
+        level=level, order=tuple(order_list), alpha=alpha, fingerprint=fingerprint_frame(table),
+        warnings=tuple(dict.fromkeys(warnings)), rows=rows_acc, params=params,
+    )
+
+
+def _check(group: Any, level: Any, order: Any, *, alpha: float, adjust: str) -> list[str]:
+    """Check the options once, at the boundary; return the group columns."""
     group_cols = as_columns(group, argument="group")
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
@@ -203,39 +223,13 @@ def representation(
         )
     check_alpha(alpha)
     check_choice(adjust, "adjust", ["holm", "fdr_bh", "bonferroni", "none"])
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, level=level)
-    read = count_groups(frame, group_cols, keys={"level": level})
-    counts = read.table.rename(columns={"group": "__group", "level": "__level"})
-    total = read.total
-    if total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
-    order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
-    miss_level = counts["__level"].map(is_missing)
-    miss_group = counts["__group"].isna() & ~miss_level
-    excluded: dict[str, int] = {}
-    warnings: list[str] = list(read.warnings)
-    if int(counts.loc[miss_level, "n"].sum()):
-        excluded[f"missing {level}"] = int(counts.loc[miss_level, "n"].sum())
-    if int(counts.loc[miss_group, "n"].sum()):
-        excluded["missing group"] = int(counts.loc[miss_group, "n"].sum())
-    for reason, n in excluded.items():
-        warnings.append(f"{n:,} employees excluded ({reason}).")
-    known = counts.loc[~miss_level & ~miss_group]
-    if known.empty:
-        raise InsufficientDataError(f"no employee has both a known group and a known {level!r}.")
-    pos = positions(order_list)
-    known = known.assign(__rank=known["__level"].map(lambda v: pos.get(v, pos.get(str(v)))))
-    groups = sorted(known["__group"].unique(), key=sort_key)
-    if len(groups) < 2:
-        raise InsufficientDataError(
-            f"only one group ({groups[0]!r}) in {preview(group_cols)}: representation compares "
-            "groups, so at least two are needed."
-        )
-    grid = np.zeros((len(order_list), len(groups)), dtype=np.int64)
-    gi = {g: i for i, g in enumerate(groups)}
-    for r, lab, n in zip(known["__rank"], known["__group"], known["n"], strict=True):
-        grid[int(r), gi[lab]] += int(n)
+    return group_cols
+
+
+def _level_tables(grid: np.ndarray, order_list: list[Any], groups: list[str],
+                  warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Count and share of each group at each level (levels × groups ``grid``), and overall;
+    warn about empty levels and groups absent from a level."""
     level_totals = grid.sum(axis=1)
     empty_levels = [order_list[i] for i in np.flatnonzero(level_totals == 0)]
     if empty_levels:
@@ -255,14 +249,20 @@ def representation(
                 "level": lv, "level_rank": i + 1, "group": lab, "count": int(grid[i, j]),
                 "level_total": tot, "share": grid[i, j] / tot if tot else math.nan,
             })
-    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     overall_n = grid.sum(axis=0)
     overall = pd.DataFrame(
         {"group": groups, "count": overall_n, "share": overall_n / overall_n.sum()}
     )
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS), overall
 
+
+def _trend_tests(grid: np.ndarray, groups: list[str], adjust: str,
+                 warnings: list[str]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Cochran–Armitage trend of each group's share across the levels with employees, and the
+    overall test (Cochran–Armitage for two groups, Pearson χ² for more)."""
+    level_totals = grid.sum(axis=1)
     used_levels = level_totals > 0
-    scores = np.arange(1, len(order_list) + 1, dtype=float)[used_levels]
+    scores = np.arange(1, grid.shape[0] + 1, dtype=float)[used_levels]
     lv_tot = level_totals[used_levels]
     trend_rows = []
     for j, lab in enumerate(groups):
@@ -281,40 +281,23 @@ def representation(
         if len(groups) > 2
         else trend["p_value"].to_numpy()
     )
-    trend = trend[TREND_COLUMNS]
     if int(used_levels.sum()) < 2:
         warnings.append("fewer than two levels have employees: no trend can be tested.")
     if len(groups) == 2:
         ca = cochran_armitage(grid[used_levels, 0], lv_tot, scores)
-        test = {
+        return trend[TREND_COLUMNS], {
             "test": "Cochran–Armitage trend test",
             "statistic": ca.statistic, "df": 1, "p_value": ca.p_value,
             "tested_group": groups[0], "z": ca.z,
         }
-    else:
-        chi = chi_square(grid[used_levels].T)
-        test = {"test": "Pearson χ² test of groups × levels", "statistic": chi.statistic,
-                "df": chi.df, "p_value": chi.p_value, "min_expected": chi.min_expected}
-        if math.isfinite(chi.min_expected) and chi.min_expected < 5:
-            warnings.append(
-                f"some expected counts in the groups × levels table are below 5 (smallest "
-                f"{chi.min_expected:.2g}): the χ² p-value is approximate. Small groups are "
-                "best read from the per-group trend tests."
-            )
-    rows_acc = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
-    params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
-              "adjust": adjust}
-    return RepresentationResult(
-        table=table,
-        overall=overall,
-        trend=trend,
-        test=test,
-        group_columns=tuple(group_cols),
-        level=level,
-        order=tuple(order_list),
-        alpha=alpha,
-        fingerprint=fingerprint_frame(table),
-        warnings=tuple(dict.fromkeys(warnings)),
-        rows=rows_acc,
-        params=params,
-    )
+    chi = chi_square(grid[used_levels].T)
+    if math.isfinite(chi.min_expected) and chi.min_expected < 5:
+        warnings.append(
+            f"some expected counts in the groups × levels table are below 5 (smallest "
+            f"{chi.min_expected:.2g}): the χ² p-value is approximate. Small groups are "
+            "best read from the per-group trend tests."
+        )
+    return trend[TREND_COLUMNS], {
+        "test": "Pearson χ² test of groups × levels", "statistic": chi.statistic,
+        "df": chi.df, "p_value": chi.p_value, "min_expected": chi.min_expected,
+    }

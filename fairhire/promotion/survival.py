@@ -3,7 +3,7 @@
 Survival analysis needs one row per employee, so this analysis collects the columns it uses
 (group, duration, event, controls) to pandas under internal names; the statistics live in
 :mod:`fairhire.stats.survival` and :mod:`fairhire.stats.cox`. Flags, labels and the reference
-group follow the shared core (see :mod:`fairhire.promotion.reading`).
+group follow the shared core (see :mod:`fairhire._core.counting`).
 
 Flow: read (collect, read the event flag, clean labels, count exclusions) → Kaplan–Meier per
 group → log-rank → reference → Cox → result.
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.counting import pick_reference
 from .._core.params import check_alpha, check_choice, check_confidence, check_int, check_share
 from .._core.text import format_number, p_text
 from .._frames import (
@@ -31,7 +32,6 @@ from .._results import Headline, Result
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
-from .reading import pick_reference
 
 __all__ = ["TimeToPromotionResult", "time_to_promotion"]
 

@@ -30,7 +30,9 @@ PARTIALS: dict[str, str] = {
     "fairhire.pay.uk.UKPayGapMetrics": "uk_pay_gap",
     "fairhire.pay.eu.EUPayTransparencyMetrics": "eu_pay_transparency",
     "fairhire.pay.remediation.PayRemediationPlan": "pay_remediation",
-    "fairhire.language.scanner.JobDescriptionScan": "job_description",
+    "fairhire.language.result.JobDescriptionScan": "job_description",
+    "fairhire.monitoring.result.MonitorResult": "monitor",
+    "fairhire.monitoring.compare.AuditComparison": "audit_comparison",
 }
 
 

@@ -29,6 +29,7 @@ from ..errors import InvalidParameterError, ReportError
 from .charts import chart_function
 from .charts._base import to_svg
 from .filters import Formatter
+from .job_ads import job_ad_view
 from .methods import MethodEntry, load_methods
 from .registry import partial_for
 from .safe import md_escape, md_finalize, md_quote
@@ -190,6 +191,15 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+#: ``report_placement`` of a result class whose section goes right after the executive summary
+#: (e.g. :class:`fairhire.AuditComparison`); other sections follow in the order they were added.
+AFTER_SUMMARY = "after summary"
+
+
+def _placement(result: Any) -> str | None:
+    return getattr(type(result), "report_placement", None)
 
 
 def _slug(text: str) -> str:
@@ -392,20 +402,23 @@ class Report:
         default_title = load_methods(partial).title or kind.replace("_", " ").capitalize()
         if title is not None and not isinstance(title, str):
             raise InvalidParameterError(f"title= must be text, not {type(title).__name__}.")
-        self._sections.append(
-            Section(
-                index=index,
-                anchor=f"s{index}-{_slug(partial)}",
-                title=title or default_title,
-                notes=note_tuple,
-                kind=kind,
-                partial=partial,
-                type_name=f"{type(result).__module__}.{type(result).__qualname__}",
-                result=result,
-                include_disclosure=include_disclosure,
-                min_cell=self.min_cell,
-            )
+        section = Section(
+            index=index,
+            anchor=f"s{index}-{_slug(partial)}",
+            title=title or default_title,
+            notes=note_tuple,
+            kind=kind,
+            partial=partial,
+            type_name=f"{type(result).__module__}.{type(result).__qualname__}",
+            result=result,
+            include_disclosure=include_disclosure,
+            min_cell=self.min_cell,
         )
+        # A result class may say where its section goes (``report_placement``): "after
+        # summary" sections come first, right after the executive summary, in the order added.
+        first = [s for s in self._sections if _placement(s.result) == AFTER_SUMMARY]
+        position = len(first) if _placement(result) == AFTER_SUMMARY else len(self._sections)
+        self._sections.insert(position, section)
         return self
 
     @property
@@ -578,6 +591,7 @@ class Report:
             small=formatter.small,
             suppression_note=suppression_note,
             chart=chart,
+            job_ad=job_ad_view,
         )
         return env
 

@@ -33,7 +33,9 @@ def neutralise(text: str) -> str:
     >>> neutralise("-0.52")
     '-0.52'
     """
-    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(text.strip()):
+    stripped = text.strip()
+    number = any(c.isdigit() for c in stripped) and _PLAIN_NUMBER.match(stripped)
+    if text.startswith(FORMULA_PREFIXES) and not number:
         return "'" + text
     return text
 

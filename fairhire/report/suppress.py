@@ -213,12 +213,16 @@ def suppress_frame(
         derived = column in rule.derived or pd.api.types.is_float_dtype(frame[column])
         if derived:
             for i in rows:
-                if _numeric(frame[column].iloc[i]):
+                value = frame[column].iloc[i]
+                # a text column the result names as derived (a sentence quoting the row's
+                # figures) is withheld with them
+                if _numeric(value) or (column in rule.derived and isinstance(value, str)):
                     changes.setdefault(column, {})[i] = _withheld(False, rule.min_cell)
     for column, cells in changes.items():
         series = out[column].astype(object)
         for i, marker in cells.items():
-            withheld.append(float(frame[column].iloc[i]))
+            if _numeric(frame[column].iloc[i]):
+                withheld.append(float(frame[column].iloc[i]))
             series.iloc[i] = marker
         out[column] = series
     return out, withheld

@@ -147,23 +147,7 @@ def cox_ph(
             f"ph_transform={ph_transform!r}; use 'km' (default), 'rank' or 'identity'."
         )
     t, e = check_survival_data(duration, event)
-    if isinstance(covariates, pd.DataFrame):
-        names = list(covariates.columns) if names is None else list(names)
-        x = covariates.to_numpy(dtype=float)
-    else:
-        x = np.asarray(covariates, dtype=float)
-        if x.ndim == 1:
-            x = x[:, None]
-    if x.ndim != 2 or x.shape[0] != t.size:
-        raise InvalidParameterError(
-            f"covariates must be a 2-D array with one row per observation; got {x.shape} for "
-            f"{t.size} observations."
-        )
-    names = [f"x{i}" for i in range(x.shape[1])] if names is None else list(names)
-    if len(names) != x.shape[1]:
-        raise InvalidParameterError(f"{len(names)} names given for {x.shape[1]} covariates.")
-    if not np.isfinite(x).all():
-        raise InvalidParameterError("covariates hold missing or infinite values; drop them first.")
+    x, names = _design(covariates, names, t.size)
     if int(e.sum()) == 0:
         raise InsufficientDataError(
             "no events (promotions) were observed, so a Cox model cannot be fitted."
@@ -262,6 +246,30 @@ def schoenfeld_residuals(
         out_r.append(centred[dead] - mean)
     resid = np.vstack(out_r) if out_r else np.empty((0, x.shape[1]))
     return np.asarray(out_t, dtype=float), resid
+
+
+
+def _design(covariates: np.ndarray | pd.DataFrame, names: Sequence[str] | None,
+            n: int) -> tuple[np.ndarray, list[str]]:
+    """The covariates as a finite 2-D float array with one row per observation, and names."""
+    if isinstance(covariates, pd.DataFrame):
+        names = list(covariates.columns) if names is None else list(names)
+        x = covariates.to_numpy(dtype=float)
+    else:
+        x = np.asarray(covariates, dtype=float)
+        if x.ndim == 1:
+            x = x[:, None]
+    if x.ndim != 2 or x.shape[0] != n:
+        raise InvalidParameterError(
+            f"covariates must be a 2-D array with one row per observation; got {x.shape} for "
+            f"{n} observations."
+        )
+    names = [f"x{i}" for i in range(x.shape[1])] if names is None else list(names)
+    if len(names) != x.shape[1]:
+        raise InvalidParameterError(f"{len(names)} names given for {x.shape[1]} covariates.")
+    if not np.isfinite(x).all():
+        raise InvalidParameterError("covariates hold missing or infinite values; drop them first.")
+    return x, names
 
 
 def ph_test(

@@ -10,9 +10,9 @@ per rater, with ``NaN`` where a rater did not rate a target.
   *unbalanced* design (each target rated by any number of raters ≥ 2), with k₀ the effective
   number of ratings per target (Searle 1971; Donner 1986). This is the form that fits interviews,
   where each candidate meets a different subset of interviewers.
-- :func:`krippendorff_alpha` — Krippendorff's alpha for nominal, ordinal, interval and ratio
-  data with missing values, through the coincidence matrix (Krippendorff 2011, "Computing
-  Krippendorff's Alpha-Reliability"; Hayes & Krippendorff 2007).
+- :func:`~fairhire.stats.krippendorff.krippendorff_alpha` (in
+  :mod:`fairhire.stats.krippendorff`, importable from here too) — Krippendorff's alpha for
+  nominal, ordinal, interval and ratio data with missing values.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import stats
 
 from ..errors import InsufficientDataError, InvalidParameterError
+from .krippendorff import LEVELS, as_ratings_matrix, krippendorff_alpha
 
 __all__ = [
     "LEVELS",
@@ -37,9 +38,6 @@ __all__ = [
     "krippendorff_alpha",
     "ratings_matrix",
 ]
-
-#: Levels of measurement Krippendorff's alpha supports here.
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 _FORMS = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
 _DESCRIPTIONS = {
@@ -97,21 +95,6 @@ class ICCResult:
         return pd.DataFrame([e.__dict__ for e in self.estimates])
 
 
-def _as_matrix(ratings: Any, *, argument: str = "ratings") -> np.ndarray:
-    try:
-        arr = np.asarray(ratings, dtype=float)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(
-            f"{argument} must be a numeric matrix (targets in rows, raters in columns); "
-            "convert scores to numbers first."
-        ) from None
-    if arr.ndim != 2:
-        raise InvalidParameterError(
-            f"{argument} must be 2-dimensional (targets × raters); got shape {arr.shape}."
-        )
-    return arr
-
-
 def _fcrit(q: float, d1: float, d2: float) -> float:
     return float(stats.f.ppf(q, d1, d2))
 
@@ -147,7 +130,7 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     """
     if not 0 < confidence < 1:
         raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
-    x = _as_matrix(ratings)
+    x = as_ratings_matrix(ratings)
     if np.isnan(x).any():
         raise InvalidParameterError(
             f"ratings hold {int(np.isnan(x).sum())} missing values; the two-way ICCs need every "
@@ -159,6 +142,38 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
         raise InsufficientDataError(
             f"an ICC needs at least 2 targets and 2 raters; got {n} targets × {k} raters."
         )
+    ms = _two_way_anova(x)
+    q = 0.5 + confidence / 2
+    est = {**_f_forms(ms, q, "1"), **_f_forms(ms, q, "3"), **_agreement_forms(ms, q)}
+    return ICCResult(
+        estimates=tuple(est[f] for f in _FORMS),
+        n_targets=n,
+        n_raters=k,
+        bms=ms.bms,
+        wms=ms.wms,
+        jms=ms.jms,
+        ems=ms.ems,
+        confidence=confidence,
+    )
+
+
+class _MeanSquares(NamedTuple):
+    """The two-way ANOVA of a complete n × k matrix: mean squares and degrees of freedom."""
+
+    n: int
+    k: int
+    bms: float
+    wms: float
+    jms: float
+    ems: float
+    df_r: int
+    df_c: int
+    df_e: int
+    df_w: int
+
+
+def _two_way_anova(x: np.ndarray) -> _MeanSquares:
+    n, k = x.shape
     grand = x.mean()
     ss_total = float(((x - grand) ** 2).sum())
     ss_rows = float(k * ((x.mean(axis=1) - grand) ** 2).sum())
@@ -169,43 +184,44 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     tol = 1e-10 * ss_total
     ss_rows, ss_cols, ss_err = (v if v > tol else 0.0 for v in (ss_rows, ss_cols, ss_err))
     df_r, df_c, df_e, df_w = n - 1, k - 1, (n - 1) * (k - 1), n * (k - 1)
-    bms, jms = ss_rows / df_r, ss_cols / df_c
-    ems = max(ss_err, 0.0) / df_e
-    wms = (ss_cols + max(ss_err, 0.0)) / df_w
-    q = 0.5 + confidence / 2
-
-    def ratio(a: float, b: float) -> float:
-        return a / b if b > 0 else (math.inf if a > 0 else math.nan)
-
-    est: dict[str, ICCEstimate] = {}
-
-    # ICC(1,·): one-way random effects
-    f1 = ratio(bms, wms)
-    p1 = _f_pvalue(f1, df_r, df_w)
-    fl, fu = f1 / _fcrit(q, df_r, df_w), f1 * _fcrit(q, df_w, df_r)
-    denom1 = bms + (k - 1) * wms
-    v11 = (bms - wms) / denom1 if denom1 > 0 else math.nan
-    v1k = (bms - wms) / bms if bms > 0 else math.nan
-    est["ICC(1,1)"] = _estimate(
-        "ICC(1,1)", v11, _single(fl, k), _single(fu, k), f1, df_r, df_w, p1
-    )
-    est["ICC(1,k)"] = _estimate("ICC(1,k)", v1k, _average(fl), _average(fu), f1, df_r, df_w, p1)
-
-    # ICC(3,·): two-way mixed, consistency
-    f3 = ratio(bms, ems)
-    p3 = _f_pvalue(f3, df_r, df_e)
-    fl3, fu3 = f3 / _fcrit(q, df_r, df_e), f3 * _fcrit(q, df_e, df_r)
-    denom3 = bms + (k - 1) * ems
-    v31 = (bms - ems) / denom3 if denom3 > 0 else math.nan
-    v3k = (bms - ems) / bms if bms > 0 else math.nan
-    est["ICC(3,1)"] = _estimate(
-        "ICC(3,1)", v31, _single(fl3, k), _single(fu3, k), f3, df_r, df_e, p3
-    )
-    est["ICC(3,k)"] = _estimate(
-        "ICC(3,k)", v3k, _average(fl3), _average(fu3), f3, df_r, df_e, p3
+    return _MeanSquares(
+        n=n, k=k, bms=ss_rows / df_r, wms=(ss_cols + max(ss_err, 0.0)) / df_w,
+        jms=ss_cols / df_c, ems=max(ss_err, 0.0) / df_e, df_r=df_r, df_c=df_c, df_e=df_e,
+        df_w=df_w,
     )
 
-    # ICC(2,·): two-way random, absolute agreement; Satterthwaite df for the CI
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else (math.inf if a > 0 else math.nan)
+
+
+def _f_forms(ms: _MeanSquares, q: float, form: str) -> dict[str, ICCEstimate]:
+    """ICC(c,1) and ICC(c,k) with F-based limits, for the one-way random (``form="1"``: error
+    = within-targets mean square) and the two-way mixed consistency forms (``"3"``: error =
+    residual mean square)."""
+    error, df2 = (ms.wms, ms.df_w) if form == "1" else (ms.ems, ms.df_e)
+    bms, k = ms.bms, ms.k
+    f = _ratio(bms, error)
+    p = _f_pvalue(f, ms.df_r, df2)
+    fl, fu = f / _fcrit(q, ms.df_r, df2), f * _fcrit(q, df2, ms.df_r)
+    denom = bms + (k - 1) * error
+    v1 = (bms - error) / denom if denom > 0 else math.nan
+    vk = (bms - error) / bms if bms > 0 else math.nan
+    return {
+        f"ICC({form},1)": _estimate(f"ICC({form},1)", v1, _single(fl, k), _single(fu, k), f,
+                                    ms.df_r, df2, p),
+        f"ICC({form},k)": _estimate(f"ICC({form},k)", vk, _average(fl), _average(fu), f,
+                                    ms.df_r, df2, p),
+    }
+
+
+def _agreement_forms(ms: _MeanSquares, q: float) -> dict[str, ICCEstimate]:
+    """ICC(2,1) and ICC(2,k): two-way random effects, absolute agreement; Satterthwaite df
+    for the interval, and the Spearman–Brown step-up of the single-rater limits for ICC(2,k)
+    (as psych::ICC and McGraw & Wong)."""
+    n, k, bms, jms, ems = ms.n, ms.k, ms.bms, ms.jms, ms.ems
+    f3 = _ratio(bms, ems)
+    p3 = _f_pvalue(f3, ms.df_r, ms.df_e)
     denom2 = bms + (k - 1) * ems + k * (jms - ems) / n
     v21 = (bms - ems) / denom2 if denom2 > 0 else math.nan
     denom2k = bms + (jms - ems) / n
@@ -214,30 +230,21 @@ def icc(ratings: Any, *, confidence: float = 0.95) -> ICCResult:
     if math.isfinite(v21) and ems > 0:
         a = k * v21 / (n * (1 - v21)) if v21 < 1 else math.inf
         b = 1 + k * v21 * (n - 1) / (n * (1 - v21)) if v21 < 1 else math.inf
-        nu_den = (a * jms) ** 2 / df_c + (b * ems) ** 2 / df_e if math.isfinite(a + b) else 0
+        nu_den = ((a * jms) ** 2 / ms.df_c + (b * ems) ** 2 / ms.df_e
+                  if math.isfinite(a + b) else 0)
         nu = (a * jms + b * ems) ** 2 / nu_den if nu_den > 0 else math.nan
         if nu > 0:
-            f_star = _fcrit(q, df_r, nu)
-            f_star2 = _fcrit(q, nu, df_r)
+            f_star = _fcrit(q, ms.df_r, nu)
+            f_star2 = _fcrit(q, nu, ms.df_r)
             c = k * jms + (k * n - k - n) * ems
             den_lo, den_hi = f_star * c + n * bms, c + n * f_star2 * bms
             lo2 = n * (bms - f_star * ems) / den_lo if den_lo > 0 else math.nan
             hi2 = n * (f_star2 * bms - ems) / den_hi if den_hi > 0 else math.nan
-    est["ICC(2,1)"] = _estimate("ICC(2,1)", v21, lo2, hi2, f3, df_r, df_e, p3)
-    # Spearman–Brown step-up of the single-rater limits (as psych::ICC and McGraw & Wong)
-    est["ICC(2,k)"] = _estimate(
-        "ICC(2,k)", v2k, _spearman_brown(lo2, k), _spearman_brown(hi2, k), f3, df_r, df_e, p3
-    )
-    return ICCResult(
-        estimates=tuple(est[f] for f in _FORMS),
-        n_targets=n,
-        n_raters=k,
-        bms=bms,
-        wms=wms,
-        jms=jms,
-        ems=ems,
-        confidence=confidence,
-    )
+    return {
+        "ICC(2,1)": _estimate("ICC(2,1)", v21, lo2, hi2, f3, ms.df_r, ms.df_e, p3),
+        "ICC(2,k)": _estimate("ICC(2,k)", v2k, _spearman_brown(lo2, k), _spearman_brown(hi2, k),
+                              f3, ms.df_r, ms.df_e, p3),
+    }
 
 
 def _f_pvalue(f: float, d1: float, d2: float) -> float:
@@ -394,115 +401,3 @@ def ratings_matrix(targets: Sequence[Any], raters: Sequence[Any], values: Sequen
     out = np.full((len(tl), len(rl)), np.nan)
     out[ti, ri] = v
     return out, tl.tolist(), rl.tolist()
-
-
-def krippendorff_alpha(
-    ratings: Any,
-    *,
-    level: str = "interval",
-    values: Sequence[float] | None = None,
-) -> float:
-    """Krippendorff's alpha for a targets × raters matrix with missing values (NaN).
-
-    ``α = 1 − D_o / D_e``: observed disagreement among values pairable within a unit over the
-    disagreement expected by chance, computed from the coincidence matrix
-    ``o_ck = Σ_u Σ_{i≠j} [v_ui = c][v_uj = k] / (m_u − 1)`` (Krippendorff 2011). Units with fewer
-    than two values are not pairable and do not count.
-
-    Parameters
-    ----------
-    ratings : array-like of shape (n_units, n_raters)
-        Numeric codes; ``NaN`` where a rater did not rate a unit. (Krippendorff's papers write
-        the transpose: observers in rows.)
-    level : {"nominal", "ordinal", "interval", "ratio"}
-        Level of measurement, choosing the difference function ``δ²_ck``: nominal ``[c ≠ k]``;
-        ordinal ``(Σ_{g=c}^{k} n_g − (n_c + n_k)/2)²``; interval ``(c − k)²``; ratio
-        ``((c − k)/(c + k))²``.
-    values : sequence of float, optional
-        The ordered value domain. Only matters for the ordinal metric when a rating scale has
-        levels nobody used (they have ``n_g = 0`` and change nothing) — accepted for clarity.
-
-    Returns
-    -------
-    float
-        Alpha; NaN when there is no variation at all among pairable values (``D_e = 0``).
-
-    Raises
-    ------
-    InsufficientDataError
-        When no unit has two or more values.
-
-    Examples
-    --------
-    Krippendorff (2011), 4 observers × 12 units with missing values (observers in rows there):
-
-    >>> nan = float("nan")
-    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> round(krippendorff_alpha(np.array(data).T, level="nominal"), 3)
-    0.743
-    >>> round(krippendorff_alpha(np.array(data).T, level="ordinal"), 3)
-    0.815
-    """
-    if level not in LEVELS:
-        raise InvalidParameterError(f"level={level!r}; use one of {list(LEVELS)}.")
-    x = _as_matrix(ratings)
-    observed = x[~np.isnan(x)]
-    domain = np.unique(observed)
-    if values is not None:
-        extra = np.setdiff1d(domain, np.asarray(values, dtype=float))
-        if extra.size:
-            raise InvalidParameterError(
-                f"ratings hold values outside values=: {extra[:5].tolist()}."
-            )
-        domain = np.unique(np.asarray(values, dtype=float))
-    if level == "ratio" and (domain < 0).any():
-        raise InvalidParameterError("the ratio metric needs non-negative values.")
-    index = {v: i for i, v in enumerate(domain.tolist())}
-    n_v = len(domain)
-    # value counts per unit
-    counts = np.zeros((x.shape[0], n_v))
-    rows, cols = np.nonzero(~np.isnan(x))
-    idx = np.array([index[v] for v in x[rows, cols].tolist()], dtype=int)
-    np.add.at(counts, (rows, idx), 1)
-    m_u = counts.sum(axis=1)
-    pairable = m_u >= 2
-    if not pairable.any():
-        raise InsufficientDataError(
-            "no unit was rated by two or more raters, so agreement cannot be measured."
-        )
-    c = counts[pairable]
-    w = 1.0 / (m_u[pairable] - 1)
-    # o_ck = Σ_u (n_uc n_uk − [c=k] n_uc) / (m_u − 1)
-    coincidence = (c * w[:, None]).T @ c - np.diag((c * w[:, None]).sum(axis=0))
-    n_c = coincidence.sum(axis=1)
-    n = float(n_c.sum())
-    delta2 = _difference(domain, n_c, level)
-    d_o = float((coincidence * delta2).sum()) / n
-    d_e = float((np.outer(n_c, n_c) * delta2).sum()) / (n * (n - 1))
-    if d_e <= 0:
-        return math.nan
-    return 1.0 - d_o / d_e
-
-
-def _difference(domain: np.ndarray, n_c: np.ndarray, level: str) -> np.ndarray:
-    c = domain[:, None]
-    k = domain[None, :]
-    if level == "nominal":
-        return (c != k).astype(float)
-    if level == "interval":
-        return (c - k) ** 2
-    if level == "ratio":
-        s = c + k
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(s == 0, 0.0, ((c - k) / np.where(s == 0, 1, s)) ** 2)
-        return out
-    # ordinal: (Σ_{g=c}^{k} n_g − (n_c + n_k)/2)²
-    cum = np.concatenate([[0.0], np.cumsum(n_c)])
-    i = np.arange(len(domain))
-    lo = np.minimum(i[:, None], i[None, :])
-    hi = np.maximum(i[:, None], i[None, :])
-    between = cum[hi + 1] - cum[lo]
-    return (between - (n_c[lo] + n_c[hi]) / 2) ** 2

@@ -126,6 +126,27 @@ def _tau2_at(d: np.ndarray, v: np.ndarray, mu: float) -> float:
     return float(brentq(f, 0.0, hi, xtol=1e-14))
 
 
+def _common_value(d: np.ndarray, v: np.ndarray, method: str,
+                  center: str) -> tuple[float, float, float]:
+    """The common value the units are shrunk toward, its variance, and ``τ²``."""
+    if d.size == 1:
+        return float(d[0]), float(v[0]), 0.0
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = combine_effects(d, v, method_re=METHODS[method])
+    tau2 = max(float(res.tau2), 0.0)
+    w = 1.0 / (v + tau2)
+    mean = float((w * d).sum() / w.sum())
+    mean_var = float(1.0 / w.sum())
+    if center == "median":
+        mean = weighted_median(d, w)
+        tau2 = _tau2_at(d, v, mean)
+        mean_var = float(math.pi / 2 / (1.0 / (v + tau2)).sum())
+    return mean, mean_var, tau2
+
+
 def shrink(
     estimates: Any,
     variances: Any,
@@ -184,23 +205,7 @@ def shrink(
             "estimates must be finite and variances finite and positive; drop units whose "
             "sampling variance is undefined before shrinking."
         )
-    if d.size == 1:
-        tau2 = 0.0
-        mean, mean_var = float(d[0]), float(v[0])
-    else:
-        from statsmodels.stats.meta_analysis import combine_effects
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = combine_effects(d, v, method_re=METHODS[method])
-        tau2 = max(float(res.tau2), 0.0)
-        w = 1.0 / (v + tau2)
-        mean = float((w * d).sum() / w.sum())
-        mean_var = float(1.0 / w.sum())
-        if center == "median":
-            mean = weighted_median(d, w)
-            tau2 = _tau2_at(d, v, mean)
-            mean_var = float(math.pi / 2 / (1.0 / (v + tau2)).sum())
+    mean, mean_var, tau2 = _common_value(d, v, method, center)
     factor = v / (v + tau2) if tau2 > 0 else np.ones_like(v)
     post_mean = mean + (1 - factor) * (d - mean)
     post_var = (1 - factor) * v + factor**2 * mean_var

@@ -1,14 +1,24 @@
-"""Reading the data of the promotion and interview analyses: one group-by, with the core's rules.
+"""The read → count step every group comparison starts with, in one place.
 
-Every promotion analysis reads its columns the same way (see :mod:`fairhire._core`):
+An analysis that compares groups (promotion, ratings, representation, interviews, and the
+retention and monitoring analyses) first turns a frame of any engine into a small table of
+counts per group. :func:`count_groups` does that with one group-by in the data's engine,
+applying the core's rules on the way:
 
-- the columns it uses are renamed to internal names first, so a user column called ``n``,
-  ``group``, ``selected`` or ``stratum`` can never collide with a column the analysis adds;
-- flag columns (``promoted``, ``event``) are read by :func:`fairhire._core.flags.read_flag`
-  (True/False, 1/0, yes/no ...; blanks are *missing*, counted and reported);
-- group labels are cleaned by :func:`fairhire._core.labels.relabel_counts` (case and space
-  variants merged under the most frequent spelling, with a warning);
-- the reference group is chosen by :func:`fairhire._core.reference.choose_reference`.
+- the columns it reads are renamed to internal names first (:mod:`~fairhire._core.names`), so a
+  user column called ``n``, ``group``, ``selected`` or ``stratum`` can never collide with a
+  column the count adds;
+- yes/no columns are read by :func:`~fairhire._core.flags.read_flag` (True/False, 1/0, yes/no,
+  y/n, true/false, t/f; blanks are *missing*: counted in ``<role>_missing``, never read as
+  False);
+- group labels are cleaned on the small table of counts by
+  :func:`~fairhire._core.labels.relabel_counts` (case and space variants merged under the most
+  frequent spelling, with a warning that names the user's column).
+
+Then :func:`pick_reference` applies the reference rule (:mod:`~fairhire._core.reference`) and
+puts its warnings, including which groups are "too small to be the reference", with the
+analysis' other warnings. Analyses that need one row per person (survival, regressions) collect
+their columns and clean the labels of those rows with :func:`clean_row_labels`.
 """
 
 from __future__ import annotations
@@ -19,22 +29,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
-import numpy as np
 import pandas as pd
 
-from .._core.flags import read_flag
-from .._core.groups import group_labels, sort_key
-from .._core.labels import clean_labels, relabel_counts
-from .._core.missing import is_missing
-from .._core.names import internal_names
-from .._core.reference import REFERENCE_MIN_SHARE, TOO_SMALL, ReferenceChoice, choose_reference
 from .._frames import Frame, group_counts, sum_true
-from ..errors import InvalidParameterError, InvalidValueError, preview
+from .flags import read_flag
+from .groups import group_labels
+from .labels import clean_labels, relabel_counts
+from .names import internal_names
+from .reference import REFERENCE_MIN_SHARE, TOO_SMALL, ReferenceChoice, choose_reference
 
-__all__ = [
-    "Counts", "check_order", "clean_row_labels", "count_groups", "pick_reference", "positions",
-    "too_small_warning",
-]
+__all__ = ["GROUP", "ROWS", "Counts", "clean_row_labels", "count_groups", "pick_reference",
+           "too_small_warning"]
 
 #: Column of :attr:`Counts.table` holding the clean group label (None when unknown).
 GROUP = "group"
@@ -48,7 +53,9 @@ class Counts:
 
     ``table`` has the columns ``group`` (clean label, None when any group part is missing),
     one column per key role (raw values), ``n`` (rows) and, per flag role, ``<role>`` (rows
-    reading True) and ``<role>_missing`` (rows where the flag is missing).
+    reading True) and ``<role>_missing`` (rows where the flag is missing); per value role,
+    ``<role>_count`` (rows with a value), ``<role>_sum`` and ``<role>_sumsq``. ``total`` is
+    the number of input rows; ``warnings`` say which labels were merged.
     """
 
     table: pd.DataFrame
@@ -71,6 +78,24 @@ def count_groups(
     name in messages) to the user's column. ``values`` maps a role to a numeric column, summed
     as ``<role>_count`` (non-missing values), ``<role>_sum`` and ``<role>_sumsq``.
     ``label_keys`` names key roles whose values are labels to clean as well (a rater's name).
+
+    Examples
+    --------
+    A column named ``n`` is no problem; ``female `` is merged into ``Female``; the blank
+    outcome is missing, not "no":
+
+    >>> import pandas as pd
+    >>> from fairhire._frames import to_narwhals
+    >>> df = pd.DataFrame({"n": ["Female", "female ", "Male", "Female", None],
+    ...                    "promoted": ["yes", "N", "Y", " ", "no"]})
+    >>> c = count_groups(to_narwhals(df), ["n"], flags={"promoted": "promoted"})
+    >>> print(c.table.sort_values("group", na_position="last").to_string(index=False))
+     group  n  promoted  promoted_missing
+    Female  3         1                 1
+      Male  1         1                 0
+      None  1         0                 0
+    >>> c.total, c.warnings
+    (5, ("column 'n': the labels 'Female', 'female ' differ only in case or spaces and were merged as 'Female'.",))
     """
     keys = dict(keys or {})
     flags = dict(flags or {})
@@ -135,9 +160,23 @@ def pick_reference(
     min_share: float | None = None,
     keys: Sequence[Any] | None = None,
 ) -> ReferenceChoice:
-    """:func:`choose_reference`, with its warning (and the too-small groups) in ``warnings``.
+    """:func:`~fairhire._core.reference.choose_reference`, with its warning (and the groups
+    too small to be the reference) added to ``warnings``.
 
-    ``min_share`` None means the core's default (2% of the people with a known group).
+    ``min_share`` None means the core's default (2% of the people with a known group);
+    ``where`` prefixes the warnings (e.g. ``"stratum 'L2'"``).
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> warnings = []
+    >>> c = pick_reference(["Female", "Male", "Non-binary"], [494, 400, 10],
+    ...                    [F(150, 494), F(200, 400), F(10, 10)], reference=None, min_n=30,
+    ...                    what="promotion rate", warnings=warnings)
+    >>> c.label
+    'Male'
+    >>> print(warnings[0])
+    Non-binary (10): too small to be the reference (fewer than 30 people or under 2% of the total); compared with the reference, but their rates are unstable.
     """
     share = REFERENCE_MIN_SHARE if min_share is None else min_share
     choice = choose_reference(labels, sizes, scores, reference=reference, min_n=min_n,
@@ -154,7 +193,15 @@ def pick_reference(
 
 
 def too_small_warning(choice: ReferenceChoice, sizes: Sequence[int], min_n: int) -> str | None:
-    """Say which groups are compared but are too small to be the reference."""
+    """Say which groups are compared but are too small to be the reference (None if none).
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> c = choose_reference(["A", "B"], [100, 5], [F(1, 2), F(1, 1)])
+    >>> too_small_warning(c, [100, 5], 30)
+    'B (5): too small to be the reference (fewer than 30 people or under 2% of the total); compared with the reference, but their rates are unstable.'
+    """
     small = [f"{lab} ({int(sizes[i]):,})" for i, lab in enumerate(choice.labels)
              if choice.too_small(i) and int(sizes[i]) > 0]
     if not small:
@@ -165,51 +212,22 @@ def too_small_warning(choice: ReferenceChoice, sizes: Sequence[int], min_n: int)
     )
 
 
-def check_order(
-    present: Iterable[object], order: Sequence[object] | None, *, column: str, argument: str
-) -> list[object]:
-    """Validate a user's level/rating order against the values present; return the order.
-
-    Every value present must appear in ``order`` (the error lists those that don't); values in
-    ``order`` that are absent from the data are allowed (reported by the caller).
-    """
-    present = [v for v in present if not is_missing(v)]
-    if order is None:
-        return sorted(dict.fromkeys(present), key=sort_key)
-    if isinstance(order, str) or not isinstance(order, Sequence | np.ndarray | pd.Index):
-        raise InvalidParameterError(
-            f"{argument}= must be a list of the values of {column!r} in order, lowest first; "
-            f"got {order!r}."
-        )
-    order = list(order)
-    if len(set(map(str, order))) != len(order):
-        raise InvalidParameterError(f"{argument}= lists a value more than once: {order!r}.")
-    known = set(order) | {str(o) for o in order}
-    missing = [v for v in dict.fromkeys(present) if v not in known and str(v) not in known]
-    if missing:
-        raise InvalidValueError(
-            f"column {column!r} holds values missing from {argument}=: "
-            f"{preview(sorted(missing, key=sort_key), limit=10)}. List every value of "
-            f"{column!r} in {argument}= (lowest first), or recode those rows."
-        )
-    return order
-
-
-def positions(order: Sequence[Any]) -> dict[Any, int]:
-    """Position of each value of ``order`` (and of its text form) in the order."""
-    pos: dict[Any, int] = {}
-    for i, v in enumerate(order):
-        pos.setdefault(v, i)
-        pos.setdefault(str(v), i)
-    return pos
-
-
 def clean_row_labels(
     df: pd.DataFrame, columns: Sequence[str], users: Sequence[str]
 ) -> tuple[pd.Series, list[str]]:
     """Clean labels of row-level group columns (``columns``, named ``users`` in messages).
 
     Returns the group label of every row (None when a part is missing) and the merge warnings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"__fh_c0": ["Male", " male", "Male", ""]})
+    >>> labels, warnings = clean_row_labels(df, ["__fh_c0"], ["sex"])
+    >>> labels.tolist()
+    ['Male', 'Male', 'Male', None]
+    >>> warnings
+    ["column 'sex': the labels 'Male', ' male' differ only in case or spaces and were merged as 'Male'."]
     """
     warnings: list[str] = []
     parts = pd.DataFrame(index=df.index)

@@ -1,0 +1,310 @@
+"""Scan many job ads into one table (one row per ad), optionally in worker processes.
+
+Each row comes from the same per-ad analysis as :func:`fairhire.scan_job_description`
+(:func:`fairhire.language.scan.analyse`), without building a result object per ad. A PySpark
+DataFrame is scanned on the executors (:mod:`fairhire.language.spark`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from operator import attrgetter
+from typing import Any
+
+import pandas as pd
+
+from .._results import RowAccount
+from ..errors import InputTypeError, InvalidParameterError, missing_column_error, preview
+from .checks import CHECK_KEYWORDS
+from .lexicon import Lexicon
+from .matcher import CompiledLexicon, compile_lexicon
+from .result import SEVERITY_RANK
+from .scan import analyse, check_context, resolve_lexicon, short_repr
+
+__all__ = ["scan_job_descriptions"]
+
+_PROGRESS_THRESHOLD = 2000  # batches larger than this show a progress bar on a terminal
+
+
+_CHECK_COLUMNS = [
+    "salary_range", "salary_stated", "salary_min", "salary_max", "salary_currency",
+    "salary_period", "eeo_statement", "accommodation_statement", "n_requirements", "n_preferred",
+    "max_years_experience", "degree_required", "degree_level", "degree_alternative",
+]
+_CHECK_VALUES = attrgetter(*_CHECK_COLUMNS)
+
+
+def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]:
+    """One output row, in the order of :func:`_columns`, from the per-ad analysis."""
+    if not isinstance(text, str):
+        width = 2 * len(comp.lexicon.categories) + 8 + len(_CHECK_COLUMNS)
+        return (None,) * width + (_row_error(text),)
+    a = analyse(text, comp, use_context)
+    meta, names = comp.meta, comp.category_names
+    worst = -1
+    masc_words: list[str] = []
+    fem_words: list[str] = []
+    other: list[str] = []
+    for s, e, i, sev in a.scored:
+        m = meta[i]
+        rank = SEVERITY_RANK[sev]
+        if rank > worst:
+            worst = rank
+        if m.role == 1:
+            masc_words.append(text[s:e])
+        elif m.role == 2:
+            fem_words.append(text[s:e])
+        else:
+            other.append(f"{text[s:e]} [{names[m.category]}]")
+    words = a.word_count
+    density = [100.0 * c / words for c in a.counts] if words else [0.0] * len(a.counts)
+    checks = a.checks
+    return (
+        a.label,
+        words,
+        *a.counts,
+        *density,
+        len(a.scored),
+        len(a.unscored),
+        _SEVERITY_NAMES[worst] if worst >= 0 else None,
+        "; ".join(masc_words),
+        "; ".join(fem_words),
+        "; ".join(other),
+        *_CHECK_VALUES(checks),
+        None,
+    )
+
+
+_SEVERITY_NAMES = {v: k for k, v in SEVERITY_RANK.items()}
+
+
+def _row_error(value: Any) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "missing value"
+    if isinstance(value, float) and math.isnan(value):
+        return "missing value (NaN)"
+    if isinstance(value, bytes | bytearray):
+        return "not text (bytes): decode it first, e.g. value.decode('utf-8')"
+    return f"not text ({type(value).__name__}: {short_repr(value)})"
+
+
+# worker state for n_jobs > 1 (one per worker process)
+_WORKER: tuple[CompiledLexicon, bool] | None = None
+
+
+def _init_worker(lex: Lexicon, use_context: bool) -> None:
+    global _WORKER
+    _WORKER = (compile_lexicon(lex, CHECK_KEYWORDS), use_context)
+
+
+def _work(chunk: list[Any]) -> list[tuple[Any, ...]]:
+    assert _WORKER is not None
+    comp, use_context = _WORKER
+    return [_row(t, comp, use_context) for t in chunk]
+
+
+def _as_texts(texts: Any, column: str | None) -> tuple[list[Any], pd.Index]:
+    if isinstance(texts, str):
+        raise InputTypeError(
+            "scan_job_descriptions() takes many ads (a list, a Series, or a DataFrame with "
+            "column=); got a single str. Use scan_job_description() for one ad, or wrap it in "
+            "a list."
+        )
+    if isinstance(texts, pd.DataFrame):
+        if column is None:
+            raise InvalidParameterError(
+                "texts= is a DataFrame: pass column= with the name of the column that holds "
+                f"the ad text. Columns: {preview(list(texts.columns), limit=12)}."
+            )
+        if column not in texts.columns:
+            raise missing_column_error([column], [str(c) for c in texts.columns], argument="column")
+        return texts[column].tolist(), texts.index
+    if isinstance(texts, pd.Series):
+        if column is not None:
+            raise InvalidParameterError("column= is only used when texts= is a DataFrame.")
+        return texts.tolist(), texts.index
+    module = type(texts).__module__
+    if module.startswith("polars") and type(texts).__name__ == "Series":
+        if column is not None:
+            raise InvalidParameterError("column= is only used when texts= is a DataFrame.")
+        values = texts.to_list()
+        return values, pd.RangeIndex(len(values))
+    if column is not None:
+        from .._frames import require_columns, to_narwhals
+
+        frame = to_narwhals(texts, argument="texts")
+        require_columns(frame, column=column)
+        selected = frame.select(column)
+        if hasattr(selected, "collect"):
+            selected = selected.collect()
+        values = selected.get_column(column).to_list()
+        return values, pd.RangeIndex(len(values))
+    if isinstance(texts, Mapping):
+        return list(texts.values()), pd.Index(list(texts.keys()))
+    if module.startswith(("polars", "pyarrow", "duckdb")) or hasattr(texts, "__dataframe__"):
+        raise InvalidParameterError(
+            "texts= is a data frame: pass column= with the name of the column that holds the ad "
+            "text."
+        )
+    try:
+        values = list(texts)
+    except TypeError as exc:
+        raise InputTypeError(
+            "scan_job_descriptions() takes a list of ad texts, a pandas/polars Series, a mapping "
+            f"of id -> text, or a DataFrame with column=; got {type(texts).__name__}."
+        ) from exc
+    return values, pd.RangeIndex(len(values))
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    show = progress if progress is not None else (
+        total > _PROGRESS_THRESHOLD and sys.stderr is not None and sys.stderr.isatty()
+    )
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Scanning job ads", unit="ad", leave=False)
+
+
+def scan_job_descriptions(
+    texts: Any,
+    *,
+    lexicon: Lexicon | str | os.PathLike[str] | Mapping[str, Any] = "default",
+    categories: Iterable[str] | None = None,
+    context: bool | None = None,
+    n_jobs: int = 1,
+    progress: bool | None = None,
+    column: str | None = None,
+) -> pd.DataFrame:
+    """Scan many job ads; one row per ad.
+
+    Parameters
+    ----------
+    texts : list, Series, mapping or DataFrame
+        Ad texts: a list (or any iterable) of strings, a pandas or polars Series, a mapping of
+        id -> text, or a DataFrame (pandas, polars, pyarrow, DuckDB ...) with ``column=``.
+    lexicon, categories, context
+        As in :func:`scan_job_description`.
+    n_jobs : int, default 1
+        Worker processes (``-1``: one per CPU). Batches under 200 ads run in this process.
+    progress : bool, optional
+        Show a tqdm progress bar. Default: only for batches over 2,000 ads when stderr is a
+        terminal.
+    column : str, optional
+        The text column when ``texts`` is a DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame or pyspark.sql.DataFrame
+        For a PySpark DataFrame, the scan runs on the executors and the result is a lazy Spark
+        DataFrame of findings, one row per flagged span (see
+        :func:`fairhire.language.spark.scan_spark`); ``n_jobs`` and ``progress`` do not apply.
+        For everything else, a pandas DataFrame:
+        Indexed like the input (a Series' or DataFrame's index, a mapping's keys, else 0..n-1).
+        Columns: ``label``, ``word_count``, ``<category>_count`` and
+        ``<category>_per_100_words`` for every category, ``n_findings``, ``n_not_scored``,
+        ``max_severity``, ``masculine_words``, ``feminine_words``, ``other_findings``, the
+        structural checks (``salary_range``, ``salary_stated``, ``salary_min``, ``salary_max``,
+        ``salary_currency``, ``salary_period``, ``eeo_statement``, ``accommodation_statement``,
+        ``n_requirements``, ``n_preferred``, ``max_years_experience``, ``degree_required``,
+        ``degree_level``, ``degree_alternative``) and ``error``: None, or why the row could not
+        be scanned (a missing or non-text entry). Such rows are kept, with the other columns
+        empty, so no ad disappears silently.
+
+    Examples
+    --------
+    >>> import fairhire as fh
+    >>> table = fh.scan_job_descriptions(
+    ...     ["We want a young rockstar.", None, "Collaborative, supportive team."]
+    ... )
+    >>> table[["label", "age_count", "culture_count", "error"]]
+         label  age_count  culture_count          error
+    0  neutral        1.0            1.0            NaN
+    1      NaN        NaN            NaN  missing value
+    2  neutral        0.0            0.0            NaN
+    """
+    from .spark import _is_spark_frame, scan_spark
+
+    if _is_spark_frame(texts):
+        if column is None:
+            raise InvalidParameterError(
+                "A PySpark DataFrame needs column= naming the ad text column, e.g. "
+                "scan_job_descriptions(ads, column='description')."
+            )
+        return scan_spark(texts, column, lexicon=lexicon, categories=categories, context=context)
+    values, index = _as_texts(texts, column)
+    check_context(context)
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
+        raise InvalidParameterError(f"n_jobs= must be a positive integer or -1; got {n_jobs!r}.")
+    if progress is not None and not isinstance(progress, bool):
+        raise InvalidParameterError(f"progress= must be True, False or None; got {progress!r}.")
+    lex = resolve_lexicon(lexicon, categories)
+    comp = compile_lexicon(lex, CHECK_KEYWORDS)
+    use_context = lex.context if context is None else context
+    workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    total = len(values)
+    if workers > 1 and total >= 200:
+        rows = _parallel(values, lex, use_context, workers, progress)
+    else:
+        bar = _progress_bar(total, progress)
+        rows = []
+        step = 500
+        for start in range(0, total, step):
+            rows.extend(_row(t, comp, use_context) for t in values[start : start + step])
+            if bar is not None:
+                bar.update(min(step, total - start))
+        if bar is not None:
+            bar.close()
+    columns = _columns(lex)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame.index = index
+    errors = int(frame["error"].notna().sum())
+    frame.attrs["rows"] = RowAccount(
+        total=total, used=total - errors, excluded={"missing or non-text entry": errors}
+    ).to_dict()
+    return frame
+
+
+def _columns(lex: Lexicon) -> list[str]:
+    names = list(lex.categories)
+    return (
+        ["label", "word_count"]
+        + [f"{n}_count" for n in names]
+        + [f"{n}_per_100_words" for n in names]
+        + ["n_findings", "n_not_scored", "max_severity", "masculine_words", "feminine_words",
+           "other_findings"]
+        + _CHECK_COLUMNS
+        + ["error"]
+    )
+
+
+def _parallel(
+    values: Sequence[Any], lex: Lexicon, use_context: bool, workers: int, progress: bool | None
+) -> list[tuple[Any, ...]]:
+    import multiprocessing as mp
+
+    total = len(values)
+    chunk = max(100, min(2000, math.ceil(total / (workers * 8))))
+    chunks = [list(values[i : i + chunk]) for i in range(0, total, chunk)]
+    method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else None
+    ctx = mp.get_context(method)
+    rows: list[tuple[Any, ...]] = []
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker,
+        initargs=(lex, use_context),
+    ) as pool:
+        futures = [pool.submit(_work, c) for c in chunks]
+        bar = _progress_bar(total, progress)  # created after the workers started
+        for fut, c in zip(futures, chunks, strict=True):
+            rows.extend(fut.result())
+            if bar is not None:
+                bar.update(len(c))
+        if bar is not None:
+            bar.close()
+    return rows
+

@@ -1,0 +1,283 @@
+"""``fh.compare_audits``: what changed since the previous audit, finding by finding."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from .._core.text import format_number, format_ratio
+from .._results import Headline, Result, RowAccount, jsonable
+from ..errors import InvalidValueError
+from ..stats.change import log_ratio_change
+from .findings import Audit, Finding, read_audit
+from .result import HEADLINE_MIN_COUNT
+
+__all__ = ["COMPARISON_COLUMNS", "STATUSES", "AuditComparison", "compare_audits"]
+
+NEW, RESOLVED, WORSE, BETTER, UNCHANGED = "new", "resolved", "worse", "better", "unchanged"
+#: Statuses in the order reports list them.
+STATUSES = (NEW, WORSE, UNCHANGED, BETTER, RESOLVED)
+
+COMPARISON_COLUMNS = [
+    "analysis", "stage", "group", "measure", "status", "previous", "current", "change",
+    "previous_flagged", "current_flagged", "p_value_change", "min_count", "needs_attention",
+]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class AuditComparison(Result):
+    """Two audits compared finding by finding.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per finding flagged in either audit: ``analysis`` (the section title),
+        ``stage`` (or criterion, level, rater, table), ``group``, ``measure`` (e.g. "impact
+        ratio"), ``status`` ("new", "resolved", "worse", "better" or "unchanged"),
+        ``previous`` and ``current`` (the figures; None where absent or suppressed),
+        ``change`` (current − previous), ``previous_flagged``, ``current_flagged``,
+        ``p_value_change`` (for impact ratios with counts in both audits: the test of the
+        difference of log impact ratios), ``min_count`` (smallest count behind the figures)
+        and ``needs_attention`` (new or worse).
+    not_compared : pandas.DataFrame
+        Findings of an analysis that is in only one of the audits (``analysis, stage, group,
+        audit``): they could not be compared.
+    previous_audit, current_audit : mapping
+        Title, organisation, period, generation time and version of each audit.
+    """
+
+    table: pd.DataFrame
+    not_compared: pd.DataFrame
+    previous_audit: Mapping[str, Any]
+    current_audit: Mapping[str, Any]
+    fingerprint: str
+
+    kind: ClassVar[str] = "audit comparison"
+    flag_column: ClassVar[str | None] = "needs_attention"
+    count_columns: ClassVar[frozenset[str]] = frozenset({"min_count"})
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"previous", "current", "change"})
+    #: The report places this section right after its executive summary.
+    report_placement: ClassVar[str] = "after summary"
+
+    def _repr_headline(self) -> str:
+        counts = self.status_counts()
+        return ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+
+    def status_counts(self) -> dict[str, int]:
+        """Findings per status (every status, zero included)."""
+        found = self.table["status"].value_counts()
+        return {s: int(found.get(s, 0)) for s in STATUSES}
+
+    def _since(self) -> str:
+        when = self.previous_audit.get("generated_at")
+        return f"the previous audit ({str(when)[:10]})" if when else "the previous audit"
+
+    def headlines(self) -> list[Headline]:
+        """A tally, then one sentence per new or worse finding."""
+        counts = self.status_counts()
+        tally = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+        out = [Headline(severity=1, text=f"Since {self._since()}: {tally}.", section=self.kind)]
+        for row in self.table.loc[self.table["needs_attention"]].itertuples(index=False):
+            out.append(Headline(severity=2, text=self.sentence(row), section=self.kind))
+        return sorted(out, key=lambda h: -h.severity)
+
+    def sentence(self, row: Any, figures: bool | None = None) -> str:
+        """One finding in words. ``row`` is a row of :attr:`table` (a namedtuple or dict).
+
+        Its figures are quoted when ``figures`` is True, or by default when no count behind
+        them is below :data:`~fairhire.monitor.result.HEADLINE_MIN_COUNT`.
+        """
+        get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+        smallest = get("min_count")
+        known = smallest is not None and not pd.isna(smallest)
+        if figures is None:
+            figures = not known or smallest >= HEADLINE_MIN_COUNT
+        where = f"{get('analysis')}, {get('stage')}" if get("stage") else get("analysis")
+        head = {NEW: "New finding", WORSE: "Worse", BETTER: "Better", RESOLVED: "Resolved",
+                UNCHANGED: "Unchanged"}[get("status")]
+        text = f"{head}: {where}, {get('group')} ({get('measure')}"
+        if figures:
+            measure = get("measure")
+            text += f" {_figure(get('previous'), measure)} → {_figure(get('current'), measure)}"
+        return text + ")."
+
+    def summary(self) -> str:
+        """Plain text: the two audits, the tally and the findings."""
+        counts = self.status_counts()
+        lines = [
+            f"Comparing {_describe(self.previous_audit)} with {_describe(self.current_audit)}.",
+            "Findings: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + ".",
+        ]
+        if len(self.table):
+            cols = ["analysis", "stage", "group", "measure", "status", "previous", "current"]
+            lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _figure(value: Any, measure: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return format_ratio(value) if measure == "impact ratio" else format_number(value, 2)
+
+
+def _describe(info: Mapping[str, Any]) -> str:
+    title = info.get("title") or "an audit"
+    when = info.get("generated_at")
+    return f"“{title}” ({str(when)[:10]})" if when else f"“{title}”"
+
+
+def _status(before: Finding | None, after: Finding | None) -> str:
+    was = before is not None and before.flagged
+    now = after is not None and after.flagged
+    if now and not was:
+        return NEW
+    if was and not now:
+        return RESOLVED
+    if before.figure is None or after.figure is None:  # suppressed: compare flags only
+        return UNCHANGED
+    m = after.measure
+    grew = abs(after.figure - m.parity) - abs(before.figure - m.parity)
+    if grew > m.tolerance:
+        return WORSE
+    if grew < -m.tolerance:
+        return BETTER
+    return UNCHANGED
+
+
+def _p_change(before: Finding | None, after: Finding | None) -> float:
+    if before is None or after is None or before.counts is None or after.counts is None:
+        return math.nan
+    if after.measure.column != "impact_ratio":
+        return math.nan
+    return log_ratio_change(before.counts, after.counts).p_value
+
+
+def _row(key: tuple[str, str, str], before: Finding | None, after: Finding | None) -> dict:
+    status = _status(before, after)
+    prev = None if before is None else before.figure
+    cur = None if after is None else after.figure
+    counts = [f.min_count for f in (before, after) if f is not None and f.min_count is not None]
+    return {
+        "analysis": key[0], "stage": key[1], "group": key[2],
+        "measure": (after or before).measure.name, "status": status, "previous": prev,
+        "current": cur, "change": None if prev is None or cur is None else cur - prev,
+        "previous_flagged": bool(before and before.flagged),
+        "current_flagged": bool(after and after.flagged),
+        "p_value_change": _p_change(before, after), "min_count": min(counts) if counts else None,
+        "needs_attention": status in (NEW, WORSE),
+    }
+
+
+def _fingerprint(*audits: Audit) -> str:
+    """SHA-256 of what was compared: each audit's report information and findings."""
+    digest = hashlib.sha256()
+    for audit in audits:
+        found = [[*key, f.figure, f.flagged] for key, f in audit.findings.items()]
+        text = json.dumps(jsonable([audit.info, found]), sort_keys=True, ensure_ascii=False)
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _meta(audit: Audit) -> dict[str, Any]:
+    keys = ("title", "organization", "period", "generated_at", "fairhire_version")
+    return {**{k: audit.info.get(k) for k in keys}, "schema_version": audit.schema_version,
+            "source": audit.source}
+
+
+def compare_audits(previous: Any, current: Any) -> AuditComparison:
+    """Compare two audits finding by finding: new, resolved, worse, better or unchanged.
+
+    Findings are the flaggable rows of every section (impact ratios with their four-fifths
+    flag, adjusted pay gaps, rater and rubric gaps with their flags), matched by analysis
+    (section title), stage and group. A finding flagged now but not before is *new*; flagged
+    before but not now, *resolved*; flagged in both, *worse* or *better* when its distance from
+    parity moved by more than the measure's tolerance (0.02 for an impact ratio), else
+    *unchanged*. Keep section titles the same from one audit to the next.
+
+    Parameters
+    ----------
+    previous, current : str, path, dict or Report
+        Audit JSON files written by :meth:`fairhire.Report.to_json`, their parsed dicts, or a
+        :class:`fairhire.Report`.
+
+    Returns
+    -------
+    AuditComparison
+
+    Raises
+    ------
+    InvalidValueError
+        The two audits have different schema versions, or a file is not a fairhire audit.
+
+    Examples
+    --------
+    >>> import fairhire as fh
+    >>> def audit(hired_women):
+    ...     counts = {"sex": ["Male", "Female"], "n": [100, 100], "hired": [50, hired_women]}
+    ...     ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n",
+    ...                                        selected="hired")
+    ...     return fh.Report(generated_at="2026-01-31").add(ai, title="Hiring").to_json_dict()
+    >>> cmp = fh.compare_audits(audit(30), audit(45))
+    >>> cmp.table[["stage", "group", "status", "previous", "current"]]
+      stage   group    status  previous  current
+    0 hired  Female  resolved       0.6      0.9
+    """
+    before = read_audit(previous, argument="previous")
+    after = read_audit(current, argument="current")
+    if before.schema_version != after.schema_version:
+        raise InvalidValueError(
+            f"the audits have different schema versions: {before.source} has "
+            f"{before.schema_version!r} and {after.source} has {after.schema_version!r}. Their "
+            "figures are laid out differently; compare audits written by the same version of "
+            "fairhire (re-render the older one with Report.to_json)."
+        )
+    shared = set(before.analyses) & set(after.analyses)
+    keys = list(dict.fromkeys([*before.findings, *after.findings]))
+    rows, left_out = [], []
+    for key in keys:
+        b, a = before.findings.get(key), after.findings.get(key)
+        if not ((b and b.flagged) or (a and a.flagged)):
+            continue
+        if key[0] not in shared:
+            left_out.append({"analysis": key[0], "stage": key[1], "group": key[2],
+                             "audit": "previous" if b else "current"})
+            continue
+        rows.append(_row(key, b, a))
+    return _result(before, after, rows, left_out)
+
+
+def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict]) -> AuditComparison:
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    order = {s: i for i, s in enumerate(STATUSES)}
+    table = table.iloc[table["status"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    table["needs_attention"] = table["needs_attention"].astype(bool)
+    not_compared = pd.DataFrame(left_out, columns=["analysis", "stage", "group", "audit"])
+    warnings = []
+    for audit, other, name in ((before, after, "previous"), (after, before, "current")):
+        for analysis in audit.analyses:
+            if analysis not in other.analyses:
+                warnings.append(f"the analysis “{analysis}” is only in the {name} audit: its "
+                                "findings were not compared (keep section titles the same).")
+    t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
+    if t0 and t1 and str(t0) > str(t1):
+        warnings.append("the previous audit was generated after the current one: check the "
+                        "order of the two arguments.")
+    total = len(table) + len(not_compared)
+    excluded = {"analysis in one audit only": len(not_compared)} if len(not_compared) else {}
+    return AuditComparison(
+        table=table,
+        not_compared=not_compared,
+        previous_audit=_meta(before),
+        current_audit=_meta(after),
+        fingerprint=_fingerprint(before, after),
+        warnings=tuple(warnings),
+        rows=RowAccount(total=total, used=len(table), excluded=excluded),
+        params={"previous": before.source, "current": after.source},
+    )

@@ -1,0 +1,186 @@
+"""Reading the findings of an audit report's JSON (``Report.to_json``), for comparison.
+
+A *finding* is a row of a result's table that carries a flag: ``adverse_impact`` or
+``below_four_fifths`` next to an ``impact_ratio`` (adverse impact, promotion, NYC LL144,
+cut-offs, screening models, ratings), ``flagged`` next to an adjusted pay gap, a rater's gap or
+a rubric gap. Findings are identified by the analysis (the section title), the stage (or
+criterion, level, stratum, rater, or the name of the table) and the group.
+
+Each measure has a parity value (1 for ratios, 0 for gaps) and a tolerance: a flagged finding
+whose distance from parity grew by more than the tolerance is "worse", shrank by more than it
+"better", else "unchanged".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidParameterError, InvalidValueError
+
+__all__ = ["MEASURES", "Audit", "Finding", "Measure", "read_audit"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    column: str
+    name: str
+    flags: tuple[str, ...]
+    parity: float
+    tolerance: float
+
+
+#: The figures compared, in order of preference within a record.
+MEASURES = (
+    Measure("impact_ratio", "impact ratio", ("adverse_impact", "below_four_fifths"), 1.0, 0.02),
+    Measure("adjusted_gap_pct", "adjusted pay gap (%)", ("flagged",), 0.0, 0.5),
+    Measure("gap", "gap in rates", ("flagged",), 0.0, 0.02),
+    Measure("hedges_g", "standardised score gap (Hedges' g)", ("flagged",), 0.0, 0.05),
+)
+
+#: Columns naming where a finding sits, in order of preference (the first present is used).
+WHERE = ("stage", "criterion", "stratum", "level", "rater", "cell")
+#: Columns counting the people behind a figure (for small-count suppression).
+COUNTS = ("applicants", "selected", "n", "n_reference", "n_focal", "focal_n", "reference_n",
+          "decisions")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flaggable row of an audit: where it is, its figure and whether it was flagged."""
+
+    analysis: str
+    stage: str
+    group: str
+    measure: Measure
+    figure: float | None
+    flagged: bool
+    counts: tuple[int, int, int, int] | None  # (a, n, b, m) when the row gives them
+    min_count: int | None
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The parts of an audit JSON a comparison needs."""
+
+    source: str
+    info: Mapping[str, Any]
+    schema_version: str
+    analyses: tuple[str, ...]
+    findings: dict[tuple[str, str, str], Finding]
+
+
+def _load(audit: Any, argument: str) -> tuple[dict[str, Any], str]:
+    if isinstance(audit, Mapping):
+        return dict(audit), f"{argument} (a dict)"
+    if hasattr(audit, "to_json_dict") and callable(audit.to_json_dict):
+        return audit.to_json_dict(), f"{argument} (a Report)"
+    if isinstance(audit, str | Path):
+        path = Path(audit)
+        if not path.is_file():
+            raise InvalidParameterError(
+                f"{argument}={str(audit)!r} is not a file. Pass the path of an audit JSON "
+                "written by Report.to_json(), or its parsed dict."
+            )
+        try:
+            return json.loads(path.read_text(encoding="utf-8")), path.name
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidValueError(
+                f"{argument}={str(audit)!r} is not valid JSON ({exc}). Pass a file written by "
+                "Report.to_json()."
+            ) from None
+    raise InvalidParameterError(
+        f"{argument}= must be the path of an audit JSON, its parsed dict or a Report; got "
+        f"{type(audit).__name__}."
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+#: Values of a location column that mean "everyone" (a pay gap over all cells).
+EVERYWHERE = ("", "all", "overall")
+
+
+def _where(record: Mapping[str, Any], table: str) -> str:
+    for key in WHERE:
+        if record.get(key) is not None and str(record[key]).strip().casefold() not in EVERYWHERE:
+            value = _text(record[key])
+            return value if key == "stage" else f"{key} {value}"
+    return "" if table == "table" else table
+
+
+def _smallest(record: Mapping[str, Any]) -> int | None:
+    present = [record[k] for k in COUNTS if isinstance(record.get(k), int | float)]
+    return int(min(present)) if present else None
+
+
+def _selection(record: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    """(selected, applicants) of a row, when both are there (not suppressed)."""
+    if record is None:
+        return None
+    a, n = record.get("selected"), record.get("applicants")
+    if isinstance(a, int | float) and isinstance(n, int | float):
+        return int(a), int(n)
+    return None
+
+
+def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping) -> Finding | None:
+    group = record.get("group", record.get("category"))
+    if group is None:
+        return None
+    for measure in MEASURES:
+        flag = next((f for f in measure.flags if f in record), None)
+        if measure.column not in record or flag is None:
+            continue
+        figure = record[measure.column]
+        figure = float(figure) if isinstance(figure, int | float) else None
+        where = _where(record, table)
+        focal = _selection(record)
+        ref = _selection(rows.get((where, _text(record.get("reference_group")))))
+        counts = focal + ref if focal and ref else None
+        return Finding(analysis, where, _text(group), measure, figure, bool(record[flag]),
+                       counts, _smallest(record))
+    return None
+
+
+def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding]:
+    out = []
+    for table, value in payload.items():
+        if not (isinstance(value, list) and value and all(isinstance(r, dict) for r in value)):
+            continue
+        rows = {(_where(r, table), _text(r.get("group", r.get("category")))): r for r in value}
+        found = (_finding(analysis, table, r, rows) for r in value)
+        out += [f for f in found if f is not None]
+    return out
+
+
+def read_audit(audit: Any, *, argument: str) -> Audit:
+    """Read an audit JSON (path, dict or Report) and its findings.
+
+    Raises
+    ------
+    InvalidValueError
+        The file is not a fairhire audit (no ``schema_version`` or ``sections``).
+    """
+    data, source = _load(audit, argument)
+    if not isinstance(data, dict) or "schema_version" not in data or "sections" not in data:
+        raise InvalidValueError(
+            f"{source} is not a fairhire audit: it has no 'schema_version' and 'sections'. Pass "
+            "a JSON file written by Report.to_json()."
+        )
+    findings: dict[tuple[str, str, str], Finding] = {}
+    analyses: list[str] = []
+    for section in data["sections"]:
+        title = _text(section.get("title") or section.get("kind"))
+        analysis = title if title not in analyses else f"{title} ({section.get('index')})"
+        analyses.append(analysis)
+        for found in _section_findings(analysis, section.get("result") or {}):
+            findings.setdefault((found.analysis, found.stage, found.group), found)
+    info = dict(data.get("report") or {})
+    return Audit(source=source, info=info, schema_version=str(data["schema_version"]),
+                 analyses=tuple(analyses), findings=findings)

@@ -1,0 +1,241 @@
+"""Reading the period column: calendar buckets of dates, or period labels in their order.
+
+Two kinds of period column:
+
+- **dates** with ``freq=`` ("M", "Q" or "Y", as in pandas): a date or datetime column, or text
+  holding ISO 8601 dates ("2025-03-14"). Dates are bucketed into months ("2025-03"), quarters
+  ("2025-Q1") or years ("2025"); periods are numbered by calendar position, so a quarter with
+  no data leaves a gap in the numbers rather than shifting the later ones.
+- **labels** without ``freq=``: the values are the periods, kept as given. Their order is
+  ``period_order=`` when given, else the categories of an ordered categorical, else natural
+  order (numbers by value, text by its digits as numbers: "FY9" before "FY10"). Text labels are
+  cleaned by the shared label rule (trimmed; case and space variants merged, with a warning).
+
+Only the year and month of a date column are read in the data's engine; everything else works
+on the small table of distinct values. Missing values (:mod:`fairhire._core.missing`) are a
+period of their own that the analysis counts and excludes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from .._core.labels import clean_labels
+from .._core.missing import is_missing
+from .._core.params import check_choice
+from .._frames import Frame, collect_pandas, is_lazy, schema
+from ..errors import InvalidParameterError, InvalidValueError, preview
+
+__all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
+
+#: freq= values and the words used for them in sentences.
+FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
+_FREQ_ALIASES = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y", "A": "Y"}
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    """How the period column is read: ``kind`` is "date" (a date/datetime column), "text-date"
+    (ISO dates in text, parsed on distinct values) or "label"; ``keys`` are the (internal)
+    columns the engine groups by: the column itself, or a date column's year and month."""
+
+    column: str
+    freq: str | None
+    kind: str
+    keys: tuple[str, ...]
+    exprs: tuple[Any, ...] = ()
+    categories: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PeriodLabels:
+    """The period of every row of a grouped table, and the periods in order."""
+
+    labels: pd.Series  # one label per row of the grouped table; None where missing
+    order: tuple[Any, ...]  # periods in order
+    numbers: dict[Any, int]  # period -> number used by the trend (0 for the first)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_temporal(dtype: Any) -> bool:
+    return dtype == nw.Date or dtype == nw.Datetime
+
+
+def read_period_column(
+    frame: Frame, column: str, freq: Any, *, source: str, year_name: str, month_name: str
+) -> PeriodColumn:
+    """Check the period column against ``freq`` and say how to group by it in the engine.
+
+    ``column`` is the user's name (checked in ``frame``, named in messages); ``source`` is its
+    name in the working frame the expressions run on.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``freq`` on a column that holds neither dates nor text, or a date column without
+        ``freq``.
+    """
+    dtype = schema(frame)[column]
+    if freq is not None:
+        text = freq.upper() if isinstance(freq, str) else freq
+        freq = check_choice(text, "freq", list(FREQS), aliases=_FREQ_ALIASES)
+    if _is_temporal(dtype):
+        if freq is None:
+            raise InvalidParameterError(
+                f"column {column!r} (passed as period=) holds dates; pass freq='M', 'Q' or 'Y' "
+                "to group them into months, quarters or years."
+            )
+        year = nw.col(source).dt.year().alias(year_name)
+        month = nw.col(source).dt.month().alias(month_name)
+        exprs = (year, month)
+        return PeriodColumn(column, freq, "date", (year_name, month_name), exprs)
+    if freq is not None:
+        if not any(dtype == t for t in (nw.String, nw.Object, nw.Categorical, nw.Enum)):
+            raise InvalidParameterError(
+                f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
+                f"period=) has type {dtype}, not dates. Leave out freq= to use its values as "
+                "period labels, or pass a date column."
+            )
+        return PeriodColumn(column, freq, "text-date", (source,))
+    categories = tuple(dtype.categories) if dtype == nw.Enum else None
+    return PeriodColumn(column, None, "label", (source,), categories=categories)
+
+
+def _date_label(year: int, month: int, freq: str) -> tuple[str, int]:
+    if freq == "M":
+        return f"{year}-{month:02d}", year * 12 + month - 1
+    if freq == "Q":
+        quarter = (month - 1) // 3 + 1
+        return f"{year}-Q{quarter}", year * 4 + quarter - 1
+    return f"{year}", year
+
+
+def _natural_key(value: Any) -> tuple:
+    if isinstance(value, bool):
+        return (0, float(value), ())
+    if isinstance(value, int | float):
+        return (1, float(value), ())
+    parts = re.split(r"(\d+)", str(value))
+    return (2, 0.0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts))
+
+
+def _rows_holding(frame: Frame, column: str, values: list[Any]) -> str:
+    """' at rows 3, 17 (...)' for an eager frame; '' for a lazy one (rows have no order)."""
+    if is_lazy(frame):
+        return ""
+    name = "__fh_row"
+    while name in schema(frame):
+        name += "_"
+    found = collect_pandas(
+        frame.with_row_index(name).filter(nw.col(column).is_in(values)).select(name).head(5)
+    )[name].tolist()
+    if not found:
+        return ""
+    return (
+        f" at rows {', '.join(str(int(r)) for r in found)}"
+        f"{' ...' if len(found) == 5 else ''} (positions counted from 0, as in df.iloc; in a "
+        "CSV file with a header line, add 2 for the line number)"
+    )
+
+
+def _parse_dates(
+    values: list[Any], counts: list[int], column: str, freq: str, frame: Frame
+) -> dict[Any, tuple[str, int]]:
+    known = [v for v in values if not is_missing(v)]
+    text = pd.Series([str(v).strip() for v in known], dtype=object)
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    bad = [v for v, d in zip(known, parsed, strict=True) if pd.isna(d)]
+    if bad and len(bad) == len(known):
+        raise InvalidParameterError(
+            f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
+            f"period=) holds text that is not dates, e.g. {preview(bad)}. Leave out freq= to "
+            "use its values as period labels, or pass a column of dates."
+        )
+    if bad:
+        rows = sum(c for v, c in zip(values, counts, strict=True) if v in set(bad))
+        raise InvalidValueError(
+            f"column {column!r} (passed as period=) holds values that are not dates: "
+            f"{preview(sorted(map(str, bad)))} in {rows:,} rows{_rows_holding(frame, column, bad)}."
+            " Write dates as YYYY-MM-DD (ISO 8601), convert the column with "
+            "pandas.to_datetime(..., format=...), or leave unknown dates empty: empty values "
+            "are counted as missing and reported."
+        )
+    return {v: _date_label(d.year, d.month, freq) for v, d in zip(known, parsed, strict=True)}
+
+
+def _renumber(pairs: dict[Any, int]) -> tuple[tuple[Any, ...], dict[Any, int]]:
+    order = tuple(sorted(pairs, key=pairs.__getitem__))
+    first = pairs[order[0]] if order else 0
+    return order, {p: pairs[p] - first for p in order}
+
+
+def _label_order(
+    present: list[Any], spec: PeriodColumn, period_order: Sequence[Any] | None
+) -> tuple[Any, ...]:
+    if period_order is not None:
+        given = list(period_order)
+        missing = [p for p in present if p not in given and str(p) not in map(str, given)]
+        if missing:
+            raise InvalidValueError(
+                f"column {spec.column!r} (passed as period=) holds periods not in "
+                f"period_order: {preview(missing)}. Add them to period_order in time order."
+            )
+        rank = {str(p): i for i, p in enumerate(given)}
+        return tuple(sorted(present, key=lambda p: rank[str(p)]))
+    if spec.categories is not None:
+        rank = {c: i for i, c in enumerate(spec.categories)}
+        return tuple(sorted(present, key=lambda p: (rank.get(p, len(rank)), _natural_key(p))))
+    return tuple(sorted(present, key=_natural_key))
+
+
+def _distinct(table: pd.DataFrame, column: str, weight: str) -> pd.Series:
+    """Rows per distinct value of ``column`` (missing values included)."""
+    return table.groupby(table[column].astype(object), dropna=False, sort=False)[weight].sum()
+
+
+def label_periods(
+    table: pd.DataFrame,
+    spec: PeriodColumn,
+    *,
+    weight: str,
+    frame: Frame,
+    period_order: Sequence[Any] | None = None,
+) -> PeriodLabels:
+    """Label every row of the grouped ``table`` with its period, and order the periods.
+
+    ``weight`` is the table's column of row counts (to count missing periods and choose the
+    spelling of merged labels).
+    """
+    warnings: list[str] = []
+    if spec.kind == "date":
+        years, months = table[spec.keys[0]], table[spec.keys[1]]
+        cells = {}
+        for y, m in zip(years.tolist(), months.tolist(), strict=True):
+            if not (is_missing(y) or is_missing(m)):
+                cells[(y, m)] = _date_label(int(y), int(m), spec.freq)
+        pairs = zip(years.tolist(), months.tolist(), strict=True)
+        labels = [cells.get((y, m), (None, 0))[0] for y, m in pairs]
+        order, numbers = _renumber(dict(cells.values()))
+    elif spec.kind == "text-date":
+        distinct = _distinct(table, spec.keys[0], weight)
+        values = distinct.index.tolist()
+        read = _parse_dates(values, distinct.tolist(), spec.column, spec.freq, frame)
+        raw = table[spec.keys[0]].astype(object).tolist()
+        labels = [None if is_missing(v) else read[v][0] for v in raw]
+        order, numbers = _renumber(dict(read.values()))
+    else:
+        distinct = _distinct(table, spec.keys[0], weight)
+        cleaning = clean_labels(distinct.index.tolist(), distinct.tolist(), column=spec.column)
+        warnings.extend(cleaning.warnings())
+        labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
+        present = list(dict.fromkeys(v for v in labels if v is not None))
+        order = _label_order(present, spec, period_order)
+        numbers = {p: i for i, p in enumerate(order)}
+    series = pd.Series(labels, index=table.index, dtype=object)
+    return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings)

@@ -1,0 +1,197 @@
+"""The result of a monitoring run: every period's audit, the trends and the alerts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._core.text import format_percent
+from .._results import Headline, Result
+from ..stats.proportions import impact_ratio, impact_ratio_ci
+from .alerts import CHANGED, CLEARED, FELL_BELOW, Wording, wording_for
+from .trends import UNCLEAR, WORSENING, stage_counts
+
+__all__ = ["HEADLINE_MIN_COUNT", "MonitorResult"]
+
+#: Executive-summary sentences quote figures only when every count behind them is at least
+#: this (the largest ``min_cell`` in common use); otherwise they give the finding without
+#: figures, so no report's small-count suppression can be undone from the summary.
+HEADLINE_MIN_COUNT = 10
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class MonitorResult(Result):
+    """Adverse impact audited period by period, with trends and alerts.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (period, stage, group): ``period`` followed by the columns of
+        :attr:`fairhire.AdverseImpactResult.table`. Each period's rows are those
+        :func:`fairhire.adverse_impact` gives on that period alone.
+    trends : pandas.DataFrame
+        One row per (stage, group) compared with the stage's reference group (the same in every
+        period): ``stage, group, reference_group, periods, first_period, last_period,
+        log_odds_trend`` (β, the change per period in the log odds ratio), ``se, ci_low,
+        ci_high`` (of β), ``change_per_period`` (``exp(β) − 1``, the relative change of the odds
+        ratio per period) with ``change_ci_low, change_ci_high``, ``z, p_value,
+        p_value_adjusted`` (over every trend of the run), ``direction`` ("improving",
+        "worsening" or "no clear trend", from the adjusted p-value) and ``note`` (why a trend
+        could not be estimated).
+    alerts : pandas.DataFrame
+        One row per alert: ``period, stage, group, reference_group, alert`` ("fell below",
+        "changed" or "cleared"), ``impact_ratio, previous_period, previous_impact_ratio,
+        p_value, p_value_adjusted, min_count`` (the smallest count behind the figures),
+        ``message`` (one sentence with figures) and ``brief`` (the same without figures).
+    unknown : pandas.DataFrame
+        Per period and stage, applicants and selections whose group was missing.
+    strata : pandas.DataFrame or None
+        With ``strata=``: each period's Mantel–Haenszel table, with a ``period`` column.
+    periods : tuple
+        The periods in order; ``period_numbers`` maps each to the number the trend uses.
+    references : mapping
+        Stage → the reference group of its trends.
+    """
+
+    table: pd.DataFrame
+    trends: pd.DataFrame
+    alerts: pd.DataFrame
+    unknown: pd.DataFrame
+    strata: pd.DataFrame | None
+    periods: tuple[Any, ...]
+    period_numbers: Mapping[Any, int]
+    references: Mapping[str, str | None]
+    group_columns: tuple[str, ...]
+    stages: tuple[str, ...]
+    freq: str | None
+    threshold: float
+    alpha: float
+    fingerprint: str
+
+    kind: ClassVar[str] = "monitoring"
+    flag_column: ClassVar[str | None] = "adverse_impact"
+    count_columns: ClassVar[frozenset[str]] = frozenset(
+        {"applicants", "selected", "min_count", "reference_applicants", "reference_selected"}
+    )
+    derived_columns: ClassVar[frozenset[str]] = frozenset(
+        {"selection_rate", "impact_ratio", "ci_low", "ci_high", "shortfall",
+         "shortfall_four_fifths", "previous_impact_ratio", "message"}
+    )
+
+    def _repr_headline(self) -> str:
+        return f"{len(self.periods)} periods, {len(self.alerts)} alerts"
+
+    def ratios_over_time(self) -> pd.DataFrame:
+        """Each trend's impact ratio in every period, against the run's reference of its stage.
+
+        One row per (stage, group, period) of :attr:`trends`: ``stage, group, reference_group,
+        period, applicants, selected, reference_applicants, reference_selected, impact_ratio,
+        ci_low, ci_high`` (the log-method confidence interval at the run's ``confidence``).
+        Unlike :attr:`table`, whose reference is each period's own, the reference here is the
+        same in every period, so the ratios form one series per group.
+        """
+        counts = stage_counts(self.table, self.periods)
+        level = float(self.params.get("confidence", 0.95))
+        rows = []
+        for trend in self.trends.itertuples(index=False):
+            c, g, r = counts[trend.stage], trend.group, trend.reference_group
+            for period in self.periods:
+                a, n = int(c.selected.at[g, period]), int(c.applicants.at[g, period])
+                b, m = int(c.selected.at[r, period]), int(c.applicants.at[r, period])
+                ir = impact_ratio(a, n, b, m) if n and m else math.nan
+                low, high = impact_ratio_ci(a, n, b, m, confidence=level)
+                rows.append((trend.stage, g, r, period, n, a, m, b, ir, low, high))
+        columns = ["stage", "group", "reference_group", "period", "applicants", "selected",
+                   "reference_applicants", "reference_selected", "impact_ratio", "ci_low",
+                   "ci_high"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def latest(self) -> pd.DataFrame:
+        """The rows of the last period."""
+        return self.table.loc[self.table["period"] == self.periods[-1]].reset_index(drop=True)
+
+    def _active_flags(self) -> pd.DataFrame:
+        """'fell below' alerts not cleared by the end of the run, the most recent first."""
+        a = self.alerts
+        flags = a.loc[a["alert"].isin([FELL_BELOW, CLEARED])]
+        last = flags.groupby(["stage", "group"], sort=False).tail(1)
+        active = last.loc[last["alert"] == FELL_BELOW]
+        rank = {p: i for i, p in enumerate(self.periods)}
+        newest_first = np.argsort([-rank[p] for p in active["period"]], kind="stable")
+        return active.iloc[newest_first]
+
+    def headlines(self) -> list[Headline]:
+        """Flags still raised, this period's other alerts and worsening trends."""
+        out: list[Headline] = []
+        last = self.periods[-1]
+        active = self._active_flags()
+        for row in active.itertuples(index=False):
+            out.append(self._headline(row, 3))
+        a = self.alerts
+        latest = a.loc[(a["period"] == last) & (a["alert"] != FELL_BELOW)]
+        for row in latest.itertuples(index=False):
+            fell = row.alert == CHANGED and row.impact_ratio < row.previous_impact_ratio
+            severity = 2 if fell else 1
+            out.append(self._headline(row, severity))
+        for row in self.trends.loc[self.trends["direction"] == WORSENING].itertuples(index=False):
+            out.append(Headline(severity=2, text=self._trend_sentence(row),
+                                figure=row.change_per_period, section=self.kind))
+        out.sort(key=lambda h: -h.severity)
+        return out
+
+    def _headline(self, row: Any, severity: int) -> Headline:
+        full = row.min_count >= HEADLINE_MIN_COUNT
+        return Headline(
+            severity=severity, text=row.message if full else row.brief,
+            figure=row.impact_ratio if full else None, section=self.kind,
+        )
+
+    @property
+    def wording(self) -> Wording:
+        """How this run's sentences name people, outcomes and periods."""
+        return wording_for(
+            promotion=self.params.get("promoted") is not None, freq=self.freq,
+            alpha=self.alpha, threshold=self.threshold,
+        )
+
+    def _trend_sentence(self, row: Any) -> str:
+        w = self.wording
+        odds = f"odds of {w.outcome} relative to {row.reference_group}"
+        lead = w.lead(row.stage, row.group, odds)
+        verb = "have declined" if row.change_per_period < 0 else "have risen"
+        return (
+            f"{lead} {verb} by {format_percent(abs(row.change_per_period), 1)} {w.per} from "
+            f"{row.first_period} to {row.last_period} ({w.p(row.p_value_adjusted, 'adjusted p')})."
+        )
+
+    def trend_sentences(self) -> list[str]:
+        """One sentence per worsening or improving trend."""
+        rows = self.trends.loc[self.trends["direction"] != UNCLEAR]
+        return [self._trend_sentence(row) for row in rows.itertuples(index=False)]
+
+    def summary(self) -> str:
+        """Plain text: the periods, the alerts, the trends and the warnings."""
+        lines = [
+            f"Monitoring {self.wording.rate}s by {' × '.join(self.group_columns)} over "
+            f"{len(self.periods)} periods ({self.periods[0]} to {self.periods[-1]}); stages: "
+            f"{', '.join(self.stages)}.",
+        ]
+        if self.rows is not None:
+            lines.append("Rows: " + self.rows.describe() + ".")
+        if len(self.alerts):
+            lines.append(f"Alerts ({len(self.alerts)}):")
+            lines += [f"- {m}" for m in self.alerts["message"]]
+        else:
+            lines.append("No alerts.")
+        cols = ["stage", "group", "reference_group", "change_per_period", "p_value_adjusted",
+                "direction"]
+        lines.append("Trends (relative change of the odds ratio per period):")
+        lines.append(self.trends[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)

@@ -1,0 +1,147 @@
+"""Ordered values of the promotion analyses: job levels (representation) and ratings.
+
+The user lists the values in order, lowest first (``order=``); :func:`check_order` checks that
+list against the values in the data, and :func:`positions` gives each value's place in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.counting import Counts, count_groups
+from .._core.groups import sort_key
+from .._core.missing import is_missing
+from .._frames import require_columns, to_narwhals
+from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+
+__all__ = ["OrderedCounts", "check_order", "count_by_value", "ordered_counts", "positions"]
+
+
+def check_order(
+    present: Iterable[object], order: Sequence[object] | None, *, column: str, argument: str
+) -> list[object]:
+    """Validate a user's level/rating order against the values present; return the order.
+
+    Every value present must appear in ``order`` (the error lists those that don't); values in
+    ``order`` that are absent from the data are allowed (reported by the caller). Without
+    ``order``, the values present in their sorted order.
+
+    Examples
+    --------
+    >>> check_order(["L2", "L1", None], ["L1", "L2", "L3"], column="level", argument="order")
+    ['L1', 'L2', 'L3']
+    >>> check_order([3, 1, 2, 1], None, column="rating", argument="order")
+    [1, 2, 3]
+    """
+    present = [v for v in present if not is_missing(v)]
+    if order is None:
+        return sorted(dict.fromkeys(present), key=sort_key)
+    if isinstance(order, str) or not isinstance(order, Sequence | np.ndarray | pd.Index):
+        raise InvalidParameterError(
+            f"{argument}= must be a list of the values of {column!r} in order, lowest first; "
+            f"got {order!r}."
+        )
+    order = list(order)
+    if len(set(map(str, order))) != len(order):
+        raise InvalidParameterError(f"{argument}= lists a value more than once: {order!r}.")
+    known = set(order) | {str(o) for o in order}
+    missing = [v for v in dict.fromkeys(present) if v not in known and str(v) not in known]
+    if missing:
+        raise InvalidValueError(
+            f"column {column!r} holds values missing from {argument}=: "
+            f"{preview(sorted(missing, key=sort_key), limit=10)}. List every value of "
+            f"{column!r} in {argument}= (lowest first), or recode those rows."
+        )
+    return order
+
+
+def positions(order: Sequence[Any]) -> dict[Any, int]:
+    """Position of each value of ``order`` (and of its text form) in the order.
+
+    Examples
+    --------
+    >>> positions([1, 2, 3])
+    {1: 0, '1': 0, 2: 1, '2': 1, 3: 2, '3': 2}
+    """
+    pos: dict[Any, int] = {}
+    for i, v in enumerate(order):
+        pos.setdefault(v, i)
+        pos.setdefault(str(v), i)
+    return pos
+
+
+def count_by_value(data: Any, group_cols: list[str], column: str,
+                   role: str) -> tuple[Counts, pd.DataFrame]:
+    """One group-by (group × the ordered ``column``, passed as ``role=``) with the core's
+    rules; returns the counts and their table with the columns ``__group``, ``__<role>`` and
+    ``n``."""
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, **{role: column})
+    read = count_groups(frame, group_cols, keys={role: column})
+    counts = read.table.rename(columns={"group": "__group", role: f"__{role}"})
+    if read.total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to analyse.")
+    return read, counts
+
+
+@dataclass(frozen=True)
+class OrderedCounts:
+    """People per (group, value of an ordered column), after the exclusions.
+
+    ``grid`` is groups × values (in ``order``), ``groups`` the known groups in the core's
+    order, ``unknown`` the count rows whose group is missing (their value is known),
+    ``excluded`` the rows left out by reason, with one warning per reason in ``warnings``.
+    """
+
+    grid: np.ndarray
+    groups: list[str]
+    unknown: pd.DataFrame
+    excluded: dict[str, int]
+    warnings: list[str]
+
+
+def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequence[Any],
+                   group_cols: Sequence[str], what: str) -> OrderedCounts:
+    """From the counts of :func:`fairhire._core.counting.count_groups` (``__group``, ``key``,
+    ``n``): exclude and count rows with a missing value or group, then lay the rest out as a
+    groups × values grid. At least two groups are needed (``what`` names the analysis).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"__group": ["A", "A", "B", None, "B"],
+    ...                        "__level": ["L1", "L2", "L1", "L2", None], "n": [3, 1, 2, 4, 5]})
+    >>> oc = ordered_counts(counts, key="__level", column="level", order=["L1", "L2"],
+    ...                     group_cols=["sex"], what="representation")
+    >>> oc.grid.tolist(), oc.groups, oc.excluded
+    ([[3, 1], [2, 0]], ['A', 'B'], {'missing level': 5, 'missing group': 4})
+    """
+    miss_value = counts[key].map(is_missing)
+    miss_group = counts["__group"].isna() & ~miss_value
+    excluded: dict[str, int] = {}
+    if int(counts.loc[miss_value, "n"].sum()):
+        excluded[f"missing {column}"] = int(counts.loc[miss_value, "n"].sum())
+    if int(counts.loc[miss_group, "n"].sum()):
+        excluded["missing group"] = int(counts.loc[miss_group, "n"].sum())
+    warnings = [f"{n:,} employees excluded ({reason})." for reason, n in excluded.items()]
+    known = counts.loc[~miss_value & ~miss_group]
+    if known.empty:
+        raise InsufficientDataError(f"no employee has both a known group and a known {column!r}.")
+    groups = sorted(known["__group"].unique(), key=sort_key)
+    if len(groups) < 2:
+        raise InsufficientDataError(
+            f"only one group ({groups[0]!r}) in {preview(list(group_cols))}: {what} compares "
+            "groups, so at least two are needed."
+        )
+    pos = positions(order)
+    gi = {g: i for i, g in enumerate(groups)}
+    grid = np.zeros((len(groups), len(order)), dtype=np.int64)
+    for lab, v, n in zip(known["__group"], known[key], known["n"], strict=True):
+        grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
+    return OrderedCounts(grid=grid, groups=groups, unknown=counts.loc[miss_group],
+                         excluded=excluded, warnings=warnings)

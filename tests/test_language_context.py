@@ -1,0 +1,68 @@
+"""Context lookup (job title, section header, EEO statement) is a binary search: linear overall.
+
+No timing here (speed belongs in benchmarks/bench_scan.py): the tests compare the answers with
+a brute-force definition and count how many EEO regions each lookup reads.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import fairhire as fh
+from fairhire.language.context import Layout
+from fairhire.language.tokens import lower_same_length
+
+PARAGRAPH = (
+    "We are an equal opportunity employer and a supportive, collaborative, committed team. "
+    "All qualified applicants will receive consideration without regard to race, sex, age, "
+    "national origin or protected veteran status; we lead with trust and understanding.\n\n"
+    "Responsibilities:\n- Lead a supportive team.\n\n"
+)
+
+
+class _Counting(list):
+    """A list that counts how often its items are read."""
+
+    reads = 0
+
+    def __getitem__(self, i):
+        type(self).reads += 1
+        return super().__getitem__(i)
+
+    def __iter__(self):
+        type(self).reads += len(self)
+        return super().__iter__()
+
+
+def _brute_force(layout: Layout, pos: int) -> bool:
+    return any(s <= pos < e for s, e in layout.eeo_regions())
+
+
+def test_context_of_matches_brute_force_on_eeo_dense_text():
+    text = "Team Lead\n\n" + PARAGRAPH * 300
+    low = lower_same_length(text)
+    layout = Layout(low)
+    regions = layout.eeo_regions()
+    assert len(regions) >= 300
+    assert regions == sorted(regions)
+    assert all(e <= s2 for (_, e), (s2, _) in pairwise(regions))
+    for pos in range(0, len(low), 7):
+        assert layout.in_eeo(pos) == _brute_force(layout, pos)
+    scan = fh.scan_job_description(text)
+    where = {f.context for f in scan.suppressed}
+    assert where == {"EEO statement", "section header"}
+    assert not any(_brute_force(layout, f.start) for f in scan.findings)
+
+
+def test_each_lookup_reads_one_region():
+    text = PARAGRAPH * 2000
+    layout = Layout(lower_same_length(text))
+    layout.eeo_regions()
+    layout._eeo = _Counting(layout._eeo)
+    _Counting.reads = 0
+    calls = 0
+    for pos in range(0, len(text), 13):
+        layout.context_of(pos)
+        calls += 1
+    assert len(layout._eeo) >= 2000
+    assert _Counting.reads <= calls  # a scan over the regions would read ~2000 per call

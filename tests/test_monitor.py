@@ -1,0 +1,350 @@
+"""fh.monitor: each period's audit, the trends, the alerts, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest_spark import local_frames
+from scipy import stats
+
+import fairhire as fh
+from fairhire.errors import (
+    ColumnError,
+    InsufficientDataError,
+    InvalidParameterError,
+    InvalidValueError,
+)
+
+STAGES = ["screened", "interviewed", "offered", "hired"]
+DRIFT = {"stage": "screened", "column": "sex", "group": "Female", "multiplier": 0.6,
+         "from_period": 5}
+
+
+def _quarter(dates: pd.Series) -> pd.Series:
+    q = dates.dt.to_period("Q")
+    return q.dt.year.astype(str) + "-Q" + q.dt.quarter.astype(str)
+
+
+@pytest.fixture(scope="module")
+def drifted() -> pd.DataFrame:
+    return fh.datasets.make_hiring_funnel(20_000, periods=8, random_state=3, drift=DRIFT)
+
+
+@pytest.fixture(scope="module")
+def mon(drifted) -> fh.MonitorResult:
+    return fh.monitor(drifted, period="applied_on", freq="Q", group="sex", stages=STAGES,
+                      min_share=0.03)
+
+
+def _period_rows(table: pd.DataFrame, period) -> pd.DataFrame:
+    return table.loc[table["period"] == period].drop(columns="period").reset_index(drop=True)
+
+
+# -- each period is audited exactly as adverse_impact audits it --------------------------------
+
+
+def test_each_period_equals_adverse_impact_on_that_period_alone(mon, drifted):
+    quarters = _quarter(drifted["applied_on"])
+    assert mon.periods == tuple(f"{y}-Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4))
+    for period in mon.periods:
+        alone = fh.adverse_impact(drifted[quarters == period], group="sex", stages=STAGES,
+                                  min_share=0.03)
+        pd.testing.assert_frame_equal(_period_rows(mon.table, period), alone.table)
+        pd.testing.assert_frame_equal(_period_rows(mon.unknown, period), alone.unknown)
+    assert list(mon.table.columns) == ["period", *alone.table.columns]
+
+
+def test_intersections_strata_and_a_named_reference_match_per_period():
+    df = fh.datasets.make_hiring_funnel(6_000, periods=3, freq="Y", random_state=5)
+    args = dict(group=["sex", "age_band"], stages=["screened", "hired"], strata="requisition",
+                reference="Male × Under 40")
+    mon = fh.monitor(df, period="applied_on", freq="Y", **args)
+    assert mon.periods == ("2024", "2025", "2026")
+    for period in mon.periods:
+        alone = fh.adverse_impact(df[df["applied_on"].dt.year == int(period)], **args)
+        pd.testing.assert_frame_equal(_period_rows(mon.table, period), alone.table)
+        pd.testing.assert_frame_equal(_period_rows(mon.strata, period), alone.strata)
+    assert set(mon.trends["reference_group"]) == {"Male × Under 40"}
+
+
+def test_stage_column_and_period_labels_match_per_period():
+    df = fh.datasets.make_hiring_funnel(4_000, random_state=2)
+    df["cycle"] = np.where(df.applicant_id % 3 == 0, "FY9", np.where(df.applicant_id % 3 == 1,
+                                                                      "FY10", "FY11"))
+    order = ["applied", *STAGES]
+    mon = fh.monitor(df, period="cycle", group="race", stage_column="stage_reached",
+                     stage_order=order)
+    assert mon.periods == ("FY9", "FY10", "FY11")  # natural order, not text order
+    assert mon.period_numbers == {"FY9": 0, "FY10": 1, "FY11": 2}
+    for period in mon.periods:
+        alone = fh.adverse_impact(df[df.cycle == period], group="race",
+                                  stage_column="stage_reached", stage_order=order)
+        pd.testing.assert_frame_equal(_period_rows(mon.table, period), alone.table)
+
+
+def test_promotion_matches_promotion_disparity_per_period():
+    staff = fh.datasets.make_workforce(3_000, random_state=4)
+    staff["year"] = np.array([2023, 2024, 2025])[np.arange(len(staff)) % 3]
+    mon = fh.monitor(staff, period="year", group="sex", promoted="promoted")
+    assert mon.periods == (2023, 2024, 2025) and mon.stages == ("promoted",)
+    for year in mon.periods:
+        alone = fh.promotion_disparity(staff[staff.year == year], group="sex",
+                                       promoted="promoted", regression=False)
+        pd.testing.assert_frame_equal(_period_rows(mon.table, year), alone.table)
+    assert "employees'" in " ".join(mon.trend_sentences() + list(mon.alerts["message"])) or (
+        mon.alerts.empty and not mon.trend_sentences()
+    )
+
+
+def test_promotion_over_dates_with_levels_in_a_lazy_engine():
+    pl = pytest.importorskip("polars")
+    staff = fh.datasets.make_workforce(3_000, random_state=4)
+    staff["reviewed_on"] = pd.Timestamp("2023-03-01") + pd.to_timedelta(
+        (np.arange(len(staff)) % 3) * 365, unit="D")
+    args = dict(period="reviewed_on", freq="Y", group="sex", promoted="promoted", strata="level")
+    eager = fh.monitor(staff, **args)
+    lazy = fh.monitor(pl.from_pandas(staff).lazy(), **args)
+    pd.testing.assert_frame_equal(eager.table, lazy.table)
+    pd.testing.assert_frame_equal(eager.strata, lazy.strata)
+    for year in eager.periods:
+        alone = fh.promotion_disparity(staff[staff.reviewed_on.dt.year == int(year)],
+                                       group="sex", promoted="promoted", level="level",
+                                       regression=False)
+        pd.testing.assert_frame_equal(_period_rows(eager.table, year), alone.table)
+    assert eager.summary().startswith("Monitoring promotion rates by sex over 3 periods")
+    with pytest.raises(InvalidParameterError, match="at most one strata"):
+        fh.monitor(staff, **{**args, "strata": ["level", "job_family"]})
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars lazy", "pyarrow", "duckdb"])
+def test_every_engine_gives_the_same_result(backend):
+    df = fh.datasets.make_hiring_funnel(3_000, periods=4, random_state=6)
+    frames = local_frames(df)
+    expected = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    got = fh.monitor(frames[backend], period="applied_on", freq="Q", group="sex", stages=STAGES)
+    for name in ("table", "trends", "alerts", "unknown"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name))
+    assert got.rows == expected.rows or got.rows.to_dict() == expected.rows.to_dict()
+
+
+# -- alerts and trends -------------------------------------------------------------------------
+
+
+def test_the_injected_drift_is_alerted_in_the_right_period(mon):
+    screened = mon.alerts.loc[(mon.alerts.stage == "screened") & (mon.alerts.group == "Female")]
+    assert screened["period"].iloc[0] == "2025-Q1"  # the fifth quarter: from_period=5
+    assert set(screened.loc[screened.period == "2025-Q1", "alert"]) == {"fell below", "changed"}
+    assert (screened["period"] >= "2025-Q1").all()
+    fell = screened.loc[screened.alert == "fell below"].iloc[0]
+    assert fell.message.startswith(
+        "At the screened stage, Female applicants' selection rate fell below four-fifths of "
+        "Male's in 2025-Q1 (impact ratio 0.56, adjusted p < 0.001); relative to Male, their odds "
+        "of selection have declined by"
+    )
+    changed = screened.loc[screened.alert == "changed"].iloc[0]
+    assert changed.previous_period == "2024-Q4" and changed.impact_ratio < 0.6
+    trend = mon.trends.set_index(["stage", "group"]).loc[("screened", "Female")]
+    assert trend.direction == "worsening" and trend.change_per_period < 0
+    assert trend.first_period == "2024-Q1" and trend.last_period == "2025-Q4"
+    # the flag is still raised at the end of the run: it leads the executive summary
+    top = mon.headlines()[0]
+    assert top.severity == 3 and "2025-Q1" in top.text
+
+
+def test_a_stage_without_drift_stays_within_the_nominal_false_alarm_rate():
+    """Over many seeded runs, a stage with no difference between the sexes (screening) gets an
+    alert in at most the nominal share of runs, while the drifting stage is caught."""
+    drift = {**DRIFT, "stage": "interviewed", "from_period": 4}
+    runs, alpha, false_alarms, caught = 40, 0.05, 0, 0
+    for seed in range(runs):
+        df = fh.datasets.make_hiring_funnel(3_000, periods=6, random_state=100 + seed,
+                                            drift=drift)
+        m = fh.monitor(df, period="applied_on", freq="Q", group="sex",
+                       stages=["screened", "interviewed"], min_share=0.03)
+        false_alarms += bool((m.alerts["stage"] == "screened").any())
+        caught += bool((m.alerts["stage"] == "interviewed").any())
+    # at most the nominal rate, up to sampling error (99.9% binomial bound: 6 of 40)
+    assert false_alarms <= stats.binom.ppf(0.999, runs, alpha), false_alarms
+    assert caught >= 0.8 * runs, caught
+
+
+def test_trend_rows_match_the_stats_function_on_the_periods_counts(mon):
+    from fairhire.stats.change import logit_trend
+
+    row = mon.trends.iloc[0]
+    ratios = mon.ratios_over_time()
+    part = ratios[(ratios.stage == row.stage) & (ratios.group == row.group)]
+    fit = logit_trend(part.selected, part.applicants, part.reference_selected,
+                      part.reference_applicants, [mon.period_numbers[p] for p in part.period])
+    assert row.log_odds_trend == pytest.approx(fit.estimate)
+    assert row.p_value == pytest.approx(fit.p_value)
+
+
+def test_a_flag_that_clears_is_alerted():
+    quarters = [f"2024-Q{q}" for q in (1, 2, 3)]
+    rows = []
+    for period, women in zip(quarters, (60, 60, 190), strict=True):
+        rows += [{"q": period, "sex": "Male", "hired": i < 200} for i in range(400)]
+        rows += [{"q": period, "sex": "Female", "hired": i < women} for i in range(400)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    kinds = list(zip(m.alerts["period"], m.alerts["alert"], strict=True))
+    assert ("2024-Q1", "fell below") in kinds and ("2024-Q3", "cleared") in kinds
+    assert ("2024-Q2", "fell below") not in kinds  # still flagged: no second alert
+    cleared = m.alerts.loc[m.alerts.alert == "cleared"].iloc[0]
+    assert "back at or above four-fifths" in cleared.message and "2024-Q1" in cleared.message
+
+
+# -- periods -----------------------------------------------------------------------------------
+
+
+def test_months_with_a_gap_keep_calendar_numbers():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=4, freq="M", random_state=1)
+    df = df[df.applied_on.dt.month != 2]
+    m = fh.monitor(df, period="applied_on", freq="M", group="sex", stages=STAGES)
+    assert m.periods == ("2024-01", "2024-03", "2024-04")
+    assert m.period_numbers == {"2024-01": 0, "2024-03": 2, "2024-04": 3}
+
+
+def test_iso_dates_in_text_and_ordered_categories_and_period_order():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=3, random_state=1)
+    text = df.assign(applied_on=df.applied_on.dt.strftime("%Y-%m-%d"))
+    as_text = fh.monitor(text, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    as_dates = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(as_text.table, as_dates.table)
+    labels = df.assign(term=pd.Categorical(_quarter(df.applied_on).map(
+        {"2024-Q1": "winter", "2024-Q2": "spring", "2024-Q3": "summer"}),
+        categories=["winter", "spring", "summer"], ordered=True))
+    m = fh.monitor(labels, period="term", group="sex", stages=STAGES)
+    assert m.periods == ("winter", "spring", "summer")
+    m = fh.monitor(labels.assign(term=labels.term.astype(str)), period="term", group="sex",
+                   stages=STAGES, period_order=["winter", "spring", "summer"])
+    assert m.periods == ("winter", "spring", "summer")
+
+
+def test_labels_are_cleaned_once_for_the_whole_run():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=2, random_state=1)
+    sex = df.sex.astype(object)
+    sex[(df.applicant_id % 7 == 0) & (sex == "Female")] = " female"
+    m = fh.monitor(df.assign(sex=sex), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES)
+    assert set(m.table["group"]) == {"Female", "Male", "Non-binary"}
+    assert any("merged as 'Female'" in w for w in m.warnings)
+
+
+def test_unknown_labels_are_counted_as_missing_groups():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=2, random_state=1)
+    sex = df.sex.astype(object).where(df.applicant_id % 40 != 0, "Prefer not to say")
+    m = fh.monitor(df.assign(sex=sex), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES, unknown_labels=["prefer not to say"])
+    assert "Prefer not to say" not in set(m.table["group"])
+    unknown = int((sex.isna() | (sex == "Prefer not to say")).sum())
+    assert m.rows.excluded["missing group"] == unknown
+    first = m.unknown.loc[m.unknown.stage == "screened", "applicants"].sum()
+    assert first == unknown
+
+
+def test_user_columns_named_like_internal_ones_are_fine():
+    df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=1)
+    odd = df.rename(columns={"sex": "n", "screened": "selected", "applied_on": "__fh_year"})
+    m = fh.monitor(odd, period="__fh_year", freq="Q", group="n", stages=["selected", "hired"])
+    base = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=["screened", "hired"])
+    pd.testing.assert_frame_equal(
+        m.table.drop(columns="n").replace({"selected": "screened"}),
+        base.table.drop(columns="sex"),
+    )
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def test_missing_periods_are_counted_and_excluded(drifted):
+    df = drifted.copy()
+    df.loc[df.applicant_id % 50 == 0, "applied_on"] = pd.NaT
+    before = df.copy()
+    m = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(df, before)  # never modified
+    assert m.rows.excluded["missing period"] == 400
+    assert m.rows.total == len(df) == m.rows.used + sum(m.rows.excluded.values())
+    assert any("400 rows have a missing 'applied_on'" in w for w in m.warnings)
+
+
+def test_missing_stage_values_are_counted_not_read_as_false():
+    df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=1)
+    hired = df.hired.astype(object)
+    hired[:7] = None
+    m = fh.monitor(df.assign(hired=hired), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES)
+    assert m.rows.excluded["missing stage value"] == 7
+
+
+def test_unparseable_dates_name_the_rows():
+    df = fh.datasets.make_hiring_funnel(500, periods=2, random_state=1)
+    text = df.applied_on.dt.strftime("%Y-%m-%d").astype(object)
+    text[[3, 17]] = ["31/02/2024", "soon"]
+    with pytest.raises(InvalidValueError, match=r"not dates: \['31/02/2024', 'soon'\] in 2 rows "
+                                                r"at rows 3, 17"):
+        fh.monitor(df.assign(applied_on=text), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES)
+
+
+def test_a_single_period_is_a_clear_error():
+    df = fh.datasets.make_hiring_funnel(500, periods=1, random_state=1)
+    with pytest.raises(InsufficientDataError, match=r"only 1 period \(2024-Q1\).*at least two"):
+        fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+
+
+def test_freq_needs_dates_and_dates_need_freq():
+    df = fh.datasets.make_hiring_funnel(500, periods=2, random_state=1)
+    with pytest.raises(InvalidParameterError, match=r"not dates\. Leave out freq="):
+        fh.monitor(df, period="applicant_id", freq="Q", group="sex", stages=STAGES)
+    with pytest.raises(InvalidParameterError, match="holds text that is not dates"):
+        fh.monitor(df, period="requisition", freq="Q", group="sex", stages=STAGES)
+    with pytest.raises(InvalidParameterError, match="holds dates; pass freq="):
+        fh.monitor(df, period="applied_on", group="sex", stages=STAGES)
+    with pytest.raises(InvalidParameterError, match="freq='W' is not one of"):
+        fh.monitor(df, period="applied_on", freq="W", group="sex", stages=STAGES)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"stages": STAGES, "promoted": "hired"}, InvalidParameterError, "one way"),
+        ({}, InvalidParameterError, "none of them"),
+        ({"stages": STAGES, "alpha": "0.05"}, InvalidParameterError, "alpha='0.05'"),
+        ({"stages": STAGES, "threshold": 2}, InvalidParameterError, "threshold=2"),
+        ({"stages": STAGES, "adjust": "sidak"}, InvalidParameterError, "adjust='sidak'"),
+        ({"stages": ["screened", "nope"]}, ColumnError, "nope"),
+        ({"stages": ["sex"]}, InvalidParameterError, "two roles"),
+        ({"stage_column": "stage_reached"}, InvalidParameterError, "stage_order"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, message):
+    df = fh.datasets.make_hiring_funnel(300, periods=2, random_state=1)
+    with pytest.raises(error, match=message):
+        fh.monitor(df, period="applied_on", freq="Q", group="sex", **kwargs)
+
+
+def test_inconsistent_funnels_raise_or_are_counted():
+    df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=1)
+    bad = df.copy()
+    bad.loc[:4, "hired"] = True
+    bad.loc[:4, "offered"] = False
+    with pytest.raises(InvalidValueError, match="5 rows have 'hired' True but 'offered' False"):
+        fh.monitor(bad, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    m = fh.monitor(bad, period="applied_on", freq="Q", group="sex", stages=STAGES,
+                   on_inconsistent="exclude")
+    assert m.rows.excluded["inconsistent funnel"] == 5
+
+
+def test_generator_is_unchanged_without_periods_and_checks_drift():
+    plain = fh.datasets.make_hiring_funnel(2_000, random_state=9)
+    timed = fh.datasets.make_hiring_funnel(2_000, random_state=9, periods=5)
+    pd.testing.assert_frame_equal(plain, timed.drop(columns="applied_on"))
+    assert timed.columns[1] == "applied_on"
+    with pytest.raises(InvalidParameterError, match="needs periods="):
+        fh.datasets.make_hiring_funnel(100, drift=DRIFT)
+    with pytest.raises(InvalidParameterError, match="from_period=9"):
+        fh.datasets.make_hiring_funnel(100, periods=8, drift={**DRIFT, "from_period": 9})
+    with pytest.raises(InvalidParameterError, match="keys"):
+        fh.datasets.make_hiring_funnel(100, periods=8, drift={"stage": "screened"})

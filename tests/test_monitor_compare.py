@@ -1,0 +1,181 @@
+"""fh.compare_audits: two audits compared finding by finding, and its report section."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.errors import InvalidParameterError, InvalidValueError
+from fairhire.report.testing import check_renders
+from fairhire.stats.change import log_ratio_change
+
+
+def _row(stage, group, applicants, selected, ratio, below, reference="Male"):
+    return {"stage": stage, "group": group, "applicants": applicants, "selected": selected,
+            "impact_ratio": ratio, "adverse_impact": below, "reference_group": reference}
+
+
+def _audit(when, hiring, pay=None, extra_section=None, schema="1.0"):
+    """An audit JSON as Report.to_json writes it, built by hand (only what is compared)."""
+    sections = [{"index": 1, "title": "Hiring funnel by sex", "kind": "adverse impact",
+                 "result": {"type": "AdverseImpactResult", "table": hiring}}]
+    if pay is not None:
+        sections.append({"index": 2, "title": "Pay gap by sex", "kind": "pay gap",
+                         "result": {"type": "PayGapResult", "table": pay}})
+    if extra_section is not None:
+        sections.append(extra_section)
+    report = {"title": f"Audit {when[:4]}", "generated_at": when}
+    return {"schema_version": schema, "report": report, "sections": sections}
+
+
+MALE = [_row(s, "Male", 400, 200, 1.0, False) for s in ("screened", "interviewed", "hired")]
+
+PREVIOUS = _audit(
+    "2025-01-31T09:00:00+00:00",
+    [
+        *MALE,
+        _row("screened", "Female", 400, 190, 0.95, False),     # -> new
+        _row("interviewed", "Female", 400, 120, 0.60, True),   # -> worse
+        _row("hired", "Female", 400, 140, 0.70, True),         # -> resolved
+        _row("offered", "Female", 400, 150, 0.75, True),       # -> better
+        _row("bottom line", "Female", 400, 120, 0.60, True),   # -> unchanged
+    ],
+    pay=[{"group": "Female", "cell": "all", "n": 300, "adjusted_gap_pct": 6.0, "flagged": True}],
+    extra_section={"index": 3, "title": "Promotion rates", "kind": "promotion disparity",
+                   "result": {"table": [_row("promoted", "Female", 90, 10, 0.5, True)]}},
+)
+CURRENT = _audit(
+    "2026-01-31T09:00:00+00:00",
+    [
+        *MALE,
+        _row("screened", "Female", 400, 120, 0.60, True),
+        _row("interviewed", "Female", 400, 100, 0.50, True),
+        _row("hired", "Female", 400, 190, 0.95, False),
+        _row("offered", "Female", 400, 156, 0.78, True),
+        _row("bottom line", "Female", 400, 122, 0.61, True),
+        _row("screened", "Non-binary", 40, 19, 0.95, False),  # never flagged: not a finding
+    ],
+    pay=[{"group": "Female", "cell": "all", "n": 310, "adjusted_gap_pct": 6.3, "flagged": True}],
+)
+
+
+@pytest.fixture(scope="module")
+def comparison() -> fh.AuditComparison:
+    return fh.compare_audits(PREVIOUS, CURRENT)
+
+
+def test_a_hand_built_pair_of_audits_is_classified(comparison):
+    t = comparison.table.set_index(["analysis", "stage", "group"])
+    status = t["status"].to_dict()
+    hiring = "Hiring funnel by sex"
+    assert status == {
+        (hiring, "screened", "Female"): "new",
+        (hiring, "interviewed", "Female"): "worse",
+        (hiring, "offered", "Female"): "better",
+        (hiring, "bottom line", "Female"): "unchanged",
+        (hiring, "hired", "Female"): "resolved",
+        ("Pay gap by sex", "", "Female"): "unchanged",
+    }
+    # both figures, and the order of the table: new, worse, unchanged, better, resolved
+    row = t.loc[(hiring, "interviewed", "Female")]
+    assert (row.previous, row.current) == (0.60, 0.50)
+    assert row.change == pytest.approx(-0.10) and row.needs_attention
+    assert list(comparison.table["status"]) == ["new", "worse", "unchanged", "unchanged",
+                                                "better", "resolved"]
+    assert comparison.status_counts() == {"new": 1, "worse": 1, "unchanged": 2, "better": 1,
+                                          "resolved": 1}
+    assert list(comparison.flagged["status"]) == ["new", "worse"]
+
+
+def test_the_change_test_uses_both_audits_counts(comparison):
+    row = comparison.table.set_index(["stage", "group"]).loc[("interviewed", "Female")]
+    expected = log_ratio_change((120, 400, 200, 400), (100, 400, 200, 400)).p_value
+    assert row.p_value_change == pytest.approx(expected)
+    pay = comparison.table.loc[comparison.table.measure.str.startswith("adjusted pay")].iloc[0]
+    assert math.isnan(pay.p_value_change)
+
+
+def test_an_analysis_in_one_audit_only_is_not_compared(comparison):
+    assert comparison.not_compared.to_dict("records") == [
+        {"analysis": "Promotion rates", "stage": "promoted", "group": "Female", "audit": "previous"}
+    ]
+    assert comparison.rows.excluded == {"analysis in one audit only": 1}
+    assert any("only in the previous audit" in w for w in comparison.warnings)
+
+
+def test_files_dicts_and_reports_are_read_alike(tmp_path, comparison):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(PREVIOUS), encoding="utf-8")
+    new.write_text(json.dumps(CURRENT), encoding="utf-8")
+    from_files = fh.compare_audits(old, str(new))
+    pd.testing.assert_frame_equal(from_files.table, comparison.table)
+    assert from_files.params == {"previous": "old.json", "current": "new.json"}
+    assert from_files.fingerprint == comparison.fingerprint
+
+
+def test_a_real_report_round_trip(tmp_path):
+    def audit(women_hired: int, when: str) -> fh.Report:
+        counts = {"sex": ["Male", "Female"], "n": [100, 100], "hired": [50, women_hired]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(title="Hiring", generated_at=when).add(ai, title="Hiring")
+
+    audit(30, "2025-01-31").to_json(tmp_path / "2025.json")
+    current = audit(20, "2026-01-31")
+    cmp = fh.compare_audits(tmp_path / "2025.json", current)
+    assert cmp.table[["stage", "group", "status"]].values.tolist() == [["hired", "Female", "worse"]]
+    # the comparison's section goes right after the executive summary, wherever it is added
+    current.add(cmp)
+    assert [s.title for s in current.sections] == ["Since the previous audit", "Hiring"]
+    html = current.render_html()
+    assert html.index("Since the previous audit</h2>") < html.index(">Hiring</h2>")
+    assert html.index('id="summary"') < html.index("Since the previous audit</h2>")
+    md = current.render_markdown()
+    assert md.index("## Since the previous audit") < md.index("## Hiring")
+    assert "Worse: Hiring, hired, Female (impact ratio 0.60 → 0.40)." in md
+
+
+def test_schema_versions_must_match():
+    with pytest.raises(InvalidValueError, match=r"different schema versions.*'1\.0'.*'2\.0'"):
+        fh.compare_audits(PREVIOUS, {**CURRENT, "schema_version": "2.0"})
+
+
+def test_bad_inputs_are_named(tmp_path):
+    with pytest.raises(InvalidParameterError, match="is not a file"):
+        fh.compare_audits(tmp_path / "missing.json", CURRENT)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InvalidValueError, match="not valid JSON"):
+        fh.compare_audits(broken, CURRENT)
+    with pytest.raises(InvalidValueError, match="not a fairhire audit"):
+        fh.compare_audits({"hello": 1}, CURRENT)
+    with pytest.raises(InvalidParameterError, match="must be the path"):
+        fh.compare_audits(42, CURRENT)
+
+
+def test_the_order_of_the_audits_is_checked():
+    cmp = fh.compare_audits(CURRENT, PREVIOUS)
+    assert any("generated after the current one" in w for w in cmp.warnings)
+
+
+def test_suppressed_figures_compare_by_flags_and_stay_hidden():
+    prev = _audit("2025-01-31", [*MALE, _row("hired", "Female", 4, 1, None, True)])
+    prev["sections"][0]["result"]["table"][-1]["applicants"] = None  # suppressed in the JSON
+    cur = _audit("2026-01-31", [*MALE, _row("hired", "Female", 8, 2, 0.5, True)])
+    cmp = fh.compare_audits(prev, cur)
+    row = cmp.table.iloc[0]
+    assert row.status == "unchanged" and row.previous is None and row.min_count == 1
+    out = check_renders(cmp, min_cell=5)
+    assert "0.50" not in out["markdown"].split("## Methodology")[0]
+    assert json.loads(out["json"])["sections"][0]["result"]["table"][0]["current"] is None
+
+
+def test_comparison_renders_in_every_format(comparison):
+    out = check_renders(comparison)
+    assert "Since the previous audit" in out["html"]
+    assert "New finding: Hiring funnel by sex, screened, Female (impact ratio 0.95 → 0.60)." in (
+        out["markdown"]
+    )
