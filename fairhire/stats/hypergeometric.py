@@ -81,6 +81,9 @@ def _log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:
 def _stirlerr(n: np.ndarray) -> np.ndarray:
     """log(n!) − log(√(2π n) (n/e)^n): the error of Stirling's formula (n ≥ 0, real)."""
     n = np.asarray(n, dtype=float)
+    s0, s1 = 1 / 12, 1 / 360
+    if n.size and n.min() > 500:  # the usual case for large counts: one term is enough
+        return (s0 - s1 / (n * n)) / n
     out = np.empty_like(n)
     small = n <= 15
     if small.any():
@@ -114,12 +117,12 @@ def _bd0(x: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
     mean = np.asarray(mean, float)
     if mean.ndim:
         x, mean = np.broadcast_arrays(x, mean)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log(x / mean) + mean - x
     close = np.abs(x - mean) < 0.1 * (x + mean)
-    if close.any():
-        xc = x[close]
-        mc = mean[close] if mean.ndim else mean
+    every = bool(close.all())  # the usual case in a tail: every point is within 10% of mean
+    out = np.empty_like(x) if every else _bd0_far(x, mean)
+    if every or close.any():
+        xc = x if every else x[close]
+        mc = mean[close] if mean.ndim and not every else mean
         v = (xc - mc) / (xc + mc)
         s = (xc - mc) * v
         ej = 2 * xc * v
@@ -130,8 +133,15 @@ def _bd0(x: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
             if (s_next == s).all():
                 break
             s = s_next
+        if every:
+            return s
         out[close] = s
     return out
+
+
+def _bd0_far(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return x * np.log(x / mean) + mean - x
 
 
 def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
@@ -430,14 +440,25 @@ class Hypergeometric:
             return min(1.0, self._tail(x + 1, +1))
         return max(0.0, 1.0 - self._tail(x, -1))
 
-    def boundary(self, level: float, start: int, end: int) -> int | None:
+    def boundary(
+        self, level: float, start: int, end: int, guess: int | None = None
+    ) -> int | None:
         """The point nearest ``start``, going towards ``end`` (away from the mode), whose log
-        pmf is at most ``level``; None when there is none."""
+        pmf is at most ``level``; None when there is none.
+
+        The log pmf falls monotonically from ``start`` to ``end`` (the distribution is
+        log-concave), so the point is where "log pmf ≤ level" turns true, and any search that
+        keeps it false inside and true outside finds the same point. With a ``guess`` (e.g. the
+        mirror image of the observed table about the mode) the search gallops from it to a
+        narrow bracket first: a dozen evaluations instead of a bisection of the whole range.
+        """
         if (end - start) * (1 if end >= start else -1) < 0 or self.log_pmf1(end) > level:
             return None
         inside, outside = start, end
         if self.log_pmf1(inside) <= level:
             return inside
+        if guess is not None:
+            inside, outside = self._bracket(level, inside, outside, guess)
         while abs(outside - inside) > 1:  # log pmf(inside) > level >= log pmf(outside)
             mid = (inside + outside) // 2
             if self.log_pmf1(mid) <= level:
@@ -445,6 +466,29 @@ class Hypergeometric:
             else:
                 inside = mid
         return outside
+
+
+    def _bracket(self, level: float, inside: int, outside: int, guess: int) -> tuple[int, int]:
+        """Narrow (inside, outside) around ``guess`` by galloping: steps of 1, 2, 4 ... from
+        the guess until the predicate changes (it stays false at inside, true at outside)."""
+        step = 1 if outside > inside else -1
+        if not (guess - inside) * step > 0 < (outside - guess) * step:
+            return inside, outside
+        if self.log_pmf1(guess) <= level:  # the guess is outside: look back towards inside
+            outside, width = guess, 1
+            while (outside - step * width - inside) * step > 0:
+                probe = outside - step * width
+                if self.log_pmf1(probe) > level:
+                    return probe, outside
+                outside, width = probe, width * 2
+            return inside, outside
+        inside, width = guess, 1
+        while (outside - inside - step * width) * step > 0:
+            probe = inside + step * width
+            if self.log_pmf1(probe) <= level:
+                return inside, probe
+            inside, width = probe, width * 2
+        return inside, outside
 
 
 def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 1e-7) -> float:
@@ -468,11 +512,15 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
         return 1.0
     if x < h.mode:  # this tail: x and below; the other: above x, from the mode up
         p = h.cdf(x)
-        other = h.boundary(lx + tol, max(h.mode, x + 1), h.hi)
+        other = h.boundary(lx + tol, max(h.mode, x + 1), h.hi, guess=2 * h.mode - x)
         outward = +1
     else:
         p = h.sf(x - 1)
-        other = h.boundary(lx + tol, min(h.mode, x - 1), h.lo) if x > h.lo else None
+        other = (
+            h.boundary(lx + tol, min(h.mode, x - 1), h.lo, guess=2 * h.mode - x)
+            if x > h.lo
+            else None
+        )
         outward = -1
     if other is not None:
         p += h.sf(other - 1) if outward > 0 else h.cdf(other)
