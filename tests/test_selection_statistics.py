@@ -113,3 +113,26 @@ def test_z_p_values_are_scipy_norm_sf():
             z, p = test(a, n, b, m)
             if not math.isnan(z):
                 assert p == float(2 * stats.norm.sf(abs(z)))
+
+
+#: Fisher p-values of the exact Fisher before the speed work (issue 18), to the last bit:
+#: small supports, log-gamma tails, Loader tails, mid-P, one-sided, integrated tails.
+FISHER_BITS = [
+    ((12, 40, 48, 80), "two-sided", False, "0x1.beda7ffed5d66p-9"),
+    ((12, 40, 48, 80), "two-sided", True, "0x1.18c9a699b432cp-9"),
+    ((1385, 4000, 1500, 4000), "two-sided", False, "0x1.0439c7043a900p-7"),
+    ((154941, 445406, 176145, 504838), "two-sided", False, "0x1.2374a215d0a64p-2"),
+    ((154941, 445406, 176145, 504838), "two-sided", True, "0x1.22f58674083f2p-2"),
+    ((14593, 38103, 59466, 152091), "less", False, "0x1.1551ecb408a72p-9"),
+    ((1853697, 5043823, 1641150, 4462669), "two-sided", False, "0x1.d515fe7738410p-2"),
+    ((1853697, 5043823, 1641150, 4462669), "greater", True, "0x1.8abe40eccb2dcp-1"),
+    ((71017, 1746972, 51556, 1066822), "two-sided", False, "0x1.5cf2e6d9ad1f8p-673"),
+    ((4665, 96960, 51556, 1066822), "two-sided", True, "0x1.89df7f949027ap-1"),
+    ((5 * 10**10 + 300_000, 10**11, 5 * 10**10, 10**11), "two-sided", False,
+     "0x1.700ddd78963dbp-3"),
+]
+
+
+@pytest.mark.parametrize(("table", "alternative", "mid_p", "bits"), FISHER_BITS)
+def test_fisher_values_kept_to_the_last_bit(table, alternative, mid_p, bits):
+    assert sp.fisher_exact_test(*table, alternative=alternative, mid_p=mid_p).hex() == bits
