@@ -35,7 +35,7 @@ from ..errors import (
     InvalidValueError,
     preview,
 )
-from .fastcount import Tally, count_levels
+from .fastcount import Tally, count_levels, exclusions
 
 APPLIED = "__fh_applied"
 _ROWS = "__fh_rows"
@@ -172,23 +172,6 @@ def _tallied_counts(
     return _chained(values, applied[cells], selected, keys, stages, n_rows, excluded)
 
 
-def _exclusion_exprs(
-    stages: Sequence[str], readings: dict[str, FlagReading], flags: dict[str, nw.Expr]
-) -> tuple[list[nw.Expr], nw.Expr, list[nw.Expr]]:
-    """(first missing outcome per stage, any missing outcome, inconsistency per later stage)."""
-    first: list[nw.Expr] = []
-    seen: nw.Expr | None = None
-    for k, s in enumerate(stages):
-        missing = readings[s].missing_expr()
-        if k:  # only a stage the applicant reached needs an outcome
-            missing = missing & flags[stages[k - 1]]
-        first.append(missing if seen is None else missing & ~seen)
-        seen = missing if seen is None else seen | missing
-    assert seen is not None
-    bad = [flags[cur] & ~flags[prev] & ~seen for prev, cur in itertools.pairwise(stages)]
-    return first, seen, bad
-
-
 def _with_exclusions(
     frame: Frame,
     keys: Sequence[str],
@@ -199,7 +182,9 @@ def _with_exclusions(
     n_rows: int,
 ) -> FunnelCounts:
     """Count, then leave out, rows with a missing outcome or an inconsistent funnel."""
-    first, drop, bad = _exclusion_exprs(stages, readings, flags)
+    first, drop, bad = exclusions(
+        [readings[s].missing_expr() for s in stages], [flags[s] for s in stages]
+    )
     checks = [sum_true(f, frame).alias(f"miss::{s}") for s, f in zip(stages, first, strict=True)]
     checks += [sum_true(b, frame).alias(f"bad::{s}") for s, b in zip(stages[1:], bad, strict=True)]
     if bad:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import numpy as np
@@ -24,7 +24,7 @@ from .._core.reference import ReferenceChoice, choose_reference
 from .._core.text import format_percent
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
-from ..stats.selection import selection_statistics, small_samples
+from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
 from .aggregate import APPLIED, FunnelCounts, app_col, sel_col
 from .groups import GroupTotals, group_totals
 from .stratified import STRATA_COLUMNS, strata_cube, stratified_row
@@ -207,20 +207,8 @@ def _columns(
     }
 
 
-_STAT_COLUMNS = (
-    "impact_ratio",
-    "adverse_impact",
-    "z",
-    "p_value_z",
-    "p_value_fisher",
-    "z_ir",
-    "p_value_z_ir",
-    "ci_low",
-    "ci_high",
-    "shortfall",
-    "shortfall_four_fifths",
-    "flips_with_one",
-)
+#: The statistics' columns, in the table's order.
+_STAT_COLUMNS = tuple(f.name for f in fields(SelectionStatistics))
 
 
 def compare_groups(

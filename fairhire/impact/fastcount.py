@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -29,7 +30,7 @@ from .._codes import KeyCodes, key_codes, pandas_native
 from .._core.flags import FlagReading
 from .._frames import Frame
 
-__all__ = ["MAX_BINS", "SLICE_ROWS", "Tally", "count_levels"]
+__all__ = ["MAX_BINS", "SLICE_ROWS", "Tally", "count_levels", "exclusions"]
 
 #: Above this many (cell, level) bins the engine's group-by is used (very many key values).
 MAX_BINS = 1 << 21
@@ -85,6 +86,32 @@ def _slice_flags(
     return out_flags, out_missing
 
 
+def exclusions(missing: Sequence[Any], flags: Sequence[Any]) -> tuple[list[Any], Any, list[Any]]:
+    """The funnel's exclusion rule, on numpy arrays and engine expressions alike (``&``, ``|``
+    and ``~`` work on both).
+
+    ``missing[k]`` says where stage k's outcome is missing (None: nowhere), ``flags[k]`` where
+    it reads True. Returns, per stage, the rows first excluded for a missing outcome there (a
+    missing outcome matters at a stage the row reached: the first, or after passing the one
+    before); the rows excluded for a missing outcome at any stage (None when none can be); and
+    per later stage the other rows True there but False at the stage before (inconsistent).
+    """
+    first: list[Any] = []
+    seen = None
+    for k, m in enumerate(missing):
+        if m is None:
+            first.append(None)
+            continue
+        reached = m & flags[k - 1] if k else m
+        first.append(reached if seen is None else reached & ~seen)
+        seen = reached if seen is None else seen | reached
+    bad = []
+    for prev, cur in itertools.pairwise(flags):
+        jump = cur & ~prev
+        bad.append(jump if seen is None else jump & ~seen)
+    return first, seen, bad
+
+
 def _exclusions(
     fl: list[np.ndarray], ms: list[np.ndarray | None], tally: Tally
 ) -> np.ndarray | None:
@@ -99,21 +126,14 @@ def _exclusions(
     ):
         return None
     tally.touched = True
-    seen = None
-    for k, m in enumerate(ms):
-        if m is None:
-            continue
-        missing = m & fl[k - 1] if k else m
-        first = missing if seen is None else missing & ~seen
-        tally.first_missing[k] += int(np.count_nonzero(first))
-        seen = missing if seen is None else seen | missing
+    first, seen, bad = exclusions(ms, fl)
+    for k, rows in enumerate(first):
+        if rows is not None:
+            tally.first_missing[k] += int(np.count_nonzero(rows))
     any_bad = None
-    for k, (prev, cur) in enumerate(itertools.pairwise(fl), start=1):
-        bad = cur & ~prev
-        if seen is not None:
-            bad &= ~seen
-        tally.inconsistent[k] += int(np.count_nonzero(bad))
-        any_bad = bad if any_bad is None else any_bad | bad
+    for k, rows in enumerate(bad, start=1):
+        tally.inconsistent[k] += int(np.count_nonzero(rows))
+        any_bad = rows if any_bad is None else any_bad | rows
     drop = seen
     if any_bad is not None:
         tally.inconsistent_rows += int(np.count_nonzero(any_bad))

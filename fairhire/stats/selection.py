@@ -30,7 +30,13 @@ import numpy as np
 
 from . import proportions as sp
 
-__all__ = ["SelectionStatistics", "normal_quantile", "selection_statistics", "small_samples"]
+__all__ = [
+    "SelectionStatistics",
+    "normal_quantile",
+    "scalar_statistics",
+    "selection_statistics",
+    "small_samples",
+]
 
 #: Products of counts below this are exact in int64 and convert exactly to float64.
 _EXACT = 2**52
@@ -145,7 +151,7 @@ def selection_statistics(
         for name, values in out.items():
             cols[name][fast] = values
     for i in np.flatnonzero(~fast):
-        row = _scalar(int(a[i]), int(n[i]), int(b[i]), int(m[i]), t, confidence)
+        row = scalar_statistics(int(a[i]), int(n[i]), int(b[i]), int(m[i]), t, confidence)
         for name, value in row.items():
             cols[name][i] = value
     for i in range(k):  # no closed form: one exact test per comparison
@@ -207,8 +213,19 @@ def _vector(a, n, b, m, t: Fraction, confidence: float) -> dict[str, np.ndarray]
     }
 
 
-def _scalar(a: int, n: int, b: int, m: int, t: Fraction, confidence: float) -> dict[str, object]:
-    """The same statistics for one comparison with counts too large for int64 products."""
+def scalar_statistics(
+    a: int, n: int, b: int, m: int, threshold: Fraction, confidence: float
+) -> dict[str, object]:
+    """The closed-form statistics of one comparison by the scalar functions (Python integers
+    of any size): what :func:`selection_statistics` uses for counts too large for int64
+    products, and what its tests compare it with.
+
+    Examples
+    --------
+    >>> scalar_statistics(12, 40, 48, 80, Fraction(4, 5), 0.95)["shortfall_four_fifths"]
+    8
+    """
+    t = threshold
     z = sp.two_proportion_z(a, n, b, m)
     zir = sp.impact_ratio_z(a, n, b, m)
     lo, hi = sp.impact_ratio_ci(a, n, b, m, confidence=confidence)
