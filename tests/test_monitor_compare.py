@@ -134,7 +134,7 @@ def test_a_real_report_round_trip(tmp_path):
     assert html.index("Since the previous audit</h2>") < html.index(">Hiring</h2>")
     assert html.index('id="summary"') < html.index("Since the previous audit</h2>")
     md = current.render_markdown()
-    assert md.index("## Since the previous audit") < md.index("## Hiring")
+    assert md.index("\n## Since the previous audit\n") < md.index("\n## Hiring\n")
     assert "Worse: Hiring, hired, Female (impact ratio 0.60 → 0.40)." in md
 
 

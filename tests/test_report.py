@@ -114,7 +114,7 @@ def test_executive_summary_states_flagged_findings_by_severity(ai):
         first3 = summary.index(sev3[0].text.split(",")[0])
         first2 = summary.index(sev2[0].text.split(",")[0])
         assert first3 < first2
-    assert "### Flagged" in md
+    assert "**Flagged.**" in md
     data = json.loads(report.render_json())
     assert [s["severity"] for s in data["summary"]] == sorted(
         (s["severity"] for s in data["summary"]), reverse=True
@@ -183,7 +183,7 @@ def test_data_and_exclusions_account_for_rows(rendered, ai_strata):
     data = html[html.index('id="data"'):html.index('id="limitations"')]
     assert f"{ai_strata.rows.used:,}" in data and f"{ai_strata.rows.total:,}" in data
     for reason in ai_strata.rows.excluded:
-        assert f"Excluded: {reason}" in data
+        assert f"excluded: {reason}" in data
     assert "Unknown group, by stage" in data
     assert "Unknown group, by stage" in md
 
@@ -463,7 +463,7 @@ def test_accessibility_markup(rendered):
     assert 'name="viewport"' in html
     assert "<th>" not in html, "every header cell must say its scope"
     assert html.count('<th scope="col"') > 20 and html.count('<th scope="row"') > 10
-    assert html.count("<table>") == html.count("<caption>")
+    assert len(re.findall(r"<table\b", html)) == html.count("<caption>")
     svgs = re.findall(r"<svg[^>]*>", html)
     assert len(svgs) == 2
     for tag in svgs:
@@ -485,7 +485,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def test_css_colours_meet_wcag_aa_contrast():
-    from fairhire.report.report import TEMPLATES_DIR
+    from fairhire.report.templating import TEMPLATES_DIR
 
     css = (TEMPLATES_DIR / "style.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))

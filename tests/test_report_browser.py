@@ -3,8 +3,9 @@
 The demo report is built once per session. Checks: on a 390-px phone nothing is wider than the
 screen outside a scroll box and chart text stays legible; in print at A4 no table is wider than
 the page and the PDF stays under 60 pages; the text before the Methodology has no code, method
-codes or contradictory numbers; the docs site opened from disk has working links, rendered
-formulas and makes no network request.
+codes or contradictory numbers, and no section uses column names or method codes as words; the
+executive summary is grouped by area, repeats no sentence and links to sections; the docs site
+opened from disk has working links, rendered formulas and makes no network request.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
                  if Path(p).exists()), None) or shutil.which("chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-#: A4 (210 mm) less the report's @page side margins (2 x 11 mm), in CSS px
-PRINT_WIDTH = round((210 - 22) / 25.4 * 96)
+#: A4 (210 mm) less the report's @page side margins (2 x 10 mm), in CSS px
+PRINT_WIDTH = round((210 - 20) / 25.4 * 96)
 
 CHART_TEXT = """() => { let min = 1e9; for (const t of document.querySelectorAll('svg text')) {
   if (!t.getBoundingClientRect().width) continue; const m = t.getScreenCTM(); if (!m) continue;
@@ -124,6 +125,51 @@ def test_numbers_do_not_contradict_themselves(report_text):
     assert decimals is None, report_text[decimals.start() - 60: decimals.end() + 20]
     near = re.search(r"0\.80\b[^.\n]{0,60}below four-fifths", report_text)
     assert near is None, report_text[near.start() - 60: near.end()]
+
+
+#: Jargon a reader who never ran Python should not meet in a section: column names used as
+#: words, method codes, options, and "1 groups".
+JARGON = re.compile(
+    r"\b[a-z]+_[a-z0-9_]+\b|\b1 (?:groups|raters|levels)\b|\befron\b|\btime scale\b|"
+    r"\bC?MH\b|\bICC\(|\bFDR\b|\bHC[0-3]\b|\(\)|`", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def sections_text(browser, demo_html) -> dict[str, str]:
+    page = _page(browser, demo_html.as_uri(), 1280)
+    try:
+        return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+            'main > section.result')].map(s => [s.id, s.innerText]))""")
+    finally:
+        page.close()
+
+
+def test_plain_words_in_every_section(sections_text):
+    assert len(sections_text) >= 20
+    for anchor, text in sections_text.items():
+        found = JARGON.search(text)
+        assert found is None, (anchor, text[max(0, found.start() - 80): found.end() + 30])
+        near = re.search(r"0\.80\b[^.\n]{0,60}below four-fifths", text)
+        assert near is None, (anchor, text[near.start() - 60: near.end()])
+
+
+def test_summary_is_grouped_deduplicated_and_linked(browser, demo_html):
+    page = _page(browser, demo_html.as_uri(), 1280)
+    try:
+        areas = page.evaluate("""() => [...document.querySelectorAll('#summary .area h3')]
+            .map(h => h.textContent)""")
+        items = page.evaluate("""() => [...document.querySelectorAll('#summary .findings li')]
+            .map(li => li.firstChild.nextSibling ? li.childNodes[1].textContent : li.textContent)""")
+        targets = page.evaluate("""() => [...document.querySelectorAll('#summary a[href^="#"]')]
+            .map(a => !!document.getElementById(a.getAttribute('href').slice(1)))""")
+        glossary = page.locator("#glossary dt").count()
+        howto = page.locator("#how-to-read dt").count()
+    finally:
+        page.close()
+    assert len(areas) >= 5
+    assert len(items) == len(set(items)), "a sentence is repeated in the summary"
+    assert targets and all(targets), "a summary link points at no section"
+    assert glossary >= 15 and howto >= 5
 
 
 @pytest.fixture(scope="session")

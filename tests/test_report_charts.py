@@ -131,3 +131,42 @@ def test_demo_is_byte_identical_across_processes(tmp_path):
     assert b"2026-01-01T00:00:00+00:00" in outputs[0]["audit.html"]
     frame = pd.read_json(tmp_path / "1" / "audit.json", typ="series")
     assert frame["schema_version"] == "1.0"
+
+
+def test_fast_svg_path_writes_what_savefig_writes(ai):
+    """to_svg lays a figure out once and shares text measurements; the SVG is unchanged."""
+    import io
+
+    import matplotlib
+    from cycler import cycler
+
+    from fairhire.report.charts import _base
+
+    for chart in (funnel(ai), impact_ratios(ai), Chart(title="T", alt="A", draw=_line)):
+        rc = dict(_base._RC)
+        rc["axes.prop_cycle"] = cycler(color=list(PALETTE))
+        with matplotlib.rc_context(rc):
+            fig = _base.new_figure(_base.figure_size(chart.size))
+            chart.draw(fig)
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None,
+                                                     "Format": None})
+            metrics = _base.text_metrics()
+            assert _base._draw_svg(chart, metrics) == buf.getvalue()
+            assert _base._draw_svg(chart, metrics) == buf.getvalue()  # with warm measurements
+
+
+def test_report_draws_each_chart_once(ai, monkeypatch):
+    from fairhire.report import report as module
+
+    calls = []
+    real = module.to_svg
+    monkeypatch.setattr(module, "to_svg", lambda *a, **k: calls.append(1) or real(*a, **k))
+    report = fh.Report(title="T", generated_at="2026-01-31T09:00:00+00:00").add(ai)
+    first = report.render_html()
+    drawn = len(calls)
+    assert drawn >= 2
+    assert report.render_html() == first and len(calls) == drawn
+    report.min_cell = 5
+    report.render_html()
+    assert len(calls) == 2 * drawn  # another min_cell is another chart

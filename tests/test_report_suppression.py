@@ -16,7 +16,8 @@ import pytest
 import fairhire as fh
 from fairhire._core import text
 from fairhire._results import RowAccount
-from fairhire.report.suppress import ReportView, Withheld, suppress_rows
+from fairhire.report.suppress import Withheld
+from fairhire.report.view import ReportView, suppress_rows
 
 MIN_CELL = 5
 GEN = "2026-01-31T09:00:00+00:00"
@@ -270,3 +271,105 @@ def test_view_keeps_private_fields_out():
     private = Private(**{f: getattr(result, f) for f in fields})
     with pytest.raises(AttributeError, match="row-level"):
         _ = ReportView(private, 5).outliers
+
+
+# -- across tables: a figure withheld in one table is not shown in a related one --------------
+#: labels that name the people a row describes, in every result type that has them
+NAMING = ("rater", "group", "category")
+
+
+def _counts(result, view):
+    """Every count cell of every table: (table, column, row names, value, withheld?)."""
+    counts = set(type(result).count_columns)
+    tables = list(_frames(result, view))
+    if hasattr(result, "published_table"):
+        tables += [(f"published {n}", result.published_table(n), view.published_table(n))
+                   for n in ("sex", "race/ethnicity", "intersectional")]
+    for attr, raw, done in tables:
+        names = [c for c in NAMING if c in done.columns]
+        for column in (c for c in done.columns if c in counts):
+            for i in range(len(done)):
+                value = raw[column].iloc[i]
+                if isinstance(value, str) or pd.isna(value):
+                    continue
+                label = {c: str(raw[c].iloc[i]) for c in names}
+                yield attr, column, label, float(value), isinstance(done[column].iloc[i], Withheld)
+
+
+def _same_people(a: dict, b: dict) -> bool:
+    shared = set(a) & set(b)
+    return bool(shared) and all(a[c] == b[c] for c in shared)
+
+
+def _reappearing(result, view) -> list:
+    cells = list(_counts(result, view))
+    held = [c for c in cells if c[4] and c[3] >= MIN_CELL]
+    shown = [c for c in cells if not c[4]]
+    return [(h[:4], s[:2]) for h in held for s in shown
+            if h[3] == s[3] and _same_people(h[2], s[2])]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_withheld_count_is_not_shown_in_another_table(rendered, name):
+    """The same people's count, withheld in one table (or stage), is withheld everywhere: the
+    funnel's next stage, the bottom line, the flagged rows, a distribution's group totals, a
+    survival curve's number at risk."""
+    result, report, *_ = rendered[name]
+    assert _reappearing(result, report.sections[0].view) == []
+
+
+def _funnel(seed: int) -> pd.DataFrame:
+    """A small funnel with groups of very different sizes: many cells near min_cell."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group, n in (("A", 120), ("B", 45), ("C", 14), ("D", 9)):
+        screened = rng.random(n) < rng.uniform(0.3, 0.7)
+        interviewed = screened & (rng.random(n) < rng.uniform(0.3, 0.8))
+        hired = interviewed & (rng.random(n) < rng.uniform(0.2, 0.8))
+        rows.append(pd.DataFrame({"g": group, "screened": screened,
+                                  "interviewed": interviewed, "hired": hired}))
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_funnel_stages_and_bottom_line_withhold_the_same_people(seed):
+    """The selected of one stage are the applicants of the next, and the bottom line repeats
+    the last stage's selected and the first stage's applicants: a count withheld in one place
+    is withheld in the others, in the HTML tables and in the JSON."""
+    ai = fh.adverse_impact(_funnel(seed), group="g", stages=["screened", "interviewed", "hired"],
+                           min_share=0.0)
+    report = fh.Report(title="t", generated_at=GEN, min_cell=MIN_CELL).add(ai)
+    view = report.sections[0].view
+    assert _reappearing(ai, view) == []
+    table = view.table
+    js = json.loads(report.render_json())["sections"][0]["result"]["table"]
+    for i, row in enumerate(js):
+        for column in ("applicants", "selected"):
+            assert (row[column] is None) == isinstance(table[column].iloc[i], Withheld)
+
+
+def test_ll144_sex_race_and_intersectional_tables_hold_together(rendered):
+    """The sex and race tables are totals of the intersectional one: no row or column of the
+    intersectional table holds exactly one withheld count, and a withheld sex or race count
+    has a withheld part."""
+    from fairhire._core.groups import GROUP_SEPARATOR
+    from fairhire.report.linked import _parts_of
+
+    _result, report, *_ = rendered["ll144"]
+    view = report.sections[0].view
+    cross = view.published_table("intersectional")
+    labels = [str(x) for x in cross["category"]]
+    assert any(isinstance(v, Withheld) for v in cross["applicants"]), "no small cell to test"
+    for column in ("applicants", "selected"):
+        held = [isinstance(v, Withheld) for v in cross[column]]
+        parts = {p for label in labels for p in label.split(GROUP_SEPARATOR)}
+        for part in parts:
+            rows = _parts_of(labels, part)
+            if 1 < len(rows) < len(labels):
+                assert sum(held[r] for r in rows) != 1, (column, part)
+        for name in ("sex", "race/ethnicity"):
+            margin = view.published_table(name)
+            for category, value in zip(margin["category"], margin[column], strict=True):
+                rows = _parts_of(labels, str(category))
+                if isinstance(value, Withheld) and rows:
+                    assert any(held[r] for r in rows), (name, column, category)

@@ -306,3 +306,99 @@ def test_concurrent_requests(funnel_csv):
     assert all(r.status_code == 200 for r in audits)
     bodies = [json.loads(r.text) for r in audits]
     assert bodies[0]["sections"] == bodies[1]["sections"] == bodies[2]["sections"]
+
+
+# -- retention and monitoring -------------------------------------------------------------------
+
+EXITS_AND_MONITOR = """
+[report]
+title = "Exits and monitoring"
+[[analysis]]
+type = "retention"
+title = "Exit rates by sex"
+group = "sex"
+exited = "exited"
+exit_type = "exit_type"
+regression = false
+[[analysis]]
+type = "monitor"
+title = "Funnel by quarter"
+period = "applied_on"
+freq = "Q"
+group = "sex"
+stages = ["screened", "hired"]
+"""
+
+
+@pytest.fixture(scope="module")
+def exits_frame():
+    import numpy as np
+
+    frame = fh.datasets.make_hiring_funnel(3000, random_state=5, periods=4)
+    rng = np.random.default_rng(5)
+    women = frame["sex"].eq("Female").fillna(False).to_numpy(dtype=bool)
+    exited = rng.random(len(frame)) < np.where(women, 0.3, 0.2)
+    kinds = rng.choice(["Resignation", "dismissal"], size=len(frame))
+    return frame.assign(exited=np.where(exited, "yes", "no"),
+                        exit_type=np.where(exited, kinds, None))
+
+
+def test_audit_config_with_retention_and_monitor(client, exits_frame):
+    data = exits_frame.to_csv(index=False).encode()
+    reply = _audit(client, data, EXITS_AND_MONITOR, format="json")
+    assert reply.status_code == 200, reply.text
+    sections = reply.json()["sections"]
+    assert [s["kind"] for s in sections] == ["retention", "monitoring"]
+    # the same figures as the library on the same rows
+    expected = fh.retention(exits_frame, group="sex", exited="exited", exit_type="exit_type",
+                            regression=False)
+    got = {(r["kind"], r["group"]): r["exits"] for r in sections[0]["result"]["table"]}
+    assert got == {(r.kind, r.group): r.exits for r in expected.table.itertuples()}
+    monitor = fh.monitor(exits_frame, period="applied_on", freq="Q", group="sex",
+                         stages=["screened", "hired"])
+    assert sections[1]["result"]["periods"] == list(monitor.periods)
+    assert sections[1]["rows"]["total"] == len(exits_frame)
+
+
+def test_audit_config_may_not_name_a_previous_audit_file(client, exits_frame):
+    data = exits_frame.to_csv(index=False).encode()
+    config = EXITS_AND_MONITOR.replace('[report]\n', '[report]\nprevious = "/etc/passwd"\n')
+    reply = _audit(client, data, config)
+    assert reply.status_code == 400 and "never reads" in reply.json()["error"]
+
+
+def test_audit_page_offers_retention_and_monitoring_where_the_columns_are(client, exits_frame):
+    token = _token(client, "/audit")
+    page = client.get("/audit").text
+    assert 'value="retention"' in page and 'value="monitor"' in page
+    files = {"file": ("export.csv", exits_frame.to_csv(index=False).encode(), "text/csv")}
+    found = client.post("/audit/inspect", data={"csrf": token}, files=files).json()
+    roles = found["roles"]
+    assert roles["exited"] == "exited" and roles["exit_type"] == "exit_type"
+    assert roles["applied_on"] == "date"
+    assert {"funnel", "retention", "monitor"} <= set(found["analyses"])
+    roles = {**roles, "race": "ignore", "age_band": "ignore", "interviewed": "ignore",
+             "offered": "ignore"}
+    form = {"csrf": token, "roles": json.dumps(roles),
+            "analyses": json.dumps(["retention", "monitor"])}
+    lines = [json.loads(x) for x in
+             client.post("/audit/run", data=form, files=files).text.splitlines() if x]
+    done = lines[-1]
+    assert done.get("done"), done
+    assert 'type = "retention"' in done["config"] and 'type = "monitor"' in done["config"]
+    assert 'freq = "Q"' in done["config"]
+    kinds = [s["kind"] for s in json.loads(done["report"]["json"])["sections"]]
+    assert kinds == ["retention", "monitoring"]
+
+
+def test_workforce_export_offers_retention_not_monitoring(client):
+    token = _token(client, "/audit")
+    staff = fh.datasets.make_workforce(400, random_state=1, exits=True)
+    files = {"file": ("staff.csv", staff.to_csv(index=False).encode(), "text/csv")}
+    found = client.post("/audit/inspect", data={"csrf": token}, files=files).json()
+    assert found["roles"]["exited"] == "exited" and found["roles"]["left"] == "ignore"
+    assert found["roles"]["months_in_level"] != "date"  # a duration, not a date
+    assert "retention" in found["analyses"] and "monitor" not in found["analyses"]
+    form = {"csrf": token, "roles": json.dumps({"sex": "group"}), "analyses": '["monitor"]'}
+    last = json.loads(client.post("/audit/run", data=form, files=files).text.splitlines()[-1])
+    assert last["field"] == "analysis:monitor" and "a group, a date and a stage" in last["error"]

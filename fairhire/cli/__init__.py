@@ -4,8 +4,8 @@ Every error is one ``fairhire: error: ...`` line on standard error and exit stat
 shows the traceback). Options are checked before any file is read. Library messages are shown
 with the command-line flags (``--on-inconsistent exclude``), not the Python arguments.
 
-One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``scan``, ``audit``,
-``demo``, ``serve``); shared parts: :mod:`~fairhire.cli.reading` (files),
+One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``retention``,
+``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``, ``serve``); shared parts: :mod:`~fairhire.cli.reading` (files),
 :mod:`~fairhire.cli.options` (option text -> checked values), :mod:`~fairhire.cli.config` and
 :mod:`~fairhire.cli.runner` (the audit config, shared with the web app).
 """

@@ -6,11 +6,28 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from .options import report_formats
+from .options import choice, number, report_formats, whole
 from .output import notes
 from .reading import read_table
 
-__all__ = ["input_arguments", "read_input", "report_arguments"]
+__all__ = [
+    "COMPARISON_OPTIONS",
+    "comparison_arguments",
+    "funnel_arguments",
+    "given",
+    "inconsistent_argument",
+    "input_arguments",
+    "read_input",
+    "report_arguments",
+]
+
+#: The comparison options of the rate analyses, as the library names them.
+COMPARISON_OPTIONS = ("reference", "threshold", "alternative", "adjust", "alpha", "confidence",
+                      "min_n", "unknown_labels")
+# The library checks these again; listing them here lets --help show them and a typo fail
+# before the file is read (importing the analyses for their lists would slow every --help).
+_ADJUSTMENTS = ["holm", "fdr_bh", "bonferroni", "none"]
+_ALTERNATIVES = ["two-sided", "less", "greater"]
 
 
 def input_arguments(p: argparse.ArgumentParser, what: str) -> None:
@@ -45,3 +62,82 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
                    help="report formats, comma-separated: html, md, json (default: all three)")
     g.add_argument("--title", help="report title (default: the analysis name)")
     g.add_argument("--organization", help="organization named on the report's cover")
+
+
+def comparison_arguments(
+    p: argparse.ArgumentParser, *, people: str = "people", skip: Sequence[str] = ()
+) -> argparse._ArgumentGroup:
+    """The options every rate comparison shares (``--reference`` ... ``--unknown-label``).
+
+    Each defaults to None: an option not given is not passed, so the library's default holds.
+    ``skip`` leaves out options an analysis does not take.
+    """
+    o = p.add_argument_group("comparison options")
+    add = {
+        "reference": lambda: o.add_argument(
+            "--reference", metavar="GROUP",
+            help="compare every group with this one (default: the most favourable rate among "
+            f"groups of at least --min-n {people} and 2%% of the total)"),
+        "threshold": lambda: o.add_argument(
+            "--threshold", type=number("threshold"), metavar="RATIO",
+            help="the impact-ratio threshold, e.g. 0.8 or 4/5 (default: 0.8, four-fifths)"),
+        "alternative": lambda: o.add_argument(
+            "--alternative", type=choice("alternative", _ALTERNATIVES),
+            metavar="{two-sided,less,greater}",
+            help="direction of the significance tests (default: two-sided)"),
+        "adjust": lambda: o.add_argument(
+            "--adjust", type=choice("adjust", _ADJUSTMENTS),
+            metavar="{holm,fdr_bh,bonferroni,none}",
+            help="adjustment of p-values for the number of comparisons (default: holm)"),
+        "alpha": lambda: o.add_argument(
+            "--alpha", type=number("alpha"), metavar="P",
+            help="significance level, e.g. 0.05 or 5%% (default: 0.05)"),
+        "confidence": lambda: o.add_argument(
+            "--confidence", type=number("confidence"), metavar="LEVEL",
+            help="confidence level of the intervals, e.g. 0.95 (default: 0.95)"),
+        "min_n": lambda: o.add_argument(
+            "--min-n", type=whole("min_n", low=1), metavar="N",
+            help=f"smallest group, in {people}, that can be the reference (default: 30)"),
+        "unknown_labels": lambda: o.add_argument(
+            "--unknown-label", dest="unknown_labels", action="append", metavar="LABEL",
+            help="a group label meaning 'not known', e.g. 'Prefer not to say' (repeat for "
+            "several); counted as unknown"),
+    }
+    for name in COMPARISON_OPTIONS:
+        if name not in skip:
+            add[name]()
+    return o
+
+
+def given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
+    """The options among ``names`` that were given (not None), as library keyword arguments.
+
+    Examples
+    --------
+    >>> given(argparse.Namespace(alpha=0.01, reference=None), ["alpha", "reference"])
+    {'alpha': 0.01}
+    """
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def funnel_arguments(g: argparse._ArgumentGroup) -> None:
+    """The groups and the hiring funnel: ``--group``, ``--stages`` or ``--stage-column`` with
+    ``--stage-order``, and ``--strata``."""
+    g.add_argument("--group", nargs="+", required=True, metavar="COLUMN",
+                   help="group column(s), e.g. sex race; several give intersectional groups")
+    g.add_argument("--stages", nargs="+", metavar="COLUMN",
+                   help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
+    g.add_argument("--stage-column", metavar="COLUMN",
+                   help="instead of --stages: one column holding the furthest stage reached")
+    g.add_argument("--stage-order", nargs="+", metavar="STAGE",
+                   help="with --stage-column: the stages in order, entry stage first")
+    g.add_argument("--strata", nargs="+", metavar="COLUMN",
+                   help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+
+
+def inconsistent_argument(o: argparse._ArgumentGroup, rows: str, default: str | None) -> None:
+    """``--on-inconsistent raise|exclude`` for ``rows`` (what an inconsistent row is)."""
+    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
+                   default=default, metavar="{raise,exclude}",
+                   help=f"{rows}: stop with an error (raise, the default) or leave them out "
+                   "and count them (exclude)")

@@ -48,11 +48,17 @@ ANALYSES = {
     "interview_panels": "interview_panels",
     "rater_disparity": "rater_disparity",
     "rubric_consistency": "rubric_consistency",
+    "retention": "retention",
+    "time_to_exit": "time_to_exit",
+    "reduction_in_force": "reduction_in_force",
+    "monitor": "monitor",
     "job_description": "scan_job_description",
 }
-REPORT_KEYS = {"title", "organization", "period", "author", "formats", "output", "min_cell"}
+REPORT_KEYS = {"title", "organization", "period", "author", "formats", "output", "min_cell",
+               "previous"}
 DATA_KEYS = {"path", "dataset", "options", "columns", "sheet", "sep"}
-ANALYSIS_KEYS = {"type", "data", "title", "notes", "path", "text"}
+#: Keys of an [[analysis]] table that are not arguments of its function.
+ANALYSIS_KEYS = {"type", "data", "title", "notes", "path", "text", "include_disclosure"}
 DATASETS = {"make_hiring_funnel", "make_workforce", "load_ucb_admissions", "load_job_ads"}
 
 #: Options that mean the same in every analysis, checked as the library checks them.
@@ -144,10 +150,14 @@ def check_options(kind: str, options: Mapping[str, Any], where: str, field: str)
             raise CLIError(f"{where}: {exc}", field=field) from None
 
 
-def _check_report(report: Any) -> None:
+def _check_report(report: Any, *, web: bool) -> None:
     _type_check("config", "report", report, dict, "a table ([report])", "report")
     _unknown_keys("[report]", report, REPORT_KEYS, "report")
-    for key in ("title", "organization", "period", "author", "output"):
+    if web and "previous" in report:
+        raise CLIError("[report].previous names a file on the server, which the web app never "
+                       "reads: compare audits with fairhire compare OLD.json NEW.json.",
+                       field="report")
+    for key in ("title", "organization", "period", "author", "output", "previous"):
         if key in report:
             _type_check("report", key, report[key], str, "text", f"report.{key}")
     if "formats" in report:
@@ -207,6 +217,12 @@ def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) ->
             raise CLIError(f"{where}: give path = 'ads/*.txt' (files) or text = '...'.",
                            field=field)
     else:
+        if "include_disclosure" in spec:
+            if kind != "reduction_in_force":
+                raise CLIError(f"{where}: include_disclosure is only for reduction_in_force.",
+                               field=field)
+            _type_check(where, "include_disclosure", spec["include_disclosure"], bool,
+                        "true or false", field)
         if "data" not in spec and len(data) > 1:
             raise CLIError(f"{where}: say which input it reads: data = one of {sorted(data)}.",
                            field=field)
@@ -257,7 +273,7 @@ def check_config(
 ) -> dict[str, Any]:
     """Check an audit config already read into a dict (see :func:`parse_config`)."""
     _unknown_keys("the config", config, {"report", "data", "analysis"}, "config")
-    _check_report(config.get("report", {}))
+    _check_report(config.get("report", {}), web=web)
     data = config.get("data", {})
     _check_data(data, web=web)
     analyses = config.get("analysis", [])

@@ -7,23 +7,29 @@ their side of 0.8, rates as percentages, yes/no for flags.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_percent, format_ratio
+from .errors import flag_words
 
-__all__ = ["console_text", "format_frame"]
+__all__ = ["console_text", "format_frame", "monitor_text"]
 
 _MARKS = {3: "!", 2: "?", 1: "-"}
 #: The columns shown on the console when a table has them (the report has every column).
-KEY_COLUMNS = ("stage", "level", "category", "group", "applicants", "selected", "n",
-               "selection_rate", "rate", "reference_group", "impact_ratio", "gap", "gap_pct",
-               "p_value_fisher", "p_value", "p_value_adjusted", "shortfall", "adverse_impact",
-               "flagged", "excluded")
+KEY_COLUMNS = ("comparison", "kind", "period", "stage", "scope", "cell", "unit", "level",
+               "category", "group", "headcount", "applicants", "n", "exits", "selected",
+               "selection_rate", "exit_rate", "rate", "median", "retention_at",
+               "reference_group", "impact_ratio", "exit_rate_ratio", "selection_rate_ratio",
+               "hazard_ratio", "gap", "gap_pct", "mean_gap_pct", "adjusted_gap_pct",
+               "p_value_fisher", "p_value", "p_value_cox", "p_value_adjusted", "shortfall",
+               "adverse_impact", "flagged", "excluded")
 _COUNTS = {"applicants", "selected", "n", "count", "headcount", "employees", "promoted", "hired",
-           "advanced", "candidates", "decisions", "shortfall"}
+           "advanced", "candidates", "decisions", "shortfall", "exits"}
+#: Tables with a row per unit and an overall row: the console shows the overall rows.
+_OVERALL = {"unit": "All units"}
 
 
 def _kind(name: str, series: pd.Series, counts: set[str]) -> Callable[[Any], str] | None:
@@ -37,8 +43,10 @@ def _kind(name: str, series: pd.Series, counts: set[str]) -> Callable[[Any], str
         return format_p
     if "ratio" in lower:
         return format_ratio
-    if lower.endswith(("_rate", "_share")) or lower in {"rate", "share"}:
+    if lower.endswith(("_rate", "_share")) or lower in {"rate", "share", "retention_at"}:
         return format_percent
+    if lower.endswith("_pct"):  # already in percent
+        return lambda v: f"{format_number(v, 1)}%"
     if name in counts or lower.startswith("n_") or pd.api.types.is_integer_dtype(series):
         return format_count
     return lambda v: format_number(v, 2)
@@ -72,21 +80,60 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def console_text(result: Any) -> str:
-    """A result for the console: its title, findings, rows used, main table and warnings."""
+def _key_table(table: pd.DataFrame, counts: set[str]) -> list[str]:
+    """The main table with its key columns (overall rows only, where it has per-unit rows)."""
+    lines = []
+    for column, overall in _OVERALL.items():
+        if column in table.columns and (table[column] == overall).any():
+            table = table.loc[table[column] == overall].drop(columns=column)
+            lines.append(f"{overall} (the report has every {column}):")
+    key = [c for c in KEY_COLUMNS if c in table.columns]
+    return [*lines, format_frame(table[key] if len(key) >= 3 else table, counts)]
+
+
+def _rows_and_warnings(result: Any, flags: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    rows = getattr(result, "rows", None)
+    used = ["", f"Rows: {rows.describe()}"] if rows is not None else []
+    warned = [f"  - {flag_words(w, flags)}" for w in result.warnings]
+    return used, ["", "Warnings:", *warned] if warned else []
+
+
+def console_text(result: Any, flags: Mapping[str, str] | None = None) -> str:
+    """A result for the console: its title, findings, rows used, main table and warnings.
+
+    ``flags`` (library argument -> command-line flag) rewrites advice such as "pass
+    ``reference=``" in the words of the command line.
+    """
+    flags = flags or {}
     lines = [result.summary().splitlines()[0]]
     headlines = sorted(result.headlines(), key=lambda h: -h.severity)
     if headlines:
         lines += ["", "Findings (! evidence, ? review, - information):"]
-        lines += [f"  {_MARKS.get(h.severity, '-')} {h.text}" for h in headlines]
-    rows = getattr(result, "rows", None)
-    if rows is not None:
-        lines += ["", f"Rows: {rows.describe()}"]
+        lines += [f"  {_MARKS.get(h.severity, '-')} {flag_words(h.text, flags)}"
+                  for h in headlines]
+    used, warned = _rows_and_warnings(result, flags)
+    lines += used
     table = getattr(result, "table", None)
     if isinstance(table, pd.DataFrame) and len(table):
         counts = set(getattr(result, "count_columns", ()) or ())
-        key = [c for c in KEY_COLUMNS if c in table.columns]
-        lines += ["", format_frame(table[key] if len(key) >= 3 else table, counts)]
-    if result.warnings:
-        lines += ["", "Warnings:"] + [f"  - {w}" for w in result.warnings]
-    return "\n".join(lines)
+        lines += ["", *_key_table(table, counts)]
+    return "\n".join(lines + warned)
+
+
+def monitor_text(result: Any, flags: Mapping[str, str] | None = None) -> str:
+    """A monitoring run for the console: its alerts, its trends and the latest period."""
+    flags = flags or {}
+    lines = [result.summary().splitlines()[0]]
+    alerts = list(result.alerts["message"])
+    lines += ["", f"Alerts ({format_count(len(alerts))}):" if alerts else "No alerts."]
+    lines += [f"  ! {m}" for m in alerts]
+    trends = result.trend_sentences()
+    lines += ["", "Trends:" if trends else "Trends: no clear trend at any stage."]
+    lines += [f"  - {t}" for t in trends]
+    used, warned = _rows_and_warnings(result, flags)
+    lines += used
+    latest = result.latest.drop(columns="period")
+    if len(latest):
+        counts = set(result.count_columns)
+        lines += ["", f"The latest period, {result.periods[-1]}:", *_key_table(latest, counts)]
+    return "\n".join(lines + warned)

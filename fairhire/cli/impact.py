@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import input_arguments, read_input, report_arguments
+from .arguments import (
+    funnel_arguments,
+    inconsistent_argument,
+    input_arguments,
+    read_input,
+    report_arguments,
+)
 from .errors import CLIError
-from .options import choice, share, whole
+from .options import share, whole
 from .output import print_result
 
 NAME = "impact"
@@ -17,17 +23,7 @@ FLAGS = {"unknown_labels": "--unknown-label"}
 
 def arguments(p: argparse.ArgumentParser) -> None:
     input_arguments(p, "applicant")
-    g = p.add_argument_group("the funnel")
-    g.add_argument("--group", nargs="+", required=True, metavar="COLUMN",
-                   help="group column(s), e.g. sex race; several give intersectional groups")
-    g.add_argument("--stages", nargs="+", metavar="COLUMN",
-                   help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
-    g.add_argument("--stage-column", metavar="COLUMN",
-                   help="instead of --stages: one column holding the furthest stage reached")
-    g.add_argument("--stage-order", nargs="+", metavar="STAGE",
-                   help="with --stage-column: the stages in order, entry stage first")
-    g.add_argument("--strata", nargs="+", metavar="COLUMN",
-                   help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+    funnel_arguments(p.add_argument_group("the funnel"))
     o = p.add_argument_group("options")
     o.add_argument("--reference", metavar="GROUP",
                    help="compare every group with this one (default: the highest rate among "
@@ -39,10 +35,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="smallest group that can be the reference (default: 30)")
     o.add_argument("--cumulative", action="store_true",
                    help="rates against all applicants, not those who reached the stage")
-    o.add_argument("--on-inconsistent", type=choice("on_inconsistent", ["raise", "exclude"]),
-                   default="raise", metavar="{raise,exclude}",
-                   help="rows that pass a stage without the one before: stop with an error "
-                   "(raise, the default) or leave them out and count them (exclude)")
+    inconsistent_argument(o, "rows that pass a stage without the one before", "raise")
     o.add_argument("--unknown-label", dest="unknown_labels", action="append", default=[],
                    metavar="LABEL", help="a group label meaning 'not known', e.g. 'Prefer not "
                    "to say' (repeat for several); counted as unknown")

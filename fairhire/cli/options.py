@@ -20,7 +20,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._core.params import check_choice, check_int, check_share
+from .._core.params import (
+    check_alpha,
+    check_choice,
+    check_confidence,
+    check_int,
+    check_number,
+    check_share,
+    check_threshold,
+)
 from ..errors import InvalidParameterError
 from .errors import CLIError, flag_words
 
@@ -28,10 +36,12 @@ __all__ = [
     "FORMATS",
     "RENAMED",
     "accepted_options",
+    "age_bands",
     "call_analysis",
     "category_map_file",
     "choice",
     "label_pair",
+    "number",
     "report_formats",
     "share",
     "translate_renamed",
@@ -112,6 +122,46 @@ def whole(name: str, low: int | None = None) -> Callable[[str], int | None]:
         return check_int(value, name, low=low)
 
     return _converter(name, convert)
+
+
+def number(name: str, *, low: float | None = None) -> Callable[[str], Any]:
+    """A number checked by the library's rule for ``name``: ``threshold`` (0.8 or 4/5),
+    ``alpha`` and ``confidence`` (in (0, 1)), or any number at least ``low``.
+
+    Examples
+    --------
+    >>> number("threshold")("4/5"), number("alpha")("0.01"), number("horizon", low=0)("12")
+    (Fraction(4, 5), 0.01, 12.0)
+    >>> number("alpha")("5%")
+    0.05
+    """
+    checks: dict[str, Callable[[Any], Any]] = {
+        "threshold": lambda t: check_threshold(t.strip(), name),
+        "alpha": lambda t: check_alpha(_number_text(t), name),
+        "confidence": lambda t: check_confidence(_number_text(t), name),
+    }
+
+    def any_number(text: str) -> Any:
+        return check_number(_number_text(text), name, low=low)
+
+    return _converter(name, checks.get(name, any_number))
+
+
+def age_bands(text: str) -> tuple[int, ...]:
+    """``--age-bands 40,50,60``: whole ages, comma-separated (checked by the analysis).
+
+    Examples
+    --------
+    >>> age_bands("40, 50,60")
+    (40, 50, 60)
+    """
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    try:
+        return tuple(int(t) for t in items)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--age-bands {text!r} must be whole ages separated by commas, e.g. 40,50,60."
+        ) from None
 
 
 def choice(name: str, choices: Sequence[str]) -> Callable[[str], str]:

@@ -13,7 +13,8 @@ import pandas as pd
 from ..report.safe import csv_safe_frame
 from .options import FORMATS
 
-__all__ = ["csv_text", "note", "print_result", "progress", "write_csv", "write_report"]
+__all__ = ["csv_text", "note", "print_result", "progress", "write_csv", "write_report",
+           "write_report_files"]
 
 
 def note(message: str, *, kind: str = "note") -> None:
@@ -55,15 +56,24 @@ def write_report(report: Any, out: Path, formats: Sequence[str], stem: str = "au
     return paths
 
 
-def print_result(result: Any, args: argparse.Namespace, title: str) -> None:
-    """Print a result's summary; with ``--report DIR`` also write the report."""
+def print_result(result: Any, args: argparse.Namespace, title: str, *,
+                 include_disclosure: bool = False, text: str | None = None) -> Any:
+    """Print a result (``text``, or its console summary); with ``--report DIR`` also write
+    the report. Returns the report written, or None."""
     from .console import console_text
 
-    print(console_text(result))
-    if getattr(args, "report", None):
-        import fairhire as fh
+    print(console_text(result, getattr(args, "_flags", {})) if text is None else text)
+    if not getattr(args, "report", None):
+        return None
+    import fairhire as fh
 
-        report = fh.Report(title=args.title or title, organization=args.organization or None)
-        report.add(result)
-        for path in write_report(report, Path(args.report), args.format):
-            print(f"wrote {path}")
+    report = fh.Report(title=args.title or title, organization=args.organization or None)
+    report.add(result, include_disclosure=include_disclosure)
+    write_report_files(report, args)
+    return report
+
+
+def write_report_files(report: Any, args: argparse.Namespace) -> None:
+    """Write ``report`` into ``--report DIR`` in the ``--format`` formats, naming each file."""
+    for path in write_report(report, Path(args.report), args.format):
+        print(f"wrote {path}")

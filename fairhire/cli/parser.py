@@ -19,7 +19,8 @@ from .errors import EXIT_USAGE
 __all__ = ["SUBCOMMANDS", "FairhireParser", "build_parser"]
 
 #: Subcommand modules of fairhire.cli, in the order ``--help`` lists them.
-SUBCOMMANDS = ("demo", "audit", "scan", "impact", "ll144", "pay", "promotion", "serve")
+SUBCOMMANDS = ("demo", "audit", "scan", "impact", "ll144", "pay", "promotion", "retention",
+               "time_to_exit", "layoff", "monitor", "compare", "serve")
 
 EPILOG = """examples:
   fairhire demo --out reports/demo
@@ -28,6 +29,11 @@ EPILOG = """examples:
   fairhire ll144 applicants.csv --sex sex --race race --selected advanced --min-share 0.02
   fairhire pay employees.csv --pay salary --group sex --controls level job_family tenure_years
   fairhire promotion employees.csv --group sex --promoted promoted --level level
+  fairhire retention employees.csv --group sex --exited exited --exit-type exit_type
+  fairhire time-to-exit employees.csv --group sex --duration tenure_months --event exited
+  fairhire layoff employees.csv --selected laid_off --group sex --unit department --age age
+  fairhire monitor applicants.csv --period applied_on --freq Q --group sex --stages hired
+  fairhire compare reports/2025/audit.json reports/2026/audit.json
   fairhire scan ads/ --format csv --output ads.csv
   fairhire serve --open
 """

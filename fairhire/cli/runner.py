@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import FairhireError
+from .compare import in_cli_words
 from .config import ANALYSIS_KEYS, analysis_function
 from .errors import CLIError
 from .options import call_analysis
@@ -100,7 +101,27 @@ def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: P
         raise CLIError(f"{where}: {exc}", field=f"analysis.{i}") from exc
     except (TypeError, ValueError, KeyError) as exc:  # a value the library did not check
         raise CLIError(f"{where}: {type(exc).__name__}: {exc}", field=f"analysis.{i}") from exc
-    report.add(result, title=spec.get("title"), notes=spec.get("notes"))
+    report.add(result, title=spec.get("title"), notes=spec.get("notes"),
+               include_disclosure=spec.get("include_disclosure", False))
+
+
+def _since_previous(config: Mapping[str, Any], report: Any) -> None:
+    """``[report] previous = "audit-2025.json"``: add what changed since that audit."""
+    import fairhire as fh
+
+    name = config.get("report", {}).get("previous")
+    if not name:
+        return
+    path = Path(name)
+    path = path if path.is_absolute() else config["_base"] / path
+    if not path.is_file():
+        raise CLIError(f"[report].previous = {name!r}: file not found (paths are relative to "
+                       "the config file).", field="report")
+    try:
+        report.add(fh.compare_audits(path, report))
+    except FairhireError as exc:
+        raise CLIError(f"[report].previous = {name!r}: {in_cli_words(exc)}", field="report") \
+            from exc
 
 
 def build_report(
@@ -119,4 +140,5 @@ def build_report(
         if on_step is not None:
             on_step(i, len(analyses), step_title(spec))
         _run_one(i, spec, inputs, config["_base"], report)
+    _since_previous(config, report)
     return report

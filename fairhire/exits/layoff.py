@@ -160,7 +160,8 @@ class ReductionInForceResult(Result):
             subject, reference = self._words(row)
             where = "" if row.unit == ALL_UNITS else f"In {row.unit}, "
             text = where + rate_sentence(
-                subject=subject if not where else subject[0].lower() + subject[1:],
+                subject=subject[0].lower() + subject[1:] if where and subject.startswith(
+                    "Employees") else subject,
                 verb="were selected for layoff", ratio=row.selection_rate_ratio,
                 rate=row.selection_rate, reference=reference,
                 ref_rate=self._rate(row.comparison, row.unit, row.reference_group),
@@ -442,7 +443,7 @@ def _comparison(t: pd.DataFrame, name: str, options: Options, reference: Any, st
         left_out = int(t.loc[t[state.age_key].isna(), N].sum())
     if left_out:
         state.warnings.append(f"{left_out:,} employees have a missing {what}: left out of the "
-                              f"{name} comparison (counted in `unknown`).")
+                              f"{name} comparison (counted in the unknown table).")
     cells = pd.DataFrame({
         "label": known["__c"].astype(str).to_numpy(),
         "unit": known[state.unit_key].to_numpy() if by_unit else ALL_UNITS,

@@ -375,7 +375,7 @@ def _cells(counts: Any, *, exited: str, exit_type: str | None, strata_cols: list
     if unknown.any():
         excluded["missing group"] = int(t.loc[unknown, _N].sum())
         warnings.append(f"{excluded['missing group']:,} employees have a missing or unknown "
-                        "group: counted in `unknown`, not compared.")
+                        "group: counted in the unknown table, not compared.")
     stratum = _stratum(t, [counts.keys[c] for c in strata_cols])
     frame = pd.DataFrame({
         LABEL: t[LABEL], "stratum": stratum, "headcount": t[_N],

@@ -484,7 +484,7 @@ def build_result(
     if comp.unknown_rows:
         warnings.append(
             f"{comp.unknown_rows:,} applicants have a missing or unknown group: counted in "
-            "`unknown`, not compared."
+            "the unknown table, not compared."
         )
     return AdverseImpactResult(
         table=comp.table,

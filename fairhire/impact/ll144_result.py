@@ -235,7 +235,7 @@ class LL144Audit(Result):
                 tail = (
                     f"below four-fifths — shown as additional information, LL144 sets no "
                     f"threshold; {p_text(row.p_value_fisher, 'Fisher p', self.alpha)}, "
-                    f"Holm-adjusted {p_text(row.p_value_adjusted, '', self.alpha).strip()}"
+                    f"{p_text(row.p_value_adjusted, 'Holm-adjusted p', self.alpha)}"
                 )
                 text = f"{base}; {tail}"
                 text += (

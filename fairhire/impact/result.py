@@ -102,7 +102,8 @@ class AdverseImpactResult(Result):
             if row.adverse_impact:
                 extra = []
                 if row.shortfall >= 0.5:
-                    extra.append(f"{format_count(row.shortfall)} fewer selections than parity")
+                    word = "selection" if format_count(row.shortfall) == "1" else "selections"
+                    extra.append(f"{format_count(row.shortfall)} fewer {word} than parity")
                 if row.flips_with_one:
                     extra.append("one selection would change the result")
                 if row.small_sample:

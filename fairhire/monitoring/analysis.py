@@ -383,7 +383,7 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     unknown = excluded.get("missing group", 0)
     if unknown:
         warnings.append(
-            f"{unknown:,} rows have a missing or unknown group: counted in `unknown`, not "
+            f"{unknown:,} rows have a missing or unknown group: counted in the unknown table, not "
             "compared."
         )
     excluded = {k: v for k, v in excluded.items() if v}

@@ -176,6 +176,8 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
     findings: dict[tuple[str, str, str], Finding] = {}
     analyses: list[str] = []
     for section in data["sections"]:
+        if section.get("kind") == "audit comparison":  # a comparison is no finding of its own
+            continue
         title = _text(section.get("title") or section.get("kind"))
         analysis = title if title not in analyses else f"{title} ({section.get('index')})"
         analyses.append(analysis)

@@ -33,7 +33,7 @@ __all__ = [
 #: strata columns (never called this: the analysis refuses such names), the counts and stages.
 PERIOD = "__fh_period"
 #: Per-period warnings said once for the whole run instead (the unknown-group count).
-RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in `unknown`")
+RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in the unknown table")
 _SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
 _LEFT_OUT = "This period is left out of the monitoring."
 

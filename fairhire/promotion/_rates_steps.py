@@ -17,7 +17,7 @@ from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.names import internal_names
 from .._frames import collect_pandas
-from ..errors import FairhireError, InsufficientDataError, preview
+from ..errors import FairhireError, InsufficientDataError
 from ..stats.proportions import adjust_pvalues
 from ..stats.regression import fit_logit
 
@@ -202,8 +202,8 @@ def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str,
         return None, 0
     if constant:
         warnings.append(
-            f"no one (or everyone) was promoted in {preview(constant)}: their odds ratios "
-            "cannot be estimated, so they are left out of the logistic regression."
+            f"no one (or everyone) was promoted in {', '.join(map(repr, constant))}: their odds "
+            "ratios cannot be estimated, so they are left out of the logistic regression."
         )
     keep = ~labels.isin(constant)
     groups = sorted(labels[keep].unique(), key=str)

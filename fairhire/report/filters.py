@@ -154,7 +154,8 @@ class Formatter:
             return Markup(MISSING)
 
     def ci(self, bounds: Any, digits: int = 2, kind: str = "ratio", hide: bool = False) -> Markup:
-        """A confidence interval "low–high", as ratios, percentages (``kind="pct"``) or numbers."""
+        """A confidence interval "low to high": ratios, percentages (``kind="pct"``), percentage
+        points (``kind="points"``) or numbers (``kind="num"``)."""
         low, high = (None, None) if bounds is None else tuple(bounds)
         for bound in (low, high):
             held = self._withheld(bound)
@@ -165,7 +166,7 @@ class Formatter:
         if hide:
             self.suppressed = True
             return Markup(SUPPRESSED_DERIVED)
-        fmt = {"pct": self.pct, "num": self.num}.get(kind)
+        fmt = {"pct": self.pct, "num": self.num, "points": self.points}.get(kind)
         if fmt is None:
             return Markup(f"{core.format_number(low, digits)} to {core.format_number(high, digits)}")
         return Markup(f"{fmt(low, digits)} to {fmt(high, digits)}")

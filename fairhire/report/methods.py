@@ -1,7 +1,9 @@
 """Methodology text of each partial: ``methods/<partial>.toml``.
 
-Each file holds a ``title``, optional ``limitations`` and a list of ``[[entry]]`` tables (``id``,
-``name``, ``text``, ``formula``, ``when``, ``sources``, optional ``only_if``). See PARTIALS.md.
+Each file holds a ``title``, the ``area`` of the audit it belongs to (the executive summary
+groups findings by area: "Hiring and selection", "Pay"...), optional ``limitations`` and a list
+of ``[[entry]]`` tables (``id``, ``name``, ``text``, ``formula``, ``when``, ``sources``,
+optional ``only_if``). See PARTIALS.md.
 """
 
 from __future__ import annotations
@@ -14,10 +16,53 @@ from typing import Any
 
 from ..errors import ReportError
 
-__all__ = ["MethodEntry", "MethodsBlock", "load_methods"]
+__all__ = ["GENERAL_LIMITATIONS", "MethodEntry", "MethodsBlock", "load_methods"]
 
 METHODS_DIR = Path(__file__).parent / "methods"
 _FIELDS = {"id", "name", "text", "formula", "when", "sources", "only_if"}
+
+#: Limitations every report states, before those of its analyses: (title, text).
+GENERAL_LIMITATIONS = (
+    (
+        "Statistical and practical significance are different questions",
+        "A p-value says how surprising a difference this large would be if the groups were "
+        "treated alike; it says nothing about how large or important the difference is. With "
+        "many applicants a trivial difference can be statistically significant; with few, a "
+        "large one may not be. Read impact ratios, gaps and shortfalls next to the p-values.",
+    ),
+    (
+        "Small samples",
+        "Rates based on few people move a lot when one decision changes. Results flagged as "
+        "small samples, or that would change with one person's selection, are not reliable "
+        "evidence on their own; Fisher's exact test remains valid for them, the Z test does not.",
+    ),
+    (
+        "The four-fifths rule is a US rule of thumb",
+        "The four-fifths (80%) rule comes from the US Uniform Guidelines on Employee Selection "
+        "Procedures (29 CFR 1607.4(D)). It is a practical screen for adverse impact, not a "
+        "statistical test and not the legal standard in other jurisdictions. Passing it does "
+        "not prove a process is fair, and failing it does not prove it is unlawful.",
+    ),
+    (
+        "This report is not a legal finding",
+        "The report describes statistical patterns in the data provided. It does not establish "
+        "that discrimination did or did not occur: that is a legal conclusion, which depends on "
+        "job-relatedness, business necessity, less discriminatory alternatives and context "
+        "that the data do not contain. Seek qualified legal advice before acting on it.",
+    ),
+    (
+        "Many comparisons",
+        "Testing many groups and stages makes some differences look significant by chance. "
+        "Adjusted p-values are reported alongside the raw ones where several comparisons were "
+        "made.",
+    ),
+    (
+        "Data quality",
+        "Results are only as good as the records they come from. Group membership is usually "
+        "self-reported and sometimes missing; the data-and-exclusions section lists every row "
+        "that was left out and why. The analyses show associations, not causes.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +106,8 @@ class MethodsBlock:
     title: str
     entries: tuple[MethodEntry, ...]
     limitations: tuple[str, ...] = ()
+    #: the part of the audit the analysis belongs to (its findings are grouped under it)
+    area: str = ""
 
 
 def _check_text(path: Path, where: str, text: str) -> None:
@@ -116,4 +163,5 @@ def load_methods(partial: str) -> MethodsBlock:
         title=str(data.get("title", partial.replace("_", " ").capitalize())),
         entries=tuple(entries),
         limitations=limitations,
+        area=str(data.get("area", "")).strip(),
     )

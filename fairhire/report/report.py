@@ -10,188 +10,32 @@ contract a partial follows.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
-import hashlib
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, TemplateNotFound
 from markupsafe import Markup
 
-from .._results import Headline, Result, RowAccount, jsonable
+from .._results import Result, jsonable
 from ..errors import InvalidParameterError, ReportError
-from .charts import chart_function
-from .charts._base import to_svg
+from .charts._base import text_metrics, to_svg
 from .filters import Formatter
-from .job_ads import job_ad_view
-from .methods import MethodEntry, load_methods
+from .glossary import glossary
+from .hooks import Hooks
+from .methods import GENERAL_LIMITATIONS, MethodEntry, load_methods
+from .payload import section_json
+from .provenance import compact, fingerprint_inputs, library_versions, timestamp
 from .registry import partial_for
-from .safe import md_escape, md_finalize, md_quote
-from .suppress import ReportView, RowsView, Rule, Withheld, suppress_records, suppress_rows
-from .tables import data_table, records
+from .sections import RenderedSection, RenderState, ReportInfo, Section
+from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
+from .templating import new_environment, slug
 
 __all__ = ["SCHEMA_VERSION", "Report", "ReportInfo", "Section"]
 
 #: Version of the JSON layout written by :meth:`Report.render_json`.
 SCHEMA_VERSION = "1.0"
-
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-SEVERITY_LABELS = {3: "Flagged", 2: "Review", 1: "Information"}
-
-#: Libraries whose versions go in the reproducibility appendix.
-_VERSIONED = (
-    "fairhire",
-    "numpy",
-    "pandas",
-    "scipy",
-    "statsmodels",
-    "narwhals",
-    "jinja2",
-    "matplotlib",
-)
-
-GENERAL_LIMITATIONS = (
-    (
-        "Statistical and practical significance are different questions",
-        "A p-value says how surprising a difference this large would be if the groups were "
-        "treated alike; it says nothing about how large or important the difference is. With "
-        "many applicants a trivial difference can be statistically significant; with few, a "
-        "large one may not be. Read impact ratios, gaps and shortfalls next to the p-values.",
-    ),
-    (
-        "Small samples",
-        "Rates based on few people move a lot when one decision changes. Results flagged as "
-        "small samples, or that would change with one person's selection, are not reliable "
-        "evidence on their own; Fisher's exact test remains valid for them, the Z test does not.",
-    ),
-    (
-        "The four-fifths rule is a US rule of thumb",
-        "The four-fifths (80%) rule comes from the US Uniform Guidelines on Employee Selection "
-        "Procedures (29 CFR 1607.4(D)). It is a practical screen for adverse impact, not a "
-        "statistical test and not the legal standard in other jurisdictions. Passing it does "
-        "not prove a process is fair, and failing it does not prove it is unlawful.",
-    ),
-    (
-        "This report is not a legal finding",
-        "The report describes statistical patterns in the data provided. It does not establish "
-        "that discrimination did or did not occur: that is a legal conclusion, which depends on "
-        "job-relatedness, business necessity, less discriminatory alternatives and context "
-        "that the data do not contain. Seek qualified legal advice before acting on it.",
-    ),
-    (
-        "Many comparisons",
-        "Testing many groups and stages makes some differences look significant by chance. "
-        "Adjusted p-values are reported alongside the raw ones where several comparisons were "
-        "made.",
-    ),
-    (
-        "Data quality",
-        "Results are only as good as the records they come from. Group membership is usually "
-        "self-reported and sometimes missing; the data-and-exclusions section lists every row "
-        "that was left out and why. The analyses show associations, not causes.",
-    ),
-)
-
-
-@dataclass(frozen=True)
-class ReportInfo:
-    """What every template knows about the report (``report`` in a template)."""
-
-    title: str
-    organization: str | None
-    period: str | None
-    author: str | None
-    generated_at: str
-    min_cell: int | None
-    format: str
-    version: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """One result in the report (``section`` in a partial)."""
-
-    index: int
-    anchor: str
-    title: str
-    notes: tuple[str, ...]
-    kind: str
-    partial: str
-    type_name: str
-    result: Result = field(repr=False)
-    #: Render the result's private (row-level) fields too: ``Report.add(..., include_disclosure=True)``.
-    include_disclosure: bool = False
-    #: the report's ``min_cell`` when the section was made
-    min_cell: int | None = None
-
-    @property
-    def view(self) -> ReportView:
-        """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
-        cached = self.__dict__.get("_view")
-        if cached is None:
-            cached = ReportView(self.result, self.min_cell, self.include_disclosure)
-            object.__setattr__(self, "_view", cached)
-        return cached
-
-    @property
-    def headlines(self) -> list[Headline]:
-        return list(self.view.headlines())
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return tuple(self.view.warnings)
-
-    @property
-    def rows(self) -> RowsView | None:
-        return self.view.rows
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    severity: int
-    label: str
-    text: str
-    figure: float | None
-    subject: str | None
-    anchor: str
-    section_title: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "label": self.label,
-            "text": self.text,
-            "figure": jsonable(self.figure),
-            "subject": self.subject,
-            "section": self.anchor,
-            "section_title": self.section_title,
-        }
-
-
-@dataclass(frozen=True)
-class RenderedSection:
-    section: Section
-    body: Markup
-    data: Markup
-
-
-@dataclass
-class _RenderState:
-    figures: int = 0
-
-
-def _version() -> str:
-    from .. import __version__
-
-    return __version__
-
 
 #: ``report_placement`` of a result class whose section goes right after the executive summary
 #: (e.g. :class:`fairhire.AuditComparison`); other sections follow in the order they were added.
@@ -202,44 +46,10 @@ def _placement(result: Any) -> str | None:
     return getattr(type(result), "report_placement", None)
 
 
-def _slug(text: str) -> str:
-    out = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
-    return "-".join(part for part in out.split("-") if part) or "section"
+def _version() -> str:
+    from .. import __version__
 
-
-def _timestamp(value: Any) -> str:
-    if value is None:
-        return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    if isinstance(value, _dt.datetime):
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            _dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise InvalidParameterError(
-                f"generated_at={value!r} is not an ISO 8601 date or time. Pass a datetime, a "
-                "date, or a string like '2026-03-31T12:00:00+00:00'."
-            ) from exc
-        return value
-    raise InvalidParameterError(
-        f"generated_at must be a datetime, a date or an ISO 8601 string, not "
-        f"{type(value).__name__}."
-    )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _compact(value: Any) -> str:
-    """A parameter value as compact, deterministic JSON text for the appendix."""
-    return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True, default=str)
+    return __version__
 
 
 class Report:
@@ -308,7 +118,7 @@ class Report:
         self.organization = organization
         self.period = period
         self.author = author
-        self.generated_at = _timestamp(generated_at)
+        self.generated_at = timestamp(generated_at)
         self.min_cell = min_cell
         self.template_dir = None if template_dir is None else Path(template_dir)
         if self.template_dir is not None and not self.template_dir.is_dir():
@@ -316,35 +126,10 @@ class Report:
                 f"template_dir={str(template_dir)!r} is not a directory. Pass a folder that "
                 "holds your templates (e.g. report.html.j2 extending base.html.j2)."
             )
-        self.inputs = self._fingerprint_inputs(inputs or {})
+        self.inputs = fingerprint_inputs(inputs or {})
         self._sections: list[Section] = []
 
     # -- building ------------------------------------------------------------------------------
-    @staticmethod
-    def _fingerprint_inputs(inputs: Mapping[str, str | Path]) -> tuple[dict[str, Any], ...]:
-        if not isinstance(inputs, Mapping):
-            raise InvalidParameterError(
-                "inputs= must map a display name to a file path, e.g. "
-                "{'applicants': 'exports/applicants.csv'}."
-            )
-        out = []
-        for name, raw in inputs.items():
-            path = Path(raw)
-            if not path.is_file():
-                raise InvalidParameterError(
-                    f"inputs[{name!r}] = {str(raw)!r} is not a readable file; pass the path of "
-                    "the file the analysis read, so the report can fingerprint it."
-                )
-            out.append(
-                {
-                    "name": str(name),
-                    "file": path.name,
-                    "bytes": path.stat().st_size,
-                    "sha256": _sha256(path),
-                }
-            )
-        return tuple(out)
-
     def add(
         self,
         result: Result,
@@ -380,7 +165,7 @@ class Report:
                 "include_disclosure= out."
             )
         partial = partial_for(result)
-        env = self._environment("html", Formatter(self.min_cell), _RenderState())
+        env = self._environment("html", Formatter(self.min_cell), RenderState())
         for ext in ("html", "md"):
             name = f"partials/{partial}.{ext}.j2"
             try:
@@ -404,7 +189,7 @@ class Report:
             raise InvalidParameterError(f"title= must be text, not {type(title).__name__}.")
         section = Section(
             index=index,
-            anchor=f"s{index}-{_slug(partial)}",
+            anchor=f"s{index}-{slug(partial)}",
             title=title or default_title,
             notes=note_tuple,
             kind=kind,
@@ -447,12 +232,14 @@ class Report:
             version=_version(),
         )
 
-    def _summary(self) -> list[SummaryItem]:
-        items: list[tuple[int, int, int, SummaryItem]] = []
+    def _summary(self) -> list[Area]:
+        """Every section's headlines, grouped by area and deduplicated (see summary.py)."""
+        items = []
         for section in self.sections:
-            for order, headline in enumerate(section.headlines):
+            area = load_methods(section.partial).area
+            for headline in section.headlines:
                 severity = int(headline.severity)
-                item = SummaryItem(
+                items.append(SummaryItem(
                     severity=severity,
                     label=SEVERITY_LABELS.get(severity, "Information"),
                     text=str(headline.text),
@@ -460,10 +247,9 @@ class Report:
                     subject=headline.section,
                     anchor=section.anchor,
                     section_title=section.title,
-                )
-                items.append((-severity, section.index, order, item))
-        items.sort(key=lambda t: t[:3])
-        return [t[3] for t in items]
+                    area=area,
+                ))
+        return group_findings(items)
 
     def _methodology(self) -> list[dict[str, Any]]:
         seen: set[str] = set()
@@ -495,13 +281,11 @@ class Report:
                     out.append({"title": "", "text": text})
         return out
 
+    def _glossary(self) -> list[Any]:
+        return glossary(section.partial for section in self._sections)
+
     def _appendix(self) -> dict[str, Any]:
-        versions = {"python": platform.python_version()}
-        for name in _VERSIONED:
-            try:
-                versions[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                versions[name] = _version() if name == "fairhire" else "not installed"
+        versions = library_versions(_version())
         sections = []
         for section in self._sections:
             result = section.result
@@ -511,7 +295,7 @@ class Report:
                     "anchor": section.anchor,
                     "title": section.title,
                     "type": section.type_name,
-                    "params": [(str(k), _compact(v)) for k, v in params.items()],
+                    "params": [(str(k), compact(v)) for k, v in params.items()],
                     "params_raw": {str(k): jsonable(v) for k, v in params.items()},
                     "fingerprint": getattr(result, "fingerprint", None),
                 }
@@ -526,74 +310,24 @@ class Report:
         }
 
     # -- templates -----------------------------------------------------------------------------
-    def _environment(self, fmt: str, formatter: Formatter, state: _RenderState) -> Any:
-        loaders = []
-        if self.template_dir is not None:
-            loaders.append(FileSystemLoader(str(self.template_dir)))
-        loaders.append(FileSystemLoader(str(TEMPLATES_DIR)))
-        options: dict[str, Any] = {
-            "loader": ChoiceLoader(loaders),
-            "autoescape": True,
-            "undefined": StrictUndefined,
-            "trim_blocks": True,
-            "lstrip_blocks": True,
-            "keep_trailing_newline": True,
-        }
-        if fmt == "markdown":
-            options["finalize"] = md_finalize
-        env = SandboxedEnvironment(**options)
+    def _environment(self, fmt: str, formatter: Formatter, state: RenderState) -> Any:
+        env = new_environment(fmt, self.template_dir)
         env.filters.update(formatter.filters())
-        env.filters["mdquote"] = md_quote
-        env.filters["mdescape"] = lambda v: Markup(md_escape(v))
-        env.filters["slug"] = _slug
-
-        def table(frame: Any, columns: Any, caption: str | None = None,
-                  counts: Sequence[str] = (), row_header: str | None = None,
-                  empty: str = "No rows.") -> Markup:
-            return data_table(frame, columns, formatter=formatter, fmt=fmt, caption=caption,
-                              counts=counts, row_header=row_header, empty=empty)
-
-        def suppression_note() -> Markup:
-            if self.min_cell is None:
-                return Markup("")
-            text = (
-                f"Counts below {self.min_cell} are shown as “< {self.min_cell}”, and figures "
-                f"that would reveal them as “s”, to protect the people they describe."
-            )
-            if fmt == "html":
-                return Markup('<p class="small-print">{}</p>').format(text)
-            return Markup(md_escape(text))
-
-        def chart(name: str, result: Any, **kwargs: Any) -> Markup:
-            func = chart_function(name)
-            made = func(result, min_cell=self.min_cell, **kwargs)
-            if made is None:
-                return Markup("")
-            state.figures += 1
-            number = state.figures
-            data = None
-            if made.data is not None and len(made.data) and fmt == "html":
-                data = table(made.data, _auto_columns(made.data, made.formats),
-                             caption=f"Figures behind figure {number}")
-            if fmt == "html":
-                template = env.get_template("_figure.html.j2")
-                svg = to_svg(made, chart_id=f"fig-{number}")
-            else:
-                template = env.get_template("_figure.md.j2")
-                svg = Markup("")
-            return Markup(
-                template.render(number=number, chart=made, svg=svg, data=data).strip("\n")
-            )
-
-        env.globals.update(
-            data_table=table,
-            records=records,
-            small=formatter.small,
-            suppression_note=suppression_note,
-            chart=chart,
-            job_ad=job_ad_view,
-        )
+        env.globals.update(Hooks(env, fmt, formatter, state, self.min_cell, self._svg).globals())
         return env
+
+    def _svg(self, state: RenderState, made: Any, key: tuple, result: Any) -> Markup:
+        """A chart's SVG, drawn once per section: a result is frozen, so its chart is too."""
+        section = next((s for s in self.sections if s.view is result), None)
+        cache = None if section is None else section.__dict__.setdefault("_svgs", {})
+        if cache is not None and key in cache:
+            return cache[key]
+        if state.metrics is None:
+            state.metrics = text_metrics()
+        svg = to_svg(made, chart_id=f"fig-{key[-1]}", metrics=state.metrics)
+        if cache is not None:
+            cache[key] = svg
+        return svg
 
     def _render(self, fmt: str) -> str:
         if not self._sections:
@@ -603,12 +337,13 @@ class Report:
             )
         ext = "html" if fmt == "html" else "md"
         formatter = Formatter(self.min_cell, format=fmt)
-        state = _RenderState()
+        state = RenderState()
         env = self._environment(fmt, formatter, state)
         info = self._info(fmt)
         rendered = []
         try:
             for section in self.sections:
+                state.section = section
                 template = env.get_template(f"partials/{section.partial}.{ext}.j2")
                 module = template.make_module(
                     vars={"result": section.view, "section": section, "report": info}
@@ -617,12 +352,16 @@ class Report:
                 data = Markup(str(module.data()).strip("\n")) if hasattr(module, "data") else ""
                 rendered.append(RenderedSection(section=section, body=body, data=Markup(data)))
             appendix = self._appendix()
+            areas = self._summary()
             page = env.get_template(f"report.{ext}.j2").render(
                 report=info,
-                summary=self._summary(),
+                areas=areas,
+                summary=[item for area in areas for item in area.items],
                 sections=rendered,
                 methodology=self._methodology(),
                 limitations=self._limitations(),
+                glossary=self._glossary(),
+                details=state.details,
                 appendix=appendix,
                 suppressed=formatter.suppressed,
             )
@@ -649,35 +388,7 @@ class Report:
         """Every figure of the report as a JSON-safe dict (``min_cell`` applied)."""
         if not self._sections:
             raise ReportError("the report has no sections: add a result with report.add().")
-        sections = []
-        for section in self.sections:
-            result = section.result
-            payload = jsonable(result.to_dict())
-            if section.include_disclosure:
-                payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
-            if self.min_cell is not None:
-                payload = _suppress_payload(payload, Rule.for_result(result, self.min_cell))
-            payload["warnings"] = list(section.warnings)
-            if "rows" in payload:
-                payload["rows"] = section.rows.to_dict() if section.rows is not None else None
-            rows = section.rows.to_dict() if section.rows is not None else None
-            sections.append(
-                {
-                    "index": section.index,
-                    "anchor": section.anchor,
-                    "title": section.title,
-                    "notes": list(section.notes),
-                    "type": section.type_name,
-                    "kind": section.kind,
-                    "partial": section.partial,
-                    "headlines": [h.to_dict() for h in section.headlines],
-                    "warnings": list(section.warnings),
-                    "rows": rows,
-                    "params": {str(k): jsonable(v) for k, v in (result.params or {}).items()},
-                    "fingerprint": getattr(result, "fingerprint", None),
-                    "result": payload,
-                }
-            )
+        sections = [section_json(section) for section in self.sections]
         appendix = self._appendix()
         return {
             "schema_version": SCHEMA_VERSION,
@@ -690,7 +401,7 @@ class Report:
                 "fairhire_version": _version(),
                 "min_cell": self.min_cell,
             },
-            "summary": [item.to_dict() for item in self._summary()],
+            "summary": [item.to_dict() for area in self._summary() for item in area.items],
             "sections": sections,
             "methodology": [
                 {"partial": b["partial"], "title": b["title"],
@@ -698,6 +409,7 @@ class Report:
                 for b in self._methodology()
             ],
             "limitations": self._limitations(),
+            "glossary": [term.to_dict() for term in self._glossary()],
             "reproducibility": {
                 "versions": appendix["versions"],
                 "inputs": appendix["inputs"],
@@ -732,45 +444,3 @@ class Report:
         return self._write(path, self.render_json())
 
 
-# -- helpers for charts and JSON suppression ---------------------------------------------------
-def _auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[tuple]:
-    """Column specs for the table behind a chart: the chart's own formats, else by type."""
-    import pandas as pd
-
-    cols: list[tuple[str, str, str, dict[str, Any]]] = []
-    for c in frame.columns:
-        name = str(c)
-        header = name.replace("_", " ").capitalize()
-        values = [v for v in frame[c].tolist() if not isinstance(v, Withheld)]
-        fmt = (formats or {}).get(name)
-        if fmt is None:
-            if pd.api.types.is_bool_dtype(frame[c]):
-                fmt = "yesno"
-            elif all(isinstance(v, int) and not isinstance(v, bool) for v in values) and values:
-                fmt = "count"
-            elif pd.api.types.is_numeric_dtype(pd.Series(values, dtype=object).infer_objects()):
-                fmt = "num"
-            else:
-                fmt = "text"
-        cols.append((name, header, fmt, {"digits": 3} if fmt == "num" else {}))
-    return cols
-
-
-def _suppress_payload(value: Any, rule: Rule) -> Any:
-    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables, counts and row accounts."""
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            flat = all(not isinstance(x, dict | list) for v in value for x in v.values())
-            if flat:
-                return suppress_records(value, rule)
-        return [_suppress_payload(v, rule) for v in value]
-    if isinstance(value, dict):
-        if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
-            account = RowAccount(total=value["total"], used=value["used"],
-                                 excluded=dict(value["excluded"]))
-            return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
-        return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _suppress_payload(v, rule)
-            for k, v in value.items()
-        }
-    return value

@@ -67,6 +67,18 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _one_line(value: str) -> str:
+    r"""Whitespace runs as one space, keeping a space at either end (", " stays ", ").
+
+    >>> _one_line(" a\n  b "), _one_line(", "), _one_line("\n")
+    (' a b ', ', ', ' ')
+    """
+    text = " ".join(value.split())
+    if not text:
+        return " " if value else ""
+    return (" " if value[0].isspace() else "") + text + (" " if value[-1].isspace() else "")
+
+
 def md_escape(value: Any) -> str:
     """Escape text for inline Markdown: inert HTML, literal punctuation, one line, no formula.
 
@@ -75,7 +87,7 @@ def md_escape(value: Any) -> str:
     >>> md_escape("=cmd")
     "'=cmd"
     """
-    text = " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    text = _one_line(value) if isinstance(value, str) else str(value)
     text = neutralise(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)

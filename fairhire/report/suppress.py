@@ -1,8 +1,10 @@
 """Small-count suppression (``min_cell``), applied once, where a result enters the report.
 
 Partials, charts, the executive summary, the data-and-exclusions account and the JSON output
-never see a result itself: they see a :class:`ReportView`, whose tables, counts, sentences,
-warnings and row account already have ``min_cell`` applied. No template can forget it.
+never see a result itself: they see a :class:`~fairhire.report.view.ReportView`, whose tables,
+counts, sentences, warnings and row account already have ``min_cell`` applied. No template can
+forget it. This module holds the rules for one table; :mod:`fairhire.report.linked` applies them
+to all the tables of a result at once.
 
 The rules, for every table of a result (a count column is one the result lists in its
 ``count_columns`` class variable):
@@ -13,9 +15,14 @@ The rules, for every table of a result (a count column is one the result lists i
    column in the result's ``derived_columns``) is withheld ("s"), and so is every
    other count of the row but the largest, so no difference of two counts gives it away.
 3. *Complementary*: within a block of rows (the rows sharing the table's first label, e.g. a
-   stage, or the whole table), no count column may have exactly one withheld cell, or the total
-   shown elsewhere would give it back: the smallest other count is withheld with it ("s").
-   Rules 2 and 3 repeat until nothing changes.
+   stage, or the whole table; and, for intersectional labels such as "Female × Black", the rows
+   sharing each part, whose totals the sex and race tables show), no count column may have
+   exactly one withheld cell, or the total shown elsewhere would give it back: the smallest
+   other count is withheld with it ("s"). Rules 2 and 3 repeat until nothing changes.
+4. *Across tables* (:mod:`fairhire.report.linked`): a withheld count that another table of the
+   same result, or another block of the same table, shows again for the same rows (a funnel's
+   selected at one stage are the applicants of the next; the bottom line repeats the last
+   stage) is withheld there too, and so is one part of a withheld total.
 
 The row account (used + excluded = total) follows rule 3; a sentence (headline or warning)
 that states a withheld figure, or a count below ``min_cell``, has it replaced ("fewer than 5"),
@@ -26,18 +33,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._core import text as core
-from .._results import Headline
+from .._core.groups import GROUP_SEPARATOR
 
-__all__ = ["SUPPRESSED_DERIVED", "ReportView", "Rule", "Withheld", "suppress_frame",
-           "suppress_records"]
+__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "clean_sentence", "plain_words",
+           "suppress_frame", "suppress_records"]
 
 #: Printed for a figure withheld because it would reveal a suppressed count.
 SUPPRESSED_DERIVED = "s"
@@ -119,25 +126,71 @@ def _numeric(value: Any) -> bool:
         return False
 
 
-def _blocks(frame: pd.DataFrame, counts: list[str]) -> list[np.ndarray]:
-    """Row positions of each block: rows sharing the first label column, if it repeats."""
-    for column in frame.columns:
-        if column in counts or pd.api.types.is_numeric_dtype(frame[column]):
-            continue
-        keys = frame[column].astype(str)
-        if keys.duplicated().any():
-            return [np.asarray(idx) for idx in frame.groupby(keys, sort=False).indices.values()]
-        break
-    return [np.arange(len(frame))]
+@dataclass(frozen=True)
+class Shape:
+    """How a table's rows are organised: its block column (a label the rows share in blocks,
+    e.g. a stage), the labels that say which row is which (e.g. the group), and the blocks."""
+
+    block: str | None
+    identity: tuple[str, ...]
+    blocks: tuple[np.ndarray, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The labels that name a row across tables: its block and its identity."""
+        return tuple(c for c in (self.block, *self.identity) if c)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, counts: Iterable[str]) -> Shape:
+        """The shape of ``frame`` (``counts``: its count columns, never labels)."""
+        labels = [c for c in _labels(frame) if c not in set(counts)]
+        text = {c: pd.Series(strings(frame[c]), index=frame.index) for c in labels}
+        block = None
+        groups: list[np.ndarray] = [np.arange(len(frame))]
+        if labels and text[labels[0]].duplicated().any():
+            block = labels[0]
+            keys = text[block]
+            groups = [np.asarray(i) for i in frame.groupby(keys, sort=False).indices.values()]
+        # the row's name: the first label that differs within a block (a label constant
+        # within every block describes the block: a stage's reference group, its basis)
+        varying = [c for c in labels if c != block and any(
+            text[c].iloc[idx].nunique() > 1 for idx in groups if len(idx) > 1)]
+        fallback = [c for c in labels if c != block][:1] if block is None else []
+        identity = tuple((varying or fallback)[:1])
+        return cls(block, identity, tuple(groups) + _part_blocks(frame, identity))
 
 
-def _plan(frame: pd.DataFrame, rule: Rule) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Positions of withheld cells: (small counts, other withheld cells), by column."""
+def strings(values: pd.Series) -> list[str]:
+    """Labels as text, missing ones included ("nan"), whatever the column's dtype."""
+    return [str(v) for v in values.tolist()]
+
+
+def _part_blocks(frame: pd.DataFrame, identity: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """For intersectional labels ("Female × Black"): the rows sharing each part, whose total
+    another table (by sex, by race) shows."""
+    if not identity:
+        return ()
+    labels = strings(frame[identity[0]])
+    if not any(GROUP_SEPARATOR in x for x in labels):
+        return ()
+    parts: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        for part in label.split(GROUP_SEPARATOR):
+            parts.setdefault(part.strip(), []).append(i)
+    return tuple(np.asarray(rows) for rows in parts.values() if 1 < len(rows) < len(labels))
+
+
+def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None = None
+          ) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Positions of withheld cells: (small counts, other withheld cells), by column.
+
+    ``forced`` cells are withheld from the start (another table withholds the same figure).
+    """
     counts = [c for c in frame.columns if c in rule.counts]
     values = {c: frame[c].tolist() for c in counts}
     small = {c: {i for i, v in enumerate(values[c]) if rule.is_small(v)} for c in counts}
-    hidden: dict[str, set[int]] = {c: set() for c in counts}
-    blocks = _blocks(frame, counts)
+    hidden: dict[str, set[int]] = {c: set((forced or {}).get(c, ())) - small[c] for c in counts}
+    blocks = Shape.of(frame, counts).blocks
     for _ in range(2 * len(counts) + 2):
         changed = False
         for i in range(len(frame)):  # rule 2: other counts of the row, but the largest
@@ -186,15 +239,17 @@ def _matching_rows(frame: pd.DataFrame, keys: list[tuple[tuple[str, ...], set]])
 
 
 def suppress_frame(
-    frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None
+    frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
+    forced: Mapping[str, set[int]] | None = None,
 ) -> tuple[pd.DataFrame, list[float]]:
     """``frame`` with ``rule`` applied (a copy, or the frame itself when nothing is withheld),
     and the values withheld (so sentences quoting them can be found).
 
     ``keys`` (label columns, label values) name the withheld rows of the result's other tables:
     in a table without counts, the figures of rows with the same labels are withheld too.
+    ``forced`` cells are withheld from the start (see :mod:`fairhire.report.linked`).
     """
-    small, hidden = _plan(frame, rule)
+    small, hidden = _plan(frame, rule, forced)
     rows = sorted({i for c in small for i in small[c] | hidden[c]})
     if not small and keys:
         rows = _matching_rows(frame, keys)
@@ -228,10 +283,11 @@ def suppress_frame(
     return out, withheld
 
 
-def suppress_records(records: list[dict[str, Any]], rule: Rule) -> list[dict[str, Any]]:
+def suppress_records(records: list[dict[str, Any]], rule: Rule,
+                     forced: Mapping[str, set[int]] | None = None) -> list[dict[str, Any]]:
     """The JSON form: withheld values become null, and each row lists what it withheld."""
     frame = pd.DataFrame.from_records(records)
-    done, _ = suppress_frame(frame, rule)
+    done, _ = suppress_frame(frame, rule, forced=forced)
     if done is frame:
         return records
     out = []
@@ -267,19 +323,23 @@ def _figure_texts(values: Iterable[float]) -> set[str]:
 
 
 _CODE = re.compile(r"`([^`]*)`")
-_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]+)")
+_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
+_SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
 
 
 def plain_words(text: str) -> str:
-    """A sentence for a reader who never ran Python: code quotes become quotation marks and
-    ``name=value`` becomes "the name setting, value".
+    """A sentence for a reader who never ran Python: code quotes become quotation marks,
+    ``name=value`` becomes "the name setting, value", and a column name becomes words.
 
     >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
     '3 rows counted in “unknown” (the min share setting, 0.02)'
+    >>> plain_words("the same level, job_family, tenure_years; list it in voluntary=")
+    'the same level, job family, tenure years; list it in the voluntary setting'
     """
     text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
-    return _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting, {m.group(2)}",
-                        text)
+    text = _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting"
+                        + (f", {m.group(2)}" if m.group(2) else ""), text)
+    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
 
 
 def _about(n: int) -> str:
@@ -303,191 +363,3 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str]) -> tuple[str, b
         last = match.end()
     parts.append(text[last:])
     return "".join(parts), False
-
-
-# -- the result as the report sees it ----------------------------------------------------------
-@dataclass(frozen=True)
-class RowsView:
-    """A row account with ``min_cell`` applied (values may be :class:`Withheld`)."""
-
-    total: Any
-    used: Any
-    excluded: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        def plain(v: Any) -> Any:
-            return None if isinstance(v, Withheld) else v
-
-        return {"total": plain(self.total), "used": plain(self.used),
-                "excluded": {k: plain(v) for k, v in self.excluded.items()}}
-
-
-def suppress_rows(rows: Any, min_cell: int | None) -> RowsView | None:
-    """The row account with rule 3: a withheld exclusion never pairs with shown used and total."""
-    if rows is None:
-        return None
-    excluded = dict(rows.excluded)
-    if min_cell is None:
-        return RowsView(total=rows.total, used=rows.used, excluded=excluded)
-    cells = {"\0used": rows.used, **{k: v for k, v in excluded.items() if v}}
-    small = {k for k, v in cells.items() if v < min_cell}
-    hidden: set[str] = set()
-    if small:
-        others = sorted((v, k) for k, v in cells.items() if k not in small)
-        if len(small) == 1 or sum(cells[k] for k in small) < min_cell:
-            if others:
-                hidden.add(others[0][1])
-    def shown(k: str, v: int) -> Any:
-        if k in small:
-            return _withheld(True, min_cell)
-        return _withheld(False, min_cell) if k in hidden else v
-
-    total = rows.total if len(small | hidden) >= 2 or not small else _withheld(False, min_cell)
-    return RowsView(
-        total=total,
-        used=shown("\0used", rows.used),
-        excluded={k: (shown(k, v) if v else v) for k, v in excluded.items()},
-    )
-
-
-class ReportView:
-    """A result as a report sees it: tables, counts and sentences with ``min_cell`` applied.
-
-    Attribute access goes to the result; tables (pandas frames, also those returned by
-    methods) come back suppressed; ``headlines()``, ``warnings`` and ``rows`` come back with
-    their small counts replaced; fields the result lists in ``private_fields`` are not
-    reachable, unless ``include_private`` (``Report.add(..., include_disclosure=True)``). With
-    ``min_cell=None`` only the privacy rule applies.
-    """
-
-    def __init__(self, result: Any, min_cell: int | None, include_private: bool = False) -> None:
-        self._result = result
-        self._min_cell = min_cell
-        self._include_private = include_private
-        self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
-        self._cache: dict[Any, Any] = {}
-        self._withheld: set[float] = set()
-        self._keys: list[tuple[tuple[str, ...], set]] = []
-
-    @property
-    def result(self) -> Any:
-        """The result itself (for the report machinery, not for templates)."""
-        return self._result
-
-    def __repr__(self) -> str:
-        return f"<ReportView of {self._result!r}>"
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if name in getattr(self._result, "private_fields", {}) and not self._include_private:
-            raise AttributeError(
-                f"{type(self._result).__name__}.{name} holds row-level data and is left out "
-                "of reports (see private_fields)."
-            )
-        if name not in self._cache:
-            self._cache[name] = self._wrap(getattr(self._result, name), name)
-        return self._cache[name]
-
-    def _wrap(self, value: Any, name: str) -> Any:
-        if isinstance(value, pd.DataFrame):
-            return self.frame(value)
-        if isinstance(value, Mapping) and any(isinstance(v, pd.DataFrame) for v in value.values()):
-            return {k: self._wrap(v, name) for k, v in value.items()}
-        if callable(value) and hasattr(value, "__self__") and not isinstance(value, type):
-            return self._method(value)
-        if self._rule is not None and name in self._rule.counts and self._rule.is_small(value):
-            return _withheld(True, self._rule.min_cell)
-        if hasattr(value, "headlines") and hasattr(value, "to_dict") and hasattr(value, "rows"):
-            return ReportView(value, self._min_cell)  # a nested result (e.g. a plan's gap)
-        return value
-
-    def _method(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return self._wrap(method(*args, **kwargs), method.__name__)
-
-        return call
-
-    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` with ``min_cell`` applied (cached, so every partial sees the same copy)."""
-        if self._rule is None:
-            return frame
-        self._scan_tables()
-        key = id(frame)
-        cached = self._cache.get(key)
-        if cached is None or cached[0] is not frame:
-            counted = any(c in self._rule.counts for c in frame.columns)
-            done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys)
-            self._withheld.update(withheld)
-            if counted and done is not frame:
-                self._remember(done)
-            cached = (frame, done)
-            self._cache[key] = cached
-        return cached[1]
-
-    def _remember(self, done: pd.DataFrame) -> None:
-        """Keep the labels of rows with a withheld count, for tables without counts."""
-        columns = tuple(_labels(done))
-        counts = [c for c in done.columns if c in self._rule.counts]  # type: ignore[union-attr]
-        rows = [i for i in range(len(done))
-                if any(isinstance(done[c].iloc[i], Withheld) and done[c].iloc[i].small
-                       for c in counts)]
-        if columns and rows:
-            values = [done[c].astype(str).tolist() for c in columns]
-            self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
-
-    def _scan_tables(self) -> None:
-        """Suppress every table of the result once (tables with counts first), so tables
-        without counts and sentences can be checked against them."""
-        if self._rule is None or "\0scanned" in self._cache:
-            return
-        self._cache["\0scanned"] = True
-        frames = []
-        for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
-            if name.startswith("_") or name in self._result.private_fields:
-                continue
-            try:
-                value = getattr(self._result, name)
-            except Exception:
-                continue
-            if isinstance(value, pd.DataFrame):
-                frames.append(value)
-        frames.sort(key=lambda f: not any(c in self._rule.counts for c in f.columns))  # type: ignore[union-attr]
-        for value in frames:
-            self.frame(value)
-
-    def _sentence(self, text: str) -> tuple[str, bool]:
-        text = plain_words(text)
-        if self._rule is None:
-            return text, False
-        self._scan_tables()
-        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld))
-
-    def headlines(self) -> list[Headline]:
-        """The result's headlines with ``min_cell`` applied to their text and figure."""
-        out = []
-        for h in self._result.headlines():
-            text, quoted = self._sentence(str(h.text))
-            if quoted:
-                text = (
-                    f"{h.section + ': a' if h.section else 'A'} finding is withheld because it "
-                    f"rests on fewer than {self._min_cell} people; see the section's tables."
-                )
-            figure = None if (quoted or text != h.text) else h.figure
-            out.append(Headline(severity=h.severity, text=text, figure=figure, section=h.section))
-        return out
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        out = []
-        for w in self._result.warnings:
-            text, quoted = self._sentence(str(w))
-            out.append(
-                f"A note is withheld because it rests on fewer than {self._min_cell} people."
-                if quoted else text
-            )
-        return tuple(out)
-
-    @property
-    def rows(self) -> RowsView | None:
-        return suppress_rows(self._result.rows, self._min_cell)

@@ -3,7 +3,7 @@ small-count suppression applied (see PARTIALS.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,9 +15,10 @@ from .filters import MISSING, Formatter
 from .safe import md_escape
 from .suppress import Withheld
 
-__all__ = ["data_table", "records"]
+__all__ = ["auto_columns", "data_table", "records"]
 
-_NUMERIC_FORMATS = {"count", "pct", "signed_pct", "ratio", "num", "pvalue", "money", "ci"}
+_NUMERIC_FORMATS = {"count", "pct", "signed_pct", "points", "ratio", "num", "pvalue", "money",
+                    "ci"}
 
 
 def _is_missing(value: Any) -> bool:
@@ -76,6 +77,9 @@ def _parse_columns(columns: Iterable[Any], frame: pd.DataFrame) -> list[tuple[An
                     f"data_table: column {name!r} not in the table (columns: "
                     f"{[str(c) for c in frame.columns]})."
                 )
+        if "or" in options and str(options["or"]) not in frame.columns:
+            raise ReportError(f"data_table: column {options['or']!r} (the text printed instead "
+                              f"of {column!r} where it is set) is not in the table.")
         parsed.append((column, header, fmt, options))
     return parsed
 
@@ -111,7 +115,12 @@ def data_table(
             value = tuple(rec[c] for c in column) if isinstance(column, tuple) else rec[column]
             if cfmt == "ci" and not isinstance(value, tuple | list):
                 value = (None, None)
-            row.append(formatter.format_cell(cfmt, value, hide=hide, **options))
+            note = rec.get(options.get("or", ""))
+            if isinstance(note, str) and note.strip():
+                row.append(note)  # the result's own words where it has no figure
+                continue
+            kwargs = {k: v for k, v in options.items() if k != "or"}
+            row.append(formatter.format_cell(cfmt, value, hide=hide, **kwargs))
         body.append(row)
 
     if fmt == "html":
@@ -167,3 +176,26 @@ def _markdown(cols, body, caption) -> Markup:
     for row in body:
         out.append("| " + " | ".join(_cell_md(v) for v in row) + " |")
     return Markup("\n".join(out))
+
+
+def auto_columns(frame: Any, formats: Mapping[str, str] | None = None) -> list[tuple]:
+    """Column specs for the table behind a chart: the chart's own formats, else by type."""
+    import pandas as pd
+
+    cols: list[tuple[str, str, str, dict[str, Any]]] = []
+    for c in frame.columns:
+        name = str(c)
+        header = name.replace("_", " ").capitalize()
+        values = [v for v in frame[c].tolist() if not isinstance(v, Withheld)]
+        fmt = (formats or {}).get(name)
+        if fmt is None:
+            if pd.api.types.is_bool_dtype(frame[c]):
+                fmt = "yesno"
+            elif all(isinstance(v, int) and not isinstance(v, bool) for v in values) and values:
+                fmt = "count"
+            elif pd.api.types.is_numeric_dtype(pd.Series(values, dtype=object).infer_objects()):
+                fmt = "num"
+            else:
+                fmt = "text"
+        cols.append((name, header, fmt, {"digits": 3} if fmt == "num" else {}))
+    return cols

@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any
 
-from .report import Report, _slug
+from .report import Report
+from .templating import slug
 
 __all__ = ["HOSTILE_LABEL", "assert_no_external_urls", "check_renders"]
 
@@ -63,10 +64,14 @@ def check_renders(result: Any, *, hostile: Any = None, min_cell: int | None = No
     assert f'id="{section.anchor}"' in html, "the section anchor is missing from the HTML"
     data = json.loads(js)
     assert data["schema_version"]
-    assert len(data["summary"]) == len(section.headlines)
+    # every headline is in the summary: as an item, a repeat of one (a sentence a section
+    # repeats word for word is printed once), or a similar finding
+    kept = [t for item in data["summary"] for t in
+            [item["text"]] * len(item["sections"]) + [x["text"] for x in item["similar"]]]
+    assert set(kept) == {h.text for h in section.headlines}
     for block in report._methodology():
         for entry in block["entries"]:
-            assert f'id="method-{_slug(entry.id)}"' in html, f"methodology {entry.id} missing"
+            assert f'id="method-{slug(entry.id)}"' in html, f"methodology {entry.id} missing"
     outputs.update(html=html, markdown=md, json=js)
     if hostile is not None:
         bad = _fixed_report(min_cell=min_cell).add(hostile)

@@ -114,7 +114,9 @@ async def sample_csv(request: Request) -> Response:
 
 
 def _checks(result: Any) -> list[list[str]]:
-    return [[str(a), str(b)] for a, b in result.report_checks().itertuples(index=False)]
+    from ..report.job_ads import job_ad_view
+
+    return [[str(a), str(b)] for a, b in job_ad_view(result).checks().itertuples(index=False)]
 
 
 async def scan_live(request: Request) -> Response:

@@ -1,7 +1,9 @@
 """Column roles for the audit page: guess them from an upload, and turn choices into a config.
 
-The page shows one dropdown per column (group, funnel stage, outcome, pay, level, stratum,
-date, or not used) with the guess selected, and a list of analyses. The choices become an audit
+The page shows one dropdown per column (group, funnel stage, outcome, exit flag, exit type,
+pay, level, stratum, date, or not used) with the guess selected, and a list of analyses. An
+analysis is offered (ticked) when the guessed roles have its columns: retention needs an exit
+flag, monitoring over time a date column and funnel stages. The choices become an audit
 config in the ``fairhire audit`` format, which runs exactly as the command line runs it.
 """
 
@@ -24,6 +26,8 @@ ROLES = {
     "group": "group (sex, race, age band ...)",
     "stage": "funnel stage (yes/no, in order)",
     "outcome": "outcome: promoted (yes/no)",
+    "exited": "left the organization (yes/no)",
+    "exit_type": "exit type (voluntary / involuntary)",
     "pay": "pay",
     "level": "level or grade",
     "strata": "requisition / job (compare within)",
@@ -38,12 +42,19 @@ ANALYSES = {
     "pay_gap": ("Pay gap, per group column (adjusted for level)", "a group and a pay column"),
     "promotion": ("Promotion rates, per group column (within levels)",
                   "a group and an outcome column"),
+    "retention": ("Exit rates (retention), per group column: all, voluntary and involuntary exits",
+                  "a group and a 'left the organization' column"),
+    "monitor": ("Monitoring over time: the funnel period by period, with trends and alerts",
+                "a group, a date and a stage"),
 }
 
 _GROUP = re.compile(r"sex|gender|race|ethnic|age.?band|age.?group|disab|veteran|^age$", re.I)
 _STAGE = ("applied", "screened", "screen", "assessed", "interviewed", "interview", "offered",
           "offer", "hired", "hire", "advanced", "selected", "passed", "started")
 _OUTCOME = re.compile(r"promot", re.I)
+_EXITED = re.compile(r"exit|^left$|leaver|^left_|terminat|attrition|separat|resign|quit", re.I)
+_EXIT_TYPE = re.compile(r"exit.?(type|reason|kind)|(termination|leav\w*|separation).?(type|"
+                        r"reason)", re.I)
 _PAY = re.compile(r"salary|pay|wage|compensation|earning|bonus", re.I)
 _LEVEL = re.compile(r"^(level|grade|band|job.?level|seniority)$", re.I)
 _STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
@@ -76,7 +87,11 @@ def guess_role(name: str, series: pd.Series) -> str:
     if _is_flag(series):
         if _OUTCOME.search(name):
             return "outcome"
+        if _EXITED.search(name):
+            return "exited"
         return "stage" if _stage_rank(name) is not None else "ignore"
+    if _EXIT_TYPE.search(name) and not pd.api.types.is_numeric_dtype(series):
+        return "exit_type"
     numeric = pd.api.types.is_numeric_dtype(series)
     if _GROUP.search(name) and (not numeric or series.nunique() <= 12):
         return "group"
@@ -86,7 +101,10 @@ def guess_role(name: str, series: pd.Series) -> str:
         return "level"
     if _STRATA.search(name):
         return "strata"
-    if _DATE.search(name) or pd.api.types.is_datetime64_any_dtype(series):
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    # a number is a date only as a year (months_in_level is a duration, not a date)
+    if _DATE.search(name) and (not numeric or re.search(r"year$", name, re.I)):
         return "date"
     return "ignore"
 
@@ -94,8 +112,10 @@ def guess_role(name: str, series: pd.Series) -> str:
 def guess_roles(frame: pd.DataFrame) -> dict[str, str]:
     """A role for every column (at most one pay, level and stratum column)."""
     roles = {str(c): guess_role(str(c), frame[c]) for c in frame.columns}
-    for single in ("pay", "level", "strata", "date"):
+    for single in ("pay", "level", "strata", "date", "exited", "exit_type"):
         chosen = [c for c, r in roles.items() if r == single]
+        if single == "exited":  # "exited" before an older "left" flag
+            chosen.sort(key=lambda c: not re.search("exit", c, re.I))
         for extra in chosen[1:]:
             roles[extra] = "ignore"
     return roles
@@ -111,6 +131,10 @@ def default_analyses(roles: Mapping[str, str]) -> list[str]:
         out.append("pay_gap")
     if has["group"] and has["outcome"]:
         out.append("promotion")
+    if has["group"] and has["exited"]:
+        out.append("retention")
+    if has["group"] and has["date"] and has["stage"]:
+        out.append("monitor")
     return out
 
 
@@ -136,6 +160,19 @@ def _period(frame: pd.DataFrame, column: str) -> str | None:
     return f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
 
 
+def _freq(frame: pd.DataFrame, column: str) -> str:
+    """Months for data over less than about half a year, quarters up to five years, else years.
+
+    Examples
+    --------
+    >>> _freq(pd.DataFrame({"d": ["2025-01-05", "2025-03-30"]}), "d")
+    'M'
+    """
+    dates = pd.to_datetime(frame[column], errors="coerce", format="mixed").dropna()
+    days = (dates.max() - dates.min()).days if len(dates) else 0
+    return "M" if days < 200 else "Q" if days < 5 * 366 else "Y"
+
+
 def _need(ok: bool, analysis: str) -> None:
     if not ok:
         label, needs = ANALYSES[analysis]
@@ -143,7 +180,9 @@ def _need(ok: bool, analysis: str) -> None:
                        field=f"analysis:{analysis}")
 
 
-def _analysis_entries(kind: str, by: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+def _analysis_entries(
+    kind: str, by: Mapping[str, list[str]], frame: pd.DataFrame
+) -> list[dict[str, Any]]:
     groups, stages = by["group"], by["stage"]
     level = by["level"][:1]
     if kind == "funnel":
@@ -163,10 +202,27 @@ def _analysis_entries(kind: str, by: Mapping[str, list[str]]) -> list[dict[str, 
         _need(bool(groups and by["pay"]), kind)
         return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
                  "controls": level} for g in groups]
-    _need(bool(groups and by["outcome"]), kind)
-    extra = {"level": level[0]} if level else {}
-    return [{"type": "promotion", "title": f"Promotion by {g}", "group": g,
-             "promoted": by["outcome"][0], **extra} for g in groups]
+    if kind == "promotion":
+        _need(bool(groups and by["outcome"]), kind)
+        extra = {"level": level[0]} if level else {}
+        return [{"type": "promotion", "title": f"Promotion by {g}", "group": g,
+                 "promoted": by["outcome"][0], **extra} for g in groups]
+    return _over_time(kind, by, frame)
+
+
+def _over_time(kind: str, by: Mapping[str, list[str]], frame: pd.DataFrame) -> list[dict]:
+    """Retention and monitoring entries (the analyses of issues 19 and 20)."""
+    groups, stages = by["group"], by["stage"]
+    if kind == "retention":
+        _need(bool(groups and by["exited"]), kind)
+        extra = {"exit_type": by["exit_type"][0]} if by["exit_type"] else {}
+        extra |= {"level": by["level"][0]} if by["level"] else {}
+        return [{"type": "retention", "title": f"Exit rates by {g}", "group": g,
+                 "exited": by["exited"][0], **extra} for g in groups]
+    _need(bool(groups and by["date"] and stages), kind)
+    date = by["date"][0]
+    return [{"type": "monitor", "title": f"Hiring funnel over time by {g}", "period": date,
+             "freq": _freq(frame, date), "group": g, "stages": stages} for g in groups]
 
 
 def build_config(
@@ -196,7 +252,7 @@ def build_config(
     for kind in dict.fromkeys(analyses):
         if kind not in ANALYSES:
             raise CLIError(f"unknown analysis {kind!r}.", field="analyses")
-        made = _analysis_entries(kind, by)
+        made = _analysis_entries(kind, by, frame)
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners

@@ -11,7 +11,9 @@ every id is prefixed with the chart's number so several charts can live in one H
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
+
+from ..templating import words
 
 __all__ = [
     "FLAG",
@@ -28,11 +32,15 @@ __all__ = [
     "PALETTE",
     "Chart",
     "legend_columns",
+    "median_text",
     "mpl_text",
     "new_figure",
+    "reference_text",
     "small",
     "style_axes",
+    "text_metrics",
     "to_svg",
+    "words",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (without yellow, too pale on white).
@@ -126,6 +134,34 @@ def mpl_text(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
+def reference_text(group: object, size: Any, what: str, min_cell: int | None = None) -> str:
+    """The reference group and its size, as every ratio names it: "Male (985 employees)".
+
+    >>> reference_text("Male", 985, "employees"), reference_text("X", 3, "people", 5)
+    ('Male (985 employees)', 'X (< 5 people)')
+    """
+    from ..._core.text import format_count
+
+    shown = f"< {min_cell}" if small(min_cell, size) else format_count(size)
+    return f"{group} ({shown} {what})"
+
+
+def median_text(value: Any, note: Any = None, digits: int = 1) -> str:
+    """A median time as the table prints it: its note ("not reached", "unstable ...") when it
+    has one, else the number.
+
+    >>> median_text(62.0), median_text(float("nan"), "not reached")
+    ('62.0', 'not reached')
+    """
+    from ..._core.text import format_number
+
+    if isinstance(note, str) and note.strip():
+        return note
+    if value is None or not math.isfinite(float(value)) or float(value) > 1e300:
+        return "not reached"
+    return format_number(float(value), digits)
+
+
 #: Widest figure drawn, in inches: at this width 10-pt text stays at least 9 px on a 390-px
 #: phone (the chart scales to the column) and at least 8 pt on A4 paper.
 MAX_WIDTH = 5.2
@@ -170,11 +206,87 @@ FONT_STACK = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
 _EMPTY_DEFS = re.compile(r"<defs>\s*</defs>\s*")
 
 
-def to_svg(chart: Chart, *, chart_id: str) -> Markup:
+@functools.cache
+def _svg_backend() -> tuple[Any, Any]:
+    """The SVG canvas and renderer factory (built on first use: matplotlib loads lazily)."""
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+
+    def renderer(fig: Any, out: Any, dpi: float, metrics: Any) -> Any:
+        width, height = fig.get_size_inches()
+        svg = RendererSVG(width * 72, height * 72, out, image_dpi=dpi,
+                          metadata={"Date": None, "Creator": None, "Format": None})
+        svg._text2path = metrics  # text sizes come from the report's shared measurements
+        return MixedModeRenderer(fig, width, height, dpi, svg)
+
+    class Canvas(FigureCanvasSVG):
+        """An SVG canvas whose layout measures text with the same renderer every time."""
+
+        metrics: Any = None
+        _measure: Any = None
+
+        def get_renderer(self) -> Any:
+            if self._measure is None:
+                self._measure = renderer(self.figure, io.StringIO(), self.figure.dpi,
+                                         self.metrics)
+            return self._measure
+
+    return Canvas, renderer
+
+
+def text_metrics() -> Any:
+    """Text measurements shared by the charts of one report render.
+
+    matplotlib measures every label of a figure three times (for the layout, for a dry-run
+    draw and for the real one), each time with a new renderer, and again in the next chart.
+    The measurement depends only on the text and its font, so one report keeps one memo
+    (bounded: at most 4,096 strings) and the SVG it writes is byte for byte the same.
+    """
+    from matplotlib.textpath import TextToPath
+
+    class Metrics(TextToPath):
+        def __init__(self) -> None:
+            super().__init__()
+            self._memo = functools.lru_cache(maxsize=4096)(
+                super().get_text_width_height_descent)
+
+        def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
+            return self._memo(s, prop.copy(), ismath)  # a copy: FontProperties is mutable
+
+    return Metrics()
+
+
+def _draw_svg(chart: Chart, metrics: Any) -> str:
+    """The figure as SVG text: what ``savefig(format="svg")`` writes, with one layout pass.
+
+    ``savefig`` lays the figure out with one renderer, dry-runs a draw with a second and draws
+    with a third; here the layout runs once, at the SVG's 72 dpi, and the figure is drawn
+    once, all with shared text measurements (``tests/test_report_charts.py`` checks the
+    output equals ``savefig``'s).
+    """
+    canvas_class, renderer = _svg_backend()
+    fig = new_figure(figure_size(chart.size))
+    chart.draw(fig)
+    canvas = canvas_class(fig)
+    canvas.metrics = metrics
+    dpi = fig.dpi
+    fig.dpi = 72
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
+    buf = io.StringIO()
+    painter = renderer(fig, buf, dpi, metrics)
+    fig.draw(painter)
+    painter.finalize()
+    return buf.getvalue()
+
+
+def to_svg(chart: Chart, *, chart_id: str, metrics: Any = None) -> Markup:
     """Render a chart to an inline ``<svg>`` element (Markup), deterministic and self-contained.
 
     ``chart_id`` prefixes every id in the SVG (and names its ``<title>``/``<desc>``), so it must
     be unique within the page and stable between runs (the report uses ``fig-<n>``).
+    ``metrics`` (from :func:`text_metrics`) shares text measurements between the charts of
+    one report.
     """
     import matplotlib
     from cycler import cycler
@@ -182,11 +294,7 @@ def to_svg(chart: Chart, *, chart_id: str) -> Markup:
     rc = dict(_RC)
     rc["axes.prop_cycle"] = cycler(color=list(PALETTE))
     with matplotlib.rc_context(rc):
-        fig = new_figure(figure_size(chart.size))
-        chart.draw(fig)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None})
-    svg = buf.getvalue()
+        svg = _draw_svg(chart, metrics if metrics is not None else text_metrics())
     svg = _PROLOGUE.sub("", svg)
     svg = _METADATA.sub("", svg)
     svg = _COMMENT.sub("", svg)

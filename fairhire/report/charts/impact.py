@@ -9,7 +9,18 @@ import numpy as np
 import pandas as pd
 
 from ..._core import text
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, legend_columns, mpl_text, style_axes
+from ._base import (
+    FLAG,
+    GREY,
+    MARKERS,
+    OK,
+    PALETTE,
+    Chart,
+    legend_columns,
+    mpl_text,
+    style_axes,
+    words,
+)
 from ._base import small as _small
 
 __all__ = ["funnel", "impact_ratios"]
@@ -80,7 +91,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     final = {g: v[-1] for g, v in series.items() if not math.isnan(v[-1])}
     alt = (
-        f"Share of each {' × '.join(result.group_columns)} group's applicants still in the "
+        f"Share of each {words(result.group_columns)} group's applicants still in the "
         f"process at each stage ({' → '.join(labels)}), on a logarithmic scale."
     )
     if final:

@@ -8,7 +8,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ..._core.text import format_number, format_points
+from ._base import (
+    FLAG,
+    GREY,
+    MARKERS,
+    OK,
+    PALETTE,
+    Chart,
+    mpl_text,
+    reference_text,
+    style_axes,
+    words,
+)
 from ._base import small as _small
 
 __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
@@ -27,7 +39,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
     if comp.empty or sizes.empty:
         return None
     hidden = [g for g, n in zip(comp["group"], comp["interviews_with_group"], strict=True)
-              if _small(min_cell, n)]  # fmt: skip
+              if _small(min_cell, n)]
     comp = comp[~comp["group"].isin(hidden)]
     labels = [f"includes {g}" for g in comp["group"]] + [
         f"diverse ({result.min_groups}+ groups)"
@@ -41,7 +53,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
         + "; ".join(f"{lab} {s:.0%}" for lab, s in zip(labels, shares, strict=True)
                     if not math.isnan(s))
         + f" (diverse share of the {known:,} with a known composition)."
-    )  # fmt: skip
+    )
     if len(size_rows):
         alt += " Diverse share by panel size: " + "; ".join(
             f"{int(r.panel_size)} member{'s' if r.panel_size != 1 else ''} "
@@ -108,7 +120,9 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
     pct = result.measure == "pass rate"
 
     def fmt(v: float) -> str:
-        return f"{v * 100:+.0f} points" if pct else f"{v:+.2f}"
+        if pct:
+            return format_points(v).replace(" pp", " percentage points")
+        return format_number(v) + " score points"
 
     panels = []
     hidden_total = 0
@@ -126,9 +140,12 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         return None
 
     flagged = t[t["flagged"].astype(bool)]
+    org = result.organisation
+    ref = (reference_text(result.reference_group, org["reference_n"].iloc[0], "decisions",
+                          min_cell) if len(org) == 1 else result.reference_group)
     alt = (
-        f"Funnel plot of each rater's {result.measure} gap (focal group minus "
-        f"{result.reference_group}) against their number of decisions on the two groups, with "
+        f"Funnel plot of each rater's {result.measure} gap (the group's minus the reference "
+        f"group's, {ref}) against their number of decisions on the two groups, with "
         "95% and 99.8% control limits around the organisation-wide gap "
     )
     alt += "; ".join(
@@ -217,13 +234,14 @@ def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | N
         return None
     RELIABLE, TENTATIVE = result.reliable, result.tentative
 
-    labels = t["criterion"].tolist()
+    labels = [words(c) for c in t["criterion"]]
     alpha = t["alpha"].astype(float).to_numpy()
     low = alpha < TENTATIVE
     alt = (
         "Krippendorff's alpha per rubric criterion; 0.800 and above is reliable, 0.667 to "
         "0.800 tentative, below 0.667 unreliable (Krippendorff 2004). "
-        + "; ".join(f"{c} {a:.2f}" for c, a in zip(labels, alpha, strict=True)) + "."
+        + "; ".join(f"{c} {format_number(a, 2)}" for c, a in zip(labels, alpha, strict=True))
+        + "."
     )
 
     def draw(fig: Any) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, style_axes
+from ..._core.text import format_number
+from ._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, reference_text, style_axes, words
 from ._base import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
@@ -25,15 +26,13 @@ __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
 MAX_ROWS = 30
 
 
-
-
 def _short(label: Any, limit: int = 40) -> str:
     """A tick label no longer than ``limit`` characters (the full text is in the alt text)."""
     text = str(label)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _legend(fig: Any, flagged_label: str, ok_label: str) -> None:
+def _legend(fig: Any, flagged_label: str, ok_label: str, raw_label: str | None = None) -> None:
     from matplotlib.lines import Line2D
 
     handles = [
@@ -41,8 +40,11 @@ def _legend(fig: Any, flagged_label: str, ok_label: str) -> None:
                label=flagged_label),
         Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
                markeredgewidth=1.5, label=ok_label),
-    ]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+    ]
+    if raw_label:
+        handles.append(Line2D([], [], marker="|", color=GREY, linestyle="none", markersize=9,
+                              markeredgewidth=1.6, label=raw_label))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
 
 
 def gap_estimates(
@@ -66,7 +68,7 @@ def gap_estimates(
     untestable = int((~rows["testable"].astype(bool)).sum())
     rows = rows[rows["testable"].astype(bool) & np.isfinite(rows["adjusted_gap"].astype(float))]
     hidden = rows[[_small(min_cell, a, b) for a, b in zip(rows["n"], rows["n_reference"],
-                                                           strict=True)]]  # fmt: skip
+                                                           strict=True)]]
     rows = rows.drop(index=hidden.index)
     if rows.empty:
         return None
@@ -92,13 +94,17 @@ def gap_estimates(
     flagged = rows["flagged"].astype(bool).to_numpy()
 
     parts = [
-        f"{lab}: {g:.1f}{unit} ({level} CI {lo_:.1f} to {hi_:.1f}{unit})"
-        + (" flagged" if f else "")
+        f"{lab}: {format_number(g, 1)}{unit} ({level} CI {format_number(lo_, 1)} to "
+        f"{format_number(hi_, 1)}{unit})" + (" flagged" if f else "")
         for lab, g, lo_, hi_, f in zip(labels, gap, lo, hi, flagged, strict=True)
     ]
-    where = "overall" if scope == "overall" else "within " + " × ".join(result.within)
+    where = "overall" if scope == "overall" else "within " + words(result.within)
+    overall = table[table["scope"] == "overall"]
+    ref = reference_text(result.reference_group,
+                         overall["n_reference"].iloc[0] if len(overall) else None, "employees",
+                         min_cell)
     alt = (
-        f"Adjusted pay gap against {result.reference_group} ({units_text}; positive means "
+        f"Adjusted pay gap against {ref} ({units_text}; positive means "
         f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
         f"intervals; {int(flagged.sum())} of {len(labels)} flagged (p < {result.alpha:g}). "
         + "; ".join(parts[:12])
@@ -121,27 +127,27 @@ def gap_estimates(
                 ax.plot([l_, h_], [yi, yi], color=colour, linewidth=1.6, solid_capstyle="butt")
             if np.isfinite(r):
                 ax.plot([r], [yi], marker="|", color=GREY, markersize=9, markeredgewidth=1.6,
-                        linestyle="none")  # fmt: skip
+                        linestyle="none")
             ax.plot([g], [yi], marker="D" if f else "o", color=colour,
                     markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
-                    markeredgewidth=1.5, linestyle="none")  # fmt: skip
-            ax.annotate(f"{g:.1f}{unit}", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", color="#1a1a1a")  # fmt: skip
+                    markeredgewidth=1.5, linestyle="none")
+            ax.annotate(f"{format_number(g, 1)}{unit}", (g, yi), xytext=(0, 5), textcoords="offset points",
+                        ha="center", va="bottom", color="#1a1a1a")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.text(0.0, 1.0, " no gap", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlabel(
             f"adjusted gap ({'%' if result.log else 'currency'}; positive: "
             f"{mpl_text(result.reference_group)} paid more), with {level} CI"
-            + ("; | raw mean gap" if result.log else "")
         )
         style_axes(ax)
-        _legend(fig, f"flagged (p < {result.alpha:g})", "not flagged")
+        _legend(fig, f"flagged (p < {result.alpha:g})", "not flagged",
+                "raw mean gap" if result.log else None)
 
     data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
-                 "ci_high", "t", "flagged"]].reset_index(drop=True)  # fmt: skip
+                 "ci_high", "flagged"]].reset_index(drop=True)
     return Chart(
         title=f"Adjusted pay gap {where}, with {level} confidence intervals",
         alt=alt,
@@ -161,13 +167,13 @@ def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
     unexplained = float(
         result.overall.loc[result.overall["component"] == "unexplained", "estimate"].iloc[0]
     )
-    labels = [f"explained: {v}" for v in explained["variable"]] + ["unexplained"]
+    labels = [f"explained: {words(v)}" for v in explained["variable"]] + ["unexplained"]
     values = [*explained["estimate"].astype(float).tolist(), unexplained]
-    unit = "log points" if result.log else result.outcome
+    unit = "log points" if result.log else words(result.outcome)
     alt = (
-        f"Decomposition of the {result.gap:.4g} {unit} gap between {result.group_a} and "
-        f"{result.group_b}: "
-        + "; ".join(f"{lab} {v:.4g}" for lab, v in zip(labels, values, strict=True))
+        f"Decomposition of the {format_number(result.gap, 3)} {unit} gap between "
+        f"{result.group_a} and {result.group_b}: "
+        + "; ".join(f"{lab} {format_number(v, 3)}" for lab, v in zip(labels, values, strict=True))
         + "."
     )
 
@@ -180,7 +186,7 @@ def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
             ax.barh([yi], [v], color=c, hatch=h, edgecolor="#1a1a1a", linewidth=0.6)
             ax.annotate(f"{v:.3g}", (v, yi), xytext=(3 if v >= 0 else -3, 0),
                         textcoords="offset points", ha="left" if v >= 0 else "right",
-                        va="center", color="#1a1a1a")  # fmt: skip
+                        va="center", color="#1a1a1a")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_xlabel(mpl_text(f"contribution to the gap ({unit})"))
@@ -220,17 +226,17 @@ def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
         y = np.arange(len(bands))
         ax.barh(y, women, color=PALETTE[1], edgecolor="#1a1a1a", linewidth=0.6, label="women")
         ax.barh(y, men, left=women, color=PALETTE[0], hatch="//", edgecolor="#1a1a1a",
-                linewidth=0.6, label="men")  # fmt: skip
+                linewidth=0.6, label="men")
         for yi, w, m in zip(y, women, men, strict=True):
             if np.isfinite(w):
                 ax.text(w / 2, yi, f"{w:.1f}%", ha="center", va="center",
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
-                                               "pad": 1.0})  # fmt: skip
+                                               "pad": 1.0})
                 ax.text(w + m / 2, yi, f"{m:.1f}%", ha="center", va="center",
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
-                                               "pad": 1.0})  # fmt: skip
+                                               "pad": 1.0})
         ax.axvline(50, color=GREY, linewidth=0.9, linestyle=(0, (4, 3)))
-        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom", color="#1a1a1a")  # fmt: skip
+        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom", color="#1a1a1a")
         ax.set_yticks(y, labels=[f"{b} quartile" for b in bands])
         ax.set_xlim(0, 100)
         ax.set_xlabel("share of the band (%)")
@@ -254,7 +260,7 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
         return None
     rows = cats[cats["assessable"].astype(bool)]
     hidden = rows[[_small(min_cell, m, w) for m, w in zip(rows["men"], rows["women"],
-                                                            strict=True)]]  # fmt: skip
+                                                            strict=True)]]
     rows = rows.drop(index=hidden.index)
     if rows.empty:
         return None
@@ -291,15 +297,15 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
             ax.plot([0, g], [yi, yi], color=colour, linewidth=1.4)
             ax.plot([g], [yi], marker="D" if f else "o", color=colour,
                     markerfacecolor=colour if f else "white", markeredgewidth=1.5,
-                    markersize=6.5 if f else 5.5, linestyle="none")  # fmt: skip
+                    markersize=6.5 if f else 5.5, linestyle="none")
             ax.annotate(f"{g:.1f}%", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", color="#1a1a1a")  # fmt: skip
+                        ha="center", va="bottom", color="#1a1a1a")
         for x in (-t, t):
             ax.axvline(x, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
         ax.text(t, 1.0, f" +{t:g}%", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")
         ax.text(-t, 1.0, f"−{t:g}% ", transform=ax.get_xaxis_transform(), ha="right",
-                va="bottom", color="#1a1a1a")  # fmt: skip
+                va="bottom", color="#1a1a1a")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)

@@ -15,7 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from ._base import GREY, MARKERS, PALETTE, Chart, legend_columns, mpl_text, style_axes
+from ..._core.text import format_ratio
+from ._base import (
+    GREY,
+    MARKERS,
+    PALETTE,
+    Chart,
+    legend_columns,
+    median_text,
+    mpl_text,
+    reference_text,
+    style_axes,
+    words,
+)
 from ._base import small as _small
 from .impact import impact_ratios
 
@@ -24,14 +36,6 @@ __all__ = ["rates_by_level", "rating_distribution", "representation_by_level", "
 #: Line styles paired with colours, so curves never differ by colour alone.
 LINESTYLES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)), (0, (3, 1, 1, 1, 1, 1)))
 MAX_GROUPS = 7
-
-
-
-
-def _fmt_time(x: float) -> str:
-    if not math.isfinite(x):
-        return "not reached"
-    return f"{x:g}"
 
 
 def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -52,7 +56,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
     dropped = [g for g in order if g not in hidden][MAX_GROUPS:]
     if not groups:
         return None
-    unit = result.duration
+    unit = words(result.duration)
     series = {}
     for g in groups:
         c = curves.loc[curves["group"] == g]
@@ -64,18 +68,22 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
         series[g] = (t, promoted, lo, hi)
 
     t_idx = result.table.set_index("group")
+    ref = reference_text(result.reference_group, t_idx.loc[result.reference_group, "n"],
+                         "employees", min_cell) if result.reference_group in t_idx.index else None
     parts = []
     for g in groups:
         row = t_idx.loc[g]
-        text = f"{g}: median {_fmt_time(row['median'])}"
-        if g != result.reference_group and math.isfinite(row["hazard_ratio"]):
-            text += f", hazard ratio {row['hazard_ratio']:.2f} against {result.reference_group}"
+        text = f"{g}: median {median_text(row['median'], row.get('median_note'))}"
+        if g != result.reference_group and math.isfinite(row["hazard_ratio"]) and ref:
+            text += f", hazard ratio {format_ratio(row['hazard_ratio'], None)} against {ref}"
         parts.append(text)
     alt = (
-        f"Share of each {' × '.join(result.group_columns)} group promoted by time waited "
+        f"Share of each {words(result.group_columns)} group promoted by time waited "
         f"({unit}), counting people still waiting or who left as censored (Kaplan–Meier). "
         + "; ".join(parts)
-        + "."
+        + f". A curve crosses the dashed half-promoted line at its median; it stops where "
+        f"fewer than {floor} people are still waiting, so a median that is not reached or "
+        "unstable has no crossing."
     )
     if hidden:
         alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
@@ -88,17 +96,17 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
             colour = PALETTE[i % len(PALETTE)]
             ax.fill_between(t, lo, hi, step="post", color=colour, alpha=0.12, linewidth=0)
             ax.step(t, y, where="post", color=colour, linewidth=1.8,
-                    linestyle=LINESTYLES[i % len(LINESTYLES)], label=mpl_text(g))  # fmt: skip
+                    linestyle=LINESTYLES[i % len(LINESTYLES)], label=mpl_text(g))
             if len(t):
                 ax.plot([t[-1]], [y[-1]], marker=MARKERS[i % len(MARKERS)], color=colour,
-                        markersize=5, linestyle="none")  # fmt: skip
+                        markersize=5, linestyle="none")
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         ticks = [0, 0.25, 0.5, 0.75, 1.0]
         ax.set_yticks(ticks, labels=[f"{t:.0%}" for t in ticks])
         ax.axhline(0.5, color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
         ax.text(0, 0.5, " half promoted (median)", transform=ax.get_yaxis_transform(),
-                ha="left", va="bottom", color="#1a1a1a")  # fmt: skip
+                ha="left", va="bottom", color="#1a1a1a")
         ax.set_xlabel(mpl_text(unit))
         ax.set_ylabel("share promoted")
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
@@ -107,7 +115,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
 
     level = f"{float(result.confidence) * 100:g}%"
     data = result.table[["group", "n", "events", "median", "median_ci_low", "median_ci_high",
-                         "hazard_ratio", "hr_ci_low", "hr_ci_high"]]  # fmt: skip
+                         "hazard_ratio", "hr_ci_low", "hr_ci_high"]]
     data = data.loc[data["group"].isin(groups)].reset_index(drop=True)
     return Chart(
         title=f"Time to promotion: share promoted by {unit}, with {level} bands",
@@ -150,7 +158,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
                 f"{levels[-1]} (share {tr['direction']})"
             )
     alt = (
-        f"Share of each level held by each {' × '.join(result.group_columns)} group, levels in "
+        f"Share of each level held by each {words(result.group_columns)} group, levels in "
         f"order ({', '.join(map(str, levels))}). " + "; ".join(parts) + "."
     )
     if hidden_points:
@@ -164,19 +172,19 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
             colour = PALETTE[i % len(PALETTE)]
             ax.plot(x, y, marker=MARKERS[i % len(MARKERS)], color=colour, linewidth=1.8,
                     linestyle=LINESTYLES[i % len(LINESTYLES)], markersize=5.5,
-                    label=mpl_text(g))  # fmt: skip
+                    label=mpl_text(g))
             finite = np.flatnonzero(np.isfinite(y))
             if finite.size:
                 j = int(finite[-1])
                 ax.annotate(f"{y[j]:.0%}", (x[j], y[j]), xytext=(5, 0),
                             textcoords="offset points", va="center",
-                            color="#1a1a1a")  # fmt: skip
+                            color="#1a1a1a")
         ax.set_xticks(x, labels=[mpl_text(lv) for lv in levels])
         ax.set_xlim(-0.3, len(levels) - 0.4)
         ax.set_ylim(0, 1)
         ticks = [0, 0.25, 0.5, 0.75, 1.0]
         ax.set_yticks(ticks, labels=[f"{t:.0%}" for t in ticks])
-        ax.set_xlabel(mpl_text(result.level) + " (lowest → highest)")
+        ax.set_xlabel(mpl_text(words(result.level)) + " (lowest → highest)")
         ax.set_ylabel("share of the level")
         ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
         style_axes(ax)
@@ -186,7 +194,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
     data = result.shares().reset_index()
     data.columns = [str(c) for c in data.columns]
     return Chart(
-        title=f"Representation by {result.level}: each group's share of each level",
+        title=f"Representation by {words(result.level)}: each group's share of each level",
         alt=alt,
         draw=draw,
         size=(7.0, 3.4),
@@ -220,7 +228,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         return None
     sizes = result.table.set_index("group")["n"]
     groups = [g for g in sizes.sort_values(ascending=False, kind="stable").index
-              if not _small(min_cell, sizes.loc[g])][:MAX_GROUPS]  # fmt: skip
+              if not _small(min_cell, sizes.loc[g])][:MAX_GROUPS]
     hidden = [g for g in sizes.index if g not in groups]
     if not groups:
         return None
@@ -236,7 +244,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
     top = " or ".join(map(str, result.top))
     t = result.table.set_index("group")
     alt = (
-        f"Share of each {' × '.join(result.group_columns)} group at each rating "
+        f"Share of each {words(result.group_columns)} group at each rating "
         f"({', '.join(map(str, ratings))}). Rated {top}: "
         + "; ".join(f"{g} {t.loc[g, 'top_share']:.1%}" for g in groups)
         + "."
@@ -250,9 +258,9 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         for i, (g, s) in enumerate(shares.items()):
             ax.bar(x - 0.4 + width * (i + 0.5), np.nan_to_num(s), width=width * 0.95,
                    color=PALETTE[i % len(PALETTE)], hatch=hatches[i % len(hatches)],
-                   edgecolor="white", linewidth=0.5, label=mpl_text(g))  # fmt: skip
+                   edgecolor="white", linewidth=0.5, label=mpl_text(g))
         ax.set_xticks(x, labels=[mpl_text(r) for r in ratings])
-        ax.set_xlabel(mpl_text(result.rating) + " (lowest → highest)")
+        ax.set_xlabel(mpl_text(words(result.rating)) + " (lowest → highest)")
         ax.set_ylabel("share of the group")
         ymax = max(float(np.nanmax(s)) if np.isfinite(s).any() else 0 for s in shares.values())
         ax.set_ylim(0, min(1.0, ymax * 1.15 + 0.02))
@@ -263,7 +271,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         fig.legend(loc="outside lower center", ncol=legend_columns(shares), frameon=False)
 
     return Chart(
-        title=f"Distribution of {result.rating} by group",
+        title=f"Distribution of {words(result.rating)} by group",
         alt=alt,
         draw=draw,
         size=(7.0, 3.2),

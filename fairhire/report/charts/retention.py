@@ -16,7 +16,20 @@ import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number, format_percent
-from ._base import FLAG, GREY, MARKERS, OK, PALETTE, Chart, mpl_text, style_axes
+from ._base import (
+    FLAG,
+    GREY,
+    MARKERS,
+    OK,
+    PALETTE,
+    Chart,
+    legend_columns,
+    median_text,
+    mpl_text,
+    reference_text,
+    style_axes,
+    words,
+)
 
 __all__ = ["cumulative_incidence", "exit_rates", "layoff_by_unit", "retention_curves"]
 
@@ -45,10 +58,19 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
         series[g] = (np.concatenate([[0.0], c["time"].to_numpy(float)]),
                      np.concatenate([[1.0], c["survival"].to_numpy(float)]))
     rows = result.table.set_index("group")
-    alt = (f"Share of each group still employed by {result.time_unit} of tenure "
-           "(Kaplan–Meier). " + "; ".join(
+    unit = words(result.time_unit)
+    alt = (f"Share of each {words(result.group_columns)} group still employed by {unit} of "
+           "tenure (Kaplan–Meier). " + "; ".join(
                f"{g}: {format_percent(rows.loc[g, 'retention_at'])} still employed after "
-               f"{format_number(result.horizon, 0)} {result.time_unit}" for g in groups) + ".")
+               f"{format_number(result.horizon, 0)} {unit}, median tenure at exit "
+               f"{median_text(rows.loc[g, 'median'], rows.loc[g].get('median_note'))}"
+               for g in groups) + f". A curve crosses the dashed half-employed line at its "
+           f"median; it stops where fewer than {floor} people are still employed, so a median "
+           "that is not reached or unstable has no crossing.")
+    if result.reference_group in rows.index:
+        alt += (" Hazard ratios in the table are against "
+                + reference_text(result.reference_group, rows.loc[result.reference_group, "n"],
+                                 "employees", min_cell) + ".")
     if hidden:
         alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
 
@@ -59,15 +81,18 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
                     linestyle=LINESTYLES[i % len(LINESTYLES)], label=mpl_text(g))
         ax.set_ylim(0, 1.02)
         ax.set_xlim(left=0)
-        ax.axvline(result.horizon, color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
-        ax.text(result.horizon, 0.02, f" {format_number(result.horizon, 0)} {result.time_unit}",
-                fontsize=8, color="#1a1a1a")
-        ax.set_xlabel(mpl_text(result.time_unit))
+        ax.axhline(0.5, color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
+        ax.text(0, 0.5, " half still employed (median)", transform=ax.get_yaxis_transform(),
+                ha="left", va="bottom", color="#1a1a1a")
+        ax.axvline(result.horizon, color=GREY, linewidth=0.8, linestyle=(0, (1, 2)))
+        ax.text(result.horizon, 0.02, f" {format_number(result.horizon, 0)} {unit}",
+                color="#1a1a1a")
+        ax.set_xlabel(mpl_text(unit))
         ax.set_ylabel("share still employed")
         style_axes(ax)
-        fig.legend(loc="outside lower center", ncol=min(4, len(series)), frameon=False)
+        fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
-    return Chart(title=f"Retention: share still employed by {result.time_unit} of tenure",
+    return Chart(title=f"Retention: share still employed by {unit} of tenure",
                  alt=alt, draw=draw, size=(7.0, 3.6))
 
 
@@ -86,7 +111,7 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
                f"{k}: " + ", ".join(f"{g} {format_percent(inc.loc[(k, g), 'incidence'])}"
                                     for g in groups if (k, g) in inc.index)
                for k in causes) + f" after {format_number(result.horizon, 0)} "
-           f"{result.time_unit}.")
+           f"{words(result.time_unit)}.")
     if hidden:
         alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
 
@@ -102,8 +127,8 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
                         color=PALETTE[i % len(PALETTE)], linewidth=1.6,
                         linestyle=LINESTYLES[i % len(LINESTYLES)],
                         label=mpl_text(g) if ax is axes[0] else None)
-            ax.set_title(mpl_text(k), fontsize=9)
-            ax.set_xlabel(mpl_text(result.time_unit))
+            ax.set_title(mpl_text(k))
+            ax.set_xlabel(mpl_text(words(result.time_unit)))
             ax.set_xlim(left=0)
             style_axes(ax)
         axes[0].set_ylabel("share who left")
@@ -124,8 +149,14 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     kinds = list(dict.fromkeys(t["kind"]))
     labels = sorted(t["group"].unique(), key=str)
     flagged = t.loc[t["flagged"]]
+    refs = t.loc[t["is_reference"].astype(bool)]
     alt = ("Exit rate of each group with its confidence interval, for "
-           + ", ".join(kinds) + " exits. " + (
+           + ", ".join(kinds) + " exits; each group is compared with "
+           + ("; ".join(dict.fromkeys(
+               reference_text(r.group, r.headcount, "employees", min_cell)
+               + ("" if len(kinds) == 1 else f" for {r.kind} exits")
+               for r in refs.itertuples())) if len(refs) else "the reference group")
+           + ". " + (
                "Flagged: " + "; ".join(f"{r.group} ({r.kind}, {format_percent(r.exit_rate)} "
                                         f"against {r.reference_group})"
                                         for r in flagged.itertuples()) + "."
@@ -181,7 +212,9 @@ def layoff_by_unit(result: Any, *, min_cell: int | None = None,
         return None
     ref = sub["reference_group"].iloc[0]
     overall = sub.loc[sub["unit"] == "All units"].set_index("group")
-    alt = (f"Layoff selection rates by decisional unit ({name}); reference {ref}. Overall: "
+    shown = (reference_text(ref, overall.loc[ref, "headcount"], "employees", min_cell)
+             if ref in overall.index else ref)
+    alt = (f"Layoff selection rates by decisional unit ({name}); reference {shown}. Overall: "
            + ", ".join(f"{g} {format_percent(overall.loc[g, 'selection_rate'])}"
                        for g in groups if g in overall.index) + ".")
 

@@ -1,0 +1,68 @@
+"""``fairhire layoff``: a reduction in force tested for adverse impact by group and by age."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import (
+    COMPARISON_OPTIONS,
+    comparison_arguments,
+    given,
+    input_arguments,
+    read_input,
+    report_arguments,
+)
+from .errors import CLIError
+from .options import age_bands, call_analysis
+from .output import print_result
+
+NAME = "layoff"
+HELP = "a reduction in force: selection for layoff by group and by age, per unit"
+EXAMPLE = ("fairhire layoff employees.csv --selected laid_off --group sex --unit department "
+           "--age age --job-title job_title")
+FLAGS = {"unknown_labels": "--unknown-label", "age_bands": "--age-bands"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "employee in the layoff's scope")
+    g = p.add_argument_group("the columns")
+    g.add_argument("--selected", required=True, metavar="COLUMN",
+                   help="yes/no column: selected for layoff")
+    g.add_argument("--group", action="extend", nargs="+", metavar="COLUMN",
+                   help="group column (e.g. sex); repeat or list several for combined groups "
+                   "(at least one of --group and --age)")
+    g.add_argument("--unit", metavar="COLUMN",
+                   help="the decisional unit (department, site ...) selections were made in")
+    g.add_argument("--age", metavar="COLUMN",
+                   help="age in years: compares 40 and over, and each age band, with under 40")
+    g.add_argument("--job-title", metavar="COLUMN",
+                   help="job title, for the OWBPA disclosure")
+    g.add_argument("--age-bands", type=age_bands, metavar="AGES",
+                   help="ages whose 'N and over' group is compared with under 40, "
+                   "comma-separated (default: 40,50,60)")
+    o = comparison_arguments(p, people="employees")
+    report_arguments(p)
+    o.add_argument("--include-disclosure", action="store_true",
+                   help="with --report: also write the OWBPA disclosure (the ages of the people "
+                   "selected and not selected, per unit and job title) into the report; it "
+                   "is personal data, left out unless asked for")
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    if args.include_disclosure and not args.report:
+        raise CLIError("--include-disclosure puts the OWBPA disclosure into the report: add "
+                       "--report DIR.")
+    if not args.group and not args.age:
+        raise CLIError("give --group COLUMN, --age COLUMN, or both: what the layoff is "
+                       "compared by.")
+    needed = [*(args.group or []), args.selected, args.unit, args.age, args.job_title]
+    data = read_input(args, needed)
+    options = {
+        "selected": args.selected,
+        **given(args, ["group", "unit", "age", "job_title", "age_bands", *COMPARISON_OPTIONS]),
+    }
+    result = call_analysis(fh.reduction_in_force, data, options)
+    print_result(result, args, "Reduction in force", include_disclosure=args.include_disclosure)
+    return 0

@@ -1,0 +1,74 @@
+"""``fairhire retention``: exit rates by group, all exits, voluntary and involuntary."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import (
+    COMPARISON_OPTIONS,
+    comparison_arguments,
+    given,
+    inconsistent_argument,
+    input_arguments,
+    read_input,
+    report_arguments,
+)
+from .options import call_analysis
+from .output import print_result
+
+NAME = "retention"
+HELP = "exit rates by group: all exits, voluntary and involuntary"
+EXAMPLE = ("fairhire retention employees.csv --group sex --exited exited --exit-type exit_type "
+           "--level level")
+FLAGS = {"unknown_labels": "--unknown-label", "controls": "--control",
+         "regression": "--no-regression"}
+
+
+def exit_kind_arguments(g: argparse._ArgumentGroup) -> None:
+    """``--voluntary`` and ``--involuntary``: which exit-type labels count as which."""
+    g.add_argument("--voluntary", action="append", metavar="LABEL",
+                   help="an exit-type label that counts as voluntary (repeat for several; "
+                   "default: voluntary, resignation, quit)")
+    g.add_argument("--involuntary", action="append", metavar="LABEL",
+                   help="an exit-type label that counts as involuntary (repeat for several; "
+                   "default: involuntary, dismissal, termination, layoff, redundancy, reduction in force)")
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "employee")
+    g = p.add_argument_group("the columns")
+    g.add_argument("--group", action="extend", nargs="+", required=True, metavar="COLUMN",
+                   help="group column (e.g. sex); repeat or list several for combined groups")
+    g.add_argument("--exited", required=True, metavar="COLUMN",
+                   help="yes/no column: the employee left during the period")
+    g.add_argument("--exit-type", metavar="COLUMN",
+                   help="the reason for leaving: compares voluntary and involuntary exits too")
+    g.add_argument("--level", metavar="COLUMN",
+                   help="also compare within each level (Mantel-Haenszel), e.g. level or grade")
+    g.add_argument("--period", metavar="COLUMN",
+                   help="also compare within each period (e.g. year or quarter)")
+    g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
+                   help="a further control of the logistic regression, e.g. tenure_years "
+                   "(repeat for several)")
+    exit_kind_arguments(g)
+    o = comparison_arguments(p, people="employees")
+    inconsistent_argument(o, "rows with an exit type but no exit", None)
+    o.add_argument("--no-regression", dest="regression", action="store_false",
+                   help="skip the logistic regressions (faster on large files)")
+    report_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    needed = [*args.group, args.exited, args.exit_type, args.level, args.period,
+              *(args.controls or [])]
+    data = read_input(args, needed)
+    options = {
+        "group": args.group, "exited": args.exited, "exit_type": args.exit_type,
+        "level": args.level, "period": args.period, "controls": args.controls or (),
+        "regression": args.regression,
+        **given(args, [*COMPARISON_OPTIONS, "voluntary", "involuntary", "on_inconsistent"]),
+    }
+    print_result(call_analysis(fh.retention, data, options), args, "Retention analysis")
+    return 0

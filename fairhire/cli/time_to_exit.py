@@ -1,0 +1,69 @@
+"""``fairhire time-to-exit``: how long groups stay (retention curves, log-rank, Cox, causes)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .arguments import comparison_arguments, given, input_arguments, read_input, report_arguments
+from .errors import CLIError
+from .options import call_analysis, choice, number
+from .output import print_result
+from .retention import exit_kind_arguments
+
+NAME = "time-to-exit"
+HELP = "how long groups stay: retention curves, log-rank, Cox, and causes of exit"
+EXAMPLE = ("fairhire time-to-exit employees.csv --group sex --duration tenure_months "
+           "--event exited --cause exit_type")
+FLAGS = {"unknown_labels": "--unknown-label"}
+TIME_UNITS = ["days", "weeks", "months", "years"]
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_arguments(p, "employee")
+    g = p.add_argument_group("the columns (--duration and --event, or the dates)")
+    g.add_argument("--group", action="extend", nargs="+", required=True, metavar="COLUMN",
+                   help="group column (e.g. sex); repeat or list several for combined groups")
+    g.add_argument("--duration", metavar="COLUMN",
+                   help="time each employee was observed, e.g. tenure_months")
+    g.add_argument("--event", metavar="COLUMN",
+                   help="with --duration: yes/no column, the employee left")
+    g.add_argument("--hire-date", metavar="COLUMN", help="instead of --duration: hire date")
+    g.add_argument("--exit-date", metavar="COLUMN",
+                   help="with --hire-date: exit date, empty for those still employed")
+    g.add_argument("--as-of", metavar="DATE",
+                   help="with the dates: the snapshot date of the export, e.g. 2025-12-31")
+    g.add_argument("--cause", metavar="COLUMN",
+                   help="the reason for each exit: cumulative incidence per cause")
+    exit_kind_arguments(g)
+    o = comparison_arguments(p, people="employees",
+                             skip=("threshold", "alternative", "adjust"))
+    o.add_argument("--time-unit", type=choice("time_unit", TIME_UNITS),
+                   metavar="{days,weeks,months,years}",
+                   help="unit of times computed from dates, and of the findings (default: months)")
+    o.add_argument("--horizon", type=number("horizon", low=0), metavar="TIME",
+                   help="time at which retention is reported, in --time-unit (default: the "
+                   "median follow-up)")
+    o.add_argument("--ties", type=choice("ties", ["efron", "breslow"]), metavar="{efron,breslow}",
+                   help="how the Cox model treats exits at the same time (default: efron)")
+    report_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import fairhire as fh
+
+    dates = args.hire_date is not None or args.exit_date is not None
+    if dates == (args.duration is not None):
+        raise CLIError("give the time observed either as --duration COLUMN with --event COLUMN, "
+                       "or as --hire-date COLUMN and --exit-date COLUMN with --as-of DATE.")
+    if args.duration is not None and args.event is None:
+        raise CLIError("--duration needs --event COLUMN: the yes/no column saying who left.")
+    needed = [*args.group, args.duration, args.event, args.hire_date, args.exit_date, args.cause]
+    data = read_input(args, needed)
+    options = {
+        "group": args.group,
+        **given(args, ["duration", "event", "hire_date", "exit_date", "as_of", "cause",
+                       "time_unit", "horizon", "ties", "reference", "voluntary", "involuntary",
+                       "confidence", "alpha", "min_n", "unknown_labels"]),
+    }
+    print_result(call_analysis(fh.time_to_exit, data, options), args, "Time to exit")
+    return 0

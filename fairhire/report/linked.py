@@ -1,0 +1,125 @@
+"""Small-count suppression across the tables of one result (rule 4 of :mod:`.suppress`).
+
+A result's tables repeat each other's figures: the people selected at one stage of a funnel are
+the applicants of the next, the bottom line repeats the last stage, a "flagged" table repeats
+rows of the main one, a distribution repeats each group's total, and the sex and race tables of
+an LL144 audit are the totals of its intersectional table. Withholding a figure in one table
+and printing it in another would undo the suppression, so the tables are planned together:
+
+- a withheld count is withheld wherever the same rows show the same count (the rows agree on
+  the labels that name them, :class:`~.suppress.Shape`; in one table, on the row's name in
+  another block);
+- a withheld total (a sex or race category) has at least one of its parts withheld in the
+  intersectional table (rule 3 then withholds a second part, so no difference gives it back);
+
+and the single-table rules run again until nothing changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from .._core.groups import GROUP_SEPARATOR
+from .suppress import Rule, Shape, _numeric, _plan, strings
+
+__all__ = ["plan_frames"]
+
+Forced = dict[str, set[int]]
+
+_QUALIFIED = re.compile(r"^(.*\S)\s+\((.+)\)$")  # "White (Not Hispanic or Latino)"
+
+
+def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12) -> list[Forced]:
+    """For each frame, the count cells it must withhold because another frame (or another
+    block of the same frame) withholds the same figure. Pass them to ``suppress_frame(...,
+    forced=)``.
+    """
+    counts = [[c for c in f.columns if c in rule.counts] for f in frames]
+    shapes = [Shape.of(f, cs) for f, cs in zip(frames, counts, strict=True)]
+    names = [_names(f, s) for f, s in zip(frames, shapes, strict=True)]
+    forced: list[Forced] = [defaultdict(set) for _ in frames]
+    for _ in range(rounds):
+        plans = [_plan(f, rule, forced[k]) for k, f in enumerate(frames)]
+        held = [(k, c, i) for k, (small, hidden) in enumerate(plans)
+                for c in small for i in sorted(small[c] | hidden[c])]
+        shown: dict[float, list[tuple[int, str, int]]] = defaultdict(list)
+        for k, (small, hidden) in enumerate(plans):
+            for c in small:
+                for i, v in enumerate(frames[k][c].tolist()):
+                    if i not in small[c] and i not in hidden[c] and _numeric(v):
+                        shown[float(v)].append((k, c, i))
+        changed = False
+        for k, c, i in held:
+            value = frames[k][c].iloc[i]
+            if not _numeric(value) or not math.isfinite(float(value)):
+                continue
+            for k2, c2, i2 in shown.get(float(value), ()):
+                if _same_rows(names, shapes, k, i, k2, i2) and i2 not in forced[k2][c2]:
+                    forced[k2][c2].add(i2)
+                    changed = True
+        changed |= _parts(frames, shapes, names, plans, held, forced)
+        if not changed:
+            break
+    return [dict(f) for f in forced]
+
+
+def _names(frame: pd.DataFrame, shape: Shape) -> dict[str, list[str]]:
+    return {c: strings(frame[c]) for c in shape.keys}
+
+
+def _same_rows(names: list[dict[str, list[str]]], shapes: list[Shape],
+               k: int, i: int, k2: int, i2: int) -> bool:
+    """Whether row ``i`` of frame ``k`` and row ``i2`` of frame ``k2`` describe the same
+    people: in one frame, the same row name in another block; across frames, the same values
+    of every naming label the two frames share."""
+    if k == k2:
+        ident = shapes[k].identity
+        return (i != i2 and bool(ident) and shapes[k].block is not None
+                and all(names[k][c][i] == names[k][c][i2] for c in ident))
+    shared = [c for c in shapes[k].keys if c in shapes[k2].keys]
+    return bool(shared) and all(names[k][c][i] == names[k2][c][i2] for c in shared)
+
+
+def _parts_of(labels: list[str], total: str) -> list[int]:
+    """Rows of an intersectional table that add up to ``total`` ("Male", or a qualified
+    category such as "White (Not Hispanic or Latino)")."""
+    match = _QUALIFIED.match(total)
+    wanted = {total} if match is None else {match.group(1), match.group(2)}
+    out = []
+    for i, label in enumerate(labels):
+        parts = {p.strip() for p in label.split(GROUP_SEPARATOR)}
+        if total in parts or (match is not None and wanted <= parts):
+            out.append(i)
+    return out
+
+
+def _parts(frames: Sequence[pd.DataFrame], shapes: list[Shape],
+           names: list[dict[str, list[str]]], plans: list[tuple[Mapping, Mapping]],
+           held: list[tuple[int, str, int]], forced: list[Forced]) -> bool:
+    """A withheld total has a withheld part: else the parts, all shown, would add up to it."""
+    crossed = [k for k, s in enumerate(shapes) if s.identity and any(
+        GROUP_SEPARATOR in x for x in names[k][s.identity[0]])]
+    changed = False
+    for k, c, i in held:
+        ident = shapes[k].identity
+        if not ident or GROUP_SEPARATOR in names[k][ident[0]][i]:
+            continue
+        for k2 in crossed:
+            if k2 == k or c not in plans[k2][0]:
+                continue
+            rows = _parts_of(names[k2][shapes[k2].identity[0]], names[k][ident[0]][i])
+            small, hidden = plans[k2]
+            if not rows or any(r in small[c] or r in hidden[c] or r in forced[k2][c]
+                               for r in rows):
+                continue
+            values = frames[k2][c]
+            numeric = [r for r in rows if _numeric(values.iloc[r])]
+            if numeric:
+                forced[k2][c].add(min(numeric, key=lambda r: float(values.iloc[r])))
+                changed = True
+    return changed

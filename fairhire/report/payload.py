@@ -1,0 +1,92 @@
+"""The JSON form of a report section: ``result.to_dict()`` with ``min_cell`` applied.
+
+Its tables withhold exactly what the report's tables withhold (the section's
+:class:`~fairhire.report.view.ReportView` planned them), and its counts and row accounts follow
+the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from .._results import RowAccount, jsonable
+from .sections import Section
+from .suppress import Rule, suppress_records
+from .view import ReportView, suppress_rows
+
+__all__ = ["section_json"]
+
+
+def section_json(section: Section) -> dict[str, Any]:
+    """One section of :meth:`Report.to_json_dict`."""
+    result = section.result
+    payload = jsonable(result.to_dict())
+    if section.include_disclosure:
+        payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
+    if section.min_cell is not None:
+        payload = _suppress_payload(payload, Rule.for_result(result, section.min_cell),
+                                    section.view)
+    payload["warnings"] = list(section.warnings)
+    rows = section.rows.to_dict() if section.rows is not None else None
+    if "rows" in payload:
+        payload["rows"] = rows
+    return {
+        "index": section.index,
+        "anchor": section.anchor,
+        "title": section.title,
+        "notes": list(section.notes),
+        "type": section.type_name,
+        "kind": section.kind,
+        "partial": section.partial,
+        "headlines": [h.to_dict() for h in section.headlines],
+        "warnings": list(section.warnings),
+        "rows": rows,
+        "params": {str(k): jsonable(v) for k, v in (result.params or {}).items()},
+        "fingerprint": getattr(result, "fingerprint", None),
+        "result": payload,
+    }
+
+
+def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
+    """Apply ``min_cell`` to a ``to_dict()`` payload: its tables withhold what the report's
+    tables withhold (``view``), and its counts and row accounts follow the same rules."""
+    tables: list[list[dict[str, Any]]] = []
+    _tables(value, tables)
+    plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
+    return _apply(value, rule, plan)
+
+
+def _flat(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+            and all(not isinstance(x, dict | list) for v in value for x in v.values()))
+
+
+def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
+    if _flat(value):
+        out.append(value)
+    elif isinstance(value, list):
+        for v in value:
+            _tables(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _tables(v, out)
+
+
+def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]]) -> Any:
+    if _flat(value):
+        return suppress_records(value, rule, forced=plan.get(id(value)))
+    if isinstance(value, list):
+        return [_apply(v, rule, plan) for v in value]
+    if isinstance(value, dict):
+        if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
+            account = RowAccount(total=value["total"], used=value["used"],
+                                 excluded=dict(value["excluded"]))
+            return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
+        return {
+            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan)
+            for k, v in value.items()
+        }
+    return value

@@ -1,0 +1,94 @@
+"""What the templates see of a report: its sections, the report's details, the render state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .._results import Headline, Result
+from .view import ReportView, RowsView
+
+__all__ = ["Detail", "RenderState", "RenderedSection", "ReportInfo", "Section"]
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What every template knows about the report (``report`` in a template)."""
+
+    title: str
+    organization: str | None
+    period: str | None
+    author: str | None
+    generated_at: str
+    min_cell: int | None
+    format: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One result in the report (``section`` in a partial)."""
+
+    index: int
+    anchor: str
+    title: str
+    notes: tuple[str, ...]
+    kind: str
+    partial: str
+    type_name: str
+    result: Result = field(repr=False)
+    #: Render the result's private (row-level) fields too: ``Report.add(..., include_disclosure=True)``.
+    include_disclosure: bool = False
+    #: the report's ``min_cell`` when the section was made
+    min_cell: int | None = None
+
+    @property
+    def view(self) -> ReportView:
+        """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
+        cached = self.__dict__.get("_view")
+        if cached is None:
+            cached = ReportView(self.result, self.min_cell, self.include_disclosure)
+            object.__setattr__(self, "_view", cached)
+        return cached
+
+    @property
+    def headlines(self) -> list[Headline]:
+        return list(self.view.headlines())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self.view.warnings)
+
+    @property
+    def rows(self) -> RowsView | None:
+        return self.view.rows
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    section: Section
+    body: Markup
+    data: Markup
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A table a partial sent to the appendix of detailed tables (``{% call detail(...) %}``)."""
+
+    id: str
+    number: str
+    title: str
+    section: Section
+    body: Markup
+
+
+@dataclass
+class RenderState:
+    figures: int = 0
+    #: the section being rendered, and the detailed tables sent to the appendix so far
+    section: Section | None = None
+    details: list[Detail] = field(default_factory=list)
+    #: text measurements shared by every chart of the render (see charts._base.text_metrics)
+    metrics: Any = None

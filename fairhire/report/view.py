@@ -1,0 +1,245 @@
+"""A result as the report sees it: :class:`ReportView`, with ``min_cell`` applied once.
+
+Attribute access goes to the result; its tables come back suppressed (all of them planned
+together by :mod:`fairhire.report.linked`, so a figure withheld in one is not shown in
+another), its sentences, warnings and row account with their small counts replaced, and its
+private (row-level) fields out of reach unless the report includes the disclosure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .._results import Headline
+from .linked import plan_frames
+from .suppress import (
+    Rule,
+    Withheld,
+    _figure_texts,
+    _labels,
+    _withheld,
+    clean_sentence,
+    plain_words,
+    suppress_frame,
+)
+
+__all__ = ["ReportView", "RowsView", "suppress_rows"]
+
+
+@dataclass(frozen=True)
+class RowsView:
+    """A row account with ``min_cell`` applied (values may be :class:`Withheld`)."""
+
+    total: Any
+    used: Any
+    excluded: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(v: Any) -> Any:
+            return None if isinstance(v, Withheld) else v
+
+        return {"total": plain(self.total), "used": plain(self.used),
+                "excluded": {k: plain(v) for k, v in self.excluded.items()}}
+
+
+def suppress_rows(rows: Any, min_cell: int | None) -> RowsView | None:
+    """The row account with rule 3: a withheld exclusion never pairs with shown used and total."""
+    if rows is None:
+        return None
+    excluded = dict(rows.excluded)
+    if min_cell is None:
+        return RowsView(total=rows.total, used=rows.used, excluded=excluded)
+    cells = {"\0used": rows.used, **{k: v for k, v in excluded.items() if v}}
+    small = {k for k, v in cells.items() if v < min_cell}
+    hidden: set[str] = set()
+    if small:
+        others = sorted((v, k) for k, v in cells.items() if k not in small)
+        if len(small) == 1 or sum(cells[k] for k in small) < min_cell:
+            if others:
+                hidden.add(others[0][1])
+    def shown(k: str, v: int) -> Any:
+        if k in small:
+            return _withheld(True, min_cell)
+        return _withheld(False, min_cell) if k in hidden else v
+
+    total = rows.total if len(small | hidden) >= 2 or not small else _withheld(False, min_cell)
+    return RowsView(
+        total=total,
+        used=shown("\0used", rows.used),
+        excluded={k: (shown(k, v) if v else v) for k, v in excluded.items()},
+    )
+
+
+class ReportView:
+    """A result as a report sees it: tables, counts and sentences with ``min_cell`` applied.
+
+    Attribute access goes to the result; tables (pandas frames, also those returned by
+    methods) come back suppressed; ``headlines()``, ``warnings`` and ``rows`` come back with
+    their small counts replaced; fields the result lists in ``private_fields`` are not
+    reachable, unless ``include_private`` (``Report.add(..., include_disclosure=True)``). With
+    ``min_cell=None`` only the privacy rule applies.
+    """
+
+    def __init__(self, result: Any, min_cell: int | None, include_private: bool = False) -> None:
+        self._result = result
+        self._min_cell = min_cell
+        self._include_private = include_private
+        self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
+        self._cache: dict[Any, Any] = {}
+        self._withheld: set[float] = set()
+        self._keys: list[tuple[tuple[str, ...], set]] = []
+        #: the result's tables with counts, planned together, and the cells each must withhold
+        self._planned: list[pd.DataFrame] = []
+        self._forced: dict[int, dict[str, set[int]]] = {}
+
+    @property
+    def result(self) -> Any:
+        """The result itself (for the report machinery, not for templates)."""
+        return self._result
+
+    def __repr__(self) -> str:
+        return f"<ReportView of {self._result!r}>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in getattr(self._result, "private_fields", {}) and not self._include_private:
+            raise AttributeError(
+                f"{type(self._result).__name__}.{name} holds row-level data and is left out "
+                "of reports (see private_fields)."
+            )
+        if name not in self._cache:
+            self._cache[name] = self._wrap(getattr(self._result, name), name)
+        return self._cache[name]
+
+    def _wrap(self, value: Any, name: str) -> Any:
+        if isinstance(value, pd.DataFrame):
+            return self.frame(value)
+        if isinstance(value, Mapping) and any(isinstance(v, pd.DataFrame) for v in value.values()):
+            return {k: self._wrap(v, name) for k, v in value.items()}
+        if callable(value) and hasattr(value, "__self__") and not isinstance(value, type):
+            return self._method(value)
+        if self._rule is not None and name in self._rule.counts and self._rule.is_small(value):
+            return _withheld(True, self._rule.min_cell)
+        if hasattr(value, "headlines") and hasattr(value, "to_dict") and hasattr(value, "rows"):
+            return ReportView(value, self._min_cell)  # a nested result (e.g. a plan's gap)
+        return value
+
+    def _method(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._wrap(method(*args, **kwargs), method.__name__)
+
+        return call
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with ``min_cell`` applied (cached, so every partial sees the same copy)."""
+        if self._rule is None:
+            return frame
+        self._scan_tables()
+        key = id(frame)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not frame:
+            counted = any(c in self._rule.counts for c in frame.columns)
+            forced = self._forced.get(key) if counted else None
+            if counted and forced is None:
+                # a table the scan did not see (a method's): plan it with the others
+                forced = plan_frames([*self._planned, frame], self._rule)[-1]
+            done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
+                                            forced=forced)
+            self._withheld.update(withheld)
+            if counted and done is not frame:
+                self._remember(done)
+            cached = (frame, done)
+            self._cache[key] = cached
+        return cached[1]
+
+    def withheld_cells(self, frame: pd.DataFrame) -> dict[str, set[int]]:
+        """The count cells the report withholds in ``frame``, a copy of one of the result's
+        tables (e.g. rebuilt from ``to_dict()`` for the JSON output), so every format withholds
+        the same figures; a table the result does not hold is planned with the others."""
+        if self._rule is None:
+            return {}
+        self._scan_tables()
+        counts = [c for c in frame.columns if c in self._rule.counts]
+        for source in self._planned:
+            if len(source) == len(frame) and set(counts) <= set(source.columns) and all(
+                    source[c].tolist() == frame[c].tolist() for c in counts):
+                done = self.frame(source)
+                return {c: {i for i, v in enumerate(done[c].tolist()) if isinstance(v, Withheld)}
+                        for c in counts}
+        return plan_frames([*self._planned, frame], self._rule)[-1]
+
+    def _remember(self, done: pd.DataFrame) -> None:
+        """Keep the labels of rows with a withheld count, for tables without counts."""
+        columns = tuple(_labels(done))
+        counts = [c for c in done.columns if c in self._rule.counts]  # type: ignore[union-attr]
+        rows = [i for i in range(len(done))
+                if any(isinstance(done[c].iloc[i], Withheld) and done[c].iloc[i].small
+                       for c in counts)]
+        if columns and rows:
+            values = [done[c].astype(str).tolist() for c in columns]
+            self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
+
+    def _scan_tables(self) -> None:
+        """Suppress every table of the result once (tables with counts first), so tables
+        without counts and sentences can be checked against them."""
+        if self._rule is None or "\0scanned" in self._cache:
+            return
+        self._cache["\0scanned"] = True
+        frames: dict[int, pd.DataFrame] = {}
+        for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
+            if name.startswith("_") or name in self._result.private_fields:
+                continue
+            try:
+                value = getattr(self._result, name)
+            except Exception:
+                continue
+            found = value.values() if isinstance(value, Mapping) else [value]
+            frames.update({id(v): v for v in found if isinstance(v, pd.DataFrame)})
+        counted = [f for f in frames.values()
+                   if any(c in self._rule.counts for c in f.columns)]
+        self._planned = counted
+        self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule),
+                                strict=True))
+        for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
+            self.frame(value)
+
+    def _sentence(self, text: str) -> tuple[str, bool]:
+        text = plain_words(text)
+        if self._rule is None:
+            return text, False
+        self._scan_tables()
+        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld))
+
+    def headlines(self) -> list[Headline]:
+        """The result's headlines with ``min_cell`` applied to their text and figure."""
+        out = []
+        for h in self._result.headlines():
+            text, quoted = self._sentence(str(h.text))
+            if quoted:
+                text = (
+                    f"{h.section + ': a' if h.section else 'A'} finding is withheld because it "
+                    f"rests on fewer than {self._min_cell} people; see the section's tables."
+                )
+            figure = None if (quoted or text != h.text) else h.figure
+            out.append(Headline(severity=h.severity, text=text, figure=figure, section=h.section))
+        return out
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        out = []
+        for w in self._result.warnings:
+            text, quoted = self._sentence(str(w))
+            out.append(
+                f"A note is withheld because it rests on fewer than {self._min_cell} people."
+                if quoted else text
+            )
+        return tuple(out)
+
+    @property
+    def rows(self) -> RowsView | None:
+        return suppress_rows(self._result.rows, self._min_cell)
