@@ -34,179 +34,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import gammaln
+
+from .logterms import log_comb, log_comb_whole, log_dbinom, log_dbinom1, log_factorial
 
 __all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
 
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
 
-_LN_2PI = math.log(2 * math.pi)
-_LN_SQRT_2PI = 0.5 * _LN_2PI
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 _CHUNK = 1 << 16
 #: Supports up to this wide are enumerated whole (one vectorised pass, as scipy's definition).
 SMALL_SUPPORT = 4096
 #: Up to this population, log-gamma differences are accurate enough (and faster than Loader).
 _GAMMALN_LIMIT = 2**20
-
-
-def _log_comb(n: float | np.ndarray, r: np.ndarray) -> np.ndarray:
-    return gammaln(np.add(n, 1)) - gammaln(np.add(r, 1)) - gammaln(np.subtract(n, r) + 1)
-
-
-#: ``gammaln(i + 1)`` for i = 0, 1, 2 ...: grown in steps of _STEP as larger i are needed.
-_LOG_FACTORIALS = np.zeros(0)
-_STEP = 1 << 14
-
-
-def _log_factorial(x: np.ndarray) -> np.ndarray:
-    """``gammaln(x + 1)`` for whole numbers 0 ≤ x ≤ 2²⁰ held as floats, read from a table of
-    the very same gammaln values (gammaln costs ~30 ns a call; a lookup ~1 ns)."""
-    global _LOG_FACTORIALS
-    table = _LOG_FACTORIALS
-    top = int(x.max()) + 1 if x.size else 0
-    if top > len(table):
-        size = -(-top // _STEP) * _STEP
-        grown = gammaln(np.arange(len(table), size, dtype=float) + 1)
-        table = _LOG_FACTORIALS = np.concatenate([table, grown])
-    return table[x.astype(np.intp)]
-
-
-def _log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:
-    """:func:`_log_comb` for whole numbers ``0 ≤ r ≤ n ≤ 2²⁰`` (the same values)."""
-    return gammaln(np.add(n, 1)) - _log_factorial(r) - _log_factorial(np.subtract(n, r))
-
-
-def _stirlerr(n: np.ndarray) -> np.ndarray:
-    """log(n!) − log(√(2π n) (n/e)^n): the error of Stirling's formula (n ≥ 0, real)."""
-    n = np.asarray(n, dtype=float)
-    s0, s1 = 1 / 12, 1 / 360
-    if n.size and n.min() > 500:  # the usual case for large counts: one term is enough
-        return (s0 - s1 / (n * n)) / n
-    out = np.empty_like(n)
-    small = n <= 15
-    if small.any():
-        s = n[small]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = gammaln(s + 1) - (s + 0.5) * np.log(s) + s - _LN_SQRT_2PI
-        out[small] = np.where(s == 0, 0.0, val)
-    big = ~small
-    if big.any():
-        b = n[big]
-        nn = b * b
-        s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
-        if b.min() > 500:  # the usual case for large counts: one term is enough
-            out[big] = (s0 - s1 / nn) / b
-            return out
-        out[big] = np.select(
-            [b > 500, b > 80, b > 35],
-            [
-                (s0 - s1 / nn) / b,
-                (s0 - (s1 - s2 / nn) / nn) / b,
-                (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / b,
-            ],
-            (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / b,
-        )
-    return out
-
-
-def _bd0(x: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
-    """x log(x / mean) + mean − x, without cancellation when x is close to mean."""
-    x = np.atleast_1d(np.asarray(x, float))
-    mean = np.asarray(mean, float)
-    if mean.ndim:
-        x, mean = np.broadcast_arrays(x, mean)
-    close = np.abs(x - mean) < 0.1 * (x + mean)
-    every = bool(close.all())  # the usual case in a tail: every point is within 10% of mean
-    out = np.empty_like(x) if every else _bd0_far(x, mean)
-    if every or close.any():
-        xc = x if every else x[close]
-        mc = mean[close] if mean.ndim and not every else mean
-        v = (xc - mc) / (xc + mc)
-        s = (xc - mc) * v
-        ej = 2 * xc * v
-        v2 = v * v
-        for j in range(1, 1000):
-            ej *= v2
-            s_next = s + ej / (2 * j + 1)
-            if (s_next == s).all():
-                break
-            s = s_next
-        if every:
-            return s
-        out[close] = s
-    return out
-
-
-def _bd0_far(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return x * np.log(x / mean) + mean - x
-
-
-def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
-    """log of the binomial pmf at x (R's ``dbinom_raw``), for 0 < p < 1, real 0 ≤ x ≤ n."""
-    x = np.asarray(x, dtype=float)
-    at0, atn = x == 0, x == n
-    if not (at0.any() or atn.any()):  # the usual case: no end point, no masks
-        return _log_dbinom_inner(x, n, p, q)
-    out = np.empty_like(x)
-    inner = ~(at0 | atn)
-    if at0.any():
-        out[at0] = _log_dbinom1(0.0, n, p, q)
-    if atn.any():
-        out[atn] = _log_dbinom1(n, n, p, q)
-    if inner.any():
-        out[inner] = _log_dbinom_inner(x[inner], n, p, q)
-    return out
-
-
-def _log_dbinom_inner(xi: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
-    """:func:`_log_dbinom` at points strictly between 0 and n."""
-    lc = _stirlerr1(n) - _stirlerr(xi) - _stirlerr(n - xi) - _bd0(xi, n * p) - _bd0(n - xi, n * q)
-    lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
-    return lc - 0.5 * lf
-
-
-def _stirlerr1(n: float) -> float:
-    """:func:`_stirlerr` for one number (plain floats: numpy costs more than it saves here)."""
-    if n <= 15:
-        return 0.0 if n == 0 else math.lgamma(n + 1) - (n + 0.5) * math.log(n) + n - _LN_SQRT_2PI
-    nn = n * n
-    s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
-    if n > 500:
-        return (s0 - s1 / nn) / n
-    if n > 80:
-        return (s0 - (s1 - s2 / nn) / nn) / n
-    if n > 35:
-        return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n
-    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
-
-
-def _bd01(x: float, mean: float) -> float:
-    """:func:`_bd0` for one pair of numbers."""
-    if abs(x - mean) < 0.1 * (x + mean):
-        v = (x - mean) / (x + mean)
-        s = (x - mean) * v
-        ej, v2 = 2 * x * v, v * v
-        for j in range(1, 1000):
-            ej *= v2
-            s_next = s + ej / (2 * j + 1)
-            if s_next == s:
-                break
-            s = s_next
-        return s
-    return x * math.log(x / mean) + mean - x
-
-
-def _log_dbinom1(x: float, n: float, p: float, q: float) -> float:
-    """:func:`_log_dbinom` for one x."""
-    if x == 0:
-        return (-_bd01(n, n * q) - n * p) if p < 0.1 else n * math.log(q)
-    if x == n:
-        return (-_bd01(n, n * p) - n * q) if q < 0.1 else n * math.log(p)
-    lc = _stirlerr1(n) - _stirlerr1(x) - _stirlerr1(n - x) - _bd01(x, n * p) - _bd01(n - x, n * q)
-    return lc - 0.5 * (_LN_2PI + math.log(x) + math.log1p(-x / n))
 
 
 def log_pmf1(x: float, total: int, successes: int, draws: int) -> float:
@@ -269,7 +110,7 @@ class Hypergeometric:
     def _log_norm(self) -> float:
         if self._norm is None:
             big_n, _, n = self._floats
-            self._norm = _log_dbinom1(n, big_n, *self._pq)
+            self._norm = log_dbinom1(n, big_n, *self._pq)
         return self._norm
 
     def log_pmf(self, x: np.ndarray | float) -> np.ndarray:
@@ -286,14 +127,14 @@ class Hypergeometric:
         xs = x if every else x[ok]
         if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
             if self._comb is None:
-                self._comb = _log_comb(big_n, n)
-            comb = _log_comb_whole if (xs == np.floor(xs)).all() else _log_comb
+                self._comb = log_comb(big_n, n)
+            comb = log_comb_whole if (xs == np.floor(xs)).all() else log_comb
             values = comb(k, xs) + comb(big_n - k, n - xs) - self._comb
         else:
             p, q = self._pq
             values = (
-                _log_dbinom(xs, k, p, q)
-                + _log_dbinom(n - xs, big_n - k, p, q)
+                log_dbinom(xs, k, p, q)
+                + log_dbinom(n - xs, big_n - k, p, q)
                 - self._log_norm()
             )
         if every:
@@ -317,8 +158,8 @@ class Hypergeometric:
             big_n, k, n = self._floats
             p, q = self._pq
             value = (
-                _log_dbinom1(x, k, p, q)
-                + _log_dbinom1(n - x, big_n - k, p, q)
+                log_dbinom1(x, k, p, q)
+                + log_dbinom1(n - x, big_n - k, p, q)
                 - self._log_norm()
             )
         self._memo[x] = value
@@ -338,10 +179,10 @@ class Hypergeometric:
             - math.lgamma(big_n + 1)
         )
         log_pmf = const - (
-            _log_factorial(support)
-            + _log_factorial(k - support)
-            + _log_factorial(n - support)
-            + _log_factorial(big_n - k - n + support)
+            log_factorial(support)
+            + log_factorial(k - support)
+            + log_factorial(n - support)
+            + log_factorial(big_n - k - n + support)
         )
         return support, np.exp(log_pmf)
 
