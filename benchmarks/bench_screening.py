@@ -6,9 +6,9 @@
   Fisher's tests, and TPR, FPR, FNR, PPV per group from the confusion counts of one group-by);
 - fairlearn: ``MetricFrame`` with the true- and false-positive rates alone.
 
-Both are run warm (after one untimed call), best of ``--repeat`` runs; the script prints both
-times and their ratio, and checks that the two give the same rates. Target: fairhire at most
-0.5× fairlearn's time (issue 18).
+Both are run warm (after one untimed call), interleaved, the median of ``--repeat`` rounds; the
+script prints both times and their ratio, and checks that the two give the same rates. Target:
+fairhire at most 0.5× fairlearn's time (issue 18).
 
 Run: ``.venv/bin/python benchmarks/bench_screening.py [--rows 450000] [--repeat 3]``
 """
@@ -16,10 +16,10 @@ Run: ``.venv/bin/python benchmarks/bench_screening.py [--rows 450000] [--repeat 
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import interleaved, write_json  # the script's own folder is on sys.path
 
 import fairhire as fh
 
@@ -36,20 +36,11 @@ def make_data(n: int, seed: int = 0) -> tuple[np.ndarray, pd.DataFrame, np.ndarr
     return scores, pd.DataFrame({"race": group}), y_true
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    out = fn()  # warm: imports and caches are not part of the comparison
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=450_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="write the figures to this file (for run_all.py)")
     args = parser.parse_args(argv)
     from fairlearn.metrics import MetricFrame, false_positive_rate, true_positive_rate
 
@@ -70,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
             sensitive_features=sf["race"],
         )
 
-    t_ours, audit = best_of(ours, args.repeat)
-    t_theirs, mf = best_of(theirs, args.repeat)
-    er = audit.error_rates.set_index("group")
-    by_group = mf.by_group
+    times = interleaved({"fairhire": ours, "fairlearn": theirs}, args.repeat)
+    t_ours, t_theirs = times["fairhire"], times["fairlearn"]
+    er = ours().error_rates.set_index("group")
+    by_group = theirs().by_group
     same = np.allclose(er.loc[by_group.index, "true_positive_rate"], by_group["tpr"], rtol=1e-12)
     same &= np.allclose(er.loc[by_group.index, "false_positive_rate"], by_group["fpr"], rtol=1e-12)
     ratio = t_ours / t_theirs
@@ -84,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio fairhire / fairlearn: {ratio:.2f}x (target <= {TARGET}x: {verdict}); "
         f"same rates: {bool(same)}"
     )
+    write_json(args.json, {"rows": args.rows, "fairhire_s": t_ours, "fairlearn_s": t_theirs})
     return 0 if same else 1
 
 

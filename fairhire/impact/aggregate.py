@@ -35,6 +35,7 @@ from ..errors import (
     InvalidValueError,
     preview,
 )
+from .fastcount import Tally, count_levels, exclusions
 
 APPLIED = "__fh_applied"
 _ROWS = "__fh_rows"
@@ -111,6 +112,9 @@ def funnel_from_stage_columns(
     """
     readings = {s: read_flag(frame, s, argument=argument) for s in stages}
     flags = {s: readings[s].expr() for s in stages}
+    tally = count_levels(frame, keys, stages, readings, flags)
+    if tally is not None:
+        return _tallied_counts(tally, keys, stages, on_inconsistent, total_rows)
     if is_lazy(frame):
         folded = _folded_group_by(frame, keys, stages, readings, flags, total_rows)
         if folded is not None:
@@ -138,21 +142,34 @@ def funnel_from_stage_columns(
     return _chained_counts(grouped, keys, stages, n_rows, {})
 
 
-def _exclusion_exprs(
-    stages: Sequence[str], readings: dict[str, FlagReading], flags: dict[str, nw.Expr]
-) -> tuple[list[nw.Expr], nw.Expr, list[nw.Expr]]:
-    """(first missing outcome per stage, any missing outcome, inconsistency per later stage)."""
-    first: list[nw.Expr] = []
-    seen: nw.Expr | None = None
-    for k, s in enumerate(stages):
-        missing = readings[s].missing_expr()
-        if k:  # only a stage the applicant reached needs an outcome
-            missing = missing & flags[stages[k - 1]]
-        first.append(missing if seen is None else missing & ~seen)
-        seen = missing if seen is None else seen | missing
-    assert seen is not None
-    bad = [flags[cur] & ~flags[prev] & ~seen for prev, cur in itertools.pairwise(stages)]
-    return first, seen, bad
+def _tallied_counts(
+    tally: Tally,
+    keys: Sequence[str],
+    stages: Sequence[str],
+    on_inconsistent: str,
+    total_rows: int | None,
+) -> FunnelCounts:
+    """FunnelCounts from the counting fast path (:mod:`fairhire.impact.fastcount`)."""
+    excluded: dict[str, int] = {}
+    if tally.touched:
+        n_bad = {s: int(tally.inconsistent[k]) for k, s in enumerate(stages) if k}
+        if any(n_bad.values()) and on_inconsistent == "raise":
+            raise _inconsistent_error(stages, n_bad)
+        excluded = {
+            missing_outcome(s): int(n) for s, n in zip(stages, tally.first_missing, strict=True)
+        }
+        excluded = {k: v for k, v in excluded.items() if v}
+        if tally.inconsistent_rows:
+            excluded["inconsistent funnel"] = tally.inconsistent_rows
+    levels = tally.bins.reshape(-1, len(stages) + 2)[:, : len(stages) + 1]
+    applied = levels.sum(axis=1)
+    cells = np.flatnonzero(applied)
+    # at_least[:, k]: rows of the cell that passed k stages or more
+    at_least = np.cumsum(levels[cells, ::-1], axis=1)[:, ::-1]
+    values = dict(zip(keys, tally.codes.decode(cells), strict=True))
+    selected = [at_least[:, k] for k in range(1, len(stages) + 1)]
+    n_rows = tally.n_rows if total_rows is None else total_rows
+    return _chained(values, applied[cells], selected, keys, stages, n_rows, excluded)
 
 
 def _with_exclusions(
@@ -165,7 +182,9 @@ def _with_exclusions(
     n_rows: int,
 ) -> FunnelCounts:
     """Count, then leave out, rows with a missing outcome or an inconsistent funnel."""
-    first, drop, bad = _exclusion_exprs(stages, readings, flags)
+    first, drop, bad = exclusions(
+        [readings[s].missing_expr() for s in stages], [flags[s] for s in stages]
+    )
     checks = [sum_true(f, frame).alias(f"miss::{s}") for s, f in zip(stages, first, strict=True)]
     checks += [sum_true(b, frame).alias(f"bad::{s}") for s, b in zip(stages[1:], bad, strict=True)]
     if bad:
@@ -199,12 +218,29 @@ def _chained_counts(
     excluded: dict[str, int],
 ) -> FunnelCounts:
     """FunnelCounts from a group-by with the applied count and one ``sel::<stage>`` sum each."""
-    previous = APPLIED
-    for s in stages:
-        grouped[app_col(s)] = grouped[previous]
-        previous = sel_col(s)
+    values = {k: key_values(grouped[k]) for k in keys}
+    applied = count_values(grouped[APPLIED])
+    selected = [count_values(grouped[sel_col(s)]) for s in stages]
+    return _chained(values, applied, selected, keys, stages, n_rows, excluded)
+
+
+def _chained(
+    values: dict[str, list[object]],
+    applied: np.ndarray,
+    selected: list[np.ndarray],
+    keys: Sequence[str],
+    stages: Sequence[str],
+    n_rows: int,
+    excluded: dict[str, int],
+) -> FunnelCounts:
+    """A chained funnel: stage k's applicants are stage k−1's selections."""
+    counts = {APPLIED: applied}
+    previous = applied
+    for s, sel in zip(stages, selected, strict=True):
+        counts[app_col(s)] = previous
+        counts[sel_col(s)] = previous = sel
     return FunnelCounts(
-        table=tidy(grouped, keys, stages),
+        table=counts_frame(values, counts, len(applied)),
         keys=tuple(keys),
         stages=tuple(stages),
         chained=True,
@@ -352,29 +388,60 @@ def sort_rows(table: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
     Engines return group-by rows in different orders (hash tables, partitions); sorting here
     makes everything downstream (e.g. the floating-point sums of Mantel–Haenszel over strata)
-    identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark.
+    identical bit for bit across pandas, polars, pyarrow, DuckDB and Spark. Values that
+    :func:`~fairhire._core.groups.sort_key` ranks alike (None, NaN and blank text are all
+    missing) are ordered by type and text, so no tie is left to the engine's order.
     """
     if not keys or len(table) < 2:
         return table.reset_index(drop=True)
     labels = list(zip(*(table[k].tolist() for k in keys), strict=True))
-    order = sorted(range(len(table)), key=lambda i: tuple(map(sort_key, labels[i])))
+    order = sorted(range(len(table)), key=lambda i: _row_key(labels[i]))
     return table.iloc[order].reset_index(drop=True)
+
+
+def _row_key(values: tuple) -> tuple:
+    return tuple((sort_key(v), type(v).__name__, str(v)) for v in values)
+
+
+def key_values(column: pd.Series) -> list[object]:
+    """A key column as plain Python values, None where missing."""
+    return [_key_value(v) for v in column.astype(object).tolist()]
+
+
+def count_values(column: pd.Series) -> np.ndarray:
+    """A count column as int64 (missing counts, from an outer join, are 0)."""
+    if column.dtype.kind in "iu":
+        return column.to_numpy(dtype=np.int64)
+    return pd.to_numeric(column.reset_index(drop=True)).fillna(0).astype("int64").to_numpy()
 
 
 def tidy(table: pd.DataFrame, keys: Sequence[str], stages: Sequence[str]) -> pd.DataFrame:
     """Plain object keys (None when missing) and int64 counts, sorted by the keys."""
-    columns: dict[str, pd.Series] = {}
-    for k in keys:
-        values = table[k].astype(object).tolist()
-        columns[k] = pd.Series([_key_value(v) for v in values], dtype=object)
+    values = {k: key_values(table[k]) for k in keys}
     numeric = [APPLIED, *(c for s in stages for c in (app_col(s), sel_col(s)))]
-    for c in numeric:
-        columns[c] = pd.to_numeric(table[c].reset_index(drop=True)).fillna(0).astype("int64")
+    counts = {c: count_values(table[c]) for c in numeric}
+    return counts_frame(values, counts, len(table))
+
+
+def counts_frame(
+    values: dict[str, list[object]], counts: dict[str, np.ndarray], n_rows: int
+) -> pd.DataFrame:
+    """The counts table from key values (object columns) and int64 counts, in key order."""
+    order = list(range(n_rows))
+    if values and n_rows > 1:
+        rows = list(zip(*values.values(), strict=True))
+        order.sort(key=lambda i: _row_key(rows[i]))
+    index = np.asarray(order, dtype=np.intp)
+    columns: dict[str, pd.Series] = {}
+    for k, vals in values.items():
+        columns[k] = pd.Series([vals[i] for i in order], dtype=object)
+    for c, arr in counts.items():
+        columns[c] = pd.Series(np.asarray(arr, dtype=np.int64)[index])
     # built in one go: adding columns one by one fragments the frame (and warns) for
     # funnels with many stages, e.g. a cut-off search with a hundred cut-offs
     if not columns:
-        return pd.DataFrame(index=range(len(table)))
-    return sort_rows(pd.concat(columns, axis=1), keys)
+        return pd.DataFrame(index=range(n_rows))
+    return pd.DataFrame(columns)
 
 
 def check_group_values(frame: Frame, columns: Sequence[str]) -> None:

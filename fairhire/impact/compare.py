@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import numpy as np
@@ -24,6 +24,7 @@ from .._core.reference import ReferenceChoice, choose_reference
 from .._core.text import format_percent
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
+from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
 from .aggregate import APPLIED, FunnelCounts, app_col, sel_col
 from .groups import GroupTotals, group_totals
 from .stratified import STRATA_COLUMNS, strata_cube, stratified_row
@@ -70,17 +71,6 @@ TABLE_COLUMNS = [
     "small_sample",
     "excluded",
 ]
-_BOOL_COLUMNS = (
-    "adverse_impact",
-    "flips_with_one",
-    "small_sample",
-    "excluded",
-    "is_reference",
-    "too_small_for_reference",
-    "significant",
-)
-
-
 @dataclass(frozen=True)
 class Options:
     """The checked options of a comparison (see :func:`fairhire.adverse_impact`)."""
@@ -105,64 +95,120 @@ class Options:
 
 @dataclass(frozen=True)
 class GroupComparison:
-    """The rows of one comparison (one per group, in the caller's order) and its reference."""
+    """The comparison of one family: one entry per group (in the caller's order) in each of
+    ``columns`` (the table's columns from ``group`` to ``small_sample``), the reference and
+    the warnings. ``rows`` gives the same as one dict per group."""
 
-    rows: list[dict]
+    columns: dict[str, list]
     reference: ReferenceChoice
     warnings: list[str]
 
+    @property
+    def rows(self) -> list[dict]:
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
 
-def _blank_row(label: str, a: int, n: int, ref_label: str | None) -> dict:
-    nan = math.nan
+
+@dataclass(frozen=True)
+class _Family:
+    """The reference of one family and what it means for each of its groups."""
+
+    choice: ReferenceChoice
+    warnings: list[str]
+    b: int  # the reference's selected and applicants (0, 0 without a reference)
+    m: int
+
+
+def _family(
+    labels: Sequence[str],
+    apps: Sequence[int],
+    sels: Sequence[int],
+    options: Options,
+    excluded: Sequence[bool],
+    keys: Sequence[object] | None,
+    what: str,
+) -> _Family:
+    scores = [Fraction(s, n) if n else None for s, n in zip(sels, apps, strict=True)]
+    choice = choose_reference(
+        labels,
+        apps,
+        scores,
+        reference=options.reference,
+        keys=keys,
+        min_n=options.min_n,
+        excluded=excluded,
+        what=what,
+    )
+    warnings = [choice.warning] if choice.warning else []
+    ref = choice.index
+    b, m = (sels[ref], apps[ref]) if ref is not None else (0, 0)
+    if ref is not None and b == 0:
+        warnings.append(
+            f"no one was selected: {what}s are all zero and impact ratios are undefined."
+        )
+    return _Family(choice=choice, warnings=warnings, b=b, m=m)
+
+
+def _columns(
+    labels: Sequence[str],
+    apps: np.ndarray,
+    sels: np.ndarray,
+    families: Sequence[_Family],
+    sizes: Sequence[int],
+    excluded: np.ndarray,
+    options: Options,
+) -> dict[str, object]:
+    """The comparison columns of several families (``sizes`` groups each, stacked), at once.
+
+    A tied reference gets ratio 1 (NaN when no one was selected); a group is compared when
+    its family has a reference, it is neither a reference nor excluded, and it has people.
+    """
+    k = len(apps)
+    offsets = np.repeat(np.arange(len(families)), sizes)
+    b = np.array([f.b for f in families], dtype=np.int64)[offsets]
+    m = np.array([f.m for f in families], dtype=np.int64)[offsets]
+    has_ref = np.array([f.choice.index is not None for f in families], dtype=bool)[offsets]
+    tied = np.zeros(k, dtype=bool)
+    for f, start in zip(families, np.cumsum([0, *sizes[:-1]]).tolist(), strict=True):
+        tied[[start + i for i in f.choice.tied]] = True
+    eligible = np.concatenate([np.asarray(f.choice.eligible, dtype=bool) for f in families])
+    ref_label = [f.choice.label for f in families]
+    compared = has_ref & ~tied & ~excluded & (apps > 0)
+    stats = selection_statistics(
+        sels[compared],
+        apps[compared],
+        b[compared],
+        m[compared],
+        threshold=options.threshold,
+        confidence=options.confidence,
+        alternative=options.alternative,
+        mid_p=options.mid_p,
+    ).as_dict()
+    cols: dict[str, np.ndarray] = {}
+    for name, values in stats.items():
+        full = np.zeros(k, dtype=values.dtype) if values.dtype != float else np.full(k, np.nan)
+        full[compared] = values
+        cols[name] = full
+    cols["impact_ratio"][tied] = np.where(b[tied] > 0, 1.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(apps > 0, sels / np.where(apps > 0, apps, 1), np.nan)
+    small = small_samples(sels, apps, b, m, options.min_n) | ~has_ref
     return {
-        "group": label,
-        "applicants": n,
-        "selected": a,
-        "selection_rate": sp.selection_rate(a, n),
-        "reference_group": ref_label,
-        "is_reference": False,
-        "too_small_for_reference": False,
-        "impact_ratio": nan,
-        "adverse_impact": False,
-        "z": nan,
-        "p_value_z": nan,
-        "p_value_fisher": nan,
-        "z_ir": nan,
-        "p_value_z_ir": nan,
-        "ci_low": nan,
-        "ci_high": nan,
-        "shortfall": nan,
-        "shortfall_four_fifths": 0,
-        "flips_with_one": False,
+        "group": list(labels),
+        "applicants": apps,
+        "selected": sels,
+        "selection_rate": rate,
+        "reference_group": [ref_label[i] for i in offsets.tolist()],
+        "is_reference": tied,
+        "too_small_for_reference": ~eligible,
+        **{c: cols[c] for c in _STAT_COLUMNS},
+        "excluded": excluded,
+        "small_sample": small,
     }
 
 
-def _statistics(a: int, n: int, b: int, m: int, o: Options) -> dict:
-    z = sp.two_proportion_z(a, n, b, m)
-    zir = sp.impact_ratio_z(a, n, b, m)
-    lo, hi = sp.impact_ratio_ci(a, n, b, m, confidence=o.confidence)
-    return {
-        "impact_ratio": sp.impact_ratio(a, n, b, m),
-        "adverse_impact": sp.below_threshold(a, n, b, m, o.threshold),
-        "z": z.statistic,
-        "p_value_z": z.p_value,
-        "p_value_fisher": sp.fisher_exact_test(
-            a, n, b, m, alternative=o.alternative, mid_p=o.mid_p
-        ),
-        "z_ir": zir.statistic,
-        "p_value_z_ir": zir.p_value,
-        "ci_low": lo,
-        "ci_high": hi,
-        "shortfall": sp.shortfall(a, n, b, m),
-        "shortfall_four_fifths": sp.shortfall_to_threshold(a, n, b, m, o.threshold),
-        "flips_with_one": sp.flips_with_one(a, n, b, m, o.threshold),
-    }
-
-
-def _small(a: int, n: int, b: int, m: int, min_n: int) -> bool:
-    if n < min_n or m < min_n:
-        return True
-    return bool((sp.expected_cells(a, n, b, m) < 5).any())
+#: The statistics' columns, in the table's order.
+_STAT_COLUMNS = tuple(f.name for f in fields(SelectionStatistics))
 
 
 def compare_groups(
@@ -186,38 +232,18 @@ def compare_groups(
     apps = [int(v) for v in applicants]
     sels = [int(v) for v in selected]
     out = [False] * len(apps) if excluded is None else [bool(v) for v in excluded]
-    scores = [Fraction(s, n) if n else None for s, n in zip(sels, apps, strict=True)]
-    choice = choose_reference(
+    family = _family(labels, apps, sels, options, out, keys, what)
+    cols = _columns(
         labels,
-        apps,
-        scores,
-        reference=options.reference,
-        keys=keys,
-        min_n=options.min_n,
-        excluded=out,
-        what=what,
+        np.array(apps, dtype=np.int64),
+        np.array(sels, dtype=np.int64),
+        [family],
+        [len(apps)],
+        np.array(out, dtype=bool),
+        options,
     )
-    warnings = [choice.warning] if choice.warning else []
-    ref = choice.index
-    b, m = (sels[ref], apps[ref]) if ref is not None else (0, 0)
-    if ref is not None and b == 0:
-        warnings.append(
-            f"no one was selected: {what}s are all zero and impact ratios are undefined."
-        )
-    ref_label = choice.label
-    rows = []
-    for i, label in enumerate(labels):
-        a, n = sels[i], apps[i]
-        row = _blank_row(label, a, n, ref_label)
-        row["excluded"] = out[i]
-        row["too_small_for_reference"] = choice.too_small(i)
-        if i in choice.tied:
-            row.update(is_reference=True, impact_ratio=1.0 if b else math.nan)
-        elif ref is not None and not out[i] and n > 0:
-            row.update(_statistics(a, n, b, m, options))
-        row["small_sample"] = _small(a, n, b, m, options.min_n) if ref is not None else True
-        rows.append(row)
-    return GroupComparison(rows=rows, reference=choice, warnings=warnings)
+    columns = {c: v.tolist() if isinstance(v, np.ndarray) else v for c, v in cols.items()}
+    return GroupComparison(columns=columns, reference=family.choice, warnings=family.warnings)
 
 
 def add_adjusted(table: pd.DataFrame, method: str, alpha: float) -> pd.DataFrame:
@@ -276,7 +302,7 @@ def _stage_specs(counts: FunnelCounts, options: Options, warnings: list[str]) ->
 
 def _below_share(totals: GroupTotals, options: Options, warnings: list[str]) -> np.ndarray:
     """Groups below ``min_share`` of applicants with a known group: listed, not compared."""
-    applied = totals.table[APPLIED].to_numpy()
+    applied = totals.counts[APPLIED]
     if not options.min_share:
         return np.zeros(len(applied), dtype=bool)
     total = applied.sum()
@@ -304,57 +330,73 @@ def _strata_rows(
     cube: pd.DataFrame,
     spec: _Stage,
     totals: GroupTotals,
-    gc: GroupComparison,
+    cols: dict[str, object],
+    rows: range,
+    family: _Family,
     options: Options,
     warnings: list[str],
 ) -> list[dict]:
-    """Mantel–Haenszel of each compared group against the reference, at one stage."""
-    ref = gc.reference.index
+    """Mantel–Haenszel of each compared group against the reference, at one stage (``rows``:
+    the stage's rows of the comparison columns ``cols``)."""
+    ref = family.choice.index
+    p_fisher = cols["p_value_fisher"]
+    # the reversal check needs the ordinary two-sided p-value: reuse it when the table has it
+    plain = options.alternative == "two-sided" and not options.mid_p
     out = []
-    for i, row in enumerate(gc.rows):
-        if math.isnan(row["p_value_fisher"]):  # not compared
+    for i, row in enumerate(rows):
+        if math.isnan(p_fisher[row]):  # not compared
             continue
-        ref_row = gc.rows[ref]
+        a, n = int(cols["selected"][row]), int(cols["applicants"][row])
         out.append(
             stratified_row(
                 cube,
                 (totals.keys[i], totals.keys[ref]),
                 (spec.applicants, spec.selected),
                 stage=spec.stage,
-                labels=(row["group"], ref_row["group"]),
-                aggregate=(
-                    row["selected"],
-                    row["applicants"],
-                    ref_row["selected"],
-                    ref_row["applicants"],
-                ),
+                labels=(totals.labels[i], totals.labels[ref]),
+                aggregate=(a, n, family.b, family.m),
                 options=options,
                 warnings=warnings,
+                p_value_fisher=float(p_fisher[row]) if plain else None,
             )
         )
     return out
 
 
-def _unknown_table(unknown: pd.DataFrame, specs: list[_Stage]) -> pd.DataFrame:
-    rows = [
+def _unknown_table(unknown: dict[str, int], specs: list[_Stage]) -> pd.DataFrame:
+    """Applicants and selections with a missing group, per stage (``unknown``: column sums)."""
+    return pd.DataFrame(
         {
-            "stage": s.stage,
-            "applicants": int(unknown[s.applicants].sum()),
-            "selected": int(unknown[s.selected].sum()),
+            "stage": [s.stage for s in specs],
+            "applicants": np.array([unknown[s.applicants] for s in specs], dtype=np.int64),
+            "selected": np.array([unknown[s.selected] for s in specs], dtype=np.int64),
         }
-        for s in specs
-    ]
-    return pd.DataFrame(rows, columns=["stage", "applicants", "selected"])
+    )
 
 
-def _tidy_table(rows: list[dict], value_cols: list[str], options: Options) -> pd.DataFrame:
-    out = add_adjusted(pd.DataFrame(rows), options.adjust, options.alpha)
-    out = out[TABLE_COLUMNS[:3] + value_cols + TABLE_COLUMNS[3:]]
-    for c in _BOOL_COLUMNS:
-        out[c] = out[c].astype(bool)
-    for c in ("applicants", "selected", "shortfall_four_fifths"):
-        out[c] = out[c].astype("int64")
-    return out
+def _table(
+    specs: list[_Stage],
+    totals: GroupTotals,
+    cols: dict[str, object],
+    value_cols: list[str],
+    group_cols: list[str],
+    options: Options,
+) -> pd.DataFrame:
+    """The result table: one row per (stage, group), in :data:`TABLE_COLUMNS` order with the
+    original group values beside the label."""
+    g = len(totals.labels)
+    values = [totals.values(i, group_cols) for i in range(g)]
+    p_adjusted = sp.adjust_pvalues(cols["p_value_fisher"], options.adjust)
+    data: dict[str, object] = {
+        "stage": [s.stage for s in specs for _ in range(g)],
+        "basis": [s.basis for s in specs for _ in range(g)],
+        "group": cols["group"],
+        **{c: [v[c] for v in values] * len(specs) for c in value_cols},
+    }
+    extra = {"p_value_adjusted": p_adjusted, "significant": p_adjusted < options.alpha}
+    for c in TABLE_COLUMNS[3:]:
+        data[c] = extra[c] if c in extra else cols[c]
+    return pd.DataFrame(data)
 
 
 def compare(
@@ -364,46 +406,72 @@ def compare(
     strata_cols: Sequence[str],
     options: Options,
 ) -> Comparison:
-    """Compare groups at every stage (and the bottom line) of a funnel with clean labels."""
+    """Compare groups at every stage (and the bottom line) of a funnel with clean labels.
+
+    The reference of each stage is chosen stage by stage; the statistics of every (stage,
+    group) comparison are computed at once (:func:`fairhire.stats.selection.selection_statistics`).
+    """
     table = counts.table
     group_cols = list(group_cols)
     warnings: list[str] = []
-    unknown_mask = table[group_cols].isna().any(axis=1).to_numpy()
-    known, unknown = table.loc[~unknown_mask], table.loc[unknown_mask]
+    unknown_mask = table[group_cols].isna().to_numpy().any(axis=1)
     specs = _stage_specs(counts, options, warnings)
-    unknown_rows = int(unknown[APPLIED].sum())
     numeric = [APPLIED, *(c for s in specs for c in (s.applicants, s.selected))]
     numeric = list(dict.fromkeys(numeric))
-    totals = group_totals(known, group_cols, numeric, unknown_rows)
+    values = table[numeric].to_numpy(dtype=np.int64)
+    unknown = dict(zip(numeric, values[unknown_mask].sum(axis=0).tolist(), strict=True))
+    unknown_rows = unknown[APPLIED]
+    known_keys = [table[c].to_numpy(dtype=object)[~unknown_mask].tolist() for c in group_cols]
+    totals = group_totals(known_keys, values[~unknown_mask], numeric, group_cols, unknown_rows)
     excluded = _below_share(totals, options, warnings)
-    cube = strata_cube(known, group_cols, list(strata_cols), numeric) if strata_cols else None
+    cube = None
+    if strata_cols:
+        known = table.loc[~unknown_mask]
+        cube = strata_cube(known, group_cols, list(strata_cols), numeric)
     # the original group values sit beside the text label, unless a name would collide
     value_cols = [c for c in group_cols if c not in TABLE_COLUMNS]
-    rows, strata_rows = [], []
+    g = len(totals.labels)
+    families, empty = [], []
     per_stage: dict[str, list[str]] = {}
     for spec in specs:
-        apps = totals.table[spec.applicants].to_numpy()
-        sels = totals.table[spec.selected].to_numpy()
-        for lab, n_i in zip(totals.labels, apps, strict=True):
-            if n_i == 0:
-                warnings.append(f"group {lab!r} had no applicants at stage {spec.stage!r}.")
-        gc = compare_groups(
-            totals.labels, apps, sels, options=options, excluded=excluded, keys=totals.keys
+        apps = totals.counts[spec.applicants].tolist()
+        empty.append(
+            [
+                f"group {lab!r} had no applicants at stage {spec.stage!r}."
+                for lab, n_i in zip(totals.labels, apps, strict=True)
+                if n_i == 0
+            ]
         )
-        for w in gc.warnings:
+        sels = totals.counts[spec.selected].tolist()
+        family = _family(
+            totals.labels, apps, sels, options, excluded.tolist(), totals.keys, "selection rate"
+        )
+        for w in family.warnings:
             per_stage.setdefault(w, []).append(spec.stage)
-        for i, row in enumerate(gc.rows):
-            values = totals.values(i, group_cols)
-            extra = {c: values[c] for c in value_cols}
-            rows.append({"stage": spec.stage, "basis": spec.basis, **row, **extra})
+        families.append(family)
+    cols = _columns(
+        totals.labels * len(specs),
+        np.concatenate([totals.counts[s.applicants] for s in specs]),
+        np.concatenate([totals.counts[s.selected] for s in specs]),
+        families,
+        [g] * len(specs),
+        np.tile(excluded, len(specs)),
+        options,
+    )
+    strata_rows = []
+    for k, spec in enumerate(specs):
+        warnings += empty[k]
         if cube is not None:
-            strata_rows += _strata_rows(cube, spec, totals, gc, options, warnings)
+            rows = range(k * g, (k + 1) * g)
+            strata_rows += _strata_rows(
+                cube, spec, totals, cols, rows, families[k], options, warnings
+            )
     strata = pd.DataFrame(strata_rows, columns=STRATA_COLUMNS) if strata_cols else None
     return Comparison(
-        table=_tidy_table(rows, value_cols, options),
+        table=_table(specs, totals, cols, value_cols, group_cols, options),
         unknown=_unknown_table(unknown, specs),
         strata=strata,
         warnings=tuple(dict.fromkeys([*warnings, *_stage_warnings(per_stage)])),
         unknown_rows=unknown_rows,
-        below_share_rows=int(totals.table[APPLIED].to_numpy()[excluded].sum()),
+        below_share_rows=int(totals.counts[APPLIED][excluded].sum()),
     )

@@ -73,9 +73,11 @@ def stratified_row(
     aggregate: tuple[int, int, int, int],
     options: Options,
     warnings: list[str],
+    p_value_fisher: float | None = None,
 ) -> dict:
     """The Mantel–Haenszel row of one focal group at one stage (``keys``: focal, reference;
-    ``columns``: the applicants and selected count columns of the stage)."""
+    ``columns``: the applicants and selected count columns of the stage; ``p_value_fisher``:
+    the aggregate two-sided Fisher p-value when the caller has it already)."""
     (focal_t, ref_t), (a_col, s_col) = (_tuple(k) for k in keys), columns
     label, ref_label = labels
     n_f = cube[(a_col, *focal_t)].to_numpy()
@@ -95,11 +97,11 @@ def stratified_row(
     )
     # Only a reversal of a result someone could act on is worth a warning: the aggregate
     # comparison is flagged or significant, or the stratified one is significant.
-    material = (
-        sp.below_threshold(a, n, b, m, options.threshold)
-        or sp.fisher_exact_test(a, n, b, m) < options.alpha
-        or mh.cmh_p_value < options.alpha
-    )
+    material = sp.below_threshold(a, n, b, m, options.threshold) or mh.cmh_p_value < options.alpha
+    if not material:  # Fisher's test last: it is the one that costs
+        if p_value_fisher is None:
+            p_value_fisher = sp.fisher_exact_test(a, n, b, m)
+        material = p_value_fisher < options.alpha
     reversal = bool(opposite and material)
     if reversal:
         direction = "lower" if agg_or < 1 else "higher"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,15 +31,30 @@ __all__ = ["CleanColumn", "GroupCodes", "clean_column", "group_codes"]
 
 @dataclass(frozen=True)
 class CleanColumn:
-    """A group column read by the label rule: each row's clean value (None: missing or
-    unknown) and the warnings about merged spellings."""
+    """A group column read by the label rule: the warnings about merged spellings, each row's
+    code (its position in ``distinct``, the clean labels; −1 when missing or unknown) and each
+    row's clean value (``values``; None when missing or unknown)."""
 
-    values: np.ndarray
     warnings: tuple[str, ...]
+    codes: np.ndarray
+    distinct: tuple[Any, ...]
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        return np.array([*self.distinct, None], dtype=object)[self.codes]
 
     @property
     def missing(self) -> np.ndarray:
-        return np.array([v is None for v in self.values], dtype=bool)
+        return self.codes < 0
+
+    def factorized(self, positions: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+        """``pandas.factorize`` of ``values[positions]`` (rows with a label), from the codes:
+        codes and labels in order of first appearance, without hashing every row again."""
+        sub = self.codes[positions]
+        order = pd.unique(sub)  # hashing, in order of first appearance
+        renumber = np.full(len(self.distinct), -1, dtype=np.intp)
+        renumber[order] = np.arange(len(order))
+        return renumber[sub], [self.distinct[i] for i in order]
 
 
 def clean_column(values: pd.Series, column: str, unknown_labels: Sequence[Any] = ()) -> CleanColumn:
@@ -55,8 +71,14 @@ def clean_column(values: pd.Series, column: str, unknown_labels: Sequence[Any] =
     cleaning = clean_labels(
         list(uniques), counts.tolist(), column=column, unknown_labels=unknown_labels
     )
-    lookup = np.array([cleaning.get(u) for u in uniques] + [None], dtype=object)
-    return CleanColumn(lookup[np.where(codes < 0, len(uniques), codes)], tuple(cleaning.warnings()))
+    clean = [cleaning.get(u) for u in uniques]
+    index: dict[Any, int] = {}
+    for label in clean:
+        if label is not None:
+            index.setdefault(label, len(index))
+    code_of = np.array([-1 if c is None else index[c] for c in clean] + [-1], dtype=np.intp)
+    rows = code_of[np.where(codes < 0, len(uniques), codes)]
+    return CleanColumn(tuple(cleaning.warnings()), rows, tuple(index))
 
 
 @dataclass(frozen=True)
@@ -99,9 +121,12 @@ def group_codes(
     reference: Any = None,
     min_n: int = 30,
     argument: str = "group",
+    factorized: tuple[np.ndarray, list[Any]] | None = None,
 ) -> GroupCodes:
     """Codes, labels and the reference group of the analysed rows (``clean``: their clean
-    labels; ``pay``: their pay, whose group means choose the default reference).
+    labels; ``pay``: their pay, whose group means choose the default reference;
+    ``factorized``: ``pandas.factorize(clean)`` when the caller has it, see
+    :meth:`CleanColumn.factorized`).
 
     Examples
     --------
@@ -110,7 +135,9 @@ def group_codes(
     >>> g.labels, g.reference, g.codes.tolist()
     (('a', 'b'), 'a', [0, 1, 1])
     """
-    row_codes, uniques = pd.factorize(pd.Series(clean, dtype=object))
+    if factorized is None:
+        factorized = pd.factorize(pd.Series(clean, dtype=object))
+    row_codes, uniques = factorized
     texts = [label_text(u) for u in uniques]
     first: dict[str, Any] = {}
     for text, value in zip(texts, uniques, strict=True):

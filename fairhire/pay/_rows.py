@@ -26,6 +26,7 @@ __all__ = [
     "RowFilter",
     "collect",
     "combine_fingerprints",
+    "drop_masked",
     "drop_missing",
     "missing_mask",
     "row_fingerprint",
@@ -105,17 +106,22 @@ def drop_missing(
     """
     check_choice(missing, "missing", MISSING_POLICIES)
     for column, role in columns.items():
-        mask = missing_mask(frame[column])
-        if not mask.any():
-            continue
-        if missing == "raise":
-            where = np.flatnonzero(mask)[:5].tolist()
-            raise InvalidValueError(
-                f"column {column!r} ({role}) has {int(mask.sum())} missing values of "
-                f"{len(frame)} rows (e.g. rows {where}). Fill them, drop those rows, or pass "
-                "missing='exclude' to leave them out and have them counted."
-            )
-        rows.drop(mask, f"missing {role} ({column})")
+        drop_masked(rows, missing_mask(frame[column]), column, role, missing=missing)
+
+
+def drop_masked(rows: RowFilter, mask: np.ndarray, column: str, role: str, *, missing: str) -> None:
+    """Exclude (and count) the rows where ``mask`` (missing values of ``column``) is True;
+    with ``missing="raise"`` any is an error naming the column and the count."""
+    if not mask.any():
+        return
+    if missing == "raise":
+        where = np.flatnonzero(mask)[:5].tolist()
+        raise InvalidValueError(
+            f"column {column!r} ({role}) has {int(mask.sum())} missing values of "
+            f"{len(mask)} rows (e.g. rows {where}). Fill them, drop those rows, or pass "
+            "missing='exclude' to leave them out and have them counted."
+        )
+    rows.drop(mask, f"missing {role} ({column})")
 
 
 def _hash_column(values: pd.Series) -> np.ndarray:

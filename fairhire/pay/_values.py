@@ -155,12 +155,16 @@ def check_pay(
 def _relative_warnings(
     arr: np.ndarray, known: np.ndarray, codes: np.ndarray, column: str, argument: str
 ) -> list[str]:
-    limit = np.full(len(arr), np.inf)
-    for code in np.unique(codes[known]):
-        rows = known & (codes == code)
-        median = float(np.median(arr[rows]))
+    # one limit per group (its median times RELATIVE_LIMIT), looked up by each row's code
+    if not known.any():
+        return []
+    offset = int(codes.min())
+    limits = np.full(int(codes.max()) - offset + 1, np.inf)
+    for code in pd.unique(codes[known]):  # each group's limit is its own: any order
+        median = float(np.median(arr[known & (codes == code)]))
         if median > 0:
-            limit[rows] = RELATIVE_LIMIT * median
+            limits[code - offset] = RELATIVE_LIMIT * median
+    limit = limits[codes - offset]
     far = known & (arr > limit)
     if not far.any():
         return []

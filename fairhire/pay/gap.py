@@ -36,7 +36,7 @@ from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from ..stats.regression import COV_TYPES
 from ._groups import GroupCodes, clean_column, group_codes
-from ._rows import RowFilter, collect, drop_missing, row_fingerprint
+from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
 from ._values import check_pay
 from .fitting import (
     Settings,
@@ -375,8 +375,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
     rows = RowFilter(total)
     drop_missing(frame, rows, {opts.pay: "pay"}, missing=opts.missing)
     labels = clean_column(frame[opts.group], opts.group, opts.unknown_labels)
-    as_missing = frame[[opts.group]].assign(**{opts.group: labels.values})
-    drop_missing(as_missing, rows, {opts.group: "group"}, missing=opts.missing)
+    drop_masked(rows, labels.missing, opts.group, "group", missing=opts.missing)
     roles = {c: "control" for c in opts.controls}
     roles.update({c: "grouping" for c in opts.within if c not in roles})
     if opts.cluster:
@@ -387,9 +386,8 @@ def _read(data: Any, opts: _Options) -> _Rows:
             f"no rows are left after excluding missing values ({rows.excluded}). Check the "
             "columns passed."
         )
-    codes = pd.factorize(pd.Series(labels.values, dtype=object))[0]
     checked = check_pay(
-        frame[opts.pay], opts.pay, positive=opts.settings.log, where=rows.keep, groups=codes
+        frame[opts.pay], opts.pay, positive=opts.settings.log, where=rows.keep, groups=labels.codes
     )
     positions = np.flatnonzero(rows.keep)
     pay = checked.values[positions]
@@ -399,6 +397,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
         opts.group,
         reference=opts.reference,
         min_n=opts.settings.min_n,
+        factorized=labels.factorized(positions),
     )
     sub = frame.iloc[positions].reset_index(drop=True)
     warnings = [*labels.warnings, *checked.warnings]
@@ -453,7 +452,8 @@ def _result(
 ) -> PayGapResult:
     settings = opts.settings
     used = list(dict.fromkeys([opts.pay, *opts.controls, *opts.within]))
-    labels = np.asarray(rows.groups.labels, dtype=object)[rows.groups.codes]
+    # the labels as a categorical: hashed once per label, not once per row
+    labels = pd.Categorical.from_codes(rows.groups.codes, categories=list(rows.groups.labels))
     inputs = rows.frame[used].assign(**{opts.group: labels})
     params = {
         "pay": opts.pay,

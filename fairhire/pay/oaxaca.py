@@ -36,7 +36,7 @@ from ..stats.oaxaca import decompose
 from ..stats.regression import blas_single_thread
 from ._design import build_design
 from ._groups import clean_column
-from ._rows import RowFilter, collect, drop_missing, row_fingerprint
+from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
 from ._values import check_pay
 from .oaxaca_result import OaxacaBlinderResult, decomposition_tables
 
@@ -174,13 +174,11 @@ def oaxaca_blinder(
     rows = RowFilter(total)
     drop_missing(frame, rows, {outcome: "outcome"}, missing=missing)
     labels = clean_column(frame[group], group, unknown_labels)
-    drop_missing(
-        frame[[group]].assign(**{group: labels.values}), rows, {group: "group"}, missing=missing
-    )
+    drop_masked(rows, labels.missing, group, "group", missing=missing)
     drop_missing(frame, rows, {f: "feature" for f in opts.features}, missing=missing)
-    codes = pd.factorize(pd.Series(labels.values, dtype=object))[0]
     checked = check_pay(
-        frame[outcome], outcome, positive=log, argument="outcome", where=rows.keep, groups=codes
+        frame[outcome], outcome, positive=log, argument="outcome", where=rows.keep,
+        groups=labels.codes,
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
     warnings = [*labels.warnings, *checked.warnings, *pair.warnings]

@@ -34,15 +34,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import gammaln
+
+from .logterms import log_comb, log_comb_whole, log_dbinom, log_dbinom1, log_factorial
 
 __all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
 
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
 
-_LN_2PI = math.log(2 * math.pi)
-_LN_SQRT_2PI = 0.5 * _LN_2PI
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 _CHUNK = 1 << 16
 #: Supports up to this wide are enumerated whole (one vectorised pass, as scipy's definition).
@@ -51,141 +50,15 @@ SMALL_SUPPORT = 4096
 _GAMMALN_LIMIT = 2**20
 
 
-def _log_comb(n: float | np.ndarray, r: np.ndarray) -> np.ndarray:
-    return gammaln(np.add(n, 1)) - gammaln(np.add(r, 1)) - gammaln(np.subtract(n, r) + 1)
-
-
-def _stirlerr(n: np.ndarray) -> np.ndarray:
-    """log(n!) − log(√(2π n) (n/e)^n): the error of Stirling's formula (n ≥ 0, real)."""
-    n = np.asarray(n, dtype=float)
-    out = np.empty_like(n)
-    small = n <= 15
-    if small.any():
-        s = n[small]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = gammaln(s + 1) - (s + 0.5) * np.log(s) + s - _LN_SQRT_2PI
-        out[small] = np.where(s == 0, 0.0, val)
-    big = ~small
-    if big.any():
-        b = n[big]
-        nn = b * b
-        s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
-        if b.min() > 500:  # the usual case for large counts: one term is enough
-            out[big] = (s0 - s1 / nn) / b
-            return out
-        out[big] = np.select(
-            [b > 500, b > 80, b > 35],
-            [
-                (s0 - s1 / nn) / b,
-                (s0 - (s1 - s2 / nn) / nn) / b,
-                (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / b,
-            ],
-            (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / b,
-        )
-    return out
-
-
-def _bd0(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """x log(x / mean) + mean − x, without cancellation when x is close to mean."""
-    x, mean = np.broadcast_arrays(np.atleast_1d(np.asarray(x, float)), np.asarray(mean, float))
-    x, mean = x.copy(), mean.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log(x / mean) + mean - x
-    close = np.abs(x - mean) < 0.1 * (x + mean)
-    if close.any():
-        xc, mc = x[close], mean[close]
-        v = (xc - mc) / (xc + mc)
-        s = (xc - mc) * v
-        ej = 2 * xc * v
-        v2 = v * v
-        for j in range(1, 1000):
-            ej = ej * v2
-            s_next = s + ej / (2 * j + 1)
-            if np.array_equal(s_next, s):
-                break
-            s = s_next
-        out[close] = s
-    return out
-
-
-def _log_dbinom(x: np.ndarray, n: float, p: float, q: float) -> np.ndarray:
-    """log of the binomial pmf at x (R's ``dbinom_raw``), for 0 < p < 1, real 0 ≤ x ≤ n."""
-    x = np.asarray(x, dtype=float)
-    out = np.empty_like(x)
-    at0, atn = x == 0, x == n
-    inner = ~(at0 | atn)
-    if at0.any():
-        out[at0] = _log_dbinom1(0.0, n, p, q)
-    if atn.any():
-        out[atn] = _log_dbinom1(n, n, p, q)
-    if inner.any():
-        xi = x[inner]
-        lc = (
-            _stirlerr1(n)
-            - _stirlerr(xi)
-            - _stirlerr(n - xi)
-            - _bd0(xi, n * p)
-            - _bd0(n - xi, n * q)
-        )
-        lf = _LN_2PI + np.log(xi) + np.log1p(-xi / n)
-        out[inner] = lc - 0.5 * lf
-    return out
-
-
-def _stirlerr1(n: float) -> float:
-    """:func:`_stirlerr` for one number (plain floats: numpy costs more than it saves here)."""
-    if n <= 15:
-        return 0.0 if n == 0 else math.lgamma(n + 1) - (n + 0.5) * math.log(n) + n - _LN_SQRT_2PI
-    nn = n * n
-    s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
-    if n > 500:
-        return (s0 - s1 / nn) / n
-    if n > 80:
-        return (s0 - (s1 - s2 / nn) / nn) / n
-    if n > 35:
-        return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n
-    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
-
-
-def _bd01(x: float, mean: float) -> float:
-    """:func:`_bd0` for one pair of numbers."""
-    if abs(x - mean) < 0.1 * (x + mean):
-        v = (x - mean) / (x + mean)
-        s = (x - mean) * v
-        ej, v2 = 2 * x * v, v * v
-        for j in range(1, 1000):
-            ej *= v2
-            s_next = s + ej / (2 * j + 1)
-            if s_next == s:
-                break
-            s = s_next
-        return s
-    return x * math.log(x / mean) + mean - x
-
-
-def _log_dbinom1(x: float, n: float, p: float, q: float) -> float:
-    """:func:`_log_dbinom` for one x."""
-    if x == 0:
-        return (-_bd01(n, n * q) - n * p) if p < 0.1 else n * math.log(q)
-    if x == n:
-        return (-_bd01(n, n * p) - n * q) if q < 0.1 else n * math.log(p)
-    lc = _stirlerr1(n) - _stirlerr1(x) - _stirlerr1(n - x) - _bd01(x, n * p) - _bd01(n - x, n * q)
-    return lc - 0.5 * (_LN_2PI + math.log(x) + math.log1p(-x / n))
-
-
 def log_pmf1(x: float, total: int, successes: int, draws: int) -> float:
-    """:func:`log_pmf` at one point (a plain float)."""
-    big_n, k, n = float(total), float(successes), float(draws)
-    if not max(0.0, n - (big_n - k)) <= x <= min(k, n):
-        return -math.inf
-    if n == 0 or n == big_n or k == 0 or k == big_n:
-        return 0.0
-    p, q = n / big_n, (big_n - n) / big_n
-    return (
-        _log_dbinom1(x, k, p, q)
-        + _log_dbinom1(n - x, big_n - k, p, q)
-        - _log_dbinom1(n, big_n, p, q)
-    )
+    """:func:`log_pmf` at one point (a plain float).
+
+    Examples
+    --------
+    >>> round(math.exp(log_pmf1(12, 120, 60, 40)), 10)
+    0.0012669816
+    """
+    return Hypergeometric(total, successes, draws).log_pmf1(x)
 
 
 def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np.ndarray:
@@ -199,27 +72,7 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
     >>> round(float(np.exp(log_pmf(12, 120, 60, 40)[0])), 10)  # UGESP Q&A 12 table
     0.0012669816
     """
-    x = np.atleast_1d(np.asarray(x, dtype=float))
-    big_n, k, n = float(total), float(successes), float(draws)
-    lo, hi = max(0.0, n - (big_n - k)), min(k, n)
-    out = np.full(x.shape, -np.inf)
-    ok = (x >= lo) & (x <= hi)
-    if not ok.any():
-        return out
-    if n == 0 or n == big_n or k == 0 or k == big_n:
-        out[ok] = 0.0  # a single point carries all the mass
-        return out
-    xs = x[ok]
-    if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
-        out[ok] = _log_comb(k, xs) + _log_comb(big_n - k, n - xs) - _log_comb(big_n, n)
-        return out
-    p, q = n / big_n, (big_n - n) / big_n
-    out[ok] = (
-        _log_dbinom(xs, k, p, q)
-        + _log_dbinom(n - xs, big_n - k, p, q)
-        - _log_dbinom1(n, big_n, p, q)
-    )
-    return out
+    return Hypergeometric(total, successes, draws).log_pmf(x)
 
 
 class Hypergeometric:
@@ -244,12 +97,73 @@ class Hypergeometric:
             var = self.draws * (self.successes / t) * (1 - self.successes / t)
             var *= (t - self.draws) / (t - 1)
         self.sigma = math.sqrt(max(var, 0.0))
+        big_n, k, n = float(self.total), float(self.successes), float(self.draws)
+        self._floats = (big_n, k, n)
+        self._bounds = (max(0.0, n - (big_n - k)), min(k, n))
+        # a single point carries all the mass
+        self._single = n == 0 or n == big_n or k == 0 or k == big_n
+        self._pq = (n / big_n, (big_n - n) / big_n) if not self._single else (0.0, 0.0)
+        self._norm: float | None = None  # log P of the margins (Loader), when first needed
+        self._comb: float | None = None  # its log-gamma form, when first needed
+        self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
+
+    def _log_norm(self) -> float:
+        if self._norm is None:
+            big_n, _, n = self._floats
+            self._norm = log_dbinom1(n, big_n, *self._pq)
+        return self._norm
 
     def log_pmf(self, x: np.ndarray | float) -> np.ndarray:
-        return log_pmf(x, self.total, self.successes, self.draws)
+        """log P(X = x) at the points ``x`` (see :func:`log_pmf`)."""
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        big_n, k, n = self._floats
+        lo, hi = self._bounds
+        ok = (x >= lo) & (x <= hi)
+        every = bool(ok.all())
+        if not every and not ok.any():
+            return np.full(x.shape, -np.inf)
+        if self._single:
+            return np.where(ok, 0.0, -np.inf)
+        xs = x if every else x[ok]
+        if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
+            if self._comb is None:
+                self._comb = log_comb(big_n, n)
+            comb = log_comb_whole if (xs == np.floor(xs)).all() else log_comb
+            values = comb(k, xs) + comb(big_n - k, n - xs) - self._comb
+        else:
+            p, q = self._pq
+            values = (
+                log_dbinom(xs, k, p, q)
+                + log_dbinom(n - xs, big_n - k, p, q)
+                - self._log_norm()
+            )
+        if every:
+            return values
+        out = np.full(x.shape, -np.inf)
+        out[ok] = values
+        return out
 
     def log_pmf1(self, x: float) -> float:
-        return log_pmf1(float(x), self.total, self.successes, self.draws)
+        """log P(X = x) at one point (a plain float; Loader's method at any size)."""
+        x = float(x)
+        found = self._memo.get(x)
+        if found is not None:
+            return found
+        lo, hi = self._bounds
+        if not lo <= x <= hi:
+            value = -math.inf
+        elif self._single:
+            value = 0.0
+        else:
+            big_n, k, n = self._floats
+            p, q = self._pq
+            value = (
+                log_dbinom1(x, k, p, q)
+                + log_dbinom1(n - x, big_n - k, p, q)
+                - self._log_norm()
+            )
+        self._memo[x] = value
+        return value
 
     def support_pmf(self) -> tuple[np.ndarray, np.ndarray]:
         """The whole support and its pmf (for supports up to :data:`SMALL_SUPPORT` wide)."""
@@ -265,10 +179,10 @@ class Hypergeometric:
             - math.lgamma(big_n + 1)
         )
         log_pmf = const - (
-            gammaln(support + 1)
-            + gammaln(k - support + 1)
-            + gammaln(n - support + 1)
-            + gammaln(big_n - k - n + support + 1)
+            log_factorial(support)
+            + log_factorial(k - support)
+            + log_factorial(n - support)
+            + log_factorial(big_n - k - n + support)
         )
         return support, np.exp(log_pmf)
 
@@ -367,14 +281,25 @@ class Hypergeometric:
             return min(1.0, self._tail(x + 1, +1))
         return max(0.0, 1.0 - self._tail(x, -1))
 
-    def boundary(self, level: float, start: int, end: int) -> int | None:
+    def boundary(
+        self, level: float, start: int, end: int, guess: int | None = None
+    ) -> int | None:
         """The point nearest ``start``, going towards ``end`` (away from the mode), whose log
-        pmf is at most ``level``; None when there is none."""
+        pmf is at most ``level``; None when there is none.
+
+        The log pmf falls monotonically from ``start`` to ``end`` (the distribution is
+        log-concave), so the point is where "log pmf ≤ level" turns true, and any search that
+        keeps it false inside and true outside finds the same point. With a ``guess`` (e.g. the
+        mirror image of the observed table about the mode) the search gallops from it to a
+        narrow bracket first: a dozen evaluations instead of a bisection of the whole range.
+        """
         if (end - start) * (1 if end >= start else -1) < 0 or self.log_pmf1(end) > level:
             return None
         inside, outside = start, end
         if self.log_pmf1(inside) <= level:
             return inside
+        if guess is not None:
+            inside, outside = self._bracket(level, inside, outside, guess)
         while abs(outside - inside) > 1:  # log pmf(inside) > level >= log pmf(outside)
             mid = (inside + outside) // 2
             if self.log_pmf1(mid) <= level:
@@ -382,6 +307,29 @@ class Hypergeometric:
             else:
                 inside = mid
         return outside
+
+
+    def _bracket(self, level: float, inside: int, outside: int, guess: int) -> tuple[int, int]:
+        """Narrow (inside, outside) around ``guess`` by galloping: steps of 1, 2, 4 ... from
+        the guess until the predicate changes (it stays false at inside, true at outside)."""
+        step = 1 if outside > inside else -1
+        if not (guess - inside) * step > 0 < (outside - guess) * step:
+            return inside, outside
+        if self.log_pmf1(guess) <= level:  # the guess is outside: look back towards inside
+            outside, width = guess, 1
+            while (outside - step * width - inside) * step > 0:
+                probe = outside - step * width
+                if self.log_pmf1(probe) > level:
+                    return probe, outside
+                outside, width = probe, width * 2
+            return inside, outside
+        inside, width = guess, 1
+        while (outside - inside - step * width) * step > 0:
+            probe = inside + step * width
+            if self.log_pmf1(probe) <= level:
+                return inside, probe
+            inside, width = probe, width * 2
+        return inside, outside
 
 
 def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 1e-7) -> float:
@@ -405,11 +353,15 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
         return 1.0
     if x < h.mode:  # this tail: x and below; the other: above x, from the mode up
         p = h.cdf(x)
-        other = h.boundary(lx + tol, max(h.mode, x + 1), h.hi)
+        other = h.boundary(lx + tol, max(h.mode, x + 1), h.hi, guess=2 * h.mode - x)
         outward = +1
     else:
         p = h.sf(x - 1)
-        other = h.boundary(lx + tol, min(h.mode, x - 1), h.lo) if x > h.lo else None
+        other = (
+            h.boundary(lx + tol, min(h.mode, x - 1), h.lo, guess=2 * h.mode - x)
+            if x > h.lo
+            else None
+        )
         outward = -1
     if other is not None:
         p += h.sf(other - 1) if outward > 0 else h.cdf(other)

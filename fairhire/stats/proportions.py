@@ -17,7 +17,6 @@ from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
 
 from .._deprecation import renamed_attribute
 from ..errors import InvalidParameterError, InvalidValueError
@@ -28,6 +27,7 @@ __all__ = [
     "adjust_pvalues",
     "as_fraction",
     "below_threshold",
+    "check_counts",
     "expected_cells",
     "fisher_exact_test",
     "flips_with_one",
@@ -75,8 +75,22 @@ def _whole(value: object, what: str) -> int:
     return out
 
 
-def _check_counts(a: object, n: object, b: object, m: object) -> tuple[int, int, int, int]:
-    """The four counts as Python ints (any size), checked: whole, non-negative, a ≤ n, b ≤ m."""
+def _two_sided(z: float) -> float:
+    """``2 · P(Z > |z|)``: ``scipy.stats.norm.sf`` is ``scipy.special.ndtr(-z)``, without the
+    0.3 s import of scipy.stats."""
+    from scipy.special import ndtr
+
+    return float(2 * ndtr(-abs(z)))
+
+
+def check_counts(a: object, n: object, b: object, m: object) -> tuple[int, int, int, int]:
+    """The four counts as Python ints (any size), checked: whole, non-negative, a ≤ n, b ≤ m.
+
+    Examples
+    --------
+    >>> check_counts(12, 40.0, 48, 80)
+    (12, 40, 48, 80)
+    """
     a, n = _whole(a, "focal selected"), _whole(n, "focal applicants")
     b, m = _whole(b, "reference selected"), _whole(m, "reference applicants")
     for name, sel, tot in (("focal", a, n), ("reference", b, m)):
@@ -128,7 +142,7 @@ def impact_ratio(a: int, n: int, b: int, m: int) -> float:
     >>> impact_ratio(12, 40, 48, 80)
     0.5
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if n == 0 or m == 0 or b == 0:
         return math.nan
     return (a * m) / (n * b)
@@ -149,7 +163,7 @@ def below_threshold(
     >>> below_threshold(11, 20, 15, 20)
     True
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if n == 0 or m == 0:
         return False
     t = as_fraction(threshold)
@@ -169,7 +183,7 @@ def two_proportion_z(a: int, n: int, b: int, m: int) -> TestResult:
     >>> round(z, 5), round(p, 8)
     (-3.09839, 0.00194577)
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if n == 0 or m == 0:
         return TestResult(math.nan, math.nan)
     p = (a + b) / (n + m)
@@ -177,7 +191,7 @@ def two_proportion_z(a: int, n: int, b: int, m: int) -> TestResult:
     if var <= 0:
         return TestResult(math.nan, math.nan)
     z = (a / n - b / m) / math.sqrt(var)
-    return TestResult(z, float(2 * stats.norm.sf(abs(z))))
+    return TestResult(z, _two_sided(z))
 
 
 def fisher_exact_test(
@@ -209,7 +223,7 @@ def fisher_exact_test(
     >>> fisher_exact_test(5 * 10**11, 10**12, 6 * 10**11, 10**12)  # no MemoryError
     0.0
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if alternative not in {"two-sided", "less", "greater"}:
         raise InvalidParameterError(
             f"alternative={alternative!r}; use 'two-sided', 'less' or 'greater'."
@@ -238,7 +252,7 @@ def impact_ratio_z(a: int, n: int, b: int, m: int) -> TestResult:
     >>> round(z, 4)
     -3.5794
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     ir = impact_ratio(a, n, b, m)
     if not ir > 0:  # also catches NaN
         return TestResult(math.nan, math.nan)
@@ -249,7 +263,7 @@ def impact_ratio_z(a: int, n: int, b: int, m: int) -> TestResult:
         return TestResult(math.nan, math.nan)
     se = math.sqrt((1 - p) / (p * big_n * p_min * (1 - p_min)))
     z = math.log(ir) / se
-    return TestResult(z, float(2 * stats.norm.sf(abs(z))))
+    return TestResult(z, _two_sided(z))
 
 
 def impact_ratio_ci(
@@ -265,14 +279,16 @@ def impact_ratio_ci(
     >>> [round(x, 6) for x in impact_ratio_ci(12, 40, 48, 80)]
     [0.301433, 0.829372]
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if not 0 < confidence < 1:
         raise InvalidParameterError(f"confidence={confidence!r} must lie in (0, 1).")
     if a == 0 or b == 0 or n == 0 or m == 0:
         return (math.nan, math.nan)
     sr1, sr2 = a / n, b / m
     se = math.sqrt((1 - sr1) / (n * sr1) + (1 - sr2) / (m * sr2))
-    zc = float(stats.norm.ppf(0.5 + confidence / 2))
+    from scipy.special import ndtri  # scipy.stats.norm.ppf is ndtri; its import costs 0.3 s
+
+    zc = float(ndtri(0.5 + confidence / 2))
     log_ir = math.log(sr1 / sr2)
     return (math.exp(log_ir - zc * se), math.exp(log_ir + zc * se))
 
@@ -287,7 +303,7 @@ def shortfall(a: int, n: int, b: int, m: int) -> float:
     >>> shortfall(12, 40, 48, 80)
     12.0
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if m == 0:
         return math.nan
     return max(0.0, n * b / m - a)
@@ -303,7 +319,7 @@ def shortfall_to_threshold(
     >>> shortfall_to_threshold(12, 40, 48, 80)
     8
     """
-    a, n, b, m = _check_counts(a, n, b, m)
+    a, n, b, m = check_counts(a, n, b, m)
     if n == 0 or m == 0:
         return 0
     t = as_fraction(threshold)
@@ -373,7 +389,9 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
     if k == 0 or method == "none":
         out[ok] = q
     elif method == "fdr_bh":
-        out[ok] = stats.false_discovery_control(q, method="bh")
+        from scipy.stats import false_discovery_control
+
+        out[ok] = false_discovery_control(q, method="bh")
     elif method == "bonferroni":
         out[ok] = np.minimum(1.0, q * k)
     else:
