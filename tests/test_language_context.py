@@ -19,7 +19,7 @@ PARAGRAPH = (
     "We are an equal opportunity employer and a supportive, collaborative, committed team. "
     "All qualified applicants will receive consideration without regard to race, sex, age, "
     "national origin or protected veteran status; we lead with trust and understanding.\n\n"
-    "Responsibilities:\n- Lead a supportive team.\n\n"
+    "Leadership:\n- Lead a supportive team.\n\n"
 )
 
 
