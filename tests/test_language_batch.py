@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fairhire as fh
 from fairhire.datasets.job_ads import make_job_ads
@@ -148,3 +150,39 @@ def test_make_job_ads_is_reproducible():
     b = make_job_ads(5, words=150, random_state=7)
     pd.testing.assert_frame_equal(a, b)
     assert a.text.str.contains("Responsibilities:").all()
+
+
+def _row_from_scan(scan: fh.JobDescriptionScan) -> dict:
+    """The batch columns, computed from a single scan's result."""
+    from fairhire.language.result import SEVERITY_RANK
+
+    gender = (scan.masculine_category, scan.feminine_category)
+    other = [f"{f.term} [{f.category}]" for f in scan.findings if f.category not in gender]
+    worst = max((SEVERITY_RANK[f.severity] for f in scan.findings), default=None)
+    row = {"label": scan.label, "word_count": scan.word_count,
+           "n_findings": len(scan.findings), "n_not_scored": len(scan.suppressed),
+           "max_severity": None if worst is None else next(
+               k for k, v in SEVERITY_RANK.items() if v == worst),
+           "masculine_words": "; ".join(scan.masculine),
+           "feminine_words": "; ".join(scan.feminine), "other_findings": "; ".join(other)}
+    row.update({f"{c}_count": n for c, n in scan.counts.items()})
+    checks = scan.checks.to_dict()
+    checks.pop("salary_text")
+    row.update(checks)
+    return row
+
+
+_WORDS = ["lead", "Tech Lead", "supportive", "young", "rockstar", "he", "competitive salary",
+          "Requirements:", "- Python", "equal opportunity employer", "reasonable accommodation",
+          "$50,000 - $60,000 per year", "5+ years of experience", "bachelor's degree", "lift 50 lbs",
+          "native English speaker", "Responsibilities:", "Job title: Lead Nurse"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "\n", "\n\n", ". "])),
+                max_size=30).map(lambda pairs: "".join(a + b for a, b in pairs)))
+def test_batch_rows_equal_single_scans(text):
+    row = fh.scan_job_descriptions([text]).iloc[0]
+    for column, value in _row_from_scan(fh.scan_job_description(text)).items():
+        got = row[column]
+        assert (pd.isna(got) and value is None) or got == value, (column, got, value, text)

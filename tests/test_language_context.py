@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import fairhire as fh
 from fairhire.language.context import Layout
 from fairhire.language.tokens import lower_same_length
@@ -16,7 +19,7 @@ PARAGRAPH = (
     "We are an equal opportunity employer and a supportive, collaborative, committed team. "
     "All qualified applicants will receive consideration without regard to race, sex, age, "
     "national origin or protected veteran status; we lead with trust and understanding.\n\n"
-    "Responsibilities:\n- Lead a supportive team.\n\n"
+    "Leadership:\n- Lead a supportive team.\n\n"
 )
 
 
@@ -66,3 +69,39 @@ def test_each_lookup_reads_one_region():
         calls += 1
     assert len(layout._eeo) >= 2000
     assert _Counting.reads <= calls  # a scan over the regions would read ~2000 per call
+
+
+# -- the regex layout pass against the old line-by-line pass ----------------------------------
+
+_LINES = ["Requirements:", "## Skills", "**What you'll need**", "Nice to have:", "About you",
+          "- Python", "* SQL", "1. Lead a team", "iii. Three", "a) item", "12) twelve", "•x",
+          "Job title: Lead", "Responsibilities: lead the team.", "Short line", "", " ", "\t",
+          "A much longer line of running text that is clearly a sentence and not a header.",
+          "x" * 120 + ":", "Salary: $50k - $60k", "**Bold**", "__Under__:", "# Title", "1.",
+          "a.", "ab)", "  - indented", "Preferred qualifications", "Experience", "\r", "–dash"]
+
+
+def _same_layout(text: str) -> None:
+    from fairhire.language._reference_layout import ReferenceLayout
+
+    low = lower_same_length(text)
+    new, old = Layout(low), ReferenceLayout(low)
+    assert new.requirements() == old.requirements(), text
+    assert new.title_span() == old.title_span(), text
+    for pos in range(len(low)):
+        assert new.line_kind(pos) == old.line_kind(pos), (text, pos)
+        assert new.context_of(pos) == old.context_of(pos), (text, pos)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_LINES), st.sampled_from(["\n", "\n\n", " \n", "\r\n"])),
+                max_size=25).map(lambda pairs: "".join(a + b for a, b in pairs)))
+def test_layout_agrees_with_the_line_by_line_pass(text):
+    _same_layout(text)
+
+
+def test_layout_agrees_on_varied_ads():
+    from test_language_table_equivalence import layout_ads
+
+    for text in [*layout_ads(300, seed=7), *fh.datasets.load_job_ads().text]:
+        _same_layout(text)

@@ -65,10 +65,12 @@ def test_known_false_positive_is_not_flagged(text):
     assert gender == [], [(f.term, f.rule) for f in gender]
 
 
-def test_responsibilities_header_is_not_scored():
-    s = scan("Data Engineer\n\nResponsibilities:\n- Build pipelines.\n")
-    assert s.feminine == ()
-    assert [(f.term, f.context) for f in s.suppressed] == [("Responsibilities", "section header")]
+def test_header_word_is_not_scored():
+    s = scan("Data Engineer\n\nLeadership:\n- Build pipelines.\n")
+    assert s.masculine == ()
+    assert [(f.term, f.context) for f in s.suppressed] == [("Leadership", "section header")]
+    # "Responsibilities" lists duties: not a finding at all (second round of word senses)
+    assert scan("Data Engineer\n\nResponsibilities:\n- Build pipelines.\n").suppressed == ()
 
 
 def test_qualified_individuals_in_eeo_boilerplate_not_scored():
@@ -93,8 +95,8 @@ def test_job_title_is_not_scored_but_gendered_title_is():
 
 
 def test_same_words_scored_in_running_text():
-    s = scan("We want someone who will lead, analyse and support the team.")
-    assert s.masculine == ("lead", "analyse")
+    s = scan("We want someone who will lead, decide and support the team.")
+    assert s.masculine == ("lead", "decide")
     assert s.feminine == ("support",)
 
 
@@ -316,8 +318,8 @@ def test_categories_switch_off():
 
 
 def test_context_can_be_switched_off():
-    s = scan("Responsibilities:\n- Build\n", context=False)
-    assert s.feminine == ("Responsibilities",)
+    s = scan("Leadership:\n- Build\n", context=False)
+    assert s.masculine == ("Leadership",)
 
 
 # -- errors ----------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
   ad, a warehouse ad with physical requirements and an accommodation statement, a sales ad with
   gendered titles and national-origin wording, and a feminine-coded UK nursing ad.
 - :func:`make_job_ads` — synthetic ads of a chosen length for benchmarks and tests.
-- :func:`load_word_senses` — 302 sentences labelled as coded or innocent uses of a gender-coded
-  word, for measuring the scanner's precision (see ``data/word_senses/README.md``).
+- :func:`load_word_senses` — sentences labelled as coded or innocent uses of a gender-coded
+  word, for measuring the scanner's precision: 302 development sentences and 164 held-out ones
+  from public pages (see ``data/word_senses/README.md``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from .._core.params import check_bool
 
 __all__ = ["load_job_ads", "load_word_senses", "make_job_ads"]
 
@@ -49,15 +52,23 @@ def load_job_ads() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["ad_id", "title", "text"])
 
 
-def load_word_senses() -> pd.DataFrame:
+def load_word_senses(held_out: bool = False) -> pd.DataFrame:
     """Sentences labelled as coded or innocent uses of a gender-coded word.
+
+    Parameters
+    ----------
+    held_out : bool, default False
+        False: the development set (302 sentences written for fairhire; the word-sense rules
+        were written with it in view). True: the held-out set (164 sentences adapted from public
+        job ads, job descriptions and tender pages, with their source addresses; not used to
+        write the rules), which measures precision on unseen wording.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``word``, ``stem``, ``label`` ("coded" or "innocent"), ``sentence`` and
-        ``source``; 151 rows of each label. A scan flags the word when a scored gender-coded
-        finding's text starts with ``stem``.
+        ``source``; as many rows of each label. A scan flags the word when a scored
+        gender-coded finding's text starts with ``stem``.
 
     Examples
     --------
@@ -67,8 +78,11 @@ def load_word_senses() -> pd.DataFrame:
     {'coded': 151, 'innocent': 151}
     >>> senses.query("word == 'tender' and label == 'innocent'").sentence.iloc[0]
     'You will prepare responses to invitations to tender from public bodies.'
+    >>> load_word_senses(held_out=True).label.value_counts().sort_index().to_dict()
+    {'coded': 82, 'innocent': 82}
     """
-    path = resources.files("fairhire.datasets").joinpath("data", "word_senses", "word_senses.csv")
+    name = "held_out.csv" if check_bool(held_out, "held_out") else "word_senses.csv"
+    path = resources.files("fairhire.datasets").joinpath("data", "word_senses", name)
     with path.open(encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
 

@@ -12,18 +12,19 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from .._results import RowAccount
 from ..errors import InputTypeError, InvalidParameterError, missing_column_error, preview
-from .checks import CHECK_KEYWORDS
+from .checks import CHECK_FIELDS, check_values, compile_for_checks
+from .context import Layout
 from .lexicon import Lexicon
-from .matcher import CompiledLexicon, compile_lexicon
+from .matcher import CompiledLexicon
 from .result import SEVERITY_RANK
-from .scan import analyse, check_context, resolve_lexicon, short_repr
+from .scan import _LOWER, check_context, gender_label, resolve_lexicon, short_repr
+from .tokens import lower_same_length
 
 __all__ = ["scan_job_descriptions"]
 
@@ -35,46 +36,102 @@ _CHECK_COLUMNS = [
     "salary_period", "eeo_statement", "accommodation_statement", "n_requirements", "n_preferred",
     "max_years_experience", "degree_required", "degree_level", "degree_alternative",
 ]
-_CHECK_VALUES = attrgetter(*_CHECK_COLUMNS)
+# where the columns sit in check_values' tuple (every check but salary_text)
+_SALARY_TEXT = CHECK_FIELDS.index("salary_text")
+_ACCOMMODATION = CHECK_FIELDS.index("accommodation_statement")
+assert [f for f in CHECK_FIELDS if f != "salary_text"] == _CHECK_COLUMNS
+
+
+class _Plan(NamedTuple):
+    """What a row needs to know about a lexicon entry, looked up once per lexicon."""
+
+    category: int
+    context_sensitive: bool
+    rank: int  # severity rank
+    rank_accommodated: int  # severity rank when the ad has an accommodation statement
+    role: int  # 1 masculine, 2 feminine, 0 other
+    suffix: str  # " [category]" after the matched text in other_findings
+
+
+def _plan(comp: CompiledLexicon) -> tuple[_Plan, ...]:
+    found = _PLANS.get(id(comp))
+    if found is None or found[0] is not comp:
+        names = comp.category_names
+        plan = tuple(
+            _Plan(m.category, m.context_sensitive, SEVERITY_RANK[m.severity],
+                  SEVERITY_RANK[_LOWER[m.severity] if m.accommodation_sensitive else m.severity],
+                  m.role, f" [{names[m.category]}]")
+            for m in comp.meta
+        )
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        found = _PLANS[id(comp)] = (comp, plan)
+    return found[1]
+
+
+_PLANS: dict[int, tuple[CompiledLexicon, tuple[_Plan, ...]]] = {}
 
 
 def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]:
-    """One output row, in the order of :func:`_columns`, from the per-ad analysis."""
+    """One output row, in the order of :func:`_columns`.
+
+    The same matches, context rules, checks and counts as
+    :func:`fairhire.language.scan.analyse` (which :func:`fairhire.scan_job_description`
+    uses), gathered straight into the row's values.
+    """
     if not isinstance(text, str):
-        width = 2 * len(comp.lexicon.categories) + 8 + len(_CHECK_COLUMNS)
+        width = 2 * len(comp.category_names) + 8 + len(_CHECK_COLUMNS)
         return (None,) * width + (_row_error(text),)
-    a = analyse(text, comp, use_context)
-    meta, names = comp.meta, comp.category_names
+    low = lower_same_length(text)
+    found = comp.find(low)
+    layout = Layout(low, found.words, found.marks)
+    checks = check_values(text, low, layout, found.words, found.numbers, found.marks)
+    plan = _plan(comp)
+    accommodated = checks[_ACCOMMODATION]
+    context_of = layout.context_of if use_context else None
+    counts = [0] * len(comp.category_names)
     worst = -1
+    scored = unscored = 0
     masc_words: list[str] = []
     fem_words: list[str] = []
     other: list[str] = []
-    for s, e, i, sev in a.scored:
-        m = meta[i]
-        rank = SEVERITY_RANK[sev]
-        if rank > worst:
-            worst = rank
-        if m.role == 1:
-            masc_words.append(text[s:e])
-        elif m.role == 2:
-            fem_words.append(text[s:e])
-        else:
-            other.append(f"{text[s:e]} [{names[m.category]}]")
-    words = a.word_count
-    density = [100.0 * c / words for c in a.counts] if words else [0.0] * len(a.counts)
-    checks = a.checks
+    for s, e, entries in found.matches:
+        for i in entries:
+            cat, sensitive, rank, rank_accommodated, role, suffix = plan[i]
+            if sensitive and context_of is not None and context_of(s) is not None:
+                unscored += 1
+                continue
+            if accommodated:
+                rank = rank_accommodated
+            if rank > worst:
+                worst = rank
+            counts[cat] += 1
+            scored += 1
+            if role == 1:
+                masc_words.append(text[s:e])
+            elif role == 2:
+                fem_words.append(text[s:e])
+            else:
+                other.append(text[s:e] + suffix)
+    words = found.word_count
+    label = None
+    if comp.gender is not None:
+        label = gender_label(counts[comp.gender[0]], counts[comp.gender[1]], words,
+                             comp.lexicon.labels)
+    density = [100.0 * c / words for c in counts] if words else [0.0] * len(counts)
     return (
-        a.label,
+        label,
         words,
-        *a.counts,
+        *counts,
         *density,
-        len(a.scored),
-        len(a.unscored),
+        scored,
+        unscored,
         _SEVERITY_NAMES[worst] if worst >= 0 else None,
         "; ".join(masc_words),
         "; ".join(fem_words),
         "; ".join(other),
-        *_CHECK_VALUES(checks),
+        *checks[:_SALARY_TEXT],
+        *checks[_SALARY_TEXT + 1 :],
         None,
     )
 
@@ -98,7 +155,7 @@ _WORKER: tuple[CompiledLexicon, bool] | None = None
 
 def _init_worker(lex: Lexicon, use_context: bool) -> None:
     global _WORKER
-    _WORKER = (compile_lexicon(lex, CHECK_KEYWORDS), use_context)
+    _WORKER = (compile_for_checks(lex), use_context)
 
 
 def _work(chunk: list[Any]) -> list[tuple[Any, ...]]:
@@ -244,7 +301,7 @@ def scan_job_descriptions(
     if progress is not None and not isinstance(progress, bool):
         raise InvalidParameterError(f"progress= must be True, False or None; got {progress!r}.")
     lex = resolve_lexicon(lexicon, categories)
-    comp = compile_lexicon(lex, CHECK_KEYWORDS)
+    comp = compile_for_checks(lex)
     use_context = lex.context if context is None else context
     workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
     total = len(values)

@@ -16,14 +16,25 @@ repetitions, so the checks are linear in the text length.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .._core.text import format_money
-from .context import EEO_MARKERS, Layout, sentence_end, sentence_start
+from .context import EEO_MARKERS, Layout, non_overlapping, sentence_end, sentence_start
+from .lexicon import Lexicon
+from .matcher import CompiledLexicon, compile_lexicon
 from .salary import find_salaries
 
-__all__ = ["JobAdChecks", "structural_checks"]
+__all__ = [
+    "CHECK_FIELDS",
+    "CHECK_KEYWORDS",
+    "CHECK_MARKERS",
+    "JobAdChecks",
+    "check_values",
+    "compile_for_checks",
+    "structural_checks",
+]
 
 
 @dataclass(frozen=True)
@@ -187,6 +198,7 @@ _YEARS_BEFORE = re.compile(
     rf"(?<![\w.])(\d{{1,2}}|{_NUMWORD})(?:\s*(?:-|–|—|to)\s*(\d{{1,2}}|{_NUMWORD}))?"
     r"\s*(?:\+|plus)?\s*(?:\(\d{1,2}\)\s*)?(?:or\s+more\s+)?$"
 )
+_TAILS = ("plus", "more", *_NUMBER_WORDS)
 _EXPERIENCE_WORDS = ("experience", "expertise", "background", "track record", "working", "work ")
 
 
@@ -196,23 +208,35 @@ def _num(s: str | None) -> int | None:
     return int(s) if s.isdigit() else _NUMBER_WORDS.get(s)
 
 
-def _year_words(low: str) -> list[tuple[int, int]]:
-    """Spans of "year", "years", "yr", "yrs" (str.find is much faster than a regex scan)."""
+def _year_words(low: str, marks: Mapping[str, list[int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of "year", "years", "yr", "yrs" (str.find is much faster than a regex scan; the
+    matcher's markers, when given, say where "year" and "yr" occur)."""
     spans = []
     for stem in ("year", "yr"):
-        i = low.find(stem)
-        while i >= 0:
+        if marks is None:
+            found = []
+            i = low.find(stem)
+            while i >= 0:
+                found.append(i)
+                i = low.find(stem, i + len(stem))
+        else:
+            found = marks.get(stem, ())  # type: ignore[assignment] # neither overlaps itself
+        for i in found:
             m = _YEARS.match(low, i)
             if m is not None and (i == 0 or not low[i - 1].isalpha()):
                 spans.append(m.span())
-            i = low.find(stem, i + len(stem))
     return sorted(spans)
 
 
-def _max_years(low: str) -> int | None:
+def _max_years(low: str, marks: Mapping[str, list[int]] | None = None) -> int | None:
     best: int | None = None
-    for i, end in _year_words(low):
+    for i, end in _year_words(low, marks):
         before = low[max(0, i - 30) : i]
+        tail = before.rstrip()
+        # the number (or "+", "plus", "(5)", "or more") ends right before "years": without
+        # one of them the expression cannot match, and searching for it is the slow part
+        if not tail or not (tail[-1].isdigit() or tail[-1] in "+)" or tail.endswith(_TAILS)):
+            continue
         b = _YEARS_BEFORE.search(before)
         if b is None:
             continue
@@ -272,15 +296,23 @@ _DEGREE_WORDS = frozenset({
 })
 
 
-def _degree(low: str, words: set[str] | None = None) -> tuple[bool, str | None, bool]:
+def _degree(
+    low: str, words: set[str] | None = None, marks: Mapping[str, list[int]] | None = None
+) -> tuple[bool, str | None, bool]:
     if words is not None and words.isdisjoint(_DEGREE_WORDS):
         return False, None, False
     spans = []
     for key in _DEGREE_KEYS:
-        i = low.find(key)
-        while i >= 0:
+        if marks is None:
+            found = []
+            i = low.find(key)
+            while i >= 0:
+                found.append(i)
+                i = low.find(key, i + len(key))
+        else:
+            found = non_overlapping(marks.get(key, ()), len(key))
+        for i in found:
             spans.append((sentence_start(low, i), sentence_end(low, i + len(key))))
-            i = low.find(key, i + len(key))
     if not spans:
         return False, None, False
     required_levels: list[str] = []
@@ -321,6 +353,22 @@ CHECK_KEYWORDS = frozenset(
     | _YEAR_WORDS
 )
 
+#: Strings whose every occurrence the matcher reports, so that checks need not search for them.
+CHECK_MARKERS = frozenset(
+    {marker for _, marker in EEO_MARKERS}
+    | {"eeo", "year", "yr"}
+    | set(_ACCOMMODATION)
+    | set(_DEGREE_KEYS)
+)
+
+#: The checks in the order of :class:`JobAdChecks`' fields.
+CHECK_FIELDS = tuple(f.name for f in fields(JobAdChecks))
+
+
+def compile_for_checks(lexicon: Lexicon) -> CompiledLexicon:
+    """The lexicon's matcher, also reporting the keywords and markers the checks use."""
+    return compile_lexicon(lexicon, CHECK_KEYWORDS, CHECK_MARKERS)
+
 
 def structural_checks(
     text: str,
@@ -328,11 +376,13 @@ def structural_checks(
     layout: Layout | None = None,
     words: set[str] | None = None,
     numbers: list[int] | None = None,
+    marks: Mapping[str, list[int]] | None = None,
 ) -> JobAdChecks:
     """Run every structural check on an ad.
 
     ``low`` is the lower-cased text (same offsets as ``text``). The optional ``words`` (which
-    of :data:`CHECK_KEYWORDS` occur) and ``numbers`` (where numbers start) come from
+    of :data:`CHECK_KEYWORDS` occur), ``numbers`` (where numbers start) and ``marks`` (where
+    :data:`CHECK_MARKERS` occur) come from
     :meth:`~fairhire.language.matcher.CompiledLexicon.find` and let the checks skip work.
 
     Examples
@@ -343,30 +393,44 @@ def structural_checks(
     (True, 50000.0, 'year', True)
     """
     if layout is None:
-        layout = Layout(low, words)
+        layout = Layout(low, words, marks)
+    return JobAdChecks(*check_values(text, low, layout, words, numbers, marks))
+
+
+def check_values(
+    text: str,
+    low: str,
+    layout: Layout,
+    words: set[str] | None,
+    numbers: list[int] | None,
+    marks: Mapping[str, list[int]] | None,
+) -> tuple[Any, ...]:
+    """The structural checks as a tuple in the order of :data:`CHECK_FIELDS` (see
+    :func:`structural_checks`; the batch builds its rows from these without a JobAdChecks)."""
     salaries = find_salaries(low, text, numbers)
-    rng = next((s for s in salaries if s.high is not None), None)
-    first = rng or (salaries[0] if salaries else None)
+    first = None
+    for s in salaries:
+        if s.high is not None:
+            first = s
+            break
+    rng = first
+    if first is None and salaries:
+        first = salaries[0]
     n_req, n_pref = layout.requirements()
-    degree_required, level, alternative = _degree(low, words)
-    accommodation = (words is None or not words.isdisjoint(_ACCOMMODATION_WORDS)) and _has_any(
-        low, _ACCOMMODATION
-    )
-    years = _max_years(low) if (words is None or not words.isdisjoint(_YEAR_WORDS)) else None
-    return JobAdChecks(
-        salary_range=rng is not None,
-        salary_stated=first is not None,
-        salary_min=first.low if first else None,
-        salary_max=(first.high if first.high is not None else first.low) if first else None,
-        salary_currency=first.currency if first else None,
-        salary_period=first.period if first else None,
-        salary_text=first.text if first else None,
-        eeo_statement=bool(layout.eeo_regions()),
-        accommodation_statement=accommodation,
-        n_requirements=n_req,
-        n_preferred=n_pref,
-        max_years_experience=years,
-        degree_required=degree_required,
-        degree_level=level,
-        degree_alternative=alternative,
-    )
+    degree_required, level, alternative = _degree(low, words, marks)
+    if words is not None and words.isdisjoint(_ACCOMMODATION_WORDS):
+        accommodation = False
+    elif marks is None:
+        accommodation = _has_any(low, _ACCOMMODATION)
+    else:
+        accommodation = any(p in marks for p in _ACCOMMODATION)
+    years = (_max_years(low, marks) if (words is None or not words.isdisjoint(_YEAR_WORDS))
+             else None)
+    if first is None:
+        pay: tuple[Any, ...] = (False, False, None, None, None, None, None)
+    else:
+        pay = (rng is not None, True, first.low,
+               first.high if first.high is not None else first.low,
+               first.currency, first.period, first.text)
+    return (*pay, layout.has_eeo(), accommodation, n_req, n_pref, years, degree_required, level,
+            alternative)

@@ -6,17 +6,25 @@ receive consideration ...") do not describe the job or the ideal candidate, so t
 score them for gender coding. Other categories are scored everywhere: "Chairman" in a title is
 exactly what the gendered-titles category is for.
 
-Everything here works on the lower-cased text with plain string searches and looks only at the
-lines that hold a match, so it costs a few microseconds per ad.
+Everything here works on the lower-cased text with compiled regular expressions and plain
+string searches over the whole text; Python code runs only for the few lines that can be headers
+and for the EEO markers found, so it costs a few microseconds per ad.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from collections.abc import Iterable, Mapping
 
-__all__ = ["Layout", "is_blank", "line_bounds", "sentence_end", "sentence_start"]
+__all__ = [
+    "Layout",
+    "is_blank",
+    "line_bounds",
+    "non_overlapping",
+    "sentence_end",
+    "sentence_start",
+]
 
 BULLETS = frozenset("-*•·‣▪▫◦○●■□➢➤►▶✓✔✗–—→>+")
 _NUMBERED = re.compile(r"(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s")
@@ -128,11 +136,30 @@ _REQUIREMENT_RE = re.compile("|".join(re.escape(k) for k in REQUIREMENT_HEADERS)
 _PREFERRED_RE = re.compile("|".join(re.escape(k) for k in PREFERRED_HEADERS))
 
 
+_WS = r"[^\S\n]"  # whitespace within a line
+_FIRST_TEXT = re.compile(r"\S")
+#: a line that may be a header: not blank, and not starting with a bullet other than "*"
+_CANDIDATE = re.compile(
+    r"\n" + _WS + r"*(?=[^\s" + re.escape("".join(sorted(BULLETS - {"*"}))) + "])"
+)
+#: a list item: a bullet, or "1.", "a)", "iv." and text (the second or third character must be
+#: "." or ")": "iii. x" is not an item, as in the line-by-line pass this replaces)
+_BULLET_LINE = re.compile(
+    r"\n" + _WS + r"*(?:[" + re.escape("".join(sorted(BULLETS))) + r"]"
+    r"|(?=[^\n][.)]|[^\n]{2}[.)])(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]" + _WS + r"+\S)"
+)
+_SECTIONS = {"required": 0, "preferred": 1}
+
+
 class Layout:
     """An ad's lines: job title, section headers, requirement lists and the EEO statement.
 
-    One pass over the lines (on first use) classifies each as title, header or other, and
-    counts the items listed under requirement and "nice to have" headers.
+    The job title is the first non-blank line when it is short and not a sentence. Header
+    lines are found with one regular-expression pass over the text that stops only at lines
+    which can be headers (not blank, not list items; short, or with an early colon, or a
+    Markdown heading); each is then classified (:func:`classify_line`). Items under a
+    requirement or "nice to have" header are counted with one more pass over that section.
+    Everything is computed on first use.
 
     Parameters
     ----------
@@ -141,91 +168,90 @@ class Layout:
     words : set of str, optional
         Keywords known to occur in the ad (see :class:`~fairhire.language.matcher.
         CompiledLexicon`); phrases whose keyword is absent are not searched for.
+    marks : mapping of str to list of int, optional
+        Where each EEO marker phrase occurs (every occurrence, from the matcher's pass);
+        without it the phrases are searched for in the text.
     """
 
-    def __init__(self, low: str, words: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        low: str,
+        words: set[str] | None = None,
+        marks: Mapping[str, list[int]] | None = None,
+    ) -> None:
         self.low = low
         self.words = words
-        self._starts: list[int] | None = None
-        self._kinds: dict[int, tuple[str, int]] = {}
+        self.marks = marks
+        self._scanned = False
+        # lines that are titles or headers: sorted starts, and (line end, kind, part end)
+        self._kind_starts: list[int] = []
+        self._kind_lines: list[tuple[int, str, int]] = []
         self._requirements: tuple[int | None, int | None] = (None, None)
         self._title: tuple[int, int] | None = None
         self._eeo: list[tuple[int, int]] | None = None
         self._eeo_starts: list[int] = []
+        self._hits: list[int] | None = None
 
     def _scan(self) -> None:
+        self._scanned = True
         low = self.low
-        lines = low.split("\n")
-        n = len(lines)
-        stripped = [ln.strip() for ln in lines]
-        # offset of line i = sum of the lengths of the lines before it + i newlines
-        starts = [a + i for i, a in enumerate(accumulate(map(len, lines), initial=0))][:n]
-        self._starts = starts
-        kinds = self._kinds
-        first = next((i for i, s in enumerate(stripped) if s), n)
-        if first < n:
-            s = stripped[first]
-            # a title is short, is not a sentence, and is followed by the rest of the ad
-            if (
-                _word_count(s) <= 10
-                and not s.endswith((".", "!", "?", ";", ","))
-                and any(stripped[first + 1 :])
-            ):
-                kinds[first] = ("title", starts[first] + len(lines[first]))
-                self._title = (starts[first], starts[first] + len(lines[first]))
-        totals: dict[str, int | None] = {"required": None, "preferred": None}
-        section: str | None = None
-        bullets = plain = 0
-        plain_done = False
-        bullet_chars = BULLETS
-
-        def close() -> None:
-            if section is not None:
-                items = bullets if bullets else (plain if plain >= 2 else None)
-                if items is not None:
-                    totals[section] = (totals[section] or 0) + items
-
-        for i in range(first + 1, n):
-            s = stripped[i]
-            if not s:
-                if plain:
-                    plain_done = True
-                continue
-            c0 = s[0]
-            bullet = c0 in bullet_chars or (
-                len(s) > 2 and (s[1] in ".)" or s[2] in ".)") and _NUMBERED.match(s) is not None
-            )
-            # only short lines, bold lines and lines with an early colon can be headers
-            if (not bullet or c0 == "*") and (
-                len(s) <= 100 or s.find(":", 0, 45) >= 0 or c0 == "#"
-            ):
-                kind, end = classify_line(
-                    lines[i], not stripped[i - 1], i + 1 < n and bool(stripped[i + 1])
-                )
-                if kind is not None:
-                    kinds[i] = (kind, starts[i] + end)
-                if kind == "header":
-                    close()
-                    head = lines[i][:end]
-                    if _PREFERRED_RE.search(head):
-                        section = "preferred"
-                    elif _REQUIREMENT_RE.search(head):
-                        section = "required"
-                    else:
-                        section = None
-                    if end < len(lines[i]):  # "Requirements: Python and SQL." on one line
-                        section = None
-                    bullets = plain = 0
-                    plain_done = False
-                    continue
+        m = _FIRST_TEXT.search(low)
+        if m is None:
+            return
+        p = m.start()
+        line_start = low.rfind("\n", 0, p) + 1
+        line_end = _line_end(low, p)
+        s = low[p:line_end].rstrip()
+        # a title is short, is not a sentence, and is followed by the rest of the ad
+        if (
+            len(s.split(None, 10)) <= 10
+            and not s.endswith((".", "!", "?", ";", ","))
+            and _FIRST_TEXT.search(low, line_end) is not None
+        ):
+            self._title = (line_start, line_end)
+            self._add_kind(line_start, line_end, "title", line_end)
+        headers: list[tuple[int, int, int | None]] = []  # (line start, line end, section)
+        for m in _CANDIDATE.finditer(low, line_end):
+            found = self._classify(low, m.start() + 1, m.end())
+            if found is not None:
+                headers.append(found)
+        totals: list[int | None] = [None, None]
+        for j, (_, end, section) in enumerate(headers):
             if section is None:
                 continue
-            if bullet:
-                bullets += 1
-            elif not plain_done and len(s) <= 300:
-                plain += 1
-        close()
-        self._requirements = (totals["required"], totals["preferred"])
+            stop = headers[j + 1][0] - 1 if j + 1 < len(headers) else len(low)
+            items = _count_items(low, end, stop)
+            if items is not None:
+                totals[section] = (totals[section] or 0) + items
+        self._requirements = (totals[0], totals[1])
+
+    def _classify(self, low: str, start: int, p: int) -> tuple[int, int, int | None] | None:
+        """Classify the line starting at ``start`` whose text starts at ``p``; a header's
+        (line start, line end, section) or None."""
+        end = _line_end(low, p)
+        s = low[p:end].rstrip()
+        c0 = s[0]
+        if c0 != "*" and len(s) > 2 and (s[1] in ".)" or s[2] in ".)") and _NUMBERED.match(s):
+            return None  # a numbered item
+        if len(s) > 100 and s.find(":", 0, 45) < 0 and c0 != "#":
+            return None
+        line = low[start:end]
+        key = (line, _blank_before(low, start), _text_after(low, end))
+        found = _CLASSIFIED.get(key)
+        if found is None:
+            found = _classify_header(*key)
+            if len(_CLASSIFIED) >= _MAX_CLASSIFIED:
+                _CLASSIFIED.clear()
+            _CLASSIFIED[key] = found
+        kind, part, section = found
+        if kind is None:
+            return None
+        self._add_kind(start, end, kind, start + part)
+        return (start, end, section) if kind == "header" else None
+
+    def _add_kind(self, start: int, end: int, kind: str, part: int) -> None:
+        self._kind_starts.append(start)
+        self._kind_lines.append((end, kind, part))
 
     def requirements(self) -> tuple[int | None, int | None]:
         """Items listed under requirement headers, and under "nice to have" headers.
@@ -234,13 +260,13 @@ class Layout:
         the section has no bullets, its first block of at least two short lines). None when
         the ad has no such section.
         """
-        if self._starts is None:
+        if not self._scanned:
             self._scan()
         return self._requirements
 
     def title_span(self) -> tuple[int, int] | None:
         """The job title line (the first non-blank line, when short and not a sentence)."""
-        if self._starts is None:
+        if not self._scanned:
             self._scan()
         return self._title
 
@@ -250,14 +276,14 @@ class Layout:
         ``end`` is where the title/header part stops: a whole line, or the label of an
         inline label line ("Responsibilities: lead the team" -> only "Responsibilities").
         """
-        if self._starts is None:
+        if not self._scanned:
             self._scan()
-        assert self._starts is not None
-        i = bisect_right(self._starts, pos) - 1
-        found = self._kinds.get(i)
-        if found is None:
-            return (None, -1)
-        return found
+        i = bisect_right(self._kind_starts, pos) - 1
+        if i >= 0:
+            line_end, kind, part = self._kind_lines[i]
+            if pos <= line_end:
+                return (kind, part)
+        return (None, -1)
 
     # -- EEO statement -------------------------------------------------------------------------
     def eeo_regions(self) -> list[tuple[int, int]]:
@@ -275,23 +301,7 @@ class Layout:
 
     def _eeo_spans(self) -> list[tuple[int, int]]:
         low = self.low
-        words = self.words
-        hits = []
-        for key, marker in EEO_MARKERS:
-            if words is not None and key not in words:
-                continue
-            i = low.find(marker)
-            while i >= 0:
-                hits.append(i)
-                i = low.find(marker, i + len(marker))
-        if words is None or "eeo" in words:
-            i = low.find("eeo")
-            while i >= 0:
-                before = low[i - 1] if i > 0 else " "
-                after = low[i + 3] if i + 3 < len(low) else " "
-                if not before.isalnum() and not after.isalnum():
-                    hits.append(i)
-                i = low.find("eeo", i + 3)
+        hits = self._eeo_hits()
         if not hits:
             return []
         # paragraph ends: blank lines (computed once, so many hits stay linear)
@@ -309,6 +319,49 @@ class Layout:
             covered = end
         return spans
 
+    def _eeo_hits(self) -> list[int]:
+        """Where EEO markers occur (each marker's non-overlapping occurrences, left to right).
+
+        A marker counts only when its key word is among the ad's words (when they are known);
+        "eeo" counts as a word of its own.
+        """
+        if self._hits is None:
+            self._hits = self._find_eeo_hits()
+        return self._hits
+
+    def _find_eeo_hits(self) -> list[int]:
+        low, words, marks = self.low, self.words, self.marks
+        hits: list[int] = []
+        for key, marker in EEO_MARKERS:
+            if words is not None and key not in words:
+                continue
+            if marks is None:
+                i = low.find(marker)
+                while i >= 0:
+                    hits.append(i)
+                    i = low.find(marker, i + len(marker))
+            else:
+                hits.extend(non_overlapping(marks.get(marker, ()), len(marker)))
+        if words is None or "eeo" in words:
+            if marks is None:
+                found = []
+                i = low.find("eeo")
+                while i >= 0:
+                    found.append(i)
+                    i = low.find("eeo", i + 3)
+            else:
+                found = non_overlapping(marks.get("eeo", ()), 3)
+            for i in found:
+                before = low[i - 1] if i > 0 else " "
+                after = low[i + 3] if i + 3 < len(low) else " "
+                if not before.isalnum() and not after.isalnum():
+                    hits.append(i)
+        return hits
+
+    def has_eeo(self) -> bool:
+        """Whether the ad has an EEO statement (cheaper than :meth:`eeo_regions`)."""
+        return bool(self._eeo_hits())
+
     def in_eeo(self, pos: int) -> bool:
         """Whether ``pos`` lies in the EEO boilerplate (a binary search: linear overall)."""
         regions = self.eeo_regions()
@@ -318,20 +371,103 @@ class Layout:
     def context_of(self, start: int) -> str | None:
         """"job title", "section header", "EEO statement" or None (running text).
 
-        Two binary searches (the line, the EEO region): linear time over all findings.
+        Two binary searches (the title and header lines, the EEO regions): linear time over
+        all findings.
         """
-        if self._starts is None:
+        if not self._scanned:
             self._scan()
-        found = self._kinds.get(bisect_right(self._starts, start) - 1)  # type: ignore[arg-type]
-        if found is not None:
-            kind, end = found
-            if kind == "title":
-                return "job title"
-            if start < end:
-                return "section header"
+        i = bisect_right(self._kind_starts, start) - 1
+        if i >= 0:
+            line_end, kind, part = self._kind_lines[i]
+            if start <= line_end:
+                if kind == "title":
+                    return "job title"
+                if start < part:
+                    return "section header"
         regions = self._eeo if self._eeo is not None else self.eeo_regions()
         i = bisect_right(self._eeo_starts, start) - 1
         return "EEO statement" if i >= 0 and start < regions[i][1] else None
+
+
+def non_overlapping(found: Iterable[int], size: int) -> list[int]:
+    """Sorted occurrences of a string of length ``size``, less those inside an earlier one
+    (what repeated ``str.find`` from the end of the last occurrence returns).
+
+    Examples
+    --------
+    >>> non_overlapping([0, 3, 8], 4)
+    [0, 8]
+    """
+    out = []
+    after = 0
+    for i in found:
+        if i >= after:
+            out.append(i)
+            after = i + size
+    return out
+
+
+def _classify_header(
+    line: str, prev_blank: bool, next_nonblank: bool
+) -> tuple[str | None, int, int | None]:
+    """:func:`classify_line`, and for a header the list it opens (None, or 0 for requirements
+    and 1 for "nice to have")."""
+    kind, part = classify_line(line, prev_blank, next_nonblank)
+    section = None
+    if kind == "header" and part == len(line):  # "Requirements: Python." opens no list
+        if _PREFERRED_RE.search(line):
+            section = _SECTIONS["preferred"]
+        elif _REQUIREMENT_RE.search(line):
+            section = _SECTIONS["required"]
+    return kind, part, section
+
+
+# Lines that can be headers, classified: ads of one employer repeat their headers
+_CLASSIFIED: dict[tuple[str, bool, bool], tuple[str | None, int, int | None]] = {}
+_MAX_CLASSIFIED = 4096
+
+
+def _blank_before(low: str, start: int) -> bool:
+    """Whether the line before the line starting at ``start`` (> 0) is blank."""
+    if start < 2:
+        return True
+    c = low[start - 2]  # the last character of the line before
+    if c == "\n" or not c.isspace():
+        return c == "\n"
+    return is_blank(low, low.rfind("\n", 0, start - 1) + 1, start - 1)
+
+
+def _text_after(low: str, end: int) -> bool:
+    """Whether a line follows the line ending at ``end`` and is not blank."""
+    if end + 1 >= len(low):
+        return False
+    c = low[end + 1]  # the first character of the next line
+    if c == "\n" or not c.isspace():
+        return c != "\n"
+    return not is_blank(low, end + 1, _line_end(low, end + 1))
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _count_items(low: str, start: int, stop: int) -> int | None:
+    """Items of the list between a header line ending at ``start`` and ``stop``: its list
+    items, or when it has none, its first block of at least two plain lines (of at most 300
+    characters)."""
+    bullets = len(_BULLET_LINE.findall(low, start, stop))
+    if bullets:
+        return bullets
+    plain = 0
+    for line in low[start + 1 : stop].split("\n"):
+        s = line.strip()
+        if not s:
+            if plain:
+                break
+        elif len(s) <= 300:
+            plain += 1
+    return plain if plain >= 2 else None
 
 
 _WINDOW = 1000  # sentences are looked for at most this far from a hit (keeps scans linear)

@@ -29,7 +29,7 @@ from .lexicon import Entry, ExceptionRule, Lexicon, entry_forms
 from .patterns import derive_prefixes, has_upper_literal, validate_pattern
 from .tokens import APOSTROPHE, HYPHEN, NEIGHBOUR_SEP, PHRASE_SEP, START, WORD
 
-__all__ = ["Alternative", "LexiconExpression", "Match", "new_match"]
+__all__ = ["Alternative", "LexiconExpression", "Match", "neighbour_hit", "new_match"]
 
 _NEIGHBOUR_WINDOW = 64
 #: the characters _edge() gives a regex of their own: a literal's head ends at the first one
@@ -276,30 +276,33 @@ class LexiconExpression:
         if not self.has_neighbours or not matches:
             return matches
         kept = []
-        by_word = self._nb_by_word
-        prefix_rules = self._nb_prefix
         for item in matches:
             s, e, _ = item
-            word = low[s:e]
-            rules = by_word.get(word)
-            if rules is None and "\u2019" in word:
-                word = word.replace("\u2019", "'")
-                rules = by_word.get(word)
-            if prefix_rules:
-                extra = [(pre, fol) for pfx, pre, fol in prefix_rules if word.startswith(pfx)]
-                if extra:
-                    rules = (rules or []) + extra
-            if rules and _neighbour_hit(low, s, e, rules):
+            rules = self.neighbour_rules(low[s:e])
+            if rules and neighbour_hit(low, s, e, rules):
                 continue
             kept.append(item)
         return kept
+
+    def neighbour_rules(self, word: str) -> list[tuple[Any, Any]]:
+        """The (preceded-by, followed-by) expressions of the neighbour exceptions of a word."""
+        rules = self._nb_by_word.get(word)
+        if rules is None and "\u2019" in word:
+            word = word.replace("\u2019", "'")
+            rules = self._nb_by_word.get(word)
+        if self._nb_prefix:
+            extra = [(pre, fol) for pfx, pre, fol in self._nb_prefix if word.startswith(pfx)]
+            if extra:
+                rules = (rules or []) + extra
+        return rules or []
 
 
 def _nb_edge_all(chars: Iterable[str]) -> str:
     return "".join(_nb_edge(c) for c in chars)
 
 
-def _neighbour_hit(low: str, s: int, e: int, rules: list[tuple[Any, Any]]) -> bool:
+def neighbour_hit(low: str, s: int, e: int, rules: list[tuple[Any, Any]]) -> bool:
+    """Whether one of the neighbour rules removes the match ``low[s:e]``."""
     before = None
     for pre, fol in rules:
         if fol is not None and fol.match(low, e):

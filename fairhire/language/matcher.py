@@ -14,19 +14,29 @@ and, for pure ASCII text, counts the words; the structural checks use both to sk
 
 The automaton works on bytes: the lower-cased text with every character that is not an ASCII
 letter or digit replaced by a space (non-ASCII characters become one byte each, so offsets are
-the text's offsets). A literal at a word start therefore follows a space, and the automaton's
-keys are the literals with a space in front: nothing is found inside words.
+the text's offsets), with a space added at each end. A literal at a word start therefore follows
+a space, and the automaton's keys are the literals with a space in front: nothing is found inside
+words. An exact single word also has a space after it in its key.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
+import numpy as np
 
-from .expression import Alternative, Compiled, LexiconExpression, Match, new_match, pattern_body
+from .expression import (
+    Alternative,
+    Compiled,
+    LexiconExpression,
+    Match,
+    neighbour_hit,
+    new_match,
+    pattern_body,
+)
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
 from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
@@ -34,7 +44,8 @@ from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
 __all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
 _ROLE_CODE = {"masculine": 1, "feminine": 2}
-_MAX_EXPRESSIONS = 512  # cached expressions for sets of literals that start at the same place
+_MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
+_MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
 
 
 def _table(word: bytes, space: bytes) -> bytes:
@@ -71,7 +82,14 @@ def _key(literal: str) -> bytes:
 
 
 def _starts(alt: Alternative) -> list[str] | None:
-    """What every match of an alternative starts with, in the automaton's alphabet."""
+    """What every match of an alternative starts with, in the automaton's alphabet.
+
+    An exact single word ends there: the character after it is not an ASCII letter or digit,
+    which in the automaton's alphabet is a space (the text is padded with one at its end), so
+    "he" is not looked at in "help" or "health".
+    """
+    if alt.kind == "exact" and _SIMPLE.fullmatch(alt.form):
+        return [alt.form + " "]
     if alt.kind != "pattern":
         return literal_starts(alt.form)
     found = None if has_upper_literal(alt.form) else pattern_starts(alt.form)
@@ -87,6 +105,7 @@ class Scanned(NamedTuple):
     word_count: int
     words: set[str]
     numbers: list[int]
+    marks: dict[str, list[int]] = {}  # noqa: RUF012 - never mutated
 
 
 class EntryMeta(NamedTuple):
@@ -97,20 +116,39 @@ class EntryMeta(NamedTuple):
     role: int  # 1 masculine, 2 feminine, 0 other
 
 
-class CompiledLexicon(LexiconExpression):
-    """A lexicon compiled for matching. Build it with :func:`compile_lexicon` (cached)."""
+# A rule says how to resolve a place: (n, entries, entries_more, neighbour rules) for single
+# words (the longest form is n characters; entries when the word ends there, entries_more when
+# it goes on, None: no match; the neighbour exceptions of the n-character word), or
+# (-1, regex.match, entries per group number, None) for the expression.
+Rule = tuple[int, Any, Any, Any]
 
-    def __init__(self, lexicon: Lexicon, keywords: frozenset[str] = frozenset()) -> None:
+
+class CompiledLexicon(LexiconExpression):
+    """A lexicon compiled for matching. Build it with :func:`compile_lexicon` (cached).
+
+    ``keywords`` are words whose presence as a token :meth:`find` reports, ``markers`` strings
+    whose every occurrence it reports (both for the structural checks).
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        keywords: frozenset[str] = frozenset(),
+        markers: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(lexicon, keywords)
+        self.markers = markers
         keys: dict[bytes, int] = {}
         key_alts: list[list[Alternative]] = []
         key_words: list[list[str]] = []
+        key_marks: list[list[str]] = []
 
-        def key_index(literal: str) -> int:
-            k = keys.setdefault(_key(literal), len(keys))
+        def key_index(key: bytes) -> int:
+            k = keys.setdefault(key, len(keys))
             if k == len(key_alts):
                 key_alts.append([])
                 key_words.append([])
+                key_marks.append([])
             return k
 
         unanchored = []
@@ -120,20 +158,21 @@ class CompiledLexicon(LexiconExpression):
                 unanchored.append(alt)
                 continue
             for literal in set(starts):
-                key_alts[key_index(literal)].append(alt)
+                key_alts[key_index(_key(literal))].append(alt)
         for word in sorted(keywords):
             if word and word == word.strip(_STRIP):  # other words are never a token's core
-                key_words[key_index(word)].append(word)
-        digits = {key_index(d) for d in "0123456789"}
+                key_words[key_index(_key(word))].append(word)
+        for marker in sorted(markers):
+            if marker:  # found anywhere: the key has no leading space
+                key_marks[key_index(_key(marker)[1:])].append(marker)
+        digits = {key_index(_key(d)) for d in "0123456789"}
         self._key_alts = [tuple(a) for a in key_alts]
         self._key_words = [tuple(w) for w in key_words]
+        self._key_marks = [tuple(m) for m in key_marks]
         self._kinds = [
-            (1 if a else 0) | (2 if w else 0) | (4 if k in digits else 0)
-            for k, (a, w) in enumerate(zip(key_alts, key_words, strict=True))
+            (1 if a else 0) | (2 if w else 0) | (4 if k in digits else 0) | (8 if m else 0)
+            for k, (a, w, m) in enumerate(zip(key_alts, key_words, key_marks, strict=True))
         ]
-        # keys whose alternatives are all single ASCII words: resolved without the expression
-        self._simple_rules: dict[tuple[int, ...], tuple[int, int, int] | None] = {}
-        self._simple = [self._words_for((k,)) for k in range(len(key_alts))]
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
@@ -141,7 +180,10 @@ class CompiledLexicon(LexiconExpression):
         self._unanchored_re = re.compile(
             START + "(?=(?:" + "|".join(pattern_body(a.form) for a in unanchored) + "))"
         ) if unanchored else None
-        self._expressions: dict[tuple[int, ...], Compiled] = {}
+        # how to resolve a place: per key (built on first use) and per set of keys (bounded)
+        self._rules: list[Rule | None] = [None] * len(key_alts)
+        self._key_set_rules: dict[tuple[int, ...], Rule] = {}
+        self._neighbour_cache: dict[str, list[tuple[Any, Any]]] = {}
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
@@ -162,124 +204,199 @@ class CompiledLexicon(LexiconExpression):
 
     def _expression(self, keys: tuple[int, ...]) -> Compiled:
         """The expression of the alternatives that start with these keys (-1: unanchored)."""
-        found = self._expressions.get(keys)
-        if found is None:
-            alts = {a.order: a for k in keys
-                    for a in (self._unanchored if k < 0 else self._key_alts[k])}
-            if len(self._expressions) >= _MAX_EXPRESSIONS:
-                self._expressions.clear()
-            found = self._expressions[keys] = self.expression_for(alts.values())
-        return found
+        alts = {a.order: a for k in keys for a in (self._unanchored if k < 0 else self._key_alts[k])}
+        return self.expression_for(alts.values())
+
+    def _rule(self, keys: tuple[int, ...]) -> Rule:
+        """How to resolve a place where these keys (sorted, distinct) start."""
+        entries = self.key_entries
+        words = self._words_for(keys)
+        if words is not None:
+            n, exact, more, form = words
+            return (n, entries[exact], entries[more] if more >= 0 else None,
+                    self.neighbour_rules(form))
+        regex, gi2key = self._expression(keys)
+        return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
+
+    def _key_rule(self, k: int) -> Rule:
+        rule = self._rules[k] = self._rule((k,))
+        return rule
+
+    def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
+        key = tuple(sorted(set(keys)))
+        rule = self._key_set_rules.get(key)
+        if rule is None:
+            if len(self._key_set_rules) >= _MAX_EXPRESSIONS:
+                self._key_set_rules.clear()
+            rule = self._key_set_rules[key] = self._rule(key)
+        return rule
 
     # -- matching -----------------------------------------------------------------------------
     def find(self, low: str) -> Scanned:
-        """Matches in a lower-cased text, its word count, keywords and number starts.
+        """Matches in a lower-cased text, its word count, keywords, number starts and markers.
 
         ``matches`` are exactly :meth:`find_reference`'s; ``word_count`` counts the
         whitespace-separated tokens holding a letter or digit; ``words`` are the
         :attr:`keywords` that some token equals once stripped of punctuation; ``numbers`` are
         the offsets where a number or currency sign starts (as
-        :func:`fairhire.language.salary.number_starts`, less currency signs with no digit after).
+        :func:`fairhire.language.salary.number_starts`, less currency signs with no digit
+        after); ``marks`` maps each of the :attr:`markers` found to where it occurs (every
+        occurrence, overlapping ones included, in order).
         """
-        places: dict[int, list[int]] = {}
+        places: dict[int, Any] = {}  # a key, or a tuple of keys
         words: set[str] = set()
         numbers: list[int] = []
+        marks: dict[str, list[int]] = {}
+        padded = b"  "
         if low:
-            padded = b" " + low.encode("ascii", "replace").translate(_BOUNDARY)
-            kinds, key_words = self._kinds, self._key_words
+            padded = b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" "
+            kinds = self._kinds
+            first = places.setdefault
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
-                if kind & 1:
-                    at = places.get(s)
-                    if at is None:
-                        places[s] = [k]
-                    else:
-                        at.append(k)
-                if kind & 2:
-                    for word in key_words[k]:
-                        if word not in words and _is_token_core(low, s, word):
-                            words.add(word)
-                if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
-                    numbers.append(s)
+                if kind == 1 or kind & 1:
+                    prev = first(s, k)
+                    if prev is not k:  # a second key at s (one key is never found twice at s)
+                        places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
+                    if kind == 1:
+                        continue
+                self._found_other(low, k, s, kind, words, numbers, marks)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
-                places.setdefault(m.start(), []).append(-1)
-        matches = self.drop_neighbour_exceptions(low, self._resolve(low, places))
-        return Scanned(matches, word_count(low), words, _with_currency(low, numbers))
+                prev = places.get(m.start())
+                places[m.start()] = (-1,) if prev is None else (
+                    (prev, -1) if prev.__class__ is int else (*prev, -1))
+        return Scanned(self._resolve(low, places, padded), word_count(low), words,
+                       _with_currency(low, numbers), marks)
 
-    def _resolve(self, low: str, places: dict[int, list[int]]) -> list[Match]:
-        """The expression's left-to-right matches, tried only at these places."""
+    def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
+                     numbers: list[int], marks: dict[str, list[int]]) -> None:
+        """A keyword, digit or marker key found at ``s`` (in the padded text)."""
+        if kind & 2:
+            for word in self._key_words[k]:
+                if word not in words and _is_token_core(low, s, word):
+                    words.add(word)
+        if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
+            numbers.append(s)
+        if kind & 8 and s:
+            for marker in self._key_marks[k]:
+                if low.startswith(marker, s - 1):
+                    found = marks.get(marker)
+                    if found is None:
+                        marks[marker] = [s - 1]
+                    else:
+                        found.append(s - 1)
+
+    def _resolve(self, low: str, places: dict[int, Any], padded: bytes) -> list[Match]:
+        """The expression's left-to-right matches, tried only at these places, less those a
+        neighbour exception removes (``padded``: the automaton's copy of the text)."""
         out: list[Match] = []
         consumed = 0
-        size = len(low)
-        is_exc, key_entries, simple = self.is_exc, self.key_entries, self._simple
-        word_end = _WORD_RUN.match
-        for s in sorted(places):
+        rules = self._rules
+        neighbours = self.has_neighbours
+        cache = self._neighbour_cache
+        # in ASCII text without "_", a word character is exactly a non-space in ``padded``
+        plain = low.isascii() and "_" not in low
+        for s, keys in sorted(places.items()):
             if s < consumed:
                 continue
-            keys = places[s]
-            key = (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
-            # -1 stands for the unanchored patterns: never single words
-            rule = simple[key[0]] if len(key) == 1 and key[0] >= 0 else self._words_for(key)
-            if rule is not None:
-                # single words only: the longest that fits the word at s, no expression needed
-                if s:
-                    c = low[s - 1]
-                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
-                        continue  # not the start of a word
-                n, k, more = rule
-                end = s + n
-                if end < size:
-                    c = low[end]
-                    if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
-                        if more < 0:  # the word goes on: only a prefix form can take it all
-                            continue
-                        k = more
-                        end = word_end(low, end).end()  # type: ignore[union-attr]
+            if keys.__class__ is int:
+                n, a, b, nb = rules[keys] or self._key_rule(keys)
             else:
-                regex, gi2key = self._expression(key)
-                m = regex.match(low, s)
+                n, a, b, nb = self._key_set_rule(keys)
+            if n >= 0:
+                # single words only: the longest that fits the word at s, no expression needed
+                end = s + n
+                entries = a
+                if plain:
+                    if padded[end + 1] != 32:  # the word goes on
+                        if b is None:  # only a prefix form can take it all
+                            continue
+                        entries = b
+                        nb = None  # the neighbour rules of a longer word
+                        end = padded.index(32, end + 1) - 1
+                else:
+                    found = _word_at(low, s, end, b is not None)
+                    if found < 0:
+                        continue
+                    if found > end:
+                        entries = b
+                        nb = None
+                        end = found
+            else:
+                m = a(low, s)
                 if m is None:
                     continue
                 end = m.end()
-                k = gi2key[m.lastindex]  # type: ignore[index]
+                entries = b[m.lastindex]
             consumed = end
-            if not is_exc[k]:
-                out.append(new_match((s, end, key_entries[k])))
+            if entries:  # an exception's span is consumed and not reported
+                if neighbours:
+                    if nb is None:
+                        word = low[s:end]
+                        nb = cache.get(word)
+                        if nb is None:
+                            nb = self._neighbour_rules_of(word)
+                    if nb and neighbour_hit(low, s, end, nb):
+                        continue
+                out.append(new_match((s, end, entries)))
         return out
 
-    def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int] | None:
-        """For keys of single-word forms: (longest length, its key, key if the word goes on).
+    def _neighbour_rules_of(self, word: str) -> list[tuple[Any, Any]]:
+        """:meth:`neighbour_rules`, remembered (a bounded cache: job ads repeat their words)."""
+        cache = self._neighbour_cache
+        if len(cache) >= _MAX_WORDS:
+            cache.clear()
+        rules = cache[word] = self.neighbour_rules(word)
+        return rules
+
+    def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
+        """For keys of single-word forms: (longest length, its key, key if the word goes on,
+        the longest form).
 
         The expression's trie tries longer literals first: where the word ends right after
         the longest form, that form's key matches; where it goes on, the longest prefix form
         takes the whole word (-1: none, no match). None when some alternative of the keys is
         not a single ASCII word.
         """
-        if keys in self._simple_rules:
-            return self._simple_rules[keys]
         if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
             return None
         alts = {a.order: a for k in keys for a in self._key_alts[k]}
-        found = None
-        if alts and all(a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()):
-            nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}
-            for order in sorted(alts):
-                exact, prefix = nodes.setdefault(alts[order].form, ([], []))
-                (exact if alts[order].kind == "exact" else prefix).append(alts[order].target)
-            lengths = sorted(((len(form), ex, pre) for form, (ex, pre) in nodes.items()),
-                             key=lambda x: x[0], reverse=True)
-            n, ex, pre = lengths[0]
-            more = next((self.key_for(p) for _, _, p in lengths if p), -1)
-            found = (n, self.key_for(ex + pre), more)
-        if len(self._simple_rules) >= _MAX_EXPRESSIONS:
-            self._simple_rules.clear()
-        self._simple_rules[keys] = found
-        return found
+        if not alts or not all(
+            a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()
+        ):
+            return None
+        nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}
+        for order in sorted(alts):
+            exact, prefix = nodes.setdefault(alts[order].form, ([], []))
+            (exact if alts[order].kind == "exact" else prefix).append(alts[order].target)
+        lengths = sorted(((len(form), ex, pre) for form, (ex, pre) in nodes.items()),
+                         key=lambda x: x[0], reverse=True)
+        n, ex, pre = lengths[0]
+        more = next((self.key_for(p) for _, _, p in lengths if p), -1)
+        form = next(form for form in nodes if len(form) == n)
+        return (n, self.key_for(ex + pre), more, form)
 
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
+
+
+def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
+    """Where a single-word match at ``s`` whose longest form ends at ``end`` ends: ``end``
+    when the word ends there, the word's end when it goes on and a ``prefix`` form can take it,
+    -1 when there is no match (``s`` is not a word start, or the word goes on and no form
+    can take it). An ASCII letter or digit never comes before ``s``: the automaton's keys start
+    with a space."""
+    if s:
+        c = low[s - 1]
+        if c == "_" or (c > "\x7f" and (c.isalnum() or _MARK.match(c))):
+            return -1
+    if end < len(low):
+        c = low[end]
+        if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
+            return _WORD_RUN.match(low, end).end() if prefix else -1  # type: ignore[union-attr]
+    return end
 
 
 def _with_currency(low: str, digits: list[int]) -> list[int]:
@@ -324,19 +441,25 @@ def word_count(low: str) -> int:
     4
     """
     if low.isascii():
+        # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
         words = low.encode("ascii").translate(_WORDS_TABLE, _NOT_WORD)
-        return (b" " + words).count(b" w")
+        codes = np.frombuffer(words, np.uint8)
+        return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
     tokens = Counter(low.split())
     return sum(n for tok, n in tokens.items() if _HAS_WORD.search(tok))
 
 
-def compile_lexicon(lexicon: Lexicon, keywords: frozenset[str] = frozenset()) -> CompiledLexicon:
-    """Compile (once per lexicon object and keyword set) and return the matcher."""
+def compile_lexicon(
+    lexicon: Lexicon,
+    keywords: frozenset[str] = frozenset(),
+    markers: frozenset[str] = frozenset(),
+) -> CompiledLexicon:
+    """Compile (once per lexicon object, keyword set and marker set) and return the matcher."""
     store = getattr(lexicon, "_compiled", None)
     if store is None:
         store = {}
         object.__setattr__(lexicon, "_compiled", store)
-    compiled = store.get(keywords)
+    compiled = store.get((keywords, markers))
     if compiled is None:
-        compiled = store[keywords] = CompiledLexicon(lexicon, keywords)
+        compiled = store[(keywords, markers)] = CompiledLexicon(lexicon, keywords, markers)
     return compiled

@@ -164,8 +164,7 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
         elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
             currency = tail[-3:].upper()
-    pay_word = any(w in before for w in _PAY_WORDS)
-    if currency is None and not pay_word:
+    if currency is None and not any(w in before for w in _PAY_WORDS):
         return None  # a number that is not pay (most numbers end here, cheaply)
     v1 = _amount(n1)
     v2 = _amount(n2) if n2 else None

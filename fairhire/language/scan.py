@@ -20,10 +20,10 @@ import pandas as pd
 
 from .._results import RowAccount
 from ..errors import InputTypeError, InvalidParameterError
-from .checks import CHECK_KEYWORDS, JobAdChecks, structural_checks
+from .checks import JobAdChecks, check_values, compile_for_checks
 from .context import Layout
 from .lexicon import LabelRule, Lexicon, load_lexicon
-from .matcher import CompiledLexicon, compile_lexicon
+from .matcher import CompiledLexicon
 from .result import Finding, JobDescriptionScan
 from .tokens import lower_same_length
 
@@ -76,9 +76,8 @@ def analyse(text: str, comp: CompiledLexicon, context: bool) -> AdAnalysis:
     Examples
     --------
     >>> from fairhire.language import load_lexicon
-    >>> from fairhire.language.checks import CHECK_KEYWORDS
-    >>> from fairhire.language.matcher import compile_lexicon
-    >>> comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
+    >>> from fairhire.language.checks import compile_for_checks
+    >>> comp = compile_for_checks(load_lexicon("default"))
     >>> a = analyse("Team Lead\\n\\nLead a competitive, supportive team.", comp, True)
     >>> [(a.text[s:e], where) for s, e, _, where in a.unscored], a.label
     ([], 'neutral')
@@ -86,8 +85,9 @@ def analyse(text: str, comp: CompiledLexicon, context: bool) -> AdAnalysis:
     ['Lead', 'competitive', 'supportive']"""
     low = lower_same_length(text)
     found = comp.find(low)
-    layout = Layout(low, found.words)
-    checks = structural_checks(text, low, layout, found.words, found.numbers)
+    layout = Layout(low, found.words, found.marks)
+    checks = JobAdChecks(*check_values(text, low, layout, found.words, found.numbers,
+                                       found.marks))
     meta = comp.meta
     accommodation = checks.accommodation_statement
     scored: list[Scored] = []
@@ -342,7 +342,7 @@ def scan_job_description(
         )
     check_context(context)
     lex = resolve_lexicon(lexicon, categories)
-    comp = compile_lexicon(lex, CHECK_KEYWORDS)
+    comp = compile_for_checks(lex)
     use_context = lex.context if context is None else context
     return build_scan(analyse(text, comp, use_context), comp, use_context)
 
