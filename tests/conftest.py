@@ -1,5 +1,7 @@
 import os
+import shutil
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI is reproducible (derandomized: the same examples every run); local runs explore new
@@ -13,3 +15,25 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+# ----------------------------------------------------------------------------- the browser
+#: The system Chromium (.ci/run installs Debian's package; Playwright's download is not used).
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser",
+                             "/usr/bin/google-chrome") if os.path.exists(p)), None) \
+    or shutil.which("chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test in a test process: Playwright's sync API allows one
+    running instance per thread, so two modules each holding their own would fail."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: apt-get install chromium (.ci/run does it)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

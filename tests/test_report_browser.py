@@ -12,19 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-                 if Path(p).exists()), None) or shutil.which("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 #: A4 (210 mm) less the report's @page side margins (2 x 10 mm), in CSS px
 PRINT_WIDTH = round((210 - 20) / 25.4 * 96)
 
@@ -54,15 +48,6 @@ def demo_html(tmp_path_factory) -> Path:
     report = build_demo_report(generated_at=None, verbose=False)
     report.generated_at = "2026-01-01T00:00:00+00:00"
     return report.to_html(tmp_path_factory.mktemp("demo") / "audit.html")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    assert CHROMIUM, "Chromium is not installed: apt-get install chromium (.ci/run does it)"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser, url: str, width: int, height: int = 900, media: str = "screen"):

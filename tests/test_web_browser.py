@@ -16,12 +16,10 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 BROWSER = next((c for c in CANDIDATES if Path(c).exists()), None) or shutil.which("chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(
     BROWSER is None, reason="Chromium is not installed (Debian: apt-get install chromium)."
@@ -50,14 +48,6 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=BROWSER, args=FLAGS)
-        yield b
-        b.close()
 
 
 def _shot(page: object, name: str, tmp_path: Path, *, full_page: bool = True) -> None:

@@ -222,10 +222,13 @@ def _agreement_forms(ms: _MeanSquares, q: float) -> dict[str, ICCEstimate]:
     n, k, bms, jms, ems = ms.n, ms.k, ms.bms, ms.jms, ms.ems
     f3 = _ratio(bms, ems)
     p3 = _f_pvalue(f3, ms.df_r, ms.df_e)
+    # a denominator within rounding of zero is zero: otherwise the order of the raters' columns
+    # decides between NaN and a value of 1e16
+    tiny = 1e-12 * (bms + jms + ems)
     denom2 = bms + (k - 1) * ems + k * (jms - ems) / n
-    v21 = (bms - ems) / denom2 if denom2 > 0 else math.nan
+    v21 = (bms - ems) / denom2 if denom2 > tiny else math.nan
     denom2k = bms + (jms - ems) / n
-    v2k = (bms - ems) / denom2k if denom2k > 0 else math.nan
+    v2k = (bms - ems) / denom2k if denom2k > tiny else math.nan
     lo2, hi2 = math.nan, math.nan
     if math.isfinite(v21) and ems > 0:
         a = k * v21 / (n * (1 - v21)) if v21 < 1 else math.inf
