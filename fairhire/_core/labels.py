@@ -246,12 +246,15 @@ def relabel_counts(
     for c in columns:
         rows = out.groupby(out[c].astype(object), dropna=False, sort=False)[weight].sum()
         cleaning = clean_labels(
-            rows.index.tolist(), rows.tolist(), column=c,
-            unknown_labels=unknown_labels, sex=c in sex_columns,
-        )  # fmt: skip
+            rows.index.tolist(),
+            rows.tolist(),
+            column=c,
+            unknown_labels=unknown_labels,
+            sex=c in sex_columns,
+        )
         cleanings[c] = cleaning
-        out[c] = pd.Series([cleaning.get(v) for v in out[c].astype(object).tolist()],
-                           index=out.index, dtype=object)  # fmt: skip
+        cleaned = [cleaning.get(v) for v in out[c].astype(object).tolist()]
+        out[c] = pd.Series(cleaned, index=out.index, dtype=object)
     if any(cl.merged or cl.recoded or cl.unknown for cl in cleanings.values()):
         keys = list(dict.fromkeys([c for c in out.columns if c not in count_columns]))
         out = (

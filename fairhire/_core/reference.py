@@ -200,9 +200,13 @@ def choose_reference(
             )
         index = i if usable[i] else None
         return ReferenceChoice(
-            labels=tuple(labels), index=index, tied=(i,) if index is not None else (),
-            eligible=eligible, given=True, warning=warning,
-        )  # fmt: skip
+            labels=tuple(labels),
+            index=index,
+            tied=(i,) if index is not None else (),
+            eligible=eligible,
+            given=True,
+            warning=warning,
+        )
     pool = eligible
     warning = None
     if not pool.any():
@@ -214,14 +218,22 @@ def choose_reference(
                 f"{what} is unstable."
             )
     if not pool.any():
-        return ReferenceChoice(labels=tuple(labels), index=None, tied=(), eligible=eligible,
-                               warning=f"no group has a {what} to compare.")  # fmt: skip
+        return ReferenceChoice(
+            labels=tuple(labels),
+            index=None,
+            tied=(),
+            eligible=eligible,
+            warning=f"no group has a {what} to compare.",
+        )
     candidates = np.flatnonzero(pool)
     sign = 1 if higher_is_better else -1
     best = max(sign * _score_key(scores[i]) for i in candidates)
     tied = [int(i) for i in candidates if sign * _score_key(scores[i]) == best]
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
     return ReferenceChoice(
-        labels=tuple(labels), index=tied[0], tied=tuple(tied), eligible=eligible,
+        labels=tuple(labels),
+        index=tied[0],
+        tied=tuple(tied),
+        eligible=eligible,
         warning=warning,
-    )  # fmt: skip
+    )
