@@ -29,14 +29,7 @@ from ._core.labels import (
 from ._core.missing import is_missing
 from .errors import InsufficientDataError, InvalidParameterError, preview
 
-__all__ = [
-    "FEMALE",
-    "FEMALE_SPELLINGS",
-    "MALE",
-    "MALE_SPELLINGS",
-    "SexReading",
-    "read_sex",
-]
+__all__ = ["FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "SexReading", "read_sex"]
 
 #: Codes of :attr:`SexReading.codes`.
 MALE_CODE, FEMALE_CODE, OTHER_CODE, MISSING_CODE = 0, 1, -1, -2

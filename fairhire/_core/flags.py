@@ -30,13 +30,7 @@ from .missing import is_missing
 from .names import internal_name
 
 __all__ = [
-    "FALSE_TEXT",
-    "TRUE_TEXT",
-    "FlagArray",
-    "FlagReading",
-    "flag_of",
-    "read_flag",
-    "read_flags",
+    "FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "flag_of", "read_flag", "read_flags",
 ]
 
 #: Text read as True / False (compared after ``strip().casefold()``).

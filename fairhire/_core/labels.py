@@ -33,14 +33,8 @@ import pandas as pd
 from .missing import is_missing
 
 __all__ = [
-    "FEMALE",
-    "FEMALE_SPELLINGS",
-    "MALE",
-    "MALE_SPELLINGS",
-    "LabelCleaning",
-    "clean_labels",
-    "label_key",
-    "relabel_counts",
+    "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "LabelCleaning", "clean_labels",
+    "label_key", "relabel_counts",
 ]
 
 MALE = "Male"

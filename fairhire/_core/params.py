@@ -21,14 +21,8 @@ import numpy as np
 from ..errors import InvalidParameterError
 
 __all__ = [
-    "check_alpha",
-    "check_bool",
-    "check_choice",
-    "check_confidence",
-    "check_int",
-    "check_number",
-    "check_share",
-    "check_threshold",
+    "check_alpha", "check_bool", "check_choice", "check_confidence", "check_int", "check_number",
+    "check_share", "check_threshold",
 ]
 
 
@@ -107,14 +101,8 @@ def _interval(low: float | None, high: float | None, low_open: bool, high_open: 
     return f" in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def check_int(
-    value: Any,
-    name: str,
-    *,
-    low: int | None = None,
-    high: int | None = None,
-    allow_none: bool = False,
-) -> int | None:
+def check_int(value: Any, name: str, *, low: int | None = None, high: int | None = None,
+              allow_none: bool = False) -> int | None:
     """A whole number (not a bool, not text) within ``[low, high]``.
 
     Examples

@@ -19,15 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
-    "MINUS",
-    "format_count",
-    "format_money",
-    "format_number",
-    "format_p",
-    "format_percent",
-    "format_points",
-    "format_ratio",
-    "p_text",
+    "MINUS", "format_count", "format_money", "format_number", "format_p", "format_percent",
+    "format_points", "format_ratio", "p_text",
 ]
 
 MINUS = "\u2212"

@@ -92,24 +92,11 @@ class RetentionResult(Result):
 
     kind: ClassVar[str] = "retention"
     flag_column: ClassVar[str | None] = "flagged"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "exits",
-        "headcount",
-        "stayed",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"exits", "headcount", "stayed"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "ci_high",
-        "ci_low",
-        "exit_rate",
-        "exit_rate_ci_high",
-        "exit_rate_ci_low",
-        "exit_rate_ratio",
-        "exit_rate_ratio_ci_high",
-        "exit_rate_ratio_ci_low",
-        "impact_ratio",
-        "retention_rate",
-        "shortfall",
-        "shortfall_four_fifths",
+        "ci_high", "ci_low", "exit_rate", "exit_rate_ci_high", "exit_rate_ci_low",
+        "exit_rate_ratio", "exit_rate_ratio_ci_high", "exit_rate_ratio_ci_low", "impact_ratio",
+        "retention_rate", "shortfall", "shortfall_four_fifths",
     })
 
     @property

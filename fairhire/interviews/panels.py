@@ -104,25 +104,13 @@ class InterviewPanelsResult(Result):
 
     kind: ClassVar[str] = "interview panels"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "candidates_diverse",
-        "candidates_not_diverse",
-        "diverse",
-        "interviews",
-        "interviews_with_group",
-        "not_diverse",
-        "passed_diverse",
-        "passed_not_diverse",
-        "seats",
+        "candidates_diverse", "candidates_not_diverse", "diverse", "interviews",
+        "interviews_with_group", "not_diverse", "passed_diverse", "passed_not_diverse", "seats",
         "unknown",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference",
-        "pass_rate_diverse",
-        "pass_rate_not_diverse",
-        "share_diverse",
-        "share_of_interviews",
-        "share_of_seats",
-        "z",
+        "difference", "pass_rate_diverse", "pass_rate_not_diverse", "share_diverse",
+        "share_of_interviews", "share_of_seats", "z",
     })
 
     #: ``panels`` holds one row per interview with the candidate's group and outcome: data

@@ -100,21 +100,11 @@ class RaterDisparityResult(Result):
 
     kind: ClassVar[str] = "rater disparities"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "decisions",
-        "focal_n",
-        "n",
-        "reference_n",
+        "decisions", "focal_n", "n", "reference_n",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference_from_org",
-        "focal_value",
-        "gap",
-        "gap_shrunk",
-        "pooled_gap",
-        "reference_value",
-        "se",
-        "shrunk_ci_high",
-        "shrunk_ci_low",
+        "difference_from_org", "focal_value", "gap", "gap_shrunk", "pooled_gap", "reference_value",
+        "se", "shrunk_ci_high", "shrunk_ci_low",
     })
 
     flag_column: ClassVar[str] = "flagged"

@@ -94,18 +94,10 @@ class RubricConsistencyResult(Result):
 
     kind: ClassVar[str] = "rubric consistency"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "candidates",
-        "candidates_compared",
-        "n_focal",
-        "n_reference",
-        "ratings",
-        "single_rated",
+        "candidates", "candidates_compared", "n_focal", "n_reference", "ratings", "single_rated",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference",
-        "hedges_g",
-        "mean_focal",
-        "mean_reference",
+        "difference", "hedges_g", "mean_focal", "mean_reference",
     })
 
     flag_column: ClassVar[str] = "review"

@@ -89,9 +89,7 @@ class PayRemediationPlan(Result):
 
     kind: ClassVar[str] = "pay remediation plan"
     private_fields: ClassVar[dict[str, str | None]] = {"raises": "raises_summary"}
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "employees_raised",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees_raised"})
     # the name the report layer reads today
 
     @property

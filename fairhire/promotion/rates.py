@@ -88,14 +88,10 @@ class PromotionDisparityResult(Result):
 
     kind: ClassVar[str] = "promotion disparity"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "applicants",
-        "employees",
-        "promoted",
-        "selected",
+        "applicants", "employees", "promoted", "selected",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "odds_ratio_adjusted",
-        "shortfall_four_fifths",
+        "odds_ratio_adjusted", "shortfall_four_fifths",
     })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
 

@@ -78,18 +78,11 @@ class RatingDisparityResult(Result):
 
     kind: ClassVar[str] = "performance ratings"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "count",
-        "employees",
-        "group_total",
-        "n",
-        "top_count",
+        "count", "employees", "group_total", "n", "top_count",
     })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "mean_rank",
-        "mean_rating",
-        "prob_superiority",
-        "top_share",
+        "mean_rank", "mean_rating", "prob_superiority", "top_share",
     })
 
     def __repr__(self) -> str:

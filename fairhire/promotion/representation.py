@@ -66,15 +66,10 @@ class RepresentationResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "representation by level"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "count",
-        "level_total",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"count", "level_total"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "change",
-        "share_highest",
-        "share_lowest",
+        "change", "share_highest", "share_lowest",
     })
 
     def __repr__(self) -> str:

@@ -94,22 +94,11 @@ class TimeToPromotionResult(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "at_risk",
-        "censored",
-        "events",
-        "n",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"at_risk", "censored", "events", "n"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "event_rate",
-        "expected",
-        "median_ci_high",
-        "median_ci_low",
-        "observed",
-        "person_time",
-        "std_err",
-        "survival",
+        "event_rate", "expected", "median_ci_high", "median_ci_low", "observed", "person_time",
+        "std_err", "survival",
     })
 
     def _repr_headline(self) -> str:
