@@ -34,6 +34,7 @@ import numpy as np
 from ..errors import InvalidParameterError, preview
 from .groups import sort_key
 from .labels import label_key
+from .text import format_counted
 
 __all__ = ["REFERENCE_MIN_SHARE", "ReferenceChoice", "choose_reference", "find_group"]
 
@@ -194,7 +195,7 @@ def choose_reference(
             warning = f"the reference group {labels[i]!r} has no people here: no comparison."
         elif not eligible[i]:
             warning = (
-                f"the reference group {labels[i]!r} has {int(sizes_arr[i]):,} people, fewer than "
+                f"the reference group {labels[i]!r} has {format_counted(sizes_arr[i])}, fewer than "
                 f"{min_n} or under {float(share):.0%} of the total: its {what} is unstable, so "
                 "the comparisons with it are too."
             )

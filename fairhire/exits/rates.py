@@ -154,8 +154,8 @@ class RetentionResult(Result):
                     text=f"Comparing like with like within {where}, {row.group} employees had "
                     f"{format_ratio(row.mh_odds_ratio, None)} times the odds of "
                     f"{'leaving' if row.kind == 'all' else row.kind + ' exit'} of "
-                    f"{row.reference_group} employees (Mantel–Haenszel; CMH "
-                    f"{p_text(row.cmh_p_value, alpha=self.alpha)}).",
+                    f"{row.reference_group} employees (Mantel–Haenszel; "
+                    f"{p_text(row.cmh_p_value, 'stratified test p', alpha=self.alpha)}).",
                 ))
             if row.reversal:
                 out.append(Headline(

@@ -189,7 +189,7 @@ class InterviewPanelsResult(Result):
                 if row.significant and row.impact_ratio < 1:
                     out.append(Headline(
                         severity=2,
-                        text=f"On {row.stage} panels, {row.group} candidates passed at {ratio} "
+                        text=f"{_on_panels(row.stage)}, {row.group} candidates passed at {ratio} "
                         f"times the rate of {row.reference_group} candidates: above "
                         "four-fifths, but the difference is statistically significant (Fisher "
                         f"{p_text(row.p_value_fisher)}, adjusted {p_text(row.p_value_adjusted)}).",
@@ -198,7 +198,7 @@ class InterviewPanelsResult(Result):
                 continue
             sev = 3 if row.significant and not row.flips_with_one else 2
             text = (
-                f"On {row.stage} panels, {row.group} candidates passed at {ratio} times the "
+                f"{_on_panels(row.stage)}, {row.group} candidates passed at {ratio} times the "
                 f"rate of {row.reference_group} candidates (below four-fifths; Fisher "
                 f"{p_text(row.p_value_fisher)})"
             )
@@ -379,3 +379,9 @@ def _check(data: Any, min_groups: int, alpha: float, **columns: str | None) -> F
             f"different columns; got {named!r}."
         )
     return frame
+
+
+def _on_panels(stage: str) -> str:
+    """Where a headline's comparison was made: "On diverse panels", "On panels that are not
+    diverse" (never "On not diverse panels")."""
+    return f"On {stage} panels" if stage == DIVERSE else f"On panels that are {stage}"

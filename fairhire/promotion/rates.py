@@ -187,8 +187,8 @@ class PromotionDisparityResult(Result):
                     text=f"Comparing like with like within {self._strata_name()}, "
                     f"{row.group} employees had {row.mh_odds_ratio:.2f} times the odds of "
                     f"promotion of {row.reference_group} (Mantel–Haenszel, 95% CI "
-                    f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; CMH "
-                    f"{p_text(row.cmh_p_value)}).",
+                    f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; "
+                    f"{p_text(row.cmh_p_value, 'stratified test p')}).",
                     figure=row.mh_odds_ratio, section=self.kind,
                 ))
             if row.reversal:

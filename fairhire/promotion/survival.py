@@ -112,6 +112,9 @@ class TimeToPromotionResult(Result):
         return t.loc[slow.fillna(False).astype(bool)].reset_index(drop=True)
 
     def _median_text(self, value: float, note: Any) -> str:
+        if isinstance(note, str) and note.startswith("unstable"):
+            # the table's note ("n at risk < 5") in words
+            return f"unstable (fewer than {self.min_at_risk} people still waiting)"
         if isinstance(note, str) and note:
             return note
         return format_number(value, 1)
