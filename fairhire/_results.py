@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Headline", "Result", "RowAccount", "jsonable"]
+__all__ = ["Headline", "Result", "RowAccount", "jsonable", "table_text"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -201,6 +201,14 @@ class Result:
             out["omitted_row_level"] = omitted
         return out
 
+    def _rows_text(self) -> list[str]:
+        """The summary line on rows used and excluded ("Rows: …."), if the result counts them."""
+        return [] if self.rows is None else ["Rows: " + self.rows.describe() + "."]
+
+    def _summary_text(self, lines: list[str]) -> str:
+        """A summary's lines, then one "Warning: …" line per warning: how every summary ends."""
+        return "\n".join([*lines, *(f"Warning: {w}" for w in self.warnings)])
+
     def _repr_headline(self) -> str:
         """The short description in ``repr`` (override for a better one)."""
         table = self.table  # type: ignore[attr-defined]
@@ -216,6 +224,20 @@ class Result:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
+    """A table as plain text for ``summary()``: no index, numbers to ``digits`` significant
+    figures.
+
+    Examples
+    --------
+    >>> print(table_text(pd.DataFrame({"group": ["A", "B"], "rate": [0.123456, 2 / 3]})))
+    group   rate
+        A 0.1235
+        B 0.6667
+    """
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}")
 
 
 def _fmt_float(x: float) -> str:

@@ -31,7 +31,7 @@ from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_int
 from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
 from ._compare import (
@@ -189,20 +189,18 @@ class ReductionInForceResult(Result):
 
     def summary(self) -> str:
         lines = ["Reduction in force: selection for layoff"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         view = self.table.loc[self.table["unit"] == ALL_UNITS,
                               ["comparison", "group", "headcount", "selected", "selection_rate",
                                "selection_rate_ratio", "impact_ratio", "p_value_fisher",
                                "shortfall", "flagged"]]
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         if self.trend is not None:
             lines.append(f"Trend with age band: z = {self.trend['z']:.3g}, "
                          f"p = {self.trend['p_value']:.3g}.")
         if self.owbpa is not None:
             lines.append("OWBPA disclosure: withheld (personal data; see owbpa).")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def reduction_in_force(

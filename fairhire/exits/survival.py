@@ -21,7 +21,7 @@ from .._core.params import check_choice, check_confidence, check_int
 from .._core.reference import choose_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result
+from .._results import Headline, Result, table_text
 from ..errors import InvalidParameterError
 from ..stats import competing as cr
 from ..stats import survival as ss
@@ -120,19 +120,17 @@ class TimeToExitResult(Result):
     def summary(self) -> str:
         lines = [f"Time to exit ({self.duration}, {self.time_unit}) by "
                  f"{' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["group", "n", "exits", "median", "retention_at", "hazard_ratio", "p_value_cox"]
-        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(self.table[cols]))
         lines.append(f"Log-rank χ² = {self.logrank['statistic']:.4g} on "
                      f"{int(self.logrank['df'])} df, {p_text(self.logrank['p_value'])}.")
         if self.causes is not None:
             lines.append(f"By cause (cumulative incidence at {self.horizon:g} {self.time_unit}):")
             c = self.causes[["cause", "group", "exits", "incidence", "hazard_ratio",
                              "p_value_cox"]]
-            lines.append(c.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+            lines.append(table_text(c))
+        return self._summary_text(lines)
 
 
 def time_to_exit(

@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result
+from .._results import Headline, Result, table_text
 from ..errors import InvalidParameterError
 from ._panels_steps import (
     DIVERSE,
@@ -244,21 +244,18 @@ class InterviewPanelsResult(Result):
             f"known composition ({self.share_diverse:.1%}); unknown: {self.n_unknown:,}; "
             f"single-member panels: {self.n_single_member:,}.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         lines.append(self.composition.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         lines.append(self.sizes.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         if self.comparison is not None:
             lines.append("Pass rates by candidate group, diverse vs non-diverse panels:")
-            lines.append(self.comparison.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(self.comparison))
         if self.stratified is not None and self.stratified.strata is not None:
             s = self.stratified.strata[["group", "reference_group", "mh_odds_ratio",
                                         "breslow_day_statistic", "breslow_day_p_value"]]
             lines.append("Gap homogeneity across panel types (Breslow–Day):")
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(s))
+        return self._summary_text(lines)
 
 
 def interview_panels(

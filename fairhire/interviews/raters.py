@@ -188,8 +188,7 @@ class RaterDisparityResult(Result):
             "unlike their peers (their gap differs from the organisation's, adjusted p below the "
             "same level, and the shrunk interval excludes the organisation's gap).",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         for org in self.organisation.itertuples(index=False):
             lines.append(
                 f"{org.group} vs {org.reference_group}: the gap across all decisions is "
@@ -210,9 +209,7 @@ class RaterDisparityResult(Result):
         )
         view["reason"] = view["reason"].fillna("")
         lines.append(view.to_string(index=False))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def rater_disparity(

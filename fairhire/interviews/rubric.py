@@ -174,8 +174,7 @@ class RubricConsistencyResult(Result):
             f"{self.candidate_column!r}, raters {self.rater_column!r}; Krippendorff's alpha "
             f"({self.level}), ICC(1,1) one-way random effects.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["criterion", "candidates_compared", "single_rated", "alpha", "icc",
                 "icc_ci_low", "icc_ci_high", "reliability", "max_abs_g", "review"]
         lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -187,9 +186,7 @@ class RubricConsistencyResult(Result):
             g = self.gaps[["criterion", "group", "n_focal", "n_reference", "difference",
                            "hedges_g", "ci_low", "ci_high", "p_value_adjusted", "flagged"]]
             lines.append(g.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def rubric_consistency(

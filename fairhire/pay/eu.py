@@ -164,8 +164,7 @@ class EUPayTransparencyMetrics(Result):
                 f"least {format_number(self.threshold, 0)}% (Art. 10 joint pay assessment "
                 f"trigger): {flagged}"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         out = []

@@ -205,8 +205,7 @@ class PayGapResult(Result):
                     f"{format_number(row.adjusted_gap_with)})"
                 )
         lines.append(f"Outliers for review: {len(self.outliers)}")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def _summary_line(self, row: Any) -> str:
         raw = (

@@ -136,8 +136,7 @@ class OaxacaBlinderResult(Result):
                 f"  {r.decomposition:>9} {r.component:<13} {format_number(r.estimate, 5)}{se}"
                 f"  {format_number(r.share_of_gap, 1)}% of gap"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         parts = self.overall.set_index("component")

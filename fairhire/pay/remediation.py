@@ -151,8 +151,7 @@ class PayRemediationPlan(Result):
             )
             cost = format_money(part["policy_cost"].iloc[0])
             lines.append(f"  {policy:<14} cost {cost}; {groups}")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         if not len(self.comparison):

@@ -132,8 +132,7 @@ class UKPayGapMetrics(Result):
                 f"    {r.band:<13} {_pct(r.male_pct_published, d)} / "
                 f"{_pct(r.female_pct_published, d)}"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         d = self.decimals

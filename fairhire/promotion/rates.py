@@ -26,7 +26,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_bool, check_confidence, check_int
 from .._core.text import format_number, format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, table_text
 from ..errors import InvalidParameterError
 from ._rates_steps import (
     STAGE,
@@ -229,18 +229,17 @@ class PromotionDisparityResult(Result):
     def summary(self) -> str:
         """Plain-text summary of rates, stratified tests and the regression."""
         lines = [f"Promotion rates by {' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["group", "applicants", "selected", "selection_rate", "impact_ratio",
                 "adverse_impact", "p_value_fisher", "shortfall", "flips_with_one",
                 "small_sample"]
         view = self.table[cols].rename(columns={"applicants": "employees", "selected": "promoted"})
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         if self.strata is not None and len(self.strata):
             lines.append(f"Within {self._strata_name()} (Mantel–Haenszel):")
             s = self.strata[["group", "n_strata", "mh_odds_ratio", "mh_ci_low", "mh_ci_high",
                              "cmh_p_value", "breslow_day_p_value", "reversal"]]
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(s))
         if self.regression is not None:
             lines.append(
                 f"Logistic regression (n = {self.regression_n:,}; controls: "
@@ -249,10 +248,8 @@ class PromotionDisparityResult(Result):
             r = self.regression.loc[
                 self.regression["is_group"], ["group", "odds_ratio", "ci_low", "ci_high", "p_value"]
             ]
-            lines.append(r.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(r))
+        return self._summary_text(lines)
 
 
 def promotion_disparity(

@@ -22,7 +22,7 @@ from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
 from ._order import check_order, count_by_value, ordered_counts, positions
@@ -143,8 +143,7 @@ class RatingDisparityResult(Result):
 
     def summary(self) -> str:
         lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
         lines.append(shares.to_string())
         lines.append(
@@ -153,10 +152,8 @@ class RatingDisparityResult(Result):
         )
         cols = ["group", "n", "mean_rank", "top_share", "impact_ratio", "adverse_impact",
                 "p_value_fisher", "prob_superiority", "p_value_mann_whitney"]
-        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        lines.append(table_text(self.table[cols]))
+        return self._summary_text(lines)
 
 
 def rating_disparity(

@@ -18,7 +18,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
@@ -109,8 +109,7 @@ class RepresentationResult(Result):
 
     def summary(self) -> str:
         lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
         lines.append(shares.to_string())
         lines.append(
@@ -118,10 +117,8 @@ class RepresentationResult(Result):
             f"{self.test['df']}, {p_text(self.test['p_value'])}."
         )
         lines.append("Trend in each group's share (Cochran–Armitage, group vs the rest):")
-        lines.append(self.trend.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        lines.append(table_text(self.trend))
+        return self._summary_text(lines)
 
 
 def representation(

@@ -28,7 +28,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result
+from .._results import Headline, Result, table_text
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
@@ -180,11 +180,10 @@ class TimeToPromotionResult(Result):
             f"Time to promotion ({self.duration}, event {self.event!r}) by "
             f"{' × '.join(self.group_columns)}",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         view = self.table[["group", "n", "events", "censored", "median", "median_note",
                            "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]]
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         lines.append(
             f"Log-rank χ² = {self.logrank['statistic']:.4g} on {int(self.logrank['df'])} df, "
             f"{p_text(self.logrank['p_value'])}. Medians: Kaplan–Meier with "
@@ -196,10 +195,8 @@ class TimeToPromotionResult(Result):
         )
         if self.ph_test is not None:
             lines.append("Proportional-hazards check (Grambsch–Therneau):")
-            lines.append(self.ph_test.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(self.ph_test))
+        return self._summary_text(lines)
 
 
 
