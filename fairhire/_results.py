@@ -11,7 +11,7 @@ import dataclasses
 import datetime as _dt
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Headline", "Result", "RowAccount", "jsonable", "table_text"]
+__all__ = ["Headline", "Result", "RowAccount", "by_severity", "jsonable", "table_text"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -43,6 +43,18 @@ class Headline:
             "figure": jsonable(self.figure),
             "section": self.section,
         }
+
+
+def by_severity(headlines: Iterable[Headline]) -> list[Headline]:
+    """Headlines most serious first; equally serious ones keep their order.
+
+    Examples
+    --------
+    >>> [h.text for h in by_severity([Headline(severity=1, text="a"),
+    ...                               Headline(severity=3, text="b")])]
+    ['b', 'a']
+    """
+    return sorted(headlines, key=lambda h: -h.severity)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -34,7 +34,7 @@ from .missing import is_missing
 
 __all__ = [
     "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "LabelCleaning", "clean_labels",
-    "label_key", "relabel_counts",
+    "label_key", "plain_value", "relabel_counts",
 ]
 
 MALE = "Male"
@@ -59,9 +59,7 @@ def label_key(value: Any) -> Any:
     """
     if isinstance(value, str):
         return _squash(value).casefold()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return plain_value(value)
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ class LabelCleaning:
         try:
             return self.mapping[value]
         except (KeyError, TypeError):
-            return self.mapping.get(_hashable(value))
+            return self.mapping.get(plain_value(value))
 
     @property
     def n_unknown(self) -> int:
@@ -117,7 +115,15 @@ class LabelCleaning:
         return out
 
 
-def _hashable(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (np.int64(3) → 3), so that labels read
+    from any engine compare and hash alike; anything else as it is.
+
+    Examples
+    --------
+    >>> plain_value(np.int64(3)), plain_value("M")
+    (3, 'M')
+    """
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -169,7 +175,7 @@ def clean_labels(
         if is_missing(raw):
             unknown["(missing)"] = unknown.get("(missing)", 0) + n
             continue
-        raw = _hashable(raw)
+        raw = plain_value(raw)
         key = label_key(raw)
         if key in unknown_keys or (isinstance(raw, str) and raw in unknown_keys):
             unknown[raw] = unknown.get(raw, 0) + n

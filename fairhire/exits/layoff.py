@@ -31,7 +31,7 @@ from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_int
 from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
 from ._compare import (
@@ -173,8 +173,7 @@ class ReductionInForceResult(Result):
                 f"z = {format_number(self.trend['z'])}, {p_text(self.trend['p_value'])}): "
                 f"{rates}.",
             ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     @staticmethod
     def _words(row: Any) -> tuple[str, str]:

@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.params import check_bool, check_choice
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ._compare import Options, check_options, compare_groups, finish, rate_sentence, stratified
 from ._counts import (
@@ -132,8 +132,7 @@ class RetentionResult(Result):
             out.append(Headline(severity=3 if severe else 2, text=text + ".",
                                 figure=row.exit_rate_ratio, section=row.kind))
         out.extend(self._strata_headlines())
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _rate(self, kind: str, group: Any) -> float:
         hit = self.table.loc[(self.table["kind"] == kind) & (self.table["group"] == group)]

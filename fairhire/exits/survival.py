@@ -21,7 +21,7 @@ from .._core.params import check_choice, check_confidence, check_int
 from .._core.reference import choose_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, table_text
+from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ..stats import competing as cr
 from ..stats import survival as ss
@@ -114,8 +114,7 @@ class TimeToExitResult(Result):
                     f"{p_text(row.p_value_cox)}); {format_percent(row.incidence)} had left for "
                     f"that reason within {format_number(self.horizon, 0)} {self.time_unit}.",
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Time to exit ({self.duration}, {self.time_unit}) by "

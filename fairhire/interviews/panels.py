@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, table_text
+from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._panels_steps import (
     DIVERSE,
@@ -145,8 +145,7 @@ class InterviewPanelsResult(Result):
     def headlines(self) -> list[Headline]:
         out = [*self._composition_headlines(), *self._impact_headlines(),
                *self._gap_headlines()]
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _composition_headlines(self) -> list[Headline]:
         out: list[Headline] = []

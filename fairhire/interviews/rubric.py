@@ -19,7 +19,7 @@ from .._core.params import check_alpha, check_choice, check_confidence
 from .._core.text import p_text
 from .._deprecation import renamed_argument
 from .._frames import Frame, as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
 from ._common import check_numeric
@@ -165,8 +165,7 @@ class RubricConsistencyResult(Result):
                 "no significant score gap between candidate groups.",
                 section=self.kind,
             ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [

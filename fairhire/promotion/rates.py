@@ -26,7 +26,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_bool, check_confidence, check_int
 from .._core.text import format_number, format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._rates_steps import (
     STAGE,
@@ -126,8 +126,7 @@ class PromotionDisparityResult(Result):
         """Plain-language findings, most serious first."""
         out = [*self._rate_headlines(), *self._strata_headlines(),
                *self._regression_headlines()]
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _rate_headlines(self) -> list[Headline]:
         """The four-fifths comparison over everyone."""

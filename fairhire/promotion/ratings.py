@@ -22,7 +22,7 @@ from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
 from ._order import check_order, count_by_value, ordered_counts, positions
@@ -85,15 +85,8 @@ class RatingDisparityResult(Result):
         "mean_rank", "mean_rating", "prob_superiority", "top_share",
     })
 
-    def __repr__(self) -> str:
-        return (
-            f"<RatingDisparityResult: {len(self.table)} groups, Kruskal–Wallis "
-            f"{p_text(self.test.get('p_value'))}>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (a copy)."""
-        return self.table.copy()
+    def _repr_headline(self) -> str:
+        return f"{len(self.table)} groups, Kruskal–Wallis {p_text(self.test.get('p_value'))}"
 
     def shares(self) -> pd.DataFrame:
         """Rating shares as a groups × ratings matrix (ratings in order)."""
@@ -138,8 +131,7 @@ class RatingDisparityResult(Result):
                     f"{p_text(row.p_value_mann_whitney)}).",
                     figure=row.prob_superiority, section=self.kind,
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]

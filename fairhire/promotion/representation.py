@@ -18,7 +18,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
@@ -72,15 +72,9 @@ class RepresentationResult(Result):
         "change", "share_highest", "share_lowest",
     })
 
-    def __repr__(self) -> str:
-        return (
-            f"<RepresentationResult: {len(self.order)} levels, {len(self.overall)} groups, "
-            f"{p_text(self.test.get('p_value'))}>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-(level, group) table (a copy)."""
-        return self.table.copy()
+    def _repr_headline(self) -> str:
+        return (f"{len(self.order)} levels, {len(self.overall)} groups, "
+                f"{p_text(self.test.get('p_value'))}")
 
     def shares(self) -> pd.DataFrame:
         """Shares as a levels × groups matrix (levels in order)."""
@@ -104,8 +98,7 @@ class RepresentationResult(Result):
         for w in self.warnings:
             if w.startswith("no ") and " at level" in w:
                 out.append(Headline(severity=1, text=w, section=self.kind))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]

@@ -28,7 +28,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, table_text
+from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
@@ -172,8 +172,7 @@ class TimeToPromotionResult(Result):
                     "ratios as averages over time and look at the curves.",
                     section=self.kind,
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [
