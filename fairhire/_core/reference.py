@@ -200,14 +200,9 @@ def choose_reference(
                 "the comparisons with it are too."
             )
         index = i if usable[i] else None
-        return ReferenceChoice(
-            labels=tuple(labels),
-            index=index,
-            tied=(i,) if index is not None else (),
-            eligible=eligible,
-            given=True,
-            warning=warning,
-        )
+        return ReferenceChoice(labels=tuple(labels), index=index,
+                               tied=(i,) if index is not None else (), eligible=eligible,
+                               given=True, warning=warning)
     pool = eligible
     warning = None
     if not pool.any():
@@ -219,22 +214,13 @@ def choose_reference(
                 f"{what} is unstable."
             )
     if not pool.any():
-        return ReferenceChoice(
-            labels=tuple(labels),
-            index=None,
-            tied=(),
-            eligible=eligible,
-            warning=f"no group has a {what} to compare.",
-        )
+        warning = f"no group has a {what} to compare."
+        return ReferenceChoice(labels=tuple(labels), index=None, tied=(), eligible=eligible,
+                               warning=warning)
     candidates = np.flatnonzero(pool)
     sign = 1 if higher_is_better else -1
     best = max(sign * _score_key(scores[i]) for i in candidates)
     tied = [int(i) for i in candidates if sign * _score_key(scores[i]) == best]
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
-    return ReferenceChoice(
-        labels=tuple(labels),
-        index=tied[0],
-        tied=tuple(tied),
-        eligible=eligible,
-        warning=warning,
-    )
+    return ReferenceChoice(labels=tuple(labels), index=tied[0], tied=tuple(tied),
+                           eligible=eligible, warning=warning)
