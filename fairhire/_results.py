@@ -11,7 +11,7 @@ import dataclasses
 import datetime as _dt
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Headline", "Result", "RowAccount", "jsonable"]
+__all__ = ["Headline", "Result", "RowAccount", "by_severity", "jsonable", "table_text"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -43,6 +43,18 @@ class Headline:
             "figure": jsonable(self.figure),
             "section": self.section,
         }
+
+
+def by_severity(headlines: Iterable[Headline]) -> list[Headline]:
+    """Headlines most serious first; equally serious ones keep their order.
+
+    Examples
+    --------
+    >>> [h.text for h in by_severity([Headline(severity=1, text="a"),
+    ...                               Headline(severity=3, text="b")])]
+    ['b', 'a']
+    """
+    return sorted(headlines, key=lambda h: -h.severity)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -201,6 +213,14 @@ class Result:
             out["omitted_row_level"] = omitted
         return out
 
+    def _rows_text(self) -> list[str]:
+        """The summary line on rows used and excluded ("Rows: …."), if the result counts them."""
+        return [] if self.rows is None else ["Rows: " + self.rows.describe() + "."]
+
+    def _summary_text(self, lines: list[str]) -> str:
+        """A summary's lines, then one "Warning: …" line per warning: how every summary ends."""
+        return "\n".join([*lines, *(f"Warning: {w}" for w in self.warnings)])
+
     def _repr_headline(self) -> str:
         """The short description in ``repr`` (override for a better one)."""
         table = self.table  # type: ignore[attr-defined]
@@ -216,6 +236,20 @@ class Result:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
+    """A table as plain text for ``summary()``: no index, numbers to ``digits`` significant
+    figures.
+
+    Examples
+    --------
+    >>> print(table_text(pd.DataFrame({"group": ["A", "B"], "rate": [0.123456, 2 / 3]})))
+    group   rate
+        A 0.1235
+        B 0.6667
+    """
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}")
 
 
 def _fmt_float(x: float) -> str:

@@ -25,18 +25,12 @@ from ._core.labels import (
     MALE_SPELLINGS,
     clean_labels,
     label_key,
+    plain_value,
 )
 from ._core.missing import is_missing
 from .errors import InsufficientDataError, InvalidParameterError, preview
 
-__all__ = [
-    "FEMALE",
-    "FEMALE_SPELLINGS",
-    "MALE",
-    "MALE_SPELLINGS",
-    "SexReading",
-    "read_sex",
-]
+__all__ = ["FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "SexReading", "read_sex"]
 
 #: Codes of :attr:`SexReading.codes`.
 MALE_CODE, FEMALE_CODE, OTHER_CODE, MISSING_CODE = 0, 1, -1, -2
@@ -125,10 +119,6 @@ def _keys(values: Any, argument: str) -> set[Any]:
     return out
 
 
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def read_sex(
     values: Iterable[Any],
     counts: Iterable[int] | None = None,
@@ -165,7 +155,7 @@ def read_sex(
     >>> read_sex([1, 2, 2, 9], column="sex", male=1, female=2).codes.tolist()
     [0, 1, 1, -1]
     """
-    values = [_plain(v) for v in values]
+    values = [plain_value(v) for v in values]
     n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
     custom = male is not None or female is not None
     male_keys = MALE_SPELLINGS if male is None else _keys(male, "male")

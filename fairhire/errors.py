@@ -11,13 +11,8 @@ from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 
 __all__ = [
-    "ColumnError",
-    "FairhireError",
-    "InputTypeError",
-    "InsufficientDataError",
-    "InvalidParameterError",
-    "InvalidValueError",
-    "ReportError",
+    "ColumnError", "FairhireError", "InputTypeError", "InsufficientDataError",
+    "InvalidParameterError", "InvalidValueError", "ReportError",
 ]
 
 

@@ -29,8 +29,9 @@ from ..errors import InvalidValueError, preview
 from .missing import is_missing
 from .names import internal_name
 
-__all__ = ["FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "flag_of", "read_flag",
-           "read_flags"]  # fmt: skip
+__all__ = [
+    "FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "flag_of", "read_flag", "read_flags",
+]
 
 #: Text read as True / False (compared after ``strip().casefold()``).
 TRUE_TEXT: frozenset[str] = frozenset({"true", "t", "yes", "y", "1", "1.0"})
@@ -183,10 +184,8 @@ def read_flag(frame: Any, column: str, *, argument: str | None = None) -> FlagRe
         known = ~col.is_null()
         if dtype.is_float():
             known = known & ~col.is_nan().fill_null(True)
-        found = collect_pandas(
-            frame.select(sum_true((known & ~valid.fill_null(False)).fill_null(False), frame)
-                         .alias("bad"))
-        )  # fmt: skip
+        invalid = (known & ~valid.fill_null(False)).fill_null(False)
+        found = collect_pandas(frame.select(sum_true(invalid, frame).alias("bad")))
         if not int(found["bad"].iloc[0] or 0):
             return FlagReading(column=column, dtype=dtype)
     rows = internal_name("rows", [column])  # the column itself may be called "n"
@@ -205,6 +204,8 @@ def read_flag(frame: Any, column: str, *, argument: str | None = None) -> FlagRe
     if dtype.is_integer() or dtype.is_float():
         return FlagReading(column=column, dtype=dtype)
     return FlagReading(
-        column=column, dtype=dtype, true_values=tuple(true_values),
+        column=column,
+        dtype=dtype,
+        true_values=tuple(true_values),
         blank_values=tuple(blank_values),
-    )  # fmt: skip
+    )

@@ -33,14 +33,8 @@ import pandas as pd
 from .missing import is_missing
 
 __all__ = [
-    "FEMALE",
-    "FEMALE_SPELLINGS",
-    "MALE",
-    "MALE_SPELLINGS",
-    "LabelCleaning",
-    "clean_labels",
-    "label_key",
-    "relabel_counts",
+    "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "LabelCleaning", "clean_labels",
+    "label_key", "plain_value", "relabel_counts",
 ]
 
 MALE = "Male"
@@ -65,9 +59,7 @@ def label_key(value: Any) -> Any:
     """
     if isinstance(value, str):
         return _squash(value).casefold()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return plain_value(value)
 
 
 @dataclass(frozen=True)
@@ -102,7 +94,7 @@ class LabelCleaning:
         try:
             return self.mapping[value]
         except (KeyError, TypeError):
-            return self.mapping.get(_hashable(value))
+            return self.mapping.get(plain_value(value))
 
     @property
     def n_unknown(self) -> int:
@@ -123,7 +115,15 @@ class LabelCleaning:
         return out
 
 
-def _hashable(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (np.int64(3) → 3), so that labels read
+    from any engine compare and hash alike; anything else as it is.
+
+    Examples
+    --------
+    >>> plain_value(np.int64(3)), plain_value("M")
+    (3, 'M')
+    """
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -175,7 +175,7 @@ def clean_labels(
         if is_missing(raw):
             unknown["(missing)"] = unknown.get("(missing)", 0) + n
             continue
-        raw = _hashable(raw)
+        raw = plain_value(raw)
         key = label_key(raw)
         if key in unknown_keys or (isinstance(raw, str) and raw in unknown_keys):
             unknown[raw] = unknown.get(raw, 0) + n
@@ -246,12 +246,15 @@ def relabel_counts(
     for c in columns:
         rows = out.groupby(out[c].astype(object), dropna=False, sort=False)[weight].sum()
         cleaning = clean_labels(
-            rows.index.tolist(), rows.tolist(), column=c,
-            unknown_labels=unknown_labels, sex=c in sex_columns,
-        )  # fmt: skip
+            rows.index.tolist(),
+            rows.tolist(),
+            column=c,
+            unknown_labels=unknown_labels,
+            sex=c in sex_columns,
+        )
         cleanings[c] = cleaning
-        out[c] = pd.Series([cleaning.get(v) for v in out[c].astype(object).tolist()],
-                           index=out.index, dtype=object)  # fmt: skip
+        cleaned = [cleaning.get(v) for v in out[c].astype(object).tolist()]
+        out[c] = pd.Series(cleaned, index=out.index, dtype=object)
     if any(cl.merged or cl.recoded or cl.unknown for cl in cleanings.values()):
         keys = list(dict.fromkeys([c for c in out.columns if c not in count_columns]))
         out = (

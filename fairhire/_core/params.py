@@ -21,14 +21,8 @@ import numpy as np
 from ..errors import InvalidParameterError
 
 __all__ = [
-    "check_alpha",
-    "check_bool",
-    "check_choice",
-    "check_confidence",
-    "check_int",
-    "check_number",
-    "check_share",
-    "check_threshold",
+    "check_alpha", "check_bool", "check_choice", "check_confidence", "check_int", "check_number",
+    "check_share", "check_threshold",
 ]
 
 
@@ -107,10 +101,8 @@ def _interval(low: float | None, high: float | None, low_open: bool, high_open: 
     return f" in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def check_int(
-    value: Any, name: str, *, low: int | None = None, high: int | None = None,
-    allow_none: bool = False,
-) -> int | None:  # fmt: skip
+def check_int(value: Any, name: str, *, low: int | None = None, high: int | None = None,
+              allow_none: bool = False) -> int | None:
     """A whole number (not a bool, not text) within ``[low, high]``.
 
     Examples
@@ -157,20 +149,22 @@ def check_choice(
 
 def check_alpha(value: Any, name: str = "alpha") -> float:
     """A significance level in (0, 1), e.g. 0.05."""
-    return check_number(value, name, low=0, high=1, low_open=True, high_open=True,
-                        hint="Use e.g. 0.05.")  # fmt: skip
+    return check_number(
+        value, name, low=0, high=1, low_open=True, high_open=True, hint="Use e.g. 0.05."
+    )
 
 
 def check_confidence(value: Any, name: str = "confidence") -> float:
     """A confidence level in (0, 1), e.g. 0.95."""
-    return check_number(value, name, low=0, high=1, low_open=True, high_open=True,
-                        hint="Use e.g. 0.95.")  # fmt: skip
+    return check_number(
+        value, name, low=0, high=1, low_open=True, high_open=True, hint="Use e.g. 0.95."
+    )
 
 
 def check_share(value: Any, name: str = "min_share") -> float | None:
     """A share in [0, 1), or None for no minimum (e.g. ``min_share=0.02``, the LL144 2% rule)."""
-    return check_number(value, name, low=0, high=1, high_open=True, allow_none=True,
-                        hint="NYC LL144 and UGESP practice use 0.02; None means no minimum.")  # fmt: skip
+    hint = "NYC LL144 and UGESP practice use 0.02; None means no minimum."
+    return check_number(value, name, low=0, high=1, high_open=True, allow_none=True, hint=hint)
 
 
 def check_threshold(value: Any, name: str = "threshold") -> Fraction:

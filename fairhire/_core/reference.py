@@ -34,6 +34,7 @@ import numpy as np
 from ..errors import InvalidParameterError, preview
 from .groups import sort_key
 from .labels import label_key
+from .text import format_counted
 
 __all__ = ["REFERENCE_MIN_SHARE", "ReferenceChoice", "choose_reference", "find_group"]
 
@@ -194,15 +195,14 @@ def choose_reference(
             warning = f"the reference group {labels[i]!r} has no people here: no comparison."
         elif not eligible[i]:
             warning = (
-                f"the reference group {labels[i]!r} has {int(sizes_arr[i]):,} people, fewer than "
+                f"the reference group {labels[i]!r} has {format_counted(sizes_arr[i])}, fewer than "
                 f"{min_n} or under {float(share):.0%} of the total: its {what} is unstable, so "
                 "the comparisons with it are too."
             )
         index = i if usable[i] else None
-        return ReferenceChoice(
-            labels=tuple(labels), index=index, tied=(i,) if index is not None else (),
-            eligible=eligible, given=True, warning=warning,
-        )  # fmt: skip
+        return ReferenceChoice(labels=tuple(labels), index=index,
+                               tied=(i,) if index is not None else (), eligible=eligible,
+                               given=True, warning=warning)
     pool = eligible
     warning = None
     if not pool.any():
@@ -214,14 +214,13 @@ def choose_reference(
                 f"{what} is unstable."
             )
     if not pool.any():
+        warning = f"no group has a {what} to compare."
         return ReferenceChoice(labels=tuple(labels), index=None, tied=(), eligible=eligible,
-                               warning=f"no group has a {what} to compare.")  # fmt: skip
+                               warning=warning)
     candidates = np.flatnonzero(pool)
     sign = 1 if higher_is_better else -1
     best = max(sign * _score_key(scores[i]) for i in candidates)
     tied = [int(i) for i in candidates if sign * _score_key(scores[i]) == best]
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
-    return ReferenceChoice(
-        labels=tuple(labels), index=tied[0], tied=tuple(tied), eligible=eligible,
-        warning=warning,
-    )  # fmt: skip
+    return ReferenceChoice(labels=tuple(labels), index=tied[0], tied=tuple(tied),
+                           eligible=eligible, warning=warning)

@@ -19,15 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
-    "MINUS",
-    "format_count",
-    "format_money",
-    "format_number",
-    "format_p",
-    "format_percent",
-    "format_points",
-    "format_ratio",
-    "p_text",
+    "MINUS", "format_count", "format_counted", "format_money", "format_number", "format_p",
+    "format_percent", "format_points", "format_ratio", "p_text",
 ]
 
 MINUS = "\u2212"
@@ -131,6 +124,17 @@ def format_count(value: Any) -> str:
     if x is None or math.isinf(x):
         return NA
     return _signed(f"{round(x):,d}")
+
+
+def format_counted(value: Any, one: str = "person", many: str = "people") -> str:
+    """A count with its noun, singular for exactly one: "1 person", "1,786 people".
+
+    Examples
+    --------
+    >>> format_counted(1), format_counted(1786), format_counted(1, "exit", "exits")
+    ('1 person', '1,786 people', '1 exit')
+    """
+    return f"{format_count(value)} {one if _real(value) == 1 else many}"
 
 
 def format_percent(value: Any, digits: int = 1, *, threshold: float | None = None) -> str:

@@ -31,7 +31,7 @@ from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.params import check_int
 from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
 from ._compare import (
@@ -107,23 +107,12 @@ class ReductionInForceResult(Result):
     flag_column: ClassVar[str | None] = "flagged"
     private_fields: ClassVar[dict[str, str | None]] = {"owbpa": "owbpa_summary"}
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "headcount",
-        "not_selected",
-        "retained",
-        "selected",
+        "headcount", "not_selected", "retained", "selected",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "ci_high",
-        "ci_low",
-        "impact_ratio",
-        "retention_rate",
-        "selection_rate",
-        "selection_rate_ci_high",
-        "selection_rate_ci_low",
-        "selection_rate_ratio",
-        "selection_rate_ratio_ci_high",
-        "selection_rate_ratio_ci_low",
-        "shortfall",
+        "ci_high", "ci_low", "impact_ratio", "retention_rate", "selection_rate",
+        "selection_rate_ci_high", "selection_rate_ci_low", "selection_rate_ratio",
+        "selection_rate_ratio_ci_high", "selection_rate_ratio_ci_low", "shortfall",
         "shortfall_four_fifths",
     })
 
@@ -184,8 +173,7 @@ class ReductionInForceResult(Result):
                 f"z = {format_number(self.trend['z'])}, {p_text(self.trend['p_value'])}): "
                 f"{rates}.",
             ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     @staticmethod
     def _words(row: Any) -> tuple[str, str]:
@@ -200,20 +188,18 @@ class ReductionInForceResult(Result):
 
     def summary(self) -> str:
         lines = ["Reduction in force: selection for layoff"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         view = self.table.loc[self.table["unit"] == ALL_UNITS,
                               ["comparison", "group", "headcount", "selected", "selection_rate",
                                "selection_rate_ratio", "impact_ratio", "p_value_fisher",
                                "shortfall", "flagged"]]
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         if self.trend is not None:
             lines.append(f"Trend with age band: z = {self.trend['z']:.3g}, "
                          f"p = {self.trend['p_value']:.3g}.")
         if self.owbpa is not None:
             lines.append("OWBPA disclosure: withheld (personal data; see owbpa).")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def reduction_in_force(
@@ -310,36 +296,12 @@ def reduction_in_force(
     options = check_options(threshold=threshold, alternative=alternative, adjust=adjust,
                             alpha=alpha, confidence=confidence, min_n=min_n)
     cuts = _check_bands(age_bands)
-    keys = [c for c in (unit, job_title, age) if c is not None]
-    frame = to_narwhals(data)
-    require_columns(frame, group=group_cols, selected=selected, unit=unit, age=age,
-                    job_title=job_title)
-    key_exprs = {}
-    if age is not None:
-        if not schema(frame)[age].is_numeric():
-            raise InvalidValueError(
-                f"column {age!r} (age) must be numeric (ages in years); it has type "
-                f"{schema(frame)[age]}. Convert it to numbers first."
-            )
-        key_exprs[age] = nw.col(age).floor()
-    counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
-                         keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels)
-    state = _prepare(counts, selected=selected, unit=unit, age=age, job_title=job_title,
-                     grouped=bool(group_cols))
-    parts, strata_rows, unknown = [], [], []
-    if group_cols:
-        name = " × ".join(group_cols)
-        t, s, u = _comparison(state.table.assign(__c=state.table[LABEL]), name, options,
-                              reference, state, unit is not None)
-        parts.append(t), strata_rows.extend(s), unknown.append(u)
+    state = _read(data, group_cols, selected=selected, unit=unit, age=age,
+                  job_title=job_title, unknown_labels=unknown_labels)
+    parts, strata_rows, unknown = _comparisons(state, group_cols, cuts, options, reference,
+                                               by_unit=unit is not None)
     bands = trend = None
     if age is not None:
-        ages = state.table[state.age_key]
-        for cut in cuts:
-            label = np.where(ages < 40, UNDER_40, np.where(ages >= cut, f"{cut} and over", None))
-            t, s, u = _comparison(state.table.assign(__c=label), f"age {cut} and over", options,
-                                  UNDER_40, state, unit is not None)
-            parts.append(t), strata_rows.extend(s), unknown.append(u)
         bands, trend = _trend(state.table, state.age_key, cuts)
     combined = pd.concat(parts, ignore_index=True)
     # the overall comparisons are one family of tests, those within units another
@@ -367,6 +329,46 @@ def reduction_in_force(
         fingerprint=fingerprint_frame(state.table.astype(str)),
         warnings=tuple(dict.fromkeys(state.warnings)), rows=state.rows, params=params,
     )
+
+
+def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
+          age: str | None, job_title: str | None, unknown_labels: Sequence[Any]) -> _State:
+    """Count employees and selections in one group-by (ages in whole years), then prepare."""
+    keys = [c for c in (unit, job_title, age) if c is not None]
+    frame = to_narwhals(data)
+    require_columns(frame, group=group_cols, selected=selected, unit=unit, age=age,
+                    job_title=job_title)
+    key_exprs = {}
+    if age is not None:
+        if not schema(frame)[age].is_numeric():
+            raise InvalidValueError(
+                f"column {age!r} (age) must be numeric (ages in years); it has type "
+                f"{schema(frame)[age]}. Convert it to numbers first."
+            )
+        key_exprs[age] = nw.col(age).floor()
+    counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
+                         keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels)
+    return _prepare(counts, selected=selected, unit=unit, age=age, job_title=job_title,
+                    grouped=bool(group_cols))
+
+
+def _comparisons(state: _State, group_cols: list[str], cuts: tuple[int, ...], options: Options,
+                 reference: Any, *, by_unit: bool) -> tuple[list, list[dict], list]:
+    """The group comparison, then each age cut ("N and over" against under 40)."""
+    parts, strata_rows, unknown = [], [], []
+    if group_cols:
+        name = " × ".join(group_cols)
+        t, s, u = _comparison(state.table.assign(__c=state.table[LABEL]), name, options,
+                              reference, state, by_unit)
+        parts.append(t), strata_rows.extend(s), unknown.append(u)
+    if state.age_key is not None:
+        ages = state.table[state.age_key]
+        for cut in cuts:
+            label = np.where(ages < 40, UNDER_40, np.where(ages >= cut, f"{cut} and over", None))
+            t, s, u = _comparison(state.table.assign(__c=label), f"age {cut} and over", options,
+                                  UNDER_40, state, by_unit)
+            parts.append(t), strata_rows.extend(s), unknown.append(u)
+    return parts, strata_rows, unknown
 
 
 def _check_bands(age_bands: Any) -> tuple[int, ...]:

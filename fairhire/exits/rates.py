@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.params import check_bool, check_choice
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ._compare import Options, check_options, compare_groups, finish, rate_sentence, stratified
 from ._counts import (
@@ -92,24 +92,11 @@ class RetentionResult(Result):
 
     kind: ClassVar[str] = "retention"
     flag_column: ClassVar[str | None] = "flagged"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "exits",
-        "headcount",
-        "stayed",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"exits", "headcount", "stayed"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "ci_high",
-        "ci_low",
-        "exit_rate",
-        "exit_rate_ci_high",
-        "exit_rate_ci_low",
-        "exit_rate_ratio",
-        "exit_rate_ratio_ci_high",
-        "exit_rate_ratio_ci_low",
-        "impact_ratio",
-        "retention_rate",
-        "shortfall",
-        "shortfall_four_fifths",
+        "ci_high", "ci_low", "exit_rate", "exit_rate_ci_high", "exit_rate_ci_low",
+        "exit_rate_ratio", "exit_rate_ratio_ci_high", "exit_rate_ratio_ci_low", "impact_ratio",
+        "retention_rate", "shortfall", "shortfall_four_fifths",
     })
 
     @property
@@ -145,8 +132,7 @@ class RetentionResult(Result):
             out.append(Headline(severity=3 if severe else 2, text=text + ".",
                                 figure=row.exit_rate_ratio, section=row.kind))
         out.extend(self._strata_headlines())
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _rate(self, kind: str, group: Any) -> float:
         hit = self.table.loc[(self.table["kind"] == kind) & (self.table["group"] == group)]
@@ -167,8 +153,8 @@ class RetentionResult(Result):
                     text=f"Comparing like with like within {where}, {row.group} employees had "
                     f"{format_ratio(row.mh_odds_ratio, None)} times the odds of "
                     f"{'leaving' if row.kind == 'all' else row.kind + ' exit'} of "
-                    f"{row.reference_group} employees (Mantel–Haenszel; CMH "
-                    f"{p_text(row.cmh_p_value, alpha=self.alpha)}).",
+                    f"{row.reference_group} employees (Mantel–Haenszel; "
+                    f"{p_text(row.cmh_p_value, 'stratified test p', alpha=self.alpha)}).",
                 ))
             if row.reversal:
                 out.append(Headline(
@@ -180,24 +166,22 @@ class RetentionResult(Result):
 
     def summary(self) -> str:
         lines = [f"Retention by {' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["kind", "group", "headcount", "exits", "exit_rate", "exit_rate_ratio",
                 "impact_ratio", "p_value_fisher", "shortfall", "flagged"]
-        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(self.table[cols]))
         if self.strata is not None and len(self.strata):
             lines.append("Mantel–Haenszel odds ratio of exit within strata:")
             s = self.strata[["kind", "group", "n_strata", "mh_odds_ratio", "mh_ci_low",
                              "mh_ci_high", "cmh_p_value", "reversal"]]
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(s))
         if self.regression is not None and len(self.regression):
             lines.append(f"Logistic regression of exit (n = {self.regression_n:,}):")
             r = self.regression.loc[self.regression["is_group"],
                                     ["kind", "group", "odds_ratio", "ci_low", "ci_high",
                                      "p_value"]]
-            lines.append(r.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+            lines.append(table_text(r))
+        return self._summary_text(lines)
 
 
 def retention(

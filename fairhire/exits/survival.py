@@ -17,25 +17,22 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.flags import read_flags
-from .._core.groups import group_label, sort_key
-from .._core.labels import clean_labels
 from .._core.params import check_choice, check_confidence, check_int
 from .._core.reference import choose_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
-from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+from .._results import Headline, Result, by_severity, table_text
+from ..errors import InvalidParameterError
 from ..stats import competing as cr
 from ..stats import survival as ss
 from ..stats.cox import cox_ph
 from ._counts import INVOLUNTARY, VOLUNTARY, ExitKinds, check_roles
+from ._times import DAYS_PER, Observed, observe
 
 __all__ = ["TimeToExitResult", "time_to_exit"]
 
 #: A median reached with fewer people at risk is reported as unstable (as time to promotion).
 MIN_AT_RISK = 5
-DAYS_PER = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -82,22 +79,11 @@ class TimeToExitResult(Result):
     kind: ClassVar[str] = "time to exit"
     flag_column: ClassVar[str | None] = "flagged"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "at_risk",
-        "censored",
-        "events",
-        "exits",
-        "n",
+        "at_risk", "censored", "events", "exits", "n",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "incidence",
-        "incidence_ci_high",
-        "incidence_ci_low",
-        "median",
-        "median_ci_high",
-        "median_ci_low",
-        "retention_at",
-        "std_err",
-        "survival",
+        "incidence", "incidence_ci_high", "incidence_ci_low", "median", "median_ci_high",
+        "median_ci_low", "retention_at", "std_err", "survival",
     })
 
     def _repr_headline(self) -> str:
@@ -128,25 +114,22 @@ class TimeToExitResult(Result):
                     f"{p_text(row.p_value_cox)}); {format_percent(row.incidence)} had left for "
                     f"that reason within {format_number(self.horizon, 0)} {self.time_unit}.",
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Time to exit ({self.duration}, {self.time_unit}) by "
                  f"{' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["group", "n", "exits", "median", "retention_at", "hazard_ratio", "p_value_cox"]
-        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(self.table[cols]))
         lines.append(f"Log-rank χ² = {self.logrank['statistic']:.4g} on "
                      f"{int(self.logrank['df'])} df, {p_text(self.logrank['p_value'])}.")
         if self.causes is not None:
             lines.append(f"By cause (cumulative incidence at {self.horizon:g} {self.time_unit}):")
             c = self.causes[["cause", "group", "exits", "incidence", "hazard_ratio",
                              "p_value_cox"]]
-            lines.append(c.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+            lines.append(table_text(c))
+        return self._summary_text(lines)
 
 
 def time_to_exit(
@@ -250,53 +233,19 @@ def time_to_exit(
                     hire_date=hire_date, exit_date=exit_date)
     cols = [c for c in (*group_cols, duration, event, cause, hire_date, exit_date) if c]
     df = collect_rows(frame, list(dict.fromkeys(cols)), analysis="time_to_exit")
-    total = len(df)
-    if total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to analyse.")
-    warnings: list[str] = []
-    excluded: dict[str, int] = {}
-    if dates:
-        t, e = _from_dates(df, hire_date, exit_date, event, as_of, time_unit, excluded, warnings)
-    else:
-        if event is None:
-            raise InvalidParameterError("duration= needs event= (left or still employed).")
-        t, e = _from_duration(df, duration, event, excluded, warnings)
-    labels = _labels(df, group_cols, unknown_labels, warnings)
-    miss_g = labels.isna().to_numpy() & ~np.isnan(t)
-    if miss_g.any():
-        excluded["missing group"] = int(miss_g.sum())
-        warnings.append(f"{int(miss_g.sum()):,} employees have a missing group: excluded.")
-    keep = ~np.isnan(t) & ~miss_g
-    rows = RowAccount(total=total, used=int(keep.sum()), excluded=excluded)
-    t, e, g = t[keep], e[keep].astype(np.int64), labels[keep].to_numpy(dtype=object)
-    c = _causes(df, cause, kinds, e, keep, warnings)
-    groups = sorted(set(g.tolist()), key=sort_key)
-    if len(groups) < 2 or int(e.sum()) == 0:
-        raise InsufficientDataError(
-            f"time to exit needs at least two groups and some exits; found groups "
-            f"{preview(groups)} and {int(e.sum()):,} exits in {t.size:,} usable rows."
-        )
+    obs = observe(df, group_cols, duration=duration, event=event, cause=cause,
+                   hire_date=hire_date, exit_date=exit_date, as_of=as_of, time_unit=time_unit,
+                   kinds=kinds, unknown_labels=unknown_labels)
+    t, e, g, warnings = obs.t, obs.e, obs.g, obs.warnings
     horizon = float(horizon) if horizon is not None else float(np.round(np.median(t)))
-    table, curves = _km(t, e, g, groups, horizon, confidence, conf_type)
-    choice = choose_reference(groups, table["n"].tolist(),
-                              [x / p if p > 0 else math.nan for x, p in
-                               zip(table["exits"], table["person_time"], strict=True)],
-                              reference=reference, min_n=min_n, higher_is_better=False,
-                              what="exit rate")
-    if choice.warning:
-        warnings.append(choice.warning)
-    ref = choice.label
+    table, curves = _km(t, e, g, obs.groups, horizon, confidence, conf_type)
+    ref = _reference(table, obs.groups, reference, min_n, warnings)
     lr = ss.logrank_test(t, e, g)
-    hr = _cox(t, e, g, groups, ref, ties, confidence, warnings, "all exits")
-    table["reference_group"] = ref
-    table["is_reference"] = table["group"] == ref
-    table = table.merge(hr, on="group", how="left")
-    table.loc[table["is_reference"], "hazard_ratio"] = 1.0
-    table["flagged"] = ((table["p_value_cox"] < alpha) & (table["hazard_ratio"] > 1)).fillna(False)
+    table = _with_hazard_ratios(table, obs, ref, ties, confidence, alpha)
     causes = incidence = None
-    if c is not None:
-        causes, incidence = _competing(t, e, g, c, groups, ref, horizon, ties, confidence,
-                                       warnings)
+    if obs.c is not None:
+        causes, incidence = _competing(t, e, g, obs.c, obs.groups, ref, horizon, ties,
+                                       confidence, warnings)
     params = {"group": group_cols, "duration": duration, "event": event, "cause": cause,
               "hire_date": hire_date, "exit_date": exit_date,
               "as_of": None if as_of is None else str(as_of), "time_unit": time_unit,
@@ -309,115 +258,32 @@ def time_to_exit(
         duration=duration or f"{hire_date} to {exit_date}", time_unit=time_unit,
         horizon=horizon, reference_group=ref, confidence=confidence, alpha=alpha,
         fingerprint=fingerprint_frame(table.astype(str)),
-        warnings=tuple(dict.fromkeys(warnings)), rows=rows, params=params,
+        warnings=tuple(dict.fromkeys(warnings)), rows=obs.rows, params=params,
     )
 
 
-def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[str, int],
-                   warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    if not pd.api.types.is_numeric_dtype(df[duration]):
-        raise InvalidValueError(
-            f"column {duration!r} (duration) must be numeric (time employed, e.g. months); it "
-            f"has type {df[duration].dtype}. Convert it, or give hire_date= and exit_date=."
-        )
-    t = df[duration].to_numpy(dtype=float)
-    bad = ~np.isnan(t) & ((t < 0) | ~np.isfinite(t))
-    if bad.any():
-        raise InvalidValueError(
-            f"column {duration!r} (duration) holds negative or infinite values "
-            f"{preview(sorted(set(t[bad].tolist())))} in {int(bad.sum()):,} rows: time "
-            "employed cannot be negative. Check the dates it was computed from."
-        )
-    flags = read_flags(df[event], column=event, argument="event")
-    return _drop_missing(t, flags.flags, flags.missing, duration, event, excluded, warnings)
+def _reference(table: pd.DataFrame, groups: list[str], reference: Any, min_n: int,
+               warnings: list[str]) -> str | None:
+    """The shared reference rule on exits per unit of time (the lowest rate wins)."""
+    rates = [x / p if p > 0 else math.nan
+             for x, p in zip(table["exits"], table["person_time"], strict=True)]
+    choice = choose_reference(groups, table["n"].tolist(), rates, reference=reference,
+                              min_n=min_n, higher_is_better=False, what="exit rate")
+    if choice.warning:
+        warnings.append(choice.warning)
+    return choice.label
 
 
-def _drop_missing(t: np.ndarray, e: np.ndarray, e_missing: np.ndarray, duration: str, event: str,
-                  excluded: dict[str, int], warnings: list[str],
-                  counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Count rows missing the duration or the event (``counted``: already excluded)."""
-    miss_t = np.isnan(t) & (True if counted is None else ~counted)
-    miss_e = e_missing & ~miss_t
-    for reason, mask in ((f"missing {duration}", miss_t), (f"missing {event}", miss_e)):
-        if mask.any():
-            excluded[reason] = int(mask.sum())
-            warnings.append(f"{int(mask.sum()):,} rows excluded ({reason}).")
-    t = np.where(miss_e, np.nan, t)
-    return t, e.astype(float)
-
-
-def _from_dates(df: pd.DataFrame, hire_date: str | None, exit_date: str | None,
-                event: str | None, as_of: Any, time_unit: str, excluded: dict[str, int],
-                warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    if hire_date is None or exit_date is None or as_of is None:
-        raise InvalidParameterError(
-            "dates need hire_date=, exit_date= and as_of= (the snapshot date at which those "
-            "without an exit date were still employed)."
-        )
-    try:
-        snapshot = pd.Timestamp(as_of)
-        start = pd.to_datetime(df[hire_date], errors="raise")
-        end = pd.to_datetime(df[exit_date], errors="raise")
-    except (ValueError, TypeError) as exc:
-        raise InvalidValueError(
-            f"{hire_date!r}, {exit_date!r} and as_of= must be dates ({exc}). Use ISO dates "
-            "such as 2024-03-31."
-        ) from None
-    backwards = (end < start).fillna(False).to_numpy()
-    if backwards.any():
-        raise InvalidValueError(
-            f"column {exit_date!r} (exit_date) is before {hire_date!r} (hire_date) in "
-            f"{int(backwards.sum()):,} rows (e.g. row {int(np.flatnonzero(backwards)[0])}). "
-            "Correct those dates: no one leaves before they join."
-        )
-    late = (end > snapshot).fillna(False).to_numpy()
-    if late.any():
-        warnings.append(f"{int(late.sum()):,} exits fall after as_of={snapshot.date()}: "
-                        "counted as still employed on that date.")
-    future = (start > snapshot).fillna(False).to_numpy()
-    left = end.notna().to_numpy() & ~late
-    stop = end.where(left, snapshot)
-    t = ((stop - start).dt.days.to_numpy(dtype=float)) / DAYS_PER[time_unit]
-    e = left.copy()
-    e_missing = np.zeros(len(df), dtype=bool)
-    if event is not None:
-        flags = read_flags(df[event], column=event, argument="event")
-        disagree = ~flags.missing & (flags.flags != (end.notna().to_numpy()))
-        if disagree.any():
-            warnings.append(f"{int(disagree.sum()):,} rows have {event!r} disagreeing with "
-                            f"{exit_date!r}; the exit date was used.")
-    t = np.where(future, np.nan, t)
-    if future.any():
-        excluded[f"hired after {snapshot.date()}"] = int(future.sum())
-        warnings.append(f"{int(future.sum()):,} employees were hired after as_of: excluded.")
-    return _drop_missing(t, e, e_missing, hire_date, exit_date, excluded, warnings,
-                         counted=future)
-
-
-def _labels(df: pd.DataFrame, group_cols: list[str], unknown_labels: Sequence[Any],
-            warnings: list[str]) -> pd.Series:
-    parts = []
-    for col in group_cols:
-        counts = df[col].astype(object).value_counts(dropna=False)
-        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=col,
-                                unknown_labels=unknown_labels)
-        warnings.extend(cleaning.warnings())
-        parts.append(df[col].astype(object).map(cleaning.get))
-    return pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],
-                     index=df.index, dtype=object)
-
-
-def _causes(df: pd.DataFrame, cause: str | None, kinds: ExitKinds, e: np.ndarray,
-            keep: np.ndarray, warnings: list[str]) -> np.ndarray | None:
-    if cause is None:
-        return None
-    kind = df[cause].map(kinds.kind).to_numpy(dtype=object)[keep]
-    no_cause = (e == 1) & pd.isna(pd.Series(kind)).to_numpy()
-    if no_cause.any():
-        warnings.append(f"{int(no_cause.sum()):,} exits have no {cause!r}: counted as cause "
-                        "'unknown'.")
-    kind = np.where(no_cause, "unknown", kind)
-    return np.where(e == 1, kind, None)
+def _with_hazard_ratios(table: pd.DataFrame, obs: Observed, ref: str | None, ties: str,
+                        confidence: float, alpha: float) -> pd.DataFrame:
+    """Add the reference columns, the Cox hazard ratios against it and the flag."""
+    hr = _cox(obs.t, obs.e, obs.g, obs.groups, ref, ties, confidence, obs.warnings, "all exits")
+    table["reference_group"] = ref
+    table["is_reference"] = table["group"] == ref
+    table = table.merge(hr, on="group", how="left")
+    table.loc[table["is_reference"], "hazard_ratio"] = 1.0
+    table["flagged"] = ((table["p_value_cox"] < alpha) & (table["hazard_ratio"] > 1)).fillna(False)
+    return table
 
 
 def _km(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], horizon: float,

@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._panels_steps import (
     DIVERSE,
@@ -104,25 +104,13 @@ class InterviewPanelsResult(Result):
 
     kind: ClassVar[str] = "interview panels"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "candidates_diverse",
-        "candidates_not_diverse",
-        "diverse",
-        "interviews",
-        "interviews_with_group",
-        "not_diverse",
-        "passed_diverse",
-        "passed_not_diverse",
-        "seats",
+        "candidates_diverse", "candidates_not_diverse", "diverse", "interviews",
+        "interviews_with_group", "not_diverse", "passed_diverse", "passed_not_diverse", "seats",
         "unknown",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference",
-        "pass_rate_diverse",
-        "pass_rate_not_diverse",
-        "share_diverse",
-        "share_of_interviews",
-        "share_of_seats",
-        "z",
+        "difference", "pass_rate_diverse", "pass_rate_not_diverse", "share_diverse",
+        "share_of_interviews", "share_of_seats", "z",
     })
 
     #: ``panels`` holds one row per interview with the candidate's group and outcome: data
@@ -157,8 +145,7 @@ class InterviewPanelsResult(Result):
     def headlines(self) -> list[Headline]:
         out = [*self._composition_headlines(), *self._impact_headlines(),
                *self._gap_headlines()]
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _composition_headlines(self) -> list[Headline]:
         out: list[Headline] = []
@@ -201,7 +188,7 @@ class InterviewPanelsResult(Result):
                 if row.significant and row.impact_ratio < 1:
                     out.append(Headline(
                         severity=2,
-                        text=f"On {row.stage} panels, {row.group} candidates passed at {ratio} "
+                        text=f"{_on_panels(row.stage)}, {row.group} candidates passed at {ratio} "
                         f"times the rate of {row.reference_group} candidates: above "
                         "four-fifths, but the difference is statistically significant (Fisher "
                         f"{p_text(row.p_value_fisher)}, adjusted {p_text(row.p_value_adjusted)}).",
@@ -210,7 +197,7 @@ class InterviewPanelsResult(Result):
                 continue
             sev = 3 if row.significant and not row.flips_with_one else 2
             text = (
-                f"On {row.stage} panels, {row.group} candidates passed at {ratio} times the "
+                f"{_on_panels(row.stage)}, {row.group} candidates passed at {ratio} times the "
                 f"rate of {row.reference_group} candidates (below four-fifths; Fisher "
                 f"{p_text(row.p_value_fisher)})"
             )
@@ -256,21 +243,18 @@ class InterviewPanelsResult(Result):
             f"known composition ({self.share_diverse:.1%}); unknown: {self.n_unknown:,}; "
             f"single-member panels: {self.n_single_member:,}.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         lines.append(self.composition.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         lines.append(self.sizes.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         if self.comparison is not None:
             lines.append("Pass rates by candidate group, diverse vs non-diverse panels:")
-            lines.append(self.comparison.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(self.comparison))
         if self.stratified is not None and self.stratified.strata is not None:
             s = self.stratified.strata[["group", "reference_group", "mh_odds_ratio",
                                         "breslow_day_statistic", "breslow_day_p_value"]]
             lines.append("Gap homogeneity across panel types (Breslow–Day):")
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(s))
+        return self._summary_text(lines)
 
 
 def interview_panels(
@@ -391,3 +375,9 @@ def _check(data: Any, min_groups: int, alpha: float, **columns: str | None) -> F
             f"different columns; got {named!r}."
         )
     return frame
+
+
+def _on_panels(stage: str) -> str:
+    """Where a headline's comparison was made: "On diverse panels", "On panels that are not
+    diverse" (never "On not diverse panels")."""
+    return f"On {stage} panels" if stage == DIVERSE else f"On panels that are {stage}"

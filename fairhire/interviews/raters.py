@@ -100,21 +100,11 @@ class RaterDisparityResult(Result):
 
     kind: ClassVar[str] = "rater disparities"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "decisions",
-        "focal_n",
-        "n",
-        "reference_n",
+        "decisions", "focal_n", "n", "reference_n",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference_from_org",
-        "focal_value",
-        "gap",
-        "gap_shrunk",
-        "pooled_gap",
-        "reference_value",
-        "se",
-        "shrunk_ci_high",
-        "shrunk_ci_low",
+        "difference_from_org", "focal_value", "gap", "gap_shrunk", "pooled_gap", "reference_value",
+        "se", "shrunk_ci_high", "shrunk_ci_low",
     })
 
     flag_column: ClassVar[str] = "flagged"
@@ -175,11 +165,11 @@ class RaterDisparityResult(Result):
         low = row.group if row.gap < 0 else row.reference_group
         own = (f"in their own decisions, {row.group} candidates' {self.measure} differs from "
                f"{row.reference_group} candidates' by {self._fmt(row.gap)} "
-               f"({int(row.focal_n):,} and {int(row.reference_n):,} decisions; FDR-adjusted "
-               f"{p_text(row.own_p_value_adjusted)})")
+               f"({int(row.focal_n):,} and {int(row.reference_n):,} decisions; "
+               f"{p_text(row.own_p_value_adjusted, 'adjusted p')})")
         peers = (f"this gap is unlike the organisation-wide gap of {self._fmt(row.org_gap)} "
-                 f"(shrunk estimate {self._fmt(row.gap_shrunk)}; FDR-adjusted "
-                 f"{p_text(row.p_value_adjusted)})")
+                 f"(shrunk estimate {self._fmt(row.gap_shrunk)}; "
+                 f"{p_text(row.p_value_adjusted, 'adjusted p')})")
         parts = [own] if row.flagged_own else [f"{row.group} candidates' {self.measure} gap is "
                                                 f"{self._fmt(row.gap)}"]
         if row.flagged_peers:
@@ -194,12 +184,11 @@ class RaterDisparityResult(Result):
             f"{self.reference_group!r}.",
             f"Raters assessed: {self.n_assessed} (at least {self.min_n} decisions); flagged: "
             f"{len(self.flagged)} — on their own record (the groups fare differently in their "
-            f"own decisions, Benjamini–Hochberg q < {self.alpha:g}) or as unlike their peers "
-            "(their gap differs from the organisation's, q below the same level, and the "
-            "shrunk interval excludes the organisation's gap).",
+            f"own decisions, p < {self.alpha:g} adjusted for the number of raters tested) or as "
+            "unlike their peers (their gap differs from the organisation's, adjusted p below the "
+            "same level, and the shrunk interval excludes the organisation's gap).",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         for org in self.organisation.itertuples(index=False):
             lines.append(
                 f"{org.group} vs {org.reference_group}: the gap across all decisions is "
@@ -220,9 +209,7 @@ class RaterDisparityResult(Result):
         )
         view["reason"] = view["reason"].fillna("")
         lines.append(view.to_string(index=False))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def rater_disparity(

@@ -19,7 +19,7 @@ from .._core.params import check_alpha, check_choice, check_confidence
 from .._core.text import p_text
 from .._deprecation import renamed_argument
 from .._frames import Frame, as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
 from ._common import check_numeric
@@ -94,18 +94,10 @@ class RubricConsistencyResult(Result):
 
     kind: ClassVar[str] = "rubric consistency"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "candidates",
-        "candidates_compared",
-        "n_focal",
-        "n_reference",
-        "ratings",
-        "single_rated",
+        "candidates", "candidates_compared", "n_focal", "n_reference", "ratings", "single_rated",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference",
-        "hedges_g",
-        "mean_focal",
-        "mean_reference",
+        "difference", "hedges_g", "mean_focal", "mean_reference",
     })
 
     flag_column: ClassVar[str] = "review"
@@ -173,8 +165,7 @@ class RubricConsistencyResult(Result):
                 "no significant score gap between candidate groups.",
                 section=self.kind,
             ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [
@@ -182,8 +173,7 @@ class RubricConsistencyResult(Result):
             f"{self.candidate_column!r}, raters {self.rater_column!r}; Krippendorff's alpha "
             f"({self.level}), ICC(1,1) one-way random effects.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["criterion", "candidates_compared", "single_rated", "alpha", "icc",
                 "icc_ci_low", "icc_ci_high", "reliability", "max_abs_g", "review"]
         lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -195,9 +185,7 @@ class RubricConsistencyResult(Result):
             g = self.gaps[["criterion", "group", "n_focal", "n_reference", "difference",
                            "hedges_g", "ci_low", "ci_high", "p_value_adjusted", "flagged"]]
             lines.append(g.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def rubric_consistency(

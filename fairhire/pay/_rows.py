@@ -22,14 +22,8 @@ from .._frames import as_columns, collect_rows, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidValueError
 
 __all__ = [
-    "MISSING_POLICIES",
-    "RowFilter",
-    "collect",
-    "combine_fingerprints",
-    "drop_masked",
-    "drop_missing",
-    "missing_mask",
-    "row_fingerprint",
+    "MISSING_POLICIES", "RowFilter", "collect", "combine_fingerprints", "drop_masked",
+    "drop_missing", "missing_mask", "row_fingerprint",
 ]
 
 MISSING_POLICIES = ("exclude", "raise")

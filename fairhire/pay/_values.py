@@ -31,16 +31,8 @@ from .._frames import collect_pandas, is_lazy, schema
 from ..errors import ColumnError, InvalidValueError, preview
 
 __all__ = [
-    "PAY_LIMIT",
-    "RELATIVE_LIMIT",
-    "check_numeric_column",
-    "check_pay",
-    "examples",
-    "far_above_warning",
-    "infinite_expr",
-    "missing_expr",
-    "too_large_error",
-    "too_large_expr",
+    "PAY_LIMIT", "RELATIVE_LIMIT", "check_numeric_column", "check_pay", "examples",
+    "far_above_warning", "infinite_expr", "missing_expr", "too_large_error", "too_large_expr",
 ]
 
 #: No pay, bonus or hour count reaches this in absolute value (any currency).

@@ -36,21 +36,9 @@ INDICATORS = (
     ("e_women", "proportion of women receiving complementary or variable components", "percent"),
 )
 CATEGORY_COLUMNS = (
-    "category",
-    "men",
-    "women",
-    "mean_basic_men",
-    "mean_basic_women",
-    "mean_gap_basic",
-    "median_gap_basic",
-    "mean_gap_variable",
-    "median_gap_variable",
-    "mean_gap_total",
-    "median_gap_total",
-    "mean_gap_total_published",
-    "assessable",
-    "art10_flag",
-    "direction",
+    "category", "men", "women", "mean_basic_men", "mean_basic_women", "mean_gap_basic",
+    "median_gap_basic", "mean_gap_variable", "median_gap_variable", "mean_gap_total",
+    "median_gap_total", "mean_gap_total_published", "assessable", "art10_flag", "direction",
 )
 #: Columns of :attr:`EUPayTransparencyMetrics.table`.
 TABLE_COLUMNS = ("indicator", "description", "category", "value", "published", "unit", "art10_flag")
@@ -105,25 +93,11 @@ class EUPayTransparencyMetrics(Result):
 
     kind: ClassVar[str] = "EU pay transparency metrics"
     flag_column: ClassVar[str] = "art10_flag"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "employees",
-        "men",
-        "women",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees", "men", "women"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "female_pct",
-        "male_pct",
-        "max_pay",
-        "mean_basic_men",
-        "mean_basic_women",
-        "mean_gap_basic",
-        "mean_gap_total",
-        "mean_gap_total_published",
-        "mean_gap_variable",
-        "median_gap_basic",
-        "median_gap_total",
-        "median_gap_variable",
-        "min_pay",
+        "female_pct", "male_pct", "max_pay", "mean_basic_men", "mean_basic_women", "mean_gap_basic",
+        "mean_gap_total", "mean_gap_total_published", "mean_gap_variable", "median_gap_basic",
+        "median_gap_total", "median_gap_variable", "min_pay",
     })
     # the names the report layer reads today
 
@@ -190,8 +164,7 @@ class EUPayTransparencyMetrics(Result):
                 f"least {format_number(self.threshold, 0)}% (Art. 10 joint pay assessment "
                 f"trigger): {flagged}"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         out = []

@@ -24,14 +24,8 @@ from ._design import Design, build_design, describe_collinearity
 from ._groups import GroupCodes
 
 __all__ = [
-    "ScopeFit",
-    "Settings",
-    "coefficient_table",
-    "design_for",
-    "fit_overall",
-    "fit_scope",
-    "scope_rows",
-    "tainted_comparison",
+    "ScopeFit", "Settings", "coefficient_table", "design_for", "fit_overall", "fit_scope",
+    "scope_rows", "tainted_comparison",
 ]
 
 

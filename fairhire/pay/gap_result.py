@@ -18,32 +18,10 @@ __all__ = ["TABLE_COLUMNS", "PayGapResult", "PayModel"]
 
 #: Columns of :attr:`PayGapResult.table`.
 TABLE_COLUMNS = (
-    "scope",
-    "cell",
-    "group",
-    "reference_group",
-    "n",
-    "n_reference",
-    "mean_pay",
-    "mean_pay_reference",
-    "median_pay",
-    "median_pay_reference",
-    "mean_gap_pct",
-    "median_gap_pct",
-    "coef",
-    "std_error",
-    "t",
-    "p_value",
-    "adjusted_gap",
-    "ci_low",
-    "ci_high",
-    "adjusted_gap_pct",
-    "units",
-    "flagged",
-    "testable",
-    "too_small_for_reference",
-    "note",
-    "small_sample",
+    "scope", "cell", "group", "reference_group", "n", "n_reference", "mean_pay",
+    "mean_pay_reference", "median_pay", "median_pay_reference", "mean_gap_pct", "median_gap_pct",
+    "coef", "std_error", "t", "p_value", "adjusted_gap", "ci_low", "ci_high", "adjusted_gap_pct",
+    "units", "flagged", "testable", "too_small_for_reference", "note", "small_sample",
 )
 
 
@@ -147,25 +125,12 @@ class PayGapResult(Result):
         "model": None,
         "outliers": "outlier_summary",
     }
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "employees",
-        "n",
-        "n_reference",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees", "n", "n_reference"})
     # pay figures and statistics computed from the counted employees' pay
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "adjusted_gap",
-        "adjusted_gap_pct",
-        "coef",
-        "mean_gap_pct",
-        "mean_pay",
-        "mean_pay_reference",
-        "median_gap_pct",
-        "median_pay",
-        "median_pay_reference",
-        "median_pay_vs_predicted_pct",
-        "std_error",
-        "t",
+        "adjusted_gap", "adjusted_gap_pct", "coef", "mean_gap_pct", "mean_pay",
+        "mean_pay_reference", "median_gap_pct", "median_pay", "median_pay_reference",
+        "median_pay_vs_predicted_pct", "std_error", "t",
     })
     # the name the report layer reads today
 
@@ -240,8 +205,7 @@ class PayGapResult(Result):
                     f"{format_number(row.adjusted_gap_with)})"
                 )
         lines.append(f"Outliers for review: {len(self.outliers)}")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def _summary_line(self, row: Any) -> str:
         raw = (

@@ -28,6 +28,7 @@ from .._core.params import (
     check_int,
 )
 from .._core.reference import find_group
+from .._core.text import format_counted
 from .._deprecation import renamed_argument
 from .._frames import as_columns
 from .._results import RowAccount
@@ -294,7 +295,7 @@ def _two_groups(
     for lab in (a, b):
         if codes.too_small(lab):
             warnings.append(
-                f"group {lab!r} has {codes.counts[lab]:,} people, fewer than 30 or under 2% of "
+                f"group {lab!r} has {format_counted(codes.counts[lab])}, fewer than 30 or under 2% of "
                 "the rows: its regression, and so the decomposition, is unstable."
             )
     text = np.full(len(clean), None, dtype=object)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._core.text import format_number, p_text
+from .._core.text import format_number, format_percent, p_text
 from .._results import Headline, Result
 from ..errors import InvalidParameterError, preview
 from ..stats.oaxaca import COMPONENTS, Decomposition
@@ -89,6 +90,28 @@ class OaxacaBlinderResult(Result):
         """An estimate in the outcome's units: 0.177 log points, or 7,879 (currency)."""
         return format_number(value, 3 if self.log else 0)
 
+    def _difference(self, value: float) -> str:
+        """An estimate in words: "18.6%" on the log scale (exp(d) − 1, the difference of
+        geometric means), or 7,879 in the outcome's units."""
+        if self.log:
+            return format_percent(math.expm1(value))
+        return f"{self._amount(value)} {self.outcome}"
+
+    def _valuation(self) -> str:
+        """The reference coefficients in words: whose pay values the characteristics."""
+        words = {
+            "pooled": "the pay of both groups together",
+            "neumark": "the pay of both groups together (Neumark)",
+            "cotton": "the two groups' pay weighted by their sizes",
+            "reimers": "the average of the two groups' pay",
+        }
+        ref = str(self.reference)
+        if ref in words:
+            return words[ref]
+        if ref.startswith("weight "):
+            return f"the two groups' pay ({ref}'s)"
+        return f"{ref} employees' pay"
+
     def _repr_headline(self) -> str:
         share = self.overall.set_index("component").loc["unexplained", "share_of_gap"]
         return (
@@ -98,10 +121,10 @@ class OaxacaBlinderResult(Result):
 
     def summary(self) -> str:
         lines = [
-            f"Oaxaca–Blinder: {self.outcome} ({self._unit()}) by {self.group}, "
+            f"Oaxaca–Blinder: {'log ' if self.log else ''}{self.outcome} by {self.group}, "
             f"A = {self.group_a} (n={self.n_a:,}, mean {self.mean_a:.4g}) vs B = {self.group_b} "
-            f"(n={self.n_b:,}, mean {self.mean_b:.4g}); reference coefficients: "
-            f"{self.reference}; standard errors: {self.se_method or 'none'}",
+            f"(n={self.n_b:,}, mean {self.mean_b:.4g}); characteristics valued at "
+            f"{self._valuation()}; standard errors: {self.se_method or 'none'}",
         ]
         if self.rows is not None:
             lines.append(self.rows.describe())
@@ -113,24 +136,30 @@ class OaxacaBlinderResult(Result):
                 f"  {r.decomposition:>9} {r.component:<13} {format_number(r.estimate, 5)}{se}"
                 f"  {format_number(r.share_of_gap, 1)}% of gap"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         parts = self.overall.set_index("component")
         explained, unexplained = parts.loc["explained"], parts.loc["unexplained"]
         significant = bool(parts.loc["unexplained", "flagged"])
         p = f"; {p_text(unexplained.p_value, alpha=self.alpha)}"
+        higher = "higher" if self.gap >= 0 else "lower"
+        gap = self._difference(abs(self.gap))
+        if self.log:
+            # the mean of log pay compares geometric means: say it as a percentage
+            head = (f"{self.group_a} employees' {self.outcome} is {gap} {higher} than "
+                    f"{self.group_b} employees' on average (compared on a log scale). ")
+            part = f"a {self._difference(unexplained.estimate)} difference in {self.outcome}"
+        else:
+            head = (f"{self.group_a} employees' mean {self.outcome} is {gap} {higher} than "
+                    f"{self.group_b} employees'. ")
+            part = self._difference(unexplained.estimate)
         text = (
-            f"{self.group_a} employees' mean {self.outcome} is "
-            f"{self._amount(abs(self.gap))} {self._unit()} "
-            f"{'higher' if self.gap >= 0 else 'lower'} than {self.group_b} employees'. "
-            f"Differences in {', '.join(self.features)} explain "
+            f"{head}Differences in {', '.join(self.features)} explain "
             f"{format_number(explained.share_of_gap, 0)}% of the gap; "
             f"{format_number(unexplained.share_of_gap, 0)}% is unexplained "
-            f"({self._amount(unexplained.estimate)} {self._unit()}"
-            f"{p if np.isfinite(unexplained.p_value) else ''}; {self.reference} reference "
-            "coefficients)."
+            f"({part}{p if np.isfinite(unexplained.p_value) else ''}; characteristics valued "
+            f"at {self._valuation()})."
         )
         same_direction = unexplained.estimate * self.gap > 0
         return [

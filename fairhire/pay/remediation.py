@@ -89,9 +89,7 @@ class PayRemediationPlan(Result):
 
     kind: ClassVar[str] = "pay remediation plan"
     private_fields: ClassVar[dict[str, str | None]] = {"raises": "raises_summary"}
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "employees_raised",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees_raised"})
     # the name the report layer reads today
 
     @property
@@ -153,8 +151,7 @@ class PayRemediationPlan(Result):
             )
             cost = format_money(part["policy_cost"].iloc[0])
             lines.append(f"  {policy:<14} cost {cost}; {groups}")
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         if not len(self.comparison):

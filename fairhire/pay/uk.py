@@ -42,16 +42,8 @@ METRICS = (
     ("female_bonus_pct", "Proportion of women paid bonus pay", "reg 12"),
 )
 QUARTILE_COLUMNS = (
-    "band",
-    "employees",
-    "men",
-    "women",
-    "male_pct",
-    "female_pct",
-    "male_pct_published",
-    "female_pct_published",
-    "min_pay",
-    "max_pay",
+    "band", "employees", "men", "women", "male_pct", "female_pct", "male_pct_published",
+    "female_pct_published", "min_pay", "max_pay",
 )
 NAN = float("nan")
 
@@ -108,17 +100,9 @@ class UKPayGapMetrics(Result):
     band_sizes: str = "lower_first"
 
     kind: ClassVar[str] = "UK gender pay gap metrics"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "employees",
-        "men",
-        "women",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"employees", "men", "women"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "female_pct",
-        "female_pct_published",
-        "male_pct",
-        "male_pct_published",
-        "max_pay",
+        "female_pct", "female_pct_published", "male_pct", "male_pct_published", "max_pay",
         "min_pay",
     })
     # the names the report layer reads today
@@ -148,8 +132,7 @@ class UKPayGapMetrics(Result):
                 f"    {r.band:<13} {_pct(r.male_pct_published, d)} / "
                 f"{_pct(r.female_pct_published, d)}"
             )
-        lines.extend(f"Warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
     def headlines(self) -> list[Headline]:
         d = self.decimals

@@ -13,6 +13,7 @@ import pandas as pd
 from .._core.counting import clean_row_labels
 from .._core.flags import read_flags
 from .._core.names import internal_names
+from .._core.text import format_counted
 from .._frames import collect_pandas, schema
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidValueError, preview
@@ -119,9 +120,10 @@ def curves_by_group(read: Rows, confidence: float, conf_type: str, min_at_risk: 
                 "ratio cannot be estimated."
             )
         elif med.note and med.note.startswith("unstable"):
+            left = format_counted(med.at_risk) + (" is" if med.at_risk == 1 else " are")
             warnings.append(
-                f"the {lab} curve reaches one half only when {med.at_risk} people remain at "
-                f"risk (fewer than {min_at_risk}): its median is unstable and not reported."
+                f"the {lab} curve reaches one half only when {left} still waiting (fewer than "
+                f"{min_at_risk}): its median is unstable and not reported."
             )
     curve_frame = pd.concat(curves, ignore_index=True)
     curve_frame = curve_frame[["group", *[c for c in curve_frame.columns if c != "group"]]]

@@ -26,7 +26,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_bool, check_confidence, check_int
 from .._core.text import format_number, format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._rates_steps import (
     STAGE,
@@ -88,14 +88,10 @@ class PromotionDisparityResult(Result):
 
     kind: ClassVar[str] = "promotion disparity"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "applicants",
-        "employees",
-        "promoted",
-        "selected",
+        "applicants", "employees", "promoted", "selected",
     })
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "odds_ratio_adjusted",
-        "shortfall_four_fifths",
+        "odds_ratio_adjusted", "shortfall_four_fifths",
     })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
 
@@ -130,8 +126,7 @@ class PromotionDisparityResult(Result):
         """Plain-language findings, most serious first."""
         out = [*self._rate_headlines(), *self._strata_headlines(),
                *self._regression_headlines()]
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _rate_headlines(self) -> list[Headline]:
         """The four-fifths comparison over everyone."""
@@ -191,8 +186,8 @@ class PromotionDisparityResult(Result):
                     text=f"Comparing like with like within {self._strata_name()}, "
                     f"{row.group} employees had {row.mh_odds_ratio:.2f} times the odds of "
                     f"promotion of {row.reference_group} (Mantel–Haenszel, 95% CI "
-                    f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; CMH "
-                    f"{p_text(row.cmh_p_value)}).",
+                    f"{format_number(row.mh_ci_low)}–{format_number(row.mh_ci_high)}; "
+                    f"{p_text(row.cmh_p_value, 'stratified test p')}).",
                     figure=row.mh_odds_ratio, section=self.kind,
                 ))
             if row.reversal:
@@ -233,18 +228,17 @@ class PromotionDisparityResult(Result):
     def summary(self) -> str:
         """Plain-text summary of rates, stratified tests and the regression."""
         lines = [f"Promotion rates by {' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         cols = ["group", "applicants", "selected", "selection_rate", "impact_ratio",
                 "adverse_impact", "p_value_fisher", "shortfall", "flips_with_one",
                 "small_sample"]
         view = self.table[cols].rename(columns={"applicants": "employees", "selected": "promoted"})
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         if self.strata is not None and len(self.strata):
             lines.append(f"Within {self._strata_name()} (Mantel–Haenszel):")
             s = self.strata[["group", "n_strata", "mh_odds_ratio", "mh_ci_low", "mh_ci_high",
                              "cmh_p_value", "breslow_day_p_value", "reversal"]]
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(s))
         if self.regression is not None:
             lines.append(
                 f"Logistic regression (n = {self.regression_n:,}; controls: "
@@ -253,10 +247,8 @@ class PromotionDisparityResult(Result):
             r = self.regression.loc[
                 self.regression["is_group"], ["group", "odds_ratio", "ci_low", "ci_high", "p_value"]
             ]
-            lines.append(r.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(r))
+        return self._summary_text(lines)
 
 
 def promotion_disparity(

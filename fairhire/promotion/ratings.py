@@ -22,7 +22,7 @@ from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
 from ._order import check_order, count_by_value, ordered_counts, positions
@@ -78,29 +78,15 @@ class RatingDisparityResult(Result):
 
     kind: ClassVar[str] = "performance ratings"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "count",
-        "employees",
-        "group_total",
-        "n",
-        "top_count",
+        "count", "employees", "group_total", "n", "top_count",
     })
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "mean_rank",
-        "mean_rating",
-        "prob_superiority",
-        "top_share",
+        "mean_rank", "mean_rating", "prob_superiority", "top_share",
     })
 
-    def __repr__(self) -> str:
-        return (
-            f"<RatingDisparityResult: {len(self.table)} groups, Kruskal–Wallis "
-            f"{p_text(self.test.get('p_value'))}>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-group table (a copy)."""
-        return self.table.copy()
+    def _repr_headline(self) -> str:
+        return f"{len(self.table)} groups, Kruskal–Wallis {p_text(self.test.get('p_value'))}"
 
     def shares(self) -> pd.DataFrame:
         """Rating shares as a groups × ratings matrix (ratings in order)."""
@@ -145,13 +131,11 @@ class RatingDisparityResult(Result):
                     f"{p_text(row.p_value_mann_whitney)}).",
                     figure=row.prob_superiority, section=self.kind,
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
         lines.append(shares.to_string())
         lines.append(
@@ -160,10 +144,8 @@ class RatingDisparityResult(Result):
         )
         cols = ["group", "n", "mean_rank", "top_share", "impact_ratio", "adverse_impact",
                 "p_value_fisher", "prob_superiority", "p_value_mann_whitney"]
-        lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        lines.append(table_text(self.table[cols]))
+        return self._summary_text(lines)
 
 
 def rating_disparity(

@@ -18,7 +18,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
 from .._frames import as_columns, fingerprint_frame
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
@@ -66,26 +66,15 @@ class RepresentationResult(Result):
     fingerprint: str
 
     kind: ClassVar[str] = "representation by level"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "count",
-        "level_total",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"count", "level_total"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "change",
-        "share_highest",
-        "share_lowest",
+        "change", "share_highest", "share_lowest",
     })
 
-    def __repr__(self) -> str:
-        return (
-            f"<RepresentationResult: {len(self.order)} levels, {len(self.overall)} groups, "
-            f"{p_text(self.test.get('p_value'))}>"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The per-(level, group) table (a copy)."""
-        return self.table.copy()
+    def _repr_headline(self) -> str:
+        return (f"{len(self.order)} levels, {len(self.overall)} groups, "
+                f"{p_text(self.test.get('p_value'))}")
 
     def shares(self) -> pd.DataFrame:
         """Shares as a levels × groups matrix (levels in order)."""
@@ -109,13 +98,11 @@ class RepresentationResult(Result):
         for w in self.warnings:
             if w.startswith("no ") and " at level" in w:
                 out.append(Headline(severity=1, text=w, section=self.kind))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
         lines.append(shares.to_string())
         lines.append(
@@ -123,10 +110,8 @@ class RepresentationResult(Result):
             f"{self.test['df']}, {p_text(self.test['p_value'])}."
         )
         lines.append("Trend in each group's share (Cochran–Armitage, group vs the rest):")
-        lines.append(self.trend.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        lines.append(table_text(self.trend))
+        return self._summary_text(lines)
 
 
 def representation(

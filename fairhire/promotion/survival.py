@@ -28,7 +28,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
@@ -94,22 +94,11 @@ class TimeToPromotionResult(Result):
     fingerprint: str = ""
 
     kind: ClassVar[str] = "time to promotion"
-    count_columns: ClassVar[frozenset[str]] = frozenset({
-        "at_risk",
-        "censored",
-        "events",
-        "n",
-    })
+    count_columns: ClassVar[frozenset[str]] = frozenset({"at_risk", "censored", "events", "n"})
     #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "event_rate",
-        "expected",
-        "median_ci_high",
-        "median_ci_low",
-        "observed",
-        "person_time",
-        "std_err",
-        "survival",
+        "event_rate", "expected", "median_ci_high", "median_ci_low", "observed", "person_time",
+        "std_err", "survival",
     })
 
     def _repr_headline(self) -> str:
@@ -123,6 +112,9 @@ class TimeToPromotionResult(Result):
         return t.loc[slow.fillna(False).astype(bool)].reset_index(drop=True)
 
     def _median_text(self, value: float, note: Any) -> str:
+        if isinstance(note, str) and note.startswith("unstable"):
+            # the table's note ("n at risk < 5") in words
+            return f"unstable (fewer than {self.min_at_risk} people still waiting)"
         if isinstance(note, str) and note:
             return note
         return format_number(value, 1)
@@ -180,19 +172,17 @@ class TimeToPromotionResult(Result):
                     "ratios as averages over time and look at the curves.",
                     section=self.kind,
                 ))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         lines = [
             f"Time to promotion ({self.duration}, event {self.event!r}) by "
             f"{' × '.join(self.group_columns)}",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines.extend(self._rows_text())
         view = self.table[["group", "n", "events", "censored", "median", "median_note",
                            "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]]
-        lines.append(view.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        lines.append(table_text(view))
         lines.append(
             f"Log-rank χ² = {self.logrank['statistic']:.4g} on {int(self.logrank['df'])} df, "
             f"{p_text(self.logrank['p_value'])}. Medians: Kaplan–Meier with "
@@ -204,10 +194,8 @@ class TimeToPromotionResult(Result):
         )
         if self.ph_test is not None:
             lines.append("Proportional-hazards check (Grambsch–Therneau):")
-            lines.append(self.ph_test.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(self.ph_test))
+        return self._summary_text(lines)
 
 
 
