@@ -12,12 +12,15 @@ from .reading import read_table
 
 __all__ = [
     "COMPARISON_OPTIONS",
+    "column_arguments",
     "comparison_arguments",
     "funnel_arguments",
     "given",
+    "group_argument",
     "inconsistent_argument",
     "input_arguments",
     "read_input",
+    "reference_argument",
     "report_arguments",
 ]
 
@@ -37,6 +40,33 @@ def input_arguments(p: argparse.ArgumentParser, what: str) -> None:
     g.add_argument("--sep", metavar="CHAR",
                    help="CSV separator, e.g. ';' or '\\t' (default: detected from the file)")
     g.add_argument("--sheet", metavar="NAME", help="Excel sheet (default: the first)")
+
+
+def column_arguments(
+    p: argparse.ArgumentParser, what: str, title: str = "the columns"
+) -> argparse._ArgumentGroup:
+    """The data file (:func:`input_arguments`), then the group of its columns, returned."""
+    input_arguments(p, what)
+    return p.add_argument_group(title)
+
+
+def group_argument(
+    g: argparse._ArgumentGroup, *, combined: bool = False, required: bool = True, note: str = ""
+) -> None:
+    """``--group``: one column compared, or (``combined``) one or more, repeatable, whose
+    combinations are the groups. ``note`` ends the help text."""
+    if combined:
+        g.add_argument("--group", action="extend", nargs="+", required=required,
+                       metavar="COLUMN", help="group column (e.g. sex); repeat or list several "
+                       f"for combined groups{note}")
+    else:
+        g.add_argument("--group", required=required, metavar="COLUMN",
+                       help=f"the group column compared (e.g. sex){note}")
+
+
+def reference_argument(o: argparse._ArgumentGroup) -> None:
+    """``--reference GROUP``: the group the others are compared with."""
+    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
 
 
 def _separator(text: str | None) -> str | None:
