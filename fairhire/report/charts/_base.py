@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -32,6 +32,7 @@ __all__ = [
     "OK",
     "PALETTE",
     "Chart",
+    "Estimates",
     "ci_line",
     "drop_small",
     "flag_legend",
@@ -105,6 +106,27 @@ class Chart:
     size: tuple[float, float] = (7.0, 3.5)
     data: pd.DataFrame | None = None
     formats: Mapping[str, str] = field(default_factory=dict)
+
+
+class Estimates(NamedTuple):
+    """Estimates drawn one a row: labels, values, confidence limits and flags (arrays)."""
+
+    labels: list[str]
+    value: Any
+    low: Any
+    high: Any
+    flagged: Any
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, labels: list[str], value: str, flag: str) -> Estimates:
+        """The ``value`` column of ``rows`` with its ``ci_low``/``ci_high`` and ``flag``."""
+        return cls(
+            labels,
+            rows[value].astype(float).to_numpy(),
+            rows["ci_low"].astype(float).to_numpy(),
+            rows["ci_high"].astype(float).to_numpy(),
+            rows[flag].astype(bool).to_numpy(),
+        )
 
 
 def small(min_cell: int | None, *counts: Any) -> bool:

@@ -15,6 +15,7 @@ from ._base import (
     MARKERS,
     PALETTE,
     Chart,
+    Estimates,
     ci_line,
     drop_small,
     flag_legend,
@@ -158,16 +159,11 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         f"{s} · {g}\nvs {r} ({refs.get((s, r), 'n/a')})"
         for s, g, r in zip(rows["stage"], rows["group"], rows["reference_group"], strict=True)
     ]
-    ir = rows["impact_ratio"].astype(float).to_numpy()
-    lo = rows["ci_low"].astype(float).to_numpy()
-    hi = rows["ci_high"].astype(float).to_numpy()
-    flagged = rows["adverse_impact"].astype(bool).to_numpy()
-    alt = _impact_alt(labels, ir, lo, hi, flagged, threshold, level_txt)
+    est = Estimates.of(rows, labels, "impact_ratio", "adverse_impact")
+    alt = _impact_alt(est, threshold, level_txt)
     if len(hidden):
         alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
-    draw = functools.partial(
-        _draw_impact_ratios, labels=labels, ir=ir, lo=lo, hi=hi, flagged=flagged, threshold=threshold
-    )
+    draw = functools.partial(_draw_impact_ratios, est=est, threshold=threshold)
     data = rows[["stage", "group", "reference_group", "impact_ratio", "ci_low", "ci_high",
                  "adverse_impact"]].reset_index(drop=True)
     data.insert(3, "reference_applicants",
@@ -185,16 +181,9 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
     )
 
 
-def _impact_alt(
-    labels: list[str],
-    ir: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    flagged: np.ndarray,
-    threshold: float,
-    level_txt: str,
-) -> str:
+def _impact_alt(est: Estimates, threshold: float, level_txt: str) -> str:
     """The text alternative of :func:`impact_ratios`: every comparison below the threshold."""
+    labels, ir, lo, hi, flagged = est
     plain = [lab.replace("\n", " ") for lab in labels]
     below = [
         f"{lab}: {_ratio(v, threshold)} ({level_txt} CI {_ratio(lo_, None)} to "
@@ -213,16 +202,8 @@ def _impact_alt(
     )
 
 
-def _draw_impact_ratios(
-    fig: Any,
-    *,
-    labels: list[str],
-    ir: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    flagged: np.ndarray,
-    threshold: float,
-) -> None:
+def _draw_impact_ratios(fig: Any, *, est: Estimates, threshold: float) -> None:
+    labels, ir, lo, hi, flagged = est
     finite_hi = hi[np.isfinite(hi)]
     xmax = float(min(max(1.3, *(finite_hi if finite_hi.size else [1.3]), *ir) * 1.08, 3.0))
     ax = fig.add_subplot()

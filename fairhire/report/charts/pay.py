@@ -24,6 +24,7 @@ from ._base import (
     OK,
     PALETTE,
     Chart,
+    Estimates,
     ci_line,
     drop_small,
     flag_legend,
@@ -83,25 +84,19 @@ def gap_estimates(
         if scope == "overall"
         else [f"{c} · {g}" for c, g in zip(rows["cell"], rows["group"], strict=True)]
     )
-    gap = rows["adjusted_gap"].astype(float).to_numpy()
-    lo = rows["ci_low"].astype(float).to_numpy()
-    hi = rows["ci_high"].astype(float).to_numpy()
+    est = Estimates.of(rows, labels, "adjusted_gap", "flagged")
     raw = (
         rows["mean_gap_pct"].astype(float).to_numpy() if result.log else np.full(len(rows), np.nan)
     )
-    flagged = rows["flagged"].astype(bool).to_numpy()
     where = "overall" if scope == "overall" else "within " + words(result.within)
-    alt = _gap_alt(result, labels, gap, lo, hi, flagged, where, level, min_cell)
+    alt = _gap_alt(result, est, where, level, min_cell)
     if untestable:
         alt += f" {untestable} comparison(s) not testable are not drawn."
     if len(hidden):
         alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
     if dropped:
         alt += f" {dropped} smaller gaps are not drawn (see the table)."
-    draw = functools.partial(
-        _draw_gaps, result=result, labels=labels, gap=gap, lo=lo, hi=hi, raw=raw, flagged=flagged,
-        level=level,
-    )
+    draw = functools.partial(_draw_gaps, result=result, est=est, raw=raw, level=level)
     data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
                  "ci_high", "flagged"]].reset_index(drop=True)
     return Chart(
@@ -114,17 +109,10 @@ def gap_estimates(
 
 
 def _gap_alt(
-    result: Any,
-    labels: list[str],
-    gap: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    flagged: np.ndarray,
-    where: str,
-    level: str,
-    min_cell: int | None,
+    result: Any, est: Estimates, where: str, level: str, min_cell: int | None
 ) -> str:
     """The text alternative of :func:`gap_estimates`: every gap with its interval (up to 12)."""
+    labels, gap, lo, hi, flagged = est
     unit = "%" if result.log else ""
     units_text = "percent" if result.log else "currency units"
     parts = [
@@ -147,17 +135,9 @@ def _gap_alt(
 
 
 def _draw_gaps(
-    fig: Any,
-    *,
-    result: Any,
-    labels: list[str],
-    gap: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    raw: np.ndarray,
-    flagged: np.ndarray,
-    level: str,
+    fig: Any, *, result: Any, est: Estimates, raw: np.ndarray, level: str
 ) -> None:
+    labels, gap, lo, hi, flagged = est
     unit = "%" if result.log else ""
     ax = fig.add_subplot()
     y = np.arange(len(labels))[::-1]
