@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from .options import choice, number, report_formats, whole
+from .options import choice, number, report_formats, share, whole
 from .output import notes
 from .reading import read_table
 
@@ -19,6 +19,7 @@ __all__ = [
     "group_argument",
     "inconsistent_argument",
     "input_arguments",
+    "min_share_argument",
     "read_input",
     "reference_argument",
     "report_arguments",
@@ -163,6 +164,13 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="with --stage-column: the stages in order, entry stage first")
     g.add_argument("--strata", nargs="+", metavar="COLUMN",
                    help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+
+
+def min_share_argument(o: argparse._ArgumentGroup) -> None:
+    """``--min-share SHARE``: groups below this share of the applicants are left out."""
+    o.add_argument("--min-share", type=share(), metavar="SHARE",
+                   help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
+                   "(default: none left out)")
 
 
 def inconsistent_argument(o: argparse._ArgumentGroup, rows: str, default: str | None) -> None:
