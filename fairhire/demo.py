@@ -77,51 +77,132 @@ PAY_CONTROLS = ["level", "job_family", "tenure_years"]
 # One line per section; a section whose analysis is not in this build is skipped with a message.
 SECTIONS: list[tuple[str, Callable[[Company], Any]]] = [
     ("Job advertisements", _job_ads),
-    ("Hiring funnel by sex", lambda c: fh.adverse_impact(
-        c.funnel, group="sex", stages=STAGES, strata="requisition")),
-    ("Hiring funnel by race/ethnicity", lambda c: fh.adverse_impact(
-        c.funnel, group="race", stages=STAGES, min_share=0.02)),
-    ("Hiring funnel by age band", lambda c: fh.adverse_impact(
-        c.funnel, group="age_band", stages=STAGES)),
-    ("Hiring funnel by sex, quarter by quarter", lambda c: fh.monitor(
-        c.funnel_over_time, period="applied_on", freq="Q", group="sex", stages=STAGES,
-        min_share=0.03)),
-    ("NYC Local Law 144 bias audit (résumé screen)", lambda c: fh.ll144_audit(
-        c.funnel, sex="sex", race="race", selected="screened", min_share=0.02)),
-    ("Pay gap by sex", lambda c: fh.pay_gap(
-        c.workforce, pay="salary", group="sex", controls=PAY_CONTROLS)),
-    ("Oaxaca–Blinder decomposition", lambda c: fh.oaxaca_blinder(
-        c.workforce, outcome="salary", group="sex", features=PAY_CONTROLS, log=True)),
-    ("UK gender pay gap metrics", lambda c: fh.uk_pay_gap_metrics(
-        c.workforce, hourly_pay="hourly_pay", bonus="bonus", sex="sex")),
-    ("EU Pay Transparency Directive indicators", lambda c: fh.eu_pay_transparency_metrics(
-        c.workforce, pay="salary", variable_pay="bonus", sex="sex", category="job_family")),
-    ("Promotion rates by sex", lambda c: fh.promotion_disparity(
-        c.workforce, group="sex", promoted="promoted", level="level")),
-    ("Time to promotion", lambda c: fh.time_to_promotion(
-        c.workforce, group="sex", duration="months_in_level", event="promoted")),
-    ("Representation by level", lambda c: fh.representation(
-        c.workforce, group="sex", level="level", order=LEVELS)),
-    ("Performance ratings", lambda c: fh.rating_disparity(
-        c.workforce, group="sex", rating="performance_rating")),
-    ("Retention by sex", lambda c: fh.retention(
-        c.staff_exits, group="sex", exited="exited", exit_type="exit_type", level="level")),
-    ("Time to exit", lambda c: fh.time_to_exit(
-        c.staff_exits, group="sex", duration="tenure_months", event="exited",
-        cause="exit_type", horizon=60)),
-    ("Reduction in force (layoff)", lambda c: fh.reduction_in_force(
-        c.layoff_pool, group="sex", selected="laid_off", unit="job_family", age="age",
-        job_title="job_title")),
-    ("Interview panels", lambda c: fh.interview_panels(
-        c.interviews.panels, interview="interview_id", panelist_group="panelist_sex",
-        candidate_group="candidate_sex", outcome="advanced")),
-    ("Rater-level disparities", lambda c: fh.rater_disparity(
-        c.interviews.decisions, rater="interviewer", candidate_group="sex",
-        outcome="advanced")),
-    ("Rubric consistency", lambda c: fh.rubric_consistency(
-        c.interviews.scores, candidate="candidate_id", rater="interviewer",
-        criteria=list(c.interviews.criteria), candidate_group="sex")),
-]  # fmt: skip
+    (
+        "Hiring funnel by sex",
+        lambda c: fh.adverse_impact(c.funnel, group="sex", stages=STAGES, strata="requisition"),
+    ),
+    (
+        "Hiring funnel by race/ethnicity",
+        lambda c: fh.adverse_impact(c.funnel, group="race", stages=STAGES, min_share=0.02),
+    ),
+    (
+        "Hiring funnel by age band",
+        lambda c: fh.adverse_impact(c.funnel, group="age_band", stages=STAGES),
+    ),
+    (
+        "Hiring funnel by sex, quarter by quarter",
+        lambda c: fh.monitor(
+            c.funnel_over_time,
+            period="applied_on",
+            freq="Q",
+            group="sex",
+            stages=STAGES,
+            min_share=0.03,
+        ),
+    ),
+    (
+        "NYC Local Law 144 bias audit (résumé screen)",
+        lambda c: fh.ll144_audit(
+            c.funnel, sex="sex", race="race", selected="screened", min_share=0.02
+        ),
+    ),
+    (
+        "Pay gap by sex",
+        lambda c: fh.pay_gap(c.workforce, pay="salary", group="sex", controls=PAY_CONTROLS),
+    ),
+    (
+        "Oaxaca–Blinder decomposition",
+        lambda c: fh.oaxaca_blinder(
+            c.workforce, outcome="salary", group="sex", features=PAY_CONTROLS, log=True
+        ),
+    ),
+    (
+        "UK gender pay gap metrics",
+        lambda c: fh.uk_pay_gap_metrics(
+            c.workforce, hourly_pay="hourly_pay", bonus="bonus", sex="sex"
+        ),
+    ),
+    (
+        "EU Pay Transparency Directive indicators",
+        lambda c: fh.eu_pay_transparency_metrics(
+            c.workforce, pay="salary", variable_pay="bonus", sex="sex", category="job_family"
+        ),
+    ),
+    (
+        "Promotion rates by sex",
+        lambda c: fh.promotion_disparity(
+            c.workforce, group="sex", promoted="promoted", level="level"
+        ),
+    ),
+    (
+        "Time to promotion",
+        lambda c: fh.time_to_promotion(
+            c.workforce, group="sex", duration="months_in_level", event="promoted"
+        ),
+    ),
+    (
+        "Representation by level",
+        lambda c: fh.representation(c.workforce, group="sex", level="level", order=LEVELS),
+    ),
+    (
+        "Performance ratings",
+        lambda c: fh.rating_disparity(c.workforce, group="sex", rating="performance_rating"),
+    ),
+    (
+        "Retention by sex",
+        lambda c: fh.retention(
+            c.staff_exits, group="sex", exited="exited", exit_type="exit_type", level="level"
+        ),
+    ),
+    (
+        "Time to exit",
+        lambda c: fh.time_to_exit(
+            c.staff_exits,
+            group="sex",
+            duration="tenure_months",
+            event="exited",
+            cause="exit_type",
+            horizon=60,
+        ),
+    ),
+    (
+        "Reduction in force (layoff)",
+        lambda c: fh.reduction_in_force(
+            c.layoff_pool,
+            group="sex",
+            selected="laid_off",
+            unit="job_family",
+            age="age",
+            job_title="job_title",
+        ),
+    ),
+    (
+        "Interview panels",
+        lambda c: fh.interview_panels(
+            c.interviews.panels,
+            interview="interview_id",
+            panelist_group="panelist_sex",
+            candidate_group="candidate_sex",
+            outcome="advanced",
+        ),
+    ),
+    (
+        "Rater-level disparities",
+        lambda c: fh.rater_disparity(
+            c.interviews.decisions, rater="interviewer", candidate_group="sex", outcome="advanced"
+        ),
+    ),
+    (
+        "Rubric consistency",
+        lambda c: fh.rubric_consistency(
+            c.interviews.scores,
+            candidate="candidate_id",
+            rater="interviewer",
+            criteria=list(c.interviews.criteria),
+            candidate_group="sex",
+        ),
+    ),
+]
 
 
 NOTES = {

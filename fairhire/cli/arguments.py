@@ -6,18 +6,22 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from .options import choice, number, report_formats, whole
+from .options import choice, number, report_formats, share, whole
 from .output import notes
 from .reading import read_table
 
 __all__ = [
     "COMPARISON_OPTIONS",
+    "column_arguments",
     "comparison_arguments",
     "funnel_arguments",
     "given",
+    "group_argument",
     "inconsistent_argument",
     "input_arguments",
+    "min_share_argument",
     "read_input",
+    "reference_argument",
     "report_arguments",
 ]
 
@@ -37,6 +41,33 @@ def input_arguments(p: argparse.ArgumentParser, what: str) -> None:
     g.add_argument("--sep", metavar="CHAR",
                    help="CSV separator, e.g. ';' or '\\t' (default: detected from the file)")
     g.add_argument("--sheet", metavar="NAME", help="Excel sheet (default: the first)")
+
+
+def column_arguments(
+    p: argparse.ArgumentParser, what: str, title: str = "the columns"
+) -> argparse._ArgumentGroup:
+    """The data file (:func:`input_arguments`), then the group of its columns, returned."""
+    input_arguments(p, what)
+    return p.add_argument_group(title)
+
+
+def group_argument(
+    g: argparse._ArgumentGroup, *, combined: bool = False, required: bool = True, note: str = ""
+) -> None:
+    """``--group``: one column compared, or (``combined``) one or more, repeatable, whose
+    combinations are the groups. ``note`` ends the help text."""
+    if combined:
+        g.add_argument("--group", action="extend", nargs="+", required=required,
+                       metavar="COLUMN", help="group column (e.g. sex); repeat or list several "
+                       f"for combined groups{note}")
+    else:
+        g.add_argument("--group", required=required, metavar="COLUMN",
+                       help=f"the group column compared (e.g. sex){note}")
+
+
+def reference_argument(o: argparse._ArgumentGroup) -> None:
+    """``--reference GROUP``: the group the others are compared with."""
+    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
 
 
 def _separator(text: str | None) -> str | None:
@@ -133,6 +164,13 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="with --stage-column: the stages in order, entry stage first")
     g.add_argument("--strata", nargs="+", metavar="COLUMN",
                    help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+
+
+def min_share_argument(o: argparse._ArgumentGroup) -> None:
+    """``--min-share SHARE``: groups below this share of the applicants are left out."""
+    o.add_argument("--min-share", type=share(), metavar="SHARE",
+                   help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
+                   "(default: none left out)")
 
 
 def inconsistent_argument(o: argparse._ArgumentGroup, rows: str, default: str | None) -> None:

@@ -8,11 +8,12 @@ from .arguments import (
     funnel_arguments,
     inconsistent_argument,
     input_arguments,
+    min_share_argument,
     read_input,
     report_arguments,
 )
 from .errors import CLIError
-from .options import share, whole
+from .options import whole
 from .output import print_result
 
 NAME = "impact"
@@ -28,9 +29,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     o.add_argument("--reference", metavar="GROUP",
                    help="compare every group with this one (default: the highest rate among "
                    "groups large enough to be the reference)")
-    o.add_argument("--min-share", type=share(), metavar="SHARE",
-                   help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
-                   "(default: none left out)")
+    min_share_argument(o)
     o.add_argument("--min-n", type=whole("min_n", low=1), metavar="N",
                    help="smallest group that can be the reference (default: 30)")
     o.add_argument("--cumulative", action="store_true",

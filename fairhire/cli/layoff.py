@@ -6,9 +6,10 @@ import argparse
 
 from .arguments import (
     COMPARISON_OPTIONS,
+    column_arguments,
     comparison_arguments,
     given,
-    input_arguments,
+    group_argument,
     read_input,
     report_arguments,
 )
@@ -24,13 +25,11 @@ FLAGS = {"unknown_labels": "--unknown-label", "age_bands": "--age-bands"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "employee in the layoff's scope")
-    g = p.add_argument_group("the columns")
+    g = column_arguments(p, "employee in the layoff's scope")
     g.add_argument("--selected", required=True, metavar="COLUMN",
                    help="yes/no column: selected for layoff")
-    g.add_argument("--group", action="extend", nargs="+", metavar="COLUMN",
-                   help="group column (e.g. sex); repeat or list several for combined groups "
-                   "(at least one of --group and --age)")
+    group_argument(g, combined=True, required=False,
+                   note=" (at least one of --group and --age)")
     g.add_argument("--unit", metavar="COLUMN",
                    help="the decisional unit (department, site ...) selections were made in")
     g.add_argument("--age", metavar="COLUMN",

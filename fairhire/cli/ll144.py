@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import input_arguments, read_input, report_arguments
+from .arguments import column_arguments, read_input, report_arguments
 from .errors import CLIError
 from .options import call_analysis, category_map_file, label_pair, share
 from .output import print_result
@@ -20,8 +20,7 @@ FLAGS = {
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "individual")
-    g = p.add_argument_group("the columns")
+    g = column_arguments(p, "individual")
     g.add_argument("--sex", required=True, metavar="COLUMN", help="the sex/gender column")
     g.add_argument("--race", required=True, metavar="COLUMN", help="the race/ethnicity column")
     g.add_argument("--selected", metavar="COLUMN",

@@ -11,12 +11,13 @@ from .arguments import (
     given,
     inconsistent_argument,
     input_arguments,
+    min_share_argument,
     read_input,
     report_arguments,
 )
 from .compare import comparison_lines, in_cli_words, read_audit_file
 from .errors import CLIError
-from .options import choice, share
+from .options import choice
 from .output import print_result, write_report_files
 
 NAME = "monitor"
@@ -39,9 +40,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--promoted", metavar="COLUMN",
                    help="instead of a funnel: yes/no promotion column (promotion rates)")
     o = comparison_arguments(p, skip=("alternative",))
-    o.add_argument("--min-share", type=share(), metavar="SHARE",
-                   help="leave out groups below this share of applicants, e.g. 0.02 or 2%% "
-                   "(default: none left out)")
+    min_share_argument(o)
     inconsistent_argument(o, "rows that pass a stage without the one before", None)
     report_arguments(p)
     p.add_argument("--compare-with", metavar="OLD.json",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import input_arguments, read_input, report_arguments
+from .arguments import (
+    column_arguments,
+    group_argument,
+    read_input,
+    reference_argument,
+    report_arguments,
+)
 from .options import call_analysis, choice, whole
 from .output import print_result
 
@@ -15,18 +21,16 @@ FLAGS = {"min_group_size": "--min-n"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "employee")
-    g = p.add_argument_group("the columns")
+    g = column_arguments(p, "employee")
     g.add_argument("--pay", required=True, metavar="COLUMN",
                    help="the pay column (e.g. salary or hourly pay)")
-    g.add_argument("--group", required=True, metavar="COLUMN",
-                   help="the group column compared (e.g. sex)")
+    group_argument(g)
     g.add_argument("--controls", nargs="+", metavar="COLUMN",
                    help="legitimate pay factors the adjusted gap accounts for (e.g. level)")
     g.add_argument("--within", nargs="+", metavar="COLUMN",
                    help="pay-analysis groups: a separate gap within each (e.g. job_family)")
     o = p.add_argument_group("options")
-    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
+    reference_argument(o)
     o.add_argument("--cov-type", type=choice("cov_type", ["nonrobust", "HC1", "HC3"]),
                    default="HC3", metavar="{nonrobust,HC1,HC3}",
                    help="standard errors of the adjusted gap: HC3 (default, robust to unequal "

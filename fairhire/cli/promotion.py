@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import input_arguments, read_input, report_arguments
+from .arguments import (
+    column_arguments,
+    group_argument,
+    read_input,
+    reference_argument,
+    report_arguments,
+)
 from .options import share
 from .output import print_result
 
@@ -15,16 +21,14 @@ FLAGS: dict[str, str] = {}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "employee")
-    g = p.add_argument_group("the columns")
-    g.add_argument("--group", required=True, metavar="COLUMN",
-                   help="the group column compared (e.g. sex)")
+    g = column_arguments(p, "employee")
+    group_argument(g)
     g.add_argument("--promoted", required=True, metavar="COLUMN",
                    help="yes/no column: promoted in the period")
     g.add_argument("--level", metavar="COLUMN",
                    help="compare within each level of this column (e.g. level or grade)")
     o = p.add_argument_group("options")
-    o.add_argument("--reference", metavar="GROUP", help="the group others are compared with")
+    reference_argument(o)
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share, e.g. 0.02 (default: none)")
     report_arguments(p)

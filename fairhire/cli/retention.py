@@ -6,10 +6,11 @@ import argparse
 
 from .arguments import (
     COMPARISON_OPTIONS,
+    column_arguments,
     comparison_arguments,
     given,
+    group_argument,
     inconsistent_argument,
-    input_arguments,
     read_input,
     report_arguments,
 )
@@ -35,10 +36,8 @@ def exit_kind_arguments(g: argparse._ArgumentGroup) -> None:
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "employee")
-    g = p.add_argument_group("the columns")
-    g.add_argument("--group", action="extend", nargs="+", required=True, metavar="COLUMN",
-                   help="group column (e.g. sex); repeat or list several for combined groups")
+    g = column_arguments(p, "employee")
+    group_argument(g, combined=True)
     g.add_argument("--exited", required=True, metavar="COLUMN",
                    help="yes/no column: the employee left during the period")
     g.add_argument("--exit-type", metavar="COLUMN",

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import comparison_arguments, given, input_arguments, read_input, report_arguments
+from .arguments import (
+    column_arguments,
+    comparison_arguments,
+    given,
+    group_argument,
+    read_input,
+    report_arguments,
+)
 from .errors import CLIError
 from .options import call_analysis, choice, number
 from .output import print_result
@@ -19,10 +26,8 @@ TIME_UNITS = ["days", "weeks", "months", "years"]
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "employee")
-    g = p.add_argument_group("the columns (--duration and --event, or the dates)")
-    g.add_argument("--group", action="extend", nargs="+", required=True, metavar="COLUMN",
-                   help="group column (e.g. sex); repeat or list several for combined groups")
+    g = column_arguments(p, "employee", "the columns (--duration and --event, or the dates)")
+    group_argument(g, combined=True)
     g.add_argument("--duration", metavar="COLUMN",
                    help="time each employee was observed, e.g. tenure_months")
     g.add_argument("--event", metavar="COLUMN",

@@ -175,7 +175,6 @@ def make_interviews(n_candidates: int = 1_200, *, random_state: int | None = 0) 
     truth = INTERVIEWS_TRUTH
     n = int(n_candidates)
     pool = _interviewers(rng)
-    p_pool = pool["weight"].to_numpy() / pool["weight"].sum()
 
     female = rng.random(n) < 0.46
     sex = np.where(female, "Female", "Male").astype(object)
@@ -183,55 +182,20 @@ def make_interviews(n_candidates: int = 1_200, *, random_state: int | None = 0) 
     ability = rng.normal(0.0, 1.0, n)
     sizes, probs = zip(*truth["panel_sizes"].items(), strict=True)
     panel_size = rng.choice(np.array(sizes), size=n, p=np.array(probs))
-
-    cand_ids = np.array([f"C{i:05d}" for i in range(1, n + 1)], dtype=object)
-    int_ids = np.array([f"IV{i:05d}" for i in range(1, n + 1)], dtype=object)
-
-    rows_c, rows_r = [], []
-    for i in range(n):
-        members = rng.choice(len(pool), size=int(panel_size[i]), replace=False, p=p_pool)
-        rows_c.extend([i] * len(members))
-        rows_r.extend(members.tolist())
-    # the single-decision interviewer sits on one (larger) panel as an extra member
-    host = int(np.flatnonzero(panel_size >= 2)[0])
-    rows_c.append(host)
-    rows_r.append(len(pool))
-    extra = pd.DataFrame({
-        "interviewer": [truth["single_decision_rater"]],
-        "interviewer_sex": pd.array(["Female"], dtype="string"),
-        "weight": [0.0],
-        "leniency": [0.0],
-        "severity_subjective": [0.0],
-    })
-    pool = pd.concat([pool, extra], ignore_index=True)
-    ci = np.array(rows_c)
-    ri = np.array(rows_r)
-    order = np.lexsort((ri, ci))
-    ci, ri = ci[order], ri[order]
+    pool, ci, ri = _seat_panels(rng, pool, panel_size)
     m = len(ci)
 
     is_biased = pool["interviewer"].isin(truth["biased_raters"]).to_numpy()[ri]
     shift = np.where(is_biased & female[ci], truth["biased_rater_shift"], 0.0)
     overall_latent = (
-        5.6 + 1.6 * ability[ci] + pool["leniency"].to_numpy()[ri] + shift
+        5.6
+        + 1.6 * ability[ci]
+        + pool["leniency"].to_numpy()[ri]
+        + shift
         + rng.normal(0.0, 0.9, m)
     )
     overall = np.clip(np.rint(overall_latent), 1, 10).astype(int)
-    recommend = overall >= 6
-
-    # rubric scores: ability + criterion-specific trait + rater noise, on a 1–5 scale
-    scores: dict[str, np.ndarray] = {}
-    for c in CRITERIA:
-        trait = ability + rng.normal(0.0, 0.5, n)
-        if c == truth["subjective_criterion"]:
-            latent = (
-                0.5 * trait[ci] + pool["severity_subjective"].to_numpy()[ri]
-                + np.where(female[ci], truth["subjective_shift"], 0.0)
-                + rng.normal(0.0, 1.1, m)
-            )
-        else:
-            latent = trait[ci] + 0.3 * pool["leniency"].to_numpy()[ri] + rng.normal(0.0, 0.35, m)
-        scores[c] = np.digitize(latent, [-1.5, -0.5, 0.5, 1.5]) + 1
+    scores = _rubric_scores(rng, ability, female, pool, ci, ri)
 
     # missing demographics (voluntary self-identification)
     sex_out = np.where(rng.random(n) < truth["missing_rate"], None, sex)
@@ -240,34 +204,110 @@ def make_interviews(n_candidates: int = 1_200, *, random_state: int | None = 0) 
     def s(values: np.ndarray) -> pd.Series:
         return pd.Series(values, dtype="string")
 
-    decisions = pd.DataFrame({
-        "candidate_id": s(cand_ids[ci]),
-        "interview_id": s(int_ids[ci]),
-        "interviewer": s(pool["interviewer"].to_numpy()[ri]),
-        "interviewer_sex": pool["interviewer_sex"].to_numpy()[ri],
-        "sex": s(sex_out[ci]),
-        "race": s(race_out[ci]),
-        "advanced": recommend,
-        "score": overall,
-    })
+    cand_ids = np.array([f"C{i:05d}" for i in range(1, n + 1)], dtype=object)
+    int_ids = np.array([f"IV{i:05d}" for i in range(1, n + 1)], dtype=object)
+    decisions = pd.DataFrame(
+        {
+            "candidate_id": s(cand_ids[ci]),
+            "interview_id": s(int_ids[ci]),
+            "interviewer": s(pool["interviewer"].to_numpy()[ri]),
+            "interviewer_sex": pool["interviewer_sex"].to_numpy()[ri],
+            "sex": s(sex_out[ci]),
+            "race": s(race_out[ci]),
+            "advanced": overall >= 6,
+            "score": overall,
+        }
+    )
     decisions["interviewer_sex"] = decisions["interviewer_sex"].astype("string")
+    return _interview_data(decisions, ci, scores)
 
-    votes = pd.Series(recommend).groupby(ci).mean()
+
+def _seat_panels(
+    rng: np.random.Generator, pool: pd.DataFrame, panel_size: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Draw each candidate's panel from the pool (busy interviewers more often).
+
+    Returns the pool with the single-decision interviewer added, and one (candidate, pool
+    row) pair per panelist, sorted by candidate then pool row.
+    """
+    truth = INTERVIEWS_TRUTH
+    p_pool = pool["weight"].to_numpy() / pool["weight"].sum()
+    rows_c, rows_r = [], []
+    for i in range(panel_size.shape[0]):
+        members = rng.choice(len(pool), size=int(panel_size[i]), replace=False, p=p_pool)
+        rows_c.extend([i] * len(members))
+        rows_r.extend(members.tolist())
+    # the single-decision interviewer sits on one (larger) panel as an extra member
+    host = int(np.flatnonzero(panel_size >= 2)[0])
+    rows_c.append(host)
+    rows_r.append(len(pool))
+    extra = pd.DataFrame(
+        {
+            "interviewer": [truth["single_decision_rater"]],
+            "interviewer_sex": pd.array(["Female"], dtype="string"),
+            "weight": [0.0],
+            "leniency": [0.0],
+            "severity_subjective": [0.0],
+        }
+    )
+    pool = pd.concat([pool, extra], ignore_index=True)
+    ci = np.array(rows_c)
+    ri = np.array(rows_r)
+    order = np.lexsort((ri, ci))
+    return pool, ci[order], ri[order]
+
+
+def _rubric_scores(
+    rng: np.random.Generator,
+    ability: np.ndarray,
+    female: np.ndarray,
+    pool: pd.DataFrame,
+    ci: np.ndarray,
+    ri: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Rubric scores: ability + criterion-specific trait + rater noise, on a 1–5 scale."""
+    truth = INTERVIEWS_TRUTH
+    n, m = ability.shape[0], ci.shape[0]
+    scores: dict[str, np.ndarray] = {}
+    for c in CRITERIA:
+        trait = ability + rng.normal(0.0, 0.5, n)
+        if c == truth["subjective_criterion"]:
+            latent = (
+                0.5 * trait[ci]
+                + pool["severity_subjective"].to_numpy()[ri]
+                + np.where(female[ci], truth["subjective_shift"], 0.0)
+                + rng.normal(0.0, 1.1, m)
+            )
+        else:
+            latent = trait[ci] + 0.3 * pool["leniency"].to_numpy()[ri] + rng.normal(0.0, 0.35, m)
+        scores[c] = np.digitize(latent, [-1.5, -0.5, 0.5, 1.5]) + 1
+    return scores
+
+
+def _interview_data(
+    decisions: pd.DataFrame, ci: np.ndarray, scores: dict[str, np.ndarray]
+) -> InterviewData:
+    """The panel-level and rubric-score frames beside the decisions."""
+    votes = pd.Series(decisions["advanced"].to_numpy()).groupby(ci).mean()
     panel_pass = (votes >= 0.5).to_numpy()
-    panels = pd.DataFrame({
-        "interview_id": decisions["interview_id"],
-        "candidate_id": decisions["candidate_id"],
-        "panelist": decisions["interviewer"],
-        "panelist_sex": decisions["interviewer_sex"],
-        "candidate_sex": decisions["sex"],
-        "candidate_race": decisions["race"],
-        "advanced": panel_pass[ci],
-    })
-    score_frame = pd.DataFrame({
-        "candidate_id": decisions["candidate_id"],
-        "interviewer": decisions["interviewer"],
-        "sex": decisions["sex"],
-        "race": decisions["race"],
-        **{c: scores[c].astype(int) for c in CRITERIA},
-    })
+    panels = pd.DataFrame(
+        {
+            "interview_id": decisions["interview_id"],
+            "candidate_id": decisions["candidate_id"],
+            "panelist": decisions["interviewer"],
+            "panelist_sex": decisions["interviewer_sex"],
+            "candidate_sex": decisions["sex"],
+            "candidate_race": decisions["race"],
+            "advanced": panel_pass[ci],
+        }
+    )
+    score_frame = pd.DataFrame(
+        {
+            "candidate_id": decisions["candidate_id"],
+            "interviewer": decisions["interviewer"],
+            "sex": decisions["sex"],
+            "race": decisions["race"],
+            **{c: scores[c].astype(int) for c in CRITERIA},
+        }
+    )
     return InterviewData(panels=panels, decisions=decisions, scores=score_frame)

@@ -16,101 +16,53 @@ from scipy.special import expit, logit
 from scipy.stats import norm
 
 from ..errors import InvalidParameterError
+from ._workforce_model import (
+    _BONUS_ELIGIBLE,
+    _BONUS_TARGET,
+    _BONUS_WOMEN_FACTOR,
+    _FAMILY_EFFECT,
+    _FAMILY_SHARES,
+    _FULL_TIME_HOURS,
+    _INVOLUNTARY_HR,
+    _INVOLUNTARY_MONTHLY,
+    _LAYOFF_AGE_CUTS,
+    _LAYOFF_RATES,
+    _LAYOFF_UNIT_FACTOR,
+    _LEAVE_SHARE,
+    _LEVEL_BASE_SALARY,
+    _LEVEL_SHARES,
+    _LEVEL_TITLES,
+    _LOCATION_EFFECT,
+    _LOCATION_SHARES,
+    _LOG_PAY_NOISE_SD,
+    _NOT_FULL_PAY_SHARE,
+    _OBSERVATION_MONTHS,
+    _PART_TIME_HOURS,
+    _PART_TIME_SHARE,
+    _PROMOTION_BASE,
+    _PROMOTION_GAP_LEVELS,
+    _PROMOTION_MONTHS_MEAN,
+    _PROMOTION_RATING_SLOPE,
+    _RACE_PAY_EFFECT,
+    _RATING_SHARES_MEN,
+    _RATING_SHIFT_WOMEN,
+    _RATING_SLOPE,
+    _RETIREMENT_MONTHLY_60,
+    _TENURE_SLOPE,
+    _VOLUNTARY_HR_WOMEN,
+    _VOLUNTARY_WEIBULL,
+    AGE_BANDS,
+    EXIT_TYPES,
+    JOB_FAMILIES,
+    LEVELS,
+    LOCATIONS,
+    RACE_SHARES,
+    RACES,
+    SEX_SHARES,
+    SEXES,
+)
 
 __all__ = ["EXIT_COLUMNS", "EXIT_TYPES", "LEVELS", "WORKFORCE_TRUTH", "make_workforce"]
-
-#: Job levels, lowest first (ordered strings that also sort correctly).
-LEVELS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5")
-
-SEXES: tuple[str, ...] = ("Male", "Female", "Non-binary")
-#: Shares of Male, Female, Non-binary and missing sex.
-SEX_SHARES: tuple[float, ...] = (0.49, 0.49, 0.01, 0.01)
-
-#: EEO-1 race/ethnicity categories and their shares; the rest (0.5%) is missing.
-RACES: tuple[str, ...] = (
-    "White",
-    "Hispanic or Latino",
-    "Black or African American",
-    "Asian",
-    "Native Hawaiian or Pacific Islander",
-    "Native American or Alaska Native",
-    "Two or More Races",
-)
-RACE_SHARES: tuple[float, ...] = (0.575, 0.15, 0.12, 0.10, 0.005, 0.01, 0.035)
-
-JOB_FAMILIES: tuple[str, ...] = (
-    "Engineering",
-    "Sales",
-    "Operations",
-    "Finance",
-    "Marketing",
-    "People",
-    "Legal",
-    "Customer Support",
-)
-LOCATIONS: tuple[str, ...] = ("London", "Manchester", "Birmingham", "Edinburgh", "Remote")
-AGE_BANDS: tuple[str, ...] = ("Under 25", "25-34", "35-44", "45-54", "55 and over")
-
-# Level shares by sex (men, women; non-binary and missing get the average of the two).
-_LEVEL_SHARES = {
-    "Male": (0.30, 0.27, 0.22, 0.14, 0.07),
-    "Female": (0.37, 0.29, 0.19, 0.10, 0.05),
-}
-# Job-family shares by sex: occupational segregation that explains part of the raw gap.
-_FAMILY_SHARES = {
-    "Male": (0.30, 0.16, 0.14, 0.10, 0.08, 0.04, 0.04, 0.14),
-    "Female": (0.16, 0.14, 0.12, 0.11, 0.12, 0.10, 0.05, 0.20),
-}
-_LOCATION_SHARES = (0.35, 0.20, 0.15, 0.10, 0.20)
-
-# log-salary model: base by level, family and location effects, tenure and rating slopes
-_LEVEL_BASE_SALARY = (45_000.0, 60_000.0, 80_000.0, 105_000.0, 140_000.0)
-_FAMILY_EFFECT = (0.15, 0.05, -0.05, 0.08, 0.0, -0.03, 0.12, -0.15)
-_LOCATION_EFFECT = (0.12, 0.0, -0.02, 0.02, -0.03)
-_TENURE_SLOPE = 0.01  # per year
-_RATING_SLOPE = 0.03  # per rating point above 3
-_RACE_PAY_EFFECT = {"Black or African American": -0.03, "Hispanic or Latino": -0.02}
-_LOG_PAY_NOISE_SD = 0.10
-_FULL_TIME_HOURS = 37.5
-
-# promotion: baseline probability (men, rating 3) by level; rating slope on the log-odds
-_PROMOTION_BASE = (0.30, 0.25, 0.20, 0.15, 0.05)
-_PROMOTION_RATING_SLOPE = 0.5
-_PROMOTION_GAP_LEVELS = ("L2", "L3")
-# time to promotion (months, among those promoted): gamma(shape 4) with these means, men
-_PROMOTION_MONTHS_MEAN = (18.0, 24.0, 30.0, 36.0, 48.0)
-_OBSERVATION_MONTHS = 60
-_LEAVE_SHARE = 0.30  # of those not promoted
-
-# performance rating: latent N(0, 1) cut at men's cumulative shares; women shifted down
-_RATING_SHARES_MEN = (0.05, 0.15, 0.45, 0.25, 0.10)
-_RATING_SHIFT_WOMEN = -0.2
-
-# bonus: eligible with rating >= 3 with probability by level; amount = salary x target x ...
-_BONUS_ELIGIBLE = (0.30, 0.45, 0.60, 0.75, 0.90)
-_BONUS_TARGET = (0.05, 0.07, 0.10, 0.15, 0.25)
-_BONUS_WOMEN_FACTOR = 0.90
-
-_PART_TIME_SHARE = {"Male": 0.05, "Female": 0.20, "other": 0.10}
-_PART_TIME_HOURS = (16.0, 20.0, 24.0, 30.0)
-_NOT_FULL_PAY_SHARE = {"Male": 0.01, "Female": 0.04, "other": 0.02}
-
-
-# exits (``exits=True``): cause-specific latent times in months since hire, censored at the
-# snapshot; then a layoff at the snapshot among those still employed
-_VOLUNTARY_WEIBULL = (0.8, 400.0)  # shape, scale (months) for men
-_VOLUNTARY_HR_WOMEN = 1.3
-_INVOLUNTARY_MONTHLY = 0.001
-_INVOLUNTARY_HR = {"Black or African American": 1.6}
-_RETIREMENT_MONTHLY_60 = 0.01  # only for employees aged 60 and over
-#: Share selected for the layoff by age band (under 40, 40-49, 50-59, 60 and over).
-_LAYOFF_AGE_CUTS = (40, 50, 60)
-_LAYOFF_RATES = (0.075, 0.10, 0.18, 0.18)
-#: Layoff rate multiplier by job family (the decisional units), same order as JOB_FAMILIES.
-_LAYOFF_UNIT_FACTOR = (0.6, 1.2, 1.4, 0.8, 1.2, 1.0, 0.5, 1.3)
-_LEVEL_TITLES = ("Associate", "Specialist", "Senior", "Lead", "Director")
-#: Exit types written by ``exits=True``.
-EXIT_TYPES: tuple[str, ...] = ("voluntary", "involuntary", "retirement", "layoff")
 
 
 def _top_rating_share(shift: float) -> float:
@@ -287,6 +239,79 @@ def make_workforce(
     >>> ex.exit_type.value_counts().to_dict()
     {'voluntary': 241, 'involuntary': 60, 'layoff': 47, 'retirement': 3}
     """
+    _check_arguments(n_employees, pay_gap, promotion_odds_ratio, time_to_promotion_ratio, exits)
+    rng = np.random.default_rng(random_state)
+    n = int(n_employees)
+
+    # sex: 0 Male, 1 Female, 2 Non-binary, 3 missing
+    sex = rng.choice(4, size=n, p=SEX_SHARES)
+    female = sex == 1
+    kind = np.where(sex <= 1, sex, 2)  # row of the by-sex share tables (2 = average)
+    race_p = np.array([*RACE_SHARES, 1.0 - sum(RACE_SHARES)])
+    race = rng.choice(len(race_p), size=n, p=race_p / race_p.sum())
+    level = _draw_categorical(rng, _by_sex(_LEVEL_SHARES), kind)
+    family = _draw_categorical(rng, _by_sex(_FAMILY_SHARES), kind)
+    location = rng.choice(len(LOCATIONS), size=n, p=_LOCATION_SHARES)
+
+    # performance rating from a latent normal, women shifted down
+    cuts = norm.ppf(np.cumsum(_RATING_SHARES_MEN)[:-1])
+    latent = rng.standard_normal(n) + _RATING_SHIFT_WOMEN * female
+    rating = 1 + np.searchsorted(cuts, latent)
+
+    promoted, months, left = _draw_promotion(
+        rng, level, rating, female, promotion_odds_ratio, time_to_promotion_ratio
+    )
+    prior_years = rng.gamma(2.0, 1.0 + 0.8 * level)
+    tenure = np.round(months / 12.0 + prior_years, 1)
+    age = 23.0 + 3.0 * level + tenure + rng.normal(0.0, 6.0, n)
+    age_band = np.searchsorted(np.array([25.0, 35.0, 45.0, 55.0]), age, side="right")
+
+    log_salary = _log_salary(level, family, location, tenure, rating, race, female, pay_gap)
+    salary = np.round(np.exp(log_salary + rng.normal(0.0, _LOG_PAY_NOISE_SD, n)))
+    bonus = _draw_bonus(rng, salary, level, rating, female)
+    part_time = rng.random(n) < _by_kind(_PART_TIME_SHARE, kind)
+    hours = np.where(part_time, np.array(_PART_TIME_HOURS)[rng.integers(0, 4, n)], _FULL_TIME_HOURS)
+    full_pay = rng.random(n) >= _by_kind(_NOT_FULL_PAY_SHARE, kind)
+
+    width = max(7, len(str(n)))
+    ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width))
+    frame = pd.DataFrame(
+        {
+            "employee_id": pd.Series(ids.astype(object)),
+            "sex": _labels(SEXES, sex),
+            "race": _labels(RACES, race),
+            "age_band": _labels(AGE_BANDS, age_band),
+            "level": _labels(LEVELS, level),
+            "job_family": _labels(JOB_FAMILIES, family),
+            "location": _labels(LOCATIONS, location),
+            "tenure_years": tenure,
+            "months_in_level": months,
+            "promoted": promoted,
+            "left": left,
+            "performance_rating": rating.astype(np.int64),
+            "salary": salary,
+            "hourly_pay": np.round(salary / (52.0 * _FULL_TIME_HOURS), 2),
+            "bonus": bonus,
+            "full_pay": full_pay,
+            "hours": hours,
+        }
+    )
+    if not exits:
+        return frame
+    # drawn after everything else, so the columns above are the same with or without exits
+    extra = _exits(
+        rng, age=age, tenure=tenure, female=female, race=race, level=level, family=family
+    )
+    return pd.concat([frame, extra], axis=1)
+
+
+def _check_arguments(
+    n_employees: Any,
+    pay_gap: Any,
+    promotion_odds_ratio: Any,
+    time_to_promotion_ratio: Any,
+    exits: Any,
+) -> None:
     if isinstance(n_employees, bool) or not isinstance(n_employees, int | np.integer):
         raise InvalidParameterError(
             f"n_employees= must be a positive integer; got {n_employees!r}."
@@ -305,31 +330,35 @@ def make_workforce(
         raise InvalidParameterError(
             f"time_to_promotion_ratio= must be positive; got {time_to_promotion_ratio!r}."
         )
-    rng = np.random.default_rng(random_state)
-    n = int(n_employees)
 
-    # sex: 0 Male, 1 Female, 2 Non-binary, 3 missing
-    sex = rng.choice(4, size=n, p=SEX_SHARES)
-    female = sex == 1
-    kind = np.where(sex <= 1, sex, 2)  # row of the by-sex share tables (2 = average)
 
-    race_p = np.array([*RACE_SHARES, 1.0 - sum(RACE_SHARES)])
-    race = rng.choice(len(race_p), size=n, p=race_p / race_p.sum())
+def _by_sex(table: dict[str, tuple[float, ...]]) -> np.ndarray:
+    """Rows of shares for men, women and everyone else (the average of the two)."""
+    m, f = np.array(table["Male"]), np.array(table["Female"])
+    return np.vstack([m, f, (m + f) / 2])
 
-    def by_sex(table: dict[str, tuple[float, ...]]) -> np.ndarray:
-        m, f = np.array(table["Male"]), np.array(table["Female"])
-        return np.vstack([m, f, (m + f) / 2])
 
-    level = _draw_categorical(rng, by_sex(_LEVEL_SHARES), kind)
-    family = _draw_categorical(rng, by_sex(_FAMILY_SHARES), kind)
-    location = rng.choice(len(LOCATIONS), size=n, p=_LOCATION_SHARES)
+def _by_kind(table: dict[str, float], kind: np.ndarray) -> np.ndarray:
+    """Each row's share from a Male / Female / other table (``kind`` 0, 1, 2)."""
+    return np.array([table["Male"], table["Female"], table["other"]])[kind]
 
-    # performance rating from a latent normal, women shifted down
-    cuts = norm.ppf(np.cumsum(_RATING_SHARES_MEN)[:-1])
-    latent = rng.standard_normal(n) + _RATING_SHIFT_WOMEN * female
-    rating = 1 + np.searchsorted(cuts, latent)
 
-    # promotion out of the level, and months in level
+def _labels(names: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """Codes as labels; the code ``len(names)`` is missing."""
+    lookup = np.array([*names, None], dtype=object)
+    return pd.Series(lookup[np.minimum(codes, len(names))])
+
+
+def _draw_promotion(
+    rng: np.random.Generator,
+    level: np.ndarray,
+    rating: np.ndarray,
+    female: np.ndarray,
+    promotion_odds_ratio: float,
+    time_to_promotion_ratio: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Promoted out of the level, months in level, and left (without promotion)."""
+    n = level.shape[0]
     base = logit(np.array(_PROMOTION_BASE))[level]
     gap_level = np.isin(level, [LEVELS.index(lv) for lv in _PROMOTION_GAP_LEVELS])
     eta = base + _PROMOTION_RATING_SLOPE * (rating - 3)
@@ -343,17 +372,24 @@ def make_workforce(
     months = np.where(promoted, np.ceil(promo_months), censor_months).astype(np.int64)
     months = np.maximum(months, 1)
     left = ~promoted & (rng.random(n) < _LEAVE_SHARE)
+    return promoted, months, left
 
-    prior_years = rng.gamma(2.0, 1.0 + 0.8 * level)
-    tenure = np.round(months / 12.0 + prior_years, 1)
-    age = 23.0 + 3.0 * level + tenure + rng.normal(0.0, 6.0, n)
-    age_band = np.searchsorted(np.array([25.0, 35.0, 45.0, 55.0]), age, side="right")
 
-    # pay
-    race_effect = np.zeros(len(race_p))
+def _log_salary(
+    level: np.ndarray,
+    family: np.ndarray,
+    location: np.ndarray,
+    tenure: np.ndarray,
+    rating: np.ndarray,
+    race: np.ndarray,
+    female: np.ndarray,
+    pay_gap: float,
+) -> np.ndarray:
+    """The log-salary model without its noise term (see ``_LEVEL_BASE_SALARY`` and below)."""
+    race_effect = np.zeros(len(RACES) + 1)
     for name, effect in _RACE_PAY_EFFECT.items():
         race_effect[RACES.index(name)] = effect
-    log_salary = (
+    return (
         np.log(np.array(_LEVEL_BASE_SALARY))[level]
         + np.array(_FAMILY_EFFECT)[family]
         + np.array(_LOCATION_EFFECT)[location]
@@ -361,11 +397,18 @@ def make_workforce(
         + _RATING_SLOPE * (rating - 3)
         + race_effect[race]
         + np.log1p(-pay_gap) * female
-        + rng.normal(0.0, _LOG_PAY_NOISE_SD, n)
     )
-    salary = np.round(np.exp(log_salary))
-    hourly = np.round(salary / (52.0 * _FULL_TIME_HOURS), 2)
 
+
+def _draw_bonus(
+    rng: np.random.Generator,
+    salary: np.ndarray,
+    level: np.ndarray,
+    rating: np.ndarray,
+    female: np.ndarray,
+) -> np.ndarray:
+    """Bonus: eligible (rating 3 or more, by level), amount by level, rating and sex."""
+    n = salary.shape[0]
     eligible = (rating >= 3) & (rng.random(n) < np.array(_BONUS_ELIGIBLE)[level])
     bonus_amount = (
         salary
@@ -374,54 +417,18 @@ def make_workforce(
         * np.exp(rng.normal(0.0, 0.3, n))
         * np.where(female, _BONUS_WOMEN_FACTOR, 1.0)
     )
-    bonus = np.where(eligible, np.round(bonus_amount), 0.0)
-
-    def share(table: dict[str, float]) -> np.ndarray:
-        return np.array([table["Male"], table["Female"], table["other"]])[kind]
-
-    part_time = rng.random(n) < share(_PART_TIME_SHARE)
-    hours = np.where(part_time, np.array(_PART_TIME_HOURS)[rng.integers(0, 4, n)], _FULL_TIME_HOURS)
-    full_pay = rng.random(n) >= share(_NOT_FULL_PAY_SHARE)
-
-    def labels(names: tuple[str, ...], codes: np.ndarray) -> pd.Series:
-        lookup = np.array([*names, None], dtype=object)
-        return pd.Series(lookup[np.minimum(codes, len(names))])
-
-    width = max(7, len(str(n)))
-    ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width))
-    frame = pd.DataFrame(
-        {
-            "employee_id": pd.Series(ids.astype(object)),
-            "sex": labels(SEXES, sex),
-            "race": labels(RACES, race),
-            "age_band": labels(AGE_BANDS, age_band),
-            "level": labels(LEVELS, level),
-            "job_family": labels(JOB_FAMILIES, family),
-            "location": labels(LOCATIONS, location),
-            "tenure_years": tenure,
-            "months_in_level": months,
-            "promoted": promoted,
-            "left": left,
-            "performance_rating": rating.astype(np.int64),
-            "salary": salary,
-            "hourly_pay": hourly,
-            "bonus": bonus,
-            "full_pay": full_pay,
-            "hours": hours,
-        }
-    )
-    if not exits:
-        return frame
-    # drawn after everything else, so the columns above are the same with or without exits
-    extra = _exits(rng, age=age, tenure=tenure, female=female, race=race, level=level,
-                   family=family)  # fmt: skip
-    return pd.concat([frame, extra], axis=1)
+    return np.where(eligible, np.round(bonus_amount), 0.0)
 
 
 #: Columns added by ``make_workforce(..., exits=True)``.
 EXIT_COLUMNS: tuple[str, ...] = (
-    "age", "job_title", "tenure_months", "exited", "exit_type", "laid_off",
-)  # fmt: skip
+    "age",
+    "job_title",
+    "tenure_months",
+    "exited",
+    "exit_type",
+    "laid_off",
+)
 
 
 def _exits(

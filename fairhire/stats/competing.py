@@ -71,8 +71,10 @@ class CumulativeIncidence:
 
     def ci_at(self, times: Sequence[float] | np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         """The pointwise confidence band at arbitrary times."""
-        return (_step(self.time, self.ci_low, times, before=0.0),
-                _step(self.time, self.ci_high, times, before=0.0))  # fmt: skip
+        return (
+            _step(self.time, self.ci_low, times, before=0.0),
+            _step(self.time, self.ci_high, times, before=0.0),
+        )
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -27,20 +27,30 @@ from ..templating import words
 __all__ = [
     "FLAG",
     "GREY",
+    "LINESTYLES",
     "MARKERS",
     "OK",
     "PALETTE",
     "Chart",
+    "Estimates",
+    "ci_line",
+    "drop_small",
+    "flag_legend",
+    "flag_point",
     "legend_columns",
+    "line_note",
     "median_text",
     "mpl_text",
     "new_figure",
+    "not_drawn",
     "reference_text",
     "small",
     "style_axes",
     "text_metrics",
     "to_svg",
+    "value_label",
     "words",
+    "y_grid",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (without yellow, too pale on white).
@@ -51,6 +61,8 @@ OK = "#0072B2"
 GREY = "#595959"  # 7:1 contrast on white
 #: Marker shapes to pair with colours so meaning never rests on colour alone.
 MARKERS = ("o", "s", "D", "^", "v", "P", "X")
+#: Line styles paired with colours, so curves never differ by colour alone.
+LINESTYLES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)), (0, (3, 1, 1, 1, 1, 1)))
 
 _RC = {
     "svg.hashsalt": "fairhire",
@@ -94,6 +106,27 @@ class Chart:
     size: tuple[float, float] = (7.0, 3.5)
     data: pd.DataFrame | None = None
     formats: Mapping[str, str] = field(default_factory=dict)
+
+
+class Estimates(NamedTuple):
+    """Estimates drawn one a row: labels, values, confidence limits and flags (arrays)."""
+
+    labels: list[str]
+    value: Any
+    low: Any
+    high: Any
+    flagged: Any
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, labels: list[str], value: str, flag: str) -> Estimates:
+        """The ``value`` column of ``rows`` with its ``ci_low``/``ci_high`` and ``flag``."""
+        return cls(
+            labels,
+            rows[value].astype(float).to_numpy(),
+            rows["ci_low"].astype(float).to_numpy(),
+            rows["ci_high"].astype(float).to_numpy(),
+            rows[flag].astype(bool).to_numpy(),
+        )
 
 
 def small(min_cell: int | None, *counts: Any) -> bool:
@@ -192,6 +225,85 @@ def style_axes(ax: Any) -> None:
         ax.spines[side].set_visible(False)
     ax.set_axisbelow(True)
     ax.grid(True, axis="x", color="#d9d9d9", linewidth=0.6)
+
+
+def drop_small(
+    rows: pd.DataFrame, min_cell: int | None, *columns: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows to draw, and the rows hidden because a count in ``columns`` is :func:`small`.
+
+    >>> shown, hidden = drop_small(pd.DataFrame({"n": [40, 3]}), 5, "n")
+    >>> len(shown), len(hidden)
+    (1, 1)
+    """
+    counts = zip(*(rows[c] for c in columns), strict=True)
+    hidden = rows[[small(min_cell, *row) for row in counts]]
+    return rows.drop(index=hidden.index), hidden
+
+
+def not_drawn(
+    hidden: Any = (), dropped: Any = (), *, min_cell: int | None = None, what: str = "people"
+) -> str:
+    """The alt-text sentences naming groups left out: too small to show, or beyond the limit.
+
+    >>> not_drawn(["X"], ["Y", "Z"], min_cell=5)
+    ' Not drawn (fewer than 5 people): X. Not drawn (smaller groups): Y, Z.'
+    """
+    text = ""
+    if hidden:
+        text += f" Not drawn (fewer than {min_cell} {what}): {', '.join(map(str, hidden))}."
+    if dropped:
+        text += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+    return text
+
+
+def flag_point(ax: Any, x: float, y: float, flagged: bool) -> None:
+    """A flagged estimate as a filled vermillion diamond, any other as an open blue circle."""
+    colour = FLAG if flagged else OK
+    ax.plot([x], [y], marker="D" if flagged else "o", color=colour,
+            markersize=6.5 if flagged else 5.5, markerfacecolor=colour if flagged else "white",
+            markeredgewidth=1.5, linestyle="none")
+
+
+def ci_line(ax: Any, y: float, low: float, high: float, flagged: bool) -> None:
+    """A confidence interval as a horizontal line in the colour of :func:`flag_point`."""
+    ax.plot([low, high], [y, y], color=FLAG if flagged else OK, linewidth=1.6,
+            solid_capstyle="butt")
+
+
+def value_label(ax: Any, label: str, x: float, y: float) -> None:
+    """``label`` just above the point (x, y)."""
+    ax.annotate(label, (x, y), xytext=(0, 5), textcoords="offset points", ha="center",
+                va="bottom", color="#1a1a1a")
+
+
+def line_note(ax: Any, x: float, label: str, ha: str) -> None:
+    """``label`` at the top of the vertical line at ``x`` (left of it with ``ha="right"``)."""
+    ax.text(x, 1.0, label, transform=ax.get_xaxis_transform(), ha=ha, va="bottom",
+            color="#1a1a1a")
+
+
+def flag_legend(
+    fig: Any, flagged_label: str, ok_label: str, raw_label: str | None = None
+) -> None:
+    """The legend of :func:`flag_point` marks (and of a grey raw-value tick, when named)."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker="D", color=FLAG, linestyle="-", markerfacecolor=FLAG,
+               label=flagged_label),
+        Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
+               markeredgewidth=1.5, label=ok_label),
+    ]
+    if raw_label:
+        handles.append(Line2D([], [], marker="|", color=GREY, linestyle="none", markersize=9,
+                              markeredgewidth=1.6, label=raw_label))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+
+
+def y_grid(ax: Any) -> None:
+    """Light horizontal grid lines (for charts whose values run up the y axis)."""
+    ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
 
 
 _PROLOGUE = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", re.DOTALL)

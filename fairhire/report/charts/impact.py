@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -10,16 +11,23 @@ import pandas as pd
 
 from ..._core import text
 from ._base import (
-    FLAG,
     GREY,
     MARKERS,
-    OK,
     PALETTE,
     Chart,
+    Estimates,
+    ci_line,
+    drop_small,
+    flag_legend,
+    flag_point,
     legend_columns,
+    line_note,
     mpl_text,
+    not_drawn,
     style_axes,
+    value_label,
     words,
+    y_grid,
 )
 from ._base import small as _small
 
@@ -27,8 +35,6 @@ __all__ = ["funnel", "impact_ratios"]
 
 #: At most this many groups are drawn in the funnel (the largest); the rest are named in the alt.
 MAX_FUNNEL_GROUPS = 7
-
-
 
 
 def _pct(x: float) -> str:
@@ -98,10 +104,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         alt += " Reaching the last stage (" + stages[-1] + "): " + "; ".join(
             f"{g} {_pct(v)}" for g, v in final.items()
         ) + "."
-    if hidden:
-        alt += f" Not drawn (fewer than {min_cell} applicants): {', '.join(map(str, hidden))}."
-    if dropped:
-        alt += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+    alt += not_drawn(hidden, dropped, min_cell=min_cell, what="applicants")
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
@@ -121,7 +124,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         ax.set_ylim(low / 1.4, 1.15)
         ax.set_xticks(x, labels=[mpl_text(s) for s in labels])
         ax.set_ylabel("share of applicants (log scale)")
-        ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+        y_grid(ax)
         style_axes(ax)
         ax.grid(False, axis="x")
         fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
@@ -143,9 +146,7 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
     order = {s: i for i, s in enumerate(dict.fromkeys(table["stage"]))}
     rows = table[~table["is_reference"].astype(bool) & ~table["excluded"].astype(bool)]
     rows = rows[np.isfinite(rows["impact_ratio"].astype(float))]
-    hidden = rows[[_small(min_cell, a, s) for a, s in zip(rows["applicants"], rows["selected"],
-                                                           strict=True)]]
-    rows = rows.drop(index=hidden.index)
+    rows, hidden = drop_small(rows, min_cell, "applicants", "selected")
     if rows.empty:
         return None
     rows = rows.assign(_o=rows["stage"].map(order)).sort_values(["_o"], kind="stable")
@@ -158,67 +159,11 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         f"{s} · {g}\nvs {r} ({refs.get((s, r), 'n/a')})"
         for s, g, r in zip(rows["stage"], rows["group"], rows["reference_group"], strict=True)
     ]
-    plain = [lab.replace("\n", " ") for lab in labels]
-    ir = rows["impact_ratio"].astype(float).to_numpy()
-    lo = rows["ci_low"].astype(float).to_numpy()
-    hi = rows["ci_high"].astype(float).to_numpy()
-    flagged = rows["adverse_impact"].astype(bool).to_numpy()
-    finite_hi = hi[np.isfinite(hi)]
-    xmax = float(min(max(1.3, *(finite_hi if finite_hi.size else [1.3]), *ir) * 1.08, 3.0))
-
-    below = [
-        f"{lab}: {_ratio(v, threshold)} ({level_txt} CI {_ratio(lo_, None)} to "
-        f"{_ratio(hi_, None)})" if np.isfinite(lo_) else f"{lab}: {_ratio(v, threshold)}"
-        for lab, v, lo_, hi_, f in zip(plain, ir, lo, hi, flagged, strict=True) if f
-    ]
-    alt = (
-        f"Impact ratios of {len(labels)} comparison{'s' if len(labels) != 1 else ''} with their "
-        f"{level_txt} confidence intervals; each is compared with the reference group named "
-        f"under it (its number of applicants in brackets). The dashed line marks {threshold:g} "
-        "(four-fifths) and the solid line parity (1). "
-    )
-    alt += (
-        f"{len(below)} below {threshold:g}: " + "; ".join(below) + "."
-        if below else f"None is below {threshold:g}."
-    )
+    est = Estimates.of(rows, labels, "impact_ratio", "adverse_impact")
+    alt = _impact_alt(est, threshold, level_txt)
     if len(hidden):
         alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
-
-    def draw(fig: Any) -> None:
-        ax = fig.add_subplot()
-        y = np.arange(len(labels))[::-1]
-        for yi, v, l_, h_, f in zip(y, ir, lo, hi, flagged, strict=True):
-            colour = FLAG if f else OK
-            if np.isfinite(l_) and np.isfinite(h_):
-                ax.plot([l_, min(h_, xmax)], [yi, yi], color=colour, linewidth=1.6,
-                        solid_capstyle="butt")
-            ax.plot([min(v, xmax)], [yi], marker="D" if f else "o", color=colour,
-                    markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
-                    markeredgewidth=1.5, linestyle="none")
-            ax.annotate(_ratio(v, threshold), (min(v, xmax), yi), xytext=(0, 5),
-                        textcoords="offset points", ha="center", va="bottom",
-                        color="#1a1a1a")
-        ax.axvline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
-        ax.axvline(1.0, color=GREY, linewidth=0.9)
-        ax.text(threshold, 1.0, f" four-fifths ({threshold:g})", transform=ax.get_xaxis_transform(),
-                ha="right", va="bottom", color="#1a1a1a")
-        ax.text(1.0, 1.0, " parity", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", color="#1a1a1a")
-        ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
-        ax.set_ylim(-0.7, len(labels) - 0.3)
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel("impact ratio: group's rate ÷ reference rate")
-        style_axes(ax)
-        from matplotlib.lines import Line2D
-
-        handles = [
-            Line2D([], [], marker="D", color=FLAG, linestyle="-", markerfacecolor=FLAG,
-                   label=f"below {threshold:g}"),
-            Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
-                   markeredgewidth=1.5, label=f"{threshold:g} or above"),
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
-
+    draw = functools.partial(_draw_impact_ratios, est=est, threshold=threshold)
     data = rows[["stage", "group", "reference_group", "impact_ratio", "ci_low", "ci_high",
                  "adverse_impact"]].reset_index(drop=True)
     data.insert(3, "reference_applicants",
@@ -234,3 +179,47 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         size=(7.0, 1.4 + 0.38 * len(labels)),
         data=data,
     )
+
+
+def _impact_alt(est: Estimates, threshold: float, level_txt: str) -> str:
+    """The text alternative of :func:`impact_ratios`: every comparison below the threshold."""
+    labels, ir, lo, hi, flagged = est
+    plain = [lab.replace("\n", " ") for lab in labels]
+    below = [
+        f"{lab}: {_ratio(v, threshold)} ({level_txt} CI {_ratio(lo_, None)} to "
+        f"{_ratio(hi_, None)})" if np.isfinite(lo_) else f"{lab}: {_ratio(v, threshold)}"
+        for lab, v, lo_, hi_, f in zip(plain, ir, lo, hi, flagged, strict=True) if f
+    ]
+    alt = (
+        f"Impact ratios of {len(labels)} comparison{'s' if len(labels) != 1 else ''} with their "
+        f"{level_txt} confidence intervals; each is compared with the reference group named "
+        f"under it (its number of applicants in brackets). The dashed line marks {threshold:g} "
+        "(four-fifths) and the solid line parity (1). "
+    )
+    return alt + (
+        f"{len(below)} below {threshold:g}: " + "; ".join(below) + "."
+        if below else f"None is below {threshold:g}."
+    )
+
+
+def _draw_impact_ratios(fig: Any, *, est: Estimates, threshold: float) -> None:
+    labels, ir, lo, hi, flagged = est
+    finite_hi = hi[np.isfinite(hi)]
+    xmax = float(min(max(1.3, *(finite_hi if finite_hi.size else [1.3]), *ir) * 1.08, 3.0))
+    ax = fig.add_subplot()
+    y = np.arange(len(labels))[::-1]
+    for yi, v, l_, h_, f in zip(y, ir, lo, hi, flagged, strict=True):
+        if np.isfinite(l_) and np.isfinite(h_):
+            ci_line(ax, yi, l_, min(h_, xmax), f)
+        flag_point(ax, min(v, xmax), yi, f)
+        value_label(ax, _ratio(v, threshold), min(v, xmax), yi)
+    ax.axvline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
+    ax.axvline(1.0, color=GREY, linewidth=0.9)
+    line_note(ax, threshold, f" four-fifths ({threshold:g})", "right")
+    line_note(ax, 1.0, " parity", "left")
+    ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel("impact ratio: group's rate ÷ reference rate")
+    style_axes(ax)
+    flag_legend(fig, f"below {threshold:g}", f"{threshold:g} or above")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -17,9 +18,11 @@ from ._base import (
     PALETTE,
     Chart,
     mpl_text,
+    not_drawn,
     reference_text,
     style_axes,
     words,
+    y_grid,
 )
 from ._base import small as _small
 
@@ -27,8 +30,6 @@ __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
 
 #: At most this many focal groups get a funnel panel (the largest); the rest are named in alt.
 MAX_FUNNEL_PANELS = 3
-
-
 
 
 def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -90,7 +91,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
             right.set_ylabel("interviews")
             style_axes(right)
             right.grid(False, axis="x")
-            right.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+            y_grid(right)
             right.legend(frameon=False)
 
     data = pd.DataFrame({"measure": labels, "share_of_interviews": shares})
@@ -119,11 +120,6 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
     groups = groups[:MAX_FUNNEL_PANELS]
     pct = result.measure == "pass rate"
 
-    def fmt(v: float) -> str:
-        if pct:
-            return format_points(v).replace(" pp", " percentage points")
-        return format_number(v) + " score points"
-
     panels = []
     hidden_total = 0
     for g in groups:
@@ -139,6 +135,33 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
     if not panels:
         return None
 
+    alt = _rater_alt(result, t, panels, pct, min_cell)
+    if hidden_total:
+        alt += f" {hidden_total} rater(s) with fewer than {min_cell} decisions on a group not drawn."
+    alt += not_drawn(dropped=dropped)
+    draw = functools.partial(
+        _draw_rater_funnel, panels=panels, pct=pct, reference_group=result.reference_group
+    )
+    data = t[["rater", "group", "focal_n", "reference_n", "gap", "gap_shrunk", "flagged"]]
+    return Chart(
+        title=f"Rater funnel plot: {result.measure} gap against number of decisions",
+        alt=alt,
+        draw=draw,
+        size=(7.0, 3.4),
+        data=data.reset_index(drop=True),
+    )
+
+
+def _gap_text(value: float, pct: bool) -> str:
+    if pct:
+        return format_points(value).replace(" pp", " percentage points")
+    return format_number(value) + " score points"
+
+
+def _rater_alt(
+    result: Any, t: pd.DataFrame, panels: list[Any], pct: bool, min_cell: int | None
+) -> str:
+    """The text alternative of :func:`rater_funnel`: the centre lines and the flagged raters."""
     flagged = t[t["flagged"].astype(bool)]
     org = result.organisation
     ref = (reference_text(result.reference_group, org["reference_n"].iloc[0], "decisions",
@@ -149,80 +172,77 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         "95% and 99.8% control limits around the organisation-wide gap "
     )
     alt += "; ".join(
-        f"({g}: {fmt(float(lim['center'].iloc[0]))})" for g, _, lim in panels
+        f"({g}: {_gap_text(float(lim['center'].iloc[0]), pct)})" for g, _, lim in panels
     ) + ". "
     if len(flagged):
         alt += f"{len(flagged)} flagged after false-discovery-rate control: " + "; ".join(
-            f"{r.rater} ({r.group}: {fmt(r.gap)} on {int(r.focal_n + r.reference_n)} decisions)"
+            f"{r.rater} ({r.group}: {_gap_text(r.gap, pct)} on "
+            f"{int(r.focal_n + r.reference_n)} decisions)"
             for r in flagged.itertuples(index=False)
         ) + "."
     else:
         alt += "No rater is flagged after false-discovery-rate control."
-    if hidden_total:
-        alt += f" {hidden_total} rater(s) with fewer than {min_cell} decisions on a group not drawn."
-    if dropped:
-        alt += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+    return alt
 
-    def draw(fig: Any) -> None:
-        axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True, squeeze=False)[0])
-        for ax, (g, rows, lim) in zip(axes, panels, strict=True):
-            n = lim["n"].to_numpy(dtype=float)
-            ax.fill_between(n, lim["lower998"], lim["upper998"], color="#eeeeee", linewidth=0)
-            ax.fill_between(n, lim["lower95"], lim["upper95"], color="#dcdcdc", linewidth=0)
-            ax.plot(n, lim["center"], color=GREY, linewidth=1.1)
-            for col in ("lower95", "upper95"):
-                ax.plot(n, lim[col], color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
-            for col in ("lower998", "upper998"):
-                ax.plot(n, lim[col], color=GREY, linewidth=0.8, linestyle=(0, (1, 2)))
-            x = (rows["focal_n"] + rows["reference_n"]).to_numpy(dtype=float)
-            y = rows["gap"].to_numpy(dtype=float)
-            f = rows["flagged"].astype(bool).to_numpy()
-            ax.plot(x[~f], y[~f], linestyle="none", marker=MARKERS[0], color=OK,
-                    markerfacecolor="white", markeredgewidth=1.3, markersize=5, label="not flagged")
-            ax.plot(x[f], y[f], linestyle="none", marker="D", color=FLAG, markersize=6.5,
-                    label="flagged")
-            # stagger labels of nearby flagged points so they don't overprint
-            order = np.argsort(-y[f], kind="stable")
-            names = rows["rater"].to_numpy()[f]
-            for rank, i in enumerate(order):
-                dy = (6, -4, -14)[rank % 3]
-                ax.annotate(mpl_text(names[i]), (x[f][i], y[f][i]), xytext=(6, dy),
-                            textcoords="offset points", color="#1a1a1a")
-            lo_data = float(min(np.nanmin(y), float(lim["center"].iloc[0])))
-            hi_data = float(max(np.nanmax(y), float(lim["center"].iloc[0])))
-            span = max(hi_data - lo_data, 0.1)
-            lo_lim, hi_lim = lo_data - 0.6 * span, hi_data + 0.6 * span
-            if pct:
-                lo_lim, hi_lim = max(lo_lim, -1.05), min(hi_lim, 1.05)
-            ax.set_ylim(lo_lim, hi_lim)
-            ax.set_title(mpl_text(f"{g} vs {result.reference_group}"))
-            ax.set_xlabel("decisions on the two groups")
-            if pct:
-                ticks = ax.get_yticks()
-                ax.set_yticks(ticks, labels=[f"{v * 100:+.0f}" for v in ticks])
-            style_axes(ax)
-            ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
-            ax.set_xlim(left=0)
-        axes[0].set_ylabel("gap (percentage points)" if pct else "gap (score points)")
-        from matplotlib.lines import Line2D
 
-        handles = [
-            Line2D([], [], marker="D", color=FLAG, linestyle="none", label="flagged"),
-            Line2D([], [], marker="o", color=OK, linestyle="none", markerfacecolor="white",
-                   markeredgewidth=1.3, label="not flagged"),
-            Line2D([], [], color=GREY, linestyle=(0, (4, 3)), label="95% limits"),
-            Line2D([], [], color=GREY, linestyle=(0, (1, 2)), label="99.8% limits"),
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+def _draw_rater_funnel(
+    fig: Any, *, panels: list[Any], pct: bool, reference_group: Any
+) -> None:
+    axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True, squeeze=False)[0])
+    for ax, (g, rows, lim) in zip(axes, panels, strict=True):
+        _draw_rater_panel(ax, rows, lim, pct)
+        ax.set_title(mpl_text(f"{g} vs {reference_group}"))
+        ax.set_xlabel("decisions on the two groups")
+        if pct:
+            ticks = ax.get_yticks()
+            ax.set_yticks(ticks, labels=[f"{v * 100:+.0f}" for v in ticks])
+        style_axes(ax)
+        y_grid(ax)
+        ax.set_xlim(left=0)
+    axes[0].set_ylabel("gap (percentage points)" if pct else "gap (score points)")
+    from matplotlib.lines import Line2D
 
-    data = t[["rater", "group", "focal_n", "reference_n", "gap", "gap_shrunk", "flagged"]]
-    return Chart(
-        title=f"Rater funnel plot: {result.measure} gap against number of decisions",
-        alt=alt,
-        draw=draw,
-        size=(7.0, 3.4),
-        data=data.reset_index(drop=True),
-    )
+    handles = [
+        Line2D([], [], marker="D", color=FLAG, linestyle="none", label="flagged"),
+        Line2D([], [], marker="o", color=OK, linestyle="none", markerfacecolor="white",
+               markeredgewidth=1.3, label="not flagged"),
+        Line2D([], [], color=GREY, linestyle=(0, (4, 3)), label="95% limits"),
+        Line2D([], [], color=GREY, linestyle=(0, (1, 2)), label="99.8% limits"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+
+
+def _draw_rater_panel(ax: Any, rows: pd.DataFrame, lim: pd.DataFrame, pct: bool) -> None:
+    """One group's funnel: the control limits, the raters, flagged ones labelled."""
+    n = lim["n"].to_numpy(dtype=float)
+    ax.fill_between(n, lim["lower998"], lim["upper998"], color="#eeeeee", linewidth=0)
+    ax.fill_between(n, lim["lower95"], lim["upper95"], color="#dcdcdc", linewidth=0)
+    ax.plot(n, lim["center"], color=GREY, linewidth=1.1)
+    for col in ("lower95", "upper95"):
+        ax.plot(n, lim[col], color=GREY, linewidth=0.8, linestyle=(0, (4, 3)))
+    for col in ("lower998", "upper998"):
+        ax.plot(n, lim[col], color=GREY, linewidth=0.8, linestyle=(0, (1, 2)))
+    x = (rows["focal_n"] + rows["reference_n"]).to_numpy(dtype=float)
+    y = rows["gap"].to_numpy(dtype=float)
+    f = rows["flagged"].astype(bool).to_numpy()
+    ax.plot(x[~f], y[~f], linestyle="none", marker=MARKERS[0], color=OK,
+            markerfacecolor="white", markeredgewidth=1.3, markersize=5, label="not flagged")
+    ax.plot(x[f], y[f], linestyle="none", marker="D", color=FLAG, markersize=6.5,
+            label="flagged")
+    # stagger labels of nearby flagged points so they don't overprint
+    order = np.argsort(-y[f], kind="stable")
+    names = rows["rater"].to_numpy()[f]
+    for rank, i in enumerate(order):
+        dy = (6, -4, -14)[rank % 3]
+        ax.annotate(mpl_text(names[i]), (x[f][i], y[f][i]), xytext=(6, dy),
+                    textcoords="offset points", color="#1a1a1a")
+    lo_data = float(min(np.nanmin(y), float(lim["center"].iloc[0])))
+    hi_data = float(max(np.nanmax(y), float(lim["center"].iloc[0])))
+    span = max(hi_data - lo_data, 0.1)
+    lo_lim, hi_lim = lo_data - 0.6 * span, hi_data + 0.6 * span
+    if pct:
+        lo_lim, hi_lim = max(lo_lim, -1.05), min(hi_lim, 1.05)
+    ax.set_ylim(lo_lim, hi_lim)
 
 
 def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | None:

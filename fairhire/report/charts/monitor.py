@@ -19,6 +19,7 @@ from ._base import (
     mpl_text,
     small,
     style_axes,
+    y_grid,
 )
 
 __all__ = ["impact_ratio_over_time"]
@@ -136,7 +137,7 @@ def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart
             ax.set_xticks(range(0, len(periods), step),
                           labels=[mpl_text(p) for p in periods[::step]])
             style_axes(ax)
-            ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+            y_grid(ax)
             ax.grid(False, axis="x")
         from matplotlib.lines import Line2D
 

@@ -11,13 +11,31 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number
-from ._base import FLAG, GREY, OK, PALETTE, Chart, mpl_text, reference_text, style_axes, words
+from ._base import (
+    FLAG,
+    GREY,
+    OK,
+    PALETTE,
+    Chart,
+    Estimates,
+    ci_line,
+    drop_small,
+    flag_legend,
+    flag_point,
+    line_note,
+    mpl_text,
+    reference_text,
+    style_axes,
+    value_label,
+    words,
+)
 from ._base import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
@@ -30,21 +48,6 @@ def _short(label: Any, limit: int = 40) -> str:
     """A tick label no longer than ``limit`` characters (the full text is in the alt text)."""
     text = str(label)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _legend(fig: Any, flagged_label: str, ok_label: str, raw_label: str | None = None) -> None:
-    from matplotlib.lines import Line2D
-
-    handles = [
-        Line2D([], [], marker="D", color=FLAG, linestyle="-", markerfacecolor=FLAG,
-               label=flagged_label),
-        Line2D([], [], marker="o", color=OK, linestyle="-", markerfacecolor="white",
-               markeredgewidth=1.5, label=ok_label),
-    ]
-    if raw_label:
-        handles.append(Line2D([], [], marker="|", color=GREY, linestyle="none", markersize=9,
-                              markeredgewidth=1.6, label=raw_label))
-    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
 
 
 def gap_estimates(
@@ -67,9 +70,7 @@ def gap_estimates(
         return None
     untestable = int((~rows["testable"].astype(bool)).sum())
     rows = rows[rows["testable"].astype(bool) & np.isfinite(rows["adjusted_gap"].astype(float))]
-    hidden = rows[[_small(min_cell, a, b) for a, b in zip(rows["n"], rows["n_reference"],
-                                                           strict=True)]]
-    rows = rows.drop(index=hidden.index)
+    rows, hidden = drop_small(rows, min_cell, "n", "n_reference")
     if rows.empty:
         return None
     dropped = 0
@@ -77,75 +78,25 @@ def gap_estimates(
         keep = rows["adjusted_gap"].abs().sort_values(ascending=False, kind="stable").index
         dropped = len(rows) - MAX_ROWS
         rows = rows.loc[sorted(keep[:MAX_ROWS], key=list(rows.index).index)]
-    unit = "%" if result.log else ""
-    units_text = "percent" if result.log else "currency units"
     level = f"{float(result.confidence) * 100:g}%"
     labels = (
         rows["group"].astype(str).tolist()
         if scope == "overall"
         else [f"{c} · {g}" for c, g in zip(rows["cell"], rows["group"], strict=True)]
     )
-    gap = rows["adjusted_gap"].astype(float).to_numpy()
-    lo = rows["ci_low"].astype(float).to_numpy()
-    hi = rows["ci_high"].astype(float).to_numpy()
+    est = Estimates.of(rows, labels, "adjusted_gap", "flagged")
     raw = (
         rows["mean_gap_pct"].astype(float).to_numpy() if result.log else np.full(len(rows), np.nan)
     )
-    flagged = rows["flagged"].astype(bool).to_numpy()
-
-    parts = [
-        f"{lab}: {format_number(g, 1)}{unit} ({level} CI {format_number(lo_, 1)} to "
-        f"{format_number(hi_, 1)}{unit})" + (" flagged" if f else "")
-        for lab, g, lo_, hi_, f in zip(labels, gap, lo, hi, flagged, strict=True)
-    ]
     where = "overall" if scope == "overall" else "within " + words(result.within)
-    overall = table[table["scope"] == "overall"]
-    ref = reference_text(result.reference_group,
-                         overall["n_reference"].iloc[0] if len(overall) else None, "employees",
-                         min_cell)
-    alt = (
-        f"Adjusted pay gap against {ref} ({units_text}; positive means "
-        f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
-        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (p < {result.alpha:g}). "
-        + "; ".join(parts[:12])
-        + ("; ..." if len(parts) > 12 else "")
-        + "."
-    )
+    alt = _gap_alt(result, est, where, level, min_cell)
     if untestable:
         alt += f" {untestable} comparison(s) not testable are not drawn."
     if len(hidden):
         alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
     if dropped:
         alt += f" {dropped} smaller gaps are not drawn (see the table)."
-
-    def draw(fig: Any) -> None:
-        ax = fig.add_subplot()
-        y = np.arange(len(labels))[::-1]
-        for yi, g, l_, h_, r, f in zip(y, gap, lo, hi, raw, flagged, strict=True):
-            colour = FLAG if f else OK
-            if np.isfinite(l_) and np.isfinite(h_):
-                ax.plot([l_, h_], [yi, yi], color=colour, linewidth=1.6, solid_capstyle="butt")
-            if np.isfinite(r):
-                ax.plot([r], [yi], marker="|", color=GREY, markersize=9, markeredgewidth=1.6,
-                        linestyle="none")
-            ax.plot([g], [yi], marker="D" if f else "o", color=colour,
-                    markersize=6.5 if f else 5.5, markerfacecolor=colour if f else "white",
-                    markeredgewidth=1.5, linestyle="none")
-            ax.annotate(f"{format_number(g, 1)}{unit}", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", color="#1a1a1a")
-        ax.axvline(0.0, color=GREY, linewidth=0.9)
-        ax.text(0.0, 1.0, " no gap", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", color="#1a1a1a")
-        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
-        ax.set_ylim(-0.7, len(labels) - 0.3)
-        ax.set_xlabel(
-            f"adjusted gap ({'%' if result.log else 'currency'}; positive: "
-            f"{mpl_text(result.reference_group)} paid more), with {level} CI"
-        )
-        style_axes(ax)
-        _legend(fig, f"flagged (p < {result.alpha:g})", "not flagged",
-                "raw mean gap" if result.log else None)
-
+    draw = functools.partial(_draw_gaps, result=result, est=est, raw=raw, level=level)
     data = rows[["scope", "cell", "group", "reference_group", "adjusted_gap", "ci_low",
                  "ci_high", "flagged"]].reset_index(drop=True)
     return Chart(
@@ -155,6 +106,60 @@ def gap_estimates(
         size=(7.0, 1.4 + 0.32 * len(labels)),
         data=data,
     )
+
+
+def _gap_alt(
+    result: Any, est: Estimates, where: str, level: str, min_cell: int | None
+) -> str:
+    """The text alternative of :func:`gap_estimates`: every gap with its interval (up to 12)."""
+    labels, gap, lo, hi, flagged = est
+    unit = "%" if result.log else ""
+    units_text = "percent" if result.log else "currency units"
+    parts = [
+        f"{lab}: {format_number(g, 1)}{unit} ({level} CI {format_number(lo_, 1)} to "
+        f"{format_number(hi_, 1)}{unit})" + (" flagged" if f else "")
+        for lab, g, lo_, hi_, f in zip(labels, gap, lo, hi, flagged, strict=True)
+    ]
+    overall = result.table[result.table["scope"] == "overall"]
+    ref = reference_text(result.reference_group,
+                         overall["n_reference"].iloc[0] if len(overall) else None, "employees",
+                         min_cell)
+    return (
+        f"Adjusted pay gap against {ref} ({units_text}; positive means "
+        f"{result.reference_group} employees are paid more), {where}, with {level} confidence "
+        f"intervals; {int(flagged.sum())} of {len(labels)} flagged (p < {result.alpha:g}). "
+        + "; ".join(parts[:12])
+        + ("; ..." if len(parts) > 12 else "")
+        + "."
+    )
+
+
+def _draw_gaps(
+    fig: Any, *, result: Any, est: Estimates, raw: np.ndarray, level: str
+) -> None:
+    labels, gap, lo, hi, flagged = est
+    unit = "%" if result.log else ""
+    ax = fig.add_subplot()
+    y = np.arange(len(labels))[::-1]
+    for yi, g, l_, h_, r, f in zip(y, gap, lo, hi, raw, flagged, strict=True):
+        if np.isfinite(l_) and np.isfinite(h_):
+            ci_line(ax, yi, l_, h_, f)
+        if np.isfinite(r):
+            ax.plot([r], [yi], marker="|", color=GREY, markersize=9, markeredgewidth=1.6,
+                    linestyle="none")
+        flag_point(ax, g, yi, f)
+        value_label(ax, f"{format_number(g, 1)}{unit}", g, yi)
+    ax.axvline(0.0, color=GREY, linewidth=0.9)
+    line_note(ax, 0.0, " no gap", "left")
+    ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.set_xlabel(
+        f"adjusted gap ({'%' if result.log else 'currency'}; positive: "
+        f"{mpl_text(result.reference_group)} paid more), with {level} CI"
+    )
+    style_axes(ax)
+    flag_legend(fig, f"flagged (p < {result.alpha:g})", "not flagged",
+                "raw mean gap" if result.log else None)
 
 
 def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
@@ -236,7 +241,7 @@ def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
                                                "pad": 1.0})
         ax.axvline(50, color=GREY, linewidth=0.9, linestyle=(0, (4, 3)))
-        ax.text(50, 1.0, " 50%", transform=ax.get_xaxis_transform(), ha="left", va="bottom", color="#1a1a1a")
+        line_note(ax, 50, " 50%", "left")
         ax.set_yticks(y, labels=[f"{b} quartile" for b in bands])
         ax.set_xlim(0, 100)
         ax.set_xlabel("share of the band (%)")
@@ -258,10 +263,7 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
     cats = result.categories
     if cats is None or cats.empty:
         return None
-    rows = cats[cats["assessable"].astype(bool)]
-    hidden = rows[[_small(min_cell, m, w) for m, w in zip(rows["men"], rows["women"],
-                                                            strict=True)]]
-    rows = rows.drop(index=hidden.index)
+    rows, hidden = drop_small(cats[cats["assessable"].astype(bool)], min_cell, "men", "women")
     if rows.empty:
         return None
     dropped = 0
@@ -293,25 +295,19 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
         ax = fig.add_subplot()
         y = np.arange(len(labels))[::-1]
         for yi, g, f in zip(y, gaps, flagged, strict=True):
-            colour = FLAG if f else OK
-            ax.plot([0, g], [yi, yi], color=colour, linewidth=1.4)
-            ax.plot([g], [yi], marker="D" if f else "o", color=colour,
-                    markerfacecolor=colour if f else "white", markeredgewidth=1.5,
-                    markersize=6.5 if f else 5.5, linestyle="none")
-            ax.annotate(f"{g:.1f}%", (g, yi), xytext=(0, 5), textcoords="offset points",
-                        ha="center", va="bottom", color="#1a1a1a")
+            ax.plot([0, g], [yi, yi], color=FLAG if f else OK, linewidth=1.4)
+            flag_point(ax, g, yi, f)
+            value_label(ax, f"{g:.1f}%", g, yi)
         for x in (-t, t):
             ax.axvline(x, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
-        ax.text(t, 1.0, f" +{t:g}%", transform=ax.get_xaxis_transform(), ha="left",
-                va="bottom", color="#1a1a1a")
-        ax.text(-t, 1.0, f"−{t:g}% ", transform=ax.get_xaxis_transform(), ha="right",
-                va="bottom", color="#1a1a1a")
+        line_note(ax, t, f" +{t:g}%", "left")
+        line_note(ax, -t, f"−{t:g}% ", "right")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
         ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlabel("gap in average pay, % of men's (positive: men paid more)")
         style_axes(ax)
-        _legend(fig, f"at least {t:g}%: joint pay assessment", f"below {t:g}%")
+        flag_legend(fig, f"at least {t:g}%: joint pay assessment", f"below {t:g}%")
 
     data = rows[["category", "men", "women", "mean_gap_total", "art10_flag"]].reset_index(drop=True)
     return Chart(

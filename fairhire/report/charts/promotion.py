@@ -18,23 +18,24 @@ import numpy as np
 from ..._core.text import format_ratio
 from ._base import (
     GREY,
+    LINESTYLES,
     MARKERS,
     PALETTE,
     Chart,
     legend_columns,
     median_text,
     mpl_text,
+    not_drawn,
     reference_text,
     style_axes,
     words,
+    y_grid,
 )
 from ._base import small as _small
 from .impact import impact_ratios
 
 __all__ = ["rates_by_level", "rating_distribution", "representation_by_level", "survival_curves"]
 
-#: Line styles paired with colours, so curves never differ by colour alone.
-LINESTYLES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)), (0, (3, 1, 1, 1, 1, 1)))
 MAX_GROUPS = 7
 
 
@@ -85,10 +86,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
         f"fewer than {floor} people are still waiting, so a median that is not reached or "
         "unstable has no crossing."
     )
-    if hidden:
-        alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
-    if dropped:
-        alt += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+    alt += not_drawn(hidden, dropped, min_cell=min_cell)
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
@@ -109,7 +107,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
                 ha="left", va="bottom", color="#1a1a1a")
         ax.set_xlabel(mpl_text(unit))
         ax.set_ylabel("share promoted")
-        ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+        y_grid(ax)
         style_axes(ax)
         fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
 
@@ -163,8 +161,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
     )
     if hidden_points:
         alt += f" {hidden_points} share(s) based on fewer than {min_cell} people are not drawn."
-    if dropped:
-        alt += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
+    alt += not_drawn(dropped=dropped)
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
@@ -186,7 +183,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
         ax.set_yticks(ticks, labels=[f"{t:.0%}" for t in ticks])
         ax.set_xlabel(mpl_text(words(result.level)) + " (lowest → highest)")
         ax.set_ylabel("share of the level")
-        ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+        y_grid(ax)
         style_axes(ax)
         ax.grid(False, axis="x")
         fig.legend(loc="outside lower center", ncol=legend_columns(series), frameon=False)
@@ -265,7 +262,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
         ymax = max(float(np.nanmax(s)) if np.isfinite(s).any() else 0 for s in shares.values())
         ax.set_ylim(0, min(1.0, ymax * 1.15 + 0.02))
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-        ax.grid(True, axis="y", color="#d9d9d9", linewidth=0.6)
+        y_grid(ax)
         style_axes(ax)
         ax.grid(False, axis="x")
         fig.legend(loc="outside lower center", ncol=legend_columns(shares), frameon=False)

@@ -19,6 +19,7 @@ from ..._core.text import format_number, format_percent
 from ._base import (
     FLAG,
     GREY,
+    LINESTYLES,
     MARKERS,
     OK,
     PALETTE,
@@ -26,6 +27,7 @@ from ._base import (
     legend_columns,
     median_text,
     mpl_text,
+    not_drawn,
     reference_text,
     style_axes,
     words,
@@ -33,7 +35,6 @@ from ._base import (
 
 __all__ = ["cumulative_incidence", "exit_rates", "layoff_by_unit", "retention_curves"]
 
-LINESTYLES = ("-", (0, (5, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2)), (0, (3, 1, 1, 1, 1, 1)))
 MAX_GROUPS = 7
 
 
@@ -71,8 +72,7 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
         alt += (" Hazard ratios in the table are against "
                 + reference_text(result.reference_group, rows.loc[result.reference_group, "n"],
                                  "employees", min_cell) + ".")
-    if hidden:
-        alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
+    alt += not_drawn(hidden, min_cell=min_cell)
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
@@ -112,8 +112,7 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
                                     for g in groups if (k, g) in inc.index)
                for k in causes) + f" after {format_number(result.horizon, 0)} "
            f"{words(result.time_unit)}.")
-    if hidden:
-        alt += f" Not drawn (fewer than {min_cell} people): {', '.join(map(str, hidden))}."
+    alt += not_drawn(hidden, min_cell=min_cell)
 
     def draw(fig: Any) -> None:
         axes = fig.subplots(1, len(causes), sharey=True, squeeze=False)[0]
