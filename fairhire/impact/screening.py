@@ -29,14 +29,9 @@ from .._core.params import check_bool, check_threshold
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame
 from .._results import RowAccount
-from .analysis import (
-    COMPARISON_OPTIONS,
-    adverse_impact_from_counts,
-    check_options,
-    option_kwargs,
-    option_params,
-)
+from .analysis import adverse_impact_from_counts
 from .compare import Options
+from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .screening_inputs import SCORE, SEL, Inputs, Y, check_score_threshold, read_inputs
 from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
 
