@@ -430,6 +430,27 @@ def test_exclude_under_is_renamed_min_share():
         )
 
 
+def test_period_is_renamed_data_period():
+    # "period" elsewhere names a column of dates (monitor); here it is the period the data cover
+    cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90)]
+    dates = ("2025-01-01", "2025-12-31")
+    new = fh.ll144_audit(
+        expand(cells), sex="sex", race="race", selected="selected", data_period=dates
+    )
+    with pytest.warns(FutureWarning, match=r"period=\) is renamed data_period="):
+        old = fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", period=dates)
+    assert old.metadata == new.metadata
+    assert new.metadata["period"] == "2025-01-01 to 2025-12-31"
+    assert new.params == old.params
+    with pytest.raises(InvalidParameterError, match="both"):
+        fh.ll144_audit(
+            expand(cells), sex="sex", race="race", selected="selected", period="2025",
+            data_period="2025",
+        )
+    with pytest.raises(InvalidParameterError, match="data_period"):
+        fh.ll144_audit(expand(cells), sex="sex", race="race", selected="selected", data_period=1)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
