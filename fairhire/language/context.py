@@ -35,6 +35,7 @@ __all__ = [
     "is_blank",
     "line_bounds",
     "non_overlapping",
+    "occurrences",
     "sentence_end",
     "sentence_start",
 ]
@@ -278,25 +279,10 @@ class Layout:
         low, words, marks = self.low, self.words, self.marks
         hits: list[int] = []
         for key, marker in EEO_MARKERS:
-            if words is not None and key not in words:
-                continue
-            if marks is None:
-                i = low.find(marker)
-                while i >= 0:
-                    hits.append(i)
-                    i = low.find(marker, i + len(marker))
-            else:
-                hits.extend(non_overlapping(marks.get(marker, ()), len(marker)))
+            if words is None or key in words:
+                hits.extend(occurrences(low, marker, marks))
         if words is None or "eeo" in words:
-            if marks is None:
-                found = []
-                i = low.find("eeo")
-                while i >= 0:
-                    found.append(i)
-                    i = low.find("eeo", i + 3)
-            else:
-                found = non_overlapping(marks.get("eeo", ()), 3)
-            for i in found:
+            for i in occurrences(low, "eeo", marks):
                 before = low[i - 1] if i > 0 else " "
                 after = low[i + 3] if i + 3 < len(low) else " "
                 if not before.isalnum() and not after.isalnum():
@@ -325,6 +311,27 @@ class Layout:
         if start < part:  # a header line's header part (part is -1 off title/header lines)
             return "section header"
         return "EEO statement" if self.in_eeo(start) else None
+
+
+def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
+    """Where ``key`` occurs in ``low``, left to right, each after the end of the one before:
+    found with ``str.find``, or read from the matcher's ``marks`` (every occurrence) when given.
+
+    Examples
+    --------
+    >>> occurrences("aaaa aa", "aa")
+    [0, 2, 5]
+    >>> occurrences("aaaa aa", "aa", {"aa": [0, 1, 2, 5]})
+    [0, 2, 5]
+    """
+    if marks is not None:
+        return non_overlapping(marks.get(key, ()), len(key))
+    found = []
+    i = low.find(key)
+    while i >= 0:
+        found.append(i)
+        i = low.find(key, i + len(key))
+    return found
 
 
 def non_overlapping(found: Iterable[int], size: int) -> list[int]:
