@@ -12,7 +12,19 @@ from .._core.text import format_count, format_number, format_p, format_ratio, p_
 from .._results import Headline, Result
 from .compare import BOTTOM_LINE
 
-__all__ = ["AdverseImpactResult"]
+__all__ = ["SUMMARY_COLUMNS", "AdverseImpactResult"]
+
+#: The comparison columns a plain-text summary shows (also of the analyses built on it).
+SUMMARY_COLUMNS = [
+    "group",
+    "applicants",
+    "selected",
+    "selection_rate",
+    "impact_ratio",
+    "adverse_impact",
+    "p_value_fisher",
+    "p_value_adjusted",
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)
@@ -158,20 +170,7 @@ class AdverseImpactResult(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = [
-            "stage",
-            "group",
-            "applicants",
-            "selected",
-            "selection_rate",
-            "impact_ratio",
-            "adverse_impact",
-            "p_value_fisher",
-            "p_value_adjusted",
-            "shortfall",
-            "flips_with_one",
-            "small_sample",
-        ]
+        cols = ["stage", *SUMMARY_COLUMNS, "shortfall", "flips_with_one", "small_sample"]
         view = t[cols].copy()
         view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
         view["impact_ratio"] = view["impact_ratio"].map(
