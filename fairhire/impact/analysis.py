@@ -38,14 +38,21 @@ def _group_and_strata(
 ) -> tuple[list[str], list[str]]:
     group_cols = as_columns(group, argument="group")
     strata_cols = as_columns(strata, argument="strata")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    overlap = set(group_cols) & set(strata_cols)
-    if overlap:
-        raise InvalidParameterError(
-            f"{sorted(overlap)} cannot be both a group and a stratum column."
-        )
+    _at_least_one(group_cols, "group")
+    _disjoint(group_cols, strata_cols, "a group and a stratum column")
     return group_cols, strata_cols
+
+
+def _at_least_one(columns: list[str], argument: str, what: str = "column") -> list[str]:
+    if not columns:
+        raise InvalidParameterError(f"{argument}= must name at least one {what}.")
+    return columns
+
+
+def _disjoint(columns: Sequence[str], others: Sequence[str], what: str) -> None:
+    common = set(columns) & set(others)
+    if common:
+        raise InvalidParameterError(f"{sorted(common)} cannot be both {what}.")
 
 
 def adverse_impact(
@@ -290,9 +297,7 @@ confidence, min_share, min_n, unknown_labels
     (12.0, 8)
     """
     group_cols, strata_cols = _group_and_strata(group, strata)
-    selected_cols = as_columns(selected, argument="selected")
-    if not selected_cols:
-        raise InvalidParameterError("selected= must name at least one column.")
+    selected_cols = _at_least_one(as_columns(selected, argument="selected"), "selected")
     if stage is not None and len(selected_cols) != 1:
         raise InvalidParameterError(
             "with stage= (a long table) give one selected= column; several selected columns "
@@ -345,13 +350,8 @@ def _read_funnel(
     keys = [*group_cols, *strata_cols]
     if stages is not None:
         stage_cols = as_columns(stages, argument="stages")
-        if not stage_cols:
-            raise InvalidParameterError("stages= must name at least one yes/no column.")
-        clash = set(stage_cols) & set(keys)
-        if clash:
-            raise InvalidParameterError(
-                f"{sorted(clash)} cannot be both a stage and a group/strata column."
-            )
+        _at_least_one(stage_cols, "stages", "yes/no column")
+        _disjoint(stage_cols, keys, "a stage and a group/strata column")
         require_columns(frame, group=group_cols, strata=strata_cols, stages=stage_cols)
         check_group_values(frame, keys)
         counts = funnel_from_stage_columns(
