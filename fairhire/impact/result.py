@@ -10,21 +10,9 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_ratio, p_text
 from .._results import Headline, Result
-from .compare import BOTTOM_LINE
+from .compare import BOTTOM_LINE, SUMMARY_COLUMNS
 
-__all__ = ["SUMMARY_COLUMNS", "AdverseImpactResult"]
-
-#: The comparison columns a plain-text summary shows (also of the analyses built on it).
-SUMMARY_COLUMNS = [
-    "group",
-    "applicants",
-    "selected",
-    "selection_rate",
-    "impact_ratio",
-    "adverse_impact",
-    "p_value_fisher",
-    "p_value_adjusted",
-]
+__all__ = ["AdverseImpactResult"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False, repr=False)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_percent, format_ratio, p_text
 from .._results import Headline, Result
-from .result import SUMMARY_COLUMNS
+from .compare import SUMMARY_COLUMNS
 
 __all__ = ["ScreeningModelAudit"]
 
