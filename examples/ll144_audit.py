@@ -33,7 +33,7 @@ DISCLOSURES = {
     "data_source": "Historical data from Example Corp's use of the tool (synthetic for this example)",
     "data_description": "Every applicant the tool screened; sex and race/ethnicity self-identified "
     "on the voluntary EEO form, missing when not disclosed.",
-    "period": ("2025-01-01", "2025-12-31"),
+    "data_period": ("2025-01-01", "2025-12-31"),
 }
 
 

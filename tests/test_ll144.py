@@ -430,6 +430,27 @@ def test_exclude_under_is_renamed_min_share():
         )
 
 
+def test_period_is_renamed_data_period():
+    # "period" elsewhere names a column of dates (monitor); here it is the period the data cover
+    cells = [("Male", WHITE, 500, 100), ("Female", WHITE, 480, 90)]
+    dates = ("2025-01-01", "2025-12-31")
+    new = fh.ll144_audit(
+        expand(cells), sex="sex", race="race", selected="selected", data_period=dates
+    )
+    with pytest.warns(FutureWarning, match=r"period=\) is renamed data_period="):
+        old = fh.ll144_audit(
+            expand(cells), sex="sex", race="race", selected="selected", period=dates
+        )
+    assert old.metadata == new.metadata
+    assert new.metadata["period"] == "2025-01-01 to 2025-12-31"
+    assert new.params == old.params
+    with pytest.raises(InvalidParameterError, match="both"):
+        fh.ll144_audit(
+            expand(cells), sex="sex", race="race", selected="selected", period="2025",
+            data_period="2025",
+        )
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
@@ -438,7 +459,7 @@ def test_exclude_under_is_renamed_min_share():
         ({"alpha": "0.05"}, "alpha"),
         ({"min_n": -1}, "min_n"),
         ({"audit_date": "31/01/2026"}, "audit_date"),
-        ({"period": 2025}, "period"),
+        ({"data_period": 2025}, "data_period"),
         ({"data_type": "synthetic"}, "data_type"),
         ({"missing_score": "drop"}, "missing_score"),
         ({"category_map": ["Male"]}, "category_map"),
@@ -481,7 +502,7 @@ def test_disclosures_and_summary():
         audit_date=dt.date(2026, 1, 15),
         tool_distribution_date="2024-09-01",
         data_source="Vendor historical data, 3 employers",
-        period=("2025-01-01", "2025-12-31"),
+        data_period=("2025-01-01", "2025-12-31"),
         tool_name="ResumeRank 2",
         auditor="A. Auditor",
     )

@@ -16,7 +16,7 @@ DISCLOSED = {
     "audit_date": "2026-01-15",
     "tool_distribution_date": "2024-09-01",
     "data_source": "Historical data of the tool's use at Example Corp",
-    "period": ("2025-01-01", "2025-12-31"),
+    "data_period": ("2025-01-01", "2025-12-31"),
     "tool_name": "ResumeRank 2",
     "auditor": "Independent Audits LLC",
 }

@@ -112,11 +112,11 @@ def funnel_from_stage_columns(
     """
     readings = {s: read_flag(frame, s, argument=argument) for s in stages}
     flags = {s: readings[s].expr() for s in stages}
-    tally = count_levels(frame, keys, stages, readings, flags)
+    tally = count_levels(frame, keys, stages, readings)
     if tally is not None:
         return _tallied_counts(tally, keys, stages, on_inconsistent, total_rows)
     if is_lazy(frame):
-        folded = _folded_group_by(frame, keys, stages, readings, flags, total_rows)
+        folded = _folded_group_by(frame, keys, stages, readings, total_rows)
         if folded is not None:
             return folded
     # boolean columns are compared as they are (a null there is caught by the count)
@@ -130,7 +130,7 @@ def funnel_from_stage_columns(
     found = collect_pandas(frame.select(*checks)).iloc[0]
     n_rows = int(found[_ROWS]) if total_rows is None else total_rows
     if any(int(found[c] or 0) for c in found.index if c != _ROWS):
-        return _with_exclusions(frame, keys, stages, readings, flags, on_inconsistent, n_rows)
+        return _with_exclusions(frame, keys, stages, readings, on_inconsistent, n_rows)
     if all(readings[s].is_boolean for s in stages):
         # Sum the user's boolean columns directly: no copy of the data.
         work, names = frame, {s: s for s in stages}
@@ -177,11 +177,11 @@ def _with_exclusions(
     keys: Sequence[str],
     stages: Sequence[str],
     readings: dict[str, FlagReading],
-    flags: dict[str, nw.Expr],
     on_inconsistent: str,
     n_rows: int,
 ) -> FunnelCounts:
     """Count, then leave out, rows with a missing outcome or an inconsistent funnel."""
+    flags = {s: readings[s].expr() for s in stages}
     first, drop, bad = exclusions(
         [readings[s].missing_expr() for s in stages], [flags[s] for s in stages]
     )
@@ -254,7 +254,6 @@ def _folded_group_by(
     keys: Sequence[str],
     stages: Sequence[str],
     readings: dict[str, FlagReading],
-    flags: dict[str, nw.Expr],
     total_rows: int | None,
 ) -> FunnelCounts | None:
     """Lazy engines: the validation counts ride along in the one group-by.
@@ -265,6 +264,7 @@ def _folded_group_by(
     caller's two-pass path excludes the rows (or describes the problem) exactly as for an
     eager frame, so results and messages do not depend on the engine.
     """
+    flags = {s: readings[s].expr() for s in stages}
     aggs = [sum_true(flags[s], frame).alias(sel_col(s)) for s in stages]
     aggs += [sum_true(readings[s].missing_expr(), frame).alias(f"miss::{s}") for s in stages]
     aggs += [

@@ -6,15 +6,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from .._core.params import (
-    check_alpha,
-    check_bool,
-    check_choice,
-    check_confidence,
-    check_int,
-    check_share,
-    check_threshold,
-)
+from .._core.params import check_choice
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
@@ -28,9 +20,11 @@ from .aggregate import (
 from .compare import Options, compare
 from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
+from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .result import AdverseImpactResult
 
 __all__ = [
+    "COMPARISON_OPTIONS",
     "adverse_impact",
     "adverse_impact_from_counts",
     "check_options",
@@ -38,92 +32,27 @@ __all__ = [
     "option_params",
 ]
 
-ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
-ALTERNATIVES = ("two-sided", "less", "greater")
-
-
-def check_options(
-    *,
-    threshold: float | Fraction | str = 0.8,
-    reference: object | None = None,
-    cumulative: bool = False,
-    alternative: str = "two-sided",
-    mid_p: bool = False,
-    adjust: str = "holm",
-    alpha: float = 0.05,
-    confidence: float = 0.95,
-    min_share: float | None = None,
-    min_n: int = 30,
-    unknown_labels: Sequence[object] = (),
-) -> Options:
-    """Every comparison option checked once, with the shared checks (an
-    :class:`~fairhire.errors.InvalidParameterError` naming the parameter; text is never read as
-    a boolean or a number)."""
-    if isinstance(unknown_labels, str):
-        unknown_labels = [unknown_labels]
-    return Options(
-        threshold=check_threshold(threshold),
-        reference=reference,
-        cumulative=check_bool(cumulative, "cumulative"),
-        alternative=check_choice(alternative, "alternative", ALTERNATIVES),
-        mid_p=check_bool(mid_p, "mid_p"),
-        adjust=check_choice(adjust, "adjust", ADJUSTMENTS, aliases={"bh": "fdr_bh"}),
-        alpha=check_alpha(alpha),
-        confidence=check_confidence(confidence),
-        min_share=check_share(min_share),
-        min_n=check_int(min_n, "min_n", low=0),
-        unknown_labels=tuple(unknown_labels),
-    )
-
-
-#: The options of a comparison that a result records in its ``params``.
-COMPARISON_OPTIONS = (
-    "threshold",
-    "alpha",
-    "adjust",
-    "reference",
-    "min_share",
-    "min_n",
-    "unknown_labels",
-)
-
-
-def option_kwargs(options: Options, names: Sequence[str] = COMPARISON_OPTIONS) -> dict[str, Any]:
-    """The checked options as keyword arguments, to pass them on to another analysis."""
-    return {name: getattr(options, name) for name in names}
-
-
-def option_params(options: Options, names: Sequence[str] | None = None) -> dict[str, Any]:
-    """The checked options as a result's ``params`` records them (``names``: only these)."""
-    out = {
-        "reference": options.reference,
-        "threshold": str(options.threshold),
-        "cumulative": options.cumulative,
-        "alternative": options.alternative,
-        "mid_p": options.mid_p,
-        "adjust": options.adjust,
-        "alpha": options.alpha,
-        "confidence": options.confidence,
-        "min_share": options.min_share,
-        "min_n": options.min_n,
-        "unknown_labels": [str(v) for v in options.unknown_labels],
-    }
-    return out if names is None else {k: out[k] for k in names}
-
 
 def _group_and_strata(
     group: str | Sequence[str], strata: str | Sequence[str] | None
 ) -> tuple[list[str], list[str]]:
     group_cols = as_columns(group, argument="group")
     strata_cols = as_columns(strata, argument="strata")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    overlap = set(group_cols) & set(strata_cols)
-    if overlap:
-        raise InvalidParameterError(
-            f"{sorted(overlap)} cannot be both a group and a stratum column."
-        )
+    _at_least_one(group_cols, "group")
+    _disjoint(group_cols, strata_cols, "a group and a stratum column")
     return group_cols, strata_cols
+
+
+def _at_least_one(columns: list[str], argument: str, what: str = "column") -> list[str]:
+    if not columns:
+        raise InvalidParameterError(f"{argument}= must name at least one {what}.")
+    return columns
+
+
+def _disjoint(columns: Sequence[str], others: Sequence[str], what: str) -> None:
+    common = set(columns) & set(others)
+    if common:
+        raise InvalidParameterError(f"{sorted(common)} cannot be both {what}.")
 
 
 def adverse_impact(
@@ -279,36 +208,15 @@ def adverse_impact(
         min_n=min_n,
         unknown_labels=unknown_labels,
     )
-    frame = to_narwhals(data)
-    keys = [*group_cols, *strata_cols]
-    if stages is not None:
-        stage_cols = as_columns(stages, argument="stages")
-        if not stage_cols:
-            raise InvalidParameterError("stages= must name at least one yes/no column.")
-        clash = set(stage_cols) & set(keys)
-        if clash:
-            raise InvalidParameterError(
-                f"{sorted(clash)} cannot be both a stage and a group/strata column."
-            )
-        require_columns(frame, group=group_cols, strata=strata_cols, stages=stage_cols)
-        check_group_values(frame, keys)
-        counts = funnel_from_stage_columns(
-            frame, keys=keys, stages=stage_cols, on_inconsistent=on_inconsistent
-        )
-    else:
-        if stage_order is None:
-            raise InvalidParameterError(
-                "stage_column= needs stage_order=[entry stage, next stage, ...] in funnel order."
-            )
-        require_columns(frame, group=group_cols, strata=strata_cols, stage_column=stage_column)
-        check_group_values(frame, keys)
-        counts = funnel_from_stage_column(
-            frame, keys=keys, column=stage_column, stage_order=list(stage_order)
-        )
-    if counts.total_rows == 0:
-        raise InsufficientDataError(
-            "the data have no rows: nothing to analyse. Check the export or filter."
-        )
+    counts = _read_funnel(
+        to_narwhals(data),
+        group_cols,
+        strata_cols,
+        stages,
+        stage_column,
+        stage_order,
+        on_inconsistent,
+    )
     params = {
         "group": group_cols,
         "stages": list(counts.stages),
@@ -389,9 +297,7 @@ confidence, min_share, min_n, unknown_labels
     (12.0, 8)
     """
     group_cols, strata_cols = _group_and_strata(group, strata)
-    selected_cols = as_columns(selected, argument="selected")
-    if not selected_cols:
-        raise InvalidParameterError("selected= must name at least one column.")
+    selected_cols = _at_least_one(as_columns(selected, argument="selected"), "selected")
     if stage is not None and len(selected_cols) != 1:
         raise InvalidParameterError(
             "with stage= (a long table) give one selected= column; several selected columns "
@@ -410,7 +316,74 @@ confidence, min_share, min_n, unknown_labels
         min_n=min_n,
         unknown_labels=unknown_labels,
     )
-    frame = to_narwhals(counts, argument="counts")
+    funnel = _read_counts(
+        to_narwhals(counts, argument="counts"),
+        group_cols,
+        strata_cols,
+        applicants,
+        selected_cols,
+        stage,
+        stage_order,
+    )
+    params = {
+        "group": group_cols,
+        "applicants": applicants,
+        "selected": selected_cols,
+        "stage": stage,
+        "stage_order": list(stage_order) if stage_order is not None else None,
+        "strata": strata_cols,
+        **option_params(options),
+    }
+    return build_result(funnel, group_cols, strata_cols, options, params)
+
+
+def _read_funnel(
+    frame: Any,
+    group_cols: list[str],
+    strata_cols: list[str],
+    stages: str | Sequence[str] | None,
+    stage_column: str | None,
+    stage_order: Sequence[object] | None,
+    on_inconsistent: str,
+) -> FunnelCounts:
+    """The funnel counted from applicant rows: yes/no stage columns, or the furthest stage."""
+    keys = [*group_cols, *strata_cols]
+    if stages is not None:
+        stage_cols = as_columns(stages, argument="stages")
+        _at_least_one(stage_cols, "stages", "yes/no column")
+        _disjoint(stage_cols, keys, "a stage and a group/strata column")
+        require_columns(frame, group=group_cols, strata=strata_cols, stages=stage_cols)
+        check_group_values(frame, keys)
+        counts = funnel_from_stage_columns(
+            frame, keys=keys, stages=stage_cols, on_inconsistent=on_inconsistent
+        )
+    else:
+        if stage_order is None:
+            raise InvalidParameterError(
+                "stage_column= needs stage_order=[entry stage, next stage, ...] in funnel order."
+            )
+        require_columns(frame, group=group_cols, strata=strata_cols, stage_column=stage_column)
+        check_group_values(frame, keys)
+        counts = funnel_from_stage_column(
+            frame, keys=keys, column=stage_column, stage_order=list(stage_order)
+        )
+    if counts.total_rows == 0:
+        raise InsufficientDataError(
+            "the data have no rows: nothing to analyse. Check the export or filter."
+        )
+    return counts
+
+
+def _read_counts(
+    frame: Any,
+    group_cols: list[str],
+    strata_cols: list[str],
+    applicants: str,
+    selected_cols: list[str],
+    stage: str | None,
+    stage_order: Sequence[object] | None,
+) -> FunnelCounts:
+    """The funnel read from a table of counts (long with a stage column, or wide)."""
     require_columns(
         frame,
         group=group_cols,
@@ -427,7 +400,7 @@ confidence, min_share, min_n, unknown_labels
     table = collect_pandas(frame.select(*cols))
     if len(table) == 0:
         raise InsufficientDataError("the counts table has no rows: nothing to analyse.")
-    funnel = funnel_from_counts(
+    return funnel_from_counts(
         table,
         keys=[*group_cols, *strata_cols],
         applicants=applicants,
@@ -435,16 +408,6 @@ confidence, min_share, min_n, unknown_labels
         stage=stage,
         stage_order=stage_order,
     )
-    params = {
-        "group": group_cols,
-        "applicants": applicants,
-        "selected": selected_cols,
-        "stage": stage,
-        "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols,
-        **option_params(options),
-    }
-    return build_result(funnel, group_cols, strata_cols, options, params)
 
 
 def _exclusion_warnings(counts: FunnelCounts) -> list[str]:

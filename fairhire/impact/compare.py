@@ -33,6 +33,7 @@ __all__ = [
     "BOTTOM_LINE",
     "GROUP_SEPARATOR",
     "STRATA_COLUMNS",
+    "SUMMARY_COLUMNS",
     "TABLE_COLUMNS",
     "Comparison",
     "GroupComparison",
@@ -70,6 +71,18 @@ TABLE_COLUMNS = [
     "flips_with_one",
     "small_sample",
     "excluded",
+]
+
+#: The comparison columns a plain-text summary shows (also of the analyses built on it).
+SUMMARY_COLUMNS = [
+    "group",
+    "applicants",
+    "selected",
+    "selection_rate",
+    "impact_ratio",
+    "adverse_impact",
+    "p_value_fisher",
+    "p_value_adjusted",
 ]
 @dataclass(frozen=True)
 class Options:

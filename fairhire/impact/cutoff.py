@@ -39,16 +39,11 @@ from .._results import RowAccount
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import check_group_values
-from .analysis import (
-    COMPARISON_OPTIONS,
-    adverse_impact_from_counts,
-    check_options,
-    option_kwargs,
-    option_params,
-)
+from .analysis import adverse_impact_from_counts
 from .compare import BOTTOM_LINE, Options
 from .cutoff_result import CutoffAnalysis, cutoff_text
 from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
+from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .scores import ScoredRows, scored_rows
 
 __all__ = ["CutoffAnalysis", "cutoff_analysis"]

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import numpy as np
 
 from .. import _frames
@@ -58,7 +57,6 @@ def _slice_flags(
     native_bool: dict[str, np.ndarray],
     stages: Sequence[str],
     readings: dict[str, FlagReading],
-    flags: dict[str, nw.Expr],
     start: int,
     stop: int,
 ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
@@ -67,7 +65,7 @@ def _slice_flags(
     evaluated = {}
     if todo:
         part = frame[start:stop]
-        exprs = [flags[s].alias(f"f{i}") for i, s in enumerate(todo)]
+        exprs = [readings[s].expr().alias(f"f{i}") for i, s in enumerate(todo)]
         exprs += [readings[s].missing_expr().alias(f"m{i}") for i, s in enumerate(todo)]
         native = part.select(*exprs).to_native()
         for i, s in enumerate(todo):
@@ -146,7 +144,6 @@ def count_levels(
     keys: Sequence[str],
     stages: Sequence[str],
     readings: dict[str, FlagReading],
-    flags: dict[str, nw.Expr],
 ) -> Tally | None:
     """Count (cell, level) pairs of a pandas frame, or None when the fast path does not apply
     (another engine, a key column that cannot be coded, too many cells, no rows)."""
@@ -173,7 +170,7 @@ def count_levels(
     chunk = min(SLICE_ROWS, _frames.CHUNK_ROWS)  # read here, so a test can make slices small
     for start in range(0, tally.n_rows, chunk):
         stop = min(start + chunk, tally.n_rows)
-        fl, ms = _slice_flags(frame, native_bool, stages, readings, flags, start, stop)
+        fl, ms = _slice_flags(frame, native_bool, stages, readings, start, stop)
         level = fl[0].view(np.uint8).copy()
         for f in fl[1:]:
             level += f.view(np.uint8)

@@ -186,10 +186,11 @@ def ll144_audit(
     tool_distribution_date: Any = None,
     data_source: str | None = None,
     data_description: str | None = None,
-    period: Any = None,
+    data_period: Any = None,
     data_type: str = "historical",
     test_data_explanation: str | None = None,
     exclude_under: float | Fraction | str | None = None,
+    period: Any = None,
 ) -> LL144Audit:
     """Bias audit of an automated employment decision tool under NYC Local Law 144.
 
@@ -256,10 +257,11 @@ def ll144_audit(
     min_n : int, default 1
         Smallest category that can be the highest-rate category (see above).
     audit_date, auditor, employer, tool_name, tool_distribution_date, data_source, \
-data_description, period, data_type, test_data_explanation
+data_description, data_period, data_type, test_data_explanation
         Disclosure fields for the published summary of results (6 RCNY §5-303): the date of
-        the audit, the source and explanation of the data, the period it covers, the tool and
-        its distribution date. ``data_type="test"`` requires ``test_data_explanation`` (why
+        the audit, the source and explanation of the data, the period it covers (a text such
+        as ``"2025"`` or a pair of dates; renamed from ``period=``, which still works for one
+        release with a FutureWarning), the tool and its distribution date. ``data_type="test"`` requires ``test_data_explanation`` (why
         historical data were not used and how the test data were made, §5-302(b)). Missing
         required fields give a warning and a headline, not an error, so a draft can be
         produced first. Dates are ``datetime.date`` or ISO strings.
@@ -307,6 +309,7 @@ data_description, period, data_type, test_data_explanation
     min_share = renamed_argument(
         "ll144_audit", "exclude_under", "min_share", exclude_under, min_share
     )
+    data_period = renamed_argument("ll144_audit", "period", "data_period", period, data_period)
     _outcome(sex, race, selected, score)
     missing_score = check_choice(missing_score, "missing_score", ("exclude", "raise"))
     cut = _share(min_share)
@@ -318,7 +321,7 @@ data_description, period, data_type, test_data_explanation
         tool_distribution_date=tool_distribution_date,
         data_source=data_source,
         data_description=data_description,
-        period=period,
+        data_period=data_period,
         data_type=data_type,
         test_data_explanation=test_data_explanation,
     )
@@ -326,28 +329,15 @@ data_description, period, data_type, test_data_explanation
     sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
-    frame = to_narwhals(data)
-    require_columns(frame, sex=sex, race=race, selected=selected, score=score)
-    check_group_values(frame, [sex, race])
-    if score is not None:
-        counts = _score_counts(frame, [sex, race], score, missing_score)
-    else:
-        counts = _selection_counts(frame, [sex, race], selected)
-    if counts.total == 0:
-        raise InsufficientDataError("the data have no rows: nothing to audit.")
+    counts = _count(to_narwhals(data), sex, race, selected, score, missing_score)
     sex_col = _read(counts.table, sex, "sex", sex_map, unknown_labels)
     race_col = _read(counts.table, race, "race", race_map, unknown_labels)
-    cells = _cells(counts.table, sex_col, race_col)
     spec = TableSpec(
         count_col="selected" if selected is not None else "above_median",
         rate_col="selection_rate" if selected is not None else "scoring_rate",
         min_share=cut,
         options=options,
     )
-    warnings = [*counts.warnings, *sex_col.warnings, *race_col.warnings]
-    tables = ll144_tables(cells, spec, warnings)
-    justification = _justification(tables, cut, exclusion_justification, warnings)
-    _more_warnings(tables, counts, score, metadata, warnings)
     params = {
         "sex": sex,
         "race": race,
@@ -360,12 +350,47 @@ data_description, period, data_type, test_data_explanation
         "alpha": options.alpha,
         "min_n": options.min_n,
     }
+    return _audit(counts, (sex_col, race_col), spec, metadata, exclusion_justification, params)
+
+
+def _count(
+    frame: Any, sex: str, race: str, selected: str | None, score: str | None, missing_score: str
+) -> _Counts:
+    """Individuals and selected (or above-median) per raw (sex, race) label, in the engine."""
+    require_columns(frame, sex=sex, race=race, selected=selected, score=score)
+    check_group_values(frame, [sex, race])
+    if score is not None:
+        counts = _score_counts(frame, [sex, race], score, missing_score)
+    else:
+        counts = _selection_counts(frame, [sex, race], selected)
+    if counts.total == 0:
+        raise InsufficientDataError("the data have no rows: nothing to audit.")
+    return counts
+
+
+def _audit(
+    counts: _Counts,
+    columns: tuple[EEOColumn, EEOColumn],
+    spec: TableSpec,
+    metadata: dict[str, Any],
+    exclusion_justification: str | None,
+    params: dict[str, Any],
+) -> LL144Audit:
+    """The tables, the warnings in the order a reader needs them, and the result."""
+    sex_col, race_col = columns
+    cells = _cells(counts.table, sex_col, race_col)
+    warnings = [*counts.warnings, *sex_col.warnings, *race_col.warnings]
+    tables = ll144_tables(cells, spec, warnings)
+    cut = spec.min_share
+    justification = _justification(tables, cut, exclusion_justification, warnings)
+    _more_warnings(tables, counts, params["score"], metadata, warnings)
+    keys = counts.table.astype({sex_col.column: object, race_col.column: object})
     return LL144Audit(
         sex=tables[0],
         race=tables[1],
         intersectional=tables[2],
         unknown=tables[3],
-        basis="selection" if selected is not None else "scoring",
+        basis="selection" if params["selected"] is not None else "scoring",
         median_score=counts.median,
         n_individuals=int(cells["n"].sum()),
         metadata=metadata,
@@ -374,8 +399,8 @@ data_description, period, data_type, test_data_explanation
         label_mapping=pd.DataFrame(
             [*sex_col.rows, *race_col.rows], columns=["column", "label", "category", "read_as"]
         ),
-        alpha=options.alpha,
-        fingerprint=fingerprint_frame(counts.table.astype({sex: object, race: object})),
+        alpha=spec.options.alpha,
+        fingerprint=fingerprint_frame(keys),
         warnings=tuple(dict.fromkeys(warnings)),
         rows=_rows(counts, cells),
         params=params,

@@ -53,10 +53,10 @@ def _period(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, Sequence) and len(value) == 2:
-        start, end = (_iso_date(v, "period") for v in value)
+        start, end = (_iso_date(v, "data_period") for v in value)
         return f"{start} to {end}"
     raise InvalidParameterError(
-        f"period={value!r}; pass a text such as 'January–December 2025' or a pair of dates "
+        f"data_period={value!r}; pass a text such as 'January–December 2025' or a pair of dates "
         "(start, end)."
     )
 
@@ -79,7 +79,7 @@ def read_disclosures(
     tool_distribution_date: Any,
     data_source: str | None,
     data_description: str | None,
-    period: Any,
+    data_period: Any,
     data_type: str,
     test_data_explanation: str | None,
 ) -> dict[str, Any]:
@@ -96,7 +96,7 @@ def read_disclosures(
         "tool_distribution_date": _iso_date(tool_distribution_date, "tool_distribution_date"),
         "data_source": text_option(data_source, "data_source"),
         "data_description": text_option(data_description, "data_description"),
-        "period": _period(period),
+        "period": _period(data_period),
         "data_type": data_type,
         "test_data_explanation": text_option(test_data_explanation, "test_data_explanation"),
     }

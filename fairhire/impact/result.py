@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_ratio, p_text
 from .._results import Headline, Result
-from .compare import BOTTOM_LINE
+from .compare import BOTTOM_LINE, SUMMARY_COLUMNS
 
 __all__ = ["AdverseImpactResult"]
 
@@ -158,20 +158,7 @@ class AdverseImpactResult(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = [
-            "stage",
-            "group",
-            "applicants",
-            "selected",
-            "selection_rate",
-            "impact_ratio",
-            "adverse_impact",
-            "p_value_fisher",
-            "p_value_adjusted",
-            "shortfall",
-            "flips_with_one",
-            "small_sample",
-        ]
+        cols = ["stage", *SUMMARY_COLUMNS, "shortfall", "flips_with_one", "small_sample"]
         view = t[cols].copy()
         view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
         view["impact_ratio"] = view["impact_ratio"].map(

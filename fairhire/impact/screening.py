@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -29,14 +30,9 @@ from .._core.params import check_bool, check_threshold
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame
 from .._results import RowAccount
-from .analysis import (
-    COMPARISON_OPTIONS,
-    adverse_impact_from_counts,
-    check_options,
-    option_kwargs,
-    option_params,
-)
+from .analysis import adverse_impact_from_counts
 from .compare import Options
+from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .screening_inputs import SCORE, SEL, Inputs, Y, check_score_threshold, read_inputs
 from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
 
@@ -301,31 +297,20 @@ def audit_screening_model(
     confusion = _confusion(inputs)
     cols = list(inputs.features)
     features = [[c] for c in cols] + ([cols] if intersectional and len(cols) > 1 else [])
-    tables, errors, fair, unknown_rows, warnings = [], [], [], [], []
-    for fcols in features:
-        name = GROUP_SEPARATOR.join(inputs.features[c] for c in fcols)
-        ai = _selection_table(confusion, fcols, inputs.features, options)
-        tables.append(ai.table.drop(columns=["stage", "basis"]).assign(feature=name))
-        u = ai.unknown
-        unknown_rows.append(
-            {
-                "feature": name,
-                "applicants": int(u["applicants"].iloc[0]),
-                "selected": int(u["selected"].iloc[0]),
-            }
-        )
-        warnings.extend(f"{name}: {w}" for w in ai.warnings)
-        if y_true is not None:
-            er = _error_rates(confusion, fcols, name, options.unknown_labels)
-            er["auc"] = (
-                _auc(inputs, fcols, er, options.unknown_labels) if thr is not None else math.nan
-            )
-            errors.append(er)
-            fair.append(_fairness(er, name))
-    table = pd.concat(tables, ignore_index=True)
+    parts = [
+        _compare_feature(confusion, fcols, inputs, options, thr, outcomes=y_true is not None)
+        for fcols in features
+    ]
+    table = pd.concat([part.table for part in parts], ignore_index=True)
     table = table[["feature", *[c for c in table.columns if c != "feature"]]]
+    errors = [part.error_rates for part in parts if part.error_rates is not None]
     error_rates = pd.concat(errors, ignore_index=True) if errors else None
-    warnings = [*_input_warnings(inputs), *warnings, *_nan_warning(error_rates)]
+    fair = [part.fairness for part in parts if part.fairness is not None]
+    warnings = [
+        *_input_warnings(inputs),
+        *(w for part in parts for w in part.warnings),
+        *_nan_warning(error_rates),
+    ]
     params = {
         "score_threshold": thr,
         "pos_label": str(pos_label),
@@ -339,7 +324,9 @@ def audit_screening_model(
         table=table,
         error_rates=error_rates,
         fairness=pd.DataFrame(fair) if fair else None,
-        unknown=pd.DataFrame(unknown_rows, columns=["feature", "applicants", "selected"]),
+        unknown=pd.DataFrame(
+            [part.unknown for part in parts], columns=["feature", "applicants", "selected"]
+        ),
         features=tuple(GROUP_SEPARATOR.join(inputs.features[c] for c in f) for f in features),
         threshold=thr,
         ratio_threshold=float(ratio),
@@ -349,6 +336,49 @@ def audit_screening_model(
         warnings=tuple(dict.fromkeys(warnings)),
         rows=_rows(inputs, confusion, options.unknown_labels),
         params=params,
+    )
+
+
+@dataclass(frozen=True)
+class _Feature:
+    """One feature's (or intersection's) comparison."""
+
+    table: pd.DataFrame
+    unknown: dict[str, Any]
+    warnings: list[str]
+    error_rates: pd.DataFrame | None
+    fairness: dict[str, Any] | None
+
+
+def _compare_feature(
+    confusion: pd.DataFrame,
+    fcols: list[str],
+    inputs: Inputs,
+    options: Options,
+    thr: float | None,
+    *,
+    outcomes: bool,
+) -> _Feature:
+    """Selection rates by the adverse-impact engine and, with outcomes, the error rates."""
+    name = GROUP_SEPARATOR.join(inputs.features[c] for c in fcols)
+    ai = _selection_table(confusion, fcols, inputs.features, options)
+    u = ai.unknown
+    unknown = {
+        "feature": name,
+        "applicants": int(u["applicants"].iloc[0]),
+        "selected": int(u["selected"].iloc[0]),
+    }
+    er = fair = None
+    if outcomes:
+        er = _error_rates(confusion, fcols, name, options.unknown_labels)
+        er["auc"] = _auc(inputs, fcols, er, options.unknown_labels) if thr is not None else math.nan
+        fair = _fairness(er, name)
+    return _Feature(
+        table=ai.table.drop(columns=["stage", "basis"]).assign(feature=name),
+        unknown=unknown,
+        warnings=[f"{name}: {w}" for w in ai.warnings],
+        error_rates=er,
+        fairness=fair,
     )
 
 

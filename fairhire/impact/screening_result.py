@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_percent, format_ratio, p_text
 from .._results import Headline, Result
+from .compare import SUMMARY_COLUMNS
 
 __all__ = ["ScreeningModelAudit"]
 
@@ -178,18 +179,8 @@ class ScreeningModelAudit(Result):
         ]
         if self.rows is not None:
             lines.append("Rows: " + self.rows.describe() + ".")
-        cols = [
-            "group",
-            "applicants",
-            "selected",
-            "selection_rate",
-            "impact_ratio",
-            "adverse_impact",
-            "p_value_fisher",
-            "p_value_adjusted",
-        ]
         for feature in self.features:
-            t = self.table.loc[self.table["feature"] == feature, cols]
+            t = self.table.loc[self.table["feature"] == feature, SUMMARY_COLUMNS]
             lines.append(f"\nBy {feature}:")
             lines.append(t.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         if self.error_rates is not None:

@@ -10,8 +10,8 @@ A tour, in the order the data flows:
   ``patterns``: checks on user patterns and the literal starts of every term;
 - ``matcher``: the compiled matcher (an Aho-Corasick automaton finds where terms can start);
   ``_reference``: the previous pure-Python matcher, kept as the test oracle;
-- ``context``: job title, section headers and the EEO statement; ``checks`` and ``salary``:
-  the structural checks;
+- ``context``: job title, section headers and the EEO statement (``lines``: what one line
+  is); ``checks`` and ``salary``: the structural checks;
 - ``scan``: the per-ad analysis and :func:`~fairhire.language.scan.scan_job_description`;
   ``result``: :class:`~fairhire.language.result.JobDescriptionScan`; ``batch``: many ads into
   one table; ``spark``: ads in a PySpark DataFrame; ``render``: escaped highlighting.

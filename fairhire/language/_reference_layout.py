@@ -12,12 +12,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
-from .context import (
+from .context import Layout
+from .lines import (
     _NUMBERED,
     _PREFERRED_RE,
     _REQUIREMENT_RE,
     BULLETS,
-    Layout,
     _word_count,
     classify_line,
 )

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .._core.text import format_money
-from .context import EEO_MARKERS, Layout, non_overlapping, sentence_end, sentence_start
+from .context import EEO_MARKERS, Layout, occurrences, sentence_end, sentence_start
 from .lexicon import Lexicon
 from .matcher import CompiledLexicon, compile_lexicon
 from .salary import find_salaries
@@ -213,15 +213,7 @@ def _year_words(low: str, marks: Mapping[str, list[int]] | None = None) -> list[
     matcher's markers, when given, say where "year" and "yr" occur)."""
     spans = []
     for stem in ("year", "yr"):
-        if marks is None:
-            found = []
-            i = low.find(stem)
-            while i >= 0:
-                found.append(i)
-                i = low.find(stem, i + len(stem))
-        else:
-            found = marks.get(stem, ())  # type: ignore[assignment] # neither overlaps itself
-        for i in found:
+        for i in occurrences(low, stem, marks):
             m = _YEARS.match(low, i)
             if m is not None and (i == 0 or not low[i - 1].isalpha()):
                 spans.append(m.span())
@@ -303,15 +295,7 @@ def _degree(
         return False, None, False
     spans = []
     for key in _DEGREE_KEYS:
-        if marks is None:
-            found = []
-            i = low.find(key)
-            while i >= 0:
-                found.append(i)
-                i = low.find(key, i + len(key))
-        else:
-            found = non_overlapping(marks.get(key, ()), len(key))
-        for i in found:
+        for i in occurrences(low, key, marks):
             spans.append((sentence_start(low, i), sentence_end(low, i + len(key))))
     if not spans:
         return False, None, False

@@ -17,32 +17,28 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 
+from .lines import (
+    _NUMBERED,
+    BULLETS,
+    PREFERRED_HEADERS,
+    REQUIREMENT_HEADERS,
+    classify_header,
+    classify_line,
+)
+
 __all__ = [
+    "BULLETS",
+    "PREFERRED_HEADERS",
+    "REQUIREMENT_HEADERS",
     "Layout",
+    "classify_line",
     "is_blank",
     "line_bounds",
     "non_overlapping",
+    "occurrences",
     "sentence_end",
     "sentence_start",
 ]
-
-BULLETS = frozenset("-*•·‣▪▫◦○●■□➢➤►▶✓✔✗–—→>+")
-_NUMBERED = re.compile(r"(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s")
-_LABEL = re.compile(r"\s*([^:\n]{1,40}?)\s*:\s+\S")
-_TITLE_LABELS = ("job title", "title", "position", "role", "job", "vacancy", "post")
-
-REQUIREMENT_HEADERS = (
-    "requirement", "qualification", "what you'll need", "what you’ll need", "what you will need",
-    "what you need", "what we're looking for", "what we’re looking for", "what we are looking for",
-    "what we look for", "who you are", "about you", "you have", "you'll have", "you’ll have",
-    "you will have", "you bring", "what you bring", "what you'll bring", "what you’ll bring",
-    "must have", "must-have", "skills", "experience", "you should have", "your profile",
-    "competenc", "criteria", "requisites",
-)
-PREFERRED_HEADERS = (
-    "nice to have", "nice-to-have", "preferred", "desirable", "bonus", "pluses", "would be great",
-    "ideally", "extra credit", "good to have", "a plus", "advantageous",
-)
 
 # Phrases that only occur in equal-opportunity statements, each with a word that must be among
 # the ad's words for the phrase to be there (a cheap set lookup before any string search).
@@ -87,55 +83,6 @@ def is_blank(text: str, start: int, end: int) -> bool:
     return not text[start:end].strip()
 
 
-def _is_bullet(stripped: str) -> bool:
-    return stripped[0] in BULLETS or bool(_NUMBERED.match(stripped))
-
-
-def _word_count(s: str) -> int:
-    return len(s.split())
-
-
-def classify_line(line: str, prev_blank: bool, next_nonblank: bool) -> tuple[str | None, int]:
-    """Classify one (non-blank) line of an ad that is not its first line.
-
-    Returns ``(kind, end)``: kind is "header", "title" (a "Job title: ..." line) or None, and
-    ``end`` is where the header part of the line stops (the whole line, or the label of an
-    inline label such as "Responsibilities: lead the team").
-
-    A header is a Markdown heading, a short line ending with a colon, a bold line, a line of at
-    most 5 words without closing punctuation between a blank line and text, or the label
-    (up to 4 words) before a colon.
-    """
-    stripped = line.strip()
-    end = len(line)
-    if stripped.startswith("#"):
-        return ("header", end)
-    if _is_bullet(stripped) and not stripped.startswith(("**", "__")):
-        return (None, end)
-    if len(stripped) <= 120:
-        core = stripped.strip("*_ \t")
-        words = _word_count(core)
-        if core.endswith(":") and words <= 8:
-            return ("header", end)
-        if stripped.startswith(("**", "__")) and stripped.rstrip(":").endswith(("**", "__")):
-            if words <= 10:
-                return ("header", end)
-        if words <= 5 and core and core[-1] not in ".!?,;" and prev_blank and next_nonblank:
-            return ("header", end)
-    if line.find(":", 0, 48) >= 0:
-        m = _LABEL.match(line)
-        if m is not None and _word_count(m.group(1)) <= 4:
-            label = m.group(1).strip("*_ ")
-            if label in _TITLE_LABELS:
-                return ("title", end)
-            return ("header", m.end(1))
-    return (None, end)
-
-
-_REQUIREMENT_RE = re.compile("|".join(re.escape(k) for k in REQUIREMENT_HEADERS))
-_PREFERRED_RE = re.compile("|".join(re.escape(k) for k in PREFERRED_HEADERS))
-
-
 _WS = r"[^\S\n]"  # whitespace within a line
 _FIRST_TEXT = re.compile(r"\S")
 #: a line that may be a header: not blank, and not starting with a bullet other than "*"
@@ -148,7 +95,6 @@ _BULLET_LINE = re.compile(
     r"\n" + _WS + r"*(?:[" + re.escape("".join(sorted(BULLETS))) + r"]"
     r"|(?=[^\n][.)]|[^\n]{2}[.)])(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]" + _WS + r"+\S)"
 )
-_SECTIONS = {"required": 0, "preferred": 1}
 
 
 class Layout:
@@ -239,7 +185,7 @@ class Layout:
         key = (line, _blank_before(low, start), _text_after(low, end))
         found = _CLASSIFIED.get(key)
         if found is None:
-            found = _classify_header(*key)
+            found = classify_header(*key)
             if len(_CLASSIFIED) >= _MAX_CLASSIFIED:
                 _CLASSIFIED.clear()
             _CLASSIFIED[key] = found
@@ -333,25 +279,10 @@ class Layout:
         low, words, marks = self.low, self.words, self.marks
         hits: list[int] = []
         for key, marker in EEO_MARKERS:
-            if words is not None and key not in words:
-                continue
-            if marks is None:
-                i = low.find(marker)
-                while i >= 0:
-                    hits.append(i)
-                    i = low.find(marker, i + len(marker))
-            else:
-                hits.extend(non_overlapping(marks.get(marker, ()), len(marker)))
+            if words is None or key in words:
+                hits.extend(occurrences(low, marker, marks))
         if words is None or "eeo" in words:
-            if marks is None:
-                found = []
-                i = low.find("eeo")
-                while i >= 0:
-                    found.append(i)
-                    i = low.find("eeo", i + 3)
-            else:
-                found = non_overlapping(marks.get("eeo", ()), 3)
-            for i in found:
+            for i in occurrences(low, "eeo", marks):
                 before = low[i - 1] if i > 0 else " "
                 after = low[i + 3] if i + 3 < len(low) else " "
                 if not before.isalnum() and not after.isalnum():
@@ -374,19 +305,33 @@ class Layout:
         Two binary searches (the title and header lines, the EEO regions): linear time over
         all findings.
         """
-        if not self._scanned:
-            self._scan()
-        i = bisect_right(self._kind_starts, start) - 1
-        if i >= 0:
-            line_end, kind, part = self._kind_lines[i]
-            if start <= line_end:
-                if kind == "title":
-                    return "job title"
-                if start < part:
-                    return "section header"
-        regions = self._eeo if self._eeo is not None else self.eeo_regions()
-        i = bisect_right(self._eeo_starts, start) - 1
-        return "EEO statement" if i >= 0 and start < regions[i][1] else None
+        kind, part = self.line_kind(start)
+        if kind == "title":
+            return "job title"
+        if start < part:  # a header line's header part (part is -1 off title/header lines)
+            return "section header"
+        return "EEO statement" if self.in_eeo(start) else None
+
+
+def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
+    """Where ``key`` occurs in ``low``, left to right, each after the end of the one before:
+    found with ``str.find``, or read from the matcher's ``marks`` (every occurrence) when given.
+
+    Examples
+    --------
+    >>> occurrences("aaaa aa", "aa")
+    [0, 2, 5]
+    >>> occurrences("aaaa aa", "aa", {"aa": [0, 1, 2, 5]})
+    [0, 2, 5]
+    """
+    if marks is not None:
+        return non_overlapping(marks.get(key, ()), len(key))
+    found = []
+    i = low.find(key)
+    while i >= 0:
+        found.append(i)
+        i = low.find(key, i + len(key))
+    return found
 
 
 def non_overlapping(found: Iterable[int], size: int) -> list[int]:
@@ -405,21 +350,6 @@ def non_overlapping(found: Iterable[int], size: int) -> list[int]:
             out.append(i)
             after = i + size
     return out
-
-
-def _classify_header(
-    line: str, prev_blank: bool, next_nonblank: bool
-) -> tuple[str | None, int, int | None]:
-    """:func:`classify_line`, and for a header the list it opens (None, or 0 for requirements
-    and 1 for "nice to have")."""
-    kind, part = classify_line(line, prev_blank, next_nonblank)
-    section = None
-    if kind == "header" and part == len(line):  # "Requirements: Python." opens no list
-        if _PREFERRED_RE.search(line):
-            section = _SECTIONS["preferred"]
-        elif _REQUIREMENT_RE.search(line):
-            section = _SECTIONS["required"]
-    return kind, part, section
 
 
 # Lines that can be headers, classified: ads of one employer repeat their headers

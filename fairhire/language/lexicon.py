@@ -206,12 +206,7 @@ class Lexicon:
     def select(self, categories: Iterable[str]) -> Lexicon:
         """Keep only these categories (exceptions are kept: they shield every category)."""
         wanted = _category_list(categories, argument="categories")
-        unknown = [c for c in wanted if c not in self.categories]
-        if unknown:
-            raise InvalidParameterError(
-                f"categories= names {preview(unknown)} that lexicon {self.name!r} does not have. "
-                f"Available categories: {preview(sorted(self.categories), limit=20)}."
-            )
+        self._check_known(wanted, "categories= names {names} that lexicon {lexicon} does not have.")
         keep = set(wanted)
         return replace(
             self,
@@ -219,15 +214,22 @@ class Lexicon:
             entries=tuple(e for e in self.entries if e.category in keep),
         )
 
+    def _check_known(self, names: list[str], problem: str) -> None:
+        """Raise when ``names`` holds categories this lexicon does not have: ``problem`` with
+        them (``{names}``) and the lexicon (``{lexicon}``), then the available categories."""
+        unknown = [c for c in names if c not in self.categories]
+        if unknown:
+            raise InvalidParameterError(
+                problem.format(names=preview(unknown), lexicon=repr(self.name))
+                + f" Available categories: {preview(sorted(self.categories), limit=20)}."
+            )
+
     def without(self, categories: Iterable[str]) -> Lexicon:
         """Switch categories off (unknown names raise, so a typo does not pass silently)."""
         drop = _category_list(categories, argument="categories")
-        unknown = [c for c in drop if c not in self.categories]
-        if unknown:
-            raise InvalidParameterError(
-                f"cannot switch off {preview(unknown)}: lexicon {self.name!r} has no such "
-                f"category. Available categories: {preview(sorted(self.categories), limit=20)}."
-            )
+        self._check_known(
+            drop, "cannot switch off {names}: lexicon {lexicon} has no such category."
+        )
         return self.select([c for c in self.categories if c not in set(drop)])
 
     def extend(self, other: Lexicon | str | PathLike[str] | Mapping[str, Any]) -> Lexicon:
