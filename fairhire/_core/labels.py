@@ -208,7 +208,8 @@ def clean_labels(
         if sex and clean in (MALE, FEMALE) and raw != clean:
             recoded[raw] = clean
     merged = {}
-    for clean, raws in variants.items():
+    # in label order, not the engine's row order: the same warnings on every engine
+    for clean, raws in sorted(variants.items(), key=lambda kv: str(kv[0])):
         distinct = sorted(dict.fromkeys(raws), key=str)
         # sex spellings read as Male/Female are reported once, as recodings
         if len(distinct) > 1 and not (sex and clean in (MALE, FEMALE)):

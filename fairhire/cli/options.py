@@ -54,7 +54,7 @@ FORMATS = {"html": "to_html", "md": "to_markdown", "markdown": "to_markdown", "j
 #: Renamed library arguments: function -> {old name: new name}.
 RENAMED: dict[str, dict[str, str]] = {
     "audit_screening_model": {"threshold": "score_threshold"},
-    "ll144_audit": {"exclude_under": "min_share"},
+    "ll144_audit": {"exclude_under": "min_share", "period": "data_period"},
     "oaxaca_blinder": {"reference": "coefficients"},
     "eu_pay_transparency_metrics": {"threshold": "gap_threshold"},
     "pay_gap": {"min_group_size": "min_n"},

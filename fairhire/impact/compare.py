@@ -27,6 +27,7 @@ from ..stats import proportions as sp
 from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
 from .aggregate import APPLIED, FunnelCounts, app_col, sel_col
 from .groups import GroupTotals, group_totals
+from .options import Options
 from .stratified import STRATA_COLUMNS, strata_cube, stratified_row
 
 __all__ = [
@@ -84,21 +85,6 @@ SUMMARY_COLUMNS = [
     "p_value_fisher",
     "p_value_adjusted",
 ]
-@dataclass(frozen=True)
-class Options:
-    """The checked options of a comparison (see :func:`fairhire.adverse_impact`)."""
-
-    threshold: Fraction = Fraction(4, 5)
-    reference: object | None = None
-    cumulative: bool = False
-    alternative: str = "two-sided"
-    mid_p: bool = False
-    adjust: str = "holm"
-    alpha: float = 0.05
-    confidence: float = 0.95
-    min_share: float | None = None
-    min_n: int = 30
-    unknown_labels: tuple[object, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ the analyses built on it (cut-offs, screening models) with the shared parameter 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -21,14 +22,31 @@ from .._core.params import (
     check_share,
     check_threshold,
 )
-from .compare import Options
 
 __all__ = [
     "COMPARISON_OPTIONS",
+    "Options",
     "check_options",
     "option_kwargs",
     "option_params",
 ]
+
+@dataclass(frozen=True)
+class Options:
+    """The checked options of a comparison (see :func:`fairhire.adverse_impact`)."""
+
+    threshold: Fraction = Fraction(4, 5)
+    reference: object | None = None
+    cumulative: bool = False
+    alternative: str = "two-sided"
+    mid_p: bool = False
+    adjust: str = "holm"
+    alpha: float = 0.05
+    confidence: float = 0.95
+    min_share: float | None = None
+    min_n: int = 30
+    unknown_labels: tuple[object, ...] = ()
+
 
 ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
 ALTERNATIVES = ("two-sided", "less", "greater")

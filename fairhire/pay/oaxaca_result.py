@@ -83,6 +83,12 @@ class OaxacaBlinderResult(Result):
             )
         return float(row["estimate"].iloc[0])
 
+    @property
+    def relative_gap(self) -> float:
+        """With ``log=True``, how much higher the better-paid group's pay is, as a share:
+        ``exp(|gap|) − 1`` (0.186 for a gap of 0.171 log points); NaN with ``log=False``."""
+        return math.expm1(abs(self.gap)) if self.log else math.nan
+
     def _unit(self) -> str:
         return "log points" if self.log else self.outcome
 
