@@ -74,7 +74,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
                 left.text(s + 0.01, yi, f"{s:.0%}", va="center")
         left.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
         left.set_xlim(0, 1.12)
-        left.set_xticks([0, 0.25, 0.5, 0.75, 1], labels=["0%", "25%", "50%", "75%", "100%"])
+        left.set_xticks([0, 0.5, 1], labels=["0%", "50%", "100%"])  # room for the labels in print
         left.set_xlabel("share of interviews")
         style_axes(left)
         if len(size_rows):
@@ -92,7 +92,8 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
             style_axes(right)
             right.grid(False, axis="x")
             y_grid(right)
-            right.legend(frameon=False)
+            # beside the bars, not over them: the tallest bar reaches the top of the axes
+            right.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
     data = pd.DataFrame({"measure": labels, "share_of_interviews": shares})
     return Chart(
