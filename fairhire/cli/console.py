@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_percent, format_ratio
+from .._results import by_severity
 from .errors import flag_words
 
 __all__ = ["console_text", "format_frame", "monitor_text"]
@@ -106,7 +107,7 @@ def console_text(result: Any, flags: Mapping[str, str] | None = None) -> str:
     """
     flags = flags or {}
     lines = [result.summary().splitlines()[0]]
-    headlines = sorted(result.headlines(), key=lambda h: -h.severity)
+    headlines = by_severity(result.headlines())
     if headlines:
         lines += ["", "Findings (! evidence, ? review, - information):"]
         lines += [f"  {_MARKS.get(h.severity, '-')} {flag_words(h.text, flags)}"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_ratio
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity
 from ..errors import InvalidParameterError
 
 __all__ = ["CutoffAnalysis", "cutoff_text"]
@@ -175,8 +175,7 @@ class CutoffAnalysis(Result):
                     section=self.kind,
                 )
             )
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         """A plain-text summary: settings, the per-cut-off table, ranges and the target."""
@@ -188,8 +187,7 @@ class CutoffAnalysis(Result):
             f"{self.threshold:g} of the highest rate; significance: Fisher, adjusted within the "
             f"cut-off, alpha {self.alpha:g}).",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines += self._rows_text()
         view = bc.copy()
         view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
         view["min_impact_ratio"] = view["min_impact_ratio"].map(
@@ -212,6 +210,4 @@ class CutoffAnalysis(Result):
                 "at cut-off "
                 f"{cutoff_text(self.best_cutoff)}; top-down cut-off {cutoff_text(self.top_down_cutoff)}."
             )
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)

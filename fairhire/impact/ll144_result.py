@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.text import format_count, format_percent, format_ratio, p_text
-from .._results import Headline, Result, jsonable
+from .._results import Headline, Result, by_severity, jsonable
 from ..errors import InvalidParameterError
 from .ll144_disclosures import disclosure_rows, missing_disclosures
 
@@ -282,8 +282,7 @@ class LL144Audit(Result):
                     section="unknown",
                 )
             )
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         """The summary of results as plain text: disclosures, the three tables, unknowns."""
@@ -334,9 +333,7 @@ class LL144Audit(Result):
                 lines.append(f"  {r.table}: {r.category} — {r.exclusion_reason}")
             if self.exclusion_justification:
                 lines.append(f"Justification: {self.exclusion_justification}")
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)
 
 
 def _note(row: Any) -> str:

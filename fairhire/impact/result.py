@@ -9,7 +9,7 @@ from typing import ClassVar
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_ratio, p_text
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity, table_text
 from .compare import BOTTOM_LINE, SUMMARY_COLUMNS
 
 __all__ = ["AdverseImpactResult"]
@@ -143,8 +143,7 @@ class AdverseImpactResult(Result):
                             section=self.kind,
                         )
                     )
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         """A plain-text summary: settings, the comparison table, unknowns and warnings."""
@@ -156,8 +155,7 @@ class AdverseImpactResult(Result):
             f"under the four-fifths rule); Fisher p adjusted ({self.params.get('adjust', '')}); "
             f"alpha {self.alpha:g}.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines += self._rows_text()
         cols = ["stage", *SUMMARY_COLUMNS, "shortfall", "flips_with_one", "small_sample"]
         view = t[cols].copy()
         view["selection_rate"] = view["selection_rate"].map(lambda v: format_number(v, 3))
@@ -188,7 +186,5 @@ class AdverseImpactResult(Result):
                     "reversal",
                 ]
             ]
-            lines.append(s.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+            lines.append(table_text(s))
+        return self._summary_text(lines)

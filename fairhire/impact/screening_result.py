@@ -8,7 +8,7 @@ from typing import ClassVar
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_percent, format_ratio, p_text
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity, table_text
 from .compare import SUMMARY_COLUMNS
 
 __all__ = ["ScreeningModelAudit"]
@@ -162,8 +162,7 @@ class ScreeningModelAudit(Result):
                         section=r.feature,
                     )
                 )
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def summary(self) -> str:
         """A plain-text summary: selection rates and ratios by feature, then error rates."""
@@ -177,12 +176,11 @@ class ScreeningModelAudit(Result):
             f"Impact ratio below {self.ratio_threshold:g} (four-fifths) = evidence of adverse "
             "impact under the four-fifths rule; Fisher p adjusted within each feature.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines += self._rows_text()
         for feature in self.features:
             t = self.table.loc[self.table["feature"] == feature, SUMMARY_COLUMNS]
             lines.append(f"\nBy {feature}:")
-            lines.append(t.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            lines.append(table_text(t))
         if self.error_rates is not None:
             lines.append(
                 "\nError rates by group (from the confusion counts; NaN: zero denominator):"
@@ -203,6 +201,4 @@ class ScreeningModelAudit(Result):
         if int(self.unknown["applicants"].sum()):
             lines.append("Unknown sensitive value (counted, not compared):")
             lines.append(self.unknown.to_string(index=False))
-        for w in self.warnings:
-            lines.append(f"Warning: {w}")
-        return "\n".join(lines)
+        return self._summary_text(lines)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.text import format_number, format_ratio
-from .._results import Headline, Result, RowAccount, jsonable
+from .._results import Headline, Result, RowAccount, by_severity, jsonable, table_text
 from ..errors import InvalidValueError
 from ..stats.change import log_ratio_change
 from .findings import Audit, Finding, read_audit
@@ -85,7 +85,7 @@ class AuditComparison(Result):
         out = [Headline(severity=1, text=f"Since {self._since()}: {tally}.", section=self.kind)]
         for row in self.table.loc[self.table["needs_attention"]].itertuples(index=False):
             out.append(Headline(severity=2, text=self.sentence(row), section=self.kind))
-        return sorted(out, key=lambda h: -h.severity)
+        return by_severity(out)
 
     def sentence(self, row: Any, figures: bool | None = None) -> str:
         """One finding in words. ``row`` is a row of :attr:`table` (a namedtuple or dict).
@@ -116,9 +116,8 @@ class AuditComparison(Result):
         ]
         if len(self.table):
             cols = ["analysis", "stage", "group", "measure", "status", "previous", "current"]
-            lines.append(self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-        lines += [f"Warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+            lines.append(table_text(self.table[cols], 3))
+        return self._summary_text(lines)
 
 
 def _figure(value: Any, measure: str) -> str:

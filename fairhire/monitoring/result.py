@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.text import format_percent
-from .._results import Headline, Result
+from .._results import Headline, Result, by_severity, table_text
 from ..stats.proportions import impact_ratio, impact_ratio_ci
 from .alerts import CHANGED, CLEARED, FELL_BELOW, Wording, wording_for
 from .trends import UNCLEAR, WORSENING, stage_counts
@@ -142,8 +142,7 @@ class MonitorResult(Result):
         for row in self.trends.loc[self.trends["direction"] == WORSENING].itertuples(index=False):
             out.append(Headline(severity=2, text=self._trend_sentence(row),
                                 figure=row.change_per_period, section=self.kind))
-        out.sort(key=lambda h: -h.severity)
-        return out
+        return by_severity(out)
 
     def _headline(self, row: Any, severity: int) -> Headline:
         full = row.min_count >= HEADLINE_MIN_COUNT
@@ -182,8 +181,7 @@ class MonitorResult(Result):
             f"{len(self.periods)} periods ({self.periods[0]} to {self.periods[-1]}); stages: "
             f"{', '.join(self.stages)}.",
         ]
-        if self.rows is not None:
-            lines.append("Rows: " + self.rows.describe() + ".")
+        lines += self._rows_text()
         if len(self.alerts):
             lines.append(f"Alerts ({len(self.alerts)}):")
             lines += [f"- {m}" for m in self.alerts["message"]]
@@ -192,6 +190,5 @@ class MonitorResult(Result):
         cols = ["stage", "group", "reference_group", "change_per_period", "p_value_adjusted",
                 "direction"]
         lines.append("Trends (relative change of the odds ratio per period):")
-        lines.append(self.trends[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        lines += [f"Warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        lines.append(table_text(self.trends[cols]))
+        return self._summary_text(lines)
