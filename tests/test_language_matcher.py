@@ -14,6 +14,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from perturb import perturb
 
 import fairhire as fh
 from fairhire.datasets.job_ads import make_job_ads
@@ -80,25 +81,6 @@ def assert_same(text: str, name: str = "default") -> None:
     assert find_salaries(low, text, got.numbers) == find_salaries(low, text, None)
 
 
-_UNICODE = ["’", "–", "—", "\u00a0", "•", "é", "İ", "e\u0301", "«", "»", "…", "\u2011", "€", "_"]
-
-
-def _perturb(text: str, rnd: random.Random) -> str:
-    """The ad with Unicode punctuation, accents, upper case and odd spacing mixed in."""
-    out = []
-    for ch in text:
-        r = rnd.random()
-        if ch == " " and r < 0.05:
-            out.append(rnd.choice([" ", "  ", "\u00a0", "\t", " – ", "-", "\n"]))
-        elif ch.isalpha() and r < 0.02:
-            out.append(ch.upper())
-        elif r < 0.004:
-            out.append(rnd.choice(_UNICODE) + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 @pytest.mark.parametrize("name", list(LEXICONS))
 def test_bundled_ads(name):
     for text in fh.datasets.load_job_ads().text:
@@ -112,7 +94,7 @@ def test_ten_thousand_generated_ads():
     for i, text in enumerate(ads):
         assert_same(text)
         if i % 10 == 0:  # one ad in ten also with Unicode and odd spacing, in every lexicon
-            mixed = _perturb(text, rnd)
+            mixed = perturb(text, rnd)
             for name in LEXICONS:
                 assert_same(mixed, name)
 
@@ -121,7 +103,7 @@ def test_structural_checks_agree_with_and_without_matcher_hints():
     comp, _ = _pair("default")
     rnd = random.Random(3)
     texts = [*fh.datasets.load_job_ads().text, *make_job_ads(300, random_state=3).text]
-    for text in texts + [_perturb(t, rnd) for t in texts]:
+    for text in texts + [perturb(t, rnd) for t in texts]:
         low = lower_same_length(text)
         got = comp.find(low)
         fast = structural_checks(text, low, Layout(low, got.words), got.words, got.numbers)

@@ -30,30 +30,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from perturb import perturb
 
 import fairhire as fh
 from fairhire.datasets.job_ads import make_job_ads
 
 FIXTURE = Path(__file__).parent / "data" / "language_batch_table.json.gz"
-
-_UNICODE = ["’", "–", "—", "\u00a0", "•", "é", "İ", "e\u0301", "«", "»", "…", "\u2011", "€", "_"]
-
-
-def perturb(text: str, rnd: random.Random) -> str:
-    """The ad with Unicode punctuation, accents, upper case and odd spacing mixed in."""
-    out = []
-    for ch in text:
-        r = rnd.random()
-        if ch == " " and r < 0.05:
-            out.append(rnd.choice([" ", "  ", "\u00a0", "\t", " – ", "-", "\n"]))
-        elif ch.isalpha() and r < 0.02:
-            out.append(ch.upper())
-        elif r < 0.004:
-            out.append(rnd.choice(_UNICODE) + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
-
 
 CUSTOM = {
     "name": "tricky",
