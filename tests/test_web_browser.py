@@ -1,4 +1,5 @@
-"""The web app in a real browser: Playwright driving the system Chromium.
+"""The web app in a real browser: Playwright driving the system Chromium (the ``browser``
+fixture of ``conftest.py``, shared with the report's browser tests).
 
 Set ``FAIRHIRE_SCREENSHOTS=DIR`` to keep the screenshots (the docs' images come from here).
 """
@@ -6,7 +7,6 @@ Set ``FAIRHIRE_SCREENSHOTS=DIR`` to keep the screenshots (the docs' images come 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -17,13 +17,6 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 pytest.importorskip("playwright.sync_api")
-
-CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-BROWSER = next((c for c in CANDIDATES if Path(c).exists()), None) or shutil.which("chromium")
-
-pytestmark = pytest.mark.skipif(
-    BROWSER is None, reason="Chromium is not installed (Debian: apt-get install chromium)."
-)
 
 AD = ("We are looking for a rockstar engineer to join our team.\n\n"
       "Requirements:\n- 5+ years of Python\n")
