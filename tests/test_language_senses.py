@@ -53,22 +53,42 @@ def held_out() -> pd.DataFrame:
     return load_word_senses(held_out=True)
 
 
-@pytest.mark.parametrize("which", ["development", "held-out"])
+#: each set's name, minimum size and whether its sources are page addresses only
+SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False)}
+
+
+@pytest.mark.parametrize("which", list(SETS))
 def test_the_sets(which):
-    data = load_word_senses(held_out=which == "held-out")
-    assert len(data) >= (300 if which == "development" else 150)
+    data = load_word_senses(held_out=False if which == "development" else which)
+    minimum, addresses_only = SETS[which]
+    assert len(data) >= minimum
     assert (data.label == "coded").sum() == (data.label == "innocent").sum()
     assert set(data.label) == {"coded", "innocent"}
     assert data.source.str.len().min() > 0
     assert not data.sentence.duplicated().any()
     for row in data.itertuples():
         assert row.stem in row.sentence.lower(), row.sentence
-    if which == "held-out":
+    if addresses_only:
         assert data.source.str.startswith(("http://", "https://")).all()
+    if which == "round3":
+        # a page address, or the kind of advert a written sentence follows
+        web = data.source.str.startswith(("http://", "https://"))
+        assert data.source[~web].str.startswith("written for fairhire: ").all()
+        assert web.mean() > 0.7
 
 
-def test_no_held_out_sentence_is_in_the_development_set(senses, held_out):
-    assert not set(senses.sentence) & set(held_out.sentence)
+def test_the_loader_names_the_sets():
+    assert load_word_senses(held_out=True).equals(load_word_senses(held_out="round2"))
+    assert load_word_senses(held_out="development").equals(load_word_senses())
+    with pytest.raises(fh.InvalidParameterError, match="round3"):
+        load_word_senses(held_out="round4")
+
+
+def test_no_sentence_is_in_two_sets():
+    sets = [set(load_word_senses(held_out=w).sentence) for w in (False, "round2", "round3")]
+    assert not sets[0] & sets[1]
+    assert not sets[0] & sets[2]
+    assert not sets[1] & sets[2]
 
 
 def test_default_precision_and_recall(senses):

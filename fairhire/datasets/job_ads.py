@@ -7,8 +7,8 @@
   gendered titles and national-origin wording, and a feminine-coded UK nursing ad.
 - :func:`make_job_ads` — synthetic ads of a chosen length for benchmarks and tests.
 - :func:`load_word_senses` — sentences labelled as coded or innocent uses of a gender-coded
-  word, for measuring the scanner's precision: 302 development sentences and 164 held-out ones
-  from public pages (see ``data/word_senses/README.md``).
+  word, for measuring the scanner's precision: 302 development sentences, 164 from public pages
+  (the round-2 held-out set) and 208 more (round 3) (see ``data/word_senses/README.md``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .._core.params import check_bool
+from .._core.params import check_bool, check_choice
 
 __all__ = ["load_job_ads", "load_word_senses", "make_job_ads"]
 
@@ -52,16 +52,19 @@ def load_job_ads() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["ad_id", "title", "text"])
 
 
-def load_word_senses(held_out: bool = False) -> pd.DataFrame:
+def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
     """Sentences labelled as coded or innocent uses of a gender-coded word.
 
     Parameters
     ----------
-    held_out : bool, default False
-        False: the development set (302 sentences written for fairhire; the word-sense rules
-        were written with it in view). True: the held-out set (164 sentences adapted from public
-        job ads, job descriptions and tender pages, with their source addresses; not used to
-        write the rules), which measures precision on unseen wording.
+    held_out : bool or {"development", "round2", "round3"}, default False
+        Which set. False or "development": the development set (302 sentences written for
+        fairhire; the word-sense rules were written with it in view). True or "round2": the
+        round-2 held-out set (164 sentences adapted from public job ads, job descriptions and
+        tender pages, with their source addresses); it measured the second round of rules and
+        was then used to write the third, so it is now a second development set. "round3": the
+        round-3 held-out set (208 sentences, collected and labelled before the third round of
+        rules and not used to write them), which measures precision on unseen wording.
 
     Returns
     -------
@@ -80,11 +83,26 @@ def load_word_senses(held_out: bool = False) -> pd.DataFrame:
     'You will prepare responses to invitations to tender from public bodies.'
     >>> load_word_senses(held_out=True).label.value_counts().sort_index().to_dict()
     {'coded': 82, 'innocent': 82}
+    >>> load_word_senses(held_out="round3").label.value_counts().sort_index().to_dict()
+    {'coded': 104, 'innocent': 104}
     """
-    name = "held_out.csv" if check_bool(held_out, "held_out") else "word_senses.csv"
-    path = resources.files("fairhire.datasets").joinpath("data", "word_senses", name)
+    if isinstance(held_out, str):
+        which = check_choice(held_out, "held_out", _WORD_SENSE_FILES)
+    else:
+        which = "round2" if check_bool(held_out, "held_out") else "development"
+    path = resources.files("fairhire.datasets").joinpath(
+        "data", "word_senses", _WORD_SENSE_FILES[which]
+    )
     with path.open(encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+#: the labelled word-sense sets by name (``load_word_senses(held_out=...)``)
+_WORD_SENSE_FILES = {
+    "development": "word_senses.csv",
+    "round2": "held_out.csv",
+    "round3": "held_out_2.csv",
+}
 
 
 _TITLES = [
