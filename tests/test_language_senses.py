@@ -4,13 +4,18 @@ A sentence counts as flagged when the scan scores a gender-coded finding on its 
 
 - The **development set** (302 sentences written for fairhire) was in view when the context rules
   were written: its figures show that its senses are covered, not how unseen ads fare.
-- The **held-out set** (164 sentences adapted from public job ads, job descriptions and tender
-  pages, with their sources) was collected and labelled after the rules, and not used to write
-  them. Its precision is the honest figure; the floors below are the measured values rounded
-  down, so the test fails when a change makes unseen wording worse. The issue's goal of 0.95 is
-  not reached on it (0.623 with the first round of rules, 0.816 with the second).
+- The **round-2 set** (164 sentences adapted from public job ads, job descriptions and tender
+  pages, with their sources) was held out for the first two rounds of rules (0.623 and 0.816
+  precision), then used to write the third round: it is now a **second development set**, and
+  its 0.976 is coverage, not an estimate on unseen ads.
+- The **round-3 set** (208 sentences, 150 of them adapted from public pages) was collected,
+  labelled and committed before the third round of rules and not used to write them. Its
+  precision is the honest figure: 0.627 with the second round of rules and 0.675 with the third,
+  far below the issue's goal of 0.95. The floors below are the measured values rounded down, so
+  the test fails when a change makes unseen wording worse.
 
-The figures are reported in docs/methods/job-descriptions.md.
+Every set is checked for no loss of recall against Gender Decoder. The figures are reported in
+docs/methods/job-descriptions.md.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ import pytest
 import fairhire as fh
 from fairhire.datasets.job_ads import load_word_senses
 
-#: held-out floors (measured: precision 0.816, recall 0.976; Gender Decoder 0.500 and 1.000)
-HELD_OUT_PRECISION_FLOOR = 0.80
-HELD_OUT_RECALL_FLOOR = 0.97
+#: round-3 held-out floors (measured: precision 0.675, recall 1.000; Gender Decoder 0.500, 1.000)
+HELD_OUT_PRECISION_FLOOR = 0.67
+HELD_OUT_RECALL_FLOOR = 1.0
 
 
 def _flags(senses: pd.DataFrame, lexicon: str) -> pd.Series:
@@ -49,8 +54,13 @@ def senses() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def round2() -> pd.DataFrame:
+    return load_word_senses(held_out="round2")
+
+
+@pytest.fixture(scope="module")
 def held_out() -> pd.DataFrame:
-    return load_word_senses(held_out=True)
+    return load_word_senses(held_out="round3")
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
@@ -106,15 +116,32 @@ def test_default_precision_and_recall(senses):
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
+def test_round2_precision_and_recall(round2):
+    """The round-2 set, a second development set since the third round of rules."""
+    default = _flags(round2, "default")
+    decoder = _flags(round2, "gender-decoder")
+    precision, recall = precision_recall(round2, default)
+    gd_precision, gd_recall = precision_recall(round2, decoder)
+    coded = round2.label == "coded"
+    assert not (decoder & coded & ~default).any()
+    # the figures in docs/methods/job-descriptions.md
+    assert (round(precision, 3), round(recall, 3)) == (0.976, 1.0)
+    assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
+
+
 def test_held_out_precision_and_recall(held_out):
+    """The round-3 set: precision and recall on wording the rules were not written for."""
     default = _flags(held_out, "default")
     decoder = _flags(held_out, "gender-decoder")
     precision, recall = precision_recall(held_out, default)
     gd_precision, gd_recall = precision_recall(held_out, decoder)
     assert precision >= HELD_OUT_PRECISION_FLOOR
     assert recall >= HELD_OUT_RECALL_FLOOR
+    # no true use that Gender Decoder catches is lost
+    coded = held_out.label == "coded"
+    assert not (decoder & coded & ~default).any()
     # the figures in docs/methods/job-descriptions.md
-    assert (round(precision, 3), round(recall, 3)) == (0.816, 0.976)
+    assert (round(precision, 3), round(recall, 3)) == (0.675, 1.0)
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
@@ -145,5 +172,32 @@ def test_examples_from_the_issue():
     ("A strong individual and a man of principle.", ("individual", "principle"), ()),
 ])
 def test_second_round_rules(text, masculine, feminine):
+    scan = fh.scan_job_description(text)
+    assert (scan.masculine, scan.feminine) == (masculine, feminine)
+
+
+@pytest.mark.parametrize(("text", "masculine", "feminine"), [
+    # third-round rules: the other sense is not flagged ...
+    ("Understand how the billing code works.", (), ()),
+    ("Each individual on the rota gets two weekends off.", (), ()),
+    ("Start dates depend on the funding round; pay depends on experience.", (), ()),
+    ("The platform supports single sign-on; support the rollout of the new rota.", (), ()),
+    ("Insights inform business decisions; you will receive a decision letter.", (), ()),
+    ("Connect devices to the network; keep the logic layer small.", (), ()),
+    ("Run analytical methods in the laboratory.", (), ()),
+    ("Present to senior leaders; delays can lead to penalties; report to the Pod Lead.", (), ()),
+    ("The challenges facing the sector; fair and open competition.", (), ()),
+    ("Aggressive growth targets; the dominant supplier in the region.", (), ()),
+    # ... and the trait still is
+    ("You understand people and their worries.", (), ("understand",)),
+    ("A strong individual who can depend on themselves.", ("individual",), ("depend",)),
+    ("You are supportive and connect with customers.", (), ("supportive", "connect")),
+    ("Make quick decisions with an analytical mind.", ("decisions", "analytical"), ()),
+    ("A natural leader who takes on complex technical challenges.", ("leader", "challenges"), ()),
+    ("An effective technical leader; an aggressive, dominant style.",
+     ("leader", "aggressive", "dominant"), ()),
+    ("Healthy competition keeps us sharp.", ("competition",), ()),
+])
+def test_third_round_rules(text, masculine, feminine):
     scan = fh.scan_job_description(text)
     assert (scan.masculine, scan.feminine) == (masculine, feminine)
