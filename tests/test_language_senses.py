@@ -154,8 +154,9 @@ def test_examples_from_the_issue():
     assert fh.scan_job_description("A competitive team.").masculine == ("competitive",)
 
 
-@pytest.mark.parametrize(("text", "masculine", "feminine"), [
-    # second-round rules: the other sense is not flagged ...
+#: (text, masculine words, feminine words) for the second-round rules
+SECOND_ROUND = [
+    # the other sense is not flagged ...
     ("You will be responsible for the rota.", (), ()),
     ("Your responsibilities include audits; respond to enquiries.", (), ()),
     ("Senior data analyst: analysis of sales data.", (), ()),
@@ -170,14 +171,10 @@ def test_examples_from_the_issue():
     ("An analytical, natural leader.", ("analytical", "leader"), ()),
     ("Earn the trust of patients; a quiet, gentle manner.", (), ("trust", "quiet", "gentle")),
     ("A strong individual and a man of principle.", ("individual", "principle"), ()),
-])
-def test_second_round_rules(text, masculine, feminine):
-    scan = fh.scan_job_description(text)
-    assert (scan.masculine, scan.feminine) == (masculine, feminine)
-
-
-@pytest.mark.parametrize(("text", "masculine", "feminine"), [
-    # third-round rules: the other sense is not flagged ...
+]
+#: the same for the third-round rules
+THIRD_ROUND = [
+    # the other sense is not flagged ...
     ("Understand how the billing code works.", (), ()),
     ("Each individual on the rota gets two weekends off.", (), ()),
     ("Start dates depend on the funding round; pay depends on experience.", (), ()),
@@ -197,7 +194,10 @@ def test_second_round_rules(text, masculine, feminine):
     ("An effective technical leader; an aggressive, dominant style.",
      ("leader", "aggressive", "dominant"), ()),
     ("Healthy competition keeps us sharp.", ("competition",), ()),
-])
-def test_third_round_rules(text, masculine, feminine):
+]
+
+
+@pytest.mark.parametrize(("text", "masculine", "feminine"), SECOND_ROUND + THIRD_ROUND)
+def test_word_sense_rules(text, masculine, feminine):
     scan = fh.scan_job_description(text)
     assert (scan.masculine, scan.feminine) == (masculine, feminine)
