@@ -17,7 +17,6 @@ from .._core.counting import Counts, count_groups
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._frames import as_columns, require_columns, to_narwhals
-from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
 __all__ = [
@@ -122,12 +121,6 @@ class OrderedCounts:
     unknown: pd.DataFrame
     excluded: dict[str, int]
     warnings: list[str]
-
-    def rows(self, total: int) -> RowAccount:
-        """The row account: ``total`` rows read, less the excluded ones."""
-        return RowAccount(total=total, used=total - sum(self.excluded.values()),
-                          excluded=self.excluded)
-
 
 def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequence[Any],
                    group_cols: Sequence[str], what: str) -> OrderedCounts:

@@ -22,7 +22,7 @@ from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
 from ._order import check_columns, check_order, count_by_value, ordered_counts, positions
@@ -238,7 +238,7 @@ def rating_disparity(
                                                   options, warnings)
     table = _group_table(grid, groups, order_list, top_n, ai_t, reference_group)
     kw = ordinal_test(grid)
-    rows_acc = oc.rows(read.total)
+    rows_acc = RowAccount.of(read.total, oc.excluded)
     params = {
         "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
         "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,

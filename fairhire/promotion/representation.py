@@ -18,7 +18,7 @@ import pandas as pd
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
@@ -181,7 +181,7 @@ def representation(
     grid, groups = oc.grid.T, oc.groups
     table, overall = _level_tables(grid, order_list, groups, warnings)
     trend, test = _trend_tests(grid, groups, adjust, warnings)
-    rows_acc = oc.rows(read.total)
+    rows_acc = RowAccount.of(read.total, oc.excluded)
     params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
               "adjust": adjust}
     return RepresentationResult(
