@@ -75,6 +75,18 @@ class RowAccount:
                 f"{sum(self.excluded.values())}"
             )
 
+    @classmethod
+    def of(cls, total: int, excluded: Mapping[str, int]) -> RowAccount:
+        """The account of ``total`` rows of which those in ``excluded`` (by reason) were left
+        out and every other row was used.
+
+        Examples
+        --------
+        >>> RowAccount.of(10, {"missing group": 3}).used
+        7
+        """
+        return cls(total=total, used=total - sum(excluded.values()), excluded=excluded)
+
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "used": self.used, "excluded": dict(self.excluded)}
 

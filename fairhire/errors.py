@@ -47,6 +47,18 @@ class ReportError(FairhireError):
     """A report cannot be rendered (no template for a result type, bad template directory...)."""
 
 
+def show_value(value: object) -> str:
+    """One value for an error message: its repr, shortened to 60 characters.
+
+    Examples
+    --------
+    >>> show_value("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def preview(values: Iterable[object], limit: int = 5) -> str:
     """Render up to ``limit`` example values for an error message."""
     items = list(values)

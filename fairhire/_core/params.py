@@ -18,17 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, show_value
+from ..stats.proportions import as_fraction
 
 __all__ = [
     "check_alpha", "check_bool", "check_choice", "check_confidence", "check_int", "check_number",
     "check_share", "check_threshold",
 ]
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -46,7 +42,9 @@ def check_bool(value: Any, name: str) -> bool:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     kind = "not text" if isinstance(value, str) else f"not {type(value).__name__}"
-    raise InvalidParameterError(f"{name}={_show(value)} must be True or False (a boolean, {kind}).")
+    raise InvalidParameterError(
+        f"{name}={show_value(value)} must be True or False (a boolean, {kind})."
+    )
 
 
 def check_number(
@@ -78,7 +76,7 @@ def check_number(
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         kind = "text" if isinstance(value, str) else type(value).__name__
         raise InvalidParameterError(
-            f"{name}={_show(value)} must be a number{interval}, not {kind}.{tail}"
+            f"{name}={show_value(value)} must be a number{interval}, not {kind}.{tail}"
         )
     x = float(value)
     bad = (
@@ -87,7 +85,7 @@ def check_number(
         or (high is not None and (x > high or (high_open and x == high)))
     )
     if bad:
-        raise InvalidParameterError(f"{name}={_show(value)} must be a number{interval}.{tail}")
+        raise InvalidParameterError(f"{name}={show_value(value)} must be a number{interval}.{tail}")
     return x
 
 
@@ -121,10 +119,10 @@ def check_int(value: Any, name: str, *, low: int | None = None, high: int | None
     if not ok and isinstance(value, float | np.floating) and float(value).is_integer():
         ok, value = True, int(value)
     if not ok:
-        raise InvalidParameterError(f"{name}={_show(value)} must be a whole number{interval}.")
+        raise InvalidParameterError(f"{name}={show_value(value)} must be a whole number{interval}.")
     v = int(value)
     if (low is not None and v < low) or (high is not None and v > high):
-        raise InvalidParameterError(f"{name}={_show(value)} must be a whole number{interval}.")
+        raise InvalidParameterError(f"{name}={show_value(value)} must be a whole number{interval}.")
     return v
 
 
@@ -144,7 +142,7 @@ def check_choice(
     if isinstance(value, str) and value in choices:
         return value
     listed = ", ".join(repr(c) for c in choices)
-    raise InvalidParameterError(f"{name}={_show(value)} is not one of the choices: {listed}.")
+    raise InvalidParameterError(f"{name}={show_value(value)} is not one of the choices: {listed}.")
 
 
 def check_alpha(value: Any, name: str = "alpha") -> float:
@@ -179,12 +177,4 @@ def check_threshold(value: Any, name: str = "threshold") -> Fraction:
     """
     if isinstance(value, bool | np.bool_):
         raise InvalidParameterError(f"{name}={value!r} must be a number in (0, 1], e.g. 0.8.")
-    try:
-        frac = value if isinstance(value, Fraction) else Fraction(str(value).strip())
-    except (ValueError, ZeroDivisionError, TypeError):
-        raise InvalidParameterError(
-            f"{name}={_show(value)} is not a number; use e.g. 0.8 or '4/5'."
-        ) from None
-    if not 0 < frac <= 1:
-        raise InvalidParameterError(f"{name}={_show(value)} must lie in (0, 1]; use e.g. 0.8.")
-    return frac
+    return as_fraction(value, name=name)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._core.params import check_alpha, check_bool, check_confidence, check_int, check_share
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, show_value
 from .errors import CLIError
 from .options import accepted_options, check_formats
 
@@ -121,8 +121,7 @@ def _check_value(name: str, value: Any, annotation: Any) -> None:
         check_bool(value, name)
     elif not any(_matches(value, k) for k in kinds):
         wanted = " or ".join(dict.fromkeys(_WORDS[k] for k in kinds))
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-        raise InvalidParameterError(f"{name}={shown} must be {wanted}.")
+        raise InvalidParameterError(f"{name}={show_value(value)} must be {wanted}.")
 
 
 def analysis_function(kind: str) -> Callable[..., Any]:

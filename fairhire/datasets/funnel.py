@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidParameterError
+from ..impact.eeo import RACE_CATEGORIES  # the EEO-1 categories, defined once
 
 __all__ = [
     "FUNNEL_DISPARITIES", "FUNNEL_STAGES", "GROUP_LABELS", "RACE_CATEGORIES", "make_hiring_funnel",
@@ -23,16 +24,7 @@ __all__ = [
 #: Funnel stages after "applied", in order.
 FUNNEL_STAGES = ("screened", "interviewed", "offered", "hired")
 
-#: EEO-1 (component 1) race/ethnicity categories.
-RACE_CATEGORIES = (
-    "Hispanic or Latino",
-    "White",
-    "Black or African American",
-    "Native Hawaiian or Pacific Islander",
-    "Asian",
-    "Native American or Alaska Native",
-    "Two or More Races",
-)
+#: Shares of the EEO-1 race/ethnicity categories, in :data:`RACE_CATEGORIES` order.
 _RACE_SHARES = (0.18, 0.52, 0.13, 0.01, 0.11, 0.01, 0.04)
 
 #: Base conditional pass rates per stage (the rate of those who reached the previous stage).

@@ -48,7 +48,7 @@ HISPANIC = "Hispanic or Latino"
 NOT_HISPANIC = "Not Hispanic or Latino"
 
 #: EEO-1 Component 1 race/ethnicity categories, in the order of the DCWP rule's examples (the
-#: same labels as :data:`fairhire.datasets.funnel.RACE_CATEGORIES`).
+#: synthetic datasets draw their race column from this same tuple).
 RACE_CATEGORIES: tuple[str, ...] = (
     HISPANIC,
     "White",

@@ -420,4 +420,4 @@ def _rows(inputs: Inputs, confusion: pd.DataFrame, unknown_labels: Sequence[obje
     unknown = _unknown_everywhere(confusion, inputs, unknown_labels)
     if unknown:
         excluded["missing group"] = unknown
-    return RowAccount(total=inputs.n, used=inputs.n - sum(excluded.values()), excluded=excluded)
+    return RowAccount.of(inputs.n, excluded)

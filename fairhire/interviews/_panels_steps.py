@@ -83,7 +83,7 @@ def read_seats(frame: Frame, interview: str, panelist_group: str) -> Seats:
         raise InsufficientDataError(
             f"every row has a missing {interview!r}: there are no interviews to describe."
         )
-    rows = RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
+    rows = RowAccount.of(total, excluded)
     seats["interview"] = seats["interview"].map(str)
     vc = seats.groupby(seats["pgroup"].astype(object), dropna=False)["n"].sum()
     cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group)

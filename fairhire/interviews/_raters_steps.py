@@ -87,8 +87,7 @@ def read_decisions(frame: Frame, rater: str, candidate_group: str, outcome: str 
     ok["group"] = ok["group"].map(str)
     warnings = list(read.warnings)
     warnings += [f"{count:,} rows excluded: {reason}." for reason, count in excluded.items()]
-    rows = RowAccount(total=read.total, used=read.total - sum(excluded.values()),
-                      excluded=excluded)
+    rows = RowAccount.of(read.total, excluded)
     return Decisions(cells=ok.reset_index(drop=True), rows=rows, warnings=warnings,
                      total=read.total)
 

@@ -388,7 +388,7 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
         )
     excluded = {k: v for k, v in excluded.items() if v}
     total = run.counts.total_rows
-    return RowAccount(total=total, used=total - sum(excluded.values()), excluded=excluded)
+    return RowAccount.of(total, excluded)
 
 
 def _need_two(order: tuple, period: str) -> tuple:

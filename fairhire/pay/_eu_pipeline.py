@@ -21,6 +21,7 @@ from .._sex import SexReading
 from ..errors import InsufficientDataError
 from ._statutory import (
     FirstPass,
+    SexCoding,
     SexSummary,
     first_pass,
     relative_warning,
@@ -63,19 +64,17 @@ def eu_figures(
     frame: Any,
     columns: EUColumns,
     *,
-    male: Any,
-    female: Any,
-    unknown_labels: Any,
+    coding: SexCoding,
     include_zero_variable: bool,
     band_rule: str,
     band_sizes: str,
 ) -> EUFigures:
-    fp = _first_pass(frame, columns, male, female, unknown_labels)
+    fp = _first_pass(frame, columns, coding)
     cleaning = None
     if columns.category is not None:
         values = fp.groups[columns.category].astype(object).tolist()
         cleaning = clean_labels(
-            values, fp.n.tolist(), column=columns.category, unknown_labels=unknown_labels
+            values, fp.n.tolist(), column=columns.category, unknown_labels=coding.unknown_labels
         )
     rows, warnings = _row_account(fp, columns, cleaning)
     keep, total_pay, work = _kept_rows(fp, columns, cleaning)
@@ -93,9 +92,7 @@ def eu_figures(
     return EUFigures(figures, quartiles, categories, rows, fp.sex, warnings, fingerprint)
 
 
-def _first_pass(
-    frame: Any, columns: EUColumns, male: Any, female: Any, unknown_labels: Any
-) -> FirstPass:
+def _first_pass(frame: Any, columns: EUColumns, coding: SexCoding) -> FirstPass:
     types = dict(frame.collect_schema())
     check_numeric_column(frame, columns.pay, "pay")
     checks = value_checks(columns.pay, types, "pay")
@@ -112,15 +109,7 @@ def _first_pass(
         if types[hours].is_float():
             checks["hours_infinite"] = infinite_expr(hours, types)
     keys = [columns.category] if columns.category is not None else []
-    fp = first_pass(
-        frame,
-        sex=columns.sex,
-        checks=checks,
-        keys=keys,
-        male=male,
-        female=female,
-        unknown_labels=unknown_labels,
-    )
+    fp = first_pass(frame, sex=columns.sex, coding=coding, checks=checks, keys=keys)
     fp.check_values(columns.pay, "pay", "pay", "pay")
     if columns.variable_pay is not None:
         fp.check_values(columns.variable_pay, "variable_pay", "var", "variable pay")

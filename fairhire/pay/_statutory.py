@@ -45,7 +45,17 @@ from ._values import (
     too_large_expr,
 )
 
-__all__ = ["FirstPass", "SexSummary", "first_pass", "sex_summary", "value_checks"]
+__all__ = ["FirstPass", "SexCoding", "SexSummary", "first_pass", "sex_summary", "value_checks"]
+
+
+@dataclass(frozen=True)
+class SexCoding:
+    """How the values of the sex column read (the ``male=``, ``female=`` and
+    ``unknown_labels=`` arguments of both statutory metrics, passed on together)."""
+
+    male: Any = None
+    female: Any = None
+    unknown_labels: Sequence[Any] = ()
 
 
 def value_checks(column: str, types: dict[str, Any], prefix: str) -> dict[str, nw.Expr]:
@@ -133,11 +143,9 @@ def first_pass(
     frame: Any,
     *,
     sex: str,
+    coding: SexCoding,
     checks: dict[str, nw.Expr],
     keys: Sequence[str] = (),
-    male: Any = None,
-    female: Any = None,
-    unknown_labels: Sequence[Any] = (),
 ) -> FirstPass:
     """One group-by over ``sex`` (and ``keys``): row counts and a count of each check."""
     types = dict(frame.collect_schema())
@@ -157,7 +165,12 @@ def first_pass(
         raise InsufficientDataError("the data has no rows. Check the filter or export.")
     values = groups[sex].astype(object)
     reading = read_sex(
-        values, n, column=sex, male=male, female=female, unknown_labels=unknown_labels
+        values,
+        n,
+        column=sex,
+        male=coding.male,
+        female=coding.female,
+        unknown_labels=coding.unknown_labels,
     )
     reading.require_both(values[n > 0])
     counts = {key: column(key) for key in checks}

@@ -24,6 +24,7 @@ from .._results import Headline, Result
 from ..errors import InvalidParameterError
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
 from ._eu_pipeline import EUColumns, EUFigures, eu_figures
+from ._statutory import SexCoding
 
 __all__ = ["EUPayTransparencyMetrics", "eu_pay_transparency_metrics"]
 
@@ -290,9 +291,7 @@ def eu_pay_transparency_metrics(
     figures = eu_figures(
         frame,
         columns,
-        male=male,
-        female=female,
-        unknown_labels=unknown_labels,
+        coding=SexCoding(male=male, female=female, unknown_labels=unknown_labels),
         include_zero_variable=include_zero_variable,
         band_rule=band_rule,
         band_sizes=band_sizes,

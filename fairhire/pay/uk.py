@@ -28,7 +28,14 @@ from .._engine_stats import quartile_bands
 from .._frames import require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
-from ._statutory import FirstPass, first_pass, relative_warning, sex_summary, value_checks
+from ._statutory import (
+    FirstPass,
+    SexCoding,
+    first_pass,
+    relative_warning,
+    sex_summary,
+    value_checks,
+)
 from ._values import check_numeric_column, missing_expr
 
 __all__ = ["UKPayGapMetrics", "uk_pay_gap_metrics"]
@@ -255,7 +262,8 @@ def uk_pay_gap_metrics(
     frame = to_narwhals(data)
     require_columns(frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
     columns = _Columns(hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
-    fp, flag = _first_pass(frame, columns, male, female, unknown_labels)
+    coding = SexCoding(male=male, female=female, unknown_labels=unknown_labels)
+    fp, flag = _first_pass(frame, columns, coding)
     rows, warnings = _row_account(fp, columns)
     hourly = _hourly(fp, columns, flag, band_rule=band_rule, band_sizes=band_sizes)
     warnings += hourly.warnings
@@ -298,7 +306,7 @@ class _Columns:
 
 
 def _first_pass(
-    frame: Any, columns: _Columns, male: Any, female: Any, unknown_labels: Any
+    frame: Any, columns: _Columns, coding: SexCoding
 ) -> tuple[FirstPass, FlagReading | None]:
     """One group-by by sex: every count the row account, the checks and the bonus shares
     need. The full-pay flag is read by the shared flag rule (blank values are missing)."""
@@ -321,14 +329,7 @@ def _first_pass(
         known = ~missing_expr(columns.bonus, types)
         # NaN > 0 is true in DuckDB and Spark: compare known values only
         checks["bonus_paid"] = known & (nw.col(columns.bonus) > 0)
-    fp = first_pass(
-        frame,
-        sex=columns.sex,
-        checks=checks,
-        male=male,
-        female=female,
-        unknown_labels=unknown_labels,
-    )
+    fp = first_pass(frame, sex=columns.sex, coding=coding, checks=checks)
     fp.check_values(columns.hourly_pay, "hourly_pay", "pay", "hourly pay")
     if columns.bonus is not None:
         fp.check_values(columns.bonus, "bonus", "bonus", "bonus pay")

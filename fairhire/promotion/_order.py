@@ -16,10 +16,28 @@ import pandas as pd
 from .._core.counting import Counts, count_groups
 from .._core.groups import sort_key
 from .._core.missing import is_missing
-from .._frames import require_columns, to_narwhals
+from .._frames import as_columns, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
-__all__ = ["OrderedCounts", "check_order", "count_by_value", "ordered_counts", "positions"]
+__all__ = [
+    "OrderedCounts", "check_columns", "check_order", "count_by_value", "ordered_counts",
+    "positions",
+]
+
+
+def check_columns(group: Any, column: Any, *, argument: str) -> list[str]:
+    """The group columns, after checking that they are at least one and that ``argument=``
+    names one other column (the level or the rating)."""
+    group_cols = as_columns(group, argument="group")
+    if not group_cols:
+        raise InvalidParameterError("group= must name at least one column.")
+    if not isinstance(column, str):
+        raise InvalidParameterError(f"{argument}= must be one column name; got {column!r}.")
+    if column in group_cols:
+        raise InvalidParameterError(
+            f"{column!r} cannot be both the group and the {argument} column."
+        )
+    return group_cols
 
 
 def check_order(
@@ -103,7 +121,6 @@ class OrderedCounts:
     unknown: pd.DataFrame
     excluded: dict[str, int]
     warnings: list[str]
-
 
 def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequence[Any],
                    group_cols: Sequence[str], what: str) -> OrderedCounts:

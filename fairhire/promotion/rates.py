@@ -362,8 +362,7 @@ def promotion_disparity(
     n_unknown = int(unknown["employees"].sum())
     excluded = {k: v for k, v in ((f"missing {promoted}", cells.missing_outcome),
                                   ("missing group", n_unknown)) if v}
-    rows = RowAccount(total=cells.total, used=cells.total - sum(excluded.values()),
-                      excluded=excluded)
+    rows = RowAccount.of(cells.total, excluded)
     params = {
         "group": group_cols, "promoted": promoted, "level": level, "period": period,
         "controls": control_cols, "reference": reference, "threshold": str(threshold),

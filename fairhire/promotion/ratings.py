@@ -21,11 +21,11 @@ from .._core.counting import pick_reference
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_int
 from .._core.text import format_ratio, p_text
-from .._frames import as_columns, fingerprint_frame
+from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
-from ._order import check_order, count_by_value, ordered_counts, positions
+from ._order import check_columns, check_order, count_by_value, ordered_counts, positions
 from ._rates_steps import mark_tied
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
@@ -238,8 +238,7 @@ def rating_disparity(
                                                   options, warnings)
     table = _group_table(grid, groups, order_list, top_n, ai_t, reference_group)
     kw = ordinal_test(grid)
-    rows_acc = RowAccount(total=read.total, used=read.total - sum(oc.excluded.values()),
-                          excluded=oc.excluded)
+    rows_acc = RowAccount.of(read.total, oc.excluded)
     params = {
         "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
         "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
@@ -259,13 +258,7 @@ def rating_disparity(
 
 def _check(group: Any, rating: Any, *, alpha: float, min_n: int) -> list[str]:
     """Check the options once, at the boundary; return the group columns."""
-    group_cols = as_columns(group, argument="group")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    if not isinstance(rating, str):
-        raise InvalidParameterError(f"rating= must be one column name; got {rating!r}.")
-    if rating in group_cols:
-        raise InvalidParameterError(f"{rating!r} cannot be both the group and the rating column.")
+    group_cols = check_columns(group, rating, argument="rating")
     check_alpha(alpha)
     check_int(min_n, "min_n", low=1)
     return group_cols

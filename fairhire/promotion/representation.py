@@ -17,12 +17,12 @@ import pandas as pd
 
 from .._core.params import check_alpha, check_choice
 from .._core.text import p_text
-from .._frames import as_columns, fingerprint_frame
+from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from ._order import check_order, count_by_value, ordered_counts
+from ._order import check_columns, check_order, count_by_value, ordered_counts
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -181,8 +181,7 @@ def representation(
     grid, groups = oc.grid.T, oc.groups
     table, overall = _level_tables(grid, order_list, groups, warnings)
     trend, test = _trend_tests(grid, groups, adjust, warnings)
-    rows_acc = RowAccount(total=read.total, used=read.total - sum(oc.excluded.values()),
-                          excluded=oc.excluded)
+    rows_acc = RowAccount.of(read.total, oc.excluded)
     params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
               "adjust": adjust}
     return RepresentationResult(
@@ -194,13 +193,7 @@ def representation(
 
 def _check(group: Any, level: Any, order: Any, *, alpha: float, adjust: str) -> list[str]:
     """Check the options once, at the boundary; return the group columns."""
-    group_cols = as_columns(group, argument="group")
-    if not group_cols:
-        raise InvalidParameterError("group= must name at least one column.")
-    if not isinstance(level, str):
-        raise InvalidParameterError(f"level= must be one column name; got {level!r}.")
-    if level in group_cols:
-        raise InvalidParameterError(f"{level!r} cannot be both the group and the level column.")
+    group_cols = check_columns(group, level, argument="level")
     if order is None:
         raise InvalidParameterError(
             f"order= must list the values of {level!r}, lowest level first, e.g. "

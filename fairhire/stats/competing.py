@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InsufficientDataError, InvalidParameterError, preview
-from .survival import check_survival_data
+from .survival import check_survival_data, step_at
 
 __all__ = ["CumulativeIncidence", "aalen_johansen", "cumulative_incidence"]
 
@@ -67,13 +67,13 @@ class CumulativeIncidence:
 
     def at(self, times: Sequence[float] | np.ndarray | float) -> np.ndarray:
         """F_k(t) at arbitrary times (a right-continuous step function, 0 before any exit)."""
-        return _step(self.time, self.incidence, times, before=0.0)
+        return step_at(self.time, self.incidence, times, before=0.0)
 
     def ci_at(self, times: Sequence[float] | np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         """The pointwise confidence band at arbitrary times."""
         return (
-            _step(self.time, self.ci_low, times, before=0.0),
-            _step(self.time, self.ci_high, times, before=0.0),
+            step_at(self.time, self.ci_low, times, before=0.0),
+            step_at(self.time, self.ci_high, times, before=0.0),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -90,12 +90,6 @@ class CumulativeIncidence:
                 "ci_high": self.ci_high,
             }
         )
-
-
-def _step(time: np.ndarray, values: np.ndarray, at: object, *, before: float) -> np.ndarray:
-    q = np.atleast_1d(np.asarray(at, dtype=float))
-    idx = np.searchsorted(time, q, side="right") - 1
-    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
 
 
 def _check_inputs(

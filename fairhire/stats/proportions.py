@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._deprecation import renamed_attribute
-from ..errors import InvalidParameterError, InvalidValueError
+from ..errors import InvalidParameterError, InvalidValueError, show_value
 from .hypergeometric import Hypergeometric, two_sided_p
 
 __all__ = [
@@ -102,10 +102,12 @@ def check_counts(a: object, n: object, b: object, m: object) -> tuple[int, int, 
     return a, n, b, m
 
 
-def as_fraction(threshold: float | Fraction | str) -> Fraction:
-    """Read a threshold (0.8, "4/5", Fraction(4, 5)) as an exact fraction.
+def as_fraction(threshold: float | Fraction | str, *, name: str = "threshold") -> Fraction:
+    """Read a threshold (0.8, "4/5", Fraction(4, 5)) in (0, 1] as an exact fraction.
 
-    Floats are read through their decimal representation, so ``0.8`` is exactly 4/5.
+    Floats are read through their decimal representation, so ``0.8`` is exactly 4/5. The one
+    reading of every impact-ratio threshold (:func:`fairhire._core.params.check_threshold`
+    adds the boolean check at the public boundary); errors name the argument ``name``.
 
     Examples
     --------
@@ -113,13 +115,15 @@ def as_fraction(threshold: float | Fraction | str) -> Fraction:
     Fraction(4, 5)
     """
     try:
-        value = threshold if isinstance(threshold, Fraction) else Fraction(str(threshold))
-    except (ValueError, ZeroDivisionError):
+        value = threshold if isinstance(threshold, Fraction) else Fraction(str(threshold).strip())
+    except (ValueError, ZeroDivisionError, TypeError):
         raise InvalidParameterError(
-            f"threshold={threshold!r} is not a number; use e.g. 0.8 or '4/5'."
+            f"{name}={show_value(threshold)} is not a number; use e.g. 0.8 or '4/5'."
         ) from None
     if not 0 < value <= 1:
-        raise InvalidParameterError(f"threshold={threshold!r} must lie in (0, 1]; use e.g. 0.8.")
+        raise InvalidParameterError(
+            f"{name}={show_value(threshold)} must lie in (0, 1]; use e.g. 0.8."
+        )
     return value
 
 

@@ -43,11 +43,26 @@ __all__ = [
     "km_quantile",
     "logrank_test",
     "median_status",
+    "step_at",
 ]
 
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
 PH_TRANSFORMS = ("km", "rank", "identity")
+
+
+def step_at(time: np.ndarray, values: np.ndarray, at: object, *, before: float) -> np.ndarray:
+    """A right-continuous step function (``values[i]`` from ``time[i]`` on, ``before`` until
+    the first time) read at the times ``at``: Kaplan–Meier and cumulative-incidence curves.
+
+    Examples
+    --------
+    >>> step_at(np.array([1.0, 3.0]), np.array([0.5, 0.25]), [0, 1, 2, 3], before=1.0).tolist()
+    [1.0, 0.5, 0.5, 0.25]
+    """
+    q = np.atleast_1d(np.asarray(at, dtype=float))
+    idx = np.searchsorted(time, q, side="right") - 1
+    return np.where(idx >= 0, values[np.clip(idx, 0, None)], before)
 
 
 def check_survival_data(
@@ -122,10 +137,7 @@ class KaplanMeier:
 
     def at(self, times: Sequence[float] | np.ndarray | float) -> np.ndarray:
         """S(t) at arbitrary times (right-continuous step function)."""
-        q = np.atleast_1d(np.asarray(times, dtype=float))
-        idx = np.searchsorted(self.time, q, side="right") - 1
-        out = np.where(idx >= 0, self.survival[np.clip(idx, 0, None)], 1.0)
-        return out
+        return step_at(self.time, self.survival, times, before=1.0)
 
     def quantile(self, p: float) -> tuple[float, float, float]:
         """Time by which a share ``p`` has had the event, with its Brookmeyer–Crowley CI."""
