@@ -14,66 +14,26 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
+from funnel_counts import STAGES, fast_path_spy, same_counts, same_outcomes, same_results
+from funnel_counts import counts as _counts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fairhire as fh
 import fairhire._codes as codes
 import fairhire._frames as frames
-import fairhire.impact.aggregate as aggregate
-from fairhire._frames import to_narwhals
 from fairhire.errors import InvalidValueError
 
 pl = pytest.importorskip("polars")
 pytest.importorskip("pyarrow")
 
-STAGES = ["screened", "interviewed", "offered", "hired"]
-
-
-def _counts(data, keys, stages=STAGES, *, fast: bool, on_inconsistent="raise"):
-    """FunnelCounts by the fast path, or by the engine path (fast path switched off)."""
-    if fast:
-        return aggregate.funnel_from_stage_columns(
-            to_narwhals(data), keys=keys, stages=stages, on_inconsistent=on_inconsistent
-        )
-    original = aggregate.count_levels
-    aggregate.count_levels = lambda *args, **kwargs: None
-    try:
-        return aggregate.funnel_from_stage_columns(
-            to_narwhals(data), keys=keys, stages=stages, on_inconsistent=on_inconsistent
-        )
-    finally:
-        aggregate.count_levels = original
-
-
-def _same_counts(a, b, keys) -> None:
-    pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
-    for k in keys:  # plain Python values (None where missing), not numpy scalars
-        assert [type(v) for v in a.table[k]] == [type(v) for v in b.table[k]], k
-    assert (a.keys, a.stages, a.chained) == (b.keys, b.stages, b.chained)
-    assert (a.total_rows, a.excluded) == (b.total_rows, b.excluded)
-
 
 def _same(data, keys, stages=STAGES, *, pandas=None, **kwargs) -> None:
     """Polars fast path == polars group-by (== the pandas frame's counts, when given)."""
     fast = _counts(data, keys, stages, fast=True, **kwargs)
-    _same_counts(fast, _counts(data, keys, stages, fast=False, **kwargs), keys)
+    same_counts(fast, _counts(data, keys, stages, fast=False, **kwargs), keys)
     if pandas is not None:
-        _same_counts(fast, _counts(pandas, keys, stages, fast=True, **kwargs), keys)
-
-
-def _spy(monkeypatch) -> list[bool]:
-    """Records, per funnel counted, whether the fast path was taken."""
-    calls: list[bool] = []
-    original = aggregate.count_levels
-
-    def spy(*args, **kwargs):
-        out = original(*args, **kwargs)
-        calls.append(out is not None)
-        return out
-
-    monkeypatch.setattr(aggregate, "count_levels", spy)
-    return calls
+        same_counts(fast, _counts(pandas, keys, stages, fast=True, **kwargs), keys)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +71,7 @@ def mixed(funnel) -> tuple[pd.DataFrame, object]:
 
 
 def test_fast_path_is_taken_for_coded_polars_keys(funnel, mixed, monkeypatch):
-    calls = _spy(monkeypatch)
+    calls = fast_path_spy(monkeypatch)
     data = pl.from_pandas(funnel)
     fh.adverse_impact(data, group=["sex", "race"], stages=STAGES)
     _, polars = mixed
@@ -214,14 +174,7 @@ def test_whole_results_identical_to_pandas(mixed):
         {"group": ["sex", "band"], "stages": STAGES, "strata": "requisition"},
         {"group": "race", "stages": STAGES, "strata": "remote", "on_inconsistent": "exclude"},
     ):
-        want = fh.adverse_impact(pandas, **kwargs)
-        got = fh.adverse_impact(polars, **kwargs)
-        pd.testing.assert_frame_equal(got.table, want.table, check_exact=True)
-        pd.testing.assert_frame_equal(got.strata, want.strata, check_exact=True)
-        pd.testing.assert_frame_equal(got.unknown, want.unknown, check_exact=True)
-        assert got.fingerprint == want.fingerprint
-        assert got.warnings == want.warnings
-        assert got.rows.to_dict() == want.rows.to_dict()
+        same_results(fh.adverse_impact(polars, **kwargs), fh.adverse_impact(pandas, **kwargs))
 
 
 FLAG = st.sampled_from([True, False, None])
@@ -238,23 +191,4 @@ def test_any_small_frame_counts_the_same(rows, chunk):
     data = data.with_columns(
         pl.col("g").cast(pl.Categorical), pl.col("h").cast(pl.Enum(["", "B", "b", "a"]))
     )
-    original = frames.CHUNK_ROWS
-    frames.CHUNK_ROWS = chunk
-    try:
-        for mode in ("exclude", "raise"):
-            results = []
-            for fast in (True, False):
-                try:
-                    got = _counts(
-                        data, ["g", "h"], ["s1", "s2", "s3"], fast=fast, on_inconsistent=mode
-                    )
-                    results.append((got.table, got.total_rows, got.excluded))
-                except InvalidValueError as err:
-                    results.append(str(err))
-            if isinstance(results[0], str):
-                assert results[0] == results[1]
-            else:
-                pd.testing.assert_frame_equal(results[0][0], results[1][0], check_exact=True)
-                assert results[0][1:] == results[1][1:]
-    finally:
-        frames.CHUNK_ROWS = original
+    same_outcomes(data, ["g", "h"], ["s1", "s2", "s3"], chunk)
