@@ -100,12 +100,16 @@ def test_text_keys_match_pandas_through_polars_group_by(mixed):
     _same(polars, ["label", "band"], pandas=pandas)
 
 
-def test_slices_offsets_and_large_category_codes(funnel, monkeypatch):
+def test_slices_offsets_chunks_and_large_category_codes(funnel, monkeypatch):
     """Many slices that split every byte of the bitmaps; a frame that starts inside a byte
-    (an offset into the bitmaps); categories renumbered from large physical codes."""
+    (an offset into the bitmaps); a frame in several chunks; categories renumbered from
+    large physical codes."""
     data = pl.from_pandas(funnel)
     monkeypatch.setattr(frames, "CHUNK_ROWS", 333)
     _same(data[5:], ["sex", "race"], pandas=funnel.iloc[5:])
+    chunked = pl.concat([data[:1001], data[1001:2999], data[2999:]], rechunk=False)
+    assert chunked["hired"].n_chunks() == 3
+    _same(chunked, ["race", "sex"], pandas=funnel)
     monkeypatch.setattr(codes, "DENSE_CODES", 0)
     _same(data[13:], ["sex", "requisition"], pandas=funnel.iloc[13:])
 
