@@ -1,7 +1,8 @@
 """The counting fast path (pandas, np.bincount) gives the engine path's counts, bit for bit.
 
 ``fairhire.impact.fastcount`` counts a pandas funnel with one ``np.bincount`` per slice of
-rows; every other engine goes through narwhals' group-by. The two must agree on everything a
+rows (polars eager frames: ``test_fastcount_polars.py``); other engines go through narwhals'
+group-by. The two must agree on everything a
 :class:`~fairhire.impact.aggregate.FunnelCounts` holds (the table, its value types, the
 exclusions by reason, the row total) and on the errors they raise.
 """
@@ -11,43 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from funnel_counts import STAGES, fast_path_spy, same_counts, same_outcomes, same_results
+from funnel_counts import counts as _counts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fairhire as fh
 import fairhire._frames as frames
 import fairhire.impact.aggregate as aggregate
-from fairhire._frames import to_narwhals
 from fairhire.errors import InvalidValueError
-
-STAGES = ["screened", "interviewed", "offered", "hired"]
-
-
-def _counts(data: pd.DataFrame, keys, stages, *, fast: bool, on_inconsistent="raise"):
-    """FunnelCounts by the fast path, or by the engine path (fast path switched off)."""
-    if fast:
-        return aggregate.funnel_from_stage_columns(
-            to_narwhals(data), keys=keys, stages=stages, on_inconsistent=on_inconsistent
-        )
-    original = aggregate.count_levels
-    aggregate.count_levels = lambda *args, **kwargs: None
-    try:
-        return aggregate.funnel_from_stage_columns(
-            to_narwhals(data), keys=keys, stages=stages, on_inconsistent=on_inconsistent
-        )
-    finally:
-        aggregate.count_levels = original
 
 
 def _same(data, keys, stages=STAGES, **kwargs) -> None:
     fast = _counts(data, keys, stages, fast=True, **kwargs)
     slow = _counts(data, keys, stages, fast=False, **kwargs)
-    pd.testing.assert_frame_equal(fast.table, slow.table, check_exact=True)
-    for k in keys:  # plain Python values (None where missing), not numpy scalars
-        assert [type(v) for v in fast.table[k]] == [type(v) for v in slow.table[k]], k
-    assert (fast.keys, fast.stages, fast.chained) == (slow.keys, slow.stages, slow.chained)
-    assert fast.total_rows == slow.total_rows
-    assert fast.excluded == slow.excluded
+    same_counts(fast, slow, keys)
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +35,7 @@ def funnel() -> pd.DataFrame:
 
 
 def test_fast_path_is_taken_for_pandas(funnel, monkeypatch):
-    calls = []
-    original = aggregate.count_levels
-
-    def spy(*args, **kwargs):
-        out = original(*args, **kwargs)
-        calls.append(out is not None)
-        return out
-
-    monkeypatch.setattr(aggregate, "count_levels", spy)
+    calls = fast_path_spy(monkeypatch)
     fh.adverse_impact(funnel, group=["sex", "race"], stages=STAGES)
     fh.adverse_impact(funnel.astype({"sex": "category"}), group="sex", stages=STAGES)
     assert calls == [True, True]
@@ -158,12 +129,7 @@ def test_whole_results_identical(funnel):
         slow = fh.adverse_impact(funnel, **kwargs)
     finally:
         aggregate.count_levels = original
-    pd.testing.assert_frame_equal(fast.table, slow.table, check_exact=True)
-    pd.testing.assert_frame_equal(fast.strata, slow.strata, check_exact=True)
-    pd.testing.assert_frame_equal(fast.unknown, slow.unknown, check_exact=True)
-    assert fast.fingerprint == slow.fingerprint
-    assert fast.warnings == slow.warnings
-    assert fast.rows.to_dict() == slow.rows.to_dict()
+    same_results(fast, slow)
 
 
 FLAG = st.sampled_from([True, False, "yes", "No", " y ", "0", 1, 0, None, "", " "])
@@ -177,23 +143,4 @@ LABEL = st.sampled_from(["a", "b", "B", None, "", 3, 2.5])
 )
 def test_any_small_frame_counts_the_same(rows, chunk):
     data = pd.DataFrame(rows, columns=["g", "h", "s1", "s2", "s3"], dtype=object)
-    original = frames.CHUNK_ROWS
-    frames.CHUNK_ROWS = chunk
-    try:
-        for mode in ("exclude", "raise"):
-            results = []
-            for fast in (True, False):
-                try:
-                    got = _counts(
-                        data, ["g", "h"], ["s1", "s2", "s3"], fast=fast, on_inconsistent=mode
-                    )
-                    results.append((got.table, got.total_rows, got.excluded))
-                except InvalidValueError as err:
-                    results.append(str(err))
-            if isinstance(results[0], str):
-                assert results[0] == results[1]
-            else:
-                pd.testing.assert_frame_equal(results[0][0], results[1][0], check_exact=True)
-                assert results[0][1:] == results[1][1:]
-    finally:
-        frames.CHUNK_ROWS = original
+    same_outcomes(data, ["g", "h"], ["s1", "s2", "s3"], chunk)

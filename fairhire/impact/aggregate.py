@@ -27,7 +27,7 @@ from .._core.flags import FlagReading, read_flag
 from .._core.groups import sort_key
 from .._core.labels import label_key
 from .._core.missing import is_missing
-from .._frames import Frame, collect_pandas, group_counts, is_lazy, schema, sum_true
+from .._frames import Frame, group_counts, is_lazy, schema, sum_true
 from ..errors import (
     ColumnError,
     InsufficientDataError,
@@ -82,6 +82,11 @@ def _missing_count(reading: FlagReading, frame: Frame) -> nw.Expr:
     return sum_true(reading.missing_expr(), frame)
 
 
+def _one_row(frame: Frame) -> dict[str, object]:
+    """The one row of an aggregate as Python values (no pandas frame for a row of sums)."""
+    return (frame.collect() if is_lazy(frame) else frame).rows(named=True)[0]
+
+
 def _inconsistent_error(stages: Sequence[str], bad: dict[str, int]) -> InvalidValueError:
     detail = "; ".join(
         f"{bad[cur]:,} rows have {cur!r} True but {prev!r} False"
@@ -127,9 +132,9 @@ def funnel_from_stage_columns(
         sum_true(raw[cur] & ~raw[prev], frame).alias(f"bad::{cur}")
         for prev, cur in itertools.pairwise(stages)
     ]
-    found = collect_pandas(frame.select(*checks)).iloc[0]
+    found = _one_row(frame.select(*checks))
     n_rows = int(found[_ROWS]) if total_rows is None else total_rows
-    if any(int(found[c] or 0) for c in found.index if c != _ROWS):
+    if any(int(found[c] or 0) for c in found if c != _ROWS):
         return _with_exclusions(frame, keys, stages, readings, on_inconsistent, n_rows)
     if all(readings[s].is_boolean for s in stages):
         # Sum the user's boolean columns directly: no copy of the data.
@@ -193,7 +198,7 @@ def _with_exclusions(
             any_bad = any_bad | b
         checks.append(sum_true(any_bad, frame).alias(_ROWS))
         drop = drop | any_bad
-    found = collect_pandas(frame.select(*checks)).iloc[0]
+    found = _one_row(frame.select(*checks))
     n_bad = {s: int(found[f"bad::{s}"] or 0) for s in stages[1:]}
     if any(n_bad.values()) and on_inconsistent == "raise":
         raise _inconsistent_error(stages, n_bad)

@@ -1,7 +1,8 @@
-"""The funnel of a pandas frame counted at numpy speed: one ``np.bincount`` per slice of rows.
+"""The funnel of a pandas or polars frame counted at numpy speed: one ``np.bincount`` per slice.
 
 For a pandas frame whose key columns can be coded (:mod:`fairhire._codes`: categoricals,
-text, numbers, booleans), every (group, stratum) cell is counted for every stage at once. In a
+text, numbers, booleans), or a polars eager frame whose keys are categorical, enum or boolean,
+every (group, stratum) cell is counted for every stage at once. In a
 consistent funnel, a row passed stage k exactly when it passed k stages or more, so with the
 *level* of a row (the number of stages it passed) the one count of (cell, level) pairs gives
 everything: those who applied are a cell's total, those who passed stage k the rows at level
@@ -9,23 +10,33 @@ everything: those who applied are a cell's total, those who passed stage k the r
 and are left out.
 
 Rows are read a slice (:data:`SLICE_ROWS`) at a time, so the extra memory is a few arrays of
-one slice (the cell numbers of the rows and their levels), whatever the frame's length. The flags are read by the same expressions as the engine path
+one slice (the cell numbers of the rows and their levels), whatever the frame's length.
+Null-free boolean stage columns are read directly (a pandas column's values, a polars column's
+bitmap); other flags are read by the same expressions as the engine path
 (:func:`fairhire._core.flags.read_flag`), and the checks, exclusions, errors and the table
 produced are the same as :func:`fairhire.impact.aggregate.funnel_from_stage_columns`'s, bit
-for bit (``tests/test_fastcount.py`` checks).
+for bit (``tests/test_fastcount.py`` and ``tests/test_fastcount_polars.py`` check).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .. import _frames
-from .._codes import KeyCodes, key_codes, pandas_native
+from .._codes import (
+    KeyCodes,
+    key_codes,
+    pandas_native,
+    polars_flag_rows,
+    polars_key_codes,
+    polars_native,
+)
 from .._core.flags import FlagReading
 from .._frames import Frame
 
@@ -36,6 +47,9 @@ MAX_BINS = 1 << 21
 #: Rows per slice: a slice's arrays (8-byte cell numbers, 1-byte levels) stay in the CPU's
 #: cache, which is faster than larger slices as well as smaller in memory.
 SLICE_ROWS = 1 << 17
+
+#: Rows ``start:stop`` of a stage column read without an expression, as a numpy bool array.
+Rows = Callable[[int, int], np.ndarray]
 
 
 @dataclass
@@ -52,16 +66,23 @@ class Tally:
     touched: bool = field(default=False)  # any missing outcome or inconsistency seen
 
 
+def _bool_array(column: Any) -> np.ndarray:
+    """A null-free boolean column of a pandas or polars frame as a numpy bool array."""
+    if isinstance(column, pd.Series):
+        return column.to_numpy(dtype=bool)
+    return column.to_numpy()
+
+
 def _slice_flags(
     frame: Frame,
-    native_bool: dict[str, np.ndarray],
+    direct: dict[str, Rows],
     stages: Sequence[str],
     readings: dict[str, FlagReading],
     start: int,
     stop: int,
 ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
     """The flag (True where the value reads True) and missing arrays of rows start:stop."""
-    todo = [s for s in stages if s not in native_bool]
+    todo = [s for s in stages if s not in direct]
     evaluated = {}
     if todo:
         part = frame[start:stop]
@@ -69,19 +90,48 @@ def _slice_flags(
         exprs += [readings[s].missing_expr().alias(f"m{i}") for i, s in enumerate(todo)]
         native = part.select(*exprs).to_native()
         for i, s in enumerate(todo):
-            evaluated[s] = (
-                native[f"f{i}"].to_numpy(dtype=bool),
-                native[f"m{i}"].to_numpy(dtype=bool),
-            )
+            evaluated[s] = (_bool_array(native[f"f{i}"]), _bool_array(native[f"m{i}"]))
     out_flags, out_missing = [], []
     for s in stages:
-        if s in native_bool:
-            out_flags.append(native_bool[s][start:stop])
+        if s in direct:
+            out_flags.append(direct[s](start, stop))
             out_missing.append(None)
         else:
             out_flags.append(evaluated[s][0])
             out_missing.append(evaluated[s][1])
     return out_flags, out_missing
+
+
+def _native_inputs(
+    frame: Frame, keys: Sequence[str], stages: Sequence[str], readings: dict[str, FlagReading]
+) -> tuple[KeyCodes, int, dict[str, Rows]] | None:
+    """The key codes, the row count and the stage columns read without an expression (null-free
+    booleans), for a pandas or polars eager frame; None when the fast path does not apply."""
+    native = pandas_native(frame)
+    if native is not None:
+        if not keys or not len(native):
+            return None
+        codes = key_codes(native, keys)
+        direct = {}
+        for s in stages:
+            column = native[s]
+            if readings[s].is_boolean and column.dtype == np.bool_:
+                direct[s] = _array_rows(column.to_numpy())
+        return None if codes is None else (codes, len(native), direct)
+    native = polars_native(frame)
+    if native is None or not keys or not len(native):
+        return None
+    codes = polars_key_codes(native, keys)
+    direct = {}
+    for s in stages:
+        column = native.get_column(s)
+        if readings[s].is_boolean and not column.null_count():
+            direct[s] = polars_flag_rows(column)
+    return None if codes is None else (codes, len(native), direct)
+
+
+def _array_rows(values: np.ndarray) -> Rows:
+    return lambda start, stop: values[start:stop]
 
 
 def exclusions(missing: Sequence[Any], flags: Sequence[Any]) -> tuple[list[Any], Any, list[Any]]:
@@ -145,32 +195,26 @@ def count_levels(
     stages: Sequence[str],
     readings: dict[str, FlagReading],
 ) -> Tally | None:
-    """Count (cell, level) pairs of a pandas frame, or None when the fast path does not apply
-    (another engine, a key column that cannot be coded, too many cells, no rows)."""
-    native = pandas_native(frame)
-    if native is None or not keys or not len(native):
-        return None
-    codes = key_codes(native, keys)
+    """Count (cell, level) pairs of a pandas or polars eager frame, or None when the fast path
+    does not apply (another engine, a key column that cannot be coded, too many cells, no
+    rows)."""
+    found = _native_inputs(frame, keys, stages, readings)
     width = len(stages) + 2  # levels 0..S, and S + 1 for excluded rows
-    if codes is None or codes.n_cells * width > MAX_BINS:
+    if found is None or found[0].n_cells * width > MAX_BINS:
         return None
-    native_bool = {}
-    for s in stages:
-        column = native[s]
-        if readings[s].is_boolean and column.dtype == np.bool_:
-            native_bool[s] = column.to_numpy()
+    codes, n_rows, direct = found
     n_stages = len(stages)
     tally = Tally(
         codes=codes,
         bins=np.zeros(codes.n_cells * width, dtype=np.int64),
-        n_rows=len(native),
+        n_rows=n_rows,
         first_missing=np.zeros(n_stages, dtype=np.int64),
         inconsistent=np.zeros(n_stages, dtype=np.int64),
     )
     chunk = min(SLICE_ROWS, _frames.CHUNK_ROWS)  # read here, so a test can make slices small
     for start in range(0, tally.n_rows, chunk):
         stop = min(start + chunk, tally.n_rows)
-        fl, ms = _slice_flags(frame, native_bool, stages, readings, start, stop)
+        fl, ms = _slice_flags(frame, direct, stages, readings, start, stop)
         level = fl[0].view(np.uint8).copy()
         for f in fl[1:]:
             level += f.view(np.uint8)
