@@ -29,11 +29,11 @@ import ahocorasick_rs
 import numpy as np
 
 from .expression import (
+    _NEIGHBOUR_WINDOW,
     Alternative,
     Compiled,
     LexiconExpression,
     Match,
-    neighbour_hit,
     new_match,
     pattern_body,
 )
@@ -183,7 +183,8 @@ class CompiledLexicon(LexiconExpression):
         # how to resolve a place: per key (built on first use) and per set of keys (bounded)
         self._rules: list[Rule | None] = [None] * len(key_alts)
         self._key_set_rules: dict[tuple[int, ...], Rule] = {}
-        self._neighbour_cache: dict[str, list[tuple[Any, Any]]] = {}
+        self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
+        self._merged: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
@@ -214,7 +215,7 @@ class CompiledLexicon(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self.neighbour_rules(form))
+                    self._merged_neighbours(form))
         regex, gi2key = self._expression(keys)
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
@@ -223,12 +224,16 @@ class CompiledLexicon(LexiconExpression):
         return rule
 
     def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
+        """The rule of a set of keys, remembered under the keys as found (the automaton finds
+        them in the same order every time) and sorted."""
         key = tuple(sorted(set(keys)))
-        rule = self._key_set_rules.get(key)
+        rules = self._key_set_rules
+        rule = rules.get(key)
         if rule is None:
-            if len(self._key_set_rules) >= _MAX_EXPRESSIONS:
-                self._key_set_rules.clear()
-            rule = self._key_set_rules[key] = self._rule(key)
+            if len(rules) >= _MAX_EXPRESSIONS:
+                rules.clear()
+            rule = rules[key] = self._rule(key)
+        rules[keys] = rule
         return rule
 
     # -- matching -----------------------------------------------------------------------------
@@ -254,7 +259,7 @@ class CompiledLexicon(LexiconExpression):
             first = places.setdefault
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
-                if kind == 1 or kind & 1:
+                if kind & 1:
                     prev = first(s, k)
                     if prev is not k:  # a second key at s (one key is never found twice at s)
                         places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
@@ -293,6 +298,7 @@ class CompiledLexicon(LexiconExpression):
         out: list[Match] = []
         consumed = 0
         rules = self._rules
+        set_rules = self._key_set_rules
         neighbours = self.has_neighbours
         cache = self._neighbour_cache
         # in ASCII text without "_", a word character is exactly a non-space in ``padded``
@@ -303,7 +309,7 @@ class CompiledLexicon(LexiconExpression):
             if keys.__class__ is int:
                 n, a, b, nb = rules[keys] or self._key_rule(keys)
             else:
-                n, a, b, nb = self._key_set_rule(keys)
+                n, a, b, nb = set_rules.get(keys) or self._key_set_rule(keys)
             if n >= 0:
                 # single words only: the longest that fits the word at s, no expression needed
                 end = s + n
@@ -337,18 +343,38 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb and neighbour_hit(low, s, end, nb):
-                        continue
+                    if nb:  # the neighbour exceptions of the word: one expression each side
+                        pre, fol = nb
+                        if fol is not None and fol(low, end) is not None:
+                            continue
+                        if pre is not None and pre(
+                                low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
+                            continue
                 out.append(new_match((s, end, entries)))
         return out
 
-    def _neighbour_rules_of(self, word: str) -> list[tuple[Any, Any]]:
-        """:meth:`neighbour_rules`, remembered (a bounded cache: job ads repeat their words)."""
+    def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
+        """:meth:`_merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self.neighbour_rules(word)
+        rules = cache[word] = self._merged_neighbours(word)
         return rules
+
+    def _merged_neighbours(self, word: str) -> tuple[Any, ...]:
+        """A word's neighbour exceptions (:meth:`neighbour_rules`) as two expressions: what
+        may precede it (matched on the reversed text before it) and what may follow it. One
+        alternation matches where one of its alternatives does, so one call replaces one per
+        rule; ``()`` when the word has none."""
+        rules = self.neighbour_rules(word)
+        if not rules:
+            return ()
+        key = tuple(rules)
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = self._merged[key] = tuple(_alternation([r[side] for r in rules])
+                                               for side in (0, 1))
+        return merged
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
@@ -380,6 +406,17 @@ class CompiledLexicon(LexiconExpression):
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
+
+
+def _alternation(patterns: list[Any]) -> Any:
+    """``match`` of one expression matching where any of these compiled ones does (None for
+    none)."""
+    found = [p for p in patterns if p is not None]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0].match
+    return re.compile("|".join(f"(?:{p.pattern})" for p in found)).match
 
 
 def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
