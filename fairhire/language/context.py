@@ -250,16 +250,16 @@ class Layout:
         hits = self._eeo_hits()
         if not hits:
             return []
-        # paragraph ends: blank lines (computed once, so many hits stay linear)
-        breaks = [m.start() for m in _BLANK_LINE.finditer(low)]
         spans = []
         covered = -1
+        p_end = -1  # the end of the paragraph of the last hit (a blank line, or the text's end)
         for q in sorted(hits):
             if q < covered:
                 continue
             s = sentence_start(low, q)
-            k = bisect_right(breaks, q)
-            p_end = breaks[k] if k < len(breaks) else len(low)
+            if p_end <= q:  # searched once per paragraph, so many hits stay linear
+                m = _BLANK_LINE.search(low, q)  # a hit is text: no blank line holds it
+                p_end = len(low) if m is None else m.start()
             end = p_end if p_end - s <= 1200 else sentence_end(low, q)
             spans.append((s, end))
             covered = end

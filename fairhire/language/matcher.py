@@ -265,7 +265,11 @@ class CompiledLexicon(LexiconExpression):
                         places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
                     if kind == 1:
                         continue
-                self._found_other(low, k, s, kind, words, numbers, marks)
+                # a digit (the commonest other key) starts a number unless it is inside one
+                if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
+                    numbers.append(s)
+                if kind & 10:
+                    self._found_other(low, k, s, kind, words, marks)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
@@ -275,14 +279,12 @@ class CompiledLexicon(LexiconExpression):
                        _with_currency(low, numbers), marks)
 
     def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
-                     numbers: list[int], marks: dict[str, list[int]]) -> None:
-        """A keyword, digit or marker key found at ``s`` (in the padded text)."""
+                     marks: dict[str, list[int]]) -> None:
+        """A keyword or marker key found at ``s`` (in the padded text)."""
         if kind & 2:
             for word in self._key_words[k]:
                 if word not in words and _is_token_core(low, s, word):
                     words.add(word)
-        if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
-            numbers.append(s)
         if kind & 8 and s:
             for marker in self._key_marks[k]:
                 if low.startswith(marker, s - 1):
