@@ -254,7 +254,8 @@ class CompiledLexicon(LexiconExpression):
         marks: dict[str, list[int]] = {}
         padded = b"  "
         if low:
-            padded = b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" "
+            raw = low.encode("ascii", "replace")
+            padded = b" " + raw.translate(_BOUNDARY) + b" "
             kinds = self._kinds
             first = places.setdefault
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
@@ -275,7 +276,8 @@ class CompiledLexicon(LexiconExpression):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (
                     (prev, -1) if prev.__class__ is int else (*prev, -1))
-        return Scanned(self._resolve(low, places, padded), word_count(low), words,
+        count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
+        return Scanned(self._resolve(low, places, padded), count, words,
                        _with_currency(low, numbers), marks)
 
     def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
@@ -480,12 +482,17 @@ def word_count(low: str) -> int:
     4
     """
     if low.isascii():
-        # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
-        words = low.encode("ascii").translate(_WORDS_TABLE, _NOT_WORD)
-        codes = np.frombuffer(words, np.uint8)
-        return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
+        return _ascii_word_count(low.encode("ascii"))
     tokens = Counter(low.split())
     return sum(n for tok, n in tokens.items() if _HAS_WORD.search(tok))
+
+
+def _ascii_word_count(raw: bytes) -> int:
+    """:func:`word_count` of an ASCII text, encoded."""
+    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
+    words = raw.translate(_WORDS_TABLE, _NOT_WORD)
+    codes = np.frombuffer(words, np.uint8)
+    return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
 
 
 def compile_lexicon(
