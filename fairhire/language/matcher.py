@@ -184,7 +184,6 @@ class CompiledLexicon(LexiconExpression):
         self._rules: list[Rule | None] = [None] * len(key_alts)
         self._key_set_rules: dict[tuple[int, ...], Rule] = {}
         self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
-        self._merged: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
@@ -215,7 +214,7 @@ class CompiledLexicon(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self._merged_neighbours(form))
+                    self.merged_neighbours(form))
         regex, gi2key = self._expression(keys)
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
@@ -358,27 +357,12 @@ class CompiledLexicon(LexiconExpression):
         return out
 
     def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`_merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
+        """:meth:`merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self._merged_neighbours(word)
+        rules = cache[word] = self.merged_neighbours(word)
         return rules
-
-    def _merged_neighbours(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions (:meth:`neighbour_rules`) as two expressions: what
-        may precede it (matched on the reversed text before it) and what may follow it. One
-        alternation matches where one of its alternatives does, so one call replaces one per
-        rule; ``()`` when the word has none."""
-        rules = self.neighbour_rules(word)
-        if not rules:
-            return ()
-        key = tuple(rules)
-        merged = self._merged.get(key)
-        if merged is None:
-            merged = self._merged[key] = tuple(_alternation([r[side] for r in rules])
-                                               for side in (0, 1))
-        return merged
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
@@ -410,17 +394,6 @@ class CompiledLexicon(LexiconExpression):
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
-
-
-def _alternation(patterns: list[Any]) -> Any:
-    """``match`` of one expression matching where any of these compiled ones does (None for
-    none)."""
-    found = [p for p in patterns if p is not None]
-    if not found:
-        return None
-    if len(found) == 1:
-        return found[0].match
-    return re.compile("|".join(f"(?:{p.pattern})" for p in found)).match
 
 
 def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
