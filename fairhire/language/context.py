@@ -318,17 +318,12 @@ class Layout:
         Two binary searches (the title and header lines, the EEO regions): linear time over
         all findings.
         """
-        # line_kind and in_eeo written out: the scanner asks this for most gender-coded words
-        if not self._scanned:
-            self._scan()
-        i = bisect_right(self._kind_starts, start) - 1
-        if i >= 0:
-            line_end, kind, part = self._kind_lines[i]
-            if start <= line_end:
-                if kind == "title":
-                    return "job title"
-                if start < part:  # a header line's header part
-                    return "section header"
+        kind, part = self.line_kind(start)
+        if kind == "title":
+            return "job title"
+        if start < part:  # a header line's header part (part is -1 off title/header lines)
+            return "section header"
+        # in_eeo written out: the scanner asks this for most gender-coded words
         regions = self._eeo if self._eeo is not None else self.eeo_regions()
         if not regions:
             return None
