@@ -40,9 +40,9 @@ from fairhire.datasets.job_ads import make_job_ads
 from fairhire.language import load_lexicon
 from fairhire.language._reference import ReferenceMatcher
 from fairhire.language.batch import _row
-from fairhire.language.checks import CHECK_KEYWORDS
+from fairhire.language.checks import CHECK_KEYWORDS, check_values, compile_for_checks
 from fairhire.language.context import Layout
-from fairhire.language.matcher import CompiledLexicon, Scanned, compile_lexicon
+from fairhire.language.matcher import _BOUNDARY, CompiledLexicon, Scanned, compile_lexicon
 from fairhire.language.salary import number_starts
 from fairhire.language.scan import analyse
 from fairhire.language.tokens import lower_same_length
@@ -67,7 +67,9 @@ class OldMatcher:
 
     def find(self, low: str) -> Scanned:
         matches, words, keywords, numeric = self._old.find(low)
-        return Scanned(matches, words, keywords, self._number_starts(low, numeric))
+        # no markers (None): the checks search the text for their phrases, as they did then
+        return Scanned(matches, words, keywords, self._number_starts(low, numeric),
+                       None)  # type: ignore[arg-type]
 
     def _number_starts(self, low: str, numeric: set[str]) -> list[int]:
         """Number starts as the old scanner found them: from its tokens that hold a digit."""
@@ -109,7 +111,7 @@ def _old_parallel(texts: list[str], workers: int) -> None:
 
 def throughput(texts: list[str], repeats: int) -> dict[str, tuple[float, float]]:
     global _WORKER
-    comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
+    comp = compile_for_checks(load_lexicon("default"))  # the scanner's own, with its markers
     old = _WORKER = OldMatcher(comp)
     for t in texts[:200]:  # warm both token caches and expression caches
         _row(t, old, True)
@@ -168,6 +170,53 @@ def matcher_only(texts: list[str], repeats: int) -> None:
         sys.stdout.flush()
 
 
+def phases(texts: list[str], repeats: int) -> None:
+    """Where one ad's time goes on one core: microseconds per ad (per CPU second, the best of
+    ``repeats`` runs) of each step of a table row, on the same ads."""
+    comp = compile_for_checks(load_lexicon("default"))
+    lows = [lower_same_length(t) for t in texts]
+    found = [comp.find(low) for low in lows]
+    padded = [b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" " for low in lows]
+
+    def layouts() -> list[Layout]:
+        return [Layout(low, f.words, f.marks) for low, f in zip(lows, found, strict=True)]
+
+    done = layouts()
+    for layout in done:
+        layout.requirements()
+        layout.eeo_regions()
+
+    def per_ad(run: Any) -> float:
+        best = float("inf")
+        for _ in range(repeats):
+            c0 = time.process_time()
+            run()
+            best = min(best, time.process_time() - c0)
+        return 1e6 * best / len(texts)
+
+    steps = {
+        "the whole row (batch._row)": lambda: [_row(t, comp, True) for t in texts],
+        "lower-casing": lambda: [lower_same_length(t) for t in texts],
+        "matcher (CompiledLexicon.find)": lambda: [comp.find(low) for low in lows],
+        "  of which the automaton alone": lambda: [
+            comp._automaton.find_matches_as_indexes(p, overlapping=True) for p in padded],
+        "layout: title, headers, requirement lists": lambda: [
+            x.requirements() for x in layouts()],
+        "layout: EEO regions": lambda: [x.eeo_regions() for x in layouts()],
+        "structural checks (layout done)": lambda: [
+            check_values(t, low, x, f.words, f.numbers, f.marks)
+            for t, low, x, f in zip(texts, lows, done, found, strict=True)],
+    }
+    took = {name: per_ad(run) for name, run in steps.items()}
+    whole = took["the whole row (batch._row)"]
+    took["the rest: context, counts, words, the row"] = whole - sum(
+        v for k, v in took.items() if k != "the whole row (batch._row)" and not k.startswith(" "))
+    print(f"\n{'where one ad goes, microseconds per ad (CPU)':<46}{'us':>8}{'share':>8}")
+    for name, us in took.items():
+        print(f"{name:<46}{us:>8.1f}{us / whole:>8.0%}")
+    sys.stdout.flush()
+
+
 def _old_context_seconds(text: str) -> float:
     """Seconds the old context lookup (a loop over every EEO region) takes on a scan's matches."""
     comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
@@ -189,7 +238,7 @@ def _old_context_seconds(text: str) -> float:
 def eeo_dense(sizes: list[int]) -> None:
     print(f"\n{'EEO-dense text':<16}{'findings':>10}{'before (old lookup)':>22}"
           f"{'after (whole scan)':>20}")
-    comp = compile_lexicon(load_lexicon("default"), CHECK_KEYWORDS)
+    comp = compile_for_checks(load_lexicon("default"))  # as the scanner compiles it
     for mb in sizes:
         text = (EEO_PARAGRAPH * (mb * 1_000_000 // len(EEO_PARAGRAPH) + 1))[: mb * 1_000_000]
         t0 = time.perf_counter()
@@ -232,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{after[1] / before[1]:.2f}x per CPU second; target {TARGET:,} docs/s: {verdict} it "
           f"({after[0]:,.0f} docs/s)")
     sys.stdout.flush()
+    phases(texts[:2000], args.repeats)
     matcher_only(texts[:2000], args.repeats)
     if args.eeo:
         eeo_dense([int(x) for x in args.eeo.split(",")])

@@ -91,7 +91,7 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
     context_of = layout.context_of if use_context else None
     counts = [0] * len(comp.category_names)
     worst = -1
-    scored = unscored = 0
+    unscored = 0
     masc_words: list[str] = []
     fem_words: list[str] = []
     other: list[str] = []
@@ -106,7 +106,6 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
             if rank > worst:
                 worst = rank
             counts[cat] += 1
-            scored += 1
             if role == 1:
                 masc_words.append(text[s:e])
             elif role == 2:
@@ -124,7 +123,7 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
         words,
         *counts,
         *density,
-        scored,
+        sum(counts),  # every scored finding counts once, in its category
         unscored,
         _SEVERITY_NAMES[worst] if worst >= 0 else None,
         "; ".join(masc_words),

@@ -407,7 +407,7 @@ def check_values(
     elif marks is None:
         accommodation = _has_any(low, _ACCOMMODATION)
     else:
-        accommodation = any(p in marks for p in _ACCOMMODATION)
+        accommodation = not marks.keys().isdisjoint(_ACCOMMODATION)
     years = (_max_years(low, marks) if (words is None or not words.isdisjoint(_YEAR_WORDS))
              else None)
     if first is None:

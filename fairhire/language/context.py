@@ -71,6 +71,9 @@ EEO_MARKERS = (
     ("ofccp", "ofccp"),
 )
 
+_EEO_KEY = {marker: key for key, marker in EEO_MARKERS}  # each marker has one key word
+assert len(_EEO_KEY) == len(EEO_MARKERS)
+
 
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end (exclusive, before the newline) of the line holding ``pos``."""
@@ -86,8 +89,9 @@ def is_blank(text: str, start: int, end: int) -> bool:
 _WS = r"[^\S\n]"  # whitespace within a line
 _FIRST_TEXT = re.compile(r"\S")
 #: a line that may be a header: not blank, and not starting with a bullet other than "*"
+#: (group 1: its text, to the end of the line)
 _CANDIDATE = re.compile(
-    r"\n" + _WS + r"*(?=[^\s" + re.escape("".join(sorted(BULLETS - {"*"}))) + "])"
+    r"\n" + _WS + r"*([^\s" + re.escape("".join(sorted(BULLETS - {"*"}))) + r"][^\n]*)"
 )
 #: a list item: a bullet, or "1.", "a)", "iv." and text (the second or third character must be
 #: "." or ")": "iii. x" is not an item, as in the line-by-line pass this replaces)
@@ -158,7 +162,7 @@ class Layout:
             self._add_kind(line_start, line_end, "title", line_end)
         headers: list[tuple[int, int, int | None]] = []  # (line start, line end, section)
         for m in _CANDIDATE.finditer(low, line_end):
-            found = self._classify(low, m.start() + 1, m.end())
+            found = self._classify(low, m.start() + 1, m.start(1), m.end())
             if found is not None:
                 headers.append(found)
         totals: list[int | None] = [None, None]
@@ -171,10 +175,11 @@ class Layout:
                 totals[section] = (totals[section] or 0) + items
         self._requirements = (totals[0], totals[1])
 
-    def _classify(self, low: str, start: int, p: int) -> tuple[int, int, int | None] | None:
-        """Classify the line starting at ``start`` whose text starts at ``p``; a header's
+    def _classify(
+        self, low: str, start: int, p: int, end: int
+    ) -> tuple[int, int, int | None] | None:
+        """Classify the line from ``start`` to ``end`` whose text starts at ``p``; a header's
         (line start, line end, section) or None."""
-        end = _line_end(low, p)
         s = low[p:end].rstrip()
         c0 = s[0]
         if c0 != "*" and len(s) > 2 and (s[1] in ".)" or s[2] in ".)") and _NUMBERED.match(s):
@@ -182,14 +187,19 @@ class Layout:
         if len(s) > 100 and s.find(":", 0, 45) < 0 and c0 != "#":
             return None
         line = low[start:end]
-        key = (line, _blank_before(low, start), _text_after(low, end))
-        found = _CLASSIFIED.get(key)
+        found = _CLASSIFIED.get(line)
         if found is None:
-            found = classify_header(*key)
+            # the line's class after a blank line and before text, and otherwise: the two
+            # flags are only ever read together (classify_line), so these are all the cases
+            found = (classify_header(line, True, True), classify_header(line, False, False))
             if len(_CLASSIFIED) >= _MAX_CLASSIFIED:
                 _CLASSIFIED.clear()
-            _CLASSIFIED[key] = found
-        kind, part, section = found
+            _CLASSIFIED[line] = found
+        both, other = found
+        # most lines ("Requirements:") read the same either way: no need to look around them
+        if both != other and _blank_before(low, start) and _text_after(low, end):
+            other = both
+        kind, part, section = other
         if kind is None:
             return None
         self._add_kind(start, end, kind, start + part)
@@ -250,16 +260,16 @@ class Layout:
         hits = self._eeo_hits()
         if not hits:
             return []
-        # paragraph ends: blank lines (computed once, so many hits stay linear)
-        breaks = [m.start() for m in _BLANK_LINE.finditer(low)]
         spans = []
         covered = -1
+        p_end = -1  # the end of the paragraph of the last hit (a blank line, or the text's end)
         for q in sorted(hits):
             if q < covered:
                 continue
             s = sentence_start(low, q)
-            k = bisect_right(breaks, q)
-            p_end = breaks[k] if k < len(breaks) else len(low)
+            if p_end <= q:  # searched once per paragraph, so many hits stay linear
+                m = _BLANK_LINE.search(low, q)  # a hit is text: no blank line holds it
+                p_end = len(low) if m is None else m.start()
             end = p_end if p_end - s <= 1200 else sentence_end(low, q)
             spans.append((s, end))
             covered = end
@@ -278,7 +288,10 @@ class Layout:
     def _find_eeo_hits(self) -> list[int]:
         low, words, marks = self.low, self.words, self.marks
         hits: list[int] = []
-        for key, marker in EEO_MARKERS:
+        # with the matcher's markers, only those found are looked at (a set operation in C)
+        markers = EEO_MARKERS if marks is None else [
+            (_EEO_KEY[m], m) for m in marks.keys() & _EEO_KEY.keys()]
+        for key, marker in markers:
             if words is None or key in words:
                 hits.extend(occurrences(low, marker, marks))
         if words is None or "eeo" in words:
@@ -310,7 +323,12 @@ class Layout:
             return "job title"
         if start < part:  # a header line's header part (part is -1 off title/header lines)
             return "section header"
-        return "EEO statement" if self.in_eeo(start) else None
+        # in_eeo written out: the scanner asks this for most gender-coded words
+        regions = self._eeo if self._eeo is not None else self.eeo_regions()
+        if not regions:
+            return None
+        i = bisect_right(self._eeo_starts, start) - 1
+        return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
@@ -353,7 +371,8 @@ def non_overlapping(found: Iterable[int], size: int) -> list[int]:
 
 
 # Lines that can be headers, classified: ads of one employer repeat their headers
-_CLASSIFIED: dict[tuple[str, bool, bool], tuple[str | None, int, int | None]] = {}
+_Class = tuple[str | None, int, int | None]
+_CLASSIFIED: dict[str, tuple[_Class, _Class]] = {}
 _MAX_CLASSIFIED = 4096
 
 

@@ -267,6 +267,7 @@ class LexiconExpression:
             prefixes = tuple(w[:-1] for w in exc.words if w.endswith("*"))
             if prefixes:
                 prefix_rules.append((prefixes, pre, fol))
+        self._merged: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self._nb_by_word = by_word
         self._nb_prefix = prefix_rules
         self.has_neighbours = bool(by_word or prefix_rules)
@@ -284,6 +285,32 @@ class LexiconExpression:
             kept.append(item)
         return kept
 
+    def merged_neighbours(self, word: str) -> tuple[Any, ...]:
+        """A word's neighbour exceptions (:meth:`neighbour_rules`) as two expressions: what
+        may precede it (matched on the reversed text before it) and what may follow it. One
+        alternation matches where one of its alternatives does, so one call replaces one per
+        rule; ``()`` when the word has none.
+
+        Examples
+        --------
+        >>> from fairhire.language import load_lexicon
+        >>> expression = LexiconExpression(load_lexicon("default"))
+        >>> before, after = expression.merged_neighbours("support")
+        >>> after("support representative", len("support")) is not None
+        True
+        >>> expression.merged_neighbours("ambitious")
+        ()
+        """
+        rules = self.neighbour_rules(word)
+        if not rules:
+            return ()
+        key = tuple(rules)
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = self._merged[key] = tuple(_alternation([r[side] for r in rules])
+                                               for side in (0, 1))
+        return merged
+
     def neighbour_rules(self, word: str) -> list[tuple[Any, Any]]:
         """The (preceded-by, followed-by) expressions of the neighbour exceptions of a word."""
         rules = self._nb_by_word.get(word)
@@ -295,6 +322,17 @@ class LexiconExpression:
             if extra:
                 rules = (rules or []) + extra
         return rules or []
+
+
+def _alternation(patterns: list[Any]) -> Any:
+    """``match`` of one expression matching where any of these compiled ones does (None for
+    none)."""
+    found = [p for p in patterns if p is not None]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0].match
+    return re.compile("|".join(f"(?:{p.pattern})" for p in found)).match
 
 
 def _nb_edge_all(chars: Iterable[str]) -> str:

@@ -29,11 +29,11 @@ import ahocorasick_rs
 import numpy as np
 
 from .expression import (
+    _NEIGHBOUR_WINDOW,
     Alternative,
     Compiled,
     LexiconExpression,
     Match,
-    neighbour_hit,
     new_match,
     pattern_body,
 )
@@ -183,7 +183,7 @@ class CompiledLexicon(LexiconExpression):
         # how to resolve a place: per key (built on first use) and per set of keys (bounded)
         self._rules: list[Rule | None] = [None] * len(key_alts)
         self._key_set_rules: dict[tuple[int, ...], Rule] = {}
-        self._neighbour_cache: dict[str, list[tuple[Any, Any]]] = {}
+        self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
@@ -214,7 +214,7 @@ class CompiledLexicon(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self.neighbour_rules(form))
+                    self.merged_neighbours(form))
         regex, gi2key = self._expression(keys)
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
@@ -223,12 +223,16 @@ class CompiledLexicon(LexiconExpression):
         return rule
 
     def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
+        """The rule of a set of keys, remembered under the keys as found (the automaton finds
+        them in the same order every time) and sorted."""
         key = tuple(sorted(set(keys)))
-        rule = self._key_set_rules.get(key)
+        rules = self._key_set_rules
+        rule = rules.get(key)
         if rule is None:
-            if len(self._key_set_rules) >= _MAX_EXPRESSIONS:
-                self._key_set_rules.clear()
-            rule = self._key_set_rules[key] = self._rule(key)
+            if len(rules) >= _MAX_EXPRESSIONS:
+                rules.clear()
+            rule = rules[key] = self._rule(key)
+        rules[keys] = rule
         return rule
 
     # -- matching -----------------------------------------------------------------------------
@@ -249,35 +253,39 @@ class CompiledLexicon(LexiconExpression):
         marks: dict[str, list[int]] = {}
         padded = b"  "
         if low:
-            padded = b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" "
+            raw = low.encode("ascii", "replace")
+            padded = b" " + raw.translate(_BOUNDARY) + b" "
             kinds = self._kinds
             first = places.setdefault
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
-                if kind == 1 or kind & 1:
+                if kind & 1:
                     prev = first(s, k)
                     if prev is not k:  # a second key at s (one key is never found twice at s)
                         places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
                     if kind == 1:
                         continue
-                self._found_other(low, k, s, kind, words, numbers, marks)
+                # a digit (the commonest other key) starts a number unless it is inside one
+                if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
+                    numbers.append(s)
+                if kind & 10:
+                    self._found_other(low, k, s, kind, words, marks)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (
                     (prev, -1) if prev.__class__ is int else (*prev, -1))
-        return Scanned(self._resolve(low, places, padded), word_count(low), words,
+        count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
+        return Scanned(self._resolve(low, places, padded), count, words,
                        _with_currency(low, numbers), marks)
 
     def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
-                     numbers: list[int], marks: dict[str, list[int]]) -> None:
-        """A keyword, digit or marker key found at ``s`` (in the padded text)."""
+                     marks: dict[str, list[int]]) -> None:
+        """A keyword or marker key found at ``s`` (in the padded text)."""
         if kind & 2:
             for word in self._key_words[k]:
                 if word not in words and _is_token_core(low, s, word):
                     words.add(word)
-        if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
-            numbers.append(s)
         if kind & 8 and s:
             for marker in self._key_marks[k]:
                 if low.startswith(marker, s - 1):
@@ -293,6 +301,7 @@ class CompiledLexicon(LexiconExpression):
         out: list[Match] = []
         consumed = 0
         rules = self._rules
+        set_rules = self._key_set_rules
         neighbours = self.has_neighbours
         cache = self._neighbour_cache
         # in ASCII text without "_", a word character is exactly a non-space in ``padded``
@@ -303,7 +312,7 @@ class CompiledLexicon(LexiconExpression):
             if keys.__class__ is int:
                 n, a, b, nb = rules[keys] or self._key_rule(keys)
             else:
-                n, a, b, nb = self._key_set_rule(keys)
+                n, a, b, nb = set_rules.get(keys) or self._key_set_rule(keys)
             if n >= 0:
                 # single words only: the longest that fits the word at s, no expression needed
                 end = s + n
@@ -337,17 +346,22 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb and neighbour_hit(low, s, end, nb):
-                        continue
+                    if nb:  # the neighbour exceptions of the word: one expression each side
+                        pre, fol = nb
+                        if fol is not None and fol(low, end) is not None:
+                            continue
+                        if pre is not None and pre(
+                                low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
+                            continue
                 out.append(new_match((s, end, entries)))
         return out
 
-    def _neighbour_rules_of(self, word: str) -> list[tuple[Any, Any]]:
-        """:meth:`neighbour_rules`, remembered (a bounded cache: job ads repeat their words)."""
+    def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
+        """:meth:`merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self.neighbour_rules(word)
+        rules = cache[word] = self.merged_neighbours(word)
         return rules
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
@@ -441,12 +455,17 @@ def word_count(low: str) -> int:
     4
     """
     if low.isascii():
-        # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
-        words = low.encode("ascii").translate(_WORDS_TABLE, _NOT_WORD)
-        codes = np.frombuffer(words, np.uint8)
-        return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
+        return _ascii_word_count(low.encode("ascii"))
     tokens = Counter(low.split())
     return sum(n for tok, n in tokens.items() if _HAS_WORD.search(tok))
+
+
+def _ascii_word_count(raw: bytes) -> int:
+    """:func:`word_count` of an ASCII text, encoded."""
+    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
+    words = raw.translate(_WORDS_TABLE, _NOT_WORD)
+    codes = np.frombuffer(words, np.uint8)
+    return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
 
 
 def compile_lexicon(

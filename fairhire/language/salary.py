@@ -69,6 +69,7 @@ _AMOUNT = re.compile(r"(\d{1,3}(?:[,.'’\u00a0\u202f]\d{3})*)(?:[.,](\d{1,2}))?
 _PAY_WORDS = ("salary", "salaries", "pay", "compensation", "wage", "rate", "remuneration", "base",
               "ote", "earn", "stipend", "per annum", "per hour", "hourly", "annual", "income",
               "package", "bonus")
+_PAY_WORD = re.compile("|".join(re.escape(w) for w in _PAY_WORDS))  # any of them, one C call
 _CODE_SET = frozenset(_CODES.split("|"))
 _NON_DIGIT = re.compile(r"\D")
 _PERIODS = {
@@ -164,7 +165,7 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
         elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
             currency = tail[-3:].upper()
-    if currency is None and not any(w in before for w in _PAY_WORDS):
+    if currency is None and _PAY_WORD.search(before) is None:
         return None  # a number that is not pay (most numbers end here, cheaply)
     v1 = _amount(n1)
     v2 = _amount(n2) if n2 else None
