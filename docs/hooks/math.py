@@ -25,5 +25,6 @@ def _mathml(latex: str, display: str) -> str:
 def on_page_content(content: str, **kwargs: object) -> str:
     content = _BLOCK.sub(lambda m: f'<div class="math">{_mathml(m.group(1), "block")}</div>',
                          content)
-    content = _DOLLARS.sub(lambda m: _mathml(m.group(1), "block"), content)
+    content = _DOLLARS.sub(lambda m: f'<div class="math">{_mathml(m.group(1), "block")}</div>',
+                           content)
     return _INLINE.sub(lambda m: _mathml(m.group(1), "inline"), content)
