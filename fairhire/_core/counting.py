@@ -113,13 +113,16 @@ def count_groups(
                      reading.missing_expr().alias(names[f"{role}_m"])]
         aggs += [sum_true(nw.col(names[role]), frame).alias(role),
                  sum_true(nw.col(names[f"{role}_m"]), frame).alias(f"{role}_missing")]
-    vnames = internal_names([f"v_{r}" for r in values], [*taken, *names.values()])
+    vnames = internal_names([f"{p}_{r}" for r in values for p in ("v", "v2")],
+                            [*taken, *names.values()])
     for role, column in values.items():
         v = nw.col(column).cast(nw.Float64)
-        selected.append(v.alias(vnames[f"v_{role}"]))
+        # the square is a column of its own: pandas then sums it with its fast group-by (a
+        # sum of an expression runs row by row in Python, and narwhals warns about it)
+        selected += [v.alias(vnames[f"v_{role}"]), (v * v).alias(vnames[f"v2_{role}"])]
         col = nw.col(vnames[f"v_{role}"])
         aggs += [col.count().alias(f"{role}_count"), col.sum().alias(f"{role}_sum"),
-                 (col * col).sum().alias(f"{role}_sumsq")]
+                 nw.col(vnames[f"v2_{role}"]).sum().alias(f"{role}_sumsq")]
     by = [names[g] for g in gnames] + [names[r] for r in keys]
     counts = group_counts(frame.select(*selected), by, aggs, additive=not values)
     count_cols = [ROWS, *[c for r in flags for c in (r, f"{r}_missing")],
