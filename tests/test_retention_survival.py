@@ -111,3 +111,25 @@ def test_report_renders_every_format():
     out5 = check_renders(r, min_cell=5)
     assert "&lt; 5" in out5["html"]
     assert np.isfinite(r.table["hazard_ratio"]).any()
+
+
+def test_min_cell_withholds_curves_with_a_sentence_not_empty_axes():
+    # at min_cell=5 nearly every step of these curves counts fewer than 5 exits: the report
+    # used to draw empty axes (and matplotlib warned that they collapsed); now it says why
+    import warnings
+
+    from fairhire.report.testing import _fixed_report
+
+    staff = fh.datasets.make_workforce(1000, random_state=4, exits=True)
+    r = fh.time_to_exit(staff, group="sex", duration="tenure_months", event="exited",
+                        cause="exit_type")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = _fixed_report(min_cell=5).add(r).render_html()
+        md = _fixed_report(min_cell=5).add(r).render_markdown()
+    for out in (html, md):
+        assert "The retention curves are not drawn" in out
+        assert "The curves of exits by cause are not drawn" in out
+    assert "<svg" not in html
+    drawn = _fixed_report().add(r).render_html()
+    assert drawn.count("<svg") == 2 and "are not drawn" not in drawn

@@ -32,7 +32,7 @@ class Hooks:
     def globals(self) -> dict[str, Any]:
         return {"detail": self.detail, "data_table": self.table, "records": records,
                 "small": self.formatter.small, "suppression_note": self.suppression_note,
-                "chart": self.chart, "job_ad": job_ad_view}
+                "chart": self.chart, "curves": self.curves, "job_ad": job_ad_view}
 
     def table(self, frame: Any, columns: Any, caption: str | None = None,
               counts: Sequence[str] = (), row_header: str | None = None,
@@ -47,6 +47,18 @@ class Hooks:
             f"Counts below {self.min_cell} are shown as “< {self.min_cell}”, and figures "
             f"that would reveal them as “s”, to protect the people they describe."
         )
+        if self.fmt == "html":
+            return Markup('<p class="small-print">{}</p>').format(text)
+        return Markup(md_escape(text))
+
+    def curves(self, name: str, result: Any, what: str) -> Markup:
+        """A step-curve chart or, when ``min_cell`` withholds every step, a sentence saying so
+        (an empty plot would look like a curve that never moves)."""
+        drawn = self.chart(name, result)
+        if drawn or self.min_cell is None:
+            return drawn
+        text = (f"{what} are not drawn: each step shows how many people it counts at one "
+                f"time, and with counts below {self.min_cell} withheld too few steps remain.")
         if self.fmt == "html":
             return Markup('<p class="small-print">{}</p>').format(text)
         return Markup(md_escape(text))

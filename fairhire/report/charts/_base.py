@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -239,6 +240,25 @@ def drop_small(
     counts = zip(*(rows[c] for c in columns), strict=True)
     hidden = rows[[small(min_cell, *row) for row in counts]]
     return rows.drop(index=hidden.index), hidden
+
+
+def shown_steps(curve: pd.DataFrame, columns: tuple[str, ...], floor: int) -> pd.DataFrame:
+    """The steps of a curve a chart may draw: at least ``floor`` people at risk, and every
+    figure in ``columns`` a number. After ``min_cell`` suppression a withheld figure is a
+    marker, not a number: its step is left out rather than drawn at zero.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"time": [1.0, 2.0, 3.0], "at_risk": [9, 8, 3],
+    ...                   "survival": [0.9, "s", 0.7]})
+    >>> shown_steps(c, ("time", "survival"), 5)["time"].tolist()
+    [1.0]
+    """
+    ok = pd.to_numeric(curve["at_risk"], errors="coerce").to_numpy(dtype=float) >= floor
+    for column in columns:
+        values = pd.to_numeric(curve[column], errors="coerce").to_numpy(dtype=float)
+        ok &= np.isfinite(values)
+    return curve.loc[ok]
 
 
 def not_drawn(

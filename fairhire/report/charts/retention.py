@@ -29,6 +29,7 @@ from ._base import (
     mpl_text,
     not_drawn,
     reference_text,
+    shown_steps,
     style_axes,
     words,
 )
@@ -55,9 +56,12 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
     floor = min_cell or 5
     series = {}
     for g in groups:
-        c = result.curves.loc[(result.curves["group"] == g) & (result.curves["at_risk"] >= floor)]
+        c = shown_steps(result.curves.loc[result.curves["group"] == g], ("time", "survival"),
+                        floor)
         series[g] = (np.concatenate([[0.0], c["time"].to_numpy(float)]),
                      np.concatenate([[1.0], c["survival"].to_numpy(float)]))
+    if all(len(t) == 1 for t, _ in series.values()):
+        return None  # every step withheld (min_cell): empty axes would say nothing
     rows = result.table.set_index("group")
     unit = words(result.time_unit)
     alt = (f"Share of each {words(result.group_columns)} group still employed by {unit} of "
@@ -114,13 +118,18 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
            f"{words(result.time_unit)}.")
     alt += not_drawn(hidden, min_cell=min_cell)
 
+    inc_rows = result.incidence
+    steps = {(k, g): shown_steps(inc_rows.loc[(inc_rows["cause"] == k) & (inc_rows["group"] == g)],
+                                 ("time", "incidence"), floor)
+             for k in causes for g in groups}
+    if all(c.empty for c in steps.values()):
+        return None  # every step withheld (min_cell): empty panels would say nothing
+
     def draw(fig: Any) -> None:
         axes = fig.subplots(1, len(causes), sharey=True, squeeze=False)[0]
         for ax, k in zip(axes, causes, strict=True):
             for i, g in enumerate(groups):
-                c = result.incidence.loc[(result.incidence["cause"] == k)
-                                         & (result.incidence["group"] == g)
-                                         & (result.incidence["at_risk"] >= floor)]
+                c = steps[(k, g)]
                 ax.step(np.concatenate([[0.0], c["time"].to_numpy(float)]),
                         np.concatenate([[0.0], c["incidence"].to_numpy(float)]), where="post",
                         color=PALETTE[i % len(PALETTE)], linewidth=1.6,
