@@ -323,12 +323,7 @@ class Layout:
             return "job title"
         if start < part:  # a header line's header part (part is -1 off title/header lines)
             return "section header"
-        # in_eeo written out: the scanner asks this for most gender-coded words
-        regions = self._eeo if self._eeo is not None else self.eeo_regions()
-        if not regions:
-            return None
-        i = bisect_right(self._eeo_starts, start) - 1
-        return "EEO statement" if i >= 0 and start < regions[i][1] else None
+        return "EEO statement" if self.in_eeo(start) else None
 
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
