@@ -122,6 +122,7 @@ class OrderedCounts:
     excluded: dict[str, int]
     warnings: list[str]
 
+
 def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequence[Any],
                    group_cols: Sequence[str], what: str) -> OrderedCounts:
     """From the counts of :func:`fairhire._core.counting.count_groups` (``__group``, ``key``,

@@ -59,16 +59,17 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
     if not groups:
         return None
     unit = words(result.duration)
+    steps = {g: shown_steps(curves.loc[curves["group"] == g], ("time", "survival"), floor)
+             for g in groups}
+    if all(c.empty for c in steps.values()):
+        return None  # every step withheld (min_cell): empty axes would say nothing
     series = {}
-    for g in groups:
-        c = shown_steps(curves.loc[curves["group"] == g], ("time", "survival"), floor)
+    for g, c in steps.items():
         t = np.concatenate([[0.0], c["time"].to_numpy(dtype=float)])
         promoted = np.concatenate([[0.0], 1 - c["survival"].to_numpy(dtype=float)])
         lo = np.concatenate([[0.0], 1 - c["ci_high"].to_numpy(dtype=float)])
         hi = np.concatenate([[0.0], 1 - c["ci_low"].to_numpy(dtype=float)])
         series[g] = (t, promoted, lo, hi)
-    if all(len(v[0]) == 1 for v in series.values()):
-        return None  # every step withheld (min_cell): empty axes would say nothing
 
     t_idx = result.table.set_index("group")
     ref = reference_text(result.reference_group, t_idx.loc[result.reference_group, "n"],

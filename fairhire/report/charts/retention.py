@@ -54,14 +54,13 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
     if not groups or result.curves.empty:
         return None
     floor = min_cell or 5
-    series = {}
-    for g in groups:
-        c = shown_steps(result.curves.loc[result.curves["group"] == g], ("time", "survival"),
-                        floor)
-        series[g] = (np.concatenate([[0.0], c["time"].to_numpy(float)]),
-                     np.concatenate([[1.0], c["survival"].to_numpy(float)]))
-    if all(len(t) == 1 for t, _ in series.values()):
+    steps = {g: shown_steps(result.curves.loc[result.curves["group"] == g],
+                            ("time", "survival"), floor) for g in groups}
+    if all(c.empty for c in steps.values()):
         return None  # every step withheld (min_cell): empty axes would say nothing
+    series = {g: (np.concatenate([[0.0], c["time"].to_numpy(float)]),
+                  np.concatenate([[1.0], c["survival"].to_numpy(float)]))
+              for g, c in steps.items()}
     rows = result.table.set_index("group")
     unit = words(result.time_unit)
     alt = (f"Share of each {words(result.group_columns)} group still employed by {unit} of "
