@@ -92,6 +92,8 @@ def test_the_loader_names_the_sets():
     assert load_word_senses(held_out="development").equals(load_word_senses())
     with pytest.raises(fh.InvalidParameterError, match="round3"):
         load_word_senses(held_out="round4")
+    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round3'"):
+        load_word_senses(held_out=3)
 
 
 def test_no_sentence_is_in_two_sets():

@@ -18,7 +18,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .._core.params import check_bool, check_choice
+from .._core.params import check_choice
+from ..errors import InvalidParameterError, show_value
 
 __all__ = ["load_job_ads", "load_word_senses", "make_job_ads"]
 
@@ -88,8 +89,13 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
     """
     if isinstance(held_out, str):
         which = check_choice(held_out, "held_out", _WORD_SENSE_FILES)
-    else:
-        which = "round2" if check_bool(held_out, "held_out") else "development"
+    elif isinstance(held_out, bool | np.bool_):
+        which = "round2" if held_out else "development"
+    else:  # check_bool's message would leave out the names of the sets
+        names = ", ".join(repr(n) for n in _WORD_SENSE_FILES)
+        raise InvalidParameterError(
+            f"held_out={show_value(held_out)} must be True, False or one of {names}."
+        )
     path = resources.files("fairhire.datasets").joinpath(
         "data", "word_senses", _WORD_SENSE_FILES[which]
     )
