@@ -130,6 +130,9 @@ def test_min_cell_withholds_curves_with_a_sentence_not_empty_axes():
     for out in (html, md):
         assert "The retention curves are not drawn" in out
         assert "The curves of exits by cause are not drawn" in out
+        # no sentence points at a chart that is not there
+        assert "the chart’s curve" not in out and "where the chart stops" not in out
     assert "<svg" not in html
     drawn = _fixed_report().add(r).render_html()
     assert drawn.count("<svg") == 2 and "are not drawn" not in drawn
+    assert "where the chart stops drawing the curve" in drawn

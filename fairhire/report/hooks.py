@@ -32,7 +32,8 @@ class Hooks:
     def globals(self) -> dict[str, Any]:
         return {"detail": self.detail, "data_table": self.table, "records": records,
                 "small": self.formatter.small, "suppression_note": self.suppression_note,
-                "chart": self.chart, "curves": self.curves, "job_ad": job_ad_view}
+                "chart": self.chart, "curves": self.curves,
+                "curves_shown": self.curves_shown, "job_ad": job_ad_view}
 
     def table(self, frame: Any, columns: Any, caption: str | None = None,
               counts: Sequence[str] = (), row_header: str | None = None,
@@ -50,6 +51,10 @@ class Hooks:
         if self.fmt == "html":
             return Markup('<p class="small-print">{}</p>').format(text)
         return Markup(md_escape(text))
+
+    def curves_shown(self, name: str, result: Any) -> bool:
+        """Whether :meth:`curves` draws the chart (text that points at it says so only then)."""
+        return chart_function(name)(result, min_cell=self.min_cell) is not None
 
     def curves(self, name: str, result: Any, what: str) -> Markup:
         """A step-curve chart or, when ``min_cell`` withholds every step, a sentence saying so
