@@ -243,3 +243,37 @@ def test_one_sided_and_mid_p_match_scipy(n, m, data):
     assert sp.fisher_exact_test(a, n, b, m, alternative="less", mid_p=True) == pytest.approx(
         dist.cdf(a) - 0.5 * dist.pmf(a), rel=1e-9, abs=1e-300
     )
+
+
+@given(
+    start=st.integers(0, (1 << 20) + 10),
+    count=st.integers(1, 9000),
+    step=st.sampled_from([1, -1]),
+)
+def test_log_factorial_run_is_the_table_read_point_by_point(start, count, step):
+    """The slice reader gives log_factorial's very values, across blocks, down to 0 and past
+    the table's end (where both fall back to gammaln)."""
+    from fairhire.stats.logterms import log_factorial, log_factorial_run
+
+    if step < 0:
+        count = min(count, start + 1)
+    points = start + step * np.arange(count, dtype=float)
+    assert np.array_equal(log_factorial_run(start, count, step), log_factorial(points))
+
+
+@given(
+    n=st.integers(1, 3000),
+    m=st.integers(1, 3000),
+    share=st.floats(0, 1),
+    start=st.floats(0, 1),
+    step=st.sampled_from([1, -1]),
+)
+def test_log_pmf_run_equals_log_pmf(n, m, share, start, step):
+    """Fisher's tails read the pmf as table slices; the values are log_pmf's, bit for bit."""
+    from fairhire.stats.hypergeometric import Hypergeometric
+
+    h = Hypergeometric(n + m, round(share * (n + m)), n)
+    first = h.lo + round(start * (h.hi - h.lo))
+    count = (h.hi - first if step > 0 else first - h.lo) + 1
+    points = first + step * np.arange(count, dtype=float)
+    assert np.array_equal(h._log_pmf_run(first, count, step), h.log_pmf(points))

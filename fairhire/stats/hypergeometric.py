@@ -34,8 +34,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import gammaln
 
-from .logterms import log_comb, log_comb_whole, log_dbinom, log_dbinom1, log_factorial
+from .logterms import (
+    log_comb,
+    log_comb_whole,
+    log_dbinom,
+    log_dbinom1,
+    log_factorial_run,
+)
 
 __all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
 
@@ -105,6 +112,7 @@ class Hypergeometric:
         self._pq = (n / big_n, (big_n - n) / big_n) if not self._single else (0.0, 0.0)
         self._norm: float | None = None  # log P of the margins (Loader), when first needed
         self._comb: float | None = None  # its log-gamma form, when first needed
+        self._gammaln: tuple[float, float] | None = None  # log K! and log (N − K)!, likewise
         self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
 
     def _log_norm(self) -> float:
@@ -143,6 +151,25 @@ class Hypergeometric:
         out[ok] = values
         return out
 
+    def _log_pmf_run(self, start: int, count: int, step: int) -> np.ndarray:
+        """:meth:`log_pmf` at ``start, start + step, …`` inside the support: the same values,
+        read as slices of the log-factorial table instead of indexed point by point."""
+        if self.total > _GAMMALN_LIMIT or self._single:
+            return self.log_pmf(start + step * np.arange(count, dtype=float))
+        if self._comb is None:
+            self._comb = log_comb(self._floats[0], self._floats[2])
+        k, rest, n = self.successes, self.total - self.successes, self.draws
+        if self._gammaln is None:
+            self._gammaln = (gammaln(np.add(float(k), 1)), gammaln(np.add(float(rest), 1)))
+        g_k, g_rest = self._gammaln
+        chosen = g_k - log_factorial_run(start, count, step) - log_factorial_run(
+            k - start, count, -step
+        )
+        others = g_rest - log_factorial_run(n - start, count, -step) - log_factorial_run(
+            rest - n + start, count, step
+        )
+        return chosen + others - self._comb
+
     def log_pmf1(self, x: float) -> float:
         """log P(X = x) at one point (a plain float; Loader's method at any size)."""
         x = float(x)
@@ -178,11 +205,12 @@ class Hypergeometric:
             + math.lgamma(big_n - n + 1)
             - math.lgamma(big_n + 1)
         )
+        width, lo = len(support), self.lo
         log_pmf = const - (
-            log_factorial(support)
-            + log_factorial(k - support)
-            + log_factorial(n - support)
-            + log_factorial(big_n - k - n + support)
+            log_factorial_run(lo, width, 1)
+            + log_factorial_run(k - lo, width, -1)
+            + log_factorial_run(n - lo, width, -1)
+            + log_factorial_run(big_n - k - n + lo, width, 1)
         )
         return support, np.exp(log_pmf)
 
@@ -210,8 +238,7 @@ class Hypergeometric:
         total, y0, chunk = 0.0, start, 256
         while True:
             count = min(chunk, abs(end - y0) + 1)
-            ys = y0 + step * np.arange(count, dtype=float)
-            terms = np.exp(self.log_pmf(ys) - ref)
+            terms = np.exp(self._log_pmf_run(y0, count, step) - ref)
             total += float(terms.sum())
             y0 += step * count
             if (y0 - end) * step > 0:

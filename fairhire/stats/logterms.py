@@ -27,6 +27,7 @@ __all__ = [
     "log_dbinom",
     "log_dbinom1",
     "log_factorial",
+    "log_factorial_run",
     "stirlerr",
     "stirlerr1",
 ]
@@ -63,24 +64,49 @@ def log_factorial(x: np.ndarray) -> np.ndarray:
     >>> log_factorial(np.array([0.0, 1.0, 4.0])).round(6).tolist()  # log 24 last
     [0.0, 0.0, 3.178054]
     """
-    global _TABLE, _FILLED
     index = x.astype(np.intp)
     if not index.size:
         return np.zeros(index.shape)
-    if int(index.max()) >= _LIMIT:
+    low, high = int(index.min()), int(index.max())
+    if high >= _LIMIT:
         return gammaln(x + 1)
-    if not _FILLED.size:
-        blocks = -(-_LIMIT // _STEP)
-        _TABLE, _FILLED = np.empty(blocks * _STEP), np.zeros(blocks, dtype=bool)
-    first, last = int(index.min()) // _STEP, int(index.max()) // _STEP
     # the arguments are runs of whole numbers: they touch a few neighbouring blocks
-    needed = range(first, last + 1) if last - first < 4 else np.unique(index // _STEP).tolist()
-    for block in needed:
+    blocks = None if high // _STEP - low // _STEP < 4 else np.unique(index // _STEP).tolist()
+    return _filled(low, high, blocks)[index]
+
+
+def log_factorial_run(start: int, count: int, step: int) -> np.ndarray:
+    """:func:`log_factorial` at ``start, start + step, …`` (``count`` points, ``step`` ±1) as
+    a slice of the table: the same values without building and indexing an array of points.
+
+    Examples
+    --------
+    >>> x = np.arange(10.0, 4.0, -1.0)
+    >>> bool((log_factorial_run(10, 6, -1) == log_factorial(x)).all())
+    True
+    """
+    end = start + step * (count - 1)
+    low, high = min(start, end), max(start, end)
+    if count <= 0:
+        return np.zeros(0)
+    if low < 0 or high >= _LIMIT:
+        return log_factorial(start + step * np.arange(count, dtype=float))
+    table = _filled(low, high, None)
+    return table[low : high + 1] if step > 0 else table[high : (low - 1 if low else None) : -1]
+
+
+def _filled(low: int, high: int, blocks: list[int] | None) -> np.ndarray:
+    """The table, with every block from ``low`` to ``high`` (or the listed ``blocks``) filled."""
+    global _TABLE, _FILLED
+    if not _FILLED.size:
+        size = -(-_LIMIT // _STEP)
+        _TABLE, _FILLED = np.empty(size * _STEP), np.zeros(size, dtype=bool)
+    for block in range(low // _STEP, high // _STEP + 1) if blocks is None else blocks:
         if not _FILLED[block]:
             start = block * _STEP
             _TABLE[start : start + _STEP] = gammaln(np.arange(start, start + _STEP, dtype=float) + 1)
             _FILLED[block] = True
-    return _TABLE[index]
+    return _TABLE
 
 
 def log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:
