@@ -48,6 +48,7 @@ __all__ = [
     "small",
     "style_axes",
     "text_metrics",
+    "tick_text",
     "to_svg",
     "value_label",
     "words",
@@ -166,6 +167,20 @@ def mpl_text(value: object) -> str:
     \\$5 an hour
     """
     return str(value).replace("$", r"\$")
+
+
+def tick_text(label: object, limit: int = 40) -> str:
+    """A user label as an axis tick: each line at most ``limit`` characters, ``$`` escaped.
+
+    A longer group name would take the plot's width (matplotlib then collapses the axes); the
+    full name is in the chart's text alternative and in the table beside it.
+
+    >>> print(tick_text("stage · " + "x" * 50 + "\\nvs Male (40)"))
+    stage · xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…
+    vs Male (40)
+    """
+    lines = str(label).split("\n")
+    return "\n".join(mpl_text(t if len(t) <= limit else t[: limit - 1] + "…") for t in lines)
 
 
 def reference_text(group: object, size: Any, what: str, min_cell: int | None = None) -> str:

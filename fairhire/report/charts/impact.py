@@ -25,6 +25,7 @@ from ._base import (
     mpl_text,
     not_drawn,
     style_axes,
+    tick_text,
     value_label,
     words,
     y_grid,
@@ -217,7 +218,7 @@ def _draw_impact_ratios(fig: Any, *, est: Estimates, threshold: float) -> None:
     ax.axvline(1.0, color=GREY, linewidth=0.9)
     line_note(ax, threshold, f" four-fifths ({threshold:g})", "right")
     line_note(ax, 1.0, " parity", "left")
-    ax.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
+    ax.set_yticks(y, labels=[tick_text(lab) for lab in labels])
     ax.set_ylim(-0.7, len(labels) - 0.3)
     ax.set_xlim(0, xmax)
     ax.set_xlabel("impact ratio: group's rate ÷ reference rate")

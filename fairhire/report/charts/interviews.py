@@ -21,6 +21,7 @@ from ._base import (
     not_drawn,
     reference_text,
     style_axes,
+    tick_text,
     words,
     y_grid,
 )
@@ -72,7 +73,7 @@ def panel_composition(result: Any, *, min_cell: int | None = None) -> Chart | No
         for yi, s in zip(y, shares, strict=True):
             if not math.isnan(s):
                 left.text(s + 0.01, yi, f"{s:.0%}", va="center")
-        left.set_yticks(y, labels=[mpl_text(lab) for lab in labels])
+        left.set_yticks(y, labels=[tick_text(lab, 26) for lab in labels])  # half the width
         left.set_xlim(0, 1.12)
         left.set_xticks([0, 0.5, 1], labels=["0%", "50%", "100%"])  # room for the labels in print
         left.set_xlabel("share of interviews")
@@ -192,7 +193,7 @@ def _draw_rater_funnel(
     axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True, squeeze=False)[0])
     for ax, (g, rows, lim) in zip(axes, panels, strict=True):
         _draw_rater_panel(ax, rows, lim, pct)
-        ax.set_title(mpl_text(f"{g} vs {reference_group}"))
+        ax.set_title(tick_text(f"{g} vs {reference_group}"))
         ax.set_xlabel("decisions on the two groups")
         if pct:
             ticks = ax.get_yticks()
@@ -278,7 +279,7 @@ def rubric_reliability(result: Any, *, min_cell: int | None = None) -> Chart | N
             ax.axvline(v, color=GREY, linestyle=(0, (4, 3)), linewidth=1.0)
             ax.text(v, 1.0, name, transform=ax.get_xaxis_transform(), ha=ha,
                     va="bottom")
-        ax.set_yticks(y, labels=[mpl_text(c) for c in labels])
+        ax.set_yticks(y, labels=[tick_text(c) for c in labels])
         ax.set_xlim(0, 1.25)
         ax.set_xlabel("Krippendorff's alpha")
         style_axes(ax)

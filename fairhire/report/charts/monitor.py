@@ -19,6 +19,7 @@ from ._base import (
     mpl_text,
     small,
     style_axes,
+    tick_text,
     y_grid,
 )
 
@@ -129,7 +130,7 @@ def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart
             _panel(ax, data.loc[data["stage"] == stage],
                    result.alerts.loc[result.alerts["stage"] == stage], x, threshold)
             ref = result.references.get(stage)
-            ax.set_title(mpl_text(f"{stage}\nagainst {ref}"), loc="left")
+            ax.set_title(tick_text(f"{stage}\nagainst {ref}"), loc="left")
             ax.set_ylim(0, ymax)
             ax.set_yticks(_ticks(threshold, ymax), labels=[f"{t:g}" for t in
                                                            _ticks(threshold, ymax)])

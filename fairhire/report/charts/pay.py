@@ -33,6 +33,7 @@ from ._base import (
     mpl_text,
     reference_text,
     style_axes,
+    tick_text,
     value_label,
     words,
 )
@@ -42,12 +43,6 @@ __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
 
 #: At most this many comparisons are drawn (largest absolute gaps first); the rest are named.
 MAX_ROWS = 30
-
-
-def _short(label: Any, limit: int = 40) -> str:
-    """A tick label no longer than ``limit`` characters (the full text is in the alt text)."""
-    text = str(label)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def gap_estimates(
@@ -151,7 +146,7 @@ def _draw_gaps(
         value_label(ax, f"{format_number(g, 1)}{unit}", g, yi)
     ax.axvline(0.0, color=GREY, linewidth=0.9)
     line_note(ax, 0.0, " no gap", "left")
-    ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+    ax.set_yticks(y, labels=[tick_text(lab) for lab in labels])
     ax.set_ylim(-0.7, len(labels) - 0.3)
     ax.set_xlabel(
         f"adjusted gap ({'%' if result.log else 'currency'}; positive: "
@@ -193,7 +188,7 @@ def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
                         textcoords="offset points", ha="left" if v >= 0 else "right",
                         va="center", color="#1a1a1a")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
-        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+        ax.set_yticks(y, labels=[tick_text(lab) for lab in labels])
         ax.set_xlabel(mpl_text(f"contribution to the gap ({unit})"))
         style_axes(ax)
 
@@ -303,7 +298,7 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
         line_note(ax, t, f" +{t:g}%", "left")
         line_note(ax, -t, f"−{t:g}% ", "right")
         ax.axvline(0.0, color=GREY, linewidth=0.9)
-        ax.set_yticks(y, labels=[mpl_text(_short(lab)) for lab in labels])
+        ax.set_yticks(y, labels=[tick_text(lab) for lab in labels])
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_xlabel("gap in average pay, % of men's (positive: men paid more)")
         style_axes(ax)

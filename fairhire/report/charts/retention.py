@@ -31,6 +31,7 @@ from ._base import (
     reference_text,
     shown_steps,
     style_axes,
+    tick_text,
     words,
 )
 
@@ -134,7 +135,7 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
                         color=PALETTE[i % len(PALETTE)], linewidth=1.6,
                         linestyle=LINESTYLES[i % len(LINESTYLES)],
                         label=mpl_text(g) if ax is axes[0] else None)
-            ax.set_title(mpl_text(k))
+            ax.set_title(tick_text(k))
             ax.set_xlabel(mpl_text(words(result.time_unit)))
             ax.set_xlim(left=0)
             style_axes(ax)
@@ -188,7 +189,7 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
             ax.plot([], [], MARKERS[j % len(MARKERS)], color=PALETTE[j % len(PALETTE)],
                     label=mpl_text(kind))
         ax.set_yticks(np.arange(len(labels)) + 0.4 - height / 2,
-                      labels=[mpl_text(g) for g in labels])
+                      labels=[tick_text(g) for g in labels])
         ax.invert_yaxis()
         ax.set_xlabel("exit rate")
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
@@ -233,7 +234,7 @@ def layoff_by_unit(result: Any, *, min_cell: int | None = None,
             ax.plot(rows["selection_rate"].to_numpy(float), np.arange(len(units)),
                     MARKERS[i % len(MARKERS)], color=colour, markersize=6,
                     label=mpl_text(g) + (" (reference)" if g == ref else ""))
-        ax.set_yticks(np.arange(len(units)), labels=[mpl_text(u) for u in units])
+        ax.set_yticks(np.arange(len(units)), labels=[tick_text(u) for u in units])
         ax.invert_yaxis()
         ax.set_xlabel("share selected for layoff")
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
