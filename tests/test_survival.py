@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from fairhire.errors import FairhireError, InsufficientDataError, InvalidParameterError
+from fairhire.stats.cox import cox_ph
 from fairhire.stats.survival import (
     check_survival_data,
-    cox_ph,
     kaplan_meier,
     km_quantile,
     logrank_test,
@@ -409,3 +409,12 @@ def test_median_status_not_reached_and_unstable():
     assert math.isnan(st_.median) and st_.note == "unstable (n at risk < 5)"
     assert median_status(kaplan_meier(MP_T, MP_E), 5).median == 23.0
     assert median_status(kaplan_meier([1, 2, 3], [1, 0, 0]), 5).note == "not reached"
+
+
+@pytest.mark.parametrize("name", ["cox_ph", "CoxFit", "PHTest"])
+def test_cox_names_from_survival_warn_and_are_the_cox_ones(name):
+    from fairhire.stats import cox, survival
+
+    with pytest.warns(FutureWarning, match=f"fairhire.stats.cox.{name}"):
+        found = getattr(survival, name)
+    assert found is getattr(cox, name)

@@ -17,12 +17,14 @@ Methods and sources
 - A median that is reached only when few people remain at risk is unstable:
   :func:`median_status` says so ("not reached", or "unstable") for a chosen minimum at risk.
 - Cox proportional hazards and the Grambsch–Therneau check live in :mod:`fairhire.stats.cox`
-  (``cox_ph``, ``CoxFit`` and ``PHTest`` are importable from here too).
+  (``cox_ph``, ``CoxFit`` and ``PHTest`` still import from here, with a FutureWarning, for one
+  release).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -439,9 +441,16 @@ _COX_NAMES = ("CoxFit", "PHTest", "cox_ph")
 
 
 def __getattr__(name: str) -> object:
-    # Cox lives in stats.cox (which imports this module); the names stay importable from here
+    # Cox moved to stats.cox (which imports this module): the old import path keeps working for
+    # one release, with a warning, so that this module can stop pointing back up at cox
     if name in _COX_NAMES:
         from . import cox
 
+        warnings.warn(
+            f"fairhire.stats.survival.{name} has moved to fairhire.stats.cox.{name}; the old "
+            "path will stop working in the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
         return getattr(cox, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
