@@ -14,9 +14,10 @@ from fractions import Fraction
 from typing import Any
 
 from .._core.params import (
+    check_adjust,
     check_alpha,
+    check_alternative,
     check_bool,
-    check_choice,
     check_confidence,
     check_int,
     check_share,
@@ -49,10 +50,6 @@ class Options:
     unknown_labels: tuple[object, ...] = ()
 
 
-ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
-ALTERNATIVES = ("two-sided", "less", "greater")
-
-
 def _labels(value: Any) -> tuple[object, ...]:
     """``unknown_labels``: one label, or several."""
     return (value,) if isinstance(value, str) else tuple(value)
@@ -65,9 +62,9 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "threshold": check_threshold,
     "reference": lambda value: value,
     "cumulative": lambda value: check_bool(value, "cumulative"),
-    "alternative": lambda value: check_choice(value, "alternative", ALTERNATIVES),
+    "alternative": check_alternative,
     "mid_p": lambda value: check_bool(value, "mid_p"),
-    "adjust": lambda value: check_choice(value, "adjust", ADJUSTMENTS, aliases={"bh": "fdr_bh"}),
+    "adjust": check_adjust,
     "alpha": check_alpha,
     "confidence": check_confidence,
     "min_share": check_share,
