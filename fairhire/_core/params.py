@@ -22,9 +22,15 @@ from ..errors import InvalidParameterError, show_value
 from ..stats.proportions import as_fraction
 
 __all__ = [
-    "check_alpha", "check_bool", "check_choice", "check_confidence", "check_int", "check_number",
-    "check_share", "check_threshold",
+    "ADJUSTMENTS", "ALTERNATIVES", "check_adjust", "check_alpha", "check_alternative",
+    "check_bool", "check_choice", "check_confidence", "check_int", "check_number", "check_share",
+    "check_threshold",
 ]
+
+#: The multiple-comparison adjustments of p-values (``adjust=``; ``"bh"`` reads as ``"fdr_bh"``).
+ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
+#: The alternative hypotheses of a group comparison (``alternative=``).
+ALTERNATIVES = ("two-sided", "less", "greater")
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -143,6 +149,28 @@ def check_choice(
         return value
     listed = ", ".join(repr(c) for c in choices)
     raise InvalidParameterError(f"{name}={show_value(value)} is not one of the choices: {listed}.")
+
+
+def check_adjust(value: Any, name: str = "adjust") -> str:
+    """A p-value adjustment: one of :data:`ADJUSTMENTS`, or ``"bh"`` for ``"fdr_bh"``.
+
+    Examples
+    --------
+    >>> check_adjust("holm"), check_adjust("bh")
+    ('holm', 'fdr_bh')
+    """
+    return check_choice(value, name, ADJUSTMENTS, aliases={"bh": "fdr_bh"})
+
+
+def check_alternative(value: Any, name: str = "alternative") -> str:
+    """An alternative hypothesis: one of :data:`ALTERNATIVES`.
+
+    Examples
+    --------
+    >>> check_alternative("less")
+    'less'
+    """
+    return check_choice(value, name, ALTERNATIVES)
 
 
 def check_alpha(value: Any, name: str = "alpha") -> float:

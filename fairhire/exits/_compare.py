@@ -213,8 +213,9 @@ def check_options(
 ) -> Options:
     """Every comparison option checked once, by the shared parameter rules."""
     from .._core.params import (
+        check_adjust,
         check_alpha,
-        check_choice,
+        check_alternative,
         check_confidence,
         check_int,
         check_threshold,
@@ -222,9 +223,8 @@ def check_options(
 
     return Options(
         threshold=check_threshold(threshold),
-        alternative=check_choice(alternative, "alternative", ["two-sided", "less", "greater"]),
-        adjust=check_choice(adjust, "adjust", ["holm", "fdr_bh", "bonferroni", "none"],
-                            aliases={"bh": "fdr_bh"}),
+        alternative=check_alternative(alternative),
+        adjust=check_adjust(adjust),
         alpha=check_alpha(alpha),
         confidence=check_confidence(confidence),
         min_n=check_int(min_n, "min_n", low=1),

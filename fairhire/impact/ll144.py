@@ -28,7 +28,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from .._core.names import internal_name
-from .._core.params import check_alpha, check_choice, check_int, check_share
+from .._core.params import check_choice, check_share
 from .._deprecation import renamed_argument
 from .._engine_stats import median as engine_median
 from .._frames import (
@@ -42,11 +42,11 @@ from .._frames import (
 from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
 from .aggregate import APPLIED, check_group_values, funnel_from_stage_columns, sel_col
-from .compare import Options
 from .eeo import EEOColumn, read_eeo_column, split_category_map
 from .ll144_disclosures import missing_disclosures, read_disclosures, text_option
 from .ll144_result import LL144Audit
 from .ll144_tables import TableSpec, ll144_tables
+from .options import check_options
 from .scores import scored_rows
 
 __all__ = ["LL144Audit", "ll144_audit"]
@@ -325,7 +325,7 @@ data_description, data_period, data_type, test_data_explanation
         data_type=data_type,
         test_data_explanation=test_data_explanation,
     )
-    options = Options(alpha=check_alpha(alpha), min_n=check_int(min_n, "min_n", low=0))
+    options = check_options(alpha=alpha, min_n=min_n)
     sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]

@@ -8,15 +8,16 @@ the analyses built on it (cut-offs, screening models) with the shared parameter 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from .._core.params import (
+    check_adjust,
     check_alpha,
+    check_alternative,
     check_bool,
-    check_choice,
     check_confidence,
     check_int,
     check_share,
@@ -24,6 +25,7 @@ from .._core.params import (
 )
 
 __all__ = [
+    "CHECKS",
     "COMPARISON_OPTIONS",
     "Options",
     "check_options",
@@ -48,42 +50,36 @@ class Options:
     unknown_labels: tuple[object, ...] = ()
 
 
-ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
-ALTERNATIVES = ("two-sided", "less", "greater")
+def _labels(value: Any) -> tuple[object, ...]:
+    """``unknown_labels``: one label, or several."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
-def check_options(
-    *,
-    threshold: float | Fraction | str = 0.8,
-    reference: object | None = None,
-    cumulative: bool = False,
-    alternative: str = "two-sided",
-    mid_p: bool = False,
-    adjust: str = "holm",
-    alpha: float = 0.05,
-    confidence: float = 0.95,
-    min_share: float | None = None,
-    min_n: int = 30,
-    unknown_labels: Sequence[object] = (),
-) -> Options:
-    """Every comparison option checked once, with the shared checks (an
-    :class:`~fairhire.errors.InvalidParameterError` naming the parameter; text is never read as
-    a boolean or a number)."""
-    if isinstance(unknown_labels, str):
-        unknown_labels = [unknown_labels]
-    return Options(
-        threshold=check_threshold(threshold),
-        reference=reference,
-        cumulative=check_bool(cumulative, "cumulative"),
-        alternative=check_choice(alternative, "alternative", ALTERNATIVES),
-        mid_p=check_bool(mid_p, "mid_p"),
-        adjust=check_choice(adjust, "adjust", ADJUSTMENTS, aliases={"bh": "fdr_bh"}),
-        alpha=check_alpha(alpha),
-        confidence=check_confidence(confidence),
-        min_share=check_share(min_share),
-        min_n=check_int(min_n, "min_n", low=0),
-        unknown_labels=tuple(unknown_labels),
-    )
+#: How each comparison option is checked, in the order :func:`check_options` checks them (an
+#: :class:`~fairhire.errors.InvalidParameterError` naming the parameter; text is never read as
+#: a boolean or a number). The defaults are those of :class:`Options`.
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "threshold": check_threshold,
+    "reference": lambda value: value,
+    "cumulative": lambda value: check_bool(value, "cumulative"),
+    "alternative": check_alternative,
+    "mid_p": lambda value: check_bool(value, "mid_p"),
+    "adjust": check_adjust,
+    "alpha": check_alpha,
+    "confidence": check_confidence,
+    "min_share": check_share,
+    "min_n": lambda value: check_int(value, "min_n", low=0),
+    "unknown_labels": _labels,
+}
+
+
+def check_options(**given: Any) -> Options:
+    """The comparison options given (named as in :class:`Options`), each checked once with the
+    shared checks (:data:`CHECKS`); the options not given keep their defaults."""
+    unexpected = sorted(set(given) - set(CHECKS))
+    if unexpected:
+        raise TypeError(f"check_options() got unexpected options {unexpected}")
+    return Options(**{name: check(given[name]) for name, check in CHECKS.items() if name in given})
 
 
 #: The options of a comparison that a result records in its ``params``.

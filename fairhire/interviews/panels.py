@@ -11,7 +11,7 @@ whether the gap between candidate groups differs between diverse and non-diverse
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -208,30 +208,18 @@ class InterviewPanelsResult(Result):
 
     def _gap_headlines(self) -> list[Headline]:
         """Gaps that differ by panel type, and pass rates that differ between panel types."""
-        out: list[Headline] = []
+        tests: list[tuple[pd.DataFrame, str, Callable[[Any, float], tuple[str, float]]]] = []
         if self.stratified is not None and self.stratified.strata is not None:
-            for row in self.stratified.strata.itertuples(index=False):
-                p = row.breslow_day_p_value
-                if p is not None and not math.isnan(p) and p < self.alpha:
-                    out.append(Headline(
-                        severity=2,
-                        text=f"The gap between {row.group} and {row.reference_group} candidates "
-                        f"differs between diverse and non-diverse panels (Breslow–Day "
-                        f"{p_text(p)}).",
-                        figure=float(p), section=self.kind,
-                    ))
+            tests.append((self.stratified.strata, "breslow_day_p_value", _gap_differs))
         if self.comparison is not None:
-            for row in self.comparison.itertuples(index=False):
-                p = row.p_value_adjusted
+            tests.append((self.comparison, "p_value_adjusted", _pass_rates_differ))
+        out: list[Headline] = []
+        for table, p_column, sentence in tests:
+            for row in table.itertuples(index=False):
+                p = getattr(row, p_column)
                 if p is not None and not math.isnan(p) and p < self.alpha:
-                    out.append(Headline(
-                        severity=2,
-                        text=f"{row.group} candidates passed {row.pass_rate_diverse:.0%} of "
-                        f"interviews with diverse panels and {row.pass_rate_not_diverse:.0%} "
-                        f"with non-diverse panels (a gap of {row.difference * 100:+.0f} "
-                        f"percentage points; adjusted {p_text(p)}).",
-                        figure=float(row.difference), section=self.kind,
-                    ))
+                    text, figure = sentence(row, p)
+                    out.append(Headline(severity=2, text=text, figure=figure, section=self.kind))
         return out
 
     def summary(self) -> str:
@@ -255,6 +243,25 @@ class InterviewPanelsResult(Result):
             lines.append("Gap homogeneity across panel types (Breslow–Day):")
             lines.append(table_text(s))
         return self._summary_text(lines)
+
+
+def _gap_differs(row: Any, p: float) -> tuple[str, float]:
+    """The headline (text, figure) of a gap that differs between panel types (Breslow–Day)."""
+    return (
+        f"The gap between {row.group} and {row.reference_group} candidates differs between "
+        f"diverse and non-diverse panels (Breslow–Day {p_text(p)}).",
+        float(p),
+    )
+
+
+def _pass_rates_differ(row: Any, p: float) -> tuple[str, float]:
+    """The headline (text, figure) of a pass rate that differs between panel types."""
+    return (
+        f"{row.group} candidates passed {row.pass_rate_diverse:.0%} of interviews with "
+        f"diverse panels and {row.pass_rate_not_diverse:.0%} with non-diverse panels (a gap "
+        f"of {row.difference * 100:+.0f} percentage points; adjusted {p_text(p)}).",
+        float(row.difference),
+    )
 
 
 def interview_panels(

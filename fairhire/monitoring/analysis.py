@@ -18,6 +18,7 @@ import pandas as pd
 from .._core.labels import relabel_counts
 from .._core.names import internal_names, rename_inputs
 from .._core.params import (
+    check_adjust,
     check_alpha,
     check_choice,
     check_confidence,
@@ -50,8 +51,6 @@ from .trends import reference_note, stage_counts, trend_table
 
 __all__ = ["monitor"]
 
-_ADJUST = ["holm", "fdr_bh", "bonferroni", "none"]
-
 
 @dataclass(frozen=True)
 class MonitorOptions:
@@ -81,7 +80,7 @@ def _options(**kw: Any) -> MonitorOptions:
         threshold=check_threshold(kw["threshold"]),
         reference=kw["reference"],
         alpha=check_alpha(kw["alpha"]),
-        adjust=check_choice(kw["adjust"], "adjust", _ADJUST, aliases={"bh": "fdr_bh"}),
+        adjust=check_adjust(kw["adjust"]),
         confidence=check_confidence(kw["confidence"]),
         min_share=check_share(kw["min_share"]),
         min_n=check_int(kw["min_n"], "min_n", low=1),
