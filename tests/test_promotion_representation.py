@@ -170,3 +170,16 @@ def test_relabelling_groups_permutes_results(levels, names):
     pd.testing.assert_frame_equal(ta.sort_index(), tb.sort_index())
     sa, sb = a.test["statistic"], b.test["statistic"]
     assert (math.isnan(sa) and math.isnan(sb)) or sb == pytest.approx(sa)
+
+
+def test_adjust_reads_bh_as_every_analysis_does():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"level": rng.choice(["L1", "L2", "L3"], 600),
+                       "sex": rng.choice(["F", "M", "X"], 600)})  # fmt: skip
+    bh = representation(df, group="sex", level="level", order=["L1", "L2", "L3"], adjust="bh")
+    fdr = representation(df, group="sex", level="level", order=["L1", "L2", "L3"],
+                         adjust="fdr_bh")
+    pd.testing.assert_frame_equal(bh.trend, fdr.trend)
+    assert bh.params["adjust"] == "fdr_bh"
+    with pytest.raises(InvalidParameterError, match="adjust"):
+        representation(df, group="sex", level="level", order=["L1", "L2", "L3"], adjust="sidak")

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.params import check_alpha, check_choice
+from .._core.params import check_adjust, check_alpha
 from .._core.text import p_text
 from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -172,7 +172,7 @@ def representation(
     >>> rep.trend.set_index("group").loc["Female", "direction"]
     'falls'
     """
-    group_cols = _check(group, level, order, alpha=alpha, adjust=adjust)
+    group_cols, alpha, adjust = _check(group, level, order, alpha=alpha, adjust=adjust)
     read, counts = count_by_value(data, group_cols, level, "level")
     order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
     oc = ordered_counts(counts, key="__level", column=level, order=order_list,
@@ -191,17 +191,18 @@ def representation(
     )
 
 
-def _check(group: Any, level: Any, order: Any, *, alpha: float, adjust: str) -> list[str]:
-    """Check the options once, at the boundary; return the group columns."""
+def _check(
+    group: Any, level: Any, order: Any, *, alpha: float, adjust: str
+) -> tuple[list[str], float, str]:
+    """Check the options once, at the boundary; return the group columns, alpha and adjust
+    (``"bh"`` read as ``"fdr_bh"``, as every analysis reads it)."""
     group_cols = check_columns(group, level, argument="level")
     if order is None:
         raise InvalidParameterError(
             f"order= must list the values of {level!r}, lowest level first, e.g. "
             "order=['L1', 'L2', 'L3']: a trend needs the levels in order."
         )
-    check_alpha(alpha)
-    check_choice(adjust, "adjust", ["holm", "fdr_bh", "bonferroni", "none"])
-    return group_cols
+    return group_cols, check_alpha(alpha), check_adjust(adjust)
 
 
 def _level_tables(grid: np.ndarray, order_list: list[Any], groups: list[str],
