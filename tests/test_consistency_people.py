@@ -122,3 +122,29 @@ def test_relabelling_renaming_and_spelling_never_change_results(messy, names, co
     cols = ["applicants", "selected", "impact_ratio", "p_value_fisher", "is_reference"]
     pd.testing.assert_frame_equal(ta[cols].sort_index(), tb[cols].sort_index())
     assert b.rows.total == a.rows.total == b.rows.used + sum(b.rows.excluded.values())
+
+
+REFERENCE_RULE = {
+    "adverse_impact": lambda d, **k: fh.adverse_impact(d, group="sex", stages=["selected"], **k),
+    "promotion_disparity": lambda d, **k: fh.promotion_disparity(
+        d, group="sex", promoted="selected", regression=False, **k),
+    "time_to_promotion": lambda d, **k: fh.time_to_promotion(
+        d, group="sex", duration="months_in_level", event="selected", **k),
+    "rating_disparity": lambda d, **k: fh.rating_disparity(d, group="sex", rating="rating", **k),
+    "retention": lambda d, **k: fh.retention(d, group="sex", exited="selected", **k),
+    "time_to_exit": lambda d, **k: fh.time_to_exit(
+        d, group="sex", duration="months_in_level", event="selected", **k),
+    "monitor": lambda d, **k: fh.monitor(
+        d, period="applied_on", freq="Q", group="sex", stages=["selected"], **k),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_RULE))
+def test_min_n_zero_means_no_minimum_in_every_reference_rule(messy, name):
+    """``min_n`` has one meaning (glossary): 0 and 1 both mean no minimum group size, in every
+    analysis that chooses a reference group (impact accepted 0 and the others refused it)."""
+    run = REFERENCE_RULE[name]
+    zero, one = run(messy, min_n=0), run(messy, min_n=1)
+    pd.testing.assert_frame_equal(zero.table, one.table)
+    with pytest.raises(fh.FairhireError, match="min_n"):
+        run(messy, min_n=-1)

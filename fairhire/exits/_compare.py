@@ -227,7 +227,7 @@ def check_options(
         adjust=check_adjust(adjust),
         alpha=check_alpha(alpha),
         confidence=check_confidence(confidence),
-        min_n=check_int(min_n, "min_n", low=1),
+        min_n=check_int(min_n, "min_n", low=0),
     )
 
 

@@ -218,7 +218,7 @@ def time_to_exit(
                              hire_date=hire_date, exit_date=exit_date)
     time_unit = check_choice(time_unit, "time_unit", list(DAYS_PER))
     confidence = check_confidence(confidence)
-    min_n = check_int(min_n, "min_n", low=1)
+    min_n = check_int(min_n, "min_n", low=0)
     check_choice(ties, "ties", list(ss.TIES))
     check_choice(conf_type, "conf_type", list(ss.CONF_TYPES))
     kinds = ExitKinds.from_options(voluntary, involuntary)

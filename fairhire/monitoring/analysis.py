@@ -83,7 +83,7 @@ def _options(**kw: Any) -> MonitorOptions:
         adjust=check_adjust(kw["adjust"]),
         confidence=check_confidence(kw["confidence"]),
         min_share=check_share(kw["min_share"]),
-        min_n=check_int(kw["min_n"], "min_n", low=1),
+        min_n=check_int(kw["min_n"], "min_n", low=0),
         on_inconsistent=check_choice(kw["on_inconsistent"], "on_inconsistent",
                                      ["raise", "exclude"]),
         unknown_labels=labels,

@@ -395,7 +395,7 @@ def _check(group_cols: list[str], promoted: Any, level: Any, period: Any,
             raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     check_alpha(o["alpha"])
     check_confidence(o["confidence"])
-    check_int(o["min_n"], "min_n", low=1)
+    check_int(o["min_n"], "min_n", low=0)
     check_bool(o["regression"], "regression")
     strata = {r: c for r, c in (("level", level), ("period", period)) if c is not None}
     roles = [*group_cols, promoted, *strata.values()]

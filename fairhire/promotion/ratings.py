@@ -260,7 +260,7 @@ def _check(group: Any, rating: Any, *, alpha: float, min_n: int) -> list[str]:
     """Check the options once, at the boundary; return the group columns."""
     group_cols = check_columns(group, rating, argument="rating")
     check_alpha(alpha)
-    check_int(min_n, "min_n", low=1)
+    check_int(min_n, "min_n", low=0)
     return group_cols
 
 

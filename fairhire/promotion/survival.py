@@ -361,7 +361,7 @@ def _options(group_cols: list[str], duration: Any, event: Any, **o: Any) -> dict
     check_confidence(o["confidence"])
     check_alpha(o["alpha"])
     check_share(o["min_share"])
-    check_int(o["min_n"], "min_n", low=1)
+    check_int(o["min_n"], "min_n", low=0)
     check_int(o["min_at_risk"], "min_at_risk", low=1)
     roles = [*group_cols, duration, event]
     if len(set(roles)) != len(roles):
