@@ -148,6 +148,7 @@ def test_fast_svg_path_writes_what_savefig_writes(ai):
         with matplotlib.rc_context(rc):
             fig = _base.new_figure(_base.figure_size(chart.size))
             chart.draw(fig)
+            _base.wrap_labels(fig)
             buf = io.StringIO()
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None,
                                                      "Format": None})
@@ -170,3 +171,35 @@ def test_report_draws_each_chart_once(ai, monkeypatch):
     report.min_cell = 5
     report.render_html()
     assert len(calls) == 2 * drawn  # another min_cell is another chart
+
+
+def test_axis_labels_and_titles_stay_inside_the_figure():
+    """Long axis labels wrap instead of running off the edge (the demo's race funnel lost the
+    end of its y label and its impact-ratio chart the end of its x label)."""
+    import matplotlib
+    from cycler import cycler
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from fairhire.report.charts import _base
+
+    data = fh.datasets.make_hiring_funnel(10_000, random_state=0)
+    by_race = fh.adverse_impact(data, group="race", stages=STAGES)
+    rc = dict(_base._RC)
+    rc["axes.prop_cycle"] = cycler(color=list(PALETTE))
+    for chart in (funnel(by_race), impact_ratios(by_race)):
+        with matplotlib.rc_context(rc):
+            fig = _base.new_figure(_base.figure_size(chart.size))
+            chart.draw(fig)
+            _base.wrap_labels(fig)
+            FigureCanvasAgg(fig)
+            fig.dpi = 72  # as to_svg lays it out
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            for ax in fig.axes:
+                for text in (ax.xaxis.label, ax.yaxis.label, ax.title):
+                    if not text.get_text():
+                        continue
+                    box = text.get_window_extent(renderer)
+                    assert box.x0 >= -1 and box.y0 >= -1, (chart.title, text.get_text())
+                    assert box.x1 <= fig.bbox.width + 1, (chart.title, text.get_text())
+                    assert box.y1 <= fig.bbox.height + 1, (chart.title, text.get_text())

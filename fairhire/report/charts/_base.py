@@ -52,6 +52,7 @@ __all__ = [
     "to_svg",
     "value_label",
     "words",
+    "wrap_labels",
     "y_grid",
 ]
 
@@ -235,6 +236,14 @@ def new_figure(size: tuple[float, float]) -> Any:
     return Figure(figsize=size, layout="constrained")
 
 
+def wrap_labels(fig: Any) -> None:
+    """Let every axis label and title that would run past the figure's edge break onto a new
+    line (matplotlib's ``wrap``: text that fits is drawn as it is)."""
+    for ax in fig.axes:
+        for text in (ax.xaxis.label, ax.yaxis.label, ax.title):
+            text.set_wrap(True)
+
+
 def style_axes(ax: Any) -> None:
     """The house style: no top/right spines, light grid behind the data."""
     for side in ("top", "right"):
@@ -414,6 +423,7 @@ def _draw_svg(chart: Chart, metrics: Any) -> str:
     canvas_class, renderer = _svg_backend()
     fig = new_figure(figure_size(chart.size))
     chart.draw(fig)
+    wrap_labels(fig)
     canvas = canvas_class(fig)
     canvas.metrics = metrics
     dpi = fig.dpi
