@@ -34,10 +34,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import gammaln
 
 from .logterms import (
     log_comb,
+    log_comb_run,
     log_comb_whole,
     log_dbinom,
     log_dbinom1,
@@ -112,8 +112,13 @@ class Hypergeometric:
         self._pq = (n / big_n, (big_n - n) / big_n) if not self._single else (0.0, 0.0)
         self._norm: float | None = None  # log P of the margins (Loader), when first needed
         self._comb: float | None = None  # its log-gamma form, when first needed
-        self._gammaln: tuple[float, float] | None = None  # log K! and log (N − K)!, likewise
         self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
+
+    def _log_comb_total(self) -> float:
+        """log C(N, n), the log-gamma form of the margins' probability (computed once)."""
+        if self._comb is None:
+            self._comb = log_comb(self._floats[0], self._floats[2])
+        return self._comb
 
     def _log_norm(self) -> float:
         if self._norm is None:
@@ -134,10 +139,8 @@ class Hypergeometric:
             return np.where(ok, 0.0, -np.inf)
         xs = x if every else x[ok]
         if big_n <= _GAMMALN_LIMIT:  # log-gamma differences lose < 1e-9 here, and are faster
-            if self._comb is None:
-                self._comb = log_comb(big_n, n)
             comb = log_comb_whole if (xs == np.floor(xs)).all() else log_comb
-            values = comb(k, xs) + comb(big_n - k, n - xs) - self._comb
+            values = comb(k, xs) + comb(big_n - k, n - xs) - self._log_comb_total()
         else:
             p, q = self._pq
             values = (
@@ -156,19 +159,12 @@ class Hypergeometric:
         read as slices of the log-factorial table instead of indexed point by point."""
         if self.total > _GAMMALN_LIMIT or self._single:
             return self.log_pmf(start + step * np.arange(count, dtype=float))
-        if self._comb is None:
-            self._comb = log_comb(self._floats[0], self._floats[2])
-        k, rest, n = self.successes, self.total - self.successes, self.draws
-        if self._gammaln is None:
-            self._gammaln = (gammaln(np.add(float(k), 1)), gammaln(np.add(float(rest), 1)))
-        g_k, g_rest = self._gammaln
-        chosen = g_k - log_factorial_run(start, count, step) - log_factorial_run(
-            k - start, count, -step
+        k, rest = self._floats[1], self._floats[0] - self._floats[1]
+        return (
+            log_comb_run(k, start, count, step)
+            + log_comb_run(rest, self.draws - start, count, -step)
+            - self._log_comb_total()
         )
-        others = g_rest - log_factorial_run(n - start, count, -step) - log_factorial_run(
-            rest - n + start, count, step
-        )
-        return chosen + others - self._comb
 
     def log_pmf1(self, x: float) -> float:
         """log P(X = x) at one point (a plain float; Loader's method at any size)."""

@@ -23,6 +23,7 @@ __all__ = [
     "bd0",
     "bd01",
     "log_comb",
+    "log_comb_run",
     "log_comb_whole",
     "log_dbinom",
     "log_dbinom1",
@@ -85,10 +86,10 @@ def log_factorial_run(start: int, count: int, step: int) -> np.ndarray:
     >>> bool((log_factorial_run(10, 6, -1) == log_factorial(x)).all())
     True
     """
-    end = start + step * (count - 1)
-    low, high = min(start, end), max(start, end)
     if count <= 0:
         return np.zeros(0)
+    end = start + step * (count - 1)
+    low, high = min(start, end), max(start, end)
     if low < 0 or high >= _LIMIT:
         return log_factorial(start + step * np.arange(count, dtype=float))
     table = _filled(low, high, None)
@@ -107,6 +108,23 @@ def _filled(low: int, high: int, blocks: list[int] | None) -> np.ndarray:
             _TABLE[start : start + _STEP] = gammaln(np.arange(start, start + _STEP, dtype=float) + 1)
             _FILLED[block] = True
     return _TABLE
+
+
+def log_comb_run(n: float, start: int, count: int, step: int) -> np.ndarray:
+    """:func:`log_comb_whole` at ``r = start, start + step, …`` (``count`` points, ``step``
+    ±1), from slices of the table: the same values.
+
+    Examples
+    --------
+    >>> r = np.arange(3.0, 8.0)
+    >>> bool((log_comb_run(10.0, 3, 5, 1) == log_comb_whole(10.0, r)).all())
+    True
+    """
+    return (
+        gammaln(np.add(n, 1))
+        - log_factorial_run(start, count, step)
+        - log_factorial_run(int(n) - start, count, -step)
+    )
 
 
 def log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:
