@@ -23,8 +23,8 @@ from ..stats.proportions import as_fraction
 
 __all__ = [
     "ADJUSTMENTS", "ALTERNATIVES", "check_adjust", "check_alpha", "check_alternative",
-    "check_bool", "check_choice", "check_confidence", "check_int", "check_number", "check_share",
-    "check_threshold",
+    "check_bool", "check_choice", "check_confidence", "check_int", "check_min_n", "check_number",
+    "check_share", "check_threshold",
 ]
 
 #: The multiple-comparison adjustments of p-values (``adjust=``; ``"bh"`` reads as ``"fdr_bh"``).
@@ -171,6 +171,18 @@ def check_alternative(value: Any, name: str = "alternative") -> str:
     'less'
     """
     return check_choice(value, name, ALTERNATIVES)
+
+
+def check_min_n(value: Any) -> int:
+    """``min_n`` where a reference group is chosen: the smallest group that may be the
+    reference, a whole number ≥ 0 (0, like 1, means no minimum).
+
+    Examples
+    --------
+    >>> check_min_n(30), check_min_n(0)
+    (30, 0)
+    """
+    return check_int(value, "min_n", low=0)
 
 
 def check_alpha(value: Any, name: str = "alpha") -> float:

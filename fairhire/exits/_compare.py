@@ -217,7 +217,7 @@ def check_options(
         check_alpha,
         check_alternative,
         check_confidence,
-        check_int,
+        check_min_n,
         check_threshold,
     )
 
@@ -227,7 +227,7 @@ def check_options(
         adjust=check_adjust(adjust),
         alpha=check_alpha(alpha),
         confidence=check_confidence(confidence),
-        min_n=check_int(min_n, "min_n", low=0),
+        min_n=check_min_n(min_n),
     )
 
 

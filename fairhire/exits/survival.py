@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.params import check_choice, check_confidence, check_int
+from .._core.params import check_choice, check_confidence, check_min_n
 from .._core.reference import choose_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
@@ -218,7 +218,7 @@ def time_to_exit(
                              hire_date=hire_date, exit_date=exit_date)
     time_unit = check_choice(time_unit, "time_unit", list(DAYS_PER))
     confidence = check_confidence(confidence)
-    min_n = check_int(min_n, "min_n", low=0)
+    min_n = check_min_n(min_n)
     check_choice(ties, "ties", list(ss.TIES))
     check_choice(conf_type, "conf_type", list(ss.CONF_TYPES))
     kinds = ExitKinds.from_options(voluntary, involuntary)

@@ -19,7 +19,7 @@ from .._core.params import (
     check_alternative,
     check_bool,
     check_confidence,
-    check_int,
+    check_min_n,
     check_share,
     check_threshold,
 )
@@ -68,7 +68,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "alpha": check_alpha,
     "confidence": check_confidence,
     "min_share": check_share,
-    "min_n": lambda value: check_int(value, "min_n", low=0),
+    "min_n": check_min_n,
     "unknown_labels": _labels,
 }
 

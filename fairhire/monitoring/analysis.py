@@ -22,7 +22,7 @@ from .._core.params import (
     check_alpha,
     check_choice,
     check_confidence,
-    check_int,
+    check_min_n,
     check_share,
     check_threshold,
 )
@@ -83,7 +83,7 @@ def _options(**kw: Any) -> MonitorOptions:
         adjust=check_adjust(kw["adjust"]),
         confidence=check_confidence(kw["confidence"]),
         min_share=check_share(kw["min_share"]),
-        min_n=check_int(kw["min_n"], "min_n", low=0),
+        min_n=check_min_n(kw["min_n"]),
         on_inconsistent=check_choice(kw["on_inconsistent"], "on_inconsistent",
                                      ["raise", "exclude"]),
         unknown_labels=labels,

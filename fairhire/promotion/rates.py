@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .._core.params import check_alpha, check_bool, check_confidence, check_int
+from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
 from .._core.text import format_number, format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -395,7 +395,7 @@ def _check(group_cols: list[str], promoted: Any, level: Any, period: Any,
             raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     check_alpha(o["alpha"])
     check_confidence(o["confidence"])
-    check_int(o["min_n"], "min_n", low=0)
+    check_min_n(o["min_n"])
     check_bool(o["regression"], "regression")
     strata = {r: c for r, c in (("level", level), ("period", period)) if c is not None}
     roles = [*group_cols, promoted, *strata.values()]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._core.counting import pick_reference
 from .._core.missing import is_missing
-from .._core.params import check_alpha, check_int
+from .._core.params import check_alpha, check_min_n
 from .._core.text import format_ratio, p_text
 from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -260,7 +260,7 @@ def _check(group: Any, rating: Any, *, alpha: float, min_n: int) -> list[str]:
     """Check the options once, at the boundary; return the group columns."""
     group_cols = check_columns(group, rating, argument="rating")
     check_alpha(alpha)
-    check_int(min_n, "min_n", low=0)
+    check_min_n(min_n)
     return group_cols
 
 

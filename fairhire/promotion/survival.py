@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from .._core.counting import pick_reference
-from .._core.params import check_alpha, check_choice, check_confidence, check_int, check_share
+from .._core.params import (
+    check_alpha,
+    check_choice,
+    check_confidence,
+    check_int,
+    check_min_n,
+    check_share,
+)
 from .._core.text import format_number, p_text
 from .._frames import (
     as_columns,
@@ -361,7 +368,7 @@ def _options(group_cols: list[str], duration: Any, event: Any, **o: Any) -> dict
     check_confidence(o["confidence"])
     check_alpha(o["alpha"])
     check_share(o["min_share"])
-    check_int(o["min_n"], "min_n", low=0)
+    check_min_n(o["min_n"])
     check_int(o["min_at_risk"], "min_at_risk", low=1)
     roles = [*group_cols, duration, event]
     if len(set(roles)) != len(roles):
