@@ -8,6 +8,8 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
 - :mod:`~fairhire._core.reference` — which group is the reference, and which groups are too
   small to be one;
 - :mod:`~fairhire._core.params` — how arguments are checked (type and range);
+- :mod:`~fairhire._core.options` — the options of a group comparison (four-fifths threshold,
+  reference, tests, adjustment, minimum sizes), checked once and passed on;
 - :mod:`~fairhire._core.names` — internal column names that never collide with a user's;
 - :mod:`~fairhire._core.groups` — group labels of several columns, and their order;
 - :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written;

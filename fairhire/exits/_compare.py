@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -22,12 +21,13 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from .._core.options import Options
 from .._core.reference import ReferenceChoice, choose_reference
 from ..stats import proportions as sp
 from ..stats.strata import mantel_haenszel
 
-__all__ = ["COMPARISON_COLUMNS", "STRATA_COLUMNS", "Options", "check_options", "compare_groups",
-           "finish", "rate_sentence", "stratified", "times"]
+__all__ = ["COMPARISON_COLUMNS", "STRATA_COLUMNS", "compare_groups", "finish", "rate_sentence",
+           "stratified", "times"]
 
 COMPARISON_COLUMNS = [
     "group", "headcount", "events", "event_rate", "event_rate_ci_low", "event_rate_ci_high",
@@ -42,18 +42,6 @@ STRATA_COLUMNS = [
     "cmh_statistic", "cmh_p_value", "cmh_statistic_corrected", "cmh_p_value_corrected",
     "breslow_day_statistic", "breslow_day_p_value", "reversal",
 ]
-
-
-@dataclass(frozen=True)
-class Options:
-    """The checked comparison options shared by retention and reductions in force."""
-
-    threshold: Fraction
-    alternative: str
-    adjust: str
-    alpha: float
-    confidence: float
-    min_n: int
 
 
 def compare_groups(
@@ -73,7 +61,8 @@ def compare_groups(
 
     Examples
     --------
-    >>> opts = Options(Fraction(4, 5), "two-sided", "holm", 0.05, 0.95, 30)
+    >>> from fairhire._core.options import check_options
+    >>> opts = check_options(min_n=30)
     >>> table, choice = compare_groups(["A", "B"], [80, 40], [32, 28], options=opts)
     >>> choice.label, float(table.loc[1, "impact_ratio"]), float(table.loc[1, "rate_ratio"])
     ('A', 0.5, 1.75)
@@ -206,29 +195,6 @@ def stratified(
         "breslow_day_p_value": mh.breslow_day_p_value,
         "reversal": bool(opposite and material),
     }
-
-
-def check_options(
-    *, threshold: Any, alternative: Any, adjust: Any, alpha: Any, confidence: Any, min_n: Any
-) -> Options:
-    """Every comparison option checked once, by the shared parameter rules."""
-    from .._core.params import (
-        check_adjust,
-        check_alpha,
-        check_alternative,
-        check_confidence,
-        check_min_n,
-        check_threshold,
-    )
-
-    return Options(
-        threshold=check_threshold(threshold),
-        alternative=check_alternative(alternative),
-        adjust=check_adjust(adjust),
-        alpha=check_alpha(alpha),
-        confidence=check_confidence(confidence),
-        min_n=check_min_n(min_n),
-    )
 
 
 def times(ratio: float) -> str:

@@ -29,20 +29,13 @@ import pandas as pd
 
 from .._core.groups import sort_key
 from .._core.missing import is_missing
+from .._core.options import Options, check_options
 from .._core.params import check_int
 from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
-from ._compare import (
-    STRATA_COLUMNS,
-    Options,
-    check_options,
-    compare_groups,
-    finish,
-    rate_sentence,
-    stratified,
-)
+from ._compare import STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
 

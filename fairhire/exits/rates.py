@@ -17,12 +17,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.options import Options, check_options
 from .._core.params import check_bool, check_choice
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
-from ._compare import Options, check_options, compare_groups, finish, rate_sentence, stratified
+from ._compare import compare_groups, finish, rate_sentence, stratified
 from ._counts import (
     EVENT,
     INVOLUNTARY,

@@ -11,8 +11,8 @@ ratio, exact four-fifths comparison, Fisher's exact test, Z tests, shortfalls).
 - :mod:`~fairhire.impact.analysis` — :func:`fairhire.adverse_impact` and
   :func:`fairhire.adverse_impact_from_counts` (:mod:`~fairhire.impact.from_counts` reads a
   table of counts; :mod:`~fairhire.impact.stratified` adds Mantel–Haenszel per stratum;
-  :mod:`~fairhire.impact.result` holds the result; :mod:`~fairhire.impact.options` checks the
-  comparison options every analysis here shares);
+  :mod:`~fairhire.impact.result` holds the result; the comparison options they share are
+  checked by :mod:`~fairhire._core.options`);
 - :mod:`~fairhire.impact.ll144` — :func:`fairhire.ll144_audit`: the tables
   (:mod:`~fairhire.impact.ll144_tables`), the EEO-1 categories (:mod:`~fairhire.impact.eeo`),
   the disclosures of the summary of results (:mod:`~fairhire.impact.ll144_disclosures`) and the

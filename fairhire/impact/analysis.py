@@ -6,6 +6,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from .._core.options import (
+    Options,
+    check_options,
+    option_params,
+)
 from .._core.params import check_choice
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
@@ -17,20 +22,12 @@ from .aggregate import (
     funnel_from_stage_column,
     funnel_from_stage_columns,
 )
-from .compare import Options, compare
+from .compare import compare
 from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
-from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .result import AdverseImpactResult
 
-__all__ = [
-    "COMPARISON_OPTIONS",
-    "adverse_impact",
-    "adverse_impact_from_counts",
-    "check_options",
-    "option_kwargs",
-    "option_params",
-]
+__all__ = ["adverse_impact", "adverse_impact_from_counts"]
 
 
 def _group_and_strata(

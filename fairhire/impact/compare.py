@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
+from .._core.options import Options
 from .._core.reference import ReferenceChoice, choose_reference
 from .._core.text import format_percent
 from ..errors import InvalidParameterError
@@ -27,7 +28,6 @@ from ..stats import proportions as sp
 from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
 from .aggregate import APPLIED, FunnelCounts, app_col, sel_col
 from .groups import GroupTotals, group_totals
-from .options import Options
 from .stratified import STRATA_COLUMNS, strata_cube, stratified_row
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "TABLE_COLUMNS",
     "Comparison",
     "GroupComparison",
-    "Options",
     "add_adjusted",
     "compare",
     "compare_groups",

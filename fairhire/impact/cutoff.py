@@ -26,6 +26,13 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.options import (
+    COMPARISON_OPTIONS,
+    Options,
+    check_options,
+    option_kwargs,
+    option_params,
+)
 from .._core.params import check_bool, check_choice, check_int, check_number
 from .._frames import (
     as_columns,
@@ -40,10 +47,9 @@ from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from .aggregate import check_group_values
 from .analysis import adverse_impact_from_counts
-from .compare import BOTTOM_LINE, Options
+from .compare import BOTTOM_LINE
 from .cutoff_result import CutoffAnalysis, cutoff_text
 from .cutoff_search import by_cutoff, no_adverse_impact_runs, target_cutoffs
-from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .scores import ScoredRows, scored_rows
 
 __all__ = ["CutoffAnalysis", "cutoff_analysis"]

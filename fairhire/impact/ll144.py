@@ -28,6 +28,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from .._core.names import internal_name
+from .._core.options import check_options
 from .._core.params import check_choice, check_share
 from .._deprecation import renamed_argument
 from .._engine_stats import median as engine_median
@@ -46,7 +47,6 @@ from .eeo import EEOColumn, read_eeo_column, split_category_map
 from .ll144_disclosures import missing_disclosures, read_disclosures, text_option
 from .ll144_result import LL144Audit
 from .ll144_tables import TableSpec, ll144_tables
-from .options import check_options
 from .scores import scored_rows
 
 __all__ = ["LL144Audit", "ll144_audit"]

@@ -16,7 +16,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .compare import Options, add_adjusted, compare_groups
+from .._core.options import Options
+from .compare import add_adjusted, compare_groups
 from .eeo import HISPANIC, NOT_HISPANIC, RACE_CATEGORIES, RACE_DISPLAY, SEX_CATEGORIES
 
 __all__ = ["TableSpec", "ll144_tables"]

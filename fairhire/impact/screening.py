@@ -26,13 +26,18 @@ import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
 from .._core.labels import clean_labels, relabel_counts
+from .._core.options import (
+    COMPARISON_OPTIONS,
+    Options,
+    check_options,
+    option_kwargs,
+    option_params,
+)
 from .._core.params import check_bool, check_threshold
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame
 from .._results import RowAccount
 from .analysis import adverse_impact_from_counts
-from .compare import Options
-from .options import COMPARISON_OPTIONS, check_options, option_kwargs, option_params
 from .screening_inputs import SCORE, SEL, Inputs, Y, check_score_threshold, read_inputs
 from .screening_result import ZERO_DENOMINATOR, ScreeningModelAudit
 

@@ -19,7 +19,7 @@ from ..stats import proportions as sp
 from ..stats.strata import mantel_haenszel
 
 if TYPE_CHECKING:
-    from .options import Options
+    from .._core.options import Options
 
 STRATA_COLUMNS = [
     "stage",

@@ -17,15 +17,8 @@ import pandas as pd
 
 from .._core.labels import relabel_counts
 from .._core.names import internal_names, rename_inputs
-from .._core.params import (
-    check_adjust,
-    check_alpha,
-    check_choice,
-    check_confidence,
-    check_min_n,
-    check_share,
-    check_threshold,
-)
+from .._core.options import Options, check_options, option_kwargs
+from .._core.params import check_choice
 from .._frames import (
     as_columns,
     column_names,
@@ -52,45 +45,11 @@ from .trends import reference_note, stage_counts, trend_table
 __all__ = ["monitor"]
 
 
-@dataclass(frozen=True)
-class MonitorOptions:
-    threshold: Fraction
-    reference: Any
-    alpha: float
-    adjust: str
-    confidence: float
-    min_share: float | None
-    min_n: int
-    on_inconsistent: str
-    unknown_labels: tuple[Any, ...]
-
-    def engine(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`fairhire.adverse_impact_from_counts`."""
-        return {
-            "reference": self.reference, "threshold": self.threshold, "adjust": self.adjust,
-            "alpha": self.alpha, "confidence": self.confidence, "min_share": self.min_share,
-            "min_n": self.min_n,
-        }
+#: The options each period's audit (:func:`fairhire.adverse_impact_from_counts`) is given.
+ENGINE_OPTIONS = ("reference", "threshold", "adjust", "alpha", "confidence", "min_share", "min_n")
 
 
-def _options(**kw: Any) -> MonitorOptions:
-    labels = kw["unknown_labels"]
-    labels = (labels,) if isinstance(labels, str) else tuple(labels or ())
-    return MonitorOptions(
-        threshold=check_threshold(kw["threshold"]),
-        reference=kw["reference"],
-        alpha=check_alpha(kw["alpha"]),
-        adjust=check_adjust(kw["adjust"]),
-        confidence=check_confidence(kw["confidence"]),
-        min_share=check_share(kw["min_share"]),
-        min_n=check_min_n(kw["min_n"]),
-        on_inconsistent=check_choice(kw["on_inconsistent"], "on_inconsistent",
-                                     ["raise", "exclude"]),
-        unknown_labels=labels,
-    )
-
-
-def _check_promotion(strata_cols: list[str], options: MonitorOptions) -> None:
+def _check_promotion(strata_cols: list[str], options: Options) -> None:
     """With promoted=, each period goes to promotion_disparity: only what it accepts."""
     if len(strata_cols) > 1:
         raise InvalidParameterError(
@@ -126,7 +85,7 @@ def _check_roles(period: Any, group_cols, strata_cols, outcome: Outcome) -> None
 
 def _by_period(
     counts: WideCounts, labels: PeriodLabels, key_cols: Sequence[str], back: dict[str, str],
-    group_cols: list[str], options: MonitorOptions,
+    group_cols: list[str], options: Options,
 ) -> tuple[pd.DataFrame, int, list[str]]:
     """Counts per (period, group, strata) under the user's column names, with clean group
     labels (in column ``PERIOD``); rows with a missing period are counted and dropped."""
@@ -246,11 +205,11 @@ on_inconsistent, unknown_labels
     outcome = check_outcome(
         stages=stages, stage_column=stage_column, stage_order=stage_order, promoted=promoted
     )
-    options = _options(
+    options = check_options(
         threshold=threshold, reference=reference, alpha=alpha, adjust=adjust,
-        confidence=confidence, min_share=min_share, min_n=min_n,
-        on_inconsistent=on_inconsistent, unknown_labels=unknown_labels,
+        confidence=confidence, min_share=min_share, min_n=min_n, unknown_labels=unknown_labels,
     )
+    on_inconsistent = check_choice(on_inconsistent, "on_inconsistent", ["raise", "exclude"])
     _check_roles(period, group_cols, strata_cols, outcome)
     if outcome.promoted is not None:
         _check_promotion(strata_cols, options)
@@ -269,7 +228,7 @@ on_inconsistent, unknown_labels
     work = work.with_columns(*spec.exprs) if spec.exprs else work
     keys = [*spec.keys, *(renamed[c] for c in (*group_cols, *strata_cols))]
     counts = count_outcomes(work, source=frame, keys=keys, outcome=outcome, renamed=renamed,
-                            on_inconsistent=options.on_inconsistent)
+                            on_inconsistent=on_inconsistent)
     if counts.total_rows == 0:
         raise InsufficientDataError("the data have no rows: nothing to monitor.")
     labels = label_periods(counts.table, spec, weight=counts.applied, frame=frame,
@@ -281,7 +240,8 @@ on_inconsistent, unknown_labels
     back = {renamed[c]: c for c in (*group_cols, *strata_cols)}
     table, n_missing, warnings = _by_period(counts, labels, spec.keys, back, group_cols, options)
     run = Run(
-        spec=spec, outcome=outcome, options=options, group_cols=group_cols,
+        spec=spec, outcome=outcome, options=options, on_inconsistent=on_inconsistent,
+        group_cols=group_cols,
         strata_cols=strata_cols, counts=counts, labels=labels, table=table,
         n_missing=n_missing, warnings=labels.warnings + warnings, period_order=period_order,
         frame=_with_date_keys(frame, spec, period), filters=filters,
@@ -304,7 +264,8 @@ class Run:
 
     spec: PeriodColumn
     outcome: Outcome
-    options: MonitorOptions
+    options: Options
+    on_inconsistent: str
     group_cols: list[str]
     strata_cols: list[str]
     counts: WideCounts
@@ -319,7 +280,7 @@ class Run:
 
 def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
     """Each period through the public single-period analysis."""
-    engine = run.options.engine()
+    engine = option_kwargs(run.options, ENGINE_OPTIONS)
     if run.outcome.promoted is None:
         return audit_funnel_periods(
             run.table, order, applied=run.counts.applied, stages=run.counts.stages,
@@ -411,6 +372,6 @@ def _params(run: Run) -> dict[str, Any]:
         "stage_order": list(outcome.stage_order) or None, "promoted": outcome.promoted,
         "strata": run.strata_cols, "reference": o.reference, "threshold": str(o.threshold),
         "alpha": o.alpha, "adjust": o.adjust, "confidence": o.confidence,
-        "min_share": o.min_share, "min_n": o.min_n, "on_inconsistent": o.on_inconsistent,
+        "min_share": o.min_share, "min_n": o.min_n, "on_inconsistent": run.on_inconsistent,
         "unknown_labels": list(o.unknown_labels),
     }

@@ -1,7 +1,8 @@
 """The options of a group comparison: checked once at the public boundary, passed on, recorded.
 
 :func:`check_options` checks every comparison option of :func:`fairhire.adverse_impact` and
-the analyses built on it (cut-offs, screening models) with the shared parameter rules;
+the analyses that compare groups the same way (cut-offs, screening models, LL144, monitoring,
+retention and reductions in force) with the shared parameter rules;
 :func:`option_kwargs` passes the checked options on to another analysis, and
 :func:`option_params` records them in a result's ``params``.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .._core.params import (
+from .params import (
     check_adjust,
     check_alpha,
     check_alternative,
@@ -51,7 +52,9 @@ class Options:
 
 
 def _labels(value: Any) -> tuple[object, ...]:
-    """``unknown_labels``: one label, or several."""
+    """``unknown_labels``: one label, several, or None for none."""
+    if value is None:
+        return ()
     return (value,) if isinstance(value, str) else tuple(value)
 
 
