@@ -17,8 +17,8 @@ The layers, bottom up (each imports only those below it; CONTRIBUTING.md has the
 ``errors``/``_results`` (the result contract) → ``_frames``/``_engine_stats`` (one group-by in
 the data's own engine) → ``stats`` (pure statistics on counts and arrays) → ``_core`` (the
 shared rules: missing values, yes/no flags, labels, the reference group, argument checks,
-comparison options, number text) → the analyses (``impact``, ``pay``, ``promotion``, ``interviews``, ``exits``,
-``monitoring``, ``language``) → ``report`` → ``cli`` and ``web``.
+comparison options, number text) → the analyses (``impact``, ``pay``, ``promotion``,
+``interviews``, ``exits``, ``monitoring``, ``language``) → ``report`` → ``cli`` and ``web``.
 """
 
 from __future__ import annotations
