@@ -150,8 +150,7 @@ class EUPayTransparencyMetrics(Result):
 
     def summary(self) -> str:
         lines = ["EU Pay Transparency Directive 2023/970, Art. 9(1) indicators"]
-        if self.rows is not None:
-            lines.append(self.rows.describe())
+        lines += self._rows_text()
         for r in self.indicators.itertuples(index=False):
             lines.append(f"  ({r.indicator}) {r.description}: {_pct(r.published)}")
         lines.append("  (f) quartile pay bands, women's share:")

@@ -187,8 +187,7 @@ class PayGapResult(Result):
         ]
         if self.controls:
             lines.append(f"Controls: {', '.join(self.controls)}")
-        if self.rows is not None:
-            lines.append(self.rows.describe())
+        lines += self._rows_text()
         lines.extend(self._summary_line(row) for row in self.overall.itertuples(index=False))
         cells = self.table[self.table["scope"] != "overall"]
         if len(cells):

@@ -132,8 +132,7 @@ class OaxacaBlinderResult(Result):
             f"(n={self.n_b:,}, mean {self.mean_b:.4g}); characteristics valued at "
             f"{self._valuation()}; standard errors: {self.se_method or 'none'}",
         ]
-        if self.rows is not None:
-            lines.append(self.rows.describe())
+        lines += self._rows_text()
         for r in self.overall.itertuples(index=False):
             se = ""
             if np.isfinite(r.std_error):

@@ -129,8 +129,7 @@ class UKPayGapMetrics(Result):
     def summary(self) -> str:
         d = self.decimals
         lines = ["UK gender pay gap metrics (SI 2017/172)"]
-        if self.rows is not None:
-            lines.append(self.rows.describe())
+        lines += self._rows_text()
         for r in self.metrics.itertuples(index=False):
             lines.append(f"  {r.description}: {_pct(r.published, d)}")
         lines.append("  Quartile pay bands (men / women):")
