@@ -206,7 +206,8 @@ def _read_csv(
             frame = read(encoding)
         except UnicodeDecodeError:
             notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
-            frame = read("cp1252")
+            # the five bytes Windows-1252 leaves undefined become U+FFFD, as in decode_text
+            frame = read("cp1252", encoding_errors="replace")
     except pd.errors.EmptyDataError:
         raise CLIError(f"{name} has no header row: it holds no column names.") from None
     except pd.errors.ParserError as exc:
