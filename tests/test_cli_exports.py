@@ -11,11 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 import fairhire as fh
 from fairhire.cli import main
-from fairhire.cli.reading import read_table
 
 ROWS = [("Female", "yes")] * 30 + [("Female", "no")] * 30 + [("Male", "yes")] * 40 + \
     [("Male", "no")] * 20
@@ -42,3 +40,19 @@ def test_bytes_windows_1252_leaves_undefined_are_read_not_a_crash(tmp_path, caps
     out, err = capsys.readouterr()
     assert "Windows-1252" in err and "unexpected" not in err
     assert "Rows: 121 of 121 rows used" in out
+
+
+def test_control_characters_in_labels_never_reach_the_terminal(tmp_path, capsys):
+    # a free-text "self-describe" field can hold escape sequences that recolour the terminal,
+    # retitle its window (OSC) or reorder the line (bidi overrides)
+    label = "\x1b[31mRED\x1b]0;pwned\x07 \u202eelaM"
+    rows = [*ROWS, *[(f'"{label}"', "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv", "--reference", label)) == 0
+    out, err = capsys.readouterr()
+    for text in (out, err):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\x1b[31mRED\\x1b]0;pwned\\x07 \\u202eelaM" in out
+    assert main(_impact(tmp_path / "a.csv", "--reference", label + "x")) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b" in err

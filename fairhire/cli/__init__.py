@@ -12,6 +12,7 @@ One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``rete
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from typing import Any
 from ..errors import FairhireError
 from .config import load_config, parse_config
 from .errors import EXIT_USAGE, CLIError, flag_words
+from .output import SafeStream, terminal_safe
 from .parser import build_parser
 from .reading import read_table
 
@@ -27,8 +29,9 @@ __all__ = ["EXIT_USAGE", "CLIError", "build_parser", "load_config", "main", "par
            "read_table"]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def _one_line(text: Any) -> str:
+    """One line, its control characters escaped (messages quote labels from the data)."""
+    return terminal_safe(" ".join(str(text).split()))
 
 
 def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
@@ -72,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.redirect_stdout(SafeStream(sys.stdout)):
             warnings.showwarning = _show_warning
             return _run(args)
     except BrokenPipeError:  # output piped into `head` and closed: not an error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,13 +14,43 @@ import pandas as pd
 from ..report.safe import csv_safe_frame
 from .options import FORMATS
 
-__all__ = ["csv_text", "note", "print_result", "progress", "write_csv", "write_report",
-           "write_report_files"]
+__all__ = ["SafeStream", "csv_text", "note", "print_result", "progress", "terminal_safe",
+           "write_csv", "write_report", "write_report_files"]
+
+# Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides: in a
+# label they could recolour the terminal, retitle its window or reorder the line shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with its control characters written as escapes, safe to print on a terminal.
+
+    Examples
+    --------
+    >>> terminal_safe("\x1b[31mRed\tgroup\u202e")
+    '\\x1b[31mRed\tgroup\\u202e'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                        else f"\\u{ord(m[0]):04x}", text)
+
+
+class SafeStream:
+    """A text stream that writes through :func:`terminal_safe` (everything the command prints
+    passes through it, whatever module prints it)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def note(message: str, *, kind: str = "note") -> None:
     """One line on standard error: ``fairhire: note: ...`` (or ``warning``)."""
-    print(f"fairhire: {kind}: {message}", file=sys.stderr)
+    print(f"fairhire: {kind}: {terminal_safe(message)}", file=sys.stderr)
 
 
 def notes(messages: Iterable[str]) -> None:

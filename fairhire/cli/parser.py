@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from .. import __version__
 from .errors import EXIT_USAGE
+from .output import terminal_safe
 
 __all__ = ["SUBCOMMANDS", "FairhireParser", "build_parser"]
 
@@ -47,7 +48,8 @@ class FairhireParser(argparse.ArgumentParser):
         message = re.sub(r"^argument (\S+?)(/\S+)?: (?=\1 )", "", message)
         command = self.prog.removeprefix("fairhire").strip()
         hint = f"fairhire {command} --help" if command else "fairhire --help"
-        print(f"fairhire: error: {' '.join(message.split())} (see {hint})", file=sys.stderr)
+        message = terminal_safe(" ".join(message.split()))
+        print(f"fairhire: error: {message} (see {hint})", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
