@@ -8,9 +8,11 @@ call on the same data.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import fairhire as fh
 from fairhire.cli import main
@@ -56,3 +58,41 @@ def test_control_characters_in_labels_never_reach_the_terminal(tmp_path, capsys)
     assert main(_impact(tmp_path / "a.csv", "--reference", label + "x")) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b" in err
+
+
+def test_excel_sep_line_names_the_separator(tmp_path, capsys):
+    # Excel's "CSV (semicolon)" in some locales starts with the hint line "sep=;"
+    (tmp_path / "a.csv").write_text("sep=;\n" + _csv(sep=";"), encoding="utf-8-sig")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 120 of 120 rows used" in out
+    assert "sep=" in err  # the note says where the separator came from
+
+
+def test_a_column_named_twice_is_refused_not_read_silently(tmp_path, capsys):
+    lines = ["sex,sex,hired"] + [f"{s},{'M' if s == 'Female' else 'F'},{h}" for s, h in ROWS]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
+    assert main(_impact(tmp_path / "a.csv")) == 2
+    err = capsys.readouterr().err
+    assert "'sex'" in err and "columns 1 and 2" in err and "Traceback" not in err
+    # a duplicated column no one asked for is only a note
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "sex.1", "--stages", "hired"]) == 0
+    assert "appears 2 times" in capsys.readouterr().err
+
+
+def test_semicolon_export_with_decimal_commas_gives_the_library_numbers(tmp_path, capsys):
+    pay = {"Female": ["48.250,50", "51.000,00", "47.125,25"] * 20,
+           "Male": ["52.300,75", "55.100,00", "50.050,10", "1.234,5"] * 15}
+    rows = [(s, p) for s in pay for p in pay[s]]
+    (tmp_path / "a.csv").write_text(_csv(rows, sep=";", header="sex,salary"))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert "decimal comma" in capsys.readouterr().err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows],
+                          "salary": [float(p.replace(".", "").replace(",", ".")) for _, p in rows]})
+    expected = fh.pay_gap(frame, pay="salary", group="sex")
+    report = json.loads((tmp_path / "r" / "audit.json").read_text())
+    section = report["sections"][0]
+    assert section["fingerprint"] == expected.fingerprint
+    assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
+        pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)

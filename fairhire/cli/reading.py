@@ -185,19 +185,63 @@ def _parser_error(name: str, exc: Exception, sep: str) -> CLIError:
     return CLIError(f"{name} could not be read as CSV: {text}")
 
 
+_SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*$')
+
+
+def _sep_line(text: str) -> str | None:
+    """The separator an Excel ``sep=;`` first line names, or None."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    found = _SEP_LINE.match(first)
+    return found[1] if found else None
+
+
+def _header_fields(text: str, sep: str, skip: int) -> list[str]:
+    """The header's names as written (pandas renames a repeated name ``x.1`` silently)."""
+    lines = (line for i, line in enumerate(io.StringIO(text.lstrip("\ufeff"))) if i >= skip)
+    return next((row for row in csv.reader(lines, delimiter=sep) if row), [])
+
+
+def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
+                    notes: list[str]) -> None:
+    """A requested column named more than once is ambiguous: an error; other repeats, a note."""
+    positions: dict[str, list[int]] = {}
+    for i, field in enumerate(header, start=1):
+        positions.setdefault(field, []).append(i)
+    for field, where in positions.items():
+        if len(where) < 2:
+            continue
+        if field in columns:
+            shown = ", ".join(map(str, where[:-1])) + f" and {where[-1]}"
+            raise CLIError(
+                f"{name}: the header names {len(where)} columns {field!r} (columns {shown}), "
+                "so which one to read is unclear. Rename them in the export so that each name "
+                "appears once."
+            )
+        renamed = ", ".join(repr(f"{field}.{k}") for k in range(1, len(where)))
+        notes.append(f"{name}: column {field!r} appears {len(where)} times; the later ones are "
+                     f"read as {renamed}.")
+
+
 def _read_csv(
     source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
 ) -> pd.DataFrame:
     head = _head(source)
     encoding = _csv_encoding(head, name)
-    if sep is None:
-        sep = sniff_separator(head.decode(encoding, errors="replace").lstrip("\ufeff"))
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    named = _sep_line(text)
+    skip = 1 if named else 0
+    if sep is None and named:
+        sep = named
+        notes.append(f"{name}: values are separated by {_SEP_NAMES.get(sep, repr(sep))}s "
+                     f"(its first line, sep={sep}, says so).")
+    elif sep is None:
+        sep = sniff_separator(text)
         if sep != ",":
             notes.append(f"{name}: values are separated by {_SEP_NAMES[sep]}s.")
 
     def read(encoding: str, **kwargs: Any) -> pd.DataFrame:
         buffer = io.BytesIO(source) if isinstance(source, bytes) else source
-        return pd.read_csv(buffer, sep=sep, encoding=encoding, **kwargs)
+        return pd.read_csv(buffer, sep=sep, encoding=encoding, skiprows=skip, **kwargs)
 
     try:
         try:
@@ -212,7 +256,44 @@ def _read_csv(
         raise CLIError(f"{name} has no header row: it holds no column names.") from None
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
-    return frame
+    _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
+    return _decimal_commas(frame, name, sep, notes)
+
+
+# 1234,5  -1.234.567,89  (a comma before the decimals; dots, if any, group thousands)
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+
+def _decimal_commas(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
+    """Text columns of a ``;``- or tab-separated file that hold only numbers written with a
+    decimal comma (as European spreadsheets save them), read as numbers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pay": ["1.234,50", "980,25", None], "id": ["1,2", "x", "3"]})
+    >>> _decimal_commas(t, "a.csv", ";", n := [])["pay"].tolist(), n
+    ([1234.5, 980.25, nan], ["a.csv: column 'pay' has numbers with a decimal comma (e.g. '1.234,50'); read them as numbers."])
+    """
+    if sep not in {";", "\t"}:
+        return frame
+    converted = {}
+    for column in frame.columns:
+        series = frame[column]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        values = series.dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if values.empty or not values.str.contains(",", regex=False).any():
+            continue
+        if not values.map(lambda v: bool(_DECIMAL_COMMA.match(v))).all():
+            continue
+        text = series.astype("string").str.strip().str.replace(".", "", regex=False)
+        converted[column] = pd.to_numeric(text.str.replace(",", ".", regex=False),
+                                          errors="coerce").astype(float)
+        example = values[values.str.contains(",", regex=False)].iloc[0]
+        notes.append(f"{name}: column {column!r} has numbers with a decimal comma (e.g. "
+                     f"{example!r}); read them as numbers.")
+    return frame.assign(**converted) if converted else frame
 
 
 def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
