@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import FairhireError
 from .config import load_config, parse_config
-from .errors import EXIT_USAGE, CLIError, flag_words
+from .errors import EXIT_USAGE, CLIError, flag_words, unexpected_message
 from .output import SafeStream, terminal_safe
 from .parser import build_parser
 from .reading import read_table
@@ -87,7 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"fairhire: error: unexpected {type(exc).__name__}: {_one_line(exc)}. This is a "
-              "bug in fairhire: run again with --debug and report the traceback.",
-              file=sys.stderr)
+        how = "run again with --debug and report the traceback"
+        print(f"fairhire: error: {_one_line(unexpected_message(exc, how))}", file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from .. import __version__
-from ..cli.errors import CLIError
+from ..cli.errors import CLIError, unexpected_message
 from ..errors import FairhireError
 from ..report.safe import csv_safe_frame
 from .api import error_response, read_form
@@ -229,6 +229,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
         yield json.dumps(task.result()) + "\n"
     except FairhireError as exc:
         yield json.dumps(_field_of(exc, owners, roles)) + "\n"
+    except Exception as exc:  # a bug: the page shows it instead of waiting for a last line
+        yield json.dumps({"error": unexpected_message(exc), "field": "form"}) + "\n"
 
 
 async def audit_run(request: Request) -> Response:

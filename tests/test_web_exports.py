@@ -1,0 +1,54 @@
+"""The web app on real exports and on its own failures: the same reading as the command line,
+the same numbers as the library, and a JSON answer (never a bare 500 page) when something
+unexpected breaks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("multipart")
+from starlette.testclient import TestClient
+
+from fairhire.web import create_app
+
+BASE = "http://127.0.0.1:8765"
+CONFIG = '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+DATA = ("sex,hired\n" + "Female,yes\nFemale,no\n" * 20 + "Male,yes\n" * 30 + "Male,no\n" * 10
+        ).encode()
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(create_app(), base_url=BASE, raise_server_exceptions=False)
+
+
+def _token(client: TestClient) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/audit").text)[1]
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+def test_an_unexpected_error_is_json_saying_it_is_a_bug(client, monkeypatch):
+    monkeypatch.setattr("fairhire.web.work.build_report", _broken)
+    reply = client.post("/api/audit", data={"config": CONFIG},
+                        files={"file": ("a.csv", DATA, "text/csv")})
+    assert reply.status_code == 500
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json()["error"].startswith("unexpected RuntimeError: boom.")
+    assert "bug in fairhire" in reply.json()["error"]
+
+
+def test_an_unexpected_error_ends_the_progress_stream_with_an_error_line(client, monkeypatch):
+    monkeypatch.setattr("fairhire.web.work.build_report", _broken)
+    form = {"csrf": _token(client), "roles": json.dumps({"sex": "group", "hired": "stage"}),
+            "analyses": '["funnel"]'}
+    reply = client.post("/audit/run", data=form, files={"file": ("a.csv", DATA, "text/csv")})
+    last = json.loads(reply.text.splitlines()[-1])
+    assert last["error"].startswith("unexpected RuntimeError: boom.")
+    assert last["field"] == "form"
