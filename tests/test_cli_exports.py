@@ -96,3 +96,20 @@ def test_semicolon_export_with_decimal_commas_gives_the_library_numbers(tmp_path
     assert section["fingerprint"] == expected.fingerprint
     assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
         pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)
+
+
+def test_min_cell_withholds_small_groups_in_every_subcommand_report(tmp_path, capsys):
+    rows = [*ROWS, *[("Tiny", "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows))
+    for argv in (_impact(tmp_path / "a.csv"),
+                 ["promotion", str(tmp_path / "a.csv"), "--group", "sex", "--promoted", "hired"]):
+        out = tmp_path / argv[0]
+        assert main([*argv, "--report", str(out), "--format", "md,json", "--min-cell", "5"]) == 0
+        capsys.readouterr()
+        assert json.loads((out / "audit.json").read_text())["report"]["min_cell"] == 5
+        markdown = (out / "audit.md").read_text()
+        assert "< 5" in markdown
+        row = next(line for line in markdown.splitlines() if line.startswith("| Tiny"))
+        assert "| 3 |" not in row, row
+    assert main([*_impact(tmp_path / "a.csv"), "--min-cell", "0"]) == 2
+    assert "--min-cell 0 must be a whole number ≥ 1" in capsys.readouterr().err

@@ -14,7 +14,7 @@ import pandas as pd
 from ..report.safe import csv_safe_frame
 from .options import FORMATS
 
-__all__ = ["SafeStream", "csv_text", "note", "print_result", "progress", "terminal_safe",
+__all__ = ["SafeStream", "csv_text", "new_report", "note", "print_result", "progress", "terminal_safe",
            "write_csv", "write_report", "write_report_files"]
 
 # Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides: in a
@@ -96,12 +96,19 @@ def print_result(result: Any, args: argparse.Namespace, title: str, *,
     print(console_text(result, getattr(args, "_flags", {})) if text is None else text)
     if not getattr(args, "report", None):
         return None
-    import fairhire as fh
-
-    report = fh.Report(title=args.title or title, organization=args.organization or None)
+    report = new_report(args, title)
     report.add(result, include_disclosure=include_disclosure)
     write_report_files(report, args)
     return report
+
+
+def new_report(args: argparse.Namespace, title: str) -> Any:
+    """An empty :class:`~fairhire.Report` with the ``--title``, ``--organization`` and
+    ``--min-cell`` of the report options."""
+    import fairhire as fh
+
+    return fh.Report(title=args.title or title, organization=args.organization or None,
+                     min_cell=getattr(args, "min_cell", None))
 
 
 def write_report_files(report: Any, args: argparse.Namespace) -> None:
