@@ -52,3 +52,23 @@ def test_an_unexpected_error_ends_the_progress_stream_with_an_error_line(client,
     last = json.loads(reply.text.splitlines()[-1])
     assert last["error"].startswith("unexpected RuntimeError: boom.")
     assert last["field"] == "form"
+
+
+def _run(client: TestClient, data: bytes, **form) -> dict:
+    form = {"csrf": _token(client), "roles": json.dumps({"sex": "group", "hired": "stage"}),
+            "analyses": '["funnel"]', **form}
+    reply = client.post("/audit/run", data=form, files={"file": ("a.csv", data, "text/csv")})
+    return json.loads(reply.text.splitlines()[-1])
+
+
+def test_the_audit_page_can_withhold_small_counts(client):
+    data = DATA + b"Tiny,yes\nTiny,no\nTiny,yes\n"
+    done = _run(client, data, min_cell="5")
+    assert json.loads(done["report"]["json"])["report"]["min_cell"] == 5
+    row = next(line for line in done["report"]["markdown"].splitlines()
+               if line.startswith("| Tiny"))
+    assert "< 5" in row and "| 3 |" not in row
+    assert "min_cell = 5" in done["config"]
+    assert "min_cell" not in _run(client, data, min_cell="")["config"]
+    bad = _run(client, data, min_cell="x")
+    assert bad["field"] == "min_cell" and "whole number" in bad["error"]

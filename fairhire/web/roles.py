@@ -232,8 +232,10 @@ def build_config(
     *,
     title: str = "Hiring audit",
     organization: str = "",
+    min_cell: int | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """An audit config from the page's choices, and the page analysis of each entry."""
+    """An audit config from the page's choices, and the page analysis of each entry;
+    ``min_cell`` withholds counts below it in the report."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -246,6 +248,8 @@ def build_config(
     report: dict[str, Any] = {"title": title.strip() or "Hiring audit"}
     if organization.strip():
         report["organization"] = organization.strip()
+    if min_cell is not None:
+        report["min_cell"] = min_cell
     if by["date"] and (period := _period(frame, by["date"][0])):
         report["period"] = period
     entries, owners = [], []

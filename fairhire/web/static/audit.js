@@ -119,6 +119,7 @@
     form.append("analyses", JSON.stringify(analyses));
     form.append("title", document.getElementById("title").value);
     form.append("organization", document.getElementById("organization").value);
+    form.append("min_cell", document.getElementById("min-cell").value);
     runButton.disabled = true;
     progress.hidden = false;
     progress.value = 0;
