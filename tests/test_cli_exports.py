@@ -113,3 +113,20 @@ def test_min_cell_withholds_small_groups_in_every_subcommand_report(tmp_path, ca
         assert "| 3 |" not in row, row
     assert main([*_impact(tmp_path / "a.csv"), "--min-cell", "0"]) == 2
     assert "--min-cell 0 must be a whole number ≥ 1" in capsys.readouterr().err
+
+
+class _ClosedPipe:
+    """Standard output piped into ``head``, which has exited."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_piped_into_head_is_not_an_error(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.csv").write_text(_csv())
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    assert "error" not in capsys.readouterr().err

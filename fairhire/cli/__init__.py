@@ -13,6 +13,7 @@ One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``rete
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -52,11 +53,22 @@ def _message(exc: Exception, args: Any) -> str:
 def _run(args: Any) -> int:
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # an OSError, but not the user's: handled in main
+        raise
     except (FairhireError, OSError) as exc:
         if args.debug:
             raise
         print(f"fairhire: error: {_one_line(_message(exc, args))}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit does not fail again
+    (the recipe of Python's ``signal`` documentation)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor (tests)
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             return _run(args)
     except BrokenPipeError:  # output piped into `head` and closed: not an error
-        sys.stderr.close()
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         print("fairhire: interrupted", file=sys.stderr)
