@@ -130,3 +130,33 @@ def test_output_piped_into_head_is_not_an_error(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     assert main(_impact(tmp_path / "a.csv")) == 0
     assert "error" not in capsys.readouterr().err
+
+
+def _number(value) -> float:
+    """A JSON number (null for missing) as a float."""
+    return float("nan") if value is None else value
+
+
+def test_adjust_bh_and_min_n_0_are_read_as_the_library_reads_them(tmp_path, capsys):
+    rows = [*ROWS, *[("Tiny", "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows))
+    frame = pd.DataFrame(rows, columns=["sex", "exited"])
+    for flags, options in ((["--adjust", "bh"], {"adjust": "fdr_bh"}),
+                           (["--min-n", "0"], {"min_n": 0})):
+        argv = ["retention", str(tmp_path / "a.csv"), "--group", "sex", "--exited", "hired",
+                "--report", str(tmp_path / "r"), "--format", "json", *flags]
+        assert main(argv) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+        expected = fh.retention(frame, group="sex", exited="exited", **options)
+        assert section["fingerprint"] == expected.fingerprint
+        table = section["result"]["table"]
+        assert [r["reference_group"] for r in table] == list(expected.table["reference_group"])
+        assert [_number(r["p_value_adjusted"]) for r in table] == \
+            pytest.approx(list(expected.table["p_value_adjusted"]), nan_ok=True)
+    assert main([*_impact(tmp_path / "a.csv"), "--min-n", "0"]) == 0
+    capsys.readouterr()
+    config = tmp_path / "audit.toml"
+    config.write_text('[data.a]\npath = "a.csv"\n[[analysis]]\ntype = "adverse_impact"\n'
+                      'group = "sex"\nstages = ["hired"]\nmin_n = 0\n')
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
