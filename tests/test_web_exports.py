@@ -4,15 +4,19 @@ unexpected breaks."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
+from messy import EXPECTED, messy_frame
 from starlette.testclient import TestClient
 
+import fairhire as fh
 from fairhire.web import create_app
 
 BASE = "http://127.0.0.1:8765"
@@ -72,3 +76,22 @@ def test_the_audit_page_can_withhold_small_counts(client):
     assert "min_cell" not in _run(client, data, min_cell="")["config"]
     bad = _run(client, data, min_cell="x")
     assert bad["field"] == "min_cell" and "whole number" in bad["error"]
+
+
+def test_the_messy_exports_yes_no_column_is_offered_as_a_stage(client):
+    # the library reads 'selected' (yes, Y, 1.0, TRUE, " y", no, N, 0.0, false, "n ", blanks)
+    # as a yes/no column, so the page must offer it as one, and the audit must agree
+    frame = messy_frame()
+    data = frame.to_csv(index=False).encode()
+    found = client.post("/audit/inspect", data={"csrf": _token(client)},
+                        files={"file": ("messy.csv", data, "text/csv")}).json()
+    assert found["roles"]["selected"] == "stage" and "funnel" in found["analyses"]
+    assert found["roles"]["rating"] == "ignore"  # 1-5 is not yes/no
+    done = _run(client, data, roles=json.dumps({"sex": "group", "selected": "stage"}))
+    section = json.loads(done["report"]["json"])["sections"][0]
+    read = pd.read_csv(io.BytesIO(data))  # the library on the same file
+    expected = fh.adverse_impact(read, group="sex", stages=["selected"])
+    assert section["fingerprint"] == expected.fingerprint
+    table = section["result"]["table"]
+    assert {r["group"]: r["applicants"] for r in table} == EXPECTED["applicants"]
+    assert {r["reference_group"] for r in table} == {EXPECTED["reference"]}

@@ -61,11 +61,27 @@ _STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
 _DATE = re.compile(r"date|_on$|_at$|^period$|month|year$", re.I)
 
 
+#: More distinct spellings than this and a column is not a yes/no column.
+_MAX_FLAG_SPELLINGS = 40
+
+
 def _is_flag(series: pd.Series) -> bool:
+    """True when the library reads the column as yes/no: every distinct value that is not
+    blank reads as a flag, in any of its spellings (yes, Y, 1.0, TRUE, " n" ...).
+
+    Examples
+    --------
+    >>> _is_flag(pd.Series(["yes", "Y", 1.0, " n", "FALSE", "", None])), _is_flag(pd.Series([1, 5]))
+    (True, False)
+    """
     if pd.api.types.is_bool_dtype(series):
         return True
-    values = series.dropna().unique()[:20]
-    return 0 < len(values) <= 3 and all(flag_of(v) in (True, False) for v in values)
+    values = series.dropna().unique()
+    if len(values) > _MAX_FLAG_SPELLINGS:
+        return False
+    read = [flag_of(v) for v in values]
+    known = [r for r in read if r is not None]  # blanks are missing, not a third value
+    return bool(known) and all(r is True or r is False for r in known)
 
 
 def _stage_rank(name: str) -> int | None:
