@@ -160,3 +160,12 @@ def test_adjust_bh_and_min_n_0_are_read_as_the_library_reads_them(tmp_path, caps
     config.write_text('[data.a]\npath = "a.csv"\n[[analysis]]\ntype = "adverse_impact"\n'
                       'group = "sex"\nstages = ["hired"]\nmin_n = 0\n')
     assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
+
+
+def test_python_dash_m_fairhire_runs_the_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "fairhire", "--version"], capture_output=True,
+                          text=True, check=False, cwd=Path(fh.__file__).parents[1])
+    assert done.returncode == 0 and done.stdout.startswith("fairhire "), done.stderr
