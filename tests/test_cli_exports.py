@@ -169,3 +169,28 @@ def test_python_dash_m_fairhire_runs_the_command():
     done = subprocess.run([sys.executable, "-m", "fairhire", "--version"], capture_output=True,
                           text=True, check=False, cwd=Path(fh.__file__).parents[1])
     assert done.returncode == 0 and done.stdout.startswith("fairhire "), done.stderr
+
+
+@pytest.mark.parametrize("sep", ["", ";;", "semicolons"])
+def test_a_separator_must_be_one_character(tmp_path, capsys, sep):
+    (tmp_path / "a.csv").write_text(_csv())
+    assert main([*_impact(tmp_path / "a.csv"), "--sep", sep]) == 2
+    err = capsys.readouterr().err
+    assert "one character" in err and "unexpected" not in err and "warning" not in err
+
+
+def test_config_column_renames_that_collide_or_miss_are_named(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text("gender,hired,sex\n" + "".join(f"{s},{h},{s}\n"
+                                                                    for s, h in ROWS))
+    (tmp_path / "b.csv").write_text(_csv(header="gender,hired"))
+    analysis = '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+    config = tmp_path / "audit.toml"
+    config.write_text('[data.a]\npath = "a.csv"\ncolumns = { gender = "sex" }\n' + analysis)
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "[data.a].columns" in err and "'gender'" in err and "'sex'" in err
+    assert "DuplicateError" not in err
+    config.write_text('[data.b]\npath = "b.csv"\ncolumns = { Gender = "x", gender = "sex" }\n'
+                      + analysis)
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
+    assert "[data.b].columns: 'Gender' is not a column" in capsys.readouterr().err

@@ -372,6 +372,9 @@ def read_table(
     fairhire.cli.errors.CLIError: export.csv has a header row (sex, hired) but no data rows: ...
     """
     notes = [] if notes is None else notes
+    if sep is not None and len(sep) != 1:
+        raise CLIError(f"the CSV separator {sep!r} must be one character, e.g. ',', ';', '|' "
+                       "or a tab ('\\t' or 'tab' after --sep).")
     if isinstance(source, bytes):
         name = name or "upload"
     else:
