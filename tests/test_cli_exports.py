@@ -194,3 +194,9 @@ def test_config_column_renames_that_collide_or_miss_are_named(tmp_path, capsys):
                       + analysis)
     assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
     assert "[data.b].columns: 'Gender' is not a column" in capsys.readouterr().err
+
+
+def test_serve_port_out_of_range_is_a_usage_error(capsys):
+    assert main(["serve", "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert "--port 70000 must be a whole number in [0, 65535]" in err and "Traceback" not in err

@@ -39,8 +39,8 @@ def unexpected_message(exc: BaseException, how: str = "report the steps that led
     >>> unexpected_message(KeyError("x"), "run again with --debug and report the traceback")
     "unexpected KeyError: 'x'. This is a bug in fairhire: run again with --debug and report the traceback."
     """
-    return f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())}. This is a bug in " \
-        f"fairhire: {how}."
+    text = " ".join(str(exc).split()).rstrip(".")
+    return f"unexpected {type(exc).__name__}: {text}. This is a bug in fairhire: {how}."
 
 
 # name=value, where value is quoted text, a list, a dict, or a bare token; or name= alone

@@ -118,12 +118,19 @@ def share(name: str = "min_share") -> Callable[[str], float | None]:
     return _converter(name, convert)
 
 
-def whole(name: str, low: int | None = None) -> Callable[[str], int | None]:
-    """A whole number, checked by ``check_int``."""
+def whole(name: str, low: int | None = None,
+          high: int | None = None) -> Callable[[str], int | None]:
+    """A whole number in ``[low, high]``, checked by ``check_int``.
+
+    Examples
+    --------
+    >>> whole("port", low=0, high=65535)("8765")
+    8765
+    """
 
     def convert(text: str) -> int | None:
         value = _number_text(text)
-        return check_int(value, name, low=low)
+        return check_int(value, name, low=low, high=high)
 
     return _converter(name, convert)
 

@@ -85,7 +85,7 @@
   }
 
   function choices() {
-    const roles = {};
+    const roles = Object.create(null);  // a column may be named "__proto__"
     document.querySelectorAll("select[data-column]").forEach((s) => { roles[s.dataset.column] = s.value; });
     const analyses = [...document.querySelectorAll('input[name="analysis"]:checked')].map((b) => b.value);
     return { roles, analyses };
