@@ -200,3 +200,15 @@ def test_serve_port_out_of_range_is_a_usage_error(capsys):
     assert main(["serve", "--port", "70000"]) == 2
     err = capsys.readouterr().err
     assert "--port 70000 must be a whole number in [0, 65535]" in err and "Traceback" not in err
+
+
+def test_a_separator_ending_every_row_does_not_shift_the_columns(tmp_path, capsys):
+    # pandas reads rows with one value more than the header with the first column as the
+    # index, so 'sex' held the outcomes and 'hired' was empty ("all rows excluded")
+    (tmp_path / "a.csv").write_text(_csv().replace("\n", ",\n").replace("sex,hired,", "sex,hired"))
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 120 of 120 rows used" in out and "ends with" in err
+    (tmp_path / "b.csv").write_text(_csv().replace("\n", ",x\n").replace("sex,hired,x", "sex,hired"))
+    assert main(_impact(tmp_path / "b.csv")) == 2
+    assert "3 values but the header names 2 columns" in capsys.readouterr().err

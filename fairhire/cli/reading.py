@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -239,25 +239,47 @@ def _read_csv(
         if sep != ",":
             notes.append(f"{name}: values are separated by {_SEP_NAMES[sep]}s.")
 
-    def read(encoding: str, **kwargs: Any) -> pd.DataFrame:
+    def read(**kwargs: Any) -> pd.DataFrame:
         buffer = io.BytesIO(source) if isinstance(source, bytes) else source
-        return pd.read_csv(buffer, sep=sep, encoding=encoding, skiprows=skip, **kwargs)
+        return pd.read_csv(buffer, sep=sep, skiprows=skip, **kwargs)
 
+    options: dict[str, Any] = {"encoding": encoding}
     try:
         try:
-            header = read(encoding, nrows=0).columns
+            header = read(nrows=0, **options).columns
             _check_columns(name, header, columns, sep)
-            frame = read(encoding)
+            frame = read(**options)
         except UnicodeDecodeError:
             notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
             # the five bytes Windows-1252 leaves undefined become U+FFFD, as in decode_text
-            frame = read("cp1252", encoding_errors="replace")
+            options = {"encoding": "cp1252", "encoding_errors": "replace"}
+            frame = read(**options)
+        if not isinstance(frame.index, pd.RangeIndex):
+            frame = _one_value_more(frame, name, sep, notes,
+                                    lambda: read(index_col=False, **options))
     except pd.errors.EmptyDataError:
         raise CLIError(f"{name} has no header row: it holds no column names.") from None
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
     return _decimal_commas(frame, name, sep, notes)
+
+
+def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
+                    reread: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Every data row has one value more than the header. pandas then makes the first column
+    the index and shifts every other one; read the file again without the empty last value,
+    or stop if that value is not empty (a name is missing from the header)."""
+    width = frame.shape[1]
+    if frame.iloc[:, -1].isna().all():  # a separator ending every row (some exports do)
+        notes.append(f"{name}: every row ends with a separator ({_SEP_NAMES.get(sep, sep)}) "
+                     "after its last value; the empty value after it was ignored.")
+        return reread()
+    raise CLIError(
+        f"{name}: every data row has {width + 1} values but the header names {width} "
+        f"columns: a column name is missing from the header. Add it, or remove the extra "
+        "values, and export again."
+    )
 
 
 # 1234,5  -1.234.567,89  (a comma before the decimals; dots, if any, group thousands)
