@@ -212,3 +212,18 @@ def test_a_separator_ending_every_row_does_not_shift_the_columns(tmp_path, capsy
     (tmp_path / "b.csv").write_text(_csv().replace("\n", ",x\n").replace("sex,hired,x", "sex,hired"))
     assert main(_impact(tmp_path / "b.csv")) == 2
     assert "3 values but the header names 2 columns" in capsys.readouterr().err
+
+
+def test_comma_export_with_thousands_separators_gives_the_library_numbers(tmp_path, capsys):
+    # Excel saves a cell formatted with thousands separators as "48,250.50"
+    pay = {"Female": ["48,250.50", "51,000.00", "47,125.25"] * 20,
+           "Male": ["52,300.75", "55,100", "50,050.10", "999.5"] * 15}
+    rows = [(s, f'"{p}"') for s in pay for p in pay[s]]
+    (tmp_path / "a.csv").write_text(_csv(rows, header="sex,salary"))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert "thousands separators" in capsys.readouterr().err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows],
+                          "salary": [float(p.strip('"').replace(",", "")) for _, p in rows]})
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import missing_column_error
 from .errors import CLIError
+from .numbers import text_numbers
 
 __all__ = [
     "SEPARATORS",
@@ -262,7 +263,7 @@ def _read_csv(
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
-    return _decimal_commas(frame, name, sep, notes)
+    return text_numbers(frame, name, sep, notes)
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
@@ -280,42 +281,6 @@ def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
         f"columns: a column name is missing from the header. Add it, or remove the extra "
         "values, and export again."
     )
-
-
-# 1234,5  -1.234.567,89  (a comma before the decimals; dots, if any, group thousands)
-_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-
-
-def _decimal_commas(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
-    """Text columns of a ``;``- or tab-separated file that hold only numbers written with a
-    decimal comma (as European spreadsheets save them), read as numbers.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"pay": ["1.234,50", "980,25", None], "id": ["1,2", "x", "3"]})
-    >>> _decimal_commas(t, "a.csv", ";", n := [])["pay"].tolist(), n
-    ([1234.5, 980.25, nan], ["a.csv: column 'pay' has numbers with a decimal comma (e.g. '1.234,50'); read them as numbers."])
-    """
-    if sep not in {";", "\t"}:
-        return frame
-    converted = {}
-    for column in frame.columns:
-        series = frame[column]
-        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
-            continue
-        values = series.dropna().astype(str).str.strip()
-        values = values[values != ""]
-        if values.empty or not values.str.contains(",", regex=False).any():
-            continue
-        if not values.map(lambda v: bool(_DECIMAL_COMMA.match(v))).all():
-            continue
-        text = series.astype("string").str.strip().str.replace(".", "", regex=False)
-        converted[column] = pd.to_numeric(text.str.replace(",", ".", regex=False),
-                                          errors="coerce").astype(float)
-        example = values[values.str.contains(",", regex=False)].iloc[0]
-        notes.append(f"{name}: column {column!r} has numbers with a decimal comma (e.g. "
-                     f"{example!r}); read them as numbers.")
-    return frame.assign(**converted) if converted else frame
 
 
 def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
