@@ -227,3 +227,12 @@ def test_comma_export_with_thousands_separators_gives_the_library_numbers(tmp_pa
                           "salary": [float(p.strip('"').replace(",", "")) for _, p in rows]})
     section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
     assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint
+
+
+def test_classic_mac_line_endings_and_title_lines(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text(_csv().replace("\n", "\r"), newline="")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    assert "Rows: 120 of 120 rows used" in capsys.readouterr().out
+    (tmp_path / "b.csv").write_text("Applicant report 2025\nExported by HRIS\n" + _csv())
+    assert main(_impact(tmp_path / "b.csv")) == 2
+    assert "delete the lines above" in capsys.readouterr().err

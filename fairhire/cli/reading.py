@@ -198,7 +198,9 @@ def _sep_line(text: str) -> str | None:
 
 def _header_fields(text: str, sep: str, skip: int) -> list[str]:
     """The header's names as written (pandas renames a repeated name ``x.1`` silently)."""
-    lines = (line for i, line in enumerate(io.StringIO(text.lstrip("\ufeff"))) if i >= skip)
+    # newline=None: lines may end in \r\n, \n or (classic Mac) \r, as pandas reads them
+    lines = (line for i, line in enumerate(io.StringIO(text.lstrip("\ufeff"), newline=None))
+             if i >= skip)
     return next((row for row in csv.reader(lines, delimiter=sep) if row), [])
 
 
@@ -295,6 +297,9 @@ def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep
                 f" The header looks {_SEP_NAMES[others[0]]}-separated: pass --sep "
                 f"{others[0]!r} (the file was read with --sep {sep!r})."
             )
+        else:  # a title line ("Applicant report 2025") above the column names
+            message += (" The first line holds a single column: if the column names are on a "
+                        "later line, delete the lines above them and export again.")
     raise CLIError(message)
 
 
