@@ -201,7 +201,10 @@ def _header_fields(text: str, sep: str, skip: int) -> list[str]:
     # newline=None: lines may end in \r\n, \n or (classic Mac) \r, as pandas reads them
     lines = (line for i, line in enumerate(io.StringIO(text.lstrip("\ufeff"), newline=None))
              if i >= skip)
-    return next((row for row in csv.reader(lines, delimiter=sep) if row), [])
+    try:
+        return next((row for row in csv.reader(lines, delimiter=sep) if row), [])
+    except csv.Error:  # pandas read the file; the check of repeated names is only a courtesy
+        return []
 
 
 def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
