@@ -236,3 +236,25 @@ def test_classic_mac_line_endings_and_title_lines(tmp_path, capsys):
     (tmp_path / "b.csv").write_text("Applicant report 2025\nExported by HRIS\n" + _csv())
     assert main(_impact(tmp_path / "b.csv")) == 2
     assert "delete the lines above" in capsys.readouterr().err
+
+
+def test_none_and_na_are_labels_in_a_label_column_and_missing_elsewhere(tmp_path, capsys):
+    # A disability column answers "None"; pandas' reader made it missing, so 40 people were
+    # dropped as "missing group", while the library's rule (text is missing only when blank)
+    # and the polars or DuckDB readers keep it. In numeric and yes/no columns R's "NA" and
+    # Excel's "#N/A" can only mean missing.
+    rows = (["None,yes,50000"] * 25 + ["None,no,51000"] * 15 + ["Physical,yes,NA"] * 10
+            + ["Physical,no,48000"] * 20 + ["Mental,N/A,#N/A"] * 2 + ["Mental,yes,47000"] * 30)
+    (tmp_path / "a.csv").write_text("disability,hired,salary\n" + "\n".join(rows) + "\n")
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "disability", "--stages",
+                 "hired", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 100 of 102 rows used" in out  # only the 2 'N/A' outcomes are missing
+    assert "--unknown-label None" in err  # how to count it as unknown instead
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    frame = pd.DataFrame([r.split(",") for r in rows], columns=["disability", "hired", "salary"])
+    frame["hired"] = frame["hired"].replace("N/A", None)
+    expected = fh.adverse_impact(frame, group="disability", stages=["hired"])
+    assert section["fingerprint"] == expected.fingerprint
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "disability"]) == 0
+    assert "'salary'" in capsys.readouterr().err  # the note on 'NA' and '#N/A' read as missing

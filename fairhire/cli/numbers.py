@@ -1,4 +1,10 @@
-"""Numbers a spreadsheet saved as text: decimal commas and thousands separators.
+"""What spreadsheets and R save as text: missing markers, decimal commas, thousands separators.
+
+Only empty cells are missing when a file is read (the library's rule: text is missing only when
+it is blank). Markers such as ``NA``, ``#N/A`` or ``None`` are read as missing only in a column
+whose other values are all numbers or all yes/no, where they cannot mean anything else; in a
+label column they are labels (a disability column answers "None"), with a note on how to count
+them as unknown.
 
 A European spreadsheet saves ``48.250,50`` in a ``;``-separated file; an American one saves a
 cell formatted with thousands separators as ``"48,250.50"`` in a comma-separated file. pandas
@@ -10,15 +16,65 @@ any other text is left as it is.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["text_numbers"]
+from .._core.flags import flag_of
+
+__all__ = ["MISSING_MARKERS", "missing_markers", "text_numbers"]
+
+#: What spreadsheets, R and databases write for a missing value (the markers pandas knows).
+MISSING_MARKERS = frozenset({
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+})
 
 # 1234,5  -1.234.567,89: a comma before the decimals; dots, if any, group thousands
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 # 1,234  -1,234,567.89: commas group thousands (groups of three digits), a dot before decimals
 _THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def _text_columns(frame: pd.DataFrame) -> list[Any]:
+    return [c for c in frame.columns
+            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+
+
+def _all_flags(values: pd.Series) -> bool:
+    return all(flag_of(v) is True or flag_of(v) is False for v in values.unique())
+
+
+def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.DataFrame:
+    """Missing markers read as missing in number and yes/no columns, kept in label columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pay": ["50000", "NA"], "hired": ["yes", "N/A"], "dis": ["None", "x"]})
+    >>> out = missing_markers(t, "a.csv", n := [])
+    >>> out["pay"].tolist(), out["hired"].tolist(), out["dis"].tolist()
+    ([50000.0, nan], ['yes', nan], ['None', 'x'])
+    """
+    converted = {}
+    for column in _text_columns(frame):
+        series = frame[column]
+        values = series.dropna()
+        marked = values.isin(MISSING_MARKERS)
+        if not marked.any():
+            continue
+        rest = values[~marked]
+        counts = values[marked].value_counts()
+        shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
+        numbers = pd.to_numeric(rest, errors="coerce")
+        if numbers.notna().all() or _all_flags(rest):
+            cleaned = series.mask(series.isin(MISSING_MARKERS))
+            converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
+            notes.append(f"{name}: column {column!r}: {shown} read as missing.")
+        else:
+            first = str(counts.index[0])
+            notes.append(f"{name}: column {column!r} holds {shown} as a label, not as missing; "
+                         f"to count those rows as unknown, pass --unknown-label {first}.")
+    return frame.assign(**converted) if converted else frame
 
 
 def _decimal_comma(text: pd.Series) -> pd.Series:
@@ -45,10 +101,8 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
     pattern, convert = (_DECIMAL_COMMA, _decimal_comma) if european else (_THOUSANDS, _thousands)
     what = "a decimal comma" if european else "thousands separators"
     converted = {}
-    for column in frame.columns:
+    for column in _text_columns(frame):
         series = frame[column]
-        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
-            continue
         values = series.dropna().astype(str).str.strip()
         values = values[values != ""]
         with_comma = values[values.str.contains(",", regex=False)]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import missing_column_error
 from .errors import CLIError
-from .numbers import text_numbers
+from .numbers import missing_markers, text_numbers
 
 __all__ = [
     "SEPARATORS",
@@ -247,7 +247,8 @@ def _read_csv(
 
     def read(**kwargs: Any) -> pd.DataFrame:
         buffer = io.BytesIO(source) if isinstance(source, bytes) else source
-        return pd.read_csv(buffer, sep=sep, skiprows=skip, **kwargs)
+        return pd.read_csv(buffer, sep=sep, skiprows=skip, keep_default_na=False,
+                           na_values=[""], **kwargs)
 
     options: dict[str, Any] = {"encoding": encoding}
     try:
@@ -268,7 +269,7 @@ def _read_csv(
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
-    return text_numbers(frame, name, sep, notes)
+    return text_numbers(missing_markers(frame, name, notes), name, sep, notes)
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
