@@ -258,3 +258,14 @@ def test_none_and_na_are_labels_in_a_label_column_and_missing_elsewhere(tmp_path
     assert section["fingerprint"] == expected.fingerprint
     assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "disability"]) == 0
     assert "'salary'" in capsys.readouterr().err  # the note on 'NA' and '#N/A' read as missing
+
+
+def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys):
+    # pandas' date message says "passing `format='ISO8601'`"; --format is the report formats
+    days = ["01/02/2020", "04/02/2020", "13/02/2020"] * 20  # day first: 13 is no month
+    lines = ["sex,hired_on,left_on"] + [f"{'FM'[i % 2]},{d}," for i, d in enumerate(days)]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
+    assert main(["time-to-exit", str(tmp_path / "a.csv"), "--group", "sex", "--hire-date",
+                 "hired_on", "--exit-date", "left_on", "--as-of", "2025-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "--format ISO8601" not in err and "dates" in err

@@ -53,12 +53,18 @@ class FairhireParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+#: Options of the command line itself (the file, the report), never a library argument: a
+#: library message's ``format='ISO8601'`` (pandas' advice on dates) is not ``--format``.
+COMMAND_ONLY = frozenset({"help", "sep", "sheet", "report", "format", "title", "organization",
+                          "min_cell", "output", "findings"})
+
+
 def _flags(p: argparse.ArgumentParser, extra: dict[str, str]) -> dict[str, str]:
     """Library argument name -> the flag a user types, for rewriting library messages."""
     flags = {
         a.dest: max(a.option_strings, key=len)
         for a in p._actions
-        if a.option_strings and a.help is not argparse.SUPPRESS and a.dest != "help"
+        if a.option_strings and a.help is not argparse.SUPPRESS and a.dest not in COMMAND_ONLY
     }
     return {**flags, **extra}
 
