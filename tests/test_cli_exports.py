@@ -269,3 +269,17 @@ def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys
                  "hired_on", "--exit-date", "left_on", "--as-of", "2025-01-01"]) == 2
     err = capsys.readouterr().err
     assert "--format ISO8601" not in err and "dates" in err
+
+
+def test_pay_with_a_currency_symbol_is_read_as_numbers(tmp_path, capsys):
+    pay = {"Female": ['"$48,250.50"', "$51000", '"$47,125.25"'] * 20,
+           "Male": ['"$52,300.75"', "$55100", '"$50,050.10"'] * 20}
+    rows = [(s, p) for s in pay for p in pay[s]]
+    (tmp_path / "a.csv").write_text(_csv(rows, header="sex,salary"))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert "currency symbol '$'" in capsys.readouterr().err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows],
+                          "salary": [float(p.strip('"$').replace(",", "")) for _, p in rows]})
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint

@@ -85,31 +85,51 @@ def _thousands(text: pd.Series) -> pd.Series:
     return text.str.replace(",", "", regex=False)
 
 
+# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €")
+_CURRENCY = r"^([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+
+
+def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The currency symbol of each value ("" for none) and the number's text."""
+    parts = text.str.extract(_CURRENCY)
+    return parts[0].fillna("") + parts[2].fillna(""), parts[1]
+
+
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
-    file) or with thousands separators (in a comma- or bar-separated file), read as numbers.
+    file) or with thousands separators (in a comma- or bar-separated file), or with one
+    currency symbol, read as numbers.
 
     Examples
     --------
     >>> t = pd.DataFrame({"pay": ["1.234,50", "980,25", None], "id": ["1,2", "x", "3"]})
     >>> text_numbers(t, "a.csv", ";", n := [])["pay"].tolist(), n
     ([1234.5, 980.25, nan], ["a.csv: column 'pay' has numbers with a decimal comma (e.g. '1.234,50'); read them as numbers."])
-    >>> text_numbers(pd.DataFrame({"pay": ["48,250.50", "980"]}), "a.csv", ",", [])["pay"].tolist()
+    >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "$980"]}), "a.csv", ",", [])["pay"].tolist()
     [48250.5, 980.0]
+    >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "€980"]}), "a.csv", ",", [])["pay"].tolist()
+    ['$48,250.50', '€980']
     """
     european = sep in {";", "\t"}
     pattern, convert = (_DECIMAL_COMMA, _decimal_comma) if european else (_THOUSANDS, _thousands)
-    what = "a decimal comma" if european else "thousands separators"
     converted = {}
     for column in _text_columns(frame):
         series = frame[column]
-        values = series.dropna().astype(str).str.strip()
+        # the distinct values decide (a label column has few): cheap on 200,000 rows
+        values = pd.Series(series.dropna().unique()).astype(str).str.strip()
         values = values[values != ""]
-        with_comma = values[values.str.contains(",", regex=False)]
-        if with_comma.empty or not values.map(lambda v: bool(pattern.match(v))).all():
-            continue
-        text = convert(series.astype("string").str.strip())
-        converted[column] = pd.to_numeric(text, errors="coerce").astype(float)
-        notes.append(f"{name}: column {column!r} has numbers with {what} (e.g. "
-                     f"{with_comma.iloc[0]!r}); read them as numbers.")
+        symbols, numbers = _split_currency(values)
+        used = sorted(set(symbols) - {""})
+        with_comma = numbers.str.contains(",", regex=False)
+        if len(used) > 1 or not (with_comma.any() or used) or \
+                not numbers.map(lambda v: bool(pattern.match(v))).all():
+            continue  # other text, two currencies, or nothing a spreadsheet added
+        _, text = _split_currency(series.astype("string").str.strip())
+        converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
+        what = [f"the currency symbol {used[0]!r}"] if used else []
+        if with_comma.any():
+            what.append("a decimal comma" if european else "thousands separators")
+        example = values[with_comma | (symbols != "")].iloc[0]
+        notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
+                     f"{example!r}); read them as numbers.")
     return frame.assign(**converted) if converted else frame
