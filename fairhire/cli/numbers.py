@@ -73,7 +73,8 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
         else:
             first = str(counts.index[0])
             notes.append(f"{name}: column {column!r} holds {shown} as a label, not as missing; "
-                         f"to count those rows as unknown, pass --unknown-label {first}.")
+                         f"to count those rows as unknown, pass --unknown-label {first} "
+                         f"(unknown_labels = [{first!r}] in an audit config).")
     return frame.assign(**converted) if converted else frame
 
 
