@@ -5,8 +5,9 @@ shows the traceback). Options are checked before any file is read. Library messa
 with the command-line flags (``--on-inconsistent exclude``), not the Python arguments.
 
 One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``retention``,
-``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``, ``serve``); shared parts: :mod:`~fairhire.cli.reading` (files) with :mod:`~fairhire.cli.numbers` (numbers and
-missing markers saved as text),
+``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``,
+``serve``); shared parts: :mod:`~fairhire.cli.reading` (files) with
+:mod:`~fairhire.cli.numbers` (numbers and missing markers saved as text),
 :mod:`~fairhire.cli.options` (option text -> checked values), :mod:`~fairhire.cli.config` and
 :mod:`~fairhire.cli.runner` (the audit config, shared with the web app).
 """
