@@ -80,23 +80,6 @@ def test_a_column_named_twice_is_refused_not_read_silently(tmp_path, capsys):
     assert "appears 2 times" in capsys.readouterr().err
 
 
-def test_semicolon_export_with_decimal_commas_gives_the_library_numbers(tmp_path, capsys):
-    pay = {"Female": ["48.250,50", "51.000,00", "47.125,25"] * 20,
-           "Male": ["52.300,75", "55.100,00", "50.050,10", "1.234,5"] * 15}
-    rows = [(s, p) for s in pay for p in pay[s]]
-    (tmp_path / "a.csv").write_text(_csv(rows, sep=";", header="sex,salary"))
-    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
-                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
-    assert "decimal comma" in capsys.readouterr().err
-    frame = pd.DataFrame({"sex": [s for s, _ in rows],
-                          "salary": [float(p.replace(".", "").replace(",", ".")) for _, p in rows]})
-    expected = fh.pay_gap(frame, pay="salary", group="sex")
-    report = json.loads((tmp_path / "r" / "audit.json").read_text())
-    section = report["sections"][0]
-    assert section["fingerprint"] == expected.fingerprint
-    assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
-        pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)
-
 
 def test_min_cell_withholds_small_groups_in_every_subcommand_report(tmp_path, capsys):
     rows = [*ROWS, *[("Tiny", "yes")] * 3]
@@ -214,20 +197,6 @@ def test_a_separator_ending_every_row_does_not_shift_the_columns(tmp_path, capsy
     assert "3 values but the header names 2 columns" in capsys.readouterr().err
 
 
-def test_comma_export_with_thousands_separators_gives_the_library_numbers(tmp_path, capsys):
-    # Excel saves a cell formatted with thousands separators as "48,250.50"
-    pay = {"Female": ["48,250.50", "51,000.00", "47,125.25"] * 20,
-           "Male": ["52,300.75", "55,100", "50,050.10", "999.5"] * 15}
-    rows = [(s, f'"{p}"') for s in pay for p in pay[s]]
-    (tmp_path / "a.csv").write_text(_csv(rows, header="sex,salary"))
-    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
-                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
-    assert "thousands separators" in capsys.readouterr().err
-    frame = pd.DataFrame({"sex": [s for s, _ in rows],
-                          "salary": [float(p.strip('"').replace(",", "")) for _, p in rows]})
-    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
-    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint
-
 
 def test_classic_mac_line_endings_and_title_lines(tmp_path, capsys):
     (tmp_path / "a.csv").write_text(_csv().replace("\n", "\r"), newline="")
@@ -271,15 +240,32 @@ def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys
     assert "--format ISO8601" not in err and "dates" in err
 
 
-def test_pay_with_a_currency_symbol_is_read_as_numbers(tmp_path, capsys):
-    pay = {"Female": ['"$48,250.50"', "$51000", '"$47,125.25"'] * 20,
-           "Male": ['"$52,300.75"', "$55100", '"$50,050.10"'] * 20}
-    rows = [(s, p) for s in pay for p in pay[s]]
-    (tmp_path / "a.csv").write_text(_csv(rows, header="sex,salary"))
+# pay cells as spreadsheets save them: (separator, cells by sex, the note, the number)
+PAY_CELLS = {
+    "decimal comma": (";", {"Female": ["48.250,50", "51.000,00", "47.125,25"],
+                            "Male": ["52.300,75", "55.100,00", "50.050,10", "1.234,5"]},
+                      "decimal comma", lambda p: float(p.replace(".", "").replace(",", "."))),
+    # Excel saves a cell formatted with thousands separators as "48,250.50"
+    "thousands": (",", {"Female": ['"48,250.50"', '"51,000.00"', '"47,125.25"'],
+                        "Male": ['"52,300.75"', '"55,100"', '"50,050.10"', "999.5"]},
+                  "thousands separators", lambda p: float(p.strip('"').replace(",", ""))),
+    "currency": (",", {"Female": ['"$48,250.50"', "$51000", '"$47,125.25"'],
+                       "Male": ['"$52,300.75"', "$55100", '"$50,050.10"']},
+                 "currency symbol '$'", lambda p: float(p.strip('"$').replace(",", ""))),
+}
+
+
+@pytest.mark.parametrize("kind", PAY_CELLS)
+def test_pay_saved_as_text_gives_the_library_numbers(tmp_path, capsys, kind):
+    sep, pay, note, number = PAY_CELLS[kind]
+    rows = [(s, p) for s in pay for p in pay[s] * (60 // len(pay[s]))]
+    (tmp_path / "a.csv").write_text(_csv(rows, sep=sep, header="sex,salary"))
     assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
                  "--report", str(tmp_path / "r"), "--format", "json"]) == 0
-    assert "currency symbol '$'" in capsys.readouterr().err
-    frame = pd.DataFrame({"sex": [s for s, _ in rows],
-                          "salary": [float(p.strip('"$').replace(",", "")) for _, p in rows]})
+    assert note in capsys.readouterr().err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows], "salary": [number(p) for _, p in rows]})
+    expected = fh.pay_gap(frame, pay="salary", group="sex")
     section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
-    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint
+    assert section["fingerprint"] == expected.fingerprint
+    assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
+        pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)
