@@ -5,13 +5,17 @@ shows the traceback). Options are checked before any file is read. Library messa
 with the command-line flags (``--on-inconsistent exclude``), not the Python arguments.
 
 One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``retention``,
-``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``, ``serve``); shared parts: :mod:`~fairhire.cli.reading` (files),
+``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``,
+``serve``); shared parts: :mod:`~fairhire.cli.reading` (files) with
+:mod:`~fairhire.cli.numbers` (numbers and missing markers saved as text),
 :mod:`~fairhire.cli.options` (option text -> checked values), :mod:`~fairhire.cli.config` and
 :mod:`~fairhire.cli.runner` (the audit config, shared with the web app).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -19,7 +23,8 @@ from typing import Any
 
 from ..errors import FairhireError
 from .config import load_config, parse_config
-from .errors import EXIT_USAGE, CLIError, flag_words
+from .errors import EXIT_USAGE, CLIError, flag_words, unexpected_message
+from .output import SafeStream, terminal_safe
 from .parser import build_parser
 from .reading import read_table
 
@@ -27,8 +32,9 @@ __all__ = ["EXIT_USAGE", "CLIError", "build_parser", "load_config", "main", "par
            "read_table"]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def _one_line(text: Any) -> str:
+    """One line, its control characters escaped (messages quote labels from the data)."""
+    return terminal_safe(" ".join(str(text).split()))
 
 
 def _show_warning(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
@@ -49,11 +55,22 @@ def _message(exc: Exception, args: Any) -> str:
 def _run(args: Any) -> int:
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # an OSError, but not the user's: handled in main
+        raise
     except (FairhireError, OSError) as exc:
         if args.debug:
             raise
         print(f"fairhire: error: {_one_line(_message(exc, args))}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit does not fail again
+    (the recipe of Python's ``signal`` documentation)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor (tests)
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,11 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.redirect_stdout(SafeStream(sys.stdout)):
             warnings.showwarning = _show_warning
             return _run(args)
     except BrokenPipeError:  # output piped into `head` and closed: not an error
-        sys.stderr.close()
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         print("fairhire: interrupted", file=sys.stderr)
@@ -84,7 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"fairhire: error: unexpected {type(exc).__name__}: {_one_line(exc)}. This is a "
-              "bug in fairhire: run again with --debug and report the traceback.",
-              file=sys.stderr)
+        how = "run again with --debug and report the traceback"
+        print(f"fairhire: error: {_one_line(unexpected_message(exc, how))}", file=sys.stderr)
         return 1

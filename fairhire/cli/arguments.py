@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from .options import choice, number, report_formats, share, whole
+from .._core.params import ADJUSTMENTS, ALTERNATIVES
+from .options import adjustment, choice, min_n, number, report_formats, share, whole
 from .output import notes
 from .reading import read_table
 
@@ -28,10 +29,6 @@ __all__ = [
 #: The comparison options of the rate analyses, as the library names them.
 COMPARISON_OPTIONS = ("reference", "threshold", "alternative", "adjust", "alpha", "confidence",
                       "min_n", "unknown_labels")
-# The library checks these again; listing them here lets --help show them and a typo fail
-# before the file is read (importing the analyses for their lists would slow every --help).
-_ADJUSTMENTS = ["holm", "fdr_bh", "bonferroni", "none"]
-_ALTERNATIVES = ["two-sided", "less", "greater"]
 
 
 def input_arguments(p: argparse.ArgumentParser, what: str) -> None:
@@ -93,6 +90,9 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
                    help="report formats, comma-separated: html, md, json (default: all three)")
     g.add_argument("--title", help="report title (default: the analysis name)")
     g.add_argument("--organization", help="organization named on the report's cover")
+    g.add_argument("--min-cell", type=whole("min_cell", low=1), metavar="N",
+                   help="withhold counts of fewer than N people in the report (shown as "
+                   "'< N', with the figures that would reveal them), e.g. 5 (default: none)")
 
 
 def comparison_arguments(
@@ -113,13 +113,13 @@ def comparison_arguments(
             "--threshold", type=number("threshold"), metavar="RATIO",
             help="the impact-ratio threshold, e.g. 0.8 or 4/5 (default: 0.8, four-fifths)"),
         "alternative": lambda: o.add_argument(
-            "--alternative", type=choice("alternative", _ALTERNATIVES),
-            metavar="{two-sided,less,greater}",
+            "--alternative", type=choice("alternative", ALTERNATIVES),
+            metavar="{" + ",".join(ALTERNATIVES) + "}",
             help="direction of the significance tests (default: two-sided)"),
         "adjust": lambda: o.add_argument(
-            "--adjust", type=choice("adjust", _ADJUSTMENTS),
-            metavar="{holm,fdr_bh,bonferroni,none}",
-            help="adjustment of p-values for the number of comparisons (default: holm)"),
+            "--adjust", type=adjustment(), metavar="{" + ",".join(ADJUSTMENTS) + "}",
+            help="adjustment of p-values for the number of comparisons (default: holm; bh "
+            "is fdr_bh)"),
         "alpha": lambda: o.add_argument(
             "--alpha", type=number("alpha"), metavar="P",
             help="significance level, e.g. 0.05 or 5%% (default: 0.05)"),
@@ -127,8 +127,9 @@ def comparison_arguments(
             "--confidence", type=number("confidence"), metavar="LEVEL",
             help="confidence level of the intervals, e.g. 0.95 (default: 0.95)"),
         "min_n": lambda: o.add_argument(
-            "--min-n", type=whole("min_n", low=1), metavar="N",
-            help=f"smallest group, in {people}, that can be the reference (default: 30)"),
+            "--min-n", type=min_n(), metavar="N",
+            help=f"smallest group, in {people}, that can be the reference (default: 30; 0: "
+            "no minimum)"),
         "unknown_labels": lambda: o.add_argument(
             "--unknown-label", dest="unknown_labels", action="append", metavar="LABEL",
             help="a group label meaning 'not known', e.g. 'Prefer not to say' (repeat for "

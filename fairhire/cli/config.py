@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .._core.params import check_alpha, check_bool, check_confidence, check_int, check_share
+from .._core.params import check_alpha, check_bool, check_confidence, check_min_n, check_share
 from ..errors import InvalidParameterError, show_value
 from .errors import CLIError
 from .options import accepted_options, check_formats
@@ -66,7 +66,8 @@ NAMED_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "min_share": check_share,
     "alpha": check_alpha,
     "confidence": check_confidence,
-    "min_n": lambda v, n: check_int(v, n, low=1),
+    # the reference-group rule (0: no minimum); pay's own minimum (2) is the library's check
+    "min_n": lambda v, n: check_min_n(v),
 }
 _KINDS = {
     "bool": "bool", "int": "int", "float": "number", "Fraction": "number", "str": "str",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ..errors import FairhireError
 
-__all__ = ["EXIT_USAGE", "CLIError", "flag_words"]
+__all__ = ["EXIT_USAGE", "CLIError", "flag_words", "unexpected_message"]
 
 #: Exit status of every usage or input error (as argparse uses for usage errors).
 EXIT_USAGE = 2
@@ -29,6 +29,18 @@ class CLIError(FairhireError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def unexpected_message(exc: BaseException, how: str = "report the steps that led to it") -> str:
+    """The one-line message for an error fairhire did not expect (a bug), without a traceback.
+
+    Examples
+    --------
+    >>> unexpected_message(KeyError("x"), "run again with --debug and report the traceback")
+    "unexpected KeyError: 'x'. This is a bug in fairhire: run again with --debug and report the traceback."
+    """
+    text = " ".join(str(exc).split()).rstrip(".")
+    return f"unexpected {type(exc).__name__}: {text}. This is a bug in fairhire: {how}."
 
 
 # name=value, where value is quoted text, a list, a dict, or a bare token; or name= alone

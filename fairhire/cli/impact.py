@@ -13,7 +13,7 @@ from .arguments import (
     report_arguments,
 )
 from .errors import CLIError
-from .options import whole
+from .options import min_n
 from .output import print_result
 
 NAME = "impact"
@@ -30,8 +30,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="compare every group with this one (default: the highest rate among "
                    "groups large enough to be the reference)")
     min_share_argument(o)
-    o.add_argument("--min-n", type=whole("min_n", low=1), metavar="N",
-                   help="smallest group that can be the reference (default: 30)")
+    o.add_argument("--min-n", type=min_n(), metavar="N",
+                   help="smallest group that can be the reference (default: 30; 0: no "
+                   "minimum)")
     o.add_argument("--cumulative", action="store_true",
                    help="rates against all applicants, not those who reached the stage")
     inconsistent_argument(o, "rows that pass a stage without the one before", "raise")

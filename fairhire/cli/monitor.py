@@ -18,7 +18,7 @@ from .arguments import (
 from .compare import comparison_lines, in_cli_words, read_audit_file
 from .errors import CLIError
 from .options import choice
-from .output import print_result, write_report_files
+from .output import new_report, print_result, write_report_files
 
 NAME = "monitor"
 HELP = "adverse impact over time: each period's audit, the trends and the alerts"
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print_result(result, args, title, text=monitor_text(result, args._flags))
         return 0
     print(monitor_text(result, args._flags))
-    report = fh.Report(title=args.title or title, organization=args.organization or None)
+    report = new_report(args, title)
     report.add(result)
     try:
         comparison = fh.compare_audits(previous, report)

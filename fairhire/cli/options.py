@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from .._core.params import (
+    check_adjust,
     check_alpha,
     check_choice,
     check_confidence,
     check_int,
+    check_min_n,
     check_number,
     check_share,
     check_threshold,
@@ -36,11 +38,13 @@ __all__ = [
     "FORMATS",
     "RENAMED",
     "accepted_options",
+    "adjustment",
     "age_bands",
     "call_analysis",
     "category_map_file",
     "choice",
     "label_pair",
+    "min_n",
     "number",
     "report_formats",
     "share",
@@ -114,14 +118,44 @@ def share(name: str = "min_share") -> Callable[[str], float | None]:
     return _converter(name, convert)
 
 
-def whole(name: str, low: int | None = None) -> Callable[[str], int | None]:
-    """A whole number, checked by ``check_int``."""
+def whole(name: str, low: int | None = None,
+          high: int | None = None) -> Callable[[str], int | None]:
+    """A whole number in ``[low, high]``, checked by ``check_int``.
+
+    Examples
+    --------
+    >>> whole("port", low=0, high=65535)("8765")
+    8765
+    """
 
     def convert(text: str) -> int | None:
         value = _number_text(text)
-        return check_int(value, name, low=low)
+        return check_int(value, name, low=low, high=high)
 
     return _converter(name, convert)
+
+
+def min_n() -> Callable[[str], int]:
+    """``--min-n``: the smallest group that may be the reference, checked by ``check_min_n``
+    (a whole number ≥ 0; 0 means no minimum).
+
+    Examples
+    --------
+    >>> min_n()("30"), min_n()("0")
+    (30, 0)
+    """
+    return _converter("min_n", lambda text: check_min_n(_number_text(text)))
+
+
+def adjustment() -> Callable[[str], str]:
+    """``--adjust``: a p-value adjustment, checked by ``check_adjust`` (``bh`` is ``fdr_bh``).
+
+    Examples
+    --------
+    >>> adjustment()("bh"), adjustment()("holm")
+    ('fdr_bh', 'holm')
+    """
+    return _converter("adjust", lambda text: check_adjust(text.strip()))
 
 
 def number(name: str, *, low: float | None = None) -> Callable[[str], Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,13 +14,43 @@ import pandas as pd
 from ..report.safe import csv_safe_frame
 from .options import FORMATS
 
-__all__ = ["csv_text", "note", "print_result", "progress", "write_csv", "write_report",
-           "write_report_files"]
+__all__ = ["SafeStream", "csv_text", "new_report", "note", "print_result", "progress", "terminal_safe",
+           "write_csv", "write_report", "write_report_files"]
+
+# Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides: in a
+# label they could recolour the terminal, retitle its window or reorder the line shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with its control characters written as escapes, safe to print on a terminal.
+
+    Examples
+    --------
+    >>> terminal_safe("\x1b[31mRed\tgroup\u202e")
+    '\\x1b[31mRed\tgroup\\u202e'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                        else f"\\u{ord(m[0]):04x}", text)
+
+
+class SafeStream:
+    """A text stream that writes through :func:`terminal_safe` (everything the command prints
+    passes through it, whatever module prints it)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def note(message: str, *, kind: str = "note") -> None:
     """One line on standard error: ``fairhire: note: ...`` (or ``warning``)."""
-    print(f"fairhire: {kind}: {message}", file=sys.stderr)
+    print(f"fairhire: {kind}: {terminal_safe(message)}", file=sys.stderr)
 
 
 def notes(messages: Iterable[str]) -> None:
@@ -65,12 +96,19 @@ def print_result(result: Any, args: argparse.Namespace, title: str, *,
     print(console_text(result, getattr(args, "_flags", {})) if text is None else text)
     if not getattr(args, "report", None):
         return None
-    import fairhire as fh
-
-    report = fh.Report(title=args.title or title, organization=args.organization or None)
+    report = new_report(args, title)
     report.add(result, include_disclosure=include_disclosure)
     write_report_files(report, args)
     return report
+
+
+def new_report(args: argparse.Namespace, title: str) -> Any:
+    """An empty :class:`~fairhire.Report` with the ``--title``, ``--organization`` and
+    ``--min-cell`` of the report options."""
+    import fairhire as fh
+
+    return fh.Report(title=args.title or title, organization=args.organization or None,
+                     min_cell=getattr(args, "min_cell", None))
 
 
 def write_report_files(report: Any, args: argparse.Namespace) -> None:

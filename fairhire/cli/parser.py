@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from .. import __version__
 from .errors import EXIT_USAGE
+from .output import terminal_safe
 
 __all__ = ["SUBCOMMANDS", "FairhireParser", "build_parser"]
 
@@ -47,8 +48,15 @@ class FairhireParser(argparse.ArgumentParser):
         message = re.sub(r"^argument (\S+?)(/\S+)?: (?=\1 )", "", message)
         command = self.prog.removeprefix("fairhire").strip()
         hint = f"fairhire {command} --help" if command else "fairhire --help"
-        print(f"fairhire: error: {' '.join(message.split())} (see {hint})", file=sys.stderr)
+        message = terminal_safe(" ".join(message.split()))
+        print(f"fairhire: error: {message} (see {hint})", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+#: Options of the command line itself (the file, the report), never a library argument: a
+#: library message's ``format='ISO8601'`` (pandas' advice on dates) is not ``--format``.
+COMMAND_ONLY = frozenset({"help", "sep", "sheet", "report", "format", "title", "organization",
+                          "min_cell", "output", "findings"})
 
 
 def _flags(p: argparse.ArgumentParser, extra: dict[str, str]) -> dict[str, str]:
@@ -56,7 +64,7 @@ def _flags(p: argparse.ArgumentParser, extra: dict[str, str]) -> dict[str, str]:
     flags = {
         a.dest: max(a.option_strings, key=len)
         for a in p._actions
-        if a.option_strings and a.help is not argparse.SUPPRESS and a.dest != "help"
+        if a.option_strings and a.help is not argparse.SUPPRESS and a.dest not in COMMAND_ONLY
     }
     return {**flags, **extra}
 

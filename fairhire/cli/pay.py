@@ -35,8 +35,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    default="HC3", metavar="{nonrobust,HC1,HC3}",
                    help="standard errors of the adjusted gap: HC3 (default, robust to unequal "
                    "spread), HC1, or nonrobust (classical)")
-    o.add_argument("--min-n", type=whole("min_n", low=1), metavar="N",
-                   help="smallest group size analysed (default: the library's, 5)")
+    o.add_argument("--min-n", type=whole("min_n", low=2), metavar="N",
+                   help="smallest group size analysed, at least 2 (default: the library's, 5)")
     report_arguments(p)
 
 

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import missing_column_error
 from .errors import CLIError
+from .numbers import missing_markers, text_numbers
 
 __all__ = [
     "SEPARATORS",
@@ -185,33 +186,107 @@ def _parser_error(name: str, exc: Exception, sep: str) -> CLIError:
     return CLIError(f"{name} could not be read as CSV: {text}")
 
 
+_SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*$')
+
+
+def _sep_line(text: str) -> str | None:
+    """The separator an Excel ``sep=;`` first line names, or None."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    found = _SEP_LINE.match(first)
+    return found[1] if found else None
+
+
+def _header_fields(text: str, sep: str, skip: int) -> list[str]:
+    """The header's names as written (pandas renames a repeated name ``x.1`` silently)."""
+    # newline=None: lines may end in \r\n, \n or (classic Mac) \r, as pandas reads them
+    lines = (line for i, line in enumerate(io.StringIO(text.lstrip("\ufeff"), newline=None))
+             if i >= skip)
+    try:
+        return next((row for row in csv.reader(lines, delimiter=sep) if row), [])
+    except csv.Error:  # pandas read the file; the check of repeated names is only a courtesy
+        return []
+
+
+def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
+                    notes: list[str]) -> None:
+    """A requested column named more than once is ambiguous: an error; other repeats, a note."""
+    positions: dict[str, list[int]] = {}
+    for i, field in enumerate(header, start=1):
+        positions.setdefault(field, []).append(i)
+    for field, where in positions.items():
+        if len(where) < 2:
+            continue
+        if field in columns:
+            shown = ", ".join(map(str, where[:-1])) + f" and {where[-1]}"
+            raise CLIError(
+                f"{name}: the header names {len(where)} columns {field!r} (columns {shown}), "
+                "so which one to read is unclear. Rename them in the export so that each name "
+                "appears once."
+            )
+        renamed = ", ".join(repr(f"{field}.{k}") for k in range(1, len(where)))
+        notes.append(f"{name}: column {field!r} appears {len(where)} times; the later ones are "
+                     f"read as {renamed}.")
+
+
 def _read_csv(
     source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
 ) -> pd.DataFrame:
     head = _head(source)
     encoding = _csv_encoding(head, name)
-    if sep is None:
-        sep = sniff_separator(head.decode(encoding, errors="replace").lstrip("\ufeff"))
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    named = _sep_line(text)
+    skip = 1 if named else 0
+    if sep is None and named:
+        sep = named
+        notes.append(f"{name}: values are separated by {_SEP_NAMES.get(sep, repr(sep))}s "
+                     f"(its first line, sep={sep}, says so).")
+    elif sep is None:
+        sep = sniff_separator(text)
         if sep != ",":
             notes.append(f"{name}: values are separated by {_SEP_NAMES[sep]}s.")
 
-    def read(encoding: str, **kwargs: Any) -> pd.DataFrame:
+    def read(**kwargs: Any) -> pd.DataFrame:
         buffer = io.BytesIO(source) if isinstance(source, bytes) else source
-        return pd.read_csv(buffer, sep=sep, encoding=encoding, **kwargs)
+        return pd.read_csv(buffer, sep=sep, skiprows=skip, keep_default_na=False,
+                           na_values=[""], **kwargs)
 
+    options: dict[str, Any] = {"encoding": encoding}
     try:
         try:
-            header = read(encoding, nrows=0).columns
+            header = read(nrows=0, **options).columns
             _check_columns(name, header, columns, sep)
-            frame = read(encoding)
+            frame = read(**options)
         except UnicodeDecodeError:
             notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
-            frame = read("cp1252")
+            # the five bytes Windows-1252 leaves undefined become U+FFFD, as in decode_text
+            options = {"encoding": "cp1252", "encoding_errors": "replace"}
+            frame = read(**options)
+        if not isinstance(frame.index, pd.RangeIndex):
+            frame = _one_value_more(frame, name, sep, notes,
+                                    lambda: read(index_col=False, **options))
     except pd.errors.EmptyDataError:
         raise CLIError(f"{name} has no header row: it holds no column names.") from None
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
-    return frame
+    _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
+    return text_numbers(missing_markers(frame, name, notes), name, sep, notes)
+
+
+def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
+                    reread: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Every data row has one value more than the header. pandas then makes the first column
+    the index and shifts every other one; read the file again without the empty last value,
+    or stop if that value is not empty (a name is missing from the header)."""
+    width = frame.shape[1]
+    if frame.iloc[:, -1].isna().all():  # a separator ending every row (some exports do)
+        notes.append(f"{name}: every row ends with a separator ({_SEP_NAMES.get(sep, sep)}) "
+                     "after its last value; the empty value after it was ignored.")
+        return reread()
+    raise CLIError(
+        f"{name}: every data row has {width + 1} values but the header names {width} "
+        f"columns: a column name is missing from the header. Add it, or remove the extra "
+        "values, and export again."
+    )
 
 
 def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
@@ -226,6 +301,9 @@ def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep
                 f" The header looks {_SEP_NAMES[others[0]]}-separated: pass --sep "
                 f"{others[0]!r} (the file was read with --sep {sep!r})."
             )
+        else:  # a title line ("Applicant report 2025") above the column names
+            message += (" The first line holds a single column: if the column names are on a "
+                        "later line, delete the lines above them and export again.")
     raise CLIError(message)
 
 
@@ -290,6 +368,9 @@ def read_table(
     fairhire.cli.errors.CLIError: export.csv has a header row (sex, hired) but no data rows: ...
     """
     notes = [] if notes is None else notes
+    if sep is not None and len(sep) != 1:
+        raise CLIError(f"the CSV separator {sep!r} must be one character, e.g. ',', ';', '|' "
+                       "or a tab ('\\t' or 'tab' after --sep).")
     if isinstance(source, bytes):
         name = name or "upload"
     else:

@@ -42,16 +42,31 @@ def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None) ->
             file = Path(spec["path"])
             frame = read_table(file if file.is_absolute() else base / file,
                                sheet=spec.get("sheet"), sep=spec.get("sep"), notes=notes)
-        inputs[name] = rename_columns(frame, spec)
+        inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=notes)
     return inputs
 
 
-def rename_columns(frame: Any, spec: Mapping[str, Any]) -> Any:
-    """Apply a ``[data.NAME]`` table's ``columns = {export name = fairhire name}``."""
+def rename_columns(frame: Any, spec: Mapping[str, Any], where: str = "[data]", *,
+                   notes: list[str] | None = None) -> Any:
+    """Apply a ``[data.NAME]`` table's ``columns = {export name = fairhire name}``.
+
+    A new name that another column already has is an error (two columns of one name); a name
+    the file does not have is a note (a config may serve several exports).
+    """
     columns = spec.get("columns")
-    if columns and isinstance(frame, pd.DataFrame):
-        return frame.rename(columns=columns)
-    return frame
+    if not columns or not isinstance(frame, pd.DataFrame):
+        return frame
+    have = [str(c) for c in frame.columns]
+    for old in columns:
+        if old not in have and notes is not None:
+            notes.append(f"{where}.columns: {old!r} is not a column of the file; not renamed.")
+    renamed = [str(columns.get(c, c)) for c in have]
+    for old, new in columns.items():
+        if old in have and renamed.count(str(new)) > 1:
+            raise CLIError(f"{where}.columns renames {old!r} to {new!r}, but the file has "
+                           f"another column {new!r}: rename that one too, or choose "
+                           "another name.", field="config")
+    return frame.rename(columns=columns)
 
 
 def input_name(spec: Mapping[str, Any], inputs: Mapping[str, Any]) -> str:

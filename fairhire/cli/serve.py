@@ -16,7 +16,7 @@ FLAGS: dict[str, str] = {}
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this computer only)")
-    p.add_argument("--port", type=whole("port", low=0), default=8765,
+    p.add_argument("--port", type=whole("port", low=0, high=65535), default=8765,
                    help="port to listen on (default: 8765; 0 picks a free one)")
     p.add_argument("--open", action="store_true", help="open the app in your web browser")
     p.add_argument("--max-upload", type=whole("max_upload", low=1), default=50, metavar="MB",

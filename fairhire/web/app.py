@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..cli.errors import unexpected_message
 from .api import api_audit, api_health, api_scan
 from .pages import ROUTES_GET, ROUTES_POST
 from .security import LOOPBACK_HOSTS, BodyTooLarge, SecurityMiddleware
@@ -22,6 +23,11 @@ DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 
 async def _too_large(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": str(exc)}, status_code=413)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: the API's JSON error (the server log has the traceback), not a bare 500 page."""
+    return JSONResponse({"error": unexpected_message(exc)}, status_code=500)
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -61,5 +67,6 @@ def create_app(
     middleware = [
         Middleware(SecurityMiddleware, max_body=max_upload, allowed_hosts=allowed_hosts)
     ]
-    handlers = {BodyTooLarge: _too_large, 404: _not_found, 405: _not_allowed}
+    handlers = {BodyTooLarge: _too_large, 404: _not_found, 405: _not_allowed,
+                Exception: _unexpected}
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)

@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from .. import __version__
-from ..cli.errors import CLIError
-from ..errors import FairhireError
+from .._core.params import check_int
+from ..cli.errors import CLIError, unexpected_message
+from ..errors import FairhireError, InvalidParameterError
 from ..report.safe import csv_safe_frame
 from .api import error_response, read_form
 from .roles import (
@@ -181,6 +182,17 @@ def _choices(fields: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     return {str(k): str(v) for k, v in roles.items()}, [str(a) for a in analyses]
 
 
+def _min_cell(text: str | None) -> int | None:
+    """The form's "withhold counts below" field: blank for none, else a whole number ≥ 1."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return check_int(int(text) if text.isdigit() else text, "min_cell", low=1)
+    except InvalidParameterError as exc:
+        raise CLIError(f"withhold counts below: {exc}", field="min_cell") from None
+
+
 def _field_of(exc: Exception, owners: list[str], roles: dict[str, str]) -> dict[str, Any]:
     """Where the page shows an error: a column's dropdown, an analysis, or the file."""
     body: dict[str, Any] = {"error": " ".join(str(exc).split())}
@@ -211,7 +223,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
         frame = read_upload(data, filename, None, notes)
         roles, analyses = _choices(fields)
         config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
-                                      organization=fields.get("organization", ""))
+                                      organization=fields.get("organization", ""),
+                                      min_cell=_min_cell(fields.get("min_cell")))
         out = audit(b"", filename, config, frame=frame, on_step=step,
                     formats=("html", "markdown", "json"))
         return {"done": True, "notes": notes, "report": out.rendered,
@@ -229,6 +242,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
         yield json.dumps(task.result()) + "\n"
     except FairhireError as exc:
         yield json.dumps(_field_of(exc, owners, roles)) + "\n"
+    except Exception as exc:  # a bug: the page shows it instead of waiting for a last line
+        yield json.dumps({"error": unexpected_message(exc), "field": "form"}) + "\n"
 
 
 async def audit_run(request: Request) -> Response:

@@ -61,11 +61,27 @@ _STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
 _DATE = re.compile(r"date|_on$|_at$|^period$|month|year$", re.I)
 
 
+#: More distinct spellings than this and a column is not a yes/no column.
+_MAX_FLAG_SPELLINGS = 40
+
+
 def _is_flag(series: pd.Series) -> bool:
+    """True when the library reads the column as yes/no: every distinct value that is not
+    blank reads as a flag, in any of its spellings (yes, Y, 1.0, TRUE, " n" ...).
+
+    Examples
+    --------
+    >>> _is_flag(pd.Series(["yes", "Y", 1.0, " n", "FALSE", "", None])), _is_flag(pd.Series([1, 5]))
+    (True, False)
+    """
     if pd.api.types.is_bool_dtype(series):
         return True
-    values = series.dropna().unique()[:20]
-    return 0 < len(values) <= 3 and all(flag_of(v) in (True, False) for v in values)
+    values = series.dropna().unique()
+    if len(values) > _MAX_FLAG_SPELLINGS:
+        return False
+    read = [flag_of(v) for v in values]
+    known = [r for r in read if r is not None]  # blanks are missing, not a third value
+    return bool(known) and all(r is True or r is False for r in known)
 
 
 def _stage_rank(name: str) -> int | None:
@@ -232,8 +248,10 @@ def build_config(
     *,
     title: str = "Hiring audit",
     organization: str = "",
+    min_cell: int | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """An audit config from the page's choices, and the page analysis of each entry."""
+    """An audit config from the page's choices, and the page analysis of each entry;
+    ``min_cell`` withholds counts below it in the report."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -246,6 +264,8 @@ def build_config(
     report: dict[str, Any] = {"title": title.strip() or "Hiring audit"}
     if organization.strip():
         report["organization"] = organization.strip()
+    if min_cell is not None:
+        report["min_cell"] = min_cell
     if by["date"] and (period := _period(frame, by["date"][0])):
         report["period"] = period
     entries, owners = [], []

@@ -54,8 +54,9 @@ def scan(text: Any, lexicon: Any = None) -> Any:
 
 
 def read_upload(data: bytes, filename: str, spec: Mapping[str, Any] | None = None,
-                notes: list[str] | None = None) -> pd.DataFrame:
-    """Read an uploaded table from memory; ``spec`` is the config's ``[data.NAME]`` table."""
+                notes: list[str] | None = None, where: str = "[data]") -> pd.DataFrame:
+    """Read an uploaded table from memory; ``spec`` is the config's ``[data.NAME]`` table
+    (``where`` names it in messages)."""
     spec = spec or {}
     name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     try:
@@ -63,7 +64,7 @@ def read_upload(data: bytes, filename: str, spec: Mapping[str, Any] | None = Non
                            notes=notes)
     except CLIError as exc:
         raise CLIError(str(exc), field="file") from None
-    return rename_columns(frame, spec)
+    return rename_columns(frame, spec, where, notes=notes)
 
 
 @dataclass
@@ -118,7 +119,8 @@ def audit(
             on_step(i, steps, title)
 
     with AUDIT_LOCK:
-        table = frame if frame is not None else read_upload(data, filename, spec, notes)
+        table = frame if frame is not None else read_upload(data, filename, spec, notes,
+                                                            f"[data.{name}]")
         report = build_report(checked, {name: table}, on_step=step)
         step(steps, steps, "writing the report")
         rendered = {fmt: getattr(report, REPORT_FORMATS[fmt][0])() for fmt in formats}

@@ -85,7 +85,7 @@
   }
 
   function choices() {
-    const roles = {};
+    const roles = Object.create(null);  // a column may be named "__proto__"
     document.querySelectorAll("select[data-column]").forEach((s) => { roles[s.dataset.column] = s.value; });
     const analyses = [...document.querySelectorAll('input[name="analysis"]:checked')].map((b) => b.value);
     return { roles, analyses };
@@ -119,6 +119,7 @@
     form.append("analyses", JSON.stringify(analyses));
     form.append("title", document.getElementById("title").value);
     form.append("organization", document.getElementById("organization").value);
+    form.append("min_cell", document.getElementById("min-cell").value);
     runButton.disabled = true;
     progress.hidden = false;
     progress.value = 0;

@@ -1,0 +1,136 @@
+"""What spreadsheets and R save as text: missing markers, decimal commas, thousands separators.
+
+Only empty cells are missing when a file is read (the library's rule: text is missing only when
+it is blank). Markers such as ``NA``, ``#N/A`` or ``None`` are read as missing only in a column
+whose other values are all numbers or all yes/no, where they cannot mean anything else; in a
+label column they are labels (a disability column answers "None"), with a note on how to count
+them as unknown.
+
+A European spreadsheet saves ``48.250,50`` in a ``;``-separated file; an American one saves a
+cell formatted with thousands separators as ``"48,250.50"`` in a comma-separated file. pandas
+reads both as text, and an analysis then stops ("pay must be numeric"). A text column that holds
+only numbers written one of these ways is read as numbers, with a note saying so; a column with
+any other text is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from .._core.flags import flag_of
+
+__all__ = ["MISSING_MARKERS", "missing_markers", "text_numbers"]
+
+#: What spreadsheets, R and databases write for a missing value (the markers pandas knows).
+MISSING_MARKERS = frozenset({
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+})
+
+# 1234,5  -1.234.567,89: a comma before the decimals; dots, if any, group thousands
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+# 1,234  -1,234,567.89: commas group thousands (groups of three digits), a dot before decimals
+_THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def _text_columns(frame: pd.DataFrame) -> list[Any]:
+    return [c for c in frame.columns
+            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+
+
+def _all_flags(values: pd.Series) -> bool:
+    return all(flag_of(v) is True or flag_of(v) is False for v in values.unique())
+
+
+def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.DataFrame:
+    """Missing markers read as missing in number and yes/no columns, kept in label columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pay": ["50000", "NA"], "hired": ["yes", "N/A"], "dis": ["None", "x"]})
+    >>> out = missing_markers(t, "a.csv", n := [])
+    >>> out["pay"].tolist(), out["hired"].tolist(), out["dis"].tolist()
+    ([50000.0, nan], ['yes', nan], ['None', 'x'])
+    """
+    converted = {}
+    for column in _text_columns(frame):
+        series = frame[column]
+        values = series.dropna()
+        marked = values.isin(MISSING_MARKERS)
+        if not marked.any():
+            continue
+        rest = values[~marked]
+        counts = values[marked].value_counts()
+        shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
+        numbers = pd.to_numeric(rest, errors="coerce")
+        if numbers.notna().all() or _all_flags(rest):
+            cleaned = series.mask(series.isin(MISSING_MARKERS))
+            converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
+            notes.append(f"{name}: column {column!r}: {shown} read as missing.")
+        else:
+            first = str(counts.index[0])
+            notes.append(f"{name}: column {column!r} holds {shown} as a label, not as missing; "
+                         f"to count those rows as unknown, pass --unknown-label {first} "
+                         f"(unknown_labels = [{first!r}] in an audit config).")
+    return frame.assign(**converted) if converted else frame
+
+
+def _decimal_comma(text: pd.Series) -> pd.Series:
+    return text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+
+
+def _thousands(text: pd.Series) -> pd.Series:
+    return text.str.replace(",", "", regex=False)
+
+
+# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €")
+_CURRENCY = r"^([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+
+
+def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The currency symbol of each value ("" for none) and the number's text."""
+    parts = text.str.extract(_CURRENCY)
+    return parts[0].fillna("") + parts[2].fillna(""), parts[1]
+
+
+def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
+    """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
+    file) or with thousands separators (in a comma- or bar-separated file), or with one
+    currency symbol, read as numbers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pay": ["1.234,50", "980,25", None], "id": ["1,2", "x", "3"]})
+    >>> text_numbers(t, "a.csv", ";", n := [])["pay"].tolist(), n
+    ([1234.5, 980.25, nan], ["a.csv: column 'pay' has numbers with a decimal comma (e.g. '1.234,50'); read them as numbers."])
+    >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "$980"]}), "a.csv", ",", [])["pay"].tolist()
+    [48250.5, 980.0]
+    >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "€980"]}), "a.csv", ",", [])["pay"].tolist()
+    ['$48,250.50', '€980']
+    """
+    european = sep in {";", "\t"}
+    pattern, convert = (_DECIMAL_COMMA, _decimal_comma) if european else (_THOUSANDS, _thousands)
+    converted = {}
+    for column in _text_columns(frame):
+        series = frame[column]
+        # the distinct values decide (a label column has few): cheap on 200,000 rows
+        values = pd.Series(series.dropna().unique()).astype(str).str.strip()
+        values = values[values != ""]
+        symbols, numbers = _split_currency(values)
+        used = sorted(set(symbols) - {""})
+        with_comma = numbers.str.contains(",", regex=False)
+        if len(used) > 1 or not (with_comma.any() or used) or \
+                not numbers.map(lambda v: bool(pattern.match(v))).all():
+            continue  # other text, two currencies, or nothing a spreadsheet added
+        _, text = _split_currency(series.astype("string").str.strip())
+        converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
+        what = [f"the currency symbol {used[0]!r}"] if used else []
+        if with_comma.any():
+            what.append("a decimal comma" if european else "thousands separators")
+        example = values[with_comma | (symbols != "")].iloc[0]
+        notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
+                     f"{example!r}); read them as numbers.")
+    return frame.assign(**converted) if converted else frame

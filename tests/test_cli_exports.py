@@ -1,0 +1,271 @@
+"""Real exports the command line and the web app must read as the library reads the data.
+
+Each test is a file an HR system or a spreadsheet writes (a byte Windows-1252 leaves undefined,
+Excel's ``sep=`` line, a duplicated header, decimal commas) or a label an adversary can write
+(terminal escape sequences), read through ``fairhire.cli.main`` and compared with the library
+call on the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.cli import main
+
+ROWS = [("Female", "yes")] * 30 + [("Female", "no")] * 30 + [("Male", "yes")] * 40 + \
+    [("Male", "no")] * 20
+
+
+def _csv(rows=ROWS, sep: str = ",", header: str = "sex,hired") -> str:
+    return header.replace(",", sep) + "\n" + "".join(f"{s}{sep}{h}\n" for s, h in rows)
+
+
+def _impact(path: Path, *extra: str) -> list[str]:
+    return ["impact", str(path), "--group", "sex", "--stages", "hired", *extra]
+
+
+def _library_table(rows=ROWS) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["sex", "hired"])
+    return fh.adverse_impact(frame, group="sex", stages=["hired"]).table
+
+
+def test_bytes_windows_1252_leaves_undefined_are_read_not_a_crash(tmp_path, capsys):
+    # 0x81 0x8D 0x8F 0x90 0x9D have no character in Windows-1252: exports mislabelled "ANSI"
+    data = _csv().encode() + b"F\x81\x8dmale,yes\n"
+    (tmp_path / "a.csv").write_bytes(data)
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "Windows-1252" in err and "unexpected" not in err
+    assert "Rows: 121 of 121 rows used" in out
+
+
+def test_control_characters_in_labels_never_reach_the_terminal(tmp_path, capsys):
+    # a free-text "self-describe" field can hold escape sequences that recolour the terminal,
+    # retitle its window (OSC) or reorder the line (bidi overrides)
+    label = "\x1b[31mRED\x1b]0;pwned\x07 \u202eelaM"
+    rows = [*ROWS, *[(f'"{label}"', "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv", "--reference", label)) == 0
+    out, err = capsys.readouterr()
+    for text in (out, err):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\x1b[31mRED\\x1b]0;pwned\\x07 \\u202eelaM" in out
+    assert main(_impact(tmp_path / "a.csv", "--reference", label + "x")) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b" in err
+
+
+def test_excel_sep_line_names_the_separator(tmp_path, capsys):
+    # Excel's "CSV (semicolon)" in some locales starts with the hint line "sep=;"
+    (tmp_path / "a.csv").write_text("sep=;\n" + _csv(sep=";"), encoding="utf-8-sig")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 120 of 120 rows used" in out
+    assert "sep=" in err  # the note says where the separator came from
+
+
+def test_a_column_named_twice_is_refused_not_read_silently(tmp_path, capsys):
+    lines = ["sex,sex,hired"] + [f"{s},{'M' if s == 'Female' else 'F'},{h}" for s, h in ROWS]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
+    assert main(_impact(tmp_path / "a.csv")) == 2
+    err = capsys.readouterr().err
+    assert "'sex'" in err and "columns 1 and 2" in err and "Traceback" not in err
+    # a duplicated column no one asked for is only a note
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "sex.1", "--stages", "hired"]) == 0
+    assert "appears 2 times" in capsys.readouterr().err
+
+
+
+def test_min_cell_withholds_small_groups_in_every_subcommand_report(tmp_path, capsys):
+    rows = [*ROWS, *[("Tiny", "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows))
+    for argv in (_impact(tmp_path / "a.csv"),
+                 ["promotion", str(tmp_path / "a.csv"), "--group", "sex", "--promoted", "hired"]):
+        out = tmp_path / argv[0]
+        assert main([*argv, "--report", str(out), "--format", "md,json", "--min-cell", "5"]) == 0
+        capsys.readouterr()
+        assert json.loads((out / "audit.json").read_text())["report"]["min_cell"] == 5
+        markdown = (out / "audit.md").read_text()
+        assert "< 5" in markdown
+        row = next(line for line in markdown.splitlines() if line.startswith("| Tiny"))
+        assert "| 3 |" not in row, row
+    assert main([*_impact(tmp_path / "a.csv"), "--min-cell", "0"]) == 2
+    assert "--min-cell 0 must be a whole number ≥ 1" in capsys.readouterr().err
+
+
+class _ClosedPipe:
+    """Standard output piped into ``head``, which has exited."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_piped_into_head_is_not_an_error(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.csv").write_text(_csv())
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    assert "error" not in capsys.readouterr().err
+
+
+def _number(value) -> float:
+    """A JSON number (null for missing) as a float."""
+    return float("nan") if value is None else value
+
+
+def test_adjust_bh_and_min_n_0_are_read_as_the_library_reads_them(tmp_path, capsys):
+    rows = [*ROWS, *[("Tiny", "yes")] * 3]
+    (tmp_path / "a.csv").write_text(_csv(rows))
+    frame = pd.DataFrame(rows, columns=["sex", "exited"])
+    for flags, options in ((["--adjust", "bh"], {"adjust": "fdr_bh"}),
+                           (["--min-n", "0"], {"min_n": 0})):
+        argv = ["retention", str(tmp_path / "a.csv"), "--group", "sex", "--exited", "hired",
+                "--report", str(tmp_path / "r"), "--format", "json", *flags]
+        assert main(argv) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+        expected = fh.retention(frame, group="sex", exited="exited", **options)
+        assert section["fingerprint"] == expected.fingerprint
+        table = section["result"]["table"]
+        assert [r["reference_group"] for r in table] == list(expected.table["reference_group"])
+        assert [_number(r["p_value_adjusted"]) for r in table] == \
+            pytest.approx(list(expected.table["p_value_adjusted"]), nan_ok=True)
+    assert main([*_impact(tmp_path / "a.csv"), "--min-n", "0"]) == 0
+    capsys.readouterr()
+    config = tmp_path / "audit.toml"
+    config.write_text('[data.a]\npath = "a.csv"\n[[analysis]]\ntype = "adverse_impact"\n'
+                      'group = "sex"\nstages = ["hired"]\nmin_n = 0\n')
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
+
+
+def test_python_dash_m_fairhire_runs_the_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "fairhire", "--version"], capture_output=True,
+                          text=True, check=False, cwd=Path(fh.__file__).parents[1])
+    assert done.returncode == 0 and done.stdout.startswith("fairhire "), done.stderr
+
+
+@pytest.mark.parametrize("sep", ["", ";;", "semicolons"])
+def test_a_separator_must_be_one_character(tmp_path, capsys, sep):
+    (tmp_path / "a.csv").write_text(_csv())
+    assert main([*_impact(tmp_path / "a.csv"), "--sep", sep]) == 2
+    err = capsys.readouterr().err
+    assert "one character" in err and "unexpected" not in err and "warning" not in err
+
+
+def test_config_column_renames_that_collide_or_miss_are_named(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text("gender,hired,sex\n" + "".join(f"{s},{h},{s}\n"
+                                                                    for s, h in ROWS))
+    (tmp_path / "b.csv").write_text(_csv(header="gender,hired"))
+    analysis = '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+    config = tmp_path / "audit.toml"
+    config.write_text('[data.a]\npath = "a.csv"\ncolumns = { gender = "sex" }\n' + analysis)
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "[data.a].columns" in err and "'gender'" in err and "'sex'" in err
+    assert "DuplicateError" not in err
+    config.write_text('[data.b]\npath = "b.csv"\ncolumns = { Gender = "x", gender = "sex" }\n'
+                      + analysis)
+    assert main(["audit", str(config), "--out", str(tmp_path / "o")]) == 0
+    assert "[data.b].columns: 'Gender' is not a column" in capsys.readouterr().err
+
+
+def test_serve_port_out_of_range_is_a_usage_error(capsys):
+    assert main(["serve", "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert "--port 70000 must be a whole number in [0, 65535]" in err and "Traceback" not in err
+
+
+def test_a_separator_ending_every_row_does_not_shift_the_columns(tmp_path, capsys):
+    # pandas reads rows with one value more than the header with the first column as the
+    # index, so 'sex' held the outcomes and 'hired' was empty ("all rows excluded")
+    (tmp_path / "a.csv").write_text(_csv().replace("\n", ",\n").replace("sex,hired,", "sex,hired"))
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 120 of 120 rows used" in out and "ends with" in err
+    (tmp_path / "b.csv").write_text(_csv().replace("\n", ",x\n").replace("sex,hired,x", "sex,hired"))
+    assert main(_impact(tmp_path / "b.csv")) == 2
+    assert "3 values but the header names 2 columns" in capsys.readouterr().err
+
+
+
+def test_classic_mac_line_endings_and_title_lines(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text(_csv().replace("\n", "\r"), newline="")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    assert "Rows: 120 of 120 rows used" in capsys.readouterr().out
+    (tmp_path / "b.csv").write_text("Applicant report 2025\nExported by HRIS\n" + _csv())
+    assert main(_impact(tmp_path / "b.csv")) == 2
+    assert "delete the lines above" in capsys.readouterr().err
+
+
+def test_none_and_na_are_labels_in_a_label_column_and_missing_elsewhere(tmp_path, capsys):
+    # A disability column answers "None"; pandas' reader made it missing, so 40 people were
+    # dropped as "missing group", while the library's rule (text is missing only when blank)
+    # and the polars or DuckDB readers keep it. In numeric and yes/no columns R's "NA" and
+    # Excel's "#N/A" can only mean missing.
+    rows = (["None,yes,50000"] * 25 + ["None,no,51000"] * 15 + ["Physical,yes,NA"] * 10
+            + ["Physical,no,48000"] * 20 + ["Mental,N/A,#N/A"] * 2 + ["Mental,yes,47000"] * 30)
+    (tmp_path / "a.csv").write_text("disability,hired,salary\n" + "\n".join(rows) + "\n")
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "disability", "--stages",
+                 "hired", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 100 of 102 rows used" in out  # only the 2 'N/A' outcomes are missing
+    assert "--unknown-label None" in err  # how to count it as unknown instead
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    frame = pd.DataFrame([r.split(",") for r in rows], columns=["disability", "hired", "salary"])
+    frame["hired"] = frame["hired"].replace("N/A", None)
+    expected = fh.adverse_impact(frame, group="disability", stages=["hired"])
+    assert section["fingerprint"] == expected.fingerprint
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "disability"]) == 0
+    assert "'salary'" in capsys.readouterr().err  # the note on 'NA' and '#N/A' read as missing
+
+
+def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys):
+    # pandas' date message says "passing `format='ISO8601'`"; --format is the report formats
+    days = ["01/02/2020", "04/02/2020", "13/02/2020"] * 20  # day first: 13 is no month
+    lines = ["sex,hired_on,left_on"] + [f"{'FM'[i % 2]},{d}," for i, d in enumerate(days)]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
+    assert main(["time-to-exit", str(tmp_path / "a.csv"), "--group", "sex", "--hire-date",
+                 "hired_on", "--exit-date", "left_on", "--as-of", "2025-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "--format ISO8601" not in err and "dates" in err
+
+
+# pay cells as spreadsheets save them: (separator, cells by sex, the note, the number)
+PAY_CELLS = {
+    "decimal comma": (";", {"Female": ["48.250,50", "51.000,00", "47.125,25"],
+                            "Male": ["52.300,75", "55.100,00", "50.050,10", "1.234,5"]},
+                      "decimal comma", lambda p: float(p.replace(".", "").replace(",", "."))),
+    # Excel saves a cell formatted with thousands separators as "48,250.50"
+    "thousands": (",", {"Female": ['"48,250.50"', '"51,000.00"', '"47,125.25"'],
+                        "Male": ['"52,300.75"', '"55,100"', '"50,050.10"', "999.5"]},
+                  "thousands separators", lambda p: float(p.strip('"').replace(",", ""))),
+    "currency": (",", {"Female": ['"$48,250.50"', "$51000", '"$47,125.25"'],
+                       "Male": ['"$52,300.75"', "$55100", '"$50,050.10"']},
+                 "currency symbol '$'", lambda p: float(p.strip('"$').replace(",", ""))),
+}
+
+
+@pytest.mark.parametrize("kind", PAY_CELLS)
+def test_pay_saved_as_text_gives_the_library_numbers(tmp_path, capsys, kind):
+    sep, pay, note, number = PAY_CELLS[kind]
+    rows = [(s, p) for s in pay for p in pay[s] * (60 // len(pay[s]))]
+    (tmp_path / "a.csv").write_text(_csv(rows, sep=sep, header="sex,salary"))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert note in capsys.readouterr().err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows], "salary": [number(p) for _, p in rows]})
+    expected = fh.pay_gap(frame, pay="salary", group="sex")
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == expected.fingerprint
+    assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
+        pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)

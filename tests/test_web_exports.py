@@ -1,0 +1,97 @@
+"""The web app on real exports and on its own failures: the same reading as the command line,
+the same numbers as the library, and a JSON answer (never a bare 500 page) when something
+unexpected breaks."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("multipart")
+from messy import EXPECTED, messy_frame
+from starlette.testclient import TestClient
+
+import fairhire as fh
+from fairhire.web import create_app
+
+BASE = "http://127.0.0.1:8765"
+CONFIG = '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+DATA = ("sex,hired\n" + "Female,yes\nFemale,no\n" * 20 + "Male,yes\n" * 30 + "Male,no\n" * 10
+        ).encode()
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(create_app(), base_url=BASE, raise_server_exceptions=False)
+
+
+def _token(client: TestClient) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/audit").text)[1]
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+def test_an_unexpected_error_is_json_saying_it_is_a_bug(client, monkeypatch):
+    monkeypatch.setattr("fairhire.web.work.build_report", _broken)
+    reply = client.post("/api/audit", data={"config": CONFIG},
+                        files={"file": ("a.csv", DATA, "text/csv")})
+    assert reply.status_code == 500
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.json()["error"].startswith("unexpected RuntimeError: boom.")
+    assert "bug in fairhire" in reply.json()["error"]
+
+
+def test_an_unexpected_error_ends_the_progress_stream_with_an_error_line(client, monkeypatch):
+    monkeypatch.setattr("fairhire.web.work.build_report", _broken)
+    form = {"csrf": _token(client), "roles": json.dumps({"sex": "group", "hired": "stage"}),
+            "analyses": '["funnel"]'}
+    reply = client.post("/audit/run", data=form, files={"file": ("a.csv", DATA, "text/csv")})
+    last = json.loads(reply.text.splitlines()[-1])
+    assert last["error"].startswith("unexpected RuntimeError: boom.")
+    assert last["field"] == "form"
+
+
+def _run(client: TestClient, data: bytes, **form) -> dict:
+    form = {"csrf": _token(client), "roles": json.dumps({"sex": "group", "hired": "stage"}),
+            "analyses": '["funnel"]', **form}
+    reply = client.post("/audit/run", data=form, files={"file": ("a.csv", data, "text/csv")})
+    return json.loads(reply.text.splitlines()[-1])
+
+
+def test_the_audit_page_can_withhold_small_counts(client):
+    data = DATA + b"Tiny,yes\nTiny,no\nTiny,yes\n"
+    done = _run(client, data, min_cell="5")
+    assert json.loads(done["report"]["json"])["report"]["min_cell"] == 5
+    row = next(line for line in done["report"]["markdown"].splitlines()
+               if line.startswith("| Tiny"))
+    assert "< 5" in row and "| 3 |" not in row
+    assert "min_cell = 5" in done["config"]
+    assert "min_cell" not in _run(client, data, min_cell="")["config"]
+    bad = _run(client, data, min_cell="x")
+    assert bad["field"] == "min_cell" and "whole number" in bad["error"]
+
+
+def test_the_messy_exports_yes_no_column_is_offered_as_a_stage(client):
+    # the library reads 'selected' (yes, Y, 1.0, TRUE, " y", no, N, 0.0, false, "n ", blanks)
+    # as a yes/no column, so the page must offer it as one, and the audit must agree
+    frame = messy_frame()
+    data = frame.to_csv(index=False).encode()
+    found = client.post("/audit/inspect", data={"csrf": _token(client)},
+                        files={"file": ("messy.csv", data, "text/csv")}).json()
+    assert found["roles"]["selected"] == "stage" and "funnel" in found["analyses"]
+    assert found["roles"]["rating"] == "ignore"  # 1-5 is not yes/no
+    done = _run(client, data, roles=json.dumps({"sex": "group", "selected": "stage"}))
+    section = json.loads(done["report"]["json"])["sections"][0]
+    read = pd.read_csv(io.BytesIO(data))  # the library on the same file
+    expected = fh.adverse_impact(read, group="sex", stages=["selected"])
+    assert section["fingerprint"] == expected.fingerprint
+    table = section["result"]["table"]
+    assert {r["group"]: r["applicants"] for r in table} == EXPECTED["applicants"]
+    assert {r["reference_group"] for r in table} == {EXPECTED["reference"]}
