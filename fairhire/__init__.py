@@ -18,7 +18,8 @@ The layers, bottom up (each imports only those below it; CONTRIBUTING.md has the
 the data's own engine) → ``stats`` (pure statistics on counts and arrays) → ``_core`` (the
 shared rules: missing values, yes/no flags, labels, the reference group, argument checks,
 comparison options, number text) → the analyses (``impact``, ``pay``, ``promotion``,
-``interviews``, ``exits``, ``monitoring``, ``language``) → ``report`` → ``cli`` and ``web``.
+``interviews``, ``exits``, ``monitoring``, ``language``) → ``report`` → ``workflow`` (files,
+option text and audit configs, shared by the interfaces) → ``cli`` and ``web``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 
 import fairhire as fh
 from fairhire.cli import main
-from fairhire.cli.errors import flag_words
+from fairhire.workflow.errors import flag_words
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +214,7 @@ def test_config_without_data_name_uses_the_only_input(tmp_path, funnel):
 
 
 def test_renamed_arguments_reach_the_installed_function():
-    from fairhire.cli.options import translate_renamed
+    from fairhire.workflow.options import translate_renamed
 
     def pay_gap(data, *, min_group_size=5): ...
 

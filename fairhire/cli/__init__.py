@@ -6,10 +6,10 @@ with the command-line flags (``--on-inconsistent exclude``), not the Python argu
 
 One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``retention``,
 ``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``,
-``serve``); shared parts: :mod:`~fairhire.cli.reading` (files) with
-:mod:`~fairhire.cli.numbers` (numbers and missing markers saved as text),
-:mod:`~fairhire.cli.options` (option text -> checked values), :mod:`~fairhire.cli.config` and
-:mod:`~fairhire.cli.runner` (the audit config, shared with the web app).
+``serve``), and :mod:`~fairhire.cli.arguments`, :mod:`~fairhire.cli.output` and
+:mod:`~fairhire.cli.console` for the flags they share and what they print. Reading files,
+option text, the audit config and its runner are shared with the web app and live below both,
+in :mod:`fairhire.workflow`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import FairhireError
-from .config import load_config, parse_config
-from .errors import EXIT_USAGE, CLIError, flag_words, unexpected_message
+from ..workflow.config import load_config, parse_config
+from ..workflow.errors import EXIT_USAGE, CLIError, flag_words, unexpected_message
+from ..workflow.reading import read_table
 from .output import SafeStream, terminal_safe
 from .parser import build_parser
-from .reading import read_table
 
 __all__ = ["EXIT_USAGE", "CLIError", "build_parser", "load_config", "main", "parse_config",
            "read_table"]

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
-from .options import adjustment, choice, min_n, number, report_formats, share, whole
+from ..workflow.options import adjustment, choice, min_n, number, report_formats, share, whole
+from ..workflow.reading import read_table
 from .output import notes
-from .reading import read_table
 
 __all__ = [
     "COMPARISON_OPTIONS",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .config import load_config
-from .options import check_formats
+from ..workflow.config import load_config
+from ..workflow.options import check_formats
+from ..workflow.runner import build_report, load_inputs
 from .output import notes, progress, write_report
-from .runner import build_report, load_inputs
 
 NAME = "audit"
 HELP = "run the whole audit a TOML config describes"

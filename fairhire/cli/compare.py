@@ -9,25 +9,14 @@ from typing import Any
 
 from .._core.text import format_count
 from ..errors import FairhireError
-from .errors import CLIError
-from .options import choice
+from ..workflow.errors import CLIError, in_cli_words
+from ..workflow.options import choice
 from .output import csv_text
 
 NAME = "compare"
 HELP = "compare two audits (audit.json files): new, worse, unchanged, better, resolved"
 EXAMPLE = "fairhire compare reports/2025/audit.json reports/2026/audit.json"
 FLAGS: dict[str, str] = {}
-
-#: The library's advice, in the words of someone who writes audits with the command line.
-_ADVICE = {
-    "Pass a JSON file written by Report.to_json().":
-        "Give an audit.json written by a fairhire command with --report DIR.",
-    "Pass a file written by Report.to_json().":
-        "Give an audit.json written by a fairhire command with --report DIR.",
-    "(re-render the older one with Report.to_json)":
-        "(run the older audit again with this version of fairhire)",
-}
-
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("previous", metavar="OLD.json", help="the earlier audit (its audit.json)")
@@ -37,13 +26,6 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="output: table (one sentence per finding, the default), csv (one row "
                    "per finding) or json (the whole comparison)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
-
-
-def in_cli_words(exc: FairhireError) -> str:
-    text = str(exc)
-    for library, cli in _ADVICE.items():
-        text = text.replace(library, cli)
-    return text
 
 
 def read_audit_file(path: str, flag: str = "") -> Path:

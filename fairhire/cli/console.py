@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_percent, format_ratio
 from .._results import by_severity
-from .errors import flag_words
+from ..workflow.errors import flag_words
 
 __all__ = ["console_text", "format_frame", "monitor_text"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .options import report_formats
+from ..workflow.options import report_formats
 from .output import write_report
 
 NAME = "demo"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.errors import CLIError
+from ..workflow.options import min_n
 from .arguments import (
     funnel_arguments,
     inconsistent_argument,
@@ -12,8 +14,6 @@ from .arguments import (
     read_input,
     report_arguments,
 )
-from .errors import CLIError
-from .options import min_n
 from .output import print_result
 
 NAME = "impact"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.errors import CLIError
+from ..workflow.options import age_bands, call_analysis
 from .arguments import (
     COMPARISON_OPTIONS,
     column_arguments,
@@ -13,8 +15,6 @@ from .arguments import (
     read_input,
     report_arguments,
 )
-from .errors import CLIError
-from .options import age_bands, call_analysis
 from .output import print_result
 
 NAME = "layoff"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.errors import CLIError
+from ..workflow.options import call_analysis, category_map_file, label_pair, share
 from .arguments import column_arguments, read_input, report_arguments
-from .errors import CLIError
-from .options import call_analysis, category_map_file, label_pair, share
 from .output import print_result
 
 NAME = "ll144"

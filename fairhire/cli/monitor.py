@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..errors import FairhireError
+from ..workflow.errors import CLIError, in_cli_words
+from ..workflow.options import choice
 from .arguments import (
     comparison_arguments,
     funnel_arguments,
@@ -15,9 +17,7 @@ from .arguments import (
     read_input,
     report_arguments,
 )
-from .compare import comparison_lines, in_cli_words, read_audit_file
-from .errors import CLIError
-from .options import choice
+from .compare import comparison_lines, read_audit_file
 from .output import new_report, print_result, write_report_files
 
 NAME = "monitor"

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..report.safe import csv_safe_frame
-from .options import FORMATS
+from ..workflow.options import FORMATS
 
 __all__ = ["SafeStream", "csv_text", "new_report", "note", "print_result", "progress", "terminal_safe",
            "write_csv", "write_report", "write_report_files"]

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import NoReturn
 
 from .. import __version__
-from .errors import EXIT_USAGE
+from ..workflow.errors import EXIT_USAGE
 from .output import terminal_safe
 
 __all__ = ["SUBCOMMANDS", "FairhireParser", "build_parser"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.options import share
 from .arguments import (
     column_arguments,
     group_argument,
@@ -11,7 +12,6 @@ from .arguments import (
     reference_argument,
     report_arguments,
 )
-from .options import share
 from .output import print_result
 
 NAME = "promotion"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.options import call_analysis
 from .arguments import (
     COMPARISON_OPTIONS,
     column_arguments,
@@ -14,7 +15,6 @@ from .arguments import (
     read_input,
     report_arguments,
 )
-from .options import call_analysis
 from .output import print_result
 
 NAME = "retention"

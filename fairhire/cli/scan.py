@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 
 from .._core.text import format_count
-from .errors import CLIError
-from .options import choice
+from ..workflow.errors import CLIError
+from ..workflow.options import choice
+from ..workflow.reading import TABLE_SUFFIXES, read_table, read_text
 from .output import csv_text, note, write_csv
-from .reading import TABLE_SUFFIXES, read_table, read_text
 
 NAME = "scan"
 HELP = "scan job ads for coded language and missing statements"

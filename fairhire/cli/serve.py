@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .errors import CLIError
-from .options import whole
+from ..workflow.errors import CLIError
+from ..workflow.options import whole
 
 NAME = "serve"
 HELP = "start the local web app: check job ads, audit an export, in your browser"

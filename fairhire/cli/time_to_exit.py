@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..workflow.errors import CLIError
+from ..workflow.options import call_analysis, choice, number
 from .arguments import (
     column_arguments,
     comparison_arguments,
@@ -12,8 +14,6 @@ from .arguments import (
     read_input,
     report_arguments,
 )
-from .errors import CLIError
-from .options import call_analysis, choice, number
 from .output import print_result
 from .retention import exit_kind_arguments
 

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import __version__
-from ..cli.errors import CLIError
 from ..errors import FairhireError
+from ..workflow.errors import CLIError
 from .security import BodyTooLarge
 from .work import REPORT_FORMATS, audit, check_format, scan
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..cli.errors import unexpected_message
+from ..workflow.errors import unexpected_message
 from .api import api_audit, api_health, api_scan
 from .pages import ROUTES_GET, ROUTES_POST
 from .security import LOOPBACK_HOSTS, BodyTooLarge, SecurityMiddleware

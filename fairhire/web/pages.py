@@ -20,9 +20,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 
 from .. import __version__
 from .._core.params import check_int
-from ..cli.errors import CLIError, unexpected_message
 from ..errors import FairhireError, InvalidParameterError
 from ..report.safe import csv_safe_frame
+from ..workflow.errors import CLIError, unexpected_message
 from .api import error_response, read_form
 from .roles import (
     ANALYSES,

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.flags import flag_of
-from ..cli.errors import CLIError
+from ..workflow.errors import CLIError
 
 __all__ = ["ANALYSES", "ROLES", "build_config", "config_toml", "describe_columns", "guess_roles"]
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..cli.config import check_config, parse_config
-from ..cli.errors import CLIError
-from ..cli.reading import read_table
-from ..cli.runner import build_report, rename_columns
+from ..workflow.config import check_config, parse_config
+from ..workflow.errors import CLIError
+from ..workflow.reading import read_table
+from ..workflow.runner import build_report, rename_columns
 
 __all__ = ["AUDIT_LOCK", "LEXICONS", "REPORT_FORMATS", "AuditOutput", "audit", "read_upload",
            "scan"]

@@ -14,9 +14,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import FairhireError
-from .compare import in_cli_words
 from .config import ANALYSIS_KEYS, analysis_function
-from .errors import CLIError
+from .errors import CLIError, in_cli_words
 from .options import call_analysis
 from .reading import read_table, read_text
 

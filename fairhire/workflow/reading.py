@@ -1,6 +1,6 @@
 """Reading the files HR systems export: CSV (any common separator), Parquet, Excel, plain text.
 
-Real exports are messy. Every problem becomes one :class:`~fairhire.cli.errors.CLIError` that
+Real exports are messy. Every problem becomes one :class:`~fairhire.workflow.errors.CLIError` that
 names the file and says what to do: a 0-byte file, a header without rows, an unterminated
 quote, a binary file given as text, a sheet that does not exist. The separator of a CSV file
 (comma, semicolon, tab or bar) is detected from its first lines unless ``sep`` is given. The
@@ -94,7 +94,7 @@ def decode_text(data: bytes, name: str, *, notes: list[str] | None = None) -> st
     >>> decode_text(b"\\x00\\x01binary", "logo.png")
     Traceback (most recent call last):
     ...
-    fairhire.cli.errors.CLIError: logo.png is not a text file (it holds binary data). ...
+    fairhire.workflow.errors.CLIError: logo.png is not a text file (it holds binary data). ...
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -365,7 +365,7 @@ def read_table(
     >>> read_table(b"sex,hired\\n", name="export.csv")
     Traceback (most recent call last):
     ...
-    fairhire.cli.errors.CLIError: export.csv has a header row (sex, hired) but no data rows: ...
+    fairhire.workflow.errors.CLIError: export.csv has a header row (sex, hired) but no data rows: ...
     """
     notes = [] if notes is None else notes
     if sep is not None and len(sep) != 1:

@@ -1,4 +1,4 @@
-"""Errors of the command line, in the command line's words.
+"""Errors of the command line and the web app, in their users' words.
 
 The library's messages name Python arguments (``on_inconsistent='exclude'``, ``stages=[...]``);
 a command-line user knows flags (``--on-inconsistent exclude``, ``--stages``). Each subcommand
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ..errors import FairhireError
 
-__all__ = ["EXIT_USAGE", "CLIError", "flag_words", "unexpected_message"]
+__all__ = ["EXIT_USAGE", "CLIError", "flag_words", "in_cli_words", "unexpected_message"]
 
 #: Exit status of every usage or input error (as argparse uses for usage errors).
 EXIT_USAGE = 2
@@ -100,3 +100,22 @@ def flag_words(message: str, flags: Mapping[str, str]) -> str:
         return flag + _flag_value(value) + tail
 
     return _ARGUMENT.sub(replace, message)
+
+
+#: The library's advice, in the words of someone who writes audits with the command line.
+_ADVICE = {
+    "Pass a JSON file written by Report.to_json().":
+        "Give an audit.json written by a fairhire command with --report DIR.",
+    "Pass a file written by Report.to_json().":
+        "Give an audit.json written by a fairhire command with --report DIR.",
+    "(re-render the older one with Report.to_json)":
+        "(run the older audit again with this version of fairhire)",
+}
+
+
+def in_cli_words(exc: FairhireError) -> str:
+    """A library message with its advice in the words of someone who uses the command."""
+    text = str(exc)
+    for library, cli in _ADVICE.items():
+        text = text.replace(library, cli)
+    return text

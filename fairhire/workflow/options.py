@@ -2,7 +2,7 @@
 
 The command line reads every option as text. These converters turn the text into a value and
 then call the same checks as the library (:mod:`fairhire._core.params`), so ``--min-share x``
-and ``min_share="x"`` fail with the same words; :func:`~fairhire.cli.errors.flag_words` then
+and ``min_share="x"`` fail with the same words; :func:`~fairhire.workflow.errors.flag_words` then
 names the flag. They run while the arguments are parsed, before any file is read.
 
 Some library arguments are being renamed (the old name keeps working for a release).
