@@ -229,6 +229,24 @@ def test_none_and_na_are_labels_in_a_label_column_and_missing_elsewhere(tmp_path
     assert "'salary'" in capsys.readouterr().err  # the note on 'NA' and '#N/A' read as missing
 
 
+def test_excel_reads_none_and_na_as_a_csv_does(tmp_path, capsys):
+    # the same rule for a workbook: pandas' Excel reader also made "None" and "N/A" missing
+    pytest.importorskip("openpyxl")
+    rows = ([("None", "yes")] * 25 + [("None", "no")] * 15 + [("Physical", "yes")] * 10
+            + [("Physical", "no")] * 20 + [("Mental", "N/A")] * 2 + [("Mental", "yes")] * 30)
+    frame = pd.DataFrame(rows, columns=["disability", "hired"])
+    frame.to_excel(tmp_path / "a.xlsx", index=False)
+    assert main(["impact", str(tmp_path / "a.xlsx"), "--group", "disability", "--stages",
+                 "hired", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Rows: 100 of 102 rows used" in out  # only the 2 'N/A' outcomes are missing
+    assert "--unknown-label None" in err
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    frame["hired"] = frame["hired"].replace("N/A", None)
+    expected = fh.adverse_impact(frame, group="disability", stages=["hired"])
+    assert section["fingerprint"] == expected.fingerprint
+
+
 def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys):
     # pandas' date message says "passing `format='ISO8601'`"; --format is the report formats
     days = ["01/02/2020", "04/02/2020", "13/02/2020"] * 20  # day first: 13 is no month

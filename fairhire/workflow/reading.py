@@ -323,7 +323,7 @@ def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataF
 
 
 def _read_excel(
-    source: Source, name: str, columns: Sequence[str], sheet: str | None
+    source: Source, name: str, columns: Sequence[str], sheet: str | None, notes: list[str]
 ) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
@@ -334,13 +334,16 @@ def _read_excel(
         ) from None
     buffer = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        frame = pd.read_excel(buffer, sheet_name=sheet or 0)
+        # only empty cells are missing, as in a CSV: pandas' default would read a cell holding
+        # the text "None" or "N/A" (a disability or sex answer) as missing
+        frame = pd.read_excel(buffer, sheet_name=sheet or 0, keep_default_na=False,
+                              na_values=[""])
     except ValueError as exc:  # a missing sheet, a damaged workbook
         raise CLIError(f"{name}: {exc}") from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
     _check_columns(name, frame.columns, columns, ",")
-    return frame
+    return missing_markers(frame, name, notes)
 
 
 def read_table(
@@ -392,7 +395,7 @@ def read_table(
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
-        frame = _read_excel(source, name, columns, sheet)
+        frame = _read_excel(source, name, columns, sheet, notes)
     else:
         frame = _read_csv(source, name, columns, sep, notes)
     if len(frame) == 0:
