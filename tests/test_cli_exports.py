@@ -247,15 +247,25 @@ def test_excel_reads_none_and_na_as_a_csv_does(tmp_path, capsys):
     assert section["fingerprint"] == expected.fingerprint
 
 
-def test_library_advice_is_not_rewritten_into_an_unrelated_flag(tmp_path, capsys):
-    # pandas' date message says "passing `format='ISO8601'`"; --format is the report formats
-    days = ["01/02/2020", "04/02/2020", "13/02/2020"] * 20  # day first: 13 is no month
-    lines = ["sex,hired_on,left_on"] + [f"{'FM'[i % 2]},{d}," for i, d in enumerate(days)]
-    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
-    assert main(["time-to-exit", str(tmp_path / "a.csv"), "--group", "sex", "--hire-date",
-                 "hired_on", "--exit-date", "left_on", "--as-of", "2025-01-01"]) == 2
+def test_day_first_dates_are_read_and_ambiguous_ones_refused(tmp_path, capsys):
+    # A UK export writes 13/02/2020. pandas guessed the order from the first value and refused
+    # the column with its own advice ("passing `format='ISO8601'`"), which the command turned
+    # into --format, the report formats. The one date rule (_core.dates) reads a column that
+    # has one possible order, says which, and refuses one with no day above 12.
+    def run(days: list[str], left: str) -> int:
+        lines = ["sex,hired_on,left_on"] + [f"{'FM'[i % 2]},{d},{left if i % 3 else ''}"
+                                           for i, d in enumerate(days)]
+        (tmp_path / "a.csv").write_text("\n".join(lines) + "\n")
+        return main(["time-to-exit", str(tmp_path / "a.csv"), "--group", "sex", "--hire-date",
+                     "hired_on", "--exit-date", "left_on", "--as-of", "2025-01-01"])
+
+    assert run(["01/02/2020", "04/02/2020", "13/02/2020"] * 20, "15/06/2023") == 0
+    out, err = capsys.readouterr()
+    assert "read as day/month/year dates" in out + err
+    assert run(["01/02/2020", "04/02/2020", "12/02/2020"] * 20, "10/06/2023") == 2
     err = capsys.readouterr().err
-    assert "--format ISO8601" not in err and "dates" in err
+    assert "--format ISO8601" not in err and "no day is above 12" in err
+    assert "YYYY-MM-DD" in err
 
 
 # pay cells as spreadsheets save them: (separator, cells by sex, the note, the number)

@@ -212,6 +212,12 @@ def test_iso_dates_in_text_and_ordered_categories_and_period_order():
     as_text = fh.monitor(text, period="applied_on", freq="Q", group="sex", stages=STAGES)
     as_dates = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
     pd.testing.assert_frame_equal(as_text.table, as_dates.table)
+    # a UK export (31/03/2024): the one date rule reads the single order that fits every value
+    uk = df.assign(applied_on=df.applied_on.dt.strftime("%d/%m/%Y"))
+    as_uk = fh.monitor(uk, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(as_uk.table, as_dates.table)
+    assert "column 'applied_on' (passed as period=) read as day/month/year dates." in \
+        as_uk.warnings
     labels = df.assign(term=pd.Categorical(_quarter(df.applied_on).map(
         {"2024-Q1": "winter", "2024-Q2": "spring", "2024-Q3": "summer"}),
         categories=["winter", "spring", "summer"], ordered=True))

@@ -76,6 +76,37 @@ def test_dates_and_exit_before_hire():
         fh.time_to_exit(df, group="sex", duration="x", hire_date="hired", exit_date="left")
 
 
+def _day_first(value):
+    return None if pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def test_dates_in_one_day_and_month_order_are_read_as_iso_dates_are():
+    # the one date rule (_core.dates): text dates in ISO 8601, or in the single day-and-month
+    # order that reads every value (a UK export), never guessed from the first value
+    df = pd.DataFrame({"sex": ["F", "M"] * 30,
+                       "hired": [f"2020-{m:02d}-{d:02d}" for m in range(1, 7) for d in
+                                 (3, 9, 14, 18, 22, 25, 27, 28, 11, 13)],
+                       "left": [None, "2023-05-17", "2024-02-29", None, None, "2022-12-30"] * 10})
+    kw = dict(group="sex", hire_date="hired", exit_date="left", as_of="2025-01-01", min_n=1)
+    iso = fh.time_to_exit(df, **kw)
+    uk = fh.time_to_exit(df.assign(hired=df.hired.map(_day_first), left=df.left.map(_day_first)),
+                         **kw)
+    pd.testing.assert_frame_equal(uk.table, iso.table)
+    assert "column 'hired' (hire_date) read as day/month/year dates." in uk.warnings
+    assert not any("read as" in w for w in iso.warnings)
+    # no day above 12: day/month and month/day both fit, so the order is not guessed
+    small = df.assign(hired=["01/02/2020", "03/04/2020", "05/06/2020"] * 20)
+    with pytest.raises(InvalidValueError, match=r"'hired' \(hire_date\).*no day is above 12"):
+        fh.time_to_exit(small, **kw)
+    mixed = df.assign(hired=["2020-01-03", "31/03/2020"] * 30)
+    with pytest.raises(InvalidValueError, match="mixes ways of writing dates"):
+        fh.time_to_exit(mixed, **kw)
+    with pytest.raises(InvalidValueError, match=r"not dates: \['soon'\] in 30 rows"):
+        fh.time_to_exit(df.assign(left=["soon", None] * 30), **kw)
+    with pytest.raises(InvalidParameterError, match="as_of='01/02/2025' must be a date"):
+        fh.time_to_exit(df, **{**kw, "as_of": "01/02/2025"})
+
+
 def test_bad_durations_and_no_exits():
     with pytest.raises(InvalidValueError, match="negative"):
         fh.time_to_exit(GEHAN.assign(weeks=-GEHAN["weeks"]), group="arm", duration="weeks",

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.dates import read_date, read_dates
 from .._core.flags import read_flags
 from .._core.groups import group_label, sort_key
 from .._core.labels import clean_labels
@@ -110,15 +111,10 @@ def _from_dates(df: pd.DataFrame, hire_date: str | None, exit_date: str | None,
             "dates need hire_date=, exit_date= and as_of= (the snapshot date at which those "
             "without an exit date were still employed)."
         )
-    try:
-        snapshot = pd.Timestamp(as_of)
-        start = pd.to_datetime(df[hire_date], errors="raise")
-        end = pd.to_datetime(df[exit_date], errors="raise")
-    except (ValueError, TypeError) as exc:
-        raise InvalidValueError(
-            f"{hire_date!r}, {exit_date!r} and as_of= must be dates ({exc}). Use ISO dates "
-            "such as 2024-03-31."
-        ) from None
+    snapshot = read_date(as_of, "as_of")
+    start, note_start = read_dates(df[hire_date], hire_date, argument="hire_date")
+    end, note_end = read_dates(df[exit_date], exit_date, argument="exit_date")
+    warnings.extend(note for note in (note_start, note_end) if note)
     backwards = (end < start).fillna(False).to_numpy()
     if backwards.any():
         raise InvalidValueError(

@@ -18,6 +18,7 @@ period of their own that the analysis counts and excludes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from .._core.dates import date_format
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
@@ -145,11 +147,18 @@ def _rows_holding(frame: Frame, column: str, values: list[Any]) -> str:
 
 
 def _parse_dates(
-    values: list[Any], counts: list[int], column: str, freq: str, frame: Frame
+    values: list[Any], counts: list[int], column: str, freq: str, frame: Frame,
+    warnings: list[str],
 ) -> dict[Any, tuple[str, int]]:
     known = [v for v in values if not is_missing(v)]
     text = pd.Series([str(v).strip() for v in known], dtype=object)
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    fmt = "ISO8601"  # or the one day-and-month order that reads every value (_core.dates)
+    with contextlib.suppress(InvalidValueError):
+        weights = [c for v, c in zip(values, counts, strict=True) if not is_missing(v)]
+        fmt, note = date_format(text, weights, f"column {column!r} (passed as period=)")
+        if note:
+            warnings.append(note)
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     bad = [v for v, d in zip(known, parsed, strict=True) if pd.isna(d)]
     if bad and len(bad) == len(known):
         raise InvalidParameterError(
@@ -225,7 +234,7 @@ def label_periods(
     elif spec.kind == "text-date":
         distinct = _distinct(table, spec.keys[0], weight)
         values = distinct.index.tolist()
-        read = _parse_dates(values, distinct.tolist(), spec.column, spec.freq, frame)
+        read = _parse_dates(values, distinct.tolist(), spec.column, spec.freq, frame, warnings)
         raw = table[spec.keys[0]].astype(object).tolist()
         labels = [None if is_missing(v) else read[v][0] for v in raw]
         order, numbers = _renumber(dict(read.values()))

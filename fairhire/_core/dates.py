@@ -1,0 +1,127 @@
+"""What a date is: how a column of dates written as text is read.
+
+Dates stored as dates are taken as they are. Dates written as text are read as ISO 8601
+(``2024-03-31``) or, when every value of the column can be read in exactly one of the common
+day-and-month orders, in that order: ``31/03/2024`` (day first: UK, EU) or ``03/31/2024``
+(month first: US), with ``/``, ``.`` or ``-`` between the parts. A column whose values read
+both ways (no day above 12) is refused instead of guessed: read the wrong way round, a hire
+date moves by months and every tenure with it. Guessing from the first value, as
+:func:`pandas.to_datetime` does, misreads such a column silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InvalidParameterError, InvalidValueError, preview
+from .missing import missing_mask
+
+__all__ = ["date_format", "read_date", "read_dates"]
+
+#: Day-and-month orders tried after ISO 8601, with how a sentence names them.
+ORDERS = {
+    f"%d{sep}%m{sep}%Y": f"day{sep}month{sep}year" for sep in "/.-"
+} | {f"%m{sep}%d{sep}%Y": f"month{sep}day{sep}year" for sep in "/.-"}
+
+
+def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
+    """The dates of a column, and a note on how text was read ("" for ISO or real dates).
+
+    Missing values (blank, None, NaN) stay missing (``NaT``); the caller counts them.
+
+    Examples
+    --------
+    >>> dates, note = read_dates(pd.Series(["31/03/2024", "01/02/2024"]), "hired",
+    ...                          argument="hire_date")
+    >>> [d.date().isoformat() for d in dates], note
+    (['2024-03-31', '2024-02-01'], "column 'hired' (hire_date) read as day/month/year dates.")
+    >>> read_dates(pd.Series(["01/02/2024", "03/04/2024"]), "hired", argument="hire_date")
+    Traceback (most recent call last):
+    ...
+    fairhire.errors.InvalidValueError: column 'hired' (hire_date) holds dates such as ...
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values, ""
+    missing = pd.Series(missing_mask(values), index=values.index)
+    known = values[~missing]
+    if known.empty:  # no dates at all (nobody has left yet): every value missing
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), ""
+    if not all(isinstance(v, str) for v in known):
+        return _not_text(values, column, argument), ""
+    stripped = known.str.strip()
+    counts = stripped.value_counts(sort=False)
+    text = pd.Series(counts.index, dtype=object)
+    fmt, note = date_format(text, counts.tolist(), f"column {column!r} ({argument})")
+    lookup = dict(zip(text, pd.to_datetime(text, format=fmt), strict=True))
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    out[~missing] = stripped.map(lookup).astype("datetime64[ns]")
+    return out, note
+
+
+def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, str]:
+    """The one format that reads every distinct text ``text`` (``counts``: rows of each), and
+    the note on it; an :class:`~fairhire.errors.InvalidValueError` if none or several do.
+
+    Examples
+    --------
+    >>> date_format(pd.Series(["2024-03-31"]), [4], "column 'hired'")
+    ('ISO8601', '')
+    """
+    if pd.to_datetime(text, format="ISO8601", errors="coerce").notna().all():
+        return "ISO8601", ""
+    fits = [f for f in ORDERS if pd.to_datetime(text, format=f, errors="coerce").notna().all()]
+    if len(fits) == 1:
+        return fits[0], f"{named} read as {ORDERS[fits[0]]} dates."
+    fix = ("Write the dates as YYYY-MM-DD (ISO 8601), or convert the column first with "
+           "pandas.to_datetime(..., format='%d/%m/%Y') (or the format your export uses).")
+    if fits:
+        raise InvalidValueError(
+            f"{named} holds dates such as {preview(list(text[:3]))} that read both as "
+            f"{' and as '.join(ORDERS[f] for f in fits)}: no day is above 12, so the order "
+            f"cannot be told from the data. {fix}"
+        )
+    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    bad = [v for v, d in zip(text, iso, strict=True) if pd.isna(d) and not _any_order(v)]
+    if not bad:
+        raise InvalidValueError(
+            f"{named} mixes ways of writing dates, e.g. {preview(list(text[:3]))}. {fix}"
+        )
+    rows = sum(n for v, n in zip(text, counts, strict=True) if v in set(bad))
+    raise InvalidValueError(f"{named} holds values that are not dates: {preview(bad)} in "
+                            f"{rows:,} rows. {fix}")
+
+
+def _any_order(value: str) -> bool:
+    return any(pd.notna(pd.to_datetime(value, format=f, errors="coerce")) for f in ORDERS)
+
+
+def _not_text(values: pd.Series, column: str, argument: str) -> pd.Series:
+    """Dates stored as date objects, timestamps or numbers pandas reads as dates."""
+    try:
+        return pd.to_datetime(values, errors="raise")
+    except (ValueError, TypeError) as exc:
+        raise InvalidValueError(
+            f"column {column!r} ({argument}) must hold dates: {exc}. Write the dates as "
+            "YYYY-MM-DD (ISO 8601)."
+        ) from None
+
+
+def read_date(value: Any, argument: str) -> pd.Timestamp:
+    """One date given as an argument (``as_of=``): a date, or text in ISO 8601.
+
+    Examples
+    --------
+    >>> read_date("2025-01-01", "as_of").date().isoformat()
+    '2025-01-01'
+    """
+    try:
+        if isinstance(value, str):
+            return pd.Timestamp(pd.to_datetime(value.strip(), format="ISO8601"))
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InvalidParameterError(
+            f"{argument}={value!r} must be a date: write it as YYYY-MM-DD (ISO 8601), e.g. "
+            "2024-03-31."
+        ) from None
