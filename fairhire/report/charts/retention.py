@@ -44,7 +44,9 @@ def _shown(table: pd.DataFrame, size: str, min_cell: int | None) -> tuple[list[s
     """Groups to draw (largest first, at most MAX_GROUPS) and groups hidden by min_cell."""
     order = table.sort_values(size, ascending=False, kind="stable")["group"].tolist()
     floor = min_cell or 0
-    hidden = [g for g in order if int(table.set_index("group").loc[g, size]) < floor]
+    sizes = table.set_index("group")[size]
+    # a withheld size (the report's min_cell) is NaN: that group is not drawn either
+    hidden = [g for g in order if not float(sizes.loc[g]) >= floor]
     return [g for g in order if g not in hidden][:MAX_GROUPS], hidden
 
 
