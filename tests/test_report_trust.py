@@ -10,7 +10,6 @@ import pytest
 
 import fairhire as fh
 from fairhire.report.suppress import Withheld
-from fairhire.report.view import ReportView
 
 GEN = "2026-01-31T09:00:00+00:00"
 TINY = '<i>Tiny</i> {{ 7*7 }} =HYPERLINK("x") | é'
@@ -43,3 +42,72 @@ def test_time_to_exit_with_a_withheld_group_renders(staff):
     assert "retention curves are not drawn" in md or "Not drawn" in md
     assert "&lt;i&gt;Tiny&lt;/i&gt; {{ 7\\*7 }}" in md
     assert "<i>Tiny" not in html
+
+
+def test_a_withheld_reference_is_not_given_back_by_the_ratios():
+    # A (4 of 4) is the reference: B's rate 50% and its ratio 0.50 would give A's rate (100%),
+    # its shortfall (n·ref rate − a) and interval too; the ratios are withheld, the rates stay
+    ai = fh.adverse_impact_from_counts(
+        {"group": ["A", "B", "C"], "n": [4, 40, 60], "hired": [4, 20, 24]},
+        group="group", applicants="n", selected="hired", reference="A")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(ai)
+    table = report.sections[0].view.table.set_index("group")
+    for g in ("B", "C"):
+        for column in ("impact_ratio", "ci_low", "ci_high", "p_value_fisher", "shortfall", "z"):
+            assert isinstance(table.loc[g, column], Withheld), (g, column)
+    # B's applicants are A's complement (rule 3); C's counts and rate are shown
+    assert not isinstance(table.loc["C", "selection_rate"], Withheld)
+    assert table.loc["C", "applicants"] == 60
+    md = report.render_markdown()
+    assert "0.40" not in md and "36.0" not in md  # C's ratio and shortfall
+    assert "40.0%" in md  # its own rate
+    rows = {r["group"]: r for r in json.loads(report.render_json())["sections"][0]["result"]
+            ["table"]}
+    assert rows["C"]["impact_ratio"] is None and rows["C"]["selection_rate"] == 0.4
+    assert "impact_ratio" in rows["C"]["suppressed"]
+
+
+@pytest.fixture(scope="module")
+def retention(staff):
+    result = fh.retention(staff, group="sex", exited="exited", exit_type="exit_type",
+                          level="level")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result)
+    return result, report
+
+
+def test_rows_withheld_in_the_counted_table_are_withheld_in_every_table(retention):
+    # Non-binary (29 people) is withheld as a complement ("s"): its odds ratio's interval in
+    # the strata and regression tables would give its counts back (SE² ≈ 1/exits + 1/stayed)
+    _result, report = retention
+    view = report.sections[0].view
+    held = view.table.set_index(["kind", "group"])
+    assert isinstance(held.loc[("all", "Non-binary"), "headcount"], Withheld)
+    for name, column in (("strata", "mh_odds_ratio"), ("regression", "odds_ratio")):
+        frame = getattr(view, name)
+        for group in ("Non-binary", TINY):
+            cells = frame.loc[frame["group"] == group, column].tolist()
+            assert cells and all(isinstance(v, Withheld) for v in cells), (name, group)
+    # the JSON withholds the same (it left tables without counts untouched)
+    section = json.loads(report.render_json())["sections"][0]["result"]
+    for name, column in (("strata", "mh_odds_ratio"), ("regression", "odds_ratio")):
+        for row in section[name]:
+            if row["group"] in ("Non-binary", TINY):
+                assert row[column] is None and column in row["suppressed"], (name, row)
+
+
+def test_a_large_group_is_not_withheld_for_a_subset_table(retention):
+    # the flagged rows (a subset of the table) were planned as a table of their own: rule 3
+    # withheld Female's 1,472 employees there to protect a total no table shows, and then
+    # everywhere, so the report's main finding (Female vs Male exits) was withheld
+    result, report = retention
+    view = report.sections[0].view
+    table = view.table.set_index(["kind", "group"])
+    assert table.loc[("all", "Female"), "headcount"] == 1472
+    assert not isinstance(table.loc[("all", "Female"), "impact_ratio"], Withheld)
+    flagged = view.flagged
+    raw = result.table
+    rows = raw.index[raw["flagged"].astype(bool)]
+    expected = view.table.loc[rows].reset_index(drop=True)
+    assert flagged.reset_index(drop=True).astype(str).equals(expected.astype(str))
+    assert any("Female" in h.text and "withheld" not in h.text
+               for h in report.sections[0].headlines)

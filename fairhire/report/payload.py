@@ -56,7 +56,7 @@ def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
     tables: list[list[dict[str, Any]]] = []
     _tables(value, tables)
     plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
-    return _apply(value, rule, plan)
+    return _apply(value, rule, plan, view.withheld_rows())
 
 
 def _flat(value: Any) -> bool:
@@ -75,18 +75,19 @@ def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
             _tables(v, out)
 
 
-def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]]) -> Any:
+def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]],
+           keys: list[tuple[tuple[str, ...], set]]) -> Any:
     if _flat(value):
-        return suppress_records(value, rule, forced=plan.get(id(value)))
+        return suppress_records(value, rule, forced=plan.get(id(value)), keys=keys)
     if isinstance(value, list):
-        return [_apply(v, rule, plan) for v in value]
+        return [_apply(v, rule, plan, keys) for v in value]
     if isinstance(value, dict):
         if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
             account = RowAccount(total=value["total"], used=value["used"],
                                  excluded=dict(value["excluded"]))
             return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
         return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan)
+            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan, keys)
             for k, v in value.items()
         }
     return value

@@ -191,6 +191,10 @@ def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None
     small = {c: {i for i, v in enumerate(values[c]) if rule.is_small(v)} for c in counts}
     hidden: dict[str, set[int]] = {c: set((forced or {}).get(c, ())) - small[c] for c in counts}
     blocks = Shape.of(frame, counts).blocks
+    # a complement is taken from a reference row last: every ratio is compared with it, so
+    # withholding it withholds the whole block's comparisons (see _reference_blocks)
+    reference = (_flags(frame["is_reference"]) if "is_reference" in frame.columns
+                 else [False] * len(frame))
     for _ in range(2 * len(counts) + 2):
         changed = False
         for i in range(len(frame)):  # rule 2: other counts of the row, but the largest
@@ -210,7 +214,7 @@ def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None
                     continue
                 others = [i for i in block if i not in held and _numeric(values[c][i])]
                 if others:
-                    hidden[c].add(min(others, key=lambda i: float(values[c][i])))
+                    hidden[c].add(min(others, key=lambda i: (reference[i], float(values[c][i]))))
                     changed = True
         if not changed:
             break
@@ -238,6 +242,39 @@ def _matching_rows(frame: pd.DataFrame, keys: list[tuple[tuple[str, ...], set]])
     return sorted(found)
 
 
+def _flags(values: pd.Series) -> list[bool]:
+    return [v is True or v is np.True_ for v in values.tolist()]
+
+
+def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
+                      ) -> tuple[list[int], set[str]]:
+    """The rows of blocks whose reference row (``is_reference``) has a withheld count, and
+    the columns that compare a row with it.
+
+    A ratio is a rate divided by the reference group's rate, so one shown rate and ratio (or a
+    shortfall, an interval, a test statistic) give the reference group's rate back, and with it
+    a withheld count of the reference row: every figure compared with it is withheld too. A
+    comparison column is one whose value in the reference row says nothing (1 for a ratio, 0
+    for a shortfall, none for a p-value); a group's own rate (a column named "...rate...", not
+    "...ratio...") stays, since its counts show it.
+    """
+    if not rows or "is_reference" not in frame.columns:
+        return [], set()
+    reference = _flags(frame["is_reference"])
+    shape = Shape.of(frame, [c for c in frame.columns if c in rule.counts])
+    block = strings(frame[shape.block]) if shape.block else [""] * len(frame)
+    held = {block[i] for i in rows if reference[i]}
+    if not held:
+        return [], set()
+    refs = [i for i in range(len(frame)) if reference[i]]
+    # a rate (and its interval) is the row's own, even when the reference's is 0 or 100%
+    compared = {str(c) for c in frame.columns
+                if not ("rate" in str(c) and "ratio" not in str(c)) and all(
+                    not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0.0, 1.0)
+                    for i in refs)}
+    return [i for i, b in enumerate(block) if b in held and i not in rows], compared
+
+
 def suppress_frame(
     frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
     forced: Mapping[str, set[int]] | None = None,
@@ -250,10 +287,12 @@ def suppress_frame(
     ``forced`` cells are withheld from the start (see :mod:`fairhire.report.linked`).
     """
     small, hidden = _plan(frame, rule, forced)
-    rows = sorted({i for c in small for i in small[c] | hidden[c]})
+    held = {i for c in small for i in small[c] | hidden[c]}
+    rows = sorted(held)
+    compared_rows, compared = _reference_blocks(frame, rule, held)
     if not small and keys:
         rows = _matching_rows(frame, keys)
-    if not rows:
+    if not rows and not compared_rows:
         return frame, []
     out = frame.copy()
     withheld: list[float] = []
@@ -267,7 +306,7 @@ def suppress_frame(
         # whole-number columns that are not counts are labels (a panel size, a rating)
         derived = column in rule.derived or pd.api.types.is_float_dtype(frame[column])
         if derived:
-            for i in rows:
+            for i in rows + (compared_rows if column in compared else []):
                 value = frame[column].iloc[i]
                 # a text column the result names as derived (a sentence quoting the row's
                 # figures) is withheld with them
@@ -284,10 +323,15 @@ def suppress_frame(
 
 
 def suppress_records(records: list[dict[str, Any]], rule: Rule,
-                     forced: Mapping[str, set[int]] | None = None) -> list[dict[str, Any]]:
-    """The JSON form: withheld values become null, and each row lists what it withheld."""
+                     forced: Mapping[str, set[int]] | None = None,
+                     keys: list[tuple[tuple[str, ...], set]] | None = None,
+                     ) -> list[dict[str, Any]]:
+    """The JSON form: withheld values become null, and each row lists what it withheld.
+
+    ``keys``: as for :func:`suppress_frame`, the withheld rows of the result's other tables
+    (a table without counts withholds the figures of the same rows)."""
     frame = pd.DataFrame.from_records(records)
-    done, _ = suppress_frame(frame, rule, forced=forced)
+    done, _ = suppress_frame(frame, rule, keys, forced=forced)
     if done is frame:
         return records
     out = []

@@ -74,6 +74,21 @@ def suppress_rows(rows: Any, min_cell: int | None) -> RowsView | None:
     )
 
 
+def _rows_in(frame: pd.DataFrame, sources: list[pd.DataFrame]
+             ) -> tuple[pd.DataFrame, list[int]] | None:
+    """A table of ``sources`` with the same columns that holds every row of ``frame`` (the
+    flagged rows of a table, its bottom line), and the positions of those rows in it."""
+    for source in sources:
+        if source is frame or list(source.columns) != list(frame.columns) or len(
+                frame) > len(source):
+            continue
+        where = {row: i for i, row in enumerate(source.astype(str).itertuples(index=False))}
+        positions = [where.get(row) for row in frame.astype(str).itertuples(index=False)]
+        if None not in positions:
+            return source, positions  # type: ignore[return-value]
+    return None
+
+
 class ReportView:
     """A result as a report sees it: tables, counts and sentences with ``min_cell`` applied.
 
@@ -145,6 +160,13 @@ class ReportView:
         if cached is None or cached[0] is not frame:
             counted = any(c in self._rule.counts for c in frame.columns)
             forced = self._forced.get(key) if counted else None
+            subset = _rows_in(frame, self._planned) if counted and forced is None else None
+            if subset is not None:
+                # a subset of a planned table's rows: its totals are shown nowhere, so rule 3
+                # has nothing to protect in it; it shows exactly what that table shows
+                done = self.frame(subset[0]).iloc[subset[1]].set_axis(frame.index)
+                self._cache[key] = (frame, done)
+                return done
             if counted and forced is None:
                 # a table the scan did not see (a method's): plan it with the others
                 forced = plan_frames([*self._planned, frame], self._rule)[-1]
@@ -173,13 +195,19 @@ class ReportView:
                         for c in counts}
         return plan_frames([*self._planned, frame], self._rule)[-1]
 
+    def withheld_rows(self) -> list[tuple[tuple[str, ...], set]]:
+        """The rows with a withheld figure in the result's counted tables, as (label columns,
+        label values): a table without counts withholds the figures of the same rows."""
+        self._scan_tables()
+        return list(self._keys)
+
     def _remember(self, done: pd.DataFrame) -> None:
-        """Keep the labels of rows with a withheld count, for tables without counts."""
+        """Keep the labels of rows with a withheld figure, for tables without counts."""
         columns = tuple(_labels(done))
-        counts = [c for c in done.columns if c in self._rule.counts]  # type: ignore[union-attr]
+        # every row with a withheld figure: a complement ("s") can be worked back from the
+        # row's statistics in another table (an odds ratio's interval gives its counts)
         rows = [i for i in range(len(done))
-                if any(isinstance(done[c].iloc[i], Withheld) and done[c].iloc[i].small
-                       for c in counts)]
+                if any(isinstance(done[c].iloc[i], Withheld) for c in done.columns)]
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
@@ -200,8 +228,12 @@ class ReportView:
                 continue
             found = value.values() if isinstance(value, Mapping) else [value]
             frames.update({id(v): v for v in found if isinstance(v, pd.DataFrame)})
-        counted = [f for f in frames.values()
-                   if any(c in self._rule.counts for c in f.columns)]
+        counted: list[pd.DataFrame] = []
+        # largest first: a table whose rows are all rows of another (the flagged rows, the
+        # bottom line) withholds what that one withholds (see frame())
+        for f in sorted(frames.values(), key=len, reverse=True):
+            if any(c in self._rule.counts for c in f.columns) and _rows_in(f, counted) is None:
+                counted.append(f)
         self._planned = counted
         self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule),
                                 strict=True))
