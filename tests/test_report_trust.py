@@ -111,3 +111,32 @@ def test_a_large_group_is_not_withheld_for_a_subset_table(retention):
     assert flagged.reset_index(drop=True).astype(str).equals(expected.astype(str))
     assert any("Female" in h.text and "withheld" not in h.text
                for h in report.sections[0].headlines)
+
+
+def test_labels_are_printed_as_the_data_spell_them():
+    # labels went through the "plain words" rewriting meant for the library's own text:
+    # "grade=A" became "the grade setting, A" in the summary and the detailed tables,
+    # "non_binary" became "non binary", and with min_cell "Group 3" became "Group fewer than
+    # 5" (a wrong statement: the group had 60 applicants)
+    ai = fh.adverse_impact_from_counts(
+        {"group": ["Group 3", "grade=A", "non_binary", "Big", "3"],
+         "n": [60, 70, 65, 500, 80], "hired": [10, 12, 11, 250, 40]},
+        group="group", applicants="n", selected="hired")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(ai)
+    texts = [h.text for h in report.sections[0].headlines]
+    assert any(t.startswith("At the hired stage, Group 3 applicants") for t in texts), texts
+    assert any(t.startswith("At the hired stage, grade=A applicants") for t in texts), texts
+    assert any(t.startswith("At the hired stage, non_binary applicants") for t in texts), texts
+    md = report.render_markdown()
+    assert "setting, A" not in md and "non binary" not in md and "Group fewer" not in md
+    assert "| hired | grade=A | Big |" in md  # the detailed (Z test) table
+    assert "| hired | non\\_binary | Big |" in md
+
+
+def test_a_label_without_letters_does_not_shield_a_small_count():
+    from fairhire.report.suppress import clean_sentence
+
+    text, quoted = clean_sentence("3 of 40 applicants in group 3", 5, set(), keep=["Group 3"])
+    assert text.startswith("fewer than 5 of about 40") and not quoted
+    text, _ = clean_sentence("Group 3: 2 of 40 selected", 5, set(), keep=["Group 3"])
+    assert text == "Group 3: fewer than 5 of about 40 selected"

@@ -371,39 +371,73 @@ _SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
 _SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
 
 
-def plain_words(text: str) -> str:
+#: Text columns that hold labels from the data (groups, stages, categories, raters): printed
+#: as the data spell them, in tables and in sentences ("non_binary" stays, a label "a=b" is not
+#: "the a setting, b", and "Group 3" is not "Group fewer than 5").
+LABEL_COLUMNS = frozenset({
+    "group", "reference_group", "lowest_group", "stage", "category", "period",
+    "previous_period", "rater", "unit", "job_title", "cause", "exit_type", "label", "band",
+    "criterion", "context",
+})
+
+
+def _masked(text: str, keep: Iterable[str]) -> tuple[str, Any]:
+    """``text`` with each label of ``keep`` in it replaced by a placeholder (no digits, no
+    word characters), and the function that puts them back."""
+    labels = sorted({k for k in keep if k and k in text}, key=len, reverse=True)[:4000]
+    if not labels:
+        return text, lambda s: s
+    found: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\ue000{chr(0xE100 + len(found) - 1)}\ue001"
+
+    masked = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, labels)) + r")(?!\w)", hold, text)
+    return masked, lambda s: re.sub("\ue000(.)\ue001", lambda m: found[ord(m.group(1)) - 0xE100], s)
+
+
+def plain_words(text: str, keep: Iterable[str] = ()) -> str:
     """A sentence for a reader who never ran Python: code quotes become quotation marks,
-    ``name=value`` becomes "the name setting, value", and a column name becomes words.
+    ``name=value`` becomes "the name setting, value", and a column name becomes words; the
+    labels in ``keep`` (from the data) are left as they are.
 
     >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
     '3 rows counted in “unknown” (the min share setting, 0.02)'
     >>> plain_words("the same level, job_family, tenure_years; list it in voluntary=")
     'the same level, job family, tenure years; list it in the voluntary setting'
+    >>> plain_words("non_binary applicants (min_share=0.02)", keep=["non_binary"])
+    'non_binary applicants (the min share setting, 0.02)'
     """
+    text, restore = _masked(text, keep)
     text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
     text = _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting"
                         + (f", {m.group(2)}" if m.group(2) else ""), text)
-    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
+    return restore(_SNAKE.sub(lambda m: m.group(1).replace("_", " "), text))
 
 
 def _about(n: int) -> str:
     return f"about {core.format_count(round(n, -1) if n >= 100 else round(n / 5) * 5)}"
 
 
-def clean_sentence(text: str, min_cell: int, withheld: set[str]) -> tuple[str, bool]:
+def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = ()
+                   ) -> tuple[str, bool]:
     """``text`` with its small counts replaced; (text, True) when it quoted a withheld figure
-    (the caller then withholds the whole sentence)."""
+    (the caller then withholds the whole sentence). Numbers inside the labels of ``keep``
+    ("Group 3", "2024-Q1") are part of a name, not counts."""
+    original = text
+    text, restore = _masked(text, keep)
     plain = text.replace(core.MINUS, "-")
     for token in _NUMBER.findall(plain):
         if token.lstrip("-") in withheld or token in withheld:
-            return text, True
+            return original, True
     counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)]
     if not any(n < min_cell for _, n in counts):
-        return text, False
+        return original, False
     parts, last = [], 0
     for match, n in counts:
         parts.append(text[last:match.start()])
         parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
         last = match.end()
     parts.append(text[last:])
-    return "".join(parts), False
+    return restore("".join(parts)), False

@@ -17,6 +17,7 @@ import pandas as pd
 from .._results import Headline
 from .linked import plan_frames
 from .suppress import (
+    LABEL_COLUMNS,
     Rule,
     Withheld,
     _figure_texts,
@@ -240,12 +241,36 @@ class ReportView:
         for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
             self.frame(value)
 
+    def _labels(self) -> set[str]:
+        """The result's labels from the data that a sentence must print as they are: those
+        that read as a setting or a column name, or hold a digit (see LABEL_COLUMNS)."""
+        if "\0labels" not in self._cache:
+            found: set[str] = set()
+            for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
+                if name.startswith("_") or name in self._result.private_fields:
+                    continue
+                try:
+                    value = getattr(self._result, name)
+                except Exception:
+                    continue
+                for frame in value.values() if isinstance(value, Mapping) else [value]:
+                    if isinstance(frame, pd.DataFrame):
+                        for column in LABEL_COLUMNS.intersection(map(str, frame.columns)):
+                            found.update(v for v in frame[column].tolist() if isinstance(v, str))
+            # a label without a letter ("3") reads like a count: it is never kept, so a small
+            # count in a sentence cannot hide behind a group of the same name
+            self._cache["\0labels"] = {
+                v for v in found if any(c.isalpha() for c in v)
+                and (plain_words(v) != v or any(c.isdigit() for c in v))}
+        return self._cache["\0labels"]
+
     def _sentence(self, text: str) -> tuple[str, bool]:
-        text = plain_words(text)
+        text = plain_words(text, keep=self._labels())
         if self._rule is None:
             return text, False
         self._scan_tables()
-        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld))
+        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld),
+                              keep=self._labels())
 
     def headlines(self) -> list[Headline]:
         """The result's headlines with ``min_cell`` applied to their text and figure."""
