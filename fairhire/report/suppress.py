@@ -373,11 +373,12 @@ _SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
 
 #: Text columns that hold labels from the data (groups, stages, categories, raters): printed
 #: as the data spell them, in tables and in sentences ("non_binary" stays, a label "a=b" is not
-#: "the a setting, b", and "Group 3" is not "Group fewer than 5").
+#: "the a setting, b", and "Group 3" is not "Group fewer than 5"). Columns holding column names
+#: (a rubric criterion, an Oaxaca feature) are not labels: those are said in words.
 LABEL_COLUMNS = frozenset({
     "group", "reference_group", "lowest_group", "stage", "category", "period",
     "previous_period", "rater", "unit", "job_title", "cause", "exit_type", "label", "band",
-    "criterion", "context",
+    "context",
 })
 
 
