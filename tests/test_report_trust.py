@@ -140,3 +140,17 @@ def test_a_label_without_letters_does_not_shield_a_small_count():
     assert text.startswith("fewer than 5 of about 40") and not quoted
     text, _ = clean_sentence("Group 3: 2 of 40 selected", 5, set(), keep=["Group 3"])
     assert text == "Group 3: fewer than 5 of about 40 selected"
+
+
+def test_funnel_figure_data_prints_counts_as_counts():
+    # a withheld count (None) turned the "reached" column into floats: "145.000" people
+    import re
+
+    funnel = fh.datasets.make_hiring_funnel(900, random_state=3)
+    ai = fh.adverse_impact(funnel, group="race", stages=["screened", "interviewed", "hired"])
+    html = fh.Report(title="t", generated_at=GEN, min_cell=5).add(ai).render_html()
+    start = html.index("Figures behind figure 1")
+    data = html[start:html.index("</details>", start)]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", data)
+    assert "–" in cells  # some withheld
+    assert not [c for c in cells if re.fullmatch(r"\d[\d,]*\.000", c)]
