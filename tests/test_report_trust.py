@@ -154,3 +154,24 @@ def test_funnel_figure_data_prints_counts_as_counts():
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", data)
     assert "–" in cells  # some withheld
     assert not [c for c in cells if re.fullmatch(r"\d[\d,]*\.000", c)]
+
+
+def test_tables_name_the_reference_the_result_chose_when_groups_tie():
+    # groups tied at the top are all marked is_reference; the caption named the first of them
+    # (Alpha, 40) while the result, the summary and the chart compared with Beta (60)
+    ai = fh.adverse_impact_from_counts(
+        {"group": ["Alpha", "Beta", "Gamma"], "n": [40, 60, 100], "hired": [20, 30, 30]},
+        group="group", applicants="n", selected="hired")
+    assert set(ai.table["reference_group"]) == {"Beta"}
+    report = fh.Report(title="t", generated_at=GEN).add(ai)
+    assert "reference: Beta (60 applicants)" in report.render_markdown()
+    assert "reference: Beta (60 applicants)" in report.render_html()
+    staff = pd.DataFrame({"g": ["A"] * 100 + ["B"] * 200 + ["C"] * 100,
+                          "left": [True] * 10 + [False] * 90 + [True] * 20 + [False] * 180
+                          + [True] * 40 + [False] * 60})
+    ret = fh.retention(staff, group="g", exited="left")
+    assert set(ret.table["reference_group"]) == {"B"}
+    report = fh.Report(title="t", generated_at=GEN).add(ret)
+    md = report.render_markdown()
+    assert "Reference group: B (200 employees)." in md
+    assert "compared with A" not in md

@@ -159,7 +159,8 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     kinds = list(dict.fromkeys(t["kind"]))
     labels = sorted(t["group"].unique(), key=str)
     flagged = t.loc[t["flagged"]]
-    refs = t.loc[t["is_reference"].astype(bool)]
+    # the reference the result chose (groups tied with it are also marked is_reference)
+    refs = t.loc[t["is_reference"].astype(bool) & (t["group"] == t["reference_group"])]
     alt = ("Exit rate of each group with its confidence interval, for "
            + ", ".join(kinds) + " exits; each group is compared with "
            + ("; ".join(dict.fromkeys(
