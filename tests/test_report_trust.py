@@ -175,3 +175,24 @@ def test_tables_name_the_reference_the_result_chose_when_groups_tie():
     md = report.render_markdown()
     assert "Reference group: B (200 employees)." in md
     assert "compared with A" not in md
+
+
+@pytest.mark.parametrize("kind", ["uk", "eu"])
+def test_json_withholds_small_counts_outside_tables(kind):
+    # the HTML printed "(< 5)" for workers of another or no recorded sex, the JSON result
+    # held {"sex_other": {"Non-binary": 4}, "sex_missing": 4}
+    w = fh.datasets.make_workforce(400, random_state=3)
+    w["sex"] = w["sex"].astype(object)
+    w.loc[w.index[:3], "sex"] = "Non-binary"
+    w.loc[w.index[3:5], "sex"] = None
+    if kind == "uk":
+        result = fh.uk_pay_gap_metrics(w, hourly_pay="hourly_pay", bonus="bonus", sex="sex")
+    else:
+        result = fh.eu_pay_transparency_metrics(w, pay="salary", variable_pay="bonus", sex="sex",
+                                                category="job_family")
+    assert 0 < result.sex_missing < 5 and 0 < result.sex_other["Non-binary"] < 5
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result)
+    payload = json.loads(report.render_json())["sections"][0]["result"]
+    assert payload["sex_missing"] is None
+    assert payload["sex_other"] == {"Non-binary": None}
+    assert "(< 5) or not recorded (< 5)" in report.render_markdown()

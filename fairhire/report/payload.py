@@ -87,7 +87,21 @@ def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]],
                                  excluded=dict(value["excluded"]))
             return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
         return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan, keys)
+            k: None if (k in rule.counts and rule.is_small(v)) else
+            _small_counts(v, rule) if (k in rule.counts and isinstance(v, dict)) else
+            _apply(v, rule, plan, keys)
             for k, v in value.items()
         }
     return value
+
+
+def _small_counts(counts: dict[str, Any], rule: Rule) -> dict[str, Any]:
+    """A {label: number of people} field (e.g. workers of another recorded sex): small numbers
+    withheld, and with one withheld, the smallest other too (their sum is shown elsewhere)."""
+    out = {k: (None if rule.is_small(v) else v) for k, v in counts.items()}
+    held = [k for k, v in out.items() if v is None and counts[k] is not None]
+    others = sorted((v, k) for k, v in out.items()
+                    if isinstance(v, int | float) and not isinstance(v, bool))
+    if len(held) == 1 and others:
+        out[others[0][1]] = None
+    return out

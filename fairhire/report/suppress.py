@@ -89,6 +89,12 @@ def _withheld(small: bool, min_cell: int) -> Withheld:
     return Withheld(small=small, min_cell=min_cell)
 
 
+#: Result fields that count people but are not table columns (so no ``count_columns`` names
+#: them): the UK and EU pay results' workers of another or no recorded sex, a number and a
+#: {label: number} mapping. Their small values are withheld in every format.
+COUNT_FIELDS = frozenset({"sex_missing", "sex_other"})
+
+
 @dataclass(frozen=True)
 class Rule:
     """Which columns count people (and which are derived from them), and the threshold."""
@@ -99,8 +105,9 @@ class Rule:
 
     @classmethod
     def for_result(cls, result: Any, min_cell: int) -> Rule:
-        """The rule for a result: its ``count_columns`` and ``derived_columns``."""
-        names: dict[str, set[str]] = {"count": set(), "derived": set()}
+        """The rule for a result: its ``count_columns`` and ``derived_columns`` (and the
+        fields that count people outside a table, :data:`COUNT_FIELDS`)."""
+        names: dict[str, set[str]] = {"count": set(COUNT_FIELDS), "derived": set()}
         for kind in names:
             names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
         return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]))
