@@ -196,3 +196,38 @@ def test_json_withholds_small_counts_outside_tables(kind):
     assert payload["sex_missing"] is None
     assert payload["sex_other"] == {"Non-binary": None}
     assert "(< 5) or not recorded (< 5)" in report.render_markdown()
+
+
+@pytest.fixture(scope="module")
+def three_unknown():
+    """A funnel with 3 applicants of unknown sex and 50 with a blank outcome."""
+    f = fh.datasets.make_hiring_funnel(900, random_state=3)
+    f["sex"] = f["sex"].astype(object).where(f["sex"].notna(), "Female")
+    f["hired"] = f["hired"].astype(object)
+    f.loc[f.index[:3], "sex"] = None
+    f.loc[f.index[10:60], "hired"] = None
+    ai = fh.adverse_impact(f, group="sex", stages=["hired"])
+    assert dict(ai.rows.excluded) == {"missing outcome (hired)": 50, "missing group": 3}
+    return fh.Report(title="t", generated_at=GEN, min_cell=5).add(ai)
+
+
+def test_a_warning_does_not_state_a_withheld_exclusion(three_unknown):
+    # used 847 and total 900 are shown, the 3 unknown are "< 5" and the 50 blank outcomes
+    # "s"; the warning "50 rows excluded, missing outcome" gave the 3 back (900 − 847 − 50)
+    section = three_unknown.sections[0]
+    assert section.rows.used == 847 and section.rows.total == 900
+    assert isinstance(section.rows.excluded["missing outcome (hired)"], Withheld)
+    md = three_unknown.render_markdown()
+    js = three_unknown.render_json()
+    for text in (md, js):
+        assert "50 rows excluded" not in text
+
+
+def test_withheld_unknown_applicants_are_not_reported_as_none(three_unknown):
+    # the unknown table's count is withheld (NaN), so its sum was 0 and the report said
+    # "No applicant has a missing or unknown sex" although 3 had
+    md = three_unknown.render_markdown()
+    html = three_unknown.render_html()
+    assert "No applicant has a missing or unknown" not in md
+    assert "No applicant has a missing or unknown" not in html
+    assert "Applicants whose sex is missing or unknown are counted here" in md

@@ -269,8 +269,19 @@ class ReportView:
         if self._rule is None:
             return text, False
         self._scan_tables()
-        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld),
+        withheld = self._withheld | self._rows_withheld()
+        return clean_sentence(text, self._rule.min_cell, _figure_texts(withheld),
                               keep=self._labels())
+
+    def _rows_withheld(self) -> set[float]:
+        """The row account's figures withheld as complements ("s"): a warning that states one
+        ("50 rows excluded, missing outcome") would give the small exclusion back."""
+        raw, shown = self._result.rows, self.rows
+        if raw is None or shown is None:
+            return set()
+        pairs = [(raw.total, shown.total), (raw.used, shown.used),
+                 *((raw.excluded[k], shown.excluded.get(k)) for k in raw.excluded)]
+        return {float(v) for v, s in pairs if isinstance(s, Withheld) and v is not None}
 
     def headlines(self) -> list[Headline]:
         """The result's headlines with ``min_cell`` applied to their text and figure."""
