@@ -231,3 +231,14 @@ def test_withheld_unknown_applicants_are_not_reported_as_none(three_unknown):
     assert "No applicant has a missing or unknown" not in md
     assert "No applicant has a missing or unknown" not in html
     assert "Applicants whose sex is missing or unknown are counted here" in md
+
+
+def test_similar_findings_keep_a_label_s_closing_bracket():
+    # "Similar: White (Not Hispanic or Latino: 0.73" — the label lost its ")"
+    from fairhire.report.summary import similar_label
+
+    lead = ("At the offered stage, Asian applicants were selected at 0.66 times the rate of "
+            "Black (below four-fifths).")
+    for label in ("White (Not Hispanic or Latino)", "@SUM(A1)", "(a) (b)"):
+        found = similar_label(lead, lead.replace("Asian", label).replace("0.66", "0.73"))
+        assert found is not None and found[1] == f"{label}: 0.73"
