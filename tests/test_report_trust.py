@@ -242,3 +242,20 @@ def test_similar_findings_keep_a_label_s_closing_bracket():
     for label in ("White (Not Hispanic or Latino)", "@SUM(A1)", "(a) (b)"):
         found = similar_label(lead, lead.replace("Asian", label).replace("0.66", "0.73"))
         assert found is not None and found[1] == f"{label}: 0.73"
+
+
+def test_control_and_bidi_override_characters_do_not_reach_the_page():
+    # a right-to-left override in a label showed the rest of its sentence reversed ("0.50"
+    # read "05.0"); NUL and line separators went into the HTML and broke Markdown rows
+    labels = ["Group\u202e A", "nul\x00 B", "line\u2028sep C", "ff\x0c D"]
+    ai = fh.adverse_impact_from_counts(
+        {"group": [*labels, "Big"], "n": [50, 51, 52, 53, 400], "hired": [10, 11, 12, 13, 200]},
+        group="group", applicants="n", selected="hired")
+    report = fh.Report(title="t", generated_at=GEN).add(ai)
+    for text in (report.render_html(), report.render_markdown()):
+        assert not set(text) & {"\u202e", "\x00", "\u2028", "\x0c"}
+    md = report.render_markdown()
+    rows = [line for line in md.splitlines() if "sep C" in line and line.startswith("|")]
+    assert len(rows) == 2  # the stage table and the Z-test table, each one whole row
+    assert rows and all(r.startswith("| ") and r.endswith(" |") for r in rows), rows
+    assert json.loads(report.render_json())  # the JSON keeps the data as it is
