@@ -78,7 +78,7 @@ _SEPARATORS = re.compile("[\u2028\u2029\x85]")
 
 
 def strip_controls(text: str) -> str:
-    """``text`` without control and bidirectional-override characters (separators as spaces).
+    r"""``text`` without control and bidirectional-override characters (separators as spaces).
 
     >>> strip_controls("Group\u202e 0.50 \x00x\u2028y")
     'Group 0.50 x y'
