@@ -259,3 +259,18 @@ def test_control_and_bidi_override_characters_do_not_reach_the_page():
     assert len(rows) == 2  # the stage table and the Z-test table, each one whole row
     assert rows and all(r.startswith("| ") and r.endswith(" |") for r in rows), rows
     assert json.loads(report.render_json())  # the JSON keeps the data as it is
+
+
+def test_ratings_against_a_withheld_reference_withhold_the_probability_rated_higher():
+    # each group's probability of being rated higher than the 4-person reference, with its
+    # own rating distribution shown, pins down the reference's four ratings; a group's own
+    # share of top ratings stays (its counts show it anyway)
+    w = fh.datasets.make_workforce(600, random_state=3)
+    w["sex"] = w["sex"].astype(object)
+    w.loc[w.index[:4], "sex"] = "Tiny"
+    result = fh.rating_disparity(w, group="sex", rating="performance_rating", reference="Tiny")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result)
+    table = report.sections[0].view.table.set_index("group")
+    assert isinstance(table.loc["Female", "prob_superiority"], Withheld)
+    assert not isinstance(table.loc["Female", "top_share"], Withheld)
+    assert "0.49" not in report.render_markdown()

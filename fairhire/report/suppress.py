@@ -262,8 +262,9 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
     shortfall, an interval, a test statistic) give the reference group's rate back, and with it
     a withheld count of the reference row: every figure compared with it is withheld too. A
     comparison column is one whose value in the reference row says nothing (1 for a ratio, 0
-    for a shortfall, none for a p-value); a group's own rate (a column named "...rate...", not
-    "...ratio...") stays, since its counts show it.
+    for a shortfall, 0.5 for a probability of being rated higher, none for a p-value); a
+    group's own rate or share (a column named "...rate..." or "...share...", not "...ratio...")
+    stays, since its counts show it.
     """
     if not rows or "is_reference" not in frame.columns:
         return [], set()
@@ -274,11 +275,12 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
     if not held:
         return [], set()
     refs = [i for i in range(len(frame)) if reference[i]]
-    # a rate (and its interval) is the row's own, even when the reference's is 0 or 100%
+    # a rate or share (and its interval) is the row's own, even when the reference's is 0 or
+    # 100%; a probability of being rated higher is 0.5 against itself
     compared = {str(c) for c in frame.columns
-                if not ("rate" in str(c) and "ratio" not in str(c)) and all(
-                    not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0.0, 1.0)
-                    for i in refs)}
+                if not (("rate" in str(c) or "share" in str(c)) and "ratio" not in str(c))
+                and all(not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0, 0.5, 1)
+                        for i in refs)}
     return [i for i, b in enumerate(block) if b in held and i not in rows], compared
 
 
