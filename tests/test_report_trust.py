@@ -274,3 +274,18 @@ def test_ratings_against_a_withheld_reference_withhold_the_probability_rated_hig
     assert isinstance(table.loc["Female", "prob_superiority"], Withheld)
     assert not isinstance(table.loc["Female", "top_share"], Withheld)
     assert "0.49" not in report.render_markdown()
+
+
+def test_a_group_s_own_median_stays_against_a_withheld_reference():
+    # the hazard ratios against a 4-person reference are withheld; a group's own median time
+    # and its interval are not comparisons (one bound printed "s" and the other a number)
+    w = fh.datasets.make_workforce(600, random_state=3)
+    w["sex"] = w["sex"].astype(object)
+    w.loc[w.index[:4], "sex"] = "Tiny"
+    result = fh.time_to_promotion(w, group="sex", duration="months_in_level", event="promoted",
+                                  reference="Tiny")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result)
+    table = report.sections[0].view.table.set_index("group")
+    assert isinstance(table.loc["Female", "hazard_ratio"], Withheld)
+    for column in ("median_ci_low", "median_ci_high"):
+        assert not isinstance(table.loc["Female", column], Withheld), column

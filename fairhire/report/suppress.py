@@ -253,6 +253,12 @@ def _flags(values: pd.Series) -> list[bool]:
     return [v is True or v is np.True_ for v in values.tolist()]
 
 
+def _own_figure(column: str) -> bool:
+    """Whether a column is a row's own figure (its rate, share, median), not a comparison."""
+    own = "rate" in column or "share" in column or column.startswith("median")
+    return own and "ratio" not in column and "gap" not in column
+
+
 def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
                       ) -> tuple[list[int], set[str]]:
     """The rows of blocks whose reference row (``is_reference``) has a withheld count, and
@@ -275,11 +281,10 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
     if not held:
         return [], set()
     refs = [i for i in range(len(frame)) if reference[i]]
-    # a rate or share (and its interval) is the row's own, even when the reference's is 0 or
-    # 100%; a probability of being rated higher is 0.5 against itself
-    compared = {str(c) for c in frame.columns
-                if not (("rate" in str(c) or "share" in str(c)) and "ratio" not in str(c))
-                and all(not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0, 0.5, 1)
+    # a rate, share or median time (and its interval) is the row's own, even when the
+    # reference's is 0, 100% or not reached; a probability of being rated higher is 0.5
+    # against itself
+    compared = {str(c) for c in frame.columns if not _own_figure(str(c)) and all(not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0, 0.5, 1)
                         for i in refs)}
     return [i for i, b in enumerate(block) if b in held and i not in rows], compared
 
