@@ -213,13 +213,10 @@ class ReportView:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
 
-    def _scan_tables(self) -> None:
-        """Suppress every table of the result once (tables with counts first), so tables
-        without counts and sentences can be checked against them."""
-        if self._rule is None or "\0scanned" in self._cache:
-            return
-        self._cache["\0scanned"] = True
-        frames: dict[int, pd.DataFrame] = {}
+    def _tables(self) -> list[pd.DataFrame]:
+        """The result's tables: its frame fields and properties (and those in mappings),
+        private fields left out."""
+        out = []
         for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
             if name.startswith("_") or name in self._result.private_fields:
                 continue
@@ -228,7 +225,16 @@ class ReportView:
             except Exception:
                 continue
             found = value.values() if isinstance(value, Mapping) else [value]
-            frames.update({id(v): v for v in found if isinstance(v, pd.DataFrame)})
+            out.extend(v for v in found if isinstance(v, pd.DataFrame))
+        return out
+
+    def _scan_tables(self) -> None:
+        """Suppress every table of the result once (tables with counts first), so tables
+        without counts and sentences can be checked against them."""
+        if self._rule is None or "\0scanned" in self._cache:
+            return
+        self._cache["\0scanned"] = True
+        frames = {id(f): f for f in self._tables()}
         counted: list[pd.DataFrame] = []
         # largest first: a table whose rows are all rows of another (the flagged rows, the
         # bottom line) withholds what that one withholds (see frame())
@@ -246,17 +252,9 @@ class ReportView:
         that read as a setting or a column name, or hold a digit (see LABEL_COLUMNS)."""
         if "\0labels" not in self._cache:
             found: set[str] = set()
-            for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
-                if name.startswith("_") or name in self._result.private_fields:
-                    continue
-                try:
-                    value = getattr(self._result, name)
-                except Exception:
-                    continue
-                for frame in value.values() if isinstance(value, Mapping) else [value]:
-                    if isinstance(frame, pd.DataFrame):
-                        for column in LABEL_COLUMNS.intersection(map(str, frame.columns)):
-                            found.update(v for v in frame[column].tolist() if isinstance(v, str))
+            for frame in self._tables():
+                for column in LABEL_COLUMNS.intersection(map(str, frame.columns)):
+                    found.update(v for v in frame[column].tolist() if isinstance(v, str))
             # a label without a letter ("3") reads like a count: it is never kept, so a small
             # count in a sentence cannot hide behind a group of the same name
             self._cache["\0labels"] = {
