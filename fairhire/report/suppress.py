@@ -182,9 +182,17 @@ def _part_blocks(frame: pd.DataFrame, identity: tuple[str, ...]) -> tuple[np.nda
         return ()
     parts: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
-        for part in label.split(GROUP_SEPARATOR):
-            parts.setdefault(part.strip(), []).append(i)
-    return tuple(np.asarray(rows) for rows in parts.values() if 1 < len(rows) < len(labels))
+        if GROUP_SEPARATOR in label:
+            for part in label.split(GROUP_SEPARATOR):
+                parts.setdefault(part.strip(), []).append(i)
+    # a total's own row ("Male" beside "Male × Black") joins its parts; a label that is no
+    # part of an intersectional one ("Asian" beside a single label that contains " × ") has
+    # no parts, so it makes no block of its own rows across stages
+    for i, label in enumerate(labels):
+        if GROUP_SEPARATOR not in label and label.strip() in parts:
+            parts[label.strip()].append(i)
+    return tuple(np.asarray(sorted(rows)) for rows in parts.values()
+                 if 1 < len(rows) < len(labels))
 
 
 def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None = None
