@@ -313,3 +313,16 @@ def test_a_label_containing_the_separator_does_not_add_suppression():
                      for s, g, v in zip(table.stage, table.group, table[c].tolist(), strict=True)
                      if isinstance(v, Withheld)})
     assert held[0] == held[1]
+
+
+def test_a_group_with_no_applicants_at_a_stage_neither_meets_nor_falls_below():
+    rows = ([{"g": "A", "screened": i < 30, "hired": i < 10} for i in range(60)]
+            + [{"g": "B", "screened": i < 20, "hired": i < 5} for i in range(60)]
+            + [{"g": "C", "screened": False, "hired": False} for _ in range(8)])
+    ai = fh.adverse_impact(pd.DataFrame(rows), group="g", stages=["screened", "hired"])
+    row = ai.table[(ai.table["stage"] == "hired") & (ai.table["group"] == "C")].iloc[0]
+    assert row["applicants"] == 0 and not row["adverse_impact"]
+    md = fh.Report(title="t", generated_at=GEN).add(ai).render_markdown()
+    start = md.index("*Stage: hired")
+    line = next(x for x in md[start:].splitlines() if x.startswith("| C |"))
+    assert "meets" not in line and "below" not in line, line
