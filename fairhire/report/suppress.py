@@ -24,6 +24,10 @@ The rules, for every table of a result (a count column is one the result lists i
    selected at one stage are the applicants of the next; the bottom line repeats the last
    stage) is withheld there too, and so is one part of a withheld total.
 
+5. *Reference*: in a block whose reference row (``is_reference``) has a withheld count, every
+   figure compared with it (a ratio, its interval, a test, a shortfall) is withheld, since a
+   group's rate and ratio give the reference's rate back; the groups' own rates stay.
+
 The row account (used + excluded = total) follows rule 3; a sentence (headline or warning)
 that states a withheld figure, or a count below ``min_cell``, has it replaced ("fewer than 5"),
 and its other counts rounded ("about 140"), so a difference of two cannot give it back.
