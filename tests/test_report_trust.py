@@ -62,6 +62,8 @@ def test_a_withheld_reference_is_not_given_back_by_the_ratios():
     md = report.render_markdown()
     assert "0.40" not in md and "36.0" not in md  # C's ratio and shortfall
     assert "40.0%" in md  # its own rate
+    # every withheld figure prints "s" (the shortfall printed "–", as if there were none)
+    assert "| C | 60 | 24 | 40.0% | s | s | **below** | s | s | s |" in md
     rows = {r["group"]: r for r in json.loads(report.render_json())["sections"][0]["result"]
             ["table"]}
     assert rows["C"]["impact_ratio"] is None and rows["C"]["selection_rate"] == 0.4
