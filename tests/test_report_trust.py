@@ -346,3 +346,19 @@ def test_a_flagged_rater_with_a_withheld_count_renders():
     md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result).render_markdown()
     assert "1 with figures withheld (fewer than 5 decisions on a group)" in md
     assert "INT-X (Female" not in md
+
+
+def test_min_cell_does_not_rewrite_a_job_ad_s_word_counts():
+    # a job ad counts words, not people: with min_cell its finding read "0.0 masculine-coded
+    # words per about 100 words ... (fewer than 5 against about 10 words)" — it was 0 against
+    # 10 — and its row account printed "< 5 excluded"
+    ads = fh.datasets.load_job_ads()
+    scans = [fh.scan_job_description(text) for text in ads["text"]]
+    scan = next(s for s in scans if any("strongly feminine" in h.text for h in s.headlines()))
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(scan)
+    assert [h.text for h in report.sections[0].headlines] == [h.text for h in scan.headlines()]
+    md = report.render_markdown()
+    assert "(0 against 10 words)" in md and "about 10 words" not in md
+    assert "| 10 | 1 excluded: not scored: in the EEO statement | 11 |" in md
+    rows = json.loads(report.render_json())["sections"][0]["rows"]
+    assert rows == {"total": 11, "used": 10, "excluded": {"not scored: in the EEO statement": 1}}

@@ -26,8 +26,8 @@ def section_json(section: Section) -> dict[str, Any]:
     payload = jsonable(result.to_dict())
     if section.include_disclosure:
         payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
-    if section.min_cell is not None:
-        payload = _suppress_payload(payload, Rule.for_result(result, section.min_cell),
+    if section.people_min_cell is not None:
+        payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
     payload["warnings"] = list(section.warnings)
     rows = section.rows.to_dict() if section.rows is not None else None
