@@ -171,11 +171,13 @@ class Formatter:
             return Markup(f"{core.format_number(low, digits)} to {core.format_number(high, digits)}")
         return Markup(f"{fmt(low, digits)} to {fmt(high, digits)}")
 
-    def text(self, value: Any) -> Any:
+    def text(self, value: Any, label: bool = False) -> Any:
+        """A text cell: the library's words with settings and code quotes said in words; a
+        ``label`` (a group, stage or category from the data) exactly as the data spell it."""
         if isinstance(value, Withheld):
             return self._withheld(value)
         if isinstance(value, str):
-            return plain_words(value)
+            return value if label else plain_words(value)
         return MISSING if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
     # -- registry ------------------------------------------------------------------------------
@@ -197,10 +199,12 @@ class Formatter:
             "ci": self.ci,
         }
 
-    def format_cell(self, fmt: str, value: Any, hide: bool = False, **kwargs: Any) -> Any:
-        """Format one table cell by format name (``text`` returns the raw value to escape)."""
+    def format_cell(self, fmt: str, value: Any, hide: bool = False, label: bool = False,
+                    **kwargs: Any) -> Any:
+        """Format one table cell by format name (``text`` returns the raw value to escape;
+        ``label``: it is a label from the data, printed as spelled)."""
         if fmt == "text":
-            return self.text(value)
+            return self.text(value, label=label)
         if fmt in ("count", "yesno"):
             return self.filters()[fmt](value)
         func = self.filters().get(fmt)

@@ -92,6 +92,8 @@ def _parts_of(labels: list[str], total: str) -> list[int]:
     wanted = {total} if match is None else {match.group(1), match.group(2)}
     out = []
     for i, label in enumerate(labels):
+        if GROUP_SEPARATOR not in label:
+            continue  # a single label is no part of a total (it may be the total itself)
         parts = {p.strip() for p in label.split(GROUP_SEPARATOR)}
         if total in parts or (match is not None and wanted <= parts):
             out.append(i)

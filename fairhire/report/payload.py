@@ -26,8 +26,8 @@ def section_json(section: Section) -> dict[str, Any]:
     payload = jsonable(result.to_dict())
     if section.include_disclosure:
         payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
-    if section.min_cell is not None:
-        payload = _suppress_payload(payload, Rule.for_result(result, section.min_cell),
+    if section.people_min_cell is not None:
+        payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
     payload["warnings"] = list(section.warnings)
     rows = section.rows.to_dict() if section.rows is not None else None
@@ -56,7 +56,7 @@ def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
     tables: list[list[dict[str, Any]]] = []
     _tables(value, tables)
     plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
-    return _apply(value, rule, plan)
+    return _apply(value, rule, plan, view.withheld_rows())
 
 
 def _flat(value: Any) -> bool:
@@ -75,18 +75,33 @@ def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
             _tables(v, out)
 
 
-def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]]) -> Any:
+def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]],
+           keys: list[tuple[tuple[str, ...], set]]) -> Any:
     if _flat(value):
-        return suppress_records(value, rule, forced=plan.get(id(value)))
+        return suppress_records(value, rule, forced=plan.get(id(value)), keys=keys)
     if isinstance(value, list):
-        return [_apply(v, rule, plan) for v in value]
+        return [_apply(v, rule, plan, keys) for v in value]
     if isinstance(value, dict):
         if {"used", "total", "excluded"} <= set(value) and isinstance(value["excluded"], dict):
             account = RowAccount(total=value["total"], used=value["used"],
                                  excluded=dict(value["excluded"]))
             return suppress_rows(account, rule.min_cell).to_dict()  # type: ignore[union-attr]
         return {
-            k: None if (k in rule.counts and rule.is_small(v)) else _apply(v, rule, plan)
+            k: None if (k in rule.counts and rule.is_small(v)) else
+            _small_counts(v, rule) if (k in rule.counts and isinstance(v, dict)) else
+            _apply(v, rule, plan, keys)
             for k, v in value.items()
         }
     return value
+
+
+def _small_counts(counts: dict[str, Any], rule: Rule) -> dict[str, Any]:
+    """A {label: number of people} field (e.g. workers of another recorded sex): small numbers
+    withheld, and with one withheld, the smallest other too (their sum is shown elsewhere)."""
+    out = {k: (None if rule.is_small(v) else v) for k, v in counts.items()}
+    held = [k for k, v in out.items() if v is None and counts[k] is not None]
+    others = sorted((v, k) for k, v in out.items()
+                    if isinstance(v, int | float) and not isinstance(v, bool))
+    if len(held) == 1 and others:
+        out[others[0][1]] = None
+    return out

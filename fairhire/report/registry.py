@@ -36,6 +36,11 @@ PARTIALS: dict[str, str] = {
 }
 
 
+#: Partials whose results count words or findings, not people: ``min_cell`` (which protects
+#: small groups of people) does not apply to them.
+COUNTS_NO_PEOPLE: frozenset[str] = frozenset({"job_description"})
+
+
 def partial_for(result: object) -> str:
     """Return the partial name for a result, walking its class hierarchy."""
     for cls in type(result).__mro__:

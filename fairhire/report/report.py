@@ -28,6 +28,7 @@ from .methods import GENERAL_LIMITATIONS, MethodEntry, load_methods
 from .payload import section_json
 from .provenance import compact, fingerprint_inputs, library_versions, timestamp
 from .registry import partial_for
+from .safe import strip_controls
 from .sections import RenderedSection, RenderState, ReportInfo, Section
 from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
 from .templating import new_environment, slug
@@ -369,8 +370,9 @@ class Report:
             raise
         except TemplateError as exc:
             raise ReportError(f"could not render the {fmt} report: {exc}") from exc
-        # One trailing newline, no trailing spaces: stable, diff-friendly output.
-        lines = [line.rstrip() for line in page.splitlines()]
+        # No control or bidi-override character from a label reaches the page; one trailing
+        # newline, no trailing spaces: stable, diff-friendly output.
+        lines = [line.rstrip() for line in strip_controls(page).splitlines()]
         while lines and not lines[-1]:
             lines.pop()
         return "\n".join(lines) + "\n"

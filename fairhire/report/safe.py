@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-__all__ = ["csv_cell", "csv_safe_frame", "md_escape", "md_finalize", "md_quote", "neutralise"]
+__all__ = ["csv_cell", "csv_safe_frame", "md_escape", "md_finalize", "md_quote", "neutralise",
+           "strip_controls"]
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP adds tab and CR).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +66,24 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(csv_cell)
     return out
+
+
+#: Characters a label may carry that change how the text around it is shown, or that are not
+#: text: C0/C1 controls (but tab and newline), and the bidirectional embeddings, overrides and
+#: isolates (U+202A-202E, U+2066-2069; a right-to-left override in a group label would show
+#: the rest of a sentence, its figures included, reversed). Line and paragraph separators
+#: would break a line (a Markdown table row) where the label is.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+
+
+def strip_controls(text: str) -> str:
+    r"""``text`` without control and bidirectional-override characters (separators as spaces).
+
+    >>> strip_controls("Group\u202e 0.50 \x00x\u2028y")
+    'Group 0.50 x y'
+    """
+    return _CONTROLS.sub("", _SEPARATORS.sub(" ", text))
 
 
 def _one_line(value: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .._results import Headline, Result
+from .registry import COUNTS_NO_PEOPLE
 from .view import ReportView, RowsView
 
 __all__ = ["Detail", "RenderState", "RenderedSection", "ReportInfo", "Section"]
@@ -45,11 +46,17 @@ class Section:
     min_cell: int | None = None
 
     @property
+    def people_min_cell(self) -> int | None:
+        """``min_cell`` for this section: none where the result counts words, not people
+        (a job ad's "0 against 10 words" is no small group of people)."""
+        return None if self.partial in COUNTS_NO_PEOPLE else self.min_cell
+
+    @property
     def view(self) -> ReportView:
         """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
         cached = self.__dict__.get("_view")
         if cached is None:
-            cached = ReportView(self.result, self.min_cell, self.include_disclosure)
+            cached = ReportView(self.result, self.people_min_cell, self.include_disclosure)
             object.__setattr__(self, "_view", cached)
         return cached
 

@@ -127,12 +127,43 @@ def similar_label(lead: str, other: str) -> tuple[tuple[int, int], str] | None:
     shared = len(a) - (i2 - i1)
     if j2 == j1 or max(i2 - i1, j2 - j1) > MAX_PHRASE or shared < MIN_SHARED * max(len(a), len(b)):
         return None
-    phrase = " ".join(b[j1:j2]).strip(_EDGE)
+    phrase = _trim(" ".join(b[j1:j2]))
     if not phrase:
         return None
     figure = next((y.strip(_EDGE) for x, y in zip(a[:i1] + a[i2:], b[:j1] + b[j2:], strict=False)
                    if x != y and _NUMBER.match(y)), None)
     return (i1, i2), f"{phrase}: {figure}" if figure else phrase
+
+
+def _trim(phrase: str) -> str:
+    """``phrase`` without the punctuation around it, but a bracket it opens or closes stays:
+    "White (Not Hispanic or Latino)," is "White (Not Hispanic or Latino)", "(Asian)" is "Asian".
+
+    >>> _trim("White (Not Hispanic or Latino),"), _trim("(Asian)"), _trim("@SUM(A1))")
+    ('White (Not Hispanic or Latino)', 'Asian', '@SUM(A1)')
+    """
+    edge = _EDGE.replace("(", "").replace(")", "")
+    while True:
+        trimmed = phrase.strip(edge)
+        pairs = _pairs(trimmed)
+        if trimmed.startswith("(") and pairs.get(0) in (None, len(trimmed) - 1):
+            trimmed = trimmed[1:-1] if pairs.get(0) is not None else trimmed[1:]
+        elif trimmed.endswith(")") and len(trimmed) - 1 not in pairs.values():
+            trimmed = trimmed[:-1]
+        if trimmed == phrase:
+            return phrase
+        phrase = trimmed
+
+
+def _pairs(text: str) -> dict[int, int]:
+    """Positions of matching brackets: {opening: closing}."""
+    out, stack = {}, []
+    for i, c in enumerate(text):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            out[stack.pop()] = i
+    return out
 
 
 def _summarise(items: list[SummaryItem]) -> list[SummaryItem]:

@@ -24,6 +24,10 @@ The rules, for every table of a result (a count column is one the result lists i
    selected at one stage are the applicants of the next; the bottom line repeats the last
    stage) is withheld there too, and so is one part of a withheld total.
 
+5. *Reference*: in a block whose reference row (``is_reference``) has a withheld count, every
+   figure compared with it (a ratio, its interval, a test, a shortfall) is withheld, since a
+   group's rate and ratio give the reference's rate back; the groups' own rates stay.
+
 The row account (used + excluded = total) follows rule 3; a sentence (headline or warning)
 that states a withheld figure, or a count below ``min_cell``, has it replaced ("fewer than 5"),
 and its other counts rounded ("about 140"), so a difference of two cannot give it back.
@@ -89,6 +93,12 @@ def _withheld(small: bool, min_cell: int) -> Withheld:
     return Withheld(small=small, min_cell=min_cell)
 
 
+#: Result fields that count people but are not table columns (so no ``count_columns`` names
+#: them): the UK and EU pay results' workers of another or no recorded sex, a number and a
+#: {label: number} mapping. Their small values are withheld in every format.
+COUNT_FIELDS = frozenset({"sex_missing", "sex_other"})
+
+
 @dataclass(frozen=True)
 class Rule:
     """Which columns count people (and which are derived from them), and the threshold."""
@@ -99,8 +109,9 @@ class Rule:
 
     @classmethod
     def for_result(cls, result: Any, min_cell: int) -> Rule:
-        """The rule for a result: its ``count_columns`` and ``derived_columns``."""
-        names: dict[str, set[str]] = {"count": set(), "derived": set()}
+        """The rule for a result: its ``count_columns`` and ``derived_columns`` (and the
+        fields that count people outside a table, :data:`COUNT_FIELDS`)."""
+        names: dict[str, set[str]] = {"count": set(COUNT_FIELDS), "derived": set()}
         for kind in names:
             names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
         return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]))
@@ -175,9 +186,17 @@ def _part_blocks(frame: pd.DataFrame, identity: tuple[str, ...]) -> tuple[np.nda
         return ()
     parts: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
-        for part in label.split(GROUP_SEPARATOR):
-            parts.setdefault(part.strip(), []).append(i)
-    return tuple(np.asarray(rows) for rows in parts.values() if 1 < len(rows) < len(labels))
+        if GROUP_SEPARATOR in label:
+            for part in label.split(GROUP_SEPARATOR):
+                parts.setdefault(part.strip(), []).append(i)
+    # a total's own row ("Male" beside "Male × Black") joins its parts; a label that is no
+    # part of an intersectional one ("Asian" beside a single label that contains " × ") has
+    # no parts, so it makes no block of its own rows across stages
+    for i, label in enumerate(labels):
+        if GROUP_SEPARATOR not in label and label.strip() in parts:
+            parts[label.strip()].append(i)
+    return tuple(np.asarray(sorted(rows)) for rows in parts.values()
+                 if 1 < len(rows) < len(labels))
 
 
 def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None = None
@@ -191,6 +210,10 @@ def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None
     small = {c: {i for i, v in enumerate(values[c]) if rule.is_small(v)} for c in counts}
     hidden: dict[str, set[int]] = {c: set((forced or {}).get(c, ())) - small[c] for c in counts}
     blocks = Shape.of(frame, counts).blocks
+    # a complement is taken from a reference row last: every ratio is compared with it, so
+    # withholding it withholds the whole block's comparisons (see _reference_blocks)
+    reference = (_flags(frame["is_reference"]) if "is_reference" in frame.columns
+                 else [False] * len(frame))
     for _ in range(2 * len(counts) + 2):
         changed = False
         for i in range(len(frame)):  # rule 2: other counts of the row, but the largest
@@ -210,7 +233,7 @@ def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None
                     continue
                 others = [i for i in block if i not in held and _numeric(values[c][i])]
                 if others:
-                    hidden[c].add(min(others, key=lambda i: float(values[c][i])))
+                    hidden[c].add(min(others, key=lambda i: (reference[i], float(values[c][i]))))
                     changed = True
         if not changed:
             break
@@ -238,6 +261,46 @@ def _matching_rows(frame: pd.DataFrame, keys: list[tuple[tuple[str, ...], set]])
     return sorted(found)
 
 
+def _flags(values: pd.Series) -> list[bool]:
+    return [v is True or v is np.True_ for v in values.tolist()]
+
+
+def _own_figure(column: str) -> bool:
+    """Whether a column is a row's own figure (its rate, share, median), not a comparison."""
+    own = "rate" in column or "share" in column or column.startswith("median")
+    return own and "ratio" not in column and "gap" not in column
+
+
+def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
+                      ) -> tuple[list[int], set[str]]:
+    """The rows of blocks whose reference row (``is_reference``) has a withheld count, and
+    the columns that compare a row with it.
+
+    A ratio is a rate divided by the reference group's rate, so one shown rate and ratio (or a
+    shortfall, an interval, a test statistic) give the reference group's rate back, and with it
+    a withheld count of the reference row: every figure compared with it is withheld too. A
+    comparison column is one whose value in the reference row says nothing (1 for a ratio, 0
+    for a shortfall, 0.5 for a probability of being rated higher, none for a p-value); a
+    group's own rate or share (a column named "...rate..." or "...share...", not "...ratio...")
+    stays, since its counts show it.
+    """
+    if not rows or "is_reference" not in frame.columns:
+        return [], set()
+    reference = _flags(frame["is_reference"])
+    shape = Shape.of(frame, [c for c in frame.columns if c in rule.counts])
+    block = strings(frame[shape.block]) if shape.block else [""] * len(frame)
+    held = {block[i] for i in rows if reference[i]}
+    if not held:
+        return [], set()
+    refs = [i for i in range(len(frame)) if reference[i]]
+    # a rate, share or median time (and its interval) is the row's own, even when the
+    # reference's is 0, 100% or not reached; a probability of being rated higher is 0.5
+    # against itself
+    compared = {str(c) for c in frame.columns if not _own_figure(str(c)) and all(not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0, 0.5, 1)
+                        for i in refs)}
+    return [i for i, b in enumerate(block) if b in held and i not in rows], compared
+
+
 def suppress_frame(
     frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
     forced: Mapping[str, set[int]] | None = None,
@@ -250,10 +313,12 @@ def suppress_frame(
     ``forced`` cells are withheld from the start (see :mod:`fairhire.report.linked`).
     """
     small, hidden = _plan(frame, rule, forced)
-    rows = sorted({i for c in small for i in small[c] | hidden[c]})
+    held = {i for c in small for i in small[c] | hidden[c]}
+    rows = sorted(held)
+    compared_rows, compared = _reference_blocks(frame, rule, held)
     if not small and keys:
         rows = _matching_rows(frame, keys)
-    if not rows:
+    if not rows and not compared_rows:
         return frame, []
     out = frame.copy()
     withheld: list[float] = []
@@ -267,7 +332,7 @@ def suppress_frame(
         # whole-number columns that are not counts are labels (a panel size, a rating)
         derived = column in rule.derived or pd.api.types.is_float_dtype(frame[column])
         if derived:
-            for i in rows:
+            for i in rows + (compared_rows if column in compared else []):
                 value = frame[column].iloc[i]
                 # a text column the result names as derived (a sentence quoting the row's
                 # figures) is withheld with them
@@ -284,10 +349,15 @@ def suppress_frame(
 
 
 def suppress_records(records: list[dict[str, Any]], rule: Rule,
-                     forced: Mapping[str, set[int]] | None = None) -> list[dict[str, Any]]:
-    """The JSON form: withheld values become null, and each row lists what it withheld."""
+                     forced: Mapping[str, set[int]] | None = None,
+                     keys: list[tuple[tuple[str, ...], set]] | None = None,
+                     ) -> list[dict[str, Any]]:
+    """The JSON form: withheld values become null, and each row lists what it withheld.
+
+    ``keys``: as for :func:`suppress_frame`, the withheld rows of the result's other tables
+    (a table without counts withholds the figures of the same rows)."""
     frame = pd.DataFrame.from_records(records)
-    done, _ = suppress_frame(frame, rule, forced=forced)
+    done, _ = suppress_frame(frame, rule, keys, forced=forced)
     if done is frame:
         return records
     out = []
@@ -327,39 +397,74 @@ _SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
 _SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
 
 
-def plain_words(text: str) -> str:
+#: Text columns that hold labels from the data (groups, stages, categories, raters): printed
+#: as the data spell them, in tables and in sentences ("non_binary" stays, a label "a=b" is not
+#: "the a setting, b", and "Group 3" is not "Group fewer than 5"). Columns holding column names
+#: (a rubric criterion, an Oaxaca feature) are not labels: those are said in words.
+LABEL_COLUMNS = frozenset({
+    "group", "reference_group", "lowest_group", "stage", "category", "period",
+    "previous_period", "rater", "unit", "job_title", "cause", "exit_type", "label", "band",
+    "context",
+})
+
+
+def _masked(text: str, keep: Iterable[str]) -> tuple[str, Any]:
+    """``text`` with each label of ``keep`` in it replaced by a placeholder (no digits, no
+    word characters), and the function that puts them back."""
+    labels = sorted({k for k in keep if k and k in text}, key=len, reverse=True)[:4000]
+    if not labels:
+        return text, lambda s: s
+    found: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\ue000{chr(0xE100 + len(found) - 1)}\ue001"
+
+    masked = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, labels)) + r")(?!\w)", hold, text)
+    return masked, lambda s: re.sub("\ue000(.)\ue001", lambda m: found[ord(m.group(1)) - 0xE100], s)
+
+
+def plain_words(text: str, keep: Iterable[str] = ()) -> str:
     """A sentence for a reader who never ran Python: code quotes become quotation marks,
-    ``name=value`` becomes "the name setting, value", and a column name becomes words.
+    ``name=value`` becomes "the name setting, value", and a column name becomes words; the
+    labels in ``keep`` (from the data) are left as they are.
 
     >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
     '3 rows counted in “unknown” (the min share setting, 0.02)'
     >>> plain_words("the same level, job_family, tenure_years; list it in voluntary=")
     'the same level, job family, tenure years; list it in the voluntary setting'
+    >>> plain_words("non_binary applicants (min_share=0.02)", keep=["non_binary"])
+    'non_binary applicants (the min share setting, 0.02)'
     """
+    text, restore = _masked(text, keep)
     text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
     text = _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting"
                         + (f", {m.group(2)}" if m.group(2) else ""), text)
-    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
+    return restore(_SNAKE.sub(lambda m: m.group(1).replace("_", " "), text))
 
 
 def _about(n: int) -> str:
     return f"about {core.format_count(round(n, -1) if n >= 100 else round(n / 5) * 5)}"
 
 
-def clean_sentence(text: str, min_cell: int, withheld: set[str]) -> tuple[str, bool]:
+def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = ()
+                   ) -> tuple[str, bool]:
     """``text`` with its small counts replaced; (text, True) when it quoted a withheld figure
-    (the caller then withholds the whole sentence)."""
+    (the caller then withholds the whole sentence). Numbers inside the labels of ``keep``
+    ("Group 3", "2024-Q1") are part of a name, not counts."""
+    original = text
+    text, restore = _masked(text, keep)
     plain = text.replace(core.MINUS, "-")
     for token in _NUMBER.findall(plain):
         if token.lstrip("-") in withheld or token in withheld:
-            return text, True
+            return original, True
     counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)]
     if not any(n < min_cell for _, n in counts):
-        return text, False
+        return original, False
     parts, last = [], 0
     for match, n in counts:
         parts.append(text[last:match.start()])
         parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
         last = match.end()
     parts.append(text[last:])
-    return "".join(parts), False
+    return restore("".join(parts)), False

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from ..errors import ReportError
 from .filters import MISSING, Formatter
 from .safe import md_escape
-from .suppress import Withheld
+from .suppress import LABEL_COLUMNS, Withheld
 
 __all__ = ["auto_columns", "data_table", "records"]
 
@@ -120,6 +120,8 @@ def data_table(
                 row.append(note)  # the result's own words where it has no figure
                 continue
             kwargs = {k: v for k, v in options.items() if k != "or"}
+            if cfmt == "text":
+                kwargs["label"] = column in LABEL_COLUMNS
             row.append(formatter.format_cell(cfmt, value, hide=hide, **kwargs))
         body.append(row)
 

@@ -17,6 +17,7 @@ import pandas as pd
 from .._results import Headline
 from .linked import plan_frames
 from .suppress import (
+    LABEL_COLUMNS,
     Rule,
     Withheld,
     _figure_texts,
@@ -72,6 +73,21 @@ def suppress_rows(rows: Any, min_cell: int | None) -> RowsView | None:
         used=shown("\0used", rows.used),
         excluded={k: (shown(k, v) if v else v) for k, v in excluded.items()},
     )
+
+
+def _rows_in(frame: pd.DataFrame, sources: list[pd.DataFrame]
+             ) -> tuple[pd.DataFrame, list[int]] | None:
+    """A table of ``sources`` with the same columns that holds every row of ``frame`` (the
+    flagged rows of a table, its bottom line), and the positions of those rows in it."""
+    for source in sources:
+        if source is frame or list(source.columns) != list(frame.columns) or len(
+                frame) > len(source):
+            continue
+        where = {row: i for i, row in enumerate(source.astype(str).itertuples(index=False))}
+        positions = [where.get(row) for row in frame.astype(str).itertuples(index=False)]
+        if None not in positions:
+            return source, positions  # type: ignore[return-value]
+    return None
 
 
 class ReportView:
@@ -145,6 +161,13 @@ class ReportView:
         if cached is None or cached[0] is not frame:
             counted = any(c in self._rule.counts for c in frame.columns)
             forced = self._forced.get(key) if counted else None
+            subset = _rows_in(frame, self._planned) if counted and forced is None else None
+            if subset is not None:
+                # a subset of a planned table's rows: its totals are shown nowhere, so rule 3
+                # has nothing to protect in it; it shows exactly what that table shows
+                done = self.frame(subset[0]).iloc[subset[1]].set_axis(frame.index)
+                self._cache[key] = (frame, done)
+                return done
             if counted and forced is None:
                 # a table the scan did not see (a method's): plan it with the others
                 forced = plan_frames([*self._planned, frame], self._rule)[-1]
@@ -173,24 +196,27 @@ class ReportView:
                         for c in counts}
         return plan_frames([*self._planned, frame], self._rule)[-1]
 
+    def withheld_rows(self) -> list[tuple[tuple[str, ...], set]]:
+        """The rows with a withheld figure in the result's counted tables, as (label columns,
+        label values): a table without counts withholds the figures of the same rows."""
+        self._scan_tables()
+        return list(self._keys)
+
     def _remember(self, done: pd.DataFrame) -> None:
-        """Keep the labels of rows with a withheld count, for tables without counts."""
+        """Keep the labels of rows with a withheld figure, for tables without counts."""
         columns = tuple(_labels(done))
-        counts = [c for c in done.columns if c in self._rule.counts]  # type: ignore[union-attr]
+        # every row with a withheld figure: a complement ("s") can be worked back from the
+        # row's statistics in another table (an odds ratio's interval gives its counts)
         rows = [i for i in range(len(done))
-                if any(isinstance(done[c].iloc[i], Withheld) and done[c].iloc[i].small
-                       for c in counts)]
+                if any(isinstance(done[c].iloc[i], Withheld) for c in done.columns)]
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
 
-    def _scan_tables(self) -> None:
-        """Suppress every table of the result once (tables with counts first), so tables
-        without counts and sentences can be checked against them."""
-        if self._rule is None or "\0scanned" in self._cache:
-            return
-        self._cache["\0scanned"] = True
-        frames: dict[int, pd.DataFrame] = {}
+    def _tables(self) -> list[pd.DataFrame]:
+        """The result's tables: its frame fields and properties (and those in mappings),
+        private fields left out."""
+        out = []
         for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
             if name.startswith("_") or name in self._result.private_fields:
                 continue
@@ -199,21 +225,61 @@ class ReportView:
             except Exception:
                 continue
             found = value.values() if isinstance(value, Mapping) else [value]
-            frames.update({id(v): v for v in found if isinstance(v, pd.DataFrame)})
-        counted = [f for f in frames.values()
-                   if any(c in self._rule.counts for c in f.columns)]
+            out.extend(v for v in found if isinstance(v, pd.DataFrame))
+        return out
+
+    def _scan_tables(self) -> None:
+        """Suppress every table of the result once (tables with counts first), so tables
+        without counts and sentences can be checked against them."""
+        if self._rule is None or "\0scanned" in self._cache:
+            return
+        self._cache["\0scanned"] = True
+        frames = {id(f): f for f in self._tables()}
+        counted: list[pd.DataFrame] = []
+        # largest first: a table whose rows are all rows of another (the flagged rows, the
+        # bottom line) withholds what that one withholds (see frame())
+        for f in sorted(frames.values(), key=len, reverse=True):
+            if any(c in self._rule.counts for c in f.columns) and _rows_in(f, counted) is None:
+                counted.append(f)
         self._planned = counted
         self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule),
                                 strict=True))
         for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
             self.frame(value)
 
+    def _labels(self) -> set[str]:
+        """The result's labels from the data that a sentence must print as they are: those
+        that read as a setting or a column name, or hold a digit (see LABEL_COLUMNS)."""
+        if "\0labels" not in self._cache:
+            found: set[str] = set()
+            for frame in self._tables():
+                for column in LABEL_COLUMNS.intersection(map(str, frame.columns)):
+                    found.update(v for v in frame[column].tolist() if isinstance(v, str))
+            # a label without a letter ("3") reads like a count: it is never kept, so a small
+            # count in a sentence cannot hide behind a group of the same name
+            self._cache["\0labels"] = {
+                v for v in found if any(c.isalpha() for c in v)
+                and (plain_words(v) != v or any(c.isdigit() for c in v))}
+        return self._cache["\0labels"]
+
     def _sentence(self, text: str) -> tuple[str, bool]:
-        text = plain_words(text)
+        text = plain_words(text, keep=self._labels())
         if self._rule is None:
             return text, False
         self._scan_tables()
-        return clean_sentence(text, self._rule.min_cell, _figure_texts(self._withheld))
+        withheld = self._withheld | self._rows_withheld()
+        return clean_sentence(text, self._rule.min_cell, _figure_texts(withheld),
+                              keep=self._labels())
+
+    def _rows_withheld(self) -> set[float]:
+        """The row account's figures withheld as complements ("s"): a warning that states one
+        ("50 rows excluded, missing outcome") would give the small exclusion back."""
+        raw, shown = self._result.rows, self.rows
+        if raw is None or shown is None:
+            return set()
+        pairs = [(raw.total, shown.total), (raw.used, shown.used),
+                 *((raw.excluded[k], shown.excluded.get(k)) for k in raw.excluded)]
+        return {float(v) for v, s in pairs if isinstance(s, Withheld) and v is not None}
 
     def headlines(self) -> list[Headline]:
         """The result's headlines with ``min_cell`` applied to their text and figure."""

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..safe import strip_controls
 from ..templating import words
 
 __all__ = [
@@ -162,12 +163,13 @@ def legend_columns(labels: object) -> int:
 
 
 def mpl_text(value: object) -> str:
-    """User text (a group label) safe for matplotlib: ``$`` would start mathtext.
+    """User text (a group label) safe for matplotlib: ``$`` would start mathtext; control
+    characters have no glyph.
 
     >>> print(mpl_text("$5 an hour"))
     \\$5 an hour
     """
-    return str(value).replace("$", r"\$")
+    return strip_controls(str(value)).replace("$", r"\$")
 
 
 def tick_text(label: object, limit: int = 40) -> str:

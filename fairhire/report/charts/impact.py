@@ -138,6 +138,8 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         draw=draw,
         size=(7.0, 3.6),
         data=data,
+        # counts even where a withheld one (None) turned the column into floats ("145.000")
+        formats={"applicants": "count", "reached": "count"},
     )
 
 

@@ -176,11 +176,15 @@ def _rater_alt(
     alt += "; ".join(
         f"({g}: {_gap_text(float(lim['center'].iloc[0]), pct)})" for g, _, lim in panels
     ) + ". "
+    # a flagged rater with a withheld count (min_cell) is counted, not described
+    shown = [r for r in flagged.itertuples(index=False)
+             if not _small(min_cell, r.focal_n, r.reference_n)]
     if len(flagged):
         alt += f"{len(flagged)} flagged after false-discovery-rate control: " + "; ".join(
-            f"{r.rater} ({r.group}: {_gap_text(r.gap, pct)} on "
-            f"{int(r.focal_n + r.reference_n)} decisions)"
-            for r in flagged.itertuples(index=False)
+            [f"{r.rater} ({r.group}: {_gap_text(r.gap, pct)} on "
+             f"{int(r.focal_n + r.reference_n)} decisions)" for r in shown]
+            + ([f"{len(flagged) - len(shown)} with figures withheld (fewer than {min_cell} "
+                "decisions on a group)"] if len(shown) < len(flagged) else [])
         ) + "."
     else:
         alt += "No rater is flagged after false-discovery-rate control."

@@ -44,7 +44,9 @@ def _shown(table: pd.DataFrame, size: str, min_cell: int | None) -> tuple[list[s
     """Groups to draw (largest first, at most MAX_GROUPS) and groups hidden by min_cell."""
     order = table.sort_values(size, ascending=False, kind="stable")["group"].tolist()
     floor = min_cell or 0
-    hidden = [g for g in order if int(table.set_index("group").loc[g, size]) < floor]
+    sizes = table.set_index("group")[size]
+    # a withheld size (the report's min_cell) is NaN: that group is not drawn either
+    hidden = [g for g in order if not float(sizes.loc[g]) >= floor]
     return [g for g in order if g not in hidden][:MAX_GROUPS], hidden
 
 
@@ -157,7 +159,8 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     kinds = list(dict.fromkeys(t["kind"]))
     labels = sorted(t["group"].unique(), key=str)
     flagged = t.loc[t["flagged"]]
-    refs = t.loc[t["is_reference"].astype(bool)]
+    # the reference the result chose (groups tied with it are also marked is_reference)
+    refs = t.loc[t["is_reference"].astype(bool) & (t["group"] == t["reference_group"])]
     alt = ("Exit rate of each group with its confidence interval, for "
            + ", ".join(kinds) + " exits; each group is compared with "
            + ("; ".join(dict.fromkeys(
