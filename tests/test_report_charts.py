@@ -203,3 +203,19 @@ def test_axis_labels_and_titles_stay_inside_the_figure():
                     assert box.x0 >= -1 and box.y0 >= -1, (chart.title, text.get_text())
                     assert box.x1 <= fig.bbox.width + 1, (chart.title, text.get_text())
                     assert box.y1 <= fig.bbox.height + 1, (chart.title, text.get_text())
+
+
+def test_labels_in_scripts_the_chart_font_lacks_stay_text_without_console_warnings():
+    # the SVG keeps real <text> (the reader's fonts draw it); matplotlib's "Glyph missing"
+    # warnings reached the command line's console as four 'fairhire: warning:' lines
+    import warnings
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"sex": rng.choice(["中文", "Male"], 300), "hired": rng.random(300) < 0.3})
+    result = fh.adverse_impact(df, group="sex", stages=["hired"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = str(to_svg(impact_ratios(result), chart_id="fig-1"))
+    assert "中文" in svg

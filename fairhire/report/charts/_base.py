@@ -15,6 +15,7 @@ import functools
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -452,7 +453,11 @@ def to_svg(chart: Chart, *, chart_id: str, metrics: Any = None) -> Markup:
 
     rc = dict(_RC)
     rc["axes.prop_cycle"] = cycler(color=list(PALETTE))
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        # The SVG keeps real <text>, drawn by the reader's fonts: a glyph (a Chinese label)
+        # that matplotlib's own font lacks only makes its width estimate rougher, so its
+        # "Glyph ... missing from font" warning is not the reader's concern
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         svg = _draw_svg(chart, metrics if metrics is not None else text_metrics())
     svg = _PROLOGUE.sub("", svg)
     svg = _METADATA.sub("", svg)
