@@ -307,3 +307,23 @@ def test_public_names_resolve():
     assert fh.RepresentationResult is representation.RepresentationResult
     assert fh.rating_disparity is ratings.rating_disparity
     assert fh.RatingDisparityResult is ratings.RatingDisparityResult
+
+
+def test_a_named_reference_absent_from_a_level_is_counted_there_not_compared():
+    # promotion_disparity(level=, reference="X") failed with "reference='X' is not one of the
+    # groups" when X had nobody at one level, although X is a group of the data
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M", "X"], 600),
+                       "level": rng.choice(["L1", "L2"], 600), "promoted": rng.random(600) < 0.3})
+    df.loc[(df.level == "L2") & (df.sex == "X"), "sex"] = "F"
+    r = fh.promotion_disparity(df, group="sex", promoted="promoted", level="level",
+                               reference="X")
+    assert r.reference_group == "X"
+    l2 = r.by_stratum.loc[r.by_stratum["level"] == "L2"]
+    assert l2["impact_ratio"].isna().all() and l2["applicants"].sum() == (df.level == "L2").sum()
+    assert r.by_stratum.loc[r.by_stratum["level"] == "L1", "impact_ratio"].notna().all()
+    assert "the reference group 'X' has no employees in stratum 'L2'" in " ".join(r.warnings)
+    fh.Report().add(r).render_html()
+    with pytest.raises(fh.errors.InvalidParameterError, match="reference='Y'"):
+        fh.promotion_disparity(df, group="sex", promoted="promoted", level="level",
+                               reference="Y")

@@ -16,8 +16,9 @@ from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.names import internal_names
+from .._core.reference import find_group
 from .._frames import collect_pandas
-from ..errors import FairhireError, InsufficientDataError
+from ..errors import FairhireError, InsufficientDataError, InvalidParameterError
 from ..stats.proportions import adjust_pvalues
 from ..stats.regression import fit_logit
 
@@ -145,12 +146,12 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
         for g in sub.index[sub["n"] == 0]:
             warnings.append(f"group {g!r} had no employees in stratum {s!r}.")
         sub = sub.loc[sub["n"] > 0].reset_index()
-        if len(sub) < 2:
-            parts.append(pd.DataFrame({"stage": s, "group": all_groups,
-                                       "applicants": [int(sub.set_index("group")["n"].get(g, 0))
-                                                      for g in all_groups],
-                                       "selected": [int(sub.set_index("group")[STAGE].get(g, 0))
-                                                    for g in all_groups]}))
+        absent_reference = reference is not None and not _names_a_group(reference, sub["group"])
+        if absent_reference and len(sub) >= 2:
+            warnings.append(f"the reference group {reference!r} has no employees in stratum "
+                            f"{s!r}: the groups there are counted but not compared.")
+        if len(sub) < 2 or absent_reference:
+            parts.append(_uncompared(s, sub, all_groups))
             continue
         choice = reference_of(sub, reference, options["min_n"], warnings,
                               where=f"stratum {s!r}", min_share=options.get("min_share"))
@@ -181,6 +182,24 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
         if column not in out.columns:
             out.insert(1, column, out[STRATUM].map(values[role]))
     return out.reset_index(drop=True)
+
+
+def _names_a_group(reference: Any, groups: pd.Series) -> bool:
+    """Whether ``reference`` names one of these groups (by the core's matching rule)."""
+    labels = [str(g) for g in groups]
+    try:
+        find_group(reference, labels, list(groups))
+    except InvalidParameterError:
+        return False
+    return True
+
+
+def _uncompared(stratum: Any, sub: pd.DataFrame, all_groups: list[Any]) -> pd.DataFrame:
+    """A stratum's counts with no comparison (one group, or no reference group, in it)."""
+    per = sub.set_index("group")
+    return pd.DataFrame({"stage": stratum, "group": all_groups,
+                         "applicants": [int(per["n"].get(g, 0)) for g in all_groups],
+                         "selected": [int(per[STAGE].get(g, 0)) for g in all_groups]})
 
 
 def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str, str],
