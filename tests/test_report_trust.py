@@ -63,7 +63,8 @@ def test_a_withheld_reference_is_not_given_back_by_the_ratios():
     assert "0.40" not in md and "36.0" not in md  # C's ratio and shortfall
     assert "40.0%" in md  # its own rate
     # every withheld figure prints "s" (the shortfall printed "–", as if there were none)
-    assert "| C | 60 | 24 | 40.0% | s | s | **below** | s | s | s |" in md
+    # the verdict is withheld with the ratio: "below" with C's rate would bound the reference's
+    assert "| C | 60 | 24 | 40.0% | s | s | s | s | s | s |" in md
     rows = {r["group"]: r for r in json.loads(report.render_json())["sections"][0]["result"]
             ["table"]}
     assert rows["C"]["impact_ratio"] is None and rows["C"]["selection_rate"] == 0.4
@@ -344,7 +345,7 @@ def test_a_flagged_rater_with_a_withheld_count_renders():
                                 rater="interviewer", candidate_group="sex", outcome="advanced")
     assert result.table.loc[result.table["rater"] == "INT-X", "flagged"].any()
     md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result).render_markdown()
-    assert "1 with figures withheld (fewer than 5 decisions on a group)" in md
+    assert "1 rater comparisons have their figures and flag withheld" in md
     assert "INT-X (Female" not in md
 
 
@@ -362,3 +363,25 @@ def test_min_cell_does_not_rewrite_a_job_ad_s_word_counts():
     assert "| 10 | 1 excluded: not scored: in the EEO statement | 11 |" in md
     rows = json.loads(report.render_json())["sections"][0]["rows"]
     assert rows == {"total": 11, "used": 10, "excluded": {"not scored: in the EEO statement": 1}}
+
+
+def test_a_small_groups_verdict_is_withheld_with_its_figures():
+    # "meets"/"below" for a group of 3 (and its Fisher p "–" where no one was selected) said
+    # roughly how many of them were selected; the verdict is withheld ("s") in every format,
+    # the tile counts only shown verdicts and says how many are withheld, and a withheld
+    # finding is not listed under "Flagged"
+    rows = ([("A", True)] * 60 + [("A", False)] * 40 + [("B", True)] * 30 + [("B", False)] * 70
+            + [("Tiny", False)] * 3)
+    df = pd.DataFrame(rows, columns=["group", "hired"])
+    result = fh.adverse_impact(df, group="group", stages=["hired"], min_n=1)
+    assert bool(result.table.set_index("group").loc["Tiny", "adverse_impact"])  # below: 0 of 3
+    html, md, payload = _render(result)
+    line = next(ln for ln in md.splitlines() if ln.startswith("| Tiny"))
+    assert line == "| Tiny | < 5 | < 5 | s | s | s | s | s | s | s | small sample |"
+    # B is withheld as the complement (the total would give Tiny back): two verdicts withheld
+    assert "**0** below four-fifths (2 withheld: small counts)" in md
+    assert "below four-fifths (2 withheld: small counts)" in html
+    row = next(r for r in payload["sections"][0]["result"]["table"] if r["group"] == "Tiny")
+    assert row["adverse_impact"] is None and row["p_value_fisher"] is None
+    view = ReportView(result, 5)
+    assert all(h.severity == 1 for h in view.headlines() if "withheld" in h.text)

@@ -78,11 +78,13 @@ class Formatter:
         held = self._withheld(value)
         if held is not None:
             return held
-        if _number(value) is None:
-            return Markup(MISSING)
+        # hidden before missing: "–" where a figure is undefined (no one selected) would say
+        # what the withheld counts are
         if hide:
             self.suppressed = True
             return Markup(SUPPRESSED_DERIVED)
+        if _number(value) is None:
+            return Markup(MISSING)
         return None
 
     # -- filters -------------------------------------------------------------------------------
@@ -161,11 +163,11 @@ class Formatter:
             held = self._withheld(bound)
             if held is not None:
                 return held
-        if _number(low) is None and _number(high) is None:
-            return Markup(MISSING)
         if hide:
             self.suppressed = True
             return Markup(SUPPRESSED_DERIVED)
+        if _number(low) is None and _number(high) is None:
+            return Markup(MISSING)
         fmt = {"pct": self.pct, "num": self.num, "points": self.points}.get(kind)
         if fmt is None:
             return Markup(f"{core.format_number(low, digits)} to {core.format_number(high, digits)}")

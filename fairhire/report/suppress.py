@@ -126,6 +126,14 @@ class Rule:
         return math.isfinite(f) and f < self.min_cell
 
 
+#: Yes/no verdicts read off a row's figures: withheld with them, since "below four-fifths"
+#: for a group of three says roughly how many of them were selected.
+VERDICT_COLUMNS = frozenset({
+    "adverse_impact", "below_four_fifths", "significant", "flips_with_one", "reversal",
+    "art10_flag", "flagged",
+})
+
+
 def _numeric(value: Any) -> bool:
     if value is None or isinstance(value, bool | np.bool_ | str):
         return False
@@ -330,13 +338,15 @@ def suppress_frame(
         if column in rule.counts:
             continue
         # whole-number columns that are not counts are labels (a panel size, a rating)
-        derived = column in rule.derived or pd.api.types.is_float_dtype(frame[column])
+        verdict = column in VERDICT_COLUMNS
+        derived = column in rule.derived or verdict or pd.api.types.is_float_dtype(frame[column])
         if derived:
             for i in rows + (compared_rows if column in compared else []):
                 value = frame[column].iloc[i]
                 # a text column the result names as derived (a sentence quoting the row's
-                # figures) is withheld with them
-                if _numeric(value) or (column in rule.derived and isinstance(value, str)):
+                # figures) is withheld with them, and so is a yes/no verdict read off them
+                if (_numeric(value) or (column in rule.derived and isinstance(value, str))
+                        or (verdict and isinstance(value, bool | np.bool_))):
                     changes.setdefault(column, {})[i] = _withheld(False, rule.min_cell)
     for column, cells in changes.items():
         series = out[column].astype(object)

@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .safe import md_escape, md_finalize, md_quote
+from .suppress import Withheld
 
 __all__ = ["TEMPLATES_DIR", "new_environment", "slug", "words"]
 
@@ -88,6 +89,8 @@ def new_environment(fmt: str, template_dir: Path | None = None) -> SandboxedEnvi
     env.filters["mdescape"] = lambda v: Markup(md_escape(v))
     env.filters["slug"] = slug
     env.filters["words"] = words
+    # a figure withheld under min_cell (a yes/no verdict too: test it before its truth)
+    env.tests["withheld"] = lambda value: isinstance(value, Withheld)
     return env
 
 

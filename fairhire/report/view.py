@@ -292,7 +292,9 @@ class ReportView:
                     f"rests on fewer than {self._min_cell} people; see the section's tables."
                 )
             figure = None if (quoted or text != h.text) else h.figure
-            out.append(Headline(severity=h.severity, text=text, figure=figure, section=h.section))
+            # a withheld finding's severity ("Flagged") would say what its figures say
+            severity = 1 if quoted else h.severity
+            out.append(Headline(severity=severity, text=text, figure=figure, section=h.section))
         return out
 
     @property

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number, format_points
+from ..suppress import Withheld
 from ._base import (
     FLAG,
     GREY,
@@ -164,7 +165,9 @@ def _rater_alt(
     result: Any, t: pd.DataFrame, panels: list[Any], pct: bool, min_cell: int | None
 ) -> str:
     """The text alternative of :func:`rater_funnel`: the centre lines and the flagged raters."""
-    flagged = t[t["flagged"].astype(bool)]
+    # a rater whose counts are withheld (min_cell) has their flag withheld too: counted apart
+    held = t["flagged"].map(lambda v: isinstance(v, Withheld))
+    flagged = t[t["flagged"].astype(bool) & ~held]
     org = result.organisation
     ref = (reference_text(result.reference_group, org["reference_n"].iloc[0], "decisions",
                           min_cell) if len(org) == 1 else result.reference_group)
@@ -176,18 +179,16 @@ def _rater_alt(
     alt += "; ".join(
         f"({g}: {_gap_text(float(lim['center'].iloc[0]), pct)})" for g, _, lim in panels
     ) + ". "
-    # a flagged rater with a withheld count (min_cell) is counted, not described
-    shown = [r for r in flagged.itertuples(index=False)
-             if not _small(min_cell, r.focal_n, r.reference_n)]
     if len(flagged):
         alt += f"{len(flagged)} flagged after false-discovery-rate control: " + "; ".join(
-            [f"{r.rater} ({r.group}: {_gap_text(r.gap, pct)} on "
-             f"{int(r.focal_n + r.reference_n)} decisions)" for r in shown]
-            + ([f"{len(flagged) - len(shown)} with figures withheld (fewer than {min_cell} "
-                "decisions on a group)"] if len(shown) < len(flagged) else [])
+            f"{r.rater} ({r.group}: {_gap_text(r.gap, pct)} on "
+            f"{int(r.focal_n + r.reference_n)} decisions)" for r in flagged.itertuples(index=False)
         ) + "."
     else:
         alt += "No rater is flagged after false-discovery-rate control."
+    if held.any():
+        alt += (f" {int(held.sum())} rater comparisons have their figures and flag withheld "
+                f"(fewer than {min_cell} decisions on a group).")
     return alt
 
 
