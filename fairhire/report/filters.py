@@ -78,14 +78,15 @@ class Formatter:
         held = self._withheld(value)
         if held is not None:
             return held
-        # hidden before missing: "–" where a figure is undefined (no one selected) would say
-        # what the withheld counts are
+        return self._hidden(hide, _number(value) is None)
+
+    def _hidden(self, hide: bool, missing: bool) -> Markup | None:
+        """"s" for a hidden figure, "–" for a missing one (hidden first: "–" where a figure
+        is undefined, no one selected, would say what the withheld counts are)."""
         if hide:
             self.suppressed = True
             return Markup(SUPPRESSED_DERIVED)
-        if _number(value) is None:
-            return Markup(MISSING)
-        return None
+        return Markup(MISSING) if missing else None
 
     # -- filters -------------------------------------------------------------------------------
     def count(self, value: Any, hide: bool = False) -> Markup:
@@ -163,11 +164,9 @@ class Formatter:
             held = self._withheld(bound)
             if held is not None:
                 return held
-        if hide:
-            self.suppressed = True
-            return Markup(SUPPRESSED_DERIVED)
-        if _number(low) is None and _number(high) is None:
-            return Markup(MISSING)
+        shown = self._hidden(hide, _number(low) is None and _number(high) is None)
+        if shown is not None:
+            return shown
         fmt = {"pct": self.pct, "num": self.num, "points": self.points}.get(kind)
         if fmt is None:
             return Markup(f"{core.format_number(low, digits)} to {core.format_number(high, digits)}")
