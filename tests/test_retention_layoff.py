@@ -131,6 +131,16 @@ def test_bad_input():
                               age="age")
 
 
+def test_no_one_under_40_is_a_warning_not_a_crash():
+    # Hypothesis found it: with every employee 40 or over, the age comparison named "Under 40"
+    # as its reference and failed with "reference='Under 40' is not one of the groups"
+    df = pd.DataFrame({"unit": ["u1", "u2"] * 10, "age": [40, 55] * 10,
+                       "laid_off": [True, False, False, False] * 5})
+    r = fh.reduction_in_force(df, selected="laid_off", unit="unit", age="age")
+    assert r.age_bands["headcount"].sum() == len(df)
+    assert any("nothing to compare" in w for w in r.warnings)
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["u1", "u2", "u3"]), st.integers(20, 70),
                           st.booleans()), min_size=10, max_size=60),

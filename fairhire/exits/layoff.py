@@ -448,14 +448,16 @@ def _comparison(t: pd.DataFrame, name: str, options: Options, reference: Any, st
     overall = cells.groupby("label", sort=False)[["headcount", "events"]].sum()
     labels = sorted(overall.index.tolist(), key=sort_key)
     overall = overall.loc[labels]
+    if reference == UNDER_40 and UNDER_40 not in labels:
+        reference = None  # no one under 40: the age cut has nothing to compare (warned below)
     rows, choice = compare_groups(labels, overall["headcount"].to_numpy(),
                                   overall["events"].to_numpy(), options=options,
                                   reference=reference, what="retention rate")
-    if choice.warning:
+    if len(labels) < 2:  # the reference rule's own warning would only repeat this
+        who = f"only the group {labels[0]!r} is" if labels else "no one is"
+        state.warnings.append(f"{name}: {who} in the data, so there is nothing to compare.")
+    elif choice.warning:
         state.warnings.append(f"{name}: {choice.warning}")
-    if len(labels) < 2:
-        state.warnings.append(f"{name}: only {', '.join(labels) or 'no one'} in the data, so "
-                              "there is nothing to compare.")
     parts = [rows.assign(unit=ALL_UNITS)]
     strata: list[dict] = []
     if by_unit and choice.label is not None:
