@@ -218,6 +218,11 @@ def test_iso_dates_in_text_and_ordered_categories_and_period_order():
     pd.testing.assert_frame_equal(as_uk.table, as_dates.table)
     assert "column 'applied_on' (passed as period=) read as day/month/year dates." in \
         as_uk.warnings
+    # dates that read both ways are refused with the core's reason, not called "not dates"
+    early = df.assign(applied_on=df.applied_on.map(lambda d: f"{min(d.day, 12):02d}/"
+                                                              f"{d.month:02d}/{d.year}"))
+    with pytest.raises(InvalidValueError, match="no day is above 12"):
+        fh.monitor(early, period="applied_on", freq="Q", group="sex", stages=STAGES)
     labels = df.assign(term=pd.Categorical(_quarter(df.applied_on).map(
         {"2024-Q1": "winter", "2024-Q2": "spring", "2024-Q3": "summer"}),
         categories=["winter", "spring", "summer"], ordered=True))

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .missing import missing_mask
 
-__all__ = ["date_format", "read_date", "read_dates"]
+__all__ = ["date_format", "not_dates", "read_date", "read_dates"]
 
 #: Day-and-month orders tried after ISO 8601, with how a sentence names them.
 ORDERS = {
@@ -82,8 +82,7 @@ def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, st
             f"{' and as '.join(ORDERS[f] for f in fits)}: no day is above 12, so the order "
             f"cannot be told from the data. {fix}"
         )
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    bad = [v for v, d in zip(text, iso, strict=True) if pd.isna(d) and not _any_order(v)]
+    bad = not_dates(text)
     if not bad:
         raise InvalidValueError(
             f"{named} mixes ways of writing dates, e.g. {preview(list(text[:3]))}. {fix}"
@@ -93,8 +92,18 @@ def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, st
                             f"{rows:,} rows. {fix}")
 
 
-def _any_order(value: str) -> bool:
-    return any(pd.notna(pd.to_datetime(value, format=f, errors="coerce")) for f in ORDERS)
+def not_dates(text: pd.Series) -> list[str]:
+    """The texts that are a date in no format :func:`date_format` knows.
+
+    Examples
+    --------
+    >>> not_dates(pd.Series(["2024-03-31", "31/03/2024", "31/02/2024", "soon"]))
+    ['31/02/2024', 'soon']
+    """
+    ok = pd.to_datetime(text, format="ISO8601", errors="coerce").notna()
+    for fmt in ORDERS:
+        ok |= pd.to_datetime(text, format=fmt, errors="coerce").notna()
+    return text[~ok].tolist()
 
 
 def _not_text(values: pd.Series, column: str, argument: str) -> pd.Series:

@@ -18,7 +18,6 @@ period of their own that the analysis counts and excludes.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from .._core.dates import date_format
+from .._core.dates import date_format, not_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
@@ -152,14 +151,8 @@ def _parse_dates(
 ) -> dict[Any, tuple[str, int]]:
     known = [v for v in values if not is_missing(v)]
     text = pd.Series([str(v).strip() for v in known], dtype=object)
-    fmt = "ISO8601"  # or the one day-and-month order that reads every value (_core.dates)
-    with contextlib.suppress(InvalidValueError):
-        weights = [c for v, c in zip(values, counts, strict=True) if not is_missing(v)]
-        fmt, note = date_format(text, weights, f"column {column!r} (passed as period=)")
-        if note:
-            warnings.append(note)
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-    bad = [v for v, d in zip(known, parsed, strict=True) if pd.isna(d)]
+    undated = set(not_dates(text))
+    bad = [v for v, t in zip(known, text, strict=True) if t in undated]
     if bad and len(bad) == len(known):
         raise InvalidParameterError(
             f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
@@ -175,6 +168,13 @@ def _parse_dates(
             "pandas.to_datetime(..., format=...), or leave unknown dates empty: empty values "
             "are counted as missing and reported."
         )
+    # every value is a date: ISO 8601 or the one day-and-month order that reads them all (the
+    # core refuses a column that reads both ways, or mixes ways, and says why)
+    weights = [c for v, c in zip(values, counts, strict=True) if not is_missing(v)]
+    fmt, note = date_format(text, weights, f"column {column!r} (passed as period=)")
+    if note:
+        warnings.append(note)
+    parsed = pd.to_datetime(text, format=fmt)
     return {v: _date_label(d.year, d.month, freq) for v, d in zip(known, parsed, strict=True)}
 
 
