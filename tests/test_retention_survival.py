@@ -105,6 +105,12 @@ def test_dates_in_one_day_and_month_order_are_read_as_iso_dates_are():
         fh.time_to_exit(df.assign(left=["soon", None] * 30), **kw)
     with pytest.raises(InvalidParameterError, match="as_of='01/02/2025' must be a date"):
         fh.time_to_exit(df, **{**kw, "as_of": "01/02/2025"})
+    # years (or spreadsheet day numbers) are not dates: pandas read 2020 as 2020 ns after 1970
+    with pytest.raises(InvalidValueError, match=r"'hired' \(hire_date\) must hold dates, but 60 "
+                                                r"rows hold \[2020\]"):
+        fh.time_to_exit(df.assign(hired=2020), **kw)
+    as_dates = df.assign(hired=pd.to_datetime(df.hired).dt.date)  # date objects, as Parquet gives
+    pd.testing.assert_frame_equal(fh.time_to_exit(as_dates, **kw).table, iso.table)
 
 
 def test_bad_durations_and_no_exits():

@@ -11,8 +11,10 @@ date moves by months and every tenure with it. Guessing from the first value, as
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InvalidParameterError, InvalidValueError, preview
@@ -49,7 +51,7 @@ def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Ser
     if known.empty:  # no dates at all (nobody has left yet): every value missing
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), ""
     if not all(isinstance(v, str) for v in known):
-        return _not_text(values, column, argument), ""
+        return _not_text(values, known, column, argument), ""
     stripped = known.str.strip()
     counts = stripped.value_counts(sort=False)
     text = pd.Series(counts.index, dtype=object)
@@ -106,15 +108,19 @@ def not_dates(text: pd.Series) -> list[str]:
     return text[~ok].tolist()
 
 
-def _not_text(values: pd.Series, column: str, argument: str) -> pd.Series:
-    """Dates stored as date objects, timestamps or numbers pandas reads as dates."""
-    try:
-        return pd.to_datetime(values, errors="raise")
-    except (ValueError, TypeError) as exc:
+def _not_text(values: pd.Series, known: pd.Series, column: str, argument: str) -> pd.Series:
+    """Dates stored as dates (date, datetime, Timestamp objects). Numbers are refused: pandas
+    would read 2020 as 2020 nanoseconds after 1970, and a spreadsheet's serial day number
+    (43831) the same way."""
+    dated = known.map(lambda v: isinstance(v, date | np.datetime64))
+    if not dated.all():
+        bad = known[~dated]
         raise InvalidValueError(
-            f"column {column!r} ({argument}) must hold dates: {exc}. Write the dates as "
-            "YYYY-MM-DD (ISO 8601)."
-        ) from None
+            f"column {column!r} ({argument}) must hold dates, but {len(bad):,} rows hold "
+            f"{preview(bad.unique().tolist())} ({type(bad.iloc[0]).__name__}). Write the dates "
+            "as YYYY-MM-DD (ISO 8601) or store the column as dates."
+        )
+    return pd.to_datetime(values)
 
 
 def read_date(value: Any, argument: str) -> pd.Timestamp:
