@@ -146,6 +146,20 @@ def test_a_label_without_letters_does_not_shield_a_small_count():
     assert text == "Group 3: fewer than 5 of about 40 selected"
 
 
+def test_years_ages_and_lengths_of_time_are_not_rounded_as_counts():
+    # a sentence with a small count had every whole number in it rounded: "in 2024" became
+    # "in about 2,020" and "aged 40 or over" "aged about 40 or over"
+    from fairhire.report.suppress import clean_sentence
+
+    text, _ = clean_sentence(
+        "3 of 120 people hired in 2024 (min_n=30) aged 40 or over left within 90 days; "
+        "the 4/5 rule", 5, set())
+    assert text == ("fewer than 5 of about 120 people hired in 2024 (min_n=30) aged 40 or over "
+                    "left within 90 days; the 4/5 rule")
+    # a count of a thousand or more is written with a separator, and is still rounded
+    assert clean_sentence("2 of 1,234 hired", 5, set())[0] == "fewer than 5 of about 1,230 hired"
+
+
 def test_funnel_figure_data_prints_counts_as_counts():
     # a withheld count (None) turned the "reached" column into floats: "145.000" people
     import re

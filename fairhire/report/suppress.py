@@ -382,7 +382,16 @@ def suppress_records(records: list[dict[str, Any]], rule: Rule,
 
 
 # -- sentences ---------------------------------------------------------------------------------
-_INTEGER = re.compile(r"(?<![\w.,/−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%]|[.,]\d)")
+_INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\d)")
+# Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
+# count of 1,000 or more with a thousands separator), an age ("aged 40", "40 or over") and a
+# length of time ("90 days").
+_NOT_A_COUNT_BEFORE = re.compile(r"\b(?:aged?|ages|level|stage|step|round|quarter|q)\s*$", re.I)
+_NOT_A_COUNT_AFTER = re.compile(
+    r"^\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
+    r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b)",
+    re.I,
+)
 _NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -457,6 +466,14 @@ def _about(n: int) -> str:
     return f"about {core.format_count(round(n, -1) if n >= 100 else round(n / 5) * 5)}"
 
 
+def _is_count(text: str, match: re.Match[str]) -> bool:
+    """Whether the whole number ``match`` in a sentence may be a count of people."""
+    if len(match.group(1)) > 3 and "," not in match.group(1):
+        return False
+    return not (_NOT_A_COUNT_BEFORE.search(text, 0, match.start())
+                or _NOT_A_COUNT_AFTER.match(text[match.end():]))
+
+
 def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = ()
                    ) -> tuple[str, bool]:
     """``text`` with its small counts replaced; (text, True) when it quoted a withheld figure
@@ -468,7 +485,8 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
     for token in _NUMBER.findall(plain):
         if token.lstrip("-") in withheld or token in withheld:
             return original, True
-    counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)]
+    counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)
+              if _is_count(text, m)]
     if not any(n < min_cell for _, n in counts):
         return original, False
     parts, last = [], 0
