@@ -159,7 +159,7 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     refs = _reference_sizes(table)
     labels = [
-        f"{s} · {g}\nvs {r} ({refs.get((s, r), 'n/a')})"
+        f"{s} · {g}\n" + _versus(r, refs.get((s, r), "n/a"))
         for s, g, r in zip(rows["stage"], rows["group"], rows["reference_group"], strict=True)
     ]
     est = Estimates.of(rows, labels, "impact_ratio", "adverse_impact")
@@ -179,9 +179,24 @@ def impact_ratios(result: Any, *, min_cell: int | None = None) -> Chart | None:
         draw=draw,
         formats={"impact_ratio": "ratio", "ci_low": "ratio", "ci_high": "ratio",
                  "reference_applicants": "count"},
-        size=(7.0, 1.4 + 0.38 * len(labels)),
+        # two-line labels: about 0.42 in a row once drawn (figure_size), a gap between pairs
+        size=(7.0, 1.4 + 0.5 * len(labels)),
         data=data,
     )
+
+
+def _versus(reference: object, size: str, limit: int = 40) -> str:
+    """The second line of a comparison's label: "vs Male (1,078)", the reference shortened
+    (not its size) where the line would be longer than a tick label may be.
+
+    >>> _versus("Female × Black or African American", "1,078")
+    'vs Female × Black or African Am… (1,078)'
+    """
+    name = str(reference)
+    room = limit - len(f"vs  ({size})")
+    if len(name) > room:
+        name = name[: max(room - 1, 1)] + "…"
+    return f"vs {name} ({size})"
 
 
 def _impact_alt(est: Estimates, threshold: float, level_txt: str) -> str:
