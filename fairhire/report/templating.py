@@ -104,3 +104,14 @@ def words(value: object) -> str:
         return " × ".join(words(v) for v in value)
     return str(value).replace("_", " ")
 
+
+def group_words(columns: object) -> str:
+    """The groups of a grouping column, in words: "sex group", or "group" alone when the
+    column is already called that.
+
+    >>> group_words("sex"), group_words(["sex", "race"]), group_words("group")
+    ('sex group', 'sex × race group', 'group')
+    """
+    text = words(columns)
+    return text if text.lower().split(" ")[-1] in ("group", "groups") else f"{text} group"
+

@@ -25,7 +25,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ..safe import strip_controls
-from ..templating import words
+from ..templating import group_words, words
 
 __all__ = [
     "FLAG",
@@ -40,6 +40,7 @@ __all__ = [
     "drop_small",
     "flag_legend",
     "flag_point",
+    "group_words",
     "legend_columns",
     "line_note",
     "median_text",

@@ -20,6 +20,7 @@ from ._base import (
     drop_small,
     flag_legend,
     flag_point,
+    group_words,
     legend_columns,
     line_note,
     mpl_text,
@@ -27,7 +28,6 @@ from ._base import (
     style_axes,
     tick_text,
     value_label,
-    words,
     y_grid,
 )
 from ._base import small as _small
@@ -98,7 +98,7 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     final = {g: v[-1] for g, v in series.items() if not math.isnan(v[-1])}
     alt = (
-        f"Share of each {words(result.group_columns)} group's applicants still in the "
+        f"Share of each {group_words(result.group_columns)}'s applicants still in the "
         f"process at each stage ({' → '.join(labels)}), on a logarithmic scale."
     )
     if final:

@@ -22,6 +22,7 @@ from ._base import (
     MARKERS,
     PALETTE,
     Chart,
+    group_words,
     legend_columns,
     median_text,
     mpl_text,
@@ -82,7 +83,7 @@ def survival_curves(result: Any, *, min_cell: int | None = None) -> Chart | None
             text += f", hazard ratio {format_ratio(row['hazard_ratio'], None)} against {ref}"
         parts.append(text)
     alt = (
-        f"Share of each {words(result.group_columns)} group promoted by time waited "
+        f"Share of each {group_words(result.group_columns)} promoted by time waited "
         f"({unit}), counting people still waiting or who left as censored (Kaplan–Meier). "
         + "; ".join(parts)
         + f". A curve crosses the dashed half-promoted line at its median; it stops where "
@@ -159,7 +160,7 @@ def representation_by_level(result: Any, *, min_cell: int | None = None) -> Char
                 f"{levels[-1]} (share {tr['direction']})"
             )
     alt = (
-        f"Share of each level held by each {words(result.group_columns)} group, levels in "
+        f"Share of each level held by each {group_words(result.group_columns)}, levels in "
         f"order ({', '.join(map(str, levels))}). " + "; ".join(parts) + "."
     )
     if hidden_points:
@@ -244,7 +245,7 @@ def rating_distribution(result: Any, *, min_cell: int | None = None) -> Chart | 
     top = " or ".join(map(str, result.top))
     t = result.table.set_index("group")
     alt = (
-        f"Share of each {words(result.group_columns)} group at each rating "
+        f"Share of each {group_words(result.group_columns)} at each rating "
         f"({', '.join(map(str, ratings))}). Rated {top}: "
         + "; ".join(f"{g} {t.loc[g, 'top_share']:.1%}" for g in groups)
         + "."

@@ -24,6 +24,7 @@ from ._base import (
     OK,
     PALETTE,
     Chart,
+    group_words,
     legend_columns,
     median_text,
     mpl_text,
@@ -66,7 +67,7 @@ def retention_curves(result: Any, *, min_cell: int | None = None) -> Chart | Non
               for g, c in steps.items()}
     rows = result.table.set_index("group")
     unit = words(result.time_unit)
-    alt = (f"Share of each {words(result.group_columns)} group still employed by {unit} of "
+    alt = (f"Share of each {group_words(result.group_columns)} still employed by {unit} of "
            "tenure (Kaplan–Meier). " + "; ".join(
                f"{g}: {format_percent(rows.loc[g, 'retention_at'])} still employed after "
                f"{format_number(result.horizon, 0)} {unit}, median tenure at exit "
