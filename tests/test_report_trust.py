@@ -399,3 +399,17 @@ def test_a_small_groups_verdict_is_withheld_with_its_figures():
     assert row["adverse_impact"] is None and row["p_value_fisher"] is None
     view = ReportView(result, 5)
     assert all(h.severity == 1 for h in view.headlines() if "withheld" in h.text)
+
+
+def test_similar_finding_links_carry_no_spreadsheet_quote():
+    # the "'" that keeps a table cell from starting a formula was put inside a link's text
+    # in the middle of a list item: "*Similar:* ['=1+2: 0.79](#...)"
+    funnel = fh.datasets.make_hiring_funnel(4000, random_state=3)
+    funnel["race"] = funnel["race"].replace(
+        {"Hispanic or Latino": "=1+2", "Native Hawaiian or Pacific Islander": "=2+3"})
+    ai = fh.adverse_impact(funnel, group="race", stages=["screened", "interviewed", "hired"])
+    md = fh.Report(title="t", generated_at=GEN).add(ai).render_markdown()
+    similar = [line for line in md.splitlines() if "*Similar:*" in line]
+    assert any("[=2+3: " in line for line in similar), similar
+    assert not any("['=" in line for line in similar)
+    assert "| '=1+2 |" in md  # a table cell keeps its quote

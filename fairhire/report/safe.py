@@ -98,16 +98,18 @@ def _one_line(value: str) -> str:
     return (" " if value[0].isspace() else "") + text + (" " if value[-1].isspace() else "")
 
 
-def md_escape(value: Any) -> str:
-    """Escape text for inline Markdown: inert HTML, literal punctuation, one line, no formula.
+def md_escape(value: Any, *, formula: bool = True) -> str:
+    """Escape text for inline Markdown: inert HTML, literal punctuation, one line, no formula
+    (``formula=False`` inside a sentence, where the text cannot start a spreadsheet cell).
 
     >>> md_escape("<script>a|b</script>")
     '&lt;script&gt;a\\\\|b&lt;/script&gt;'
-    >>> md_escape("=cmd")
-    "'=cmd"
+    >>> md_escape("=cmd"), md_escape("=cmd", formula=False)
+    ("'=cmd", '=cmd')
     """
     text = _one_line(value) if isinstance(value, str) else str(value)
-    text = neutralise(text)
+    if formula:
+        text = neutralise(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 

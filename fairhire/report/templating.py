@@ -87,6 +87,7 @@ def new_environment(fmt: str, template_dir: Path | None = None) -> SandboxedEnvi
     env = SandboxedEnvironment(**options)
     env.filters["mdquote"] = md_quote
     env.filters["mdescape"] = lambda v: Markup(md_escape(v))
+    env.filters["mdinline"] = lambda v: Markup(md_escape(v, formula=False))
     env.filters["slug"] = slug
     env.filters["words"] = words
     # a figure withheld under min_cell (a yes/no verdict too: test it before its truth)
