@@ -88,6 +88,32 @@ def test_ll144_small_counts_are_suppressed():
     assert "< 5" in asian and "33.3%" not in asian
 
 
+def test_ll144_note_of_a_small_category_is_withheld_with_its_counts():
+    # "< 5 | < 5 | s | s | rate above the highest, but too few individuals ..." told the
+    # reader the withheld rate was above the top one; "no individuals" told them it was 0
+    cells = [
+        ("Male", "White", 400, 200),
+        ("Female", "White", 300, 120),
+        ("Female", "Asian", 4, 4),
+    ]
+    rows = []
+    for sex, race, n, k in cells:
+        rows += [(sex, race, True)] * k + [(sex, race, False)] * (n - k)
+    df = pd.DataFrame(rows, columns=["sex", "race", "selected"])
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected")
+    assert "too few individuals" in ll.published_table("race/ethnicity").to_string()
+    out = check_renders(ll, min_cell=5)
+    md = out["markdown"]
+    table = md[md.index("### Race/ethnicity categories") : md.index("### Intersectional")]
+    asian = next(line for line in table.splitlines() if line.startswith("| Asian"))
+    assert asian.rstrip().endswith("| s |"), asian
+    intersectional = md[md.index("### Intersectional") :]
+    assert "no individuals in this category" not in intersectional
+    assert "too few individuals" not in md
+    assert "too few individuals" not in out["json"]
+    assert "no individuals in this category" not in out["json"]
+
+
 def test_ll144_hostile_labels_are_inert():
     df = pd.DataFrame(
         {

@@ -86,6 +86,9 @@ class LL144Audit(Result):
         "applicants",
         "selected",
     })
+    # a category's note and exclusion reason are read off its counts ("rate above the
+    # highest, but too few ...", "no individuals", "0.2% of the individuals")
+    derived_columns: ClassVar[frozenset[str]] = frozenset({"note", "exclusion_reason"})
 
     def _repr_headline(self) -> str:
         return (
