@@ -81,6 +81,32 @@ def test_a_column_named_twice_is_refused_not_read_silently(tmp_path, capsys):
 
 
 
+def test_min_cell_withholds_small_counts_on_the_console_too(tmp_path, capsys):
+    # --min-cell withheld small counts in the report the command wrote, but the console
+    # (often pasted into an e-mail) printed "Tiny 3 3 100.0%" and "3 applicants have ..."
+    rows = [*ROWS, *[("Tiny", "yes")] * 3, *[("", "yes")] * 2]
+    (tmp_path / "a.csv").write_text(_csv(rows))
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    plain = capsys.readouterr().out
+    tiny = next(line for line in plain.splitlines() if "Tiny" in line and "hired" in line)
+    assert " 3 " in tiny and "100.0%" in tiny
+    for argv in (_impact(tmp_path / "a.csv"),
+                 ["promotion", str(tmp_path / "a.csv"), "--group", "sex", "--promoted", "hired"],
+                 ["retention", str(tmp_path / "a.csv"), "--group", "sex", "--exited", "hired"]):
+        assert main([*argv, "--min-cell", "5"]) == 0, argv
+        out = capsys.readouterr().out
+        tiny = [line for line in out.splitlines() if "Tiny" in line and "<" in line]
+        assert tiny and all(" 3 " not in line and "100.0%" not in line for line in tiny), out
+        assert "Rows: " in out and "< 5 excluded" in out and "2 excluded" not in out, out
+    # the same figures withheld as in the report
+    assert main([*_impact(tmp_path / "a.csv"), "--min-cell", "5", "--report",
+                 str(tmp_path / "r"), "--format", "md"]) == 0
+    capsys.readouterr()
+    markdown = (tmp_path / "r" / "audit.md").read_text()
+    row = next(line for line in markdown.splitlines() if line.startswith("| Tiny"))
+    assert "< 5" in row and "| 3 |" not in row
+
+
 def test_min_cell_withholds_small_groups_in_every_subcommand_report(tmp_path, capsys):
     rows = [*ROWS, *[("Tiny", "yes")] * 3]
     (tmp_path / "a.csv").write_text(_csv(rows))

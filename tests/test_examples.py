@@ -21,7 +21,7 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
         [sys.executable, str(script)],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
         env=env,
         cwd=tmp_path,
     )

@@ -122,7 +122,7 @@ def test_demo_is_byte_identical_across_processes(tmp_path):
                                       text=True, env=env))
     outputs = []
     for seed, proc in zip(("1", "2"), procs, strict=True):
-        stdout, stderr = proc.communicate(timeout=120)
+        stdout, stderr = proc.communicate(timeout=600)
         assert proc.returncode == 0, stderr
         assert "Hiring funnel by sex" in stdout and "impact_ratio" in stdout
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / seed).iterdir())})

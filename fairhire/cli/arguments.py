@@ -91,8 +91,9 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--title", help="report title (default: the analysis name)")
     g.add_argument("--organization", help="organization named on the report's cover")
     g.add_argument("--min-cell", type=whole("min_cell", low=1), metavar="N",
-                   help="withhold counts of fewer than N people in the report (shown as "
-                   "'< N', with the figures that would reveal them), e.g. 5 (default: none)")
+                   help="withhold counts of fewer than N people, on the console and in the "
+                   "report (shown as '< N', with the figures that would reveal them), e.g. 5 "
+                   "(default: none)")
 
 
 def comparison_arguments(

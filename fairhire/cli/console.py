@@ -7,6 +7,7 @@ their side of 0.8, rates as percentages, yes/no for flags.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from .._core.text import format_count, format_number, format_p, format_percent, format_ratio
 from .._results import by_severity
+from ..report.suppress import Withheld
 from ..workflow.errors import flag_words
 
 __all__ = ["console_text", "format_frame", "monitor_text"]
@@ -68,8 +70,12 @@ def format_frame(frame: pd.DataFrame, counts: set[str] | frozenset[str] = frozen
     out = pd.DataFrame(index=frame.index)
     for name in frame.columns:
         series = frame[name]
-        fmt = _kind(str(name), series, _COUNTS | set(counts))
-        shown = series.map(lambda v, f=fmt: "–" if _missing(v) else (f(v) if f else str(v)))
+        withheld = series.map(lambda v: isinstance(v, Withheld))
+        # a column with withheld figures ("< 5", "s") is formatted as its other values are
+        known = series[~withheld].infer_objects() if withheld.any() else series
+        fmt = _kind(str(name), known, _COUNTS | set(counts))
+        shown = series.map(lambda v, f=fmt: str(v) if isinstance(v, Withheld) else "–"
+                           if _missing(v) else (f(v) if f else str(v)))
         out[str(name).replace("_", " ")] = shown
     return out.to_string(index=False)
 
@@ -92,48 +98,84 @@ def _key_table(table: pd.DataFrame, counts: set[str]) -> list[str]:
     return [*lines, format_frame(table[key] if len(key) >= 3 else table, counts)]
 
 
-def _rows_and_warnings(result: Any, flags: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    rows = getattr(result, "rows", None)
+class _Plain:
+    """What the console reads of a result when nothing is withheld: the result as it is."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        self.rows = getattr(result, "rows", None)
+        self.warnings = result.warnings
+
+    def sentence(self, text: str, *, plain: bool = False) -> str:
+        return text
+
+    def headlines(self, *, plain: bool = False) -> list[Any]:
+        return self.result.headlines()
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
+
+def _seen(result: Any, min_cell: int | None) -> Any:
+    """The result as the console may show it: with ``min_cell``, as the report shows it
+    (small counts and the figures that would reveal them withheld, in tables and sentences)."""
+    if min_cell is None:
+        return _Plain(result)
+    from ..report.view import ReportView
+
+    return ReportView(result, min_cell)
+
+
+def _rows_and_warnings(seen: Any, flags: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    rows = seen.rows
     used = ["", f"Rows: {rows.describe()}"] if rows is not None else []
-    warned = [f"  - {flag_words(w, flags)}" for w in result.warnings]
+    warned = [f"  - {seen.sentence(flag_words(w, flags), plain=False)}"
+              for w in seen.result.warnings]
     return used, ["", "Warnings:", *warned] if warned else []
 
 
-def console_text(result: Any, flags: Mapping[str, str] | None = None) -> str:
+def console_text(result: Any, flags: Mapping[str, str] | None = None,
+                 min_cell: int | None = None) -> str:
     """A result for the console: its title, findings, rows used, main table and warnings.
 
     ``flags`` (library argument -> command-line flag) rewrites advice such as "pass
-    ``reference=``" in the words of the command line.
+    ``reference=``" in the words of the command line. ``min_cell`` withholds small counts
+    as the report does.
     """
     flags = flags or {}
-    lines = [result.summary().splitlines()[0]]
-    headlines = by_severity(result.headlines())
+    seen = _seen(result, min_cell)
+    lines = [seen.sentence(result.summary().splitlines()[0], plain=False)]
+    headlines = by_severity(seen.headlines(plain=False))
     if headlines:
         lines += ["", "Findings (! evidence, ? review, - information):"]
-        lines += [f"  {_MARKS.get(h.severity, '-')} {flag_words(h.text, flags)}"
-                  for h in headlines]
-    used, warned = _rows_and_warnings(result, flags)
+        # withheld findings all read the same: one line for them, with their number
+        said = Counter(f"  {_MARKS.get(h.severity, '-')} {flag_words(h.text, flags)}"
+                       for h in headlines)
+        lines += [line if n == 1 else f"{line} ({n} findings)" for line, n in said.items()]
+    used, warned = _rows_and_warnings(seen, flags)
     lines += used
     table = getattr(result, "table", None)
     if isinstance(table, pd.DataFrame) and len(table):
         counts = set(getattr(result, "count_columns", ()) or ())
-        lines += ["", *_key_table(table, counts)]
+        lines += ["", *_key_table(seen.frame(table), counts)]
     return "\n".join(lines + warned)
 
 
-def monitor_text(result: Any, flags: Mapping[str, str] | None = None) -> str:
+def monitor_text(result: Any, flags: Mapping[str, str] | None = None,
+                 min_cell: int | None = None) -> str:
     """A monitoring run for the console: its alerts, its trends and the latest period."""
     flags = flags or {}
-    lines = [result.summary().splitlines()[0]]
-    alerts = list(result.alerts["message"])
+    seen = _seen(result, min_cell)
+    lines = [seen.sentence(result.summary().splitlines()[0], plain=False)]
+    alerts = [seen.sentence(m, plain=False) for m in result.alerts["message"]]
     lines += ["", f"Alerts ({format_count(len(alerts))}):" if alerts else "No alerts."]
     lines += [f"  ! {m}" for m in alerts]
-    trends = result.trend_sentences()
+    trends = [seen.sentence(t, plain=False) for t in result.trend_sentences()]
     lines += ["", "Trends:" if trends else "Trends: no clear trend at any stage."]
     lines += [f"  - {t}" for t in trends]
-    used, warned = _rows_and_warnings(result, flags)
+    used, warned = _rows_and_warnings(seen, flags)
     lines += used
-    latest = result.latest.drop(columns="period")
+    latest = seen.frame(result.latest).drop(columns="period")
     if len(latest):
         counts = set(result.count_columns)
         lines += ["", f"The latest period, {result.periods[-1]}:", *_key_table(latest, counts)]

@@ -71,10 +71,11 @@ def run(args: argparse.Namespace) -> int:
     from .console import monitor_text
 
     title = "Monitoring over time"
+    text = monitor_text(result, args._flags, getattr(args, "min_cell", None))
     if previous is None:
-        print_result(result, args, title, text=monitor_text(result, args._flags))
+        print_result(result, args, title, text=text)
         return 0
-    print(monitor_text(result, args._flags))
+    print(text)
     report = new_report(args, title)
     report.add(result)
     try:

@@ -93,7 +93,8 @@ def print_result(result: Any, args: argparse.Namespace, title: str, *,
     the report. Returns the report written, or None."""
     from .console import console_text
 
-    print(console_text(result, getattr(args, "_flags", {})) if text is None else text)
+    min_cell = getattr(args, "min_cell", None)
+    print(console_text(result, getattr(args, "_flags", {}), min_cell) if text is None else text)
     if not getattr(args, "report", None):
         return None
     report = new_report(args, title)

@@ -329,7 +329,7 @@ def suppress_frame(
     if not rows and not compared_rows:
         return frame, []
     out = frame.copy()
-    withheld: list[float] = []
+    withheld: list[tuple[str, float]] = []
     changes: dict[str, dict[int, Withheld]] = {}
     for c in small:
         for i in small[c] | hidden[c]:
@@ -352,7 +352,7 @@ def suppress_frame(
         series = out[column].astype(object)
         for i, marker in cells.items():
             if _numeric(frame[column].iloc[i]):
-                withheld.append(float(frame[column].iloc[i]))
+                withheld.append((figure_kind(column, rule), float(frame[column].iloc[i])))
             series.iloc[i] = marker
         out[column] = series
     return out, withheld
@@ -395,22 +395,51 @@ _NOT_A_COUNT_AFTER = re.compile(
 _NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?%?")
 
 
-def _figure_texts(values: Iterable[float]) -> set[str]:
-    """How a withheld value may be written in a sentence (count, share, ratio, number)."""
+def figure_kind(column: object, rule: Rule) -> str:
+    """What a column's figures are, for how a sentence writes them: a count, a rate or
+    share, a ratio, a percentage, a p-value, or other (any way).
+
+    >>> r = Rule(5, frozenset({"selected"}))
+    >>> [figure_kind(c, r) for c in ("selected", "selection_rate", "impact_ratio",
+    ...                              "p_value_fisher", "gap_pct", "shortfall", "ci_low")]
+    ['count', 'rate', 'ratio', 'p', 'pct', 'count', 'other']
+    """
+    name = str(column).lower()
+    if column in rule.counts or name in {"shortfall", "expected"} or name.startswith("n_"):
+        return "count"
+    if name.startswith(("p_value", "pvalue", "z_")) or name in {"p", "p_adjusted", "z"}:
+        return "p"  # a test's p-value or statistic: quoted only in its own row's sentence
+    if "ratio" in name or name.startswith(("mh_", "ci_")) or name.endswith("_or"):
+        return "ratio" if "ratio" in name else "other"
+    if name.endswith(("rate", "share")) or name in {"rate", "share", "retention_at"}:
+        return "rate"
+    if name.endswith("_pct"):
+        return "pct"
+    return "other"
+
+
+def _texts_of(kind: str, v: float) -> set[str]:
+    """How a figure of this kind may be written in a sentence."""
+    count = {core.format_count(v)} if abs(v) >= 9.5 else set()
+    ratio = {core.format_ratio(v), core.format_ratio(v, None, 3), core.format_number(v, 2)}
+    rate = {core.format_percent(v), core.format_percent(v, 0), core.format_percent(abs(v))}
+    pct = {core.format_number(v, 1), core.format_number(abs(v), 1) + "%"}
+    # "1" or "3" is too common to match on (and a count below min_cell is replaced anyway);
+    # a test's p-value or statistic is no other row's figure (see clean_sentence)
+    return {"count": count, "ratio": ratio, "rate": rate, "pct": pct, "p": set()}.get(
+        kind, count | ratio | rate | pct)
+
+
+def _figure_texts(values: Iterable[tuple[str, float]]) -> set[str]:
+    """How withheld figures, (kind, value) pairs, may be written in a sentence."""
     out: set[str] = set()
-    for v in values:
-        if not math.isfinite(v):
-            continue
-        candidates = {core.format_count(v), core.format_ratio(v), core.format_ratio(v, None, 3),
-                      core.format_percent(v), core.format_percent(v, 0), core.format_number(v, 1),
-                      core.format_number(v, 2), core.format_number(abs(v), 1) + "%",
-                      core.format_percent(abs(v))}
-        if float(v).is_integer() and abs(v) < 10:
-            candidates.discard(core.format_count(v))  # "1" is too common to match on
-        out |= {c.replace(core.MINUS, "-") for c in candidates}
+    for kind, v in values:
+        if math.isfinite(v):
+            out |= {c.replace(core.MINUS, "-") for c in _texts_of(kind, v)}
     return out
 
 
+_P_VALUE = re.compile(r"\bp(?:-value)?\s*(?:=|<|>|≤|≥)\s*\d[\d.]*(?:e-?\d+)?")
 _CODE = re.compile(r"`([^`]*)`")
 _SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
 _SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
@@ -481,7 +510,9 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
     ("Group 3", "2024-Q1") are part of a name, not counts."""
     original = text
     text, restore = _masked(text, keep)
-    plain = text.replace(core.MINUS, "-")
+    # a p-value is the sentence's own test, not a figure of another row: "adjusted p = 1.000"
+    # is not the withheld ratio 1.000 of a small group
+    plain = _P_VALUE.sub("p", text.replace(core.MINUS, "-"))
     for token in _NUMBER.findall(plain):
         if token.lstrip("-") in withheld or token in withheld:
             return original, True

@@ -39,6 +39,22 @@ class RowsView:
     used: Any
     excluded: Mapping[str, Any] = field(default_factory=dict)
 
+    def describe(self) -> str:
+        """The account in words, as :meth:`fairhire.RowAccount.describe`, withheld figures
+        written as withheld ("< 5", "s").
+
+        >>> RowsView(total=120, used=_withheld(False, 5), excluded={"missing": _withheld(True, 5)}
+        ...          ).describe()
+        's of 120 rows used; < 5 excluded (missing)'
+        """
+        def text(v: Any) -> str:
+            return str(v) if isinstance(v, Withheld) else f"{v:,}"
+
+        parts = [f"{text(self.used)} of {text(self.total)} rows used"]
+        parts += [f"{text(count)} excluded ({reason})" for reason, count in self.excluded.items()
+                  if isinstance(count, Withheld) or count]
+        return "; ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         def plain(v: Any) -> Any:
             return None if isinstance(v, Withheld) else v
@@ -106,7 +122,7 @@ class ReportView:
         self._include_private = include_private
         self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
         self._cache: dict[Any, Any] = {}
-        self._withheld: set[float] = set()
+        self._withheld: set[tuple[str, float]] = set()
         self._keys: list[tuple[tuple[str, ...], set]] = []
         #: the result's tables with counts, planned together, and the cells each must withhold
         self._planned: list[pd.DataFrame] = []
@@ -262,8 +278,9 @@ class ReportView:
                 and (plain_words(v) != v or any(c.isdigit() for c in v))}
         return self._cache["\0labels"]
 
-    def _sentence(self, text: str) -> tuple[str, bool]:
-        text = plain_words(text, keep=self._labels())
+    def _sentence(self, text: str, plain: bool = True) -> tuple[str, bool]:
+        if plain:
+            text = plain_words(text, keep=self._labels())
         if self._rule is None:
             return text, False
         self._scan_tables()
@@ -271,7 +288,7 @@ class ReportView:
         return clean_sentence(text, self._rule.min_cell, _figure_texts(withheld),
                               keep=self._labels())
 
-    def _rows_withheld(self) -> set[float]:
+    def _rows_withheld(self) -> set[tuple[str, float]]:
         """The row account's figures withheld as complements ("s"): a warning that states one
         ("50 rows excluded, missing outcome") would give the small exclusion back."""
         raw, shown = self._result.rows, self.rows
@@ -279,13 +296,14 @@ class ReportView:
             return set()
         pairs = [(raw.total, shown.total), (raw.used, shown.used),
                  *((raw.excluded[k], shown.excluded.get(k)) for k in raw.excluded)]
-        return {float(v) for v, s in pairs if isinstance(s, Withheld) and v is not None}
+        return {("count", float(v)) for v, s in pairs if isinstance(s, Withheld) and v is not None}
 
-    def headlines(self) -> list[Headline]:
-        """The result's headlines with ``min_cell`` applied to their text and figure."""
+    def headlines(self, *, plain: bool = True) -> list[Headline]:
+        """The result's headlines with ``min_cell`` applied to their text and figure
+        (``plain``: as :meth:`sentence`)."""
         out = []
         for h in self._result.headlines():
-            text, quoted = self._sentence(str(h.text))
+            text, quoted = self._sentence(str(h.text), plain)
             if quoted:
                 text = (
                     f"{h.section + ': a' if h.section else 'A'} finding is withheld because it "
@@ -299,14 +317,16 @@ class ReportView:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        out = []
-        for w in self._result.warnings:
-            text, quoted = self._sentence(str(w))
-            out.append(
-                f"A note is withheld because it rests on fewer than {self._min_cell} people."
-                if quoted else text
-            )
-        return tuple(out)
+        return tuple(self.sentence(str(w)) for w in self._result.warnings)
+
+    def sentence(self, text: str, *, plain: bool = True) -> str:
+        """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small
+        counts replaced, or the whole sentence withheld when it quotes a withheld figure.
+        ``plain``: also say settings and column names in words (as the report does)."""
+        cleaned, quoted = self._sentence(text, plain)
+        if quoted:
+            return f"A note is withheld because it rests on fewer than {self._min_cell} people."
+        return cleaned
 
     @property
     def rows(self) -> RowsView | None:
