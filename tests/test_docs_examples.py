@@ -1,0 +1,414 @@
+"""Every code example of the documentation runs, and prints what the page says it prints.
+
+Each page's ```python blocks run in order, in one namespace, in a temporary folder prepared by
+the page's fixture (``tests/docs_fixtures.py``: the files and variables a reader is assumed to
+have). Output a page shows is checked against what the code produces:
+
+- a ```text block right after a python block (no heading in between): its lines are printed;
+- a quoted finding (``> ...``) on a page with examples: a result of the page says it;
+- a value comment (``scan.label   # 'strongly masculine-coded'``) that is a Python literal: the
+  expression equals it (``...`` in a tuple stands for the rest).
+
+Spark blocks (they use ``spark``) run in their own test, only where pyspark and Java work, in
+the test process's one local session. The ``fairhire ...`` commands of the pages run through
+``fairhire.cli.main`` on fixture files: each command shown is listed in ``COMMANDS`` with the
+arguments it runs with, so a command added to the docs needs an entry here.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest_spark import SPARK_WARNINGS, spark_session, spark_unavailable
+from docs_fixtures import DOCS, FIXTURES, SPARK_FIXTURES, command_line
+
+from fairhire.cli import main
+
+PAGES = sorted(
+    str(p.relative_to(DOCS))
+    for folder in (DOCS, DOCS / "guide", DOCS / "reference")
+    for p in folder.glob("*.md")
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    lang: str
+    code: str
+    line: int  # where the code starts in the page (1-based)
+    heading_before: bool  # a heading between the previous fenced block and this one
+
+
+def fenced_blocks(text: str) -> list[Block]:
+    """The page's fenced blocks in order (``` fences; info string's first word is the lang)."""
+    blocks: list[Block] = []
+    lines = text.splitlines()
+    i, heading = 0, False
+    while i < len(lines):
+        match = re.match(r"^(`{3,})\s*([\w+-]*)", lines[i])
+        if not match:
+            heading = heading or lines[i].startswith("#")
+            i += 1
+            continue
+        fence, start = match.group(1), i + 1
+        i = start
+        while i < len(lines) and not lines[i].startswith(fence):
+            i += 1
+        code = "\n".join(lines[start:i]) + "\n"
+        blocks.append(Block(match.group(2).lower(), code, start + 1, heading))
+        i, heading = i + 1, False
+    return blocks
+
+
+def page_text(page: str) -> str:
+    return (DOCS / page).read_text(encoding="utf-8")
+
+
+def is_spark(code: str) -> bool:
+    return re.search(r"\bspark\b|pyspark|scan_spark", code) is not None
+
+
+def python_pages(spark: bool) -> list[str]:
+    return [
+        page
+        for page in PAGES
+        if any(b.lang == "python" and is_spark(b.code) == spark for b in fenced_blocks(page_text(page)))
+    ]
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("*", "").split())
+
+
+# --- checking shown output ---------------------------------------------------------------------
+
+
+def value_comments(code: str) -> list[tuple[int, str, Any]]:
+    """``expression   # literal`` lines: (line offset, expression, the literal)."""
+    found = []
+    for offset, line in enumerate(code.splitlines()):
+        if "#" not in line or line.lstrip().startswith("#"):
+            continue
+        expr, _, comment = line.partition("  #")
+        try:
+            ast.parse(expr.strip(), mode="eval")
+            # a note may follow the value: "# 'Rockstar' — offsets are exact"
+            value = ast.literal_eval(comment.split(" — ")[0].strip())
+        except (SyntaxError, ValueError):
+            continue
+        found.append((offset, expr.strip(), value))
+    return found
+
+
+def matches(got: Any, want: Any) -> bool:
+    """``got == want``, where a trailing ``...`` in a tuple or list matches any rest, and a set
+    of names is a mapping's keys (``tt.logrank  # {"statistic", "df", "p_value"}``)."""
+    if isinstance(want, set) and hasattr(got, "keys"):
+        return set(got.keys()) == want
+    if isinstance(want, (tuple, list)) and want and want[-1] is Ellipsis:
+        head = list(want[:-1])
+        return list(got[: len(head)]) == head
+    return got == want
+
+
+def produced_text(stdout: str, namespace: dict[str, Any]) -> str:
+    """What the page printed, and what its results say (summaries, headlines, alerts)."""
+    from fairhire._results import Result
+
+    parts = [stdout]
+    for value in namespace.values():
+        if isinstance(value, Result):
+            parts.append(value.summary())
+            parts.extend(h.text for h in value.headlines())
+        alerts = getattr(value, "alerts", None)
+        if isinstance(alerts, pd.DataFrame) and "message" in alerts:
+            parts.extend(alerts["message"].astype(str))
+    return normalise("\n".join(parts))
+
+
+def quotes(text: str) -> list[str]:
+    """The page's block quotes, one string each."""
+    found = re.findall(r"(?:^>.*\n?)+", text, flags=re.M)
+    return [normalise(re.sub(r"^> ?", "", q, flags=re.M)) for q in found]
+
+
+# --- running a page ------------------------------------------------------------------------
+
+
+def run_blocks(page: str, blocks: list[Block], namespace: dict[str, Any]) -> str:
+    """Run the blocks in order; check each one's shown output; all they printed."""
+    printed = []
+    every = fenced_blocks(page_text(page))
+    for block in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile("\n" * (block.line - 1) + block.code, str(DOCS / page), "exec"),
+                 namespace)  # fmt: skip
+        printed.append(out.getvalue())
+        following = every.index(block) + 1
+        if following < len(every):
+            after = every[following]
+            if after.lang in ("text", "output") and not after.heading_before:
+                for line in after.code.splitlines():
+                    if line.strip() and "..." not in line:
+                        assert normalise(line) in normalise(out.getvalue()), (
+                            f"{page}:{after.line}: the page shows {line.strip()!r}; "
+                            f"the code printed:\n{out.getvalue()}"
+                        )
+        for offset, expr, want in value_comments(block.code):
+            got = eval(expr, namespace)
+            assert matches(got, want), (
+                f"{page}:{block.line + offset}: {expr} is {got!r}, the page says {want!r}"
+            )
+    return "".join(printed)
+
+
+@pytest.mark.parametrize("page", python_pages(spark=False))
+def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    fixture = FIXTURES.get(page)
+    if fixture:
+        namespace.update(fixture(tmp_path))
+    blocks = [b for b in fenced_blocks(page_text(page)) if b.lang == "python"]
+    stdout = run_blocks(page, [b for b in blocks if not is_spark(b.code)], namespace)
+    said = produced_text(stdout, namespace)
+    for quote in quotes(page_text(page)):
+        assert quote in said, f"{page}: the page quotes {quote!r}; no result of the page says it"
+
+
+@pytest.mark.filterwarnings(SPARK_WARNINGS)
+@pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
+@pytest.mark.skipif(spark_unavailable() is not None, reason=str(spark_unavailable()))
+@pytest.mark.parametrize("page", python_pages(spark=True))
+def test_page_spark_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spark = spark_session()
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    namespace.update(FIXTURES.get(page, lambda _: {})(tmp_path))
+    if page in SPARK_FIXTURES:
+        namespace.update(SPARK_FIXTURES[page](tmp_path, spark))
+    blocks = [b for b in fenced_blocks(page_text(page)) if b.lang == "python" and is_spark(b.code)]
+    with spark_working_directory(spark, tmp_path):
+        run_blocks(page, blocks, namespace)
+
+
+@contextlib.contextmanager
+def spark_working_directory(spark: Any, directory: Path) -> Any:
+    """Relative paths in Spark resolve against the JVM's folder, not Python's: set it."""
+    jvm = spark.sparkContext._jvm
+    local = jvm.org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext._jsc.hadoopConfiguration())
+    before = local.getWorkingDirectory()
+    local.setWorkingDirectory(jvm.org.apache.hadoop.fs.Path(str(directory)))
+    try:
+        yield
+    finally:
+        local.setWorkingDirectory(before)
+
+
+def test_output_checks_find_what_they_check() -> None:
+    """The checks above are not vacuous: the pages' quotes and value comments are found."""
+    assert value_comments("scan.label            # 'strongly masculine-coded'\n") == [
+        (0, "scan.label", "strongly masculine-coded")
+    ]
+    assert matches(("a", "b", "c"), ("a", "b", ...)) and not matches(("a",), ("b", ...))
+    assert quotes("x\n\n> one\n> two\n\ny\n") == ["one two"]
+    text = "```python\nprint(1)\n```\n\n```text\n1\n```\n"
+    assert [b.lang for b in fenced_blocks(text)] == ["python", "text"]
+    assert sum(len(quotes(page_text(p))) for p in PAGES) >= 3
+
+
+# --- the commands the pages show ------------------------------------------------------------
+
+
+def shown_commands(page: str) -> list[str]:
+    """Every ``fairhire ...`` command of a page: in shell blocks and in inline code."""
+    text = page_text(page)
+    found = []
+    for block in fenced_blocks(text):
+        if block.lang in ("bash", "console", "sh", "shell"):
+            for line in block.code.replace("\\\n", " ").splitlines():
+                line = re.sub(r"\s+#.*$", "", line.strip().removeprefix("$ "))
+                line = line.removeprefix(".venv/bin/")
+                if line.startswith("fairhire "):
+                    found.append(" ".join(line.split()))
+    prose = re.sub(r"^(`{3,}).*?^\1", "", text, flags=re.S | re.M)
+    found += [" ".join(c.split()) for c in re.findall(r"`(fairhire\s[^`]*)`", prose)]
+    return found
+
+
+FUNNEL = ["screened", "interviewed", "offered", "hired"]
+TENURE = ["--duration", "tenure_months", "--event", "exited"]
+DATES = ["--hire-date", "hired_on", "--exit-date", "left_on", "--as-of", "2025-12-31"]
+LAYOFF = ["--selected", "laid_off", "--group", "sex"]
+
+#: every command the pages show -> the argument lists it runs with on the fixture files
+#: (applicants.csv: a hiring funnel; staff.csv: a workforce with exits and dates; ads/: job ads;
+#: audit-2025.json, audit-2026.json: two audits; audit.toml: a one-analysis config), or why not
+COMMANDS: dict[str, list[list[str]] | str] = {
+    "fairhire demo [--out DIR]": [["demo", "--out", "demo"]],
+    "fairhire audit CONFIG.toml [--out DIR]": [["audit", "audit.toml", "--out", "out"]],
+    "fairhire scan FILES... [--format table\\|csv\\|json] [--output FILE] [--findings FILE]": [
+        ["scan", "ads", "--format", "csv", "--output", "ads.csv", "--findings", "findings.csv"],
+    ],
+    "fairhire impact DATA --group COL... --stages COL...": [
+        ["impact", "applicants.csv", "--group", "sex", "race", "--stages", *FUNNEL],
+    ],
+    "fairhire ll144 DATA --sex COL --race COL (--selected COL \\| --score COL)": [
+        ["ll144", "applicants.csv", "--sex", "sex", "--race", "race", "--selected", "hired"],
+        ["ll144", "applicants.csv", "--sex", "sex", "--race", "race", "--score", "score"],
+    ],
+    "fairhire pay DATA --pay COL --group COL [--controls COL...]": [
+        ["pay", "staff.csv", "--pay", "salary", "--group", "sex", "--controls", "level",
+         "job_family"],
+    ],
+    "fairhire promotion DATA --group COL --promoted COL [--level COL]": [
+        ["promotion", "staff.csv", "--group", "sex", "--promoted", "promoted", "--level", "level"],
+    ],
+    "fairhire retention DATA --group COL --exited COL [--exit-type COL] [--level COL]": [
+        ["retention", "staff.csv", "--group", "sex", "--exited", "exited", "--exit-type",
+         "exit_type", "--level", "level"],
+    ],
+    "fairhire time-to-exit DATA --group COL (--duration COL --event COL \\| --hire-date COL "
+    "--exit-date COL --as-of DATE) [--cause COL]": [
+        ["time-to-exit", "staff.csv", "--group", "sex", *TENURE, "--cause", "exit_type"],
+        ["time-to-exit", "staff.csv", "--group", "sex", *DATES],
+    ],
+    "fairhire layoff DATA --selected COL [--group COL] [--unit COL] [--age COL] "
+    "[--job-title COL]": [
+        ["layoff", "staff.csv", *LAYOFF, "--unit", "job_family", "--age", "age", "--job-title",
+         "job_title"],
+    ],
+    "fairhire monitor DATA --period COL [--freq M\\|Q\\|Y] --group COL... (--stages COL... \\| "
+    "--stage-column COL --stage-order STAGE... \\| --promoted COL)": [
+        ["monitor", "applicants.csv", "--period", "applied_on", "--freq", "Q", "--group", "sex",
+         "--stages", *FUNNEL],
+        ["monitor", "applicants.csv", "--period", "applied_on", "--freq", "Q", "--group", "sex",
+         "--stage-column", "stage_reached", "--stage-order", "applied", *FUNNEL],
+        ["monitor", "staff.csv", "--period", "hired_on", "--freq", "Y", "--group", "sex",
+         "--promoted", "promoted"],
+    ],
+    "fairhire compare OLD.json NEW.json [--format table\\|csv\\|json] [--output FILE]": [
+        ["compare", "audit-2025.json", "audit-2026.json", "--format", "json", "--output",
+         "changes.json"],
+    ],
+    "fairhire serve [--host 127.0.0.1] [--port 8765] [--open]": "long-running (a web server)",
+    "fairhire serve --open": "long-running (a web server)",
+    "fairhire ... | head": "any subcommand, piped",
+    "fairhire retention DATA --group sex --exited exited --exit-type exit_type": [
+        ["retention", "staff.csv", "--group", "sex", "--exited", "exited", "--exit-type",
+         "exit_type"],
+    ],
+    "fairhire time-to-exit DATA --group sex --duration tenure_months --event exited "
+    "[--cause exit_type]": [
+        ["time-to-exit", "staff.csv", "--group", "sex", *TENURE, "--cause", "exit_type"],
+    ],
+    "fairhire layoff DATA --selected laid_off --group sex --unit department --age age "
+    "--job-title job_title --age-bands 40,50,60": [
+        ["layoff", "staff.csv", *LAYOFF, "--unit", "department", "--age", "age", "--job-title",
+         "job_title", "--age-bands", "40,50,60"],
+    ],
+    "fairhire monitor DATA --period applied_on --freq Q --group sex --stages screened "
+    "interviewed offered hired": [
+        ["monitor", "applicants.csv", "--period", "applied_on", "--freq", "Q", "--group", "sex",
+         "--stages", *FUNNEL],
+    ],
+    "fairhire compare OLD.json NEW.json": [["compare", "audit-2025.json", "audit-2026.json"]],
+    "fairhire impact applicants.csv --group sex --stages screened interviewed offered hired "
+    "--report reports/impact": [
+        ["impact", "applicants.csv", "--group", "sex", "--stages", *FUNNEL, "--report",
+         "reports/impact"],
+    ],
+    # the whole example audit takes ~30 s: tests/test_cli.py runs this very file
+    "fairhire audit examples/audit.toml": "test_cli.py::test_audit_example_config_writes_report",
+    "fairhire scan --lexicon gender-decoder": [["scan", "ads", "--lexicon", "gender-decoder"]],
+}
+
+
+def every_command() -> list[tuple[str, str]]:
+    """(page, command) for every command shown; a bare ``fairhire scan`` names a subcommand."""
+    return [
+        (page, command)
+        for page in PAGES
+        for command in shown_commands(page)
+        if len(command.split()) > 2
+    ]
+
+
+def test_every_command_shown_is_listed() -> None:
+    shown = {command for _, command in every_command()}
+    assert shown - COMMANDS.keys() == set(), "add the new commands to COMMANDS"
+    assert COMMANDS.keys() - shown == set(), "commands no page shows any more"
+
+
+def _options(command: str, capsys: pytest.CaptureFixture[str]) -> set[str]:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return set(re.findall(r"--[a-z][\w-]*", capsys.readouterr().out))
+
+
+@pytest.mark.parametrize(("page", "command"), every_command())
+def test_command_options_exist(page: str, command: str, capsys: pytest.CaptureFixture) -> None:
+    """Every option a page shows is an option of its subcommand (as ``--help`` lists them)."""
+    words = command.split()
+    if words[1] == "...":
+        return
+    unknown = set(re.findall(r"(?<![\w-])--[a-z][\w-]*", command)) - _options(words[1], capsys)
+    assert not unknown, f"{page}: `{command}` shows options the command does not have"
+
+
+#: the files a command's placeholders stand for (DATA: by subcommand)
+PLACEHOLDERS = {"OLD.json": "audit-2025.json", "NEW.json": "audit-2026.json"}
+STAFF_DATA = {"pay", "promotion", "retention", "time-to-exit", "layoff"}
+
+
+def _literal(command: str) -> list[str] | None:
+    """The arguments of a command shown with nothing to choose, on the fixture files."""
+    words = [PLACEHOLDERS.get(w, w) for w in command.split()[1:]]
+    data = "staff.csv" if words[0] in STAFF_DATA else "applicants.csv"
+    words = [data if w == "DATA" else w.strip("[]") for w in words]
+    if any(re.search(r"[A-Z]{3,}|\\\||[()]", w) for w in words):
+        return None  # a synopsis: COL, FILE, alternatives
+    return words
+
+
+def _shown_in(shown: list[str], argv: list[str]) -> bool:
+    """The words shown, in order, in the arguments run (which may add the files)."""
+    rest = iter(argv)
+    return all(word in rest for word in shown)
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_command_runs(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      capsys: pytest.CaptureFixture) -> None:  # fmt: skip
+    runs = COMMANDS[command]
+    if isinstance(runs, str):
+        pytest.skip(runs)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    command_line(tmp_path)
+    literal = _literal(command)
+    assert literal is None or any(_shown_in(literal, argv) for argv in runs), (
+        f"`{command}` should run as shown: {literal}"
+    )
+    if command.startswith("fairhire demo"):  # the demo's content is tested elsewhere: a stand-in
+        import fairhire as fh
+
+        counts = {"sex": ["Female", "Male"], "n": [50, 50], "hired": [10, 12]}
+        section = fh.adverse_impact_from_counts(counts, group="sex", applicants="n",
+                                                selected="hired")
+        monkeypatch.setattr("fairhire.demo.build_demo_report",
+                            lambda: fh.Report(title="Demo").add(section))
+    for argv in runs:
+        code = main(argv)
+        captured = capsys.readouterr()
+        assert code == 0, f"`fairhire {' '.join(argv)}` exited {code}: {captured.err[-2000:]}"
