@@ -164,3 +164,38 @@ def command_line(directory: Path) -> dict[str, str]:
         encoding="utf-8",
     )
     return {"funnel": "applicants.csv", "staff": "staff.csv"}
+
+
+# --- what a page says about its examples' results, in prose -------------------------------
+
+
+def _interviews_claims(ns: dict[str, Any]) -> None:
+    import warnings
+
+    # "the analyses finding exactly those [three interviewers and culture_fit], and nothing else"
+    assert list(ns["rd"].flagged["rater"]) == ["INT-03", "INT-11", "INT-17"]
+    assert list(ns["rc"].to_review["criterion"]) == ["culture_fit"]
+    # the FutureWarning the renamed-arguments section shows, word for word
+    page = (DOCS / "guide" / "interviews.md").read_text(encoding="utf-8")
+    shown = re.search(r"^```text\nFutureWarning: (.*?)^```", page, flags=re.S | re.M)
+    assert shown, "interviews.md: the FutureWarning block is gone"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fh.rater_disparity(ns["data"].decisions, rater="interviewer", candidate_group="sex",
+                           outcome="advanced", min_decisions=20)  # fmt: skip
+    said = [str(w.message) for w in caught if w.category is FutureWarning]
+    assert " ".join(shown.group(1).split()) in said
+
+
+def _monitoring_claims(ns: dict[str, Any]) -> None:
+    # "change_per_period, -0.118 means 11.8% lower each quarter" (the screening stage's women)
+    trends = ns["mon"].trends.set_index(["stage", "group"])
+    assert round(trends.loc[("screened", "Female"), "change_per_period"], 3) == -0.118
+    assert trends.loc[("screened", "Female"), "direction"] == "worsening"
+
+
+#: page -> a check of what the page's prose says the examples give (run after the examples)
+CLAIMS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "guide/interviews.md": _interviews_claims,
+    "guide/monitoring.md": _monitoring_claims,
+}

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest_spark import SPARK_WARNINGS, spark_session, spark_unavailable
-from docs_fixtures import DOCS, FIXTURES, SPARK_FIXTURES, command_line
+from docs_fixtures import CLAIMS, DOCS, FIXTURES, SPARK_FIXTURES, command_line
 
 from fairhire.cli import main
 
@@ -91,17 +91,48 @@ def normalise(text: str) -> str:
 # --- checking shown output ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Fields:
+    """A value comment showing an object: ``Finding(category='culture', ..., start=0, ...)``."""
+
+    name: str
+    fields: dict[str, Any]
+
+
+def _comment_value(comment: str) -> Any:
+    """The value a comment shows, or raise ValueError/SyntaxError when it shows none."""
+    comment = comment.split(" — ")[0].strip()  # a note may follow: "# 'Rockstar' — exact"
+    shown = re.fullmatch(r"([A-Z]\w*)\((.*)\)", comment, flags=re.S)
+    if not shown:
+        return ast.literal_eval(comment)
+    rest = iter(range(1000))  # each "..." becomes a keyword, to parse; they are dropped
+    args = re.sub(r"(?<=[(,])\s*\.\.\.\s*(?=[,)])", lambda _: f" _rest{next(rest)}=0",
+                  f"({shown.group(2)})")  # fmt: skip
+    call = ast.parse(f"f{args}", mode="eval").body
+    if not isinstance(call, ast.Call) or call.args:
+        raise ValueError(comment)
+    fields = {k.arg: ast.literal_eval(k.value) for k in call.keywords if not k.arg.startswith("_rest")}
+    return Fields(shown.group(1), fields)
+
+
 def value_comments(code: str) -> list[tuple[int, str, Any]]:
-    """``expression   # literal`` lines: (line offset, expression, the literal)."""
+    """``expression   # value`` lines (a comment may go on, aligned, on the next lines):
+    (line offset, expression, the value), where the value is a Python literal or an object's
+    fields."""
+    lines = code.splitlines()
     found = []
-    for offset, line in enumerate(code.splitlines()):
-        if "#" not in line or line.lstrip().startswith("#"):
+    for offset, line in enumerate(lines):
+        expr, hash_, comment = line.partition("  #")
+        if not hash_ or not expr.strip() or expr.lstrip().startswith("#"):
             continue
-        expr, _, comment = line.partition("  #")
+        column = len(expr) + 2
+        for more in lines[offset + 1 :]:
+            if more[:column].strip() or more[column : column + 1] != "#":
+                break
+            comment += " " + more[column + 1 :].strip()
         try:
             ast.parse(expr.strip(), mode="eval")
-            # a note may follow the value: "# 'Rockstar' — offsets are exact"
-            value = ast.literal_eval(comment.split(" — ")[0].strip())
+            value = _comment_value(comment)
         except (SyntaxError, ValueError):
             continue
         found.append((offset, expr.strip(), value))
@@ -109,8 +140,13 @@ def value_comments(code: str) -> list[tuple[int, str, Any]]:
 
 
 def matches(got: Any, want: Any) -> bool:
-    """``got == want``, where a trailing ``...`` in a tuple or list matches any rest, and a set
-    of names is a mapping's keys (``tt.logrank  # {"statistic", "df", "p_value"}``)."""
+    """``got == want``, where a trailing ``...`` in a tuple or list matches any rest, a set of
+    names is a mapping's keys (``tt.logrank  # {"statistic", "df", "p_value"}``) and shown
+    fields are the object's attributes."""
+    if isinstance(want, Fields):
+        return type(got).__name__ == want.name and all(
+            getattr(got, k, object()) == v for k, v in want.fields.items()
+        )
     if isinstance(want, set) and hasattr(got, "keys"):
         return set(got.keys()) == want
     if isinstance(want, (tuple, list)) and want and want[-1] is Ellipsis:
@@ -184,6 +220,8 @@ def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
     said = produced_text(stdout, namespace)
     for quote in quotes(page_text(page)):
         assert quote in said, f"{page}: the page quotes {quote!r}; no result of the page says it"
+    if page in CLAIMS:
+        CLAIMS[page](namespace)
 
 
 @pytest.mark.filterwarnings(SPARK_WARNINGS)
@@ -221,6 +259,8 @@ def test_output_checks_find_what_they_check() -> None:
         (0, "scan.label", "strongly masculine-coded")
     ]
     assert matches(("a", "b", "c"), ("a", "b", ...)) and not matches(("a",), ("b", ...))
+    code = "x.f   # F(a=1, ...,\n      #   b=(2, 3), ...)\nx.g   # a note, not a value\n"
+    assert value_comments(code) == [(0, "x.f", Fields("F", {"a": 1, "b": (2, 3)}))]
     assert quotes("x\n\n> one\n> two\n\ny\n") == ["one two"]
     text = "```python\nprint(1)\n```\n\n```text\n1\n```\n"
     assert [b.lang for b in fenced_blocks(text)] == ["python", "text"]
@@ -356,7 +396,8 @@ def _options(command: str, capsys: pytest.CaptureFixture[str]) -> set[str]:
     return set(re.findall(r"--[a-z][\w-]*", capsys.readouterr().out))
 
 
-@pytest.mark.parametrize(("page", "command"), every_command())
+@pytest.mark.parametrize(("page", "command"), every_command(),
+                         ids=[f"{p}-{i}" for i, (p, _) in enumerate(every_command())])  # fmt: skip
 def test_command_options_exist(page: str, command: str, capsys: pytest.CaptureFixture) -> None:
     """Every option a page shows is an option of its subcommand (as ``--help`` lists them)."""
     words = command.split()
@@ -387,15 +428,23 @@ def _shown_in(shown: list[str], argv: list[str]) -> bool:
     return all(word in rest for word in shown)
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_command_runs(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture(scope="module")
+def cli_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture files, written once: every command reads them and writes its own outputs."""
+    folder = tmp_path_factory.mktemp("docs-commands")
+    command_line(folder)
+    return folder
+
+
+@pytest.mark.parametrize("command", list(COMMANDS),
+                         ids=[f"{i}-{c.split()[1]}" for i, c in enumerate(COMMANDS)])  # fmt: skip
+def test_command_runs(command: str, cli_folder: Path, monkeypatch: pytest.MonkeyPatch,
                       capsys: pytest.CaptureFixture) -> None:  # fmt: skip
     runs = COMMANDS[command]
     if isinstance(runs, str):
         pytest.skip(runs)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(cli_folder)
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    command_line(tmp_path)
     literal = _literal(command)
     assert literal is None or any(_shown_in(literal, argv) for argv in runs), (
         f"`{command}` should run as shown: {literal}"
