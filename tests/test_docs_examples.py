@@ -177,6 +177,30 @@ def quotes(text: str) -> list[str]:
     return [normalise(re.sub(r"^> ?", "", q, flags=re.M)) for q in found]
 
 
+def named_attributes(text: str) -> list[str]:
+    """Inline code that names an attribute or method: `ll.unknown`, `pan.stratified.strata`."""
+    prose = re.sub(r"^(`{3,}).*?^\1", "", text, flags=re.S | re.M)
+    spans = re.findall(r"`([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:\(\))?`", prose)
+    files = re.compile(r"\.(?:j2|html|md|json|csv|toml|py|txt|parquet|xlsx)$")
+    return sorted({span for span in spans if not files.search(span)})
+
+
+def missing_attributes(text: str, namespace: dict[str, Any]) -> list[str]:
+    """The attributes a page names, on its examples' variables, that do not exist."""
+    missing = []
+    for span in named_attributes(text):
+        name, *attributes = span.split(".")
+        if name not in namespace or name.startswith("__"):
+            continue  # not a variable of the page (a module path, a file name)
+        value = namespace[name]
+        for attribute in attributes:
+            if not hasattr(value, attribute):
+                missing.append(span)
+                break
+            value = getattr(value, attribute)
+    return missing
+
+
 # --- running a page ------------------------------------------------------------------------
 
 
@@ -222,6 +246,8 @@ def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
     said = produced_text(stdout, namespace)
     for quote in quotes(page_text(page)):
         assert quote in said, f"{page}: the page quotes {quote!r}; no result of the page says it"
+    missing = missing_attributes(page_text(page), namespace)
+    assert not missing, f"{page} names attributes its results do not have: {missing}"
     if page in CLAIMS:
         CLAIMS[page](namespace)
 
@@ -463,3 +489,84 @@ def test_command_runs(command: str, cli_folder: Path, monkeypatch: pytest.Monkey
         code = main(argv)
         captured = capsys.readouterr()
         assert code == 0, f"`fairhire {' '.join(argv)}` exited {code}: {captured.err[-2000:]}"
+
+
+def _resolve(path: str) -> bool:
+    """Whether ``fairhire.a.b`` (or ``fh.a.b``) exists: a module, or an attribute of one."""
+    import importlib
+
+    parts = path.split(".")
+    value: Any = importlib.import_module("fairhire")
+    for i, part in enumerate(parts[1:], start=1):
+        if hasattr(value, part):
+            value = getattr(value, part)
+            continue
+        try:
+            value = importlib.import_module(".".join(["fairhire", *parts[1 : i + 1]]))
+        except ImportError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_named_api_exists(page: str) -> None:
+    """Every `fairhire.x` / `fh.x` a page names in its text exists (renames hide here)."""
+    names = [n for n in named_attributes(page_text(page)) if n.split(".")[0] in ("fairhire", "fh")]
+    missing = [n for n in names if not _resolve(n)]
+    assert not missing, f"{page} names what fairhire does not have: {missing}"
+
+
+def _public_parameters() -> dict[str, set[str]]:
+    """Parameter names of every public function, class and public method of ``fairhire``."""
+    import inspect
+
+    import fairhire as fh
+
+    found: dict[str, set[str]] = {}
+    for name in fh.__all__:
+        obj = getattr(fh, name)
+        members = [(name, obj)]
+        if inspect.isclass(obj):
+            members += [(f"{name}.{m}", v) for m, v in vars(obj).items()
+                        if callable(v) and not m.startswith("_")]  # fmt: skip
+        for label, member in members:
+            try:
+                found[label] = set(inspect.signature(member).parameters)
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def test_glossary_arguments_exist() -> None:
+    """Each argument the glossary defines is an argument of a public function; each renamed
+    argument's new name is the function's."""
+    text = page_text("glossary.md")
+    main_part, _, renamed = text.partition("## Renamed arguments")
+    parameters = _public_parameters()
+    every = set().union(*parameters.values())
+    defined = {
+        name
+        for line in main_part.splitlines() if line.startswith("| `")
+        for name in re.findall(r"`([a-z_][a-z0-9_]*)(?:=[^`]*)?`",
+                               re.sub(r"\(.*?\)", "", line.split("|")[1]))  # not "(of f)"
+    }  # fmt: skip
+    assert len(defined) > 50 and not defined - every, sorted(defined - every)
+    for function, new in re.findall(r"^\| `(\w+)` \|[^|]*\| `(\w+)` \|$", renamed, flags=re.M):
+        assert new in parameters[function], f"glossary: {function}() has no argument {new!r}"
+
+
+def test_cli_options_table(capsys: pytest.CaptureFixture) -> None:
+    """docs/cli.md's table of options: each option is an option of each subcommand it lists."""
+    section = page_text("cli.md").split("## Options of the analyses", 1)[1].split("\n## ", 1)[0]
+    wrong = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) != 3 or not cells[0].startswith("`--"):
+            continue
+        flags = re.findall(r"`(--[a-z][\w-]*)", cells[0])
+        commands = re.findall(r"[a-z][\w-]*", cells[1]) if "," in cells[1] or " " not in cells[1] \
+            else []  # "all with a data file": checked by the commands' own tests
+        for command in commands:
+            known = _options(command, capsys)
+            wrong += [f"{command} {flag}" for flag in flags if flag not in known]
+    assert not wrong, f"docs/cli.md lists options the commands do not have: {wrong}"
