@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
+import inspect
 import io
+import json
 import re
+import shlex
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,7 @@ import pytest
 from conftest_spark import SPARK_WARNINGS, spark_session, spark_unavailable
 from docs_fixtures import CLAIMS, DOCS, FIXTURES, SPARK_FIXTURES, command_line
 
+import fairhire as fh
 from fairhire.cli import main
 
 PAGES = sorted(
@@ -158,11 +164,11 @@ def matches(got: Any, want: Any) -> bool:
 
 def produced_text(stdout: str, namespace: dict[str, Any]) -> str:
     """What the page printed, and what its results say (summaries, headlines, alerts)."""
-    from fairhire._results import Result
-
     parts = [stdout]
     for value in namespace.values():
-        if isinstance(value, Result):
+        if not isinstance(value, type) and all(
+            callable(getattr(value, m, None)) for m in ("summary", "headlines", "to_dict")
+        ):  # a result
             parts.append(value.summary())
             parts.extend(h.text for h in value.headlines())
         alerts = getattr(value, "alerts", None)
@@ -478,8 +484,6 @@ def test_command_runs(command: str, cli_folder: Path, monkeypatch: pytest.Monkey
         f"`{command}` should run as shown: {literal}"
     )
     if command.startswith("fairhire demo"):  # the demo's content is tested elsewhere: a stand-in
-        import fairhire as fh
-
         counts = {"sex": ["Female", "Male"], "n": [50, 50], "hired": [10, 12]}
         section = fh.adverse_impact_from_counts(counts, group="sex", applicants="n",
                                                 selected="hired")
@@ -493,8 +497,6 @@ def test_command_runs(command: str, cli_folder: Path, monkeypatch: pytest.Monkey
 
 def _resolve(path: str) -> bool:
     """Whether ``fairhire.a.b`` (or ``fh.a.b``) exists: a module, or an attribute of one."""
-    import importlib
-
     parts = path.split(".")
     value: Any = importlib.import_module("fairhire")
     for i, part in enumerate(parts[1:], start=1):
@@ -518,10 +520,6 @@ def test_named_api_exists(page: str) -> None:
 
 def _public_parameters() -> dict[str, set[str]]:
     """Parameter names of every public function, class and public method of ``fairhire``."""
-    import inspect
-
-    import fairhire as fh
-
     found: dict[str, set[str]] = {}
     for name in fh.__all__:
         obj = getattr(fh, name)
@@ -570,3 +568,50 @@ def test_cli_options_table(capsys: pytest.CaptureFixture) -> None:
             known = _options(command, capsys)
             wrong += [f"{command} {flag}" for flag in flags if flag not in known]
     assert not wrong, f"docs/cli.md lists options the commands do not have: {wrong}"
+
+
+def curl_commands(page: str) -> list[list[str]]:
+    """The ``curl`` commands of a page's shell blocks, as argument lists."""
+    found = []
+    for block in fenced_blocks(page_text(page)):
+        if block.lang in ("bash", "console", "sh", "shell") and "curl " in block.code:
+            words = shlex.split(block.code.replace("\\\n", " "))
+            starts = [i for i, w in enumerate(words) if w == "curl"] + [len(words)]
+            found += [words[a + 1 : b] for a, b in pairwise(starts)]
+    return found
+
+
+@pytest.mark.parametrize("argv", curl_commands("web.md"), ids=lambda a: a[1].rsplit("/", 1)[-1])
+def test_web_api_examples(argv: list[str], cli_folder: Path, monkeypatch: pytest.MonkeyPatch,
+                          ) -> None:  # fmt: skip
+    """The ``curl`` examples of docs/web.md answer 200 (through the ASGI test client)."""
+    pytest.importorskip("multipart")
+    testclient = pytest.importorskip("starlette.testclient")
+    from fairhire.web import create_app
+
+    monkeypatch.chdir(cli_folder)  # applicants.csv
+    url, headers, form, files, body = "", {}, {}, {}, None
+    words = iter(argv)
+    for word in words:
+        if word == "-H":
+            key, _, value = next(words).partition(":")
+            headers[key.strip()] = value.strip()
+        elif word == "-d":
+            body = next(words)
+        elif word == "-F":
+            key, _, value = next(words).partition("=")
+            if value.startswith("@"):
+                files[key] = (value[1:], Path(value[1:]).read_bytes())
+            else:
+                form[key] = value
+        elif word.startswith("http"):
+            url = word
+    client = testclient.TestClient(create_app(), base_url="http://127.0.0.1:8765")
+    if body is not None:
+        answer = client.post(url, content=body, headers=headers)
+    else:
+        answer = client.post(url, data=form, files=files, headers=headers)
+    assert answer.status_code == 200, answer.text[:2000]
+    if url.endswith("/api/scan"):  # "exactly fairhire.scan_job_description(text).to_dict()"
+        want = fh.scan_job_description(json.loads(body)["text"]).to_dict()
+        assert answer.json() == json.loads(json.dumps(want))
