@@ -153,9 +153,14 @@ def command_line(directory: Path) -> dict[str, str]:
     # two audits to compare
     for year, seed in (("2025", 1), ("2026", 2)):
         report = fh.Report(title=f"Hiring audit {year}")
-        report.add(fh.adverse_impact(fh.datasets.make_hiring_funnel(2_000, random_state=seed),
-                                     group="sex", stages=["screened", "hired"]),
-                   title="Hiring funnel by sex")
+        report.add(
+            fh.adverse_impact(
+                fh.datasets.make_hiring_funnel(2_000, random_state=seed),
+                group="sex",
+                stages=["screened", "hired"],
+            ),
+            title="Hiring funnel by sex",
+        )
         report.to_json(directory / f"audit-{year}.json")
     (directory / "audit.toml").write_text(
         '[report]\ntitle = "Audit"\nformats = ["json"]\noutput = "out"\n\n'
@@ -181,8 +186,13 @@ def _interviews_claims(ns: dict[str, Any]) -> None:
     assert shown, "interviews.md: the FutureWarning block is gone"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fh.rater_disparity(ns["data"].decisions, rater="interviewer", candidate_group="sex",
-                           outcome="advanced", min_decisions=20)  # fmt: skip
+        fh.rater_disparity(
+            ns["data"].decisions,
+            rater="interviewer",
+            candidate_group="sex",
+            outcome="advanced",
+            min_decisions=20,
+        )
     said = [str(w.message) for w in caught if w.category is FutureWarning]
     assert " ".join(shown.group(1).split()) in said
 
