@@ -98,7 +98,7 @@ def ll144(directory: Path) -> dict[str, Any]:
 
 
 def monitoring(directory: Path) -> dict[str, Any]:
-    (directory / "audits").mkdir()
+    # last year's and this year's exports; the page's audits/ folder is made by to_json
     return {
         "stages": ["screened", "interviewed", "offered", "hired"],
         "applicants_2025": fh.datasets.make_hiring_funnel(2_000, random_state=25),
