@@ -4,12 +4,15 @@
 folder. Before a page runs, its fixture here writes the files the page reads (``applicants.csv``,
 ``applicants.parquet``, ...) from fairhire's bundled synthetic data sets and returns the
 variables the page uses without defining them (a user's ``df``, ``model``, ...), with the
-columns the page names. Data are small: the whole docs test should take seconds.
+columns the page names. Data are small: the whole docs test should take seconds. The files of
+the pages' commands (``command_line``) and what a page's prose says its examples find
+(``CLAIMS``) are here too.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,20 +27,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 Fixture = Callable[[Path], dict[str, Any]]
 
 
-def _funnel(n: int = 3_000) -> pd.DataFrame:
-    from conftest_spark import funnel_data
-
-    return funnel_data(n)  # the bundled funnel, with an assessment score
-
-
 def _workforce(n: int = 2_000, **options: Any) -> pd.DataFrame:
     return fh.datasets.make_workforce(n, random_state=0, **options)
-
-
-def getting_started(directory: Path) -> dict[str, Any]:
-    # the command-line part of the page reads a CSV export
-    _funnel(2_000).to_csv(directory / "applicants.csv", index=False)
-    return {}
 
 
 def job_descriptions(directory: Path) -> dict[str, Any]:
@@ -124,7 +115,6 @@ def retention(directory: Path) -> dict[str, Any]:
 
 #: page (relative to docs/) -> its fixture; pages not listed need nothing
 FIXTURES: dict[str, Fixture] = {
-    "getting-started.md": getting_started,
     "guide/job-descriptions.md": job_descriptions,
     "guide/large-data.md": large_data,
     "guide/ll144.md": ll144,
@@ -138,8 +128,10 @@ SPARK_FIXTURES: dict[str, Callable[[Path, Any], dict[str, Any]]] = {
 }
 
 
-def command_line(directory: Path) -> dict[str, str]:
-    """Files for the commands of docs/cli.md: DATA of each subcommand, and the rest."""
+def command_line(directory: Path) -> None:
+    """The files the pages' commands read (``test_docs_commands.py``): a hiring funnel
+    (applicants.csv), a workforce with exits and dates (staff.csv), job ads (ads/), two audits
+    to compare and a one-analysis audit config."""
     applicants = fh.datasets.make_hiring_funnel(2_000, random_state=3, periods=4)
     applicants["score"] = (applicants["applicant_id"] * 7919 % 101) / 4.0  # for ll144 --score
     applicants.to_csv(directory / "applicants.csv", index=False)
@@ -168,15 +160,12 @@ def command_line(directory: Path) -> dict[str, str]:
         '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["screened", "hired"]\n',
         encoding="utf-8",
     )
-    return {"funnel": "applicants.csv", "staff": "staff.csv"}
 
 
 # --- what a page says about its examples' results, in prose -------------------------------
 
 
 def _interviews_claims(ns: dict[str, Any]) -> None:
-    import warnings
-
     # "the analyses finding exactly those [three interviewers and culture_fit], and nothing else"
     assert list(ns["rd"].flagged["rater"]) == ["INT-03", "INT-11", "INT-17"]
     assert list(ns["rc"].to_review["criterion"]) == ["culture_fit"]
