@@ -193,8 +193,16 @@ def _monitoring_claims(ns: dict[str, Any]) -> None:
     assert trends.loc[("screened", "Female"), "direction"] == "worsening"
 
 
+def _pay_claims(ns: dict[str, Any]) -> None:
+    # "3.7 (the example above) means women are paid 3.7% less than comparable men"
+    overall = ns["gap"].overall.set_index("group")
+    assert round(overall.loc["Female", "adjusted_gap"], 1) == 3.7
+    assert overall.loc["Female", "mean_gap_pct"] > 0  # "positive means men are paid more"
+
+
 #: page -> a check of what the page's prose says the examples give (run after the examples)
 CLAIMS: dict[str, Callable[[dict[str, Any]], None]] = {
     "guide/interviews.md": _interviews_claims,
     "guide/monitoring.md": _monitoring_claims,
+    "guide/pay.md": _pay_claims,
 }
