@@ -165,6 +165,33 @@ def command_line(directory: Path) -> None:
 # --- what a page says about its examples' results, in prose -------------------------------
 
 
+def _documented_columns(page: str) -> set[str]:
+    """The column names a page's "| column | meaning |" table documents (first cell)."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    table = text.split("| column | meaning |", 1)[1].split("\n\n", 1)[0]
+    cells = [re.sub(r"\(.*?\)", "", row.split("|")[1]) for row in table.splitlines()[2:]]
+    return {name for cell in cells for name in re.findall(r"`(\w+)`", cell)}
+
+
+def _adverse_impact_claims(ns: dict[str, Any]) -> None:
+    # the columns of ai.table that the page's table documents
+    ai = fh.adverse_impact(ns["df"], group="sex", stages=["screened", "interviewed"])
+    assert _documented_columns("guide/adverse-impact.md") <= set(ai.table.columns)
+
+
+def _ll144_claims(ns: dict[str, Any]) -> None:
+    # the columns of ll.sex, ll.race and ll.intersectional that "What you get" documents, of
+    # a selection-rate audit (the page's ll) and of a scoring-rate one
+    scoring = fh.ll144_audit(ns["applicants"], sex="sex", race="race", score="score")
+    columns = {
+        c
+        for ll in (ns["ll"], scoring)
+        for t in (ll.sex, ll.race, ll.intersectional)
+        for c in t.columns
+    }
+    assert _documented_columns("guide/ll144.md") <= columns
+
+
 def _interviews_claims(ns: dict[str, Any]) -> None:
     # "the analyses finding exactly those [three interviewers and culture_fit], and nothing else"
     assert list(ns["rd"].flagged["rater"]) == ["INT-03", "INT-11", "INT-17"]
@@ -202,6 +229,8 @@ def _pay_claims(ns: dict[str, Any]) -> None:
 
 #: page -> a check of what the page's prose says the examples give (run after the examples)
 CLAIMS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "guide/adverse-impact.md": _adverse_impact_claims,
+    "guide/ll144.md": _ll144_claims,
     "guide/interviews.md": _interviews_claims,
     "guide/monitoring.md": _monitoring_claims,
     "guide/pay.md": _pay_claims,
