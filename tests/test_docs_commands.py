@@ -170,6 +170,7 @@ def cli_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SHOWN = [*COMMANDS, *NOT_RUN]
+PASSED: set[tuple[str, ...]] = set()  # argument lists that ran with exit 0 in this process
 
 
 @pytest.mark.parametrize("command", SHOWN, ids=[f"{i}-{c.split()[1]}" for i, c in enumerate(SHOWN)])
@@ -194,9 +195,12 @@ def test_command_runs(
             "fairhire.demo.build_demo_report", lambda: fh.Report(title="Demo").add(section)
         )
     for argv in runs:
+        if tuple(argv) in PASSED:
+            continue  # two pages show the same command
         code = main(argv)
         captured = capsys.readouterr()
         assert code == 0, f"`fairhire {' '.join(argv)}` exited {code}: {captured.err[-2000:]}"
+        PASSED.add(tuple(argv))
 
 
 def _resolve(path: str) -> bool:
