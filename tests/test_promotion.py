@@ -140,6 +140,18 @@ def test_logit_matches_statsmodels_formula():
     assert frame.loc["Male", "odds_ratio_adjusted"] == 1.0
 
 
+def test_level_where_no_one_is_promoted_does_not_overflow():
+    # a top level with no promotions separates its dummy in the logit: coefficient about -24,
+    # standard error about 2e4, so exp() of the interval's upper bound overflowed with a
+    # RuntimeWarning (`fairhire promotion` stopped with "this is a bug in fairhire")
+    staff = fh.datasets.make_workforce(1500, random_state=0, exits=True)
+    staff.loc[staff["level"] == "L5", "promoted"] = False
+    pr = promotion_disparity(staff, group="sex", promoted="promoted", level="level")
+    top = pr.regression.set_index("term").loc["level[L5]"]
+    assert top["ci_low"] == 0.0 and top["ci_high"] == math.inf
+    assert any("did not converge cleanly" in w for w in pr.warnings)
+
+
 def test_level_and_period_form_one_stratum():
     rng = np.random.default_rng(0)
     n = 600

@@ -53,7 +53,10 @@ class LogitFit(_NamedCoefficients):
 
     @property
     def odds_ratios(self) -> np.ndarray:
-        return np.exp(self.params)
+        # a separated term (a level where no one was promoted) has a huge coefficient and
+        # standard error: its odds ratio or interval bound is 0 or inf, which is the answer
+        with np.errstate(over="ignore"):
+            return np.exp(self.params)
 
     def conf_int(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         q = float(stats.norm.ppf(1 - alpha / 2))
@@ -61,7 +64,8 @@ class LogitFit(_NamedCoefficients):
 
     def odds_ratio_ci(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         low, high = self.conf_int(alpha)
-        return np.exp(low), np.exp(high)
+        with np.errstate(over="ignore"):
+            return np.exp(low), np.exp(high)
 
 
 def fit_logit(
