@@ -106,7 +106,7 @@ class _Plain:
         self.rows = getattr(result, "rows", None)
         self.warnings = result.warnings
 
-    def sentence(self, text: str, *, plain: bool = False) -> str:
+    def clean_text(self, text: str, *, plain: bool = False) -> str:
         return text
 
     def headlines(self, *, plain: bool = False) -> list[Any]:
@@ -129,7 +129,7 @@ def _seen(result: Any, min_cell: int | None) -> Any:
 def _rows_and_warnings(seen: Any, flags: Mapping[str, str]) -> tuple[list[str], list[str]]:
     rows = seen.rows
     used = ["", f"Rows: {rows.describe()}"] if rows is not None else []
-    warned = [f"  - {seen.sentence(flag_words(w, flags), plain=False)}"
+    warned = [f"  - {seen.clean_text(flag_words(w, flags), plain=False)}"
               for w in seen.result.warnings]
     return used, ["", "Warnings:", *warned] if warned else []
 
@@ -144,7 +144,7 @@ def console_text(result: Any, flags: Mapping[str, str] | None = None,
     """
     flags = flags or {}
     seen = _seen(result, min_cell)
-    lines = [seen.sentence(result.summary().splitlines()[0], plain=False)]
+    lines = [seen.clean_text(result.summary().splitlines()[0], plain=False)]
     headlines = by_severity(seen.headlines(plain=False))
     if headlines:
         lines += ["", "Findings (! evidence, ? review, - information):"]
@@ -166,11 +166,11 @@ def monitor_text(result: Any, flags: Mapping[str, str] | None = None,
     """A monitoring run for the console: its alerts, its trends and the latest period."""
     flags = flags or {}
     seen = _seen(result, min_cell)
-    lines = [seen.sentence(result.summary().splitlines()[0], plain=False)]
-    alerts = [seen.sentence(m, plain=False) for m in result.alerts["message"]]
+    lines = [seen.clean_text(result.summary().splitlines()[0], plain=False)]
+    alerts = [seen.clean_text(m, plain=False) for m in result.alerts["message"]]
     lines += ["", f"Alerts ({format_count(len(alerts))}):" if alerts else "No alerts."]
     lines += [f"  ! {m}" for m in alerts]
-    trends = [seen.sentence(t, plain=False) for t in result.trend_sentences()]
+    trends = [seen.clean_text(t, plain=False) for t in result.trend_sentences()]
     lines += ["", "Trends:" if trends else "Trends: no clear trend at any stage."]
     lines += [f"  - {t}" for t in trends]
     used, warned = _rows_and_warnings(seen, flags)

@@ -317,9 +317,9 @@ class ReportView:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(self.sentence(str(w)) for w in self._result.warnings)
+        return tuple(self.clean_text(str(w)) for w in self._result.warnings)
 
-    def sentence(self, text: str, *, plain: bool = True) -> str:
+    def clean_text(self, text: str, *, plain: bool = True) -> str:
         """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small
         counts replaced, or the whole sentence withheld when it quotes a withheld figure.
         ``plain``: also say settings and column names in words (as the report does)."""
