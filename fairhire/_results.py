@@ -252,16 +252,26 @@ class Result:
 
 def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
     """A table as plain text for ``summary()``: no index, numbers to ``digits`` significant
-    figures.
+    figures, p-values as every report writes them ("< 0.001", three decimals).
 
     Examples
     --------
-    >>> print(table_text(pd.DataFrame({"group": ["A", "B"], "rate": [0.123456, 2 / 3]})))
-    group   rate
-        A 0.1235
-        B 0.6667
+    >>> print(table_text(pd.DataFrame({"group": ["A", "B"], "rate": [0.123456, 2 / 3],
+    ...                                "p_value": [1.05e-08, 0.0496]})))
+    group   rate p_value
+        A 0.1235 < 0.001
+        B 0.6667  0.0496
     """
-    return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}")
+    from ._core.text import format_p
+
+    p_values = {c: (lambda v: "" if pd.isna(v) else format_p(v)) for c in frame.columns
+                if _is_p_value(str(c)) and pd.api.types.is_float_dtype(frame[c])}
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}",
+                           formatters=p_values or None)
+
+
+def _is_p_value(name: str) -> bool:
+    return name.startswith(("p_value", "pvalue")) or name.endswith(("_p_value", "_p"))
 
 
 def _fmt_float(x: float) -> str:
