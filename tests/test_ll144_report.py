@@ -70,42 +70,40 @@ def test_ll144_scoring_audit_and_missing_disclosures(scores):
     assert "Selection rate (tools that select" not in out["html"]
 
 
-def test_ll144_small_counts_are_suppressed():
-    cells = [
-        ("Male", "White", 40, 20),
-        ("Female", "White", 30, 12),
-        ("Female", "Asian", 3, 1),
-        ("Male", "Black or African American", 2, 0),
-    ]
+def _audit(cells: list[tuple[str, str, int, int]]) -> fh.LL144Audit:
+    """An audit of (sex, race, applicants, selected) cells, one row per applicant."""
     rows = []
     for sex, race, n, k in cells:
         rows += [(sex, race, True)] * k + [(sex, race, False)] * (n - k)
     df = pd.DataFrame(rows, columns=["sex", "race", "selected"])
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected")
-    md = check_renders(ll, min_cell=5)["markdown"]
+    return fh.ll144_audit(df, sex="sex", race="race", selected="selected")
+
+
+def _race_row(md: str, label: str) -> str:
     table = md[md.index("### Race/ethnicity categories") : md.index("### Intersectional")]
-    asian = next(line for line in table.splitlines() if line.startswith("| Asian"))
+    return next(line for line in table.splitlines() if line.startswith(f"| {label}"))
+
+
+def test_ll144_small_counts_are_suppressed():
+    ll = _audit([
+        ("Male", "White", 40, 20),
+        ("Female", "White", 30, 12),
+        ("Female", "Asian", 3, 1),
+        ("Male", "Black or African American", 2, 0),
+    ])
+    asian = _race_row(check_renders(ll, min_cell=5)["markdown"], "Asian")
     assert "< 5" in asian and "33.3%" not in asian
 
 
 def test_ll144_note_of_a_small_category_is_withheld_with_its_counts():
     # "< 5 | < 5 | s | s | rate above the highest, but too few individuals ..." told the
     # reader the withheld rate was above the top one; "no individuals" told them it was 0
-    cells = [
-        ("Male", "White", 400, 200),
-        ("Female", "White", 300, 120),
-        ("Female", "Asian", 4, 4),
-    ]
-    rows = []
-    for sex, race, n, k in cells:
-        rows += [(sex, race, True)] * k + [(sex, race, False)] * (n - k)
-    df = pd.DataFrame(rows, columns=["sex", "race", "selected"])
-    ll = fh.ll144_audit(df, sex="sex", race="race", selected="selected")
+    ll = _audit([("Male", "White", 400, 200), ("Female", "White", 300, 120),
+                 ("Female", "Asian", 4, 4)])
     assert "too few individuals" in ll.published_table("race/ethnicity").to_string()
     out = check_renders(ll, min_cell=5)
     md = out["markdown"]
-    table = md[md.index("### Race/ethnicity categories") : md.index("### Intersectional")]
-    asian = next(line for line in table.splitlines() if line.startswith("| Asian"))
+    asian = _race_row(md, "Asian")
     assert asian.rstrip().endswith("| s |"), asian
     intersectional = md[md.index("### Intersectional") :]
     assert "no individuals in this category" not in intersectional
