@@ -413,3 +413,16 @@ def test_similar_finding_links_carry_no_spreadsheet_quote():
     assert any("[=2+3: " in line for line in similar), similar
     assert not any("['=" in line for line in similar)
     assert "| '=1+2 |" in md  # a table cell keeps its quote
+
+
+def test_a_sentence_that_everyone_in_a_small_group_had_one_outcome_is_withheld():
+    # "no one (or everyone) in Tiny left" told the reader each of Tiny's < 5 people's outcome
+    frame = pd.DataFrame({"sex": ["F"] * 60 + ["M"] * 60 + ["Tiny"] * 3,
+                          "left": [True, False] * 60 + [True] * 3})
+    res = fh.retention(frame, group="sex", exited="left")
+    assert any("no one (or everyone) in Tiny" in w for w in res.warnings)
+    md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(res).render_markdown()
+    assert "no one (or everyone) in Tiny" not in md
+    assert "A note is withheld because it rests on fewer than 5 people." in md
+    shown = fh.Report(title="t", generated_at=GEN).add(res).render_markdown()
+    assert "no one (or everyone) in Tiny" in shown

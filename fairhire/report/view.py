@@ -8,6 +8,7 @@ private (row-level) fields out of reach unless the report includes the disclosur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ from .suppress import (
 )
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
+
+#: A sentence that says every member of a group had the same outcome
+_ALL_OR_NONE = re.compile(r"\b(?:no one|everyone|nobody|the same outcome)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -284,9 +288,17 @@ class ReportView:
         if self._rule is None:
             return text, False
         self._scan_tables()
+        if _ALL_OR_NONE.search(text) and self._names_withheld_row(text):
+            return text, True  # "no one (or everyone) in X left": X's outcome, without a count
         withheld = self._withheld | self._rows_withheld()
         return clean_sentence(text, self._rule.min_cell, _figure_texts(withheld),
                               keep=self._labels())
+
+    def _names_withheld_row(self, text: str) -> bool:
+        """Whether ``text`` names a label of a row with withheld figures."""
+        labels = {str(v) for _, rows in self._keys for row in rows for v in row}
+        return any(re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)
+                   for label in labels if label.strip())
 
     def _rows_withheld(self) -> set[tuple[str, float]]:
         """The row account's figures withheld as complements ("s"): a warning that states one

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..._core.text import format_number, format_percent
+from ..suppress import Withheld
 from ._base import (
     FLAG,
     GREY,
@@ -155,11 +156,14 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     t = result.table
     if min_cell is not None:
         t = t.loc[(t["headcount"] >= min_cell) & (t["exits"] >= min_cell)]
+        # a group whose flag is withheld (its reference's figures are) is not drawn: its colour
+        # would say what the table withholds
+        t = t.loc[~t["flagged"].map(lambda v: isinstance(v, Withheld))]
     if t.empty:
         return None
     kinds = list(dict.fromkeys(t["kind"]))
     labels = sorted(t["group"].unique(), key=str)
-    flagged = t.loc[t["flagged"]]
+    flagged = t.loc[t["flagged"].astype(bool)]
     # the reference the result chose (groups tied with it are also marked is_reference)
     refs = t.loc[t["is_reference"].astype(bool) & (t["group"] == t["reference_group"])]
     alt = ("Exit rate of each group with its confidence interval, for "
