@@ -156,6 +156,9 @@ def test_years_ages_and_lengths_of_time_are_not_rounded_as_counts():
         "the 4/5 rule", 5, set())
     assert text == ("fewer than 5 of about 120 people hired in 2024 (min_n=30) aged 40 or over "
                     "left within 90 days; the 4/5 rule")
+    # a shortfall is a difference the tables show, not a cell count
+    text, _ = clean_sentence("3 of 40 selected; 2 fewer selections than parity", 5, set())
+    assert text == "fewer than 5 of about 40 selected; 2 fewer selections than parity"
     # a count of a thousand or more is written with a separator, and is still rounded
     assert clean_sentence("2 of 1,234 hired", 5, set())[0] == "fewer than 5 of about 1,230 hired"
 
