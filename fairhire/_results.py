@@ -186,6 +186,10 @@ class Result:
     #: ``min_cell``), and columns derived from such counts (suppressed with them).
     count_columns: ClassVar[frozenset[str]] = frozenset()
     derived_columns: ClassVar[frozenset[str]] = frozenset()
+    #: Tables computed on a grid of sizes, not from anyone's figures (a funnel plot's control
+    #: limits at 10, 14, ... decisions), -> the table whose figures they are drawn around:
+    #: shown as they are while nothing in that table is withheld, left out otherwise.
+    method_fields: ClassVar[Mapping[str, str]] = {}
 
     def to_frame(self) -> pd.DataFrame:
         """The main table (a copy)."""

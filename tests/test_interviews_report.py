@@ -110,3 +110,16 @@ def test_charts_handle_empty_and_small(results):
     assert charts.rubric_reliability(rc, min_cell=10_000) is None
     c = charts.rater_funnel(rd)
     assert re.search(r"flagged|No rater", c.alt)
+
+
+def test_rater_funnel_with_min_cell_above_the_grid_start():
+    # the control limits are drawn on a grid of 10, 14, ... decisions whose column is named
+    # like a count ("n"): min_cell=25 withheld the grid below 25 and the chart crashed
+    d = fh.datasets.make_interviews(random_state=0)
+    rd = fh.rater_disparity(d.decisions, rater="interviewer", candidate_group="sex",
+                            outcome="advanced")
+    out = check_renders(rd, min_cell=25)
+    assert "Funnel plot of each rater" in out["html"]
+    # a funnel drawn around withheld organisation-wide figures is not drawn at all
+    huge = check_renders(rd, min_cell=100_000)
+    assert "Funnel plot of each rater" not in huge["html"]

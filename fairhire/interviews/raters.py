@@ -108,6 +108,8 @@ class RaterDisparityResult(Result):
     })
 
     flag_column: ClassVar[str] = "flagged"
+    # the control limits at 10, 14, ... decisions around the organisation-wide gap
+    method_fields: ClassVar[Mapping[str, str]] = {"funnel": "organisation"}
 
     @property
     def min_decisions(self) -> int:

@@ -148,9 +148,19 @@ class ReportView:
                 f"{type(self._result).__name__}.{name} holds row-level data and is left out "
                 "of reports (see private_fields)."
             )
+        if name in getattr(self._result, "method_fields", {}):
+            return self._method_table(name)
         if name not in self._cache:
             self._cache[name] = self._wrap(getattr(self._result, name), name)
         return self._cache[name]
+
+    def _method_table(self, name: str) -> pd.DataFrame:
+        """A table on a grid of sizes (see ``Result.method_fields``): as it is, or with no
+        rows when the table it is drawn around withholds a figure."""
+        table = getattr(self._result, name)
+        around = getattr(self, self._result.method_fields[name])
+        held = any(isinstance(v, Withheld) for c in around.columns for v in around[c].tolist())
+        return table.iloc[:0] if held else table
 
     def _wrap(self, value: Any, name: str) -> Any:
         if isinstance(value, pd.DataFrame):
@@ -238,7 +248,8 @@ class ReportView:
         private fields left out."""
         out = []
         for name in dir(type(self._result)) + list(getattr(self._result, "__dict__", {})):
-            if name.startswith("_") or name in self._result.private_fields:
+            if name.startswith("_") or name in self._result.private_fields or name in getattr(
+                    self._result, "method_fields", ()):
                 continue
             try:
                 value = getattr(self._result, name)
