@@ -72,7 +72,13 @@ def missing_column_error(
 ) -> ColumnError:
     """Build the error for columns absent from a frame, suggesting near matches."""
     hints = []
+    names = {str(a) for a in available}
     for name in missing:
+        parts = [p.strip() for p in str(name).split(",")]
+        if len(parts) > 1 and all(p in names for p in parts):
+            hints.append(f"{name!r} names {len(parts)} columns: give them one by one (a list "
+                         f"in Python, {parts!r}; separated by spaces on the command line).")
+            continue
         close = get_close_matches(str(name), [str(a) for a in available], n=2, cutoff=0.6)
         if close:
             hints.append(f"did you mean {' or '.join(repr(c) for c in close)} for {name!r}?")

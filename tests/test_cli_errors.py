@@ -224,3 +224,12 @@ def test_renamed_arguments_reach_the_installed_function():
     assert translate_renamed(pay_gap, {"min_n": 3}) == {"min_group_size": 3}
     assert translate_renamed(pay_gap_new, {"min_n": 3}) == {"min_n": 3}
     assert translate_renamed(pay_gap_new, {"min_group_size": 3}) == {"min_group_size": 3}
+
+
+def test_comma_separated_columns_get_a_hint(tmp_path, capsys):
+    # "--stages screened,hired" is how many tools take a list; fairhire takes spaces
+    (tmp_path / "a.csv").write_text("sex,screened,hired\n" + "F,yes,no\nM,yes,yes\n" * 20)
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "sex",
+                 "--stages", "screened,hired"]) == 2
+    err = capsys.readouterr().err
+    assert "'screened,hired' names 2 columns" in err and "separated by spaces" in err
