@@ -113,6 +113,23 @@ def test_dates_in_one_day_and_month_order_are_read_as_iso_dates_are():
     pd.testing.assert_frame_equal(fh.time_to_exit(as_dates, **kw).table, iso.table)
 
 
+
+def test_date_objects_with_blank_cells_read_as_missing():
+    # a spreadsheet's date column read by pandas.read_excel: datetime objects, and a text cell
+    # holding a space where the date was left out. It ended in a raw pandas DateParseError.
+    df = pd.DataFrame({"sex": ["F", "M"] * 30,
+                       "hired": pd.date_range("2015-01-01", periods=60, freq="17D"),
+                       "left": [None, "2023-05-17", "2024-02-29", None, None, "2022-12-30"] * 10})
+    kw = dict(group="sex", hire_date="hired", exit_date="left", as_of="2025-01-01", min_n=1)
+    gaps = df.astype({"hired": object})
+    gaps.loc[[0, 7], "hired"] = " "
+    r = fh.time_to_exit(gaps, **kw)
+    assert r.rows.excluded == {"missing hired": 2}
+    as_objects = df.assign(left=pd.to_datetime(df.left).astype(object))
+    as_objects.loc[[0, 3], "left"] = "  "
+    pd.testing.assert_frame_equal(fh.time_to_exit(as_objects, **kw).table,
+                                  fh.time_to_exit(df, **kw).table)
+
 def test_bad_durations_and_no_exits():
     with pytest.raises(InvalidValueError, match="negative"):
         fh.time_to_exit(GEHAN.assign(weeks=-GEHAN["weeks"]), group="arm", duration="weeks",
