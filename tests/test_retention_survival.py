@@ -190,3 +190,16 @@ def test_min_cell_withholds_curves_with_a_sentence_not_empty_axes():
     drawn = _fixed_report().add(r).render_html()
     assert drawn.count("<svg") == 2 and "are not drawn" not in drawn
     assert "where the chart stops drawing the curve" in drawn
+
+
+def test_same_people_in_any_row_order_give_the_same_result():
+    # the Cox fit's sums and person-time followed the row order in their last digits, so the
+    # table and the fingerprint of the same employees changed when the rows were shuffled
+    staff = fh.datasets.make_workforce(600, random_state=3, exits=True)
+    kw = dict(group="sex", duration="tenure_months", event="exited", cause="exit_type")
+    first = fh.time_to_exit(staff, **kw)
+    for seed in range(6):
+        again = fh.time_to_exit(staff.sample(frac=1.0, random_state=seed), **kw)
+        pd.testing.assert_frame_equal(again.table, first.table, check_exact=True)
+        pd.testing.assert_frame_equal(again.causes, first.causes, check_exact=True)
+        assert again.fingerprint == first.fingerprint
