@@ -188,6 +188,24 @@ def test_missing_promoted_counted_and_missing_group_reported():
     assert pr.regression_n == 95
 
 
+
+def test_blank_control_is_missing_in_the_regression_as_in_retention():
+    # a blank text control ("" or " ", as exports write an unknown department) was a category
+    # of its own in the logistic regression ('unit[U1]' against the blanks), while
+    # retention() and pay_gap() leave those employees out as missing
+    staff = fh.datasets.make_workforce(800, random_state=4)
+    staff["unit"] = np.where(np.arange(len(staff)) % 2 == 0, "U1", "U2").astype(object)
+    blanks = staff.copy()
+    blanks.loc[blanks.index[::40], "unit"] = [" ", ""] * 10
+    gone = staff.copy()
+    gone.loc[gone.index[::40], "unit"] = None
+    kw = dict(group="sex", promoted="promoted", controls=["unit"])
+    got, want = promotion_disparity(blanks, **kw), promotion_disparity(gone, **kw)
+    pd.testing.assert_frame_equal(got.regression, want.regression)
+    assert got.regression_n == want.regression_n == len(staff) - 20 - int(
+        staff["sex"].isna().sum() + staff["promoted"].isna().sum())
+    assert "20 employees with a missing control ('unit')" in " ".join(got.warnings)
+
 def test_zero_one_promoted_column_and_polars_input():
     pl = pytest.importorskip("polars")
     df = rows_from_counts([("a", 40, 12), ("b", 80, 48)])

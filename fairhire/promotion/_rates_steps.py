@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
-from .._core.missing import is_missing
+from .._core.missing import is_missing, missing_mask
 from .._core.names import internal_names
 from .._core.reference import find_group
 from .._frames import collect_pandas
@@ -268,8 +268,8 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
     df = pd.DataFrame({c: raw[inner[c]] for c in [*strata.values(), *controls]}, index=raw.index)
     keep = labels.notna().to_numpy() & ~flags.missing
     n_before = int(keep.sum())
-    for c in controls:
-        keep &= df[c].notna().to_numpy()
+    for c in controls:  # blank text is missing too (the core rule), not a category
+        keep &= ~missing_mask(df[c])
     if n_before - int(keep.sum()):
         warnings.append(
             f"{n_before - int(keep.sum()):,} employees with a missing control "
