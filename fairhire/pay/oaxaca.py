@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.numbers import numbers_as_categories
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -183,6 +184,8 @@ def oaxaca_blinder(
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
     warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
+    warnings += [w for c in opts.features if c not in opts.categorical
+                 if (w := numbers_as_categories(frame[c], c, argument="features"))]
     order = np.concatenate(
         [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
     )
