@@ -345,3 +345,17 @@ def test_a_named_reference_absent_from_a_level_is_counted_there_not_compared():
     with pytest.raises(fh.errors.InvalidParameterError, match="reference='Y'"):
         fh.promotion_disparity(df, group="sex", promoted="promoted", level="level",
                                reference="Y")
+
+
+def test_no_level_with_two_groups_to_compare():
+    # each level holds one group only: by_stratum ended in a raw KeyError ('basis')
+    from fairhire.report.testing import check_renders
+
+    df = pd.DataFrame({"sex": ["A", "B", "A", "B"], "promoted": [True, False, False, True],
+                       "level": ["L1", "L2", "L1", "L2"]})
+    pr = promotion_disparity(df, group="sex", promoted="promoted", level="level", min_n=1)
+    assert pr.by_stratum["p_value_fisher"].isna().all()
+    assert not pr.by_stratum["adverse_impact"].any()
+    assert pr.by_stratum[["level", "group", "applicants"]].values.tolist() == [
+        ["L1", "A", 2], ["L1", "B", 0], ["L2", "A", 0], ["L2", "B", 2]]
+    check_renders(pr)

@@ -8,13 +8,11 @@ so the regression sees the same groups as the rate comparisons.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._core.flags import read_flags
 from .._core.groups import group_label
@@ -117,14 +115,18 @@ def _one(df: pd.DataFrame, y: np.ndarray, labels: pd.Series, keep: np.ndarray, r
     except FairhireError as exc:
         warnings.append(f"{kind} exits: the regression was skipped ({exc})")
         return None
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    # the fit's own odds ratios: math.exp of a separated fit's coefficient overflowed
+    odds, (low, high) = fit.odds_ratios, fit.odds_ratio_ci(1 - confidence)
     rows = []
     for j, term in enumerate(fit.names):
         if term == "const":
             continue
-        b, s = float(fit.params[j]), float(fit.bse[j])
         rows.append({"kind": kind, "term": term, "group": term if term in others else None,
-                     "is_group": term in others, "coef": b, "se": s,
-                     "odds_ratio": math.exp(b), "ci_low": math.exp(b - z * s),
-                     "ci_high": math.exp(b + z * s), "p_value": float(fit.p_values[j])})
+                     "is_group": term in others, "coef": float(fit.params[j]),
+                     "se": float(fit.bse[j]), "odds_ratio": float(odds[j]),
+                     "ci_low": float(low[j]), "ci_high": float(high[j]),
+                     "p_value": float(fit.p_values[j])})
+    if not fit.converged:
+        warnings.append(f"{kind} exits: the regression did not converge cleanly: read its odds "
+                        "ratios with care.")
     return pd.DataFrame(rows, columns=REGRESSION_COLUMNS), int(mask.sum())

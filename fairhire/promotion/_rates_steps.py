@@ -134,6 +134,7 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
     """The four-fifths comparison inside each stratum, each with its own reference group
     (the core's rule within the stratum), p-values adjusted over all strata together."""
     from ..impact.analysis import adverse_impact_from_counts
+    from ..impact.compare import TABLE_COLUMNS
 
     firsts = cells.drop_duplicates(STRATUM).set_index(STRATUM)
     order = sorted(firsts.index, key=lambda s: tuple(
@@ -168,14 +169,15 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
                               dtype=object)
         parts.append(pd.concat([part, absent.assign(stage=s, applicants=0, selected=0)],
                                ignore_index=True) if len(absent) else part)
-    out = pd.concat(parts, ignore_index=True).rename(columns={"stage": STRATUM})
-    out = out.drop(columns=["basis"])
+    # every column of a comparison, also when no stratum had two groups to compare
+    out = pd.concat(parts, ignore_index=True).reindex(columns=TABLE_COLUMNS)
+    out = out.rename(columns={"stage": STRATUM}).drop(columns=["basis"])
     out["p_value_adjusted"] = adjust_pvalues(out["p_value_fisher"].to_numpy(dtype=float),
                                              options["adjust"])
     out["significant"] = (out["p_value_adjusted"] < options["alpha"]).fillna(False)
     for c in ("adverse_impact", "flips_with_one", "small_sample", "excluded", "is_reference",
               "significant"):
-        out[c] = out[c].fillna(False).astype(bool)
+        out[c] = out[c].astype(object).fillna(False).astype(bool)
     for c in ("applicants", "selected"):
         out[c] = out[c].astype("int64")
     values = firsts[list(strata)]

@@ -53,7 +53,8 @@ class LogitFit(_NamedCoefficients):
 
     @property
     def odds_ratios(self) -> np.ndarray:
-        return np.exp(self.params)
+        with np.errstate(over="ignore"):  # a separated fit: an infinite odds ratio, no warning
+            return np.exp(self.params)
 
     def conf_int(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         q = float(stats.norm.ppf(1 - alpha / 2))
@@ -61,7 +62,8 @@ class LogitFit(_NamedCoefficients):
 
     def odds_ratio_ci(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         low, high = self.conf_int(alpha)
-        return np.exp(low), np.exp(high)
+        with np.errstate(over="ignore"):
+            return np.exp(low), np.exp(high)
 
 
 def fit_logit(
