@@ -58,3 +58,17 @@ def test_which_columns_are_numbers_as_categories():
     assert not warns(["L1", "2"]) and not warns([True, False]) and not warns([None, " "])
     assert not warns(pd.Series([1.0, 2.0])) and not warns(pd.Categorical(["1", "2"]))
     assert not warns(pd.Series(["1", "2"], dtype="string").str.len().astype("Int64"))
+
+
+def test_oaxaca_collinear_because_of_numbers_as_text_says_so(staff):
+    # a tenure in tenths held as text: one dummy per value, collinear within a group; the
+    # error listed hundreds of 'tenure[1.4]' terms and not the cause
+    from fairhire.stats.regression import CollinearityError
+
+    rng = np.random.default_rng(1)
+    fine = staff.assign(tenure=rng.uniform(0, 20, len(staff)).round(1).astype(object))
+    fine.loc[fine.index[::50], "tenure"] = " "
+    with pytest.raises(CollinearityError, match=r"^column 'tenure' \(features=\) holds only "
+                                                r"numbers") as caught:
+        fh.oaxaca_blinder(fine, outcome="salary", group="sex", features=["tenure"])
+    assert len(str(caught.value)) < 1_000

@@ -35,7 +35,7 @@ from .._frames import as_columns
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.oaxaca import decompose
-from ..stats.regression import blas_single_thread
+from ..stats.regression import CollinearityError, blas_single_thread
 from ._design import build_design
 from ._groups import clean_column
 from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
@@ -184,8 +184,9 @@ def oaxaca_blinder(
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
     warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
-    warnings += [w for c in opts.features if c not in opts.categorical
-                 if (w := numbers_as_categories(frame[c], c, argument="features"))]
+    as_text = [w for c in opts.features if c not in opts.categorical
+               if (w := numbers_as_categories(frame[c], c, argument="features"))]
+    warnings += as_text
     order = np.concatenate(
         [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
     )
@@ -194,7 +195,14 @@ def oaxaca_blinder(
     y = checked.values[order]
     y = np.log(y) if log else y
     n_a = int((pair.is_a & rows.keep).sum())
-    return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
+    try:
+        return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
+    except CollinearityError as exc:
+        if not as_text:
+            raise
+        # a number held as text has one category per value: that, not the data, is collinear
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " ..."
+        raise CollinearityError(f"{as_text[0]} {detail}", exc.sets) from None
 
 
 def _options(
