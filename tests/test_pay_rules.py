@@ -367,3 +367,21 @@ def test_decimal_pay_is_named_as_objects_not_as_text():
             run(df)
     with pytest.raises(ColumnError, match="holds text such as"):
         fh.pay_gap(df.assign(pay=["£1,000"] * 40), pay="pay", group="sex")
+
+
+def test_pay_fixed_by_the_controls_has_no_gap_to_flag():
+    # a fixed pay scale (pay set by level alone): the residuals are rounding noise and the
+    # group coefficient (2e-14, standard error 2e-15) was flagged with p < 0.001, "paid more
+    # than comparable Male employees"
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "level": rng.choice(["L1", "L2"], 400)})
+    df["pay"] = df["level"].map({"L1": 40_000.0, "L2": 52_500.0})
+    for log in (True, False):
+        gap = fh.pay_gap(df, pay="pay", group="sex", controls="level", log=log)
+        row = gap.table.iloc[0]
+        assert not row["flagged"] and not row["testable"] and np.isnan(row["p_value"])
+        assert "fully explained by the controls" in row["note"]
+        assert gap.flagged.empty
+    noisy = fh.pay_gap(df.assign(pay=df["pay"] + rng.normal(0, 500, 400)), pay="pay",
+                       group="sex", controls="level")
+    assert bool(noisy.table.iloc[0]["testable"])
