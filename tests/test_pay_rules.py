@@ -385,3 +385,16 @@ def test_pay_fixed_by_the_controls_has_no_gap_to_flag():
     noisy = fh.pay_gap(df.assign(pay=df["pay"] + rng.normal(0, 500, 400)), pay="pay",
                        group="sex", controls="level")
     assert bool(noisy.table.iloc[0]["testable"])
+
+
+def test_oaxaca_pay_fixed_by_the_features_has_no_unexplained_gap_to_flag():
+    # the same fixed pay scale: the unexplained part (1e-11, SE 2e-12) was flagged, p < 0.001
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "level": rng.choice(["L1", "L2"], 400)})
+    df["pay"] = df["level"].map({"L1": 40_000.0, "L2": 52_500.0})
+    dec = fh.oaxaca_blinder(df, outcome="pay", group="sex", features="level",
+                            categorical="level")
+    assert dec.flagged.empty
+    unexplained = dec.overall.set_index("component").loc["unexplained"]
+    assert np.isnan(unexplained["p_value"]) and abs(unexplained["estimate"]) < 1e-6
+    assert any("fully explained by the features" in w for w in dec.warnings)

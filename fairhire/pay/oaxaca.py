@@ -40,6 +40,7 @@ from ._design import build_design
 from ._groups import clean_column
 from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
 from ._values import check_pay
+from .fitting import no_residual
 from .oaxaca_result import OaxacaBlinderResult, decomposition_tables
 
 __all__ = ["OaxacaBlinderResult", "oaxaca_blinder"]
@@ -380,6 +381,13 @@ def _decomposition(
     tables = decomposition_tables(
         dec, design.names, variables, order, confidence=opts.confidence, alpha=opts.alpha
     )
+    if no_residual(dec.fit_a) and no_residual(dec.fit_b):
+        tables["overall"] = _untested_noise(tables["overall"])
+        warnings.append(
+            f"{opts.outcome!r} is fully explained by the features in both groups (as on a fixed "
+            "pay scale): the coefficients, interaction and unexplained parts are rounding noise, "
+            "so they are not tested."
+        )
     inputs = sub[[opts.outcome, *opts.features]].assign(
         **{opts.group: np.where(np.arange(len(y)) < n_a, pair.a, pair.b)}
     )
@@ -406,6 +414,16 @@ def _decomposition(
         rows=RowAccount(total=rows.n, used=rows.used, excluded=dict(rows.excluded)),
         params=_params(opts, pair, label, random_state),
     )
+
+
+def _untested_noise(overall: pd.DataFrame) -> pd.DataFrame:
+    """The overall table with no test of the parts a perfect fit leaves as rounding noise: a
+    1e-11 unexplained gap with a standard error of 2e-12 was flagged with p < 0.001."""
+    out = overall.copy()
+    noise = out["component"].isin(["coefficients", "interaction", "unexplained"])
+    out.loc[noise, ["std_error", "z", "p_value", "ci_low", "ci_high"]] = np.nan
+    out.loc[noise, "flagged"] = False
+    return out
 
 
 def _resolve_scheme(scheme: str | float, pair: _Pair, n_a: int, n_b: int) -> tuple[Any, str]:
