@@ -94,6 +94,13 @@ def column_names(frame: Frame) -> list[str]:
     return list(frame.collect_schema().names())
 
 
+#: How to go on when columns are named by numbers (pandas.read_csv(header=None) names them 0, 1).
+_TEXT_NAMES = (
+    " Columns named by numbers (as pandas.read_csv(header=None) names them) must be renamed to "
+    "text first, e.g. df.columns = df.columns.astype(str), then passed as '0', '1', ..."
+)
+
+
 def as_columns(value: str | Sequence[str] | None, *, argument: str) -> list[str]:
     """Normalise a column argument (one name or a list of names) to a list of names."""
     if value is None:
@@ -105,11 +112,13 @@ def as_columns(value: str | Sequence[str] | None, *, argument: str) -> list[str]
     except TypeError:
         raise InvalidParameterError(
             f"{argument}= must be a column name or a list of column names; got {value!r}."
+            + (_TEXT_NAMES if isinstance(value, int | float) else "")
         ) from None
     bad = [v for v in names if not isinstance(v, str)]
     if bad:
         raise InvalidParameterError(
             f"{argument}= must hold column names (strings); got {preview(bad)}."
+            + (_TEXT_NAMES if any(isinstance(v, int | float) for v in bad) else "")
         )
     if len(set(names)) != len(names):
         raise InvalidParameterError(f"{argument}= lists a column more than once: {names!r}.")

@@ -634,7 +634,8 @@ def test_eu_in_engine_errors_like_pandas():
         (base.assign(var=[1.0, -1.0, 0.0, 0.0, 0.0]), ColumnError, "negative"),
         (base.assign(h=[1.0, np.inf, 1.0, 1.0, 1.0]), fh.errors.InvalidValueError, "infinite"),
         (base.assign(pay=["10", "11", "12", "9", "8"]), ColumnError, "must be numeric"),
-        (base.assign(h=[1.0, 0.0, 1.0, -1.0, 1.0]), fh.errors.InsufficientDataError, "0 women"),
+        (base.assign(h=[1.0, 0.0, 1.0, 0.0, 1.0]), fh.errors.InsufficientDataError, "0 women"),
+        (base.assign(h=[1.0, 0.0, 1.0, -1.0, 1.0]), ColumnError, "'h' \\(hours=\\) has 1 negative"),
     ]
     for df, error, match in cases:
         with pytest.raises(error, match=match):

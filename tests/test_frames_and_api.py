@@ -78,3 +78,13 @@ def test_jsonable_handles_nan_numpy_and_frames():
 
     out = jsonable({"a": np.float64("nan"), "b": np.int64(3), "c": pd.DataFrame({"x": [1.0]})})
     assert out == {"a": None, "b": 3, "c": [{"x": 1.0}]}
+
+
+def test_columns_named_by_numbers_get_the_way_on():
+    # pandas.read_csv(header=None) names columns 0, 1, ...; group=0 was refused with no hint
+    df = pd.DataFrame({0: ["a", "b"] * 20, 1: [True, False] * 20})
+    for group in (0, [0]):
+        with pytest.raises(InvalidParameterError, match=r"df.columns = df.columns.astype\(str\)"):
+            fh.adverse_impact(df, group=group, stages=[1])
+    df.columns = df.columns.astype(str)
+    assert len(fh.adverse_impact(df, group="0", stages=["1"]).table) == 2

@@ -573,6 +573,16 @@ def test_errors_are_fairhire_errors():
     assert issubclass(InvalidValueError, FairhireError)
 
 
+def test_an_id_column_as_sex_lists_a_few_labels_not_all():
+    # an identifier passed as sex= listed all 10,000 labels in one ~200 kB message
+    df = pd.DataFrame({"id": range(10_000), "race": "White", "hired": [True, False] * 5_000})
+    with pytest.raises(InvalidValueError) as caught:
+        fh.ll144_audit(df, sex="id", race="race", selected="hired")
+    message = str(caught.value)
+    assert "has 10000 label(s) that are not EEO-1 sex categories: '0' (1 rows)" in message
+    assert "... (9,980 more)" in message and len(message) < 1_000
+
+
 # ---------------------------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------------------------

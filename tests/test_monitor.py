@@ -287,6 +287,8 @@ def test_missing_stage_values_are_counted_not_read_as_false():
     m = fh.monitor(df.assign(hired=hired), period="applied_on", freq="Q", group="sex",
                    stages=STAGES)
     assert m.rows.excluded["missing stage value"] == 7
+    # and said, as adverse_impact says it (it was only a number in the row account)
+    assert any(w.startswith("7 rows excluded, missing stage value") for w in m.warnings)
 
 
 def test_unparseable_dates_name_the_rows():
@@ -346,6 +348,7 @@ def test_inconsistent_funnels_raise_or_are_counted():
     m = fh.monitor(bad, period="applied_on", freq="Q", group="sex", stages=STAGES,
                    on_inconsistent="exclude")
     assert m.rows.excluded["inconsistent funnel"] == 5
+    assert any(w.startswith("5 rows with an inconsistent funnel") for w in m.warnings)
 
 
 def test_generator_is_unchanged_without_periods_and_checks_drift():

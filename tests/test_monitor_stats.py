@@ -164,3 +164,11 @@ def test_trend_ignores_where_the_periods_start(cells, shift):
         assert two.se == pytest.approx(one.se, rel=1e-6)
     else:
         assert not two.converged
+
+
+def test_logit_trend_with_fitted_rates_of_zero_or_one_is_not_estimable():
+    # Newton converged to rates of exactly 0/1 in every cell (the reference group selected
+    # all but one of 22): the final information matrix was singular and np.linalg.inv ended
+    # fh.monitor in a raw LinAlgError
+    r = logit_trend([1, 2, 1, 1], [1, 2, 1, 4], [7, 3, 3, 7], [8, 4, 3, 7], [0, 1, 2, 3])
+    assert not r.converged and math.isnan(r.estimate) and "did not converge" in r.note

@@ -348,3 +348,53 @@ def test_eu_category_spellings_merge_in_every_engine():
         assert eu.categories["category"].tolist() == ["Eng", "SALES"]
         assert eu.categories[["men", "women"]].sum().tolist() == [20, 20]
         assert sum("differ only in case or spaces" in w for w in eu.warnings) == 2
+
+
+def test_decimal_pay_is_named_as_objects_not_as_text():
+    # a database's NUMERIC column comes back as Decimal objects; the error said the column
+    # "holds text such as ['67065.41', ...]", which the user could not find in their data
+    from decimal import Decimal
+
+    from fairhire.errors import ColumnError
+
+    df = pd.DataFrame({"sex": ["F", "M"] * 20, "pay": [Decimal("50000.5") + i for i in range(40)],
+                       "hours": [37.5] * 40})
+    for run in (lambda d: fh.pay_gap(d, pay="pay", group="sex"),
+                lambda d: fh.uk_pay_gap_metrics(d, hourly_pay="pay", sex="sex"),
+                lambda d: fh.eu_pay_transparency_metrics(d, pay="pay", sex="sex")):
+        with pytest.raises(ColumnError, match=r"'pay' \(\w+=\) must be numeric; it is a column "
+                                              r"of Python objects \(Decimal\).*to_numeric"):
+            run(df)
+    with pytest.raises(ColumnError, match="holds text such as"):
+        fh.pay_gap(df.assign(pay=["£1,000"] * 40), pay="pay", group="sex")
+
+
+def test_pay_fixed_by_the_controls_has_no_gap_to_flag():
+    # a fixed pay scale (pay set by level alone): the residuals are rounding noise and the
+    # group coefficient (2e-14, standard error 2e-15) was flagged with p < 0.001, "paid more
+    # than comparable Male employees"
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "level": rng.choice(["L1", "L2"], 400)})
+    df["pay"] = df["level"].map({"L1": 40_000.0, "L2": 52_500.0})
+    for log in (True, False):
+        gap = fh.pay_gap(df, pay="pay", group="sex", controls="level", log=log)
+        row = gap.table.iloc[0]
+        assert not row["flagged"] and not row["testable"] and np.isnan(row["p_value"])
+        assert "fully explained by the controls" in row["note"]
+        assert gap.flagged.empty
+    noisy = fh.pay_gap(df.assign(pay=df["pay"] + rng.normal(0, 500, 400)), pay="pay",
+                       group="sex", controls="level")
+    assert bool(noisy.table.iloc[0]["testable"])
+
+
+def test_oaxaca_pay_fixed_by_the_features_has_no_unexplained_gap_to_flag():
+    # the same fixed pay scale: the unexplained part (1e-11, SE 2e-12) was flagged, p < 0.001
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 400), "level": rng.choice(["L1", "L2"], 400)})
+    df["pay"] = df["level"].map({"L1": 40_000.0, "L2": 52_500.0})
+    dec = fh.oaxaca_blinder(df, outcome="pay", group="sex", features="level",
+                            categorical="level")
+    assert dec.flagged.empty
+    unexplained = dec.overall.set_index("component").loc["unexplained"]
+    assert np.isnan(unexplained["p_value"]) and abs(unexplained["estimate"]) < 1e-6
+    assert any("fully explained by the features" in w for w in dec.warnings)

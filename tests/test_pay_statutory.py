@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -274,6 +275,16 @@ def test_eu_errors(eu_data):
         fh.eu_pay_transparency_metrics(eu_data, pay="basic", sex="sex", category="grade_")
     with pytest.raises(InvalidParameterError, match="indicator"):
         fh.eu_pay_transparency_metrics(eu_data, pay="basic", sex="sex").value("h")
+    # negative hours were excluded as "missing or zero hours"; they are an error, as negative
+    # pay is, in pandas and in the engines
+    hours = eu_data.assign(hours=37.5)
+    hours.loc[hours.index[:3], "hours"] = -37.5
+    for frame in (hours, pl.from_pandas(hours).lazy()):
+        with pytest.raises(ColumnError, match=r"'hours' \(hours=\) has 3 negative values"):
+            fh.eu_pay_transparency_metrics(frame, pay="basic", sex="sex", hours="hours")
+    hours.loc[hours.index[:3], "hours"] = 0.0
+    zero = fh.eu_pay_transparency_metrics(hours, pay="basic", sex="sex", hours="hours")
+    assert zero.rows.excluded["missing or zero hours (hours)"] == 3
 
 
 def test_statutory_metrics_on_the_synthetic_workforce():

@@ -200,6 +200,24 @@ def test_missing_promoted_counted_and_missing_group_reported():
     assert pr.regression_n == 95
 
 
+
+def test_blank_control_is_missing_in_the_regression_as_in_retention():
+    # a blank text control ("" or " ", as exports write an unknown department) was a category
+    # of its own in the logistic regression ('unit[U1]' against the blanks), while
+    # retention() and pay_gap() leave those employees out as missing
+    staff = fh.datasets.make_workforce(800, random_state=4)
+    staff["unit"] = np.where(np.arange(len(staff)) % 2 == 0, "U1", "U2").astype(object)
+    blanks = staff.copy()
+    blanks.loc[blanks.index[::40], "unit"] = [" ", ""] * 10
+    gone = staff.copy()
+    gone.loc[gone.index[::40], "unit"] = None
+    kw = dict(group="sex", promoted="promoted", controls=["unit"])
+    got, want = promotion_disparity(blanks, **kw), promotion_disparity(gone, **kw)
+    pd.testing.assert_frame_equal(got.regression, want.regression)
+    assert got.regression_n == want.regression_n == len(staff) - 20 - int(
+        staff["sex"].isna().sum() + staff["promoted"].isna().sum())
+    assert "20 employees with a missing control ('unit')" in " ".join(got.warnings)
+
 def test_zero_one_promoted_column_and_polars_input():
     pl = pytest.importorskip("polars")
     df = rows_from_counts([("a", 40, 12), ("b", 80, 48)])
@@ -339,3 +357,17 @@ def test_a_named_reference_absent_from_a_level_is_counted_there_not_compared():
     with pytest.raises(fh.errors.InvalidParameterError, match="reference='Y'"):
         fh.promotion_disparity(df, group="sex", promoted="promoted", level="level",
                                reference="Y")
+
+
+def test_no_level_with_two_groups_to_compare():
+    # each level holds one group only: by_stratum ended in a raw KeyError ('basis')
+    from fairhire.report.testing import check_renders
+
+    df = pd.DataFrame({"sex": ["A", "B", "A", "B"], "promoted": [True, False, False, True],
+                       "level": ["L1", "L2", "L1", "L2"]})
+    pr = promotion_disparity(df, group="sex", promoted="promoted", level="level", min_n=1)
+    assert pr.by_stratum["p_value_fisher"].isna().all()
+    assert not pr.by_stratum["adverse_impact"].any()
+    assert pr.by_stratum[["level", "group", "applicants"]].values.tolist() == [
+        ["L1", "A", 2], ["L1", "B", 0], ["L2", "A", 0], ["L2", "B", 2]]
+    check_renders(pr)

@@ -3,7 +3,9 @@ backends, the messy export and every report format."""
 
 from __future__ import annotations
 
+import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -225,3 +227,21 @@ def test_report_renders_every_format():
                          min_cell=5)
     assert "&lt; 5" in out5["html"]
     assert '"exits": 3' not in out5["json"] and '"exits": 2' not in out5["json"]
+
+
+def test_separated_regression_reports_infinite_odds_not_an_overflow():
+    # a level where everyone left separates the logit: its coefficient is huge and
+    # math.exp(coefficient + z * se) ended retention() in a raw OverflowError
+    df = pd.DataFrame({
+        "sex": ["F", "M", "M", "M", "F", "F", "M", "M", "F", "F", "M", "F"],
+        "left": [1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 1],
+        "level": ["L3", "L1", "L1", "L2", "L3", "L1", "L2", "L3", "L1", "L1", "L1", "L1"],
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = fh.retention(df, group="sex", exited="left", controls=["level"], min_n=1)
+    row = r.regression.set_index("term").loc["level[L2]"]
+    assert row["ci_high"] == math.inf and row["ci_low"] == 0
+    assert any("did not converge cleanly" in w for w in r.warnings)
+    json.dumps(r.to_dict())
+    check_renders(r)

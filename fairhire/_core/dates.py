@@ -51,7 +51,7 @@ def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Ser
     if known.empty:  # no dates at all (nobody has left yet): every value missing
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), ""
     if not all(isinstance(v, str) for v in known):
-        return _not_text(values, known, column, argument), ""
+        return _not_text(values, missing, column, argument), ""
     stripped = known.str.strip()
     counts = stripped.value_counts(sort=False)
     text = pd.Series(counts.index, dtype=object)
@@ -108,10 +108,12 @@ def not_dates(text: pd.Series) -> list[str]:
     return text[~ok].tolist()
 
 
-def _not_text(values: pd.Series, known: pd.Series, column: str, argument: str) -> pd.Series:
+def _not_text(values: pd.Series, missing: pd.Series, column: str, argument: str) -> pd.Series:
     """Dates stored as dates (date, datetime, Timestamp objects). Numbers are refused: pandas
     would read 2020 as 2020 nanoseconds after 1970, and a spreadsheet's serial day number
-    (43831) the same way."""
+    (43831) the same way. Missing values (a blank cell in a spreadsheet's date column) are
+    NaT: pandas would try to read a blank text as a date."""
+    known = values[~missing]
     dated = known.map(lambda v: isinstance(v, date | np.datetime64))
     if not dated.all():
         bad = known[~dated]
@@ -120,7 +122,7 @@ def _not_text(values: pd.Series, known: pd.Series, column: str, argument: str) -
             f"{preview(bad.unique().tolist())} ({type(bad.iloc[0]).__name__}). Write the dates "
             "as YYYY-MM-DD (ISO 8601) or store the column as dates."
         )
-    return pd.to_datetime(values)
+    return pd.to_datetime(values.where(~missing, None))
 
 
 def read_date(value: Any, argument: str) -> pd.Timestamp:

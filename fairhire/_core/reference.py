@@ -213,6 +213,7 @@ def choose_reference(
                 f"the group with the most favourable {what} is the reference although its "
                 f"{what} is unstable."
             )
+            warning += _identifier_hint(sizes_arr[~out])
     if not pool.any():
         warning = f"no group has a {what} to compare."
         return ReferenceChoice(labels=tuple(labels), index=None, tied=(), eligible=eligible,
@@ -224,3 +225,16 @@ def choose_reference(
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
     return ReferenceChoice(labels=tuple(labels), index=tied[0], tied=tuple(tied),
                            eligible=eligible, warning=warning)
+
+
+def _identifier_hint(sizes: np.ndarray) -> str:
+    """A sentence for a comparison of very many tiny groups: a group column that holds an
+    identifier or a measurement (10,000 "groups" of one person each) is not an error of the
+    reference rule, but every flag it gives is noise."""
+    if len(sizes) < 50 or float(np.median(sizes)) > 2:
+        return ""
+    return (
+        f" There are {len(sizes):,} groups, most of them of one or two people: check that the "
+        "group column holds groups, not an identifier or a number to band into groups first "
+        "(e.g. with pandas.cut)."
+    )

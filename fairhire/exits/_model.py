@@ -8,17 +8,16 @@ so the regression sees the same groups as the rate comparisons.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._core.flags import read_flags
 from .._core.groups import group_label
 from .._core.missing import missing_mask
+from .._core.numbers import numbers_as_categories
 from .._frames import collect_rows
 from ..errors import FairhireError
 from ..stats.regression import fit_logit
@@ -59,6 +58,8 @@ def logit_by_kind(
     if n_missing:
         warnings.append(f"{n_missing:,} employees with a missing control "
                         f"({', '.join(map(repr, controls))}) are left out of the regression.")
+    warnings += [w for c in controls
+                 if (w := numbers_as_categories(df.loc[keep, c], c, argument="controls"))]
     kind_of = (df[exit_type].map(kinds.kind) if exit_type else
                pd.Series(None, index=df.index, dtype=object))
     frames, n_used = [], 0
@@ -114,14 +115,18 @@ def _one(df: pd.DataFrame, y: np.ndarray, labels: pd.Series, keep: np.ndarray, r
     except FairhireError as exc:
         warnings.append(f"{kind} exits: the regression was skipped ({exc})")
         return None
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    # the fit's own odds ratios: math.exp of a separated fit's coefficient overflowed
+    odds, (low, high) = fit.odds_ratios, fit.odds_ratio_ci(1 - confidence)
     rows = []
     for j, term in enumerate(fit.names):
         if term == "const":
             continue
-        b, s = float(fit.params[j]), float(fit.bse[j])
         rows.append({"kind": kind, "term": term, "group": term if term in others else None,
-                     "is_group": term in others, "coef": b, "se": s,
-                     "odds_ratio": math.exp(b), "ci_low": math.exp(b - z * s),
-                     "ci_high": math.exp(b + z * s), "p_value": float(fit.p_values[j])})
+                     "is_group": term in others, "coef": float(fit.params[j]),
+                     "se": float(fit.bse[j]), "odds_ratio": float(odds[j]),
+                     "ci_low": float(low[j]), "ci_high": float(high[j]),
+                     "p_value": float(fit.p_values[j])})
+    if not fit.converged:
+        warnings.append(f"{kind} exits: the regression did not converge cleanly: read its odds "
+                        "ratios with care.")
     return pd.DataFrame(rows, columns=REGRESSION_COLUMNS), int(mask.sum())

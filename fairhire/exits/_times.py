@@ -61,6 +61,11 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
     rows = RowAccount(total=total, used=int(keep.sum()), excluded=excluded)
     t, e, g = t[keep], e[keep].astype(np.int64), labels[keep].to_numpy(dtype=object)
     c = _causes(df, cause, kinds, e, keep, warnings)
+    # one order for the same people however the rows came: the Cox fit's sums (and so its
+    # last digits, the table and the fingerprint) would otherwise follow the row order
+    order = _canonical_order(t, e, g, c)
+    t, e, g = t[order], e[order], g[order]
+    c = None if c is None else c[order]
     groups = sorted(set(g.tolist()), key=sort_key)
     if len(groups) < 2 or int(e.sum()) == 0:
         raise InsufficientDataError(
@@ -68,6 +73,15 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
             f"{preview(groups)} and {int(e.sum()):,} exits in {t.size:,} usable rows."
         )
     return Observed(t=t, e=e, g=g, c=c, groups=groups, rows=rows, warnings=warnings)
+
+
+def _canonical_order(t: np.ndarray, e: np.ndarray, g: np.ndarray,
+                     c: np.ndarray | None) -> np.ndarray:
+    """Row positions sorting the observations by group, time, exit and cause."""
+    keys = pd.DataFrame({"g": pd.Series(g, dtype=object).astype(str), "t": t, "e": e})
+    if c is not None:
+        keys["c"] = pd.Series(c, dtype=object).astype(str)
+    return keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
 
 
 def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[str, int],

@@ -294,7 +294,7 @@ def _km(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], horizon:
         km = ss.kaplan_meier(t[m], e[m], confidence=confidence, conf_type=conf_type)
         status = ss.median_status(km, MIN_AT_RISK)
         rows.append({"group": lab, "n": km.n, "exits": km.n_events,
-                     "censored": km.n - km.n_events, "person_time": float(t[m].sum()),
+                     "censored": km.n - km.n_events, "person_time": math.fsum(t[m]),
                      "median": status.median, "median_note": status.note or "",
                      "median_ci_low": km.median_ci_low, "median_ci_high": km.median_ci_high,
                      "retention_at": float(km.at(horizon)[0])})

@@ -39,6 +39,9 @@ __all__ = [
     "split_category_map",
 ]
 
+#: Labels an error lists before it says how many more there are.
+_LISTED = 20
+
 MALE, FEMALE, OTHER = "Male", "Female", "Other"
 
 #: Sex categories, in the order the DCWP rule prints them ("Other" is optional).
@@ -354,8 +357,10 @@ def read_labels(
         valid = SEX_CATEGORIES if kind == "sex" else RACE_CATEGORIES
         listed = ", ".join(
             f"{k!r} ({v:,} rows)" if counts is not None else repr(k)
-            for k, v in sorted(unmapped.items())
+            for k, v in sorted(unmapped.items())[:_LISTED]
         )
+        if len(unmapped) > _LISTED:  # an ID column passed as sex= has thousands
+            listed += f", ... ({len(unmapped) - _LISTED:,} more)"
         raise InvalidValueError(
             f"column {column!r} has {len(unmapped)} label(s) that are not EEO-1 "
             f"{'sex' if kind == 'sex' else 'race/ethnicity'} categories: {listed}. Map them "

@@ -104,7 +104,9 @@ def _first_pass(frame: Any, columns: EUColumns, coding: SexCoding) -> FirstPass:
         hours = columns.hours
         check_numeric_column(frame, hours, "hours")
         bad = missing_expr(hours, types)
-        checks["hours_bad"] = known_pay & (bad | (~bad & (nw.col(hours) <= 0)))
+        checks["hours_bad"] = known_pay & (bad | (~bad & (nw.col(hours) == 0)))
+        # negative hours are an error (check_values), as negative pay is: not "zero hours"
+        checks["hours_negative"] = known_pay & ~bad & (nw.col(hours) < 0)
         checks["hours_huge"] = too_large_expr(hours, types)
         if types[hours].is_float():
             checks["hours_infinite"] = infinite_expr(hours, types)

@@ -49,10 +49,21 @@ def _where(rows: Sequence[Any] | None, values: Sequence[Any]) -> str:
 
 
 def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> ColumnError:
+    """The error for a pay column that is not numeric. ``sample``: a few of its values as they
+    are (text, or the objects of an object column, e.g. the ``Decimal`` a database returns)."""
+    kinds = sorted({type(v).__name__ for v in sample if not isinstance(v, str)})
+    if not kinds:
+        return ColumnError(
+            f"column {column!r} ({argument}=) must be numeric; it holds text such as "
+            f"{preview(sample)}. Remove currency symbols and thousands separators in the "
+            "export (e.g. pandas.to_numeric) and pass the numeric column."
+        )
+    shown = [v if isinstance(v, str) else str(v) for v in sample]
     return ColumnError(
-        f"column {column!r} ({argument}=) must be numeric; it holds text such as "
-        f"{preview(sample)}. Remove currency symbols and thousands separators in the export "
-        "(e.g. pandas.to_numeric) and pass the numeric column."
+        f"column {column!r} ({argument}=) must be numeric; it is a column of Python objects "
+        f"({', '.join(kinds)}) such as {preview(shown)}. Convert it first, e.g. "
+        f"df[{column!r}] = pandas.to_numeric(df[{column!r}]) (a database's NUMERIC values "
+        "come back as Decimal objects), and pass the numeric column."
     )
 
 
@@ -117,7 +128,7 @@ def check_pay(
     messages are positions in the data passed.
     """
     if not (pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool):
-        sample = values.dropna().astype(str).unique()[:5].tolist()
+        sample = pd.unique(values.dropna().astype(object))[:5].tolist()
         raise not_numeric_error(column, argument, sample)
     arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
     keep = np.ones(len(arr), dtype=bool) if where is None else np.asarray(where, dtype=bool)
@@ -175,6 +186,9 @@ def check_numeric_column(frame: Any, column: str, argument: str) -> None:
     dtype = schema(frame)[column]
     if dtype != nw.Boolean and dtype.is_numeric():
         return
+    if dtype == nw.Object:  # pandas objects (e.g. Decimal): named by their type
+        values = collect_pandas(frame.select(nw.col(column)).drop_nulls().head(1_000))[column]
+        raise not_numeric_error(column, argument, pd.unique(values.astype(object))[:5].tolist())
     sample = collect_pandas(
         frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(5)
     )[column].tolist()

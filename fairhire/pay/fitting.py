@@ -24,7 +24,7 @@ from ._design import Design, build_design, describe_collinearity
 from ._groups import GroupCodes
 
 __all__ = [
-    "ScopeFit", "Settings", "coefficient_table", "design_for", "fit_overall", "fit_scope",
+    "ScopeFit", "Settings", "coefficient_table", "design_for", "fit_overall", "fit_scope", "no_residual",
     "scope_rows", "tainted_comparison",
 ]
 
@@ -236,7 +236,18 @@ def _notes(
         notes.append(scope_note)
     if sf is not None and sf.fit is None and sf.note:
         notes.append(sf.note)
+    if sf is not None and sf.fit is not None and no_residual(sf.fit):
+        notes.append("pay is fully explained by the controls here, as on a fixed pay scale: no "
+                     "unexplained gap is left to test")
     return notes
+
+
+def no_residual(fit: OLSFit) -> bool:
+    """Whether the fit leaves no variation: every residual is rounding noise. Its coefficients
+    are then noise too (2e-14 with a standard error of 2e-15), and a test of them "finds" a gap
+    with p < 0.001 where pay is identical for identical controls."""
+    scale = max(1.0, float(np.max(np.abs(fit.fitted)))) if len(fit.fitted) else 1.0
+    return bool(len(fit.resid)) and float(np.max(np.abs(fit.resid))) <= 1e-9 * scale
 
 
 def coefficient_table(fit: OLSFit, confidence: float) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.numbers import numbers_as_categories
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -34,11 +35,12 @@ from .._frames import as_columns
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from ..stats.oaxaca import decompose
-from ..stats.regression import blas_single_thread
+from ..stats.regression import CollinearityError, blas_single_thread
 from ._design import build_design
 from ._groups import clean_column
 from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
 from ._values import check_pay
+from .fitting import no_residual
 from .oaxaca_result import OaxacaBlinderResult, decomposition_tables
 
 __all__ = ["OaxacaBlinderResult", "oaxaca_blinder"]
@@ -183,6 +185,9 @@ def oaxaca_blinder(
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
     warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
+    as_text = [w for c in opts.features if c not in opts.categorical
+               if (w := numbers_as_categories(frame[c], c, argument="features"))]
+    warnings += as_text
     order = np.concatenate(
         [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
     )
@@ -191,7 +196,14 @@ def oaxaca_blinder(
     y = checked.values[order]
     y = np.log(y) if log else y
     n_a = int((pair.is_a & rows.keep).sum())
-    return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
+    try:
+        return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
+    except CollinearityError as exc:
+        if not as_text:
+            raise
+        # a number held as text has one category per value: that, not the data, is collinear
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " ..."
+        raise CollinearityError(f"{as_text[0]} {detail}", exc.sets) from None
 
 
 def _options(
@@ -369,6 +381,13 @@ def _decomposition(
     tables = decomposition_tables(
         dec, design.names, variables, order, confidence=opts.confidence, alpha=opts.alpha
     )
+    if no_residual(dec.fit_a) and no_residual(dec.fit_b):
+        tables["overall"] = _untested_noise(tables["overall"])
+        warnings.append(
+            f"{opts.outcome!r} is fully explained by the features in both groups (as on a fixed "
+            "pay scale): the coefficients, interaction and unexplained parts are rounding noise, "
+            "so they are not tested."
+        )
     inputs = sub[[opts.outcome, *opts.features]].assign(
         **{opts.group: np.where(np.arange(len(y)) < n_a, pair.a, pair.b)}
     )
@@ -395,6 +414,16 @@ def _decomposition(
         rows=RowAccount(total=rows.n, used=rows.used, excluded=dict(rows.excluded)),
         params=_params(opts, pair, label, random_state),
     )
+
+
+def _untested_noise(overall: pd.DataFrame) -> pd.DataFrame:
+    """The overall table with no test of the parts a perfect fit leaves as rounding noise: a
+    1e-11 unexplained gap with a standard error of 2e-12 was flagged with p < 0.001."""
+    out = overall.copy()
+    noise = out["component"].isin(["coefficients", "interaction", "unexplained"])
+    out.loc[noise, ["std_error", "z", "p_value", "ci_low", "ci_high"]] = np.nan
+    out.loc[noise, "flagged"] = False
+    return out
 
 
 def _resolve_scheme(scheme: str | float, pair: _Pair, n_a: int, n_b: int) -> tuple[Any, str]:

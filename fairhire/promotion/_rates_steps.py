@@ -14,8 +14,9 @@ import pandas as pd
 
 from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
-from .._core.missing import is_missing
+from .._core.missing import is_missing, missing_mask
 from .._core.names import internal_names
+from .._core.numbers import numbers_as_categories
 from .._core.reference import find_group
 from .._frames import collect_pandas
 from ..errors import FairhireError, InsufficientDataError, InvalidParameterError
@@ -133,6 +134,7 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
     """The four-fifths comparison inside each stratum, each with its own reference group
     (the core's rule within the stratum), p-values adjusted over all strata together."""
     from ..impact.analysis import adverse_impact_from_counts
+    from ..impact.compare import TABLE_COLUMNS
 
     firsts = cells.drop_duplicates(STRATUM).set_index(STRATUM)
     order = sorted(firsts.index, key=lambda s: tuple(
@@ -167,14 +169,15 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
                               dtype=object)
         parts.append(pd.concat([part, absent.assign(stage=s, applicants=0, selected=0)],
                                ignore_index=True) if len(absent) else part)
-    out = pd.concat(parts, ignore_index=True).rename(columns={"stage": STRATUM})
-    out = out.drop(columns=["basis"])
+    # every column of a comparison, also when no stratum had two groups to compare
+    out = pd.concat(parts, ignore_index=True).reindex(columns=TABLE_COLUMNS)
+    out = out.rename(columns={"stage": STRATUM}).drop(columns=["basis"])
     out["p_value_adjusted"] = adjust_pvalues(out["p_value_fisher"].to_numpy(dtype=float),
                                              options["adjust"])
     out["significant"] = (out["p_value_adjusted"] < options["alpha"]).fillna(False)
     for c in ("adverse_impact", "flips_with_one", "small_sample", "excluded", "is_reference",
               "significant"):
-        out[c] = out[c].fillna(False).astype(bool)
+        out[c] = out[c].astype(object).fillna(False).astype(bool)
     for c in ("applicants", "selected"):
         out[c] = out[c].astype("int64")
     values = firsts[list(strata)]
@@ -268,13 +271,15 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
     df = pd.DataFrame({c: raw[inner[c]] for c in [*strata.values(), *controls]}, index=raw.index)
     keep = labels.notna().to_numpy() & ~flags.missing
     n_before = int(keep.sum())
-    for c in controls:
-        keep &= df[c].notna().to_numpy()
+    for c in controls:  # blank text is missing too (the core rule), not a category
+        keep &= ~missing_mask(df[c])
     if n_before - int(keep.sum()):
         warnings.append(
             f"{n_before - int(keep.sum()):,} employees with a missing control "
             f"({', '.join(map(repr, controls))}) are left out of the logistic regression."
         )
+    warnings += [w for c in controls
+                 if (w := numbers_as_categories(df.loc[keep, c], c, argument="controls"))]
     y = pd.Series(flags.flags.astype(float), index=raw.index)
     return labels[keep], y[keep], df.loc[keep]
 

@@ -92,7 +92,18 @@ def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
         )
     controls = df.loc[keep, [inner[c] for c in control_cols]]
     controls.columns = control_cols
-    return Rows(t=t_all.to_numpy()[keep], e=e, g=g, controls=controls.reset_index(drop=True),
+    t = t_all.to_numpy()[keep]
+    # one order for the same people however the rows came: the Cox fit's sums (and so its
+    # last digits, the table and the fingerprint) would otherwise follow the row order
+    keys = controls.astype(str).reset_index(drop=True)
+    keys.columns = [f"x{i}" for i in range(len(control_cols))]
+    keys.insert(0, "e", e)
+    keys.insert(0, "t", t)
+    keys.insert(0, "g", pd.Series(g, dtype=object).astype(str))
+    order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
+    t, e, g = t[order], e[order], g[order]
+    controls = controls.iloc[order]
+    return Rows(t=t, e=e, g=g, controls=controls.reset_index(drop=True),
                  rows=RowAccount(total=total, used=int(keep.sum()), excluded=excluded),
                  warnings=warnings)
 
@@ -105,7 +116,7 @@ def curves_by_group(read: Rows, confidence: float, conf_type: str, min_at_risk: 
         m = read.g == lab
         km = ss.kaplan_meier(read.t[m], read.e[m], confidence=confidence, conf_type=conf_type)
         med = ss.median_status(km, min_at_risk)
-        person_time = float(read.t[m].sum())
+        person_time = math.fsum(read.t[m])  # exact: the same whatever the row order
         rows_out.append({
             "group": lab, "n": km.n, "events": km.n_events, "censored": km.n - km.n_events,
             "person_time": person_time,

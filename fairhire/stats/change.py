@@ -110,7 +110,10 @@ def _newton(x: np.ndarray, y: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np
             p = expit(x @ beta)
             hessian = x.T @ (x * (n * p * (1 - p))[:, None])
             ok = bool(np.all(np.abs(beta) < 30))
-            return beta, np.linalg.inv(hessian), ok
+            try:
+                return beta, np.linalg.inv(hessian), ok
+            except np.linalg.LinAlgError:  # fitted rates of exactly 0 or 1: no information
+                return beta, np.full((x.shape[1],) * 2, _NAN), False
     return beta, np.full((x.shape[1],) * 2, _NAN), False
 
 

@@ -1,0 +1,74 @@
+"""Numbers stored as text in a regression control (fairhire._core.numbers).
+
+A spreadsheet column of tenures with one blank cell written as a space comes back from pandas as
+text or objects; every regression read it as categories (191 dummy columns for a tenure in
+years and tenths) without a word. The analyses still read text as categories, and now say so
+when every value is a number."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire._core.numbers import numbers_as_categories
+
+
+@pytest.fixture(scope="module")
+def staff() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    n = 400
+    df = pd.DataFrame({
+        "sex": rng.choice(["Female", "Male"], n),
+        "salary": rng.normal(60_000, 5_000, n).round(2),
+        "promoted": rng.choice([True, False], n),
+        "tenure": rng.uniform(0, 10, n).round(0),
+        "level": rng.choice(["L1", "L2"], n),
+    })
+    df["tenure"] = df["tenure"].astype(object)
+    df.loc[df.index[::50], "tenure"] = " "  # a blank cell, as a spreadsheet export writes it
+    return df
+
+
+RUNS = {
+    "pay_gap": lambda d: fh.pay_gap(d, pay="salary", group="sex", controls=["level", "tenure"]),
+    "promotion_disparity": lambda d: fh.promotion_disparity(
+        d, group="sex", promoted="promoted", controls=["tenure"]),
+    "retention": lambda d: fh.retention(d, group="sex", exited="promoted", controls=["tenure"]),
+    "oaxaca_blinder": lambda d: fh.oaxaca_blinder(d, outcome="salary", group="sex",
+                                                  features=["level", "tenure"]),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_numbers_read_as_categories_are_named(staff, name):
+    result = RUNS[name](staff)
+    named = [w for w in result.warnings if "'tenure'" in w and "only numbers" in w]
+    assert len(named) == 1 and "pandas.to_numeric" in named[0]
+    numeric = staff.assign(tenure=pd.to_numeric(staff["tenure"], errors="coerce"))
+    assert not any("only numbers" in w for w in RUNS[name](numeric).warnings)
+
+
+def test_which_columns_are_numbers_as_categories():
+    def warns(values):
+        return numbers_as_categories(pd.Series(values), "x", argument="controls") is not None
+
+    assert warns(["1", " 2.5", None, " "]) and warns([1.5, 2, np.nan, ""])
+    assert not warns(["L1", "2"]) and not warns([True, False]) and not warns([None, " "])
+    assert not warns(pd.Series([1.0, 2.0])) and not warns(pd.Categorical(["1", "2"]))
+    assert not warns(pd.Series(["1", "2"], dtype="string").str.len().astype("Int64"))
+
+
+def test_oaxaca_collinear_because_of_numbers_as_text_says_so(staff):
+    # a tenure in tenths held as text: one dummy per value, collinear within a group; the
+    # error listed hundreds of 'tenure[1.4]' terms and not the cause
+    from fairhire.stats.regression import CollinearityError
+
+    rng = np.random.default_rng(1)
+    fine = staff.assign(tenure=rng.uniform(0, 20, len(staff)).round(1).astype(object))
+    fine.loc[fine.index[::50], "tenure"] = " "
+    with pytest.raises(CollinearityError, match=r"^column 'tenure' \(features=\) holds only "
+                                                r"numbers") as caught:
+        fh.oaxaca_blinder(fine, outcome="salary", group="sex", features=["tenure"])
+    assert len(str(caught.value)) < 1_000
