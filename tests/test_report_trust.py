@@ -429,3 +429,15 @@ def test_a_sentence_that_everyone_in_a_small_group_had_one_outcome_is_withheld()
     assert "A note is withheld because it rests on fewer than 5 people." in md
     shown = fh.Report(title="t", generated_at=GEN).add(res).render_markdown()
     assert "no one (or everyone) in Tiny" in shown
+
+
+def test_markdown_appendix_lists_each_analysis_on_its_own_line():
+    # the template's trailing {% endif %} ate each line's newline: one run-on paragraph
+    funnel = fh.datasets.make_hiring_funnel(500, random_state=1)
+    report = fh.Report(title="t", generated_at=GEN)
+    for group in ("sex", "race"):
+        report.add(fh.adverse_impact(funnel, group=group, stages=["screened"]))
+    md = report.render_markdown()
+    appendix = md[md.index("### Analyses and their parameters"):]
+    items = [line for line in appendix.splitlines() if line.startswith("- **")]
+    assert len(items) == 2 and all(line.count("result type") == 1 for line in items)
