@@ -138,7 +138,7 @@ def test_labels_are_printed_as_the_data_spell_them():
 
 
 def test_a_label_without_letters_does_not_shield_a_small_count():
-    from fairhire.report.suppress import clean_sentence
+    from fairhire.report.sentences import clean_sentence
 
     text, quoted = clean_sentence("3 of 40 applicants in group 3", 5, set(), keep=["Group 3"])
     assert text.startswith("fewer than 5 of about 40") and not quoted
@@ -149,7 +149,7 @@ def test_a_label_without_letters_does_not_shield_a_small_count():
 def test_years_ages_and_lengths_of_time_are_not_rounded_as_counts():
     # a sentence with a small count had every whole number in it rounded: "in 2024" became
     # "in about 2,020" and "aged 40 or over" "aged about 40 or over"
-    from fairhire.report.suppress import clean_sentence
+    from fairhire.report.sentences import clean_sentence
 
     text, _ = clean_sentence(
         "3 of 120 people hired in 2024 (min_n=30) aged 40 or over left within 90 days; "

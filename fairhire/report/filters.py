@@ -22,7 +22,8 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from .._core import text as core
-from .suppress import SUPPRESSED_DERIVED, Withheld, plain_words
+from .sentences import plain_words
+from .suppress import SUPPRESSED_DERIVED, Withheld
 
 __all__ = ["MISSING", "SUPPRESSED_DERIVED", "Formatter"]
 

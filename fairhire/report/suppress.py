@@ -30,13 +30,13 @@ The rules, for every table of a result (a count column is one the result lists i
 
 The row account (used + excluded = total) follows rule 3; a sentence (headline or warning)
 that states a withheld figure, or a count below ``min_cell``, has it replaced ("fewer than 5"),
-and its other counts rounded ("about 140"), so a difference of two cannot give it back.
+and its other counts rounded ("about 140"), so a difference of two cannot give it back
+(:mod:`fairhire.report.sentences`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,11 +44,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core import text as core
 from .._core.groups import GROUP_SEPARATOR
 
-__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "clean_sentence", "plain_words",
-           "suppress_frame", "suppress_records"]
+__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "figure_kind", "suppress_frame",
+           "suppress_records"]
 
 #: Printed for a figure withheld because it would reveal a suppressed count.
 SUPPRESSED_DERIVED = "s"
@@ -312,9 +311,10 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
 def suppress_frame(
     frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
     forced: Mapping[str, set[int]] | None = None,
-) -> tuple[pd.DataFrame, list[float]]:
+) -> tuple[pd.DataFrame, list[tuple[str, float]]]:
     """``frame`` with ``rule`` applied (a copy, or the frame itself when nothing is withheld),
-    and the values withheld (so sentences quoting them can be found).
+    and the values withheld with their :func:`figure_kind` (so sentences quoting them can be
+    found).
 
     ``keys`` (label columns, label values) name the withheld rows of the result's other tables:
     in a table without counts, the figures of rows with the same labels are withheld too.
@@ -381,22 +381,6 @@ def suppress_records(records: list[dict[str, Any]], rule: Rule,
     return out
 
 
-# -- sentences ---------------------------------------------------------------------------------
-_INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\d)")
-# Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
-# count of 1,000 or more with a thousands separator), an age ("aged 40", "40 or over"), a
-# length of time ("90 days") and a shortfall ("2 fewer selections than parity", a difference
-# the tables show).
-_NOT_A_COUNT_BEFORE = re.compile(r"\b(?:aged?|ages|level|stage|step|round|quarter|q)\s*$", re.I)
-_NOT_A_COUNT_AFTER = re.compile(
-    r"^\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
-    r"(?:fewer|more)(?: \w+)? than parity|"
-    r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b)",
-    re.I,
-)
-_NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?%?")
-
-
 def figure_kind(column: object, rule: Rule) -> str:
     """What a column's figures are, for how a sentence writes them: a count, a rate or
     share, a ratio, a percentage, a p-value, or other (any way).
@@ -419,113 +403,3 @@ def figure_kind(column: object, rule: Rule) -> str:
         return "pct"
     return "other"
 
-
-def _texts_of(kind: str, v: float) -> set[str]:
-    """How a figure of this kind may be written in a sentence."""
-    count = {core.format_count(v)} if abs(v) >= 9.5 else set()
-    ratio = {core.format_ratio(v), core.format_ratio(v, None, 3), core.format_number(v, 2)}
-    rate = {core.format_percent(v), core.format_percent(v, 0), core.format_percent(abs(v))}
-    pct = {core.format_number(v, 1), core.format_number(abs(v), 1) + "%"}
-    # "1" or "3" is too common to match on (and a count below min_cell is replaced anyway);
-    # a test's p-value or statistic is no other row's figure (see clean_sentence)
-    return {"count": count, "ratio": ratio, "rate": rate, "pct": pct, "p": set()}.get(
-        kind, count | ratio | rate | pct)
-
-
-def _figure_texts(values: Iterable[tuple[str, float]]) -> set[str]:
-    """How withheld figures, (kind, value) pairs, may be written in a sentence."""
-    out: set[str] = set()
-    for kind, v in values:
-        if math.isfinite(v):
-            out |= {c.replace(core.MINUS, "-") for c in _texts_of(kind, v)}
-    return out
-
-
-_P_VALUE = re.compile(r"\bp(?:-value)?\s*(?:=|<|>|≤|≥)\s*\d[\d.]*(?:e-?\d+)?")
-_CODE = re.compile(r"`([^`]*)`")
-_SETTING = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([^\s,;)]*)")
-_SNAKE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?![.(])")
-
-
-#: Text columns that hold labels from the data (groups, stages, categories, raters): printed
-#: as the data spell them, in tables and in sentences ("non_binary" stays, a label "a=b" is not
-#: "the a setting, b", and "Group 3" is not "Group fewer than 5"). Columns holding column names
-#: (a rubric criterion, an Oaxaca feature) are not labels: those are said in words.
-LABEL_COLUMNS = frozenset({
-    "group", "reference_group", "lowest_group", "stage", "category", "period",
-    "previous_period", "rater", "unit", "job_title", "cause", "exit_type", "label", "band",
-    "context",
-})
-
-
-def _masked(text: str, keep: Iterable[str]) -> tuple[str, Any]:
-    """``text`` with each label of ``keep`` in it replaced by a placeholder (no digits, no
-    word characters), and the function that puts them back."""
-    labels = sorted({k for k in keep if k and k in text}, key=len, reverse=True)[:4000]
-    if not labels:
-        return text, lambda s: s
-    found: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        found.append(match.group(0))
-        return f"\ue000{chr(0xE100 + len(found) - 1)}\ue001"
-
-    masked = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, labels)) + r")(?!\w)", hold, text)
-    return masked, lambda s: re.sub("\ue000(.)\ue001", lambda m: found[ord(m.group(1)) - 0xE100], s)
-
-
-def plain_words(text: str, keep: Iterable[str] = ()) -> str:
-    """A sentence for a reader who never ran Python: code quotes become quotation marks,
-    ``name=value`` becomes "the name setting, value", and a column name becomes words; the
-    labels in ``keep`` (from the data) are left as they are.
-
-    >>> plain_words("3 rows counted in `unknown` (min_share=0.02)")
-    '3 rows counted in “unknown” (the min share setting, 0.02)'
-    >>> plain_words("the same level, job_family, tenure_years; list it in voluntary=")
-    'the same level, job family, tenure years; list it in the voluntary setting'
-    >>> plain_words("non_binary applicants (min_share=0.02)", keep=["non_binary"])
-    'non_binary applicants (the min share setting, 0.02)'
-    """
-    text, restore = _masked(text, keep)
-    text = _CODE.sub(lambda m: f"“{m.group(1)}”", text)
-    text = _SETTING.sub(lambda m: f"the {m.group(1).replace('_', ' ')} setting"
-                        + (f", {m.group(2)}" if m.group(2) else ""), text)
-    return restore(_SNAKE.sub(lambda m: m.group(1).replace("_", " "), text))
-
-
-def _about(n: int) -> str:
-    return f"about {core.format_count(round(n, -1) if n >= 100 else round(n / 5) * 5)}"
-
-
-def _is_count(text: str, match: re.Match[str]) -> bool:
-    """Whether the whole number ``match`` in a sentence may be a count of people."""
-    if len(match.group(1)) > 3 and "," not in match.group(1):
-        return False
-    return not (_NOT_A_COUNT_BEFORE.search(text, 0, match.start())
-                or _NOT_A_COUNT_AFTER.match(text[match.end():]))
-
-
-def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = ()
-                   ) -> tuple[str, bool]:
-    """``text`` with its small counts replaced; (text, True) when it quoted a withheld figure
-    (the caller then withholds the whole sentence). Numbers inside the labels of ``keep``
-    ("Group 3", "2024-Q1") are part of a name, not counts."""
-    original = text
-    text, restore = _masked(text, keep)
-    # a p-value is the sentence's own test, not a figure of another row: "adjusted p = 1.000"
-    # is not the withheld ratio 1.000 of a small group
-    plain = _P_VALUE.sub("p", text.replace(core.MINUS, "-"))
-    for token in _NUMBER.findall(plain):
-        if token.lstrip("-") in withheld or token in withheld:
-            return original, True
-    counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)
-              if _is_count(text, m)]
-    if not any(n < min_cell for _, n in counts):
-        return original, False
-    parts, last = [], 0
-    for match, n in counts:
-        parts.append(text[last:match.start()])
-        parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
-        last = match.end()
-    parts.append(text[last:])
-    return restore("".join(parts)), False

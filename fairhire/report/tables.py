@@ -13,7 +13,8 @@ from markupsafe import Markup, escape
 from ..errors import ReportError
 from .filters import MISSING, Formatter
 from .safe import md_escape
-from .suppress import LABEL_COLUMNS, Withheld
+from .sentences import LABEL_COLUMNS
+from .suppress import Withheld
 
 __all__ = ["auto_columns", "data_table", "records"]
 

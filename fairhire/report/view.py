@@ -17,17 +17,8 @@ import pandas as pd
 
 from .._results import Headline
 from .linked import plan_frames
-from .suppress import (
-    LABEL_COLUMNS,
-    Rule,
-    Withheld,
-    _figure_texts,
-    _labels,
-    _withheld,
-    clean_sentence,
-    plain_words,
-    suppress_frame,
-)
+from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
+from .suppress import Rule, Withheld, _labels, _withheld, suppress_frame
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
@@ -302,7 +293,7 @@ class ReportView:
         if _ALL_OR_NONE.search(text) and self._names_withheld_row(text):
             return text, True  # "no one (or everyone) in X left": X's outcome, without a count
         withheld = self._withheld | self._rows_withheld()
-        return clean_sentence(text, self._rule.min_cell, _figure_texts(withheld),
+        return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
                               keep=self._labels())
 
     def _names_withheld_row(self, text: str) -> bool:
