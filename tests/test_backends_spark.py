@@ -43,6 +43,7 @@ ADS = [
 ]
 
 
+@pytest.mark.xdist_group("spark")  # one Spark JVM for the suite (make test: --dist loadgroup)
 def test_spark_matches_pandas(subtests, tmp_path, monkeypatch):
     # The JVM starts in the current directory and resolves relative paths against it (the
     # guide's example reads "applicants.parquet"), so start it in a scratch directory.

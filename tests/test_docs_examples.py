@@ -139,6 +139,7 @@ def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
 @pytest.mark.skipif(spark_unavailable() is not None, reason=str(spark_unavailable()))
 @pytest.mark.parametrize("page", python_pages(spark=True))
+@pytest.mark.xdist_group("spark")  # in the worker that already runs Spark (see test_backends_spark)
 def test_page_spark_examples_run(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
