@@ -39,13 +39,13 @@ LAYOFF = "layoff staff.csv --selected laid_off --group sex"
 COMMANDS: dict[str, list[str]] = {
     "fairhire demo [--out DIR]": ["demo --out demo"],
     "fairhire audit CONFIG.toml [--out DIR]": ["audit audit.toml --out out"],
-    "fairhire scan FILES... [--format table\\|csv\\|json] [--output FILE] [--findings FILE]": [
+    "fairhire scan FILES... [--format table|csv|json] [--output FILE] [--findings FILE]": [
         "scan ads --format csv --output ads.csv --findings findings.csv",
     ],
     "fairhire impact DATA --group COL... --stages COL...": [
         f"impact applicants.csv --group sex race --stages {FUNNEL}",
     ],
-    "fairhire ll144 DATA --sex COL --race COL (--selected COL \\| --score COL)": [
+    "fairhire ll144 DATA --sex COL --race COL (--selected COL | --score COL)": [
         "ll144 applicants.csv --sex sex --race race --selected hired",
         "ll144 applicants.csv --sex sex --race race --score score",
     ],
@@ -58,20 +58,20 @@ COMMANDS: dict[str, list[str]] = {
     "fairhire retention DATA --group COL --exited COL [--exit-type COL] [--level COL]": [
         "retention staff.csv --group sex --exited exited --exit-type exit_type --level level",
     ],
-    "fairhire time-to-exit DATA --group COL (--duration COL --event COL \\| --hire-date COL "
+    "fairhire time-to-exit DATA --group COL (--duration COL --event COL | --hire-date COL "
     "--exit-date COL --as-of DATE) [--cause COL]": [
         f"{TTE} --duration tenure_months --event exited --cause exit_type",
         f"{TTE} --hire-date hired_on --exit-date left_on --as-of 2025-12-31",
     ],
     "fairhire layoff DATA --selected COL [--group COL] [--unit COL] [--age COL] "
     "[--job-title COL]": [f"{LAYOFF} --unit job_family --age age --job-title job_title"],
-    "fairhire monitor DATA --period COL [--freq M\\|Q\\|Y] --group COL... (--stages COL... \\| "
-    "--stage-column COL --stage-order STAGE... \\| --promoted COL)": [
+    "fairhire monitor DATA --period COL [--freq M|Q|Y] --group COL... (--stages COL... | "
+    "--stage-column COL --stage-order STAGE... | --promoted COL)": [
         f"{MONITOR} --stages {FUNNEL}",
         f"{MONITOR} --stage-column stage_reached --stage-order applied {FUNNEL}",
         "monitor staff.csv --period hired_on --freq Y --group sex --promoted promoted",
     ],
-    "fairhire compare OLD.json NEW.json [--format table\\|csv\\|json] [--output FILE]": [
+    "fairhire compare OLD.json NEW.json [--format table|csv|json] [--output FILE]": [
         "compare audit-2025.json audit-2026.json --format json --output changes.json",
     ],
     "fairhire retention DATA --group sex --exited exited --exit-type exit_type": [
@@ -150,7 +150,7 @@ def _literal(command: str) -> list[str] | None:
     words = [PLACEHOLDERS.get(w, w) for w in command.split()[1:]]
     data = "staff.csv" if words[0] in STAFF_DATA else "applicants.csv"
     words = [data if w == "DATA" else w.strip("[]") for w in words]
-    if any(re.search(r"[A-Z]{3,}|\\\||[()]", w) for w in words):
+    if any(re.search(r"[A-Z]{3,}|\||[()]", w) for w in words):
         return None  # a synopsis: COL, FILE, alternatives
     return words
 
