@@ -266,16 +266,12 @@ def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
         A 0.1235 < 0.001
         B 0.6667  0.0496
     """
-    from ._core.text import format_p
+    from ._core.text import column_kind, format_p
 
     p_values = {c: (lambda v: "" if pd.isna(v) else format_p(v)) for c in frame.columns
-                if _is_p_value(str(c)) and pd.api.types.is_float_dtype(frame[c])}
+                if column_kind(c) == "p" and pd.api.types.is_float_dtype(frame[c])}
     return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}",
                            formatters=p_values or None)
-
-
-def _is_p_value(name: str) -> bool:
-    return name.startswith(("p_value", "pvalue")) or name.endswith(("_p_value", "_p"))
 
 
 def _fmt_float(x: float) -> str:

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
-    "MINUS", "format_count", "format_counted", "format_money", "format_number", "format_p",
+    "MINUS", "column_kind", "format_count", "format_counted", "format_money", "format_number", "format_p",
     "format_percent", "format_points", "format_ratio", "p_text",
 ]
 
@@ -180,3 +180,27 @@ def format_money(value: Any, currency: str = "", digits: int = 0) -> str:
     # half up, as people round money (float formatting would round 0.5 to even)
     amount = Decimal(repr(abs(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return (MINUS if x < 0 else "") + currency + f"{amount:,.{digits}f}"
+
+
+def column_kind(name: object) -> str | None:
+    """What a result column's name says its numbers are, for how they are written: "p" (a
+    p-value), "ratio", "rate" (a share, written as a percentage), "pct" (already in percent),
+    or None (the name does not say).
+
+    Examples
+    --------
+    >>> [column_kind(c) for c in ("p_value_fisher", "cmh_p_value", "impact_ratio",
+    ...                           "selection_rate", "retention_at", "gap_pct", "applicants")]
+    ['p', 'p', 'ratio', 'rate', 'rate', 'pct', None]
+    """
+    lower = str(name).lower()
+    if lower.startswith(("p_value", "pvalue")) or lower in {"p", "p_adjusted"} or lower.endswith(
+            ("_p", "_p_value")):
+        return "p"
+    if "ratio" in lower:
+        return "ratio"
+    if lower.endswith(("_rate", "_share")) or lower in {"rate", "share", "retention_at"}:
+        return "rate"
+    if lower.endswith("_pct"):
+        return "pct"
+    return None

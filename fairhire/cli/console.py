@@ -13,7 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.text import format_count, format_number, format_p, format_percent, format_ratio
+from .._core.text import (
+    column_kind,
+    format_count,
+    format_number,
+    format_p,
+    format_percent,
+    format_ratio,
+)
 from .._results import by_severity
 from ..report.suppress import Withheld
 from ..workflow.errors import flag_words
@@ -40,17 +47,16 @@ def _kind(name: str, series: pd.Series, counts: set[str]) -> Callable[[Any], str
         return lambda v: "yes" if v else "no"
     if not pd.api.types.is_numeric_dtype(series):
         return None
-    lower = name.lower()
-    if lower.startswith(("p_value", "pvalue")) or lower in {"p", "p_adjusted"} or \
-            lower.endswith("_p"):
+    kind = column_kind(name)
+    if kind == "p":
         return format_p
-    if "ratio" in lower:
+    if kind == "ratio":
         return format_ratio
-    if lower.endswith(("_rate", "_share")) or lower in {"rate", "share", "retention_at"}:
+    if kind == "rate":
         return format_percent
-    if lower.endswith("_pct"):  # already in percent
+    if kind == "pct":  # already in percent
         return lambda v: f"{format_number(v, 1)}%"
-    if name in counts or lower.startswith("n_") or pd.api.types.is_integer_dtype(series):
+    if name in counts or name.lower().startswith("n_") or pd.api.types.is_integer_dtype(series):
         return format_count
     return lambda v: format_number(v, 2)
 

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
+from .._core.text import column_kind
 
 __all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "figure_kind", "suppress_frame",
            "suppress_records"]
@@ -393,13 +394,7 @@ def figure_kind(column: object, rule: Rule) -> str:
     name = str(column).lower()
     if column in rule.counts or name in {"shortfall", "expected"} or name.startswith("n_"):
         return "count"
-    if name.startswith(("p_value", "pvalue", "z_")) or name in {"p", "p_adjusted", "z"}:
-        return "p"  # a test's p-value or statistic: quoted only in its own row's sentence
-    if "ratio" in name or name.startswith(("mh_", "ci_")) or name.endswith("_or"):
-        return "ratio" if "ratio" in name else "other"
-    if name.endswith(("rate", "share")) or name in {"rate", "share", "retention_at"}:
-        return "rate"
-    if name.endswith("_pct"):
-        return "pct"
-    return "other"
+    if name == "z" or name.startswith("z_"):
+        return "p"  # a test's statistic, like its p-value: quoted only in its own row's sentence
+    return column_kind(name) or "other"
 
