@@ -96,11 +96,20 @@ class RowAccount:
         return pd.DataFrame(rows, columns=["rows", "count"])
 
     def describe(self) -> str:
-        parts = [f"{self.used:,} of {self.total:,} rows used"]
-        for reason, count in self.excluded.items():
-            if count:
-                parts.append(f"{count:,} excluded ({reason})")
-        return "; ".join(parts)
+        return describe_rows(self.total, self.used, self.excluded)
+
+
+def describe_rows(total: Any, used: Any, excluded: Mapping[str, Any]) -> str:
+    """A row account in words; a figure may be a report's withheld marker ("< 5", "s"), which
+    formats as itself and is listed although it is not a number.
+
+    >>> describe_rows(120, 110, {"missing group": 10, "blank stage": 0})
+    '110 of 120 rows used; 10 excluded (missing group)'
+    """
+    parts = [f"{used:,} of {total:,} rows used"]
+    parts += [f"{count:,} excluded ({reason})" for reason, count in excluded.items()
+              if count != 0]  # a withheld marker is NaN: not 0, though falsy
+    return "; ".join(parts)
 
 
 def jsonable(value: Any) -> Any:

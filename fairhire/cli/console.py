@@ -104,29 +104,10 @@ def _key_table(table: pd.DataFrame, counts: set[str]) -> list[str]:
     return [*lines, format_frame(table[key] if len(key) >= 3 else table, counts)]
 
 
-class _Plain:
-    """What the console reads of a result when nothing is withheld: the result as it is."""
-
-    def __init__(self, result: Any) -> None:
-        self.result = result
-        self.rows = getattr(result, "rows", None)
-        self.warnings = result.warnings
-
-    def clean_text(self, text: str, *, plain: bool = False) -> str:
-        return text
-
-    def headlines(self, *, plain: bool = False) -> list[Any]:
-        return self.result.headlines()
-
-    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame
-
-
 def _seen(result: Any, min_cell: int | None) -> Any:
-    """The result as the console may show it: with ``min_cell``, as the report shows it
-    (small counts and the figures that would reveal them withheld, in tables and sentences)."""
-    if min_cell is None:
-        return _Plain(result)
+    """The result as the console may show it: as the report shows it, so with ``min_cell``
+    its small counts and the figures that would reveal them are withheld (in tables and
+    sentences); without, it is the result as it is."""
     from ..report.view import ReportView
 
     return ReportView(result, min_cell)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._results import Headline
+from .._results import Headline, describe_rows
 from .linked import plan_frames
 from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
 from .suppress import Rule, Withheld, _labels, _withheld, suppress_frame
@@ -42,13 +42,7 @@ class RowsView:
         ...          ).describe()
         's of 120 rows used; < 5 excluded (missing)'
         """
-        def text(v: Any) -> str:
-            return str(v) if isinstance(v, Withheld) else f"{v:,}"
-
-        parts = [f"{text(self.used)} of {text(self.total)} rows used"]
-        parts += [f"{text(count)} excluded ({reason})" for reason, count in self.excluded.items()
-                  if isinstance(count, Withheld) or count]
-        return "; ".join(parts)
+        return describe_rows(self.total, self.used, self.excluded)
 
     def to_dict(self) -> dict[str, Any]:
         def plain(v: Any) -> Any:
