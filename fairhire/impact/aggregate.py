@@ -16,7 +16,7 @@ not selected there.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import narwhals.stable.v2 as nw
@@ -53,6 +53,22 @@ def sel_col(stage: str) -> str:
 def missing_outcome(stage: object) -> str:
     """The exclusion reason of rows whose outcome at ``stage`` is blank."""
     return f"missing outcome ({stage})"
+
+
+def exclusion_warnings(excluded: Mapping[str, int]) -> list[str]:
+    """The warning for each reason a funnel's rows were excluded (none for a count of 0):
+    an exclusion is never only a number in the row account.
+
+    >>> exclusion_warnings({"inconsistent funnel": 5, "missing outcome (hired)": 0})
+    ['5 rows with an inconsistent funnel (selected at a stage without passing the one before) were excluded.']
+    """
+    return [
+        f"{n:,} rows with an inconsistent funnel (selected at a stage without passing the one "
+        "before) were excluded." if reason == "inconsistent funnel" else
+        f"{n:,} rows excluded, {reason}: the outcome is blank at a stage the applicant "
+        "reached; blanks are counted, never read as not selected."
+        for reason, n in excluded.items() if n
+    ]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .aggregate import (
     FunnelCounts,
     check_group_values,
     check_not_all_excluded,
+    exclusion_warnings,
     funnel_from_stage_column,
     funnel_from_stage_columns,
 )
@@ -407,22 +408,6 @@ def _read_counts(
     )
 
 
-def _exclusion_warnings(counts: FunnelCounts) -> list[str]:
-    out = []
-    for reason, n in counts.excluded.items():
-        if reason == "inconsistent funnel":
-            out.append(
-                f"{n:,} rows with an inconsistent funnel (selected at a stage without passing "
-                "the one before) were excluded."
-            )
-        else:
-            out.append(
-                f"{n:,} rows excluded, {reason}: the outcome is blank at a stage the applicant "
-                "reached; blanks are counted, never read as not selected."
-            )
-    return out
-
-
 def build_result(
     counts: FunnelCounts,
     group_cols: Sequence[str],
@@ -440,7 +425,7 @@ def build_result(
         excluded["missing group"] = comp.unknown_rows
     used = counts.total_rows - sum(excluded.values())
     rows = RowAccount(total=counts.total_rows, used=used, excluded=excluded)
-    warnings = [*_exclusion_warnings(counts), *label_warnings, *comp.warnings]
+    warnings = [*exclusion_warnings(counts.excluded), *label_warnings, *comp.warnings]
     if comp.unknown_rows:
         warnings.append(
             f"{comp.unknown_rows:,} applicants have a missing or unknown group: counted in "

@@ -28,6 +28,7 @@ from .._frames import (
 )
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
+from ..impact.aggregate import exclusion_warnings
 from .alerts import find_alerts, wording_for
 from .counts import Outcome, WideCounts, check_outcome, count_outcomes
 from .periodic import (
@@ -335,14 +336,7 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     excluded: dict[str, int] = {"missing period": run.n_missing}
     if run.outcome.promoted is None:  # promotion_disparity counts its own missing outcomes
         excluded.update(run.counts.excluded)
-        # said as adverse_impact says it: an exclusion is never only a number in the account
-        warnings += [
-            f"{n:,} rows with an inconsistent funnel (selected at a stage without passing the "
-            "one before) were excluded." if reason == "inconsistent funnel" else
-            f"{n:,} rows excluded, {reason}: blank at a stage the applicant reached; blanks "
-            "are counted, never read as not selected."
-            for reason, n in run.counts.excluded.items() if n
-        ]
+        warnings += exclusion_warnings(run.counts.excluded)  # as adverse_impact says them
     for result in results.values():
         for reason, n in result.rows.excluded.items():
             excluded[reason] = excluded.get(reason, 0) + n
