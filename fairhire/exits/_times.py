@@ -16,6 +16,7 @@ from .._core.groups import group_label, sort_key
 from .._core.labels import clean_labels
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
+from ..stats.survival import observation_order
 from ._counts import ExitKinds
 
 __all__ = ["DAYS_PER", "Observed", "observe"]
@@ -63,7 +64,7 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
     c = _causes(df, cause, kinds, e, keep, warnings)
     # one order for the same people however the rows came: the Cox fit's sums (and so its
     # last digits, the table and the fingerprint) would otherwise follow the row order
-    order = _canonical_order(t, e, g, c)
+    order = observation_order(t, e, g, c)
     t, e, g = t[order], e[order], g[order]
     c = None if c is None else c[order]
     groups = sorted(set(g.tolist()), key=sort_key)
@@ -73,15 +74,6 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
             f"{preview(groups)} and {int(e.sum()):,} exits in {t.size:,} usable rows."
         )
     return Observed(t=t, e=e, g=g, c=c, groups=groups, rows=rows, warnings=warnings)
-
-
-def _canonical_order(t: np.ndarray, e: np.ndarray, g: np.ndarray,
-                     c: np.ndarray | None) -> np.ndarray:
-    """Row positions sorting the observations by group, time, exit and cause."""
-    keys = pd.DataFrame({"g": pd.Series(g, dtype=object).astype(str), "t": t, "e": e})
-    if c is not None:
-        keys["c"] = pd.Series(c, dtype=object).astype(str)
-    return keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
 
 
 def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[str, int],

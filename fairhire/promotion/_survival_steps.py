@@ -95,12 +95,7 @@ def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
     t = t_all.to_numpy()[keep]
     # one order for the same people however the rows came: the Cox fit's sums (and so its
     # last digits, the table and the fingerprint) would otherwise follow the row order
-    keys = controls.astype(str).reset_index(drop=True)
-    keys.columns = [f"x{i}" for i in range(len(control_cols))]
-    keys.insert(0, "e", e)
-    keys.insert(0, "t", t)
-    keys.insert(0, "g", pd.Series(g, dtype=object).astype(str))
-    order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
+    order = ss.observation_order(t, e, g, controls)
     t, e, g = t[order], e[order], g[order]
     controls = controls.iloc[order]
     return Rows(t=t, e=e, g=g, controls=controls.reset_index(drop=True),
