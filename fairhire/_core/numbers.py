@@ -10,6 +10,7 @@ one), but say so when every value of the column is a number, with the fix.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 from ..errors import preview
 from .missing import is_missing
 
-__all__ = ["numbers_as_categories"]
+__all__ = ["numbers_as_categories", "numbers_as_categories_in"]
 
 
 def _is_number(value: Any) -> bool:
@@ -62,3 +63,10 @@ def numbers_as_categories(values: pd.Series, column: str, *, argument: str) -> s
         "values then count as missing); if the values are codes (levels 1, 2, 3), recode them "
         "as labels such as 'L1'."
     )
+
+
+def numbers_as_categories_in(frame: pd.DataFrame, columns: Iterable[str], *,
+                             argument: str) -> list[str]:
+    """:func:`numbers_as_categories` for each of ``columns`` of ``frame``: the warnings."""
+    return [w for c in columns
+            if (w := numbers_as_categories(frame[c], c, argument=argument)) is not None]

@@ -17,7 +17,7 @@ import pandas as pd
 from .._core.flags import read_flags
 from .._core.groups import group_label
 from .._core.missing import missing_mask
-from .._core.numbers import numbers_as_categories
+from .._core.numbers import numbers_as_categories_in
 from .._frames import collect_rows
 from ..errors import FairhireError
 from ..stats.regression import fit_logit
@@ -58,8 +58,7 @@ def logit_by_kind(
     if n_missing:
         warnings.append(f"{n_missing:,} employees with a missing control "
                         f"({', '.join(map(repr, controls))}) are left out of the regression.")
-    warnings += [w for c in controls
-                 if (w := numbers_as_categories(df.loc[keep, c], c, argument="controls"))]
+    warnings += numbers_as_categories_in(df.loc[keep], controls, argument="controls")
     kind_of = (df[exit_type].map(kinds.kind) if exit_type else
                pd.Series(None, index=df.index, dtype=object))
     frames, n_used = [], 0

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.numbers import numbers_as_categories
+from .._core.numbers import numbers_as_categories_in
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -402,8 +402,8 @@ def _read(data: Any, opts: _Options) -> _Rows:
     )
     sub = frame.iloc[positions].reset_index(drop=True)
     warnings = [*labels.warnings, *checked.warnings]
-    warnings += [w for c in opts.controls if c not in opts.settings.categorical
-                 if (w := numbers_as_categories(sub[c], c, argument="controls"))]
+    warnings += numbers_as_categories_in(
+        sub, [c for c in opts.controls if c not in opts.settings.categorical], argument="controls")
     if groups.choice.warning:
         warnings.append(groups.choice.warning)
     warnings += groups.small_warning(opts.settings.min_n) + rows.warning()

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.numbers import numbers_as_categories
+from .._core.numbers import numbers_as_categories_in
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -185,8 +185,8 @@ def oaxaca_blinder(
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
     warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
-    as_text = [w for c in opts.features if c not in opts.categorical
-               if (w := numbers_as_categories(frame[c], c, argument="features"))]
+    as_text = numbers_as_categories_in(
+        frame, [c for c in opts.features if c not in opts.categorical], argument="features")
     warnings += as_text
     order = np.concatenate(
         [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]

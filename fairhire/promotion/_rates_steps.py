@@ -16,7 +16,7 @@ from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
 from .._core.missing import is_missing, missing_mask
 from .._core.names import internal_names
-from .._core.numbers import numbers_as_categories
+from .._core.numbers import numbers_as_categories_in
 from .._core.reference import find_group
 from .._frames import collect_pandas
 from ..errors import FairhireError, InsufficientDataError, InvalidParameterError
@@ -278,8 +278,7 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
             f"{n_before - int(keep.sum()):,} employees with a missing control "
             f"({', '.join(map(repr, controls))}) are left out of the logistic regression."
         )
-    warnings += [w for c in controls
-                 if (w := numbers_as_categories(df.loc[keep, c], c, argument="controls"))]
+    warnings += numbers_as_categories_in(df.loc[keep], controls, argument="controls")
     y = pd.Series(flags.flags.astype(float), index=raw.index)
     return labels[keep], y[keep], df.loc[keep]
 
