@@ -441,3 +441,19 @@ def test_markdown_appendix_lists_each_analysis_on_its_own_line():
     appendix = md[md.index("### Analyses and their parameters"):]
     items = [line for line in appendix.splitlines() if line.startswith("- **")]
     assert len(items) == 2 and all(line.count("result type") == 1 for line in items)
+
+
+def test_small_counts_of_a_mapping_follow_rule_three_as_row_accounts_do():
+    # {"Non-binary": 2, "Other": 1, "Prefer not to say": 30} with the total shown elsewhere:
+    # withholding 2 and 1 but showing 30 gave their sum (3) back; the row-account rule also
+    # withholds the smallest other cell when the small ones together are under min_cell
+    from fairhire.report.payload import _small_counts
+    from fairhire.report.suppress import Rule
+
+    rule = Rule(5, frozenset())
+    assert _small_counts({"Non-binary": 2, "Other": 1, "Unsaid": 30, "X": 40}, rule) == {
+        "Non-binary": None, "Other": None, "Unsaid": None, "X": 40}
+    assert _small_counts({"Non-binary": 4, "Unsaid": 30}, rule) == {
+        "Non-binary": None, "Unsaid": None}
+    assert _small_counts({"Non-binary": 3, "Other": 4, "Unsaid": 30}, rule) == {
+        "Non-binary": None, "Other": None, "Unsaid": 30}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._results import RowAccount, jsonable
 from .sections import Section
-from .suppress import Rule, suppress_records
+from .suppress import Rule, complement, suppress_records
 from .view import ReportView, suppress_rows
 
 __all__ = ["section_json"]
@@ -97,11 +97,11 @@ def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]],
 
 def _small_counts(counts: dict[str, Any], rule: Rule) -> dict[str, Any]:
     """A {label: number of people} field (e.g. workers of another recorded sex): small numbers
-    withheld, and with one withheld, the smallest other too (their sum is shown elsewhere)."""
-    out = {k: (None if rule.is_small(v) else v) for k, v in counts.items()}
-    held = [k for k, v in out.items() if v is None and counts[k] is not None]
-    others = sorted((v, k) for k, v in out.items()
-                    if isinstance(v, int | float) and not isinstance(v, bool))
-    if len(held) == 1 and others:
-        out[others[0][1]] = None
-    return out
+    withheld, with rule 3 as for a row account (their sum is shown elsewhere)."""
+    numbers = {k: float(v) for k, v in counts.items() if rule.is_small(v) or _number(v)}
+    small, hidden = complement(numbers, rule.min_cell)
+    return {k: None if k in small | hidden else v for k, v in counts.items()}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

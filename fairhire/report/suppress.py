@@ -47,7 +47,7 @@ import pandas as pd
 from .._core.groups import GROUP_SEPARATOR
 from .._core.text import column_kind
 
-__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "figure_kind", "suppress_frame",
+__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "complement", "figure_kind", "suppress_frame",
            "suppress_records"]
 
 #: Printed for a figure withheld because it would reveal a suppressed count.
@@ -143,6 +143,23 @@ def _numeric(value: Any) -> bool:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def complement(cells: Mapping[Any, float], min_cell: int) -> tuple[set[Any], set[Any]]:
+    """Rule 3 for cells whose total is shown: the small cells, and the smallest other cell
+    when the small ones could be worked back from the total (one alone, or together fewer
+    than ``min_cell``).
+
+    >>> complement({"a": 2, "b": 1, "c": 30, "d": 40}, 5)
+    ({'a', 'b'}, {'c'})
+    """
+    small = {k for k, v in cells.items() if v < min_cell}
+    hidden: set[Any] = set()
+    if small and (len(small) == 1 or sum(cells[k] for k in small) < min_cell):
+        others = sorted((v, k) for k, v in cells.items() if k not in small)
+        if others:
+            hidden.add(others[0][1])
+    return small, hidden
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pandas as pd
 from .._results import Headline, describe_rows
 from .linked import plan_frames
 from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
-from .suppress import Rule, Withheld, _labels, _withheld, suppress_frame
+from .suppress import Rule, Withheld, _labels, _withheld, complement, suppress_frame
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
@@ -60,13 +60,7 @@ def suppress_rows(rows: Any, min_cell: int | None) -> RowsView | None:
     if min_cell is None:
         return RowsView(total=rows.total, used=rows.used, excluded=excluded)
     cells = {"\0used": rows.used, **{k: v for k, v in excluded.items() if v}}
-    small = {k for k, v in cells.items() if v < min_cell}
-    hidden: set[str] = set()
-    if small:
-        others = sorted((v, k) for k, v in cells.items() if k not in small)
-        if len(small) == 1 or sum(cells[k] for k in small) < min_cell:
-            if others:
-                hidden.add(others[0][1])
+    small, hidden = complement(cells, min_cell)
     def shown(k: str, v: int) -> Any:
         if k in small:
             return _withheld(True, min_cell)
