@@ -150,8 +150,9 @@ def complement(cells: Mapping[Any, float], min_cell: int) -> tuple[set[Any], set
     when the small ones could be worked back from the total (one alone, or together fewer
     than ``min_cell``).
 
-    >>> complement({"a": 2, "b": 1, "c": 30, "d": 40}, 5)
-    ({'a', 'b'}, {'c'})
+    >>> small, hidden = complement({"a": 2, "b": 1, "c": 30, "d": 40}, 5)
+    >>> sorted(small), sorted(hidden)
+    (['a', 'b'], ['c'])
     """
     small = {k for k, v in cells.items() if v < min_cell}
     hidden: set[Any] = set()
