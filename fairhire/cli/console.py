@@ -42,20 +42,21 @@ _COUNTS = {"applicants", "selected", "n", "count", "headcount", "employees", "pr
 _OVERALL = {"unit": "All units"}
 
 
+#: How a column whose name says what its numbers are is written (see column_kind)
+_BY_KIND: dict[str, Callable[[Any], str]] = {
+    "p": format_p, "ratio": format_ratio, "rate": format_percent,
+    "pct": lambda v: f"{format_number(v, 1)}%",  # already in percent
+}
+
+
 def _kind(name: str, series: pd.Series, counts: set[str]) -> Callable[[Any], str] | None:
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "yes" if v else "no"
     if not pd.api.types.is_numeric_dtype(series):
         return None
-    kind = column_kind(name)
-    if kind == "p":
-        return format_p
-    if kind == "ratio":
-        return format_ratio
-    if kind == "rate":
-        return format_percent
-    if kind == "pct":  # already in percent
-        return lambda v: f"{format_number(v, 1)}%"
+    by_kind = _BY_KIND.get(column_kind(name) or "")
+    if by_kind is not None:
+        return by_kind
     if name in counts or name.lower().startswith("n_") or pd.api.types.is_integer_dtype(series):
         return format_count
     return lambda v: format_number(v, 2)
