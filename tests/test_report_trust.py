@@ -457,3 +457,20 @@ def test_small_counts_of_a_mapping_follow_rule_three_as_row_accounts_do():
         "Non-binary": None, "Unsaid": None}
     assert _small_counts({"Non-binary": 3, "Other": 4, "Unsaid": 30}, rule) == {
         "Non-binary": None, "Other": None, "Unsaid": 30}
+
+
+def test_a_sentence_that_a_small_group_had_no_applicants_is_withheld():
+    # the table showed Tiny's 0 applicants at "hired" as "< 5", and the warning "group 'Tiny'
+    # had no applicants at stage 'hired'" gave the withheld cell's value back
+    frame = pd.DataFrame({"sex": ["F"] * 60 + ["M"] * 60 + ["Tiny"] * 3,
+                          "screened": [True, False] * 60 + [False] * 3,
+                          "hired": [True, False] * 30 + [False] * 60 + [False] * 3})
+    res = fh.adverse_impact(frame, group="sex", stages=["screened", "hired"])
+    assert any("had no applicants" in w for w in res.warnings)
+    md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(res).render_markdown()
+    html = fh.Report(title="t", generated_at=GEN, min_cell=5).add(res).render_html()
+    for text in (md, html):
+        assert "had no applicants" not in text
+        assert "A note is withheld because it rests on fewer than 5 people." in text
+    shown = fh.Report(title="t", generated_at=GEN).add(res).render_markdown()
+    assert "had no applicants" in shown

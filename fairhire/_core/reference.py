@@ -36,7 +36,10 @@ from .groups import sort_key
 from .labels import label_key
 from .text import format_counted
 
-__all__ = ["REFERENCE_MIN_SHARE", "ReferenceChoice", "choose_reference", "find_group"]
+__all__ = [
+    "REFERENCE_MIN_SHARE", "ReferenceChoice", "UnknownReferenceError", "choose_reference",
+    "find_group",
+]
 
 #: Smallest share of people with a known group that a default reference group must have.
 REFERENCE_MIN_SHARE = Fraction(2, 100)
@@ -118,10 +121,22 @@ def find_group(reference: Any, labels: Sequence[str], keys: Sequence[Any] | None
     matches = [i for i, lab in enumerate(labels) if label_key(lab) == wanted]
     if len(matches) == 1:
         return matches[0]
-    raise InvalidParameterError(
-        f"reference={reference!r} is not one of the groups: {preview(list(labels), limit=10)}. "
-        "Pass one of these labels, or leave reference= out to use the default rule."
-    )
+    raise UnknownReferenceError(reference, labels)
+
+
+class UnknownReferenceError(InvalidParameterError):
+    """``reference=`` names no group that is compared.
+
+    :func:`fairhire._core.reference_rows.explains_reference` turns it into a message that says
+    when the group is in the data but every one of its rows was excluded.
+    """
+
+    def __init__(self, reference: Any, labels: Sequence[str], detail: str = "") -> None:
+        self.reference, self.labels = reference, list(labels)
+        super().__init__(
+            f"reference={reference!r} is not one of the groups: {preview(self.labels, limit=10)}. "
+            f"{detail}Pass one of these labels, or leave reference= out to use the default rule."
+        )
 
 
 def choose_reference(

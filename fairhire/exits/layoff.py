@@ -31,6 +31,7 @@ from .._core.groups import sort_key
 from .._core.missing import is_missing
 from .._core.options import Options, check_options
 from .._core.params import check_int
+from .._core.reference_rows import explains_reference
 from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
@@ -195,6 +196,7 @@ class ReductionInForceResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference()
 def reduction_in_force(
     data: Any,
     *,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._core.options import Options, check_options
 from .._core.params import check_bool, check_choice
+from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -185,6 +186,7 @@ class RetentionResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference()
 def retention(
     data: Any,
     *,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._core.params import check_choice, check_confidence, check_min_n
 from .._core.reference import choose_reference
+from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, by_severity, table_text
@@ -132,6 +133,7 @@ class TimeToExitResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference()
 def time_to_exit(
     data: Any,
     *,

@@ -12,6 +12,7 @@ from .._core.options import (
     option_params,
 )
 from .._core.params import check_choice
+from .._core.reference_rows import explains_reference
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
@@ -53,6 +54,7 @@ def _disjoint(columns: Sequence[str], others: Sequence[str], what: str) -> None:
         raise InvalidParameterError(f"{sorted(common)} cannot be both {what}.")
 
 
+@explains_reference()
 def adverse_impact(
     data: Any,
     *,

@@ -34,6 +34,7 @@ from .._core.options import (
     option_params,
 )
 from .._core.params import check_bool, check_choice, check_int, check_number
+from .._core.reference_rows import explains_reference
 from .._frames import (
     as_columns,
     collect_pandas,
@@ -277,6 +278,7 @@ def _cutoff_warnings(engine: tuple[str, ...]) -> list[str]:
     return out
 
 
+@explains_reference()
 def cutoff_analysis(
     data: Any,
     *,

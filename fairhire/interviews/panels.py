@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.params import check_alpha, check_int
+from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
 from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, by_severity, table_text
@@ -264,6 +265,7 @@ def _pass_rates_differ(row: Any, p: float) -> tuple[str, float]:
     )
 
 
+@explains_reference("candidate_group")
 def interview_panels(
     data: Any,
     *,

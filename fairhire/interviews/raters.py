@@ -25,6 +25,7 @@ import pandas as pd
 
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice, check_confidence, check_int
+from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_p, format_points, p_text
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame, require_columns, to_narwhals
@@ -214,6 +215,7 @@ class RaterDisparityResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference("candidate_group")
 def rater_disparity(
     data: Any,
     *,

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.params import check_alpha, check_choice, check_confidence
+from .._core.reference_rows import explains_reference
 from .._core.text import p_text
 from .._deprecation import renamed_argument
 from .._frames import Frame, as_columns, fingerprint_frame, require_columns, to_narwhals
@@ -188,6 +189,7 @@ class RubricConsistencyResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference("candidate_group")
 def rubric_consistency(
     data: Any,
     *,

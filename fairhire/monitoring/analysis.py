@@ -19,6 +19,7 @@ from .._core.labels import relabel_counts
 from .._core.names import internal_names, rename_inputs
 from .._core.options import Options, check_options, option_kwargs
 from .._core.params import check_choice
+from .._core.reference_rows import explains_reference
 from .._frames import (
     as_columns,
     column_names,
@@ -108,6 +109,7 @@ def _by_period(
     return table, n_missing, warnings
 
 
+@explains_reference()
 def monitor(
     data: Any,
     *,

@@ -31,6 +31,7 @@ from .._core.params import (
     check_int,
     check_number,
 )
+from .._core.reference_rows import explains_reference
 from .._deprecation import renamed_argument
 from .._frames import as_columns
 from .._results import RowAccount
@@ -84,6 +85,7 @@ class _Rows:
     warnings: list[str]
 
 
+@explains_reference()
 def pay_gap(
     data: Any,
     *,

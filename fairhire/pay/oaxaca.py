@@ -29,6 +29,7 @@ from .._core.params import (
     check_int,
 )
 from .._core.reference import find_group
+from .._core.reference_rows import explains_reference
 from .._core.text import format_counted
 from .._deprecation import renamed_argument
 from .._frames import as_columns
@@ -65,6 +66,7 @@ class _Options:
     missing: str
 
 
+@explains_reference()
 def oaxaca_blinder(
     data: Any,
     *,

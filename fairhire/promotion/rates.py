@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
+from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_ratio, p_text
 from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -251,6 +252,7 @@ class PromotionDisparityResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference()
 def promotion_disparity(
     data: Any,
     *,

@@ -20,6 +20,7 @@ import pandas as pd
 from .._core.counting import pick_reference
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_min_n
+from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
 from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
@@ -148,6 +149,7 @@ class RatingDisparityResult(Result):
         return self._summary_text(lines)
 
 
+@explains_reference()
 def rating_disparity(
     data: Any,
     *,

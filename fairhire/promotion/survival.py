@@ -28,6 +28,7 @@ from .._core.params import (
     check_min_n,
     check_share,
 )
+from .._core.reference_rows import explains_reference
 from .._core.text import format_number, p_text
 from .._frames import (
     as_columns,
@@ -207,6 +208,7 @@ class TimeToPromotionResult(Result):
 
 
 
+@explains_reference()
 def time_to_promotion(
     data: Any,
     *,

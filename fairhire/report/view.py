@@ -22,8 +22,13 @@ from .suppress import Rule, Withheld, _labels, _withheld, complement, suppress_f
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
-#: A sentence that says every member of a group had the same outcome
-_ALL_OR_NONE = re.compile(r"\b(?:no one|everyone|nobody|the same outcome)\b", re.I)
+#: A sentence that says every member of a group had the same outcome, or that a group had no
+#: one at some point ("had no applicants at stage 'hired'": the value of a cell shown as "< 5")
+_ALL_OR_NONE = re.compile(
+    r"\b(?:no one|everyone|nobody|the same outcome"
+    r"|(?:had|has) no (?:applicants|employees|people|candidates|individuals))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
