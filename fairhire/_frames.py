@@ -8,6 +8,7 @@ the statistics layer can work on. Nothing here mutates the caller's data.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "group_counts",
     "is_lazy",
     "needs_int_sums",
+    "numbers_from_objects",
     "require_columns",
     "schema",
     "sum_true",
@@ -62,6 +64,50 @@ def to_narwhals(data: Any, *, argument: str = "data") -> Frame:
             f"got {type(data).__module__}.{type(data).__name__}. Load your CSV with "
             "pandas.read_csv() or polars.read_csv() and pass the frame."
         ) from exc
+
+
+#: what :func:`pandas.api.types.infer_dtype` calls a column of numbers only
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+
+
+def _all_numbers(values: pd.Series) -> bool:
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("mixed", "mixed-integer"):  # e.g. Decimal beside int: look at each value
+        return all(
+            isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_)
+            for v in values.dropna().tolist()
+        )
+    return kind in _NUMBER_KINDS
+
+
+def numbers_from_objects(frame: Frame, columns: Iterable[str | None]) -> Frame:
+    """The frame with each of ``columns`` that holds numbers as Python objects read as float64.
+
+    A pandas column of numbers can have the object dtype: ``pd.concat`` with a frame where the
+    column was ``None``, or a database's ``NUMERIC`` values as ``Decimal``. Its values are
+    numbers all the same, so an analysis reads them as numbers (missing values stay missing).
+    Text (``"12.5"``), booleans and mixed columns are left as they are, for the caller's own
+    check to name. Other engines type their columns, so their frames come back unchanged; the
+    user's frame is never modified.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> f = to_narwhals(pd.DataFrame({"pay": [Decimal("10.5"), None, 12], "g": ["a", "b", "c"]}))
+    >>> numbers_from_objects(f, ["pay", "g"]).to_native()["pay"].tolist()
+    [10.5, nan, 12.0]
+    """
+    if is_lazy(frame) or not frame.implementation.is_pandas_like():
+        return frame
+    native = frame.to_native()
+    names = set(native.columns)
+    cast = [
+        c for c in dict.fromkeys(columns)
+        if c is not None and c in names and native[c].dtype == object and _all_numbers(native[c])
+    ]
+    if not cast:
+        return frame
+    return frame.with_columns(*(nw.col(c).cast(nw.Float64) for c in cast))
 
 
 def is_lazy(frame: Frame) -> bool:

@@ -57,7 +57,7 @@ def by_severity(headlines: Iterable[Headline]) -> list[Headline]:
     return sorted(headlines, key=lambda h: -h.severity)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class RowAccount:
     """How many input rows an analysis used and how many it excluded, by reason.
 

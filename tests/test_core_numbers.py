@@ -72,3 +72,48 @@ def test_oaxaca_collinear_because_of_numbers_as_text_says_so(staff):
                                                 r"numbers") as caught:
         fh.oaxaca_blinder(fine, outcome="salary", group="sex", features=["tenure"])
     assert len(str(caught.value)) < 1_000
+
+
+# --- numbers held as Python objects are numbers ---------------------------------------------
+
+
+def _objects(values: pd.Series) -> pd.Series:
+    """The same numbers as Python objects, the way pd.concat with a None column leaves them."""
+    from decimal import Decimal
+
+    out = values.astype(object)
+    out.iloc[::7] = [Decimal(str(v)) for v in out.iloc[::7]]  # a database's NUMERIC values
+    out.iloc[3] = None
+    return out
+
+
+NUMERIC_ROLES = {
+    "cutoff_analysis": ("score", lambda d: fh.cutoff_analysis(d, score="score", group="sex")),
+    "ll144_audit": ("score", lambda d: fh.ll144_audit(d, sex="sex", race="race", score="score")),
+    "time_to_exit": ("tenure_months", lambda d: fh.time_to_exit(
+        d, group="sex", duration="tenure_months", event="exited")),
+    "time_to_promotion": ("months_in_level", lambda d: fh.time_to_promotion(
+        d, group="sex", duration="months_in_level", event="promoted")),
+    "reduction_in_force": ("age", lambda d: fh.reduction_in_force(
+        d, group="sex", selected="laid_off", age="age")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMERIC_ROLES))
+def test_a_numeric_column_of_python_objects_gives_the_float_column_s_result(name):
+    staff = fh.datasets.make_workforce(500, random_state=4, exits=True)
+    staff = staff.dropna(subset=["laid_off"]).reset_index(drop=True)
+    staff["score"] = staff["salary"].round(-2) / 1000
+    staff["race"] = staff["race"].astype(object).where(
+        staff["race"].isin(["White", "Asian", "Black or African American"]), "White")
+    column, run = NUMERIC_ROLES[name]
+    floats = staff.copy()
+    floats[column] = floats[column].astype(float)
+    floats.loc[3, column] = float("nan")
+    objects = staff.copy()
+    objects[column] = _objects(floats[column])
+    kept = objects.copy(deep=True)
+    a, b = run(floats), run(objects)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.rows == b.rows
+    pd.testing.assert_frame_equal(objects, kept)  # the user's frame is not converted in place

@@ -32,7 +32,7 @@ from .._core.missing import is_missing
 from .._core.options import Options, check_options
 from .._core.params import check_int
 from .._core.reference_rows import explains_reference
-from .._frames import fingerprint_frame, require_columns, schema, to_narwhals
+from .._frames import fingerprint_frame, numbers_from_objects, require_columns, schema, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
@@ -333,6 +333,7 @@ def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, selected=selected, unit=unit, age=age,
                     job_title=job_title)
+    frame = numbers_from_objects(frame, [age])
     key_exprs = {}
     if age is not None:
         if not schema(frame)[age].is_numeric():

@@ -21,7 +21,13 @@ from .._core.params import check_choice, check_confidence, check_min_n
 from .._core.reference import choose_reference
 from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_percent, p_text
-from .._frames import collect_rows, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    collect_rows,
+    fingerprint_frame,
+    numbers_from_objects,
+    require_columns,
+    to_narwhals,
+)
 from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ..stats import competing as cr
@@ -233,6 +239,7 @@ def time_to_exit(
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, duration=duration, event=event, cause=cause,
                     hire_date=hire_date, exit_date=exit_date)
+    frame = numbers_from_objects(frame, [duration])
     cols = [c for c in (*group_cols, duration, event, cause, hire_date, exit_date) if c]
     df = collect_rows(frame, list(dict.fromkeys(cols)), analysis="time_to_exit")
     obs = observe(df, group_cols, duration=duration, event=event, cause=cause,

@@ -40,6 +40,7 @@ from .._frames import (
     collect_pandas,
     fingerprint_frame,
     group_counts,
+    numbers_from_objects,
     require_columns,
     to_narwhals,
 )
@@ -409,6 +410,7 @@ def cutoff_analysis(
     )
     frame = to_narwhals(data)
     require_columns(frame, score=score, group=group_cols)
+    frame = numbers_from_objects(frame, [score])
     check_group_values(frame, group_cols)
     warnings: list[str] = []
     rows = scored_rows(frame, score, missing_score=search.missing_score)

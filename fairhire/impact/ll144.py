@@ -36,6 +36,7 @@ from .._frames import (
     collect_pandas,
     column_names,
     fingerprint_frame,
+    numbers_from_objects,
     require_columns,
     sum_true,
     to_narwhals,
@@ -329,7 +330,8 @@ data_description, data_period, data_type, test_data_explanation
     sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
-    counts = _count(to_narwhals(data), sex, race, selected, score, missing_score)
+    frame = numbers_from_objects(to_narwhals(data), [score])
+    counts = _count(frame, sex, race, selected, score, missing_score)
     sex_col = _read(counts.table, sex, "sex", sex_map, unknown_labels)
     race_col = _read(counts.table, race, "race", race_map, unknown_labels)
     spec = TableSpec(

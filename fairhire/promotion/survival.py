@@ -33,6 +33,7 @@ from .._core.text import format_number, p_text
 from .._frames import (
     as_columns,
     fingerprint_frame,
+    numbers_from_objects,
     require_columns,
     to_narwhals,
 )
@@ -317,6 +318,7 @@ def time_to_promotion(
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, duration=duration, event=event,
                     controls=control_cols)
+    frame = numbers_from_objects(frame, [duration])
     read = read_rows(frame, group_cols, duration, event, control_cols)
     warnings = list(read.warnings)
     table, curves = curves_by_group(read, confidence, conf_type, min_at_risk, warnings)
