@@ -212,8 +212,8 @@ def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str,
     :func:`fairhire.stats.regression.fit_logit`."""
     if reference_group is None:
         return None, 0
-    data = _logit_rows(frame, group_cols, promoted, strata, controls, warnings)
-    labels, y, df = data
+    labels, y, df = _informative_strata(
+        *_logit_rows(frame, group_cols, promoted, strata, controls, warnings), strata, warnings)
     rate = y.groupby(labels).mean()
     constant = sorted((g for g, r in rate.items() if r in (0.0, 1.0)), key=str)
     if reference_group in constant:
@@ -280,6 +280,33 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
         )
     warnings += numbers_as_categories_in(df.loc[keep], controls, argument="controls")
     y = pd.Series(flags.flags.astype(float), index=raw.index)
+    return labels[keep], y[keep], df.loc[keep]
+
+
+def _informative_strata(labels: pd.Series, y: pd.Series, df: pd.DataFrame,
+                        strata: dict[str, str], warnings: list[str],
+                        ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """The rows of the strata (levels, periods) where some but not all were promoted.
+
+    A stratum is a fixed effect in the logit. Where everyone in it has the same outcome, its
+    coefficient runs off to infinity (the fit does not converge) and, in that limit, its rows
+    say nothing about the groups' odds ratios: leaving them out gives the same odds ratios as
+    the limit, from a fit that converges (the conditional-logit view of a stratum without
+    variation).
+    """
+    keep = pd.Series(True, index=y.index)
+    for name, column in strata.items():
+        values = df[column].astype(object).where(df[column].notna(), MISSING_STRATUM)
+        rate = y[keep].groupby(values[keep]).mean()
+        constant = sorted((v for v, r in rate.items() if r in (0.0, 1.0)), key=str)
+        if constant:
+            keep &= ~values.isin(constant)
+            warnings.append(
+                f"no one (or everyone) was promoted at {name} "
+                f"{', '.join(map(repr, map(str, constant)))}: with the {name} in the logistic "
+                "regression those employees say nothing about the groups' odds, so they are "
+                "left out of it."
+            )
     return labels[keep], y[keep], df.loc[keep]
 
 
