@@ -93,7 +93,7 @@ class SexReading:
             return []
         return [
             f"{self.n_other + self.missing:,} {who} whose sex is not recorded as male or female "
-            f"are excluded from these two-sex {what} ({self.describe()})"
+            f"are excluded from these two-sex {what} ({self.describe().removesuffix('.')})."
         ]
 
     def require_both(self, found: Iterable[Any]) -> None:

@@ -159,8 +159,11 @@ class ReductionInForceResult(Result):
         if self.trend is not None and self.trend["p_value"] < self.alpha and self.trend["z"] > 0:
             from .._core.text import format_number, format_percent, p_text
 
-            rates = ", ".join(f"{format_percent(r.selection_rate)} ({r.band})"
-                              for r in self.age_bands.itertuples(index=False) if r.headcount)
+            small = int(self.params.get("min_n", 30))  # a band's rate then needs its size
+            rates = ", ".join(
+                f"{format_percent(r.selection_rate)} ({r.band}"
+                + (f", {r.selected:,} of {r.headcount:,})" if r.headcount < small else ")")
+                for r in self.age_bands.itertuples(index=False) if r.headcount)
             out.append(Headline(
                 severity=2, figure=self.trend["z"], section="age",
                 text="The layoff selection rate rises with age (Cochran–Armitage trend test, "

@@ -148,8 +148,9 @@ class TimeToPromotionResult(Result):
                 continue
             significant = row.p_value_cox < self.alpha
             medians = (
-                f"median {self._median_text(row.median, row.median_note)} against "
-                f"{self._median_text(ref['median'], ref['median_note'])} ({self.duration})"
+                f"median wait: {row.group} {self._median_text(row.median, row.median_note)}, "
+                f"{ref['group']} {self._median_text(ref['median'], ref['median_note'])} "
+                f"({self.duration})"
             )
             text = (
                 f"{row.group} employees were promoted at {row.hazard_ratio:.2f} times the rate "
