@@ -233,6 +233,53 @@ def test_iso_dates_in_text_and_ordered_categories_and_period_order():
     assert m.periods == ("winter", "spring", "summer")
 
 
+@pytest.mark.parametrize("spell", ["Q{q} {y}", "Q{q}-{y}", "{y}Q{q}", "{y} q{q}", "period"])
+def test_quarter_labels_in_any_spelling_are_in_calendar_order_with_gaps(spell):
+    # "Q1 2025" sorted as text came before "Q2 2024", and labels were numbered 0, 1, 2, ...
+    # so a missing quarter closed up: the same data gave another trend than its dates
+    df = fh.datasets.make_hiring_funnel(6_000, periods=6, random_state=4)
+    df = df[_quarter(df.applied_on) != "2024-Q3"]
+    dates = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    q = df.applied_on.dt.to_period("Q")
+    labels = q if spell == "period" else pd.Series(
+        [spell.format(q=p.quarter, y=p.year) for p in q], index=df.index)
+    m = fh.monitor(df.assign(term=labels), period="term", group="sex", stages=STAGES)
+    assert [str(p) for p in m.periods] == [
+        spell.format(q=p[-1], y=p[:4]) if spell != "period" else p.replace("-", "")
+        for p in dates.periods]
+    assert list(m.period_numbers.values()) == [0, 1, 3, 4, 5]
+    assert list(m.period_numbers.values()) == list(dates.period_numbers.values())
+    pd.testing.assert_frame_equal(m.trends.drop(columns=["first_period", "last_period"]),
+                                  dates.trends.drop(columns=["first_period", "last_period"]))
+
+
+def test_month_and_year_labels_are_in_calendar_order():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=3, freq="M", random_state=2)
+    months = df.applied_on.dt.strftime("%b %Y")  # Jan 2024 ... : alphabetical is Feb, Jan, Mar
+    m = fh.monitor(df.assign(month=months), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Jan 2024", "Feb 2024", "Mar 2024")
+    years = df.applied_on.dt.year.map({2024: 2022}).where(df.applied_on.dt.month != 3, 2024)
+    m = fh.monitor(df.assign(year=years), period="year", group="sex", stages=STAGES)
+    assert m.period_numbers == {2022: 0, 2024: 2}
+    # names no calendar period: natural order, numbered 0, 1, 2, ... as before
+    fy = df.applied_on.dt.month.map({1: "FY9", 2: "FY10", 3: "FY11"})
+    m = fh.monitor(df.assign(fy=fy), period="fy", group="sex", stages=STAGES)
+    assert m.period_numbers == {"FY9": 0, "FY10": 1, "FY11": 2}
+    both = df.applied_on.dt.month.map({1: "2024-Q1", 2: "Q1 2024", 3: "2024-Q2"})
+    with pytest.raises(InvalidValueError, match=r"names the same period in two ways.*Q1 2024"):
+        fh.monitor(df.assign(q=both), period="q", group="sex", stages=STAGES)
+
+
+def test_dates_without_freq_are_refused_not_ordered_as_text():
+    # day-first text dates were period labels in text order: 15/01/2025 before 15/04/2024
+    df = fh.datasets.make_hiring_funnel(1_000, periods=3, random_state=2)
+    for dates in (df.applied_on.dt.strftime("%d/%m/%Y"), df.applied_on.dt.strftime("%Y-%m-%d"),
+                  df.applied_on.dt.date):
+        with pytest.raises(InvalidParameterError, match=r"holds dates \(e\.g\. .*not period "
+                           r"labels; pass freq='M' \(months\), freq='Q'"):
+            fh.monitor(df.assign(on=dates), period="on", group="sex", stages=STAGES)
+
+
 def test_labels_are_cleaned_once_for_the_whole_run():
     df = fh.datasets.make_hiring_funnel(3_000, periods=2, random_state=1)
     sex = df.sex.astype(object)
