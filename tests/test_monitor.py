@@ -195,6 +195,23 @@ def test_a_flag_that_clears_is_alerted():
     assert "back at or above four-fifths" in cleared.message and "2024-Q1" in cleared.message
 
 
+def test_two_people_neither_clear_a_flag_nor_make_a_significant_change():
+    # a quarter with 2 women, both hired, "cleared" the flag and was "a significant change
+    # (adjusted p < 0.001)" both ways: the delta method gives a rate of 2/2 no variance
+    rows = []
+    for period, n, k in (("2024-Q1", 200, 95), ("2024-Q2", 200, 50), ("2024-Q3", 2, 2),
+                         ("2024-Q4", 200, 52)):
+        rows += [{"q": period, "sex": "Male", "hired": i < 100} for i in range(200)]
+        rows += [{"q": period, "sex": "Female", "hired": i < k} for i in range(n)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    kinds = list(zip(m.alerts["period"], m.alerts["alert"], strict=True))
+    assert kinds == [("2024-Q2", "fell below"), ("2024-Q2", "changed")]
+    assert m.table.set_index(["period", "group"]).at[("2024-Q3", "Female"), "small_sample"]
+    # the flag is still raised at the end of the run, so the headline says so
+    assert m.headlines()[0].text.startswith("At the hired stage, Female applicants' selection "
+                                            "rate fell below four-fifths of Male's in 2024-Q2")
+
+
 # -- periods -----------------------------------------------------------------------------------
 
 

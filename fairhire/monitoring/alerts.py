@@ -11,6 +11,9 @@ Three kinds, each a (period, stage, group) row with one plain-language sentence:
   whole run (the trends' reference), whatever each period's own reference was.
 - ``"cleared"``: a raised flag cleared: the ratio is back at or above the threshold.
 
+A period whose comparison is too small for the large-sample tests (``small_sample``) neither
+clears a flag nor takes part in a change test.
+
 Each alert has ``message`` (with its figures) and ``brief`` (the same finding without
 figures, for reports that suppress small counts); ``min_count`` is the smallest count of
 people behind the figures.
@@ -28,6 +31,7 @@ import pandas as pd
 from .._core.text import format_percent, format_ratio, p_text
 from ..stats.change import log_ratio_change
 from ..stats.proportions import adjust_pvalues
+from ..stats.selection import small_samples
 from .trends import WORSENING, StageCounts
 
 __all__ = [
@@ -137,7 +141,7 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
             since = period
             out.append({**base, "alert": FELL_BELOW, "p_value": row.p_value_fisher,
                         "p_value_adjusted": p_adj, **_fell_below_text(row, p_adj, w)})
-        elif since is not None and not row.adverse_impact:
+        elif since is not None and not row.adverse_impact and not _too_small(row):
             out.append({**base, "alert": CLEARED, "p_value": math.nan,
                         "p_value_adjusted": math.nan, **_cleared_text(row, since, w)})
             since = None
@@ -147,6 +151,13 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
         # a flag still raised at the end of the run: say where the trend is heading
         out[-1]["message"] = out[-1]["message"][:-1] + _trend_tail(trend, w) + "."
     return out
+
+
+def _too_small(row: Any) -> bool:
+    """A comparison too small for the large-sample tests (``small_sample``: a group under
+    ``min_n`` people, or an expected cell under 5): 2 of 2 selected says nothing about
+    whether a flag cleared, so it neither clears one nor raises a change."""
+    return not row.is_reference and bool(row.small_sample)
 
 
 def _last_reference(alerts: list[dict]) -> Any:
@@ -176,17 +187,22 @@ def _cleared_text(row: Any, since: Any, w: Wording) -> dict[str, str]:
     return {"message": message, "brief": brief}
 
 
-def _change_tests(counts: StageCounts, group: Any, ref: Any, order, confidence) -> list[dict]:
-    """The change test between each period and the group's previous period with people in
-    both groups, always against the stage's reference for the run."""
+def _change_tests(counts: StageCounts, group: Any, ref: Any, order, options) -> list[dict]:
+    """The change test between each period and the group's previous period with enough people
+    in both groups for a large-sample test, always against the stage's reference for the run.
+
+    The test is the delta method's normal approximation: on a small sample (a group under
+    ``min_n``, an expected cell under 5: the rule that marks ``small_sample`` in each period's
+    table) it is far from its nominal level (2 of 2 selected has a log-rate variance of 0), so
+    such periods are not tested, as a period with nobody in a group is not."""
     out, previous = [], None
     for period in order:
         n, m = int(counts.applicants.at[group, period]), int(counts.applicants.at[ref, period])
-        if n == 0 or m == 0:
-            continue
         now = (int(counts.selected.at[group, period]), n, int(counts.selected.at[ref, period]), m)
+        if n == 0 or m == 0 or bool(small_samples(*now, options.min_n)):
+            continue
         if previous is not None:
-            change = log_ratio_change(previous[1], now, confidence=confidence)
+            change = log_ratio_change(previous[1], now, confidence=options.confidence)
             if math.isfinite(change.p_value):
                 out.append({"stage": counts.stage, "group": group, "reference_group": ref,
                             "period": period, "previous_period": previous[0], "test": change,
@@ -232,7 +248,7 @@ def find_alerts(
     tests: list[dict] = []
     for row in trends.itertuples(index=False):
         counts = stage_counts[row.stage]
-        tests += _change_tests(counts, row.group, row.reference_group, order, options.confidence)
+        tests += _change_tests(counts, row.group, row.reference_group, order, options)
     p_adj = adjust_pvalues(np.array([t["test"].p_value for t in tests]), options.adjust)
     for test, p in zip(tests, p_adj, strict=True):
         if p < options.alpha:
