@@ -140,7 +140,7 @@ class MonitorResult(Result):
             severity = 2 if fell else 1
             out.append(self._headline(row, severity))
         for row in self.trends.loc[self.trends["direction"] == WORSENING].itertuples(index=False):
-            out.append(Headline(severity=2, text=self._trend_sentence(row),
+            out.append(Headline(severity=2, text=self.trend_sentence(row),
                                 figure=row.change_per_period, section=self.kind))
         return by_severity(out)
 
@@ -159,20 +159,26 @@ class MonitorResult(Result):
             alpha=self.alpha, threshold=self.threshold,
         )
 
-    def _trend_sentence(self, row: Any) -> str:
+    def trend_sentence(self, row: Any, *, figures: bool = True) -> str:
+        """One trend in words. ``row`` is a row of :attr:`trends` (a namedtuple or dict) with a
+        clear direction; ``figures=False`` gives the finding without its figures (for a report
+        that withholds them under ``min_cell``)."""
+        get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
         w = self.wording
-        odds = f"odds of {w.outcome} relative to {row.reference_group}"
-        lead = w.lead(row.stage, row.group, odds)
-        verb = "have declined" if row.change_per_period < 0 else "have risen"
-        return (
-            f"{lead} {verb} by {format_percent(abs(row.change_per_period), 1)} {w.per} from "
-            f"{row.first_period} to {row.last_period} ({w.p(row.p_value_adjusted, 'adjusted p')})."
-        )
+        odds = f"odds of {w.outcome} relative to {get('reference_group')}"
+        lead = w.lead(get("stage"), get("group"), odds)
+        verb = "have declined" if get("direction") == WORSENING else "have risen"
+        span = f"from {get('first_period')} to {get('last_period')}"
+        if not figures:
+            return f"{lead} {verb} significantly {span}."
+        change = format_percent(abs(get("change_per_period")), 1)
+        p = w.p(get("p_value_adjusted"), "adjusted p")
+        return f"{lead} {verb} by {change} {w.per} {span} ({p})."
 
     def trend_sentences(self) -> list[str]:
         """One sentence per worsening or improving trend."""
         rows = self.trends.loc[self.trends["direction"] != UNCLEAR]
-        return [self._trend_sentence(row) for row in rows.itertuples(index=False)]
+        return [self.trend_sentence(row) for row in rows.itertuples(index=False)]
 
     def summary(self) -> str:
         """Plain text: the periods, the alerts, the trends and the warnings."""
