@@ -371,6 +371,17 @@ def test_a_single_period_is_a_clear_error():
         fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
 
 
+def test_periods_left_out_say_why_in_the_error():
+    # one group in every period was "only 0 period ... Use a shorter freq= (e.g. 'M')"
+    df = fh.datasets.make_hiring_funnel(1_000, periods=3, random_state=2)
+    with pytest.raises(InsufficientDataError, match=r"no period in 'applied_on' has groups to "
+                       r"compare.*In 2024-Q1, 2024-Q2, 2024-Q3: only one group \('Female'\)"
+                       r"[^.]*\. Check the group column") as info:
+        fh.monitor(df.assign(sex="Female"), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES)
+    assert "shorter freq" not in str(info.value)
+
+
 def test_freq_needs_dates_and_dates_need_freq():
     df = fh.datasets.make_hiring_funnel(500, periods=2, random_state=1)
     with pytest.raises(InvalidParameterError, match=r"not dates\. Leave out freq="):

@@ -33,6 +33,7 @@ from ..impact.aggregate import exclusion_warnings
 from .alerts import find_alerts, wording_for
 from .counts import Outcome, WideCounts, check_outcome, count_outcomes
 from .periodic import (
+    LEFT_OUT,
     PERIOD,
     audit_funnel_periods,
     audit_promotion_periods,
@@ -307,7 +308,7 @@ def _result(run: Run) -> MonitorResult:
     present = set(run.table[PERIOD])
     order = _need_two(tuple(p for p in run.labels.order if p in present), period)
     results, notes, skipped = _audit(run, order)
-    order = _need_two(tuple(p for p in order if p in results), period)
+    order = _need_two(tuple(p for p in order if p in results), period, notes)
     warnings = list(run.warnings)
     if run.n_missing:
         warnings.append(f"{run.n_missing:,} rows have a missing {period!r}: excluded and counted.")
@@ -355,15 +356,22 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     return RowAccount.of(total, excluded)
 
 
-def _need_two(order: tuple, period: str) -> tuple:
-    if len(order) < 2:
-        only = f" ({order[0]})" if order else ""
-        raise InsufficientDataError(
-            f"only {len(order)} period{only} in {period!r} with groups to compare: monitoring "
-            "compares periods, so at least two are needed. Use a shorter freq= (e.g. 'M'), "
-            "more data, or adverse_impact() for a single period."
-        )
-    return order
+def _need_two(order: tuple, period: str, left_out: dict[str, list[Any]] | None = None) -> tuple:
+    """``order`` when it has two periods or more; otherwise the error, with the reasons the
+    other periods were left out (one group only, say) when there are any."""
+    if len(order) >= 2:
+        return order
+    only = f" ({order[0]})" if order else ""
+    head = (f"{'no period' if not order else f'only 1 period{only}'} in {period!r} has groups "
+            "to compare: monitoring compares periods, so at least two are needed.")
+    if left_out:
+        reasons = " ".join(f"In {', '.join(map(str, ps))}: {why.removesuffix(LEFT_OUT).strip()}"
+                           for why, ps in left_out.items())
+        raise InsufficientDataError(f"{head} {reasons}")
+    raise InsufficientDataError(
+        f"{head} Use a shorter freq= (e.g. 'M'), more data, or adverse_impact() for a single "
+        "period."
+    )
 
 
 def _params(run: Run) -> dict[str, Any]:

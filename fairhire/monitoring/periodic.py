@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import InsufficientDataError
 
 __all__ = [
-    "PERIOD", "audit_funnel_periods", "audit_promotion_periods", "period_filters",
+    "LEFT_OUT", "PERIOD", "audit_funnel_periods", "audit_promotion_periods", "period_filters",
     "period_warnings", "stack",
 ]
 
@@ -35,7 +35,7 @@ PERIOD = "__fh_period"
 #: Per-period warnings said once for the whole run instead (the unknown-group count).
 RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in the unknown table")
 _SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
-_LEFT_OUT = "This period is left out of the monitoring."
+LEFT_OUT = "This period is left out of the monitoring."
 
 
 def audit_funnel_periods(
@@ -59,7 +59,7 @@ def audit_funnel_periods(
                 strata=strata_cols or None, **engine,
             )
         except InsufficientDataError as exc:
-            notes.setdefault(f"{exc} {_LEFT_OUT}", []).append(period)
+            notes.setdefault(f"{exc} {LEFT_OUT}", []).append(period)
             skipped += int(part[applied].sum())
     return results, notes, skipped
 
@@ -109,7 +109,7 @@ def audit_promotion_periods(
                 regression=False, **engine,
             )
         except InsufficientDataError as exc:
-            notes.setdefault(f"{exc} {_LEFT_OUT}", []).append(period)
+            notes.setdefault(f"{exc} {LEFT_OUT}", []).append(period)
             skipped += count_rows(frame.filter(filters[period]))
     return results, notes, skipped
 
