@@ -101,7 +101,8 @@ def test_the_change_test_uses_both_audits_counts(comparison):
 
 def test_an_analysis_in_one_audit_only_is_not_compared(comparison):
     assert comparison.not_compared.to_dict("records") == [
-        {"analysis": "Promotion rates", "stage": "promoted", "group": "Female", "audit": "previous"}
+        {"analysis": "Promotion rates", "stage": "promoted", "group": "Female", "audit": "previous",
+         "reason": "analysis in one audit only"}
     ]
     assert comparison.rows.excluded == {"analysis in one audit only": 1}
     assert any("only in the previous audit" in w for w in comparison.warnings)
@@ -179,3 +180,29 @@ def test_comparison_renders_in_every_format(comparison):
     assert "New finding: Hiring funnel by sex, screened, Female (impact ratio 0.95 → 0.60)." in (
         out["markdown"]
     )
+
+
+def test_a_flag_withheld_under_min_cell_is_not_called_resolved():
+    # the same 100 women, 30 hired, both years; this year a 4-person group joins, and the
+    # report withholds Female's row as its complement: the comparison said "Resolved"
+    def audit(groups, when):
+        counts = {"sex": [g for g, _, _ in groups], "n": [n for _, n, _ in groups],
+                  "hired": [k for _, _, k in groups]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        report = fh.Report(min_cell=5, generated_at=when).add(ai, title="Hiring")
+        return report.to_json_dict()
+
+    before = audit([("Male", 100, 50), ("Female", 100, 30)], "2025-01-31")
+    after = audit([("Male", 100, 50), ("Female", 100, 30), ("Tiny", 4, 3)], "2026-01-31")
+    female = next(r for r in after["sections"][0]["result"]["table"] if r["group"] == "Female")
+    assert female["adverse_impact"] is None  # withheld, not False
+    for previous, current, held in ((before, after, "current"), (after, before, "previous")):
+        cmp = fh.compare_audits(previous, current)
+        assert cmp.table.empty, cmp.table
+        assert cmp.not_compared.to_dict("records") == [
+            {"analysis": "Hiring", "stage": "hired", "group": "Female", "audit": held,
+             "reason": "flag withheld in one audit"}]
+        assert cmp.rows.excluded == {"flag withheld in one audit": 1}
+        assert any("withheld in the other" in w and "(Hiring, hired, Female)" in w
+                   for w in cmp.warnings)
+        check_renders(cmp)

@@ -24,6 +24,11 @@ NEW, RESOLVED, WORSE, BETTER, UNCHANGED = "new", "resolved", "worse", "better", 
 #: Statuses in the order reports list them.
 STATUSES = (NEW, WORSE, UNCHANGED, BETTER, RESOLVED)
 
+#: Why a finding was not compared (the ``reason`` column of ``not_compared``).
+ONE_AUDIT = "analysis in one audit only"
+WITHHELD = "flag withheld in one audit"
+NOT_COMPARED_COLUMNS = ["analysis", "stage", "group", "audit", "reason"]
+
 COMPARISON_COLUMNS = [
     "analysis", "stage", "group", "measure", "status", "previous", "current", "change",
     "previous_flagged", "current_flagged", "p_value_change", "min_count", "needs_attention",
@@ -46,8 +51,11 @@ class AuditComparison(Result):
         difference of log impact ratios), ``min_count`` (smallest count behind the figures)
         and ``needs_attention`` (new or worse).
     not_compared : pandas.DataFrame
-        Findings of an analysis that is in only one of the audits (``analysis, stage, group,
-        audit``): they could not be compared.
+        Findings flagged in one audit that could not be compared (``analysis, stage, group,
+        audit, reason``): their analysis is only in ``audit`` ("analysis in one audit only"),
+        or their flag is withheld in ``audit`` under small-count suppression ("flag withheld
+        in one audit"; a withheld flag is unknown, so the finding is neither resolved nor
+        new).
     previous_audit, current_audit : mapping
         Title, organisation, period, generation time and version of each audit.
     """
@@ -244,9 +252,16 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
         b, a = before.findings.get(key), after.findings.get(key)
         if not ((b and b.flagged) or (a and a.flagged)):
             continue
+        where = {"analysis": key[0], "stage": key[1], "group": key[2]}
         if key[0] not in shared:
-            left_out.append({"analysis": key[0], "stage": key[1], "group": key[2],
-                             "audit": "previous" if b else "current"})
+            left_out.append({**where, "audit": "previous" if b else "current",
+                             "reason": ONE_AUDIT})
+            continue
+        # a flag withheld under min_cell is unknown, not False: never "resolved" or "new"
+        held = [name for name, f in (("previous", b), ("current", a))
+                if f is not None and f.flagged is None]
+        if held:
+            left_out.append({**where, "audit": held[0], "reason": WITHHELD})
             continue
         rows.append(_row(key, b, a))
     return _result(before, after, rows, left_out)
@@ -257,8 +272,19 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
     order = {s: i for i, s in enumerate(STATUSES)}
     table = table.iloc[table["status"].map(order).argsort(kind="stable")].reset_index(drop=True)
     table["needs_attention"] = table["needs_attention"].astype(bool)
-    not_compared = pd.DataFrame(left_out, columns=["analysis", "stage", "group", "audit"])
+    not_compared = pd.DataFrame(left_out, columns=NOT_COMPARED_COLUMNS)
     warnings = []
+    held = not_compared.loc[not_compared["reason"] == WITHHELD]
+    if len(held):
+        names = [", ".join(x for x in r if x) for r in
+                 held[["analysis", "stage", "group"]].itertuples(index=False)]
+        shown = "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
+        warnings.append(
+            f"{len(held)} finding{'s' if len(held) > 1 else ''} flagged in one audit "
+            f"{'have their flags' if len(held) > 1 else 'has its flag'} withheld in the other "
+            "(small-count suppression, min_cell), so not compared: neither resolved nor new "
+            f"({shown})."
+        )
     for audit, other, name in ((before, after, "previous"), (after, before, "current")):
         for analysis in audit.analyses:
             if analysis not in other.analyses:
@@ -269,7 +295,7 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
         warnings.append("the previous audit was generated after the current one: check the "
                         "order of the two arguments.")
     total = len(table) + len(not_compared)
-    excluded = {"analysis in one audit only": len(not_compared)} if len(not_compared) else {}
+    excluded = {str(k): int(v) for k, v in not_compared["reason"].value_counts(sort=False).items()}
     return AuditComparison(
         table=table,
         not_compared=not_compared,

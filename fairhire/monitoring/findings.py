@@ -57,7 +57,7 @@ class Finding:
     group: str
     measure: Measure
     figure: float | None
-    flagged: bool
+    flagged: bool | None  # None: withheld from the audit (small-count suppression)
     counts: tuple[int, int, int, int] | None  # (a, n, b, m) when the row gives them
     min_count: int | None
 
@@ -143,8 +143,9 @@ def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping
         focal = _selection(record)
         ref = _selection(rows.get((where, _text(record.get("reference_group")))))
         counts = focal + ref if focal and ref else None
-        return Finding(analysis, where, _text(group), measure, figure, bool(record[flag]),
-                       counts, _smallest(record))
+        flagged = None if record[flag] is None else bool(record[flag])
+        return Finding(analysis, where, _text(group), measure, figure, flagged, counts,
+                       _smallest(record))
     return None
 
 
