@@ -118,7 +118,7 @@ def test_undefined_cases_are_nan_not_errors():
     assert math.isnan(t.estimate) and not t.converged and "no one" in t.note
     # everyone selected
     t = logit_trend([50, 60], [50, 60], [20, 25], [50, 60], [0, 1])
-    assert "everyone" in t.note
+    assert t.note == "everyone in the focal group was selected in every period"
     # one period only
     t = logit_trend([5], [10], [6], [10], [0])
     assert "fewer than two periods" in t.note

@@ -171,7 +171,8 @@ def logit_trend(
     for name, sel, tot in (("focal", a_, n_), ("reference", b_, m_)):
         if sel.sum() == 0 or sel.sum() == tot.sum():
             what = "no one" if sel.sum() == 0 else "everyone"
-            return _not_estimable(periods, f"{what} in the {name} group was selected in any period")
+            when = "in any period" if sel.sum() == 0 else "in every period"
+            return _not_estimable(periods, f"{what} in the {name} group was selected {when}")
     centre = float(np.average(np.r_[tt[n_ > 0], tt[m_ > 0]]))
     tc = tt - centre
     keep_f, keep_r = n_ > 0, m_ > 0
