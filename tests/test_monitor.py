@@ -282,6 +282,12 @@ def test_month_and_year_labels_are_in_calendar_order():
     fy = df.applied_on.dt.month.map({1: "FY9", 2: "FY10", 3: "FY11"})
     m = fh.monitor(df.assign(fy=fy), period="fy", group="sex", stages=STAGES)
     assert m.period_numbers == {"FY9": 0, "FY10": 1, "FY11": 2}
+    # an ordered categorical made without categories= is in text order: kept, with a warning
+    text_order = pd.Categorical(df.applied_on.dt.strftime("%b %Y"), ordered=True)
+    m = fh.monitor(df.assign(month=text_order), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Feb 2024", "Jan 2024", "Mar 2024")
+    assert any("are not in calendar order" in w and "pass period_order=" in w
+               for w in m.warnings)
     both = df.applied_on.dt.month.map({1: "2024-Q1", 2: "Q1 2024", 3: "2024-Q2"})
     with pytest.raises(InvalidValueError, match=r"names the same period in two ways.*Q1 2024"):
         fh.monitor(df.assign(q=both), period="q", group="sex", stages=STAGES)

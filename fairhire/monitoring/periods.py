@@ -192,16 +192,25 @@ def _renumber(pairs: dict[Any, int]) -> tuple[tuple[Any, ...], dict[Any, int]]:
 
 
 def _label_order(
-    present: list[Any], spec: PeriodColumn, period_order: Sequence[Any] | None
+    present: list[Any], spec: PeriodColumn, period_order: Sequence[Any] | None,
+    warnings: list[str],
 ) -> tuple[tuple[Any, ...], dict[Any, int]]:
     """The periods in order and their numbers: calendar positions for labels that name
     calendar periods (unless an order is given), else 0, 1, 2, ... in order."""
-    positions = None
-    if period_order is None and spec.categories is None:
-        positions = calendar_positions(present, spec.column)
-    if positions is not None:
+    positions = calendar_positions(present, spec.column) if period_order is None else None
+    if positions is not None and spec.categories is None:
         return _renumber(positions)
     order = _given_order(present, spec, period_order)
+    if positions is not None and list(order) != sorted(order, key=positions.__getitem__):
+        # an ordered categorical made without categories= is in text order: say so
+        calendar = sorted(order, key=positions.__getitem__)
+        wrong = next(p for p, q in zip(order, calendar, strict=True) if p != q)
+        warnings.append(
+            f"the ordered categories of column {spec.column!r} (passed as period=) are not in "
+            f"calendar order ({', '.join(map(str, order))}; {wrong} is out of place). Periods "
+            "follow the categories as given; pass period_order= with the periods in time order "
+            "if that is not it."
+        )
     return order, {p: i for i, p in enumerate(order)}
 
 
@@ -277,6 +286,6 @@ def label_periods(
         labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))
         _refuse_days(present, spec.column)
-        order, numbers = _label_order(present, spec, period_order)
+        order, numbers = _label_order(present, spec, period_order, warnings)
     series = pd.Series(labels, index=table.index, dtype=object)
     return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings)
