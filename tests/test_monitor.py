@@ -195,6 +195,24 @@ def test_a_flag_that_clears_is_alerted():
     assert "back at or above four-fifths" in cleared.message and "2024-Q1" in cleared.message
 
 
+def test_a_flag_says_when_the_ratio_crossed_the_line_not_only_when_it_became_significant():
+    # 0.90 -> 0.78 (not significant) -> 0.60 (significant): the alert said "fell below
+    # four-fifths of Male's in 2024-Q3" of a ratio below it since 2024-Q2
+    rows = []
+    for period, women in (("2024-Q1", 45), ("2024-Q2", 39), ("2024-Q3", 30)):
+        rows += [{"q": period, "sex": "Male", "hired": i < 50} for i in range(100)]
+        rows += [{"q": period, "sex": "Female", "hired": i < women} for i in range(100)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    t = m.table.loc[m.table.group == "Female"].set_index("period")
+    assert list(t.adverse_impact) == [False, True, True]
+    alert = m.alerts.loc[m.alerts.alert == "fell below"].iloc[0]
+    assert alert.period == "2024-Q3"
+    assert alert.message.startswith(
+        "At the hired stage, Female applicants' selection rate fell below four-fifths of Male's "
+        "in 2024-Q2 and significantly so in 2024-Q3 (impact ratio 0.60, adjusted p")
+    assert alert.brief.endswith("in 2024-Q2 and significantly so in 2024-Q3.")
+
+
 def test_two_people_neither_clear_a_flag_nor_make_a_significant_change():
     # a quarter with 2 women, both hired, "cleared" the flag and was "a significant change
     # (adjusted p < 0.001)" both ways: the delta method gives a rate of 2/2 no variance

@@ -122,10 +122,15 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
     stage, group = key
     out: list[dict] = []
     since, previous, previous_counts = None, None, []
+    below = None  # (the period the current run below the threshold began, its reference)
     for period in order:
         row = cells.get((stage, group, period))
         if row is None or row.excluded or (not row.is_reference and math.isnan(row.impact_ratio)):
             continue
+        if not row.adverse_impact:
+            below = None
+        elif below is None or below[1] != row.reference_group:
+            below = (period, row.reference_group)
         ref = cells.get((stage, row.reference_group, period))
         counts = _counts(row, ref) if ref is not None else [int(row.applicants)]
         p_adj = adjusted.get((stage, group, period), math.nan)
@@ -138,9 +143,9 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
             "min_count": min(counts + previous_counts),
         }
         if since is None and row.adverse_impact and p_adj < alpha:
-            since = period
+            since = below[0]  # when it crossed, which may be before it was significant
             out.append({**base, "alert": FELL_BELOW, "p_value": row.p_value_fisher,
-                        "p_value_adjusted": p_adj, **_fell_below_text(row, p_adj, w)})
+                        "p_value_adjusted": p_adj, **_fell_below_text(row, p_adj, since, w)})
         elif since is not None and not row.adverse_impact and not _too_small(row):
             out.append({**base, "alert": CLEARED, "p_value": math.nan,
                         "p_value_adjusted": math.nan, **_cleared_text(row, since, w)})
@@ -165,13 +170,19 @@ def _last_reference(alerts: list[dict]) -> Any:
     return alerts[-1]["reference_group"] if alerts else None
 
 
-def _fell_below_text(row: Any, p_adj: float, w: Wording) -> dict[str, str]:
+def _fell_below_text(row: Any, p_adj: float, crossed: Any, w: Wording) -> dict[str, str]:
+    """'fell below four-fifths of Male's in 2024-Q3', or, when the ratio was already below
+    the threshold before the difference became significant, 'in 2024-Q2 and significantly
+    so in 2024-Q3': the alert's period is not when the group crossed the line."""
     lead, ref = w.lead(row.stage, row.group, w.rate), row.reference_group
+    when = f"{crossed} and significantly so in {row.period}"
+    if crossed == row.period:
+        when = str(row.period)
     message = (
-        f"{lead} fell below four-fifths of {ref}'s in {row.period} (impact ratio "
+        f"{lead} fell below four-fifths of {ref}'s in {when} (impact ratio "
         f"{w.ratio(row.impact_ratio)}, {w.p(p_adj, 'adjusted p')})"
     )
-    brief = f"{lead} fell below four-fifths of {ref}'s in {row.period}."
+    brief = f"{lead} fell below four-fifths of {ref}'s in {when}."
     return {"message": message + ".", "brief": brief}
 
 
