@@ -306,6 +306,12 @@ def test_month_and_year_labels_are_in_calendar_order():
     assert m.periods == ("Feb 2024", "Jan 2024", "Mar 2024")
     assert any("are not in calendar order" in w and "pass period_order=" in w
                for w in m.warnings)
+    # one label that names no period puts the column back in text order: said, with the label
+    typo = months.where(months != "Mar 2024", "Mar 2O24")
+    m = fh.monitor(df.assign(month=typo), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Feb 2024", "Jan 2024", "Mar 2O24")
+    assert any("names calendar periods except ['Mar 2O24'], so its periods are in text order"
+               in w for w in m.warnings)
     both = df.applied_on.dt.month.map({1: "2024-Q1", 2: "Q1 2024", 3: "2024-Q2"})
     with pytest.raises(InvalidValueError, match=r"names the same period in two ways.*Q1 2024"):
         fh.monitor(df.assign(q=both), period="q", group="sex", stages=STAGES)

@@ -23,7 +23,7 @@ import pandas as pd
 from .._core.dates import not_dates
 from ..errors import InvalidValueError, preview
 
-__all__ = ["calendar_positions", "is_full_date"]
+__all__ = ["calendar_positions", "is_full_date", "odd_ones_out"]
 
 _YEAR = r"(?P<y>(?:19|20|21)\d\d)"
 _SEP = r"\s*[-/ .]?\s*"
@@ -124,3 +124,22 @@ def is_full_date(value: Any) -> bool:
     if not isinstance(value, str) or not _FULL_DATE.match(value.strip()):
         return False
     return not not_dates(pd.Series([value.strip()], dtype=object))
+
+
+def odd_ones_out(labels: Sequence[Any]) -> list[Any]:
+    """The labels that name no calendar period when most of the others name periods of one
+    length: one mistyped label ("Q1 2O24", "2024 Q5") puts the whole column back in text
+    order, which the caller should say.
+
+    >>> odd_ones_out(["Q1 2024", "Q2 2024", "Q3 2024", "unknown"])
+    ['unknown']
+    >>> odd_ones_out(["spring", "summer", "2024"])
+    []
+    """
+    found = [(p, _position(p)) for p in labels if not isinstance(p, pd.Period)]
+    units = [f[0] for _, f in found if f is not None]
+    if not units:
+        return []
+    common = max(set(units), key=units.count)
+    odd = [p for p, f in found if f is None or f[0] != common]
+    return odd if 0 < len(odd) and units.count(common) > len(found) / 2 else []

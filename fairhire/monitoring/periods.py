@@ -36,7 +36,7 @@ from .._core.missing import is_missing
 from .._core.params import check_choice
 from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from .calendar import calendar_positions, is_full_date
+from .calendar import calendar_positions, is_full_date, odd_ones_out
 
 __all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
 
@@ -201,6 +201,15 @@ def _label_order(
     if positions is not None and spec.categories is None:
         return _renumber(positions)
     order = _given_order(present, spec, period_order)
+    odd = odd_ones_out(present) if period_order is None and spec.categories is None else []
+    if odd:
+        warnings.append(
+            f"column {spec.column!r} (passed as period=) names calendar periods except "
+            f"{preview(sorted(map(str, odd)))}, so its periods are in text order "
+            f"({', '.join(map(str, order[:12]))}{', ...' if len(order) > 12 else ''}). Correct "
+            "those labels, or pass period_order= with "
+            "the periods in time order."
+        )
     if positions is not None and list(order) != sorted(order, key=positions.__getitem__):
         # an ordered categorical made without categories= is in text order: say so
         calendar = sorted(order, key=positions.__getitem__)
