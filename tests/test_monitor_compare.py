@@ -206,3 +206,23 @@ def test_a_flag_withheld_under_min_cell_is_not_called_resolved():
         assert any("withheld in the other" in w and "(Hiring, hired, Female)" in w
                    for w in cmp.warnings)
         check_renders(cmp)
+
+
+def test_a_monitoring_section_is_compared_by_its_last_period():
+    # the rows of every period share (stage, group), and the first period's stood for the run:
+    # flagged in the new run's last quarter, fine in the old run's, it was "resolved"
+    def run(quarters, when):
+        rows = []
+        for q, women in quarters:
+            rows += [{"q": q, "sex": "Male", "hired": i < 50} for i in range(100)]
+            rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(100)]
+        mon = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+        return fh.Report(generated_at=when).add(mon, title="Monitoring").to_json_dict()
+
+    before = run([("2024-Q1", 30), ("2024-Q2", 48)], "2025-01-31")
+    after = run([("2024-Q3", 48), ("2024-Q4", 30)], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table[["stage", "group", "status", "previous", "current"]].to_dict("records") == [
+        {"stage": "hired", "group": "Female", "status": "new", "previous": 0.96, "current": 0.6}]
+    expected = log_ratio_change((48, 100, 50, 100), (30, 100, 50, 100)).p_value
+    assert cmp.table.p_value_change[0] == pytest.approx(expected)

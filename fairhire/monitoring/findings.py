@@ -149,11 +149,23 @@ def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping
     return None
 
 
+def _latest(payload: Mapping[str, Any], rows: list[dict]) -> list[dict]:
+    """A monitoring run's rows of its last period: its findings are where the run ended (the
+    rows of every period share a stage and group, and the first period's would stand for the
+    run)."""
+    periods = payload.get("periods")
+    if not (isinstance(periods, list) and periods and all("period" in r for r in rows)):
+        return rows
+    last = str(periods[-1])
+    return [r for r in rows if str(r["period"]) == last]
+
+
 def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding]:
     out = []
     for table, value in payload.items():
         if not (isinstance(value, list) and value and all(isinstance(r, dict) for r in value)):
             continue
+        value = _latest(payload, value)
         rows = {(_where(r, table), _text(r.get("group", r.get("category")))): r for r in value}
         found = (_finding(analysis, table, r, rows) for r in value)
         out += [f for f in found if f is not None]
