@@ -213,6 +213,24 @@ def test_a_flag_says_when_the_ratio_crossed_the_line_not_only_when_it_became_sig
     assert alert.brief.endswith("in 2024-Q2 and significantly so in 2024-Q3.")
 
 
+def test_no_direction_is_claimed_when_the_odds_and_impact_ratios_disagree():
+    # the impact ratio rose 0.83 -> 0.91 (the gap closing) while the odds ratio fell: the trend
+    # was "worsening" (-31% a period, adjusted p < 0.001) and a severity-2 headline
+    rows = []
+    for q, women, men in (("2024-Q1", 200, 240), ("2024-Q2", 240, 300), ("2024-Q3", 280, 352),
+                          ("2024-Q4", 320, 380), ("2025-Q1", 360, 396)):
+        rows += [{"q": q, "sex": "Male", "hired": i < men} for i in range(400)]
+        rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(400)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    trend = m.trends.iloc[0]
+    assert trend.p_value_adjusted < 0.001 and trend.change_per_period < 0
+    assert trend.direction == "no clear trend"
+    assert "opposite directions" in trend.note
+    assert not [h for h in m.headlines() if "declined" in h.text]
+    ratios = m.ratios_over_time().impact_ratio
+    assert ratios.iloc[-1] > ratios.iloc[0]
+
+
 def test_two_people_neither_clear_a_flag_nor_make_a_significant_change():
     # a quarter with 2 women, both hired, "cleared" the flag and was "a significant change
     # (adjusted p < 0.001)" both ways: the delta method gives a rate of 2/2 no variance

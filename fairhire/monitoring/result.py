@@ -41,8 +41,9 @@ class MonitorResult(Result):
         ci_high`` (of β), ``change_per_period`` (``exp(β) − 1``, the relative change of the odds
         ratio per period) with ``change_ci_low, change_ci_high``, ``z, p_value,
         p_value_adjusted`` (over every trend of the run), ``direction`` ("improving",
-        "worsening" or "no clear trend", from the adjusted p-value) and ``note`` (why a trend
-        could not be estimated).
+        "worsening" or "no clear trend": from the adjusted p-value, and only when the fitted
+        impact ratio moves the same way as the odds ratio) and ``note`` (why a trend could not
+        be estimated, or why no direction is claimed).
     alerts : pandas.DataFrame
         One row per alert: ``period, stage, group, reference_group, alert`` ("fell below",
         "changed" or "cleared"), ``impact_ratio, previous_period, previous_impact_ratio,
