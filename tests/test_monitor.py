@@ -304,6 +304,8 @@ def test_quarter_labels_in_any_spelling_are_in_calendar_order_with_gaps(spell):
     assert list(m.period_numbers.values()) == list(dates.period_numbers.values())
     pd.testing.assert_frame_equal(m.trends.drop(columns=["first_period", "last_period"]),
                                   dates.trends.drop(columns=["first_period", "last_period"]))
+    # and the sentences say "a quarter", as for the dates (they said "a period")
+    assert m.wording.unit == "quarter" and m.params["freq"] is None
 
 
 def test_month_and_year_labels_are_in_calendar_order():

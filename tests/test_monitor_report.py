@@ -148,4 +148,4 @@ def test_trend_and_alert_sentences_quote_no_figure_the_tables_withhold():
         assert "adjusted p" not in trends, fmt
     # without min_cell the figures are there
     plain = html.unescape(check_renders(mon)["markdown"])
-    assert f"have declined by {change} a period from 2024-Q1 to 2025-Q1" in plain
+    assert f"have declined by {change} a quarter from 2024-Q1 to 2025-Q1" in plain

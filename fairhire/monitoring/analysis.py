@@ -319,7 +319,8 @@ def _result(run: Run) -> MonitorResult:
     trends, references, notes_ = trend_table(by_stage, order, numbers, options)
     note = reference_note(table, order, references)
     warnings += notes_ + ([note] if note and options.reference is None else [])
-    wording = wording_for(promotion=run.outcome.promoted is not None, freq=run.spec.freq,
+    freq = run.spec.freq or run.labels.unit  # quarter labels are quarters too
+    wording = wording_for(promotion=run.outcome.promoted is not None, freq=freq,
                           alpha=options.alpha, threshold=float(options.threshold))
     alerts = find_alerts(table, trends, by_stage, order, options, wording)
     rows = _rows(run, results, skipped, warnings)
@@ -327,7 +328,7 @@ def _result(run: Run) -> MonitorResult:
         table=table, trends=trends, alerts=alerts, unknown=_unknown(results),
         strata=stack(results, "strata") if run.strata_cols else None, periods=order,
         period_numbers=numbers, references=references, group_columns=tuple(run.group_cols),
-        stages=run.counts.stages, freq=run.spec.freq, threshold=float(options.threshold),
+        stages=run.counts.stages, freq=freq, threshold=float(options.threshold),
         alpha=options.alpha, fingerprint=fingerprint_frame(run.table),
         warnings=tuple(dict.fromkeys(warnings)), rows=rows, params=_params(run),
     )

@@ -23,7 +23,7 @@ import pandas as pd
 from .._core.dates import not_dates
 from ..errors import InvalidValueError, preview
 
-__all__ = ["calendar_positions", "is_full_date", "odd_ones_out"]
+__all__ = ["calendar_positions", "calendar_unit", "is_full_date", "odd_ones_out"]
 
 _YEAR = r"(?P<y>(?:19|20|21)\d\d)"
 _SEP = r"\s*[-/ .]?\s*"
@@ -143,3 +143,17 @@ def odd_ones_out(labels: Sequence[Any]) -> list[Any]:
     common = max(set(units), key=units.count)
     odd = [p for p, f in found if f is None or f[0] != common]
     return odd if 0 < len(odd) and units.count(common) > len(found) / 2 else []
+
+
+def calendar_unit(labels: Sequence[Any]) -> str | None:
+    """"M", "Q", "H" or "Y" when every label names a calendar period of that length (as
+    :func:`calendar_positions` reads them), else None: the words of sentences ("a quarter").
+
+    >>> calendar_unit(["Q1 2025", "Q2 2025"]), calendar_unit(["FY9"])
+    ('Q', None)
+    """
+    if labels and all(isinstance(p, pd.Period) for p in labels):
+        units = {p.freqstr[0] for p in labels}
+    else:
+        units = {f[0] if f else None for f in map(_position, labels)}
+    return units.pop() if len(units) == 1 and None not in units else None

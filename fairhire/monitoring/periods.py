@@ -36,7 +36,7 @@ from .._core.missing import is_missing
 from .._core.params import check_choice
 from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from .calendar import calendar_positions, is_full_date, odd_ones_out
+from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 
 __all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
 
@@ -70,6 +70,7 @@ class PeriodLabels:
     order: tuple[Any, ...]  # periods in order
     numbers: dict[Any, int]  # period -> number used by the trend (0 for the first)
     warnings: list[str] = field(default_factory=list)
+    unit: str | None = None  # "M", "Q", "Y": the length of labelled calendar periods
 
 
 def _is_temporal(dtype: Any) -> bool:
@@ -297,4 +298,8 @@ def label_periods(
         _refuse_days(present, spec.column)
         order, numbers = _label_order(present, spec, period_order, warnings)
     series = pd.Series(labels, index=table.index, dtype=object)
-    return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings)
+    unit = None
+    if spec.kind == "label" and period_order is None and spec.categories is None:
+        unit = calendar_unit(order)  # numbered by calendar: say "a quarter", as for dates
+    return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings,
+                        unit=unit if unit in FREQS else None)

@@ -57,6 +57,10 @@ class MonitorResult(Result):
         The periods in order; ``period_numbers`` maps each to the number the trend uses.
     references : mapping
         Stage → the reference group of its trends.
+    freq : str or None
+        The length of the periods ("M", "Q" or "Y"): ``freq=``, or what labels such as
+        "2025-Q1" name (``params["freq"]`` keeps the argument as given). Sentences use it
+        ("a quarter").
     """
 
     table: pd.DataFrame
