@@ -226,3 +226,18 @@ def test_a_monitoring_section_is_compared_by_its_last_period():
         {"stage": "hired", "group": "Female", "status": "new", "previous": 0.96, "current": 0.6}]
     expected = log_ratio_change((48, 100, 50, 100), (30, 100, 50, 100)).p_value
     assert cmp.table.p_value_change[0] == pytest.approx(expected)
+
+
+def test_no_change_p_value_on_a_small_sample():
+    # 30 of 100 women hired, then 4 of 4: p_value_change was 7e-9 beside "resolved"
+    def audit(a, n, when):
+        counts = {"sex": ["Male", "Female"], "n": [100, n], "hired": [50, a]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    small = fh.compare_audits(audit(30, 100, "2025-01-31"), audit(4, 4, "2026-01-31"))
+    assert small.table.status.tolist() == ["resolved"]
+    assert math.isnan(small.table.p_value_change[0])
+    large = fh.compare_audits(audit(30, 100, "2025-01-31"), audit(45, 100, "2026-01-31"))
+    expected = log_ratio_change((30, 100, 50, 100), (45, 100, 50, 100)).p_value
+    assert large.table.p_value_change[0] == pytest.approx(expected)

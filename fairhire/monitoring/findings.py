@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidParameterError, InvalidValueError
+from ..stats.selection import small_samples
 
 __all__ = ["MEASURES", "Audit", "Finding", "Measure", "read_audit"]
 
@@ -60,6 +61,7 @@ class Finding:
     flagged: bool | None  # None: withheld from the audit (small-count suppression)
     counts: tuple[int, int, int, int] | None  # (a, n, b, m) when the row gives them
     min_count: int | None
+    small_sample: bool = False  # too small for the large-sample tests (the row's own flag)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,14 @@ def _selection(record: Mapping[str, Any] | None) -> tuple[int, int] | None:
     return None
 
 
+def _small(record: Mapping[str, Any], counts: tuple[int, int, int, int] | None) -> bool:
+    """The row's ``small_sample`` flag, or the same rule (a group under 30, an expected cell
+    under 5) on its counts when the row has no flag."""
+    if isinstance(record.get("small_sample"), bool):
+        return record["small_sample"]
+    return counts is not None and bool(small_samples(*counts, 30))
+
+
 def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping) -> Finding | None:
     group = record.get("group", record.get("category"))
     if group is None:
@@ -145,7 +155,7 @@ def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping
         counts = focal + ref if focal and ref else None
         flagged = None if record[flag] is None else bool(record[flag])
         return Finding(analysis, where, _text(group), measure, figure, flagged, counts,
-                       _smallest(record))
+                       _smallest(record), _small(record, counts))
     return None
 
 
