@@ -149,3 +149,20 @@ def test_trend_and_alert_sentences_quote_no_figure_the_tables_withhold():
     # without min_cell the figures are there
     plain = html.unescape(check_renders(mon)["markdown"])
     assert f"have declined by {change} a quarter from 2024-Q1 to 2025-Q1" in plain
+
+
+def test_another_threshold_is_not_called_four_fifths():
+    # threshold=0.9: "fell below four-fifths of Male's (impact ratio 0.85)" was false
+    rows = []
+    for q, women in (("2024-Q1", 490), ("2024-Q2", 425), ("2024-Q3", 495)):
+        rows += [{"q": q, "sex": "Male", "hired": i < 500} for i in range(1000)]
+        rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(1000)]
+    mon = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired", threshold=0.9)
+    kinds = dict(zip(mon.alerts.alert, mon.alerts.message, strict=False))
+    assert "fell below 90% of Male's in 2024-Q2 (impact ratio 0.85" in kinds["fell below"]
+    assert "back at or above 90% of the reference group's" in kinds["cleared"]
+    assert not any("four-fifths" in m for m in mon.alerts.message)
+    chart = impact_ratio_over_time(mon)
+    assert "the threshold 0.9 line" in chart.alt and "four-fifths" not in chart.alt
+    default = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    assert "the 0.8 (four-fifths) line" in impact_ratio_over_time(default).alt

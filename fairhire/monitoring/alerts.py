@@ -75,6 +75,14 @@ class Wording:
             return who
         return f"At the {stage} stage, {who}"
 
+    @property
+    def line(self) -> str:
+        """The threshold as a share of the reference's rate: "four-fifths", or "90%" for
+        ``threshold=0.9`` (a ratio of 0.85 did not fall below four-fifths)."""
+        if abs(self.threshold - 0.8) < 1e-9:
+            return "four-fifths"
+        return f"{round(self.threshold * 100, 4):g}%"
+
     def ratio(self, value: float) -> str:
         return format_ratio(value, threshold=self.threshold)
 
@@ -179,10 +187,10 @@ def _fell_below_text(row: Any, p_adj: float, crossed: Any, w: Wording) -> dict[s
     if crossed == row.period:
         when = str(row.period)
     message = (
-        f"{lead} fell below four-fifths of {ref}'s in {when} (impact ratio "
+        f"{lead} fell below {w.line} of {ref}'s in {when} (impact ratio "
         f"{w.ratio(row.impact_ratio)}, {w.p(p_adj, 'adjusted p')})"
     )
-    brief = f"{lead} fell below four-fifths of {ref}'s in {when}."
+    brief = f"{lead} fell below {w.line} of {ref}'s in {when}."
     return {"message": message + ".", "brief": brief}
 
 
@@ -192,7 +200,7 @@ def _cleared_text(row: Any, since: Any, w: Wording) -> dict[str, str]:
         detail = "the highest rate: the reference group"
     else:
         detail = f"impact ratio {w.ratio(row.impact_ratio)} against {row.reference_group}"
-    back = f"{lead} is back at or above four-fifths of the reference group's in {row.period}"
+    back = f"{lead} is back at or above {w.line} of the reference group's in {row.period}"
     message = f"{back} ({detail}), after falling below it in {since}."
     brief = f"{back}, after falling below it in {since}."
     return {"message": message, "brief": brief}
