@@ -241,3 +241,22 @@ def test_no_change_p_value_on_a_small_sample():
     large = fh.compare_audits(audit(30, 100, "2025-01-31"), audit(45, 100, "2026-01-31"))
     expected = log_ratio_change((30, 100, 50, 100), (45, 100, 50, 100)).p_value
     assert large.table.p_value_change[0] == pytest.approx(expected)
+
+
+def test_a_finding_with_no_row_now_is_not_called_resolved():
+    # flagged last year; this year nobody of that group applied: it was "resolved"
+    def audit(groups, when):
+        counts = {"sex": [g for g, _, _ in groups], "n": [n for _, n, _ in groups],
+                  "hired": [k for _, _, k in groups]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    before = audit([("Male", 100, 50), ("Female", 100, 45), ("Non-binary", 40, 8)], "2025-01-31")
+    after = audit([("Male", 100, 50), ("Female", 100, 46)], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table.empty
+    assert cmp.not_compared.to_dict("records") == [
+        {"analysis": "Hiring", "stage": "hired", "group": "Non-binary", "audit": "previous",
+         "reason": "no row in the current audit"}]
+    assert any("no row in the current one" in w and "Hiring, hired, Non-binary" in w
+               for w in cmp.warnings)

@@ -27,6 +27,7 @@ STATUSES = (NEW, WORSE, UNCHANGED, BETTER, RESOLVED)
 #: Why a finding was not compared (the ``reason`` column of ``not_compared``).
 ONE_AUDIT = "analysis in one audit only"
 WITHHELD = "flag withheld in one audit"
+ABSENT = "no row in the current audit"
 NOT_COMPARED_COLUMNS = ["analysis", "stage", "group", "audit", "reason"]
 
 COMPARISON_COLUMNS = [
@@ -55,7 +56,8 @@ class AuditComparison(Result):
         audit, reason``): their analysis is only in ``audit`` ("analysis in one audit only"),
         or their flag is withheld in ``audit`` under small-count suppression ("flag withheld
         in one audit"; a withheld flag is unknown, so the finding is neither resolved nor
-        new).
+        new), or a finding of the previous audit has no row in the current one ("no row in
+        the current audit": nobody in the group or stage, so not known to be resolved).
     previous_audit, current_audit : mapping
         Title, organisation, period, generation time and version of each audit.
     """
@@ -265,6 +267,9 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
         if held:
             left_out.append({**where, "audit": held[0], "reason": WITHHELD})
             continue
+        if a is None:  # no row now (no one in the group or stage): not known to be resolved
+            left_out.append({**where, "audit": "previous", "reason": ABSENT})
+            continue
         rows.append(_row(key, b, a))
     return _result(before, after, rows, left_out)
 
@@ -292,6 +297,16 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
             if analysis not in other.analyses:
                 warnings.append(f"the analysis “{analysis}” is only in the {name} audit: its "
                                 "findings were not compared (keep section titles the same).")
+    gone = not_compared.loc[not_compared["reason"] == ABSENT]
+    if len(gone):
+        names = [", ".join(x for x in r if x) for r in
+                 gone[["analysis", "stage", "group"]].itertuples(index=False)]
+        warnings.append(
+            f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous audit "
+            f"{'have' if len(gone) > 1 else 'has'} no row in the current one (nobody in the "
+            "group or stage this time?), so not called resolved: "
+            f"{'; '.join(names[:5])}{'; ...' if len(names) > 5 else ''}."
+        )
     t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
     if t0 and t1 and str(t0) > str(t1):
         warnings.append("the previous audit was generated after the current one: check the "
