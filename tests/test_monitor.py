@@ -432,6 +432,31 @@ def test_periods_left_out_say_why_in_the_error():
     assert "shorter freq" not in str(info.value)
 
 
+def test_a_named_reference_missing_from_one_period_leaves_that_period_out():
+    # reference="A" with nobody of A in 2024-Q2 stopped the run: "The data has 200 rows of that
+    # group, and every one was excluded before the comparison" (none was)
+    rows = []
+    for q, groups in (("2024-Q1", [("A", 50), ("B", 30), ("C", 40)]),
+                      ("2024-Q2", [("B", 30), ("C", 45)]),
+                      ("2024-Q3", [("A", 50), ("B", 25), ("C", 40)])):
+        for g, k in groups:
+            rows += [{"q": q, "g": g, "hired": i < k, "promoted": i < k} for i in range(100)]
+    df = pd.DataFrame(rows)
+    for outcome in ({"stages": "hired"}, {"promoted": "promoted"}):
+        m = fh.monitor(df, period="q", group="g", reference="A", **outcome)
+        assert m.periods == ("2024-Q1", "2024-Q3")
+        assert m.rows.excluded == {"period without the reference group": 200}
+        assert m.rows.used == 600
+        assert "In 2024-Q2: reference='A' names a group with no one in this period" in \
+            m.warnings[0]
+    # a typo is still the plain error, and a group whose rows were all excluded says so
+    with pytest.raises(InvalidParameterError, match=r"reference='Z' is not one of the groups"):
+        fh.monitor(df, period="q", group="g", stages="hired", reference="Z")
+    blank = df.assign(hired=df.hired.where(df.g != "A", None))
+    with pytest.raises(InvalidParameterError, match="every one was excluded"):
+        fh.monitor(blank, period="q", group="g", stages="hired", reference="A")
+
+
 def test_freq_needs_dates_and_dates_need_freq():
     df = fh.datasets.make_hiring_funnel(500, periods=2, random_state=1)
     with pytest.raises(InvalidParameterError, match=r"not dates\. Leave out freq="):

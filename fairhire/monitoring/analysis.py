@@ -282,7 +282,7 @@ class Run:
     filters: dict[Any, Any]  # promotion: period -> expression selecting its rows
 
 
-def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
+def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], dict]:
     """Each period through the public single-period analysis."""
     engine = option_kwargs(run.options, ENGINE_OPTIONS)
     if run.outcome.promoted is None:
@@ -334,7 +334,8 @@ def _result(run: Run) -> MonitorResult:
     )
 
 
-def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) -> RowAccount:
+def _rows(run: Run, results: dict[Any, Any], skipped: dict[str, int],
+          warnings: list[str]) -> RowAccount:
     """Rows used and excluded: missing periods and (for a funnel) missing or inconsistent stage
     values counted by the run, then whatever each period's analysis excluded."""
     excluded: dict[str, int] = {"missing period": run.n_missing}
@@ -344,8 +345,8 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     for result in results.values():
         for reason, n in result.rows.excluded.items():
             excluded[reason] = excluded.get(reason, 0) + n
-    if skipped:
-        excluded["period with fewer than two groups"] = skipped
+    for reason, n in skipped.items():
+        excluded[reason] = excluded.get(reason, 0) + n
     unknown = excluded.get("missing group", 0)
     if unknown:
         warnings.append(
