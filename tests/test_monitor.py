@@ -195,6 +195,59 @@ def test_a_flag_that_clears_is_alerted():
     assert "back at or above four-fifths" in cleared.message and "2024-Q1" in cleared.message
 
 
+def test_a_flag_says_when_the_ratio_crossed_the_line_not_only_when_it_became_significant():
+    # 0.90 -> 0.78 (not significant) -> 0.60 (significant): the alert said "fell below
+    # four-fifths of Male's in 2024-Q3" of a ratio below it since 2024-Q2
+    rows = []
+    for period, women in (("2024-Q1", 45), ("2024-Q2", 39), ("2024-Q3", 30)):
+        rows += [{"q": period, "sex": "Male", "hired": i < 50} for i in range(100)]
+        rows += [{"q": period, "sex": "Female", "hired": i < women} for i in range(100)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    t = m.table.loc[m.table.group == "Female"].set_index("period")
+    assert list(t.adverse_impact) == [False, True, True]
+    alert = m.alerts.loc[m.alerts.alert == "fell below"].iloc[0]
+    assert alert.period == "2024-Q3"
+    assert alert.message.startswith(
+        "At the hired stage, Female applicants' selection rate fell below four-fifths of Male's "
+        "in 2024-Q2 and significantly so in 2024-Q3 (impact ratio 0.60, adjusted p")
+    assert alert.brief.endswith("in 2024-Q2 and significantly so in 2024-Q3.")
+
+
+def test_no_direction_is_claimed_when_the_odds_and_impact_ratios_disagree():
+    # the impact ratio rose 0.83 -> 0.91 (the gap closing) while the odds ratio fell: the trend
+    # was "worsening" (-31% a period, adjusted p < 0.001) and a severity-2 headline
+    rows = []
+    for q, women, men in (("2024-Q1", 200, 240), ("2024-Q2", 240, 300), ("2024-Q3", 280, 352),
+                          ("2024-Q4", 320, 380), ("2025-Q1", 360, 396)):
+        rows += [{"q": q, "sex": "Male", "hired": i < men} for i in range(400)]
+        rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(400)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    trend = m.trends.iloc[0]
+    assert trend.p_value_adjusted < 0.001 and trend.change_per_period < 0
+    assert trend.direction == "no clear trend"
+    assert "opposite directions" in trend.note
+    assert not [h for h in m.headlines() if "declined" in h.text]
+    ratios = m.ratios_over_time().impact_ratio
+    assert ratios.iloc[-1] > ratios.iloc[0]
+
+
+def test_two_people_neither_clear_a_flag_nor_make_a_significant_change():
+    # a quarter with 2 women, both hired, "cleared" the flag and was "a significant change
+    # (adjusted p < 0.001)" both ways: the delta method gives a rate of 2/2 no variance
+    rows = []
+    for period, n, k in (("2024-Q1", 200, 95), ("2024-Q2", 200, 50), ("2024-Q3", 2, 2),
+                         ("2024-Q4", 200, 52)):
+        rows += [{"q": period, "sex": "Male", "hired": i < 100} for i in range(200)]
+        rows += [{"q": period, "sex": "Female", "hired": i < k} for i in range(n)]
+    m = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    kinds = list(zip(m.alerts["period"], m.alerts["alert"], strict=True))
+    assert kinds == [("2024-Q2", "fell below"), ("2024-Q2", "changed")]
+    assert m.table.set_index(["period", "group"]).at[("2024-Q3", "Female"), "small_sample"]
+    # the flag is still raised at the end of the run, so the headline says so
+    assert m.headlines()[0].text.startswith("At the hired stage, Female applicants' selection "
+                                            "rate fell below four-fifths of Male's in 2024-Q2")
+
+
 # -- periods -----------------------------------------------------------------------------------
 
 
@@ -231,6 +284,67 @@ def test_iso_dates_in_text_and_ordered_categories_and_period_order():
     m = fh.monitor(labels.assign(term=labels.term.astype(str)), period="term", group="sex",
                    stages=STAGES, period_order=["winter", "spring", "summer"])
     assert m.periods == ("winter", "spring", "summer")
+
+
+@pytest.mark.parametrize("spell", ["Q{q} {y}", "Q{q}-{y}", "{y}Q{q}", "{y} q{q}", "period"])
+def test_quarter_labels_in_any_spelling_are_in_calendar_order_with_gaps(spell):
+    # "Q1 2025" sorted as text came before "Q2 2024", and labels were numbered 0, 1, 2, ...
+    # so a missing quarter closed up: the same data gave another trend than its dates
+    df = fh.datasets.make_hiring_funnel(6_000, periods=6, random_state=4)
+    df = df[_quarter(df.applied_on) != "2024-Q3"]
+    dates = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    q = df.applied_on.dt.to_period("Q")
+    labels = q if spell == "period" else pd.Series(
+        [spell.format(q=p.quarter, y=p.year) for p in q], index=df.index)
+    m = fh.monitor(df.assign(term=labels), period="term", group="sex", stages=STAGES)
+    assert [str(p) for p in m.periods] == [
+        spell.format(q=p[-1], y=p[:4]) if spell != "period" else p.replace("-", "")
+        for p in dates.periods]
+    assert list(m.period_numbers.values()) == [0, 1, 3, 4, 5]
+    assert list(m.period_numbers.values()) == list(dates.period_numbers.values())
+    pd.testing.assert_frame_equal(m.trends.drop(columns=["first_period", "last_period"]),
+                                  dates.trends.drop(columns=["first_period", "last_period"]))
+    # and the sentences say "a quarter", as for the dates (they said "a period")
+    assert m.wording.unit == "quarter" and m.params["freq"] is None
+
+
+def test_month_and_year_labels_are_in_calendar_order():
+    df = fh.datasets.make_hiring_funnel(3_000, periods=3, freq="M", random_state=2)
+    months = df.applied_on.dt.strftime("%b %Y")  # Jan 2024 ... : alphabetical is Feb, Jan, Mar
+    m = fh.monitor(df.assign(month=months), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Jan 2024", "Feb 2024", "Mar 2024")
+    years = df.applied_on.dt.year.map({2024: 2022}).where(df.applied_on.dt.month != 3, 2024)
+    m = fh.monitor(df.assign(year=years), period="year", group="sex", stages=STAGES)
+    assert m.period_numbers == {2022: 0, 2024: 2}
+    # names no calendar period: natural order, numbered 0, 1, 2, ... as before
+    fy = df.applied_on.dt.month.map({1: "FY9", 2: "FY10", 3: "FY11"})
+    m = fh.monitor(df.assign(fy=fy), period="fy", group="sex", stages=STAGES)
+    assert m.period_numbers == {"FY9": 0, "FY10": 1, "FY11": 2}
+    # an ordered categorical made without categories= is in text order: kept, with a warning
+    text_order = pd.Categorical(df.applied_on.dt.strftime("%b %Y"), ordered=True)
+    m = fh.monitor(df.assign(month=text_order), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Feb 2024", "Jan 2024", "Mar 2024")
+    assert any("are not in calendar order" in w and "pass period_order=" in w
+               for w in m.warnings)
+    # one label that names no period puts the column back in text order: said, with the label
+    typo = months.where(months != "Mar 2024", "Mar 2O24")
+    m = fh.monitor(df.assign(month=typo), period="month", group="sex", stages=STAGES)
+    assert m.periods == ("Feb 2024", "Jan 2024", "Mar 2O24")
+    assert any("names calendar periods except ['Mar 2O24'], so its periods are in text order"
+               in w for w in m.warnings)
+    both = df.applied_on.dt.month.map({1: "2024-Q1", 2: "Q1 2024", 3: "2024-Q2"})
+    with pytest.raises(InvalidValueError, match=r"names the same period in two ways.*Q1 2024"):
+        fh.monitor(df.assign(q=both), period="q", group="sex", stages=STAGES)
+
+
+def test_dates_without_freq_are_refused_not_ordered_as_text():
+    # day-first text dates were period labels in text order: 15/01/2025 before 15/04/2024
+    df = fh.datasets.make_hiring_funnel(1_000, periods=3, random_state=2)
+    for dates in (df.applied_on.dt.strftime("%d/%m/%Y"), df.applied_on.dt.strftime("%Y-%m-%d"),
+                  df.applied_on.dt.date):
+        with pytest.raises(InvalidParameterError, match=r"holds dates \(e\.g\. .*not period "
+                           r"labels; pass freq='M' \(months\), freq='Q'"):
+            fh.monitor(df.assign(on=dates), period="on", group="sex", stages=STAGES)
 
 
 def test_labels_are_cleaned_once_for_the_whole_run():
@@ -305,6 +419,42 @@ def test_a_single_period_is_a_clear_error():
     df = fh.datasets.make_hiring_funnel(500, periods=1, random_state=1)
     with pytest.raises(InsufficientDataError, match=r"only 1 period \(2024-Q1\).*at least two"):
         fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+
+
+def test_periods_left_out_say_why_in_the_error():
+    # one group in every period was "only 0 period ... Use a shorter freq= (e.g. 'M')"
+    df = fh.datasets.make_hiring_funnel(1_000, periods=3, random_state=2)
+    with pytest.raises(InsufficientDataError, match=r"no period in 'applied_on' has groups to "
+                       r"compare.*In 2024-Q1, 2024-Q2, 2024-Q3: only one group \('Female'\)"
+                       r"[^.]*\. Check the group column") as info:
+        fh.monitor(df.assign(sex="Female"), period="applied_on", freq="Q", group="sex",
+                   stages=STAGES)
+    assert "shorter freq" not in str(info.value)
+
+
+def test_a_named_reference_missing_from_one_period_leaves_that_period_out():
+    # reference="A" with nobody of A in 2024-Q2 stopped the run: "The data has 200 rows of that
+    # group, and every one was excluded before the comparison" (none was)
+    rows = []
+    for q, groups in (("2024-Q1", [("A", 50), ("B", 30), ("C", 40)]),
+                      ("2024-Q2", [("B", 30), ("C", 45)]),
+                      ("2024-Q3", [("A", 50), ("B", 25), ("C", 40)])):
+        for g, k in groups:
+            rows += [{"q": q, "g": g, "hired": i < k, "promoted": i < k} for i in range(100)]
+    df = pd.DataFrame(rows)
+    for outcome in ({"stages": "hired"}, {"promoted": "promoted"}):
+        m = fh.monitor(df, period="q", group="g", reference="A", **outcome)
+        assert m.periods == ("2024-Q1", "2024-Q3")
+        assert m.rows.excluded == {"period without the reference group": 200}
+        assert m.rows.used == 600
+        assert "In 2024-Q2: reference='A' names a group with no one in this period" in \
+            m.warnings[0]
+    # a typo is still the plain error, and a group whose rows were all excluded says so
+    with pytest.raises(InvalidParameterError, match=r"reference='Z' is not one of the groups"):
+        fh.monitor(df, period="q", group="g", stages="hired", reference="Z")
+    blank = df.assign(hired=df.hired.where(df.g != "A", None))
+    with pytest.raises(InvalidParameterError, match="every one was excluded"):
+        fh.monitor(blank, period="q", group="g", stages="hired", reference="A")
 
 
 def test_freq_needs_dates_and_dates_need_freq():

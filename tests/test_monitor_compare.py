@@ -101,7 +101,8 @@ def test_the_change_test_uses_both_audits_counts(comparison):
 
 def test_an_analysis_in_one_audit_only_is_not_compared(comparison):
     assert comparison.not_compared.to_dict("records") == [
-        {"analysis": "Promotion rates", "stage": "promoted", "group": "Female", "audit": "previous"}
+        {"analysis": "Promotion rates", "stage": "promoted", "group": "Female", "audit": "previous",
+         "reason": "analysis in one audit only"}
     ]
     assert comparison.rows.excluded == {"analysis in one audit only": 1}
     assert any("only in the previous audit" in w for w in comparison.warnings)
@@ -179,3 +180,83 @@ def test_comparison_renders_in_every_format(comparison):
     assert "New finding: Hiring funnel by sex, screened, Female (impact ratio 0.95 → 0.60)." in (
         out["markdown"]
     )
+
+
+def test_a_flag_withheld_under_min_cell_is_not_called_resolved():
+    # the same 100 women, 30 hired, both years; this year a 4-person group joins, and the
+    # report withholds Female's row as its complement: the comparison said "Resolved"
+    def audit(groups, when):
+        counts = {"sex": [g for g, _, _ in groups], "n": [n for _, n, _ in groups],
+                  "hired": [k for _, _, k in groups]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        report = fh.Report(min_cell=5, generated_at=when).add(ai, title="Hiring")
+        return report.to_json_dict()
+
+    before = audit([("Male", 100, 50), ("Female", 100, 30)], "2025-01-31")
+    after = audit([("Male", 100, 50), ("Female", 100, 30), ("Tiny", 4, 3)], "2026-01-31")
+    female = next(r for r in after["sections"][0]["result"]["table"] if r["group"] == "Female")
+    assert female["adverse_impact"] is None  # withheld, not False
+    for previous, current, held in ((before, after, "current"), (after, before, "previous")):
+        cmp = fh.compare_audits(previous, current)
+        assert cmp.table.empty, cmp.table
+        assert cmp.not_compared.to_dict("records") == [
+            {"analysis": "Hiring", "stage": "hired", "group": "Female", "audit": held,
+             "reason": "flag withheld in one audit"}]
+        assert cmp.rows.excluded == {"flag withheld in one audit": 1}
+        assert any("withheld in the other" in w and "(Hiring, hired, Female)" in w
+                   for w in cmp.warnings)
+        check_renders(cmp)
+
+
+def test_a_monitoring_section_is_compared_by_its_last_period():
+    # the rows of every period share (stage, group), and the first period's stood for the run:
+    # flagged in the new run's last quarter, fine in the old run's, it was "resolved"
+    def run(quarters, when):
+        rows = []
+        for q, women in quarters:
+            rows += [{"q": q, "sex": "Male", "hired": i < 50} for i in range(100)]
+            rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(100)]
+        mon = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+        return fh.Report(generated_at=when).add(mon, title="Monitoring").to_json_dict()
+
+    before = run([("2024-Q1", 30), ("2024-Q2", 48)], "2025-01-31")
+    after = run([("2024-Q3", 48), ("2024-Q4", 30)], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table[["stage", "group", "status", "previous", "current"]].to_dict("records") == [
+        {"stage": "hired", "group": "Female", "status": "new", "previous": 0.96, "current": 0.6}]
+    expected = log_ratio_change((48, 100, 50, 100), (30, 100, 50, 100)).p_value
+    assert cmp.table.p_value_change[0] == pytest.approx(expected)
+
+
+def test_no_change_p_value_on_a_small_sample():
+    # 30 of 100 women hired, then 4 of 4: p_value_change was 7e-9 beside "resolved"
+    def audit(a, n, when):
+        counts = {"sex": ["Male", "Female"], "n": [100, n], "hired": [50, a]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    small = fh.compare_audits(audit(30, 100, "2025-01-31"), audit(4, 4, "2026-01-31"))
+    assert small.table.status.tolist() == ["resolved"]
+    assert math.isnan(small.table.p_value_change[0])
+    large = fh.compare_audits(audit(30, 100, "2025-01-31"), audit(45, 100, "2026-01-31"))
+    expected = log_ratio_change((30, 100, 50, 100), (45, 100, 50, 100)).p_value
+    assert large.table.p_value_change[0] == pytest.approx(expected)
+
+
+def test_a_finding_with_no_row_now_is_not_called_resolved():
+    # flagged last year; this year nobody of that group applied: it was "resolved"
+    def audit(groups, when):
+        counts = {"sex": [g for g, _, _ in groups], "n": [n for _, n, _ in groups],
+                  "hired": [k for _, _, k in groups]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    before = audit([("Male", 100, 50), ("Female", 100, 45), ("Non-binary", 40, 8)], "2025-01-31")
+    after = audit([("Male", 100, 50), ("Female", 100, 46)], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table.empty
+    assert cmp.not_compared.to_dict("records") == [
+        {"analysis": "Hiring", "stage": "hired", "group": "Non-binary", "audit": "previous",
+         "reason": "no row in the current audit"}]
+    assert any("no row in the current one" in w and "Hiring, hired, Non-binary" in w
+               for w in cmp.warnings)

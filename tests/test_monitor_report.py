@@ -121,3 +121,48 @@ def test_trend_sentences_use_the_period_length():
     sentences = mon.trend_sentences()
     assert sentences and "a quarter from 2024-Q1 to 2025-Q4" in sentences[0]
     assert mon.wording.unit == "quarter"
+
+
+def test_trend_and_alert_sentences_quote_no_figure_the_tables_withhold():
+    # a 3-person group withholds the other groups' counts as complements, and with them the
+    # Female trend's figures ("s" in the trends table); the sentence above the table still
+    # quoted them ("declined by 25.4% a quarter ... adjusted p < 0.001")
+    rows = []
+    for q in range(5):
+        for group, n, k in (("Male", 100, 60), ("Female", 300, int(300 * (0.6 - 0.07 * q))),
+                            ("Tiny", 3, (1, 2, 0, 3, 1)[q])):
+            rows += [{"q": f"2024-Q{q + 1}" if q < 4 else "2025-Q1", "sex": group,
+                      "hired": i < k} for i in range(n)]
+    mon = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    trend = mon.trends.set_index("group").loc["Female"]
+    assert trend.direction == "worsening"
+    change = f"{abs(trend.change_per_period) * 100:.1f}%"
+    assert change in mon.trend_sentences()[0]
+    out = check_renders(mon, min_cell=5)
+    for fmt, heading in (("html", "<h3>Trends</h3>"), ("markdown", "### Trends")):
+        body = out[fmt].split('id="methodology"' if fmt == "html" else "## Methodology")[0]
+        assert change not in html.unescape(body), fmt
+        trends = html.unescape(body.split(heading)[1].split("Trends by stage")[0])
+        assert "Female applicants' odds of selection relative to Male have declined " \
+               "significantly from 2024-Q1 to 2025-Q1." in trends, fmt
+        assert "adjusted p" not in trends, fmt
+    # without min_cell the figures are there
+    plain = html.unescape(check_renders(mon)["markdown"])
+    assert f"have declined by {change} a quarter from 2024-Q1 to 2025-Q1" in plain
+
+
+def test_another_threshold_is_not_called_four_fifths():
+    # threshold=0.9: "fell below four-fifths of Male's (impact ratio 0.85)" was false
+    rows = []
+    for q, women in (("2024-Q1", 490), ("2024-Q2", 425), ("2024-Q3", 495)):
+        rows += [{"q": q, "sex": "Male", "hired": i < 500} for i in range(1000)]
+        rows += [{"q": q, "sex": "Female", "hired": i < women} for i in range(1000)]
+    mon = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired", threshold=0.9)
+    kinds = dict(zip(mon.alerts.alert, mon.alerts.message, strict=False))
+    assert "fell below 90% of Male's in 2024-Q2 (impact ratio 0.85" in kinds["fell below"]
+    assert "back at or above 90% of the reference group's" in kinds["cleared"]
+    assert not any("four-fifths" in m for m in mon.alerts.message)
+    chart = impact_ratio_over_time(mon)
+    assert "the threshold 0.9 line" in chart.alt and "four-fifths" not in chart.alt
+    default = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
+    assert "the 0.8 (four-fifths) line" in impact_ratio_over_time(default).alt

@@ -110,6 +110,28 @@ def test_change_by_hand():
     )
 
 
+@pytest.mark.parametrize("a, n, b, m, t", CASES)
+def test_fitted_impact_ratios_match_statsmodels_predictions(a, n, b, m, t):
+    g, tt, y = _expanded(a, n, b, m, t)
+    fit = sm.Logit(y, np.column_stack([np.ones_like(g), g, tt, g * tt])).fit(disp=0)
+
+    def ratio(period):
+        focal, ref = fit.predict(np.array([[1, 1, period, period], [1, 0, period, 0]]))
+        return focal / ref
+
+    ours = logit_trend(a, n, b, m, t)
+    assert (ours.ratio_first, ours.ratio_last) == pytest.approx((ratio(t[0]), ratio(t[-1])),
+                                                                rel=1e-8)
+
+
+def test_near_100_percent_the_impact_ratio_can_rise_while_the_odds_ratio_falls():
+    # rates 50 -> 90% against 60 -> 99%: impact ratio 0.83 -> 0.91, odds ratio 0.67 -> 0.09
+    a, b = [200, 240, 280, 320, 360], [240, 300, 352, 380, 396]
+    r = logit_trend(a, [400] * 5, b, [400] * 5, [0, 1, 2, 3, 4])
+    assert r.estimate < 0 and r.p_value < 1e-6
+    assert r.ratio_first == pytest.approx(0.829, abs=1e-3) and r.ratio_last > r.ratio_first
+
+
 def test_undefined_cases_are_nan_not_errors():
     r = log_ratio_change((0, 100, 40, 100), (25, 100, 40, 100))
     assert r.ratio_before == 0 and math.isnan(r.p_value)
@@ -118,7 +140,7 @@ def test_undefined_cases_are_nan_not_errors():
     assert math.isnan(t.estimate) and not t.converged and "no one" in t.note
     # everyone selected
     t = logit_trend([50, 60], [50, 60], [20, 25], [50, 60], [0, 1])
-    assert "everyone" in t.note
+    assert t.note == "everyone in the focal group was selected in every period"
     # one period only
     t = logit_trend([5], [10], [6], [10], [0])
     assert "fewer than two periods" in t.note

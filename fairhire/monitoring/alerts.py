@@ -11,6 +11,9 @@ Three kinds, each a (period, stage, group) row with one plain-language sentence:
   whole run (the trends' reference), whatever each period's own reference was.
 - ``"cleared"``: a raised flag cleared: the ratio is back at or above the threshold.
 
+A period whose comparison is too small for the large-sample tests (``small_sample``) neither
+clears a flag nor takes part in a change test.
+
 Each alert has ``message`` (with its figures) and ``brief`` (the same finding without
 figures, for reports that suppress small counts); ``min_count`` is the smallest count of
 people behind the figures.
@@ -28,6 +31,7 @@ import pandas as pd
 from .._core.text import format_percent, format_ratio, p_text
 from ..stats.change import log_ratio_change
 from ..stats.proportions import adjust_pvalues
+from ..stats.selection import small_samples
 from .trends import WORSENING, StageCounts
 
 __all__ = [
@@ -70,6 +74,14 @@ class Wording:
         if self.people == "employees":
             return who
         return f"At the {stage} stage, {who}"
+
+    @property
+    def line(self) -> str:
+        """The threshold as a share of the reference's rate: "four-fifths", or "90%" for
+        ``threshold=0.9`` (a ratio of 0.85 did not fall below four-fifths)."""
+        if abs(self.threshold - 0.8) < 1e-9:
+            return "four-fifths"
+        return f"{round(self.threshold * 100, 4):g}%"
 
     def ratio(self, value: float) -> str:
         return format_ratio(value, threshold=self.threshold)
@@ -118,10 +130,15 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
     stage, group = key
     out: list[dict] = []
     since, previous, previous_counts = None, None, []
+    below = None  # (the period the current run below the threshold began, its reference)
     for period in order:
         row = cells.get((stage, group, period))
         if row is None or row.excluded or (not row.is_reference and math.isnan(row.impact_ratio)):
             continue
+        if not row.adverse_impact:
+            below = None
+        elif below is None or below[1] != row.reference_group:
+            below = (period, row.reference_group)
         ref = cells.get((stage, row.reference_group, period))
         counts = _counts(row, ref) if ref is not None else [int(row.applicants)]
         p_adj = adjusted.get((stage, group, period), math.nan)
@@ -134,10 +151,10 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
             "min_count": min(counts + previous_counts),
         }
         if since is None and row.adverse_impact and p_adj < alpha:
-            since = period
+            since = below[0]  # when it crossed, which may be before it was significant
             out.append({**base, "alert": FELL_BELOW, "p_value": row.p_value_fisher,
-                        "p_value_adjusted": p_adj, **_fell_below_text(row, p_adj, w)})
-        elif since is not None and not row.adverse_impact:
+                        "p_value_adjusted": p_adj, **_fell_below_text(row, p_adj, since, w)})
+        elif since is not None and not row.adverse_impact and not _too_small(row):
             out.append({**base, "alert": CLEARED, "p_value": math.nan,
                         "p_value_adjusted": math.nan, **_cleared_text(row, since, w)})
             since = None
@@ -149,18 +166,31 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
     return out
 
 
+def _too_small(row: Any) -> bool:
+    """A comparison too small for the large-sample tests (``small_sample``: a group under
+    ``min_n`` people, or an expected cell under 5): 2 of 2 selected says nothing about
+    whether a flag cleared, so it neither clears one nor raises a change."""
+    return not row.is_reference and bool(row.small_sample)
+
+
 def _last_reference(alerts: list[dict]) -> Any:
     """The reference group of the last alert (None when there is none)."""
     return alerts[-1]["reference_group"] if alerts else None
 
 
-def _fell_below_text(row: Any, p_adj: float, w: Wording) -> dict[str, str]:
+def _fell_below_text(row: Any, p_adj: float, crossed: Any, w: Wording) -> dict[str, str]:
+    """'fell below four-fifths of Male's in 2024-Q3', or, when the ratio was already below
+    the threshold before the difference became significant, 'in 2024-Q2 and significantly
+    so in 2024-Q3': the alert's period is not when the group crossed the line."""
     lead, ref = w.lead(row.stage, row.group, w.rate), row.reference_group
+    when = f"{crossed} and significantly so in {row.period}"
+    if crossed == row.period:
+        when = str(row.period)
     message = (
-        f"{lead} fell below four-fifths of {ref}'s in {row.period} (impact ratio "
+        f"{lead} fell below {w.line} of {ref}'s in {when} (impact ratio "
         f"{w.ratio(row.impact_ratio)}, {w.p(p_adj, 'adjusted p')})"
     )
-    brief = f"{lead} fell below four-fifths of {ref}'s in {row.period}."
+    brief = f"{lead} fell below {w.line} of {ref}'s in {when}."
     return {"message": message + ".", "brief": brief}
 
 
@@ -170,23 +200,28 @@ def _cleared_text(row: Any, since: Any, w: Wording) -> dict[str, str]:
         detail = "the highest rate: the reference group"
     else:
         detail = f"impact ratio {w.ratio(row.impact_ratio)} against {row.reference_group}"
-    back = f"{lead} is back at or above four-fifths of the reference group's in {row.period}"
+    back = f"{lead} is back at or above {w.line} of the reference group's in {row.period}"
     message = f"{back} ({detail}), after falling below it in {since}."
     brief = f"{back}, after falling below it in {since}."
     return {"message": message, "brief": brief}
 
 
-def _change_tests(counts: StageCounts, group: Any, ref: Any, order, confidence) -> list[dict]:
-    """The change test between each period and the group's previous period with people in
-    both groups, always against the stage's reference for the run."""
+def _change_tests(counts: StageCounts, group: Any, ref: Any, order, options) -> list[dict]:
+    """The change test between each period and the group's previous period with enough people
+    in both groups for a large-sample test, always against the stage's reference for the run.
+
+    The test is the delta method's normal approximation: on a small sample (a group under
+    ``min_n``, an expected cell under 5: the rule that marks ``small_sample`` in each period's
+    table) it is far from its nominal level (2 of 2 selected has a log-rate variance of 0), so
+    such periods are not tested, as a period with nobody in a group is not."""
     out, previous = [], None
     for period in order:
         n, m = int(counts.applicants.at[group, period]), int(counts.applicants.at[ref, period])
-        if n == 0 or m == 0:
-            continue
         now = (int(counts.selected.at[group, period]), n, int(counts.selected.at[ref, period]), m)
+        if n == 0 or m == 0 or bool(small_samples(*now, options.min_n)):
+            continue
         if previous is not None:
-            change = log_ratio_change(previous[1], now, confidence=confidence)
+            change = log_ratio_change(previous[1], now, confidence=options.confidence)
             if math.isfinite(change.p_value):
                 out.append({"stage": counts.stage, "group": group, "reference_group": ref,
                             "period": period, "previous_period": previous[0], "test": change,
@@ -232,7 +267,7 @@ def find_alerts(
     tests: list[dict] = []
     for row in trends.itertuples(index=False):
         counts = stage_counts[row.stage]
-        tests += _change_tests(counts, row.group, row.reference_group, order, options.confidence)
+        tests += _change_tests(counts, row.group, row.reference_group, order, options)
     p_adj = adjust_pvalues(np.array([t["test"].p_value for t in tests]), options.adjust)
     for test, p in zip(tests, p_adj, strict=True):
         if p < options.alpha:

@@ -33,6 +33,7 @@ from ..impact.aggregate import exclusion_warnings
 from .alerts import find_alerts, wording_for
 from .counts import Outcome, WideCounts, check_outcome, count_outcomes
 from .periodic import (
+    LEFT_OUT,
     PERIOD,
     audit_funnel_periods,
     audit_promotion_periods,
@@ -281,7 +282,7 @@ class Run:
     filters: dict[Any, Any]  # promotion: period -> expression selecting its rows
 
 
-def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
+def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], dict]:
     """Each period through the public single-period analysis."""
     engine = option_kwargs(run.options, ENGINE_OPTIONS)
     if run.outcome.promoted is None:
@@ -307,7 +308,7 @@ def _result(run: Run) -> MonitorResult:
     present = set(run.table[PERIOD])
     order = _need_two(tuple(p for p in run.labels.order if p in present), period)
     results, notes, skipped = _audit(run, order)
-    order = _need_two(tuple(p for p in order if p in results), period)
+    order = _need_two(tuple(p for p in order if p in results), period, notes)
     warnings = list(run.warnings)
     if run.n_missing:
         warnings.append(f"{run.n_missing:,} rows have a missing {period!r}: excluded and counted.")
@@ -318,7 +319,8 @@ def _result(run: Run) -> MonitorResult:
     trends, references, notes_ = trend_table(by_stage, order, numbers, options)
     note = reference_note(table, order, references)
     warnings += notes_ + ([note] if note and options.reference is None else [])
-    wording = wording_for(promotion=run.outcome.promoted is not None, freq=run.spec.freq,
+    freq = run.spec.freq or run.labels.unit  # quarter labels are quarters too
+    wording = wording_for(promotion=run.outcome.promoted is not None, freq=freq,
                           alpha=options.alpha, threshold=float(options.threshold))
     alerts = find_alerts(table, trends, by_stage, order, options, wording)
     rows = _rows(run, results, skipped, warnings)
@@ -326,13 +328,14 @@ def _result(run: Run) -> MonitorResult:
         table=table, trends=trends, alerts=alerts, unknown=_unknown(results),
         strata=stack(results, "strata") if run.strata_cols else None, periods=order,
         period_numbers=numbers, references=references, group_columns=tuple(run.group_cols),
-        stages=run.counts.stages, freq=run.spec.freq, threshold=float(options.threshold),
+        stages=run.counts.stages, freq=freq, threshold=float(options.threshold),
         alpha=options.alpha, fingerprint=fingerprint_frame(run.table),
         warnings=tuple(dict.fromkeys(warnings)), rows=rows, params=_params(run),
     )
 
 
-def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) -> RowAccount:
+def _rows(run: Run, results: dict[Any, Any], skipped: dict[str, int],
+          warnings: list[str]) -> RowAccount:
     """Rows used and excluded: missing periods and (for a funnel) missing or inconsistent stage
     values counted by the run, then whatever each period's analysis excluded."""
     excluded: dict[str, int] = {"missing period": run.n_missing}
@@ -342,8 +345,8 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     for result in results.values():
         for reason, n in result.rows.excluded.items():
             excluded[reason] = excluded.get(reason, 0) + n
-    if skipped:
-        excluded["period with fewer than two groups"] = skipped
+    for reason, n in skipped.items():
+        excluded[reason] = excluded.get(reason, 0) + n
     unknown = excluded.get("missing group", 0)
     if unknown:
         warnings.append(
@@ -355,15 +358,22 @@ def _rows(run: Run, results: dict[Any, Any], skipped: int, warnings: list[str]) 
     return RowAccount.of(total, excluded)
 
 
-def _need_two(order: tuple, period: str) -> tuple:
-    if len(order) < 2:
-        only = f" ({order[0]})" if order else ""
-        raise InsufficientDataError(
-            f"only {len(order)} period{only} in {period!r} with groups to compare: monitoring "
-            "compares periods, so at least two are needed. Use a shorter freq= (e.g. 'M'), "
-            "more data, or adverse_impact() for a single period."
-        )
-    return order
+def _need_two(order: tuple, period: str, left_out: dict[str, list[Any]] | None = None) -> tuple:
+    """``order`` when it has two periods or more; otherwise the error, with the reasons the
+    other periods were left out (one group only, say) when there are any."""
+    if len(order) >= 2:
+        return order
+    only = f" ({order[0]})" if order else ""
+    head = (f"{'no period' if not order else f'only 1 period{only}'} in {period!r} has groups "
+            "to compare: monitoring compares periods, so at least two are needed.")
+    if left_out:
+        reasons = " ".join(f"In {', '.join(map(str, ps))}: {why.removesuffix(LEFT_OUT).strip()}"
+                           for why, ps in left_out.items())
+        raise InsufficientDataError(f"{head} {reasons}")
+    raise InsufficientDataError(
+        f"{head} Use a shorter freq= (e.g. 'M'), more data, or adverse_impact() for a single "
+        "period."
+    )
 
 
 def _params(run: Run) -> dict[str, Any]:

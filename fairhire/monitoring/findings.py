@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidParameterError, InvalidValueError
+from ..stats.selection import small_samples
 
 __all__ = ["MEASURES", "Audit", "Finding", "Measure", "read_audit"]
 
@@ -57,9 +58,10 @@ class Finding:
     group: str
     measure: Measure
     figure: float | None
-    flagged: bool
+    flagged: bool | None  # None: withheld from the audit (small-count suppression)
     counts: tuple[int, int, int, int] | None  # (a, n, b, m) when the row gives them
     min_count: int | None
+    small_sample: bool = False  # too small for the large-sample tests (the row's own flag)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,14 @@ def _selection(record: Mapping[str, Any] | None) -> tuple[int, int] | None:
     return None
 
 
+def _small(record: Mapping[str, Any], counts: tuple[int, int, int, int] | None) -> bool:
+    """The row's ``small_sample`` flag, or the same rule (a group under 30, an expected cell
+    under 5) on its counts when the row has no flag."""
+    if isinstance(record.get("small_sample"), bool):
+        return record["small_sample"]
+    return counts is not None and bool(small_samples(*counts, 30))
+
+
 def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping) -> Finding | None:
     group = record.get("group", record.get("category"))
     if group is None:
@@ -143,9 +153,21 @@ def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping
         focal = _selection(record)
         ref = _selection(rows.get((where, _text(record.get("reference_group")))))
         counts = focal + ref if focal and ref else None
-        return Finding(analysis, where, _text(group), measure, figure, bool(record[flag]),
-                       counts, _smallest(record))
+        flagged = None if record[flag] is None else bool(record[flag])
+        return Finding(analysis, where, _text(group), measure, figure, flagged, counts,
+                       _smallest(record), _small(record, counts))
     return None
+
+
+def _latest(payload: Mapping[str, Any], rows: list[dict]) -> list[dict]:
+    """A monitoring run's rows of its last period: its findings are where the run ended (the
+    rows of every period share a stage and group, and the first period's would stand for the
+    run)."""
+    periods = payload.get("periods")
+    if not (isinstance(periods, list) and periods and all("period" in r for r in rows)):
+        return rows
+    last = str(periods[-1])
+    return [r for r in rows if str(r["period"]) == last]
 
 
 def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding]:
@@ -153,6 +175,7 @@ def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding
     for table, value in payload.items():
         if not (isinstance(value, list) and value and all(isinstance(r, dict) for r in value)):
             continue
+        value = _latest(payload, value)
         rows = {(_where(r, table), _text(r.get("group", r.get("category")))): r for r in value}
         found = (_finding(analysis, table, r, rows) for r in value)
         out += [f for f in found if f is not None]

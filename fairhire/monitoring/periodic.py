@@ -16,16 +16,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.reference import UnknownReferenceError
 from ..errors import InsufficientDataError
 
 __all__ = [
-    "PERIOD", "audit_funnel_periods", "audit_promotion_periods", "period_filters",
+    "LEFT_OUT", "PERIOD", "audit_funnel_periods", "audit_promotion_periods", "period_filters",
     "period_warnings", "stack",
 ]
 
@@ -35,33 +37,66 @@ PERIOD = "__fh_period"
 #: Per-period warnings said once for the whole run instead (the unknown-group count).
 RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in the unknown table")
 _SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
-_LEFT_OUT = "This period is left out of the monitoring."
+LEFT_OUT = "This period is left out of the monitoring."
+
+
+#: Why a period's rows were left out of the run (reasons of ``rows.excluded``).
+FEWER_THAN_TWO = "period with fewer than two groups"
+NO_REFERENCE = "period without the reference group"
+
+
+@dataclass
+class PeriodRun:
+    """The periods audited so far, and those left out: why (a note naming them) and rows."""
+
+    results: dict[Any, Any] = field(default_factory=dict)
+    notes: dict[str, list[Any]] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    unknown_reference: list[UnknownReferenceError] = field(default_factory=list)
+
+    def left_out(self, period: Any, exc: Exception, rows: int) -> None:
+        """A period the analysis could not audit: one group only, or (``reference=``) no
+        one of the named reference group in it. Neither stops the run."""
+        if isinstance(exc, UnknownReferenceError):
+            self.unknown_reference.append(exc)
+            note = (f"reference={exc.reference!r} names a group with no one in this period, so "
+                    "nothing is compared with it.")
+            reason = NO_REFERENCE
+        else:
+            note, reason = str(exc), FEWER_THAN_TWO
+        self.notes.setdefault(f"{note} {LEFT_OUT}", []).append(period)
+        self.skipped[reason] = self.skipped.get(reason, 0) + rows
+
+    def done(self) -> tuple[dict[Any, Any], dict[str, list[Any]], dict[str, int]]:
+        """Results, notes and rows left out by reason; a reference= found in no period is a
+        typo (or a group whose rows were all excluded): its error is raised as it was."""
+        left_out = sum(map(len, self.notes.values()))
+        if self.unknown_reference and not self.results and len(self.unknown_reference) == left_out:
+            raise self.unknown_reference[0]
+        return self.results, self.notes, self.skipped
 
 
 def audit_funnel_periods(
     table: pd.DataFrame, order: Sequence[Any], *, applied: str, stages: Sequence[str],
     group_cols: list[str], strata_cols: list[str], engine: dict[str, Any],
-) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
+) -> tuple[dict[Any, Any], dict[str, list[Any]], dict[str, int]]:
     """Each period's counts through :func:`fairhire.adverse_impact_from_counts`.
 
-    Returns the results by period, the notes of periods left out, and their rows.
+    Returns the results by period, the notes of periods left out, and their rows by reason.
     """
     from ..impact.analysis import adverse_impact_from_counts
 
-    results: dict[Any, Any] = {}
-    notes: dict[str, list[Any]] = {}
-    skipped = 0
+    run = PeriodRun()
     for period in order:
         part = table.loc[table[PERIOD] == period].drop(columns=PERIOD)
         try:
-            results[period] = adverse_impact_from_counts(
+            run.results[period] = adverse_impact_from_counts(
                 part, group=group_cols, applicants=applied, selected=list(stages),
                 strata=strata_cols or None, **engine,
             )
-        except InsufficientDataError as exc:
-            notes.setdefault(f"{exc} {_LEFT_OUT}", []).append(period)
-            skipped += int(part[applied].sum())
-    return results, notes, skipped
+        except (InsufficientDataError, UnknownReferenceError) as exc:
+            run.left_out(period, exc, int(part[applied].sum()))
+    return run.done()
 
 
 def _plain(value: Any) -> Any:
@@ -93,25 +128,22 @@ def period_filters(keys: pd.DataFrame, labels: pd.Series, kind: str) -> dict[Any
 def audit_promotion_periods(
     frame: Any, filters: dict[Any, nw.Expr], order: Sequence[Any], *, group_cols: list[str],
     promoted: str, strata_cols: list[str], engine: dict[str, Any],
-) -> tuple[dict[Any, Any], dict[str, list[Any]], int]:
+) -> tuple[dict[Any, Any], dict[str, list[Any]], dict[str, int]]:
     """Each period's rows, filtered in the engine, through :func:`fairhire.promotion_disparity`."""
     from .._frames import count_rows
     from ..promotion.rates import promotion_disparity
 
     level = strata_cols[0] if strata_cols else None
-    results: dict[Any, Any] = {}
-    notes: dict[str, list[Any]] = {}
-    skipped = 0
+    run = PeriodRun()
     for period in order:
         try:
-            results[period] = promotion_disparity(
+            run.results[period] = promotion_disparity(
                 frame.filter(filters[period]), group=group_cols, promoted=promoted, level=level,
                 regression=False, **engine,
             )
-        except InsufficientDataError as exc:
-            notes.setdefault(f"{exc} {_LEFT_OUT}", []).append(period)
-            skipped += count_rows(frame.filter(filters[period]))
-    return results, notes, skipped
+        except (InsufficientDataError, UnknownReferenceError) as exc:
+            run.left_out(period, exc, count_rows(frame.filter(filters[period])))
+    return run.done()
 
 
 def stack(results: dict[Any, Any], attribute: str) -> pd.DataFrame | None:

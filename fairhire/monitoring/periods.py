@@ -7,9 +7,13 @@ Two kinds of period column:
   ("2025-Q1") or years ("2025"); periods are numbered by calendar position, so a quarter with
   no data leaves a gap in the numbers rather than shifting the later ones.
 - **labels** without ``freq=``: the values are the periods, kept as given. Their order is
-  ``period_order=`` when given, else the categories of an ordered categorical, else natural
-  order (numbers by value, text by its digits as numbers: "FY9" before "FY10"). Text labels are
-  cleaned by the shared label rule (trimmed; case and space variants merged, with a warning).
+  ``period_order=`` when given, else the categories of an ordered categorical, else, for
+  labels that all name calendar quarters, half-years, months or years ("Q1 2025",
+  "2025-Q1", "Jan 2025", 2025; :mod:`~fairhire.monitoring.calendar`), calendar order with
+  calendar numbers (gaps kept, as for dates), else natural order (numbers by value, text by
+  its digits as numbers: "FY9" before "FY10"). Text labels are cleaned by the shared label
+  rule (trimmed; case and space variants merged, with a warning). Full dates without
+  ``freq=`` are refused, as a date column is.
 
 Only the year and month of a date column are read in the data's engine; everything else works
 on the small table of distinct values. Missing values (:mod:`fairhire._core.missing`) are a
@@ -32,11 +36,15 @@ from .._core.missing import is_missing
 from .._core.params import check_choice
 from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
+from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 
 __all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
 
 #: freq= values and the words used for them in sentences.
 FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
+#: How an error asks for freq= (the command line says --freq Q).
+_FREQ_ADVICE = ("freq='M' (months), freq='Q' (quarters) or freq='Y' (years) to group them "
+                "into periods.")
 _FREQ_ALIASES = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y", "A": "Y"}
 
 
@@ -62,6 +70,7 @@ class PeriodLabels:
     order: tuple[Any, ...]  # periods in order
     numbers: dict[Any, int]  # period -> number used by the trend (0 for the first)
     warnings: list[str] = field(default_factory=list)
+    unit: str | None = None  # "M", "Q", "Y": the length of labelled calendar periods
 
 
 def _is_temporal(dtype: Any) -> bool:
@@ -89,8 +98,7 @@ def read_period_column(
     if _is_temporal(dtype):
         if freq is None:
             raise InvalidParameterError(
-                f"column {column!r} (passed as period=) holds dates; pass freq='M', 'Q' or 'Y' "
-                "to group them into months, quarters or years."
+                f"column {column!r} (passed as period=) holds dates; pass {_FREQ_ADVICE}"
             )
         year = nw.col(source).dt.year().alias(year_name)
         month = nw.col(source).dt.month().alias(month_name)
@@ -185,6 +193,38 @@ def _renumber(pairs: dict[Any, int]) -> tuple[tuple[Any, ...], dict[Any, int]]:
 
 
 def _label_order(
+    present: list[Any], spec: PeriodColumn, period_order: Sequence[Any] | None,
+    warnings: list[str],
+) -> tuple[tuple[Any, ...], dict[Any, int]]:
+    """The periods in order and their numbers: calendar positions for labels that name
+    calendar periods (unless an order is given), else 0, 1, 2, ... in order."""
+    positions = calendar_positions(present, spec.column) if period_order is None else None
+    if positions is not None and spec.categories is None:
+        return _renumber(positions)
+    order = _given_order(present, spec, period_order)
+    odd = odd_ones_out(present) if period_order is None and spec.categories is None else []
+    if odd:
+        warnings.append(
+            f"column {spec.column!r} (passed as period=) names calendar periods except "
+            f"{preview(sorted(map(str, odd)))}, so its periods are in text order "
+            f"({', '.join(map(str, order[:12]))}{', ...' if len(order) > 12 else ''}). Correct "
+            "those labels, or pass period_order= with "
+            "the periods in time order."
+        )
+    if positions is not None and list(order) != sorted(order, key=positions.__getitem__):
+        # an ordered categorical made without categories= is in text order: say so
+        calendar = sorted(order, key=positions.__getitem__)
+        wrong = next(p for p, q in zip(order, calendar, strict=True) if p != q)
+        warnings.append(
+            f"the ordered categories of column {spec.column!r} (passed as period=) are not in "
+            f"calendar order ({', '.join(map(str, order))}; {wrong} is out of place). Periods "
+            "follow the categories as given; pass period_order= with the periods in time order "
+            "if that is not it."
+        )
+    return order, {p: i for i, p in enumerate(order)}
+
+
+def _given_order(
     present: list[Any], spec: PeriodColumn, period_order: Sequence[Any] | None
 ) -> tuple[Any, ...]:
     if period_order is not None:
@@ -201,6 +241,17 @@ def _label_order(
         rank = {c: i for i, c in enumerate(spec.categories)}
         return tuple(sorted(present, key=lambda p: (rank.get(p, len(rank)), _natural_key(p))))
     return tuple(sorted(present, key=_natural_key))
+
+
+def _refuse_days(present: list[Any], column: str) -> None:
+    """Days are not periods: a column of dates (as text, or date objects in an object column)
+    without ``freq=`` is refused as a date column is, not ordered as text (day-first text
+    would put 15/01/2025 before 15/04/2024) with every day a period of its own."""
+    if present and all(is_full_date(p) for p in present):
+        raise InvalidParameterError(
+            f"column {column!r} (passed as period=) holds dates (e.g. {preview(present[:2])}), "
+            f"not period labels; pass {_FREQ_ADVICE}"
+        )
 
 
 def _distinct(table: pd.DataFrame, column: str, weight: str) -> pd.Series:
@@ -244,7 +295,11 @@ def label_periods(
         warnings.extend(cleaning.warnings())
         labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))
-        order = _label_order(present, spec, period_order)
-        numbers = {p: i for i, p in enumerate(order)}
+        _refuse_days(present, spec.column)
+        order, numbers = _label_order(present, spec, period_order, warnings)
     series = pd.Series(labels, index=table.index, dtype=object)
-    return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings)
+    unit = None
+    if spec.kind == "label" and period_order is None and spec.categories is None:
+        unit = calendar_unit(order)  # numbered by calendar: say "a quarter", as for dates
+    return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings,
+                        unit=unit if unit in FREQS else None)

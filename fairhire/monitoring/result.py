@@ -41,8 +41,9 @@ class MonitorResult(Result):
         ci_high`` (of β), ``change_per_period`` (``exp(β) − 1``, the relative change of the odds
         ratio per period) with ``change_ci_low, change_ci_high``, ``z, p_value,
         p_value_adjusted`` (over every trend of the run), ``direction`` ("improving",
-        "worsening" or "no clear trend", from the adjusted p-value) and ``note`` (why a trend
-        could not be estimated).
+        "worsening" or "no clear trend": from the adjusted p-value, and only when the fitted
+        impact ratio moves the same way as the odds ratio) and ``note`` (why a trend could not
+        be estimated, or why no direction is claimed).
     alerts : pandas.DataFrame
         One row per alert: ``period, stage, group, reference_group, alert`` ("fell below",
         "changed" or "cleared"), ``impact_ratio, previous_period, previous_impact_ratio,
@@ -56,6 +57,10 @@ class MonitorResult(Result):
         The periods in order; ``period_numbers`` maps each to the number the trend uses.
     references : mapping
         Stage → the reference group of its trends.
+    freq : str or None
+        The length of the periods ("M", "Q" or "Y"): ``freq=``, or what labels such as
+        "2025-Q1" name (``params["freq"]`` keeps the argument as given). Sentences use it
+        ("a quarter").
     """
 
     table: pd.DataFrame
@@ -140,7 +145,7 @@ class MonitorResult(Result):
             severity = 2 if fell else 1
             out.append(self._headline(row, severity))
         for row in self.trends.loc[self.trends["direction"] == WORSENING].itertuples(index=False):
-            out.append(Headline(severity=2, text=self._trend_sentence(row),
+            out.append(Headline(severity=2, text=self.trend_sentence(row),
                                 figure=row.change_per_period, section=self.kind))
         return by_severity(out)
 
@@ -159,20 +164,26 @@ class MonitorResult(Result):
             alpha=self.alpha, threshold=self.threshold,
         )
 
-    def _trend_sentence(self, row: Any) -> str:
+    def trend_sentence(self, row: Any, *, figures: bool = True) -> str:
+        """One trend in words. ``row`` is a row of :attr:`trends` (a namedtuple or dict) with a
+        clear direction; ``figures=False`` gives the finding without its figures (for a report
+        that withholds them under ``min_cell``)."""
+        get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
         w = self.wording
-        odds = f"odds of {w.outcome} relative to {row.reference_group}"
-        lead = w.lead(row.stage, row.group, odds)
-        verb = "have declined" if row.change_per_period < 0 else "have risen"
-        return (
-            f"{lead} {verb} by {format_percent(abs(row.change_per_period), 1)} {w.per} from "
-            f"{row.first_period} to {row.last_period} ({w.p(row.p_value_adjusted, 'adjusted p')})."
-        )
+        odds = f"odds of {w.outcome} relative to {get('reference_group')}"
+        lead = w.lead(get("stage"), get("group"), odds)
+        verb = "have declined" if get("direction") == WORSENING else "have risen"
+        span = f"from {get('first_period')} to {get('last_period')}"
+        if not figures:
+            return f"{lead} {verb} significantly {span}."
+        change = format_percent(abs(get("change_per_period")), 1)
+        p = w.p(get("p_value_adjusted"), "adjusted p")
+        return f"{lead} {verb} by {change} {w.per} {span} ({p})."
 
     def trend_sentences(self) -> list[str]:
         """One sentence per worsening or improving trend."""
         rows = self.trends.loc[self.trends["direction"] != UNCLEAR]
-        return [self._trend_sentence(row) for row in rows.itertuples(index=False)]
+        return [self.trend_sentence(row) for row in rows.itertuples(index=False)]
 
     def summary(self) -> str:
         """Plain text: the periods, the alerts, the trends and the warnings."""

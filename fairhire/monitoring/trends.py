@@ -5,7 +5,8 @@ when given, otherwise the group the shared reference rule
 (:func:`fairhire._core.reference.choose_reference`) picks from the counts pooled over every
 period. The trend is the group × period interaction of a logistic regression
 (:func:`fairhire.stats.change.logit_trend`); its p-values are adjusted over every trend of the
-run, and the direction is read from the adjusted p-value.
+run, and the direction is read from the adjusted p-value (and claimed only when the fitted
+impact ratio moves the same way as the odds ratio).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ TREND_COLUMNS = [
 ]
 
 IMPROVING, WORSENING, UNCLEAR = "improving", "worsening", "no clear trend"
+RATIO_UP = "__fh_ratio_up"  # working column: the fitted impact ratio rose (not in the result)
+OPPOSITE = (
+    "the odds ratio and the impact ratio moved in opposite directions (selection rates near "
+    "100%): no direction is claimed; see the impact ratios period by period"
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ def _trend_row(counts: StageCounts, group: str, ref: str, order, numbers, option
         "log_odds_trend": fit.estimate, "se": fit.se, "ci_low": fit.ci_low,
         "ci_high": fit.ci_high, "change_per_period": fit.change, "change_ci_low": low,
         "change_ci_high": high, "z": fit.z, "p_value": fit.p_value, "note": fit.note,
+        RATIO_UP: fit.ratio_last > fit.ratio_first if fit.converged else None,
     }
 
 
@@ -131,10 +138,15 @@ def trend_table(
             if group != ref and not too_few:
                 rows.append(_trend_row(stage_counts_, group, ref, order, numbers, options))
     columns = [c for c in TREND_COLUMNS if c not in ("p_value_adjusted", "direction")]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=[*columns, RATIO_UP])
     out["p_value_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(dtype=float), options.adjust)
     significant = (out["p_value_adjusted"] < options.alpha).to_numpy()
     up = (out["log_odds_trend"] > 0).to_numpy()
-    out["direction"] = np.where(significant, np.where(up, IMPROVING, WORSENING), UNCLEAR)
+    # near rates of 100% the impact ratio can rise while the odds ratio falls: a direction is
+    # claimed only when the two agree, or "worsening" would be said of a closing gap
+    against = significant & (out[RATIO_UP].to_numpy(dtype=object) == ~up)
+    out.loc[against, "note"] = OPPOSITE
+    out["direction"] = np.where(significant & ~against,
+                                np.where(up, IMPROVING, WORSENING), UNCLEAR)
     out["periods"] = out["periods"].astype("int64")
     return out[TREND_COLUMNS], references, warnings

@@ -53,6 +53,11 @@ class LogitTrend:
         with no selections, or everyone selected, in every period), the figures are NaN and
         ``note`` says why.
     note : str or None
+    ratio_first, ratio_last : float
+        The fitted ratio of selection rates (focal ÷ reference, the impact ratio) in the first
+        and last period with people in both groups. Near rates of 100% it can move against
+        the odds ratio (0.83 → 0.91 while the odds ratio falls 0.67 → 0.09), so a reader of
+        impact ratios should check the two agree before calling a trend closing or widening.
     """
 
     estimate: float
@@ -64,6 +69,8 @@ class LogitTrend:
     periods: int
     converged: bool
     note: str | None = None
+    ratio_first: float = _NAN
+    ratio_last: float = _NAN
 
     @property
     def change(self) -> float:
@@ -171,7 +178,8 @@ def logit_trend(
     for name, sel, tot in (("focal", a_, n_), ("reference", b_, m_)):
         if sel.sum() == 0 or sel.sum() == tot.sum():
             what = "no one" if sel.sum() == 0 else "everyone"
-            return _not_estimable(periods, f"{what} in the {name} group was selected in any period")
+            when = "in any period" if sel.sum() == 0 else "in every period"
+            return _not_estimable(periods, f"{what} in the {name} group was selected {when}")
     centre = float(np.average(np.r_[tt[n_ > 0], tt[m_ > 0]]))
     tc = tt - centre
     keep_f, keep_r = n_ > 0, m_ > 0
@@ -188,7 +196,15 @@ def logit_trend(
     est, se = float(beta[3]), math.sqrt(float(cov[3, 3]))
     z = est / se
     p_value = float(2 * stats.norm.sf(abs(z)))
-    return LogitTrend(est, se, z, p_value, est - zc * se, est + zc * se, periods, True)
+    span = tc[both] if both.any() else tc[keep_f | keep_r]
+    first, last = (_fitted_ratio(beta, float(v)) for v in (span.min(), span.max()))
+    return LogitTrend(est, se, z, p_value, est - zc * se, est + zc * se, periods, True,
+                      ratio_first=first, ratio_last=last)
+
+
+def _fitted_ratio(beta: np.ndarray, t: float) -> float:
+    """The model's focal rate ÷ reference rate at (centred) period ``t``."""
+    return float(expit(beta[0] + beta[1] + (beta[2] + beta[3]) * t) / expit(beta[0] + beta[2] * t))
 
 
 @dataclass(frozen=True)

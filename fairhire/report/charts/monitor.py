@@ -52,7 +52,7 @@ def _alt(result: Any, stages: list[str], hidden: int, min_cell: int | None) -> s
     text = (
         f"Impact ratio of each group over {len(result.periods)} periods ({result.periods[0]} to "
         f"{result.periods[-1]}), one panel per stage, against each stage's reference group, "
-        f"with its confidence band and the {result.threshold:g} (four-fifths) line."
+        f"with its confidence band and the {_line(result.threshold)} line."
     )
     if len(alerts):
         parts = [f"{r.group} at {r.stage}: {r.alert} in {r.period}"
@@ -63,6 +63,14 @@ def _alt(result: Any, stages: list[str], hidden: int, min_cell: int | None) -> s
     if hidden:
         text += f" {hidden} point(s) with counts below {min_cell} are not drawn."
     return text
+
+
+def _line(threshold: float, legend: bool = False) -> str:
+    """The threshold line in words: 'four-fifths (0.8)' in the legend, '0.8 (four-fifths)' in
+    the alt text; 'threshold 0.9' for another threshold (0.9 is not four-fifths)."""
+    if abs(threshold - 0.8) >= 1e-9:
+        return f"threshold {threshold:g}"
+    return f"four-fifths ({threshold:g})" if legend else f"{threshold:g} (four-fifths)"
 
 
 def _spot(kind: str, alert: Any, ratio_at: dict, x: dict) -> tuple[float, float]:
@@ -144,7 +152,7 @@ def impact_ratio_over_time(result: Any, *, min_cell: int | None = None) -> Chart
 
         handles, labels = axes.flat[0].get_legend_handles_labels()
         handles.append(Line2D([], [], color=GREY, linestyle=THRESHOLD_LINE, linewidth=1.1))
-        labels.append(f"four-fifths ({threshold:g})")
+        labels.append(_line(threshold, legend=True))
         for marker, colour, text in ALERT_MARKS.values():
             handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=8,
                                   markerfacecolor="none", markeredgecolor=colour,
