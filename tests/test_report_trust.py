@@ -396,8 +396,8 @@ def test_a_small_groups_verdict_is_withheld_with_its_figures():
     line = next(ln for ln in md.splitlines() if ln.startswith("| Tiny"))
     assert line == "| Tiny | < 5 | < 5 | s | s | s | s | s | s | s | small sample |"
     # B is withheld as the complement (the total would give Tiny back): two verdicts withheld
-    assert "**0** below four-fifths (2 withheld: small counts)" in md
-    assert "below four-fifths (2 withheld: small counts)" in html
+    assert "**0** below four-fifths (2 withheld to protect small groups)" in md
+    assert "below four-fifths (2 withheld to protect small groups)" in html
     row = next(r for r in payload["sections"][0]["result"]["table"] if r["group"] == "Tiny")
     assert row["adverse_impact"] is None and row["p_value_fisher"] is None
     view = ReportView(result, 5)
@@ -474,3 +474,22 @@ def test_a_sentence_that_a_small_group_had_no_applicants_is_withheld():
         assert "A note is withheld because it rests on fewer than 5 people." in text
     shown = fh.Report(title="t", generated_at=GEN).add(res).render_markdown()
     assert "had no applicants" in shown
+
+
+def test_a_finding_withheld_as_a_complement_says_why():
+    # with a 4-person group, the 100 women's row is withheld so that the 4 cannot be worked
+    # out from the totals; the summary said the women's finding "rests on fewer than 5 people"
+    # and the chart that 100 women were "fewer than 5 applicants"
+    frame = pd.DataFrame({
+        "sex": ["Male"] * 100 + ["Female"] * 100 + ["Tiny"] * 4,
+        "hired": [True] * 50 + [False] * 50 + [True] * 30 + [False] * 70 + [True] * 3 + [False],
+    })
+    res = fh.adverse_impact(frame, group="sex", stages=["hired"])
+    md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(res).render_markdown()
+    assert ("a finding is withheld because its figures would let a count of fewer than 5 "
+            "people be worked out from the totals") in md
+    assert "rests on fewer than 5 people" not in md
+    assert "Not drawn (fewer than 5 applicants): Tiny." in md
+    assert ("Not drawn (figures withheld so that a count of fewer than 5 cannot be worked out "
+            "from the totals): Female.") in md
+    assert "| Female | s | s |" in md  # still withheld: the rule itself is unchanged

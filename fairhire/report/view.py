@@ -31,6 +31,10 @@ _ALL_OR_NONE = re.compile(
 )
 
 
+#: Columns whose value names the group (person, rater, unit) a row is about
+_GROUP_NAME_COLUMNS = frozenset({"group", "category", "rater", "unit", "job_title", "band"})
+
+
 @dataclass(frozen=True)
 class RowsView:
     """A row account with ``min_cell`` applied (values may be :class:`Withheld`)."""
@@ -112,6 +116,8 @@ class ReportView:
         self._cache: dict[Any, Any] = {}
         self._withheld: set[tuple[str, float]] = set()
         self._keys: list[tuple[tuple[str, ...], set]] = []
+        #: the same, for rows with a small count of their own (not only complements, "s")
+        self._small_keys: list[tuple[tuple[str, ...], set]] = []
         #: the result's tables with counts, planned together, and the cells each must withhold
         self._planned: list[pd.DataFrame] = []
         self._forced: dict[int, dict[str, set[int]]] = {}
@@ -226,6 +232,12 @@ class ReportView:
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
+            small = [i for i in rows if any(getattr(done[c].iloc[i], "small", False) is True
+                                            for c in done.columns)]
+            # a small row is named by its group ("Tiny"), not by its stage or reference group
+            names = [c for c in columns if c in _GROUP_NAME_COLUMNS]
+            self._small_keys.append((tuple(names), {
+                tuple(str(done[c].iloc[i]) for c in names) for i in small}))
 
     def _tables(self) -> list[pd.DataFrame]:
         """The result's tables: its frame fields and properties (and those in mappings),
@@ -289,11 +301,22 @@ class ReportView:
         return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
                               keep=self._labels())
 
-    def _names_withheld_row(self, text: str) -> bool:
-        """Whether ``text`` names a label of a row with withheld figures."""
-        labels = {str(v) for _, rows in self._keys for row in rows for v in row}
+    def _names_withheld_row(self, text: str, keys: list | None = None) -> bool:
+        """Whether ``text`` names a label of a row with withheld figures (of ``keys``)."""
+        labels = {str(v) for _, rows in (self._keys if keys is None else keys)
+                  for row in rows for v in row}
         return any(re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)
                    for label in labels if label.strip())
+
+    def _why_withheld(self, text: str) -> str:
+        """Why a sentence is withheld, in words: a small group's own figures, or the figures
+        of a larger group withheld so that a small group's count cannot be worked out from the
+        totals (the sentence names rows with withheld figures, none with a small count)."""
+        if self._names_withheld_row(text) and not self._names_withheld_row(
+                text, self._small_keys):
+            return ("its figures would let a count of fewer than "
+                    f"{self._min_cell} people be worked out from the totals")
+        return f"it rests on fewer than {self._min_cell} people"
 
     def _rows_withheld(self) -> set[tuple[str, float]]:
         """The row account's figures withheld as complements ("s"): a warning that states one
@@ -313,8 +336,8 @@ class ReportView:
             text, quoted = self._sentence(str(h.text), plain)
             if quoted:
                 text = (
-                    f"{h.section + ': a' if h.section else 'A'} finding is withheld because it "
-                    f"rests on fewer than {self._min_cell} people; see the section's tables."
+                    f"{h.section + ': a' if h.section else 'A'} finding is withheld because "
+                    f"{self._why_withheld(str(h.text))}; see the section's tables."
                 )
             figure = None if (quoted or text != h.text) else h.figure
             # a withheld finding's severity ("Flagged") would say what its figures say
@@ -332,7 +355,7 @@ class ReportView:
         ``plain``: also say settings and column names in words (as the report does)."""
         cleaned, quoted = self._sentence(text, plain)
         if quoted:
-            return f"A note is withheld because it rests on fewer than {self._min_cell} people."
+            return f"A note is withheld because {self._why_withheld(text)}."
         return cleaned
 
     @property

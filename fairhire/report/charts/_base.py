@@ -289,17 +289,45 @@ def shown_steps(curve: pd.DataFrame, columns: tuple[str, ...], floor: int) -> pd
     return curve.loc[ok]
 
 
-def not_drawn(
-    hidden: Any = (), dropped: Any = (), *, min_cell: int | None = None, what: str = "people"
-) -> str:
-    """The alt-text sentences naming groups left out: too small to show, or beyond the limit.
+def complement_only(min_cell: int | None, *counts: Any) -> bool:
+    """True when a count is withheld only as a complement ("s": a larger group's count,
+    withheld so that a small one cannot be worked out from the totals), none being small.
 
-    >>> not_drawn(["X"], ["Y", "Z"], min_cell=5)
-    ' Not drawn (fewer than 5 people): X. Not drawn (smaller groups): Y, Z.'
+    >>> from fairhire.report.suppress import _withheld
+    >>> complement_only(5, _withheld(False, 5), 40), complement_only(5, _withheld(True, 5))
+    (True, False)
+    """
+    from ..suppress import Withheld
+
+    held = False
+    for c in counts:
+        if isinstance(c, Withheld):
+            if c.small:
+                return False
+            held = True
+        elif min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
+            return False
+    return held
+
+
+def not_drawn(
+    hidden: Any = (), dropped: Any = (), *, min_cell: int | None = None, what: str = "people",
+    complements: Any = (),
+) -> str:
+    """The alt-text sentences naming groups left out: too small to show, withheld as the
+    complement of a small group (``complements``, a subset of ``hidden``), or beyond the limit.
+
+    >>> not_drawn(["X", "W"], ["Y", "Z"], min_cell=5, complements=["W"])
+    ' Not drawn (fewer than 5 people): X. Not drawn (figures withheld so that a count of fewer than 5 cannot be worked out from the totals): W. Not drawn (smaller groups): Y, Z.'
     """
     text = ""
-    if hidden:
-        text += f" Not drawn (fewer than {min_cell} {what}): {', '.join(map(str, hidden))}."
+    small = [h for h in hidden if h not in set(complements)]
+    if small:
+        text += f" Not drawn (fewer than {min_cell} {what}): {', '.join(map(str, small))}."
+    if len(small) < len(hidden):
+        text += (f" Not drawn (figures withheld so that a count of fewer than {min_cell} cannot "
+                 f"be worked out from the totals): "
+                 f"{', '.join(str(h) for h in hidden if h in set(complements))}.")
     if dropped:
         text += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
     return text

@@ -17,6 +17,7 @@ from ._base import (
     Chart,
     Estimates,
     ci_line,
+    complement_only,
     drop_small,
     flag_legend,
     flag_point,
@@ -105,7 +106,9 @@ def funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
         alt += " Reaching the last stage (" + stages[-1] + "): " + "; ".join(
             f"{g} {_pct(v)}" for g, v in final.items()
         ) + "."
-    alt += not_drawn(hidden, dropped, min_cell=min_cell, what="applicants")
+    complements = [g for g in hidden if complement_only(min_cell, first.loc[g, "applicants"])]
+    alt += not_drawn(hidden, dropped, min_cell=min_cell, what="applicants",
+                     complements=complements)
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
