@@ -684,3 +684,16 @@ def test_strata_p_values_never_round_to_zero():
     )
     s = ai.strata.iloc[0]
     assert 0 < s.cmh_p_value < 1e-100
+
+
+def test_a_chosen_reference_with_no_selections_is_named_not_all_groups():
+    # reference='F' with 0 of 40 selected said "no one was selected: selection rates are all
+    # zero", though half of M were selected
+    frame = pd.DataFrame({"sex": ["F"] * 40 + ["M"] * 40, "hired": [0] * 40 + [1, 0] * 20})
+    res = fh.adverse_impact(frame, group="sex", stages=["hired"], reference="F")
+    assert any("the reference group 'F' has a selection rate of zero" in w for w in res.warnings)
+    assert not any("all zero" in w for w in res.warnings)
+    promo = fh.promotion_disparity(frame, group="sex", promoted="hired", reference="F")
+    assert any("'F' has a promotion rate of zero" in w for w in promo.warnings)
+    nobody = fh.adverse_impact(frame.assign(hired=0), group="sex", stages=["hired"])
+    assert any("no one was selected: selection rates are all zero" in w for w in nobody.warnings)

@@ -141,7 +141,11 @@ def _family(
     ref = choice.index
     b, m = (sels[ref], apps[ref]) if ref is not None else (0, 0)
     if ref is not None and b == 0:
+        others = any(s for i, s in enumerate(sels) if i != ref and not excluded[i])
         warnings.append(
+            f"the reference group {labels[ref]!r} has a {what} of zero: impact ratios against "
+            "it are undefined. Choose another reference= or leave it out." if choice.given
+            and others else
             f"no one was selected: {what}s are all zero and impact ratios are undefined."
         )
     return _Family(choice=choice, warnings=warnings, b=b, m=m)

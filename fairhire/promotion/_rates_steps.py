@@ -125,7 +125,7 @@ def employees(warning: str) -> str:
     return (
         warning.replace("applicants", "employees")
         .replace("no one was selected", "no one was promoted")
-        .replace("selection rates", "promotion rates")
+        .replace("selection rate", "promotion rate")
     )
 
 
