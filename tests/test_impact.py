@@ -697,3 +697,22 @@ def test_a_chosen_reference_with_no_selections_is_named_not_all_groups():
     assert any("'F' has a promotion rate of zero" in w for w in promo.warnings)
     nobody = fh.adverse_impact(frame.assign(hired=0), group="sex", stages=["hired"])
     assert any("no one was selected: selection rates are all zero" in w for w in nobody.warnings)
+
+
+def test_another_threshold_is_not_called_four_fifths():
+    # threshold=0.9: a ratio of 0.80 was "below four-fifths", "evidence ... under the
+    # four-fifths rule", "5 more selected would reach four-fifths", "0.90 (four-fifths)"
+    frame = pd.DataFrame({"sex": ["F"] * 100 + ["M"] * 100,
+                          "hired": [1] * 40 + [0] * 60 + [1] * 50 + [0] * 50})
+    res = fh.adverse_impact(frame, group="sex", stages=["hired"], threshold=0.9)
+    (head,) = [h.text for h in res.headlines()]
+    assert "(below 90%;" in head and "four-fifths" not in head
+    assert repr(res).endswith("1 below 90%>")
+    report = fh.Report(title="t").add(res)
+    for text in (report.render_markdown(), report.render_html()):
+        assert "below 0.90 is evidence of adverse impact under a 90% threshold" in text
+        assert "would reach 90%" in text and "would reach four-fifths" not in text
+        assert "marks 0.9 (threshold)" in text
+        assert "adjusted for the 1 comparison made" in text
+    four = fh.adverse_impact(frame, group="sex", stages=["hired"])  # 0.80 is not below 4/5
+    assert repr(four).endswith("0 below four-fifths>")

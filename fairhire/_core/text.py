@@ -20,7 +20,8 @@ from typing import Any
 
 __all__ = [
     "MINUS", "column_kind", "format_count", "format_counted", "format_money", "format_number", "format_p",
-    "format_percent", "format_points", "format_ratio", "p_text",
+    "format_percent", "format_points", "format_ratio", "p_text", "threshold_line",
+    "threshold_rule",
 ]
 
 MINUS = "\u2212"
@@ -79,6 +80,36 @@ def format_ratio(value: Any, threshold: float | None = 0.8, digits: int = 2) -> 
     ('0.795', '0.80', '0.805', '0.61')
     """
     return format_number(value, digits, threshold=threshold)
+
+
+def threshold_line(threshold: Any) -> str:
+    """The impact-ratio threshold as a share of the reference's rate, for sentences:
+    "four-fifths" for 0.8 (the four-fifths rule), otherwise a percentage.
+
+    Examples
+    --------
+    >>> threshold_line(0.8), threshold_line(0.9), threshold_line("3/4")
+    ('four-fifths', '90%', '75%')
+    """
+    from fractions import Fraction
+
+    value = float(Fraction(str(threshold)))
+    if abs(value - 0.8) < 1e-9:
+        return "four-fifths"
+    return f"{round(value * 100, 4):g}%"
+
+
+def threshold_rule(threshold: Any) -> str:
+    """What a ratio below the threshold is evidence under: "the four-fifths rule", or "a 90%
+    threshold" for another threshold (the four-fifths rule names 0.8 only).
+
+    Examples
+    --------
+    >>> threshold_rule(0.8), threshold_rule(0.9)
+    ('the four-fifths rule', 'a 90% threshold')
+    """
+    line = threshold_line(threshold)
+    return "the four-fifths rule" if line == "four-fifths" else f"a {line} threshold"
 
 
 def format_p(value: Any, alpha: float | None = 0.05) -> str:

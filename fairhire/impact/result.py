@@ -8,7 +8,15 @@ from typing import ClassVar
 
 import pandas as pd
 
-from .._core.text import format_count, format_number, format_p, format_ratio, p_text
+from .._core.text import (
+    format_count,
+    format_number,
+    format_p,
+    format_ratio,
+    p_text,
+    threshold_line,
+    threshold_rule,
+)
 from .._results import Headline, Result, by_severity, table_text
 from .compare import BOTTOM_LINE, SUMMARY_COLUMNS
 
@@ -65,7 +73,8 @@ class AdverseImpactResult(Result):
     derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
 
     def _repr_headline(self) -> str:
-        return f"{len(self.table):,} comparisons, {len(self.flagged):,} below four-fifths"
+        return (f"{len(self.table):,} comparisons, {len(self.flagged):,} below "
+                f"{threshold_line(self.threshold)}")
 
     def to_frame(self) -> pd.DataFrame:
         """The per-(stage, group) table (a copy)."""
@@ -110,9 +119,10 @@ class AdverseImpactResult(Result):
                     extra.append("small sample")
                 tail = "; ".join([stats, *extra])
                 severity = 3 if row.significant and not row.flips_with_one else 2
-                text = f"{base} (below four-fifths; {tail})."
+                text = f"{base} (below {threshold_line(self.threshold)}; {tail})."
                 if severity == 3:
-                    text = text[:-1] + ": evidence of adverse impact under the four-fifths rule."
+                    text = (text[:-1] + ": evidence of adverse impact under "
+                            f"{threshold_rule(self.threshold)}.")
                 out.append(
                     Headline(
                         severity=severity, text=text, figure=row.impact_ratio, section=self.kind
@@ -122,7 +132,8 @@ class AdverseImpactResult(Result):
                 out.append(
                     Headline(
                         severity=2,
-                        text=f"{base} (above four-fifths, but the difference is statistically "
+                        text=f"{base} (above {threshold_line(self.threshold)}, but the "
+                        "difference is statistically "
                         f"significant: {stats}).",
                         figure=row.impact_ratio,
                         section=self.kind,
@@ -152,7 +163,7 @@ class AdverseImpactResult(Result):
             f"Adverse impact by {' × '.join(self.group_columns)} — stages: "
             f"{', '.join(self.stages)}",
             f"Threshold {self.threshold:g} (impact ratio below it = evidence of adverse impact "
-            f"under the four-fifths rule); Fisher p adjusted ({self.params.get('adjust', '')}); "
+            f"under {threshold_rule(self.threshold)}); Fisher p adjusted ({self.params.get('adjust', '')}); "
             f"alpha {self.alpha:g}.",
         ]
         lines += self._rows_text()

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.text import format_percent, format_ratio, p_text
+from .._core.text import format_percent, format_ratio, p_text, threshold_line
 from ..stats.change import log_ratio_change
 from ..stats.proportions import adjust_pvalues
 from ..stats.selection import small_samples
@@ -79,9 +79,7 @@ class Wording:
     def line(self) -> str:
         """The threshold as a share of the reference's rate: "four-fifths", or "90%" for
         ``threshold=0.9`` (a ratio of 0.85 did not fall below four-fifths)."""
-        if abs(self.threshold - 0.8) < 1e-9:
-            return "four-fifths"
-        return f"{round(self.threshold * 100, 4):g}%"
+        return threshold_line(self.threshold)
 
     def ratio(self, value: float) -> str:
         return format_ratio(value, threshold=self.threshold)

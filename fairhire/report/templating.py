@@ -19,6 +19,7 @@ from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .._core.text import threshold_line, threshold_rule
 from .safe import md_escape, md_finalize, md_quote
 from .suppress import Withheld
 
@@ -89,6 +90,8 @@ def new_environment(fmt: str, template_dir: Path | None = None) -> SandboxedEnvi
     env.filters["mdescape"] = lambda v: Markup(md_escape(v))
     env.filters["mdinline"] = lambda v: Markup(md_escape(v, formula=False))
     env.filters["slug"] = slug
+    env.filters["threshold_line"] = threshold_line
+    env.filters["threshold_rule"] = threshold_rule
     env.filters["words"] = words
     # a figure withheld under min_cell (a yes/no verdict too: test it before its truth)
     env.tests["withheld"] = lambda value: isinstance(value, Withheld)

@@ -215,12 +215,17 @@ def _impact_alt(est: Estimates, threshold: float, level_txt: str) -> str:
         f"Impact ratios of {len(labels)} comparison{'s' if len(labels) != 1 else ''} with their "
         f"{level_txt} confidence intervals; each is compared with the reference group named "
         f"under it (its number of applicants in brackets). The dashed line marks {threshold:g} "
-        "(four-fifths) and the solid line parity (1). "
+        f"({_line_name(threshold)}) and the solid line parity (1). "
     )
     return alt + (
         f"{len(below)} below {threshold:g}: " + "; ".join(below) + "."
         if below else f"None is below {threshold:g}."
     )
+
+
+def _line_name(threshold: float) -> str:
+    """The dashed line's name: "four-fifths", or "threshold" for another value."""
+    return "four-fifths" if text.threshold_line(threshold) == "four-fifths" else "threshold"
 
 
 def _draw_impact_ratios(fig: Any, *, est: Estimates, threshold: float) -> None:
@@ -236,7 +241,7 @@ def _draw_impact_ratios(fig: Any, *, est: Estimates, threshold: float) -> None:
         value_label(ax, _ratio(v, threshold), min(v, xmax), yi)
     ax.axvline(threshold, color=GREY, linestyle=(0, (4, 3)), linewidth=1.2)
     ax.axvline(1.0, color=GREY, linewidth=0.9)
-    line_note(ax, threshold, f" four-fifths ({threshold:g})", "right")
+    line_note(ax, threshold, f" {_line_name(threshold)} ({threshold:g})", "right")
     line_note(ax, 1.0, " parity", "left")
     ax.set_yticks(y, labels=[tick_text(lab) for lab in labels])
     ax.set_ylim(-0.7, len(labels) - 0.3)
