@@ -323,3 +323,30 @@ def test_pay_saved_as_text_gives_the_library_numbers(tmp_path, capsys, kind):
     assert section["fingerprint"] == expected.fingerprint
     assert [row["mean_gap_pct"] for row in section["result"]["table"]] == \
         pytest.approx(list(expected.table["mean_gap_pct"]), nan_ok=True)
+
+
+def test_min_cell_monitor_console_says_what_the_report_says(tmp_path, capsys):
+    # under --min-cell the console printed "A note is withheld ..." for an alert or trend whose
+    # row has a withheld figure, where the report says the same finding without its figures
+    lines = ["applied_on,sex,hired"]
+    for i, quarter in enumerate(["2024-01-15", "2024-04-15", "2024-07-15", "2024-10-15",
+                                 "2025-01-15"]):
+        female = round(300 * (0.5 - 0.06 * i))
+        for sex, hired, n in (("Male", 150, 300), ("Female", female, 300),
+                              ("Tiny", [1, 2, 0, 3, 1][i], 3)):
+            lines += [f"{quarter},{sex},yes"] * hired + [f"{quarter},{sex},no"] * (n - hired)
+    (tmp_path / "m.csv").write_text("\n".join(lines) + "\n")
+    argv = ["monitor", str(tmp_path / "m.csv"), "--period", "applied_on", "--freq", "Q",
+            "--group", "sex", "--stages", "hired", "--min-cell", "5"]
+    assert main([*argv, "--report", str(tmp_path / "r"), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    markdown = (tmp_path / "r" / "audit.md").read_text()
+    said, section = [], None
+    for line in out.splitlines():
+        section = line if line.startswith(("Alerts", "Trends", "No alerts")) else (
+            None if not line.strip() else section)
+        if section and line.startswith(("  ! ", "  - ")):
+            said.append(line[4:])
+    assert said and not any("A note is withheld" in line for line in said), out
+    for line in said:
+        assert line in markdown, line

@@ -23,6 +23,7 @@ from .._core.text import (
 )
 from .._results import by_severity
 from ..report.suppress import Withheld
+from ..report.tables import records
 from ..workflow.errors import flag_words
 
 __all__ = ["console_text", "format_frame", "monitor_text"]
@@ -149,16 +150,29 @@ def console_text(result: Any, flags: Mapping[str, str] | None = None,
     return "\n".join(lines + warned)
 
 
+def _held(row: Mapping[str, Any], min_cell: int | None, count: str | None = None) -> bool:
+    """Whether a (suppressed) row has a withheld figure, or its ``count`` is below min_cell."""
+    if min_cell is None:
+        return False
+    small = count is not None and isinstance(row.get(count), int | float) and not isinstance(
+        row.get(count), Withheld) and row[count] < min_cell
+    return small or any(isinstance(v, Withheld) for v in row.values())
+
+
 def monitor_text(result: Any, flags: Mapping[str, str] | None = None,
                  min_cell: int | None = None) -> str:
     """A monitoring run for the console: its alerts, its trends and the latest period."""
     flags = flags or {}
     seen = _seen(result, min_cell)
     lines = [seen.clean_text(result.summary().splitlines()[0], plain=False)]
-    alerts = [seen.clean_text(m, plain=False) for m in result.alerts["message"]]
+    # as the report: a row with a withheld figure is said without its figures
+    alerts = [row["brief"] if _held(row, min_cell, "min_count") else
+              seen.clean_text(row["message"], plain=False) for row in records(seen.alerts)]
     lines += ["", f"Alerts ({format_count(len(alerts))}):" if alerts else "No alerts."]
     lines += [f"  ! {m}" for m in alerts]
-    trends = [seen.clean_text(t, plain=False) for t in result.trend_sentences()]
+    trends = [seen.clean_text(result.trend_sentence(row, figures=not _held(row, min_cell)),
+                              plain=False)
+              for row in records(seen.trends) if row["direction"] != "no clear trend"]
     lines += ["", "Trends:" if trends else "Trends: no clear trend at any stage."]
     lines += [f"  - {t}" for t in trends]
     used, warned = _rows_and_warnings(seen, flags)
