@@ -81,11 +81,14 @@ def eu_figures(
     total = sex_summary(work, TOTAL, MALE)
     warnings += relative_warning(fp, total, columns.pay, "pay", keep, total_pay)
     figures = {"a": total.mean_gap, "c": total.median_gap}
-    figures.update(_variable(work, columns, include_zero_variable, warnings))
+    variable, exact = _variable(work, columns, include_zero_variable, warnings)
+    figures.update(variable)
     quartiles = quartile_bands(work, TOTAL, MALE, band_sizes=band_sizes, band_rule=band_rule)
-    categories, exact = None, []
+    categories = None
     if cleaning is not None:
-        categories, exact = _categories(work, columns, include_zero_variable)
+        categories, by_category = _categories(work, columns, include_zero_variable)
+        exact += by_category
+    # every summary the figures come from: counts, exact sums, medians, maxima
     fingerprint = fp.fingerprint(
         total.exact, quartiles[["employees", "men", "min_pay", "max_pay"]], *exact
     )
@@ -195,10 +198,11 @@ def _kept_rows(
 
 def _variable(
     work: Any, columns: EUColumns, include_zero_variable: bool, warnings: list[str]
-) -> dict[str, float]:
-    """(b), (d) and (e): gaps in variable pay, and the shares of men and women receiving it."""
+) -> tuple[dict[str, float], list[pd.DataFrame]]:
+    """(b), (d) and (e): gaps in variable pay, and the shares of men and women receiving it;
+    with the exact summaries they come from (for the fingerprint)."""
     if columns.variable_pay is None:
-        return {"b": NAN, "d": NAN, "e_men": NAN, "e_women": NAN}
+        return {"b": NAN, "d": NAN, "e_men": NAN, "e_women": NAN}, []
     everyone = sex_summary(work, VAR, MALE)
     receiving = sex_summary(work.filter(nw.col(VAR) > 0), VAR, MALE)
     shares = {}
@@ -212,7 +216,8 @@ def _variable(
                 f"indicators (b) and (d) are not defined: no {who} receives variable components"
             )
     used = everyone if include_zero_variable else receiving
-    return {"b": used.mean_gap, "d": used.median_gap, **shares}
+    figures = {"b": used.mean_gap, "d": used.median_gap, **shares}
+    return figures, [everyone.exact, receiving.exact.assign(receiving=True)]
 
 
 def _by_category(work: Any, value: str) -> dict[Any, SexSummary]:
@@ -254,5 +259,9 @@ def _categories(
                 "median_gap_total": total[label].median_gap,
             }
         )
-    exact = [s.exact.assign(category=str(k)) for k, s in sorted(total.items(), key=str)]
+    exact = [
+        summary.exact.assign(category=str(label), value=name)
+        for name, summaries in (("basic", basic), ("total", total), ("variable", variable))
+        for label, summary in sorted(summaries.items(), key=lambda item: str(item[0]))
+    ]
     return pd.DataFrame(rows), exact

@@ -7,8 +7,9 @@ Both run in the data's own engine (pandas, polars eager or lazy, pyarrow, DuckDB
    distinct sex values are read with :func:`fairhire._sex.read_sex` (two sexes; other and
    missing values counted, never dropped silently);
 2. :meth:`FirstPass.check_values` — the errors for bad values, naming column, count and rows;
-3. :func:`sex_summary` — means, exact medians and maxima per sex from
-   :func:`fairhire._engine_stats.group_summary`, with the raw gaps (men − women) / men × 100;
+3. :func:`sex_summary` — means (of exact sums), exact medians and maxima per sex from
+   :func:`fairhire._engine_stats.group_summary`, with the raw gaps (men − women) / men × 100:
+   the same bits in every engine and for every row order, and so is the fingerprint of them;
 4. the quartile pay bands from :func:`fairhire._engine_stats.quartile_bands` (ranked in the
    engine; only ``band_rule="rank"``, which needs input order, collects two columns).
 
@@ -183,7 +184,7 @@ class SexSummary:
 
     mean_gap: float
     median_gap: float
-    table: pd.DataFrame  # male (bool), n, sum, mean, median, max
+    table: pd.DataFrame  # male (bool), n, sum, mean, median, max, exact_sum
 
     def side(self, male: bool) -> Any:
         rows = self.table[self.table["male"] == male]
@@ -202,8 +203,9 @@ class SexSummary:
 
     @property
     def exact(self) -> pd.DataFrame:
-        """The columns every engine computes bit for bit (for fingerprints)."""
-        return self.table[["male", "n", "median", "max"]]
+        """What the figures are computed from, identical in every engine and for every row
+        order (for fingerprints): counts, exact sums, medians and maxima per sex."""
+        return self.table[["male", "n", "exact_sum", "median", "max"]]
 
 
 def sex_summary(work: Any, value: str, male: str) -> SexSummary:
