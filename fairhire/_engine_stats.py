@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -55,7 +56,6 @@ from ._frames import (
     Frame,
     as_columns,
     collect_pandas,
-    column_names,
     require_columns,
     schema,
     sum_true,
@@ -100,14 +100,16 @@ def with_exact_parts(
     there). ``signed=True`` for a column that may hold negative values.
 
     A value ``x ≥ 0`` is ``p0·2^24 + p1·2^-2 + p2·2^-28 + p3·2^-54`` plus what lies below
-    2^-54, with every part a whole number below 2^26: ``p0 = floor(x·2^-24)``, then each part
-    is ``floor`` of the remainder times 2^26. Each step (scaling by a power of two, ``floor``,
-    subtracting the whole part) is exact in IEEE arithmetic, so every engine cuts a value the
-    same way, and a sum of whole numbers below 2^53 is exact in any order: the parts' sums per
-    group are identical on every engine and for every row order, up to :data:`EXACT_ROWS`
-    rows a group. Values of 0.25 or more are represented exactly, smaller ones to 2^-54. A
-    negative value (``signed=True``) is cut by its size, and its parts are negated. Null (and
-    NaN) values give null parts, which sums skip.
+    2^-54, with every part a whole number below 2^26: with ``F(u) = floor(x·2^-u)``,
+    ``p0 = F(24)`` and each next part is ``F(u) - F(u + 26)·2^26``. Scaling by a power of two
+    and ``floor`` are exact in IEEE arithmetic, and so is the subtraction (its exact result,
+    a whole number below 2^26, is a float), so every engine cuts a value the same way; and a
+    sum of whole numbers below 2^53 is exact in any order: the parts' sums per group are
+    identical on every engine and for every row order, up to :data:`EXACT_ROWS` rows a
+    group. Values of 0.25 or more are represented exactly, smaller ones to 2^-54. A negative
+    value (``signed=True``) is cut by its size, and its parts are negated. Null values give
+    null parts, which sums skip (NaN gives NaN: leave it out first, as polars sums it). The parts are independent expressions of
+    one ``with_columns``, which lazy engines evaluate with their shared terms once.
 
     Examples
     --------
@@ -121,21 +123,15 @@ def with_exact_parts(
     """
     if len(names) != len(PART_UNITS):
         raise ValueError(f"with_exact_parts needs {len(PART_UNITS)} names; got {list(names)!r}")
-    rest, sign = internal_names(["rest", "sign"], [*column_names(frame), *names]).values()
     value = nw.col(column).cast(nw.Float64)
-    out = frame
+    size = value.abs() if signed else value
+    whole = [(size * 2.0**-unit).floor() for unit in PART_UNITS]
+    parts = [whole[0]]
+    parts += [w - above * 2.0**26 for above, w in pairwise(whole)]
     if signed:
-        out = out.with_columns(nw.when(value < 0).then(-1.0).otherwise(1.0).alias(sign))
-        value = value.abs()
-    out = out.with_columns((value * 2.0 ** -PART_UNITS[0]).alias(rest))
-    for i, name in enumerate(names):
-        out = out.with_columns(nw.col(rest).floor().alias(name))
-        if i + 1 < len(names):
-            step = 2.0 ** (PART_UNITS[i] - PART_UNITS[i + 1])
-            out = out.with_columns(((nw.col(rest) - nw.col(name)) * step).alias(rest))
-    if signed:
-        out = out.with_columns(*(nw.col(name) * nw.col(sign) for name in names))
-    return out.drop(rest, *([sign] if signed else []))
+        sign = nw.when(value < 0).then(-1.0).otherwise(1.0)
+        parts = [p * sign for p in parts]
+    return frame.with_columns(*(p.alias(name) for p, name in zip(parts, names, strict=True)))
 
 
 def exact_sum(part_sums: Sequence[Any]) -> Fraction:

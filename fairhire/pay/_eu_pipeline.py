@@ -220,26 +220,30 @@ def _variable(
     return figures, [everyone.exact, receiving.exact.assign(receiving=True)]
 
 
-def _by_category(work: Any, value: str) -> dict[Any, SexSummary]:
-    """:func:`sex_summary` of each category (one engine pass)."""
+def _by_category(work: Any, value: str) -> tuple[dict[Any, SexSummary], pd.DataFrame]:
+    """:func:`sex_summary` of each category (one engine pass), and the exact columns of the
+    table they come from (for the fingerprint)."""
     table = group_summary(work, value, by=[CAT, MALE])
     out = {}
     for label, part in table.groupby(CAT, sort=False, dropna=False):
         part = part.drop(columns=CAT).rename(columns={MALE: "male"}).astype({"male": bool})
         out[label] = SexSummary.of(part.reset_index(drop=True))
-    return out
+    exact = table[[CAT, MALE, "n", "exact_sum", "median", "max"]].assign(value=value)
+    return out, exact
 
 
 def _categories(
     work: Any, columns: EUColumns, include_zero_variable: bool
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Indicator (g): the gaps in basic, variable and total pay of each category."""
-    basic = _by_category(work, BASIC)
-    total = _by_category(work, TOTAL)
+    basic, basic_exact = _by_category(work, BASIC)
+    total, total_exact = _by_category(work, TOTAL)
+    exact = [basic_exact, total_exact]
     variable: dict[Any, SexSummary] = {}
     if columns.variable_pay is not None:
         source = work if include_zero_variable else work.filter(nw.col(VAR) > 0)
-        variable = _by_category(source, VAR)
+        variable, variable_exact = _by_category(source, VAR)
+        exact.append(variable_exact)
     rows = []
     for label in sorted(total, key=str):
         b, v = basic[label], variable.get(label)
@@ -259,9 +263,4 @@ def _categories(
                 "median_gap_total": total[label].median_gap,
             }
         )
-    exact = [
-        summary.exact.assign(category=str(label), value=name)
-        for name, summaries in (("basic", basic), ("total", total), ("variable", variable))
-        for label, summary in sorted(summaries.items(), key=lambda item: str(item[0]))
-    ]
     return pd.DataFrame(rows), exact

@@ -131,13 +131,21 @@ class FirstPass:
             )
 
     def fingerprint(self, *tables: pd.DataFrame) -> str:
-        """SHA-256 of the counts (by clean sex label) and the exact summary tables."""
+        """SHA-256 of the counts (by clean sex label) and the exact summary tables (counts,
+        exact sums, medians, maxima, band edges: the same in every engine and row order)."""
         names = {MALE_CODE: "male", FEMALE_CODE: "female", OTHER_CODE: "other"}
         labels = [names.get(int(c), "missing") for c in self.sex.codes]
         counts = pd.DataFrame({"sex": labels, "n": self.n, **self.counts})
         counts = counts.groupby("sex", sort=True).sum().reset_index()
-        parts = [fingerprint_frame(counts), *(fingerprint_frame(t) for t in tables)]
-        return combine_fingerprints(*parts)
+        # the small tables as one column of text, one hash call (their values are floats,
+        # Fractions and booleans: str() writes each exactly)
+        texts = [
+            f"{i}:" + "|".join(f"{c}={v}" for c, v in zip(t.columns, row, strict=True))
+            for i, t in enumerate(tables)
+            for row in t.itertuples(index=False, name=None)
+        ]
+        summaries = pd.DataFrame({"row": pd.Series(texts, dtype=object)})
+        return combine_fingerprints(fingerprint_frame(counts), fingerprint_frame(summaries))
 
 
 def first_pass(
