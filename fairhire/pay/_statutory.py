@@ -30,11 +30,10 @@ import pandas as pd
 
 from .._core.names import internal_names
 from .._engine_stats import group_summary
-from .._frames import collect_pandas, fingerprint_frame, sum_true
+from .._frames import collect_pandas, combine_fingerprints, fingerprint_frame, sum_true
 from .._sex import FEMALE_CODE, MALE_CODE, OTHER_CODE, SexReading, read_sex
 from ..errors import ColumnError, InsufficientDataError
 from ..stats.paygap import raw_gap
-from ._rows import combine_fingerprints
 from ._values import (
     RELATIVE_LIMIT,
     examples,
