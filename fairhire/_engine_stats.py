@@ -43,7 +43,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from itertools import pairwise
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -100,16 +99,16 @@ def with_exact_parts(
     there). ``signed=True`` for a column that may hold negative values.
 
     A value ``x ≥ 0`` is ``p0·2^24 + p1·2^-2 + p2·2^-28 + p3·2^-54`` plus what lies below
-    2^-54, with every part a whole number below 2^26: with ``F(u) = floor(x·2^-u)``,
-    ``p0 = F(24)`` and each next part is ``F(u) - F(u + 26)·2^26``. Scaling by a power of two
-    and ``floor`` are exact in IEEE arithmetic, and so is the subtraction (its exact result,
-    a whole number below 2^26, is a float), so every engine cuts a value the same way; and a
-    sum of whole numbers below 2^53 is exact in any order: the parts' sums per group are
-    identical on every engine and for every row order, up to :data:`EXACT_ROWS` rows a
-    group. Values of 0.25 or more are represented exactly, smaller ones to 2^-54. A negative
-    value (``signed=True``) is cut by its size, and its parts are negated. Null values give
-    null parts, which sums skip (NaN gives NaN: leave it out first, as polars sums it). The parts are independent expressions of
-    one ``with_columns``, which lazy engines evaluate with their shared terms once.
+    2^-54, with every part a whole number below 2^26: ``p0 = floor(x·2^-24)`` and
+    ``p_k = floor((x·2^-u_k) mod 2^26)`` for the unit ``2^u_k`` of part ``k``. Scaling by a
+    power of two, the remainder and ``floor`` are exact in IEEE arithmetic, so every engine
+    cuts a value the same way; and a sum of whole numbers below 2^53 is exact in any order: the
+    parts' sums per group are identical on every engine and for every row order, up to
+    :data:`EXACT_ROWS` rows a group. Values of 0.25 or more are represented exactly, smaller
+    ones to 2^-54. A negative value (``signed=True``) is cut by its size, and its parts are
+    negated. Null values give null parts, which sums skip (NaN gives NaN: leave it out first,
+    as polars sums it). The parts are independent expressions of one ``with_columns``, which
+    lazy engines evaluate with their shared terms once.
 
     Examples
     --------
@@ -125,9 +124,11 @@ def with_exact_parts(
         raise ValueError(f"with_exact_parts needs {len(PART_UNITS)} names; got {list(names)!r}")
     value = nw.col(column).cast(nw.Float64)
     size = value.abs() if signed else value
-    whole = [(size * 2.0**-unit).floor() for unit in PART_UNITS]
-    parts = [whole[0]]
-    parts += [w - above * 2.0**26 for above, w in pairwise(whole)]
+    parts = [(size * 2.0**-PART_UNITS[0]).floor()]
+    # the digits below: floor of the remainder modulo 2^26 of the scaled value. Only values
+    # below 2^26 reach floor(), which Spark returns as a 64-bit integer (a scaled value of up
+    # to 2^104 would overflow it)
+    parts += [((size * 2.0**-unit) % 2.0**26).floor() for unit in PART_UNITS[1:]]
     if signed:
         sign = nw.when(value < 0).then(-1.0).otherwise(1.0)
         parts = [p * sign for p in parts]
