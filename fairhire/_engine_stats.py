@@ -22,11 +22,18 @@ PySpark       ``median`` (Spark >= 3.4) / ``percentile``   exact (``percentile_a
 other         whatever narwhals maps ``median`` to         see :func:`median_method`
 ============  ===========================================  =====================================
 
-"Exact" means the order statistics are exact; when an even count makes the median the midpoint
-of two values, engines interpolate with ``(a + b) / 2`` or ``a + (b - a) / 2``, which can differ
-in the last bit of a float. Means are sums divided by counts; the order of floating-point
-summation differs between engines (and between Spark partitionings), so means agree to about
-1e-12 relative, not bit for bit. Counts are integers and identical everywhere.
+"Exact" means the order statistics are exact. When an even count makes the median the midpoint
+of two values, pandas, numpy, pyarrow, DuckDB and Spark round ``(a + b) / 2``; polars' ``median``
+computes ``a + (b - a) / 2``, which differs in the last bit about one time in four, so polars is
+asked for its ``"midpoint"`` quantile, which rounds ``(a + b) / 2`` too: every engine gives the
+same bits.
+
+Sums and means are exact too, and so independent of the engine and of the row order (a float
+sum is neither: its last bits follow the order of summation). :func:`with_exact_parts` cuts
+each value into four integer parts (:data:`PART_UNITS`); their sums are sums of integers below
+2^53, exact in any engine and any order, and :func:`exact_sum` puts them back together as a
+:class:`~fractions.Fraction`. The mean is that fraction over the count, rounded once.
+Counts are integers and identical everywhere.
 
 Missing values (null, and NaN in float columns) are left out of every statistic here and not
 counted in ``n``; callers that must account for them count them first.
@@ -35,6 +42,7 @@ counted in ``n``; callers that must account for them count them first.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -67,12 +75,79 @@ __all__ = [
     "BAND_NAMES",
     "BAND_RULES",
     "BAND_SIZES",
+    "PART_UNITS",
+    "exact_sum",
     "group_summary",
     "median",
     "median_method",
     "quantiles",
     "quartile_bands",
+    "with_exact_parts",
 ]
+
+#: Exponents of the units of the four parts of a value (see :func:`with_exact_parts`).
+PART_UNITS = (24, -2, -28, -54)
+#: Rows per group below which the parts' sums are exact (each part is below 2^26).
+EXACT_ROWS = 2**27
+
+
+def with_exact_parts(
+    frame: Frame, column: str, names: Sequence[str], *, signed: bool = False
+) -> Frame:
+    """Add four integer-valued float columns ``names`` whose sums give the exact sum of
+    ``column`` (values below 2^50 in size; :data:`~fairhire.pay._values.PAY_LIMIT` keeps pay
+    there). ``signed=True`` for a column that may hold negative values.
+
+    A value ``x ≥ 0`` is ``p0·2^24 + p1·2^-2 + p2·2^-28 + p3·2^-54`` plus what lies below
+    2^-54, with every part a whole number below 2^26: ``p0 = floor(x·2^-24)`` and
+    ``p_k = floor((x·2^-u_k) mod 2^26)`` for the unit ``2^u_k`` of part ``k``. Scaling by a
+    power of two, the remainder and ``floor`` are exact in IEEE arithmetic, so every engine
+    cuts a value the same way; and a sum of whole numbers below 2^53 is exact in any order: the
+    parts' sums per group are identical on every engine and for every row order, up to
+    :data:`EXACT_ROWS` rows a group. Values of 0.25 or more are represented exactly, smaller
+    ones to 2^-54. A negative value (``signed=True``) is cut by its size, and its parts are
+    negated. Null values give null parts, which sums skip (NaN gives NaN: leave it out first,
+    as polars sums it). The parts are independent expressions of one ``with_columns``, which
+    lazy engines evaluate with their shared terms once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import narwhals.stable.v2 as nw
+    >>> df = nw.from_native(pd.DataFrame({"x": [0.3, 2.5, -3.1]}))
+    >>> parts = with_exact_parts(df, "x", ["p0", "p1", "p2", "p3"], signed=True)
+    >>> sums = parts.select(nw.col("p0", "p1", "p2", "p3").sum()).to_pandas().iloc[0]
+    >>> exact_sum(sums.tolist()) == Fraction(0.3) + Fraction(2.5) + Fraction(-3.1)
+    True
+    """
+    if len(names) != len(PART_UNITS):
+        raise ValueError(f"with_exact_parts needs {len(PART_UNITS)} names; got {list(names)!r}")
+    value = nw.col(column).cast(nw.Float64)
+    size = value.abs() if signed else value
+    parts = [(size * 2.0**-PART_UNITS[0]).floor()]
+    # the digits below: floor of the remainder modulo 2^26 of the scaled value. Only values
+    # below 2^26 reach floor(), which Spark returns as a 64-bit integer (a scaled value of up
+    # to 2^104 would overflow it)
+    parts += [((size * 2.0**-unit) % 2.0**26).floor() for unit in PART_UNITS[1:]]
+    if signed:
+        sign = nw.when(value < 0).then(-1.0).otherwise(1.0)
+        parts = [p * sign for p in parts]
+    return frame.with_columns(*(p.alias(name) for p, name in zip(parts, names, strict=True)))
+
+
+def exact_sum(part_sums: Sequence[Any]) -> Fraction:
+    """The exact sum from the sums of the four parts of :func:`with_exact_parts`.
+
+    Examples
+    --------
+    >>> exact_sum([0, 2**2, 0, 0])
+    Fraction(1, 1)
+    """
+    total = Fraction(0)
+    for value, unit in zip(part_sums, PART_UNITS, strict=True):
+        if value == value and value is not None:  # an empty group sums to null in some engines
+            total += Fraction(int(value)) * Fraction(2) ** unit
+    return total
 
 
 def median_method(data: Any) -> str:
@@ -103,7 +178,7 @@ def median_method(data: Any) -> str:
 
 
 #: Column names of the tables returned here; a ``by`` column cannot take one of them.
-_OUTPUT_NAMES = frozenset({"n", "sum", "mean", "median", "max"})
+_OUTPUT_NAMES = frozenset({"n", "sum", "mean", "median", "max", "exact_sum"})
 
 
 def _prepare(data: Any, column: str, by: Sequence[str], *, argument: str) -> Frame:
@@ -127,6 +202,14 @@ def _prepare(data: Any, column: str, by: Sequence[str], *, argument: str) -> Fra
     return frame.select(*by, column).filter(keep)
 
 
+def _median(frame: Frame, column: str) -> nw.Expr:
+    """The median, rounded as ``(a + b) / 2`` between two middle values in every engine
+    (polars' ``median`` rounds ``a + (b - a) / 2``; its ``"midpoint"`` quantile does not)."""
+    if frame.implementation.is_polars():
+        return nw.col(column).quantile(0.5, interpolation="midpoint")
+    return nw.col(column).median()
+
+
 def _grouped(frame: Frame, by: Sequence[str], aggs: list[nw.Expr]) -> pd.DataFrame:
     """One aggregation in the engine; pyarrow's grouped median/quantile are approximate or
     unsupported, so an Arrow table's (few) needed columns go through pandas instead."""
@@ -137,10 +220,13 @@ def _grouped(frame: Frame, by: Sequence[str], aggs: list[nw.Expr]) -> pd.DataFra
     return collect_pandas(frame.select(*aggs))
 
 
-def _tidy(out: pd.DataFrame, by: Sequence[str], value_columns: Sequence[str]) -> pd.DataFrame:
-    """Stable row order (sorted by the keys, missing keys last) and plain dtypes."""
+def _tidy(
+    out: pd.DataFrame, by: Sequence[str], value_columns: Sequence[str], numeric: int | None = None
+) -> pd.DataFrame:
+    """Stable row order (sorted by the keys, missing keys last) and plain dtypes (float64 for
+    the first ``numeric`` value columns, default all)."""
     out = out.reset_index(drop=True)
-    for c in value_columns:
+    for c in value_columns[:numeric]:
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["n"] = pd.to_numeric(out["n"]).astype("int64")
     if by:
@@ -186,7 +272,7 @@ def median(data: Any, column: str, by: str | Sequence[str] | None = None) -> pd.
     """
     by_cols = as_columns(by, argument="by")
     frame = _prepare(data, column, by_cols, argument="column")
-    aggs = [nw.col(column).count().alias("n"), nw.col(column).median().alias("median")]
+    aggs = [nw.col(column).count().alias("n"), _median(frame, column).alias("median")]
     return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["median"])
 
 
@@ -232,32 +318,43 @@ def group_summary(data: Any, column: str, by: str | Sequence[str] | None = None)
     """Count, sum, mean, median and maximum of ``column`` per group, in one pass of the engine.
 
     What a raw (unadjusted) pay gap needs: the mean and median pay of each group (and the
-    largest value, to spot implausible pay).
+    largest value, to spot implausible pay). Sums are exact (:func:`with_exact_parts`, for
+    non-negative values below 2^50), so ``sum``, ``mean`` (the exact sum over ``n``, rounded
+    once) and ``exact_sum`` (a :class:`~fractions.Fraction`, for fingerprints) are the same in
+    every engine and for every row order.
 
     Returns
     -------
     pandas.DataFrame
-        ``[*by, "n", "sum", "mean", "median", "max"]``.
+        ``[*by, "n", "sum", "mean", "median", "max", "exact_sum"]``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"pay": [10.0, 12.0, 15.0, 20.0, 11.0], "sex": list("MMMFF")})
     >>> group_summary(df, "pay", by="sex")
-      sex  n   sum       mean  median   max
-    0   F  2  31.0  15.500000    15.5  20.0
-    1   M  3  37.0  12.333333    12.0  15.0
+      sex  n   sum       mean  median   max exact_sum
+    0   F  2  31.0  15.500000    15.5  20.0        31
+    1   M  3  37.0  12.333333    12.0  15.0        37
     """
     by_cols = as_columns(by, argument="by")
     frame = _prepare(data, column, by_cols, argument="column")
+    parts = list(internal_names([f"part{i}" for i in PART_UNITS], [*by_cols, column]).values())
+    frame = with_exact_parts(frame, column, parts)
     aggs = [
         nw.col(column).count().alias("n"),
-        nw.col(column).sum().alias("sum"),
-        nw.col(column).mean().alias("mean"),
-        nw.col(column).median().alias("median"),
+        _median(frame, column).alias("median"),
         nw.col(column).max().alias("max"),
+        *(nw.col(p).sum().alias(p) for p in parts),
     ]
-    return _tidy(_grouped(frame, by_cols, aggs), by_cols, ["sum", "mean", "median", "max"])
+    out = _grouped(frame, by_cols, aggs)
+    exact = [exact_sum(row) for row in out[parts].itertuples(index=False)]
+    counts = pd.to_numeric(out["n"]).astype("int64").tolist()
+    out["sum"] = [float(total) for total in exact]
+    out["mean"] = [float(t / k) if k else np.nan for t, k in zip(exact, counts, strict=True)]
+    out = out.assign(_exact=exact)
+    table = _tidy(out, by_cols, ["sum", "mean", "median", "max", "_exact"], numeric=4)
+    return table.rename(columns={"_exact": "exact_sum"})
 
 
 def quartile_bands(

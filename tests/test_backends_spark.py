@@ -72,9 +72,8 @@ def test_spark_matches_pandas(subtests, tmp_path, monkeypatch):
         assert "exact" in es.median_method(spay) and "percentile" in es.median_method(spay)
         got = es.group_summary(spay, "pay", by="sex")
         want = es.group_summary(pay, "pay", by="sex")
-        cols = ["sex", "n", "median"]
-        pd.testing.assert_frame_equal(got[cols], want[cols], check_exact=True)
-        pd.testing.assert_frame_equal(got, want, rtol=1e-12)  # sums: summation order
+        # exact sums (integer parts) and medians: the same bits as pandas
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
         q = es.quantiles(spay, "pay", [0.1, 0.25, 0.75])
         ref = np.quantile(pay["pay"].dropna(), [0.1, 0.25, 0.75])
         assert q.iloc[0, 1:].tolist() == pytest.approx(ref.tolist(), rel=1e-15)

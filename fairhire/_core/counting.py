@@ -31,6 +31,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from .._engine_stats import PART_UNITS, exact_sum, with_exact_parts
 from .._frames import Frame, group_counts, sum_true
 from .flags import read_flag
 from .groups import group_labels
@@ -54,7 +55,8 @@ class Counts:
     ``table`` has the columns ``group`` (clean label, None when any group part is missing),
     one column per key role (raw values), ``n`` (rows) and, per flag role, ``<role>`` (rows
     reading True) and ``<role>_missing`` (rows where the flag is missing); per value role,
-    ``<role>_count`` (rows with a value), ``<role>_sum`` and ``<role>_sumsq``. ``total`` is
+    ``<role>_count`` (rows with a value), ``<role>_sum`` and ``<role>_sumsq`` (exact sums,
+    rounded once: the same in every engine and for every row order). ``total`` is
     the number of input rows; ``warnings`` say which labels were merged.
     """
 
@@ -115,24 +117,29 @@ def count_groups(
                  sum_true(nw.col(names[f"{role}_m"]), frame).alias(f"{role}_missing")]
     vnames = internal_names([f"{p}_{r}" for r in values for p in ("v", "v2")],
                             [*taken, *names.values()])
+    # sums of values are exact (integer parts, with_exact_parts): the same in every engine and
+    # for every row order, and merged labels add them exactly
+    parts = {f"{r}_{k}": [f"{r}_{k}_part{i}" for i in range(len(PART_UNITS))]
+             for r in values for k in ("sum", "sumsq")}
     for role, column in values.items():
         v = nw.col(column).cast(nw.Float64)
         # the square is a column of its own: pandas then sums it with its fast group-by (a
         # sum of an expression runs row by row in Python, and narwhals warns about it)
         selected += [v.alias(vnames[f"v_{role}"]), (v * v).alias(vnames[f"v2_{role}"])]
-        col = nw.col(vnames[f"v_{role}"])
-        aggs += [col.count().alias(f"{role}_count"), col.sum().alias(f"{role}_sum"),
-                 nw.col(vnames[f"v2_{role}"]).sum().alias(f"{role}_sumsq")]
+        aggs.append(nw.col(vnames[f"v_{role}"]).count().alias(f"{role}_count"))
+        aggs += [nw.col(p).sum().alias(p) for k in ("sum", "sumsq") for p in parts[f"{role}_{k}"]]
     by = [names[g] for g in gnames] + [names[r] for r in keys]
-    counts = group_counts(frame.select(*selected), by, aggs, additive=not values)
+    selected_frame = frame.select(*selected)
+    for role in values:
+        for kind, name in (("sum", vnames[f"v_{role}"]), ("sumsq", vnames[f"v2_{role}"])):
+            selected_frame = with_exact_parts(selected_frame, name, parts[f"{role}_{kind}"],
+                                              signed=True)
+    counts = group_counts(selected_frame, by, aggs, additive=not values)
+    part_cols = [p for names_ in parts.values() for p in names_]
     count_cols = [ROWS, *[c for r in flags for c in (r, f"{r}_missing")],
-                  *[f"{r}_count" for r in values]]
+                  *[f"{r}_count" for r in values], *part_cols]
     for c in count_cols:
         counts[c] = counts[c].fillna(0).astype("int64")
-    sum_cols = [f"{r}_{k}" for r in values for k in ("sum", "sumsq")]
-    for c in sum_cols:
-        counts[c] = counts[c].astype("float64").fillna(0.0)
-    count_cols += sum_cols
     cleaned = [names[g] for g in gnames] + [names[r] for r in label_keys]
     users = dict(zip(cleaned, [*group_cols, *(keys[r] for r in label_keys)], strict=True))
     counts, cleanings = relabel_counts(counts, cleaned, count_columns=count_cols, weight=ROWS)
@@ -145,7 +152,11 @@ def count_groups(
     for role in keys:
         table[role] = counts[names[role]].astype(object).to_numpy()
     for c in count_cols:
-        table[c] = counts[c].to_numpy()
+        if c not in part_cols:
+            table[c] = counts[c].to_numpy()
+    for c, names_ in parts.items():
+        sums = counts[names_].itertuples(index=False)
+        table[c] = pd.Series([float(exact_sum(row)) for row in sums], dtype="float64")
     return Counts(table=table, total=int(table[ROWS].sum()), warnings=tuple(warnings))
 
 

@@ -20,7 +20,13 @@ import pandas as pd
 from .._core.params import check_alpha, check_int
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
-from .._frames import Frame, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    Frame,
+    combine_fingerprints,
+    fingerprint_frame,
+    require_columns,
+    to_narwhals,
+)
 from .._results import Headline, Result, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._panels_steps import (
@@ -361,10 +367,18 @@ def interview_panels(
         panelist_groups=tuple(groups), interview_column=interview,
         panelist_group_column=panelist_group, candidate_group_column=candidate_group,
         outcome_column=outcome, alpha=alpha,
-        fingerprint=fingerprint_frame(seats.table[["interview", "pgroup", "n"]]),
+        fingerprint=_fingerprint(seats.table, comparison),
         interview_exclusions=comparison.exclusions, warnings=tuple(warnings), rows=seats.rows,
         params=params,
     )
+
+
+def _fingerprint(seats: pd.DataFrame, comparison: Comparison) -> str:
+    """The panels' seats and, when pass rates were compared, the counts they came from."""
+    panels = fingerprint_frame(seats[["interview", "pgroup", "n"]])
+    if comparison.by_panel is None:
+        return panels
+    return combine_fingerprints(panels, comparison.by_panel.fingerprint)
 
 
 def _check(data: Any, min_groups: int, alpha: float, **columns: str | None) -> Frame:

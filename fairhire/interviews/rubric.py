@@ -19,7 +19,14 @@ from .._core.params import check_alpha, check_choice, check_confidence
 from .._core.reference_rows import explains_reference
 from .._core.text import p_text
 from .._deprecation import renamed_argument
-from .._frames import Frame, as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    Frame,
+    as_columns,
+    combine_fingerprints,
+    fingerprint_frame,
+    require_columns,
+    to_narwhals,
+)
 from .._results import Headline, Result, by_severity
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
@@ -291,9 +298,18 @@ def rubric_consistency(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,
         candidate_column=candidate, rater_column=rater, group_column=candidate_group,
         reference_group=ref, alpha=alpha,
-        fingerprint=fingerprint_frame(df[["_c", "_r", *crits]]),
+        fingerprint=_fingerprint(df[["_c", "_r", *crits]], cand_group),
         warnings=tuple(warnings), rows=read.rows, params=params,
     )
+
+
+def _fingerprint(scores: pd.DataFrame, cand_group: pd.Series | None) -> str:
+    """The scores read and, with ``candidate_group=``, each candidate's group."""
+    read = fingerprint_frame(scores)
+    if cand_group is None:
+        return read
+    groups = pd.DataFrame({"_c": cand_group.index.to_numpy(), "_g": cand_group.to_numpy()})
+    return combine_fingerprints(read, fingerprint_frame(groups))
 
 
 def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate: str,

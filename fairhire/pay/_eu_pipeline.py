@@ -81,11 +81,14 @@ def eu_figures(
     total = sex_summary(work, TOTAL, MALE)
     warnings += relative_warning(fp, total, columns.pay, "pay", keep, total_pay)
     figures = {"a": total.mean_gap, "c": total.median_gap}
-    figures.update(_variable(work, columns, include_zero_variable, warnings))
+    variable, exact = _variable(work, columns, include_zero_variable, warnings)
+    figures.update(variable)
     quartiles = quartile_bands(work, TOTAL, MALE, band_sizes=band_sizes, band_rule=band_rule)
-    categories, exact = None, []
+    categories = None
     if cleaning is not None:
-        categories, exact = _categories(work, columns, include_zero_variable)
+        categories, by_category = _categories(work, columns, include_zero_variable)
+        exact += by_category
+    # every summary the figures come from: counts, exact sums, medians, maxima
     fingerprint = fp.fingerprint(
         total.exact, quartiles[["employees", "men", "min_pay", "max_pay"]], *exact
     )
@@ -195,10 +198,11 @@ def _kept_rows(
 
 def _variable(
     work: Any, columns: EUColumns, include_zero_variable: bool, warnings: list[str]
-) -> dict[str, float]:
-    """(b), (d) and (e): gaps in variable pay, and the shares of men and women receiving it."""
+) -> tuple[dict[str, float], list[pd.DataFrame]]:
+    """(b), (d) and (e): gaps in variable pay, and the shares of men and women receiving it;
+    with the exact summaries they come from (for the fingerprint)."""
     if columns.variable_pay is None:
-        return {"b": NAN, "d": NAN, "e_men": NAN, "e_women": NAN}
+        return {"b": NAN, "d": NAN, "e_men": NAN, "e_women": NAN}, []
     everyone = sex_summary(work, VAR, MALE)
     receiving = sex_summary(work.filter(nw.col(VAR) > 0), VAR, MALE)
     shares = {}
@@ -212,29 +216,34 @@ def _variable(
                 f"indicators (b) and (d) are not defined: no {who} receives variable components"
             )
     used = everyone if include_zero_variable else receiving
-    return {"b": used.mean_gap, "d": used.median_gap, **shares}
+    figures = {"b": used.mean_gap, "d": used.median_gap, **shares}
+    return figures, [everyone.exact, receiving.exact.assign(receiving=True)]
 
 
-def _by_category(work: Any, value: str) -> dict[Any, SexSummary]:
-    """:func:`sex_summary` of each category (one engine pass)."""
+def _by_category(work: Any, value: str) -> tuple[dict[Any, SexSummary], pd.DataFrame]:
+    """:func:`sex_summary` of each category (one engine pass), and the exact columns of the
+    table they come from (for the fingerprint)."""
     table = group_summary(work, value, by=[CAT, MALE])
     out = {}
     for label, part in table.groupby(CAT, sort=False, dropna=False):
         part = part.drop(columns=CAT).rename(columns={MALE: "male"}).astype({"male": bool})
         out[label] = SexSummary.of(part.reset_index(drop=True))
-    return out
+    exact = table[[CAT, MALE, "n", "exact_sum", "median", "max"]].assign(value=value)
+    return out, exact
 
 
 def _categories(
     work: Any, columns: EUColumns, include_zero_variable: bool
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Indicator (g): the gaps in basic, variable and total pay of each category."""
-    basic = _by_category(work, BASIC)
-    total = _by_category(work, TOTAL)
+    basic, basic_exact = _by_category(work, BASIC)
+    total, total_exact = _by_category(work, TOTAL)
+    exact = [basic_exact, total_exact]
     variable: dict[Any, SexSummary] = {}
     if columns.variable_pay is not None:
         source = work if include_zero_variable else work.filter(nw.col(VAR) > 0)
-        variable = _by_category(source, VAR)
+        variable, variable_exact = _by_category(source, VAR)
+        exact.append(variable_exact)
     rows = []
     for label in sorted(total, key=str):
         b, v = basic[label], variable.get(label)
@@ -254,5 +263,4 @@ def _categories(
                 "median_gap_total": total[label].median_gap,
             }
         )
-    exact = [s.exact.assign(category=str(k)) for k, s in sorted(total.items(), key=str)]
     return pd.DataFrame(rows), exact

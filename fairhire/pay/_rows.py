@@ -22,7 +22,7 @@ from .._frames import as_columns, collect_rows, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidValueError
 
 __all__ = [
-    "MISSING_POLICIES", "RowFilter", "collect", "combine_fingerprints", "drop_masked",
+    "MISSING_POLICIES", "RowFilter", "collect", "drop_masked",
     "drop_missing", "missing_mask", "row_fingerprint",
 ]
 
@@ -149,6 +149,3 @@ def row_fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def combine_fingerprints(*parts: str) -> str:
-    """One SHA-256 of several fingerprints (in order)."""
-    return hashlib.sha256("".join(parts).encode("ascii")).hexdigest()

@@ -7,8 +7,9 @@ Both run in the data's own engine (pandas, polars eager or lazy, pyarrow, DuckDB
    distinct sex values are read with :func:`fairhire._sex.read_sex` (two sexes; other and
    missing values counted, never dropped silently);
 2. :meth:`FirstPass.check_values` — the errors for bad values, naming column, count and rows;
-3. :func:`sex_summary` — means, exact medians and maxima per sex from
-   :func:`fairhire._engine_stats.group_summary`, with the raw gaps (men − women) / men × 100;
+3. :func:`sex_summary` — means (of exact sums), exact medians and maxima per sex from
+   :func:`fairhire._engine_stats.group_summary`, with the raw gaps (men − women) / men × 100:
+   the same bits in every engine and for every row order, and so is the fingerprint of them;
 4. the quartile pay bands from :func:`fairhire._engine_stats.quartile_bands` (ranked in the
    engine; only ``band_rule="rank"``, which needs input order, collects two columns).
 
@@ -29,11 +30,10 @@ import pandas as pd
 
 from .._core.names import internal_names
 from .._engine_stats import group_summary
-from .._frames import collect_pandas, fingerprint_frame, sum_true
+from .._frames import collect_pandas, combine_fingerprints, fingerprint_frame, sum_true
 from .._sex import FEMALE_CODE, MALE_CODE, OTHER_CODE, SexReading, read_sex
 from ..errors import ColumnError, InsufficientDataError
 from ..stats.paygap import raw_gap
-from ._rows import combine_fingerprints
 from ._values import (
     RELATIVE_LIMIT,
     examples,
@@ -130,13 +130,21 @@ class FirstPass:
             )
 
     def fingerprint(self, *tables: pd.DataFrame) -> str:
-        """SHA-256 of the counts (by clean sex label) and the exact summary tables."""
+        """SHA-256 of the counts (by clean sex label) and the exact summary tables (counts,
+        exact sums, medians, maxima, band edges: the same in every engine and row order)."""
         names = {MALE_CODE: "male", FEMALE_CODE: "female", OTHER_CODE: "other"}
         labels = [names.get(int(c), "missing") for c in self.sex.codes]
         counts = pd.DataFrame({"sex": labels, "n": self.n, **self.counts})
         counts = counts.groupby("sex", sort=True).sum().reset_index()
-        parts = [fingerprint_frame(counts), *(fingerprint_frame(t) for t in tables)]
-        return combine_fingerprints(*parts)
+        # the small tables as one column of text, one hash call (their values are floats,
+        # Fractions and booleans: str() writes each exactly)
+        texts = [
+            f"{i}:" + "|".join(f"{c}={v}" for c, v in zip(t.columns, row, strict=True))
+            for i, t in enumerate(tables)
+            for row in t.itertuples(index=False, name=None)
+        ]
+        summaries = pd.DataFrame({"row": pd.Series(texts, dtype=object)})
+        return combine_fingerprints(fingerprint_frame(counts), fingerprint_frame(summaries))
 
 
 def first_pass(
@@ -183,7 +191,7 @@ class SexSummary:
 
     mean_gap: float
     median_gap: float
-    table: pd.DataFrame  # male (bool), n, sum, mean, median, max
+    table: pd.DataFrame  # male (bool), n, sum, mean, median, max, exact_sum
 
     def side(self, male: bool) -> Any:
         rows = self.table[self.table["male"] == male]
@@ -202,8 +210,9 @@ class SexSummary:
 
     @property
     def exact(self) -> pd.DataFrame:
-        """The columns every engine computes bit for bit (for fingerprints)."""
-        return self.table[["male", "n", "median", "max"]]
+        """What the figures are computed from, identical in every engine and for every row
+        order (for fingerprints): counts, exact sums, medians and maxima per sex."""
+        return self.table[["male", "n", "exact_sum", "median", "max"]]
 
 
 def sex_summary(work: Any, value: str, male: str) -> SexSummary:

@@ -80,6 +80,11 @@ class EUPayTransparencyMetrics(Result):
         Whether workers without variable pay count (as 0) in (b) and (d).
     threshold : float
         The ``gap_threshold`` the categories were flagged at (percent).
+    fingerprint : str
+        SHA-256 of what the figures are computed from: the counts per sex, and per summary
+        the count, exact sum, median and maximum, and the band edges. Changing one pay or
+        variable pay value (per hour, with ``hours``) changes it; the same rows in another
+        order or engine give the same one.
     """
 
     indicators: pd.DataFrame

@@ -88,6 +88,10 @@ class UKPayGapMetrics(Result):
         ``used`` are the employees of the hourly pay metrics (full-pay relevant, with an hourly
         rate); the bonus metrics also cover the relevant employees left out of those (see
         ``populations``).
+    fingerprint : str
+        SHA-256 of what the figures are computed from: the counts per sex, and per summary
+        the count, exact sum, median and maximum, and the band edges. Changing one pay or
+        bonus value changes it; the same rows in another order or engine give the same one.
     """
 
     mean_hourly_gap: float
