@@ -39,6 +39,7 @@ __all__ = [
     "is_lazy",
     "needs_int_sums",
     "numbers_from_objects",
+    "objects_as_numbers",
     "require_columns",
     "schema",
     "sum_true",
@@ -71,14 +72,36 @@ def to_narwhals(data: Any, *, argument: str = "data") -> Frame:
 _NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
 
 
-def _all_numbers(values: pd.Series) -> bool:
+def objects_as_numbers(values: pd.Series) -> pd.Series:
+    """``values`` as numbers when it is an object column of numbers only (see
+    :func:`numbers_from_objects`): int64 for whole numbers with none missing, as pandas reads
+    them, else float64; otherwise ``values`` itself.
+
+    Examples
+    --------
+    >>> objects_as_numbers(pd.Series([1, 2.5, None], dtype=object)).tolist()
+    [1.0, 2.5, nan]
+    >>> str(objects_as_numbers(pd.Series([1, 2], dtype=object)).dtype)
+    'int64'
+    """
+    dtype = _number_dtype(values)
+    return values if dtype is None else values.astype(dtype)
+
+
+def _number_dtype(values: pd.Series) -> type | None:
+    """int64 or float64 for an object column of numbers only; None for any other column."""
+    if values.dtype != object:
+        return None
     kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "integer" and not values.isna().any():
+        return np.int64
     if kind in ("mixed", "mixed-integer"):  # e.g. Decimal beside int: look at each value
-        return all(
+        numeric = all(
             isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_)
             for v in values.dropna().tolist()
         )
-    return kind in _NUMBER_KINDS
+        return np.float64 if numeric else None
+    return np.float64 if kind in _NUMBER_KINDS else None
 
 
 def numbers_from_objects(frame: Frame, columns: Iterable[str | None]) -> Frame:
@@ -102,13 +125,11 @@ def numbers_from_objects(frame: Frame, columns: Iterable[str | None]) -> Frame:
         return frame
     native = frame.to_native()
     names = set(native.columns)
-    cast = [
-        c for c in dict.fromkeys(columns)
-        if c is not None and c in names and native[c].dtype == object and _all_numbers(native[c])
-    ]
-    if not cast:
-        return frame
-    return frame.with_columns(*(nw.col(c).cast(nw.Float64) for c in cast))
+    cast = {c: _number_dtype(native[c]) for c in dict.fromkeys(columns)
+            if c is not None and c in names}
+    exprs = [nw.col(c).cast(nw.Int64 if t is np.int64 else nw.Float64)
+             for c, t in cast.items() if t is not None]
+    return frame.with_columns(*exprs) if exprs else frame
 
 
 def is_lazy(frame: Frame) -> bool:

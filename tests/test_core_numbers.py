@@ -99,6 +99,25 @@ NUMERIC_ROLES = {
 }
 
 
+NUMERIC_ROLES.update({
+    "pay_gap": ("salary", lambda d: fh.pay_gap(d, pay="salary", group="sex",
+                                               controls=["level", "tenure_years"])),
+    "pay_gap controls": ("tenure_years", lambda d: fh.pay_gap(
+        d, pay="salary", group="sex", controls=["level", "tenure_years"])),
+    "oaxaca_blinder": ("tenure_years", lambda d: fh.oaxaca_blinder(
+        d.loc[d["sex"] != "Non-binary"], outcome="salary", group="sex",
+        features=["tenure_years"])),
+    "uk_pay_gap_metrics": ("hourly_pay", lambda d: fh.uk_pay_gap_metrics(
+        d, hourly_pay="hourly_pay", sex="sex", bonus="bonus")),
+    "eu_pay_transparency_metrics": ("salary", lambda d: fh.eu_pay_transparency_metrics(
+        d, pay="salary", sex="sex", hours="hours")),
+    "retention controls": ("tenure_years", lambda d: fh.retention(
+        d, group="sex", exited="left", controls=["tenure_years"])),
+    "promotion_disparity controls": ("tenure_years", lambda d: fh.promotion_disparity(
+        d, group="sex", promoted="promoted", controls=["tenure_years"])),
+})
+
+
 @pytest.mark.parametrize("name", sorted(NUMERIC_ROLES))
 def test_a_numeric_column_of_python_objects_gives_the_float_column_s_result(name):
     staff = fh.datasets.make_workforce(500, random_state=4, exits=True)
@@ -115,5 +134,22 @@ def test_a_numeric_column_of_python_objects_gives_the_float_column_s_result(name
     kept = objects.copy(deep=True)
     a, b = run(floats), run(objects)
     pd.testing.assert_frame_equal(a.table, b.table)
-    assert a.rows == b.rows
+    assert a.rows == b.rows and a.fingerprint == b.fingerprint
+    assert a.warnings == b.warnings  # no "numbers stored as text" warning either
     pd.testing.assert_frame_equal(objects, kept)  # the user's frame is not converted in place
+
+
+@pytest.mark.parametrize("column, run", [
+    ("score", lambda d: fh.rater_disparity(d, rater="interviewer", candidate_group="sex",
+                                           score="score")),
+    ("technical", lambda d: fh.rubric_consistency(
+        d, candidate="candidate_id", rater="interviewer", criteria=["technical", "experience"],
+        candidate_group="sex")),
+])
+def test_interview_scores_held_as_python_objects_are_numbers(column, run):
+    data = fh.datasets.make_interviews(300, random_state=1)
+    frame = data.decisions if column == "score" else data.scores
+    objects = frame.assign(**{column: frame[column].astype(object)})
+    a, b = run(frame), run(objects)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.fingerprint == b.fingerprint

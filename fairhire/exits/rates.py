@@ -21,7 +21,13 @@ from .._core.options import Options, check_options
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    as_columns,
+    fingerprint_frame,
+    numbers_from_objects,
+    require_columns,
+    to_narwhals,
+)
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ._compare import compare_groups, finish, rate_sentence, stratified
@@ -293,6 +299,7 @@ def retention(
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, exited=exited, exit_type=exit_type, level=level,
                     period=period, controls=control_cols)
+    frame = numbers_from_objects(frame, control_cols)
     counts = read_counts(frame, group_cols=group_cols, flag=exited, argument="exited",
                          keys=keys, unknown_labels=unknown_labels)
     cells, account, warnings, kinds = _cells(counts, exited=exited, exit_type=exit_type,

@@ -28,7 +28,7 @@ from .._core.params import check_alpha, check_choice, check_confidence, check_in
 from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_p, format_points, p_text
 from .._deprecation import renamed_argument
-from .._frames import fingerprint_frame, require_columns, to_narwhals
+from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from ..stats.shrinkage import METHODS
@@ -313,6 +313,7 @@ def rater_disparity(
     frame = to_narwhals(data)
     require_columns(frame, rater=rater, candidate_group=candidate_group, outcome=outcome,
                     score=score)
+    frame = numbers_from_objects(frame, [score])
     if score is not None:
         check_numeric(frame, score, argument="score")
     measure = "pass rate" if outcome is not None else "mean score"

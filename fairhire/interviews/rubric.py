@@ -24,6 +24,7 @@ from .._frames import (
     as_columns,
     combine_fingerprints,
     fingerprint_frame,
+    numbers_from_objects,
     require_columns,
     to_narwhals,
 )
@@ -326,6 +327,7 @@ def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate:
     frame = to_narwhals(data)
     require_columns(frame, candidate=candidate, rater=rater, criteria=crits,
                     candidate_group=candidate_group)
+    frame = numbers_from_objects(frame, crits)
     ids = [candidate, rater, *([candidate_group] if candidate_group else [])]
     clash = set(ids) & set(crits)
     if len(set(ids)) != len(ids) or clash:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._core.missing import is_missing
 from .._core.params import check_choice
-from .._frames import as_columns, collect_rows, require_columns, to_narwhals
+from .._frames import as_columns, collect_rows, objects_as_numbers, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidValueError
 
 __all__ = [
@@ -30,13 +30,16 @@ MISSING_POLICIES = ("exclude", "raise")
 
 
 def collect(
-    data: Any, *, analysis: str, **arguments: str | Sequence[str] | None
+    data: Any, *, analysis: str, numbers: Sequence[str] = (),
+    **arguments: str | Sequence[str] | None,
 ) -> tuple[pd.DataFrame, int]:
     """Check the named columns exist and collect just those to pandas (guarded for lazy data).
 
     Keyword names are the user's argument names (``pay="salary"``) so a missing column error
-    says which argument pointed at it. Returns the frame and its row count; an empty frame is
-    an :class:`~fairhire.errors.InsufficientDataError`.
+    says which argument pointed at it. ``numbers`` names the arguments whose columns hold
+    numbers: Python number objects there (``Decimal``) are read as float64
+    (:func:`fairhire._frames.objects_as_numbers`). Returns the frame and its row count; an
+    empty frame is an :class:`~fairhire.errors.InsufficientDataError`.
     """
     frame = to_narwhals(data)
     require_columns(frame, **arguments)
@@ -44,6 +47,9 @@ def collect(
     for argument, value in arguments.items():
         names += [n for n in as_columns(value, argument=argument) if n not in names]
     out = collect_rows(frame, names, analysis=analysis)
+    for argument in numbers:
+        for column in as_columns(arguments.get(argument), argument=argument):
+            out[column] = objects_as_numbers(out[column])
     if len(out) == 0:
         raise InsufficientDataError("the data has no rows. Check the filter or export.")
     return out, len(out)

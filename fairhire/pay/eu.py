@@ -19,7 +19,7 @@ import pandas as pd
 from .._core.params import check_bool, check_choice, check_int, check_number
 from .._core.text import format_count, format_number
 from .._deprecation import renamed_argument
-from .._frames import require_columns, to_narwhals
+from .._frames import numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result
 from ..errors import InvalidParameterError
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
@@ -291,6 +291,7 @@ def eu_pay_transparency_metrics(
     require_columns(
         frame, pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours
     )
+    frame = numbers_from_objects(frame, [pay, variable_pay, hours])
     columns = EUColumns(pay=pay, sex=sex, variable_pay=variable_pay, category=category, hours=hours)
     figures = eu_figures(
         frame,

@@ -368,6 +368,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
     frame, total = collect(
         data,
         analysis="pay_gap",
+        numbers=("pay", "controls"),
         pay=opts.pay,
         group=opts.group,
         controls=opts.controls,

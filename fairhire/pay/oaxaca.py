@@ -174,7 +174,7 @@ def oaxaca_blinder(
         missing=missing,
     )
     frame, total = collect(
-        data, analysis="oaxaca_blinder", outcome=outcome, group=group, features=opts.features
+        data, analysis="oaxaca_blinder", numbers=("outcome", "features"), outcome=outcome, group=group, features=opts.features
     )
     rows = RowFilter(total)
     drop_missing(frame, rows, {outcome: "outcome"}, missing=missing)

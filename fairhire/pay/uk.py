@@ -25,7 +25,7 @@ from .._core.flags import FlagReading, read_flag
 from .._core.params import check_choice, check_int
 from .._core.text import format_number
 from .._engine_stats import quartile_bands
-from .._frames import require_columns, to_narwhals
+from .._frames import numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
 from ._statutory import (
@@ -264,6 +264,7 @@ def uk_pay_gap_metrics(
     check_int(decimals, "decimals", low=0, high=6)
     frame = to_narwhals(data)
     require_columns(frame, hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
+    frame = numbers_from_objects(frame, [hourly_pay, bonus])
     columns = _Columns(hourly_pay=hourly_pay, sex=sex, bonus=bonus, full_pay=full_pay)
     coding = SexCoding(male=male, female=female, unknown_labels=unknown_labels)
     fp, flag = _first_pass(frame, columns, coding)

@@ -26,7 +26,13 @@ import pandas as pd
 from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
 from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_ratio, p_text
-from .._frames import as_columns, fingerprint_frame, require_columns, to_narwhals
+from .._frames import (
+    as_columns,
+    fingerprint_frame,
+    numbers_from_objects,
+    require_columns,
+    to_narwhals,
+)
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError
 from ._rates_steps import (
@@ -346,6 +352,7 @@ def promotion_disparity(
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, promoted=promoted, level=level, period=period,
                     controls=control_cols)
+    frame = numbers_from_objects(frame, control_cols)
     cells = count_cells(frame, group_cols, promoted, strata)
     warnings = list(cells.warnings)
     options = dict(threshold=threshold, alternative=alternative, adjust=adjust, alpha=alpha,

@@ -319,7 +319,7 @@ def time_to_promotion(
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, duration=duration, event=event,
                     controls=control_cols)
-    frame = numbers_from_objects(frame, [duration])
+    frame = numbers_from_objects(frame, [duration, *control_cols])
     read = read_rows(frame, group_cols, duration, event, control_cols)
     warnings = list(read.warnings)
     table, curves = curves_by_group(read, confidence, conf_type, min_at_risk, warnings)
