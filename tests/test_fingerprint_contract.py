@@ -143,9 +143,7 @@ CASES: dict[str, Case] = {
                       ("sex", "exit_type", "level"), used=lambda d: d["exited"]),
     "time_to_exit": Case(_exits, lambda d: fh.time_to_exit(
         d, group="sex", duration="tenure_months", event="exited", cause="exit_type"),
-        ("sex", "tenure_months", "exited", "exit_type"), used=lambda d: d["exited"],
-        xfail={"perturb exit_type": "fingerprint of the survival table only: the causes and "
-               "cumulative incidence read exit_type (exits/)"}),
+        ("sex", "tenure_months", "exited", "exit_type"), used=lambda d: d["exited"]),
     "reduction_in_force": Case(
         lambda: _exits().query("laid_off.notna()").reset_index(drop=True),
         lambda d: fh.reduction_in_force(d, group="sex", selected="laid_off", unit="job_family",

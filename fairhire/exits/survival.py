@@ -23,6 +23,7 @@ from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_percent, p_text
 from .._frames import (
     collect_rows,
+    combine_fingerprints,
     fingerprint_frame,
     numbers_from_objects,
     require_columns,
@@ -266,9 +267,19 @@ def time_to_exit(
         causes=causes, incidence=incidence, group_columns=tuple(group_cols),
         duration=duration or f"{hire_date} to {exit_date}", time_unit=time_unit,
         horizon=horizon, reference_group=ref, confidence=confidence, alpha=alpha,
-        fingerprint=fingerprint_frame(table.astype(str)),
+        fingerprint=_fingerprint(table, causes),
         warnings=tuple(dict.fromkeys(warnings)), rows=obs.rows, params=params,
     )
+
+
+def _fingerprint(table: pd.DataFrame, causes: pd.DataFrame | None) -> str:
+    """The survival table's fingerprint, and with ``cause=`` that of the exits per cause and
+    group (a changed cause of exit changes them, not the survival table)."""
+    own = fingerprint_frame(table.astype(str))
+    if causes is None:
+        return own
+    return combine_fingerprints(own, fingerprint_frame(causes[["cause", "group", "exits"]]
+                                                       .astype(str)))
 
 
 def _reference(table: pd.DataFrame, groups: list[str], reference: Any, min_n: int,
