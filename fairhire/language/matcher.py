@@ -173,6 +173,8 @@ class CompiledLexicon(LexiconExpression):
             (1 if a else 0) | (2 if w else 0) | (4 if k in digits else 0) | (8 if m else 0)
             for k, (a, w, m) in enumerate(zip(key_alts, key_words, key_marks, strict=True))
         ]
+        self._key_of = keys  # key -> index, and index -> key
+        self._key_names = list(keys)
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
@@ -219,13 +221,22 @@ class CompiledLexicon(LexiconExpression):
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
     def _key_rule(self, k: int) -> Rule:
-        rule = self._rules[k] = self._rule((k,))
+        """The rule of a place where ``k`` is the longest key found (see :meth:`find`)."""
+        rule = self._rules[k] = self._rule(self._prefix_keys(k))
         return rule
 
+    def _prefix_keys(self, k: int) -> tuple[int, ...]:
+        """The alternatives' keys that are prefixes of key ``k`` (``k`` included), sorted:
+        where ``k`` is found, exactly these are found at the same place."""
+        key = self._key_names[k]
+        index = self._key_of
+        found = (index.get(key[:n]) for n in range(1, len(key) + 1))
+        return tuple(sorted(j for j in found if j is not None and self._kinds[j] & 1))
+
     def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
-        """The rule of a set of keys, remembered under the keys as found (the automaton finds
-        them in the same order every time) and sorted."""
-        key = tuple(sorted(set(keys)))
+        """The rule of a place where an unanchored pattern may start: ``(-1,)`` or ``(-1, k)``
+        with ``k`` the longest key found there, remembered under these and the sorted keys."""
+        key = tuple(sorted({-1, *(self._prefix_keys(keys[1]) if len(keys) > 1 else ())}))
         rules = self._key_set_rules
         rule = rules.get(key)
         if rule is None:
@@ -247,7 +258,10 @@ class CompiledLexicon(LexiconExpression):
         after); ``marks`` maps each of the :attr:`markers` found to where it occurs (every
         occurrence, overlapping ones included, in order).
         """
-        places: dict[int, Any] = {}  # a key, or a tuple of keys
+        # where alternatives may start: the longest key found there (the keys found at one
+        # place are the keys that are prefixes of the longest), or (-1, key) where an
+        # unanchored pattern may start too
+        places: dict[int, Any] = {}
         words: set[str] = set()
         numbers: list[int] = []
         marks: dict[str, list[int]] = {}
@@ -256,13 +270,11 @@ class CompiledLexicon(LexiconExpression):
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
             kinds = self._kinds
-            first = places.setdefault
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
                 if kind & 1:
-                    prev = first(s, k)
-                    if prev is not k:  # a second key at s (one key is never found twice at s)
-                        places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
+                    # matches come in the order of their ends: at one place, shortest first
+                    places[s] = k
                     if kind == 1:
                         continue
                 # a digit (the commonest other key) starts a number unless it is inside one
@@ -273,8 +285,7 @@ class CompiledLexicon(LexiconExpression):
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
-                places[m.start()] = (-1,) if prev is None else (
-                    (prev, -1) if prev.__class__ is int else (*prev, -1))
+                places[m.start()] = (-1,) if prev is None else (-1, prev)
         count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
         return Scanned(self._resolve(low, places, padded), count, words,
                        _with_currency(low, numbers), marks)
