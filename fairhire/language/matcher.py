@@ -39,7 +39,7 @@ from .expression import (
 )
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
-from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
+from .tokens import _STRIP, MARKS, NEIGHBOUR_SEP_CHARS, START, WORD, lower_same_length
 
 __all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
@@ -75,6 +75,7 @@ _CURRENCY = frozenset("$€£¥₹")
 _SIMPLE = re.compile("[a-z0-9]+")
 _WORD_RUN = re.compile(WORD + "+")
 _MARK = re.compile(f"[{MARKS}]")
+_NB_SEP = NEIGHBOUR_SEP_CHARS
 
 
 def _key(literal: str) -> bytes:
@@ -216,7 +217,7 @@ class CompiledLexicon(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self.merged_neighbours(form))
+                    self._neighbour_plan(form))
         regex, gi2key = self._expression(keys)
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
@@ -357,23 +358,32 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb:  # the neighbour exceptions of the word: one expression each side
-                        pre, fol = nb
-                        if fol is not None and fol(low, end) is not None:
-                            continue
-                        if pre is not None and pre(
-                                low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
-                            continue
+                    if nb and _neighbour_hit(low, s, end, nb):
+                        continue
                 out.append(new_match((s, end, entries)))
         return out
 
     def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
+        """:meth:`_neighbour_plan`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self.merged_neighbours(word)
+        rules = cache[word] = self._neighbour_plan(word)
         return rules
+
+    def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
+        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and the
+        two characters every match holds next to the word (the last two of what precedes it,
+        the first two of what follows; None: unknown), to skip expressions that cannot match."""
+        rules = self.neighbour_rules(word)
+        if not rules:
+            return ()
+        ends = self._nb_ends
+        pairs: list[frozenset[str] | None] = []
+        for side in (0, 1):
+            found = [ends[r[side]] for r in rules if r[side] is not None]
+            pairs.append(None if None in found else frozenset().union(*found))
+        return (*self.merged_neighbours(word), *pairs)
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
@@ -405,6 +415,25 @@ class CompiledLexicon(LexiconExpression):
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
+
+
+def _neighbour_hit(low: str, s: int, end: int, plan: tuple[Any, ...]) -> bool:
+    """Whether a neighbour exception removes the word ``low[s:end]`` (``plan``: its
+    :meth:`CompiledLexicon._neighbour_plan`).
+
+    Each expression is one or more separators, then an item. Where the character next to the
+    word is no separator, or the next one is none either and the two after it are no item's
+    end, the expression cannot match and is not run (the character tests are cheaper than
+    the expression, and before the word than cutting and reversing the text).
+    """
+    pre, fol, tails, heads = plan
+    if fol is not None and low[end : end + 1] in _NB_SEP and (
+        heads is None or low[end + 1 : end + 2] in _NB_SEP or low[end + 1 : end + 3] in heads
+    ) and fol(low, end) is not None:
+        return True
+    return pre is not None and low[s - 1 : s] in _NB_SEP and (
+        tails is None or s < 3 or low[s - 2] in _NB_SEP or low[s - 3 : s - 1] in tails
+    ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None
 
 
 def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
