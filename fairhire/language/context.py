@@ -141,8 +141,6 @@ class Layout:
         self._eeo: list[tuple[int, int]] | None = None
         self._eeo_starts: list[int] = []
         self._hits: list[int] | None = None
-        # context_of's lookup table (built on first use): sorted, disjoint spans and labels
-        self._context: tuple[list[int], list[int], list[str]] | None = None
 
     def _scan(self) -> None:
         self._scanned = True
@@ -317,40 +315,25 @@ class Layout:
     def context_of(self, start: int) -> str | None:
         """"job title", "section header", "EEO statement" or None (running text).
 
-        One binary search in a table of disjoint spans built once per ad (titles and header
-        parts, then the EEO regions less those lines): linear time over all findings.
+        Two binary searches (the title and header lines, the EEO regions): linear time over
+        all findings. :meth:`line_kind` and :meth:`in_eeo` written out, since this runs for
+        every gender-coded word.
         """
-        table = self._context
-        if table is None:
-            table = self._context = self._context_table()
-        starts, ends, labels = table
-        i = bisect_right(starts, start) - 1
-        return labels[i] if i >= 0 and start < ends[i] else None
-
-    def _context_table(self) -> tuple[list[int], list[int], list[str]]:
-        """The spans :meth:`context_of` reads: a title line (its newline included, as
-        :meth:`line_kind` reads it), a header line's header part, and the EEO regions less
-        those spans (a title or header wins over the EEO statement)."""
         if not self._scanned:
             self._scan()
-        spans: list[tuple[int, int, str]] = []
-        for start, (end, kind, part) in zip(self._kind_starts, self._kind_lines, strict=True):
-            if kind == "title":
-                spans.append((start, end + 1, "job title"))
-            elif part > start:
-                spans.append((start, part, "section header"))
-        lines = spans[:]  # sorted and disjoint
-        for a, b in self.eeo_regions():
-            for s, e, _ in lines:
-                if e <= a or s >= b:
-                    continue
-                if s > a:
-                    spans.append((a, s, "EEO statement"))
-                a = max(a, e)
-            if a < b:
-                spans.append((a, b, "EEO statement"))
-        spans.sort()
-        return [s for s, _, _ in spans], [e for _, e, _ in spans], [w for _, _, w in spans]
+        i = bisect_right(self._kind_starts, start) - 1
+        if i >= 0:
+            line_end, kind, part = self._kind_lines[i]
+            if start <= line_end:
+                if kind == "title":
+                    return "job title"
+                if start < part:  # a header line's header part
+                    return "section header"
+        regions = self._eeo
+        if regions is None:
+            regions = self.eeo_regions()
+        i = bisect_right(self._eeo_starts, start) - 1
+        return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
