@@ -187,12 +187,34 @@ class CompiledLexicon(LexiconExpression):
         self._rules: list[Rule | None] = [None] * len(key_alts)
         self._key_set_rules: dict[tuple[int, ...], Rule] = {}
         self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
+        self._kinds_plain = self._plain_kinds()
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
         self.gender = None if lexicon.masculine is None or lexicon.feminine is None else (
             self.category_names.index(lexicon.masculine),
             self.category_names.index(lexicon.feminine))
+
+    def _plain_kinds(self) -> list[int]:
+        """The key kinds for plain text (ASCII, no "_"), with 16 on the keys that need no
+        place there: as the longest key found at a place, the key of single words that only
+        ever make an exception match ("responsibilities", "analyse") or none. Such a place
+        reports nothing, and since no place starts inside a word, the word it consumes
+        changes nothing either. With unanchored patterns (tried at every word) none is left
+        out."""
+        kinds = list(self._kinds)
+        if self._unanchored:
+            return kinds
+        entries = self.key_entries
+        for k, key in enumerate(self._key_names):
+            if kinds[k] & 1:
+                words = self._words_for(self._prefix_keys(k))
+                # the word ends where the key does (a space) or what takes a longer word is
+                # an exception too (or nothing)
+                if words is not None and not entries[words[1]] and (
+                        key.endswith(b" ") or words[2] < 0 or not entries[words[2]]):
+                    kinds[k] |= 16
+        return kinds
 
     def _entry_meta(self) -> tuple[EntryMeta, ...]:
         lex = self.lexicon
@@ -267,10 +289,12 @@ class CompiledLexicon(LexiconExpression):
         numbers: list[int] = []
         marks: dict[str, list[int]] = {}
         padded = b"  "
+        # in ASCII text without "_", a word character is exactly a non-space in ``padded``
+        plain = low.isascii() and "_" not in low
         if low:
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
-            kinds = self._kinds
+            kinds = self._kinds_plain if plain else self._kinds
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
                 if kind & 1:
@@ -278,6 +302,10 @@ class CompiledLexicon(LexiconExpression):
                     places[s] = k
                     if kind == 1:
                         continue
+                    if kind & 16:  # a word that is an exception here: no place
+                        del places[s]
+                        if kind == 17:
+                            continue
                 # a digit (the commonest other key) starts a number unless it is inside one
                 if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
                     numbers.append(s)
@@ -288,7 +316,7 @@ class CompiledLexicon(LexiconExpression):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (-1, prev)
         count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
-        return Scanned(self._resolve(low, places, padded), count, words,
+        return Scanned(self._resolve(low, places, padded, plain), count, words,
                        _with_currency(low, numbers), marks)
 
     def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
@@ -307,7 +335,8 @@ class CompiledLexicon(LexiconExpression):
                     else:
                         found.append(s - 1)
 
-    def _resolve(self, low: str, places: dict[int, Any], padded: bytes) -> list[Match]:
+    def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
+                 plain: bool) -> list[Match]:
         """The expression's left-to-right matches, tried only at these places, less those a
         neighbour exception removes (``padded``: the automaton's copy of the text)."""
         out: list[Match] = []
@@ -316,8 +345,6 @@ class CompiledLexicon(LexiconExpression):
         set_rules = self._key_set_rules
         neighbours = self.has_neighbours
         cache = self._neighbour_cache
-        # in ASCII text without "_", a word character is exactly a non-space in ``padded``
-        plain = low.isascii() and "_" not in low
         for s, keys in sorted(places.items()):
             if s < consumed:
                 continue
