@@ -18,6 +18,7 @@ import random
 import re
 
 import pytest
+from test_language_matcher import CUSTOM as TRICKY
 
 from fairhire.language import load_lexicon
 from fairhire.language._reference_layout import ReferenceLayout
@@ -42,6 +43,7 @@ LEXICONS = {
     "default": load_lexicon("default"),
     "gender-decoder": load_lexicon("gender-decoder"),
     "neighbours": load_lexicon(_CUSTOM),
+    "tricky": load_lexicon(TRICKY),  # an unanchored pattern: every word is a place
 }
 _COMPILED: dict[str, CompiledLexicon] = {}
 
@@ -126,3 +128,18 @@ def test_context_table_agrees_with_the_reference_layout():
         new, old = Layout(low), ReferenceLayout(low)
         for pos in range(len(low) + 1):
             assert new.context_of(pos) == old.context_of(pos), (text, pos)
+
+
+def test_patterns_whose_starts_run_past_their_first_word():
+    # the posture, culture-fit and age patterns start with words that also begin other words
+    texts = ["standards", "sites", "stand for long periods", "standand walk for long periods",
+             "stand,sit for long periods", "stand/sit for extended hours", "standor sit for long",
+             "Stand  and  walk for prolonged periods", "sit for 8 hours", "sitting\tfor 2 hrs",
+             "fit in with our culture", "fits the team culture", "fitness", "fit.", "fit-in",
+             "aged 25-35", "age, sex", "ages 18 to 30", "must be able to stand", "must.",
+             "valid driver's license", "driver’s licence", "native english speaker",
+             "native-level fluency", "class of 2024", "no more than 5 years of experience"]
+    for name in LEXICONS:
+        for text in texts:
+            _same(name, text)
+            _same(name, f"We {text.upper()}; and {text}_x {text}\u00e9.")
