@@ -37,6 +37,9 @@ _CUSTOM = {
         # items with separators, hyphens and apostrophes at their ends: no shortcut for these
         {"words": ["rock*"], "preceded_by": ["hard", "a-", "x", "punk 'n'"],
          "followed_by": ["'n' roll", "-solid", "y", "star*"], "reason": "music"},
+        # the same expression before and after the word (a palindrome)
+        {"words": ["naïve"], "preceded_by": ["level"], "reason": "a level"},
+        {"words": ["naïve"], "followed_by": ["level"], "reason": "a level"},
     ],
 }
 LEXICONS = {

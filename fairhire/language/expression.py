@@ -246,9 +246,10 @@ class LexiconExpression:
     def _build_neighbours(self) -> None:
         by_word: dict[str, list[tuple[Any, Any]]] = {}
         prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
-        # per expression, the two characters next to the word that every match holds: the
-        # last two of a preceding item, the first two of a following one (None: unknown)
-        ends: dict[Any, frozenset[str] | None] = {}
+        # per side and expression, the two characters next to the word that every match
+        # holds: the last two of a preceding item, the first two of a following one (None:
+        # unknown); keyed by side too, since one compiled expression can serve both sides
+        ends: dict[tuple[int, Any], frozenset[str] | None] = {}
         for exc in self.exceptions:
             if not exc.words:
                 continue
@@ -257,7 +258,7 @@ class LexiconExpression:
                 items = sorted((_nb_edge_all(reversed(w)) for w in exc.preceded_by),
                                key=len, reverse=True)
                 pre = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-                ends[pre] = _pairs(w[-2:] for w in exc.preceded_by)
+                ends[0, pre] = _pairs(w[-2:] for w in exc.preceded_by)
             if exc.followed_by:
                 items = sorted(
                     (_nb_edge_all(w.rstrip("*")) + (f"{WORD}*" if w.endswith("*") else "")
@@ -265,7 +266,7 @@ class LexiconExpression:
                     key=len, reverse=True,
                 )
                 fol = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-                ends[fol] = _pairs(w.rstrip("*")[:2] for w in exc.followed_by)
+                ends[1, fol] = _pairs(w.rstrip("*")[:2] for w in exc.followed_by)
             for w in exc.words:
                 if not w.endswith("*"):
                     by_word.setdefault(w, []).append((pre, fol))

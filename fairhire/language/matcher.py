@@ -387,7 +387,7 @@ class CompiledLexicon(LexiconExpression):
         ends = self._nb_ends
         pairs: list[frozenset[str] | None] = []
         for side in (0, 1):
-            found = [ends[r[side]] for r in rules if r[side] is not None]
+            found = [ends[side, r[side]] for r in rules if r[side] is not None]
             pairs.append(None if None in found else frozenset().union(*found))
         return (*self.merged_neighbours(word), *pairs)
 
