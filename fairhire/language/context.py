@@ -232,14 +232,19 @@ class Layout:
         ``end`` is where the title/header part stops: a whole line, or the label of an
         inline label line ("Responsibilities: lead the team" -> only "Responsibilities").
         """
+        line = self._line_at(pos)
+        return (None, -1) if line is None else (line[1], line[2])
+
+    def _line_at(self, pos: int) -> tuple[int, str, int] | None:
+        """(line end, kind, part end) of the title or header line holding ``pos``, or None."""
         if not self._scanned:
             self._scan()
         i = bisect_right(self._kind_starts, pos) - 1
         if i >= 0:
-            line_end, kind, part = self._kind_lines[i]
-            if pos <= line_end:
-                return (kind, part)
-        return (None, -1)
+            line = self._kind_lines[i]
+            if pos <= line[0]:
+                return line
+        return None
 
     # -- EEO statement -------------------------------------------------------------------------
     def eeo_regions(self) -> list[tuple[int, int]]:
@@ -316,14 +321,19 @@ class Layout:
         """"job title", "section header", "EEO statement" or None (running text).
 
         Two binary searches (the title and header lines, the EEO regions): linear time over
-        all findings.
+        all findings. :meth:`in_eeo` written out, since this runs for every gender-coded word.
         """
-        kind, part = self.line_kind(start)
-        if kind == "title":
-            return "job title"
-        if start < part:  # a header line's header part (part is -1 off title/header lines)
-            return "section header"
-        return "EEO statement" if self.in_eeo(start) else None
+        line = self._line_at(start)
+        if line is not None:
+            if line[1] == "title":
+                return "job title"
+            if start < line[2]:  # a header line's header part
+                return "section header"
+        regions = self._eeo
+        if regions is None:
+            regions = self.eeo_regions()
+        i = bisect_right(self._eeo_starts, start) - 1
+        return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:

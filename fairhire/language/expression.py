@@ -246,6 +246,10 @@ class LexiconExpression:
     def _build_neighbours(self) -> None:
         by_word: dict[str, list[tuple[Any, Any]]] = {}
         prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
+        # per side and expression, the two characters next to the word that every match
+        # holds: the last two of a preceding item, the first two of a following one (None:
+        # unknown); keyed by side too, since one compiled expression can serve both sides
+        ends: dict[tuple[int, Any], frozenset[str] | None] = {}
         for exc in self.exceptions:
             if not exc.words:
                 continue
@@ -254,6 +258,7 @@ class LexiconExpression:
                 items = sorted((_nb_edge_all(reversed(w)) for w in exc.preceded_by),
                                key=len, reverse=True)
                 pre = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
+                ends[0, pre] = _pairs(w[-2:] for w in exc.preceded_by)
             if exc.followed_by:
                 items = sorted(
                     (_nb_edge_all(w.rstrip("*")) + (f"{WORD}*" if w.endswith("*") else "")
@@ -261,6 +266,7 @@ class LexiconExpression:
                     key=len, reverse=True,
                 )
                 fol = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
+                ends[1, fol] = _pairs(w.rstrip("*")[:2] for w in exc.followed_by)
             for w in exc.words:
                 if not w.endswith("*"):
                     by_word.setdefault(w, []).append((pre, fol))
@@ -270,6 +276,7 @@ class LexiconExpression:
         self._merged: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         self._nb_by_word = by_word
         self._nb_prefix = prefix_rules
+        self._nb_ends = ends
         self.has_neighbours = bool(by_word or prefix_rules)
 
     def drop_neighbour_exceptions(self, low: str, matches: list[Match]) -> list[Match]:
@@ -322,6 +329,17 @@ class LexiconExpression:
             if extra:
                 rules = (rules or []) + extra
         return rules or []
+
+
+def _pairs(pairs: Iterable[str]) -> frozenset[str] | None:
+    """Two-character strings, or None when one is shorter or holds a character the neighbour
+    expression does not match literally (a space, hyphen or apostrophe)."""
+    out = set()
+    for pair in pairs:
+        if len(pair) < 2 or any(c in SPECIAL_EDGES for c in pair):
+            return None
+        out.add(pair)
+    return frozenset(out)
 
 
 def _alternation(patterns: list[Any]) -> Any:

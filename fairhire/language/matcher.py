@@ -22,14 +22,11 @@ words. An exact single word also has a space after it in its key.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
-import numpy as np
 
 from .expression import (
-    _NEIGHBOUR_WINDOW,
     Alternative,
     Compiled,
     LexiconExpression,
@@ -39,42 +36,25 @@ from .expression import (
 )
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
-from .tokens import _STRIP, MARKS, START, WORD, lower_same_length
+from .tokens import _STRIP, START, lower_same_length
+from .wordscan import (
+    _BOUNDARY,
+    _ascii_word_count,
+    _is_token_core,
+    _neighbour_hit,
+    _with_currency,
+    _word_at,
+    word_count,
+)
 
 __all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
 _ROLE_CODE = {"masculine": 1, "feminine": 2}
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
-
-
-def _table(word: bytes, space: bytes) -> bytes:
-    return bytes((c if c in word else space[0]) for c in range(256))
-
-
-_ALNUM = b"abcdefghijklmnopqrstuvwxyz0123456789"
-#: ASCII letters and digits stay (upper case lowered), everything else becomes a space
-_BOUNDARY = _table(_ALNUM, b" ").translate(
-    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-)
-#: for counting words in ASCII text: whitespace -> space, word characters -> "w", rest deleted
-_WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-_WORDS_TABLE = bytes(
-    (32 if c in _WS else 119) for c in range(256)
-)
-_NOT_WORD = bytes(c for c in range(128) if c not in _WS and not (chr(c).isalnum() or c == 95))
-_HAS_WORD = re.compile(r"\w")
-_SPACE = frozenset(
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_STRIP_SET = frozenset(_STRIP)
-# punctuation that str.strip(_STRIP) removes, up to the next whitespace (which ends a token)
-_STRIP_RUN = re.compile("[" + re.escape("".join(sorted(set(_STRIP) - _SPACE))) + "]*")
-_CURRENCY = frozenset("$€£¥₹")
 _SIMPLE = re.compile("[a-z0-9]+")
-_WORD_RUN = re.compile(WORD + "+")
-_MARK = re.compile(f"[{MARKS}]")
+
+
 
 
 def _key(literal: str) -> bytes:
@@ -173,6 +153,8 @@ class CompiledLexicon(LexiconExpression):
             (1 if a else 0) | (2 if w else 0) | (4 if k in digits else 0) | (8 if m else 0)
             for k, (a, w, m) in enumerate(zip(key_alts, key_words, key_marks, strict=True))
         ]
+        self._key_of = keys  # key -> index, and index -> key
+        self._key_names = list(keys)
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA
         )
@@ -184,12 +166,34 @@ class CompiledLexicon(LexiconExpression):
         self._rules: list[Rule | None] = [None] * len(key_alts)
         self._key_set_rules: dict[tuple[int, ...], Rule] = {}
         self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
+        self._kinds_plain = self._plain_kinds()
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
         #: indexes of the masculine and feminine categories (None unless both are on)
         self.gender = None if lexicon.masculine is None or lexicon.feminine is None else (
             self.category_names.index(lexicon.masculine),
             self.category_names.index(lexicon.feminine))
+
+    def _plain_kinds(self) -> list[int]:
+        """The key kinds for plain text (ASCII, no "_"), with 16 on the keys that need no
+        place there: as the longest key found at a place, the key of single words that only
+        ever make an exception match ("responsibilities", "analyse") or none. Such a place
+        reports nothing, and since no place starts inside a word, the word it consumes
+        changes nothing either. With unanchored patterns (tried at every word) none is left
+        out."""
+        kinds = list(self._kinds)
+        if self._unanchored:
+            return kinds
+        entries = self.key_entries
+        for k, key in enumerate(self._key_names):
+            if kinds[k] & 1:
+                words = self._words_for(self._prefix_keys(k))
+                # the word ends where the key does (a space) or what takes a longer word is
+                # an exception too (or nothing)
+                if words is not None and not entries[words[1]] and (
+                        key.endswith(b" ") or words[2] < 0 or not entries[words[2]]):
+                    kinds[k] |= 16
+        return kinds
 
     def _entry_meta(self) -> tuple[EntryMeta, ...]:
         lex = self.lexicon
@@ -214,18 +218,27 @@ class CompiledLexicon(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self.merged_neighbours(form))
+                    self._neighbour_plan(form))
         regex, gi2key = self._expression(keys)
         return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
 
     def _key_rule(self, k: int) -> Rule:
-        rule = self._rules[k] = self._rule((k,))
+        """The rule of a place where ``k`` is the longest key found (see :meth:`find`)."""
+        rule = self._rules[k] = self._rule(self._prefix_keys(k))
         return rule
 
+    def _prefix_keys(self, k: int) -> tuple[int, ...]:
+        """The alternatives' keys that are prefixes of key ``k`` (``k`` included), sorted:
+        where ``k`` is found, exactly these are found at the same place."""
+        key = self._key_names[k]
+        index = self._key_of
+        found = (index.get(key[:n]) for n in range(1, len(key) + 1))
+        return tuple(sorted(j for j in found if j is not None and self._kinds[j] & 1))
+
     def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
-        """The rule of a set of keys, remembered under the keys as found (the automaton finds
-        them in the same order every time) and sorted."""
-        key = tuple(sorted(set(keys)))
+        """The rule of a place where an unanchored pattern may start: ``(-1,)`` or ``(-1, k)``
+        with ``k`` the longest key found there, remembered under these and the sorted keys."""
+        key = tuple(sorted({-1, *(self._prefix_keys(keys[1]) if len(keys) > 1 else ())}))
         rules = self._key_set_rules
         rule = rules.get(key)
         if rule is None:
@@ -247,24 +260,31 @@ class CompiledLexicon(LexiconExpression):
         after); ``marks`` maps each of the :attr:`markers` found to where it occurs (every
         occurrence, overlapping ones included, in order).
         """
-        places: dict[int, Any] = {}  # a key, or a tuple of keys
+        # where alternatives may start: the longest key found there (the keys found at one
+        # place are the keys that are prefixes of the longest), or (-1, key) where an
+        # unanchored pattern may start too
+        places: dict[int, Any] = {}
         words: set[str] = set()
         numbers: list[int] = []
         marks: dict[str, list[int]] = {}
         padded = b"  "
+        # in ASCII text without "_", a word character is exactly a non-space in ``padded``
+        plain = low.isascii() and "_" not in low
         if low:
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
-            kinds = self._kinds
-            first = places.setdefault
+            kinds = self._kinds_plain if plain else self._kinds
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
                 if kind & 1:
-                    prev = first(s, k)
-                    if prev is not k:  # a second key at s (one key is never found twice at s)
-                        places[s] = (prev, k) if prev.__class__ is int else (*prev, k)
+                    # matches come in the order of their ends: at one place, shortest first
+                    places[s] = k
                     if kind == 1:
                         continue
+                    if kind & 16:  # a word that is an exception here: no place
+                        del places[s]
+                        if kind == 17:
+                            continue
                 # a digit (the commonest other key) starts a number unless it is inside one
                 if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
                     numbers.append(s)
@@ -273,10 +293,9 @@ class CompiledLexicon(LexiconExpression):
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
-                places[m.start()] = (-1,) if prev is None else (
-                    (prev, -1) if prev.__class__ is int else (*prev, -1))
+                places[m.start()] = (-1,) if prev is None else (-1, prev)
         count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
-        return Scanned(self._resolve(low, places, padded), count, words,
+        return Scanned(self._resolve(low, places, padded, plain), count, words,
                        _with_currency(low, numbers), marks)
 
     def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
@@ -295,7 +314,8 @@ class CompiledLexicon(LexiconExpression):
                     else:
                         found.append(s - 1)
 
-    def _resolve(self, low: str, places: dict[int, Any], padded: bytes) -> list[Match]:
+    def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
+                 plain: bool) -> list[Match]:
         """The expression's left-to-right matches, tried only at these places, less those a
         neighbour exception removes (``padded``: the automaton's copy of the text)."""
         out: list[Match] = []
@@ -304,8 +324,6 @@ class CompiledLexicon(LexiconExpression):
         set_rules = self._key_set_rules
         neighbours = self.has_neighbours
         cache = self._neighbour_cache
-        # in ASCII text without "_", a word character is exactly a non-space in ``padded``
-        plain = low.isascii() and "_" not in low
         for s, keys in sorted(places.items()):
             if s < consumed:
                 continue
@@ -346,23 +364,32 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb:  # the neighbour exceptions of the word: one expression each side
-                        pre, fol = nb
-                        if fol is not None and fol(low, end) is not None:
-                            continue
-                        if pre is not None and pre(
-                                low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
-                            continue
+                    if nb and _neighbour_hit(low, s, end, nb):
+                        continue
                 out.append(new_match((s, end, entries)))
         return out
 
     def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`merged_neighbours`, remembered (a bounded cache: job ads repeat their words)."""
+        """:meth:`_neighbour_plan`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self.merged_neighbours(word)
+        rules = cache[word] = self._neighbour_plan(word)
         return rules
+
+    def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
+        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and the
+        two characters every match holds next to the word (the last two of what precedes it,
+        the first two of what follows; None: unknown), to skip expressions that cannot match."""
+        rules = self.neighbour_rules(word)
+        if not rules:
+            return ()
+        ends = self._nb_ends
+        pairs: list[frozenset[str] | None] = []
+        for side in (0, 1):
+            found = [ends[side, r[side]] for r in rules if r[side] is not None]
+            pairs.append(None if None in found else frozenset().union(*found))
+        return (*self.merged_neighbours(word), *pairs)
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
@@ -394,78 +421,6 @@ class CompiledLexicon(LexiconExpression):
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""
         return self.find(lower_same_length(text))
-
-
-def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
-    """Where a single-word match at ``s`` whose longest form ends at ``end`` ends: ``end``
-    when the word ends there, the word's end when it goes on and a ``prefix`` form can take it,
-    -1 when there is no match (``s`` is not a word start, or the word goes on and no form
-    can take it). An ASCII letter or digit never comes before ``s``: the automaton's keys start
-    with a space."""
-    if s:
-        c = low[s - 1]
-        if c == "_" or (c > "\x7f" and (c.isalnum() or _MARK.match(c))):
-            return -1
-    if end < len(low):
-        c = low[end]
-        if c.isalnum() or c == "_" or (c > "\x7f" and _MARK.match(c)):
-            return _WORD_RUN.match(low, end).end() if prefix else -1  # type: ignore[union-attr]
-    return end
-
-
-def _with_currency(low: str, digits: list[int]) -> list[int]:
-    """Number starts: these digits and a currency sign just before them (or one space before).
-
-    A currency sign with no digit after it starts no amount, so it is left out.
-    """
-    if not digits:
-        return digits
-    out = []
-    for d in digits:
-        if d >= 1 and low[d - 1] in _CURRENCY:
-            out.append(d - 1)
-        elif d >= 2 and low[d - 2] in _CURRENCY and low[d - 1].isspace():
-            out.append(d - 2)
-        out.append(d)
-    return out
-
-
-def _is_token_core(low: str, s: int, word: str) -> bool:
-    """Whether the whitespace-separated token around ``s`` is ``word`` plus punctuation."""
-    e = s + len(word)
-    if not low.startswith(word, s):
-        return False
-    end = _STRIP_RUN.match(low, e).end()  # type: ignore[union-attr]
-    if end < len(low) and low[end] not in _SPACE:
-        return False
-    j = s - 1
-    while j >= 0 and low[j] not in _SPACE:
-        if low[j] not in _STRIP_SET:
-            return False
-        j -= 1
-    return True
-
-
-def word_count(low: str) -> int:
-    """Whitespace-separated tokens that hold a letter, digit or underscore.
-
-    Examples
-    --------
-    >>> word_count("Lead - the team, 24/7 !")
-    4
-    """
-    if low.isascii():
-        return _ascii_word_count(low.encode("ascii"))
-    tokens = Counter(low.split())
-    return sum(n for tok, n in tokens.items() if _HAS_WORD.search(tok))
-
-
-def _ascii_word_count(raw: bytes) -> int:
-    """:func:`word_count` of an ASCII text, encoded."""
-    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
-    words = raw.translate(_WORDS_TABLE, _NOT_WORD)
-    codes = np.frombuffer(words, np.uint8)
-    return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
 
 
 def compile_lexicon(

@@ -217,7 +217,7 @@ def _class_chars(av: list[Any]) -> list[str] | None:
 # match of a lexicon form or pattern starts with: the longer they are, the fewer places the
 # matcher has to try. Any prefix of a valid start is valid, so the walk may stop anywhere.
 
-_MAX_STARTS = 64  # more alternatives than this: stop extending
+_MAX_STARTS = 256  # more alternatives than this: stop extending
 _MAX_LENGTH = 40
 _SEPARATOR_RUN = (1, 4)  # a space in a phrase matches 1-4 separators (tokens.PHRASE_SEP)
 

@@ -16,6 +16,7 @@ __all__ = [
     "HYPHEN",
     "MARKS",
     "NEIGHBOUR_SEP",
+    "NEIGHBOUR_SEP_CHARS",
     "PHRASE_SEP",
     "START",
     "WORD",
@@ -46,6 +47,10 @@ APOSTROPHE = r"['\u2019\u02bc]?"
 #: "Tech-Lead"): spaces, tabs, hyphens, dashes or a slash, but never a line break, so that a
 #: bullet list item starting with "Lead ..." is not read as part of the line above.
 NEIGHBOUR_SEP = r"[ \t\u00a0\-\u2010-\u2015/]{1,4}"
+
+#: The characters one :data:`NEIGHBOUR_SEP` separator may be (for cheap checks before the
+#: expression; a test holds the two together).
+NEIGHBOUR_SEP_CHARS = frozenset(" \t\u00a0-/\u2010\u2011\u2012\u2013\u2014\u2015")
 
 
 def lower_same_length(text: str) -> str:

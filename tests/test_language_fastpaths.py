@@ -1,0 +1,148 @@
+"""The scanner's shortcuts give exactly the answers of the slow paths they skip (issue 18).
+
+- Neighbour exceptions ("Tech Lead"): the compiled matcher runs a word's neighbour expression
+  only where the characters next to the word allow a match (a separator, then an item's last
+  or first two characters). Every item of every exception, with every kind of separator, at
+  the start and end of the text, must give the reference matches.
+- A place's rule is looked up by the longest key found there, and in plain text a word that
+  can only be an exception ("responsibilities", "analyse") is no place at all: words that start
+  with other terms ("leads", "leadership", "standing") and exceptions next to "_", accents and
+  other terms must match as the whole expression does.
+- Context lookup is one table per ad: every position agrees with the line-by-line reference
+  layout, also where an EEO statement runs into a title or a header.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from test_language_matcher import CUSTOM as TRICKY
+
+from fairhire.language import load_lexicon
+from fairhire.language._reference_layout import ReferenceLayout
+from fairhire.language.checks import CHECK_KEYWORDS, CHECK_MARKERS
+from fairhire.language.context import Layout
+from fairhire.language.matcher import CompiledLexicon
+from fairhire.language.tokens import NEIGHBOUR_SEP, NEIGHBOUR_SEP_CHARS, lower_same_length
+
+_CUSTOM = {
+    "name": "neighbours",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "naïve", "category": "extra"}, {"term": "rock*", "category": "extra"}],
+    "exceptions": [
+        {"words": ["naïve"], "followed_by": ["bayes*"], "reason": "a classifier"},
+        # items with separators, hyphens and apostrophes at their ends: no shortcut for these
+        {"words": ["rock*"], "preceded_by": ["hard", "a-", "x", "punk 'n'"],
+         "followed_by": ["'n' roll", "-solid", "y", "star*"], "reason": "music"},
+        # the same expression before and after the word (a palindrome)
+        {"words": ["naïve"], "preceded_by": ["level"], "reason": "a level"},
+        {"words": ["naïve"], "followed_by": ["level"], "reason": "a level"},
+    ],
+}
+LEXICONS = {
+    "default": load_lexicon("default"),
+    "gender-decoder": load_lexicon("gender-decoder"),
+    "neighbours": load_lexicon(_CUSTOM),
+    "tricky": load_lexicon(TRICKY),  # an unanchored pattern: every word is a place
+}
+_COMPILED: dict[str, CompiledLexicon] = {}
+
+# a separator of each kind, several, and characters that are no separator
+_SEPS = [" ", "  ", "    ", "     ", "\t", "\u00a0", "-", "\u2013", "/", " - ", "\n", ", ", ". ",
+         "_", "", "é"]
+
+
+def _compiled(name: str) -> CompiledLexicon:
+    if name not in _COMPILED:
+        _COMPILED[name] = CompiledLexicon(LEXICONS[name], CHECK_KEYWORDS, CHECK_MARKERS)
+    return _COMPILED[name]
+
+
+def _same(name: str, text: str) -> None:
+    comp = _compiled(name)
+    low = lower_same_length(text)
+    assert comp.find(low).matches == comp.find_reference(low), (name, text)
+
+
+def test_neighbour_separator_characters_are_the_expressions():
+    sep = re.compile(NEIGHBOUR_SEP)
+    found = {chr(c) for c in range(0x10000) if sep.fullmatch(chr(c))}
+    assert found == NEIGHBOUR_SEP_CHARS
+
+
+@pytest.mark.parametrize("name", list(LEXICONS))
+def test_neighbour_exceptions_with_every_item_and_separator(name):
+    rnd = random.Random(18)
+    for exc in LEXICONS[name].exceptions:
+        for word in exc.words or ():
+            word = word.rstrip("*") + ("s" if word.endswith("*") else "")
+            for item in exc.preceded_by or ():
+                for sep in _SEPS:
+                    _same(name, f"{item}{sep}{word}")  # the item at the text's start
+                    _same(name, f"the {item}{sep}{word} is here")
+                    _same(name, f"x{item}{sep}{word}")  # the item inside a longer word
+                    _same(name, f"{item.upper()}{sep}{word.title()}")
+            for item in exc.followed_by or ():
+                item = item.rstrip("*") + ("ing" if item.endswith("*") else "")
+                for sep in _SEPS:
+                    _same(name, f"{word}{sep}{item}")  # the item at the text's end
+                    _same(name, f"a {word}{sep}{item} here")
+                    _same(name, f"{word}{sep}{item}x")
+            # a few random neighbours with curly apostrophes and dashes inside
+            items = list(exc.preceded_by or ()) + list(exc.followed_by or ())
+            for _ in range(5):
+                item = rnd.choice(items).rstrip("*").replace("'", "\u2019").replace("-", "\u2011")
+                sep = rnd.choice(_SEPS)
+                _same(name, f"{item}{sep}{word}{sep}{item}")
+
+
+def test_words_that_start_with_other_terms():
+    words = ["lead", "leads", "leader", "leaders", "leadership", "leading", "stand", "standing",
+             "standards", "sit", "sites", "fit", "fits", "fitness", "rock", "rockstar",
+             "rock-star", "naïve", "naïveté", "he", "help", "her", "here", "man", "manage",
+             # exceptions, which plain text gives no place at all
+             "responsibilities", "responsibility", "responsible", "analyse", "analysed",
+             "analyst", "analytical", "connecticut", "connecticuts", "connect", "individuals",
+             "individual", "committee", "committed"]
+    tails = [" for long periods", " in with our culture", "", " team", "s", "_x", "\u0301"]
+    for name in LEXICONS:
+        for w in words:
+            for tail in tails:
+                _same(name, f"{w}{tail}")
+                _same(name, f"We {w.upper()}{tail}, and {w}{tail}.")
+
+
+_EEO = ("We are an equal opportunity employer. All qualified applicants will receive "
+        "consideration without regard to race or national origin; we lead with trust.")
+_BLOCKS = ["Team Lead", "Equal opportunity:", "## Equal Opportunity Employer", "Lead: " + _EEO,
+           _EEO, "- Lead a supportive team.", "Requirements:", "Responsibilities: lead",
+           "Job title: Lead Nurse", "", "Supportive, committed and kind."]
+
+
+def test_context_table_agrees_with_the_reference_layout():
+    rnd = random.Random(6)
+    for _ in range(200):
+        text = "".join(rnd.choice(_BLOCKS) + rnd.choice(["\n", "\n\n", " "])
+                       for _ in range(rnd.randint(1, 8)))
+        low = lower_same_length(text)
+        new, old = Layout(low), ReferenceLayout(low)
+        for pos in range(len(low) + 1):
+            assert new.context_of(pos) == old.context_of(pos), (text, pos)
+
+
+def test_patterns_whose_starts_run_past_their_first_word():
+    # the posture, culture-fit and age patterns start with words that also begin other words
+    texts = ["standards", "sites", "stand for long periods", "standand walk for long periods",
+             "stand,sit for long periods", "stand/sit for extended hours", "standor sit for long",
+             "Stand  and  walk for prolonged periods", "sit for 8 hours", "sitting\tfor 2 hrs",
+             "fit in with our culture", "fits the team culture", "fitness", "fit.", "fit-in",
+             "aged 25-35", "age, sex", "ages 18 to 30", "must be able to stand", "must.",
+             "valid driver's license", "driver’s licence", "native english speaker",
+             "native-level fluency", "class of 2024", "no more than 5 years of experience"]
+    for name in LEXICONS:
+        for text in texts:
+            _same(name, text)
+            _same(name, f"We {text.upper()}; and {text}_x {text}\u00e9.")
