@@ -365,17 +365,9 @@ def _options(
 
 def _read(data: Any, opts: _Options) -> _Rows:
     """Collect the columns, exclude (and count) missing values, read pay and groups."""
-    frame, total = collect(
-        data,
-        analysis="pay_gap",
-        numbers=("pay", "controls"),
-        pay=opts.pay,
-        group=opts.group,
-        controls=opts.controls,
-        within=opts.within,
-        cluster=opts.cluster,
-        id=opts.id,
-    )
+    frame, total = collect(data, analysis="pay_gap", numbers=("pay", "controls"), pay=opts.pay,
+                           group=opts.group, controls=opts.controls, within=opts.within,
+                           cluster=opts.cluster, id=opts.id)
     rows = RowFilter(total)
     drop_missing(frame, rows, {opts.pay: "pay"}, missing=opts.missing)
     labels = clean_column(frame[opts.group], opts.group, opts.unknown_labels)

@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
 from ..safe import strip_controls
 from ..templating import group_words, words
+from ._withheld import small
 
 __all__ = [
     "FLAG",
@@ -37,7 +37,6 @@ __all__ = [
     "Chart",
     "Estimates",
     "ci_line",
-    "drop_small",
     "flag_legend",
     "flag_point",
     "group_words",
@@ -46,9 +45,7 @@ __all__ = [
     "median_text",
     "mpl_text",
     "new_figure",
-    "not_drawn",
     "reference_text",
-    "small",
     "style_axes",
     "text_metrics",
     "tick_text",
@@ -133,22 +130,6 @@ class Estimates(NamedTuple):
             rows["ci_high"].astype(float).to_numpy(),
             rows[flag].astype(bool).to_numpy(),
         )
-
-
-def small(min_cell: int | None, *counts: Any) -> bool:
-    """True when a count is withheld from the report, or below ``min_cell``.
-
-    >>> small(5, 12, 3), small(None, 3), small(5, 40)
-    (True, False, False)
-    """
-    from ..suppress import Withheld
-
-    for c in counts:
-        if isinstance(c, Withheld):
-            return True
-        if min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
-            return True
-    return False
 
 
 def legend_columns(labels: object) -> int:
@@ -254,83 +235,6 @@ def style_axes(ax: Any) -> None:
         ax.spines[side].set_visible(False)
     ax.set_axisbelow(True)
     ax.grid(True, axis="x", color="#d9d9d9", linewidth=0.6)
-
-
-def drop_small(
-    rows: pd.DataFrame, min_cell: int | None, *columns: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows to draw, and the rows hidden because a count in ``columns`` is :func:`small`.
-
-    >>> shown, hidden = drop_small(pd.DataFrame({"n": [40, 3]}), 5, "n")
-    >>> len(shown), len(hidden)
-    (1, 1)
-    """
-    counts = zip(*(rows[c] for c in columns), strict=True)
-    hidden = rows[[small(min_cell, *row) for row in counts]]
-    return rows.drop(index=hidden.index), hidden
-
-
-def shown_steps(curve: pd.DataFrame, columns: tuple[str, ...], floor: int) -> pd.DataFrame:
-    """The steps of a curve a chart may draw: at least ``floor`` people at risk, and every
-    figure in ``columns`` a number. After ``min_cell`` suppression a withheld figure is a
-    marker, not a number: its step is left out rather than drawn at zero.
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"time": [1.0, 2.0, 3.0], "at_risk": [9, 8, 3],
-    ...                   "survival": [0.9, "s", 0.7]})
-    >>> shown_steps(c, ("time", "survival"), 5)["time"].tolist()
-    [1.0]
-    """
-    ok = pd.to_numeric(curve["at_risk"], errors="coerce").to_numpy(dtype=float) >= floor
-    for column in columns:
-        values = pd.to_numeric(curve[column], errors="coerce").to_numpy(dtype=float)
-        ok &= np.isfinite(values)
-    return curve.loc[ok]
-
-
-def complement_only(min_cell: int | None, *counts: Any) -> bool:
-    """True when a count is withheld only as a complement ("s": a larger group's count,
-    withheld so that a small one cannot be worked out from the totals), none being small.
-
-    >>> from fairhire.report.suppress import _withheld
-    >>> complement_only(5, _withheld(False, 5), 40), complement_only(5, _withheld(True, 5))
-    (True, False)
-    """
-    from ..suppress import Withheld
-
-    held = False
-    for c in counts:
-        if isinstance(c, Withheld):
-            if c.small:
-                return False
-            held = True
-        elif min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
-            return False
-    return held
-
-
-def not_drawn(
-    hidden: Any = (), dropped: Any = (), *, min_cell: int | None = None, what: str = "people",
-    complements: Any = (),
-) -> str:
-    """The alt-text sentences naming groups left out: too small to show, withheld as the
-    complement of a small group (``complements``, a subset of ``hidden``), or beyond the limit.
-
-    >>> not_drawn(["X", "W"], ["Y", "Z"], min_cell=5, complements=["W"])
-    ' Not drawn (fewer than 5 people): X. Not drawn (figures withheld so that a count of fewer than 5 cannot be worked out from the totals): W. Not drawn (smaller groups): Y, Z.'
-    """
-    text = ""
-    small = [h for h in hidden if h not in set(complements)]
-    if small:
-        text += f" Not drawn (fewer than {min_cell} {what}): {', '.join(map(str, small))}."
-    if len(small) < len(hidden):
-        text += (f" Not drawn (figures withheld so that a count of fewer than {min_cell} cannot "
-                 f"be worked out from the totals): "
-                 f"{', '.join(str(h) for h in hidden if h in set(complements))}.")
-    if dropped:
-        text += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
-    return text
 
 
 def flag_point(ax: Any, x: float, y: float, flagged: bool) -> None:

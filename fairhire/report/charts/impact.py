@@ -17,21 +17,19 @@ from ._base import (
     Chart,
     Estimates,
     ci_line,
-    complement_only,
-    drop_small,
     flag_legend,
     flag_point,
     group_words,
     legend_columns,
     line_note,
     mpl_text,
-    not_drawn,
     style_axes,
     tick_text,
     value_label,
     y_grid,
 )
-from ._base import small as _small
+from ._withheld import complement_only, drop_small, not_drawn
+from ._withheld import small as _small
 
 __all__ = ["funnel", "impact_ratios"]
 

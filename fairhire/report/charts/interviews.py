@@ -19,14 +19,14 @@ from ._base import (
     PALETTE,
     Chart,
     mpl_text,
-    not_drawn,
     reference_text,
     style_axes,
     tick_text,
     words,
     y_grid,
 )
-from ._base import small as _small
+from ._withheld import not_drawn
+from ._withheld import small as _small
 
 __all__ = ["panel_composition", "rater_funnel", "rubric_reliability"]
 

@@ -17,11 +17,11 @@ from ._base import (
     Chart,
     legend_columns,
     mpl_text,
-    small,
     style_axes,
     tick_text,
     y_grid,
 )
+from ._withheld import small
 
 __all__ = ["impact_ratio_over_time"]
 

@@ -26,7 +26,6 @@ from ._base import (
     Chart,
     Estimates,
     ci_line,
-    drop_small,
     flag_legend,
     flag_point,
     line_note,
@@ -37,7 +36,8 @@ from ._base import (
     value_label,
     words,
 )
-from ._base import small as _small
+from ._withheld import drop_small
+from ._withheld import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
 

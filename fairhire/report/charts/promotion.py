@@ -26,14 +26,13 @@ from ._base import (
     legend_columns,
     median_text,
     mpl_text,
-    not_drawn,
     reference_text,
-    shown_steps,
     style_axes,
     words,
     y_grid,
 )
-from ._base import small as _small
+from ._withheld import not_drawn, shown_steps
+from ._withheld import small as _small
 from .impact import impact_ratios
 
 __all__ = ["rates_by_level", "rating_distribution", "representation_by_level", "survival_curves"]

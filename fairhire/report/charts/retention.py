@@ -29,13 +29,12 @@ from ._base import (
     legend_columns,
     median_text,
     mpl_text,
-    not_drawn,
     reference_text,
-    shown_steps,
     style_axes,
     tick_text,
     words,
 )
+from ._withheld import not_drawn, shown_steps
 
 __all__ = ["cumulative_incidence", "exit_rates", "layoff_by_unit", "retention_curves"]
 
