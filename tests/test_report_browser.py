@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+# the demo report and the docs site are session fixtures: one worker builds each once
+# (make test runs with --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("browser")
+
 ROOT = Path(__file__).resolve().parents[1]
 #: A4 (210 mm) less the report's @page side margins (2 x 10 mm), in CSS px
 PRINT_WIDTH = round((210 - 20) / 25.4 * 96)

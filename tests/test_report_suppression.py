@@ -19,6 +19,10 @@ from fairhire._results import RowAccount
 from fairhire.report.suppress import Withheld
 from fairhire.report.view import ReportView, suppress_rows
 
+# the rendered reports are a module fixture: one worker renders them once
+# (make test runs with --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("suppression")
+
 MIN_CELL = 5
 GEN = "2026-01-31T09:00:00+00:00"
 
