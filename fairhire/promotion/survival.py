@@ -208,8 +208,6 @@ class TimeToPromotionResult(Result):
         return self._summary_text(lines)
 
 
-
-
 @explains_reference()
 def time_to_promotion(
     data: Any,
