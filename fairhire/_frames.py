@@ -105,7 +105,9 @@ def _number_dtype(values: pd.Series) -> type | None:
 
 
 def numbers_from_objects(frame: Frame, columns: Iterable[str | None]) -> Frame:
-    """The frame with each of ``columns`` that holds numbers as Python objects read as float64.
+    """The frame with each of ``columns`` that holds numbers as Python objects read as numbers
+    (int64 for whole numbers with none missing, otherwise float64; see
+    :func:`objects_as_numbers`).
 
     A pandas column of numbers can have the object dtype: ``pd.concat`` with a frame where the
     column was ``None``, or a database's ``NUMERIC`` values as ``Decimal``. Its values are

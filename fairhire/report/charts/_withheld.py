@@ -92,13 +92,14 @@ def not_drawn(
     ' Not drawn (fewer than 5 people): X. Not drawn (figures withheld so that a count of fewer than 5 cannot be worked out from the totals): W. Not drawn (smaller groups): Y, Z.'
     """
     text = ""
-    small = [h for h in hidden if h not in set(complements)]
+    kept = set(complements)
+    small = [h for h in hidden if h not in kept]
+    held = [h for h in hidden if h in kept]
     if small:
         text += f" Not drawn (fewer than {min_cell} {what}): {', '.join(map(str, small))}."
-    if len(small) < len(hidden):
+    if held:
         text += (f" Not drawn (figures withheld so that a count of fewer than {min_cell} cannot "
-                 f"be worked out from the totals): "
-                 f"{', '.join(str(h) for h in hidden if h in set(complements))}.")
+                 f"be worked out from the totals): {', '.join(map(str, held))}.")
     if dropped:
         text += f" Not drawn (smaller groups): {', '.join(map(str, dropped))}."
     return text
