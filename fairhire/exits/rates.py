@@ -20,7 +20,7 @@ import pandas as pd
 from .._core.options import Options, check_options
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
-from .._core.text import format_ratio, p_text
+from .._core.text import format_ratio, p_text, threshold_rule
 from .._frames import (
     as_columns,
     fingerprint_frame,
@@ -129,8 +129,9 @@ class RetentionResult(Result):
                 p_value=row.p_value_fisher, excess=row.shortfall, alpha=self.alpha)
             severe = bool(row.significant) and not row.flips_with_one
             if row.adverse_impact:
-                text += (f": a retention impact ratio of {format_ratio(row.impact_ratio)}, "
-                         "evidence of adverse impact under the four-fifths rule")
+                text += (": a retention impact ratio of "
+                         f"{format_ratio(row.impact_ratio, self.threshold)}, evidence of "
+                         f"adverse impact under {threshold_rule(self.threshold)}")
             if row.flips_with_one:
                 text += "; one person staying would change the result"
             elif not row.significant:

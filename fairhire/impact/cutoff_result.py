@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.text import format_count, format_number, format_ratio
+from .._core.text import format_count, format_number, format_ratio, threshold_line
 from .._results import Headline, Result, by_severity
 from ..errors import InvalidParameterError
 
@@ -109,11 +109,12 @@ class CutoffAnalysis(Result):
     @property
     def criterion_text(self) -> str:
         """What "no adverse impact" means under the chosen criterion."""
+        line = threshold_line(self.threshold)
         return {
-            "either": "no group below four-fifths and no significant difference",
-            "four_fifths": "no group below four-fifths",
+            "either": f"no group below {line} and no significant difference",
+            "four_fifths": f"no group below {line}",
             "significance": "no significant difference",
-            "both": "no group both below four-fifths and significantly different",
+            "both": f"no group both below {line} and significantly different",
         }[self.criterion]
 
     @property
@@ -183,9 +184,9 @@ class CutoffAnalysis(Result):
         lines = [
             f"Cut-off analysis of {self.score!r} by {' × '.join(self.group_columns)}: selected = "
             f"score {self._direction} the cut-off; one cut-off for everyone.",
-            f"No adverse impact = {self.criterion_text} (four-fifths: exact comparison with "
-            f"{self.threshold:g} of the highest rate; significance: Fisher, adjusted within the "
-            f"cut-off, alpha {self.alpha:g}).",
+            f"No adverse impact = {self.criterion_text} ({threshold_line(self.threshold)}: "
+            f"exact comparison with {self.threshold:g} of the highest rate; significance: "
+            f"Fisher, adjusted within the cut-off, alpha {self.alpha:g}).",
         ]
         lines += self._rows_text()
         view = bc.copy()

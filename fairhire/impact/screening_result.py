@@ -7,7 +7,15 @@ from typing import ClassVar
 
 import pandas as pd
 
-from .._core.text import format_count, format_number, format_percent, format_ratio, p_text
+from .._core.text import (
+    format_count,
+    format_number,
+    format_percent,
+    format_ratio,
+    p_text,
+    threshold_line,
+    threshold_rule,
+)
 from .._results import Headline, Result, by_severity, table_text
 from .compare import SUMMARY_COLUMNS
 
@@ -92,8 +100,11 @@ class ScreeningModelAudit(Result):
     def _repr_headline(self) -> str:
         return (
             f"{self.n:,} individuals, {len(self.features)} features, "
-            f"{len(self.flagged)} groups below four-fifths"
+            f"{len(self.flagged)} groups below {threshold_line(self.ratio_threshold)}"
         )
+
+    def _line_note(self) -> str:
+        return " (four-fifths)" if threshold_line(self.ratio_threshold) == "four-fifths" else ""
 
     @property
     def score_threshold(self) -> float | None:
@@ -110,6 +121,7 @@ class ScreeningModelAudit(Result):
     def headlines(self) -> list[Headline]:
         """Per feature: the lowest impact ratio; with outcomes, the widest TPR gap."""
         out: list[Headline] = []
+        line = threshold_line(self.ratio_threshold)
         for feature in self.features:
             t = self.table.loc[self.table["feature"] == feature]
             cand = t.loc[~t["is_reference"] & ~t["excluded"] & t["impact_ratio"].notna()]
@@ -126,16 +138,16 @@ class ScreeningModelAudit(Result):
             p = p_text(row.p_value_adjusted, alpha=self.alpha)
             if row.adverse_impact:
                 severity = 3 if row.significant and not row.flips_with_one else 2
-                text = f"{base}; below four-fifths, Fisher p adjusted {p}"
+                text = f"{base}; below {line}, Fisher p adjusted {p}"
                 text += (
-                    ": evidence of adverse impact under the four-fifths rule."
+                    f": evidence of adverse impact under {threshold_rule(self.ratio_threshold)}."
                     if severity == 3
                     else "."
                 )
             elif row.significant:
-                severity, text = 2, f"{base}; above four-fifths but significant ({p})."
+                severity, text = 2, f"{base}; above {line} but significant ({p})."
             else:
-                severity, text = 1, f"{base}; no group below four-fifths."
+                severity, text = 1, f"{base}; no group below {line}."
             out.append(
                 Headline(
                     severity=severity, text=text, figure=float(row.impact_ratio), section=feature
@@ -173,8 +185,9 @@ class ScreeningModelAudit(Result):
         )
         lines = [
             f"Screening model audit: {format_count(self.n)} individuals; selected = {how}.",
-            f"Impact ratio below {self.ratio_threshold:g} (four-fifths) = evidence of adverse "
-            "impact under the four-fifths rule; Fisher p adjusted within each feature.",
+            f"Impact ratio below {self.ratio_threshold:g}{self._line_note()} = evidence of "
+            f"adverse impact under {threshold_rule(self.ratio_threshold)}; Fisher p adjusted "
+            "within each feature.",
         ]
         lines += self._rows_text()
         for feature in self.features:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
 from .._core.reference_rows import explains_reference
-from .._core.text import format_number, format_ratio, p_text
+from .._core.text import format_number, format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import (
     as_columns,
     fingerprint_frame,
@@ -138,11 +138,13 @@ class PromotionDisparityResult(Result):
     def _rate_headlines(self) -> list[Headline]:
         """The four-fifths comparison over everyone."""
         out: list[Headline] = []
+        line, rule = threshold_line(self.threshold), threshold_rule(self.threshold)
         for row in self.table.itertuples(index=False):
             if row.is_reference or row.excluded or math.isnan(row.impact_ratio):
                 continue
             base = (
-                f"{row.group} employees were promoted at {format_ratio(row.impact_ratio)} times "
+                f"{row.group} employees were promoted at "
+                f"{format_ratio(row.impact_ratio, self.threshold)} times "
                 f"the rate of {row.reference_group} ({row.selection_rate:.1%}; Fisher "
                 f"{p_text(row.p_value_fisher)})"
             )
@@ -154,16 +156,16 @@ class PromotionDisparityResult(Result):
                 elif row.small_sample:
                     extra = "; small sample"
                 text = (
-                    f"{base}: evidence of adverse impact under the four-fifths rule{extra}."
+                    f"{base}: evidence of adverse impact under {rule}{extra}."
                     if severe
-                    else f"{base}: below four-fifths, not statistically significant{extra}."
+                    else f"{base}: below {line}, not statistically significant{extra}."
                 )
                 out.append(Headline(severity=3 if severe else 2, text=text,
                                     figure=row.impact_ratio, section=self.kind))
             elif row.significant and row.impact_ratio < 1:
                 out.append(Headline(
                     severity=2,
-                    text=f"{base}: above four-fifths, but the difference is statistically "
+                    text=f"{base}: above {line}, but the difference is statistically "
                     "significant.",
                     figure=row.impact_ratio, section=self.kind,
                 ))
@@ -179,9 +181,9 @@ class PromotionDisparityResult(Result):
                 out.append(Headline(
                     severity=3,
                     text=f"Within {row.stratum}, {row.group} employees were promoted at "
-                    f"{format_ratio(row.impact_ratio)} times the rate of {row.reference_group} "
-                    f"(adjusted {p_text(row.p_value_adjusted)}): evidence of adverse impact "
-                    "under the four-fifths rule.",
+                    f"{format_ratio(row.impact_ratio, self.threshold)} times the rate of "
+                    f"{row.reference_group} (adjusted {p_text(row.p_value_adjusted)}): evidence "
+                    f"of adverse impact under {threshold_rule(self.threshold)}.",
                     figure=row.impact_ratio, section=self.kind,
                 ))
         if self.strata is None:

@@ -21,7 +21,7 @@ from .._core.counting import pick_reference
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_min_n
 from .._core.reference_rows import explains_reference
-from .._core.text import format_ratio, p_text
+from .._core.text import format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
@@ -101,6 +101,7 @@ class RatingDisparityResult(Result):
     def headlines(self) -> list[Headline]:
         out: list[Headline] = []
         top = self._top_label()
+        threshold = float(Fraction(str(self.params.get("threshold", 0.8))))
         for row in self.table.itertuples(index=False):
             if row.is_reference:
                 continue
@@ -108,13 +109,13 @@ class RatingDisparityResult(Result):
                 severe = row.p_value_adjusted < self.alpha and not row.flips_with_one
                 text = (
                     f"{row.top_share:.1%} of {row.group} employees were rated {top}, "
-                    f"{format_ratio(row.impact_ratio)} times the share of {row.reference_group} "
-                    f"(Fisher {p_text(row.p_value_fisher)})"
+                    f"{format_ratio(row.impact_ratio, threshold)} times the share of "
+                    f"{row.reference_group} (Fisher {p_text(row.p_value_fisher)})"
                 )
                 text += (
-                    ": evidence of adverse impact under the four-fifths rule."
+                    f": evidence of adverse impact under {threshold_rule(threshold)}."
                     if severe
-                    else ": below four-fifths, not statistically significant."
+                    else f": below {threshold_line(threshold)}, not statistically significant."
                 )
                 out.append(Headline(severity=3 if severe else 2, text=text,
                                     figure=row.impact_ratio, section=self.kind))

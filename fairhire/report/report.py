@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import TemplateError, TemplateNotFound
 from markupsafe import Markup
 
+from .._core.text import threshold_line
 from .._results import Result, jsonable
 from ..errors import InvalidParameterError, ReportError
 from .charts._base import text_metrics, to_svg
@@ -231,7 +232,23 @@ class Report:
             min_cell=self.min_cell,
             format=fmt,
             version=_version(),
+            thresholds=self._thresholds(),
         )
+
+    def _thresholds(self) -> tuple[str, ...]:
+        """Each section's impact-ratio threshold in words, once each, in section order."""
+        lines: list[str] = []
+        for section in self.sections:
+            params = getattr(section.result, "params", None) or {}
+            value = params.get("ratio_threshold", params.get("threshold"))
+            if value is not None:
+                try:
+                    line = threshold_line(value)
+                except (TypeError, ValueError, ZeroDivisionError):
+                    continue
+                if line not in lines:
+                    lines.append(line)
+        return tuple(lines)
 
     def _summary(self) -> list[Area]:
         """Every section's headlines, grouped by area and deduplicated (see summary.py)."""

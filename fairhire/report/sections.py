@@ -26,6 +26,9 @@ class ReportInfo:
     min_cell: int | None
     format: str
     version: str
+    #: The impact-ratio thresholds of the report's sections in words ("four-fifths", "90%"):
+    #: the legend names the four-fifths rule only when every section used it.
+    thresholds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
