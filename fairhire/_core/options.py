@@ -102,8 +102,9 @@ def implemented_by(
     that signature (defaults applied); for each ``name=check``, the arguments ``check`` takes
     (for :func:`check_options`, the comparison options of :data:`CHECKS`) are checked by one
     call into one object, passed to ``implementation`` as ``name=``; the other arguments are
-    passed on by name. As scikit-learn's ``validate_params``, this keeps entry points from
-    forwarding a dozen keywords by hand, and every entry point checks its options one way.
+    passed on by name. As scikit-learn's ``validate_params``, this keeps an entry point from
+    forwarding a dozen keywords by hand: the signature is the one list of its arguments. The
+    checks run before the implementation, so an option's error comes before a column's.
 
     Examples
     --------
@@ -125,7 +126,13 @@ def implemented_by(
 
         @functools.wraps(public)
         def call(*args: Any, **kwargs: Any) -> Any:
-            bound = signature.bind(*args, **kwargs)
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                # the (empty) public function raises Python's own error, which names the
+                # function and the argument ("unexpected keyword argument 'grop'")
+                public(*args, **kwargs)
+                raise
             bound.apply_defaults()
             arguments = dict(bound.arguments)
             checked = {
