@@ -3,16 +3,19 @@
 :func:`check_options` checks every comparison option of :func:`fairhire.adverse_impact` and
 the analyses that compare groups the same way (cut-offs, screening models, LL144, monitoring,
 retention and reductions in force) with the shared parameter rules;
+:func:`implemented_by` does it for a public entry point, from its signature;
 :func:`option_kwargs` passes the checked options on to another analysis, and
 :func:`option_params` records them in a result's ``params``.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from .params import (
     check_adjust,
@@ -30,6 +33,7 @@ __all__ = [
     "COMPARISON_OPTIONS",
     "Options",
     "check_options",
+    "implemented_by",
     "option_kwargs",
     "option_params",
 ]
@@ -84,6 +88,69 @@ def check_options(**given: Any) -> Options:
         raise TypeError(f"check_options() got unexpected options {unexpected}")
     return Options(**{name: check(given[name]) for name, check in CHECKS.items() if name in given})
 
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def implemented_by(
+    implementation: Callable[..., Any], **checks: Callable[..., Any]
+) -> Callable[[F], F]:
+    """Decorate a public entry point whose work ``implementation`` does, with its options checked.
+
+    The public function declares the signature (every argument with its default, for
+    ``help()``, the docs and IDEs) and the docstring; its body is not run. A call is bound to
+    that signature (defaults applied); for each ``name=check``, the arguments ``check`` takes
+    (for :func:`check_options`, the comparison options of :data:`CHECKS`) are checked by one
+    call into one object, passed to ``implementation`` as ``name=``; the other arguments are
+    passed on by name. As scikit-learn's ``validate_params``, this keeps an entry point from
+    forwarding a dozen keywords by hand: the signature is the one list of its arguments. The
+    checks run before the implementation, so an option's error comes before a column's.
+
+    Examples
+    --------
+    >>> def _scaled(count, *, options):
+    ...     return count * options.threshold
+    >>> @implemented_by(_scaled, options=check_options)
+    ... def scaled(count, *, threshold=0.8):
+    ...     "The count times the threshold."
+    >>> scaled(10, threshold="4/5")
+    Fraction(8, 1)
+    """
+
+    def decorate(public: F) -> F:
+        signature = inspect.signature(public)
+        taken = {
+            name: [arg for arg in signature.parameters if arg in _takes(check)]
+            for name, check in checks.items()
+        }
+
+        @functools.wraps(public)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                # the (empty) public function raises Python's own error, which names the
+                # function and the argument ("unexpected keyword argument 'grop'")
+                public(*args, **kwargs)
+                raise
+            bound.apply_defaults()
+            arguments = dict(bound.arguments)
+            checked = {
+                name: checks[name](**{arg: arguments.pop(arg) for arg in names})
+                for name, names in taken.items()
+            }
+            return implementation(**arguments, **checked)
+
+        return call  # type: ignore[return-value]
+
+    return decorate
+
+
+def _takes(check: Callable[..., Any]) -> Sequence[str]:
+    """The arguments ``check`` takes; :func:`check_options` takes every comparison option."""
+    if check is check_options:
+        return tuple(CHECKS)
+    return tuple(inspect.signature(check).parameters)
 
 #: The options of a comparison that a result records in its ``params``.
 COMPARISON_OPTIONS = (

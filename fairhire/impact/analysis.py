@@ -6,11 +6,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from .._core.options import (
-    Options,
-    check_options,
-    option_params,
-)
+from .._core.options import Options, check_options, implemented_by, option_params
 from .._core.params import check_choice
 from .._core.reference_rows import explains_reference
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
@@ -54,7 +50,48 @@ def _disjoint(columns: Sequence[str], others: Sequence[str], what: str) -> None:
         raise InvalidParameterError(f"{sorted(common)} cannot be both {what}.")
 
 
+def _adverse_impact(
+    data: Any,
+    *,
+    group: str | Sequence[str],
+    stages: str | Sequence[str] | None,
+    stage_column: str | None,
+    stage_order: Sequence[object] | None,
+    strata: str | Sequence[str] | None,
+    on_inconsistent: str,
+    options: Options,
+) -> AdverseImpactResult:
+    """The work of :func:`adverse_impact`, its comparison options checked."""
+    group_cols, strata_cols = _group_and_strata(group, strata)
+    on_inconsistent = check_choice(on_inconsistent, "on_inconsistent", ("raise", "exclude"))
+    if (stages is None) == (stage_column is None):
+        raise InvalidParameterError(
+            "give the funnel either as stages=[yes/no columns in funnel order] or as "
+            "stage_column='furthest stage reached' with stage_order=[...], not both or neither."
+        )
+    counts = _read_funnel(
+        to_narwhals(data),
+        group_cols,
+        strata_cols,
+        stages,
+        stage_column,
+        stage_order,
+        on_inconsistent,
+    )
+    params = {
+        "group": group_cols,
+        "stages": list(counts.stages),
+        "stage_column": stage_column,
+        "stage_order": list(stage_order) if stage_order is not None else None,
+        "strata": strata_cols,
+        **option_params(options),
+        "on_inconsistent": on_inconsistent,
+    }
+    return build_result(counts, group_cols, strata_cols, options, params)
+
+
 @explains_reference()
+@implemented_by(_adverse_impact, options=check_options)
 def adverse_impact(
     data: Any,
     *,
@@ -188,47 +225,49 @@ def adverse_impact(
     >>> int(ai.unknown.applicants.iloc[0])  # applicants with a missing sex
     120
     """
+
+
+def _adverse_impact_from_counts(
+    counts: Any,
+    *,
+    group: str | Sequence[str],
+    applicants: str,
+    selected: str | Sequence[str],
+    stage: str | None,
+    stage_order: Sequence[object] | None,
+    strata: str | Sequence[str] | None,
+    options: Options,
+) -> AdverseImpactResult:
+    """The work of :func:`adverse_impact_from_counts`, its comparison options checked."""
     group_cols, strata_cols = _group_and_strata(group, strata)
-    on_inconsistent = check_choice(on_inconsistent, "on_inconsistent", ("raise", "exclude"))
-    if (stages is None) == (stage_column is None):
+    selected_cols = _at_least_one(as_columns(selected, argument="selected"), "selected")
+    if stage is not None and len(selected_cols) != 1:
         raise InvalidParameterError(
-            "give the funnel either as stages=[yes/no columns in funnel order] or as "
-            "stage_column='furthest stage reached' with stage_order=[...], not both or neither."
+            "with stage= (a long table) give one selected= column; several selected columns "
+            "describe a wide funnel without a stage column."
         )
-    options = check_options(
-        threshold=threshold,
-        reference=reference,
-        cumulative=cumulative,
-        alternative=alternative,
-        mid_p=mid_p,
-        adjust=adjust,
-        alpha=alpha,
-        confidence=confidence,
-        min_share=min_share,
-        min_n=min_n,
-        unknown_labels=unknown_labels,
-    )
-    counts = _read_funnel(
-        to_narwhals(data),
+    funnel = _read_counts(
+        to_narwhals(counts, argument="counts"),
         group_cols,
         strata_cols,
-        stages,
-        stage_column,
+        applicants,
+        selected_cols,
+        stage,
         stage_order,
-        on_inconsistent,
     )
     params = {
         "group": group_cols,
-        "stages": list(counts.stages),
-        "stage_column": stage_column,
+        "applicants": applicants,
+        "selected": selected_cols,
+        "stage": stage,
         "stage_order": list(stage_order) if stage_order is not None else None,
         "strata": strata_cols,
         **option_params(options),
-        "on_inconsistent": on_inconsistent,
     }
-    return build_result(counts, group_cols, strata_cols, options, params)
+    return build_result(funnel, group_cols, strata_cols, options, params)
 
 
+@implemented_by(_adverse_impact_from_counts, options=check_options)
 def adverse_impact_from_counts(
     counts: Any,
     *,
@@ -296,45 +335,6 @@ confidence, min_share, min_n, unknown_labels
     >>> float(row.shortfall), int(row.shortfall_four_fifths)
     (12.0, 8)
     """
-    group_cols, strata_cols = _group_and_strata(group, strata)
-    selected_cols = _at_least_one(as_columns(selected, argument="selected"), "selected")
-    if stage is not None and len(selected_cols) != 1:
-        raise InvalidParameterError(
-            "with stage= (a long table) give one selected= column; several selected columns "
-            "describe a wide funnel without a stage column."
-        )
-    options = check_options(
-        threshold=threshold,
-        reference=reference,
-        cumulative=cumulative,
-        alternative=alternative,
-        mid_p=mid_p,
-        adjust=adjust,
-        alpha=alpha,
-        confidence=confidence,
-        min_share=min_share,
-        min_n=min_n,
-        unknown_labels=unknown_labels,
-    )
-    funnel = _read_counts(
-        to_narwhals(counts, argument="counts"),
-        group_cols,
-        strata_cols,
-        applicants,
-        selected_cols,
-        stage,
-        stage_order,
-    )
-    params = {
-        "group": group_cols,
-        "applicants": applicants,
-        "selected": selected_cols,
-        "stage": stage,
-        "stage_order": list(stage_order) if stage_order is not None else None,
-        "strata": strata_cols,
-        **option_params(options),
-    }
-    return build_result(funnel, group_cols, strata_cols, options, params)
 
 
 def _read_funnel(

@@ -30,6 +30,7 @@ from .._core.options import (
     COMPARISON_OPTIONS,
     Options,
     check_options,
+    implemented_by,
     option_kwargs,
     option_params,
 )
@@ -175,7 +176,7 @@ class _Search:
 def _check(
     *,
     score: str,
-    group_cols: list[str],
+    group: str | Sequence[str],
     missing_score: str,
     criterion: str,
     max_cutoffs: Any,
@@ -183,6 +184,8 @@ def _check(
     target_tolerance: Any,
     higher_is_better: Any,
 ) -> _Search:
+    """The search options of :func:`cutoff_analysis`, checked."""
+    group_cols = as_columns(group, argument="group")
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
     if score in group_cols:
@@ -279,7 +282,32 @@ def _cutoff_warnings(engine: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _cutoff_analysis(
+    data: Any, *, cutoffs: Sequence[float] | None, search: _Search, options: Options
+) -> CutoffAnalysis:
+    """The work of :func:`cutoff_analysis`, its search and comparison options checked."""
+    if isinstance(cutoffs, Mapping):
+        _check_cutoffs(cutoffs)
+    score, group_cols = search.score, search.group_cols
+    frame = to_narwhals(data)
+    require_columns(frame, score=score, group=group_cols)
+    frame = numbers_from_objects(frame, [score])
+    check_group_values(frame, group_cols)
+    warnings: list[str] = []
+    rows = scored_rows(frame, score, missing_score=search.missing_score)
+    if cutoffs is not None:
+        values = _check_cutoffs(cutoffs)
+    else:
+        values = _candidates(rows.frame, score, search.max_cutoffs, warnings)
+    counts = _counts_at_cutoffs(rows.frame, group_cols, score, values, search.higher)
+    table, unknown, engine_warnings = _compare(counts, group_cols, values, options)
+    warnings = [*rows.warnings(), *warnings, *_cutoff_warnings(engine_warnings)]
+    given = values.tolist() if cutoffs is not None else None
+    return _result(search, options, rows, counts, (table, unknown), given, warnings)
+
+
 @explains_reference()
+@implemented_by(_cutoff_analysis, search=_check, options=check_options)
 def cutoff_analysis(
     data: Any,
     *,
@@ -386,43 +414,6 @@ def cutoff_analysis(
     >>> cut.best_cutoff <= cut.top_down_cutoff
     True
     """
-    if isinstance(cutoffs, Mapping):
-        _check_cutoffs(cutoffs)
-    group_cols = as_columns(group, argument="group")
-    search = _check(
-        score=score,
-        group_cols=group_cols,
-        missing_score=missing_score,
-        criterion=criterion,
-        max_cutoffs=max_cutoffs,
-        target_selected=target_selected,
-        target_tolerance=target_tolerance,
-        higher_is_better=higher_is_better,
-    )
-    options = check_options(
-        threshold=threshold,
-        alpha=alpha,
-        adjust=adjust,
-        reference=reference,
-        min_share=min_share,
-        min_n=min_n,
-        unknown_labels=unknown_labels,
-    )
-    frame = to_narwhals(data)
-    require_columns(frame, score=score, group=group_cols)
-    frame = numbers_from_objects(frame, [score])
-    check_group_values(frame, group_cols)
-    warnings: list[str] = []
-    rows = scored_rows(frame, score, missing_score=search.missing_score)
-    if cutoffs is not None:
-        values = _check_cutoffs(cutoffs)
-    else:
-        values = _candidates(rows.frame, score, search.max_cutoffs, warnings)
-    counts = _counts_at_cutoffs(rows.frame, group_cols, score, values, search.higher)
-    table, unknown, engine_warnings = _compare(counts, group_cols, values, options)
-    warnings = [*rows.warnings(), *warnings, *_cutoff_warnings(engine_warnings)]
-    given = values.tolist() if cutoffs is not None else None
-    return _result(search, options, rows, counts, (table, unknown), given, warnings)
 
 
 def _result(

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.numbers import numbers_as_categories_in
+from .._core.options import implemented_by
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -85,7 +86,78 @@ class _Rows:
     warnings: list[str]
 
 
+def _options(
+    *,
+    pay: str,
+    group: str,
+    reference: Any,
+    controls: Any,
+    log: Any,
+    cov_type: Any,
+    within: Any,
+    tainted: Any,
+    cluster: Any,
+    categorical: Any,
+    id: Any,
+    min_n: Any,
+    outlier_threshold: Any,
+    missing: Any,
+    confidence: Any,
+    alpha: Any,
+    absorb_threshold: Any,
+    unknown_labels: Any,
+    min_group_size: Any,
+) -> _Options:
+    """Every option of :func:`pay_gap` checked once, at the boundary."""
+    min_n = renamed_argument("pay_gap", "min_group_size", "min_n", min_group_size, min_n, 5)
+    controls_l = as_columns(controls, argument="controls")
+    within_l = as_columns(within, argument="within")
+    tainted_l = as_columns(tainted, argument="tainted")
+    model_controls = controls_l + [t for t in tainted_l if t not in controls_l]
+    check_choice(cov_type, "cov_type", COV_TYPES)
+    if cov_type == "cluster" and cluster is None:
+        raise InvalidParameterError(
+            "cov_type='cluster' needs cluster= (a column such as the manager or team)."
+        )
+    for col in (pay, group):
+        if col in model_controls or col in within_l:
+            raise InvalidParameterError(
+                f"column {col!r} is the pay or group column and cannot also be a control or "
+                "grouping."
+            )
+    settings = Settings(
+        group=group,
+        log=check_bool(log, "log"),
+        cov_type=cov_type,
+        alpha=check_alpha(alpha),
+        confidence=check_confidence(confidence),
+        min_n=check_int(min_n, "min_n", low=2),
+        categorical=tuple(as_columns(categorical, argument="categorical")),
+        absorb_threshold=check_int(absorb_threshold, "absorb_threshold", low=1, allow_none=True),
+    )
+    return _Options(
+        pay=pay,
+        group=group,
+        reference=reference,
+        controls=model_controls,
+        within=within_l,
+        tainted=tainted_l,
+        cluster=cluster,
+        id=id,
+        missing=check_choice(missing, "missing", ("exclude", "raise")),
+        unknown_labels=tuple(unknown_labels),
+        outlier_threshold=check_number(outlier_threshold, "outlier_threshold", low=0),
+        settings=settings,
+    )
+
+
+def _pay_gap(data: Any, *, opts: _Options) -> PayGapResult:
+    """The work of :func:`pay_gap`, its options checked (:func:`_options`)."""
+    return _analyse(_read(data, opts), opts)
+
+
 @explains_reference()
+@implemented_by(_pay_gap, opts=_options)
 def pay_gap(
     data: Any,
     *,
@@ -202,28 +274,6 @@ def pay_gap(
     >>> gap.rows.excluded
     {'missing group (sex)': 30}
     """
-    min_n = renamed_argument("pay_gap", "min_group_size", "min_n", min_group_size, min_n, 5)
-    opts = _options(
-        pay=pay,
-        group=group,
-        reference=reference,
-        controls=controls,
-        log=log,
-        cov_type=cov_type,
-        within=within,
-        tainted=tainted,
-        cluster=cluster,
-        categorical=categorical,
-        id=id,
-        min_n=min_n,
-        outlier_threshold=outlier_threshold,
-        missing=missing,
-        confidence=confidence,
-        alpha=alpha,
-        absorb_threshold=absorb_threshold,
-        unknown_labels=unknown_labels,
-    )
-    return _analyse(_read(data, opts), opts)
 
 
 def _analyse(rows: _Rows, opts: _Options) -> PayGapResult:
@@ -298,69 +348,6 @@ def _analyse(rows: _Rows, opts: _Options) -> PayGapResult:
         alpha=settings.alpha,
     )
     return _result(rows, opts, table_rows, model, outliers, tainted, design.absorbed, warnings)
-
-
-def _options(
-    *,
-    pay: str,
-    group: str,
-    reference: Any,
-    controls: Any,
-    log: Any,
-    cov_type: Any,
-    within: Any,
-    tainted: Any,
-    cluster: Any,
-    categorical: Any,
-    id: Any,
-    min_n: Any,
-    outlier_threshold: Any,
-    missing: Any,
-    confidence: Any,
-    alpha: Any,
-    absorb_threshold: Any,
-    unknown_labels: Any,
-) -> _Options:
-    """Every option checked once, at the boundary."""
-    controls_l = as_columns(controls, argument="controls")
-    within_l = as_columns(within, argument="within")
-    tainted_l = as_columns(tainted, argument="tainted")
-    model_controls = controls_l + [t for t in tainted_l if t not in controls_l]
-    check_choice(cov_type, "cov_type", COV_TYPES)
-    if cov_type == "cluster" and cluster is None:
-        raise InvalidParameterError(
-            "cov_type='cluster' needs cluster= (a column such as the manager or team)."
-        )
-    for col in (pay, group):
-        if col in model_controls or col in within_l:
-            raise InvalidParameterError(
-                f"column {col!r} is the pay or group column and cannot also be a control or "
-                "grouping."
-            )
-    settings = Settings(
-        group=group,
-        log=check_bool(log, "log"),
-        cov_type=cov_type,
-        alpha=check_alpha(alpha),
-        confidence=check_confidence(confidence),
-        min_n=check_int(min_n, "min_n", low=2),
-        categorical=tuple(as_columns(categorical, argument="categorical")),
-        absorb_threshold=check_int(absorb_threshold, "absorb_threshold", low=1, allow_none=True),
-    )
-    return _Options(
-        pay=pay,
-        group=group,
-        reference=reference,
-        controls=model_controls,
-        within=within_l,
-        tainted=tainted_l,
-        cluster=cluster,
-        id=id,
-        missing=check_choice(missing, "missing", ("exclude", "raise")),
-        unknown_labels=tuple(unknown_labels),
-        outlier_threshold=check_number(outlier_threshold, "outlier_threshold", low=0),
-        settings=settings,
-    )
 
 
 def _read(data: Any, opts: _Options) -> _Rows:

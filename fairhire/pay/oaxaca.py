@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.numbers import numbers_as_categories_in
+from .._core.options import implemented_by
 from .._core.params import (
     check_alpha,
     check_bool,
@@ -66,7 +67,110 @@ class _Options:
     missing: str
 
 
+def _options(
+    *,
+    outcome: str,
+    group: str,
+    features: Any,
+    categorical: Any,
+    coefficients: Any,
+    log: Any,
+    cov_type: Any,
+    se: Any,
+    n_boot: Any,
+    confidence: Any,
+    alpha: Any,
+    missing: Any,
+    reference: Any,
+) -> _Options:
+    """Every option of :func:`oaxaca_blinder` that shapes the models, checked once."""
+    coefficients = renamed_argument(
+        "oaxaca_blinder", "reference", "coefficients", reference, coefficients, "pooled"
+    )
+    features_l = as_columns(features, argument="features")
+    if not features_l:
+        raise InvalidParameterError("features= must name at least one explanatory column.")
+    if outcome in features_l or group in features_l:
+        raise InvalidParameterError("the outcome and group columns cannot also be features.")
+    if se is not None:
+        check_choice(se, "se", ("delta", "bootstrap"))
+    if se == "bootstrap":
+        check_int(n_boot, "n_boot", low=2)
+    return _Options(
+        outcome=outcome,
+        group=group,
+        features=features_l,
+        categorical=as_columns(categorical, argument="categorical"),
+        scheme=_scheme(coefficients),
+        log=check_bool(log, "log"),
+        cov_type=check_choice(cov_type, "cov_type", OB_COV_TYPES),
+        se=se,
+        n_boot=int(n_boot),
+        confidence=check_confidence(confidence),
+        alpha=check_alpha(alpha),
+        missing=check_choice(missing, "missing", ("exclude", "raise")),
+    )
+
+
+def _scheme(coefficients: Any) -> str | float:
+    """A weight in [0, 1], one of :data:`SCHEMES`, or text naming a group (checked later)."""
+    if isinstance(coefficients, bool | np.bool_) or coefficients is None:
+        raise InvalidParameterError(f"coefficients={coefficients!r} is not a valid choice.")
+    if isinstance(coefficients, int | float | np.integer | np.floating):
+        if not 0 <= float(coefficients) <= 1:
+            raise InvalidParameterError(
+                f"coefficients={coefficients!r}: a weight on group A's coefficients must lie "
+                "in [0, 1]."
+            )
+        return float(coefficients)
+    text = str(coefficients).strip()
+    if text.lower() == "nuemark":  # statsmodels' spelling
+        return "neumark"
+    return text.lower() if text.lower() in SCHEMES else text
+
+
+def _oaxaca_blinder(
+    data: Any, *, groups: Any, random_state: Any, unknown_labels: Sequence[Any], opts: _Options
+) -> OaxacaBlinderResult:
+    """The work of :func:`oaxaca_blinder`, its options checked (:func:`_options`)."""
+    outcome, group, missing, log = opts.outcome, opts.group, opts.missing, opts.log
+    frame, total = collect(
+        data, analysis="oaxaca_blinder", numbers=("outcome", "features"), outcome=outcome, group=group, features=opts.features
+    )
+    rows = RowFilter(total)
+    drop_missing(frame, rows, {outcome: "outcome"}, missing=missing)
+    labels = clean_column(frame[group], group, unknown_labels)
+    drop_masked(rows, labels.missing, group, "group", missing=missing)
+    drop_missing(frame, rows, {f: "feature" for f in opts.features}, missing=missing)
+    checked = check_pay(
+        frame[outcome], outcome, positive=log, argument="outcome", where=rows.keep,
+        groups=labels.codes,
+    )
+    pair = _two_groups(labels.values, checked.values, rows, group, groups)
+    warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
+    as_text = numbers_as_categories_in(
+        frame, [c for c in opts.features if c not in opts.categorical], argument="features")
+    warnings += as_text
+    order = np.concatenate(
+        [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
+    )
+    warnings += rows.warning()
+    sub = frame.iloc[order].reset_index(drop=True)
+    y = checked.values[order]
+    y = np.log(y) if log else y
+    n_a = int((pair.is_a & rows.keep).sum())
+    try:
+        return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
+    except CollinearityError as exc:
+        if not as_text:
+            raise
+        # a number held as text has one category per value: that, not the data, is collinear
+        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " ..."
+        raise CollinearityError(f"{as_text[0]} {detail}", exc.sets) from None
+
+
 @explains_reference()
+@implemented_by(_oaxaca_blinder, opts=_options)
 def oaxaca_blinder(
     data: Any,
     *,
@@ -156,114 +260,6 @@ def oaxaca_blinder(
     >>> bool(abs(parts - ob.gap) < 1e-9)
     True
     """
-    coefficients = renamed_argument(
-        "oaxaca_blinder", "reference", "coefficients", reference, coefficients, "pooled"
-    )
-    opts = _options(
-        outcome=outcome,
-        group=group,
-        features=features,
-        categorical=categorical,
-        coefficients=coefficients,
-        log=log,
-        cov_type=cov_type,
-        se=se,
-        n_boot=n_boot,
-        confidence=confidence,
-        alpha=alpha,
-        missing=missing,
-    )
-    frame, total = collect(
-        data, analysis="oaxaca_blinder", numbers=("outcome", "features"), outcome=outcome, group=group, features=opts.features
-    )
-    rows = RowFilter(total)
-    drop_missing(frame, rows, {outcome: "outcome"}, missing=missing)
-    labels = clean_column(frame[group], group, unknown_labels)
-    drop_masked(rows, labels.missing, group, "group", missing=missing)
-    drop_missing(frame, rows, {f: "feature" for f in opts.features}, missing=missing)
-    checked = check_pay(
-        frame[outcome], outcome, positive=log, argument="outcome", where=rows.keep,
-        groups=labels.codes,
-    )
-    pair = _two_groups(labels.values, checked.values, rows, group, groups)
-    warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
-    as_text = numbers_as_categories_in(
-        frame, [c for c in opts.features if c not in opts.categorical], argument="features")
-    warnings += as_text
-    order = np.concatenate(
-        [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
-    )
-    warnings += rows.warning()
-    sub = frame.iloc[order].reset_index(drop=True)
-    y = checked.values[order]
-    y = np.log(y) if log else y
-    n_a = int((pair.is_a & rows.keep).sum())
-    try:
-        return _decomposition(sub, y, n_a, pair, opts, rows, warnings, random_state)
-    except CollinearityError as exc:
-        if not as_text:
-            raise
-        # a number held as text has one category per value: that, not the data, is collinear
-        detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + " ..."
-        raise CollinearityError(f"{as_text[0]} {detail}", exc.sets) from None
-
-
-def _options(
-    *,
-    outcome: str,
-    group: str,
-    features: Any,
-    categorical: Any,
-    coefficients: Any,
-    log: Any,
-    cov_type: Any,
-    se: Any,
-    n_boot: Any,
-    confidence: Any,
-    alpha: Any,
-    missing: Any,
-) -> _Options:
-    """Every option checked once, at the boundary."""
-    features_l = as_columns(features, argument="features")
-    if not features_l:
-        raise InvalidParameterError("features= must name at least one explanatory column.")
-    if outcome in features_l or group in features_l:
-        raise InvalidParameterError("the outcome and group columns cannot also be features.")
-    if se is not None:
-        check_choice(se, "se", ("delta", "bootstrap"))
-    if se == "bootstrap":
-        check_int(n_boot, "n_boot", low=2)
-    return _Options(
-        outcome=outcome,
-        group=group,
-        features=features_l,
-        categorical=as_columns(categorical, argument="categorical"),
-        scheme=_scheme(coefficients),
-        log=check_bool(log, "log"),
-        cov_type=check_choice(cov_type, "cov_type", OB_COV_TYPES),
-        se=se,
-        n_boot=int(n_boot),
-        confidence=check_confidence(confidence),
-        alpha=check_alpha(alpha),
-        missing=check_choice(missing, "missing", ("exclude", "raise")),
-    )
-
-
-def _scheme(coefficients: Any) -> str | float:
-    """A weight in [0, 1], one of :data:`SCHEMES`, or text naming a group (checked later)."""
-    if isinstance(coefficients, bool | np.bool_) or coefficients is None:
-        raise InvalidParameterError(f"coefficients={coefficients!r} is not a valid choice.")
-    if isinstance(coefficients, int | float | np.integer | np.floating):
-        if not 0 <= float(coefficients) <= 1:
-            raise InvalidParameterError(
-                f"coefficients={coefficients!r}: a weight on group A's coefficients must lie "
-                "in [0, 1]."
-            )
-        return float(coefficients)
-    text = str(coefficients).strip()
-    if text.lower() == "nuemark":  # statsmodels' spelling
-        return "neumark"
-    return text.lower() if text.lower() in SCHEMES else text
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._deprecation import renamed_attribute
 from ..errors import InvalidParameterError, InvalidValueError, preview
 
 __all__ = [
@@ -42,10 +44,25 @@ class CollinearityError(InvalidValueError):
         self.sets = sets
 
 
+@dataclass(frozen=True, eq=False)
 class _NamedCoefficients:
-    """``index(name)`` for a fit whose coefficients are named by ``names``."""
+    """A fitted regression: coefficients ``params`` named by ``names``, with standard errors
+    ``bse``; ``index(name)`` and Wald intervals ``conf_int(alpha)`` from the model's critical
+    value (``_critical``: t for OLS, normal for logit)."""
+
+    pvalues = renamed_attribute("pvalues", "p_values")
 
     names: tuple[str, ...]
+    params: np.ndarray
+    bse: np.ndarray
+
+    def _critical(self, alpha: float) -> float:
+        raise NotImplementedError
+
+    def conf_int(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper ``1 - alpha`` confidence limits of every coefficient."""
+        q = self._critical(alpha)
+        return self.params - q * self.bse, self.params + q * self.bse
 
     def index(self, name: str) -> int:
         try:

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from .design import (
     _as_2d,
@@ -38,11 +37,6 @@ class LogitFit(_NamedCoefficients):
     ``p_values`` and intervals use the normal distribution (Wald), as statsmodels does.
     """
 
-    pvalues = renamed_attribute("pvalues", "p_values")
-
-    names: tuple[str, ...]
-    params: np.ndarray
-    bse: np.ndarray
     zvalues: np.ndarray
     p_values: np.ndarray
     cov: np.ndarray
@@ -58,9 +52,8 @@ class LogitFit(_NamedCoefficients):
         with np.errstate(over="ignore"):
             return np.exp(self.params)
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-        q = float(stats.norm.ppf(1 - alpha / 2))
-        return self.params - q * self.bse, self.params + q * self.bse
+    def _critical(self, alpha: float) -> float:
+        return float(stats.norm.ppf(1 - alpha / 2))
 
     def odds_ratio_ci(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
         low, high = self.conf_int(alpha)

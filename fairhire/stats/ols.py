@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from scipy import linalg, stats
 
-from .._deprecation import renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from .design import (
     _RANK_TOL,
@@ -63,11 +62,6 @@ class OLSFit(_NamedCoefficients):
     n_clusters : int or None
     """
 
-    pvalues = renamed_attribute("pvalues", "p_values")
-
-    names: tuple[str, ...]
-    params: np.ndarray
-    bse: np.ndarray
     tvalues: np.ndarray
     p_values: np.ndarray
     cov: np.ndarray
@@ -94,10 +88,7 @@ class OLSFit(_NamedCoefficients):
     def t_crit(self, alpha: float = 0.05) -> float:
         return float(stats.t.ppf(1 - alpha / 2, self.df_inference))
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-        """Lower and upper ``1 - alpha`` confidence limits of every coefficient."""
-        q = self.t_crit(alpha)
-        return self.params - q * self.bse, self.params + q * self.bse
+    _critical = t_crit
 
 
 def fit_ols(
