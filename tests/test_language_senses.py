@@ -64,7 +64,8 @@ def held_out() -> pd.DataFrame:
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
-SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False)}
+SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False),
+        "round4": (300, True)}
 
 
 @pytest.mark.parametrize("which", list(SETS))
@@ -90,17 +91,25 @@ def test_the_sets(which):
 def test_the_loader_names_the_sets():
     assert load_word_senses(held_out=True).equals(load_word_senses(held_out="round2"))
     assert load_word_senses(held_out="development").equals(load_word_senses())
-    with pytest.raises(fh.InvalidParameterError, match="round3"):
-        load_word_senses(held_out="round4")
-    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round3'"):
+    with pytest.raises(fh.InvalidParameterError, match="round4"):
+        load_word_senses(held_out="round5")
+    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round4'"):
         load_word_senses(held_out=3)
 
 
 def test_no_sentence_is_in_two_sets():
-    sets = [set(load_word_senses(held_out=w).sentence) for w in (False, "round2", "round3")]
-    assert not sets[0] & sets[1]
-    assert not sets[0] & sets[2]
-    assert not sets[1] & sets[2]
+    sets = [set(load_word_senses(held_out=w).sentence)
+            for w in (False, "round2", "round3", "round4")]
+    for i, first in enumerate(sets):
+        for second in sets[i + 1:]:
+            assert not first & second
+
+
+def test_round4_pages_are_new():
+    """No page that gave a sentence to an earlier set gave one to the round-4 set."""
+    earlier = set().union(*(load_word_senses(held_out=w).source
+                            for w in (False, "round2", "round3")))
+    assert not earlier & set(load_word_senses(held_out="round4").source)
 
 
 def test_default_precision_and_recall(senses):
