@@ -6,16 +6,20 @@ A sentence counts as flagged when the scan scores a gender-coded finding on its 
   were written: its figures show that its senses are covered, not how unseen ads fare.
 - The **round-2 set** (164 sentences adapted from public job ads, job descriptions and tender
   pages, with their sources) was held out for the first two rounds of rules (0.623 and 0.816
-  precision), then used to write the third round: it is now a **second development set**, and
-  its 0.976 is coverage, not an estimate on unseen ads.
-- The **round-3 set** (208 sentences, 150 of them adapted from public pages) was collected,
-  labelled and committed before the third round of rules and not used to write them. Its
-  precision is the honest figure: 0.627 with the second round of rules and 0.675 with the third,
-  far below the issue's goal of 0.95. The floors below are the measured values rounded down, so
-  the test fails when a change makes unseen wording worse.
+  precision), then used to write the third: it is now a **second development set**.
+- The **round-3 set** (208 sentences, 150 of them adapted from public pages) was held out for the
+  third round (0.675 precision), then used to write the fourth: it is now a **third development
+  set**, and its 0.972 is coverage, not an estimate on unseen ads.
+- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was collected,
+  labelled and committed before the fourth round of rules and not used to write them. Its
+  precision is the honest figure: 0.692 with the third round of rules and 0.718 with the fourth,
+  far below the issue's goal of 0.95; recall 0.987 with both (two coded uses that Gender Decoder
+  flags, "on-site leader(s)", are taken for the second round's "Site Leader" title). The floors
+  below are the measured values rounded down, so the test fails when a change makes unseen
+  wording worse.
 
-Every set is checked for no loss of recall against Gender Decoder. The figures are reported in
-docs/methods/job-descriptions.md.
+Every development set is checked for no loss of recall against Gender Decoder. The figures are
+reported in docs/methods/job-descriptions.md.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ import pytest
 import fairhire as fh
 from fairhire.datasets.job_ads import load_word_senses
 
-#: round-3 held-out floors (measured: precision 0.675, recall 1.000; Gender Decoder 0.500, 1.000)
-HELD_OUT_PRECISION_FLOOR = 0.67
-HELD_OUT_RECALL_FLOOR = 1.0
+#: round-4 held-out floors (measured: precision 0.718, recall 0.987; Gender Decoder 0.500, 1.000)
+HELD_OUT_PRECISION_FLOOR = 0.71
+HELD_OUT_RECALL_FLOOR = 0.98
+#: coded uses that Gender Decoder flags and the default lexicon misses on the round-4 set (the
+#: same two with the third and the fourth round: "the on-site leader", "on-site leaders")
+HELD_OUT_LOST_AGAINST_DECODER = 2
 
 
 def _flags(senses: pd.DataFrame, lexicon: str) -> pd.Series:
@@ -61,6 +68,11 @@ def round2() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def round3() -> pd.DataFrame:
     return load_word_senses(held_out="round3")
+
+
+@pytest.fixture(scope="module")
+def held_out() -> pd.DataFrame:
+    return load_word_senses(held_out="round4")
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
@@ -150,6 +162,23 @@ def test_round3_precision_and_recall(round3):
     assert not (decoder & coded & ~default).any()
     # the figures in docs/methods/job-descriptions.md
     assert (round(precision, 3), round(recall, 3)) == (0.972, 1.0)
+    assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
+
+
+def test_held_out_precision_and_recall(held_out):
+    """The round-4 set: precision and recall on wording the rules were not written for."""
+    default = _flags(held_out, "default")
+    decoder = _flags(held_out, "gender-decoder")
+    precision, recall = precision_recall(held_out, default)
+    gd_precision, gd_recall = precision_recall(held_out, decoder)
+    assert precision >= HELD_OUT_PRECISION_FLOOR
+    assert recall >= HELD_OUT_RECALL_FLOOR
+    # coded uses that Gender Decoder catches and the default lexicon misses: no more than the two
+    # known ones (a second-round title rule; no fourth-round rule was changed after measuring)
+    coded = held_out.label == "coded"
+    assert int((decoder & coded & ~default).sum()) <= HELD_OUT_LOST_AGAINST_DECODER
+    # the figures in docs/methods/job-descriptions.md
+    assert (round(precision, 3), round(recall, 3)) == (0.718, 0.987)
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
