@@ -6,16 +6,20 @@ A sentence counts as flagged when the scan scores a gender-coded finding on its 
   were written: its figures show that its senses are covered, not how unseen ads fare.
 - The **round-2 set** (164 sentences adapted from public job ads, job descriptions and tender
   pages, with their sources) was held out for the first two rounds of rules (0.623 and 0.816
-  precision), then used to write the third round: it is now a **second development set**, and
-  its 0.976 is coverage, not an estimate on unseen ads.
-- The **round-3 set** (208 sentences, 150 of them adapted from public pages) was collected,
-  labelled and committed before the third round of rules and not used to write them. Its
-  precision is the honest figure: 0.627 with the second round of rules and 0.675 with the third,
-  far below the issue's goal of 0.95. The floors below are the measured values rounded down, so
-  the test fails when a change makes unseen wording worse.
+  precision), then used to write the third: it is now a **second development set**.
+- The **round-3 set** (208 sentences, 150 of them adapted from public pages) was held out for the
+  third round (0.675 precision), then used to write the fourth: it is now a **third development
+  set**, and its 0.972 is coverage, not an estimate on unseen ads.
+- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was collected,
+  labelled and committed before the fourth round of rules and not used to write them. Its
+  precision is the honest figure: 0.692 with the third round of rules and 0.718 with the fourth,
+  far below the issue's goal of 0.95; recall 0.987 with both (two coded uses that Gender Decoder
+  flags, "on-site leader(s)", are taken for the second round's "Site Leader" title). The floors
+  below are the measured values rounded down, so the test fails when a change makes unseen
+  wording worse.
 
-Every set is checked for no loss of recall against Gender Decoder. The figures are reported in
-docs/methods/job-descriptions.md.
+Every development set is checked for no loss of recall against Gender Decoder. The figures are
+reported in docs/methods/job-descriptions.md.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ import pytest
 import fairhire as fh
 from fairhire.datasets.job_ads import load_word_senses
 
-#: round-3 held-out floors (measured: precision 0.675, recall 1.000; Gender Decoder 0.500, 1.000)
-HELD_OUT_PRECISION_FLOOR = 0.67
-HELD_OUT_RECALL_FLOOR = 1.0
+#: round-4 held-out floors (measured: precision 0.718, recall 0.987; Gender Decoder 0.500, 1.000)
+HELD_OUT_PRECISION_FLOOR = 0.71
+HELD_OUT_RECALL_FLOOR = 0.98
+#: coded uses that Gender Decoder flags and the default lexicon misses on the round-4 set (the
+#: same two with the third and the fourth round: "the on-site leader", "on-site leaders")
+HELD_OUT_LOST_AGAINST_DECODER = 2
 
 
 def _flags(senses: pd.DataFrame, lexicon: str) -> pd.Series:
@@ -54,17 +61,13 @@ def senses() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def round2() -> pd.DataFrame:
-    return load_word_senses(held_out="round2")
-
-
-@pytest.fixture(scope="module")
 def held_out() -> pd.DataFrame:
-    return load_word_senses(held_out="round3")
+    return load_word_senses(held_out="round4")
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
-SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False)}
+SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False),
+        "round4": (300, True)}
 
 
 @pytest.mark.parametrize("which", list(SETS))
@@ -90,17 +93,25 @@ def test_the_sets(which):
 def test_the_loader_names_the_sets():
     assert load_word_senses(held_out=True).equals(load_word_senses(held_out="round2"))
     assert load_word_senses(held_out="development").equals(load_word_senses())
-    with pytest.raises(fh.InvalidParameterError, match="round3"):
-        load_word_senses(held_out="round4")
-    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round3'"):
+    with pytest.raises(fh.InvalidParameterError, match="round4"):
+        load_word_senses(held_out="round5")
+    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round4'"):
         load_word_senses(held_out=3)
 
 
 def test_no_sentence_is_in_two_sets():
-    sets = [set(load_word_senses(held_out=w).sentence) for w in (False, "round2", "round3")]
-    assert not sets[0] & sets[1]
-    assert not sets[0] & sets[2]
-    assert not sets[1] & sets[2]
+    sets = [set(load_word_senses(held_out=w).sentence)
+            for w in (False, "round2", "round3", "round4")]
+    for i, first in enumerate(sets):
+        for second in sets[i + 1:]:
+            assert not first & second
+
+
+def test_round4_pages_are_new():
+    """No page that gave a sentence to an earlier set gave one to the round-4 set."""
+    earlier = set().union(*(load_word_senses(held_out=w).source
+                            for w in (False, "round2", "round3")))
+    assert not earlier & set(load_word_senses(held_out="round4").source)
 
 
 def test_default_precision_and_recall(senses):
@@ -118,32 +129,38 @@ def test_default_precision_and_recall(senses):
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
-def test_round2_precision_and_recall(round2):
-    """The round-2 set, a second development set since the third round of rules."""
-    default = _flags(round2, "default")
-    decoder = _flags(round2, "gender-decoder")
-    precision, recall = precision_recall(round2, default)
-    gd_precision, gd_recall = precision_recall(round2, decoder)
-    coded = round2.label == "coded"
+#: the figures of the later development sets (precision, recall), in docs/methods/job-descriptions.md
+LATER_DEVELOPMENT_SETS = {"round2": (0.976, 1.0), "round3": (0.972, 1.0)}
+
+
+@pytest.mark.parametrize("which", list(LATER_DEVELOPMENT_SETS))
+def test_later_development_sets(which):
+    """The round-2 and round-3 sets, development sets since the third and fourth rounds."""
+    senses = load_word_senses(held_out=which)
+    default = _flags(senses, "default")
+    decoder = _flags(senses, "gender-decoder")
+    precision, recall = precision_recall(senses, default)
+    gd_precision, gd_recall = precision_recall(senses, decoder)
+    coded = senses.label == "coded"
     assert not (decoder & coded & ~default).any()
-    # the figures in docs/methods/job-descriptions.md
-    assert (round(precision, 3), round(recall, 3)) == (0.976, 1.0)
+    assert (round(precision, 3), round(recall, 3)) == LATER_DEVELOPMENT_SETS[which]
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
 def test_held_out_precision_and_recall(held_out):
-    """The round-3 set: precision and recall on wording the rules were not written for."""
+    """The round-4 set: precision and recall on wording the rules were not written for."""
     default = _flags(held_out, "default")
     decoder = _flags(held_out, "gender-decoder")
     precision, recall = precision_recall(held_out, default)
     gd_precision, gd_recall = precision_recall(held_out, decoder)
     assert precision >= HELD_OUT_PRECISION_FLOOR
     assert recall >= HELD_OUT_RECALL_FLOOR
-    # no true use that Gender Decoder catches is lost
+    # coded uses that Gender Decoder catches and the default lexicon misses: no more than the two
+    # known ones (a second-round title rule; no fourth-round rule was changed after measuring)
     coded = held_out.label == "coded"
-    assert not (decoder & coded & ~default).any()
+    assert int((decoder & coded & ~default).sum()) <= HELD_OUT_LOST_AGAINST_DECODER
     # the figures in docs/methods/job-descriptions.md
-    assert (round(precision, 3), round(recall, 3)) == (0.675, 1.0)
+    assert (round(precision, 3), round(recall, 3)) == (0.718, 0.987)
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
@@ -198,8 +215,38 @@ THIRD_ROUND = [
     ("Healthy competition keeps us sharp.", ("competition",), ()),
 ]
 
+#: the same for the fourth-round rules
+FOURTH_ROUND = [
+    # the other sense is not flagged ...
+    ("Each tender is scored; the form of tender; a tender may be rejected.", (), ()),
+    ("Competitive pressure shapes our competitive strategy.", (), ()),
+    ("Hiring a Lead Software Engineer and a Lead Full-Stack Developer.", (), ()),
+    ("Support budget tracking and support projects across the region.", (), ()),
+    ("Store water-sensitive reagents; the separation principle; social work principles.", (), ()),
+    ("Active sites on the catalyst; the Force recruitment website; join the force.", (), ()),
+    ("Ask about anything you don't understand; understand the client's business.", (), ()),
+    ("Capital commitments; the Trust's policies; book connecting flights.", (), ()),
+    ("Loss of whatever kind; the job objective; customer loyalty.", (), ()),
+    ("A gentle slope; salary together with a car allowance; the decisive factor.", (), ()),
+    ("Seek a legal opinion; offices in Pleasanton; crop yield; interpersonal therapy.", (), ()),
+    ("Key decision makers; the decision to tender; despite these challenges.", (), ()),
+    # ... and the trait still is
+    ("A tender, caring nurse who gives tender care.", (), ("tender", "tender")),
+    ("A competitive person in a competitive sales environment.", ("competitive", "competitive"), ()),
+    ("Lead software development across three teams.", ("Lead",), ()),
+    ("Support colleagues and support programmers who are new.", (), ("Support", "support")),
+    ("A culturally sensitive, principled manager.", ("principled",), ("sensitive",)),
+    ("An active member of the team and a driving force for change.", ("active", "force"), ()),
+    ("You understand people and their worries.", (), ("understand",)),
+    ("A personal commitment to quality; connect trainees with mentors.", (), ("commitment", "connect")),
+    ("Be kind and gentle; work together with the team.", (), ("kind", "gentle", "together")),
+    ("A confident decision maker who takes on new challenges.",
+     ("confident", "decision", "challenges"), ()),
+]
 
-@pytest.mark.parametrize(("text", "masculine", "feminine"), SECOND_ROUND + THIRD_ROUND)
+
+@pytest.mark.parametrize(("text", "masculine", "feminine"),
+                         SECOND_ROUND + THIRD_ROUND + FOURTH_ROUND)
 def test_word_sense_rules(text, masculine, feminine):
     scan = fh.scan_job_description(text)
     assert (scan.masculine, scan.feminine) == (masculine, feminine)

@@ -2,8 +2,8 @@
 
 ``tests/data/language_batch_table.json.gz`` holds, for a fixed corpus, a digest of every row of
 ``scan_job_descriptions`` and of every column, computed with the scanner as it was before the
-per-ad overhead was removed (the code of commit f0517af) and today's lexicons (the second and
-third rounds of word-sense rules change findings on purpose; the old code was run with the new
+per-ad overhead was removed (the code of commit f0517af) and today's lexicons (the second,
+third and fourth rounds of word-sense rules change findings on purpose; the old code was run with the new
 ``default.toml``). The corpus: the bundled
 ads (as written and upper-cased), the 10,000 generated ads of the matcher-equivalence test
 (``make_job_ads(10_000, words=120, random_state=18)``, one in ten also with Unicode punctuation,

@@ -58,14 +58,16 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
 
     Parameters
     ----------
-    held_out : bool or {"development", "round2", "round3"}, default False
+    held_out : bool or {"development", "round2", "round3", "round4"}, default False
         Which set. False or "development": the development set (302 sentences written for
         fairhire; the word-sense rules were written with it in view). True or "round2": the
         round-2 held-out set (164 sentences adapted from public job ads, job descriptions and
         tender pages, with their source addresses); it measured the second round of rules and
         was then used to write the third, so it is now a second development set. "round3": the
         round-3 held-out set (208 sentences, collected and labelled before the third round of
-        rules and not used to write them), which measures precision on unseen wording.
+        rules and not used to write them). "round4": the round-4 held-out set (300 sentences
+        from 156 public pages, collected and labelled before the fourth round of rules and not
+        used to write them), which measures precision on unseen wording.
 
     Returns
     -------
@@ -86,6 +88,8 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
     {'coded': 82, 'innocent': 82}
     >>> load_word_senses(held_out="round3").label.value_counts().sort_index().to_dict()
     {'coded': 104, 'innocent': 104}
+    >>> load_word_senses(held_out="round4").label.value_counts().sort_index().to_dict()
+    {'coded': 150, 'innocent': 150}
     """
     if isinstance(held_out, str):
         which = check_choice(held_out, "held_out", _WORD_SENSE_FILES)
@@ -108,6 +112,7 @@ _WORD_SENSE_FILES = {
     "development": "word_senses.csv",
     "round2": "held_out.csv",
     "round3": "held_out_2.csv",
+    "round4": "held_out_3.csv",
 }
 
 
