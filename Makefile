@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
+# The docs are built first (a broken page fails in seconds, not after the suite); the browser
+# tests then read that site (FAIRHIRE_DOCS_SITE) instead of building it a second time.
 test: $(STAMP)
 	$(PY) -m ruff check fairhire tests benchmarks examples
-	$(PY) -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider
-	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir site
+	rm -rf site && NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir site
+	FAIRHIRE_DOCS_SITE="$(CURDIR)/site" $(PY) -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider
 
 lint: $(STAMP)
 	$(PY) -m ruff check fairhire tests benchmarks examples

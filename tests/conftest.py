@@ -37,3 +37,15 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ----------------------------------------------------------------------------- the demo report
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory):
+    """The folder ``examples/demo.py`` (``make demo``) writes, and what it printed: written once
+    per test process, in a fresh interpreter. Tests that use it belong to the "browser" xdist
+    group, so that one worker writes it."""
+    from demo_runs import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_demo(out, hash_seed="1")

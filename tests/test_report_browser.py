@@ -46,12 +46,9 @@ SCROLLING = """() => [...document.querySelectorAll('.table-wrap')]
 
 
 @pytest.fixture(scope="session")
-def demo_html(tmp_path_factory) -> Path:
-    from fairhire.demo import build_demo_report
-
-    report = build_demo_report(generated_at=None, verbose=False)
-    report.generated_at = "2026-01-01T00:00:00+00:00"
-    return report.to_html(tmp_path_factory.mktemp("demo") / "audit.html")
+def demo_html(demo_output) -> Path:
+    """The report ``make demo`` writes (generated at 2026-01-01)."""
+    return demo_output[0] / "audit.html"
 
 
 def _page(browser, url: str, width: int, height: int = 900, media: str = "screen"):
@@ -163,6 +160,11 @@ def test_summary_is_grouped_deduplicated_and_linked(browser, demo_html):
 
 @pytest.fixture(scope="session")
 def docs_site(tmp_path_factory) -> Path:
+    """The docs site ``make test`` built a moment ago with ``mkdocs build --strict``
+    (``FAIRHIRE_DOCS_SITE``), or a fresh strict build."""
+    built = os.environ.get("FAIRHIRE_DOCS_SITE")
+    if built and (Path(built) / "index.html").is_file():
+        return Path(built)
     site = tmp_path_factory.mktemp("site")
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
