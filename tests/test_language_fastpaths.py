@@ -2,7 +2,7 @@
 
 - Neighbour exceptions ("Tech Lead"): the compiled matcher runs a word's neighbour expression
   only where the characters next to the word allow a match (a separator, then an item's last
-  or first two characters). Every item of every exception, with every kind of separator, at
+  or first two characters, or one where an item's second is a space or hyphen: "level 1"). Every item of every exception, with every kind of separator, at
   the start and end of the text, must give the reference matches.
 - A place's rule is looked up by the longest key found there, and in plain text a word that
   can only be an exception ("responsibilities", "analyse") is no place at all: words that start
@@ -42,8 +42,24 @@ _CUSTOM = {
         {"words": ["naïve"], "followed_by": ["level"], "reason": "a level"},
     ],
 }
+# items whose second character from the word is a space or hyphen ("level 1"): the shortcut
+# looks at the one character next to the separator, mixed with two-character items of another
+# exception of the same word
+_ONE_CHAR = {
+    "name": "one-char",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "naïve", "category": "extra"}, {"term": "rock*", "category": "extra"}],
+    "exceptions": [
+        {"words": ["naïve"], "preceded_by": ["level 1", "x", "tier-2"],
+         "followed_by": ["a b", "c-d", "q"], "reason": "one character"},
+        {"words": ["naïve", "rock*"], "preceded_by": ["hard"], "followed_by": ["bayes*"],
+         "reason": "two characters"},
+    ],
+}
 LEXICONS = {
     "default": load_lexicon("default"),
+    "one-char": load_lexicon(_ONE_CHAR),
     "gender-decoder": load_lexicon("gender-decoder"),
     "neighbours": load_lexicon(_CUSTOM),
     "tricky": load_lexicon(TRICKY),  # an unanchored pattern: every word is a place

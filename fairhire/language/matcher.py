@@ -378,18 +378,25 @@ class CompiledLexicon(LexiconExpression):
         return rules
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and the
-        two characters every match holds next to the word (the last two of what precedes it,
-        the first two of what follows; None: unknown), to skip expressions that cannot match."""
+        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none), the
+        characters every match holds next to the word (the last two, or one, of what precedes
+        it; the first two, or one, of what follows; None: unknown) and how many each is, to
+        skip expressions that cannot match."""
         rules = self.neighbour_rules(word)
         if not rules:
             return ()
         ends = self._nb_ends
         pairs: list[frozenset[str] | None] = []
+        widths = []
         for side in (0, 1):
             found = [ends[side, r[side]] for r in rules if r[side] is not None]
-            pairs.append(None if None in found else frozenset().union(*found))
-        return (*self.merged_neighbours(word), *pairs)
+            width = min((len(next(iter(f))) for f in found if f), default=2)
+            widths.append(width)
+            # the characters next to the separator: the end of what precedes, the start of
+            # what follows (where one rule knows only one character and another two)
+            pairs.append(None if None in found else frozenset(
+                (p[-width:] if side == 0 else p[:width]) for f in found for p in f))
+        return (*self.merged_neighbours(word), *pairs, *widths)
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,

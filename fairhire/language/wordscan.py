@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from typing import Any
 
-import numpy as np
-
 from .expression import _NEIGHBOUR_WINDOW
 from .tokens import _STRIP, MARKS, NEIGHBOUR_SEP_CHARS, WORD
 
@@ -55,17 +53,17 @@ def _neighbour_hit(low: str, s: int, end: int, plan: tuple[Any, ...]) -> bool:
     :meth:`CompiledLexicon._neighbour_plan`).
 
     Each expression is one or more separators, then an item. Where the character next to the
-    word is no separator, or the next one is none either and the two after it are no item's
-    end, the expression cannot match and is not run (the character tests are cheaper than
+    word is no separator, or the next one is none either and the two (or one, ``tw`` and
+    ``hw``) after it are no item's end, the expression cannot match and is not run (the character tests are cheaper than
     the expression, and before the word than cutting and reversing the text).
     """
-    pre, fol, tails, heads = plan
+    pre, fol, tails, heads, tw, hw = plan
     if fol is not None and low[end : end + 1] in _NB_SEP and (
-        heads is None or low[end + 1 : end + 2] in _NB_SEP or low[end + 1 : end + 3] in heads
+        heads is None or low[end + 1 : end + 2] in _NB_SEP or low[end + 1 : end + 1 + hw] in heads
     ) and fol(low, end) is not None:
         return True
     return pre is not None and low[s - 1 : s] in _NB_SEP and (
-        tails is None or s < 3 or low[s - 2] in _NB_SEP or low[s - 3 : s - 1] in tails
+        tails is None or s < 3 or low[s - 2] in _NB_SEP or low[s - 1 - tw : s - 1] in tails
     ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None
 
 
@@ -135,7 +133,7 @@ def word_count(low: str) -> int:
 
 def _ascii_word_count(raw: bytes) -> int:
     """:func:`word_count` of an ASCII text, encoded."""
-    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
+    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w",
+    # and every run but one at the very start follows a space (bytes.count runs in C)
     words = raw.translate(_WORDS_TABLE, _NOT_WORD)
-    codes = np.frombuffer(words, np.uint8)
-    return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
+    return words.count(b" w") + (words[:1] == b"w")
