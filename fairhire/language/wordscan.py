@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
 from .expression import _NEIGHBOUR_WINDOW
 from .tokens import _STRIP, MARKS, NEIGHBOUR_SEP_CHARS, WORD
 
@@ -53,9 +55,10 @@ def _neighbour_hit(low: str, s: int, end: int, plan: tuple[Any, ...]) -> bool:
     :meth:`CompiledLexicon._neighbour_plan`).
 
     Each expression is one or more separators, then an item. Where the character next to the
-    word is no separator, or the next one is none either and the two (or one, ``tw`` and
-    ``hw``) after it are no item's end, the expression cannot match and is not run (the character tests are cheaper than
-    the expression, and before the word than cutting and reversing the text).
+    word is no separator, or the next one is none either and the two (or one: ``tw``,
+    ``hw``) after it are no item's end, the expression cannot match and is not run (the
+    character tests are cheaper than the expression, and before the word than cutting and
+    reversing the text).
     """
     pre, fol, tails, heads, tw, hw = plan
     if fol is not None and low[end : end + 1] in _NB_SEP and (
@@ -133,7 +136,7 @@ def word_count(low: str) -> int:
 
 def _ascii_word_count(raw: bytes) -> int:
     """:func:`word_count` of an ASCII text, encoded."""
-    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w",
-    # and every run but one at the very start follows a space (bytes.count runs in C)
+    # whitespace -> " ", word characters -> "w", the rest deleted: a word is a run of "w"
     words = raw.translate(_WORDS_TABLE, _NOT_WORD)
-    return words.count(b" w") + (words[:1] == b"w")
+    codes = np.frombuffer(words, np.uint8)
+    return int(np.count_nonzero(codes[1:] > codes[:-1])) + (words[:1] == b"w")
