@@ -8,6 +8,9 @@
   can only be an exception ("responsibilities", "analyse") is no place at all: words that start
   with other terms ("leads", "leadership", "standing") and exceptions next to "_", accents and
   other terms must match as the whole expression does.
+- A place where only phrases start ("culture fit", "clean-shaven") takes the phrase without
+  running its expression where the phrase is written just so: every spelling, separator and
+  ending around it must match as the expression does.
 - Context lookup is one table per ad: every position agrees with the line-by-line reference
   layout, also where an EEO statement runs into a title or a header.
 """
@@ -57,9 +60,23 @@ _ONE_CHAR = {
          "reason": "two characters"},
     ],
 }
+# phrases of one length with different findings (one an exception), a shorter form inside
+# them, and a longer one that goes on past them
+_PHRASES = {
+    "name": "phrases",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "foo bar", "category": "extra"}, {"term": "foo", "category": "extra"},
+              {"term": "blue sky", "category": "extra"},
+              {"term": "blue sky thinking", "category": "culture"},
+              {"term": "lone wolf", "category": "extra"}],
+    "exceptions": [{"term": "foo-bar", "reason": "a name"},
+                   {"words": ["lone wolf"], "preceded_by": ["a"], "reason": "a title"}],
+}
 LEXICONS = {
     "default": load_lexicon("default"),
     "one-char": load_lexicon(_ONE_CHAR),
+    "phrases": load_lexicon(_PHRASES),
     "gender-decoder": load_lexicon("gender-decoder"),
     "neighbours": load_lexicon(_CUSTOM),
     "tricky": load_lexicon(TRICKY),  # an unanchored pattern: every word is a place
@@ -162,3 +179,23 @@ def test_patterns_whose_starts_run_past_their_first_word():
         for text in texts:
             _same(name, text)
             _same(name, f"We {text.upper()}; and {text}_x {text}\u00e9.")
+
+
+def test_phrases_written_just_so_and_otherwise():
+    phrases = ["culture fit", "clean shaven", "clean-shaven", "hit the ground running",
+               "ping pong", "ping-pong", "sanity check", "high energy", "beer on tap",
+               "recent graduate", "digital native", "objective-c", "foo bar", "foo-bar",
+               "blue sky", "blue sky thinking", "lone wolf", "work hard, play hard"]
+    ends = ["", ".", " x", "s", "_", "-x", "\u0301", "é", "  thinking", " thinking", "\n"]
+    for name in LEXICONS:
+        for phrase in phrases:
+            spellings = {phrase, phrase.replace(" ", "  "), phrase.replace("-", " "),
+                         phrase.replace(" ", "-"), phrase.replace(" ", "\u2013"),
+                         phrase.upper(), phrase[:-1]}
+            for text in spellings:
+                for end in ends:
+                    _same(name, f"{text}{end}")
+                    _same(name, f"a {text}{end} b")
+                    _same(name, f"x{text}{end}")  # inside a longer word: no place
+                    _same(name, f"caf\u00e9 {text}{end}")  # not plain ASCII
+                    _same(name, f"_ {text}{end}")  # "_": not plain either

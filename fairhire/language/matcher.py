@@ -53,6 +53,7 @@ _ROLE_CODE = {"masculine": 1, "feminine": 2}
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
 _SIMPLE = re.compile("[a-z0-9]+")
+_PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
 
@@ -99,7 +100,7 @@ class EntryMeta(NamedTuple):
 # A rule says how to resolve a place: (n, entries, entries_more, neighbour rules) for single
 # words (the longest form is n characters; entries when the word ends there, entries_more when
 # it goes on, None: no match; the neighbour exceptions of the n-character word), or
-# (-1, regex.match, entries per group number, None) for the expression.
+# (-1, regex.match, entries per group number, phrase or None: see _phrase) for the expression.
 Rule = tuple[int, Any, Any, Any]
 
 
@@ -220,7 +221,34 @@ class CompiledLexicon(LexiconExpression):
             return (n, entries[exact], entries[more] if more >= 0 else None,
                     self._neighbour_plan(form))
         regex, gi2key = self._expression(keys)
-        return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
+        by_group = [entries[k] if k >= 0 else () for k in gi2key]
+        return (-1, regex.match, by_group, self._phrase(keys, regex, by_group))
+
+    def _phrase(self, keys: tuple[int, ...], regex: re.Pattern[str],
+                by_group: list[Any]) -> tuple[int, dict[str, Any]] | None:
+        """Where only phrases can start ("culture fit", "clean-shaven" or "clean shaven"),
+        ``(n, {phrase: what a match reports})`` for the longest ones (n characters) that are
+        ASCII words joined by single spaces or hyphens; None for anything else (patterns,
+        prefixes, "work hard, play hard"), where the expression runs.
+
+        In plain text, where such a phrase is written just so and its last word ends, the
+        place's expression matches what it matches on the phrase alone: every other form is
+        as long or shorter and matches one character per character here (each separator is
+        one, between letters), so none goes past the phrase, and none looks past the
+        character after it."""
+        if keys[0] < 0:
+            return None
+        alts = [a for k in keys for a in self._key_alts[k]]
+        if any(a.kind != "exact" for a in alts):
+            return None
+        n = max(len(a.form) for a in alts)
+        found = {}
+        for form in {a.form for a in alts if len(a.form) == n}:
+            m = regex.match(f" {form} ", 1)
+            if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
+                return None
+            found[form] = by_group[m.lastindex]  # type: ignore[index]
+        return n, found
 
     def _key_rule(self, k: int) -> Rule:
         """The rule of a place where ``k`` is the longest key found (see :meth:`find`)."""
@@ -350,12 +378,17 @@ class CompiledLexicon(LexiconExpression):
                         entries = b
                         nb = None
                         end = found
+            elif plain and nb is not None and padded[s + nb[0] + 1] == 32 and (
+                    entries := nb[1].get(low[s : s + nb[0]])) is not None:
+                end = s + nb[0]  # a phrase written just so (see _phrase)
+                nb = None  # the neighbour rules of the phrase, looked up below
             else:
                 m = a(low, s)
                 if m is None:
                     continue
                 end = m.end()
                 entries = b[m.lastindex]
+                nb = None
             consumed = end
             if entries:  # an exception's span is consumed and not reported
                 if neighbours:
