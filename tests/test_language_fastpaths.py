@@ -2,8 +2,9 @@
 
 - Neighbour exceptions ("Tech Lead"): the compiled matcher runs a word's neighbour expression
   only where the characters next to the word allow a match (a separator, then an item's last
-  or first two characters, or one where an item's second is a space or hyphen: "level 1"). Every item of every exception, with every kind of separator, at
-  the start and end of the text, must give the reference matches.
+  or first four characters, or fewer where an item is shorter or has a space or hyphen there:
+  "level 1"). Every item of every exception, with every kind of separator, at the start and
+  end of the text, must give the reference matches.
 - A place's rule is looked up by the longest key found there, and in plain text a word that
   can only be an exception ("responsibilities", "analyse") is no place at all: words that start
   with other terms ("leads", "leadership", "standing") and exceptions next to "_", accents and
@@ -46,8 +47,8 @@ _CUSTOM = {
     ],
 }
 # items whose second character from the word is a space or hyphen ("level 1"): the shortcut
-# looks at the one character next to the separator, mixed with two-character items of another
-# exception of the same word
+# looks at the one character next to the separator, mixed with longer items of another
+# exception of the same word; and items of three and more characters
 _ONE_CHAR = {
     "name": "one-char",
     "extends": "default",
@@ -57,7 +58,9 @@ _ONE_CHAR = {
         {"words": ["naïve"], "preceded_by": ["level 1", "x", "tier-2"],
          "followed_by": ["a b", "c-d", "q"], "reason": "one character"},
         {"words": ["naïve", "rock*"], "preceded_by": ["hard"], "followed_by": ["bayes*"],
-         "reason": "two characters"},
+         "reason": "four characters"},
+        {"words": ["rock*"], "preceded_by": ["abc", "hard"], "followed_by": ["n roll", "xyz*"],
+         "reason": "three and one characters"},
     ],
 }
 # phrases of one length with different findings (one an exception), a shorter form inside

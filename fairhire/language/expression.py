@@ -246,10 +246,10 @@ class LexiconExpression:
     def _build_neighbours(self) -> None:
         by_word: dict[str, list[tuple[Any, Any]]] = {}
         prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
-        # per side and expression, the two characters next to the word that every match
-        # holds: the last two of a preceding item, the first two of a following one (or only
-        # the one next to the separator, where an item's other one is a space or hyphen: "level
-        # 1"; None: unknown); keyed by side too, since one expression can serve both sides
+        # per side and expression, the characters next to the word that every match holds:
+        # the last four (or fewer, see _pairs) of a preceding item, the first four of a
+        # following one (None: unknown); keyed by side too, since one expression can serve
+        # both sides
         ends: dict[tuple[int, Any], frozenset[str] | None] = {}
         for exc in self.exceptions:
             if not exc.words:
@@ -333,11 +333,12 @@ class LexiconExpression:
 
 
 def _pairs(items: list[str], reverse: bool = True) -> frozenset[str] | None:
-    """The first two characters of each item (``items`` reversed for what precedes a word:
-    the pairs are given back in text order), or the first one of each where some item's
-    second is shorter or a character the neighbour expression does not match literally (a
-    space, hyphen or apostrophe); None when even that fails. All strings have one length."""
-    for width in (2, 1):
+    """The first four characters of each item (``items`` reversed for what precedes a word:
+    they are given back in text order), or three, two or one: as many as every item has
+    before a character the neighbour expression does not match literally (a space, hyphen or
+    apostrophe: "level 1" gives one); None when not even one. All strings have one length
+    (the more characters, the fewer places where the expression has to run)."""
+    for width in (4, 3, 2, 1):
         heads = [item[:width] for item in items]
         if all(len(h) == width and not any(c in SPECIAL_EDGES for c in h) for h in heads):
             return frozenset(h[::-1] if reverse else h for h in heads)

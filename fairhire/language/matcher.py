@@ -412,8 +412,8 @@ class CompiledLexicon(LexiconExpression):
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
         """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none), the
-        characters every match holds next to the word (the last two, or one, of what precedes
-        it; the first two, or one, of what follows; None: unknown) and how many each is, to
+        characters every match holds next to the word (the last four to one of what precedes
+        it, the first four to one of what follows; None: unknown) and how many each is, to
         skip expressions that cannot match."""
         rules = self.neighbour_rules(word)
         if not rules:

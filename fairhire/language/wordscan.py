@@ -55,7 +55,7 @@ def _neighbour_hit(low: str, s: int, end: int, plan: tuple[Any, ...]) -> bool:
     :meth:`CompiledLexicon._neighbour_plan`).
 
     Each expression is one or more separators, then an item. Where the character next to the
-    word is no separator, or the next one is none either and the two (or one: ``tw``,
+    word is no separator, or the next one is none either and the four to one (``tw``,
     ``hw``) after it are no item's end, the expression cannot match and is not run (the
     character tests are cheaper than the expression, and before the word than cutting and
     reversing the text).
