@@ -302,6 +302,7 @@ class CompiledLexicon(LexiconExpression):
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
             kinds = self._kinds_plain if plain else self._kinds
+            key_marks, key_words = self._key_marks, self._key_words
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
                 if kind & 1:
@@ -316,8 +317,18 @@ class CompiledLexicon(LexiconExpression):
                 # a digit (the commonest other key) starts a number unless it is inside one
                 if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
                     numbers.append(s)
-                if kind & 10:
-                    self._found_other(low, k, s, kind, words, marks)
+                if kind & 8 and s:  # a marker (written out: several per ad)
+                    for marker in key_marks[k]:
+                        if low.startswith(marker, s - 1):
+                            found = marks.get(marker)
+                            if found is None:
+                                marks[marker] = [s - 1]
+                            else:
+                                found.append(s - 1)
+                if kind & 2:  # a keyword: the token around it must be the word
+                    for word in key_words[k]:
+                        if word not in words and _is_token_core(low, s, word):
+                            words.add(word)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
@@ -325,22 +336,6 @@ class CompiledLexicon(LexiconExpression):
         count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
         return Scanned(self._resolve(low, places, padded, plain), count, words,
                        _with_currency(low, numbers), marks)
-
-    def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
-                     marks: dict[str, list[int]]) -> None:
-        """A keyword or marker key found at ``s`` (in the padded text)."""
-        if kind & 2:
-            for word in self._key_words[k]:
-                if word not in words and _is_token_core(low, s, word):
-                    words.add(word)
-        if kind & 8 and s:
-            for marker in self._key_marks[k]:
-                if low.startswith(marker, s - 1):
-                    found = marks.get(marker)
-                    if found is None:
-                        marks[marker] = [s - 1]
-                    else:
-                        found.append(s - 1)
 
     def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
                  plain: bool) -> list[Match]:
