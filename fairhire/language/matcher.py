@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .expression import (
+    _NEIGHBOUR_WINDOW,
     Alternative,
     Compiled,
     LexiconExpression,
@@ -36,12 +37,11 @@ from .expression import (
 )
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
-from .tokens import _STRIP, START, lower_same_length
+from .tokens import _STRIP, NEIGHBOUR_SEP_CHARS, START, lower_same_length
 from .wordscan import (
     _BOUNDARY,
     _ascii_word_count,
     _is_token_core,
-    _neighbour_hit,
     _with_currency,
     _word_at,
     word_count,
@@ -53,6 +53,7 @@ _ROLE_CODE = {"masculine": 1, "feminine": 2}
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
 _SIMPLE = re.compile("[a-z0-9]+")
+_NB_SEP = NEIGHBOUR_SEP_CHARS
 _PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
@@ -392,8 +393,23 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb and _neighbour_hit(low, s, end, nb):
-                        continue
+                    if nb:
+                        # whether a neighbour exception removes the word (written out: a
+                        # call per word cost as much). Each expression is one or more
+                        # separators, then an item: where the character next to the word is
+                        # no separator, or the next one is none either and the four to one
+                        # (tw, hw) after it are no item's end, it cannot match and is not run
+                        pre, fol, tails, heads, tw, hw = nb
+                        if fol is not None and low[end : end + 1] in _NB_SEP and (
+                            heads is None or low[end + 1 : end + 2] in _NB_SEP
+                            or low[end + 1 : end + 1 + hw] in heads
+                        ) and fol(low, end) is not None:
+                            continue
+                        if pre is not None and low[s - 1 : s] in _NB_SEP and (
+                            tails is None or s < 3 or low[s - 2] in _NB_SEP
+                            or low[s - 1 - tw : s - 1] in tails
+                        ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
+                            continue
                 out.append(new_match((s, end, entries)))
         return out
 
