@@ -374,9 +374,12 @@ class CompiledLexicon(LexiconExpression):
                         entries = b
                         nb = None
                         end = found
-            elif plain and nb is not None and padded[s + nb[0] + 1] == 32 and (
-                    entries := nb[1].get(low[s : s + nb[0]])) is not None:
-                end = s + nb[0]  # a phrase written just so (see _phrase)
+            elif plain and nb is not None and (entries := nb[1].get(low[s : s + nb[0]])
+                                               ) is not None and padded[s + nb[0] + 1] == 32:
+                # a phrase written just so (see _phrase), its last word ending there (the
+                # text is looked at first: the place's key can be shorter than the phrase,
+                # "cleanshaven" for "clean-shaven", and the text can end before it)
+                end = s + nb[0]
                 nb = None  # the neighbour rules of the phrase, looked up below
             else:
                 m = a(low, s)
