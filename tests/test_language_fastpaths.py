@@ -205,3 +205,18 @@ def test_phrases_written_just_so_and_otherwise():
                     _same(name, f"x{text}{end}")  # inside a longer word: no place
                     _same(name, f"caf\u00e9 {text}{end}")  # not plain ASCII
                     _same(name, f"_ {text}{end}")  # "_": not plain either
+
+
+def test_prefix_terms_longer_than_their_key():
+    # the automaton's keys stop at 40 characters: a longer prefix term's key is a start of
+    # it, and a word with that start need not be the term (nor reach the text's end)
+    term = "a" * 45
+    lex = load_lexicon({"name": "long", "extends": "default",
+                        "categories": {"extra": {"title": "Extra"}},
+                        "terms": [{"term": term + "*", "category": "extra"},
+                                  {"term": "b" * 41, "category": "extra"}]})
+    comp = CompiledLexicon(lex, CHECK_KEYWORDS, CHECK_MARKERS)
+    for text in [term, term + "s", "a" * 40, "a" * 42, "a" * 42 + "bbbbb", f"x {term}x y",
+                 "b" * 41, "b" * 40, "b" * 42, "b" * 41 + ".", "a" * 41 + "_"]:
+        low = lower_same_length(text)
+        assert comp.find(low).matches == comp.find_reference(low), text

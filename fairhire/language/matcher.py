@@ -440,7 +440,7 @@ class CompiledLexicon(LexiconExpression):
             width = min((len(next(iter(f))) for f in found if f), default=2)
             widths.append(width)
             # the characters next to the separator: the end of what precedes, the start of
-            # what follows (where one rule knows only one character and another two)
+            # what follows (cut to the fewest that one of the word's rules knows)
             pairs.append(None if None in found else frozenset(
                 (p[-width:] if side == 0 else p[:width]) for f in found for p in f))
         return (*self.merged_neighbours(word), *pairs, *widths)
@@ -452,13 +452,17 @@ class CompiledLexicon(LexiconExpression):
         The expression's trie tries longer literals first: where the word ends right after
         the longest form, that form's key matches; where it goes on, the longest prefix form
         takes the whole word (-1: none, no match). None when some alternative of the keys is
-        not a single ASCII word.
+        not a single ASCII word, or a prefix longer than its key.
         """
         if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
             return None
         alts = {a.order: a for k in keys for a in self._key_alts[k]}
+        # a prefix form's key is the whole form, except past the longest key (40 characters):
+        # then the word found need not be the form, nor as long, and the expression decides
         if not alts or not all(
-            a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()
+            a.kind != "pattern" and _SIMPLE.fullmatch(a.form)
+            and (a.kind == "exact" or literal_starts(a.form) == [a.form])
+            for a in alts.values()
         ):
             return None
         nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}
