@@ -2,12 +2,16 @@
 
 - Neighbour exceptions ("Tech Lead"): the compiled matcher runs a word's neighbour expression
   only where the characters next to the word allow a match (a separator, then an item's last
-  or first two characters). Every item of every exception, with every kind of separator, at
-  the start and end of the text, must give the reference matches.
+  or first four characters, or fewer where an item is shorter or has a space or hyphen there:
+  "level 1"). Every item of every exception, with every kind of separator, at the start and
+  end of the text, must give the reference matches.
 - A place's rule is looked up by the longest key found there, and in plain text a word that
   can only be an exception ("responsibilities", "analyse") is no place at all: words that start
   with other terms ("leads", "leadership", "standing") and exceptions next to "_", accents and
   other terms must match as the whole expression does.
+- A place where only phrases start ("culture fit", "clean-shaven") takes the phrase without
+  running its expression where the phrase is written just so: every spelling, separator and
+  ending around it must match as the expression does.
 - Context lookup is one table per ad: every position agrees with the line-by-line reference
   layout, also where an EEO statement runs into a title or a header.
 """
@@ -42,8 +46,40 @@ _CUSTOM = {
         {"words": ["naïve"], "followed_by": ["level"], "reason": "a level"},
     ],
 }
+# items whose second character from the word is a space or hyphen ("level 1"): the shortcut
+# looks at the one character next to the separator, mixed with longer items of another
+# exception of the same word; and items of three and more characters
+_ONE_CHAR = {
+    "name": "one-char",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "naïve", "category": "extra"}, {"term": "rock*", "category": "extra"}],
+    "exceptions": [
+        {"words": ["naïve"], "preceded_by": ["level 1", "x", "tier-2"],
+         "followed_by": ["a b", "c-d", "q"], "reason": "one character"},
+        {"words": ["naïve", "rock*"], "preceded_by": ["hard"], "followed_by": ["bayes*"],
+         "reason": "four characters"},
+        {"words": ["rock*"], "preceded_by": ["abc", "hard"], "followed_by": ["n roll", "xyz*"],
+         "reason": "three and one characters"},
+    ],
+}
+# phrases of one length with different findings (one an exception), a shorter form inside
+# them, and a longer one that goes on past them
+_PHRASES = {
+    "name": "phrases",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "foo bar", "category": "extra"}, {"term": "foo", "category": "extra"},
+              {"term": "blue sky", "category": "extra"},
+              {"term": "blue sky thinking", "category": "culture"},
+              {"term": "lone wolf", "category": "extra"}],
+    "exceptions": [{"term": "foo-bar", "reason": "a name"},
+                   {"words": ["lone wolf"], "preceded_by": ["a"], "reason": "a title"}],
+}
 LEXICONS = {
     "default": load_lexicon("default"),
+    "one-char": load_lexicon(_ONE_CHAR),
+    "phrases": load_lexicon(_PHRASES),
     "gender-decoder": load_lexicon("gender-decoder"),
     "neighbours": load_lexicon(_CUSTOM),
     "tricky": load_lexicon(TRICKY),  # an unanchored pattern: every word is a place
@@ -146,3 +182,41 @@ def test_patterns_whose_starts_run_past_their_first_word():
         for text in texts:
             _same(name, text)
             _same(name, f"We {text.upper()}; and {text}_x {text}\u00e9.")
+
+
+def test_phrases_written_just_so_and_otherwise():
+    phrases = ["culture fit", "clean shaven", "clean-shaven", "hit the ground running",
+               "ping pong", "ping-pong", "sanity check", "high energy", "beer on tap",
+               "recent graduate", "digital native", "objective-c", "foo bar", "foo-bar",
+               "blue sky", "blue sky thinking", "lone wolf", "work hard, play hard"]
+    ends = ["", ".", " x", "s", "_", "-x", "\u0301", "é", "  thinking", " thinking", "\n"]
+    for name in LEXICONS:
+        for phrase in phrases:
+            # and spellings the phrase's place is found for but that are shorter than the
+            # phrase (no hyphen), up to the text's end
+            spellings = {phrase, phrase.replace(" ", "  "), phrase.replace("-", " "),
+                         phrase.replace(" ", "-"), phrase.replace(" ", "\u2013"),
+                         phrase.replace("-", ""), phrase.replace(" ", ""),
+                         phrase.replace("-", "")[:-1], phrase.upper(), phrase[:-1]}
+            for text in spellings:
+                for end in ends:
+                    _same(name, f"{text}{end}")
+                    _same(name, f"a {text}{end} b")
+                    _same(name, f"x{text}{end}")  # inside a longer word: no place
+                    _same(name, f"caf\u00e9 {text}{end}")  # not plain ASCII
+                    _same(name, f"_ {text}{end}")  # "_": not plain either
+
+
+def test_prefix_terms_longer_than_their_key():
+    # the automaton's keys stop at 40 characters: a longer prefix term's key is a start of
+    # it, and a word with that start need not be the term (nor reach the text's end)
+    term = "a" * 45
+    lex = load_lexicon({"name": "long", "extends": "default",
+                        "categories": {"extra": {"title": "Extra"}},
+                        "terms": [{"term": term + "*", "category": "extra"},
+                                  {"term": "b" * 41, "category": "extra"}]})
+    comp = CompiledLexicon(lex, CHECK_KEYWORDS, CHECK_MARKERS)
+    for text in [term, term + "s", "a" * 40, "a" * 42, "a" * 42 + "bbbbb", f"x {term}x y",
+                 "b" * 41, "b" * 40, "b" * 42, "b" * 41 + ".", "a" * 41 + "_"]:
+        low = lower_same_length(text)
+        assert comp.find(low).matches == comp.find_reference(low), text

@@ -43,33 +43,39 @@ assert [f for f in CHECK_FIELDS if f != "salary_text"] == _CHECK_COLUMNS
 
 
 class _Plan(NamedTuple):
-    """What a row needs to know about a lexicon entry, looked up once per lexicon."""
+    """What a row needs to know about a lexicon entry, looked up once per lexicon and case."""
 
     category: int
-    context_sensitive: bool
-    rank: int  # severity rank
-    rank_accommodated: int  # severity rank when the ad has an accommodation statement
-    role: int  # 1 masculine, 2 feminine, 0 other
-    suffix: str  # " [category]" after the matched text in other_findings
+    context_sensitive: bool  # and context is on: findings in titles etc. are not scored
+    rank: int  # severity rank (lowered where the ad has an accommodation statement)
+    words: int  # the list its text goes to: 0 masculine, 1 feminine, 2 other
+    suffix: str  # " [category]" after the matched text in other_findings ("" otherwise)
 
 
-def _plan(comp: CompiledLexicon) -> tuple[_Plan, ...]:
+def _plan(comp: CompiledLexicon, accommodated: bool, use_context: bool) -> tuple[_Plan, ...]:
+    """The entries' plans for an ad with or without an accommodation statement, context on
+    or off (four tables per lexicon: the row then takes no branch on either per finding)."""
     found = _PLANS.get(id(comp))
     if found is None or found[0] is not comp:
         names = comp.category_names
-        plan = tuple(
-            _Plan(m.category, m.context_sensitive, SEVERITY_RANK[m.severity],
-                  SEVERITY_RANK[_LOWER[m.severity] if m.accommodation_sensitive else m.severity],
-                  m.role, f" [{names[m.category]}]")
-            for m in comp.meta
-        )
+        tables = {}
+        for acc in (False, True):
+            for ctx in (False, True):
+                tables[acc, ctx] = tuple(
+                    _Plan(m.category, ctx and m.context_sensitive,
+                          SEVERITY_RANK[_LOWER[m.severity] if acc and m.accommodation_sensitive
+                                        else m.severity],
+                          _WORD_LIST[m.role], "" if m.role else f" [{names[m.category]}]")
+                    for m in comp.meta
+                )
         if len(_PLANS) >= 64:
             _PLANS.clear()
-        found = _PLANS[id(comp)] = (comp, plan)
-    return found[1]
+        found = _PLANS[id(comp)] = (comp, tables)
+    return found[1][accommodated, use_context]
 
 
-_PLANS: dict[int, tuple[CompiledLexicon, tuple[_Plan, ...]]] = {}
+_WORD_LIST = {1: 0, 2: 1, 0: 2}  # role (1 masculine, 2 feminine, 0 other) -> list
+_PLANS: dict[int, tuple[CompiledLexicon, dict[tuple[bool, bool], tuple[_Plan, ...]]]] = {}
 
 
 def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]:
@@ -86,32 +92,24 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
     found = comp.find(low)
     layout = Layout(low, found.words, found.marks)
     checks = check_values(text, low, layout, found.words, found.numbers, found.marks)
-    plan = _plan(comp)
     accommodated = checks[_ACCOMMODATION]
-    context_of = layout.context_of if use_context else None
+    plan = _plan(comp, bool(accommodated), use_context)
+    context_of = layout.context_of
     counts = [0] * len(comp.category_names)
     worst = -1
     unscored = 0
-    masc_words: list[str] = []
-    fem_words: list[str] = []
-    other: list[str] = []
+    lists: tuple[list[str], list[str], list[str]] = ([], [], [])  # masculine, feminine, other
     for s, e, entries in found.matches:
         for i in entries:
-            cat, sensitive, rank, rank_accommodated, role, suffix = plan[i]
-            if sensitive and context_of is not None and context_of(s) is not None:
+            cat, sensitive, rank, which, suffix = plan[i]
+            if sensitive and context_of(s) is not None:
                 unscored += 1
                 continue
-            if accommodated:
-                rank = rank_accommodated
             if rank > worst:
                 worst = rank
             counts[cat] += 1
-            if role == 1:
-                masc_words.append(text[s:e])
-            elif role == 2:
-                fem_words.append(text[s:e])
-            else:
-                other.append(text[s:e] + suffix)
+            lists[which].append(text[s:e] + suffix)
+    masc_words, fem_words, other = lists
     words = found.word_count
     label = None
     if comp.gender is not None:

@@ -321,14 +321,19 @@ class Layout:
         """"job title", "section header", "EEO statement" or None (running text).
 
         Two binary searches (the title and header lines, the EEO regions): linear time over
-        all findings. :meth:`in_eeo` written out, since this runs for every gender-coded word.
+        all findings. :meth:`_line_at` and :meth:`in_eeo` written out, since this runs for
+        every gender-coded word.
         """
-        line = self._line_at(start)
-        if line is not None:
-            if line[1] == "title":
-                return "job title"
-            if start < line[2]:  # a header line's header part
-                return "section header"
+        if not self._scanned:
+            self._scan()
+        i = bisect_right(self._kind_starts, start) - 1
+        if i >= 0:
+            line = self._kind_lines[i]
+            if start <= line[0]:  # on a title or header line
+                if line[1] == "title":
+                    return "job title"
+                if start < line[2]:  # a header line's header part
+                    return "section header"
         regions = self._eeo
         if regions is None:
             regions = self.eeo_regions()

@@ -246,9 +246,10 @@ class LexiconExpression:
     def _build_neighbours(self) -> None:
         by_word: dict[str, list[tuple[Any, Any]]] = {}
         prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
-        # per side and expression, the two characters next to the word that every match
-        # holds: the last two of a preceding item, the first two of a following one (None:
-        # unknown); keyed by side too, since one compiled expression can serve both sides
+        # per side and expression, the characters next to the word that every match holds:
+        # the last four (or fewer, see _pairs) of a preceding item, the first four of a
+        # following one (None: unknown); keyed by side too, since one expression can serve
+        # both sides
         ends: dict[tuple[int, Any], frozenset[str] | None] = {}
         for exc in self.exceptions:
             if not exc.words:
@@ -258,7 +259,7 @@ class LexiconExpression:
                 items = sorted((_nb_edge_all(reversed(w)) for w in exc.preceded_by),
                                key=len, reverse=True)
                 pre = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-                ends[0, pre] = _pairs(w[-2:] for w in exc.preceded_by)
+                ends[0, pre] = _pairs([w[::-1] for w in exc.preceded_by])
             if exc.followed_by:
                 items = sorted(
                     (_nb_edge_all(w.rstrip("*")) + (f"{WORD}*" if w.endswith("*") else "")
@@ -266,7 +267,7 @@ class LexiconExpression:
                     key=len, reverse=True,
                 )
                 fol = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
-                ends[1, fol] = _pairs(w.rstrip("*")[:2] for w in exc.followed_by)
+                ends[1, fol] = _pairs([w.rstrip("*") for w in exc.followed_by], reverse=False)
             for w in exc.words:
                 if not w.endswith("*"):
                     by_word.setdefault(w, []).append((pre, fol))
@@ -331,15 +332,17 @@ class LexiconExpression:
         return rules or []
 
 
-def _pairs(pairs: Iterable[str]) -> frozenset[str] | None:
-    """Two-character strings, or None when one is shorter or holds a character the neighbour
-    expression does not match literally (a space, hyphen or apostrophe)."""
-    out = set()
-    for pair in pairs:
-        if len(pair) < 2 or any(c in SPECIAL_EDGES for c in pair):
-            return None
-        out.add(pair)
-    return frozenset(out)
+def _pairs(items: list[str], reverse: bool = True) -> frozenset[str] | None:
+    """The first four characters of each item (``items`` reversed for what precedes a word:
+    they are given back in text order), or three, two or one: as many as every item has
+    before a character the neighbour expression does not match literally (a space, hyphen or
+    apostrophe: "level 1" gives one); None when not even one. All strings have one length
+    (the more characters, the fewer places where the expression has to run)."""
+    for width in (4, 3, 2, 1):
+        heads = [item[:width] for item in items]
+        if all(len(h) == width and not any(c in SPECIAL_EDGES for c in h) for h in heads):
+            return frozenset(h[::-1] if reverse else h for h in heads)
+    return None
 
 
 def _alternation(patterns: list[Any]) -> Any:

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from .expression import (
+    _NEIGHBOUR_WINDOW,
     Alternative,
     Compiled,
     LexiconExpression,
@@ -36,12 +37,11 @@ from .expression import (
 )
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
-from .tokens import _STRIP, START, lower_same_length
+from .tokens import _STRIP, NEIGHBOUR_SEP_CHARS, START, lower_same_length
 from .wordscan import (
     _BOUNDARY,
     _ascii_word_count,
     _is_token_core,
-    _neighbour_hit,
     _with_currency,
     _word_at,
     word_count,
@@ -53,6 +53,8 @@ _ROLE_CODE = {"masculine": 1, "feminine": 2}
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
 _SIMPLE = re.compile("[a-z0-9]+")
+_NB_SEP = NEIGHBOUR_SEP_CHARS
+_PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
 
@@ -99,7 +101,7 @@ class EntryMeta(NamedTuple):
 # A rule says how to resolve a place: (n, entries, entries_more, neighbour rules) for single
 # words (the longest form is n characters; entries when the word ends there, entries_more when
 # it goes on, None: no match; the neighbour exceptions of the n-character word), or
-# (-1, regex.match, entries per group number, None) for the expression.
+# (-1, regex.match, entries per group number, phrase or None: see _phrase) for the expression.
 Rule = tuple[int, Any, Any, Any]
 
 
@@ -220,7 +222,34 @@ class CompiledLexicon(LexiconExpression):
             return (n, entries[exact], entries[more] if more >= 0 else None,
                     self._neighbour_plan(form))
         regex, gi2key = self._expression(keys)
-        return (-1, regex.match, [entries[k] if k >= 0 else () for k in gi2key], None)
+        by_group = [entries[k] if k >= 0 else () for k in gi2key]
+        return (-1, regex.match, by_group, self._phrase(keys, regex, by_group))
+
+    def _phrase(self, keys: tuple[int, ...], regex: re.Pattern[str],
+                by_group: list[Any]) -> tuple[int, dict[str, Any]] | None:
+        """Where only phrases can start ("culture fit", "clean-shaven" or "clean shaven"),
+        ``(n, {phrase: what a match reports})`` for the longest ones (n characters) that are
+        ASCII words joined by single spaces or hyphens; None for anything else (patterns,
+        prefixes, "work hard, play hard"), where the expression runs.
+
+        In plain text, where such a phrase is written just so and its last word ends, the
+        place's expression matches what it matches on the phrase alone: every other form is
+        as long or shorter and matches one character per character here (each separator is
+        one, between letters), so none goes past the phrase, and none looks past the
+        character after it."""
+        if keys[0] < 0:
+            return None
+        alts = [a for k in keys for a in self._key_alts[k]]
+        if any(a.kind != "exact" for a in alts):
+            return None
+        n = max(len(a.form) for a in alts)
+        found = {}
+        for form in {a.form for a in alts if len(a.form) == n}:
+            m = regex.match(f" {form} ", 1)
+            if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
+                return None
+            found[form] = by_group[m.lastindex]  # type: ignore[index]
+        return n, found
 
     def _key_rule(self, k: int) -> Rule:
         """The rule of a place where ``k`` is the longest key found (see :meth:`find`)."""
@@ -274,6 +303,7 @@ class CompiledLexicon(LexiconExpression):
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
             kinds = self._kinds_plain if plain else self._kinds
+            key_marks, key_words = self._key_marks, self._key_words
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
                 if kind & 1:
@@ -288,8 +318,18 @@ class CompiledLexicon(LexiconExpression):
                 # a digit (the commonest other key) starts a number unless it is inside one
                 if kind & 4 and (s == 0 or (low[s - 1] not in ".,'’" and not low[s - 1].isalnum())):
                     numbers.append(s)
-                if kind & 10:
-                    self._found_other(low, k, s, kind, words, marks)
+                if kind & 8 and s:  # a marker (written out: several per ad)
+                    for marker in key_marks[k]:
+                        if low.startswith(marker, s - 1):
+                            found = marks.get(marker)
+                            if found is None:
+                                marks[marker] = [s - 1]
+                            else:
+                                found.append(s - 1)
+                if kind & 2:  # a keyword: the token around it must be the word
+                    for word in key_words[k]:
+                        if word not in words and _is_token_core(low, s, word):
+                            words.add(word)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
@@ -297,22 +337,6 @@ class CompiledLexicon(LexiconExpression):
         count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
         return Scanned(self._resolve(low, places, padded, plain), count, words,
                        _with_currency(low, numbers), marks)
-
-    def _found_other(self, low: str, k: int, s: int, kind: int, words: set[str],
-                     marks: dict[str, list[int]]) -> None:
-        """A keyword or marker key found at ``s`` (in the padded text)."""
-        if kind & 2:
-            for word in self._key_words[k]:
-                if word not in words and _is_token_core(low, s, word):
-                    words.add(word)
-        if kind & 8 and s:
-            for marker in self._key_marks[k]:
-                if low.startswith(marker, s - 1):
-                    found = marks.get(marker)
-                    if found is None:
-                        marks[marker] = [s - 1]
-                    else:
-                        found.append(s - 1)
 
     def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
                  plain: bool) -> list[Match]:
@@ -350,12 +374,20 @@ class CompiledLexicon(LexiconExpression):
                         entries = b
                         nb = None
                         end = found
+            elif plain and nb is not None and (entries := nb[1].get(low[s : s + nb[0]])
+                                               ) is not None and padded[s + nb[0] + 1] == 32:
+                # a phrase written just so (see _phrase), its last word ending there (the
+                # text is looked at first: the place's key can be shorter than the phrase,
+                # "cleanshaven" for "clean-shaven", and the text can end before it)
+                end = s + nb[0]
+                nb = None  # the neighbour rules of the phrase, looked up below
             else:
                 m = a(low, s)
                 if m is None:
                     continue
                 end = m.end()
                 entries = b[m.lastindex]
+                nb = None
             consumed = end
             if entries:  # an exception's span is consumed and not reported
                 if neighbours:
@@ -364,8 +396,23 @@ class CompiledLexicon(LexiconExpression):
                         nb = cache.get(word)
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
-                    if nb and _neighbour_hit(low, s, end, nb):
-                        continue
+                    if nb:
+                        # whether a neighbour exception removes the word (written out: a
+                        # call per word cost as much). Each expression is one or more
+                        # separators, then an item: where the character next to the word is
+                        # no separator, or the next one is none either and the four to one
+                        # (tw, hw) after it are no item's end, it cannot match and is not run
+                        pre, fol, tails, heads, tw, hw = nb
+                        if fol is not None and low[end : end + 1] in _NB_SEP and (
+                            heads is None or low[end + 1 : end + 2] in _NB_SEP
+                            or low[end + 1 : end + 1 + hw] in heads
+                        ) and fol(low, end) is not None:
+                            continue
+                        if pre is not None and low[s - 1 : s] in _NB_SEP and (
+                            tails is None or s < 3 or low[s - 2] in _NB_SEP
+                            or low[s - 1 - tw : s - 1] in tails
+                        ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
+                            continue
                 out.append(new_match((s, end, entries)))
         return out
 
@@ -378,18 +425,25 @@ class CompiledLexicon(LexiconExpression):
         return rules
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and the
-        two characters every match holds next to the word (the last two of what precedes it,
-        the first two of what follows; None: unknown), to skip expressions that cannot match."""
+        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none), the
+        characters every match holds next to the word (the last four to one of what precedes
+        it, the first four to one of what follows; None: unknown) and how many each is, to
+        skip expressions that cannot match."""
         rules = self.neighbour_rules(word)
         if not rules:
             return ()
         ends = self._nb_ends
         pairs: list[frozenset[str] | None] = []
+        widths = []
         for side in (0, 1):
             found = [ends[side, r[side]] for r in rules if r[side] is not None]
-            pairs.append(None if None in found else frozenset().union(*found))
-        return (*self.merged_neighbours(word), *pairs)
+            width = min((len(next(iter(f))) for f in found if f), default=2)
+            widths.append(width)
+            # the characters next to the separator: the end of what precedes, the start of
+            # what follows (cut to the fewest that one of the word's rules knows)
+            pairs.append(None if None in found else frozenset(
+                (p[-width:] if side == 0 else p[:width]) for f in found for p in f))
+        return (*self.merged_neighbours(word), *pairs, *widths)
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
@@ -398,13 +452,17 @@ class CompiledLexicon(LexiconExpression):
         The expression's trie tries longer literals first: where the word ends right after
         the longest form, that form's key matches; where it goes on, the longest prefix form
         takes the whole word (-1: none, no match). None when some alternative of the keys is
-        not a single ASCII word.
+        not a single ASCII word, or a prefix longer than its key.
         """
         if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
             return None
         alts = {a.order: a for k in keys for a in self._key_alts[k]}
+        # a prefix form's key is the whole form, except past the longest key (40 characters):
+        # then the word found need not be the form, nor as long, and the expression decides
         if not alts or not all(
-            a.kind != "pattern" and _SIMPLE.fullmatch(a.form) for a in alts.values()
+            a.kind != "pattern" and _SIMPLE.fullmatch(a.form)
+            and (a.kind == "exact" or literal_starts(a.form) == [a.form])
+            for a in alts.values()
         ):
             return None
         nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}

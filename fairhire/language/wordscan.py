@@ -1,7 +1,7 @@
 """Character-level steps of the compiled matcher (:mod:`fairhire.language.matcher`).
 
 The automaton's alphabet (``_BOUNDARY``), where a single word found by the automaton ends
-(``_word_at``), whether a neighbour exception removes a word (``_neighbour_hit``), number
+(``_word_at``), number
 starts with their currency signs (``_with_currency``), keyword tokens (``_is_token_core``) and
 word counts (:func:`word_count`). Each is a small function on the lower-cased text, kept apart
 from the matcher's rules so that both modules stay short.
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 import numpy as np
 
-from .expression import _NEIGHBOUR_WINDOW
-from .tokens import _STRIP, MARKS, NEIGHBOUR_SEP_CHARS, WORD
+from .tokens import _STRIP, MARKS, WORD
 
 __all__ = ["word_count"]
 
@@ -47,26 +45,6 @@ _STRIP_RUN = re.compile("[" + re.escape("".join(sorted(set(_STRIP) - _SPACE))) +
 _CURRENCY = frozenset("$€£¥₹")
 _WORD_RUN = re.compile(WORD + "+")
 _MARK = re.compile(f"[{MARKS}]")
-_NB_SEP = NEIGHBOUR_SEP_CHARS
-
-
-def _neighbour_hit(low: str, s: int, end: int, plan: tuple[Any, ...]) -> bool:
-    """Whether a neighbour exception removes the word ``low[s:end]`` (``plan``: its
-    :meth:`CompiledLexicon._neighbour_plan`).
-
-    Each expression is one or more separators, then an item. Where the character next to the
-    word is no separator, or the next one is none either and the two after it are no item's
-    end, the expression cannot match and is not run (the character tests are cheaper than
-    the expression, and before the word than cutting and reversing the text).
-    """
-    pre, fol, tails, heads = plan
-    if fol is not None and low[end : end + 1] in _NB_SEP and (
-        heads is None or low[end + 1 : end + 2] in _NB_SEP or low[end + 1 : end + 3] in heads
-    ) and fol(low, end) is not None:
-        return True
-    return pre is not None and low[s - 1 : s] in _NB_SEP and (
-        tails is None or s < 3 or low[s - 2] in _NB_SEP or low[s - 3 : s - 1] in tails
-    ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None
 
 
 def _word_at(low: str, s: int, end: int, prefix: bool) -> int:
