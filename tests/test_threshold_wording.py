@@ -79,3 +79,15 @@ def test_a_flag_at_095_is_worded_with_95_percent(results):
     assert "Below 95%" in md
     assert "This report's analyses used a 95% threshold instead" in md
     assert "evidence of adverse impact under a 95% threshold or a statistically" in md
+    # the sentence ends its bullet: the next one starts on its own line
+    assert "instead, as set by whoever ran them.\n- **p-value**" in md
+
+
+def test_at_four_fifths_the_legend_names_the_rule(results):
+    wf = fh.datasets.make_workforce(500, random_state=4)
+    report = fh.Report(title="t")
+    report.add(fh.promotion_disparity(wf, group="sex", promoted="promoted"))
+    md = report.render_markdown()
+    assert "never reads as 0.80.\n- **p-value**" in md
+    assert "evidence of adverse impact under the four-fifths rule or a statistically" in md
+    assert "instead, as set by" not in md
