@@ -98,10 +98,15 @@ class RatingDisparityResult(Result):
     def _top_label(self) -> str:
         return " or ".join(str(t) for t in self.top)
 
+    @property
+    def threshold(self) -> float:
+        """The impact-ratio threshold the top-rating shares were compared with."""
+        return float(Fraction(str(self.params.get("threshold", 0.8))))
+
     def headlines(self) -> list[Headline]:
         out: list[Headline] = []
         top = self._top_label()
-        threshold = float(Fraction(str(self.params.get("threshold", 0.8))))
+        threshold = self.threshold
         for row in self.table.itertuples(index=False):
             if row.is_reference:
                 continue

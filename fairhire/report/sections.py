@@ -30,6 +30,38 @@ class ReportInfo:
     #: the legend names the four-fifths rule only when every section used it.
     thresholds: tuple[str, ...] = ()
 
+    @property
+    def _others(self) -> list[str]:
+        return [t for t in self.thresholds if t != "four-fifths"]
+
+    @property
+    def threshold_rule(self) -> str:
+        """What the legend's "Flagged" is evidence under: "the four-fifths rule", "a 95%
+        threshold", or each section's own when the sections used several."""
+        if not self._others:
+            return "the four-fifths rule"
+        if len(self.thresholds) == 1:
+            return f"a {self._others[0]} threshold"
+        return "each section's impact-ratio threshold"
+
+    @property
+    def threshold_line(self) -> str:
+        """The line the legend's "Review" example falls below: "four-fifths", "95%" or "the
+        threshold"."""
+        if not self._others:
+            return "four-fifths"
+        return self._others[0] if len(self.thresholds) == 1 else "the threshold"
+
+    @property
+    def threshold_note(self) -> str:
+        """After "How to read"'s four-fifths rule: the thresholds this report used instead
+        (empty when every section used four-fifths)."""
+        if not self._others:
+            return ""
+        used = (f"a {self._others[0]} threshold" if len(self.thresholds) == 1
+                else "these thresholds: " + ", ".join(self.thresholds))
+        return f" This report's analyses used {used} instead, as set by whoever ran them."
+
 
 @dataclass(frozen=True)
 class Section:
