@@ -16,13 +16,15 @@ correctly rounded division gives Python's exact ``int / int``). Comparisons with
 integers of any size. Fisher's exact test has no closed form: it runs per comparison
 (:func:`fairhire.stats.proportions.fisher_exact_test`), for the comparisons asked for only.
 
-Logarithms and exponentials are numpy's. numpy's ``log`` and ``exp`` agree with the C library's
-(what :mod:`math` calls) on the platforms fairhire is tested on; builds that use other vector
-implementations (AVX-512 SVML) may differ from the scalar functions in the last bit.
+Logarithms and exponentials are the C library's (what :mod:`math` calls), element by element:
+on CPUs with AVX-512, numpy's ``exp`` and ``log`` use their own vector implementations, which
+differ from the C library's in the last bit, and the same table would otherwise give other
+digits on another machine. The arrays hold one value per comparison, so this costs microseconds.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -166,6 +168,26 @@ def _below(a, n, b, m, t: Fraction) -> np.ndarray:
     return (a * m * t.denominator < t.numerator * b * n) & (n > 0) & (m > 0)
 
 
+def _exp(x: np.ndarray) -> np.ndarray:
+    """``np.exp`` with the C library's values on every CPU (inf past overflow, nan kept)."""
+    return np.fromiter((_exp1(v) for v in x.tolist()), float, len(x))
+
+
+def _exp1(v: float) -> float:
+    try:
+        return math.exp(v)
+    except OverflowError:
+        return math.inf
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    """``np.log`` with the C library's values on every CPU (-inf at 0, nan below)."""
+    return np.fromiter(
+        (math.log(v) if v > 0 else -math.inf if v == 0 else math.nan for v in x.tolist()),
+        float, len(x),
+    )
+
+
 def _vector(a, n, b, m, t: Fraction, confidence: float) -> dict[str, np.ndarray]:
     """The closed-form statistics in numpy, operation for operation as the scalar functions."""
     fa, fn, fb, fm = (x.astype(float) for x in (a, n, b, m))
@@ -181,15 +203,15 @@ def _vector(a, n, b, m, t: Fraction, confidence: float) -> dict[str, np.ndarray]
         p_min = fn / big_n
         se_ir = np.sqrt((1 - p) / (p * big_n * p_min * (1 - p_min)))
         ok_ir = (ir > 0) & (p < 1)
-        z_ir = np.where(ok_ir, np.log(ir) / se_ir, np.nan)
+        z_ir = np.where(ok_ir, _log(ir) / se_ir, np.nan)
         # log CI of the impact ratio (impact_ratio_ci)
         sr1, sr2 = fa / fn, fb / fm
         se = np.sqrt((1 - sr1) / (fn * sr1) + (1 - sr2) / (fm * sr2))
         zc = normal_quantile(0.5 + confidence / 2)
-        log_ir = np.log(sr1 / sr2)
+        log_ir = _log(sr1 / sr2)
         ok_ci = (a > 0) & (b > 0) & (n > 0) & (m > 0)
-        lo = np.where(ok_ci, np.exp(log_ir - zc * se), np.nan)
-        hi = np.where(ok_ci, np.exp(log_ir + zc * se), np.nan)
+        lo = np.where(ok_ci, _exp(log_ir - zc * se), np.nan)
+        hi = np.where(ok_ci, _exp(log_ir + zc * se), np.nan)
         short = np.where(m == 0, np.nan, np.maximum(0.0, (n * b) / fm - fa))
     below = _below(a, n, b, m, t)
     need = t.numerator * b * n - a * m * t.denominator
