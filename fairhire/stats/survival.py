@@ -27,6 +27,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ __all__ = [
     "logrank_test",
     "median_status",
     "observation_order",
+    "risk_set",
     "step_at",
 ]
 
@@ -126,6 +128,33 @@ def check_survival_data(
             )
         e = ef.astype(np.int64)  # type: ignore[union-attr]
     return t, e
+
+
+class RiskSet(NamedTuple):
+    """One row per distinct time (``time``, in order): its ``events``, ``censored`` and the
+    number ``at_risk`` just before it; ``place`` is each observation's row."""
+
+    time: np.ndarray
+    place: np.ndarray
+    events: np.ndarray
+    censored: np.ndarray
+    at_risk: np.ndarray
+
+
+def risk_set(t: np.ndarray, e: np.ndarray) -> RiskSet:
+    """The distinct times of checked durations ``t`` with the events (``e`` = 1), the
+    censorings and the number at risk at each: what Kaplan–Meier and Aalen–Johansen share.
+
+    Examples
+    --------
+    >>> rs = risk_set(np.array([2.0, 1.0, 2.0, 3.0]), np.array([1, 0, 1, 0]))
+    >>> rs.time.tolist(), rs.place.tolist(), rs.events.tolist(), rs.at_risk.tolist()
+    ([1.0, 2.0, 3.0], [1, 0, 1, 2], [0, 2, 0], [4, 3, 1])
+    """
+    time, place = np.unique(t, return_inverse=True)
+    events = np.bincount(place, weights=e, minlength=time.size).astype(np.int64)
+    total = np.bincount(place, minlength=time.size).astype(np.int64)
+    return RiskSet(time, place, events, total - events, total[::-1].cumsum()[::-1])
 
 
 # ----------------------------------------------------------------------------- Kaplan–Meier
@@ -259,11 +288,7 @@ def kaplan_meier(
     t, e = check_survival_data(duration, event)
     if t.size == 0:
         raise InsufficientDataError("no observations to estimate a survival curve from.")
-    times, inverse = np.unique(t, return_inverse=True)
-    events = np.bincount(inverse, weights=e, minlength=times.size).astype(np.int64)
-    total = np.bincount(inverse, minlength=times.size).astype(np.int64)
-    censored = total - events
-    at_risk = total[::-1].cumsum()[::-1]
+    times, _, events, censored, at_risk = risk_set(t, e)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = 1.0 - events / at_risk
