@@ -19,7 +19,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Headline", "Result", "RowAccount", "by_severity", "jsonable", "table_text"]
+from .errors import InvalidParameterError, preview
+
+__all__ = [
+    "Headline", "Result", "RowAccount", "by_severity", "jsonable", "named_value", "table_text",
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -281,6 +285,24 @@ def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
                 if column_kind(c) == "p" and pd.api.types.is_float_dtype(frame[c])}
     return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}",
                            formatters=p_values or None)
+
+
+def named_value(table: pd.DataFrame, key: str, name: object, value: str) -> float:
+    """The ``value`` of the row of ``table`` whose ``key`` column is ``name``: how a result
+    gives one named figure (an indicator, a component); an error lists the names there are.
+
+    Examples
+    --------
+    >>> named_value(pd.DataFrame({"component": ["gap", "explained"], "estimate": [2.0, 0.5]}),
+    ...             "component", "explained", "estimate")
+    0.5
+    """
+    row = table.loc[table[key] == name, value]
+    if row.empty:
+        raise InvalidParameterError(
+            f"no {key} {name!r}; choose from {preview(table[key], limit=len(table))}."
+        )
+    return float(row.iloc[0])
 
 
 def _fmt_float(x: float) -> str:

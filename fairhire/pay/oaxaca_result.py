@@ -11,8 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from .._core.text import format_number, format_percent, p_text
-from .._results import Headline, Result
-from ..errors import InvalidParameterError, preview
+from .._results import Headline, Result, named_value
 from ..stats.oaxaca import COMPONENTS, Decomposition
 
 __all__ = ["OaxacaBlinderResult", "decomposition_tables"]
@@ -76,12 +75,7 @@ class OaxacaBlinderResult(Result):
 
     def component(self, name: str) -> float:
         """The estimate of one component ("gap", "explained", "unexplained", "endowments" ...)."""
-        row = self.overall[self.overall["component"] == name]
-        if row.empty:
-            raise InvalidParameterError(
-                f"no component {name!r}; choose from {preview(self.overall['component'])}."
-            )
-        return float(row["estimate"].iloc[0])
+        return named_value(self.overall, "component", name, "estimate")
 
     @property
     def relative_gap(self) -> float:

@@ -27,7 +27,6 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -130,32 +129,22 @@ def check_survival_data(
     return t, e
 
 
-class RiskSet(NamedTuple):
-    """One row per distinct time (``time``, in order): its ``events``, ``censored`` and the
-    number ``at_risk`` just before it; ``place`` is each observation's row."""
-
-    time: np.ndarray
-    place: np.ndarray
-    events: np.ndarray
-    censored: np.ndarray
-    at_risk: np.ndarray
-
-
-def risk_set(t: np.ndarray, e: np.ndarray) -> RiskSet:
-    """The distinct times of checked durations ``t`` with the events (``e`` = 1), the
-    censorings and the number at risk at each: what Kaplan–Meier and Aalen–Johansen share.
+def risk_set(t: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What Kaplan–Meier and Aalen–Johansen step through, from checked durations ``t`` and
+    events ``e``: the distinct times in order, each observation's place among them, and at
+    each time the events, the censorings and the number at risk just before it.
 
     Examples
     --------
-    >>> rs = risk_set(np.array([2.0, 1.0, 2.0, 3.0]), np.array([1, 0, 1, 0]))
-    >>> rs.time.tolist(), rs.place.tolist(), rs.events.tolist(), rs.at_risk.tolist()
-    ([1.0, 2.0, 3.0], [1, 0, 1, 2], [0, 2, 0], [4, 3, 1])
+    >>> times, place, events, censored, at_risk = risk_set(np.array([2.0, 1.0, 2.0, 3.0]),
+    ...                                                    np.array([1, 0, 1, 0]))
+    >>> times.tolist(), place.tolist(), events.tolist(), censored.tolist(), at_risk.tolist()
+    ([1.0, 2.0, 3.0], [1, 0, 1, 2], [0, 2, 0], [1, 0, 1], [4, 3, 1])
     """
-    time, place = np.unique(t, return_inverse=True)
-    events = np.bincount(place, weights=e, minlength=time.size).astype(np.int64)
-    total = np.bincount(place, minlength=time.size).astype(np.int64)
-    return RiskSet(time, place, events, total - events, total[::-1].cumsum()[::-1])
-
+    times, place = np.unique(t, return_inverse=True)
+    events = np.bincount(place, weights=e, minlength=times.size).astype(np.int64)
+    total = np.bincount(place, minlength=times.size).astype(np.int64)
+    return times, place, events, total - events, total[::-1].cumsum()[::-1]
 
 # ----------------------------------------------------------------------------- Kaplan–Meier
 
