@@ -26,7 +26,14 @@ from .._frames import fingerprint_frame
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
-from ._order import check_columns, check_order, count_by_value, ordered_counts, positions
+from ._order import (
+    check_columns,
+    check_order,
+    count_by_value,
+    ordered_counts,
+    positions,
+    shares_text,
+)
 from ._rates_steps import mark_tied
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
@@ -143,8 +150,7 @@ class RatingDisparityResult(Result):
     def summary(self) -> str:
         lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]
         lines.extend(self._rows_text())
-        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
-        lines.append(shares.to_string())
+        lines.append(shares_text(self.shares()))
         lines.append(
             f"Kruskal–Wallis H = {self.test['statistic']:.4g} on {self.test['df']} df, "
             f"{p_text(self.test['p_value'])}. Top rating: {self._top_label()}."

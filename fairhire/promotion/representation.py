@@ -22,7 +22,7 @@ from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from ._order import check_columns, check_order, count_by_value, ordered_counts
+from ._order import check_columns, check_order, count_by_value, ordered_counts, shares_text
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -103,8 +103,7 @@ class RepresentationResult(Result):
     def summary(self) -> str:
         lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]
         lines.extend(self._rows_text())
-        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
-        lines.append(shares.to_string())
+        lines.append(shares_text(self.shares()))
         lines.append(
             f"{self.test['test']}: statistic {self.test['statistic']:.4g}, df "
             f"{self.test['df']}, {p_text(self.test['p_value'])}."
