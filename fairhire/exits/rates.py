@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.options import Options, check_options
+from .._core.options import Options, check_options, option_params
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_rule
@@ -30,7 +30,7 @@ from .._frames import (
 )
 from .._results import Headline, Result, RowAccount, by_severity, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
-from ._compare import compare_groups, finish, rate_sentence, stratified
+from ._compare import OPTIONS, compare_groups, finish, rate_sentence, stratified
 from ._counts import (
     EVENT,
     INVOLUNTARY,
@@ -323,9 +323,7 @@ def retention(
         "group": group_cols, "exited": exited, "exit_type": exit_type, "level": level,
         "period": period, "controls": control_cols, "reference": reference,
         "voluntary": sorted(kinds.voluntary), "involuntary": sorted(kinds.involuntary),
-        "threshold": str(options.threshold), "alternative": options.alternative,
-        "adjust": options.adjust, "alpha": options.alpha, "confidence": options.confidence,
-        "min_n": options.min_n, "unknown_labels": list(unknown_labels),
+        **option_params(options, OPTIONS), "unknown_labels": list(unknown_labels),
         "on_inconsistent": on_inconsistent, "regression": regression,
     }
     exit_types = None
