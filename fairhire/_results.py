@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,8 @@ import pandas as pd
 from .errors import InvalidParameterError, preview
 
 __all__ = [
-    "Headline", "Result", "RowAccount", "by_severity", "jsonable", "named_value", "table_text",
+    "Headline", "Result", "RowAccount", "by_severity", "jsonable", "named_value",
+    "result_dataclass", "table_text",
 ]
 
 
@@ -159,8 +160,8 @@ def jsonable(value: Any) -> Any:
 class Result:
     """Base class of fairhire's result objects: the one result contract.
 
-    Subclasses are frozen dataclasses (``kw_only=True, eq=False, repr=False``). Every public
-    result has:
+    Subclasses are frozen dataclasses made by :func:`result_dataclass`. Every public result
+    has:
 
     - ``table``: its main pandas table (a field or a property);
     - ``flagged``: the rows of ``table`` that need attention (by default, rows whose
@@ -265,6 +266,28 @@ class Result:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+R = TypeVar("R", bound=type[Result])
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
+def result_dataclass(cls: R) -> R:
+    """Make a :class:`Result` subclass the dataclass the contract asks for: frozen, its fields
+    keyword-only, compared by identity (``eq=False``: results hold tables), and its ``repr``
+    the short one of :class:`Result`, not a dump of every table (``repr=False``).
+
+    Examples
+    --------
+    >>> @result_dataclass
+    ... class Counted(Result):
+    ...     table: pd.DataFrame
+    >>> Counted(table=pd.DataFrame({"n": [1, 2]}))
+    <Counted (result): 2 rows, 0 flagged>
+    >>> [f.name for f in dataclasses.fields(Counted)][-1]
+    'table'
+    """
+    return dataclass(frozen=True, kw_only=True, eq=False, repr=False)(cls)
 
 
 def table_text(frame: pd.DataFrame, digits: int = 4) -> str:

@@ -33,7 +33,7 @@ from .._core.options import Options, check_options, option_params
 from .._core.params import check_int
 from .._core.reference_rows import explains_reference
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
@@ -51,7 +51,7 @@ RENAME = {"events": "selected", "event_rate": "selection_rate",
           "rate_ratio_ci_high": "selection_rate_ratio_ci_high"}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class ReductionInForceResult(Result):
     """Adverse impact of selection for layoff, by group and by age, overall and per unit.
 

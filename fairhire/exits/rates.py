@@ -11,7 +11,6 @@ and periods; and a logistic regression with controls (which collects the columns
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -28,7 +27,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ._compare import OPTIONS, compare_groups, finish, rate_sentence, stratified
 from ._counts import (
@@ -54,7 +53,7 @@ VERBS = {"all": "left", "voluntary": "left voluntarily", "involuntary": "left in
 STRATUM_SEPARATOR = " · "
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RetentionResult(Result):
     """Exit rates by group, for all exits and by kind, with the comparisons UGESP asks for.
 

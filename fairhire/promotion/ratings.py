@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -23,7 +22,7 @@ from .._core.params import check_alpha, check_min_n
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
 from ._order import (
@@ -47,7 +46,7 @@ TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RatingDisparityResult(Result):
     """Rating distributions by group, the ordinal test and top-rating shares.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,7 +17,7 @@ import pandas as pd
 from .._core.params import check_adjust, check_alpha
 from .._core.text import p_text
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
@@ -33,7 +32,7 @@ TREND_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RepresentationResult(Result):
     """Each group's count and share at each level, with trend tests across levels.
 
