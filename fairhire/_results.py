@@ -268,11 +268,11 @@ class Result:
         return self.summary()
 
 
-R = TypeVar("R", bound=type[Result])
+_R = TypeVar("_R", bound=type[Result])
 
 
 @dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
-def result_dataclass(cls: R) -> R:
+def result_dataclass(cls: _R) -> _R:
     """Make a :class:`Result` subclass the dataclass the contract asks for: frozen, its fields
     keyword-only, compared by identity (``eq=False``: results hold tables), and its ``repr``
     the short one of :class:`Result`, not a dump of every table (``repr=False``).
