@@ -14,12 +14,17 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Headline", "Result", "RowAccount", "by_severity", "jsonable", "table_text"]
+from .errors import InvalidParameterError, preview
+
+__all__ = [
+    "Headline", "Result", "RowAccount", "by_severity", "jsonable", "named_value",
+    "result_dataclass", "table_text",
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -155,8 +160,8 @@ def jsonable(value: Any) -> Any:
 class Result:
     """Base class of fairhire's result objects: the one result contract.
 
-    Subclasses are frozen dataclasses (``kw_only=True, eq=False, repr=False``). Every public
-    result has:
+    Subclasses are frozen dataclasses made by :func:`result_dataclass`. Every public result
+    has:
 
     - ``table``: its main pandas table (a field or a property);
     - ``flagged``: the rows of ``table`` that need attention (by default, rows whose
@@ -263,6 +268,28 @@ class Result:
         return self.summary()
 
 
+_R = TypeVar("_R", bound=type[Result])
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
+def result_dataclass(cls: _R) -> _R:
+    """Make a :class:`Result` subclass the dataclass the contract asks for: frozen, its fields
+    keyword-only, compared by identity (``eq=False``: results hold tables), and its ``repr``
+    the short one of :class:`Result`, not a dump of every table (``repr=False``).
+
+    Examples
+    --------
+    >>> @result_dataclass
+    ... class Counted(Result):
+    ...     table: pd.DataFrame
+    >>> Counted(table=pd.DataFrame({"n": [1, 2]}))
+    <Counted (result): 2 rows, 0 flagged>
+    >>> [f.name for f in dataclasses.fields(Counted)][-1]
+    'table'
+    """
+    return dataclass(frozen=True, kw_only=True, eq=False, repr=False)(cls)
+
+
 def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
     """A table as plain text for ``summary()``: no index, numbers to ``digits`` significant
     figures, p-values as every report writes them ("< 0.001", three decimals).
@@ -281,6 +308,24 @@ def table_text(frame: pd.DataFrame, digits: int = 4) -> str:
                 if column_kind(c) == "p" and pd.api.types.is_float_dtype(frame[c])}
     return frame.to_string(index=False, float_format=lambda v: f"{v:.{digits}g}",
                            formatters=p_values or None)
+
+
+def named_value(table: pd.DataFrame, key: str, name: object, value: str) -> float:
+    """The ``value`` of the row of ``table`` whose ``key`` column is ``name``: how a result
+    gives one named figure (an indicator, a component); an error lists the names there are.
+
+    Examples
+    --------
+    >>> named_value(pd.DataFrame({"component": ["gap", "explained"], "estimate": [2.0, 0.5]}),
+    ...             "component", "explained", "estimate")
+    0.5
+    """
+    row = table.loc[table[key] == name, value]
+    if row.empty:
+        raise InvalidParameterError(
+            f"no {key} {name!r}; choose from {preview(table[key], limit=len(table))}."
+        )
+    return float(row.iloc[0])
 
 
 def _fmt_float(x: float) -> str:

@@ -26,8 +26,12 @@ from .._core.reference import ReferenceChoice, choose_reference
 from ..stats import proportions as sp
 from ..stats.strata import mantel_haenszel
 
-__all__ = ["COMPARISON_COLUMNS", "STRATA_COLUMNS", "compare_groups", "finish", "rate_sentence",
-           "stratified", "times"]
+__all__ = ["COMPARISON_COLUMNS", "OPTIONS", "STRATA_COLUMNS", "compare_groups", "finish",
+           "rate_sentence", "stratified", "times"]
+
+#: The comparison options that retention and reduction_in_force take (as adverse_impact does)
+#: and record in their ``params``, in this order.
+OPTIONS = ("threshold", "alternative", "adjust", "alpha", "confidence", "min_n")
 
 COMPARISON_COLUMNS = [
     "group", "headcount", "events", "event_rate", "event_rate_ci_low", "event_rate_ci_high",

@@ -29,14 +29,14 @@ import pandas as pd
 
 from .._core.groups import sort_key
 from .._core.missing import is_missing
-from .._core.options import Options, check_options
+from .._core.options import Options, check_options, option_params
 from .._core.params import check_int
 from .._core.reference_rows import explains_reference
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, schema, to_narwhals
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ..stats.trend import cochran_armitage
-from ._compare import STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
+from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
 
@@ -51,7 +51,7 @@ RENAME = {"events": "selected", "event_rate": "selection_rate",
           "rate_ratio_ci_high": "selection_rate_ratio_ci_high"}
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class ReductionInForceResult(Result):
     """Adverse impact of selection for layoff, by group and by age, overall and per unit.
 
@@ -315,9 +315,7 @@ def reduction_in_force(
     params = {
         "group": group_cols, "selected": selected, "unit": unit, "age": age,
         "job_title": job_title, "age_bands": list(cuts), "reference": reference,
-        "threshold": str(options.threshold), "alternative": options.alternative,
-        "adjust": options.adjust, "alpha": options.alpha, "confidence": options.confidence,
-        "min_n": options.min_n, "unknown_labels": list(unknown_labels),
+        **option_params(options, OPTIONS), "unknown_labels": list(unknown_labels),
     }
     return ReductionInForceResult(
         table=table, strata=strata, age_bands=bands, trend=trend, owbpa=owbpa,

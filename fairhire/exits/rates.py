@@ -11,13 +11,12 @@ and periods; and a logistic regression with controls (which collects the columns
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .._core.options import Options, check_options
+from .._core.options import Options, check_options, option_params
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_rule
@@ -28,9 +27,9 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InsufficientDataError, InvalidValueError, preview
-from ._compare import compare_groups, finish, rate_sentence, stratified
+from ._compare import OPTIONS, compare_groups, finish, rate_sentence, stratified
 from ._counts import (
     EVENT,
     INVOLUNTARY,
@@ -54,7 +53,7 @@ VERBS = {"all": "left", "voluntary": "left voluntarily", "involuntary": "left in
 STRATUM_SEPARATOR = " · "
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RetentionResult(Result):
     """Exit rates by group, for all exits and by kind, with the comparisons UGESP asks for.
 
@@ -323,9 +322,7 @@ def retention(
         "group": group_cols, "exited": exited, "exit_type": exit_type, "level": level,
         "period": period, "controls": control_cols, "reference": reference,
         "voluntary": sorted(kinds.voluntary), "involuntary": sorted(kinds.involuntary),
-        "threshold": str(options.threshold), "alternative": options.alternative,
-        "adjust": options.adjust, "alpha": options.alpha, "confidence": options.confidence,
-        "min_n": options.min_n, "unknown_labels": list(unknown_labels),
+        **option_params(options, OPTIONS), "unknown_labels": list(unknown_labels),
         "on_inconsistent": on_inconsistent, "regression": regression,
     }
     exit_types = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -29,7 +28,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError
 from ..stats import competing as cr
 from ..stats import survival as ss
@@ -43,7 +42,7 @@ __all__ = ["TimeToExitResult", "time_to_exit"]
 MIN_AT_RISK = 5
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class TimeToExitResult(Result):
     """How long people stay, by group, with competing causes of exit.
 

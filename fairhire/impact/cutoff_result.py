@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .._core.text import format_count, format_number, format_ratio, threshold_line
-from .._results import Headline, Result, by_severity
+from .._results import Headline, Result, by_severity, result_dataclass
 from ..errors import InvalidParameterError
 
 __all__ = ["CutoffAnalysis", "cutoff_text"]
@@ -27,7 +26,7 @@ def cutoff_text(value: float | None) -> str:
     )
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class CutoffAnalysis(Result):
     """Adverse impact at every candidate cut-off of a score.
 

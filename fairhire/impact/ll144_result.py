@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from .._core.text import format_count, format_percent, format_ratio, p_text
-from .._results import Headline, Result, by_severity, jsonable
+from .._results import Headline, Result, by_severity, jsonable, result_dataclass
 from ..errors import InvalidParameterError
 from .ll144_disclosures import disclosure_rows, missing_disclosures
 
 __all__ = ["LL144Audit"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class LL144Audit(Result):
     """The tables of a NYC Local Law 144 bias audit, and what its summary of results discloses.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import ClassVar
 
 import pandas as pd
@@ -17,13 +16,13 @@ from .._core.text import (
     threshold_line,
     threshold_rule,
 )
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from .compare import BOTTOM_LINE, SUMMARY_COLUMNS
 
 __all__ = ["AdverseImpactResult"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class AdverseImpactResult(Result):
     """Adverse impact at every stage of a hiring funnel.
 

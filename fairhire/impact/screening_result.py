@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 import pandas as pd
@@ -16,7 +15,7 @@ from .._core.text import (
     threshold_line,
     threshold_rule,
 )
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from .compare import SUMMARY_COLUMNS
 
 __all__ = ["ScreeningModelAudit"]
@@ -29,7 +28,7 @@ ZERO_DENOMINATOR = (
 )
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class ScreeningModelAudit(Result):
     """Adverse impact of a screening model's selections, and its error rates by group.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -27,7 +27,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError
 from ._panels_steps import (
     DIVERSE,
@@ -47,7 +47,7 @@ from ._panels_steps import (
 __all__ = ["DIVERSE", "NOT_DIVERSE", "InterviewPanelsResult", "interview_panels"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class InterviewPanelsResult(Result):
     """Composition of interview panels and, optionally, pass rates by panel diversity.
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -29,7 +28,7 @@ from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_p, format_points, p_text
 from .._deprecation import renamed_argument
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, result_dataclass
 from ..errors import InsufficientDataError, InvalidParameterError
 from ..stats.shrinkage import METHODS
 from ._common import check_numeric
@@ -48,7 +47,7 @@ TABLE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RaterDisparityResult(Result):
     """Per-rater gaps between candidate groups, shrunk and tested against the organisation.
 

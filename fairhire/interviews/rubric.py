@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -28,7 +27,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, by_severity
+from .._results import Headline, Result, by_severity, result_dataclass
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
 from ._common import check_numeric
@@ -60,7 +59,7 @@ GAP_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RubricConsistencyResult(Result):
     """Inter-rater reliability and group score gaps, per rubric criterion.
 

@@ -6,13 +6,20 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from .._core.text import format_number, format_ratio
-from .._results import Headline, Result, RowAccount, by_severity, jsonable, table_text
+from .._results import (
+    Headline,
+    Result,
+    RowAccount,
+    by_severity,
+    jsonable,
+    result_dataclass,
+    table_text,
+)
 from ..errors import InvalidValueError
 from ..stats.change import log_ratio_change
 from .findings import Audit, Finding, read_audit
@@ -36,7 +43,7 @@ COMPARISON_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class AuditComparison(Result):
     """Two audits compared finding by finding.
 

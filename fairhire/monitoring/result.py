@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .._core.text import format_percent
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from ..stats.proportions import impact_ratio, impact_ratio_ci
 from .alerts import CHANGED, CLEARED, FELL_BELOW, Wording, wording_for
 from .trends import UNCLEAR, WORSENING, stage_counts
@@ -24,7 +23,7 @@ __all__ = ["HEADLINE_MIN_COUNT", "MonitorResult"]
 HEADLINE_MIN_COUNT = 10
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class MonitorResult(Result):
     """Adverse impact audited period by period, with trends and alerts.
 

@@ -10,7 +10,7 @@ men and women, so the sex column is read as two sexes (:mod:`fairhire._sex`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,8 +20,7 @@ from .._core.params import check_bool, check_choice, check_int, check_number
 from .._core.text import format_count, format_number
 from .._deprecation import renamed_argument
 from .._frames import numbers_from_objects, require_columns, to_narwhals
-from .._results import Headline, Result
-from ..errors import InvalidParameterError
+from .._results import Headline, Result, named_value, result_dataclass
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
 from ._eu_pipeline import EUColumns, EUFigures, eu_figures
 from ._statutory import SexCoding
@@ -49,7 +48,7 @@ def _pct(value: Any) -> str:
     return format_number(value, 1) + "%"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class EUPayTransparencyMetrics(Result):
     """The Art. 9(1) indicators and the Art. 10 flags.
 
@@ -136,12 +135,7 @@ class EUPayTransparencyMetrics(Result):
 
     def value(self, indicator: str) -> float:
         """The exact value of an indicator ("a", "b", "c", "d", "e_men", "e_women")."""
-        row = self.indicators[self.indicators["indicator"] == indicator]
-        if row.empty:
-            raise InvalidParameterError(
-                f"no indicator {indicator!r}; use a, b, c, d, e_men or e_women."
-            )
-        return float(row["value"].iloc[0])
+        return named_value(self.indicators, "indicator", indicator, "value")
 
     @property
     def flagged_categories(self) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.text import format_count, format_money, format_number, format_percent, p_text
-from .._results import Headline, Result
+from .._results import Headline, Result, result_dataclass
 from ..stats.regression import OLSFit, fit_ols
 from ._groups import GroupCodes
 
@@ -64,7 +64,7 @@ def _direction(gap: float) -> str:
     return "less" if gap > 0 else "more"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class PayGapResult(Result):
     """Raw and adjusted pay gaps of each group against a reference group.
 

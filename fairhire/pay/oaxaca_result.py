@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -11,8 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .._core.text import format_number, format_percent, p_text
-from .._results import Headline, Result
-from ..errors import InvalidParameterError, preview
+from .._results import Headline, Result, named_value, result_dataclass
 from ..stats.oaxaca import COMPONENTS, Decomposition
 
 __all__ = ["OaxacaBlinderResult", "decomposition_tables"]
@@ -20,7 +18,7 @@ __all__ = ["OaxacaBlinderResult", "decomposition_tables"]
 COLUMNS = ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high", "share_of_gap")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class OaxacaBlinderResult(Result):
     """A threefold and a twofold Oaxaca–Blinder decomposition, overall and per variable.
 
@@ -76,12 +74,7 @@ class OaxacaBlinderResult(Result):
 
     def component(self, name: str) -> float:
         """The estimate of one component ("gap", "explained", "unexplained", "endowments" ...)."""
-        row = self.overall[self.overall["component"] == name]
-        if row.empty:
-            raise InvalidParameterError(
-                f"no component {name!r}; choose from {preview(self.overall['component'])}."
-            )
-        return float(row["estimate"].iloc[0])
+        return named_value(self.overall, "component", name, "estimate")
 
     @property
     def relative_gap(self) -> float:

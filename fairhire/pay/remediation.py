@@ -33,7 +33,7 @@ import pandas as pd
 
 from .._core.params import check_number
 from .._core.text import format_count, format_money, format_number
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, result_dataclass
 from ..errors import InputTypeError, InsufficientDataError, InvalidParameterError
 from ..stats.regression import OLSFit, blas_single_thread
 from ._solvers import influence, linear_plan, spend_budget, water_fill
@@ -47,7 +47,7 @@ _AIM = 0.99
 _MAX_ROUNDS = 25
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class PayRemediationPlan(Result):
     """Per-employee raises that reach a target adjusted gap at the least total cost.
 

@@ -26,7 +26,7 @@ from .._core.params import check_choice, check_int
 from .._core.text import format_number
 from .._engine_stats import quartile_bands
 from .._frames import numbers_from_objects, require_columns, to_narwhals
-from .._results import Headline, Result, RowAccount
+from .._results import Headline, Result, RowAccount, result_dataclass
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
 from ._statutory import (
     FirstPass,
@@ -59,7 +59,7 @@ def _pct(value: float, decimals: int) -> str:
     return format_number(value, decimals) + "%"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class UKPayGapMetrics(Result):
     """The six UK gender pay gap metrics, exact and as published.
 

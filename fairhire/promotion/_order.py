@@ -6,6 +6,7 @@ list against the values in the data, and :func:`positions` gives each value's pl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueE
 
 __all__ = [
     "OrderedCounts", "check_columns", "check_order", "count_by_value", "ordered_counts",
-    "positions",
+    "positions", "shares_text",
 ]
 
 
@@ -163,3 +164,18 @@ def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequen
         grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
     return OrderedCounts(grid=grid, groups=groups, unknown=counts.loc[miss_group],
                          excluded=excluded, warnings=warnings)
+
+
+def shares_text(shares: pd.DataFrame) -> str:
+    """A matrix of shares (levels or ratings in order) as a summary writes it: percentages
+    to one decimal, blank where a share is undefined.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(shares_text(pd.DataFrame({"A": [0.25, float("nan")]}, index=["L1", "L2"])))
+            A
+    L1  25.0%
+    L2
+    """
+    return shares.map(lambda v: f"{v:.1%}" if math.isfinite(v) else "").to_string()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -33,7 +32,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError
 from ._rates_steps import (
     STAGE,
@@ -47,7 +46,7 @@ from ._rates_steps import (
 
 __all__ = ["PromotionDisparityResult", "promotion_disparity"]
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class PromotionDisparityResult(Result):
     """Promotion rates by group with the four-fifths rule, stratified tests and a logit model.
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -23,10 +22,17 @@ from .._core.params import check_alpha, check_min_n
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.trend import mann_whitney_counts, ordinal_test
-from ._order import check_columns, check_order, count_by_value, ordered_counts, positions
+from ._order import (
+    check_columns,
+    check_order,
+    count_by_value,
+    ordered_counts,
+    positions,
+    shares_text,
+)
 from ._rates_steps import mark_tied
 
 __all__ = ["RatingDisparityResult", "rating_disparity"]
@@ -40,7 +46,7 @@ TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RatingDisparityResult(Result):
     """Rating distributions by group, the ordinal test and top-rating shares.
 
@@ -143,8 +149,7 @@ class RatingDisparityResult(Result):
     def summary(self) -> str:
         lines = [f"Performance ratings ({self.rating}) by {' × '.join(self.group_columns)}"]
         lines.extend(self._rows_text())
-        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
-        lines.append(shares.to_string())
+        lines.append(shares_text(self.shares()))
         lines.append(
             f"Kruskal–Wallis H = {self.test['statistic']:.4g} on {self.test['df']} df, "
             f"{p_text(self.test['p_value'])}. Top rating: {self._top_label()}."

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,11 +17,11 @@ import pandas as pd
 from .._core.params import check_adjust, check_alpha
 from .._core.text import p_text
 from .._frames import fingerprint_frame
-from .._results import Headline, Result, RowAccount, by_severity, table_text
+from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, preview
 from ..stats.proportions import adjust_pvalues
 from ..stats.trend import chi_square, cochran_armitage
-from ._order import check_columns, check_order, count_by_value, ordered_counts
+from ._order import check_columns, check_order, count_by_value, ordered_counts, shares_text
 
 __all__ = ["RepresentationResult", "representation"]
 
@@ -33,7 +32,7 @@ TREND_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class RepresentationResult(Result):
     """Each group's count and share at each level, with trend tests across levels.
 
@@ -103,8 +102,7 @@ class RepresentationResult(Result):
     def summary(self) -> str:
         lines = [f"Representation of {' × '.join(self.group_columns)} by {self.level}"]
         lines.extend(self._rows_text())
-        shares = self.shares().map(lambda v: f"{v:.1%}" if math.isfinite(v) else "")
-        lines.append(shares.to_string())
+        lines.append(shares_text(self.shares()))
         lines.append(
             f"{self.test['test']}: statistic {self.test['statistic']:.4g}, df "
             f"{self.test['df']}, {p_text(self.test['p_value'])}."

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -37,7 +36,7 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import Headline, Result, by_severity, table_text
+from .._results import Headline, Result, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError
 from ..stats import survival as ss
 from ._survival_steps import cox_model, curves_by_group, join_cox, read_rows
@@ -52,7 +51,7 @@ TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class TimeToPromotionResult(Result):
     """Time to promotion by group.
 

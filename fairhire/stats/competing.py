@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InsufficientDataError, InvalidParameterError, preview
-from .survival import check_survival_data, step_at
+from .survival import check_survival_data, risk_set, step_at
 
 __all__ = ["CumulativeIncidence", "aalen_johansen", "cumulative_incidence"]
 
@@ -155,11 +155,10 @@ def aalen_johansen(
     """
     t, e, c = _check_inputs(duration, event, cause, confidence)
     is_k = (e == 1) & np.array([v == of for v in c], dtype=bool)
-    times, inverse = np.unique(t, return_inverse=True)
-    d_all = np.bincount(inverse, weights=e, minlength=times.size)
-    d_k = np.bincount(inverse, weights=is_k.astype(float), minlength=times.size)
-    total = np.bincount(inverse, minlength=times.size).astype(float)
-    n = total[::-1].cumsum()[::-1]
+    times, place, events, _, at_risk = risk_set(t, e)
+    # in floats: the variance takes n³, beyond int64 from about two million people
+    d_all, n = events.astype(float), at_risk.astype(float)
+    d_k = np.bincount(place, weights=is_k.astype(float), minlength=times.size)
     survival = np.cumprod(1.0 - d_all / n)
     s_lag = np.concatenate([[1.0], survival[:-1]])
     incidence = np.cumsum(s_lag * d_k / n)
@@ -170,9 +169,9 @@ def aalen_johansen(
     return CumulativeIncidence(
         cause=of,
         time=times,
-        at_risk=n.astype(np.int64),
+        at_risk=at_risk,
         events=d_k.astype(np.int64),
-        events_all=d_all.astype(np.int64),
+        events_all=events,
         survival=survival,
         incidence=incidence,
         std_err=std_err,

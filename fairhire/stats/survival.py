@@ -46,6 +46,7 @@ __all__ = [
     "logrank_test",
     "median_status",
     "observation_order",
+    "risk_set",
     "step_at",
 ]
 
@@ -127,6 +128,23 @@ def check_survival_data(
         e = ef.astype(np.int64)  # type: ignore[union-attr]
     return t, e
 
+
+def risk_set(t: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What Kaplan–Meier and Aalen–Johansen step through, from checked durations ``t`` and
+    events ``e``: the distinct times in order, each observation's place among them, and at
+    each time the events, the censorings and the number at risk just before it.
+
+    Examples
+    --------
+    >>> times, place, events, censored, at_risk = risk_set(np.array([2.0, 1.0, 2.0, 3.0]),
+    ...                                                    np.array([1, 0, 1, 0]))
+    >>> times.tolist(), place.tolist(), events.tolist(), censored.tolist(), at_risk.tolist()
+    ([1.0, 2.0, 3.0], [1, 0, 1, 2], [0, 2, 0], [1, 0, 1], [4, 3, 1])
+    """
+    times, place = np.unique(t, return_inverse=True)
+    events = np.bincount(place, weights=e, minlength=times.size).astype(np.int64)
+    total = np.bincount(place, minlength=times.size).astype(np.int64)
+    return times, place, events, total - events, total[::-1].cumsum()[::-1]
 
 # ----------------------------------------------------------------------------- Kaplan–Meier
 
@@ -259,11 +277,7 @@ def kaplan_meier(
     t, e = check_survival_data(duration, event)
     if t.size == 0:
         raise InsufficientDataError("no observations to estimate a survival curve from.")
-    times, inverse = np.unique(t, return_inverse=True)
-    events = np.bincount(inverse, weights=e, minlength=times.size).astype(np.int64)
-    total = np.bincount(inverse, minlength=times.size).astype(np.int64)
-    censored = total - events
-    at_risk = total[::-1].cumsum()[::-1]
+    times, _, events, censored, at_risk = risk_set(t, e)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = 1.0 - events / at_risk
