@@ -24,6 +24,8 @@ reported in docs/methods/job-descriptions.md.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -67,7 +69,7 @@ def held_out() -> pd.DataFrame:
 
 #: each set's name, minimum size and whether its sources are page addresses only
 SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False),
-        "round4": (300, True)}
+        "round4": (300, True), "round5": (300, True)}
 
 
 @pytest.mark.parametrize("which", list(SETS))
@@ -93,15 +95,15 @@ def test_the_sets(which):
 def test_the_loader_names_the_sets():
     assert load_word_senses(held_out=True).equals(load_word_senses(held_out="round2"))
     assert load_word_senses(held_out="development").equals(load_word_senses())
-    with pytest.raises(fh.InvalidParameterError, match="round4"):
-        load_word_senses(held_out="round5")
-    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round4'"):
+    with pytest.raises(fh.InvalidParameterError, match="round5"):
+        load_word_senses(held_out="round6")
+    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round5'"):
         load_word_senses(held_out=3)
 
 
 def test_no_sentence_is_in_two_sets():
     sets = [set(load_word_senses(held_out=w).sentence)
-            for w in (False, "round2", "round3", "round4")]
+            for w in (False, "round2", "round3", "round4", "round5")]
     for i, first in enumerate(sets):
         for second in sets[i + 1:]:
             assert not first & second
@@ -112,6 +114,22 @@ def test_round4_pages_are_new():
     earlier = set().union(*(load_word_senses(held_out=w).source
                             for w in (False, "round2", "round3")))
     assert not earlier & set(load_word_senses(held_out="round4").source)
+
+
+def _page(address: str) -> str:
+    """A page address without scheme, ``www.``, query or trailing slash, in lower case."""
+    address = re.sub(r"^https?://", "", address.lower())
+    return re.sub(r"^www\d?\.", "", address).split("?")[0].rstrip("/")
+
+
+def test_round5_pages_are_new():
+    """No page that gave a sentence to an earlier set gave one to the round-5 set, however its
+    address is written (with or without www., a query or a trailing slash)."""
+    earlier = set().union(*(map(_page, load_word_senses(held_out=w).source)
+                            for w in (False, "round2", "round3", "round4")))
+    round5 = load_word_senses(held_out="round5")
+    assert not earlier & set(map(_page, round5.source))
+    assert round5.source.nunique() >= 150
 
 
 def test_default_precision_and_recall(senses):
