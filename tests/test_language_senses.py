@@ -10,17 +10,21 @@ A sentence counts as flagged when the scan scores a gender-coded finding on its 
 - The **round-3 set** (208 sentences, 150 of them adapted from public pages) was held out for the
   third round (0.675 precision), then used to write the fourth: it is now a **third development
   set**, and its 0.972 is coverage, not an estimate on unseen ads.
-- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was collected,
-  labelled and committed before the fourth round of rules and not used to write them. Its
-  precision is the honest figure: 0.692 with the third round of rules and 0.718 with the fourth,
-  far below the issue's goal of 0.95; recall 0.987 with both (two coded uses that Gender Decoder
-  flags, "on-site leader(s)", are taken for the second round's "Site Leader" title). The floors
-  below are the measured values rounded down, so the test fails when a change makes unseen
-  wording worse.
-- Since the fifth round of rules, written from the round-4 set's errors, the round-4 set is a
-  **fourth development set** (0.955 precision, 1.000 recall), and the **round-5 set** (324
-  sentences from 161 public pages no earlier set used, committed before the fifth round) is the
-  held-out set.
+- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was held out for
+  the fourth round (0.718 precision, recall 0.987: "on-site leader(s)" were taken for the second
+  round's "Site Leader" title), then used to write the fifth: it is now a **fourth development
+  set** (0.955, 1.000).
+- The **round-5 set** (324 sentences from 161 public pages no earlier set used) was collected,
+  labelled and committed before the fifth round of rules and not used to write them. Its
+  figures are the honest ones: precision 0.644 with the fourth round of rules and 0.680 with the
+  fifth, far below the issue's goal of 0.95; recall 0.951 and 0.944 (Gender Decoder: 0.500 and
+  1.000). Nine coded uses that Gender Decoder flags are missed with the fifth round: "kindness",
+  "politeness" and "opinions" (the default keeps Gaucher et al.'s exact words), "a sense of
+  responsibility" and two more (the second round's "responsibilities" rule), "support team
+  members" (a support-titles rule), "a strong understanding of your team members" (the first
+  round's "understanding of" rule) and "I understand that you might feel" (the fifth round's
+  "understand that"). The floors below are the measured values rounded down, so the test fails
+  when a change makes unseen wording worse.
 
 Every development set is checked for no loss of recall against Gender Decoder. The figures are
 reported in docs/methods/job-descriptions.md.
@@ -35,6 +39,13 @@ import pytest
 
 import fairhire as fh
 from fairhire.datasets.job_ads import load_word_senses
+
+#: round-5 held-out floors (measured: precision 0.680, recall 0.944; Gender Decoder 0.500, 1.000)
+HELD_OUT_PRECISION_FLOOR = 0.68
+HELD_OUT_RECALL_FLOOR = 0.94
+#: coded uses that Gender Decoder flags and the default lexicon misses on the round-5 set (nine
+#: with the fifth round of rules, eight with the fourth; see the docstring)
+HELD_OUT_LOST_AGAINST_DECODER = 9
 
 
 def _flags(senses: pd.DataFrame, lexicon: str) -> pd.Series:
@@ -57,6 +68,11 @@ def precision_recall(senses: pd.DataFrame, flags: pd.Series) -> tuple[float, flo
 @pytest.fixture(scope="module")
 def senses() -> pd.DataFrame:
     return load_word_senses()
+
+
+@pytest.fixture(scope="module")
+def held_out() -> pd.DataFrame:
+    return load_word_senses(held_out="round5")
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
@@ -155,6 +171,23 @@ def test_later_development_sets(which):
     coded = senses.label == "coded"
     assert not (decoder & coded & ~default).any()
     assert (round(precision, 3), round(recall, 3)) == LATER_DEVELOPMENT_SETS[which]
+    assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
+
+
+def test_held_out_precision_and_recall(held_out):
+    """The round-5 set: precision and recall on wording the rules were not written for."""
+    default = _flags(held_out, "default")
+    decoder = _flags(held_out, "gender-decoder")
+    precision, recall = precision_recall(held_out, default)
+    gd_precision, gd_recall = precision_recall(held_out, decoder)
+    assert precision >= HELD_OUT_PRECISION_FLOOR
+    assert recall >= HELD_OUT_RECALL_FLOOR
+    # coded uses that Gender Decoder catches and the default lexicon misses: no more than the
+    # nine known ones (no fifth-round rule was changed after measuring)
+    coded = held_out.label == "coded"
+    assert int((decoder & coded & ~default).sum()) <= HELD_OUT_LOST_AGAINST_DECODER
+    # the figures in docs/methods/job-descriptions.md
+    assert (round(precision, 3), round(recall, 3)) == (0.68, 0.944)
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 

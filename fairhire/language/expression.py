@@ -304,7 +304,7 @@ class LexiconExpression:
         >>> before, after = expression.merged_neighbours("support")
         >>> after("support representative", len("support")) is not None
         True
-        >>> expression.merged_neighbours("ambitious")
+        >>> expression.merged_neighbours("compassionate")
         ()
         """
         rules = self.neighbour_rules(word)
