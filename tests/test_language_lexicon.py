@@ -123,6 +123,45 @@ def test_default_exceptions_shield_extended_terms():
     assert [f.term for f in s.findings] == ["driven", "share"]
 
 
+#: (text, words reported) for a lexicon whose "leader" is a title after "site" or "shop", but
+#: not after "on site" or "off-site" (not_preceded_by narrows preceded_by)
+NOT_PRECEDED_BY = [
+    ("Report to the Site Leader.", []),
+    ("Report to the site-leader or the shop leader.", []),
+    ("The on-site leader keeps people safe.", ["leader"]),
+    ("They act as on site leaders; an off-site leader.", ["leaders", "leader"]),
+    ("Ask the ON\u2011SITE LEADER.", ["LEADER"]),
+    ("The onsite leader.", ["leader"]),  # no separator before 'site': not the title either
+    ("A leader on site.", ["leader"]),
+    ("A shop leader.", []),
+    ("The leader.", ["leader"]),
+]
+
+
+@pytest.mark.parametrize(("text", "reported"), NOT_PRECEDED_BY)
+def test_not_preceded_by_narrows_preceded_by(text, reported):
+    lex = load_lexicon({
+        "name": "sites", "categories": {"masculine": {"role": "masculine"}},
+        "terms": [{"term": "leader", "category": "masculine", "variants": ["leaders"],
+                   "source": "test"}],
+        "exceptions": [{"words": ["leader", "leaders"], "preceded_by": ["site", "shop"],
+                        "not_preceded_by": ["on site", "off site"], "reason": "a title"}],
+    })
+    assert lex.exceptions[0].not_preceded_by == ("on site", "off site")
+    scan = fh.scan_job_description(text, lexicon=lex, context=False)
+    assert [f.term for f in scan.findings] == reported
+    # the compiled matcher and the reference expression agree
+    matcher = compile_lexicon(lex)
+    low = text.lower()
+    assert matcher.find(low).matches == matcher.find_reference(low)
+
+
+def test_default_on_site_leader_is_not_the_site_leader_title():
+    assert fh.scan_job_description("The on-site leader is responsible for safety.").masculine == (
+        "leader",)
+    assert fh.scan_job_description("Report to the Site Leader.").masculine == ()
+
+
 def test_loaded_lexicon_object_is_accepted_and_picklable():
     lex = load_lexicon("default")
     assert load_lexicon(lex) is lex
@@ -149,6 +188,8 @@ def test_loaded_lexicon_object_is_accepted_and_picklable():
         ({"labels": {"method": "vibes"}}, "labels.method"),
         ({"labels": {"coded": 2, "strongly": 1}}, "coded <= strongly"),
         ({"exceptions": [{"words": ["lead"]}]}, "needs 'term'"),
+        ({"exceptions": [{"words": ["leader"], "followed_by": ["x"], "not_preceded_by": ["on site"]}]},
+         "narrows 'preceded_by'"),
         ({"categories": {"c": {"role": "other"}}}, "has role"),
     ],
 )

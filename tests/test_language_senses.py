@@ -10,13 +10,21 @@ A sentence counts as flagged when the scan scores a gender-coded finding on its 
 - The **round-3 set** (208 sentences, 150 of them adapted from public pages) was held out for the
   third round (0.675 precision), then used to write the fourth: it is now a **third development
   set**, and its 0.972 is coverage, not an estimate on unseen ads.
-- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was collected,
-  labelled and committed before the fourth round of rules and not used to write them. Its
-  precision is the honest figure: 0.692 with the third round of rules and 0.718 with the fourth,
-  far below the issue's goal of 0.95; recall 0.987 with both (two coded uses that Gender Decoder
-  flags, "on-site leader(s)", are taken for the second round's "Site Leader" title). The floors
-  below are the measured values rounded down, so the test fails when a change makes unseen
-  wording worse.
+- The **round-4 set** (300 sentences from 156 public pages no earlier set used) was held out for
+  the fourth round (0.718 precision, recall 0.987: "on-site leader(s)" were taken for the second
+  round's "Site Leader" title), then used to write the fifth: it is now a **fourth development
+  set** (0.955, 1.000).
+- The **round-5 set** (324 sentences from 161 public pages no earlier set used) was collected,
+  labelled and committed before the fifth round of rules and not used to write them. Its
+  figures are the honest ones: precision 0.644 with the fourth round of rules and 0.680 with the
+  fifth, far below the issue's goal of 0.95; recall 0.951 and 0.944 (Gender Decoder: 0.500 and
+  1.000). Nine coded uses that Gender Decoder flags are missed with the fifth round: "kindness",
+  "politeness" and "opinions" (the default keeps Gaucher et al.'s exact words), "a sense of
+  responsibility" and two more (the second round's "responsibilities" rule), "support team
+  members" (a support-titles rule), "a strong understanding of your team members" (the first
+  round's "understanding of" rule) and "I understand that you might feel" (the fifth round's
+  "understand that"). The floors below are the measured values rounded down, so the test fails
+  when a change makes unseen wording worse.
 
 Every development set is checked for no loss of recall against Gender Decoder. The figures are
 reported in docs/methods/job-descriptions.md.
@@ -24,18 +32,20 @@ reported in docs/methods/job-descriptions.md.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 import fairhire as fh
 from fairhire.datasets.job_ads import load_word_senses
 
-#: round-4 held-out floors (measured: precision 0.718, recall 0.987; Gender Decoder 0.500, 1.000)
-HELD_OUT_PRECISION_FLOOR = 0.71
-HELD_OUT_RECALL_FLOOR = 0.98
-#: coded uses that Gender Decoder flags and the default lexicon misses on the round-4 set (the
-#: same two with the third and the fourth round: "the on-site leader", "on-site leaders")
-HELD_OUT_LOST_AGAINST_DECODER = 2
+#: round-5 held-out floors (measured: precision 0.680, recall 0.944; Gender Decoder 0.500, 1.000)
+HELD_OUT_PRECISION_FLOOR = 0.68
+HELD_OUT_RECALL_FLOOR = 0.94
+#: coded uses that Gender Decoder flags and the default lexicon misses on the round-5 set (nine
+#: with the fifth round of rules, eight with the fourth; see the docstring)
+HELD_OUT_LOST_AGAINST_DECODER = 9
 
 
 def _flags(senses: pd.DataFrame, lexicon: str) -> pd.Series:
@@ -62,12 +72,12 @@ def senses() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def held_out() -> pd.DataFrame:
-    return load_word_senses(held_out="round4")
+    return load_word_senses(held_out="round5")
 
 
 #: each set's name, minimum size and whether its sources are page addresses only
 SETS = {"development": (300, False), "round2": (150, True), "round3": (160, False),
-        "round4": (300, True)}
+        "round4": (300, True), "round5": (300, True)}
 
 
 @pytest.mark.parametrize("which", list(SETS))
@@ -93,15 +103,15 @@ def test_the_sets(which):
 def test_the_loader_names_the_sets():
     assert load_word_senses(held_out=True).equals(load_word_senses(held_out="round2"))
     assert load_word_senses(held_out="development").equals(load_word_senses())
-    with pytest.raises(fh.InvalidParameterError, match="round4"):
-        load_word_senses(held_out="round5")
-    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round4'"):
+    with pytest.raises(fh.InvalidParameterError, match="round5"):
+        load_word_senses(held_out="round6")
+    with pytest.raises(fh.InvalidParameterError, match=r"held_out=3 must be True, False or .*'round5'"):
         load_word_senses(held_out=3)
 
 
 def test_no_sentence_is_in_two_sets():
     sets = [set(load_word_senses(held_out=w).sentence)
-            for w in (False, "round2", "round3", "round4")]
+            for w in (False, "round2", "round3", "round4", "round5")]
     for i, first in enumerate(sets):
         for second in sets[i + 1:]:
             assert not first & second
@@ -112,6 +122,22 @@ def test_round4_pages_are_new():
     earlier = set().union(*(load_word_senses(held_out=w).source
                             for w in (False, "round2", "round3")))
     assert not earlier & set(load_word_senses(held_out="round4").source)
+
+
+def _page(address: str) -> str:
+    """A page address without scheme, ``www.``, query or trailing slash, in lower case."""
+    address = re.sub(r"^https?://", "", address.lower())
+    return re.sub(r"^www\d?\.", "", address).split("?")[0].rstrip("/")
+
+
+def test_round5_pages_are_new():
+    """No page that gave a sentence to an earlier set gave one to the round-5 set, however its
+    address is written (with or without www., a query or a trailing slash)."""
+    earlier = set().union(*(map(_page, load_word_senses(held_out=w).source)
+                            for w in (False, "round2", "round3", "round4")))
+    round5 = load_word_senses(held_out="round5")
+    assert not earlier & set(map(_page, round5.source))
+    assert round5.source.nunique() >= 150
 
 
 def test_default_precision_and_recall(senses):
@@ -130,12 +156,13 @@ def test_default_precision_and_recall(senses):
 
 
 #: the figures of the later development sets (precision, recall), in docs/methods/job-descriptions.md
-LATER_DEVELOPMENT_SETS = {"round2": (0.976, 1.0), "round3": (0.972, 1.0)}
+LATER_DEVELOPMENT_SETS = {"round2": (0.976, 1.0), "round3": (0.972, 1.0), "round4": (0.955, 1.0)}
 
 
 @pytest.mark.parametrize("which", list(LATER_DEVELOPMENT_SETS))
 def test_later_development_sets(which):
-    """The round-2 and round-3 sets, development sets since the third and fourth rounds."""
+    """The round-2, round-3 and round-4 sets, development sets since the third, fourth and
+    fifth rounds."""
     senses = load_word_senses(held_out=which)
     default = _flags(senses, "default")
     decoder = _flags(senses, "gender-decoder")
@@ -148,19 +175,19 @@ def test_later_development_sets(which):
 
 
 def test_held_out_precision_and_recall(held_out):
-    """The round-4 set: precision and recall on wording the rules were not written for."""
+    """The round-5 set: precision and recall on wording the rules were not written for."""
     default = _flags(held_out, "default")
     decoder = _flags(held_out, "gender-decoder")
     precision, recall = precision_recall(held_out, default)
     gd_precision, gd_recall = precision_recall(held_out, decoder)
     assert precision >= HELD_OUT_PRECISION_FLOOR
     assert recall >= HELD_OUT_RECALL_FLOOR
-    # coded uses that Gender Decoder catches and the default lexicon misses: no more than the two
-    # known ones (a second-round title rule; no fourth-round rule was changed after measuring)
+    # coded uses that Gender Decoder catches and the default lexicon misses: no more than the
+    # nine known ones (no fifth-round rule was changed after measuring)
     coded = held_out.label == "coded"
     assert int((decoder & coded & ~default).sum()) <= HELD_OUT_LOST_AGAINST_DECODER
     # the figures in docs/methods/job-descriptions.md
-    assert (round(precision, 3), round(recall, 3)) == (0.718, 0.987)
+    assert (round(precision, 3), round(recall, 3)) == (0.68, 0.944)
     assert (round(gd_precision, 3), round(gd_recall, 3)) == (0.5, 1.0)
 
 
@@ -245,8 +272,43 @@ FOURTH_ROUND = [
 ]
 
 
+#: the same for the fifth-round rules
+FIFTH_ROUND = [
+    # the other sense is not flagged ...
+    ("Award decisions, buying decisions and decision-making authority.", (), ()),
+    ("Help staff understand that rules change and understand instructions.", (), ()),
+    ("Firms strive to remain competitive; report to the sales leader; keep developing leads.",
+     (), ()),
+    ("An ambitious curriculum; use force only when necessary; reasonable force.", (), ()),
+    ("Staff are faced with challenges and cope with challenges; challenging behaviour.", (), ()),
+    ("Support SaaS applications, provide support for printers; administrative support.", (), ()),
+    ("A pleasant stay, pleasant dreams and the emotional demands of the role.", (), ()),
+    ("Give care to an individual; profits depend on every sale.", (), ()),
+    ("Let's be honest: the work is guided by principles.", (), ()),
+    ("Buildings sensitive to their historic setting; a sensitive duty.", (), ()),
+    ("People who are physically active; an athletic instructor.", (), ()),
+    ("Trust me, the line goes quiet; quiet sobbing.", (), ()),
+    ("Why would someone commit suicide? Adventurous activities and logic puzzles.", (), ()),
+    # ('connections' is connect*, a sense of another word the rules leave alone)
+    ("An objective test, independent control and emotional connections with brands.", (),
+     ("connections",)),
+    # ... and the trait still is
+    ("Make quick decisions and understand how people feel.", ("decisions",), ("understand",)),
+    ("An ambitious, competitive person who will face new challenges with courage.",
+     ("ambitious", "competitive", "challenges", "courage"), ()),
+    ("A challenging role: support colleagues and support them.", ("challenging",),
+     ("support", "support")),
+    ("A pleasant, sensitive and honest manner.", (), ("pleasant", "sensitive", "honest")),
+    ("A strong individual, active in the community.", ("individual", "active"), ()),
+    ("A quiet, committed and trusted colleague.", (), ("quiet", "committed", "trusted")),
+    ("An adventurous and objective thinker who uses logic.", ("adventurous", "objective", "logic"),
+     ()),
+    ("Lead by example, not by force; the on-site leader.", ("Lead", "force", "leader"), ()),
+]
+
+
 @pytest.mark.parametrize(("text", "masculine", "feminine"),
-                         SECOND_ROUND + THIRD_ROUND + FOURTH_ROUND)
+                         SECOND_ROUND + THIRD_ROUND + FOURTH_ROUND + FIFTH_ROUND)
 def test_word_sense_rules(text, masculine, feminine):
     scan = fh.scan_job_description(text)
     assert (scan.masculine, scan.feminine) == (masculine, feminine)

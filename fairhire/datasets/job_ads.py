@@ -8,7 +8,8 @@
 - :func:`make_job_ads` — synthetic ads of a chosen length for benchmarks and tests.
 - :func:`load_word_senses` — sentences labelled as coded or innocent uses of a gender-coded
   word, for measuring the scanner's precision: 302 development sentences, 164 from public pages
-  (the round-2 held-out set) and 208 more (round 3) (see ``data/word_senses/README.md``).
+  (the round-2 set), 208 more (round 3), 300 (round 4) and the round-5 held-out set of 324 (see
+  ``data/word_senses/README.md``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
 
     Parameters
     ----------
-    held_out : bool or {"development", "round2", "round3", "round4"}, default False
+    held_out : bool or {"development", "round2", "round3", "round4", "round5"}, default False
         Which set. False or "development": the development set (302 sentences written for
         fairhire; the word-sense rules were written with it in view). True or "round2": the
         round-2 held-out set (164 sentences adapted from public job ads, job descriptions and
@@ -67,7 +68,10 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
         round-3 held-out set (208 sentences, collected and labelled before the third round of
         rules and not used to write them). "round4": the round-4 held-out set (300 sentences
         from 156 public pages, collected and labelled before the fourth round of rules and not
-        used to write them), which measures precision on unseen wording.
+        used to write them). "round5": the round-5 held-out set (324 sentences from 161 public
+        pages that gave no sentence to an earlier set, collected, labelled and committed before
+        the fifth round of rules and not used to write them), which measures precision on
+        unseen wording.
 
     Returns
     -------
@@ -90,6 +94,8 @@ def load_word_senses(held_out: bool | str = False) -> pd.DataFrame:
     {'coded': 104, 'innocent': 104}
     >>> load_word_senses(held_out="round4").label.value_counts().sort_index().to_dict()
     {'coded': 150, 'innocent': 150}
+    >>> load_word_senses(held_out="round5").label.value_counts().sort_index().to_dict()
+    {'coded': 162, 'innocent': 162}
     """
     if isinstance(held_out, str):
         which = check_choice(held_out, "held_out", _WORD_SENSE_FILES)
@@ -113,6 +119,7 @@ _WORD_SENSE_FILES = {
     "round2": "held_out.csv",
     "round3": "held_out_2.csv",
     "round4": "held_out_3.csv",
+    "round5": "held_out_4.csv",
 }
 
 

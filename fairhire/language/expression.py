@@ -256,9 +256,7 @@ class LexiconExpression:
                 continue
             pre = fol = None
             if exc.preceded_by:
-                items = sorted((_nb_edge_all(reversed(w)) for w in exc.preceded_by),
-                               key=len, reverse=True)
-                pre = re.compile(NEIGHBOUR_SEP + "(?:" + "|".join(items) + f")(?!{WORD})")
+                pre = re.compile(_preceding(exc.preceded_by, exc.not_preceded_by))
                 ends[0, pre] = _pairs([w[::-1] for w in exc.preceded_by])
             if exc.followed_by:
                 items = sorted(
@@ -306,7 +304,7 @@ class LexiconExpression:
         >>> before, after = expression.merged_neighbours("support")
         >>> after("support representative", len("support")) is not None
         True
-        >>> expression.merged_neighbours("ambitious")
+        >>> expression.merged_neighbours("compassionate")
         ()
         """
         rules = self.neighbour_rules(word)
@@ -343,6 +341,26 @@ def _pairs(items: list[str], reverse: bool = True) -> frozenset[str] | None:
         if all(len(h) == width and not any(c in SPECIAL_EDGES for c in h) for h in heads):
             return frozenset(h[::-1] if reverse else h for h in heads)
     return None
+
+
+def _preceding(items: Sequence[str], unless: Sequence[str] = ()) -> str:
+    """The expression, matched on the reversed text before a word, of "preceded by one of
+    ``items``, and by none of ``unless``" (a negative lookahead on the same reversed text: it
+    still starts and ends where the items do, so the matcher's checks of the characters next
+    to the word hold).
+
+    Examples
+    --------
+    >>> site = re.compile(_preceding(["site"], ["on site"]))
+    >>> [bool(site.match(text[::-1])) for text in ["the site ", "the on-site ", "onsite "]]
+    [True, False, False]
+    """
+    def alternation(words: Sequence[str]) -> str:
+        forms = sorted((_nb_edge_all(reversed(w)) for w in words), key=len, reverse=True)
+        return NEIGHBOUR_SEP + "(?:" + "|".join(forms) + f")(?!{WORD})"
+
+    guard = f"(?!{alternation(unless)})" if unless else ""
+    return guard + alternation(items)
 
 
 def _alternation(patterns: list[Any]) -> Any:

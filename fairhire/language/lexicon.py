@@ -118,7 +118,10 @@ class ExceptionRule:
     ``preceded_by`` / ``followed_by``: a finding whose matched word is one of ``words`` is
     dropped when the word before it, or after it, is one of those (``lead`` after "tech" or
     "team", ``support`` before "engineer"). Neighbours are separated by spaces, hyphens or a
-    slash on the same line.
+    slash on the same line. ``not_preceded_by`` narrows ``preceded_by``: where one of its items
+    is what precedes the word, the ``preceded_by`` side does not drop it ("leader" after
+    "site" is the title Site Leader, but not after "on-site"); its items usually end with a
+    ``preceded_by`` item.
     """
 
     id: str
@@ -129,6 +132,7 @@ class ExceptionRule:
     preceded_by: tuple[str, ...] = ()
     followed_by: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
+    not_preceded_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

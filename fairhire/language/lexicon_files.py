@@ -329,7 +329,8 @@ def _exception(i: int, raw: Any, origin: str) -> ExceptionRule:
     where = f"lexicon {origin!r}, exception #{i + 1}"
     if not isinstance(raw, Mapping):
         raise InvalidParameterError(f"{where} must be a table.")
-    allowed = {"term", "match", "words", "preceded_by", "followed_by", "reason", "id", "variants"}
+    allowed = {"term", "match", "words", "preceded_by", "followed_by", "not_preceded_by", "reason",
+               "id", "variants"}
     extra = sorted(set(raw) - allowed)
     if extra:
         raise InvalidParameterError(f"{where} has unknown keys {preview(extra)}.")
@@ -361,9 +362,15 @@ def _exception(i: int, raw: Any, origin: str) -> ExceptionRule:
     words = tuple(normalize_term(w) for w in _strs(raw.get("words"), f"{where}: words"))
     pre = tuple(normalize_term(w) for w in _strs(raw.get("preceded_by"), f"{where}: preceded_by"))
     fol = tuple(normalize_term(w) for w in _strs(raw.get("followed_by"), f"{where}: followed_by"))
+    not_pre = tuple(normalize_term(w) for w in
+                    _strs(raw.get("not_preceded_by"), f"{where}: not_preceded_by"))
     if not words or not (pre or fol):
         raise InvalidParameterError(
             f"{where} needs 'term', or 'words' with 'preceded_by' and/or 'followed_by'."
+        )
+    if not_pre and not pre:
+        raise InvalidParameterError(
+            f"{where}: 'not_preceded_by' narrows 'preceded_by', which it does not have."
         )
     return ExceptionRule(
         id=str(raw.get("id") or f"exception/{'|'.join(words)}#{i + 1}"),
@@ -371,6 +378,7 @@ def _exception(i: int, raw: Any, origin: str) -> ExceptionRule:
         words=words,
         preceded_by=pre,
         followed_by=fol,
+        not_preceded_by=not_pre,
     )
 
 
