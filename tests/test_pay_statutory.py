@@ -299,3 +299,27 @@ def test_statutory_metrics_on_the_synthetic_workforce():
         wf, pay="salary", sex="sex", variable_pay="bonus", category="level"
     )
     assert eu.categories.art10_flag.sum() >= 1
+
+
+def test_an_undefined_gap_is_written_without_a_percent_sign():
+    """No man paid a bonus: the bonus gaps are undefined, and every place that writes a figure
+    already in percent says so ("n/a", "–"), never "n/a%" or "–%"."""
+    import re
+
+    from fairhire.report.report import Report
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"sex": rng.choice(["Male", "Female"], 400),
+                         "hourly": rng.uniform(10, 30, 400), "bonus": 0.0})
+    uk = fh.uk_pay_gap_metrics(data, sex="sex", hourly_pay="hourly", bonus="bonus")
+    assert np.isnan(uk.mean_bonus_gap) and np.isnan(uk.median_bonus_gap)
+    report = Report(title="UK")
+    report.add(uk)
+    texts = {"summary": uk.summary(), "markdown": report.render_markdown(),
+             "html": report.render_html()}
+    for name, text in texts.items():
+        assert not re.search(r"(n/a|–|—|\bs)%", text), name
+    assert "Mean bonus gender pay gap: n/a" in texts["summary"]
+    assert "**–** mean bonus gap" in texts["markdown"]
+    # defined figures keep their sign
+    assert re.search(r"\*\*−?\d+\.\d%\*\* mean hourly pay gap", texts["markdown"])

@@ -20,8 +20,8 @@ from typing import Any
 
 __all__ = [
     "MINUS", "column_kind", "format_count", "format_counted", "format_money", "format_number", "format_p",
-    "format_percent", "format_points", "format_ratio", "p_text", "threshold_line",
-    "threshold_rule",
+    "format_percent", "format_percent_figure", "format_points", "format_ratio", "p_text",
+    "threshold_line", "threshold_rule",
 ]
 
 MINUS = "\u2212"
@@ -181,6 +181,19 @@ def format_percent(value: Any, digits: int = 1, *, threshold: float | None = Non
         return NA
     t = None if threshold is None else threshold * 100
     return format_number(x * 100, digits, threshold=t) + "%"
+
+
+def format_percent_figure(value: Any, digits: int = 1) -> str:
+    """A figure already in percent (a pay gap of 4.6) written with its sign: "4.6%"; "n/a"
+    when it is missing, never "n/a%".
+
+    Examples
+    --------
+    >>> format_percent_figure(4.6), format_percent_figure(-12.25, 2), format_percent_figure(None)
+    ('4.6%', '−12.25%', 'n/a')
+    """
+    x = _real(value)
+    return NA if x is None else format_number(x, digits) + "%"
 
 
 def format_points(value: Any, digits: int = 1) -> str:

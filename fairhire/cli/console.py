@@ -19,6 +19,7 @@ from .._core.text import (
     format_number,
     format_p,
     format_percent,
+    format_percent_figure,
     format_ratio,
 )
 from .._results import by_severity
@@ -46,7 +47,7 @@ _OVERALL = {"unit": "All units"}
 #: How a column whose name says what its numbers are is written (see column_kind)
 _BY_KIND: dict[str, Callable[[Any], str]] = {
     "p": format_p, "ratio": format_ratio, "rate": format_percent,
-    "pct": lambda v: f"{format_number(v, 1)}%",  # already in percent
+    "pct": lambda v: format_percent_figure(v, 1),  # already in percent
 }
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.params import check_bool, check_choice, check_int, check_number
-from .._core.text import format_count, format_number
+from .._core.text import format_count, format_percent_figure
 from .._deprecation import renamed_argument
 from .._frames import numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, named_value, result_dataclass
@@ -42,10 +42,6 @@ CATEGORY_COLUMNS = (
 )
 #: Columns of :attr:`EUPayTransparencyMetrics.table`.
 TABLE_COLUMNS = ("indicator", "description", "category", "value", "published", "unit", "art10_flag")
-
-
-def _pct(value: Any) -> str:
-    return format_number(value, 1) + "%"
 
 
 @result_dataclass
@@ -145,22 +141,22 @@ class EUPayTransparencyMetrics(Result):
 
     def _repr_headline(self) -> str:
         cats = "" if self.categories is None else f", {len(self.flagged_categories)} flagged"
-        return f"gap (a) {_pct(self.value('a'))}{cats}"
+        return f"gap (a) {format_percent_figure(self.value('a'))}{cats}"
 
     def summary(self) -> str:
         lines = ["EU Pay Transparency Directive 2023/970, Art. 9(1) indicators"]
         lines += self._rows_text()
         for r in self.indicators.itertuples(index=False):
-            lines.append(f"  ({r.indicator}) {r.description}: {_pct(r.published)}")
+            lines.append(f"  ({r.indicator}) {r.description}: {format_percent_figure(r.published)}")
         lines.append("  (f) quartile pay bands, women's share:")
         for r in self.quartiles.itertuples(index=False):
-            lines.append(f"      {r.band:<13} {_pct(r.female_pct)}")
+            lines.append(f"      {r.band:<13} {format_percent_figure(r.female_pct)}")
         if self.categories is not None:
             flagged = ", ".join(map(str, self.flagged_categories)) or "none"
             lines.append(
                 f"  (g) {format_count(len(self.categories))} categories of workers; "
                 f"{format_count(len(self.flagged_categories))} with a gap in average pay of at "
-                f"least {format_number(self.threshold, 0)}% (Art. 10 joint pay assessment "
+                f"least {format_percent_figure(self.threshold, 0)} (Art. 10 joint pay assessment "
                 f"trigger): {flagged}"
             )
         return self._summary_text(lines)
@@ -170,8 +166,8 @@ class EUPayTransparencyMetrics(Result):
         a = self.value("a")
         if np.isfinite(a):
             text = (
-                f"EU pay transparency: the gender pay gap (Art. 9(1)(a)) is {_pct(a)} and the "
-                f"median gap {_pct(self.value('c'))}."
+                f"EU pay transparency: the gender pay gap (Art. 9(1)(a)) is {format_percent_figure(a)} and the "
+                f"median gap {format_percent_figure(self.value('c'))}."
             )
             out.append(Headline(severity=1, text=text, figure=a, section="Art. 9"))
         flagged = self.flagged
@@ -181,7 +177,7 @@ class EUPayTransparencyMetrics(Result):
             text = (
                 f"{format_count(len(flagged))} of {format_count(assessable)} categories of "
                 f"workers have a gap in average pay of at least "
-                f"{format_number(self.threshold, 0)}% (largest: {_pct(worst['value'])} in "
+                f"{format_percent_figure(self.threshold, 0)} (largest: {format_percent_figure(worst['value'])} in "
                 f"{worst['category']}); unless justified by objective, gender-neutral criteria "
                 "or remedied within six months, this triggers a joint pay assessment under "
                 "Art. 10."

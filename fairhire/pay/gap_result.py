@@ -9,7 +9,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._core.text import format_count, format_money, format_number, format_percent, p_text
+from .._core.text import (
+    format_count,
+    format_money,
+    format_number,
+    format_percent,
+    format_percent_figure,
+    p_text,
+)
 from .._results import Headline, Result, result_dataclass
 from ..stats.regression import OLSFit, fit_ols
 from ._groups import GroupCodes
@@ -162,7 +169,7 @@ class PayGapResult(Result):
     def _amount(self, gap: float) -> str:
         """A gap's size in the result's units: "4.6%" or "3,120"."""
         size = abs(float(gap))
-        return format_number(size, 1) + "%" if self.log else format_money(size)
+        return format_percent_figure(size, 1) if self.log else format_money(size)
 
     def _interval(self, row: Any) -> str:
         """The confidence interval, in the direction of the sentence ("paid x more": x's)."""
@@ -208,8 +215,8 @@ class PayGapResult(Result):
 
     def _summary_line(self, row: Any) -> str:
         raw = (
-            f"raw mean gap {format_number(row.mean_gap_pct)}%, raw median gap "
-            f"{format_number(row.median_gap_pct)}%"
+            f"raw mean gap {format_percent_figure(row.mean_gap_pct, 2)}, raw median gap "
+            f"{format_percent_figure(row.median_gap_pct, 2)}"
         )
         if not row.testable:
             return f"  {row.group}: {raw}; not testable ({row.note})"
@@ -261,7 +268,7 @@ class PayGapResult(Result):
         raw = row.mean_gap_pct if self.controls else row.median_gap_pct
         where = "on average (raw mean gap)" if self.controls else "at the median (raw median gap)"
         raw_text = (
-            f"before adjustment they are paid {format_number(abs(raw), 1)}% {_direction(raw)} "
+            f"before adjustment they are paid {format_percent_figure(abs(raw), 1)} {_direction(raw)} "
             f"{where}"
         )
         text = (

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._core.text import format_number, format_percent, p_text
+from .._core.text import format_number, format_percent, format_percent_figure, p_text
 from .._results import Headline, Result, named_value, result_dataclass
 from ..stats.oaxaca import COMPONENTS, Decomposition
 
@@ -115,7 +115,7 @@ class OaxacaBlinderResult(Result):
         share = self.overall.set_index("component").loc["unexplained", "share_of_gap"]
         return (
             f"{self.group_a} vs {self.group_b}, gap {self._amount(self.gap)} "
-            f"{self._unit()}, {format_number(share, 0)}% unexplained"
+            f"{self._unit()}, {format_percent_figure(share, 0)} unexplained"
         )
 
     def summary(self) -> str:
@@ -132,7 +132,7 @@ class OaxacaBlinderResult(Result):
                 se = f" (SE {r.std_error:.4g}, {p_text(r.p_value, alpha=self.alpha)})"
             lines.append(
                 f"  {r.decomposition:>9} {r.component:<13} {format_number(r.estimate, 5)}{se}"
-                f"  {format_number(r.share_of_gap, 1)}% of gap"
+                f"  {format_percent_figure(r.share_of_gap, 1)} of gap"
             )
         return self._summary_text(lines)
 
@@ -154,8 +154,8 @@ class OaxacaBlinderResult(Result):
             part = self._difference(unexplained.estimate)
         text = (
             f"{head}Differences in {', '.join(self.features)} explain "
-            f"{format_number(explained.share_of_gap, 0)}% of the gap; "
-            f"{format_number(unexplained.share_of_gap, 0)}% is unexplained "
+            f"{format_percent_figure(explained.share_of_gap, 0)} of the gap; "
+            f"{format_percent_figure(unexplained.share_of_gap, 0)} is unexplained "
             f"({part}{p if np.isfinite(unexplained.p_value) else ''}; characteristics valued "
             f"at {self._valuation()})."
         )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._core.flags import FlagReading, read_flag
 from .._core.params import check_choice, check_int
-from .._core.text import format_number
+from .._core.text import format_percent_figure
 from .._engine_stats import quartile_bands
 from .._frames import numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, result_dataclass
@@ -53,10 +53,6 @@ QUARTILE_COLUMNS = (
     "female_pct_published", "min_pay", "max_pay",
 )
 NAN = float("nan")
-
-
-def _pct(value: float, decimals: int) -> str:
-    return format_number(value, decimals) + "%"
 
 
 @result_dataclass
@@ -126,8 +122,8 @@ class UKPayGapMetrics(Result):
     def _repr_headline(self) -> str:
         d = self.decimals
         return (
-            f"median hourly gap {_pct(self.median_hourly_gap, d)}, "
-            f"mean {_pct(self.mean_hourly_gap, d)}"
+            f"median hourly gap {format_percent_figure(self.median_hourly_gap, d)}, "
+            f"mean {format_percent_figure(self.mean_hourly_gap, d)}"
         )
 
     def summary(self) -> str:
@@ -135,12 +131,12 @@ class UKPayGapMetrics(Result):
         lines = ["UK gender pay gap metrics (SI 2017/172)"]
         lines += self._rows_text()
         for r in self.metrics.itertuples(index=False):
-            lines.append(f"  {r.description}: {_pct(r.published, d)}")
+            lines.append(f"  {r.description}: {format_percent_figure(r.published, d)}")
         lines.append("  Quartile pay bands (men / women):")
         for r in self.quartiles.itertuples(index=False):
             lines.append(
-                f"    {r.band:<13} {_pct(r.male_pct_published, d)} / "
-                f"{_pct(r.female_pct_published, d)}"
+                f"    {r.band:<13} {format_percent_figure(r.male_pct_published, d)} / "
+                f"{format_percent_figure(r.female_pct_published, d)}"
             )
         return self._summary_text(lines)
 
@@ -153,8 +149,8 @@ class UKPayGapMetrics(Result):
                 Headline(
                     severity=2 if abs(self.mean_hourly_gap) >= 5 else 1,
                     text=f"UK gender pay gap: the median hourly pay gap is "
-                    f"{_pct(self.median_hourly_gap, d)} and the mean gap "
-                    f"{_pct(self.mean_hourly_gap, d)} ({who} paid more at the median).",
+                    f"{format_percent_figure(self.median_hourly_gap, d)} and the mean gap "
+                    f"{format_percent_figure(self.mean_hourly_gap, d)} ({who} paid more at the median).",
                     figure=float(self.median_hourly_gap),
                     section="hourly pay",
                 )
@@ -163,10 +159,10 @@ class UKPayGapMetrics(Result):
             out.append(
                 Headline(
                     severity=1,
-                    text=f"{_pct(self.male_bonus_pct, d)} of men and "
-                    f"{_pct(self.female_bonus_pct, d)} of women were paid a bonus; the mean bonus "
-                    f"gap is {_pct(self.mean_bonus_gap, d)} and the median "
-                    f"{_pct(self.median_bonus_gap, d)}.",
+                    text=f"{format_percent_figure(self.male_bonus_pct, d)} of men and "
+                    f"{format_percent_figure(self.female_bonus_pct, d)} of women were paid a bonus; the mean bonus "
+                    f"gap is {format_percent_figure(self.mean_bonus_gap, d)} and the median "
+                    f"{format_percent_figure(self.median_bonus_gap, d)}.",
                     figure=float(self.mean_bonus_gap),
                     section="bonus",
                 )
@@ -176,8 +172,8 @@ class UKPayGapMetrics(Result):
             out.append(
                 Headline(
                     severity=1,
-                    text=f"Women are {_pct(q['female_pct_published'].iloc[0], d)} of the lower pay "
-                    f"quartile and {_pct(q['female_pct_published'].iloc[3], d)} of the upper "
+                    text=f"Women are {format_percent_figure(q['female_pct_published'].iloc[0], d)} of the lower pay "
+                    f"quartile and {format_percent_figure(q['female_pct_published'].iloc[3], d)} of the upper "
                     "quartile.",
                     figure=float(q["female_pct"].iloc[3]),
                     section="quartiles",

@@ -129,9 +129,10 @@ class Formatter:
         """A ratio, with extra digits near ``threshold`` (0.795, never "0.80")."""
         return self._guard(value, hide) or Markup(core.format_ratio(value, threshold, digits))
 
-    def num(self, value: Any, digits: int = 2, hide: bool = False) -> Markup:
-        """A plain number with ``digits`` decimals and thousands separators."""
-        return self._guard(value, hide) or Markup(core.format_number(value, digits))
+    def num(self, value: Any, digits: int = 2, hide: bool = False, suffix: str = "") -> Markup:
+        """A plain number with ``digits`` decimals and thousands separators, then ``suffix``
+        ("%" for a figure already in percent); a missing or withheld value gets no suffix."""
+        return self._guard(value, hide) or self._out(core.format_number(value, digits) + suffix)
 
     def pvalue(self, value: Any, hide: bool = False, alpha: float | None = 0.05) -> Markup:
         """A p-value: "< 0.001", three decimals, more near ``alpha`` (0.0496)."""
