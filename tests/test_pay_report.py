@@ -125,3 +125,18 @@ def test_charts_return_none_or_hide_small(gap, wf):
     assert chart is not None and "below 40 are not drawn" in chart.alt
     uk = fh.uk_pay_gap_metrics(wf.head(12), hourly_pay="hourly_pay", sex="sex")
     assert pay_charts.quartile_bands(uk, min_cell=5) is None
+
+
+def test_quartile_chart_says_which_bands_are_withheld():
+    """60 employees, min_cell 5: the lower-middle band holds 4 men, so its shares are withheld.
+    The chart's description says so instead of "nan%", and the other bands keep their shares."""
+    wf = fh.datasets.make_workforce(800, random_state=1).sample(n=60, random_state=3)
+    uk = fh.uk_pay_gap_metrics(wf, hourly_pay="hourly_pay", bonus="bonus", sex="sex")
+    assert uk.quartiles.men.tolist()[1] == 4
+    for fmt in ("markdown", "html"):
+        report = fh.Report(title="UK", min_cell=5).add(uk)
+        text = report.render_markdown() if fmt == "markdown" else report.render_html()
+        assert "nan%" not in text, fmt
+        assert ("Shares withheld (fewer than 5 men or women in a band, or figures that would "
+                "reveal such a count): lower middle, upper middle, upper.") in text, fmt
+        assert "ranked pay list): lower: women 46.7%, men 53.3%." in text, fmt

@@ -212,14 +212,20 @@ def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
     bands = q["band"].tolist()
     women = q["female_pct"].astype(float).to_numpy()
     men = q["male_pct"].astype(float).to_numpy()
+    shown = np.isfinite(women) & np.isfinite(men)
     alt = (
         "Share of women and men in each quartile pay band (four equal-headcount sections of the "
         "ranked pay list): "
-        + "; ".join(
-            f"{b}: women {w:.1f}%, men {m:.1f}%" for b, w, m in zip(bands, women, men, strict=True)
-        )
+        + "; ".join(f"{b}: women {w:.1f}%, men {m:.1f}%"
+                    for b, w, m, ok in zip(bands, women, men, shown, strict=True) if ok)
         + "."
     )
+    if not shown.all():
+        # min_cell: a band with fewer than min_cell men or women, and the bands withheld with
+        # it so that its counts cannot be worked out from the totals
+        held = ", ".join(b for b, ok in zip(bands, shown, strict=True) if not ok)
+        alt += (f" Shares withheld (fewer than {min_cell} men or women in a band, or figures that "
+                f"would reveal such a count): {held}.")
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
@@ -235,6 +241,8 @@ def quartile_bands(result: Any, *, min_cell: int | None = None) -> Chart | None:
                 ax.text(w + m / 2, yi, f"{m:.1f}%", ha="center", va="center",
                         color="#000000", bbox={"facecolor": "white", "edgecolor": "none",
                                                "pad": 1.0})
+            else:
+                ax.text(2, yi, "shares withheld", ha="left", va="center", color="#000000")
         ax.axvline(50, color=GREY, linewidth=0.9, linestyle=(0, (4, 3)))
         line_note(ax, 50, " 50%", "left")
         ax.set_yticks(y, labels=[f"{b} quartile" for b in bands])
