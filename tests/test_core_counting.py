@@ -210,3 +210,48 @@ def test_an_identifier_as_the_group_column_is_pointed_out():
                for w in ai.warnings)
     messy = fh.adverse_impact(messy_frame(), group="sex", stages=["selected"])
     assert not any("pandas.cut" in w for w in messy.warnings)
+
+
+NON_DISCLOSED = ["Prefer not to say", "decline to self-identify", "Unknown "]
+
+
+@pytest.mark.parametrize("label", NON_DISCLOSED)
+def test_a_non_disclosure_label_is_kept_as_a_group_with_a_warning(label):
+    """Every analysis reads it the same way: compared (the caller did not name it), with a
+    warning that names it and the fix; named in unknown_labels, it is counted as unknown."""
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame({
+        "sex": rng.choice(["Female", "Male", label], 600),
+        "selected": rng.random(600) < 0.3,
+        "level": rng.choice(["L1", "L2"], 600),
+    })
+    calls = {
+        "adverse_impact": lambda **kw: fh.adverse_impact(data, group="sex", stages="selected",
+                                                         **kw),
+        "promotion_disparity": lambda **kw: fh.promotion_disparity(
+            data, group="sex", promoted="selected", level="level", **kw),
+    }
+    clean = " ".join(label.split())
+    for name, call in calls.items():
+        result = call()
+        assert clean in set(result.table["group"]), name
+        said = [w for w in result.warnings if "reads as a non-disclosure" in w]
+        assert len(said) == 1 and repr(clean) in said[0] and "unknown_labels" in said[0], name
+        named = call(unknown_labels=[label])
+        assert clean not in set(named.table["group"]), name
+        assert not any("non-disclosure" in w for w in named.warnings), name
+        assert named.rows.excluded["missing group"] == int((data.sex == label).sum()), name
+
+
+def test_the_command_line_prints_the_non_disclosure_warning(tmp_path, capsys):
+    from fairhire.cli import main
+
+    rng = np.random.default_rng(4)
+    path = tmp_path / "funnel.csv"
+    pd.DataFrame({"sex": rng.choice(["Female", "Male", "Prefer not to say"], 300),
+                  "hired": rng.choice(["Yes", "No"], 300)}).to_csv(path, index=False)
+    main(["impact", str(path), "--group", "sex", "--stages", "hired"])
+    assert "'Prefer not to say' reads as a non-disclosure" in capsys.readouterr().out
+    main(["impact", str(path), "--group", "sex", "--stages", "hired",
+          "--unknown-label", "Prefer not to say"])
+    assert "non-disclosure" not in capsys.readouterr().out

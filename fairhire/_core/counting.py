@@ -73,6 +73,7 @@ def count_groups(
     flags: Mapping[str, str] | None = None,
     values: Mapping[str, str] | None = None,
     label_keys: Iterable[str] = (),
+    unknown_labels: Iterable[Any] = (),
 ) -> Counts:
     """Count rows per (group, key roles) in the data's engine, then clean the labels.
 
@@ -80,6 +81,7 @@ def count_groups(
     name in messages) to the user's column. ``values`` maps a role to a numeric column, summed
     as ``<role>_count`` (non-missing values), ``<role>_sum`` and ``<role>_sumsq``.
     ``label_keys`` names key roles whose values are labels to clean as well (a rater's name).
+    ``unknown_labels`` are read as missing in the group columns (not in ``label_keys``).
 
     Examples
     --------
@@ -103,6 +105,7 @@ def count_groups(
     flags = dict(flags or {})
     values = dict(values or {})
     taken = [*group_cols, *keys.values(), *flags.values(), *values.values()]
+    label_keys = tuple(label_keys)
     gnames = [f"g{i}" for i in range(len(group_cols))]
     names = internal_names([*gnames, *keys, *(f"{r}{s}" for r in flags for s in ("", "_m"))],
                            taken)
@@ -142,7 +145,13 @@ def count_groups(
         counts[c] = counts[c].fillna(0).astype("int64")
     cleaned = [names[g] for g in gnames] + [names[r] for r in label_keys]
     users = dict(zip(cleaned, [*group_cols, *(keys[r] for r in label_keys)], strict=True))
-    counts, cleanings = relabel_counts(counts, cleaned, count_columns=count_cols, weight=ROWS)
+    counts, cleanings = relabel_counts(counts, [names[g] for g in gnames],
+                                       count_columns=count_cols, weight=ROWS,
+                                       unknown_labels=tuple(unknown_labels))
+    if label_keys:  # a rater named "Unknown" is a rater: unknown_labels is for groups
+        counts, more = relabel_counts(counts, [names[r] for r in label_keys],
+                                      count_columns=count_cols, weight=ROWS)
+        cleanings.update(more)
     warnings = [
         w
         for internal, cleaning in cleanings.items()
@@ -227,9 +236,11 @@ def too_small_warning(choice: ReferenceChoice, sizes: Sequence[int], min_n: int)
 
 
 def clean_row_labels(
-    df: pd.DataFrame, columns: Sequence[str], users: Sequence[str]
+    df: pd.DataFrame, columns: Sequence[str], users: Sequence[str],
+    unknown_labels: Iterable[Any] = (),
 ) -> tuple[pd.Series, list[str]]:
-    """Clean labels of row-level group columns (``columns``, named ``users`` in messages).
+    """Clean labels of row-level group columns (``columns``, named ``users`` in messages);
+    ``unknown_labels`` are read as missing.
 
     Returns the group label of every row (None when a part is missing) and the merge warnings.
 
@@ -248,7 +259,8 @@ def clean_row_labels(
     for c, user in zip(columns, users, strict=True):
         values = df[c].astype(object)
         counts = values.value_counts(dropna=False)
-        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=user)
+        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=user,
+                                unknown_labels=unknown_labels)
         warnings.extend(cleaning.warnings())
         parts[c] = [cleaning.get(v) for v in values.tolist()]
     return group_labels(parts, list(columns)), warnings

@@ -17,6 +17,10 @@ engine), so it costs the same for a hundred rows or a hundred million:
    ``Male``/``Female`` (:data:`MALE_SPELLINGS`, :data:`FEMALE_SPELLINGS`), and the warning
    says so. Two-sex statutory figures read a sex column through :mod:`fairhire._sex`, which
    builds on this.
+5. A label that reads as a non-disclosure ("Prefer not to say", "Decline to self-identify",
+   "Unknown": :data:`NON_DISCLOSURE`) but is not named in ``unknown_labels=`` stays a group,
+   as the caller asked, with a warning that names it and how to count it as unknown instead:
+   whether such applicants form a group is the auditor's call, not the library's.
 
 Numbers and booleans are labels as they are.
 """
@@ -33,8 +37,9 @@ import pandas as pd
 from .missing import is_missing
 
 __all__ = [
-    "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "LabelCleaning", "clean_labels",
-    "label_key", "plain_value", "relabel_counts",
+    "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "NON_DISCLOSURE",
+    "NON_DISCLOSURE_NOTE", "LabelCleaning", "as_labels", "clean_labels", "label_key",
+    "plain_value", "relabel_counts",
 ]
 
 MALE = "Male"
@@ -43,10 +48,41 @@ FEMALE = "Female"
 #: squashing spaces and case-folding).
 MALE_SPELLINGS: frozenset[str] = frozenset({"m", "male", "males", "man", "men"})
 FEMALE_SPELLINGS: frozenset[str] = frozenset({"f", "female", "females", "woman", "women"})
+#: Labels that say the person did not disclose (compared after squashing spaces and
+#: case-folding; hyphens read as spaces). Kept as groups unless named in ``unknown_labels``,
+#: with a warning.
+NON_DISCLOSURE: frozenset[str] = frozenset({
+    "prefer not to say", "prefer not to answer", "prefer not to disclose", "prefer not to state",
+    "decline to self identify", "declined to self identify", "decline to state",
+    "declined to state", "decline to answer", "declined to answer", "declined", "decline",
+    "not disclosed", "undisclosed", "did not disclose", "choose not to disclose",
+    "chose not to disclose", "i do not wish to disclose", "i don't wish to answer",
+    "i do not wish to answer", "not declared", "undeclared", "unknown", "not known",
+    "not specified", "unspecified", "not stated", "not provided", "not reported", "n/a", "na",
+    "none", "null", "blank",
+})
+#: The words of that warning. An analysis that compares labels it has already read (its own
+#: counts, under an internal column name) drops warnings holding them: the user's column
+#: was warned about once.
+NON_DISCLOSURE_NOTE = "reads as a non-disclosure"
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def as_labels(value: Any) -> tuple[Any, ...]:
+    """``unknown_labels`` as given: one label, several, or None for none. A single string is
+    one label, never its letters.
+
+    Examples
+    --------
+    >>> as_labels("Prefer not to say"), as_labels(["N/K", "Unknown"]), as_labels(None)
+    (('Prefer not to say',), ('N/K', 'Unknown'), ())
+    """
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str | bytes) else tuple(value)
 
 
 def label_key(value: Any) -> Any:
@@ -79,6 +115,8 @@ class LabelCleaning:
         Raw label → clean label where a sex spelling was read as ``Male``/``Female``.
     unknown : dict
         Raw label → row count for missing values and ``unknown_labels``.
+    undisclosed : tuple
+        Clean labels kept as groups that read as a non-disclosure (:data:`NON_DISCLOSURE`).
     """
 
     column: str
@@ -86,6 +124,7 @@ class LabelCleaning:
     merged: Mapping[Any, tuple[Any, ...]] = field(default_factory=dict)
     recoded: Mapping[Any, Any] = field(default_factory=dict)
     unknown: Mapping[Any, int] = field(default_factory=dict)
+    undisclosed: tuple[Any, ...] = ()
 
     def get(self, value: Any) -> Any:
         """The clean label of a raw value (None for missing or unknown)."""
@@ -112,6 +151,12 @@ class LabelCleaning:
         if self.recoded:
             shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
             out.append(f"column {self.column!r}: read {shown}.")
+        for label in self.undisclosed:
+            out.append(
+                f"column {self.column!r}: {label!r} {NON_DISCLOSURE_NOTE} but is compared as "
+                f"a group; to count it as unknown instead, name it in unknown_labels (on the "
+                f"command line, --unknown-label {label!r})."
+            )
         return out
 
 
@@ -163,10 +208,12 @@ def clean_labels(
     column 'sex': the labels 'Female', ' FEMALE', 'female ' differ only in case or spaces and were merged as 'Female'.
     >>> clean_labels(["M", "f", "Woman"], column="gender", sex=True).mapping
     {'M': 'Male', 'f': 'Female', 'Woman': 'Female'}
+    >>> print(clean_labels(["Female", "Prefer not to say"], column="sex").warnings()[0])
+    column 'sex': 'Prefer not to say' reads as a non-disclosure but is compared as a group; to count it as unknown instead, name it in unknown_labels (on the command line, --unknown-label 'Prefer not to say').
     """
     values = list(values)
     n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
-    unknown_keys = {label_key(u) for u in unknown_labels if not is_missing(u)}
+    unknown_keys = {label_key(u) for u in as_labels(unknown_labels) if not is_missing(u)}
     unknown: dict[Any, int] = {}
     # clean key -> {spelling: rows}, and raw -> key
     spellings: dict[Any, dict[Any, int]] = {}
@@ -214,8 +261,14 @@ def clean_labels(
         # sex spellings read as Male/Female are reported once, as recodings
         if len(distinct) > 1 and not (sex and clean in (MALE, FEMALE)):
             merged[clean] = tuple(sorted(distinct, key=lambda r: (r != clean, str(r))))
+    undisclosed = tuple(sorted(
+        (clean for clean in variants
+         if isinstance(clean, str) and label_key(clean).replace("-", " ") in NON_DISCLOSURE),
+        key=str,
+    ))
     return LabelCleaning(
-        column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown
+        column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown,
+        undisclosed=undisclosed,
     )
 
 
@@ -241,7 +294,7 @@ def relabel_counts(
     {'sex': ['Female', 'Male'], 'n': [6, 6], 'k': [3, 3]}
     """
     sex_columns = set(sex_columns)
-    unknown_labels = list(unknown_labels)
+    unknown_labels = as_labels(unknown_labels)
     cleanings: dict[str, LabelCleaning] = {}
     out = table.copy()
     for c in columns:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from .labels import as_labels
 from .params import (
     check_adjust,
     check_alpha,
@@ -55,13 +56,6 @@ class Options:
     unknown_labels: tuple[object, ...] = ()
 
 
-def _labels(value: Any) -> tuple[object, ...]:
-    """``unknown_labels``: one label, several, or None for none."""
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 #: How each comparison option is checked, in the order :func:`check_options` checks them (an
 #: :class:`~fairhire.errors.InvalidParameterError` naming the parameter; text is never read as
 #: a boolean or a number). The defaults are those of :class:`Options`.
@@ -76,7 +70,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "confidence": check_confidence,
     "min_share": check_share,
     "min_n": check_min_n,
-    "unknown_labels": _labels,
+    "unknown_labels": as_labels,
 }
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "read_input",
     "reference_argument",
     "report_arguments",
+    "unknown_label_argument",
 ]
 
 #: The comparison options of the rate analyses, as the library names them.
@@ -131,15 +132,20 @@ def comparison_arguments(
             "--min-n", type=min_n(), metavar="N",
             help=f"smallest group, in {people}, that can be the reference (default: 30; 0: "
             "no minimum)"),
-        "unknown_labels": lambda: o.add_argument(
-            "--unknown-label", dest="unknown_labels", action="append", metavar="LABEL",
-            help="a group label meaning 'not known', e.g. 'Prefer not to say' (repeat for "
-            "several); counted as unknown"),
+        "unknown_labels": lambda: unknown_label_argument(o),
     }
     for name in COMPARISON_OPTIONS:
         if name not in skip:
             add[name]()
     return o
+
+
+def unknown_label_argument(o: argparse._ArgumentGroup) -> None:
+    """``--unknown-label``, repeatable: the library's ``unknown_labels``."""
+    o.add_argument(
+        "--unknown-label", dest="unknown_labels", action="append", metavar="LABEL",
+        help="a group label meaning 'not known', e.g. 'Prefer not to say' (repeat for "
+        "several); counted as unknown")
 
 
 def given(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from .arguments import (
     read_input,
     reference_argument,
     report_arguments,
+    unknown_label_argument,
 )
 from .output import print_result
 
 NAME = "pay"
 HELP = "raw and adjusted pay gaps"
 EXAMPLE = "fairhire pay employees.csv --pay salary --group sex --controls level tenure_years"
-FLAGS = {"min_group_size": "--min-n"}
+FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -37,6 +38,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    "spread), HC1, or nonrobust (classical)")
     o.add_argument("--min-n", type=whole("min_n", low=2), metavar="N",
                    help="smallest group size analysed, at least 2 (default: the library's, 5)")
+    unknown_label_argument(o)
     report_arguments(p)
 
 
@@ -48,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "pay": args.pay, "group": args.group, "controls": args.controls or (),
         "within": args.within, "cov_type": args.cov_type, "reference": args.reference,
+        "unknown_labels": args.unknown_labels or (),
     }
     if args.min_n is not None:
         options["min_n"] = args.min_n

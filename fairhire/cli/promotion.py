@@ -11,13 +11,14 @@ from .arguments import (
     read_input,
     reference_argument,
     report_arguments,
+    unknown_label_argument,
 )
 from .output import print_result
 
 NAME = "promotion"
 HELP = "promotion rates by group, within levels"
 EXAMPLE = "fairhire promotion employees.csv --group sex --promoted promoted --level level"
-FLAGS: dict[str, str] = {}
+FLAGS = {"unknown_labels": "--unknown-label"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -31,6 +32,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     reference_argument(o)
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share, e.g. 0.02 (default: none)")
+    unknown_label_argument(o)
     report_arguments(p)
 
 
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     result = fh.promotion_disparity(
         data, group=args.group, promoted=args.promoted, level=args.level,
         reference=args.reference, min_share=args.min_share,
+        unknown_labels=args.unknown_labels or (),
     )
     print_result(result, args, "Promotion analysis")
     return 0

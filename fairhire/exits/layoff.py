@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import sort_key
+from .._core.labels import as_labels
 from .._core.missing import is_missing
 from .._core.options import Options, check_options, option_params
 from .._core.params import check_int
@@ -315,7 +316,7 @@ def reduction_in_force(
     params = {
         "group": group_cols, "selected": selected, "unit": unit, "age": age,
         "job_title": job_title, "age_bands": list(cuts), "reference": reference,
-        **option_params(options, OPTIONS), "unknown_labels": list(unknown_labels),
+        **option_params(options, OPTIONS), "unknown_labels": list(as_labels(unknown_labels)),
     }
     return ReductionInForceResult(
         table=table, strata=strata, age_bands=bands, trend=trend, owbpa=owbpa,

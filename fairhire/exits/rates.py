@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.options import Options, check_options, option_params
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
@@ -322,7 +323,7 @@ def retention(
         "group": group_cols, "exited": exited, "exit_type": exit_type, "level": level,
         "period": period, "controls": control_cols, "reference": reference,
         "voluntary": sorted(kinds.voluntary), "involuntary": sorted(kinds.involuntary),
-        **option_params(options, OPTIONS), "unknown_labels": list(unknown_labels),
+        **option_params(options, OPTIONS), "unknown_labels": list(as_labels(unknown_labels)),
         "on_inconsistent": on_inconsistent, "regression": regression,
     }
     exit_types = None

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.params import check_choice, check_confidence, check_min_n
 from .._core.reference import choose_reference
 from .._core.reference_rows import explains_reference
@@ -259,7 +260,8 @@ def time_to_exit(
               "hire_date": hire_date, "exit_date": exit_date,
               "as_of": None if as_of is None else str(as_of), "time_unit": time_unit,
               "horizon": horizon, "reference": reference, "ties": ties,
-              "confidence": confidence, "conf_type": conf_type, "alpha": alpha, "min_n": min_n}
+              "confidence": confidence, "conf_type": conf_type, "alpha": alpha, "min_n": min_n,
+              "unknown_labels": list(as_labels(unknown_labels))}
     return TimeToExitResult(
         table=table.drop(columns=["person_time"]), curves=curves,
         logrank={"statistic": lr.statistic, "df": lr.df, "p_value": lr.p_value},

@@ -27,7 +27,7 @@ def _already_clean(
     table: pd.DataFrame, group_cols: Sequence[str], unknown_labels: Sequence[object]
 ) -> bool:
     """Whether the shared rule leaves every label of the table as it is: nothing merged,
-    recoded or read as unknown, every label already in its clean spelling and a plain Python
+    recoded, read as unknown or warned about, every label already in its clean spelling and a plain Python
     value (missing values stay missing), so no two rows come to share their keys."""
     for c in group_cols:
         distinct = list(dict.fromkeys(table[c].tolist()))
@@ -35,7 +35,8 @@ def _already_clean(
         if any(isinstance(v, np.generic) or (v is not None and is_missing(v)) for v in distinct):
             return False
         cleaning = clean_labels(distinct, column=c, unknown_labels=unknown_labels)
-        if cleaning.merged or cleaning.recoded or set(cleaning.unknown) - {"(missing)"}:
+        if (cleaning.merged or cleaning.recoded or cleaning.undisclosed
+                or set(cleaning.unknown) - {"(missing)"}):
             return False
         for raw, clean in cleaning.mapping.items():
             if clean is None or type(clean) is not type(raw) or clean != raw:

@@ -64,7 +64,8 @@ class Comparison(NamedTuple):
     exclusions: dict[str, int]
 
 
-def read_seats(frame: Frame, interview: str, panelist_group: str) -> Seats:
+def read_seats(frame: Frame, interview: str, panelist_group: str,
+               unknown_labels: tuple[object, ...] = ()) -> Seats:
     """One group-by (interview × panelist group); missing interview ids excluded, counted;
     panelist-group labels cleaned."""
     seats = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
@@ -86,7 +87,8 @@ def read_seats(frame: Frame, interview: str, panelist_group: str) -> Seats:
     rows = RowAccount.of(total, excluded)
     seats["interview"] = seats["interview"].map(str)
     vc = seats.groupby(seats["pgroup"].astype(object), dropna=False)["n"].sum()
-    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group)
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group,
+                            unknown_labels=unknown_labels)
     warnings = list(cleaning.warnings())
     seats["pgroup"] = [cleaning.get(v) for v in seats["pgroup"].astype(object)]
     seats["known"] = seats["pgroup"].notna()
@@ -219,11 +221,12 @@ def size_table(panels: pd.DataFrame) -> pd.DataFrame:
 
 def compare(frame: Frame, panels: pd.DataFrame, *, interview: str, candidate_group: str,
             outcome: str, reference: object | None, alpha: float,
-            warnings: list[str]) -> Comparison:
+            warnings: list[str], unknown_labels: tuple[object, ...] = ()) -> Comparison:
     """Pass rates by candidate group on diverse vs non-diverse panels."""
     from ..impact.analysis import adverse_impact_from_counts
 
-    per = _read_candidates(frame, interview, candidate_group, outcome, warnings)
+    per = _read_candidates(frame, interview, candidate_group, outcome, warnings,
+                           unknown_labels)
     use, excl = _usable_interviews(panels, per, interview, candidate_group, warnings)
     if use.empty:
         warnings.append("no interview has a known panel type, candidate group and outcome.")
@@ -255,7 +258,8 @@ def compare(frame: Frame, panels: pd.DataFrame, *, interview: str, candidate_gro
 
 
 def _read_candidates(frame: Frame, interview: str, candidate_group: str, outcome: str,
-                     warnings: list[str]) -> pd.DataFrame:
+                     warnings: list[str], unknown_labels: tuple[object, ...] = (),
+                     ) -> pd.DataFrame:
     """One group-by (interview × candidate group × outcome): one row per interview, with the
     clean candidate group and the outcome (1/0, None when missing)."""
     reading = read_flag(frame, outcome, argument="outcome")
@@ -268,7 +272,8 @@ def _read_candidates(frame: Frame, interview: str, candidate_group: str, outcome
     per = per.loc[~per[interview].map(is_missing)].copy()
     per[interview] = per[interview].map(str)
     vc = per.groupby(per[candidate_group].astype(object), dropna=False)["n"].sum()
-    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group,
+                            unknown_labels=unknown_labels)
     warnings.extend(cleaning.warnings())
     per[candidate_group] = [cleaning.get(v) for v in per[candidate_group].astype(object)]
     per = per.groupby([interview, candidate_group, "__o"], dropna=False, as_index=False)["n"].sum()

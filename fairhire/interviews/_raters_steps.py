@@ -47,11 +47,12 @@ class Decisions:
 
 
 def read_decisions(frame: Frame, rater: str, candidate_group: str, outcome: str | None,
-                   score: str | None) -> Decisions:
+                   score: str | None, unknown_labels: tuple[object, ...] = ()) -> Decisions:
     """One group-by (rater × candidate group) with the core's flag, label and name rules."""
     if outcome is not None:
         read = count_groups(frame, [candidate_group], keys={"rater": rater},
-                            flags={"outcome": outcome}, label_keys=["rater"])
+                            flags={"outcome": outcome}, label_keys=["rater"],
+                            unknown_labels=unknown_labels)
         t = read.table
         cells = pd.DataFrame({"rater": t["rater"], "group": t["group"], "n": t["n"],
                               "k": t["n"] - t["outcome_missing"], "s": t["outcome"]})
@@ -59,7 +60,8 @@ def read_decisions(frame: Frame, rater: str, candidate_group: str, outcome: str 
         what = "missing outcome"
     else:
         read = count_groups(frame, [candidate_group], keys={"rater": rater},
-                            values={"score": score}, label_keys=["rater"])
+                            values={"score": score}, label_keys=["rater"],
+                            unknown_labels=unknown_labels)
         t = read.table
         cells = pd.DataFrame({"rater": t["rater"], "group": t["group"], "n": t["n"],
                               "k": t["score_count"], "s": t["score_sum"],

@@ -81,12 +81,13 @@ def read_scores(frame: Frame, ids: list[str], crits: list[str], candidate: str,
                   warnings=[f"{v:,} rows excluded: {k}." for k, v in excluded.items()])
 
 
-def candidate_groups(df: pd.DataFrame, candidate_group: str,
-                     warnings: list[str]) -> pd.Series:
+def candidate_groups(df: pd.DataFrame, candidate_group: str, warnings: list[str],
+                     unknown_labels: tuple[object, ...] = ()) -> pd.Series:
     """Each candidate's clean group label (constant per candidate), indexed by candidate."""
     known = df.loc[~df[candidate_group].map(is_missing), ["_c", candidate_group]]
     vc = known[candidate_group].astype(object).value_counts()
-    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group)
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group,
+                            unknown_labels=unknown_labels)
     warnings.extend(cleaning.warnings())
     known = known.assign(_g=[cleaning.get(v) for v in known[candidate_group].astype(object)])
     n_distinct = known.groupby("_c")["_g"].nunique()

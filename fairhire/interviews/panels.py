@@ -11,12 +11,13 @@ whether the gap between candidate groups differs between diverse and non-diverse
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.params import check_alpha, check_int
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text
@@ -283,6 +284,7 @@ def interview_panels(
     min_groups: int = 2,
     reference: object | None = None,
     alpha: float = 0.05,
+    unknown_labels: Sequence[object] = (),
 ) -> InterviewPanelsResult:
     """Panel composition and candidates' pass rates on diverse and non-diverse panels.
 
@@ -321,6 +323,12 @@ def interview_panels(
     alpha : float
         Significance level for the headlines.
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`. Read in both
+        ``panelist_group`` and ``candidate_group``.
+
     Returns
     -------
     InterviewPanelsResult
@@ -340,7 +348,8 @@ def interview_panels(
     """
     frame = _check(data, min_groups, alpha, interview=interview, panelist_group=panelist_group,
                    candidate_group=candidate_group, outcome=outcome, panelist=panelist)
-    seats = read_seats(frame, interview, panelist_group)
+    unknown_labels = as_labels(unknown_labels)
+    seats = read_seats(frame, interview, panelist_group, unknown_labels)
     if panelist is not None:
         reject_repeated_panelists(frame, interview, panelist)
     panels, groups = panel_rows(seats.table, min_groups)
@@ -351,11 +360,13 @@ def interview_panels(
     if candidate_group is not None and outcome is not None:
         comparison = compare(frame, panels, interview=interview,
                              candidate_group=candidate_group, outcome=outcome,
-                             reference=reference, alpha=alpha, warnings=warnings)
+                             reference=reference, alpha=alpha, warnings=warnings,
+                             unknown_labels=unknown_labels)
     params = {
         "interview": interview, "panelist_group": panelist_group,
         "candidate_group": candidate_group, "outcome": outcome, "panelist": panelist,
         "min_groups": int(min_groups), "reference": reference, "alpha": alpha,
+        "unknown_labels": list(unknown_labels),
     }
     return InterviewPanelsResult(
         panels=panels, composition=composition_table(seats.table, panels, groups),

@@ -17,11 +17,12 @@ Hochberg 1995; Jones, Ohlssen & Spiegelhalter 2008).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_choice, check_confidence, check_int
 from .._core.reference_rows import explains_reference
@@ -228,6 +229,7 @@ def rater_disparity(
     confidence: float = 0.95,
     method: str = "paule-mandel",
     center: str = "median",
+    unknown_labels: Sequence[object] = (),
     min_decisions: int | None = None,
 ) -> RaterDisparityResult:
     """Each rater's gap between candidate groups: tested within their own decisions, and
@@ -289,6 +291,12 @@ def rater_disparity(
         with :func:`fairhire.datasets.make_interviews`, false flags fell from about 8% to 3%
         of flags). ``"mean"``: the classic precision-weighted mean.
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`. A rater's name is
+        never read as unknown.
+
     Returns
     -------
     RaterDisparityResult
@@ -316,7 +324,8 @@ def rater_disparity(
     if score is not None:
         check_numeric(frame, score, argument="score")
     measure = "pass rate" if outcome is not None else "mean score"
-    read = read_decisions(frame, rater, candidate_group, outcome, score)
+    unknown_labels = as_labels(unknown_labels)
+    read = read_decisions(frame, rater, candidate_group, outcome, score, unknown_labels)
     warnings = list(read.warnings)
     ref = choose_group(read.cells, reference, min_n, measure, candidate_group, warnings)
     sigma2 = _within_variance(read.cells, score) if score is not None else math.nan
@@ -335,6 +344,7 @@ def rater_disparity(
         "rater": rater, "candidate_group": candidate_group, "outcome": outcome,
         "score": score, "min_n": int(min_n), "reference": reference, "alpha": alpha,
         "confidence": confidence, "method": method, "center": center, "adjust": "fdr_bh",
+        "unknown_labels": list(unknown_labels),
     }
     return RaterDisparityResult(
         table=table, organisation=organisation, funnel=funnel, measure=measure,

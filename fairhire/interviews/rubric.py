@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.params import check_alpha, check_choice, check_confidence
 from .._core.reference_rows import explains_reference
 from .._core.text import p_text
@@ -209,6 +210,7 @@ def rubric_consistency(
     alpha: float = 0.05,
     confidence: float = 0.95,
     adjust: str = "fdr_bh",
+    unknown_labels: Sequence[object] = (),
     level: str | None = None,
 ) -> RubricConsistencyResult:
     """Inter-rater reliability and group score gaps for each rubric criterion.
@@ -255,6 +257,11 @@ def rubric_consistency(
     level : str, optional
         The old name of ``measurement=`` (works for one release, with a FutureWarning).
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`.
+
     Returns
     -------
     RubricConsistencyResult
@@ -277,7 +284,7 @@ def rubric_consistency(
     df, warnings = read.df, list(read.warnings)
     cand_group = ref = None
     if candidate_group is not None:
-        cand_group = candidate_groups(df, candidate_group, warnings)
+        cand_group = candidate_groups(df, candidate_group, warnings, as_labels(unknown_labels))
         ref = reference_group(df, crits, cand_group, candidate_group, reference, warnings)
     rel_rows: list[dict[str, Any]] = []
     rows_of_gaps: list[dict[str, Any]] = []
@@ -293,6 +300,7 @@ def rubric_consistency(
         "candidate": candidate, "rater": rater, "criteria": crits,
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
+        "unknown_labels": list(as_labels(unknown_labels)),
     }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,

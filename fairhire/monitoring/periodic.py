@@ -23,6 +23,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._core.labels import NON_DISCLOSURE_NOTE
 from .._core.reference import UnknownReferenceError
 from ..errors import InsufficientDataError
 
@@ -35,7 +36,9 @@ __all__ = [
 #: strata columns (never called this: the analysis refuses such names), the counts and stages.
 PERIOD = "__fh_period"
 #: Per-period warnings said once for the whole run instead (the unknown-group count).
-RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in the unknown table")
+# the run's own reading of the labels says it once (its periods compare labels already read)
+RUN_WIDE = ("missing or unknown group", "counted in unknown", "counted in the unknown table",
+            NON_DISCLOSURE_NOTE)
 _SHARE = re.compile(r"\b\d+(?:\.\d+)?%")
 LEFT_OUT = "This period is left out of the monitoring."
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.params import check_bool, check_choice, check_int, check_number
 from .._core.text import format_count, format_percent_figure
 from .._deprecation import renamed_argument
@@ -299,6 +300,7 @@ def eu_pay_transparency_metrics(
         include_zero_variable=include_zero_variable,
         band_rule=band_rule,
         band_sizes=band_sizes,
+        unknown_labels=as_labels(unknown_labels),
     )
 
 
@@ -311,6 +313,7 @@ def _result(
     include_zero_variable: bool,
     band_rule: str,
     band_sizes: str,
+    unknown_labels: tuple[Any, ...],
 ) -> EUPayTransparencyMetrics:
     warnings = list(figures.warnings)
     categories = None
@@ -357,6 +360,7 @@ def _result(
             "band_rule": band_rule,
             "band_sizes": band_sizes,
             "decimals": decimals,
+            "unknown_labels": list(unknown_labels),
         },
     )
 

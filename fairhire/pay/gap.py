@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
 from .._core.params import (
@@ -145,7 +146,7 @@ def _options(
         cluster=cluster,
         id=id,
         missing=check_choice(missing, "missing", ("exclude", "raise")),
-        unknown_labels=tuple(unknown_labels),
+        unknown_labels=as_labels(unknown_labels),
         outlier_threshold=check_number(outlier_threshold, "outlier_threshold", low=0),
         settings=settings,
     )
@@ -457,6 +458,7 @@ def _result(
         "confidence": settings.confidence,
         "alpha": settings.alpha,
         "absorb_threshold": settings.absorb_threshold,
+        "unknown_labels": list(opts.unknown_labels),
     }
     return PayGapResult(
         pay=opts.pay,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
 from .._core.params import (
@@ -65,6 +66,7 @@ class _Options:
     confidence: float
     alpha: float
     missing: str
+    unknown_labels: tuple[Any, ...]
 
 
 def _options(
@@ -82,6 +84,7 @@ def _options(
     alpha: Any,
     missing: Any,
     reference: Any,
+    unknown_labels: Any,
 ) -> _Options:
     """Every option of :func:`oaxaca_blinder` that shapes the models, checked once."""
     coefficients = renamed_argument(
@@ -109,6 +112,7 @@ def _options(
         confidence=check_confidence(confidence),
         alpha=check_alpha(alpha),
         missing=check_choice(missing, "missing", ("exclude", "raise")),
+        unknown_labels=as_labels(unknown_labels),
     )
 
 
@@ -130,7 +134,7 @@ def _scheme(coefficients: Any) -> str | float:
 
 
 def _oaxaca_blinder(
-    data: Any, *, groups: Any, random_state: Any, unknown_labels: Sequence[Any], opts: _Options
+    data: Any, *, groups: Any, random_state: Any, opts: _Options
 ) -> OaxacaBlinderResult:
     """The work of :func:`oaxaca_blinder`, its options checked (:func:`_options`)."""
     outcome, group, missing, log = opts.outcome, opts.group, opts.missing, opts.log
@@ -139,7 +143,7 @@ def _oaxaca_blinder(
     )
     rows = RowFilter(total)
     drop_missing(frame, rows, {outcome: "outcome"}, missing=missing)
-    labels = clean_column(frame[group], group, unknown_labels)
+    labels = clean_column(frame[group], group, opts.unknown_labels)
     drop_masked(rows, labels.missing, group, "group", missing=missing)
     drop_missing(frame, rows, {f: "feature" for f in opts.features}, missing=missing)
     checked = check_pay(
@@ -460,4 +464,5 @@ def _params(opts: _Options, pair: _Pair, label: str, random_state: Any) -> dict[
         "confidence": opts.confidence,
         "alpha": opts.alpha,
         "missing": opts.missing,
+        "unknown_labels": list(opts.unknown_labels),
     }

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.flags import FlagReading, read_flag
+from .._core.labels import as_labels
 from .._core.params import check_choice, check_int
 from .._core.text import format_percent_figure
 from .._engine_stats import quartile_bands
@@ -277,6 +278,7 @@ def uk_pay_gap_metrics(
         "band_rule": band_rule,
         "band_sizes": band_sizes,
         "decimals": decimals,
+        "unknown_labels": list(as_labels(unknown_labels)),
     }
     return UKPayGapMetrics(
         **values,

@@ -94,14 +94,14 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
     return pos
 
 
-def count_by_value(data: Any, group_cols: list[str], column: str,
-                   role: str) -> tuple[Counts, pd.DataFrame]:
+def count_by_value(data: Any, group_cols: list[str], column: str, role: str,
+                   unknown_labels: tuple[object, ...] = ()) -> tuple[Counts, pd.DataFrame]:
     """One group-by (group × the ordered ``column``, passed as ``role=``) with the core's
     rules; returns the counts and their table with the columns ``__group``, ``__<role>`` and
     ``n``."""
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, **{role: column})
-    read = count_groups(frame, group_cols, keys={role: column})
+    read = count_groups(frame, group_cols, keys={role: column}, unknown_labels=unknown_labels)
     counts = read.table.rename(columns={"group": "__group", role: f"__{role}"})
     if read.total == 0:
         raise InsufficientDataError("the data have no rows: nothing to analyse.")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
+from .._core.labels import NON_DISCLOSURE_NOTE
 from .._core.missing import is_missing, missing_mask
 from .._core.names import internal_names
 from .._core.numbers import numbers_as_categories_in
@@ -47,9 +48,10 @@ class Cells:
 
 
 def count_cells(frame: Any, group_cols: list[str], promoted: str,
-                strata: dict[str, str]) -> Cells:
+                strata: dict[str, str], unknown_labels: tuple[object, ...] = ()) -> Cells:
     """One group-by in the engine; flags and labels by the core's rules."""
-    counts = count_groups(frame, group_cols, keys=strata, flags={"promoted": promoted})
+    counts = count_groups(frame, group_cols, keys=strata, flags={"promoted": promoted},
+                          unknown_labels=unknown_labels)
     t = counts.table
     if counts.total == 0:
         raise InsufficientDataError(
@@ -161,7 +163,7 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
                                          **{**options, "reference": choice.label,
                                             "adjust": "none"})
         for w in res.warnings:
-            if "min_share" not in w:
+            if "min_share" not in w and NON_DISCLOSURE_NOTE not in w:
                 warnings.append(employees(w).replace("at stage", "in stratum")
                                 .replace(f"stage {STAGE!r}", f"stratum {s!r}"))
         part = mark_tied(res.table, choice).assign(stage=s)
@@ -207,13 +209,15 @@ def _uncompared(stratum: Any, sub: pd.DataFrame, all_groups: list[Any]) -> pd.Da
 
 def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str, str],
           controls: list[str], reference_group: str | None, confidence: float,
-          warnings: list[str]) -> tuple[pd.DataFrame | None, int]:
+          warnings: list[str], unknown_labels: tuple[object, ...] = (),
+          ) -> tuple[pd.DataFrame | None, int]:
     """Logit of promotion on group indicators, stratum fixed effects and controls, fitted by
     :func:`fairhire.stats.regression.fit_logit`."""
     if reference_group is None:
         return None, 0
     labels, y, df = _informative_strata(
-        *_logit_rows(frame, group_cols, promoted, strata, controls, warnings), strata, warnings)
+        *_logit_rows(frame, group_cols, promoted, strata, controls, warnings, unknown_labels),
+        strata, warnings)
     rate = y.groupby(labels).mean()
     constant = sorted((g for g, r in rate.items() if r in (0.0, 1.0)), key=str)
     if reference_group in constant:
@@ -259,6 +263,7 @@ def logit(frame: Any, *, group_cols: list[str], promoted: str, strata: dict[str,
 
 def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[str, str],
                 controls: list[str], warnings: list[str],
+                unknown_labels: tuple[object, ...] = (),
                 ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     from .._core.flags import read_flags
 
@@ -266,7 +271,8 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
     inner = dict(zip(users, internal_names([f"c{i}" for i in range(len(users))], users).values(),
                      strict=True))
     raw = collect_pandas(frame.select(*[nw.col(c).alias(inner[c]) for c in users]))
-    labels, _ = clean_row_labels(raw, [inner[c] for c in group_cols], group_cols)
+    labels, _ = clean_row_labels(raw, [inner[c] for c in group_cols], group_cols,
+                                 unknown_labels)
     flags = read_flags(raw[inner[promoted]], column=promoted, argument="promoted")
     df = pd.DataFrame({c: raw[inner[c]] for c in [*strata.values(), *controls]}, index=raw.index)
     keep = labels.notna().to_numpy() & ~flags.missing

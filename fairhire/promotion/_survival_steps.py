@@ -36,7 +36,7 @@ class Rows:
 
 
 def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
-          control_cols: list[str]) -> Rows:
+              control_cols: list[str], unknown_labels: tuple[object, ...] = ()) -> Rows:
     """Collect the columns under internal names; read the event; clean labels; count."""
     dtypes = schema(frame)
     if not dtypes[duration].is_numeric():
@@ -60,7 +60,8 @@ def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
             f"{preview(sorted(set(t_all[bad].tolist())))} in {int(bad.sum()):,} rows. Time "
             "waited cannot be negative: check the start and end dates that produced it."
         )
-    labels, warnings = clean_row_labels(df, [inner[c] for c in group_cols], group_cols)
+    labels, warnings = clean_row_labels(df, [inner[c] for c in group_cols], group_cols,
+                                        unknown_labels)
     miss_t = t_all.isna().to_numpy()
     miss_e = flags.missing & ~miss_t
     miss_g = labels.isna().to_numpy() & ~miss_t & ~miss_e

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import NON_DISCLOSURE_NOTE, as_labels
 from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
 from .._core.reference_rows import explains_reference
 from .._core.text import format_number, format_ratio, p_text, threshold_line, threshold_rule
@@ -277,6 +278,7 @@ def promotion_disparity(
     min_share: float | None = None,
     min_n: int = 30,
     regression: bool = True,
+    unknown_labels: Sequence[object] = (),
 ) -> PromotionDisparityResult:
     """Compare promotion rates between groups, within levels and periods, and with controls.
 
@@ -317,6 +319,10 @@ def promotion_disparity(
         As in :func:`fairhire.adverse_impact`.
     regression : bool, default True
         Fit the logistic regression.
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`.
 
     Returns
     -------
@@ -354,7 +360,8 @@ def promotion_disparity(
     require_columns(frame, group=group_cols, promoted=promoted, level=level, period=period,
                     controls=control_cols)
     frame = numbers_from_objects(frame, control_cols)
-    cells = count_cells(frame, group_cols, promoted, strata)
+    unknown_labels = as_labels(unknown_labels)
+    cells = count_cells(frame, group_cols, promoted, strata, unknown_labels)
     warnings = list(cells.warnings)
     options = dict(threshold=threshold, alternative=alternative, adjust=adjust, alpha=alpha,
                    confidence=confidence, min_share=min_share, min_n=min_n)
@@ -368,7 +375,8 @@ def promotion_disparity(
     if regression:
         reg_table, reg_n = logit(frame, group_cols=group_cols, promoted=promoted, strata=strata,
                                  controls=control_cols, reference_group=reference_group,
-                                 confidence=confidence, warnings=warnings)
+                                 confidence=confidence, warnings=warnings,
+                                 unknown_labels=unknown_labels)
     n_unknown = int(unknown["employees"].sum())
     excluded = {k: v for k, v in ((f"missing {promoted}", cells.missing_outcome),
                                   ("missing group", n_unknown)) if v}
@@ -378,6 +386,7 @@ def promotion_disparity(
         "controls": control_cols, "reference": reference, "threshold": str(threshold),
         "alternative": alternative, "adjust": adjust, "alpha": alpha, "confidence": confidence,
         "min_share": min_share, "min_n": min_n, "regression": regression,
+        "unknown_labels": list(unknown_labels),
     }
     return PromotionDisparityResult(
         table=mark_tied(overall.table, choice), by_stratum=stratum_table,
@@ -427,7 +436,7 @@ def _overall(cells: pd.DataFrame, group_cols: list[str], strata: dict[str, str],
         strata=["stratum"] if strata else None, **{**options, "reference": reference_group},
     )
     warnings.extend(employees(w) for w in overall.warnings
-                    if "missing or unknown group" not in w)
+                    if "missing or unknown group" not in w and NON_DISCLOSURE_NOTE not in w)
     unknown = overall.unknown.rename(columns={"applicants": "employees", "selected": "promoted"})
     n_unknown = int(unknown["employees"].sum())
     if n_unknown:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.counting import pick_reference
+from .._core.labels import NON_DISCLOSURE_NOTE, as_labels
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_min_n
 from .._core.reference_rows import explains_reference
@@ -174,6 +175,7 @@ def rating_disparity(
     alpha: float = 0.05,
     min_share: float | None = None,
     min_n: int = 30,
+    unknown_labels: Sequence[object] = (),
 ) -> RatingDisparityResult:
     """Compare performance-rating distributions between groups.
 
@@ -204,6 +206,11 @@ def rating_disparity(
     reference, threshold, adjust, alpha, min_share, min_n
         As in :func:`fairhire.adverse_impact`.
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`.
+
     Returns
     -------
     RatingDisparityResult
@@ -233,7 +240,8 @@ def rating_disparity(
     2  Non-binary      0.048           NaN             0.549
     """
     group_cols = _check(group, rating, alpha=alpha, min_n=min_n)
-    read, counts = count_by_value(data, group_cols, rating, "rating")
+    unknown_labels = as_labels(unknown_labels)
+    read, counts = count_by_value(data, group_cols, rating, "rating", unknown_labels)
     order_list, top_values = _order_and_top(counts["__rating"], order, top, rating)
     pos = positions(order_list)
     top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
@@ -255,7 +263,7 @@ def rating_disparity(
     params = {
         "group": group_cols, "rating": rating, "order": list(order_list), "top": top_values,
         "reference": reference, "threshold": str(threshold), "adjust": adjust, "alpha": alpha,
-        "min_share": min_share, "min_n": min_n,
+        "min_share": min_share, "min_n": min_n, "unknown_labels": list(unknown_labels),
     }
     dist = _distribution(grid, groups, order_list)
     return RatingDisparityResult(
@@ -350,7 +358,7 @@ def _top_share_comparison(groups: list[str], n_g: np.ndarray, top_n: np.ndarray,
     )
     warnings.extend(
         w.replace("applicants", "employees").replace("selected at stage 'top'", "rated top")
-        for w in ai.warnings
+        for w in ai.warnings if NON_DISCLOSURE_NOTE not in w
     )
     ai_t = mark_tied(ai.table, choice).set_index("group")
     ref_rows = ai_t.index[ai_t["is_reference"]]

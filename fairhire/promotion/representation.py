@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._core.labels import as_labels
 from .._core.params import check_adjust, check_alpha
 from .._core.text import p_text
 from .._frames import fingerprint_frame
@@ -120,6 +121,7 @@ def representation(
     order: Sequence[Any],
     alpha: float = 0.05,
     adjust: str = "holm",
+    unknown_labels: Sequence[object] = (),
 ) -> RepresentationResult:
     """Each group's count and share at each level, in level order, with a trend test.
 
@@ -146,6 +148,11 @@ def representation(
     adjust : {"holm", "fdr_bh", "bonferroni", "none"}
         Adjustment of the per-group trend p-values.
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`.
+
     Returns
     -------
     RepresentationResult
@@ -171,7 +178,8 @@ def representation(
     'falls'
     """
     group_cols, alpha, adjust = _check(group, level, order, alpha=alpha, adjust=adjust)
-    read, counts = count_by_value(data, group_cols, level, "level")
+    unknown_labels = as_labels(unknown_labels)
+    read, counts = count_by_value(data, group_cols, level, "level", unknown_labels)
     order_list = check_order(counts["__level"].tolist(), order, column=level, argument="order")
     oc = ordered_counts(counts, key="__level", column=level, order=order_list,
                         group_cols=group_cols, what="representation")
@@ -181,7 +189,7 @@ def representation(
     trend, test = _trend_tests(grid, groups, adjust, warnings)
     rows_acc = RowAccount.of(read.total, oc.excluded)
     params = {"group": group_cols, "level": level, "order": list(order_list), "alpha": alpha,
-              "adjust": adjust}
+              "adjust": adjust, "unknown_labels": list(unknown_labels)}
     return RepresentationResult(
         table=table, overall=overall, trend=trend, test=test, group_columns=tuple(group_cols),
         level=level, order=tuple(order_list), alpha=alpha, fingerprint=fingerprint_frame(table),

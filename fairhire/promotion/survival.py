@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.counting import pick_reference
+from .._core.labels import as_labels
 from .._core.params import (
     check_alpha,
     check_choice,
@@ -224,6 +225,7 @@ def time_to_promotion(
     min_share: float | None = 0.02,
     min_n: int = 30,
     min_at_risk: int = 5,
+    unknown_labels: Sequence[object] = (),
 ) -> TimeToPromotionResult:
     """Compare how long groups wait for promotion, counting those still waiting or who left.
 
@@ -279,6 +281,11 @@ def time_to_promotion(
     min_at_risk : int, default 5
         A median reached with fewer people at risk is reported as unstable (NaN).
 
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
+        with the missing values and never compared (compared ignoring case and spaces), as in
+        :func:`fairhire.adverse_impact`.
+
     Returns
     -------
     TimeToPromotionResult
@@ -317,7 +324,7 @@ def time_to_promotion(
     require_columns(frame, group=group_cols, duration=duration, event=event,
                     controls=control_cols)
     frame = numbers_from_objects(frame, [duration, *control_cols])
-    read = read_rows(frame, group_cols, duration, event, control_cols)
+    read = read_rows(frame, group_cols, duration, event, control_cols, as_labels(unknown_labels))
     warnings = list(read.warnings)
     table, curves = curves_by_group(read, confidence, conf_type, min_at_risk, warnings)
     lr = ss.logrank_test(read.t, read.e, read.g)
@@ -343,7 +350,7 @@ def time_to_promotion(
         "group": group_cols, "duration": duration, "event": event, "controls": control_cols,
         "ties": ties, "reference": reference, "confidence": confidence, "conf_type": conf_type,
         "ph_transform": ph_transform, "alpha": alpha, "min_share": min_share, "min_n": min_n,
-        "min_at_risk": min_at_risk,
+        "min_at_risk": min_at_risk, "unknown_labels": list(as_labels(unknown_labels)),
     }
     return TimeToPromotionResult(
         table=table, curves=curves,
