@@ -402,3 +402,32 @@ def test_workforce_export_offers_retention_not_monitoring(client):
     form = {"csrf": token, "roles": json.dumps({"sex": "group"}), "analyses": '["monitor"]'}
     last = json.loads(client.post("/audit/run", data=form, files=files).text.splitlines()[-1])
     assert last["field"] == "analysis:monitor" and "a group, a date and a stage" in last["error"]
+
+
+def test_the_page_counts_the_labels_typed_as_unknown(client):
+    """One label per line: every analysis of the run counts them as unknown, as
+    ``--unknown-label`` does; without them the label is compared, with the warning."""
+    token = _token(client, "/audit")
+    funnel = fh.datasets.make_hiring_funnel(2_000, random_state=3)
+    sex = funnel["sex"].astype(object)
+    sex[sex == "Non-binary"] = "Prefer not to say"
+    csv = funnel.assign(sex=sex).to_csv(index=False).encode()
+    files = {"file": ("funnel.csv", csv, "text/csv")}
+    form = {"csrf": token, "roles": json.dumps({"sex": "group", "screened": "stage",
+                                                "hired": "stage"}),
+            "analyses": '["funnel"]'}
+
+    def run(**extra):
+        reply = client.post("/audit/run", data={**form, **extra}, files=files)
+        done = json.loads(reply.text.splitlines()[-1])
+        assert done.get("done"), done
+        return done
+
+    plain = run()
+    assert "Prefer not to say" in plain["report"]["markdown"].split("## Methodology")[0]
+    assert "reads as a non-disclosure" in plain["report"]["markdown"]
+    named = run(unknown_labels="  Prefer not to say \n\nDecline to state\n")
+    assert 'unknown_labels = ["Prefer not to say", "Decline to state"]' in named["config"]
+    table = json.loads(named["report"]["json"])["sections"][0]["result"]["table"]
+    assert {row["group"] for row in table} == {"Female", "Male"}
+    assert "non-disclosure" not in named["report"]["markdown"]

@@ -114,3 +114,29 @@ def test_a_bad_column_role_shows_the_error_next_to_the_analysis(server, browser,
     error.wait_for(state="visible", timeout=20_000)
     assert "'maybe'" in error.inner_text()
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_labels_typed_as_not_known_leave_the_comparison(server, browser, tmp_path, width):
+    """The "not known" field reaches every analysis of the run: a label typed there is counted
+    as unknown, as --unknown-label does, and the field fits a phone."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page.goto(f"{server}/audit")
+    with page.expect_download() as download:
+        page.get_by_text("Download a sample hiring funnel").click()
+    sample = tmp_path / "hiring_funnel.csv"
+    download.value.save_as(sample)
+    page.set_input_files("#file", str(sample))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    field = page.get_by_label("Group labels that mean “not known”")
+    field.fill("Non-binary\n")
+    _no_sideways_scroll(page, width)
+    field.evaluate("e => e.scrollIntoView({block: 'center'})")
+    _shot(page, f"web-unknown-labels-{width}.png", tmp_path, full_page=False)
+    page.locator("#run").click()
+    report = page.frame_locator("#report")
+    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    funnel = report.locator("[id$='-adverse-impact'] table").first
+    text = funnel.text_content()
+    assert "Female" in text and "Male" in text and "Non-binary" not in text
+    page.close()

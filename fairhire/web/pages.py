@@ -193,6 +193,11 @@ def _min_cell(text: str | None) -> int | None:
         raise CLIError(f"withhold counts below: {exc}", field="min_cell") from None
 
 
+def _lines(text: str | None) -> list[str]:
+    """The labels typed one per line (blank lines and surrounding spaces dropped)."""
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
+
+
 def _field_of(exc: Exception, owners: list[str], roles: dict[str, str]) -> dict[str, Any]:
     """Where the page shows an error: a column's dropdown, an analysis, or the file."""
     body: dict[str, Any] = {"error": " ".join(str(exc).split())}
@@ -224,7 +229,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
         roles, analyses = _choices(fields)
         config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
                                       organization=fields.get("organization", ""),
-                                      min_cell=_min_cell(fields.get("min_cell")))
+                                      min_cell=_min_cell(fields.get("min_cell")),
+                                      unknown_labels=_lines(fields.get("unknown_labels")))
         out = audit(b"", filename, config, frame=frame, on_step=step,
                     formats=("html", "markdown", "json"))
         return {"done": True, "notes": notes, "report": out.rendered,

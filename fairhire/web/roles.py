@@ -249,9 +249,11 @@ def build_config(
     title: str = "Hiring audit",
     organization: str = "",
     min_cell: int | None = None,
+    unknown_labels: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[str]]:
     """An audit config from the page's choices, and the page analysis of each entry;
-    ``min_cell`` withholds counts below it in the report."""
+    ``min_cell`` withholds counts below it in the report; ``unknown_labels`` are the group
+    labels every analysis counts as unknown."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -273,6 +275,8 @@ def build_config(
         if kind not in ANALYSES:
             raise CLIError(f"unknown analysis {kind!r}.", field="analyses")
         made = _analysis_entries(kind, by, frame)
+        if unknown_labels:
+            made = [{**entry, "unknown_labels": list(unknown_labels)} for entry in made]
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners

@@ -120,6 +120,7 @@
     form.append("title", document.getElementById("title").value);
     form.append("organization", document.getElementById("organization").value);
     form.append("min_cell", document.getElementById("min-cell").value);
+    form.append("unknown_labels", document.getElementById("unknown-labels").value);
     runButton.disabled = true;
     progress.hidden = false;
     progress.value = 0;
