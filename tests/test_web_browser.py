@@ -50,6 +50,17 @@ def _shot(page: object, name: str, tmp_path: Path, *, full_page: bool = True) ->
     assert (folder / name).stat().st_size > 5_000
 
 
+def _upload_the_sample(page: object, server: str, tmp_path: Path) -> None:
+    """Open the audit page, download its sample funnel and upload it; wait for the roles."""
+    page.goto(f"{server}/audit")
+    with page.expect_download() as download:
+        page.get_by_text("Download a sample hiring funnel").click()
+    sample = tmp_path / "hiring_funnel.csv"
+    download.value.save_as(sample)
+    page.set_input_files("#file", str(sample))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+
+
 def _no_sideways_scroll(page: object, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -78,13 +89,7 @@ def test_typing_an_ad_highlights_rockstar_with_its_reason(server, browser, tmp_p
 @pytest.mark.parametrize("width", [1280, 390])
 def test_upload_the_sample_funnel_and_read_the_summary(server, browser, tmp_path, width):
     page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-    page.goto(f"{server}/audit")
-    with page.expect_download() as download:
-        page.get_by_text("Download a sample hiring funnel").click()
-    sample = tmp_path / "hiring_funnel.csv"
-    download.value.save_as(sample)
-    page.set_input_files("#file", str(sample))
-    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    _upload_the_sample(page, server, tmp_path)
     assert page.locator("select[data-column='sex']").input_value() == "group"
     assert page.locator("select[data-column='hired']").input_value() == "stage"
     page.locator("#run").click()
@@ -121,13 +126,7 @@ def test_labels_typed_as_not_known_leave_the_comparison(server, browser, tmp_pat
     """The "not known" field reaches every analysis of the run: a label typed there is counted
     as unknown, as --unknown-label does, and the field fits a phone."""
     page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-    page.goto(f"{server}/audit")
-    with page.expect_download() as download:
-        page.get_by_text("Download a sample hiring funnel").click()
-    sample = tmp_path / "hiring_funnel.csv"
-    download.value.save_as(sample)
-    page.set_input_files("#file", str(sample))
-    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    _upload_the_sample(page, server, tmp_path)
     field = page.get_by_label("Group labels that mean “not known”")
     field.fill("Non-binary\n")
     _no_sideways_scroll(page, width)
