@@ -312,6 +312,9 @@ def interview_panels(
     candidate_group, outcome : str, optional
         The candidate's group and the interview's pass/fail outcome (boolean or 0/1); both
         must be constant within an interview.
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say"), as in
+        :func:`fairhire.adverse_impact`; read in both group columns.
     panelist : str, optional
         Panelist identifier; when given, a panelist listed twice on one panel is an error.
     min_groups : int
@@ -322,12 +325,6 @@ def interview_panels(
         candidate groups large enough to be a reference, by the shared core's rule).
     alpha : float
         Significance level for the headlines.
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`. Read in both
-        ``panelist_group`` and ``candidate_group``.
 
     Returns
     -------

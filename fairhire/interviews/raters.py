@@ -265,6 +265,9 @@ def rater_disparity(
     candidate_group : str
         Column of the candidate's group (e.g. ``"sex"``). Rows with a missing group are counted
         and excluded.
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say"), as in
+        :func:`fairhire.adverse_impact`; never a rater's name.
     outcome : str, optional
         Yes/no column (True/False, 1/0, yes/no ...): did the rater pass the candidate? Blank
         values are missing: excluded and counted.
@@ -290,12 +293,6 @@ def rater_disparity(
         toward themselves and make fair raters look deviant the other way (in simulations
         with :func:`fairhire.datasets.make_interviews`, false flags fell from about 8% to 3%
         of flags). ``"mean"``: the classic precision-weighted mean.
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`. A rater's name is
-        never read as unknown.
 
     Returns
     -------

@@ -241,6 +241,9 @@ def rubric_consistency(
         Criterion columns (numeric scale points; missing = not scored).
     candidate_group : str, optional
         Candidate group column (constant per candidate).
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say"), as in
+        :func:`fairhire.adverse_impact`.
     measurement : {"ordinal", "interval", "nominal", "ratio"}
         Level of measurement for Krippendorff's alpha.
     reference : optional
@@ -256,11 +259,6 @@ def rubric_consistency(
         Multiple-comparison adjustment of the gap p-values.
     level : str, optional
         The old name of ``measurement=`` (works for one release, with a FutureWarning).
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`.
 
     Returns
     -------

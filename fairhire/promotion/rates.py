@@ -315,14 +315,10 @@ def promotion_disparity(
         Further regression controls. Numeric columns enter linearly; text/categorical columns
         as indicators. Note that a control that is itself affected by bias (a performance
         rating, say) can hide part of a disparity.
-    reference, threshold, alternative, adjust, alpha, confidence, min_share, min_n
+    reference, threshold, alternative, adjust, alpha, confidence, min_share, min_n, unknown_labels
         As in :func:`fairhire.adverse_impact`.
     regression : bool, default True
         Fit the logistic regression.
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`.
 
     Returns
     -------

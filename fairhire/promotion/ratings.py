@@ -203,13 +203,8 @@ def rating_disparity(
         omitted). Ratings in the data but not in ``order`` are an error (listed).
     top : value or list, optional
         Rating(s) counted as "top" (default: the highest in ``order``).
-    reference, threshold, adjust, alpha, min_share, min_n
+    reference, threshold, adjust, alpha, min_share, min_n, unknown_labels
         As in :func:`fairhire.adverse_impact`.
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`.
 
     Returns
     -------

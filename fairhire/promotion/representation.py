@@ -137,6 +137,9 @@ def representation(
         One row per employee (pandas, polars, pyarrow, DuckDB ...). Never modified.
     group : str or list of str
         Group column, or several for intersectional groups.
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say"), as in
+        :func:`fairhire.adverse_impact`.
     level : str
         Level column.
     order : list
@@ -147,11 +150,6 @@ def representation(
         Significance level for headlines.
     adjust : {"holm", "fdr_bh", "bonferroni", "none"}
         Adjustment of the per-group trend p-values.
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`.
 
     Returns
     -------

@@ -255,6 +255,9 @@ def time_to_promotion(
         One row per employee (pandas, polars, pyarrow, DuckDB ...). Never modified.
     group : str or list of str
         Group column, or several for intersectional groups.
+    unknown_labels : str or list, optional
+        Group labels that mean "unknown" ("Prefer not to say"), as in
+        :func:`fairhire.adverse_impact`.
     duration : str
         Time waited (e.g. ``"months_in_level"``): finite and non-negative.
     event : str
@@ -280,11 +283,6 @@ def time_to_promotion(
         Smallest group that can be the default reference.
     min_at_risk : int, default 5
         A median reached with fewer people at risk is reported as unstable (NaN).
-
-    unknown_labels : str or list, optional
-        Group labels that mean "unknown" ("Prefer not to say", "Decline to state"): counted
-        with the missing values and never compared (compared ignoring case and spaces), as in
-        :func:`fairhire.adverse_impact`.
 
     Returns
     -------
