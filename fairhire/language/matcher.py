@@ -57,8 +57,6 @@ _NB_SEP = NEIGHBOUR_SEP_CHARS
 _PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
-
-
 def _key(literal: str) -> bytes:
     return b" " + literal.encode("ascii", "replace").translate(_BOUNDARY)
 
@@ -298,11 +296,10 @@ class CompiledLexicon(LexiconExpression):
         words: set[str] = set()
         numbers: list[int] = []
         marks: dict[str, list[int]] = {}
-        padded = b"  "
+        padded, count = b"  ", 0
         ascii_text = low.isascii()
         # in ASCII text without "_", a word character is exactly a non-space in ``padded``
         plain = ascii_text and "_" not in low
-        count = 0
         if low:
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
@@ -381,10 +378,9 @@ class CompiledLexicon(LexiconExpression):
                         end = found
             elif plain and nb is not None and (hit := nb[1].get(low[s : s + nb[0]])
                                                ) is not None and padded[s + nb[0] + 1] == 32:
-                # a phrase written just so (see _phrase), its last word ending there (the
-                # text is looked at first: the place's key can be shorter than the phrase,
-                # "cleanshaven" for "clean-shaven", and the text can end before it); the
-                # text is the phrase, so its neighbour rules are the phrase's
+                # a phrase written just so (see _phrase: its neighbour rules come with it),
+                # its last word ending there (the text is looked at first: a key can be shorter
+                # than its phrase, "cleanshaven" for "clean-shaven"; the text can end before it)
                 end = s + nb[0]
                 entries, nb = hit
             else:
