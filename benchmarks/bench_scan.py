@@ -6,9 +6,10 @@ words from every category and the classic false positives), every category of th
 lexicon on, structural checks included, one table row per ad.
 
 - **before / after, one core**: the same per-ad pipeline (:func:`fairhire.language.scan.analyse`)
-  with the old pure-Python token matcher (kept as ``fairhire.language._reference``) and with the
-  compiled Aho-Corasick matcher; then ``scan_job_descriptions`` end to end, ``n_jobs=1`` and
-  ``n_jobs=2``.
+  with the old pure-Python token matcher (kept as ``fairhire.language._reference``), one ad at
+  a time as the old scanner ran, and with the compiled Aho-Corasick matcher, a stage of ads at a
+  time as ``scan_job_descriptions`` runs (``batch._rows``); then ``scan_job_descriptions`` end
+  to end, ``n_jobs=1`` and ``n_jobs=2``.
 - **the matchers alone**, each new at every run, on 2,000 of the ads and on the same ads with a
   30,000-word made-up vocabulary (real ads have many more distinct words than the synthetic
   ones, and the old matcher caches per word).
@@ -37,18 +38,20 @@ import time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 import fairhire as fh
 from fairhire.datasets.job_ads import make_job_ads
 from fairhire.language import load_lexicon
 from fairhire.language._reference import ReferenceMatcher
-from fairhire.language.batch import _row
+from fairhire.language.batch import _columns, _row, _rows
 from fairhire.language.checks import CHECK_KEYWORDS, check_values, compile_for_checks
 from fairhire.language.context import Layout
 from fairhire.language.matcher import _BOUNDARY, CompiledLexicon, Scanned, compile_lexicon
-from fairhire.language.salary import number_starts
+from fairhire.language.salary import find_salaries, number_starts
 from fairhire.language.scan import analyse
 from fairhire.language.tokens import lower_same_length
+from fairhire.language.wordscan import _ascii_word_count
 
 TARGET = 10_000
 EEO_PARAGRAPH = (
@@ -123,8 +126,7 @@ def throughput(texts: list[str], repeats: int) -> dict[str, tuple[float, float]]
     out = {
         "before, 1 core (old matcher)": _rate(lambda: [_row(t, old, True) for t in texts], n,
                                               repeats),
-        "after, 1 core (compiled matcher)": _rate(lambda: [_row(t, comp, True) for t in texts],
-                                                  n, repeats),
+        "after, 1 core (compiled matcher)": _rate(lambda: _rows(texts, comp, True), n, repeats),
         "after, scan_job_descriptions n_jobs=1": _rate(
             lambda: fh.scan_job_descriptions(texts, n_jobs=1, progress=False), n, repeats),
     }
@@ -173,16 +175,48 @@ def matcher_only(texts: list[str], repeats: int) -> None:
         sys.stdout.flush()
 
 
+def _places(comp: CompiledLexicon, lows: list[str]) -> list[tuple[Any, ...]]:
+    """The arguments ``find`` gives ``_resolve`` for each text (its places), to time the
+    resolving alone."""
+    calls = []
+    resolve = comp._resolve
+
+    def keep(*args: Any) -> Any:
+        calls.append(args)
+        return resolve(*args)
+
+    comp._resolve = keep  # type: ignore[method-assign]
+    try:
+        for low in lows:
+            comp.find(low)
+    finally:
+        del comp._resolve
+    return calls
+
+
 def phases(texts: list[str], repeats: int) -> None:
     """Where one ad's time goes on one core: microseconds per ad (per CPU second, the best of
-    ``repeats`` runs) of each step of a table row, on the same ads."""
+    ``repeats`` runs) of each step of a table row, on the same ads; indented steps are part
+    of the step above them. Also how many automaton hits, places and matches an ad has (each
+    costs Python work: the counts say where the time can go down)."""
     comp = compile_for_checks(load_lexicon("default"))
     lows = [lower_same_length(t) for t in texts]
     found = [comp.find(low) for low in lows]
-    padded = [b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" " for low in lows]
+    raws = [low.encode("ascii", "replace") for low in lows]
+    padded = [b" " + raw.translate(_BOUNDARY) + b" " for raw in raws]
+    places = _places(comp, lows)
+    rows = [_row(t, comp, True) for t in texts]
+    columns = _columns(load_lexicon("default"))
 
     def layouts() -> list[Layout]:
         return [Layout(low, f.words, f.marks) for low, f in zip(lows, found, strict=True)]
+
+    def without_neighbours() -> None:
+        comp.has_neighbours = False
+        try:
+            [comp._resolve(*args) for args in places]
+        finally:
+            comp.has_neighbours = True
 
     done = layouts()
     for layout in done:
@@ -197,26 +231,42 @@ def phases(texts: list[str], repeats: int) -> None:
             best = min(best, time.process_time() - c0)
         return 1e6 * best / len(texts)
 
+    automaton = comp._automaton
     steps = {
-        "the whole row (batch._row)": lambda: [_row(t, comp, True) for t in texts],
+        "the whole row (batch._rows, by stages)": lambda: _rows(texts, comp, True),
+        "  the same one ad at a time (batch._row)": lambda: [_row(t, comp, True) for t in texts],
         "lower-casing": lambda: [lower_same_length(t) for t in texts],
         "matcher (CompiledLexicon.find)": lambda: [comp.find(low) for low in lows],
-        "  of which the automaton alone": lambda: [
-            comp._automaton.find_matches_as_indexes(p, overlapping=True) for p in padded],
+        "  encoding for the automaton": lambda: [
+            b" " + low.encode("ascii", "replace").translate(_BOUNDARY) + b" " for low in lows],
+        "  the automaton alone": lambda: [
+            automaton.find_matches_as_indexes(p, overlapping=True) for p in padded],
+        "  word count": lambda: [_ascii_word_count(raw) for raw in raws],
+        "  resolving places": lambda: [comp._resolve(*args) for args in places],
+        "    the same without neighbour exceptions": without_neighbours,
         "layout: title, headers, requirement lists": lambda: [
             x.requirements() for x in layouts()],
         "layout: EEO regions": lambda: [x.eeo_regions() for x in layouts()],
         "structural checks (layout done)": lambda: [
             check_values(t, low, x, f.words, f.numbers, f.marks)
             for t, low, x, f in zip(texts, lows, done, found, strict=True)],
+        "  of which salaries": lambda: [
+            find_salaries(low, t, f.numbers) for t, low, f in zip(texts, lows, found,
+                                                                   strict=True)],
+        "the table (DataFrame.from_records)": lambda: pd.DataFrame.from_records(
+            rows, columns=columns),
     }
     took = {name: per_ad(run) for name, run in steps.items()}
-    whole = took["the whole row (batch._row)"]
+    whole = took["the whole row (batch._rows, by stages)"]
     took["the rest: context, counts, words, the row"] = whole - sum(
-        v for k, v in took.items() if k != "the whole row (batch._row)" and not k.startswith(" "))
+        v for k, v in took.items() if not k.startswith((" ", "the whole", "the table")))
     print(f"\n{'where one ad goes, microseconds per ad (CPU)':<46}{'us':>8}{'share':>8}")
     for name, us in took.items():
         print(f"{name:<46}{us:>8.1f}{us / whole:>8.0%}")
+    n = len(texts)
+    hits = sum(len(automaton.find_matches_as_indexes(p, overlapping=True)) for p in padded)
+    print(f"per ad: {hits / n:.1f} automaton hits, {sum(len(a[1]) for a in places) / n:.1f} "
+          f"places, {sum(len(f.matches) for f in found) / n:.1f} matches")
     sys.stdout.flush()
 
 

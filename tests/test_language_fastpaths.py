@@ -29,7 +29,13 @@ from fairhire.language._reference_layout import ReferenceLayout
 from fairhire.language.checks import CHECK_KEYWORDS, CHECK_MARKERS
 from fairhire.language.context import Layout
 from fairhire.language.matcher import CompiledLexicon
-from fairhire.language.tokens import NEIGHBOUR_SEP, NEIGHBOUR_SEP_CHARS, lower_same_length
+from fairhire.language.salary import find_salaries
+from fairhire.language.tokens import (
+    NEIGHBOUR_SEP,
+    NEIGHBOUR_SEP_CHARS,
+    core_words,
+    lower_same_length,
+)
 
 _CUSTOM = {
     "name": "neighbours",
@@ -220,3 +226,72 @@ def test_prefix_terms_longer_than_their_key():
                  "b" * 41, "b" * 40, "b" * 42, "b" * 41 + ".", "a" * 41 + "_"]:
         low = lower_same_length(text)
         assert comp.find(low).matches == comp.find_reference(low), text
+
+
+def test_keyword_tokens_with_and_without_punctuation_around():
+    # a keyword counts when some whitespace-separated token, stripped of punctuation, is the
+    # word; whitespace (or the text's edge) on both sides is the shortcut, anything else the
+    # full test
+    comp = _compiled("default")
+    arounds = [("", ""), (" ", " "), ("\n", "\t"), ("(", ")"), ("", "."), ('"', '",'),
+               ("x", ""), ("", "x"), ("-", ""), ("", "-x"), ("é", ""), ("\u00a0", "\u2003"),
+               ("«", "»:"), ("a.", ""), ("", "'s")]
+    for word in sorted(CHECK_KEYWORDS):
+        for before, after in arounds:
+            for text in (f"{before}{word}{after}", f"we {before}{word}{after} do",
+                         f"{word} and {before}{word.upper()}{after}"):
+                low = lower_same_length(text)
+                expected = core_words(set(low.split())) & comp.keywords
+                assert comp.find(low).words == expected, text
+
+
+# a phrase whose neighbour exceptions differ from its words' (the shortcut that takes a
+# phrase written just so also takes its neighbour rules, computed once per phrase)
+_PHRASE_NEIGHBOURS = {
+    "name": "phrase-neighbours",
+    "extends": "default",
+    "categories": {"extra": {"title": "Extra"}},
+    "terms": [{"term": "rock star", "category": "extra"}, {"term": "star", "category": "extra"},
+              {"term": "rock", "category": "extra"}],
+    "exceptions": [
+        {"words": ["rock star"], "preceded_by": ["punk", "glam-"], "followed_by": ["wars"],
+         "reason": "music"},
+        {"words": ["star"], "followed_by": ["wars"], "reason": "films"},
+    ],
+}
+
+
+def test_phrases_written_just_so_take_their_own_neighbour_exceptions():
+    lex = load_lexicon(_PHRASE_NEIGHBOURS)
+    comp = CompiledLexicon(lex, CHECK_KEYWORDS, CHECK_MARKERS)
+    phrases = ["rock star", "rock-star", "rock  star", "rockstar", "rock\nstar"]
+    befores = ["", "punk ", "punk-", "glam-", "glam ", "a ", "x", "_", "café "]
+    afters = ["", " wars", "-wars", " war", "s wars", ".", "\u0301", " stars"]
+    for phrase in phrases:
+        for before in befores:
+            for after in afters:
+                text = f"{before}{phrase}{after}"
+                low = lower_same_length(text)
+                assert comp.find(low).matches == comp.find_reference(low), text
+    # both sides of the shortcut are taken: the neighbour exception removes the phrase
+    # written just so, and a plain phrase elsewhere is reported
+    low = "punk rock star and a rock star"
+    assert [low[s:e] for s, e, _ in comp.find(low).matches] == ["rock star"]
+
+
+def test_numbers_are_pay_next_to_a_pay_word_or_a_currency_only():
+    # the pay-word test is a substring test per word, as the one search for any of them was
+    words = ["salary", "salaries", "pay", "compensation", "wage", "rate", "remuneration",
+             "base", "ote", "earn", "stipend", "per annum", "per hour", "hourly", "annual",
+             "income", "package", "bonus"]
+    for word in words:
+        for before in (f"{word}: ", f"the {word} is ", f"{word}s of ", f"x{word}x "):
+            found = find_salaries(f"{before}50,000 - 60,000", f"{before}50,000 - 60,000")
+            assert [(s.low, s.high) for s in found] == [(50000.0, 60000.0)], before
+    for text in ("lift 50,000 - 60,000 boxes", "pa y 50,000", "sal ary 52,000",
+                 "salary\n50,000 - 60,000"):  # the pay word must be on the number's line
+        assert find_salaries(text, text) == [], text
+    # a currency needs no pay word; "401(k)" and years are no pay
+    assert find_salaries("usd 80,000", "USD 80,000")[0].currency == "USD"
+    assert find_salaries("pay: 401k match", "Pay: 401k match") == []
+    assert find_salaries("salary after 5 years", "Salary after 5 years") == []

@@ -57,8 +57,6 @@ _NB_SEP = NEIGHBOUR_SEP_CHARS
 _PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
-
-
 def _key(literal: str) -> bytes:
     return b" " + literal.encode("ascii", "replace").translate(_BOUNDARY)
 
@@ -228,9 +226,10 @@ class CompiledLexicon(LexiconExpression):
     def _phrase(self, keys: tuple[int, ...], regex: re.Pattern[str],
                 by_group: list[Any]) -> tuple[int, dict[str, Any]] | None:
         """Where only phrases can start ("culture fit", "clean-shaven" or "clean shaven"),
-        ``(n, {phrase: what a match reports})`` for the longest ones (n characters) that are
-        ASCII words joined by single spaces or hyphens; None for anything else (patterns,
-        prefixes, "work hard, play hard"), where the expression runs.
+        ``(n, {phrase: (what a match reports, the phrase's neighbour rules)})`` for the
+        longest ones (n characters) that are ASCII words joined by single spaces or hyphens;
+        None for anything else (patterns, prefixes, "work hard, play hard"), where the
+        expression runs.
 
         In plain text, where such a phrase is written just so and its last word ends, the
         place's expression matches what it matches on the phrase alone: every other form is
@@ -248,7 +247,8 @@ class CompiledLexicon(LexiconExpression):
             m = regex.match(f" {form} ", 1)
             if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
                 return None
-            found[form] = by_group[m.lastindex]  # type: ignore[index]
+            found[form] = (by_group[m.lastindex],  # type: ignore[index]
+                           self._neighbour_plan(form))
         return n, found
 
     def _key_rule(self, k: int) -> Rule:
@@ -296,9 +296,10 @@ class CompiledLexicon(LexiconExpression):
         words: set[str] = set()
         numbers: list[int] = []
         marks: dict[str, list[int]] = {}
-        padded = b"  "
+        padded, count = b"  ", 0
+        ascii_text = low.isascii()
         # in ASCII text without "_", a word character is exactly a non-space in ``padded``
-        plain = low.isascii() and "_" not in low
+        plain = ascii_text and "_" not in low
         if low:
             raw = low.encode("ascii", "replace")
             padded = b" " + raw.translate(_BOUNDARY) + b" "
@@ -330,11 +331,11 @@ class CompiledLexicon(LexiconExpression):
                     for word in key_words[k]:
                         if word not in words and _is_token_core(low, s, word):
                             words.add(word)
+            count = _ascii_word_count(raw) if ascii_text else word_count(low)
         if self._unanchored_re is not None:
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (-1, prev)
-        count = _ascii_word_count(raw) if low and low.isascii() else word_count(low)
         return Scanned(self._resolve(low, places, padded, plain), count, words,
                        _with_currency(low, numbers), marks)
 
@@ -348,9 +349,10 @@ class CompiledLexicon(LexiconExpression):
         set_rules = self._key_set_rules
         neighbours = self.has_neighbours
         cache = self._neighbour_cache
-        for s, keys in sorted(places.items()):
+        for s in sorted(places):  # ints sort faster than (start, key) pairs
             if s < consumed:
                 continue
+            keys = places[s]
             if keys.__class__ is int:
                 n, a, b, nb = rules[keys] or self._key_rule(keys)
             else:
@@ -374,13 +376,13 @@ class CompiledLexicon(LexiconExpression):
                         entries = b
                         nb = None
                         end = found
-            elif plain and nb is not None and (entries := nb[1].get(low[s : s + nb[0]])
+            elif plain and nb is not None and (hit := nb[1].get(low[s : s + nb[0]])
                                                ) is not None and padded[s + nb[0] + 1] == 32:
-                # a phrase written just so (see _phrase), its last word ending there (the
-                # text is looked at first: the place's key can be shorter than the phrase,
-                # "cleanshaven" for "clean-shaven", and the text can end before it)
+                # a phrase written just so (see _phrase: its neighbour rules come with it),
+                # its last word ending there (the text is looked at first: a key can be shorter
+                # than its phrase, "cleanshaven" for "clean-shaven"; the text can end before it)
                 end = s + nb[0]
-                nb = None  # the neighbour rules of the phrase, looked up below
+                entries, nb = hit
             else:
                 m = a(low, s)
                 if m is None:

@@ -65,11 +65,13 @@ _SALARY = re.compile(
     r"(?![a-z])|\s*(?P<p2>hourly|annually|yearly|monthly|weekly|daily|p\.?a\.?|p\.?h\.?)"
     r"(?![a-z]))?"
 )
+# _salary_from_match takes the groups by position
+assert list(_SALARY.groupindex) == ["s1", "n1", "k1", "c1", "s2", "n2", "k2", "c2", "p1", "p2"]
+assert _SALARY.groups == len(_SALARY.groupindex)
 _AMOUNT = re.compile(r"(\d{1,3}(?:[,.'’\u00a0\u202f]\d{3})*)(?:[.,](\d{1,2}))?")
 _PAY_WORDS = ("salary", "salaries", "pay", "compensation", "wage", "rate", "remuneration", "base",
               "ote", "earn", "stipend", "per annum", "per hour", "hourly", "annual", "income",
               "package", "bonus")
-_PAY_WORD = re.compile("|".join(re.escape(w) for w in _PAY_WORDS))  # any of them, one C call
 _CODE_SET = frozenset(_CODES.split("|"))
 _NON_DIGIT = re.compile(r"\D")
 _PERIODS = {
@@ -135,16 +137,16 @@ def find_salaries(low: str, text: str, starts: list[int] | None = None) -> list[
 
 def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
     start, end = m.span()
-    n1, n2 = m.group("n1"), m.group("n2")
+    # every group at once, by position (one call, no name lookups)
+    s1, n1, k1, c1, s2, n2, k2, c2, p1, p2 = m.groups()
     after = low[end : end + 12].lstrip()
     if after.startswith(("year", "yr", "%", "+ year", "+year", "percent")):
         return None
-    if n1.rstrip(".,") == "401" and n2 is None and (m.group("k1") or low.startswith("(k)", end)):
+    if n1.rstrip(".,") == "401" and n2 is None and (k1 or low.startswith("(k)", end)):
         return None  # a 401(k) plan, not pay
-    s1, s2 = m.group("s1"), m.group("s2")
     currency = _SYMBOL_CODE[s1] if s1 else (_SYMBOL_CODE[s2] if s2 else None)
     if currency is None:
-        code = (m.group("c1") or m.group("c2") or "").strip()
+        code = (c1 or c2 or "").strip()
         if code:
             currency = _SYMBOL_CODE.get(code, code.upper())
     if s1 == "$":  # "CA$", "US$", "A$" before the sign
@@ -165,20 +167,22 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
         elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
             currency = tail[-3:].upper()
-    if currency is None and _PAY_WORD.search(before) is None:
-        return None  # a number that is not pay (most numbers end here, cheaply)
+    # a number that is not pay (most numbers end here, cheaply: a substring test per pay
+    # word is about twice as fast as one search for any of them, which tries every position)
+    if currency is None and not any(w in before for w in _PAY_WORDS):
+        return None
     v1 = _amount(n1)
     v2 = _amount(n2) if n2 else None
     if v1 is None:
         return None
-    k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
+    k1, k2 = bool(k1), bool(k2)
     if k1:
         v1 *= 1000
     if v2 is not None and k2:
         v2 *= 1000
         if not k1 and v1 < 1000:
             v1 *= 1000
-    period_raw = m.group("p1") or m.group("p2")
+    period_raw = p1 or p2
     period = _PERIODS.get(period_raw.replace(" ", "")) if period_raw else None
     if period is None:
         if "hourly" in before or "per hour" in before or "an hour" in before:

@@ -86,6 +86,9 @@ def _is_token_core(low: str, s: int, word: str) -> bool:
     e = s + len(word)
     if not low.startswith(word, s):
         return False
+    # the common case: whitespace (or the text's edge) on both sides, the token is the word
+    if (e == len(low) or low[e] in _SPACE) and (s == 0 or low[s - 1] in _SPACE):
+        return True
     end = _STRIP_RUN.match(low, e).end()  # type: ignore[union-attr]
     if end < len(low) and low[end] not in _SPACE:
         return False
