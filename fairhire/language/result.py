@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .._core.text import format_count, format_number
-from .._results import Headline, Result
+from .._results import Headline, Result, result_dataclass
 from .checks import JobAdChecks
 from .render import highlight_html, highlight_markdown
 
@@ -61,7 +61,7 @@ class Finding:
 
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@result_dataclass
 class JobDescriptionScan(Result):
     """Coded language and structural checks for one job ad.
 
