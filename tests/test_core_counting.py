@@ -255,3 +255,11 @@ def test_the_command_line_prints_the_non_disclosure_warning(tmp_path, capsys):
     main(["impact", str(path), "--group", "sex", "--stages", "hired",
           "--unknown-label", "Prefer not to say"])
     assert "non-disclosure" not in capsys.readouterr().out
+
+
+def test_count_groups_reads_one_unknown_label_given_as_text():
+    frame = to_narwhals(pd.DataFrame({"sex": ["F", "M", "Prefer not to say", "F"],
+                                      "p": [1, 0, 1, 0]}))
+    for unknown in ("Prefer not to say", ["prefer not to say"]):
+        c = count_groups(frame, ["sex"], flags={"p": "p"}, unknown_labels=unknown)
+        assert c.table["group"].tolist() == ["F", "M", None]

@@ -147,7 +147,7 @@ def count_groups(
     users = dict(zip(cleaned, [*group_cols, *(keys[r] for r in label_keys)], strict=True))
     counts, cleanings = relabel_counts(counts, [names[g] for g in gnames],
                                        count_columns=count_cols, weight=ROWS,
-                                       unknown_labels=tuple(unknown_labels))
+                                       unknown_labels=unknown_labels)
     if label_keys:  # a rater named "Unknown" is a rater: unknown_labels is for groups
         counts, more = relabel_counts(counts, [names[r] for r in label_keys],
                                       count_columns=count_cols, weight=ROWS)
