@@ -133,3 +133,16 @@ def test_the_command_line_takes_unknown_label(tmp_path, capsys, command):
     assert main([*base, "--unknown-label", LABEL]) == 0
     out = capsys.readouterr().out
     assert "non-disclosure" not in out and LABEL not in out
+
+
+def test_one_numeric_code_is_one_label():
+    """A survey's code for "no answer" (9) given alone is that label, as in a list."""
+    data = Data.funnel.assign(code=Data.funnel["sex"].map(
+        {"Female": 1, "Male": 2, LABEL: 9}))
+    alone = fh.adverse_impact(data, group="code", stages="hired", unknown_labels=9)
+    listed = fh.adverse_impact(data, group="code", stages="hired", unknown_labels=[9])
+    pd.testing.assert_frame_equal(alone.table, listed.table)
+    assert len(set(alone.table["group"])) == 2
+    # the blank sex cells are missing too
+    unknown = int((data["code"] == 9).sum() + data["code"].isna().sum())
+    assert alone.rows.excluded["missing group"] == unknown

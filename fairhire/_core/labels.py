@@ -73,16 +73,20 @@ def _squash(text: str) -> str:
 
 def as_labels(value: Any) -> tuple[Any, ...]:
     """``unknown_labels`` as given: one label, several, or None for none. A single string is
-    one label, never its letters.
+    one label, never its letters; so is a single number (a survey's code 9 for "no answer").
 
     Examples
     --------
     >>> as_labels("Prefer not to say"), as_labels(["N/K", "Unknown"]), as_labels(None)
     (('Prefer not to say',), ('N/K', 'Unknown'), ())
+    >>> as_labels(9)
+    (9,)
     """
     if value is None:
         return ()
-    return (value,) if isinstance(value, str | bytes) else tuple(value)
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return (value,)
+    return tuple(value)
 
 
 def label_key(value: Any) -> Any:
