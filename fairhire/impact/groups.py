@@ -27,8 +27,8 @@ def _already_clean(
     table: pd.DataFrame, group_cols: Sequence[str], unknown_labels: Sequence[object]
 ) -> bool:
     """Whether the shared rule leaves every label of the table as it is: nothing merged,
-    recoded, read as unknown or warned about, every label already in its clean spelling and a plain Python
-    value (missing values stay missing), so no two rows come to share their keys."""
+    recoded, read as unknown or warned about, every label already in its clean spelling and a
+    plain Python value (missing values stay missing), so no two rows come to share their keys."""
     for c in group_cols:
         distinct = list(dict.fromkeys(table[c].tolist()))
         # blank text is missing: only None is missing as it stands

@@ -275,6 +275,7 @@ def rubric_consistency(
     """
     level = renamed_argument("rubric_consistency", "level", "measurement", level, measurement,
                              "ordinal")
+    unknown_labels = as_labels(unknown_labels)
     frame, crits, ids = _check(data, level=level, alpha=alpha, confidence=confidence,
                                candidate=candidate, rater=rater, criteria=criteria,
                                candidate_group=candidate_group)
@@ -282,7 +283,7 @@ def rubric_consistency(
     df, warnings = read.df, list(read.warnings)
     cand_group = ref = None
     if candidate_group is not None:
-        cand_group = candidate_groups(df, candidate_group, warnings, as_labels(unknown_labels))
+        cand_group = candidate_groups(df, candidate_group, warnings, unknown_labels)
         ref = reference_group(df, crits, cand_group, candidate_group, reference, warnings)
     rel_rows: list[dict[str, Any]] = []
     rows_of_gaps: list[dict[str, Any]] = []
@@ -298,7 +299,7 @@ def rubric_consistency(
         "candidate": candidate, "rater": rater, "criteria": crits,
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
-        "unknown_labels": list(as_labels(unknown_labels)),
+        "unknown_labels": list(unknown_labels),
     }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,

@@ -167,8 +167,9 @@ class EUPayTransparencyMetrics(Result):
         a = self.value("a")
         if np.isfinite(a):
             text = (
-                f"EU pay transparency: the gender pay gap (Art. 9(1)(a)) is {format_percent_figure(a)} and the "
-                f"median gap {format_percent_figure(self.value('c'))}."
+                "EU pay transparency: the gender pay gap (Art. 9(1)(a)) is "
+                f"{format_percent_figure(a)} and the median gap "
+                f"{format_percent_figure(self.value('c'))}."
             )
             out.append(Headline(severity=1, text=text, figure=a, section="Art. 9"))
         flagged = self.flagged
@@ -178,10 +179,10 @@ class EUPayTransparencyMetrics(Result):
             text = (
                 f"{format_count(len(flagged))} of {format_count(assessable)} categories of "
                 f"workers have a gap in average pay of at least "
-                f"{format_percent_figure(self.threshold, 0)} (largest: {format_percent_figure(worst['value'])} in "
-                f"{worst['category']}); unless justified by objective, gender-neutral criteria "
-                "or remedied within six months, this triggers a joint pay assessment under "
-                "Art. 10."
+                f"{format_percent_figure(self.threshold, 0)} (largest: "
+                f"{format_percent_figure(worst['value'])} in {worst['category']}); unless "
+                "justified by objective, gender-neutral criteria or remedied within six months, "
+                "this triggers a joint pay assessment under Art. 10."
             )
             out.append(
                 Headline(severity=3, text=text, figure=float(len(flagged)), section="Art. 10")

@@ -268,8 +268,8 @@ class PayGapResult(Result):
         raw = row.mean_gap_pct if self.controls else row.median_gap_pct
         where = "on average (raw mean gap)" if self.controls else "at the median (raw median gap)"
         raw_text = (
-            f"before adjustment they are paid {format_percent_figure(abs(raw), 1)} {_direction(raw)} "
-            f"{where}"
+            f"before adjustment they are paid {format_percent_figure(abs(raw), 1)} "
+            f"{_direction(raw)} {where}"
         )
         text = (
             f"{row.group} employees are paid {self._amount(gap)} {_direction(gap)} than "

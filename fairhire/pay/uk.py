@@ -151,7 +151,8 @@ class UKPayGapMetrics(Result):
                     severity=2 if abs(self.mean_hourly_gap) >= 5 else 1,
                     text=f"UK gender pay gap: the median hourly pay gap is "
                     f"{format_percent_figure(self.median_hourly_gap, d)} and the mean gap "
-                    f"{format_percent_figure(self.mean_hourly_gap, d)} ({who} paid more at the median).",
+                    f"{format_percent_figure(self.mean_hourly_gap, d)} ({who} paid more at the "
+                    "median).",
                     figure=float(self.median_hourly_gap),
                     section="hourly pay",
                 )
@@ -161,8 +162,9 @@ class UKPayGapMetrics(Result):
                 Headline(
                     severity=1,
                     text=f"{format_percent_figure(self.male_bonus_pct, d)} of men and "
-                    f"{format_percent_figure(self.female_bonus_pct, d)} of women were paid a bonus; the mean bonus "
-                    f"gap is {format_percent_figure(self.mean_bonus_gap, d)} and the median "
+                    f"{format_percent_figure(self.female_bonus_pct, d)} of women were paid a "
+                    f"bonus; the mean bonus gap is {format_percent_figure(self.mean_bonus_gap, d)} "
+                    "and the median "
                     f"{format_percent_figure(self.median_bonus_gap, d)}.",
                     figure=float(self.mean_bonus_gap),
                     section="bonus",
@@ -173,8 +175,10 @@ class UKPayGapMetrics(Result):
             out.append(
                 Headline(
                     severity=1,
-                    text=f"Women are {format_percent_figure(q['female_pct_published'].iloc[0], d)} of the lower pay "
-                    f"quartile and {format_percent_figure(q['female_pct_published'].iloc[3], d)} of the upper "
+                    text="Women are "
+                    f"{format_percent_figure(q['female_pct_published'].iloc[0], d)} of the lower "
+                    "pay quartile and "
+                    f"{format_percent_figure(q['female_pct_published'].iloc[3], d)} of the upper "
                     "quartile.",
                     figure=float(q["female_pct"].iloc[3]),
                     section="quartiles",
