@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
@@ -21,6 +21,7 @@ __all__ = [
     "inconsistent_argument",
     "input_arguments",
     "min_share_argument",
+    "optional_columns",
     "read_input",
     "reference_argument",
     "report_arguments",
@@ -61,6 +62,21 @@ def group_argument(
     else:
         g.add_argument("--group", required=required, metavar="COLUMN",
                        help=f"the group column compared (e.g. sex){note}")
+
+
+def optional_columns(g: argparse._ArgumentGroup, helps: Mapping[str, str]) -> None:
+    """An optional ``--flag COLUMN`` for each flag in ``helps``, with its help text, in order.
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser()
+    >>> optional_columns(p.add_argument_group("the columns"),
+    ...                  {"--unit": "the decisional unit", "--age": "age in years"})
+    >>> p.parse_args(["--unit", "department"])
+    Namespace(unit='department', age=None)
+    """
+    for flag, text in helps.items():
+        g.add_argument(flag, metavar="COLUMN", help=text)
 
 
 def reference_argument(o: argparse._ArgumentGroup) -> None:

@@ -12,6 +12,7 @@ from .arguments import (
     comparison_arguments,
     given,
     group_argument,
+    optional_columns,
     read_input,
     report_arguments,
 )
@@ -30,12 +31,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="yes/no column: selected for layoff")
     group_argument(g, combined=True, required=False,
                    note=" (at least one of --group and --age)")
-    g.add_argument("--unit", metavar="COLUMN",
-                   help="the decisional unit (department, site ...) selections were made in")
-    g.add_argument("--age", metavar="COLUMN",
-                   help="age in years: compares 40 and over, and each age band, with under 40")
-    g.add_argument("--job-title", metavar="COLUMN",
-                   help="job title, for the OWBPA disclosure")
+    optional_columns(g, {
+        "--unit": "the decisional unit (department, site ...) selections were made in",
+        "--age": "age in years: compares 40 and over, and each age band, with under 40",
+        "--job-title": "job title, for the OWBPA disclosure",
+    })
     g.add_argument("--age-bands", type=age_bands, metavar="AGES",
                    help="ages whose 'N and over' group is compared with under 40, "
                    "comma-separated (default: 40,50,60)")

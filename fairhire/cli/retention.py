@@ -12,6 +12,7 @@ from .arguments import (
     given,
     group_argument,
     inconsistent_argument,
+    optional_columns,
     read_input,
     report_arguments,
 )
@@ -40,12 +41,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
     group_argument(g, combined=True)
     g.add_argument("--exited", required=True, metavar="COLUMN",
                    help="yes/no column: the employee left during the period")
-    g.add_argument("--exit-type", metavar="COLUMN",
-                   help="the reason for leaving: compares voluntary and involuntary exits too")
-    g.add_argument("--level", metavar="COLUMN",
-                   help="also compare within each level (Mantel-Haenszel), e.g. level or grade")
-    g.add_argument("--period", metavar="COLUMN",
-                   help="also compare within each period (e.g. year or quarter)")
+    optional_columns(g, {
+        "--exit-type": "the reason for leaving: compares voluntary and involuntary exits too",
+        "--level": "also compare within each level (Mantel-Haenszel), e.g. level or grade",
+        "--period": "also compare within each period (e.g. year or quarter)",
+    })
     g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
                    help="a further control of the logistic regression, e.g. tenure_years "
                    "(repeat for several)")

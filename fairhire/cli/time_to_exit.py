@@ -11,6 +11,7 @@ from .arguments import (
     comparison_arguments,
     given,
     group_argument,
+    optional_columns,
     read_input,
     report_arguments,
 )
@@ -28,13 +29,12 @@ TIME_UNITS = ["days", "weeks", "months", "years"]
 def arguments(p: argparse.ArgumentParser) -> None:
     g = column_arguments(p, "employee", "the columns (--duration and --event, or the dates)")
     group_argument(g, combined=True)
-    g.add_argument("--duration", metavar="COLUMN",
-                   help="time each employee was observed, e.g. tenure_months")
-    g.add_argument("--event", metavar="COLUMN",
-                   help="with --duration: yes/no column, the employee left")
-    g.add_argument("--hire-date", metavar="COLUMN", help="instead of --duration: hire date")
-    g.add_argument("--exit-date", metavar="COLUMN",
-                   help="with --hire-date: exit date, empty for those still employed")
+    optional_columns(g, {
+        "--duration": "time each employee was observed, e.g. tenure_months",
+        "--event": "with --duration: yes/no column, the employee left",
+        "--hire-date": "instead of --duration: hire date",
+        "--exit-date": "with --hire-date: exit date, empty for those still employed",
+    })
     g.add_argument("--as-of", metavar="DATE",
                    help="with the dates: the snapshot date of the export, e.g. 2025-12-31")
     g.add_argument("--cause", metavar="COLUMN",

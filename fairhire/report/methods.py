@@ -9,7 +9,7 @@ optional ``only_if``). See PARTIALS.md.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -90,14 +90,10 @@ class MethodEntry:
         return False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "text": self.text,
-            "formula": self.formula,
-            "when": self.when,
-            "sources": list(self.sources),
-        }
+        """The entry as the JSON report writes it; ``only_if`` only decides whether it is shown."""
+        fields = asdict(self)
+        del fields["only_if"]
+        return {**fields, "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)

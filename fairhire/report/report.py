@@ -222,18 +222,14 @@ class Report:
         return f"<Report {self.title!r}: {n} section{'' if n == 1 else 's'}>"
 
     # -- shared pieces -------------------------------------------------------------------------
+    def _cover(self) -> dict[str, Any]:
+        """What the cover shows, named as in :class:`ReportInfo` and the JSON's ``report``."""
+        return {"title": self.title, "organization": self.organization, "period": self.period,
+                "author": self.author, "generated_at": self.generated_at}
+
     def _info(self, fmt: str) -> ReportInfo:
-        return ReportInfo(
-            title=self.title,
-            organization=self.organization,
-            period=self.period,
-            author=self.author,
-            generated_at=self.generated_at,
-            min_cell=self.min_cell,
-            format=fmt,
-            version=_version(),
-            thresholds=self._thresholds(),
-        )
+        return ReportInfo(**self._cover(), min_cell=self.min_cell, format=fmt,
+                          version=_version(), thresholds=self._thresholds())
 
     def _thresholds(self) -> tuple[str, ...]:
         """Each section's impact-ratio threshold in words, once each, in section order."""
@@ -411,15 +407,7 @@ class Report:
         appendix = self._appendix()
         return {
             "schema_version": SCHEMA_VERSION,
-            "report": {
-                "title": self.title,
-                "organization": self.organization,
-                "period": self.period,
-                "author": self.author,
-                "generated_at": self.generated_at,
-                "fairhire_version": _version(),
-                "min_cell": self.min_cell,
-            },
+            "report": {**self._cover(), "fairhire_version": _version(), "min_cell": self.min_cell},
             "summary": [item.to_dict() for area in self._summary() for item in area.items],
             "sections": sections,
             "methodology": [
