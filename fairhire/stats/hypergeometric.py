@@ -50,6 +50,8 @@ __all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf
 SIGMA_EXACT = 50_000.0
 
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
+#: A tail that starts below e^-790 has fewer than 2**64 terms, each below e^-790: it sums to 0.
+_NEGLIGIBLE = -790.0
 _CHUNK = 1 << 16
 #: Supports up to this wide are enumerated whole (one vectorised pass, as scipy's definition).
 SMALL_SUPPORT = 4096
@@ -221,7 +223,7 @@ class Hypergeometric:
         if (start - end) * step > 0:
             return 0.0
         ref = self.log_pmf1(start)
-        if ref < -790:  # fewer than 2**64 terms below e^-790: the sum is 0 in double
+        if ref < _NEGLIGIBLE:  # fewer than 2**64 terms below e^-790: the sum is 0 in double
             return 0.0
         if self.sigma > SIGMA_EXACT:
             rel = self._integrated_tail(start, step, ref)
@@ -374,6 +376,11 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
     tol = math.log1p(rel)
     if not mid_p and lx >= h.log_pmf1(h.mode) - tol:
         return 1.0
+    if lx + tol < _NEGLIGIBLE:
+        # every table counted is at most as probable as this one, and a tail starting below
+        # e^_NEGLIGIBLE sums to 0 in double (see _tail): both tails, and the mid-P half, are
+        # 0. Found without the search for the other tail's boundary.
+        return 0.0
     if x < h.mode:  # this tail: x and below; the other: above x, from the mode up
         p = h.cdf(x)
         other = h.boundary(lx + tol, max(h.mode, x + 1), h.hi, guess=2 * h.mode - x)
