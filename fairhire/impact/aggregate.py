@@ -27,7 +27,7 @@ from .._core.flags import FlagReading, read_flag
 from .._core.groups import sort_key
 from .._core.labels import label_key
 from .._core.missing import is_missing
-from .._frames import Frame, group_counts, is_lazy, schema, sum_true
+from .._frames import Frame, group_counts, is_lazy, schema, sum_true, text_group_counts
 from ..errors import (
     ColumnError,
     InsufficientDataError,
@@ -159,6 +159,11 @@ def funnel_from_stage_columns(
         names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
         work = frame.with_columns(*[flags[s].alias(names[s]) for s in stages])
     aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
+    text = text_group_counts(work, list(keys), aggs, count_name=APPLIED)
+    if text is not None:  # the same columns as from group_counts' table, without pandas
+        selected = [count_values(text[sel_col(s)]) for s in stages]
+        values = {k: text[k] for k in keys}
+        return _chained(values, count_values(text[APPLIED]), selected, keys, stages, n_rows, {})
     grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
 
@@ -429,8 +434,10 @@ def key_values(column: pd.Series) -> list[object]:
     return [_key_value(v) for v in column.astype(object).tolist()]
 
 
-def count_values(column: pd.Series) -> np.ndarray:
+def count_values(column: pd.Series | np.ndarray) -> np.ndarray:
     """A count column as int64 (missing counts, from an outer join, are 0)."""
+    if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+        return column.astype(np.int64)
     if column.dtype.kind in "iu":
         return column.to_numpy(dtype=np.int64)
     return pd.to_numeric(column.reset_index(drop=True)).fillna(0).astype("int64").to_numpy()
