@@ -23,6 +23,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from .._codes import polars_native
 from .._core.flags import FlagReading, read_flag
 from .._core.groups import sort_key
 from .._core.labels import label_key
@@ -140,15 +141,17 @@ def funnel_from_stage_columns(
         folded = _folded_group_by(frame, keys, stages, readings, total_rows)
         if folded is not None:
             return folded
-    # boolean columns are compared as they are (a null there is caught by the count)
-    raw = {s: nw.col(s) if readings[s].is_boolean else flags[s] for s in stages}
-    checks = [nw.len().alias(_ROWS)]
-    checks += [_missing_count(readings[s], frame).alias(f"miss::{s}") for s in stages]
-    checks += [
-        sum_true(raw[cur] & ~raw[prev], frame).alias(f"bad::{cur}")
-        for prev, cur in itertools.pairwise(stages)
-    ]
-    found = _one_row(frame.select(*checks))
+    found = _polars_checks(frame, stages, readings)
+    if found is None:
+        # boolean columns are compared as they are (a null there is caught by the count)
+        raw = {s: nw.col(s) if readings[s].is_boolean else flags[s] for s in stages}
+        checks = [nw.len().alias(_ROWS)]
+        checks += [_missing_count(readings[s], frame).alias(f"miss::{s}") for s in stages]
+        checks += [
+            sum_true(raw[cur] & ~raw[prev], frame).alias(f"bad::{cur}")
+            for prev, cur in itertools.pairwise(stages)
+        ]
+        found = _one_row(frame.select(*checks))
     n_rows = int(found[_ROWS]) if total_rows is None else total_rows
     if any(int(found[c] or 0) for c in found if c != _ROWS):
         return _with_exclusions(frame, keys, stages, readings, on_inconsistent, n_rows)
@@ -166,6 +169,29 @@ def funnel_from_stage_columns(
         return _chained(values, count_values(text[APPLIED]), selected, keys, stages, n_rows, {})
     grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
+
+
+def _polars_checks(
+    frame: Frame, stages: Sequence[str], readings: dict[str, FlagReading]
+) -> dict[str, int] | None:
+    """The one-row checks of :func:`funnel_from_stage_columns` (rows, missing outcomes,
+    inconsistent rows) for a polars eager frame whose stage columns are all boolean, read
+    from the columns themselves: the same numbers from the same engine, without building and
+    running a query for them (two thirds of the time of the checks). None for other frames.
+    """
+    native = polars_native(frame)
+    if native is None or not all(readings[s].is_boolean for s in stages):
+        return None
+    columns = {s: native.get_column(s) for s in stages}
+    found = {_ROWS: native.height}
+    found.update({f"miss::{s}": columns[s].null_count() for s in stages})
+    found.update(
+        {
+            f"bad::{cur}": (columns[cur] & ~columns[prev]).sum()
+            for prev, cur in itertools.pairwise(stages)
+        }
+    )
+    return found
 
 
 def _tallied_counts(
