@@ -49,7 +49,8 @@ __all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
 
-#: Points on each side of the guess that _table_bracket reads in one run of the log pmf.
+#: Points before the guess that _table_bracket reads in one run of the log pmf (and twice as
+#: many after it: the first chunk of the tail beyond the boundary comes from the same run).
 _WINDOW = 128
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 #: A tail that starts below e^-790 has fewer than 2**64 terms, each below e^-790: it sums to 0.
@@ -139,6 +140,7 @@ class Hypergeometric:
         self._comb: float | None = None  # its log-gamma form, when first needed
         self._rest = big_n - k  # N − K as log_comb_run's float argument
         self._margins: tuple[float, float] | None = None  # gammaln(K + 1), gammaln(N − K + 1)
+        self._window: tuple[int, int, np.ndarray] | None = None  # the boundary search's run
         self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
 
     def _log_comb_total(self) -> float:
@@ -192,6 +194,11 @@ class Hypergeometric:
         """
         if self.total > _GAMMALN_LIMIT or self._single:
             return self.log_pmf(start + step * np.arange(count, dtype=float))
+        if self._window is not None:  # inside the run a boundary search read: the same values
+            origin, along, values = self._window
+            at = (start - origin) * step
+            if along == step and at >= 0 and at + count <= len(values):
+                return values[at : at + count]
         if self._margins is None:
             self._margins = (gammaln(np.add(self._floats[1], 1)), gammaln(np.add(self._rest, 1)))
         log_k, log_rest = self._margins
@@ -234,10 +241,14 @@ class Hypergeometric:
 
     def support_pmf(self) -> tuple[np.ndarray, np.ndarray]:
         """The whole support and its pmf (for supports up to :data:`SMALL_SUPPORT` wide)."""
-        support = np.arange(self.lo, self.hi + 1, dtype=float)
+        return np.arange(self.lo, self.hi + 1, dtype=float), self.pmf_of_support()
+
+    def pmf_of_support(self) -> np.ndarray:
+        """The pmf over the whole support, ``lo`` to ``hi`` (:meth:`support_pmf` without the
+        support, which the tests do not need)."""
         big_n, k, n = self.total, self.successes, self.draws
         if big_n > _GAMMALN_LIMIT:
-            return support, _exp(self.log_pmf(support))
+            return _exp(self.log_pmf(np.arange(self.lo, self.hi + 1, dtype=float)))
         const = (
             math.lgamma(k + 1)
             + math.lgamma(big_n - k + 1)
@@ -245,14 +256,14 @@ class Hypergeometric:
             + math.lgamma(big_n - n + 1)
             - math.lgamma(big_n + 1)
         )
-        width, lo = len(support), self.lo
+        width, lo = self.hi - self.lo + 1, self.lo
         log_pmf = const - (
             log_factorial_run(lo, width, 1)
             + log_factorial_run(k - lo, width, -1)
             + log_factorial_run(n - lo, width, -1)
             + log_factorial_run(big_n - k - n + lo, width, 1)
         )
-        return support, _exp(log_pmf)
+        return _exp(log_pmf)
 
     @property
     def small(self) -> bool:
@@ -329,7 +340,7 @@ class Hypergeometric:
         if x >= self.hi:
             return 1.0
         if self.small:
-            _, pmf = self.support_pmf()
+            pmf = self.pmf_of_support()
             return float(min(1.0, pmf[: x - self.lo + 1].sum()))
         if x <= self.mode:
             return min(1.0, self._tail(x, -1))
@@ -342,7 +353,7 @@ class Hypergeometric:
         if x >= self.hi:
             return 0.0
         if self.small:
-            _, pmf = self.support_pmf()
+            pmf = self.pmf_of_support()
             return float(min(1.0, pmf[x - self.lo + 1 :].sum()))
         if x + 1 >= self.mode:
             return min(1.0, self._tail(x + 1, +1))
@@ -360,13 +371,15 @@ class Hypergeometric:
         mirror image of the observed table about the mode) the search gallops from it to a
         narrow bracket first: a dozen evaluations instead of a bisection of the whole range.
         """
-        if (end - start) * (1 if end >= start else -1) < 0 or self.log_pmf1(end) > level:
-            return None
         inside, outside = start, end
+        if guess is not None and start != end and self.log_pmf1(start) > level:
+            inside, outside = self._table_bracket(level, inside, outside, guess)
+        # a point found at or below the level makes the end one too (the log pmf falls)
+        if outside == end and self.log_pmf1(end) > level:
+            return None
         if self.log_pmf1(inside) <= level:
             return inside
         if guess is not None:
-            inside, outside = self._table_bracket(level, inside, outside, guess)
             inside, outside = self._bracket(level, inside, outside, guess)
         while abs(outside - inside) > 1:  # log pmf(inside) > level >= log pmf(outside)
             mid = (inside + outside) // 2
@@ -381,8 +394,8 @@ class Hypergeometric:
         self, level: float, inside: int, outside: int, guess: int
     ) -> tuple[int, int]:
         """Narrow (inside, outside) to neighbours where the log pmf crosses ``level``, found in
-        one vectorised run of the log pmf within :data:`_WINDOW` points of ``guess`` and then
-        confirmed by :meth:`log_pmf1` on each side.
+        one vectorised run of the log pmf from :data:`_WINDOW` points before ``guess`` to twice
+        as many after it, and then confirmed by :meth:`log_pmf1` on each side.
 
         The run (log-gamma differences) only suggests the point: the bracket moves only on
         :meth:`log_pmf1`'s values, as the gallop's does, so the point found is the same. Two
@@ -390,10 +403,13 @@ class Hypergeometric:
         """
         step = 1 if outside > inside else -1
         dist, near = (outside - inside) * step, (guess - inside) * step
-        first, last = max(1, near - _WINDOW), min(dist - 1, near + _WINDOW)
+        first, last = max(1, near - _WINDOW), min(dist - 1, near + 2 * _WINDOW)
         if first > last:
             return inside, outside
-        below = self._log_pmf_run(inside + step * first, last - first + 1, step) <= level
+        values = self._log_pmf_run(inside + step * first, last - first + 1, step)
+        # kept: the tail beyond the point found starts with these values
+        self._window = (inside + step * first, step, values)
+        below = values <= level
         if not below.any():
             return inside, outside
         y = inside + step * (first + int(below.argmax()))  # strictly inside the bracket
@@ -440,7 +456,7 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
     if h.lo == h.hi:
         return 1.0
     if h.small:
-        _, pmf = h.support_pmf()
+        pmf = h.pmf_of_support()
         p_obs = pmf[x - h.lo]
         more = pmf[pmf < p_obs / (1 + rel)].sum()
         same = pmf[(pmf >= p_obs / (1 + rel)) & (pmf <= p_obs * (1 + rel))].sum()
