@@ -122,12 +122,14 @@ def _native_inputs(
     if native is None or not keys or not len(native):
         return None
     codes = polars_key_codes(native, keys)
+    if codes is None:  # before the stage columns' bitmaps are read for nothing
+        return None
     direct = {}
     for s in stages:
         column = native.get_column(s)
         if readings[s].is_boolean and not column.null_count():
             direct[s] = polars_flag_rows(column)
-    return None if codes is None else (codes, len(native), direct)
+    return codes, len(native), direct
 
 
 def _array_rows(values: np.ndarray) -> Rows:
