@@ -20,6 +20,7 @@ from fairhire._core.flags import read_flag
 from fairhire._frames import group_counts, sum_true, text_group_counts, to_narwhals
 from fairhire.impact import aggregate
 from fairhire.impact.aggregate import count_values, key_values
+from fairhire.impact.fastcount import polars_checks
 
 STAGES = ["screened", "hired"]
 
@@ -67,7 +68,7 @@ def test_polars_checks_are_the_query_checks():
     )
     frame = to_narwhals(frame)
     readings = {s: read_flag(frame, s, argument="stages") for s in STAGES}
-    got = aggregate._polars_checks(frame, STAGES, readings)
+    got = polars_checks(frame, STAGES, readings, rows_key=aggregate._ROWS)
     checks = [nw.len().alias(aggregate._ROWS)]
     checks += [nw.col(s).null_count().alias(f"miss::{s}") for s in STAGES]
     checks += [

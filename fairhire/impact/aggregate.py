@@ -23,7 +23,6 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from .._codes import polars_native
 from .._core.flags import FlagReading, read_flag
 from .._core.groups import sort_key
 from .._core.labels import label_key
@@ -36,7 +35,7 @@ from ..errors import (
     InvalidValueError,
     preview,
 )
-from .fastcount import Tally, count_levels, exclusions
+from .fastcount import Tally, count_levels, exclusions, polars_checks
 
 APPLIED = "__fh_applied"
 _ROWS = "__fh_rows"
@@ -141,7 +140,7 @@ def funnel_from_stage_columns(
         folded = _folded_group_by(frame, keys, stages, readings, total_rows)
         if folded is not None:
             return folded
-    found = _polars_checks(frame, stages, readings)
+    found = polars_checks(frame, stages, readings, rows_key=_ROWS)
     if found is None:
         # boolean columns are compared as they are (a null there is caught by the count)
         raw = {s: nw.col(s) if readings[s].is_boolean else flags[s] for s in stages}
@@ -169,29 +168,6 @@ def funnel_from_stage_columns(
         return _chained(values, count_values(text[APPLIED]), selected, keys, stages, n_rows, {})
     grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
-
-
-def _polars_checks(
-    frame: Frame, stages: Sequence[str], readings: dict[str, FlagReading]
-) -> dict[str, int] | None:
-    """The one-row checks of :func:`funnel_from_stage_columns` (rows, missing outcomes,
-    inconsistent rows) for a polars eager frame whose stage columns are all boolean, read
-    from the columns themselves: the same numbers from the same engine, without building and
-    running a query for them (two thirds of the time of the checks). None for other frames.
-    """
-    native = polars_native(frame)
-    if native is None or not all(readings[s].is_boolean for s in stages):
-        return None
-    columns = {s: native.get_column(s) for s in stages}
-    found = {_ROWS: native.height}
-    found.update({f"miss::{s}": columns[s].null_count() for s in stages})
-    found.update(
-        {
-            f"bad::{cur}": (columns[cur] & ~columns[prev]).sum()
-            for prev, cur in itertools.pairwise(stages)
-        }
-    )
-    return found
 
 
 def _tallied_counts(
