@@ -144,9 +144,13 @@ class Hypergeometric:
         self._memo: dict[float, float] = {}  # log_pmf1 by point: tails and bisections reuse
 
     def _log_comb_total(self) -> float:
-        """log C(N, n), the log-gamma form of the margins' probability (computed once)."""
+        """log C(N, n), the log-gamma form of the margins' probability, as :func:`log_comb`
+        gives it; with gammaln(K + 1) and gammaln(N − K + 1) for the runs, in one call of
+        gammaln (the same values: it is computed point by point)."""
         if self._comb is None:
-            self._comb = log_comb(self._floats[0], self._floats[2])
+            big_n, k, n = self._floats
+            g = gammaln(np.array([big_n + 1, n + 1, (big_n - n) + 1, k + 1, self._rest + 1]))
+            self._comb, self._margins = g[0] - g[1] - g[2], (g[3], g[4])
         return self._comb
 
     def _log_norm(self) -> float:
@@ -199,8 +203,7 @@ class Hypergeometric:
             at = (start - origin) * step
             if along == step and at >= 0 and at + count <= len(values):
                 return values[at : at + count]
-        if self._margins is None:
-            self._margins = (gammaln(np.add(self._floats[1], 1)), gammaln(np.add(self._rest, 1)))
+        comb = self._log_comb_total()  # and the margins
         log_k, log_rest = self._margins
         k, rest, drawn = self.successes, int(self._rest), self.draws - start
         return (
@@ -214,7 +217,7 @@ class Hypergeometric:
                 - log_factorial_run(drawn, count, -step)
                 - log_factorial_run(rest - drawn, count, step)
             )
-            - self._log_comb_total()
+            - comb
         )
 
     def log_pmf1(self, x: float) -> float:
