@@ -22,6 +22,7 @@ words. An exact single word also has a space after it in its key.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -75,6 +76,10 @@ class Scanned(NamedTuple):
     words: set[str]
     numbers: list[int]
     marks: dict[str, list[int]] = {}  # noqa: RUF012 - never mutated
+
+
+#: ``_new_scanned((matches, word_count, words, numbers, marks))``: built in C, once per ad
+_new_scanned = partial(tuple.__new__, Scanned)
 
 
 class EntryMeta(NamedTuple):
@@ -226,8 +231,8 @@ class CompiledLexicon(PlaceRules):
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (-1, prev)
-        return Scanned(self._resolve(low, places, padded, plain), count, words,
-                       _with_currency(low, numbers), marks)
+        return _new_scanned((self._resolve(low, places, padded, plain), count, words,
+                             _with_currency(low, numbers), marks))
 
     def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
                  plain: bool) -> list[Match]:
