@@ -297,17 +297,18 @@ class CompiledLexicon(PlaceRules):
                         # whether a neighbour exception removes the word (written out: a
                         # call per word cost as much). Each expression is one or more
                         # separators, then an item: where the character next to the word is
-                        # no separator, or the next one is none either and the four to one
-                        # (tw, hw) after it are no item's end, it cannot match and is not run
-                        pre, fol, tails, heads, tw, hw = nb
+                        # no separator, or the next one is none either, no one-character item
+                        # and not the start (end) of a longer one, it cannot match and is not
+                        # run (see _neighbour_plan)
+                        pre, fol, tails1, heads1, tails, heads, tw, hw = nb
                         if fol is not None and low[end : end + 1] in _NB_SEP and (
-                            heads is None or low[end + 1 : end + 2] in _NB_SEP
-                            or low[end + 1 : end + 1 + hw] in heads
+                            heads is None or (c := low[end + 1 : end + 2]) in _NB_SEP
+                            or c in heads1 or low[end + 1 : end + 1 + hw] in heads
                         ) and fol(low, end) is not None:
                             continue
                         if pre is not None and low[s - 1 : s] in _NB_SEP and (
-                            tails is None or s < 3 or low[s - 2] in _NB_SEP
-                            or low[s - 1 - tw : s - 1] in tails
+                            tails is None or s < 3 or (c := low[s - 2]) in _NB_SEP
+                            or c in tails1 or low[s - 1 - tw : s - 1] in tails
                         ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
                             continue
                 out.append(new_match((s, end, entries)))

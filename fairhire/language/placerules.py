@@ -143,25 +143,31 @@ class PlaceRules(LexiconExpression):
         return rules
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none), the
-        characters every match holds next to the word (the last four to one of what precedes
-        it, the first four to one of what follows; None: unknown) and how many each is, to
-        skip expressions that cannot match."""
+        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and, per
+        side, what some match holds next to the word, to skip expressions that cannot match:
+        the one-character ends of items ("level 1": "1"), and the last (first) two to four
+        characters of the longer items of what precedes (follows) it, cut to the fewest that
+        one of them has (None: unknown), and how many that is.
+
+        Keeping the one-character items apart keeps the others' test from shrinking to one
+        character, which nearly every word passes ("level 1 support", "customer support")."""
         rules = self.neighbour_rules(word)
         if not rules:
             return ()
         ends = self._nb_ends
-        pairs: list[frozenset[str] | None] = []
+        ones: list[frozenset[str]] = []
+        longer: list[frozenset[str] | None] = []
         widths = []
         for side in (0, 1):
             found = [ends[side, r[side]] for r in rules if r[side] is not None]
-            width = min((len(next(iter(f))) for f in found if f), default=2)
+            heads = None if None in found else frozenset().union(*found)
+            ones.append(frozenset(h for h in heads or () if len(h) == 1))
+            rest = [h for h in heads or () if len(h) > 1]
+            width = min((len(h) for h in rest), default=2)
             widths.append(width)
-            # the characters next to the separator: the end of what precedes, the start of
-            # what follows (cut to the fewest that one of the word's rules knows)
-            pairs.append(None if None in found else frozenset(
-                (p[-width:] if side == 0 else p[:width]) for f in found for p in f))
-        return (*self.merged_neighbours(word), *pairs, *widths)
+            longer.append(None if heads is None else frozenset(
+                (h[-width:] if side == 0 else h[:width]) for h in rest))
+        return (*self.merged_neighbours(word), *ones, *longer, *widths)
 
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
