@@ -295,3 +295,17 @@ def test_numbers_are_pay_next_to_a_pay_word_or_a_currency_only():
     assert find_salaries("usd 80,000", "USD 80,000")[0].currency == "USD"
     assert find_salaries("pay: 401k match", "Pay: 401k match") == []
     assert find_salaries("salary after 5 years", "Salary after 5 years") == []
+
+
+def test_neighbour_plan_keeps_one_character_items_apart():
+    # "level 1 support" makes "1" an item end; the other items before "support" keep two or
+    # more characters, so "the support" does not run the expression ("he" ends no item)
+    comp = _compiled("default")
+    _, _, tails1, _, tails, _, tw, _ = comp._neighbour_plan("support")
+    assert {"1", "2", "3"} <= tails1 and all(len(t) == 1 for t in tails1)
+    assert tw >= 2 and all(len(t) == tw for t in tails)
+    assert "he" not in tails and "er" in tails  # "customer"
+    for text in ["the support", "level 1 support", "customer support", "l1 support",
+                 "a support", "1 support", "x1 support"]:
+        _same("default", text)
+        _same("one-char", text.replace("support", "naïve"))

@@ -103,8 +103,7 @@ def _rows(values: Sequence[Any], comp: CompiledLexicon, use_context: bool
         layouts = [Layout(low, f.words, f.marks) for low, f in zip(lows, found, strict=True)]
         checks = [check_values(t, low, x, f.words, f.numbers, f.marks)
                   for t, low, x, f in zip(texts, lows, layouts, found, strict=True)]
-        rows = iter([_gather(t, f, x, c, comp, use_context)
-                     for t, f, x, c in zip(texts, found, layouts, checks, strict=True)])
+        rows = iter(_gather(texts, found, layouts, checks, comp, use_context))
         out.extend(next(rows) if isinstance(t, str) else _error_row(t, comp) for t in stage)
     return out
 
@@ -124,48 +123,56 @@ def _error_row(value: Any, comp: CompiledLexicon) -> tuple[Any, ...]:
     return (None,) * width + (_row_error(value),)
 
 
-def _gather(text: str, found: Scanned, layout: Layout, checks: tuple[Any, ...],
-            comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]:
-    """The row of an ad from its matches, layout and checks."""
-    accommodated = checks[_ACCOMMODATION]
-    plan = _plan(comp, bool(accommodated), use_context)
-    context_of = layout.context_of
-    counts = [0] * len(comp.category_names)
-    worst = -1
-    unscored = 0
-    lists: tuple[list[str], list[str], list[str]] = ([], [], [])  # masculine, feminine, other
-    for s, e, entries in found.matches:
-        for i in entries:
-            cat, sensitive, rank, which, suffix = plan[i]
-            if sensitive and context_of(s) is not None:
-                unscored += 1
-                continue
-            if rank > worst:
-                worst = rank
-            counts[cat] += 1
-            lists[which].append(text[s:e] + suffix)
-    masc_words, fem_words, other = lists
-    words = found.word_count
-    label = None
-    if comp.gender is not None:
-        label = gender_label(counts[comp.gender[0]], counts[comp.gender[1]], words,
-                             comp.lexicon.labels)
-    density = [100.0 * c / words for c in counts] if words else [0.0] * len(counts)
-    return (
-        label,
-        words,
-        *counts,
-        *density,
-        sum(counts),  # every scored finding counts once, in its category
-        unscored,
-        _SEVERITY_NAMES[worst] if worst >= 0 else None,
-        "; ".join(masc_words),
-        "; ".join(fem_words),
-        "; ".join(other),
-        *checks[:_SALARY_TEXT],
-        *checks[_SALARY_TEXT + 1 :],
-        None,
-    )
+def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
+            checks: list[tuple[Any, ...]], comp: CompiledLexicon, use_context: bool
+            ) -> list[tuple[Any, ...]]:
+    """The rows of a stage's ads from their matches, layouts and checks (what every row
+    looks up about the lexicon is looked up once per stage)."""
+    plans = (_plan(comp, False, use_context), _plan(comp, True, use_context))
+    n_cats = len(comp.category_names)
+    gender = comp.gender
+    labels = comp.lexicon.labels
+    zeros = [0.0] * n_cats
+    rows = []
+    for text, scanned, layout, values in zip(texts, found, layouts, checks, strict=True):
+        plan = plans[1 if values[_ACCOMMODATION] else 0]
+        context_of = layout.context_of
+        counts = [0] * n_cats
+        worst = -1
+        unscored = 0
+        lists: tuple[list[str], list[str], list[str]] = ([], [], [])  # masc., fem., other
+        for s, e, entries in scanned.matches:
+            for i in entries:
+                cat, sensitive, rank, which, suffix = plan[i]
+                if sensitive and context_of(s) is not None:
+                    unscored += 1
+                    continue
+                if rank > worst:
+                    worst = rank
+                counts[cat] += 1
+                lists[which].append(text[s:e] + suffix)
+        masc_words, fem_words, other = lists
+        words = scanned.word_count
+        label = None
+        if gender is not None:
+            label = gender_label(counts[gender[0]], counts[gender[1]], words, labels)
+        density = [100.0 * c / words for c in counts] if words else zeros
+        rows.append((
+            label,
+            words,
+            *counts,
+            *density,
+            sum(counts),  # every scored finding counts once, in its category
+            unscored,
+            _SEVERITY_NAMES[worst] if worst >= 0 else None,
+            "; ".join(masc_words),
+            "; ".join(fem_words),
+            "; ".join(other),
+            *values[:_SALARY_TEXT],
+            *values[_SALARY_TEXT + 1 :],
+            None,
+        ))
+    return rows
 
 
 _SEVERITY_NAMES = {v: k for k, v in SEVERITY_RANK.items()}

@@ -247,7 +247,7 @@ class LexiconExpression:
         by_word: dict[str, list[tuple[Any, Any]]] = {}
         prefix_rules: list[tuple[tuple[str, ...], Any, Any]] = []
         # per side and expression, the characters next to the word that every match holds:
-        # the last four (or fewer, see _pairs) of a preceding item, the first four of a
+        # the last four (or fewer, see _pairs) of each preceding item, the first four of each
         # following one (None: unknown); keyed by side too, since one expression can serve
         # both sides
         ends: dict[tuple[int, Any], frozenset[str] | None] = {}
@@ -332,15 +332,19 @@ class LexiconExpression:
 
 def _pairs(items: list[str], reverse: bool = True) -> frozenset[str] | None:
     """The first four characters of each item (``items`` reversed for what precedes a word:
-    they are given back in text order), or three, two or one: as many as every item has
-    before a character the neighbour expression does not match literally (a space, hyphen or
-    apostrophe: "level 1" gives one); None when not even one. All strings have one length
-    (the more characters, the fewer places where the expression has to run)."""
-    for width in (4, 3, 2, 1):
-        heads = [item[:width] for item in items]
-        if all(len(h) == width and not any(c in SPECIAL_EDGES for c in h) for h in heads):
-            return frozenset(h[::-1] if reverse else h for h in heads)
-    return None
+    they are given back in text order), or three, two or one: as many as that item has before
+    a character the neighbour expression does not match literally (a space, hyphen or
+    apostrophe: "level 1" gives one); None when some item has not even one. Each item keeps
+    its own length, so one short item ("level 1") does not cut the others' ("customer") to
+    one character: the more characters, the fewer places where the expression has to run."""
+    heads = []
+    for item in items:
+        head = item[:4]
+        cut = min((head.find(c) for c in SPECIAL_EDGES if c in head), default=len(head))
+        if cut == 0:
+            return None
+        heads.append(head[:cut])
+    return frozenset(h[::-1] if reverse else h for h in heads)
 
 
 def _preceding(items: Sequence[str], unless: Sequence[str] = ()) -> str:

@@ -22,21 +22,15 @@ words. An exact single word also has a space after it in its key.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
-from .expression import (
-    _NEIGHBOUR_WINDOW,
-    Alternative,
-    Compiled,
-    LexiconExpression,
-    Match,
-    new_match,
-    pattern_body,
-)
+from .expression import _NEIGHBOUR_WINDOW, Alternative, Match, new_match, pattern_body
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
+from .placerules import _SIMPLE, PlaceRules
 from .tokens import _STRIP, NEIGHBOUR_SEP_CHARS, START, lower_same_length
 from .wordscan import (
     _BOUNDARY,
@@ -50,11 +44,7 @@ from .wordscan import (
 __all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
 _ROLE_CODE = {"masculine": 1, "feminine": 2}
-_MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
-_MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
-_SIMPLE = re.compile("[a-z0-9]+")
 _NB_SEP = NEIGHBOUR_SEP_CHARS
-_PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
 
 def _key(literal: str) -> bytes:
@@ -88,6 +78,10 @@ class Scanned(NamedTuple):
     marks: dict[str, list[int]] = {}  # noqa: RUF012 - never mutated
 
 
+#: ``_new_scanned((matches, word_count, words, numbers, marks))``: built in C, once per ad
+_new_scanned = partial(tuple.__new__, Scanned)
+
+
 class EntryMeta(NamedTuple):
     category: int  # index of the entry's category in the lexicon
     context_sensitive: bool
@@ -96,14 +90,7 @@ class EntryMeta(NamedTuple):
     role: int  # 1 masculine, 2 feminine, 0 other
 
 
-# A rule says how to resolve a place: (n, entries, entries_more, neighbour rules) for single
-# words (the longest form is n characters; entries when the word ends there, entries_more when
-# it goes on, None: no match; the neighbour exceptions of the n-character word), or
-# (-1, regex.match, entries per group number, phrase or None: see _phrase) for the expression.
-Rule = tuple[int, Any, Any, Any]
-
-
-class CompiledLexicon(LexiconExpression):
+class CompiledLexicon(PlaceRules):
     """A lexicon compiled for matching. Build it with :func:`compile_lexicon` (cached).
 
     ``keywords`` are words whose presence as a token :meth:`find` reports, ``markers`` strings
@@ -163,9 +150,9 @@ class CompiledLexicon(LexiconExpression):
             START + "(?=(?:" + "|".join(pattern_body(a.form) for a in unanchored) + "))"
         ) if unanchored else None
         # how to resolve a place: per key (built on first use) and per set of keys (bounded)
-        self._rules: list[Rule | None] = [None] * len(key_alts)
-        self._key_set_rules: dict[tuple[int, ...], Rule] = {}
-        self._neighbour_cache: dict[str, tuple[Any, ...]] = {}
+        self._rules = [None] * len(key_alts)
+        self._key_set_rules = {}
+        self._neighbour_cache = {}
         self._kinds_plain = self._plain_kinds()
         self.meta = self._entry_meta()
         self.category_names = tuple(lexicon.categories)
@@ -173,27 +160,6 @@ class CompiledLexicon(LexiconExpression):
         self.gender = None if lexicon.masculine is None or lexicon.feminine is None else (
             self.category_names.index(lexicon.masculine),
             self.category_names.index(lexicon.feminine))
-
-    def _plain_kinds(self) -> list[int]:
-        """The key kinds for plain text (ASCII, no "_"), with 16 on the keys that need no
-        place there: as the longest key found at a place, the key of single words that only
-        ever make an exception match ("responsibilities", "analyse") or none. Such a place
-        reports nothing, and since no place starts inside a word, the word it consumes
-        changes nothing either. With unanchored patterns (tried at every word) none is left
-        out."""
-        kinds = list(self._kinds)
-        if self._unanchored:
-            return kinds
-        entries = self.key_entries
-        for k, key in enumerate(self._key_names):
-            if kinds[k] & 1:
-                words = self._words_for(self._prefix_keys(k))
-                # the word ends where the key does (a space) or what takes a longer word is
-                # an exception too (or nothing)
-                if words is not None and not entries[words[1]] and (
-                        key.endswith(b" ") or words[2] < 0 or not entries[words[2]]):
-                    kinds[k] |= 16
-        return kinds
 
     def _entry_meta(self) -> tuple[EntryMeta, ...]:
         lex = self.lexicon
@@ -205,77 +171,6 @@ class CompiledLexicon(LexiconExpression):
                                  cat.accommodation_sensitive, e.severity,
                                  _ROLE_CODE.get(cat.role or "", 0)))
         return tuple(out)
-
-    def _expression(self, keys: tuple[int, ...]) -> Compiled:
-        """The expression of the alternatives that start with these keys (-1: unanchored)."""
-        alts = {a.order: a for k in keys for a in (self._unanchored if k < 0 else self._key_alts[k])}
-        return self.expression_for(alts.values())
-
-    def _rule(self, keys: tuple[int, ...]) -> Rule:
-        """How to resolve a place where these keys (sorted, distinct) start."""
-        entries = self.key_entries
-        words = self._words_for(keys)
-        if words is not None:
-            n, exact, more, form = words
-            return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self._neighbour_plan(form))
-        regex, gi2key = self._expression(keys)
-        by_group = [entries[k] if k >= 0 else () for k in gi2key]
-        return (-1, regex.match, by_group, self._phrase(keys, regex, by_group))
-
-    def _phrase(self, keys: tuple[int, ...], regex: re.Pattern[str],
-                by_group: list[Any]) -> tuple[int, dict[str, Any]] | None:
-        """Where only phrases can start ("culture fit", "clean-shaven" or "clean shaven"),
-        ``(n, {phrase: (what a match reports, the phrase's neighbour rules)})`` for the
-        longest ones (n characters) that are ASCII words joined by single spaces or hyphens;
-        None for anything else (patterns, prefixes, "work hard, play hard"), where the
-        expression runs.
-
-        In plain text, where such a phrase is written just so and its last word ends, the
-        place's expression matches what it matches on the phrase alone: every other form is
-        as long or shorter and matches one character per character here (each separator is
-        one, between letters), so none goes past the phrase, and none looks past the
-        character after it."""
-        if keys[0] < 0:
-            return None
-        alts = [a for k in keys for a in self._key_alts[k]]
-        if any(a.kind != "exact" for a in alts):
-            return None
-        n = max(len(a.form) for a in alts)
-        found = {}
-        for form in {a.form for a in alts if len(a.form) == n}:
-            m = regex.match(f" {form} ", 1)
-            if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
-                return None
-            found[form] = (by_group[m.lastindex],  # type: ignore[index]
-                           self._neighbour_plan(form))
-        return n, found
-
-    def _key_rule(self, k: int) -> Rule:
-        """The rule of a place where ``k`` is the longest key found (see :meth:`find`)."""
-        rule = self._rules[k] = self._rule(self._prefix_keys(k))
-        return rule
-
-    def _prefix_keys(self, k: int) -> tuple[int, ...]:
-        """The alternatives' keys that are prefixes of key ``k`` (``k`` included), sorted:
-        where ``k`` is found, exactly these are found at the same place."""
-        key = self._key_names[k]
-        index = self._key_of
-        found = (index.get(key[:n]) for n in range(1, len(key) + 1))
-        return tuple(sorted(j for j in found if j is not None and self._kinds[j] & 1))
-
-    def _key_set_rule(self, keys: tuple[int, ...]) -> Rule:
-        """The rule of a place where an unanchored pattern may start: ``(-1,)`` or ``(-1, k)``
-        with ``k`` the longest key found there, remembered under these and the sorted keys."""
-        key = tuple(sorted({-1, *(self._prefix_keys(keys[1]) if len(keys) > 1 else ())}))
-        rules = self._key_set_rules
-        rule = rules.get(key)
-        if rule is None:
-            if len(rules) >= _MAX_EXPRESSIONS:
-                rules.clear()
-            rule = rules[key] = self._rule(key)
-        rules[keys] = rule
-        return rule
 
     # -- matching -----------------------------------------------------------------------------
     def find(self, low: str) -> Scanned:
@@ -336,8 +231,8 @@ class CompiledLexicon(LexiconExpression):
             for m in self._unanchored_re.finditer(low):
                 prev = places.get(m.start())
                 places[m.start()] = (-1,) if prev is None else (-1, prev)
-        return Scanned(self._resolve(low, places, padded, plain), count, words,
-                       _with_currency(low, numbers), marks)
+        return _new_scanned((self._resolve(low, places, padded, plain), count, words,
+                             _with_currency(low, numbers), marks))
 
     def _resolve(self, low: str, places: dict[int, Any], padded: bytes,
                  plain: bool) -> list[Match]:
@@ -402,81 +297,22 @@ class CompiledLexicon(LexiconExpression):
                         # whether a neighbour exception removes the word (written out: a
                         # call per word cost as much). Each expression is one or more
                         # separators, then an item: where the character next to the word is
-                        # no separator, or the next one is none either and the four to one
-                        # (tw, hw) after it are no item's end, it cannot match and is not run
-                        pre, fol, tails, heads, tw, hw = nb
+                        # no separator, or the next one is none either, no one-character item
+                        # and not the start (end) of a longer one, it cannot match and is not
+                        # run (see _neighbour_plan)
+                        pre, fol, tails1, heads1, tails, heads, tw, hw = nb
                         if fol is not None and low[end : end + 1] in _NB_SEP and (
-                            heads is None or low[end + 1 : end + 2] in _NB_SEP
-                            or low[end + 1 : end + 1 + hw] in heads
+                            heads is None or (c := low[end + 1 : end + 2]) in _NB_SEP
+                            or c in heads1 or low[end + 1 : end + 1 + hw] in heads
                         ) and fol(low, end) is not None:
                             continue
                         if pre is not None and low[s - 1 : s] in _NB_SEP and (
-                            tails is None or s < 3 or low[s - 2] in _NB_SEP
-                            or low[s - 1 - tw : s - 1] in tails
+                            tails is None or s < 3 or (c := low[s - 2]) in _NB_SEP
+                            or c in tails1 or low[s - 1 - tw : s - 1] in tails
                         ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
                             continue
                 out.append(new_match((s, end, entries)))
         return out
-
-    def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`_neighbour_plan`, remembered (a bounded cache: job ads repeat their words)."""
-        cache = self._neighbour_cache
-        if len(cache) >= _MAX_WORDS:
-            cache.clear()
-        rules = cache[word] = self._neighbour_plan(word)
-        return rules
-
-    def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none), the
-        characters every match holds next to the word (the last four to one of what precedes
-        it, the first four to one of what follows; None: unknown) and how many each is, to
-        skip expressions that cannot match."""
-        rules = self.neighbour_rules(word)
-        if not rules:
-            return ()
-        ends = self._nb_ends
-        pairs: list[frozenset[str] | None] = []
-        widths = []
-        for side in (0, 1):
-            found = [ends[side, r[side]] for r in rules if r[side] is not None]
-            width = min((len(next(iter(f))) for f in found if f), default=2)
-            widths.append(width)
-            # the characters next to the separator: the end of what precedes, the start of
-            # what follows (cut to the fewest that one of the word's rules knows)
-            pairs.append(None if None in found else frozenset(
-                (p[-width:] if side == 0 else p[:width]) for f in found for p in f))
-        return (*self.merged_neighbours(word), *pairs, *widths)
-
-    def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
-        """For keys of single-word forms: (longest length, its key, key if the word goes on,
-        the longest form).
-
-        The expression's trie tries longer literals first: where the word ends right after
-        the longest form, that form's key matches; where it goes on, the longest prefix form
-        takes the whole word (-1: none, no match). None when some alternative of the keys is
-        not a single ASCII word, or a prefix longer than its key.
-        """
-        if keys[0] < 0:  # sorted: -1 (unanchored patterns) comes first
-            return None
-        alts = {a.order: a for k in keys for a in self._key_alts[k]}
-        # a prefix form's key is the whole form, except past the longest key (40 characters):
-        # then the word found need not be the form, nor as long, and the expression decides
-        if not alts or not all(
-            a.kind != "pattern" and _SIMPLE.fullmatch(a.form)
-            and (a.kind == "exact" or literal_starts(a.form) == [a.form])
-            for a in alts.values()
-        ):
-            return None
-        nodes: dict[str, tuple[list[tuple[bool, int]], list[tuple[bool, int]]]] = {}
-        for order in sorted(alts):
-            exact, prefix = nodes.setdefault(alts[order].form, ([], []))
-            (exact if alts[order].kind == "exact" else prefix).append(alts[order].target)
-        lengths = sorted(((len(form), ex, pre) for form, (ex, pre) in nodes.items()),
-                         key=lambda x: x[0], reverse=True)
-        n, ex, pre = lengths[0]
-        more = next((self.key_for(p) for _, _, p in lengths if p), -1)
-        form = next(form for form in nodes if len(form) == n)
-        return (n, self.key_for(ex + pre), more, form)
 
     def scan_text(self, text: str) -> Scanned:
         """:meth:`find` on ``text`` lower-cased (same offsets)."""

@@ -169,8 +169,12 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             currency = tail[-3:].upper()
     # a number that is not pay (most numbers end here, cheaply: a substring test per pay
     # word is about twice as fast as one search for any of them, which tries every position)
-    if currency is None and not any(w in before for w in _PAY_WORDS):
-        return None
+    if currency is None:
+        for w in _PAY_WORDS:  # a loop, not any() over a generator: most numbers end here
+            if w in before:
+                break
+        else:
+            return None
     v1 = _amount(n1)
     v2 = _amount(n2) if n2 else None
     if v1 is None:
