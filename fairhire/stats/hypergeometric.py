@@ -38,6 +38,7 @@ from scipy.special import gammaln
 
 from .logterms import (
     log_comb,
+    log_comb_run,
     log_comb_whole,
     log_dbinom,
     log_dbinom1,
@@ -191,10 +192,10 @@ class Hypergeometric:
         """:meth:`log_pmf` at ``start, start + step, …`` inside the support: the same values,
         read as slices of the log-factorial table instead of indexed point by point.
 
-        Written out, it is two :func:`~fairhire.stats.logterms.log_comb_run` (the same
-        operations in the same order), with their ``gammaln(K + 1)`` and ``gammaln(N − K + 1)``
-        computed once per distribution: a run is read for every chunk of a tail and for every
-        boundary search, and those two calls were a third of its time.
+        The two :func:`~fairhire.stats.logterms.log_comb_run` get their ``gammaln(K + 1)``
+        and ``gammaln(N − K + 1)`` computed once per distribution: a run is read for every
+        chunk of a tail and for every boundary search, and those two calls were a third of its
+        time.
         """
         if self.total > _GAMMALN_LIMIT or self._single:
             return self.log_pmf(start + step * np.arange(count, dtype=float))
@@ -205,18 +206,9 @@ class Hypergeometric:
                 return values[at : at + count]
         comb = self._log_comb_total()  # and the margins
         log_k, log_rest = self._margins
-        k, rest, drawn = self.successes, int(self._rest), self.draws - start
         return (
-            (
-                log_k
-                - log_factorial_run(start, count, step)
-                - log_factorial_run(k - start, count, -step)
-            )
-            + (
-                log_rest
-                - log_factorial_run(drawn, count, -step)
-                - log_factorial_run(rest - drawn, count, step)
-            )
+            log_comb_run(self._floats[1], start, count, step, log_top=log_k)
+            + log_comb_run(self._rest, self.draws - start, count, -step, log_top=log_rest)
             - comb
         )
 
@@ -391,7 +383,6 @@ class Hypergeometric:
             else:
                 inside = mid
         return outside
-
 
     def _table_bracket(
         self, level: float, inside: int, outside: int, guess: int

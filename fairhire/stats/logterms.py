@@ -110,18 +110,23 @@ def _filled(low: int, high: int, blocks: list[int] | None) -> np.ndarray:
     return _TABLE
 
 
-def log_comb_run(n: float, start: int, count: int, step: int) -> np.ndarray:
+def log_comb_run(
+    n: float, start: int, count: int, step: int, log_top: float | None = None
+) -> np.ndarray:
     """:func:`log_comb_whole` at ``r = start, start + step, …`` (``count`` points, ``step``
-    ±1), from slices of the table: the same values.
+    ±1), from slices of the table: the same values. ``log_top`` is ``gammaln(n + 1)`` when
+    the caller already has it (a distribution reads many runs of the same ``n``).
 
     Examples
     --------
     >>> r = np.arange(3.0, 8.0)
     >>> bool((log_comb_run(10.0, 3, 5, 1) == log_comb_whole(10.0, r)).all())
     True
+    >>> bool((log_comb_run(10.0, 3, 5, 1, log_top=gammaln(11.0)) == log_comb_whole(10.0, r)).all())
+    True
     """
     return (
-        gammaln(np.add(n, 1))
+        (gammaln(np.add(n, 1)) if log_top is None else log_top)
         - log_factorial_run(start, count, step)
         - log_factorial_run(int(n) - start, count, -step)
     )
