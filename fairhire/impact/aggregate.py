@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -161,12 +162,10 @@ def funnel_from_stage_columns(
         names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
         work = frame.with_columns(*[flags[s].alias(names[s]) for s in stages])
     aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
-    text = text_group_counts(work, list(keys), aggs, count_name=APPLIED)
-    if text is not None:  # the same columns as from group_counts' table, without pandas
-        selected = [count_values(text[sel_col(s)]) for s in stages]
-        values = {k: text[k] for k in keys}
-        return _chained(values, count_values(text[APPLIED]), selected, keys, stages, n_rows, {})
-    grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
+    # polars with text keys: the same columns as group_counts' table, without pandas
+    grouped = text_group_counts(work, list(keys), aggs, count_name=APPLIED)
+    if grouped is None:
+        grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
 
 
@@ -239,13 +238,14 @@ def _with_exclusions(
 
 
 def _chained_counts(
-    grouped: pd.DataFrame,
+    grouped: pd.DataFrame | Mapping[str, Any],
     keys: Sequence[str],
     stages: Sequence[str],
     n_rows: int,
     excluded: dict[str, int],
 ) -> FunnelCounts:
-    """FunnelCounts from a group-by with the applied count and one ``sel::<stage>`` sum each."""
+    """FunnelCounts from a group-by with the applied count and one ``sel::<stage>`` sum each
+    (a pandas table, or :func:`~fairhire._frames.text_group_counts`' columns)."""
     values = {k: key_values(grouped[k]) for k in keys}
     applied = count_values(grouped[APPLIED])
     selected = [count_values(grouped[sel_col(s)]) for s in stages]
@@ -431,9 +431,10 @@ def _row_key(values: tuple) -> tuple:
     return tuple((sort_key(v), type(v).__name__, str(v)) for v in values)
 
 
-def key_values(column: pd.Series) -> list[object]:
+def key_values(column: pd.Series | list[object]) -> list[object]:
     """A key column as plain Python values, None where missing."""
-    return [_key_value(v) for v in column.astype(object).tolist()]
+    values = column if isinstance(column, list) else column.astype(object).tolist()
+    return [_key_value(v) for v in values]
 
 
 def count_values(column: pd.Series | np.ndarray) -> np.ndarray:
