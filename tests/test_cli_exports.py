@@ -350,3 +350,27 @@ def test_min_cell_monitor_console_says_what_the_report_says(tmp_path, capsys):
     assert said and not any("A note is withheld" in line for line in said), out
     for line in said:
         assert line in markdown, line
+
+
+def test_a_comma_that_could_be_either_is_not_guessed(tmp_path, capsys):
+    # "61,879" in a ;-separated file was read as 61.879 (a decimal comma) even beside a pound
+    # sign: a pound or dollar sign says thousands; with no sign the column stays text
+    rows = [(s, p) for s in ("Female", "Male") for p in ("61,879", "48,250", "52,100") * 20]
+
+    def run(pay: list[tuple[str, str]]) -> int:
+        (tmp_path / "a.csv").write_text(_csv(pay, sep=";", header="sex,salary"))
+        return main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                     "--report", str(tmp_path / "r"), "--format", "json"])
+
+    assert run(rows) == 2
+    err = capsys.readouterr().err
+    assert "61879 with a thousands separator or as 61.879 with a decimal comma" in err
+    assert run([(s, "£" + p) for s, p in rows]) == 0
+    assert "'£' and thousands separators" in capsys.readouterr().err
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    frame = pd.DataFrame({"sex": [s for s, _ in rows],
+                          "salary": [float(p.replace(",", "")) for _, p in rows]})
+    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint
+    # "0,875" or "1.234,567" can only be a decimal comma
+    assert run([(s, "0,875") for s, _ in rows[:30]] + rows[30:]) == 0
+    assert "decimal comma (e.g." in capsys.readouterr().err

@@ -34,6 +34,10 @@ MISSING_MARKERS = frozenset({
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 # 1,234  -1,234,567.89: commas group thousands (groups of three digits), a dot before decimals
 _THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# 61,879  1,234,567: either reading fits (a decimal comma with three decimals, or thousands)
+_EITHER = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")
+#: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
+_POINT_CURRENCIES = frozenset("$£¥₹")
 
 
 def _text_columns(frame: pd.DataFrame) -> list[Any]:
@@ -96,6 +100,21 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parts[0].fillna("") + parts[2].fillna(""), parts[1]
 
 
+def _ambiguous(numbers: pd.Series, with_comma: pd.Series) -> bool:
+    """Every comma could group thousands and nothing else shows a decimal comma: no dot, no
+    comma followed by other than three digits, no "0," before the decimals."""
+    return bool(with_comma.any()) and not numbers.str.contains(".", regex=False).any() and \
+        bool(numbers[with_comma].map(lambda v: bool(_EITHER.match(v))).all())
+
+
+def _ambiguity_note(name: str, column: Any, example: str) -> str:
+    whole, decimals = example.replace(",", ""), example.replace(",", ".", 1)
+    return (f"{name}: column {column!r} has numbers such as {example!r}, which read as "
+            f"{whole} with a thousands separator or as {decimals} with a decimal comma; left "
+            "as text rather than guess. Export the column without thousands separators (or "
+            "with a decimal point) and read the file again.")
+
+
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
     file) or with thousands separators (in a comma- or bar-separated file), or with one
@@ -110,6 +129,18 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
     [48250.5, 980.0]
     >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "€980"]}), "a.csv", ",", [])["pay"].tolist()
     ['$48,250.50', '€980']
+
+    In a ``;``-separated file "61,879" is 61879 or 61.879: a pound or dollar sign says which;
+    without one the column is left as text, with a note.
+
+    >>> text_numbers(pd.DataFrame({"pay": ["£61,879", "£48,250"]}), "a.csv", ";", [])["pay"].tolist()
+    [61879.0, 48250.0]
+    >>> text_numbers(pd.DataFrame({"pay": ["61,879", "48,250"]}), "a.csv", ";", n := [])["pay"].tolist()
+    ['61,879', '48,250']
+    >>> print(n[0])  # doctest: +NORMALIZE_WHITESPACE
+    a.csv: column 'pay' has numbers such as '61,879', which read as 61879 with a thousands
+    separator or as 61.879 with a decimal comma; left as text rather than guess. Export the
+    column without thousands separators (or with a decimal point) and read the file again.
     """
     european = sep in {";", "\t"}
     pattern, convert = (_DECIMAL_COMMA, _decimal_comma) if european else (_THOUSANDS, _thousands)
@@ -125,11 +156,18 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         if len(used) > 1 or not (with_comma.any() or used) or \
                 not numbers.map(lambda v: bool(pattern.match(v))).all():
             continue  # other text, two currencies, or nothing a spreadsheet added
+        comma = "a decimal comma" if european else "thousands separators"
+        if european and _ambiguous(numbers, with_comma):
+            if not set(used) & _POINT_CURRENCIES:
+                notes.append(_ambiguity_note(name, column, values[with_comma].iloc[0]))
+                continue
+            comma = "thousands separators"  # "£61,879" in a ;-separated file
         _, text = _split_currency(series.astype("string").str.strip())
-        converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
+        reading = convert if comma == "a decimal comma" else _thousands
+        converted[column] = pd.to_numeric(reading(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []
         if with_comma.any():
-            what.append("a decimal comma" if european else "thousands separators")
+            what.append(comma)
         example = values[with_comma | (symbols != "")].iloc[0]
         notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
                      f"{example!r}); read them as numbers.")
