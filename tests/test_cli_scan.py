@@ -89,3 +89,26 @@ def test_formula_in_ad_text_is_neutralised_in_csv(tmp_path, capsys):
 def test_unknown_lexicon_is_one_line(ads, capsys):
     assert main(["scan", str(ads / "a.txt"), "--lexicon", "nope"]) == 2
     assert capsys.readouterr().err.count("fairhire: error:") == 1
+
+
+def test_report_has_a_section_per_ad_and_names_those_not_scanned(ads, tmp_path, capsys):
+    import fairhire as fh
+
+    (ads / "f.txt").write_text("<script>alert(1)</script> an aggressive <b>rockstar</b>",
+                               encoding="utf-8")
+    out_dir = tmp_path / "r"
+    assert main(["scan", str(ads), "--report", str(out_dir), "--report-format", "json,html",
+                 "--title", "Ads <i>Q4</i>"]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {out_dir / 'audit.html'}" in out and not (out_dir / "audit.md").exists()
+    doc = json.loads((out_dir / "audit.json").read_text())
+    titles = [Path(s["title"]).name for s in doc["sections"]]
+    assert titles == ["a.txt", "b.txt", "e.txt", "f.txt"]  # the four ads with text
+    first = doc["sections"][0]
+    assert first["notes"] == [f"2 ads given but not scanned: {ads / 'c.txt'}: unreadable: not "
+                              f"a text file; {ads / 'd.md'}: no text."]
+    a = fh.scan_job_description((ads / "a.txt").read_text(encoding="utf-8"))
+    assert [f["term"] for f in first["result"]["findings"]] == [f.term for f in a.findings]
+    html = (out_dir / "audit.html").read_text()
+    assert "<script>alert" not in html and "<b>rockstar" not in html and "<i>Q4" not in html
+    assert "&lt;i&gt;Q4&lt;/i&gt;" in html

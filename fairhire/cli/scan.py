@@ -20,13 +20,14 @@ import pandas as pd
 
 from .._core.text import format_count
 from ..workflow.errors import CLIError
-from ..workflow.options import choice
+from ..workflow.options import choice, report_formats
 from ..workflow.reading import TABLE_SUFFIXES, read_table, read_text
-from .output import csv_text, note, write_csv
+from .output import csv_text, note, write_csv, write_report
 
 NAME = "scan"
 HELP = "scan job ads for coded language and missing statements"
 EXAMPLE = "fairhire scan ads/ --format csv --output ads.csv --findings findings.csv"
+REPORT_TITLE = "Job description scan"
 FLAGS = {"lexicon": "--lexicon"}
 
 _SEVERITY = {"high": 0, "medium": 1, "low": 2}
@@ -53,6 +54,15 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="also write every finding, one row each, to this CSV file")
     p.add_argument("--sep", metavar="CHAR", help="CSV separator (default: detected)")
     p.add_argument("--sheet", metavar="NAME", help="Excel sheet (default: the first)")
+    g = p.add_argument_group("report (optional)")
+    g.add_argument("--report", metavar="DIR",
+                   help="also write an audit report into DIR: a section for each ad")
+    # --format already names the console output here, so the report's formats get their own
+    g.add_argument("--report-format", default="html,md,json", type=report_formats,
+                   metavar="LIST", help="report formats, comma-separated: html, md, json "
+                   "(default: all three)")
+    g.add_argument("--title", help=f"report title (default: {REPORT_TITLE})")
+    g.add_argument("--organization", help="organization named on the report's cover")
 
 
 @dataclass
@@ -218,6 +228,23 @@ def _tally(ads: list[Ad]) -> str:
     return text + (f", {format_count(skipped)} not scanned)" if skipped else ")")
 
 
+def _write_report(ads: list[Ad], args: argparse.Namespace) -> None:
+    """One section per scanned ad; the ads not scanned are named in the first section's notes,
+    so the report accounts for every ad given, as the summary rows do."""
+    import fairhire as fh
+
+    report = fh.Report(title=args.title or REPORT_TITLE, organization=args.organization or None)
+    skipped = [f"{ad.name}: {ad.status}" for ad in ads if ad.scan is None]
+    notes = [f"{_plural(len(skipped), 'ad')} given but not scanned: {'; '.join(skipped)}."] \
+        if skipped else None
+    for ad in ads:
+        if ad.scan is not None:
+            report.add(ad.scan, title=ad.name, notes=notes)
+            notes = None
+    for path in write_report(report, Path(args.report), args.report_format):
+        print(f"wrote {path}")
+
+
 def _lexicon(name: str) -> Any:
     import fairhire as fh
 
@@ -256,4 +283,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {_tally(ads)} to {args.output}")
     else:
         print(text)
+    if args.report:
+        _write_report(ads, args)
     return 0
