@@ -39,8 +39,10 @@ LAYOFF = "layoff staff.csv --selected laid_off --group sex"
 COMMANDS: dict[str, list[str]] = {
     "fairhire demo [--out DIR]": ["demo --out demo"],
     "fairhire audit CONFIG.toml [--out DIR]": ["audit audit.toml --out out"],
-    "fairhire scan FILES... [--format table|csv|json] [--output FILE] [--findings FILE]": [
+    "fairhire scan FILES... [--format table|csv|json] [--output FILE] [--findings FILE] "
+    "[--report DIR]": [
         "scan ads --format csv --output ads.csv --findings findings.csv",
+        "scan ads --report reports/ads --report-format html",
     ],
     "fairhire impact DATA --group COL... --stages COL...": [
         f"impact applicants.csv --group sex race --stages {FUNNEL}",

@@ -146,3 +146,24 @@ def test_one_numeric_code_is_one_label():
     # the blank sex cells are missing too
     unknown = int((data["code"] == 9).sum() + data["code"].isna().sum())
     assert alone.rows.excluded["missing group"] == unknown
+
+
+@pytest.mark.parametrize("name", ["adverse_impact", "promotion_disparity", "pay_gap"])
+def test_a_measure_used_as_a_group_is_warned_about(name):
+    """Age in years as the group column: 50 groups of one age each, not "under 40" and "40
+    or over". Said once, in every engine, without changing the comparison; a few numeric codes
+    (1, 2, 9) are not warned about."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"age": rng.integers(20, 70, 3000), "ok": rng.random(3000) < 0.4,
+                       "code": rng.choice([1, 2, 9], 3000), "pay": rng.lognormal(10, 0.3, 3000)})
+    call = {"adverse_impact": lambda d, g: fh.adverse_impact(d, group=g, stages="ok"),
+            "promotion_disparity": lambda d, g: fh.promotion_disparity(d, group=g, promoted="ok"),
+            "pay_gap": lambda d, g: fh.pay_gap(d, group=g, pay="pay")}[name]
+    said = "column 'age' holds 50 distinct numbers, each compared as a group of its own"
+    for frame in (df, pl.from_pandas(df)):
+        warned = [w for w in call(frame, "age").warnings if "distinct numbers" in w]
+        assert len(warned) == 1 and warned[0].startswith(said), name
+        assert not any("distinct numbers" in w for w in call(frame, "code").warnings)

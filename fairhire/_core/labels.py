@@ -65,6 +65,9 @@ NON_DISCLOSURE: frozenset[str] = frozenset({
 #: counts, under an internal column name) drops warnings holding them: the user's column
 #: was warned about once.
 NON_DISCLOSURE_NOTE = "reads as a non-disclosure"
+#: More distinct numbers than this in a group column reads as a measure (age, a score), not
+#: as codes for groups: said in a warning.
+MANY_NUMBERS = 20
 
 
 def _squash(text: str) -> str:
@@ -161,6 +164,14 @@ class LabelCleaning:
                 f"a group; to count it as unknown instead, name it in unknown_labels (on the "
                 f"command line, --unknown-label {label!r})."
             )
+        numbers = {v for v in self.mapping.values() if v is not None}
+        if len(numbers) > MANY_NUMBERS and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+            out.append(
+                f"column {self.column!r} holds {len(numbers)} distinct numbers, each compared "
+                "as a group of its own; to compare ranges (e.g. age under 40 and 40 or over), "
+                "band the column first (pandas.cut) and pass the bands."
+            )
         return out
 
 
@@ -212,6 +223,8 @@ def clean_labels(
     column 'sex': the labels 'Female', ' FEMALE', 'female ' differ only in case or spaces and were merged as 'Female'.
     >>> clean_labels(["M", "f", "Woman"], column="gender", sex=True).mapping
     {'M': 'Male', 'f': 'Female', 'Woman': 'Female'}
+    >>> print(clean_labels(range(18, 70), column="age").warnings()[0])
+    column 'age' holds 52 distinct numbers, each compared as a group of its own; to compare ranges (e.g. age under 40 and 40 or over), band the column first (pandas.cut) and pass the bands.
     >>> print(clean_labels(["Female", "Prefer not to say"], column="sex").warnings()[0])
     column 'sex': 'Prefer not to say' reads as a non-disclosure but is compared as a group; to count it as unknown instead, name it in unknown_labels (on the command line, --unknown-label 'Prefer not to say').
     """

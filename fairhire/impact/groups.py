@@ -35,8 +35,7 @@ def _already_clean(
         if any(isinstance(v, np.generic) or (v is not None and is_missing(v)) for v in distinct):
             return False
         cleaning = clean_labels(distinct, column=c, unknown_labels=unknown_labels)
-        if (cleaning.merged or cleaning.recoded or cleaning.undisclosed
-                or set(cleaning.unknown) - {"(missing)"}):
+        if cleaning.warnings() or set(cleaning.unknown) - {"(missing)"}:
             return False
         for raw, clean in cleaning.mapping.items():
             if clean is None or type(clean) is not type(raw) or clean != raw:
