@@ -112,3 +112,19 @@ def test_report_has_a_section_per_ad_and_names_those_not_scanned(ads, tmp_path, 
     html = (out_dir / "audit.html").read_text()
     assert "<script>alert" not in html and "<b>rockstar" not in html and "<i>Q4" not in html
     assert "&lt;i&gt;Q4&lt;/i&gt;" in html
+    # a report of ads only explains coded words, not ratios, p-values or small-count suppression
+    assert "<dt>Coded words</dt>" in html and "<dt>Impact ratio</dt>" not in html
+    assert "<dt>p-value</dt>" not in html and "four-fifths" not in html.split('id="s1-')[0]
+
+
+def test_a_report_with_people_and_ads_explains_both_kinds():
+    import fairhire as fh
+
+    counts = {"group": ["men", "women"], "n": [80, 40], "hired": [48, 12]}
+    ai = fh.adverse_impact_from_counts(counts, group="group", applicants="n", selected="hired")
+    ad = fh.scan_job_description("A competitive, dominant rockstar.")
+    for fmt in ("render_html", "render_markdown"):
+        ads_only = getattr(fh.Report().add(ad), fmt)()
+        both = getattr(fh.Report().add(ad).add(ai), fmt)()
+        assert "Impact ratio" in both and "Coded words" not in both
+        assert "Coded words" in ads_only and "Impact ratio" not in ads_only

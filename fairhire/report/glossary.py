@@ -1,7 +1,8 @@
 """The report's glossary: ``glossary.toml``, the terms a reader who never ran Python meets.
 
 Each ``[[term]]`` has a ``term`` and a plain-text ``text``; a term with ``used_by`` (partial
-names) is printed only when the report has a section of one of those partials.
+names) is printed only when the report has a section of one of those partials; a term without
+it is about comparing groups of people, and printed unless every section reads job ads.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ReportError
+from .registry import COUNTS_NO_PEOPLE
 
 __all__ = ["Term", "glossary"]
 
@@ -47,6 +49,10 @@ def glossary(partials: Iterable[str]) -> list[Term]:
 
     >>> [t.term for t in glossary(["time_to_exit"])][:3]
     ['Adjusted p-value', 'Confidence interval (95% CI)', 'Cox hazard ratio']
+    >>> [t.term for t in glossary(["job_description"])]
+    ['Coded word', 'Gender-coded ad', 'Pay transparency']
     """
     present = set(partials)
-    return [t for t in _terms() if not t.used_by or present & set(t.used_by)]
+    # a term without used_by is about comparing groups of people: not in a report of job ads
+    people = not present or bool(present - COUNTS_NO_PEOPLE)
+    return [t for t in _terms() if (not t.used_by and people) or present & set(t.used_by)]

@@ -29,6 +29,9 @@ class ReportInfo:
     #: The impact-ratio thresholds of the report's sections in words ("four-fifths", "90%"):
     #: the legend names the four-fifths rule only when every section used it.
     thresholds: tuple[str, ...] = ()
+    #: Some section counts people (a comparison of groups); False when every section reads
+    #: job ads, whose report explains coded words instead of ratios and p-values.
+    people: bool = True
 
     @property
     def _others(self) -> list[str]:
