@@ -87,6 +87,13 @@ def test_config_errors_name_the_key(tmp_path):
     cfg.write_text("[[analysis]\n")
     with pytest.raises(fh.FairhireError, match="not valid TOML"):
         load_config(cfg)
+    # data = "file.csv" is the natural first guess: the error writes the fix, which then loads
+    cfg.write_text('[data]\nstaff = "s.csv"\n[[analysis]]\ntype = "adverse_impact"\n')
+    with pytest.raises(fh.FairhireError, match=r"got 's\.csv'") as caught:
+        load_config(cfg)
+    fix = str(caught.value).split("Write it as ")[1].split(" under [data]")[0]
+    cfg.write_text(f'[data]\n{fix}\n[[analysis]]\ntype = "adverse_impact"\n')
+    assert load_config(cfg)["data"]["staff"] == {"path": "s.csv"}
 
 
 def test_config_unknown_option_named(tmp_path, capsys):

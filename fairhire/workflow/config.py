@@ -176,6 +176,10 @@ def _check_data(data: Any, *, web: bool) -> None:
                        field="config")
     for name, spec in data.items():
         where = f"[data.{name}]"
+        if isinstance(spec, str):
+            raise CLIError(f"data.{name} must be a table with path= or dataset=; got {spec!r}. "
+                           f"Write it as {name} = {{ path = {spec!r} }} under [data], or as "
+                           f"[data.{name}] with path = {spec!r} on the next line.", field="data")
         _type_check("data", name, spec, dict, "a table with path= or dataset=", "data")
         _unknown_keys(where, spec, DATA_KEYS - ({"path", "dataset", "options"} if web else set()),
                       "config")
