@@ -271,6 +271,12 @@ def test_iso_dates_in_text_and_ordered_categories_and_period_order():
     pd.testing.assert_frame_equal(as_uk.table, as_dates.table)
     assert "column 'applied_on' (passed as period=) read as day/month/year dates." in \
         as_uk.warnings
+    # spreadsheets add the time of day ("31/03/2024 14:05"): read, not "not dates"
+    timed = df.assign(applied_on=df.applied_on.dt.strftime("%d/%m/%Y 14:%M"))
+    as_timed = fh.monitor(timed, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(as_timed.table, as_dates.table)
+    assert "column 'applied_on' (passed as period=) read as day/month/year (with times) " \
+        "dates." in as_timed.warnings
     # dates that read both ways are refused with the core's reason, not called "not dates"
     early = df.assign(applied_on=df.applied_on.map(lambda d: f"{min(d.day, 12):02d}/"
                                                               f"{d.month:02d}/{d.year}"))

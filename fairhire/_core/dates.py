@@ -3,7 +3,8 @@
 Dates stored as dates are taken as they are. Dates written as text are read as ISO 8601
 (``2024-03-31``) or, when every value of the column can be read in exactly one of the common
 day-and-month orders, in that order: ``31/03/2024`` (day first: UK, EU) or ``03/31/2024``
-(month first: US), with ``/``, ``.`` or ``-`` between the parts. A column whose values read
+(month first: US), with ``/``, ``.`` or ``-`` between the parts, and optionally a time of day
+(``31/03/2024 14:05`` or ``14:05:59``). A column whose values read
 both ways (no day above 12) is refused instead of guessed: read the wrong way round, a hire
 date moves by months and every tenure with it. Guessing from the first value, as
 :func:`pandas.to_datetime` does, misreads such a column silently.
@@ -22,10 +23,13 @@ from .missing import missing_mask
 
 __all__ = ["date_format", "not_dates", "read_date", "read_dates"]
 
-#: Day-and-month orders tried after ISO 8601, with how a sentence names them.
-ORDERS = {
+#: Day-and-month orders tried after ISO 8601, with how a sentence names them; each also with
+#: the time of day spreadsheets add ("31/03/2024 14:05"), which is read and kept.
+_DATES = {
     f"%d{sep}%m{sep}%Y": f"day{sep}month{sep}year" for sep in "/.-"
 } | {f"%m{sep}%d{sep}%Y": f"month{sep}day{sep}year" for sep in "/.-"}
+ORDERS = _DATES | {f"{fmt} {clock}": f"{name} (with times)"
+                   for fmt, name in _DATES.items() for clock in ("%H:%M", "%H:%M:%S")}
 
 
 def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
@@ -70,6 +74,8 @@ def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, st
     --------
     >>> date_format(pd.Series(["2024-03-31"]), [4], "column 'hired'")
     ('ISO8601', '')
+    >>> date_format(pd.Series(["31/03/2024 14:05", "01/04/2024 09:00"]), [1, 1], "column 'at'")
+    ('%d/%m/%Y %H:%M', "column 'at' read as day/month/year (with times) dates.")
     """
     if pd.to_datetime(text, format="ISO8601", errors="coerce").notna().all():
         return "ISO8601", ""
