@@ -229,7 +229,9 @@ def test_classic_mac_line_endings_and_title_lines(tmp_path, capsys):
     assert main(_impact(tmp_path / "a.csv")) == 0
     assert "Rows: 120 of 120 rows used" in capsys.readouterr().out
     (tmp_path / "b.csv").write_text("Applicant report 2025\nExported by HRIS\n" + _csv())
-    assert main(_impact(tmp_path / "b.csv")) == 2
+    assert main(_impact(tmp_path / "b.csv")) == 0  # the title is skipped, with a note
+    assert "the 2 lines above them were skipped" in capsys.readouterr().err
+    assert main(["impact", str(tmp_path / "b.csv"), "--group", "gender", "--stages", "hired"]) == 2
     assert "delete the lines above" in capsys.readouterr().err
 
 
@@ -374,3 +376,27 @@ def test_a_comma_that_could_be_either_is_not_guessed(tmp_path, capsys):
     # "0,875" or "1.234,567" can only be a decimal comma
     assert run([(s, "0,875") for s, _ in rows[:30]] + rows[30:]) == 0
     assert "decimal comma (e.g." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_title_above_the_column_names_is_skipped_and_said(tmp_path, capsys, kind):
+    # HR systems put "Applicant report" and a date above the header; pandas then reads the
+    # title as the only column name, and every requested column was "not found"
+    table = pd.DataFrame(ROWS, columns=["sex", "hired"])
+    path = tmp_path / f"a.{kind}"
+    if kind == "csv":
+        path.write_text("Applicant report\nGenerated 2025-05-01,by HRIS\n\n" + _csv())
+        said = "the column names are on line 4; the 3 lines above them were skipped"
+    else:
+        with pd.ExcelWriter(path) as writer:
+            pd.DataFrame([["Applicant report"]]).to_excel(writer, index=False, header=False)
+            table.to_excel(writer, index=False, startrow=2)
+        said = "the column names are on row 3; the 2 rows above them were skipped"
+    assert main(_impact(path, "--report", str(tmp_path / "r"), "--format", "json")) == 0
+    assert said in capsys.readouterr().err
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.adverse_impact(
+        table, group="sex", stages="hired").fingerprint
+    # a column named nowhere is still the error that lists what the first line holds
+    assert main(["impact", str(path), "--group", "gender", "--stages", "hired"]) == 2
+    assert "not found" in capsys.readouterr().err

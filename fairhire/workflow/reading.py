@@ -207,6 +207,38 @@ def _header_fields(text: str, sep: str, skip: int) -> list[str]:
         return []
 
 
+#: How many lines (or sheet rows) under the first to look for the column names.
+_TITLE_LINES = 20
+
+
+def _header_row(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> int | None:
+    """The first of ``rows`` after the first that names every requested column: an export's
+    title and notes above its header ("Applicant report", "Generated 2025-05-01")."""
+    wanted = {c for c in columns if c}
+    for i, row in enumerate(rows[1:_TITLE_LINES + 1], start=1):
+        if wanted and wanted <= {str(v) for v in row}:
+            return i
+    return None
+
+
+def _title_note(name: str, line: int, what: str) -> str:
+    above = f"the {what} above them was" if line == 1 else f"the {line} {what}s above them were"
+    return (f"{name}: the column names are on {what} {line + 1}; {above} skipped (a title or "
+            "notes, not data).")
+
+
+def _csv_rows(text: str, sep: str, skip: int) -> list[list[str]]:
+    """The first lines after ``skip``, each split on ``sep`` (a line it cannot split: [])."""
+    lines = io.StringIO(text, newline=None).readlines()[skip:skip + _TITLE_LINES + 1]
+    rows = []
+    for line in lines:
+        try:
+            rows.append(next(csv.reader([line], delimiter=sep), []))
+        except csv.Error:
+            rows.append([])
+    return rows
+
+
 def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
                     notes: list[str]) -> None:
     """A requested column named more than once is ambiguous: an error; other repeats, a note."""
@@ -254,6 +286,12 @@ def _read_csv(
     try:
         try:
             header = read(nrows=0, **options).columns
+            line = None if set(columns) <= set(header) | {""} else \
+                _header_row(_csv_rows(text, sep, skip), columns)
+            if line is not None:
+                notes.append(_title_note(name, line, "line"))
+                skip += line
+                header = read(nrows=0, **options).columns
             _check_columns(name, header, columns, sep)
             frame = read(**options)
         except UnicodeDecodeError:
@@ -342,8 +380,29 @@ def _read_excel(
         raise CLIError(f"{name}: {exc}") from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
+    if not set(columns) <= set(frame.columns) | {""}:
+        frame = _below_title(frame, buffer, name, columns, sheet, notes)
     _check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
+
+
+def _below_title(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence[str],
+                 sheet: str | None, notes: list[str]) -> pd.DataFrame:
+    """The sheet read again from the row that names the requested columns, when a title and
+    notes stand above it; else ``frame`` as it is (and the caller says what is missing)."""
+    def read(**kwargs: Any) -> pd.DataFrame:
+        if isinstance(buffer, io.BytesIO):
+            buffer.seek(0)
+        return pd.read_excel(buffer, sheet_name=sheet or 0, keep_default_na=False,
+                             na_values=[""], **kwargs)
+
+    # row numbers as pandas counts them for header=, so the row found is the one it reads
+    top = read(header=None, nrows=_TITLE_LINES + 1)
+    above = _header_row([[], *top.itertuples(index=False)], columns)
+    if above is None or above == 1:  # not found, or the first row, which pandas read
+        return frame
+    notes.append(_title_note(name, above - 1, "row"))
+    return read(header=above - 1)
 
 
 def read_table(
