@@ -400,3 +400,27 @@ def test_a_title_above_the_column_names_is_skipped_and_said(tmp_path, capsys, ki
     # a column named nowhere is still the error that lists what the first line holds
     assert main(["impact", str(path), "--group", "gender", "--stages", "hired"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_the_one_sheet_that_names_the_columns_is_read(tmp_path, capsys):
+    # a workbook whose first sheet says what it holds; the data are on another sheet
+    table = pd.DataFrame(ROWS, columns=["sex", "hired"])
+    path = tmp_path / "a.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"About": ["Applicants, 2025"]}).to_excel(writer, sheet_name="README",
+                                                              index=False)
+        table.to_excel(writer, sheet_name="Applicants", index=False, startrow=1)
+    assert main(_impact(path, "--report", str(tmp_path / "r"), "--format", "json")) == 0
+    err = capsys.readouterr().err
+    assert "read sheet 'Applicants', the one that names the columns" in err
+    assert "sheet 'Applicants': the column names are on row 2" in err
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.adverse_impact(table, group="sex",
+                                                       stages="hired").fingerprint
+    # a sheet named is the sheet read; two sheets with the columns are an error naming both
+    assert main(_impact(path, "--sheet", "README")) == 2
+    assert "not found" in capsys.readouterr().err
+    with pd.ExcelWriter(path, mode="a") as writer:
+        table.to_excel(writer, sheet_name="Copy", index=False)
+    assert main(_impact(path)) == 2
+    assert "several sheets ('Applicants', 'Copy')" in capsys.readouterr().err

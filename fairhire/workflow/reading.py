@@ -381,28 +381,56 @@ def _read_excel(
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
     if not set(columns) <= set(frame.columns) | {""}:
-        frame = _below_title(frame, buffer, name, columns, sheet, notes)
+        frame = _find_columns(frame, buffer, name, columns, sheet, notes)
     _check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
 
 
-def _below_title(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence[str],
-                 sheet: str | None, notes: list[str]) -> pd.DataFrame:
-    """The sheet read again from the row that names the requested columns, when a title and
-    notes stand above it; else ``frame`` as it is (and the caller says what is missing)."""
+def _excel_reader(buffer: Any, sheet: str | int) -> Callable[..., pd.DataFrame]:
     def read(**kwargs: Any) -> pd.DataFrame:
         if isinstance(buffer, io.BytesIO):
             buffer.seek(0)
-        return pd.read_excel(buffer, sheet_name=sheet or 0, keep_default_na=False,
-                             na_values=[""], **kwargs)
+        return pd.read_excel(buffer, sheet_name=sheet, keep_default_na=False, na_values=[""],
+                             **kwargs)
+    return read
 
-    # row numbers as pandas counts them for header=, so the row found is the one it reads
+
+def _header_in_sheet(read: Callable[..., pd.DataFrame], columns: Sequence[str]) -> int | None:
+    """The row naming every requested column among a sheet's first rows, counted as pandas
+    counts rows for ``header=`` (so the row found is the one it reads); None if no row does."""
     top = read(header=None, nrows=_TITLE_LINES + 1)
     above = _header_row([[], *top.itertuples(index=False)], columns)
-    if above is None or above == 1:  # not found, or the first row, which pandas read
+    return None if above is None else above - 1
+
+
+def _find_columns(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence[str],
+                  sheet: str | None, notes: list[str]) -> pd.DataFrame:
+    """The requested columns under a title on the sheet, or, with no sheet named, on the one
+    other sheet that has them (a workbook whose first sheet says what it holds); else
+    ``frame`` as it is, and the caller says what is missing."""
+    read = _excel_reader(buffer, sheet or 0)
+    row = _header_in_sheet(read, columns)
+    if row:
+        notes.append(_title_note(name, row, "row"))
+        return read(header=row)
+    if sheet is not None:
         return frame
-    notes.append(_title_note(name, above - 1, "row"))
-    return read(header=above - 1)
+    if isinstance(buffer, io.BytesIO):
+        buffer.seek(0)
+    names = pd.ExcelFile(buffer).sheet_names
+    found = [(s, r) for s in names[1:]
+             if (r := _header_in_sheet(_excel_reader(buffer, s), columns)) is not None]
+    if len(found) > 1:
+        raise CLIError(f"{name}: the columns are on several sheets ("
+                       f"{', '.join(repr(s) for s, _ in found)}): pass --sheet NAME to choose.")
+    if not found:
+        return frame
+    other, row = found[0]
+    notes.append(f"{name}: read sheet {other!r}, the one that names the columns (the first, "
+                 f"{names[0]!r}, does not); pass --sheet to choose another.")
+    if row:
+        notes.append(_title_note(f"{name}, sheet {other!r}", row, "row"))
+    return _excel_reader(buffer, other)(header=row)
 
 
 def read_table(
