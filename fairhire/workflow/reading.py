@@ -19,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import missing_column_error
 from .errors import CLIError
+from .excel import read_excel
+from .headers import SEP_NAMES, SEPARATORS, TITLE_LINES, check_columns, header_row, title_note
 from .numbers import missing_markers, text_numbers
 
 __all__ = [
@@ -40,9 +41,6 @@ TABLE_SUFFIXES = {
     ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
 }
 
-#: Separators tried when detecting a CSV file's separator, in order of preference.
-SEPARATORS = (",", ";", "\t", "|")
-_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _HEAD_BYTES = 64 * 1024
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -180,7 +178,7 @@ def _parser_error(name: str, exc: Exception, sep: str) -> CLIError:
     if found:
         return CLIError(
             f"{name}: line {found[2]} has {found[3]} values but the header has {found[1]} "
-            f"(separator: {_SEP_NAMES.get(sep, repr(sep))}). Quote values that contain the "
+            f"(separator: {SEP_NAMES.get(sep, repr(sep))}). Quote values that contain the "
             "separator, or give the right one with --sep."
         )
     return CLIError(f"{name} could not be read as CSV: {text}")
@@ -207,29 +205,9 @@ def _header_fields(text: str, sep: str, skip: int) -> list[str]:
         return []
 
 
-#: How many lines (or sheet rows) under the first to look for the column names.
-_TITLE_LINES = 20
-
-
-def _header_row(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> int | None:
-    """The first of ``rows`` after the first that names every requested column: an export's
-    title and notes above its header ("Applicant report", "Generated 2025-05-01")."""
-    wanted = {c for c in columns if c}
-    for i, row in enumerate(rows[1:_TITLE_LINES + 1], start=1):
-        if wanted and wanted <= {str(v) for v in row}:
-            return i
-    return None
-
-
-def _title_note(name: str, line: int, what: str) -> str:
-    above = f"the {what} above them was" if line == 1 else f"the {line} {what}s above them were"
-    return (f"{name}: the column names are on {what} {line + 1}; {above} skipped (a title or "
-            "notes, not data).")
-
-
 def _csv_rows(text: str, sep: str, skip: int) -> list[list[str]]:
     """The first lines after ``skip``, each split on ``sep`` (a line it cannot split: [])."""
-    lines = io.StringIO(text, newline=None).readlines()[skip:skip + _TITLE_LINES + 1]
+    lines = io.StringIO(text, newline=None).readlines()[skip:skip + TITLE_LINES + 1]
     rows = []
     for line in lines:
         try:
@@ -270,12 +248,12 @@ def _read_csv(
     skip = 1 if named else 0
     if sep is None and named:
         sep = named
-        notes.append(f"{name}: values are separated by {_SEP_NAMES.get(sep, repr(sep))}s "
+        notes.append(f"{name}: values are separated by {SEP_NAMES.get(sep, repr(sep))}s "
                      f"(its first line, sep={sep}, says so).")
     elif sep is None:
         sep = sniff_separator(text)
         if sep != ",":
-            notes.append(f"{name}: values are separated by {_SEP_NAMES[sep]}s.")
+            notes.append(f"{name}: values are separated by {SEP_NAMES[sep]}s.")
 
     def read(**kwargs: Any) -> pd.DataFrame:
         buffer = io.BytesIO(source) if isinstance(source, bytes) else source
@@ -287,12 +265,12 @@ def _read_csv(
         try:
             header = read(nrows=0, **options).columns
             line = None if set(columns) <= set(header) | {""} else \
-                _header_row(_csv_rows(text, sep, skip), columns)
+                header_row(_csv_rows(text, sep, skip), columns)
             if line is not None:
-                notes.append(_title_note(name, line, "line"))
+                notes.append(title_note(name, line, "line"))
                 skip += line
                 header = read(nrows=0, **options).columns
-            _check_columns(name, header, columns, sep)
+            check_columns(name, header, columns, sep)
             frame = read(**options)
         except UnicodeDecodeError:
             notes.append(f"{name} is not UTF-8; read it as Windows-1252 (Western European).")
@@ -317,7 +295,7 @@ def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
     or stop if that value is not empty (a name is missing from the header)."""
     width = frame.shape[1]
     if frame.iloc[:, -1].isna().all():  # a separator ending every row (some exports do)
-        notes.append(f"{name}: every row ends with a separator ({_SEP_NAMES.get(sep, sep)}) "
+        notes.append(f"{name}: every row ends with a separator ({SEP_NAMES.get(sep, sep)}) "
                      "after its last value; the empty value after it was ignored.")
         return reread()
     raise CLIError(
@@ -327,24 +305,6 @@ def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
     )
 
 
-def _check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
-    missing = [c for c in columns if c and c not in set(header)]
-    if not missing:
-        return
-    message = f"{name}: {missing_column_error(missing, [str(h) for h in header])}"
-    if len(header) == 1:
-        others = [s for s in SEPARATORS if s != sep and s in str(header[0])]
-        if others:
-            message += (
-                f" The header looks {_SEP_NAMES[others[0]]}-separated: pass --sep "
-                f"{others[0]!r} (the file was read with --sep {sep!r})."
-            )
-        else:  # a title line ("Applicant report 2025") above the column names
-            message += (" The first line holds a single column: if the column names are on a "
-                        "later line, delete the lines above them and export again.")
-    raise CLIError(message)
-
-
 def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -352,85 +312,12 @@ def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataF
     buffer = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         header = pq.read_schema(buffer).names
-        _check_columns(name, header, columns, ",")
+        check_columns(name, header, columns, ",")
         if isinstance(buffer, io.BytesIO):
             buffer.seek(0)
         return pq.read_table(buffer).to_pandas()
     except (pa.ArrowException, OSError) as exc:
         raise CLIError(f"{name} is not a readable Parquet file: {exc}") from None
-
-
-def _read_excel(
-    source: Source, name: str, columns: Sequence[str], sheet: str | None, notes: list[str]
-) -> pd.DataFrame:
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise CLIError(
-            f"{name} is an Excel file and reading it needs openpyxl: "
-            "pip install 'fairhire[excel]' (or save the sheet as CSV)."
-        ) from None
-    buffer = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        # only empty cells are missing, as in a CSV: pandas' default would read a cell holding
-        # the text "None" or "N/A" (a disability or sex answer) as missing
-        frame = pd.read_excel(buffer, sheet_name=sheet or 0, keep_default_na=False,
-                              na_values=[""])
-    except ValueError as exc:  # a missing sheet, a damaged workbook
-        raise CLIError(f"{name}: {exc}") from None
-    except Exception as exc:  # zip or XML errors from a file that is not a workbook
-        raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
-    if not set(columns) <= set(frame.columns) | {""}:
-        frame = _find_columns(frame, buffer, name, columns, sheet, notes)
-    _check_columns(name, frame.columns, columns, ",")
-    return missing_markers(frame, name, notes)
-
-
-def _excel_reader(buffer: Any, sheet: str | int) -> Callable[..., pd.DataFrame]:
-    def read(**kwargs: Any) -> pd.DataFrame:
-        if isinstance(buffer, io.BytesIO):
-            buffer.seek(0)
-        return pd.read_excel(buffer, sheet_name=sheet, keep_default_na=False, na_values=[""],
-                             **kwargs)
-    return read
-
-
-def _header_in_sheet(read: Callable[..., pd.DataFrame], columns: Sequence[str]) -> int | None:
-    """The row naming every requested column among a sheet's first rows, counted as pandas
-    counts rows for ``header=`` (so the row found is the one it reads); None if no row does."""
-    top = read(header=None, nrows=_TITLE_LINES + 1)
-    above = _header_row([[], *top.itertuples(index=False)], columns)
-    return None if above is None else above - 1
-
-
-def _find_columns(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence[str],
-                  sheet: str | None, notes: list[str]) -> pd.DataFrame:
-    """The requested columns under a title on the sheet, or, with no sheet named, on the one
-    other sheet that has them (a workbook whose first sheet says what it holds); else
-    ``frame`` as it is, and the caller says what is missing."""
-    read = _excel_reader(buffer, sheet or 0)
-    row = _header_in_sheet(read, columns)
-    if row:
-        notes.append(_title_note(name, row, "row"))
-        return read(header=row)
-    if sheet is not None:
-        return frame
-    if isinstance(buffer, io.BytesIO):
-        buffer.seek(0)
-    names = pd.ExcelFile(buffer).sheet_names
-    found = [(s, r) for s in names[1:]
-             if (r := _header_in_sheet(_excel_reader(buffer, s), columns)) is not None]
-    if len(found) > 1:
-        raise CLIError(f"{name}: the columns are on several sheets ("
-                       f"{', '.join(repr(s) for s, _ in found)}): pass --sheet NAME to choose.")
-    if not found:
-        return frame
-    other, row = found[0]
-    notes.append(f"{name}: read sheet {other!r}, the one that names the columns (the first, "
-                 f"{names[0]!r}, does not); pass --sheet to choose another.")
-    if row:
-        notes.append(_title_note(f"{name}, sheet {other!r}", row, "row"))
-    return _excel_reader(buffer, other)(header=row)
 
 
 def read_table(
@@ -482,7 +369,7 @@ def read_table(
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
-        frame = _read_excel(source, name, columns, sheet, notes)
+        frame = read_excel(source, name, columns, sheet, notes)
     else:
         frame = _read_csv(source, name, columns, sep, notes)
     if len(frame) == 0:
