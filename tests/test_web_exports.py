@@ -95,3 +95,28 @@ def test_the_messy_exports_yes_no_column_is_offered_as_a_stage(client):
     table = section["result"]["table"]
     assert {r["group"]: r["applicants"] for r in table} == EXPECTED["applicants"]
     assert {r["reference_group"] for r in table} == {EXPECTED["reference"]}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_upload_with_a_title_above_its_header_is_read_from_the_header(client, kind):
+    # the page asks for no columns before it has read them: the header is found by its shape
+    # (a one-cell title, then a row of names as wide as the rows under it), with a note
+    table = pd.read_csv(io.BytesIO(DATA))
+    if kind == "csv":
+        data = b"Applicant report\nGenerated 2025-05-01,by HRIS\n\n" + DATA
+        said = "the column names are on line 4"
+    else:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer) as writer:
+            pd.DataFrame([["Applicant report"]]).to_excel(writer, index=False, header=False)
+            table.to_excel(writer, index=False, startrow=2)
+        data, said = buffer.getvalue(), "the column names are on row 3"
+    found = client.post("/audit/inspect", data={"csrf": _token(client)},
+                        files={"file": (f"a.{kind}", data, "application/octet-stream")}).json()
+    assert [c["name"] for c in found["columns"]] == ["sex", "hired"], found
+    assert any(said in n for n in found["notes"]) and found["rows"] == len(table)
+    done = client.post("/api/audit", data={"config": CONFIG, "format": "json"},
+                       files={"file": (f"a.{kind}", data, "application/octet-stream")})
+    section = json.loads(done.text)["sections"][0]
+    assert section["fingerprint"] == fh.adverse_impact(table, group="sex",
+                                                       stages="hired").fingerprint

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import CLIError
-from .headers import TITLE_LINES, check_columns, header_row, title_note
+from .headers import TITLE_LINES, check_columns, guess_header_row, header_row, title_note
 from .numbers import missing_markers
 
 __all__ = ["read_excel"]
@@ -43,7 +43,7 @@ def read_excel(
         raise CLIError(f"{name}: {exc}") from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
-    if not set(columns) <= set(frame.columns) | {""}:
+    if not columns or not set(columns) <= set(frame.columns) | {""}:
         frame = _find_columns(frame, buffer, name, columns, sheet, notes)
     check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
@@ -62,6 +62,8 @@ def _header_in_sheet(read: Callable[..., pd.DataFrame], columns: Sequence[str]) 
     """The row naming every requested column among a sheet's first rows, counted as pandas
     counts rows for ``header=`` (so the row found is the one it reads); None if no row does."""
     top = read(header=None, nrows=TITLE_LINES + 1)
+    if not columns:  # pandas' row 0 is the sheet's first row here: no placeholder needed
+        return guess_header_row(list(top.itertuples(index=False)))
     above = header_row([[], *top.itertuples(index=False)], columns)
     return None if above is None else above - 1
 
@@ -76,7 +78,7 @@ def _find_columns(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence
     if row:
         notes.append(title_note(name, row, "row"))
         return read(header=row)
-    if sheet is not None:
+    if sheet is not None or not columns:
         return frame
     if isinstance(buffer, io.BytesIO):
         buffer.seek(0)

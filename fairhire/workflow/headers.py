@@ -8,17 +8,22 @@ says what the first line holds and how to fix the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from ..errors import missing_column_error
 from .errors import CLIError
 
-__all__ = ["SEPARATORS", "SEP_NAMES", "TITLE_LINES", "check_columns", "header_row", "title_note"]
+__all__ = [
+    "SEPARATORS", "SEP_NAMES", "TITLE_LINES", "check_columns", "guess_header_row", "header_row",
+    "title_note",
+]
 
 #: Separators tried when detecting a CSV file's separator, in order of preference.
 SEPARATORS = (",", ";", "\t", "|")
 SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+_NUMBER = re.compile(r"^[-+]?[\d.,\s%$€£]+$")
 #: How many lines (or sheet rows) under the first to look for the column names.
 TITLE_LINES = 20
 
@@ -37,6 +42,54 @@ def header_row(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> int | N
         if wanted and wanted <= {str(v) for v in row}:
             return i
     return None
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value == value and str(value).strip() != ""  # NaN != NaN
+
+
+def guess_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
+    """With no columns asked for (the web app's first look at an upload), the header under
+    blank rows or a title (one cell at the start of the first row that is not blank): the first
+    row after it that is as wide as most rows, has text in every cell and is followed by a row
+    as wide. None when the first row is the header, or when no row looks like one.
+
+    >>> guess_header_row([["Applicant report"], ["Generated 2025-05-01", "by HRIS"], [],
+    ...                   ["sex", "hired"], ["F", "yes"], ["M", "no"], ["M", "yes"]])
+    3
+    >>> guess_header_row([[None, None], ["sex", "hired"], ["F", "yes"], ["M", "no"]])
+    1
+    >>> guess_header_row([["sex", "hired"], ["F", "yes"], ["M", ""]]) is None
+    True
+    >>> guess_header_row([["", "sex"], ["0", "F"], ["1", "M"]]) is None
+    True
+    >>> guess_header_row([["id", "", ""], ["1", "F", "yes"], ["2", "M", "no"]]) is None
+    True
+    """
+    widths = [sum(map(_filled, row)) for row in rows]
+    start = next((i for i, w in enumerate(widths) if w), None)
+    wide = [w for w in widths[(start or 0) + 1:] if w]
+    if start is None or not wide:
+        return None
+    most = max(set(wide), key=lambda w: (wide.count(w), w))
+    if widths[start] == most:  # the header, under blank rows or none
+        return start or None
+    # a header with a blank first name (",sex,hired", a saved index) is a header, and its
+    # first data row no header: only a one-cell title above is skipped
+    if most < 2 or widths[start] != 1 or not _filled(rows[start][0]):
+        return None
+    for i in range(start + 1, len(rows) - 1):
+        if widths[i] == most == widths[i + 1] and _names(rows[i]):
+            return i
+    return None
+
+
+def _names(row: Sequence[Any]) -> bool:
+    """Column names: text, none a number, none twice (a row of data is seldom all three)."""
+    names = [str(v).strip() for v in row if _filled(v)]
+    if not all(isinstance(v, str) for v in row if _filled(v)) or len(set(names)) < len(names):
+        return False
+    return not any(_NUMBER.match(n) for n in names)
 
 
 def title_note(name: str, line: int, what: str) -> str:

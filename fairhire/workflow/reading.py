@@ -21,7 +21,15 @@ import pandas as pd
 
 from .errors import CLIError
 from .excel import read_excel
-from .headers import SEP_NAMES, SEPARATORS, TITLE_LINES, check_columns, header_row, title_note
+from .headers import (
+    SEP_NAMES,
+    SEPARATORS,
+    TITLE_LINES,
+    check_columns,
+    guess_header_row,
+    header_row,
+    title_note,
+)
 from .numbers import missing_markers, text_numbers
 
 __all__ = [
@@ -217,6 +225,16 @@ def _csv_rows(text: str, sep: str, skip: int) -> list[list[str]]:
     return rows
 
 
+def _title_lines(text: str, sep: str, skip: int, header: Sequence[Any],
+                 columns: Sequence[str]) -> int | None:
+    """How many lines above the column names to skip: the lines above the one naming every
+    requested column, or, with none requested, above the row a header looks like."""
+    if columns and set(columns) <= set(header) | {""}:
+        return None
+    rows = _csv_rows(text, sep, skip)
+    return header_row(rows, columns) if columns else guess_header_row(rows)
+
+
 def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
                     notes: list[str]) -> None:
     """A requested column named more than once is ambiguous: an error; other repeats, a note."""
@@ -264,8 +282,7 @@ def _read_csv(
     try:
         try:
             header = read(nrows=0, **options).columns
-            line = None if set(columns) <= set(header) | {""} else \
-                header_row(_csv_rows(text, sep, skip), columns)
+            line = _title_lines(text, sep, skip, header, columns)
             if line is not None:
                 notes.append(title_note(name, line, "line"))
                 skip += line
