@@ -112,3 +112,15 @@ def test_audit_example_config_writes_report(tmp_path, capsys):
     html = (tmp_path / "audit.html").read_text(encoding="utf-8")
     assert "Hiring funnel by sex" in html
     assert (tmp_path / "audit.md").exists() and (tmp_path / "audit.json").exists()
+
+
+def test_promotion_console_table_speaks_of_employees_and_promotions(tmp_path, capsys):
+    # the console printed the funnel's headers (stage, applicants, selected) for promotions
+    staff = fh.datasets.make_workforce(600)
+    staff.to_csv(tmp_path / "staff.csv", index=False)
+    assert main(["promotion", str(tmp_path / "staff.csv"), "--group", "sex",
+                 "--promoted", "promoted"]) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines()
+                  if line.strip().startswith("group "))
+    assert header.split()[:5] == ["group", "employees", "promoted", "promotion", "rate"]
+    assert "applicants" not in header and "stage" not in header

@@ -42,6 +42,10 @@ _COUNTS = {"applicants", "selected", "n", "count", "headcount", "employees", "pr
            "advanced", "candidates", "decisions", "shortfall", "exits"}
 #: Tables with a row per unit and an overall row: the console shows the overall rows.
 _OVERALL = {"unit": "All units"}
+#: The words of the report's headers where a result's counts are not of applicants (the
+#: result's own columns keep the contract's names).
+_HEADERS = {"promotion disparity": {"applicants": "employees", "selected": "promoted",
+                                    "selection_rate": "promotion_rate"}}
 
 
 #: How a column whose name says what its numbers are is written (see column_kind)
@@ -96,15 +100,24 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _key_table(table: pd.DataFrame, counts: set[str]) -> list[str]:
-    """The main table with its key columns (overall rows only, where it has per-unit rows)."""
+def _key_table(table: pd.DataFrame, counts: set[str],
+               headers: Mapping[str, str] | None = None) -> list[str]:
+    """The main table with its key columns (overall rows only, where it has per-unit rows),
+    headed in the report's words (``headers``: column -> header)."""
     lines = []
     for column, overall in _OVERALL.items():
         if column in table.columns and (table[column] == overall).any():
             table = table.loc[table[column] == overall].drop(columns=column)
             lines.append(f"{overall} (the report has every {column}):")
     key = [c for c in KEY_COLUMNS if c in table.columns]
-    return [*lines, format_frame(table[key] if len(key) >= 3 else table, counts)]
+    shown = table[key] if len(key) >= 3 else table
+    if headers:
+        # a stage column that only repeats the outcome's name says nothing
+        if "stage" in shown.columns and shown["stage"].nunique() == 1:
+            shown = shown.drop(columns="stage")
+        shown = shown.rename(columns=headers)
+        counts = counts | {headers.get(c, c) for c in counts}
+    return [*lines, format_frame(shown, counts)]
 
 
 def _seen(result: Any, min_cell: int | None) -> Any:
@@ -147,7 +160,8 @@ def console_text(result: Any, flags: Mapping[str, str] | None = None,
     table = getattr(result, "table", None)
     if isinstance(table, pd.DataFrame) and len(table):
         counts = set(getattr(result, "count_columns", ()) or ())
-        lines += ["", *_key_table(seen.frame(table), counts)]
+        lines += ["", *_key_table(seen.frame(table), counts,
+                                  _HEADERS.get(getattr(result, "kind", ""), {}))]
     return "\n".join(lines + warned)
 
 
