@@ -206,11 +206,10 @@ class Hypergeometric:
                 return values[at : at + count]
         comb = self._log_comb_total()  # and the margins
         log_k, log_rest = self._margins
-        return (
-            log_comb_run(self._floats[1], start, count, step, log_top=log_k)
-            + log_comb_run(self._rest, self.draws - start, count, -step, log_top=log_rest)
-            - comb
-        )
+        out = log_comb_run(self._floats[1], start, count, step, log_top=log_k)
+        out += log_comb_run(self._rest, self.draws - start, count, -step, log_top=log_rest)
+        out -= comb  # in place (the same values as a + b - comb)
+        return out
 
     def log_pmf1(self, x: float) -> float:
         """log P(X = x) at one point (a plain float; Loader's method at any size)."""
