@@ -21,12 +21,10 @@ the scalar test.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import proportions as sp
-from .hypergeometric import _GAMMALN_LIMIT, SMALL_SUPPORT, _exp
+from .hypergeometric import _GAMMALN_LIMIT, SMALL_SUPPORT, _exp, support_runs
 from .logterms import log_factorial_table
 
 __all__ = ["fisher_exact_tests"]
@@ -85,40 +83,27 @@ def _two_sided_small(
     :func:`~fairhire.stats.hypergeometric.two_sided_p` computes them one by one (its
     ``pmf_of_support`` and sums), without a distribution object per table."""
     rows = zip(a.tolist(), n.tolist(), b.tolist(), m.tolist(), strict=True)
-    tables = [_support(*row) for row in rows]
-    log_fact = log_factorial_table(r for t in tables for r in t[2])
+    tables = [(x, *support_runs(nn + mm, x + bb, nn)) for x, nn, bb, mm in rows]
+    log_fact = log_factorial_table(
+        (start, start + count - 1) if step > 0 else (start - count + 1, start)
+        for *_, runs in tables
+        for start, count, step in runs
+    )
     share = 0.5 if mid_p else 1.0
     out = np.empty(len(tables))
     for i, (x, const, runs) in enumerate(tables):
-        (lo, hi), (k_lo, k_hi), (n_lo, n_hi), (r_lo, r_hi) = runs
         # pmf_of_support's four log-factorial runs, as slices (two of them read backwards)
-        log_pmf = const - (
-            log_fact[lo : hi + 1]
-            + log_fact[k_lo : k_hi + 1][::-1]
-            + log_fact[n_lo : n_hi + 1][::-1]
-            + log_fact[r_lo : r_hi + 1]
-        )
-        pmf = _exp(log_pmf)
-        p_obs = pmf[x - lo]
+        first, second, third, fourth = (_run(log_fact, *run) for run in runs)
+        pmf = _exp(const - (first + second + third + fourth))
+        p_obs = pmf[x - runs[0][0]]  # the first run starts at the support's lowest point
         more = pmf[pmf < p_obs / (1 + _REL)].sum()
         same = pmf[(pmf >= p_obs / (1 + _REL)) & (pmf <= p_obs * (1 + _REL))].sum()
         out[i] = float(min(1.0, more + share * same))
     return out
 
 
-def _support(
-    x: int, n: int, b: int, m: int
-) -> tuple[int, float, tuple[tuple[int, int], ...]]:
-    """The observed count, the constant of the log pmf and the (low, high) ranges of the four
-    log-factorial runs of ``pmf_of_support`` for one table."""
-    total, k = n + m, x + b
-    lo, hi = max(0, n - (total - k)), min(k, n)
-    const = (
-        math.lgamma(k + 1)
-        + math.lgamma(total - k + 1)
-        + math.lgamma(n + 1)
-        + math.lgamma(total - n + 1)
-        - math.lgamma(total + 1)
-    )
-    rest = total - k - n
-    return x, const, ((lo, hi), (k - hi, k - lo), (n - hi, n - lo), (rest + lo, rest + hi))
+def _run(table: np.ndarray, start: int, count: int, step: int) -> np.ndarray:
+    """``table[start], table[start + step], …`` (``count`` values) as a slice."""
+    if step > 0:
+        return table[start : start + count]
+    return table[start - count + 1 : start + 1][::-1]

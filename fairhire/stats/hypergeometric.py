@@ -46,7 +46,15 @@ from .logterms import (
     log_factorial_run,
 )
 
-__all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
+__all__ = [
+    "SIGMA_EXACT",
+    "SMALL_SUPPORT",
+    "Hypergeometric",
+    "log_pmf",
+    "log_pmf1",
+    "support_runs",
+    "two_sided_p",
+]
 
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
@@ -105,6 +113,34 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
     0.0012669816
     """
     return Hypergeometric(total, successes, draws).log_pmf(x)
+
+
+def support_runs(
+    total: int, successes: int, draws: int
+) -> tuple[float, tuple[tuple[int, int, int], ...]]:
+    """The log pmf over the whole support of a population up to 2²⁰, as a constant and four
+    log-factorial runs ``(start, count, step)``: log pmf = const − (run₁ + run₂ + run₃ + run₄),
+    added in that order (:meth:`Hypergeometric.pmf_of_support`, and
+    :mod:`~fairhire.stats.fisher_many` for many tables).
+
+    Examples
+    --------
+    >>> const, runs = support_runs(120, 60, 40)
+    >>> runs[0], runs[1]  # x = 0 … 40 and 60 − x
+    ((0, 41, 1), (60, 41, -1))
+    """
+    k, n = successes, draws
+    lo = max(0, n - (total - k))
+    width = min(k, n) - lo + 1
+    const = (
+        math.lgamma(k + 1)
+        + math.lgamma(total - k + 1)
+        + math.lgamma(n + 1)
+        + math.lgamma(total - n + 1)
+        - math.lgamma(total + 1)
+    )
+    runs = ((lo, width, 1), (k - lo, width, -1), (n - lo, width, -1), (total - k - n + lo, width, 1))
+    return const, runs
 
 
 class Hypergeometric(BoundarySearch):
@@ -238,24 +274,11 @@ class Hypergeometric(BoundarySearch):
     def pmf_of_support(self) -> np.ndarray:
         """The pmf over the whole support, ``lo`` to ``hi`` (:meth:`support_pmf` without the
         support, which the tests do not need)."""
-        big_n, k, n = self.total, self.successes, self.draws
-        if big_n > _GAMMALN_LIMIT:
+        if self.total > _GAMMALN_LIMIT:
             return _exp(self.log_pmf(np.arange(self.lo, self.hi + 1, dtype=float)))
-        const = (
-            math.lgamma(k + 1)
-            + math.lgamma(big_n - k + 1)
-            + math.lgamma(n + 1)
-            + math.lgamma(big_n - n + 1)
-            - math.lgamma(big_n + 1)
-        )
-        width, lo = self.hi - self.lo + 1, self.lo
-        log_pmf = const - (
-            log_factorial_run(lo, width, 1)
-            + log_factorial_run(k - lo, width, -1)
-            + log_factorial_run(n - lo, width, -1)
-            + log_factorial_run(big_n - k - n + lo, width, 1)
-        )
-        return _exp(log_pmf)
+        const, runs = support_runs(self.total, self.successes, self.draws)
+        first, second, third, fourth = (log_factorial_run(*run) for run in runs)
+        return _exp(const - (first + second + third + fourth))
 
     @property
     def small(self) -> bool:
