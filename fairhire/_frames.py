@@ -413,13 +413,40 @@ def combine_fingerprints(*parts: str) -> str:
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def _as_text(values: pd.Series) -> np.ndarray | None:
-    """The column as ``astype(str)`` writes it (object array, None where it gives a missing
-    value), for integer columns and object columns of plain Python scalars; else None."""
-    if values.dtype == np.int64:
-        return values.to_numpy().astype(str).astype(object)
-    if values.dtype != object:
+_PLAIN_KINDS = (np.dtype(np.int64), np.dtype(object))
+
+
+def plain_cells(table: pd.DataFrame) -> tuple[np.ndarray, list[Any]] | None:
+    """A small table as one object array and its column dtypes, when its column names are
+    unique and every column is int64 or object; else None. ``cells[:, j]`` holds what
+    ``table.iloc[:, j].to_numpy(dtype=object)`` gives (Python ints, the objects themselves).
+
+    pandas 3 hands out a column as a Series in about 12 µs, and the whole table as an array in
+    about as much: reading a counts table column by column cost a quarter of a millisecond.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"g": pd.Series(["a", None], dtype=object), "n": [3, 4]})
+    >>> cells, kinds = plain_cells(table)
+    >>> cells[:, 1].tolist(), [str(k) for k in kinds]
+    ([3, 4], ['object', 'int64'])
+    >>> plain_cells(table.astype({"g": "str"})) is None  # text columns are not plain
+    True
+    """
+    if not table.columns.is_unique:
         return None
+    kinds = table.dtypes.tolist()
+    if any(k not in _PLAIN_KINDS for k in kinds):
+        return None
+    return table.to_numpy(dtype=object), kinds
+
+
+def _as_text(values: np.ndarray, kind: Any) -> np.ndarray | None:
+    """A column of :func:`plain_cells` as ``astype(str)`` writes it (object array, None where
+    it gives a missing value), for integer columns and object columns of plain Python
+    scalars; else None."""
+    if kind == np.int64:
+        return values.astype(np.int64).astype(str).astype(object)
     items = values.tolist()
     if any(type(v) not in _PLAIN for v in items):
         return None
@@ -428,10 +455,9 @@ def _as_text(values: pd.Series) -> np.ndarray | None:
 
 def _row_hashes(table: pd.DataFrame) -> np.ndarray:
     """``hash_pandas_object(table.astype(str), index=False)`` as a uint64 array."""
-    if not table.columns.is_unique:
-        return pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy()
-    texts = [_as_text(values) for _, values in table.items()]
-    if any(t is None for t in texts):
+    plain = plain_cells(table)
+    texts = [] if plain is None else [_as_text(c, k) for c, k in zip(plain[0].T, plain[1], strict=True)]
+    if plain is None or any(t is None for t in texts):
         return pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy()
     flat = np.concatenate(texts)
     missing = np.equal(flat, None)

@@ -23,6 +23,7 @@ from .._core.groups import GROUP_SEPARATOR
 from .._core.options import Options
 from .._core.reference import ReferenceChoice, choose_reference
 from .._core.text import format_percent
+from .._frames import plain_cells
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
@@ -401,6 +402,25 @@ def _table(
     return pd.DataFrame(data)
 
 
+def _read_counts(
+    table: pd.DataFrame, group_cols: list[str], numeric: list[str]
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The group columns (object arrays), the rows with a missing group, and the ``numeric``
+    counts as an int64 matrix (a column each) of the counts table."""
+    plain = plain_cells(table)
+    if plain is None:
+        # column by column: selecting a list of columns copies a frame (four times the time)
+        keys = [table[c].to_numpy(dtype=object) for c in group_cols]
+        missing = [table[c].isna().to_numpy() for c in group_cols]
+        values = np.column_stack([table[c].to_numpy(dtype=np.int64) for c in numeric])
+    else:  # object and int64 columns: the same values from one conversion of the table
+        at = {c: j for j, c in enumerate(table.columns)}
+        keys = [plain[0][:, at[c]] for c in group_cols]
+        missing = [pd.isna(k) for k in keys]  # what Series.isna gives for object columns
+        values = plain[0][:, [at[c] for c in numeric]].astype(np.int64)
+    return keys, np.logical_or.reduce(missing), values
+
+
 def compare(
     counts: FunnelCounts,
     *,
@@ -416,15 +436,13 @@ def compare(
     table = counts.table
     group_cols = list(group_cols)
     warnings: list[str] = []
-    # column by column: selecting a list of columns copies a frame (four times the time)
-    unknown_mask = np.logical_or.reduce([table[c].isna().to_numpy() for c in group_cols])
     specs = _stage_specs(counts, options, warnings)
     numeric = [APPLIED, *(c for s in specs for c in (s.applicants, s.selected))]
     numeric = list(dict.fromkeys(numeric))
-    values = np.column_stack([table[c].to_numpy(dtype=np.int64) for c in numeric])
+    keys, unknown_mask, values = _read_counts(table, group_cols, numeric)
     unknown = dict(zip(numeric, values[unknown_mask].sum(axis=0).tolist(), strict=True))
     unknown_rows = unknown[APPLIED]
-    known_keys = [table[c].to_numpy(dtype=object)[~unknown_mask].tolist() for c in group_cols]
+    known_keys = [k[~unknown_mask].tolist() for k in keys]
     totals = group_totals(known_keys, values[~unknown_mask], numeric, group_cols, unknown_rows)
     excluded = _below_share(totals, options, warnings)
     cube = None

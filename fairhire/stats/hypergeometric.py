@@ -36,6 +36,7 @@ import math
 import numpy as np
 from scipy.special import gammaln
 
+from .hypersearch import BoundarySearch
 from .logterms import (
     log_comb,
     log_comb_run,
@@ -45,14 +46,19 @@ from .logterms import (
     log_factorial_run,
 )
 
-__all__ = ["SIGMA_EXACT", "SMALL_SUPPORT", "Hypergeometric", "log_pmf", "log_pmf1", "two_sided_p"]
+__all__ = [
+    "SIGMA_EXACT",
+    "SMALL_SUPPORT",
+    "Hypergeometric",
+    "log_pmf",
+    "log_pmf1",
+    "support_runs",
+    "two_sided_p",
+]
 
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
 
-#: Points before the guess that _table_bracket reads in one run of the log pmf (and twice as
-#: many after it: the first chunk of the tail beyond the boundary comes from the same run).
-_WINDOW = 128
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 #: A tail that starts below e^-790 has fewer than 2**64 terms, each below e^-790: it sums to 0.
 _NEGLIGIBLE = -790.0
@@ -109,7 +115,35 @@ def log_pmf(x: np.ndarray | float, total: int, successes: int, draws: int) -> np
     return Hypergeometric(total, successes, draws).log_pmf(x)
 
 
-class Hypergeometric:
+def support_runs(
+    total: int, successes: int, draws: int
+) -> tuple[float, tuple[tuple[int, int, int], ...]]:
+    """The log pmf over the whole support of a population up to 2²⁰, as a constant and four
+    log-factorial runs ``(start, count, step)``: log pmf = const − (run₁ + run₂ + run₃ + run₄),
+    added in that order (:meth:`Hypergeometric.pmf_of_support`, and
+    :mod:`~fairhire.stats.fisher_many` for many tables).
+
+    Examples
+    --------
+    >>> const, runs = support_runs(120, 60, 40)
+    >>> runs[0], runs[1]  # x = 0 … 40 and 60 − x
+    ((0, 41, 1), (60, 41, -1))
+    """
+    k, n = successes, draws
+    lo = max(0, n - (total - k))
+    width = min(k, n) - lo + 1
+    const = (
+        math.lgamma(k + 1)
+        + math.lgamma(total - k + 1)
+        + math.lgamma(n + 1)
+        + math.lgamma(total - n + 1)
+        - math.lgamma(total + 1)
+    )
+    runs = ((lo, width, 1), (k - lo, width, -1), (n - lo, width, -1), (total - k - n + lo, width, 1))
+    return const, runs
+
+
+class Hypergeometric(BoundarySearch):
     """X ~ Hypergeometric(``total``, ``successes``, ``draws``) with exact-integer bounds.
 
     Examples
@@ -206,11 +240,10 @@ class Hypergeometric:
                 return values[at : at + count]
         comb = self._log_comb_total()  # and the margins
         log_k, log_rest = self._margins
-        return (
-            log_comb_run(self._floats[1], start, count, step, log_top=log_k)
-            + log_comb_run(self._rest, self.draws - start, count, -step, log_top=log_rest)
-            - comb
-        )
+        out = log_comb_run(self._floats[1], start, count, step, log_top=log_k)
+        out += log_comb_run(self._rest, self.draws - start, count, -step, log_top=log_rest)
+        out -= comb  # in place (the same values as a + b - comb)
+        return out
 
     def log_pmf1(self, x: float) -> float:
         """log P(X = x) at one point (a plain float; Loader's method at any size)."""
@@ -241,24 +274,11 @@ class Hypergeometric:
     def pmf_of_support(self) -> np.ndarray:
         """The pmf over the whole support, ``lo`` to ``hi`` (:meth:`support_pmf` without the
         support, which the tests do not need)."""
-        big_n, k, n = self.total, self.successes, self.draws
-        if big_n > _GAMMALN_LIMIT:
+        if self.total > _GAMMALN_LIMIT:
             return _exp(self.log_pmf(np.arange(self.lo, self.hi + 1, dtype=float)))
-        const = (
-            math.lgamma(k + 1)
-            + math.lgamma(big_n - k + 1)
-            + math.lgamma(n + 1)
-            + math.lgamma(big_n - n + 1)
-            - math.lgamma(big_n + 1)
-        )
-        width, lo = self.hi - self.lo + 1, self.lo
-        log_pmf = const - (
-            log_factorial_run(lo, width, 1)
-            + log_factorial_run(k - lo, width, -1)
-            + log_factorial_run(n - lo, width, -1)
-            + log_factorial_run(big_n - k - n + lo, width, 1)
-        )
-        return _exp(log_pmf)
+        const, runs = support_runs(self.total, self.successes, self.draws)
+        first, second, third, fourth = (log_factorial_run(*run) for run in runs)
+        return _exp(const - (first + second + third + fourth))
 
     @property
     def small(self) -> bool:
@@ -354,91 +374,6 @@ class Hypergeometric:
             return min(1.0, self._tail(x + 1, +1))
         return max(0.0, 1.0 - self._tail(x, -1))
 
-    def boundary(
-        self, level: float, start: int, end: int, guess: int | None = None
-    ) -> int | None:
-        """The point nearest ``start``, going towards ``end`` (away from the mode), whose log
-        pmf is at most ``level``; None when there is none.
-
-        The log pmf falls monotonically from ``start`` to ``end`` (the distribution is
-        log-concave), so the point is where "log pmf ≤ level" turns true, and any search that
-        keeps it false inside and true outside finds the same point. With a ``guess`` (e.g. the
-        mirror image of the observed table about the mode) the search gallops from it to a
-        narrow bracket first: a dozen evaluations instead of a bisection of the whole range.
-        """
-        inside, outside = start, end
-        if guess is not None and start != end and self.log_pmf1(start) > level:
-            inside, outside = self._table_bracket(level, inside, outside, guess)
-        # a point found at or below the level makes the end one too (the log pmf falls)
-        if outside == end and self.log_pmf1(end) > level:
-            return None
-        if self.log_pmf1(inside) <= level:
-            return inside
-        if guess is not None:
-            inside, outside = self._bracket(level, inside, outside, guess)
-        while abs(outside - inside) > 1:  # log pmf(inside) > level >= log pmf(outside)
-            mid = (inside + outside) // 2
-            if self.log_pmf1(mid) <= level:
-                outside = mid
-            else:
-                inside = mid
-        return outside
-
-    def _table_bracket(
-        self, level: float, inside: int, outside: int, guess: int
-    ) -> tuple[int, int]:
-        """Narrow (inside, outside) to neighbours where the log pmf crosses ``level``, found in
-        one vectorised run of the log pmf from :data:`_WINDOW` points before ``guess`` to twice
-        as many after it, and then confirmed by :meth:`log_pmf1` on each side.
-
-        The run (log-gamma differences) only suggests the point: the bracket moves only on
-        :meth:`log_pmf1`'s values, as the gallop's does, so the point found is the same. Two
-        evaluations instead of the gallop's and bisection's half dozen to a dozen.
-        """
-        step = 1 if outside > inside else -1
-        dist, near = (outside - inside) * step, (guess - inside) * step
-        first, last = max(1, near - _WINDOW), min(dist - 1, near + 2 * _WINDOW)
-        if first > last:
-            return inside, outside
-        values = self._log_pmf_run(inside + step * first, last - first + 1, step)
-        # kept: the tail beyond the point found starts with these values
-        self._window = (inside + step * first, step, values)
-        below = values <= level
-        if not below.any():
-            return inside, outside
-        y = inside + step * (first + int(below.argmax()))  # strictly inside the bracket
-        if self.log_pmf1(y) <= level:
-            outside = y
-            if y - step != inside and self.log_pmf1(y - step) > level:
-                inside = y - step
-        else:
-            inside = y
-            if y + step != outside and self.log_pmf1(y + step) <= level:
-                outside = y + step
-        return inside, outside
-
-    def _bracket(self, level: float, inside: int, outside: int, guess: int) -> tuple[int, int]:
-        """Narrow (inside, outside) around ``guess`` by galloping: steps of 1, 2, 4 ... from
-        the guess until the predicate changes (it stays false at inside, true at outside)."""
-        step = 1 if outside > inside else -1
-        if not (guess - inside) * step > 0 < (outside - guess) * step:
-            return inside, outside
-        if self.log_pmf1(guess) <= level:  # the guess is outside: look back towards inside
-            outside, width = guess, 1
-            while (outside - step * width - inside) * step > 0:
-                probe = outside - step * width
-                if self.log_pmf1(probe) > level:
-                    return probe, outside
-                outside, width = probe, width * 2
-            return inside, outside
-        inside, width = guess, 1
-        while (outside - inside - step * width) * step > 0:
-            probe = inside + step * width
-            if self.log_pmf1(probe) <= level:
-                return inside, probe
-            inside, width = probe, width * 2
-        return inside, outside
-
 
 def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 1e-7) -> float:
     """Two-sided Fisher p-value: the probability of tables no more probable than the one seen.
@@ -457,7 +392,7 @@ def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 
         return float(min(1.0, more + (0.5 if mid_p else 1.0) * same))
     lx = h.log_pmf1(x)
     tol = math.log1p(rel)
-    if not mid_p and lx >= h.log_pmf1(h.mode) - tol:
+    if not mid_p and h._test(h.mode, lambda v: lx >= v - tol):
         return 1.0
     if lx + tol < _NEGLIGIBLE:
         # every table counted is at most as probable as this one, and a tail starting below

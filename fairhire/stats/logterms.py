@@ -15,6 +15,7 @@ Loader, C. (2000). Fast and accurate computation of binomial probabilities.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 from scipy.special import gammaln
@@ -29,6 +30,7 @@ __all__ = [
     "log_dbinom1",
     "log_factorial",
     "log_factorial_run",
+    "log_factorial_table",
     "stirlerr",
     "stirlerr1",
 ]
@@ -51,9 +53,13 @@ def log_comb(n: float | np.ndarray, r: np.ndarray) -> np.ndarray:
 #: ``gammaln(i + 1)`` for i = 0 … 2²⁰, filled a block of _STEP values when first read (so a
 #: process pays only for the blocks its tables touch).
 _STEP = 1 << 12
+_SHIFT = 12  # log2(_STEP)
 _LIMIT = (1 << 20) + 1
 _TABLE = np.empty(0)
-_FILLED = np.zeros(0, dtype=bool)
+#: Bit b set: block b of the table is filled. A Python int: a test of a run's blocks is one
+#: shift and mask, where reading a numpy array of flags block by block cost more than the
+#: slice the run reads (a Fisher test reads a dozen runs).
+_FILLED = 0
 
 
 def log_factorial(x: np.ndarray) -> np.ndarray:
@@ -88,25 +94,44 @@ def log_factorial_run(start: int, count: int, step: int) -> np.ndarray:
     """
     if count <= 0:
         return np.zeros(0)
-    end = start + step * (count - 1)
-    low, high = min(start, end), max(start, end)
+    low, high = (start, start + count - 1) if step > 0 else (start - count + 1, start)
     if low < 0 or high >= _LIMIT:
         return log_factorial(start + step * np.arange(count, dtype=float))
     table = _filled(low, high, None)
     return table[low : high + 1] if step > 0 else table[high : (low - 1 if low else None) : -1]
 
 
+def log_factorial_table(runs: Iterable[tuple[int, int]]) -> np.ndarray:
+    """The table behind :func:`log_factorial` (``table[i]`` is ``gammaln(i + 1)``), with every
+    block that the ranges ``(low, high)`` (0 ≤ low ≤ high ≤ 2²⁰) touch filled: for a caller
+    that reads many runs (one per table of a batch) as slices.
+
+    Examples
+    --------
+    >>> table = log_factorial_table([(3, 10)])
+    >>> bool((table[3:11] == log_factorial_run(3, 8, 1)).all())
+    True
+    """
+    blocks = {b for low, high in runs for b in range(low // _STEP, high // _STEP + 1)}
+    return _filled(0, -1, sorted(blocks))
+
+
 def _filled(low: int, high: int, blocks: list[int] | None) -> np.ndarray:
     """The table, with every block from ``low`` to ``high`` (or the listed ``blocks``) filled."""
     global _TABLE, _FILLED
-    if not _FILLED.size:
-        size = -(-_LIMIT // _STEP)
-        _TABLE, _FILLED = np.empty(size * _STEP), np.zeros(size, dtype=bool)
-    for block in range(low // _STEP, high // _STEP + 1) if blocks is None else blocks:
-        if not _FILLED[block]:
+    if blocks is None:
+        first, last = low >> _SHIFT, high >> _SHIFT
+        wanted = ((1 << (last - first + 1)) - 1) << first
+        if _FILLED & wanted == wanted:  # the usual case: nothing to fill
+            return _TABLE
+        blocks = range(first, last + 1)
+    if not _TABLE.size:
+        _TABLE = np.empty(-(-_LIMIT // _STEP) * _STEP)
+    for block in blocks:
+        if not _FILLED >> block & 1:
             start = block * _STEP
             _TABLE[start : start + _STEP] = gammaln(np.arange(start, start + _STEP, dtype=float) + 1)
-            _FILLED[block] = True
+            _FILLED |= 1 << block
     return _TABLE
 
 
@@ -125,11 +150,11 @@ def log_comb_run(
     >>> bool((log_comb_run(10.0, 3, 5, 1, log_top=gammaln(11.0)) == log_comb_whole(10.0, r)).all())
     True
     """
-    return (
-        (gammaln(np.add(n, 1)) if log_top is None else log_top)
-        - log_factorial_run(start, count, step)
-        - log_factorial_run(int(n) - start, count, -step)
+    out = (gammaln(np.add(n, 1)) if log_top is None else log_top) - log_factorial_run(
+        start, count, step
     )
+    out -= log_factorial_run(int(n) - start, count, -step)  # in place: the same values
+    return out
 
 
 def log_comb_whole(n: float, r: np.ndarray) -> np.ndarray:

@@ -13,8 +13,9 @@ in int64 where the products provably fit, and exact quotients ``(a·m)/(n·b)`` 
 double precision only where both products are below 2⁵³ (so each converts exactly, and one
 correctly rounded division gives Python's exact ``int / int``). Comparisons with larger counts
 (groups of about 10⁸ people and more) go through the scalar functions, which use Python
-integers of any size. Fisher's exact test has no closed form: it runs per comparison
-(:func:`fairhire.stats.proportions.fisher_exact_test`), for the comparisons asked for only.
+integers of any size. Fisher's exact test has no closed form: it is
+:func:`fairhire.stats.fisher_many.fisher_exact_tests` (the scalar test's values; tables with a
+small support together, the others one by one).
 
 Logarithms and exponentials are the C library's (what :mod:`math` calls), element by element:
 on CPUs with AVX-512, numpy's ``exp`` and ``log`` use their own vector implementations, which
@@ -31,6 +32,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import proportions as sp
+from .fisher_many import fisher_exact_tests
 
 __all__ = [
     "SelectionStatistics",
@@ -143,7 +145,7 @@ def selection_statistics(
     fast = _int_rows(a, n, b, m, t)
     out = _vector(a[fast], n[fast], b[fast], m[fast], t, confidence) if fast.any() else None
     floats = ("impact_ratio", "z", "p_value_z", "z_ir", "p_value_z_ir", "ci_low", "ci_high")
-    cols = {name: np.full(k, np.nan) for name in (*floats, "shortfall", "p_value_fisher")}
+    cols = {name: np.full(k, np.nan) for name in (*floats, "shortfall")}
     cols.update(
         adverse_impact=np.zeros(k, dtype=bool),
         flips_with_one=np.zeros(k, dtype=bool),
@@ -156,10 +158,7 @@ def selection_statistics(
         row = scalar_statistics(int(a[i]), int(n[i]), int(b[i]), int(m[i]), t, confidence)
         for name, value in row.items():
             cols[name][i] = value
-    for i in range(k):  # no closed form: one exact test per comparison
-        cols["p_value_fisher"][i] = sp.fisher_exact_test(
-            int(a[i]), int(n[i]), int(b[i]), int(m[i]), alternative=alternative, mid_p=mid_p
-        )
+    cols["p_value_fisher"] = fisher_exact_tests(a, n, b, m, alternative=alternative, mid_p=mid_p)
     return SelectionStatistics(**cols)
 
 
