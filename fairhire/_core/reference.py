@@ -197,7 +197,10 @@ def choose_reference(
     total = int(sizes_arr[~out].sum())
     share = Fraction(str(min_share)) if not isinstance(min_share, Fraction) else min_share
     eligible = usable & ~out & (sizes_arr >= min_n)
-    eligible &= np.array([Fraction(int(s)) >= share * total for s in sizes_arr], dtype=bool)
+    # size >= share * total, exactly, in Python integers (no overflow, no Fraction per group)
+    floor = share.numerator * total
+    eligible &= np.array([s * share.denominator >= floor for s in sizes_arr.tolist()],
+                         dtype=bool)
     if reference is not None:
         i = find_group(reference, labels, keys)
         if out[i]:
