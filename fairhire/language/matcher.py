@@ -202,11 +202,12 @@ class CompiledLexicon(PlaceRules):
             key_marks, key_words = self._key_marks, self._key_words
             for k, s, _ in self._automaton.find_matches_as_indexes(padded, overlapping=True):
                 kind = kinds[k]
-                if kind & 1:
-                    # matches come in the order of their ends: at one place, shortest first
+                # matches come in the order of their ends: at one place, shortest first
+                if kind == 1:  # only alternatives start with it (most hits): tested first
                     places[s] = k
-                    if kind == 1:
-                        continue
+                    continue
+                if kind & 1:
+                    places[s] = k
                     if kind & 16:  # a word that is an exception here: no place
                         del places[s]
                         if kind == 17:
