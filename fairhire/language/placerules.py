@@ -16,9 +16,11 @@ from typing import Any
 
 from .expression import Compiled, LexiconExpression
 from .patterns import literal_starts
+from .tokens import NEIGHBOUR_SEP_CHARS
 
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
+_MAX_SIDES = 4096  # per word and side, the texts next to it whose cheap test is remembered
 _SIMPLE = re.compile("[a-z0-9]+")
 _PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
@@ -75,7 +77,7 @@ class PlaceRules(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self._neighbour_plan(form))
+                    self._neighbour_check(form))
         regex, gi2key = self._expression(keys)
         by_group = [entries[k] if k >= 0 else () for k in gi2key]
         return (-1, regex.match, by_group, self._phrase(keys, regex, by_group))
@@ -105,7 +107,7 @@ class PlaceRules(LexiconExpression):
             if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
                 return None
             found[form] = (by_group[m.lastindex],  # type: ignore[index]
-                           self._neighbour_plan(form))
+                           self._neighbour_check(form))
         return n, found
 
     def _key_rule(self, k: int) -> Rule:
@@ -135,12 +137,25 @@ class PlaceRules(LexiconExpression):
         return rule
 
     def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`_neighbour_plan`, remembered (a bounded cache: job ads repeat their words)."""
+        """:meth:`_neighbour_check`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self._neighbour_plan(word)
+        rules = cache[word] = self._neighbour_check(word)
         return rules
+
+    def _neighbour_check(self, word: str) -> tuple[Any, ...]:
+        """How the matcher tests a word's neighbour exceptions: ``(preceded-by match,
+        followed-by match, what may precede, what may follow, wp, wf, plan)`` (``()``: none).
+
+        The plan's cheap tests (:meth:`_neighbour_plan`) look only at the ``wp`` characters
+        before the word (fewer at the text's start) and the ``wf`` after it, so their answer
+        is remembered per such text, in the two dicts (see :func:`may_precede`): one slice
+        and one look-up instead of a few of each."""
+        plan = self._neighbour_plan(word)
+        if not plan:
+            return ()
+        return (plan[0], plan[1], {}, {}, plan[6] + 1, plan[7] + 1, plan)
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
         """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and, per
@@ -199,3 +214,34 @@ class PlaceRules(LexiconExpression):
         more = next((self.key_for(p) for _, _, p in lengths if p), -1)
         form = next(form for form in nodes if len(form) == n)
         return (n, self.key_for(ex + pre), more, form)
+
+
+def may_precede(check: tuple[Any, ...], before: str) -> bool:
+    """Whether the preceded-by expression of a neighbour ``check`` may match where ``before``
+    precedes the word: its last ``wp`` characters, or the text before the word when that is
+    shorter. The plan's test (tails of items, see ``_neighbour_plan``), remembered."""
+    _, _, tails1, _, tails, _, tw, _ = check[6]
+    near_start = len(before) <= tw  # the word starts at len(before), before tw + 1
+    c = before[-2:-1]
+    found = before[-1:] in NEIGHBOUR_SEP_CHARS and (
+        tails is None or len(before) < 3 or c in NEIGHBOUR_SEP_CHARS or c in tails1
+        or (not near_start and before[:-1] in tails))
+    return _remember(check[2], before, found)
+
+
+def may_follow(check: tuple[Any, ...], after: str) -> bool:
+    """Whether the followed-by expression of a neighbour ``check`` may match where ``after``
+    (the ``wf`` characters after the word, fewer at the text's end) follows it: the plan's
+    test (heads of items), remembered."""
+    _, _, _, heads1, _, heads, _, _ = check[6]
+    c = after[1:2]
+    found = after[:1] in NEIGHBOUR_SEP_CHARS and (
+        heads is None or c in NEIGHBOUR_SEP_CHARS or c in heads1 or after[1:] in heads)
+    return _remember(check[3], after, found)
+
+
+def _remember(memo: dict[str, bool], text: str, found: bool) -> bool:
+    if len(memo) >= _MAX_SIDES:  # bounded: the texts next to a word are many in odd input
+        memo.clear()
+    memo[text] = found
+    return found
