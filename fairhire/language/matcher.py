@@ -294,11 +294,9 @@ class CompiledLexicon(PlaceRules):
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
                     if nb:
-                        # whether a neighbour exception removes the word (written out: a
-                        # call per word cost as much). The expressions run only where the
-                        # characters next to the word pass the plan's cheap test, remembered
-                        # per word and text (see _neighbour_check)
-                        pre, fol, may_p, may_f, wp, wf, _ = nb
+                        # whether a neighbour exception removes the word (written out: a call
+                        # per word cost as much); cheap tests first (see _neighbour_check)
+                        pre, fol, may_p, may_f, wp, wf, _, _ = nb
                         if fol is not None:
                             after = low[end : end + wf]
                             ok = may_f.get(after)

@@ -146,16 +146,26 @@ class PlaceRules(LexiconExpression):
 
     def _neighbour_check(self, word: str) -> tuple[Any, ...]:
         """How the matcher tests a word's neighbour exceptions: ``(preceded-by match,
-        followed-by match, what may precede, what may follow, wp, wf, plan)`` (``()``: none).
+        followed-by match, what may precede, what may follow, wp, wf, tails, heads)``
+        (``()``: none).
 
-        The plan's cheap tests (:meth:`_neighbour_plan`) look only at the ``wp`` characters
-        before the word (fewer at the text's start) and the ``wf`` after it, so their answer
-        is remembered per such text, in the two dicts (see :func:`may_precede`): one slice
-        and one look-up instead of a few of each."""
-        plan = self._neighbour_plan(word)
-        if not plan:
+        An expression runs only where the characters next to the word may start one of its
+        matches: a separator, then another one or the literal end (start) of an item, each
+        item's own, up to four characters (``tails``, ``heads``: None when some item has
+        none). That test reads the ``wp`` characters before the word (fewer at the text's
+        start) and the ``wf`` after it, so its answer is remembered per such text, in the
+        two dicts (see :func:`may_precede`): one slice and one look-up per side, and whole
+        items' ends tested, not just as many characters as the shortest has."""
+        rules = self.neighbour_rules(word)
+        if not rules:
             return ()
-        return (plan[0], plan[1], {}, {}, plan[6] + 1, plan[7] + 1, plan)
+        sides = []
+        for side in (0, 1):
+            found = [self._nb_ends[side, r[side]] for r in rules if r[side] is not None]
+            ends = None if None in found else tuple(sorted(frozenset().union(*found)))
+            sides.append((ends, 1 + max(map(len, ends or ()), default=1)))
+        (tails, wp), (heads, wf) = sides
+        return (*self.merged_neighbours(word), {}, {}, wp, wf, tails, heads)
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
         """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and, per
@@ -165,7 +175,10 @@ class PlaceRules(LexiconExpression):
         one of them has (None: unknown), and how many that is.
 
         Keeping the one-character items apart keeps the others' test from shrinking to one
-        character, which nearly every word passes ("level 1 support", "customer support")."""
+        character, which nearly every word passes ("level 1 support", "customer support").
+        The matcher now tests each item's own end instead (:meth:`_neighbour_check`, whose
+        answers are remembered, so their cost does not grow with the items); this coarser
+        plan is only read by a test of it."""
         rules = self.neighbour_rules(word)
         if not rules:
             return ()
@@ -218,25 +231,21 @@ class PlaceRules(LexiconExpression):
 
 def may_precede(check: tuple[Any, ...], before: str) -> bool:
     """Whether the preceded-by expression of a neighbour ``check`` may match where ``before``
-    precedes the word: its last ``wp`` characters, or the text before the word when that is
-    shorter. The plan's test (tails of items, see ``_neighbour_plan``), remembered."""
-    _, _, tails1, _, tails, _, tw, _ = check[6]
-    near_start = len(before) <= tw  # the word starts at len(before), before tw + 1
-    c = before[-2:-1]
+    precedes the word (its last ``wp`` characters, or all before it near the text's start):
+    a separator, and another one or the end of an item before it. Remembered."""
+    tails = check[6]
     found = before[-1:] in NEIGHBOUR_SEP_CHARS and (
-        tails is None or len(before) < 3 or c in NEIGHBOUR_SEP_CHARS or c in tails1
-        or (not near_start and before[:-1] in tails))
+        tails is None or before[-2:-1] in NEIGHBOUR_SEP_CHARS or before[:-1].endswith(tails))
     return _remember(check[2], before, found)
 
 
 def may_follow(check: tuple[Any, ...], after: str) -> bool:
     """Whether the followed-by expression of a neighbour ``check`` may match where ``after``
-    (the ``wf`` characters after the word, fewer at the text's end) follows it: the plan's
-    test (heads of items), remembered."""
-    _, _, _, heads1, _, heads, _, _ = check[6]
-    c = after[1:2]
+    (the ``wf`` characters after the word, fewer at the text's end) follows it: a separator,
+    and another one or the start of an item after it. Remembered."""
+    heads = check[7]
     found = after[:1] in NEIGHBOUR_SEP_CHARS and (
-        heads is None or c in NEIGHBOUR_SEP_CHARS or c in heads1 or after[1:] in heads)
+        heads is None or after[1:2] in NEIGHBOUR_SEP_CHARS or after[1:].startswith(heads))
     return _remember(check[3], after, found)
 
 
