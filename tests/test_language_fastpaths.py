@@ -309,3 +309,25 @@ def test_neighbour_plan_keeps_one_character_items_apart():
                  "a support", "1 support", "x1 support"]:
         _same("default", text)
         _same("one-char", text.replace("support", "naïve"))
+
+
+def test_neighbour_tests_remembered_per_text_next_to_the_word(monkeypatch):
+    # the cheap test before a neighbour expression is remembered per word and the characters
+    # next to it: the same characters give the same answer whatever comes further away, at
+    # the text's start and end too, and a full memo starts again (bounded)
+    import fairhire.language.placerules as placerules
+
+    monkeypatch.setattr(placerules, "_MAX_SIDES", 3)
+    comp = CompiledLexicon(LEXICONS["default"], CHECK_KEYWORDS, CHECK_MARKERS)
+    texts = ["support", "1 support", "l1 support", "level 1 support", "level 1  support",
+             "customer support", "customer\u2013support", "customer/ support",
+             "support representative", "support repr", "support  representative",
+             "support the team", "the support team", "tech lead", "lead engineer",
+             "x tech lead", "the leaders", "team leaders", "team-leaders", "on site leaders"]
+    for _ in range(2):
+        for text in texts:
+            low = lower_same_length(text)
+            assert comp.find(low).matches == comp.find_reference(low), text
+    memos = [len(memo) for rule in comp._rules if rule is not None and rule[0] >= 0 and rule[3]
+             for memo in rule[3][2:4]]
+    assert memos and max(memos) <= 3 and sum(memos) > 0

@@ -30,8 +30,8 @@ import ahocorasick_rs
 from .expression import _NEIGHBOUR_WINDOW, Alternative, Match, new_match, pattern_body
 from .lexicon import Lexicon
 from .patterns import has_upper_literal, literal_starts, pattern_starts
-from .placerules import _SIMPLE, PlaceRules
-from .tokens import _STRIP, NEIGHBOUR_SEP_CHARS, START, lower_same_length
+from .placerules import _SIMPLE, PlaceRules, may_follow, may_precede
+from .tokens import _STRIP, START, lower_same_length
 from .wordscan import (
     _BOUNDARY,
     _ascii_word_count,
@@ -44,7 +44,6 @@ from .wordscan import (
 __all__ = ["CompiledLexicon", "Scanned", "compile_lexicon", "word_count"]
 
 _ROLE_CODE = {"masculine": 1, "feminine": 2}
-_NB_SEP = NEIGHBOUR_SEP_CHARS
 
 
 def _key(literal: str) -> bytes:
@@ -295,23 +294,23 @@ class CompiledLexicon(PlaceRules):
                         if nb is None:
                             nb = self._neighbour_rules_of(word)
                     if nb:
-                        # whether a neighbour exception removes the word (written out: a
-                        # call per word cost as much). Each expression is one or more
-                        # separators, then an item: where the character next to the word is
-                        # no separator, or the next one is none either, no one-character item
-                        # and not the start (end) of a longer one, it cannot match and is not
-                        # run (see _neighbour_plan)
-                        pre, fol, tails1, heads1, tails, heads, tw, hw = nb
-                        if fol is not None and low[end : end + 1] in _NB_SEP and (
-                            heads is None or (c := low[end + 1 : end + 2]) in _NB_SEP
-                            or c in heads1 or low[end + 1 : end + 1 + hw] in heads
-                        ) and fol(low, end) is not None:
-                            continue
-                        if pre is not None and low[s - 1 : s] in _NB_SEP and (
-                            tails is None or s < 3 or (c := low[s - 2]) in _NB_SEP
-                            or c in tails1 or low[s - 1 - tw : s - 1] in tails
-                        ) and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
-                            continue
+                        # whether a neighbour exception removes the word (written out: a call
+                        # per word cost as much); cheap tests first (see _neighbour_check)
+                        pre, fol, may_p, may_f, wp, wf, _, _ = nb
+                        if fol is not None:
+                            after = low[end : end + wf]
+                            ok = may_f.get(after)
+                            if ok is None:
+                                ok = may_follow(nb, after)
+                            if ok and fol(low, end) is not None:
+                                continue
+                        if pre is not None:
+                            before = low[s - wp : s] if s >= wp else low[:s]
+                            ok = may_p.get(before)
+                            if ok is None:
+                                ok = may_precede(nb, before)
+                            if ok and pre(low[max(0, s - _NEIGHBOUR_WINDOW) : s][::-1]) is not None:
+                                continue
                 out.append(new_match((s, end, entries)))
         return out
 

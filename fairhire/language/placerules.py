@@ -16,9 +16,11 @@ from typing import Any
 
 from .expression import Compiled, LexiconExpression
 from .patterns import literal_starts
+from .tokens import NEIGHBOUR_SEP_CHARS
 
 _MAX_EXPRESSIONS = 512  # cached rules for sets of literals that start at the same place
 _MAX_WORDS = 65_536  # matched words whose neighbour exceptions are remembered
+_MAX_SIDES = 4096  # per word and side, the texts next to it whose cheap test is remembered
 _SIMPLE = re.compile("[a-z0-9]+")
 _PHRASE = re.compile("[a-z0-9]+(?:[ -][a-z0-9]+)+")  # words joined by a space or hyphen
 
@@ -75,7 +77,7 @@ class PlaceRules(LexiconExpression):
         if words is not None:
             n, exact, more, form = words
             return (n, entries[exact], entries[more] if more >= 0 else None,
-                    self._neighbour_plan(form))
+                    self._neighbour_check(form))
         regex, gi2key = self._expression(keys)
         by_group = [entries[k] if k >= 0 else () for k in gi2key]
         return (-1, regex.match, by_group, self._phrase(keys, regex, by_group))
@@ -105,7 +107,7 @@ class PlaceRules(LexiconExpression):
             if not _PHRASE.fullmatch(form) or m is None or m.end() != 1 + n:
                 return None
             found[form] = (by_group[m.lastindex],  # type: ignore[index]
-                           self._neighbour_plan(form))
+                           self._neighbour_check(form))
         return n, found
 
     def _key_rule(self, k: int) -> Rule:
@@ -135,12 +137,35 @@ class PlaceRules(LexiconExpression):
         return rule
 
     def _neighbour_rules_of(self, word: str) -> tuple[Any, ...]:
-        """:meth:`_neighbour_plan`, remembered (a bounded cache: job ads repeat their words)."""
+        """:meth:`_neighbour_check`, remembered (a bounded cache: job ads repeat their words)."""
         cache = self._neighbour_cache
         if len(cache) >= _MAX_WORDS:
             cache.clear()
-        rules = cache[word] = self._neighbour_plan(word)
+        rules = cache[word] = self._neighbour_check(word)
         return rules
+
+    def _neighbour_check(self, word: str) -> tuple[Any, ...]:
+        """How the matcher tests a word's neighbour exceptions: ``(preceded-by match,
+        followed-by match, what may precede, what may follow, wp, wf, tails, heads)``
+        (``()``: none).
+
+        An expression runs only where the characters next to the word may start one of its
+        matches: a separator, then another one or the literal end (start) of an item, each
+        item's own, up to four characters (``tails``, ``heads``: None when some item has
+        none). That test reads the ``wp`` characters before the word (fewer at the text's
+        start) and the ``wf`` after it, so its answer is remembered per such text, in the
+        two dicts (see :func:`may_precede`): one slice and one look-up per side, and whole
+        items' ends tested, not just as many characters as the shortest has."""
+        rules = self.neighbour_rules(word)
+        if not rules:
+            return ()
+        sides = []
+        for side in (0, 1):
+            found = [self._nb_ends[side, r[side]] for r in rules if r[side] is not None]
+            ends = None if None in found else tuple(sorted(frozenset().union(*found)))
+            sides.append((ends, 1 + max(map(len, ends or ()), default=1)))
+        (tails, wp), (heads, wf) = sides
+        return (*self.merged_neighbours(word), {}, {}, wp, wf, tails, heads)
 
     def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
         """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and, per
@@ -150,7 +175,10 @@ class PlaceRules(LexiconExpression):
         one of them has (None: unknown), and how many that is.
 
         Keeping the one-character items apart keeps the others' test from shrinking to one
-        character, which nearly every word passes ("level 1 support", "customer support")."""
+        character, which nearly every word passes ("level 1 support", "customer support").
+        The matcher now tests each item's own end instead (:meth:`_neighbour_check`, whose
+        answers are remembered, so their cost does not grow with the items); this coarser
+        plan is only read by a test of it."""
         rules = self.neighbour_rules(word)
         if not rules:
             return ()
@@ -199,3 +227,30 @@ class PlaceRules(LexiconExpression):
         more = next((self.key_for(p) for _, _, p in lengths if p), -1)
         form = next(form for form in nodes if len(form) == n)
         return (n, self.key_for(ex + pre), more, form)
+
+
+def may_precede(check: tuple[Any, ...], before: str) -> bool:
+    """Whether the preceded-by expression of a neighbour ``check`` may match where ``before``
+    precedes the word (its last ``wp`` characters, or all before it near the text's start):
+    a separator, and another one or the end of an item before it. Remembered."""
+    tails = check[6]
+    found = before[-1:] in NEIGHBOUR_SEP_CHARS and (
+        tails is None or before[-2:-1] in NEIGHBOUR_SEP_CHARS or before[:-1].endswith(tails))
+    return _remember(check[2], before, found)
+
+
+def may_follow(check: tuple[Any, ...], after: str) -> bool:
+    """Whether the followed-by expression of a neighbour ``check`` may match where ``after``
+    (the ``wf`` characters after the word, fewer at the text's end) follows it: a separator,
+    and another one or the start of an item after it. Remembered."""
+    heads = check[7]
+    found = after[:1] in NEIGHBOUR_SEP_CHARS and (
+        heads is None or after[1:2] in NEIGHBOUR_SEP_CHARS or after[1:].startswith(heads))
+    return _remember(check[3], after, found)
+
+
+def _remember(memo: dict[str, bool], text: str, found: bool) -> bool:
+    if len(memo) >= _MAX_SIDES:  # bounded: the texts next to a word are many in odd input
+        memo.clear()
+    memo[text] = found
+    return found
