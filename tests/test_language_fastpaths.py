@@ -297,14 +297,15 @@ def test_numbers_are_pay_next_to_a_pay_word_or_a_currency_only():
     assert find_salaries("salary after 5 years", "Salary after 5 years") == []
 
 
-def test_neighbour_plan_keeps_one_character_items_apart():
-    # "level 1 support" makes "1" an item end; the other items before "support" keep two or
-    # more characters, so "the support" does not run the expression ("he" ends no item)
+def test_neighbour_check_keeps_each_items_own_end():
+    # "level 1 support" makes "1" an item end; every other item before "support" keeps its own
+    # last characters (up to four), so "the support" does not run the expression: no item
+    # ends in "he", though "1" is one character
     comp = _compiled("default")
-    _, _, tails1, _, tails, _, tw, _ = comp._neighbour_plan("support")
-    assert {"1", "2", "3"} <= tails1 and all(len(t) == 1 for t in tails1)
-    assert tw >= 2 and all(len(t) == tw for t in tails)
-    assert "he" not in tails and "er" in tails  # "customer"
+    *_, wp, wf, tails, heads = comp._neighbour_check("support")
+    assert {"1", "2", "3"} <= set(tails) and all(1 <= len(t) <= 4 for t in tails)
+    assert not any(t.endswith("he") for t in tails) and "omer" in tails  # "customer"
+    assert wp == 1 + max(map(len, tails)) and wf == 1 + max(map(len, heads))
     for text in ["the support", "level 1 support", "customer support", "l1 support",
                  "a support", "1 support", "x1 support"]:
         _same("default", text)

@@ -167,36 +167,6 @@ class PlaceRules(LexiconExpression):
         (tails, wp), (heads, wf) = sides
         return (*self.merged_neighbours(word), {}, {}, wp, wf, tails, heads)
 
-    def _neighbour_plan(self, word: str) -> tuple[Any, ...]:
-        """A word's neighbour exceptions: :meth:`merged_neighbours` (``()``: none) and, per
-        side, what some match holds next to the word, to skip expressions that cannot match:
-        the one-character ends of items ("level 1": "1"), and the last (first) two to four
-        characters of the longer items of what precedes (follows) it, cut to the fewest that
-        one of them has (None: unknown), and how many that is.
-
-        Keeping the one-character items apart keeps the others' test from shrinking to one
-        character, which nearly every word passes ("level 1 support", "customer support").
-        The matcher now tests each item's own end instead (:meth:`_neighbour_check`, whose
-        answers are remembered, so their cost does not grow with the items); this coarser
-        plan is only read by a test of it."""
-        rules = self.neighbour_rules(word)
-        if not rules:
-            return ()
-        ends = self._nb_ends
-        ones: list[frozenset[str]] = []
-        longer: list[frozenset[str] | None] = []
-        widths = []
-        for side in (0, 1):
-            found = [ends[side, r[side]] for r in rules if r[side] is not None]
-            heads = None if None in found else frozenset().union(*found)
-            ones.append(frozenset(h for h in heads or () if len(h) == 1))
-            rest = [h for h in heads or () if len(h) > 1]
-            width = min((len(h) for h in rest), default=2)
-            widths.append(width)
-            longer.append(None if heads is None else frozenset(
-                (h[-width:] if side == 0 else h[:width]) for h in rest))
-        return (*self.merged_neighbours(word), *ones, *longer, *widths)
-
     def _words_for(self, keys: tuple[int, ...]) -> tuple[int, int, int, str] | None:
         """For keys of single-word forms: (longest length, its key, key if the word goes on,
         the longest form).
