@@ -167,3 +167,22 @@ def test_a_measure_used_as_a_group_is_warned_about(name):
         warned = [w for w in call(frame, "age").warnings if "distinct numbers" in w]
         assert len(warned) == 1 and warned[0].startswith(said), name
         assert not any("distinct numbers" in w for w in call(frame, "code").warnings)
+
+
+def test_numbers_that_are_not_groups_are_not_warned_about():
+    """Rater ids, numeric periods and EU worker categories are compared within, not with each
+    other: no "band it first" warning for them, whatever their number."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    n = 4000
+    df = pd.DataFrame({"sex": rng.choice(["Female", "Male"], n), "ok": rng.random(n) < 0.3,
+                       "rater": rng.integers(100, 160, n), "year": rng.integers(1990, 2025, n),
+                       "grade": rng.integers(1, 30, n), "pay": rng.lognormal(10, 0.3, n)})
+    results = [
+        fh.rater_disparity(df, rater="rater", candidate_group="sex", outcome="ok"),
+        fh.monitor(df, period="year", group="sex", stages="ok"),
+        fh.eu_pay_transparency_metrics(df, pay="pay", sex="sex", category="grade"),
+    ]
+    for result in results:
+        assert not any("distinct numbers" in w for w in result.warnings), result.kind

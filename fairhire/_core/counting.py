@@ -150,7 +150,7 @@ def count_groups(
                                        unknown_labels=unknown_labels)
     if label_keys:  # a rater named "Unknown" is a rater: unknown_labels is for groups
         counts, more = relabel_counts(counts, [names[r] for r in label_keys],
-                                      count_columns=count_cols, weight=ROWS)
+                                      count_columns=count_cols, weight=ROWS, groups=False)
         cleanings.update(more)
     warnings = [
         w

@@ -124,6 +124,9 @@ class LabelCleaning:
         Raw label → row count for missing values and ``unknown_labels``.
     undisclosed : tuple
         Clean labels kept as groups that read as a non-disclosure (:data:`NON_DISCLOSURE`).
+    groups : bool
+        The labels are groups compared with each other (not periods, raters or categories
+        compared within): many distinct numbers among them are then warned about.
     """
 
     column: str
@@ -132,6 +135,7 @@ class LabelCleaning:
     recoded: Mapping[Any, Any] = field(default_factory=dict)
     unknown: Mapping[Any, int] = field(default_factory=dict)
     undisclosed: tuple[Any, ...] = ()
+    groups: bool = True
 
     def get(self, value: Any) -> Any:
         """The clean label of a raw value (None for missing or unknown)."""
@@ -164,7 +168,7 @@ class LabelCleaning:
                 f"a group; to count it as unknown instead, name it in unknown_labels (on the "
                 f"command line, --unknown-label {label!r})."
             )
-        numbers = {v for v in self.mapping.values() if v is not None}
+        numbers = {v for v in self.mapping.values() if v is not None} if self.groups else ()
         if len(numbers) > MANY_NUMBERS and all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
             out.append(
@@ -194,6 +198,7 @@ def clean_labels(
     column: str,
     unknown_labels: Iterable[Any] = (),
     sex: bool = False,
+    groups: bool = True,
 ) -> LabelCleaning:
     """Read the distinct labels of a column (with their row counts) as clean group labels.
 
@@ -210,6 +215,9 @@ def clean_labels(
         Labels that mean "unknown" (compared ignoring case and spaces).
     sex : bool
         The column holds sex: read the common male/female spellings as ``Male``/``Female``.
+    groups : bool
+        The labels are groups compared with each other; False for periods, raters or
+        categories that comparisons are made within (no warning about many numbers).
 
     Examples
     --------
@@ -285,7 +293,7 @@ def clean_labels(
     ))
     return LabelCleaning(
         column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown,
-        undisclosed=undisclosed,
+        undisclosed=undisclosed, groups=groups,
     )
 
 
@@ -297,11 +305,13 @@ def relabel_counts(
     weight: str,
     unknown_labels: Iterable[Any] = (),
     sex_columns: Iterable[str] = (),
+    groups: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, LabelCleaning]]:
     """Clean the label columns of a small aggregated table and add up rows that now coincide.
 
     ``weight`` is the column of row counts used to pick the most frequent spelling. Unknown
     labels become ``None`` (missing) in the returned table; the caller counts them.
+    ``groups`` as in :func:`clean_labels` (False for raters, periods, categories).
 
     Examples
     --------
@@ -322,6 +332,7 @@ def relabel_counts(
             column=c,
             unknown_labels=unknown_labels,
             sex=c in sex_columns,
+            groups=groups,
         )
         cleanings[c] = cleaning
         cleaned = [cleaning.get(v) for v in out[c].astype(object).tolist()]

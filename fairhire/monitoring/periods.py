@@ -291,7 +291,8 @@ def label_periods(
         order, numbers = _renumber(dict(read.values()))
     else:
         distinct = _distinct(table, spec.keys[0], weight)
-        cleaning = clean_labels(distinct.index.tolist(), distinct.tolist(), column=spec.column)
+        cleaning = clean_labels(distinct.index.tolist(), distinct.tolist(), column=spec.column,
+                                groups=False)
         warnings.extend(cleaning.warnings())
         labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))

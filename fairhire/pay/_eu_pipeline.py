@@ -73,8 +73,9 @@ def eu_figures(
     cleaning = None
     if columns.category is not None:
         values = fp.groups[columns.category].astype(object).tolist()
-        cleaning = clean_labels(
-            values, fp.n.tolist(), column=columns.category, unknown_labels=coding.unknown_labels
+        cleaning = clean_labels(  # categories are compared within, not with each other
+            values, fp.n.tolist(), column=columns.category, unknown_labels=coding.unknown_labels,
+            groups=False,
         )
     rows, warnings = _row_account(fp, columns, cleaning)
     keep, total_pay, work = _kept_rows(fp, columns, cleaning)
