@@ -128,3 +128,13 @@ def test_a_report_with_people_and_ads_explains_both_kinds():
         both = getattr(fh.Report().add(ad).add(ai), fmt)()
         assert "Impact ratio" in both and "Coded words" not in both
         assert "Coded words" in ads_only and "Impact ratio" not in ads_only
+
+
+def test_no_report_when_no_ad_has_text(tmp_path, capsys):
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    (folder / "a.txt").write_text("", encoding="utf-8")
+    assert main(["scan", str(folder), "--report", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "no ad has text to scan" in err and "report.add" not in err
+    assert not (tmp_path / "r").exists()

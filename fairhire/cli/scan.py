@@ -235,6 +235,9 @@ def _write_report(ads: list[Ad], args: argparse.Namespace) -> None:
 
     report = fh.Report(title=args.title or REPORT_TITLE, organization=args.organization or None)
     skipped = [f"{ad.name}: {ad.status}" for ad in ads if ad.scan is None]
+    if len(skipped) == len(ads):
+        raise CLIError(f"no ad has text to scan ({'; '.join(skipped)}), so there is no report "
+                       "to write: give ads with text.")
     notes = [f"{_plural(len(skipped), 'ad')} given but not scanned: {'; '.join(skipped)}."] \
         if skipped else None
     for ad in ads:
