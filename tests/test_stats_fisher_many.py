@@ -3,8 +3,6 @@ the boundary search's rough decisions are the ones log_pmf1 would take."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +12,7 @@ from fairhire.stats import hypersearch
 from fairhire.stats.fisher_many import fisher_exact_tests
 from fairhire.stats.logterms import log_factorial, log_factorial_table
 from fairhire.stats.proportions import fisher_exact_test
-from tests.test_stats_fisher_paths import _bisection
+from tests.test_stats_fisher_paths import check_boundary
 
 
 def _bits(values) -> bytes:
@@ -107,13 +105,4 @@ WITHIN = st.tuples(
 @settings(max_examples=120, deadline=None)
 @given(WITHIN)
 def test_boundary_with_rough_decisions_is_the_bisection_point(table):
-    n, m, share, shift = table
-    h = hg.Hypergeometric(n + m, round((n + m) * share), n)
-    x = min(h.hi, max(h.lo, round(h.mode + shift * max(h.sigma, 1.0))))
-    level = h.log_pmf1(x) + math.log1p(1e-7)
-    if x < h.mode:
-        start, end = max(h.mode, x + 1), h.hi
-    else:
-        start, end = min(h.mode, x - 1), h.lo
-    want = _bisection(hg.Hypergeometric(n + m, h.successes, n), level, start, end)
-    assert h.boundary(level, start, end, guess=2 * h.mode - x) == want
+    check_boundary(table)
