@@ -24,13 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import proportions as sp
-from .hypergeometric import _GAMMALN_LIMIT, SMALL_SUPPORT, _exp, support_runs
+from .hypergeometric import _GAMMALN_LIMIT, REL, SMALL_SUPPORT, _exp, support_runs
 from .logterms import log_factorial_table
 
 __all__ = ["fisher_exact_tests"]
 
-#: scipy's tolerance for tables "as probable" as the one seen (as in two_sided_p).
-_REL = 1e-7
 
 
 def fisher_exact_tests(
@@ -96,8 +94,8 @@ def _two_sided_small(
         first, second, third, fourth = (_run(log_fact, *run) for run in runs)
         pmf = _exp(const - (first + second + third + fourth))
         p_obs = pmf[x - runs[0][0]]  # the first run starts at the support's lowest point
-        more = pmf[pmf < p_obs / (1 + _REL)].sum()
-        same = pmf[(pmf >= p_obs / (1 + _REL)) & (pmf <= p_obs * (1 + _REL))].sum()
+        more = pmf[pmf < p_obs / (1 + REL)].sum()
+        same = pmf[(pmf >= p_obs / (1 + REL)) & (pmf <= p_obs * (1 + REL))].sum()
         out[i] = float(min(1.0, more + share * same))
     return out
 

@@ -59,6 +59,8 @@ __all__ = [
 #: Above this standard deviation, tails are integrated (midpoint rule) instead of summed.
 SIGMA_EXACT = 50_000.0
 
+#: scipy's tolerance for tables "as probable" as the one seen (two-sided Fisher).
+REL = 1e-7
 _TINY = 1e-17  # a term this small relative to the running sum cannot change it
 #: A tail that starts below e^-790 has fewer than 2**64 terms, each below e^-790: it sums to 0.
 _NEGLIGIBLE = -790.0
@@ -375,7 +377,7 @@ class Hypergeometric(BoundarySearch):
         return max(0.0, 1.0 - self._tail(x, -1))
 
 
-def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = 1e-7) -> float:
+def two_sided_p(h: Hypergeometric, x: int, *, mid_p: bool = False, rel: float = REL) -> float:
     """Two-sided Fisher p-value: the probability of tables no more probable than the one seen.
 
     Tables within a relative ``rel`` of the observed probability count as equally probable
