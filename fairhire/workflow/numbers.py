@@ -34,8 +34,8 @@ MISSING_MARKERS = frozenset({
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 # 1,234  -1,234,567.89: commas group thousands (groups of three digits), a dot before decimals
 _THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-# 61,879  1,234,567: either reading fits (a decimal comma with three decimals, or thousands)
-_EITHER = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")
+# 61,879: either reading fits (a decimal comma with three decimals, or thousands)
+_EITHER = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 #: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
 _POINT_CURRENCIES = frozenset("$£¥₹")
 
@@ -143,7 +143,8 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
     column without thousands separators (or with a decimal point) and read the file again.
     """
     european = sep in {";", "\t"}
-    pattern, convert = (_DECIMAL_COMMA, _decimal_comma) if european else (_THOUSANDS, _thousands)
+    pattern, reading = (_DECIMAL_COMMA, (_decimal_comma, "a decimal comma")) if european else \
+        (_THOUSANDS, (_thousands, "thousands separators"))
     converted = {}
     for column in _text_columns(frame):
         series = frame[column]
@@ -156,15 +157,14 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         if len(used) > 1 or not (with_comma.any() or used) or \
                 not numbers.map(lambda v: bool(pattern.match(v))).all():
             continue  # other text, two currencies, or nothing a spreadsheet added
-        comma = "a decimal comma" if european else "thousands separators"
+        convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
             if not set(used) & _POINT_CURRENCIES:
                 notes.append(_ambiguity_note(name, column, values[with_comma].iloc[0]))
                 continue
-            comma = "thousands separators"  # "£61,879" in a ;-separated file
+            convert, comma = _thousands, "thousands separators"  # "£61,879", ;-separated
         _, text = _split_currency(series.astype("string").str.strip())
-        reading = convert if comma == "a decimal comma" else _thousands
-        converted[column] = pd.to_numeric(reading(text), errors="coerce").astype(float)
+        converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []
         if with_comma.any():
             what.append(comma)
