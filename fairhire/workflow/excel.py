@@ -43,10 +43,20 @@ def read_excel(
         raise CLIError(f"{name}: {exc}") from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
-    if not columns or not set(columns) <= set(frame.columns) | {""}:
+    if _look_further(frame, columns):
         frame = _find_columns(frame, buffer, name, columns, sheet, notes)
     check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
+
+
+def _look_further(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
+    """Whether the header may be lower down or on another sheet: a requested column is not in
+    the first row, or (none requested) that row has a blank cell or only one, as a title row
+    has. A first row of names only is the header: the sheet is not read a second time."""
+    if columns:
+        return not set(columns) <= set(frame.columns) | {""}
+    names = [str(c) for c in frame.columns]
+    return len(names) < 2 or any(n.startswith("Unnamed: ") for n in names)
 
 
 def _excel_reader(buffer: Any, sheet: str | int) -> Callable[..., pd.DataFrame]:
