@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ReportError
-from .registry import COUNTS_NO_PEOPLE
+from .registry import counts_people
 
 __all__ = ["Term", "glossary"]
 
@@ -54,5 +54,5 @@ def glossary(partials: Iterable[str]) -> list[Term]:
     """
     present = set(partials)
     # a term without used_by is about comparing groups of people: not in a report of job ads
-    people = not present or bool(present - COUNTS_NO_PEOPLE)
+    people = counts_people(present)
     return [t for t in _terms() if (not t.used_by and people) or present & set(t.used_by)]

@@ -8,6 +8,8 @@ partials and one line here; nothing else in the report layer changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..errors import ReportError
 
 PARTIALS: dict[str, str] = {
@@ -39,6 +41,18 @@ PARTIALS: dict[str, str] = {
 #: Partials whose results count words or findings, not people: ``min_cell`` (which protects
 #: small groups of people) does not apply to them.
 COUNTS_NO_PEOPLE: frozenset[str] = frozenset({"job_description"})
+
+
+def counts_people(partials: Iterable[str]) -> bool:
+    """Whether a report with sections of these partials compares groups of people (so its
+    reading guide and glossary explain ratios and p-values): False only when every section
+    reads job ads; True for an empty report.
+
+    >>> counts_people(["job_description"]), counts_people(["job_description", "pay_gap"])
+    (False, True)
+    """
+    present = set(partials)
+    return not present or bool(present - COUNTS_NO_PEOPLE)
 
 
 def partial_for(result: object) -> str:

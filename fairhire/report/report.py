@@ -28,7 +28,7 @@ from .hooks import Hooks
 from .methods import GENERAL_LIMITATIONS, MethodEntry, load_methods
 from .payload import section_json
 from .provenance import compact, fingerprint_inputs, library_versions, timestamp
-from .registry import COUNTS_NO_PEOPLE, partial_for
+from .registry import counts_people, partial_for
 from .safe import strip_controls
 from .sections import RenderedSection, RenderState, ReportInfo, Section
 from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
@@ -228,10 +228,9 @@ class Report:
                 "author": self.author, "generated_at": self.generated_at}
 
     def _info(self, fmt: str) -> ReportInfo:
-        people = not self.sections or any(s.partial not in COUNTS_NO_PEOPLE
-                                          for s in self.sections)
         return ReportInfo(**self._cover(), min_cell=self.min_cell, format=fmt,
-                          version=_version(), thresholds=self._thresholds(), people=people)
+                          version=_version(), thresholds=self._thresholds(),
+                          people=counts_people(s.partial for s in self.sections))
 
     def _thresholds(self) -> tuple[str, ...]:
         """Each section's impact-ratio threshold in words, once each, in section order."""
