@@ -16,6 +16,7 @@ import pytest
 
 import fairhire as fh
 from fairhire.cli import main
+from fairhire.workflow.reading import read_table
 
 ROWS = [("Female", "yes")] * 30 + [("Female", "no")] * 30 + [("Male", "yes")] * 40 + \
     [("Male", "no")] * 20
@@ -424,3 +425,38 @@ def test_the_one_sheet_that_names_the_columns_is_read(tmp_path, capsys):
         table.to_excel(writer, sheet_name="Copy", index=False)
     assert main(_impact(path)) == 2
     assert "several sheets ('Applicants', 'Copy')" in capsys.readouterr().err
+
+
+def test_spaces_around_a_column_name_are_removed_with_a_note(tmp_path, capsys):
+    # a spreadsheet keeps the space typed after "sex "; the Excel path is read the same way
+    (tmp_path / "a.csv").write_text(_csv(header="sex , hired"), encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "spaces around 2 column names were removed ('sex ' is read as 'sex', ' hired' as " \
+        "'hired')" in err
+    assert "Rows: 120 of 120 rows used" in out
+    frame = read_table(tmp_path / "a.csv", columns=["sex", "hired"])
+    pd.testing.assert_frame_equal(
+        fh.adverse_impact(frame, group="sex", stages=["hired"]).table, _library_table()
+    )
+
+
+def test_a_column_asked_for_with_its_spaces_or_a_taken_name_is_kept(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text(_csv(header="sex ,hired"), encoding="utf-8")
+    notes: list[str] = []
+    frame = read_table(tmp_path / "a.csv", columns=["sex ", "hired"], notes=notes)
+    assert list(frame.columns) == ["sex ", "hired"] and notes == []
+    (tmp_path / "b.csv").write_text("sex,sex ,hired\nF,F,yes\n", encoding="utf-8")
+    frame = read_table(tmp_path / "b.csv", notes=notes)
+    assert list(frame.columns) == ["sex", "sex ", "hired"] and notes == []
+
+
+def test_stage_is_the_short_name_of_stage_column(tmp_path, capsys):
+    rows = "sex,stage\n" + "F,applied\nF,hired\n" * 30 + "M,applied\nM,hired\nM,hired\n" * 20
+    (tmp_path / "a.csv").write_text(rows, encoding="utf-8")
+    args = ["impact", str(tmp_path / "a.csv"), "--group", "sex", "--stage-order", "applied",
+            "hired"]
+    assert main([*args, "--stage", "stage"]) == 0
+    short = capsys.readouterr().out
+    assert main([*args, "--stage-column", "stage"]) == 0
+    assert capsys.readouterr().out == short and "hired" in short

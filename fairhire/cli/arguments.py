@@ -182,7 +182,9 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="group column(s), e.g. sex race; several give intersectional groups")
     g.add_argument("--stages", nargs="+", metavar="COLUMN",
                    help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
-    g.add_argument("--stage-column", metavar="COLUMN",
+    # --stage is the Python argument's name (adverse_impact(stage=...)); without it argparse
+    # would stop on "--stage" as an ambiguous prefix of --stages and --stage-column
+    g.add_argument("--stage-column", "--stage", dest="stage_column", metavar="COLUMN",
                    help="instead of --stages: one column holding the furthest stage reached")
     g.add_argument("--stage-order", nargs="+", metavar="STAGE",
                    help="with --stage-column: the stages in order, entry stage first")

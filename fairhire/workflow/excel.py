@@ -14,7 +14,14 @@ from typing import Any
 import pandas as pd
 
 from .errors import CLIError
-from .headers import TITLE_LINES, check_columns, guess_header_row, header_row, title_note
+from .headers import (
+    TITLE_LINES,
+    check_columns,
+    guess_header_row,
+    header_row,
+    names_of,
+    title_note,
+)
 from .numbers import missing_markers
 
 __all__ = ["read_excel"]
@@ -54,7 +61,7 @@ def _look_further(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
     the first row, or (none requested) that row has a blank cell or only one, as a title row
     has. A first row of names only is the header: the sheet is not read a second time."""
     if columns:
-        return not set(columns) <= set(frame.columns) | {""}
+        return not set(columns) <= names_of(frame.columns) | {""}
     names = [str(c) for c in frame.columns]
     return len(names) < 2 or any(n.startswith("Unnamed: ") for n in names)
 

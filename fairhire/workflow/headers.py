@@ -12,12 +12,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from ..errors import missing_column_error
 from .errors import CLIError
 
 __all__ = [
     "SEPARATORS", "SEP_NAMES", "TITLE_LINES", "check_columns", "guess_header_row", "header_row",
-    "title_note",
+    "names_of", "title_note", "trim_names",
 ]
 
 #: Separators tried when detecting a CSV file's separator, in order of preference.
@@ -39,9 +41,47 @@ def header_row(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> int | N
     """
     wanted = {c for c in columns if c}
     for i, row in enumerate(rows[1:TITLE_LINES + 1], start=1):
-        if wanted and wanted <= {str(v) for v in row}:
+        if wanted and wanted <= names_of(row):
             return i
     return None
+
+
+def names_of(header: Sequence[Any]) -> set[str]:
+    """The names a header answers to: each as written and without spaces around it
+    (spreadsheets keep the space typed after "Gender ").
+
+    >>> sorted(names_of(["Gender ", "hired"]))
+    ['Gender', 'Gender ', 'hired']
+    """
+    names = {str(v) for v in header}
+    return names | {n.strip() for n in names}
+
+
+def trim_names(frame: pd.DataFrame, name: str, columns: Sequence[str],
+               notes: list[str]) -> pd.DataFrame:
+    """``frame`` with the spaces around its column names removed, with a note; a name is kept
+    as it is when a requested column is spelled with its spaces or the trimmed name is taken.
+
+    >>> notes = []
+    >>> trim_names(pd.DataFrame({"Gender ": ["F"], " hired": [1]}), "a.csv", ["Gender"],
+    ...            notes).columns.tolist()
+    ['Gender', 'hired']
+    >>> notes
+    ["a.csv: spaces around 2 column names were removed ('Gender ' is read as 'Gender', ' hired' as 'hired')."]
+    """
+    taken = {str(c) for c in frame.columns}
+    renames = {
+        c: c.strip() for c in frame.columns
+        if isinstance(c, str) and c != c.strip() and c not in columns and c.strip() not in taken
+    }
+    if len(set(renames.values())) < len(renames):  # "a " and " a": neither is renamed
+        return frame
+    if renames:
+        shown = [f"{old!r} is read as {new!r}" if i == 0 else f"{old!r} as {new!r}"
+                 for i, (old, new) in enumerate(renames.items())]
+        what = "1 column name" if len(renames) == 1 else f"{len(renames)} column names"
+        notes.append(f"{name}: spaces around {what} were removed ({', '.join(shown)}).")
+    return frame.rename(columns=renames) if renames else frame
 
 
 def _filled(value: Any) -> bool:
@@ -106,7 +146,7 @@ def title_note(name: str, line: int, what: str) -> str:
 def check_columns(name: str, header: Sequence[Any], columns: Sequence[str], sep: str) -> None:
     """A :class:`CLIError` naming the requested columns the header lacks, with the likely cause
     (another separator, a title line); nothing when every one is there."""
-    missing = [c for c in columns if c and c not in set(header)]
+    missing = [c for c in columns if c and c not in names_of(header)]
     if not missing:
         return
     message = f"{name}: {missing_column_error(missing, [str(h) for h in header])}"

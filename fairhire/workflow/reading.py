@@ -28,7 +28,9 @@ from .headers import (
     check_columns,
     guess_header_row,
     header_row,
+    names_of,
     title_note,
+    trim_names,
 )
 from .numbers import missing_markers, text_numbers
 
@@ -229,7 +231,7 @@ def _title_lines(text: str, sep: str, skip: int, header: Sequence[Any],
                  columns: Sequence[str]) -> int | None:
     """How many lines above the column names to skip: the lines above the one naming every
     requested column, or, with none requested, above the row a header looks like."""
-    if columns and set(columns) <= set(header) | {""}:
+    if columns and set(columns) <= names_of(header) | {""}:
         return None
     rows = _csv_rows(text, sep, skip)
     return header_row(rows, columns) if columns else guess_header_row(rows)
@@ -389,6 +391,7 @@ def read_table(
         frame = read_excel(source, name, columns, sheet, notes)
     else:
         frame = _read_csv(source, name, columns, sep, notes)
+    frame = trim_names(frame, name, columns, notes)
     if len(frame) == 0:
         shown = ", ".join(map(str, frame.columns[:8])) + (", ..." if frame.shape[1] > 8 else "")
         raise CLIError(
