@@ -53,7 +53,8 @@ class SexReading:
     male_values, female_values : tuple
         The distinct raw values read as male / female (to filter rows in the engine).
     warnings : tuple of str
-        The label merges and recodings, for the analysis' warnings.
+        The label merges and recodings, for the analysis' warnings (a non-disclosure label
+        is not warned about: two-sex figures compare men and women only).
     """
 
     column: str
@@ -199,5 +200,5 @@ def read_sex(
         other=other,
         male_values=tuple(sides[MALE_CODE]),
         female_values=tuple(sides[FEMALE_CODE]),
-        warnings=tuple(cleaning.warnings()),
+        warnings=tuple(cleaning.warnings(compared=())),
     )

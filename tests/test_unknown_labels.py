@@ -88,6 +88,8 @@ def test_a_named_label_is_unknown_and_text_is_one_label(monkeypatch, name):
         # compared as a group: one warning per column that holds it
         columns = 2 if name == "interview_panels" else 1
         assert len(said) == columns and all(repr(LABEL) in w for w in said), said
+    else:  # read as unknown, or outside the two sexes compared: no warning says "compared"
+        assert said == [], (name, said)
     as_text = _run(monkeypatch, name, unknown_labels=LABEL)
     as_list = _run(monkeypatch, name, unknown_labels=[LABEL.upper()])
     for result in (as_text, as_list):

@@ -27,7 +27,7 @@ Numbers and booleans are labels as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,8 +150,13 @@ class LabelCleaning:
     def n_unknown(self) -> int:
         return int(sum(self.unknown.values()))
 
-    def warnings(self) -> list[str]:
-        """One sentence per merge or recoding, for the analysis' warnings."""
+    def warnings(self, compared: Collection[Any] | None = None) -> list[str]:
+        """One sentence per merge or recoding, for the analysis' warnings.
+
+        ``compared``: the clean labels the analysis compares (None: every group). A
+        non-disclosure label outside them (two-sex figures, a two-group decomposition, a label
+        an EEO reading counts as unknown) is not said to be compared as a group.
+        """
         out = []
         for clean, raws in self.merged.items():
             shown = ", ".join(repr(r) for r in raws)
@@ -163,6 +168,8 @@ class LabelCleaning:
             shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
             out.append(f"column {self.column!r}: read {shown}.")
         for label in self.undisclosed:
+            if compared is not None and label not in compared:
+                continue
             out.append(
                 f"column {self.column!r}: {label!r} {NON_DISCLOSURE_NOTE} but is compared as "
                 f"a group; to count it as unknown instead, name it in unknown_labels (on the "

@@ -466,4 +466,7 @@ def read_eeo_column(
         )
     rows = list({(r["label"], r["category"]): r for r in rows}.values())
     rows.sort(key=lambda r: (r["category"], r["label"]))
-    return EEOColumn(column=column, category=category, rows=rows, warnings=cleaning.warnings())
+    # the EEO reading counts the common non-disclosure spellings as unknown: never compared
+    compared = [v for v in clean_counts if reading.categories.get(v) is not None]
+    return EEOColumn(column=column, category=category, rows=rows,
+                     warnings=cleaning.warnings(compared))

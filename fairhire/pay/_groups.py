@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import sort_key
-from .._core.labels import clean_labels
+from .._core.labels import LabelCleaning, clean_labels
 from .._core.reference import ReferenceChoice, choose_reference
 from ..errors import InsufficientDataError, preview
 from ._design import label_text
@@ -31,13 +31,19 @@ __all__ = ["CleanColumn", "GroupCodes", "clean_column", "group_codes"]
 
 @dataclass(frozen=True)
 class CleanColumn:
-    """A group column read by the label rule: the warnings about merged spellings, each row's
-    code (its position in ``distinct``, the clean labels; −1 when missing or unknown) and each
-    row's clean value (``values``; None when missing or unknown)."""
+    """A group column read by the label rule: how its labels were cleaned (``cleaning``, for
+    the warnings about merged spellings), each row's code (its position in ``distinct``, the
+    clean labels; −1 when missing or unknown) and each row's clean value (``values``; None when
+    missing or unknown)."""
 
-    warnings: tuple[str, ...]
+    cleaning: LabelCleaning
     codes: np.ndarray
     distinct: tuple[Any, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The cleaning's warnings, every group being compared."""
+        return tuple(self.cleaning.warnings())
 
     @cached_property
     def values(self) -> np.ndarray:
@@ -78,7 +84,7 @@ def clean_column(values: pd.Series, column: str, unknown_labels: Sequence[Any] =
             index.setdefault(label, len(index))
     code_of = np.array([-1 if c is None else index[c] for c in clean] + [-1], dtype=np.intp)
     rows = code_of[np.where(codes < 0, len(uniques), codes)]
-    return CleanColumn(tuple(cleaning.warnings()), rows, tuple(index))
+    return CleanColumn(cleaning, rows, tuple(index))
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def _oaxaca_blinder(
         groups=labels.codes,
     )
     pair = _two_groups(labels.values, checked.values, rows, group, groups)
-    warnings = [*labels.warnings, *checked.warnings, *pair.warnings]
+    warnings = [*labels.cleaning.warnings((pair.a, pair.b)), *checked.warnings, *pair.warnings]
     as_text = numbers_as_categories_in(
         frame, [c for c in opts.features if c not in opts.categorical], argument="features")
     warnings += as_text
