@@ -460,3 +460,20 @@ def test_stage_is_the_short_name_of_stage_column(tmp_path, capsys):
     short = capsys.readouterr().out
     assert main([*args, "--stage-column", "stage"]) == 0
     assert capsys.readouterr().out == short and "hired" in short
+
+
+def test_a_missing_marker_among_currency_amounts_is_a_missing_number(tmp_path, capsys):
+    # "$52,000.00" cells and one "N/A": the markers were checked before the currency was read,
+    # so the column held a label and the analysis stopped ("pay must be numeric")
+    lines = ["sex,pay"] + [f'F,"${50000 + i:,}.00"' for i in range(40)] + \
+        [f'M,"${52000 + i:,}.00"' for i in range(40)] + ["F,N/A", "M,"]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    notes: list[str] = []
+    frame = read_table(tmp_path / "a.csv", columns=["sex", "pay"], notes=notes)
+    assert frame["pay"].dtype == float and frame["pay"].isna().sum() == 2
+    assert len(notes) == 1 and notes[0].endswith(
+        "column 'pay' has numbers with the currency symbol '$' and thousands separators "
+        "(e.g. '$50,000.00'); read them as numbers, and 'N/A' (1) as missing.")
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]) == 0
+    out = capsys.readouterr().out
+    assert "2 excluded (missing pay (pay))" in out

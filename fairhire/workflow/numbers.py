@@ -115,6 +115,13 @@ def _ambiguity_note(name: str, column: Any, example: str) -> str:
             "with a decimal point) and read the file again.")
 
 
+def _markers_read(series: pd.Series) -> str:
+    """The missing markers of a column read as numbers, as the note's last words."""
+    counts = series[series.isin(MISSING_MARKERS)].value_counts()
+    shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
+    return f", and {shown} as missing" if shown else ""
+
+
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
     file) or with thousands separators (in a comma- or bar-separated file), or with one
@@ -129,6 +136,8 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
     [48250.5, 980.0]
     >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "€980"]}), "a.csv", ",", [])["pay"].tolist()
     ['$48,250.50', '€980']
+    >>> text_numbers(pd.DataFrame({"pay": ["$48,250.50", "N/A"]}), "a.csv", ",", n := [])["pay"].tolist(), n
+    ([48250.5, nan], ["a.csv: column 'pay' has numbers with the currency symbol '$' and thousands separators (e.g. '$48,250.50'); read them as numbers, and 'N/A' (1) as missing."])
 
     In a ``;``-separated file "61,879" is 61879 or 61.879: a pound or dollar sign says which;
     without one the column is left as text, with a note.
@@ -150,7 +159,7 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         series = frame[column]
         # the distinct values decide (a label column has few): cheap on 200,000 rows
         values = pd.Series(series.dropna().unique()).astype(str).str.strip()
-        values = values[values != ""]
+        values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
@@ -170,5 +179,5 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
             what.append(comma)
         example = values[with_comma | (symbols != "")].iloc[0]
         notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
-                     f"{example!r}); read them as numbers.")
+                     f"{example!r}); read them as numbers{_markers_read(series)}.")
     return frame.assign(**converted) if converted else frame

@@ -304,7 +304,8 @@ def _read_csv(
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
-    return text_numbers(missing_markers(frame, name, notes), name, sep, notes)
+    # numbers first: "N/A" among "$52,000" cells is a missing number, not a label
+    return missing_markers(text_numbers(frame, name, sep, notes), name, notes)
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
