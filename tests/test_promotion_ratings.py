@@ -156,3 +156,16 @@ def test_relabelling_groups_permutes_results(dists, names):
     pd.testing.assert_frame_equal(ta[cols], tb[cols])
     ka, kb = a.test["statistic"], b.test["statistic"]
     assert (math.isnan(ka) and math.isnan(kb)) or kb == pytest.approx(ka)
+
+
+def test_tied_top_shares_the_reference_is_the_largest_group():
+    # the shared rule: ties go to the largest group. The ratings table named the first tied
+    # row instead (A), and compared the other groups' ratings with it
+    rows = [("A", r) for r in [1] * 60 + [2] * 30 + [3] * 10] + \
+        [("B", r) for r in [1] * 120 + [2] * 60 + [3] * 20]
+    r = fh.rating_disparity(pd.DataFrame(rows, columns=["sex", "rating"]), group="sex",
+                            rating="rating")
+    t = r.table.set_index("group")
+    assert r.reference_group == "B" and set(t["reference_group"]) == {"B"}
+    assert t["is_reference"].all()  # tied: each is a reference (ratio 1)
+    assert np.isnan(t.loc["B", "p_value_mann_whitney"]) and t.loc["A", "p_value_mann_whitney"] == 1

@@ -70,6 +70,22 @@ def test_reference_is_lowest_exit_rate_among_large_groups():
     assert r2.reference_group == "A"
 
 
+def test_tied_groups_the_chosen_reference_is_the_one_everything_names():
+    # Equal exit rates tie: each tied group is marked is_reference, the largest (Male) is the
+    # reference. The result and the regression named the first tied row (Female) instead.
+    df = people([("Female", 400, 40, "quit"), ("Male", 500, 50, "quit")])
+    df["exit_type"] = np.where(df["exited"], "Other reason", None)
+    r = fh.retention(df, group="sex", exited="exited", exit_type="exit_type")
+    assert r.reference_group == "Male"
+    assert set(r.table["reference_group"]) == {"Male"}
+    assert r.table.groupby("kind")["is_reference"].sum().to_dict() == {
+        "all": 2, "involuntary": 2, "voluntary": 2}
+    said = [w for w in r.warnings if "reference group" in w]
+    assert said and all("'Male'" in w for w in said), said
+    regression = r.regression.loc[r.regression["is_group"]]
+    assert regression["group"].tolist() == ["Female"]
+
+
 def test_flag_and_headline_wording():
     df = people([("Male", 400, 40, "quit"), ("Female", 400, 100, "quit")])
     r = fh.retention(df, group="sex", exited="exited", exit_type="exit_type",

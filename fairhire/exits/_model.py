@@ -64,7 +64,8 @@ def logit_by_kind(
     frames, n_used = [], 0
     for kind in kind_list:
         y = flags.flags & ((kind_of == kind).to_numpy() if kind != "all" else True)
-        ref = table.loc[(table["kind"] == kind) & table["is_reference"], "group"]
+        # the chosen reference, not the first group tied with it (each is marked is_reference)
+        ref = table.loc[table["kind"] == kind, "reference_group"].dropna()
         if not len(ref):
             continue
         fit = _one(df, y, labels, keep, str(ref.iloc[0]), strata_cols, controls, kind,

@@ -110,7 +110,8 @@ class RetentionResult(Result):
     @property
     def reference_group(self) -> str | None:
         """The reference group for all exits."""
-        ref = self.table.loc[(self.table["kind"] == "all") & self.table["is_reference"], "group"]
+        # the chosen one, not the first of the groups tied with it (each marked is_reference)
+        ref = self.table.loc[self.table["kind"] == "all", "reference_group"].dropna()
         return str(ref.iloc[0]) if len(ref) else None
 
     def _repr_headline(self) -> str:

@@ -356,8 +356,8 @@ def _top_share_comparison(groups: list[str], n_g: np.ndarray, top_n: np.ndarray,
         for w in ai.warnings if NON_DISCLOSURE_NOTE not in w
     )
     ai_t = mark_tied(ai.table, choice).set_index("group")
-    ref_rows = ai_t.index[ai_t["is_reference"]]
-    return ai_t, (str(ref_rows[0]) if len(ref_rows) else None)
+    # the chosen reference, not the first of the groups tied with it (each is_reference)
+    return ai_t, (str(choice.label) if choice.label is not None else None)
 
 
 def _group_table(grid: np.ndarray, groups: list[str], order_list: list[Any], top_n: np.ndarray,
