@@ -130,6 +130,22 @@ def test_unknown_and_missing_exit_types_are_counted_and_named():
     assert r2.table.set_index(["kind", "group"]).loc[("voluntary", "Male"), "exits"] == 4
 
 
+def test_exit_reasons_that_name_their_kind_first():
+    # as HR systems export them: "Voluntary - Resignation", "Involuntary: Layoff"
+    df = people([("Male", 100, 10, "Voluntary - Resignation"), ("Male", 50, 5, "Retirement"),
+                 ("Female", 100, 12, "Involuntary:  Layoff"),
+                 ("Female", 50, 4, "voluntarily left")])
+    r = fh.retention(df, group="sex", exited="exited", exit_type="exit_type", regression=False)
+    types = r.exit_types.set_index("exit_type")["kind"].to_dict()
+    assert types == {"Voluntary - Resignation": "voluntary", "Involuntary: Layoff": "involuntary",
+                     "Retirement": "other", "voluntarily left": "other"}
+    t = r.table.set_index(["kind", "group"])["exits"]
+    assert t[("voluntary", "Male")] == 10 and t[("involuntary", "Female")] == 12
+    own = fh.retention(df, group="sex", exited="exited", exit_type="exit_type",
+                       voluntary=["retirement"], regression=False)
+    assert own.exit_types.set_index("exit_type")["kind"]["Voluntary - Resignation"] == "other"
+
+
 def test_exit_type_without_exit():
     df = people([("Male", 50, 5, "quit"), ("Female", 50, 5, "quit")])
     df.loc[[10, 11, 60], "exit_type"] = "quit"  # stayed, yet have an exit type

@@ -9,6 +9,7 @@ the group labels are cleaned on the small table of distinct labels
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -133,14 +134,26 @@ VOLUNTARY = ("voluntary", "resignation", "quit")
 INVOLUNTARY = ("involuntary", "dismissal", "termination", "layoff", "redundancy",
                "reduction in force")
 KINDS = ("all", "voluntary", "involuntary")
+# "Voluntary - Resignation", "Involuntary: Layoff": an HR system's exit reason that names its
+# kind first (read so only with the default lists: a user's own lists are taken as they are)
+_NAMED_KIND = re.compile(r"(in)?voluntary\b")
 
 
 @dataclass(frozen=True)
 class ExitKinds:
     """How the labels of an exit-type column read: voluntary, involuntary or other.
 
-    Labels are compared ignoring case and spaces. ``other`` maps each label that is neither
-    (e.g. "retirement") to its row count, so results can name and count them.
+    Labels are compared ignoring case and spaces; with the default lists, a label that starts
+    with the word "Voluntary" or "Involuntary" ("Voluntary - Resignation") is read as that kind.
+    ``other`` maps each label that is neither (e.g. "retirement") to its row count, so results
+    can name and count them.
+
+    >>> kinds = ExitKinds.from_options(VOLUNTARY, INVOLUNTARY)
+    >>> [kinds.kind(v) for v in ["Quit", "Involuntary - Layoff", "Voluntary: Relocation",
+    ...                          "Voluntarily", "Retirement", None]]
+    ['voluntary', 'involuntary', 'voluntary', 'other', 'other', None]
+    >>> ExitKinds.from_options(["quit"], ["layoff"]).kind("Voluntary - Resignation")
+    'other'
     """
 
     voluntary: frozenset[Any]
@@ -168,7 +181,16 @@ class ExitKinds:
             return "voluntary"
         if key in self.involuntary:
             return "involuntary"
+        named = _NAMED_KIND.match(key) if isinstance(key, str) and self.defaults else None
+        if named:
+            return "involuntary" if named.group(1) else "voluntary"
         return "other"
+
+    @property
+    def defaults(self) -> bool:
+        """The default lists: a reason that starts with "Voluntary" or "Involuntary" is read
+        as that kind of exit ("Voluntary - Resignation")."""
+        return self.voluntary == _DEFAULT_VOLUNTARY and self.involuntary == _DEFAULT_INVOLUNTARY
 
     def with_other(self, values: Iterable[Any], counts: Iterable[int]) -> ExitKinds:
         other: dict[Any, int] = {}
@@ -177,6 +199,10 @@ class ExitKinds:
                 label = " ".join(str(v).split())
                 other[label] = other.get(label, 0) + int(n)
         return ExitKinds(self.voluntary, self.involuntary, dict(sorted(other.items())))
+
+
+_DEFAULT_VOLUNTARY = frozenset(VOLUNTARY)
+_DEFAULT_INVOLUNTARY = frozenset(INVOLUNTARY)
 
 
 def _label_set(values: Any, name: str) -> frozenset[Any]:
