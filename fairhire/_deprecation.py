@@ -76,3 +76,24 @@ class renamed_attribute:
             stacklevel=2,
         )
         return getattr(obj, self.new)
+
+
+class PValueRenamed:
+    """Base of the statistics results whose ``pvalue`` is renamed ``p_value``: the old name
+    keeps working with a FutureWarning, defined once for all of them.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class T(PValueRenamed):
+    ...     p_value: float
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     T(0.5).pvalue, str(w[0].message)
+    (0.5, 'T.pvalue is renamed p_value; .pvalue will stop working in the next release.')
+    """
+
+    __slots__ = ()
+    pvalue = renamed_attribute("pvalue", "p_value")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._deprecation import renamed_attribute
+from .._deprecation import PValueRenamed, renamed_attribute
 from ..errors import InsufficientDataError, InvalidParameterError
 from .survival import PH_TRANSFORMS, TIES, check_survival_data, kaplan_meier
 
@@ -33,10 +33,9 @@ __all__ = ["CoxFit", "PHTest", "cox_ph", "ph_test", "schoenfeld_residuals"]
 
 
 @dataclass(frozen=True, eq=False)
-class PHTest:
+class PHTest(PValueRenamed):
     """Grambsch–Therneau test of proportional hazards: one row per covariate, plus global."""
 
-    pvalue = renamed_attribute("pvalue", "p_value")
     global_pvalue = renamed_attribute("global_pvalue", "global_p_value")
 
     names: tuple[str, ...]
@@ -61,10 +60,8 @@ class PHTest:
 
 
 @dataclass(frozen=True, eq=False)
-class CoxFit:
+class CoxFit(PValueRenamed):
     """A fitted Cox model: coefficients, hazard ratios with CIs and the PH check."""
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     names: tuple[str, ...]
     coef: np.ndarray

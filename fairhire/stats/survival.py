@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._deprecation import renamed_attribute
+from .._deprecation import PValueRenamed
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 
 # CoxFit, PHTest and cox_ph are importable from here too (see __getattr__ below)
@@ -343,10 +343,8 @@ def _band(
 
 
 @dataclass(frozen=True, eq=False)
-class LogRank:
+class LogRank(PValueRenamed):
     """Log-rank test of equal survival curves across K groups (χ² with K − 1 df)."""
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     statistic: float
     df: int

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .._deprecation import renamed_attribute
+from .._deprecation import PValueRenamed
 from ..errors import InvalidParameterError
 
 __all__ = [
@@ -40,14 +40,12 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class TrendTest:
+class TrendTest(PValueRenamed):
     """Cochran–Armitage trend test: signed z, χ² = z² (1 df) and the two-sided p-value.
 
     A positive z means the proportion rises with the score (e.g. a group's share grows at
     higher levels); negative, that it falls.
     """
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     z: float
     statistic: float
@@ -56,10 +54,8 @@ class TrendTest:
 
 
 @dataclass(frozen=True)
-class ChiSquare:
+class ChiSquare(PValueRenamed):
     """Pearson χ² test of independence (no continuity correction)."""
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     statistic: float
     df: int
@@ -143,10 +139,8 @@ def chi_square(table: np.ndarray) -> ChiSquare:
 
 
 @dataclass(frozen=True)
-class MannWhitney:
+class MannWhitney(PValueRenamed):
     """Mann–Whitney U of group X against Y from category counts (normal approximation)."""
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     u: float
     z: float
@@ -194,10 +188,8 @@ def mann_whitney_counts(
 
 
 @dataclass(frozen=True)
-class OrdinalTest:
+class OrdinalTest(PValueRenamed):
     """Kruskal–Wallis H (tie-corrected) across groups, χ² with k − 1 df."""
-
-    pvalue = renamed_attribute("pvalue", "p_value")
 
     statistic: float
     df: int
