@@ -13,15 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import headers
 from .errors import CLIError
-from .headers import (
-    TITLE_LINES,
-    check_columns,
-    guess_header_row,
-    header_row,
-    names_of,
-    title_note,
-)
 from .numbers import missing_markers
 
 __all__ = ["read_excel"]
@@ -52,7 +45,7 @@ def read_excel(
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
     if _look_further(frame, columns):
         frame = _find_columns(frame, buffer, name, columns, sheet, notes)
-    check_columns(name, frame.columns, columns, ",")
+    headers.check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
 
 
@@ -61,7 +54,7 @@ def _look_further(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
     the first row, or (none requested) that row has a blank cell or only one, as a title row
     has. A first row of names only is the header: the sheet is not read a second time."""
     if columns:
-        return not set(columns) <= names_of(frame.columns) | {""}
+        return not set(columns) <= headers.names_of(frame.columns) | {""}
     names = [str(c) for c in frame.columns]
     return len(names) < 2 or any(n.startswith("Unnamed: ") for n in names)
 
@@ -78,10 +71,10 @@ def _excel_reader(buffer: Any, sheet: str | int) -> Callable[..., pd.DataFrame]:
 def _header_in_sheet(read: Callable[..., pd.DataFrame], columns: Sequence[str]) -> int | None:
     """The row naming every requested column among a sheet's first rows, counted as pandas
     counts rows for ``header=`` (so the row found is the one it reads); None if no row does."""
-    top = read(header=None, nrows=TITLE_LINES + 1)
+    top = read(header=None, nrows=headers.TITLE_LINES + 1)
     if not columns:  # pandas' row 0 is the sheet's first row here: no placeholder needed
-        return guess_header_row(list(top.itertuples(index=False)))
-    above = header_row([[], *top.itertuples(index=False)], columns)
+        return headers.guess_header_row(list(top.itertuples(index=False)))
+    above = headers.header_row([[], *top.itertuples(index=False)], columns)
     return None if above is None else above - 1
 
 
@@ -93,7 +86,7 @@ def _find_columns(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence
     read = _excel_reader(buffer, sheet or 0)
     row = _header_in_sheet(read, columns)
     if row:
-        notes.append(title_note(name, row, "row"))
+        notes.append(headers.title_note(name, row, "row"))
         return read(header=row)
     if sheet is not None or not columns:
         return frame
@@ -111,5 +104,5 @@ def _find_columns(frame: pd.DataFrame, buffer: Any, name: str, columns: Sequence
     notes.append(f"{name}: read sheet {other!r}, the one that names the columns (the first, "
                  f"{names[0]!r}, does not); pass --sheet to choose another.")
     if row:
-        notes.append(title_note(f"{name}, sheet {other!r}", row, "row"))
+        notes.append(headers.title_note(f"{name}, sheet {other!r}", row, "row"))
     return _excel_reader(buffer, other)(header=row)
