@@ -41,7 +41,7 @@ def _frame(rng: np.random.Generator, n: int = 400) -> pl.DataFrame:
 def test_text_group_counts_is_group_counts_read_back(keys):
     frame = to_narwhals(_frame(np.random.default_rng(3)))
     aggs = [sum_true(nw.col(s), frame).alias(f"sel::{s}") for s in STAGES]
-    got = text_group_counts(frame, keys, aggs, count_name="__n")
+    got = text_group_counts(frame, keys, {f"sel::{s}": s for s in STAGES}, count_name="__n")
     table = group_counts(frame, keys, aggs, count_name="__n")
     want = {k: key_values(table[k]) for k in keys}
     want.update({c: count_values(table[c]).tolist() for c in table.columns if c not in keys})

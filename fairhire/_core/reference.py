@@ -237,9 +237,12 @@ def choose_reference(
         return ReferenceChoice(labels=tuple(labels), index=None, tied=(), eligible=eligible,
                                warning=warning)
     candidates = np.flatnonzero(pool)
-    sign = 1 if higher_is_better else -1
-    best = max(sign * _score_key(scores[i]) for i in candidates)
-    tied = [int(i) for i in candidates if sign * _score_key(scores[i]) == best]
+    # each score's key once, negated only when lower is better (1 * Fraction makes a new one)
+    keys_of = {int(i): _score_key(scores[i]) for i in candidates}
+    if not higher_is_better:
+        keys_of = {i: -k for i, k in keys_of.items()}
+    best = max(keys_of.values())
+    tied = [i for i, k in keys_of.items() if k == best]
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
     return ReferenceChoice(labels=tuple(labels), index=tied[0], tied=tuple(tied),
                            eligible=eligible, warning=warning)

@@ -161,10 +161,11 @@ def funnel_from_stage_columns(
     else:
         names = {s: f"__fh_s{i}" for i, s in enumerate(stages)}
         work = frame.with_columns(*[flags[s].alias(names[s]) for s in stages])
-    aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
     # polars with text keys: the same columns as group_counts' table, without pandas
-    grouped = text_group_counts(work, list(keys), aggs, count_name=APPLIED)
+    sums = {sel_col(s): names[s] for s in stages}
+    grouped = text_group_counts(work, list(keys), sums, count_name=APPLIED)
     if grouped is None:
+        aggs = [sum_true(nw.col(names[s]), work).alias(sel_col(s)) for s in stages]
         grouped = group_counts(work, list(keys), aggs, additive=True, count_name=APPLIED)
     return _chained_counts(grouped, keys, stages, n_rows, {})
 
@@ -490,7 +491,8 @@ def check_group_values(frame: Frame, columns: Sequence[str]) -> None:
 
 def check_not_all_excluded(counts: FunnelCounts) -> None:
     """Every row excluded (e.g. every outcome blank) leaves nothing to compare: say why."""
-    if counts.total_rows and not int(counts.table[APPLIED].sum()):
+    # numpy's sum: pandas' Series.sum costs a tenth of a millisecond per call
+    if counts.total_rows and not int(counts.table[APPLIED].to_numpy().sum()):
         reasons = "; ".join(f"{n:,} {r}" for r, n in counts.excluded.items())
         raise InsufficientDataError(
             f"all {counts.total_rows:,} rows were excluded ({reasons}): nothing to compare. "

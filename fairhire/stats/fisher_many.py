@@ -92,10 +92,15 @@ def _two_sided_small(
     for i, (x, const, runs) in enumerate(tables):
         # pmf_of_support's four log-factorial runs, as slices (two of them read backwards)
         first, second, third, fourth = (_run(log_fact, *run) for run in runs)
-        pmf = _exp(const - (first + second + third + fourth))
+        # const - (first + second + third + fourth), the same operations in one buffer
+        logs = first + second
+        logs += third
+        logs += fourth
+        pmf = _exp(np.subtract(const, logs, out=logs))
         p_obs = pmf[x - runs[0][0]]  # the first run starts at the support's lowest point
-        more = pmf[pmf < p_obs / (1 + REL)].sum()
-        same = pmf[(pmf >= p_obs / (1 + REL)) & (pmf <= p_obs * (1 + REL))].sum()
+        low, high = p_obs / (1 + REL), p_obs * (1 + REL)
+        more = pmf[pmf < low].sum()
+        same = pmf[(pmf >= low) & (pmf <= high)].sum()
         out[i] = float(min(1.0, more + share * same))
     return out
 
