@@ -24,7 +24,6 @@ from .._core.options import Options
 from .._core.reference import ReferenceChoice, choose_reference
 from .._core.text import format_percent
 from .._frames import plain_cells
-from .._text_columns import text_column
 from ..errors import InvalidParameterError
 from ..stats import proportions as sp
 from ..stats.selection import SelectionStatistics, selection_statistics, small_samples
@@ -369,11 +368,13 @@ def _strata_rows(
 
 def _unknown_table(unknown: dict[str, int], specs: list[_Stage]) -> pd.DataFrame:
     """Applicants and selections with a missing group, per stage (``unknown``: column sums)."""
-    return pd.DataFrame({
-        "stage": text_column([s.stage for s in specs]),
-        "applicants": np.array([unknown[s.applicants] for s in specs], dtype=np.int64),
-        "selected": np.array([unknown[s.selected] for s in specs], dtype=np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "stage": [s.stage for s in specs],
+            "applicants": np.array([unknown[s.applicants] for s in specs], dtype=np.int64),
+            "selected": np.array([unknown[s.selected] for s in specs], dtype=np.int64),
+        }
+    )
 
 
 def _table(
@@ -385,18 +386,17 @@ def _table(
     options: Options,
 ) -> pd.DataFrame:
     """The result table: one row per (stage, group), in :data:`TABLE_COLUMNS` order with the
-    original group values beside the label (text columns from Arrow: :func:`text_column`)."""
+    original group values beside the label."""
     g = len(totals.labels)
     values = [totals.values(i, group_cols) for i in range(g)]
     p_adjusted = sp.adjust_pvalues(cols["p_value_fisher"], options.adjust)
     data: dict[str, object] = {
-        "stage": text_column([s.stage for s in specs for _ in range(g)]),
-        "basis": text_column([s.basis for s in specs for _ in range(g)]),
-        "group": text_column(cols["group"]),
-        **{c: text_column([v[c] for v in values] * len(specs)) for c in value_cols},
+        "stage": [s.stage for s in specs for _ in range(g)],
+        "basis": [s.basis for s in specs for _ in range(g)],
+        "group": cols["group"],
+        **{c: [v[c] for v in values] * len(specs) for c in value_cols},
     }
-    extra = {"p_value_adjusted": p_adjusted, "significant": p_adjusted < options.alpha,
-             "reference_group": text_column(cols["reference_group"])}
+    extra = {"p_value_adjusted": p_adjusted, "significant": p_adjusted < options.alpha}
     for c in TABLE_COLUMNS[3:]:
         data[c] = extra[c] if c in extra else cols[c]
     return pd.DataFrame(data)
