@@ -182,8 +182,8 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="group column(s), e.g. sex race; several give intersectional groups")
     g.add_argument("--stages", nargs="+", metavar="COLUMN",
                    help="yes/no stage columns in funnel order, e.g. screened interviewed hired")
-    # --stage is the Python argument's name (adverse_impact(stage=...)); without it argparse
-    # would stop on "--stage" as an ambiguous prefix of --stages and --stage-column
+    # --stage, as people type it: argparse would stop on it as an ambiguous prefix of
+    # --stages, --stage-column and --stage-order
     g.add_argument("--stage-column", "--stage", dest="stage_column", metavar="COLUMN",
                    help="instead of --stages: one column holding the furthest stage reached")
     g.add_argument("--stage-order", nargs="+", metavar="STAGE",
