@@ -477,3 +477,39 @@ def test_a_missing_marker_among_currency_amounts_is_a_missing_number(tmp_path, c
     assert main(["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]) == 0
     out = capsys.readouterr().out
     assert "2 excluded (missing pay (pay))" in out
+
+
+def test_how_the_file_was_read_is_in_the_report_with_min_cell(tmp_path, capsys):
+    # a title above the header, spaces around a name, "N/A" among amounts: the auditor reading
+    # the report sees what the analyst saw on the console, small counts withheld alike
+    lines = ["Pay report 2025", "sex ,pay"] + [f'F,"${50000 + i:,}.00"' for i in range(40)] + \
+        [f'M,"${52000 + i:,}.00"' for i in range(40)] + ["F,N/A"]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    args = ["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex", "--report",
+            str(out_dir), "--min-cell", "5"]
+    assert main(args) == 0
+    md = (out_dir / "audit.md").read_text(encoding="utf-8")
+    html = (out_dir / "audit.html").read_text(encoding="utf-8")
+    data = json.loads((out_dir / "audit.json").read_text(encoding="utf-8"))
+    warnings = data["sections"][0]["warnings"]
+    assert "the column names are on line 2; the line above them was skipped" in warnings[0]
+    assert warnings[1].endswith("read them as numbers, and 'N/A' (fewer than 5) as missing.")
+    assert "spaces around 1 column name were removed" in warnings[2]
+    assert "(1) as missing" not in capsys.readouterr().err  # the console withholds it too
+    for text in (md, html, json.dumps(data)):
+        assert "(1) as missing" not in text and "'N/A' (1)" not in text
+    assert "fewer than 5) as missing" in md and "fewer than 5) as missing" in html
+    # the result's own payload keeps the result's warnings only
+    assert not any("line above" in w for w in data["sections"][0]["result"]["warnings"])
+
+
+def test_an_audit_config_puts_each_files_notes_in_its_sections(tmp_path):
+    (tmp_path / "apps.csv").write_text("Applicants\n" + _csv(), encoding="utf-8")
+    (tmp_path / "audit.toml").write_text(
+        '[report]\noutput = "out"\nformats = ["json"]\n[data.apps]\npath = "apps.csv"\n'
+        '[[analysis]]\ntype = "adverse_impact"\ndata = "apps"\ngroup = "sex"\n'
+        'stages = ["hired"]\n', encoding="utf-8")
+    assert main(["audit", str(tmp_path / "audit.toml")]) == 0
+    data = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert "the line above them was skipped" in data["sections"][0]["warnings"][0]

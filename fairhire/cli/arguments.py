@@ -91,11 +91,13 @@ def _separator(text: str | None) -> str | None:
 
 
 def read_input(args: argparse.Namespace, columns: Sequence[str | None]) -> Any:
-    """Read ``args.data``, checking ``columns`` against its header first; print read notes."""
+    """Read ``args.data``, checking ``columns`` against its header first; print read notes
+    (and keep them, as ``args._read_notes``, for the report's section)."""
     found: list[str] = []
     frame = read_table(args.data, columns=[c for c in columns if c], sheet=args.sheet,
                        sep=_separator(args.sep), notes=found)
-    notes(found)
+    notes(found, getattr(args, "min_cell", None))
+    args._read_notes = found
     return frame
 
 

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(text)
     report = new_report(args, title)
-    report.add(result)
+    report.add(result, data_notes=getattr(args, "_read_notes", ()))
     try:
         comparison = fh.compare_audits(previous, report)
     except FairhireError as exc:

@@ -53,9 +53,13 @@ def note(message: str, *, kind: str = "note") -> None:
     print(f"fairhire: {kind}: {terminal_safe(message)}", file=sys.stderr)
 
 
-def notes(messages: Iterable[str]) -> None:
+def notes(messages: Iterable[str], min_cell: int | None = None) -> None:
+    """Print notes on standard error; with ``min_cell``, small counts in them are withheld
+    as in the report ("'N/A' (fewer than 5)")."""
+    from ..report.sentences import clean_sentence
+
     for message in messages:
-        note(message)
+        note(clean_sentence(message, min_cell, set())[0] if min_cell else message)
 
 
 def progress(total: int, desc: str) -> Any:
@@ -98,7 +102,8 @@ def print_result(result: Any, args: argparse.Namespace, title: str, *,
     if not getattr(args, "report", None):
         return None
     report = new_report(args, title)
-    report.add(result, include_disclosure=include_disclosure)
+    report.add(result, include_disclosure=include_disclosure,
+               data_notes=getattr(args, "_read_notes", ()))
     write_report_files(report, args)
     return report
 

@@ -29,7 +29,7 @@ def section_json(section: Section) -> dict[str, Any]:
     if section.people_min_cell is not None:
         payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
-    payload["warnings"] = list(section.warnings)
+    payload["warnings"] = list(section.view.warnings)  # the result's own
     rows = section.rows.to_dict() if section.rows is not None else None
     if "rows" in payload:
         payload["rows"] = rows

@@ -139,8 +139,13 @@ class Report:
         title: str | None = None,
         notes: str | Sequence[str] | None = None,
         include_disclosure: bool = False,
+        data_notes: Sequence[str] = (),
     ) -> Report:
         """Add a result as a section of the report (returns the report, so calls chain).
+
+        ``notes`` are the auditor's own words, shown as written. ``data_notes`` say how the
+        data file was read (the command line's and the web app's notes: a title line skipped,
+        "N/A" read as missing); they head the section's warnings, with ``min_cell`` applied.
 
         ``include_disclosure=True`` also renders the result's private, row-level fields
         (``result.private_fields``, e.g. the OWBPA disclosure of a reduction in force), which
@@ -194,6 +199,7 @@ class Report:
             anchor=f"s{index}-{slug(partial)}",
             title=title or default_title,
             notes=note_tuple,
+            data_notes=(data_notes,) if isinstance(data_notes, str) else tuple(map(str, data_notes)),
             kind=kind,
             partial=partial,
             type_name=f"{type(result).__module__}.{type(result).__qualname__}",

@@ -82,6 +82,9 @@ class Section:
     include_disclosure: bool = False
     #: the report's ``min_cell`` when the section was made
     min_cell: int | None = None
+    #: how the data file was read (a title skipped, "N/A" read as missing ...): listed first
+    #: among the warnings, with ``min_cell`` applied like every sentence
+    data_notes: tuple[str, ...] = ()
 
     @property
     def people_min_cell(self) -> int | None:
@@ -104,7 +107,8 @@ class Section:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(self.view.warnings)
+        view = self.view
+        return (*(view.clean_text(n) for n in self.data_notes), *view.warnings)
 
     @property
     def rows(self) -> RowsView | None:

@@ -20,12 +20,14 @@ __all__ = ["LABEL_COLUMNS", "clean_sentence", "figure_texts", "plain_words"]
 _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\d)")
 # Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
 # count of 1,000 or more with a thousands separator), an age ("aged 40", "40 or over"), a
-# length of time ("90 days") and a shortfall ("2 fewer selections than parity", a difference
-# the tables show).
-_NOT_A_COUNT_BEFORE = re.compile(r"\b(?:aged?|ages|level|stage|step|round|quarter|q)\s*$", re.I)
+# length of time ("90 days"), a shortfall ("2 fewer selections than parity", a difference
+# the tables show), a ratio ("2 times"), and where a data file was read ("line 4", "the 3
+# lines above", "2 column names").
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row)\s*$", re.I)
 _NOT_A_COUNT_AFTER = re.compile(
     r"^\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
-    r"(?:fewer|more)(?: \w+)? than parity|"
+    r"(?:fewer|more)(?: \w+)? than parity|times\b|lines?\b|column names?\b|rows above them\b|"
     r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b)",
     re.I,
 )

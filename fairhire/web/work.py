@@ -121,7 +121,13 @@ def audit(
     with AUDIT_LOCK:
         table = frame if frame is not None else read_upload(data, filename, spec, notes,
                                                             f"[data.{name}]")
-        report = build_report(checked, {name: table}, on_step=step)
+        report = build_report(checked, {name: table}, on_step=step,
+                              data_notes={name: notes})
         step(steps, steps, "writing the report")
         rendered = {fmt: getattr(report, REPORT_FORMATS[fmt][0])() for fmt in formats}
+    min_cell = checked.get("report", {}).get("min_cell")
+    if min_cell:  # shown next to the report: small counts withheld as in it
+        from ..report.sentences import clean_sentence
+
+        notes = [clean_sentence(n, min_cell, set())[0] for n in notes]
     return AuditOutput(rendered=rendered, notes=notes)

@@ -7,7 +7,7 @@ uploaded table. Both then call :func:`build_report`, so an analysis runs the sam
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,16 @@ __all__ = ["build_report", "input_name", "load_inputs", "report_options"]
 OnStep = Callable[[int, int, str], None]
 
 
-def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None) -> dict[str, Any]:
-    """Read every ``[data.NAME]`` input of a config (files relative to the config)."""
+def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None,
+                by_input: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Read every ``[data.NAME]`` input of a config (files relative to the config); notes on
+    how each was read go to ``notes``, and to ``by_input[NAME]`` for the report's sections."""
     import fairhire as fh
 
     base: Path = config["_base"]
     inputs = {}
     for name, spec in config.get("data", {}).items():
+        own: list[str] = []
         if "dataset" in spec:
             try:
                 frame = getattr(fh.datasets, spec["dataset"])(**spec.get("options", {}))
@@ -40,8 +43,12 @@ def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None) ->
         else:
             file = Path(spec["path"])
             frame = read_table(file if file.is_absolute() else base / file,
-                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=notes)
-        inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=notes)
+                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own)
+        inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=own)
+        if notes is not None:
+            notes.extend(own)
+        if by_input is not None:
+            by_input[name] = own
     return inputs
 
 
@@ -99,7 +106,7 @@ def step_title(spec: Mapping[str, Any]) -> str:
 
 
 def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: Path,
-             report: Any) -> None:
+             report: Any, data_notes: Mapping[str, Sequence[str]]) -> None:
     where = f"[[analysis]] #{i} ({spec['type']})"
     func = analysis_function(spec["type"])
     options = {k: v for k, v in spec.items() if k not in ANALYSIS_KEYS}
@@ -116,7 +123,8 @@ def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: P
     except (TypeError, ValueError, KeyError) as exc:  # a value the library did not check
         raise CLIError(f"{where}: {type(exc).__name__}: {exc}", field=f"analysis.{i}") from exc
     report.add(result, title=spec.get("title"), notes=spec.get("notes"),
-               include_disclosure=spec.get("include_disclosure", False))
+               include_disclosure=spec.get("include_disclosure", False),
+               data_notes=data_notes.get(input_name(spec, inputs), ()))
 
 
 def _since_previous(config: Mapping[str, Any], report: Any) -> None:
@@ -144,8 +152,10 @@ def build_report(
     *,
     on_step: OnStep | None = None,
     generated_at: Any = None,
+    data_notes: Mapping[str, Sequence[str]] | None = None,
 ) -> Any:
-    """Run every analysis of a checked config on ``inputs`` and return the :class:`Report`."""
+    """Run every analysis of a checked config on ``inputs`` and return the :class:`Report`;
+    ``data_notes``: how each input was read (input name -> notes), for its sections."""
     import fairhire as fh
 
     report = fh.Report(**report_options(config), generated_at=generated_at)
@@ -153,6 +163,6 @@ def build_report(
     for i, spec in enumerate(analyses, start=1):
         if on_step is not None:
             on_step(i, len(analyses), step_title(spec))
-        _run_one(i, spec, inputs, config["_base"], report)
+        _run_one(i, spec, inputs, config["_base"], report, data_notes or {})
     _since_previous(config, report)
     return report
