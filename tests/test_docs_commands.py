@@ -44,8 +44,10 @@ COMMANDS: dict[str, list[str]] = {
         "scan ads --format csv --output ads.csv --findings findings.csv",
         "scan ads --report reports/ads --report-format html",
     ],
-    "fairhire impact DATA --group COL... --stages COL...": [
+    "fairhire impact DATA --group COL... (--stages COL... | --stage COL --stage-order "
+    "STAGE...)": [
         f"impact applicants.csv --group sex race --stages {FUNNEL}",
+        f"impact applicants.csv --group sex --stage stage_reached --stage-order applied {FUNNEL}",
     ],
     "fairhire ll144 DATA --sex COL --race COL (--selected COL | --score COL)": [
         "ll144 applicants.csv --sex sex --race race --selected hired",
@@ -68,9 +70,9 @@ COMMANDS: dict[str, list[str]] = {
     "fairhire layoff DATA --selected COL [--group COL] [--unit COL] [--age COL] "
     "[--job-title COL]": [f"{LAYOFF} --unit job_family --age age --job-title job_title"],
     "fairhire monitor DATA --period COL [--freq M|Q|Y] --group COL... (--stages COL... | "
-    "--stage-column COL --stage-order STAGE... | --promoted COL)": [
+    "--stage COL --stage-order STAGE... | --promoted COL)": [
         f"{MONITOR} --stages {FUNNEL}",
-        f"{MONITOR} --stage-column stage_reached --stage-order applied {FUNNEL}",
+        f"{MONITOR} --stage stage_reached --stage-order applied {FUNNEL}",
         "monitor staff.csv --period hired_on --freq Y --group sex --promoted promoted",
     ],
     "fairhire compare OLD.json NEW.json [--format table|csv|json] [--output FILE]": [

@@ -254,6 +254,22 @@ def test_page_posts_need_the_csrf_token(client, funnel_csv):
     assert cookie == token
 
 
+def test_html_source_the_api_reads_it_the_page_says_so(client):
+    # the page highlights the text in place, so it scans what was typed and says that HTML
+    # source was pasted; the JSON API reads it as the library does
+    html = '<p class="lead">Join a supportive team.</p><ul><li>Python</li></ul>'
+    api = client.post("/api/scan", json={"text": html}).json()
+    assert api == json.loads(json.dumps(fh.scan_job_description(html).to_dict()))
+    assert api["text"].startswith("Join a supportive team.")
+    token = _token(client)
+    page = client.post("/scan/live", json={"text": html}, headers={"x-csrf-token": token}).json()
+    assert page["scan"]["text"] == html and "looks like HTML" in page["note"]
+    assert "lead" in [f["term"].lower() for f in page["scan"]["findings"]]
+    plain = client.post("/scan/live", json={"text": "a rockstar"},
+                        headers={"x-csrf-token": token}).json()
+    assert plain["note"] is None
+
+
 def test_inspect_guesses_roles_and_run_streams_progress_then_the_report(client, funnel_csv):
     token = _token(client, "/audit")
     files = {"file": ("funnel.csv", funnel_csv, "text/csv")}

@@ -45,6 +45,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lexicon", default="default", metavar="NAME",
                    help="word lists: default, gender-decoder (Gender Decoder's lists and "
                    "labels), or a lexicon TOML file (default: default)")
+    p.add_argument("--html", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the ads as HTML (tags and scripts left out), or with --no-html "
+                   "as written (default: an ad with two or more block tags, <p>, <li> ..., "
+                   "is read as HTML)")
     p.add_argument("--format", type=choice("format", ["table", "csv", "json"]),
                    default="table", metavar="{table,csv,json}",
                    help="output: table (readable, the default), csv (one row per ad) or json "
@@ -266,7 +270,10 @@ def run(args: argparse.Namespace) -> int:
         if ad.text is not None and not ad.text.strip():
             ad.status = "no text"
         elif ad.text is not None:
-            ad.scan = fh.scan_job_description(ad.text, lexicon=lexicon)
+            ad.scan = fh.scan_job_description(ad.text, lexicon=lexicon, html=args.html)
+            if ad.scan.warnings:  # read as HTML
+                note(f"{ad.name}: read as HTML, the text it shows (tags and scripts left "
+                     "out); offsets refer to that text. --no-html scans the markup as written.")
     if all(ad.scan is None for ad in ads) and any(ad.status.startswith("unreadable") for ad in ads):
         raise CLIError(f"no ad could be read ({ads[0].name}: {ads[0].status}).")
     for ad in ads:

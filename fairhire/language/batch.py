@@ -21,6 +21,7 @@ from ..errors import InputTypeError, InvalidParameterError, missing_column_error
 from .checks import CHECK_FIELDS, check_values, compile_for_checks
 from .context import Layout
 from .lexicon import Lexicon
+from .markup import check_html, read_ad
 from .matcher import CompiledLexicon, Scanned
 from .result import SEVERITY_RANK
 from .scan import _LOWER, check_context, gender_label, resolve_lexicon, short_repr
@@ -82,8 +83,8 @@ _PLANS: dict[int, tuple[CompiledLexicon, dict[tuple[bool, bool], tuple[_Plan, ..
 _STAGE = 16
 
 
-def _rows(values: Sequence[Any], comp: CompiledLexicon, use_context: bool
-          ) -> list[tuple[Any, ...]]:
+def _rows(values: Sequence[Any], comp: CompiledLexicon, use_context: bool,
+          html: bool | None = None) -> list[tuple[Any, ...]]:
     """The output rows of these values (ad texts, or anything else: an error row), in order.
 
     Each row is :func:`_row`'s, but the ads go through the steps :data:`_STAGE` at a time:
@@ -97,13 +98,15 @@ def _rows(values: Sequence[Any], comp: CompiledLexicon, use_context: bool
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(values), _STAGE):
         stage = values[start : start + _STAGE]
-        texts = [t for t in stage if isinstance(t, str)]
+        read = [read_ad(t, html) for t in stage if isinstance(t, str)]
+        texts = [t for t, _ in read]
         lows = [lower_same_length(t) for t in texts]
         found = [comp.find(low) for low in lows]
         layouts = [Layout(low, f.words, f.marks) for low, f in zip(lows, found, strict=True)]
         checks = [check_values(t, low, x, f.words, f.numbers, f.marks)
                   for t, low, x, f in zip(texts, lows, layouts, found, strict=True)]
-        rows = iter(_gather(texts, found, layouts, checks, comp, use_context))
+        rows = iter(_gather(texts, found, layouts, checks, comp, use_context,
+                            [as_html for _, as_html in read]))
         out.extend(next(rows) if isinstance(t, str) else _error_row(t, comp) for t in stage)
     return out
 
@@ -119,13 +122,13 @@ def _row(text: Any, comp: CompiledLexicon, use_context: bool) -> tuple[Any, ...]
 
 
 def _error_row(value: Any, comp: CompiledLexicon) -> tuple[Any, ...]:
-    width = 2 * len(comp.category_names) + 8 + len(_CHECK_COLUMNS)
+    width = 2 * len(comp.category_names) + 9 + len(_CHECK_COLUMNS)
     return (None,) * width + (_row_error(value),)
 
 
 def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
-            checks: list[tuple[Any, ...]], comp: CompiledLexicon, use_context: bool
-            ) -> list[tuple[Any, ...]]:
+            checks: list[tuple[Any, ...]], comp: CompiledLexicon, use_context: bool,
+            html: list[bool]) -> list[tuple[Any, ...]]:
     """The rows of a stage's ads from their matches, layouts and checks (what every row
     looks up about the lexicon is looked up once per stage)."""
     plans = (_plan(comp, False, use_context), _plan(comp, True, use_context))
@@ -134,7 +137,8 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
     labels = comp.lexicon.labels
     zeros = [0.0] * n_cats
     rows = []
-    for text, scanned, layout, values in zip(texts, found, layouts, checks, strict=True):
+    for text, scanned, layout, values, as_html in zip(texts, found, layouts, checks, html,
+                                                      strict=True):
         plan = plans[1 if values[_ACCOMMODATION] else 0]
         context_of = layout.context_of
         counts = [0] * n_cats
@@ -170,6 +174,7 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
             "; ".join(other),
             *values[:_SALARY_TEXT],
             *values[_SALARY_TEXT + 1 :],
+            as_html,
             None,
         ))
     return rows
@@ -189,18 +194,17 @@ def _row_error(value: Any) -> str:
 
 
 # worker state for n_jobs > 1 (one per worker process)
-_WORKER: tuple[CompiledLexicon, bool] | None = None
+_WORKER: tuple[CompiledLexicon, bool, bool | None] | None = None
 
 
-def _init_worker(lex: Lexicon, use_context: bool) -> None:
+def _init_worker(lex: Lexicon, use_context: bool, html: bool | None) -> None:
     global _WORKER
-    _WORKER = (compile_for_checks(lex), use_context)
+    _WORKER = (compile_for_checks(lex), use_context, html)
 
 
 def _work(chunk: list[Any]) -> list[tuple[Any, ...]]:
     assert _WORKER is not None
-    comp, use_context = _WORKER
-    return _rows(chunk, comp, use_context)
+    return _rows(chunk, *_WORKER)
 
 
 def _as_texts(texts: Any, column: str | None) -> tuple[list[Any], pd.Index]:
@@ -276,6 +280,7 @@ def scan_job_descriptions(
     n_jobs: int = 1,
     progress: bool | None = None,
     column: str | None = None,
+    html: bool | None = None,
 ) -> pd.DataFrame:
     """Scan many job ads; one row per ad.
 
@@ -293,6 +298,9 @@ def scan_job_descriptions(
         terminal.
     column : str, optional
         The text column when ``texts`` is a DataFrame.
+    html : bool, optional
+        As in :func:`scan_job_description`: by default each ad with two or more block-level
+        tags is read as the text it shows; the ``html`` column says which were.
 
     Returns
     -------
@@ -308,7 +316,8 @@ def scan_job_descriptions(
         structural checks (``salary_range``, ``salary_stated``, ``salary_min``, ``salary_max``,
         ``salary_currency``, ``salary_period``, ``eeo_statement``, ``accommodation_statement``,
         ``n_requirements``, ``n_preferred``, ``max_years_experience``, ``degree_required``,
-        ``degree_level``, ``degree_alternative``) and ``error``: None, or why the row could not
+        ``degree_level``, ``degree_alternative``), ``html`` (the ad was read as HTML) and
+        ``error``: None, or why the row could not
         be scanned (a missing or non-text entry). Such rows are kept, with the other columns
         empty, so no ad disappears silently.
 
@@ -332,9 +341,11 @@ def scan_job_descriptions(
                 "A PySpark DataFrame needs column= naming the ad text column, e.g. "
                 "scan_job_descriptions(ads, column='description')."
             )
-        return scan_spark(texts, column, lexicon=lexicon, categories=categories, context=context)
+        return scan_spark(texts, column, lexicon=lexicon, categories=categories, context=context,
+                          html=html)
     values, index = _as_texts(texts, column)
     check_context(context)
+    check_html(html)
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
         raise InvalidParameterError(f"n_jobs= must be a positive integer or -1; got {n_jobs!r}.")
     if progress is not None and not isinstance(progress, bool):
@@ -345,13 +356,13 @@ def scan_job_descriptions(
     workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
     total = len(values)
     if workers > 1 and total >= 200:
-        rows = _parallel(values, lex, use_context, workers, progress)
+        rows = _parallel(values, lex, use_context, workers, progress, html)
     else:
         bar = _progress_bar(total, progress)
         rows = []
         step = 32 * _STAGE  # progress is shown per step
         for start in range(0, total, step):
-            rows.extend(_rows(values[start : start + step], comp, use_context))
+            rows.extend(_rows(values[start : start + step], comp, use_context, html))
             if bar is not None:
                 bar.update(min(step, total - start))
         if bar is not None:
@@ -375,12 +386,13 @@ def _columns(lex: Lexicon) -> list[str]:
         + ["n_findings", "n_not_scored", "max_severity", "masculine_words", "feminine_words",
            "other_findings"]
         + _CHECK_COLUMNS
-        + ["error"]
+        + ["html", "error"]
     )
 
 
 def _parallel(
-    values: Sequence[Any], lex: Lexicon, use_context: bool, workers: int, progress: bool | None
+    values: Sequence[Any], lex: Lexicon, use_context: bool, workers: int, progress: bool | None,
+    html: bool | None,
 ) -> list[tuple[Any, ...]]:
     import multiprocessing as mp
 
@@ -392,7 +404,7 @@ def _parallel(
     rows: list[tuple[Any, ...]] = []
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker,
-        initargs=(lex, use_context),
+        initargs=(lex, use_context, html),
     ) as pool:
         futures = [pool.submit(_work, c) for c in chunks]
         bar = _progress_bar(total, progress)  # created after the workers started

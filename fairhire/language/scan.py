@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -23,6 +23,7 @@ from ..errors import InputTypeError, InvalidParameterError
 from .checks import JobAdChecks, check_values, compile_for_checks
 from .context import Layout
 from .lexicon import LabelRule, Lexicon, load_lexicon
+from .markup import HTML_NOTE, check_html, read_ad
 from .matcher import CompiledLexicon
 from .result import Finding, JobDescriptionScan
 from .tokens import lower_same_length
@@ -283,13 +284,15 @@ def scan_job_description(
     lexicon: Lexicon | str | os.PathLike[str] | Mapping[str, Any] = "default",
     categories: Iterable[str] | None = None,
     context: bool | None = None,
+    html: bool | None = None,
 ) -> JobDescriptionScan:
     """Scan one job ad for coded language and structural problems.
 
     Parameters
     ----------
     text : str
-        The text of the ad (plain text or Markdown; HTML should be converted to text first).
+        The text of the ad: plain text, Markdown, or HTML (read as the text it shows; see
+        ``html``).
     lexicon : str, path, mapping or Lexicon, default "default"
         ``"default"`` (Gaucher et al. 2011 with exceptions, plus age, ability, national-origin,
         gendered-language and culture categories), ``"gender-decoder"`` (Gender Decoder's
@@ -301,6 +304,12 @@ def scan_job_description(
         Whether gender-coded words in the job title, section headers and the EEO statement are
         left unscored. Default: the lexicon's setting (True for "default", False for
         "gender-decoder").
+    html : bool, optional
+        Read the ad as HTML: tags, comments, scripts and styles left out, entities decoded, a
+        line per paragraph, heading and list item (:func:`fairhire.language.markup.html_text`);
+        ``scan.text`` is then that text, the findings' offsets refer to it, and a warning says
+        so. Default: when the ad has two or more block-level tags (``<p>``, ``<li>``,
+        ``<br>`` ...). False scans the markup as written.
 
     Returns
     -------
@@ -341,9 +350,11 @@ def scan_job_description(
             f"{type(text).__module__}.{type(text).__name__} ({short_repr(text)}).{hint}"
         )
     check_context(context)
+    text, as_html = read_ad(text, check_html(html))
     lex = resolve_lexicon(lexicon, categories)
     comp = compile_for_checks(lex)
     use_context = lex.context if context is None else context
-    return build_scan(analyse(text, comp, use_context), comp, use_context)
+    scan = build_scan(analyse(text, comp, use_context), comp, use_context)
+    return replace(scan, warnings=(HTML_NOTE,)) if as_html else scan
 
 

@@ -34,6 +34,7 @@ def _scan_partition(
     lexicon: Any,
     categories: Sequence[str] | None,
     context: bool | None,
+    html: bool | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The function Spark runs per partition (also called directly in tests)."""
     from .scan import scan_job_description
@@ -49,7 +50,7 @@ def _scan_partition(
                 records.append({**ident, **dict.fromkeys(FINDING_COLUMNS), "error": reason})
                 continue
             scan = scan_job_description(
-                text, lexicon=lexicon, categories=categories, context=context
+                text, lexicon=lexicon, categories=categories, context=context, html=html
             )
             for f in scan.findings:
                 records.append(
@@ -75,6 +76,7 @@ def scan_spark(
     categories: Iterable[str] | None = None,
     context: bool | None = None,
     keep: str | Sequence[str] | None = None,
+    html: bool | None = None,
 ) -> Any:
     """Scan a text column of a PySpark DataFrame; returns a (lazy) Spark DataFrame of findings.
 
@@ -89,8 +91,9 @@ def scan_spark(
         One row per job ad; never modified.
     column : str
         The column holding the ad text.
-    lexicon, categories, context
-        As in :func:`fairhire.scan_job_description`. A loaded ``Lexicon`` is shipped to the
+    lexicon, categories, context, html
+        As in :func:`fairhire.scan_job_description` (an ad read as HTML has its offsets in
+        the text it shows, :func:`fairhire.language.markup.html_text`). A loaded ``Lexicon`` is shipped to the
         workers with the function (it must pickle); a name or path is loaded on each worker.
     keep : str or list of str, optional
         Columns copied onto each finding row (default: every column except the text), e.g.
@@ -166,7 +169,7 @@ def scan_spark(
     # message, rather than as a traceback from a Python worker once a Spark job runs.
     from .scan import scan_job_description
 
-    scan_job_description("", lexicon=lexicon, categories=cats, context=context)
+    scan_job_description("", lexicon=lexicon, categories=cats, context=context, html=html)
     schema = T.StructType(
         [fields[c] for c in keep_cols]
         + [
@@ -179,6 +182,6 @@ def scan_spark(
 
     def scan(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         return _scan_partition(batches, column=column, keep=keep_cols, lexicon=lexicon,
-                               categories=cats, context=context)
+                               categories=cats, context=context, html=html)
 
     return text_only.mapInPandas(scan, schema=schema)

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from .. import __version__
 from .._core.params import check_int
 from ..errors import FairhireError, InvalidParameterError
+from ..language.markup import looks_like_html
 from ..report.safe import csv_safe_frame
 from ..workflow.errors import CLIError, unexpected_message
 from .api import error_response, read_form
@@ -34,7 +35,7 @@ from .roles import (
     guess_roles,
 )
 from .security import CSRF_COOKIE, CSRF_HEADER, check_csrf, new_token
-from .work import LEXICONS, audit, read_upload, scan
+from .work import HTML_PASTED, LEXICONS, audit, read_upload, scan
 
 __all__ = ["ROUTES_GET", "ROUTES_POST", "STATIC"]
 
@@ -128,14 +129,16 @@ async def scan_live(request: Request) -> Response:
         body = json.loads(await request.body())
         if not isinstance(body, dict):
             raise ValueError
-        result = await anyio.to_thread.run_sync(scan, body.get("text"), body.get("lexicon"))
+        result = await anyio.to_thread.run_sync(scan, body.get("text"), body.get("lexicon"),
+                                                False)
     except ValueError:
         return error_response(CLIError("send JSON: {\"text\": \"...\"}."))
     except FairhireError as exc:
         return error_response(exc)
     rewrite = result.rewrite()
     return JSONResponse({"scan": result.to_dict(), "checks": _checks(result),
-                         "rewrite": rewrite if rewrite != result.text else None})
+                         "rewrite": rewrite if rewrite != result.text else None,
+                         "note": HTML_PASTED if looks_like_html(result.text) else None})
 
 
 async def scan_csv(request: Request) -> Response:
@@ -144,7 +147,8 @@ async def scan_csv(request: Request) -> Response:
     if not _csrf_ok(request, fields.get("csrf")):
         return error_response(_CSRF_ERROR, 403)
     try:
-        result = await anyio.to_thread.run_sync(scan, fields.get("text", ""), fields.get("lexicon"))
+        result = await anyio.to_thread.run_sync(scan, fields.get("text", ""), fields.get("lexicon"),
+                                                False)
     except FairhireError as exc:
         return error_response(exc)
     text = csv_safe_frame(result.to_frame()).to_csv(index=False)

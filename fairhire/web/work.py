@@ -43,14 +43,22 @@ def check_lexicon(value: Any) -> str:
     return value
 
 
-def scan(text: Any, lexicon: Any = None) -> Any:
-    """Scan an ad's text (checked: text, at most a megabyte of characters)."""
+def scan(text: Any, lexicon: Any = None, html: bool | None = None) -> Any:
+    """Scan an ad's text (checked: text, at most a megabyte of characters); ``html`` as in
+    :func:`fairhire.scan_job_description` (the page passes False: it highlights the text
+    as typed, in place)."""
     import fairhire as fh
 
     if not isinstance(text, str):
         raise CLIError(f"text must be the ad's text (a string), not {type(text).__name__}.",
                        field="text")
-    return fh.scan_job_description(text, lexicon=check_lexicon(lexicon))
+    return fh.scan_job_description(text, lexicon=check_lexicon(lexicon), html=html)
+
+
+#: The page's note when the text typed or pasted is HTML source.
+HTML_PASTED = ("This looks like HTML source: its tags are checked as words here. Paste the "
+               "text the ad shows instead, or scan the HTML with the command line "
+               "(fairhire scan ad.html), which reads it as the text it shows.")
 
 
 def read_upload(data: bytes, filename: str, spec: Mapping[str, Any] | None = None,

@@ -154,7 +154,7 @@
     rewrite = reply.rewrite;
     applyAll.disabled = !rewrite;
     csvButton.disabled = scan.findings.length === 0;
-    status.textContent = "";
+    status.textContent = reply.note || "";
   }
 
   function schedule() {
