@@ -129,8 +129,8 @@ def html_text(text: str) -> str:
 
 #: The scan's warning when an ad was read as HTML.
 HTML_NOTE = ("the ad was read as HTML: its tags, scripts and styles were left out and its "
-             "entities decoded, and the findings' offsets refer to that text (scan.text); "
-             "pass html=False to scan the markup as written.")
+             "entities decoded, so the findings and their places refer to the text it shows, "
+             "not to its markup.")
 
 
 def check_html(html: object) -> bool | None:
