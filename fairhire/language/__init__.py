@@ -5,6 +5,7 @@ The public entry points are :func:`fairhire.scan_job_description` and
 
 A tour, in the order the data flows:
 
+- ``markup``: an ad written in HTML read as the text it shows (before anything else);
 - ``lexicon`` / ``lexicon_files``: word lists (TOML) and their loading and checks;
 - ``expression``: a lexicon written out as one regular expression (the matching semantics);
   ``patterns``: checks on user patterns and the literal starts of every term;
