@@ -513,3 +513,19 @@ def test_an_audit_config_puts_each_files_notes_in_its_sections(tmp_path):
     assert main(["audit", str(tmp_path / "audit.toml")]) == 0
     data = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
     assert "the line above them was skipped" in data["sections"][0]["warnings"][0]
+
+
+def test_console_formats_columns_whose_withheld_cells_are_in_rows_not_shown(tmp_path, capsys):
+    # layoff prints the all-units rows; withheld cells of a unit's rows made the columns
+    # objects, and the console printed 0.15501519756838905 and True
+    rows = []
+    for unit, young, young_sel, old, old_sel in [("Sales", 66, 1, 126, 16),
+                                                  ("Support", 78, 7, 111, 20)]:
+        for age, n, k in ((30, young, young_sel), (55, old, old_sel)):
+            rows += [(unit, age, "yes" if i < k else "no") for i in range(n)]
+    frame = pd.DataFrame(rows, columns=["unit", "age", "laid_off"])
+    frame.to_csv(tmp_path / "rif.csv", index=False)
+    assert main(["layoff", str(tmp_path / "rif.csv"), "--selected", "laid_off", "--unit", "unit",
+                 "--age", "age", "--min-cell", "5"]) == 0
+    out = capsys.readouterr().out.split("All units")[1]
+    assert "15.2%" in out and "0.15" not in out and "True" not in out and "False" not in out

@@ -377,3 +377,26 @@ def test_ll144_sex_race_and_intersectional_tables_hold_together(rendered):
                 rows = _parts_of(labels, str(category))
                 if isinstance(value, Withheld) and rows:
                     assert any(held[r] for r in rows), (name, column, category)
+
+
+def test_a_units_small_reference_withholds_that_units_comparisons_only():
+    # A reduction in force compares "40 and over" with "Under 40" in every unit and over all
+    # units, each against its own reference row. Sales' reference row selected 1 person: its
+    # comparisons are withheld, but the all-units ones (226 and 18 in the reference row) were
+    # withheld with them, hiding a flagged age finding that reveals nothing small.
+    rows = []
+    for unit, young, young_sel, old, old_sel in [("Sales", 66, 1, 126, 16),
+                                                  ("Support", 78, 7, 111, 20),
+                                                  ("Engineering", 82, 10, 137, 27)]:
+        for age, n, k in ((30, young, young_sel), (55, old, old_sel)):
+            rows += [{"unit": unit, "age": age, "laid_off": i < k} for i in range(n)]
+    result = fh.reduction_in_force(pd.DataFrame(rows), selected="laid_off", unit="unit",
+                                   age="age")
+    shown = ReportView(result, MIN_CELL).frame(result.table)
+    forty = shown.loc[shown["comparison"] == "age 40 and over"].set_index(["unit", "group"])
+    every = forty.loc[("All units", "40 and over")]
+    assert every["selection_rate_ratio"] == pytest.approx(63 / 374 / (18 / 226))
+    assert not isinstance(every["p_value_fisher"], Withheld)
+    sales = forty.loc[("Sales", "40 and over")]
+    assert isinstance(sales["selection_rate_ratio"], Withheld)
+    assert isinstance(forty.loc[("Sales", "Under 40"), "selected"], Withheld)

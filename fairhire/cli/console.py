@@ -84,8 +84,10 @@ def format_frame(frame: pd.DataFrame, counts: set[str] | frozenset[str] = frozen
     for name in frame.columns:
         series = frame[name]
         withheld = series.map(lambda v: isinstance(v, Withheld))
-        # a column with withheld figures ("< 5", "s") is formatted as its other values are
-        known = series[~withheld].infer_objects() if withheld.any() else series
+        # a column with withheld figures ("< 5", "s") is formatted as its other values are,
+        # also where only rows not shown here hold them (the column is then of objects)
+        known = series[~withheld].infer_objects() if withheld.any() or series.dtype == object \
+            else series
         fmt = _kind(str(name), known, _COUNTS | set(counts))
         shown = series.map(lambda v, f=fmt: str(v) if isinstance(v, Withheld) else "–"
                            if _missing(v) else (f(v) if f else str(v)))

@@ -314,7 +314,7 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
         return [], set()
     reference = _flags(frame["is_reference"])
     shape = Shape.of(frame, [c for c in frame.columns if c in rule.counts])
-    block = strings(frame[shape.block]) if shape.block else [""] * len(frame)
+    block = _comparison_blocks(frame, shape, reference)
     held = {block[i] for i in rows if reference[i]}
     if not held:
         return [], set()
@@ -325,6 +325,35 @@ def _reference_blocks(frame: pd.DataFrame, rule: Rule, rows: set[int]
     compared = {str(c) for c in frame.columns if not _own_figure(str(c)) and all(not _numeric(frame[c].iloc[i]) or float(frame[c].iloc[i]) in (0, 0.5, 1)
                         for i in refs)}
     return [i for i, b in enumerate(block) if b in held and i not in rows], compared
+
+
+def _comparison_blocks(frame: pd.DataFrame, shape: Shape, reference: list[bool]) -> list[str]:
+    """Each row's comparison block: the rows compared with the same reference row.
+
+    That is the table's block (a stage, a comparison), split further where the block holds
+    several reference rows told apart by a label, each with rows of its own: a reduction in
+    force compares "40 and over" with "Under 40" in every unit and over all units, each
+    against its own reference row. A label that names single rows (a group) splits nothing,
+    and rows whose label matches no reference row keep the block whole (the cautious case).
+    """
+    block = strings(frame[shape.block]) if shape.block else [""] * len(frame)
+    out = list(block)
+    labels = [c for c in _labels(frame) if c != shape.block]
+    for rows in pd.Series(range(len(frame))).groupby(block, sort=False).groups.values():
+        rows = list(rows)
+        refs = [i for i in rows if reference[i]]
+        for c in labels:
+            values = strings(frame[c])
+            kinds = {values[i] for i in refs}
+            if len(kinds) < 2 or any(values[i] not in kinds for i in rows):
+                continue
+            sizes = pd.Series([values[i] for i in rows]).value_counts()
+            if (sizes < 2).all():  # a label naming single rows (the groups): no sub-blocks
+                continue
+            for i in rows:
+                out[i] = f"{block[i]}\x1f{values[i]}"
+            break
+    return out
 
 
 def suppress_frame(
