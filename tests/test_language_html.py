@@ -92,3 +92,16 @@ def test_the_command_line_scans_an_html_file(tmp_path, capsys):
     assert main(["scan", str(tmp_path / "ad.html"), "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert '"term": "support"' in out and '"aggressive"' not in out
+
+
+def test_a_table_of_html_descriptions_gets_one_note(tmp_path, capsys):
+    pd.DataFrame({"id": [1, 2, 3], "description": [AD, "Plain ad, supportive team.", AD]}).to_csv(
+        tmp_path / "postings.csv", index=False)
+    assert main(["scan", str(tmp_path / "postings.csv"), "--column", "description",
+                 "--id-column", "id"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("read as HTML") == 1 and "2 ads (e.g." in err
+    assert main(["scan", str(tmp_path / "postings.csv"), "--column", "description",
+                 "--no-html", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "read as HTML" not in captured.err and '"aggressive"' in captured.out

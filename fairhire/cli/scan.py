@@ -261,6 +261,15 @@ def _lexicon(name: str) -> Any:
         raise CLIError(str(exc).replace("lexicon=", "--lexicon ")) from None
 
 
+def _html_note(html: list[Ad]) -> None:
+    """One note for the ads read as HTML (a table of 5,000 exported descriptions: one line)."""
+    if not html:
+        return
+    which = html[0].name if len(html) == 1 else f"{len(html):,} ads (e.g. {html[0].name})"
+    note(f"{which}: read as HTML, the text it shows (tags and scripts left out); offsets refer "
+         "to that text. --no-html scans the markup as written.")
+
+
 def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
@@ -271,9 +280,7 @@ def run(args: argparse.Namespace) -> int:
             ad.status = "no text"
         elif ad.text is not None:
             ad.scan = fh.scan_job_description(ad.text, lexicon=lexicon, html=args.html)
-            if ad.scan.warnings:  # read as HTML
-                note(f"{ad.name}: read as HTML, the text it shows (tags and scripts left "
-                     "out); offsets refer to that text. --no-html scans the markup as written.")
+    _html_note([ad for ad in ads if ad.scan is not None and ad.scan.warnings])
     if all(ad.scan is None for ad in ads) and any(ad.status.startswith("unreadable") for ad in ads):
         raise CLIError(f"no ad could be read ({ads[0].name}: {ads[0].status}).")
     for ad in ads:
