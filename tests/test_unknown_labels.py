@@ -188,3 +188,19 @@ def test_numbers_that_are_not_groups_are_not_warned_about():
     ]
     for result in results:
         assert not any("distinct numbers" in w for w in result.warnings), result.kind
+
+
+def test_a_non_disclosure_group_chosen_as_reference_is_said():
+    # "Prefer not to say" has the highest rate: by the rule it is the reference, and every
+    # group is then compared with people who did not say. The auditor should decide that.
+    rows = [("Female", i < 30) for i in range(100)] + [("Male", i < 35) for i in range(100)] + \
+        [(LABEL, i < 20) for i in range(40)]
+    frame = pd.DataFrame(rows, columns=["sex", "hired"])
+    chosen = fh.adverse_impact(frame, group="sex", stages=["hired"])
+    assert chosen.table["reference_group"].iloc[0] == LABEL
+    said = [w for w in chosen.warnings if "the reference group" in w]
+    assert len(said) == 1 and f"{LABEL!r} is people who did not disclose" in said[0]
+    named = fh.adverse_impact(frame, group="sex", stages=["hired"], reference="Male")
+    unknown = fh.adverse_impact(frame, group="sex", stages=["hired"], unknown_labels=LABEL)
+    for result in (named, unknown):
+        assert not any("the reference group" in w for w in result.warnings)

@@ -39,7 +39,7 @@ from .missing import is_missing
 __all__ = [
     "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "NON_DISCLOSURE",
     "NON_DISCLOSURE_NOTE", "LabelCleaning", "as_labels", "clean_labels", "label_key",
-    "plain_value", "relabel_counts",
+    "plain_value", "reads_as_undisclosed", "relabel_counts",
 ]
 
 MALE = "Male"
@@ -186,6 +186,15 @@ class LabelCleaning:
         return out
 
 
+def reads_as_undisclosed(label: Any) -> bool:
+    """Whether a group label reads as a non-disclosure (:data:`NON_DISCLOSURE`).
+
+    >>> reads_as_undisclosed("Decline to Self-Identify"), reads_as_undisclosed("Female")
+    (True, False)
+    """
+    return isinstance(label, str) and label_key(label).replace("-", " ") in NON_DISCLOSURE
+
+
 def plain_value(value: Any) -> Any:
     """A numpy scalar as the Python value it holds (np.int64(3) → 3), so that labels read
     from any engine compare and hash alike; anything else as it is.
@@ -295,7 +304,7 @@ def clean_labels(
             merged[clean] = tuple(sorted(distinct, key=lambda r: (r != clean, str(r))))
     undisclosed = tuple(sorted(
         (clean for clean in variants
-         if isinstance(clean, str) and label_key(clean).replace("-", " ") in NON_DISCLOSURE),
+         if reads_as_undisclosed(clean)),
         key=str,
     ))
     return LabelCleaning(

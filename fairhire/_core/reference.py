@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError, preview
 from .groups import sort_key
-from .labels import label_key
+from .labels import label_key, reads_as_undisclosed
 from .text import format_counted
 
 __all__ = [
@@ -244,8 +244,20 @@ def choose_reference(
     best = max(keys_of.values())
     tied = [i for i, k in keys_of.items() if k == best]
     tied.sort(key=lambda i: (-int(sizes_arr[i]), sort_key(labels[i])))
+    if reads_as_undisclosed(labels[tied[0]]):
+        warning = " ".join(filter(None, [warning, _undisclosed_reference(labels[tied[0]])]))
     return ReferenceChoice(labels=tuple(labels), index=tied[0], tied=tuple(tied),
                            eligible=eligible, warning=warning)
+
+
+def _undisclosed_reference(label: str) -> str:
+    """The chosen reference reads as a non-disclosure: the comparisons are then with people
+    who did not say, which the auditor should decide, not the data."""
+    # not NON_DISCLOSURE_NOTE's words: analyses drop warnings holding them as repeats
+    return (f"the reference group {label!r} is people who did not disclose: the other groups "
+            f"are compared with them. To compare with a group, name one with "
+            f"reference=; to count the label as unknown, name it in unknown_labels (on the "
+            f"command line, --unknown-label {label!r}).")
 
 
 def _identifier_hint(sizes: np.ndarray) -> str:
