@@ -23,10 +23,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    found: list[str] = []
-    by_input: dict[str, list[str]] = {}
-    inputs = load_inputs(config, notes=found, by_input=by_input)
-    notes(found, config.get("report", {}).get("min_cell"))
+    found: dict[str, list[str]] = {}
+    inputs = load_inputs(config, notes=found)
+    notes([n for own in found.values() for n in own], config.get("report", {}).get("min_cell"))
     bar = progress(len(config["analysis"]), "analyses")
 
     def step(i: int, total: int, title: str) -> None:
@@ -34,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         if i > 1:
             bar.update()
 
-    report = build_report(config, inputs, on_step=step, data_notes=by_input)
+    report = build_report(config, inputs, on_step=step, data_notes=found)
     bar.close()
     rep = config.get("report", {})
     folder = Path(args.out) if args.out else config["_base"] / rep.get("output", "reports/audit")

@@ -56,10 +56,10 @@ def note(message: str, *, kind: str = "note") -> None:
 def notes(messages: Iterable[str], min_cell: int | None = None) -> None:
     """Print notes on standard error; with ``min_cell``, small counts in them are withheld
     as in the report ("'N/A' (fewer than 5)")."""
-    from ..report.sentences import clean_sentence
+    from ..report.sentences import clean_note
 
     for message in messages:
-        note(clean_sentence(message, min_cell, set())[0] if min_cell else message)
+        note(clean_note(message, min_cell))
 
 
 def progress(total: int, desc: str) -> Any:

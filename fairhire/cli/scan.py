@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.text import format_count
+from ..language.markup import HTML_NOTE
 from ..workflow.errors import CLIError
 from ..workflow.options import choice, report_formats
 from ..workflow.reading import TABLE_SUFFIXES, read_table, read_text
@@ -280,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
             ad.status = "no text"
         elif ad.text is not None:
             ad.scan = fh.scan_job_description(ad.text, lexicon=lexicon, html=args.html)
-    _html_note([ad for ad in ads if ad.scan is not None and ad.scan.warnings])
+    _html_note([ad for ad in ads if ad.scan is not None and HTML_NOTE in ad.scan.warnings])
     if all(ad.scan is None for ad in ads) and any(ad.status.startswith("unreadable") for ad in ads):
         raise CLIError(f"no ad could be read ({ads[0].name}: {ads[0].status}).")
     for ad in ads:

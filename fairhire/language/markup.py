@@ -20,14 +20,18 @@ import re
 from html.parser import HTMLParser
 from itertools import islice
 
+from ..errors import InvalidParameterError
+
 __all__ = ["HTML_NOTE", "check_html", "html_text", "looks_like_html", "read_ad"]
 
-_BLOCK = (
-    "address|article|aside|blockquote|br|dd|div|dl|dt|fieldset|figcaption|figure|footer|form|"
-    "h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul"
-)
-_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK})(?:\s[^<>]*)?/?>", re.IGNORECASE)
-_BLOCK_NAMES = frozenset(re.findall(r"[a-z]+\d?", _BLOCK.replace("h[1-6]", "h1|h2|h3|h4|h5|h6")))
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCK_NAMES = _HEADINGS | frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK_NAMES))})(?:\s[^<>]*)?/?>",
+                        re.IGNORECASE)
 _HIDDEN = frozenset({"script", "style", "head", "template", "noscript", "title"})
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _WHITESPACE = re.compile(r"\s+")
@@ -46,7 +50,6 @@ def looks_like_html(text: str) -> bool:
 
 
 _LINES = frozenset({"li", "dd", "dt", "td", "th", "tr"})  # a line each, no blank line between
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class _Text(HTMLParser):
@@ -135,8 +138,6 @@ HTML_NOTE = ("the ad was read as HTML: its tags, scripts and styles were left ou
 
 def check_html(html: object) -> bool | None:
     """``html=`` checked: True, False or None (decide per ad)."""
-    from ..errors import InvalidParameterError
-
     if html is not None and not isinstance(html, bool):
         raise InvalidParameterError(
             f"html= must be True (read the ad as HTML), False (as written) or None (decide "

@@ -93,8 +93,9 @@ def scan_spark(
         The column holding the ad text.
     lexicon, categories, context, html
         As in :func:`fairhire.scan_job_description` (an ad read as HTML has its offsets in
-        the text it shows, :func:`fairhire.language.markup.html_text`). A loaded ``Lexicon`` is shipped to the
-        workers with the function (it must pickle); a name or path is loaded on each worker.
+        the text it shows, :func:`fairhire.language.markup.html_text`). A loaded ``Lexicon``
+        is shipped to the workers with the function (it must pickle); a name or path is
+        loaded on each worker.
     keep : str or list of str, optional
         Columns copied onto each finding row (default: every column except the text), e.g.
         ``keep="ad_id"``.

@@ -54,6 +54,13 @@ def _version() -> str:
     return __version__
 
 
+def _texts(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Notes as a tuple of text: one text, several, or none."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(n) for n in value)
+
+
 class Report:
     """An audit report assembled from fairhire results.
 
@@ -183,12 +190,6 @@ class Report:
                     f"but the template {name} does not exist. Add it under "
                     "fairhire/report/templates/ (see fairhire/report/PARTIALS.md)."
                 ) from exc
-        if notes is None:
-            note_tuple: tuple[str, ...] = ()
-        elif isinstance(notes, str):
-            note_tuple = (notes,)
-        else:
-            note_tuple = tuple(str(n) for n in notes)
         index = len(self._sections) + 1
         kind = str(getattr(result, "kind", "result"))
         default_title = load_methods(partial).title or kind.replace("_", " ").capitalize()
@@ -198,8 +199,8 @@ class Report:
             index=index,
             anchor=f"s{index}-{slug(partial)}",
             title=title or default_title,
-            notes=note_tuple,
-            data_notes=(data_notes,) if isinstance(data_notes, str) else tuple(map(str, data_notes)),
+            notes=_texts(notes),
+            data_notes=_texts(data_notes),
             kind=kind,
             partial=partial,
             type_name=f"{type(result).__module__}.{type(result).__qualname__}",

@@ -15,7 +15,7 @@ from typing import Any
 
 from .._core import text as core
 
-__all__ = ["LABEL_COLUMNS", "clean_sentence", "figure_texts", "plain_words"]
+__all__ = ["LABEL_COLUMNS", "clean_note", "clean_sentence", "figure_texts", "plain_words"]
 
 _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\d)")
 # Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
@@ -143,3 +143,13 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
         last = match.end()
     parts.append(text[last:])
     return restore("".join(parts)), False
+
+
+def clean_note(text: str, min_cell: int | None) -> str:
+    """A note shown beside a report (the console's, the web app's) with the report's
+    ``min_cell`` applied to its small counts; as it is without ``min_cell``.
+
+    >>> clean_note("a.csv: 'N/A' (2) read as missing.", 5)
+    "a.csv: 'N/A' (fewer than 5) read as missing."
+    """
+    return clean_sentence(text, min_cell, set())[0] if min_cell else text

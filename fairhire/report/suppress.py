@@ -338,12 +338,11 @@ def _comparison_blocks(frame: pd.DataFrame, shape: Shape, reference: list[bool])
     """
     block = strings(frame[shape.block]) if shape.block else [""] * len(frame)
     out = list(block)
-    labels = [c for c in _labels(frame) if c != shape.block]
+    texts = {c: strings(frame[c]) for c in _labels(frame) if c != shape.block}
     for rows in pd.Series(range(len(frame))).groupby(block, sort=False).groups.values():
         rows = list(rows)
         refs = [i for i in rows if reference[i]]
-        for c in labels:
-            values = strings(frame[c])
+        for values in texts.values():
             kinds = {values[i] for i in refs}
             if len(kinds) < 2 or any(values[i] not in kinds for i in rows):
                 continue

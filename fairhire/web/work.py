@@ -133,9 +133,8 @@ def audit(
                               data_notes={name: notes})
         step(steps, steps, "writing the report")
         rendered = {fmt: getattr(report, REPORT_FORMATS[fmt][0])() for fmt in formats}
-    min_cell = checked.get("report", {}).get("min_cell")
-    if min_cell:  # shown next to the report: small counts withheld as in it
-        from ..report.sentences import clean_sentence
+    from ..report.sentences import clean_note
 
-        notes = [clean_sentence(n, min_cell, set())[0] for n in notes]
-    return AuditOutput(rendered=rendered, notes=notes)
+    # shown next to the report: small counts withheld as in it
+    min_cell = checked.get("report", {}).get("min_cell")
+    return AuditOutput(rendered=rendered, notes=[clean_note(n, min_cell) for n in notes])

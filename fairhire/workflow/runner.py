@@ -25,10 +25,10 @@ __all__ = ["build_report", "input_name", "load_inputs", "report_options"]
 OnStep = Callable[[int, int, str], None]
 
 
-def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None,
-                by_input: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """Read every ``[data.NAME]`` input of a config (files relative to the config); notes on
-    how each was read go to ``notes``, and to ``by_input[NAME]`` for the report's sections."""
+def load_inputs(config: Mapping[str, Any], *,
+                notes: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Read every ``[data.NAME]`` input of a config (files relative to the config); the notes
+    on how each was read go to ``notes[NAME]``, for the console and the report's sections."""
     import fairhire as fh
 
     base: Path = config["_base"]
@@ -46,9 +46,7 @@ def load_inputs(config: Mapping[str, Any], *, notes: list[str] | None = None,
                                sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own)
         inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=own)
         if notes is not None:
-            notes.extend(own)
-        if by_input is not None:
-            by_input[name] = own
+            notes[name] = own
     return inputs
 
 
