@@ -403,12 +403,52 @@ def test_missing_periods_are_counted_and_excluded(drifted):
 def test_missing_stage_values_are_counted_not_read_as_false():
     df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=1)
     hired = df.hired.astype(object)
-    hired[:7] = None
+    reached = np.flatnonzero(df.offered.to_numpy())[:7]  # blank where the outcome matters
+    hired[reached] = None
     m = fh.monitor(df.assign(hired=hired), period="applied_on", freq="Q", group="sex",
                    stages=STAGES)
-    assert m.rows.excluded["missing stage value"] == 7
+    assert m.rows.excluded["missing outcome (hired)"] == 7
     # and said, as adverse_impact says it (it was only a number in the row account)
-    assert any(w.startswith("7 rows excluded, missing stage value") for w in m.warnings)
+    assert any(w.startswith("7 rows excluded, missing outcome (hired)") for w in m.warnings)
+
+
+def _exported_blanks(df: pd.DataFrame) -> pd.DataFrame:
+    """An ATS export: "Yes"/"No" up to the stage where the applicant stopped, blank after it;
+    and a few blanks at stages the applicant reached (unknown outcomes)."""
+    out = df.copy()
+    passed = np.ones(len(df), dtype=bool)
+    for stage in STAGES:
+        flag = df[stage].to_numpy()
+        out[stage] = np.where(passed, np.where(flag, "Yes", "No"), None).astype(object)
+        passed = flag
+    out.loc[out.index[df.offered.to_numpy()][:5], "hired"] = None
+    out.loc[out.index[~df.screened.to_numpy()][:3], "screened"] = ""
+    return out
+
+
+def test_blanks_after_a_no_are_where_the_funnel_ended_as_in_adverse_impact():
+    df = _exported_blanks(fh.datasets.make_hiring_funnel(3_000, periods=2, random_state=3))
+    quarters = _quarter(df["applied_on"])
+    mon = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    excluded = {"missing outcome (screened)": 3, "missing outcome (hired)": 5}
+    assert {k: mon.rows.excluded.get(k) for k in excluded} == excluded
+    for period in mon.periods:
+        alone = fh.adverse_impact(df[quarters == period], group="sex", stages=STAGES)
+        pd.testing.assert_frame_equal(_period_rows(mon.table, period), alone.table)
+    whole = fh.adverse_impact(df, group="sex", stages=STAGES)
+    assert whole.rows == mon.rows  # the same rows used, and excluded for the same reasons
+
+
+def test_a_blank_furthest_stage_is_excluded_under_the_same_reason_as_adverse_impact():
+    df = fh.datasets.make_hiring_funnel(2_000, periods=2, random_state=2)
+    df["stage_reached"] = df["stage_reached"].astype(object)
+    df.loc[df.index[:4], "stage_reached"] = None
+    order = ["applied", *STAGES]
+    mon = fh.monitor(df, period="applied_on", freq="Q", group="sex",
+                     stage_column="stage_reached", stage_order=order)
+    alone = fh.adverse_impact(df, group="sex", stage_column="stage_reached", stage_order=order)
+    assert mon.rows.excluded["missing outcome (stage_reached)"] == 4
+    assert alone.rows.excluded["missing outcome (stage_reached)"] == 4
 
 
 def test_unparseable_dates_name_the_rows():

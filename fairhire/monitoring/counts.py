@@ -6,8 +6,9 @@ who passed it (cumulative counts in funnel order). Each period's rows are then h
 public function, so every period is audited exactly as ``adverse_impact`` audits it.
 
 Flags (stage columns, ``promoted=``) are read by the shared rule
-(:func:`fairhire._core.flags.read_flag`): rows with a missing stage or outcome value are counted
-and excluded, never read as False. Rows that pass a stage without passing the one before
+(:func:`fairhire._core.flags.read_flag`), and rows are excluded by :func:`fairhire.adverse_impact`'s
+rule: a blank outcome at a stage the row reached is counted and excluded, never read as False
+(a blank after a "no" is where the funnel ended for that row). Rows that pass a stage without passing the one before
 (an inconsistent funnel) raise, or are counted and excluded with ``on_inconsistent="exclude"``.
 All the checks ride along in the one group-by as extra keys and sums.
 """
@@ -27,6 +28,8 @@ from .._core.missing import is_missing
 from .._core.names import internal_names
 from .._frames import Frame, column_names, group_counts, sum_true
 from ..errors import InvalidParameterError, InvalidValueError, preview
+from ..impact.aggregate import missing_outcome
+from ..impact.fastcount import exclusions
 
 __all__ = ["Outcome", "WideCounts", "count_outcomes"]
 
@@ -74,32 +77,25 @@ class WideCounts:
 
 def _stage_flags(source: Frame, outcome: Outcome, names: dict[str, str],
                  renamed: Mapping[str, str]) -> list[nw.Expr]:
-    """Expressions: one boolean per stage, 'any value missing', 'inconsistent funnel'.
+    """Expressions: one boolean per stage, where its outcome is first missing, where the
+    funnel is inconsistent.
 
-    Each column is read (and its bad values reported) under the user's name in ``source``;
-    the expressions use its internal name in the working frame.
+    The exclusion rule is :func:`adverse_impact`'s (:func:`~fairhire.impact.fastcount.
+    exclusions`): a blank outcome matters only at a stage the row reached (a blank after a
+    "no" is the funnel's end, not a missing value), and a row is inconsistent when it passes a
+    stage without the one before. Each column is read (and its bad values reported) under the
+    user's name in ``source``; the expressions use its internal name in the working frame.
     """
     argument = "stages" if outcome.stages else "promoted"
     readings = [
         replace(read_flag(source, c, argument=argument), column=renamed[c]) for c in outcome.read
     ]
     flags = [r.expr() for r in readings]
-    missing = readings[0].missing_expr()
-    for r in readings[1:]:
-        missing = missing | r.missing_expr()
+    first, _, bad = exclusions([r.missing_expr() for r in readings], flags)
     exprs = [f.alias(names[f"s{i}"]) for i, f in enumerate(flags)]
-    exprs.append(missing.alias(names["missing"]))
-    for i, (prev, cur) in enumerate(itertools.pairwise(flags), start=1):
-        exprs.append((cur & ~prev).alias(names[f"bad{i}"]))
+    exprs += [m.alias(names[f"m{i}"]) for i, m in enumerate(first)]
+    exprs += [b.alias(names[f"bad{i}"]) for i, b in enumerate(bad, start=1)]
     return exprs
-
-
-def _inconsistent(grouped: pd.DataFrame, outcome: Outcome, names: dict[str, str]) -> pd.Series:
-    """Rows of ``grouped`` whose key says the funnel was inconsistent (and nothing missing)."""
-    bad = pd.Series(False, index=grouped.index)
-    for i in range(1, len(outcome.stages)):
-        bad |= grouped[names[f"bad{i}"]].astype(bool)
-    return bad & ~grouped[names["missing"]].astype(bool)
 
 
 def _inconsistency_error(grouped: pd.DataFrame, outcome: Outcome, names: dict) -> Exception:
@@ -117,27 +113,34 @@ def _inconsistency_error(grouped: pd.DataFrame, outcome: Outcome, names: dict) -
 
 
 def _flag_counts(frame, source, keys, outcome, renamed, on_inconsistent):
-    """Counts per key for stage columns or a promotion flag, with missing/inconsistent rows out."""
+    """Counts per key for stage columns or a promotion flag, with missing/inconsistent rows out
+    (counted by the reasons :func:`fairhire.adverse_impact` gives)."""
     n_stages = len(outcome.stages) or 1
-    bases = [f"s{i}" for i in range(n_stages)] + ["missing"]
+    bases = [f"s{i}" for i in range(n_stages)] + [f"m{i}" for i in range(n_stages)]
     bases += [f"bad{i}" for i in range(1, n_stages)]
     names = internal_names(bases, column_names(frame))
     work = frame.with_columns(*_stage_flags(source, outcome, names, renamed))
-    by = [*keys, names["missing"], *(names[f"bad{i}"] for i in range(1, n_stages))]
+    checks = [names[b] for b in bases[n_stages:]]
     sums = [sum_true(nw.col(names[f"s{i}"]), work).alias(f"sel{i}") for i in range(n_stages)]
-    grouped = group_counts(work, by, sums, additive=True)
+    grouped = group_counts(work, [*keys, *checks], sums, additive=True)
     excluded: dict[str, int] = {}
-    missing = grouped[names["missing"]].astype(bool)
-    if missing.any():
-        excluded[f"missing {outcome.what}"] = int(grouped.loc[missing, "n"].sum())
-    bad = _inconsistent(grouped, outcome, names)
+    dropped = pd.Series(False, index=grouped.index)
+    for i in range(n_stages):
+        missing = grouped[names[f"m{i}"]].astype(bool)
+        if missing.any():
+            reason = missing_outcome(outcome.stages[i]) if outcome.stages else "missing promoted"
+            excluded[reason] = int(grouped.loc[missing, "n"].sum())
+        dropped |= missing
+    bad = pd.Series(False, index=grouped.index)
+    for i in range(1, n_stages):
+        bad |= grouped[names[f"bad{i}"]].astype(bool)
     if bad.any():
         if on_inconsistent == "raise":
             raise _inconsistency_error(grouped, outcome, names)
         excluded["inconsistent funnel"] = int(grouped.loc[bad, "n"].sum())
-    kept = grouped.loc[~missing & ~bad]
+    kept = grouped.loc[~dropped & ~bad]
     renamed = {f"sel{i}": label for i, label in enumerate(outcome.labels)}
-    return kept.drop(columns=by[len(keys):]).rename(columns=renamed), excluded
+    return kept.drop(columns=checks).rename(columns=renamed), excluded
 
 
 def _stage_column_counts(frame, keys, outcome, renamed) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -158,7 +161,7 @@ def _stage_column_counts(frame, keys, outcome, renamed) -> tuple[pd.DataFrame, d
             "the missing stages in funnel order or recode them."
         )
     n_missing = int(grouped.loc[missing, "n"].sum())
-    excluded = {"missing stage value": n_missing} if n_missing else {}
+    excluded = {missing_outcome(name): n_missing} if n_missing else {}
     kept = grouped.loc[~missing].assign(__pos=position[~missing].to_numpy())
     for k, label in enumerate(outcome.labels, start=1):
         kept[label] = kept["n"].where(kept["__pos"] >= k, 0)
