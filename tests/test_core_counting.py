@@ -21,6 +21,7 @@ from fairhire._core.counting import (
     pick_reference,
     too_small_warning,
 )
+from fairhire._core.flags import flag_of
 from fairhire._core.reference import choose_reference
 from fairhire._frames import to_narwhals
 from fairhire.errors import InvalidParameterError, InvalidValueError
@@ -184,8 +185,14 @@ def test_clean_row_labels_several_columns():
     seed=st.integers(0, 10_000),
 )
 def test_counts_conserved_and_order_free(rows, seed):
-    """Every row is counted once; shuffling rows never changes the counts."""
+    """Every row is counted once; shuffling rows never changes the counts. A flag column with
+    yes values and blanks but no "no" value is an error, whatever the order."""
     df = pd.DataFrame(rows, columns=["g", "f"]).astype(object)
+    read = [flag_of(v) for v in df["f"]]
+    if True in read and None in read and False not in read:
+        with pytest.raises(InvalidValueError, match="no row reads as no"):
+            count_groups(to_narwhals(df), ["g"], flags={"f": "f"})
+        return
     c = count_groups(to_narwhals(df), ["g"], flags={"f": "f"})
     assert c.total == len(df) == int(c.table["n"].sum())
     assert int((c.table["f"] + c.table["f_missing"]).sum()) <= len(df)

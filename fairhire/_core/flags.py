@@ -8,6 +8,13 @@ config read a flag column (hired, promoted, exited, passed, full pay ...) by one
 - read as False: ``False``, ``0``, ``0.0``, ``"false"``, ``"f"``, ``"no"``, ``"n"``, ``"0"``;
 - missing (see :mod:`fairhire._core.missing`): ``None``, NaN, NA and blank strings. Missing
   values are counted and reported by the analysis, never read as False;
+- a column that reads as yes in some rows and is blank in others, with no row that reads as
+  no, is an :class:`~fairhire.errors.InvalidValueError` (:func:`one_sided_error`): exports
+  often leave a "no" blank, and leaving those rows out would keep only the people who said
+  yes. The user says what a blank means (writes "No" in it, or ``--blank-means-no`` on the
+  command line). In a funnel, a blank at a stage the applicant did not reach is the funnel's
+  end, so later stages are checked only for blanks at a stage reached
+  (``blanks_reached=False`` here, then :func:`check_blank_stage` with the funnel's count);
 - anything else is an :class:`~fairhire.errors.InvalidValueError` naming the column, the
   argument it was passed as, the bad values and how many rows hold them.
 
@@ -30,7 +37,8 @@ from .missing import is_missing
 from .names import internal_name
 
 __all__ = [
-    "FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "flag_of", "read_flag", "read_flags",
+    "FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "check_blank_stage", "flag_of",
+    "one_sided_error", "read_flag", "read_flags",
 ]
 
 #: Text read as True / False (compared after ``strip().casefold()``).
@@ -78,6 +86,35 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
     )
 
 
+def one_sided_error(column: str, argument: str | None, n_true: int, n_blank: int,
+                    where: str = "") -> InvalidValueError:
+    """The error for a flag column with yes values and blanks but no "no" value.
+
+    >>> print(one_sided_error("Interviewed", "stages", 33, 136, " at a stage reached"))
+    column 'Interviewed' (passed as stages=) reads as yes in 33 rows and is blank in 136 rows at a stage reached, and no row reads as no. ...
+    """
+    passed = f" (passed as {argument}=)" if argument else ""
+    return InvalidValueError(
+        f"column {column!r}{passed} reads as yes in {n_true:,} rows and is blank in "
+        f"{n_blank:,} rows{where}, and no row reads as no. A blank is never read as no, and "
+        "leaving those rows out would keep only the rows that read as yes. If a blank there "
+        "means no (not selected, not promoted, not exited), say so: --blank-means-no on the "
+        "command line, blank_means_no = true in an audit config's analysis, the box 'a blank "
+        "yes/no cell means no' in the web app, or write No in those cells (in pandas: "
+        f"data.fillna({{{column!r}: 'No'}})). If those outcomes are unknown, leave the rows "
+        "out of the data."
+    )
+
+
+def check_blank_stage(reading: FlagReading, n_blank: int, argument: str | None) -> None:
+    """Raise :func:`one_sided_error` when ``n_blank`` rows are blank at a stage they reached
+    and the stage's column has no value that reads as no (read with ``blanks_reached=False``).
+    """
+    if n_blank and reading.has_false is False and reading.n_true:
+        raise one_sided_error(reading.column, argument, reading.n_true, n_blank,
+                              " of applicants who reached that stage")
+
+
 @dataclass(frozen=True)
 class FlagArray:
     """A flag column read in memory: ``flags`` (True where the value reads as True) and
@@ -92,7 +129,8 @@ class FlagArray:
 
 
 def read_flags(values: Any, *, column: str, argument: str | None = None) -> FlagArray:
-    """Read in-memory values (array, Series, list) as flags.
+    """Read in-memory values (array, Series, list) as flags (blanks with yes values and no "no"
+    value: :func:`one_sided_error`).
 
     Examples
     --------
@@ -122,6 +160,9 @@ def read_flags(values: Any, *, column: str, argument: str | None = None) -> Flag
     if bad:
         raise _bad_values_error(column, argument, bad)
     row_kind = kind[np.where(codes < 0, len(uniques), codes)]
+    n_kind = np.bincount(row_kind, minlength=3)
+    if n_kind[2] and n_kind[1] and not n_kind[0]:
+        raise one_sided_error(column, argument, int(n_kind[1]), int(n_kind[2]))
     return FlagArray(flags=row_kind == 1, missing=row_kind == 2)
 
 
@@ -131,12 +172,16 @@ class FlagReading:
 
     ``true_values`` and ``blank_values`` are the distinct raw values read as True and the
     non-null values read as missing (blank strings); both are empty for a boolean column.
+    ``n_true`` counts the rows read as True and ``has_false`` says whether any row reads as
+    False (both None for a boolean column, which is read without a pass over the data).
     """
 
     column: str
     dtype: Any
     true_values: tuple[Any, ...] = ()
     blank_values: tuple[Any, ...] = ()
+    n_true: int | None = None
+    has_false: bool | None = None
 
     @property
     def is_boolean(self) -> bool:
@@ -166,12 +211,15 @@ class FlagReading:
         return col.is_in(list(self.true_values)).fill_null(False)
 
 
-def read_flag(frame: Any, column: str, *, argument: str | None = None) -> FlagReading:
+def read_flag(frame: Any, column: str, *, argument: str | None = None,
+              blanks_reached: bool = True) -> FlagReading:
     """Check a flag column of a narwhals frame and say how to read it in the frame's engine.
 
     Boolean columns are read as they are (no pass over the data). Integer and float columns
-    need one aggregate (are all values 0 or 1?). Other columns (text, object, categorical) are
-    read from their distinct values, found with one group-by.
+    need one aggregate (are all values 0 or 1? how many of each, how many missing?). Other
+    columns (text, object, categorical) are read from their distinct values, found with one
+    group-by. With ``blanks_reached`` (every row's outcome is due: not a funnel's later stage),
+    blanks beside yes values and no "no" value are an error (:func:`one_sided_error`).
     """
     from .._frames import collect_pandas, group_counts, schema, sum_true
 
@@ -180,32 +228,47 @@ def read_flag(frame: Any, column: str, *, argument: str | None = None) -> FlagRe
         return FlagReading(column=column, dtype=dtype)
     col = nw.col(column)
     if dtype.is_integer() or dtype.is_float():
-        valid = col.is_in([0, 1]) if dtype.is_integer() else col.is_in([0.0, 1.0])
-        known = ~col.is_null()
+        one, zero = (1, 0) if dtype.is_integer() else (1.0, 0.0)
+        missing = col.is_null()
         if dtype.is_float():
-            known = known & ~col.is_nan().fill_null(True)
-        invalid = (known & ~valid.fill_null(False)).fill_null(False)
-        found = collect_pandas(frame.select(sum_true(invalid, frame).alias("bad")))
-        if not int(found["bad"].iloc[0] or 0):
-            return FlagReading(column=column, dtype=dtype)
+            missing = missing | col.is_nan().fill_null(True)
+        invalid = (~missing & ~col.is_in([zero, one]).fill_null(False)).fill_null(False)
+        found = collect_pandas(frame.select(
+            sum_true(invalid, frame).alias("bad"), sum_true(missing, frame).alias("missing"),
+            sum_true((col == one).fill_null(False), frame).alias("true"),
+            sum_true((col == zero).fill_null(False), frame).alias("false"),
+        )).iloc[0]
+        if not int(found["bad"] or 0):
+            reading = FlagReading(column=column, dtype=dtype, n_true=int(found["true"] or 0),
+                                  has_false=bool(int(found["false"] or 0)))
+            return _checked(reading, int(found["missing"] or 0), argument, blanks_reached)
     rows = internal_name("rows", [column])  # the column itself may be called "n"
     counts = group_counts(frame.select(col), [column], count_name=rows)
     true_values, blank_values, bad = [], [], {}
-    for value, n in zip(counts[column].tolist(), counts[rows].tolist(), strict=True):
+    n = {True: 0, False: 0, None: 0}
+    for value, k in zip(counts[column].tolist(), counts[rows].tolist(), strict=True):
         flag = flag_of(value)
         if flag is _BAD:
-            bad[value] = bad.get(value, 0) + int(n)
-        elif flag is True:
+            bad[value] = bad.get(value, 0) + int(k)
+            continue
+        n[flag] += int(k)
+        if flag is True:
             true_values.append(value)
         elif flag is None and isinstance(value, str):
             blank_values.append(value)
     if bad:
         raise _bad_values_error(column, argument, bad)
+    known = {"n_true": n[True], "has_false": bool(n[False])}
     if dtype.is_integer() or dtype.is_float():
-        return FlagReading(column=column, dtype=dtype)
-    return FlagReading(
-        column=column,
-        dtype=dtype,
-        true_values=tuple(true_values),
-        blank_values=tuple(blank_values),
-    )
+        return _checked(FlagReading(column=column, dtype=dtype, **known), n[None], argument,
+                        blanks_reached)
+    reading = FlagReading(column=column, dtype=dtype, true_values=tuple(true_values),
+                          blank_values=tuple(blank_values), **known)
+    return _checked(reading, n[None], argument, blanks_reached)
+
+
+def _checked(reading: FlagReading, n_missing: int, argument: str | None,
+             blanks_reached: bool) -> FlagReading:
+    if blanks_reached and n_missing and reading.n_true and reading.has_false is False:
+        raise one_sided_error(reading.column, argument, reading.n_true, n_missing)
+    return reading

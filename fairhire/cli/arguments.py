@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
+from ..workflow.blanks import blanks_as_no
 from ..workflow.options import adjustment, choice, min_n, number, report_formats, share, whole
 from ..workflow.reading import read_table
 from .output import notes
@@ -33,20 +34,25 @@ COMPARISON_OPTIONS = ("reference", "threshold", "alternative", "adjust", "alpha"
                       "min_n", "unknown_labels")
 
 
-def input_arguments(p: argparse.ArgumentParser, what: str) -> None:
-    """The data file, and how to read it."""
+def input_arguments(p: argparse.ArgumentParser, what: str, flags: str = "") -> None:
+    """The data file, and how to read it (``flags``: the yes/no columns, for
+    ``--blank-means-no``)."""
     p.add_argument("data", help=f"CSV, Parquet or Excel file, one row per {what}")
     g = p.add_argument_group("reading the file")
     g.add_argument("--sep", metavar="CHAR",
                    help="CSV separator, e.g. ';' or '\\t' (default: detected from the file)")
     g.add_argument("--sheet", metavar="NAME", help="Excel sheet (default: the first)")
+    if flags:
+        g.add_argument("--blank-means-no", action="store_true",
+                       help=f"read a blank cell of {flags} as no (exports often leave 'no' "
+                       "empty); without it a blank is a missing value, counted and left out")
 
 
 def column_arguments(
-    p: argparse.ArgumentParser, what: str, title: str = "the columns"
+    p: argparse.ArgumentParser, what: str, title: str = "the columns", flags: str = ""
 ) -> argparse._ArgumentGroup:
     """The data file (:func:`input_arguments`), then the group of its columns, returned."""
-    input_arguments(p, what)
+    input_arguments(p, what, flags)
     return p.add_argument_group(title)
 
 
@@ -90,12 +96,17 @@ def _separator(text: str | None) -> str | None:
     return {"\\t": "\t", "tab": "\t", "semicolon": ";", "comma": ","}.get(text, text)
 
 
-def read_input(args: argparse.Namespace, columns: Sequence[str | None]) -> Any:
-    """Read ``args.data``, checking ``columns`` against its header first; print read notes
+def read_input(args: argparse.Namespace, columns: Sequence[str | None],
+               flags: Sequence[str | None] = ()) -> Any:
+    """Read ``args.data``, checking ``columns`` against its header first, with the blanks of
+    the yes/no columns ``flags`` read as no if ``--blank-means-no`` says so; print read notes
     (and keep them, as ``args._read_notes``, for the report's section)."""
     found: list[str] = []
     frame = read_table(args.data, columns=[c for c in columns if c], sheet=args.sheet,
                        sep=_separator(args.sep), notes=found)
+    if getattr(args, "blank_means_no", False):
+        frame, filled = blanks_as_no(frame, flags, how="--blank-means-no")
+        found.extend(filled)
     notes(found, getattr(args, "min_cell", None))
     args._read_notes = found
     return frame

@@ -23,7 +23,7 @@ FLAGS = {"unknown_labels": "--unknown-label"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "applicant")
+    input_arguments(p, "applicant", "the --stages columns")
     funnel_arguments(p.add_argument_group("the funnel"))
     o = p.add_argument_group("options")
     o.add_argument("--reference", metavar="GROUP",
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             "as --stage-column COLUMN with --stage-order STAGE ..., not both or neither."
         )
     needed = [*args.group, *(args.stages or []), args.stage_column, *(args.strata or [])]
-    data = read_input(args, needed)
+    data = read_input(args, needed, flags=args.stages or ())
     options = {
         "group": args.group, "stages": args.stages, "stage_column": args.stage_column,
         "stage_order": args.stage_order, "strata": args.strata, "reference": args.reference,

@@ -26,7 +26,7 @@ FLAGS = {"unknown_labels": "--unknown-label", "age_bands": "--age-bands"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    g = column_arguments(p, "employee in the layoff's scope")
+    g = column_arguments(p, "employee in the layoff's scope", flags="--selected")
     g.add_argument("--selected", required=True, metavar="COLUMN",
                    help="yes/no column: selected for layoff")
     group_argument(g, combined=True, required=False,
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("give --group COLUMN, --age COLUMN, or both: what the layoff is "
                        "compared by.")
     needed = [*(args.group or []), args.selected, args.unit, args.age, args.job_title]
-    data = read_input(args, needed)
+    data = read_input(args, needed, flags=[args.selected])
     options = {
         "selected": args.selected,
         **given(args, ["group", "unit", "age", "job_title", "age_bands", *COMPARISON_OPTIONS]),

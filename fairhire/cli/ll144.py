@@ -20,7 +20,7 @@ FLAGS = {
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    g = column_arguments(p, "individual")
+    g = column_arguments(p, "individual", flags="--selected")
     g.add_argument("--sex", required=True, metavar="COLUMN", help="the sex/gender column")
     g.add_argument("--race", required=True, metavar="COLUMN", help="the race/ethnicity column")
     g.add_argument("--selected", metavar="COLUMN",
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.selected is None) == (args.score is None):
         raise CLIError("give exactly one of --selected COLUMN or --score COLUMN.")
-    data = read_input(args, [args.sex, args.race, args.selected or args.score])
+    data = read_input(args, [args.sex, args.race, args.selected or args.score],
+                      flags=[args.selected])
     category_map = {**(args.category_map or {}), **dict(args.pairs)} or None
     options = {
         "sex": args.sex, "race": args.race, "selected": args.selected, "score": args.score,

@@ -28,7 +28,7 @@ FLAGS = {"unknown_labels": "--unknown-label"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    input_arguments(p, "applicant (or employee)")
+    input_arguments(p, "applicant (or employee)", "the --stages columns or --promoted")
     g = p.add_argument_group("the periods and the outcome")
     g.add_argument("--period", required=True, metavar="COLUMN",
                    help="column of dates (with --freq) or of period labels (e.g. 2025-Q1)")
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         else None
     needed = [args.period, *args.group, *(args.stages or []), args.stage_column, args.promoted,
               *(args.strata or [])]
-    data = read_input(args, needed)
+    data = read_input(args, needed, flags=[*(args.stages or []), args.promoted])
     options = {
         "period": args.period, "group": args.group,
         **given(args, ["stages", "stage_column", "stage_order", "promoted", "freq",

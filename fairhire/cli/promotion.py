@@ -22,7 +22,7 @@ FLAGS = {"unknown_labels": "--unknown-label"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    g = column_arguments(p, "employee")
+    g = column_arguments(p, "employee", flags="--promoted")
     group_argument(g)
     g.add_argument("--promoted", required=True, metavar="COLUMN",
                    help="yes/no column: promoted in the period")
@@ -39,7 +39,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
-    data = read_input(args, [args.group, args.promoted, args.level])
+    data = read_input(args, [args.group, args.promoted, args.level], flags=[args.promoted])
     result = fh.promotion_disparity(
         data, group=args.group, promoted=args.promoted, level=args.level,
         reference=args.reference, min_share=args.min_share,

@@ -37,7 +37,7 @@ def exit_kind_arguments(g: argparse._ArgumentGroup) -> None:
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    g = column_arguments(p, "employee")
+    g = column_arguments(p, "employee", flags="--exited")
     group_argument(g, combined=True)
     g.add_argument("--exited", required=True, metavar="COLUMN",
                    help="yes/no column: the employee left during the period")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     needed = [*args.group, args.exited, args.exit_type, args.level, args.period,
               *(args.controls or [])]
-    data = read_input(args, needed)
+    data = read_input(args, needed, flags=[args.exited])
     options = {
         "group": args.group, "exited": args.exited, "exit_type": args.exit_type,
         "level": args.level, "period": args.period, "controls": args.controls or (),

@@ -27,7 +27,8 @@ TIME_UNITS = ["days", "weeks", "months", "years"]
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    g = column_arguments(p, "employee", "the columns (--duration and --event, or the dates)")
+    g = column_arguments(p, "employee", "the columns (--duration and --event, or the dates)",
+                         flags="--event")
     group_argument(g, combined=True)
     optional_columns(g, {
         "--duration": "time each employee was observed, e.g. tenure_months",
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.duration is not None and args.event is None:
         raise CLIError("--duration needs --event COLUMN: the yes/no column saying who left.")
     needed = [*args.group, args.duration, args.event, args.hire_date, args.exit_date, args.cause]
-    data = read_input(args, needed)
+    data = read_input(args, needed, flags=[args.event])
     options = {
         "group": args.group,
         **given(args, ["duration", "event", "hire_date", "exit_date", "as_of", "cause",

@@ -24,7 +24,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from .._core.flags import FlagReading, read_flag
+from .._core.flags import FlagReading, check_blank_stage, read_flag
 from .._core.groups import sort_key
 from .._core.labels import label_key
 from .._core.missing import is_missing
@@ -132,11 +132,14 @@ def funnel_from_stage_columns(
     One pass of cheap checks (rows, missing outcomes, inconsistencies) comes first; only when
     it finds rows to exclude does a second pass say which, before the group-by.
     """
-    readings = {s: read_flag(frame, s, argument=argument) for s in stages}
+    # a blank at a later stage may be where the funnel ended: checked after the exclusions
+    readings = {s: read_flag(frame, s, argument=argument, blanks_reached=not k)
+                for k, s in enumerate(stages)}
     flags = {s: readings[s].expr() for s in stages}
     tally = count_levels(frame, keys, stages, readings)
     if tally is not None:
-        return _tallied_counts(tally, keys, stages, on_inconsistent, total_rows)
+        return _tallied_counts(tally, keys, stages, readings, on_inconsistent, total_rows,
+                               argument)
     if is_lazy(frame):
         folded = _folded_group_by(frame, keys, stages, readings, total_rows)
         if folded is not None:
@@ -154,7 +157,8 @@ def funnel_from_stage_columns(
         found = _one_row(frame.select(*checks))
     n_rows = int(found[_ROWS]) if total_rows is None else total_rows
     if any(int(found[c] or 0) for c in found if c != _ROWS):
-        return _with_exclusions(frame, keys, stages, readings, on_inconsistent, n_rows)
+        return _with_exclusions(frame, keys, stages, readings, on_inconsistent, n_rows,
+                                argument)
     if all(readings[s].is_boolean for s in stages):
         # Sum the user's boolean columns directly: no copy of the data.
         work, names = frame, {s: s for s in stages}
@@ -170,16 +174,28 @@ def funnel_from_stage_columns(
     return _chained_counts(grouped, keys, stages, n_rows, {})
 
 
+def check_blank_stages(readings: Mapping[str, FlagReading], first_missing: Mapping[str, int],
+                       argument: str) -> None:
+    """Rows blank at a later stage they reached, in a column with no "no" value: an error
+    (:func:`~fairhire._core.flags.check_blank_stage`; the first stage was checked on reading)."""
+    for s, n in list(first_missing.items())[1:]:
+        check_blank_stage(readings[s], n, argument)
+
+
 def _tallied_counts(
     tally: Tally,
     keys: Sequence[str],
     stages: Sequence[str],
+    readings: Mapping[str, FlagReading],
     on_inconsistent: str,
     total_rows: int | None,
+    argument: str,
 ) -> FunnelCounts:
     """FunnelCounts from the counting fast path (:mod:`fairhire.impact.fastcount`)."""
     excluded: dict[str, int] = {}
     if tally.touched:
+        check_blank_stages(readings, dict(zip(stages, map(int, tally.first_missing),
+                                              strict=True)), argument)
         n_bad = {s: int(tally.inconsistent[k]) for k, s in enumerate(stages) if k}
         if any(n_bad.values()) and on_inconsistent == "raise":
             raise _inconsistent_error(stages, n_bad)
@@ -207,6 +223,7 @@ def _with_exclusions(
     readings: dict[str, FlagReading],
     on_inconsistent: str,
     n_rows: int,
+    argument: str,
 ) -> FunnelCounts:
     """Count, then leave out, rows with a missing outcome or an inconsistent funnel."""
     flags = {s: readings[s].expr() for s in stages}
@@ -222,6 +239,7 @@ def _with_exclusions(
         checks.append(sum_true(any_bad, frame).alias(_ROWS))
         drop = drop | any_bad
     found = _one_row(frame.select(*checks))
+    check_blank_stages(readings, {s: int(found[f"miss::{s}"] or 0) for s in stages}, argument)
     n_bad = {s: int(found[f"bad::{s}"] or 0) for s in stages[1:]}
     if any(n_bad.values()) and on_inconsistent == "raise":
         raise _inconsistent_error(stages, n_bad)

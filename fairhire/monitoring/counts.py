@@ -23,7 +23,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from .._core.flags import read_flag
+from .._core.flags import FlagReading, check_blank_stage, read_flag
 from .._core.missing import is_missing
 from .._core.names import internal_names
 from .._frames import Frame, column_names, group_counts, sum_true
@@ -76,7 +76,7 @@ class WideCounts:
 
 
 def _stage_flags(source: Frame, outcome: Outcome, names: dict[str, str],
-                 renamed: Mapping[str, str]) -> list[nw.Expr]:
+                 renamed: Mapping[str, str]) -> tuple[list[nw.Expr], list[FlagReading]]:
     """Expressions: one boolean per stage, where its outcome is first missing, where the
     funnel is inconsistent.
 
@@ -85,17 +85,18 @@ def _stage_flags(source: Frame, outcome: Outcome, names: dict[str, str],
     "no" is the funnel's end, not a missing value), and a row is inconsistent when it passes a
     stage without the one before. Each column is read (and its bad values reported) under the
     user's name in ``source``; the expressions use its internal name in the working frame.
+    Returns the expressions and the readings (under the user's names).
     """
     argument = "stages" if outcome.stages else "promoted"
-    readings = [
-        replace(read_flag(source, c, argument=argument), column=renamed[c]) for c in outcome.read
-    ]
+    read = [read_flag(source, c, argument=argument, blanks_reached=not k)
+            for k, c in enumerate(outcome.read)]
+    readings = [replace(r, column=renamed[r.column]) for r in read]
     flags = [r.expr() for r in readings]
     first, _, bad = exclusions([r.missing_expr() for r in readings], flags)
     exprs = [f.alias(names[f"s{i}"]) for i, f in enumerate(flags)]
     exprs += [m.alias(names[f"m{i}"]) for i, m in enumerate(first)]
     exprs += [b.alias(names[f"bad{i}"]) for i, b in enumerate(bad, start=1)]
-    return exprs
+    return exprs, read
 
 
 def _inconsistency_error(grouped: pd.DataFrame, outcome: Outcome, names: dict) -> Exception:
@@ -119,7 +120,8 @@ def _flag_counts(frame, source, keys, outcome, renamed, on_inconsistent):
     bases = [f"s{i}" for i in range(n_stages)] + [f"m{i}" for i in range(n_stages)]
     bases += [f"bad{i}" for i in range(1, n_stages)]
     names = internal_names(bases, column_names(frame))
-    work = frame.with_columns(*_stage_flags(source, outcome, names, renamed))
+    exprs, readings = _stage_flags(source, outcome, names, renamed)
+    work = frame.with_columns(*exprs)
     checks = [names[b] for b in bases[n_stages:]]
     sums = [sum_true(nw.col(names[f"s{i}"]), work).alias(f"sel{i}") for i in range(n_stages)]
     grouped = group_counts(work, [*keys, *checks], sums, additive=True)
@@ -127,6 +129,7 @@ def _flag_counts(frame, source, keys, outcome, renamed, on_inconsistent):
     dropped = pd.Series(False, index=grouped.index)
     for i in range(n_stages):
         missing = grouped[names[f"m{i}"]].astype(bool)
+        check_blank_stage(readings[i], int(grouped.loc[missing, "n"].sum()), "stages")
         if missing.any():
             reason = missing_outcome(outcome.stages[i]) if outcome.stages else "missing promoted"
             excluded[reason] = int(grouped.loc[missing, "n"].sum())

@@ -234,7 +234,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
         config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
                                       organization=fields.get("organization", ""),
                                       min_cell=_min_cell(fields.get("min_cell")),
-                                      unknown_labels=_lines(fields.get("unknown_labels")))
+                                      unknown_labels=_lines(fields.get("unknown_labels")),
+                                      blank_means_no=fields.get("blank_means_no") == "1")
         out = audit(b"", filename, config, frame=frame, on_step=step,
                     formats=("html", "markdown", "json"))
         return {"done": True, "notes": notes, "report": out.rendered,

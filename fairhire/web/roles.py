@@ -250,10 +250,12 @@ def build_config(
     organization: str = "",
     min_cell: int | None = None,
     unknown_labels: Sequence[str] = (),
+    blank_means_no: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """An audit config from the page's choices, and the page analysis of each entry;
     ``min_cell`` withholds counts below it in the report; ``unknown_labels`` are the group
-    labels every analysis counts as unknown."""
+    labels every analysis counts as unknown; ``blank_means_no`` reads a blank yes/no cell as
+    no in every analysis."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -277,6 +279,8 @@ def build_config(
         made = _analysis_entries(kind, by, frame)
         if unknown_labels:
             made = [{**entry, "unknown_labels": list(unknown_labels)} for entry in made]
+        if blank_means_no:
+            made = [{**entry, "blank_means_no": True} for entry in made]
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners

@@ -58,7 +58,8 @@ REPORT_KEYS = {"title", "organization", "period", "author", "formats", "output",
                "previous"}
 DATA_KEYS = {"path", "dataset", "options", "columns", "sheet", "sep"}
 #: Keys of an [[analysis]] table that are not arguments of its function.
-ANALYSIS_KEYS = {"type", "data", "title", "notes", "path", "text", "include_disclosure"}
+ANALYSIS_KEYS = {"type", "data", "title", "notes", "path", "text", "include_disclosure",
+                 "blank_means_no"}
 DATASETS = {"make_hiring_funnel", "make_workforce", "load_ucb_admissions", "load_job_ads"}
 
 #: Options that mean the same in every analysis, checked as the library checks them.
@@ -217,6 +218,9 @@ def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) ->
         if web and "path" in spec:
             raise CLIError(f"{where}: the web app reads no files on the server; give the ad "
                            "as text = '...'.", field=field)
+        if "blank_means_no" in spec:
+            raise CLIError(f"{where}: blank_means_no is for analyses of a data file, not job "
+                           "ads.", field=field)
         if ("path" in spec) == ("text" in spec):
             raise CLIError(f"{where}: give path = 'ads/*.txt' (files) or text = '...'.",
                            field=field)
@@ -226,6 +230,9 @@ def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) ->
                 raise CLIError(f"{where}: include_disclosure is only for reduction_in_force.",
                                field=field)
             _type_check(where, "include_disclosure", spec["include_disclosure"], bool,
+                        "true or false", field)
+        if "blank_means_no" in spec:
+            _type_check(where, "blank_means_no", spec["blank_means_no"], bool,
                         "true or false", field)
         if "data" not in spec and len(data) > 1:
             raise CLIError(f"{where}: say which input it reads: data = one of {sorted(data)}.",

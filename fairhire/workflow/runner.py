@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import FairhireError
+from .blanks import blanks_as_no
 from .config import ANALYSIS_KEYS, analysis_function
 from .errors import CLIError, in_cli_words
 from .options import call_analysis
@@ -113,7 +114,8 @@ def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: P
             for title, text in _job_texts(spec, base, where):
                 report.add(call_analysis(func, text, options), title=title)
             return
-        result = call_analysis(func, inputs[input_name(spec, inputs)], options)
+        data, filled = _blanks_read(spec, options, inputs[input_name(spec, inputs)])
+        result = call_analysis(func, data, options)
     except CLIError:
         raise
     except FairhireError as exc:
@@ -122,7 +124,23 @@ def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: P
         raise CLIError(f"{where}: {type(exc).__name__}: {exc}", field=f"analysis.{i}") from exc
     report.add(result, title=spec.get("title"), notes=spec.get("notes"),
                include_disclosure=spec.get("include_disclosure", False),
-               data_notes=data_notes.get(input_name(spec, inputs), ()))
+               data_notes=[*data_notes.get(input_name(spec, inputs), ()), *filled])
+
+
+#: The arguments that name yes/no columns (``blank_means_no = true`` reads their blanks as no).
+FLAG_ARGUMENTS = ("stages", "selected", "promoted", "exited", "event", "full_pay", "outcome")
+
+
+def _blanks_read(spec: Mapping[str, Any], options: Mapping[str, Any],
+                 data: Any) -> tuple[Any, list[str]]:
+    """The analysis's data, with the blanks of its yes/no columns read as no when the config
+    says ``blank_means_no = true`` (pandas inputs: files and the web app's upload)."""
+    if not spec.get("blank_means_no") or not isinstance(data, pd.DataFrame):
+        return data, []
+    columns = [c for a in FLAG_ARGUMENTS
+               for c in ([options[a]] if isinstance(options.get(a), str) else options.get(a) or ())]
+    return blanks_as_no(data, [c for c in columns if c in data.columns],
+                        how="the audit config says a blank means no")
 
 
 def _since_previous(config: Mapping[str, Any], report: Any) -> None:

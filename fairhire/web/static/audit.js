@@ -121,6 +121,7 @@
     form.append("organization", document.getElementById("organization").value);
     form.append("min_cell", document.getElementById("min-cell").value);
     form.append("unknown_labels", document.getElementById("unknown-labels").value);
+    form.append("blank_means_no", document.getElementById("blank-means-no").checked ? "1" : "");
     runButton.disabled = true;
     progress.hidden = false;
     progress.value = 0;

@@ -1,0 +1,48 @@
+"""Blank cells of yes/no columns read as "no", when the person auditing says so.
+
+The library never reads a blank outcome as "no" (:mod:`fairhire._core.flags`): a blank is
+counted and excluded, and a column with yes values and blanks but no "no" is an error, because
+many exports leave the "no" cells empty and excluding them would keep only the yeses. The
+command line (``--blank-means-no``), the audit config (``blank_means_no = true``) and the web
+app (a checkbox) let the person who knows the export say that a blank there means no. The
+cells are filled in a copy of the frame, and each column filled gets a note that says how many
+cells were read so (a reading note, shown on the console and in the report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .._core.missing import missing_mask
+
+__all__ = ["blanks_as_no"]
+
+
+def blanks_as_no(
+    frame: pd.DataFrame, columns: Sequence[str | None], *, how: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with the blank cells of ``columns`` read as no (a copy, when any is blank),
+    and one note per column that had any (``how`` says who asked, e.g. ``--blank-means-no``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"hired": ["Yes", None, " ", "No"], "sex": ["F", None, "M", "F"]})
+    >>> out, notes = blanks_as_no(df, ["hired"], how="--blank-means-no")
+    >>> out["hired"].tolist(), df["hired"].isna().sum(), out["sex"].isna().sum()
+    (['Yes', 'no', 'no', 'No'], np.int64(1), np.int64(1))
+    >>> notes
+    ["column 'hired': 2 blank cells read as no (--blank-means-no)."]
+    """
+    out, notes = frame, []
+    for column in dict.fromkeys(c for c in columns if c):
+        blank = missing_mask(frame[column])
+        n = int(blank.sum())
+        if not n:
+            continue
+        if out is frame:
+            out = frame.copy()
+        out[column] = frame[column].astype(object).where(~blank, "no")
+        notes.append(f"column {column!r}: {n:,} blank cells read as no ({how}).")
+    return out, notes
