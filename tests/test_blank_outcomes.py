@@ -212,3 +212,15 @@ def test_the_web_apps_box_reads_blanks_as_no():
     done = last(blank_means_no="1")
     assert done["done"] and "blank_means_no = true" in done["config"]
     assert "blank cells read as no" in done["report"]["markdown"]
+
+
+@pytest.mark.parametrize("total", ["231", 231, 231.0, "1,231"])
+def test_a_totals_row_at_the_end_of_an_export_is_pointed_out(total):
+    data = _yes_no(_funnel()).astype(object)
+    data.loc[len(data)] = ["", total, "95", "40"]
+    with pytest.raises(InvalidValueError, match="totals row at the end of the export"):
+        fh.adverse_impact(data, group="sex", stages=STAGES)
+    data.loc[len(data)] = ["", "2", "maybe", "no"]  # two bad rows: not a totals row
+    with pytest.raises(InvalidValueError) as err:
+        fh.adverse_impact(data, group="sex", stages=STAGES)
+    assert "totals row" not in str(err.value)

@@ -78,12 +78,25 @@ def flag_of(value: Any) -> bool | object | None:
 def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) -> InvalidValueError:
     where = f" (passed as {argument}=)" if argument else ""
     shown = sorted(bad, key=lambda v: (str(type(v).__name__), str(v)))
+    total = ""
+    if sum(bad.values()) == 1 and _count_like(shown[0]):
+        total = (" One row holds a count: if it is a totals row at the end of the export, "
+                 "delete that row.")
     return InvalidValueError(
         f"column {column!r}{where} must hold yes/no values (True/False, 1/0, yes/no, y/n, "
         f"true/false or t/f, in any case); found {preview(shown)} in {sum(bad.values()):,} "
         "rows. Recode those rows, or leave unknown values empty: empty values are counted "
-        "as missing and reported."
+        f"as missing and reported.{total}"
     )
+
+
+def _count_like(value: Any) -> bool:
+    """Whether a bad flag value reads as a whole number above 1 (a spreadsheet's total)."""
+    try:
+        number = float(str(value).strip().replace(",", ""))
+    except ValueError:
+        return False
+    return number.is_integer() and number > 1
 
 
 def one_sided_error(column: str, argument: str | None, n_true: int, n_blank: int,
