@@ -529,3 +529,19 @@ def test_console_formats_columns_whose_withheld_cells_are_in_rows_not_shown(tmp_
                  "--age", "age", "--min-cell", "5"]) == 0
     out = capsys.readouterr().out.split("All units")[1]
     assert "15.2%" in out and "0.15" not in out and "True" not in out and "False" not in out
+
+
+def test_spreadsheet_errors_in_a_number_column_are_missing_numbers(tmp_path, capsys):
+    # a salary column computed by formulas: "#DIV/0!", "#VALUE!" and "#N/A" where a formula
+    # failed. They were a "holds '#N/A' as a label" note and then "pay must be numeric".
+    rows = [(s, str(50_000 + 997 * i)) for i, s in enumerate(["Female", "Male"] * 40)]
+    bad = [("Female", "#DIV/0!"), ("Male", "#VALUE!"), ("Male", "#N/A")]
+    (tmp_path / "a.csv").write_text(_csv(rows + bad, header="sex,salary"))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex"]) == 0
+    out, err = capsys.readouterr()
+    assert "column 'salary': '#DIV/0!' (1), '#VALUE!' (1), '#N/A' (1) read as missing." in err
+    assert "as a label" not in err
+    frame = pd.DataFrame({"sex": [s for s, _ in rows] + [s for s, _ in bad],
+                          "salary": [float(p) for _, p in rows] + [None] * 3})
+    expected = fh.pay_gap(frame, pay="salary", group="sex")
+    assert expected.rows.excluded and f"Rows: {expected.rows.used} of 83 rows used" in out

@@ -1,10 +1,10 @@
 """What spreadsheets and R save as text: missing markers, decimal commas, thousands separators.
 
 Only empty cells are missing when a file is read (the library's rule: text is missing only when
-it is blank). Markers such as ``NA``, ``#N/A`` or ``None`` are read as missing only in a column
-whose other values are all numbers or all yes/no, where they cannot mean anything else; in a
-label column they are labels (a disability column answers "None"), with a note on how to count
-them as unknown.
+it is blank). Markers such as ``NA``, ``#N/A`` or ``None``, and a spreadsheet formula's errors
+(``#VALUE!``, ``#DIV/0!``), are read as missing only in a column whose other values are all
+numbers or all yes/no, where they cannot mean anything else; in a label column they are labels
+(a disability column answers "None"), with a note on how to count them as unknown.
 
 A European spreadsheet saves ``48.250,50`` in a ``;``-separated file; an American one saves a
 cell formatted with thousands separators as ``"48,250.50"`` in a comma-separated file. pandas
@@ -24,10 +24,14 @@ from .._core.flags import flag_of
 
 __all__ = ["MISSING_MARKERS", "missing_markers", "text_numbers"]
 
-#: What spreadsheets, R and databases write for a missing value (the markers pandas knows).
+#: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
+#: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
+#: "#DIV/0!" ...): in a column of numbers, a cell whose value could not be computed.
 MISSING_MARKERS = frozenset({
     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
 })
 
 # 1234,5  -1.234.567,89: a comma before the decimals; dots, if any, group thousands
@@ -58,6 +62,8 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
     >>> out = missing_markers(t, "a.csv", n := [])
     >>> out["pay"].tolist(), out["hired"].tolist(), out["dis"].tolist()
     ([50000.0, nan], ['yes', nan], ['None', 'x'])
+    >>> missing_markers(pd.DataFrame({"pay": ["5", "#N/A", "#DIV/0!"]}), "a.csv", n := [])["pay"].tolist(), n
+    ([5.0, nan, nan], ["a.csv: column 'pay': '#N/A' (1), '#DIV/0!' (1) read as missing."])
     """
     converted = {}
     for column in _text_columns(frame):
