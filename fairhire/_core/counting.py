@@ -262,5 +262,5 @@ def clean_row_labels(
         cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=user,
                                 unknown_labels=unknown_labels)
         warnings.extend(cleaning.warnings())
-        parts[c] = [cleaning.get(v) for v in values.tolist()]
+        parts[c] = cleaning.labels(values, index=df.index)
     return group_labels(parts, list(columns)), warnings

@@ -146,6 +146,18 @@ class LabelCleaning:
         except (KeyError, TypeError):
             return self.mapping.get(plain_value(value))
 
+    def labels(self, values: Iterable[Any], index: Any = None) -> pd.Series:
+        """The clean label of every value, as an object Series (None for missing or unknown).
+
+        Object dtype keeps whole-number labels the numbers they are: pandas would read a list
+        of 1, 2 and None as the floats 1.0, 2.0 and NaN.
+
+        >>> clean_labels([1.0, 2.0], column="code").labels([1.0, None, 2.0]).tolist()
+        [1, None, 2]
+        """
+        values = values.tolist() if isinstance(values, pd.Series | pd.Index) else list(values)
+        return pd.Series([self.get(v) for v in values], index=index, dtype=object)
+
     @property
     def n_unknown(self) -> int:
         return int(sum(self.unknown.values()))
@@ -197,14 +209,20 @@ def reads_as_undisclosed(label: Any) -> bool:
 
 def plain_value(value: Any) -> Any:
     """A numpy scalar as the Python value it holds (np.int64(3) → 3), so that labels read
-    from any engine compare and hash alike; anything else as it is.
+    from any engine compare and hash alike, and a whole float as an integer (1.0 → 1): a
+    column of codes 1, 2, 3 with one blank cell is read as floats, and its groups must be
+    the same "1", "2", "3" as without the blank. Anything else as it is.
 
     Examples
     --------
-    >>> plain_value(np.int64(3)), plain_value("M")
-    (3, 'M')
+    >>> plain_value(np.int64(3)), plain_value("M"), plain_value(np.float64(2.0)), plain_value(2.5)
+    (3, 'M', 2, 2.5)
     """
-    return value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def clean_labels(
@@ -362,5 +380,7 @@ def relabel_counts(
         )
         out = out[[*keys, *count_columns]]
         for c in keys:
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
+            # the group-by turns whole-number keys beside a None into floats: read them back
+            out[c] = pd.Series([None if is_missing(v) else plain_value(v) for v in out[c]],
+                               index=out.index, dtype=object)
     return out, cleanings

@@ -48,7 +48,7 @@ def logit_by_kind(
                                *strata_cols, *controls]))
     df = collect_rows(frame, cols, analysis="retention")
     flags = read_flags(df[exited], column=exited, argument="exited")
-    parts = [df[c].astype(object).map(counts.cleanings[c].get) for c in group_cols]
+    parts = [counts.cleanings[c].labels(df[c], index=df.index) for c in group_cols]
     labels = pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],
                        index=df.index, dtype=object)
     keep = ~flags.missing & labels.notna().to_numpy()

@@ -160,7 +160,7 @@ def _labels(df: pd.DataFrame, group_cols: list[str], unknown_labels: Sequence[An
         cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=col,
                                 unknown_labels=unknown_labels)
         warnings.extend(cleaning.warnings())
-        parts.append(df[col].astype(object).map(cleaning.get))
+        parts.append(cleaning.labels(df[col], index=df.index))
     return pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],
                      index=df.index, dtype=object)
 

@@ -37,7 +37,10 @@ def _already_clean(
         cleaning = clean_labels(distinct, column=c, unknown_labels=unknown_labels)
         if cleaning.warnings() or set(cleaning.unknown) - {"(missing)"}:
             return False
-        for raw, clean in cleaning.mapping.items():
+        for raw in distinct:
+            if raw is None:
+                continue
+            clean = cleaning.get(raw)
             if clean is None or type(clean) is not type(raw) or clean != raw:
                 return False
     return True

@@ -90,7 +90,7 @@ def read_seats(frame: Frame, interview: str, panelist_group: str,
     cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=panelist_group,
                             unknown_labels=unknown_labels)
     warnings = list(cleaning.warnings())
-    seats["pgroup"] = [cleaning.get(v) for v in seats["pgroup"].astype(object)]
+    seats["pgroup"] = cleaning.labels(seats["pgroup"], index=seats.index)
     seats["known"] = seats["pgroup"].notna()
     seats["pgroup"] = seats["pgroup"].map(lambda v: MISSING if v is None else str(v))
     seats = seats.groupby(["interview", "pgroup", "known"], as_index=False)["n"].sum()
@@ -275,7 +275,7 @@ def _read_candidates(frame: Frame, interview: str, candidate_group: str, outcome
     cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group,
                             unknown_labels=unknown_labels)
     warnings.extend(cleaning.warnings())
-    per[candidate_group] = [cleaning.get(v) for v in per[candidate_group].astype(object)]
+    per[candidate_group] = cleaning.labels(per[candidate_group], index=per.index)
     per = per.groupby([interview, candidate_group, "__o"], dropna=False, as_index=False)["n"].sum()
     multi = per.groupby(interview).size()
     multi = multi[multi > 1]

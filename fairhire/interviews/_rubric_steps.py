@@ -89,7 +89,7 @@ def candidate_groups(df: pd.DataFrame, candidate_group: str, warnings: list[str]
     cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group,
                             unknown_labels=unknown_labels)
     warnings.extend(cleaning.warnings())
-    known = known.assign(_g=[cleaning.get(v) for v in known[candidate_group].astype(object)])
+    known = known.assign(_g=cleaning.labels(known[candidate_group], index=known.index))
     n_distinct = known.groupby("_c")["_g"].nunique()
     bad = n_distinct[n_distinct > 1]
     if len(bad):

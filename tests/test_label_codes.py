@@ -1,0 +1,60 @@
+"""Group codes (1, 2, 3) read as floats because one cell is blank are the same groups.
+
+pandas reads a CSV column of 1, 2, 3 with one empty cell as the floats 1.0, 2.0, 3.0 and NaN;
+without the empty cell it reads integers. Every analysis used to name the groups "1.0", "2.0"
+in the first case and "1", "2" in the second: the same export gave other group names (and
+other sentences) depending on one blank cell. A whole-number label is now the integer it
+holds, in every analysis.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fairhire as fh
+
+
+@pytest.fixture(scope="module")
+def staff() -> pd.DataFrame:
+    st = fh.datasets.make_workforce(1_500, random_state=1)
+    codes = st.sex.map({"Female": 1.0, "Male": 2.0}).astype(float)
+    codes[:5] = np.nan  # one blank cell makes the column float
+    return st.assign(code=codes, d=st.tenure_years, q=np.arange(len(st)) % 2)
+
+
+ANALYSES = {
+    "adverse_impact": lambda d: fh.adverse_impact(d, group="code", stages=["promoted"]),
+    "pay_gap": lambda d: fh.pay_gap(d, pay="salary", group="code", controls=["level"]),
+    "promotion_disparity": lambda d: fh.promotion_disparity(d, group="code",
+                                                            promoted="promoted", level="level"),
+    "retention": lambda d: fh.retention(d, group="code", exited="left"),
+    "time_to_promotion": lambda d: fh.time_to_promotion(d, group="code",
+                                                        duration="months_in_level",
+                                                        event="promoted"),
+    "time_to_exit": lambda d: fh.time_to_exit(d, group="code", duration="d", event="left"),
+    "rating_disparity": lambda d: fh.rating_disparity(d, group="code",
+                                                      rating="performance_rating"),
+    "monitor": lambda d: fh.monitor(d, period="q",
+                                    group="code", promoted="promoted"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ANALYSES))
+def test_whole_number_codes_are_the_same_groups_with_or_without_a_blank(staff, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        blank = ANALYSES[name](staff)
+        whole = staff.dropna(subset=["code"])
+        ints = ANALYSES[name](whole.assign(code=whole.code.astype(int)))
+    groups = {str(g) for g in blank.table["group"].dropna()}
+    assert groups and groups <= {"1", "2"}, groups
+    assert groups == {str(g) for g in ints.table["group"].dropna()}
+    # the rows with a blank code are left out (missing group): the same rows are compared
+    pd.testing.assert_frame_equal(blank.table, ints.table, check_dtype=False)
+    said = blank.summary() + " ".join(blank.warnings)
+    assert not re.search(r"\b[12]\.0\b", said), said
