@@ -170,3 +170,31 @@ def test_screening_model_renders(scores):
     sf = pd.Series(["A", HOSTILE_LABEL] * 50, name="group")
     hostile = fh.audit_screening_model(np.arange(100) % 3 == 0, sensitive_features=sf)
     check_renders(hostile, hostile=hostile)
+
+
+def test_a_headline_is_checked_against_its_own_tables_withheld_figures():
+    # the sex finding was withheld because its impact ratio's text (0.92) equalled a figure
+    # withheld in the intersectional table: a headline states only its own table's figures
+    from fairhire.report.sentences import figure_texts
+    from fairhire.report.view import ReportView
+
+    rng = np.random.default_rng(5)
+    n = 2_000
+    sex = rng.choice(["Male", "Female", "Non-binary", "Prefer not to say"], n,
+                     p=[.48, .47, .03, .02])
+    race = rng.choice(["White", "Black", "Hispanic", "Asian", "Two or more races",
+                       "Native American", "Pacific Islander", "Decline to self-identify"], n,
+                      p=[.4, .15, .18, .15, .05, .02, .01, .04])
+    score = np.round(rng.normal(70, 10, n), 1)
+    score[rng.random(n) < 0.02] = np.nan
+    ll = fh.ll144_audit(pd.DataFrame({"sex": sex, "race": race, "score": score}), sex="sex",
+                        race="race", score="score")
+    view = ReportView(ll, min_cell=5)
+    shown = {h.section: h.text for h in view.headlines()}
+    raw = {h.section: h.text for h in ll.headlines()}
+    assert shown["sex"] == raw["sex"] and "0.92, for Other (58 applicants" in raw["sex"]
+    assert shown["intersectional"].startswith("intersectional: a finding is withheld")
+    # the coincidence is real: the intersectional table withholds a figure written "0.92"
+    elsewhere = figure_texts(view._withheld_in[id(ll.intersectional)])
+    own = figure_texts(view._withheld_in[id(ll.sex)])
+    assert any(t in raw["sex"] for t in elsewhere) and not any(t in raw["sex"] for t in own)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .._core.text import format_count, format_percent, format_ratio, p_text
+from .._core.text import format_count, format_counted, format_percent, format_ratio, p_text
 from .._results import Headline, Result, by_severity, jsonable, result_dataclass
 from ..errors import InvalidParameterError
 from .ll144_disclosures import disclosure_rows, missing_disclosures
@@ -229,7 +229,8 @@ class LL144Audit(Result):
             top_rate = t.loc[t["is_highest"], self.rate_column].iloc[0]
             base = (
                 f"{name.capitalize()} categories: the lowest impact ratio is "
-                f"{format_ratio(row.impact_ratio)}, for {row.category} ({self.rate_name} "
+                f"{format_ratio(row.impact_ratio)}, for {row.category} "
+                f"({format_counted(row.applicants, 'applicant', 'applicants')}, {self.rate_name} "
                 f"{format_percent(row[self.rate_column])} against "
                 f"{format_percent(top_rate)} for {top_label})"
             )

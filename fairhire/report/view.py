@@ -115,6 +115,8 @@ class ReportView:
         self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
         self._cache: dict[Any, Any] = {}
         self._withheld: set[tuple[str, float]] = set()
+        #: the figures each table withholds (by the table's id), for a headline about one table
+        self._withheld_in: dict[int, set[tuple[str, float]]] = {}
         self._keys: list[tuple[tuple[str, ...], set]] = []
         #: the same, for rows with a small count of their own (not only complements, "s")
         self._small_keys: list[tuple[tuple[str, ...], set]] = []
@@ -187,6 +189,7 @@ class ReportView:
                 # has nothing to protect in it; it shows exactly what that table shows
                 done = self.frame(subset[0]).iloc[subset[1]].set_axis(frame.index)
                 self._cache[key] = (frame, done)
+                self._withheld_in[key] = self._withheld_in.get(id(subset[0]), self._withheld)
                 return done
             if counted and forced is None:
                 # a table the scan did not see (a method's): plan it with the others
@@ -194,6 +197,7 @@ class ReportView:
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
             self._withheld.update(withheld)
+            self._withheld_in[key] = set(withheld)
             if counted and done is not frame:
                 self._remember(done)
             cached = (frame, done)
@@ -289,7 +293,8 @@ class ReportView:
                 and (plain_words(v) != v or any(c.isdigit() for c in v))}
         return self._cache["\0labels"]
 
-    def _sentence(self, text: str, plain: bool = True) -> tuple[str, bool]:
+    def _sentence(self, text: str, plain: bool = True,
+                  section: str | None = None) -> tuple[str, bool]:
         if plain:
             text = plain_words(text, keep=self._labels())
         if self._rule is None:
@@ -297,9 +302,23 @@ class ReportView:
         self._scan_tables()
         if _ALL_OR_NONE.search(text) and self._names_withheld_row(text):
             return text, True  # "no one (or everyone) in X left": X's outcome, without a count
-        withheld = self._withheld | self._rows_withheld()
+        withheld = self._section_withheld(section) | self._rows_withheld()
         return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
                               keep=self._labels())
+
+    def _section_withheld(self, section: str | None) -> set[tuple[str, float]]:
+        """The withheld figures a sentence must not quote: those of the result's table named
+        ``section`` when the result names its tables (LL144's ``tables``: a headline about the
+        sex table states only that table's figures, so a race table's withheld 0.92 does not
+        withhold it), else those of every table."""
+        tables = getattr(self._result, "tables", None)
+        if section is None or not isinstance(tables, Mapping) or section not in tables:
+            return self._withheld
+        frame = tables[section]
+        if not isinstance(frame, pd.DataFrame):
+            return self._withheld
+        self.frame(frame)
+        return self._withheld_in.get(id(frame), self._withheld)
 
     def _names_withheld_row(self, text: str, keys: list | None = None) -> bool:
         """Whether ``text`` names a label of a row with withheld figures (of ``keys``)."""
@@ -333,7 +352,7 @@ class ReportView:
         (``plain``: as :meth:`sentence`)."""
         out = []
         for h in self._result.headlines():
-            text, quoted = self._sentence(str(h.text), plain)
+            text, quoted = self._sentence(str(h.text), plain, h.section)
             if quoted:
                 text = (
                     f"{h.section + ': a' if h.section else 'A'} finding is withheld because "
