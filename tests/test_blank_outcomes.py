@@ -224,3 +224,17 @@ def test_a_totals_row_at_the_end_of_an_export_is_pointed_out(total):
     with pytest.raises(InvalidValueError) as err:
         fh.adverse_impact(data, group="sex", stages=STAGES)
     assert "totals row" not in str(err.value)
+
+
+def test_a_date_column_given_as_a_yes_no_column_says_how_to_use_it():
+    staff = fh.datasets.make_workforce(300, random_state=3)
+    dates = pd.Series(pd.date_range("2024-01-01", periods=len(staff), freq="D").strftime(
+        "%m/%d/%Y"), index=staff.index).where(staff.left.to_numpy(), None)
+    with pytest.raises(InvalidValueError) as err:
+        fh.retention(staff.assign(left_on=dates), group="sex", exited="left_on")
+    message = str(err.value)
+    assert "These are dates" in message and "data['left_on'].notna()" in message
+    assert "time_to_exit (hire_date=, exit_date=)" in message
+    with pytest.raises(InvalidValueError) as err:
+        fh.adverse_impact(staff.assign(hired="maybe"), group="sex", stages=["hired"])
+    assert "dates" not in str(err.value) and "totals row" not in str(err.value)

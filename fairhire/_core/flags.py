@@ -25,6 +25,7 @@ in the engine; only the distinct values of a non-boolean column are looked at), 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,12 +83,29 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
     if sum(bad.values()) == 1 and _count_like(shown[0]):
         total = (" One row holds a count: if it is a totals row at the end of the export, "
                  "delete that row.")
+    elif _dates_like(shown):
+        total = (" These are dates: if a date says it happened (an exit or promotion date) "
+                 "and a blank says it did not, make the yes/no column from it first (pandas: "
+                 f"data[{column!r}].notna())")
+        total += (", or give the dates to time_to_exit (hire_date=, exit_date=)."
+                  if argument in ("exited", "event") else ".")
     return InvalidValueError(
         f"column {column!r}{where} must hold yes/no values (True/False, 1/0, yes/no, y/n, "
         f"true/false or t/f, in any case); found {preview(shown)} in {sum(bad.values()):,} "
         "rows. Recode those rows, or leave unknown values empty: empty values are counted "
         f"as missing and reported.{total}"
     )
+
+
+def _dates_like(values: list[Any]) -> bool:
+    """Whether the bad values of a flag column read as dates (most of the first 20 of them)."""
+    sample = [str(v) for v in values[:20] if isinstance(v, str) and any(c.isdigit() for c in v)]
+    if len(sample) < max(1, len(values[:20]) // 2):
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not infer format": a guess is enough here
+        parsed = pd.to_datetime(pd.Series(sample), errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.8)
 
 
 def _count_like(value: Any) -> bool:
