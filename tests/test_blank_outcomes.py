@@ -238,3 +238,45 @@ def test_a_date_column_given_as_a_yes_no_column_says_how_to_use_it():
     with pytest.raises(InvalidValueError) as err:
         fh.adverse_impact(staff.assign(hired="maybe"), group="sex", stages=["hired"])
     assert "dates" not in str(err.value) and "totals row" not in str(err.value)
+
+
+def test_a_bonus_column_of_amounts_and_blanks_is_the_same_case():
+    # "100.0% of men and 100.0% of women were paid a bonus": a statutory figure, from an
+    # export that leaves the bonus of those paid none empty
+    staff = fh.datasets.make_workforce(600, random_state=4)
+    bonus = staff.bonus.where(staff.bonus > 0)  # blank where no bonus was paid
+    assert bonus.isna().any() and (bonus > 0).any()
+    with pytest.raises(InvalidValueError, match=r"column 'bonus' \(passed as bonus=\) holds a "
+                       r"bonus for [\d,]+ employees and is blank for [\d,]+, and no row holds 0"):
+        fh.uk_pay_gap_metrics(staff.assign(bonus=bonus), sex="sex", hourly_pay="hourly_pay",
+                              bonus="bonus")
+    zeros = fh.uk_pay_gap_metrics(staff, sex="sex", hourly_pay="hourly_pay", bonus="bonus")
+    filled = fh.uk_pay_gap_metrics(staff.assign(bonus=bonus.fillna(0)), sex="sex",
+                                   hourly_pay="hourly_pay", bonus="bonus")
+    pd.testing.assert_frame_equal(zeros.metrics, filled.metrics)
+
+
+def test_an_audit_configs_blank_means_no_reads_a_blank_bonus_as_0(tmp_path):
+    staff = fh.datasets.make_workforce(600, random_state=4)
+    staff.assign(bonus=staff.bonus.where(staff.bonus > 0)).to_csv(tmp_path / "staff.csv",
+                                                                  index=False)
+    (tmp_path / "uk.toml").write_text("""
+[report]
+title = "UK"
+output = "out"
+formats = ["json"]
+[data.staff]
+path = "staff.csv"
+[[analysis]]
+type = "uk_pay_gap"
+sex = "sex"
+hourly_pay = "hourly_pay"
+bonus = "bonus"
+blank_means_no = true
+""")
+    assert main(["audit", str(tmp_path / "uk.toml")]) == 0
+    section = json.loads((tmp_path / "out" / "audit.json").read_text())["sections"][0]
+    expected = fh.uk_pay_gap_metrics(staff, sex="sex", hourly_pay="hourly_pay", bonus="bonus")
+    got = {r["metric"]: r["value"] for r in section["result"]["metrics"]}
+    assert got["male_bonus_pct"] == pytest.approx(expected.male_bonus_pct)
+    assert any("blank cells read as 0" in n for n in section["warnings"])

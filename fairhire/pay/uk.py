@@ -28,6 +28,7 @@ from .._core.text import format_percent_figure
 from .._engine_stats import quartile_bands
 from .._frames import numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, result_dataclass
+from ..errors import InvalidValueError
 from ..stats.paygap import BAND_RULES, BAND_SIZES, publish
 from ._statutory import (
     FirstPass,
@@ -435,6 +436,15 @@ def _bonus(fp: FirstPass, columns: _Columns) -> _Bonus:
         )
     rel_m, rel_f = fp.by_sex(fp.n - fp.counts["bonus_missing"])
     paid_m, paid_f = fp.by_sex(fp.counts["bonus_paid"])
+    n_paid = paid_m + paid_f
+    if missing and n_paid and rel_m + rel_f == n_paid:
+        raise InvalidValueError(
+            f"column {bonus!r} (passed as bonus=) holds a bonus for {n_paid:,} employees and is "
+            f"blank for {missing:,}, and no row holds 0: the proportions paid a bonus would "
+            "be 100%. If a blank means no bonus, write 0 in those cells (in pandas: "
+            f"data.fillna({{{bonus!r}: 0}})) or add blank_means_no = true to the analysis in "
+            "an audit config; if those bonuses are unknown, leave the rows out of the data."
+        )
     if paid_m == 0 or paid_f == 0:
         nobody = "no man" if paid_m == 0 else "no woman"
         warnings.append(f"the bonus gaps are not defined: {nobody} was paid a bonus")

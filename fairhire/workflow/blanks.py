@@ -23,8 +23,10 @@ __all__ = ["blanks_as_no"]
 def blanks_as_no(
     frame: pd.DataFrame, columns: Sequence[str | None], *, how: str
 ) -> tuple[pd.DataFrame, list[str]]:
-    """``frame`` with the blank cells of ``columns`` read as no (a copy, when any is blank),
-    and one note per column that had any (``how`` says who asked, e.g. ``--blank-means-no``).
+    """``frame`` with the blank cells of ``columns`` read as no (a copy, when any is blank):
+    "no" in a text column, 0 in a number column (a 1/0 flag, or an amount such as a bonus,
+    where a blank means none); one note per column that had any (``how`` says who asked, e.g.
+    ``--blank-means-no``).
 
     Examples
     --------
@@ -34,6 +36,8 @@ def blanks_as_no(
     (['Yes', 'no', 'no', 'No'], np.int64(1), np.int64(1))
     >>> notes
     ["column 'hired': 2 blank cells read as no (--blank-means-no)."]
+    >>> blanks_as_no(pd.DataFrame({"bonus": [250.0, None]}), ["bonus"], how="x")[0].bonus.tolist()
+    [250.0, 0.0]
     """
     out, notes = frame, []
     for column in dict.fromkeys(c for c in columns if c):
@@ -43,6 +47,10 @@ def blanks_as_no(
             continue
         if out is frame:
             out = frame.copy()
-        out[column] = frame[column].astype(object).where(~blank, "no")
-        notes.append(f"column {column!r}: {n:,} blank cells read as no ({how}).")
+        if pd.api.types.is_numeric_dtype(frame[column]):  # 1/0 flags, or an amount (a bonus)
+            out[column] = frame[column].where(~blank, 0)
+            notes.append(f"column {column!r}: {n:,} blank cells read as 0 ({how}).")
+        else:
+            out[column] = frame[column].astype(object).where(~blank, "no")
+            notes.append(f"column {column!r}: {n:,} blank cells read as no ({how}).")
     return out, notes

@@ -127,8 +127,10 @@ def _run_one(i: int, spec: Mapping[str, Any], inputs: Mapping[str, Any], base: P
                data_notes=[*data_notes.get(input_name(spec, inputs), ()), *filled])
 
 
-#: The arguments that name yes/no columns (``blank_means_no = true`` reads their blanks as no).
-FLAG_ARGUMENTS = ("stages", "selected", "promoted", "exited", "event", "full_pay", "outcome")
+#: The arguments that name yes/no columns, and amounts whose blank means none (a bonus):
+#: ``blank_means_no = true`` reads their blanks as no (or 0).
+FLAG_ARGUMENTS = ("stages", "selected", "promoted", "exited", "event", "full_pay", "outcome",
+                  "bonus")
 
 
 def _blanks_read(spec: Mapping[str, Any], options: Mapping[str, Any],
