@@ -4,6 +4,7 @@ OWBPA disclosure and its privacy, bad input, properties, backends and reports.""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -195,3 +196,64 @@ def test_report_renders_every_format():
     assert "Within decisional units" in out["html"]
     out5 = check_renders(r, min_cell=5)
     assert "&lt; 5" in out5["html"]
+
+
+# -- ages from dates of birth ---------------------------------------------------------------
+
+
+def test_birth_dates_give_whole_years_on_the_decision_date():
+    # HR systems export a date of birth: an age is the birthdays had by as_of, so a birthday
+    # the day after the decision is a year younger (days / 365.25 would round it up)
+    from fairhire.exits._ages import completed_years
+
+    on = pd.Timestamp("2026-06-30")
+    born = pd.to_datetime(pd.Series(["1986-06-30", "1986-07-01", "1966-02-28", "1984-02-29"]))
+    assert completed_years(born, on).tolist() == [40.0, 39.0, 60.0, 42.0]
+    staff = fh.datasets.make_workforce(2_000, random_state=3, exits=True)
+    pool = staff[staff.laid_off.notna()].reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    # a date of birth that gives each employee's age on the decision date
+    birth = on - pd.to_timedelta(pool.age * 365.25 + rng.integers(1, 300, len(pool)), unit="D")
+    text = birth.dt.strftime("%d/%m/%Y")  # day first: read by the shared date rule
+    args = dict(group="sex", selected="laid_off", unit="job_family", job_title="job_title")
+    ages = completed_years(birth, on)
+    by_age = fh.reduction_in_force(pool.assign(age=ages), age="age", **args)
+    by_birth = fh.reduction_in_force(pool.drop(columns="age").assign(born=text),
+                                     birth_date="born", as_of="2026-06-30", **args)
+    pd.testing.assert_frame_equal(by_birth.table, by_age.table)
+    pd.testing.assert_frame_equal(by_birth.owbpa, by_age.owbpa)
+    assert by_birth.params["birth_date"] == "born" and by_birth.params["age"] is None
+    assert "column 'born' (birth_date) read as day/month/year dates." in by_birth.warnings
+    assert "ages are whole years on 2026-06-30 (as_of), from 'born'." in by_birth.warnings
+
+
+def test_birth_date_errors_say_what_to_give():
+    data = DATA.assign(born="1980-01-01")
+    with pytest.raises(InvalidParameterError, match="birth_date= needs as_of="):
+        fh.reduction_in_force(data, selected="laid_off", birth_date="born")
+    with pytest.raises(InvalidParameterError, match="age= or birth_date="):
+        fh.reduction_in_force(data, selected="laid_off", age="age", birth_date="born",
+                              as_of="2026-01-01")
+    with pytest.raises(InvalidValueError, match=r"after as_of=1979-12-31 in 130 rows"):
+        fh.reduction_in_force(data, selected="laid_off", birth_date="born",
+                              as_of="1979-12-31")
+    with pytest.raises(InvalidValueError, match="pass it as birth_date= with as_of="):
+        fh.reduction_in_force(data, selected="laid_off", age="born")
+
+
+def test_the_command_line_takes_birth_dates(tmp_path, capsys):
+    from fairhire.cli import main
+
+    born = pd.Series(pd.to_datetime("2026-03-31") - pd.to_timedelta(
+        DATA.age * 365.25 + 30, unit="D")).dt.strftime("%m/%d/%Y")
+    DATA.drop(columns="age").assign(born=born).to_csv(tmp_path / "rif.csv", index=False)
+    args = ["layoff", str(tmp_path / "rif.csv"), "--selected", "laid_off", "--unit", "unit",
+            "--birth-date", "born"]
+    assert main(args) == 2
+    assert "--birth-date needs --as-of" in capsys.readouterr().err
+    assert main([*args, "--as-of", "2026-03-31"]) == 0
+    out = capsys.readouterr().out
+    expected = fh.reduction_in_force(DATA, selected="laid_off", unit="unit", age="age")
+    for _, row in expected.table.query("unit == 'All units'").iterrows():
+        assert re.search(rf"{row.comparison} +{row.group} +{row.headcount} +{row.selected} ",
+                         out), row.comparison

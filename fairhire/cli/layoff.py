@@ -35,7 +35,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--unit": "the decisional unit (department, site ...) selections were made in",
         "--age": "age in years: compares 40 and over, and each age band, with under 40",
         "--job-title": "job title, for the OWBPA disclosure",
+        "--birth-date": "date of birth, instead of --age: ages are whole years on --as-of",
     })
+    g.add_argument("--as-of", metavar="DATE",
+                   help="with --birth-date: the date of the layoff decision (YYYY-MM-DD)")
     g.add_argument("--age-bands", type=age_bands, metavar="AGES",
                    help="ages whose 'N and over' group is compared with under 40, "
                    "comma-separated (default: 40,50,60)")
@@ -53,14 +56,16 @@ def run(args: argparse.Namespace) -> int:
     if args.include_disclosure and not args.report:
         raise CLIError("--include-disclosure puts the OWBPA disclosure into the report: add "
                        "--report DIR.")
-    if not args.group and not args.age:
-        raise CLIError("give --group COLUMN, --age COLUMN, or both: what the layoff is "
-                       "compared by.")
-    needed = [*(args.group or []), args.selected, args.unit, args.age, args.job_title]
+    if not args.group and not args.age and not args.birth_date:
+        raise CLIError("give --group COLUMN, --age COLUMN (or --birth-date COLUMN with --as-of "
+                       "DATE), or both: what the layoff is compared by.")
+    needed = [*(args.group or []), args.selected, args.unit, args.age, args.job_title,
+              args.birth_date]
     data = read_input(args, needed, flags=[args.selected])
     options = {
         "selected": args.selected,
-        **given(args, ["group", "unit", "age", "job_title", "age_bands", *COMPARISON_OPTIONS]),
+        **given(args, ["group", "unit", "age", "job_title", "age_bands", "birth_date", "as_of",
+                       *COMPARISON_OPTIONS]),
     }
     result = call_analysis(fh.reduction_in_force, data, options)
     print_result(result, args, "Reduction in force", include_disclosure=args.include_disclosure)

@@ -18,7 +18,6 @@ comparisons then run on that small table:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,12 +30,11 @@ from .._core.groups import sort_key
 from .._core.labels import as_labels
 from .._core.missing import is_missing
 from .._core.options import Options, check_options, option_params
-from .._core.params import check_int
 from .._core.reference_rows import explains_reference
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, schema, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from ..stats.trend import cochran_armitage
+from ._ages import UNDER_40, age_trend, check_bands, with_ages
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
@@ -44,7 +42,6 @@ from ._owbpa import owbpa_table
 __all__ = ["ReductionInForceResult", "reduction_in_force"]
 
 ALL_UNITS = "All units"
-UNDER_40 = "Under 40"
 RENAME = {"events": "selected", "event_rate": "selection_rate",
           "event_rate_ci_low": "selection_rate_ci_low",
           "event_rate_ci_high": "selection_rate_ci_high", "stayed": "retained",
@@ -210,6 +207,8 @@ def reduction_in_force(
     age: str | None = None,
     job_title: str | None = None,
     age_bands: Sequence[int] = (40, 50, 60),
+    birth_date: str | None = None,
+    as_of: Any = None,
     reference: Any = None,
     threshold: Any = 0.8,
     alternative: str = "two-sided",
@@ -250,6 +249,10 @@ def reduction_in_force(
     age_bands : sequence of int, default (40, 50, 60)
         Ages (40 or more) whose "N and over" group is compared with under 40; they also cut
         the bands of the trend test.
+    birth_date, as_of : str, date, optional
+        Instead of ``age``: a date-of-birth column, and the date of the layoff decision. Ages
+        are whole years on ``as_of`` (birthdays had by then), as the OWBPA disclosure counts
+        them; text dates are read by the shared rule (ISO, or one unambiguous day/month order).
     reference : optional
         A fixed reference group for the group comparison (age comparisons always use under 40).
     threshold, alternative, adjust, alpha, confidence, min_n, unknown_labels
@@ -286,7 +289,13 @@ def reduction_in_force(
     False
     """
     group_cols = check_roles(group, required=False, selected=selected, unit=unit, age=age,
-                             job_title=job_title)
+                             job_title=job_title, birth_date=birth_date)
+    if age is not None and birth_date is not None:
+        raise InvalidParameterError("give age= or birth_date= (with as_of=), not both.")
+    notes: list[str] = []
+    if birth_date is not None:
+        columns = [*group_cols, selected, *(c for c in (unit, job_title) if c is not None)]
+        data, age, notes = with_ages(data, columns, birth_date, as_of)
     if not group_cols and age is None:
         raise InvalidParameterError(
             "give group= (e.g. 'sex'), age= (a column of ages in years), or both: a reduction "
@@ -294,14 +303,14 @@ def reduction_in_force(
         )
     options = check_options(threshold=threshold, alternative=alternative, adjust=adjust,
                             alpha=alpha, confidence=confidence, min_n=min_n)
-    cuts = _check_bands(age_bands)
+    cuts = check_bands(age_bands)
     state = _read(data, group_cols, selected=selected, unit=unit, age=age,
                   job_title=job_title, unknown_labels=unknown_labels)
     parts, strata_rows, unknown = _comparisons(state, group_cols, cuts, options, reference,
                                                by_unit=unit is not None)
     bands = trend = None
     if age is not None:
-        bands, trend = _trend(state.table, state.age_key, cuts)
+        bands, trend = age_trend(state.table, state.age_key, cuts)
     combined = pd.concat(parts, ignore_index=True)
     # the overall comparisons are one family of tests, those within units another
     table = finish(combined, options, family=combined["unit"] == ALL_UNITS).rename(columns=RENAME)
@@ -313,15 +322,18 @@ def reduction_in_force(
     if age is not None:
         owbpa = owbpa_table(state.table, unit_key=state.unit_key, title_key=state.title_key,
                             age_key=state.age_key, warnings=state.warnings)
+    state.warnings[:0] = notes
     params = {
-        "group": group_cols, "selected": selected, "unit": unit, "age": age,
+        "group": group_cols, "selected": selected, "unit": unit,
+        "age": None if birth_date is not None else age,
+        "birth_date": birth_date, "as_of": None if as_of is None else str(as_of),
         "job_title": job_title, "age_bands": list(cuts), "reference": reference,
         **option_params(options, OPTIONS), "unknown_labels": list(as_labels(unknown_labels)),
     }
     return ReductionInForceResult(
         table=table, strata=strata, age_bands=bands, trend=trend, owbpa=owbpa,
         unknown=pd.DataFrame(unknown, columns=["comparison", "reason", "employees"]),
-        group_columns=tuple(group_cols), unit=unit, age=age, job_title=job_title,
+        group_columns=tuple(group_cols), unit=unit, age=birth_date or age, job_title=job_title,
         threshold=float(options.threshold), alpha=options.alpha,
         fingerprint=fingerprint_frame(state.table.astype(str)),
         warnings=tuple(dict.fromkeys(state.warnings)), rows=state.rows, params=params,
@@ -341,7 +353,8 @@ def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
         if not schema(frame)[age].is_numeric():
             raise InvalidValueError(
                 f"column {age!r} (age) must be numeric (ages in years); it has type "
-                f"{schema(frame)[age]}. Convert it to numbers first."
+                f"{schema(frame)[age]}. Convert it to numbers first, or, for a date of birth, "
+                "pass it as birth_date= with as_of= (the date of the decision)."
             )
         key_exprs[age] = nw.col(age).floor()
     counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
@@ -367,19 +380,6 @@ def _comparisons(state: _State, group_cols: list[str], cuts: tuple[int, ...], op
                                   UNDER_40, state, by_unit)
             parts.append(t), strata_rows.extend(s), unknown.append(u)
     return parts, strata_rows, unknown
-
-
-def _check_bands(age_bands: Any) -> tuple[int, ...]:
-    if isinstance(age_bands, str | int):
-        age_bands = (age_bands,)
-    try:
-        values = [check_int(v, "age_bands", low=40, high=100) for v in age_bands]
-    except TypeError:
-        raise InvalidParameterError(
-            f"age_bands= must be a list of ages of 40 or more, e.g. (40, 50, 60); got "
-            f"{age_bands!r}."
-        ) from None
-    return tuple(sorted({40, *values}))
 
 
 @dataclass
@@ -480,19 +480,3 @@ def _comparison(t: pd.DataFrame, name: str, options: Options, reference: Any, st
                     confidence=options.confidence, alpha=options.alpha)})
     table = pd.concat(parts, ignore_index=True).assign(comparison=name)
     return table, strata, (name, f"missing {what}", left_out)
-
-
-def _trend(t: pd.DataFrame, age_key: str, cuts: tuple[int, ...]) -> tuple[pd.DataFrame, dict]:
-    known = t.loc[t[age_key].notna()]
-    band = np.searchsorted(np.array(cuts), known[age_key].to_numpy(), side="right")
-    names = [UNDER_40] + [f"{lo}–{hi - 1}" for lo, hi in itertools.pairwise(cuts)]
-    names.append(f"{cuts[-1]} and over")
-    frame = pd.DataFrame({"band": band, "headcount": known[N].to_numpy(),
-                          "selected": np.where(known[EVENT].astype(bool), known[N], 0)})
-    per = frame.groupby("band").sum().reindex(range(len(names)), fill_value=0)
-    bands = pd.DataFrame({"band": names, "headcount": per["headcount"].to_numpy(),
-                          "selected": per["selected"].to_numpy()})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bands["selection_rate"] = bands["selected"] / bands["headcount"].replace(0, np.nan)
-    res = cochran_armitage(bands["selected"], bands["headcount"])
-    return bands, {"z": res.z, "statistic": res.statistic, "p_value": res.p_value}
