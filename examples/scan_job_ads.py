@@ -2,7 +2,7 @@
 
 Usage:
     python examples/scan_job_ads.py                 # the six ads bundled with fairhire
-    python examples/scan_job_ads.py path/to/ads     # every .txt / .md file in a folder
+    python examples/scan_job_ads.py path/to/ads     # every .txt / .md / .docx file in a folder
     python examples/scan_job_ads.py path/to/ads --lexicon gender-decoder
 
 Writes, next to this script under examples/output/:
@@ -25,6 +25,7 @@ import pandas as pd
 
 import fairhire as fh
 from fairhire.report.safe import csv_safe_frame
+from fairhire.workflow.reading import read_text
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "output"
@@ -40,12 +41,13 @@ def neutralise(value: object) -> object:
 def load_ads(folder: Path | None) -> pd.DataFrame:
     if folder is None:
         return fh.datasets.load_job_ads()
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md"))
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".txt", ".md", ".docx")
+                   and not p.name.startswith("~$"))  # Word's lock files
     if not files:
-        raise SystemExit(f"no .txt or .md files in {folder}")
+        raise SystemExit(f"no .txt, .md or .docx files in {folder}")
     rows = []
     for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text(path)  # a Word document's text; other files as UTF-8 (or Windows-1252)
         title = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
         rows.append((path.stem, title, text))
     return pd.DataFrame(rows, columns=["ad_id", "title", "text"])
@@ -57,7 +59,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Scan job ads for coded language.")
-    parser.add_argument("folder", nargs="?", type=Path, help="folder of .txt/.md job ads")
+    parser.add_argument("folder", nargs="?", type=Path, help="folder of .txt/.md/.docx job ads")
     parser.add_argument("--lexicon", default="default",
                         help="'default', 'gender-decoder' or a path to a TOML lexicon")
     args = parser.parse_args(argv)

@@ -138,3 +138,73 @@ def test_no_report_when_no_ad_has_text(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no ad has text to scan" in err and "report.add" not in err
     assert not (tmp_path / "r").exists()
+
+
+# -- Word documents -----------------------------------------------------------------------------
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+AD_LINES = ["Senior Engineer", "Requirements:", "We want a rockstar\tninja who is aggressive.",
+            "Salary: $120,000 - $150,000.", "We are an equal opportunity employer."]
+
+
+def _docx(path: Path, lines=AD_LINES) -> Path:
+    """A minimal Word document: one paragraph per line (a tab as <w:tab/>), a run split."""
+    import zipfile
+
+    def paragraph(line: str) -> str:
+        runs = "<w:tab/>".join(f'<w:t xml:space="preserve">{part}</w:t>'
+                               for part in line.split("\t"))
+        return f"<w:p><w:r>{runs}</w:r></w:p>"
+
+    xml = f"<w:document {_W}><w:body>{''.join(map(paragraph, lines))}</w:body></w:document>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", xml)
+    return path
+
+
+def test_a_word_document_is_scanned_as_its_text(tmp_path, capsys):
+    # a .docx was "not a text file"; job ads are often written in Word
+    _docx(tmp_path / "ad.docx")
+    (tmp_path / "ad.txt").write_text("\n".join(AD_LINES))
+    assert main(["scan", str(tmp_path / "ad.docx"), "--format", "json"]) == 0
+    from_word = json.loads(capsys.readouterr().out)
+    assert main(["scan", str(tmp_path / "ad.txt"), "--format", "json"]) == 0
+    from_text = json.loads(capsys.readouterr().out)
+    for a, b in zip(from_word, from_text, strict=True):
+        a.pop("ad"), b.pop("ad")
+        assert a == b and a["status"] == "ok"
+
+
+def test_a_folder_of_word_documents_skips_office_lock_files(tmp_path, capsys):
+    _docx(tmp_path / "one.docx")
+    (tmp_path / "~$one.docx").write_bytes(b"\x08owner\x00\x00")  # Word's lock file
+    (tmp_path / "two.txt").write_text("A supportive team.")
+    assert main(["scan", str(tmp_path), "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "one.docx" in out and "two.txt" in out and "~$" not in out
+
+
+@pytest.mark.parametrize("head,what", [(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF"),
+                                       (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+                                        "an old Word document (.doc)")])
+def test_a_pdf_or_an_old_doc_says_how_to_save_it(tmp_path, capsys, head, what):
+    (tmp_path / "ad.bin").write_bytes(head + b"\x00" * 64)
+    assert main(["scan", str(tmp_path / "ad.bin")]) == 2
+    err = capsys.readouterr().err
+    assert f"is {what}" in err and "Save it as .docx or .txt" in err
+
+
+def test_an_audit_config_reads_word_ads(tmp_path):
+    _docx(tmp_path / "ad.docx")
+    (tmp_path / "a.toml").write_text('[report]\ntitle = "Ads"\noutput = "out"\n'
+                                     'formats = ["json"]\n[[analysis]]\n'
+                                     'type = "job_description"\npath = "*.docx"\n')
+    assert main(["audit", str(tmp_path / "a.toml")]) == 0
+    section = json.loads((tmp_path / "out" / "audit.json").read_text())["sections"][0]
+    import fairhire as fh
+
+    expected = fh.scan_job_description("\n".join(AD_LINES))
+    assert section["title"] == "Job ad: ad"
+    assert section["result"]["word_count"] == expected.word_count > 10
+    assert section["result"]["label"] == expected.label

@@ -32,12 +32,13 @@ REPORT_TITLE = "Job description scan"
 FLAGS = {"lexicon": "--lexicon"}
 
 _SEVERITY = {"high": 0, "medium": 1, "low": 2}
-TEXT_SUFFIXES = ("*.txt", "*.md", "*.text")
+TEXT_SUFFIXES = ("*.txt", "*.md", "*.text", "*.docx")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
-                   help="text files, folders of .txt/.md files, glob patterns, '-' for "
+                   help="text or Word (.docx) files, folders of .txt/.md/.docx files, glob "
+                   "patterns, '-' for "
                    "standard input, or one CSV/Parquet/Excel file with --column")
     p.add_argument("--column", metavar="COLUMN",
                    help="the column holding the ad text, when FILE is a table")
@@ -132,7 +133,8 @@ def collect_ads(args: argparse.Namespace) -> list[Ad]:
             continue
         for path in _paths(pattern):
             if path.is_dir():
-                children = sorted({c for g in TEXT_SUFFIXES for c in path.glob(g)})
+                children = sorted({c for g in TEXT_SUFFIXES for c in path.glob(g)
+                                   if not c.name.startswith("~$")})  # Office lock files
                 ads += [_read_ad(c, str(c), strict=False) for c in children]
             else:
                 ads.append(_read_ad(path, str(path), strict=single and "*" not in pattern))

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from .documents import document_kind, docx_text, refused
 from .errors import CLIError
 from .excel import read_excel
 from .headers import (
@@ -121,9 +122,15 @@ def decode_text(data: bytes, name: str, *, notes: list[str] | None = None) -> st
 
 
 def read_text(source: Source, *, name: str | None = None, notes: list[str] | None = None) -> str:
-    """The text of a file (or of uploaded bytes); binary content is an error."""
+    """The text of a file (or of uploaded bytes): a Word document's (.docx) text, or the bytes
+    decoded; a PDF, an old .doc and other binary content are errors that say what to do."""
     name = name or str(source)
     data = source if isinstance(source, bytes) else _read_bytes(Path(source))
+    kind = document_kind(data[:8] if not data.startswith(b"PK") else data)
+    if kind == "docx":
+        return docx_text(data, name)
+    if kind is not None:
+        raise refused(kind, name)
     return decode_text(data, name, notes=notes)
 
 
