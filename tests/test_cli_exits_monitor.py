@@ -139,7 +139,7 @@ def test_layoff_disclosure_only_when_asked_and_only_in_the_report(staff_csv, tmp
 
 def test_layoff_needs_group_or_age_and_whole_age_bands(staff_csv, capsys):
     assert main(["layoff", str(staff_csv), "--selected", "laid_off"]) == 2
-    assert "give --group COLUMN, --age COLUMN, or both" in _error(capsys)
+    assert "give --group COLUMN, --age COLUMN (or --birth-date COLUMN with --as-of DATE), or both" in _error(capsys)
     assert main(["layoff", str(staff_csv), "--selected", "laid_off", "--age", "age",
                  "--age-bands", "40,fifty"]) == 2
     assert "--age-bands '40,fifty' must be whole ages" in _error(capsys)

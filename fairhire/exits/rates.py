@@ -20,6 +20,7 @@ from .._core.labels import as_labels
 from .._core.options import Options, check_options, option_params
 from .._core.params import check_bool, check_choice
 from .._core.reference_rows import explains_reference
+from .._core.strata import missing_strata_warnings, stratum_label
 from .._core.text import format_ratio, p_text, threshold_rule
 from .._frames import (
     as_columns,
@@ -51,7 +52,6 @@ RENAME = {"events": "exits", "event_rate": "exit_rate", "event_rate_ci_low": "ex
           "rate_ratio_ci_low": "exit_rate_ratio_ci_low",
           "rate_ratio_ci_high": "exit_rate_ratio_ci_high"}
 VERBS = {"all": "left", "voluntary": "left voluntarily", "involuntary": "left involuntarily"}
-STRATUM_SEPARATOR = " · "
 
 
 @result_dataclass
@@ -370,6 +370,8 @@ def _cells(counts: Any, *, exited: str, exit_type: str | None, strata_cols: list
         excluded["missing group"] = int(t.loc[unknown, _N].sum())
         warnings.append(f"{excluded['missing group']:,} employees have a missing or unknown "
                         "group: counted in the unknown table, not compared.")
+    known = t.loc[t[LABEL].notna()]
+    warnings += missing_strata_warnings(known, {counts.keys[c]: c for c in strata_cols}, _N)
     stratum = _stratum(t, [counts.keys[c] for c in strata_cols])
     frame = pd.DataFrame({
         LABEL: t[LABEL], "stratum": stratum, "headcount": t[_N],
@@ -408,14 +410,10 @@ def _type_warnings(t: pd.DataFrame, event: pd.Series, kind: pd.Series, kinds: Ex
 
 
 def _stratum(t: pd.DataFrame, cols: list[str]) -> pd.Series:
-    from .._core.missing import is_missing
-
     if not cols:
         return pd.Series("all", index=t.index, dtype=object)
     rows = t[cols].astype(object).itertuples(index=False, name=None)
-    return pd.Series([STRATUM_SEPARATOR.join("(missing)" if is_missing(v) else str(v)
-                                             for v in r) for r in rows],
-                     index=t.index, dtype=object)
+    return pd.Series([stratum_label(r) for r in rows], index=t.index, dtype=object)
 
 
 def _compare_kinds(cells: pd.DataFrame, kind_list: Sequence[str], options: Options,

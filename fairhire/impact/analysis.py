@@ -9,10 +9,12 @@ from typing import Any
 from .._core.options import Options, check_options, implemented_by, option_params
 from .._core.params import check_choice
 from .._core.reference_rows import explains_reference
+from .._core.strata import missing_strata_warnings
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from .aggregate import (
+    APPLIED,
     FunnelCounts,
     check_group_values,
     check_not_all_excluded,
@@ -428,6 +430,10 @@ def build_result(
     used = counts.total_rows - sum(excluded.values())
     rows = RowAccount(total=counts.total_rows, used=used, excluded=excluded)
     warnings = [*exclusion_warnings(counts.excluded), *label_warnings, *comp.warnings]
+    if strata_cols:
+        known = counts.table.loc[[all(v is not None for v in row) for row in
+                                  counts.table[list(group_cols)].itertuples(index=False)]]
+        warnings += missing_strata_warnings(known, {c: c for c in strata_cols}, APPLIED)
     if comp.unknown_rows:
         warnings.append(
             f"{comp.unknown_rows:,} applicants have a missing or unknown group: counted in "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._core.strata import stratum_value
 from .._core.text import p_text
 from ..stats import proportions as sp
 from ..stats.strata import mantel_haenszel
@@ -38,16 +39,11 @@ STRATA_COLUMNS = [
     "reversal",
 ]
 
-MISSING_STRATUM = "(missing)"
-
-
 def strata_cube(
     known: pd.DataFrame, group_cols: list[str], strata_cols: list[str], numeric: list[str]
 ) -> pd.DataFrame:
     """Counts with one row per stratum and one column per (count column, *group key)."""
-    filled = {
-        c: known[c].astype(object).where(known[c].notna(), MISSING_STRATUM) for c in strata_cols
-    }
+    filled = {c: known[c].astype(object).map(stratum_value) for c in strata_cols}
     grouped = known.assign(**filled).groupby([*group_cols, *strata_cols], sort=False)[numeric].sum()
     return grouped.unstack(level=list(range(len(group_cols))), fill_value=0)
 

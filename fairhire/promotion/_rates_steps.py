@@ -15,10 +15,11 @@ import pandas as pd
 from .._core.counting import clean_row_labels, count_groups, pick_reference
 from .._core.groups import sort_key
 from .._core.labels import NON_DISCLOSURE_NOTE
-from .._core.missing import is_missing, missing_mask
+from .._core.missing import missing_mask
 from .._core.names import internal_names
 from .._core.numbers import numbers_as_categories_in
 from .._core.reference import find_group
+from .._core.strata import missing_strata_warnings, stratum_label, stratum_value
 from .._frames import collect_pandas
 from ..errors import FairhireError, InsufficientDataError, InvalidParameterError
 from ..stats.proportions import adjust_pvalues
@@ -28,8 +29,6 @@ __all__ = ["Cells", "by_stratum", "count_cells", "employees", "logit", "mark_tie
            "reference_of"]
 
 STAGE = "promoted"
-MISSING_STRATUM = "(missing)"
-STRATUM_SEPARATOR = " · "
 STRATUM = "stratum"
 
 REGRESSION_COLUMNS = [
@@ -68,18 +67,10 @@ def count_cells(frame: Any, group_cols: list[str], promoted: str,
         warnings.append(
             f"{missing_outcome:,} rows have a missing {promoted!r} value: excluded and counted."
         )
-    for role, column in strata.items():
-        n_missing = int(t.loc[t[role].map(is_missing), "n"].sum())
-        if n_missing:
-            warnings.append(
-                f"{n_missing:,} rows have a missing {column!r}: kept as a stratum of their own "
-                f"({MISSING_STRATUM!r})."
-            )
+    warnings += missing_strata_warnings(t, strata, "n")
     if strata:
-        t[STRATUM] = [
-            STRATUM_SEPARATOR.join(MISSING_STRATUM if is_missing(v) else str(v) for v in row)
-            for row in t[list(strata)].astype(object).itertuples(index=False, name=None)
-        ]
+        t[STRATUM] = [stratum_label(row) for row in
+                      t[list(strata)].astype(object).itertuples(index=False, name=None)]
     t = t.loc[t["n"] > 0].reset_index(drop=True)
     return Cells(table=t, total=counts.total, missing_outcome=missing_outcome,
                  warnings=warnings)
@@ -302,7 +293,7 @@ def _informative_strata(labels: pd.Series, y: pd.Series, df: pd.DataFrame,
     """
     keep = pd.Series(True, index=y.index)
     for name, column in strata.items():
-        values = df[column].astype(object).where(df[column].notna(), MISSING_STRATUM)
+        values = df[column].astype(object).map(stratum_value)
         rate = y[keep].groupby(values[keep]).mean()
         constant = sorted((v for v, r in rate.items() if r in (0.0, 1.0)), key=str)
         if constant:
@@ -323,7 +314,7 @@ def _design(sub: pd.DataFrame, lab: pd.Series, others: Sequence[str], strata_col
         s = sub[c]
         numeric = pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)
         if c in strata_cols or not numeric:
-            values = s.astype(object).where(s.notna(), MISSING_STRATUM)
+            values = s.astype(object).map(stratum_value)
             cats = sorted(values.unique(), key=str)
             parts.append(pd.DataFrame({f"{c}[{v}]": (values == v).astype(float)
                                        for v in cats[1:]}, index=sub.index))
