@@ -52,7 +52,7 @@ _GROUP = re.compile(r"sex|gender|race|ethnic|age.?band|age.?group|disab|veteran|
 _STAGE = ("applied", "screened", "screen", "assessed", "interviewed", "interview", "offered",
           "offer", "hired", "hire", "advanced", "selected", "passed", "started")
 _OUTCOME = re.compile(r"promot", re.I)
-_EXITED = re.compile(r"exit|^left$|leaver|^left_|terminat|attrition|separat|resign|quit", re.I)
+_EXITED = re.compile(r"exit|^left\b|^left_|leaver|terminat|attrition|separat|resign|quit", re.I)
 _EXIT_TYPE = re.compile(r"exit.?(type|reason|kind)|(termination|leav\w*|separation).?(type|"
                         r"reason)", re.I)
 _PAY = re.compile(r"salary|pay|wage|compensation|earning|bonus", re.I)
@@ -99,6 +99,8 @@ def guess_role(name: str, series: pd.Series) -> str:
     --------
     >>> guess_role("Gender", pd.Series(["F", "M"])), guess_role("hired", pd.Series(["yes", "no"]))
     ('group', 'stage')
+    >>> guess_role("Left Company", pd.Series(["Yes", "No"]))
+    'exited'
     """
     if _is_flag(series):
         if _OUTCOME.search(name):
