@@ -264,15 +264,22 @@ def read_flag(frame: Any, column: str, *, argument: str | None = None,
         if dtype.is_float():
             missing = missing | col.is_nan().fill_null(True)
         invalid = (~missing & ~col.is_in([zero, one]).fill_null(False)).fill_null(False)
-        found = collect_pandas(frame.select(
-            sum_true(invalid, frame).alias("bad"), sum_true(missing, frame).alias("missing"),
-            sum_true((col == one).fill_null(False), frame).alias("true"),
-            sum_true((col == zero).fill_null(False), frame).alias("false"),
-        )).iloc[0]
+        if dtype.is_integer():  # no NaN: the 1s are the sum, the rest are 0s or nulls
+            counts = [col.sum().alias("true"), col.null_count().alias("missing"),
+                      nw.len().alias("rows")]
+        else:
+            counts = [sum_true((col == one).fill_null(False), frame).alias("true"),
+                      sum_true(missing, frame).alias("missing"),
+                      sum_true((col == zero).fill_null(False), frame).alias("false")]
+        found = collect_pandas(frame.select(sum_true(invalid, frame).alias("bad"), *counts)
+                               ).iloc[0]
         if not int(found["bad"] or 0):
-            reading = FlagReading(column=column, dtype=dtype, n_true=int(found["true"] or 0),
-                                  has_false=bool(int(found["false"] or 0)))
-            return _checked(reading, int(found["missing"] or 0), argument, blanks_reached)
+            n_true, n_missing = int(found["true"] or 0), int(found["missing"] or 0)
+            n_false = (int(found["rows"]) - n_true - n_missing if dtype.is_integer()
+                       else int(found["false"] or 0))
+            reading = FlagReading(column=column, dtype=dtype, n_true=n_true,
+                                  has_false=bool(n_false))
+            return _checked(reading, n_missing, argument, blanks_reached)
     rows = internal_name("rows", [column])  # the column itself may be called "n"
     counts = group_counts(frame.select(col), [column], count_name=rows)
     true_values, blank_values, bad = [], [], {}
