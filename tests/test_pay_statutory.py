@@ -323,3 +323,24 @@ def test_an_undefined_gap_is_written_without_a_percent_sign():
     assert "**–** mean bonus gap" in texts["markdown"]
     # defined figures keep their sign
     assert re.search(r"\*\*−?\d+\.\d%\*\* mean hourly pay gap", texts["markdown"])
+
+
+def test_a_worker_with_no_category_is_in_the_organisation_wide_indicators():
+    # a blank category left the worker out of every indicator: (a) to (f) and the quartiles
+    # moved when category= was given; Art. 9(1)(a)-(f) cover all workers, (g) the categories
+    staff = fh.datasets.make_workforce(1_200, random_state=5).astype({"level": object})
+    staff.loc[:14, "level"] = None
+    staff.loc[15, "level"] = "  "
+    by_category = fh.eu_pay_transparency_metrics(staff, pay="salary", sex="sex",
+                                                 category="level", variable_pay="bonus")
+    overall = fh.eu_pay_transparency_metrics(staff, pay="salary", sex="sex",
+                                             variable_pay="bonus")
+    kept = by_category.indicators["indicator"] != "g"
+    pd.testing.assert_frame_equal(by_category.indicators[kept].reset_index(drop=True),
+                                  overall.indicators.reset_index(drop=True))
+    pd.testing.assert_frame_equal(by_category.quartiles, overall.quartiles)
+    assert by_category.rows == overall.rows
+    n = int(staff.loc[:15].sex.isin(["Male", "Female"]).sum())
+    assert f"{n} workers have a missing or unknown 'level'" in " ".join(by_category.warnings)
+    people = by_category.categories[["men", "women"]].to_numpy().sum()
+    assert people == overall.rows.used - n

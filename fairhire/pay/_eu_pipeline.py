@@ -35,6 +35,7 @@ __all__ = ["EUColumns", "EUFigures", "eu_figures"]
 NAN = float("nan")
 #: Internal names of the columns of the kept rows (a fresh frame: they cannot collide).
 CAT, MALE, BASIC, VAR, TOTAL = "__fh_cat", "__fh_male", "__fh_basic", "__fh_var", "__fh_total"
+IN_CAT = "__fh_in_category"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def eu_figures(
     quartiles = quartile_bands(work, TOTAL, MALE, band_sizes=band_sizes, band_rule=band_rule)
     categories = None
     if cleaning is not None:
-        categories, by_category = _categories(work, columns, include_zero_variable)
+        categories, by_category = _categories(work.filter(nw.col(IN_CAT)), columns,
+                                              include_zero_variable)
         exact += by_category
     # every summary the figures come from: counts, exact sums, medians, maxima
     fingerprint = fp.fingerprint(
@@ -127,7 +129,8 @@ def _first_pass(frame: Any, columns: EUColumns, coding: SexCoding) -> FirstPass:
 def _row_account(
     fp: FirstPass, columns: EUColumns, cleaning: LabelCleaning | None
 ) -> tuple[RowAccount, list[str]]:
-    """Rows used, and every other row by reason: sex, pay, hours, category (in this order)."""
+    """Rows used, and every other row by reason: sex, pay, hours (in this order); rows with no
+    category are used, and said to be in no category of (g)."""
     sex = fp.sex
     excluded = {
         "sex missing": sex.missing,
@@ -142,8 +145,12 @@ def _row_account(
     if cleaning is not None:
         warnings += cleaning.warnings()
         blank = np.array([cleaning.get(v) is None for v in fp.groups[columns.category]])
-        excluded[f"missing category ({columns.category})"] = int(remaining[fp.kept & blank].sum())
-        remaining = np.where(blank, 0, remaining)
+        n_blank = int(remaining[fp.kept & blank].sum())
+        if n_blank:
+            warnings.append(
+                f"{n_blank:,} workers have a missing or unknown {columns.category!r}: they are "
+                "in indicators (a) to (f) and the pay quartiles, and in no category of (g)."
+            )
     excluded = {k: v for k, v in excluded.items() if v}
     others = {k: v for k, v in excluded.items() if not k.startswith("sex ")}
     if others:
@@ -189,9 +196,10 @@ def _kept_rows(
         basic, var = basic / hours.cast(nw.Float64), var / hours.cast(nw.Float64)
     selected = [fp.is_male.alias(MALE), basic.alias(BASIC), var.alias(VAR)]
     if cleaning is not None:
+        # a worker with no category is a worker: in (a)-(f), in no category of (g)
         good = [raw for raw, clean in cleaning.mapping.items() if clean is not None]
-        keep = keep & nw.col(columns.category).is_in(good)
         selected.insert(0, _category_expr(columns.category, cleaning, types).alias(CAT))
+        selected.append(nw.col(columns.category).is_in(good).fill_null(False).alias(IN_CAT))
     work = fp.frame.filter(keep).select(*selected)
     work = work.with_columns((nw.col(BASIC) + nw.col(VAR)).alias(TOTAL))
     return keep, basic + var, work
