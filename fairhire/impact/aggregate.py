@@ -10,7 +10,8 @@ True/False, 1/0, 1.0/0.0, yes/no, y/n, t/f in any case. A blank (missing) value 
 applicant reached — the first stage, or a later one after passing the stage before — is a
 missing outcome: the row is excluded and counted as ``"missing outcome (<stage>)"``. A blank at
 a stage the applicant never reached (the stage before reads False) is not needed and is read as
-not selected there.
+not selected there. One column with the furthest stage reached is read by
+:mod:`fairhire.impact.stage_column` into the same counts.
 """
 
 from __future__ import annotations
@@ -26,15 +27,11 @@ import pandas as pd
 
 from .._core.flags import FlagReading, check_blank_stage, read_flag
 from .._core.groups import sort_key
-from .._core.labels import label_key
-from .._core.missing import is_missing
 from .._frames import Frame, group_counts, is_lazy, schema, sum_true, text_group_counts
 from ..errors import (
     ColumnError,
     InsufficientDataError,
-    InvalidParameterError,
     InvalidValueError,
-    preview,
 )
 from .fastcount import Tally, count_levels, exclusions, polars_checks
 
@@ -324,98 +321,6 @@ def _folded_group_by(
         return None
     n_rows = int(pd.to_numeric(grouped[APPLIED]).sum()) if total_rows is None else total_rows
     return _chained_counts(grouped.drop(columns=checks), keys, stages, n_rows, {})
-
-
-# --------------------------------------------------------------------------------------------
-# One column with the furthest stage reached
-# --------------------------------------------------------------------------------------------
-
-
-def _stage_positions(values: pd.Series, stage_order: Sequence[object]) -> pd.Series:
-    """Position of each value in ``stage_order``: exact, as text, or ignoring case and spaces."""
-    index: dict[object, int] = {}
-    for i, v in enumerate(stage_order):
-        index.setdefault(v, i)
-        index.setdefault(str(v), i)
-    by_key: dict[object, int] = {}
-    for i, v in enumerate(stage_order):
-        by_key.setdefault(label_key(str(v)), i)
-
-    def position(v: object) -> int:
-        try:
-            if v in index:
-                return index[v]
-        except TypeError:
-            pass
-        return index.get(str(v), by_key.get(label_key(str(v)), -1))
-
-    return values.map(position)
-
-
-def funnel_from_stage_column(
-    frame: Frame,
-    *,
-    keys: Sequence[str],
-    column: str,
-    stage_order: Sequence[object],
-) -> FunnelCounts:
-    """Aggregate one column holding the furthest stage reached, with ``stage_order``.
-
-    Stage labels match ``stage_order`` exactly or ignoring case and spaces; blank values are
-    missing outcomes (counted and excluded); any other value is an error that lists it.
-    """
-    if len(stage_order) < 2:
-        raise InvalidParameterError(
-            f"stage_order={list(stage_order)!r} needs at least two stages: the entry stage "
-            "(e.g. 'applied') and the stages after it, in funnel order."
-        )
-    if len({label_key(str(s)) for s in stage_order}) != len(stage_order):
-        raise InvalidParameterError(f"stage_order={list(stage_order)!r} repeats a stage.")
-    counts = group_counts(frame, [*keys, column], count_name=_ROWS)
-    n_all = int(counts[_ROWS].sum())
-    missing = counts[column].map(is_missing).to_numpy(dtype=bool)
-    n_missing = int(counts.loc[missing, _ROWS].sum())
-    counts = counts.loc[~missing].reset_index(drop=True)
-    position = _stage_positions(counts[column], stage_order)
-    unknown = position < 0
-    if unknown.any():
-        bad_values = sorted({str(v) for v in counts.loc[unknown, column]})
-        raise InvalidValueError(
-            f"column {column!r} holds stages not in stage_order: {preview(bad_values)} in "
-            f"{int(counts.loc[unknown, _ROWS].sum()):,} rows. stage_order is "
-            f"{list(stage_order)!r}; add the missing stages in funnel order or recode them."
-        )
-    stages = [str(s) for s in stage_order[1:]]
-    pos = position.to_numpy()
-    key_list = list(keys)
-    rows = []
-    grouped = (
-        counts.groupby(key_list, dropna=False, sort=False).indices
-        if key_list
-        else {(): np.arange(len(counts))}
-    )
-    for key, idx in grouped.items():
-        key = key if isinstance(key, tuple) else (key,)
-        n = counts[_ROWS].to_numpy()[idx]
-        p = pos[idx]
-        rec = dict(zip(key_list, key, strict=True))
-        rec[APPLIED] = int(n.sum())
-        for k, s in enumerate(stages, start=1):
-            rec[app_col(s)] = int(n[p >= k - 1].sum())
-            rec[sel_col(s)] = int(n[p >= k].sum())
-        rows.append(rec)
-    empty = {
-        c: [] for c in [*key_list, APPLIED, *(f(s) for s in stages for f in (app_col, sel_col))]
-    }
-    table = pd.DataFrame(rows) if rows else pd.DataFrame(empty)
-    return FunnelCounts(
-        table=tidy(table, keys, stages),
-        keys=tuple(keys),
-        stages=tuple(stages),
-        chained=True,
-        total_rows=n_all,
-        excluded={missing_outcome(column): n_missing} if n_missing else {},
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,13 +19,13 @@ from .aggregate import (
     check_group_values,
     check_not_all_excluded,
     exclusion_warnings,
-    funnel_from_stage_column,
     funnel_from_stage_columns,
 )
 from .compare import compare
 from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
 from .result import AdverseImpactResult
+from .stage_column import funnel_from_stage_column
 
 __all__ = ["adverse_impact", "adverse_impact_from_counts"]
 
