@@ -311,9 +311,9 @@ def _degree(
     seen: set[int] = set()
     for s, e in sorted(set(spans)):
         sentence = low[s:e]
-        if any(x in sentence for x in _NEGATED) or any(x in sentence for x in _PREFERRED):
+        if _has_any(sentence, _NEGATED) or _has_any(sentence, _PREFERRED):
             continue
-        alternative = any(x in sentence for x in _ALTERNATIVE)
+        alternative = _has_any(sentence, _ALTERNATIVE)
         for m in _DEGREE.finditer(low, s, e):
             if m.start() in seen:
                 continue
