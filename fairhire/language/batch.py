@@ -140,7 +140,9 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
     for text, scanned, layout, values, as_html in zip(texts, found, layouts, checks, html,
                                                       strict=True):
         plan = plans[1 if values[_ACCOMMODATION] else 0]
-        context_of = layout.context_of
+        plain_until = layout.plain_until
+        until = 0  # running text (no context) from the last place asked to here: the
+        # matches come in order, so most findings are not asked about one by one
         counts = [0] * n_cats
         worst = -1
         unscored = 0
@@ -148,9 +150,12 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
         for s, e, entries in scanned.matches:
             for i in entries:
                 cat, sensitive, rank, which, suffix = plan[i]
-                if sensitive and context_of(s) is not None:
-                    unscored += 1
-                    continue
+                if sensitive and s >= until:
+                    until = plain_until(s)
+                    if until < 0:
+                        unscored += 1
+                        until = 0
+                        continue
                 if rank > worst:
                     worst = rank
                 counts[cat] += 1

@@ -325,6 +325,28 @@ class Layout:
         i = bisect_right(self._eeo_starts, start) - 1
         return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
+    def plain_until(self, start: int) -> int:
+        """-1 when :meth:`context_of` ``start`` is not None; otherwise where the next title or
+        header line or EEO region starts (the text's length when none does): context_of is
+        None from ``start`` up to there, since every position before it lies in the same
+        gaps between lines and regions. Lets a caller walking the findings in order ask once
+        per stretch of running text instead of once per finding."""
+        if not self._scanned:
+            self._scan()
+        regions = self._eeo
+        if regions is None:
+            regions = self.eeo_regions()
+        starts, eeo = self._kind_starts, self._eeo_starts
+        i, j = bisect_right(starts, start), bisect_right(eeo, start)
+        if i:  # as in context_of
+            line = self._kind_lines[i - 1]
+            if start <= line[0] and (line[1] == "title" or start < line[2]):
+                return -1
+        if j and start < regions[j - 1][1]:
+            return -1
+        end = len(self.low)
+        return min(starts[i] if i < len(starts) else end, eeo[j] if j < len(eeo) else end)
+
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
     """Where ``key`` occurs in ``low``, left to right, each after the end of the one before:
