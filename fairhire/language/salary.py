@@ -154,7 +154,8 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
         code = (c1 or c2 or "").strip()
         if code:
             currency = _SYMBOL_CODE.get(code, code.upper())
-    if s1 == "$":  # "CA$", "US$", "A$" before the sign
+    # "CA$", "US$", "A$" before the sign (every prefix is letters: none without one there)
+    if s1 == "$" and start and low[start - 1].isalpha():
         for size in (2, 1):
             pre = low[max(0, start - size) : start]
             if len(pre) == size and pre in _PREFIX_DOLLAR and (
