@@ -51,6 +51,7 @@ def test_context_of_matches_brute_force_on_eeo_dense_text():
     assert all(e <= s2 for (_, e), (s2, _) in pairwise(regions))
     for pos in range(0, len(low), 7):
         assert layout.in_eeo(pos) == _brute_force(layout, pos)
+    _check_plain_until(layout, len(low))
     scan = fh.scan_job_description(text)
     where = {f.context for f in scan.suppressed}
     assert where == {"EEO statement", "section header"}
@@ -91,6 +92,22 @@ def _same_layout(text: str) -> None:
     for pos in range(len(low)):
         assert new.line_kind(pos) == old.line_kind(pos), (text, pos)
         assert new.context_of(pos) == old.context_of(pos), (text, pos)
+    _check_plain_until(new, len(low))
+
+
+def _check_plain_until(layout: Layout, size: int) -> None:
+    """plain_until(pos) is -1 exactly where context_of is not None, and otherwise ends the
+    stretch no later than the next position that has a context."""
+    next_context = [size] * (size + 1)
+    for pos in range(size - 1, -1, -1):
+        here = layout.context_of(pos) is not None
+        next_context[pos] = pos if here else next_context[pos + 1]
+    for pos in range(size):
+        until = layout.plain_until(pos)
+        if next_context[pos] == pos:
+            assert until == -1, pos
+        else:
+            assert pos < until <= next_context[pos], (pos, until)
 
 
 @settings(max_examples=300, deadline=None)

@@ -53,7 +53,8 @@ class _Plan(NamedTuple):
     suffix: str  # " [category]" after the matched text in other_findings ("" otherwise)
 
 
-def _plan(comp: CompiledLexicon, accommodated: bool, use_context: bool) -> tuple[_Plan, ...]:
+def _plan(comp: CompiledLexicon, accommodated: bool,
+          use_context: bool) -> tuple[tuple[Any, ...], ...]:
     """The entries' plans for an ad with or without an accommodation statement, context on
     or off (four tables per lexicon: the row then takes no branch on either per finding)."""
     found = _PLANS.get(id(comp))
@@ -62,11 +63,14 @@ def _plan(comp: CompiledLexicon, accommodated: bool, use_context: bool) -> tuple
         tables = {}
         for acc in (False, True):
             for ctx in (False, True):
+                # stored as plain tuples: the row unpacks one per finding, and unpacking a
+                # NamedTuple goes through its iterator (about 3x slower in CPython 3.11)
                 tables[acc, ctx] = tuple(
-                    _Plan(m.category, ctx and m.context_sensitive,
-                          SEVERITY_RANK[_LOWER[m.severity] if acc and m.accommodation_sensitive
-                                        else m.severity],
-                          _WORD_LIST[m.role], "" if m.role else f" [{names[m.category]}]")
+                    tuple(_Plan(m.category, ctx and m.context_sensitive,
+                                SEVERITY_RANK[_LOWER[m.severity]
+                                              if acc and m.accommodation_sensitive
+                                              else m.severity],
+                                _WORD_LIST[m.role], "" if m.role else f" [{names[m.category]}]"))
                     for m in comp.meta
                 )
         if len(_PLANS) >= 64:
@@ -76,7 +80,7 @@ def _plan(comp: CompiledLexicon, accommodated: bool, use_context: bool) -> tuple
 
 
 _WORD_LIST = {1: 0, 2: 1, 0: 2}  # role (1 masculine, 2 feminine, 0 other) -> list
-_PLANS: dict[int, tuple[CompiledLexicon, dict[tuple[bool, bool], tuple[_Plan, ...]]]] = {}
+_PLANS: dict[int, tuple[CompiledLexicon, dict[tuple[bool, bool], tuple[tuple[Any, ...], ...]]]] = {}
 
 
 #: ads taken through each step of a row together (see :func:`_rows`)
@@ -140,7 +144,9 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
     for text, scanned, layout, values, as_html in zip(texts, found, layouts, checks, html,
                                                       strict=True):
         plan = plans[1 if values[_ACCOMMODATION] else 0]
-        context_of = layout.context_of
+        plain_until = layout.plain_until
+        until = 0  # running text (no context) from the last place asked to here: the
+        # matches come in order, so most findings are not asked about one by one
         counts = [0] * n_cats
         worst = -1
         unscored = 0
@@ -148,9 +154,12 @@ def _gather(texts: list[str], found: list[Scanned], layouts: list[Layout],
         for s, e, entries in scanned.matches:
             for i in entries:
                 cat, sensitive, rank, which, suffix = plan[i]
-                if sensitive and context_of(s) is not None:
-                    unscored += 1
-                    continue
+                if sensitive and s >= until:
+                    until = plain_until(s)
+                    if until < 0:
+                        unscored += 1
+                        until = 0
+                        continue
                 if rank > worst:
                     worst = rank
                 counts[cat] += 1

@@ -180,7 +180,10 @@ _ACCOMMODATION = (
 
 
 def _has_any(low: str, phrases: tuple[str, ...]) -> bool:
-    return any(p in low for p in phrases)
+    for p in phrases:  # a loop: any() over a generator costs more than the few tests
+        if p in low:
+            return True
+    return False
 
 
 # -- requirements ------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ _YEARS_BEFORE = re.compile(
 )
 _TAILS = ("plus", "more", *_NUMBER_WORDS)
 _EXPERIENCE_WORDS = ("experience", "expertise", "background", "track record", "working", "work ")
+_AT_LEAST = ("minimum", "at least", "min.", "more than", "over ")
 
 
 def _num(s: str | None) -> int | None:
@@ -232,22 +236,25 @@ def _max_years(low: str, marks: Mapping[str, list[int]] | None = None) -> int | 
         b = _YEARS_BEFORE.search(before)
         if b is None:
             continue
+        # the sentence after, up to ". " or the line's end (plain code: the generators and
+        # any() this replaces cost more than the rest of the loop)
         after = low[end : end + 80]
-        stop = min((j for j in (after.find(". "), after.find("\n")) if j >= 0), default=len(after))
-        after = after[:stop]
+        stop = after.find(". ")
+        j = after.find("\n")
+        if j >= 0 and (stop < 0 or j < stop):
+            stop = j
+        if stop >= 0:
+            after = after[:stop]
         if after.lstrip().startswith(("old", "of age", "ago")):
             continue
-        ctx_before = low[max(0, i - 60) : i]
-        if not (
-            any(w in after for w in _EXPERIENCE_WORDS)
-            or any(w in ctx_before for w in ("minimum", "at least", "min.", "more than", "over "))
-        ):
+        if not (_has_any(after, _EXPERIENCE_WORDS)
+                or _has_any(low[max(0, i - 60) : i], _AT_LEAST)):
             continue
-        values = [v for v in (_num(b.group(1)), _num(b.group(2))) if v is not None]
-        if values:
-            top = max(values)
-            if top <= 50:
-                best = top if best is None else max(best, top)
+        first, second = b.groups()
+        v1, v2 = _num(first), _num(second)
+        top = v1 if v2 is None else (v2 if v1 is None else max(v1, v2))
+        if top is not None and top <= 50:
+            best = top if best is None else max(best, top)
     return best
 
 
@@ -304,9 +311,9 @@ def _degree(
     seen: set[int] = set()
     for s, e in sorted(set(spans)):
         sentence = low[s:e]
-        if any(x in sentence for x in _NEGATED) or any(x in sentence for x in _PREFERRED):
+        if _has_any(sentence, _NEGATED) or _has_any(sentence, _PREFERRED):
             continue
-        alternative = any(x in sentence for x in _ALTERNATIVE)
+        alternative = _has_any(sentence, _ALTERNATIVE)
         for m in _DEGREE.finditer(low, s, e):
             if m.start() in seen:
                 continue

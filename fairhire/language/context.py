@@ -153,18 +153,37 @@ class Layout:
         line_end = _line_end(low, p)
         s = low[p:line_end].rstrip()
         # a title is short, is not a sentence, and is followed by the rest of the ad
+        kind_starts, kind_lines = self._kind_starts, self._kind_lines
         if (
             len(s.split(None, 10)) <= 10
             and not s.endswith((".", "!", "?", ";", ","))
             and _FIRST_TEXT.search(low, line_end) is not None
         ):
             self._title = (line_start, line_end)
-            self._add_kind(line_start, line_end, "title", line_end)
+            kind_starts.append(line_start)
+            kind_lines.append((line_end, "title", line_end))
         headers: list[tuple[int, int, int | None]] = []  # (line start, line end, section)
         for m in _CANDIDATE.finditer(low, line_end):
-            found = self._classify(low, m.start() + 1, m.start(1), m.end())
-            if found is not None:
-                headers.append(found)
+            start = m.start() + 1
+            end = m.end()
+            line = low[start:end]
+            # a line seen before is read from the cache at once (no call: most lines are
+            # headers that every ad of an employer repeats)
+            found = _CLASSIFIED.get(line)
+            if found is None:
+                found = _header_classes(line, m.start(1) - start)
+                if found is None:
+                    continue
+            both, other = found
+            # most lines ("Requirements:") read the same either way: no need to look around
+            if both != other and _blank_before(low, start) and _text_after(low, end):
+                other = both
+            kind, part, section = other
+            if kind is not None:
+                kind_starts.append(start)
+                kind_lines.append((end, kind, start + part))
+                if kind == "header":
+                    headers.append((start, end, section))
         totals: list[int | None] = [None, None]
         for j, (_, end, section) in enumerate(headers):
             if section is None:
@@ -174,40 +193,6 @@ class Layout:
             if items is not None:
                 totals[section] = (totals[section] or 0) + items
         self._requirements = (totals[0], totals[1])
-
-    def _classify(
-        self, low: str, start: int, p: int, end: int
-    ) -> tuple[int, int, int | None] | None:
-        """Classify the line from ``start`` to ``end`` whose text starts at ``p``; a header's
-        (line start, line end, section) or None."""
-        s = low[p:end].rstrip()
-        c0 = s[0]
-        if c0 != "*" and len(s) > 2 and (s[1] in ".)" or s[2] in ".)") and _NUMBERED.match(s):
-            return None  # a numbered item
-        if len(s) > 100 and s.find(":", 0, 45) < 0 and c0 != "#":
-            return None
-        line = low[start:end]
-        found = _CLASSIFIED.get(line)
-        if found is None:
-            # the line's class after a blank line and before text, and otherwise: the two
-            # flags are only ever read together (classify_line), so these are all the cases
-            found = (classify_header(line, True, True), classify_header(line, False, False))
-            if len(_CLASSIFIED) >= _MAX_CLASSIFIED:
-                _CLASSIFIED.clear()
-            _CLASSIFIED[line] = found
-        both, other = found
-        # most lines ("Requirements:") read the same either way: no need to look around them
-        if both != other and _blank_before(low, start) and _text_after(low, end):
-            other = both
-        kind, part, section = other
-        if kind is None:
-            return None
-        self._add_kind(start, end, kind, start + part)
-        return (start, end, section) if kind == "header" else None
-
-    def _add_kind(self, start: int, end: int, kind: str, part: int) -> None:
-        self._kind_starts.append(start)
-        self._kind_lines.append((end, kind, part))
 
     def requirements(self) -> tuple[int | None, int | None]:
         """Items listed under requirement headers, and under "nice to have" headers.
@@ -340,6 +325,28 @@ class Layout:
         i = bisect_right(self._eeo_starts, start) - 1
         return "EEO statement" if i >= 0 and start < regions[i][1] else None
 
+    def plain_until(self, start: int) -> int:
+        """-1 when :meth:`context_of` ``start`` is not None; otherwise where the next title or
+        header line or EEO region starts (the text's length when none does): context_of is
+        None from ``start`` up to there, since every position before it lies in the same
+        gaps between lines and regions. Lets a caller walking the findings in order ask once
+        per stretch of running text instead of once per finding."""
+        if not self._scanned:
+            self._scan()
+        regions = self._eeo
+        if regions is None:
+            regions = self.eeo_regions()
+        starts, eeo = self._kind_starts, self._eeo_starts
+        i, j = bisect_right(starts, start), bisect_right(eeo, start)
+        if i:  # as in context_of
+            line = self._kind_lines[i - 1]
+            if start <= line[0] and (line[1] == "title" or start < line[2]):
+                return -1
+        if j and start < regions[j - 1][1]:
+            return -1
+        end = len(self.low)
+        return min(starts[i] if i < len(starts) else end, eeo[j] if j < len(eeo) else end)
+
 
 def occurrences(low: str, key: str, marks: Mapping[str, list[int]] | None = None) -> list[int]:
     """Where ``key`` occurs in ``low``, left to right, each after the end of the one before:
@@ -384,6 +391,25 @@ def non_overlapping(found: Iterable[int], size: int) -> list[int]:
 _Class = tuple[str | None, int, int | None]
 _CLASSIFIED: dict[str, tuple[_Class, _Class]] = {}
 _MAX_CLASSIFIED = 4096
+
+
+def _header_classes(line: str, lead: int) -> tuple[_Class, _Class] | None:
+    """A line's class after a blank line and before text, and otherwise (the two flags are
+    only ever read together in classify_line, so these are all the cases); None when it is
+    no header: a numbered item, or over 100 characters with no colon in its first 45 and
+    not a Markdown heading. ``lead``: the whitespace before its text. Classes are remembered
+    (see _CLASSIFIED), so ``line`` must not be one seen before."""
+    s = line[lead:].rstrip()
+    c0 = s[0]
+    if c0 != "*" and len(s) > 2 and (s[1] in ".)" or s[2] in ".)") and _NUMBERED.match(s):
+        return None  # a numbered item
+    if len(s) > 100 and s.find(":", 0, 45) < 0 and c0 != "#":
+        return None
+    found = (classify_header(line, True, True), classify_header(line, False, False))
+    if len(_CLASSIFIED) >= _MAX_CLASSIFIED:
+        _CLASSIFIED.clear()
+    _CLASSIFIED[line] = found
+    return found
 
 
 def _blank_before(low: str, start: int) -> bool:

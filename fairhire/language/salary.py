@@ -87,6 +87,11 @@ def _amount(text: str) -> float | None:
     s = text.rstrip(".,'’\u00a0\u202f ")
     if s.isdigit():
         return float(s)
+    # "106,000": digits and commas, three digits after the last comma. No decimal part can
+    # end it (that takes one or two digits after the separator), so every reading below
+    # gives all its digits: the same number without the expression and the substitution
+    if s[-4:-3] == "," and (digits := s.replace(",", "")).isdigit():
+        return float(digits)
     m = _AMOUNT.fullmatch(s)
     if m:
         whole = _NON_DIGIT.sub("", m.group(1))
@@ -149,7 +154,8 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
         code = (c1 or c2 or "").strip()
         if code:
             currency = _SYMBOL_CODE.get(code, code.upper())
-    if s1 == "$":  # "CA$", "US$", "A$" before the sign
+    # "CA$", "US$", "A$" before the sign (every prefix is letters: none without one there)
+    if s1 == "$" and start and low[start - 1].isalpha():
         for size in (2, 1):
             pre = low[max(0, start - size) : start]
             if len(pre) == size and pre in _PREFIX_DOLLAR and (
@@ -167,14 +173,6 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             currency = _PREFIX_DOLLAR.get(pre, "USD") if sym == "$" else _SYMBOL_CODE[sym]
         elif tail[-3:] in _CODE_SET and (len(tail) == 3 or not tail[-4].isalpha()):
             currency = tail[-3:].upper()
-    # a number that is not pay (most numbers end here, cheaply: a substring test per pay
-    # word is about twice as fast as one search for any of them, which tries every position)
-    if currency is None:
-        for w in _PAY_WORDS:  # a loop, not any() over a generator: most numbers end here
-            if w in before:
-                break
-        else:
-            return None
     v1 = _amount(n1)
     v2 = _amount(n2) if n2 else None
     if v1 is None:
@@ -193,8 +191,16 @@ def _salary_from_match(low: str, text: str, m: re.Match[str]) -> Salary | None:
             period = "hour"
         elif "annual" in before or "per annum" in before or "per year" in before:
             period = "year"
-    if currency is None and not (k1 or k2 or v1 >= 1000 or period):
-        return None
+    if currency is None:
+        if not (k1 or k2 or v1 >= 1000 or period):
+            return None  # tested before the pay words: cheaper, and most numbers end here
+        # a number that is not pay (a substring test per pay word is about twice as fast as
+        # one search for any of them, which tries every position)
+        for w in _PAY_WORDS:  # a loop, not any() over a generator
+            if w in before:
+                break
+        else:
+            return None
     if currency is None and v2 is None and not (k1 or period) and 1900 <= v1 <= 2099:
         return None  # a year next to a pay word ("pay review in April 2025")
     if v2 is not None and not (0 < v1 <= v2):
