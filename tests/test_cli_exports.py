@@ -545,3 +545,21 @@ def test_spreadsheet_errors_in_a_number_column_are_missing_numbers(tmp_path, cap
                           "salary": [float(p) for _, p in rows] + [None] * 3})
     expected = fh.pay_gap(frame, pay="salary", group="sex")
     assert expected.rows.excluded and f"Rows: {expected.rows.used} of 83 rows used" in out
+
+
+def test_scores_with_a_percent_sign_are_read_as_the_numbers_written(tmp_path, capsys):
+    # an assessment vendor's export: "78%" stopped ll144 with "must hold numbers"
+    rows = [("Female" if i % 2 else "Male", "White" if i % 3 else "Black", f"{40 + i % 50}%")
+            for i in range(200)] + [("Male", "White", "N/A")]
+    (tmp_path / "a.csv").write_text("sex,race,score\n" + "".join(",".join(r) + "\n"
+                                                                for r in rows))
+    assert main(["ll144", str(tmp_path / "a.csv"), "--sex", "sex", "--race", "race",
+                 "--score", "score", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    assert "column 'score' has numbers with a percent sign (e.g. '40%'); read them as the " \
+           "numbers written (40% as 40)." in err and "'N/A' (1) read as missing" in err
+    frame = pd.DataFrame(rows[:-1], columns=["sex", "race", "score"])
+    expected = fh.ll144_audit(frame.assign(score=frame.score.str.rstrip("%").astype(float)),
+                              sex="sex", race="race", score="score")
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == expected.fingerprint

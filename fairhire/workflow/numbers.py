@@ -22,7 +22,7 @@ import pandas as pd
 
 from .._core.flags import flag_of
 
-__all__ = ["MISSING_MARKERS", "missing_markers", "text_numbers"]
+__all__ = ["MISSING_MARKERS", "missing_markers", "percent_numbers", "text_numbers"]
 
 #: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
 #: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
@@ -187,3 +187,38 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
                      f"{example!r}); read them as numbers{_markers_read(series)}.")
     return frame.assign(**converted) if converted else frame
+
+
+_PERCENT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\s*%$")
+
+
+def percent_numbers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.DataFrame:
+    """Text columns whose every value is a number with a percent sign ("78%", "12.5 %") read
+    as those numbers (78, 12.5: as written, so a cut-off typed as 70 means 70%), with a note.
+    Missing markers among them stay for :func:`missing_markers`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"score": ["78%", "12.5 %", None, "N/A"], "note": ["5%", "x", "", ""]})
+    >>> out = percent_numbers(t, "a.csv", n := [])
+    >>> out["score"].tolist()[:2], out["note"].tolist()[1], n
+    ([78.0, 12.5], 'x', ["a.csv: column 'score' has numbers with a percent sign (e.g. '78%'); read them as the numbers written (78% as 78)."])
+    """
+    converted = {}
+    for column in _text_columns(frame):
+        values = pd.Series(frame[column].dropna().unique()).astype(str).str.strip()
+        values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
+        if values.empty or not values.map(lambda v: bool(_PERCENT.match(v))).all():
+            continue
+        text = frame[column].astype("string").str.strip()
+        percent = text.str.endswith("%").fillna(False)
+        numbers = pd.to_numeric(text.str.rstrip("%").str.strip().where(percent),
+                                errors="coerce").astype(float)
+        converted[column] = numbers.where(percent, frame[column]) if (~percent & text.notna()
+                                                                       ).any() else numbers
+        notes.append(f"{name}: column {column!r} has numbers with a percent sign (e.g. "
+                     f"{values.iloc[0]!r}); read them as the numbers written "
+                     f"({values.iloc[0].rstrip('%').strip()}% as "
+                     f"{values.iloc[0].rstrip('%').strip()}).")
+    return frame.assign(**converted) if converted else frame
+

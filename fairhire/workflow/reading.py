@@ -33,7 +33,7 @@ from .headers import (
     title_note,
     trim_names,
 )
-from .numbers import missing_markers, text_numbers
+from .numbers import missing_markers, percent_numbers, text_numbers
 
 __all__ = [
     "SEPARATORS",
@@ -312,7 +312,8 @@ def _read_csv(
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
     # numbers first: "N/A" among "$52,000" cells is a missing number, not a label
-    return missing_markers(text_numbers(frame, name, sep, notes), name, notes)
+    frame = percent_numbers(text_numbers(frame, name, sep, notes), name, notes)
+    return missing_markers(frame, name, notes)
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
