@@ -139,3 +139,34 @@ def test_labels_typed_as_not_known_leave_the_comparison(server, browser, tmp_pat
     text = funnel.text_content()
     assert "Female" in text and "Male" in text and "Non-binary" not in text
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_blank_means_no_box_reads_an_export_that_leaves_no_empty(server, browser, tmp_path,
+                                                                  width):
+    """An export of "Yes" and empty cells is refused with the way out named, and the box reads
+    the blanks as no: the report then says how many, in its "Read with care" notes."""
+    rows = [("Female" if i % 2 else "Male", "Yes" if i % 3 else "", "Yes" if i % 6 == 1 else "")
+            for i in range(240)]
+    csv = tmp_path / "ats.csv"
+    csv.write_text("sex,screened,hired\n" + "".join(",".join(r) + "\n" for r in rows),
+                   encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{server}/audit")
+    page.set_input_files("#file", str(csv))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    page.locator("input[value='funnel']").check()
+    page.locator("#run").click()
+    error = page.locator("p.error:visible").first
+    error.wait_for(timeout=20_000)
+    assert "no row reads as no" in error.inner_text() and "web app" in error.inner_text()
+    box = page.get_by_label("A blank yes/no cell means no")
+    box.check()
+    _no_sideways_scroll(page, width)
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    _shot(page, f"web-blank-means-no-{width}.png", tmp_path, full_page=False)
+    page.locator("#run").click()
+    report = page.frame_locator("#report")
+    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    assert "80 blank cells read as no" in report.locator("body").inner_text()
+    page.close()
