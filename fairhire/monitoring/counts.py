@@ -6,10 +6,11 @@ who passed it (cumulative counts in funnel order). Each period's rows are then h
 public function, so every period is audited exactly as ``adverse_impact`` audits it.
 
 Flags (stage columns, ``promoted=``) are read by the shared rule
-(:func:`fairhire._core.flags.read_flag`), and rows are excluded by :func:`fairhire.adverse_impact`'s
-rule: a blank outcome at a stage the row reached is counted and excluded, never read as False
-(a blank after a "no" is where the funnel ended for that row). Rows that pass a stage without passing the one before
-(an inconsistent funnel) raise, or are counted and excluded with ``on_inconsistent="exclude"``.
+(:func:`fairhire._core.flags.read_flag`), and rows are excluded by the rule of
+:func:`fairhire.adverse_impact`: a blank outcome at a stage the row reached is counted and
+excluded, never read as False (a blank after a "no" is where the funnel ended for that row).
+Rows that pass a stage without passing the one before (an inconsistent funnel) raise, or are
+counted and excluded with ``on_inconsistent="exclude"``.
 All the checks ride along in the one group-by as extra keys and sums.
 """
 
@@ -129,7 +130,8 @@ def _flag_counts(frame, source, keys, outcome, renamed, on_inconsistent):
     dropped = pd.Series(False, index=grouped.index)
     for i in range(n_stages):
         missing = grouped[names[f"m{i}"]].astype(bool)
-        check_blank_stage(readings[i], int(grouped.loc[missing, "n"].sum()), "stages")
+        check_blank_stage(readings[i], int(grouped.loc[missing, "n"].sum()),
+                          "stages" if outcome.stages else "promoted")
         if missing.any():
             reason = missing_outcome(outcome.stages[i]) if outcome.stages else "missing promoted"
             excluded[reason] = int(grouped.loc[missing, "n"].sum())
