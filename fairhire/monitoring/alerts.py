@@ -129,7 +129,6 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
     out: list[dict] = []
     since, previous, previous_counts = None, None, []
     below = None  # (the period the current run below the threshold began, its reference)
-    last = None  # the last period's row and counts
     for period in order:
         row = cells.get((stage, group, period))
         if row is None or row.excluded or (not row.is_reference and math.isnan(row.impact_ratio)):
@@ -158,31 +157,11 @@ def _state_alerts(cells, adjusted, trends, order, key, w: Wording, alpha: float)
                         "p_value_adjusted": math.nan, **_cleared_text(row, since, w)})
             since = None
         previous, previous_counts = row, counts
-        last = (row, counts)
-    if since is not None:
-        _still_below(out[-1], last, w, unbroken=below is not None and below[0] == since)
     trend = trends.get(key)
     if since is not None and trend is not None and trend.reference_group == _last_reference(out):
         # a flag still raised at the end of the run: say where the trend is heading
         out[-1]["message"] = out[-1]["message"][:-1] + _trend_tail(trend, w) + "."
     return out
-
-
-def _still_below(alert: dict, last: tuple[Any, list[int]] | None, w: Wording, *,
-                 unbroken: bool) -> None:
-    """A flag still raised at the end of the run says so, with the last period's ratio: "fell
-    below ... in 2025-Q1" alone reads like one bad quarter (its counts join ``min_count``).
-    ``unbroken``: every period since it crossed was below ("still"), else "again"."""
-    if last is None:
-        return
-    row, counts = last
-    if row.period == alert["period"] or not row.adverse_impact or \
-            row.reference_group != alert["reference_group"]:
-        return
-    how = "still" if unbroken else "again"
-    alert["message"] = (f"{alert['message'][:-1]} and was {how} below in {row.period}, the "
-                        f"last period (impact ratio {w.ratio(row.impact_ratio)}).")
-    alert["min_count"] = min([alert["min_count"], *counts])
 
 
 def _too_small(row: Any) -> bool:
