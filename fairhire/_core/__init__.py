@@ -15,6 +15,8 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
   reference, tests, adjustment, minimum sizes), checked once and passed on;
 - :mod:`~fairhire._core.names` — internal column names that never collide with a user's;
 - :mod:`~fairhire._core.groups` — group labels of several columns, and their order;
+- :mod:`~fairhire._core.strata` — a missing stratum value (level, requisition, unit): kept as
+  a stratum of its own, and said;
 - :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written;
 - :mod:`~fairhire._core.counting` — the read → count step that applies these rules: one
   group-by in the data's engine (internal names, flags, label cleaning), then the reference

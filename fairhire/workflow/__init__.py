@@ -7,7 +7,10 @@ whichever one reads it:
 
 - :mod:`~fairhire.workflow.reading` reads an export (separators, encodings, ``sep=`` lines,
   repeated headers, trailing separators), with :mod:`~fairhire.workflow.numbers` for numbers
-  and missing markers saved as text;
+  and missing markers saved as text and :mod:`~fairhire.workflow.documents` for job ads in
+  Word (.docx);
+- :mod:`~fairhire.workflow.blanks` reads the blank cells of yes/no columns as no when the
+  person auditing says so (``--blank-means-no``, ``blank_means_no = true``, the web app's box);
 - :mod:`~fairhire.workflow.options` turns option text into values checked by the library's own
   rules (:mod:`fairhire._core.params`) and calls an analysis with them;
 - :mod:`~fairhire.workflow.config` reads and checks an audit config (TOML), and
