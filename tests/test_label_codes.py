@@ -58,3 +58,33 @@ def test_whole_number_codes_are_the_same_groups_with_or_without_a_blank(staff, n
     pd.testing.assert_frame_equal(blank.table, ints.table, check_dtype=False)
     said = blank.summary() + " ".join(blank.warnings)
     assert not re.search(r"\b[12]\.0\b", said), said
+
+
+def test_one_sex_spelled_two_ways_is_one_group_in_every_analysis(staff):
+    # "F" beside "Female" were two groups for adverse_impact(group=...) and one for
+    # ll144_audit(sex=...): the same column, other groups depending on the function
+    rng = np.random.default_rng(0)
+    short = {"Female": "F", "Male": "M"}
+    spelled = staff.sex.where(rng.random(len(staff)) < 0.7, staff.sex.map(short).fillna(staff.sex))
+    data = staff.assign(gender=spelled)
+    assert {"F", "Female", "M", "Male"} <= set(data.gender.dropna())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("adverse_impact", "promotion_disparity", "retention", "pay_gap"):
+            mixed = ANALYSES[name](data.assign(code=data.gender))
+            clean = ANALYSES[name](data.assign(code=staff.sex))
+            pd.testing.assert_frame_equal(mixed.table, clean.table, check_dtype=False)
+            assert any("read 'F' as 'Female', 'M' as 'Male' (one sex spelled two ways"
+                       in w for w in mixed.warnings), name
+    ll = fh.ll144_audit(data.assign(race="White"), sex="gender", race="race",
+                        selected="promoted")
+    impact = fh.adverse_impact(data, group="gender", stages=["promoted"])
+    for groups in (set(ll.sex["category"]), set(impact.table["group"])):
+        assert {"Female", "Male"} <= groups and not {"F", "M"} & groups
+
+
+def test_a_lone_abbreviation_is_left_as_written():
+    # no sex spelled twice: "F" beside "Male" are two labels as the export wrote them
+    df = pd.DataFrame({"g": ["F", "Male"] * 40, "hired": [True, False, False, True] * 20})
+    r = fh.adverse_impact(df, group="g", stages=["hired"])
+    assert set(r.table["group"]) == {"F", "Male"} and not r.warnings

@@ -15,7 +15,9 @@ engine), so it costs the same for a hundred rows or a hundred million:
 4. Where a function knows a column holds sex (``sex=`` of the LL144, UK and EU analyses), the
    common spellings ``M``/``F``, ``man``/``woman``, ``men``/``women`` ... are read as
    ``Male``/``Female`` (:data:`MALE_SPELLINGS`, :data:`FEMALE_SPELLINGS`), and the warning
-   says so. Two-sex statutory figures read a sex column through :mod:`fairhire._sex`, which
+   says so. A group column that spells one sex two ways (``F`` beside ``Female``) is read the
+   same way, whatever its name: otherwise ``F`` and ``Female`` would be compared as two
+   groups by one function and merged by another. Two-sex statutory figures read a sex column through :mod:`fairhire._sex`, which
    builds on this.
 5. A label that reads as a non-disclosure ("Prefer not to say", "Decline to self-identify",
    "Unknown": :data:`NON_DISCLOSURE`) but is not named in ``unknown_labels=`` stays a group,
@@ -127,6 +129,9 @@ class LabelCleaning:
     groups : bool
         The labels are groups compared with each other (not periods, raters or categories
         compared within): many distinct numbers among them are then warned about.
+    sex_inferred : bool
+        The column was not passed as sex, but spells one sex two ways ("F" beside
+        "Female"): its sex spellings were read as ``Male``/``Female`` all the same.
     """
 
     column: str
@@ -136,6 +141,7 @@ class LabelCleaning:
     unknown: Mapping[Any, int] = field(default_factory=dict)
     undisclosed: tuple[Any, ...] = ()
     groups: bool = True
+    sex_inferred: bool = False
 
     def get(self, value: Any) -> Any:
         """The clean label of a raw value (None for missing or unknown)."""
@@ -178,7 +184,8 @@ class LabelCleaning:
             )
         if self.recoded:
             shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
-            out.append(f"column {self.column!r}: read {shown}.")
+            why = " (one sex spelled two ways: one group each)" if self.sex_inferred else ""
+            out.append(f"column {self.column!r}: read {shown}{why}.")
         for label in self.undisclosed:
             if compared is not None and label not in compared:
                 continue
@@ -296,6 +303,9 @@ def clean_labels(
         for key, forms in spellings.items()
     }
     recoded: dict[Any, Any] = {}
+    inferred = not sex and groups and _one_sex_spelled_twice(chosen)
+    if inferred:
+        sex = True  # "F" beside "Female": one group, as where the column is known to hold sex
     if sex:
         for key in list(chosen):
             if isinstance(key, str) and key in MALE_SPELLINGS:
@@ -327,8 +337,20 @@ def clean_labels(
     ))
     return LabelCleaning(
         column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown,
-        undisclosed=undisclosed, groups=groups,
+        undisclosed=undisclosed, groups=groups, sex_inferred=bool(inferred),
     )
+
+
+def _one_sex_spelled_twice(keys: Iterable[Any]) -> bool:
+    """Whether two distinct labels are spellings of one sex ("F" and "Female", "men" and
+    "Male"): then the column holds sex, whatever its name.
+
+    >>> _one_sex_spelled_twice(["female", "f", "male"]), _one_sex_spelled_twice(["f", "male"])
+    (True, False)
+    """
+    keys = [k for k in keys if isinstance(k, str)]
+    return any(sum(k in spellings for k in keys) >= 2
+               for spellings in (MALE_SPELLINGS, FEMALE_SPELLINGS))
 
 
 def relabel_counts(
