@@ -50,6 +50,13 @@ def _shot(page: object, name: str, tmp_path: Path, *, full_page: bool = True) ->
     assert (folder / name).stat().st_size > 5_000
 
 
+def _upload(page: object, server: str, path: Path) -> None:
+    """Open the audit page and upload ``path``; wait for the roles."""
+    page.goto(f"{server}/audit")
+    page.set_input_files("#file", str(path))
+    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+
+
 def _upload_the_sample(page: object, server: str, tmp_path: Path) -> None:
     """Open the audit page, download its sample funnel and upload it; wait for the roles."""
     page.goto(f"{server}/audit")
@@ -57,12 +64,26 @@ def _upload_the_sample(page: object, server: str, tmp_path: Path) -> None:
         page.get_by_text("Download a sample hiring funnel").click()
     sample = tmp_path / "hiring_funnel.csv"
     download.value.save_as(sample)
-    page.set_input_files("#file", str(sample))
-    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    _upload(page, server, sample)
 
 
 def _no_sideways_scroll(page: object, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def _show_field(page: object, field: object, name: str, width: int, tmp_path: Path) -> None:
+    """No sideways scroll; the field in the middle of the screen, kept as a screenshot."""
+    _no_sideways_scroll(page, width)
+    field.evaluate("e => e.scrollIntoView({block: 'center'})")
+    _shot(page, name, tmp_path, full_page=False)
+
+
+def _run_and_read(page: object) -> object:
+    """Run the audit and wait for the report's executive summary; the report's frame."""
+    page.locator("#run").click()
+    report = page.frame_locator("#report")
+    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    return report
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -92,9 +113,7 @@ def test_upload_the_sample_funnel_and_read_the_summary(server, browser, tmp_path
     _upload_the_sample(page, server, tmp_path)
     assert page.locator("select[data-column='sex']").input_value() == "group"
     assert page.locator("select[data-column='hired']").input_value() == "stage"
-    page.locator("#run").click()
-    report = page.frame_locator("#report")
-    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    report = _run_and_read(page)
     assert "Hiring funnel by sex" in report.locator("body").inner_text()
     _no_sideways_scroll(page, width)
     page.locator("#step-run").evaluate("e => e.scrollIntoView()")
@@ -107,11 +126,9 @@ def test_upload_the_sample_funnel_and_read_the_summary(server, browser, tmp_path
 
 def test_a_bad_column_role_shows_the_error_next_to_the_analysis(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{server}/audit")
     csv = tmp_path / "tiny.csv"
     csv.write_text("sex,hired\nF,yes\nM,no\nF,maybe\n", encoding="utf-8")
-    page.set_input_files("#file", str(csv))
-    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    _upload(page, server, csv)
     page.locator("select[data-column='hired']").select_option("stage")
     page.locator("input[value='funnel']").check()
     page.locator("#run").click()
@@ -129,12 +146,8 @@ def test_labels_typed_as_not_known_leave_the_comparison(server, browser, tmp_pat
     _upload_the_sample(page, server, tmp_path)
     field = page.get_by_label("Group labels that mean “not known”")
     field.fill("Non-binary\n")
-    _no_sideways_scroll(page, width)
-    field.evaluate("e => e.scrollIntoView({block: 'center'})")
-    _shot(page, f"web-unknown-labels-{width}.png", tmp_path, full_page=False)
-    page.locator("#run").click()
-    report = page.frame_locator("#report")
-    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    _show_field(page, field, f"web-unknown-labels-{width}.png", width, tmp_path)
+    report = _run_and_read(page)
     funnel = report.locator("[id$='-adverse-impact'] table").first
     text = funnel.text_content()
     assert "Female" in text and "Male" in text and "Non-binary" not in text
@@ -152,9 +165,7 @@ def test_a_blank_means_no_box_reads_an_export_that_leaves_no_empty(server, brows
     csv.write_text("sex,screened,hired\n" + "".join(",".join(r) + "\n" for r in rows),
                    encoding="utf-8")
     page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(f"{server}/audit")
-    page.set_input_files("#file", str(csv))
-    page.locator("#step-roles").wait_for(state="visible", timeout=20_000)
+    _upload(page, server, csv)
     page.locator("input[value='funnel']").check()
     page.locator("#run").click()
     error = page.locator("p.error:visible").first
@@ -162,11 +173,7 @@ def test_a_blank_means_no_box_reads_an_export_that_leaves_no_empty(server, brows
     assert "no row reads as no" in error.inner_text() and "web app" in error.inner_text()
     box = page.get_by_label("A blank yes/no cell means no")
     box.check()
-    _no_sideways_scroll(page, width)
-    box.evaluate("e => e.scrollIntoView({block: 'center'})")
-    _shot(page, f"web-blank-means-no-{width}.png", tmp_path, full_page=False)
-    page.locator("#run").click()
-    report = page.frame_locator("#report")
-    report.get_by_role("heading", name="Executive summary").wait_for(timeout=60_000)
+    _show_field(page, box, f"web-blank-means-no-{width}.png", width, tmp_path)
+    report = _run_and_read(page)
     assert "80 blank cells read as no" in report.locator("body").inner_text()
     page.close()
