@@ -25,7 +25,6 @@ in the engine; only the distinct values of a non-boolean column are looked at), 
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,14 +97,14 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
 
 
 def _dates_like(values: list[Any]) -> bool:
-    """Whether the bad values of a flag column read as dates (most of the first 20 of them)."""
-    sample = [str(v) for v in values[:20] if isinstance(v, str) and any(c.isdigit() for c in v)]
+    """Whether the bad values of a flag column read as dates by the shared date rule (most of
+    the first 20 of them)."""
+    from .dates import not_dates
+
+    sample = pd.Series([str(v).strip() for v in values[:20] if isinstance(v, str)], dtype=object)
     if len(sample) < max(1, len(values[:20]) // 2):
         return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "could not infer format": a guess is enough here
-        parsed = pd.to_datetime(pd.Series(sample), errors="coerce", format="mixed")
-    return bool(parsed.notna().mean() >= 0.8)
+    return len(not_dates(sample)) <= 0.2 * len(sample)
 
 
 def _count_like(value: Any) -> bool:

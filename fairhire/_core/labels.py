@@ -17,8 +17,8 @@ engine), so it costs the same for a hundred rows or a hundred million:
    ``Male``/``Female`` (:data:`MALE_SPELLINGS`, :data:`FEMALE_SPELLINGS`), and the warning
    says so. A group column that spells one sex two ways (``F`` beside ``Female``) is read the
    same way, whatever its name: otherwise ``F`` and ``Female`` would be compared as two
-   groups by one function and merged by another. Two-sex statutory figures read a sex column through :mod:`fairhire._sex`, which
-   builds on this.
+   groups by one function and merged by another. Two-sex statutory figures read a sex column
+   through :mod:`fairhire._sex`, which builds on this.
 5. A label that reads as a non-disclosure ("Prefer not to say", "Decline to self-identify",
    "Unknown": :data:`NON_DISCLOSURE`) but is not named in ``unknown_labels=`` stays a group,
    as the caller asked, with a warning that names it and how to count it as unknown instead:

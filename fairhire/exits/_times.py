@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.counting import clean_row_labels
 from .._core.dates import read_date, read_dates
 from .._core.flags import read_flags
-from .._core.groups import group_label, sort_key
-from .._core.labels import clean_labels
+from .._core.groups import sort_key
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from ..stats.survival import observation_order
@@ -53,7 +53,8 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
         if event is None:
             raise InvalidParameterError("duration= needs event= (left or still employed).")
         t, e = _from_duration(df, duration, event, excluded, warnings)
-    labels = _labels(df, group_cols, unknown_labels, warnings)
+    labels, cleaning_warnings = clean_row_labels(df, group_cols, group_cols, unknown_labels)
+    warnings.extend(cleaning_warnings)
     miss_g = labels.isna().to_numpy() & ~np.isnan(t)
     if miss_g.any():
         excluded["missing group"] = int(miss_g.sum())
@@ -150,19 +151,6 @@ def _from_dates(df: pd.DataFrame, hire_date: str | None, exit_date: str | None,
         warnings.append(f"{int(future.sum()):,} employees were hired after as_of: excluded.")
     return _drop_missing(t, e, e_missing, hire_date, exit_date, excluded, warnings,
                          counted=future)
-
-
-def _labels(df: pd.DataFrame, group_cols: list[str], unknown_labels: Sequence[Any],
-            warnings: list[str]) -> pd.Series:
-    parts = []
-    for col in group_cols:
-        counts = df[col].astype(object).value_counts(dropna=False)
-        cleaning = clean_labels(counts.index.tolist(), counts.tolist(), column=col,
-                                unknown_labels=unknown_labels)
-        warnings.extend(cleaning.warnings())
-        parts.append(cleaning.labels(df[col], index=df.index))
-    return pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],
-                     index=df.index, dtype=object)
 
 
 def _causes(df: pd.DataFrame, cause: str | None, kinds: ExitKinds, e: np.ndarray,

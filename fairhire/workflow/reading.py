@@ -126,7 +126,7 @@ def read_text(source: Source, *, name: str | None = None, notes: list[str] | Non
     decoded; a PDF, an old .doc and other binary content are errors that say what to do."""
     name = name or str(source)
     data = source if isinstance(source, bytes) else _read_bytes(Path(source))
-    kind = document_kind(data[:8] if not data.startswith(b"PK") else data)
+    kind = document_kind(data)
     if kind == "docx":
         return docx_text(data, name)
     if kind is not None:
