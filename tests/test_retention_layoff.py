@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import fairhire as fh
-from fairhire.errors import InvalidParameterError, InvalidValueError, ReportError
+from fairhire.errors import ColumnError, InvalidParameterError, InvalidValueError, ReportError
 from fairhire.report.testing import HOSTILE_LABEL, check_renders
 from fairhire.stats.trend import cochran_armitage
 
@@ -239,6 +239,15 @@ def test_birth_date_errors_say_what_to_give():
                               as_of="1979-12-31")
     with pytest.raises(InvalidValueError, match="pass it as birth_date= with as_of="):
         fh.reduction_in_force(data, selected="laid_off", age="born")
+    with pytest.raises(ColumnError, match=r"column \['dob'\] \(passed as birth_date=\)"):
+        fh.reduction_in_force(data, selected="laid_off", birth_date="dob", as_of="2026-01-01")
+    with pytest.raises(ColumnError, match=r"column \['dept'\] \(passed as unit=\)"):
+        fh.reduction_in_force(data, selected="laid_off", unit="dept", birth_date="born",
+                              as_of="2026-01-01")
+    with pytest.raises(InvalidValueError, match=r"'born' \(birth_date\) holds values that are "
+                       r"not dates: \['soon'\] in 130 rows"):
+        fh.reduction_in_force(data.assign(born="soon"), selected="laid_off", birth_date="born",
+                              as_of="2026-01-01")
 
 
 def test_the_command_line_takes_birth_dates(tmp_path, capsys):

@@ -293,7 +293,9 @@ def reduction_in_force(
     if age is not None and birth_date is not None:
         raise InvalidParameterError("give age= or birth_date= (with as_of=), not both.")
     notes: list[str] = []
-    if birth_date is not None:
+    if birth_date is not None:  # the columns are checked before the ages are computed
+        require_columns(to_narwhals(data), group=group_cols, selected=selected, unit=unit,
+                        job_title=job_title, birth_date=birth_date)
         columns = [*group_cols, selected, *(c for c in (unit, job_title) if c is not None)]
         data, age, notes = with_ages(data, columns, birth_date, as_of)
     if not group_cols and age is None:
