@@ -12,6 +12,7 @@ from .output import print_result
 NAME = "ll144"
 HELP = "NYC Local Law 144 bias audit of an automated employment decision tool"
 EXAMPLE = "fairhire ll144 applicants.csv --sex sex --race race --selected advanced"
+# (with a separate Hispanic or Latino column: --ethnicity ethnicity)
 FLAGS = {
     "category_map": "--category-map FILE or --map LABEL=CATEGORY",
     "unknown_labels": "--unknown-label",
@@ -23,6 +24,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
     g = column_arguments(p, "individual", flags="--selected")
     g.add_argument("--sex", required=True, metavar="COLUMN", help="the sex/gender column")
     g.add_argument("--race", required=True, metavar="COLUMN", help="the race/ethnicity column")
+    g.add_argument("--ethnicity", metavar="COLUMN",
+                   help="the answers to a separate Hispanic or Latino question, if your "
+                   "export has one: a Hispanic or Latino answer is that category, whatever "
+                   "the race (as in EEO-1)")
     g.add_argument("--selected", metavar="COLUMN",
                    help="yes/no column: moved forward or selected (selection-rate audit)")
     g.add_argument("--score", metavar="COLUMN",
@@ -50,11 +55,12 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.selected is None) == (args.score is None):
         raise CLIError("give exactly one of --selected COLUMN or --score COLUMN.")
-    data = read_input(args, [args.sex, args.race, args.selected or args.score],
+    data = read_input(args, [args.sex, args.race, args.ethnicity, args.selected or args.score],
                       flags=[args.selected])
     category_map = {**(args.category_map or {}), **dict(args.pairs)} or None
     options = {
-        "sex": args.sex, "race": args.race, "selected": args.selected, "score": args.score,
+        "sex": args.sex, "race": args.race, "ethnicity": args.ethnicity,
+        "selected": args.selected, "score": args.score,
         "min_share": args.min_share, "category_map": category_map,
         "unknown_labels": args.unknown_labels,
     }

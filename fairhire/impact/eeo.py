@@ -24,8 +24,17 @@ import pandas as pd
 from .._core.missing import is_missing
 from .._sex import FEMALE_SPELLINGS, MALE_SPELLINGS
 from ..errors import InvalidParameterError, InvalidValueError, preview
+from .eeo_spellings import (
+    ETHNICITY_SYNONYMS,
+    HISPANIC,
+    NOT_HISPANIC,
+    OTHER_SEX_SPELLINGS,
+    RACE_SYNONYMS,
+    UNKNOWN_SPELLINGS,
+)
 
 __all__ = [
+    "ETHNICITY_CATEGORIES",
     "HISPANIC",
     "NOT_HISPANIC",
     "RACE_CATEGORIES",
@@ -47,9 +56,6 @@ MALE, FEMALE, OTHER = "Male", "Female", "Other"
 #: Sex categories, in the order the DCWP rule prints them ("Other" is optional).
 SEX_CATEGORIES: tuple[str, ...] = (MALE, FEMALE, OTHER)
 
-HISPANIC = "Hispanic or Latino"
-NOT_HISPANIC = "Not Hispanic or Latino"
-
 #: EEO-1 Component 1 race/ethnicity categories, in the order of the DCWP rule's examples (the
 #: synthetic datasets draw their race column from this same tuple).
 RACE_CATEGORIES: tuple[str, ...] = (
@@ -62,95 +68,13 @@ RACE_CATEGORIES: tuple[str, ...] = (
     "Two or More Races",
 )
 
+#: Answers to the separate Hispanic or Latino question (``ethnicity=`` of an LL144 audit).
+ETHNICITY_CATEGORIES: tuple[str, ...] = (HISPANIC, NOT_HISPANIC)
+
 #: How the DCWP rule's tables print each race/ethnicity category.
 RACE_DISPLAY: dict[str, str] = {
     c: c if c == HISPANIC else f"{c} ({NOT_HISPANIC})" for c in RACE_CATEGORIES
 }
-
-#: Labels read as "unknown" (compared ignoring case, punctuation spacing and surrounding spaces).
-UNKNOWN_SPELLINGS: frozenset[str] = frozenset(
-    {
-        "unknown",
-        "not known",
-        "unk",
-        "n/a",
-        "na",
-        "none",
-        "not available",
-        "not provided",
-        "not specified",
-        "unspecified",
-        "undisclosed",
-        "not disclosed",
-        "declined",
-        "decline",
-        "decline to state",
-        "declined to state",
-        "decline to self-identify",
-        "decline to self identify",
-        "declined to self-identify",
-        "declined to self identify",
-        "decline to identify",
-        "decline to answer",
-        "prefer not to say",
-        "prefer not to answer",
-        "prefer not to disclose",
-        "i prefer not to say",
-        "i do not wish to answer",
-        "i don't wish to answer",
-        "i do not wish to self-identify",
-        "i don't wish to self-identify",
-        "choose not to disclose",
-        "did not disclose",
-        "did not self-identify",
-    }
-)
-
-_OTHER_SEX_SPELLINGS = frozenset(
-    {"other", "non-binary", "nonbinary", "non binary", "another gender", "gender non-conforming"}
-)
-
-# Race spellings: each category's EEO-1 name, the DCWP rule's name, and both with the
-# "(Not Hispanic or Latino)" qualifier; plus short forms that cannot mean anything else.
-_RACE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    HISPANIC: (
-        "hispanic",
-        "latino",
-        "latina",
-        "latinx",
-        "latine",
-        "hispanic/latino",
-        "hispanic or latinx",
-        "hispanic/latinx",
-    ),
-    "White": (),
-    "Black or African American": ("black", "african american", "black/african american"),
-    "Native Hawaiian or Pacific Islander": (
-        "native hawaiian or other pacific islander",
-        "native hawaiian/other pacific islander",
-        "native hawaiian/pacific islander",
-        "pacific islander",
-    ),
-    "Asian": (),
-    "Native American or Alaska Native": (
-        "american indian or alaska native",
-        "american indian or alaskan native",
-        "native american or alaskan native",
-        "american indian/alaska native",
-        "american indian/alaskan native",
-        "native american/alaska native",
-        "native american",
-        "american indian",
-    ),
-    "Two or More Races": (
-        "two or more",
-        "two or more races",
-        "multiracial",
-        "multi-racial",
-        "2 or more races",
-    ),
-}
-
 
 def _norm(value: str) -> str:
     text = value.strip().casefold()
@@ -161,7 +85,7 @@ def _norm(value: str) -> str:
 def _race_lookup() -> dict[str, str]:
     out: dict[str, str] = {}
     for category in RACE_CATEGORIES:
-        names = {category, RACE_DISPLAY[category], *_RACE_SYNONYMS[category]}
+        names = {category, RACE_DISPLAY[category], *RACE_SYNONYMS[category]}
         for name in list(names):
             if category != HISPANIC:
                 names.add(f"{name} ({NOT_HISPANIC})")
@@ -175,9 +99,13 @@ _RACE_LOOKUP = _race_lookup()
 _SEX_LOOKUP = {
     **{_norm(s): MALE for s in MALE_SPELLINGS},
     **{_norm(s): FEMALE for s in FEMALE_SPELLINGS},
-    **{_norm(s): OTHER for s in _OTHER_SEX_SPELLINGS},
+    **{_norm(s): OTHER for s in OTHER_SEX_SPELLINGS},
 }
+_ETHNICITY_LOOKUP = {_norm(s): c for c, names in ETHNICITY_SYNONYMS.items() for s in (c, *names)}
 _UNKNOWN = {_norm(s) for s in UNKNOWN_SPELLINGS}
+_LOOKUPS = {"sex": _SEX_LOOKUP, "race": _RACE_LOOKUP, "ethnicity": _ETHNICITY_LOOKUP}
+_KIND_NAMES = {"sex": "sex", "race": "race/ethnicity", "ethnicity": "Hispanic or Latino"}
+_VALID = {"sex": SEX_CATEGORIES, "race": RACE_CATEGORIES, "ethnicity": ETHNICITY_CATEGORIES}
 
 
 class _Missing:
@@ -229,7 +157,11 @@ class LabelReading:
 
 
 def split_category_map(
-    category_map: Mapping[Any, Any] | None, *, sex_column: str = "sex", race_column: str = "race"
+    category_map: Mapping[Any, Any] | None,
+    *,
+    sex_column: str = "sex",
+    race_column: str = "race",
+    ethnicity_column: str | None = None,
 ) -> tuple[dict, dict]:
     """Split ``category_map`` into (sex map, race map).
 
@@ -243,13 +175,14 @@ def split_category_map(
         raise InvalidParameterError(
             f"category_map= must be a dict of label -> category; got {type(category_map).__name__}."
         )
+    if ethnicity_column is not None:  # the Hispanic or Latino answers: see ethnicity_map
+        category_map = {
+            k: v for k, v in category_map.items()
+            if not (k in ("ethnicity", ethnicity_column) and isinstance(v, Mapping))
+        }
     keys = set(category_map)
     sex_keys, race_keys = {"sex", sex_column}, {"race", race_column}
-    if (
-        keys
-        and keys <= sex_keys | race_keys
-        and all(isinstance(v, Mapping) for v in category_map.values())
-    ):
+    if all(isinstance(v, Mapping) for v in category_map.values()) and keys <= sex_keys | race_keys:
         nested_sex: dict = {}
         nested_race: dict = {}
         for key, mapping in category_map.items():
@@ -272,25 +205,45 @@ def _target_kind(target: Any, label: Any) -> str:
         return "sex"
     if isinstance(target, str) and _norm(target) in _RACE_LOOKUP:
         return "race"
+    if isinstance(target, str) and _norm(target) in _ETHNICITY_LOOKUP:
+        return "ethnicity"
     raise InvalidParameterError(
         f"category_map maps {label!r} to {target!r}, which is not an EEO-1 category. Use one of "
         f"{preview(SEX_CATEGORIES)} for sex, {preview(RACE_CATEGORIES, limit=7)} for "
-        "race/ethnicity, or None / 'Unknown' for an unknown category."
+        f"race/ethnicity, {preview(ETHNICITY_CATEGORIES)} for the Hispanic or Latino question, "
+        "or None / 'Unknown' for an unknown category."
     )
 
 
 def _map_target(target: Any, kind: str, label: Any) -> str | None:
     if _target_kind(target, label) == "unknown":
         return None
-    lookup = _SEX_LOOKUP if kind == "sex" else _RACE_LOOKUP
     key = _norm(target)
-    if key not in lookup:
-        valid = SEX_CATEGORIES if kind == "sex" else RACE_CATEGORIES
+    if key not in _LOOKUPS[kind]:
         raise InvalidParameterError(
             f"category_map maps the {kind} label {label!r} to {target!r}, which is not a "
-            f"{kind} category. Use one of {preview(valid, limit=7)}, or None for unknown."
+            f"{kind} category. Use one of {preview(_VALID[kind], limit=7)}, or None for unknown."
         )
-    return lookup[key]
+    return _LOOKUPS[kind][key]
+
+
+def ethnicity_map(category_map: Mapping[Any, Any] | None, *, column: str) -> dict:
+    """The part of ``category_map`` that reads the Hispanic or Latino column: its nested
+    ``"ethnicity"`` (or column-name) mapping, or the flat entries whose target is an answer.
+
+    >>> ethnicity_map({"Sí": "Hispanic or Latino", "F": "Female"}, column="hisp")
+    {'Sí': 'Hispanic or Latino'}
+    """
+    if not category_map:
+        return {}
+    nested = {k: v for k, v in category_map.items() if k in ("ethnicity", column)}
+    if nested and all(isinstance(v, Mapping) for v in nested.values()):
+        return {label: t for mapping in nested.values() for label, t in mapping.items()}
+    return {
+        label: target for label, target in category_map.items()
+        if not isinstance(target, Mapping)
+        and isinstance(target, str) and _norm(target) in _ETHNICITY_LOOKUP
+    }
 
 
 def read_labels(
@@ -302,7 +255,8 @@ def read_labels(
     unknown_labels: Iterable[Any] = (),
     counts: Iterable[int] | None = None,
 ) -> LabelReading:
-    """Read distinct labels of a sex (``kind="sex"``) or race column onto EEO-1 categories.
+    """Read distinct labels of a sex (``kind="sex"``), race (``"race"``) or Hispanic or Latino
+    answer (``"ethnicity"``: yes/no or the answers' spellings) column onto EEO-1 categories.
 
     Order of precedence: ``category_map`` (exact label, then ignoring case and spaces); missing
     values and ``unknown_labels``; the recognised spellings; the common "unknown" spellings
@@ -322,9 +276,9 @@ def read_labels(
     >>> [r.get(v) for v in ["White (Not Hispanic or Latino)", "Latinx", "Mixed"]]
     ['White', 'Hispanic or Latino', 'Two or More Races']
     """
-    if kind not in ("sex", "race"):
-        raise InvalidParameterError(f"kind={kind!r}; use 'sex' or 'race'.")
-    lookup = _SEX_LOOKUP if kind == "sex" else _RACE_LOOKUP
+    if kind not in _LOOKUPS:
+        raise InvalidParameterError(f"kind={kind!r}; use 'sex', 'race' or 'ethnicity'.")
+    lookup = _LOOKUPS[kind]
     user = dict(category_map or {})
     user_norm = {_key(k): v for k, v in user.items()}
     unknown_user = {_key(v) for v in unknown_labels}
@@ -338,6 +292,8 @@ def read_labels(
             categories[_MISSING], how[_MISSING] = None, "missing"
             continue
         key = _key(label)
+        if kind == "ethnicity" and isinstance(key, bool | int) and key in (0, 1):
+            key = "yes" if key else "no"  # a yes/no column: True or 1 is Hispanic or Latino
         if label in categories or str(label) in unmapped:
             if str(label) in unmapped:
                 unmapped[str(label)] += n or 0
@@ -354,7 +310,7 @@ def read_labels(
         else:
             unmapped[str(label)] = n or 0
     if unmapped:
-        valid = SEX_CATEGORIES if kind == "sex" else RACE_CATEGORIES
+        valid = _VALID[kind]
         listed = ", ".join(
             f"{k!r} ({v:,} rows)" if counts is not None else repr(k)
             for k, v in sorted(unmapped.items())[:_LISTED]
@@ -363,8 +319,9 @@ def read_labels(
             listed += f", ... ({len(unmapped) - _LISTED:,} more)"
         raise InvalidValueError(
             f"column {column!r} has {len(unmapped)} label(s) that are not EEO-1 "
-            f"{'sex' if kind == 'sex' else 'race/ethnicity'} categories: {listed}. Map them "
-            f"with category_map={{label: category}} (categories: {preview(valid, limit=7)}), "
+            f"{_KIND_NAMES[kind]} categories: {listed}. Map them with category_map="
+            + ('{"ethnicity": {label: answer}}' if kind == "ethnicity" else "{label: category}")
+            + f" (categories: {preview(valid, limit=7)}), "
             "or list labels that mean 'unknown' in unknown_labels=[...]."
         )
     return LabelReading(column=column, categories=categories, how=how)

@@ -44,7 +44,8 @@ from .._frames import (
 from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
 from .aggregate import APPLIED, check_group_values, funnel_from_stage_columns, sel_col
-from .eeo import EEOColumn, read_eeo_column, split_category_map
+from .eeo import EEOColumn, ethnicity_map, split_category_map
+from .ll144_categories import ethnicity_hint, read_column, sex_race_cells
 from .ll144_disclosures import missing_disclosures, read_disclosures, text_option
 from .ll144_result import LL144Audit
 from .ll144_tables import TableSpec, ll144_tables
@@ -105,33 +106,6 @@ def _score_counts(frame: Any, keys: list[str], score: str, missing_score: str) -
     return _Counts(table, rows.total, rows.excluded, warnings, median, int(at_median["t"].iloc[0]))
 
 
-def _read(
-    counts: pd.DataFrame, column: str, kind: str, mapping: dict, unknown: Sequence[Any]
-) -> EEOColumn:
-    per_label = counts.groupby(column, dropna=False, sort=False)[_N].sum()
-    return read_eeo_column(
-        per_label.index.tolist(),
-        per_label.tolist(),
-        kind=kind,
-        column=column,
-        category_map=mapping,
-        unknown_labels=unknown,
-    )
-
-
-def _cells(counts: pd.DataFrame, sex: EEOColumn, race: EEOColumn) -> pd.DataFrame:
-    """(sex category, race category, n, k), unknown categories as None."""
-    cells = pd.DataFrame(
-        {
-            "sex": [sex.get(v) for v in counts[sex.column].tolist()],
-            "race": [race.get(v) for v in counts[race.column].tolist()],
-            "n": counts[_N].to_numpy(),
-            "k": counts[_K].to_numpy(),
-        }
-    )
-    return cells.groupby(["sex", "race"], dropna=False, sort=False)[["n", "k"]].sum().reset_index()
-
-
 # --------------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------------
@@ -148,22 +122,27 @@ def _share(value: Any) -> Fraction | None:
     return Fraction(str(value)) if not isinstance(value, Fraction) else value
 
 
-def _outcome(sex: str, race: str, selected: str | None, score: str | None) -> str:
+def _outcome(
+    sex: str, race: str, selected: str | None, score: str | None, ethnicity: str | None = None
+) -> str:
     if (selected is None) == (score is None):
         raise InvalidParameterError(
             "give exactly one of selected= (a yes/no column: the tool selected or advanced "
             "the individual) for a selection-rate audit, or score= (a numeric column) for a "
             "scoring-rate audit; got " + ("both." if selected is not None else "neither.")
         )
-    if sex == race:
-        raise InvalidParameterError(f"sex= and race= both name the column {sex!r}.")
-    outcome = selected if selected is not None else score
-    if outcome in (sex, race):
-        raise InvalidParameterError(
-            f"{'selected' if selected is not None else 'score'}={outcome!r} is also the sex or "
-            "race column."
-        )
-    return outcome
+    named = {"sex": sex, "race": race, "ethnicity": ethnicity,
+             "selected" if selected is not None else "score": selected or score}
+    seen: dict[str, str] = {}
+    for argument, column in named.items():
+        if column is not None and column in seen:
+            raise InvalidParameterError(
+                f"{seen[column]}= and {argument}= both name the column {column!r}; each needs "
+                "a column of its own."
+            )
+        if column is not None:
+            seen[column] = argument
+    return str(selected or score)
 
 
 def ll144_audit(
@@ -171,6 +150,7 @@ def ll144_audit(
     *,
     sex: str,
     race: str,
+    ethnicity: str | None = None,
     selected: str | None = None,
     score: str | None = None,
     min_share: float | Fraction | str | None = None,
@@ -223,8 +203,17 @@ def ll144_audit(
         The sex and the race/ethnicity columns. Labels are read onto the EEO-1 categories (see
         :func:`fairhire.impact.eeo.read_labels`): the official and DCWP spellings are
         recognised; missing values and labels such as "Decline to self-identify" are unknown.
-        Race labels must already be EEO-1 categories, in which Hispanic or Latino applicants
-        of any race are "Hispanic or Latino".
+        Race labels are EEO-1 categories, in which Hispanic or Latino applicants of any race
+        are "Hispanic or Latino"; when the Hispanic or Latino question is in a column of its
+        own, name it with ``ethnicity=``.
+    ethnicity : str, optional
+        The answers to a separate Hispanic or Latino question (the OMB two-question format):
+        "Hispanic or Latino" / "Not Hispanic or Latino" in the usual spellings, or yes/no.
+        As in EEO-1 reporting, a Hispanic or Latino answer puts the individual in the
+        Hispanic or Latino category whatever the race; otherwise the race category applies.
+        A known race without an answer is an unknown race/ethnicity (counted, with a warning).
+        Without ``ethnicity=``, a column whose name suggests the question gives a warning
+        when no race label is Hispanic or Latino.
     selected : str, optional
         Yes/no column (True/False, 1/0, yes/no ...): True when the tool selected the
         individual to move forward. Blank values are counted and left out
@@ -311,7 +300,7 @@ data_description, data_period, data_type, test_data_explanation
         "ll144_audit", "exclude_under", "min_share", exclude_under, min_share
     )
     data_period = renamed_argument("ll144_audit", "period", "data_period", period, data_period)
-    _outcome(sex, race, selected, score)
+    _outcome(sex, race, selected, score, ethnicity)
     missing_score = check_choice(missing_score, "missing_score", ("exclude", "raise"))
     cut = _share(min_share)
     metadata = read_disclosures(
@@ -327,13 +316,24 @@ data_description, data_period, data_type, test_data_explanation
         test_data_explanation=test_data_explanation,
     )
     options = check_options(alpha=alpha, min_n=min_n)
-    sex_map, race_map = split_category_map(category_map, sex_column=sex, race_column=race)
+    sex_map, race_map = split_category_map(
+        category_map, sex_column=sex, race_column=race, ethnicity_column=ethnicity
+    )
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
     frame = numbers_from_objects(to_narwhals(data), [score])
-    counts = _count(frame, sex, race, selected, score, missing_score)
-    sex_col = _read(counts.table, sex, "sex", sex_map, unknown_labels)
-    race_col = _read(counts.table, race, "race", race_map, unknown_labels)
+    groups = [sex, race] if ethnicity is None else [sex, race, ethnicity]
+    counts = _count(frame, groups, selected, score, missing_score)
+    columns = [
+        read_column(counts.table, column, _N, kind, mapping, unknown_labels)
+        for column, kind, mapping in zip(
+            groups, ("sex", "race", "ethnicity"),
+            (sex_map, race_map, ethnicity_map(category_map, column=str(ethnicity))),
+            strict=False,
+        )
+    ]
+    if ethnicity is None:
+        counts.warnings.extend(ethnicity_hint(column_names(frame), groups, columns[1]))
     spec = TableSpec(
         count_col="selected" if selected is not None else "above_median",
         rate_col="selection_rate" if selected is not None else "scoring_rate",
@@ -343,6 +343,7 @@ data_description, data_period, data_type, test_data_explanation
     params = {
         "sex": sex,
         "race": race,
+        "ethnicity": ethnicity,
         "selected": selected,
         "score": score,
         "min_share": float(cut) if cut is not None else None,
@@ -352,19 +353,23 @@ data_description, data_period, data_type, test_data_explanation
         "alpha": options.alpha,
         "min_n": options.min_n,
     }
-    return _audit(counts, (sex_col, race_col), spec, metadata, exclusion_justification, params)
+    return _audit(counts, tuple(columns), spec, metadata, exclusion_justification, params)
 
 
 def _count(
-    frame: Any, sex: str, race: str, selected: str | None, score: str | None, missing_score: str
+    frame: Any, groups: list[str], selected: str | None, score: str | None, missing_score: str
 ) -> _Counts:
-    """Individuals and selected (or above-median) per raw (sex, race) label, in the engine."""
-    require_columns(frame, sex=sex, race=race, selected=selected, score=score)
-    check_group_values(frame, [sex, race])
+    """Individuals and selected (or above-median) per raw (sex, race[, ethnicity]) label, in
+    the engine."""
+    require_columns(
+        frame, **dict(zip(("sex", "race", "ethnicity"), groups, strict=False)),
+        selected=selected, score=score,
+    )
+    check_group_values(frame, groups)
     if score is not None:
-        counts = _score_counts(frame, [sex, race], score, missing_score)
+        counts = _score_counts(frame, groups, score, missing_score)
     else:
-        counts = _selection_counts(frame, [sex, race], selected)
+        counts = _selection_counts(frame, groups, selected)
     if counts.total == 0:
         raise InsufficientDataError("the data have no rows: nothing to audit.")
     return counts
@@ -372,21 +377,20 @@ def _count(
 
 def _audit(
     counts: _Counts,
-    columns: tuple[EEOColumn, EEOColumn],
+    columns: tuple[EEOColumn, ...],
     spec: TableSpec,
     metadata: dict[str, Any],
     exclusion_justification: str | None,
     params: dict[str, Any],
 ) -> LL144Audit:
     """The tables, the warnings in the order a reader needs them, and the result."""
-    sex_col, race_col = columns
-    cells = _cells(counts.table, sex_col, race_col)
-    warnings = [*counts.warnings, *sex_col.warnings, *race_col.warnings]
+    cells, lost = sex_race_cells(counts.table, (_N, _K), *columns)
+    warnings = [*counts.warnings, *(w for c in columns for w in c.warnings), *lost]
     tables = ll144_tables(cells, spec, warnings)
     cut = spec.min_share
     justification = _justification(tables, cut, exclusion_justification, warnings)
     _more_warnings(tables, counts, params["score"], metadata, warnings)
-    keys = counts.table.astype({sex_col.column: object, race_col.column: object})
+    keys = counts.table.astype({c.column: object for c in columns})
     return LL144Audit(
         sex=tables[0],
         race=tables[1],
@@ -399,7 +403,7 @@ def _audit(
         exclude_under=float(cut) if cut is not None else None,
         exclusion_justification=justification,
         label_mapping=pd.DataFrame(
-            [*sex_col.rows, *race_col.rows], columns=["column", "label", "category", "read_as"]
+            [r for c in columns for r in c.rows], columns=["column", "label", "category", "read_as"]
         ),
         alpha=spec.options.alpha,
         fingerprint=fingerprint_frame(keys),

@@ -129,6 +129,11 @@ class LL144Audit(Result):
         return "selection rate" if self.basis == "selection" else "scoring rate"
 
     @property
+    def ethnicity(self) -> str | None:
+        """The column of a separate Hispanic or Latino question (``ethnicity=``), or None."""
+        return self.params.get("ethnicity")
+
+    @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """The three tables by name: ``sex``, ``race/ethnicity``, ``intersectional``."""
         return {"sex": self.sex, "race/ethnicity": self.race, "intersectional": self.intersectional}

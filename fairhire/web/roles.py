@@ -48,7 +48,7 @@ ANALYSES = {
                 "a group, a date and a stage"),
 }
 
-_GROUP = re.compile(r"sex|gender|race|ethnic|age.?band|age.?group|disab|veteran|^age$", re.I)
+_GROUP = re.compile(r"sex|gender|race|ethnic|hispanic|latin|age.?band|age.?group|disab|veteran|^age$", re.I)
 _STAGE = ("applied", "screened", "screen", "assessed", "interviewed", "interview", "offered",
           "offer", "hired", "hire", "advanced", "selected", "passed", "started")
 _OUTCOME = re.compile(r"promot", re.I)
@@ -213,9 +213,7 @@ def _analysis_entries(
         return [{"type": "adverse_impact", "title": f"Hiring funnel by {' × '.join(groups)}",
                  "group": groups, "stages": stages}]
     if kind == "ll144":
-        sex, race = _find(groups, "sex|gender"), _find(groups, "race|ethnic")
-        _need(bool(sex and race and stages), kind)
-        return [{"type": "ll144", "sex": sex, "race": race, "selected": stages[-1]}]
+        return _ll144_entry(groups, stages)
     if kind == "pay_gap":
         _need(bool(groups and by["pay"]), kind)
         return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
@@ -226,6 +224,21 @@ def _analysis_entries(
         return [{"type": "promotion", "title": f"Promotion by {g}", "group": g,
                  "promoted": by["outcome"][0], **extra} for g in groups]
     return _over_time(kind, by, frame)
+
+
+def _ll144_entry(groups: Sequence[str], stages: Sequence[str]) -> list[dict[str, Any]]:
+    """An LL144 entry; a race column beside a separate Hispanic or Latino column is read with
+    it (``ethnicity=``), as EEO-1 does.
+
+    >>> _ll144_entry(["Gender", "Ethnicity", "Race"], ["Advanced"])
+    [{'type': 'll144', 'sex': 'Gender', 'race': 'Race', 'selected': 'Advanced', 'ethnicity': 'Ethnicity'}]
+    """
+    sex = _find(groups, "sex|gender")
+    race = _find(groups, "race") or _find(groups, "ethnic")
+    _need(bool(sex and race and stages), "ll144")
+    ethnicity = _find([g for g in groups if g != race], "ethnic|hispanic|latin")
+    extra = {"ethnicity": ethnicity} if ethnicity else {}
+    return [{"type": "ll144", "sex": sex, "race": race, "selected": stages[-1], **extra}]
 
 
 def _over_time(kind: str, by: Mapping[str, list[str]], frame: pd.DataFrame) -> list[dict]:
