@@ -155,6 +155,26 @@ def test_inputs_as_dict_and_array(model_data):
     assert c.features == ("sex", "race")
 
 
+def test_pandas_inputs_in_different_orders_are_refused():
+    """Values are paired by position; a Series in another order used to pair one person's
+    prediction with another's group, silently (selection rates 0.30/0.61 read as 0.47/0.44)."""
+    rng = np.random.default_rng(2)
+    sex = pd.Series(rng.choice(["Female", "Male"], 600))
+    pred = pd.Series((rng.random(600) < np.where(sex == "Female", 0.3, 0.6)).astype(int))
+    shuffled = sex.sample(frac=1, random_state=1)
+    with pytest.raises(InvalidValueError, match=r"y_pred and sensitive_features .* another "
+                       r"order.*sensitive_features\.loc\[y_pred\.index\]"):
+        fh.audit_screening_model(pred, sensitive_features=shuffled)
+    with pytest.raises(InvalidValueError, match=r"y_pred and y_true .* different labels"):
+        fh.audit_screening_model(pred, sensitive_features=sex, y_true=pred.set_axis(pred.index + 1))
+    aligned = fh.audit_screening_model(pred, sensitive_features=shuffled.loc[pred.index])
+    plain = fh.audit_screening_model(pred.to_numpy(), sensitive_features=sex.to_numpy())
+    pd.testing.assert_frame_equal(aligned.table, plain.table)
+    # a model's numpy output beside a test split's shuffled Series is paired by position
+    split = fh.audit_screening_model(pred.to_numpy(), sensitive_features=shuffled)
+    assert split.rows.used == 600
+
+
 def test_result_api(model_data):
     _sex, race, y_true, scores = model_data
     audit = fh.audit_screening_model(

@@ -21,7 +21,7 @@ from .._core.missing import missing_mask
 from ..errors import InputTypeError, InvalidParameterError, InvalidValueError, preview
 from .cutoff import SECTION_106
 
-__all__ = ["Inputs", "check_score_threshold", "read_inputs", "sensitive_frame"]
+__all__ = ["Inputs", "check_same_index", "check_score_threshold", "read_inputs", "sensitive_frame"]
 
 SEL, Y, SCORE = "__fh_selected", "__fh_y_true", "__fh_score"
 
@@ -122,6 +122,43 @@ def _scores(pred: np.ndarray, thr: float) -> tuple[np.ndarray, np.ndarray, np.nd
     return values, missing, np.isinf(values)
 
 
+def _indexes(value: Any, argument: str) -> list[tuple[str, pd.Index]]:
+    if isinstance(value, pd.Series | pd.DataFrame):
+        return [(argument, value.index)]
+    if isinstance(value, Mapping):
+        return [(f"{argument}[{k!r}]", v.index) for k, v in value.items()
+                if isinstance(v, pd.Series | pd.DataFrame)]
+    return []
+
+
+def check_same_index(**inputs: Any) -> None:
+    """Pandas inputs must share one index: values are paired by position (as scikit-learn and
+    fairlearn pair them), so two Series in different orders would pair one person's prediction
+    with another's group, silently.
+
+    >>> a = pd.Series([1, 0], index=[10, 11])
+    >>> check_same_index(y_pred=a, sensitive_features=pd.Series(["F", "M"], index=[11, 10]))
+    Traceback (most recent call last):
+    ...
+    fairhire.errors.InvalidValueError: y_pred and sensitive_features are pandas objects with \
+different indexes: the same 2 labels in another order. ...
+    """
+    found = [pair for name, v in inputs.items() if v is not None for pair in _indexes(v, name)]
+    for name, other in found[1:]:
+        first, index = found[0]
+        if index.equals(other):
+            continue
+        how = (f"the same {len(index):,} labels in another order" if len(index) == len(other)
+               and index.sort_values().equals(other.sort_values())
+               else "they hold different labels")
+        raise InvalidValueError(
+            f"{first} and {name} are pandas objects with different indexes: {how}. fairhire "
+            "pairs values by position, so they must describe the same individuals in the same "
+            f"order. Put them in one order first (e.g. {name}.loc[{first}.index] when the "
+            "labels are the same), or pass .to_numpy() when the positions already match."
+        )
+
+
 def sensitive_frame(sensitive_features: Any, n: int) -> pd.DataFrame:
     """The sensitive features as a frame of plain object columns (None where missing)."""
     sf = sensitive_features
@@ -180,6 +217,7 @@ def read_inputs(
 ) -> Inputs:
     """Read and align every input; rows with a blank prediction, outcome or score (or an
     infinite score) are left out and counted."""
+    check_same_index(y_pred=y_pred, sensitive_features=sensitive_features, y_true=y_true)
     pred = as_vector(y_pred, "y_pred")
     n = len(pred)
     if n == 0:
