@@ -199,13 +199,36 @@ def test_a_flag_withheld_under_min_cell_is_not_called_resolved():
     for previous, current, held in ((before, after, "current"), (after, before, "previous")):
         cmp = fh.compare_audits(previous, current)
         assert cmp.table.empty, cmp.table
-        assert cmp.not_compared.to_dict("records") == [
-            {"analysis": "Hiring", "stage": "hired", "group": "Female", "audit": held,
-             "reason": "flag withheld in one audit"}]
-        assert cmp.rows.excluded == {"flag withheld in one audit": 1}
-        assert any("withheld in the other" in w and "(Hiring, hired, Female)" in w
+        # Tiny, in one audit only, has its flag withheld there: not known to be new either
+        assert sorted(cmp.not_compared.to_dict("records"), key=str) == sorted([
+            {"analysis": "Hiring", "stage": "hired", "group": group, "audit": held,
+             "reason": "flag withheld in one audit"} for group in ("Female", "Tiny")], key=str)
+        assert cmp.rows.excluded == {"flag withheld in one audit": 2}
+        assert any("withheld in the other" in w and "Hiring, hired, Female" in w
                    for w in cmp.warnings)
         check_renders(cmp)
+
+
+def test_flags_withheld_in_both_audits_are_said_not_compared():
+    # both years withhold Female's row (a 4-person group beside it): the comparison printed
+    # "0 new, 0 worse, 0 unchanged, 0 better, 0 resolved" and nothing else, and the report
+    # "Neither audit has a flagged finding", for a ratio of 0.6 both years
+    def audit(when):
+        counts = {"sex": ["Male", "Female", "Tiny"], "n": [100, 100, 4], "hired": [50, 30, 3]}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(min_cell=5, generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    cmp = fh.compare_audits(audit("2025-01-31"), audit("2026-01-31"))
+    assert cmp.table.empty
+    female = cmp.not_compared.set_index("group").loc["Female"]
+    assert (female["audit"], female["reason"]) == ("both", "flag withheld in both audits")
+    assert "Male" not in set(cmp.not_compared["group"])  # the reference group is no finding
+    assert "not compared" in cmp.summary().splitlines()[1]
+    assert any("withheld in both audits" in w and "Hiring, hired, Female" in w
+               for w in cmp.warnings)
+    out = check_renders(cmp)
+    assert "Neither audit has a flagged finding" not in out["html"] + out["markdown"]
+    assert "not compared" in out["html"] and "not compared" in out["markdown"]
 
 
 def test_a_monitoring_section_is_compared_by_its_last_period():

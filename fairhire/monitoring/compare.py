@@ -34,6 +34,7 @@ STATUSES = (NEW, WORSE, UNCHANGED, BETTER, RESOLVED)
 #: Why a finding was not compared (the ``reason`` column of ``not_compared``).
 ONE_AUDIT = "analysis in one audit only"
 WITHHELD = "flag withheld in one audit"
+WITHHELD_BOTH = "flag withheld in both audits"
 ABSENT = "no row in the current audit"
 NOT_COMPARED_COLUMNS = ["analysis", "stage", "group", "audit", "reason"]
 
@@ -63,7 +64,7 @@ class AuditComparison(Result):
         audit, reason``): their analysis is only in ``audit`` ("analysis in one audit only"),
         or their flag is withheld in ``audit`` under small-count suppression ("flag withheld
         in one audit"; a withheld flag is unknown, so the finding is neither resolved nor
-        new), or a finding of the previous audit has no row in the current one ("no row in
+        new; "flag withheld in both audits", with ``audit`` "both"), or a finding of the previous audit has no row in the current one ("no row in
         the current audit": nobody in the group or stage, so not known to be resolved).
     previous_audit, current_audit : mapping
         Title, organisation, period, generation time and version of each audit.
@@ -91,15 +92,20 @@ class AuditComparison(Result):
         found = self.table["status"].value_counts()
         return {s: int(found.get(s, 0)) for s in STATUSES}
 
+    def _tally(self) -> str:
+        counts = self.status_counts()
+        tally = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+        held = len(self.not_compared)
+        return tally + (f"; {held} not compared (see the warnings)" if held else "")
+
     def _since(self) -> str:
         when = self.previous_audit.get("generated_at")
         return f"the previous audit ({str(when)[:10]})" if when else "the previous audit"
 
     def headlines(self) -> list[Headline]:
         """A tally, then one sentence per new or worse finding."""
-        counts = self.status_counts()
-        tally = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
-        out = [Headline(severity=1, text=f"Since {self._since()}: {tally}.", section=self.kind)]
+        out = [Headline(severity=1, text=f"Since {self._since()}: {self._tally()}.",
+                        section=self.kind)]
         for row in self.table.loc[self.table["needs_attention"]].itertuples(index=False):
             out.append(Headline(severity=2, text=self.sentence(row), section=self.kind))
         return by_severity(out)
@@ -119,17 +125,17 @@ class AuditComparison(Result):
         head = {NEW: "New finding", WORSE: "Worse", BETTER: "Better", RESOLVED: "Resolved",
                 UNCHANGED: "Unchanged"}[get("status")]
         text = f"{head}: {where}, {get('group')} ({get('measure')}"
-        if figures:
-            measure = get("measure")
-            text += f" {_figure(get('previous'), measure)} → {_figure(get('current'), measure)}"
+        if not figures:
+            return text + f"; figures not quoted, fewer than {HEADLINE_MIN_COUNT} people)."
+        measure = get("measure")
+        text += f" {_figure(get('previous'), measure)} → {_figure(get('current'), measure)}"
         return text + ")."
 
     def summary(self) -> str:
         """Plain text: the two audits, the tally and the findings."""
-        counts = self.status_counts()
         lines = [
             f"Comparing {_describe(self.previous_audit)} with {_describe(self.current_audit)}.",
-            "Findings: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + ".",
+            f"Findings: {self._tally()}.",
         ]
         if len(self.table):
             cols = ["analysis", "stage", "group", "measure", "status", "previous", "current"]
@@ -261,7 +267,8 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
     rows, left_out = [], []
     for key in keys:
         b, a = before.findings.get(key), after.findings.get(key)
-        if not ((b and b.flagged) or (a and a.flagged)):
+        # flagged in either audit, or withheld (unknown) in either: a withheld flag may hide one
+        if not any(f is not None and f.flagged is not False for f in (b, a)):
             continue
         where = {"analysis": key[0], "stage": key[1], "group": key[2]}
         if key[0] not in shared:
@@ -272,13 +279,22 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
         held = [name for name, f in (("previous", b), ("current", a))
                 if f is not None and f.flagged is None]
         if held:
-            left_out.append({**where, "audit": held[0], "reason": WITHHELD})
+            both = len(held) == 2
+            left_out.append({**where, "audit": "both" if both else held[0],
+                             "reason": WITHHELD_BOTH if both else WITHHELD})
             continue
         if a is None:  # no row now (no one in the group or stage): not known to be resolved
             left_out.append({**where, "audit": "previous", "reason": ABSENT})
             continue
         rows.append(_row(key, b, a))
     return _result(before, after, rows, left_out)
+
+
+def _places(rows: pd.DataFrame) -> str:
+    """The first five findings of ``rows`` as "analysis, stage, group; ..."."""
+    names = [", ".join(x for x in r if x) for r in
+             rows[["analysis", "stage", "group"]].itertuples(index=False)]
+    return "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
 
 
 def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict]) -> AuditComparison:
@@ -290,14 +306,21 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
     warnings = []
     held = not_compared.loc[not_compared["reason"] == WITHHELD]
     if len(held):
-        names = [", ".join(x for x in r if x) for r in
-                 held[["analysis", "stage", "group"]].itertuples(index=False)]
-        shown = "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
+        shown = _places(held)
         warnings.append(
             f"{len(held)} finding{'s' if len(held) > 1 else ''} flagged in one audit "
             f"{'have their flags' if len(held) > 1 else 'has its flag'} withheld in the other "
             "(small-count suppression, min_cell), so not compared: neither resolved nor new "
             f"({shown})."
+        )
+    both = not_compared.loc[not_compared["reason"] == WITHHELD_BOTH]
+    if len(both):
+        warnings.append(
+            f"{len(both)} finding{'s' if len(both) > 1 else ''} could not be compared: "
+            f"{'their flags are' if len(both) > 1 else 'its flag is'} withheld in both audits "
+            "(small-count suppression, min_cell), so whether "
+            f"{'they are' if len(both) > 1 else 'it is'} flagged is not known in either "
+            f"({_places(both)}). Compare the audits written without min_cell to see them."
         )
     for audit, other, name in ((before, after, "previous"), (after, before, "current")):
         for analysis in audit.analyses:
@@ -306,13 +329,11 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
                                 "findings were not compared (keep section titles the same).")
     gone = not_compared.loc[not_compared["reason"] == ABSENT]
     if len(gone):
-        names = [", ".join(x for x in r if x) for r in
-                 gone[["analysis", "stage", "group"]].itertuples(index=False)]
         warnings.append(
             f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous audit "
             f"{'have' if len(gone) > 1 else 'has'} no row in the current one (nobody in the "
             "group or stage this time?), so not called resolved: "
-            f"{'; '.join(names[:5])}{'; ...' if len(names) > 5 else ''}."
+            f"{_places(gone)}."
         )
     t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
     if t0 and t1 and str(t0) > str(t1):

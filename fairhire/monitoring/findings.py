@@ -141,7 +141,10 @@ def _small(record: Mapping[str, Any], counts: tuple[int, int, int, int] | None) 
 
 def _finding(analysis: str, table: str, record: Mapping[str, Any], rows: Mapping) -> Finding | None:
     group = record.get("group", record.get("category"))
-    if group is None:
+    if group is None or record.get("is_reference") is True or (
+        record.get("reference_group") is not None
+        and _text(record["reference_group"]) == _text(group)
+    ):  # the reference group is compared with, never flagged (its flag may still be withheld)
         return None
     for measure in MEASURES:
         flag = next((f for f in measure.flags if f in record), None)
