@@ -13,6 +13,7 @@ import pytest
 
 import fairhire as fh
 from fairhire._core.numbers import numbers_as_categories
+from fairhire.errors import InvalidValueError
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +154,37 @@ def test_interview_scores_held_as_python_objects_are_numbers(column, run):
     a, b = run(frame), run(objects)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert a.fingerprint == b.fingerprint
+
+
+def _numbers_with_a_dash(n: int = 60) -> list[object]:
+    values: list[object] = [str(20 + i % 30) for i in range(n)]
+    values[3] = values[11] = "—"
+    values[7] = "pending"
+    return values
+
+
+CALLS = {
+    "cutoff_analysis": lambda d: fh.cutoff_analysis(d, score="x", group="g", cutoffs=[30]),
+    "ll144_audit": lambda d: fh.ll144_audit(d.assign(race="White"), sex="g", race="race",
+                                            score="x"),
+    "time_to_exit": lambda d: fh.time_to_exit(d, group="g", duration="x", event="e"),
+    "time_to_promotion": lambda d: fh.time_to_promotion(d, group="g", duration="x", event="e"),
+    "reduction_in_force": lambda d: fh.reduction_in_force(d, group="g", selected="e", age="x"),
+    "rater_disparity": lambda d: fh.rater_disparity(d, rater="r", candidate_group="g",
+                                                    score="x"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_a_number_column_with_text_names_the_text(name):
+    """One check for every score, age and duration column: the error lists the cells that
+    are not numbers, with their counts (it said "it has type String" or quoted the first five
+    values, numbers included)."""
+    values = _numbers_with_a_dash()
+    data = pd.DataFrame({"g": ["Male", "Female"] * 30, "x": values,
+                         "e": [True, False, False] * 20, "r": ["A", "B", "C"] * 20})
+    before = data.copy()
+    with pytest.raises(InvalidValueError, match=r"column 'x' \(\w+=\) must hold numbers[^;]*; "
+                       r"3 rows hold text that is not a number: '—' \(2 rows\), 'pending' \(1 row\)"):
+        CALLS[name](data)
+    pd.testing.assert_frame_equal(data, before)

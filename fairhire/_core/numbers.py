@@ -1,4 +1,10 @@
-"""Numbers stored as text: a control column that holds only numbers but is not numeric.
+"""Numbers stored as text: a column that must be numeric and is not, and a control column
+that holds only numbers but is not numeric.
+
+:func:`require_numeric` is the one check of a score, pay, age or duration column: when the
+column is not numeric its error lists the values that are not numbers, with their row counts
+(an export's "—" or "pending" among 1,200 scores), so the fix is plain; numbers written as text
+get the conversion instead.
 
 A spreadsheet column of numbers with a blank cell written as a space comes back from pandas as
 text (``"12.5"``, ``" "``) or as Python objects (``12.5``, ``" "``). A regression takes a text
@@ -10,16 +16,22 @@ one), but say so when every value of the column is a number, with the fix.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import pandas as pd
 
-from ..errors import preview
+from .._frames import Frame, group_counts, schema
+from ..errors import FairhireError, InvalidValueError, preview
 from .missing import is_missing
 
-__all__ = ["numbers_as_categories", "numbers_as_categories_in"]
+__all__ = ["numbers_as_categories", "numbers_as_categories_in", "require_numeric"]
+
+#: Values an error lists before it says how many more there are.
+_LISTED = 8
 
 
 def _is_number(value: Any) -> bool:
@@ -70,3 +82,68 @@ def numbers_as_categories_in(frame: pd.DataFrame, columns: Iterable[str], *,
     """:func:`numbers_as_categories` for each of ``columns`` of ``frame``: the warnings."""
     return [w for c in columns
             if (w := numbers_as_categories(frame[c], c, argument=argument)) is not None]
+
+
+#: Text a spreadsheet writes for a number: digits with signs, separators, a currency or a
+#: percent sign ("$79,878.49", "48.250,50 €", "78%"); the readers turn these into numbers.
+_NUMBER_TEXT = re.compile(r"^[+-]?\s*[$£€¥₹]?\s*[+-]?\d[\d.,' \u00a0]*\s*(%|[$£€¥₹])?$")
+
+
+def _number_like(value: Any) -> bool:
+    return _is_number(value) or (isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip())))
+
+
+def require_numeric(
+    frame: Frame,
+    column: str,
+    *,
+    argument: str,
+    meaning: str = "",
+    fix: str = "",
+    error: type[FairhireError] = InvalidValueError,
+) -> None:
+    """Raise ``error`` unless ``column`` is numeric, listing its values that are not numbers.
+
+    ``meaning`` says what the numbers are ("ages in years"); ``fix`` is a further way out
+    ("or pass birth_date= with as_of=").
+
+    Examples
+    --------
+    >>> from fairhire._frames import to_narwhals
+    >>> f = to_narwhals(pd.DataFrame({"score": ["72.5", "—", "n/a", "$80", "—", None]}))
+    >>> require_numeric(f, "score", argument="score")
+    Traceback (most recent call last):
+    ...
+    fairhire.errors.InvalidValueError: column 'score' (score=) must hold numbers; 3 rows hold \
+text that is not a number: '—' (2 rows), 'n/a' (1 row). Blank those cells (a blank is counted \
+as missing, never guessed) or correct them.
+    """
+    dtype = schema(frame)[column]
+    if dtype.is_numeric() and dtype != nw.Boolean:
+        return
+    what = f"column {column!r} ({argument}=) must hold numbers" + (
+        f" ({meaning})" if meaning else "")
+    more = f" {fix[0].upper()}{fix[1:]}." if fix else ""
+    if dtype == nw.Boolean:
+        raise error(f"{what}; it holds True/False values.{more}")
+    counts = group_counts(frame, [column], count_name="__fh_n")
+    values = [(v, int(n)) for v, n in zip(counts[column], counts["__fh_n"], strict=True)
+              if not is_missing(v)]
+    bad = sorted(((v, n) for v, n in values if not _number_like(v)),
+                 key=lambda p: (-p[1], str(p[0])))
+    if not bad:
+        shown = preview([v for v, _ in values[:3]])
+        raise error(
+            f"{what}; its numbers are stored as text (e.g. {shown}). Convert it with "
+            f"pandas.to_numeric(df[{column!r}], errors='coerce') (blank values then count as "
+            f"missing).{more}"
+        )
+    listed = ", ".join(f"{str(v)!r} ({n:,} row{'s' if n != 1 else ''})" for v, n in bad[:_LISTED])
+    if len(bad) > _LISTED:
+        listed += f", ... ({len(bad) - _LISTED:,} more)"
+    rows = sum(n for _, n in bad)
+    raise error(
+        f"{what}; {rows:,} row{'s hold' if rows != 1 else ' holds'} text that is not a number: "
+        f"{listed}. Blank those cells (a blank is counted as missing, never guessed) or correct "
+        f"them.{more}"
+    )

@@ -14,6 +14,8 @@ from .._core.counting import clean_row_labels
 from .._core.dates import read_date, read_dates
 from .._core.flags import read_flags
 from .._core.groups import sort_key
+from .._core.numbers import require_numeric
+from .._frames import to_narwhals
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 from ..stats.survival import observation_order
@@ -79,11 +81,9 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
 
 def _from_duration(df: pd.DataFrame, duration: str, event: str, excluded: dict[str, int],
                    warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    if not pd.api.types.is_numeric_dtype(df[duration]):
-        raise InvalidValueError(
-            f"column {duration!r} (duration) must be numeric (time employed, e.g. months); it "
-            f"has type {df[duration].dtype}. Convert it, or give hire_date= and exit_date=."
-        )
+    require_numeric(to_narwhals(df[[duration]]), duration, argument="duration",
+                    meaning="time employed, e.g. months",
+                    fix="time employed can also come from hire_date= and exit_date=")
     t = df[duration].to_numpy(dtype=float)
     bad = ~np.isnan(t) & ((t < 0) | ~np.isfinite(t))
     if bad.any():

@@ -29,9 +29,10 @@ import pandas as pd
 from .._core.groups import sort_key
 from .._core.labels import as_labels
 from .._core.missing import is_missing
+from .._core.numbers import require_numeric
 from .._core.options import Options, check_options, option_params
 from .._core.reference_rows import explains_reference
-from .._frames import fingerprint_frame, numbers_from_objects, require_columns, schema, to_narwhals
+from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from ._ages import UNDER_40, age_trend, check_bands, with_ages
@@ -352,12 +353,9 @@ def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
     frame = numbers_from_objects(frame, [age])
     key_exprs = {}
     if age is not None:
-        if not schema(frame)[age].is_numeric():
-            raise InvalidValueError(
-                f"column {age!r} (age) must be numeric (ages in years); it has type "
-                f"{schema(frame)[age]}. Convert it to numbers first, or, for a date of birth, "
-                "pass it as birth_date= with as_of= (the date of the decision)."
-            )
+        require_numeric(frame, age, argument="age", meaning="ages in years",
+                        fix="for a date of birth, pass it as birth_date= with as_of= (the date "
+                        "of the decision)")
         key_exprs[age] = nw.col(age).floor()
     counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
                          keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels)

@@ -15,8 +15,9 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from .._core.numbers import require_numeric
 from .._frames import collect_pandas, schema, sum_true
-from ..errors import InsufficientDataError, InvalidValueError, preview
+from ..errors import InsufficientDataError, InvalidValueError
 
 __all__ = ["ScoredRows", "scored_rows"]
 
@@ -63,14 +64,8 @@ class ScoredRows:
 def scored_rows(frame: Any, score: str, *, missing_score: str = "exclude") -> ScoredRows:
     """Check that ``score`` is numeric; leave out (and count) rows with a missing or infinite
     score."""
+    require_numeric(frame, score, argument="score")
     dtype = schema(frame)[score]
-    if dtype == nw.Boolean or not dtype.is_numeric():
-        sample = collect_pandas(frame.select(nw.col(score)).head(5))[score].tolist()
-        raise InvalidValueError(
-            f"score column {score!r} must hold numbers; it has type {dtype} (e.g. "
-            f"{preview(sample)}). Convert it with pandas.to_numeric(df[{score!r}], "
-            "errors='coerce') and check how many values become missing."
-        )
     col = nw.col(score)
     missing = col.is_null()
     infinite = None

@@ -8,28 +8,18 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import narwhals.stable.v2 as nw
 from scipy import stats
 
-from .._core.missing import is_missing
-from .._frames import Frame, collect_pandas, schema
-from ..errors import InvalidValueError, preview
+from .._core.numbers import require_numeric
+from .._frames import Frame
 
 __all__ = ["StandardizedDifference", "check_numeric", "hedges_g"]
 
 
 def check_numeric(frame: Frame, column: str, *, argument: str) -> None:
     """Raise :class:`InvalidValueError` unless ``column`` is numeric."""
-    dtype = schema(frame)[column]
-    if dtype.is_numeric() and dtype != nw.Boolean:
-        return
-    sample = collect_pandas(frame.select(nw.col(column)).head(50))[column]
-    bad = [v for v in sample.tolist() if not is_missing(v)]
-    raise InvalidValueError(
-        f"column {column!r} (passed as {argument}=) must hold numbers; it has type {dtype} "
-        f"with values such as {preview(bad)}. Convert the scores to numbers (e.g. "
-        "pandas.to_numeric) or map rubric labels to their scale points."
-    )
+    require_numeric(frame, column, argument=argument,
+                    fix="rubric labels can be mapped to their scale points first")
 
 
 class StandardizedDifference(NamedTuple):

@@ -13,8 +13,9 @@ import pandas as pd
 from .._core.counting import clean_row_labels
 from .._core.flags import read_flags
 from .._core.names import internal_names
+from .._core.numbers import require_numeric
 from .._core.text import format_counted
-from .._frames import collect_pandas, schema
+from .._frames import collect_pandas
 from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidValueError, preview
 from ..stats import survival as ss
@@ -38,12 +39,8 @@ class Rows:
 def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
               control_cols: list[str], unknown_labels: tuple[object, ...] = ()) -> Rows:
     """Collect the columns under internal names; read the event; clean labels; count."""
-    dtypes = schema(frame)
-    if not dtypes[duration].is_numeric():
-        raise InvalidValueError(
-            f"column {duration!r} (duration) must be numeric (time waited, e.g. months); it "
-            f"has type {dtypes[duration]}. Convert it to a number of days, months or years."
-        )
+    require_numeric(frame, duration, argument="duration",
+                    meaning="time waited, e.g. months: a number of days, months or years")
     users = list(dict.fromkeys([*group_cols, duration, event, *control_cols]))
     names = internal_names([f"c{i}" for i in range(len(users))], users)
     inner = dict(zip(users, names.values(), strict=True))
