@@ -304,24 +304,20 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
     table["needs_attention"] = table["needs_attention"].astype(bool)
     not_compared = pd.DataFrame(left_out, columns=NOT_COMPARED_COLUMNS)
     warnings = []
-    held = not_compared.loc[not_compared["reason"] == WITHHELD]
-    if len(held):
-        shown = _places(held)
-        warnings.append(
-            f"{len(held)} finding{'s' if len(held) > 1 else ''} flagged in one audit "
-            f"{'have their flags' if len(held) > 1 else 'has its flag'} withheld in the other "
-            "(small-count suppression, min_cell), so not compared: neither resolved nor new "
-            f"({shown})."
-        )
-    both = not_compared.loc[not_compared["reason"] == WITHHELD_BOTH]
-    if len(both):
-        warnings.append(
-            f"{len(both)} finding{'s' if len(both) > 1 else ''} could not be compared: "
-            f"{'their flags are' if len(both) > 1 else 'its flag is'} withheld in both audits "
-            "(small-count suppression, min_cell), so whether "
-            f"{'they are' if len(both) > 1 else 'it is'} flagged is not known in either "
-            f"({_places(both)}). Compare the audits written without min_cell to see them."
-        )
+    for reason, where, what in (
+        (WITHHELD, "in one audit", "neither resolved nor new"),
+        (WITHHELD_BOTH, "in both audits", "whether flagged is not known in either; compare "
+         "the audits written without min_cell to see them"),
+    ):
+        held = not_compared.loc[not_compared["reason"] == reason]
+        if len(held):
+            many = len(held) > 1
+            warnings.append(
+                f"{len(held)} finding{'s' if many else ''} with "
+                f"{'their flags' if many else 'its flag'} withheld {where} (small-count "
+                f"suppression, min_cell) {'were' if many else 'was'} not compared: {what} "
+                f"({_places(held)})."
+            )
     for audit, other, name in ((before, after, "previous"), (after, before, "current")):
         for analysis in audit.analyses:
             if analysis not in other.analyses:
