@@ -120,3 +120,22 @@ def test_an_upload_with_a_title_above_its_header_is_read_from_the_header(client,
     section = json.loads(done.text)["sections"][0]
     assert section["fingerprint"] == fh.adverse_impact(table, group="sex",
                                                        stages="hired").fingerprint
+
+
+def test_two_question_export_reads_ethnicity_in_the_ll144_entry():
+    """A column 'Ethnicity' beside 'Race': the page took whichever matched 'race|ethnic' first
+    as the race column (here Ethnicity, whose answers are no race categories); now Race is
+    the race column and Ethnicity the separate Hispanic or Latino question."""
+    from fairhire.web.roles import build_config, guess_roles
+
+    frame = pd.DataFrame({
+        "Gender": ["Female", "Male"] * 40,
+        "Ethnicity": ["Hispanic or Latino"] * 20 + ["Not Hispanic or Latino"] * 60,
+        "Race": ["White", "Asian", "Black or African American", "White"] * 20,
+        "Advanced": ["Yes", "No", "No", "Yes"] * 20,
+    })
+    roles = guess_roles(frame)
+    assert {roles[c] for c in ("Gender", "Ethnicity", "Race")} == {"group"}
+    config, _ = build_config(roles, ["ll144"], frame)
+    entry = config["analysis"][0]
+    assert (entry["race"], entry["ethnicity"]) == ("Race", "Ethnicity")
