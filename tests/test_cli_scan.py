@@ -76,6 +76,21 @@ def test_table_with_column(tmp_path, capsys):
     assert rows[0]["ad"].endswith("[A1]")
 
 
+def test_repeated_and_blank_ids_still_tell_the_ads_apart(tmp_path, capsys):
+    """An ATS export with one requisition posted twice and a row without an id: the CSV had
+    two rows named 'ads.csv [R-2]' and one 'ads.csv [nan]'."""
+    pd.DataFrame({"id": ["R-1", "R-2", "R-2", None],
+                  "text": ["rockstar ninja", "caring team", "supportive team", "dominant"]}
+                 ).to_csv(tmp_path / "ads.csv", index=False)
+    out = tmp_path / "scan.csv"
+    assert main(["scan", str(tmp_path / "ads.csv"), "--column", "text", "--id-column", "id",
+                 "--format", "csv", "--output", str(out)]) == 0
+    names = pd.read_csv(out)["ad"].str.extract(r"\[(.*)\]")[0].tolist()
+    assert names == ["R-1", "R-2 (row 2)", "R-2 (row 3)", "row 4"]
+    err = capsys.readouterr().err
+    assert "1 ad without an id" in err and "2 ads sharing an id (['R-2'])" in err
+
+
 def test_formula_in_ad_text_is_neutralised_in_csv(tmp_path, capsys):
     (tmp_path / "=cmd.txt").write_text("=HYPERLINK(1) rockstar", encoding="utf-8")
     out = tmp_path / "f.csv"

@@ -18,7 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.text import format_count
+from .._core.labels import plain_value
+from .._core.missing import is_missing
+from .._core.text import format_count, format_counted
+from ..errors import preview
 from ..language.markup import HTML_NOTE
 from ..workflow.errors import CLIError
 from ..workflow.options import choice, report_formats
@@ -90,12 +93,37 @@ def _from_table(args: argparse.Namespace) -> list[Ad]:
         raise CLIError("--column reads one CSV, Parquet or Excel file; give exactly one.")
     columns = [args.column, *([args.id_column] if args.id_column else [])]
     table = read_table(args.files[0], columns=columns, sheet=args.sheet, sep=args.sep)
-    names = table[args.id_column] if args.id_column else pd.Series(range(1, len(table) + 1))
+    names = _ad_names(table, args.id_column)
     return [
         Ad(f"{args.files[0]} [{name}]", text) if isinstance(text, str)
         else Ad(f"{args.files[0]} [{name}]", None, "no text")
-        for name, text in zip(names.astype(str), table[args.column].tolist(), strict=True)
+        for name, text in zip(names, table[args.column].tolist(), strict=True)
     ]
+
+
+def _ad_names(table: pd.DataFrame, id_column: str | None) -> list[str]:
+    """Each row's name: its ``--id-column`` value, or its row number (1 = the first ad) where
+    that is blank; a value two rows share gets the row number too, so every ad is told apart.
+
+    >>> _ad_names(pd.DataFrame({"id": ["R-1", "R-2", None, "R-2"]}), "id")
+    ['R-1', 'R-2 (row 2)', 'row 3', 'R-2 (row 4)']
+    """
+    rows = [f"row {i}" for i in range(1, len(table) + 1)]
+    if id_column is None:
+        return [r.removeprefix("row ") for r in rows]
+    ids = [None if is_missing(v) else str(plain_value(v)) for v in table[id_column].tolist()]
+    repeated = {v for v in ids if v is not None and ids.count(v) > 1}
+    blank, shared = ids.count(None), len([v for v in ids if v in repeated])
+    if blank or shared:
+        note(f"--id-column {id_column!r}: "
+             + "; ".join(part for part in (
+                 f"{format_counted(blank, 'ad', 'ads')} without an id, named by the row number"
+                 if blank else "",
+                 f"{format_counted(shared, 'ad', 'ads')} sharing an id ({preview(sorted(repeated))}), "
+                 "named with the row number added" if shared else "") if part) + ".",
+             kind="warning")
+    return [row if v is None else f"{v} ({row})" if v in repeated else v
+            for v, row in zip(ids, rows, strict=True)]
 
 
 def _read_ad(path: Path, name: str, *, strict: bool) -> Ad:
