@@ -88,3 +88,26 @@ def test_a_lone_abbreviation_is_left_as_written():
     df = pd.DataFrame({"g": ["F", "Male"] * 40, "hired": [True, False, False, True] * 20})
     r = fh.adverse_impact(df, group="g", stages=["hired"])
     assert set(r.table["group"]) == {"F", "Male"} and not r.warnings
+
+
+@pytest.mark.parametrize("name", sorted(ANALYSES))
+def test_invisible_characters_do_not_make_a_group(staff, name):
+    # a web form's zero-width space or byte-order mark: 'Female\u200b' prints as 'Female' and
+    # was a group of its own in every analysis (and an unknown EEO-1 label in ll144_audit)
+    rng = np.random.default_rng(1)
+    marks = np.array(["", "\u200b", "\ufeff", "\u00ad"])[rng.integers(0, 4, len(staff))]
+    data = staff.assign(code=staff.sex.astype(str) + marks)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        marked = ANALYSES[name](data)
+        clean = ANALYSES[name](staff.assign(code=staff.sex))
+    pd.testing.assert_frame_equal(marked.table, clean.table, check_dtype=False)
+    assert any("merged as" in w for w in marked.warnings)
+
+
+def test_invisible_characters_in_eeo_labels():
+    df = pd.DataFrame({"sex": ["Female\u200b", "Male"] * 30, "race": ["White\ufeff"] * 60,
+                       "advanced": [True, False, False, True] * 15})
+    ll = fh.ll144_audit(df, sex="sex", race="race", selected="advanced")
+    assert ll.sex.set_index("category").loc["Female", "applicants"] == 30
+    assert ll.race.set_index("race").loc["White", "applicants"] == 60

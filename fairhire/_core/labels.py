@@ -39,7 +39,7 @@ import pandas as pd
 from .missing import is_missing
 
 __all__ = [
-    "FEMALE", "FEMALE_SPELLINGS", "MALE", "MALE_SPELLINGS", "NON_DISCLOSURE",
+    "FEMALE", "FEMALE_SPELLINGS", "INVISIBLE", "MALE", "MALE_SPELLINGS", "NON_DISCLOSURE",
     "NON_DISCLOSURE_NOTE", "LabelCleaning", "as_labels", "clean_labels", "label_key",
     "plain_value", "reads_as_undisclosed", "relabel_counts",
 ]
@@ -72,8 +72,14 @@ NON_DISCLOSURE_NOTE = "reads as a non-disclosure"
 MANY_NUMBERS = 20
 
 
+#: Characters that take no space on screen: a zero-width space or joiner, a word joiner, a
+#: byte-order mark, a soft hyphen. Web forms and copy-paste leave them in labels, where
+#: 'Female\u200b' prints as 'Female' beside 'Female' and would be a group of its own.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
+
+
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text.translate(INVISIBLE).split())
 
 
 def as_labels(value: Any) -> tuple[Any, ...]:
@@ -99,8 +105,8 @@ def label_key(value: Any) -> Any:
 
     Examples
     --------
-    >>> label_key("  Black   or African American "), label_key(3)
-    ('black or african american', 3)
+    >>> label_key("  Black   or African American "), label_key(3), label_key("Female\u200b")
+    ('black or african american', 3, 'female')
     """
     if isinstance(value, str):
         return _squash(value).casefold()

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.labels import INVISIBLE
 from .._core.missing import is_missing
 from .._sex import FEMALE_SPELLINGS, MALE_SPELLINGS
 from ..errors import InvalidParameterError, InvalidValueError, preview
@@ -77,7 +78,7 @@ RACE_DISPLAY: dict[str, str] = {
 }
 
 def _norm(value: str) -> str:
-    text = value.strip().casefold()
+    text = value.translate(INVISIBLE).strip().casefold()
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"\s*/\s*", "/", text)
 
