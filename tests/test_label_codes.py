@@ -111,3 +111,10 @@ def test_invisible_characters_in_eeo_labels():
     ll = fh.ll144_audit(df, sex="sex", race="race", selected="advanced")
     assert ll.sex.set_index("category").loc["Female", "applicants"] == 30
     assert ll.race.set_index("race").loc["White", "applicants"] == 60
+
+
+def test_invisible_characters_in_yes_no_cells():
+    df = pd.DataFrame({"g": ["F", "M"] * 30, "s": ["Yes\u200b", "No\ufeff"] * 30})
+    plain = df.assign(s=df.s.str.replace("\u200b", "").str.replace("\ufeff", ""))
+    pd.testing.assert_frame_equal(fh.adverse_impact(df, group="g", stages="s").table,
+                                  fh.adverse_impact(plain, group="g", stages="s").table)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValueError, preview
+from .labels import INVISIBLE
 from .missing import is_missing
 from .names import internal_name
 
@@ -53,8 +54,8 @@ def flag_of(value: Any) -> bool | object | None:
 
     Examples
     --------
-    >>> [flag_of(v) for v in (True, 1, 0.0, " Yes", "n", None, "")]
-    [True, True, False, True, False, None, None]
+    >>> [flag_of(v) for v in (True, 1, 0.0, " Yes", "n", None, "", "Yes\u200b")]
+    [True, True, False, True, False, None, None, True]
     """
     if is_missing(value):
         return None
@@ -67,7 +68,7 @@ def flag_of(value: Any) -> bool | object | None:
             return False
         return _BAD
     if isinstance(value, str):
-        key = value.strip().casefold()
+        key = value.translate(INVISIBLE).strip().casefold()
         if key in TRUE_TEXT:
             return True
         if key in FALSE_TEXT:
