@@ -8,6 +8,7 @@ from typing import Any
 
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
 from ..workflow.blanks import blanks_as_no
+from ..workflow.errors import CLIError
 from ..workflow.options import adjustment, choice, min_n, number, report_formats, share, whole
 from ..workflow.reading import read_table
 from .output import notes
@@ -19,6 +20,7 @@ __all__ = [
     "funnel_arguments",
     "given",
     "group_argument",
+    "in_process_option",
     "inconsistent_argument",
     "input_arguments",
     "min_share_argument",
@@ -203,6 +205,40 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="with --stage-column: the stages in order, entry stage first")
     g.add_argument("--strata", nargs="+", metavar="COLUMN",
                    help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+    g.add_argument("--in-process", dest="in_process", action="append", type=column_value,
+                   metavar="COLUMN=VALUE", help="applications still open, left out and counted: "
+                   "a column and the value that marks them, e.g. 'Status=Active' (repeat for "
+                   "several values)")
+
+
+def column_value(text: str) -> tuple[str, str]:
+    """``COLUMN=VALUE`` of ``--in-process`` (the first ``=`` splits, so values may hold one).
+
+    >>> column_value("Status=On hold")
+    ('Status', 'On hold')
+    """
+    column, sep, value = text.partition("=")
+    if not sep or not column.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"--in-process {text!r} must be COLUMN=VALUE, e.g. --in-process 'Status=Active'."
+        )
+    return column.strip(), value.strip()
+
+
+def in_process_option(pairs: Sequence[tuple[str, str]] | None) -> dict[str, list[str]] | None:
+    """The library's ``in_process=`` from the ``--in-process`` pairs (one column).
+
+    >>> in_process_option([("Status", "Active"), ("Status", "On hold")])
+    {'Status': ['Active', 'On hold']}
+    """
+    if not pairs:
+        return None
+    columns = list(dict.fromkeys(c for c, _ in pairs))
+    if len(columns) > 1:
+        raise CLIError(f"--in-process names {len(columns)} columns ({columns}); name one "
+                       "column, once per value: --in-process 'Status=Active' --in-process "
+                       "'Status=On hold'.")
+    return {columns[0]: [v for _, v in pairs]}
 
 
 def min_share_argument(o: argparse._ArgumentGroup) -> None:

@@ -8,6 +8,7 @@ from ..workflow.errors import CLIError
 from ..workflow.options import min_n
 from .arguments import (
     funnel_arguments,
+    in_process_option,
     inconsistent_argument,
     input_arguments,
     min_share_argument,
@@ -50,13 +51,16 @@ def run(args: argparse.Namespace) -> int:
             "give the funnel either as --stages COLUMN ... (yes/no columns in funnel order) or "
             "as --stage-column COLUMN with --stage-order STAGE ..., not both or neither."
         )
-    needed = [*args.group, *(args.stages or []), args.stage_column, *(args.strata or [])]
+    in_process = in_process_option(args.in_process)
+    needed = [*args.group, *(args.stages or []), args.stage_column, *(args.strata or []),
+              *(in_process or {})]
     data = read_input(args, needed, flags=args.stages or ())
     options = {
         "group": args.group, "stages": args.stages, "stage_column": args.stage_column,
         "stage_order": args.stage_order, "strata": args.strata, "reference": args.reference,
         "min_share": args.min_share, "cumulative": args.cumulative,
         "on_inconsistent": args.on_inconsistent, "unknown_labels": args.unknown_labels,
+        "in_process": in_process,
     }
     if args.min_n is not None:
         options["min_n"] = args.min_n

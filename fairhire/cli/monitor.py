@@ -11,6 +11,7 @@ from .arguments import (
     comparison_arguments,
     funnel_arguments,
     given,
+    in_process_option,
     inconsistent_argument,
     input_arguments,
     min_share_argument,
@@ -58,14 +59,16 @@ def run(args: argparse.Namespace) -> int:
                        "--promoted COLUMN: exactly one of them.")
     previous = read_audit_file(args.compare_with, "--compare-with") if args.compare_with \
         else None
+    in_process = in_process_option(args.in_process)
     needed = [args.period, *args.group, *(args.stages or []), args.stage_column, args.promoted,
-              *(args.strata or [])]
+              *(args.strata or []), *(in_process or {})]
     data = read_input(args, needed, flags=[*(args.stages or []), args.promoted])
     options = {
         "period": args.period, "group": args.group,
         **given(args, ["stages", "stage_column", "stage_order", "promoted", "freq",
                        "period_order", "strata", "reference", "threshold", "alpha", "adjust",
                        "confidence", "min_share", "min_n", "on_inconsistent", "unknown_labels"]),
+        **({"in_process": in_process} if in_process else {}),
     }
     result = fh.monitor(data, **options)
     from .console import monitor_text

@@ -34,6 +34,7 @@ from ..errors import (
     InvalidValueError,
 )
 from .fastcount import Tally, count_levels, exclusions, polars_checks
+from .in_process import IN_PROCESS
 
 APPLIED = "__fh_applied"
 _ROWS = "__fh_rows"
@@ -63,6 +64,8 @@ def exclusion_warnings(excluded: Mapping[str, int]) -> list[str]:
     return [
         f"{n:,} rows with an inconsistent funnel (selected at a stage without passing the one "
         "before) were excluded." if reason == "inconsistent funnel" else
+        f"{n:,} applications still in process (in_process=) were left out: no decision has "
+        "been made on them yet." if reason == IN_PROCESS else
         f"{n:,} rows excluded, {reason}: the outcome is blank at a stage the applicant "
         "reached; blanks are counted, never read as not selected."
         for reason, n in excluded.items() if n

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -11,7 +11,7 @@ from .._core.params import check_choice
 from .._core.reference_rows import explains_reference
 from .._core.strata import missing_strata_warnings
 from .._frames import as_columns, collect_pandas, fingerprint_frame, require_columns, to_narwhals
-from .._results import RowAccount
+from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
 from .aggregate import (
     APPLIED,
@@ -24,6 +24,7 @@ from .aggregate import (
 from .compare import compare
 from .from_counts import funnel_from_counts
 from .groups import clean_group_labels
+from .in_process import leave_out_open, with_open_rows
 from .result import AdverseImpactResult
 from .stage_column import funnel_from_stage_column
 
@@ -61,6 +62,7 @@ def _adverse_impact(
     stage_order: Sequence[object] | None,
     strata: str | Sequence[str] | None,
     on_inconsistent: str,
+    in_process: Any,
     options: Options,
 ) -> AdverseImpactResult:
     """The work of :func:`adverse_impact`, its comparison options checked."""
@@ -71,15 +73,16 @@ def _adverse_impact(
             "give the funnel either as stages=[yes/no columns in funnel order] or as "
             "stage_column='furthest stage reached' with stage_order=[...], not both or neither."
         )
-    counts = _read_funnel(
-        to_narwhals(data),
+    frame, n_open = leave_out_open(to_narwhals(data), in_process)
+    counts = with_open_rows(_read_funnel(
+        frame,
         group_cols,
         strata_cols,
         stages,
         stage_column,
         stage_order,
         on_inconsistent,
-    )
+    ), n_open)
     params = {
         "group": group_cols,
         "stages": list(counts.stages),
@@ -88,6 +91,7 @@ def _adverse_impact(
         "strata": strata_cols,
         **option_params(options),
         "on_inconsistent": on_inconsistent,
+        "in_process": jsonable(in_process),
     }
     return build_result(counts, group_cols, strata_cols, options, params)
 
@@ -101,6 +105,7 @@ def adverse_impact(
     stages: str | Sequence[str] | None = None,
     stage_column: str | None = None,
     stage_order: Sequence[object] | None = None,
+    in_process: Mapping[str, Any] | None = None,
     strata: str | Sequence[str] | None = None,
     reference: object | None = None,
     threshold: float | Fraction | str = 0.8,
@@ -161,6 +166,13 @@ def adverse_impact(
     stage_column, stage_order : optional
         Alternative to ``stages``: the column with the furthest stage reached, and all stages
         in order starting with the entry stage.
+    in_process : dict, optional
+        Applications still open, e.g. ``{"Status": ["Active", "On hold"]}``: the column and
+        its values (ignoring case and spaces) that mark an applicant still waiting for a
+        decision. Those rows are left out before counting and counted as ``"still in
+        process"``, with a warning; otherwise an open application at the interview stage reads
+        as an applicant interviewed and not offered. A value the column does not hold is an
+        error.
     strata : str or list of str, optional
         Columns to stratify by (requisition, location, period): adds Mantel–Haenszel, CMH and
         Breslow–Day per stage and group in :attr:`AdverseImpactResult.strata`, and a warning

@@ -7,7 +7,7 @@ result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -27,9 +27,10 @@ from .._frames import (
     require_columns,
     to_narwhals,
 )
-from .._results import RowAccount
+from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
 from ..impact.aggregate import exclusion_warnings
+from ..impact.in_process import leave_out_open, with_open_rows
 from .alerts import find_alerts, wording_for
 from .counts import Outcome, WideCounts, check_outcome, count_outcomes
 from .periodic import (
@@ -119,6 +120,7 @@ def monitor(
     stages: str | Sequence[str] | None = None,
     stage_column: str | None = None,
     stage_order: Sequence[Any] | None = None,
+    in_process: Mapping[str, Any] | None = None,
     promoted: str | None = None,
     freq: str | None = None,
     period_order: Sequence[Any] | None = None,
@@ -157,8 +159,9 @@ def monitor(
         Column of dates (with ``freq=``) or of period labels.
     group : str or list of str
         Group column, or several for intersectional groups.
-    stages, stage_column, stage_order
-        The hiring funnel, as in :func:`fairhire.adverse_impact`.
+    stages, stage_column, stage_order, in_process
+        The hiring funnel, and the applications still open, as in
+        :func:`fairhire.adverse_impact`.
     promoted : str, optional
         Instead of a funnel: a yes/no promotion column.
     freq : {"M", "Q", "Y"}, optional
@@ -222,6 +225,10 @@ on_inconsistent, unknown_labels
         frame, period=period, group=group_cols, strata=strata_cols, stages=list(outcome.stages),
         stage_column=outcome.stage_column, promoted=outcome.promoted,
     )
+    if in_process is not None and outcome.promoted is not None:
+        raise InvalidParameterError("in_process= leaves open applications out of a hiring "
+                                    "funnel; it does not apply with promoted=.")
+    frame, n_open = leave_out_open(frame, in_process)
     # every column read gets an internal name: no user column name can meet ours
     renamed = rename_inputs({"period": [period], "key": [*group_cols, *strata_cols],
                              "stage": list(outcome.read)})
@@ -231,8 +238,9 @@ on_inconsistent, unknown_labels
                               year_name=names["year"], month_name=names["month"])
     work = work.with_columns(*spec.exprs) if spec.exprs else work
     keys = [*spec.keys, *(renamed[c] for c in (*group_cols, *strata_cols))]
-    counts = count_outcomes(work, source=frame, keys=keys, outcome=outcome, renamed=renamed,
-                            on_inconsistent=on_inconsistent)
+    counts = with_open_rows(count_outcomes(work, source=frame, keys=keys, outcome=outcome,
+                                           renamed=renamed, on_inconsistent=on_inconsistent),
+                            n_open)
     if counts.total_rows == 0:
         raise InsufficientDataError("the data have no rows: nothing to monitor.")
     labels = label_periods(counts.table, spec, weight=counts.applied, frame=frame,
@@ -248,7 +256,7 @@ on_inconsistent, unknown_labels
         group_cols=group_cols,
         strata_cols=strata_cols, counts=counts, labels=labels, table=table,
         n_missing=n_missing, warnings=labels.warnings + warnings, period_order=period_order,
-        frame=_with_date_keys(frame, spec, period), filters=filters,
+        frame=_with_date_keys(frame, spec, period), filters=filters, in_process=in_process,
     )
     return _result(run)
 
@@ -280,6 +288,7 @@ class Run:
     period_order: Sequence[Any] | None
     frame: Any  # the user's frame (promotion: each period's rows are read from it)
     filters: dict[Any, Any]  # promotion: period -> expression selecting its rows
+    in_process: Any = None  # the open applications left out before counting
 
 
 def _audit(run: Run, order: tuple) -> tuple[dict[Any, Any], dict[str, list[Any]], dict]:
@@ -387,5 +396,5 @@ def _params(run: Run) -> dict[str, Any]:
         "strata": run.strata_cols, "reference": o.reference, "threshold": str(o.threshold),
         "alpha": o.alpha, "adjust": o.adjust, "confidence": o.confidence,
         "min_share": o.min_share, "min_n": o.min_n, "on_inconsistent": run.on_inconsistent,
-        "unknown_labels": list(o.unknown_labels),
+        "unknown_labels": list(o.unknown_labels), "in_process": jsonable(run.in_process),
     }
