@@ -44,8 +44,8 @@ from .._frames import (
 from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
 from .aggregate import APPLIED, check_group_values, funnel_from_stage_columns, sel_col
-from .eeo import EEOColumn, ethnicity_map, split_category_map
-from .ll144_categories import ethnicity_hint, read_column, sex_race_cells
+from .eeo import EEOColumn
+from .ll144_categories import ethnicity_hint, read_columns, sex_race_cells
 from .ll144_disclosures import missing_disclosures, read_disclosures, text_option
 from .ll144_result import LL144Audit
 from .ll144_tables import TableSpec, ll144_tables
@@ -316,22 +316,12 @@ data_description, data_period, data_type, test_data_explanation
         test_data_explanation=test_data_explanation,
     )
     options = check_options(alpha=alpha, min_n=min_n)
-    sex_map, race_map = split_category_map(
-        category_map, sex_column=sex, race_column=race, ethnicity_column=ethnicity
-    )
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
     frame = numbers_from_objects(to_narwhals(data), [score])
     groups = [sex, race] if ethnicity is None else [sex, race, ethnicity]
     counts = _count(frame, groups, selected, score, missing_score)
-    columns = [
-        read_column(counts.table, column, _N, kind, mapping, unknown_labels)
-        for column, kind, mapping in zip(
-            groups, ("sex", "race", "ethnicity"),
-            (sex_map, race_map, ethnicity_map(category_map, column=str(ethnicity))),
-            strict=False,
-        )
-    ]
+    columns = read_columns(counts.table, groups, _N, category_map, unknown_labels)
     if ethnicity is None:
         counts.warnings.extend(ethnicity_hint(column_names(frame), groups, columns[1]))
     spec = TableSpec(

@@ -22,27 +22,40 @@ from typing import Any
 
 import pandas as pd
 
-from .eeo import HISPANIC, NOT_HISPANIC, EEOColumn, read_eeo_column
+from .eeo import (
+    HISPANIC,
+    NOT_HISPANIC,
+    EEOColumn,
+    ethnicity_map,
+    read_eeo_column,
+    split_category_map,
+)
 
-__all__ = ["ethnicity_hint", "read_column", "sex_race_cells"]
+__all__ = ["ethnicity_hint", "read_columns", "sex_race_cells"]
 
 #: Column names that suggest a separate Hispanic or Latino question.
 _ETHNICITY_NAME = re.compile(r"ethnic|hispanic|latin", re.IGNORECASE)
 
 
-def read_column(
-    counts: pd.DataFrame, column: str, n: str, kind: str, mapping: Mapping, unknown: Sequence[Any]
-) -> EEOColumn:
-    """One column's distinct labels, with their row counts (column ``n``), read onto categories."""
-    per_label = counts.groupby(column, dropna=False, sort=False)[n].sum()
-    return read_eeo_column(
-        per_label.index.tolist(),
-        per_label.tolist(),
-        kind=kind,
-        column=column,
-        category_map=mapping,
-        unknown_labels=unknown,
-    )
+def read_columns(
+    counts: pd.DataFrame,
+    columns: Sequence[str],
+    n: str,
+    category_map: Mapping | None,
+    unknown: Sequence[Any],
+) -> list[EEOColumn]:
+    """The sex, race (and ethnicity) columns' distinct labels, with their row counts (column
+    ``n`` of ``counts``), each read onto its categories with its part of ``category_map``."""
+    ethnicity = columns[2] if len(columns) > 2 else None
+    maps = [*split_category_map(category_map, sex_column=columns[0], race_column=columns[1],
+                                ethnicity_column=ethnicity),
+            ethnicity_map(category_map, column=str(ethnicity))]
+    out = []
+    for column, kind, mapping in zip(columns, ("sex", "race", "ethnicity"), maps, strict=False):
+        per_label = counts.groupby(column, dropna=False, sort=False)[n].sum()
+        out.append(read_eeo_column(per_label.index.tolist(), per_label.tolist(), kind=kind,
+                                   column=column, category_map=mapping, unknown_labels=unknown))
+    return out
 
 
 def _race_ethnicity(race: str | None, answer: str | None) -> str | None:
