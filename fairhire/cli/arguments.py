@@ -9,7 +9,16 @@ from typing import Any
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
 from ..workflow.blanks import blanks_as_no
 from ..workflow.errors import CLIError
-from ..workflow.options import adjustment, choice, min_n, number, report_formats, share, whole
+from ..workflow.options import (
+    adjustment,
+    choice,
+    column_value,
+    min_n,
+    number,
+    report_formats,
+    share,
+    whole,
+)
 from ..workflow.reading import read_table
 from .output import notes
 
@@ -209,20 +218,6 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    metavar="COLUMN=VALUE", help="applications still open, left out and counted: "
                    "a column and the value that marks them, e.g. 'Status=Active' (repeat for "
                    "several values)")
-
-
-def column_value(text: str) -> tuple[str, str]:
-    """``COLUMN=VALUE`` of ``--in-process`` (the first ``=`` splits, so values may hold one).
-
-    >>> column_value("Status=On hold")
-    ('Status', 'On hold')
-    """
-    column, sep, value = text.partition("=")
-    if not sep or not column.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(
-            f"--in-process {text!r} must be COLUMN=VALUE, e.g. --in-process 'Status=Active'."
-        )
-    return column.strip(), value.strip()
 
 
 def in_process_option(pairs: Sequence[tuple[str, str]] | None) -> dict[str, list[str]] | None:

@@ -43,6 +43,7 @@ __all__ = [
     "call_analysis",
     "category_map_file",
     "choice",
+    "column_value",
     "label_pair",
     "min_n",
     "number",
@@ -232,12 +233,24 @@ def label_pair(text: str) -> tuple[str, str]:
     >>> label_pair("Two or more=Two or More Races")
     ('Two or more', 'Two or More Races')
     """
-    label, sep, category = text.rpartition("=")
-    if not sep or not label.strip() or not category.strip():
-        raise argparse.ArgumentTypeError(
-            f"--map {text!r} must be LABEL=CATEGORY, e.g. --map 'Latinx=Hispanic or Latino'."
-        )
-    return label.strip(), category.strip()
+    return _pair(text, "--map", "LABEL=CATEGORY", "Latinx=Hispanic or Latino", last=True)
+
+
+def column_value(text: str) -> tuple[str, str]:
+    """``COLUMN=VALUE`` of ``--in-process`` (the first ``=`` splits, so values may hold one).
+
+    >>> column_value("Status=On hold")
+    ('Status', 'On hold')
+    """
+    return _pair(text, "--in-process", "COLUMN=VALUE", "Status=Active", last=False)
+
+
+def _pair(text: str, flag: str, shape: str, example: str, *, last: bool) -> tuple[str, str]:
+    left, sep, right = text.rpartition("=") if last else text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise argparse.ArgumentTypeError(f"{flag} {text!r} must be {shape}, e.g. {flag} "
+                                         f"{example!r}.")
+    return left.strip(), right.strip()
 
 
 def category_map_file(text: str) -> dict[str, str]:
