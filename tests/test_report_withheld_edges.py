@@ -65,3 +65,38 @@ def test_a_withheld_row_tied_with_the_reference_is_not_marked_reference():
     section = html.split('id="s1-', 1)[1]
     tied = section.split(">Tied<", 1)[1].split("</tr>", 1)[0]
     assert "reference" not in tied
+
+
+def _export() -> pd.DataFrame:
+    """An ATS export as the command line reads it: three Native Hawaiian or Other Pacific
+    Islander applicants (two screened) and seven of Two or More Races (three screened)."""
+    rows = []
+    for race, n, screened in [("White", 300, 183), ("Black or African American", 120, 74),
+                              ("Hispanic or Latino", 90, 61), ("Asian", 60, 35),
+                              ("Native Hawaiian or Other Pacific Islander", 3, 2),
+                              ("Two or More Races", 7, 3)]:
+        rows += [{"race": race, "sex": "Female" if i % 2 else "Male",
+                  "screened": "Yes" if i < screened else "No"} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def test_a_count_one_section_withholds_is_not_shown_by_another():
+    data = _export()
+    impact = fh.adverse_impact(data, group="race", stages=["screened"])
+    ll144 = fh.ll144_audit(data, sex="sex", race="race", selected="screened")
+    report = fh.Report(title="t", generated_at=GEN, min_cell=5).add(impact).add(ll144)
+    out = json.loads(report.render_json())
+    # the impact table withholds Two or More Races' 7 applicants: with the 580 used and the
+    # other groups' applicants shown, 7 would give the 3 NHPI applicants back
+    table = out["sections"][0]["result"]["table"]
+    two = next(r for r in table if r["group"] == "Two or More Races")
+    assert two["applicants"] is None
+    shown = sum(r["applicants"] for r in table if r["applicants"] is not None)
+    assert out["sections"][0]["rows"]["used"] - shown == 10
+    # so the LL144 race table (the same 7 people) must not print it either
+    race = out["sections"][1]["result"]["race"]
+    row = next(r for r in race if r["category"].startswith("Two or More Races"))
+    assert row["applicants"] is None, row
+    md = report.render_markdown()
+    lines = [x for x in md.splitlines() if x.startswith("| Two or More Races")]
+    assert lines and not any("| 7 |" in x for x in lines), lines
