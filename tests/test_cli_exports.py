@@ -563,3 +563,18 @@ def test_scores_with_a_percent_sign_are_read_as_the_numbers_written(tmp_path, ca
                               sex="sex", race="race", score="score")
     section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
     assert section["fingerprint"] == expected.fingerprint
+
+
+def test_a_free_text_column_with_a_line_break_and_a_comma_is_read_not_a_crash(tmp_path, capsys):
+    # an ATS export's "Recruiter notes": one cell over two lines, another with a comma; the
+    # number reader (is it "$48,250.50"?) crashed on the line break with a TypeError
+    rows = [(s, f'{h},"Strong candidate.\nCall back Monday"' if i == 0 else f'{h},"ok, maybe"')
+            for i, (s, h) in enumerate(ROWS)]
+    (tmp_path / "a.csv").write_text(_csv(rows, header="sex,hired,Recruiter notes"),
+                                    encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv")) == 0
+    out, err = capsys.readouterr()
+    assert "unexpected" not in err and "Rows: 120 of 120 rows used" in out
+    frame = read_table(tmp_path / "a.csv")
+    assert frame["Recruiter notes"].tolist()[:2] == ["Strong candidate.\nCall back Monday",
+                                                    "ok, maybe"]

@@ -20,29 +20,41 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
-from .suppress import Rule, Shape, _numeric, _plan, strings
+from .suppress import Rule, Shape, Withheld, _numeric, _plan, strings
 
-__all__ = ["plan_frames"]
+__all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
 
 Forced = dict[str, set[int]]
+
+#: Columns that name a row's people (a group, an LL144 category, a rater): a count of one
+#: such row can be matched with the same people's count in another section of the report.
+GROUP_NAME_COLUMNS = frozenset({"group", "category", "rater", "unit", "job_title", "band"})
 
 _QUALIFIED = re.compile(r"^(.*\S)\s+\((.+)\)$")  # "White (Not Hispanic or Latino)"
 
 
-def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12) -> list[Forced]:
+def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
+                outside: Set[tuple[str, float]] = frozenset()) -> list[Forced]:
     """For each frame, the count cells it must withhold because another frame (or another
     block of the same frame) withholds the same figure. Pass them to ``suppress_frame(...,
     forced=)``.
+
+    ``outside``: (row name, count) pairs that another section of the report withholds
+    (:func:`shown_names`); a shown count of a row of that name with that value is withheld too.
     """
     counts = [[c for c in f.columns if c in rule.counts] for f in frames]
     shapes = [Shape.of(f, cs) for f, cs in zip(frames, counts, strict=True)]
     names = [_names(f, s) for f, s in zip(frames, shapes, strict=True)]
     forced: list[Forced] = [defaultdict(set) for _ in frames]
+    if outside:
+        for k, frame in enumerate(frames):
+            for c, cells in _named_counts(frame, shapes[k], counts[k]).items():
+                forced[k][c].update(i for i, key in cells if key in outside)
     for _ in range(rounds):
         plans = [_plan(f, rule, forced[k]) for k, f in enumerate(frames)]
         held = [(k, c, i) for k, (small, hidden) in enumerate(plans)
@@ -66,6 +78,39 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12) ->
         if not changed:
             break
     return [dict(f) for f in forced]
+
+
+def row_name(label: str) -> str:
+    """A row's name as another section may spell it: an LL144 category "Two or More Races
+    (Not Hispanic or Latino)" is the "Two or More Races" of an adverse-impact table."""
+    match = _QUALIFIED.match(label)
+    return (label if match is None else match.group(1)).strip()
+
+
+def _named_counts(frame: pd.DataFrame, shape: Shape, counts: Sequence[str]
+                  ) -> dict[str, list[tuple[int, tuple[str, float]]]]:
+    """Each count column's cells as (row, (row name, count)), for a table whose rows have a
+    name (its :class:`~.suppress.Shape` identity)."""
+    if not shape.identity or shape.identity[0] not in GROUP_NAME_COLUMNS:
+        return {}  # a row named by a stage or a period ("offered"): no group's count
+    labels = [row_name(x) for x in strings(frame[shape.identity[0]])]
+    return {c: [(i, (labels[i], float(v))) for i, v in enumerate(frame[c].tolist())
+                if _numeric(v) and not isinstance(v, Withheld)] for c in counts}
+
+
+def shown_names(frames: Sequence[pd.DataFrame], done: Sequence[pd.DataFrame], rule: Rule
+                ) -> tuple[set[tuple[str, float]], set[tuple[str, float]]]:
+    """(row name, count) of every count the suppressed tables ``done`` withhold, and of every
+    one they show, for the report's other sections (:func:`~.sections.link_views`)."""
+    held: set[tuple[str, float]] = set()
+    shown: set[tuple[str, float]] = set()
+    for frame, out in zip(frames, done, strict=True):
+        counts = [c for c in frame.columns if c in rule.counts]
+        for c, cells in _named_counts(frame, Shape.of(frame, counts), counts).items():
+            values = out[c].tolist()
+            for i, key in cells:
+                (held if isinstance(values[i], Withheld) else shown).add(key)
+    return held, shown
 
 
 def _names(frame: pd.DataFrame, shape: Shape) -> dict[str, list[str]]:

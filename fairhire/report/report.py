@@ -30,7 +30,7 @@ from .payload import section_json
 from .provenance import compact, fingerprint_inputs, library_versions, timestamp
 from .registry import counts_people, partial_for
 from .safe import strip_controls
-from .sections import RenderedSection, RenderState, ReportInfo, Section
+from .sections import RenderedSection, RenderState, ReportInfo, Section, link_views
 from .summary import SEVERITY_LABELS, Area, SummaryItem, group_findings
 from .templating import new_environment, slug
 
@@ -222,6 +222,8 @@ class Report:
             s if s.min_cell == self.min_cell else dataclasses.replace(s, min_cell=self.min_cell)
             for s in self._sections
         ]
+        if any("_view" not in s.__dict__ for s in self._sections):
+            link_views(self._sections)  # a section added or min_cell changed: plan them together
         return tuple(self._sections)
 
     def __repr__(self) -> str:

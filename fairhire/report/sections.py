@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,9 +98,13 @@ class Section:
         """The result as the report shows it: ``min_cell`` and the privacy rule applied."""
         cached = self.__dict__.get("_view")
         if cached is None:
-            cached = ReportView(self.result, self.people_min_cell, self.include_disclosure)
+            cached = self.make_view()
             object.__setattr__(self, "_view", cached)
         return cached
+
+    def make_view(self, outside: frozenset[tuple[str, float]] = frozenset()) -> ReportView:
+        """A fresh view; ``outside``: the counts other sections withhold (:func:`link_views`)."""
+        return ReportView(self.result, self.people_min_cell, self.include_disclosure, outside)
 
     @property
     def headlines(self) -> list[Headline]:
@@ -113,6 +118,39 @@ class Section:
     @property
     def rows(self) -> RowsView | None:
         return self.view.rows
+
+
+def link_views(sections: Sequence[Section], rounds: int = 12) -> None:
+    """``min_cell`` across the sections of one report: a count one section withholds is
+    withheld wherever another section shows it for a row of the same name.
+
+    Two analyses of one export (adverse impact by race, and the LL144 race table) show the
+    same people's counts, each planned on its own: one withholds "Two or More Races: 7" so
+    that "< 5" for a group of 3 cannot be worked back from its total, and the other printed
+    the 7. A section that shows a count another withholds is planned again with it withheld,
+    until no section changes (the withheld counts only grow, so this ends).
+    """
+    for section in sections:
+        section.view  # noqa: B018  (made and kept: the first plan of each section)
+    people = [s for s in sections if s.people_min_cell is not None]
+    if len(people) < 2:
+        return
+    views = [s.view for s in people]
+    outside: list[frozenset[tuple[str, float]]] = [frozenset()] * len(people)
+    for _ in range(rounds):
+        names = [v.shown_names() for v in views]
+        changed = False
+        for k, section in enumerate(people):
+            held = set().union(*(names[j][0] for j in range(len(people)) if j != k))
+            # only the counts this section shows matter: planning again costs a full plan
+            wanted = outside[k] | (held & names[k][1])
+            if wanted != outside[k]:
+                outside[k] = frozenset(wanted)
+                views[k] = section.make_view(outside[k])
+                object.__setattr__(section, "_view", views[k])
+                changed = True
+        if not changed:
+            return
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ The rules, for every table of a result (a count column is one the result lists i
 4. *Across tables* (:mod:`fairhire.report.linked`): a withheld count that another table of the
    same result, or another block of the same table, shows again for the same rows (a funnel's
    selected at one stage are the applicants of the next; the bottom line repeats the last
-   stage) is withheld there too, and so is one part of a withheld total.
+   stage) is withheld there too, and so is one part of a withheld total. Across the sections
+   of one report, a group's count one section withholds is withheld where another shows it
+   (:func:`fairhire.report.sections.link_views`).
 
 5. *Reference*: in a block whose reference row (``is_reference``) has a withheld count, every
    figure compared with it (a ratio, its interval, a test, a shortfall) is withheld, since a
@@ -355,6 +357,28 @@ def _comparison_blocks(frame: pd.DataFrame, shape: Shape, reference: list[bool])
     return out
 
 
+def _missing(value: Any) -> bool:
+    """A figure that is missing (NaN, None), not text or a yes/no."""
+    if value is None:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _tied_references(frame: pd.DataFrame, rows: Iterable[int]) -> list[int]:
+    """Rows among ``rows`` (rows with withheld figures, or compared with a withheld
+    reference) marked ``is_reference`` only because their rate ties the reference group's:
+    "reference" beside a withheld row says its rate equals the reference's, which gives its
+    withheld count back. The reference group itself (``reference_group``) keeps its mark."""
+    if "is_reference" not in frame.columns or "reference_group" not in frame.columns:
+        return []
+    name = "group" if "group" in frame.columns else None
+    if name is None:
+        return []
+    flags = _flags(frame["is_reference"])
+    names, refs = strings(frame[name]), strings(frame["reference_group"])
+    return [i for i in rows if flags[i] and names[i] != refs[i]]
+
+
 def suppress_frame(
     frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
     forced: Mapping[str, set[int]] | None = None,
@@ -391,10 +415,15 @@ def suppress_frame(
             for i in rows + (compared_rows if column in compared else []):
                 value = frame[column].iloc[i]
                 # a text column the result names as derived (a sentence quoting the row's
-                # figures) is withheld with them, and so is a yes/no verdict read off them
-                if (_numeric(value) or (column in rule.derived and isinstance(value, str))
+                # figures) is withheld with them, and so is a yes/no verdict read off them;
+                # so is a missing figure ("–"): a rate with none says the withheld number of
+                # applicants is 0, a p-value with none that the rate ties the reference's
+                if (_numeric(value) or _missing(value)
+                        or (column in rule.derived and isinstance(value, str))
                         or (verdict and isinstance(value, bool | np.bool_))):
                     changes.setdefault(column, {})[i] = _withheld(False, rule.min_cell)
+    for i in _tied_references(frame, sorted(set(rows) | set(compared_rows))):
+        changes.setdefault("is_reference", {})[i] = _withheld(False, rule.min_cell)
     for column, cells in changes.items():
         series = out[column].astype(object)
         for i, marker in cells.items():

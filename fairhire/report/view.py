@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from .._results import Headline, describe_rows
-from .linked import plan_frames
+from .linked import GROUP_NAME_COLUMNS as _GROUP_NAME_COLUMNS
+from .linked import plan_frames, shown_names
 from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
 from .suppress import Rule, Withheld, _labels, _withheld, complement, suppress_frame
 
@@ -29,10 +30,6 @@ _ALL_OR_NONE = re.compile(
     r"|(?:had|has) no (?:applicants|employees|people|candidates|individuals))\b",
     re.I,
 )
-
-
-#: Columns whose value names the group (person, rater, unit) a row is about
-_GROUP_NAME_COLUMNS = frozenset({"group", "category", "rater", "unit", "job_title", "band"})
 
 
 @dataclass(frozen=True)
@@ -108,8 +105,11 @@ class ReportView:
     ``min_cell=None`` only the privacy rule applies.
     """
 
-    def __init__(self, result: Any, min_cell: int | None, include_private: bool = False) -> None:
+    def __init__(self, result: Any, min_cell: int | None, include_private: bool = False,
+                 outside: frozenset[tuple[str, float]] = frozenset()) -> None:
         self._result = result
+        #: (row name, count) pairs the report's other sections withhold (see shown_names)
+        self._outside = outside
         self._min_cell = min_cell
         self._include_private = include_private
         self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
@@ -193,7 +193,7 @@ class ReportView:
                 return done
             if counted and forced is None:
                 # a table the scan did not see (a method's): plan it with the others
-                forced = plan_frames([*self._planned, frame], self._rule)[-1]
+                forced = plan_frames([*self._planned, frame], self._rule, outside=self._outside)[-1]
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
             self._withheld.update(withheld)
@@ -218,7 +218,15 @@ class ReportView:
                 done = self.frame(source)
                 return {c: {i for i, v in enumerate(done[c].tolist()) if isinstance(v, Withheld)}
                         for c in counts}
-        return plan_frames([*self._planned, frame], self._rule)[-1]
+        return plan_frames([*self._planned, frame], self._rule, outside=self._outside)[-1]
+
+    def shown_names(self) -> tuple[set[tuple[str, float]], set[tuple[str, float]]]:
+        """(row name, count) of every count this view withholds, and of every one it shows,
+        for the report's other sections."""
+        if self._rule is None:
+            return set(), set()
+        self._scan_tables()
+        return shown_names(self._planned, [self.frame(f) for f in self._planned], self._rule)
 
     def withheld_rows(self) -> list[tuple[tuple[str, ...], set]]:
         """The rows with a withheld figure in the result's counted tables, as (label columns,
@@ -273,7 +281,7 @@ class ReportView:
             if any(c in self._rule.counts for c in f.columns) and _rows_in(f, counted) is None:
                 counted.append(f)
         self._planned = counted
-        self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule),
+        self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule, outside=self._outside),
                                 strict=True))
         for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
             self.frame(value)

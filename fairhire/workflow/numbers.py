@@ -102,7 +102,9 @@ _CURRENCY = r"^([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
 
 def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The currency symbol of each value ("" for none) and the number's text."""
-    parts = text.str.extract(_CURRENCY)
+    # DOTALL: a free-text cell with a line break ("Strong candidate.\nCall back") is text,
+    # not a non-match (NaN), which the checks after this cannot read
+    parts = text.str.extract(_CURRENCY, flags=re.DOTALL)
     return parts[0].fillna("") + parts[2].fillna(""), parts[1]
 
 
