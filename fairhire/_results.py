@@ -200,6 +200,9 @@ class Result:
     #: ``min_cell``), and columns derived from such counts (suppressed with them).
     count_columns: ClassVar[frozenset[str]] = frozenset()
     derived_columns: ClassVar[frozenset[str]] = frozenset()
+    #: What the row account counts: people (withheld below ``min_cell`` like any count), or
+    #: something else (a comparison of two audits counts findings).
+    rows_count_people: ClassVar[bool] = True
     #: Tables computed on a grid of sizes, not from anyone's figures (a funnel plot's control
     #: limits at 10, 14, ... decisions), -> the table whose figures they are drawn around:
     #: shown as they are while nothing in that table is withheld, left out otherwise.

@@ -80,6 +80,7 @@ class AuditComparison(Result):
     flag_column: ClassVar[str | None] = "needs_attention"
     count_columns: ClassVar[frozenset[str]] = frozenset({"min_count"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({"previous", "current", "change"})
+    rows_count_people: ClassVar[bool] = False  # its rows are findings
     #: The report places this section right after its executive summary.
     report_placement: ClassVar[str] = "after summary"
 

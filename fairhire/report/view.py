@@ -387,4 +387,5 @@ class ReportView:
 
     @property
     def rows(self) -> RowsView | None:
-        return suppress_rows(self._result.rows, self._min_cell)
+        people = getattr(type(self._result), "rows_count_people", True)
+        return suppress_rows(self._result.rows, self._min_cell if people else None)
