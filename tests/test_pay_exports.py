@@ -43,3 +43,46 @@ def test_ids_repeated_only_in_excluded_rows_are_fine():
     gap = fh.pay_gap(pd.concat([staff, old], ignore_index=True), pay="salary", group="sex",
                      controls="level", id="employee_id")
     assert gap.rows.used == 60 and sum(gap.rows.excluded.values()) == 5
+
+
+def _three_groups() -> pd.DataFrame:
+    staff = _staff(64)
+    staff.loc[:3, "sex"] = "Prefer not to say"  # four people: fewer than min_cell = 5
+    return staff
+
+
+def test_oaxaca_group_sizes_do_not_give_back_a_small_excluded_group():
+    """The decomposition left out 4 'Prefer not to say' employees: the row account withheld
+    the number used, yet the sentence and the JSON gave both group sizes (30 and 30), and
+    64 − 30 − 30 = 4. Now the smaller of the two is withheld ("s"); the gap is still shown."""
+    ob = fh.oaxaca_blinder(_three_groups(), outcome="salary", group="sex", features="level")
+    assert (ob.n_a, ob.n_b, ob.rows.total) == (30, 30, 64)
+    report = fh.Report(min_cell=5).add(ob)
+    md = report.render_markdown()
+    sentence = next(line for line in md.splitlines() if "(group A," in line)
+    assert "(group A, 30 employees)" in sentence and "(group B, s)" in sentence
+    assert f"**{ob.gap:.4f}** gap" in md  # a complement hides no figure of the decomposition
+    section = report.to_json_dict()["sections"][0]
+    assert section["rows"]["used"] is None
+    assert section["result"]["n_a"] == 30 and section["result"]["n_b"] is None
+    html = report.render_html()
+    assert "(group B, s)" in html and "(group A, 30 employees)" in html
+
+
+def test_oaxaca_group_sizes_are_shown_when_nothing_is_withheld():
+    staff = _three_groups().assign(sex=lambda d: d.sex.replace("Prefer not to say", "Male"))
+    ob = fh.oaxaca_blinder(staff, outcome="salary", group="sex", features="level")
+    md = fh.Report(min_cell=5).add(ob).render_markdown()
+    assert "(group A, 34 employees)" in md and "(group B, 30)" in md
+
+
+def test_oaxaca_small_group_size_is_not_the_used_rows_less_the_other():
+    """Decomposing Male (30) against the 4 'Prefer not to say': the JSON gave n_b = 4, and with
+    n_b withheld, used (34) less n_a (30) would still give it. Both sizes are withheld now."""
+    staff = _three_groups().assign(tenure=lambda d: np.arange(len(d)) % 7)
+    ob = fh.oaxaca_blinder(staff, outcome="salary", group="sex", features="tenure",
+                           groups=("Male", "Prefer not to say"))
+    report = fh.Report(min_cell=5).add(ob)
+    result = report.to_json_dict()["sections"][0]["result"]
+    assert result["n_a"] is None and result["n_b"] is None
+    assert "(group A, s employees) and Prefer not to say (group B, < 5)" in report.render_markdown()

@@ -36,7 +36,7 @@ from ._base import (
     value_label,
     words,
 )
-from ._withheld import drop_small
+from ._withheld import complement_only, drop_small
 from ._withheld import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
@@ -160,7 +160,9 @@ def _draw_gaps(
 def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
     """The twofold decomposition: explained contribution of each variable, and the unexplained
     part, as bars (in the outcome's units)."""
-    if _small(min_cell, result.n_a, result.n_b):
+    # a group size withheld only so that a small exclusion cannot be worked out hides nothing
+    sizes = (result.n_a, result.n_b)
+    if _small(min_cell, *sizes) and not complement_only(min_cell, *sizes):
         return None
     det = result.detailed
     explained = det[(det["component"] == "explained") & (det["variable"] != "(constant)")]
