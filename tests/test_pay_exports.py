@@ -86,3 +86,36 @@ def test_oaxaca_small_group_size_is_not_the_used_rows_less_the_other():
     result = report.to_json_dict()["sections"][0]["result"]
     assert result["n_a"] is None and result["n_b"] is None
     assert "(group A, s employees) and Prefer not to say (group B, < 5)" in report.render_markdown()
+
+
+def test_legal_citations_and_counts_of_categories_are_not_counts_of_people():
+    """With min_cell, the EU headline "the gender pay gap (Art. 9(1)(a))" read "Art. about
+    10(fewer than 5)(a)", "1 of 3 categories of workers" read "fewer than 5 of fewer than 5
+    categories", and "groups with fewer than 5 employees" read "fewer than about 5"."""
+    from fairhire.report.sentences import clean_sentence
+
+    def clean(text: str) -> str:
+        return clean_sentence(text, 5, set())[0]
+
+    assert clean("the gender pay gap (Art. 9(1)(a)) is 5.0%") == \
+        "the gender pay gap (Art. 9(1)(a)) is 5.0%"
+    assert clean("1 of 3 categories of workers have a gap; under Art. 10.") == \
+        "1 of 3 categories of workers have a gap; under Art. 10."
+    assert clean("Within Grade, 1 of 3 group comparisons have a significant gap") == \
+        "Within Grade, 1 of 3 group comparisons have a significant gap"
+    assert clean("reg 13(2) shares 2 employees") == "reg 13(2) shares fewer than 5 employees"
+    # a threshold is kept; a count below min_cell after "fewer than" says only min_cell
+    assert clean("groups with fewer than 5 employees are not tested: PNTS (4).") == \
+        "groups with fewer than 5 employees are not tested: PNTS (fewer than 5)."
+    assert clean("groups with fewer than 3 employees: X (2), Y (40).") == \
+        "groups with fewer than 5 employees: X (fewer than 5), Y (about 40)."
+    # people in parentheses are still counts
+    assert clean("3 of 40 applicants (2 women)") == \
+        "fewer than 5 of about 40 applicants (fewer than 5 women)"
+
+
+def test_eu_report_cites_the_directive_as_written():
+    staff = _staff(90, seed=2)
+    eu = fh.eu_pay_transparency_metrics(staff, pay="salary", sex="sex", category="level")
+    md = fh.Report(min_cell=5).add(eu).render_markdown()
+    assert "Art. 9(1)(a)" in md and "about 10" not in md and "fewer than 5)" not in md
