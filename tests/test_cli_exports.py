@@ -563,3 +563,27 @@ def test_scores_with_a_percent_sign_are_read_as_the_numbers_written(tmp_path, ca
                               sex="sex", race="race", score="score")
     section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
     assert section["fingerprint"] == expected.fingerprint
+
+
+def test_negative_currency_amounts_are_read_and_other_text_is_named(tmp_path, capsys):
+    # Excel writes a negative currency cell as "-$1,200.00" (accounting format: "($800.00)");
+    # the column was left as text and the pay command said only that it "holds text such as
+    # ['$50,000.00', ...]", none of which was the value at fault
+    lines = ["sex,pay"] + [f'F,"${50000 + i:,}.00"' for i in range(40)] + \
+        [f'M,"${52000 + i:,}.00"' for i in range(40)] + ['F,"-$1,200.00"', 'M,"($800.00)"']
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = read_table(tmp_path / "a.csv", columns=["sex", "pay"])
+    assert frame["pay"].tolist()[-2:] == [-1200.0, -800.0]
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]) != 0
+    err = capsys.readouterr().err
+    assert "2 zero or negative values" in err and "rows [80, 81]" in err
+    # text that is no amount is named in a note, with its count
+    (tmp_path / "b.csv").write_text("\n".join([*lines[:-2], "F,TBD", "M,TBD", "F,see HR"]) + "\n",
+                                    encoding="utf-8")
+    notes: list[str] = []
+    frame = read_table(tmp_path / "b.csv", columns=["sex", "pay"], notes=notes)
+    assert not pd.api.types.is_numeric_dtype(frame["pay"])
+    assert notes == [str(tmp_path / "b.csv") + ": column 'pay' holds "
+                     "amounts such as '$50,000.00' but also 'TBD' (2), 'see HR' (1), which are "
+                     "not numbers, so it was left as text. Write those cells as amounts, or "
+                     "leave them blank for a missing value, and read the file again."]

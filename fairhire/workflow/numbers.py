@@ -96,14 +96,19 @@ def _thousands(text: pd.Series) -> pd.Series:
     return text.str.replace(",", "", regex=False)
 
 
-# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €")
-_CURRENCY = r"^([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €"), and
+# a minus before the symbol, as spreadsheets write a negative amount ("-$1,200.00")
+_CURRENCY = r"^(-?)\s*([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+# an accounting format's negative amount: "($800.00)"
+_PARENTHESES = r"^\(\s*([$€£¥₹][^()]*|[^()]*[$€£¥₹])\s*\)$"
 
 
 def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The currency symbol of each value ("" for none) and the number's text."""
-    parts = text.str.extract(_CURRENCY)
-    return parts[0].fillna("") + parts[2].fillna(""), parts[1]
+    """The currency symbol of each value ("" for none) and the number's text, signed
+    ("-$1,200.00" and "($1,200.00)" are -1,200.00)."""
+    parts = text.str.replace(_PARENTHESES, r"-\1", regex=True).str.extract(_CURRENCY)
+    symbols = parts[1].fillna("") + parts[3].fillna("")
+    return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
 
 
 def _ambiguous(numbers: pd.Series, with_comma: pd.Series) -> bool:
@@ -126,6 +131,20 @@ def _markers_read(series: pd.Series) -> str:
     counts = series[series.isin(MISSING_MARKERS)].value_counts()
     shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
     return f", and {shown} as missing" if shown else ""
+
+
+def _not_amounts_note(name: str, column: Any, series: pd.Series, values: pd.Series,
+                      fits: pd.Series) -> str:
+    """A column of amounts in one currency with a few other values ("TBD"): those values,
+    with their counts, since the column stays text and the analysis will say only that."""
+    others = values[~fits.to_numpy()].tolist()
+    counts = series.astype("string").str.strip().value_counts()
+    shown = ", ".join(f"{v!r} ({counts.get(v, 0):,})" for v in others[:3])
+    more = f" and {len(others) - 3:,} other values" if len(others) > 3 else ""
+    return (f"{name}: column {column!r} holds amounts such as {values[fits.to_numpy()].iloc[0]!r} "
+            f"but also {shown}{more}, which are not numbers, so it was left as text. Write "
+            "those cells as amounts, or leave them blank for a missing value, and read the "
+            "file again.")
 
 
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
@@ -169,8 +188,10 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         symbols, numbers = _split_currency(values)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
-        if len(used) > 1 or not (with_comma.any() or used) or \
-                not numbers.map(lambda v: bool(pattern.match(v))).all():
+        fits = numbers.map(lambda v: bool(pattern.match(v)))
+        if len(used) == 1 and 0 < (~fits).sum() < fits.sum():
+            notes.append(_not_amounts_note(name, column, series, values, fits))
+        if len(used) > 1 or not (with_comma.any() or used) or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
         convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
