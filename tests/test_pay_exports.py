@@ -119,3 +119,23 @@ def test_eu_report_cites_the_directive_as_written():
     eu = fh.eu_pay_transparency_metrics(staff, pay="salary", sex="sex", category="level")
     md = fh.Report(min_cell=5).add(eu).render_markdown()
     assert "Art. 9(1)(a)" in md and "about 10" not in md and "fewer than 5)" not in md
+
+
+def test_pay_gap_cells_do_not_add_up_to_a_withheld_overall_count():
+    """Overall, the 30 women's count was withheld ("s", so that 64 - 30 - 30 does not give the
+    4 'Prefer not to say' back), yet the table within each level showed the women of every
+    level, which add up to 30. Now one of those parts is withheld too, in every format."""
+    from fairhire.report.view import ReportView
+
+    gap = fh.pay_gap(_three_groups(), pay="salary", group="sex", within="level")
+    table = ReportView(gap, 5).table
+    women = table[table.group == "Female"]
+    overall = women[women.scope == "overall"].n.tolist()
+    cells = women[women.scope != "overall"].n.tolist()
+    assert len(cells) == 3 and sum(gap.table.n[(gap.table.group == "Female")
+                                              & (gap.table.scope != "overall")]) == 30
+    assert [str(v) for v in overall] == ["s"]
+    assert sum(str(v) == "s" for v in cells) >= 1
+    rows = fh.Report(min_cell=5).add(gap).to_json_dict()["sections"][0]["result"]["table"]
+    json_cells = [r["n"] for r in rows if r["group"] == "Female" and r["scope"] != "overall"]
+    assert None in json_cells
