@@ -139,3 +139,17 @@ def test_pay_gap_cells_do_not_add_up_to_a_withheld_overall_count():
     rows = fh.Report(min_cell=5).add(gap).to_json_dict()["sections"][0]["result"]["table"]
     json_cells = [r["n"] for r in rows if r["group"] == "Female" and r["scope"] != "overall"]
     assert None in json_cells
+
+
+def test_pay_gap_chart_says_which_comparisons_it_leaves_out():
+    """A cell whose figures were withheld as a complement vanished from the chart unsaid:
+    its text said '1 of 2 flagged' beside a table of 3 comparisons."""
+    from fairhire.report.charts import pay as pay_charts
+    from fairhire.report.view import ReportView
+
+    gap = fh.pay_gap(_three_groups(), pay="salary", group="sex", within="level")
+    chart = pay_charts.gap_estimates(ReportView(gap, 5), scope="within", min_cell=5)
+    assert chart is not None
+    assert "3 comparison(s) not testable are not drawn" in chart.alt
+    assert ("1 comparison(s) whose figures are withheld so that a count of fewer than 5 "
+            "cannot be worked out from the totals are not drawn") in chart.alt
