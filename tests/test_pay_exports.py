@@ -153,3 +153,48 @@ def test_pay_gap_chart_says_which_comparisons_it_leaves_out():
     assert "3 comparison(s) not testable are not drawn" in chart.alt
     assert ("1 comparison(s) whose figures are withheld so that a count of fewer than 5 "
             "cannot be worked out from the totals are not drawn") in chart.alt
+
+
+def _hourly_among_annual() -> pd.DataFrame:
+    """An HRIS export of annual salaries where 8 women paid by the hour have their hourly
+    rate in the pay column (its pay-frequency column says "Hourly")."""
+    staff = _staff(64, seed=4)
+    hourly = staff.index[staff.sex == "Female"][:8]
+    staff["frequency"] = "Annual"
+    staff.loc[hourly, "salary"] = (staff.loc[hourly, "salary"] / 2080).round(2)
+    staff.loc[hourly, "frequency"] = "Hourly"
+    return staff
+
+
+def test_hourly_rates_among_annual_salaries_are_a_warning_naming_the_rows():
+    """The women's adjusted gap came out near 70% (about 5% in the data) with no word of why:
+    values a thousandth of their group's median are now a warning, as values a thousand times
+    it were, in the regression analyses and the statutory metrics alike."""
+    staff = _hourly_among_annual()
+    first = staff.index[staff.frequency == "Hourly"][0]
+    gap = fh.pay_gap(staff, pay="salary", group="sex", controls="level")
+    ob = fh.oaxaca_blinder(staff, outcome="salary", group="sex", features="level")
+    eu = fh.eu_pay_transparency_metrics(staff, pay="salary", sex="sex")
+    for result in (gap, ob, eu):
+        found = [w for w in result.warnings if "1/1,000 of the median" in w]
+        assert len(found) == 1, result.warnings
+        assert "column 'salary'" in found[0] and "8 value(s)" in found[0]
+        assert "hourly rates among annual" in found[0]
+    assert f"at row {first}" in next(w for w in gap.warnings if "1/1,000" in w)
+    # a lone low value in a workforce of typical pay is no warning
+    fine = _staff(64, seed=4)
+    fine.loc[0, "salary"] = 1_000.0
+    assert not any("1/1,000" in w for w in fh.pay_gap(fine, pay="salary", group="sex").warnings)
+
+
+def test_statutory_low_value_warning_is_the_same_in_every_engine():
+    pl = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    staff = _hourly_among_annual()
+    for frame in (staff, pl.from_pandas(staff).lazy(), duckdb.from_df(staff)):
+        uk = fh.uk_pay_gap_metrics(frame, hourly_pay="salary", sex="sex")
+        found = [w for w in uk.warnings if "1/1,000 of the median" in w]
+        assert len(found) == 1 and "8 value(s)" in found[0], uk.warnings
+    # nothing to warn of: no warning, in any engine
+    for frame in (_staff(64), pl.from_pandas(_staff(64)).lazy()):
+        assert fh.uk_pay_gap_metrics(frame, hourly_pay="salary", sex="sex").warnings == ()
