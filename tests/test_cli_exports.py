@@ -587,3 +587,22 @@ def test_negative_currency_amounts_are_read_and_other_text_is_named(tmp_path, ca
                      "amounts such as '$50,000.00' but also 'TBD' (2), 'see HR' (1), which are "
                      "not numbers, so it was left as text. Write those cells as amounts, or "
                      "leave them blank for a missing value, and read the file again."]
+
+
+def test_pay_with_zero_pay_says_the_flag_that_models_currency_units(tmp_path, capsys):
+    # an employee on unpaid leave (pay 0): the command said "pass log=False", which no flag of
+    # `fairhire pay` could do; --no-log now models pay in currency units, as log=False does
+    lines = ["sex,pay"] + [f"F,{50000 + 100 * i}" for i in range(30)] + \
+        [f"M,{52000 + 100 * i}" for i in range(30)] + ["F,0"]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]
+    assert main(args) != 0
+    err = capsys.readouterr().err
+    assert "pass --no-log to model pay in currency units" in err and "log=False" not in err
+    assert main([*args, "--no-log", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    frame = pd.read_csv(tmp_path / "a.csv")
+    expected = fh.pay_gap(frame, pay="pay", group="sex", log=False).overall
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["params"]["log"] is False
+    assert section["result"]["table"][0]["adjusted_gap"] == pytest.approx(
+        float(expected.adjusted_gap.iloc[0]), rel=1e-12)
