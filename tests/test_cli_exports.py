@@ -606,3 +606,23 @@ def test_pay_with_zero_pay_says_the_flag_that_models_currency_units(tmp_path, ca
     assert section["params"]["log"] is False
     assert section["result"]["table"][0]["adjusted_gap"] == pytest.approx(
         float(expected.adjusted_gap.iloc[0]), rel=1e-12)
+
+
+def test_a_dot_that_could_group_thousands_is_not_read_as_decimals(tmp_path, capsys):
+    # "45.000 €" in a comma-separated file was read as 45.0 (a decimal point) with a note
+    # saying only "read them as numbers": every salary a thousand times too small
+    notes: list[str] = []
+    text = "sex,pay\n" + "".join(f'{s},"{p} €"\n' for s in "FM"
+                                 for p in ("45.000", "52.500", "38.250"))
+    frame = read_table(text.encode(), name="a.csv", notes=notes)
+    assert not pd.api.types.is_numeric_dtype(frame["pay"])
+    assert notes == ["a.csv: column 'pay' has numbers such as '45.000 €', which read as 45000 "
+                     "with a thousands separator or as 45.000 with a decimal point; left as "
+                     "text rather than guess. Export the column without thousands separators "
+                     "(or with a decimal point) and read the file again."]
+    # a dot before two decimals says which: decimal points, read as numbers
+    text2 = text.replace('"38.250 €"', '"38.25 €"')
+    assert read_table(text2.encode(), name="a.csv")["pay"].tolist()[:3] == [45.0, 52.5, 38.25]
+    # a dollar or pound sign writes a decimal point: read as it always was
+    text3 = text.replace(" €", "").replace('"4', '"$4').replace('"5', '"$5').replace('"3', '"$3')
+    assert read_table(text3.encode(), name="a.csv")["pay"].tolist()[:3] == [45.0, 52.5, 38.25]

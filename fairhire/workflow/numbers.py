@@ -40,6 +40,9 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 # 61,879: either reading fits (a decimal comma with three decimals, or thousands)
 _EITHER = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+# 45.000: the same in a comma-separated file (a decimal point with three decimals, or
+# thousands written with dots, as a euro amount "45.000 €" often is)
+_EITHER_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 #: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
 _POINT_CURRENCIES = frozenset("$£¥₹")
 
@@ -111,17 +114,22 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
 
 
-def _ambiguous(numbers: pd.Series, with_comma: pd.Series) -> bool:
-    """Every comma could group thousands and nothing else shows a decimal comma: no dot, no
-    comma followed by other than three digits, no "0," before the decimals."""
-    return bool(with_comma.any()) and not numbers.str.contains(".", regex=False).any() and \
-        bool(numbers[with_comma].map(lambda v: bool(_EITHER.match(v))).all())
+def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> bool:
+    """Every ``mark`` (a comma; a dot in a comma-separated file) could group thousands and
+    nothing else shows it is the decimal mark: no other mark, no mark followed by other than
+    three digits, no "0" before it."""
+    other = "." if mark == "," else ","
+    either = _EITHER if mark == "," else _EITHER_POINT
+    return bool(with_mark.any()) and not numbers.str.contains(other, regex=False).any() and \
+        bool(numbers[with_mark].map(lambda v: bool(either.match(v))).all())
 
 
-def _ambiguity_note(name: str, column: Any, example: str) -> str:
-    whole, decimals = example.replace(",", ""), example.replace(",", ".", 1)
+def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",") -> str:
+    number = _split_currency(pd.Series([example]))[1].iloc[0]
+    whole, decimals = number.replace(mark, ""), number.replace(mark, ".", 1)
+    point = "a decimal comma" if mark == "," else "a decimal point"
     return (f"{name}: column {column!r} has numbers such as {example!r}, which read as "
-            f"{whole} with a thousands separator or as {decimals} with a decimal comma; left "
+            f"{whole} with a thousands separator or as {decimals} with {point}; left "
             "as text rather than guess. Export the column without thousands separators (or "
             "with a decimal point) and read the file again.")
 
@@ -199,6 +207,11 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 notes.append(_ambiguity_note(name, column, values[with_comma].iloc[0]))
                 continue
             convert, comma = _thousands, "thousands separators"  # "£61,879", ;-separated
+        with_dot = numbers.str.contains(".", regex=False)
+        if not european and used and not set(used) & _POINT_CURRENCIES and \
+                _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
+            notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
+            continue
         _, text = _split_currency(series.astype("string").str.strip())
         converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []
