@@ -37,8 +37,7 @@ from ..stats.paygap import raw_gap
 from ._values import (
     RELATIVE_LIMIT,
     examples,
-    far_above_warning,
-    far_below_warning,
+    far_from_median_warning,
     infinite_error,
     infinite_expr,
     missing_expr,
@@ -249,7 +248,7 @@ def relative_warning(
             checks["below"] = (far | (sex_rows & (value > 0) & (value < median / RELATIVE_LIMIT)),
                                [*medians, median])
     out = []
-    for kind, warning in (("above", far_above_warning), ("below", far_below_warning)):
+    for kind in ("above", "below"):
         far, medians = checks[kind]
         if not medians:
             continue
@@ -258,5 +257,6 @@ def relative_warning(
                     .iloc[0])
         if count:
             values, at = examples(fp.frame, column, hit)
-            out.append(warning(column, argument, count, medians[0], values, at))
+            out.append(far_from_median_warning(column, argument, count, medians[0], values,
+                                               at, below=kind == "below"))
     return out

@@ -33,7 +33,7 @@ from ..errors import ColumnError, InvalidValueError, preview
 
 __all__ = [
     "PAY_LIMIT", "RELATIVE_LIMIT", "check_numeric_column", "check_pay", "examples",
-    "far_above_warning", "far_below_warning", "infinite_expr", "missing_expr", "too_large_error", "too_large_expr",
+    "far_from_median_warning", "infinite_expr", "missing_expr", "too_large_error", "too_large_expr",
 ]
 
 #: No pay, bonus or hour count reaches this in absolute value (any currency).
@@ -87,39 +87,28 @@ def infinite_error(column: str, argument: str, count: int) -> InvalidValueError:
     )
 
 
-def far_above_warning(
+def far_from_median_warning(
     column: str,
     argument: str,
     count: int,
     median: float,
     values: Sequence[Any],
     rows: Sequence[Any] | None,
+    *,
+    below: bool = False,
 ) -> str:
-    """The warning for values more than :data:`RELATIVE_LIMIT` times their group's median."""
+    """The warning for values more than :data:`RELATIVE_LIMIT` times their group's median
+    (usually a misplaced decimal) or, ``below``, positive values less than 1/RELATIVE_LIMIT of
+    it (usually hourly rates among annual salaries)."""
+    far = (f"less than 1/{RELATIVE_LIMIT:,} of" if below
+           else f"more than {RELATIVE_LIMIT:,} times")
+    check = (": hourly rates among annual salaries (a pay-frequency column says which; convert "
+             "them to one period first), or a misplaced decimal" if below
+             else " (a misplaced decimal, or cents read as units)")
     return (
-        f"column {column!r} ({argument}=) has {format_count(count)} value(s) more than "
-        f"{RELATIVE_LIMIT:,} times the median of their group (e.g. {format_number(median, 2)}): "
-        f"{_where(rows, values)}. Check the export (a misplaced decimal, or cents read as "
-        "units); the figures include them."
-    )
-
-
-def far_below_warning(
-    column: str,
-    argument: str,
-    count: int,
-    median: float,
-    values: Sequence[Any],
-    rows: Sequence[Any] | None,
-) -> str:
-    """The warning for positive values less than 1/:data:`RELATIVE_LIMIT` of their group's
-    median: hourly rates among annual salaries, most often."""
-    return (
-        f"column {column!r} ({argument}=) has {format_count(count)} value(s) less than "
-        f"1/{RELATIVE_LIMIT:,} of the median of their group (e.g. {format_number(median, 2)}): "
-        f"{_where(rows, values)}. Check the export: hourly rates among annual salaries (a "
-        "pay-frequency column says which; convert them to one period first), or a misplaced "
-        "decimal; the figures include them."
+        f"column {column!r} ({argument}=) has {format_count(count)} value(s) {far} the median "
+        f"of their group (e.g. {format_number(median, 2)}): {_where(rows, values)}. Check the "
+        f"export{check}; the figures include them."
     )
 
 
@@ -192,11 +181,12 @@ def _relative_warnings(
         above = known & (arr > RELATIVE_LIMIT * median)
         below = known & (arr > 0) & (arr < median / RELATIVE_LIMIT)
     out = []
-    for far, warning in ((above, far_above_warning), (below, far_below_warning)):
+    for far, low in ((above, False), (below, True)):
         if far.any():
             at = np.flatnonzero(far)[:5]
-            out.append(warning(column, argument, int(far.sum()), float(median[at[0]]),
-                               arr[at].tolist(), at.tolist()))
+            out.append(far_from_median_warning(column, argument, int(far.sum()),
+                                               float(median[at[0]]), arr[at].tolist(),
+                                               at.tolist(), below=low))
     return out
 
 
