@@ -578,3 +578,66 @@ def test_a_free_text_column_with_a_line_break_and_a_comma_is_read_not_a_crash(tm
     frame = read_table(tmp_path / "a.csv")
     assert frame["Recruiter notes"].tolist()[:2] == ["Strong candidate.\nCall back Monday",
                                                     "ok, maybe"]
+
+
+def test_negative_currency_amounts_are_read_and_other_text_is_named(tmp_path, capsys):
+    # Excel writes a negative currency cell as "-$1,200.00" (accounting format: "($800.00)");
+    # the column was left as text and the pay command said only that it "holds text such as
+    # ['$50,000.00', ...]", none of which was the value at fault
+    lines = ["sex,pay"] + [f'F,"${50000 + i:,}.00"' for i in range(40)] + \
+        [f'M,"${52000 + i:,}.00"' for i in range(40)] + ['F,"-$1,200.00"', 'M,"($800.00)"']
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = read_table(tmp_path / "a.csv", columns=["sex", "pay"])
+    assert frame["pay"].tolist()[-2:] == [-1200.0, -800.0]
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]) != 0
+    err = capsys.readouterr().err
+    assert "2 zero or negative values" in err and "rows [80, 81]" in err
+    # text that is no amount is named in a note, with its count
+    (tmp_path / "b.csv").write_text("\n".join([*lines[:-2], "F,TBD", "M,TBD", "F,see HR"]) + "\n",
+                                    encoding="utf-8")
+    notes: list[str] = []
+    frame = read_table(tmp_path / "b.csv", columns=["sex", "pay"], notes=notes)
+    assert not pd.api.types.is_numeric_dtype(frame["pay"])
+    assert notes == [str(tmp_path / "b.csv") + ": column 'pay' holds "
+                     "amounts such as '$50,000.00' but also 'TBD' (2), 'see HR' (1), which are "
+                     "not numbers, so it was left as text. Write those cells as amounts, or "
+                     "leave them blank for a missing value, and read the file again."]
+
+
+def test_pay_with_zero_pay_says_the_flag_that_models_currency_units(tmp_path, capsys):
+    # an employee on unpaid leave (pay 0): the command said "pass log=False", which no flag of
+    # `fairhire pay` could do; --no-log now models pay in currency units, as log=False does
+    lines = ["sex,pay"] + [f"F,{50000 + 100 * i}" for i in range(30)] + \
+        [f"M,{52000 + 100 * i}" for i in range(30)] + ["F,0"]
+    (tmp_path / "a.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex"]
+    assert main(args) != 0
+    err = capsys.readouterr().err
+    assert "pass --no-log to model pay in currency units" in err and "log=False" not in err
+    assert main([*args, "--no-log", "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    frame = pd.read_csv(tmp_path / "a.csv")
+    expected = fh.pay_gap(frame, pay="pay", group="sex", log=False).overall
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["params"]["log"] is False
+    assert section["result"]["table"][0]["adjusted_gap"] == pytest.approx(
+        float(expected.adjusted_gap.iloc[0]), rel=1e-12)
+
+
+def test_a_dot_that_could_group_thousands_is_not_read_as_decimals(tmp_path, capsys):
+    # "45.000 €" in a comma-separated file was read as 45.0 (a decimal point) with a note
+    # saying only "read them as numbers": every salary a thousand times too small
+    notes: list[str] = []
+    text = "sex,pay\n" + "".join(f'{s},"{p} €"\n' for s in "FM"
+                                 for p in ("45.000", "52.500", "38.250"))
+    frame = read_table(text.encode(), name="a.csv", notes=notes)
+    assert not pd.api.types.is_numeric_dtype(frame["pay"])
+    assert notes == ["a.csv: column 'pay' has numbers such as '45.000 €', which read as 45000 "
+                     "with a thousands separator or as 45.000 with a decimal point; left as "
+                     "text rather than guess. Export the column without thousands separators "
+                     "(or with a decimal point) and read the file again."]
+    # a dot before two decimals says which: decimal points, read as numbers
+    text2 = text.replace('"38.250 €"', '"38.25 €"')
+    assert read_table(text2.encode(), name="a.csv")["pay"].tolist()[:3] == [45.0, 52.5, 38.25]
+    # a dollar or pound sign writes a decimal point: read as it always was
+    text3 = text.replace(" €", "").replace('"4', '"$4').replace('"5', '"$5').replace('"3', '"$3')
+    assert read_table(text3.encode(), name="a.csv")["pay"].tolist()[:3] == [45.0, 52.5, 38.25]

@@ -18,7 +18,7 @@ from .output import print_result
 NAME = "pay"
 HELP = "raw and adjusted pay gaps"
 EXAMPLE = "fairhire pay employees.csv --pay salary --group sex --controls level tenure_years"
-FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label"}
+FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label", "log": "--no-log"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -36,6 +36,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    default="HC3", metavar="{nonrobust,HC1,HC3}",
                    help="standard errors of the adjusted gap: HC3 (default, robust to unequal "
                    "spread), HC1, or nonrobust (classical)")
+    o.add_argument("--no-log", dest="log", action="store_false",
+                   help="model pay in currency units, not log pay (gaps in currency, not "
+                   "percent; zero pay, e.g. unpaid leave, is then allowed)")
     o.add_argument("--min-n", type=whole("min_n", low=2), metavar="N",
                    help="smallest group size analysed, at least 2 (default: the library's, 5)")
     unknown_label_argument(o)
@@ -50,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "pay": args.pay, "group": args.group, "controls": args.controls or (),
         "within": args.within, "cov_type": args.cov_type, "reference": args.reference,
+        "log": args.log,
         "unknown_labels": args.unknown_labels or (),
     }
     if args.min_n is not None:

@@ -81,11 +81,12 @@ def eu_figures(
     rows, warnings = _row_account(fp, columns, cleaning)
     keep, total_pay, work = _kept_rows(fp, columns, cleaning)
     total = sex_summary(work, TOTAL, MALE)
-    warnings += relative_warning(fp, total, columns.pay, "pay", keep, total_pay)
+    quartiles = quartile_bands(work, TOTAL, MALE, band_sizes=band_sizes, band_rule=band_rule)
+    warnings += relative_warning(fp, total, columns.pay, "pay", keep, total_pay,
+                                 lowest=float(quartiles["min_pay"].min()))
     figures = {"a": total.mean_gap, "c": total.median_gap}
     variable, exact = _variable(work, columns, include_zero_variable, warnings)
     figures.update(variable)
-    quartiles = quartile_bands(work, TOTAL, MALE, band_sizes=band_sizes, band_rule=band_rule)
     categories = None
     if cleaning is not None:
         categories, by_category = _categories(work.filter(nw.col(IN_CAT)), columns,

@@ -37,7 +37,7 @@ from ..stats.paygap import raw_gap
 from ._values import (
     RELATIVE_LIMIT,
     examples,
-    far_above_warning,
+    far_from_median_warning,
     infinite_error,
     infinite_expr,
     missing_expr,
@@ -223,25 +223,40 @@ def sex_summary(work: Any, value: str, male: str) -> SexSummary:
 
 
 def relative_warning(
-    fp: FirstPass, summary: SexSummary, column: str, argument: str, rows: nw.Expr, value: nw.Expr
+    fp: FirstPass, summary: SexSummary, column: str, argument: str, rows: nw.Expr, value: nw.Expr,
+    lowest: float = float("nan"),
 ) -> list[str]:
-    """The warning for values more than :data:`~fairhire.pay._values.RELATIVE_LIMIT` times
-    their sex's median (``value``: the figure summarised, on the user's columns; ``rows``: the
-    rows summarised)."""
-    far = nw.lit(False)
-    medians = []
+    """The warnings for values more than :data:`~fairhire.pay._values.RELATIVE_LIMIT` times
+    their sex's median, and for positive values less than 1/RELATIVE_LIMIT of it (``value``:
+    the figure summarised, on the user's columns; ``rows``: the rows summarised; ``lowest``:
+    the smallest value among them, e.g. the lowest quartile band's, so that the engine counts
+    rows only when there may be some to count)."""
+    checks: dict[str, tuple[nw.Expr, list[float]]] = {
+        "above": (nw.lit(False), []), "below": (nw.lit(False), [])}
     for male in (True, False):
         side = summary.side(male)
         if side is None or not float(side["median"]) > 0:
             continue
-        limit = RELATIVE_LIMIT * float(side["median"])
-        if float(side["max"]) > limit:
-            sex_rows = fp.is_male if male else ~fp.is_male
-            far = far | (sex_rows & (value > limit))
-            medians.append(float(side["median"]))
-    if not medians:
-        return []
-    hit = rows & far
-    count = int(collect_pandas(fp.frame.select(sum_true(hit, fp.frame).alias("k")))["k"].iloc[0])
-    values, at = examples(fp.frame, column, hit)
-    return [far_above_warning(column, argument, count, medians[0], values, at)]
+        median = float(side["median"])
+        sex_rows = fp.is_male if male else ~fp.is_male
+        if float(side["max"]) > RELATIVE_LIMIT * median:
+            far, medians = checks["above"]
+            checks["above"] = (far | (sex_rows & (value > RELATIVE_LIMIT * median)),
+                               [*medians, median])
+        if lowest < median / RELATIVE_LIMIT:
+            far, medians = checks["below"]
+            checks["below"] = (far | (sex_rows & (value > 0) & (value < median / RELATIVE_LIMIT)),
+                               [*medians, median])
+    out = []
+    for kind in ("above", "below"):
+        far, medians = checks[kind]
+        if not medians:
+            continue
+        hit = rows & far
+        count = int(collect_pandas(fp.frame.select(sum_true(hit, fp.frame).alias("k")))["k"]
+                    .iloc[0])
+        if count:
+            values, at = examples(fp.frame, column, hit)
+            out.append(far_from_median_warning(column, argument, count, medians[0], values,
+                                               at, below=kind == "below"))
+    return out

@@ -6,8 +6,9 @@ A pay column must be numeric (no currency symbols), finite, and of a plausible s
   currency is that large, and such values overflow sums of squares and swamp means (a salary of
   1e300 once gave a gap of −6e297 %). The message names the column, the rows and the values;
 - a value more than :data:`RELATIVE_LIMIT` (1,000) times the median of its group is a warning
-  naming the column and rows: usually a misplaced decimal or cents read as units. The figures
-  include it, so the reader can judge.
+  naming the column and rows: usually a misplaced decimal or cents read as units; so is a
+  positive value less than 1/1,000 of it: usually an hourly rate among annual salaries (an
+  export with a pay-frequency column). The figures include them, so the reader can judge.
 
 Collected data (the regression analyses) are checked with :func:`check_pay`; data in an engine
 (the statutory metrics) with the expressions :func:`missing_expr`, :func:`infinite_expr` and
@@ -32,7 +33,7 @@ from ..errors import ColumnError, InvalidValueError, preview
 
 __all__ = [
     "PAY_LIMIT", "RELATIVE_LIMIT", "check_numeric_column", "check_pay", "examples",
-    "far_above_warning", "infinite_expr", "missing_expr", "too_large_error", "too_large_expr",
+    "far_from_median_warning", "infinite_expr", "missing_expr", "too_large_error", "too_large_expr",
 ]
 
 #: No pay, bonus or hour count reaches this in absolute value (any currency).
@@ -86,20 +87,28 @@ def infinite_error(column: str, argument: str, count: int) -> InvalidValueError:
     )
 
 
-def far_above_warning(
+def far_from_median_warning(
     column: str,
     argument: str,
     count: int,
     median: float,
     values: Sequence[Any],
     rows: Sequence[Any] | None,
+    *,
+    below: bool = False,
 ) -> str:
-    """The warning for values more than :data:`RELATIVE_LIMIT` times their group's median."""
+    """The warning for values more than :data:`RELATIVE_LIMIT` times their group's median
+    (usually a misplaced decimal) or, ``below``, positive values less than 1/RELATIVE_LIMIT of
+    it (usually hourly rates among annual salaries)."""
+    far = (f"less than 1/{RELATIVE_LIMIT:,} of" if below
+           else f"more than {RELATIVE_LIMIT:,} times")
+    check = (": hourly rates among annual salaries (a pay-frequency column says which; convert "
+             "them to one period first), or a misplaced decimal" if below
+             else " (a misplaced decimal, or cents read as units)")
     return (
-        f"column {column!r} ({argument}=) has {format_count(count)} value(s) more than "
-        f"{RELATIVE_LIMIT:,} times the median of their group (e.g. {format_number(median, 2)}): "
-        f"{_where(rows, values)}. Check the export (a misplaced decimal, or cents read as "
-        "units); the figures include them."
+        f"column {column!r} ({argument}=) has {format_count(count)} value(s) {far} the median "
+        f"of their group (e.g. {format_number(median, 2)}): {_where(rows, values)}. Check the "
+        f"export{check}; the figures include them."
     )
 
 
@@ -158,24 +167,27 @@ def check_pay(
 def _relative_warnings(
     arr: np.ndarray, known: np.ndarray, codes: np.ndarray, column: str, argument: str
 ) -> list[str]:
-    # one limit per group (its median times RELATIVE_LIMIT), looked up by each row's code
+    # one median per group, looked up by each row's code (NaN: no positive median)
     if not known.any():
         return []
     offset = int(codes.min())
-    limits = np.full(int(codes.max()) - offset + 1, np.inf)
-    for code in pd.unique(codes[known]):  # each group's limit is its own: any order
+    medians = np.full(int(codes.max()) - offset + 1, np.nan)
+    for code in pd.unique(codes[known]):  # each group's median is its own: any order
         median = float(np.median(arr[known & (codes == code)]))
         if median > 0:
-            limits[code - offset] = RELATIVE_LIMIT * median
-    limit = limits[codes - offset]
-    far = known & (arr > limit)
-    if not far.any():
-        return []
-    at = np.flatnonzero(far)[:5]
-    median = float(limit[at[0]] / RELATIVE_LIMIT)
-    return [
-        far_above_warning(column, argument, int(far.sum()), median, arr[at].tolist(), at.tolist())
-    ]
+            medians[code - offset] = median
+    median = medians[codes - offset]
+    with np.errstate(invalid="ignore"):
+        above = known & (arr > RELATIVE_LIMIT * median)
+        below = known & (arr > 0) & (arr < median / RELATIVE_LIMIT)
+    out = []
+    for far, low in ((above, False), (below, True)):
+        if far.any():
+            at = np.flatnonzero(far)[:5]
+            out.append(far_from_median_warning(column, argument, int(far.sum()),
+                                               float(median[at[0]]), arr[at].tolist(),
+                                               at.tolist(), below=low))
+    return out
 
 
 # --- data in an engine: the same checks as expressions ------------------------------------

@@ -40,7 +40,14 @@ from .._results import RowAccount
 from ..errors import InsufficientDataError, InvalidParameterError
 from ..stats.regression import COV_TYPES
 from ._groups import GroupCodes, clean_column, group_codes
-from ._rows import RowFilter, collect, drop_masked, drop_missing, row_fingerprint
+from ._rows import (
+    RowFilter,
+    check_unique_ids,
+    collect,
+    drop_masked,
+    drop_missing,
+    row_fingerprint,
+)
 from ._values import check_pay
 from .fitting import (
     Settings,
@@ -223,7 +230,8 @@ def pay_gap(
     categorical : str or list of str
         Numeric controls to treat as categorical.
     id : str, optional
-        Employee identifier shown in the outlier list.
+        Employee identifier shown in the outlier list. An ID on two rows still in the analysis
+        (a payroll export with a row per pay period) is an error naming the IDs.
     min_n : int, default 5
         Smallest group whose figures are treated as stable: groups (and reference groups) with
         fewer employees in a scope are not tested, and a group needs at least this many (and 2%
@@ -365,6 +373,8 @@ def _read(data: Any, opts: _Options) -> _Rows:
     if opts.cluster:
         roles.setdefault(opts.cluster, "cluster")
     drop_missing(frame, rows, roles, missing=opts.missing)
+    if opts.id:
+        check_unique_ids(frame, rows, opts.id, "pay_gap")
     if rows.used == 0:
         raise InsufficientDataError(
             f"no rows are left after excluding missing values ({rows.excluded}). Check the "

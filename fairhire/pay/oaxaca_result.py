@@ -66,6 +66,9 @@ class OaxacaBlinderResult(Result):
 
     kind: ClassVar[str] = "Oaxaca–Blinder decomposition"
     flag_column: ClassVar[str] = "flagged"
+    #: Counts of people that add up to ``rows.used``: a report withholds one of them when it
+    #: withholds ``used`` (see :class:`fairhire.report.view.ReportView`).
+    used_count_fields: ClassVar[tuple[str, ...]] = ("n_a", "n_b")
 
     @property
     def table(self) -> pd.DataFrame:

@@ -395,8 +395,9 @@ def _hourly(
         fp.is_male.alias(male), nw.col(pay).cast(nw.Float64).alias(value)
     )
     summary = sex_summary(hourly, value, male)
-    warnings = relative_warning(fp, summary, pay, "hourly_pay", rows, nw.col(pay))
     quartiles = quartile_bands(hourly, value, male, band_sizes=band_sizes, band_rule=band_rule)
+    warnings = relative_warning(fp, summary, pay, "hourly_pay", rows, nw.col(pay),
+                                lowest=float(quartiles["min_pay"].min()))
     men, women = fp.by_sex(fp.counts["hourly"])
     return _Hourly(
         values={"mean_hourly_gap": summary.mean_gap, "median_hourly_gap": summary.median_gap},

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._results import RowAccount, jsonable
 from .sections import Section
-from .suppress import Rule, complement, suppress_records
+from .suppress import Rule, Withheld, complement, suppress_records
 from .view import ReportView, suppress_rows
 
 __all__ = ["section_json"]
@@ -30,6 +30,9 @@ def section_json(section: Section) -> dict[str, Any]:
         payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
     payload["warnings"] = list(section.view.warnings)  # the result's own
+    for name in getattr(result, "used_count_fields", ()):
+        if name in payload and isinstance(getattr(section.view, name), Withheld):
+            payload[name] = None  # as the report's sentence withholds it
     rows = section.rows.to_dict() if section.rows is not None else None
     if "rows" in payload:
         payload["rows"] = rows

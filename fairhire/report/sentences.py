@@ -21,16 +21,21 @@ _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\
 # Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
 # count of 1,000 or more with a thousands separator), an age ("aged 40", "40 or over"), a
 # length of time ("90 days"), a shortfall ("2 fewer selections than parity", a difference
-# the tables show), a ratio ("2 times"), and where a data file was read ("line 4", "the 3
-# lines above", "2 column names").
+# the tables show), a ratio ("2 times"), where a data file was read ("line 4", "the 3
+# lines above", "2 column names"), a citation of the law ("Art. 9(1)(a)", "reg 13(2)"), and
+# a number of categories or comparisons ("1 of 3 categories of workers").
 _NOT_A_COUNT_BEFORE = re.compile(
-    r"\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row)\s*$", re.I)
+    r"(?:\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row|art\.|article|regs?|"
+    r"regulation|section)\s*|\w\()$", re.I)
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
+    r"^(?:\(\w+\)|\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
     r"(?:fewer|more)(?: \w+)? than parity|times\b|lines?\b|column names?\b|rows above them\b|"
-    r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b)",
+    r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b|"
+    r"(?:of [\d,]+ )?(?:\w+ )?(?:categories|comparisons)\b))",
     re.I,
 )
+# "fewer than 5 employees": a threshold, not a count; below min_cell it is said as min_cell
+_THRESHOLD_BEFORE = re.compile(r"\b(?:fewer|less) than\s*$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -139,7 +144,10 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
     parts, last = [], 0
     for match, n in counts:
         parts.append(text[last:match.start()])
-        parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
+        if _THRESHOLD_BEFORE.search(text, 0, match.start()):
+            parts.append(str(max(n, min_cell)))  # "fewer than 3" is true of fewer than 5
+        else:
+            parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
         last = match.end()
     parts.append(text[last:])
     return restore("".join(parts)), False

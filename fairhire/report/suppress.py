@@ -196,7 +196,8 @@ class Shape:
             text[c].iloc[idx].nunique() > 1 for idx in groups if len(idx) > 1)]
         fallback = [c for c in labels if c != block][:1] if block is None else []
         identity = tuple((varying or fallback)[:1])
-        return cls(block, identity, tuple(groups) + _part_blocks(frame, identity))
+        return cls(block, identity,
+                   tuple(groups) + _part_blocks(frame, identity) + _scope_blocks(frame))
 
 
 def strings(values: pd.Series) -> list[str]:
@@ -225,6 +226,23 @@ def _part_blocks(frame: pd.DataFrame, identity: tuple[str, ...]) -> tuple[np.nda
             parts[label.strip()].append(i)
     return tuple(np.asarray(sorted(rows)) for rows in parts.values()
                  if 1 < len(rows) < len(labels))
+
+
+def _scope_blocks(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """For a pay gap within pay-analysis groups (a ``scope`` column: "overall", then each
+    grouping, whose ``cell`` rows split everyone): a group's overall row with its rows in the
+    cells of one grouping, which add up to it. A withheld overall count then has a withheld
+    part (rule 3), else the cells would give it back."""
+    if not {"scope", "group"} <= set(map(str, frame.columns)):
+        return ()
+    scopes, groups = strings(frame["scope"]), strings(frame["group"])
+    overall = {g: i for i, (s, g) in enumerate(zip(scopes, groups, strict=True))
+               if s == "overall"}
+    parts: dict[tuple[str, str], list[int]] = {}
+    for i, (scope, group) in enumerate(zip(scopes, groups, strict=True)):
+        if scope != "overall" and group in overall:
+            parts.setdefault((scope, group), [overall[group]]).append(i)
+    return tuple(np.asarray(rows) for rows in parts.values())
 
 
 def _plan(frame: pd.DataFrame, rule: Rule, forced: Mapping[str, set[int]] | None = None

@@ -161,10 +161,28 @@ class ReportView:
             return {k: self._wrap(v, name) for k, v in value.items()}
         if callable(value) and hasattr(value, "__self__") and not isinstance(value, type):
             return self._method(value)
+        if self._rule is not None and name in getattr(self._result, "used_count_fields", ()):
+            return self._used_count(name, value)
         if self._rule is not None and name in self._rule.counts and self._rule.is_small(value):
             return _withheld(True, self._rule.min_cell)
         if hasattr(value, "headlines") and hasattr(value, "to_dict") and hasattr(value, "rows"):
             return ReportView(value, self._min_cell)  # a nested result (e.g. a plan's gap)
+        return value
+
+    def _used_count(self, name: str, value: Any) -> Any:
+        """A count of people of the result's ``used_count_fields`` (Oaxaca's two group
+        sizes), which add up to the row account's ``used``: below ``min_cell`` it is withheld
+        ("< 5") with another by rule 3 ("s"), and when the row account withholds ``used`` (an
+        exclusion is small) the smallest is withheld too, or the total less their sum would
+        give the small exclusion back."""
+        assert self._rule is not None
+        fields = {f: getattr(self._result, f) for f in self._result.used_count_fields}
+        small, hidden = complement(fields, self._rule.min_cell)
+        rows = self.rows
+        if not small and rows is not None and isinstance(rows.used, Withheld):
+            hidden = {min(reversed(fields), key=lambda f: fields[f])}  # equal: the last
+        if name in small | hidden:
+            return _withheld(name in small, self._rule.min_cell)
         return value
 
     def _method(self, method: Callable[..., Any]) -> Callable[..., Any]:

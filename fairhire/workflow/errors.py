@@ -89,6 +89,8 @@ def flag_words(message: str, flags: Mapping[str, str]) -> str:
     'Map them with --category-map FILE or --map LABEL=CATEGORY, or'
     >>> flag_words("min_n=3 is unknown here", flags)
     'min_n=3 is unknown here'
+    >>> flag_words("or pass log=False to model pay", {"log": "--no-log"})
+    'or pass --no-log to model pay'
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -97,6 +99,8 @@ def flag_words(message: str, flags: Mapping[str, str]) -> str:
             return match[0]
         value = match["value"]
         tail = "." if value and value[0] not in "'\"[{" and value.endswith(".") else ""
+        if flag.startswith("--no-") and value.rstrip(".") == "False":
+            return flag + tail  # a switch: "log=False" is "--no-log"
         return flag + _flag_value(value) + tail
 
     return _ARGUMENT.sub(replace, message)

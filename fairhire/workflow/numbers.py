@@ -40,6 +40,9 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 # 61,879: either reading fits (a decimal comma with three decimals, or thousands)
 _EITHER = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+# 45.000: the same in a comma-separated file (a decimal point with three decimals, or
+# thousands written with dots, as a euro amount "45.000 €" often is)
+_EITHER_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 #: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
 _POINT_CURRENCIES = frozenset("$£¥₹")
 
@@ -96,29 +99,40 @@ def _thousands(text: pd.Series) -> pd.Series:
     return text.str.replace(",", "", regex=False)
 
 
-# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €")
-_CURRENCY = r"^([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+# an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €"), and
+# a minus before the symbol, as spreadsheets write a negative amount ("-$1,200.00")
+_CURRENCY = r"^(-?)\s*([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+# an accounting format's negative amount: "($800.00)"
+_PARENTHESES = r"^\(\s*([$€£¥₹][^()]*|[^()]*[$€£¥₹])\s*\)$"
 
 
 def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The currency symbol of each value ("" for none) and the number's text."""
+    """The currency symbol of each value ("" for none) and the number's text, signed
+    ("-$1,200.00" and "($1,200.00)" are -1,200.00)."""
     # DOTALL: a free-text cell with a line break ("Strong candidate.\nCall back") is text,
     # not a non-match (NaN), which the checks after this cannot read
-    parts = text.str.extract(_CURRENCY, flags=re.DOTALL)
-    return parts[0].fillna("") + parts[2].fillna(""), parts[1]
+    parts = text.str.replace(_PARENTHESES, r"-\1", regex=True).str.extract(_CURRENCY,
+                                                                           flags=re.DOTALL)
+    symbols = parts[1].fillna("") + parts[3].fillna("")
+    return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
 
 
-def _ambiguous(numbers: pd.Series, with_comma: pd.Series) -> bool:
-    """Every comma could group thousands and nothing else shows a decimal comma: no dot, no
-    comma followed by other than three digits, no "0," before the decimals."""
-    return bool(with_comma.any()) and not numbers.str.contains(".", regex=False).any() and \
-        bool(numbers[with_comma].map(lambda v: bool(_EITHER.match(v))).all())
+def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> bool:
+    """Every ``mark`` (a comma; a dot in a comma-separated file) could group thousands and
+    nothing else shows it is the decimal mark: no other mark, no mark followed by other than
+    three digits, no "0" before it."""
+    other = "." if mark == "," else ","
+    either = _EITHER if mark == "," else _EITHER_POINT
+    return bool(with_mark.any()) and not numbers.str.contains(other, regex=False).any() and \
+        bool(numbers[with_mark].map(lambda v: bool(either.match(v))).all())
 
 
-def _ambiguity_note(name: str, column: Any, example: str) -> str:
-    whole, decimals = example.replace(",", ""), example.replace(",", ".", 1)
+def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",") -> str:
+    number = _split_currency(pd.Series([example]))[1].iloc[0]
+    whole, decimals = number.replace(mark, ""), number.replace(mark, ".", 1)
+    point = "a decimal comma" if mark == "," else "a decimal point"
     return (f"{name}: column {column!r} has numbers such as {example!r}, which read as "
-            f"{whole} with a thousands separator or as {decimals} with a decimal comma; left "
+            f"{whole} with a thousands separator or as {decimals} with {point}; left "
             "as text rather than guess. Export the column without thousands separators (or "
             "with a decimal point) and read the file again.")
 
@@ -128,6 +142,20 @@ def _markers_read(series: pd.Series) -> str:
     counts = series[series.isin(MISSING_MARKERS)].value_counts()
     shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
     return f", and {shown} as missing" if shown else ""
+
+
+def _not_amounts_note(name: str, column: Any, series: pd.Series, values: pd.Series,
+                      fits: pd.Series) -> str:
+    """A column of amounts in one currency with a few other values ("TBD"): those values,
+    with their counts, since the column stays text and the analysis will say only that."""
+    others = values[~fits.to_numpy()].tolist()
+    counts = series.astype("string").str.strip().value_counts()
+    shown = ", ".join(f"{v!r} ({counts.get(v, 0):,})" for v in others[:3])
+    more = f" and {len(others) - 3:,} other values" if len(others) > 3 else ""
+    return (f"{name}: column {column!r} holds amounts such as {values[fits.to_numpy()].iloc[0]!r} "
+            f"but also {shown}{more}, which are not numbers, so it was left as text. Write "
+            "those cells as amounts, or leave them blank for a missing value, and read the "
+            "file again.")
 
 
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
@@ -171,8 +199,10 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         symbols, numbers = _split_currency(values)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
-        if len(used) > 1 or not (with_comma.any() or used) or \
-                not numbers.map(lambda v: bool(pattern.match(v))).all():
+        fits = numbers.map(lambda v: bool(pattern.match(v)))
+        if len(used) == 1 and 0 < (~fits).sum() < fits.sum():
+            notes.append(_not_amounts_note(name, column, series, values, fits))
+        if len(used) > 1 or not (with_comma.any() or used) or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
         convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
@@ -180,6 +210,11 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 notes.append(_ambiguity_note(name, column, values[with_comma].iloc[0]))
                 continue
             convert, comma = _thousands, "thousands separators"  # "£61,879", ;-separated
+        with_dot = numbers.str.contains(".", regex=False)
+        if not european and used and not set(used) & _POINT_CURRENCIES and \
+                _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
+            notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
+            continue
         _, text = _split_currency(series.astype("string").str.strip())
         converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []

@@ -36,7 +36,7 @@ from ._base import (
     value_label,
     words,
 )
-from ._withheld import drop_small
+from ._withheld import complement_only, drop_small
 from ._withheld import small as _small
 
 __all__ = ["category_gaps", "decomposition", "gap_estimates", "quartile_bands"]
@@ -64,8 +64,9 @@ def gap_estimates(
     if rows.empty:
         return None
     untestable = int((~rows["testable"].astype(bool)).sum())
-    rows = rows[rows["testable"].astype(bool) & np.isfinite(rows["adjusted_gap"].astype(float))]
-    rows, hidden = drop_small(rows, min_cell, "n", "n_reference")
+    # withheld rows first: their gap is withheld too, and they are said as withheld
+    rows, hidden = drop_small(rows[rows["testable"].astype(bool)], min_cell, "n", "n_reference")
+    rows = rows[np.isfinite(rows["adjusted_gap"].astype(float))]
     if rows.empty:
         return None
     dropped = 0
@@ -87,8 +88,13 @@ def gap_estimates(
     alt = _gap_alt(result, est, where, level, min_cell)
     if untestable:
         alt += f" {untestable} comparison(s) not testable are not drawn."
-    if len(hidden):
-        alt += f" {len(hidden)} comparison(s) with counts below {min_cell} are not drawn."
+    held = sum(complement_only(min_cell, *counts)
+               for counts in zip(hidden["n"], hidden["n_reference"], strict=True))
+    if len(hidden) > held:
+        alt += f" {len(hidden) - held} comparison(s) with counts below {min_cell} are not drawn."
+    if held:
+        alt += (f" {held} comparison(s) whose figures are withheld so that a count of fewer "
+                f"than {min_cell} cannot be worked out from the totals are not drawn.")
     if dropped:
         alt += f" {dropped} smaller gaps are not drawn (see the table)."
     draw = functools.partial(_draw_gaps, result=result, est=est, raw=raw, level=level)
@@ -160,7 +166,9 @@ def _draw_gaps(
 def decomposition(result: Any, *, min_cell: int | None = None) -> Chart | None:
     """The twofold decomposition: explained contribution of each variable, and the unexplained
     part, as bars (in the outcome's units)."""
-    if _small(min_cell, result.n_a, result.n_b):
+    # a group size withheld only so that a small exclusion cannot be worked out hides nothing
+    sizes = (result.n_a, result.n_b)
+    if _small(min_cell, *sizes) and not complement_only(min_cell, *sizes):
         return None
     det = result.detailed
     explained = det[(det["component"] == "explained") & (det["variable"] != "(constant)")]
