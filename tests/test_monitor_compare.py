@@ -229,6 +229,11 @@ def test_flags_withheld_in_both_audits_are_said_not_compared():
     out = check_renders(cmp)
     assert "Neither audit has a flagged finding" not in out["html"] + out["markdown"]
     assert "not compared" in out["html"] and "not compared" in out["markdown"]
+    # under min_cell, the tally and the row account count findings, not people: not withheld
+    md = fh.Report(min_cell=25).add(cmp, title="Since").render_markdown()
+    assert "0 new, 0 worse, 0 unchanged, 0 better, 0 resolved; 2 not compared" in md
+    assert "2 excluded: flag withheld in both audits" in md
+    assert "finding is withheld" not in md
 
 
 def test_a_monitoring_section_is_compared_by_its_last_period():
