@@ -11,6 +11,9 @@ and printing it in another would undo the suppression, so the tables are planned
   another block);
 - a withheld total (a sex or race category) has at least one of its parts withheld in the
   intersectional table (rule 3 then withholds a second part, so no difference gives it back);
+- a group's counts across the blocks of a table (its promoted at each level) whose sum another
+  table shows (its promoted over all levels) never have exactly one withheld: the total less
+  the levels shown would give it back, so a second one is withheld with it;
 
 and the single-table rules run again until nothing changes.
 """
@@ -25,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
-from .suppress import Rule, Shape, _numeric, _plan, strings
+from .suppress import Rule, Shape, _flags, _numeric, _plan, strings
 
 __all__ = ["plan_frames"]
 
@@ -63,6 +66,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12) ->
                     forced[k2][c2].add(i2)
                     changed = True
         changed |= _parts(frames, shapes, names, plans, held, forced)
+        changed |= _across_blocks(frames, shapes, names, plans, forced, rule)
         if not changed:
             break
     return [dict(f) for f in forced]
@@ -125,3 +129,57 @@ def _parts(frames: Sequence[pd.DataFrame], shapes: list[Shape],
                 forced[k2][c].add(min(numeric, key=lambda r: float(values.iloc[r])))
                 changed = True
     return changed
+
+
+def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
+                   names: list[dict[str, list[str]]], plans: list[tuple[Mapping, Mapping]],
+                   forced: list[Forced], rule: Rule) -> bool:
+    """Rule 3 along the other side of a blocked table: the rows of one group in every block
+    (a level, a stratum) add up to a count another table shows for the group, so exactly
+    one withheld cell among them is given back by the total less the others; the smallest
+    other (a reference row last, as in rule 3) is withheld with it. The total is recognised
+    by its value, so blocks whose sum is shown nowhere (the stages of a funnel) are left
+    alone. The table is planned again after each cell, since rule 3 inside that cell's block
+    may already protect the next group."""
+    changed = False
+    for k, frame in enumerate(frames):
+        shape = shapes[k]
+        if shape.block is None or not shape.identity:
+            continue
+        ident = names[k][shape.identity[0]]
+        reference = _flags(frame["is_reference"]) if "is_reference" in frame.columns else None
+        for c in plans[k][0]:
+            values = frame[c].tolist()
+            for label in dict.fromkeys(ident):
+                small, hidden = plans[k]
+                held = small[c] | hidden[c] | forced[k][c]
+                rows = [i for i, x in enumerate(ident) if x == label]
+                if (sum(i in held for i in rows) != 1 or len(rows) < 2
+                        or not all(_numeric(values[i]) for i in rows)
+                        or not _total_shown(frames, shapes, names, plans, k, label,
+                                            sum(float(values[i]) for i in rows))):
+                    continue
+                others = [i for i in rows if i not in held]
+                forced[k][c].add(min(others, key=lambda i: (
+                    reference is not None and reference[i], float(values[i]))))
+                plans[k] = _plan(frame, rule, forced[k])
+                changed = True
+    return changed
+
+
+def _total_shown(frames: Sequence[pd.DataFrame], shapes: list[Shape],
+                 names: list[dict[str, list[str]]], plans: list[tuple[Mapping, Mapping]],
+                 k: int, label: str, total: float) -> bool:
+    """Whether another table shows ``total`` as a count of the row named ``label``."""
+    column = shapes[k].identity[0]
+    for k2, frame in enumerate(frames):
+        if k2 == k or column not in shapes[k2].keys:
+            continue
+        small, hidden = plans[k2]
+        for c in small:
+            for i, (name, v) in enumerate(zip(names[k2][column], frame[c].tolist(),
+                                              strict=True)):
+                if (name == label and i not in small[c] and i not in hidden[c]
+                        and _numeric(v) and float(v) == float(total)):
+                    return True
+    return False

@@ -22,7 +22,9 @@ The rules, for every table of a result (a count column is one the result lists i
 4. *Across tables* (:mod:`fairhire.report.linked`): a withheld count that another table of the
    same result, or another block of the same table, shows again for the same rows (a funnel's
    selected at one stage are the applicants of the next; the bottom line repeats the last
-   stage) is withheld there too, and so is one part of a withheld total.
+   stage) is withheld there too, and so is one part of a withheld total; a group's rows
+   across the blocks of a table (its promoted at each level) whose sum another table shows
+   never hold exactly one withheld count.
 
 5. *Reference*: in a block whose reference row (``is_reference``) has a withheld count, every
    figure compared with it (a ratio, its interval, a test, a shortfall) is withheld, since a
