@@ -123,3 +123,31 @@ def test_rater_funnel_with_min_cell_above_the_grid_start():
     # a funnel drawn around withheld organisation-wide figures is not drawn at all
     huge = check_renders(rd, min_cell=100_000)
     assert "Funnel plot of each rater" not in huge["html"]
+
+
+def test_rater_pass_count_below_min_cell_cannot_be_read_off_the_rate():
+    # R0 passed 2 of 30 women: the pass rate (2/30) and the gap against the same rater's men
+    # (16/30) give the count of 2 back as surely as printing it; it is withheld with the rest
+    # of the row, as a promotion count of 2 is
+    rows = []
+    for r in range(6):
+        for i in range(60):
+            woman = i % 2 == 1
+            passed = (i in (1, 3)) if (r == 0 and woman) else (i // 2) % 2 == (r % 2)
+            rows.append({"rater": f"R{r}", "sex": "Female" if woman else "Male",
+                         "adv": passed})
+    rd = fh.rater_disparity(pd.DataFrame(rows), rater="rater", candidate_group="sex",
+                            outcome="adv")
+    row = rd.table.set_index("rater").loc["R0"]
+    assert (row["focal_passed"], row["focal_n"], row["reference_passed"]) == (2, 30, 15)
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    table = json.loads(report.render_json())["sections"][0]["result"]["table"]
+    r0 = next(t for t in table if t["rater"] == "R0")
+    for column in ("focal_passed", "focal_value", "gap", "gap_shrunk"):
+        assert r0[column] is None and column in r0["suppressed"], column
+    md = report.render_markdown()
+    line = next(x for x in md.splitlines() if x.startswith("| s | R0 |"))
+    assert "pp" not in line and "yes" not in line, line
+    assert "−46.7" not in md and "-46.7" not in md
+    # R0 and, as its complement, R1: the header says their flags are withheld, not "none"
+    assert "**0** flagged (2 withheld to protect small groups)" in md

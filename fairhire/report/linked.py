@@ -72,20 +72,27 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12) ->
     return [dict(f) for f in forced]
 
 
+#: A label that names a row's group in any table, whatever the table's shape (a table of
+#: raters with one focal group has its rater as the row's name, and the group as a label)
+_GROUP = "group"
+
+
 def _names(frame: pd.DataFrame, shape: Shape) -> dict[str, list[str]]:
-    return {c: strings(frame[c]) for c in shape.keys}
+    extra = (_GROUP,) if _GROUP in frame.columns and _GROUP not in shape.keys else ()
+    return {c: strings(frame[c]) for c in (*shape.keys, *extra)}
 
 
 def _same_rows(names: list[dict[str, list[str]]], shapes: list[Shape],
                k: int, i: int, k2: int, i2: int) -> bool:
     """Whether row ``i`` of frame ``k`` and row ``i2`` of frame ``k2`` describe the same
     people: in one frame, the same row name in another block; across frames, the same values
-    of every naming label the two frames share."""
+    of every naming label the two frames share (or, sharing none, of their group label)."""
     if k == k2:
         ident = shapes[k].identity
         return (i != i2 and bool(ident) and shapes[k].block is not None
                 and all(names[k][c][i] == names[k][c][i2] for c in ident))
-    shared = [c for c in shapes[k].keys if c in shapes[k2].keys]
+    shared = ([c for c in shapes[k].keys if c in shapes[k2].keys]
+              or [c for c in (_GROUP,) if c in names[k] and c in names[k2]])
     return bool(shared) and all(names[k][c][i] == names[k2][c][i2] for c in shared)
 
 
