@@ -62,3 +62,43 @@ def test_representation_level_count_is_not_total_minus_other_levels():
     totals = {r["group"]: r["count"] for r in data["overall"]}
     assert totals == {"A": 53, "B": 60, "C": 60}
     assert _one_withheld(data["table"], totals, "count", "level") == []
+
+
+def test_blank_means_no_note_does_not_give_back_the_unknown_group_s_count():
+    # a Workday export: "Promoted" is Yes or blank; 3 of the 19 employees who did not give
+    # their gender were promoted, withheld ("< 5"). The note "311 blank cells read as no"
+    # gave 400 - 311 = 89 promoted in the file; less the groups' 39 + 47 it gave the 3 back
+    df = _people({("Female", "all"): (187, 39), ("Male", "all"): (194, 47),
+                  (None, "all"): (19, 3)})
+    note = "column 'promoted': 311 blank cells read as no (--blank-means-no)."
+    pr = fh.promotion_disparity(df, group="sex", promoted="promoted", regression=False)
+    report = Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+    report.add(pr, data_notes=[note])
+    section = json.loads(report.render_json())["sections"][0]
+    assert section["result"]["unknown"][0]["promoted"] is None  # withheld: 3 < 5
+    assert section["rows"]["total"] == 400
+    notes = [w for w in section["warnings"] if "blank cells" in w]
+    assert notes and "311" not in notes[0], notes
+    assert "311" not in report.render_markdown() and "311" not in report.render_html()
+    # without a withheld count the note is kept as written
+    plain = Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=2)
+    plain.add(pr, data_notes=[note])
+    assert "311 blank cells" in plain.render_markdown()
+
+
+def test_console_note_under_min_cell_rounds_the_file_s_counts(tmp_path):
+    # the same note on the console (printed before the analysis runs) is rounded too
+    import subprocess
+    import sys
+
+    df = _people({("Female", "all"): (187, 39), ("Male", "all"): (194, 47),
+                  (None, "all"): (19, 3)})
+    df["promoted"] = df["promoted"].map({True: "Yes", False: None})
+    path = tmp_path / "staff.csv"
+    df.to_csv(path, index=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "fairhire", "promotion", str(path), "--group", "sex",
+         "--promoted", "promoted", "--blank-means-no", "--min-cell", "5"],
+        capture_output=True, text=True, check=True)
+    assert "about 310 blank cells read as no" in run.stderr, run.stderr
+    assert "311" not in run.stdout + run.stderr
