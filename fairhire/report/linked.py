@@ -153,14 +153,15 @@ def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
         shape = shapes[k]
         if shape.block is None or not shape.identity:
             continue
-        ident = names[k][shape.identity[0]]
+        rows_of: dict[str, list[int]] = defaultdict(list)
+        for i, label in enumerate(names[k][shape.identity[0]]):
+            rows_of[label].append(i)
         reference = _flags(frame["is_reference"]) if "is_reference" in frame.columns else None
         for c in plans[k][0]:
             values = frame[c].tolist()
-            for label in dict.fromkeys(ident):
+            for label, rows in rows_of.items():
                 small, hidden = plans[k]
                 held = small[c] | hidden[c] | forced[k][c]
-                rows = [i for i, x in enumerate(ident) if x == label]
                 if (sum(i in held for i in rows) != 1 or len(rows) < 2
                         or not all(_numeric(values[i]) for i in rows)
                         or not _total_shown(frames, shapes, names, plans, k, label,
