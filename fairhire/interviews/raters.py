@@ -104,9 +104,13 @@ class RaterDisparityResult(Result):
     count_columns: ClassVar[frozenset[str]] = frozenset({
         "decisions", "focal_n", "focal_passed", "n", "reference_n", "reference_passed",
     })
+    #: a row's rank and the words of its flag ("own record", "below organisation for
+    #: Female") say what its withheld figures say, and its reason quotes its decisions ("3
+    #: decisions, fewer than min_n=20"): withheld with them
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference_from_org", "focal_value", "gap", "gap_shrunk", "pooled_gap", "reference_value",
-        "se", "shrunk_ci_high", "shrunk_ci_low",
+        "difference_from_org", "direction", "evidence_rank", "flag_reason", "focal_value", "gap",
+        "gap_shrunk", "pooled_gap", "reason", "reference_value", "se", "shrunk_ci_high",
+        "shrunk_ci_low",
     })
 
     flag_column: ClassVar[str] = "flagged"

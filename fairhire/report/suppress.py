@@ -132,7 +132,7 @@ class Rule:
 #: for a group of three says roughly how many of them were selected.
 VERDICT_COLUMNS = frozenset({
     "adverse_impact", "below_four_fifths", "significant", "flips_with_one", "reversal",
-    "art10_flag", "flagged",
+    "art10_flag", "flagged", "flagged_own", "flagged_peers",
 })
 
 
