@@ -102,3 +102,16 @@ def test_console_note_under_min_cell_rounds_the_file_s_counts(tmp_path):
         capture_output=True, text=True, check=True)
     assert "about 310 blank cells read as no" in run.stderr, run.stderr
     assert "311" not in run.stdout + run.stderr
+
+
+def test_representation_trend_direction_is_withheld_with_its_figures():
+    # the trend row of a group with a withheld count printed "s" for its shares, z and p but
+    # still "falls": the sign of the withheld z
+    counts = {"A": (30, 20, 3), "B": (30, 20, 10), "C": (30, 20, 10)}
+    df = pd.DataFrame([{"race": g, "level": lv} for g, ns in counts.items()
+                       for lv, n in zip(["L1", "L2", "L3"], ns, strict=True)
+                       for _ in range(n)])
+    rep = fh.representation(df, group="race", level="level", order=["L1", "L2", "L3"])
+    assert rep.trend.set_index("group").loc["A", "direction"] == "falls"
+    trend = {r["group"]: r for r in _section(rep)["trend"]}
+    assert trend["A"]["z"] is None and trend["A"]["direction"] is None
