@@ -123,3 +123,71 @@ def test_rater_funnel_with_min_cell_above_the_grid_start():
     # a funnel drawn around withheld organisation-wide figures is not drawn at all
     huge = check_renders(rd, min_cell=100_000)
     assert "Funnel plot of each rater" not in huge["html"]
+
+
+def test_rater_pass_count_below_min_cell_cannot_be_read_off_the_rate():
+    # R0 passed 2 of 30 women: the pass rate (2/30) and the gap against the same rater's men
+    # (16/30) give the count of 2 back as surely as printing it; it is withheld with the rest
+    # of the row, as a promotion count of 2 is
+    rows = []
+    for r in range(6):
+        for i in range(60):
+            woman = i % 2 == 1
+            passed = (i in (1, 3)) if (r == 0 and woman) else (i // 2) % 2 == (r % 2)
+            rows.append({"rater": f"R{r}", "sex": "Female" if woman else "Male",
+                         "adv": passed})
+    rd = fh.rater_disparity(pd.DataFrame(rows), rater="rater", candidate_group="sex",
+                            outcome="adv")
+    row = rd.table.set_index("rater").loc["R0"]
+    assert (row["focal_passed"], row["focal_n"], row["reference_passed"]) == (2, 30, 15)
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    table = json.loads(report.render_json())["sections"][0]["result"]["table"]
+    r0 = next(t for t in table if t["rater"] == "R0")
+    for column in ("focal_passed", "focal_value", "gap", "gap_shrunk"):
+        assert r0[column] is None and column in r0["suppressed"], column
+    md = report.render_markdown()
+    line = next(x for x in md.splitlines() if x.startswith("| s | R0 |"))
+    assert "pp" not in line and "yes" not in line, line
+    assert "−46.7" not in md and "-46.7" not in md
+    # R0 and, as its complement, R1: the header says their flags are withheld, not "none"
+    assert "**0** flagged (2 withheld to protect small groups)" in md
+
+
+def test_a_withheld_rater_flag_is_withheld_in_every_form():
+    # INT-X decided on 4 women (none passed) and 60 men (all passed): the row's counts are
+    # withheld, and so is its flag; JSON still said flagged_own / flagged_peers True,
+    # flag_reason "own record and unlike peers", direction "below organisation for Female"
+    # and evidence_rank 1, each of which gives the withheld verdict back
+    inter = fh.datasets.make_interviews(300, random_state=3)
+    d = inter.decisions
+    base = d.iloc[0].to_dict()
+    extra = ([{**base, "interviewer": "INT-X", "sex": "Female", "advanced": False,
+               "candidate_id": f"X{i}"} for i in range(4)]
+             + [{**base, "interviewer": "INT-X", "sex": "Male", "advanced": True,
+                 "candidate_id": f"Y{i}"} for i in range(60)])
+    rd = fh.rater_disparity(pd.concat([d, pd.DataFrame(extra)], ignore_index=True),
+                            rater="interviewer", candidate_group="sex", outcome="advanced")
+    assert rd.table.set_index("rater").loc["INT-X", "flagged_own"]
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    table = json.loads(report.render_json())["sections"][0]["result"]["table"]
+    row = next(t for t in table if t["rater"] == "INT-X")
+    for column in ("flagged", "flagged_own", "flagged_peers", "flag_reason", "direction",
+                   "evidence_rank"):
+        assert row[column] is None, (column, row[column])
+
+
+def test_a_not_assessable_rater_s_reason_does_not_quote_a_withheld_count():
+    # "3 decisions, fewer than min_n=20" printed beside a withheld "< 5"
+    inter = fh.datasets.make_interviews(300, random_state=3)
+    d = inter.decisions
+    base = d.iloc[0].to_dict()
+    extra = [{**base, "interviewer": "INT-Y", "sex": "Female", "advanced": True,
+              "candidate_id": f"Z{i}"} for i in range(3)]
+    rd = fh.rater_disparity(pd.concat([d, pd.DataFrame(extra)], ignore_index=True),
+                            rater="interviewer", candidate_group="sex", outcome="advanced")
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    row = next(t for t in json.loads(report.render_json())["sections"][0]["result"]["table"]
+               if t["rater"] == "INT-Y")
+    assert row["decisions"] is None and row["reason"] is None
+    line = next(x for x in report.render_markdown().splitlines() if "| INT-Y |" in x)
+    assert "3 decisions" not in line, line

@@ -230,3 +230,44 @@ def test_level_is_renamed_measurement_with_a_future_warning():
                                 measurement="interval")
     pd.testing.assert_frame_equal(old.table, new.table)
     assert new.measurement == "interval"
+
+
+def _scored(group_of: dict[int, object]) -> pd.DataFrame:
+    """Two raters score every candidate on two criteria."""
+    rng = np.random.default_rng(5)
+    return pd.DataFrame([
+        {"cand": c, "rater": r, "sex": g, "a": int(rng.integers(1, 5)),
+         "b": int(rng.integers(1, 5))}
+        for c, g in group_of.items() for r in ("R1", "R2")
+    ])  # fmt: skip
+
+
+def test_unknown_label_candidates_are_counted_like_blank_ones():
+    # a Greenhouse export writes "Decline to Self Identify" where another leaves the cell
+    # blank: named in unknown_labels, those candidates are left out of the group comparison
+    # and the result says how many, exactly as for a blank
+    groups = {c: ("Female" if c % 2 else "Male") for c in range(80)}
+    groups.update({c: "Decline to Self Identify" for c in range(80, 91)})
+    declined = _scored(groups)
+    blank = declined.assign(sex=declined["sex"].replace({"Decline to Self Identify": None}))
+    crit = ["a", "b"]
+    by_label = fh.rubric_consistency(declined, candidate="cand", rater="rater", criteria=crit,
+                                     candidate_group="sex",
+                                     unknown_labels=["Decline to Self Identify"])
+    by_blank = fh.rubric_consistency(blank, candidate="cand", rater="rater", criteria=crit,
+                                     candidate_group="sex")
+    note = "11 candidates have no 'sex'"
+    assert any(note in w for w in by_label.warnings), by_label.warnings
+    assert any(note in w for w in by_blank.warnings), by_blank.warnings
+    pd.testing.assert_frame_equal(by_label.gaps, by_blank.gaps)
+
+
+def test_candidate_with_a_group_and_an_unknown_label_uses_the_group():
+    groups = {c: ("Female" if c % 2 else "Male") for c in range(80)}
+    df = _scored(groups)
+    df.loc[0, "sex"] = "Prefer not to say"  # candidate 0 (Male) on one of their two rows
+    rc = fh.rubric_consistency(df, candidate="cand", rater="rater", criteria=["a", "b"],
+                               candidate_group="sex", unknown_labels=["Prefer not to say"])
+    assert any("1 candidates have 'sex' on some of their rows only" in w
+               for w in rc.warnings), rc.warnings
+    assert rc.gaps["n_focal"].tolist() + rc.gaps["n_reference"].tolist() == [40, 40, 40, 40]

@@ -169,3 +169,27 @@ def test_tied_top_shares_the_reference_is_the_largest_group():
     assert r.reference_group == "B" and set(t["reference_group"]) == {"B"}
     assert t["is_reference"].all()  # tied: each is a reference (ratio 1)
     assert np.isnan(t.loc["B", "p_value_mann_whitney"]) and t.loc["A", "p_value_mann_whitney"] == 1
+
+
+def test_ratings_read_as_floats_match_an_order_written_as_text():
+    # a rating column with one blank cell is read as 1.0 ... 5.0; an order written as text
+    # (a TOML config: order = ["1", "2", "3", "4", "5"]) names the same ratings, as the
+    # whole-number rule for group codes reads them
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"sex": rng.choice(["F", "M"], 300),
+                       "rating": rng.choice([1, 2, 3, 4, 5, np.nan], 300)})
+    by_number = fh.rating_disparity(df, group="sex", rating="rating", order=[1, 2, 3, 4, 5])
+    by_text = fh.rating_disparity(df, group="sex", rating="rating",
+                                  order=["1", "2", "3", "4", "5"])
+    cols = ["group", "n", "top_count", "mean_rank", "p_value_mann_whitney"]
+    pd.testing.assert_frame_equal(by_text.table[cols], by_number.table[cols])
+    assert by_text.rows == by_number.rows
+
+
+def test_levels_read_as_floats_match_an_order_written_as_text():
+    df = pd.DataFrame({"sex": ["F", "M"] * 60,
+                       "grade": [8.0, 9.0, 10.0, np.nan] * 30})
+    by_number = fh.representation(df, group="sex", level="grade", order=[8, 9, 10])
+    by_text = fh.representation(df, group="sex", level="grade", order=["8", "9", "10"])
+    assert by_text.table["count"].tolist() == by_number.table["count"].tolist()
+    assert by_text.rows == by_number.rows

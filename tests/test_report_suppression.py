@@ -290,6 +290,8 @@ def _counts(result, view):
         tables += [(f"published {n}", result.published_table(n), view.published_table(n))
                    for n in ("sex", "race/ethnicity", "intersectional")]
     for attr, raw, done in tables:
+        if attr in getattr(result, "method_fields", {}):
+            continue  # a grid of sizes (the funnel's 10, 12, 14 ... decisions), not people
         names = [c for c in NAMING if c in done.columns]
         for column in (c for c in done.columns if c in counts):
             for i in range(len(done)):

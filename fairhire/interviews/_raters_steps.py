@@ -149,9 +149,23 @@ def rater_rows(cells: pd.DataFrame, ref: str, measure: str, min_n: int, sigma2: 
             records.append(_record(r, g, ref, int(decisions[r]), kf, kr, sf, sr, why, measure,
                                    sigma2, var_fr))
         org = _organisation(records[start:], g, ref, vf, vr, k_tot, options, warnings)
+        org.update(_passed(measure, float(wide_s.loc[assessed, g].sum()),
+                           float(wide_s.loc[assessed, ref].sum())))
         org_rows.append(org)
         funnel += funnel_rows(records[start:], org, var_fr, min_n)
     return records, org_rows, funnel
+
+
+PASSED = ["focal_passed", "reference_passed"]
+
+
+def _passed(measure: str, sf: float, sr: float) -> dict[str, float | int]:
+    """The candidates passed in each group (pass rates only; NaN for scores). A count of
+    people: a report's ``min_cell`` withholds it, and with it the rate and gap that would
+    give it back (a rate times the decisions shown is the count)."""
+    if measure != "pass rate":
+        return {"focal_passed": math.nan, "reference_passed": math.nan}
+    return {"focal_passed": round(sf), "reference_passed": round(sr)}
 
 
 def _not_assessable(d: int, k_ref: int, ref: str, min_n: int) -> str | None:
@@ -169,7 +183,8 @@ def _record(r: str, g: str, ref: str, d: int, kf: int, kr: int, sf: float, sr: f
     rv = sr / kr if kr else math.nan
     rec = {"rater": r, "group": g, "reference_group": ref, "decisions": d, "focal_n": kf,
            "reference_n": kr, "focal_value": fv, "reference_value": rv, "gap": fv - rv,
-           "reason": why, "assessable": why is None, "own_p_value": math.nan}
+           "reason": why, "assessable": why is None, "own_p_value": math.nan,
+           **_passed(measure, sf, sr)}
     if why is None:
         rec["var"] = var_fr[0] / kf + var_fr[1] / kr
         if measure == "pass rate":
@@ -247,6 +262,8 @@ def finish_table(records: list[dict[str, Any]], columns: tuple[str, ...],
               "difference_from_org", "z", "p_value", "shrinkage", "gap_shrunk",
               "shrunk_ci_low", "shrunk_ci_high", "own_p_value"]
     table[floats] = table[floats].astype("float64")
+    # counts of people: whole numbers, missing (<NA>) for scores
+    table[PASSED] = table[PASSED].astype("Int64")
     table["p_value_adjusted"] = adjust_pvalues(table["p_value"].to_numpy(), "fdr_bh")
     table["own_p_value_adjusted"] = adjust_pvalues(table["own_p_value"].to_numpy(), "fdr_bh")
     excl_org = ((table["shrunk_ci_low"] > table["org_gap"])

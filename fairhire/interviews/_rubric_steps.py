@@ -83,13 +83,20 @@ def read_scores(frame: Frame, ids: list[str], crits: list[str], candidate: str,
 
 def candidate_groups(df: pd.DataFrame, candidate_group: str, warnings: list[str],
                      unknown_labels: tuple[object, ...] = ()) -> pd.Series:
-    """Each candidate's clean group label (constant per candidate), indexed by candidate."""
-    known = df.loc[~df[candidate_group].map(is_missing), ["_c", candidate_group]]
-    vc = known[candidate_group].astype(object).value_counts()
+    """Each candidate's clean group label (constant per candidate), indexed by candidate.
+
+    A label in ``unknown_labels`` ("Decline to Self Identify") is missing, as a blank is: such
+    candidates are left out of the group comparison and counted by :func:`reference_group`.
+    """
+    present = df.loc[~df[candidate_group].map(is_missing), ["_c", candidate_group]]
+    vc = present[candidate_group].astype(object).value_counts()
     cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=candidate_group,
                             unknown_labels=unknown_labels)
     warnings.extend(cleaning.warnings())
-    known = known.assign(_g=cleaning.labels(known[candidate_group], index=known.index))
+    labels = pd.Series(None, index=df.index, dtype=object)
+    labels[present.index] = cleaning.labels(present[candidate_group], index=present.index)
+    unknown = labels.isna()
+    known = df.loc[~unknown, ["_c"]].assign(_g=labels[~unknown])
     n_distinct = known.groupby("_c")["_g"].nunique()
     bad = n_distinct[n_distinct > 1]
     if len(bad):
@@ -99,7 +106,7 @@ def candidate_groups(df: pd.DataFrame, candidate_group: str, warnings: list[str]
             "group: fix the export."
         )
     cand_group = known.groupby("_c")["_g"].first()
-    partial = df.loc[df[candidate_group].map(is_missing), "_c"]
+    partial = df.loc[unknown, "_c"]
     partial = partial[partial.isin(cand_group.index)].nunique()
     if partial:
         warnings.append(

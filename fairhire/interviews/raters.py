@@ -44,7 +44,7 @@ TABLE_COLUMNS = (
     "org_gap", "difference_from_org", "z", "p_value", "p_value_adjusted", "shrinkage",
     "gap_shrunk", "shrunk_ci_low", "shrunk_ci_high", "flagged", "direction", "assessable",
     "reason", "own_p_value", "own_p_value_adjusted", "flagged_own", "flagged_peers",
-    "flag_reason",
+    "flag_reason", "focal_passed", "reference_passed",
 )
 
 
@@ -71,11 +71,12 @@ class RaterDisparityResult(Result):
         (Fisher's exact test of the focal against the reference group within the rater's
         decisions; a z test for scores) and ``own_p_value_adjusted`` (Benjamini–Hochberg);
         ``flagged_own``, ``flagged_peers`` and ``flag_reason`` ("own record", "unlike
-        peers", or both).
+        peers", or both); ``focal_passed`` and ``reference_passed`` (candidates passed, with
+        ``outcome=``; NaN for scores), counts a report's ``min_cell`` withholds.
     organisation : pandas.DataFrame
         Per focal group: the organisation-wide values, the pooled gap, the empirical-Bayes
         target ``org_gap`` with its SE, ``tau`` (SD of true gaps between raters), raters
-        assessed and flagged.
+        assessed and flagged, ``focal_passed`` and ``reference_passed``.
     funnel : pandas.DataFrame
         Control limits for a funnel plot per focal group: ``group``, ``n`` (decisions on the
         two groups compared), ``center``, ``lower95``, ``upper95``, ``lower998``,
@@ -101,11 +102,15 @@ class RaterDisparityResult(Result):
 
     kind: ClassVar[str] = "rater disparities"
     count_columns: ClassVar[frozenset[str]] = frozenset({
-        "decisions", "focal_n", "n", "reference_n",
+        "decisions", "focal_n", "focal_passed", "n", "reference_n", "reference_passed",
     })
+    #: a row's rank and the words of its flag ("own record", "below organisation for
+    #: Female") say what its withheld figures say, and its reason quotes its decisions ("3
+    #: decisions, fewer than min_n=20"): withheld with them
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "difference_from_org", "focal_value", "gap", "gap_shrunk", "pooled_gap", "reference_value",
-        "se", "shrunk_ci_high", "shrunk_ci_low",
+        "difference_from_org", "direction", "evidence_rank", "flag_reason", "focal_value", "gap",
+        "gap_shrunk", "pooled_gap", "reason", "reference_value", "se", "shrunk_ci_high",
+        "shrunk_ci_low",
     })
 
     flag_column: ClassVar[str] = "flagged"

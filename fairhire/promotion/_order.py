@@ -7,7 +7,7 @@ list against the values in the data, and :func:`positions` gives each value's pl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +16,14 @@ import pandas as pd
 
 from .._core.counting import Counts, count_groups
 from .._core.groups import sort_key
+from .._core.labels import plain_value
 from .._core.missing import is_missing
 from .._frames import as_columns, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
 
 __all__ = [
     "OrderedCounts", "check_columns", "check_order", "count_by_value", "ordered_counts",
-    "positions", "shares_text",
+    "place", "positions", "shares_text",
 ]
 
 
@@ -68,8 +69,8 @@ def check_order(
     order = list(order)
     if len(set(map(str, order))) != len(order):
         raise InvalidParameterError(f"{argument}= lists a value more than once: {order!r}.")
-    known = set(order) | {str(o) for o in order}
-    missing = [v for v in dict.fromkeys(present) if v not in known and str(v) not in known]
+    pos = positions(order)
+    missing = [v for v in dict.fromkeys(present) if place(pos, v) is None]
     if missing:
         raise InvalidValueError(
             f"column {column!r} holds values missing from {argument}=: "
@@ -77,6 +78,13 @@ def check_order(
             f"{column!r} in {argument}= (lowest first), or recode those rows."
         )
     return order
+
+
+def _forms(value: Any) -> tuple[Any, ...]:
+    """The forms a value of the data or of ``order=`` is matched by: itself, its text, and a
+    whole number's (the core's rule for codes: 8.0, read so because a cell is blank, is 8)."""
+    plain = plain_value(value)
+    return (value, str(value), plain, str(plain))
 
 
 def positions(order: Sequence[Any]) -> dict[Any, int]:
@@ -89,9 +97,24 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
     """
     pos: dict[Any, int] = {}
     for i, v in enumerate(order):
-        pos.setdefault(v, i)
-        pos.setdefault(str(v), i)
+        for form in _forms(v):
+            pos.setdefault(form, i)
     return pos
+
+
+def place(pos: Mapping[Any, int], value: Any) -> int | None:
+    """The position of a value (of the data, or a ``top=``) in an order's :func:`positions`;
+    None when the order does not list it.
+
+    Examples
+    --------
+    >>> place(positions(["8", "9", "10"]), 9.0), place(positions([1, 2]), "3")
+    (1, None)
+    """
+    for form in _forms(value):
+        if form in pos:
+            return pos[form]
+    return None
 
 
 def count_by_value(data: Any, group_cols: list[str], column: str, role: str,
@@ -161,7 +184,7 @@ def ordered_counts(counts: pd.DataFrame, *, key: str, column: str, order: Sequen
     gi = {g: i for i, g in enumerate(groups)}
     grid = np.zeros((len(groups), len(order)), dtype=np.int64)
     for lab, v, n in zip(known["__group"], known[key], known["n"], strict=True):
-        grid[gi[lab], pos.get(v, pos.get(str(v)))] += int(n)
+        grid[gi[lab], place(pos, v)] += int(n)
     return OrderedCounts(grid=grid, groups=groups, unknown=counts.loc[miss_group],
                          excluded=excluded, warnings=warnings)
 

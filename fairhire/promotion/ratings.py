@@ -31,6 +31,7 @@ from ._order import (
     check_order,
     count_by_value,
     ordered_counts,
+    place,
     positions,
     shares_text,
 )
@@ -239,11 +240,11 @@ def rating_disparity(
     read, counts = count_by_value(data, group_cols, rating, "rating", unknown_labels)
     order_list, top_values = _order_and_top(counts["__rating"], order, top, rating)
     pos = positions(order_list)
-    top_ranks = {pos.get(t, pos.get(str(t))) for t in top_values}
+    top_ranks = {place(pos, t) for t in top_values}
     oc = ordered_counts(counts, key="__rating", column=rating, order=order_list,
                         group_cols=group_cols, what="rating disparity")
     warnings: list[str] = [*read.warnings, *oc.warnings]
-    in_top = oc.unknown["__rating"].map(lambda v: pos.get(v, pos.get(str(v))) in top_ranks)
+    in_top = oc.unknown["__rating"].map(lambda v: place(pos, v) in top_ranks)
     unknown = pd.DataFrame({"employees": [int(oc.unknown["n"].sum())],
                             "top_count": [int(oc.unknown.loc[in_top, "n"].sum())]})
     grid, groups = oc.grid, oc.groups
@@ -297,7 +298,7 @@ def _order_and_top(ratings: pd.Series, order: Sequence[Any] | None, top: Any,
         return order_list, [order_list[-1]]
     pos = positions(order_list)
     top_values = list(top) if isinstance(top, list | tuple | set) else [top]
-    bad = [t for t in top_values if t not in pos and str(t) not in pos]
+    bad = [t for t in top_values if place(pos, t) is None]
     if bad:
         raise InvalidParameterError(
             f"top={top!r} holds ratings not in the order {order_list!r}: {preview(bad)}."

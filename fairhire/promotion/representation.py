@@ -67,9 +67,10 @@ class RepresentationResult(Result):
 
     kind: ClassVar[str] = "representation by level"
     count_columns: ClassVar[frozenset[str]] = frozenset({"count", "level_total"})
-    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell).
+    #: Counts of people beyond the report's defaults, and figures derived from them (min_cell);
+    #: a trend's direction is the sign of its z.
     derived_columns: ClassVar[frozenset[str]] = frozenset({
-        "change", "share_highest", "share_lowest",
+        "change", "direction", "share_highest", "share_lowest",
     })
 
     def _repr_headline(self) -> str:

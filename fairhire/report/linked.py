@@ -11,6 +11,9 @@ and printing it in another would undo the suppression, so the tables are planned
   another block);
 - a withheld total (a sex or race category) has at least one of its parts withheld in the
   intersectional table (rule 3 then withholds a second part, so no difference gives it back);
+- a group's counts across the blocks of a table (its promoted at each level) whose sum another
+  table shows (its promoted over all levels) never have exactly one withheld: the total less
+  the levels shown would give it back, so a second one is withheld with it;
 
 and the single-table rules run again until nothing changes.
 """
@@ -25,7 +28,7 @@ from collections.abc import Mapping, Sequence, Set
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
-from .suppress import Rule, Shape, Withheld, _numeric, _plan, strings
+from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, strings
 
 __all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
 
@@ -75,6 +78,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
                     forced[k2][c2].add(i2)
                     changed = True
         changed |= _parts(frames, shapes, names, plans, held, forced)
+        changed |= _across_blocks(frames, shapes, names, plans, forced, rule)
         if not changed:
             break
     return [dict(f) for f in forced]
@@ -113,20 +117,27 @@ def shown_names(frames: Sequence[pd.DataFrame], done: Sequence[pd.DataFrame], ru
     return held, shown
 
 
+#: A label that names a row's group in any table, whatever the table's shape (a table of
+#: raters with one focal group has its rater as the row's name, and the group as a label)
+_GROUP = "group"
+
+
 def _names(frame: pd.DataFrame, shape: Shape) -> dict[str, list[str]]:
-    return {c: strings(frame[c]) for c in shape.keys}
+    extra = (_GROUP,) if _GROUP in frame.columns and _GROUP not in shape.keys else ()
+    return {c: strings(frame[c]) for c in (*shape.keys, *extra)}
 
 
 def _same_rows(names: list[dict[str, list[str]]], shapes: list[Shape],
                k: int, i: int, k2: int, i2: int) -> bool:
     """Whether row ``i`` of frame ``k`` and row ``i2`` of frame ``k2`` describe the same
     people: in one frame, the same row name in another block; across frames, the same values
-    of every naming label the two frames share."""
+    of every naming label the two frames share (or, sharing none, of their group label)."""
     if k == k2:
         ident = shapes[k].identity
         return (i != i2 and bool(ident) and shapes[k].block is not None
                 and all(names[k][c][i] == names[k][c][i2] for c in ident))
-    shared = [c for c in shapes[k].keys if c in shapes[k2].keys]
+    shared = ([c for c in shapes[k].keys if c in shapes[k2].keys]
+              or [c for c in (_GROUP,) if c in names[k] and c in names[k2]])
     return bool(shared) and all(names[k][c][i] == names[k2][c][i2] for c in shared)
 
 
@@ -170,3 +181,58 @@ def _parts(frames: Sequence[pd.DataFrame], shapes: list[Shape],
                 forced[k2][c].add(min(numeric, key=lambda r: float(values.iloc[r])))
                 changed = True
     return changed
+
+
+def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
+                   names: list[dict[str, list[str]]], plans: list[tuple[Mapping, Mapping]],
+                   forced: list[Forced], rule: Rule) -> bool:
+    """Rule 3 along the other side of a blocked table: the rows of one group in every block
+    (a level, a stratum) add up to a count another table shows for the group, so exactly
+    one withheld cell among them is given back by the total less the others; the smallest
+    other (a reference row last, as in rule 3) is withheld with it. The total is recognised
+    by its value, so blocks whose sum is shown nowhere (the stages of a funnel) are left
+    alone. The table is planned again after each cell, since rule 3 inside that cell's block
+    may already protect the next group."""
+    changed = False
+    for k, frame in enumerate(frames):
+        shape = shapes[k]
+        if shape.block is None or not shape.identity:
+            continue
+        rows_of: dict[str, list[int]] = defaultdict(list)
+        for i, label in enumerate(names[k][shape.identity[0]]):
+            rows_of[label].append(i)
+        reference = _flags(frame["is_reference"]) if "is_reference" in frame.columns else None
+        for c in plans[k][0]:
+            values = frame[c].tolist()
+            for label, rows in rows_of.items():
+                small, hidden = plans[k]
+                held = small[c] | hidden[c] | forced[k][c]
+                if (sum(i in held for i in rows) != 1 or len(rows) < 2
+                        or not all(_numeric(values[i]) for i in rows)
+                        or not _total_shown(frames, shapes, names, plans, k, label,
+                                            sum(float(values[i]) for i in rows))):
+                    continue
+                others = [i for i in rows if i not in held]
+                forced[k][c].add(min(others, key=lambda i: (
+                    reference is not None and reference[i], float(values[i]))))
+                plans[k] = _plan(frame, rule, forced[k])
+                changed = True
+    return changed
+
+
+def _total_shown(frames: Sequence[pd.DataFrame], shapes: list[Shape],
+                 names: list[dict[str, list[str]]], plans: list[tuple[Mapping, Mapping]],
+                 k: int, label: str, total: float) -> bool:
+    """Whether another table shows ``total`` as a count of the row named ``label``."""
+    column = shapes[k].identity[0]
+    for k2, frame in enumerate(frames):
+        if k2 == k or column not in shapes[k2].keys:
+            continue
+        small, hidden = plans[k2]
+        for c in small:
+            for i, (name, v) in enumerate(zip(names[k2][column], frame[c].tolist(),
+                                              strict=True)):
+                if (name == label and i not in small[c] and i not in hidden[c]
+                        and _numeric(v) and float(v) == float(total)):
+                    return True
+    return False

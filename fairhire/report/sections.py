@@ -113,7 +113,7 @@ class Section:
     @property
     def warnings(self) -> tuple[str, ...]:
         view = self.view
-        return (*(view.clean_text(n) for n in self.data_notes), *view.warnings)
+        return (*(view.clean_data_note(n) for n in self.data_notes), *view.warnings)
 
     @property
     def rows(self) -> RowsView | None:

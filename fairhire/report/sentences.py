@@ -126,11 +126,12 @@ def _is_count(text: str, match: re.Match[str]) -> bool:
                 or _NOT_A_COUNT_AFTER.match(text[match.end():]))
 
 
-def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = ()
-                   ) -> tuple[str, bool]:
+def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[str] = (),
+                   *, round_all: bool = False) -> tuple[str, bool]:
     """``text`` with its small counts replaced; (text, True) when it quoted a withheld figure
     (the caller then withholds the whole sentence). Numbers inside the labels of ``keep``
-    ("Group 3", "2024-Q1") are part of a name, not counts."""
+    ("Group 3", "2024-Q1") are part of a name, not counts. ``round_all``: round the counts
+    even when none is small (a count of the whole file beside withheld cells)."""
     original = text
     text, restore = _masked(text, keep)
     # a p-value is the sentence's own test, not a figure of another row: "adjusted p = 1.000"
@@ -141,7 +142,7 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
             return original, True
     counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)
               if _is_count(text, m)]
-    if not any(n < min_cell for _, n in counts):
+    if not counts or not (round_all or any(n < min_cell for _, n in counts)):
         return original, False
     parts, last = [], 0
     for match, n in counts:
@@ -157,9 +158,13 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
 
 def clean_note(text: str, min_cell: int | None) -> str:
     """A note shown beside a report (the console's, the web app's) with the report's
-    ``min_cell`` applied to its small counts; as it is without ``min_cell``.
+    ``min_cell`` applied: small counts withheld, the others rounded (a count of the whole file,
+    less what the tables show, could give a withheld count back; the note is printed before
+    the analysis says which counts it withholds); as it is without ``min_cell``.
 
     >>> clean_note("a.csv: 'N/A' (2) read as missing.", 5)
     "a.csv: 'N/A' (fewer than 5) read as missing."
+    >>> clean_note("column 'promoted': 311 blank cells read as no.", 5)
+    "column 'promoted': about 310 blank cells read as no."
     """
-    return clean_sentence(text, min_cell, set())[0] if min_cell else text
+    return clean_sentence(text, min_cell, set(), round_all=True)[0] if min_cell else text

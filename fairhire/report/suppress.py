@@ -22,8 +22,10 @@ The rules, for every table of a result (a count column is one the result lists i
 4. *Across tables* (:mod:`fairhire.report.linked`): a withheld count that another table of the
    same result, or another block of the same table, shows again for the same rows (a funnel's
    selected at one stage are the applicants of the next; the bottom line repeats the last
-   stage) is withheld there too, and so is one part of a withheld total. Across the sections
-   of one report, a group's count one section withholds is withheld where another shows it
+   stage) is withheld there too, and so is one part of a withheld total; a group's rows
+   across the blocks of a table (its promoted at each level) whose sum another table shows
+   never hold exactly one withheld count. Across the sections of one report, a group's count
+   one section withholds is withheld where another shows it
    (:func:`fairhire.report.sections.link_views`).
 
 5. *Reference*: in a block whose reference row (``is_reference``) has a withheld count, every
@@ -132,7 +134,7 @@ class Rule:
 #: for a group of three says roughly how many of them were selected.
 VERDICT_COLUMNS = frozenset({
     "adverse_impact", "below_four_fifths", "significant", "flips_with_one", "reversal",
-    "art10_flag", "flagged",
+    "art10_flag", "flagged", "flagged_own", "flagged_peers",
 })
 
 

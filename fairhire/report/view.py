@@ -319,8 +319,8 @@ class ReportView:
                 and (plain_words(v) != v or any(c.isdigit() for c in v))}
         return self._cache["\0labels"]
 
-    def _sentence(self, text: str, plain: bool = True,
-                  section: str | None = None) -> tuple[str, bool]:
+    def _sentence(self, text: str, plain: bool = True, section: str | None = None,
+                  round_all: bool = False) -> tuple[str, bool]:
         if plain:
             text = plain_words(text, keep=self._labels())
         if self._rule is None:
@@ -330,7 +330,7 @@ class ReportView:
             return text, True  # "no one (or everyone) in X left": X's outcome, without a count
         withheld = self._section_withheld(section) | self._rows_withheld()
         return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
-                              keep=self._labels())
+                              keep=self._labels(), round_all=round_all and bool(self._withheld))
 
     def _section_withheld(self, section: str | None) -> set[tuple[str, float]]:
         """The withheld figures a sentence must not quote: those of the result's table named
@@ -399,6 +399,17 @@ class ReportView:
         counts replaced, or the whole sentence withheld when it quotes a withheld figure.
         ``plain``: also say settings and column names in words (as the report does)."""
         cleaned, quoted = self._sentence(text, plain)
+        if quoted:
+            return f"A note is withheld because {self._why_withheld(text)}."
+        return cleaned
+
+    def clean_data_note(self, text: str) -> str:
+        """A note on how the data file was read ("311 blank cells read as no") with
+        ``min_cell`` applied: as :meth:`clean_text`, and its counts rounded ("about 310") when
+        the result withholds any figure. A count of the whole file, less the counts the tables
+        show, would give a withheld one back (the promoted among employees of unknown group:
+        the file's rows, less the blanks read as no, less each group's promoted)."""
+        cleaned, quoted = self._sentence(text, round_all=True)
         if quoted:
             return f"A note is withheld because {self._why_withheld(text)}."
         return cleaned

@@ -127,8 +127,10 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
     hidden_total = 0
     for g in groups:
         rows = t[t["group"] == g]
-        small = np.array([_small(min_cell, a, b) for a, b in
-                          zip(rows["focal_n"], rows["reference_n"], strict=True)], dtype=bool)
+        # a withheld gap: a count of passes below min_cell (or one it would reveal)
+        small = np.array([_small(min_cell, a, b) or isinstance(gap, Withheld) for a, b, gap in
+                          zip(rows["focal_n"], rows["reference_n"], rows["gap"], strict=True)],
+                         dtype=bool)
         hidden_total += int(small.sum())
         rows = rows[~small]
         limits = result.funnel[result.funnel["group"] == g]
@@ -140,7 +142,8 @@ def rater_funnel(result: Any, *, min_cell: int | None = None) -> Chart | None:
 
     alt = _rater_alt(result, t, panels, pct, min_cell)
     if hidden_total:
-        alt += f" {hidden_total} rater(s) with fewer than {min_cell} decisions on a group not drawn."
+        alt += (f" {hidden_total} rater(s) with fewer than {min_cell} decisions or passes on a "
+                "group (or figures that would reveal one) not drawn.")
     alt += not_drawn(dropped=dropped)
     draw = functools.partial(
         _draw_rater_funnel, panels=panels, pct=pct, reference_group=result.reference_group
@@ -188,7 +191,8 @@ def _rater_alt(
         alt += "No rater is flagged after false-discovery-rate control."
     if held.any():
         alt += (f" {int(held.sum())} rater comparisons have their figures and flag withheld "
-                f"(fewer than {min_cell} decisions on a group).")
+                f"(fewer than {min_cell} decisions or passes on a group, or figures that "
+                "would reveal one).")
     return alt
 
 
