@@ -58,6 +58,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
         for k, frame in enumerate(frames):
             for c, cells in _named_counts(frame, shapes[k], counts[k]).items():
                 forced[k][c].update(i for i, key in cells if key in outside)
+    lists = [{c: f[c].tolist() for c in cs} for f, cs in zip(frames, counts, strict=True)]
     for _ in range(rounds):
         plans = [_plan(f, rule, forced[k]) for k, f in enumerate(frames)]
         held = [(k, c, i) for k, (small, hidden) in enumerate(plans)
@@ -65,12 +66,12 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
         shown: dict[float, list[tuple[int, str, int]]] = defaultdict(list)
         for k, (small, hidden) in enumerate(plans):
             for c in small:
-                for i, v in enumerate(frames[k][c].tolist()):
+                for i, v in enumerate(lists[k][c]):
                     if i not in small[c] and i not in hidden[c] and _numeric(v):
                         shown[float(v)].append((k, c, i))
         changed = False
         for k, c, i in held:
-            value = frames[k][c].iloc[i]
+            value = lists[k][c][i]
             if not _numeric(value) or not math.isfinite(float(value)):
                 continue
             for k2, c2, i2 in shown.get(float(value), ()):

@@ -432,8 +432,9 @@ def suppress_frame(
         verdict = column in VERDICT_COLUMNS
         derived = column in rule.derived or verdict or pd.api.types.is_float_dtype(frame[column])
         if derived:
+            values = frame[column].tolist()  # one list, not a pandas lookup per cell
             for i in rows + (compared_rows if column in compared else []):
-                value = frame[column].iloc[i]
+                value = values[i]
                 # a text column the result names as derived (a sentence quoting the row's
                 # figures) is withheld with them, and so is a yes/no verdict read off them;
                 # so is a missing figure ("–"): a rate with none says the withheld number of
@@ -445,12 +446,13 @@ def suppress_frame(
     for i in _tied_references(frame, sorted(set(rows) | set(compared_rows))):
         changes.setdefault("is_reference", {})[i] = _withheld(False, rule.min_cell)
     for column, cells in changes.items():
-        series = out[column].astype(object)
+        values = out[column].astype(object).tolist()
+        kind = figure_kind(column, rule)
         for i, marker in cells.items():
-            if _numeric(frame[column].iloc[i]):
-                withheld.append((figure_kind(column, rule), float(frame[column].iloc[i])))
-            series.iloc[i] = marker
-        out[column] = series
+            if _numeric(values[i]):
+                withheld.append((kind, float(values[i])))
+            values[i] = marker
+        out[column] = pd.Series(values, index=out.index, dtype=object)
     return out, withheld
 
 

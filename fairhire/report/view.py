@@ -257,13 +257,13 @@ class ReportView:
         columns = tuple(_labels(done))
         # every row with a withheld figure: a complement ("s") can be worked back from the
         # row's statistics in another table (an odds ratio's interval gives its counts)
-        rows = [i for i in range(len(done))
-                if any(isinstance(done[c].iloc[i], Withheld) for c in done.columns)]
+        cells = [done[c].tolist() for c in done.columns]  # lists: no pandas lookup per cell
+        rows = [i for i in range(len(done)) if any(isinstance(v[i], Withheld) for v in cells)]
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
-            small = [i for i in rows if any(getattr(done[c].iloc[i], "small", False) is True
-                                            for c in done.columns)]
+            small = [i for i in rows
+                     if any(getattr(v[i], "small", False) is True for v in cells)]
             # a small row is named by its group ("Tiny"), not by its stage or reference group
             names = [c for c in columns if c in _GROUP_NAME_COLUMNS]
             self._small_keys.append((tuple(names), {
