@@ -200,6 +200,10 @@ class Result:
     #: ``min_cell``), and columns derived from such counts (suppressed with them).
     count_columns: ClassVar[frozenset[str]] = frozenset()
     derived_columns: ClassVar[frozenset[str]] = frozenset()
+    #: Columns that count the flagged rows of another table, per key: column -> (table, flag
+    #: column, key column). A report withholds such a tally where one of the rows it counts
+    #: has its flag withheld (a count of 1 flagged beside one withheld rater names its flag).
+    tally_columns: ClassVar[Mapping[str, tuple[str, str, str]]] = {}
     #: What the row account counts: people (withheld below ``min_cell`` like any count), or
     #: something else (a comparison of two audits counts findings).
     rows_count_people: ClassVar[bool] = True

@@ -12,6 +12,7 @@ import pytest
 import fairhire as fh
 from fairhire.report.charts import interviews as charts
 from fairhire.report.registry import partial_for
+from fairhire.report.suppress import Withheld
 from fairhire.report.testing import HOSTILE_LABEL, check_renders
 
 
@@ -151,6 +152,15 @@ def test_rater_pass_count_below_min_cell_cannot_be_read_off_the_rate():
     assert "−46.7" not in md and "-46.7" not in md
     # R0 and, as its complement, R1: the header says their flags are withheld, not "none"
     assert "**0** flagged (2 withheld to protect small groups)" in md
+    # the organisation table's count of flagged raters would say whether R0 or R1 is flagged
+    assert int(rd.organisation["raters_flagged"].iloc[0]) >= 0
+    org = json.loads(report.render_json())["sections"][0]["result"]["organisation"]
+    assert org[0]["raters_flagged"] is None and "raters_flagged" in org[0]["suppressed"]
+    assert isinstance(report.sections[0].view.organisation["raters_flagged"].iloc[0], Withheld)
+    assert "| 2 | s |" not in md and "| 1 |\n" not in md
+    open_report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00").add(rd)
+    org = json.loads(open_report.render_json())["sections"][0]["result"]["organisation"]
+    assert org[0]["raters_flagged"] == int(rd.organisation["raters_flagged"].iloc[0])
 
 
 def test_a_withheld_rater_flag_is_withheld_in_every_form():

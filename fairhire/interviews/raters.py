@@ -114,6 +114,8 @@ class RaterDisparityResult(Result):
     })
 
     flag_column: ClassVar[str] = "flagged"
+    tally_columns: ClassVar[Mapping[str, tuple[str, str, str]]] = {
+        "raters_flagged": ("table", "flagged", "group")}
     # the control limits at 10, 14, ... decisions around the organisation-wide gap
     method_fields: ClassVar[Mapping[str, str]] = {"funnel": "organisation"}
 

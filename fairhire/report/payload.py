@@ -29,6 +29,7 @@ def section_json(section: Section) -> dict[str, Any]:
     if section.people_min_cell is not None:
         payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
+        _withhold_tallies(payload, result, section.view)
     payload["warnings"] = list(section.view.warnings)  # the result's own
     for name in getattr(result, "used_count_fields", ()):
         if name in payload and isinstance(getattr(section.view, name), Withheld):
@@ -60,6 +61,20 @@ def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
     _tables(value, tables)
     plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
     return _apply(value, rule, plan, view.withheld_rows())
+
+
+def _withhold_tallies(payload: dict[str, Any], result: Any, view: ReportView) -> None:
+    """A tally of flagged rows (:attr:`fairhire.Result.tally_columns`) is null in the rows
+    whose counted rows include a withheld flag, as in the report's tables."""
+    for column, (source, _flag, key) in getattr(type(result), "tally_columns", {}).items():
+        held = view.held_tally_keys(column)
+        for name, records in payload.items():
+            if name == source or not _flat(records) or not held:
+                continue
+            for rec in records:
+                if column in rec and str(rec.get(key)) in held and rec[column] is not None:
+                    rec[column] = None
+                    rec["suppressed"] = sorted({*rec.get("suppressed", []), column})
 
 
 def _flat(value: Any) -> bool:

@@ -151,7 +151,9 @@ class ReportView:
         rows when the table it is drawn around withholds a figure."""
         table = getattr(self._result, name)
         around = getattr(self, self._result.method_fields[name])
-        held = any(isinstance(v, Withheld) for c in around.columns for v in around[c].tolist())
+        tallies = getattr(type(self._result), "tally_columns", {})  # no figure it is drawn on
+        held = any(isinstance(v, Withheld) for c in around.columns if c not in tallies
+                   for v in around[c].tolist())
         return table.iloc[:0] if held else table
 
     def _wrap(self, value: Any, name: str) -> Any:
@@ -214,6 +216,7 @@ class ReportView:
                 forced = plan_frames([*self._planned, frame], self._rule, outside=self._outside)[-1]
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
+            done = self._withhold_tallies(frame, done)
             self._withheld.update(withheld)
             self._withheld_in[key] = set(withheld)
             if counted and done is not frame:
@@ -221,6 +224,32 @@ class ReportView:
             cached = (frame, done)
             self._cache[key] = cached
         return cached[1]
+
+    def held_tally_keys(self, column: str) -> set[str]:
+        """Keys (e.g. groups) whose rows counted by the tally ``column`` include one whose
+        flag the report withholds (see :attr:`fairhire.Result.tally_columns`)."""
+        source, flag, key = type(self._result).tally_columns[column]
+        shown = self.frame(getattr(self._result, source))
+        if flag not in shown.columns or key not in shown.columns:
+            return set()
+        return {str(k) for k, f in zip(shown[key].tolist(), shown[flag].tolist(), strict=True)
+                if isinstance(f, Withheld)}
+
+    def _withhold_tallies(self, frame: pd.DataFrame, done: pd.DataFrame) -> pd.DataFrame:
+        tallies = getattr(type(self._result), "tally_columns", {})
+        for column in (c for c in tallies if c in frame.columns):
+            if frame is getattr(self._result, tallies[column][0], None):
+                continue  # the counted table itself
+            held = self.held_tally_keys(column)
+            key = tallies[column][2]
+            rows = [i for i, k in enumerate(frame[key].astype(str).tolist()) if k in held]
+            if rows:
+                done = done.copy() if done is frame else done
+                values = done[column].astype(object).tolist()
+                for i in rows:
+                    values[i] = _withheld(False, self._rule.min_cell)
+                done[column] = pd.Series(values, index=done.index, dtype=object)
+        return done
 
     def withheld_cells(self, frame: pd.DataFrame) -> dict[str, set[int]]:
         """The count cells the report withholds in ``frame``, a copy of one of the result's
