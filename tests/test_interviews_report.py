@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from rater_data import decisions_with_a_small_flagged_rater
 
 import fairhire as fh
 from fairhire.report.charts import interviews as charts
@@ -168,15 +169,8 @@ def test_a_withheld_rater_flag_is_withheld_in_every_form():
     # withheld, and so is its flag; JSON still said flagged_own / flagged_peers True,
     # flag_reason "own record and unlike peers", direction "below organisation for Female"
     # and evidence_rank 1, each of which gives the withheld verdict back
-    inter = fh.datasets.make_interviews(300, random_state=3)
-    d = inter.decisions
-    base = d.iloc[0].to_dict()
-    extra = ([{**base, "interviewer": "INT-X", "sex": "Female", "advanced": False,
-               "candidate_id": f"X{i}"} for i in range(4)]
-             + [{**base, "interviewer": "INT-X", "sex": "Male", "advanced": True,
-                 "candidate_id": f"Y{i}"} for i in range(60)])
-    rd = fh.rater_disparity(pd.concat([d, pd.DataFrame(extra)], ignore_index=True),
-                            rater="interviewer", candidate_group="sex", outcome="advanced")
+    rd = fh.rater_disparity(decisions_with_a_small_flagged_rater(), rater="interviewer",
+                            candidate_group="sex", outcome="advanced")
     assert rd.table.set_index("rater").loc["INT-X", "flagged_own"]
     report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
     table = json.loads(report.render_json())["sections"][0]["result"]["table"]

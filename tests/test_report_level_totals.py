@@ -52,12 +52,17 @@ def test_promotion_level_count_is_not_total_minus_other_levels():
     assert _one_withheld(data["by_stratum"], totals, "selected", "level") == []
 
 
-def test_representation_level_count_is_not_total_minus_other_levels():
+def _representation_with_a_small_level() -> fh.RepresentationResult:
+    """Races A, B, C at levels L1–L3; A has 3 people at L3 (below min_cell=5)."""
     counts = {"A": (30, 20, 3), "B": (30, 20, 10), "C": (30, 20, 10)}
     df = pd.DataFrame([{"race": g, "level": lv} for g, ns in counts.items()
                        for lv, n in zip(["L1", "L2", "L3"], ns, strict=True)
                        for _ in range(n)])
-    rep = fh.representation(df, group="race", level="level", order=["L1", "L2", "L3"])
+    return fh.representation(df, group="race", level="level", order=["L1", "L2", "L3"])
+
+
+def test_representation_level_count_is_not_total_minus_other_levels():
+    rep = _representation_with_a_small_level()
     data = _section(rep)
     totals = {r["group"]: r["count"] for r in data["overall"]}
     assert totals == {"A": 53, "B": 60, "C": 60}
@@ -107,11 +112,7 @@ def test_console_note_under_min_cell_rounds_the_file_s_counts(tmp_path):
 def test_representation_trend_direction_is_withheld_with_its_figures():
     # the trend row of a group with a withheld count printed "s" for its shares, z and p but
     # still "falls": the sign of the withheld z
-    counts = {"A": (30, 20, 3), "B": (30, 20, 10), "C": (30, 20, 10)}
-    df = pd.DataFrame([{"race": g, "level": lv} for g, ns in counts.items()
-                       for lv, n in zip(["L1", "L2", "L3"], ns, strict=True)
-                       for _ in range(n)])
-    rep = fh.representation(df, group="race", level="level", order=["L1", "L2", "L3"])
+    rep = _representation_with_a_small_level()
     assert rep.trend.set_index("group").loc["A", "direction"] == "falls"
     trend = {r["group"]: r for r in _section(rep)["trend"]}
     assert trend["A"]["z"] is None and trend["A"]["direction"] is None

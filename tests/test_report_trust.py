@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from rater_data import decisions_with_a_small_flagged_rater
 
 import fairhire as fh
 from fairhire.report.suppress import Withheld
@@ -352,15 +353,8 @@ def test_a_group_with_no_applicants_at_a_stage_neither_meets_nor_falls_below():
 def test_a_flagged_rater_with_a_withheld_count_renders():
     # the rater funnel's description wrote every flagged rater's decisions with int(), and a
     # withheld count (NaN) crashed the report (ValueError)
-    inter = fh.datasets.make_interviews(300, random_state=3)
-    d = inter.decisions
-    base = d.iloc[0].to_dict()
-    extra = ([{**base, "interviewer": "INT-X", "sex": "Female", "advanced": False,
-               "candidate_id": f"X{i}"} for i in range(4)]
-             + [{**base, "interviewer": "INT-X", "sex": "Male", "advanced": True,
-                 "candidate_id": f"Y{i}"} for i in range(60)])
-    result = fh.rater_disparity(pd.concat([d, pd.DataFrame(extra)], ignore_index=True),
-                                rater="interviewer", candidate_group="sex", outcome="advanced")
+    result = fh.rater_disparity(decisions_with_a_small_flagged_rater(), rater="interviewer",
+                                candidate_group="sex", outcome="advanced")
     assert result.table.loc[result.table["rater"] == "INT-X", "flagged"].any()
     md = fh.Report(title="t", generated_at=GEN, min_cell=5).add(result).render_markdown()
     # INT-X, and every rater who passed fewer than 5 of a group (their rate gives it back)
