@@ -133,8 +133,9 @@ class LabelCleaning:
     undisclosed : tuple
         Clean labels kept as groups that read as a non-disclosure (:data:`NON_DISCLOSURE`).
     groups : bool
-        The labels are groups compared with each other (not periods, raters or categories
-        compared within): many distinct numbers among them are then warned about.
+        The labels are groups compared with each other (not periods, raters, strata or
+        categories compared within): many distinct numbers among them, and labels that read as
+        a non-disclosure, are then warned about.
     sex_inferred : bool
         The column was not passed as sex, but spells one sex two ways ("F" beside
         "Female"): its sex spellings were read as ``Male``/``Female`` all the same.
@@ -192,7 +193,7 @@ class LabelCleaning:
             shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
             why = " (one sex spelled two ways: one group each)" if self.sex_inferred else ""
             out.append(f"column {self.column!r}: read {shown}{why}.")
-        for label in self.undisclosed:
+        for label in self.undisclosed if self.groups else ():
             if compared is not None and label not in compared:
                 continue
             out.append(

@@ -22,6 +22,7 @@ from .._core.groups import group_labels
 from .._core.labels import LabelCleaning, label_key, relabel_counts
 from .._core.missing import is_missing
 from .._core.names import rename_inputs
+from .._core.strata import clean_strata
 from .._frames import as_columns, group_counts
 from ..errors import InsufficientDataError, InvalidParameterError
 
@@ -45,12 +46,13 @@ class Counts:
     cleanings: dict[str, LabelCleaning]
     group_columns: tuple[str, ...]
     total: int
+    strata_warnings: tuple[str, ...] = ()
 
     def warnings(self) -> list[str]:
         out: list[str] = []
         for cleaning in self.cleanings.values():
             out.extend(cleaning.warnings())
-        return out
+        return [*out, *self.strata_warnings]
 
     def known(self, flag: str) -> tuple[pd.DataFrame, dict[str, int], list[str]]:
         """Rows whose flag is known; missing ones counted as excluded, with a warning (the
@@ -75,11 +77,13 @@ def read_counts(
     keys: Sequence[str] = (),
     key_exprs: dict[str, nw.Expr] | None = None,
     unknown_labels: Iterable[Any] = (),
+    strata: Sequence[str] = (),
 ) -> Counts:
     """Count people by group, keys and flag in one group-by, then clean the group labels.
 
     ``key_exprs`` maps a key column to the expression that reads it (e.g. an age floored to
-    whole years); other keys are read as they are.
+    whole years); other keys are read as they are. ``strata`` names the keys whose values
+    are stratum labels (levels, units), cleaned by :func:`fairhire._core.strata.clean_strata`.
     """
     reading = read_flag(frame, flag, argument=argument)
     names = rename_inputs({"group": group_cols, "key": [k for k in keys if k not in group_cols]})
@@ -98,6 +102,8 @@ def read_counts(
         counts, group_inner, count_columns=[N], weight=N, unknown_labels=unknown_labels
     )
     cleanings = {user: replace(cleanings[names[user]], column=user) for user in group_cols}
+    cleaned, strata_warnings = clean_strata(cleaned, {names[k]: k for k in strata},
+                                            count_columns=[N], weight=N)
     cleaned[LABEL] = group_labels(cleaned, group_inner) if group_inner else "all"
     cleaned = cleaned.drop(columns=group_inner)
     return Counts(
@@ -106,6 +112,7 @@ def read_counts(
         cleanings=cleanings,
         group_columns=tuple(group_cols),
         total=total,
+        strata_warnings=tuple(strata_warnings),
     )
 
 

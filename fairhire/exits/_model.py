@@ -18,6 +18,7 @@ from .._core.flags import read_flags
 from .._core.groups import group_label
 from .._core.missing import missing_mask
 from .._core.numbers import numbers_as_categories_in
+from .._core.strata import clean_category_columns, clean_stratum_rows
 from .._frames import collect_rows
 from ..errors import FairhireError
 from ..stats.regression import fit_logit
@@ -47,6 +48,10 @@ def logit_by_kind(
     cols = list(dict.fromkeys([*group_cols, exited, *([exit_type] if exit_type else []),
                                *strata_cols, *controls]))
     df = collect_rows(frame, cols, analysis="retention")
+    for c in strata_cols:  # as the counts read them (their merge warnings said once)
+        df[c] = clean_stratum_rows(df[c], c)[0]
+    df, merged = clean_category_columns(df, controls)
+    warnings += merged
     flags = read_flags(df[exited], column=exited, argument="exited")
     parts = [counts.cleanings[c].labels(df[c], index=df.index) for c in group_cols]
     labels = pd.Series([group_label(tuple(p)) for p in zip(*parts, strict=True)],

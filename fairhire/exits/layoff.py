@@ -32,6 +32,7 @@ from .._core.missing import is_missing
 from .._core.numbers import require_numeric
 from .._core.options import Options, check_options, option_params
 from .._core.reference_rows import explains_reference
+from .._core.strata import stratum_order
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
@@ -358,7 +359,8 @@ def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
                         "of the decision)")
         key_exprs[age] = nw.col(age).floor()
     counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
-                         keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels)
+                         keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels,
+                         strata=[c for c in (unit, job_title) if c is not None])
     return _prepare(counts, selected=selected, unit=unit, age=age, job_title=job_title,
                     grouped=bool(group_cols))
 
@@ -466,7 +468,7 @@ def _comparison(t: pd.DataFrame, name: str, options: Options, reference: Any, st
     parts = [rows.assign(unit=ALL_UNITS)]
     strata: list[dict] = []
     if by_unit and choice.label is not None:
-        for u in sorted(cells["unit"].unique(), key=sort_key):
+        for u in sorted(cells["unit"].unique(), key=stratum_order):
             sub = (cells.loc[cells["unit"] == u].set_index("label")[["headcount", "events"]]
                    .reindex(labels, fill_value=0))
             unit_rows, _ = compare_groups(labels, sub["headcount"].to_numpy(),

@@ -303,7 +303,7 @@ def retention(
                     period=period, controls=control_cols)
     frame = numbers_from_objects(frame, control_cols)
     counts = read_counts(frame, group_cols=group_cols, flag=exited, argument="exited",
-                         keys=keys, unknown_labels=unknown_labels)
+                         keys=keys, unknown_labels=unknown_labels, strata=strata_cols)
     cells, account, warnings, kinds = _cells(counts, exited=exited, exit_type=exit_type,
                                              strata_cols=strata_cols, kinds=kinds,
                                              on_inconsistent=on_inconsistent)

@@ -23,7 +23,7 @@ from .aggregate import (
 )
 from .compare import compare
 from .from_counts import funnel_from_counts
-from .groups import clean_group_labels
+from .groups import clean_funnel_strata, clean_group_labels
 from .in_process import leave_out_open, with_open_rows
 from .result import AdverseImpactResult
 from .stage_column import funnel_from_stage_column
@@ -435,13 +435,15 @@ def build_result(
     check_not_all_excluded(counts)
     fingerprint = fingerprint_frame(counts.table)
     counts, label_warnings = clean_group_labels(counts, group_cols, options.unknown_labels)
+    counts, strata_warnings = clean_funnel_strata(counts, strata_cols)
     comp = compare(counts, group_cols=group_cols, strata_cols=strata_cols, options=options)
     excluded = dict(counts.excluded)
     if comp.unknown_rows:
         excluded["missing group"] = comp.unknown_rows
     used = counts.total_rows - sum(excluded.values())
     rows = RowAccount(total=counts.total_rows, used=used, excluded=excluded)
-    warnings = [*exclusion_warnings(counts.excluded), *label_warnings, *comp.warnings]
+    warnings = [*exclusion_warnings(counts.excluded), *label_warnings, *strata_warnings,
+                *comp.warnings]
     if strata_cols:
         known = counts.table.loc[[all(v is not None for v in row) for row in
                                   counts.table[list(group_cols)].itertuples(index=False)]]

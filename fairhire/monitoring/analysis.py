@@ -20,6 +20,7 @@ from .._core.names import internal_names, rename_inputs
 from .._core.options import Options, check_options, option_kwargs
 from .._core.params import check_choice
 from .._core.reference_rows import explains_reference
+from .._core.strata import clean_strata
 from .._frames import (
     as_columns,
     column_names,
@@ -92,7 +93,7 @@ def _by_period(
     group_cols: list[str], options: Options,
 ) -> tuple[pd.DataFrame, int, list[str]]:
     """Counts per (period, group, strata) under the user's column names, with clean group
-    labels (in column ``PERIOD``); rows with a missing period are counted and dropped."""
+    and stratum labels (in column ``PERIOD``); rows with a missing period are counted and dropped."""
     table = counts.table.copy()
     missing = labels.labels.isna().to_numpy()
     n_missing = int(table.loc[missing, counts.applied].sum())
@@ -103,11 +104,14 @@ def _by_period(
         table, group_cols, count_columns=count_cols, weight=counts.applied,
         unknown_labels=options.unknown_labels,
     )
+    strata = {c: c for c in back.values() if c not in group_cols}
+    table, strata_warnings = clean_strata(table, strata, count_columns=count_cols,
+                                          weight=counts.applied)
     keys = [c for c in table.columns if c not in count_cols]
     table = table.groupby(keys, dropna=False, sort=False)[count_cols].sum().reset_index()
     for c in keys:
         table[c] = table[c].astype(object).where(table[c].notna(), None)
-    warnings = [w for c in cleanings.values() for w in c.warnings()]
+    warnings = [w for c in cleanings.values() for w in c.warnings()] + strata_warnings
     return table, n_missing, warnings
 
 

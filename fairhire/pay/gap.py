@@ -34,6 +34,7 @@ from .._core.params import (
     check_number,
 )
 from .._core.reference_rows import explains_reference
+from .._core.strata import clean_category_columns
 from .._deprecation import renamed_argument
 from .._frames import as_columns
 from .._results import RowAccount
@@ -394,7 +395,10 @@ def _read(data: Any, opts: _Options) -> _Rows:
         factorized=labels.factorized(positions),
     )
     sub = frame.iloc[positions].reset_index(drop=True)
-    warnings = [*labels.warnings, *checked.warnings]
+    # "Sales" and "sales " are one category of a control, one cell, one cluster
+    sub, merged = clean_category_columns(
+        sub, [*opts.controls, *opts.within, *([opts.cluster] if opts.cluster else [])])
+    warnings = [*labels.warnings, *checked.warnings, *merged]
     warnings += numbers_as_categories_in(
         sub, [c for c in opts.controls if c not in opts.settings.categorical], argument="controls")
     if groups.choice.warning:

@@ -32,6 +32,7 @@ from .._core.params import (
 )
 from .._core.reference import find_group
 from .._core.reference_rows import explains_reference
+from .._core.strata import clean_category_columns
 from .._core.text import format_counted
 from .._deprecation import renamed_argument
 from .._frames import as_columns
@@ -159,7 +160,8 @@ def _oaxaca_blinder(
         [np.flatnonzero(pair.is_a & rows.keep), np.flatnonzero(pair.is_b & rows.keep)]
     )
     warnings += rows.warning()
-    sub = frame.iloc[order].reset_index(drop=True)
+    sub, merged = clean_category_columns(frame.iloc[order].reset_index(drop=True), opts.features)
+    warnings += merged
     y = checked.values[order]
     y = np.log(y) if log else y
     n_a = int((pair.is_a & rows.keep).sum())

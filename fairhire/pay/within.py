@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
+from .._core.strata import stratum_order
 from ._groups import GroupCodes
 from .fitting import ScopeFit, Settings, design_for, fit_scope, scope_rows
 
@@ -31,12 +32,13 @@ def within_rows(
     settings: Settings,
     clusters: np.ndarray | None,
 ) -> list[dict[str, Any]]:
-    """Table rows of every cell of ``within`` (its columns' combinations, in sorted order)."""
+    """Table rows of every cell of ``within`` (its columns' combinations, in the strata's
+    natural order: "Level 9" before "Level 10")."""
     cell_controls = [c for c in controls if c not in within]
     scope = GROUP_SEPARATOR.join(within)
     indices = frame.groupby(list(within), sort=True, dropna=False).indices
     rows: list[dict[str, Any]] = []
-    for key in sorted(indices, key=lambda k: tuple(map(str, np.atleast_1d(k)))):
+    for key in sorted(indices, key=lambda k: tuple(map(stratum_order, np.atleast_1d(k)))):
         idx = np.asarray(indices[key])
         values = key if isinstance(key, tuple) else (key,)
         cell = GROUP_SEPARATOR.join(str(v) for v in values)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._core.counting import Counts, count_groups
 from .._core.groups import sort_key
-from .._core.labels import plain_value
+from .._core.labels import label_key, plain_value
 from .._core.missing import is_missing
 from .._frames import as_columns, require_columns, to_narwhals
 from ..errors import InsufficientDataError, InvalidParameterError, InvalidValueError, preview
@@ -67,8 +67,9 @@ def check_order(
             f"got {order!r}."
         )
     order = list(order)
-    if len(set(map(str, order))) != len(order):
-        raise InvalidParameterError(f"{argument}= lists a value more than once: {order!r}.")
+    if len({label_key(str(plain_value(v))) for v in order}) != len(order):
+        raise InvalidParameterError(f"{argument}= lists a value more than once (ignoring case and "
+                                    f"spaces): {order!r}.")
     pos = positions(order)
     missing = [v for v in dict.fromkeys(present) if place(pos, v) is None]
     if missing:
@@ -81,10 +82,11 @@ def check_order(
 
 
 def _forms(value: Any) -> tuple[Any, ...]:
-    """The forms a value of the data or of ``order=`` is matched by: itself, its text, and a
-    whole number's (the core's rule for codes: 8.0, read so because a cell is blank, is 8)."""
+    """The forms a value of the data or of ``order=`` is matched by: itself, its text, a
+    whole number's (the core's rule for codes: 8.0, read so because a cell is blank, is 8),
+    and last its label key (the label rule: "LEVEL 8 " is "Level 8")."""
     plain = plain_value(value)
-    return (value, str(value), plain, str(plain))
+    return (value, str(value), plain, str(plain), label_key(str(plain)))
 
 
 def positions(order: Sequence[Any]) -> dict[Any, int]:
@@ -92,8 +94,8 @@ def positions(order: Sequence[Any]) -> dict[Any, int]:
 
     Examples
     --------
-    >>> positions([1, 2, 3])
-    {1: 0, '1': 0, 2: 1, '2': 1, 3: 2, '3': 2}
+    >>> positions([1, "Level 2"])
+    {1: 0, '1': 0, 'Level 2': 1, 'level 2': 1}
     """
     pos: dict[Any, int] = {}
     for i, v in enumerate(order):
@@ -124,7 +126,8 @@ def count_by_value(data: Any, group_cols: list[str], column: str, role: str,
     ``n``."""
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, **{role: column})
-    read = count_groups(frame, group_cols, keys={role: column}, unknown_labels=unknown_labels)
+    read = count_groups(frame, group_cols, keys={role: column}, label_keys=(role,),
+                        unknown_labels=unknown_labels)
     counts = read.table.rename(columns={"group": "__group", role: f"__{role}"})
     if read.total == 0:
         raise InsufficientDataError("the data have no rows: nothing to analyse.")

@@ -19,7 +19,14 @@ from .._core.missing import missing_mask
 from .._core.names import internal_names
 from .._core.numbers import numbers_as_categories_in
 from .._core.reference import find_group
-from .._core.strata import missing_strata_warnings, stratum_label, stratum_value
+from .._core.strata import (
+    clean_category_columns,
+    clean_stratum_rows,
+    missing_strata_warnings,
+    stratum_label,
+    stratum_order,
+    stratum_value,
+)
 from .._frames import collect_pandas
 from ..errors import FairhireError, InsufficientDataError, InvalidParameterError
 from ..stats.proportions import adjust_pvalues
@@ -49,8 +56,9 @@ class Cells:
 def count_cells(frame: Any, group_cols: list[str], promoted: str,
                 strata: dict[str, str], unknown_labels: tuple[object, ...] = ()) -> Cells:
     """One group-by in the engine; flags and labels by the core's rules."""
+    # level and period values are labels too: "LEVEL 8 " and "Level 8" are one stratum
     counts = count_groups(frame, group_cols, keys=strata, flags={"promoted": promoted},
-                          unknown_labels=unknown_labels)
+                          label_keys=strata, unknown_labels=unknown_labels)
     t = counts.table
     if counts.total == 0:
         raise InsufficientDataError(
@@ -131,7 +139,7 @@ def by_stratum(cells: pd.DataFrame, strata: dict[str, str], options: dict[str, A
 
     firsts = cells.drop_duplicates(STRATUM).set_index(STRATUM)
     order = sorted(firsts.index, key=lambda s: tuple(
-        sort_key(v) for v in firsts.loc[s, list(strata)]))
+        stratum_order(v) for v in firsts.loc[s, list(strata)]))
     parts = []
     all_groups = sorted(cells["group"].dropna().unique(), key=sort_key)
     for s in order:
@@ -266,6 +274,10 @@ def _logit_rows(frame: Any, group_cols: list[str], promoted: str, strata: dict[s
                                  unknown_labels)
     flags = read_flags(raw[inner[promoted]], column=promoted, argument="promoted")
     df = pd.DataFrame({c: raw[inner[c]] for c in [*strata.values(), *controls]}, index=raw.index)
+    for c in strata.values():  # the strata of the counts (their merge warnings said once)
+        df[c] = clean_stratum_rows(df[c], c)[0]
+    df, merged = clean_category_columns(df, controls)
+    warnings += merged
     keep = labels.notna().to_numpy() & ~flags.missing
     n_before = int(keep.sum())
     for c in controls:  # blank text is missing too (the core rule), not a category

@@ -14,6 +14,7 @@ from .._core.counting import clean_row_labels
 from .._core.flags import read_flags
 from .._core.names import internal_names
 from .._core.numbers import require_numeric
+from .._core.strata import clean_category_columns
 from .._core.text import format_counted
 from .._frames import collect_pandas
 from .._results import RowAccount
@@ -90,6 +91,8 @@ def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
         )
     controls = df.loc[keep, [inner[c] for c in control_cols]]
     controls.columns = control_cols
+    controls, merged = clean_category_columns(controls, control_cols)
+    warnings += merged
     t = t_all.to_numpy()[keep]
     # one order for the same people however the rows came: the Cox fit's sums (and so its
     # last digits, the table and the fingerprint) would otherwise follow the row order
