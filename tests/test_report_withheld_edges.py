@@ -100,3 +100,24 @@ def test_a_count_one_section_withholds_is_not_shown_by_another():
     md = report.render_markdown()
     lines = [x for x in md.splitlines() if x.startswith("| Two or More Races")]
     assert lines and not any("| 7 |" in x for x in lines), lines
+
+
+def test_a_count_withheld_under_one_spelling_is_not_shown_under_another():
+    # one export's sex column read two ways: adverse impact compares 'F', 'M' and 3 'X'; the
+    # LL144 audit (X unknown) reads F as 'Female'. The impact table withheld F's 50 applicants
+    # (with X's 3 and the 113 used, 50 would give the 3 back); the LL144 sex table printed
+    # 'Female: 50', because 'F' and 'Female' were not seen as the same people
+    rows = []
+    for sex, n, s in [("F", 50, 20), ("M", 60, 30), ("X", 3, 1)]:
+        rows += [{"sex": sex, "race": "White" if i % 2 else "Asian",
+                  "screened": "Yes" if i < s else "No"} for i in range(n)]
+    data = pd.DataFrame(rows)
+    impact = fh.adverse_impact(data, group="sex", stages=["screened"])
+    ll144 = fh.ll144_audit(data, sex="sex", race="race", selected="screened",
+                           unknown_labels=["X"])
+    out = json.loads(fh.Report(title="t", generated_at=GEN, min_cell=5).add(impact).add(ll144)
+                     .render_json())
+    table = {r["group"]: r["applicants"] for r in out["sections"][0]["result"]["table"]}
+    assert table["F"] is None and table["X"] is None
+    sex = {r["category"]: r["applicants"] for r in out["sections"][1]["result"]["sex"]}
+    assert sex["Female"] is None, sex

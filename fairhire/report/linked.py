@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence, Set
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
+from .._core.labels import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS, label_key
 from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, strings
 
 __all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
@@ -86,10 +87,23 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
 
 
 def row_name(label: str) -> str:
-    """A row's name as another section may spell it: an LL144 category "Two or More Races
-    (Not Hispanic or Latino)" is the "Two or More Races" of an adverse-impact table."""
+    """A row's name as any section may spell it: an LL144 category "Two or More Races
+    (Not Hispanic or Latino)" is the "Two or More Races" of an adverse-impact table, and the
+    "F" of a group column the "Female" an LL144 sex table reads it as (the label rule's key,
+    with the sex spellings read as one sex), part by part of an intersection.
+
+    >>> row_name("White (Not Hispanic or Latino)"), row_name("F × Black"), row_name("Women")
+    ('white', 'female × black', 'female')
+    """
     match = _QUALIFIED.match(label)
-    return (label if match is None else match.group(1)).strip()
+    name = label if match is None else match.group(1)
+    return GROUP_SEPARATOR.join(_part_name(p) for p in name.split(GROUP_SEPARATOR.strip()))
+
+
+def _part_name(part: str) -> str:
+    key = label_key(part)
+    return MALE.casefold() if key in MALE_SPELLINGS else (
+        FEMALE.casefold() if key in FEMALE_SPELLINGS else key)
 
 
 def _named_counts(frame: pd.DataFrame, shape: Shape, counts: Sequence[str]
