@@ -6,6 +6,8 @@ The public entry points are :func:`fairhire.scan_job_description` and
 A tour, in the order the data flows:
 
 - ``markup``: an ad written in HTML read as the text it shows (before anything else);
+- ``letters``: soft hyphens, zero-width characters and PDF ligatures read out of words, with
+  the way back to the offsets of the text as written;
 - ``lexicon`` / ``lexicon_files``: word lists (TOML) and their loading and checks;
 - ``expression``: a lexicon written out as one regular expression (the matching semantics);
   ``patterns``: checks on user patterns and the literal starts of every term;

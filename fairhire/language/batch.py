@@ -20,6 +20,7 @@ from .._results import RowAccount
 from ..errors import InputTypeError, InvalidParameterError, missing_column_error, preview
 from .checks import CHECK_FIELDS, check_values, compile_for_checks
 from .context import Layout
+from .letters import plain_letters
 from .lexicon import Lexicon
 from .markup import check_html, read_ad
 from .matcher import CompiledLexicon, Scanned
@@ -103,7 +104,7 @@ def _rows(values: Sequence[Any], comp: CompiledLexicon, use_context: bool,
     for start in range(0, len(values), _STAGE):
         stage = values[start : start + _STAGE]
         read = [read_ad(t, html) for t in stage if isinstance(t, str)]
-        texts = [t for t, _ in read]
+        texts = [plain_letters(t)[0] for t, _ in read]
         lows = [lower_same_length(t) for t in texts]
         found = [comp.find(low) for low in lows]
         layouts = [Layout(low, f.words, f.marks) for low, f in zip(lows, found, strict=True)]

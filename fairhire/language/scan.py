@@ -22,6 +22,7 @@ from .._results import RowAccount
 from ..errors import InputTypeError, InvalidParameterError
 from .checks import JobAdChecks, check_values, compile_for_checks
 from .context import Layout
+from .letters import plain_letters, restore_spans
 from .lexicon import LabelRule, Lexicon, load_lexicon
 from .markup import HTML_NOTE, check_html, read_ad
 from .matcher import CompiledLexicon
@@ -354,7 +355,13 @@ def scan_job_description(
     lex = resolve_lexicon(lexicon, categories)
     comp = compile_for_checks(lex)
     use_context = lex.context if context is None else context
-    scan = build_scan(analyse(text, comp, use_context), comp, use_context)
+    plain, back = plain_letters(text)
+    a = analyse(plain, comp, use_context)
+    if back is not None:  # the findings point into the text as written (the page marks them)
+        a = replace(a, text=text,
+                    scored=[_new_scored(t) for t in restore_spans(a.scored, back)],
+                    unscored=[_new_unscored(t) for t in restore_spans(a.unscored, back)])
+    scan = build_scan(a, comp, use_context)
     return replace(scan, warnings=(HTML_NOTE,)) if as_html else scan
 
 
