@@ -148,3 +148,24 @@ def test_an_order_listing_one_value_twice_is_refused(staff):
     with pytest.raises(fh.InvalidParameterError, match="more than once"):
         fh.representation(staff, group="Sex", level="Level",
                           order=["Level 8", "level 8", "Level 9", "Level 10"])
+
+
+def test_a_number_stored_as_text_is_the_same_label():
+    # an Excel export keeps 8 in number cells and '8' where the cell was formatted as text:
+    # adverse_impact stopped ('group labels collide when written as text'), and a level 8
+    # and a level '8' were two strata that print alike
+    rng = np.random.default_rng(0)
+    codes = rng.choice([1, 2], 400).astype(object)
+    levels = rng.choice([8, 9, 10], 400).astype(object)
+    data = pd.DataFrame({"Code": codes, "Hired": rng.random(400) < 0.4, "Level": levels})
+    mixed = data.copy()
+    mixed.loc[::7, "Code"] = mixed.loc[::7, "Code"].astype(str)
+    mixed.loc[::5, "Level"] = mixed.loc[::5, "Level"].astype(str)
+    tidy = fh.adverse_impact(data, group="Code", stages=["Hired"], strata="Level")
+    read = fh.adverse_impact(mixed, group="Code", stages=["Hired"], strata="Level")
+    for attr in ("table", "strata"):
+        pd.testing.assert_frame_equal(getattr(read, attr), getattr(tidy, attr), check_dtype=False)
+    assert any("written as a number and as text" in w for w in read.warnings)
+    pr = fh.promotion_disparity(mixed, group="Code", promoted="Hired", level="Level")
+    assert list(dict.fromkeys(pr.by_stratum["stratum"])) == ["8", "9", "10"]
+    assert clean_labels([2, "2", 1], column="Code", unknown_labels=["2"]).n_unknown == 2

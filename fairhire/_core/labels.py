@@ -185,10 +185,10 @@ class LabelCleaning:
         out = []
         for clean, raws in self.merged.items():
             shown = ", ".join(repr(r) for r in raws)
-            out.append(
-                f"column {self.column!r}: the labels {shown} differ only in case or spaces and "
-                f"were merged as {clean!r}."
-            )
+            how = ("are one number written as a number and as text, and" if len(
+                {isinstance(r, str) for r in raws}) > 1 else "differ only in case or spaces and")
+            out.append(f"column {self.column!r}: the labels {shown} {how} were merged as "
+                       f"{clean!r}.")
         if self.recoded:
             shown = ", ".join(f"{r!r} as {c!r}" for r, c in sorted(self.recoded.items(), key=str))
             why = " (one sex spelled two ways: one group each)" if self.sex_inferred else ""
@@ -286,7 +286,7 @@ def clean_labels(
     """
     values = list(values)
     n_rows = [int(c) for c in counts] if counts is not None else [1] * len(values)
-    unknown_keys = {label_key(u) for u in as_labels(unknown_labels) if not is_missing(u)}
+    unknown_keys = {_merge_key(u) for u in as_labels(unknown_labels) if not is_missing(u)}
     unknown: dict[Any, int] = {}
     # clean key -> {spelling: rows}, and raw -> key
     spellings: dict[Any, dict[Any, int]] = {}
@@ -296,7 +296,7 @@ def clean_labels(
             unknown["(missing)"] = unknown.get("(missing)", 0) + n
             continue
         raw = plain_value(raw)
-        key = label_key(raw)
+        key = _merge_key(raw)
         if key in unknown_keys or (isinstance(raw, str) and raw in unknown_keys):
             unknown[raw] = unknown.get(raw, 0) + n
             raw_key[raw] = None
@@ -346,6 +346,20 @@ def clean_labels(
         column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown,
         undisclosed=undisclosed, groups=groups, sex_inferred=bool(inferred),
     )
+
+
+def _merge_key(value: Any) -> Any:
+    """The key labels are merged by: :func:`label_key`, with a number as its text, so that
+    the 8 of a number cell and the "8" of a cell stored as text (as spreadsheets keep a number
+    typed into a text cell) are one label.
+
+    >>> _merge_key(8), _merge_key(8.0), _merge_key(" 8 "), _merge_key(True)
+    ('8', '8', '8', True)
+    """
+    key = label_key(value)
+    if isinstance(key, int | float) and not isinstance(key, bool):
+        return str(key)
+    return key
 
 
 def _one_sex_spelled_twice(keys: Iterable[Any]) -> bool:
