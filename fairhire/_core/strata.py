@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import clean_labels, relabel_counts
+from .labels import _squash, clean_labels, relabel_counts
 from .missing import is_missing
 
-__all__ = ["MISSING_STRATUM", "STRATUM_SEPARATOR", "clean_strata", "clean_stratum_rows",
-           "missing_strata_warnings", "stratum_label", "stratum_order", "stratum_value"]
+__all__ = ["MISSING_STRATUM", "STRATUM_SEPARATOR", "clean_category_columns", "clean_strata",
+           "clean_stratum_rows", "missing_strata_warnings", "strata_tidy", "stratum_label",
+           "stratum_order", "stratum_value"]
 
 MISSING_STRATUM = "(missing)"
 STRATUM_SEPARATOR = " · "
@@ -87,6 +88,33 @@ def stratum_order(value: Any) -> tuple:
     parts = [(0, int(p), "") if p.isdigit() else (1, 0, p.casefold())
              for p in re.split(r"(\d+)", str(value))]
     return (2, 0.0, (*parts, (1, 0, str(value))))  # the spelling last: ties never by chance
+
+
+def strata_tidy(values: Iterable[Any]) -> bool:
+    """Whether distinct stratum values are already as :func:`clean_strata` leaves them (text
+    trimmed, no two alike but for case, spaces or a number stored as text; missing as None):
+    a quick test for the common case of a tidy column of many strata (thousands of
+    requisitions), which then need no cleaning.
+
+    >>> strata_tidy(["R-1", "R-2", None, 3]), strata_tidy(["L8", "l8"]), strata_tidy(["L8 "])
+    (True, False, False)
+    """
+    keys = set()
+    for v in values:
+        if v is None:
+            continue
+        if type(v) is str:
+            if _squash(v) != v:
+                return False
+            key = v.casefold()
+        elif type(v) is int:
+            key = str(v)
+        else:
+            return False
+        if key in keys:
+            return False
+        keys.add(key)
+    return True
 
 
 def clean_strata(table: pd.DataFrame, columns: Mapping[str, str], *,

@@ -17,7 +17,7 @@ import pandas as pd
 from .._core.groups import GROUP_SEPARATOR, sort_key
 from .._core.labels import clean_labels, relabel_counts
 from .._core.missing import is_missing
-from .._core.strata import clean_strata
+from .._core.strata import clean_strata, strata_tidy
 from ..errors import InsufficientDataError, InvalidParameterError, preview
 from .aggregate import APPLIED, FunnelCounts, sort_rows
 
@@ -25,8 +25,7 @@ __all__ = ["GroupTotals", "clean_funnel_strata", "clean_group_labels", "group_to
 
 
 def _already_clean(
-    table: pd.DataFrame, group_cols: Sequence[str], unknown_labels: Sequence[object],
-    groups: bool = True,
+    table: pd.DataFrame, group_cols: Sequence[str], unknown_labels: Sequence[object]
 ) -> bool:
     """Whether the shared rule leaves every label of the table as it is: nothing merged,
     recoded, read as unknown or warned about, every label already in its clean spelling and a
@@ -36,8 +35,7 @@ def _already_clean(
         # blank text is missing: only None is missing as it stands
         if any(isinstance(v, np.generic) or (v is not None and is_missing(v)) for v in distinct):
             return False
-        cleaning = clean_labels(distinct, column=c, unknown_labels=unknown_labels,
-                                groups=groups)
+        cleaning = clean_labels(distinct, column=c, unknown_labels=unknown_labels)
         if cleaning.warnings() or set(cleaning.unknown) - {"(missing)"}:
             return False
         for raw in distinct:
@@ -75,7 +73,7 @@ def clean_funnel_strata(
 ) -> tuple[FunnelCounts, list[str]]:
     """The counts with clean stratum labels (:func:`fairhire._core.strata.clean_strata`:
     "LEVEL 8 " and "Level 8" are one stratum), and the merge warnings."""
-    if not strata_cols or _already_clean(counts.table, strata_cols, (), groups=False):
+    if all(strata_tidy(dict.fromkeys(counts.table[c].tolist())) for c in strata_cols):
         return counts, []
     table, warnings = clean_strata(counts.table, {c: c for c in strata_cols},
                                    count_columns=counts.count_columns, weight=APPLIED)
