@@ -16,7 +16,9 @@ and printing it in another would undo the suppression, so the tables are planned
   the levels shown would give it back, so a second one is withheld with it;
 - the cells of a sum the result declares (``count_sums()``: a group's exits of all kinds are
   its voluntary, involuntary and other exits; a layoff's "50 and over" is the "50–59" band
-  plus "60 and over") never have exactly one withheld either, for the same reason;
+  plus "60 and over"; a monitoring period's groups at one stage, whose total the rows used
+  give back) follow rule 3 too: never exactly one withheld, nor withheld ones adding up to
+  fewer than ``min_cell``;
 
 and the single-table rules run again until nothing changes.
 """
@@ -87,7 +89,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
                     changed = True
         changed |= _parts(frames, shapes, names, plans, held, forced)
         changed |= _across_blocks(frames, shapes, names, plans, forced, rule)
-        changed |= _sums(frames, plans, forced, sums)
+        changed |= _sums(frames, plans, forced, sums, rule.min_cell)
         if not changed:
             break
     return [dict(f) for f in forced]
@@ -230,19 +232,22 @@ def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
 
 
 def _sums(frames: Sequence[pd.DataFrame], plans: list[tuple[Mapping, Mapping]],
-          forced: list[Forced], sums: Sequence[Sum]) -> bool:
-    """A declared sum with exactly one withheld cell gives it back (the total less the parts
-    shown, or the total's parts): the smallest other cell is withheld with it (of equal ones,
-    the last: a part rather than the total, which is listed first)."""
+          forced: list[Forced], sums: Sequence[Sum], min_cell: int) -> bool:
+    """A declared sum with one withheld cell gives it back (the total less the parts shown,
+    or the total's parts), and withheld cells adding up to fewer than ``min_cell`` give back
+    a small figure: the smallest other cell is withheld with them (of equal ones, the last: a
+    part rather than a total, which is listed first)."""
     changed = False
     for column, cells in sums:
         if not all(column in plans[k][0] for k, _ in cells):
             continue
         held = [(k, i) for k, i in cells if i in plans[k][0][column]
                 or i in plans[k][1][column] or i in forced[k][column]]
-        others = [(float(frames[k][column].iloc[i]), -n, k, i) for n, (k, i) in enumerate(cells)
-                  if (k, i) not in held and _numeric(frames[k][column].iloc[i])]
-        if len(held) == 1 and others:
+        values = {(k, i): frames[k][column].iloc[i] for k, i in cells}
+        others = [(float(values[k, i]), -n, k, i) for n, (k, i) in enumerate(cells)
+                  if (k, i) not in held and _numeric(values[k, i])]
+        if held and others and (len(held) == 1 or sum(
+                float(values[c]) for c in held if _numeric(values[c])) < min_cell):
             *_, k, i = min(others)
             forced[k][column].add(i)
             changed = True
