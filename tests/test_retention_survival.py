@@ -203,3 +203,24 @@ def test_same_people_in_any_row_order_give_the_same_result():
         pd.testing.assert_frame_equal(again.table, first.table, check_exact=True)
         pd.testing.assert_frame_equal(again.causes, first.causes, check_exact=True)
         assert again.fingerprint == first.fingerprint
+
+
+def test_a_reference_group_with_no_exits_is_said_not_left_silent():
+    # B (40 people) had no exits, so it is the reference (the lowest exit rate) and no hazard
+    # ratio against it exists. b96c263 gave no finding at all, only "no Cox model (no exits
+    # in the reference group or others)", though A's 20 exits of 50 differ (log-rank p < 0.001)
+    # and fh.retention flags the same people.
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"group": ["A"] * 50 + ["B"] * 40,
+                         "months": rng.integers(1, 60, 90).astype(float),
+                         "left": [i < 20 for i in range(50)] + [False] * 40})
+    r = fh.time_to_exit(data, group="group", duration="months", event="left")
+    assert r.reference_group == "B" and r.logrank["p_value"] < 0.001
+    found = [h for h in r.headlines() if h.severity == 3]
+    assert len(found) == 1
+    text = found[0].text
+    assert "none of the 40 B employees left" in text and "p < 0.001" in text, text
+    assert "reference=" in text
+    assert any("none of its 40 employees left" in w and "reference=" in w for w in r.warnings)
+    ret = fh.retention(data, group="group", exited="left")
+    assert ret.table.set_index("group").loc["A", "flagged"]
