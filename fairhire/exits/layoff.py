@@ -388,6 +388,15 @@ def _comparisons(state: _State, group_cols: list[str], cuts: tuple[int, ...], op
     return parts, strata_rows, unknown
 
 
+def _check_unit_names(units: pd.Series, unit: str | None) -> None:
+    """A unit named like the overall rows ("All units") would be read as all of them."""
+    clash = sorted({u for u in units if " ".join(u.split()).casefold() == ALL_UNITS.casefold()})
+    if clash:
+        raise InvalidValueError(
+            f"column {unit!r} (passed as unit=) has a unit named {clash[0]!r}, the label of the rows "
+            "over every unit: rename that unit in the data (e.g. 'All units (department)').")
+
+
 @dataclass
 class _State:
     table: pd.DataFrame
@@ -413,6 +422,8 @@ def _prepare(counts: Any, *, selected: str, unit: str | None, age: str | None,
             warnings.append(f"{int(t.loc[gone, N].sum()):,} employees have a missing {name!r}: "
                             "kept as '(missing)'.")
         t[key] = t[key].astype(object).where(~gone, "(missing)").map(str)
+    if unit_key is not None:
+        _check_unit_names(t[unit_key], unit)
     no_age = pd.Series(False, index=t.index)
     if age_key is not None:
         t[age_key] = pd.to_numeric(t[age_key], errors="coerce").astype(float)
