@@ -224,3 +224,18 @@ def test_a_reference_group_with_no_exits_is_said_not_left_silent():
     assert any("none of its 40 employees left" in w and "reference=" in w for w in r.warnings)
     ret = fh.retention(data, group="group", exited="left")
     assert ret.table.set_index("group").loc["A", "flagged"]
+
+
+def test_a_reason_without_an_exit_is_named_not_dropped_silently():
+    # A Workday termination report: a termination future-dated after the snapshot keeps its
+    # reason; b96c263 counted the person as employed and said nothing of the reason.
+    data = pd.DataFrame({
+        "group": ["A", "B"] * 20,
+        "hired": ["2020-01-15"] * 40,
+        "left": ["2023-06-30", ""] * 19 + ["2026-03-31", ""],
+        "reason": ["Voluntary - Resignation", ""] * 19 + ["Involuntary - Layoff", ""],
+    })
+    r = fh.time_to_exit(data, group="group", hire_date="hired", exit_date="left",
+                        as_of="2025-12-31", cause="reason", min_n=5)
+    assert r.table.set_index("group").loc["A", "exits"] == 19
+    assert any("1 rows have a 'reason' but no exit" in w for w in r.warnings), r.warnings
