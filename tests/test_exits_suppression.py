@@ -84,3 +84,18 @@ def test_layoff_small_oldest_band_cannot_be_worked_out_from_the_band_below():
         terms = [every.loc["40 and over", column], bands.loc["40–49", column],
                  every.loc["50 and over", column]]
         assert sum(map(_held, terms)) != 1, (column, terms)
+
+
+def test_layoff_small_age_group_of_a_unit_cannot_be_worked_out_from_its_groups_by_sex():
+    # Sales: 63 people (31 F, 32 M in the comparison by sex), 60 under 40 and 3 aged 50.
+    # b96c263 withheld the 3 but showed 31, 32 and 60: the unit's total less those under 40.
+    data = _rif({"Sales": [(30, 60, 6), (50, 3, 2)], "Ops": [(30, 50, 5), (45, 40, 12)],
+                 "Eng": [(30, 45, 4), (55, 30, 9)]})
+    result = fh.reduction_in_force(data, group="Gender", selected="RIF", unit="Unit", age="Age")
+    table = ReportView(result, MIN_CELL).frame(result.table)
+    for unit in ("Sales", "Ops", "Eng", "All units"):
+        rows = table[(table["unit"] == unit)
+                     & table["comparison"].isin(["Gender", "age 40 and over"])]
+        for column in ("headcount", "selected"):
+            held = [_held(v) for v in rows[column]]
+            assert sum(held) != 1, (unit, column, rows[column].tolist())

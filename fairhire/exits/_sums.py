@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["CountSum", "band_sums", "kind_sums"]
+__all__ = ["CountSum", "band_sums", "kind_sums", "layoff_sums", "unit_sums"]
 
 #: a count column and its cells (table name, row position): one is the sum of the others
 CountSum = tuple[str, tuple[tuple[str, int], ...]]
@@ -63,3 +63,27 @@ def band_sums(table: pd.DataFrame, bands: pd.DataFrame | None, cuts: Sequence[in
             out.append((column, tuple(cells)))
         out += [(column, (("table", i), ("age_bands", 0))) for i in young]
     return out
+
+
+def unit_sums(table: pd.DataFrame, groups: str, cuts: Sequence[int]) -> list[CountSum]:
+    """In each unit (and over all units), the groups of the comparison by group and the two
+    sides of "40 and over" against "Under 40" (``cuts[0]``) count the same people (less those
+    with a missing group or age): a small age group is not the unit's total less the rest."""
+    if not groups or not cuts:
+        return []
+    age = f"age {cuts[0]} and over"
+    out: list[CountSum] = []
+    for unit in pd.unique(table["unit"].astype(str)):
+        cells = _positions(table, unit=unit, comparison=groups) + _positions(
+            table, unit=unit, comparison=age)
+        if len(cells) > 2:
+            out += [(column, tuple(("table", i) for i in cells))
+                    for column in ("headcount", "selected")]
+    return out
+
+
+def layoff_sums(table: pd.DataFrame, bands: pd.DataFrame | None, cuts: Sequence[int],
+                groups: str, everyone: str, under: str) -> list[CountSum]:
+    """Every sum of a reduction in force: its age bands' (:func:`band_sums`) and its units'
+    (:func:`unit_sums`)."""
+    return band_sums(table, bands, cuts, everyone, under) + unit_sums(table, groups, cuts[:1])

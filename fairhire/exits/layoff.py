@@ -39,7 +39,7 @@ from ._ages import UNDER_40, age_trend, check_bands, with_ages
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
-from ._sums import CountSum, band_sums
+from ._sums import CountSum, layoff_sums
 
 __all__ = ["ReductionInForceResult", "reduction_in_force"]
 
@@ -121,8 +121,8 @@ class ReductionInForceResult(Result):
 
     def count_sums(self) -> list[CountSum]:
         """Counts that add up to another one shown (for ``min_cell``, see :mod:`._sums`)."""
-        return band_sums(self.table, self.age_bands, self.params.get("age_bands", ()),
-                         ALL_UNITS, UNDER_40)
+        return layoff_sums(self.table, self.age_bands, self.params.get("age_bands", ()),
+                           " × ".join(self.group_columns), ALL_UNITS, UNDER_40)
 
     @property
     def owbpa_summary(self) -> dict[str, Any] | None:
