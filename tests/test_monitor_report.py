@@ -11,7 +11,9 @@ import pytest
 
 import fairhire as fh
 from fairhire.report.charts.monitor import impact_ratio_over_time
+from fairhire.report.suppress import Withheld
 from fairhire.report.testing import HOSTILE_LABEL, check_renders
+from fairhire.report.view import ReportView
 
 
 def _three_quarters(female_hired=(48, 3, 45), female="Female") -> pd.DataFrame:
@@ -93,6 +95,9 @@ def test_every_periods_small_counts_are_suppressed_in_every_format():
             if row.applicants < min_cell or row.selected < min_cell:
                 assert f"< {min_cell}" in cells[2:4], line
                 assert cells[4] in ("s", "–") and cells[6] in ("s", "–"), line
+            elif row.period in set(small_rows.loc[small_rows.stage == stage, "period"]):
+                # a complement: the period's small group is not its total less this row
+                assert cells[2] in (f"{row.applicants:,}", "s"), line
             else:
                 assert cells[2] == f"{row.applicants:,}", line
     table = json.loads(out["json"])["sections"][0]["result"]["table"]
@@ -166,3 +171,29 @@ def test_another_threshold_is_not_called_four_fifths():
     assert "the threshold 0.9 line" in chart.alt and "four-fifths" not in chart.alt
     default = fh.monitor(pd.DataFrame(rows), period="q", group="sex", stages="hired")
     assert "the 0.8 (four-fifths) line" in impact_ratio_over_time(default).alt
+
+
+def test_a_periods_small_group_cannot_be_worked_out_from_the_rows_used():
+    # Screened then hired: in 2025-Q2 only 3 women applied. The period's block holds three
+    # stages, so b96c263 saw three withheld counts there and withheld no complement: the men's
+    # 100 stayed at each stage, and the rows used (the table's applicants at the first stage
+    # over every period) less every applicant count shown gave the women's 3 back.
+    rows = []
+    for q, women in (("2025-Q1", 100), ("2025-Q2", 3), ("2025-Q3", 100)):
+        rows += [{"quarter": q, "sex": "Male", "screened": i < 60, "hired": i < 30}
+                 for i in range(100)]
+        rows += [{"quarter": q, "sex": "Female", "screened": i < 55 * women // 100,
+                  "hired": i < 25 * women // 100} for i in range(women)]
+    mon = fh.monitor(pd.DataFrame(rows), period="quarter", group="sex",
+                     stages=["screened", "hired"])
+    shown = ReportView(mon, 5).frame(mon.table)
+    for (period, stage), block in shown.groupby(["period", "stage"], sort=False):
+        for column in ("applicants", "selected"):
+            held = [isinstance(v, Withheld) for v in block[column]]
+            assert sum(held) != 1, (period, stage, column, block[column].tolist())
+    out = check_renders(mon, min_cell=5)
+    section = json.loads(out["json"])["sections"][0]
+    first = [r for r in section["result"]["table"] if r["stage"] == "screened"]
+    known = sum(r["applicants"] for r in first if r["applicants"] is not None)
+    hidden = [r for r in first if r["applicants"] is None]
+    assert section["rows"]["used"] - known != 3 or len(hidden) > 1

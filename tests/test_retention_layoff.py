@@ -266,3 +266,12 @@ def test_the_command_line_takes_birth_dates(tmp_path, capsys):
     for _, row in expected.table.query("unit == 'All units'").iterrows():
         assert re.search(rf"{row.comparison} +{row.group} +{row.headcount} +{row.selected} ",
                          out), row.comparison
+
+
+def test_a_unit_named_like_the_overall_rows_is_refused():
+    # A department called "All units" (or "all units ") shared the overall rows' label on
+    # b96c263: two "All units" rows per group, the report's overall table showing the
+    # department, and "In All units, ..." findings that read as the whole layoff.
+    data = DATA.assign(unit=DATA["unit"].replace({"Ops": "all units "}))
+    with pytest.raises(InvalidValueError, match=r"'unit'.*'all units '.*rename"):
+        fh.reduction_in_force(data, selected="laid_off", unit="unit", age="age")

@@ -203,3 +203,39 @@ def test_same_people_in_any_row_order_give_the_same_result():
         pd.testing.assert_frame_equal(again.table, first.table, check_exact=True)
         pd.testing.assert_frame_equal(again.causes, first.causes, check_exact=True)
         assert again.fingerprint == first.fingerprint
+
+
+def test_a_reference_group_with_no_exits_is_said_not_left_silent():
+    # B (40 people) had no exits, so it is the reference (the lowest exit rate) and no hazard
+    # ratio against it exists. b96c263 gave no finding at all, only "no Cox model (no exits
+    # in the reference group or others)", though A's 20 exits of 50 differ (log-rank p < 0.001)
+    # and fh.retention flags the same people.
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"group": ["A"] * 50 + ["B"] * 40,
+                         "months": rng.integers(1, 60, 90).astype(float),
+                         "left": [i < 20 for i in range(50)] + [False] * 40})
+    r = fh.time_to_exit(data, group="group", duration="months", event="left")
+    assert r.reference_group == "B" and r.logrank["p_value"] < 0.001
+    found = [h for h in r.headlines() if h.severity == 3]
+    assert len(found) == 1
+    text = found[0].text
+    assert "none of the 40 B employees left" in text and "p < 0.001" in text, text
+    assert "reference=" in text
+    assert any("none of its 40 employees left" in w and "reference=" in w for w in r.warnings)
+    ret = fh.retention(data, group="group", exited="left")
+    assert ret.table.set_index("group").loc["A", "flagged"]
+
+
+def test_a_reason_without_an_exit_is_named_not_dropped_silently():
+    # A Workday termination report: a termination future-dated after the snapshot keeps its
+    # reason; b96c263 counted the person as employed and said nothing of the reason.
+    data = pd.DataFrame({
+        "group": ["A", "B"] * 20,
+        "hired": ["2020-01-15"] * 40,
+        "left": ["2023-06-30", ""] * 19 + ["2026-03-31", ""],
+        "reason": ["Voluntary - Resignation", ""] * 19 + ["Involuntary - Layoff", ""],
+    })
+    r = fh.time_to_exit(data, group="group", hire_date="hired", exit_date="left",
+                        as_of="2025-12-31", cause="reason", min_n=5)
+    assert r.table.set_index("group").loc["A", "exits"] == 19
+    assert any("1 rows have a 'reason' but no exit" in w for w in r.warnings), r.warnings

@@ -162,5 +162,11 @@ def _causes(df: pd.DataFrame, cause: str | None, kinds: ExitKinds, e: np.ndarray
     if no_cause.any():
         warnings.append(f"{int(no_cause.sum()):,} exits have no {cause!r}: counted as cause "
                         "'unknown'.")
+    # a reason without an exit (a future-dated termination, a stale field) is not a cause:
+    # the person was employed at the end of follow-up, so say it was not used
+    stray = (e == 0) & pd.notna(pd.Series(kind)).to_numpy()
+    if stray.any():
+        warnings.append(f"{int(stray.sum()):,} rows have a {cause!r} but no exit by the end of "
+                        "follow-up: counted as still employed, their reason not used.")
     kind = np.where(no_cause, "unknown", kind)
     return np.where(e == 1, kind, None)

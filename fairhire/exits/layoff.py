@@ -40,6 +40,7 @@ from ._ages import UNDER_40, age_trend, check_bands, with_ages
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
+from ._sums import CountSum, layoff_sums
 
 __all__ = ["ReductionInForceResult", "reduction_in_force"]
 
@@ -118,6 +119,11 @@ class ReductionInForceResult(Result):
         "exports and of reports unless whoever builds the report explicitly asks for the "
         "disclosure to be included."
     )
+
+    def count_sums(self) -> list[CountSum]:
+        """Counts that add up to another one shown (for ``min_cell``, see :mod:`._sums`)."""
+        return layoff_sums(self.table, self.age_bands, self.params.get("age_bands", ()),
+                           " × ".join(self.group_columns), ALL_UNITS, UNDER_40)
 
     @property
     def owbpa_summary(self) -> dict[str, Any] | None:
@@ -384,6 +390,15 @@ def _comparisons(state: _State, group_cols: list[str], cuts: tuple[int, ...], op
     return parts, strata_rows, unknown
 
 
+def _check_unit_names(units: pd.Series, unit: str | None) -> None:
+    """A unit named like the overall rows ("All units") would be read as all of them."""
+    clash = sorted({u for u in units if " ".join(u.split()).casefold() == ALL_UNITS.casefold()})
+    if clash:
+        raise InvalidValueError(
+            f"column {unit!r} (passed as unit=) has a unit named {clash[0]!r}, the label of the rows "
+            "over every unit: rename that unit in the data (e.g. 'All units (department)').")
+
+
 @dataclass
 class _State:
     table: pd.DataFrame
@@ -409,6 +424,8 @@ def _prepare(counts: Any, *, selected: str, unit: str | None, age: str | None,
             warnings.append(f"{int(t.loc[gone, N].sum()):,} employees have a missing {name!r}: "
                             "kept as '(missing)'.")
         t[key] = t[key].astype(object).where(~gone, "(missing)").map(str)
+    if unit_key is not None:
+        _check_unit_names(t[unit_key], unit)
     no_age = pd.Series(False, index=t.index)
     if age_key is not None:
         t[age_key] = pd.to_numeric(t[age_key], errors="coerce").astype(float)

@@ -44,6 +44,7 @@ from ._counts import (
 )
 from ._counts import N as _N
 from ._model import logit_by_kind
+from ._sums import CountSum, kind_sums
 
 __all__ = ["RetentionResult", "retention"]
 
@@ -113,6 +114,10 @@ class RetentionResult(Result):
         # the chosen one, not the first of the groups tied with it (each marked is_reference)
         ref = self.table.loc[self.table["kind"] == "all", "reference_group"].dropna()
         return str(ref.iloc[0]) if len(ref) else None
+
+    def count_sums(self) -> list[CountSum]:
+        """Counts that add up to another one shown (for ``min_cell``, see :mod:`._sums`)."""
+        return kind_sums(self.table)
 
     def _repr_headline(self) -> str:
         return (f"{self.table['group'].nunique()} groups, {len(self.kinds)} kinds of exit, "

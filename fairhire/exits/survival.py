@@ -39,6 +39,8 @@ from ._times import DAYS_PER, Observed, observe
 
 __all__ = ["TimeToExitResult", "time_to_exit"]
 
+ALL_EXITS = "all exits"
+
 #: A median reached with fewer people at risk is reported as unstable (as time to promotion).
 MIN_AT_RISK = 5
 
@@ -99,10 +101,10 @@ class TimeToExitResult(Result):
 
     def headlines(self) -> list[Headline]:
         """Plain-language findings, most serious first."""
-        out: list[Headline] = []
+        out: list[Headline] = self._reference_without_exits()
         for row in self.flagged.itertuples(index=False):
             out.append(Headline(
-                severity=3, figure=row.hazard_ratio, section="all exits",
+                severity=3, figure=row.hazard_ratio, section=ALL_EXITS,
                 text=f"{row.group} employees left sooner than {row.reference_group} employees:"
                 f" at any given tenure they left at {format_number(row.hazard_ratio)} times the "
                 f"rate (Cox hazard ratio, 95% CI {format_number(row.hr_ci_low)}–"
@@ -123,6 +125,28 @@ class TimeToExitResult(Result):
                     f"that reason within {format_number(self.horizon, 0)} {self.time_unit}.",
                 ))
         return by_severity(out)
+
+    def _reference_without_exits(self) -> list[Headline]:
+        """The reference group (the lowest exit rate) had no exits: no hazard ratio exists,
+        so the log-rank test says whether the others left sooner."""
+        t = self.table.set_index("group")
+        ref = self.reference_group
+        if ref is None or ref not in t.index or t.at[ref, "exits"] > 0:
+            return []
+        left = t.loc[(t.index != ref) & (t["exits"] > 0)]
+        if left.empty:
+            return []
+        p = self.logrank.get("p_value", math.nan)
+        who = ", ".join(f"{g} employees did ({int(r.exits):,} of {int(r.n):,})"
+                        for g, r in left.iterrows())
+        verdict = "differ" if p < self.alpha else "do not differ significantly"
+        return [Headline(
+            severity=3 if p < self.alpha else 2, section=ALL_EXITS,
+            text=f"No hazard ratio against {ref} employees, the reference group: none of the "
+            f"{int(t.at[ref, 'n']):,} {ref} employees left, while {who}; the retention curves "
+            f"{verdict} (log-rank {p_text(p)}). Pass reference= to compare with a group that "
+            "had exits.",
+        )]
 
     def summary(self) -> str:
         lines = [f"Time to exit ({self.duration}, {self.time_unit}) by "
@@ -298,7 +322,7 @@ def _reference(table: pd.DataFrame, groups: list[str], reference: Any, min_n: in
 def _with_hazard_ratios(table: pd.DataFrame, obs: Observed, ref: str | None, ties: str,
                         confidence: float, alpha: float) -> pd.DataFrame:
     """Add the reference columns, the Cox hazard ratios against it and the flag."""
-    hr = _cox(obs.t, obs.e, obs.g, obs.groups, ref, ties, confidence, obs.warnings, "all exits")
+    hr = _cox(obs.t, obs.e, obs.g, obs.groups, ref, ties, confidence, obs.warnings, ALL_EXITS)
     table["reference_group"] = ref
     table["is_reference"] = table["group"] == ref
     table = table.merge(hr, on="group", how="left")
@@ -328,7 +352,16 @@ def _cox(t: np.ndarray, e: np.ndarray, g: np.ndarray, groups: list[str], ref: st
          ties: str, confidence: float, warnings: list[str], what: str) -> pd.DataFrame:
     cols = ["group", "hazard_ratio", "hr_ci_low", "hr_ci_high", "p_value_cox"]
     others = [lab for lab in groups if lab != ref and (e[g == lab] == 1).any()]
-    if ref is None or not others or int(e[g == ref].sum()) == 0:
+    if ref is not None and others and int(e[g == ref].sum()) == 0:
+        # the lowest exit rate wins the reference, so a group with no exits is picked exactly
+        # when the gap is widest: say so, never a bare "no model"
+        warnings.append(
+            f"{what}: no hazard ratio against {ref}, the reference group: none of its "
+            f"{int((g == ref).sum()):,} employees {'left' if what == ALL_EXITS else 'had ' + what}, "
+            "and a rate of leaving against none has no finite ratio. Pass reference= to "
+            "compare with a group that had exits.")
+        return _floats(pd.DataFrame(columns=cols))
+    if ref is None or not others:
         warnings.append(f"{what}: no Cox model (no exits in the reference group or others).")
         return _floats(pd.DataFrame(columns=cols))
     x = pd.DataFrame({lab: (g == lab).astype(float) for lab in others})

@@ -90,6 +90,17 @@ class MonitorResult(Result):
     def _repr_headline(self) -> str:
         return f"{len(self.periods)} periods, {len(self.alerts)} alerts"
 
+    def count_sums(self) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+        """Each period's groups at one stage (cells of :attr:`table`): the rows used less the
+        other periods give their total, so ``min_cell`` withholds them as a single audit of
+        the period would (see :func:`fairhire.report.linked.plan_frames`)."""
+        rows: dict[tuple[str, str], list[int]] = {}
+        keys = zip(self.table["period"].astype(str), self.table["stage"].astype(str), strict=True)
+        for i, key in enumerate(keys):
+            rows.setdefault(key, []).append(i)
+        return [(column, tuple(("table", i) for i in block)) for block in rows.values()
+                if len(block) > 1 for column in ("applicants", "selected")]
+
     def ratios_over_time(self) -> pd.DataFrame:
         """Each trend's impact ratio in every period, against the run's reference of its stage.
 

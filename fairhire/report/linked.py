@@ -14,6 +14,11 @@ and printing it in another would undo the suppression, so the tables are planned
 - a group's counts across the blocks of a table (its promoted at each level) whose sum another
   table shows (its promoted over all levels) never have exactly one withheld: the total less
   the levels shown would give it back, so a second one is withheld with it;
+- the cells of a sum the result declares (``count_sums()``: a group's exits of all kinds are
+  its voluntary, involuntary and other exits; a layoff's "50 and over" is the "50–59" band
+  plus "60 and over"; a monitoring period's groups at one stage, whose total the rows used
+  give back) follow rule 3 too: never exactly one withheld, nor withheld ones adding up to
+  fewer than ``min_cell``;
 
 and the single-table rules run again until nothing changes.
 """
@@ -34,6 +39,8 @@ from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, strings
 __all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
 
 Forced = dict[str, set[int]]
+#: A declared sum: a count column and its cells (frame, row), one of them the sum of the others
+Sum = tuple[str, tuple[tuple[int, int], ...]]
 
 #: Columns that name a row's people (a group, an LL144 category, a rater): a count of one
 #: such row can be matched with the same people's count in another section of the report.
@@ -43,13 +50,15 @@ _QUALIFIED = re.compile(r"^(.*\S)\s+\((.+)\)$")  # "White (Not Hispanic or Latin
 
 
 def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
-                outside: Set[tuple[str, float]] = frozenset()) -> list[Forced]:
+                outside: Set[tuple[str, float]] = frozenset(),
+                sums: Sequence[Sum] = ()) -> list[Forced]:
     """For each frame, the count cells it must withhold because another frame (or another
     block of the same frame) withholds the same figure. Pass them to ``suppress_frame(...,
     forced=)``.
 
     ``outside``: (row name, count) pairs that another section of the report withholds
     (:func:`shown_names`); a shown count of a row of that name with that value is withheld too.
+    ``sums``: cells of which one is the sum of the others (the result's ``count_sums()``).
     """
     counts = [[c for c in f.columns if c in rule.counts] for f in frames]
     shapes = [Shape.of(f, cs) for f, cs in zip(frames, counts, strict=True)]
@@ -81,6 +90,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
                     changed = True
         changed |= _parts(frames, shapes, names, plans, held, forced)
         changed |= _across_blocks(frames, shapes, names, plans, forced, rule)
+        changed |= _sums(frames, plans, forced, sums, rule.min_cell)
         if not changed:
             break
     return [dict(f) for f in forced]
@@ -232,6 +242,29 @@ def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
                     reference is not None and reference[i], float(values[i]))))
                 plans[k] = _plan(frame, rule, forced[k])
                 changed = True
+    return changed
+
+
+def _sums(frames: Sequence[pd.DataFrame], plans: list[tuple[Mapping, Mapping]],
+          forced: list[Forced], sums: Sequence[Sum], min_cell: int) -> bool:
+    """A declared sum with one withheld cell gives it back (the total less the parts shown,
+    or the total's parts), and withheld cells adding up to fewer than ``min_cell`` give back
+    a small figure: the smallest other cell is withheld with them (of equal ones, the last: a
+    part rather than a total, which is listed first)."""
+    changed = False
+    for column, cells in sums:
+        if not all(column in plans[k][0] for k, _ in cells):
+            continue
+        held = [(k, i) for k, i in cells if i in plans[k][0][column]
+                or i in plans[k][1][column] or i in forced[k][column]]
+        values = {(k, i): frames[k][column].iloc[i] for k, i in cells}
+        others = [(float(values[k, i]), -n, k, i) for n, (k, i) in enumerate(cells)
+                  if (k, i) not in held and _numeric(values[k, i])]
+        if held and others and (len(held) == 1 or sum(
+                float(values[c]) for c in held if _numeric(values[c])) < min_cell):
+            *_, k, i = min(others)
+            forced[k][column].add(i)
+            changed = True
     return changed
 
 

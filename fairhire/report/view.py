@@ -95,6 +95,22 @@ def _rows_in(frame: pd.DataFrame, sources: list[pd.DataFrame]
     return None
 
 
+def _declared_sums(result: Any, frames: list[pd.DataFrame]
+                   ) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """The result's ``count_sums()`` (column, cells as (table name, row position)), one of
+    each sum's cells the sum of the others, as cells (frame, row) of the planned ``frames``."""
+    declared = getattr(result, "count_sums", None)
+    if not callable(declared):
+        return []
+    index = {id(f): k for k, f in enumerate(frames)}
+    out = []
+    for column, cells in declared():
+        mapped = tuple((index.get(id(getattr(result, name, None))), row) for name, row in cells)
+        if all(k is not None for k, _ in mapped):
+            out.append((column, mapped))
+    return out
+
+
 class ReportView:
     """A result as a report sees it: tables, counts and sentences with ``min_cell`` applied.
 
@@ -123,6 +139,8 @@ class ReportView:
         #: the result's tables with counts, planned together, and the cells each must withhold
         self._planned: list[pd.DataFrame] = []
         self._forced: dict[int, dict[str, set[int]]] = {}
+        #: the result's declared sums of counts, as cells of ``_planned``
+        self._sums: list[tuple[str, tuple[tuple[int, int], ...]]] = []
 
     @property
     def result(self) -> Any:
@@ -213,7 +231,8 @@ class ReportView:
                 return done
             if counted and forced is None:
                 # a table the scan did not see (a method's): plan it with the others
-                forced = plan_frames([*self._planned, frame], self._rule, outside=self._outside)[-1]
+                forced = plan_frames([*self._planned, frame], self._rule, outside=self._outside,
+                                     sums=self._sums)[-1]
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
             done = self._withhold_tallies(frame, done)
@@ -265,7 +284,8 @@ class ReportView:
                 done = self.frame(source)
                 return {c: {i for i, v in enumerate(done[c].tolist()) if isinstance(v, Withheld)}
                         for c in counts}
-        return plan_frames([*self._planned, frame], self._rule, outside=self._outside)[-1]
+        return plan_frames([*self._planned, frame], self._rule, outside=self._outside,
+                           sums=self._sums)[-1]
 
     def shown_names(self) -> tuple[set[tuple[str, float]], set[tuple[str, float]]]:
         """(row name, count) of every count this view withholds, and of every one it shows,
@@ -328,8 +348,10 @@ class ReportView:
             if any(c in self._rule.counts for c in f.columns) and _rows_in(f, counted) is None:
                 counted.append(f)
         self._planned = counted
-        self._forced = dict(zip((id(f) for f in counted), plan_frames(counted, self._rule, outside=self._outside),
-                                strict=True))
+        self._sums = _declared_sums(self._result, counted)
+        self._forced = dict(zip((id(f) for f in counted),
+                                plan_frames(counted, self._rule, outside=self._outside,
+                                            sums=self._sums), strict=True))
         for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
             self.frame(value)
 
