@@ -45,6 +45,11 @@ _EITHER = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 _EITHER_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 #: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
 _POINT_CURRENCIES = frozenset("$£¥₹")
+# 33 680,00: a space groups thousands, as French, Nordic and Polish spreadsheets write an
+# amount (a no-break space U+00A0, or the narrow one U+202F, in Excel's and Sheets' exports);
+# a space cannot be the decimal mark, so the mark after the groups is never in doubt
+_SPACES = "[ \u00a0\u202f\u2009]"
+_SPACE_GROUPS = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*([.,]\d+)?$")
 
 
 def _text_columns(frame: pd.DataFrame) -> list[Any]:
@@ -115,6 +120,20 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
                                                                            flags=re.DOTALL)
     symbols = parts[1].fillna("") + parts[3].fillna("")
     return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
+
+
+def _space_groups(numbers: pd.Series, european: bool) -> tuple[pd.Series, pd.Series]:
+    """``numbers`` with the spaces that group thousands ("33 680,00") written as the file's
+    own thousands separator ("33.680,00" in a ``;``-separated file, "33,680.00" in a
+    comma-separated one), and which values had them. A value whose decimal mark is not the
+    file's ("33 680,00" in a comma-separated file) is left as it is: it stays text."""
+    other = "." if european else ","
+    spaced = numbers.map(lambda v: isinstance(v, str) and bool(_SPACE_GROUPS.match(v))
+                         and other not in v).astype(bool)
+    if not spaced.any():
+        return numbers, spaced
+    written = numbers[spaced].str.replace(_SPACES, other, regex=True)
+    return numbers.where(~spaced, written), spaced
 
 
 def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> bool:
@@ -197,12 +216,13 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         values = pd.Series(series.dropna().unique()).astype(str).str.strip()
         values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
+        numbers, spaced = _space_groups(numbers, european)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
         fits = numbers.map(lambda v: bool(pattern.match(v)))
         if len(used) == 1 and 0 < (~fits).sum() < fits.sum():
             notes.append(_not_amounts_note(name, column, series, values, fits))
-        if len(used) > 1 or not (with_comma.any() or used) or not fits.all():
+        if len(used) > 1 or not (with_comma.any() or used or spaced.any()) or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
         convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
@@ -215,13 +235,17 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
             notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
             continue
-        _, text = _split_currency(series.astype("string").str.strip())
+        text = _space_groups(_split_currency(series.astype("string").str.strip())[1],
+                             european)[0]
         converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []
-        if with_comma.any():
+        if spaced.any():
+            what.append("spaces between thousands")
+        if values.str.contains(",", regex=False).any():  # not only spaces made into marks
             what.append(comma)
-        example = values[with_comma | (symbols != "")].iloc[0]
-        notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
+        example = values[with_comma | (symbols != "") | spaced].iloc[0]
+        listed = ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
+        notes.append(f"{name}: column {column!r} has numbers with {listed} (e.g. "
                      f"{example!r}); read them as numbers{_markers_read(series)}.")
     return frame.assign(**converted) if converted else frame
 

@@ -1,0 +1,67 @@
+"""Exports as HR systems and spreadsheets in other locales write them, read by the command line
+and audit configs as the library reads the same data.
+
+Each test fails on the code before its fix (session 14): an amount a French spreadsheet writes,
+a Workday title block an audit config could not see past, ...
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.cli import main
+
+PAY = {"Female": [48250.5, 51000.0, 47125.25, 980.25], "Male": [52300.75, 55100.0, 50050.1,
+                                                                 1234567.5]}
+
+
+def _french(amount: float, space: str) -> str:
+    whole, cents = f"{amount:,.2f}".split(".")
+    return whole.replace(",", space) + "," + cents
+
+
+# (separator, encoding, how one amount is written, what the note says)
+SPACED = {
+    # Excel "Enregistrer sous CSV (séparateur: point-virgule)" of a cell formatted as euros
+    "excel fr": (";", "cp1252", lambda a: _french(a, "\u00a0") + "\u00a0€",
+                 "the currency symbol '€', spaces between thousands and a decimal comma"),
+    # a UTF-8 export with the narrow no-break space newer French locales group with
+    "utf-8 narrow space": (";", "utf-8", lambda a: _french(a, "\u202f"),
+                           "spaces between thousands and a decimal comma"),
+    # a comma-separated file with a decimal point and a plain space between thousands
+    "comma, space": (",", "utf-8", lambda a: f'"{a:,.2f}"'.replace(",", " "),
+                     "spaces between thousands"),
+}
+
+
+@pytest.mark.parametrize("kind", SPACED)
+def test_amounts_with_spaces_between_thousands_are_read_as_numbers(tmp_path, capsys, kind):
+    # "33 680,00 €" (a no-break space between thousands) stayed text, and the analysis stopped
+    # with "salary must be numeric": every French, Nordic or Polish spreadsheet writes it so
+    sep, encoding, written, note = SPACED[kind]
+    rows = [(s, a) for s in PAY for a in PAY[s] * 15]
+    text = f"sex{sep}salary\r\n" + "".join(f"{s}{sep}{written(a)}\r\n" for s, a in rows)
+    (tmp_path / "a.csv").write_bytes(text.encode(encoding))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert f"column 'salary' has numbers with {note} (e.g." in capsys.readouterr().err
+    frame = pd.DataFrame(rows, columns=["sex", "salary"])
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.pay_gap(frame, pay="salary", group="sex").fingerprint
+
+
+@pytest.mark.parametrize(("sep", "values"), [
+    (",", ["33 680,00", "980,25"]),     # a decimal comma in a comma-separated file: unclear
+    (";", ["12 345", "01 234"]),        # a leading zero: a code, not an amount
+    (",", ["75 001", "Paris"]),         # other text in the column
+])
+def test_spaced_numbers_that_are_not_amounts_stay_text(sep, values):
+    from fairhire.workflow.numbers import text_numbers
+
+    notes: list[str] = []
+    frame = text_numbers(pd.DataFrame({"pay": values}), "a.csv", sep, notes)
+    assert frame["pay"].tolist() == values and not notes
