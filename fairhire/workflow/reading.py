@@ -235,13 +235,18 @@ def _csv_rows(text: str, sep: str, skip: int) -> list[list[str]]:
 
 
 def _title_lines(text: str, sep: str, skip: int, header: Sequence[Any],
-                 columns: Sequence[str]) -> int | None:
+                 columns: Sequence[str], look_for: Sequence[str] = ()) -> int | None:
     """How many lines above the column names to skip: the lines above the one naming every
-    requested column, or, with none requested, above the row a header looks like."""
-    if columns and set(columns) <= names_of(header) | {""}:
+    requested column, or, with none requested, above the one naming every column looked for
+    (an audit config's), else above the row a header looks like."""
+    wanted = columns or look_for
+    if wanted and set(wanted) <= names_of(header) | {""}:
         return None
     rows = _csv_rows(text, sep, skip)
-    return header_row(rows, columns) if columns else guess_header_row(rows)
+    if columns:
+        return header_row(rows, columns)
+    found = header_row(rows, look_for) if look_for else None
+    return guess_header_row(rows) if found is None else found
 
 
 def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
@@ -266,7 +271,8 @@ def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
 
 
 def _read_csv(
-    source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
+    source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str],
+    look_for: Sequence[str] = (),
 ) -> pd.DataFrame:
     head = _head(source)
     encoding = _csv_encoding(head, name)
@@ -291,7 +297,7 @@ def _read_csv(
     try:
         try:
             header = read(nrows=0, **options).columns
-            line = _title_lines(text, sep, skip, header, columns)
+            line = _title_lines(text, sep, skip, header, columns, look_for)
             if line is not None:
                 notes.append(title_note(name, line, "line"))
                 skip += line
@@ -356,11 +362,14 @@ def read_table(
     sheet: str | None = None,
     sep: str | None = None,
     notes: list[str] | None = None,
+    look_for: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV, Parquet or Excel file (a path, or uploaded bytes named ``name``).
 
-    ``columns`` are checked against the header before the whole file is read. A file with a
-    header but no rows is an error. Notes about how the file was read (the separator found, a
+    ``columns`` are checked against the header before the whole file is read. ``look_for``
+    (an audit config's columns) only finds the header under a title, or the sheet, as
+    ``columns`` do; a name missing from the file is left for the analysis to report. A file
+    with a header but no rows is an error. Notes about how the file was read (the separator found, a
     non-UTF-8 encoding) are appended to ``notes``.
 
     Examples
@@ -397,9 +406,9 @@ def read_table(
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
-        frame = read_excel(source, name, columns, sheet, notes)
+        frame = read_excel(source, name, columns, sheet, notes, look_for)
     else:
-        frame = _read_csv(source, name, columns, sep, notes)
+        frame = _read_csv(source, name, columns, sep, notes, look_for)
     frame = trim_names(frame, name, columns, notes)
     if len(frame) == 0:
         shown = ", ".join(map(str, frame.columns[:8])) + (", ..." if frame.shape[1] > 8 else "")

@@ -20,16 +20,52 @@ from .errors import CLIError, in_cli_words
 from .options import call_analysis
 from .reading import read_table, read_text
 
-__all__ = ["build_report", "input_name", "load_inputs", "report_options"]
+__all__ = ["build_report", "input_name", "load_inputs", "named_columns", "report_options"]
 
 #: called before each step: (step number from 1, number of steps, what runs now)
 OnStep = Callable[[int, int, str], None]
 
 
+#: The analyses' arguments that name columns of the data (``group``, ``stages`` ...).
+COLUMN_ARGUMENTS = frozenset({
+    "age", "applicants", "birth_date", "bonus", "candidate", "candidate_group", "categorical",
+    "category", "cause", "cluster", "controls", "criteria", "duration", "ethnicity", "event",
+    "exit_date", "exit_type", "exited", "features", "full_pay", "group", "hire_date",
+    "hourly_pay", "hours", "id", "interview", "job_title", "level", "outcome", "panelist",
+    "panelist_group", "pay", "period", "promoted", "race", "rater", "rating", "score",
+    "selected", "sex", "stage_column", "stages", "strata", "tainted", "unit", "variable_pay",
+    "within",
+})
+
+
+def named_columns(config: Mapping[str, Any], name: str) -> list[str]:
+    """The columns of input ``name`` the config's analyses name, as the export spells them
+    (before ``columns =`` renames them): what :func:`read_table` looks for to find the header
+    under a title, as the command line looks for the columns its flags name."""
+    spec = config.get("data", {}).get(name, {})
+    export_name = {new: old for old, new in (spec.get("columns") or {}).items()}
+    named: dict[str, None] = {}
+    for analysis in config.get("analysis", []):
+        if input_name(analysis, config.get("data", {})) != name:
+            continue
+        for key, value in analysis.items():
+            if key == "in_process" and isinstance(value, Mapping):
+                values = list(value)
+            elif key in COLUMN_ARGUMENTS:
+                values = [value] if isinstance(value, str) else value
+            else:
+                continue
+            for column in values if isinstance(values, list) else ():
+                if isinstance(column, str) and column:
+                    named[export_name.get(column, column)] = None
+    return list(named)
+
+
 def load_inputs(config: Mapping[str, Any], *,
                 notes: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Read every ``[data.NAME]`` input of a config (files relative to the config); the notes
-    on how each was read go to ``notes[NAME]``, for the console and the report's sections."""
+    on how each was read go to ``notes[NAME]``, for the console and the report's sections.
+    The header of a file is found by the columns the analyses name, as on the command line."""
     import fairhire as fh
 
     base: Path = config["_base"]
@@ -44,7 +80,8 @@ def load_inputs(config: Mapping[str, Any], *,
         else:
             file = Path(spec["path"])
             frame = read_table(file if file.is_absolute() else base / file,
-                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own)
+                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own,
+                               look_for=named_columns(config, name))
         inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=own)
         if notes is not None:
             notes[name] = own

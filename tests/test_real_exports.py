@@ -8,6 +8,7 @@ a Workday title block an audit config could not see past, ...
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -65,3 +66,57 @@ def test_spaced_numbers_that_are_not_amounts_stay_text(sep, values):
     notes: list[str] = []
     frame = text_numbers(pd.DataFrame({"pay": values}), "a.csv", sep, notes)
     assert frame["pay"].tolist() == values and not notes
+
+
+ROWS = [("Female", "yes")] * 30 + [("Female", "no")] * 30 + [("Male", "yes")] * 40 + \
+    [("Male", "no")] * 20
+
+
+def _config(tmp_path, path: str, columns: str = "") -> Path:
+    config = tmp_path / "audit.toml"
+    config.write_text(f'[report]\noutput = "out"\nformats = ["json"]\n[data.app]\npath = "{path}"\n'
+                      f'{columns}\n[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\n'
+                      'stages = ["hired"]\n')
+    return config
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_audit_config_finds_the_header_the_command_line_finds(tmp_path, capsys, kind):
+    # a Workday-style block above the header ("Report:,Applicant Flow" / "Run date:,...") or
+    # a workbook whose first sheet is a README: the command line found the header by the
+    # columns its flags name; an audit config read the title as the header and stopped with
+    # "column ['sex'] not found"
+    table = pd.DataFrame(ROWS, columns=["Gender", "hired"])
+    if kind == "csv":
+        path = tmp_path / "export.csv"
+        path.write_text("Report:,Applicant Flow (EEO)\nRun date:,05/01/2025 09:14\n,\n"
+                        + table.to_csv(index=False))
+    else:
+        path = tmp_path / "export.xlsx"
+        with pd.ExcelWriter(path) as writer:
+            pd.DataFrame({"About": ["Applicants", "Run 05/01/2025"], "By": ["HRIS", "x"]}) \
+                .to_excel(writer, sheet_name="README", index=False)
+            table.to_excel(writer, sheet_name="Data", index=False, startrow=1)
+    config = _config(tmp_path, path.name, 'columns = { "Gender" = "sex" }')
+    assert main(["audit", str(config)]) == 0
+    assert main(["impact", str(path), "--group", "Gender", "--stages", "hired",
+                 "--report", str(tmp_path / "cli"), "--format", "json"]) == 0
+    for out, frame, group in (("out", table.rename(columns={"Gender": "sex"}), "sex"),
+                              ("cli", table, "Gender")):
+        section = json.loads((tmp_path / out / "audit.json").read_text())["sections"][0]
+        assert section["fingerprint"] == fh.adverse_impact(frame, group=group,
+                                                           stages="hired").fingerprint
+        assert any("column names are on" in w for w in section["warnings"]), section["warnings"]
+
+
+def test_config_columns_looked_for_are_the_export_names_of_its_analyses():
+    from fairhire.workflow.runner import named_columns
+
+    config = {"data": {"app": {"path": "a.csv", "columns": {"Gender": "sex"}},
+                       "emp": {"path": "b.csv"}},
+              "analysis": [{"type": "adverse_impact", "data": "app", "group": "sex",
+                            "stages": ["screened", "hired"], "reference": "Male",
+                            "in_process": {"Status": "Active"}},
+                           {"type": "pay_gap", "data": "emp", "pay": "salary", "group": "sex"}]}
+    assert named_columns(config, "app") == ["Gender", "screened", "hired", "Status"]
+    assert named_columns(config, "emp") == ["salary", "sex"]
