@@ -120,3 +120,54 @@ def test_config_columns_looked_for_are_the_export_names_of_its_analyses():
                            {"type": "pay_gap", "data": "emp", "pay": "salary", "group": "sex"}]}
     assert named_columns(config, "app") == ["Gender", "screened", "hired", "Status"]
     assert named_columns(config, "emp") == ["salary", "sex"]
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('[report]\nmin_cells = 5', "Did you mean 'min_cell' for 'min_cells'?"),
+    ('[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstage = ["hired"]',
+     "Did you mean 'stages' for 'stage'?"),
+    ('[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+     'blank_mean_no = true', "Did you mean 'blank_means_no' for 'blank_mean_no'?"),
+    # the subcommand's name, as an analyst who ran `fairhire layoff` writes it
+    ('[[analysis]]\ntype = "layoff"', "Did you mean 'reduction_in_force' for 'layoff'?"),
+], ids=["report key", "option", "analysis key", "subcommand name"])
+def test_a_misspelt_config_key_is_named_with_the_likely_one(tmp_path, capsys, line, said):
+    (tmp_path / "a.csv").write_text("sex,hired\nF,yes\n")
+    text = '[data.app]\npath = "a.csv"\n' + line + "\n"
+    if "[[analysis]]" not in line:
+        text += '[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\n'
+    (tmp_path / "audit.toml").write_text(text)
+    assert main(["audit", str(tmp_path / "audit.toml")]) == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("path", "said"), [
+    ('"C:\\Users\\hr\\applicants.csv"', "not valid TOML: Invalid hex value"),  # \U: an escape
+    ('"C:\\new\\table.csv"', "holds a tab or line break"),  # \n and \t: valid escapes
+], ids=["invalid escape", "valid escapes"])
+def test_a_windows_path_in_double_quotes_says_how_to_write_it(tmp_path, capsys, path, said):
+    # the analyst copies a path from Explorer; TOML read "\U" as an escape and said only
+    # "Invalid hex value (at line 2, column 13)", or read "\n" as a line break silently
+    (tmp_path / "audit.toml").write_text(
+        f'[data.app]\npath = {path}\n[[analysis]]\ntype = "adverse_impact"\ngroup = "sex"\n'
+        'stages = ["hired"]\n')
+    assert main(["audit", str(tmp_path / "audit.toml")]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "write a Windows path in single quotes" in err
+
+
+def test_a_data_path_relative_to_the_working_folder_is_named_so(tmp_path, capsys, monkeypatch):
+    # paths in a config are relative to the config's folder; the error said "Check the path
+    # (relative to where you run it)", the opposite, for a path written from where one runs
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("sex,hired\nF,yes\nM,no\n")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "audit.toml").write_text(
+        '[data.app]\npath = "data/a.csv"\n[[analysis]]\ntype = "adverse_impact"\n'
+        'group = "sex"\nstages = ["hired"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", "configs/audit.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "relative to where you run it" not in err
+    assert "relative to the folder of the config file" in err
+    assert "write path = '../data/a.csv'" in err

@@ -7,6 +7,7 @@ uploaded table. Both then call :func:`build_report`, so an analysis runs the sam
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,14 +79,34 @@ def load_inputs(config: Mapping[str, Any], *,
             except TypeError as exc:
                 raise CLIError(f"[data.{name}].options: {exc}.") from None
         else:
-            file = Path(spec["path"])
-            frame = read_table(file if file.is_absolute() else base / file,
+            frame = read_table(_data_path(spec["path"], base, f"[data.{name}]"),
                                sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own,
                                look_for=named_columns(config, name))
         inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=own)
         if notes is not None:
             notes[name] = own
     return inputs
+
+
+def _data_path(text: str, base: Path, where: str) -> Path:
+    """The file a config's ``path =`` names: relative to the config file, which is not where
+    fairhire runs when the config is elsewhere ("fairhire audit configs/audit.toml")."""
+    file = Path(text)
+    path = file if file.is_absolute() else base / file
+    if file.is_absolute() or path.exists():
+        return path
+    here = f" ({text} from where you run fairhire exists: write path = " \
+        f"{_relative(file, base)!r})" if file.exists() else ""
+    raise CLIError(f"{where}.path = {text!r}: file not found: {path}. Paths in a config are "
+                   f"relative to the folder of the config file, {base.resolve()}{here}.",
+                   field="config")
+
+
+def _relative(file: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(file.resolve(), base.resolve())
+    except ValueError:  # another drive (Windows)
+        return str(file.resolve())
 
 
 def rename_columns(frame: Any, spec: Mapping[str, Any], where: str = "[data]", *,
