@@ -171,3 +171,30 @@ def test_a_data_path_relative_to_the_working_folder_is_named_so(tmp_path, capsys
     assert "relative to where you run it" not in err
     assert "relative to the folder of the config file" in err
     assert "write path = '../data/a.csv'" in err
+
+
+def test_blank_means_no_reads_blanks_not_na_markers_as_no(tmp_path, capsys):
+    # "N/A" in a yes/no column is read as missing (the outcome is not known); with
+    # --blank-means-no (or blank_means_no = true) it was then read as "no" as a blank is, and
+    # the note counted it among the "blank cells"
+    rows = [("Female", "yes")] * 40 + [("Female", "no")] * 30 + [("Female", "N/A")] * 6 + \
+        [("Male", "yes")] * 50 + [("Male", "")] * 20 + [("Male", "#N/A")] * 2
+    (tmp_path / "a.csv").write_text("Gender,Hired\n" + "".join(f"{s},{h}\n" for s, h in rows))
+    (tmp_path / "audit.toml").write_text(
+        '[report]\noutput = "out"\nformats = ["json"]\n[data.app]\npath = "a.csv"\n'
+        'columns = { "Gender" = "sex", "Hired" = "hired" }\n[[analysis]]\n'
+        'type = "adverse_impact"\ngroup = "sex"\nstages = ["hired"]\nblank_means_no = true\n')
+    assert main(["impact", str(tmp_path / "a.csv"), "--group", "Gender", "--stages", "Hired",
+                 "--blank-means-no", "--report", str(tmp_path / "cli"), "--format", "json"]) == 0
+    assert "column 'Hired': 20 blank cells read as no" in capsys.readouterr().err
+    assert main(["audit", str(tmp_path / "audit.toml")]) == 0
+    outcome = {"yes": "yes", "no": "no", "": "no", "N/A": None, "#N/A": None}
+    frame = pd.DataFrame([(s, outcome[h]) for s, h in rows], columns=["sex", "hired"])
+    expected = fh.adverse_impact(frame, group="sex", stages="hired")
+    assert expected.rows.excluded == {"missing outcome (hired)": 8}
+    for out, names in (("cli", {"sex": "Gender", "hired": "Hired"}), ("out", {})):
+        section = json.loads((tmp_path / out / "audit.json").read_text())["sections"][0]
+        library = fh.adverse_impact(frame.rename(columns=names), group=names.get("sex", "sex"),
+                                    stages=names.get("hired", "hired"))
+        assert section["fingerprint"] == library.fingerprint
+        assert any("20 blank cells read as no" in w for w in section["warnings"])

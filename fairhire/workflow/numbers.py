@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
 
-__all__ = ["MISSING_MARKERS", "missing_markers", "percent_numbers", "text_numbers"]
+__all__ = ["MISSING_MARKERS", "forget_markers", "marked_missing", "missing_markers",
+           "percent_numbers", "text_numbers"]
 
 #: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
 #: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
@@ -33,6 +35,11 @@ MISSING_MARKERS = frozenset({
     "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
     "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
 })
+
+#: ``DataFrame.attrs`` key: column position -> the rows whose marker ("N/A") was read as
+#: missing (a packed boolean mask).
+_MARKED = "fairhire_markers_read_as_missing"
+
 
 # 1234,5  -1.234.567,89: a comma before the decimals; dots, if any, group thousands
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -73,7 +80,7 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
     >>> missing_markers(pd.DataFrame({"pay": ["5", "#N/A", "#DIV/0!"]}), "a.csv", n := [])["pay"].tolist(), n
     ([5.0, nan, nan], ["a.csv: column 'pay': '#N/A' (1), '#DIV/0!' (1) read as missing."])
     """
-    converted = {}
+    converted, rows = {}, {}
     for column in _text_columns(frame):
         series = frame[column]
         values = series.dropna()
@@ -87,13 +94,47 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
         if numbers.notna().all() or _all_flags(rest):
             cleaned = series.mask(series.isin(MISSING_MARKERS))
             converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
+            # bytes: pandas compares and copies attrs (concat), which an array would break
+            rows[list(frame.columns).index(column)] = np.packbits(
+                series.isin(MISSING_MARKERS).to_numpy()).tobytes()
             notes.append(f"{name}: column {column!r}: {shown} read as missing.")
         else:
             first = str(counts.index[0])
             notes.append(f"{name}: column {column!r} holds {shown} as a label, not as missing; "
                          f"to count those rows as unknown, pass --unknown-label {first} "
                          f"(unknown_labels = [{first!r}] in an audit config).")
-    return frame.assign(**converted) if converted else frame
+    if not converted:
+        return frame
+    out = frame.assign(**converted)
+    # by position, which renaming a column keeps: blanks_as_no reads only blanks as "no"
+    out.attrs[_MARKED] = {**frame.attrs.get(_MARKED, {}), **rows}
+    return out
+
+
+def marked_missing(frame: pd.DataFrame, column: Any) -> np.ndarray:
+    """Which cells of ``column`` were a missing marker ("N/A", "#N/A"), not blank, in the file
+    :func:`missing_markers` read (a boolean array; all False for other frames).
+
+    Examples
+    --------
+    >>> read = missing_markers(pd.DataFrame({"hired": ["yes", "N/A", None]}), "a.csv", [])
+    >>> marked_missing(read, "hired").tolist()
+    [False, True, False]
+    """
+    rows = frame.attrs.get(_MARKED, {}).get(list(frame.columns).index(column))
+    if rows is None:
+        return np.zeros(len(frame), dtype=bool)
+    return np.unpackbits(np.frombuffer(rows, dtype=np.uint8), count=len(frame)).astype(bool)
+
+
+def forget_markers(frame: Any) -> Any:
+    """``frame`` without the record :func:`marked_missing` reads, once the blanks are read:
+    pandas copies a frame's attrs in every operation, which an analysis would pay for."""
+    if not isinstance(frame, pd.DataFrame) or _MARKED not in frame.attrs:
+        return frame
+    out = frame.copy(deep=False)
+    del out.attrs[_MARKED]
+    return out
 
 
 def _decimal_comma(text: pd.Series) -> pd.Series:

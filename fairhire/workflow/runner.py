@@ -18,6 +18,7 @@ from ..errors import FairhireError
 from .blanks import blanks_as_no
 from .config import ANALYSIS_KEYS, analysis_function
 from .errors import CLIError, in_cli_words
+from .numbers import forget_markers
 from .options import call_analysis
 from .reading import read_table, read_text
 
@@ -196,11 +197,12 @@ def _blanks_read(spec: Mapping[str, Any], options: Mapping[str, Any],
     """The analysis's data, with the blanks of its yes/no columns read as no when the config
     says ``blank_means_no = true`` (pandas inputs: files and the web app's upload)."""
     if not spec.get("blank_means_no") or not isinstance(data, pd.DataFrame):
-        return data, []
+        return forget_markers(data), []
     columns = [c for a in FLAG_ARGUMENTS
                for c in ([options[a]] if isinstance(options.get(a), str) else options.get(a) or ())]
-    return blanks_as_no(data, [c for c in columns if c in data.columns],
-                        how="the audit config says a blank means no")
+    data, notes = blanks_as_no(data, [c for c in columns if c in data.columns],
+                               how="the audit config says a blank means no")
+    return forget_markers(data), notes
 
 
 def _since_previous(config: Mapping[str, Any], report: Any) -> None:
