@@ -198,3 +198,34 @@ def test_blank_means_no_reads_blanks_not_na_markers_as_no(tmp_path, capsys):
                                     stages=names.get("hired", "hired"))
         assert section["fingerprint"] == library.fingerprint
         assert any("20 blank cells read as no" in w for w in section["warnings"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_text_saved_with_an_excel_name_is_read_as_csv(tmp_path, capsys, encoding):
+    # "Export to Excel" in many HR systems writes tab-separated text named report.xls;
+    # pandas stopped with "Excel file format cannot be determined, you must specify an engine
+    # manually"
+    table = pd.DataFrame(ROWS, columns=["sex", "hired"])
+    path = tmp_path / "report.xls"
+    path.write_bytes(table.to_csv(sep="\t", index=False).encode(encoding))
+    assert main(["impact", str(path), "--group", "sex", "--stages", "hired",
+                 "--report", str(tmp_path / "r"), "--format", "json"]) == 0
+    assert "report.xls is text, not an Excel workbook" in capsys.readouterr().err
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["fingerprint"] == fh.adverse_impact(table, group="sex",
+                                                       stages="hired").fingerprint
+
+
+def test_a_web_page_or_an_old_workbook_named_xls_says_how_to_save_it(tmp_path, capsys):
+    pytest.importorskip("openpyxl")
+    (tmp_path / "page.xls").write_text("<html><body><table><tr><th>sex</th><th>hired</th></tr>"
+                                       "<tr><td>F</td><td>yes</td></tr></table></body></html>")
+    assert main(["impact", str(tmp_path / "page.xls"), "--group", "sex", "--stages", "hired"]) == 2
+    assert "is a web page (an HTML table) saved with an Excel name" in capsys.readouterr().err
+    try:
+        import xlrd  # noqa: F401
+    except ImportError:  # an Excel 97-2003 workbook said "(ImportError)", not what to install
+        (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+        assert main(["impact", str(tmp_path / "old.xls"), "--group", "sex", "--stages",
+                     "hired"]) == 2
+        assert "needs the xlrd package: pip install xlrd" in capsys.readouterr().err

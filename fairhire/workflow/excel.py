@@ -43,6 +43,11 @@ def read_excel(
                               na_values=[""])
     except ValueError as exc:  # a missing sheet, a damaged workbook
         raise CLIError(f"{name}: {exc}") from None
+    except ImportError:  # an Excel 97-2003 workbook (.xls): pandas reads it with xlrd
+        raise CLIError(
+            f"{name} is an Excel 97-2003 workbook (.xls), which needs the xlrd package: "
+            "pip install xlrd, or open it in Excel and save it as .xlsx or CSV."
+        ) from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
     wanted = columns or look_for

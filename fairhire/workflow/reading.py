@@ -339,6 +339,29 @@ def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
     )
 
 
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # .xlsx (zip), .xls (OLE2)
+
+
+def _saved_as_excel(head: bytes, name: str, notes: list[str]) -> str:
+    """The kind of a file named as a workbook: "excel", or "csv" for the tab- or
+    comma-separated text many HR systems' "Export to Excel" writes under an .xls name. Their
+    web-page (HTML) exports are an error that says how to save them."""
+    if head.startswith(_WORKBOOKS) or (_looks_binary(head) and
+                                       not head.startswith(tuple(b for b, _ in _BOMS))):
+        return "excel"
+    text = head.decode(_csv_encoding(head, name), errors="replace").lstrip("\ufeff \t\r\n")
+    text = text.lower()
+    if text.startswith("<") and ("<table" in text or "<html" in text):
+        raise CLIError(
+            f"{name} is a web page (an HTML table) saved with an Excel name, as some HR "
+            "systems export to Excel. Open it in Excel and save it as an Excel workbook "
+            "(.xlsx) or CSV, then read that file."
+        )
+    notes.append(f"{name} is text, not an Excel workbook (as some HR systems export to "
+                 "Excel); read it as CSV.")
+    return "csv"
+
+
 def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -403,6 +426,8 @@ def read_table(
             "the column names, then one row per person."
         )
     kind = table_kind(name, head[:8])
+    if kind == "excel":
+        kind = _saved_as_excel(head, name, notes)
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
