@@ -229,3 +229,23 @@ def test_a_web_page_or_an_old_workbook_named_xls_says_how_to_save_it(tmp_path, c
         assert main(["impact", str(tmp_path / "old.xls"), "--group", "sex", "--stages",
                      "hired"]) == 2
         assert "needs the xlrd package: pip install xlrd" in capsys.readouterr().err
+
+
+def test_dots_that_may_group_thousands_in_a_semicolon_file_are_not_read_as_decimals(
+        tmp_path, capsys):
+    # German Excel saves 45,000 euros formatted with separators as "45.000" in a ;-separated
+    # file; pandas read 45.0 and `fairhire pay --no-log` said women were paid "12 less" (euros,
+    # not 12,000): now the column is text with a note naming both readings, as "61,879" is
+    pay = {"Female": ["33.680", "41.250", "980"], "Male": ["46.811", "52.300", "1.250"]}
+    rows = [(s, p) for s in pay for p in pay[s] * 20]
+    (tmp_path / "a.csv").write_text("sex;salary\n" + "".join(f"{s};{p}\n" for s, p in rows))
+    argv = ["pay", str(tmp_path / "a.csv"), "--pay", "salary", "--group", "sex", "--no-log"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "such as '33.680', which read as 33680 with a thousands separator or as 33.680 " \
+        "with a decimal point; left as text" in err
+    # a value that can only be a decimal point ("3.5") keeps the column numbers, as before
+    (tmp_path / "a.csv").write_text("sex;salary\n" + "".join(
+        f"{s};{p}\n" for s, p in [*rows, ("Male", "3.5")]))
+    assert main(argv) == 0
+    assert "left as text" not in capsys.readouterr().err

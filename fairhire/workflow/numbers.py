@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._core.flags import flag_of
 
-__all__ = ["MISSING_MARKERS", "forget_markers", "marked_missing", "missing_markers",
+__all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
            "percent_numbers", "text_numbers"]
 
 #: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
@@ -187,14 +187,52 @@ def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> boo
         bool(numbers[with_mark].map(lambda v: bool(either.match(v))).all())
 
 
-def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",") -> str:
+def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",",
+                    fix: str = "with a decimal point") -> str:
     number = _split_currency(pd.Series([example]))[1].iloc[0]
     whole, decimals = number.replace(mark, ""), number.replace(mark, ".", 1)
     point = "a decimal comma" if mark == "," else "a decimal point"
     return (f"{name}: column {column!r} has numbers such as {example!r}, which read as "
             f"{whole} with a thousands separator or as {decimals} with {point}; left "
             "as text rather than guess. Export the column without thousands separators (or "
-            "with a decimal point) and read the file again.")
+            f"{fix}) and read the file again.")
+
+
+def decimal_point_seen(values: pd.Series) -> bool:
+    """Whether a value of ``values`` (text) has a dot that cannot group thousands: "3.5",
+    "0.875", "33680.0".
+
+    >>> decimal_point_seen(pd.Series(["45.000", "980"])), decimal_point_seen(pd.Series(["3.5"]))
+    (False, True)
+    """
+    text = values.dropna().astype(str).str.strip()
+    dotted = text[text.str.contains(".", regex=False)]
+    return not dotted.map(lambda v: bool(_EITHER_POINT.match(v))).all()
+
+
+def dotted_numbers(frame: pd.DataFrame, raw: pd.DataFrame, name: str,
+                   notes: list[str]) -> pd.DataFrame:
+    """Columns pandas read as numbers from a ``;``- or tab-separated file (``raw``: their
+    text) whose every value with a dot could group thousands: "45.000" is 45000 as a German
+    or Dutch spreadsheet saves it, where pandas read 45.0. Left as text, with a note naming
+    both readings, as "61,879" is; a value such as "3.5" or "0.875" shows a decimal point.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"pay": ["45.000", "980", "52.500"], "score": ["3.5", "4.000", "2"]})
+    >>> out = dotted_numbers(raw.astype(float), raw, "a.csv", n := [])
+    >>> out["pay"].tolist(), out["score"].tolist()
+    (['45.000', '980', '52.500'], [3.5, 4.0, 2.0])
+    """
+    converted = {}
+    for column in raw.columns:
+        values = pd.Series(raw[column].dropna().unique()).astype(str).str.strip()
+        dotted = values.str.contains(".", regex=False)
+        if _ambiguous(values, dotted, "."):
+            converted[column] = raw[column]
+            notes.append(_ambiguity_note(name, column, values[dotted].iloc[0], ".",
+                                         "with a decimal comma, if the dot is a decimal point"))
+    return frame.assign(**converted) if converted else frame
 
 
 def _markers_read(series: pd.Series) -> str:

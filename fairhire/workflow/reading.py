@@ -33,7 +33,13 @@ from .headers import (
     title_note,
     trim_names,
 )
-from .numbers import missing_markers, percent_numbers, text_numbers
+from .numbers import (
+    decimal_point_seen,
+    dotted_numbers,
+    missing_markers,
+    percent_numbers,
+    text_numbers,
+)
 
 __all__ = [
     "SEPARATORS",
@@ -317,9 +323,32 @@ def _read_csv(
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if sep in {";", "\t"} and floats and isinstance(frame.index, pd.RangeIndex):
+        # a decimal comma's file: "45.000" may be 45000, which pandas read as 45.0
+        floats = _dotted_columns(text, sep, skip, floats)
+    if sep in {";", "\t"} and floats and isinstance(frame.index, pd.RangeIndex):
+        try:
+            raw = read(usecols=floats, dtype=str, index_col=False, **options)
+        except ValueError:  # names pandas made up ("x.1" for a repeated "x"): not checked
+            raw = pd.DataFrame()
+        frame = dotted_numbers(frame, raw, name, notes)
     # numbers first: "N/A" among "$52,000" cells is a missing number, not a label
     frame = percent_numbers(text_numbers(frame, name, sep, notes), name, notes)
     return missing_markers(frame, name, notes)
+
+
+def _dotted_columns(text: str, sep: str, skip: int, floats: list[Any]) -> list[Any]:
+    """The columns of ``floats`` whose values in the file's first lines show no decimal point
+    for certain ("3.5", "33680.0"): only these may write thousands as "45.000", and are read
+    again as text to tell (a file written with decimal points costs no second read)."""
+    try:
+        head = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skip, dtype=str,
+                           keep_default_na=False, na_values=[""], index_col=False,
+                           on_bad_lines="skip").iloc[:-1]  # the last line may be cut
+    except (pd.errors.ParserError, ValueError):
+        return floats
+    return [c for c in floats if c not in head.columns or not decimal_point_seen(head[c])]
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
