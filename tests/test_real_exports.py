@@ -249,3 +249,19 @@ def test_dots_that_may_group_thousands_in_a_semicolon_file_are_not_read_as_decim
         f"{s};{p}\n" for s, p in [*rows, ("Male", "3.5")]))
     assert main(argv) == 0
     assert "left as text" not in capsys.readouterr().err
+
+
+def test_min_cell_leaves_the_values_a_note_quotes_as_written(tmp_path, capsys):
+    # --min-cell rounds the counts in a note ("about 310 blank cells"); it also rounded the
+    # amounts it quotes from the file: "amounts such as '$about 1,200'", "e.g. 'about 35
+    # about 680'"
+    rows = [("F", "$1,200"), ("M", "$1,450")] * 30 + [("F", "TBD")] * 3
+    (tmp_path / "a.csv").write_text("sex,pay\n" + "".join(f'{s},"{p}"\n' for s, p in rows))
+    assert main(["pay", str(tmp_path / "a.csv"), "--pay", "pay", "--group", "sex",
+                 "--min-cell", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "amounts such as '$1,200' but also 'TBD' (fewer than 5)" in err
+    (tmp_path / "b.csv").write_text("sex;pay\n" + "F;33 680,00\nM;41 250,50\n" * 30)
+    assert main(["pay", str(tmp_path / "b.csv"), "--pay", "pay", "--group", "sex",
+                 "--min-cell", "5"]) == 0
+    assert "(e.g. '33 680,00')" in capsys.readouterr().err
