@@ -9,6 +9,7 @@ from typing import Any
 from .._core.params import ADJUSTMENTS, ALTERNATIVES
 from ..workflow.blanks import blanks_as_no
 from ..workflow.errors import CLIError
+from ..workflow.numbers import forget_markers
 from ..workflow.options import (
     adjustment,
     choice,
@@ -118,6 +119,7 @@ def read_input(args: argparse.Namespace, columns: Sequence[str | None],
     if getattr(args, "blank_means_no", False):
         frame, filled = blanks_as_no(frame, flags, how="--blank-means-no")
         found.extend(filled)
+    frame = forget_markers(frame)
     notes(found, getattr(args, "min_cell", None))
     args._read_notes = found
     return frame

@@ -166,5 +166,13 @@ def clean_note(text: str, min_cell: int | None) -> str:
     "a.csv: 'N/A' (fewer than 5) read as missing."
     >>> clean_note("column 'promoted': 311 blank cells read as no.", 5)
     "column 'promoted': about 310 blank cells read as no."
+
+    A value quoted from the file is what the file says, not a count:
+
+    >>> clean_note("column 'pay' has numbers with thousands separators (e.g. '$48,250.50').", 5)
+    "column 'pay' has numbers with thousands separators (e.g. '$48,250.50')."
     """
-    return clean_sentence(text, min_cell, set(), round_all=True)[0] if min_cell else text
+    if not min_cell:
+        return text
+    quoted = re.findall(r"'[^'\n]*'|\"[^\"\n]*\"", text)  # as repr() quotes them
+    return clean_sentence(text, min_cell, set(), quoted, round_all=True)[0]

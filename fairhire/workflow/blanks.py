@@ -6,7 +6,9 @@ many exports leave the "no" cells empty and excluding them would keep only the y
 command line (``--blank-means-no``), the audit config (``blank_means_no = true``) and the web
 app (a checkbox) let the person who knows the export say that a blank there means no. The
 cells are filled in a copy of the frame, and each column filled gets a note that says how many
-cells were read so (a reading note, shown on the console and in the report).
+cells were read so (a reading note, shown on the console and in the report). A cell that held
+a missing marker ("N/A", "#N/A"), read as missing when the file was read, is not blank: its
+outcome stays unknown, counted and left out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .._core.missing import missing_mask
+from .numbers import marked_missing
 
 __all__ = ["blanks_as_no"]
 
@@ -41,7 +44,8 @@ def blanks_as_no(
     """
     out, notes = frame, []
     for column in dict.fromkeys(c for c in columns if c):
-        blank = missing_mask(frame[column])
+        # "N/A" read as missing says the outcome is not known: only a blank cell means no
+        blank = missing_mask(frame[column]) & ~marked_missing(frame, column)
         n = int(blank.sum())
         if not n:
             continue

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import re
 import tomllib
 from collections.abc import Callable, Mapping
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,9 @@ ANALYSES = {
     "monitor": "monitor",
     "job_description": "scan_job_description",
 }
+#: The command-line subcommands whose analysis type is named otherwise in a config.
+COMMANDS = {"impact": "adverse_impact", "layoff": "reduction_in_force", "pay": "pay_gap",
+            "time-to-exit": "time_to_exit", "scan": "job_description", "monitoring": "monitor"}
 REPORT_KEYS = {"title", "organization", "period", "author", "formats", "output", "min_cell",
                "previous"}
 DATA_KEYS = {"path", "dataset", "options", "columns", "sheet", "sep"}
@@ -78,11 +83,28 @@ _WORDS = {"int": "a whole number", "number": "a number", "str": "text", "texts":
           "list": "a list", "bool": "True or False"}
 
 
+def did_you_mean(bad: Any, allowed: Any, same: Mapping[str, str] | None = None) -> str:
+    """The hint that ends an error on misspelt names: each name's closest allowed name, or the
+    one ``same`` says it means.
+
+    >>> did_you_mean(["min_cells", "zzz"], ["min_cell", "title"])
+    " Did you mean 'min_cell' for 'min_cells'?"
+    """
+    hints = []
+    for name in bad:
+        close = get_close_matches(str(name), sorted(map(str, allowed)), n=1, cutoff=0.6)
+        close = [same[name]] if same and name in same else close
+        if close:
+            hints.append(f"{close[0]!r} for {name!r}")
+    return f" Did you mean {', '.join(hints)}?" if hints else ""
+
+
 def _unknown_keys(where: str, given: Mapping[str, Any], allowed: set[str], field: str) -> None:
     bad = sorted(set(given) - allowed)
     if bad:
         raise CLIError(
-            f"unknown key(s) {bad} in {where}; allowed keys: {sorted(allowed)}.", field=field
+            f"unknown key(s) {bad} in {where}; allowed keys: {sorted(allowed)}."
+            f"{did_you_mean(bad, allowed)}", field=field
         )
 
 
@@ -140,7 +162,8 @@ def check_options(kind: str, options: Mapping[str, Any], where: str, field: str)
         bad = sorted(set(options) - allowed)
         if bad:
             raise CLIError(
-                f"{where}: unknown option(s) {bad}; allowed: {sorted(allowed)}.", field=field
+                f"{where}: unknown option(s) {bad}; allowed: {sorted(allowed)}."
+                f"{did_you_mean(bad, allowed | ANALYSIS_KEYS)}", field=field
             )
     params = inspect.signature(func).parameters
     for name, value in options.items():
@@ -161,6 +184,8 @@ def _check_report(report: Any, *, web: bool) -> None:
     for key in ("title", "organization", "period", "author", "output", "previous"):
         if key in report:
             _type_check("report", key, report[key], str, "text", f"report.{key}")
+    for key in ("output", "previous"):
+        _check_path_text("[report]", key, report.get(key), f"report.{key}")
     if "formats" in report:
         _type_check("report", "formats", report["formats"], list, 'a list like ["html"]',
                     "report.formats")
@@ -197,6 +222,7 @@ def _check_data(data: Any, *, web: bool) -> None:
                                 "text"), ("sep", str, "text")):
             if key in spec:
                 _type_check(where, key, spec[key], kind, hint, "config")
+        _check_path_text(where, "path", spec.get("path"), "config")
 
 
 def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) -> None:
@@ -204,12 +230,14 @@ def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) ->
     _type_check("config", f"analysis #{i}", spec, dict, "a table ([[analysis]])", field)
     kind = spec.get("type")
     if kind not in ANALYSES:
-        raise CLIError(f"{where}: type = {kind!r}; allowed values: {sorted(ANALYSES)}.",
+        raise CLIError(f"{where}: type = {kind!r}; allowed values: {sorted(ANALYSES)}."
+                       f"{did_you_mean([kind] if isinstance(kind, str) else [], ANALYSES, COMMANDS)}",
                        field=field)
     where = f"{where} ({kind})"
     for key in ("title", "data", "path", "text"):
         if key in spec:
             _type_check(where, key, spec[key], str, "text", field)
+    _check_path_text(where, "path", spec.get("path"), field)
     notes = spec.get("notes", [])
     if not (isinstance(notes, str) or _texts(notes)):
         raise CLIError(f"{where}.notes must be text or a list of text; got {notes!r}.",
@@ -274,8 +302,31 @@ def parse_config(
     try:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CLIError(f"{source} is not valid TOML: {exc}.", field="config") from None
+        raise CLIError(f"{source} is not valid TOML: {exc}.{_backslash_hint(text, exc)}",
+                       field="config") from None
     return check_config(config, source=source, base=base, web=web)
+
+
+_BACKSLASHES = (' In a "double-quoted" TOML string a backslash starts an escape (\\t is a tab): '
+                "write a Windows path in single quotes ('C:\\Users\\hr\\applicants.csv') "
+                "or with forward slashes (\"C:/Users/hr/applicants.csv\").")
+
+
+def _backslash_hint(text: str, exc: Exception) -> str:
+    """The fix for a Windows path in double quotes ("C:\\Users\\..."), if the line TOML
+    stopped on holds one."""
+    found = re.search(r"at line (\d+)", str(exc))
+    lines = text.splitlines()
+    line = lines[int(found[1]) - 1] if found and int(found[1]) <= len(lines) else ""
+    return _BACKSLASHES if re.search(r'"[^"]*\\', line) else ""
+
+
+def _check_path_text(where: str, key: str, value: Any, field: str) -> None:
+    """A path that TOML read with a tab or line break in it: "C:\\new\\table.csv" in double
+    quotes, where \\n and \\t are escapes. No file is named so."""
+    if isinstance(value, str) and re.search(r"[\t\n\r\b\f]", value):
+        raise CLIError(f"{where}.{key} = {value!r} holds a tab or line break.{_BACKSLASHES}",
+                       field=field)
 
 
 def check_config(

@@ -21,11 +21,13 @@ __all__ = ["read_excel"]
 
 
 def read_excel(
-    source: bytes | Any, name: str, columns: Sequence[str], sheet: str | None, notes: list[str]
+    source: bytes | Any, name: str, columns: Sequence[str], sheet: str | None, notes: list[str],
+    look_for: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """The sheet of a workbook (a path or its bytes) that holds ``columns``, missing markers
-    read as :func:`~fairhire.workflow.numbers.missing_markers` reads them; notes on a title
-    skipped or another sheet read go to ``notes``."""
+    """The sheet of a workbook (a path or its bytes) that holds ``columns`` (or, with none
+    required, ``look_for``: an audit config's columns), missing markers read as
+    :func:`~fairhire.workflow.numbers.missing_markers` reads them; notes on a title skipped or
+    another sheet read go to ``notes``."""
     try:
         import openpyxl  # noqa: F401
     except ImportError:
@@ -41,10 +43,19 @@ def read_excel(
                               na_values=[""])
     except ValueError as exc:  # a missing sheet, a damaged workbook
         raise CLIError(f"{name}: {exc}") from None
+    except ImportError:  # an Excel 97-2003 workbook (.xls): pandas reads it with xlrd
+        raise CLIError(
+            f"{name} is an Excel 97-2003 workbook (.xls), which needs the xlrd package: "
+            "pip install xlrd, or open it in Excel and save it as .xlsx or CSV."
+        ) from None
     except Exception as exc:  # zip or XML errors from a file that is not a workbook
         raise CLIError(f"{name} is not a readable Excel workbook ({type(exc).__name__}).") from None
-    if _look_further(frame, columns):
-        frame = _find_columns(frame, buffer, name, columns, sheet, notes)
+    wanted = columns or look_for
+    if _look_further(frame, wanted):
+        found = _find_columns(frame, buffer, name, wanted, sheet, notes)
+        if found is frame and not columns and _look_further(frame, ()):
+            found = _find_columns(frame, buffer, name, (), sheet, notes)  # as if none named
+        frame = found
     headers.check_columns(name, frame.columns, columns, ",")
     return missing_markers(frame, name, notes)
 

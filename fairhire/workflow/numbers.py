@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
 
-__all__ = ["MISSING_MARKERS", "missing_markers", "percent_numbers", "text_numbers"]
+__all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
+           "percent_numbers", "text_numbers"]
 
 #: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
 #: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
@@ -33,6 +35,11 @@ MISSING_MARKERS = frozenset({
     "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
     "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
 })
+
+#: ``DataFrame.attrs`` key: column position -> the rows whose marker ("N/A") was read as
+#: missing (a packed boolean mask).
+_MARKED = "fairhire_markers_read_as_missing"
+
 
 # 1234,5  -1.234.567,89: a comma before the decimals; dots, if any, group thousands
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -45,6 +52,11 @@ _EITHER = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 _EITHER_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
 #: Currencies whose countries write a decimal point: "£61,879" groups thousands in any file.
 _POINT_CURRENCIES = frozenset("$£¥₹")
+# 33 680,00: a space groups thousands, as French, Nordic and Polish spreadsheets write an
+# amount (a no-break space U+00A0, or the narrow one U+202F, in Excel's and Sheets' exports);
+# a space cannot be the decimal mark, so the mark after the groups is never in doubt
+_SPACES = "[ \u00a0\u202f\u2009]"
+_SPACE_GROUPS = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*([.,]\d+)?$")
 
 
 def _text_columns(frame: pd.DataFrame) -> list[Any]:
@@ -68,7 +80,7 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
     >>> missing_markers(pd.DataFrame({"pay": ["5", "#N/A", "#DIV/0!"]}), "a.csv", n := [])["pay"].tolist(), n
     ([5.0, nan, nan], ["a.csv: column 'pay': '#N/A' (1), '#DIV/0!' (1) read as missing."])
     """
-    converted = {}
+    converted, rows = {}, {}
     for column in _text_columns(frame):
         series = frame[column]
         values = series.dropna()
@@ -82,13 +94,47 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
         if numbers.notna().all() or _all_flags(rest):
             cleaned = series.mask(series.isin(MISSING_MARKERS))
             converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
+            # bytes: pandas compares and copies attrs (concat), which an array would break
+            rows[list(frame.columns).index(column)] = np.packbits(
+                series.isin(MISSING_MARKERS).to_numpy()).tobytes()
             notes.append(f"{name}: column {column!r}: {shown} read as missing.")
         else:
             first = str(counts.index[0])
             notes.append(f"{name}: column {column!r} holds {shown} as a label, not as missing; "
                          f"to count those rows as unknown, pass --unknown-label {first} "
                          f"(unknown_labels = [{first!r}] in an audit config).")
-    return frame.assign(**converted) if converted else frame
+    if not converted:
+        return frame
+    out = frame.assign(**converted)
+    # by position, which renaming a column keeps: blanks_as_no reads only blanks as "no"
+    out.attrs[_MARKED] = {**frame.attrs.get(_MARKED, {}), **rows}
+    return out
+
+
+def marked_missing(frame: pd.DataFrame, column: Any) -> np.ndarray:
+    """Which cells of ``column`` were a missing marker ("N/A", "#N/A"), not blank, in the file
+    :func:`missing_markers` read (a boolean array; all False for other frames).
+
+    Examples
+    --------
+    >>> read = missing_markers(pd.DataFrame({"hired": ["yes", "N/A", None]}), "a.csv", [])
+    >>> marked_missing(read, "hired").tolist()
+    [False, True, False]
+    """
+    rows = frame.attrs.get(_MARKED, {}).get(list(frame.columns).index(column))
+    if rows is None:
+        return np.zeros(len(frame), dtype=bool)
+    return np.unpackbits(np.frombuffer(rows, dtype=np.uint8), count=len(frame)).astype(bool)
+
+
+def forget_markers(frame: Any) -> Any:
+    """``frame`` without the record :func:`marked_missing` reads, once the blanks are read:
+    pandas copies a frame's attrs in every operation, which an analysis would pay for."""
+    if not isinstance(frame, pd.DataFrame) or _MARKED not in frame.attrs:
+        return frame
+    out = frame.copy(deep=False)
+    del out.attrs[_MARKED]
+    return out
 
 
 def _decimal_comma(text: pd.Series) -> pd.Series:
@@ -117,6 +163,20 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
 
 
+def _space_groups(numbers: pd.Series, european: bool) -> tuple[pd.Series, pd.Series]:
+    """``numbers`` with the spaces that group thousands ("33 680,00") written as the file's
+    own thousands separator ("33.680,00" in a ``;``-separated file, "33,680.00" in a
+    comma-separated one), and which values had them. A value whose decimal mark is not the
+    file's ("33 680,00" in a comma-separated file) is left as it is: it stays text."""
+    other = "." if european else ","
+    spaced = numbers.map(lambda v: isinstance(v, str) and bool(_SPACE_GROUPS.match(v))
+                         and other not in v).astype(bool)
+    if not spaced.any():
+        return numbers, spaced
+    written = numbers[spaced].str.replace(_SPACES, other, regex=True)
+    return numbers.where(~spaced, written), spaced
+
+
 def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> bool:
     """Every ``mark`` (a comma; a dot in a comma-separated file) could group thousands and
     nothing else shows it is the decimal mark: no other mark, no mark followed by other than
@@ -127,14 +187,52 @@ def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> boo
         bool(numbers[with_mark].map(lambda v: bool(either.match(v))).all())
 
 
-def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",") -> str:
+def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",",
+                    fix: str = "with a decimal point") -> str:
     number = _split_currency(pd.Series([example]))[1].iloc[0]
     whole, decimals = number.replace(mark, ""), number.replace(mark, ".", 1)
     point = "a decimal comma" if mark == "," else "a decimal point"
     return (f"{name}: column {column!r} has numbers such as {example!r}, which read as "
             f"{whole} with a thousands separator or as {decimals} with {point}; left "
             "as text rather than guess. Export the column without thousands separators (or "
-            "with a decimal point) and read the file again.")
+            f"{fix}) and read the file again.")
+
+
+def decimal_point_seen(values: pd.Series) -> bool:
+    """Whether a value of ``values`` (text) has a dot that cannot group thousands: "3.5",
+    "0.875", "33680.0".
+
+    >>> decimal_point_seen(pd.Series(["45.000", "980"])), decimal_point_seen(pd.Series(["3.5"]))
+    (False, True)
+    """
+    text = values.dropna().astype(str).str.strip()
+    dotted = text[text.str.contains(".", regex=False)]
+    return not dotted.map(lambda v: bool(_EITHER_POINT.match(v))).all()
+
+
+def dotted_numbers(frame: pd.DataFrame, raw: pd.DataFrame, name: str,
+                   notes: list[str]) -> pd.DataFrame:
+    """Columns pandas read as numbers from a ``;``- or tab-separated file (``raw``: their
+    text) whose every value with a dot could group thousands: "45.000" is 45000 as a German
+    or Dutch spreadsheet saves it, where pandas read 45.0. Left as text, with a note naming
+    both readings, as "61,879" is; a value such as "3.5" or "0.875" shows a decimal point.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"pay": ["45.000", "980", "52.500"], "score": ["3.5", "4.000", "2"]})
+    >>> out = dotted_numbers(raw.astype(float), raw, "a.csv", n := [])
+    >>> out["pay"].tolist(), out["score"].tolist()
+    (['45.000', '980', '52.500'], [3.5, 4.0, 2.0])
+    """
+    converted = {}
+    for column in raw.columns:
+        values = pd.Series(raw[column].dropna().unique()).astype(str).str.strip()
+        dotted = values.str.contains(".", regex=False)
+        if _ambiguous(values, dotted, "."):
+            converted[column] = raw[column]
+            notes.append(_ambiguity_note(name, column, values[dotted].iloc[0], ".",
+                                         "with a decimal comma, if the dot is a decimal point"))
+    return frame.assign(**converted) if converted else frame
 
 
 def _markers_read(series: pd.Series) -> str:
@@ -197,12 +295,13 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         values = pd.Series(series.dropna().unique()).astype(str).str.strip()
         values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
+        numbers, spaced = _space_groups(numbers, european)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
         fits = numbers.map(lambda v: bool(pattern.match(v)))
         if len(used) == 1 and 0 < (~fits).sum() < fits.sum():
             notes.append(_not_amounts_note(name, column, series, values, fits))
-        if len(used) > 1 or not (with_comma.any() or used) or not fits.all():
+        if len(used) > 1 or not (with_comma.any() or used or spaced.any()) or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
         convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
@@ -215,13 +314,17 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
             notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
             continue
-        _, text = _split_currency(series.astype("string").str.strip())
+        text = _space_groups(_split_currency(series.astype("string").str.strip())[1],
+                             european)[0]
         converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
         what = [f"the currency symbol {used[0]!r}"] if used else []
-        if with_comma.any():
+        if spaced.any():
+            what.append("spaces between thousands")
+        if values.str.contains(",", regex=False).any():  # not only spaces made into marks
             what.append(comma)
-        example = values[with_comma | (symbols != "")].iloc[0]
-        notes.append(f"{name}: column {column!r} has numbers with {' and '.join(what)} (e.g. "
+        example = values[with_comma | (symbols != "") | spaced].iloc[0]
+        listed = ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
+        notes.append(f"{name}: column {column!r} has numbers with {listed} (e.g. "
                      f"{example!r}); read them as numbers{_markers_read(series)}.")
     return frame.assign(**converted) if converted else frame
 

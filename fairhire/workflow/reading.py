@@ -33,7 +33,13 @@ from .headers import (
     title_note,
     trim_names,
 )
-from .numbers import missing_markers, percent_numbers, text_numbers
+from .numbers import (
+    decimal_point_seen,
+    dotted_numbers,
+    missing_markers,
+    percent_numbers,
+    text_numbers,
+)
 
 __all__ = [
     "SEPARATORS",
@@ -235,13 +241,18 @@ def _csv_rows(text: str, sep: str, skip: int) -> list[list[str]]:
 
 
 def _title_lines(text: str, sep: str, skip: int, header: Sequence[Any],
-                 columns: Sequence[str]) -> int | None:
+                 columns: Sequence[str], look_for: Sequence[str] = ()) -> int | None:
     """How many lines above the column names to skip: the lines above the one naming every
-    requested column, or, with none requested, above the row a header looks like."""
-    if columns and set(columns) <= names_of(header) | {""}:
+    requested column, or, with none requested, above the one naming every column looked for
+    (an audit config's), else above the row a header looks like."""
+    wanted = columns or look_for
+    if wanted and set(wanted) <= names_of(header) | {""}:
         return None
     rows = _csv_rows(text, sep, skip)
-    return header_row(rows, columns) if columns else guess_header_row(rows)
+    if columns:
+        return header_row(rows, columns)
+    found = header_row(rows, look_for) if look_for else None
+    return guess_header_row(rows) if found is None else found
 
 
 def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
@@ -266,7 +277,8 @@ def _repeated_names(name: str, header: Sequence[str], columns: Sequence[str],
 
 
 def _read_csv(
-    source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str]
+    source: Source, name: str, columns: Sequence[str], sep: str | None, notes: list[str],
+    look_for: Sequence[str] = (),
 ) -> pd.DataFrame:
     head = _head(source)
     encoding = _csv_encoding(head, name)
@@ -291,7 +303,7 @@ def _read_csv(
     try:
         try:
             header = read(nrows=0, **options).columns
-            line = _title_lines(text, sep, skip, header, columns)
+            line = _title_lines(text, sep, skip, header, columns, look_for)
             if line is not None:
                 notes.append(title_note(name, line, "line"))
                 skip += line
@@ -311,9 +323,32 @@ def _read_csv(
     except pd.errors.ParserError as exc:
         raise _parser_error(name, exc, sep) from None
     _repeated_names(name, _header_fields(text, sep, skip), columns, notes)
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if sep in {";", "\t"} and floats and isinstance(frame.index, pd.RangeIndex):
+        # a decimal comma's file: "45.000" may be 45000, which pandas read as 45.0
+        floats = _dotted_columns(text, sep, skip, floats)
+    if sep in {";", "\t"} and floats and isinstance(frame.index, pd.RangeIndex):
+        try:
+            raw = read(usecols=floats, dtype=str, index_col=False, **options)
+        except ValueError:  # names pandas made up ("x.1" for a repeated "x"): not checked
+            raw = pd.DataFrame()
+        frame = dotted_numbers(frame, raw, name, notes)
     # numbers first: "N/A" among "$52,000" cells is a missing number, not a label
     frame = percent_numbers(text_numbers(frame, name, sep, notes), name, notes)
     return missing_markers(frame, name, notes)
+
+
+def _dotted_columns(text: str, sep: str, skip: int, floats: list[Any]) -> list[Any]:
+    """The columns of ``floats`` whose values in the file's first lines show no decimal point
+    for certain ("3.5", "33680.0"): only these may write thousands as "45.000", and are read
+    again as text to tell (a file written with decimal points costs no second read)."""
+    try:
+        head = pd.read_csv(io.StringIO(text), sep=sep, skiprows=skip, dtype=str,
+                           keep_default_na=False, na_values=[""], index_col=False,
+                           on_bad_lines="skip").iloc[:-1]  # the last line may be cut
+    except (pd.errors.ParserError, ValueError):
+        return floats
+    return [c for c in floats if c not in head.columns or not decimal_point_seen(head[c])]
 
 
 def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
@@ -331,6 +366,29 @@ def _one_value_more(frame: pd.DataFrame, name: str, sep: str, notes: list[str],
         f"columns: a column name is missing from the header. Add it, or remove the extra "
         "values, and export again."
     )
+
+
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # .xlsx (zip), .xls (OLE2)
+
+
+def _saved_as_excel(head: bytes, name: str, notes: list[str]) -> str:
+    """The kind of a file named as a workbook: "excel", or "csv" for the tab- or
+    comma-separated text many HR systems' "Export to Excel" writes under an .xls name. Their
+    web-page (HTML) exports are an error that says how to save them."""
+    if head.startswith(_WORKBOOKS) or (_looks_binary(head) and
+                                       not head.startswith(tuple(b for b, _ in _BOMS))):
+        return "excel"
+    text = head.decode(_csv_encoding(head, name), errors="replace").lstrip("\ufeff \t\r\n")
+    text = text.lower()
+    if text.startswith("<") and ("<table" in text or "<html" in text):
+        raise CLIError(
+            f"{name} is a web page (an HTML table) saved with an Excel name, as some HR "
+            "systems export to Excel. Open it in Excel and save it as an Excel workbook "
+            "(.xlsx) or CSV, then read that file."
+        )
+    notes.append(f"{name} is text, not an Excel workbook (as some HR systems export to "
+                 "Excel); read it as CSV.")
+    return "csv"
 
 
 def _read_parquet(source: Source, name: str, columns: Sequence[str]) -> pd.DataFrame:
@@ -356,11 +414,14 @@ def read_table(
     sheet: str | None = None,
     sep: str | None = None,
     notes: list[str] | None = None,
+    look_for: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV, Parquet or Excel file (a path, or uploaded bytes named ``name``).
 
-    ``columns`` are checked against the header before the whole file is read. A file with a
-    header but no rows is an error. Notes about how the file was read (the separator found, a
+    ``columns`` are checked against the header before the whole file is read. ``look_for``
+    (an audit config's columns) only finds the header under a title, or the sheet, as
+    ``columns`` do; a name missing from the file is left for the analysis to report. A file
+    with a header but no rows is an error. Notes about how the file was read (the separator found, a
     non-UTF-8 encoding) are appended to ``notes``.
 
     Examples
@@ -394,12 +455,14 @@ def read_table(
             "the column names, then one row per person."
         )
     kind = table_kind(name, head[:8])
+    if kind == "excel":
+        kind = _saved_as_excel(head, name, notes)
     if kind == "parquet":
         frame = _read_parquet(source, name, columns)
     elif kind == "excel":
-        frame = read_excel(source, name, columns, sheet, notes)
+        frame = read_excel(source, name, columns, sheet, notes, look_for)
     else:
-        frame = _read_csv(source, name, columns, sep, notes)
+        frame = _read_csv(source, name, columns, sep, notes, look_for)
     frame = trim_names(frame, name, columns, notes)
     if len(frame) == 0:
         shown = ", ".join(map(str, frame.columns[:8])) + (", ..." if frame.shape[1] > 8 else "")

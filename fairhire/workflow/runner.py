@@ -7,6 +7,7 @@ uploaded table. Both then call :func:`build_report`, so an analysis runs the sam
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,19 +18,56 @@ from ..errors import FairhireError
 from .blanks import blanks_as_no
 from .config import ANALYSIS_KEYS, analysis_function
 from .errors import CLIError, in_cli_words
+from .numbers import forget_markers
 from .options import call_analysis
 from .reading import read_table, read_text
 
-__all__ = ["build_report", "input_name", "load_inputs", "report_options"]
+__all__ = ["build_report", "input_name", "load_inputs", "named_columns", "report_options"]
 
 #: called before each step: (step number from 1, number of steps, what runs now)
 OnStep = Callable[[int, int, str], None]
 
 
+#: The analyses' arguments that name columns of the data (``group``, ``stages`` ...).
+COLUMN_ARGUMENTS = frozenset({
+    "age", "applicants", "birth_date", "bonus", "candidate", "candidate_group", "categorical",
+    "category", "cause", "cluster", "controls", "criteria", "duration", "ethnicity", "event",
+    "exit_date", "exit_type", "exited", "features", "full_pay", "group", "hire_date",
+    "hourly_pay", "hours", "id", "interview", "job_title", "level", "outcome", "panelist",
+    "panelist_group", "pay", "period", "promoted", "race", "rater", "rating", "score",
+    "selected", "sex", "stage_column", "stages", "strata", "tainted", "unit", "variable_pay",
+    "within",
+})
+
+
+def named_columns(config: Mapping[str, Any], name: str) -> list[str]:
+    """The columns of input ``name`` the config's analyses name, as the export spells them
+    (before ``columns =`` renames them): what :func:`read_table` looks for to find the header
+    under a title, as the command line looks for the columns its flags name."""
+    spec = config.get("data", {}).get(name, {})
+    export_name = {new: old for old, new in (spec.get("columns") or {}).items()}
+    named: dict[str, None] = {}
+    for analysis in config.get("analysis", []):
+        if input_name(analysis, config.get("data", {})) != name:
+            continue
+        for key, value in analysis.items():
+            if key == "in_process" and isinstance(value, Mapping):
+                values = list(value)
+            elif key in COLUMN_ARGUMENTS:
+                values = [value] if isinstance(value, str) else value
+            else:
+                continue
+            for column in values if isinstance(values, list) else ():
+                if isinstance(column, str) and column:
+                    named[export_name.get(column, column)] = None
+    return list(named)
+
+
 def load_inputs(config: Mapping[str, Any], *,
                 notes: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Read every ``[data.NAME]`` input of a config (files relative to the config); the notes
-    on how each was read go to ``notes[NAME]``, for the console and the report's sections."""
+    on how each was read go to ``notes[NAME]``, for the console and the report's sections.
+    The header of a file is found by the columns the analyses name, as on the command line."""
     import fairhire as fh
 
     base: Path = config["_base"]
@@ -42,13 +80,34 @@ def load_inputs(config: Mapping[str, Any], *,
             except TypeError as exc:
                 raise CLIError(f"[data.{name}].options: {exc}.") from None
         else:
-            file = Path(spec["path"])
-            frame = read_table(file if file.is_absolute() else base / file,
-                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own)
+            frame = read_table(_data_path(spec["path"], base, f"[data.{name}]"),
+                               sheet=spec.get("sheet"), sep=spec.get("sep"), notes=own,
+                               look_for=named_columns(config, name))
         inputs[name] = rename_columns(frame, spec, f"[data.{name}]", notes=own)
         if notes is not None:
             notes[name] = own
     return inputs
+
+
+def _data_path(text: str, base: Path, where: str) -> Path:
+    """The file a config's ``path =`` names: relative to the config file, which is not where
+    fairhire runs when the config is elsewhere ("fairhire audit configs/audit.toml")."""
+    file = Path(text)
+    path = file if file.is_absolute() else base / file
+    if file.is_absolute() or path.exists():
+        return path
+    here = f" ({text} from where you run fairhire exists: write path = " \
+        f"{_relative(file, base)!r})" if file.exists() else ""
+    raise CLIError(f"{where}.path = {text!r}: file not found: {path}. Paths in a config are "
+                   f"relative to the folder of the config file, {base.resolve()}{here}.",
+                   field="config")
+
+
+def _relative(file: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(file.resolve(), base.resolve())
+    except ValueError:  # another drive (Windows)
+        return str(file.resolve())
 
 
 def rename_columns(frame: Any, spec: Mapping[str, Any], where: str = "[data]", *,
@@ -138,11 +197,12 @@ def _blanks_read(spec: Mapping[str, Any], options: Mapping[str, Any],
     """The analysis's data, with the blanks of its yes/no columns read as no when the config
     says ``blank_means_no = true`` (pandas inputs: files and the web app's upload)."""
     if not spec.get("blank_means_no") or not isinstance(data, pd.DataFrame):
-        return data, []
+        return forget_markers(data), []
     columns = [c for a in FLAG_ARGUMENTS
                for c in ([options[a]] if isinstance(options.get(a), str) else options.get(a) or ())]
-    return blanks_as_no(data, [c for c in columns if c in data.columns],
-                        how="the audit config says a blank means no")
+    data, notes = blanks_as_no(data, [c for c in columns if c in data.columns],
+                               how="the audit config says a blank means no")
+    return forget_markers(data), notes
 
 
 def _since_previous(config: Mapping[str, Any], report: Any) -> None:
