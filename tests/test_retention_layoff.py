@@ -273,5 +273,5 @@ def test_a_unit_named_like_the_overall_rows_is_refused():
     # b96c263: two "All units" rows per group, the report's overall table showing the
     # department, and "In All units, ..." findings that read as the whole layoff.
     data = DATA.assign(unit=DATA["unit"].replace({"Ops": "all units "}))
-    with pytest.raises(InvalidValueError, match=r"'unit'.*'all units '.*rename"):
+    with pytest.raises(InvalidValueError, match=r"'unit'.*'all units'.*rename"):
         fh.reduction_in_force(data, selected="laid_off", unit="unit", age="age")

@@ -390,7 +390,7 @@ def _comparisons(state: _State, group_cols: list[str], cuts: tuple[int, ...], op
     return parts, strata_rows, unknown
 
 
-def _check_unit_names(units: pd.Series, unit: str | None) -> None:
+def _check_unit_names(units: Any, unit: str | None) -> None:
     """A unit named like the overall rows ("All units") would be read as all of them."""
     clash = sorted({u for u in units if " ".join(u.split()).casefold() == ALL_UNITS.casefold()})
     if clash:
@@ -424,8 +424,7 @@ def _prepare(counts: Any, *, selected: str, unit: str | None, age: str | None,
             warnings.append(f"{int(t.loc[gone, N].sum()):,} employees have a missing {name!r}: "
                             "kept as '(missing)'.")
         t[key] = t[key].astype(object).where(~gone, "(missing)").map(str)
-    if unit_key is not None:
-        _check_unit_names(t[unit_key], unit)
+    _check_unit_names(t[unit_key] if unit_key is not None else (), unit)
     no_age = pd.Series(False, index=t.index)
     if age_key is not None:
         t[age_key] = pd.to_numeric(t[age_key], errors="coerce").astype(float)
