@@ -277,3 +277,19 @@ def test_separated_regression_reports_infinite_odds_not_an_overflow():
     assert any("did not converge cleanly" in w for w in r.warnings)
     json.dumps(r.to_dict())
     check_renders(r)
+
+
+def test_exit_reasons_as_hr_systems_spell_them():
+    # a termination report's reasons: before, 'Resigned', 'Laid off', 'Layoff (RIF)', 'RIF'
+    # and 'Vol - Resign' were all 'other', so the voluntary and involuntary rates left them out
+    reasons = ["Resigned", "Vol - Resign", "Laid off", "Layoff (RIF)", "RIF", "Dismissed",
+               "Invol - Performance", "Retirement", "Terminated"]
+    data = pd.DataFrame({"sex": ["F", "M"] * 45, "exited": True,
+                         "reason": [reasons[i % len(reasons)] for i in range(90)]})
+    ret = fh.retention(data, group="sex", exited="exited", exit_type="reason")
+    kinds = ret.exit_types.set_index(ret.exit_types.columns[0])["kind"].to_dict()
+    assert kinds == {"Resigned": "voluntary", "Vol - Resign": "voluntary",
+                     "Laid off": "involuntary", "Layoff (RIF)": "involuntary",
+                     "RIF": "involuntary", "Dismissed": "involuntary",
+                     "Invol - Performance": "involuntary", "Retirement": "other",
+                     "Terminated": "other"}, ret.exit_types

@@ -30,10 +30,11 @@ def exit_kind_arguments(g: argparse._ArgumentGroup) -> None:
     """``--voluntary`` and ``--involuntary``: which exit-type labels count as which."""
     g.add_argument("--voluntary", action="append", metavar="LABEL",
                    help="an exit-type label that counts as voluntary (repeat for several; "
-                   "default: voluntary, resignation, quit)")
+                   "default: voluntary, resignation, quit, and their other spellings)")
     g.add_argument("--involuntary", action="append", metavar="LABEL",
                    help="an exit-type label that counts as involuntary (repeat for several; "
-                   "default: involuntary, dismissal, termination, layoff, redundancy, reduction in force)")
+                   "default: involuntary, dismissal, termination, layoff, redundancy, reduction in "
+                   "force, and their other spellings, e.g. laid off, RIF)")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:

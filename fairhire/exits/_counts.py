@@ -140,10 +140,18 @@ def check_roles(group: Any, *, required: bool = True, **columns: str | None) -> 
 VOLUNTARY = ("voluntary", "resignation", "quit")
 INVOLUNTARY = ("involuntary", "dismissal", "termination", "layoff", "redundancy",
                "reduction in force")
+#: Other spellings of the default lists' words, as HR systems export them ("Resigned",
+#: "Laid off", "RIF"), read with the default lists only. "Terminated" is not among them: many
+#: systems write it for every leaver.
+_VOLUNTARY_FORMS = ("resigned", "resign")
+_INVOLUNTARY_FORMS = ("dismissed", "laid off", "lay off", "redundant", "made redundant", "rif")
 KINDS = ("all", "voluntary", "involuntary")
-# "Voluntary - Resignation", "Involuntary: Layoff": an HR system's exit reason that names its
-# kind first (read so only with the default lists: a user's own lists are taken as they are)
-_NAMED_KIND = re.compile(r"(in)?voluntary\b")
+# "Voluntary - Resignation", "Involuntary: Layoff", "Vol - Resign": an HR system's exit reason
+# that names its kind first (read so only with the default lists: a user's own lists are taken
+# as they are)
+_NAMED_KIND = re.compile(r"(in)?vol(untary)?\b")
+# "Layoff (RIF)": a reason with a note in brackets after it
+_BRACKETED = re.compile(r"^(.*\S)\s*\([^()]*\)$")
 
 
 @dataclass(frozen=True)
@@ -157,8 +165,8 @@ class ExitKinds:
 
     >>> kinds = ExitKinds.from_options(VOLUNTARY, INVOLUNTARY)
     >>> [kinds.kind(v) for v in ["Quit", "Involuntary - Layoff", "Voluntary: Relocation",
-    ...                          "Voluntarily", "Retirement", None]]
-    ['voluntary', 'involuntary', 'voluntary', 'other', 'other', None]
+    ...                          "Voluntarily", "Retirement", None, "Laid off", "Invol - RIF"]]
+    ['voluntary', 'involuntary', 'voluntary', 'other', 'other', None, 'involuntary', 'involuntary']
     >>> ExitKinds.from_options(["quit"], ["layoff"]).kind("Voluntary - Resignation")
     'other'
     """
@@ -188,9 +196,8 @@ class ExitKinds:
             return "voluntary"
         if key in self.involuntary:
             return "involuntary"
-        named = _NAMED_KIND.match(key) if isinstance(key, str) and self.defaults else None
-        if named:
-            return "involuntary" if named.group(1) else "voluntary"
+        if isinstance(key, str) and self.defaults:
+            return _default_kind(key)
         return "other"
 
     @property
@@ -210,6 +217,27 @@ class ExitKinds:
 
 _DEFAULT_VOLUNTARY = frozenset(VOLUNTARY)
 _DEFAULT_INVOLUNTARY = frozenset(INVOLUNTARY)
+_VOLUNTARY_KEYS = _DEFAULT_VOLUNTARY | frozenset(_VOLUNTARY_FORMS)
+_INVOLUNTARY_KEYS = _DEFAULT_INVOLUNTARY | frozenset(_INVOLUNTARY_FORMS)
+
+
+def _default_kind(key: str) -> str:
+    """How the default lists read a label they do not hold as it is: another spelling of one
+    of their words, the same with a note in brackets, or a reason naming its kind first.
+
+    >>> [_default_kind(k) for k in ["resigned", "layoff (rif)", "vol - resign", "retirement"]]
+    ['voluntary', 'involuntary', 'voluntary', 'other']
+    """
+    bracketed = _BRACKETED.match(key)
+    for k in (key, bracketed.group(1) if bracketed else key):
+        if k in _VOLUNTARY_KEYS:
+            return "voluntary"
+        if k in _INVOLUNTARY_KEYS:
+            return "involuntary"
+    named = _NAMED_KIND.match(key)
+    if named:
+        return "involuntary" if named.group(1) else "voluntary"
+    return "other"
 
 
 def _label_set(values: Any, name: str) -> frozenset[Any]:
