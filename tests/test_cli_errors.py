@@ -233,3 +233,15 @@ def test_comma_separated_columns_get_a_hint(tmp_path, capsys):
                  "--stages", "screened,hired"]) == 2
     err = capsys.readouterr().err
     assert "'screened,hired' names 2 columns" in err and "separated by spaces" in err
+
+
+def test_a_dash_is_the_screen_for_a_file_and_refused_for_a_report_folder(tmp_path, capsys,
+                                                                      monkeypatch):
+    # before: 'scan --output -' wrote a file named '-', and '--report -' a folder named '-'
+    monkeypatch.chdir(tmp_path)
+    ad = tmp_path / "ad.txt"
+    ad.write_text("We want a competitive, dominant rockstar.", encoding="utf-8")
+    assert main(["scan", str(ad), "--format", "csv", "--output", "-"]) == 0
+    assert "masculine" in capsys.readouterr().out and not (tmp_path / "-").exists()
+    assert main(["scan", str(ad), "--report", "-"]) == 2
+    assert "folder" in capsys.readouterr().err and not (tmp_path / "-").exists()

@@ -25,7 +25,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    metavar="{table,csv,json}",
                    help="output: table (one sentence per finding, the default), csv (one row "
                    "per finding) or json (the whole comparison)")
-    p.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    p.add_argument("--output", metavar="FILE",
+                   help="write to FILE instead of the screen ('-': the screen)")
 
 
 def read_audit_file(path: str, flag: str = "") -> Path:
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False, default=str)
     else:
         text = "\n".join(comparison_lines(comparison))
-    if args.output:
+    if args.output and args.output != "-":  # '-' is the screen
         Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
                                      else "utf-8")
         n = len(comparison.table)

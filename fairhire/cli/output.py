@@ -83,6 +83,11 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def write_report(report: Any, out: Path, formats: Sequence[str], stem: str = "audit") -> list[Path]:
     """Write ``report`` into folder ``out`` in each format; return the paths written."""
+    if str(out) == "-":  # the screen, as some commands take it for a file: not a folder
+        from ..workflow.errors import CLIError
+
+        raise CLIError("a report is a folder of files (audit.html, audit.md, audit.json); '-' "
+                       "(the screen) cannot hold them. Give a folder, e.g. --report audit-out.")
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in dict.fromkeys(formats):

@@ -58,7 +58,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    default="table", metavar="{table,csv,json}",
                    help="output: table (readable, the default), csv (one row per ad) or json "
                    "(one object per ad, with its findings)")
-    p.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    p.add_argument("--output", metavar="FILE",
+                   help="write to FILE instead of the screen ('-': the screen)")
     p.add_argument("--findings", metavar="FILE",
                    help="also write every finding, one row each, to this CSV file")
     p.add_argument("--sep", metavar="CHAR", help="CSV separator (default: detected)")
@@ -325,7 +326,7 @@ def run(args: argparse.Namespace) -> int:
                    "rule"]
         write_csv(pd.DataFrame(rows, columns=columns), args.findings)
         print(f"wrote {_plural(len(rows), 'finding')} to {args.findings}")
-    if args.output:
+    if args.output and args.output != "-":  # '-' is the screen, as for the ads read
         Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv"
                                      else "utf-8")
         print(f"wrote {_tally(ads)} to {args.output}")
