@@ -25,6 +25,7 @@ from ..language.markup import looks_like_html
 from ..report.safe import csv_safe_frame
 from ..workflow.errors import CLIError, unexpected_message
 from .api import error_response, read_form
+from .in_process import open_notes
 from .roles import (
     ANALYSES,
     ROLES,
@@ -32,6 +33,7 @@ from .roles import (
     config_toml,
     default_analyses,
     describe_columns,
+    guess_open,
     guess_roles,
 )
 from .security import CSRF_COOKIE, CSRF_HEADER, check_csrf, new_token
@@ -171,7 +173,8 @@ async def audit_inspect(request: Request) -> Response:
     roles = guess_roles(frame)
     return JSONResponse({"file": filename, "rows": len(frame), "notes": notes,
                          "columns": describe_columns(frame), "roles": roles,
-                         "analyses": default_analyses(roles)})
+                         "analyses": default_analyses(roles),
+                         "in_process": guess_open(frame, roles)})
 
 
 def _choices(fields: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -235,10 +238,15 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
                                       organization=fields.get("organization", ""),
                                       min_cell=_min_cell(fields.get("min_cell")),
                                       unknown_labels=_lines(fields.get("unknown_labels")),
-                                      blank_means_no=fields.get("blank_means_no") == "1")
+                                      blank_means_no=fields.get("blank_means_no") == "1",
+                                      in_process=_lines(fields.get("in_process")))
         out = audit(b"", filename, config, frame=frame, on_step=step,
                     formats=("html", "markdown", "json"))
-        return {"done": True, "notes": notes, "report": out.rendered,
+        # the open applications each funnel left out, as its row account reports them
+        still_open = open_notes(json.loads(out.rendered["json"])["sections"],
+                                config["report"].get("min_cell"))
+        return {"done": True, "notes": [*notes, *(o["text"] for o in still_open)],
+                "still_in_process": still_open, "report": out.rendered,
                 "config": config_toml(config, filename or "export.csv")}
 
     task = asyncio.ensure_future(anyio.to_thread.run_sync(work))

@@ -53,6 +53,7 @@
     document.querySelectorAll('input[name="analysis"]').forEach((box) => {
       box.checked = reply.analyses.includes(box.value);
     });
+    document.getElementById("in-process").value = (reply.in_process || []).join("\n");
     const notes = reply.notes.length ? ` ${reply.notes.join(" ")}` : "";
     document.getElementById("file-info").textContent =
       `${reply.file}: ${reply.rows.toLocaleString("en")} rows, ${reply.columns.length} columns.${notes}`;
@@ -121,6 +122,7 @@
     form.append("organization", document.getElementById("organization").value);
     form.append("min_cell", document.getElementById("min-cell").value);
     form.append("unknown_labels", document.getElementById("unknown-labels").value);
+    form.append("in_process", document.getElementById("in-process").value);
     form.append("blank_means_no", document.getElementById("blank-means-no").checked ? "1" : "");
     runButton.disabled = true;
     progress.hidden = false;
