@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
@@ -207,6 +208,19 @@ def _not_amounts_note(name: str, column: Any, series: pd.Series, values: pd.Seri
             "file again.")
 
 
+def _amounts(series: pd.Series, convert: Any) -> pd.Series:
+    """The column's amounts as float64 (NaN where a cell is blank or no number), each distinct
+    text converted once: a column of 100,000 salaries holds a few thousand spellings."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    _, text = _split_currency(pd.Series(uniques, dtype=object).astype("string").str.strip())
+    text, thousands = _thousands_suffix(text)
+    # "46.5K" as 46.5e3: exactly 46500 (46.5 * 1000 is not always exact)
+    text = convert(text).where(~thousands, convert(text) + "e3")
+    read = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
+    out = np.where(codes >= 0, read[np.maximum(codes, 0)] if len(read) else np.nan, np.nan)
+    return pd.Series(out, index=series.index, name=series.name, dtype=float)
+
+
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
     file) or with thousands separators (in a comma- or bar-separated file), or with one
@@ -269,11 +283,7 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
             notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
             continue
-        _, text = _split_currency(series.astype("string").str.strip())
-        text, thousands = _thousands_suffix(text)
-        # "46.5K" as 46.5e3, which is exactly 46500 (46.5 * 1000 is not always exact)
-        text = convert(text).where(~thousands, convert(text) + "e3")
-        converted[column] = pd.to_numeric(text, errors="coerce").astype(float)
+        converted[column] = _amounts(series, convert)
         what = [f"the currency symbol {used[0]!r}"] if used else []
         if with_comma.any():
             what.append(comma)
