@@ -174,7 +174,8 @@ def _read_as(example: str, read: pd.Series, series: pd.Series) -> str:
 def _unread_suffix(numbers: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     """Where a number's text is an amount with a suffix that is not read ("1.2m")."""
     parts = numbers.str.extract(UNREAD_SUFFIX)["number"]
-    return parts.notna() & parts.map(lambda v: isinstance(v, str) and bool(pattern.match(v)))
+    fits = [isinstance(v, str) and bool(pattern.match(v)) for v in parts]
+    return pd.Series(fits, index=numbers.index, dtype=bool)
 
 
 def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",") -> str:
