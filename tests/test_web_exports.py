@@ -139,3 +139,24 @@ def test_two_question_export_reads_ethnicity_in_the_ll144_entry():
     config, _ = build_config(roles, ["ll144"], frame)
     entry = config["analysis"][0]
     assert (entry["race"], entry["ethnicity"]) == ("Race", "Ethnicity")
+
+
+def test_the_employee_id_reaches_the_pay_gap_as_the_commands_id_does(client):
+    """The page's pay gap checks an employee on two rows as ``pay_gap(..., id=)``,
+    ``fairhire pay --id`` and ``id =`` in an audit config do: the id column is a role."""
+    staff = fh.datasets.make_workforce(300, random_state=1)
+    data = staff.to_csv(index=False).encode()
+    files = {"file": ("staff.csv", data, "text/csv")}
+    found = client.post("/audit/inspect", data={"csrf": _token(client)}, files=files).json()
+    assert found["roles"]["employee_id"] == "id"
+    roles = {"employee_id": "id", "sex": "group", "salary": "pay", "level": "level"}
+    done = _run(client, data, roles=json.dumps(roles), analyses='["pay_gap"]')
+    assert 'id = "employee_id"' in done["config"]
+    section = json.loads(done["report"]["json"])["sections"][0]
+    expected = fh.pay_gap(pd.read_csv(io.BytesIO(data)), pay="salary", group="sex",
+                          controls=["level"], id="employee_id")
+    assert section["fingerprint"] == expected.fingerprint
+    twice = pd.concat([staff, staff.head(3)], ignore_index=True).to_csv(index=False).encode()
+    last = _run(client, twice, roles=json.dumps(roles), analyses='["pay_gap"]')
+    assert last["field"] == "analysis:pay_gap" and last["column"] == "employee_id"
+    assert "3 IDs that appear on more than one row" in last["error"]

@@ -1,9 +1,10 @@
 """Column roles for the audit page: guess them from an upload, and turn choices into a config.
 
 The page shows one dropdown per column (group, funnel stage, outcome, exit flag, exit type,
-pay, level, stratum, date, application status, or not used) with the guess selected, and a list of analyses. An
-analysis is offered (ticked) when the guessed roles have its columns: retention needs an exit
-flag, monitoring over time a date column and funnel stages. The choices become an audit
+pay, level, stratum, date, employee id, application status, or not used) with the guess
+selected, and a list of analyses. An analysis is offered (ticked) when the guessed roles have
+its columns: retention needs an exit flag, monitoring over time a date column and funnel
+stages. The choices become an audit
 config in the ``fairhire audit`` format, which runs exactly as the command line runs it.
 """
 
@@ -36,6 +37,7 @@ ROLES = {
     "level": "level or grade",
     "strata": "requisition / job (compare within)",
     "date": "date",
+    "id": "employee id (one row each)",
     "in_process": "application status (open ones left out)",
 }
 #: analysis id -> (label, what it needs)
@@ -63,6 +65,7 @@ _EXIT_TYPE = re.compile(r"exit.?(type|reason|kind)|(termination|leav\w*|separati
 _PAY = re.compile(r"salary|pay|wage|compensation|earning|bonus", re.I)
 _LEVEL = re.compile(r"^(level|grade|band|job.?level|seniority)$", re.I)
 _STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
+_ID = re.compile(r"^((employee|emp|staff|person|worker|payroll)[ _.-]?(id|number|no)|id)$", re.I)
 _DATE = re.compile(r"date|_on$|_at$|^period$|month|year$", re.I)
 
 
@@ -124,6 +127,8 @@ def guess_role(name: str, series: pd.Series) -> str:
         return "level"
     if _STRATA.search(name):
         return "strata"
+    if _ID.search(name.strip()):
+        return "id"
     if pd.api.types.is_datetime64_any_dtype(series):
         return "date"
     # a number is a date only as a year (months_in_level is a duration, not a date)
@@ -141,7 +146,7 @@ def guess_roles(frame: pd.DataFrame) -> dict[str, str]:
         for c in frame.columns:
             if roles[str(c)] == "ignore" and guess_open_values(str(c), frame[c]):
                 roles[str(c)] = IN_PROCESS_ROLE
-    for single in ("pay", "level", "strata", "date", "exited", "exit_type", IN_PROCESS_ROLE):
+    for single in ("pay", "level", "strata", "date", "exited", "exit_type", "id", IN_PROCESS_ROLE):
         chosen = [c for c, r in roles.items() if r == single]
         if single == "exited":  # "exited" before an older "left" flag
             chosen.sort(key=lambda c: not re.search("exit", c, re.I))
@@ -233,8 +238,9 @@ def _analysis_entries(
         return _ll144_entry(groups, stages)
     if kind == "pay_gap":
         _need(bool(groups and by["pay"]), kind)
+        ids = {"id": by["id"][0]} if by["id"] else {}  # an id on two rows is an error
         return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
-                 "controls": level} for g in groups]
+                 "controls": level, **ids} for g in groups]
     if kind == "promotion":
         _need(bool(groups and by["outcome"]), kind)
         extra = {"level": level[0]} if level else {}
