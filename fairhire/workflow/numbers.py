@@ -135,14 +135,14 @@ def _unread_note(name: str, column: Any, series: pd.Series, values: pd.Series,
     shown = []
     for value in odd[:3]:
         rows = [int(r) for r in (text == value).fillna(False).to_numpy().nonzero()[0]]
-        at = ", ".join(map(str, rows[:3])) + (", ..." if len(rows) > 3 else "")
-        shown.append(f"{value!r} (row {at})" if len(rows) == 1 else
-                     f"{value!r} ({len(rows):,} rows: {at})")
+        # "row 5, row 6": a report's min_cell leaves a row number alone, not a bare number
+        at = ", ".join(f"row {r}" for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+        shown.append(f"{value!r} ({at})")
     more = f" and {len(odd) - 3:,} other values" if len(odd) > 3 else ""
     read = values[~unread.to_numpy()]
     held = f"amounts such as {read.iloc[0]!r} but also " if len(read) else "amounts "
     return (f"{name}: column {column!r} holds {held}{', '.join(shown)}{more} "
-            "(rows counted from 0, the first row under the header), whose suffix is not read: "
+            "(row 0 is the first row under the header), whose suffix is not read: "
             "'m' is a million to some and a month or minutes to others. The column was left "
             "as text rather than guess; write those amounts in full (1200000), and read the "
             "file again. A thousands suffix ('45k') is read.")

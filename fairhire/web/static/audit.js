@@ -10,6 +10,7 @@
   const progress = document.getElementById("progress");
   const progressText = document.getElementById("progress-text");
   const frame = document.getElementById("report");
+  const runNotes = document.getElementById("run-notes");
   let output = null;
 
   function show(id, on = true) {
@@ -105,11 +106,14 @@
     } else if (event.error) {
       progressText.textContent = "";
       fail(event);
+      // how the file was read ("'$1.2m' (row 7) ... not read") often says why
+      runNotes.replaceChildren(...(event.notes || []).map((n) => fh.el("li", null, n)));
     }
   }
 
   async function run() {
     fh.clearErrors();
+    runNotes.replaceChildren();
     const file = fileInput.files[0];
     if (!file) { fail({ field: "file", error: "choose a file to upload." }); return; }
     const { roles, analyses } = choices();
