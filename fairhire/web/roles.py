@@ -4,8 +4,8 @@ The page shows one dropdown per column (group, funnel stage, outcome, exit flag,
 pay, level, stratum, date, employee id, application status, or not used) with the guess
 selected, and a list of analyses. An analysis is offered (ticked) when the guessed roles have
 its columns: retention needs an exit flag, monitoring over time a date column and funnel
-stages. The choices become an audit
-config in the ``fairhire audit`` format, which runs exactly as the command line runs it.
+stages. The choices become an audit config in the ``fairhire audit`` format, which runs
+exactly as the command line runs it.
 """
 
 from __future__ import annotations
