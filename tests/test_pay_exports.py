@@ -36,6 +36,35 @@ def test_an_employee_on_several_rows_is_an_error_naming_the_ids():
     assert one.overall.n.sum() == 30
 
 
+@pytest.mark.parametrize("flag", ["--id", "--id-column"])
+def test_the_command_line_checks_repeated_ids_as_python_does(tmp_path, capsys, flag):
+    """``fairhire pay --id COLUMN`` passes the library's id=: a repeated id is the library's
+    error (exit status 2, one line, the option in command-line words), not a traceback; with
+    one row per employee it runs, as pay_gap(..., id=) does."""
+    from fairhire.cli import main
+
+    staff = _staff()
+    two_periods = pd.concat([staff, staff], ignore_index=True)
+    path = tmp_path / "payroll.csv"
+    two_periods.to_csv(path, index=False)
+    args = ["pay", str(path), "--pay", "salary", "--group", "sex", "--controls", "level"]
+    with pytest.raises(InvalidValueError) as err:
+        fh.pay_gap(pd.read_csv(path), pay="salary", group="sex", controls="level",
+                   id="employee_id")
+    assert main([*args, flag, "employee_id"]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    (line,) = captured.err.strip().splitlines()
+    assert line == "fairhire: error: " + str(err.value).replace("(id=)", "(--id)")
+    assert "column 'employee_id' (--id) holds 60 IDs" in line
+    # without --id the command cannot tell; one row per employee runs as in Python
+    assert main(args) == 0
+    staff.to_csv(path, index=False)
+    assert main([*args, flag, "employee_id"]) == 0
+    assert main([*args, flag, "staff_no"]) == 2
+    assert "staff_no" in capsys.readouterr().err
+
+
 def test_ids_repeated_only_in_excluded_rows_are_fine():
     """An old pay period with no pay is excluded (and counted) before the IDs are checked."""
     staff = _staff()

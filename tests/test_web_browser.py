@@ -177,3 +177,35 @@ def test_a_blank_means_no_box_reads_an_export_that_leaves_no_empty(server, brows
     report = _run_and_read(page)
     assert "80 blank cells read as no" in report.locator("body").inner_text()
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_open_applications_are_guessed_left_out_and_counted(server, browser, tmp_path, width):
+    """An ATS status column is guessed as the application status, its open values fill the
+    field, and the run says how many open applications each funnel left out; a misspelt value
+    is the page's error next to the field."""
+    from test_web_in_process import ats_funnel
+
+    frame = ats_funnel(600)
+    csv = tmp_path / "ats.csv"
+    frame.to_csv(csv, index=False)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _upload(page, server, csv)
+    assert page.locator("select[data-column='Status']").input_value() == "in_process"
+    field = page.get_by_label("Status values of applications still open")
+    assert field.input_value() == "Active\nOn hold"
+    for column in ("race", "age_band"):
+        page.locator(f"select[data-column='{column}']").select_option("ignore")
+    page.locator("input[value='monitor']").uncheck()
+    field.fill("Actve")
+    page.locator("#run").click()
+    error = page.locator("[data-field='in_process']")
+    error.wait_for(state="visible", timeout=20_000)
+    assert "has no value ['Actve']" in error.inner_text()
+    field.fill("Active\nOn hold")
+    _show_field(page, field, f"web-in-process-{width}.png", width, tmp_path)
+    _run_and_read(page)
+    n_open = int(frame["Status"].isin(["Active", "On hold"]).sum())
+    assert f"{n_open:,} applications still in process were left out" in \
+        page.locator("#notes").inner_text()
+    page.close()

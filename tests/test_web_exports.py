@@ -139,3 +139,53 @@ def test_two_question_export_reads_ethnicity_in_the_ll144_entry():
     config, _ = build_config(roles, ["ll144"], frame)
     entry = config["analysis"][0]
     assert (entry["race"], entry["ethnicity"]) == ("Race", "Ethnicity")
+
+
+def test_the_employee_id_reaches_the_pay_gap_as_the_commands_id_does(client):
+    """The page's pay gap checks an employee on two rows as ``pay_gap(..., id=)``,
+    ``fairhire pay --id`` and ``id =`` in an audit config do: the id column is a role."""
+    staff = fh.datasets.make_workforce(300, random_state=1)
+    data = staff.to_csv(index=False).encode()
+    files = {"file": ("staff.csv", data, "text/csv")}
+    found = client.post("/audit/inspect", data={"csrf": _token(client)}, files=files).json()
+    assert found["roles"]["employee_id"] == "id"
+    roles = {"employee_id": "id", "sex": "group", "salary": "pay", "level": "level"}
+    done = _run(client, data, roles=json.dumps(roles), analyses='["pay_gap"]')
+    assert 'id = "employee_id"' in done["config"]
+    section = json.loads(done["report"]["json"])["sections"][0]
+    expected = fh.pay_gap(pd.read_csv(io.BytesIO(data)), pay="salary", group="sex",
+                          controls=["level"], id="employee_id")
+    assert section["fingerprint"] == expected.fingerprint
+    twice = pd.concat([staff, staff.head(3)], ignore_index=True).to_csv(index=False).encode()
+    last = _run(client, twice, roles=json.dumps(roles), analyses='["pay_gap"]')
+    assert last["field"] == "analysis:pay_gap" and last["column"] == "employee_id"
+    assert "3 IDs that appear on more than one row" in last["error"]
+
+
+def test_notes_on_reading_the_file_are_in_the_report_and_withheld_as_in_it(client, tmp_path):
+    """The page's report holds the notes on reading the upload, as ``fairhire audit``'s does,
+    and the notes the page shows beside it withhold small counts as the report does (the
+    page showed "'N/A' (3)" under "withhold counts below 5"). When the run ends in an error,
+    the notes come with it: they often say why ("'$1.2m' (row 40) ... not read")."""
+    from fairhire.cli import main
+
+    data = ("sex,hired,salary\n" + 'Female,yes,"$50,000"\nFemale,no,"$51,000"\n' * 20
+            + 'Male,yes,"$52,000"\n' * 30 + "Male,no,N/A\n" * 3).encode()
+    done = _run(client, data, min_cell="5")
+    assert any("'N/A' (fewer than 5) as missing" in n for n in done["notes"]), done["notes"]
+    assert not any("(3)" in n for n in done["notes"])
+    (tmp_path / "a.csv").write_bytes(data)
+    (tmp_path / "audit.toml").write_text(
+        done["config"].replace('path = "a.csv"', f'path = "{(tmp_path / "a.csv").as_posix()}"')
+        .replace("[report]", f'[report]\noutput = "{(tmp_path / "r").as_posix()}"\n'
+                 'formats = ["md"]'), encoding="utf-8")
+    assert main(["audit", str(tmp_path / "audit.toml")]) == 0
+    cli = (tmp_path / "r" / "audit.md").read_text(encoding="utf-8")
+    page = done["report"]["markdown"]
+    note = next(line for line in cli.splitlines() if "'N/A' (fewer than 5)" in line)
+    assert "- a.csv:" + note.split("a.csv:", 1)[1] in page  # the same note, the same words
+    roles = json.dumps({"sex": "group", "salary": "pay"})
+    last = _run(client, data.replace(b'"$52,000"', b'"$1.2m"', 1), roles=roles,
+                analyses='["pay_gap"]')
+    assert last["field"] == "analysis:pay_gap" and "'$1.2m'" in last["error"]
+    assert any("'$1.2m' (row 40)" in n for n in last["notes"]), last["notes"]

@@ -28,7 +28,8 @@ from .._frames import Frame, group_counts, schema
 from ..errors import FairhireError, InvalidValueError, preview
 from .missing import is_missing
 
-__all__ = ["numbers_as_categories", "numbers_as_categories_in", "require_numeric"]
+__all__ = ["THOUSANDS_SUFFIX", "UNREAD_SUFFIX", "numbers_as_categories", "numbers_as_categories_in",
+           "require_numeric"]
 
 #: Values an error lists before it says how many more there are.
 _LISTED = 8
@@ -84,9 +85,19 @@ def numbers_as_categories_in(frame: pd.DataFrame, columns: Iterable[str], *,
             if (w := numbers_as_categories(frame[c], c, argument=argument)) is not None]
 
 
+#: A thousands suffix on an amount: "45k", "£46.5K" are 45,000 and 46,500. Spreadsheet
+#: exports and people typing salaries write it, and it means nothing else after a number.
+THOUSANDS_SUFFIX = re.compile(r"^(?P<number>.*\d)\s*[kK]$", re.DOTALL)
+#: Suffixes that are never read: "m" is a million to some and a month or minutes to others,
+#: "b" a billion or a byte; an amount written with one ("$1.2m") is named, not guessed.
+UNREAD_SUFFIX = re.compile(r"^(?P<number>.*\d)\s*(?P<suffix>m|mn|mm|mil|b|bn)$",
+                           re.IGNORECASE | re.DOTALL)
+
 #: Text a spreadsheet writes for a number: digits with signs, separators, a currency or a
-#: percent sign ("$79,878.49", "48.250,50 €", "78%"); the readers turn these into numbers.
-_NUMBER_TEXT = re.compile(r"^[+-]?\s*[$£€¥₹]?\s*[+-]?\d[\d.,' \u00a0]*\s*(%|[$£€¥₹])?$")
+#: percent sign, or a thousands suffix ("$79,878.49", "48.250,50 €", "78%", "£45k"); the
+#: readers turn these into numbers.
+_NUMBER_TEXT = re.compile(r"^[+-]?\s*[$£€¥₹]?\s*[+-]?\d[\d.,' \u00a0]*\s*[kK]?\s*"
+                          r"(%|[$£€¥₹])?$")
 
 
 def _number_like(value: Any) -> bool:

@@ -7,7 +7,9 @@ import argparse
 from ..workflow.errors import CLIError
 from ..workflow.options import min_n
 from .arguments import (
+    comparison_arguments,
     funnel_arguments,
+    given,
     in_process_option,
     inconsistent_argument,
     input_arguments,
@@ -21,6 +23,10 @@ NAME = "impact"
 HELP = "adverse impact at every stage of a hiring funnel"
 EXAMPLE = "fairhire impact applicants.csv --group sex --stages screened interviewed hired"
 FLAGS = {"unknown_labels": "--unknown-label"}
+#: comparison options this command defines itself (with its own help)
+SET_ABOVE = ("reference", "min_n", "unknown_labels")
+#: the other comparison options, as every rate comparison offers them
+COMPARISON = ("threshold", "alternative", "adjust", "alpha", "confidence")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -40,6 +46,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     o.add_argument("--unknown-label", dest="unknown_labels", action="append", default=[],
                    metavar="LABEL", help="a group label meaning 'not known', e.g. 'Prefer not "
                    "to say' (repeat for several); counted as unknown")
+    comparison_arguments(p, people="applicants", skip=SET_ABOVE)
     report_arguments(p)
 
 
@@ -64,5 +71,6 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.min_n is not None:
         options["min_n"] = args.min_n
+    options.update(given(args, COMPARISON))
     print_result(fh.adverse_impact(data, **options), args, "Adverse impact analysis")
     return 0

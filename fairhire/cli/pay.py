@@ -18,7 +18,8 @@ from .output import print_result
 NAME = "pay"
 HELP = "raw and adjusted pay gaps"
 EXAMPLE = "fairhire pay employees.csv --pay salary --group sex --controls level tenure_years"
-FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label", "log": "--no-log"}
+FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label", "log": "--no-log",
+         "id": "--id"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -30,6 +31,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="legitimate pay factors the adjusted gap accounts for (e.g. level)")
     g.add_argument("--within", nargs="+", metavar="COLUMN",
                    help="pay-analysis groups: a separate gap within each (e.g. job_family)")
+    # the library's id=; --id-column as `fairhire scan` names its id column
+    g.add_argument("--id", "--id-column", dest="id", metavar="COLUMN",
+                   help="employee id column: names the outliers, and an id on two rows (a "
+                   "payroll export with a row per pay period) is an error naming the ids")
     o = p.add_argument_group("options")
     reference_argument(o)
     o.add_argument("--cov-type", type=choice("cov_type", ["nonrobust", "HC1", "HC3"]),
@@ -48,12 +53,12 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
-    needed = [args.pay, args.group, *(args.controls or []), *(args.within or [])]
+    needed = [args.pay, args.group, *(args.controls or []), *(args.within or []), args.id]
     data = read_input(args, needed)
     options = {
         "pay": args.pay, "group": args.group, "controls": args.controls or (),
         "within": args.within, "cov_type": args.cov_type, "reference": args.reference,
-        "log": args.log,
+        "log": args.log, "id": args.id,
         "unknown_labels": args.unknown_labels or (),
     }
     if args.min_n is not None:

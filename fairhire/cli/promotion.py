@@ -6,12 +6,13 @@ import argparse
 
 from ..workflow.options import share
 from .arguments import (
+    COMPARISON_OPTIONS,
     column_arguments,
+    comparison_arguments,
+    given,
     group_argument,
     read_input,
-    reference_argument,
     report_arguments,
-    unknown_label_argument,
 )
 from .output import print_result
 
@@ -28,11 +29,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="yes/no column: promoted in the period")
     g.add_argument("--level", metavar="COLUMN",
                    help="compare within each level of this column (e.g. level or grade)")
-    o = p.add_argument_group("options")
-    reference_argument(o)
+    o = comparison_arguments(p, people="employees")
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share, e.g. 0.02 (default: none)")
-    unknown_label_argument(o)
     report_arguments(p)
 
 
@@ -42,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
     data = read_input(args, [args.group, args.promoted, args.level], flags=[args.promoted])
     result = fh.promotion_disparity(
         data, group=args.group, promoted=args.promoted, level=args.level,
-        reference=args.reference, min_share=args.min_share,
-        unknown_labels=args.unknown_labels or (),
+        min_share=args.min_share, **given(args, COMPARISON_OPTIONS),
     )
     print_result(result, args, "Promotion analysis")
     return 0

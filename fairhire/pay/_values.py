@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.names import internal_name
+from .._core.numbers import UNREAD_SUFFIX
 from .._core.text import format_count, format_number
 from .._frames import collect_pandas, is_lazy, schema
 from ..errors import ColumnError, InvalidValueError, preview
@@ -40,6 +41,8 @@ __all__ = [
 PAY_LIMIT = 1e15
 #: A value more than this many times the median of its group is worth a warning.
 RELATIVE_LIMIT = 1_000
+#: Distinct values of a column that is not numeric searched for the ones to name.
+_SAMPLE = 1_000
 
 
 def _where(rows: Sequence[Any] | None, values: Sequence[Any]) -> str:
@@ -54,18 +57,33 @@ def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> Colu
     are (text, or the objects of an object column, e.g. the ``Decimal`` a database returns)."""
     kinds = sorted({type(v).__name__ for v in sample if not isinstance(v, str)})
     if not kinds:
+        sample = _unread_first(sample)
+        unread = [v for v in sample if UNREAD_SUFFIX.match(v.strip())]
+        why = (f" An amount with a suffix such as {unread[0]!r} is not read: 'm' is a million "
+               "to some and a month or minutes to others; write those amounts in full."
+               if unread else "")
         return ColumnError(
             f"column {column!r} ({argument}=) must be numeric; it holds text such as "
-            f"{preview(sample)}. Remove currency symbols and thousands separators in the "
-            "export (e.g. pandas.to_numeric) and pass the numeric column."
+            f"{preview(sample[:5])}.{why} Remove currency symbols and thousands separators in "
+            "the export (e.g. pandas.to_numeric) and pass the numeric column."
         )
-    shown = [v if isinstance(v, str) else str(v) for v in sample]
+    shown = [v if isinstance(v, str) else str(v) for v in sample[:5]]
     return ColumnError(
         f"column {column!r} ({argument}=) must be numeric; it is a column of Python objects "
         f"({', '.join(kinds)}) such as {preview(shown)}. Convert it first, e.g. "
         f"df[{column!r}] = pandas.to_numeric(df[{column!r}]) (a database's NUMERIC values "
         "come back as Decimal objects), and pass the numeric column."
     )
+
+
+def _unread_first(sample: Sequence[Any]) -> list[Any]:
+    """Text values with a suffix that is never read ("$1.2m") first: they are why a column of
+    amounts stayed text when a file was read, so the error names them.
+
+    >>> _unread_first(["£45k", "45,000", "$1.2m"])
+    ['$1.2m', '£45k', '45,000']
+    """
+    return sorted(sample, key=lambda v: not (isinstance(v, str) and UNREAD_SUFFIX.match(v.strip())))
 
 
 def too_large_error(
@@ -137,7 +155,7 @@ def check_pay(
     messages are positions in the data passed.
     """
     if not (pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool):
-        sample = pd.unique(values.dropna().astype(object))[:5].tolist()
+        sample = pd.unique(values.dropna().astype(object))[:_SAMPLE].tolist()
         raise not_numeric_error(column, argument, sample)
     arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
     keep = np.ones(len(arr), dtype=bool) if where is None else np.asarray(where, dtype=bool)
@@ -202,7 +220,7 @@ def check_numeric_column(frame: Any, column: str, argument: str) -> None:
         values = collect_pandas(frame.select(nw.col(column)).drop_nulls().head(1_000))[column]
         raise not_numeric_error(column, argument, pd.unique(values.astype(object))[:5].tolist())
     sample = collect_pandas(
-        frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(5)
+        frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(_SAMPLE)
     )[column].tolist()
     raise not_numeric_error(column, argument, sample)
 

@@ -25,6 +25,7 @@ from ..language.markup import looks_like_html
 from ..report.safe import csv_safe_frame
 from ..workflow.errors import CLIError, unexpected_message
 from .api import error_response, read_form
+from .in_process import open_notes
 from .roles import (
     ANALYSES,
     ROLES,
@@ -32,6 +33,7 @@ from .roles import (
     config_toml,
     default_analyses,
     describe_columns,
+    guess_open,
     guess_roles,
 )
 from .security import CSRF_COOKIE, CSRF_HEADER, check_csrf, new_token
@@ -171,7 +173,8 @@ async def audit_inspect(request: Request) -> Response:
     roles = guess_roles(frame)
     return JSONResponse({"file": filename, "rows": len(frame), "notes": notes,
                          "columns": describe_columns(frame), "roles": roles,
-                         "analyses": default_analyses(roles)})
+                         "analyses": default_analyses(roles),
+                         "in_process": guess_open(frame, roles)})
 
 
 def _choices(fields: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -195,6 +198,18 @@ def _min_cell(text: str | None) -> int | None:
         return check_int(int(text) if text.isdigit() else text, "min_cell", low=1)
     except InvalidParameterError as exc:
         raise CLIError(f"withhold counts below: {exc}", field="min_cell") from None
+
+
+def _clean_notes(notes: list[str], fields: dict[str, str]) -> list[str]:
+    """The notes on reading the file with the form's "withhold counts below" applied (none if
+    that field is what was wrong: its counts might be meant to be withheld)."""
+    from ..report.sentences import clean_note
+
+    try:
+        min_cell = _min_cell(fields.get("min_cell"))
+    except CLIError:
+        return []
+    return [clean_note(n, min_cell) for n in notes]
 
 
 def _lines(text: str | None) -> list[str]:
@@ -222,23 +237,28 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     owners: list[str] = []
     roles: dict[str, str] = {}
+    notes: list[str] = []  # on reading the file: shown with the report, or with the error
 
     def step(i: int, total: int, title: str) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, {"step": i, "total": total, "title": title})
 
     def work() -> dict[str, Any]:
         nonlocal owners, roles
-        notes: list[str] = []
         frame = read_upload(data, filename, None, notes)
         roles, analyses = _choices(fields)
         config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
                                       organization=fields.get("organization", ""),
                                       min_cell=_min_cell(fields.get("min_cell")),
                                       unknown_labels=_lines(fields.get("unknown_labels")),
-                                      blank_means_no=fields.get("blank_means_no") == "1")
-        out = audit(b"", filename, config, frame=frame, on_step=step,
+                                      blank_means_no=fields.get("blank_means_no") == "1",
+                                      in_process=_lines(fields.get("in_process")))
+        out = audit(b"", filename, config, frame=frame, read_notes=notes, on_step=step,
                     formats=("html", "markdown", "json"))
-        return {"done": True, "notes": notes, "report": out.rendered,
+        # the open applications each funnel left out, as its row account reports them
+        still_open = open_notes(json.loads(out.rendered["json"])["sections"],
+                                config["report"].get("min_cell"))
+        return {"done": True, "notes": [*out.notes, *(o["text"] for o in still_open)],
+                "still_in_process": still_open, "report": out.rendered,
                 "config": config_toml(config, filename or "export.csv")}
 
     task = asyncio.ensure_future(anyio.to_thread.run_sync(work))
@@ -251,8 +271,9 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
             getter.cancel()
     try:
         yield json.dumps(task.result()) + "\n"
-    except FairhireError as exc:
-        yield json.dumps(_field_of(exc, owners, roles)) + "\n"
+    except FairhireError as exc:  # with the notes on reading the file ("'$1.2m' (row 7)")
+        yield json.dumps({**_field_of(exc, owners, roles),
+                          "notes": _clean_notes(notes, fields)}) + "\n"
     except Exception as exc:  # a bug: the page shows it instead of waiting for a last line
         yield json.dumps({"error": unexpected_message(exc), "field": "form"}) + "\n"
 

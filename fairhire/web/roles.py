@@ -1,10 +1,11 @@
 """Column roles for the audit page: guess them from an upload, and turn choices into a config.
 
 The page shows one dropdown per column (group, funnel stage, outcome, exit flag, exit type,
-pay, level, stratum, date, or not used) with the guess selected, and a list of analyses. An
-analysis is offered (ticked) when the guessed roles have its columns: retention needs an exit
-flag, monitoring over time a date column and funnel stages. The choices become an audit
-config in the ``fairhire audit`` format, which runs exactly as the command line runs it.
+pay, level, stratum, date, employee id, application status, or not used) with the guess
+selected, and a list of analyses. An analysis is offered (ticked) when the guessed roles have
+its columns: retention needs an exit flag, monitoring over time a date column and funnel
+stages. The choices become an audit config in the ``fairhire audit`` format, which runs
+exactly as the command line runs it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import pandas as pd
 
 from .._core.flags import flag_of
 from ..workflow.errors import CLIError
+from .in_process import ROLE as IN_PROCESS_ROLE
+from .in_process import USES as IN_PROCESS_USES
+from .in_process import guess_open_values, in_process_option
 
-__all__ = ["ANALYSES", "ROLES", "build_config", "config_toml", "describe_columns", "guess_roles"]
+__all__ = ["ANALYSES", "ROLES", "build_config", "config_toml", "describe_columns", "guess_open",
+           "guess_roles"]
 
 #: role -> label shown in the dropdown
 ROLES = {
@@ -32,6 +37,8 @@ ROLES = {
     "level": "level or grade",
     "strata": "requisition / job (compare within)",
     "date": "date",
+    "id": "employee id (one row each)",
+    "in_process": "application status (open ones left out)",
 }
 #: analysis id -> (label, what it needs)
 ANALYSES = {
@@ -58,6 +65,7 @@ _EXIT_TYPE = re.compile(r"exit.?(type|reason|kind)|(termination|leav\w*|separati
 _PAY = re.compile(r"salary|pay|wage|compensation|earning|bonus", re.I)
 _LEVEL = re.compile(r"^(level|grade|band|job.?level|seniority)$", re.I)
 _STRATA = re.compile(r"requisition|^req|job.?id|posting|vacancy|opening", re.I)
+_ID = re.compile(r"^((employee|emp|staff|person|worker|payroll)[ _.-]?(id|number|no)|id)$", re.I)
 _DATE = re.compile(r"date|_on$|_at$|^period$|month|year$", re.I)
 
 
@@ -119,6 +127,8 @@ def guess_role(name: str, series: pd.Series) -> str:
         return "level"
     if _STRATA.search(name):
         return "strata"
+    if _ID.search(name.strip()):
+        return "id"
     if pd.api.types.is_datetime64_any_dtype(series):
         return "date"
     # a number is a date only as a year (months_in_level is a duration, not a date)
@@ -128,15 +138,27 @@ def guess_role(name: str, series: pd.Series) -> str:
 
 
 def guess_roles(frame: pd.DataFrame) -> dict[str, str]:
-    """A role for every column (at most one pay, level and stratum column)."""
+    """A role for every column (at most one pay, level, stratum and status column); a status
+    column is an application status only beside funnel stages and when some of its values
+    read as open (an employee's "Active" status is not)."""
     roles = {str(c): guess_role(str(c), frame[c]) for c in frame.columns}
-    for single in ("pay", "level", "strata", "date", "exited", "exit_type"):
+    if "stage" in roles.values():
+        for c in frame.columns:
+            if roles[str(c)] == "ignore" and guess_open_values(str(c), frame[c]):
+                roles[str(c)] = IN_PROCESS_ROLE
+    for single in ("pay", "level", "strata", "date", "exited", "exit_type", "id", IN_PROCESS_ROLE):
         chosen = [c for c, r in roles.items() if r == single]
         if single == "exited":  # "exited" before an older "left" flag
             chosen.sort(key=lambda c: not re.search("exit", c, re.I))
         for extra in chosen[1:]:
             roles[extra] = "ignore"
     return roles
+
+
+def guess_open(frame: pd.DataFrame, roles: Mapping[str, str]) -> list[str]:
+    """The values of the guessed status column that mark an application still open."""
+    column = next((c for c, r in roles.items() if r == IN_PROCESS_ROLE), None)
+    return guess_open_values(column, frame[column]) if column is not None else []
 
 
 def default_analyses(roles: Mapping[str, str]) -> list[str]:
@@ -216,8 +238,9 @@ def _analysis_entries(
         return _ll144_entry(groups, stages)
     if kind == "pay_gap":
         _need(bool(groups and by["pay"]), kind)
+        ids = {"id": by["id"][0]} if by["id"] else {}  # an id on two rows is an error
         return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
-                 "controls": level} for g in groups]
+                 "controls": level, **ids} for g in groups]
     if kind == "promotion":
         _need(bool(groups and by["outcome"]), kind)
         extra = {"level": level[0]} if level else {}
@@ -266,11 +289,13 @@ def build_config(
     min_cell: int | None = None,
     unknown_labels: Sequence[str] = (),
     blank_means_no: bool = False,
+    in_process: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[str]]:
     """An audit config from the page's choices, and the page analysis of each entry;
     ``min_cell`` withholds counts below it in the report; ``unknown_labels`` are the group
     labels every analysis counts as unknown; ``blank_means_no`` reads a blank yes/no cell as
-    no in every analysis."""
+    no in every analysis; ``in_process`` are the values of the 'application status' column
+    that mark an application still open, left out of the funnel analyses."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -280,6 +305,7 @@ def build_config(
     if not analyses:
         raise CLIError("choose at least one analysis.", field="analyses")
     by = {r: [c for c in frame.columns.astype(str) if roles.get(c) == r] for r in ROLES}
+    still_open = in_process_option(by, in_process, frame)
     report: dict[str, Any] = {"title": title.strip() or "Hiring audit"}
     if organization.strip():
         report["organization"] = organization.strip()
@@ -296,6 +322,8 @@ def build_config(
             made = [{**entry, "unknown_labels": list(unknown_labels)} for entry in made]
         if blank_means_no:
             made = [{**entry, "blank_means_no": True} for entry in made]
+        if still_open and kind in IN_PROCESS_USES:
+            made = [{**entry, "in_process": still_open} for entry in made]
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners
@@ -308,6 +336,9 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):  # an inline table: in_process = { Status = ["Active"] }
+        return "{ " + ", ".join(f"{_bare_key(str(k))} = {_toml_value(v)}"
+                                for k, v in value.items()) + " }"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     text = "".join(c if c >= " " or c == "\t" else f"\\u{ord(c):04x}" for c in text)
     return f'"{text}"'

@@ -7,7 +7,7 @@ analysed, rendered, and dropped when the response is sent.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,9 +108,12 @@ def audit(
     formats: tuple[str, ...] = ("html",),
     on_step: Callable[[int, int, str], None] | None = None,
     frame: pd.DataFrame | None = None,
+    read_notes: Sequence[str] = (),
 ) -> AuditOutput:
     """Run an audit config (TOML text or a dict) on an uploaded file and render the report.
 
+    ``frame`` is the upload already read (by the audit page), ``read_notes`` the notes on
+    reading it: they go into the report's sections, as ``fairhire audit`` puts them there.
     Audits run one at a time (:data:`AUDIT_LOCK`), reading, analysing and rendering included.
     """
     if isinstance(config, str):
@@ -119,7 +122,7 @@ def audit(
         checked = check_config(dict(config), web=True)
     spec = next(iter(checked.get("data", {}).values()), {})
     name = next(iter(checked.get("data", {})), "upload")
-    notes: list[str] = []
+    notes: list[str] = list(read_notes) if frame is not None else []
     steps = len(checked["analysis"]) + 1
 
     def step(i: int, _total: int, title: str) -> None:

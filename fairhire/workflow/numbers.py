@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
+from .._core.numbers import THOUSANDS_SUFFIX, UNREAD_SUFFIX
 
 __all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
            "percent_numbers", "text_numbers"]
@@ -177,6 +178,35 @@ def _space_groups(numbers: pd.Series, european: bool) -> tuple[pd.Series, pd.Ser
     return numbers.where(~spaced, written), spaced
 
 
+def _thousands_suffix(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The numbers' text without a thousands suffix ("45k" -> "45"), and where one was."""
+    parts = numbers.str.extract(THOUSANDS_SUFFIX)["number"]
+    suffixed = parts.notna() & numbers.notna()
+    return parts.where(suffixed, numbers), suffixed
+
+
+def _unread_note(name: str, column: Any, series: pd.Series, values: pd.Series,
+                 unread: pd.Series) -> str:
+    """A column of amounts with cells such as "$1.2m": which cells (value, count, first
+    rows), and why the column stays text rather than be guessed at."""
+    odd = values[unread.to_numpy()].tolist()
+    text = series.astype("string").str.strip()
+    shown = []
+    for value in odd[:3]:
+        rows = [int(r) for r in (text == value).fillna(False).to_numpy().nonzero()[0]]
+        # "row 5, row 6": a report's min_cell leaves a row number alone, not a bare number
+        at = ", ".join(f"row {r}" for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+        shown.append(f"{value!r} ({at})")
+    more = f" and {len(odd) - 3:,} other values" if len(odd) > 3 else ""
+    read = values[~unread.to_numpy()]
+    held = f"amounts such as {read.iloc[0]!r} but also " if len(read) else "amounts "
+    return (f"{name}: column {column!r} holds {held}{', '.join(shown)}{more} "
+            "(row 0 is the first row under the header), whose suffix is not read: "
+            "'m' is a million to some and a month or minutes to others. The column was left "
+            "as text rather than guess; write those amounts in full (1200000), and read the "
+            "file again. A thousands suffix ('45k') is read.")
+
+
 def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> bool:
     """Every ``mark`` (a comma; a dot in a comma-separated file) could group thousands and
     nothing else shows it is the decimal mark: no other mark, no mark followed by other than
@@ -185,6 +215,26 @@ def _ambiguous(numbers: pd.Series, with_mark: pd.Series, mark: str = ",") -> boo
     either = _EITHER if mark == "," else _EITHER_POINT
     return bool(with_mark.any()) and not numbers.str.contains(other, regex=False).any() and \
         bool(numbers[with_mark].map(lambda v: bool(either.match(v))).all())
+
+
+def _and(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def _read_as(example: str, read: pd.Series, series: pd.Series) -> str:
+    """ " read as 45,000" for an example with a thousands suffix ("£45k"), else ""."""
+    if not THOUSANDS_SUFFIX.match(example):
+        return ""
+    at = (series.astype("string").str.strip() == example).fillna(False).to_numpy().nonzero()[0]
+    return f" read as {read.iloc[at[0]]:,.10g}"
+
+
+def _unread_suffix(numbers: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """Where a number's text is an amount with a suffix that is not read ("1.2m")."""
+    parts = numbers.str.extract(UNREAD_SUFFIX)["number"]
+    fits = [isinstance(v, str) and bool(pattern.match(v)) for v in parts]
+    return pd.Series(fits, index=numbers.index, dtype=bool)
 
 
 def _ambiguity_note(name: str, column: Any, example: str, mark: str = ",",
@@ -256,6 +306,19 @@ def _not_amounts_note(name: str, column: Any, series: pd.Series, values: pd.Seri
             "file again.")
 
 
+def _amounts(series: pd.Series, convert: Any, european: bool) -> pd.Series:
+    """The column's amounts as float64 (NaN where a cell is blank or no number), each distinct
+    text converted once: a column of 100,000 salaries holds a few thousand spellings."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    _, text = _split_currency(pd.Series(uniques, dtype=object).astype("string").str.strip())
+    text, thousands = _thousands_suffix(_space_groups(text, european)[0])
+    # "46.5K" as 46.5e3: exactly 46500 (46.5 * 1000 is not always exact)
+    text = convert(text).where(~thousands, convert(text) + "e3")
+    read = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
+    out = np.where(codes >= 0, read[np.maximum(codes, 0)] if len(read) else np.nan, np.nan)
+    return pd.Series(out, index=series.index, name=series.name, dtype=float)
+
+
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
     file) or with thousands separators (in a comma- or bar-separated file), or with one
@@ -296,12 +359,18 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
         numbers, spaced = _space_groups(numbers, european)
+        numbers, with_k = _thousands_suffix(numbers)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
         fits = numbers.map(lambda v: bool(pattern.match(v)))
+        unread = _unread_suffix(numbers, pattern)
+        if unread.any() and (fits.any() or used) and (fits | unread).all():
+            notes.append(_unread_note(name, column, series, values, unread))
+            continue  # "$1.2m": a million, or a month?
         if len(used) == 1 and 0 < (~fits).sum() < fits.sum():
             notes.append(_not_amounts_note(name, column, series, values, fits))
-        if len(used) > 1 or not (with_comma.any() or used or spaced.any()) or not fits.all():
+        if len(used) > 1 or not (with_comma.any() or used or spaced.any() or with_k.any()) \
+                or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
         convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
@@ -314,18 +383,18 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
                 _ambiguous(numbers, with_dot, "."):  # "45.000 €", comma-separated
             notes.append(_ambiguity_note(name, column, values[with_dot].iloc[0], "."))
             continue
-        text = _space_groups(_split_currency(series.astype("string").str.strip())[1],
-                             european)[0]
-        converted[column] = pd.to_numeric(convert(text), errors="coerce").astype(float)
+        converted[column] = _amounts(series, convert, european)
         what = [f"the currency symbol {used[0]!r}"] if used else []
         if spaced.any():
             what.append("spaces between thousands")
         if values.str.contains(",", regex=False).any():  # not only spaces made into marks
             what.append(comma)
-        example = values[with_comma | (symbols != "") | spaced].iloc[0]
-        listed = ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
-        notes.append(f"{name}: column {column!r} has numbers with {listed} (e.g. "
-                     f"{example!r}); read them as numbers{_markers_read(series)}.")
+        if with_k.any():
+            what.append("a thousands suffix k")
+        example = values[with_comma | (symbols != "") | spaced | with_k].iloc[0]
+        notes.append(f"{name}: column {column!r} has numbers with {_and(what)} (e.g. "
+                     f"{example!r}{_read_as(example, converted[column], series)}); read them "
+                     f"as numbers{_markers_read(series)}.")
     return frame.assign(**converted) if converted else frame
 
 

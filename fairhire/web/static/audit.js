@@ -10,6 +10,7 @@
   const progress = document.getElementById("progress");
   const progressText = document.getElementById("progress-text");
   const frame = document.getElementById("report");
+  const runNotes = document.getElementById("run-notes");
   let output = null;
 
   function show(id, on = true) {
@@ -53,6 +54,7 @@
     document.querySelectorAll('input[name="analysis"]').forEach((box) => {
       box.checked = reply.analyses.includes(box.value);
     });
+    document.getElementById("in-process").value = (reply.in_process || []).join("\n");
     const notes = reply.notes.length ? ` ${reply.notes.join(" ")}` : "";
     document.getElementById("file-info").textContent =
       `${reply.file}: ${reply.rows.toLocaleString("en")} rows, ${reply.columns.length} columns.${notes}`;
@@ -104,11 +106,14 @@
     } else if (event.error) {
       progressText.textContent = "";
       fail(event);
+      // how the file was read ("'$1.2m' (row 7) ... not read") often says why
+      runNotes.replaceChildren(...(event.notes || []).map((n) => fh.el("li", null, n)));
     }
   }
 
   async function run() {
     fh.clearErrors();
+    runNotes.replaceChildren();
     const file = fileInput.files[0];
     if (!file) { fail({ field: "file", error: "choose a file to upload." }); return; }
     const { roles, analyses } = choices();
@@ -121,6 +126,7 @@
     form.append("organization", document.getElementById("organization").value);
     form.append("min_cell", document.getElementById("min-cell").value);
     form.append("unknown_labels", document.getElementById("unknown-labels").value);
+    form.append("in_process", document.getElementById("in-process").value);
     form.append("blank_means_no", document.getElementById("blank-means-no").checked ? "1" : "");
     runButton.disabled = true;
     progress.hidden = false;
