@@ -189,3 +189,17 @@ def test_notes_on_reading_the_file_are_in_the_report_and_withheld_as_in_it(clien
                 analyses='["pay_gap"]')
     assert last["field"] == "analysis:pay_gap" and "'$1.2m'" in last["error"]
     assert any("'$1.2m' (row 40)" in n for n in last["notes"]), last["notes"]
+
+
+def test_a_title_block_above_the_header_is_skipped_on_the_page_too():
+    # a Workday-style export: two-cell title lines above the header. 'fairhire impact' and an
+    # audit config found the header; the web page read 'Report:' as a column name
+    from fairhire.web.work import read_upload
+
+    rows = ["Report:,Applicant Flow (EEO),,,", "Run date:,05/01/2025 09:14,,,", ",,,,",
+            "applicant_id,sex,race,screened,hired"]
+    rows += [f"{i},{'F' if i % 2 else 'M'},White,Yes,{'Yes' if i % 3 else 'No'}"
+             for i in range(40)]
+    frame = read_upload("\n".join(rows).encode(), "wd.csv")
+    assert list(frame.columns) == ["applicant_id", "sex", "race", "screened", "hired"]
+    assert len(frame) == 40

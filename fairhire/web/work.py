@@ -16,7 +16,7 @@ import pandas as pd
 from ..workflow.config import check_config, parse_config
 from ..workflow.errors import CLIError
 from ..workflow.reading import read_table
-from ..workflow.runner import build_report, rename_columns
+from ..workflow.runner import build_report, named_columns, rename_columns
 
 __all__ = ["AUDIT_LOCK", "LEXICONS", "REPORT_FORMATS", "AuditOutput", "audit", "read_upload",
            "scan"]
@@ -62,14 +62,16 @@ HTML_PASTED = ("This looks like HTML source: its tags are checked as words here.
 
 
 def read_upload(data: bytes, filename: str, spec: Mapping[str, Any] | None = None,
-                notes: list[str] | None = None, where: str = "[data]") -> pd.DataFrame:
+                notes: list[str] | None = None, where: str = "[data]",
+                look_for: Sequence[str] = ()) -> pd.DataFrame:
     """Read an uploaded table from memory; ``spec`` is the config's ``[data.NAME]`` table
-    (``where`` names it in messages)."""
+    (``where`` names it in messages; ``look_for``: the columns its analyses name, which find
+    the header under a title as ``fairhire audit`` finds it)."""
     spec = spec or {}
     name = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     try:
         frame = read_table(data, name=name, sheet=spec.get("sheet"), sep=spec.get("sep"),
-                           notes=notes)
+                           notes=notes, look_for=look_for)
     except CLIError as exc:
         raise CLIError(str(exc), field="file") from None
     return rename_columns(frame, spec, where, notes=notes)
@@ -130,8 +132,8 @@ def audit(
             on_step(i, steps, title)
 
     with AUDIT_LOCK:
-        table = frame if frame is not None else read_upload(data, filename, spec, notes,
-                                                            f"[data.{name}]")
+        table = frame if frame is not None else read_upload(
+            data, filename, spec, notes, f"[data.{name}]", named_columns(checked, name))
         report = build_report(checked, {name: table}, on_step=step,
                               data_notes={name: notes})
         step(steps, steps, "writing the report")

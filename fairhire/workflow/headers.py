@@ -105,6 +105,9 @@ def guess_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
     True
     >>> guess_header_row([["id", "", ""], ["1", "F", "yes"], ["2", "M", "no"]]) is None
     True
+    >>> guess_header_row([["Report:", "Applicant Flow"], ["Run date:", "05/01/2025"], [],
+    ...                   ["id", "sex", "race", "hired"], ["1", "F", "W", "y"], ["2", "M", "B", "n"]])
+    3
     """
     widths = [sum(map(_filled, row)) for row in rows]
     start = next((i for i, w in enumerate(widths) if w), None)
@@ -115,8 +118,10 @@ def guess_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
     if widths[start] == most:  # the header, under blank rows or none
         return start or None
     # a header with a blank first name (",sex,hired", a saved index) is a header, and its
-    # first data row no header: only a one-cell title above is skipped
-    if most < 2 or widths[start] != 1 or not _filled(rows[start][0]):
+    # first data row no header: only a title above is skipped, of one cell, or of two above a
+    # wide table ("Report:,Applicant Flow", as Workday writes it)
+    title = widths[start] == 1 or (widths[start] == 2 and most >= 4)
+    if most < 2 or not title or not _filled(rows[start][0]):
         return None
     for i in range(start + 1, len(rows) - 1):
         if widths[i] == most == widths[i + 1] and _names(rows[i]):

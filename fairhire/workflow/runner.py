@@ -48,8 +48,8 @@ def named_columns(config: Mapping[str, Any], name: str) -> list[str]:
     export_name = {new: old for old, new in (spec.get("columns") or {}).items()}
     named: dict[str, None] = {}
     for analysis in config.get("analysis", []):
-        if input_name(analysis, config.get("data", {})) != name:
-            continue
+        if input_name(analysis, config.get("data") or {name: None}) != name:
+            continue  # (a web app config has no [data]: its one upload is every input)
         for key, value in analysis.items():
             if key == "in_process" and isinstance(value, Mapping):
                 values = list(value)
