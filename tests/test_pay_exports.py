@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import fairhire as fh
+from fairhire.cli import main
 from fairhire.errors import InvalidValueError
 
 
@@ -227,3 +228,18 @@ def test_statutory_low_value_warning_is_the_same_in_every_engine():
     # nothing to warn of: no warning, in any engine
     for frame in (_staff(64), pl.from_pandas(_staff(64)).lazy()):
         assert fh.uk_pay_gap_metrics(frame, hourly_pay="salary", sex="sex").warnings == ()
+
+
+def test_amounts_in_two_currencies_are_refused_with_that_reason(tmp_path, capsys):
+    # before: "Remove currency symbols and thousands separators", which would compare pounds
+    # with dollars
+    rows = [f"{i},{'Female' if i % 2 else 'Male'},\"{'£' if i % 4 == 0 else '$'}{50000 + i:,}.00\""
+            for i in range(80)]
+    path = tmp_path / "pay.csv"
+    path.write_text("id,Gender,Base Salary\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["pay", str(path), "--pay", "Base Salary", "--group", "Gender"]) == 2
+    err = capsys.readouterr().err
+    assert "more than one currency" in err and "Remove currency symbols" not in err
+    data = pd.read_csv(path)
+    with pytest.raises(fh.ColumnError, match="more than one currency"):
+        fh.pay_gap(data, pay="Base Salary", group="Gender")

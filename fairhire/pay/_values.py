@@ -62,6 +62,13 @@ def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> Colu
         why = (f" An amount with a suffix such as {unread[0]!r} is not read: 'm' is a million "
                "to some and a month or minutes to others; write those amounts in full."
                if unread else "")
+        mixed = _currencies(sample)
+        if len(mixed) > 1:  # removing the symbols would compare pounds with dollars
+            return ColumnError(
+                f"column {column!r} ({argument}=) holds amounts in more than one currency "
+                f"({', '.join(f'{v!r}' for v in mixed.values())}): convert them to one "
+                "currency in the export (at the rate for the pay period), then pass the "
+                "column again.")
         return ColumnError(
             f"column {column!r} ({argument}=) must be numeric; it holds text such as "
             f"{preview(sample[:5])}.{why} Remove currency symbols and thousands separators in "
@@ -74,6 +81,24 @@ def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> Colu
         f"df[{column!r}] = pandas.to_numeric(df[{column!r}]) (a database's NUMERIC values "
         "come back as Decimal objects), and pass the numeric column."
     )
+
+
+def _currencies(sample: Sequence[Any]) -> dict[str, str]:
+    """The currency signs the text amounts of ``sample`` carry, each with its first amount.
+
+    >>> _currencies(["£54,577.00", "$53,431.00", "£1", "n/a"])
+    {'£': '£54,577.00', '$': '$53,431.00'}
+    """
+    out: dict[str, str] = {}
+    for v in sample:
+        sign = v.strip()[:1] if isinstance(v, str) else ""
+        sign = sign if sign in _SIGNS else (v.strip()[-1:] if isinstance(v, str) else "")
+        if sign in _SIGNS:
+            out.setdefault(sign, v)
+    return out
+
+
+_SIGNS = frozenset("$€£¥₹")
 
 
 def _unread_first(sample: Sequence[Any]) -> list[Any]:
