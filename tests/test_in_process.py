@@ -130,3 +130,35 @@ def test_command_line_and_config_read_it_like_the_library(tmp_path, capsys):
     report = json.loads((tmp_path / "r" / "audit.json").read_text(encoding="utf-8"))
     rows = report["sections"][0]["result"]["rows"]
     assert rows["excluded"] == {"still in process": n_open}
+
+
+def test_an_ll144_audit_leaves_open_applications_out():
+    # before: ll144_audit had no in_process=, so an open application was 'not selected'
+    data = ats_export()
+    rng = np.random.default_rng(9)
+    data = data.assign(Race=rng.choice(["White", "Asian", "Black or African American"],
+                                       len(data)),
+                       Advanced=np.where(data["Furthest Stage"] == "Offer", "Yes", "No"))
+    audit = fh.ll144_audit(data, sex="Gender", race="Race", selected="Advanced",
+                           in_process={"Status": ["Active", "On hold"]})
+    by_hand = fh.ll144_audit(closed(data), sex="Gender", race="Race", selected="Advanced")
+    for table in ("sex", "race", "intersectional"):
+        pd.testing.assert_frame_equal(getattr(audit, table), getattr(by_hand, table))
+    n_open = len(data) - len(closed(data))
+    assert audit.rows.excluded["still in process"] == n_open and audit.rows.total == len(data)
+    assert any("still in process" in w for w in audit.warnings)
+    with pytest.raises(InvalidParameterError, match="scoring-rate"):
+        fh.ll144_audit(data.assign(Score=1.0), sex="Gender", race="Race", score="Score",
+                       in_process={"Status": "Active"})
+
+
+def test_fairhire_ll144_in_process(tmp_path, capsys):
+    data = ats_export().assign(Race="White")
+    data["Advanced"] = np.where(data["Furthest Stage"] == "Offer", "Yes", "No")
+    path = tmp_path / "ats.csv"
+    data.to_csv(path, index=False)
+    assert main(["ll144", str(path), "--sex", "Gender", "--race", "Race", "--selected",
+                 "Advanced", "--in-process", "Status=Active", "--in-process",
+                 "Status=On hold"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(data) - len(closed(data)):,} excluded (still in process)" in out

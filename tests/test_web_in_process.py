@@ -147,3 +147,21 @@ def test_a_config_sent_to_the_api_gets_the_librarys_error_as_a_400(client, uploa
     reply = client.post("/api/audit", files=files,
                         data={"config": config.format(column="Status", value="Actve")})
     assert reply.status_code == 400 and "has no value ['Actve']" in reply.json()["error"]
+
+
+def test_the_pages_ll144_entry_leaves_open_applications_out_too(client, upload):
+    # before: ll144_audit took no in_process, so the page's LL144 tables read an open
+    # application as not selected beside a funnel that left it out
+    frame, _ = upload
+    frame = frame.assign(race="White")
+    csv = frame.to_csv(index=False).encode()
+    roles = {"sex": "group", "race": "group", **dict.fromkeys(STAGES, "stage"),
+             "Status": "in_process"}
+    done = _run(client, {"file": ("ats.csv", csv, "text/csv")}, roles, ["ll144"],
+                in_process="Active\nOn hold")
+    assert done.get("done"), done
+    section = json.loads(done["report"]["json"])["sections"][0]
+    expected = fh.ll144_audit(frame, sex="sex", race="race", selected="hired",
+                              in_process={"Status": OPEN})
+    assert section["fingerprint"] == expected.fingerprint
+    assert expected.rows.excluded["still in process"] == int(frame["Status"].isin(OPEN).sum())

@@ -30,6 +30,7 @@ __all__ = [
     "funnel_arguments",
     "given",
     "group_argument",
+    "in_process_argument",
     "in_process_option",
     "inconsistent_argument",
     "input_arguments",
@@ -216,6 +217,11 @@ def funnel_arguments(g: argparse._ArgumentGroup) -> None:
                    help="with --stage-column: the stages in order, entry stage first")
     g.add_argument("--strata", nargs="+", metavar="COLUMN",
                    help="also compare within these columns (e.g. requisition): Mantel-Haenszel")
+    in_process_argument(g)
+
+
+def in_process_argument(g: argparse._ArgumentGroup) -> None:
+    """``--in-process COLUMN=VALUE``: applications still open (the library's ``in_process=``)."""
     g.add_argument("--in-process", dest="in_process", action="append", type=column_value,
                    metavar="COLUMN=VALUE", help="applications still open, left out and counted: "
                    "a column and the value that marks them, e.g. 'Status=Active' (repeat for "

@@ -6,7 +6,13 @@ import argparse
 
 from ..workflow.errors import CLIError
 from ..workflow.options import call_analysis, category_map_file, label_pair, share
-from .arguments import column_arguments, read_input, report_arguments
+from .arguments import (
+    column_arguments,
+    in_process_argument,
+    in_process_option,
+    read_input,
+    report_arguments,
+)
 from .output import print_result
 
 NAME = "ll144"
@@ -32,6 +38,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="yes/no column: moved forward or selected (selection-rate audit)")
     g.add_argument("--score", metavar="COLUMN",
                    help="numeric score column (scoring-rate audit); instead of --selected")
+    in_process_argument(g)
     m = p.add_argument_group("labels and categories")
     m.add_argument("--category-map", type=category_map_file, metavar="FILE",
                    help="map your labels to the EEO-1 categories: a .toml or .json file "
@@ -55,12 +62,13 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.selected is None) == (args.score is None):
         raise CLIError("give exactly one of --selected COLUMN or --score COLUMN.")
-    data = read_input(args, [args.sex, args.race, args.ethnicity, args.selected or args.score],
-                      flags=[args.selected])
+    in_process = in_process_option(args.in_process)
+    data = read_input(args, [args.sex, args.race, args.ethnicity, args.selected or args.score,
+                             *(in_process or {})], flags=[args.selected])
     category_map = {**(args.category_map or {}), **dict(args.pairs)} or None
     options = {
         "sex": args.sex, "race": args.race, "ethnicity": args.ethnicity,
-        "selected": args.selected, "score": args.score,
+        "selected": args.selected, "score": args.score, "in_process": in_process,
         "min_share": args.min_share, "category_map": category_map,
         "unknown_labels": args.unknown_labels,
     }

@@ -20,7 +20,7 @@ in :mod:`fairhire.impact.ll144_disclosures`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -43,8 +43,15 @@ from .._frames import (
 )
 from .._results import RowAccount, jsonable
 from ..errors import InsufficientDataError, InvalidParameterError
-from .aggregate import APPLIED, check_group_values, funnel_from_stage_columns, sel_col
+from .aggregate import (
+    APPLIED,
+    check_group_values,
+    exclusion_warnings,
+    funnel_from_stage_columns,
+    sel_col,
+)
 from .eeo import EEOColumn
+from .in_process import IN_PROCESS, leave_out_open
 from .ll144_categories import ethnicity_hint, read_columns, sex_race_cells
 from .ll144_disclosures import missing_disclosures, read_disclosures, text_option
 from .ll144_result import LL144Audit
@@ -153,6 +160,7 @@ def ll144_audit(
     ethnicity: str | None = None,
     selected: str | None = None,
     score: str | None = None,
+    in_process: Mapping[str, Any] | None = None,
     min_share: float | Fraction | str | None = None,
     category_map: Mapping[Any, Any] | None = None,
     unknown_labels: Sequence[Any] = (),
@@ -222,6 +230,10 @@ def ll144_audit(
         Numeric column with the tool's score. Exactly one of ``selected`` and ``score``. Rows
         with a missing or an infinite (±inf) score are left out of the audit and of the
         median, counted by reason, with a warning.
+    in_process : dict, optional
+        Applications still open, left out before counting and counted as "still in process"
+        (with ``selected``): ``{"Status": ["Active", "On hold"]}``, as in
+        :func:`fairhire.adverse_impact`. An open application is not a rejection.
     min_share : float, optional
         Exclude from the impact ratios the categories under this share of the individuals with
         a known value in that table (the DCWP rule allows 0.02). Excluded categories are still
@@ -318,9 +330,10 @@ data_description, data_period, data_type, test_data_explanation
     options = check_options(alpha=alpha, min_n=min_n)
     if isinstance(unknown_labels, str):
         unknown_labels = [unknown_labels]
-    frame = numbers_from_objects(to_narwhals(data), [score])
+    frame, n_open = _leave_out_open(numbers_from_objects(to_narwhals(data), [score]),
+                                    in_process, score)
     groups = [sex, race] if ethnicity is None else [sex, race, ethnicity]
-    counts = _count(frame, groups, selected, score, missing_score)
+    counts = _with_open(_count(frame, groups, selected, score, missing_score), n_open)
     columns = read_columns(counts.table, groups, _N, category_map, unknown_labels)
     if ethnicity is None:
         counts.warnings.extend(ethnicity_hint(column_names(frame), groups, columns[1]))
@@ -340,10 +353,28 @@ data_description, data_period, data_type, test_data_explanation
         "category_map": jsonable(category_map) if category_map is not None else None,
         "unknown_labels": [str(v) for v in unknown_labels],
         "missing_score": missing_score,
+        "in_process": jsonable(in_process),
         "alpha": options.alpha,
         "min_n": options.min_n,
     }
     return _audit(counts, tuple(columns), spec, metadata, exclusion_justification, params)
+
+
+def _leave_out_open(frame: Any, in_process: Any, score: str | None) -> tuple[Any, int]:
+    """The frame without applications still open (:mod:`.in_process`), and how many."""
+    if in_process is not None and score is not None:
+        raise InvalidParameterError(
+            "in_process= leaves open applications out of a selection-rate audit (selected=); "
+            "a scoring-rate audit reads the scores, which open applications have too.")
+    return leave_out_open(frame, in_process)
+
+
+def _with_open(counts: _Counts, n_open: int) -> _Counts:
+    if not n_open:
+        return counts
+    return replace(counts, total=counts.total + n_open,
+                   excluded={IN_PROCESS: n_open, **counts.excluded},
+                   warnings=[*exclusion_warnings({IN_PROCESS: n_open}), *counts.warnings])
 
 
 def _count(

@@ -29,8 +29,9 @@ __all__ = ["ROLE", "USES", "guess_open_values", "in_process_option", "open_notes
 
 #: The page's role of the column that holds an application's status.
 ROLE = "in_process"
-#: The page's analyses whose entries take ``in_process`` (the hiring funnel's).
-USES = ("funnel", "intersectional", "monitor")
+#: The page's analyses whose entries take ``in_process`` (the hiring funnel's, and LL144's
+#: selection rates).
+USES = ("funnel", "intersectional", "monitor", "ll144")
 
 _STATUS = re.compile(r"status|disposition|^state$|application.?state", re.I)
 #: Status values that read as "no decision yet" (compared by their label key).
