@@ -137,3 +137,14 @@ def test_command_line_reads_the_workday_report_as_the_iso_one(tmp_path, capsys):
                 if line.strip() and "read as" not in line and line != "Warnings:"]
 
     assert said(consoles["workday"][0]) == said(consoles["iso"][0])
+
+
+def test_monitoring_periods_read_months_in_words_and_the_12_hour_clock():
+    stages = ["screened", "interviewed", "offered", "hired"]
+    df = fh.datasets.make_hiring_funnel(2_000, periods=3, random_state=1)
+    expected = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=stages)
+    for fmt in ("%d-%b-%Y", "%m/%d/%Y %I:%M:%S %p"):
+        text = df.assign(applied_on=df.applied_on.dt.strftime(fmt))
+        got = fh.monitor(text, period="applied_on", freq="Q", group="sex", stages=stages)
+        pd.testing.assert_frame_equal(got.table, expected.table)
+        assert any("'applied_on' (passed as period=) read as" in w for w in got.warnings)
