@@ -49,3 +49,11 @@ def test_audit_with_min_share_percent_same_report(tmp_path):
         out[name] = report
     assert out["percent"] == out["number"]
     assert "below the min share setting, 0.02" in json.dumps(out["percent"])
+
+
+def test_config_reads_ll144_old_name_as_its_hidden_flag_does(tmp_path):
+    cfg = tmp_path / "a.toml"
+    cfg.write_text('[data.a]\ndataset = "make_hiring_funnel"\n[[analysis]]\ntype = "ll144"\n'
+                   'data = "a"\nsex = "sex"\nrace = "race"\nselected = "hired"\n'
+                   'exclude_under = "2%"\n')
+    assert load_config(cfg)["analysis"][0]["exclude_under"] == 0.02

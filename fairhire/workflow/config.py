@@ -71,6 +71,7 @@ DATASETS = {"make_hiring_funnel", "make_workforce", "load_ucb_admissions", "load
 #: min_share read as the command line reads --min-share: "2%" too).
 NAMED_CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "min_share": read_share,
+    "exclude_under": read_share,  # ll144's old name for min_share, as --exclude-under reads it
     "alpha": check_alpha,
     "confidence": check_confidence,
     # the reference-group rule (0: no minimum); pay's own minimum (2) is the library's check
