@@ -4,15 +4,21 @@ Dates stored as dates are taken as they are. Dates written as text are read as I
 (``2024-03-31``) or, when every value of the column can be read in exactly one of the common
 day-and-month orders, in that order: ``31/03/2024`` (day first: UK, EU) or ``03/31/2024``
 (month first: US), with ``/``, ``.`` or ``-`` between the parts, and optionally a time of day
-(``31/03/2024 14:05`` or ``14:05:59``). A column whose values read
+(``31/03/2024 14:05`` or ``14:05:59``, or on a 12-hour clock as Excel and Workday write US
+dates: ``7/23/2025 12:00:00 AM``, ``7/23/2025 1:05 PM``). A column whose values read
 both ways (no day above 12) is refused instead of guessed: read the wrong way round, a hire
 date moves by months and every tenure with it. Guessing from the first value, as
 :func:`pandas.to_datetime` does, misreads such a column silently.
+
+A month written in English words (``13-May-2021``, ``13 May 2021``, ``May 13, 2021``; full
+names or three-letter abbreviations, any case) leaves no order to guess, so such a column is
+read whatever its days. A year of two digits (``13-May-21``) is refused with its own reason:
+'21' is 2021 in a hire date but may be 1921 in a date of birth, and the data cannot say which.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -23,13 +29,22 @@ from .missing import missing_mask
 
 __all__ = ["date_format", "not_dates", "read_date", "read_dates"]
 
-#: Day-and-month orders tried after ISO 8601, with how a sentence names them; each also with
-#: the time of day spreadsheets add ("31/03/2024 14:05"), which is read and kept.
+#: Day-and-month orders tried after ISO 8601, with how a sentence names them; then the month
+#: in words (abbreviated, or in full: two formats of one name, since "May" is both).
 _DATES = {
     f"%d{sep}%m{sep}%Y": f"day{sep}month{sep}year" for sep in "/.-"
-} | {f"%m{sep}%d{sep}%Y": f"month{sep}day{sep}year" for sep in "/.-"}
-ORDERS = _DATES | {f"{fmt} {clock}": f"{name} (with times)"
-                   for fmt, name in _DATES.items() for clock in ("%H:%M", "%H:%M:%S")}
+} | {f"%m{sep}%d{sep}%Y": f"month{sep}day{sep}year" for sep in "/.-"} | {
+    fmt.replace("%b", month): f"{name} (month in words)"
+    for fmt, name in (("%d-%b-%Y", "day-month-year"), ("%d %b %Y", "day month year"),
+                      ("%b %d, %Y", "month day, year"))
+    for month in ("%b", "%B")
+}
+#: Each also with the time of day spreadsheets add ("31/03/2024 14:05"; "7/23/2025 12:00:00
+#: AM" from Excel and Workday in the US), which is read and kept.
+_CLOCKS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
+ORDERS = _DATES | {f"{fmt} {clock}": (name[:-1] + ", with times)" if name.endswith(")")
+                                      else f"{name} (with times)")
+                   for fmt, name in _DATES.items() for clock in _CLOCKS}
 
 
 def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
@@ -79,15 +94,18 @@ def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, st
     """
     if pd.to_datetime(text, format="ISO8601", errors="coerce").notna().all():
         return "ISO8601", ""
-    fits = [f for f in ORDERS if pd.to_datetime(text, format=f, errors="coerce").notna().all()]
-    if len(fits) == 1:
-        return fits[0], f"{named} read as {ORDERS[fits[0]]} dates."
+    fits = [f for f in _reading(text.iloc[0])
+            if pd.to_datetime(text, format=f, errors="coerce").notna().all()]
+    # formats of one name read alike ("%d %b %Y" and "%d %B %Y" both read "13 May 2021")
+    names = list(dict.fromkeys(ORDERS[f] for f in fits))
+    if len(names) == 1:
+        return fits[0], f"{named} read as {names[0]} dates."
     fix = ("Write the dates as YYYY-MM-DD (ISO 8601), or convert the column first with "
            "pandas.to_datetime(..., format='%d/%m/%Y') (or the format your export uses).")
     if fits:
         raise InvalidValueError(
             f"{named} holds dates such as {preview(list(text[:3]))} that read both as "
-            f"{' and as '.join(ORDERS[f] for f in fits)}: no day is above 12, so the order "
+            f"{' and as '.join(names)}: no day is above 12, so the order "
             f"cannot be told from the data. {fix}"
         )
     bad = not_dates(text)
@@ -97,7 +115,37 @@ def date_format(text: pd.Series, counts: list[int], named: str) -> tuple[str, st
         )
     rows = sum(n for v, n in zip(text, counts, strict=True) if v in set(bad))
     raise InvalidValueError(f"{named} holds values that are not dates: {preview(bad)} in "
-                            f"{rows:,} rows. {fix}")
+                            f"{rows:,} rows.{_short_years(bad)} {fix}")
+
+
+def _reading(first: str) -> list[str]:
+    """The formats that may read ``first``, a value of the column: a format that fails on one
+    value fits no column holding it, so only these few are tried on every value. The check
+    is :meth:`datetime.strptime` (microseconds, against pandas' tenth of a millisecond per
+    call), whose patterns pandas uses too; pandas only refuses more (years outside 1677-2262)."""
+
+    def reads(fmt: str) -> bool:
+        try:
+            datetime.strptime(first, fmt)
+        except ValueError:
+            return False
+        return True
+
+    return [f for f in ORDERS if reads(f)]
+
+
+def _short_years(bad: list[str]) -> str:
+    """The reason dates with two-digit years ("13-May-21", "7/23/25") are refused, if some of
+    ``bad`` are such dates; else ""."""
+    short = pd.Series(bad, dtype=object)
+    read = pd.Series(False, index=short.index)
+    for fmt in ORDERS:
+        read |= pd.to_datetime(short, format=fmt.replace("%Y", "%y"), errors="coerce").notna()
+    if not read.any():
+        return ""
+    return (f" Dates such as {preview(short[read].tolist())} have two-digit years, which are "
+            "not guessed: '21' is 2021 in a hire date but may be 1921 in a date of birth. "
+            "Export the years with four digits.")
 
 
 def not_dates(text: pd.Series) -> list[str]:
@@ -109,8 +157,14 @@ def not_dates(text: pd.Series) -> list[str]:
     ['31/02/2024', 'soon']
     """
     ok = pd.to_datetime(text, format="ISO8601", errors="coerce").notna()
+    # every format reads a day: text without a digit ("yes", "soon") is no date in any of them
+    digits = np.array([any(c.isdigit() for c in v) for v in text], dtype=bool)
     for fmt in ORDERS:
-        ok |= pd.to_datetime(text, format=fmt, errors="coerce").notna()
+        # each format only on the values none before it read: most are read by the first few
+        rest = (~ok).to_numpy() & digits
+        if not rest.any():
+            break
+        ok[rest] = pd.to_datetime(text[rest], format=fmt, errors="coerce").notna().to_numpy()
     return text[~ok].tolist()
 
 

@@ -18,10 +18,10 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from .._core.params import check_alpha, check_bool, check_confidence, check_min_n, check_share
+from .._core.params import check_alpha, check_bool, check_confidence, check_min_n
 from ..errors import InvalidParameterError, show_value
 from .errors import CLIError
-from .options import accepted_options, check_formats
+from .options import accepted_options, check_formats, read_share
 
 __all__ = [
     "ANALYSES",
@@ -67,9 +67,11 @@ ANALYSIS_KEYS = {"type", "data", "title", "notes", "path", "text", "include_disc
                  "blank_means_no"}
 DATASETS = {"make_hiring_funnel", "make_workforce", "load_ucb_admissions", "load_job_ads"}
 
-#: Options that mean the same in every analysis, checked as the library checks them.
+#: Options that mean the same in every analysis, checked as the library checks them (and
+#: min_share read as the command line reads --min-share: "2%" too).
 NAMED_CHECKS: dict[str, Callable[[Any, str], Any]] = {
-    "min_share": check_share,
+    "min_share": read_share,
+    "exclude_under": read_share,  # ll144's old name for min_share, as --exclude-under reads it
     "alpha": check_alpha,
     "confidence": check_confidence,
     # the reference-group rule (0: no minimum); pay's own minimum (2) is the library's check
@@ -131,21 +133,23 @@ def _matches(value: Any, kind: str) -> bool:
     }.get(kind, False)
 
 
-def _check_value(name: str, value: Any, annotation: Any) -> None:
-    """Check one option against the library's rule for its name, or its annotation."""
+def _check_value(name: str, value: Any, annotation: Any) -> Any:
+    """Check one option against the library's rule for its name, or its annotation; the
+    value as read (text such as min_share = "2%" becomes the number the flag would give)."""
     if name in NAMED_CHECKS:
-        NAMED_CHECKS[name](value, name)
-        return
+        read = NAMED_CHECKS[name](value, name)
+        return read if isinstance(value, str) else value
     tokens = [t.strip() for t in str(annotation).split("|")]
     kinds = [_KINDS.get(t) for t in tokens]
     if annotation is inspect.Parameter.empty or None in kinds:
-        return  # an annotation we cannot read as simple kinds: the library checks it
+        return value  # an annotation we cannot read as simple kinds: the library checks it
     kinds = [k for k in kinds if k != "none"]
     if kinds == ["bool"]:
         check_bool(value, name)
     elif not any(_matches(value, k) for k in kinds):
         wanted = " or ".join(dict.fromkeys(_WORDS[k] for k in kinds))
         raise InvalidParameterError(f"{name}={show_value(value)} must be {wanted}.")
+    return value
 
 
 def analysis_function(kind: str) -> Callable[..., Any]:
@@ -154,8 +158,10 @@ def analysis_function(kind: str) -> Callable[..., Any]:
     return getattr(fh, ANALYSES[kind])
 
 
-def check_options(kind: str, options: Mapping[str, Any], where: str, field: str) -> None:
-    """Check an analysis' options: known names, and values of the right type and range."""
+def check_options(kind: str, options: Mapping[str, Any], where: str,
+                  field: str) -> dict[str, Any]:
+    """Check an analysis' options: known names, and values of the right type and range; the
+    options as read."""
     func = analysis_function(kind)
     allowed = accepted_options(func)
     if allowed is not None:
@@ -166,12 +172,14 @@ def check_options(kind: str, options: Mapping[str, Any], where: str, field: str)
                 f"{did_you_mean(bad, allowed | ANALYSIS_KEYS)}", field=field
             )
     params = inspect.signature(func).parameters
+    read = {}
     for name, value in options.items():
         annotation = params[name].annotation if name in params else inspect.Parameter.empty
         try:
-            _check_value(name, value, annotation)
+            read[name] = _check_value(name, value, annotation)
         except InvalidParameterError as exc:
             raise CLIError(f"{where}: {exc}", field=field) from None
+    return read
 
 
 def _check_report(report: Any, *, web: bool) -> None:
@@ -225,7 +233,9 @@ def _check_data(data: Any, *, web: bool) -> None:
         _check_path_text(where, "path", spec.get("path"), "config")
 
 
-def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) -> None:
+def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *,
+                    web: bool) -> dict[str, Any]:
+    """The entry checked, with its options as read (a new dict: the caller's is kept)."""
     where, field = f"[[analysis]] #{i}", f"analysis.{i}"
     _type_check("config", f"analysis #{i}", spec, dict, "a table ([[analysis]])", field)
     kind = spec.get("type")
@@ -277,7 +287,7 @@ def _check_analysis(i: int, spec: Any, data: Mapping[str, Any], *, web: bool) ->
             if key in spec:
                 raise CLIError(f"{where}: {key}= is only for job_description.", field=field)
     options = {k: v for k, v in spec.items() if k not in ANALYSIS_KEYS}
-    check_options(kind, options, where, field)
+    return {**spec, **check_options(kind, options, where, field)}
 
 
 def parse_config(
@@ -343,8 +353,8 @@ def check_config(
                 "config")
     if not analyses:
         raise CLIError(f"{source} has no [[analysis]] entries: nothing to run.", field="config")
-    for i, spec in enumerate(analyses, start=1):
-        _check_analysis(i, spec, data, web=web)
+    config["analysis"] = [_check_analysis(i, spec, data, web=web)
+                          for i, spec in enumerate(analyses, start=1)]
     config["_base"] = base or Path.cwd()
     return config
 

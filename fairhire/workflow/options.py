@@ -47,6 +47,7 @@ __all__ = [
     "label_pair",
     "min_n",
     "number",
+    "read_share",
     "report_formats",
     "share",
     "translate_renamed",
@@ -111,12 +112,21 @@ def share(name: str = "min_share") -> Callable[[str], float | None]:
     argparse.ArgumentTypeError: --min-share x must be a number in [0, 1), not text. ...
     """
 
-    def convert(text: str) -> float | None:
-        if text.strip().lower() in {"none", ""}:
-            return None
-        return check_share(_number_text(text), name)
+    return _converter(name, lambda text: read_share(text, name))
 
-    return _converter(name, convert)
+
+def read_share(value: Any, name: str = "min_share") -> float | None:
+    """A share as a flag (``--min-share 2%``), a config (``min_share = "2%"``) or the library
+    gives it: a number, or text "0.02", "2%" or "none"; checked by ``check_share``.
+
+    >>> read_share("2%"), read_share(0.02), read_share(" None ")
+    (0.02, 0.02, None)
+    """
+    if isinstance(value, str):
+        if value.strip().lower() in {"none", ""}:
+            return None
+        value = _number_text(value)
+    return check_share(value, name)
 
 
 def whole(name: str, low: int | None = None,
