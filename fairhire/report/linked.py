@@ -29,6 +29,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
+from typing import Any
 
 import pandas as pd
 
@@ -69,8 +70,15 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
             for c, cells in _named_counts(frame, shapes[k], counts[k]).items():
                 forced[k][c].update(i for i, key in cells if key in outside)
     lists = [{c: f[c].tolist() for c in cs} for f, cs in zip(frames, counts, strict=True)]
+    done: list[tuple[Any, Any]] = [(None, None)] * len(frames)
     for _ in range(rounds):
-        plans = [_plan(f, rule, forced[k]) for k, f in enumerate(frames)]
+        # a frame is planned again only when its forced cells changed: a report of many
+        # sections runs several rounds, and most frames are settled after the first
+        for k, f in enumerate(frames):
+            key = {c: frozenset(v) for c, v in forced[k].items() if v}
+            if done[k][0] != key:
+                done[k] = (key, _plan(f, rule, forced[k]))
+        plans = [plan for _, plan in done]
         held = [(k, c, i) for k, (small, hidden) in enumerate(plans)
                 for c in small for i in sorted(small[c] | hidden[c])]
         shown: dict[float, list[tuple[int, str, int]]] = defaultdict(list)
@@ -90,7 +98,7 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
                     changed = True
         changed |= _parts(frames, shapes, names, plans, held, forced)
         changed |= _across_blocks(frames, shapes, names, plans, forced, rule)
-        changed |= _sums(frames, plans, forced, sums, rule.min_cell)
+        changed |= _sums(lists, plans, forced, sums, rule.min_cell)
         if not changed:
             break
     return [dict(f) for f in forced]
@@ -245,7 +253,7 @@ def _across_blocks(frames: Sequence[pd.DataFrame], shapes: list[Shape],
     return changed
 
 
-def _sums(frames: Sequence[pd.DataFrame], plans: list[tuple[Mapping, Mapping]],
+def _sums(lists: Sequence[Mapping[str, list]], plans: list[tuple[Mapping, Mapping]],
           forced: list[Forced], sums: Sequence[Sum], min_cell: int) -> bool:
     """A declared sum with one withheld cell gives it back (the total less the parts shown,
     or the total's parts), and withheld cells adding up to fewer than ``min_cell`` give back
@@ -257,7 +265,8 @@ def _sums(frames: Sequence[pd.DataFrame], plans: list[tuple[Mapping, Mapping]],
             continue
         held = [(k, i) for k, i in cells if i in plans[k][0][column]
                 or i in plans[k][1][column] or i in forced[k][column]]
-        values = {(k, i): frames[k][column].iloc[i] for k, i in cells}
+        # the count columns read once as lists (a pandas lookup per cell costs 100x more)
+        values = {(k, i): lists[k][column][i] for k, i in cells}
         others = [(float(values[k, i]), -n, k, i) for n, (k, i) in enumerate(cells)
                   if (k, i) not in held and _numeric(values[k, i])]
         if held and others and (len(held) == 1 or sum(
