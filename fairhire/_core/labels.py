@@ -41,7 +41,7 @@ from .missing import is_missing
 __all__ = [
     "FEMALE", "FEMALE_SPELLINGS", "INVISIBLE", "MALE", "MALE_SPELLINGS", "NON_DISCLOSURE",
     "NON_DISCLOSURE_NOTE", "LabelCleaning", "as_labels", "clean_labels", "label_key",
-    "plain_value", "reads_as_undisclosed", "relabel_counts",
+    "plain_value", "reads_as_undisclosed", "relabel_counts", "sex_of",
 ]
 
 MALE = "Male"
@@ -315,10 +315,7 @@ def clean_labels(
         sex = True  # "F" beside "Female": one group, as where the column is known to hold sex
     if sex:
         for key in list(chosen):
-            if isinstance(key, str) and key in MALE_SPELLINGS:
-                chosen[key] = MALE
-            elif isinstance(key, str) and key in FEMALE_SPELLINGS:
-                chosen[key] = FEMALE
+            chosen[key] = sex_of(key) or chosen[key]
     mapping: dict[Any, Any] = {}
     variants: dict[Any, list[Any]] = {}
     for raw, key in raw_key.items():
@@ -346,6 +343,19 @@ def clean_labels(
         column=column, mapping=mapping, merged=merged, recoded=recoded, unknown=unknown,
         undisclosed=undisclosed, groups=groups, sex_inferred=bool(inferred),
     )
+
+
+def sex_of(key: Any) -> str | None:
+    """``Male`` or ``Female`` for a label key (:func:`label_key`) that spells a sex, else None.
+
+    >>> sex_of("women"), sex_of("f"), sex_of("female × black"), sex_of(1)
+    ('Female', 'Female', None, None)
+    """
+    if isinstance(key, str) and key in MALE_SPELLINGS:
+        return MALE
+    if isinstance(key, str) and key in FEMALE_SPELLINGS:
+        return FEMALE
+    return None
 
 
 def _merge_key(value: Any) -> Any:

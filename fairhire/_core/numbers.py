@@ -28,7 +28,7 @@ from .._frames import Frame, group_counts, schema
 from ..errors import FairhireError, InvalidValueError, preview
 from .missing import is_missing
 
-__all__ = ["THOUSANDS_SUFFIX", "UNREAD_SUFFIX", "numbers_as_categories", "numbers_as_categories_in",
+__all__ = ["CURRENCY_SIGNS", "THOUSANDS_SUFFIX", "UNREAD_SUFFIX", "numbers_as_categories", "numbers_as_categories_in",
            "require_numeric"]
 
 #: Values an error lists before it says how many more there are.
@@ -87,6 +87,9 @@ def numbers_as_categories_in(frame: pd.DataFrame, columns: Iterable[str], *,
 
 #: A thousands suffix on an amount: "45k", "£46.5K" are 45,000 and 46,500. Spreadsheet
 #: exports and people typing salaries write it, and it means nothing else after a number.
+#: The currency signs an exported amount may carry, before or after its number ("$75,000.00",
+#: "48.250,50 €"): read by the export reader, and named when one column mixes them.
+CURRENCY_SIGNS = "$€£¥₹"
 THOUSANDS_SUFFIX = re.compile(r"^(?P<number>.*\d)\s*[kK]$", re.DOTALL)
 #: Suffixes that are never read: "m" is a million to some and a month or minutes to others,
 #: "b" a billion or a byte; an amount written with one ("$1.2m") is named, not guessed.
@@ -96,8 +99,9 @@ UNREAD_SUFFIX = re.compile(r"^(?P<number>.*\d)\s*(?P<suffix>m|mn|mm|mil|b|bn)$",
 #: Text a spreadsheet writes for a number: digits with signs, separators, a currency or a
 #: percent sign, or a thousands suffix ("$79,878.49", "48.250,50 €", "78%", "£45k"); the
 #: readers turn these into numbers.
-_NUMBER_TEXT = re.compile(r"^[+-]?\s*[$£€¥₹]?\s*[+-]?\d[\d.,' \u00a0]*\s*[kK]?\s*"
-                          r"(%|[$£€¥₹])?$")
+_SIGN = f"[{re.escape(CURRENCY_SIGNS)}]"
+_NUMBER_TEXT = re.compile(rf"^[+-]?\s*{_SIGN}?\s*[+-]?\d[\d.,' \u00a0]*\s*[kK]?\s*"
+                          rf"(%|{_SIGN})?$")
 
 
 def _number_like(value: Any) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import _squash, clean_labels, relabel_counts
+from .labels import _merge_key, _squash, clean_labels, relabel_counts
 from .missing import is_missing
 
 __all__ = ["MISSING_STRATUM", "STRATUM_SEPARATOR", "clean_category_columns", "clean_strata",
@@ -103,14 +103,9 @@ def strata_tidy(values: Iterable[Any]) -> bool:
     for v in values:
         if v is None:
             continue
-        if type(v) is str:
-            if _squash(v) != v:
-                return False
-            key = v.casefold()
-        elif type(v) is int:
-            key = str(v)
-        else:
+        if (type(v) is not str or _squash(v) != v) and type(v) is not int:
             return False
+        key = _merge_key(v)
         if key in keys:
             return False
         keys.add(key)

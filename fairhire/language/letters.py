@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._core.labels import INVISIBLE
+
 __all__ = ["plain_letters", "restore_spans"]
 
-#: Characters that take no space on screen (the group-label rule's
-#: :data:`fairhire._core.labels.INVISIBLE`): left out, so a word they split is one word.
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+#: Characters that take no space on screen, the group-label rule's
+#: (:data:`fairhire._core.labels.INVISIBLE`): left out, so a word they split is one word.
+_INVISIBLE = "".join(map(chr, INVISIBLE))
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st"}
 #: Each is looked for with ``in`` (a fast search in C): a regular expression's character

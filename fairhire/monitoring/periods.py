@@ -22,7 +22,6 @@ period of their own that the analysis counts and excludes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +33,7 @@ from .._core.dates import date_format, not_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
+from .._core.strata import stratum_order
 from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
@@ -123,15 +123,6 @@ def _date_label(year: int, month: int, freq: str) -> tuple[str, int]:
         quarter = (month - 1) // 3 + 1
         return f"{year}-Q{quarter}", year * 4 + quarter - 1
     return f"{year}", year
-
-
-def _natural_key(value: Any) -> tuple:
-    if isinstance(value, bool):
-        return (0, float(value), ())
-    if isinstance(value, int | float):
-        return (1, float(value), ())
-    parts = re.split(r"(\d+)", str(value))
-    return (2, 0.0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts))
 
 
 def _rows_holding(frame: Frame, column: str, values: list[Any]) -> str:
@@ -239,8 +230,8 @@ def _given_order(
         return tuple(sorted(present, key=lambda p: rank[str(p)]))
     if spec.categories is not None:
         rank = {c: i for i, c in enumerate(spec.categories)}
-        return tuple(sorted(present, key=lambda p: (rank.get(p, len(rank)), _natural_key(p))))
-    return tuple(sorted(present, key=_natural_key))
+        return tuple(sorted(present, key=lambda p: (rank.get(p, len(rank)), stratum_order(p))))
+    return tuple(sorted(present, key=stratum_order))
 
 
 def _refuse_days(present: list[Any], column: str) -> None:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.names import internal_name
-from .._core.numbers import UNREAD_SUFFIX
+from .._core.numbers import CURRENCY_SIGNS, UNREAD_SUFFIX
 from .._core.text import format_count, format_number
 from .._frames import collect_pandas, is_lazy, schema
 from ..errors import ColumnError, InvalidValueError, preview
@@ -98,7 +98,8 @@ def _currencies(sample: Sequence[Any]) -> dict[str, str]:
     return out
 
 
-_SIGNS = frozenset("$€£¥₹")
+
+_SIGNS = frozenset(CURRENCY_SIGNS)  # a set: "" is no sign (it is in every string)
 
 
 def _unread_first(sample: Sequence[Any]) -> list[Any]:

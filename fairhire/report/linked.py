@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
-from .._core.labels import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS, label_key
+from .._core.labels import label_key, sex_of
 from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, strings
 
 __all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
@@ -120,8 +120,8 @@ def row_name(label: str) -> str:
 
 def _part_name(part: str) -> str:
     key = label_key(part)
-    return MALE.casefold() if key in MALE_SPELLINGS else (
-        FEMALE.casefold() if key in FEMALE_SPELLINGS else key)
+    sex = sex_of(key)
+    return key if sex is None else sex.casefold()
 
 
 def _named_counts(frame: pd.DataFrame, shape: Shape, counts: Sequence[str]

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
-from .._core.numbers import THOUSANDS_SUFFIX, UNREAD_SUFFIX
+from .._core.numbers import CURRENCY_SIGNS, THOUSANDS_SUFFIX, UNREAD_SUFFIX
 
 __all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
            "percent_numbers", "text_numbers"]
@@ -148,9 +148,10 @@ def _thousands(text: pd.Series) -> pd.Series:
 
 # an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €"), and
 # a minus before the symbol, as spreadsheets write a negative amount ("-$1,200.00")
-_CURRENCY = r"^(-?)\s*([$€£¥₹]?)\s*(.*?)\s*([$€£¥₹]?)$"
+_SIGN = f"[{re.escape(CURRENCY_SIGNS)}]"
+_CURRENCY = rf"^(-?)\s*({_SIGN}?)\s*(.*?)\s*({_SIGN}?)$"
 # an accounting format's negative amount: "($800.00)"
-_PARENTHESES = r"^\(\s*([$€£¥₹][^()]*|[^()]*[$€£¥₹])\s*\)$"
+_PARENTHESES = rf"^\(\s*({_SIGN}[^()]*|[^()]*{_SIGN})\s*\)$"
 
 
 def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
