@@ -34,7 +34,7 @@ from ._base import (
     tick_text,
     words,
 )
-from ._withheld import not_drawn, shown_steps
+from ._withheld import complement_only, not_drawn, shown_steps, small
 
 __all__ = ["cumulative_incidence", "exit_rates", "layoff_by_unit", "retention_curves"]
 
@@ -149,15 +149,28 @@ def cumulative_incidence(result: Any, *, min_cell: int | None = None) -> Chart |
                  size=(7.0, 3.4))
 
 
+def _drawn(t: pd.DataFrame, min_cell: int | None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The rows an exit-rate chart draws, the rows it leaves out ("Female (voluntary)") and,
+    of those, the ones left out only as complements of a small count. A row whose flag is
+    withheld (its reference's figures are) is left out too: its colour would say what the
+    table withholds."""
+    if min_cell is None:
+        return t, [], []
+    names = [f"{g} ({k})" if t["kind"].nunique() > 1 else str(g)
+             for g, k in zip(t["group"], t["kind"], strict=True)]
+    out = [small(min_cell, n, e) or isinstance(f, Withheld)
+           for n, e, f in zip(t["headcount"], t["exits"], t["flagged"], strict=True)]
+    hidden = [name for name, o in zip(names, out, strict=True) if o]
+    complements = [name for name, o, n, e in zip(names, out, t["headcount"], t["exits"],
+                                                 strict=True)
+                   if o and (complement_only(min_cell, n, e) or not small(min_cell, n, e))]
+    return t.loc[[not o for o in out]], hidden, complements
+
+
 def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
     """Each group's exit rate with its Wilson interval, per kind of exit; flagged groups in
     vermillion with a square marker."""
-    t = result.table
-    if min_cell is not None:
-        t = t.loc[(t["headcount"] >= min_cell) & (t["exits"] >= min_cell)]
-        # a group whose flag is withheld (its reference's figures are) is not drawn: its colour
-        # would say what the table withholds
-        t = t.loc[~t["flagged"].map(lambda v: isinstance(v, Withheld))]
+    t, hidden, complements = _drawn(result.table, min_cell)
     if t.empty:
         return None
     kinds = list(dict.fromkeys(t["kind"]))
@@ -175,7 +188,9 @@ def exit_rates(result: Any, *, min_cell: int | None = None) -> Chart | None:
                "Flagged: " + "; ".join(f"{r.group} ({r.kind}, {format_percent(r.exit_rate)} "
                                         f"against {r.reference_group})"
                                         for r in flagged.itertuples()) + "."
-               if len(flagged) else "No group is flagged."))
+               if len(flagged) else ("No group drawn is flagged." if hidden else "No group is flagged."))
+           + not_drawn(hidden, min_cell=min_cell, what="employees or exits",
+                       complements=complements))
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()

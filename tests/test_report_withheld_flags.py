@@ -1,0 +1,97 @@
+"""A section's count of flagged comparisons agrees with the flags its table shows.
+
+The retention, time-to-exit and layoff sections counted ``result.flagged`` in their key
+figures: under ``min_cell`` that counted flags the table withholds ("s"), so the section said
+"1 comparisons flagged" beside a table (and an executive summary) showing none, and told the
+reader that a withheld comparison was flagged. The exit-rate chart then said "No group is
+flagged." of a chart that left the flagged group out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import fairhire as fh
+from fairhire.report.charts.retention import exit_rates
+from fairhire.report.view import ReportView
+
+MIN_CELL = 5
+
+
+def _exits(sizes: list[tuple[str, int, int]]) -> pd.DataFrame:
+    rows = []
+    for group, n, exits in sizes:
+        rows += [{"Gender": group, "Exited": "Yes" if i < exits else "No"} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def _tenure() -> pd.DataFrame:
+    groups = ["A"] * 300 + ["B"] * 300 + ["C"] * 20
+    months = list(range(1, 301)) * 2 + list(range(1, 21))
+    left = [1] * 150 + [0] * 150 + [1] * 60 + [0] * 240 + [1] * 3 + [0] * 17
+    return pd.DataFrame({"g": groups, "t": months, "e": left})
+
+
+def _key_figures(report: fh.Report) -> tuple[str, str]:
+    md = report.render_markdown()
+    html = report.render_html()
+    labels = re.findall(r'kpi-value[^>]*>([^<]*)</span><span class="kpi-label">([^<]*)', html)
+    return md, " | ".join(f"{v} {label}" for v, label in labels)
+
+
+def test_retention_does_not_count_a_withheld_flag():
+    # Female leaves twice as often as Male (flagged); Non-binary's 3 exits are withheld, and
+    # Female's count with them (the smallest other), so Female's flag is withheld too
+    data = _exits([("Female", 400, 200), ("Male", 400, 100), ("Non-binary", 20, 3)])
+    result = fh.retention(data, group="Gender", exited="Exited")
+    assert result.flagged["group"].tolist() == ["Female"]
+    md, kpis = _key_figures(fh.Report(title="Exits", min_cell=MIN_CELL).add(result))
+    assert "**0** comparisons flagged (2 withheld to protect small groups)" in md
+    assert "0 comparisons flagged (2 withheld to protect small groups)" in kpis
+    assert "**1** comparison" not in md
+
+    chart = exit_rates(ReportView(result, MIN_CELL), min_cell=MIN_CELL)
+    assert chart is not None
+    assert "No group is flagged" not in chart.alt
+    assert "No group drawn is flagged." in chart.alt
+    assert "Female" in chart.alt.split("Not drawn", 1)[1]
+
+
+def test_time_to_exit_does_not_count_a_withheld_flag():
+    result = fh.time_to_exit(_tenure(), group="g", duration="t", event="e")
+    assert sorted(result.flagged["group"]) == ["A", "C"]
+    md, kpis = _key_figures(fh.Report(title="Exits", min_cell=MIN_CELL).add(result))
+    shown = ReportView(result, MIN_CELL).frame(result.table)
+    flags = [f for f, ref in zip(shown["flagged"], shown["is_reference"], strict=True)
+             if ref is not True]
+    n_shown = sum(f is True for f in flags)
+    n_held = len(flags) - sum(isinstance(f, bool) for f in flags)
+    assert n_held  # C's 3 exits are withheld, and with them its flag
+    words = f"**{n_shown}** group{'' if n_shown == 1 else 's'} leaving significantly sooner"
+    assert f"{words} ({n_held} withheld to protect small groups)" in md
+    assert "2** groups leaving" not in md and "2 groups leaving" not in kpis
+
+
+@pytest.mark.parametrize("make", ["retention", "time_to_exit", "reduction_in_force"])
+def test_without_min_cell_the_key_figure_is_the_flagged_rows(make):
+    if make == "retention":
+        result = fh.retention(_exits([("Female", 400, 200), ("Male", 400, 100)]),
+                              group="Gender", exited="Exited")
+        words = "comparison flagged"
+    elif make == "time_to_exit":
+        result = fh.time_to_exit(_tenure(), group="g", duration="t", event="e")
+        words = "groups leaving significantly sooner"
+    else:
+        data = _exits([("Female", 400, 200), ("Male", 400, 100)]).rename(
+            columns={"Exited": "Laid off"})
+        result = fh.reduction_in_force(data, group="Gender", selected="Laid off")
+        words = "flagged, overall or within a unit"
+    md, kpis = _key_figures(fh.Report(title="Exits").add(result))
+    n = len(result.flagged)
+    assert n
+    assert f"**{n}** {words}" in md
+    assert f"{n} {words}" in kpis
+    assert "withheld to protect" not in md
