@@ -641,3 +641,31 @@ def test_a_dot_that_could_group_thousands_is_not_read_as_decimals(tmp_path, caps
     # a dollar or pound sign writes a decimal point: read as it always was
     text3 = text.replace(" €", "").replace('"4', '"$4').replace('"5', '"$5').replace('"3', '"$3')
     assert read_table(text3.encode(), name="a.csv")["pay"].tolist()[:3] == [45.0, 52.5, 38.25]
+
+
+@pytest.mark.parametrize(("yes", "no"), [("VRAI", "FAUX"), ("WAHR", "FALSCH"),
+                                         ("VERDADERO", "FALSO"), ("Oui", "Non"),
+                                         ("Ja", "Nein"), ("Sí", "No"), ("Sim", "Não")])
+def test_a_spreadsheet_saved_in_another_language_reads_its_true_and_false(tmp_path, capsys,
+                                                                        yes, no):
+    # Excel, LibreOffice and Sheets write TRUE/FALSE in their display language when they
+    # save a CSV (e3dc064 refused VRAI/FAUX as "not yes/no values")
+    rows = [(s, yes if h == "yes" else no) for s, h in ROWS]
+    (tmp_path / "a.csv").write_text(_csv(rows, sep=";"), encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv", "--format", "json")) == 0
+    out, _ = capsys.readouterr()
+    assert "Rows: 120 of 120 rows used" in out
+    frame = pd.DataFrame(rows, columns=["sex", "hired"])
+    table = fh.adverse_impact(frame, group="sex", stages=["hired"]).table
+    pd.testing.assert_frame_equal(table, _library_table())
+    assert fh.retention(frame, group="sex", exited="hired").table["exits"].tolist() == \
+        fh.retention(pd.DataFrame(ROWS, columns=["sex", "hired"]), group="sex",
+                     exited="hired").table["exits"].tolist()
+
+
+def test_an_unknown_word_in_a_yes_no_column_is_still_refused(tmp_path, capsys):
+    rows = [(s, "peut-être" if i % 7 == 0 else h) for i, (s, h) in enumerate(ROWS)]
+    (tmp_path / "a.csv").write_text(_csv(rows), encoding="utf-8")
+    assert main(_impact(tmp_path / "a.csv")) != 0
+    err = capsys.readouterr().err
+    assert "peut-être" in err and "spreadsheet's TRUE/FALSE" in err

@@ -6,6 +6,8 @@ config read a flag column (hired, promoted, exited, passed, full pay ...) by one
 - read as True: ``True``, ``1``, ``1.0`` and, in any case and with surrounding spaces,
   ``"true"``, ``"t"``, ``"yes"``, ``"y"``, ``"1"``;
 - read as False: ``False``, ``0``, ``0.0``, ``"false"``, ``"f"``, ``"no"``, ``"n"``, ``"0"``;
+- and the same words of spreadsheets and forms in other languages (:data:`LOCALE_TRUE_TEXT`,
+  :data:`LOCALE_FALSE_TEXT`: ``"VRAI"``/``"FAUX"``, ``"WAHR"``/``"FALSCH"``, ``"oui"``/``"non"``);
 - missing (see :mod:`fairhire._core.missing`): ``None``, NaN, NA and blank strings. Missing
   values are counted and reported by the analysis, never read as False;
 - a column that reads as yes in some rows and is blank in others, with no row that reads as
@@ -38,13 +40,29 @@ from .missing import is_missing
 from .names import internal_name
 
 __all__ = [
-    "FALSE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "check_blank_stage", "flag_of",
+    "FALSE_TEXT", "LOCALE_FALSE_TEXT", "LOCALE_TRUE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "check_blank_stage", "flag_of",
     "one_sided_error", "read_flag", "read_flags",
 ]
 
 #: Text read as True / False (compared after ``strip().casefold()``).
 TRUE_TEXT: frozenset[str] = frozenset({"true", "t", "yes", "y", "1", "1.0"})
 FALSE_TEXT: frozenset[str] = frozenset({"false", "f", "no", "n", "0", "0.0"})
+
+#: A spreadsheet saved as CSV writes TRUE/FALSE in its display language (Excel, LibreOffice
+#: and Google Sheets: French VRAI/FAUX, German WAHR/FALSCH, Spanish VERDADERO/FALSO, Italian
+#: VERO/FALSO, Portuguese VERDADEIRO/FALSO, Dutch WAAR/ONWAAR), and forms in those languages
+#: answer oui/non, ja/nein, sí/no, sim/não, ja/nee. Each word has one meaning in every one
+#: of these languages ("no" is no in English, Spanish and Italian), so reading them is safe.
+LOCALE_TRUE_TEXT: frozenset[str] = frozenset({
+    "vrai", "wahr", "verdadero", "vero", "verdadeiro", "waar",
+    "oui", "ja", "sí", "si", "sim",
+})
+LOCALE_FALSE_TEXT: frozenset[str] = frozenset({
+    "faux", "falsch", "falso", "onwaar",
+    "non", "nein", "não", "nao", "nee",
+})
+_TRUE = TRUE_TEXT | LOCALE_TRUE_TEXT
+_FALSE = FALSE_TEXT | LOCALE_FALSE_TEXT
 
 _BAD = object()
 
@@ -56,6 +74,8 @@ def flag_of(value: Any) -> bool | object | None:
     --------
     >>> [flag_of(v) for v in (True, 1, 0.0, " Yes", "n", None, "", "Yes\u200b")]
     [True, True, False, True, False, None, None, True]
+    >>> [flag_of(v) for v in ("VRAI", "FAUX", "Wahr", "Nein", "Sí", "não")]
+    [True, False, True, False, True, False]
     """
     if is_missing(value):
         return None
@@ -69,9 +89,9 @@ def flag_of(value: Any) -> bool | object | None:
         return _BAD
     if isinstance(value, str):
         key = value.translate(INVISIBLE).strip().casefold()
-        if key in TRUE_TEXT:
+        if key in _TRUE:
             return True
-        if key in FALSE_TEXT:
+        if key in _FALSE:
             return False
     return _BAD
 
@@ -91,7 +111,8 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
                   if argument in ("exited", "event") else ".")
     return InvalidValueError(
         f"column {column!r}{where} must hold yes/no values (True/False, 1/0, yes/no, y/n, "
-        f"true/false or t/f, in any case); found {preview(shown)} in {sum(bad.values()):,} "
+        f"true/false or t/f, in any case, or a spreadsheet's TRUE/FALSE or a form's yes/no in "
+        f"French, German, Spanish, Italian, Portuguese or Dutch); found {preview(shown)} in {sum(bad.values()):,} "
         "rows. Recode those rows, or leave unknown values empty: empty values are counted "
         f"as missing and reported.{total}"
     )
