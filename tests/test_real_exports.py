@@ -56,7 +56,7 @@ def test_amounts_with_spaces_between_thousands_are_read_as_numbers(tmp_path, cap
 
 
 @pytest.mark.parametrize(("sep", "values"), [
-    (",", ["33 680,00", "980,25"]),     # a decimal comma in a comma-separated file: unclear
+    (",", ["12,34", "980,25"]),         # a comma alone in a comma-separated file: a list?
     (";", ["12 345", "01 234"]),        # a leading zero: a code, not an amount
     (",", ["75 001", "Paris"]),         # other text in the column
 ])
@@ -265,3 +265,17 @@ def test_min_cell_leaves_the_values_a_note_quotes_as_written(tmp_path, capsys):
     assert main(["pay", str(tmp_path / "b.csv"), "--pay", "pay", "--group", "sex",
                  "--min-cell", "5"]) == 0
     assert "(e.g. '33 680,00')" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("values", [["33 680,00 €", "980,25 €"], ["33\u202f680,00", "45\u00a0000,5"]])
+def test_a_decimal_comma_after_spaced_thousands_is_read_in_a_comma_separated_file(values):
+    # a French spreadsheet's amounts in a comma-separated export ("33 680,00 €", quoted): the
+    # spaces group thousands, so the comma can only be the decimal mark (e3dc064 left it text)
+    from fairhire.workflow.numbers import text_numbers
+
+    notes: list[str] = []
+    frame = text_numbers(pd.DataFrame({"pay": values}), "a.csv", ",", notes)
+    expected = [float(v.rstrip(" €").replace("\u202f", "").replace("\u00a0", "")
+                      .replace(" ", "").replace(",", ".")) for v in values]
+    assert frame["pay"].tolist() == expected
+    assert "decimal comma" in notes[0] and "spaces between thousands" in notes[0]

@@ -58,6 +58,11 @@ _POINT_CURRENCIES = frozenset("$£¥₹")
 # a space cannot be the decimal mark, so the mark after the groups is never in doubt
 _SPACES = "[ \u00a0\u202f\u2009]"
 _SPACE_GROUPS = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*([.,]\d+)?$")
+# 33 680,00: spaces between thousands and a comma before the decimals, as a French export
+# writes an amount (quoted "33 680,00 €" in a comma-separated file): a decimal comma in any
+# file. A comma alone ("12,34") may be a list in a comma-separated file: not evidence
+_SHOWS_DECIMAL_COMMA = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*,\d+$")
+_READINGS = {True: (_DECIMAL_COMMA, "a decimal comma"), False: (_THOUSANDS, "thousands separators")}
 
 
 def _text_columns(frame: pd.DataFrame) -> list[Any]:
@@ -165,11 +170,23 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return symbols, (parts[0].fillna("") + parts[2]).where(parts[2].notna())
 
 
+def _decimal_comma_shown(numbers: pd.Series) -> bool:
+    """Whether a column's numbers show a decimal comma after spaces between thousands
+    ("33 680,00") and no dot: read with a decimal comma in any file.
+
+    >>> _decimal_comma_shown(pd.Series(["33\u202f680,00", "980,25"])), _decimal_comma_shown(
+    ...     pd.Series(["12,34", "5,6"]))
+    (True, False)
+    """
+    return not numbers.str.contains(".", regex=False).any() and bool(
+        numbers.map(lambda v: bool(_SHOWS_DECIMAL_COMMA.match(v))).any())
+
+
 def _space_groups(numbers: pd.Series, european: bool) -> tuple[pd.Series, pd.Series]:
     """``numbers`` with the spaces that group thousands ("33 680,00") written as the file's
     own thousands separator ("33.680,00" in a ``;``-separated file, "33,680.00" in a
     comma-separated one), and which values had them. A value whose decimal mark is not the
-    file's ("33 680,00" in a comma-separated file) is left as it is: it stays text."""
+    one ``european`` says ("33 680.00" with ``european``) is left as it is: it stays text."""
     other = "." if european else ","
     spaced = numbers.map(lambda v: isinstance(v, str) and bool(_SPACE_GROUPS.match(v))
                          and other not in v).astype(bool)
@@ -322,8 +339,9 @@ def _amounts(series: pd.Series, convert: Any, european: bool) -> pd.Series:
 
 def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> pd.DataFrame:
     """Text columns holding only numbers with a decimal comma (in a ``;``- or tab-separated
-    file) or with thousands separators (in a comma- or bar-separated file), or with one
-    currency symbol, read as numbers.
+    file, or in any file when spaces between thousands show it: "33 680,00") or with thousands
+    separators (in a comma- or bar-separated file), or with one currency symbol, read as
+    numbers.
 
     Examples
     --------
@@ -349,9 +367,6 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
     separator or as 61.879 with a decimal comma; left as text rather than guess. Export the
     column without thousands separators (or with a decimal point) and read the file again.
     """
-    european = sep in {";", "\t"}
-    pattern, reading = (_DECIMAL_COMMA, (_decimal_comma, "a decimal comma")) if european else \
-        (_THOUSANDS, (_thousands, "thousands separators"))
     converted = {}
     for column in _text_columns(frame):
         series = frame[column]
@@ -359,11 +374,14 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         values = pd.Series(series.dropna().unique()).astype(str).str.strip()
         values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
+        european = sep in {";", "\t"} or _decimal_comma_shown(numbers)
+        pattern, comma = _READINGS[european]
+        convert = _decimal_comma if european else _thousands
         numbers, spaced = _space_groups(numbers, european)
         numbers, with_k = _thousands_suffix(numbers)
         used = sorted(set(symbols) - {""})
         with_comma = numbers.str.contains(",", regex=False)
-        fits = numbers.map(lambda v: bool(pattern.match(v)))
+        fits = numbers.map(pattern.match).notna()
         unread = _unread_suffix(numbers, pattern)
         if unread.any() and (fits.any() or used) and (fits | unread).all():
             notes.append(_unread_note(name, column, series, values, unread))
@@ -373,7 +391,6 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         if len(used) > 1 or not (with_comma.any() or used or spaced.any() or with_k.any()) \
                 or not fits.all():
             continue  # other text, two currencies, or nothing a spreadsheet added
-        convert, comma = reading
         if european and _ambiguous(numbers, with_comma):
             if not set(used) & _POINT_CURRENCIES:
                 notes.append(_ambiguity_note(name, column, values[with_comma].iloc[0]))
