@@ -56,7 +56,7 @@ COMMANDS: dict[str, list[str]] = {
     "fairhire pay DATA --pay COL --group COL [--controls COL...]": [
         "pay staff.csv --pay salary --group sex --controls level job_family",
     ],
-    "fairhire promotion DATA --group COL --promoted COL [--level COL]": [
+    "fairhire promotion DATA --group COL... --promoted COL [--level COL] [--period COL]": [
         "promotion staff.csv --group sex --promoted promoted --level level",
     ],
     "fairhire retention DATA --group COL --exited COL [--exit-type COL] [--level COL]": [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..workflow.errors import CLIError
-from ..workflow.options import call_analysis, category_map_file, label_pair, share
+from ..workflow.options import call_analysis, category_map_file, label_pair, min_n, number, share
 from .arguments import (
     column_arguments,
+    given,
     in_process_argument,
     in_process_option,
     read_input,
@@ -54,6 +55,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    help="leave categories under this share of the data out of the impact "
                    "ratios, e.g. 0.02 or 2%% (the law allows < 2%%; default: none left out)")
     o.add_argument("--exclude-under", dest="min_share", type=share(), help=argparse.SUPPRESS)
+    o.add_argument("--alpha", type=number("alpha"), metavar="P",
+                   help="significance level of the tests beside the ratios (default: 0.05)")
+    o.add_argument("--min-n", type=min_n(), metavar="N",
+                   help="smallest category that can be the reference (default: 1, as the "
+                   "DCWP's examples; 30 applies the general rule)")
     report_arguments(p)
 
 
@@ -70,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         "sex": args.sex, "race": args.race, "ethnicity": args.ethnicity,
         "selected": args.selected, "score": args.score, "in_process": in_process,
         "min_share": args.min_share, "category_map": category_map,
-        "unknown_labels": args.unknown_labels,
+        "unknown_labels": args.unknown_labels, **given(args, ["alpha", "min_n"]),
     }
     result = call_analysis(fh.ll144_audit, data, options)
     print_result(result, args, "NYC Local Law 144 bias audit")

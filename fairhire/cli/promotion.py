@@ -11,6 +11,7 @@ from .arguments import (
     comparison_arguments,
     given,
     group_argument,
+    optional_columns,
     read_input,
     report_arguments,
 )
@@ -19,29 +20,40 @@ from .output import print_result
 NAME = "promotion"
 HELP = "promotion rates by group, within levels"
 EXAMPLE = "fairhire promotion employees.csv --group sex --promoted promoted --level level"
-FLAGS = {"unknown_labels": "--unknown-label"}
+FLAGS = {"unknown_labels": "--unknown-label", "controls": "--control",
+         "regression": "--no-regression"}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
     g = column_arguments(p, "employee", flags="--promoted")
-    group_argument(g)
+    group_argument(g, combined=True)
     g.add_argument("--promoted", required=True, metavar="COLUMN",
                    help="yes/no column: promoted in the period")
-    g.add_argument("--level", metavar="COLUMN",
-                   help="compare within each level of this column (e.g. level or grade)")
+    optional_columns(g, {
+        "--level": "compare within each level of this column (e.g. level or grade)",
+        "--period": "also compare within each period (e.g. year or review cycle)",
+    })
+    g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
+                   help="a further control of the logistic regression, e.g. tenure_years "
+                   "(repeat for several)")
     o = comparison_arguments(p, people="employees")
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share, e.g. 0.02 (default: none)")
+    o.add_argument("--no-regression", dest="regression", action="store_false",
+                   help="skip the logistic regression (faster on large files)")
     report_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
-    data = read_input(args, [args.group, args.promoted, args.level], flags=[args.promoted])
+    needed = [*args.group, args.promoted, args.level, args.period, *(args.controls or [])]
+    data = read_input(args, needed, flags=[args.promoted])
     result = fh.promotion_disparity(
-        data, group=args.group, promoted=args.promoted, level=args.level,
-        min_share=args.min_share, **given(args, COMPARISON_OPTIONS),
+        data, group=args.group if len(args.group) > 1 else args.group[0],
+        promoted=args.promoted, level=args.level, period=args.period,
+        controls=args.controls or (), regression=args.regression, min_share=args.min_share,
+        **given(args, COMPARISON_OPTIONS),
     )
     print_result(result, args, "Promotion analysis")
     return 0

@@ -51,6 +51,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    "median follow-up)")
     o.add_argument("--ties", type=choice("ties", ["efron", "breslow"]), metavar="{efron,breslow}",
                    help="how the Cox model treats exits at the same time (default: efron)")
+    o.add_argument("--conf-type", type=choice("conf_type", ["log-log", "log", "plain"]),
+                   metavar="{log-log,log,plain}",
+                   help="intervals of the retention curves: log-log (default, as SAS and "
+                   "Stata), log (R's default) or plain")
     report_arguments(p)
 
 
@@ -68,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     options = {
         "group": args.group,
         **given(args, ["duration", "event", "hire_date", "exit_date", "as_of", "cause",
-                       "time_unit", "horizon", "ties", "reference", "voluntary", "involuntary",
+                       "time_unit", "horizon", "ties", "conf_type", "reference", "voluntary", "involuntary",
                        "confidence", "alpha", "min_n", "unknown_labels"]),
     }
     print_result(call_analysis(fh.time_to_exit, data, options), args, "Time to exit")
