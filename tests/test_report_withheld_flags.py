@@ -95,3 +95,16 @@ def test_without_min_cell_the_key_figure_is_the_flagged_rows(make):
     assert f"**{n}** {words}" in md
     assert f"{n} {words}" in kpis
     assert "withheld to protect" not in md
+
+
+def test_a_withheld_finding_says_why_by_the_group_not_by_its_curve_steps():
+    # A left sooner (150 exits) but its figures are withheld with C's 3 exits; the curve's
+    # steps of A (2 exits in month 7) are small, which is no reason to say the finding about
+    # A "rests on fewer than 5 people" (e3dc064 said so of both findings)
+    result = fh.time_to_exit(_tenure(), group="g", duration="t", event="e")
+    texts = {h.text.split(" ")[0]: h for h in result.headlines() if "left sooner" in h.text}
+    shown = [h.text for h in ReportView(result, MIN_CELL).headlines()]
+    about_a = shown[[h.text for h in result.headlines()].index(texts["A"].text)]
+    about_c = shown[[h.text for h in result.headlines()].index(texts["C"].text)]
+    assert "would let a count of fewer than 5 people be worked out" in about_a
+    assert "rests on fewer than 5 people" in about_c

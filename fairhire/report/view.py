@@ -311,8 +311,10 @@ class ReportView:
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
-            small = [i for i in rows
-                     if any(getattr(v[i], "small", False) is True for v in cells)]
+            # a step of a curve ("time": 3 exits in month 7) is not its group's count: a
+            # group is small by its own rows, not by its curve's steps
+            small = [] if "time" in done.columns else [
+                i for i in rows if any(getattr(v[i], "small", False) is True for v in cells)]
             # a small row is named by its group ("Tiny"), not by its stage or reference group
             names = [c for c in columns if c in _GROUP_NAME_COLUMNS]
             self._small_keys.append((tuple(names), {
