@@ -108,3 +108,31 @@ def test_a_withheld_finding_says_why_by_the_group_not_by_its_curve_steps():
     about_c = shown[[h.text for h in result.headlines()].index(texts["C"].text)]
     assert "would let a count of fewer than 5 people be worked out" in about_a
     assert "rests on fewer than 5 people" in about_c
+
+
+def test_time_findings_of_large_groups_are_not_withheld_for_their_curve_steps():
+    # Two groups of about 1,450 employees, no small group: with min_cell = 5 every finding of
+    # time to exit and time to promotion was withheld (e3dc064), because a sentence's numbers
+    # ("36 months", "1.41") matched one of the thousands of small step counts and step times
+    # the curve tables withhold; and "df = 2" read as a small count ("df = fewer than 5")
+    staff = fh.datasets.make_workforce(n_employees=3000, random_state=0, exits=True)
+    staff = staff[staff["sex"] != "Non-binary"]
+    exits = fh.time_to_exit(staff, group="sex", duration="tenure_months", event="exited",
+                            cause="exit_type", horizon=36)
+    promotions = fh.time_to_promotion(fh.datasets.make_workforce(n_employees=3000,
+                                                                 random_state=0),
+                                      group="sex", duration="months_in_level",
+                                      event="promoted")
+    for result in (exits, promotions):
+        raw = [h.text for h in result.headlines()]
+        shown = [h.text for h in ReportView(result, MIN_CELL).headlines()]
+        assert len(raw) >= 2
+        assert [plain(t) for t in raw] == shown
+    assert any("df = 2," in t for t in (h.text for h in ReportView(promotions, MIN_CELL)
+                                         .headlines()))
+
+
+def plain(text: str) -> str:
+    from fairhire.report.sentences import plain_words
+
+    return plain_words(text)

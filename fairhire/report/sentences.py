@@ -27,13 +27,13 @@ _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\
 # two audits' tally of findings ("0 new, 2 worse", "6 findings").
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row|art\.|article|regs?|"
-    r"regulation|section)\s*|\w\()$", re.I)
+    r"regulation|section)\s*|\bdf\s*[=:]?\s*|\w\()$", re.I)
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\(\w+\)|\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
     r"(?:fewer|more)(?: \w+)? than parity|times\b|lines?\b|column names?\b|rows above them\b|"
     r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b|"
     r"(?:of [\d,]+ )?(?:\w+ )?(?:categories|comparisons)\b|"
-    r"findings?\b|(?:new|worse|unchanged|better|resolved|not compared)\b(?!\s+\w+ees?\b)))",
+    r"findings?\b|degrees? of freedom\b|df\b|(?:new|worse|unchanged|better|resolved|not compared)\b(?!\s+\w+ees?\b)))",
     re.I,
 )
 # "fewer than 5 employees": a threshold, not a count; below min_cell it is said as min_cell

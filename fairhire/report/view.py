@@ -236,7 +236,11 @@ class ReportView:
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
             done = self._withhold_tallies(frame, done)
-            self._withheld.update(withheld)
+            # a curve's steps (a table with a time column: 36 at risk, 2 exits in month 7) are
+            # quoted by no sentence, which quote the group's own figures (its table's); their
+            # thousands of values would match every number of every sentence ("36 months")
+            if "time" not in frame.columns:
+                self._withheld.update(withheld)
             self._withheld_in[key] = set(withheld)
             if counted and done is not frame:
                 self._remember(done)
