@@ -9,6 +9,7 @@ flagged." of a chart that left the flagged group out.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -136,3 +137,27 @@ def plain(text: str) -> str:
     from fairhire.report.sentences import plain_words
 
     return plain_words(text)
+
+
+def test_curve_steps_are_not_matched_with_other_sections_counts(tmp_path):
+    # A curve of time to exit has thousands of step counts (2 exits in month 7, 17 at risk
+    # in month 90); matched by group and value with the counts of other sections, they
+    # withheld promotion counts of 7 and 17 Female employees that had nothing to do with
+    # them (e3dc064). A section's tables are what they are alone, beside a curve's section
+    employees = fh.datasets.make_workforce(n_employees=2000, random_state=0)
+    staff = fh.datasets.make_workforce(n_employees=3000, random_state=0, exits=True)
+    promotion = fh.promotion_disparity(employees, group="sex", promoted="promoted",
+                                       level="level")
+    exits = fh.time_to_exit(staff, group="sex", duration="tenure_months", event="exited",
+                            cause="exit_type", horizon=36)
+
+    def promotion_tables(*results) -> list:
+        report = fh.Report(title="x", min_cell=MIN_CELL)
+        for r in results:
+            report.add(r)
+        report.to_json(tmp_path / "a.json")
+        section = json.loads((tmp_path / "a.json").read_text())["sections"][0]
+        return [section["result"]["table"], section["result"]["by_stratum"]]
+
+    alone = promotion_tables(promotion)
+    assert promotion_tables(promotion, exits) == alone

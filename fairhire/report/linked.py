@@ -35,7 +35,7 @@ import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
 from .._core.labels import label_key, sex_of
-from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, strings
+from .suppress import Rule, Shape, Withheld, _flags, _numeric, _plan, curve_steps, strings
 
 __all__ = ["GROUP_NAME_COLUMNS", "plan_frames", "row_name", "shown_names"]
 
@@ -67,6 +67,8 @@ def plan_frames(frames: Sequence[pd.DataFrame], rule: Rule, rounds: int = 12,
     forced: list[Forced] = [defaultdict(set) for _ in frames]
     if outside:
         for k, frame in enumerate(frames):
+            if curve_steps(frame):  # its group's own rows take the other sections' counts
+                continue
             for c, cells in _named_counts(frame, shapes[k], counts[k]).items():
                 forced[k][c].update(i for i, key in cells if key in outside)
     lists = [{c: f[c].tolist() for c in cs} for f, cs in zip(frames, counts, strict=True)]

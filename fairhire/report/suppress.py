@@ -51,8 +51,8 @@ import pandas as pd
 from .._core.groups import GROUP_SEPARATOR
 from .._core.text import column_kind
 
-__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "complement", "figure_kind", "suppress_frame",
-           "suppress_records"]
+__all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "complement", "curve_steps", "figure_kind",
+           "suppress_frame", "suppress_records"]
 
 #: Printed for a figure withheld because it would reveal a suppressed count.
 SUPPRESSED_DERIVED = "s"
@@ -200,6 +200,15 @@ class Shape:
         identity = tuple((varying or fallback)[:1])
         return cls(block, identity,
                    tuple(groups) + _part_blocks(frame, identity) + _scope_blocks(frame))
+
+
+def curve_steps(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` holds the steps of a curve (a ``time`` column: 36 at risk and 2 exits
+    in month 7), not a group's own counts. A step's count is no count of its group that
+    another section or a sentence states: steps are withheld with their group's counts
+    within the result, never matched with other sections' counts or with sentences, whose
+    numbers their thousands of values would match by chance ("36 months")."""
+    return "time" in frame.columns
 
 
 def strings(values: pd.Series) -> list[str]:

@@ -19,7 +19,7 @@ from .._results import Headline, describe_rows
 from .linked import GROUP_NAME_COLUMNS as _GROUP_NAME_COLUMNS
 from .linked import plan_frames, shown_names
 from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
-from .suppress import Rule, Withheld, _labels, _withheld, complement, suppress_frame
+from .suppress import Rule, Withheld, _labels, _withheld, complement, curve_steps, suppress_frame
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
@@ -236,10 +236,7 @@ class ReportView:
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
                                             forced=forced)
             done = self._withhold_tallies(frame, done)
-            # a curve's steps (a table with a time column: 36 at risk, 2 exits in month 7) are
-            # quoted by no sentence, which quote the group's own figures (its table's); their
-            # thousands of values would match every number of every sentence ("36 months")
-            if "time" not in frame.columns:
+            if not curve_steps(frame):  # sentences quote a group's own figures
                 self._withheld.update(withheld)
             self._withheld_in[key] = set(withheld)
             if counted and done is not frame:
@@ -297,7 +294,8 @@ class ReportView:
         if self._rule is None:
             return set(), set()
         self._scan_tables()
-        return shown_names(self._planned, [self.frame(f) for f in self._planned], self._rule)
+        own = [f for f in self._planned if not curve_steps(f)]
+        return shown_names(own, [self.frame(f) for f in own], self._rule)
 
     def withheld_rows(self) -> list[tuple[tuple[str, ...], set]]:
         """The rows with a withheld figure in the result's counted tables, as (label columns,
@@ -315,9 +313,8 @@ class ReportView:
         if columns and rows:
             values = [done[c].astype(str).tolist() for c in columns]
             self._keys.append((columns, {tuple(v[i] for v in values) for i in rows}))
-            # a step of a curve ("time": 3 exits in month 7) is not its group's count: a
-            # group is small by its own rows, not by its curve's steps
-            small = [] if "time" in done.columns else [
+            # a group is small by its own rows, not by its curve's steps
+            small = [] if curve_steps(done) else [
                 i for i in rows if any(getattr(v[i], "small", False) is True for v in cells)]
             # a small row is named by its group ("Tiny"), not by its stage or reference group
             names = [c for c in columns if c in _GROUP_NAME_COLUMNS]
