@@ -189,3 +189,12 @@ def test_duplicating_interviews_keeps_rates_and_strengthens_tests(seed):
     assert (cb.z[ok].abs() > ca.z[ok].abs()).all()
     assert all(math.isclose(x, y * 2) for x, y in zip(cb.candidates_diverse,
                                                        ca.candidates_diverse, strict=True))
+
+
+def test_panelist_spelled_two_ways_on_one_panel_is_listed_twice():
+    """"Lee, Ann" and "LEE, ANN " on one panel are one person whose seat would count twice:
+    the same error as a name repeated exactly, since rater_disparity reads them as one."""
+    d = pd.DataFrame({"iv": ["I1", "I1", "I2", "I2"], "p": ["Lee, Ann", "LEE, ANN ", "Doe, Jo", "Lee, Ann"],
+                      "pg": ["F", "F", "M", "F"]})
+    with pytest.raises(InvalidValueError, match=r"I1 / Lee, Ann.*differ only in case or spaces"):
+        fh.interview_panels(d, interview="iv", panelist_group="pg", panelist="p")
