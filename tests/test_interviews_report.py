@@ -195,3 +195,25 @@ def test_a_not_assessable_rater_s_reason_does_not_quote_a_withheld_count():
     assert row["decisions"] is None and row["reason"] is None
     line = next(x for x in report.render_markdown().splitlines() if "| INT-Y |" in x)
     assert "3 decisions" not in line, line
+
+
+def test_settings_and_numbers_of_cutoffs_are_not_read_as_small_counts(results):
+    """A sentence's small counts of people become "fewer than 5"; a setting or a number of
+    cut-offs is no count of people. The report said "members from at least fewer than 5
+    panelist sex groups" (min_groups=2), "Every one of the fewer than 5 candidate cut-offs"
+    beside a table of 3, and "(minimum fewer than 5, ...)" for min_n=3."""
+    pan, _, _ = results
+    d = fh.datasets.make_interviews(400, random_state=0)
+    rd = fh.rater_disparity(d.decisions, rater="interviewer", candidate_group="sex",
+                            outcome="advanced", min_n=3)
+    scores = pd.DataFrame({"s": np.tile([50, 60, 70, 80], 50),
+                           "g": np.repeat(["A", "B"], 100)})
+    scores.loc[scores.g == "B", "s"] -= 10
+    cut = fh.cutoff_analysis(scores, score="s", group="g", cutoffs=[55, 65, 75])
+    assert not cut.no_adverse_impact_ranges
+    md = "".join(fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+                 .add(r).render_markdown() for r in (pan, rd, cut))
+    assert "members from at least 2 panelist sex groups" in md
+    assert "Every one of the 3 candidate cut-offs" in md
+    assert "(minimum 3, with candidates" in md
+    assert "at least fewer than" not in md and "minimum fewer than" not in md
