@@ -253,3 +253,23 @@ def test_labels_and_options_follow_the_shared_rules():
         fh.cutoff_analysis(df, score="score", group="g", alpha="0.05")
     with pytest.raises(InvalidParameterError, match="higher_is_better"):
         fh.cutoff_analysis(df, score="score", group="g", higher_is_better="False")
+
+
+def test_percent_scores_get_a_conversion_that_reads_them():
+    """An assessment vendor's export writes scores as "85%" (or "0,85"). The error advised
+    pandas.to_numeric(errors='coerce'), which reads every one of them as missing; it now names
+    the conversion that reads them, and the converted column gives the numeric result."""
+    rng = np.random.default_rng(3)
+    pct = pd.DataFrame({"Overall Score": [f"{v}%" for v in rng.integers(30, 100, 200)],
+                        "Race": rng.choice(["A", "B"], 200)})
+    with pytest.raises(InvalidValueError, match="percent sign") as err:
+        fh.cutoff_analysis(pct, score="Overall Score", group="Race", cutoffs=[60])
+    message = str(err.value)
+    assert "errors='coerce') would read as missing" in message
+    assert "pandas.to_numeric(df['Overall Score'].str.rstrip('%'))" in message
+    fixed = pct.assign(**{"Overall Score": pd.to_numeric(pct["Overall Score"].str.rstrip("%"))})
+    assert fixed["Overall Score"].notna().all()
+    comma = pct.assign(**{"Overall Score": (fixed["Overall Score"] / 100).map(
+        lambda v: f"{v:.2f}".replace(".", ","))})
+    with pytest.raises(InvalidValueError, match=r"decimal comma.*str.replace\(',', '.'\)"):
+        fh.cutoff_analysis(comma, score="Overall Score", group="Race", cutoffs=[0.6])

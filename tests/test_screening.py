@@ -115,7 +115,7 @@ def test_bad_inputs(model_data):
     assert audit.rows.excluded == {"missing score (y_pred)": 1, "infinite score (y_pred)": 1}
     assert audit.table["applicants"].sum() == len(scores) - 2
     assert any("missing score (y_pred)" in w for w in audit.warnings)
-    with pytest.raises(InvalidValueError, match="numeric"):
+    with pytest.raises(InvalidValueError, match="must hold numbers"):
         fh.audit_screening_model(["a", "b"] * 750, sensitive_features=sex, score_threshold=0.5)
     labels = np.where(scores > 0.5, "advance", "reject")
     with pytest.raises(InvalidValueError, match="pos_label"):
@@ -266,3 +266,16 @@ def test_messy_predictions_and_labels():
     assert audit.rows.excluded == {"missing outcome (y_pred)": 50, "missing group": 25}
     assert set(audit.table["group"]) == {"Female", "Male"}
     assert any("merged" in w for w in audit.warnings)
+
+
+def test_score_text_errors_name_the_values_and_the_conversion_as_cutoff_analysis_does():
+    """score_threshold= with scores as "85%" said only "needs numeric scores ... found [...]";
+    it now gives the shared number rule's error: the text that is not a number with its row
+    counts, or how to convert numbers written as text."""
+    groups = pd.DataFrame({"sex": ["F", "M"] * 40})
+    pct = pd.Series(["85%", "60%", "72%", "91%"] * 20)
+    with pytest.raises(InvalidValueError, match=r"percent sign.*str.rstrip\('%'\)"):
+        fh.audit_screening_model(pct, sensitive_features=groups, score_threshold=70)
+    pending = pd.Series(["0.85", "0.6", "pending", None] * 20)
+    with pytest.raises(InvalidValueError, match=r"'pending' \(20 rows\)"):
+        fh.audit_screening_model(pending, sensitive_features=groups, score_threshold=0.7)
