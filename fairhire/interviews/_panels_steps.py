@@ -138,7 +138,9 @@ def panel_rows(seats: pd.DataFrame, min_groups: int) -> tuple[pd.DataFrame, list
         "n_groups": n_groups.to_numpy().astype(int),
     })
     group_sets = known.groupby("interview")["pgroup"].agg(lambda s: " + ".join(sorted(set(s))))
-    panels["groups"] = panels["interview"].map(group_sets).fillna("")
+    # no panelist with a known group: the empty map is float, and filling it with text is a
+    # pandas warning (an error in pandas 4)
+    panels["groups"] = panels["interview"].map(group_sets).fillna("") if len(group_sets) else ""
     panels["unknown_members"] = unknown.to_numpy().astype(int)
     present = known.pivot_table(
         index="interview", columns="pgroup", values="n", aggfunc="sum", fill_value=0
