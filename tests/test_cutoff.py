@@ -253,3 +253,43 @@ def test_labels_and_options_follow_the_shared_rules():
         fh.cutoff_analysis(df, score="score", group="g", alpha="0.05")
     with pytest.raises(InvalidParameterError, match="higher_is_better"):
         fh.cutoff_analysis(df, score="score", group="g", higher_is_better="False")
+
+
+def test_percent_scores_get_a_conversion_that_reads_them():
+    """An assessment vendor's export writes scores as "85%" (or "0,85"). The error advised
+    pandas.to_numeric(errors='coerce'), which reads every one of them as missing; it now names
+    the conversion that reads them, and the converted column gives the numeric result."""
+    rng = np.random.default_rng(3)
+    pct = pd.DataFrame({"Overall Score": [f"{v}%" for v in rng.integers(30, 100, 200)],
+                        "Race": rng.choice(["A", "B"], 200)})
+    with pytest.raises(InvalidValueError, match="percent sign") as err:
+        fh.cutoff_analysis(pct, score="Overall Score", group="Race", cutoffs=[60])
+    message = str(err.value)
+    assert "errors='coerce') would read as missing" in message
+    assert "pandas.to_numeric(df['Overall Score'].str.rstrip('%'))" in message
+    fixed = pct.assign(**{"Overall Score": pd.to_numeric(pct["Overall Score"].str.rstrip("%"))})
+    assert fixed["Overall Score"].notna().all()
+    comma = pct.assign(**{"Overall Score": (fixed["Overall Score"] / 100).map(
+        lambda v: f"{v:.2f}".replace(".", ","))})
+    with pytest.raises(InvalidValueError, match=r"decimal comma.*str.replace\(',', '.'\)"):
+        fh.cutoff_analysis(comma, score="Overall Score", group="Race", cutoffs=[0.6])
+
+
+def test_small_selected_count_cannot_be_worked_back_from_the_cutoff_total():
+    """At cut-off 70, group C (12 people) has 3 selected: withheld below min_cell = 5. The
+    JSON showed A's 49 and B's 27 beside the cut-off's total of 79 selected, so 79 - 49 - 27
+    gave the 3 back: the cut-off is a number, not a label, and the suppression did not read
+    the rows at one cut-off as adding up to the total. CutoffAnalysis now declares those sums."""
+    rng = np.random.default_rng(4)
+    g = np.array(["A"] * 150 + ["B"] * 100 + ["C"] * 12)
+    s = rng.integers(0, 100, len(g)).astype(float)
+    cut = fh.cutoff_analysis(pd.DataFrame({"s": s, "g": g}), score="s", group="g",
+                             cutoffs=[30, 50, 70, 90])
+    assert cut.at(70).set_index("group")["selected"].to_dict() == {"A": 49, "B": 27, "C": 3}
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+    result = json.loads(report.add(cut).render_json())["sections"][0]["result"]
+    totals = {r["cutoff"]: r["selected"] for r in result["by_cutoff"]}
+    assert totals[70.0] == 79
+    at_70 = [r for r in cut.table.index[cut.table["cutoff"] == 70]]
+    shown = [result["table"][i]["selected"] for i in at_70]
+    assert shown.count(None) != 1 and sum(v for v in shown if v is not None) != 79 - 3

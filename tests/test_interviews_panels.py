@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import pandas as pd
 import polars as pl
@@ -189,3 +190,23 @@ def test_duplicating_interviews_keeps_rates_and_strengthens_tests(seed):
     assert (cb.z[ok].abs() > ca.z[ok].abs()).all()
     assert all(math.isclose(x, y * 2) for x, y in zip(cb.candidates_diverse,
                                                        ca.candidates_diverse, strict=True))
+
+
+def test_panelist_spelled_two_ways_on_one_panel_is_listed_twice():
+    """"Lee, Ann" and "LEE, ANN " on one panel are one person whose seat would count twice:
+    the same error as a name repeated exactly, since rater_disparity reads them as one."""
+    d = pd.DataFrame({"iv": ["I1", "I1", "I2", "I2"], "p": ["Lee, Ann", "LEE, ANN ", "Doe, Jo", "Lee, Ann"],
+                      "pg": ["F", "F", "M", "F"]})
+    with pytest.raises(InvalidValueError, match=r"I1 / Lee, Ann.*differ only in case or spaces"):
+        fh.interview_panels(d, interview="iv", panelist_group="pg", panelist="p")
+
+
+def test_no_panelist_group_recorded_gives_no_pandas_warning():
+    """A panel export whose panelist-group column is empty (never collected): the panels are
+    counted, with the analysis' own warnings, and no pandas warning (which pandas 4 raises)."""
+    d = pd.DataFrame({"iv": ["I1", "I1", "I2"], "pg": [None, None, None]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pan = fh.interview_panels(d, interview="iv", panelist_group="pg")
+    assert pan.panels["groups"].tolist() == ["", ""]
+    assert any("missing 'pg'" in w for w in pan.warnings)

@@ -195,3 +195,64 @@ def test_a_not_assessable_rater_s_reason_does_not_quote_a_withheld_count():
     assert row["decisions"] is None and row["reason"] is None
     line = next(x for x in report.render_markdown().splitlines() if "| INT-Y |" in x)
     assert "3 decisions" not in line, line
+
+
+def test_settings_and_numbers_of_cutoffs_are_not_read_as_small_counts(results):
+    """A sentence's small counts of people become "fewer than 5"; a setting or a number of
+    cut-offs is no count of people. The report said "members from at least fewer than 5
+    panelist sex groups" (min_groups=2), "Every one of the fewer than 5 candidate cut-offs"
+    beside a table of 3, and "(minimum fewer than 5, ...)" for min_n=3."""
+    pan, _, _ = results
+    d = fh.datasets.make_interviews(400, random_state=0)
+    rd = fh.rater_disparity(d.decisions, rater="interviewer", candidate_group="sex",
+                            outcome="advanced", min_n=3)
+    scores = pd.DataFrame({"s": np.tile([50, 60, 70, 80], 50),
+                           "g": np.repeat(["A", "B"], 100)})
+    scores.loc[scores.g == "B", "s"] -= 10
+    cut = fh.cutoff_analysis(scores, score="s", group="g", cutoffs=[55, 65, 75])
+    assert not cut.no_adverse_impact_ranges
+    md = "".join(fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+                 .add(r).render_markdown() for r in (pan, rd, cut))
+    assert "members from at least 2 panelist sex groups" in md
+    assert "Every one of the 3 candidate cut-offs" in md
+    assert "(minimum 3, with candidates" in md
+    assert "at least fewer than" not in md and "minimum fewer than" not in md
+
+
+def test_json_funnel_is_the_chart_s_grid_and_names_no_withheld_count():
+    """The funnel's control limits sit on a grid of decision counts (5, 6, 8, ... 42) that
+    counts no one. The JSON output planned it cell by cell with the rater table and withheld
+    the grid points equal to a count there: [13, 14, 22, 31, 33], where 31 is rater D's
+    withheld number of Female decisions (every other one is shown elsewhere). It now holds the
+    grid as the HTML chart draws it, whole (or empty when the figures it is drawn around are
+    withheld)."""
+    rows = []
+    for rater, (n_f, passed_f) in {"A": (30, 12), "B": (30, 13), "C": (33, 14), "D": (31, 12),
+                                   "E": (17, 3)}.items():
+        rows += [{"rater": rater, "g": "F", "ok": i < passed_f} for i in range(n_f)]
+        rows += [{"rater": rater, "g": "M", "ok": i < 22} for i in range(40)]
+    rd = fh.rater_disparity(pd.DataFrame(rows), rater="rater", candidate_group="g",
+                            outcome="ok", min_n=10)
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    result = json.loads(report.render_json())["sections"][0]["result"]
+    d_row = next(r for r in result["table"] if r["rater"] == "D")
+    assert d_row["focal_n"] is None  # withheld: D's 12 of 31 sit beside E's 3 of 17
+    assert result["funnel"] == json.loads(json.dumps(rd.to_dict()["funnel"]))
+    assert all(r["n"] is not None for r in result["funnel"])
+
+
+def test_json_funnel_is_left_out_when_the_organisation_gap_is_withheld():
+    """Four Female decisions in all: the organisation table withholds their pass rate and the
+    organisation-wide gap, and the HTML leaves the funnel out. The JSON still held the funnel,
+    whose centre is that gap (0.45) and whose limits give the pass rate back."""
+    rows = []
+    for rater, n_f in {"A": 1, "B": 1, "C": 2}.items():
+        rows += [{"rater": rater, "g": "F", "ok": i < 1} for i in range(n_f)]
+        rows += [{"rater": rater, "g": "M", "ok": i < 22} for i in range(40)]
+    rd = fh.rater_disparity(pd.DataFrame(rows), rater="rater", candidate_group="g",
+                            outcome="ok", min_n=10)
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5).add(rd)
+    result = json.loads(report.render_json())["sections"][0]["result"]
+    assert result["organisation"][0]["org_gap"] is None and len(rd.funnel)
+    assert result["funnel"] == []
+    assert "0.44999" not in report.render_json()

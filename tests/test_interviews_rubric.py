@@ -271,3 +271,25 @@ def test_candidate_with_a_group_and_an_unknown_label_uses_the_group():
     assert any("1 candidates have 'sex' on some of their rows only" in w
                for w in rc.warnings), rc.warnings
     assert rc.gaps["n_focal"].tolist() + rc.gaps["n_reference"].tolist() == [40, 40, 40, 40]
+
+
+def test_rater_spelled_two_ways_is_one_rater_as_in_rater_disparity():
+    """A scorecard export writes an interviewer "Lee, Ann " on some rows and "LEE, ANN" on
+    others. rater_disparity reads them as one rater; so must rubric_consistency: read raw,
+    four raters became eight, ICC(2,1) (every candidate rated by the same raters) vanished,
+    and a form repeated under the second spelling was counted as a second rating."""
+    tidy = _sf_long()
+    messy = tidy.copy()
+    every_third = messy.index % 3 == 0
+    messy.loc[every_third, "rater"] = " " + messy.loc[every_third, "rater"].str.upper() + "  "
+    want = fh.rubric_consistency(tidy, candidate="cand", rater="rater", criteria="score",
+                                 measurement="interval").table.iloc[0]
+    r = fh.rubric_consistency(messy, candidate="cand", rater="rater", criteria="score",
+                              measurement="interval")
+    got = r.table.iloc[0]
+    assert got.raters == 4 and round(got.icc_2_1, 2) == 0.29
+    assert (got.alpha, got.icc, got.icc_2_1) == (want.alpha, want.icc, want.icc_2_1)
+    assert any("were merged as 'r0'" in w for w in r.warnings)
+    repeated = pd.concat([tidy, tidy.iloc[[0]].assign(rater="R0 ")], ignore_index=True)
+    with pytest.raises(InvalidValueError, match=r"c0 / r0.*differ only in case or spaces"):
+        fh.rubric_consistency(repeated, candidate="cand", rater="rater", criteria="score")

@@ -115,7 +115,7 @@ def test_bad_inputs(model_data):
     assert audit.rows.excluded == {"missing score (y_pred)": 1, "infinite score (y_pred)": 1}
     assert audit.table["applicants"].sum() == len(scores) - 2
     assert any("missing score (y_pred)" in w for w in audit.warnings)
-    with pytest.raises(InvalidValueError, match="numeric"):
+    with pytest.raises(InvalidValueError, match="must hold numbers"):
         fh.audit_screening_model(["a", "b"] * 750, sensitive_features=sex, score_threshold=0.5)
     labels = np.where(scores > 0.5, "advance", "reject")
     with pytest.raises(InvalidValueError, match="pos_label"):
@@ -266,3 +266,38 @@ def test_messy_predictions_and_labels():
     assert audit.rows.excluded == {"missing outcome (y_pred)": 50, "missing group": 25}
     assert set(audit.table["group"]) == {"Female", "Male"}
     assert any("merged" in w for w in audit.warnings)
+
+
+def test_score_text_errors_name_the_values_and_the_conversion_as_cutoff_analysis_does():
+    """score_threshold= with scores as "85%" said only "needs numeric scores ... found [...]";
+    it now gives the shared number rule's error: the text that is not a number with its row
+    counts, or how to convert numbers written as text."""
+    groups = pd.DataFrame({"sex": ["F", "M"] * 40})
+    pct = pd.Series(["85%", "60%", "72%", "91%"] * 20)
+    with pytest.raises(InvalidValueError, match=r"percent sign.*str.rstrip\('%'\)"):
+        fh.audit_screening_model(pct, sensitive_features=groups, score_threshold=70)
+    pending = pd.Series(["0.85", "0.6", "pending", None] * 20)
+    with pytest.raises(InvalidValueError, match=r"'pending' \(20 rows\)"):
+        fh.audit_screening_model(pending, sensitive_features=groups, score_threshold=0.7)
+
+
+def test_small_group_sizes_are_withheld_in_every_format():
+    """A group of 3 beside groups of 90, 200 and 7, with 300 individuals in the headline. The
+    screening audit did not list applicants and selected among its counts: the JSON printed
+    the group's 3 applicants and 2 selected outright, and the tables withheld the 3 but showed
+    the 7 beside the total of 300, which gave the 3 back."""
+    rng = np.random.default_rng(2)
+    race = ["White"] * 200 + ["Black"] * 90 + ["Other"] * 7 + ["Tiny"] * 3
+    audit = fh.audit_screening_model(rng.random(300), sensitive_features=pd.DataFrame(
+        {"race": race}), score_threshold=0.5, y_true=rng.random(300) < 0.5)
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+    report.add(audit)
+    result = json.loads(report.render_json())["sections"][0]["result"]
+    for name in ("table", "error_rates"):
+        rows = {r["group"]: r for r in result[name]}
+        assert rows["Tiny"]["applicants"] is None and rows["Other"]["applicants"] is None
+    assert rows["White"]["applicants"] == 200
+    assert {r["group"]: r["selected"] for r in result["table"]}["Tiny"] is None
+    md = report.render_markdown()
+    assert "**300** individuals" in md and "| Other | 7 |" not in md
+    assert "| race | Other | 7 |" not in md

@@ -108,6 +108,44 @@ def _number_like(value: Any) -> bool:
     return _is_number(value) or (isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip())))
 
 
+def _written_with(texts: list[str]) -> tuple[str, str] | None:
+    """How number text is written that ``pandas.to_numeric`` cannot read ("85%", "0,85",
+    "$79,878.49", "45k"), and the conversion that reads it; None for plain numbers."""
+    texts = [t.strip() for t in texts]
+    if any(t.endswith("%") for t in texts):
+        return "a percent sign", "pandas.to_numeric(df[{c}].str.rstrip('%'))"
+    if any(c in t for t in texts for c in CURRENCY_SIGNS) or any(
+            THOUSANDS_SUFFIX.match(t) for t in texts):
+        return ("currency signs or a thousands suffix",
+                "removing the signs and separators (a thousands suffix: times 1,000)")
+    commas = [t for t in texts if "," in t]
+    if not commas:
+        return None
+    if any(re.search(r",\d{1,2}$", t) for t in commas):
+        return "a decimal comma", "pandas.to_numeric(df[{c}].str.replace(',', '.'))"
+    return ("commas", "pandas.to_numeric(df[{c}].str.replace(',', '')) if they separate "
+            "thousands, or .str.replace(',', '.') if they are decimal commas")
+
+
+def _stored_as_text(values: list[Any], column: str) -> str:
+    """The error's second half for a column whose values are all numbers written as text.
+
+    ``pandas.to_numeric(errors='coerce')`` reads "85%" or "0,85" as missing: advised for
+    such a column, it would blank every score, so the advice names the conversion instead.
+    """
+    shown = preview([v for v in values[:3]])
+    written = _written_with([v for v in values if isinstance(v, str)])
+    if written is None:
+        return (f"its numbers are stored as text (e.g. {shown}). Convert it with "
+                f"pandas.to_numeric(df[{column!r}], errors='coerce') (blank values then count "
+                "as missing).")
+    how, fix = written
+    return (f"its numbers are stored as text written with {how} (e.g. {shown}), which "
+            "pandas.to_numeric(errors='coerce') would read as missing. Convert it with "
+            f"{fix.format(c=repr(column))}, or read the file with the fairhire command or an "
+            "audit config, which read such numbers.")
+
+
 def require_numeric(
     frame: Frame,
     column: str,
@@ -147,12 +185,7 @@ as missing, never guessed) or correct them.
     bad = sorted(((v, n) for v, n in values if not _number_like(v)),
                  key=lambda p: (-p[1], str(p[0])))
     if not bad:
-        shown = preview([v for v, _ in values[:3]])
-        raise error(
-            f"{what}; its numbers are stored as text (e.g. {shown}). Convert it with "
-            f"pandas.to_numeric(df[{column!r}], errors='coerce') (blank values then count as "
-            f"missing).{more}"
-        )
+        raise error(f"{what}; {_stored_as_text([v for v, _ in values], column)}{more}")
     listed = ", ".join(f"{str(v)!r} ({n:,} row{'s' if n != 1 else ''})" for v, n in bad[:_LISTED])
     if len(bad) > _LISTED:
         listed += f", ... ({len(bad) - _LISTED:,} more)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
@@ -86,6 +87,43 @@ class CutoffAnalysis(Result):
             f"{len(self.by_cutoff)} cut-offs on {self.score!r}, "
             f"{int(self.by_cutoff['no_adverse_impact'].sum())} without adverse impact"
         )
+
+    def count_sums(self) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+        """At each cut-off, the groups' rows of :attr:`table` and the row of :attr:`unknown`
+        add up to the row of :attr:`by_cutoff`: its total less the groups shown would give a
+        withheld group's count back, so ``min_cell`` never withholds one cell of such a sum
+        (see :func:`fairhire.report.linked.plan_frames`). The cut-off is a number, not a
+        label, so the tables' own blocks do not say this."""
+        def rows(frame: pd.DataFrame, cutoff: float) -> list[int]:
+            if "cutoff" not in frame.columns:
+                return []
+            return [int(i) for i in np.flatnonzero(frame["cutoff"].to_numpy() == cutoff)]
+        out = []
+        for j, cutoff in enumerate(self.by_cutoff["cutoff"].tolist()):
+            cells = (("by_cutoff", j), *(("table", i) for i in rows(self.table, cutoff)),
+                     *(("unknown", i) for i in rows(self.unknown, cutoff)))
+            out += [(column, cells) for column in ("applicants", "selected")]
+        return out + self._same_people()
+
+    def _same_people(self) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+        """A group's applicants at every cut-off, and its selected at cut-offs that select
+        the same number of it, are the same people (the selections are nested): declared
+        equal in pairs (a sum of one term), so one is never withheld where another shows it."""
+        out: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+        for name in ("table", "unknown"):
+            frame = getattr(self, name)
+            if "cutoff" not in frame.columns or frame.empty:
+                continue
+            # the unknown table's rows are one set of people: those with no group
+            who = (frame["group"].astype(str).tolist() if "group" in frame.columns
+                   else [""] * len(frame))
+            for column in ("applicants", "selected"):
+                same: dict[tuple[str, object], list[int]] = {}
+                for i, key in enumerate(zip(who, frame[column].tolist(), strict=True)):
+                    same.setdefault(key, []).append(i)
+                out += [(column, ((name, a), (name, b))) for cells in same.values()
+                        for a, b in pairwise(cells)]
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """The per-(cut-off, group) table (a copy)."""

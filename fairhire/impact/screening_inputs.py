@@ -18,6 +18,8 @@ import pandas as pd
 
 from .._core.flags import read_flags
 from .._core.missing import missing_mask
+from .._core.numbers import require_numeric
+from .._frames import to_narwhals
 from ..errors import InputTypeError, InvalidParameterError, InvalidValueError, preview
 from .cutoff import SECTION_106
 
@@ -113,12 +115,11 @@ def _scores(pred: np.ndarray, thr: float) -> tuple[np.ndarray, np.ndarray, np.nd
     series = pd.Series(pred, dtype=object if pred.dtype == object else None)
     missing = missing_mask(series)
     values = pd.to_numeric(series.where(~missing), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) & ~missing
-    if bad.any():
-        raise InvalidValueError(
-            f"score_threshold={thr:g} needs numeric scores in y_pred; found "
-            f"{preview(pd.unique(series[bad]).tolist())} in {int(bad.sum()):,} rows."
-        )
+    if (np.isnan(values) & ~missing).any():
+        # the shared rule's error: the text that is not a number with its row counts, or how
+        # to convert numbers written as text ("85%", "0,85"), as cutoff_analysis says it
+        require_numeric(to_narwhals(pd.DataFrame({"y_pred": series})), "y_pred",
+                        argument="y_pred", meaning=f"scores compared with score_threshold={thr:g}")
     return values, missing, np.isinf(values)
 
 

@@ -79,7 +79,11 @@ class ScreeningModelAudit(Result):
     kind: ClassVar[str] = "screening model audit"
     #: ``flagged``: groups selected at less than four-fifths of the reference group's rate.
     flag_column: ClassVar[str] = "adverse_impact"
+    #: ``applicants`` and ``selected`` count people as in every adverse-impact table: without
+    #: them the JSON output printed a group of 3 and its 2 selected that the tables withhold
     count_columns: ClassVar[frozenset[str]] = frozenset({
+        "applicants",
+        "selected",
         "false_negatives",
         "false_positives",
         "qualified",

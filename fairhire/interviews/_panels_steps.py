@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.flags import read_flag
-from .._core.labels import clean_labels
+from .._core.labels import clean_labels, relabel_counts
 from .._core.missing import is_missing
 from .._frames import Frame, group_counts
 from .._results import RowAccount
@@ -103,18 +103,23 @@ def read_seats(frame: Frame, interview: str, panelist_group: str,
 
 
 def reject_repeated_panelists(frame: Frame, interview: str, panelist: str) -> None:
-    """A panelist listed twice on one panel is an error (it would count a seat twice)."""
-    dup = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
-                                    nw.col(panelist).alias("__fh_p")),
-                       ["__fh_iv", "__fh_p"])
-    dup = dup.loc[(dup["n"] > 1) & ~dup["__fh_iv"].map(is_missing)
-                  & ~dup["__fh_p"].map(is_missing)]
+    """A panelist listed twice on one panel is an error (it would count a seat twice). Names
+    are read by the core's label rule, as ``rater_disparity`` reads an interviewer's: "Lee,
+    Ann " and "LEE, ANN" on one panel are one person listed twice."""
+    seats = group_counts(frame.select(nw.col(interview).alias("__fh_iv"),
+                                      nw.col(panelist).alias("__fh_p")),
+                         ["__fh_iv", "__fh_p"])
+    seats, how = relabel_counts(seats, ["__fh_p"], count_columns=["n"], weight="n", groups=False)
+    dup = seats.loc[(seats["n"] > 1) & ~seats["__fh_iv"].map(is_missing)
+                    & ~seats["__fh_p"].map(is_missing)]
     if len(dup):
         examples = [f"{a} / {b}" for a, b in zip(dup["__fh_iv"], dup["__fh_p"], strict=True)]
         raise InvalidValueError(
             f"{len(dup):,} panelists appear more than once on the same panel (columns "
             f"{interview!r} / {panelist!r}), e.g. {preview(examples)}. Remove duplicate "
             "rows so each panelist is listed once per interview."
+            + (" Names that differ only in case or spaces are one panelist."
+               if how["__fh_p"].merged else "")
         )
 
 
@@ -133,7 +138,9 @@ def panel_rows(seats: pd.DataFrame, min_groups: int) -> tuple[pd.DataFrame, list
         "n_groups": n_groups.to_numpy().astype(int),
     })
     group_sets = known.groupby("interview")["pgroup"].agg(lambda s: " + ".join(sorted(set(s))))
-    panels["groups"] = panels["interview"].map(group_sets).fillna("")
+    # no panelist with a known group: the empty map is float, and filling it with text is a
+    # pandas warning (an error in pandas 4)
+    panels["groups"] = panels["interview"].map(group_sets).fillna("") if len(group_sets) else ""
     panels["unknown_members"] = unknown.to_numpy().astype(int)
     present = known.pivot_table(
         index="interview", columns="pgroup", values="n", aggfunc="sum", fill_value=0

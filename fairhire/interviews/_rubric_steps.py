@@ -26,7 +26,8 @@ from ..stats.reliability import icc, icc_oneway, krippendorff_alpha, ratings_mat
 from ._common import hedges_g
 
 __all__ = ["RELIABLE", "TENTATIVE", "Scores", "candidate_groups", "finish_gaps",
-           "gap_rows", "read_scores", "reference_group", "reliability_row", "review_columns"]
+           "gap_rows", "rater_labels", "read_scores", "reference_group", "reliability_row",
+           "review_columns"]
 
 #: Krippendorff's (2004, §11.4) guidance: rely on variables with α ≥ .800; draw only tentative
 #: conclusions from .667 ≤ α < .800; discard below .667.
@@ -67,7 +68,8 @@ def read_scores(frame: Frame, ids: list[str], crits: list[str], candidate: str,
             f"every row has a missing {candidate!r} or {rater!r}: nothing to analyse."
         )
     df["_c"] = df[candidate].map(str)
-    df["_r"] = df[rater].map(str)
+    warnings: list[str] = []
+    df["_r"] = rater_labels(df[rater], rater, warnings)
     dup = df.duplicated(["_c", "_r"], keep=False)
     if dup.any():
         pairs = sorted({f"{a} / {b}" for a, b in zip(df.loc[dup, "_c"], df.loc[dup, "_r"],
@@ -76,9 +78,21 @@ def read_scores(frame: Frame, ids: list[str], crits: list[str], candidate: str,
             f"{int(dup.sum()):,} rows repeat a (candidate, rater) pair in columns "
             f"{candidate!r} / {rater!r}, e.g. {preview(pairs)}. Each rater should score a "
             "candidate once: remove duplicates or average them first."
+            + (" Names that differ only in case or spaces are one rater." if warnings else "")
         )
     return Scores(df=df, rows=RowAccount(total=total, used=len(df), excluded=excluded),
-                  warnings=[f"{v:,} rows excluded: {k}." for k, v in excluded.items()])
+                  warnings=[*warnings, *(f"{v:,} rows excluded: {k}." for k, v in excluded.items())])
+
+
+def rater_labels(names: pd.Series, rater: str, warnings: list[str]) -> pd.Series:
+    """Each rater's name by the core's label rule, as ``rater_disparity`` reads it: an export's
+    "Lee, Ann " and "LEE, ANN" are one rater. Read raw, they were two raters, so a candidate
+    scored by one person under two spellings counted as rated twice (alpha and ICC on a
+    duplicated form), ICC(2,1) was dropped as though raters differed, and ``raters`` doubled."""
+    vc = names.astype(object).value_counts()
+    cleaning = clean_labels(vc.index.tolist(), vc.tolist(), column=rater, groups=False)
+    warnings.extend(cleaning.warnings())
+    return cleaning.labels(names, index=names.index).map(str)
 
 
 def candidate_groups(df: pd.DataFrame, candidate_group: str, warnings: list[str],

@@ -27,9 +27,16 @@ def section_json(section: Section) -> dict[str, Any]:
     if section.include_disclosure:
         payload.update({k: jsonable(getattr(result, k)) for k in result.private_fields})
     if section.people_min_cell is not None:
+        grids = {name: payload[name] for name in getattr(result, "method_fields", {})
+                 if name in payload}
         payload = _suppress_payload(payload, Rule.for_result(result, section.people_min_cell),
                                     section.view)
         _withhold_tallies(payload, result, section.view)
+        # a grid of sizes (a funnel's control limits) counts no one: it is as the report's
+        # chart draws it, whole or left out (ReportView), never planned cell by cell, which
+        # withheld the grid points equal to a count of the tables and so named those counts
+        payload.update({name: grid if len(getattr(section.view, name)) else []
+                        for name, grid in grids.items()})
     payload["warnings"] = list(section.view.warnings)  # the result's own
     for name in getattr(result, "used_count_fields", ()):
         if name in payload and isinstance(getattr(section.view, name), Withheld):

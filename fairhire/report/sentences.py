@@ -23,17 +23,21 @@ _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\
 # length of time ("90 days"), a shortfall ("2 fewer selections than parity", a difference
 # the tables show), a ratio ("2 times"), where a data file was read ("line 4", "the 3
 # lines above", "2 column names"), a citation of the law ("Art. 9(1)(a)", "reg 13(2)"), and
-# a number of categories or comparisons ("1 of 3 categories of workers"), and a comparison of
-# two audits' tally of findings ("0 new, 2 worse", "6 findings").
+# a number of categories or comparisons ("1 of 3 categories of workers"), a comparison of
+# two audits' tally of findings ("0 new, 2 worse", "6 findings"), and a setting or a number
+# of things the analysis tried, never people ("minimum 3" decisions a rater needs, "members
+# from at least 2 groups" on a diverse panel, "3 candidate cut-offs"), and a test's degrees
+# of freedom ("df = 2").
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row|art\.|article|regs?|"
-    r"regulation|section)\s*|\bdf\s*[=:]?\s*|\w\()$", re.I)
+    r"regulation|section|minimum|members from at least)\s*|\bdf\s*[=:]?\s*|\w\()$", re.I)
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\(\w+\)|\s*(?:(?:or|and) (?:over|older|above|under|younger)|\+|[-–]\s*\d|"
     r"(?:fewer|more)(?: \w+)? than parity|times\b|lines?\b|column names?\b|rows above them\b|"
     r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b|"
     r"(?:of [\d,]+ )?(?:\w+ )?(?:categories|comparisons)\b|"
-    r"findings?\b|degrees? of freedom\b|df\b|(?:new|worse|unchanged|better|resolved|not compared)\b(?!\s+\w+ees?\b)))",
+    r"findings?\b|(?:candidate )?cut-offs?\b|degrees? of freedom\b|df\b|"
+    r"(?:new|worse|unchanged|better|resolved|not compared)\b(?!\s+\w+ees?\b)))",
     re.I,
 )
 # "fewer than 5 employees": a threshold, not a count; below min_cell it is said as min_cell
