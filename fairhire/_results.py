@@ -200,6 +200,9 @@ class Result:
     #: ``min_cell``), and columns derived from such counts (suppressed with them).
     count_columns: ClassVar[frozenset[str]] = frozenset()
     derived_columns: ClassVar[frozenset[str]] = frozenset()
+    #: Number columns that name a row, not a figure of it (a cut-off score): shown beside a
+    #: withheld row, as a text label is.
+    label_columns: ClassVar[frozenset[str]] = frozenset()
     #: Columns that count the flagged rows of another table, per key: column -> (table, flag
     #: column, key column). A report withholds such a tally where one of the rows it counts
     #: has its flag withheld (a count of 1 flagged beside one withheld rater names its flag).

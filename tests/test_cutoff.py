@@ -293,3 +293,19 @@ def test_small_selected_count_cannot_be_worked_back_from_the_cutoff_total():
     at_70 = [r for r in cut.table.index[cut.table["cutoff"] == 70]]
     shown = [result["table"][i]["selected"] for i in at_70]
     assert shown.count(None) != 1 and sum(v for v in shown if v is not None) != 79 - 3
+
+
+def test_a_withheld_row_keeps_its_cutoff_in_every_format():
+    """A row with a withheld count had its cut-off nulled in the JSON (a float column, read
+    as a figure), so which cut-off it was at could only be guessed from its position. The
+    cut-off names the row (CutoffAnalysis.label_columns): it stays."""
+    rng = np.random.default_rng(4)
+    g = np.array(["A"] * 150 + ["B"] * 100 + ["C"] * 12)
+    s = rng.integers(0, 100, len(g)).astype(float)
+    cut = fh.cutoff_analysis(pd.DataFrame({"s": s, "g": g}), score="s", group="g",
+                             cutoffs=[30, 50, 70, 90])
+    report = fh.Report(title="t", generated_at="2026-01-01T00:00:00+00:00", min_cell=5)
+    rows = json.loads(report.add(cut).render_json())["sections"][0]["result"]["table"]
+    held = [r for r in rows if r.get("suppressed")]
+    assert held and all("cutoff" not in r["suppressed"] for r in held)
+    assert [r["cutoff"] for r in rows] == cut.table["cutoff"].tolist()

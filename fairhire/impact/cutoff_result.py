@@ -81,6 +81,8 @@ class CutoffAnalysis(Result):
     flag_column: ClassVar[str] = "adverse_impact"
     count_columns: ClassVar[frozenset[str]] = frozenset({"applicants", "selected"})
     derived_columns: ClassVar[frozenset[str]] = frozenset({"shortfall_four_fifths"})
+    #: the cut-off a row is at: its name, shown beside a withheld row
+    label_columns: ClassVar[frozenset[str]] = frozenset({"cutoff"})
 
     def _repr_headline(self) -> str:
         return (

@@ -110,6 +110,8 @@ class Rule:
     min_cell: int
     counts: frozenset[str]
     derived: frozenset[str] = frozenset()
+    #: number columns that name a row (``label_columns``): never withheld
+    labels: frozenset[str] = frozenset()
 
     @classmethod
     def for_result(cls, result: Any, min_cell: int) -> Rule:
@@ -118,7 +120,8 @@ class Rule:
         names: dict[str, set[str]] = {"count": set(COUNT_FIELDS), "derived": set()}
         for kind in names:
             names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
-        return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]))
+        labels = frozenset(str(c) for c in getattr(type(result), "label_columns", ()))
+        return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]), labels)
 
     def is_small(self, value: Any) -> bool:
         if value is None or isinstance(value, bool | np.bool_ | str | Withheld):
@@ -435,7 +438,7 @@ def suppress_frame(
         for i in small[c] | hidden[c]:
             changes.setdefault(c, {})[i] = _withheld(i in small[c], rule.min_cell)
     for column in frame.columns:
-        if column in rule.counts:
+        if column in rule.counts or column in rule.labels:
             continue
         # whole-number columns that are not counts are labels (a panel size, a rating)
         verdict = column in VERDICT_COLUMNS
