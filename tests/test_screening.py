@@ -301,3 +301,20 @@ def test_small_group_sizes_are_withheld_in_every_format():
     md = report.render_markdown()
     assert "**300** individuals" in md and "| Other | 7 |" not in md
     assert "| race | Other | 7 |" not in md
+
+
+def test_a_third_label_among_pass_and_fail_is_named_with_its_rows():
+    # a vendor export's "Pending" beside Pass/Fail: the error said only "found 3 distinct
+    # values" (e3dc064); it now lists each label with its rows and says what to do
+
+
+    status = pd.Series(["Pass"] * 50 + ["Fail"] * 40 + ["Pending"] * 3)
+    race = pd.DataFrame({"Race": ["A", "B"] * 46 + ["A"]})
+    with pytest.raises(fh.errors.InvalidValueError) as err:
+        fh.audit_screening_model(status, sensitive_features=race, pos_label="Pass")
+    message = str(err.value)
+    assert "'Pending' (3 rows)" in message and "'Pass' (50 rows)" in message
+    assert "blank them" in message
+    blanked = status.where(status != "Pending")
+    result = fh.audit_screening_model(blanked, sensitive_features=race, pos_label="Pass")
+    assert result.rows.excluded == {"missing outcome (y_pred)": 3}

@@ -92,9 +92,13 @@ def _binary(arr: np.ndarray, argument: str, pos_label: Any) -> tuple[np.ndarray,
     missing = missing_mask(pd.Series(arr, dtype=object))
     values = set(pd.unique(arr[~missing]).tolist())
     if len(values) > 2:
+        counts = pd.Series(arr[~missing], dtype=object).astype(str).value_counts()
+        listed = ", ".join(f"{v!r} ({n:,} rows)" for v, n in counts.items())
         raise InvalidValueError(
             f"{argument} must be binary (two labels, pos_label= the positive one); found "
-            f"{len(values)} distinct values, e.g. {preview(sorted(map(str, values)))}."
+            f"{len(values)} distinct values: {listed}. A decision not yet made ('Pending', "
+            f"'In review') is no prediction: leave those rows out (with the same rows of the "
+            f"other inputs), or blank them to have them counted as missing."
         )
     if values and pos_label not in values:
         raise InvalidValueError(
