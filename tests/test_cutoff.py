@@ -309,3 +309,12 @@ def test_a_withheld_row_keeps_its_cutoff_in_every_format():
     held = [r for r in rows if r.get("suppressed")]
     assert held and all("cutoff" not in r["suppressed"] for r in held)
     assert [r["cutoff"] for r in rows] == cut.table["cutoff"].tolist()
+
+
+@pytest.mark.parametrize("cutoffs", [["60"], "60", [60, "70"], [True]])
+def test_cutoffs_written_as_text_are_refused_not_read(cutoffs):
+    """Text is never read as a number in an argument (docs/rules.md); cutoffs=["60"] was
+    read as 60 (e3dc064)."""
+    df = pd.DataFrame({"s": [50.0, 65, 75, 80] * 10, "g": ["A", "B"] * 20})
+    with pytest.raises(InvalidParameterError, match="cutoffs= must be numbers, not text"):
+        fh.cutoff_analysis(df, score="s", group="g", cutoffs=cutoffs)

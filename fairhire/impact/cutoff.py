@@ -148,6 +148,12 @@ def _check_cutoffs(cutoffs: Any) -> np.ndarray:
         )
     if isinstance(cutoffs, str) or not isinstance(cutoffs, Sequence | np.ndarray | pd.Series):
         cutoffs = [cutoffs]
+    text = [c for c in list(cutoffs) if isinstance(c, str | bytes | bool | np.bool_)]
+    if text:  # text is never read as a number in an argument ("60" or "60%"?)
+        raise InvalidParameterError(
+            f"cutoffs= must be numbers, not text or True/False; got {text[:5]!r}. Write them "
+            "as numbers, e.g. cutoffs=[60, 70]."
+        )
     try:
         values = np.asarray(list(cutoffs), dtype=float)
     except (TypeError, ValueError):
