@@ -161,3 +161,19 @@ def test_curve_steps_are_not_matched_with_other_sections_counts(tmp_path):
 
     alone = promotion_tables(promotion)
     assert promotion_tables(promotion, exits) == alone
+
+
+def test_pay_gap_key_figure_says_how_many_flags_are_withheld():
+    # Female paid 10% less (flagged) beside a Non-binary group of 3: the Female row is
+    # withheld with the small group's, and the key figure said "0 adjusted gaps flagged"
+    # without saying that the flags were withheld (e3dc064)
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    sex = np.array(["Female"] * 200 + ["Male"] * 200 + ["Non-binary"] * 3)
+    pay = 50_000 * np.where(sex == "Female", 0.9, 1.0) * rng.lognormal(0, 0.1, len(sex))
+    result = fh.pay_gap(pd.DataFrame({"sex": sex, "pay": pay}), pay="pay", group="sex")
+    assert "Female" in set(result.flagged["group"])
+    md, kpis = _key_figures(fh.Report(title="Pay", min_cell=MIN_CELL).add(result))
+    assert "**0** adjusted gaps flagged overall (2 withheld to protect small groups)" in md
+    assert "0 adjusted gaps flagged overall (2 withheld to protect small groups)" in kpis
