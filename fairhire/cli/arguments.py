@@ -38,6 +38,7 @@ __all__ = [
     "optional_columns",
     "read_input",
     "reference_argument",
+    "regression_arguments",
     "report_arguments",
     "unknown_label_argument",
 ]
@@ -81,6 +82,16 @@ def group_argument(
     else:
         g.add_argument("--group", required=required, metavar="COLUMN",
                        help=f"the group column compared (e.g. sex){note}")
+
+
+def regression_arguments(g: argparse._ArgumentGroup, o: argparse._ArgumentGroup) -> None:
+    """``--control COLUMN`` (repeatable, in the columns group ``g``) and ``--no-regression``
+    (in the options group ``o``): the logistic regression of a rate comparison."""
+    g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
+                   help="a further control of the logistic regression, e.g. tenure_years "
+                   "(repeat for several)")
+    o.add_argument("--no-regression", dest="regression", action="store_false",
+                   help="skip the logistic regression (faster on large files)")
 
 
 def optional_columns(g: argparse._ArgumentGroup, helps: Mapping[str, str]) -> None:

@@ -13,6 +13,7 @@ from .arguments import (
     group_argument,
     optional_columns,
     read_input,
+    regression_arguments,
     report_arguments,
 )
 from .output import print_result
@@ -33,14 +34,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--level": "compare within each level of this column (e.g. level or grade)",
         "--period": "also compare within each period (e.g. year or review cycle)",
     })
-    g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
-                   help="a further control of the logistic regression, e.g. tenure_years "
-                   "(repeat for several)")
     o = comparison_arguments(p, people="employees")
     o.add_argument("--min-share", type=share(), metavar="SHARE",
                    help="leave out groups below this share, e.g. 0.02 (default: none)")
-    o.add_argument("--no-regression", dest="regression", action="store_false",
-                   help="skip the logistic regression (faster on large files)")
+    regression_arguments(g, o)
     report_arguments(p)
 
 

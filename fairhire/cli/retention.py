@@ -14,6 +14,7 @@ from .arguments import (
     inconsistent_argument,
     optional_columns,
     read_input,
+    regression_arguments,
     report_arguments,
 )
 from .output import print_result
@@ -47,14 +48,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--level": "also compare within each level (Mantel-Haenszel), e.g. level or grade",
         "--period": "also compare within each period (e.g. year or quarter)",
     })
-    g.add_argument("--control", dest="controls", action="append", metavar="COLUMN",
-                   help="a further control of the logistic regression, e.g. tenure_years "
-                   "(repeat for several)")
     exit_kind_arguments(g)
     o = comparison_arguments(p, people="employees")
     inconsistent_argument(o, "rows with an exit type but no exit", None)
-    o.add_argument("--no-regression", dest="regression", action="store_false",
-                   help="skip the logistic regressions (faster on large files)")
+    regression_arguments(g, o)
     report_arguments(p)
 
 
