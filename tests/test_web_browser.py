@@ -155,6 +155,27 @@ def test_labels_typed_as_not_known_leave_the_comparison(server, browser, tmp_pat
 
 
 @pytest.mark.parametrize("width", [1280, 390])
+def test_the_threshold_and_significance_level_reach_the_report(server, browser, tmp_path, width):
+    """The page's two comparison settings run the audit (the report's settings list them) and
+    a bad one is shown next to its field; both fit a phone."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    _upload_the_sample(page, server, tmp_path)
+    page.get_by_label("Impact-ratio threshold").fill("9/10")
+    field = page.get_by_label("Significance level")
+    field.fill("5")
+    page.click("#run")
+    error = page.locator('[data-field="alpha"]')
+    error.wait_for(state="visible", timeout=60_000)
+    assert "significance level" in error.text_content()
+    field.fill("1%")
+    _show_field(page, field, f"web-settings-{width}.png", width, tmp_path)
+    report = _run_and_read(page)
+    text = report.locator("body").text_content()
+    assert 'threshold = "9/10"' in text and "alpha = 0.01" in text
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
 def test_a_blank_means_no_box_reads_an_export_that_leaves_no_empty(server, browser, tmp_path,
                                                                   width):
     """An export of "Yes" and empty cells is refused with the way out named, and the box reads

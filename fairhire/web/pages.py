@@ -24,6 +24,7 @@ from ..errors import FairhireError, InvalidParameterError
 from ..language.markup import looks_like_html
 from ..report.safe import csv_safe_frame
 from ..workflow.errors import CLIError, unexpected_message
+from ..workflow.options import setting_text
 from .api import error_response, read_form
 from .in_process import open_notes
 from .roles import (
@@ -200,6 +201,24 @@ def _min_cell(text: str | None) -> int | None:
         raise CLIError(f"withhold counts below: {exc}", field="min_cell") from None
 
 
+#: The form's comparison settings: field -> what the page calls it
+SETTINGS = {"alpha": "significance level", "threshold": "impact-ratio threshold"}
+
+
+def _settings(fields: dict[str, str]) -> dict[str, Any]:
+    """The form's comparison settings (blank: the library's default), checked as the library
+    checks them; a bad one is an error on its field."""
+    out: dict[str, Any] = {}
+    for name, label in SETTINGS.items():
+        text = (fields.get(name) or "").strip()
+        if text:
+            try:
+                out[name] = setting_text(name, text)
+            except InvalidParameterError as exc:
+                raise CLIError(f"{label}: {exc}", field=name) from None
+    return out
+
+
 def _clean_notes(notes: list[str], fields: dict[str, str]) -> list[str]:
     """The notes on reading the file with the form's "withhold counts below" applied (none if
     that field is what was wrong: its counts might be meant to be withheld)."""
@@ -251,7 +270,8 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
                                       min_cell=_min_cell(fields.get("min_cell")),
                                       unknown_labels=_lines(fields.get("unknown_labels")),
                                       blank_means_no=fields.get("blank_means_no") == "1",
-                                      in_process=_lines(fields.get("in_process")))
+                                      in_process=_lines(fields.get("in_process")),
+                                      settings=_settings(fields))
         out = audit(b"", filename, config, frame=frame, read_notes=notes, on_step=step,
                     formats=("html", "markdown", "json"))
         # the open applications each funnel left out, as its row account reports them

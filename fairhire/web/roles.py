@@ -10,6 +10,7 @@ exactly as the command line runs it.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -290,12 +291,14 @@ def build_config(
     unknown_labels: Sequence[str] = (),
     blank_means_no: bool = False,
     in_process: Sequence[str] = (),
+    settings: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """An audit config from the page's choices, and the page analysis of each entry;
     ``min_cell`` withholds counts below it in the report; ``unknown_labels`` are the group
     labels every analysis counts as unknown; ``blank_means_no`` reads a blank yes/no cell as
     no in every analysis; ``in_process`` are the values of the 'application status' column
-    that mark an application still open, left out of the funnel analyses."""
+    that mark an application still open, left out of the funnel analyses; ``settings``
+    (``alpha``, ``threshold``) go to every analysis that takes them."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -324,9 +327,18 @@ def build_config(
             made = [{**entry, "blank_means_no": True} for entry in made]
         if still_open and kind in IN_PROCESS_USES:
             made = [{**entry, "in_process": still_open} for entry in made]
+        made = [{**entry, **_settings_for(entry["type"], settings or {})} for entry in made]
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners
+
+
+def _settings_for(kind: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings an analysis of type ``kind`` takes (an LL144 audit has no threshold)."""
+    from ..workflow.config import analysis_function
+
+    taken = inspect.signature(analysis_function(kind)).parameters
+    return {k: v for k, v in settings.items() if v is not None and k in taken}
 
 
 def _toml_value(value: Any) -> str:

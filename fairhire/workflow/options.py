@@ -88,6 +88,22 @@ def _converter(name: str, convert: Callable[[str], Any]) -> Callable[[str], Any]
     return parse
 
 
+def setting_text(name: str, text: str) -> Any:
+    """A comparison setting typed in a form (the web app's): ``alpha`` ("0.05" or "5%") or
+    ``threshold`` ("0.8" or "4/5"), checked by the library's rule, as the value an audit
+    config holds (a threshold typed as a fraction stays text: "4/5" is exact).
+
+    Examples
+    --------
+    >>> setting_text("alpha", " 5% "), setting_text("threshold", "4/5"), setting_text("threshold", "0.9")
+    (0.05, '4/5', 0.9)
+    """
+    if name == "alpha":
+        return check_alpha(_number_text(text), name)
+    check_threshold(text.strip(), name)
+    return text.strip() if "/" in text else float(text)
+
+
 def _number_text(text: str) -> Any:
     """A number written as text ("0.02", "2%"); other text is returned unchanged for the check."""
     stripped = text.strip()

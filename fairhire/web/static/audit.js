@@ -125,6 +125,8 @@
     form.append("title", document.getElementById("title").value);
     form.append("organization", document.getElementById("organization").value);
     form.append("min_cell", document.getElementById("min-cell").value);
+    form.append("threshold", document.getElementById("threshold").value);
+    form.append("alpha", document.getElementById("alpha").value);
     form.append("unknown_labels", document.getElementById("unknown-labels").value);
     form.append("in_process", document.getElementById("in-process").value);
     form.append("blank_means_no", document.getElementById("blank-means-no").checked ? "1" : "");
