@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._core import text as core
+from .._core.text import column_kind
 
-__all__ = ["LABEL_COLUMNS", "clean_note", "clean_sentence", "figure_texts", "plain_words"]
+__all__ = ["LABEL_COLUMNS", "clean_note", "clean_sentence", "figure_kind", "figure_texts", "plain_words"]
 
 _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\d)")
 # Whole numbers that are not counts of people: a year or an identifier (fairhire writes every
@@ -180,3 +181,23 @@ def clean_note(text: str, min_cell: int | None) -> str:
         return text
     quoted = re.findall(r"'[^'\n]*'|\"[^\"\n]*\"", text)  # as repr() quotes them
     return clean_sentence(text, min_cell, set(), quoted, round_all=True)[0]
+
+
+def figure_kind(column: object, rule: Any) -> str:
+    """What a column's figures are, for how a sentence writes them: a count, a rate or
+    share, a ratio, a percentage, a p-value, or other (any way). ``rule``: the report's
+    :class:`~fairhire.report.suppress.Rule` (its ``counts`` are counts).
+
+    >>> from fairhire.report.suppress import Rule
+    >>> r = Rule(5, frozenset({"selected"}))
+    >>> [figure_kind(c, r) for c in ("selected", "selection_rate", "impact_ratio",
+    ...                              "p_value_fisher", "gap_pct", "shortfall", "ci_low")]
+    ['count', 'rate', 'ratio', 'p', 'pct', 'count', 'other']
+    """
+    name = str(column).lower()
+    if column in rule.counts or name in {"shortfall", "expected"} or name.startswith("n_"):
+        return "count"
+    if name == "z" or name.startswith("z_"):
+        return "p"  # a test's statistic, like its p-value: quoted only in its own row's sentence
+    return column_kind(name) or "other"
+

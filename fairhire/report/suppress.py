@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.groups import GROUP_SEPARATOR
-from .._core.text import column_kind
+from .sentences import figure_kind
 
 __all__ = ["SUPPRESSED_DERIVED", "Rule", "Shape", "Withheld", "complement", "curve_steps", "figure_kind",
            "suppress_frame", "suppress_records"]
@@ -489,21 +489,3 @@ def suppress_records(records: list[dict[str, Any]], rule: Rule,
             rec["suppressed"] = held
         out.append(rec)
     return out
-
-
-def figure_kind(column: object, rule: Rule) -> str:
-    """What a column's figures are, for how a sentence writes them: a count, a rate or
-    share, a ratio, a percentage, a p-value, or other (any way).
-
-    >>> r = Rule(5, frozenset({"selected"}))
-    >>> [figure_kind(c, r) for c in ("selected", "selection_rate", "impact_ratio",
-    ...                              "p_value_fisher", "gap_pct", "shortfall", "ci_low")]
-    ['count', 'rate', 'ratio', 'p', 'pct', 'count', 'other']
-    """
-    name = str(column).lower()
-    if column in rule.counts or name in {"shortfall", "expected"} or name.startswith("n_"):
-        return "count"
-    if name == "z" or name.startswith("z_"):
-        return "p"  # a test's statistic, like its p-value: quoted only in its own row's sentence
-    return column_kind(name) or "other"
-
