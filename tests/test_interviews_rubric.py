@@ -293,3 +293,16 @@ def test_rater_spelled_two_ways_is_one_rater_as_in_rater_disparity():
     repeated = pd.concat([tidy, tidy.iloc[[0]].assign(rater="R0 ")], ignore_index=True)
     with pytest.raises(InvalidValueError, match=r"c0 / r0.*differ only in case or spaces"):
         fh.rubric_consistency(repeated, candidate="cand", rater="rater", criteria="score")
+
+
+def test_rating_labels_get_a_mapping_that_reads_them():
+    # a scorecard's "Strong Yes" .. "Strong No": the error said only "rubric labels can be
+    # mapped to their scale points first" (e3dc064); it now shows the mapping, in order
+    df = pd.DataFrame({"cand": [1, 2, 3, 4] * 3, "rater": ["a"] * 4 + ["b"] * 4 + ["c"] * 4,
+                       "g": ["F", "M"] * 6,
+                       "Overall": ["Strong Yes", "No", "Yes", "Strong No"] * 3})
+    with pytest.raises(fh.errors.InvalidValueError) as err:
+        fh.rubric_consistency(df, candidate="cand", rater="rater", criteria=["Overall"],
+                              candidate_group="g")
+    assert "df['Overall'].map({'Strong No': 1, 'No': 2, 'Yes': 3, 'Strong Yes': 4})" \
+        in str(err.value)

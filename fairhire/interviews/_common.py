@@ -19,7 +19,10 @@ __all__ = ["StandardizedDifference", "check_numeric", "hedges_g"]
 def check_numeric(frame: Frame, column: str, *, argument: str) -> None:
     """Raise :class:`InvalidValueError` unless ``column`` is numeric."""
     require_numeric(frame, column, argument=argument,
-                    fix="rubric labels can be mapped to their scale points first")
+                    fix=("rating labels can be mapped to their scale points first, in their "
+                         f"order, e.g. df[{column!r}].map({{'Strong No': 1, 'No': 2, "
+                         "'Yes': 3, 'Strong Yes': 4}) for a scorecard's ratings (a label the "
+                         "mapping leaves out becomes missing, counted)"))
 
 
 class StandardizedDifference(NamedTuple):
