@@ -177,3 +177,30 @@ def test_pay_gap_key_figure_says_how_many_flags_are_withheld():
     md, kpis = _key_figures(fh.Report(title="Pay", min_cell=MIN_CELL).add(result))
     assert "**0** adjusted gaps flagged overall (2 withheld to protect small groups)" in md
     assert "0 adjusted gaps flagged overall (2 withheld to protect small groups)" in kpis
+
+
+def test_a_note_on_excluded_rows_is_shown_when_the_data_section_shows_its_count():
+    # "12 rows excluded: missing outcome." was withheld ("rests on fewer than 5 people")
+    # beside a data section showing "12 excluded (missing outcome)", because some rater's
+    # withheld count was also 12 (found by the interviews adversarial pass; e3dc064)
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 400
+    data = pd.DataFrame({
+        "rater": rng.choice([f"R{i}" for i in range(10)], n),
+        "cg": rng.choice(["F", "M", "X"], n, p=[0.45, 0.45, 0.10]),
+        "adv": rng.choice(["yes", "no", None], n, p=[0.48, 0.48, 0.04])})
+    result = fh.rater_disparity(data, rater="rater", candidate_group="cg", outcome="adv",
+                                min_n=5)
+    view = ReportView(result, MIN_CELL)
+    assert result.rows.excluded["missing outcome"] == 12
+    assert "12 excluded (missing outcome)" in view.rows.describe()
+    assert "12 rows excluded: missing outcome." in view.warnings
+    # a count the data section withholds stays withheld in the note
+    few = data.assign(adv=[None if i < 3 else v for i, v in enumerate(data["adv"])])
+    few = few.assign(adv=few["adv"].where(few.index < 3, few["adv"].fillna("no")))
+    result = fh.rater_disparity(few, rater="rater", candidate_group="cg", outcome="adv",
+                                min_n=5)
+    assert result.rows.excluded["missing outcome"] == 3
+    assert not any("3 rows excluded" in w for w in ReportView(result, MIN_CELL).warnings)

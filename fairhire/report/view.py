@@ -25,6 +25,9 @@ __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
 #: A sentence that says every member of a group had the same outcome, or that a group had no
 #: one at some point ("had no applicants at stage 'hired'": the value of a cell shown as "< 5")
+#: The row account's own note, as the analyses write it: "12 rows excluded: missing outcome."
+_EXCLUDED_NOTE = re.compile(r"^([\d,]+) rows excluded: (.+)\.$")
+
 _ALL_OR_NONE = re.compile(
     r"\b(?:no one|everyone|nobody|the same outcome"
     r"|(?:had|has) no (?:applicants|employees|people|candidates|individuals))\b",
@@ -448,10 +451,24 @@ class ReportView:
     def warnings(self) -> tuple[str, ...]:
         return tuple(self.clean_text(str(w)) for w in self._result.warnings)
 
+    def _states_shown_rows(self, text: str) -> bool:
+        """Whether ``text`` is the row account's note on an exclusion ("12 rows excluded:
+        missing outcome.") whose count the report's data section shows: it says no more than
+        that section, whatever other figure of the result the 12 happens to equal."""
+        match = _EXCLUDED_NOTE.match(text)
+        shown = self.rows
+        if match is None or shown is None:
+            return False
+        value = shown.excluded.get(match.group(2))
+        return (value is not None and not isinstance(value, Withheld)
+                and value == int(match.group(1).replace(",", "")))
+
     def clean_text(self, text: str, *, plain: bool = True) -> str:
         """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small
         counts replaced, or the whole sentence withheld when it quotes a withheld figure.
         ``plain``: also say settings and column names in words (as the report does)."""
+        if self._rule is not None and self._states_shown_rows(text):
+            return plain_words(text, keep=self._labels()) if plain else text
         cleaned, quoted = self._sentence(text, plain)
         if quoted:
             return f"A note is withheld because {self._why_withheld(text)}."
