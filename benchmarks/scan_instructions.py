@@ -8,7 +8,8 @@ once preparing the inputs only, once preparing them and then running the step on
 on 300 others). The difference, divided by the number of ads, is the step's cost.
 
 The counts are made repeatable: a fixed hash seed, one OpenBLAS thread (its idle threads spin
-and their instructions count, which made identical runs differ by up to 75 million), and the
+and their instructions count, which made identical runs differ by up to 75 million), Arrow's
+system allocator (two identical runs then agree within 1,000 instructions of 14.5 billion), and the
 cyclic garbage collector frozen and off while a step runs (otherwise one full collection more
 or less moves a count by tens of thousands per ad). ``scan_job_descriptions`` is counted twice:
 as it runs (collector on) and with the collector off, so the collector's share shows too.
@@ -114,7 +115,10 @@ def _child(step: str, n: int) -> None:
 
 
 def _instructions(step: str, n: int) -> int:
-    env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    # Arrow's jemalloc pool has a background thread that wakes by the clock: under valgrind
+    # its instructions varied with the machine's load; the system allocator has none
+    env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+               ARROW_DEFAULT_MEMORY_POOL="system")
     done = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, __file__, "--child", step, "--n", str(n)],
