@@ -23,6 +23,8 @@ machine vary from run to run: compare the before and after columns of one run. A
 smaller than that noise is better compared by the instructions it takes (the same
 ``scan_job_descriptions`` call under ``valgrind --tool=cachegrind --cache-sim=no``, with and
 without the ads, for each version): the count does not depend on the machine's load.
+``benchmarks/scan_instructions.py`` gives that count step by step (matcher, layout, checks,
+rows, table).
 
 Run:  python benchmarks/bench_scan.py [--n 10000] [--words 500] [--repeats 3] [--eeo 1,2,4]
 """
