@@ -243,3 +243,20 @@ def test_amounts_in_two_currencies_are_refused_with_that_reason(tmp_path, capsys
     data = pd.read_csv(path)
     with pytest.raises(fh.ColumnError, match="more than one currency"):
         fh.pay_gap(data, pay="Base Salary", group="Gender")
+
+
+def test_a_few_amounts_in_another_currency_are_named_with_their_rows(tmp_path, capsys):
+    # 78 dollar amounts and 2 euro ones: the error named the two currencies only (e3dc064);
+    # it now counts each currency's rows and names the rows of the few, in every engine
+    rows = [f"{i},{'Female' if i % 2 else 'Male'},\"${50000 + i:,}.00\"" for i in range(78)]
+    rows += ['78,Female,"€48.000,00"', '79,Male,"€51.000,00"']
+    path = tmp_path / "pay.csv"
+    path.write_text("id,Gender,Base Salary\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["pay", str(path), "--pay", "Base Salary", "--group", "Gender"]) == 2
+    err = capsys.readouterr().err
+    assert "'$' in 78 rows, e.g. '$50,000.00'; '€' in 2 rows: 78, 79, e.g. '€48.000,00'" in err
+    data = pd.read_csv(path)
+    pl = pytest.importorskip("polars")
+    for frame in (data, pl.from_pandas(data)):
+        with pytest.raises(fh.ColumnError, match=r"'€' in 2 rows: 78, 79"):
+            fh.pay_gap(frame, pay="Base Salary", group="Gender")

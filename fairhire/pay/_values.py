@@ -52,9 +52,11 @@ def _where(rows: Sequence[Any] | None, values: Sequence[Any]) -> str:
     return "e.g. " + ", ".join(f"{v} at row {r}" for v, r in zip(shown, rows, strict=True))
 
 
-def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> ColumnError:
+def not_numeric_error(column: str, argument: str, sample: Sequence[Any],
+                      frame: Any = None) -> ColumnError:
     """The error for a pay column that is not numeric. ``sample``: a few of its values as they
-    are (text, or the objects of an object column, e.g. the ``Decimal`` a database returns)."""
+    are (text, or the objects of an object column, e.g. the ``Decimal`` a database returns);
+    ``frame`` (narwhals, with ``column``): the data, to count the rows of each currency."""
     kinds = sorted({type(v).__name__ for v in sample if not isinstance(v, str)})
     if not kinds:
         sample = _unread_first(sample)
@@ -66,9 +68,8 @@ def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> Colu
         if len(mixed) > 1:  # removing the symbols would compare pounds with dollars
             return ColumnError(
                 f"column {column!r} ({argument}=) holds amounts in more than one currency "
-                f"({', '.join(f'{v!r}' for v in mixed.values())}): convert them to one "
-                "currency in the export (at the rate for the pay period), then pass the "
-                "column again.")
+                f"({_currency_rows(frame, column, mixed)}): convert them to one currency in "
+                "the export (at the rate for the pay period), then pass the column again.")
         return ColumnError(
             f"column {column!r} ({argument}=) must be numeric; it holds text such as "
             f"{preview(sample[:5])}.{why} Remove currency symbols and thousands separators in "
@@ -81,6 +82,25 @@ def not_numeric_error(column: str, argument: str, sample: Sequence[Any]) -> Colu
         f"df[{column!r}] = pandas.to_numeric(df[{column!r}]) (a database's NUMERIC values "
         "come back as Decimal objects), and pass the numeric column."
     )
+
+
+def _currency_rows(frame: Any, column: str, mixed: dict[str, str]) -> str:
+    """Each currency with an amount, and with its rows when ``frame`` is given: "'$' in 1,204
+    rows, e.g. '$53,431.00'; '€' in 2 rows: 17, 40, e.g. '€48.000,00'" (the rows of a currency
+    in 5 rows or fewer; row numbers are positions in the data passed, counted from 0)."""
+    if frame is None or is_lazy(frame):
+        return ", ".join(f"{v!r}" for v in mixed.values())
+    text = nw.col(column).cast(nw.String)
+    found = frame.with_row_index("__fh_row").select(
+        *(text.str.contains(sign, literal=True).fill_null(False).alias(f"c{i}")
+          for i, sign in enumerate(mixed)), nw.col("__fh_row"))
+    parts = []
+    for i, (sign, example) in enumerate(mixed.items()):
+        rows = sorted(int(r) for r in found.filter(nw.col(f"c{i}"))["__fh_row"].to_list())
+        where = f": {', '.join(map(str, rows))}" if len(rows) <= 5 else ""
+        parts.append(f"{sign!r} in {format_count(len(rows))} row"
+                     f"{'' if len(rows) == 1 else 's'}{where}, e.g. {example!r}")
+    return "; ".join(parts)
 
 
 def _currencies(sample: Sequence[Any]) -> dict[str, str]:
@@ -182,7 +202,8 @@ def check_pay(
     """
     if not (pd.api.types.is_numeric_dtype(values.dtype) and values.dtype != bool):
         sample = pd.unique(values.dropna().astype(object))[:_SAMPLE].tolist()
-        raise not_numeric_error(column, argument, sample)
+        raise not_numeric_error(column, argument, sample,
+                                nw.from_native(values.reset_index(drop=True).to_frame(column)))
     arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
     keep = np.ones(len(arr), dtype=bool) if where is None else np.asarray(where, dtype=bool)
     known = keep & ~np.isnan(arr)
@@ -248,7 +269,7 @@ def check_numeric_column(frame: Any, column: str, argument: str) -> None:
     sample = collect_pandas(
         frame.select(nw.col(column).cast(nw.String)).drop_nulls().unique().head(_SAMPLE)
     )[column].tolist()
-    raise not_numeric_error(column, argument, sample)
+    raise not_numeric_error(column, argument, sample, frame)
 
 
 def missing_expr(column: str, types: dict[str, Any]) -> nw.Expr:
