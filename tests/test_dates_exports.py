@@ -148,3 +148,23 @@ def test_monitoring_periods_read_months_in_words_and_the_12_hour_clock():
         got = fh.monitor(text, period="applied_on", freq="Q", group="sex", stages=stages)
         pd.testing.assert_frame_equal(got.table, expected.table)
         assert any("'applied_on' (passed as period=) read as" in w for w in got.warnings)
+
+
+def _sept(d: pd.Timestamp) -> str:  # "13 Sept 2021": September as some exports abbreviate it
+    return f"{d.day} {'Sept' if d.month == 9 else d.strftime('%b')} {d.year}"
+
+
+def test_sept_reads_as_september_wherever_dates_are_read():
+    # "Sept" stopped every analysis with "holds values that are not dates" (e3dc064); the
+    # one date rule now reads it, for exits' dates and monitoring's periods alike
+    iso = _termination_report()
+    written = _written(iso, _sept)
+    assert written["Hire Date"].str.contains("Sept").any()
+    _same_analysis(fh.time_to_exit(written, **KW), fh.time_to_exit(iso, **KW))
+    stages = ["screened", "interviewed", "offered", "hired"]
+    df = fh.datasets.make_hiring_funnel(2_000, periods=4, random_state=1)
+    expected = fh.monitor(df, period="applied_on", freq="Q", group="sex", stages=stages)
+    text = df.assign(applied_on=[_sept(d) for d in df["applied_on"]])
+    assert text["applied_on"].str.contains("Sept").any()
+    got = fh.monitor(text, period="applied_on", freq="Q", group="sex", stages=stages)
+    pd.testing.assert_frame_equal(got.table, expected.table)

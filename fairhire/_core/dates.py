@@ -18,6 +18,7 @@ read whatever its days. A year of two digits (``13-May-21``) is refused with its
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ import pandas as pd
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .missing import missing_mask
 
-__all__ = ["date_format", "not_dates", "read_date", "read_dates"]
+__all__ = ["date_format", "date_text", "not_dates", "read_date", "read_dates"]
 
 #: Day-and-month orders tried after ISO 8601, with how a sentence names them; then the month
 #: in words (abbreviated, or in full: two formats of one name, since "May" is both).
@@ -45,6 +46,21 @@ _CLOCKS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
 ORDERS = _DATES | {f"{fmt} {clock}": (name[:-1] + ", with times)" if name.endswith(")")
                                       else f"{name} (with times)")
                    for fmt, name in _DATES.items() for clock in _CLOCKS}
+
+
+#: "Sept": September as some exports abbreviate it ("13 Sept 2021"); strptime knows "Sep"
+_SEPT = re.compile(r"(?<![A-Za-z])(?i:sept)(?![A-Za-z])")
+
+
+def date_text(values: pd.Series) -> pd.Series:
+    """Date text as every reader of dates reads it: stripped, and "Sept" as "Sep".
+
+    Examples
+    --------
+    >>> date_text(pd.Series([" 13 Sept 2021", "13-SEPT-2021", "September 3, 2021"])).tolist()
+    ['13 Sep 2021', '13-Sep-2021', 'September 3, 2021']
+    """
+    return values.astype(str).str.strip().str.replace(_SEPT, "Sep", regex=True)
 
 
 def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
@@ -71,7 +87,7 @@ def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Ser
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), ""
     if not all(isinstance(v, str) for v in known):
         return _not_text(values, missing, column, argument), ""
-    stripped = known.str.strip()
+    stripped = date_text(known)
     counts = stripped.value_counts(sort=False)
     text = pd.Series(counts.index, dtype=object)
     fmt, note = date_format(text, counts.tolist(), f"column {column!r} ({argument})")

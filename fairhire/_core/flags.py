@@ -121,9 +121,9 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
 def _dates_like(values: list[Any]) -> bool:
     """Whether the bad values of a flag column read as dates by the shared date rule (most of
     the first 20 of them)."""
-    from .dates import not_dates
+    from .dates import date_text, not_dates
 
-    sample = pd.Series([str(v).strip() for v in values[:20] if isinstance(v, str)], dtype=object)
+    sample = date_text(pd.Series([v for v in values[:20] if isinstance(v, str)], dtype=object))
     if len(sample) < max(1, len(values[:20]) // 2):
         return False
     return len(not_dates(sample)) <= 0.2 * len(sample)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.dates import not_dates
+from .._core.dates import date_text, not_dates
 from ..errors import InvalidValueError, preview
 
 __all__ = ["calendar_positions", "calendar_unit", "is_full_date", "odd_ones_out"]
@@ -123,7 +123,7 @@ def is_full_date(value: Any) -> bool:
         return True
     if not isinstance(value, str) or not _FULL_DATE.match(value.strip()):
         return False
-    return not not_dates(pd.Series([value.strip()], dtype=object))
+    return not not_dates(date_text(pd.Series([value], dtype=object)))
 
 
 def odd_ones_out(labels: Sequence[Any]) -> list[Any]:

@@ -29,7 +29,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from .._core.dates import date_format, not_dates
+from .._core.dates import date_format, date_text, not_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
@@ -149,7 +149,7 @@ def _parse_dates(
     warnings: list[str],
 ) -> dict[Any, tuple[str, int]]:
     known = [v for v in values if not is_missing(v)]
-    text = pd.Series([str(v).strip() for v in known], dtype=object)
+    text = date_text(pd.Series([str(v) for v in known], dtype=object))
     undated = set(not_dates(text))
     bad = [v for v, t in zip(known, text, strict=True) if t in undated]
     if bad and len(bad) == len(known):
