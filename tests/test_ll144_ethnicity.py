@@ -108,12 +108,14 @@ def test_yes_no_and_short_spellings_read_the_same(answers):
 def test_own_answers_mapped_with_category_map():
     data = two_question_export(400)
     spanish = data.assign(Ethnicity=data["Ethnicity"].map(
-        {"Hispanic or Latino": "Sí", "Not Hispanic or Latino": "No es", "Decline to Self Identify":
-         "Decline to Self Identify"}))
-    with pytest.raises(InvalidValueError, match=r"column 'Ethnicity'.*'No es'.*'Sí'"):
+        {"Hispanic or Latino": "Sí, soy hispano/a", "Not Hispanic or Latino": "No es",
+         "Decline to Self Identify": "Decline to Self Identify"}))
+    # (a bare "Sí" / "No" is read as yes / no since the yes/no rule reads other languages)
+    with pytest.raises(InvalidValueError, match=r"column 'Ethnicity'.*'No es'.*'Sí, soy"):
         fh.ll144_audit(spanish, sex="Gender", race="Race", ethnicity="Ethnicity",
                        selected="Advanced")
-    mapping = {"ethnicity": {"Sí": "Hispanic or Latino", "No es": "Not Hispanic or Latino"}}
+    mapping = {"ethnicity": {"Sí, soy hispano/a": "Hispanic or Latino",
+                             "No es": "Not Hispanic or Latino"}}
     audit = fh.ll144_audit(spanish, sex="Gender", race="Race", ethnicity="Ethnicity",
                            selected="Advanced", category_map=mapping)
     reference = fh.ll144_audit(data, sex="Gender", race="Race", ethnicity="Ethnicity",
@@ -141,3 +143,18 @@ def test_command_line_reads_ethnicity_like_the_library(tmp_path, capsys):
     assert f"for Hispanic or Latino ({n:,} applicants" in out
     report = (tmp_path / "r" / "audit.json").read_text()
     assert "Hispanic or Latino asked apart from race" in report
+
+
+@pytest.mark.parametrize(("yes", "no"), [("Sí", "No"), ("Oui", "Non"), ("Sim", "Não")])
+def test_the_question_answered_in_another_language_reads_as_in_english(yes, no):
+    # "¿Es usted hispano o latino? Sí / No": a Spanish-language form's answers were not
+    # recognised (e3dc064), though the yes/no rule now reads them (docs/rules.md)
+    data = two_question_export()
+    english = fh.ll144_audit(data.assign(Ethnicity=data["Ethnicity"].replace(
+        {"Hispanic or Latino": "Yes", "Not Hispanic or Latino": "No"})),
+        sex="Gender", race="Race", ethnicity="Ethnicity", selected="Advanced")
+    other = fh.ll144_audit(data.assign(Ethnicity=data["Ethnicity"].replace(
+        {"Hispanic or Latino": yes, "Not Hispanic or Latino": no})),
+        sex="Gender", race="Race", ethnicity="Ethnicity", selected="Advanced")
+    for table in ("sex", "race", "intersectional"):
+        pd.testing.assert_frame_equal(getattr(other, table), getattr(english, table))

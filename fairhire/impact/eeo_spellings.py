@@ -7,6 +7,8 @@ only lists the other ways of writing them, and the labels that mean "unknown".
 
 from __future__ import annotations
 
+from .._core.flags import LOCALE_FALSE_TEXT, LOCALE_TRUE_TEXT
+
 HISPANIC = "Hispanic or Latino"
 NOT_HISPANIC = "Not Hispanic or Latino"
 
@@ -98,7 +100,8 @@ RACE_SYNONYMS: dict[str, tuple[str, ...]] = {
 #: Answers to the separate "Are you Hispanic or Latino?" question (the OMB two-question format
 #: that EEO self-identification forms and HRIS exports often keep in a column of its own).
 ETHNICITY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    HISPANIC: (*RACE_SYNONYMS[HISPANIC], "hispanic or latino", "yes", "y", "true"),
+    HISPANIC: (*RACE_SYNONYMS[HISPANIC], "hispanic or latino", "yes", "y", "true",
+               *sorted(LOCALE_TRUE_TEXT)),
     NOT_HISPANIC: (
         "not hispanic or latino",
         "not hispanic/latino",
@@ -113,5 +116,6 @@ ETHNICITY_SYNONYMS: dict[str, tuple[str, ...]] = {
         "no",
         "n",
         "false",
+        *sorted(LOCALE_FALSE_TEXT),
     ),
 }
