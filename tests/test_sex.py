@@ -108,3 +108,23 @@ def test_counts_always_add_up(pairs):
     r = read_sex(values, counts, column="sex")
     assert r.n_male + r.n_female + r.n_other + r.missing == sum(counts)
     assert len(r.codes) == len(values)
+
+
+@pytest.mark.parametrize(("female", "male"), [("Frau", "Mann"), ("Femme", "Homme"),
+                                              ("Mujer", "Hombre"), ("weiblich", "männlich"),
+                                              ("Donna", "Uomo"), ("Mulher", "Homem"),
+                                              ("Vrouw", "Man")])
+def test_an_eu_export_s_words_for_the_sexes_are_read(female, male):
+    # an EU pay-transparency report is made from exports in the member states' languages;
+    # 'Frau' / 'Mann' gave "0 men and 0 women" (e3dc064)
+    import fairhire as fh
+
+    rng = np.random.default_rng(0)
+    sex = rng.choice([female, male], 400)
+    pay = np.where(sex == male, 31.0, 29.0) + rng.normal(0, 3, 400)
+    local = fh.eu_pay_transparency_metrics(pd.DataFrame({"sex": sex, "pay": pay}),
+                                           pay="pay", sex="sex")
+    english = fh.eu_pay_transparency_metrics(
+        pd.DataFrame({"sex": np.where(sex == male, "Male", "Female"), "pay": pay}),
+        pay="pay", sex="sex")
+    pd.testing.assert_frame_equal(local.indicators, english.indicators)

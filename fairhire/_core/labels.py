@@ -48,8 +48,21 @@ MALE = "Male"
 FEMALE = "Female"
 #: Spellings read as male / female where a column is known to hold sex (compared after
 #: squashing spaces and case-folding).
-MALE_SPELLINGS: frozenset[str] = frozenset({"m", "male", "males", "man", "men"})
-FEMALE_SPELLINGS: frozenset[str] = frozenset({"f", "female", "females", "woman", "women"})
+#: The words of French, German, Spanish, Italian, Portuguese and Dutch exports are read too
+#: (an EU pay-transparency report is made from them); single letters other than M and F are
+#: not, since one letter means either sex by language (Spanish "M" is mujer).
+MALE_SPELLINGS: frozenset[str] = frozenset({
+    "m", "male", "males", "man", "men",
+    "homme", "hommes", "masculin", "mann", "männer", "männlich", "maennlich", "hombre",
+    "hombres", "masculino", "uomo", "uomini", "maschio", "maschile", "homem", "homens",
+    "mannen", "mannelijk",
+})
+FEMALE_SPELLINGS: frozenset[str] = frozenset({
+    "f", "female", "females", "woman", "women",
+    "femme", "femmes", "féminin", "feminin", "frau", "frauen", "weiblich", "mujer", "mujeres",
+    "femenino", "donna", "donne", "femmina", "femminile", "mulher", "mulheres", "feminino",
+    "vrouw", "vrouwen", "vrouwelijk",
+})
 #: Labels that say the person did not disclose (compared after squashing spaces and
 #: case-folding; hyphens read as spaces). Kept as groups unless named in ``unknown_labels``,
 #: with a warning.
