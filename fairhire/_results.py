@@ -103,6 +103,17 @@ class RowAccount:
     def describe(self) -> str:
         return describe_rows(self.total, self.used, self.excluded)
 
+    def exclusion_notes(self) -> dict[str, str]:
+        """The warning an analysis gives for each reason rows were left out, by reason (a
+        report shows it as it shows the count in its data section).
+
+        Examples
+        --------
+        >>> RowAccount.of(10, {"missing group": 3}).exclusion_notes()
+        {'missing group': '3 rows excluded: missing group.'}
+        """
+        return {k: f"{v:,} rows excluded: {k}." for k, v in self.excluded.items()}
+
 
 def describe_rows(total: Any, used: Any, excluded: Mapping[str, Any]) -> str:
     """A row account in words; a figure may be a report's withheld marker ("< 5", "s"), which

@@ -40,8 +40,8 @@ from .missing import is_missing
 from .names import internal_name
 
 __all__ = [
-    "FALSE_TEXT", "LOCALE_FALSE_TEXT", "LOCALE_TRUE_TEXT", "TRUE_TEXT", "FlagArray", "FlagReading", "check_blank_stage", "flag_of",
-    "one_sided_error", "read_flag", "read_flags",
+    "FALSE_TEXT", "LOCALE_FALSE_TEXT", "LOCALE_TRUE_TEXT", "TRUE_TEXT", "FlagArray",
+    "FlagReading", "check_blank_stage", "flag_of", "one_sided_error", "read_flag", "read_flags",
 ]
 
 #: Text read as True / False (compared after ``strip().casefold()``).
@@ -111,9 +111,10 @@ def _bad_values_error(column: str, argument: str | None, bad: dict[Any, int]) ->
                   if argument in ("exited", "event") else ".")
     return InvalidValueError(
         f"column {column!r}{where} must hold yes/no values (True/False, 1/0, yes/no, y/n, "
-        f"true/false or t/f, in any case, or a spreadsheet's TRUE/FALSE or a form's yes/no in "
-        f"French, German, Spanish, Italian, Portuguese or Dutch); found {preview(shown)} in {sum(bad.values()):,} "
-        "rows. Recode those rows, or leave unknown values empty: empty values are counted "
+        "true/false or t/f, in any case, or a spreadsheet's TRUE/FALSE or a form's yes/no in "
+        f"French, German, Spanish, Italian, Portuguese or Dutch); found {preview(shown)} in "
+        f"{sum(bad.values()):,} rows. Recode those rows, or leave unknown values empty: empty "
+        "values are counted "
         f"as missing and reported.{total}"
     )
 

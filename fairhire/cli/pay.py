@@ -73,21 +73,19 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
-    needed = [args.pay, args.group, *(args.controls or []), *(args.within or []), args.id,
-              args.cluster]
-    data = read_input(args, needed)
     cov_type = args.cov_type or ("cluster" if args.cluster else "HC3")
     if args.cluster and cov_type != "cluster":
         raise CLIError(f"--cluster gives cluster-robust errors; it does not go with --cov-type "
                        f"{cov_type}. Leave out one of them.")
+    needed = [args.pay, args.group, *(args.controls or []), *(args.within or []), args.id,
+              args.cluster]
+    data = read_input(args, needed)
     options = {
         "pay": args.pay, "group": args.group, "controls": args.controls or (),
         "within": args.within, "cov_type": cov_type, "reference": args.reference,
         "log": args.log, "id": args.id, "cluster": args.cluster,
         "categorical": args.categorical or (), "unknown_labels": args.unknown_labels or (),
-        **given(args, ["alpha", "confidence", "outlier_threshold", "missing"]),
+        **given(args, ["min_n", "alpha", "confidence", "outlier_threshold", "missing"]),
     }
-    if args.min_n is not None:
-        options["min_n"] = args.min_n
     print_result(call_analysis(fh.pay_gap, data, options), args, "Pay gap analysis")
     return 0

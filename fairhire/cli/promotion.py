@@ -47,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
     needed = [*args.group, args.promoted, args.level, args.period, *(args.controls or [])]
     data = read_input(args, needed, flags=[args.promoted])
     result = fh.promotion_disparity(
-        data, group=args.group if len(args.group) > 1 else args.group[0],
-        promoted=args.promoted, level=args.level, period=args.period,
+        data, group=args.group, promoted=args.promoted, level=args.level, period=args.period,
         controls=args.controls or (), regression=args.regression, min_share=args.min_share,
         **given(args, COMPARISON_OPTIONS),
     )

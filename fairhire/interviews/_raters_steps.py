@@ -89,9 +89,8 @@ def read_decisions(frame: Frame, rater: str, candidate_group: str, outcome: str 
     ok["group"] = ok["group"].map(str)
     # one row order whatever order the engine's group-by gave: sums over cells follow it
     ok = ok.sort_values(["rater", "group"], kind="stable")
-    warnings = list(read.warnings)
-    warnings += [f"{count:,} rows excluded: {reason}." for reason, count in excluded.items()]
     rows = RowAccount.of(read.total, excluded)
+    warnings = [*read.warnings, *rows.exclusion_notes().values()]
     return Decisions(cells=ok.reset_index(drop=True), rows=rows, warnings=warnings,
                      total=read.total)
 

@@ -80,8 +80,8 @@ def read_scores(frame: Frame, ids: list[str], crits: list[str], candidate: str,
             "candidate once: remove duplicates or average them first."
             + (" Names that differ only in case or spaces are one rater." if warnings else "")
         )
-    return Scores(df=df, rows=RowAccount(total=total, used=len(df), excluded=excluded),
-                  warnings=[*warnings, *(f"{v:,} rows excluded: {k}." for k, v in excluded.items())])
+    rows = RowAccount(total=total, used=len(df), excluded=excluded)
+    return Scores(df=df, rows=rows, warnings=[*warnings, *rows.exclusion_notes().values()])
 
 
 def rater_labels(names: pd.Series, rater: str, warnings: list[str]) -> pd.Series:

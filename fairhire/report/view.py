@@ -25,9 +25,6 @@ __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
 #: A sentence that says every member of a group had the same outcome, or that a group had no
 #: one at some point ("had no applicants at stage 'hired'": the value of a cell shown as "< 5")
-#: The row account's own note, as the analyses write it: "12 rows excluded: missing outcome."
-_EXCLUDED_NOTE = re.compile(r"^([\d,]+) rows excluded: (.+)\.$")
-
 _ALL_OR_NONE = re.compile(
     r"\b(?:no one|everyone|nobody|the same outcome"
     r"|(?:had|has) no (?:applicants|employees|people|candidates|individuals))\b",
@@ -455,13 +452,11 @@ class ReportView:
         """Whether ``text`` is the row account's note on an exclusion ("12 rows excluded:
         missing outcome.") whose count the report's data section shows: it says no more than
         that section, whatever other figure of the result the 12 happens to equal."""
-        match = _EXCLUDED_NOTE.match(text)
-        shown = self.rows
-        if match is None or shown is None:
+        raw, shown = self._result.rows, self.rows
+        if raw is None or shown is None:
             return False
-        value = shown.excluded.get(match.group(2))
-        return (value is not None and not isinstance(value, Withheld)
-                and value == int(match.group(1).replace(",", "")))
+        reason = next((k for k, note in raw.exclusion_notes().items() if note == text), None)
+        return reason is not None and not isinstance(shown.excluded.get(reason), Withheld)
 
     def clean_text(self, text: str, *, plain: bool = True) -> str:
         """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small

@@ -58,11 +58,6 @@ _POINT_CURRENCIES = frozenset("$£¥₹")
 # a space cannot be the decimal mark, so the mark after the groups is never in doubt
 _SPACES = "[ \u00a0\u202f\u2009]"
 _SPACE_GROUPS = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*([.,]\d+)?$")
-# 33 680,00: spaces between thousands and a comma before the decimals, as a French export
-# writes an amount (quoted "33 680,00 €" in a comma-separated file): a decimal comma in any
-# file. A comma alone ("12,34") may be a list in a comma-separated file: not evidence
-_SHOWS_DECIMAL_COMMA = re.compile(rf"^[+-]?[1-9]\d{{0,2}}({_SPACES})\d{{3}}(\1\d{{3}})*,\d+$")
-_READINGS = {True: (_DECIMAL_COMMA, "a decimal comma"), False: (_THOUSANDS, "thousands separators")}
 
 
 def _text_columns(frame: pd.DataFrame) -> list[Any]:
@@ -151,6 +146,12 @@ def _thousands(text: pd.Series) -> pd.Series:
     return text.str.replace(",", "", regex=False)
 
 
+#: How a column is read, with a decimal comma (``european``) or not: the pattern every value
+#: must fit, the conversion to Python's number text, and how a note names it
+_READINGS = {True: (_DECIMAL_COMMA, _decimal_comma, "a decimal comma"),
+             False: (_THOUSANDS, _thousands, "thousands separators")}
+
+
 # an optional currency symbol before or after the number ("$75,000.00", "48.250,50 €"), and
 # a minus before the symbol, as spreadsheets write a negative amount ("-$1,200.00")
 _SIGN = f"[{re.escape(CURRENCY_SIGNS)}]"
@@ -172,14 +173,16 @@ def _split_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _decimal_comma_shown(numbers: pd.Series) -> bool:
     """Whether a column's numbers show a decimal comma after spaces between thousands
-    ("33 680,00") and no dot: read with a decimal comma in any file.
+    ("33 680,00", as a French export writes an amount, quoted in a comma-separated file) and
+    no dot: read with a decimal comma in any file. A comma alone ("12,34") may be a list in a
+    comma-separated file: no evidence.
 
     >>> _decimal_comma_shown(pd.Series(["33\u202f680,00", "980,25"])), _decimal_comma_shown(
     ...     pd.Series(["12,34", "5,6"]))
     (True, False)
     """
     return not numbers.str.contains(".", regex=False).any() and bool(
-        numbers.map(lambda v: bool(_SHOWS_DECIMAL_COMMA.match(v))).any())
+        numbers.map(lambda v: "," in v and bool(_SPACE_GROUPS.match(v))).any())
 
 
 def _space_groups(numbers: pd.Series, european: bool) -> tuple[pd.Series, pd.Series]:
@@ -375,8 +378,7 @@ def text_numbers(frame: pd.DataFrame, name: str, sep: str, notes: list[str]) -> 
         values = values[(values != "") & ~values.isin(MISSING_MARKERS)]
         symbols, numbers = _split_currency(values)
         european = sep in {";", "\t"} or _decimal_comma_shown(numbers)
-        pattern, comma = _READINGS[european]
-        convert = _decimal_comma if european else _thousands
+        pattern, convert, comma = _READINGS[european]
         numbers, spaced = _space_groups(numbers, european)
         numbers, with_k = _thousands_suffix(numbers)
         used = sorted(set(symbols) - {""})
