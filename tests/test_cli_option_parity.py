@@ -105,3 +105,19 @@ def test_time_to_exit_takes_conf_type(tmp_path, staff):
                                event="exited", conf_type="log")
     _tables(section, expected)
     assert section["params"]["conf_type"] == "log"
+
+
+def test_a_categorical_column_that_is_no_control_is_named_not_ignored(tmp_path, staff, capsys):
+    # categorical= names which controls to read as categories; a name that is no control
+    # (a typo) was ignored without a word, in the library and so in --categorical (e3dc064)
+    code = main(["pay", str(staff), "--pay", "salary", "--group", "sex", "--controls", "level",
+                 "--categorical", "levle"])
+    assert code == 2
+    assert "--categorical names ['levle'], not among --controls ['level']" in \
+        capsys.readouterr().err
+    data = pd.read_csv(staff)
+    with pytest.raises(fh.errors.InvalidParameterError, match="not among controls="):
+        fh.pay_gap(data, pay="salary", group="sex", controls=["level"], categorical="levle")
+    with pytest.raises(fh.errors.InvalidParameterError, match="not among features="):
+        fh.oaxaca_blinder(data, outcome="salary", group="sex", features=["level"],
+                          categorical=["tenure_years"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -23,8 +23,8 @@ from ..stats.proportions import as_fraction
 
 __all__ = [
     "ADJUSTMENTS", "ALTERNATIVES", "check_adjust", "check_alpha", "check_alternative",
-    "check_bool", "check_choice", "check_confidence", "check_int", "check_min_n", "check_number",
-    "check_share", "check_threshold",
+    "check_among", "check_bool", "check_choice", "check_confidence", "check_int", "check_min_n",
+    "check_number", "check_share", "check_threshold",
 ]
 
 #: The multiple-comparison adjustments of p-values (``adjust=``; ``"bh"`` reads as ``"fdr_bh"``).
@@ -218,3 +218,26 @@ def check_threshold(value: Any, name: str = "threshold") -> Fraction:
     if isinstance(value, bool | np.bool_):
         raise InvalidParameterError(f"{name}={value!r} must be a number in (0, 1], e.g. 0.8.")
     return as_fraction(value, name=name)
+
+
+def check_among(values: Sequence[str], allowed: Sequence[str], name: str, among: str
+                ) -> list[str]:
+    """``values`` (column names given as ``name=``), each one of ``allowed`` (those of
+    ``among=``): a name that is not would be ignored, so it is an error naming it.
+
+    Examples
+    --------
+    >>> check_among(["level"], ["level", "tenure"], "categorical", "controls")
+    ['level']
+    >>> check_among(["levle"], ["level"], "categorical", "controls")
+    Traceback (most recent call last):
+    ...
+    fairhire.errors.InvalidParameterError: categorical= names ['levle'], not among controls= ['level']: it says which of those columns to read as categories. Add it to controls= or correct the name.
+    """
+    extra = [v for v in values if v not in allowed]
+    if extra:
+        raise InvalidParameterError(
+            f"{name}= names {extra!r}, not among {among}= {list(allowed)!r}: it says which of "
+            f"those columns to read as categories. Add it to {among}= or correct the name."
+        )
+    return list(values)

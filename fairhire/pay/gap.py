@@ -27,6 +27,7 @@ from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
 from .._core.params import (
     check_alpha,
+    check_among,
     check_bool,
     check_choice,
     check_confidence,
@@ -141,7 +142,8 @@ def _options(
         alpha=check_alpha(alpha),
         confidence=check_confidence(confidence),
         min_n=check_int(min_n, "min_n", low=2),
-        categorical=tuple(as_columns(categorical, argument="categorical")),
+        categorical=tuple(check_among(as_columns(categorical, argument="categorical"),
+                                      model_controls, "categorical", "controls")),
         absorb_threshold=check_int(absorb_threshold, "absorb_threshold", low=1, allow_none=True),
     )
     return _Options(

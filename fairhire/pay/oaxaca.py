@@ -25,6 +25,7 @@ from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
 from .._core.params import (
     check_alpha,
+    check_among,
     check_bool,
     check_choice,
     check_confidence,
@@ -104,7 +105,8 @@ def _options(
         outcome=outcome,
         group=group,
         features=features_l,
-        categorical=as_columns(categorical, argument="categorical"),
+        categorical=check_among(as_columns(categorical, argument="categorical"), features_l,
+                                "categorical", "features"),
         scheme=_scheme(coefficients),
         log=check_bool(log, "log"),
         cov_type=check_choice(cov_type, "cov_type", OB_COV_TYPES),
