@@ -489,3 +489,17 @@ def test_a_finding_withheld_as_a_complement_says_why():
     assert ("Not drawn (figures withheld so that a count of fewer than 5 cannot be worked out "
             "from the totals): Female.") in md
     assert "| Female | s | s |" in md  # still withheld: the rule itself is unchanged
+
+
+def test_a_withheld_count_of_one_takes_a_plural_noun():
+    # "the Non-binary curve reaches one half only when fewer than 5 person is still waiting"
+    # (33f9c98): a count of 1 replaced by "fewer than 5" left its singular noun and verb
+    from fairhire.report.sentences import clean_sentence
+
+    text, quoted = clean_sentence(
+        "the X curve reaches one half only when 1 person is still waiting (fewer than 5); "
+        "1 exit was recorded; 1 rater(s) flagged; 1 personal record.", 5, set())
+    assert not quoted
+    assert text == ("the X curve reaches one half only when fewer than 5 people are still "
+                    "waiting (fewer than 5); fewer than 5 exits were recorded; fewer than 5 "
+                    "rater(s) flagged; fewer than 5 personal record.")

@@ -157,8 +157,21 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
         else:
             parts.append(f"fewer than {min_cell}" if n < min_cell else _about(n))
         last = match.end()
+        if n == 1:  # "1 person is" becomes "fewer than 5 people are"
+            noun = _SINGULAR.match(text, last)
+            if noun is not None:
+                parts.append(_PLURALS[noun.group(1)] + (_VERBS[noun.group(2)] if noun.group(2)
+                                                        else ""))
+                last = noun.end()
     parts.append(text[last:])
     return restore("".join(parts)), False
+
+
+_PLURALS = {" person": " people", " man": " men", " woman": " women"} | {
+    f" {w}": f" {w}s" for w in ("employee", "applicant", "candidate", "rater", "worker",
+                                "interview", "decision", "exit", "row")}
+_VERBS = {" is": " are", " was": " were", " has": " have"}
+_SINGULAR = re.compile(rf"({'|'.join(_PLURALS)})(?![\w(])({'|'.join(_VERBS)})?\b")
 
 
 def clean_note(text: str, min_cell: int | None) -> str:
