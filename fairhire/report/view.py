@@ -23,6 +23,14 @@ from .suppress import Rule, Withheld, _labels, _withheld, complement, curve_step
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
 
+
+def _mask(k: int) -> str:
+    """Stands for a count a sentence may state while the sentence is checked (see
+    ``ReportView._shown_exclusions``): private-use characters and letters, no digit that
+    could read as a figure."""
+    return "\ue000" + "abcdefghijklmnopqrstuvwxyz"[k % 26] * (k // 26 + 1) + "\ue001"
+
+
 #: A sentence that says every member of a group had the same outcome, or that a group had no
 #: one at some point ("had no applicants at stage 'hired'": the value of a cell shown as "< 5")
 _ALL_OR_NONE = re.compile(
@@ -448,25 +456,37 @@ class ReportView:
     def warnings(self) -> tuple[str, ...]:
         return tuple(self.clean_text(str(w)) for w in self._result.warnings)
 
-    def _states_shown_rows(self, text: str) -> bool:
-        """Whether ``text`` is the row account's note on an exclusion ("12 rows excluded:
-        missing outcome.") whose count the report's data section shows: it says no more than
-        that section, whatever other figure of the result the 12 happens to equal."""
+    def _shown_exclusions(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` states an exclusion whose count the report's data section shows
+        ("12 rows excluded: missing outcome", "rows excluded: 21 missing group (sex)"): the
+        spans of those counts. Such a count says no more than that section, whatever other
+        figure of the result it happens to equal."""
         raw, shown = self._result.rows, self.rows
         if raw is None or shown is None:
-            return False
-        reason = next((k for k, note in raw.exclusion_notes().items() if note == text), None)
-        return reason is not None and not isinstance(shown.excluded.get(reason), Withheld)
+            return []
+        spans = []
+        for reason, count in raw.excluded.items():
+            if isinstance(shown.excluded.get(reason), Withheld) or not count:
+                continue
+            said = re.compile(rf"(?<![\d.,]){count:,}(?![\d.,]\d)(?= (?:(?:rows|employees|"
+                              rf"applicants|people) (?:were )?excluded[:,]? \(?)?"
+                              rf"{re.escape(reason)}(?!\w))")
+            spans += [m.span() for m in said.finditer(text)]
+        return spans
 
     def clean_text(self, text: str, *, plain: bool = True) -> str:
         """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small
         counts replaced, or the whole sentence withheld when it quotes a withheld figure.
         ``plain``: also say settings and column names in words (as the report does)."""
-        if self._rule is not None and self._states_shown_rows(text):
-            return plain_words(text, keep=self._labels()) if plain else text
+        spans = self._shown_exclusions(text) if self._rule is not None else []
+        counts = [text[a:b] for a, b in spans]
+        for k, (a, b) in sorted(enumerate(spans), key=lambda x: -x[1][0]):
+            text = f"{text[:a]}{_mask(k)}{text[b:]}"  # not a figure: not checked
         cleaned, quoted = self._sentence(text, plain)
         if quoted:
             return f"A note is withheld because {self._why_withheld(text)}."
+        for k, count in enumerate(counts):
+            cleaned = cleaned.replace(_mask(k), count)
         return cleaned
 
     def clean_data_note(self, text: str) -> str:
