@@ -214,6 +214,12 @@ class Result:
     #: Number columns that name a row, not a figure of it (a cut-off score): shown beside a
     #: withheld row, as a text label is.
     label_columns: ClassVar[frozenset[str]] = frozenset()
+    #: Figures computed from the counted people's values, not from their counts (a pay gap,
+    #: its interval and test, the flag read off them). A report withholds them where the row
+    #: rests on fewer than ``min_cell`` people, or is compared with a reference that does, but
+    #: not where its counts are withheld only so that a small count elsewhere cannot be worked
+    #: out: a gap between 973 and 985 people's pay gives no count back.
+    magnitude_columns: ClassVar[frozenset[str]] = frozenset()
     #: Columns that count the flagged rows of another table, per key: column -> (table, flag
     #: column, key column). A report withholds such a tally where one of the rows it counts
     #: has its flag withheld (a count of 1 flagged beside one withheld rater names its flag).

@@ -100,8 +100,14 @@ class EUPayTransparencyMetrics(Result):
         "female_pct", "male_pct", "max_pay", "mean_basic_men", "mean_basic_women", "mean_gap_basic",
         "mean_gap_total", "mean_gap_total_published", "mean_gap_variable", "median_gap_basic",
         "median_gap_total", "median_gap_variable", "min_pay",
+        # "men paid more" for a category of 3 women says which way their pay goes
+        "direction",
     })
-    # the names the report layer reads today
+    #: a category's pay and gaps (and the Art. 10 flag and direction read off them) give no
+    #: headcount back: shown where its counts are withheld only to protect another
+    #: category's (a band's lowest and highest pay are one person's, and stay withheld)
+    magnitude_columns: ClassVar[frozenset[str]] = derived_columns - {
+        "female_pct", "male_pct", "max_pay", "min_pay"} | {"art10_flag"}
 
     @property
     def gap_threshold(self) -> float:

@@ -139,7 +139,11 @@ class PayGapResult(Result):
         "mean_pay_reference", "median_gap_pct", "median_pay", "median_pay_reference",
         "median_pay_vs_predicted_pct", "std_error", "t",
     })
-    # the name the report layer reads today
+    #: every figure of a row is its people's pay (and the test and flag read off it), none
+    #: a count: where a row's headcount is withheld only as the complement of a small one,
+    #: its gap stays (a withheld "Non-binary: 21" no longer hid Female's gap, 973 people)
+    magnitude_columns: ClassVar[frozenset[str]] = derived_columns | {
+        "ci_high", "ci_low", "flagged", "p_value"}
 
     @property
     def n_outliers(self) -> int:

@@ -58,11 +58,14 @@ class Formatter:
         return escape(text) if self.format == "html" else Markup(text)
 
     # -- suppression ---------------------------------------------------------------------------
-    def small(self, *counts: Any) -> bool:
-        """True when any count is withheld, or below ``min_cell``."""
+    def small(self, *counts: Any, complements: bool = True) -> bool:
+        """True when any count is withheld, or below ``min_cell`` (``complements=False``: only
+        a count below ``min_cell``, not one withheld so that another cannot be worked out)."""
         for c in counts:
             if isinstance(c, Withheld):
-                return True
+                if complements or c.small:
+                    return True
+                continue
             f = _number(c)
             if self.min_cell is not None and f is not None and f < self.min_cell:
                 return True

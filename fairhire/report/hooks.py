@@ -3,7 +3,7 @@ and ``suppression_note`` (see PARTIALS.md), bound to one render of one report.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -37,9 +37,10 @@ class Hooks:
 
     def table(self, frame: Any, columns: Any, caption: str | None = None,
               counts: Sequence[str] = (), row_header: str | None = None,
-              empty: str = "No rows.") -> Markup:
+              empty: str = "No rows.", magnitudes: Collection[str] = ()) -> Markup:
         return data_table(frame, columns, formatter=self.formatter, fmt=self.fmt,
-                          caption=caption, counts=counts, row_header=row_header, empty=empty)
+                          caption=caption, counts=counts, row_header=row_header, empty=empty,
+                          magnitudes=magnitudes)
 
     def suppression_note(self) -> Markup:
         if self.min_cell is None:

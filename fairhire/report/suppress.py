@@ -112,6 +112,9 @@ class Rule:
     derived: frozenset[str] = frozenset()
     #: number columns that name a row (``label_columns``): never withheld
     labels: frozenset[str] = frozenset()
+    #: figures of the people's values, not their counts (``magnitude_columns``): withheld
+    #: only where the row itself is small or its reference withheld
+    magnitudes: frozenset[str] = frozenset()
 
     @classmethod
     def for_result(cls, result: Any, min_cell: int) -> Rule:
@@ -120,8 +123,10 @@ class Rule:
         names: dict[str, set[str]] = {"count": set(COUNT_FIELDS), "derived": set()}
         for kind in names:
             names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
-        labels = frozenset(str(c) for c in getattr(type(result), "label_columns", ()))
-        return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]), labels)
+        labels, magnitudes = (frozenset(str(c) for c in getattr(type(result), name, ()))
+                              for name in ("label_columns", "magnitude_columns"))
+        return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]), labels,
+                   magnitudes)
 
     def is_small(self, value: Any) -> bool:
         if value is None or isinstance(value, bool | np.bool_ | str | Withheld):
@@ -426,7 +431,10 @@ def suppress_frame(
     small, hidden = _plan(frame, rule, forced)
     held = {i for c in small for i in small[c] | hidden[c]}
     rows = sorted(held)
+    # rows whose magnitudes are withheld too: those with a small count of their own
+    own_small = {i for c in small for i in small[c]}
     compared_rows, compared = _reference_blocks(frame, rule, held)
+    counted = bool(small)  # a table with counts (else its rows are another table's)
     if not small and keys:
         rows = _matching_rows(frame, keys)
     if not rows and not compared_rows:
@@ -445,7 +453,9 @@ def suppress_frame(
         derived = column in rule.derived or verdict or pd.api.types.is_float_dtype(frame[column])
         if derived:
             values = frame[column].tolist()  # one list, not a pandas lookup per cell
-            for i in rows + (compared_rows if column in compared else []):
+            own = ([i for i in rows if i in own_small] if column in rule.magnitudes
+                   and counted else rows)
+            for i in own + (compared_rows if column in compared else []):
                 value = values[i]
                 # a text column the result names as derived (a sentence quoting the row's
                 # figures) is withheld with them, and so is a yes/no verdict read off them;

@@ -3,7 +3,7 @@ small-count suppression applied (see PARTIALS.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,8 +95,13 @@ def data_table(
     counts: Sequence[str] = (),
     row_header: str | None = None,
     empty: str = "No rows.",
+    magnitudes: Collection[str] = (),
 ) -> Markup:
-    """Render ``frame`` as an HTML or Markdown table (``fmt`` = "html" or "markdown")."""
+    """Render ``frame`` as an HTML or Markdown table (``fmt`` = "html" or "markdown").
+
+    A row's figures are hidden ("s") where one of its ``counts`` is withheld or small; those
+    of ``magnitudes`` (a result's ``magnitude_columns``: pay, a gap) only where it is small.
+    """
     if frame is None or len(frame) == 0:
         if fmt == "html":
             return Markup('<p class="muted">{}</p>').format(empty)
@@ -111,6 +116,7 @@ def data_table(
     body: list[list[Any]] = []
     for rec in records(frame):
         hide = formatter.small(*(rec[c] for c in counts)) if counts else False
+        hide_small = hide and formatter.small(*(rec[c] for c in counts), complements=False)
         row = []
         for column, _header, cfmt, options in cols:
             value = tuple(rec[c] for c in column) if isinstance(column, tuple) else rec[column]
@@ -123,7 +129,9 @@ def data_table(
             kwargs = {k: v for k, v in options.items() if k != "or"}
             if cfmt == "text":
                 kwargs["label"] = column in LABEL_COLUMNS
-            row.append(formatter.format_cell(cfmt, value, hide=hide, **kwargs))
+            own = hide_small if (set(column) if isinstance(column, tuple) else {column}
+                                 ) <= set(magnitudes) else hide
+            row.append(formatter.format_cell(cfmt, value, hide=own, **kwargs))
         body.append(row)
 
     if fmt == "html":

@@ -174,9 +174,14 @@ def reference_text(group: object, size: Any, what: str, min_cell: int | None = N
 
     >>> reference_text("Male", 985, "employees"), reference_text("X", 3, "people", 5)
     ('Male (985 employees)', 'X (< 5 people)')
+
+    A size withheld only so that another group's small count cannot be worked out is not
+    small: it is said to be withheld.
     """
     from ..._core.text import format_count
 
+    if small(min_cell, size) and not small(min_cell, size, complements=False):
+        return f"{group} (number of {what} withheld)"
     shown = f"< {min_cell}" if small(min_cell, size) else format_count(size)
     return f"{group} ({shown} {what})"
 

@@ -11,8 +11,9 @@ import pandas as pd
 __all__ = ["complement_only", "drop_small", "not_drawn", "shown_steps", "small"]
 
 
-def small(min_cell: int | None, *counts: Any) -> bool:
-    """True when a count is withheld from the report, or below ``min_cell``.
+def small(min_cell: int | None, *counts: Any, complements: bool = True) -> bool:
+    """True when a count is withheld from the report, or below ``min_cell``
+    (``complements=False``: not for a count withheld only to protect another, "s").
 
     >>> small(5, 12, 3), small(None, 3), small(5, 40)
     (True, False, False)
@@ -21,23 +22,27 @@ def small(min_cell: int | None, *counts: Any) -> bool:
 
     for c in counts:
         if isinstance(c, Withheld):
-            return True
+            if complements or c.small:
+                return True
+            continue
         if min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
             return True
     return False
 
 
 def drop_small(
-    rows: pd.DataFrame, min_cell: int | None, *columns: str
+    rows: pd.DataFrame, min_cell: int | None, *columns: str, complements: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows to draw, and the rows hidden because a count in ``columns`` is :func:`small`.
+    """The rows to draw, and the rows hidden because a count in ``columns`` is :func:`small`
+    (``complements=False``: a chart of figures that give no count back, a pay gap, also
+    draws the rows whose counts are withheld only to protect another's).
 
     >>> shown, hidden = drop_small(pd.DataFrame({"n": [40, 3]}), 5, "n")
     >>> len(shown), len(hidden)
     (1, 1)
     """
     counts = zip(*(rows[c] for c in columns), strict=True)
-    hidden = rows[[small(min_cell, *row) for row in counts]]
+    hidden = rows[[small(min_cell, *row, complements=complements) for row in counts]]
     return rows.drop(index=hidden.index), hidden
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..._core.text import format_number
+from ..._core.text import format_counted, format_number
 from ._base import (
     FLAG,
     GREY,
@@ -65,7 +65,8 @@ def gap_estimates(
         return None
     untestable = int((~rows["testable"].astype(bool)).sum())
     # withheld rows first: their gap is withheld too, and they are said as withheld
-    rows, hidden = drop_small(rows[rows["testable"].astype(bool)], min_cell, "n", "n_reference")
+    rows, hidden = drop_small(rows[rows["testable"].astype(bool)], min_cell, "n", "n_reference",
+                              complements=False)
     rows = rows[np.isfinite(rows["adjusted_gap"].astype(float))]
     if rows.empty:
         return None
@@ -274,7 +275,8 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
     cats = result.categories
     if cats is None or cats.empty:
         return None
-    rows, hidden = drop_small(cats[cats["assessable"].astype(bool)], min_cell, "men", "women")
+    rows, hidden = drop_small(cats[cats["assessable"].astype(bool)], min_cell, "men", "women",
+                              complements=False)
     if rows.empty:
         return None
     dropped = 0
@@ -298,7 +300,8 @@ def category_gaps(result: Any, *, min_cell: int | None = None) -> Chart | None:
         + "."
     )
     if len(hidden):
-        alt += f" {len(hidden)} categories with counts below {min_cell} are not drawn."
+        alt += (f" {format_counted(len(hidden), 'category', 'categories')} with counts below "
+                f"{min_cell} {'is' if len(hidden) == 1 else 'are'} not drawn.")
     if dropped:
         alt += f" {dropped} categories with smaller gaps are not drawn (see the table)."
 

@@ -1,0 +1,97 @@
+"""min_cell and figures of people's pay: a gap is withheld where it rests on a small group,
+not where its group's headcount is withheld only to protect another group's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import fairhire as fh
+from fairhire.report.view import ReportView
+
+MIN_CELL = 5
+
+
+def _pay(missing: int = 0, small: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    sex = np.array(["Female"] * 200 + ["Male"] * 200 + ["Non-binary"] * small + [None] * missing,
+                   dtype=object)
+    pay = 50_000 * np.where(sex == "Female", 0.9, 1.0) * rng.lognormal(0, 0.1, len(sex))
+    return pd.DataFrame({"sex": sex, "pay": pay})
+
+
+def _overall(result) -> pd.DataFrame:
+    view = ReportView(result, MIN_CELL)
+    return view.frame(result.table).set_index("group")
+
+
+def test_a_large_groups_gap_is_shown_beside_a_small_group():
+    # Female (200 people) paid 9% less beside a Non-binary group of 3: Female's headcount is
+    # withheld ("s") so that the total does not give the 3 back, and at 33f9c98 so were its
+    # gap, interval, p-value and flag, the finding of the whole analysis
+    result = fh.pay_gap(_pay(), pay="pay", group="sex")
+    table = _overall(result)
+    female, small = table.loc["Female"], table.loc["Non-binary"]
+    assert str(female["n"]) == "s" and str(small["n"]) == "< 5"
+    for column in ("adjusted_gap", "ci_low", "ci_high", "p_value", "mean_gap_pct",
+                   "median_gap_pct", "flagged"):
+        assert female[column] == result.table.set_index("group").loc["Female", column]
+        assert str(small[column]) == "s", column  # the small group's pay stays withheld
+    md = fh.Report(title="Pay", min_cell=MIN_CELL).add(result).render_markdown()
+    assert "| Female | s | 200 | 9.1 | 7.8 | 9.06 | 7.26 to 10.83 | < 0.001 | yes |" in md
+    assert "Female employees are paid 9.1% less than Male employees" in md
+
+
+def test_the_number_of_pay_outliers_is_withheld_in_the_key_figures():
+    # the key figures printed "**3** employees paid far below prediction" beside the
+    # sentence "< 5 employees are paid far below what the model predicts" (33f9c98)
+    result = fh.pay_gap(_pay(), pay="pay", group="sex")
+    assert 0 < result.n_outliers < MIN_CELL
+    report = fh.Report(title="Pay", min_cell=MIN_CELL).add(result)
+    md, html = report.render_markdown(), report.render_html()
+    assert f"**{result.n_outliers}** employees paid far below" not in md
+    assert "**< 5** employees paid far below prediction" in md
+    assert f'<span class="kpi-value">{result.n_outliers}</span>' not in html
+
+
+def test_a_pay_note_on_excluded_rows_is_shown_when_the_data_section_shows_its_count():
+    # "rows excluded: 200 missing group (sex)." was withheld ("rests on fewer than 5 people")
+    # because Female's withheld headcount is also 200, beside a data section that shows
+    # "200 excluded (missing group (sex))" (33f9c98)
+    result = fh.pay_gap(_pay(missing=200), pay="pay", group="sex")
+    view = ReportView(result, MIN_CELL)
+    assert str(view.frame(result.table).set_index("group").loc["Female", "n"]) == "s"
+    assert "200 excluded (missing group (sex))" in view.rows.describe()
+    assert "rows excluded: 200 missing group (sex)." in view.warnings
+    # a figure that is not the excluded count is still checked: 200 stated as the Female
+    # headcount stays withheld
+    assert view.clean_text("Female: 200 employees.").startswith("A note is withheld")
+
+
+def _eu_data() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    rows = [
+        {"category": cat, "sex": sex,
+         "pay": 40_000 * (1.0 if sex == "M" else 0.9) * rng.lognormal(0, 0.1)}
+        for cat, men, women in (("A", 40, 3), ("B", 50, 45), ("C", 60, 55))
+        for sex, k in (("M", men), ("F", women)) for _ in range(k)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_eu_category_gaps_are_withheld_only_for_the_small_category():
+    # category A has 3 women: its gaps, flag and direction ("men paid more" says which way
+    # 3 women's pay goes: shown at 33f9c98) are withheld. B's women (45) are withheld as
+    # the complement, and at 33f9c98 so were B's gaps and flag, in the table and the chart
+    result = fh.eu_pay_transparency_metrics(_eu_data(), pay="pay", sex="sex",
+                                            category="category", male="M", female="F")
+    cats = ReportView(result, MIN_CELL).frame(result.categories).set_index("category")
+    assert str(cats.loc["A", "women"]) == "< 5" and str(cats.loc["B", "women"]) == "s"
+    for column in ("mean_gap_basic", "median_gap_basic", "mean_gap_total", "art10_flag",
+                   "direction"):
+        assert str(cats.loc["A", column]) == "s", column
+        assert cats.loc["B", column] == result.categories.set_index("category").loc["B", column]
+    md = fh.Report(title="EU", min_cell=MIN_CELL).add(result).render_markdown()
+    assert "| B | 50 | s | 10.5 | 11.6 | – | – | 10.5 | yes | men paid more |" in md
+    assert "2 of 2 categories at or beyond it: B 10.5%; C 11.3%." in md
+    assert "1 category with counts below 5 is not drawn." in md
