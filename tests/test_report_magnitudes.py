@@ -95,3 +95,35 @@ def test_eu_category_gaps_are_withheld_only_for_the_small_category():
     assert "| B | 50 | s | 10.5 | 11.6 | – | – | 10.5 | yes | men paid more |" in md
     assert "2 of 2 categories at or beyond it: B 10.5%; C 11.3%." in md
     assert "1 category with counts below 5 is not drawn." in md
+
+
+def test_classical_intervals_without_controls_stay_withheld_with_a_complement():
+    # with cov_type="nonrobust" and no controls, the constant's standard error is σ/√m and
+    # a group's is σ·√(1/n + 1/m): Female's interval would give its withheld 200 back, and
+    # the total the Non-binary 3. Its gap and flag are shown, its interval and test are not
+    result = fh.pay_gap(_pay(), pay="pay", group="sex", cov_type="nonrobust")
+    coef = result.coefficients.set_index("term")
+    sigma = coef.loc["const", "std_error"] * np.sqrt(200)
+    worked_out = 1 / ((coef.loc["sex[Female]", "std_error"] / sigma) ** 2 - 1 / 200)
+    assert round(worked_out) == 200  # the attack works on the raw figures
+    view = ReportView(result, MIN_CELL)
+    female = view.frame(result.table).set_index("group").loc["Female"]
+    assert female["adjusted_gap"] == result.table.set_index("group").loc["Female",
+                                                                         "adjusted_gap"]
+    for column in ("ci_low", "ci_high", "std_error", "t", "p_value"):
+        assert str(female[column]) == "s", column
+    terms = view.frame(result.coefficients).set_index("term")
+    assert str(terms.loc["sex[Female]", "std_error"]) == "s"
+    assert str(terms.loc["sex[Non-binary]", "coef"]) == "s"
+
+
+def test_a_small_groups_model_coefficient_is_withheld_in_the_json():
+    # the JSON's coefficient table printed "sex[Non-binary]" (3 people: their pay against
+    # Male's, adjusted) with its interval under min_cell=5 (33f9c98)
+    result = fh.pay_gap(_pay(), pay="pay", group="sex")
+    payload = fh.Report(title="Pay", min_cell=MIN_CELL).add(result).to_json_dict()
+    terms = {c["term"]: c for c in payload["sections"][0]["result"]["coefficients"]}
+    assert terms["sex[Non-binary]"]["coef"] is None
+    assert terms["sex[Non-binary]"]["ci_low"] is None
+    assert terms["sex[Female]"]["coef"] == result.coefficients.set_index("term").loc[
+        "sex[Female]", "coef"]

@@ -145,6 +145,16 @@ class PayGapResult(Result):
     magnitude_columns: ClassVar[frozenset[str]] = derived_columns | {
         "ci_high", "ci_low", "flagged", "p_value"}
 
+    def count_revealing_columns(self) -> frozenset[str]:
+        """The :attr:`magnitude_columns` that give this result's counts back: with classical
+        standard errors and no controls an interval's width is σ·√(1/n + 1/m) and the
+        constant's standard error gives σ, so each group's intervals, standard errors, t and
+        p-value give its headcount back (robust errors and controls make them depend on
+        figures the report does not show)."""
+        if self.cov_type != "nonrobust" or self.controls:
+            return frozenset()
+        return frozenset({"ci_high", "ci_low", "p_value", "std_error", "t"})
+
     @property
     def n_outliers(self) -> int:
         """How many employees are paid far below the model's prediction (listed in ``outliers``)."""

@@ -67,7 +67,7 @@ def _suppress_payload(value: Any, rule: Rule, view: ReportView) -> Any:
     tables: list[list[dict[str, Any]]] = []
     _tables(value, tables)
     plan = {id(t): view.withheld_cells(pd.DataFrame.from_records(t)) for t in tables}
-    return _apply(value, rule, plan, view.withheld_rows())
+    return _apply(value, rule, plan, (view.withheld_rows(), view.small_rows()))
 
 
 def _withhold_tallies(payload: dict[str, Any], result: Any, view: ReportView) -> None:
@@ -101,9 +101,11 @@ def _tables(value: Any, out: list[list[dict[str, Any]]]) -> None:
 
 
 def _apply(value: Any, rule: Rule, plan: Mapping[int, dict[str, set[int]]],
-           keys: list[tuple[tuple[str, ...], set]]) -> Any:
+           keys: tuple[list[tuple[tuple[str, ...], set]], list[tuple[tuple[str, ...], set]]]
+           ) -> Any:
     if _flat(value):
-        return suppress_records(value, rule, forced=plan.get(id(value)), keys=keys)
+        return suppress_records(value, rule, forced=plan.get(id(value)), keys=keys[0],
+                                small_keys=keys[1])
     if isinstance(value, list):
         return [_apply(v, rule, plan, keys) for v in value]
     if isinstance(value, dict):

@@ -125,6 +125,9 @@ class Rule:
             names[kind].update(str(c) for c in getattr(type(result), f"{kind}_columns", ()))
         labels, magnitudes = (frozenset(str(c) for c in getattr(type(result), name, ()))
                               for name in ("label_columns", "magnitude_columns"))
+        revealing = getattr(result, "count_revealing_columns", None)
+        if callable(revealing):  # this result's intervals give its counts back
+            magnitudes -= frozenset(revealing())
         return cls(min_cell, frozenset(names["count"]), frozenset(names["derived"]), labels,
                    magnitudes)
 
@@ -313,11 +316,17 @@ def _labels(frame: pd.DataFrame) -> list[str]:
 
 def _matching_rows(frame: pd.DataFrame, keys: list[tuple[tuple[str, ...], set]]) -> list[int]:
     """Rows of a table without counts that describe a withheld row of another table: they
-    share every label column the two tables have in common."""
+    share every label column the two tables have in common, or, in a model's coefficient
+    table, the term is the group's ("sex[Non-binary]": that group's pay against the
+    reference's, adjusted)."""
     labels = set(_labels(frame))
     found: set[int] = set()
+    terms = frame["term"].astype(str).tolist() if "term" in labels else []
     for columns, tuples in keys:
         shared = [c for c in columns if c in labels]
+        if terms and "group" in columns:
+            names = {f"[{t[columns.index('group')]}]" for t in tuples}
+            found |= {i for i, t in enumerate(terms) if t[t.rfind("["):] in names}
         if not shared:
             continue
         wanted = {tuple(t[columns.index(c)] for c in shared) for t in tuples}
@@ -419,6 +428,7 @@ def _tied_references(frame: pd.DataFrame, rows: Iterable[int]) -> list[int]:
 def suppress_frame(
     frame: pd.DataFrame, rule: Rule, keys: list[tuple[tuple[str, ...], set]] | None = None,
     forced: Mapping[str, set[int]] | None = None,
+    small_keys: list[tuple[tuple[str, ...], set]] | None = None,
 ) -> tuple[pd.DataFrame, list[tuple[str, float]]]:
     """``frame`` with ``rule`` applied (a copy, or the frame itself when nothing is withheld),
     and the values withheld with their :func:`figure_kind` (so sentences quoting them can be
@@ -427,6 +437,9 @@ def suppress_frame(
     ``keys`` (label columns, label values) name the withheld rows of the result's other tables:
     in a table without counts, the figures of rows with the same labels are withheld too.
     ``forced`` cells are withheld from the start (see :mod:`fairhire.report.linked`).
+    ``small_keys``: those of ``keys`` whose rows have a small count of their own; a table
+    without counts then withholds the magnitudes (``Rule.magnitudes``) of their rows only
+    (without it, of every row ``keys`` names).
     """
     small, hidden = _plan(frame, rule, forced)
     held = {i for c in small for i in small[c] | hidden[c]}
@@ -434,9 +447,9 @@ def suppress_frame(
     # rows whose magnitudes are withheld too: those with a small count of their own
     own_small = {i for c in small for i in small[c]}
     compared_rows, compared = _reference_blocks(frame, rule, held)
-    counted = bool(small)  # a table with counts (else its rows are another table's)
-    if not small and keys:
+    if not small and keys:  # a table without counts: its rows are another table's
         rows = _matching_rows(frame, keys)
+        own_small = set(rows if small_keys is None else _matching_rows(frame, small_keys))
     if not rows and not compared_rows:
         return frame, []
     out = frame.copy()
@@ -453,8 +466,7 @@ def suppress_frame(
         derived = column in rule.derived or verdict or pd.api.types.is_float_dtype(frame[column])
         if derived:
             values = frame[column].tolist()  # one list, not a pandas lookup per cell
-            own = ([i for i in rows if i in own_small] if column in rule.magnitudes
-                   and counted else rows)
+            own = [i for i in rows if i in own_small] if column in rule.magnitudes else rows
             for i in own + (compared_rows if column in compared else []):
                 value = values[i]
                 # a text column the result names as derived (a sentence quoting the row's
@@ -481,13 +493,14 @@ def suppress_frame(
 def suppress_records(records: list[dict[str, Any]], rule: Rule,
                      forced: Mapping[str, set[int]] | None = None,
                      keys: list[tuple[tuple[str, ...], set]] | None = None,
+                     small_keys: list[tuple[tuple[str, ...], set]] | None = None,
                      ) -> list[dict[str, Any]]:
     """The JSON form: withheld values become null, and each row lists what it withheld.
 
-    ``keys``: as for :func:`suppress_frame`, the withheld rows of the result's other tables
-    (a table without counts withholds the figures of the same rows)."""
+    ``keys``, ``small_keys``: as for :func:`suppress_frame`, the withheld rows of the
+    result's other tables (a table without counts withholds the figures of the same rows)."""
     frame = pd.DataFrame.from_records(records)
-    done, _ = suppress_frame(frame, rule, keys, forced=forced)
+    done, _ = suppress_frame(frame, rule, keys, forced=forced, small_keys=small_keys)
     if done is frame:
         return records
     out = []

@@ -242,7 +242,7 @@ class ReportView:
                 forced = plan_frames([*self._planned, frame], self._rule, outside=self._outside,
                                      sums=self._sums)[-1]
             done, withheld = suppress_frame(frame, self._rule, None if counted else self._keys,
-                                            forced=forced)
+                                            forced=forced, small_keys=self._small_keys)
             done = self._withhold_tallies(frame, done)
             if not curve_steps(frame):  # sentences quote a group's own figures
                 self._withheld.update(withheld)
@@ -310,6 +310,12 @@ class ReportView:
         label values): a table without counts withholds the figures of the same rows."""
         self._scan_tables()
         return list(self._keys)
+
+    def small_rows(self) -> list[tuple[tuple[str, ...], set]]:
+        """Those of :meth:`withheld_rows` with a small count of their own (named by their
+        group), not only counts withheld to protect another's."""
+        self._scan_tables()
+        return list(self._small_keys)
 
     def _remember(self, done: pd.DataFrame) -> None:
         """Keep the labels of rows with a withheld figure, for tables without counts."""
