@@ -202,3 +202,33 @@ def test_a_column_lists_its_values_for_the_choice_unless_it_has_too_many():
     assert described["sex"]["values"] == ["Female", "Male"]
     assert described["band"]["values"] == ["1", "2", "3"]
     assert described["id"]["values"] is None  # a text field instead
+
+
+@pytest.mark.parametrize("kind", ["funnel", "promotion"])
+def test_the_page_gives_what_the_command_line_gives_with_the_same_options(client, tmp_path,
+                                                                          kind):
+    """--reference and --min-n on the command line, the two fields on the page: same table."""
+    from fairhire.cli import main
+
+    if kind == "funnel":
+        frame = fh.datasets.make_hiring_funnel(2_000, random_state=3)
+        roles = {"sex": "group", **dict.fromkeys(STAGES, "stage")}
+        args = ["impact", "--group", "sex", "--stages", *STAGES]
+    else:
+        frame = fh.datasets.make_workforce(800, random_state=2)
+        roles = {"sex": "group", "promoted": "outcome", "level": "level"}
+        args = ["promotion", "--group", "sex", "--promoted", "promoted", "--level", "level"]
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    done = _run(client, {"file": ("data.csv", path.read_bytes(), "text/csv")},
+                analyses=[kind], roles=roles, references=json.dumps({"sex": "Female"}),
+                min_n="12")
+    assert done.get("done"), done
+    page = json.loads(done["report"]["json"])["sections"][0]
+    out = tmp_path / "cli"
+    assert main([args[0], str(path), *args[1:], "--reference", "Female", "--min-n", "12",
+                 "--report", str(out), "--format", "json"]) == 0
+    cli = json.loads((out / "audit.json").read_text(encoding="utf-8"))["sections"][0]
+    pd.testing.assert_frame_equal(_table(page), _table(cli))
+    assert page["params"]["reference"] == cli["params"]["reference"] == "Female"
+    assert page["params"]["min_n"] == cli["params"]["min_n"] == 12
