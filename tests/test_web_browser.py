@@ -230,3 +230,65 @@ def test_open_applications_are_guessed_left_out_and_counted(server, browser, tmp
     assert f"{n_open:,} applications still in process were left out" in \
         page.locator("#notes").inner_text()
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_reference_group_and_minimum_group_size_reach_the_report(server, browser, tmp_path,
+                                                                   width):
+    """Each group column offers its values as the reference group (the rule first); the
+    minimum group size is checked as --min-n is; a label the analysis cannot use is the
+    library's error at its column's field; the report names the reference. Both fit a phone."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    _upload_the_sample(page, server, tmp_path)
+    choice = page.get_by_label("Compare sex with")
+    options = choice.locator("option").all_text_contents()
+    assert options[0].startswith("(default: highest rate") and "Female" in options
+    size = page.get_by_label("Minimum group size (min_n)")
+    size.fill("2.5")
+    page.click("#run")
+    error = page.locator('[data-field="min_n"]')
+    error.wait_for(state="visible", timeout=60_000)
+    assert "minimum group size" in error.text_content()
+    size.fill("10")
+    choice.select_option("Non-binary")  # then typed as "not known": no rows left to compare
+    page.get_by_label("Group labels that mean “not known”").fill("Non-binary")
+    page.click("#run")
+    error = page.locator('[data-field="reference:sex"]')
+    error.wait_for(state="visible", timeout=60_000)
+    assert "reference='Non-binary'" in error.text_content()
+    page.get_by_label("Group labels that mean “not known”").fill("")
+    choice.select_option("Female")
+    page.get_by_label("Compare race with").select_option("White")
+    _show_field(page, page.locator("#references"), f"web-reference-{width}.png", width, tmp_path)
+    report = _run_and_read(page)
+    text = report.locator("body").text_content()
+    assert 'reference = "Female"' in text and "min_n = 10" in text
+    assert 'reference = "White"' in text
+    # a column taken from the group role loses its choice; one given it gets one, a text
+    # field when it has too many values to list
+    page.locator("select[data-column='race']").select_option("ignore")
+    assert page.get_by_label("Compare race with").count() == 0
+    page.locator("select[data-column='applicant_id']").select_option("group")
+    assert page.get_by_label("Compare applicant_id with").evaluate("e => e.tagName") == "INPUT"
+    page.close()
+
+
+def test_a_reference_label_with_markup_stays_text(server, browser, tmp_path):
+    """A group label with markup and quotes is an option's text, not markup, and runs as the
+    reference the report names."""
+    label = '<img src=x onerror="document.title=1"> "O\'Brien"'
+    rows = [(label if i % 2 else "Other", "yes" if i % 3 else "no") for i in range(120)]
+    csv = tmp_path / "nasty.csv"
+    csv.write_text("sex,hired\n" + "".join(f'"{g.replace(chr(34), 2 * chr(34))}",{h}\n'
+                                           for g, h in rows), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _upload(page, server, csv)
+    choice = page.get_by_label("Compare sex with")
+    assert label in choice.locator("option").all_text_contents()
+    assert page.locator("#references img").count() == 0
+    choice.select_option(label)
+    page.locator("input[value='funnel']").check()
+    report = _run_and_read(page)
+    assert label in report.locator("body").text_content()
+    assert report.locator("img[src=x]").count() == 0 and page.title() != "1"
+    page.close()

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 
 from .. import __version__
 from .._core.params import check_int
+from .._core.reference import UnknownReferenceError
 from ..errors import FairhireError, InvalidParameterError
 from ..language.markup import looks_like_html
 from ..report.safe import csv_safe_frame
@@ -202,12 +203,15 @@ def _min_cell(text: str | None) -> int | None:
 
 
 #: The form's comparison settings: field -> what the page calls it
-SETTINGS = {"alpha": "significance level", "threshold": "impact-ratio threshold"}
+SETTINGS = {"alpha": "significance level", "threshold": "impact-ratio threshold",
+            "min_n": "minimum group size"}
 
 
 def _settings(fields: dict[str, str]) -> dict[str, Any]:
     """The form's comparison settings (blank: the library's default), checked as the library
-    checks them; a bad one is an error on its field."""
+    checks them; a bad one is an error on its field. ``reference`` holds the reference group
+    chosen for each group column (none: the library's rule); a label the data does not have
+    is the analysis's own error, shown at that column's field (:func:`_field_of`)."""
     out: dict[str, Any] = {}
     for name, label in SETTINGS.items():
         text = (fields.get(name) or "").strip()
@@ -216,7 +220,24 @@ def _settings(fields: dict[str, str]) -> dict[str, Any]:
                 out[name] = setting_text(name, text)
             except InvalidParameterError as exc:
                 raise CLIError(f"{label}: {exc}", field=name) from None
+    references = _json_field(fields, "references", {})
+    if not isinstance(references, dict) or not all(
+            isinstance(v, str) for v in references.values()):
+        raise CLIError("the reference groups could not be read: reload the page.", field="form")
+    # a blank choice is the default rule; a label is kept as typed (the library ignores case
+    # and spaces only when no label matches exactly)
+    chosen = {str(c): label for c, label in references.items() if label.strip()}
+    if chosen:
+        out["reference"] = chosen
     return out
+
+
+def _json_field(fields: dict[str, str], name: str, empty: Any) -> Any:
+    try:
+        return json.loads(fields.get(name) or "null") or empty
+    except ValueError:
+        raise CLIError(f"the form's {name} could not be read: reload the page.",
+                       field="form") from None
 
 
 def _clean_notes(notes: list[str], fields: dict[str, str]) -> list[str]:
@@ -236,13 +257,18 @@ def _lines(text: str | None) -> list[str]:
     return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
 
 
-def _field_of(exc: Exception, owners: list[str], roles: dict[str, str]) -> dict[str, Any]:
-    """Where the page shows an error: a column's dropdown, an analysis, or the file."""
+def _field_of(exc: Exception, owners: list[str], roles: dict[str, str],
+              entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the page shows an error: a column's dropdown, an analysis, a group column's
+    reference group (a label the analysis does not find), or the file."""
     body: dict[str, Any] = {"error": " ".join(str(exc).split())}
     field = getattr(exc, "field", None) or "form"
     if field.startswith("analysis.") and field[9:].isdigit():
         index = int(field[9:]) - 1
         field = f"analysis:{owners[index]}" if index < len(owners) else "form"
+        if isinstance(exc.__cause__, UnknownReferenceError) and index < len(entries):
+            group = entries[index]["group"]
+            field = f"reference:{group[0] if isinstance(group, list) else group}"
     named = [c for c in roles if f"'{c}'" in body["error"]]
     if named:
         body["column"] = named[0]
@@ -256,13 +282,14 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     owners: list[str] = []
     roles: dict[str, str] = {}
+    entries: list[dict[str, Any]] = []
     notes: list[str] = []  # on reading the file: shown with the report, or with the error
 
     def step(i: int, total: int, title: str) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, {"step": i, "total": total, "title": title})
 
     def work() -> dict[str, Any]:
-        nonlocal owners, roles
+        nonlocal owners, roles, entries
         frame = read_upload(data, filename, None, notes)
         roles, analyses = _choices(fields)
         config, owners = build_config(roles, analyses, frame, title=fields.get("title", ""),
@@ -272,6 +299,7 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
                                       blank_means_no=fields.get("blank_means_no") == "1",
                                       in_process=_lines(fields.get("in_process")),
                                       settings=_settings(fields))
+        entries = config["analysis"]
         out = audit(b"", filename, config, frame=frame, read_notes=notes, on_step=step,
                     formats=("html", "markdown", "json"))
         # the open applications each funnel left out, as its row account reports them
@@ -292,7 +320,7 @@ async def _audit_events(data: bytes, filename: str, fields: dict[str, str]) -> A
     try:
         yield json.dumps(task.result()) + "\n"
     except FairhireError as exc:  # with the notes on reading the file ("'$1.2m' (row 7)")
-        yield json.dumps({**_field_of(exc, owners, roles),
+        yield json.dumps({**_field_of(exc, owners, roles, entries),
                           "notes": _clean_notes(notes, fields)}) + "\n"
     except Exception as exc:  # a bug: the page shows it instead of waiting for a last line
         yield json.dumps({"error": unexpected_message(exc), "field": "form"}) + "\n"

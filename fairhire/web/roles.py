@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.flags import flag_of
+from .._core.groups import GROUP_SEPARATOR, sorted_labels
 from ..workflow.errors import CLIError
 from .in_process import ROLE as IN_PROCESS_ROLE
 from .in_process import USES as IN_PROCESS_USES
@@ -179,14 +180,28 @@ def default_analyses(roles: Mapping[str, str]) -> list[str]:
     return out
 
 
+#: A column with more distinct values than this gets a text field for its reference group,
+#: not a list of its values (a group column has a few; more is likely an id given the role).
+MAX_REFERENCE_CHOICES = 60
+
+
 def describe_columns(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Name, a few example values and the number of distinct values of each column."""
+    """Name, a few example values and the number of distinct values of each column, and its
+    values as the upload shows them, in the library's group order (the reference-group
+    choices, should the column be given the group role; None when there are too many).
+
+    >>> describe_columns(pd.DataFrame({"sex": ["M", "F", None, "F"]}))[0]["values"]
+    ['F', 'M']
+    """
     out = []
     for c in frame.columns:
         series = frame[c]
-        examples = [str(v) for v in series.dropna().unique()[:4]]
-        out.append({"name": str(c), "examples": examples, "distinct": int(series.nunique()),
-                    "missing": int(series.isna().sum())})
+        distinct = series.dropna().unique()
+        values = ([str(v) for v in sorted_labels(list(distinct))]
+                  if len(distinct) <= MAX_REFERENCE_CHOICES else None)
+        out.append({"name": str(c), "examples": [str(v) for v in distinct[:4]],
+                    "distinct": int(series.nunique()), "missing": int(series.isna().sum()),
+                    "values": values})
     return out
 
 
@@ -298,7 +313,8 @@ def build_config(
     labels every analysis counts as unknown; ``blank_means_no`` reads a blank yes/no cell as
     no in every analysis; ``in_process`` are the values of the 'application status' column
     that mark an application still open, left out of the funnel analyses; ``settings``
-    (``alpha``, ``threshold``) go to every analysis that takes them."""
+    (``alpha``, ``threshold``, ``min_n``, and ``reference``: a label per group column) go to
+    every analysis that takes them (:func:`_settings_for`)."""
     unknown = sorted(set(roles) - {str(c) for c in frame.columns})
     if unknown:
         raise CLIError(f"column(s) {unknown} are not in the uploaded file.", field="file")
@@ -308,6 +324,7 @@ def build_config(
     if not analyses:
         raise CLIError("choose at least one analysis.", field="analyses")
     by = {r: [c for c in frame.columns.astype(str) if roles.get(c) == r] for r in ROLES}
+    _check_references((settings or {}).get("reference", {}), by["group"])
     still_open = in_process_option(by, in_process, frame)
     report: dict[str, Any] = {"title": title.strip() or "Hiring audit"}
     if organization.strip():
@@ -327,18 +344,46 @@ def build_config(
             made = [{**entry, "blank_means_no": True} for entry in made]
         if still_open and kind in IN_PROCESS_USES:
             made = [{**entry, "in_process": still_open} for entry in made]
-        made = [{**entry, **_settings_for(entry["type"], settings or {})} for entry in made]
+        made = [{**entry, **_settings_for(entry, settings or {})} for entry in made]
         entries += made
         owners += [kind] * len(made)
     return {"report": report, "analysis": entries}, owners
 
 
-def _settings_for(kind: str, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings an analysis of type ``kind`` takes (an LL144 audit has no threshold)."""
+#: Analyses whose ``min_n`` is not the page's "minimum group size" (the smallest group that
+#: can be the reference, 30 by default): LL144's is the DCWP rule's 1, the pay gap's (5) is
+#: also the smallest group tested. They keep their own, as a config without min_n does.
+OWN_MIN_N = ("ll144", "pay_gap")
+
+
+def _settings_for(entry: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings the analysis of ``entry`` takes (an LL144 audit has no threshold and no
+    reference: the law's is the highest rate); ``reference`` is the label chosen for the
+    entry's group column, or for combined groups the labels of all their columns joined
+    ("Male × White"; none unless every column has one)."""
     from ..workflow.config import analysis_function
 
-    taken = inspect.signature(analysis_function(kind)).parameters
-    return {k: v for k, v in settings.items() if v is not None and k in taken}
+    taken = inspect.signature(analysis_function(entry["type"])).parameters
+    out = {k: v for k, v in settings.items() if v is not None and k in taken}
+    if entry["type"] in OWN_MIN_N:
+        out.pop("min_n", None)
+    if "reference" in out:
+        columns = entry["group"] if isinstance(entry["group"], list) else [entry["group"]]
+        labels = [out["reference"].get(c) for c in columns]
+        out.pop("reference")
+        if all(labels):
+            out["reference"] = GROUP_SEPARATOR.join(labels)
+    return out
+
+
+def _check_references(references: Mapping[str, str], groups: Sequence[str]) -> None:
+    """A reference group is chosen for a column given the group role (else it would be
+    ignored)."""
+    for column in references:
+        if column not in groups:
+            raise CLIError(f"a reference group is chosen for column {column!r}, which does not "
+                           "have the role 'group': give it that role, or leave its reference "
+                           "group at the default.", field=f"reference:{column}")
 
 
 def _toml_value(value: Any) -> str:

@@ -89,17 +89,21 @@ def _converter(name: str, convert: Callable[[str], Any]) -> Callable[[str], Any]
 
 
 def setting_text(name: str, text: str) -> Any:
-    """A comparison setting typed in a form (the web app's): ``alpha`` ("0.05" or "5%") or
-    ``threshold`` ("0.8" or "4/5"), checked by the library's rule, as the value an audit
-    config holds (a threshold typed as a fraction stays text: "4/5" is exact).
+    """A comparison setting typed in a form (the web app's): ``alpha`` ("0.05" or "5%"),
+    ``threshold`` ("0.8" or "4/5") or ``min_n`` ("30"), checked by the library's rule, as the
+    value an audit config holds (a threshold typed as a fraction stays text: "4/5" is exact).
 
     Examples
     --------
     >>> setting_text("alpha", " 5% "), setting_text("threshold", "4/5"), setting_text("threshold", "0.9")
     (0.05, '4/5', 0.9)
+    >>> setting_text("min_n", " 10 ")
+    10
     """
     if name == "alpha":
         return check_alpha(_number_text(text), name)
+    if name == "min_n":  # the reference-group rule's minimum, as --min-n reads it
+        return check_min_n(_number_text(text))
     check_threshold(text.strip(), name)
     return text.strip() if "/" in text else float(text)
 
@@ -171,7 +175,7 @@ def min_n() -> Callable[[str], int]:
     >>> min_n()("30"), min_n()("0")
     (30, 0)
     """
-    return _converter("min_n", lambda text: check_min_n(_number_text(text)))
+    return _converter("min_n", lambda text: setting_text("min_n", text))
 
 
 def adjustment() -> Callable[[str], str]:

@@ -11,7 +11,11 @@
   const progressText = document.getElementById("progress-text");
   const frame = document.getElementById("report");
   const runNotes = document.getElementById("run-notes");
+  // short enough for a phone's width (the fieldset's note says the rest)
+  const DEFAULT_REFERENCE = "(default: highest rate, groups ≥ min_n)";
   let output = null;
+  let columnValues = Object.create(null);  // column -> its values (null: too many to list)
+  let references = Object.create(null);  // column -> the reference group chosen for it
 
   function show(id, on = true) {
     document.getElementById(id).hidden = !on;
@@ -35,14 +39,54 @@
       option.selected = value === role;
       select.append(option);
     });
-    select.addEventListener("change", () => { fh.clearErrors(); });
+    select.addEventListener("change", () => { fh.clearErrors(); drawReferences(); });
     return select;
+  }
+
+  // One reference-group choice per column with the role "group": its values as the upload
+  // shows them (or a text field when it has too many), the default rule first.
+  function referenceChoice(column) {
+    const values = columnValues[column];
+    let input;
+    if (values) {
+      input = fh.el("select");
+      [["", DEFAULT_REFERENCE], ...values.map((v) => [v, v])].forEach(([value, text]) => {
+        const option = fh.el("option", null, text);
+        option.value = value;
+        input.append(option);
+      });
+    } else {
+      input = fh.el("input");
+      input.type = "text";
+      input.maxLength = 200;
+      input.placeholder = DEFAULT_REFERENCE;
+    }
+    input.value = references[column] || "";
+    input.dataset.reference = column;
+    input.addEventListener("change", () => { fh.clearErrors(); references[column] = input.value; });
+    const label = fh.el("label", null, `Compare ${column} with `);
+    label.append(input);
+    const error = fh.el("p", "error");
+    error.dataset.field = `reference:${column}`;
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    return [label, error];
+  }
+
+  function drawReferences() {
+    const groups = [...document.querySelectorAll("select[data-column]")]
+      .filter((s) => s.value === "group").map((s) => s.dataset.column);
+    document.getElementById("reference-list").replaceChildren(...groups.flatMap(referenceChoice));
+    show("no-group-column", !groups.length);
   }
 
   function drawColumns(reply) {
     const body = document.querySelector("#roles tbody");
     body.replaceChildren();
+    columnValues = Object.create(null);
+    references = Object.create(null);
     reply.columns.forEach((col) => {
+      columnValues[col.name] = col.values;
       const tr = fh.el("tr");
       const examples = col.examples.join(", ") + (col.distinct > col.examples.length ? ", …" : "");
       tr.append(fh.el("th", null, col.name), fh.el("td", "examples", examples));
@@ -55,6 +99,7 @@
       box.checked = reply.analyses.includes(box.value);
     });
     document.getElementById("in-process").value = (reply.in_process || []).join("\n");
+    drawReferences();
     const notes = reply.notes.length ? ` ${reply.notes.join(" ")}` : "";
     document.getElementById("file-info").textContent =
       `${reply.file}: ${reply.rows.toLocaleString("en")} rows, ${reply.columns.length} columns.${notes}`;
@@ -90,7 +135,11 @@
     const roles = Object.create(null);  // a column may be named "__proto__"
     document.querySelectorAll("select[data-column]").forEach((s) => { roles[s.dataset.column] = s.value; });
     const analyses = [...document.querySelectorAll('input[name="analysis"]:checked')].map((b) => b.value);
-    return { roles, analyses };
+    const chosen = Object.create(null);
+    document.querySelectorAll("[data-reference]").forEach((input) => {
+      if (input.value.trim()) chosen[input.dataset.reference] = input.value;
+    });
+    return { roles, analyses, chosen };
   }
 
   function onEvent(event) {
@@ -116,7 +165,7 @@
     runNotes.replaceChildren();
     const file = fileInput.files[0];
     if (!file) { fail({ field: "file", error: "choose a file to upload." }); return; }
-    const { roles, analyses } = choices();
+    const { roles, analyses, chosen } = choices();
     const form = new FormData();
     form.append("csrf", fh.csrf());
     form.append("file", file);
@@ -127,6 +176,8 @@
     form.append("min_cell", document.getElementById("min-cell").value);
     form.append("threshold", document.getElementById("threshold").value);
     form.append("alpha", document.getElementById("alpha").value);
+    form.append("min_n", document.getElementById("min-n").value);
+    form.append("references", JSON.stringify(chosen));
     form.append("unknown_labels", document.getElementById("unknown-labels").value);
     form.append("in_process", document.getElementById("in-process").value);
     form.append("blank_means_no", document.getElementById("blank-means-no").checked ? "1" : "");
