@@ -127,3 +127,18 @@ def test_a_small_groups_model_coefficient_is_withheld_in_the_json():
     assert terms["sex[Non-binary]"]["ci_low"] is None
     assert terms["sex[Female]"]["coef"] == result.coefficients.set_index("term").loc[
         "sex[Female]", "coef"]
+
+
+def test_a_number_that_names_a_row_is_shown_beside_withheld_counts():
+    # "Diverse panels by panel size" printed "| s | 132 | < 5 | s | < 5 | s |": the panel
+    # size (1), the row's name, was hidden with the row's figures (33f9c98)
+    data = fh.datasets.make_interviews(1_200, random_state=0)
+    panels = fh.interview_panels(
+        data.panels, interview="interview_id", panelist_group="panelist_sex",
+        candidate_group="candidate_sex", outcome="advanced", panelist="panelist", min_groups=2)
+    assert panels.sizes.set_index("panel_size").loc[1, "diverse"] == 0
+    report = fh.Report(title="Panels", min_cell=MIN_CELL).add(panels)
+    md, html = report.render_markdown(), report.render_html()
+    assert "| 1 | 132 | < 5 | s | < 5 | s |" in md
+    assert "| s | 132 |" not in md
+    assert '<td class="num">1</td>\n<td class="num">132</td>' in html

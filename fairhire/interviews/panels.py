@@ -120,6 +120,8 @@ class InterviewPanelsResult(Result):
         "difference", "pass_rate_diverse", "pass_rate_not_diverse", "share_diverse",
         "share_of_interviews", "share_of_seats", "z",
     })
+    #: a panel's size names its row of ``sizes``: shown beside withheld counts
+    label_columns: ClassVar[frozenset[str]] = frozenset({"panel_size"})
 
     #: ``panels`` holds one row per interview with the candidate's group and outcome: data
     #: about individuals that reports leave out (its row count is kept instead).

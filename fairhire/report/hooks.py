@@ -37,10 +37,11 @@ class Hooks:
 
     def table(self, frame: Any, columns: Any, caption: str | None = None,
               counts: Sequence[str] = (), row_header: str | None = None,
-              empty: str = "No rows.", magnitudes: Collection[str] = ()) -> Markup:
+              empty: str = "No rows.", magnitudes: Collection[str] = (),
+              labels: Collection[str] = ()) -> Markup:
         return data_table(frame, columns, formatter=self.formatter, fmt=self.fmt,
                           caption=caption, counts=counts, row_header=row_header, empty=empty,
-                          magnitudes=magnitudes)
+                          magnitudes=magnitudes, labels=labels)
 
     def suppression_note(self) -> Markup:
         if self.min_cell is None:

@@ -96,11 +96,13 @@ def data_table(
     row_header: str | None = None,
     empty: str = "No rows.",
     magnitudes: Collection[str] = (),
+    labels: Collection[str] = (),
 ) -> Markup:
     """Render ``frame`` as an HTML or Markdown table (``fmt`` = "html" or "markdown").
 
     A row's figures are hidden ("s") where one of its ``counts`` is withheld or small; those
-    of ``magnitudes`` (a result's ``magnitude_columns``: pay, a gap) only where it is small.
+    of ``magnitudes`` (a result's ``magnitude_columns``: pay, a gap) only where it is small,
+    and number columns that name the row (``labels``: a cut-off, a panel size) never.
     """
     if frame is None or len(frame) == 0:
         if fmt == "html":
@@ -129,8 +131,9 @@ def data_table(
             kwargs = {k: v for k, v in options.items() if k != "or"}
             if cfmt == "text":
                 kwargs["label"] = column in LABEL_COLUMNS
-            own = hide_small if (set(column) if isinstance(column, tuple) else {column}
-                                 ) <= set(magnitudes) else hide
+            names = set(column) if isinstance(column, tuple) else {column}
+            own = False if names <= set(labels) else (
+                hide_small if names <= set(magnitudes) else hide)
             row.append(formatter.format_cell(cfmt, value, hide=own, **kwargs))
         body.append(row)
 
