@@ -31,7 +31,7 @@ from .._frames import (
 from .._results import Headline, Result, by_severity, result_dataclass
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
-from ._common import check_numeric
+from ._rubric_labels import label_points, scores_from_labels
 from ._rubric_steps import (
     RELIABLE,
     TENTATIVE,
@@ -211,6 +211,7 @@ def rubric_consistency(
     confidence: float = 0.95,
     adjust: str = "fdr_bh",
     unknown_labels: Sequence[object] = (),
+    order: Sequence[Any] | None = None,
     level: str | None = None,
 ) -> RubricConsistencyResult:
     """Inter-rater reliability and group score gaps for each rubric criterion.
@@ -279,8 +280,10 @@ def rubric_consistency(
     frame, crits, ids = _check(data, level=level, alpha=alpha, confidence=confidence,
                                candidate=candidate, rater=rater, criteria=criteria,
                                candidate_group=candidate_group)
+    label_notes: list[str] = []
+    points = label_points(frame, crits, order, label_notes)
     read = read_scores(frame, ids, crits, candidate, rater)
-    df, warnings = read.df, list(read.warnings)
+    df, warnings = scores_from_labels(read.df, points), [*label_notes, *read.warnings]
     cand_group = ref = None
     if candidate_group is not None:
         cand_group = candidate_groups(df, candidate_group, warnings, unknown_labels)
@@ -300,6 +303,7 @@ def rubric_consistency(
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
         "unknown_labels": list(unknown_labels),
+        "order": None if order is None else list(order),
     }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,
@@ -333,7 +337,7 @@ def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate:
     frame = to_narwhals(data)
     require_columns(frame, candidate=candidate, rater=rater, criteria=crits,
                     candidate_group=candidate_group)
-    frame = numbers_from_objects(frame, crits)
+    frame = numbers_from_objects(frame, crits)  # labels are read by label_points
     ids = [candidate, rater, *([candidate_group] if candidate_group else [])]
     clash = set(ids) & set(crits)
     if len(set(ids)) != len(ids) or clash:
@@ -341,6 +345,4 @@ def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate:
             "candidate=, rater=, candidate_group= and the criteria must be different columns"
             + (f"; {sorted(clash)!r} is used twice." if clash else ".")
         )
-    for c in crits:
-        check_numeric(frame, c, argument="criteria")
     return frame, crits, ids
