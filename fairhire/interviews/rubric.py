@@ -234,12 +234,14 @@ def rubric_consistency(
     Parameters
     ----------
     data : DataFrame
-        Rubric scores, one row per (candidate, rater) with one numeric column per criterion
-        (wide). The needed columns are collected to pandas; the input is never modified.
+        Rubric scores, one row per (candidate, rater) with one column per criterion (wide):
+        scale points, or rating labels (see ``order``). The needed columns are collected to
+        pandas; the input is never modified.
     candidate, rater : str
         Candidate and rater identifier columns. A (candidate, rater) pair may appear once.
     criteria : str or list of str
-        Criterion columns (numeric scale points; missing = not scored).
+        Criterion columns: numeric scale points, or rating labels read as points (missing,
+        blank, "N/A" and "No Decision" = not scored, counted in ``missing_scores``).
     candidate_group : str, optional
         Candidate group column (constant per candidate).
     unknown_labels : str or list, optional
@@ -258,6 +260,15 @@ def rubric_consistency(
         Level of the confidence intervals.
     adjust : {"fdr_bh", "holm", "bonferroni", "none"}
         Multiple-comparison adjustment of the gap p-values.
+    order : list, optional
+        Every rating label, lowest first, read as scale points 1..k, as in
+        :func:`fairhire.rating_disparity` (matched case and spaces aside); labels in the data
+        but not in ``order`` are an error listing them. Used for criteria holding text;
+        numeric criteria keep their numbers. Without it, labels that carry their point
+        ("4 - Strong Yes", "2 (Below)") read as that number, and labels of one well-known
+        scale (Greenhouse: "Definitely Not" < "No" < "Yes" < "Strong Yes"; Lever: "Strong No
+        Hire" < "No Hire" < "Hire" < "Strong Hire") as its points, with the mapping in
+        ``warnings``; other labels are an error.
     level : str, optional
         The old name of ``measurement=`` (works for one release, with a FutureWarning).
 
@@ -273,6 +284,17 @@ def rubric_consistency(
     ...                            criteria=list(data.criteria), candidate_group="sex")
     >>> rc.to_review.criterion.tolist()
     ['culture_fit']
+
+    Rating labels of a scorecard, lowest first in ``order``, are read as points 1..k:
+
+    >>> import pandas as pd
+    >>> cards = pd.DataFrame({"candidate": ["a", "a", "b", "b", "c", "c"],
+    ...                       "rater": ["r1", "r2"] * 3,
+    ...                       "overall": ["Meets", "Exceeds", "Below", "below ", "N/A", "Meets"]})
+    >>> fh.rubric_consistency(cards, candidate="candidate", rater="rater", criteria="overall",
+    ...                       order=["Below", "Meets", "Exceeds"]).table[["ratings", "mean"]]
+       ratings      mean
+    0        5  1.8
     """
     level = renamed_argument("rubric_consistency", "level", "measurement", level, measurement,
                              "ordinal")
