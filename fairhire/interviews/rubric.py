@@ -325,7 +325,8 @@ def rubric_consistency(
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
         "unknown_labels": list(unknown_labels),
-        "order": None if order is None else list(order),
+        # only when given: the reports of numeric rubrics (and their params) stay as they were
+        **({} if order is None else {"order": list(order)}),
     }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,
