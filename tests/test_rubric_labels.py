@@ -157,3 +157,10 @@ def test_the_audit_config_reads_order_as_the_library(tmp_path):
     assert section["params"] == json.loads(json.dumps(want.params))
     got = section["result"]["table"]
     assert got == json.loads(json.dumps(want.to_dict()["table"]))
+
+
+def test_order_on_numeric_criteria_is_said_to_be_unused():
+    df = by_hand(scorecards(GREENHOUSE), GREENHOUSE)
+    got = fh.rubric_consistency(df, order=GREENHOUSE, **KW)
+    same_result(got, fh.rubric_consistency(df, **KW))
+    assert "order= was not used: every criterion holds numbers, read as they are." in got.warnings
