@@ -164,3 +164,10 @@ def test_order_on_numeric_criteria_is_said_to_be_unused():
     got = fh.rubric_consistency(df, order=GREENHOUSE, **KW)
     same_result(got, fh.rubric_consistency(df, **KW))
     assert "order= was not used: every criterion holds numbers, read as they are." in got.warnings
+
+
+def test_rating_disparitys_error_on_unread_labels_gives_the_same_hint():
+    df = pd.DataFrame({"sex": ["F", "M"] * 40, "rating": ["Yes", "No", "Strong Yes", "Maybe"] * 20})
+    with pytest.raises(InvalidParameterError, match=r"holds text ratings .*; pass order=\[\.\.\.\]"
+                       r" with every rating label.* but 'Maybe' is not\."):
+        fh.rating_disparity(df, group="sex", rating="rating")

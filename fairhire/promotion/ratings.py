@@ -20,7 +20,7 @@ from .._core.counting import pick_reference
 from .._core.labels import NON_DISCLOSURE_NOTE, as_labels
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_min_n
-from .._core.ratings import read_rating_labels
+from .._core.ratings import read_rating_labels, scale_hint
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import fingerprint_frame
@@ -322,8 +322,7 @@ def _order_and_top(ratings: pd.Series, order: Sequence[Any] | None, top: Any,
                 if isinstance(v, str) or not isinstance(v, int | float | np.number)]
         if text:
             raise InvalidParameterError(
-                f"column {rating!r} holds text ratings {preview(text)}; pass order=[...] with "
-                "every rating, lowest first, so the ratings can be ranked."
+                f"column {rating!r} holds text ratings {preview(text)}; {scale_hint(text)}."
             )
     order_list = check_order(present, order, column=rating, argument="order")
     if top is None:
