@@ -15,6 +15,8 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
   reference, tests, adjustment, minimum sizes), checked once and passed on;
 - :mod:`~fairhire._core.names` — internal column names that never collide with a user's;
 - :mod:`~fairhire._core.groups` — group labels of several columns, and their order;
+- :mod:`~fairhire._core.order` — a list of values in order (``order=``), checked against the data;
+- :mod:`~fairhire._core.ratings` — rating labels ("Strong Yes", "3 - Meets") read as scale points;
 - :mod:`~fairhire._core.strata` — a missing stratum value (level, requisition, unit): kept as
   a stratum of its own, and said;
 - :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written;

@@ -2,8 +2,11 @@
 
 A value is missing when it is ``None``, ``NaN``, ``pandas.NA``, ``NaT``, or a string that is
 empty or holds only white space. Analyses add the labels a caller names in ``unknown_labels=``
-(see :mod:`fairhire._core.labels`). Every analysis, the command line and the web app use these
-two functions, so a blank cell is missing everywhere or nowhere.
+(see :mod:`fairhire._core.labels`). :data:`MISSING_MARKERS` are the words a spreadsheet or a
+database writes for a missing value ("N/A", "#N/A", "NULL"): the file readers read them as
+missing where a column cannot mean anything else by them (numbers, yes/no, rating labels).
+Every analysis, the command line and the web app use these two functions, so a blank cell is
+missing everywhere or nowhere.
 """
 
 from __future__ import annotations
@@ -14,7 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["is_missing", "missing_mask"]
+__all__ = ["MISSING_MARKERS", "is_missing", "missing_mask"]
+
+#: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
+#: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
+#: "#DIV/0!" ...): in a column of numbers, a cell whose value could not be computed.
+MISSING_MARKERS = frozenset({
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
+})
 
 
 def is_missing(value: Any) -> bool:

@@ -13,16 +13,19 @@ from scipy import stats
 from .._core.numbers import require_numeric
 from .._frames import Frame
 
-__all__ = ["StandardizedDifference", "check_numeric", "hedges_g"]
+__all__ = ["StandardizedDifference", "check_numeric", "hedges_g", "map_hint"]
+
+
+def map_hint(column: str) -> str:
+    """The fix for a score column of rating labels: map them to their points first."""
+    return ("rating labels can be mapped to their scale points first, in their order, e.g. "
+            f"df[{column!r}].map({{'Strong No': 1, 'No': 2, 'Yes': 3, 'Strong Yes': 4}}) for a "
+            "scorecard's ratings (a label the mapping leaves out becomes missing, counted)")
 
 
 def check_numeric(frame: Frame, column: str, *, argument: str) -> None:
     """Raise :class:`InvalidValueError` unless ``column`` is numeric."""
-    require_numeric(frame, column, argument=argument,
-                    fix=("rating labels can be mapped to their scale points first, in their "
-                         f"order, e.g. df[{column!r}].map({{'Strong No': 1, 'No': 2, "
-                         "'Yes': 3, 'Strong Yes': 4}) for a scorecard's ratings (a label the "
-                         "mapping leaves out becomes missing, counted)"))
+    require_numeric(frame, column, argument=argument, fix=map_hint(column))
 
 
 class StandardizedDifference(NamedTuple):

@@ -31,7 +31,7 @@ from .._frames import (
 from .._results import Headline, Result, by_severity, result_dataclass
 from ..errors import InvalidParameterError
 from ..stats.reliability import LEVELS
-from ._common import check_numeric
+from ._rubric_labels import label_points, scores_from_labels
 from ._rubric_steps import (
     RELIABLE,
     TENTATIVE,
@@ -211,6 +211,7 @@ def rubric_consistency(
     confidence: float = 0.95,
     adjust: str = "fdr_bh",
     unknown_labels: Sequence[object] = (),
+    order: Sequence[Any] | None = None,
     level: str | None = None,
 ) -> RubricConsistencyResult:
     """Inter-rater reliability and group score gaps for each rubric criterion.
@@ -233,12 +234,14 @@ def rubric_consistency(
     Parameters
     ----------
     data : DataFrame
-        Rubric scores, one row per (candidate, rater) with one numeric column per criterion
-        (wide). The needed columns are collected to pandas; the input is never modified.
+        Rubric scores, one row per (candidate, rater) with one column per criterion (wide):
+        scale points, or rating labels (see ``order``). The needed columns are collected to
+        pandas; the input is never modified.
     candidate, rater : str
         Candidate and rater identifier columns. A (candidate, rater) pair may appear once.
     criteria : str or list of str
-        Criterion columns (numeric scale points; missing = not scored).
+        Criterion columns: numeric scale points, or rating labels read as points (missing,
+        blank, "N/A" and "No Decision" = not scored, counted in ``missing_scores``).
     candidate_group : str, optional
         Candidate group column (constant per candidate).
     unknown_labels : str or list, optional
@@ -257,6 +260,15 @@ def rubric_consistency(
         Level of the confidence intervals.
     adjust : {"fdr_bh", "holm", "bonferroni", "none"}
         Multiple-comparison adjustment of the gap p-values.
+    order : list, optional
+        Every rating label, lowest first, read as scale points 1..k, as in
+        :func:`fairhire.rating_disparity` (matched case and spaces aside); labels in the data
+        but not in ``order`` are an error listing them. Used for criteria holding text;
+        numeric criteria keep their numbers. Without it, labels that carry their point
+        ("4 - Strong Yes", "2 (Below)") read as that number, and labels of one well-known
+        scale (Greenhouse: "Definitely Not" < "No" < "Yes" < "Strong Yes"; Lever: "Strong No
+        Hire" < "No Hire" < "Hire" < "Strong Hire") as its points, with the mapping in
+        ``warnings``; other labels are an error.
     level : str, optional
         The old name of ``measurement=`` (works for one release, with a FutureWarning).
 
@@ -272,6 +284,17 @@ def rubric_consistency(
     ...                            criteria=list(data.criteria), candidate_group="sex")
     >>> rc.to_review.criterion.tolist()
     ['culture_fit']
+
+    Rating labels of a scorecard, lowest first in ``order``, are read as points 1..k:
+
+    >>> import pandas as pd
+    >>> cards = pd.DataFrame({"candidate": ["a", "a", "b", "b", "c", "c"],
+    ...                       "rater": ["r1", "r2"] * 3,
+    ...                       "overall": ["Meets", "Exceeds", "Below", "below ", "N/A", "Meets"]})
+    >>> fh.rubric_consistency(cards, candidate="candidate", rater="rater", criteria="overall",
+    ...                       order=["Below", "Meets", "Exceeds"]).table[["ratings", "mean"]]
+       ratings      mean
+    0        5  1.8
     """
     level = renamed_argument("rubric_consistency", "level", "measurement", level, measurement,
                              "ordinal")
@@ -279,8 +302,10 @@ def rubric_consistency(
     frame, crits, ids = _check(data, level=level, alpha=alpha, confidence=confidence,
                                candidate=candidate, rater=rater, criteria=criteria,
                                candidate_group=candidate_group)
+    label_notes: list[str] = []
+    points = label_points(frame, crits, order, label_notes)
     read = read_scores(frame, ids, crits, candidate, rater)
-    df, warnings = read.df, list(read.warnings)
+    df, warnings = scores_from_labels(read.df, points), [*label_notes, *read.warnings]
     cand_group = ref = None
     if candidate_group is not None:
         cand_group = candidate_groups(df, candidate_group, warnings, unknown_labels)
@@ -300,6 +325,8 @@ def rubric_consistency(
         "candidate_group": candidate_group, "level": level, "reference": reference,
         "alpha": alpha, "confidence": confidence, "adjust": adjust,
         "unknown_labels": list(unknown_labels),
+        # only when given: the reports of numeric rubrics (and their params) stay as they were
+        **({} if order is None else {"order": list(order)}),
     }
     return RubricConsistencyResult(
         table=table, gaps=gaps, criteria=tuple(crits), level=level,
@@ -333,7 +360,7 @@ def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate:
     frame = to_narwhals(data)
     require_columns(frame, candidate=candidate, rater=rater, criteria=crits,
                     candidate_group=candidate_group)
-    frame = numbers_from_objects(frame, crits)
+    frame = numbers_from_objects(frame, crits)  # labels are read by label_points
     ids = [candidate, rater, *([candidate_group] if candidate_group else [])]
     clash = set(ids) & set(crits)
     if len(set(ids)) != len(ids) or clash:
@@ -341,6 +368,4 @@ def _check(data: Any, *, level: str, alpha: float, confidence: float, candidate:
             "candidate=, rater=, candidate_group= and the criteria must be different columns"
             + (f"; {sorted(clash)!r} is used twice." if clash else ".")
         )
-    for c in crits:
-        check_numeric(frame, c, argument="criteria")
     return frame, crits, ids

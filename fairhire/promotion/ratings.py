@@ -20,6 +20,7 @@ from .._core.counting import pick_reference
 from .._core.labels import NON_DISCLOSURE_NOTE, as_labels
 from .._core.missing import is_missing
 from .._core.params import check_alpha, check_min_n
+from .._core.ratings import read_rating_labels, scale_hint
 from .._core.reference_rows import explains_reference
 from .._core.text import format_ratio, p_text, threshold_line, threshold_rule
 from .._frames import fingerprint_frame
@@ -238,12 +239,13 @@ def rating_disparity(
     group_cols = _check(group, rating, alpha=alpha, min_n=min_n)
     unknown_labels = as_labels(unknown_labels)
     read, counts = count_by_value(data, group_cols, rating, "rating", unknown_labels)
+    counts, order, label_notes = _rating_labels(counts, order, rating)
     order_list, top_values = _order_and_top(counts["__rating"], order, top, rating)
     pos = positions(order_list)
     top_ranks = {place(pos, t) for t in top_values}
     oc = ordered_counts(counts, key="__rating", column=rating, order=order_list,
                         group_cols=group_cols, what="rating disparity")
-    warnings: list[str] = [*read.warnings, *oc.warnings]
+    warnings: list[str] = [*read.warnings, *label_notes, *oc.warnings]
     in_top = oc.unknown["__rating"].map(lambda v: place(pos, v) in top_ranks)
     unknown = pd.DataFrame({"employees": [int(oc.unknown["n"].sum())],
                             "top_count": [int(oc.unknown.loc[in_top, "n"].sum())]})
@@ -281,6 +283,36 @@ def _check(group: Any, rating: Any, *, alpha: float, min_n: int) -> list[str]:
     return group_cols
 
 
+def _rating_labels(counts: pd.DataFrame, order: Sequence[Any] | None, rating: str
+                   ) -> tuple[pd.DataFrame, Sequence[Any] | None, list[str]]:
+    """Text ratings read by the core's rule for rating labels (as rubric_consistency reads
+    them): a word that means "not rated" ("N/A") and that ``order=`` does not list is a missing
+    rating, counted; without ``order=``, labels that carry their point ("4 - Exceeds") or
+    belong to a known scale are put in order by their points (one label per point: spellings
+    of a point are counted as its first label). Returns the counts, the order and the notes."""
+    present = [v for v in dict.fromkeys(counts["__rating"].tolist()) if not is_missing(v)]
+    if not any(isinstance(v, str) for v in present):
+        return counts, order, []
+    reading = read_rating_labels(present, column=rating, order=order)
+    if reading is None:
+        return counts, order, []  # _order_and_top's error names the text ratings
+    if order is not None:
+        return _relabel(counts, {v: None for v in present if v not in reading.points}), order, []
+    first: dict[Any, Any] = {}
+    for label, point in sorted(reading.points.items(), key=lambda kv: (kv[1], str(kv[0]))):
+        first.setdefault(point, label)
+    relabel = {v: first[reading.points[v]] if v in reading.points else None for v in present}
+    return (_relabel(counts, relabel), list(first.values()),
+            [reading.note] if reading.note else [])
+
+
+def _relabel(counts: pd.DataFrame, relabel: dict[Any, Any]) -> pd.DataFrame:
+    if not relabel:
+        return counts
+    ratings = counts["__rating"].map(lambda v: relabel.get(v, v) if not is_missing(v) else v)
+    return counts.assign(__rating=ratings.astype(object))
+
+
 def _order_and_top(ratings: pd.Series, order: Sequence[Any] | None, top: Any,
                    rating: str) -> tuple[list[Any], list[Any]]:
     """The ratings in order (text ratings need ``order=``) and the top rating(s)."""
@@ -290,8 +322,7 @@ def _order_and_top(ratings: pd.Series, order: Sequence[Any] | None, top: Any,
                 if isinstance(v, str) or not isinstance(v, int | float | np.number)]
         if text:
             raise InvalidParameterError(
-                f"column {rating!r} holds text ratings {preview(text)}; pass order=[...] with "
-                "every rating, lowest first, so the ratings can be ranked."
+                f"column {rating!r} holds text ratings {preview(text)}; {scale_hint(text)}."
             )
     order_list = check_order(present, order, column=rating, argument="order")
     if top is None:

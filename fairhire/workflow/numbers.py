@@ -22,20 +22,11 @@ import numpy as np
 import pandas as pd
 
 from .._core.flags import flag_of
+from .._core.missing import MISSING_MARKERS
 from .._core.numbers import CURRENCY_SIGNS, THOUSANDS_SUFFIX, UNREAD_SUFFIX
 
 __all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
            "percent_numbers", "text_numbers"]
-
-#: What spreadsheets, R and databases write for a missing value (the markers pandas knows),
-#: and the error values a spreadsheet formula saves when it has no value ("#VALUE!",
-#: "#DIV/0!" ...): in a column of numbers, a cell whose value could not be computed.
-MISSING_MARKERS = frozenset({
-    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-    "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA",
-})
 
 #: ``DataFrame.attrs`` key: column position -> the rows whose marker ("N/A") was read as
 #: missing (a packed boolean mask).
