@@ -57,7 +57,7 @@ def test_greenhouse_labels_read_without_order_as_the_hand_mapped_frame():
     same_result(got, want)
     assert got.table.set_index("criterion").loc["overall", "missing_scores"] == 2
     note = ("ratings in 'overall' read as the Greenhouse scale: Definitely Not = 1, No = 2, "
-            "Yes = 3, Strong Yes = 4")
+            "Yes = 3, Strong Yes = 4.")
     assert note in got.warnings and note in got.summary()
 
 

@@ -138,7 +138,7 @@ def _known_scale(labels: list[Any], column: str) -> RatingLabels | None:
     mapping = ", ".join(f"{s} = {i}" for i, s in enumerate(scale, start=1))
     return RatingLabels(
         points={lab: int(place(pos, lab)) + 1 for lab in labels},  # type: ignore[arg-type]
-        note=f"ratings in {column!r} read as the {name} scale: {mapping}",
+        note=f"ratings in {column!r} read as the {name} scale: {mapping}.",
     )
 
 
@@ -156,7 +156,7 @@ def read_rating_labels(labels: Iterable[Any], *, column: str,
     ... # doctest: +NORMALIZE_WHITESPACE
     RatingLabels(points={'Yes': 3, 'Strong Yes': 4, 'No': 2},
                  note="ratings in 'overall' read as the Greenhouse scale: Definitely Not = 1,
-                 No = 2, Yes = 3, Strong Yes = 4")
+                 No = 2, Yes = 3, Strong Yes = 4.")
     >>> read_rating_labels(["meets ", "Exceeds", "N/A"], column="overall",
     ...                    order=["Below", "Meets", "Exceeds"]).points
     {'meets ': 2, 'Exceeds': 3}
