@@ -8,36 +8,27 @@ private (row-level) fields out of reach unless the report includes the disclosur
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from .._results import Headline, describe_rows
+from .._results import describe_rows
 from .linked import GROUP_NAME_COLUMNS as _GROUP_NAME_COLUMNS
 from .linked import plan_frames, shown_names
-from .sentences import LABEL_COLUMNS, clean_sentence, figure_texts, plain_words
-from .suppress import Rule, Withheld, _labels, _withheld, complement, curve_steps, suppress_frame
+from .suppress import (
+    Rule,
+    Withheld,
+    _labels,
+    _withheld,
+    complement,
+    curve_steps,
+    suppress_frame,
+)
+from .view_text import SentenceRules, _small_row_figures
 
 __all__ = ["ReportView", "RowsView", "suppress_rows"]
-
-
-def _mask(k: int) -> str:
-    """Stands for a count a sentence may state while the sentence is checked (see
-    ``ReportView._shown_exclusions``): private-use characters and letters, no digit that
-    could read as a figure."""
-    return "\ue000" + "abcdefghijklmnopqrstuvwxyz"[k % 26] * (k // 26 + 1) + "\ue001"
-
-
-#: A sentence that says every member of a group had the same outcome, or that a group had no
-#: one at some point ("had no applicants at stage 'hired'": the value of a cell shown as "< 5")
-_ALL_OR_NONE = re.compile(
-    r"\b(?:no one|everyone|nobody|the same outcome"
-    r"|(?:had|has) no (?:applicants|employees|people|candidates|individuals))\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +110,7 @@ def _declared_sums(result: Any, frames: list[pd.DataFrame]
     return out
 
 
-class ReportView:
+class ReportView(SentenceRules):
     """A result as a report sees it: tables, counts and sentences with ``min_cell`` applied.
 
     Attribute access goes to the result; tables (pandas frames, also those returned by
@@ -139,6 +130,9 @@ class ReportView:
         self._rule = None if min_cell is None else Rule.for_result(result, min_cell)
         self._cache: dict[Any, Any] = {}
         self._withheld: set[tuple[str, float]] = set()
+        #: the same, of rows with a small count of their own (what a withheld sentence that
+        #: quotes one rests on: fewer than min_cell people)
+        self._withheld_small: set[tuple[str, float, tuple[str, ...]]] = set()
         #: the figures each table withholds (by the table's id), for a headline about one table
         self._withheld_in: dict[int, set[tuple[str, float]]] = {}
         self._keys: list[tuple[tuple[str, ...], set]] = []
@@ -246,6 +240,7 @@ class ReportView:
             done = self._withhold_tallies(frame, done)
             if not curve_steps(frame):  # sentences quote a group's own figures
                 self._withheld.update(withheld)
+                self._withheld_small.update(_small_row_figures(frame, done, self._rule))
             self._withheld_in[key] = set(withheld)
             if counted and done is not frame:
                 self._remember(done)
@@ -371,140 +366,6 @@ class ReportView:
                                             sums=self._sums), strict=True))
         for value in counted + [f for f in frames.values() if id(f) not in self._forced]:
             self.frame(value)
-
-    def _labels(self) -> set[str]:
-        """The result's labels from the data that a sentence must print as they are: those
-        that read as a setting or a column name, or hold a digit (see LABEL_COLUMNS)."""
-        if "\0labels" not in self._cache:
-            found: set[str] = set()
-            for frame in self._tables():
-                for column in LABEL_COLUMNS.intersection(map(str, frame.columns)):
-                    found.update(v for v in frame[column].tolist() if isinstance(v, str))
-            # a label without a letter ("3") reads like a count: it is never kept, so a small
-            # count in a sentence cannot hide behind a group of the same name
-            self._cache["\0labels"] = {
-                v for v in found if any(c.isalpha() for c in v)
-                and (plain_words(v) != v or any(c.isdigit() for c in v))}
-        return self._cache["\0labels"]
-
-    def _sentence(self, text: str, plain: bool = True, section: str | None = None,
-                  round_all: bool = False) -> tuple[str, bool]:
-        if plain:
-            text = plain_words(text, keep=self._labels())
-        if self._rule is None:
-            return text, False
-        self._scan_tables()
-        if _ALL_OR_NONE.search(text) and self._names_withheld_row(text):
-            return text, True  # "no one (or everyone) in X left": X's outcome, without a count
-        withheld = self._section_withheld(section) | self._rows_withheld()
-        return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
-                              keep=self._labels(), round_all=round_all and bool(self._withheld))
-
-    def _section_withheld(self, section: str | None) -> set[tuple[str, float]]:
-        """The withheld figures a sentence must not quote: those of the result's table named
-        ``section`` when the result names its tables (LL144's ``tables``: a headline about the
-        sex table states only that table's figures, so a race table's withheld 0.92 does not
-        withhold it), else those of every table."""
-        tables = getattr(self._result, "tables", None)
-        if section is None or not isinstance(tables, Mapping) or section not in tables:
-            return self._withheld
-        frame = tables[section]
-        if not isinstance(frame, pd.DataFrame):
-            return self._withheld
-        self.frame(frame)
-        return self._withheld_in.get(id(frame), self._withheld)
-
-    def _names_withheld_row(self, text: str, keys: list | None = None) -> bool:
-        """Whether ``text`` names a label of a row with withheld figures (of ``keys``)."""
-        labels = {str(v) for _, rows in (self._keys if keys is None else keys)
-                  for row in rows for v in row}
-        return any(re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)
-                   for label in labels if label.strip())
-
-    def _why_withheld(self, text: str) -> str:
-        """Why a sentence is withheld, in words: a small group's own figures, or the figures
-        of a larger group withheld so that a small group's count cannot be worked out from the
-        totals (the sentence names rows with withheld figures, none with a small count)."""
-        if self._names_withheld_row(text) and not self._names_withheld_row(
-                text, self._small_keys):
-            return ("its figures would let a count of fewer than "
-                    f"{self._min_cell} people be worked out from the totals")
-        return f"it rests on fewer than {self._min_cell} people"
-
-    def _rows_withheld(self) -> set[tuple[str, float]]:
-        """The row account's figures withheld as complements ("s"): a warning that states one
-        ("50 rows excluded, missing outcome") would give the small exclusion back."""
-        raw, shown = self._result.rows, self.rows
-        if raw is None or shown is None:
-            return set()
-        pairs = [(raw.total, shown.total), (raw.used, shown.used),
-                 *((raw.excluded[k], shown.excluded.get(k)) for k in raw.excluded)]
-        return {("count", float(v)) for v, s in pairs if isinstance(s, Withheld) and v is not None}
-
-    def headlines(self, *, plain: bool = True) -> list[Headline]:
-        """The result's headlines with ``min_cell`` applied to their text and figure
-        (``plain``: as :meth:`sentence`)."""
-        out = []
-        for h in self._result.headlines():
-            text, quoted = self._sentence(str(h.text), plain, h.section)
-            if quoted:
-                text = (
-                    f"{h.section + ': a' if h.section else 'A'} finding is withheld because "
-                    f"{self._why_withheld(str(h.text))}; see the section's tables."
-                )
-            figure = None if (quoted or text != h.text) else h.figure
-            # a withheld finding's severity ("Flagged") would say what its figures say
-            severity = 1 if quoted else h.severity
-            out.append(Headline(severity=severity, text=text, figure=figure, section=h.section))
-        return out
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return tuple(self.clean_text(str(w)) for w in self._result.warnings)
-
-    def _shown_exclusions(self, text: str) -> list[tuple[int, int]]:
-        """Where ``text`` states an exclusion whose count the report's data section shows
-        ("12 rows excluded: missing outcome", "rows excluded: 21 missing group (sex)"): the
-        spans of those counts. Such a count says no more than that section, whatever other
-        figure of the result it happens to equal."""
-        raw, shown = self._result.rows, self.rows
-        if raw is None or shown is None:
-            return []
-        spans = []
-        for reason, count in raw.excluded.items():
-            if isinstance(shown.excluded.get(reason), Withheld) or not count:
-                continue
-            said = re.compile(rf"(?<![\d.,]){count:,}(?![\d.,]\d)(?= (?:(?:rows|employees|"
-                              rf"applicants|people) (?:were )?excluded[:,]? \(?)?"
-                              rf"{re.escape(reason)}(?!\w))")
-            spans += [m.span() for m in said.finditer(text)]
-        return spans
-
-    def clean_text(self, text: str, *, plain: bool = True) -> str:
-        """A sentence about the result (a warning, an alert) with ``min_cell`` applied: small
-        counts replaced, or the whole sentence withheld when it quotes a withheld figure.
-        ``plain``: also say settings and column names in words (as the report does)."""
-        spans = self._shown_exclusions(text) if self._rule is not None else []
-        counts = [text[a:b] for a, b in spans]
-        for k, (a, b) in sorted(enumerate(spans), key=lambda x: -x[1][0]):
-            text = f"{text[:a]}{_mask(k)}{text[b:]}"  # not a figure: not checked
-        cleaned, quoted = self._sentence(text, plain)
-        if quoted:
-            return f"A note is withheld because {self._why_withheld(text)}."
-        for k, count in enumerate(counts):
-            cleaned = cleaned.replace(_mask(k), count)
-        return cleaned
-
-    def clean_data_note(self, text: str) -> str:
-        """A note on how the data file was read ("311 blank cells read as no") with
-        ``min_cell`` applied: as :meth:`clean_text`, and its counts rounded ("about 310") when
-        the result withholds any figure. A count of the whole file, less the counts the tables
-        show, would give a withheld one back (the promoted among employees of unknown group:
-        the file's rows, less the blanks read as no, less each group's promoted)."""
-        cleaned, quoted = self._sentence(text, round_all=True)
-        if quoted:
-            return f"A note is withheld because {self._why_withheld(text)}."
-        return cleaned
 
     @property
     def rows(self) -> RowsView | None:
