@@ -47,6 +47,8 @@ def _terms() -> tuple[Term, ...]:
 def glossary(partials: Iterable[str]) -> list[Term]:
     """The terms a report with sections of these partials uses, in alphabetical order.
 
+    Examples
+    --------
     >>> [t.term for t in glossary(["time_to_exit"])][:3]
     ['Adjusted p-value', 'Confidence interval (95% CI)', 'Cox hazard ratio']
     >>> [t.term for t in glossary(["job_description"])]
