@@ -503,3 +503,29 @@ def test_a_withheld_count_of_one_takes_a_plural_noun():
     assert text == ("the X curve reaches one half only when fewer than 5 people are still "
                     "waiting (fewer than 5); fewer than 5 exits were recorded; fewer than 5 "
                     "rater(s) flagged; fewer than 5 personal record.")
+
+
+def test_a_note_does_not_state_a_complement_count_between_min_cell_and_ten():
+    # "stratum 'L3': Non-binary (9): too small to be the reference" was printed beside a
+    # table whose L3 Non-binary headcount is withheld ("s", a complement): counts under 10
+    # were never matched against withheld figures, as if every one were below min_cell
+    staff = fh.datasets.make_workforce(n_employees=2000, random_state=0)
+    result = fh.promotion_disparity(staff, group="sex", promoted="promoted", level="level")
+    assert any("Non-binary (9)" in w for w in result.warnings)
+    view = ReportView(result, 5, outside=frozenset({("non-binary", 9.0)}))
+    table = view.frame(result.by_stratum).set_index(["stratum", "group"])
+    assert str(table.loc[("L3", "Non-binary"), "applicants"]) == "s"
+    assert not any("(9)" in w for w in view.warnings)
+    # shown, it may be said
+    alone = ReportView(result, 5)
+    assert any("Non-binary (9)" in w for w in alone.warnings)
+
+
+def test_a_threshold_in_a_sentence_is_not_a_withheld_figure():
+    # "(fewer than 5)" says the rule, not a row's count: a withheld count of 5 elsewhere
+    # must not withhold the sentence
+    from fairhire.report.sentences import clean_sentence
+
+    text = "the X curve reaches one half only when 7 people are still waiting (fewer than 5)."
+    assert clean_sentence(text, 5, {"5"}) == (text, False)
+    assert clean_sentence(text, 5, {"7"})[1]

@@ -46,24 +46,28 @@ _THRESHOLD_BEFORE = re.compile(r"\b(?:fewer|less) than\s*$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?%?")
 
 
-def _texts_of(kind: str, v: float) -> set[str]:
-    """How a figure of this kind may be written in a sentence."""
-    count = {core.format_count(v)} if abs(v) >= 9.5 else set()
+def _texts_of(kind: str, v: float, min_cell: int | None = None) -> set[str]:
+    """How a figure of this kind may be written in a sentence (a count below ``min_cell`` is
+    not matched: a sentence says it as "fewer than 5")."""
+    count = {core.format_count(v)} if abs(v) >= (
+        9.5 if min_cell is None else min_cell - 0.5) else set()
     ratio = {core.format_ratio(v), core.format_ratio(v, None, 3), core.format_number(v, 2)}
     rate = {core.format_percent(v), core.format_percent(v, 0), core.format_percent(abs(v))}
     pct = {core.format_number(v, 1), core.format_number(abs(v), 1) + "%"}
-    # "1" or "3" is too common to match on (and a count below min_cell is replaced anyway);
-    # a test's p-value or statistic is no other row's figure (see clean_sentence)
+    # a count below min_cell is replaced anyway ("1" or "3" is too common to match on); one
+    # withheld at or above it is a complement ("Non-binary (9)" beside "s" gave it back); a
+    # test's p-value or statistic is no other row's figure (see clean_sentence)
     return {"count": count, "ratio": ratio, "rate": rate, "pct": pct, "p": set()}.get(
         kind, count | ratio | rate | pct)
 
 
-def figure_texts(values: Iterable[tuple[str, float]]) -> set[str]:
-    """How withheld figures, (kind, value) pairs, may be written in a sentence."""
+def figure_texts(values: Iterable[tuple[str, float]], min_cell: int | None = None) -> set[str]:
+    """How withheld figures, (kind, value) pairs, may be written in a sentence (``min_cell``:
+    the report's; without it only counts of 10 or more are matched)."""
     out: set[str] = set()
     for kind, v in values:
         if math.isfinite(v):
-            out |= {c.replace(core.MINUS, "-") for c in _texts_of(kind, v)}
+            out |= {c.replace(core.MINUS, "-") for c in _texts_of(kind, v, min_cell)}
     return out
 
 
@@ -142,7 +146,12 @@ def clean_sentence(text: str, min_cell: int, withheld: set[str], keep: Iterable[
     # a p-value is the sentence's own test, not a figure of another row: "adjusted p = 1.000"
     # is not the withheld ratio 1.000 of a small group
     plain = _P_VALUE.sub("p", text.replace(core.MINUS, "-"))
-    for token in _NUMBER.findall(plain):
+    for match in _NUMBER.finditer(plain):
+        token = match.group(0)
+        # a threshold ("fewer than 5"), an age, a level or a line is no figure of a row
+        if (_THRESHOLD_BEFORE.search(plain, 0, match.start())
+                or _NOT_A_COUNT_BEFORE.search(plain, 0, match.start())):
+            continue
         if token.lstrip("-") in withheld or token in withheld:
             return original, True
     counts = [(m, int(m.group(1).replace(",", ""))) for m in _INTEGER.finditer(text)

@@ -117,7 +117,8 @@ class SentenceRules:
         if _ALL_OR_NONE.search(text) and self._names_withheld_row(text):
             return text, True  # "no one (or everyone) in X left": X's outcome, without a count
         withheld = self._section_withheld(section) | self._rows_withheld()
-        return clean_sentence(text, self._rule.min_cell, figure_texts(withheld),
+        return clean_sentence(text, self._rule.min_cell,
+                              figure_texts(withheld, self._rule.min_cell),
                               keep=self._labels(), round_all=round_all and bool(self._withheld))
 
     def _section_withheld(self, section: str | None) -> set[tuple[str, float]]:
@@ -169,8 +170,9 @@ class SentenceRules:
     def _quotes(self, text: str, figures: set[tuple[str, float]]) -> bool:
         """Whether ``text`` quotes one of ``figures``."""
         assert self._rule is not None
-        return bool(figures) and clean_sentence(text, self._rule.min_cell, figure_texts(figures),
-                                                keep=self._labels())[1]
+        return bool(figures) and clean_sentence(
+            text, self._rule.min_cell, figure_texts(figures, self._rule.min_cell),
+            keep=self._labels())[1]
 
     def _rows_withheld(self) -> set[tuple[str, float]]:
         """The row account's figures withheld as complements ("s"): a warning that states one
