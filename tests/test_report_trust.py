@@ -498,11 +498,11 @@ def test_a_withheld_count_of_one_takes_a_plural_noun():
 
     text, quoted = clean_sentence(
         "the X curve reaches one half only when 1 person is still waiting (fewer than 5); "
-        "1 exit was recorded; 1 rater(s) flagged; 1 personal record.", 5, set())
+        "1 exit was recorded; 1 worker(s) flagged; 1 personal record.", 5, set())
     assert not quoted
     assert text == ("the X curve reaches one half only when fewer than 5 people are still "
                     "waiting (fewer than 5); fewer than 5 exits were recorded; fewer than 5 "
-                    "rater(s) flagged; fewer than 5 personal record.")
+                    "worker(s) flagged; fewer than 5 personal record.")
 
 
 def test_a_note_does_not_state_a_complement_count_between_min_cell_and_ten():
@@ -529,3 +529,15 @@ def test_a_threshold_in_a_sentence_is_not_a_withheld_figure():
     text = "the X curve reaches one half only when 7 people are still waiting (fewer than 5)."
     assert clean_sentence(text, 5, {"5"}) == (text, False)
     assert clean_sentence(text, 5, {"7"})[1]
+
+
+def test_a_number_of_raters_is_said_as_the_key_figures_and_table_show_it():
+    # "fewer than 5 rater(s) had too few usable decisions" beside the key figure "2 not
+    # assessable" and a table listing the two raters by name (33f9c98): raters are not
+    # the people min_cell protects, the candidates whose decisions they made are
+    data = fh.datasets.make_interviews(1_200, random_state=0)
+    result = fh.rater_disparity(data.decisions, rater="interviewer", candidate_group="sex",
+                                outcome="advanced", min_n=20)
+    texts = [h.text for h in ReportView(result, 5).headlines()]
+    raw = [h.text for h in result.headlines() if "too few usable decisions" in h.text]
+    assert raw and raw[0] in texts

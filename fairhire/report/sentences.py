@@ -27,8 +27,9 @@ _INTEGER = re.compile(r"(?<![\w.,/=−-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/]|[.,]\
 # a number of categories or comparisons ("1 of 3 categories of workers"), a comparison of
 # two audits' tally of findings ("0 new, 2 worse", "6 findings"), and a setting or a number
 # of things the analysis tried, never people ("minimum 3" decisions a rater needs, "members
-# from at least 2 groups" on a diverse panel, "3 candidate cut-offs"), and a test's degrees
-# of freedom ("df = 2").
+# from at least 2 groups" on a diverse panel, "3 candidate cut-offs"), a test's degrees
+# of freedom ("df = 2"), and a number of raters ("2 rater(s) not assessable": the rater
+# table lists them by name; min_cell protects the candidates their decisions count).
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\b(?:aged?|ages|level|stage|step|round|quarter|q|line|row|art\.|article|regs?|"
     r"regulation|section|minimum|members from at least)\s*|\bdf\s*[=:]?\s*|\w\()$", re.I)
@@ -38,6 +39,7 @@ _NOT_A_COUNT_AFTER = re.compile(
     r"(?:calendar |working |business )?(?:years?|months?|weeks?|days?|hours?|quarters?)\b|"
     r"(?:of [\d,]+ )?(?:\w+ )?(?:categories|comparisons)\b|"
     r"findings?\b|(?:candidate )?cut-offs?\b|degrees? of freedom\b|df\b|"
+    r"raters?\b|rater\(s\)|"
     r"(?:new|worse|unchanged|better|resolved|not compared)\b(?!\s+\w+ees?\b)))",
     re.I,
 )
