@@ -288,3 +288,18 @@ def test_a_finding_with_no_row_now_is_not_called_resolved():
          "reason": "no row in the current audit"}]
     assert any("no row in the current one" in w and "Hiring, hired, Non-binary" in w
                for w in cmp.warnings)
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda d: d.update(sections={"a": 1}), "'sections' is not a list of sections"),
+    (lambda d: d.update(sections=[1]), "section 0 is not an object"),
+    (lambda d: d["sections"][0].update(result=[1]), "the 'result' of section 0"),
+    (lambda d: d.update(report="Audit 2025"), "'report' is not an object"),
+])
+def test_a_hand_edited_audit_is_refused_by_name_not_with_a_python_error(edit, said):
+    # an audit.json whose parts are not laid out as Report.to_json writes them: AttributeError
+    # or ValueError on aeccaad, from the library, `fairhire compare` and an audit config
+    edited = json.loads(json.dumps(PREVIOUS))
+    edit(edited)
+    with pytest.raises(InvalidValueError, match=f"not laid out as a fairhire audit: {said}"):
+        fh.compare_audits(edited, CURRENT)

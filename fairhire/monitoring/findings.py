@@ -185,6 +185,27 @@ def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding
     return out
 
 
+def _check_layout(data: Mapping[str, Any], source: str) -> None:
+    """Refuse an audit JSON whose parts are not laid out as Report.to_json writes them (a file
+    edited by hand, or by a tool that rewrote it): reading it would stop on a Python error."""
+    sections = data["sections"]
+    wrong = ""
+    if not isinstance(sections, list):
+        wrong = f"'sections' is not a list of sections (it is a {type(sections).__name__})"
+    elif bad := [i for i, s in enumerate(sections) if not isinstance(s, Mapping)]:
+        wrong = f"section {bad[0]} is not an object (it is {sections[bad[0]]!r:.40})"
+    elif bad := [i for i, s in enumerate(sections)
+                 if not isinstance(s.get("result") or {}, Mapping)]:
+        wrong = f"the 'result' of section {bad[0]} is not an object"
+    elif not isinstance(data.get("report") or {}, Mapping):
+        wrong = f"'report' is not an object (it is {data['report']!r:.40})"
+    if wrong:
+        raise InvalidValueError(
+            f"{source} is not laid out as a fairhire audit: {wrong}. Was it edited by hand? "
+            "Compare the audit.json files as Report.to_json() wrote them (or write them again)."
+        )
+
+
 def read_audit(audit: Any, *, argument: str) -> Audit:
     """Read an audit JSON (path, dict or Report) and its findings.
 
@@ -199,6 +220,7 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
             f"{source} is not a fairhire audit: it has no 'schema_version' and 'sections'. Pass "
             "a JSON file written by Report.to_json()."
         )
+    _check_layout(data, source)
     findings: dict[tuple[str, str, str], Finding] = {}
     analyses: list[str] = []
     for section in data["sections"]:
