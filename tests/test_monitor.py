@@ -558,3 +558,34 @@ def test_generator_is_unchanged_without_periods_and_checks_drift():
         fh.datasets.make_hiring_funnel(100, periods=8, drift={**DRIFT, "from_period": 9})
     with pytest.raises(InvalidParameterError, match="keys"):
         fh.datasets.make_hiring_funnel(100, periods=8, drift={"stage": "screened"})
+
+
+def test_spreadsheet_serial_dates_are_refused_with_how_to_read_them():
+    # an ATS export whose application dates Excel wrote as serial day numbers (45594 is
+    # 2024-10-29): aeccaad read them, without freq=, as 222 one-day periods and left most rows
+    # out as "period with fewer than two groups" without a word; with freq= it said to use
+    # them as labels
+    applicants = fh.datasets.make_hiring_funnel(600, periods=4, random_state=1)
+    serial = (applicants["applied_on"] - pd.Timestamp("1899-12-30")).dt.days
+    data = applicants.assign(applied_on=serial)
+    first = int(serial.iloc[0])
+    day = applicants["applied_on"].iloc[0].date().isoformat()
+    with pytest.raises(InvalidParameterError,
+                       match=rf"'applied_on'.*holds numbers.*{first} is {day}.*origin="):
+        fh.monitor(data, period="applied_on", group="sex", stages=STAGES)
+    with pytest.raises(InvalidParameterError, match=rf"has type.*{first} is {day}"):
+        fh.monitor(data, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    # the dates they stand for give the audit of the date column
+    read = data.assign(applied_on=pd.to_datetime(serial, unit="D", origin="1899-12-30"))
+    expected = fh.monitor(applicants, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    got = fh.monitor(read, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(got.table, expected.table)
+    # numbers that are period labels (years; or in the order given) are still labels
+    years = fh.datasets.make_hiring_funnel(2000, periods=8, random_state=1)
+    years = years.assign(year=years["applied_on"].dt.year)
+    assert fh.monitor(years, period="year", group="sex", stages=STAGES).periods == (2024, 2025)
+    cycles = pd.DataFrame({"cycle": [45001] * 4 + [45000] * 4, "sex": ["F", "M"] * 4,
+                           "hired": [1, 1, 0, 1, 1, 0, 0, 1]})
+    got = fh.monitor(cycles, period="cycle", group="sex", stages=["hired"],
+                     period_order=[45001, 45000])
+    assert got.periods == (45001, 45000)

@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .missing import missing_mask
 
-__all__ = ["date_format", "date_text", "not_dates", "read_date", "read_dates"]
+__all__ = ["date_format", "date_text", "not_dates", "read_date", "read_dates", "serial_dates"]
 
 #: Day-and-month orders tried after ISO 8601, with how a sentence names them; then the month
 #: in words (abbreviated, or in full: two formats of one name, since "May" is both).
@@ -184,6 +184,37 @@ def not_dates(text: pd.Series) -> list[str]:
     return text[~ok].tolist()
 
 
+#: Spreadsheet serial day numbers of 1950-01-01 and 2099-12-31: a column of whole numbers all
+#: between them is dates that Excel stored (or a CSV export wrote) as numbers.
+_SERIALS = (18264, 73050)
+#: Day 0 of Excel's (Windows) serial dates; it counts 1900 as a leap year, so day 60 is lost.
+_EXCEL_EPOCH = "1899-12-30"
+
+
+def serial_dates(values: list[Any]) -> str:
+    """A sentence saying how to read ``values`` as dates, when they are all numbers that look
+    like spreadsheet serial day numbers (45658 is 2025-01-01); else "".
+
+    Examples
+    --------
+    >>> serial_dates([45658, 45700.5])[:61]
+    ' Numbers such as 45658 look like spreadsheet serial dates (45'
+    >>> serial_dates([2024, 2025]), serial_dates([True])
+    ('', '')
+    """
+    numbers = [v for v in values if isinstance(v, int | float | np.integer | np.floating)
+               and not isinstance(v, bool | np.bool_)]
+    if not numbers or len(numbers) < len(values):
+        return ""
+    if not all(_SERIALS[0] <= v <= _SERIALS[1] for v in numbers):
+        return ""
+    first = numbers[0]
+    day = (pd.Timestamp(_EXCEL_EPOCH) + pd.Timedelta(days=int(first))).date().isoformat()
+    return (f" Numbers such as {first:g} look like spreadsheet serial dates ({first:g} is "
+            f"{day}): format the column as dates before exporting it, or convert it with "
+            f"pandas.to_datetime(column, unit='D', origin='{_EXCEL_EPOCH}').")
+
+
 def _not_text(values: pd.Series, missing: pd.Series, column: str, argument: str) -> pd.Series:
     """Dates stored as dates (date, datetime, Timestamp objects). Numbers are refused: pandas
     would read 2020 as 2020 nanoseconds after 1970, and a spreadsheet's serial day number
@@ -196,7 +227,7 @@ def _not_text(values: pd.Series, missing: pd.Series, column: str, argument: str)
         raise InvalidValueError(
             f"column {column!r} ({argument}) must hold dates, but {len(bad):,} rows hold "
             f"{preview(bad.unique().tolist())} ({type(bad.iloc[0]).__name__}). Write the dates "
-            "as YYYY-MM-DD (ISO 8601) or store the column as dates."
+            f"as YYYY-MM-DD (ISO 8601) or store the column as dates.{serial_dates(bad.tolist())}"
         )
     return pd.to_datetime(values.where(~missing, None))
 

@@ -29,7 +29,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from .._core.dates import date_format, date_text, not_dates
+from .._core.dates import date_format, date_text, not_dates, serial_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
@@ -108,12 +108,32 @@ def read_period_column(
         if not any(dtype == t for t in (nw.String, nw.Object, nw.Categorical, nw.Enum)):
             raise InvalidParameterError(
                 f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
-                f"period=) has type {dtype}, not dates. Leave out freq= to use its values as "
-                "period labels, or pass a date column."
+                f"period=) has type {dtype}, not dates."
+                f"{serial_dates(_some_values(frame, column)) or _AS_LABELS}"
             )
         return PeriodColumn(column, freq, "text-date", (source,))
     categories = tuple(dtype.categories) if dtype == nw.Enum else None
     return PeriodColumn(column, None, "label", (source,), categories=categories)
+
+
+_AS_LABELS = " Leave out freq= to use its values as period labels, or pass a date column."
+
+
+def _some_values(frame: Frame, column: str) -> list[Any]:
+    """A few known values of ``column`` (for an error message)."""
+    return collect_pandas(frame.select(column).drop_nulls().head(50))[column].tolist()
+
+
+def _refuse_serials(present: list[Any], column: str) -> None:
+    """Spreadsheet serial dates (45658 for 2025-01-01) are days, not period labels: read as
+    labels, each day was a period of its own and most periods had one group, left out."""
+    hint = serial_dates(present)
+    if hint:
+        raise InvalidParameterError(
+            f"column {column!r} (passed as period=) holds numbers, not period labels or "
+            f"dates.{hint} Then pass {_FREQ_ADVICE} If they are period labels, pass "
+            "period_order= with them in time order."
+        )
 
 
 def _date_label(year: int, month: int, freq: str) -> tuple[str, int]:
@@ -288,6 +308,8 @@ def label_periods(
         labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))
         _refuse_days(present, spec.column)
+        if period_order is None and spec.categories is None:
+            _refuse_serials(present, spec.column)
         order, numbers = _label_order(present, spec, period_order, warnings)
     series = pd.Series(labels, index=table.index, dtype=object)
     unit = None
