@@ -3,7 +3,8 @@
 Only empty cells are missing when a file is read (the library's rule: text is missing only when
 it is blank). Markers such as ``NA``, ``#N/A`` or ``None``, and a spreadsheet formula's errors
 (``#VALUE!``, ``#DIV/0!``), are read as missing only in a column whose other values are all
-numbers or all yes/no, where they cannot mean anything else; in a label column they are labels
+numbers, all yes/no or all dates (an HRIS writes "N/A" for the termination date of someone still
+employed), where they cannot mean anything else; in a label column they are labels
 (a disability column answers "None"), with a note on how to count them as unknown.
 
 A European spreadsheet saves ``48.250,50`` in a ``;``-separated file; an American one saves a
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.dates import date_text, not_dates
 from .._core.flags import flag_of
 from .._core.missing import MISSING_MARKERS
 from .._core.numbers import CURRENCY_SIGNS, THOUSANDS_SUFFIX, UNREAD_SUFFIX
@@ -60,8 +62,17 @@ def _all_flags(values: pd.Series) -> bool:
     return all(flag_of(v) is True or flag_of(v) is False for v in values.unique())
 
 
+def _all_dates(values: pd.Series) -> bool:
+    """Whether every value is a date as the shared date rule reads them ("2025-03-14",
+    "03/14/2025"), so that a missing marker beside them can only mean "no date"."""
+    text = date_text(pd.Series(values.unique(), dtype=object))
+    # every date has a digit: a label column ("None", "Female") is no date without parsing it
+    return bool(len(text)) and all(any(c.isdigit() for c in v) for v in text) and not not_dates(text)
+
+
 def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.DataFrame:
-    """Missing markers read as missing in number and yes/no columns, kept in label columns.
+    """Missing markers read as missing in number, yes/no and date columns, kept in label
+    columns.
 
     Examples
     --------
@@ -83,7 +94,7 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
         counts = values[marked].value_counts()
         shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
         numbers = pd.to_numeric(rest, errors="coerce")
-        if numbers.notna().all() or _all_flags(rest):
+        if numbers.notna().all() or _all_flags(rest) or _all_dates(rest):
             cleaned = series.mask(series.isin(MISSING_MARKERS))
             converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
             # bytes: pandas compares and copies attrs (concat), which an array would break
