@@ -303,3 +303,30 @@ def test_a_hand_edited_audit_is_refused_by_name_not_with_a_python_error(edit, sa
     edit(edited)
     with pytest.raises(InvalidValueError, match=f"not laid out as a fairhire audit: {said}"):
         fh.compare_audits(edited, CURRENT)
+
+
+def test_a_change_of_reference_group_is_said_and_a_new_reference_is_not_absent():
+    # Last year men were hired at the highest rate and women and non-binary applicants were
+    # flagged; this year women and non-binary applicants are hired at the highest rate (a
+    # tie), so both are this year's reference. aeccaad listed them as "no row in the current
+    # audit (nobody in the group or stage this time?)" beside 100 and 40 applicants, and
+    # said nothing of the ratios being against another group than last year's.
+    def audit(hired, when):
+        counts = {"sex": ["Male", "Female", "Non-binary"], "n": [100, 100, 40], "hired": hired}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    cmp = fh.compare_audits(audit([50, 30, 10], "2025-01-31"), audit([30, 50, 20], "2026-01-31"))
+    assert cmp.table[["group", "status"]].to_dict("records") == [
+        {"group": "Male", "status": "new"}]
+    assert cmp.not_compared[["group", "reason"]].to_dict("records") == [
+        {"group": "Female", "reason": "the reference group in the current audit"},
+        {"group": "Non-binary", "reason": "the reference group in the current audit"}]
+    assert not any("no row in the current one" in w for w in cmp.warnings)
+    assert any("reference group changed (Hiring, hired: Male → Female)" in w
+               for w in cmp.warnings)
+    assert any("2 findings flagged in the previous audit are the reference group in the "
+               "current one" in w for w in cmp.warnings)
+    # the same reference in both audits: no such warning
+    same = fh.compare_audits(audit([50, 30, 10], "2025-01-31"), audit([50, 35, 12], "2026-01-31"))
+    assert not any("reference group" in w for w in same.warnings)

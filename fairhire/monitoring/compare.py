@@ -36,6 +36,7 @@ ONE_AUDIT = "analysis in one audit only"
 WITHHELD = "flag withheld in one audit"
 WITHHELD_BOTH = "flag withheld in both audits"
 ABSENT = "no row in the current audit"
+NOW_REFERENCE = "the reference group in the current audit"
 NOT_COMPARED_COLUMNS = ["analysis", "stage", "group", "audit", "reason"]
 
 COMPARISON_COLUMNS = [
@@ -285,7 +286,11 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
                              "reason": WITHHELD_BOTH if both else WITHHELD})
             continue
         if a is None:  # no row now (no one in the group or stage): not known to be resolved
-            left_out.append({**where, "audit": "previous", "reason": ABSENT})
+            # or the group is what the others are compared with now (its rate the highest,
+            # or reference= named it): no impact ratio of its own
+            now = key in after.reference_rows
+            left_out.append({**where, "audit": "previous",
+                             "reason": NOW_REFERENCE if now else ABSENT})
             continue
         rows.append(_row(key, b, a))
     return _result(before, after, rows, left_out)
@@ -296,6 +301,32 @@ def _places(rows: pd.DataFrame) -> str:
     names = [", ".join(x for x in r if x) for r in
              rows[["analysis", "stage", "group"]].itertuples(index=False)]
     return "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
+
+
+def _reference_warnings(before: Audit, after: Audit, not_compared: pd.DataFrame) -> list[str]:
+    """Stages whose reference group changed, and findings whose group is the reference now:
+    an impact ratio of the previous audit and one of the current audit then compare with
+    different groups."""
+    changed = [f"{', '.join(x for x in where if x)}: {before.references[where]} → {now}"
+               for where, now in after.references.items()
+               if before.references.get(where, now) != now]
+    out = []
+    if changed:
+        out.append(
+            f"the reference group changed ({'; '.join(changed[:5])}{'; ...' if len(changed) > 5 else ''}):"
+            " the two audits' impact ratios there compare with different groups, so a change "
+            "in a figure may be a change of yardstick. Pass the same reference= to both "
+            "audits to compare like with like."
+        )
+    now = not_compared.loc[not_compared["reason"] == NOW_REFERENCE]
+    if len(now):
+        many = len(now) > 1
+        out.append(
+            f"{len(now)} finding{'s' if many else ''} flagged in the previous audit "
+            f"{'are' if many else 'is'} the reference group in the current one (what the "
+            f"others are compared with), so not called resolved: {_places(now)}."
+        )
+    return out
 
 
 def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict]) -> AuditComparison:
@@ -332,6 +363,7 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
             "group or stage this time?), so not called resolved: "
             f"{_places(gone)}."
         )
+    warnings += _reference_warnings(before, after, not_compared)
     t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
     if t0 and t1 and str(t0) > str(t1):
         warnings.append("the previous audit was generated after the current one: check the "

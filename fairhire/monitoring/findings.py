@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,10 @@ class Audit:
     schema_version: str
     analyses: tuple[str, ...]
     findings: dict[tuple[str, str, str], Finding]
+    #: (analysis, stage) -> the reference group its findings are compared with
+    references: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (analysis, stage, group) of the rows that are a reference (ties included): no findings
+    reference_rows: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def _load(audit: Any, argument: str) -> tuple[dict[str, Any], str]:
@@ -173,7 +177,12 @@ def _latest(payload: Mapping[str, Any], rows: list[dict]) -> list[dict]:
     return [r for r in rows if str(r["period"]) == last]
 
 
-def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding]:
+def _section_findings(
+    analysis: str, payload: Mapping[str, Any], references: dict[tuple[str, str], str],
+    reference_rows: set[tuple[str, str, str]],
+) -> list[Finding]:
+    """The findings of one section; ``references`` gets its (analysis, stage) -> reference,
+    ``reference_rows`` its rows that are a reference."""
     out = []
     for table, value in payload.items():
         if not (isinstance(value, list) and value and all(isinstance(r, dict) for r in value)):
@@ -182,7 +191,19 @@ def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding
         rows = {(_where(r, table), _text(r.get("group", r.get("category")))): r for r in value}
         found = (_finding(analysis, table, r, rows) for r in value)
         out += [f for f in found if f is not None]
+        for r in value:
+            if r.get("reference_group") is None or not _has_measure(r):
+                continue
+            where, group = _where(r, table), _text(r.get("group", r.get("category")))
+            references.setdefault((analysis, where), _text(r["reference_group"]))
+            if r.get("is_reference") is True or group == _text(r["reference_group"]):
+                reference_rows.add((analysis, where, group))
     return out
+
+
+def _has_measure(record: Mapping[str, Any]) -> bool:
+    """Whether a row holds a compared figure (a trend row names a reference but is none)."""
+    return any(m.column in record and any(f in record for f in m.flags) for m in MEASURES)
 
 
 def _check_layout(data: Mapping[str, Any], source: str) -> None:
@@ -222,6 +243,8 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
         )
     _check_layout(data, source)
     findings: dict[tuple[str, str, str], Finding] = {}
+    references: dict[tuple[str, str], str] = {}
+    reference_rows: set[tuple[str, str, str]] = set()
     analyses: list[str] = []
     for section in data["sections"]:
         if section.get("kind") == "audit comparison":  # a comparison is no finding of its own
@@ -229,8 +252,10 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
         title = _text(section.get("title") or section.get("kind"))
         analysis = title if title not in analyses else f"{title} ({section.get('index')})"
         analyses.append(analysis)
-        for found in _section_findings(analysis, section.get("result") or {}):
+        for found in _section_findings(analysis, section.get("result") or {}, references,
+                                        reference_rows):
             findings.setdefault((found.analysis, found.stage, found.group), found)
     info = dict(data.get("report") or {})
     return Audit(source=source, info=info, schema_version=str(data["schema_version"]),
-                 analyses=tuple(analyses), findings=findings)
+                 analyses=tuple(analyses), findings=findings, references=references,
+                 reference_rows=frozenset(reference_rows))
