@@ -589,3 +589,27 @@ def test_spreadsheet_serial_dates_are_refused_with_how_to_read_them():
     got = fh.monitor(cycles, period="cycle", group="sex", stages=["hired"],
                      period_order=[45001, 45000])
     assert got.periods == (45001, 45000)
+
+
+def test_a_period_far_from_the_rest_is_said_not_left_to_set_the_trend_silently():
+    # Three applications dated 2052 for 2025 (a typo an ATS keeps) are a period of their own
+    # 105 quarters after the rest; the trend counts the empty quarters as time passed, and
+    # the screening trend moved from -0.115 (p 0.05) to -0.020 (p 0.41) without a word on
+    # aeccaad
+    applicants = fh.datasets.make_hiring_funnel(3000, periods=8, random_state=4)
+    typo = applicants.copy()
+    typo.loc[typo.index[:6], "applied_on"] = pd.Timestamp("2052-03-01")
+    typo.loc[typo.index[:6], "sex"] = ["Female", "Male"] * 3
+    kw = {"period": "applied_on", "freq": "Q", "group": "sex", "stages": STAGES}
+    clean, far = fh.monitor(applicants, **kw), fh.monitor(typo, **kw)
+    assert not any("the rest of the run" in w for w in clean.warnings)
+    said = [w for w in far.warnings if "the rest of the run" in w]
+    assert len(said) == 1
+    assert said[0].startswith("column 'applied_on' (passed as period=): 2052-Q1 lies 104 "
+                              "quarters after the rest of the run (2024-Q1 to 2025-Q4)")
+    assert "correct them" in said[0]
+    # period labels numbered by the calendar are read alike
+    years = typo.assign(year=typo["applied_on"].dt.year.map(lambda y: f"FY{y}"))
+    by_year = fh.monitor(years, period="year", group="sex", stages=STAGES)
+    assert any("FY2052 lies 26 years after the rest of the run (FY2024 to FY2025)" in w
+               for w in by_year.warnings)

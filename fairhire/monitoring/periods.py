@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -38,7 +39,8 @@ from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 
-__all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
+__all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "far_periods", "label_periods",
+           "read_period_column"]
 
 #: freq= values and the words used for them in sentences.
 FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
@@ -317,3 +319,38 @@ def label_periods(
         unit = calendar_unit(order)  # numbered by calendar: say "a quarter", as for dates
     return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings,
                         unit=unit if unit in FREQS else None)
+
+
+def far_periods(order: Sequence[Any], numbers: dict[Any, int], column: str,
+                freq: str | None) -> list[str]:
+    """A warning when some periods lie further from the rest of the run than the run is long
+    (an application dated 2052 for 2025, a placeholder date of 1900): the trend counts the
+    empty periods between as time passed, so those few periods set its slope. A run of two
+    periods has no slope to set; a gap shorter than the run (a hiring freeze) is not said.
+
+    >>> far_periods(["2024-Q1", "2024-Q2", "2024-Q3", "2052-Q1"],
+    ...             {"2024-Q1": 0, "2024-Q2": 1, "2024-Q3": 2, "2052-Q1": 112}, "at", "Q")[0][:64]
+    "column 'at' (passed as period=): 2052-Q1 lies 109 quarters after"
+    """
+    if len(order) < 3:
+        return []
+    ranked = sorted(order, key=numbers.__getitem__)
+    gaps = [numbers[b] - numbers[a] - 1 for a, b in pairwise(ranked)]
+    at = max(range(len(gaps)), key=gaps.__getitem__)
+    if gaps[at] <= len(order):
+        return []
+    before, after = ranked[: at + 1], ranked[at + 1:]
+    later = len(after) <= len(before)
+    far, rest = (after, before) if later else (before, after)
+    unit = FREQS.get(freq or "")
+    # a number of months, quarters or years is no count of people (min_cell leaves it)
+    span = f"{gaps[at]:,} {unit}s" if unit else "long"
+    many = len(far) > 1
+    return [
+        f"column {column!r} (passed as period=): {', '.join(map(str, far))} "
+        f"{'lie' if many else 'lies'} {span} {'after' if later else 'before'} the rest of the "
+        f"run ({rest[0]} to {rest[-1]}): the trends count the {unit + 's' if unit else 'periods'}"
+        f" between as time that passed, so {'these periods set' if many else 'this period sets'}"
+        " the trends' slopes more than all the others. If those dates are typos (2052 for "
+        "2025), correct them; otherwise leave those rows out to see the trends of the rest."
+    ]
