@@ -330,3 +330,26 @@ def test_a_change_of_reference_group_is_said_and_a_new_reference_is_not_absent()
     # the same reference in both audits: no such warning
     same = fh.compare_audits(audit([50, 30, 10], "2025-01-31"), audit([50, 35, 12], "2026-01-31"))
     assert not any("reference group" in w for w in same.warnings)
+
+
+def test_a_group_spelt_another_way_this_year_is_the_same_group():
+    # The HRIS export changed "Female"/"Male" to "F"/"M". aeccaad called F a new finding
+    # (needs attention) beside "Female: no row in the current audit", and said the reference
+    # group changed from Male to M. The shared label rule reads F as Female within a column;
+    # across two audits the groups are matched the same way, with a warning naming the pairs.
+    def audit(sexes, hired, when):
+        counts = {"sex": sexes, "n": [200, 200, 40], "hired": hired}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    before = audit(["Male", "Female", "Non-binary"], [100, 60, 8], "2025-01-31")
+    after = audit(["M", "F", "non-binary "], [100, 62, 9], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table[["group", "status", "previous", "current"]].to_dict("records") == [
+        {"group": "Female", "status": "better", "previous": 0.6, "current": 0.62},
+        {"group": "Non-binary", "status": "better", "previous": 0.4, "current": 0.45}]
+    assert cmp.not_compared.empty
+    assert cmp.warnings == (
+        "groups written differently in the two audits were matched by the label rule (case, "
+        "spaces, sex spellings): F = Female; M = Male; non-binary = Non-binary, the current "
+        "spelling first. Write the groups the same way in both exports.",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS, label_key
 from .._core.text import format_number, format_ratio
 from .._results import (
     Headline,
@@ -264,6 +266,7 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
             "figures are laid out differently; compare audits written by the same version of "
             "fairhire (re-render the older one with Report.to_json)."
         )
+    after, matched = _match_groups(before, after)
     shared = set(before.analyses) & set(after.analyses)
     keys = list(dict.fromkeys([*before.findings, *after.findings]))
     rows, left_out = [], []
@@ -293,7 +296,53 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
                              "reason": NOW_REFERENCE if now else ABSENT})
             continue
         rows.append(_row(key, b, a))
-    return _result(before, after, rows, left_out)
+    result = _result(before, after, rows, left_out)
+    if matched:
+        pairs = "; ".join(f"{new} = {old}" for new, old in matched)
+        note = (f"groups written differently in the two audits were matched by the label rule "
+                f"(case, spaces, sex spellings): {pairs}, the current spelling first. Write "
+                "the groups the same way in both exports.")
+        result = dataclasses.replace(result, warnings=(note, *result.warnings))
+    return result
+
+
+def _same_group(label: str) -> Any:
+    """The key two audits' spellings of a group are matched on: the shared label rule's
+    (case and spaces), with the spellings of the sexes read as one ("F" and "Female")."""
+    key = label_key(label)
+    return FEMALE if key in FEMALE_SPELLINGS else MALE if key in MALE_SPELLINGS else key
+
+
+def _match_groups(before: Audit, after: Audit) -> tuple[Audit, list[tuple[str, str]]]:
+    """``after`` with each group that the previous audit spells another way (an export that
+    changed "Female" to "F") under the previous spelling, and the (current, previous) pairs.
+    Unmatched, such a group was a new finding and its old self had no row now."""
+
+    def groups(audit: Audit) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for a, stage, g in [*audit.findings, *audit.reference_rows]:
+            out.setdefault((a, stage), set()).add(g)
+        return out
+
+    old_groups, rename = groups(before), {}
+    for where, now in groups(after).items():
+        was = old_groups.get(where, set())
+        for g in now - was:
+            same = [p for p in was - now if _same_group(p) == _same_group(g)]
+            if len(same) == 1:
+                rename[(*where, g)] = same[0]
+    if not rename:
+        return after, []
+
+    def key(k: tuple[str, str, str]) -> tuple[str, str, str]:
+        return (k[0], k[1], rename.get(k, k[2]))
+
+    findings = {key(k): dataclasses.replace(f, group=key(k)[2]) for k, f in after.findings.items()}
+    references = {w: rename.get((*w, r), r) for w, r in after.references.items()}
+    matched = sorted(set((k[2], p) for k, p in rename.items()), key=lambda m: (m[1], m[0]))
+    return dataclasses.replace(
+        after, findings=findings, references=references,
+        reference_rows=frozenset(key(k) for k in after.reference_rows)), matched
 
 
 def _places(rows: pd.DataFrame) -> str:
