@@ -613,3 +613,25 @@ def test_a_period_far_from_the_rest_is_said_not_left_to_set_the_trend_silently()
     by_year = fh.monitor(years, period="year", group="sex", stages=STAGES)
     assert any("FY2052 lies 26 years after the rest of the run (FY2024 to FY2025)" in w
                for w in by_year.warnings)
+
+
+def test_iso_times_with_summer_and_winter_offsets_are_read_as_written():
+    # An ATS in New York writes 2024-03-08T09:15:00-05:00 in winter and ...-04:00 in summer.
+    # aeccaad stopped with pandas' ValueError "Mixed timezones detected" ("This is a bug in
+    # fairhire" on the command line); with one offset, time_to_exit's dates raised TypeError.
+    # The date is the one written: the same periods as the export without times.
+    from fairhire._core.dates import read_dates
+
+    applicants = fh.datasets.make_hiring_funnel(1500, periods=6, random_state=5)
+    day = applicants["applied_on"]
+    offsets = np.where(day.dt.month.between(4, 10), "-04:00", "-05:00")
+    stamped = applicants.assign(applied_on=day.dt.strftime("%Y-%m-%dT23:30:00") + offsets)
+    plain = applicants.assign(applied_on=day.dt.strftime("%Y-%m-%d"))
+    kw = {"period": "applied_on", "freq": "Q", "group": "sex", "stages": STAGES}
+    got, expected = fh.monitor(stamped, **kw), fh.monitor(plain, **kw)
+    pd.testing.assert_frame_equal(got.table, expected.table)
+    pd.testing.assert_frame_equal(got.trends, expected.trends)
+    one = pd.Series(["2024-03-09T10:00:00-05:00", "2024-06-11T23:30:00Z", None])
+    dates, note = read_dates(one, "hired", argument="hire_date")
+    assert dates.dt.date.astype(str).tolist()[:2] == ["2024-03-09", "2024-06-11"]
+    assert note == ""

@@ -52,15 +52,27 @@ ORDERS = _DATES | {f"{fmt} {clock}": (name[:-1] + ", with times)" if name.endswi
 _SEPT = re.compile(r"(?<![A-Za-z])(?i:sept)(?![A-Za-z])")
 
 
+#: The UTC offset after an ISO 8601 time ("2025-03-31T23:30:00-04:00", "...Z"): dropped, so
+#: the date is the one written. An export from a place with summer time mixes two offsets
+#: (-05:00 and -04:00), which pandas refuses to read as one column ("Mixed timezones"), and
+#: one offset gave dates with a time zone that the readers could not store.
+_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+                     r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
 def date_text(values: pd.Series) -> pd.Series:
-    """Date text as every reader of dates reads it: stripped, and "Sept" as "Sep".
+    """Date text as every reader of dates reads it: stripped, "Sept" as "Sep", and an ISO
+    time's UTC offset dropped (the date and time as written where they were recorded).
 
     Examples
     --------
     >>> date_text(pd.Series([" 13 Sept 2021", "13-SEPT-2021", "September 3, 2021"])).tolist()
     ['13 Sep 2021', '13-Sep-2021', 'September 3, 2021']
+    >>> date_text(pd.Series(["2025-03-31T23:30:00-04:00", "2025-01-02T08:00:00Z"])).tolist()
+    ['2025-03-31T23:30:00', '2025-01-02T08:00:00']
     """
-    return values.astype(str).str.strip().str.replace(_SEPT, "Sep", regex=True)
+    text = values.astype(str).str.strip().str.replace(_SEPT, "Sep", regex=True)
+    return text.str.replace(_OFFSET, r"\1", regex=True)
 
 
 def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
