@@ -352,30 +352,18 @@ def _places(rows: pd.DataFrame) -> str:
     return "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
 
 
-def _reference_warnings(before: Audit, after: Audit, not_compared: pd.DataFrame) -> list[str]:
-    """Stages whose reference group changed, and findings whose group is the reference now:
-    an impact ratio of the previous audit and one of the current audit then compare with
-    different groups."""
+def _reference_warnings(before: Audit, after: Audit) -> list[str]:
+    """Stages whose reference group changed: an impact ratio of the previous audit and one of
+    the current audit there compare with different groups."""
     changed = [f"{', '.join(x for x in where if x)}: {before.references[where]} → {now}"
                for where, now in after.references.items()
                if before.references.get(where, now) != now]
-    out = []
-    if changed:
-        out.append(
-            f"the reference group changed ({'; '.join(changed[:5])}{'; ...' if len(changed) > 5 else ''}):"
-            " the two audits' impact ratios there compare with different groups, so a change "
-            "in a figure may be a change of yardstick. Pass the same reference= to both "
-            "audits to compare like with like."
-        )
-    now = not_compared.loc[not_compared["reason"] == NOW_REFERENCE]
-    if len(now):
-        many = len(now) > 1
-        out.append(
-            f"{len(now)} finding{'s' if many else ''} flagged in the previous audit "
-            f"{'are' if many else 'is'} the reference group in the current one (what the "
-            f"others are compared with), so not called resolved: {_places(now)}."
-        )
-    return out
+    if not changed:
+        return []
+    return [f"the reference group changed ({'; '.join(changed[:5])}"
+            f"{'; ...' if len(changed) > 5 else ''}): the two audits' impact ratios there "
+            "compare with different groups, so a change in a figure may be a change of "
+            "yardstick. Pass the same reference= to both audits to compare like with like."]
 
 
 def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict]) -> AuditComparison:
@@ -404,15 +392,20 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
             if analysis not in other.analyses:
                 warnings.append(f"the analysis “{analysis}” is only in the {name} audit: its "
                                 "findings were not compared (keep section titles the same).")
-    gone = not_compared.loc[not_compared["reason"] == ABSENT]
-    if len(gone):
-        warnings.append(
-            f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous audit "
-            f"{'have' if len(gone) > 1 else 'has'} no row in the current one (nobody in the "
-            "group or stage this time?), so not called resolved: "
-            f"{_places(gone)}."
-        )
-    warnings += _reference_warnings(before, after, not_compared)
+    for reason, one, many in (
+        (ABSENT, "has no row", "have no row"),
+        (NOW_REFERENCE, "is the reference group", "are the reference group"),
+    ):
+        gone = not_compared.loc[not_compared["reason"] == reason]
+        if len(gone):
+            why = ("nobody in the group or stage this time?" if reason == ABSENT
+                   else "what the others are compared with")
+            warnings.append(
+                f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous "
+                f"audit {many if len(gone) > 1 else one} in the current one ({why}), so not "
+                f"called resolved: {_places(gone)}."
+            )
+    warnings += _reference_warnings(before, after)
     t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
     if t0 and t1 and str(t0) > str(t1):
         warnings.append("the previous audit was generated after the current one: check the "
