@@ -669,3 +669,51 @@ def test_an_unknown_word_in_a_yes_no_column_is_still_refused(tmp_path, capsys):
     assert main(_impact(tmp_path / "a.csv")) != 0
     err = capsys.readouterr().err
     assert "peut-être" in err and "spreadsheet's TRUE/FALSE" in err
+
+
+def test_na_in_a_date_column_is_a_missing_date(tmp_path, capsys):
+    # An ATS export writes "N/A" for an application date it does not have. aeccaad kept it as
+    # a label, so fairhire monitor stopped ("holds values that are not dates: ['N/A']") after
+    # a note whose advice, --unknown-label N/A, does not apply to the period column. In a
+    # column of dates "N/A" can only mean no date: a missing period, counted, as a blank is.
+    funnel = fh.datasets.make_hiring_funnel(800, periods=4, random_state=2)
+    export = funnel[["sex", "screened", "hired"]].assign(
+        applied=funnel["applied_on"].dt.strftime("%m/%d/%Y"))
+    export.loc[[3, 10, 11], "applied"] = "N/A"
+    export.to_csv(tmp_path / "ats.csv", index=False)
+    assert main(["monitor", str(tmp_path / "ats.csv"), "--period", "applied", "--freq", "Q",
+                 "--group", "sex", "--stages", "screened", "hired", "--report",
+                 str(tmp_path / "r"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "'applied': 'N/A' (3) read as missing" in err
+    assert "3 excluded (missing period)" in out
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    blank = export.assign(applied=export["applied"].replace("N/A", None))
+    expected = fh.monitor(blank, period="applied", freq="Q", group="sex",
+                          stages=["screened", "hired"])
+    assert section["fingerprint"] == expected.fingerprint
+
+
+def test_na_among_quarter_labels_is_a_missing_period_not_a_period_that_breaks_the_order(
+        tmp_path, capsys):
+    # "N/A" beside "Q1 2024" ... "Q4 2025" was a period label of its own on aeccaad: the labels
+    # no longer all named quarters, so the periods went in text order (Q1 2024, Q1 2025,
+    # Q2 2024 ...) and every trend was fitted on that order, after a note advising
+    # --unknown-label N/A, which does not apply to the period column
+    funnel = fh.datasets.make_hiring_funnel(1200, periods=8, random_state=6)
+    quarter = funnel["applied_on"].dt.quarter.astype(str)
+    export = funnel[["sex", "screened", "hired"]].assign(
+        quarter="Q" + quarter + " " + funnel["applied_on"].dt.year.astype(str))
+    export.loc[[1, 2, 4], "quarter"] = "N/A"
+    export.to_csv(tmp_path / "q.csv", index=False)
+    assert main(["monitor", str(tmp_path / "q.csv"), "--period", "quarter", "--group", "sex",
+                 "--stages", "screened", "hired", "--report", str(tmp_path / "r"),
+                 "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "'quarter': 'N/A' (3) read as missing" in err
+    assert "3 excluded (missing period)" in out and "text order" not in out
+    section = json.loads((tmp_path / "r" / "audit.json").read_text())["sections"][0]
+    assert section["result"]["periods"][:3] == ["Q1 2024", "Q2 2024", "Q3 2024"]
+    blank = export.assign(quarter=export["quarter"].replace("N/A", None))
+    expected = fh.monitor(blank, period="quarter", group="sex", stages=["screened", "hired"])
+    assert section["fingerprint"] == expected.fingerprint

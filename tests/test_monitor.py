@@ -558,3 +558,80 @@ def test_generator_is_unchanged_without_periods_and_checks_drift():
         fh.datasets.make_hiring_funnel(100, periods=8, drift={**DRIFT, "from_period": 9})
     with pytest.raises(InvalidParameterError, match="keys"):
         fh.datasets.make_hiring_funnel(100, periods=8, drift={"stage": "screened"})
+
+
+def test_spreadsheet_serial_dates_are_refused_with_how_to_read_them():
+    # an ATS export whose application dates Excel wrote as serial day numbers (45594 is
+    # 2024-10-29): aeccaad read them, without freq=, as 222 one-day periods and left most rows
+    # out as "period with fewer than two groups" without a word; with freq= it said to use
+    # them as labels
+    applicants = fh.datasets.make_hiring_funnel(600, periods=4, random_state=1)
+    serial = (applicants["applied_on"] - pd.Timestamp("1899-12-30")).dt.days
+    data = applicants.assign(applied_on=serial)
+    first = int(serial.iloc[0])
+    day = applicants["applied_on"].iloc[0].date().isoformat()
+    with pytest.raises(InvalidParameterError,
+                       match=rf"'applied_on'.*holds numbers.*{first} is {day}.*origin="):
+        fh.monitor(data, period="applied_on", group="sex", stages=STAGES)
+    with pytest.raises(InvalidParameterError, match=rf"has type.*{first} is {day}"):
+        fh.monitor(data, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    # the dates they stand for give the audit of the date column
+    read = data.assign(applied_on=pd.to_datetime(serial, unit="D", origin="1899-12-30"))
+    expected = fh.monitor(applicants, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    got = fh.monitor(read, period="applied_on", freq="Q", group="sex", stages=STAGES)
+    pd.testing.assert_frame_equal(got.table, expected.table)
+    # numbers that are period labels (years; or in the order given) are still labels
+    years = fh.datasets.make_hiring_funnel(2000, periods=8, random_state=1)
+    years = years.assign(year=years["applied_on"].dt.year)
+    assert fh.monitor(years, period="year", group="sex", stages=STAGES).periods == (2024, 2025)
+    cycles = pd.DataFrame({"cycle": [45001] * 4 + [45000] * 4, "sex": ["F", "M"] * 4,
+                           "hired": [1, 1, 0, 1, 1, 0, 0, 1]})
+    got = fh.monitor(cycles, period="cycle", group="sex", stages=["hired"],
+                     period_order=[45001, 45000])
+    assert got.periods == (45001, 45000)
+
+
+def test_a_period_far_from_the_rest_is_said_not_left_to_set_the_trend_silently():
+    # Three applications dated 2052 for 2025 (a typo an ATS keeps) are a period of their own
+    # 105 quarters after the rest; the trend counts the empty quarters as time passed, and
+    # the screening trend moved from -0.115 (p 0.05) to -0.020 (p 0.41) without a word on
+    # aeccaad
+    applicants = fh.datasets.make_hiring_funnel(3000, periods=8, random_state=4)
+    typo = applicants.copy()
+    typo.loc[typo.index[:6], "applied_on"] = pd.Timestamp("2052-03-01")
+    typo.loc[typo.index[:6], "sex"] = ["Female", "Male"] * 3
+    kw = {"period": "applied_on", "freq": "Q", "group": "sex", "stages": STAGES}
+    clean, far = fh.monitor(applicants, **kw), fh.monitor(typo, **kw)
+    assert not any("the rest of the run" in w for w in clean.warnings)
+    said = [w for w in far.warnings if "the rest of the run" in w]
+    assert len(said) == 1
+    assert said[0].startswith("column 'applied_on' (passed as period=): 2052-Q1 lies 104 "
+                              "quarters after the rest of the run (2024-Q1 to 2025-Q4)")
+    assert "correct them" in said[0]
+    # period labels numbered by the calendar are read alike
+    years = typo.assign(year=typo["applied_on"].dt.year.map(lambda y: f"FY{y}"))
+    by_year = fh.monitor(years, period="year", group="sex", stages=STAGES)
+    assert any("FY2052 lies 26 years after the rest of the run (FY2024 to FY2025)" in w
+               for w in by_year.warnings)
+
+
+def test_iso_times_with_summer_and_winter_offsets_are_read_as_written():
+    # An ATS in New York writes 2024-03-08T09:15:00-05:00 in winter and ...-04:00 in summer.
+    # aeccaad stopped with pandas' ValueError "Mixed timezones detected" ("This is a bug in
+    # fairhire" on the command line); with one offset, time_to_exit's dates raised TypeError.
+    # The date is the one written: the same periods as the export without times.
+    from fairhire._core.dates import read_dates
+
+    applicants = fh.datasets.make_hiring_funnel(1500, periods=6, random_state=5)
+    day = applicants["applied_on"]
+    offsets = np.where(day.dt.month.between(4, 10), "-04:00", "-05:00")
+    stamped = applicants.assign(applied_on=day.dt.strftime("%Y-%m-%dT23:30:00") + offsets)
+    plain = applicants.assign(applied_on=day.dt.strftime("%Y-%m-%d"))
+    kw = {"period": "applied_on", "freq": "Q", "group": "sex", "stages": STAGES}
+    got, expected = fh.monitor(stamped, **kw), fh.monitor(plain, **kw)
+    pd.testing.assert_frame_equal(got.table, expected.table)
+    pd.testing.assert_frame_equal(got.trends, expected.trends)
+    one = pd.Series(["2024-03-09T10:00:00-05:00", "2024-06-11T23:30:00Z", None])
+    dates, note = read_dates(one, "hired", argument="hire_date")
+    assert dates.dt.date.astype(str).tolist()[:2] == ["2024-03-09", "2024-06-11"]
+    assert note == ""

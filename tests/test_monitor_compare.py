@@ -288,3 +288,68 @@ def test_a_finding_with_no_row_now_is_not_called_resolved():
          "reason": "no row in the current audit"}]
     assert any("no row in the current one" in w and "Hiring, hired, Non-binary" in w
                for w in cmp.warnings)
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda d: d.update(sections={"a": 1}), "'sections' is not a list of sections"),
+    (lambda d: d.update(sections=[1]), "section 0 is not an object"),
+    (lambda d: d["sections"][0].update(result=[1]), "the 'result' of section 0"),
+    (lambda d: d.update(report="Audit 2025"), "'report' is not an object"),
+])
+def test_a_hand_edited_audit_is_refused_by_name_not_with_a_python_error(edit, said):
+    # an audit.json whose parts are not laid out as Report.to_json writes them: AttributeError
+    # or ValueError on aeccaad, from the library, `fairhire compare` and an audit config
+    edited = json.loads(json.dumps(PREVIOUS))
+    edit(edited)
+    with pytest.raises(InvalidValueError, match=f"not laid out as a fairhire audit: {said}"):
+        fh.compare_audits(edited, CURRENT)
+
+
+def test_a_change_of_reference_group_is_said_and_a_new_reference_is_not_absent():
+    # Last year men were hired at the highest rate and women and non-binary applicants were
+    # flagged; this year women and non-binary applicants are hired at the highest rate (a
+    # tie), so both are this year's reference. aeccaad listed them as "no row in the current
+    # audit (nobody in the group or stage this time?)" beside 100 and 40 applicants, and
+    # said nothing of the ratios being against another group than last year's.
+    def audit(hired, when):
+        counts = {"sex": ["Male", "Female", "Non-binary"], "n": [100, 100, 40], "hired": hired}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    cmp = fh.compare_audits(audit([50, 30, 10], "2025-01-31"), audit([30, 50, 20], "2026-01-31"))
+    assert cmp.table[["group", "status"]].to_dict("records") == [
+        {"group": "Male", "status": "new"}]
+    assert cmp.not_compared[["group", "reason"]].to_dict("records") == [
+        {"group": "Female", "reason": "the reference group in the current audit"},
+        {"group": "Non-binary", "reason": "the reference group in the current audit"}]
+    assert not any("no row in the current one" in w for w in cmp.warnings)
+    assert any("reference group changed (Hiring, hired: Male → Female)" in w
+               for w in cmp.warnings)
+    assert any("2 findings flagged in the previous audit are the reference group in the "
+               "current one" in w for w in cmp.warnings)
+    # the same reference in both audits: no such warning
+    same = fh.compare_audits(audit([50, 30, 10], "2025-01-31"), audit([50, 35, 12], "2026-01-31"))
+    assert not any("reference group" in w for w in same.warnings)
+
+
+def test_a_group_spelt_another_way_this_year_is_the_same_group():
+    # The HRIS export changed "Female"/"Male" to "F"/"M". aeccaad called F a new finding
+    # (needs attention) beside "Female: no row in the current audit", and said the reference
+    # group changed from Male to M. The shared label rule reads F as Female within a column;
+    # across two audits the groups are matched the same way, with a warning naming the pairs.
+    def audit(sexes, hired, when):
+        counts = {"sex": sexes, "n": [200, 200, 40], "hired": hired}
+        ai = fh.adverse_impact_from_counts(counts, group="sex", applicants="n", selected="hired")
+        return fh.Report(generated_at=when).add(ai, title="Hiring").to_json_dict()
+
+    before = audit(["Male", "Female", "Non-binary"], [100, 60, 8], "2025-01-31")
+    after = audit(["M", "F", "non-binary "], [100, 62, 9], "2026-01-31")
+    cmp = fh.compare_audits(before, after)
+    assert cmp.table[["group", "status", "previous", "current"]].to_dict("records") == [
+        {"group": "Female", "status": "better", "previous": 0.6, "current": 0.62},
+        {"group": "Non-binary", "status": "better", "previous": 0.4, "current": 0.45}]
+    assert cmp.not_compared.empty
+    assert cmp.warnings == (
+        "groups written differently in the two audits were matched by the label rule (case, "
+        "spaces, sex spellings): F = Female; M = Male; non-binary = Non-binary, the current "
+        "spelling first. Write the groups the same way in both exports.",)

@@ -109,6 +109,9 @@ def test_dates_in_one_day_and_month_order_are_read_as_iso_dates_are():
     with pytest.raises(InvalidValueError, match=r"'hired' \(hire_date\) must hold dates, but 60 "
                                                 r"rows hold \[2020\]"):
         fh.time_to_exit(df.assign(hired=2020), **kw)
+    # a spreadsheet's serial days say how to read them (aeccaad: only "store them as dates")
+    with pytest.raises(InvalidValueError, match=r"\[43831\].*43831 is 2020-01-01\): format"):
+        fh.time_to_exit(df.assign(hired=43831), **kw)
     as_dates = df.assign(hired=pd.to_datetime(df.hired).dt.date)  # date objects, as Parquet gives
     pd.testing.assert_frame_equal(fh.time_to_exit(as_dates, **kw).table, iso.table)
 

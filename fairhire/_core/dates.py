@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .missing import missing_mask
 
-__all__ = ["date_format", "date_text", "not_dates", "read_date", "read_dates"]
+__all__ = ["date_format", "date_text", "not_dates", "read_date", "read_dates", "serial_dates"]
 
 #: Day-and-month orders tried after ISO 8601, with how a sentence names them; then the month
 #: in words (abbreviated, or in full: two formats of one name, since "May" is both).
@@ -52,15 +52,27 @@ ORDERS = _DATES | {f"{fmt} {clock}": (name[:-1] + ", with times)" if name.endswi
 _SEPT = re.compile(r"(?<![A-Za-z])(?i:sept)(?![A-Za-z])")
 
 
+#: The UTC offset after an ISO 8601 time ("2025-03-31T23:30:00-04:00", "...Z"): dropped, so
+#: the date is the one written. An export from a place with summer time mixes two offsets
+#: (-05:00 and -04:00), which pandas refuses to read as one column ("Mixed timezones"), and
+#: one offset gave dates with a time zone that the readers could not store.
+_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*"
+                     r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+
+
 def date_text(values: pd.Series) -> pd.Series:
-    """Date text as every reader of dates reads it: stripped, and "Sept" as "Sep".
+    """Date text as every reader of dates reads it: stripped, "Sept" as "Sep", and an ISO
+    time's UTC offset dropped (the date and time as written where they were recorded).
 
     Examples
     --------
     >>> date_text(pd.Series([" 13 Sept 2021", "13-SEPT-2021", "September 3, 2021"])).tolist()
     ['13 Sep 2021', '13-Sep-2021', 'September 3, 2021']
+    >>> date_text(pd.Series(["2025-03-31T23:30:00-04:00", "2025-01-02T08:00:00Z"])).tolist()
+    ['2025-03-31T23:30:00', '2025-01-02T08:00:00']
     """
-    return values.astype(str).str.strip().str.replace(_SEPT, "Sep", regex=True)
+    text = values.astype(str).str.strip().str.replace(_SEPT, "Sep", regex=True)
+    return text.str.replace(_OFFSET, r"\1", regex=True)
 
 
 def read_dates(values: pd.Series, column: str, *, argument: str) -> tuple[pd.Series, str]:
@@ -184,6 +196,37 @@ def not_dates(text: pd.Series) -> list[str]:
     return text[~ok].tolist()
 
 
+#: Spreadsheet serial day numbers of 1950-01-01 and 2099-12-31: a column of whole numbers all
+#: between them is dates that Excel stored (or a CSV export wrote) as numbers.
+_SERIALS = (18264, 73050)
+#: Day 0 of Excel's (Windows) serial dates; it counts 1900 as a leap year, so day 60 is lost.
+_EXCEL_EPOCH = "1899-12-30"
+
+
+def serial_dates(values: list[Any]) -> str:
+    """A sentence saying how to read ``values`` as dates, when they are all numbers that look
+    like spreadsheet serial day numbers (45658 is 2025-01-01); else "".
+
+    Examples
+    --------
+    >>> serial_dates([45658, 45700.5])[:61]
+    ' Numbers such as 45658 look like spreadsheet serial dates (45'
+    >>> serial_dates([2024, 2025]), serial_dates([True])
+    ('', '')
+    """
+    numbers = [v for v in values if isinstance(v, int | float | np.integer | np.floating)
+               and not isinstance(v, bool | np.bool_)]
+    if not numbers or len(numbers) < len(values):
+        return ""
+    if not all(_SERIALS[0] <= v <= _SERIALS[1] for v in numbers):
+        return ""
+    first = numbers[0]
+    day = (pd.Timestamp(_EXCEL_EPOCH) + pd.Timedelta(days=int(first))).date().isoformat()
+    return (f" Numbers such as {first:g} look like spreadsheet serial dates ({first:g} is "
+            f"{day}): format the column as dates before exporting it, or convert it with "
+            f"pandas.to_datetime(column, unit='D', origin='{_EXCEL_EPOCH}').")
+
+
 def _not_text(values: pd.Series, missing: pd.Series, column: str, argument: str) -> pd.Series:
     """Dates stored as dates (date, datetime, Timestamp objects). Numbers are refused: pandas
     would read 2020 as 2020 nanoseconds after 1970, and a spreadsheet's serial day number
@@ -196,7 +239,7 @@ def _not_text(values: pd.Series, missing: pd.Series, column: str, argument: str)
         raise InvalidValueError(
             f"column {column!r} ({argument}) must hold dates, but {len(bad):,} rows hold "
             f"{preview(bad.unique().tolist())} ({type(bad.iloc[0]).__name__}). Write the dates "
-            "as YYYY-MM-DD (ISO 8601) or store the column as dates."
+            f"as YYYY-MM-DD (ISO 8601) or store the column as dates.{serial_dates(bad.tolist())}"
         )
     return pd.to_datetime(values.where(~missing, None))
 

@@ -43,7 +43,13 @@ from .periodic import (
     period_warnings,
     stack,
 )
-from .periods import PeriodColumn, PeriodLabels, label_periods, read_period_column
+from .periods import (
+    PeriodColumn,
+    PeriodLabels,
+    far_periods,
+    label_periods,
+    read_period_column,
+)
 from .result import MonitorResult
 from .trends import reference_note, stage_counts, trend_table
 
@@ -328,11 +334,12 @@ def _result(run: Run) -> MonitorResult:
     warnings += period_warnings(results, notes)
     table = stack(results, "table")
     numbers = {p: run.labels.numbers[p] - run.labels.numbers[order[0]] for p in order}
+    freq = run.spec.freq or run.labels.unit  # quarter labels are quarters too
+    warnings += far_periods(order, numbers, period, freq)
     by_stage = stage_counts(table, order)
     trends, references, notes_ = trend_table(by_stage, order, numbers, options)
     note = reference_note(table, order, references)
     warnings += notes_ + ([note] if note and options.reference is None else [])
-    freq = run.spec.freq or run.labels.unit  # quarter labels are quarters too
     wording = wording_for(promotion=run.outcome.promoted is not None, freq=freq,
                           alpha=options.alpha, threshold=float(options.threshold))
     alerts = find_alerts(table, trends, by_stage, order, options, wording)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._core.labels import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS, label_key
 from .._core.text import format_number, format_ratio
 from .._results import (
     Headline,
@@ -36,6 +38,7 @@ ONE_AUDIT = "analysis in one audit only"
 WITHHELD = "flag withheld in one audit"
 WITHHELD_BOTH = "flag withheld in both audits"
 ABSENT = "no row in the current audit"
+NOW_REFERENCE = "the reference group in the current audit"
 NOT_COMPARED_COLUMNS = ["analysis", "stage", "group", "audit", "reason"]
 
 COMPARISON_COLUMNS = [
@@ -263,6 +266,7 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
             "figures are laid out differently; compare audits written by the same version of "
             "fairhire (re-render the older one with Report.to_json)."
         )
+    after, matched = _match_groups(before, after)
     shared = set(before.analyses) & set(after.analyses)
     keys = list(dict.fromkeys([*before.findings, *after.findings]))
     rows, left_out = [], []
@@ -285,10 +289,60 @@ def compare_audits(previous: Any, current: Any) -> AuditComparison:
                              "reason": WITHHELD_BOTH if both else WITHHELD})
             continue
         if a is None:  # no row now (no one in the group or stage): not known to be resolved
-            left_out.append({**where, "audit": "previous", "reason": ABSENT})
+            # or the group is what the others are compared with now (its rate the highest,
+            # or reference= named it): no impact ratio of its own
+            now = key in after.reference_rows
+            left_out.append({**where, "audit": "previous",
+                             "reason": NOW_REFERENCE if now else ABSENT})
             continue
         rows.append(_row(key, b, a))
-    return _result(before, after, rows, left_out)
+    result = _result(before, after, rows, left_out)
+    if matched:
+        pairs = "; ".join(f"{new} = {old}" for new, old in matched)
+        note = (f"groups written differently in the two audits were matched by the label rule "
+                f"(case, spaces, sex spellings): {pairs}, the current spelling first. Write "
+                "the groups the same way in both exports.")
+        result = dataclasses.replace(result, warnings=(note, *result.warnings))
+    return result
+
+
+def _same_group(label: str) -> Any:
+    """The key two audits' spellings of a group are matched on: the shared label rule's
+    (case and spaces), with the spellings of the sexes read as one ("F" and "Female")."""
+    key = label_key(label)
+    return FEMALE if key in FEMALE_SPELLINGS else MALE if key in MALE_SPELLINGS else key
+
+
+def _match_groups(before: Audit, after: Audit) -> tuple[Audit, list[tuple[str, str]]]:
+    """``after`` with each group that the previous audit spells another way (an export that
+    changed "Female" to "F") under the previous spelling, and the (current, previous) pairs.
+    Unmatched, such a group was a new finding and its old self had no row now."""
+
+    def groups(audit: Audit) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for a, stage, g in [*audit.findings, *audit.reference_rows]:
+            out.setdefault((a, stage), set()).add(g)
+        return out
+
+    old_groups, rename = groups(before), {}
+    for where, now in groups(after).items():
+        was = old_groups.get(where, set())
+        for g in now - was:
+            same = [p for p in was - now if _same_group(p) == _same_group(g)]
+            if len(same) == 1:
+                rename[(*where, g)] = same[0]
+    if not rename:
+        return after, []
+
+    def key(k: tuple[str, str, str]) -> tuple[str, str, str]:
+        return (k[0], k[1], rename.get(k, k[2]))
+
+    findings = {key(k): dataclasses.replace(f, group=key(k)[2]) for k, f in after.findings.items()}
+    references = {w: rename.get((*w, r), r) for w, r in after.references.items()}
+    matched = sorted(set((k[2], p) for k, p in rename.items()), key=lambda m: (m[1], m[0]))
+    return dataclasses.replace(
+        after, findings=findings, references=references,
+        reference_rows=frozenset(key(k) for k in after.reference_rows)), matched
 
 
 def _places(rows: pd.DataFrame) -> str:
@@ -296,6 +350,20 @@ def _places(rows: pd.DataFrame) -> str:
     names = [", ".join(x for x in r if x) for r in
              rows[["analysis", "stage", "group"]].itertuples(index=False)]
     return "; ".join(names[:5]) + ("; ..." if len(names) > 5 else "")
+
+
+def _reference_warnings(before: Audit, after: Audit) -> list[str]:
+    """Stages whose reference group changed: an impact ratio of the previous audit and one of
+    the current audit there compare with different groups."""
+    changed = [f"{', '.join(x for x in where if x)}: {before.references[where]} → {now}"
+               for where, now in after.references.items()
+               if before.references.get(where, now) != now]
+    if not changed:
+        return []
+    return [f"the reference group changed ({'; '.join(changed[:5])}"
+            f"{'; ...' if len(changed) > 5 else ''}): the two audits' impact ratios there "
+            "compare with different groups, so a change in a figure may be a change of "
+            "yardstick. Pass the same reference= to both audits to compare like with like."]
 
 
 def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict]) -> AuditComparison:
@@ -324,14 +392,20 @@ def _result(before: Audit, after: Audit, rows: list[dict], left_out: list[dict])
             if analysis not in other.analyses:
                 warnings.append(f"the analysis “{analysis}” is only in the {name} audit: its "
                                 "findings were not compared (keep section titles the same).")
-    gone = not_compared.loc[not_compared["reason"] == ABSENT]
-    if len(gone):
-        warnings.append(
-            f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous audit "
-            f"{'have' if len(gone) > 1 else 'has'} no row in the current one (nobody in the "
-            "group or stage this time?), so not called resolved: "
-            f"{_places(gone)}."
-        )
+    for reason, one, many in (
+        (ABSENT, "has no row", "have no row"),
+        (NOW_REFERENCE, "is the reference group", "are the reference group"),
+    ):
+        gone = not_compared.loc[not_compared["reason"] == reason]
+        if len(gone):
+            why = ("nobody in the group or stage this time?" if reason == ABSENT
+                   else "what the others are compared with")
+            warnings.append(
+                f"{len(gone)} finding{'s' if len(gone) > 1 else ''} flagged in the previous "
+                f"audit {many if len(gone) > 1 else one} in the current one ({why}), so not "
+                f"called resolved: {_places(gone)}."
+            )
+    warnings += _reference_warnings(before, after)
     t0, t1 = before.info.get("generated_at"), after.info.get("generated_at")
     if t0 and t1 and str(t0) > str(t1):
         warnings.append("the previous audit was generated after the current one: check the "

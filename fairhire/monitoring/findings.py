@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,10 @@ class Audit:
     schema_version: str
     analyses: tuple[str, ...]
     findings: dict[tuple[str, str, str], Finding]
+    #: (analysis, stage) -> the reference group its findings are compared with
+    references: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (analysis, stage, group) of the rows that are a reference (ties included): no findings
+    reference_rows: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def _load(audit: Any, argument: str) -> tuple[dict[str, Any], str]:
@@ -173,7 +177,12 @@ def _latest(payload: Mapping[str, Any], rows: list[dict]) -> list[dict]:
     return [r for r in rows if str(r["period"]) == last]
 
 
-def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding]:
+def _section_findings(
+    analysis: str, payload: Mapping[str, Any], references: dict[tuple[str, str], str],
+    reference_rows: set[tuple[str, str, str]],
+) -> list[Finding]:
+    """The findings of one section; ``references`` gets its (analysis, stage) -> reference,
+    ``reference_rows`` its rows that are a reference."""
     out = []
     for table, value in payload.items():
         if not (isinstance(value, list) and value and all(isinstance(r, dict) for r in value)):
@@ -182,7 +191,40 @@ def _section_findings(analysis: str, payload: Mapping[str, Any]) -> list[Finding
         rows = {(_where(r, table), _text(r.get("group", r.get("category")))): r for r in value}
         found = (_finding(analysis, table, r, rows) for r in value)
         out += [f for f in found if f is not None]
+        for r in value:
+            if r.get("reference_group") is None or not _has_measure(r):
+                continue
+            where, group = _where(r, table), _text(r.get("group", r.get("category")))
+            references.setdefault((analysis, where), _text(r["reference_group"]))
+            if r.get("is_reference") is True or group == _text(r["reference_group"]):
+                reference_rows.add((analysis, where, group))
     return out
+
+
+def _has_measure(record: Mapping[str, Any]) -> bool:
+    """Whether a row holds a compared figure (a trend row names a reference but is none)."""
+    return any(m.column in record and any(f in record for f in m.flags) for m in MEASURES)
+
+
+def _check_layout(data: Mapping[str, Any], source: str) -> None:
+    """Refuse an audit JSON whose parts are not laid out as Report.to_json writes them (a file
+    edited by hand, or by a tool that rewrote it): reading it would stop on a Python error."""
+    sections = data["sections"]
+    wrong = ""
+    if not isinstance(sections, list):
+        wrong = f"'sections' is not a list of sections (it is a {type(sections).__name__})"
+    elif bad := [i for i, s in enumerate(sections) if not isinstance(s, Mapping)]:
+        wrong = f"section {bad[0]} is not an object (it is {sections[bad[0]]!r:.40})"
+    elif bad := [i for i, s in enumerate(sections)
+                 if not isinstance(s.get("result") or {}, Mapping)]:
+        wrong = f"the 'result' of section {bad[0]} is not an object"
+    elif not isinstance(data.get("report") or {}, Mapping):
+        wrong = f"'report' is not an object (it is {data['report']!r:.40})"
+    if wrong:
+        raise InvalidValueError(
+            f"{source} is not laid out as a fairhire audit: {wrong}. Was it edited by hand? "
+            "Compare the audit.json files as Report.to_json() wrote them (or write them again)."
+        )
 
 
 def read_audit(audit: Any, *, argument: str) -> Audit:
@@ -199,7 +241,10 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
             f"{source} is not a fairhire audit: it has no 'schema_version' and 'sections'. Pass "
             "a JSON file written by Report.to_json()."
         )
+    _check_layout(data, source)
     findings: dict[tuple[str, str, str], Finding] = {}
+    references: dict[tuple[str, str], str] = {}
+    reference_rows: set[tuple[str, str, str]] = set()
     analyses: list[str] = []
     for section in data["sections"]:
         if section.get("kind") == "audit comparison":  # a comparison is no finding of its own
@@ -207,8 +252,10 @@ def read_audit(audit: Any, *, argument: str) -> Audit:
         title = _text(section.get("title") or section.get("kind"))
         analysis = title if title not in analyses else f"{title} ({section.get('index')})"
         analyses.append(analysis)
-        for found in _section_findings(analysis, section.get("result") or {}):
+        for found in _section_findings(analysis, section.get("result") or {}, references,
+                                        reference_rows):
             findings.setdefault((found.analysis, found.stage, found.group), found)
     info = dict(data.get("report") or {})
     return Audit(source=source, info=info, schema_version=str(data["schema_version"]),
-                 analyses=tuple(analyses), findings=findings)
+                 analyses=tuple(analyses), findings=findings, references=references,
+                 reference_rows=frozenset(reference_rows))

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from .._core.dates import date_format, date_text, not_dates
+from .._core.dates import date_format, date_text, not_dates, serial_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
 from .._core.params import check_choice
@@ -38,7 +39,8 @@ from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
 from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 
-__all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "label_periods", "read_period_column"]
+__all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "far_periods", "label_periods",
+           "read_period_column"]
 
 #: freq= values and the words used for them in sentences.
 FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
@@ -108,12 +110,32 @@ def read_period_column(
         if not any(dtype == t for t in (nw.String, nw.Object, nw.Categorical, nw.Enum)):
             raise InvalidParameterError(
                 f"freq={freq!r} groups dates into periods, but column {column!r} (passed as "
-                f"period=) has type {dtype}, not dates. Leave out freq= to use its values as "
-                "period labels, or pass a date column."
+                f"period=) has type {dtype}, not dates."
+                f"{serial_dates(_some_values(frame, column)) or _AS_LABELS}"
             )
         return PeriodColumn(column, freq, "text-date", (source,))
     categories = tuple(dtype.categories) if dtype == nw.Enum else None
     return PeriodColumn(column, None, "label", (source,), categories=categories)
+
+
+_AS_LABELS = " Leave out freq= to use its values as period labels, or pass a date column."
+
+
+def _some_values(frame: Frame, column: str) -> list[Any]:
+    """A few known values of ``column`` (for an error message)."""
+    return collect_pandas(frame.select(column).drop_nulls().head(50))[column].tolist()
+
+
+def _refuse_serials(present: list[Any], column: str) -> None:
+    """Spreadsheet serial dates (45658 for 2025-01-01) are days, not period labels: read as
+    labels, each day was a period of its own and most periods had one group, left out."""
+    hint = serial_dates(present)
+    if hint:
+        raise InvalidParameterError(
+            f"column {column!r} (passed as period=) holds numbers, not period labels or "
+            f"dates.{hint} Then pass {_FREQ_ADVICE} If they are period labels, pass "
+            "period_order= with them in time order."
+        )
 
 
 def _date_label(year: int, month: int, freq: str) -> tuple[str, int]:
@@ -288,6 +310,8 @@ def label_periods(
         labels = [cleaning.get(v) for v in table[spec.keys[0]].astype(object).tolist()]
         present = list(dict.fromkeys(v for v in labels if v is not None))
         _refuse_days(present, spec.column)
+        if period_order is None and spec.categories is None:
+            _refuse_serials(present, spec.column)
         order, numbers = _label_order(present, spec, period_order, warnings)
     series = pd.Series(labels, index=table.index, dtype=object)
     unit = None
@@ -295,3 +319,38 @@ def label_periods(
         unit = calendar_unit(order)  # numbered by calendar: say "a quarter", as for dates
     return PeriodLabels(labels=series, order=order, numbers=numbers, warnings=warnings,
                         unit=unit if unit in FREQS else None)
+
+
+def far_periods(order: Sequence[Any], numbers: dict[Any, int], column: str,
+                freq: str | None) -> list[str]:
+    """A warning when some periods lie further from the rest of the run than the run is long
+    (an application dated 2052 for 2025, a placeholder date of 1900): the trend counts the
+    empty periods between as time passed, so those few periods set its slope. A run of two
+    periods has no slope to set; a gap shorter than the run (a hiring freeze) is not said.
+
+    >>> far_periods(["2024-Q1", "2024-Q2", "2024-Q3", "2052-Q1"],
+    ...             {"2024-Q1": 0, "2024-Q2": 1, "2024-Q3": 2, "2052-Q1": 112}, "at", "Q")[0][:64]
+    "column 'at' (passed as period=): 2052-Q1 lies 109 quarters after"
+    """
+    if len(order) < 3:
+        return []
+    ranked = sorted(order, key=numbers.__getitem__)
+    gaps = [numbers[b] - numbers[a] - 1 for a, b in pairwise(ranked)]
+    at = max(range(len(gaps)), key=gaps.__getitem__)
+    if gaps[at] <= len(order):
+        return []
+    before, after = ranked[: at + 1], ranked[at + 1:]
+    later = len(after) <= len(before)
+    far, rest = (after, before) if later else (before, after)
+    unit = FREQS.get(freq or "")
+    # a number of months, quarters or years is no count of people (min_cell leaves it)
+    span = f"{gaps[at]:,} {unit}s" if unit else "long"
+    many = len(far) > 1
+    return [
+        f"column {column!r} (passed as period=): {', '.join(map(str, far))} "
+        f"{'lie' if many else 'lies'} {span} {'after' if later else 'before'} the rest of the "
+        f"run ({rest[0]} to {rest[-1]}): the trends count the {unit + 's' if unit else 'periods'}"
+        f" between as time that passed, so {'these periods set' if many else 'this period sets'}"
+        " the trends' slopes more than all the others. If those dates are typos (2052 for "
+        "2025), correct them; otherwise leave those rows out to see the trends of the rest."
+    ]

@@ -3,7 +3,8 @@
 Only empty cells are missing when a file is read (the library's rule: text is missing only when
 it is blank). Markers such as ``NA``, ``#N/A`` or ``None``, and a spreadsheet formula's errors
 (``#VALUE!``, ``#DIV/0!``), are read as missing only in a column whose other values are all
-numbers or all yes/no, where they cannot mean anything else; in a label column they are labels
+numbers, all yes/no or all dates or calendar periods (an HRIS writes "N/A" for the termination
+date of someone still employed), where they cannot mean anything else; in a label column they are labels
 (a disability column answers "None"), with a note on how to count them as unknown.
 
 A European spreadsheet saves ``48.250,50`` in a ``;``-separated file; an American one saves a
@@ -21,9 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.dates import date_text, not_dates
 from .._core.flags import flag_of
 from .._core.missing import MISSING_MARKERS
 from .._core.numbers import CURRENCY_SIGNS, THOUSANDS_SUFFIX, UNREAD_SUFFIX
+from ..errors import InvalidValueError
 
 __all__ = ["MISSING_MARKERS", "decimal_point_seen", "dotted_numbers", "forget_markers", "marked_missing", "missing_markers",
            "percent_numbers", "text_numbers"]
@@ -60,8 +63,28 @@ def _all_flags(values: pd.Series) -> bool:
     return all(flag_of(v) is True or flag_of(v) is False for v in values.unique())
 
 
+def _all_dates(values: pd.Series) -> bool:
+    """Whether every value is a date as the shared date rule reads them ("2025-03-14",
+    "03/14/2025") or a calendar period as monitoring reads period labels ("Q1 2025",
+    "2025-01"), so that a missing marker beside them can only mean "no date"."""
+    text = date_text(pd.Series(values.unique(), dtype=object))
+    # every date has a digit: a label column ("None", "Female") is no date without parsing it
+    if not len(text) or not all(any(c.isdigit() for c in v) for v in text):
+        return False
+    # here, not at the top: the monitoring package is not loaded to read every file
+    from ..monitoring.calendar import calendar_positions
+
+    try:
+        if calendar_positions(text.tolist(), "") is not None:
+            return True
+    except InvalidValueError:  # two spellings of one period: calendar labels all the same
+        return True
+    return not not_dates(text)
+
+
 def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.DataFrame:
-    """Missing markers read as missing in number and yes/no columns, kept in label columns.
+    """Missing markers read as missing in number, yes/no and date columns, kept in label
+    columns.
 
     Examples
     --------
@@ -83,7 +106,7 @@ def missing_markers(frame: pd.DataFrame, name: str, notes: list[str]) -> pd.Data
         counts = values[marked].value_counts()
         shown = ", ".join(f"{m!r} ({k})" for m, k in counts.items())
         numbers = pd.to_numeric(rest, errors="coerce")
-        if numbers.notna().all() or _all_flags(rest):
+        if numbers.notna().all() or _all_flags(rest) or _all_dates(rest):
             cleaned = series.mask(series.isin(MISSING_MARKERS))
             converted[column] = pd.to_numeric(cleaned) if numbers.notna().all() else cleaned
             # bytes: pandas compares and copies attrs (concat), which an array would break
