@@ -5,6 +5,8 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
 - :mod:`~fairhire._core.missing` — what counts as a missing value;
 - :mod:`~fairhire._core.dates` — how dates written as text are read (ISO 8601, or the one
   day-and-month order that fits every value; never guessed);
+- :mod:`~fairhire._core.calendar` — period labels that name calendar periods ("Q1 2025",
+  "Jan 2025", "FY2025"), ordered and numbered by their place in the calendar;
 - :mod:`~fairhire._core.flags` — how a yes/no column is read;
 - :mod:`~fairhire._core.numbers` — when a regression control holds numbers stored as text;
 - :mod:`~fairhire._core.labels` — how group labels are cleaned and merged;

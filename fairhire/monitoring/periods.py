@@ -9,7 +9,7 @@ Two kinds of period column:
 - **labels** without ``freq=``: the values are the periods, kept as given. Their order is
   ``period_order=`` when given, else the categories of an ordered categorical, else, for
   labels that all name calendar quarters, half-years, months or years ("Q1 2025",
-  "2025-Q1", "Jan 2025", 2025; :mod:`~fairhire.monitoring.calendar`), calendar order with
+  "2025-Q1", "Jan 2025", 2025; :mod:`~fairhire._core.calendar`), calendar order with
   calendar numbers (gaps kept, as for dates), else natural order (numbers by value, text by
   its digits as numbers: "FY9" before "FY10"). Text labels are cleaned by the shared label
   rule (trimmed; case and space variants merged, with a warning). Full dates without
@@ -30,6 +30,7 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from .._core.calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 from .._core.dates import date_format, date_text, not_dates, serial_dates
 from .._core.labels import clean_labels
 from .._core.missing import is_missing
@@ -37,7 +38,6 @@ from .._core.params import check_choice
 from .._core.strata import stratum_order
 from .._frames import Frame, collect_pandas, is_lazy, schema
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from .calendar import calendar_positions, calendar_unit, is_full_date, odd_ones_out
 
 __all__ = ["FREQS", "PeriodColumn", "PeriodLabels", "far_periods", "label_periods",
            "read_period_column"]

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.calendar import calendar_positions
 from .._core.dates import date_text, not_dates
 from .._core.flags import flag_of
 from .._core.missing import MISSING_MARKERS
@@ -65,15 +66,12 @@ def _all_flags(values: pd.Series) -> bool:
 
 def _all_dates(values: pd.Series) -> bool:
     """Whether every value is a date as the shared date rule reads them ("2025-03-14",
-    "03/14/2025") or a calendar period as monitoring reads period labels ("Q1 2025",
+    "03/14/2025") or a calendar period as the shared rule reads period labels ("Q1 2025",
     "2025-01"), so that a missing marker beside them can only mean "no date"."""
     text = date_text(pd.Series(values.unique(), dtype=object))
     # every date has a digit: a label column ("None", "Female") is no date without parsing it
     if not len(text) or not all(any(c.isdigit() for c in v) for v in text):
         return False
-    # here, not at the top: the monitoring package is not loaded to read every file
-    from ..monitoring.calendar import calendar_positions
-
     try:
         if calendar_positions(text.tolist(), "") is not None:
             return True

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.dates import date_text, not_dates
 from ..errors import InvalidValueError, preview
+from .dates import date_text, not_dates
 
 __all__ = ["calendar_positions", "calendar_unit", "is_full_date", "odd_ones_out"]
 
