@@ -26,7 +26,7 @@ from .groups import sort_key
 from .labels import plain_value
 from .missing import missing_mask
 
-__all__ = ["check_unique_ids", "repeated_ids"]
+__all__ = ["check_unique_ids", "check_unique_row_ids", "repeated_ids"]
 
 #: Internal names of the id, its row count and a row number (never the user's column names).
 _ID, _N, _ROW = "__fh_id", "__fh_rows", "__fh_row"
@@ -112,3 +112,12 @@ def check_unique_ids(frame: Frame, column: str, *, analysis: str,
         f"df.sort_values('hire_date').drop_duplicates({column!r}, keep='last'); or drop exact "
         "duplicate rows: df.drop_duplicates()."
     )
+
+
+def check_unique_row_ids(rows: pd.DataFrame, column: str, keep: np.ndarray, *,
+                         analysis: str) -> None:
+    """:func:`check_unique_ids` over the collected rows an analysis keeps (``keep``, a mask),
+    for the analyses that collect their columns (regressions, survival); the error gives the
+    rows' numbers in the data passed."""
+    kept = np.flatnonzero(keep)
+    check_unique_ids(rows[[column]].iloc[kept], column, analysis=analysis, positions=kept)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.ids import check_unique_ids
+from .._core.ids import check_unique_row_ids
 from .._core.labels import as_labels
 from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
@@ -378,9 +378,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
     drop_missing(frame, rows, roles, missing=opts.missing)
     if opts.id:
         # the rows still in the analysis: an old pay period with no pay is excluded first
-        kept = np.flatnonzero(rows.keep)
-        check_unique_ids(frame[[opts.id]].iloc[kept], opts.id, analysis="pay_gap",
-                         positions=kept)
+        check_unique_row_ids(frame, opts.id, rows.keep, analysis="pay_gap")
     if rows.used == 0:
         raise InsufficientDataError(
             f"no rows are left after excluding missing values ({rows.excluded}). Check the "
