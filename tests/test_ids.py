@@ -233,3 +233,18 @@ def test_the_web_app_refuses_a_rehire_export():
     twice, once = replies
     assert twice["field"] == "analysis:retention" and "holds 2 IDs" in twice["error"]
     assert 'id = "employee_id"' in once["config"] and "error" not in once
+
+
+def test_a_layoff_read_from_dates_of_birth_checks_the_ids_too():
+    """With birth_date= the layoff collects the columns it reads to compute ages: the id
+    column goes with them."""
+    pool = _pool(_staff())
+    pool["born_on"] = (pd.Timestamp("2026-06-30")
+                       - pd.to_timedelta(pool["age"] * 365.25 + 100, unit="D")).dt.date
+    twice = pd.concat([pool, pool.head(2)], ignore_index=True)
+    kwargs = {"group": "sex", "selected": "laid_off", "birth_date": "born_on",
+              "as_of": "2026-06-30"}
+    with pytest.raises(InvalidValueError, match="holds 2 IDs") as err:
+        fh.reduction_in_force(twice, **kwargs, id="employee_id")
+    assert FIX in str(err.value)
+    fh.reduction_in_force(pool, **kwargs, id="employee_id")

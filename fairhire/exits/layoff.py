@@ -36,7 +36,7 @@ from .._core.strata import stratum_order
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from ._ages import UNDER_40, age_trend, check_bands, with_ages
+from ._ages import UNDER_40, age_trend, ages_of, check_bands
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
@@ -267,10 +267,8 @@ def reduction_in_force(
     threshold, alternative, adjust, alpha, confidence, min_n, unknown_labels
         As in :func:`fairhire.adverse_impact`.
     id : str, optional
-        Employee id column. With it, an id on two rows (a row duplicated by a join, two
-        employment spells of one person) is an error naming the ids and the fix: each person
-        must be counted once. Rows with a blank ``selected`` (excluded anyway) and blank ids
-        are not compared. Without it the rows are not checked.
+        Employee id column: an id on two rows is an error, as in :func:`fairhire.retention`
+        (rows with a blank ``selected`` are not compared).
 
     Returns
     -------
@@ -281,8 +279,7 @@ def reduction_in_force(
     ColumnError
         A named column is missing.
     InvalidValueError
-        ``selected`` is not yes/no; ``age`` is not numeric or holds impossible ages; an ``id``
-        on more than one row.
+        ``selected`` is not yes/no; ``age`` not numeric or impossible; an ``id`` on two rows.
     InsufficientDataError
         No rows.
 
@@ -305,14 +302,9 @@ def reduction_in_force(
     """
     group_cols = check_roles(group, required=False, selected=selected, unit=unit, age=age,
                              job_title=job_title, birth_date=birth_date, id=id)
-    if age is not None and birth_date is not None:
-        raise InvalidParameterError("give age= or birth_date= (with as_of=), not both.")
-    notes: list[str] = []
-    if birth_date is not None:  # the columns are checked before the ages are computed
-        require_columns(to_narwhals(data), group=group_cols, selected=selected, unit=unit,
-                        job_title=job_title, birth_date=birth_date, id=id)
-        columns = [*group_cols, selected, *(c for c in (unit, job_title, id) if c is not None)]
-        data, age, notes = with_ages(data, columns, birth_date, as_of)
+    data, age, notes = ages_of(data, age=age, birth_date=birth_date, as_of=as_of,
+                               group=group_cols, selected=selected, unit=unit,
+                               job_title=job_title, id=id)
     if not group_cols and age is None:
         raise InvalidParameterError(
             "give group= (e.g. 'sex'), age= (a column of ages in years), or both: a reduction "
@@ -357,9 +349,8 @@ def reduction_in_force(
     )
 
 
-def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
-          age: str | None, job_title: str | None, unknown_labels: Sequence[Any],
-          ids: str | None = None) -> _State:
+def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None, age: str | None,
+          job_title: str | None, unknown_labels: Sequence[Any], ids: str | None) -> _State:
     """Count employees and selections in one group-by (ages in whole years), then prepare."""
     keys = [c for c in (unit, job_title, age) if c is not None]
     frame = to_narwhals(data)

@@ -377,8 +377,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
         roles.setdefault(opts.cluster, "cluster")
     drop_missing(frame, rows, roles, missing=opts.missing)
     if opts.id:
-        # the rows still in the analysis: an old pay period with no pay is excluded first
-        check_unique_row_ids(frame, opts.id, rows.keep, analysis="pay_gap")
+        check_unique_row_ids(frame, opts.id, rows.keep, analysis="pay_gap")  # rows still in
     if rows.used == 0:
         raise InsufficientDataError(
             f"no rows are left after excluding missing values ({rows.excluded}). Check the "
