@@ -21,6 +21,8 @@ One rule, one place. Each module holds one rule, and nothing else in fairhire re
 - :mod:`~fairhire._core.ratings` — rating labels ("Strong Yes", "3 - Meets") read as scale points;
 - :mod:`~fairhire._core.strata` — a missing stratum value (level, requisition, unit): kept as
   a stratum of its own, and said;
+- :mod:`~fairhire._core.ids` — one row per person: an id (``id=``) on two of the rows an
+  analysis compares is an error naming the ids and the fix;
 - :mod:`~fairhire._core.text` — how p-values, counts, ratios and percentages are written;
 - :mod:`~fairhire._core.counting` — the read → count step that applies these rules: one
   group-by in the data's engine (internal names, flags, label cleaning), then the reference

@@ -35,6 +35,7 @@ from .._engine_stats import PART_UNITS, exact_sum, with_exact_parts
 from .._frames import Frame, group_counts, sum_true
 from .flags import read_flag
 from .groups import group_labels
+from .ids import check_unique_ids
 from .labels import clean_labels, relabel_counts
 from .names import internal_names
 from .reference import REFERENCE_MIN_SHARE, TOO_SMALL, ReferenceChoice, choose_reference
@@ -74,6 +75,8 @@ def count_groups(
     values: Mapping[str, str] | None = None,
     label_keys: Iterable[str] = (),
     unknown_labels: Iterable[Any] = (),
+    ids: str | None = None,
+    analysis: str = "",
 ) -> Counts:
     """Count rows per (group, key roles) in the data's engine, then clean the labels.
 
@@ -82,6 +85,8 @@ def count_groups(
     as ``<role>_count`` (non-missing values), ``<role>_sum`` and ``<role>_sumsq``.
     ``label_keys`` names key roles whose values are labels to clean as well (a rater's name).
     ``unknown_labels`` are read as missing in the group columns (not in ``label_keys``).
+    ``ids`` names an employee id column: an id on two rows whose flags are known is an error
+    (:func:`~fairhire._core.ids.check_unique_ids`, naming ``analysis``).
 
     Examples
     --------
@@ -112,12 +117,16 @@ def count_groups(
     selected = [nw.col(c).alias(names[g]) for g, c in zip(gnames, group_cols, strict=True)]
     selected += [nw.col(c).alias(names[r]) for r, c in keys.items()]
     aggs = []
+    known: nw.Expr | None = None  # the rows whose flags are all known
     for role, column in flags.items():
         reading = read_flag(frame, column, argument=role)
+        known = ~reading.missing_expr() if known is None else known & ~reading.missing_expr()
         selected += [reading.expr().alias(names[role]),
                      reading.missing_expr().alias(names[f"{role}_m"])]
         aggs += [sum_true(nw.col(names[role]), frame).alias(role),
                  sum_true(nw.col(names[f"{role}_m"]), frame).alias(f"{role}_missing")]
+    if ids is not None:  # (a row with a blank outcome is excluded anyway)
+        check_unique_ids(frame, ids, analysis=analysis, where=known)
     vnames = internal_names([f"{p}_{r}" for r in values for p in ("v", "v2")],
                             [*taken, *names.values()])
     # sums of values are exact (integer parts, with_exact_parts): the same in every engine and

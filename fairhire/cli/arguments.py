@@ -194,6 +194,19 @@ def comparison_arguments(
     return o
 
 
+#: ``--id`` is said as such in messages (``--id-column`` is its other spelling).
+ID_FLAG = {"id": "--id"}
+
+
+def id_argument(g: argparse._ArgumentGroup,
+                example: str = "a rehire's two employment spells, a duplicated row") -> None:
+    """``--id COLUMN`` (or ``--id-column``, as ``fairhire scan`` names its id column): the
+    library's ``id=``, one row per person."""
+    g.add_argument("--id", "--id-column", dest="id", metavar="COLUMN",
+                   help=f"employee id column: an id on two rows ({example}) is an error "
+                   "naming the ids")
+
+
 def unknown_label_argument(o: argparse._ArgumentGroup) -> None:
     """``--unknown-label``, repeatable: the library's ``unknown_labels``."""
     o.add_argument(

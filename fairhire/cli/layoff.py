@@ -8,10 +8,12 @@ from ..workflow.errors import CLIError
 from ..workflow.options import age_bands, call_analysis
 from .arguments import (
     COMPARISON_OPTIONS,
+    ID_FLAG,
     column_arguments,
     comparison_arguments,
     given,
     group_argument,
+    id_argument,
     optional_columns,
     read_input,
     report_arguments,
@@ -22,7 +24,7 @@ NAME = "layoff"
 HELP = "a reduction in force: selection for layoff by group and by age, per unit"
 EXAMPLE = ("fairhire layoff employees.csv --selected laid_off --group sex --unit department "
            "--age age --job-title job_title")
-FLAGS = {"unknown_labels": "--unknown-label", "age_bands": "--age-bands"}
+FLAGS = {"unknown_labels": "--unknown-label", "age_bands": "--age-bands", **ID_FLAG}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -42,6 +44,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--age-bands", type=age_bands, metavar="AGES",
                    help="ages whose 'N and over' group is compared with under 40, "
                    "comma-separated (default: 40,50,60)")
+    id_argument(g)
     o = comparison_arguments(p, people="employees")
     report_arguments(p)
     o.add_argument("--include-disclosure", action="store_true",
@@ -60,12 +63,12 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError("give --group COLUMN, --age COLUMN (or --birth-date COLUMN with --as-of "
                        "DATE), or both: what the layoff is compared by.")
     needed = [*(args.group or []), args.selected, args.unit, args.age, args.job_title,
-              args.birth_date]
+              args.birth_date, args.id]
     data = read_input(args, needed, flags=[args.selected])
     options = {
         "selected": args.selected,
         **given(args, ["group", "unit", "age", "job_title", "age_bands", "birth_date", "as_of",
-                       *COMPARISON_OPTIONS]),
+                       "id", *COMPARISON_OPTIONS]),
     }
     result = call_analysis(fh.reduction_in_force, data, options)
     print_result(result, args, "Reduction in force", include_disclosure=args.include_disclosure)

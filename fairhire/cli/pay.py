@@ -7,9 +7,11 @@ import argparse
 from ..workflow.errors import CLIError
 from ..workflow.options import call_analysis, choice, number, whole
 from .arguments import (
+    ID_FLAG,
     column_arguments,
     given,
     group_argument,
+    id_argument,
     read_input,
     reference_argument,
     report_arguments,
@@ -21,7 +23,7 @@ NAME = "pay"
 HELP = "raw and adjusted pay gaps"
 EXAMPLE = "fairhire pay employees.csv --pay salary --group sex --controls level tenure_years"
 FLAGS = {"min_group_size": "--min-n", "unknown_labels": "--unknown-label", "log": "--no-log",
-         "id": "--id", "categorical": "--categorical"}
+         "categorical": "--categorical", **ID_FLAG}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -39,10 +41,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cluster", metavar="COLUMN",
                    help="cluster-robust standard errors by this column (e.g. manager or team); "
                    "the same as --cov-type cluster")
-    # the library's id=; --id-column as `fairhire scan` names its id column
-    g.add_argument("--id", "--id-column", dest="id", metavar="COLUMN",
-                   help="employee id column: names the outliers, and an id on two rows (a "
-                   "payroll export with a row per pay period) is an error naming the ids")
+    id_argument(g, "a payroll export with a row per pay period; it also names the outliers")
     o = p.add_argument_group("options")
     reference_argument(o)
     o.add_argument("--cov-type", type=choice("cov_type", ["nonrobust", "HC1", "HC3", "cluster"]),

@@ -7,10 +7,12 @@ import argparse
 from ..workflow.options import call_analysis
 from .arguments import (
     COMPARISON_OPTIONS,
+    ID_FLAG,
     column_arguments,
     comparison_arguments,
     given,
     group_argument,
+    id_argument,
     inconsistent_argument,
     optional_columns,
     read_input,
@@ -24,7 +26,7 @@ HELP = "exit rates by group: all exits, voluntary and involuntary"
 EXAMPLE = ("fairhire retention employees.csv --group sex --exited exited --exit-type exit_type "
            "--level level")
 FLAGS = {"unknown_labels": "--unknown-label", "controls": "--control",
-         "regression": "--no-regression"}
+         "regression": "--no-regression", **ID_FLAG}
 
 
 def exit_kind_arguments(g: argparse._ArgumentGroup) -> None:
@@ -49,6 +51,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--period": "also compare within each period (e.g. year or quarter)",
     })
     exit_kind_arguments(g)
+    id_argument(g)
     o = comparison_arguments(p, people="employees")
     inconsistent_argument(o, "rows with an exit type but no exit", None)
     regression_arguments(g, o)
@@ -59,13 +62,13 @@ def run(args: argparse.Namespace) -> int:
     import fairhire as fh
 
     needed = [*args.group, args.exited, args.exit_type, args.level, args.period,
-              *(args.controls or [])]
+              *(args.controls or []), args.id]
     data = read_input(args, needed, flags=[args.exited])
     options = {
         "group": args.group, "exited": args.exited, "exit_type": args.exit_type,
         "level": args.level, "period": args.period, "controls": args.controls or (),
         "regression": args.regression,
-        **given(args, [*COMPARISON_OPTIONS, "voluntary", "involuntary", "on_inconsistent"]),
+        **given(args, [*COMPARISON_OPTIONS, "voluntary", "involuntary", "on_inconsistent", "id"]),
     }
     print_result(call_analysis(fh.retention, data, options), args, "Retention analysis")
     return 0

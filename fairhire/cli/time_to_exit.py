@@ -7,10 +7,12 @@ import argparse
 from ..workflow.errors import CLIError
 from ..workflow.options import call_analysis, choice, number
 from .arguments import (
+    ID_FLAG,
     column_arguments,
     comparison_arguments,
     given,
     group_argument,
+    id_argument,
     optional_columns,
     read_input,
     report_arguments,
@@ -22,7 +24,7 @@ NAME = "time-to-exit"
 HELP = "how long groups stay: retention curves, log-rank, Cox, and causes of exit"
 EXAMPLE = ("fairhire time-to-exit employees.csv --group sex --duration tenure_months "
            "--event exited --cause exit_type")
-FLAGS = {"unknown_labels": "--unknown-label"}
+FLAGS = {"unknown_labels": "--unknown-label", **ID_FLAG}
 TIME_UNITS = ["days", "weeks", "months", "years"]
 
 
@@ -41,6 +43,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cause", metavar="COLUMN",
                    help="the reason for each exit: cumulative incidence per cause")
     exit_kind_arguments(g)
+    id_argument(g)
     o = comparison_arguments(p, people="employees",
                              skip=("threshold", "alternative", "adjust"))
     o.add_argument("--time-unit", type=choice("time_unit", TIME_UNITS),
@@ -67,13 +70,14 @@ def run(args: argparse.Namespace) -> int:
                        "or as --hire-date COLUMN and --exit-date COLUMN with --as-of DATE.")
     if args.duration is not None and args.event is None:
         raise CLIError("--duration needs --event COLUMN: the yes/no column saying who left.")
-    needed = [*args.group, args.duration, args.event, args.hire_date, args.exit_date, args.cause]
+    needed = [*args.group, args.duration, args.event, args.hire_date, args.exit_date, args.cause,
+              args.id]
     data = read_input(args, needed, flags=[args.event])
     options = {
         "group": args.group,
         **given(args, ["duration", "event", "hire_date", "exit_date", "as_of", "cause",
                        "time_unit", "horizon", "ties", "conf_type", "reference", "voluntary", "involuntary",
-                       "confidence", "alpha", "min_n", "unknown_labels"]),
+                       "confidence", "alpha", "min_n", "unknown_labels", "id"]),
     }
     print_result(call_analysis(fh.time_to_exit, data, options), args, "Time to exit")
     return 0

@@ -20,12 +20,12 @@ import pandas as pd
 from .._core.dates import read_date, read_dates
 from .._core.names import internal_name
 from .._core.params import check_int
-from .._frames import collect_rows, to_narwhals
+from .._frames import as_columns, collect_rows, require_columns, to_narwhals
 from ..errors import InvalidParameterError, InvalidValueError
 from ..stats.trend import cochran_armitage
 from ._counts import EVENT, N
 
-__all__ = ["UNDER_40", "age_trend", "check_bands", "completed_years", "with_ages"]
+__all__ = ["UNDER_40", "age_trend", "ages_of", "check_bands", "completed_years", "with_ages"]
 
 UNDER_40 = "Under 40"
 
@@ -71,6 +71,21 @@ def with_ages(data: Any, columns: Sequence[str], birth_date: str,
     notes = [note] if note else []
     notes.append(f"ages are whole years on {on.date()} (as_of), from {birth_date!r}.")
     return rows.assign(**{age: completed_years(born, on)}), age, notes
+
+
+def ages_of(data: Any, *, age: str | None, birth_date: str | None, as_of: Any,
+            **roles: str | Sequence[str] | None) -> tuple[Any, str | None, list[str]]:
+    """The data and its age column: ``age=`` as it is, or ages from ``birth_date=`` on
+    ``as_of`` (:func:`with_ages`, keeping the columns of ``roles``, checked first), with notes
+    on how the dates were read."""
+    if age is not None and birth_date is not None:
+        raise InvalidParameterError("give age= or birth_date= (with as_of=), not both.")
+    if birth_date is None:
+        return data, age, []
+    # the columns are checked before the ages are computed
+    require_columns(to_narwhals(data), **roles, birth_date=birth_date)
+    columns = [c for role, value in roles.items() for c in as_columns(value, argument=role)]
+    return with_ages(data, columns, birth_date, as_of)
 
 
 def check_bands(age_bands: Any) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._core.flags import read_flag
 from .._core.groups import group_labels
+from .._core.ids import check_unique_ids
 from .._core.labels import LabelCleaning, label_key, relabel_counts
 from .._core.missing import is_missing
 from .._core.names import rename_inputs
@@ -78,14 +79,20 @@ def read_counts(
     key_exprs: dict[str, nw.Expr] | None = None,
     unknown_labels: Iterable[Any] = (),
     strata: Sequence[str] = (),
+    ids: str | None = None,
+    analysis: str = "",
 ) -> Counts:
     """Count people by group, keys and flag in one group-by, then clean the group labels.
 
     ``key_exprs`` maps a key column to the expression that reads it (e.g. an age floored to
     whole years); other keys are read as they are. ``strata`` names the keys whose values
     are stratum labels (levels, units), cleaned by :func:`fairhire._core.strata.clean_strata`.
+    ``ids`` names an employee id column: an id on two rows whose flag is known is an error
+    (:func:`fairhire._core.ids.check_unique_ids`; a row with a blank flag is excluded anyway).
     """
     reading = read_flag(frame, flag, argument=argument)
+    if ids is not None:
+        check_unique_ids(frame, ids, analysis=analysis, where=~reading.missing_expr())
     names = rename_inputs({"group": group_cols, "key": [k for k in keys if k not in group_cols]})
     key_exprs = key_exprs or {}
     selected = [nw.col(c).alias(names[c]) for c in group_cols]

@@ -14,6 +14,7 @@ from .._core.counting import clean_row_labels
 from .._core.dates import read_date, read_dates
 from .._core.flags import read_flags
 from .._core.groups import sort_key
+from .._core.ids import check_unique_row_ids
 from .._core.numbers import require_numeric
 from .._frames import to_narwhals
 from .._results import RowAccount
@@ -42,8 +43,9 @@ class Observed:
 def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
             event: str | None, cause: str | None, hire_date: str | None,
             exit_date: str | None, as_of: Any, time_unit: str, kinds: ExitKinds,
-            unknown_labels: Sequence[Any]) -> Observed:
-    """Read times, exits, groups and causes; count every excluded row."""
+            unknown_labels: Sequence[Any], ids: str | None = None) -> Observed:
+    """Read times, exits, groups and causes; count every excluded row. With ``ids`` (an id
+    column), an id on two rows whose time and exit are known is an error."""
     total = len(df)
     if total == 0:
         raise InsufficientDataError("the data have no rows: nothing to analyse.")
@@ -55,6 +57,8 @@ def observe(df: pd.DataFrame, group_cols: list[str], *, duration: str | None,
         if event is None:
             raise InvalidParameterError("duration= needs event= (left or still employed).")
         t, e = _from_duration(df, duration, event, excluded, warnings)
+    if ids is not None:
+        check_unique_row_ids(df, ids, ~np.isnan(t), analysis="time_to_exit")
     labels, cleaning_warnings = clean_row_labels(df, group_cols, group_cols, unknown_labels)
     warnings.extend(cleaning_warnings)
     miss_g = labels.isna().to_numpy() & ~np.isnan(t)

@@ -36,7 +36,7 @@ from .._core.strata import stratum_order
 from .._frames import fingerprint_frame, numbers_from_objects, require_columns, to_narwhals
 from .._results import Headline, Result, RowAccount, by_severity, result_dataclass, table_text
 from ..errors import InvalidParameterError, InvalidValueError, preview
-from ._ages import UNDER_40, age_trend, check_bands, with_ages
+from ._ages import UNDER_40, age_trend, ages_of, check_bands
 from ._compare import OPTIONS, STRATA_COLUMNS, compare_groups, finish, rate_sentence, stratified
 from ._counts import EVENT, LABEL, N, check_roles, read_counts
 from ._owbpa import owbpa_table
@@ -225,6 +225,7 @@ def reduction_in_force(
     confidence: float = 0.95,
     min_n: int = 30,
     unknown_labels: Sequence[Any] = (),
+    id: str | None = None,
 ) -> ReductionInForceResult:
     """Test a layoff list for adverse impact by group and by age, per decisional unit.
 
@@ -265,6 +266,9 @@ def reduction_in_force(
         A fixed reference group for the group comparison (age comparisons always use under 40).
     threshold, alternative, adjust, alpha, confidence, min_n, unknown_labels
         As in :func:`fairhire.adverse_impact`.
+    id : str, optional
+        Employee id column: an id on two rows is an error, as in :func:`fairhire.retention`
+        (rows with a blank ``selected`` are not compared).
 
     Returns
     -------
@@ -275,7 +279,7 @@ def reduction_in_force(
     ColumnError
         A named column is missing.
     InvalidValueError
-        ``selected`` is not yes/no; ``age`` is not numeric or holds impossible ages.
+        ``selected`` is not yes/no; ``age`` not numeric or impossible; an ``id`` on two rows.
     InsufficientDataError
         No rows.
 
@@ -297,15 +301,10 @@ def reduction_in_force(
     False
     """
     group_cols = check_roles(group, required=False, selected=selected, unit=unit, age=age,
-                             job_title=job_title, birth_date=birth_date)
-    if age is not None and birth_date is not None:
-        raise InvalidParameterError("give age= or birth_date= (with as_of=), not both.")
-    notes: list[str] = []
-    if birth_date is not None:  # the columns are checked before the ages are computed
-        require_columns(to_narwhals(data), group=group_cols, selected=selected, unit=unit,
-                        job_title=job_title, birth_date=birth_date)
-        columns = [*group_cols, selected, *(c for c in (unit, job_title) if c is not None)]
-        data, age, notes = with_ages(data, columns, birth_date, as_of)
+                             job_title=job_title, birth_date=birth_date, id=id)
+    data, age, notes = ages_of(data, age=age, birth_date=birth_date, as_of=as_of,
+                               group=group_cols, selected=selected, unit=unit,
+                               job_title=job_title, id=id)
     if not group_cols and age is None:
         raise InvalidParameterError(
             "give group= (e.g. 'sex'), age= (a column of ages in years), or both: a reduction "
@@ -315,7 +314,7 @@ def reduction_in_force(
                             alpha=alpha, confidence=confidence, min_n=min_n)
     cuts = check_bands(age_bands)
     state = _read(data, group_cols, selected=selected, unit=unit, age=age,
-                  job_title=job_title, unknown_labels=unknown_labels)
+                  job_title=job_title, unknown_labels=unknown_labels, ids=id)
     parts, strata_rows, unknown = _comparisons(state, group_cols, cuts, options, reference,
                                                by_unit=unit is not None)
     bands = trend = None
@@ -350,13 +349,13 @@ def reduction_in_force(
     )
 
 
-def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
-          age: str | None, job_title: str | None, unknown_labels: Sequence[Any]) -> _State:
+def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None, age: str | None,
+          job_title: str | None, unknown_labels: Sequence[Any], ids: str | None) -> _State:
     """Count employees and selections in one group-by (ages in whole years), then prepare."""
     keys = [c for c in (unit, job_title, age) if c is not None]
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, selected=selected, unit=unit, age=age,
-                    job_title=job_title)
+                    job_title=job_title, id=ids)
     frame = numbers_from_objects(frame, [age])
     key_exprs = {}
     if age is not None:
@@ -366,7 +365,8 @@ def _read(data: Any, group_cols: list[str], *, selected: str, unit: str | None,
         key_exprs[age] = nw.col(age).floor()
     counts = read_counts(frame, group_cols=group_cols, flag=selected, argument="selected",
                          keys=keys, key_exprs=key_exprs, unknown_labels=unknown_labels,
-                         strata=[c for c in (unit, job_title) if c is not None])
+                         strata=[c for c in (unit, job_title) if c is not None],
+                         ids=ids, analysis="reduction_in_force")
     return _prepare(counts, selected=selected, unit=unit, age=age, job_title=job_title,
                     grouped=bool(group_cols))
 

@@ -221,6 +221,7 @@ def retention(
     unknown_labels: Sequence[Any] = (),
     on_inconsistent: str = "raise",
     regression: bool = True,
+    id: str | None = None,
 ) -> RetentionResult:
     """Compare exit rates between groups: all exits, voluntary and involuntary.
 
@@ -263,6 +264,11 @@ def retention(
         What to do with rows that have an exit type but did not leave.
     regression : bool, default True
         Fit the logistic regressions (they collect the columns they use).
+    id : str, optional
+        Employee id column. With it, an id on two rows (a rehire's two employment spells, a
+        row duplicated by a join) is an error naming the ids and the fix: each person must
+        be counted once. Rows with a blank ``exited`` (excluded anyway) and blank ids are not
+        compared. Without it the rows are not checked.
 
     Returns
     -------
@@ -274,7 +280,7 @@ def retention(
         A named column is missing.
     InvalidValueError
         ``exited`` holds values that are not yes/no; an exit type on someone who stayed
-        (with ``on_inconsistent="raise"``).
+        (with ``on_inconsistent="raise"``); an ``id`` on more than one row.
     InsufficientDataError
         No rows, or fewer than two groups with a known group.
 
@@ -294,7 +300,7 @@ def retention(
     Non-binary         21      4      0.190            0.906
     """
     group_cols = check_roles(group, exited=exited, exit_type=exit_type, level=level,
-                             period=period)
+                             period=period, id=id)
     control_cols = as_columns(controls, argument="controls")
     options = check_options(threshold=threshold, alternative=alternative, adjust=adjust,
                             alpha=alpha, confidence=confidence, min_n=min_n)
@@ -305,10 +311,11 @@ def retention(
     keys = [c for c in (exit_type, *strata_cols) if c is not None]
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, exited=exited, exit_type=exit_type, level=level,
-                    period=period, controls=control_cols)
+                    period=period, controls=control_cols, id=id)
     frame = numbers_from_objects(frame, control_cols)
     counts = read_counts(frame, group_cols=group_cols, flag=exited, argument="exited",
-                         keys=keys, unknown_labels=unknown_labels, strata=strata_cols)
+                         keys=keys, unknown_labels=unknown_labels, strata=strata_cols,
+                         ids=id, analysis="retention")
     cells, account, warnings, kinds = _cells(counts, exited=exited, exit_type=exit_type,
                                              strata_cols=strata_cols, kinds=kinds,
                                              on_inconsistent=on_inconsistent)

@@ -186,6 +186,7 @@ def time_to_exit(
     alpha: float = 0.05,
     min_n: int = 30,
     unknown_labels: Sequence[Any] = (),
+    id: str | None = None,
 ) -> TimeToExitResult:
     """Compare how long groups stay: retention curves, log-rank, Cox, and causes of exit.
 
@@ -223,6 +224,11 @@ def time_to_exit(
         follow-up time, rounded).
     reference, ties, confidence, conf_type, alpha, min_n, unknown_labels
         As in :func:`fairhire.time_to_promotion` and :func:`fairhire.retention`.
+    id : str, optional
+        Employee id column. With it, an id on two rows (a rehire's two employment spells, a
+        row duplicated by a join) is an error naming the ids and the fix: each person must be
+        observed once. Rows excluded for a missing time or exit, and blank ids, are not
+        compared. Without it the rows are not checked.
 
     Returns
     -------
@@ -233,7 +239,8 @@ def time_to_exit(
     ColumnError
         A named column is missing.
     InvalidValueError
-        Negative durations, exit dates before hire dates, events that are not yes/no.
+        Negative durations, exit dates before hire dates, events that are not yes/no; an
+        ``id`` on more than one row.
     InsufficientDataError
         No usable rows, fewer than two groups, or no exits.
 
@@ -248,7 +255,7 @@ def time_to_exit(
     1.44
     """
     group_cols = check_roles(group, duration=duration, event=event, cause=cause,
-                             hire_date=hire_date, exit_date=exit_date)
+                             hire_date=hire_date, exit_date=exit_date, id=id)
     time_unit = check_choice(time_unit, "time_unit", list(DAYS_PER))
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
@@ -263,13 +270,13 @@ def time_to_exit(
         )
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, duration=duration, event=event, cause=cause,
-                    hire_date=hire_date, exit_date=exit_date)
+                    hire_date=hire_date, exit_date=exit_date, id=id)
     frame = numbers_from_objects(frame, [duration])
-    cols = [c for c in (*group_cols, duration, event, cause, hire_date, exit_date) if c]
+    cols = [c for c in (*group_cols, duration, event, cause, hire_date, exit_date, id) if c]
     df = collect_rows(frame, list(dict.fromkeys(cols)), analysis="time_to_exit")
     obs = observe(df, group_cols, duration=duration, event=event, cause=cause,
                    hire_date=hire_date, exit_date=exit_date, as_of=as_of, time_unit=time_unit,
-                   kinds=kinds, unknown_labels=unknown_labels)
+                   kinds=kinds, unknown_labels=unknown_labels, ids=id)
     t, e, g, warnings = obs.t, obs.e, obs.g, obs.warnings
     horizon = float(horizon) if horizon is not None else float(np.round(np.median(t)))
     table, curves = _km(t, e, g, obs.groups, horizon, confidence, conf_type)

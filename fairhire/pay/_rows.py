@@ -22,7 +22,7 @@ from .._frames import as_columns, collect_rows, objects_as_numbers, require_colu
 from ..errors import InsufficientDataError, InvalidValueError
 
 __all__ = [
-    "MISSING_POLICIES", "RowFilter", "check_unique_ids", "collect", "drop_masked",
+    "MISSING_POLICIES", "RowFilter", "collect", "drop_masked",
     "drop_missing", "missing_mask", "row_fingerprint",
 ]
 
@@ -122,28 +122,6 @@ def drop_masked(rows: RowFilter, mask: np.ndarray, column: str, role: str, *, mi
             "missing='exclude' to leave them out and have them counted."
         )
     rows.drop(mask, f"missing {role} ({column})")
-
-
-def check_unique_ids(frame: pd.DataFrame, rows: RowFilter, column: str, analysis: str) -> None:
-    """Each employee on one row: an ID of ``column`` on two rows still in the analysis is an
-    error naming the IDs. A payroll export with a row per pay period would otherwise count each
-    employee once per period (its standard errors too small, a remediation plan raising the
-    same person twice). Missing IDs are not compared."""
-    at = np.flatnonzero(rows.keep & ~missing_mask(frame[column]))
-    ids = frame[column].iloc[at].reset_index(drop=True)
-    repeated = ids.duplicated(keep=False).to_numpy()
-    if not repeated.any():
-        return
-    by_id = pd.Series(at[repeated]).groupby(ids[repeated].to_numpy(), sort=False)
-    shown = [f"{k!r} at rows {' and '.join(map(str, v.tolist()[:2]))}"
-             for k, v in list(by_id)[:3]]
-    raise InvalidValueError(
-        f"column {column!r} (id=) holds {by_id.ngroups:,} IDs that appear on more than one row "
-        f"(e.g. {'; '.join(shown)}); {analysis} needs one row per employee, and an employee "
-        "on several rows (one per pay period, say) would be counted once per row. Keep one "
-        f"row per employee, e.g. the latest pay period: data.drop_duplicates({column!r}, "
-        "keep='last')."
-    )
 
 
 def _hash_column(values: pd.Series) -> np.ndarray:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.ids import check_unique_row_ids
 from .._core.labels import as_labels
 from .._core.numbers import numbers_as_categories_in
 from .._core.options import implemented_by
@@ -44,7 +45,6 @@ from ..stats.regression import COV_TYPES
 from ._groups import GroupCodes, clean_column, group_codes
 from ._rows import (
     RowFilter,
-    check_unique_ids,
     collect,
     drop_masked,
     drop_missing,
@@ -377,7 +377,7 @@ def _read(data: Any, opts: _Options) -> _Rows:
         roles.setdefault(opts.cluster, "cluster")
     drop_missing(frame, rows, roles, missing=opts.missing)
     if opts.id:
-        check_unique_ids(frame, rows, opts.id, "pay_gap")
+        check_unique_row_ids(frame, opts.id, rows.keep, analysis="pay_gap")  # rows still in
     if rows.used == 0:
         raise InsufficientDataError(
             f"no rows are left after excluding missing values ({rows.excluded}). Check the "

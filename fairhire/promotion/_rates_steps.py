@@ -54,11 +54,14 @@ class Cells:
 
 
 def count_cells(frame: Any, group_cols: list[str], promoted: str,
-                strata: dict[str, str], unknown_labels: tuple[object, ...] = ()) -> Cells:
-    """One group-by in the engine; flags and labels by the core's rules."""
+                strata: dict[str, str], unknown_labels: tuple[object, ...] = (),
+                ids: str | None = None) -> Cells:
+    """One group-by in the engine; flags and labels by the core's rules (and with ``ids``,
+    one row per person)."""
     # level and period values are labels too: "LEVEL 8 " and "Level 8" are one stratum
     counts = count_groups(frame, group_cols, keys=strata, flags={"promoted": promoted},
-                          label_keys=strata, unknown_labels=unknown_labels)
+                          label_keys=strata, unknown_labels=unknown_labels, ids=ids,
+                          analysis="promotion_disparity")
     t = counts.table
     if counts.total == 0:
         raise InsufficientDataError(

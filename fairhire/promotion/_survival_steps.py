@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._core.counting import clean_row_labels
 from .._core.flags import read_flags
+from .._core.ids import check_unique_row_ids
 from .._core.names import internal_names
 from .._core.numbers import require_numeric
 from .._core.strata import clean_category_columns
@@ -38,11 +39,14 @@ class Rows:
 
 
 def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
-              control_cols: list[str], unknown_labels: tuple[object, ...] = ()) -> Rows:
-    """Collect the columns under internal names; read the event; clean labels; count."""
+              control_cols: list[str], unknown_labels: tuple[object, ...] = (),
+              ids: str | None = None) -> Rows:
+    """Collect the columns under internal names; read the event; clean labels; count. With
+    ``ids`` (an id column), an id on two rows whose duration and event are known is an error."""
     require_numeric(frame, duration, argument="duration",
                     meaning="time waited, e.g. months: a number of days, months or years")
-    users = list(dict.fromkeys([*group_cols, duration, event, *control_cols]))
+    users = list(dict.fromkeys([*group_cols, duration, event, *control_cols,
+                                *([ids] if ids else [])]))
     names = internal_names([f"c{i}" for i in range(len(users))], users)
     inner = dict(zip(users, names.values(), strict=True))
     df = collect_pandas(frame.select(*[nw.col(c).alias(inner[c]) for c in users]))
@@ -62,6 +66,9 @@ def read_rows(frame: Any, group_cols: list[str], duration: str, event: str,
                                         unknown_labels)
     miss_t = t_all.isna().to_numpy()
     miss_e = flags.missing & ~miss_t
+    if ids is not None:  # (under the user's name: the error names it)
+        check_unique_row_ids(df[[inner[ids]]].set_axis([ids], axis=1), ids, ~(miss_t | miss_e),
+                             analysis="time_to_promotion")
     miss_g = labels.isna().to_numpy() & ~miss_t & ~miss_e
     excluded: dict[str, int] = {}
     for reason, mask in ((f"missing {duration}", miss_t), (f"missing {event}", miss_e),

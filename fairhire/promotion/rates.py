@@ -279,6 +279,7 @@ def promotion_disparity(
     min_n: int = 30,
     regression: bool = True,
     unknown_labels: Sequence[object] = (),
+    id: str | None = None,
 ) -> PromotionDisparityResult:
     """Compare promotion rates between groups, within levels and periods, and with controls.
 
@@ -319,6 +320,11 @@ def promotion_disparity(
         As in :func:`fairhire.adverse_impact`.
     regression : bool, default True
         Fit the logistic regression.
+    id : str, optional
+        Employee id column. With it, an id on two rows (a rehire's two employment spells, a
+        row duplicated by a join) is an error naming the ids and the fix: each person must be
+        counted once. Rows with a blank ``promoted`` (excluded anyway) and blank ids are not
+        compared. Without it the rows are not checked.
 
     Returns
     -------
@@ -329,7 +335,7 @@ def promotion_disparity(
     ColumnError
         A named column is missing.
     InvalidValueError
-        ``promoted`` holds values that are not yes/no.
+        ``promoted`` holds values that are not yes/no; an ``id`` on more than one row.
     InsufficientDataError
         No rows, or fewer than two groups with a known value.
 
@@ -351,13 +357,13 @@ def promotion_disparity(
     group_cols = as_columns(group, argument="group")
     control_cols = as_columns(controls, argument="controls")
     strata = _check(group_cols, promoted, level, period, alpha=alpha, confidence=confidence,
-                    min_n=min_n, regression=regression)
+                    min_n=min_n, regression=regression, id=id)
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, promoted=promoted, level=level, period=period,
-                    controls=control_cols)
+                    controls=control_cols, id=id)
     frame = numbers_from_objects(frame, control_cols)
     unknown_labels = as_labels(unknown_labels)
-    cells = count_cells(frame, group_cols, promoted, strata, unknown_labels)
+    cells = count_cells(frame, group_cols, promoted, strata, unknown_labels, ids=id)
     warnings = list(cells.warnings)
     options = dict(threshold=threshold, alternative=alternative, adjust=adjust, alpha=alpha,
                    confidence=confidence, min_share=min_share, min_n=min_n)
@@ -405,7 +411,7 @@ def _check(group_cols: list[str], promoted: Any, level: Any, period: Any,
         raise InvalidParameterError(
             f"promoted= must be the name of one yes/no column; got {promoted!r}."
         )
-    for name, value in (("level", level), ("period", period)):
+    for name, value in (("level", level), ("period", period), ("id", o["id"])):
         if value is not None and not isinstance(value, str):
             raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     check_alpha(o["alpha"])
@@ -413,11 +419,12 @@ def _check(group_cols: list[str], promoted: Any, level: Any, period: Any,
     check_min_n(o["min_n"])
     check_bool(o["regression"], "regression")
     strata = {r: c for r, c in (("level", level), ("period", period)) if c is not None}
-    roles = [*group_cols, promoted, *strata.values()]
+    roles = [*group_cols, promoted, *strata.values(), *([o["id"]] if o["id"] else [])]
     if len(set(roles)) != len(roles):
         raise InvalidParameterError(
             f"a column is used twice among group={group_cols}, promoted={promoted!r}, "
-            f"level={level!r}, period={period!r}; each role needs its own column."
+            f"level={level!r}, period={period!r}, id={o['id']!r}; each role needs its own "
+            "column."
         )
     return strata
 

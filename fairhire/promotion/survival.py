@@ -226,6 +226,7 @@ def time_to_promotion(
     min_n: int = 30,
     min_at_risk: int = 5,
     unknown_labels: Sequence[object] = (),
+    id: str | None = None,
 ) -> TimeToPromotionResult:
     """Compare how long groups wait for promotion, counting those still waiting or who left.
 
@@ -283,6 +284,11 @@ def time_to_promotion(
         Smallest group that can be the default reference.
     min_at_risk : int, default 5
         A median reached with fewer people at risk is reported as unstable (NaN).
+    id : str, optional
+        Employee id column. With it, an id on two rows (a rehire's two employment spells, a
+        row duplicated by a join) is an error naming the ids and the fix: each person must be
+        observed once. Rows excluded for a missing duration or event, and blank ids, are not
+        compared. Without it the rows are not checked.
 
     Returns
     -------
@@ -293,7 +299,8 @@ def time_to_promotion(
     ColumnError
         A named column is missing.
     InvalidValueError
-        Negative or non-numeric durations; events that are not yes/no values.
+        Negative or non-numeric durations; events that are not yes/no values; an ``id`` on
+        more than one row.
     InsufficientDataError
         No usable rows, fewer than two groups, or no promotions at all.
 
@@ -317,12 +324,13 @@ def time_to_promotion(
     control_cols = as_columns(controls, argument="controls")
     opts = _options(group_cols, duration, event, ties=ties, confidence=confidence,
                     conf_type=conf_type, ph_transform=ph_transform, alpha=alpha,
-                    min_share=min_share, min_n=min_n, min_at_risk=min_at_risk)
+                    min_share=min_share, min_n=min_n, min_at_risk=min_at_risk, id=id)
     frame = to_narwhals(data)
     require_columns(frame, group=group_cols, duration=duration, event=event,
-                    controls=control_cols)
+                    controls=control_cols, id=id)
     frame = numbers_from_objects(frame, [duration, *control_cols])
-    read = read_rows(frame, group_cols, duration, event, control_cols, as_labels(unknown_labels))
+    read = read_rows(frame, group_cols, duration, event, control_cols, as_labels(unknown_labels),
+                     ids=id)
     warnings = list(read.warnings)
     table, curves = curves_by_group(read, confidence, conf_type, min_at_risk, warnings)
     lr = ss.logrank_test(read.t, read.e, read.g)
@@ -366,7 +374,7 @@ def _options(group_cols: list[str], duration: Any, event: Any, **o: Any) -> dict
     """Check every option once, at the boundary."""
     if not group_cols:
         raise InvalidParameterError("group= must name at least one column.")
-    for name, value in (("duration", duration), ("event", event)):
+    for name, value in (("duration", duration), ("event", event), ("id", o["id"] or "")):
         if not isinstance(value, str):
             raise InvalidParameterError(f"{name}= must be one column name; got {value!r}.")
     check_choice(o["ties"], "ties", ss.TIES)
@@ -377,10 +385,10 @@ def _options(group_cols: list[str], duration: Any, event: Any, **o: Any) -> dict
     check_share(o["min_share"])
     check_min_n(o["min_n"])
     check_int(o["min_at_risk"], "min_at_risk", low=1)
-    roles = [*group_cols, duration, event]
+    roles = [*group_cols, duration, event, *([o["id"]] if o["id"] else [])]
     if len(set(roles)) != len(roles):
         raise InvalidParameterError(
-            "group=, duration= and event= must be different columns; got "
-            f"{group_cols}, {duration!r}, {event!r}."
+            "group=, duration=, event= and id= must be different columns; got "
+            f"{group_cols}, {duration!r}, {event!r}, {o['id']!r}."
         )
     return o

@@ -254,15 +254,20 @@ def _analysis_entries(
         return _ll144_entry(groups, stages)
     if kind == "pay_gap":
         _need(bool(groups and by["pay"]), kind)
-        ids = {"id": by["id"][0]} if by["id"] else {}  # an id on two rows is an error
         return [{"type": "pay_gap", "title": f"Pay gap by {g}", "pay": by["pay"][0], "group": g,
-                 "controls": level, **ids} for g in groups]
+                 "controls": level, **_ids(by)} for g in groups]
     if kind == "promotion":
         _need(bool(groups and by["outcome"]), kind)
         extra = {"level": level[0]} if level else {}
         return [{"type": "promotion", "title": f"Promotion by {g}", "group": g,
-                 "promoted": by["outcome"][0], **extra} for g in groups]
+                 "promoted": by["outcome"][0], **extra, **_ids(by)} for g in groups]
     return _over_time(kind, by, frame)
+
+
+def _ids(by: Mapping[str, list[str]]) -> dict[str, str]:
+    """The "employee id (one row each)" column as ``id``, for the analyses that count each
+    row as one person: an id on two rows (a rehire, a duplicated row) is then an error."""
+    return {"id": by["id"][0]} if by["id"] else {}
 
 
 def _ll144_entry(groups: Sequence[str], stages: Sequence[str]) -> list[dict[str, Any]]:
@@ -288,7 +293,7 @@ def _over_time(kind: str, by: Mapping[str, list[str]], frame: pd.DataFrame) -> l
         extra = {"exit_type": by["exit_type"][0]} if by["exit_type"] else {}
         extra |= {"level": by["level"][0]} if by["level"] else {}
         return [{"type": "retention", "title": f"Exit rates by {g}", "group": g,
-                 "exited": by["exited"][0], **extra} for g in groups]
+                 "exited": by["exited"][0], **extra, **_ids(by)} for g in groups]
     _need(bool(groups and by["date"] and stages), kind)
     date = by["date"][0]
     return [{"type": "monitor", "title": f"Hiring funnel over time by {g}", "period": date,
