@@ -353,3 +353,15 @@ def test_a_group_spelt_another_way_this_year_is_the_same_group():
         "groups written differently in the two audits were matched by the label rule (case, "
         "spaces, sex spellings): F = Female; M = Male; non-binary = Non-binary, the current "
         "spelling first. Write the groups the same way in both exports.",)
+
+
+def test_a_change_is_written_as_its_two_figures_are(comparison):
+    # "fairhire compare --format csv" printed a change of -0.09999999999999998 (0.50 - 0.60 in
+    # binary floats) where the two audits say 0.60 and 0.50
+    from fairhire.cli.output import csv_text
+
+    t = comparison.table.set_index(["stage", "group"])
+    assert t.loc[("interviewed", "Female"), "change"] == -0.1
+    assert t.loc[("bottom line", "Female"), "change"] == 0.01
+    text = csv_text(comparison.table)
+    assert "-0.1," in text and "99999" not in text and "00000000" not in text

@@ -177,6 +177,16 @@ def _status(before: Finding | None, after: Finding | None) -> str:
     return UNCHANGED
 
 
+def _difference(current: float, previous: float) -> float:
+    """``current - previous`` as the two figures are written: 0.5 - 0.6 is -0.1, not
+    -0.09999999999999998 (the binary float's rounding, printed by the CSV and JSON output).
+
+    >>> _difference(0.5, 0.6), _difference(6.3, 6.0)
+    (-0.1, 0.3)
+    """
+    return round(current - previous, 12)
+
+
 def _p_change(before: Finding | None, after: Finding | None) -> float:
     """The change test's p-value; NaN without counts, or on a small sample (its normal
     approximation gives 4 of 4 selected no variance: p = 7e-9 for 30/100 → 4/4)."""
@@ -195,7 +205,7 @@ def _row(key: tuple[str, str, str], before: Finding | None, after: Finding | Non
     return {
         "analysis": key[0], "stage": key[1], "group": key[2],
         "measure": (after or before).measure.name, "status": status, "previous": prev,
-        "current": cur, "change": None if prev is None or cur is None else cur - prev,
+        "current": cur, "change": None if prev is None or cur is None else _difference(cur, prev),
         "previous_flagged": bool(before and before.flagged),
         "current_flagged": bool(after and after.flagged),
         "p_value_change": _p_change(before, after), "min_count": min(counts) if counts else None,
