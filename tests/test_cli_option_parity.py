@@ -121,3 +121,33 @@ def test_a_categorical_column_that_is_no_control_is_named_not_ignored(tmp_path, 
     with pytest.raises(fh.errors.InvalidParameterError, match="not among features="):
         fh.oaxaca_blinder(data, outcome="salary", group="sex", features=["level"],
                           categorical=["tenure_years"])
+
+
+def test_time_to_promotion_has_a_command(tmp_path, staff):
+    # time_to_promotion ran from Python and an audit config only: no command took its
+    # columns, so an analyst with a CSV could not get it, nor --id, from the command line
+    section = _section(tmp_path, [
+        "time-to-promotion", str(staff), "--group", "sex", "--duration", "months_in_level",
+        "--event", "promoted", "--control", "tenure_years", "--min-n", "20", "--min-share", "1%",
+        "--min-at-risk", "3", "--ties", "breslow", "--conf-type", "log", "--alpha", "0.1"])
+    expected = fh.time_to_promotion(
+        pd.read_csv(staff), group="sex", duration="months_in_level", event="promoted",
+        controls=["tenure_years"], min_n=20, min_share=0.01, min_at_risk=3, ties="breslow",
+        conf_type="log", alpha=0.1)
+    _tables(section, expected)
+    assert section["params"]["controls"] == ["tenure_years"]
+    assert section["params"]["min_at_risk"] == 3
+
+
+def test_time_to_promotion_refuses_a_rehire_and_a_bad_setting(tmp_path, staff, capsys):
+    frame = pd.read_csv(staff)
+    doubled = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)
+    path = tmp_path / "doubled.csv"
+    doubled.to_csv(path, index=False)
+    args = ["time-to-promotion", str(path), "--group", "sex", "--duration", "months_in_level",
+            "--event", "promoted"]
+    assert main([*args, "--id", "employee_id"]) == 2
+    err = capsys.readouterr().err
+    assert "employee_id" in err and str(frame["employee_id"].iloc[5]) in err and "--id" in err
+    assert main([*args, "--min-at-risk", "0"]) == 2
+    assert "--min-at-risk 0 must be a whole number ≥ 1" in capsys.readouterr().err

@@ -59,6 +59,16 @@ COMMANDS: dict[str, list[str]] = {
     "fairhire promotion DATA --group COL... --promoted COL [--level COL] [--period COL]": [
         "promotion staff.csv --group sex --promoted promoted --level level",
     ],
+    "fairhire time-to-promotion DATA --group COL... --duration COL --event COL "
+    "[--control COL]": [
+        "time-to-promotion staff.csv --group sex --duration months_in_level --event promoted "
+        "--control tenure_years",
+    ],
+    "fairhire time-to-promotion staff.csv --group sex --duration months_in_level "
+    "--event promoted --control level": [
+        "time-to-promotion staff.csv --group sex --duration months_in_level --event promoted "
+        "--control level",
+    ],
     "fairhire retention DATA --group COL --exited COL [--exit-type COL] [--level COL]": [
         "retention staff.csv --group sex --exited exited --exit-type exit_type --level level",
     ],

@@ -4,9 +4,9 @@ Every error is one ``fairhire: error: ...`` line on standard error and exit stat
 shows the traceback). Options are checked before any file is read. Library messages are shown
 with the command-line flags (``--on-inconsistent exclude``), not the Python arguments.
 
-One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``, ``retention``,
-``time_to_exit``, ``layoff``, ``monitor``, ``compare``, ``scan``, ``audit``, ``demo``,
-``serve``), and :mod:`~fairhire.cli.arguments`, :mod:`~fairhire.cli.output` and
+One module per subcommand (``impact``, ``ll144``, ``pay``, ``promotion``,
+``time_to_promotion``, ``retention``, ``time_to_exit``, ``layoff``, ``monitor``, ``compare``,
+``scan``, ``audit``, ``demo``, ``serve``), and :mod:`~fairhire.cli.arguments`, :mod:`~fairhire.cli.output` and
 :mod:`~fairhire.cli.console` for the flags they share and what they print. Reading files,
 option text, the audit config and its runner are shared with the web app and live below both,
 in :mod:`fairhire.workflow`.

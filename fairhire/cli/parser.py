@@ -20,8 +20,9 @@ from .output import terminal_safe
 __all__ = ["SUBCOMMANDS", "FairhireParser", "build_parser"]
 
 #: Subcommand modules of fairhire.cli, in the order ``--help`` lists them.
-SUBCOMMANDS = ("demo", "audit", "scan", "impact", "ll144", "pay", "promotion", "retention",
-               "time_to_exit", "layoff", "monitor", "compare", "serve")
+SUBCOMMANDS = ("demo", "audit", "scan", "impact", "ll144", "pay", "promotion",
+               "time_to_promotion", "retention", "time_to_exit", "layoff", "monitor", "compare",
+               "serve")
 
 EPILOG = """examples:
   fairhire demo --out reports/demo
@@ -30,6 +31,7 @@ EPILOG = """examples:
   fairhire ll144 applicants.csv --sex sex --race race --selected advanced --min-share 0.02
   fairhire pay employees.csv --pay salary --group sex --controls level job_family tenure_years
   fairhire promotion employees.csv --group sex --promoted promoted --level level
+  fairhire time-to-promotion employees.csv --group sex --duration months_in_level --event promoted
   fairhire retention employees.csv --group sex --exited exited --exit-type exit_type
   fairhire time-to-exit employees.csv --group sex --duration tenure_months --event exited
   fairhire layoff employees.csv --selected laid_off --group sex --unit department --age age
