@@ -94,6 +94,17 @@ def regression_arguments(g: argparse._ArgumentGroup, o: argparse._ArgumentGroup)
                    help="skip the logistic regression (faster on large files)")
 
 
+def survival_arguments(o: argparse._ArgumentGroup, events: str, curves: str) -> None:
+    """``--ties`` and ``--conf-type`` of a survival analysis (``events``: "exits",
+    "promotions"; ``curves``: what its curves show)."""
+    o.add_argument("--ties", type=choice("ties", ["efron", "breslow"]), metavar="{efron,breslow}",
+                   help=f"how the Cox model treats {events} at the same time (default: efron)")
+    o.add_argument("--conf-type", type=choice("conf_type", ["log-log", "log", "plain"]),
+                   metavar="{log-log,log,plain}",
+                   help=f"intervals of the {curves} curves: log-log (default, as SAS and "
+                   "Stata), log (R's default) or plain")
+
+
 def optional_columns(g: argparse._ArgumentGroup, helps: Mapping[str, str]) -> None:
     """An optional ``--flag COLUMN`` for each flag in ``helps``, with its help text, in order.
 

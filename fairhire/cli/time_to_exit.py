@@ -16,6 +16,7 @@ from .arguments import (
     optional_columns,
     read_input,
     report_arguments,
+    survival_arguments,
 )
 from .output import print_result
 from .retention import exit_kind_arguments
@@ -52,12 +53,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     o.add_argument("--horizon", type=number("horizon", low=0), metavar="TIME",
                    help="time at which retention is reported, in --time-unit (default: the "
                    "median follow-up)")
-    o.add_argument("--ties", type=choice("ties", ["efron", "breslow"]), metavar="{efron,breslow}",
-                   help="how the Cox model treats exits at the same time (default: efron)")
-    o.add_argument("--conf-type", type=choice("conf_type", ["log-log", "log", "plain"]),
-                   metavar="{log-log,log,plain}",
-                   help="intervals of the retention curves: log-log (default, as SAS and "
-                   "Stata), log (R's default) or plain")
+    survival_arguments(o, "exits", "retention")
     report_arguments(p)
 
 

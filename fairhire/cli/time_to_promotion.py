@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..workflow.options import call_analysis, choice, share, whole
+from ..workflow.options import call_analysis, share, whole
 from .arguments import (
     ID_FLAG,
     column_arguments,
@@ -14,6 +14,7 @@ from .arguments import (
     id_argument,
     read_input,
     report_arguments,
+    survival_arguments,
 )
 from .output import print_result
 
@@ -42,12 +43,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     o.add_argument("--min-at-risk", type=whole("min_at_risk", low=1), metavar="N",
                    help="a median reached with fewer people still waiting is reported as "
                    "unstable (default: 5)")
-    o.add_argument("--ties", type=choice("ties", ["efron", "breslow"]), metavar="{efron,breslow}",
-                   help="how the Cox model treats promotions at the same time (default: efron)")
-    o.add_argument("--conf-type", type=choice("conf_type", ["log-log", "log", "plain"]),
-                   metavar="{log-log,log,plain}",
-                   help="intervals of the curves: log-log (default, as SAS and Stata), log "
-                   "(R's default) or plain")
+    survival_arguments(o, "promotions", "promotion")
     report_arguments(p)
 
 
