@@ -18,39 +18,27 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
+from audit_page import STAGES, funnel_upload, page_client, run_page, upload_files
 from starlette.testclient import TestClient
 
 import fairhire as fh
-from fairhire.web import create_app
 from fairhire.web.roles import build_config, describe_columns
 
-BASE = "http://127.0.0.1:8765"
-STAGES = ["screened", "interviewed", "offered", "hired"]
 ROLES = {"sex": "group", "race": "group", **dict.fromkeys(STAGES, "stage")}
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(), base_url=BASE, raise_server_exceptions=False)
+    return page_client()
 
 
 @pytest.fixture(scope="module")
 def upload() -> tuple[pd.DataFrame, dict]:
-    frame = fh.datasets.make_hiring_funnel(3_000, random_state=5).drop(columns=["stage_reached"])
-    return frame, _files(frame)
-
-
-def _files(frame: pd.DataFrame) -> dict:
-    return {"file": ("funnel.csv", frame.to_csv(index=False).encode(), "text/csv")}
+    return funnel_upload()
 
 
 def _run(client: TestClient, files: dict, analyses=("funnel",), roles=None, **form) -> dict:
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/audit").text)[1]
-    data = {"csrf": token, "roles": json.dumps(roles or ROLES),
-            "analyses": json.dumps(list(analyses)), **form}
-    reply = client.post("/audit/run", data=data, files=files)
-    assert reply.status_code == 200, reply.text
-    return json.loads(reply.text.splitlines()[-1])
+    return run_page(client, files, roles or ROLES, analyses, **form)
 
 
 def _table(section: dict) -> pd.DataFrame:
@@ -177,7 +165,7 @@ NASTY = ['<script>alert("x")</script>', "O'Brien \"Q\" \\ & co"]
 def test_a_label_with_markup_and_quotes_round_trips_safely(client):
     frame = pd.DataFrame({"group": [NASTY[0]] * 60 + [NASTY[1]] * 60 + ["Other"] * 60,
                           "hired": ([True] * 30 + [False] * 30) * 2 + [True] * 20 + [False] * 40})
-    files = _files(frame)
+    files = upload_files(frame)
     token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/audit").text)[1]
     inspected = client.post("/audit/inspect", data={"csrf": token}, files=files).json()
     values = next(c for c in inspected["columns"] if c["name"] == "group")["values"]

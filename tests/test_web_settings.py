@@ -9,7 +9,6 @@ them to every analysis that takes them, and writes them into the downloaded conf
 from __future__ import annotations
 
 import json
-import re
 from fractions import Fraction
 
 import pandas as pd
@@ -17,35 +16,26 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
+from audit_page import STAGES, funnel_upload, page_client, run_page
 from starlette.testclient import TestClient
 
 import fairhire as fh
-from fairhire.web import create_app
 
-BASE = "http://127.0.0.1:8765"
-STAGES = ["screened", "interviewed", "offered", "hired"]
 ROLES = {"sex": "group", **dict.fromkeys(STAGES, "stage")}
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(), base_url=BASE, raise_server_exceptions=False)
+    return page_client()
 
 
 @pytest.fixture(scope="module")
 def upload() -> tuple[pd.DataFrame, dict]:
-    frame = fh.datasets.make_hiring_funnel(3_000, random_state=5).drop(columns=["stage_reached"])
-    csv = frame.to_csv(index=False).encode()
-    return frame, {"file": ("funnel.csv", csv, "text/csv")}
+    return funnel_upload()
 
 
 def _run(client: TestClient, files: dict, **form) -> dict:
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/audit").text)[1]
-    data = {"csrf": token, "roles": json.dumps(ROLES), "analyses": json.dumps(["funnel"]),
-            **form}
-    reply = client.post("/audit/run", data=data, files=files)
-    assert reply.status_code == 200, reply.text
-    return json.loads(reply.text.splitlines()[-1])
+    return run_page(client, files, ROLES, **form)
 
 
 @pytest.mark.parametrize(("threshold", "alpha", "expected"), [
