@@ -78,6 +78,14 @@ def _show_field(page: object, field: object, name: str, width: int, tmp_path: Pa
     _shot(page, name, tmp_path, full_page=False)
 
 
+def _run_until_error(page: object, field: str, timeout: int) -> object:
+    """Run the audit and wait for the error the page shows at ``field``; its element."""
+    page.locator("#run").click()
+    error = page.locator(f"[data-field='{field}']")
+    error.wait_for(state="visible", timeout=timeout)
+    return error
+
+
 def _run_and_read(page: object) -> object:
     """Run the audit and wait for the report's executive summary; the report's frame."""
     page.locator("#run").click()
@@ -131,9 +139,7 @@ def test_a_bad_column_role_shows_the_error_next_to_the_analysis(server, browser,
     _upload(page, server, csv)
     page.locator("select[data-column='hired']").select_option("stage")
     page.locator("input[value='funnel']").check()
-    page.locator("#run").click()
-    error = page.locator("[data-field='analysis:funnel']")
-    error.wait_for(state="visible", timeout=20_000)
+    error = _run_until_error(page, "analysis:funnel", 20_000)
     assert "'maybe'" in error.inner_text()
     page.close()
 
@@ -163,9 +169,7 @@ def test_the_threshold_and_significance_level_reach_the_report(server, browser, 
     page.get_by_label("Impact-ratio threshold").fill("9/10")
     field = page.get_by_label("Significance level")
     field.fill("5")
-    page.click("#run")
-    error = page.locator('[data-field="alpha"]')
-    error.wait_for(state="visible", timeout=60_000)
+    error = _run_until_error(page, "alpha", 60_000)
     assert "significance level" in error.text_content()
     field.fill("1%")
     _show_field(page, field, f"web-settings-{width}.png", width, tmp_path)
@@ -219,9 +223,7 @@ def test_open_applications_are_guessed_left_out_and_counted(server, browser, tmp
         page.locator(f"select[data-column='{column}']").select_option("ignore")
     page.locator("input[value='monitor']").uncheck()
     field.fill("Actve")
-    page.locator("#run").click()
-    error = page.locator("[data-field='in_process']")
-    error.wait_for(state="visible", timeout=20_000)
+    error = _run_until_error(page, "in_process", 20_000)
     assert "has no value ['Actve']" in error.inner_text()
     field.fill("Active\nOn hold")
     _show_field(page, field, f"web-in-process-{width}.png", width, tmp_path)
@@ -245,16 +247,12 @@ def test_a_reference_group_and_minimum_group_size_reach_the_report(server, brows
     assert options[0].startswith("(default: highest rate") and "Female" in options
     size = page.get_by_label("Minimum group size (min_n)")
     size.fill("2.5")
-    page.click("#run")
-    error = page.locator('[data-field="min_n"]')
-    error.wait_for(state="visible", timeout=60_000)
+    error = _run_until_error(page, "min_n", 60_000)
     assert "minimum group size" in error.text_content()
     size.fill("10")
     choice.select_option("Non-binary")  # then typed as "not known": no rows left to compare
     page.get_by_label("Group labels that mean “not known”").fill("Non-binary")
-    page.click("#run")
-    error = page.locator('[data-field="reference:sex"]')
-    error.wait_for(state="visible", timeout=60_000)
+    error = _run_until_error(page, "reference:sex", 60_000)
     assert "reference='Non-binary'" in error.text_content()
     page.get_by_label("Group labels that mean “not known”").fill("")
     choice.select_option("Female")
