@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .._core.labels import FEMALE, FEMALE_SPELLINGS, MALE, MALE_SPELLINGS, label_key
+from .._core.labels import label_key, sex_of
 from .._core.text import format_number, format_ratio
 from .._results import (
     Headline,
@@ -320,7 +320,7 @@ def _same_group(label: str) -> Any:
     """The key two audits' spellings of a group are matched on: the shared label rule's
     (case and spaces), with the spellings of the sexes read as one ("F" and "Female")."""
     key = label_key(label)
-    return FEMALE if key in FEMALE_SPELLINGS else MALE if key in MALE_SPELLINGS else key
+    return sex_of(key) or key
 
 
 def _match_groups(before: Audit, after: Audit) -> tuple[Audit, list[tuple[str, str]]]:
