@@ -123,8 +123,8 @@ def labelled_points(labels: Iterable[Any], *, column: str) -> dict[Any, int | fl
 def _scale_shares(labels: list[Any]) -> list[tuple[str, int]]:
     """Per known scale, how many of the labels belong to it (most first)."""
     keys = [label_key(str(v)) for v in labels]
-    shares = [(name, sum(k in {label_key(s) for s in scale} for k in keys))
-              for name, scale in SCALES.items()]
+    words = {name: {label_key(s) for s in scale} for name, scale in SCALES.items()}
+    shares = [(name, sum(k in words[name] for k in keys)) for name in SCALES]
     return sorted(shares, key=lambda s: -s[1])
 
 
