@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from .._core import text as core
 from .sentences import plain_words
 from .suppress import SUPPRESSED_DERIVED, Withheld
+from .withheld import hidden_by
 
 __all__ = ["MISSING", "SUPPRESSED_DERIVED", "Formatter"]
 
@@ -61,15 +62,7 @@ class Formatter:
     def small(self, *counts: Any, complements: bool = True) -> bool:
         """True when any count is withheld, or below ``min_cell`` (``complements=False``: only
         a count below ``min_cell``, not one withheld so that another cannot be worked out)."""
-        for c in counts:
-            if isinstance(c, Withheld):
-                if complements or c.small:
-                    return True
-                continue
-            f = _number(c)
-            if self.min_cell is not None and f is not None and f < self.min_cell:
-                return True
-        return False
+        return hidden_by(self.min_cell, *counts, complements=complements)
 
     def _withheld(self, value: Any) -> Markup | None:
         if isinstance(value, Withheld):

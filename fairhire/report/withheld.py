@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["SUPPRESSED_DERIVED", "Withheld"]
+__all__ = ["SUPPRESSED_DERIVED", "Withheld", "hidden_by"]
 
 
 #: Printed for a figure withheld because it would reveal a suppressed count.
@@ -50,3 +50,29 @@ class Withheld(float):
 
 def _withheld(small: bool, min_cell: int) -> Withheld:
     return Withheld(small=small, min_cell=min_cell)
+
+
+def hidden_by(min_cell: int | None, *counts: Any, complements: bool = True) -> bool:
+    """Whether a row's figures are hidden by these counts: one is withheld, or a number below
+    ``min_cell`` (``complements=False``: not for a count withheld only so that another cannot
+    be worked out, "s"). Text, None and NaN are no count.
+
+    >>> hidden_by(5, 12, 3), hidden_by(None, 3), hidden_by(5, 40, None, "2")
+    (True, False, False)
+    >>> hidden_by(5, Withheld(small=False, min_cell=5), complements=False)
+    False
+    """
+    for c in counts:
+        if isinstance(c, Withheld):
+            if complements or c.small:
+                return True
+            continue
+        if min_cell is None or c is None or isinstance(c, str):
+            continue
+        try:
+            f = float(c)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f) and f < min_cell:
+            return True
+    return False

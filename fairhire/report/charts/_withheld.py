@@ -18,16 +18,9 @@ def small(min_cell: int | None, *counts: Any, complements: bool = True) -> bool:
     >>> small(5, 12, 3), small(None, 3), small(5, 40)
     (True, False, False)
     """
-    from ..suppress import Withheld
+    from ..withheld import hidden_by
 
-    for c in counts:
-        if isinstance(c, Withheld):
-            if complements or c.small:
-                return True
-            continue
-        if min_cell is not None and c is not None and not pd.isna(c) and c < min_cell:
-            return True
-    return False
+    return hidden_by(min_cell, *counts, complements=complements)
 
 
 def drop_small(
